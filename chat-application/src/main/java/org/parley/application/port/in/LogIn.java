@@ -1,0 +1,33 @@
+package org.parley.application.port.in;
+
+import java.util.Objects;
+
+import org.parley.application.error.AuthenticationFailed;
+import org.parley.domain.user.User;
+
+/** Exchange e-mail and password for an access and a refresh token. */
+public interface LogIn {
+
+    /** @throws AuthenticationFailed the same way for an unknown e-mail, a wrong password and an inactive account */
+    TokenGrant logIn(Command command);
+
+    record Command(String email, String password) {
+        @Override
+        public String toString() {
+            return "LogIn.Command[email=" + email + ", password=***]";
+        }
+    }
+
+    record TokenGrant(String access, String refresh, User user) {
+        public TokenGrant {
+            Objects.requireNonNull(access, "access");
+            Objects.requireNonNull(refresh, "refresh");
+            Objects.requireNonNull(user, "user");
+        }
+
+        @Override
+        public String toString() {
+            return "TokenGrant[user=" + user.id() + ", tokens=***]";
+        }
+    }
+}

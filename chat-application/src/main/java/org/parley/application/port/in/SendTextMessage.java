@@ -1,0 +1,29 @@
+package org.parley.application.port.in;
+
+import java.util.Objects;
+import java.util.Optional;
+
+import org.parley.application.error.UnknownUser;
+import org.parley.domain.DomainRuleViolation;
+import org.parley.domain.chat.Message;
+import org.parley.domain.delivery.ClientMessageId;
+import org.parley.domain.user.UserId;
+
+/** Send a text message to another user: store it in the pair's thread, then deliver it to both sides' devices. */
+public interface SendTextMessage {
+
+    /**
+     * @return the stored message
+     * @throws UnknownUser when the receiver does not exist or is inactive
+     * @throws DomainRuleViolation when the text is empty or too long, or the receiver is the sender
+     */
+    Message send(Command command);
+
+    record Command(UserId sender, UserId receiver, String body, Optional<ClientMessageId> clientMessageId) {
+        public Command {
+            Objects.requireNonNull(sender, "sender");
+            Objects.requireNonNull(receiver, "receiver");
+            Objects.requireNonNull(clientMessageId, "clientMessageId");
+        }
+    }
+}

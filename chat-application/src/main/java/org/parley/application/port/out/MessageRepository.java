@@ -1,0 +1,25 @@
+package org.parley.application.port.out;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.parley.domain.chat.Message;
+import org.parley.domain.chat.MessageDraft;
+import org.parley.domain.chat.MessageId;
+import org.parley.domain.chat.ThreadId;
+
+/** Stores messages. Ids are assigned on {@link #append} and grow with time. */
+public interface MessageRepository {
+
+    /** Stores the draft durably (committed when this returns) and returns it with its new id. */
+    Message append(MessageDraft draft);
+
+    Optional<Message> findById(MessageId id);
+
+    /**
+     * Up to {@code limit} messages of a thread inside {@code range}.
+     * {@link MessageRange.Direction#NEWEST_FIRST} takes the newest of the range, newest first;
+     * {@link MessageRange.Direction#OLDEST_FIRST} takes the oldest of the range, oldest first.
+     */
+    List<Message> findInThread(ThreadId thread, MessageRange range, int limit);
+}

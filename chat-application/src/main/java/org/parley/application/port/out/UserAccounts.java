@@ -1,0 +1,40 @@
+package org.parley.application.port.out;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+
+import org.parley.application.error.Conflict;
+import org.parley.domain.user.EmailAddress;
+import org.parley.domain.user.User;
+import org.parley.domain.user.UserId;
+
+/** The user directory and credential store. */
+public interface UserAccounts {
+
+    Optional<User> findById(UserId id);
+
+    /** The users among {@code ids} that exist, in one round trip whatever the number of ids. */
+    Map<UserId, User> findAllById(Collection<UserId> ids);
+
+    /** The account with this e-mail address, ignoring case. */
+    Optional<Account> findByEmail(EmailAddress email);
+
+    /**
+     * Stores a new account.
+     *
+     * @throws Conflict when the e-mail address (ignoring case) or the id is already taken
+     */
+    void add(Account account);
+
+    /**
+     * Replaces the e-mail, profile and status of an existing user; credentials are untouched.
+     *
+     * @throws Conflict when the new e-mail address belongs to another user
+     * @throws IllegalStateException when the user does not exist
+     */
+    void update(User user);
+
+    void recordLogin(UserId id, Instant at);
+}

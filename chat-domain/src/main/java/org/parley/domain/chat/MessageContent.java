@@ -1,0 +1,53 @@
+package org.parley.domain.chat;
+
+import java.util.Objects;
+
+import org.parley.domain.DomainRuleViolation;
+import org.parley.domain.user.UserId;
+
+/** What a message carries; its kind decides the message's {@link MessageType}. */
+public sealed interface MessageContent {
+
+    MessageType type();
+
+    /**
+     * Plain text: never blank. The configured maximum length is checked where a new message is composed
+     * ({@link MessageRules}), not here, so that stored messages stay readable if the maximum is lowered later.
+     */
+    record Text(String body) implements MessageContent {
+        public Text {
+            if (body == null || body.isBlank()) {
+                throw new DomainRuleViolation("message_body", "A text message cannot be empty");
+            }
+        }
+
+        @Override
+        public MessageType type() {
+            return MessageType.TEXT;
+        }
+    }
+
+    /** A file, with an optional caption ({@code null} or empty when there is none). */
+    record File(String caption, Attachment attachment) implements MessageContent {
+        public File {
+            Objects.requireNonNull(attachment, "attachment");
+        }
+
+        @Override
+        public MessageType type() {
+            return MessageType.FILE;
+        }
+    }
+
+    /** Another user's profile, shared as a contact card. */
+    record ProfileShare(UserId profile) implements MessageContent {
+        public ProfileShare {
+            Objects.requireNonNull(profile, "profile");
+        }
+
+        @Override
+        public MessageType type() {
+            return MessageType.USER_PROFILE;
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package org.parley.domain.user;
+
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+import org.parley.domain.DomainRuleViolation;
+
+/**
+ * An e-mail address as the user typed it. Two addresses that differ only in case are the same account
+ * ({@link #normalized()}), as Parley's contract requires.
+ */
+public record EmailAddress(String value) {
+
+    public static final int MAX_LENGTH = 254;
+    private static final Pattern SHAPE = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+
+    public EmailAddress {
+        if (value == null || value.isBlank()) {
+            throw new DomainRuleViolation("email", "An e-mail address is required");
+        }
+        value = value.strip();
+        if (value.length() > MAX_LENGTH || !SHAPE.matcher(value).matches()) {
+            throw new DomainRuleViolation("email", "Enter a valid e-mail address");
+        }
+    }
+
+    /** The form used to decide whether two addresses belong to the same account. */
+    public String normalized() {
+        return value.toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

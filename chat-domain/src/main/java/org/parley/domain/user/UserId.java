@@ -1,0 +1,41 @@
+package org.parley.domain.user;
+
+import java.util.Objects;
+import java.util.UUID;
+
+import org.parley.domain.DomainRuleViolation;
+
+/** A user's identity: a UUID, as in the seed API and in Django-issued tokens. */
+public record UserId(UUID value) implements Comparable<UserId> {
+
+    public UserId {
+        Objects.requireNonNull(value, "value");
+    }
+
+    /** Parses the canonical textual form; anything else is a {@link DomainRuleViolation}. */
+    public static UserId parse(String text) {
+        if (text == null || text.length() != 36) {
+            throw new DomainRuleViolation("user_id", "Not a user id: expected a UUID");
+        }
+        try {
+            return new UserId(UUID.fromString(text));
+        } catch (IllegalArgumentException e) {
+            throw new DomainRuleViolation("user_id", "Not a user id: expected a UUID");
+        }
+    }
+
+    public static UserId random() {
+        return new UserId(UUID.randomUUID());
+    }
+
+    /** Orders ids by their textual form, so that the order is the same in every language and database. */
+    @Override
+    public int compareTo(UserId other) {
+        return toString().compareTo(other.toString());
+    }
+
+    @Override
+    public String toString() {
+        return value.toString();
+    }
+}
