@@ -11,6 +11,7 @@ import java.util.Date;
 import java.util.Map;
 
 import com.auth0.jwt.JWT;
+import com.auth0.jwt.JWTCreator;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.auth0.jwt.interfaces.DecodedJWT;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -252,7 +253,7 @@ class JwtTokensTest {
         assertThat(JwtTokens.DEFAULT_REFRESH_LIFETIME).isEqualTo(Duration.ofDays(1));
     }
 
-    private com.auth0.jwt.JWTCreator.Builder validClaims() {
+    private JWTCreator.Builder validClaims() {
         return JWT.create()
                 .withClaim("token_type", "access")
                 .withExpiresAt(time.now().plusSeconds(300))

@@ -3,8 +3,10 @@ package org.parley.application.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,16 +68,16 @@ public abstract class MessageRepositoryContract {
     @Test
     public void file_with_caption_reads_back_equal() {
         assertRoundTrip(new MessageContent.File("look at this",
-                new Attachment("chat/2025/03/" + java.util.UUID.randomUUID(), "holiday photo (1).jpg", 2_621_440,
+                new Attachment("chat/2025/03/" + UUID.randomUUID(), "holiday photo (1).jpg", 2_621_440,
                         "image/jpeg")));
     }
 
     @Test
     public void file_without_caption_keeps_null_and_empty_apart() {
         assertRoundTrip(new MessageContent.File(null,
-                new Attachment("chat/" + java.util.UUID.randomUUID(), "report.pdf", 0, "application/pdf")));
+                new Attachment("chat/" + UUID.randomUUID(), "report.pdf", 0, "application/pdf")));
         assertRoundTrip(new MessageContent.File("",
-                new Attachment("chat/" + java.util.UUID.randomUUID(), "notes.txt", 17, "text/plain")));
+                new Attachment("chat/" + UUID.randomUUID(), "notes.txt", 17, "text/plain")));
     }
 
     @Test
@@ -139,7 +141,7 @@ public abstract class MessageRepositoryContract {
     private List<Message> conversationOfFive() {
         User carol = ChatFixtures.addUser(storage.users());
         ChatThread other = storage.threads().getOrCreate(Participants.of(alice.id(), carol.id()), ChatFixtures.T0);
-        List<Message> mine = new java.util.ArrayList<>();
+        List<Message> mine = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             mine.add(messages.append(draft(i % 2 == 0 ? alice : bob, new MessageContent.Text("message " + i), i)));
             messages.append(other.compose(carol.id(), new MessageContent.Text("elsewhere " + i),

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.time.Instant;
 
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.parley.application.error.AuthenticationFailed;
 import org.parley.application.error.AuthenticationFailed.Reason;
@@ -60,7 +61,7 @@ class TestDoublesTest {
         assertThat(time.now()).isEqualTo(Instant.parse("2030-05-05T05:05:05Z"));
     }
 
-    private static void assertReason(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, Reason reason) {
+    private static void assertReason(ThrowingCallable call, Reason reason) {
         assertThatThrownBy(call).isInstanceOfSatisfying(AuthenticationFailed.class,
                 e -> assertThat(e.reason()).isEqualTo(reason));
     }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -142,9 +143,9 @@ public abstract class ThreadRepositoryContract {
         List<ThreadActivity> activity = threads.findActivityOf(me.id());
 
         assertThat(activity).containsExactly(
-                new ThreadActivity(withNewer, java.util.Optional.of(lastWithNewer)),
-                new ThreadActivity(withOlder, java.util.Optional.of(lastWithOlder)),
-                new ThreadActivity(withQuiet, java.util.Optional.empty()));
+                new ThreadActivity(withNewer, Optional.of(lastWithNewer)),
+                new ThreadActivity(withOlder, Optional.of(lastWithOlder)),
+                new ThreadActivity(withQuiet, Optional.empty()));
     }
 
     @Test
