@@ -1,0 +1,85 @@
+package org.parley.adapter.rest;
+
+import java.util.Map;
+import java.util.Objects;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+
+import org.parley.application.port.in.LogIn;
+import org.parley.application.port.in.RefreshAccessToken;
+import org.parley.application.port.in.RegisterUser;
+import org.parley.domain.user.User;
+
+/** Accounts (contract §5): register, log in, refresh the access token, and who am I. */
+@Path("auth")
+@Produces(MediaType.APPLICATION_JSON)
+final class AuthResource {
+
+    private final RegisterUser registerUser;
+    private final LogIn logIn;
+    private final RefreshAccessToken refreshAccessToken;
+
+    AuthResource(RegisterUser registerUser, LogIn logIn, RefreshAccessToken refreshAccessToken) {
+        this.registerUser = Objects.requireNonNull(registerUser, "registerUser");
+        this.logIn = Objects.requireNonNull(logIn, "logIn");
+        this.refreshAccessToken = Objects.requireNonNull(refreshAccessToken, "refreshAccessToken");
+    }
+
+    @POST
+    @Path("register/")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response register(RequestBodies.Register body) {
+        RequestBodies.Register request = RequestBodies.required(body);
+        User user = registerUser.register(new RegisterUser.Command(request.details(), request.password()));
+        return Response.status(Response.Status.CREATED)
+                .entity(Envelope.success(UserJson.of(user), "User registered successfully"))
+                .build();
+    }
+
+    /** Every failure, whatever the cause (unknown e-mail, wrong password, inactive account, no body), is the same 401. */
+    @POST
+    @Path("token/")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response token(RequestBodies.Credentials body) {
+        RequestBodies.Credentials credentials = body == null ? new RequestBodies.Credentials(null, null) : body;
+        LogIn.TokenGrant grant = logIn.logIn(new LogIn.Command(credentials.email(), credentials.password()));
+        return Response.ok(Envelope.success(
+                new TokenJson(grant.access(), grant.refresh(), UserJson.of(grant.user())), "Login successful")).build();
+    }
+
+    @POST
+    @Path("token/refresh/")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response refresh(RequestBodies.Refresh body) {
+        String access = refreshAccessToken.refresh(body == null ? null : body.refresh());
+        return Response.ok(Envelope.success(Map.of("access", access), null)).build();
+    }
+
+    @GET
+    @Path("me/")
+    @Authenticated
+    public Response me(@Context SecurityContext security) {
+        return Response.ok(Envelope.success(UserJson.of(Caller.of(security)), null)).build();
+    }
+
+    /** The {@code data} of a successful log-in. */
+    record TokenJson(
+            @JsonProperty("access") String access,
+            @JsonProperty("refresh") String refresh,
+            @JsonProperty("user") UserJson user) {
+        @Override
+        public String toString() {
+            return "TokenJson[user=" + user.id() + ", tokens=***]";
+        }
+    }
+}
