@@ -23,7 +23,7 @@ import org.parley.domain.user.UserId;
 @Path("admin/users")
 @Produces(MediaType.APPLICATION_JSON)
 @AdminOnly
-final class AdminUsersResource {
+public final class AdminUsersResource {
 
     private final UpsertUserFromBackend upsertUser;
 

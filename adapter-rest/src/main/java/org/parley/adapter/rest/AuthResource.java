@@ -23,7 +23,7 @@ import org.parley.domain.user.User;
 /** Accounts (contract §5): register, log in, refresh the access token, and who am I. */
 @Path("auth")
 @Produces(MediaType.APPLICATION_JSON)
-final class AuthResource {
+public final class AuthResource {
 
     private final RegisterUser registerUser;
     private final LogIn logIn;

@@ -29,7 +29,7 @@ import org.parley.domain.user.UserId;
 /** The seed's chat history endpoints: a conversation's messages and the caller's threads. */
 @Path("chat")
 @Produces(MediaType.APPLICATION_JSON)
-final class ChatResource {
+public final class ChatResource {
 
     private final ListConversation listConversation;
     private final ListMyThreads listMyThreads;
