@@ -1,7 +1,9 @@
 package org.parley.adapter.rest;
 
 import java.util.Objects;
+import java.util.Optional;
 
+import org.glassfish.jersey.internal.inject.AbstractBinder;
 import org.glassfish.jersey.jackson.JacksonFeature;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
@@ -31,11 +33,24 @@ public final class RestApi {
         config.register(new RequestBodyLimit(RequestBodyLimit.MAX_JSON_BODY_BYTES));
         config.register(new BearerTokenFilter(useCases.authenticateToken()));
 
-        config.register(new ChatResource(useCases.listConversation(), useCases.listMyThreads()));
-        config.register(new AuthResource(useCases.registerUser(), useCases.logIn(), useCases.refreshAccessToken()));
-        settings.adminApiKey().ifPresent(key -> {
+        ChatResource chat = new ChatResource(useCases.listConversation(), useCases.listMyThreads());
+        AuthResource auth = new AuthResource(useCases.registerUser(), useCases.logIn(), useCases.refreshAccessToken());
+        Optional<AdminUsersResource> admin = settings.adminApiKey().map(key -> {
             config.register(new ApiKeyFilter(new ApiKey(key)));
-            config.register(new AdminUsersResource(useCases.upsertUserFromBackend()));
+            return new AdminUsersResource(useCases.upsertUserFromBackend());
+        });
+        // Resources are registered as classes bound to ready-made instances: registering the instances themselves
+        // works too, but makes Jersey log a spurious "provider will be ignored" warning per resource.
+        config.register(ChatResource.class);
+        config.register(AuthResource.class);
+        admin.ifPresent(resource -> config.register(AdminUsersResource.class));
+        config.register(new AbstractBinder() {
+            @Override
+            protected void configure() {
+                bind(chat).to(ChatResource.class);
+                bind(auth).to(AuthResource.class);
+                admin.ifPresent(resource -> bind(resource).to(AdminUsersResource.class));
+            }
         });
         return config;
     }
