@@ -6,7 +6,6 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -21,7 +20,6 @@ import org.parley.domain.user.UserId;
  * {@code validation_error} on {@code id}: the caller is the trusted backend, and a clear error helps it more than 404.
  */
 @Path("admin/users")
-@Produces(MediaType.APPLICATION_JSON)
 @AdminOnly
 public final class AdminUsersResource {
 
@@ -39,9 +37,7 @@ public final class AdminUsersResource {
         RequestBodies.BackendUser request = RequestBodies.required(body);
         var result = upsertUser.upsert(new UpsertUserFromBackend.Command(userId, request.details(), request.active()));
         Response.Status status = result.created() ? Response.Status.CREATED : Response.Status.OK;
-        return Response.status(status)
-                .entity(Envelope.success(UserJson.of(result.user()), result.created() ? "User created" : "User updated"))
-                .build();
+        return Envelope.respond(status, UserJson.of(result.user()), result.created() ? "User created" : "User updated");
     }
 
     private static UserId parseId(String id) {

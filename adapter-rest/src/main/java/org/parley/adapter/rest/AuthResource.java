@@ -9,7 +9,6 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -22,7 +21,6 @@ import org.parley.domain.user.User;
 
 /** Accounts (contract §5): register, log in, refresh the access token, and who am I. */
 @Path("auth")
-@Produces(MediaType.APPLICATION_JSON)
 public final class AuthResource {
 
     private final RegisterUser registerUser;
@@ -41,9 +39,7 @@ public final class AuthResource {
     public Response register(RequestBodies.Register body) {
         RequestBodies.Register request = RequestBodies.required(body);
         User user = registerUser.register(new RegisterUser.Command(request.details(), request.password()));
-        return Response.status(Response.Status.CREATED)
-                .entity(Envelope.success(UserJson.of(user), "User registered successfully"))
-                .build();
+        return Envelope.respond(Response.Status.CREATED, UserJson.of(user), "User registered successfully");
     }
 
     /** Every failure, whatever the cause (unknown e-mail, wrong password, inactive account, no body), is the same 401. */
@@ -53,8 +49,8 @@ public final class AuthResource {
     public Response token(RequestBodies.Credentials body) {
         RequestBodies.Credentials credentials = body == null ? new RequestBodies.Credentials(null, null) : body;
         LogIn.TokenGrant grant = logIn.logIn(new LogIn.Command(credentials.email(), credentials.password()));
-        return Response.ok(Envelope.success(
-                new TokenJson(grant.access(), grant.refresh(), UserJson.of(grant.user())), "Login successful")).build();
+        return Envelope.respond(Response.Status.OK,
+                new TokenJson(grant.access(), grant.refresh(), UserJson.of(grant.user())), "Login successful");
     }
 
     @POST
@@ -62,14 +58,14 @@ public final class AuthResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response refresh(RequestBodies.Refresh body) {
         String access = refreshAccessToken.refresh(body == null ? null : body.refresh());
-        return Response.ok(Envelope.success(Map.of("access", access), null)).build();
+        return Envelope.respond(Response.Status.OK, Map.of("access", access), null);
     }
 
     @GET
     @Path("me/")
     @Authenticated
     public Response me(@Context SecurityContext security) {
-        return Response.ok(Envelope.success(UserJson.of(Caller.of(security)), null)).build();
+        return Envelope.respond(Response.Status.OK, UserJson.of(Caller.of(security)), null);
     }
 
     /** The {@code data} of a successful log-in. */

@@ -9,7 +9,6 @@ import java.util.Optional;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
@@ -28,7 +27,6 @@ import org.parley.domain.user.UserId;
 
 /** The seed's chat history endpoints: a conversation's messages and the caller's threads. */
 @Path("chat")
-@Produces(MediaType.APPLICATION_JSON)
 public final class ChatResource {
 
     private final ListConversation listConversation;
@@ -55,7 +53,7 @@ public final class ChatResource {
         UserId other = parseReceiver(uid);
         PageRequest page = pageRequest(limit, before, after);
         var result = listConversation.list(new ListConversation.Query(me.id(), other, page));
-        return Response.ok(Envelope.success(ConversationJson.of(result), "Messages retrieved successfully")).build();
+        return Envelope.respond(Response.Status.OK, ConversationJson.of(result), "Messages retrieved successfully");
     }
 
     /** The caller's threads, most recent activity first. */
@@ -65,7 +63,7 @@ public final class ChatResource {
     public Response threads(@Context SecurityContext security) {
         User me = Caller.of(security);
         List<ThreadJson> threads = listMyThreads.list(me.id()).stream().map(ThreadJson::of).toList();
-        return Response.ok(Envelope.success(threads, null)).build();
+        return Envelope.respond(Response.Status.OK, threads, null);
     }
 
     private static UserId parseReceiver(String uid) {

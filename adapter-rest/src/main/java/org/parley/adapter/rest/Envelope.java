@@ -7,6 +7,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
 /** The two body shapes of every response (contract §2). */
 final class Envelope {
 
@@ -15,6 +18,11 @@ final class Envelope {
 
     static Success success(Object data, String message) {
         return new Success("success", data, message, true);
+    }
+
+    /** A JSON response with the success envelope, whatever the request's {@code Accept} asked for. */
+    static Response respond(Response.Status status, Object data, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(success(data, message)).build();
     }
 
     static Failure failure(ApiError error, String message) {

@@ -68,6 +68,9 @@ final class FailureMapper implements ExceptionMapper<Throwable> {
                     .header(HttpHeaders.WWW_AUTHENTICATE, "ApiKey header=\"" + ApiKeyFilter.HEADER + "\"")
                     .build();
         }
+        if (failure instanceof HeaderCheck.UnreadableContentType) {
+            return respond(ApiError.UNSUPPORTED_MEDIA_TYPE, messageFor(ApiError.UNSUPPORTED_MEDIA_TYPE, 415)).build();
+        }
         if (failure instanceof InvalidRequestBody invalid) {
             return respond(ApiError.INVALID_JSON, invalid.getMessage()).build();
         }

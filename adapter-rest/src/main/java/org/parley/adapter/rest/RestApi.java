@@ -30,6 +30,7 @@ public final class RestApi {
         config.register(JacksonFeature.withoutExceptionMappers());
         config.register(new JsonMapperResolver());
         config.register(new FailureMapper());
+        config.register(new HeaderCheck());
         config.register(new RequestBodyLimit(RequestBodyLimit.MAX_JSON_BODY_BYTES));
         config.register(new BearerTokenFilter(useCases.authenticateToken()));
 

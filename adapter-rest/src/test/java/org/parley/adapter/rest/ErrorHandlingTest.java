@@ -58,6 +58,29 @@ class ErrorHandlingTest {
     }
 
     @Test
+    void aMalformedContentTypeIsUnsupportedMediaType() {
+        assertFailure(api.send(api.request("/auth/token/", null).header("Content-Type", "garbage")
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))), 415, "unsupported_media_type");
+        assertFailure(api.send(api.request("/auth/token/", null).header("Content-Type", "text/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))), 415, "unsupported_media_type");
+    }
+
+    @Test
+    void answersJsonWhateverTheAcceptHeaderSays() {
+        User user = api.user("accept@example.com", "Accept");
+        for (String accept : new String[] {"text/html", "application/xml", "garbage", "a/b/c;;=", "*/*"}) {
+            assertSuccess(api.send(api.request("/auth/me/", api.tokenFor(user)).header("Accept", accept).GET()), 200, null);
+        }
+        assertSuccess(api.send(api.request("/auth/me/", api.tokenFor(user)).header("Content-Type", "garbage").GET()),
+                200, null);
+    }
+
+    @Test
+    void jerseysOwnExtrasAreNotServed() {
+        assertFailure(api.get("/application.wadl", null), 404, "not_found");
+    }
+
+    @Test
     void malformedJsonIsInvalidJson() {
         for (String body : new String[] {"{", "{\"email\": }", "not json", "{\"a\":1} trailing", "{\"email\":\"a\",\"email\":\"b\"}"}) {
             JsonNode failure = assertFailure(api.post("/auth/register/", body, null), 400, "invalid_json");
