@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.parley.application.error.NotFound;
+import org.parley.domain.DomainRuleViolation;
 import org.parley.domain.user.User;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -127,6 +129,31 @@ class ErrorHandlingTest {
             assertThat(failure.get("message").asText()).isEqualTo("Internal server error.");
             assertThat(reply.body()).doesNotContain("SQL", "secret", "db.internal", "select");
         }
+    }
+
+    @Test
+    void domainRuleViolationsAndNotFoundFromUseCasesKeepTheirMeaning() {
+        api.close();
+        api = TestApi.start(new RestSettings(Optional.empty()), useCases -> new RestUseCases(
+                query -> {
+                    throw new DomainRuleViolation("receiver_id", "You cannot send a message to yourself");
+                },
+                me -> {
+                    throw new NotFound("No such thread");
+                },
+                useCases.registerUser(), useCases.logIn(), useCases.refreshAccessToken(),
+                useCases.authenticateToken(), useCases.upsertUserFromBackend()));
+        User user = api.user("someone@example.com", "Someone");
+        User other = api.user("other@example.com", "Other");
+
+        JsonNode violation = assertFailure(api.get("/chat/messages/" + other.id() + "/", api.tokenFor(user)),
+                400, "validation_error");
+        assertThat(violation.get("message").asText()).isEqualTo("You cannot send a message to yourself");
+        assertThat(violation.get("errors").get("receiver_id").get(0).asText())
+                .isEqualTo("You cannot send a message to yourself");
+
+        JsonNode notFound = assertFailure(api.get("/chat/user/threads/", api.tokenFor(user)), 404, "not_found");
+        assertThat(notFound.get("message").asText()).isEqualTo("No such thread");
     }
 
     @Test
