@@ -18,6 +18,8 @@ import org.parley.domain.user.UserId;
  * The admin API for a backend that owns its users (contract §5). Registered only when an admin key is configured,
  * so that without one every admin path is an unknown route (404). A malformed uuid in the path is a 400
  * {@code validation_error} on {@code id}: the caller is the trusted backend, and a clear error helps it more than 404.
+ *
+ * <p>Public only because Jersey calls resource methods reflectively; only {@link RestApi} creates it.
  */
 @Path("admin/users")
 @AdminOnly

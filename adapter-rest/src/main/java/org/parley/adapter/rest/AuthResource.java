@@ -19,7 +19,11 @@ import org.parley.application.port.in.RefreshAccessToken;
 import org.parley.application.port.in.RegisterUser;
 import org.parley.domain.user.User;
 
-/** Accounts (contract §5): register, log in, refresh the access token, and who am I. */
+/**
+ * Accounts (contract §5): register, log in, refresh the access token, and who am I.
+ *
+ * <p>Public only because Jersey calls resource methods reflectively; only {@link RestApi} creates it.
+ */
 @Path("auth")
 public final class AuthResource {
 

@@ -25,7 +25,11 @@ import org.parley.domain.chat.MessageId;
 import org.parley.domain.user.User;
 import org.parley.domain.user.UserId;
 
-/** The seed's chat history endpoints: a conversation's messages and the caller's threads. */
+/**
+ * The seed's chat history endpoints: a conversation's messages and the caller's threads.
+ *
+ * <p>Public only because Jersey calls resource methods reflectively; only {@link RestApi} creates it.
+ */
 @Path("chat")
 public final class ChatResource {
 
