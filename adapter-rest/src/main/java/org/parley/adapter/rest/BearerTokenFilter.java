@@ -1,0 +1,52 @@
+package org.parley.adapter.rest;
+
+import java.util.Locale;
+import java.util.Objects;
+
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.core.HttpHeaders;
+
+import org.parley.application.error.AuthenticationFailed;
+import org.parley.application.port.in.AuthenticateToken;
+import org.parley.domain.user.User;
+
+/**
+ * Lets a request reach an {@link Authenticated} method only with {@code Authorization: Bearer <access token>} of an
+ * active user, whom it records as the request's {@link Caller}. Anything else ends in {@link AuthenticationFailed},
+ * which {@link FailureMapper} answers with 401 and {@code WWW-Authenticate: Bearer}. The token is never logged.
+ */
+@Authenticated
+@Priority(Priorities.AUTHENTICATION)
+final class BearerTokenFilter implements ContainerRequestFilter {
+
+    private static final String SCHEME = "bearer ";
+
+    private final AuthenticateToken authenticateToken;
+
+    BearerTokenFilter(AuthenticateToken authenticateToken) {
+        this.authenticateToken = Objects.requireNonNull(authenticateToken, "authenticateToken");
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        String token = bearerToken(request.getHeaderString(HttpHeaders.AUTHORIZATION));
+        User user = authenticateToken.authenticate(token);
+        boolean secure = request.getSecurityContext() != null && request.getSecurityContext().isSecure();
+        request.setSecurityContext(new Caller(user).asSecurityContext(secure));
+    }
+
+    private static String bearerToken(String header) {
+        if (header == null || header.isBlank()) {
+            throw new AuthenticationFailed(AuthenticationFailed.Reason.MISSING_TOKEN,
+                    "Authentication credentials were not provided.");
+        }
+        String value = header.strip();
+        if (!value.toLowerCase(Locale.ROOT).startsWith(SCHEME) || value.substring(SCHEME.length()).isBlank()) {
+            throw AuthenticationFailed.token(AuthenticationFailed.Reason.INVALID_TOKEN);
+        }
+        return value.substring(SCHEME.length()).strip();
+    }
+}

@@ -1,0 +1,87 @@
+package org.parley.adapter.rest;
+
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import org.parley.application.error.ValidationFailed;
+import org.parley.application.port.in.UserDetails;
+
+/** The JSON bodies the API reads, and the checks of their values that JSON types alone cannot express. */
+final class RequestBodies {
+
+    private RequestBodies() {
+    }
+
+    /** The body of a request that needs one: a JSON {@code null} or an empty body is refused as {@code invalid_json}. */
+    static <T> T required(T body) {
+        if (body == null) {
+            throw new InvalidRequestBody("A JSON object is required as the request body");
+        }
+        return body;
+    }
+
+    /** {@code YYYY-MM-DD}; blank or absent is "unknown". */
+    static LocalDate parseDateOfBirth(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(text.strip());
+        } catch (DateTimeParseException e) {
+            throw ValidationFailed.of("date_of_birth", "Date has wrong format. Use YYYY-MM-DD.");
+        }
+    }
+
+    /** {@code POST /auth/register/}. */
+    record Register(
+            @JsonProperty("email") String email,
+            @JsonProperty("password") String password,
+            @JsonProperty("fullname") String fullname,
+            @JsonProperty("phone_number") String phoneNumber,
+            @JsonProperty("country_code") String countryCode,
+            @JsonProperty("gender") String gender,
+            @JsonProperty("date_of_birth") String dateOfBirth) {
+
+        UserDetails details() {
+            return new UserDetails(email, fullname, phoneNumber, countryCode, gender, parseDateOfBirth(dateOfBirth));
+        }
+
+        @Override
+        public String toString() {
+            return "Register[email=" + email + ", password=***]";
+        }
+    }
+
+    /** {@code POST /auth/token/}. */
+    record Credentials(@JsonProperty("email") String email, @JsonProperty("password") String password) {
+        @Override
+        public String toString() {
+            return "Credentials[email=" + email + ", password=***]";
+        }
+    }
+
+    /** {@code POST /auth/token/refresh/}. */
+    record Refresh(@JsonProperty("refresh") String refresh) {
+        @Override
+        public String toString() {
+            return "Refresh[***]";
+        }
+    }
+
+    /** {@code PUT /admin/users/<uuid>/}; {@code is_active} absent keeps the current state. */
+    record BackendUser(
+            @JsonProperty("email") String email,
+            @JsonProperty("fullname") String fullname,
+            @JsonProperty("phone_number") String phoneNumber,
+            @JsonProperty("country_code") String countryCode,
+            @JsonProperty("gender") String gender,
+            @JsonProperty("date_of_birth") String dateOfBirth,
+            @JsonProperty("is_active") Boolean active) {
+
+        UserDetails details() {
+            return new UserDetails(email, fullname, phoneNumber, countryCode, gender, parseDateOfBirth(dateOfBirth));
+        }
+    }
+}

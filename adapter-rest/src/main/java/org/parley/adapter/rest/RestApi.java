@@ -1,0 +1,58 @@
+package org.parley.adapter.rest;
+
+import java.util.Objects;
+import java.util.Optional;
+
+import org.glassfish.jersey.internal.inject.AbstractBinder;
+import org.glassfish.jersey.jackson.JacksonFeature;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
+
+/**
+ * Parley's HTTP API (history, threads, accounts and the admin API) as a Jersey application that {@code bootstrap}
+ * hands to its HTTP container. Every response body is JSON in the contract's success or failure envelope.
+ */
+public final class RestApi {
+
+    private RestApi() {
+    }
+
+    /** A new, self-contained Jersey configuration for the API; each call builds fresh resources and providers. */
+    public static ResourceConfig resourceConfig(RestUseCases useCases, RestSettings settings) {
+        Objects.requireNonNull(useCases, "useCases");
+        Objects.requireNonNull(settings, "settings");
+        ResourceConfig config = new ResourceConfig();
+        config.setApplicationName("parley-rest");
+        config.property(ServerProperties.WADL_FEATURE_DISABLE, true);
+        config.property(ServerProperties.PROCESSING_RESPONSE_ERRORS_ENABLED, true);
+
+        // Jackson without its default exception mappers, which would answer bad JSON in plain text.
+        config.register(JacksonFeature.withoutExceptionMappers());
+        config.register(new JsonMapperResolver());
+        config.register(new FailureMapper());
+        config.register(new HeaderCheck());
+        config.register(new RequestBodyLimit(RequestBodyLimit.MAX_JSON_BODY_BYTES));
+        config.register(new BearerTokenFilter(useCases.authenticateToken()));
+
+        ChatResource chat = new ChatResource(useCases.listConversation(), useCases.listMyThreads());
+        AuthResource auth = new AuthResource(useCases.registerUser(), useCases.logIn(), useCases.refreshAccessToken());
+        Optional<AdminUsersResource> admin = settings.adminApiKey().map(key -> {
+            config.register(new ApiKeyFilter(new ApiKey(key)));
+            return new AdminUsersResource(useCases.upsertUserFromBackend());
+        });
+        // Resources are registered as classes bound to ready-made instances: registering the instances themselves
+        // works too, but makes Jersey log a spurious "provider will be ignored" warning per resource.
+        config.register(ChatResource.class);
+        config.register(AuthResource.class);
+        admin.ifPresent(resource -> config.register(AdminUsersResource.class));
+        config.register(new AbstractBinder() {
+            @Override
+            protected void configure() {
+                bind(chat).to(ChatResource.class);
+                bind(auth).to(AuthResource.class);
+                admin.ifPresent(resource -> bind(resource).to(AdminUsersResource.class));
+            }
+        });
+        return config;
+    }
+}
