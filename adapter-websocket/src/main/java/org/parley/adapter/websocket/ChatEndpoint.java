@@ -19,8 +19,11 @@ import org.slf4j.LoggerFactory;
  * properties, which Tyrus keeps per connection.
  *
  * <p>Runs on Grizzly worker threads (see {@link ChatWebSocket}), so the use case may block on storage.
+ *
+ * <p>Public only because Tyrus invokes the endpoint callbacks reflectively and cannot reach a package-private class;
+ * it cannot be constructed outside this package. Bootstrap uses {@link ChatWebSocket#attachTo} instead.
  */
-final class ChatEndpoint extends Endpoint {
+public final class ChatEndpoint extends Endpoint {
 
     static final String USER_PROPERTY = "org.parley.websocket.user";
     private static final String CONNECTION_PROPERTY = "org.parley.websocket.connection";
