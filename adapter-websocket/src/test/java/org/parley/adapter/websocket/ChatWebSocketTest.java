@@ -311,7 +311,21 @@ class ChatWebSocketTest {
         assertThatThrownBy(() -> WsClient.connect(uri, headers))
                 .isInstanceOf(CompletionException.class)
                 .cause().isInstanceOf(WebSocketHandshakeException.class)
-                .satisfies(e -> assertThat(((WebSocketHandshakeException) e).getResponse().statusCode()).isEqualTo(401));
+                .satisfies(e -> {
+                    HttpResponse<?> response = ((WebSocketHandshakeException) e).getResponse();
+                    assertThat(response.statusCode()).isEqualTo(401);
+                    assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+                    assertThat(response.headers().firstValue("Upgrade")).isEmpty();
+                    assertThat(response.headers().firstValue("Sec-WebSocket-Accept")).isEmpty();
+                });
+    }
+
+    @Test
+    void aFailingTokenCheckRefusesTheHandshakeWith500() {
+        assertThatThrownBy(() -> WsClient.connect(server.uri("explode")))
+                .cause().isInstanceOf(WebSocketHandshakeException.class)
+                .satisfies(e -> assertThat(((WebSocketHandshakeException) e).getResponse().statusCode()).isEqualTo(500));
+        assertThat(server.sessions.openSessionCount()).isZero();
     }
 
     @Test
@@ -407,9 +421,10 @@ class ChatWebSocketTest {
     }
 
     @Test
-    void closeAllClosesEveryConnectionWith1001() {
+    void closeAllClosesEveryConnectionWith1001() throws Exception {
         WsClient a = connect(alice);
         WsClient b = connect(bob);
+        awaitOpenSessions(2);
 
         server.webSocket.closeAll();
 

@@ -80,6 +80,9 @@ final class TestServer implements AutoCloseable {
         };
         AuthenticateToken authenticate = token -> {
             handshakeThreads.add(Thread.currentThread().getName());
+            if (token.equals("explode")) {
+                throw new IllegalStateException("database down");
+            }
             for (AuthenticationFailed.Reason reason : AuthenticationFailed.Reason.values()) {
                 if (token.equals("fail-" + reason)) {
                     throw AuthenticationFailed.token(reason);
