@@ -60,6 +60,7 @@ public final class ChatEndpoint extends Endpoint {
     }
 
     private void onText(LiveConnection connection, User user, String text) {
+        // Second line of defence: FrameSizeGuard already closes with 1009 when the frame header arrives.
         if (utf8Length(text) > maxTextFrameBytes) {
             connection.close(new CloseReason(CloseReason.CloseCodes.TOO_BIG,
                     "A frame can have at most " + maxTextFrameBytes + " bytes"));

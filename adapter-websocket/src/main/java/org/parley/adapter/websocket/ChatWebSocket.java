@@ -43,7 +43,10 @@ public final class ChatWebSocket implements AutoCloseable {
 
     static final String CONTEXT_PATH = "/ws";
     static final int MIN_WORKER_THREADS = 32;
-    /** Tyrus's read buffer per connection: frames above it are dropped with 1011 instead of 1009, so keep it roomy. */
+    /**
+     * Tyrus's read buffer limit per connection (it grows as needed). Oversized frames never reach it (the
+     * {@link FrameSizeGuard} closes with 1009 from the frame header), but one read may carry a whole frame and more.
+     */
     static final int MIN_INCOMING_BUFFER_BYTES = 4 * 1024 * 1024;
 
     private static final CloseReason SHUTTING_DOWN =
@@ -94,7 +97,7 @@ public final class ChatWebSocket implements AutoCloseable {
         ChatEndpoint endpoint = new ChatEndpoint(sessions, new InboundFrames(sendText), settings.maxTextFrameBytes());
         HandshakeAuthenticator authenticator = new HandshakeAuthenticator(authenticate, endpoint);
         EmbeddedTyrusContainer container = new EmbeddedTyrusContainer(CONTEXT_PATH,
-                Math.max(MIN_INCOMING_BUFFER_BYTES, settings.maxTextFrameBytes() * 2));
+                Math.max(MIN_INCOMING_BUFFER_BYTES, settings.maxTextFrameBytes() * 2), settings.maxTextFrameBytes());
         try {
             container.register(endpointConfig("/chat/room/", authenticator));
             container.register(endpointConfig("/chat/room", authenticator));

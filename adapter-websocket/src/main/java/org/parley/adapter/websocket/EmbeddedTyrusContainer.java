@@ -16,13 +16,15 @@ import org.glassfish.tyrus.spi.WebSocketEngine;
  */
 final class EmbeddedTyrusContainer extends TyrusServerContainer {
 
-    private final TyrusWebSocketEngine engine;
+    private final WebSocketEngine engine;
     private final String contextPath;
 
-    EmbeddedTyrusContainer(String contextPath, int incomingBufferSize) {
+    /** @param maxMessageBytes larger client messages close the connection with 1009 before Tyrus buffers them */
+    EmbeddedTyrusContainer(String contextPath, int incomingBufferSize, long maxMessageBytes) {
         super((Set<Class<?>>) null);
         this.contextPath = contextPath;
-        this.engine = TyrusWebSocketEngine.builder(this).incomingBufferSize(incomingBufferSize).build();
+        this.engine = new GuardedEngine(
+                TyrusWebSocketEngine.builder(this).incomingBufferSize(incomingBufferSize).build(), maxMessageBytes);
     }
 
     @Override

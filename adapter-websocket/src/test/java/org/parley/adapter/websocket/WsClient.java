@@ -94,6 +94,16 @@ final class WsClient implements AutoCloseable {
         }
     }
 
+    /** Sends without waiting: the server may close the connection before the whole frame is written. */
+    void sendWithoutWaiting(String text) {
+        socket.sendText(text, true);
+    }
+
+    void sendFragments(String first, String last) {
+        socket.sendText(first, false).orTimeout(10, TimeUnit.SECONDS).join();
+        socket.sendText(last, true).orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
     void sendBinary(byte[] bytes) {
         socket.sendBinary(ByteBuffer.wrap(bytes), true).orTimeout(10, TimeUnit.SECONDS).join();
     }
