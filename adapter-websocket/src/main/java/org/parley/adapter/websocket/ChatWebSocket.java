@@ -2,6 +2,7 @@ package org.parley.adapter.websocket;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -125,9 +126,13 @@ public final class ChatWebSocket implements AutoCloseable {
     }
 
     private void pingAll() {
-        long now = System.nanoTime();
-        for (LiveConnection connection : sessions.all()) {
-            if (now - connection.lastPongNanos() > 2 * pingIntervalNanos + pingIntervalNanos / 2) {
+        pingOrDrop(sessions.all(), System.nanoTime(), pingIntervalNanos);
+    }
+
+    /** Pings each connection, or closes it when its last pong is more than two intervals (and a half) old. */
+    static void pingOrDrop(List<LiveConnection> connections, long nowNanos, long intervalNanos) {
+        for (LiveConnection connection : connections) {
+            if (nowNanos - connection.lastPongNanos() > 2 * intervalNanos + intervalNanos / 2) {
                 connection.close(NO_PONG);
             } else {
                 connection.ping(ByteBuffer.wrap(PING));
