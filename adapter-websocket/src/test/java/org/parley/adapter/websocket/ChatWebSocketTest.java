@@ -473,7 +473,7 @@ class ChatWebSocketTest {
 
     private static Map<String, JsonNode> fields(JsonNode node) {
         Map<String, JsonNode> fields = new LinkedHashMap<>();
-        node.fields().forEachRemaining(entry -> fields.put(entry.getKey(), entry.getValue()));
+        node.properties().forEach(entry -> fields.put(entry.getKey(), entry.getValue()));
         return fields;
     }
 }

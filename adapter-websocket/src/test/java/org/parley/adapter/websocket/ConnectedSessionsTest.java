@@ -139,7 +139,7 @@ class ConnectedSessionsTest {
                         }
                         sent.add((String) args[0]);
                         if (!neverComplete) {
-                            ((SendHandler) args[1]).onResult(new jakarta.websocket.SendResult());
+                            ((SendHandler) args[1]).onResult(new jakarta.websocket.SendResult(this.session));
                         }
                         return null;
                     }
