@@ -20,6 +20,8 @@ import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
 import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
 import org.parley.application.port.in.AuthenticateToken;
 import org.parley.application.port.in.SendTextMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The chat websocket ({@code /ws/chat/room/}, also without the final slash) on Parley's one Grizzly server, next to
@@ -55,6 +57,8 @@ public final class ChatWebSocket implements AutoCloseable {
     private static final CloseReason NO_PONG =
             new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "no answer to pings");
     private static final byte[] PING = "parley".getBytes(StandardCharsets.US_ASCII);
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChatWebSocket.class);
 
     private final ConnectedSessions sessions;
     private final EmbeddedTyrusContainer container;
@@ -126,7 +130,12 @@ public final class ChatWebSocket implements AutoCloseable {
     }
 
     private void pingAll() {
-        pingOrDrop(sessions.all(), System.nanoTime(), pingIntervalNanos);
+        try {
+            pingOrDrop(sessions.all(), System.nanoTime(), pingIntervalNanos);
+        } catch (RuntimeException e) {
+            // Never let one bad round cancel the schedule.
+            LOG.warn("A ping round failed", e);
+        }
     }
 
     /** Pings each connection, or closes it when its last pong is more than two intervals (and a half) old. */

@@ -15,11 +15,13 @@ public record WebSocketSettings(int maxTextFrameBytes, Duration pingInterval) {
 
     public static final int DEFAULT_MAX_TEXT_FRAME_BYTES = 64 * 1024;
     public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(30);
+    public static final int MAX_TEXT_FRAME_BYTES_CEILING = 16 * 1024 * 1024;
 
     public WebSocketSettings {
         Objects.requireNonNull(pingInterval, "pingInterval");
-        if (maxTextFrameBytes < 1024) {
-            throw new IllegalArgumentException("maxTextFrameBytes must be at least 1024, got " + maxTextFrameBytes);
+        if (maxTextFrameBytes < 1024 || maxTextFrameBytes > MAX_TEXT_FRAME_BYTES_CEILING) {
+            throw new IllegalArgumentException("maxTextFrameBytes must be between 1024 and "
+                    + MAX_TEXT_FRAME_BYTES_CEILING + ", got " + maxTextFrameBytes);
         }
         if (pingInterval.isNegative() || pingInterval.isZero()) {
             throw new IllegalArgumentException("pingInterval must be positive, got " + pingInterval);
