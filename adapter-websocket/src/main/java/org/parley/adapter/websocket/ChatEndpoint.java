@@ -1,0 +1,119 @@
+package org.parley.adapter.websocket;
+
+import java.nio.ByteBuffer;
+import java.util.Optional;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.PongMessage;
+import jakarta.websocket.Session;
+
+import org.parley.domain.user.User;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The chat endpoint. One stateless instance serves every connection: what belongs to a connection (its authenticated
+ * user, put there by {@link HandshakeAuthenticator}, and its {@link LiveConnection}) lives in the session's user
+ * properties, which Tyrus keeps per connection.
+ *
+ * <p>Runs on Grizzly worker threads (see {@link ChatWebSocket}), so the use case may block on storage.
+ *
+ * <p>Public only because Tyrus invokes the endpoint callbacks reflectively and cannot reach a package-private class;
+ * it cannot be constructed outside this package. Bootstrap uses {@link ChatWebSocket#attachTo} instead.
+ */
+public final class ChatEndpoint extends Endpoint {
+
+    static final String USER_PROPERTY = "org.parley.websocket.user";
+    private static final String CONNECTION_PROPERTY = "org.parley.websocket.connection";
+    private static final Logger LOG = LoggerFactory.getLogger(ChatEndpoint.class);
+
+    private final ConnectedSessions sessions;
+    private final InboundFrames inbound;
+    private final int maxTextFrameBytes;
+
+    ChatEndpoint(ConnectedSessions sessions, InboundFrames inbound, int maxTextFrameBytes) {
+        this.sessions = sessions;
+        this.inbound = inbound;
+        this.maxTextFrameBytes = maxTextFrameBytes;
+    }
+
+    @Override
+    public void onOpen(Session session, EndpointConfig config) {
+        Object authenticated = session.getUserProperties().get(USER_PROPERTY);
+        if (!(authenticated instanceof User user)) {
+            // Cannot happen: the handshake is refused without a user. Refuse the connection all the same.
+            closeQuietly(session, new CloseReason(CloseReason.CloseCodes.getCloseCode(4401), "Unauthorized"));
+            return;
+        }
+        session.setMaxTextMessageBufferSize(maxTextFrameBytes);
+        session.setMaxBinaryMessageBufferSize(maxTextFrameBytes);
+        LiveConnection connection = new LiveConnection(user.id(), session, System.nanoTime());
+        session.getUserProperties().put(CONNECTION_PROPERTY, connection);
+        session.addMessageHandler(String.class, text -> onText(connection, user, text));
+        session.addMessageHandler(ByteBuffer.class, bytes -> connection.send(Frames.error(ErrorCode.VALIDATION_ERROR,
+                "Binary frames are not supported: send JSON text frames", null, Optional.empty())));
+        session.addMessageHandler(PongMessage.class, pong -> connection.ponged(System.nanoTime()));
+        sessions.add(connection);
+        LOG.debug("User {} connected", user.id());
+    }
+
+    private void onText(LiveConnection connection, User user, String text) {
+        // Second line of defence: FrameSizeGuard already closes with 1009 when the frame header arrives.
+        if (utf8Length(text) > maxTextFrameBytes) {
+            connection.close(new CloseReason(CloseReason.CloseCodes.TOO_BIG,
+                    "A frame can have at most " + maxTextFrameBytes + " bytes"));
+            return;
+        }
+        inbound.handle(user, text).ifPresent(connection::send);
+    }
+
+    @Override
+    public void onClose(Session session, CloseReason closeReason) {
+        forget(session);
+    }
+
+    @Override
+    public void onError(Session session, Throwable failure) {
+        LOG.debug("A websocket connection failed: {}", failure.toString());
+        forget(session);
+        if (session.isOpen()) {
+            closeQuietly(session, new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "Internal error"));
+        }
+    }
+
+    private void forget(Session session) {
+        Object connection = session.getUserProperties().get(CONNECTION_PROPERTY);
+        if (connection instanceof LiveConnection live) {
+            sessions.remove(live);
+        }
+    }
+
+    private static void closeQuietly(Session session, CloseReason reason) {
+        try {
+            session.close(reason);
+        } catch (Exception e) {
+            LOG.debug("Closing a websocket failed: {}", e.toString());
+        }
+    }
+
+    /** The UTF-8 size of {@code text}, without encoding it. */
+    static long utf8Length(String text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+}

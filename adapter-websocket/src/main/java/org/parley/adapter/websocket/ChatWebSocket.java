@@ -1,0 +1,166 @@
+package org.parley.adapter.websocket;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerEndpointConfig;
+
+import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.nio.transport.TCPNIOTransport;
+import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
+import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
+import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
+import org.parley.application.port.in.AuthenticateToken;
+import org.parley.application.port.in.SendTextMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The chat websocket ({@code /ws/chat/room/}, also without the final slash) on Parley's one Grizzly server, next to
+ * the REST API: requests that are not websocket upgrades fall through to the server's other handlers.
+ *
+ * <p>{@link #attachTo} must be called before the server starts. It also configures the listener:
+ * <ul>
+ *   <li>the listener's transport gets Grizzly's {@link WorkerThreadIOStrategy}, so handshakes (token checks may hit
+ *       the database) and frames (use cases store messages) run on worker threads, never on the selector threads that
+ *       serve every connection. When the transport builds its own worker pool it gets at least
+ *       {@value #MIN_WORKER_THREADS} threads; a pool set by the caller (Jersey sets one) is kept.</li>
+ *   <li>upgraded connections are exempt from Grizzly's keep-alive idle timeout (plain HTTP keeps it); instead every
+ *       connection is pinged each {@link WebSocketSettings#pingInterval()} and closed when it has not answered for two
+ *       intervals.</li>
+ * </ul>
+ *
+ * <p>At shutdown call {@link #close()} (closes every connection with 1001, stops the pinger) before stopping the
+ * server. Tyrus and Grizzly log through {@code java.util.logging}; the request URI (which carries the token) appears
+ * only in their FINE/FINEST messages, so do not enable those levels in production.
+ */
+public final class ChatWebSocket implements AutoCloseable {
+
+    static final String CONTEXT_PATH = "/ws";
+    static final int MIN_WORKER_THREADS = 32;
+    /**
+     * Tyrus's read buffer limit per connection (it grows as needed). Oversized frames never reach it (the
+     * {@link FrameSizeGuard} closes with 1009 from the frame header), but one read may carry a whole frame and more.
+     */
+    static final int MIN_INCOMING_BUFFER_BYTES = 4 * 1024 * 1024;
+
+    private static final CloseReason SHUTTING_DOWN =
+            new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "server shutting down");
+    private static final CloseReason NO_PONG =
+            new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "no answer to pings");
+    private static final byte[] PING = "parley".getBytes(StandardCharsets.US_ASCII);
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChatWebSocket.class);
+
+    private final ConnectedSessions sessions;
+    private final EmbeddedTyrusContainer container;
+    private final ScheduledExecutorService pinger;
+    private final long pingIntervalNanos;
+
+    private ChatWebSocket(ConnectedSessions sessions, EmbeddedTyrusContainer container, WebSocketSettings settings) {
+        this.sessions = sessions;
+        this.container = container;
+        this.pingIntervalNanos = settings.pingInterval().toNanos();
+        this.pinger = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "parley-websocket-ping");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long intervalMillis = Math.max(1, settings.pingInterval().toMillis());
+        pinger.scheduleWithFixedDelay(this::pingAll, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Serves the chat websocket on {@code server}'s listener named {@code "grizzly"}.
+     *
+     * @throws IllegalStateException when the server is already started or has no such listener
+     */
+    public static ChatWebSocket attachTo(HttpServer server, ConnectedSessions sessions, AuthenticateToken authenticate,
+                                         SendTextMessage sendText, WebSocketSettings settings) {
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(sessions, "sessions");
+        Objects.requireNonNull(authenticate, "authenticate");
+        Objects.requireNonNull(sendText, "sendText");
+        Objects.requireNonNull(settings, "settings");
+        if (server.isStarted()) {
+            throw new IllegalStateException("Attach the websocket before the server starts");
+        }
+        NetworkListener listener = server.getListener("grizzly");
+        if (listener == null) {
+            throw new IllegalStateException("The server has no listener named \"grizzly\"");
+        }
+        useWorkerThreads(listener.getTransport());
+
+        ChatEndpoint endpoint = new ChatEndpoint(sessions, new InboundFrames(sendText), settings.maxTextFrameBytes());
+        HandshakeAuthenticator authenticator = new HandshakeAuthenticator(authenticate, endpoint);
+        EmbeddedTyrusContainer container = new EmbeddedTyrusContainer(CONTEXT_PATH,
+                Math.max(MIN_INCOMING_BUFFER_BYTES, settings.maxTextFrameBytes() * 2), settings.maxTextFrameBytes());
+        try {
+            container.register(endpointConfig("/chat/room/", authenticator));
+            container.register(endpointConfig("/chat/room", authenticator));
+        } catch (DeploymentException e) {
+            throw new IllegalStateException("The chat endpoint could not be deployed", e);
+        }
+        listener.registerAddOn(new UpgradedConnectionsStayOpen());
+        listener.registerAddOn(new WebSocketAddOn(container, CONTEXT_PATH));
+        return new ChatWebSocket(sessions, container, settings);
+    }
+
+    /** Closes every open connection with close code 1001 ("server shutting down"). */
+    public void closeAll() {
+        for (LiveConnection connection : sessions.all()) {
+            connection.close(SHUTTING_DOWN);
+        }
+    }
+
+    /** Stops pinging and closes every open connection (1001). Call before stopping the server. */
+    @Override
+    public void close() {
+        pinger.shutdownNow();
+        closeAll();
+        container.stop();
+    }
+
+    private void pingAll() {
+        try {
+            pingOrDrop(sessions.all(), System.nanoTime(), pingIntervalNanos);
+        } catch (RuntimeException e) {
+            // Never let one bad round cancel the schedule.
+            LOG.warn("A ping round failed", e);
+        }
+    }
+
+    /** Pings each connection, or closes it when its last pong is more than two intervals (and a half) old. */
+    static void pingOrDrop(List<LiveConnection> connections, long nowNanos, long intervalNanos) {
+        for (LiveConnection connection : connections) {
+            if (nowNanos - connection.lastPongNanos() > 2 * intervalNanos + intervalNanos / 2) {
+                connection.close(NO_PONG);
+            } else {
+                connection.ping(ByteBuffer.wrap(PING));
+            }
+        }
+    }
+
+    private static ServerEndpointConfig endpointConfig(String path, HandshakeAuthenticator authenticator) {
+        return ServerEndpointConfig.Builder.create(ChatEndpoint.class, path).configurator(authenticator).build();
+    }
+
+    private static void useWorkerThreads(TCPNIOTransport transport) {
+        transport.setIOStrategy(WorkerThreadIOStrategy.getInstance());
+        if (transport.getWorkerThreadPool() == null) {
+            ThreadPoolConfig pool = transport.getWorkerThreadPoolConfig();
+            if (pool != null && pool.getMaxPoolSize() < MIN_WORKER_THREADS) {
+                pool.setMaxPoolSize(MIN_WORKER_THREADS);
+                pool.setCorePoolSize(MIN_WORKER_THREADS);
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package org.parley.adapter.websocket;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerEndpointConfig;
+
+import org.glassfish.tyrus.spi.Connection;
+import org.glassfish.tyrus.spi.ReadHandler;
+import org.glassfish.tyrus.spi.UpgradeRequest;
+import org.glassfish.tyrus.spi.UpgradeResponse;
+import org.glassfish.tyrus.spi.WebSocketEngine;
+import org.glassfish.tyrus.spi.Writer;
+
+/** Tyrus's engine, with a {@link FrameSizeGuard} in front of every connection it upgrades. */
+final class GuardedEngine implements WebSocketEngine {
+
+    private final WebSocketEngine tyrus;
+    private final long maxMessageBytes;
+
+    GuardedEngine(WebSocketEngine tyrus, long maxMessageBytes) {
+        this.tyrus = tyrus;
+        this.maxMessageBytes = maxMessageBytes;
+    }
+
+    @Override
+    public UpgradeInfo upgrade(UpgradeRequest request, UpgradeResponse response) {
+        UpgradeInfo upgrade = tyrus.upgrade(request, response);
+        if (upgrade.getStatus() != UpgradeStatus.SUCCESS) {
+            return upgrade;
+        }
+        return new UpgradeInfo() {
+            @Override
+            public UpgradeStatus getStatus() {
+                return upgrade.getStatus();
+            }
+
+            @Override
+            public Connection createConnection(Writer writer, Connection.CloseListener closeListener) {
+                Connection connection = upgrade.createConnection(writer, closeListener);
+                return connection == null ? null : new GuardedConnection(connection, maxMessageBytes);
+            }
+        };
+    }
+
+    @Override
+    public void register(Class<?> endpointClass, String contextPath) throws DeploymentException {
+        tyrus.register(endpointClass, contextPath);
+    }
+
+    @Override
+    public void register(ServerEndpointConfig serverConfig, String contextPath) throws DeploymentException {
+        tyrus.register(serverConfig, contextPath);
+    }
+
+    private static final class GuardedConnection implements Connection {
+        private final Connection tyrus;
+        private final ReadHandler guard;
+
+        GuardedConnection(Connection tyrus, long maxMessageBytes) {
+            this.tyrus = tyrus;
+            this.guard = new FrameSizeGuard(tyrus.getReadHandler(), tyrus, maxMessageBytes);
+        }
+
+        @Override
+        public ReadHandler getReadHandler() {
+            return guard;
+        }
+
+        @Override
+        public Writer getWriter() {
+            return tyrus.getWriter();
+        }
+
+        @Override
+        public CloseListener getCloseListener() {
+            return tyrus.getCloseListener();
+        }
+
+        @Override
+        public void close(CloseReason reason) {
+            tyrus.close(reason);
+        }
+    }
+}

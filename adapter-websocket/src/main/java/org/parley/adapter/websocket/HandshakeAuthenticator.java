@@ -1,0 +1,107 @@
+package org.parley.adapter.websocket;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import jakarta.websocket.HandshakeResponse;
+import jakarta.websocket.server.HandshakeRequest;
+import jakarta.websocket.server.ServerEndpointConfig;
+
+import org.glassfish.tyrus.core.HandshakeException;
+import org.glassfish.tyrus.spi.UpgradeResponse;
+import org.parley.application.error.AuthenticationFailed;
+import org.parley.application.port.in.AuthenticateToken;
+import org.parley.domain.user.User;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Authenticates the upgrade request before the connection opens, and refuses it with a real HTTP 401 otherwise.
+ *
+ * <p>Per-connection data: Tyrus hands {@link #modifyHandshake} a configuration wrapper whose user properties belong to
+ * this one request, and copies them into the new session's user properties; the shared {@link ServerEndpointConfig}
+ * is not touched. So concurrent handshakes cannot see each other's user (proved by a concurrent-handshake test).
+ *
+ * <p>Refusal: a status set on the response alone does not refuse (Tyrus upgrades anyway on 401), and a runtime
+ * exception sends no response at all. Tyrus fails the handshake, writing the response as it stands, when
+ * {@link HandshakeException} is thrown; so the 101 headers are replaced first.
+ */
+final class HandshakeAuthenticator extends ServerEndpointConfig.Configurator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HandshakeAuthenticator.class);
+    private static final String BEARER = "bearer ";
+
+    private final AuthenticateToken authenticate;
+    private final ChatEndpoint endpoint;
+
+    HandshakeAuthenticator(AuthenticateToken authenticate, ChatEndpoint endpoint) {
+        this.authenticate = authenticate;
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
+        String token = token(request);
+        if (token == null || token.isBlank()) {
+            refuse(response, 401, "Unauthorized");
+            return;
+        }
+        try {
+            User user = authenticate.authenticate(token);
+            config.getUserProperties().put(ChatEndpoint.USER_PROPERTY, user);
+        } catch (AuthenticationFailed e) {
+            LOG.debug("Websocket handshake refused: {}", e.reason());
+            refuse(response, 401, "Unauthorized");
+        } catch (RuntimeException e) {
+            LOG.error("Websocket handshake failed", e);
+            refuse(response, 500, "Internal Server Error");
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T getEndpointInstance(Class<T> endpointClass) throws InstantiationException {
+        if (!endpointClass.isInstance(endpoint)) {
+            throw new InstantiationException("Not the chat endpoint: " + endpointClass.getName());
+        }
+        return (T) endpoint;
+    }
+
+    /** The {@code Authorization: Bearer} header when present, else the seed's {@code ?token=} query parameter. */
+    static String token(HandshakeRequest request) {
+        for (Map.Entry<String, List<String>> header : request.getHeaders().entrySet()) {
+            if ("authorization".equalsIgnoreCase(header.getKey()) && header.getValue() != null) {
+                for (String value : header.getValue()) {
+                    if (value != null && value.toLowerCase(Locale.ROOT).startsWith(BEARER)) {
+                        return value.substring(BEARER.length()).trim();
+                    }
+                }
+            }
+        }
+        List<String> query = request.getParameterMap().get("token");
+        return query == null || query.isEmpty() ? null : query.get(0);
+    }
+
+    private static void refuse(HandshakeResponse response, int status, String reason) {
+        UpgradeResponse upgrade = (UpgradeResponse) response;
+        upgrade.setStatus(status);
+        upgrade.setReasonPhrase(reason);
+        Map<String, List<String>> headers = upgrade.getHeaders();
+        headers.keySet().removeIf(name -> name.equalsIgnoreCase("Upgrade")
+                || name.equalsIgnoreCase("Connection")
+                || name.toLowerCase(Locale.ROOT).startsWith("sec-websocket-"));
+        if (status == 401) {
+            headers.put("WWW-Authenticate", List.of("Bearer"));
+        }
+        headers.put("Content-Length", List.of("0"));
+        headers.put("Connection", List.of("close"));
+        throw HandshakeAuthenticator.<RuntimeException>sneaky(new HandshakeException(status, reason));
+    }
+
+    /** Throws a checked exception through an interface that does not declare it; Tyrus catches it by type. */
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> E sneaky(Throwable checked) throws E {
+        throw (E) checked;
+    }
+}

@@ -1,0 +1,121 @@
+package org.parley.adapter.websocket;
+
+import java.util.Optional;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.parley.application.error.AuthenticationFailed;
+import org.parley.application.error.Conflict;
+import org.parley.application.error.NotFound;
+import org.parley.application.error.UnknownUser;
+import org.parley.application.error.ValidationFailed;
+import org.parley.application.port.in.SendTextMessage;
+import org.parley.domain.DomainRuleViolation;
+import org.parley.domain.delivery.ClientMessageId;
+import org.parley.domain.user.User;
+import org.parley.domain.user.UserId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns one client text frame into a use-case call, and every failure into an error frame on the same connection,
+ * which stays open. Successful sends answer through {@link ConnectedSessions} ({@code conf_message}), not here.
+ */
+final class InboundFrames {
+
+    static final String TEXT_MESSAGE = "text_message";
+    /** Seed actions that a later version implements; until then they are answered with {@code unknown_action}. */
+    static final Set<String> NOT_YET_AVAILABLE = Set.of("file_message", "user_profile_message");
+
+    private static final Logger LOG = LoggerFactory.getLogger(InboundFrames.class);
+
+    private final SendTextMessage sendText;
+
+    InboundFrames(SendTextMessage sendText) {
+        this.sendText = sendText;
+    }
+
+    /** Handles a text frame of {@code sender}; returns the error frame to answer with, if any. */
+    Optional<String> handle(User sender, String text) {
+        JsonNode frame;
+        try {
+            frame = Json.MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            return error(ErrorCode.INVALID_JSON, "The frame is not valid JSON", null, Optional.empty());
+        }
+        if (frame == null || !frame.isObject()) {
+            return error(ErrorCode.INVALID_JSON, "The frame must be a JSON object", null, Optional.empty());
+        }
+        JsonNode actionNode = frame.get("action");
+        String action = actionNode != null && actionNode.isTextual() ? actionNode.asText() : null;
+        Optional<ClientMessageId> clientMessageId;
+        try {
+            clientMessageId = clientMessageId(frame);
+        } catch (DomainRuleViolation e) {
+            return error(ErrorCode.VALIDATION_ERROR, e.getMessage(), action, Optional.empty());
+        }
+        if (action == null) {
+            return error(ErrorCode.UNKNOWN_ACTION, "The frame has no action", null, clientMessageId);
+        }
+        try {
+            if (TEXT_MESSAGE.equals(action)) {
+                return sendText(sender, frame, clientMessageId);
+            }
+            if (NOT_YET_AVAILABLE.contains(action)) {
+                return error(ErrorCode.UNKNOWN_ACTION, action + " is not available on this server yet", action,
+                        clientMessageId);
+            }
+            return error(ErrorCode.UNKNOWN_ACTION, "Unknown action", action, clientMessageId);
+        } catch (UnknownUser e) {
+            return error(ErrorCode.INVALID_RECEIVER, e.getMessage(), action, clientMessageId);
+        } catch (DomainRuleViolation | ValidationFailed | Conflict e) {
+            return error(ErrorCode.VALIDATION_ERROR, e.getMessage(), action, clientMessageId);
+        } catch (NotFound e) {
+            return error(ErrorCode.NOT_FOUND, e.getMessage(), action, clientMessageId);
+        } catch (AuthenticationFailed e) {
+            return error(ErrorCode.FORBIDDEN, "You may no longer send messages", action, clientMessageId);
+        } catch (RuntimeException e) {
+            LOG.error("Handling a {} frame of user {} failed", action, sender.id(), e);
+            return error(ErrorCode.INTERNAL_ERROR, "Something went wrong on the server", action, clientMessageId);
+        }
+    }
+
+    private Optional<String> sendText(User sender, JsonNode frame, Optional<ClientMessageId> clientMessageId) {
+        JsonNode body = frame.get("message_body");
+        if (body == null || !body.isTextual()) {
+            return error(ErrorCode.VALIDATION_ERROR, "message_body is required and must be a string", TEXT_MESSAGE,
+                    clientMessageId);
+        }
+        JsonNode receiver = frame.get("receiver_id");
+        if (receiver == null || !receiver.isTextual()) {
+            return error(ErrorCode.INVALID_RECEIVER, "receiver_id is required and must be a user id", TEXT_MESSAGE,
+                    clientMessageId);
+        }
+        UserId receiverId;
+        try {
+            receiverId = UserId.parse(receiver.asText());
+        } catch (DomainRuleViolation e) {
+            return error(ErrorCode.INVALID_RECEIVER, "receiver_id is not a user id", TEXT_MESSAGE, clientMessageId);
+        }
+        sendText.send(new SendTextMessage.Command(sender.id(), receiverId, body.asText(), clientMessageId));
+        return Optional.empty();
+    }
+
+    private static Optional<ClientMessageId> clientMessageId(JsonNode frame) {
+        JsonNode node = frame.get("client_msg_id");
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isTextual()) {
+            throw new DomainRuleViolation("client_msg_id", "client_msg_id must be a string");
+        }
+        return Optional.of(new ClientMessageId(node.asText()));
+    }
+
+    private static Optional<String> error(ErrorCode code, String message, String action,
+                                          Optional<ClientMessageId> clientMessageId) {
+        return Optional.of(Frames.error(code, message, action, clientMessageId));
+    }
+}

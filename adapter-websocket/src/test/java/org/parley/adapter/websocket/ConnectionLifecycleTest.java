@@ -1,0 +1,50 @@
+package org.parley.adapter.websocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.Test;
+import org.parley.domain.user.User;
+
+/** Keeping idle connections alive: Grizzly's idle timeout lifted for websockets, and the server's own pings. */
+class ConnectionLifecycleTest {
+
+    @Test
+    void anIdleWebsocketOutlivesGrizzlysKeepAliveIdleTimeout() throws Exception {
+        // Pings far apart, so that nothing but the exemption keeps the connection open.
+        WebSocketSettings settings = new WebSocketSettings(65536, Duration.ofMinutes(5));
+        try (TestServer server = new TestServer(settings, 1)) {
+            User alice = server.user("alice");
+            User bob = server.user("bob");
+            try (WsClient a = server.connect(alice)) {
+                Thread.sleep(3_500);
+
+                assertThat(a.closeCode).isNotDone();
+                a.sendJson(Map.of("action", "text_message", "message_body", "still there?",
+                        "receiver_id", bob.id().toString()));
+                JsonNode conf = a.next();
+                assertThat(conf.get("action").asText()).isEqualTo("conf_message");
+            }
+        }
+    }
+
+    @Test
+    void theServerPingsEveryConnectionAndKeepsThoseThatAnswer() throws Exception {
+        WebSocketSettings settings = new WebSocketSettings(65536, Duration.ofMillis(200));
+        try (TestServer server = new TestServer(settings)) {
+            User alice = server.user("alice");
+            try (WsClient a = server.connect(alice)) {
+                Thread.sleep(1_500);
+
+                // The JDK client answers each ping with a pong, so the connection outlives two intervals many times.
+                assertThat(a.pings.get()).isGreaterThanOrEqualTo(3);
+                assertThat(a.closeCode).isNotDone();
+                assertThat(server.sessions.openSessionCount()).isEqualTo(1);
+            }
+        }
+    }
+}

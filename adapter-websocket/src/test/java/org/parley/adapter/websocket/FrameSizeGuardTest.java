@@ -1,0 +1,138 @@
+package org.parley.adapter.websocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.websocket.CloseReason;
+
+import org.glassfish.tyrus.spi.Connection;
+import org.glassfish.tyrus.spi.ReadHandler;
+import org.glassfish.tyrus.spi.Writer;
+import org.junit.jupiter.api.Test;
+
+/** The raw-frame size check, fed with every possible split of the byte stream into reads. */
+class FrameSizeGuardTest {
+
+    private static final int MAX = 100;
+
+    @Test
+    void framesWithinTheLimitPassThroughUntouchedHoweverTheReadsAreSplit() {
+        byte[] stream = concat(frame(0x81, 100, true), frame(0x89, 4, true), frame(0x01, 60, true), frame(0x80, 40, true),
+                frame(0x81, 0, true), frame(0x82, 99, false));
+        for (int split = 0; split <= stream.length; split++) {
+            Recorder recorder = new Recorder();
+            FrameSizeGuard guard = new FrameSizeGuard(recorder, recorder, MAX);
+            feed(guard, stream, split);
+            assertThat(recorder.bytes.toByteArray()).as("split at " + split).isEqualTo(stream);
+            assertThat(recorder.closed).isEmpty();
+        }
+    }
+
+    @Test
+    void aFrameAboveTheLimitClosesWith1009AfterTheFramesBeforeIt() {
+        byte[] good = frame(0x81, 10, true);
+        byte[] stream = concat(good, frame(0x81, 101, true), frame(0x81, 5, true));
+        for (int split = 0; split <= stream.length; split++) {
+            Recorder recorder = new Recorder();
+            FrameSizeGuard guard = new FrameSizeGuard(recorder, recorder, MAX);
+            feed(guard, stream, split);
+            assertThat(recorder.closed).as("split at " + split).hasSize(1);
+            assertThat(recorder.closed.get(0).getCloseCode().getCode()).isEqualTo(1009);
+            byte[] passed = recorder.bytes.toByteArray();
+            assertThat(passed.length).as("split at " + split).isLessThan(good.length + 14);
+            assertThat(ByteBuffer.wrap(passed, 0, good.length)).isEqualTo(ByteBuffer.wrap(good));
+        }
+    }
+
+    @Test
+    void continuationFramesCountTogetherAndControlFramesDoNot() {
+        Recorder recorder = new Recorder();
+        FrameSizeGuard guard = new FrameSizeGuard(recorder, recorder, MAX);
+        guard.handle(ByteBuffer.wrap(concat(frame(0x01, 60, true), frame(0x89, 100, true), frame(0x80, 41, true))));
+        assertThat(recorder.closed).extracting(reason -> reason.getCloseCode().getCode()).containsExactly(1009);
+    }
+
+    @Test
+    void sixteenAndSixtyFourBitLengthsAreRead() {
+        Recorder recorder = new Recorder();
+        FrameSizeGuard guard = new FrameSizeGuard(recorder, recorder, 70_000);
+        guard.handle(ByteBuffer.wrap(concat(frame(0x81, 65_000, true), frame(0x82, 69_999, true))));
+        assertThat(recorder.closed).isEmpty();
+        guard.handle(ByteBuffer.wrap(frame(0x81, 70_001, true)));
+        assertThat(recorder.closed).hasSize(1);
+    }
+
+    private static void feed(FrameSizeGuard guard, byte[] stream, int split) {
+        guard.handle(ByteBuffer.wrap(stream, 0, split).slice());
+        guard.handle(ByteBuffer.wrap(stream, split, stream.length - split).slice());
+    }
+
+    /** A masked client frame: {@code firstByte} is FIN plus opcode. */
+    private static byte[] frame(int firstByte, int length, boolean masked) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(firstByte);
+        int mask = masked ? 0x80 : 0;
+        if (length < 126) {
+            out.write(mask | length);
+        } else if (length < 65_536) {
+            out.write(mask | 126);
+            out.write(length >>> 8);
+            out.write(length & 0xFF);
+        } else {
+            out.write(mask | 127);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                out.write((int) (((long) length >>> shift) & 0xFF));
+            }
+        }
+        if (masked) {
+            out.writeBytes(new byte[] {1, 2, 3, 4});
+        }
+        out.writeBytes("p".repeat(length).getBytes(StandardCharsets.US_ASCII));
+        return out.toByteArray();
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+
+    private static final class Recorder implements ReadHandler, Connection {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        final List<CloseReason> closed = new ArrayList<>();
+
+        @Override
+        public void handle(ByteBuffer data) {
+            while (data.hasRemaining()) {
+                bytes.write(data.get());
+            }
+        }
+
+        @Override
+        public ReadHandler getReadHandler() {
+            return this;
+        }
+
+        @Override
+        public Writer getWriter() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CloseListener getCloseListener() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void close(CloseReason reason) {
+            closed.add(reason);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package org.parley.adapter.websocket;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.glassfish.grizzly.http.server.HttpHandler;
+import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.http.server.Request;
+import org.glassfish.grizzly.http.server.Response;
+import org.parley.application.error.AuthenticationFailed;
+import org.parley.application.port.in.AuthenticateToken;
+import org.parley.application.port.in.SendTextMessage;
+import org.parley.application.port.out.Account;
+import org.parley.application.service.SendTextMessageService;
+import org.parley.domain.chat.MessageRules;
+import org.parley.domain.delivery.DeliveryPolicy;
+import org.parley.domain.user.EmailAddress;
+import org.parley.domain.user.User;
+import org.parley.domain.user.UserProfile;
+import org.parley.domain.user.UserId;
+
+/**
+ * A real Grizzly server on a free port with the websocket attached, a plain handler standing in for Jersey, the real
+ * {@link SendTextMessageService} over in-memory storage, and tokens of the form {@code token-<name>}.
+ */
+final class TestServer implements AutoCloseable {
+
+    static final Instant SENT_AT = Instant.parse("2025-03-14T10:36:22.680911Z");
+
+    final InMemoryStore store = new InMemoryStore();
+    final ConnectedSessions sessions = new ConnectedSessions();
+    final Map<String, User> tokens = new ConcurrentHashMap<>();
+    final List<String> handshakeThreads = new CopyOnWriteArrayList<>();
+    final List<String> sendThreads = new CopyOnWriteArrayList<>();
+    /** When set, every send fails with this exception (to provoke {@code internal_error}). */
+    final AtomicReference<RuntimeException> sendFailure = new AtomicReference<>();
+    final HttpServer server;
+    final ChatWebSocket webSocket;
+    final int port;
+
+    TestServer(WebSocketSettings settings) throws IOException {
+        this(settings, -1);
+    }
+
+    /** @param idleTimeoutSeconds Grizzly's keep-alive idle timeout, or -1 for its default */
+    TestServer(WebSocketSettings settings, int idleTimeoutSeconds) throws IOException {
+        server = new HttpServer();
+        NetworkListener listener = new NetworkListener("grizzly", "127.0.0.1", 0);
+        if (idleTimeoutSeconds > 0) {
+            listener.getKeepAlive().setIdleTimeoutInSeconds(idleTimeoutSeconds);
+        }
+        server.addListener(listener);
+        server.getServerConfiguration().addHttpHandler(new HttpHandler() {
+            @Override
+            public void service(Request request, Response response) throws Exception {
+                response.setContentType("text/plain");
+                response.getWriter().write("rest");
+            }
+        }, "/");
+
+        SendTextMessageService service = new SendTextMessageService(store, store, store, sessions,
+                DeliveryPolicy.receiverAndSenderDevices(), MessageRules.defaults(), () -> SENT_AT);
+        SendTextMessage sendText = command -> {
+            sendThreads.add(Thread.currentThread().getName());
+            RuntimeException failure = sendFailure.get();
+            if (failure != null) {
+                throw failure;
+            }
+            return service.send(command);
+        };
+        AuthenticateToken authenticate = token -> {
+            handshakeThreads.add(Thread.currentThread().getName());
+            if (token.equals("explode")) {
+                throw new IllegalStateException("database down");
+            }
+            for (AuthenticationFailed.Reason reason : AuthenticationFailed.Reason.values()) {
+                if (token.equals("fail-" + reason)) {
+                    throw AuthenticationFailed.token(reason);
+                }
+            }
+            User user = tokens.get(token);
+            if (user == null) {
+                throw AuthenticationFailed.token(AuthenticationFailed.Reason.INVALID_TOKEN);
+            }
+            return user;
+        };
+        webSocket = ChatWebSocket.attachTo(server, sessions, authenticate, sendText, settings);
+        server.start();
+        port = listener.getPort();
+    }
+
+    User user(String name) {
+        User user = User.joined(UserId.random(), new EmailAddress(name + "@example.org"),
+                new UserProfile(name, "555-" + name, null, null, null, null), Instant.parse("2025-01-01T00:00:00Z"));
+        store.add(new Account(user, Optional.empty()));
+        tokens.put("token-" + name, user);
+        return user;
+    }
+
+    URI uri(String token) {
+        return URI.create("ws://127.0.0.1:" + port + "/ws/chat/room/?token="
+                + URLEncoder.encode(token, StandardCharsets.UTF_8));
+    }
+
+    URI uri(User user) {
+        return uri("token-" + user.profile().fullname());
+    }
+
+    WsClient connect(User user) {
+        return WsClient.connect(uri(user));
+    }
+
+    @Override
+    public void close() {
+        webSocket.close();
+        server.shutdownNow();
+    }
+}
