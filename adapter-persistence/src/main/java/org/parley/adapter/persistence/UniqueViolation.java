@@ -12,15 +12,23 @@ import org.hibernate.exception.ConstraintViolationException;
  */
 final class UniqueViolation {
 
+    private static final String UNIQUE_VIOLATION_STATE = "23505";
+
     private UniqueViolation() {
     }
 
     /** Whether {@code failure} is a violation of the unique constraint or primary key named {@code constraint}. */
     static boolean of(Throwable failure, String constraint) {
         return violation(failure)
-                .filter(violation -> violation.getKind() == ConstraintViolationException.ConstraintKind.UNIQUE)
+                .filter(UniqueViolation::isUnique)
                 .map(violation -> mentions(violation, constraint))
                 .orElse(false);
+    }
+
+    /** PostgreSQL's dialect leaves the kind unset, so the standard SQL state of a unique violation decides too. */
+    private static boolean isUnique(ConstraintViolationException violation) {
+        return violation.getKind() == ConstraintViolationException.ConstraintKind.UNIQUE
+                || UNIQUE_VIOLATION_STATE.equals(violation.getSQLState());
     }
 
     private static boolean mentions(ConstraintViolationException violation, String constraint) {
