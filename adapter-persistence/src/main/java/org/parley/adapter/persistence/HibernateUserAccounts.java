@@ -102,17 +102,15 @@ final class HibernateUserAccounts implements UserAccounts {
         }
     }
 
+    /** Sets the last log-in of this user; does nothing for an unknown user (as the in-memory fake). */
     @Override
     public void recordLogin(UserId id, Instant at) {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(at, "at");
-        int updated = transactions.write(session -> session
+        transactions.write(session -> session
                 .createMutationQuery("update UserEntity u set u.lastLogin = :at where u.id = :id")
                 .setParameter("at", StoredInstants.toColumn(at))
                 .setParameter("id", id.value())
                 .executeUpdate());
-        if (updated == 0) {
-            throw new IllegalStateException("No user " + id + " to record a log-in for");
-        }
     }
 }

@@ -24,6 +24,8 @@ import org.hibernate.tool.schema.spi.SchemaManagementException;
 import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.ThreadRepository;
 import org.parley.application.port.out.UserAccounts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Parley's storage, ready to use: a connection pool (HikariCP) on the configured database, the schema migrated to this
@@ -35,6 +37,7 @@ import org.parley.application.port.out.UserAccounts;
  */
 public final class PersistenceModule implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(PersistenceModule.class);
     private static final String JBOSS_LOGGING_PROVIDER = "org.jboss.logging.provider";
     private static final String MIGRATIONS = "classpath:db/migration";
     private static final List<Class<?>> ENTITIES = List.of(UserEntity.class, ChatThreadEntity.class, MessageEntity.class);
@@ -68,10 +71,17 @@ public final class PersistenceModule implements AutoCloseable {
     static PersistenceModule start(DatabaseSettings settings, Map<String, Object> extraHibernateSettings) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(extraHibernateSettings, "extraHibernateSettings");
+        // Hibernate logs through JBoss Logging; send it to SLF4J like everything else, whatever the SLF4J backend.
+        if (System.getProperty(JBOSS_LOGGING_PROVIDER) == null) {
+            System.setProperty(JBOSS_LOGGING_PROVIDER, "slf4j");
+        }
         HikariDataSource pool = openPool(settings);
         try {
-            migrate(pool, settings);
-            return new PersistenceModule(pool, buildSessionFactory(pool, settings, extraHibernateSettings));
+            String schemaVersion = migrate(pool, settings);
+            PersistenceModule module =
+                    new PersistenceModule(pool, buildSessionFactory(pool, settings, extraHibernateSettings));
+            LOG.info("Storage ready on {} (schema version {})", settings.redactedUrl(), schemaVersion);
+            return module;
         } catch (RuntimeException | Error failure) {
             pool.close();
             throw failure;
@@ -137,7 +147,8 @@ public final class PersistenceModule implements AutoCloseable {
         }
     }
 
-    private static void migrate(DataSource pool, DatabaseSettings settings) {
+    /** Migrates the schema to this version and returns the version it is at. */
+    private static String migrate(DataSource pool, DatabaseSettings settings) {
         Flyway flyway = Flyway.configure()
                 .dataSource(pool)
                 .locations(MIGRATIONS)
@@ -150,6 +161,8 @@ public final class PersistenceModule implements AutoCloseable {
         try {
             refuseNewerSchema(flyway, settings);
             flyway.migrate();
+            MigrationInfo current = flyway.info().current();
+            return current == null || current.getVersion() == null ? "none" : current.getVersion().toString();
         } catch (FlywayValidateException failure) {
             throw new PersistenceStartupException("The database schema at " + settings.redactedUrl()
                     + " does not match this Parley version's migrations (Flyway validation failed): "
@@ -181,10 +194,6 @@ public final class PersistenceModule implements AutoCloseable {
 
     private static SessionFactory buildSessionFactory(
             DataSource pool, DatabaseSettings settings, Map<String, Object> extraHibernateSettings) {
-        // Hibernate logs through JBoss Logging; send it to SLF4J like everything else, whatever the SLF4J backend.
-        if (System.getProperty(JBOSS_LOGGING_PROVIDER) == null) {
-            System.setProperty(JBOSS_LOGGING_PROVIDER, "slf4j");
-        }
         Configuration configuration = new Configuration();
         ENTITIES.forEach(configuration::addAnnotatedClass);
         Map<String, Object> properties = new HashMap<>();

@@ -96,6 +96,38 @@ class HibernateThreadRepositoryTest {
     }
 
     @Test
+    void twoServersSharingTheDatabaseRacingOnOnePairMakeOneThread() throws Exception {
+        try (PersistenceModule otherServer = database.secondServer()) {
+            for (int round = 0; round < 3; round++) {
+                Participants pair = Participants.of(newUser(), newUser());
+                int callers = 20;
+                ExecutorService pool = Executors.newFixedThreadPool(callers);
+                try {
+                    CountDownLatch go = new CountDownLatch(1);
+                    List<Future<ChatThread>> results = new ArrayList<>();
+                    for (int i = 0; i < callers; i++) {
+                        ThreadRepository server = i % 2 == 0 ? threads : otherServer.threads();
+                        results.add(pool.submit(() -> {
+                            go.await();
+                            return server.getOrCreate(pair, Fixtures.T0);
+                        }));
+                    }
+                    go.countDown();
+                    List<ChatThread> returned = new ArrayList<>();
+                    for (Future<ChatThread> result : results) {
+                        returned.add(result.get(30, TimeUnit.SECONDS));
+                    }
+
+                    assertThat(returned).containsOnly(returned.get(0));
+                    assertThat(otherServer.threads().findByParticipants(pair)).contains(returned.get(0));
+                } finally {
+                    pool.shutdownNow();
+                }
+            }
+        }
+    }
+
+    @Test
     void activityListsTheLatestMessageOfEachThreadMostRecentFirstAndSilentThreadsLast() {
         UserId me = newUser();
         UserId quiet = newUser();

@@ -137,6 +137,15 @@ class HibernateUserAccountsTest {
     }
 
     @Test
+    void recordingALoginOfAnUnknownUserChangesNothing() {
+        UserId unknown = UserId.random();
+
+        accounts.recordLogin(unknown, Fixtures.T0);
+
+        assertThat(accounts.findById(unknown)).isEmpty();
+    }
+
+    @Test
     void findAllByIdReturnsTheExistingUsersOnly() {
         User a = Fixtures.fullUser();
         User b = Fixtures.minimalUser();

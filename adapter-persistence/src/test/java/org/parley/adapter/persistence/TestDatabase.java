@@ -20,11 +20,14 @@ final class TestDatabase implements AutoCloseable {
     private static final String POSTGRES_USER = System.getProperty("parley.test.postgresUser", "postgres");
     private static final String POSTGRES_PASSWORD = System.getProperty("parley.test.postgresPassword", "");
 
+    private final DatabaseSettings settings;
     private final PersistenceModule module;
     private final String postgresServer;
     private final String postgresDatabase;
 
-    private TestDatabase(PersistenceModule module, String postgresServer, String postgresDatabase) {
+    private TestDatabase(DatabaseSettings settings, PersistenceModule module, String postgresServer,
+                         String postgresDatabase) {
+        this.settings = settings;
         this.module = module;
         this.postgresServer = postgresServer;
         this.postgresDatabase = postgresDatabase;
@@ -37,19 +40,27 @@ final class TestDatabase implements AutoCloseable {
     static TestDatabase fresh(Path dir, Map<String, Object> extraHibernateSettings) {
         String server = System.getProperty(POSTGRES_PROPERTY);
         if (server == null || server.isBlank()) {
-            return new TestDatabase(PersistenceModule.start(DatabaseSettings.embeddedH2(dir), extraHibernateSettings),
-                    null, null);
+            DatabaseSettings settings = DatabaseSettings.embeddedH2(dir);
+            return new TestDatabase(settings, PersistenceModule.start(settings, extraHibernateSettings), null, null);
         }
         String base = server.endsWith("/") ? server : server + "/";
         String database = "parley_test_" + UUID.randomUUID().toString().replace("-", "");
         execute(base + "postgres", "CREATE DATABASE " + database);
         DatabaseSettings settings = new DatabaseSettings(
                 base + database, POSTGRES_USER, POSTGRES_PASSWORD, 10, Duration.ofSeconds(10));
-        return new TestDatabase(PersistenceModule.start(settings, extraHibernateSettings), base, database);
+        return new TestDatabase(settings, PersistenceModule.start(settings, extraHibernateSettings), base, database);
     }
 
     PersistenceModule module() {
         return module;
+    }
+
+    /**
+     * Another storage on the same database, with its own pool and Hibernate: what a second server sharing the
+     * database has. The caller closes it.
+     */
+    PersistenceModule secondServer() {
+        return PersistenceModule.start(settings);
     }
 
     @Override
