@@ -84,6 +84,18 @@ class SchemaMigrationTest {
     }
 
     @Test
+    void aSequenceThatNoLongerStepsAsHibernateAllocatesIsRefused() throws SQLException {
+        DatabaseSettings settings = DatabaseSettings.embeddedH2(dataDir);
+        PersistenceModule.start(settings).close();
+        execute(settings, "alter sequence messages_id_seq increment by 1");
+
+        assertThatThrownBy(() -> PersistenceModule.start(settings))
+                .isInstanceOf(PersistenceStartupException.class)
+                .hasMessageContaining("messages_id_seq")
+                .hasMessageNotContaining("\n");
+    }
+
+    @Test
     void theDataDirectoryHoldsOnlyTheDatabase() throws Exception {
         PersistenceModule.start(DatabaseSettings.embeddedH2(dataDir)).close();
 
