@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.hibernate.Session;
 import org.parley.application.error.Conflict;
 import org.parley.application.port.out.Account;
 import org.parley.application.port.out.UserAccounts;
@@ -61,11 +62,22 @@ final class HibernateUserAccounts implements UserAccounts {
                 .map(UserMapper::toAccount));
     }
 
+    /**
+     * Checks the id and the e-mail address first, so that the usual conflict (someone registering a taken address)
+     * needs no failed insert; the unique constraints still decide races between concurrent calls.
+     */
     @Override
     public void add(Account account) {
         Objects.requireNonNull(account, "account");
+        User user = account.user();
         try {
             transactions.write(session -> {
+                if (session.find(UserEntity.class, user.id().value()) != null) {
+                    throw idTaken();
+                }
+                if (emailOwner(session, user.email()).isPresent()) {
+                    throw Conflict.emailTaken();
+                }
                 session.persist(UserMapper.toEntity(account));
                 session.flush();
                 return null;
@@ -75,7 +87,7 @@ final class HibernateUserAccounts implements UserAccounts {
                 throw Conflict.emailTaken();
             }
             if (UniqueViolation.of(failure, ID_CONSTRAINT)) {
-                throw new Conflict("id", "A user with this id already exists");
+                throw idTaken();
             }
             throw failure;
         }
@@ -89,6 +101,9 @@ final class HibernateUserAccounts implements UserAccounts {
                 UserEntity entity = session.find(UserEntity.class, user.id().value());
                 if (entity == null) {
                     throw new IllegalStateException("No user " + user.id() + " to update");
+                }
+                if (emailOwner(session, user.email()).filter(owner -> !owner.equals(user.id().value())).isPresent()) {
+                    throw Conflict.emailTaken();
                 }
                 UserMapper.copyDetails(user, entity);
                 session.flush();
@@ -112,5 +127,17 @@ final class HibernateUserAccounts implements UserAccounts {
                 .setParameter("at", StoredInstants.toColumn(at))
                 .setParameter("id", id.value())
                 .executeUpdate());
+    }
+
+    /** The id of the user who has this e-mail address, ignoring case. */
+    private static Optional<UUID> emailOwner(Session session, EmailAddress email) {
+        return session
+                .createSelectionQuery("select u.id from UserEntity u where u.emailNormalized = :email", UUID.class)
+                .setParameter("email", email.normalized())
+                .uniqueResultOptional();
+    }
+
+    private static Conflict idTaken() {
+        return new Conflict("id", "A user with this id already exists");
     }
 }

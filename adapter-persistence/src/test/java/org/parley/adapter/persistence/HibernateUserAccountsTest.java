@@ -5,7 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -90,6 +97,75 @@ class HibernateUserAccountsTest {
         assertThatThrownBy(() -> accounts.add(Fixtures.backendManaged(sameId)))
                 .isInstanceOfSatisfying(Conflict.class, conflict -> assertThat(conflict.field()).isEqualTo("id"));
         assertThat(accounts.findById(first.id())).contains(first);
+    }
+
+    @Test
+    void concurrentRegistrationsOfOneEmailLetExactlyOneIn() throws Exception {
+        EmailAddress contested = new EmailAddress("contested." + UserId.random() + "@example.org");
+        List<Callable<Account>> racers = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            User user = User.joined(UserId.random(), contested, UserProfile.named("Racer " + i), Fixtures.T0);
+            racers.add(() -> {
+                accounts.add(Fixtures.withPassword(user));
+                return Fixtures.withPassword(user);
+            });
+        }
+
+        List<Object> outcomes = race(racers);
+
+        assertThat(outcomes).filteredOn(Account.class::isInstance).hasSize(1);
+        assertThat(outcomes).filteredOn(Conflict.class::isInstance).hasSize(19)
+                .allSatisfy(conflict -> assertThat(((Conflict) conflict).field()).isEqualTo("email"));
+        assertThat(accounts.findByEmail(contested)).contains(
+                (Account) outcomes.stream().filter(Account.class::isInstance).findFirst().orElseThrow());
+    }
+
+    @Test
+    void concurrentAddsOfOneIdLetExactlyOneIn() throws Exception {
+        UserId contested = UserId.random();
+        List<Callable<Account>> racers = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            User user = User.joined(contested, new EmailAddress("racer." + i + "." + contested + "@example.org"),
+                    UserProfile.named("Racer " + i), Fixtures.T0);
+            racers.add(() -> {
+                accounts.add(Fixtures.backendManaged(user));
+                return Fixtures.backendManaged(user);
+            });
+        }
+
+        List<Object> outcomes = race(racers);
+
+        assertThat(outcomes).filteredOn(Account.class::isInstance).hasSize(1);
+        assertThat(outcomes).filteredOn(Conflict.class::isInstance).hasSize(19);
+        Account winner = (Account) outcomes.stream().filter(Account.class::isInstance).findFirst().orElseThrow();
+        assertThat(accounts.findById(contested)).contains(winner.user());
+    }
+
+    /** Runs all at once; each outcome is the returned value or the exception thrown. */
+    private static List<Object> race(List<Callable<Account>> racers) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(racers.size());
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Object>> futures = new ArrayList<>();
+            for (Callable<Account> racer : racers) {
+                futures.add(pool.submit(() -> {
+                    go.await();
+                    try {
+                        return racer.call();
+                    } catch (RuntimeException failure) {
+                        return failure;
+                    }
+                }));
+            }
+            go.countDown();
+            List<Object> outcomes = new ArrayList<>();
+            for (Future<Object> future : futures) {
+                outcomes.add(future.get(30, TimeUnit.SECONDS));
+            }
+            return outcomes;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
