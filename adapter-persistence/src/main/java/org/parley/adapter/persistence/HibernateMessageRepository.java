@@ -1,0 +1,65 @@
+package org.parley.adapter.persistence;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+import org.hibernate.query.SelectionQuery;
+import org.parley.application.port.out.MessageRange;
+import org.parley.application.port.out.MessageRepository;
+import org.parley.domain.chat.Message;
+import org.parley.domain.chat.MessageDraft;
+import org.parley.domain.chat.MessageId;
+import org.parley.domain.chat.ThreadId;
+
+/** {@link MessageRepository} on the {@code messages} table; each method is one transaction. */
+final class HibernateMessageRepository implements MessageRepository {
+
+    private final Transactions transactions;
+
+    HibernateMessageRepository(Transactions transactions) {
+        this.transactions = Objects.requireNonNull(transactions, "transactions");
+    }
+
+    @Override
+    public Message append(MessageDraft draft) {
+        Objects.requireNonNull(draft, "draft");
+        return transactions.write(session -> {
+            MessageEntity entity = MessageMapper.newEntity(draft);
+            session.persist(entity);
+            session.flush();
+            return MessageMapper.toDomain(entity);
+        });
+    }
+
+    @Override
+    public Optional<Message> findById(MessageId id) {
+        Objects.requireNonNull(id, "id");
+        return transactions.read(session ->
+                Optional.ofNullable(session.find(MessageEntity.class, id.value())).map(MessageMapper::toDomain));
+    }
+
+    /** One range scan of the {@code (thread_id, id)} index, from the end the range's direction names. */
+    @Override
+    public List<Message> findInThread(ThreadId thread, MessageRange range, int limit) {
+        Objects.requireNonNull(thread, "thread");
+        Objects.requireNonNull(range, "range");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+        }
+        StringBuilder hql = new StringBuilder("from MessageEntity m where m.threadId = :thread");
+        range.after().ifPresent(after -> hql.append(" and m.id > :after"));
+        range.before().ifPresent(before -> hql.append(" and m.id < :before"));
+        hql.append(range.direction() == MessageRange.Direction.NEWEST_FIRST
+                ? " order by m.id desc" : " order by m.id asc");
+        List<MessageEntity> found = transactions.read(session -> {
+            SelectionQuery<MessageEntity> query = session.createSelectionQuery(hql.toString(), MessageEntity.class)
+                    .setParameter("thread", thread.value())
+                    .setMaxResults(limit);
+            range.after().ifPresent(after -> query.setParameter("after", after.value()));
+            range.before().ifPresent(before -> query.setParameter("before", before.value()));
+            return query.getResultList();
+        });
+        return found.stream().map(MessageMapper::toDomain).toList();
+    }
+}

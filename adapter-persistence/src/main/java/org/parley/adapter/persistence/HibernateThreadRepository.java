@@ -1,0 +1,104 @@
+package org.parley.adapter.persistence;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+import org.parley.application.port.out.ThreadActivity;
+import org.parley.application.port.out.ThreadRepository;
+import org.parley.domain.chat.ChatThread;
+import org.parley.domain.chat.Participants;
+import org.parley.domain.chat.ThreadId;
+import org.parley.domain.user.UserId;
+
+/**
+ * {@link ThreadRepository} on the {@code chat_threads} table. "One thread per pair" rests on the unique constraint
+ * over the canonical pair, so it holds for any number of servers sharing the database.
+ */
+final class HibernateThreadRepository implements ThreadRepository {
+
+    static final String PAIR_CONSTRAINT = "uq_chat_threads_participants";
+
+    /**
+     * Every thread of a user with its latest message (the one with the greatest id in the thread, ids growing with
+     * time), in one statement: most recent activity first, threads without messages last, newest first among those.
+     */
+    private static final String ACTIVITY = """
+            select t, m
+            from ChatThreadEntity t
+            left join MessageEntity m
+                on m.id = (select max(latest.id) from MessageEntity latest where latest.threadId = t.id)
+            where t.firstUserId = :user or t.secondUserId = :user
+            order by m.id desc nulls last, t.id desc
+            """;
+
+    private final Transactions transactions;
+
+    HibernateThreadRepository(Transactions transactions) {
+        this.transactions = Objects.requireNonNull(transactions, "transactions");
+    }
+
+    /**
+     * Looks the pair up; if absent, inserts it in a transaction of its own. When a concurrent call (here or in another
+     * server) inserted the pair first, the insert fails on the unique constraint, is rolled back, and the winner's
+     * thread, committed by then, is read and returned.
+     */
+    @Override
+    public ChatThread getOrCreate(Participants participants, Instant now) {
+        Objects.requireNonNull(participants, "participants");
+        Objects.requireNonNull(now, "now");
+        Optional<ChatThread> existing = findByParticipants(participants);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        try {
+            return transactions.write(session -> {
+                ChatThreadEntity entity = ChatThreadMapper.newEntity(participants, now);
+                session.persist(entity);
+                session.flush();
+                return ChatThreadMapper.toDomain(entity);
+            });
+        } catch (RuntimeException failure) {
+            if (!UniqueViolation.of(failure, PAIR_CONSTRAINT)) {
+                throw failure;
+            }
+            return findByParticipants(participants).orElseThrow(() -> new IllegalStateException(
+                    "The thread of " + participants + " was created concurrently but cannot be read", failure));
+        }
+    }
+
+    @Override
+    public Optional<ChatThread> findByParticipants(Participants participants) {
+        Objects.requireNonNull(participants, "participants");
+        return transactions.read(session -> session
+                .createSelectionQuery(
+                        "from ChatThreadEntity t where t.firstUserId = :first and t.secondUserId = :second",
+                        ChatThreadEntity.class)
+                .setParameter("first", participants.first().value())
+                .setParameter("second", participants.second().value())
+                .uniqueResultOptional()
+                .map(ChatThreadMapper::toDomain));
+    }
+
+    @Override
+    public Optional<ChatThread> findById(ThreadId id) {
+        Objects.requireNonNull(id, "id");
+        return transactions.read(session ->
+                Optional.ofNullable(session.find(ChatThreadEntity.class, id.value())).map(ChatThreadMapper::toDomain));
+    }
+
+    @Override
+    public List<ThreadActivity> findActivityOf(UserId user) {
+        Objects.requireNonNull(user, "user");
+        List<Object[]> rows = transactions.read(session -> session
+                .createSelectionQuery(ACTIVITY, Object[].class)
+                .setParameter("user", user.value())
+                .getResultList());
+        return rows.stream()
+                .map(row -> new ThreadActivity(
+                        ChatThreadMapper.toDomain((ChatThreadEntity) row[0]),
+                        Optional.ofNullable((MessageEntity) row[1]).map(MessageMapper::toDomain)))
+                .toList();
+    }
+}

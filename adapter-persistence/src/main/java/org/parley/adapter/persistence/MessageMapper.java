@@ -1,0 +1,72 @@
+package org.parley.adapter.persistence;
+
+import org.parley.domain.chat.Attachment;
+import org.parley.domain.chat.Message;
+import org.parley.domain.chat.MessageContent;
+import org.parley.domain.chat.MessageDraft;
+import org.parley.domain.chat.MessageId;
+import org.parley.domain.chat.MessageType;
+import org.parley.domain.chat.ThreadId;
+import org.parley.domain.user.UserId;
+
+/**
+ * Maps between the domain's messages and rows of {@code messages}. The kind of content is stored as the seed API's
+ * {@code message_type} name; each kind fills its own columns and leaves the others null.
+ */
+final class MessageMapper {
+
+    private MessageMapper() {
+    }
+
+    /** A row for a draft about to be stored; storage assigns its id when it is persisted. */
+    static MessageEntity newEntity(MessageDraft draft) {
+        MessageEntity entity = new MessageEntity();
+        entity.threadId = draft.threadId().value();
+        entity.senderId = draft.sender().value();
+        entity.receiverId = draft.receiver().value();
+        entity.messageType = draft.content().type().wireName();
+        writeContent(draft.content(), entity);
+        entity.createdAt = StoredInstants.toColumn(draft.sentAt());
+        entity.updatedAt = entity.createdAt;
+        return entity;
+    }
+
+    static Message toDomain(MessageEntity entity) {
+        return new Message(
+                new MessageId(entity.id),
+                new ThreadId(entity.threadId),
+                new UserId(entity.senderId),
+                new UserId(entity.receiverId),
+                readContent(entity),
+                entity.createdAt,
+                entity.updatedAt);
+    }
+
+    private static void writeContent(MessageContent content, MessageEntity entity) {
+        if (content instanceof MessageContent.Text text) {
+            entity.body = text.body();
+        } else if (content instanceof MessageContent.File file) {
+            Attachment attachment = file.attachment();
+            entity.body = file.caption();
+            entity.storageKey = attachment.storageKey();
+            entity.fileName = attachment.fileName();
+            entity.sizeBytes = attachment.sizeBytes();
+            entity.contentType = attachment.contentType();
+        } else if (content instanceof MessageContent.ProfileShare share) {
+            entity.attachedProfileId = share.profile().value();
+        } else {
+            throw new IllegalArgumentException("Unknown kind of message content: " + content.getClass().getName());
+        }
+    }
+
+    private static MessageContent readContent(MessageEntity entity) {
+        MessageType type = MessageType.fromWireName(entity.messageType).orElseThrow(() ->
+                new IllegalStateException("Message " + entity.id + " has an unknown message_type"));
+        return switch (type) {
+            case TEXT -> new MessageContent.Text(entity.body);
+            case FILE -> new MessageContent.File(entity.body, new Attachment(
+                    entity.storageKey, entity.fileName, entity.sizeBytes, entity.contentType));
+            case USER_PROFILE -> new MessageContent.ProfileShare(new UserId(entity.attachedProfileId));
+        };
+    }
+}

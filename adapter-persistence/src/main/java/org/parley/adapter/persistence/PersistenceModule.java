@@ -1,0 +1,243 @@
+package org.parley.adapter.persistence;
+
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationState;
+import org.flywaydb.core.api.exception.FlywayValidateException;
+import org.hibernate.SessionFactory;
+import org.hibernate.cfg.AvailableSettings;
+import org.hibernate.cfg.Configuration;
+import org.hibernate.tool.schema.spi.SchemaManagementException;
+import org.parley.application.port.out.MessageRepository;
+import org.parley.application.port.out.ThreadRepository;
+import org.parley.application.port.out.UserAccounts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Parley's storage, ready to use: a connection pool (HikariCP) on the configured database, the schema migrated to this
+ * version (Flyway) and checked against the mapping (Hibernate {@code validate}), and the storage ports built on it.
+ * The ports are thread-safe and each of their methods is one transaction.
+ *
+ * <p>Call {@link #start} once at start-up and {@link #close} once at shutdown, after everything using the ports has
+ * stopped.
+ */
+public final class PersistenceModule implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PersistenceModule.class);
+    private static final String JBOSS_LOGGING_PROVIDER = "org.jboss.logging.provider";
+    private static final String MIGRATIONS = "classpath:db/migration";
+    private static final List<Class<?>> ENTITIES = List.of(UserEntity.class, ChatThreadEntity.class, MessageEntity.class);
+
+    private final HikariDataSource pool;
+    private final SessionFactory sessionFactory;
+    private final UserAccounts userAccounts;
+    private final ThreadRepository threads;
+    private final MessageRepository messages;
+
+    private PersistenceModule(HikariDataSource pool, SessionFactory sessionFactory) {
+        this.pool = pool;
+        this.sessionFactory = sessionFactory;
+        Transactions transactions = new Transactions(sessionFactory);
+        this.userAccounts = new HibernateUserAccounts(transactions);
+        this.threads = new HibernateThreadRepository(transactions);
+        this.messages = new HibernateMessageRepository(transactions);
+    }
+
+    /**
+     * Connects to the database, migrates its schema to this version and builds the storage ports.
+     *
+     * @throws PersistenceStartupException when the database cannot be reached within the settings' connection
+     *                                     timeout, refuses the credentials, or has a schema this version cannot use
+     */
+    public static PersistenceModule start(DatabaseSettings settings) {
+        return start(settings, Map.of());
+    }
+
+    /** As {@link #start(DatabaseSettings)}, with extra Hibernate settings (tests turn on statistics with it). */
+    static PersistenceModule start(DatabaseSettings settings, Map<String, Object> extraHibernateSettings) {
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(extraHibernateSettings, "extraHibernateSettings");
+        // Hibernate logs through JBoss Logging; send it to SLF4J like everything else, whatever the SLF4J backend.
+        if (System.getProperty(JBOSS_LOGGING_PROVIDER) == null) {
+            System.setProperty(JBOSS_LOGGING_PROVIDER, "slf4j");
+        }
+        HikariDataSource pool = openPool(settings);
+        try {
+            String schemaVersion = migrate(pool, settings);
+            PersistenceModule module =
+                    new PersistenceModule(pool, buildSessionFactory(pool, settings, extraHibernateSettings));
+            LOG.info("Storage ready on {} (schema version {})", settings.redactedUrl(), schemaVersion);
+            return module;
+        } catch (RuntimeException | Error failure) {
+            pool.close();
+            throw failure;
+        }
+    }
+
+    public UserAccounts userAccounts() {
+        return userAccounts;
+    }
+
+    public ThreadRepository threads() {
+        return threads;
+    }
+
+    public MessageRepository messages() {
+        return messages;
+    }
+
+    SessionFactory sessionFactory() {
+        return sessionFactory;
+    }
+
+    DataSource dataSource() {
+        return pool;
+    }
+
+    /** Closes Hibernate, then the pool and so every database connection. Calling it again does nothing. */
+    @Override
+    public void close() {
+        try {
+            if (sessionFactory.isOpen()) {
+                sessionFactory.close();
+            }
+        } finally {
+            pool.close();
+        }
+    }
+
+    private static HikariDataSource openPool(DatabaseSettings settings) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("parley-db");
+        config.setJdbcUrl(settings.jdbcUrl());
+        if (!settings.username().isEmpty()) {
+            config.setUsername(settings.username());
+        }
+        if (!settings.password().isEmpty()) {
+            config.setPassword(settings.password());
+        }
+        long timeoutMillis = settings.connectionTimeout().toMillis();
+        config.setMaximumPoolSize(settings.maximumPoolSize());
+        config.setConnectionTimeout(timeoutMillis);
+        config.setValidationTimeout(Math.min(timeoutMillis, 5_000));
+        // Start-up keeps trying to connect (a database that is still starting up gets a chance) up to the timeout.
+        config.setInitializationFailTimeout(timeoutMillis);
+        // Hibernate begins a transaction on every use; connections that start without auto-commit save it a round
+        // trip per transaction (see provider_disables_autocommit).
+        config.setAutoCommit(false);
+        try {
+            return new HikariDataSource(config);
+        } catch (HikariPool.PoolInitializationException | IllegalArgumentException | IllegalStateException failure) {
+            throw new PersistenceStartupException("Cannot connect to the database at " + settings.redactedUrl()
+                    + ": " + reason(failure, settings), failure);
+        }
+    }
+
+    /** Migrates the schema to this version and returns the version it is at. */
+    private static String migrate(DataSource pool, DatabaseSettings settings) {
+        Flyway flyway = Flyway.configure()
+                .dataSource(pool)
+                .locations(MIGRATIONS)
+                .failOnMissingLocations(true)
+                // A migration applied to the database but unknown here means a newer Parley wrote the schema: fail.
+                .ignoreMigrationPatterns(new String[0])
+                .cleanDisabled(true)
+                .loggers("slf4j")
+                .load();
+        try {
+            refuseNewerSchema(flyway, settings);
+            flyway.migrate();
+            MigrationInfo current = flyway.info().current();
+            return current == null || current.getVersion() == null ? "none" : current.getVersion().toString();
+        } catch (FlywayValidateException failure) {
+            throw new PersistenceStartupException("The database schema at " + settings.redactedUrl()
+                    + " does not match this Parley version's migrations (Flyway validation failed): "
+                    + reason(failure, settings), failure);
+        } catch (FlywayException failure) {
+            throw new PersistenceStartupException("Cannot migrate the database at " + settings.redactedUrl() + ": "
+                    + reason(failure, settings), failure);
+        }
+    }
+
+    private static void refuseNewerSchema(Flyway flyway, DatabaseSettings settings) {
+        MigrationInfo[] all = flyway.info().all();
+        List<String> future = Arrays.stream(all)
+                .filter(info -> info.getState() == MigrationState.FUTURE_SUCCESS
+                        || info.getState() == MigrationState.FUTURE_FAILED)
+                .map(info -> String.valueOf(info.getVersion()))
+                .toList();
+        if (!future.isEmpty()) {
+            String known = Arrays.stream(all)
+                    .filter(info -> info.getState().isResolved() && info.getVersion() != null)
+                    .map(info -> String.valueOf(info.getVersion()))
+                    .reduce((first, second) -> second)
+                    .orElse("none");
+            throw new PersistenceStartupException("The database schema at " + settings.redactedUrl()
+                    + " is from a newer Parley version (it has migration " + String.join(", ", future)
+                    + "; this version knows up to " + known + "): upgrade Parley or use another database", null);
+        }
+    }
+
+    private static SessionFactory buildSessionFactory(
+            DataSource pool, DatabaseSettings settings, Map<String, Object> extraHibernateSettings) {
+        Configuration configuration = new Configuration();
+        ENTITIES.forEach(configuration::addAnnotatedClass);
+        Map<String, Object> properties = new HashMap<>();
+        properties.put(AvailableSettings.JAKARTA_NON_JTA_DATASOURCE, pool);
+        properties.put(AvailableSettings.HBM2DDL_AUTO, "validate");
+        properties.put(AvailableSettings.CONNECTION_PROVIDER_DISABLES_AUTOCOMMIT, true);
+        properties.put(AvailableSettings.IN_CLAUSE_PARAMETER_PADDING, true);
+        properties.put(AvailableSettings.SHOW_SQL, false);
+        properties.putAll(extraHibernateSettings);
+        properties.forEach(configuration.getProperties()::put);
+        try {
+            return configuration.buildSessionFactory();
+        } catch (RuntimeException failure) {
+            if (causedBy(failure, SchemaManagementException.class)) {
+                throw new PersistenceStartupException("The database schema at " + settings.redactedUrl()
+                        + " does not match what this Parley version expects: " + reason(failure, settings), failure);
+            }
+            throw new PersistenceStartupException("Cannot start Hibernate on the database at "
+                    + settings.redactedUrl() + ": " + reason(failure, settings), failure);
+        }
+    }
+
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The innermost cause's message, on one line and without the password. */
+    private static String reason(Throwable failure, DatabaseSettings settings) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        if (message == null || message.isBlank()) {
+            message = root.getClass().getSimpleName();
+        }
+        if (root instanceof SQLException sql && sql.getSQLState() != null) {
+            message = message + " [SQL state " + sql.getSQLState() + "]";
+        }
+        return settings.withoutPassword(message.strip().replaceAll("\\s*\\R\\s*", " "));
+    }
+}

@@ -1,0 +1,60 @@
+package org.parley.adapter.persistence;
+
+import java.util.Objects;
+import java.util.function.Function;
+
+import org.hibernate.FlushMode;
+import org.hibernate.Session;
+import org.hibernate.SessionFactory;
+import org.hibernate.Transaction;
+
+/**
+ * Runs one unit of work in its own session and transaction: open, begin, commit (or roll back on any failure),
+ * close. Every repository method is exactly one such unit; no entity outlives it.
+ */
+final class Transactions {
+
+    private final SessionFactory sessionFactory;
+
+    Transactions(SessionFactory sessionFactory) {
+        this.sessionFactory = Objects.requireNonNull(sessionFactory, "sessionFactory");
+    }
+
+    /** Runs {@code work} in a transaction that may write; changes are flushed and committed before this returns. */
+    <T> T write(Function<Session, T> work) {
+        return run(work, false);
+    }
+
+    /** Runs {@code work} in a transaction that only reads: entities are loaded read-only and nothing is flushed. */
+    <T> T read(Function<Session, T> work) {
+        return run(work, true);
+    }
+
+    private <T> T run(Function<Session, T> work, boolean readOnly) {
+        try (Session session = sessionFactory.openSession()) {
+            if (readOnly) {
+                session.setDefaultReadOnly(true);
+                session.setHibernateFlushMode(FlushMode.MANUAL);
+            }
+            Transaction transaction = session.beginTransaction();
+            try {
+                T result = work.apply(session);
+                transaction.commit();
+                return result;
+            } catch (RuntimeException | Error failure) {
+                rollBack(transaction, failure);
+                throw failure;
+            }
+        }
+    }
+
+    private static void rollBack(Transaction transaction, Throwable failure) {
+        try {
+            if (transaction.isActive()) {
+                transaction.rollback();
+            }
+        } catch (RuntimeException rollbackFailure) {
+            failure.addSuppressed(rollbackFailure);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package org.parley.adapter.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.parley.application.port.out.MessageRange;
+import org.parley.application.port.out.MessageRange.Direction;
+import org.parley.application.port.out.MessageRepository;
+import org.parley.domain.chat.ChatThread;
+import org.parley.domain.chat.Message;
+import org.parley.domain.chat.MessageContent;
+import org.parley.domain.chat.MessageDraft;
+import org.parley.domain.chat.MessageId;
+import org.parley.domain.chat.Participants;
+import org.parley.domain.chat.ThreadId;
+import org.parley.domain.user.User;
+import org.parley.domain.user.UserId;
+
+/** The Hibernate message store on a real database: every kind of content, ids and ranges. */
+class HibernateMessageRepositoryTest {
+
+    @TempDir
+    static Path dir;
+    private static TestDatabase database;
+    private static MessageRepository messages;
+
+    @BeforeAll
+    static void start() {
+        database = TestDatabase.fresh(dir);
+        messages = database.module().messages();
+    }
+
+    @AfterAll
+    static void stop() {
+        database.close();
+    }
+
+    @Test
+    void everyKindOfMessageComesBackExactly() {
+        UserId a = newUser();
+        UserId b = newUser();
+        ChatThread thread = thread(a, b);
+        List<MessageContent> contents = List.of(
+                Fixtures.text("Hello, \"world\" 🌍 — ünïcödé\nsecond line"),
+                Fixtures.text("x".repeat(50_000)),
+                Fixtures.file("a caption"),
+                Fixtures.file(null),
+                Fixtures.file(""),
+                new MessageContent.ProfileShare(newUser()));
+
+        for (MessageContent content : contents) {
+            MessageDraft draft = thread.compose(a, content, Fixtures.T0);
+            Message stored = messages.append(draft);
+
+            assertThat(stored).isEqualTo(draft.storedAs(stored.id()));
+            assertThat(messages.findById(stored.id())).contains(stored);
+        }
+    }
+
+    @Test
+    void idsGrowWithEveryAppend() {
+        ChatThread thread = thread(newUser(), newUser());
+        List<MessageId> ids = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            ids.add(messages.append(thread.compose(thread.participants().first(), Fixtures.text("m" + i),
+                    Fixtures.at(i))).id());
+        }
+
+        assertThat(ids).isSorted().doesNotHaveDuplicates();
+    }
+
+    @Test
+    void rangesAreTakenFromTheEndTheDirectionNames() {
+        ChatThread thread = thread(newUser(), newUser());
+        ChatThread other = thread(newUser(), newUser());
+        List<Message> sent = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            sent.add(messages.append(thread.compose(thread.participants().second(), Fixtures.text("m" + i),
+                    Fixtures.at(i))));
+            messages.append(other.compose(other.participants().first(), Fixtures.text("noise" + i), Fixtures.at(i)));
+        }
+
+        assertThat(messages.findInThread(thread.id(), MessageRange.newest(), 3))
+                .containsExactly(sent.get(9), sent.get(8), sent.get(7));
+        assertThat(messages.findInThread(thread.id(), range(null, sent.get(5), Direction.NEWEST_FIRST), 2))
+                .containsExactly(sent.get(4), sent.get(3));
+        assertThat(messages.findInThread(thread.id(), range(sent.get(5), null, Direction.OLDEST_FIRST), 2))
+                .containsExactly(sent.get(6), sent.get(7));
+        assertThat(messages.findInThread(thread.id(), range(sent.get(2), sent.get(6), Direction.NEWEST_FIRST), 10))
+                .containsExactly(sent.get(5), sent.get(4), sent.get(3));
+        assertThat(messages.findInThread(thread.id(), range(sent.get(2), sent.get(6), Direction.OLDEST_FIRST), 10))
+                .containsExactly(sent.get(3), sent.get(4), sent.get(5));
+        assertThat(messages.findInThread(thread.id(), range(sent.get(9), null, Direction.OLDEST_FIRST), 10)).isEmpty();
+        assertThat(messages.findInThread(new ThreadId(Long.MAX_VALUE), MessageRange.newest(), 10)).isEmpty();
+    }
+
+    @Test
+    void aMessageInAThreadThatDoesNotExistIsRefusedByTheDatabase() {
+        MessageDraft orphan = new MessageDraft(new ThreadId(Long.MAX_VALUE), newUser(), newUser(),
+                Fixtures.text("lost"), Fixtures.T0);
+
+        assertThatThrownBy(() -> messages.append(orphan)).isInstanceOf(RuntimeException.class);
+    }
+
+    @Test
+    void unknownIdsAreEmpty() {
+        assertThat(messages.findById(new MessageId(Long.MAX_VALUE))).isEmpty();
+    }
+
+    private static MessageRange range(Message after, Message before, Direction direction) {
+        return new MessageRange(Optional.ofNullable(after).map(Message::id), Optional.ofNullable(before).map(Message::id),
+                direction);
+    }
+
+    private static ChatThread thread(UserId a, UserId b) {
+        return database.module().threads().getOrCreate(Participants.of(a, b), Fixtures.T0);
+    }
+
+    private static UserId newUser() {
+        User user = Fixtures.minimalUser();
+        database.module().userAccounts().add(Fixtures.backendManaged(user));
+        return user.id();
+    }
+}

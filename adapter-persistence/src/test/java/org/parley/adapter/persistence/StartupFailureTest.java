@@ -1,0 +1,42 @@
+package org.parley.adapter.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+/** Start-up against a database that is not there fails in time, with one line that names it and hides secrets. */
+class StartupFailureTest {
+
+    private static final String PASSWORD = "s3cr3t-Pa55";
+
+    @Test
+    void aClosedPortFailsWithinTheTimeoutNamingTheUrlWithoutThePassword() throws IOException {
+        int port = freePort();
+        Duration timeout = Duration.ofSeconds(2);
+        DatabaseSettings settings = new DatabaseSettings(
+                "jdbc:postgresql://127.0.0.1:" + port + "/parley?password=" + PASSWORD + "&ssl=false",
+                "parley", PASSWORD, 4, timeout);
+
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> PersistenceModule.start(settings))
+                .isInstanceOf(PersistenceStartupException.class)
+                .hasMessageStartingWith("Cannot connect to the database at jdbc:postgresql://127.0.0.1:" + port
+                        + "/parley")
+                .hasMessageNotContaining(PASSWORD)
+                .hasMessageNotContaining("\n");
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(elapsed).isLessThan(timeout.plusSeconds(2));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

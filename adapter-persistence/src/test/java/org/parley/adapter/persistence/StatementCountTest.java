@@ -1,0 +1,96 @@
+package org.parley.adapter.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.hibernate.cfg.AvailableSettings;
+import org.hibernate.stat.Statistics;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.parley.domain.chat.ChatThread;
+import org.parley.domain.chat.Participants;
+import org.parley.domain.user.User;
+import org.parley.domain.user.UserId;
+
+/**
+ * The thread list and the user look-up cost the same number of SQL statements whatever their size, counted with
+ * Hibernate's statistics (every statement Hibernate prepares).
+ */
+class StatementCountTest {
+
+    @TempDir
+    static Path dir;
+    private static TestDatabase database;
+    private static Statistics statistics;
+
+    @BeforeAll
+    static void start() {
+        database = TestDatabase.fresh(dir, Map.of(AvailableSettings.GENERATE_STATISTICS, true));
+        statistics = database.module().sessionFactory().getStatistics();
+    }
+
+    @AfterAll
+    static void stop() {
+        database.close();
+    }
+
+    @Test
+    void theActivityOfAUserIsOneStatementForOneThreadAndForTwentyFive() {
+        UserId few = userWithThreads(1);
+        UserId many = userWithThreads(25);
+
+        long forOne = statementsFor(() -> assertThat(database.module().threads().findActivityOf(few)).hasSize(1));
+        long forMany = statementsFor(() -> assertThat(database.module().threads().findActivityOf(many))
+                .hasSize(25)
+                .allSatisfy(activity -> assertThat(activity.lastMessage()).isPresent()));
+
+        assertThat(forOne).isEqualTo(1);
+        assertThat(forMany).isEqualTo(forOne);
+    }
+
+    @Test
+    void findingUsersByIdIsOneStatementForOneIdAndForTwentyFive() {
+        List<UserId> ids = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            ids.add(newUser());
+        }
+
+        long forOne = statementsFor(() -> assertThat(database.module().userAccounts().findAllById(ids.subList(0, 1)))
+                .hasSize(1));
+        long forMany = statementsFor(() -> assertThat(database.module().userAccounts().findAllById(ids)).hasSize(25));
+
+        assertThat(forOne).isEqualTo(1);
+        assertThat(forMany).isEqualTo(forOne);
+    }
+
+    private static long statementsFor(Runnable work) {
+        statistics.clear();
+        work.run();
+        return statistics.getPrepareStatementCount();
+    }
+
+    /** A user with this many threads, each with two messages, and where the other side also has other threads. */
+    private static UserId userWithThreads(int count) {
+        UserId me = newUser();
+        for (int i = 0; i < count; i++) {
+            UserId other = newUser();
+            ChatThread thread = database.module().threads().getOrCreate(Participants.of(me, other), Fixtures.at(i));
+            database.module().messages().append(thread.compose(me, Fixtures.text("hello " + i), Fixtures.at(i)));
+            database.module().messages().append(thread.compose(other, Fixtures.text("hi " + i), Fixtures.at(i + 1)));
+            database.module().threads().getOrCreate(Participants.of(other, newUser()), Fixtures.at(i));
+        }
+        return me;
+    }
+
+    private static UserId newUser() {
+        User user = Fixtures.minimalUser();
+        database.module().userAccounts().add(Fixtures.backendManaged(user));
+        return user.id();
+    }
+}
