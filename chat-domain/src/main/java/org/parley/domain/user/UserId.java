@@ -17,11 +17,17 @@ public record UserId(UUID value) implements Comparable<UserId> {
         if (text == null || text.length() != 36) {
             throw new DomainRuleViolation("user_id", "Not a user id: expected a UUID");
         }
+        UUID uuid;
         try {
-            return new UserId(UUID.fromString(text));
+            uuid = UUID.fromString(text);
         } catch (IllegalArgumentException e) {
             throw new DomainRuleViolation("user_id", "Not a user id: expected a UUID");
         }
+        // UUID.fromString also takes signed or unevenly grouped hex ("+f2504e0-..."); only the canonical form is an id.
+        if (!uuid.toString().equalsIgnoreCase(text)) {
+            throw new DomainRuleViolation("user_id", "Not a user id: expected a UUID");
+        }
+        return new UserId(uuid);
     }
 
     public static UserId random() {

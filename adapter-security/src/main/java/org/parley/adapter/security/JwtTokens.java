@@ -1,0 +1,165 @@
+package org.parley.adapter.security;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.JWTVerifier;
+import com.auth0.jwt.algorithms.Algorithm;
+import com.auth0.jwt.exceptions.TokenExpiredException;
+import com.auth0.jwt.interfaces.Claim;
+import com.auth0.jwt.interfaces.DecodedJWT;
+import org.parley.application.error.AuthenticationFailed;
+import org.parley.application.error.AuthenticationFailed.Reason;
+import org.parley.application.port.out.TimeSource;
+import org.parley.application.port.out.TokenPair;
+import org.parley.application.port.out.Tokens;
+import org.parley.domain.DomainRuleViolation;
+import org.parley.domain.user.UserId;
+
+/**
+ * {@link Tokens} as HS256-signed JWTs in the claim layout of djangorestframework-simplejwt: header {@code typ: JWT};
+ * claims {@code token_type} ({@code "access"} or {@code "refresh"}), {@code exp}, {@code iat}, {@code jti} and
+ * {@code user_id} (the user's UUID). A Django backend that shares the secret can therefore mint tokens Parley accepts,
+ * and read the ones Parley issues.
+ *
+ * <p>Verification accepts only HS256 with this secret (never {@code alg: none} or another algorithm), requires
+ * {@code exp} and {@code jti} like simplejwt, judges expiry by the {@link TimeSource}, and reports every failure as an
+ * {@link AuthenticationFailed} whose message never contains the token.
+ */
+public final class JwtTokens implements Tokens {
+
+    /** Lifetime of an access token unless configured otherwise. */
+    public static final Duration DEFAULT_ACCESS_LIFETIME = Duration.ofMinutes(15);
+    /** Lifetime of a refresh token unless configured otherwise. */
+    public static final Duration DEFAULT_REFRESH_LIFETIME = Duration.ofDays(1);
+    /** The shortest secret accepted, in UTF-8 bytes: HS256 wants a key at least as long as its 256-bit output. */
+    public static final int MIN_SECRET_BYTES = 32;
+
+    static final String TOKEN_TYPE = "token_type";
+    static final String USER_ID = "user_id";
+    static final String ACCESS = "access";
+    static final String REFRESH = "refresh";
+    /** Far longer than any token this layout yields; anything longer is refused before it is parsed. */
+    private static final int MAX_TOKEN_LENGTH = 4096;
+
+    private final Algorithm algorithm;
+    private final JWTVerifier verifier;
+    private final Duration accessLifetime;
+    private final Duration refreshLifetime;
+    private final TimeSource time;
+
+    /**
+     * @param secret          the shared signing secret (Django's {@code SIGNING_KEY}), at least {@value #MIN_SECRET_BYTES}
+     *                        bytes in UTF-8
+     * @param accessLifetime  how long an access token stays valid; positive
+     * @param refreshLifetime how long a refresh token stays valid; positive
+     * @throws IllegalArgumentException when the secret is too short or a lifetime is not positive (the message never
+     *                                  shows the secret)
+     */
+    public JwtTokens(String secret, Duration accessLifetime, Duration refreshLifetime, TimeSource time) {
+        if (secret == null || secret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
+            throw new IllegalArgumentException(
+                    "The JWT secret must be at least " + MIN_SECRET_BYTES + " bytes long (UTF-8)");
+        }
+        this.accessLifetime = requirePositive(accessLifetime, "accessLifetime");
+        this.refreshLifetime = requirePositive(refreshLifetime, "refreshLifetime");
+        this.time = Objects.requireNonNull(time, "time");
+        this.algorithm = Algorithm.HMAC256(secret.getBytes(StandardCharsets.UTF_8));
+        this.verifier = ((JWTVerifier.BaseVerification) JWT.require(algorithm)
+                .withClaimPresence(TOKEN_TYPE)
+                .withClaimPresence(USER_ID)
+                .withClaimPresence("exp")
+                .withClaimPresence("jti")
+                .ignoreIssuedAt())
+                .build(new TimeSourceClock(time));
+    }
+
+    /** Tokens with the default lifetimes. */
+    public JwtTokens(String secret, TimeSource time) {
+        this(secret, DEFAULT_ACCESS_LIFETIME, DEFAULT_REFRESH_LIFETIME, time);
+    }
+
+    @Override
+    public TokenPair issue(UserId user) {
+        return new TokenPair(sign(user, ACCESS, accessLifetime), sign(user, REFRESH, refreshLifetime));
+    }
+
+    @Override
+    public String issueAccess(UserId user) {
+        return sign(user, ACCESS, accessLifetime);
+    }
+
+    @Override
+    public UserId verifyAccess(String accessToken) {
+        return verify(accessToken, ACCESS);
+    }
+
+    @Override
+    public UserId verifyRefresh(String refreshToken) {
+        return verify(refreshToken, REFRESH);
+    }
+
+    private String sign(UserId user, String type, Duration lifetime) {
+        Objects.requireNonNull(user, "user");
+        Instant now = time.now().truncatedTo(ChronoUnit.SECONDS);
+        return JWT.create()
+                .withHeader(Map.of("typ", "JWT"))
+                .withClaim(TOKEN_TYPE, type)
+                .withExpiresAt(now.plus(lifetime))
+                .withIssuedAt(now)
+                .withJWTId(UUID.randomUUID().toString().replace("-", ""))
+                .withClaim(USER_ID, user.toString())
+                .sign(algorithm);
+    }
+
+    private UserId verify(String token, String expectedType) {
+        if (token == null || token.isBlank() || token.length() > MAX_TOKEN_LENGTH) {
+            throw AuthenticationFailed.token(Reason.INVALID_TOKEN);
+        }
+        DecodedJWT jwt;
+        try {
+            jwt = verifier.verify(token);
+        } catch (TokenExpiredException e) {
+            throw AuthenticationFailed.token(Reason.EXPIRED_TOKEN);
+        } catch (RuntimeException e) {
+            // Malformed, wrongly signed, another algorithm, a missing claim: the library's message may quote the token.
+            throw AuthenticationFailed.token(Reason.INVALID_TOKEN);
+        }
+        String type = stringClaim(jwt.getClaim(TOKEN_TYPE));
+        if (type == null) {
+            throw AuthenticationFailed.token(Reason.INVALID_TOKEN);
+        }
+        if (!type.equals(expectedType)) {
+            throw AuthenticationFailed.token(Reason.WRONG_TOKEN_TYPE);
+        }
+        try {
+            return UserId.parse(stringClaim(jwt.getClaim(USER_ID)));
+        } catch (DomainRuleViolation e) {
+            throw AuthenticationFailed.token(Reason.INVALID_TOKEN);
+        }
+    }
+
+    /** The claim's value when it is a JSON string, else {@code null}. */
+    private static String stringClaim(Claim claim) {
+        return claim == null ? null : claim.asString();
+    }
+
+    private static Duration requirePositive(Duration lifetime, String name) {
+        Objects.requireNonNull(lifetime, name);
+        if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException(name + " must be at least one second");
+        }
+        return lifetime;
+    }
+
+    @Override
+    public String toString() {
+        return "JwtTokens[HS256, access=" + accessLifetime + ", refresh=" + refreshLifetime + "]";
+    }
+}

@@ -1,0 +1,113 @@
+package org.parley.application.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.parley.application.error.AuthenticationFailed;
+import org.parley.application.port.in.LogIn;
+import org.parley.application.port.out.Account;
+import org.parley.application.testing.ChatFixtures;
+import org.parley.application.testing.FakePasswordHasher;
+import org.parley.application.testing.FakeTokens;
+import org.parley.application.testing.InMemoryUserAccounts;
+import org.parley.application.testing.ManualTimeSource;
+import org.parley.domain.user.User;
+
+class LogInServiceTest {
+
+    private static final String PASSWORD = "s3cret-passphrase";
+
+    private final InMemoryUserAccounts users = new InMemoryUserAccounts();
+    private final FakePasswordHasher hasher = new FakePasswordHasher();
+    private final FakeTokens tokens = new FakeTokens();
+    private final ManualTimeSource time = new ManualTimeSource();
+    private final LogIn service = new LogInService(users, hasher, tokens, time);
+
+    @Test
+    void valid_credentials_give_tokens_and_record_the_login() {
+        User user = userWithPassword(PASSWORD);
+        time.advance(Duration.ofHours(2));
+
+        LogIn.TokenGrant grant = service.logIn(new LogIn.Command(user.email().value(), PASSWORD));
+
+        assertThat(tokens.verifyAccess(grant.access())).isEqualTo(user.id());
+        assertThat(tokens.verifyRefresh(grant.refresh())).isEqualTo(user.id());
+        assertThat(grant.user()).isEqualTo(user.loggedInAt(time.now()));
+        assertThat(users.findById(user.id())).contains(user.loggedInAt(time.now()));
+        assertThat(grant.toString()).doesNotContain(grant.access()).doesNotContain(grant.refresh());
+    }
+
+    @Test
+    void the_email_is_matched_ignoring_case() {
+        User user = userWithPassword(PASSWORD);
+
+        LogIn.TokenGrant grant = service.logIn(new LogIn.Command(user.email().value().toUpperCase(), PASSWORD));
+
+        assertThat(grant.user().id()).isEqualTo(user.id());
+    }
+
+    @Test
+    void an_unknown_email_fails_as_bad_credentials() {
+        assertBadCredentials(new LogIn.Command(ChatFixtures.uniqueEmail().value(), PASSWORD));
+    }
+
+    @Test
+    void a_wrong_password_fails_the_same_way() {
+        User user = userWithPassword(PASSWORD);
+
+        assertBadCredentials(new LogIn.Command(user.email().value(), PASSWORD + "x"));
+        assertBadCredentials(new LogIn.Command(user.email().value(), ""));
+        assertBadCredentials(new LogIn.Command(user.email().value(), null));
+        assertThat(users.findById(user.id())).contains(user);
+    }
+
+    @Test
+    void an_inactive_user_fails_the_same_way_even_with_the_right_password() {
+        User user = userWithPassword(PASSWORD);
+        users.update(user.withDetails(user.email(), user.profile(), user.status().withActive(false), time.now()));
+
+        assertBadCredentials(new LogIn.Command(user.email().value(), PASSWORD));
+        assertThat(users.findById(user.id()).orElseThrow().lastLogin()).isNull();
+    }
+
+    @Test
+    void a_passwordless_backend_user_cannot_log_in_with_any_password() {
+        User backendUser = ChatFixtures.minimalUser();
+        users.add(new Account(backendUser, Optional.empty()));
+
+        assertBadCredentials(new LogIn.Command(backendUser.email().value(), PASSWORD));
+        assertBadCredentials(new LogIn.Command(backendUser.email().value(), "parley-timing-decoy-"));
+        assertBadCredentials(new LogIn.Command(backendUser.email().value(), ""));
+    }
+
+    @Test
+    void a_malformed_or_missing_email_fails_the_same_way() {
+        assertBadCredentials(new LogIn.Command("not an email", PASSWORD));
+        assertBadCredentials(new LogIn.Command(null, PASSWORD));
+    }
+
+    @Test
+    void the_command_never_prints_the_password() {
+        assertThat(new LogIn.Command("a@example.com", PASSWORD).toString()).doesNotContain(PASSWORD);
+    }
+
+    private void assertBadCredentials(LogIn.Command command) {
+        int issuedBefore = tokens.issuedCount();
+        assertThatThrownBy(() -> service.logIn(command))
+                .isInstanceOfSatisfying(AuthenticationFailed.class, e -> {
+                    assertThat(e.reason()).isEqualTo(AuthenticationFailed.Reason.BAD_CREDENTIALS);
+                    assertThat(e).hasMessage("No active account found with the given credentials");
+                });
+        assertThat(tokens.issuedCount()).isEqualTo(issuedBefore);
+    }
+
+    private User userWithPassword(String password) {
+        User user = ChatFixtures.minimalUser();
+        users.add(new Account(user, Optional.of(hasher.hash(password))));
+        return user;
+    }
+}

@@ -1,0 +1,155 @@
+package org.parley.application.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.parley.application.error.UnknownUser;
+import org.parley.application.port.in.SendTextMessage;
+import org.parley.application.port.out.MessageRange;
+import org.parley.application.port.out.OutboundMessage;
+import org.parley.application.testing.ChatFixtures;
+import org.parley.application.testing.ChatStorage;
+import org.parley.application.testing.InMemoryChatStorage;
+import org.parley.application.testing.ManualTimeSource;
+import org.parley.application.testing.RecordingMessageDelivery;
+import org.parley.domain.DomainRuleViolation;
+import org.parley.domain.chat.ChatThread;
+import org.parley.domain.chat.Message;
+import org.parley.domain.chat.MessageContent;
+import org.parley.domain.chat.MessageRules;
+import org.parley.domain.chat.Participants;
+import org.parley.domain.delivery.ClientMessageId;
+import org.parley.domain.delivery.Delivery;
+import org.parley.domain.delivery.DeliveryKind;
+import org.parley.domain.delivery.DeliveryPolicy;
+import org.parley.domain.user.User;
+import org.parley.domain.user.UserId;
+
+class SendTextMessageServiceTest {
+
+    private final ChatStorage storage = InMemoryChatStorage.create();
+    private final RecordingMessageDelivery delivery = new RecordingMessageDelivery();
+    private final ManualTimeSource time = new ManualTimeSource();
+    private final SendTextMessage service = new SendTextMessageService(storage.users(), storage.threads(),
+            storage.messages(), delivery, DeliveryPolicy.receiverAndSenderDevices(), new MessageRules(20), time);
+    private final User alice = ChatFixtures.addUser(storage.users());
+    private final User bob = ChatFixtures.addUser(storage.users());
+
+    @Test
+    void stores_the_message_in_the_pairs_thread() {
+        Message sent = service.send(command(alice, bob.id(), "Hello Bob 👋", Optional.empty()));
+
+        ChatThread thread = storage.threads().findByParticipants(Participants.of(alice.id(), bob.id())).orElseThrow();
+        assertThat(sent.threadId()).isEqualTo(thread.id());
+        assertThat(sent.sender()).isEqualTo(alice.id());
+        assertThat(sent.receiver()).isEqualTo(bob.id());
+        assertThat(sent.content()).isEqualTo(new MessageContent.Text("Hello Bob 👋"));
+        assertThat(sent.createdAt()).isEqualTo(time.now());
+        assertThat(storage.messages().findById(sent.id())).contains(sent);
+    }
+
+    @Test
+    void creates_the_thread_once_whoever_writes() {
+        Message first = service.send(command(alice, bob.id(), "hi", Optional.empty()));
+        time.advance(Duration.ofSeconds(3));
+        Message reply = service.send(command(bob, alice.id(), "hello", Optional.empty()));
+
+        assertThat(reply.threadId()).isEqualTo(first.threadId());
+        assertThat(reply.id()).isGreaterThan(first.id());
+        assertThat(storage.threads().findActivityOf(alice.id())).hasSize(1);
+        assertThat(storage.threads().findById(first.threadId()).orElseThrow().createdAt())
+                .isEqualTo(ManualTimeSource.DEFAULT_START);
+        assertThat(storage.messages().findInThread(first.threadId(), MessageRange.newest(), 10))
+                .containsExactly(reply, first);
+    }
+
+    @Test
+    void delivers_re_message_to_the_receiver_and_conf_message_to_the_sender_echoing_the_client_id() {
+        ClientMessageId clientId = new ClientMessageId("c-42");
+
+        Message sent = service.send(command(alice, bob.id(), "hi", Optional.of(clientId)));
+
+        OutboundMessage outbound = delivery.single();
+        assertThat(outbound.message()).isEqualTo(sent);
+        assertThat(outbound.deliveries()).containsExactly(
+                new Delivery(bob.id(), DeliveryKind.RE_MESSAGE),
+                new Delivery(alice.id(), DeliveryKind.CONF_MESSAGE));
+        assertThat(outbound.clientMessageId()).contains(clientId);
+        assertThat(outbound.attachedProfile()).isEmpty();
+    }
+
+    @Test
+    void without_a_client_id_nothing_is_echoed() {
+        service.send(command(alice, bob.id(), "hi", Optional.empty()));
+
+        assertThat(delivery.single().clientMessageId()).isEmpty();
+    }
+
+    @Test
+    void an_unknown_receiver_is_refused_and_nothing_is_stored_or_delivered() {
+        assertThatThrownBy(() -> service.send(command(alice, UserId.random(), "hi", Optional.empty())))
+                .isInstanceOf(UnknownUser.class)
+                .hasMessage("Invalid receipient");
+
+        assertNothingHappenedFor(alice);
+    }
+
+    @Test
+    void an_inactive_receiver_is_refused_like_an_unknown_one() {
+        User gone = ChatFixtures.addUser(storage.users());
+        storage.users().update(gone.withDetails(gone.email(), gone.profile(), gone.status().withActive(false), time.now()));
+
+        assertThatThrownBy(() -> service.send(command(alice, gone.id(), "hi", Optional.empty())))
+                .isInstanceOf(UnknownUser.class);
+
+        assertNothingHappenedFor(alice);
+    }
+
+    @Test
+    void messaging_yourself_is_a_rule_violation() {
+        assertThatThrownBy(() -> service.send(command(alice, alice.id(), "note to self", Optional.empty())))
+                .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.field()).isEqualTo("receiver_id"));
+
+        assertNothingHappenedFor(alice);
+    }
+
+    @Test
+    void blank_or_missing_text_is_a_rule_violation() {
+        assertThatThrownBy(() -> service.send(command(alice, bob.id(), "   ", Optional.empty())))
+                .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.field()).isEqualTo("message_body"));
+        assertThatThrownBy(() -> service.send(command(alice, bob.id(), null, Optional.empty())))
+                .isInstanceOf(DomainRuleViolation.class);
+
+        assertNothingHappenedFor(alice);
+    }
+
+    @Test
+    void text_longer_than_the_rules_allow_is_a_rule_violation() {
+        assertThat(service.send(command(alice, bob.id(), "😀".repeat(20), Optional.empty())).content())
+                .isEqualTo(new MessageContent.Text("😀".repeat(20)));
+        delivery.clear();
+        Message before = storage.messages().findInThread(
+                storage.threads().findByParticipants(Participants.of(alice.id(), bob.id())).orElseThrow().id(),
+                MessageRange.newest(), 10).get(0);
+
+        assertThatThrownBy(() -> service.send(command(alice, bob.id(), "x".repeat(21), Optional.empty())))
+                .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.field()).isEqualTo("message_body"));
+
+        assertThat(storage.messages().findInThread(before.threadId(), MessageRange.newest(), 10)).containsExactly(before);
+        assertThat(delivery.delivered()).isEmpty();
+    }
+
+    private void assertNothingHappenedFor(User sender) {
+        assertThat(storage.threads().findActivityOf(sender.id())).isEmpty();
+        assertThat(delivery.delivered()).isEmpty();
+    }
+
+    private static SendTextMessage.Command command(User sender, UserId receiver, String body,
+                                                   Optional<ClientMessageId> clientId) {
+        return new SendTextMessage.Command(sender.id(), receiver, body, clientId);
+    }
+}

@@ -1,0 +1,87 @@
+package org.parley.application.testing;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+import org.parley.application.error.Conflict;
+import org.parley.application.port.out.Account;
+import org.parley.application.port.out.UserAccounts;
+import org.parley.domain.user.EmailAddress;
+import org.parley.domain.user.User;
+import org.parley.domain.user.UserId;
+
+/**
+ * {@link UserAccounts} in memory, for tests. Thread-safe (every method holds the instance lock), with the same
+ * uniqueness rules as a real store: one account per id and per e-mail address ignoring case.
+ */
+public final class InMemoryUserAccounts implements UserAccounts {
+
+    private final Map<UserId, Account> byId = new LinkedHashMap<>();
+    private final Map<String, UserId> idByEmail = new HashMap<>();
+
+    @Override
+    public synchronized Optional<User> findById(UserId id) {
+        return Optional.ofNullable(byId.get(id)).map(Account::user);
+    }
+
+    @Override
+    public synchronized Map<UserId, User> findAllById(Collection<UserId> ids) {
+        Map<UserId, User> found = new HashMap<>();
+        for (UserId id : ids) {
+            Account account = byId.get(id);
+            if (account != null) {
+                found.put(id, account.user());
+            }
+        }
+        return found;
+    }
+
+    @Override
+    public synchronized Optional<Account> findByEmail(EmailAddress email) {
+        return Optional.ofNullable(idByEmail.get(email.normalized())).map(byId::get);
+    }
+
+    @Override
+    public synchronized void add(Account account) {
+        Objects.requireNonNull(account, "account");
+        User user = account.user();
+        if (idByEmail.containsKey(user.email().normalized())) {
+            throw Conflict.emailTaken();
+        }
+        if (byId.containsKey(user.id())) {
+            throw new Conflict("id", "A user with this id already exists");
+        }
+        byId.put(user.id(), account);
+        idByEmail.put(user.email().normalized(), user.id());
+    }
+
+    @Override
+    public synchronized void update(User user) {
+        Objects.requireNonNull(user, "user");
+        Account current = byId.get(user.id());
+        if (current == null) {
+            throw new IllegalStateException("No user with id " + user.id());
+        }
+        UserId owner = idByEmail.get(user.email().normalized());
+        if (owner != null && !owner.equals(user.id())) {
+            throw Conflict.emailTaken();
+        }
+        idByEmail.remove(current.user().email().normalized());
+        idByEmail.put(user.email().normalized(), user.id());
+        byId.put(user.id(), new Account(user, current.password()));
+    }
+
+    @Override
+    public synchronized void recordLogin(UserId id, Instant at) {
+        Objects.requireNonNull(at, "at");
+        Account current = byId.get(id);
+        if (current != null) {
+            byId.put(id, new Account(current.user().loggedInAt(at), current.password()));
+        }
+    }
+}

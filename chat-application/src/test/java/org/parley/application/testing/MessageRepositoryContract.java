@@ -1,0 +1,169 @@
+package org.parley.application.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.parley.application.port.out.MessageRange;
+import org.parley.application.port.out.MessageRange.Direction;
+import org.parley.application.port.out.MessageRepository;
+import org.parley.domain.chat.Attachment;
+import org.parley.domain.chat.ChatThread;
+import org.parley.domain.chat.Message;
+import org.parley.domain.chat.MessageContent;
+import org.parley.domain.chat.MessageDraft;
+import org.parley.domain.chat.MessageId;
+import org.parley.domain.chat.Participants;
+import org.parley.domain.user.User;
+
+/**
+ * What every {@link MessageRepository} must do. Extend it and implement {@link #newStorage()}. The tests never assume an
+ * empty store: each creates its own users and threads.
+ */
+public abstract class MessageRepositoryContract {
+
+    protected ChatStorage storage;
+    protected MessageRepository messages;
+    private User alice;
+    private User bob;
+    private ChatThread thread;
+
+    /** The storage under test; called before each test. It may be shared with earlier tests. */
+    protected abstract ChatStorage newStorage();
+
+    @BeforeEach
+    public void setUpStorage() {
+        storage = newStorage();
+        messages = storage.messages();
+        alice = ChatFixtures.addUser(storage.users());
+        bob = ChatFixtures.addUser(storage.users());
+        thread = storage.threads().getOrCreate(Participants.of(alice.id(), bob.id()), ChatFixtures.T0);
+    }
+
+    @Test
+    public void append_assigns_growing_ids_and_keeps_the_draft() {
+        MessageDraft draft = draft(alice, new MessageContent.Text("hello"), 1);
+
+        Message first = messages.append(draft);
+        Message second = messages.append(draft(bob, new MessageContent.Text("hi"), 2));
+        Message third = messages.append(draft(alice, new MessageContent.Text("how are you?"), 3));
+
+        assertThat(first).isEqualTo(draft.storedAs(first.id()));
+        assertThat(first.receiver()).isEqualTo(bob.id());
+        assertThat(second.id()).isGreaterThan(first.id());
+        assertThat(third.id()).isGreaterThan(second.id());
+    }
+
+    @Test
+    public void text_reads_back_equal_including_emoji_and_other_scripts() {
+        assertRoundTrip(new MessageContent.Text("Hello 👋🏽 — ñandú, 你好, مرحبا\nsecond line\t\"quoted\" 'single' \\"));
+    }
+
+    @Test
+    public void file_with_caption_reads_back_equal() {
+        assertRoundTrip(new MessageContent.File("look at this",
+                new Attachment("chat/2025/03/" + UUID.randomUUID(), "holiday photo (1).jpg", 2_621_440,
+                        "image/jpeg")));
+    }
+
+    @Test
+    public void file_without_caption_keeps_null_and_empty_apart() {
+        assertRoundTrip(new MessageContent.File(null,
+                new Attachment("chat/" + UUID.randomUUID(), "report.pdf", 0, "application/pdf")));
+        assertRoundTrip(new MessageContent.File("",
+                new Attachment("chat/" + UUID.randomUUID(), "notes.txt", 17, "text/plain")));
+    }
+
+    @Test
+    public void profile_share_reads_back_equal() {
+        User shared = ChatFixtures.addUser(storage.users());
+
+        assertRoundTrip(new MessageContent.ProfileShare(shared.id()));
+    }
+
+    @Test
+    public void an_unknown_id_is_not_found() {
+        assertThat(messages.findById(new MessageId(Long.MAX_VALUE))).isEmpty();
+    }
+
+    @Test
+    public void newest_first_takes_the_newest_of_the_range() {
+        List<Message> m = conversationOfFive();
+
+        assertThat(messages.findInThread(thread.id(), MessageRange.newest(), 3))
+                .containsExactly(m.get(4), m.get(3), m.get(2));
+        assertThat(messages.findInThread(thread.id(), MessageRange.newest(), 50))
+                .containsExactly(m.get(4), m.get(3), m.get(2), m.get(1), m.get(0));
+    }
+
+    @Test
+    public void oldest_first_takes_the_oldest_of_the_range() {
+        List<Message> m = conversationOfFive();
+
+        assertThat(messages.findInThread(thread.id(), range(null, null, Direction.OLDEST_FIRST), 2))
+                .containsExactly(m.get(0), m.get(1));
+    }
+
+    @Test
+    public void bounds_are_exclusive_in_both_directions() {
+        List<Message> m = conversationOfFive();
+        MessageId first = m.get(0).id();
+        MessageId last = m.get(4).id();
+
+        assertThat(messages.findInThread(thread.id(), range(first, last, Direction.NEWEST_FIRST), 10))
+                .containsExactly(m.get(3), m.get(2), m.get(1));
+        assertThat(messages.findInThread(thread.id(), range(first, last, Direction.OLDEST_FIRST), 2))
+                .containsExactly(m.get(1), m.get(2));
+        assertThat(messages.findInThread(thread.id(), range(m.get(2).id(), null, Direction.OLDEST_FIRST), 10))
+                .containsExactly(m.get(3), m.get(4));
+        assertThat(messages.findInThread(thread.id(), range(null, m.get(2).id(), Direction.NEWEST_FIRST), 10))
+                .containsExactly(m.get(1), m.get(0));
+        assertThat(messages.findInThread(thread.id(), range(m.get(3).id(), m.get(4).id(), Direction.NEWEST_FIRST), 10))
+                .isEmpty();
+        assertThat(messages.findInThread(thread.id(), range(last, null, Direction.OLDEST_FIRST), 10)).isEmpty();
+    }
+
+    @Test
+    public void a_thread_without_messages_has_none() {
+        User carol = ChatFixtures.addUser(storage.users());
+        ChatThread silent = storage.threads().getOrCreate(Participants.of(alice.id(), carol.id()), ChatFixtures.T0);
+
+        assertThat(messages.findInThread(silent.id(), MessageRange.newest(), 10)).isEmpty();
+    }
+
+    /** Five messages in the thread under test, interleaved with messages of another thread; oldest first. */
+    private List<Message> conversationOfFive() {
+        User carol = ChatFixtures.addUser(storage.users());
+        ChatThread other = storage.threads().getOrCreate(Participants.of(alice.id(), carol.id()), ChatFixtures.T0);
+        List<Message> mine = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            mine.add(messages.append(draft(i % 2 == 0 ? alice : bob, new MessageContent.Text("message " + i), i)));
+            messages.append(other.compose(carol.id(), new MessageContent.Text("elsewhere " + i),
+                    ChatFixtures.T0.plusSeconds(i)));
+        }
+        return mine;
+    }
+
+    private void assertRoundTrip(MessageContent content) {
+        Message stored = messages.append(draft(alice, content, 42));
+
+        assertThat(messages.findById(stored.id())).contains(stored);
+        assertThat(stored.content()).isEqualTo(content);
+        assertThat(stored.type()).isEqualTo(content.type());
+    }
+
+    private MessageDraft draft(User sender, MessageContent content, int secondsAfterT0) {
+        return thread.compose(sender.id(), content,
+                ChatFixtures.T0.plusSeconds(secondsAfterT0).plus(17, ChronoUnit.MICROS));
+    }
+
+    private static MessageRange range(MessageId after, MessageId before, Direction direction) {
+        return new MessageRange(Optional.ofNullable(after), Optional.ofNullable(before), direction);
+    }
+}
