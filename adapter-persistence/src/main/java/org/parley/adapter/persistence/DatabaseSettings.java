@@ -71,12 +71,13 @@ public record DatabaseSettings(
         return redact(jdbcUrl);
     }
 
-    /** {@code text} with this password, wherever it occurs, replaced by {@code ***}. */
-    String withoutPassword(String text) {
-        if (text == null || password.isEmpty()) {
-            return text;
+    /** {@code text} with the raw JDBC URL replaced by {@link #redactedUrl()} and the password, wherever it occurs, by ***. */
+    String withoutSecrets(String text) {
+        if (text == null) {
+            return null;
         }
-        return text.replace(password, "***");
+        String redacted = text.replace(jdbcUrl, redactedUrl());
+        return password.isEmpty() ? redacted : redacted.replace(password, "***");
     }
 
     private static String redact(String url) {

@@ -11,7 +11,6 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import com.zaxxer.hikari.pool.HikariPool;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
@@ -104,10 +103,6 @@ public final class PersistenceModule implements AutoCloseable {
         return sessionFactory;
     }
 
-    DataSource dataSource() {
-        return pool;
-    }
-
     /** Closes Hibernate, then the pool and so every database connection. Calling it again does nothing. */
     @Override
     public void close() {
@@ -141,9 +136,10 @@ public final class PersistenceModule implements AutoCloseable {
         config.setAutoCommit(false);
         try {
             return new HikariDataSource(config);
-        } catch (HikariPool.PoolInitializationException | IllegalArgumentException | IllegalStateException failure) {
+        } catch (RuntimeException failure) {
+            // Includes a URL no driver on the class path accepts; Hikari's own message would repeat the raw URL.
             throw new PersistenceStartupException("Cannot connect to the database at " + settings.redactedUrl()
-                    + ": " + reason(failure, settings), failure);
+                    + ": " + reason(failure, settings), failure, settings);
         }
     }
 
@@ -166,10 +162,10 @@ public final class PersistenceModule implements AutoCloseable {
         } catch (FlywayValidateException failure) {
             throw new PersistenceStartupException("The database schema at " + settings.redactedUrl()
                     + " does not match this Parley version's migrations (Flyway validation failed): "
-                    + reason(failure, settings), failure);
+                    + reason(failure, settings), failure, settings);
         } catch (FlywayException failure) {
             throw new PersistenceStartupException("Cannot migrate the database at " + settings.redactedUrl() + ": "
-                    + reason(failure, settings), failure);
+                    + reason(failure, settings), failure, settings);
         }
     }
 
@@ -188,7 +184,7 @@ public final class PersistenceModule implements AutoCloseable {
                     .orElse("none");
             throw new PersistenceStartupException("The database schema at " + settings.redactedUrl()
                     + " is from a newer Parley version (it has migration " + String.join(", ", future)
-                    + "; this version knows up to " + known + "): upgrade Parley or use another database", null);
+                    + "; this version knows up to " + known + "): upgrade Parley or use another database", null, settings);
         }
     }
 
@@ -209,10 +205,10 @@ public final class PersistenceModule implements AutoCloseable {
         } catch (RuntimeException failure) {
             if (causedBy(failure, SchemaManagementException.class)) {
                 throw new PersistenceStartupException("The database schema at " + settings.redactedUrl()
-                        + " does not match what this Parley version expects: " + reason(failure, settings), failure);
+                        + " does not match what this Parley version expects: " + reason(failure, settings), failure, settings);
             }
             throw new PersistenceStartupException("Cannot start Hibernate on the database at "
-                    + settings.redactedUrl() + ": " + reason(failure, settings), failure);
+                    + settings.redactedUrl() + ": " + reason(failure, settings), failure, settings);
         }
     }
 
@@ -225,7 +221,7 @@ public final class PersistenceModule implements AutoCloseable {
         return false;
     }
 
-    /** The innermost cause's message, on one line and without the password. */
+    /** The innermost cause's message, on one line and without the password or the raw URL. */
     private static String reason(Throwable failure, DatabaseSettings settings) {
         Throwable root = failure;
         while (root.getCause() != null && root.getCause() != root) {
@@ -238,6 +234,6 @@ public final class PersistenceModule implements AutoCloseable {
         if (root instanceof SQLException sql && sql.getSQLState() != null) {
             message = message + " [SQL state " + sql.getSQLState() + "]";
         }
-        return settings.withoutPassword(message.strip().replaceAll("\\s*\\R\\s*", " "));
+        return settings.withoutSecrets(message.strip().replaceAll("\\s*\\R\\s*", " "));
     }
 }

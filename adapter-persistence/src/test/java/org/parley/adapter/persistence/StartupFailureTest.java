@@ -34,6 +34,23 @@ class StartupFailureTest {
         assertThat(elapsed).isLessThan(timeout.plusSeconds(2));
     }
 
+    @Test
+    void aUrlNoDriverAcceptsFailsWithoutRepeatingItsSecrets() {
+        DatabaseSettings settings = new DatabaseSettings("jdbc:nosuchdb://127.0.0.1/parley?password=only-in-the-url",
+                "parley", PASSWORD, 2, Duration.ofSeconds(1));
+
+        assertThatThrownBy(() -> PersistenceModule.start(settings))
+                .isInstanceOf(PersistenceStartupException.class)
+                .hasMessageStartingWith("Cannot connect to the database at jdbc:nosuchdb://127.0.0.1/parley")
+                .hasMessageNotContaining("only-in-the-url")
+                .hasMessageNotContaining(PASSWORD)
+                .satisfies(failure -> {
+                    for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
+                        assertThat(cause.getMessage()).doesNotContain("only-in-the-url").doesNotContain(PASSWORD);
+                    }
+                });
+    }
+
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
+import org.parley.application.testing.ChatStorage;
+
 /**
  * A fresh, empty Parley database for one test class, with the storage started on it. By default an H2 file database
  * in the given directory; when the system property {@value #POSTGRES_PROPERTY} names a PostgreSQL server (for example
@@ -53,6 +55,11 @@ final class TestDatabase implements AutoCloseable {
 
     PersistenceModule module() {
         return module;
+    }
+
+    /** The three storage ports of this database, as the repository contract tests take them. */
+    ChatStorage chatStorage() {
+        return new ChatStorage(module.userAccounts(), module.threads(), module.messages());
     }
 
     /**

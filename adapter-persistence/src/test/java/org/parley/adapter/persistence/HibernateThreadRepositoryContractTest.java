@@ -1,0 +1,35 @@
+package org.parley.adapter.persistence;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.parley.application.testing.ChatStorage;
+import org.parley.application.testing.ThreadRepositoryContract;
+
+/**
+ * The thread store contract against Hibernate on a real database: a fresh H2 file database for this class, or a throwaway
+ * PostgreSQL database when {@value TestDatabase#POSTGRES_PROPERTY} is set. The tests share it, as the contract allows.
+ */
+class HibernateThreadRepositoryContractTest extends ThreadRepositoryContract {
+
+    @TempDir
+    static Path dir;
+    private static TestDatabase database;
+
+    @BeforeAll
+    static void startDatabase() {
+        database = TestDatabase.fresh(dir);
+    }
+
+    @AfterAll
+    static void stopDatabase() {
+        database.close();
+    }
+
+    @Override
+    protected ChatStorage newStorage() {
+        return database.chatStorage();
+    }
+}
