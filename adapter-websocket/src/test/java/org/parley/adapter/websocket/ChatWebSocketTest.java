@@ -410,13 +410,6 @@ class ChatWebSocketTest {
     }
 
     @Test
-    void aFrameFarAboveTheMaximumClosesWith1009BeforeItIsBuffered() {
-        WsClient a = connect(alice);
-        a.sendWithoutWaiting("z".repeat(5 * 1024 * 1024));
-        assertThat(a.awaitClose()).isEqualTo(1009);
-    }
-
-    @Test
     void aMessageSplitIntoFramesCountsAsAWhole() {
         WsClient a = connect(alice);
         a.sendFragments("{\"action\":\"text_message\",\"message_body\":\"" + "f".repeat(40_000),

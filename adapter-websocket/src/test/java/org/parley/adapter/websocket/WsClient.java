@@ -32,6 +32,7 @@ final class WsClient implements AutoCloseable {
     final BlockingQueue<String> received = new LinkedBlockingQueue<>();
     final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     final AtomicInteger pings = new AtomicInteger();
+    private final CompletableFuture<Void> ponged = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
     private WebSocket socket;
 
@@ -44,6 +45,10 @@ final class WsClient implements AutoCloseable {
         WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
         headers.forEach(builder::header);
         client.socket = builder.buildAsync(uri, client.listener()).orTimeout(10, TimeUnit.SECONDS).join();
+        // The client sees the handshake complete a moment before the server's onOpen registers the session; a ping
+        // is answered only after onOpen, so once the pong is back, frames for this user reach this connection.
+        client.socket.sendPing(ByteBuffer.wrap(new byte[] {1})).orTimeout(10, TimeUnit.SECONDS).join();
+        client.ponged.orTimeout(10, TimeUnit.SECONDS).join();
         return client;
     }
 
@@ -58,6 +63,13 @@ final class WsClient implements AutoCloseable {
                         partial.setLength(0);
                     }
                 }
+                webSocket.request(1);
+                return null;
+            }
+
+            @Override
+            public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
+                ponged.complete(null);
                 webSocket.request(1);
                 return null;
             }
@@ -95,10 +107,6 @@ final class WsClient implements AutoCloseable {
     }
 
     /** Sends without waiting: the server may close the connection before the whole frame is written. */
-    void sendWithoutWaiting(String text) {
-        socket.sendText(text, true);
-    }
-
     void sendFragments(String first, String last) {
         socket.sendText(first, false).orTimeout(10, TimeUnit.SECONDS).join();
         socket.sendText(last, true).orTimeout(10, TimeUnit.SECONDS).join();

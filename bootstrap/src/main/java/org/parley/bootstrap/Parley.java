@@ -1,0 +1,146 @@
+package org.parley.bootstrap;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
+import org.parley.adapter.persistence.DatabaseSettings;
+import org.parley.adapter.persistence.PersistenceModule;
+import org.parley.adapter.rest.RestApi;
+import org.parley.adapter.rest.RestSettings;
+import org.parley.adapter.rest.RestUseCases;
+import org.parley.adapter.security.DjangoPbkdf2PasswordHasher;
+import org.parley.adapter.security.JwtTokens;
+import org.parley.adapter.websocket.ChatWebSocket;
+import org.parley.adapter.websocket.ConnectedSessions;
+import org.parley.adapter.websocket.WebSocketSettings;
+import org.parley.application.port.in.AuthenticateToken;
+import org.parley.application.port.in.SendTextMessage;
+import org.parley.application.port.out.MessageRepository;
+import org.parley.application.port.out.PasswordHasher;
+import org.parley.application.port.out.ThreadRepository;
+import org.parley.application.port.out.TimeSource;
+import org.parley.application.port.out.Tokens;
+import org.parley.application.port.out.UserAccounts;
+import org.parley.application.service.AuthenticateTokenService;
+import org.parley.application.service.ListConversationService;
+import org.parley.application.service.ListMyThreadsService;
+import org.parley.application.service.LogInService;
+import org.parley.application.service.RefreshAccessTokenService;
+import org.parley.application.service.RegisterUserService;
+import org.parley.application.service.SendTextMessageService;
+import org.parley.application.service.UpsertUserFromBackendService;
+import org.parley.domain.chat.MessageRules;
+import org.parley.domain.delivery.DeliveryPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Parley: the whole object graph, built by hand in {@link #start}, in the order the hexagon dictates —
+ * driven adapters (storage, security, connected sessions), then the use cases over them, then the driving adapters
+ * (REST, websocket) over the use cases, all served by one Grizzly server on one port.
+ */
+public final class Parley implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Parley.class);
+    private static final long SHUTDOWN_GRACE_SECONDS = 5;
+
+    private final HttpServer server;
+    private final ChatWebSocket webSocket;
+    private final PersistenceModule storage;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Parley(HttpServer server, ChatWebSocket webSocket, PersistenceModule storage) {
+        this.server = server;
+        this.webSocket = webSocket;
+        this.storage = storage;
+    }
+
+    /** Builds everything and starts serving; fails with a clear exception (and nothing left open) if it cannot. */
+    public static Parley start(ParleyConfig config) {
+        TimeSource time = new SystemTimeSource();
+        PersistenceModule storage = PersistenceModule.start(databaseSettings(config));
+        try {
+            String secret = config.jwtSecret().orElseGet(() -> SecretFile.loadOrCreate(config.dataDir()));
+            Tokens tokens = new JwtTokens(secret, config.accessTokenLifetime(), config.refreshTokenLifetime(), time);
+            PasswordHasher hasher = new DjangoPbkdf2PasswordHasher(config.passwordIterations());
+            UserAccounts users = storage.userAccounts();
+            ThreadRepository threads = storage.threads();
+            MessageRepository messages = storage.messages();
+            ConnectedSessions sessions = new ConnectedSessions();
+
+            AuthenticateToken authenticate = new AuthenticateTokenService(tokens, users);
+            SendTextMessage sendText = new SendTextMessageService(users, threads, messages, sessions,
+                    DeliveryPolicy.receiverAndSenderDevices(), new MessageRules(config.maxMessageLength()), time);
+            RestUseCases restUseCases = new RestUseCases(
+                    new ListConversationService(users, threads, messages),
+                    new ListMyThreadsService(users, threads),
+                    new RegisterUserService(users, hasher, time),
+                    new LogInService(users, hasher, tokens, time),
+                    new RefreshAccessTokenService(tokens, users),
+                    authenticate,
+                    new UpsertUserFromBackendService(users, time));
+
+            HttpServer server = GrizzlyHttpServerFactory.createHttpServer(
+                    URI.create("http://" + config.host() + ":" + config.port() + "/"),
+                    RestApi.resourceConfig(restUseCases, new RestSettings(config.adminApiKey())),
+                    false);
+            ChatWebSocket webSocket = ChatWebSocket.attachTo(server, sessions, authenticate, sendText,
+                    new WebSocketSettings(config.maxFrameBytes(), config.websocketPingInterval()));
+            IgnoreH2cUpgrade.registerOn(server);
+            JsonErrorPages.registerOn(server);
+            server.start();
+            Parley parley = new Parley(server, webSocket, storage);
+            LOG.info("Parley is listening on http://{}:{}/ (websocket /ws/chat/room/)", config.host(), parley.port());
+            return parley;
+        } catch (IOException e) {
+            storage.close();
+            throw new UncheckedIOException("Cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            storage.close();
+            throw e;
+        }
+    }
+
+    /** The port actually bound (useful with {@code PARLEY_PORT=0}). */
+    public int port() {
+        return server.getListeners().iterator().next().getPort();
+    }
+
+    /**
+     * Stops gracefully: websockets are closed with 1001 ("going away"), the server stops accepting and lets running
+     * requests finish, then the database pool is closed. Calling it again does nothing.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.info("Parley is shutting down");
+        try {
+            webSocket.closeAll();
+            server.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS).get(SHUTDOWN_GRACE_SECONDS + 1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("The server did not stop within {} s; stopping it now", SHUTDOWN_GRACE_SECONDS);
+        } finally {
+            server.shutdownNow();
+            webSocket.close();
+            storage.close();
+        }
+        LOG.info("Parley has stopped");
+    }
+
+    private static DatabaseSettings databaseSettings(ParleyConfig config) {
+        return config.database()
+                .map(db -> new DatabaseSettings(db.url(), db.user(), db.password(), db.poolSize(), db.connectionTimeout()))
+                .orElseGet(() -> DatabaseSettings.embeddedH2(config.dataDir()));
+    }
+}

@@ -1,0 +1,145 @@
+package org.parley.bootstrap;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Everything that can be configured, read from {@code PARLEY_*} environment variables (see the README's table).
+ * A bad value stops start-up with a {@link ConfigurationException} whose one-line message names the variable and
+ * never echoes a secret.
+ *
+ * @param jwtSecret empty: a secret is generated once and kept in the data directory ({@link SecretFile})
+ * @param database  empty: the embedded H2 database in the data directory
+ */
+public record ParleyConfig(
+        String host,
+        int port,
+        Path dataDir,
+        Optional<Database> database,
+        Optional<String> jwtSecret,
+        Duration accessTokenLifetime,
+        Duration refreshTokenLifetime,
+        Optional<String> adminApiKey,
+        long maxUploadBytes,
+        int maxMessageLength,
+        int maxFrameBytes,
+        int passwordIterations,
+        Duration websocketPingInterval) {
+
+    public static final int MIN_SECRET_BYTES = 32;
+    public static final int MIN_ADMIN_KEY_LENGTH = 16;
+
+    /** An external database: a {@code jdbc:postgresql:} (or {@code jdbc:h2:}) URL with its credentials. */
+    public record Database(String url, String user, String password, int poolSize, Duration connectionTimeout) {
+        public Database {
+            Objects.requireNonNull(url, "url");
+        }
+
+        @Override
+        public String toString() {
+            return "Database[url=" + url + ", user=" + user + ", password=***, poolSize=" + poolSize + "]";
+        }
+    }
+
+    public ParleyConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(database, "database");
+        Objects.requireNonNull(jwtSecret, "jwtSecret");
+        Objects.requireNonNull(adminApiKey, "adminApiKey");
+    }
+
+    @Override
+    public String toString() {
+        return "ParleyConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", database="
+                + database.map(Database::toString).orElse("embedded H2") + ", jwtSecret=" + (jwtSecret.isPresent() ? "***" : "generated")
+                + ", adminApi=" + (adminApiKey.isPresent() ? "on" : "off") + ", maxUploadBytes=" + maxUploadBytes
+                + ", maxMessageLength=" + maxMessageLength + ", maxFrameBytes=" + maxFrameBytes + "]";
+    }
+
+    /** The configuration in {@code environment} (normally {@link System#getenv()}). */
+    public static ParleyConfig fromEnvironment(Map<String, String> environment) {
+        ConfigSource source = ConfigSource.of(environment);
+        Reader read = new Reader(source);
+
+        int port = read.integer("PARLEY_PORT", 8080, 0, 65_535);
+        String host = source.get("PARLEY_HOST").orElse("0.0.0.0");
+        Path dataDir = read.value("PARLEY_DATA_DIR", "./data", text -> Path.of(text).toAbsolutePath().normalize());
+
+        Optional<Database> database = source.get("PARLEY_DB_URL").map(url -> {
+            String lower = url.toLowerCase(Locale.ROOT);
+            if (!lower.startsWith("jdbc:postgresql:") && !lower.startsWith("jdbc:h2:")) {
+                throw new ConfigurationException(
+                        "PARLEY_DB_URL: must start with jdbc:postgresql: or jdbc:h2: (got a URL starting with '"
+                                + url.substring(0, Math.min(url.length(), 16)) + "')");
+            }
+            return new Database(url,
+                    source.get("PARLEY_DB_USER").orElse(null),
+                    source.get("PARLEY_DB_PASSWORD").orElse(null),
+                    read.integer("PARLEY_DB_POOL_SIZE", 10, 1, 500),
+                    Duration.ofSeconds(read.integer("PARLEY_DB_CONNECT_TIMEOUT_SECONDS", 10, 1, 600)));
+        });
+
+        Optional<String> jwtSecret = source.get("PARLEY_JWT_SECRET");
+        if (jwtSecret.isPresent() && jwtSecret.get().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
+            throw new ConfigurationException("PARLEY_JWT_SECRET: must be at least " + MIN_SECRET_BYTES + " bytes long");
+        }
+        Optional<String> adminApiKey = source.get("PARLEY_ADMIN_API_KEY");
+        if (adminApiKey.isPresent() && adminApiKey.get().length() < MIN_ADMIN_KEY_LENGTH) {
+            throw new ConfigurationException("PARLEY_ADMIN_API_KEY: must be at least " + MIN_ADMIN_KEY_LENGTH + " characters long");
+        }
+
+        return new ParleyConfig(
+                host,
+                port,
+                dataDir,
+                database,
+                jwtSecret,
+                Duration.ofSeconds(read.integer("PARLEY_ACCESS_TOKEN_SECONDS", 900, 30, 86_400)),
+                Duration.ofSeconds(read.integer("PARLEY_REFRESH_TOKEN_SECONDS", 86_400, 60, 90 * 86_400)),
+                adminApiKey,
+                read.longValue("PARLEY_MAX_UPLOAD_BYTES", 25L * 1024 * 1024, 1, 10L * 1024 * 1024 * 1024),
+                read.integer("PARLEY_MAX_MESSAGE_LENGTH", 10_000, 1, 1_000_000),
+                read.integer("PARLEY_MAX_FRAME_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024),
+                read.integer("PARLEY_PASSWORD_ITERATIONS", 870_000, 1_000, 10_000_000),
+                Duration.ofSeconds(read.integer("PARLEY_WS_PING_SECONDS", 30, 1, 3_600)));
+    }
+
+    /** Parses values with a one-line, variable-naming error for anything malformed or out of range. */
+    private record Reader(ConfigSource source) {
+
+        int integer(String name, int fallback, int min, int max) {
+            return (int) longValue(name, fallback, min, max);
+        }
+
+        long longValue(String name, long fallback, long min, long max) {
+            long value = value(name, Long.toString(fallback), text -> {
+                try {
+                    return Long.parseLong(text);
+                } catch (NumberFormatException e) {
+                    throw new ConfigurationException(name + ": not a whole number: '" + text + "'");
+                }
+            });
+            if (value < min || value > max) {
+                throw new ConfigurationException(name + ": must be between " + min + " and " + max + ", got " + value);
+            }
+            return value;
+        }
+
+        <T> T value(String name, String fallback, Function<String, T> parse) {
+            String text = source.get(name).orElse(fallback);
+            try {
+                return parse.apply(text);
+            } catch (ConfigurationException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new ConfigurationException(name + ": invalid value '" + text + "'");
+            }
+        }
+    }
+}

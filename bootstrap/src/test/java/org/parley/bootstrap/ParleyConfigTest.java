@@ -1,0 +1,96 @@
+package org.parley.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ParleyConfigTest {
+
+    @Test
+    void defaultsMatchTheContract() {
+        ParleyConfig config = ParleyConfig.fromEnvironment(Map.of());
+        assertThat(config.port()).isEqualTo(8080);
+        assertThat(config.dataDir()).isEqualTo(Path.of("./data").toAbsolutePath().normalize());
+        assertThat(config.database()).isEmpty();
+        assertThat(config.jwtSecret()).isEmpty();
+        assertThat(config.adminApiKey()).isEmpty();
+        assertThat(config.maxUploadBytes()).isEqualTo(25L * 1024 * 1024);
+        assertThat(config.maxMessageLength()).isEqualTo(10_000);
+        assertThat(config.maxFrameBytes()).isEqualTo(65_536);
+        assertThat(config.accessTokenLifetime()).isEqualTo(Duration.ofMinutes(15));
+    }
+
+    @Test
+    void aPostgresqlUrlSelectsThatDatabase() {
+        ParleyConfig config = ParleyConfig.fromEnvironment(Map.of(
+                "PARLEY_DB_URL", "jdbc:postgresql://db.internal:5432/parley",
+                "PARLEY_DB_USER", "parley",
+                "PARLEY_DB_PASSWORD", "s3cret-password"));
+        assertThat(config.database()).hasValueSatisfying(db -> {
+            assertThat(db.url()).isEqualTo("jdbc:postgresql://db.internal:5432/parley");
+            assertThat(db.user()).isEqualTo("parley");
+            assertThat(db.poolSize()).isEqualTo(10);
+        });
+        assertThat(config.toString()).doesNotContain("s3cret-password");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "PARLEY_PORT|eighty|PARLEY_PORT: not a whole number",
+            "PARLEY_PORT|70000|PARLEY_PORT: must be between 0 and 65535",
+            "PARLEY_DB_URL|mysql://x|PARLEY_DB_URL: must start with jdbc:postgresql: or jdbc:h2:",
+            "PARLEY_JWT_SECRET|short|PARLEY_JWT_SECRET: must be at least 32 bytes",
+            "PARLEY_ADMIN_API_KEY|tiny|PARLEY_ADMIN_API_KEY: must be at least 16 characters",
+            "PARLEY_MAX_UPLOAD_BYTES|0|PARLEY_MAX_UPLOAD_BYTES: must be between",
+            "PARLEY_MAX_MESSAGE_LENGTH|-3|PARLEY_MAX_MESSAGE_LENGTH: must be between",
+            "PARLEY_PASSWORD_ITERATIONS|10|PARLEY_PASSWORD_ITERATIONS: must be between",
+    })
+    void aBadValueStopsStartUpWithOneLineNamingTheVariable(String name, String value, String expected) {
+        assertThatThrownBy(() -> ParleyConfig.fromEnvironment(Map.of(name, value)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith(expected)
+                .satisfies(error -> assertThat(error.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void secretsAreNeverEchoedInErrors() {
+        assertThatThrownBy(() -> ParleyConfig.fromEnvironment(Map.of("PARLEY_JWT_SECRET", "tooshort-secret")))
+                .hasMessageNotContaining("tooshort-secret");
+    }
+
+    @Test
+    void aConfigFileAddsValuesAndTheEnvironmentWins(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("parley.properties");
+        Files.writeString(file, "PARLEY_PORT=9000\nPARLEY_MAX_MESSAGE_LENGTH=500\n");
+        Map<String, String> env = new HashMap<>();
+        env.put("PARLEY_CONFIG_FILE", file.toString());
+        env.put("PARLEY_PORT", "9100");
+        ParleyConfig config = ParleyConfig.fromEnvironment(env);
+        assertThat(config.port()).isEqualTo(9100);
+        assertThat(config.maxMessageLength()).isEqualTo(500);
+    }
+
+    @Test
+    void anUnreadableConfigFileIsNamed(@TempDir Path dir) {
+        assertThatThrownBy(() -> ParleyConfig.fromEnvironment(Map.of("PARLEY_CONFIG_FILE", dir.resolve("missing").toString())))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("PARLEY_CONFIG_FILE:");
+    }
+
+    @Test
+    void theGeneratedSecretIsKeptAndReused(@TempDir Path dir) {
+        String first = SecretFile.loadOrCreate(dir);
+        String second = SecretFile.loadOrCreate(dir);
+        assertThat(first).hasSizeGreaterThanOrEqualTo(ParleyConfig.MIN_SECRET_BYTES).isEqualTo(second);
+    }
+}

@@ -1,0 +1,180 @@
+package org.parley.bootstrap.e2e;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** A real websocket client (the JDK's) that queues every text frame it receives, parsed as JSON. */
+public final class ChatSocket implements AutoCloseable {
+
+    /** How the server closed the connection. */
+    public record Closed(int code, String reason) {
+    }
+
+    private final WebSocket socket;
+    private final LinkedBlockingQueue<JsonNode> frames;
+    private final CompletableFuture<Closed> closed;
+
+    private ChatSocket(WebSocket socket, LinkedBlockingQueue<JsonNode> frames, CompletableFuture<Closed> closed) {
+        this.socket = socket;
+        this.frames = frames;
+        this.closed = closed;
+    }
+
+    public static ChatSocket connect(String wsBase, String token) {
+        return connect(URI.create(wsBase + "/ws/chat/room/?token=" + token), null);
+    }
+
+    /** The server refused the handshake with this HTTP status. */
+    public static final class HandshakeRefused extends RuntimeException {
+        private final int status;
+
+        HandshakeRefused(int status) {
+            super("handshake refused with HTTP " + status);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+
+    /**
+     * Connects, or throws {@link HandshakeRefused} when the server refuses. Returns once the server has opened the
+     * session (a ping has been answered): a websocket handshake completes on the client a moment before the server
+     * registers the connection, and a message sent to the user in that moment reaches only history, not this socket.
+     */
+    public static ChatSocket connect(URI uri, String authorizationHeader) {
+        CompletableFuture<Closed> closed = new CompletableFuture<>();
+        LinkedBlockingQueue<JsonNode> queue = new LinkedBlockingQueue<>();
+        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (authorizationHeader != null) {
+            builder.header("Authorization", authorizationHeader);
+        }
+        Listener listener = new Listener(queue, closed);
+        WebSocket socket;
+        try {
+            socket = builder.buildAsync(uri, listener).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof java.net.http.WebSocketHandshakeException refused) {
+                throw new HandshakeRefused(refused.getResponse().statusCode());
+            }
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+        }
+        socket.sendPing(ByteBuffer.wrap(new byte[] {1})).join();
+        listener.ponged.orTimeout(10, TimeUnit.SECONDS).join();
+        return new ChatSocket(socket, queue, closed);
+    }
+
+    public ChatSocket send(Object frame) {
+        String text;
+        try {
+            text = frame instanceof String raw ? raw : HttpApi.JSON.writeValueAsString(frame);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        socket.sendText(text, true).join();
+        return this;
+    }
+
+    /** The next frame, waiting up to 10 s; fails the test when none arrives. */
+    public JsonNode next() {
+        try {
+            JsonNode frame = frames.poll(10, TimeUnit.SECONDS);
+            if (frame == null) {
+                throw new AssertionError("no frame arrived within 10 s");
+            }
+            return frame;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A frame if one arrives within {@code wait}, else null. */
+    public JsonNode poll(Duration wait) {
+        try {
+            return frames.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Closed awaitClose() {
+        return closed.orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    public boolean isClosed() {
+        return closed.isDone();
+    }
+
+    @Override
+    public void close() {
+        if (!socket.isOutputClosed()) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").exceptionally(error -> null);
+        }
+        socket.abort();
+    }
+
+    private static final class Listener implements WebSocket.Listener {
+        private final LinkedBlockingQueue<JsonNode> queue;
+        private final CompletableFuture<Closed> closed;
+        private final StringBuilder partial = new StringBuilder();
+        final CompletableFuture<Void> ponged = new CompletableFuture<>();
+
+        Listener(LinkedBlockingQueue<JsonNode> queue, CompletableFuture<Closed> closed) {
+            this.queue = queue;
+            this.closed = closed;
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                try {
+                    JsonNode frame = HttpApi.JSON.readTree(partial.toString());
+                    queue.add(frame);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
+            ponged.complete(null);
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closed.complete(new Closed(statusCode, reason));
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            closed.complete(new Closed(1006, String.valueOf(error)));
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package org.parley.bootstrap.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.parley.bootstrap.e2e.People.Person;
+
+/**
+ * The README's promise, kept by a test: {@code java -jar bootstrap/target/parley.jar} starts a working server on the
+ * embedded database, and SIGTERM stops it gracefully. Runs after packaging (failsafe), against the real shaded jar.
+ */
+class PackagedJarIT {
+
+    private static final Pattern LISTENING = Pattern.compile("Parley is listening on http://127\\.0\\.0\\.1:(\\d+)/");
+
+    private final List<String> output = Collections.synchronizedList(new ArrayList<>());
+
+    private Process launch(Path dataDir, Map<String, String> environment) throws IOException {
+        Path jar = Path.of(System.getProperty("parley.jar", "target/parley.jar"));
+        assertThat(jar).exists();
+        ProcessBuilder builder = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString())
+                .redirectErrorStream(true);
+        builder.environment().keySet().removeIf(name -> name.startsWith("PARLEY_"));
+        builder.environment().put("PARLEY_HOST", "127.0.0.1");
+        builder.environment().put("PARLEY_PORT", "0");
+        builder.environment().put("PARLEY_DATA_DIR", dataDir.toString());
+        builder.environment().put("PARLEY_PASSWORD_ITERATIONS", "1000");
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        CompletableFuture.runAsync(() -> {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                reader.lines().forEach(output::add);
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        return process;
+    }
+
+    private int awaitPort(Process process) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            synchronized (output) {
+                for (String line : output) {
+                    Matcher matcher = LISTENING.matcher(line);
+                    if (matcher.find()) {
+                        return Integer.parseInt(matcher.group(1));
+                    }
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the server did not start:\n" + String.join("\n", output));
+    }
+
+    @Test
+    void theJarServesChatOnTheEmbeddedDatabaseAndStopsGracefullyOnSigterm(@TempDir Path dataDir) throws Exception {
+        Process process = launch(dataDir, Map.of("PARLEY_ADMIN_API_KEY", RunningParley.ADMIN_API_KEY));
+        try {
+            int port = awaitPort(process);
+            HttpApi api = new HttpApi("http://127.0.0.1:" + port);
+            People people = new People(api);
+            Person alice = people.register("Alice");
+            Person bob = people.register("Bob");
+            try (ChatSocket socket = ChatSocket.connect("ws://127.0.0.1:" + port, alice.access())) {
+                socket.send(Frames.text(bob.id(), "from the packaged jar"));
+                assertThat(socket.next().get("action").asText()).isEqualTo("conf_message");
+            }
+            assertThat(api.get("/chat/messages/" + alice.id() + "/", bob.access()).data().get("messages")).hasSize(1);
+
+            process.destroy(); // SIGTERM
+            assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("stopped within 20 s").isTrue();
+            assertThat(output).anyMatch(line -> line.contains("Parley has stopped"));
+            assertThat(Files.exists(dataDir.resolve("jwt-secret"))).isTrue();
+            assertThat(String.join("\n", output))
+                    .as("tokens never reach the log")
+                    .doesNotContain(alice.access())
+                    .doesNotContain("token=");
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aBadSettingStopsStartUpWithOneLineNamingTheVariable(@TempDir Path dataDir) throws Exception {
+        Process process = launch(dataDir, Map.of("PARLEY_PORT", "eighty"));
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(2);
+        Thread.sleep(200);
+        assertThat(output).anyMatch(line -> line.contains("PARLEY_PORT: not a whole number"));
+    }
+}

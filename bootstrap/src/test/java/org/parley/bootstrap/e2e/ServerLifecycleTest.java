@@ -1,0 +1,73 @@
+package org.parley.bootstrap.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.parley.bootstrap.Parley;
+import org.parley.bootstrap.ParleyConfig;
+import org.parley.bootstrap.e2e.People.Person;
+
+/** Start-up, restart with the same data, h2c-offering clients, and graceful shutdown. */
+class ServerLifecycleTest {
+
+    private static ParleyConfig config(Path dataDir) {
+        return new ParleyConfig("127.0.0.1", 0, dataDir, Optional.empty(), Optional.empty(),
+                Duration.ofMinutes(15), Duration.ofDays(1), Optional.empty(), 25L * 1024 * 1024, 10_000, 64 * 1024,
+                1_000, Duration.ofSeconds(30));
+    }
+
+    @Test
+    void shutdownClosesWebsocketsWith1001AndARestartKeepsUsersMessagesAndTheGeneratedSecret() throws Exception {
+        Path dataDir = Files.createTempDirectory("parley-lifecycle-");
+        try {
+            Person alice;
+            Person bob;
+            try (Parley parley = Parley.start(config(dataDir))) {
+                HttpApi api = new HttpApi("http://127.0.0.1:" + parley.port());
+                People people = new People(api);
+                alice = people.register("Alice");
+                bob = people.register("Bob");
+                ChatSocket socket = ChatSocket.connect("ws://127.0.0.1:" + parley.port(), alice.access());
+                socket.send(Frames.text(bob.id(), "kept across restarts"));
+                assertThat(socket.next().get("action").asText()).isEqualTo("conf_message");
+
+                parley.close();
+
+                assertThat(socket.awaitClose().code()).isEqualTo(1001);
+            }
+            assertThat(dataDir.resolve("jwt-secret")).exists();
+
+            try (Parley restarted = Parley.start(config(dataDir))) {
+                HttpApi api = new HttpApi("http://127.0.0.1:" + restarted.port());
+                HttpApi.Reply history = api.get("/chat/messages/" + alice.id() + "/", bob.access());
+                assertThat(history.status()).as("a token from before the restart still works").isEqualTo(200);
+                assertThat(history.data().get("messages").get(0).get("message").asText()).isEqualTo("kept across restarts");
+            }
+        } finally {
+            RunningParley.deleteRecursively(dataDir);
+        }
+    }
+
+    @Test
+    void aClientOfferingAnH2cUpgradeIsServedAsPlainHttp11() throws Exception {
+        Path dataDir = Files.createTempDirectory("parley-h2c-");
+        try (Parley parley = Parley.start(config(dataDir))) {
+            // The JDK client offers "Upgrade: h2c" on http:// when asked for HTTP/2.
+            HttpApi http2Client = new HttpApi("http://127.0.0.1:" + parley.port(), HttpClient.Version.HTTP_2);
+            long started = System.nanoTime();
+            HttpApi.Reply reply = http2Client.post("/auth/token/", Map.of("email", "nobody@example.com", "password", "whatever1"), null);
+            assertThat(reply.status()).isEqualTo(401);
+            assertThat(reply.json().get("status").asText()).isEqualTo("failure");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        } finally {
+            RunningParley.deleteRecursively(dataDir);
+        }
+    }
+}
