@@ -30,6 +30,7 @@ class PackagedJarIT {
     private static final Pattern LISTENING = Pattern.compile("Parley is listening on http://127\\.0\\.0\\.1:(\\d+)/");
 
     private final List<String> output = Collections.synchronizedList(new ArrayList<>());
+    private CompletableFuture<Void> outputRead;
 
     private Process launch(Path dataDir, Map<String, String> environment) throws IOException {
         Path jar = Path.of(System.getProperty("parley.jar", "target/parley.jar"));
@@ -44,10 +45,10 @@ class PackagedJarIT {
         builder.environment().put("PARLEY_PASSWORD_ITERATIONS", "1000");
         builder.environment().putAll(environment);
         Process process = builder.start();
-        CompletableFuture.runAsync(() -> {
+        outputRead = CompletableFuture.runAsync(() -> {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 reader.lines().forEach(output::add);
-            } catch (IOException ignored) {
+            } catch (IOException | java.io.UncheckedIOException ignored) {
                 // the process ended
             }
         });
@@ -85,8 +86,10 @@ class PackagedJarIT {
             }
             assertThat(api.get("/chat/messages/" + alice.id() + "/", bob.access()).data().get("messages")).hasSize(1);
 
-            process.destroy(); // SIGTERM
+            // SIGTERM, as a service manager sends it. (Process.destroy() would also close our end of its output.)
+            new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor();
             assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("stopped within 20 s").isTrue();
+            outputRead.get(5, TimeUnit.SECONDS);
             assertThat(output).anyMatch(line -> line.contains("Parley has stopped"));
             assertThat(Files.exists(dataDir.resolve("jwt-secret"))).isTrue();
             assertThat(String.join("\n", output))
@@ -103,7 +106,7 @@ class PackagedJarIT {
         Process process = launch(dataDir, Map.of("PARLEY_PORT", "eighty"));
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).isEqualTo(2);
-        Thread.sleep(200);
+        outputRead.get(5, TimeUnit.SECONDS);
         assertThat(output).anyMatch(line -> line.contains("PARLEY_PORT: not a whole number"));
     }
 }
