@@ -53,16 +53,20 @@ class ConcurrentFirstMessagesTest {
                 send.get(20, TimeUnit.SECONDS);
             }
 
-            Set<Long> confirmedIds = new HashSet<>();
+            // Every connection of a user gets every frame of that user: 25 conf_message for its user's own messages
+            // and 25 re_message for the other user's, each message exactly once, and nothing else (no error frame).
+            Set<Long> allIds = new HashSet<>();
             for (ChatSocket socket : sockets) {
-                // Every socket sees its own confirmation, plus its user's other devices' frames; none is an error.
-                JsonNode frame;
-                while ((frame = socket.poll(java.time.Duration.ofSeconds(2))) != null) {
-                    assertThat(frame.get("action").asText()).as(frame.toString()).isIn("conf_message", "re_message");
-                    confirmedIds.add(frame.get("created_msg_id").asLong());
+                Set<Long> seen = new HashSet<>();
+                for (int frame = 0; frame < 50; frame++) {
+                    JsonNode received = socket.next();
+                    assertThat(received.get("action").asText()).as(received.toString()).isIn("conf_message", "re_message");
+                    assertThat(seen.add(received.get("created_msg_id").asLong())).as("delivered once").isTrue();
                 }
+                allIds.addAll(seen);
             }
-            assertThat(confirmedIds).hasSize(50);
+            assertThat(allIds).hasSize(50);
+            assertThat(sockets.get(0).poll(java.time.Duration.ofMillis(300))).as("no extra frame").isNull();
         } finally {
             sockets.forEach(ChatSocket::close);
             pool.shutdownNow();
