@@ -3,7 +3,6 @@ package org.parley.application.service;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 import org.parley.application.error.ValidationFailed;
 import org.parley.application.port.in.UserDetails;
@@ -16,7 +15,6 @@ final class UserDetailsValidation {
 
     static final int MIN_PASSWORD_LENGTH = 8;
     static final int MAX_PASSWORD_LENGTH = 128;
-    private static final String PLACEHOLDER_NAME = "placeholder";
 
     private final Map<String, List<String>> errors = new LinkedHashMap<>();
     private EmailAddress email;
@@ -35,26 +33,14 @@ final class UserDetailsValidation {
         String phoneNumber = blankToNull(details.phoneNumber());
         String countryCode = blankToNull(details.countryCode());
         String gender = blankToNull(details.gender());
-        // UserProfile stops at its first broken field: check each field on its own so that every one is reported.
-        boolean profileValid = validation.accepts(() -> UserProfile.named(details.fullname()))
-                & validation.accepts(() -> new UserProfile(PLACEHOLDER_NAME, phoneNumber, null, null, null, null))
-                & validation.accepts(() -> new UserProfile(PLACEHOLDER_NAME, null, countryCode, null, null, null))
-                & validation.accepts(() -> new UserProfile(PLACEHOLDER_NAME, null, null, gender, null, null));
-        if (profileValid) {
+        List<DomainRuleViolation> profileViolations =
+                UserProfile.violations(details.fullname(), phoneNumber, countryCode, gender, null);
+        profileViolations.forEach(violation -> validation.reject(violation.field(), violation.getMessage()));
+        if (profileViolations.isEmpty()) {
             validation.profile = new UserProfile(details.fullname(), phoneNumber, countryCode, gender,
                     details.dateOfBirth(), null);
         }
         return validation;
-    }
-
-    private boolean accepts(Supplier<UserProfile> check) {
-        try {
-            check.get();
-            return true;
-        } catch (DomainRuleViolation e) {
-            reject(e.field(), e.getMessage());
-            return false;
-        }
     }
 
     UserDetailsValidation checkPassword(String password) {

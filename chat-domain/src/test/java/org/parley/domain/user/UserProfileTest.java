@@ -72,4 +72,13 @@ class UserProfileTest {
         assertThatThrownBy(() -> new UserProfile("A", null, null, null, null, "p".repeat(1025)))
                 .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.field()).isEqualTo("profile_photo"));
     }
+
+    @Test
+    void violations_names_every_broken_field_at_once() {
+        String tooLong = "1".repeat(33);
+        assertThat(UserProfile.violations(" ", tooLong, tooLong, tooLong, "p".repeat(1025)))
+                .extracting(DomainRuleViolation::field)
+                .containsExactly("fullname", "phone_number", "country_code", "gender", "profile_photo");
+        assertThat(UserProfile.violations("Ada", "123", "+44", "female", null)).isEmpty();
+    }
 }
