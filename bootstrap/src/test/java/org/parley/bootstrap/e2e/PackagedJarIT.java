@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,5 +109,27 @@ class PackagedJarIT {
         assertThat(process.exitValue()).isEqualTo(2);
         outputRead.get(5, TimeUnit.SECONDS);
         assertThat(output).anyMatch(line -> line.contains("PARLEY_PORT: not a whole number"));
+    }
+
+    @Test
+    void anUnreachableDatabaseStopsStartUpWithOneLineNamingIt(@TempDir Path dataDir) throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        String password = "db-pa55word-never-shown";
+        Process process = launch(dataDir, Map.of(
+                "PARLEY_DB_URL", "jdbc:postgresql://127.0.0.1:" + closedPort + "/parley",
+                "PARLEY_DB_PASSWORD", password,
+                "PARLEY_DB_CONNECT_TIMEOUT_SECONDS", "1"));
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(1);
+        outputRead.get(5, TimeUnit.SECONDS);
+
+        String expected = "Parley could not start: Cannot connect to the database at jdbc:postgresql://127.0.0.1:"
+                + closedPort + "/parley";
+        assertThat(output.stream().filter(line -> line.contains(expected))).hasSize(1);
+        assertThat(output).noneMatch(line -> line.contains(password))
+                .noneMatch(line -> line.startsWith("\tat ") || line.startsWith("Caused by"));
     }
 }
