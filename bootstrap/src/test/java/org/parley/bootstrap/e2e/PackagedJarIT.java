@@ -102,6 +102,37 @@ class PackagedJarIT {
         }
     }
 
+    /** The shaded jar carries PostgreSQL's driver and Flyway's PostgreSQL support: it migrates and serves on it. */
+    @Test
+    void theJarMigratesAndServesAPostgresqlDatabase(@TempDir Path dataDir) throws Exception {
+        String server = PostgresForTests.server();
+        String database = PostgresForTests.createDatabase();
+        Process process = null;
+        try {
+            process = launch(dataDir, Map.of(
+                    "PARLEY_DB_URL", server + database,
+                    "PARLEY_DB_USER", PostgresForTests.user(),
+                    "PARLEY_DB_PASSWORD", PostgresForTests.password(),
+                    "PARLEY_DB_POOL_SIZE", "3"));
+            int port = awaitPort(process);
+            HttpApi api = new HttpApi("http://127.0.0.1:" + port);
+            People people = new People(api);
+            Person alice = people.register("Alice");
+            Person bob = people.register("Bob");
+            try (ChatSocket socket = ChatSocket.connect("ws://127.0.0.1:" + port, alice.access())) {
+                socket.send(Frames.text(bob.id(), "stored in PostgreSQL"));
+                assertThat(socket.next().get("action").asText()).isEqualTo("conf_message");
+            }
+            assertThat(api.get("/chat/messages/" + alice.id() + "/", bob.access()).data().get("messages")).hasSize(1);
+            assertThat(output).anyMatch(line -> line.contains("Storage ready on " + server + database));
+        } finally {
+            if (process != null) {
+                process.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+            }
+            PostgresForTests.dropDatabase(database);
+        }
+    }
+
     @Test
     void aBadSettingStopsStartUpWithOneLineNamingTheVariable(@TempDir Path dataDir) throws Exception {
         Process process = launch(dataDir, Map.of("PARLEY_PORT", "eighty"));
