@@ -125,6 +125,12 @@ class PackagedJarIT {
             }
             assertThat(api.get("/chat/messages/" + alice.id() + "/", bob.access()).data().get("messages")).hasSize(1);
             assertThat(output).anyMatch(line -> line.contains("Storage ready on " + server + database));
+            // PARLEY_DB_POOL_SIZE reaches the pool, which keeps exactly that many connections open.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (PostgresForTests.connectionsTo(database) != 3 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(PostgresForTests.connectionsTo(database)).isEqualTo(3);
         } finally {
             if (process != null) {
                 process.destroyForcibly().waitFor(20, TimeUnit.SECONDS);

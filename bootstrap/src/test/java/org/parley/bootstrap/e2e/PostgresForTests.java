@@ -6,6 +6,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
@@ -79,6 +81,21 @@ final class PostgresForTests {
     /** Drops a database made by {@link #createDatabase()}, closing any connection still open to it. */
     static void dropDatabase(String name) {
         execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    }
+
+    /** How many connections are open to this database now (PostgreSQL's {@code pg_stat_activity}). */
+    static int connectionsTo(String database) {
+        try (Connection connection = DriverManager.getConnection(server() + "postgres", user(), password());
+             PreparedStatement query = connection.prepareStatement(
+                     "SELECT count(*) FROM pg_stat_activity WHERE datname = ?")) {
+            query.setString(1, database);
+            try (ResultSet result = query.executeQuery()) {
+                result.next();
+                return result.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot count the connections to " + database, e);
+        }
     }
 
     private static void execute(String sql) {
