@@ -3,6 +3,7 @@ package org.parley.bootstrap;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -138,9 +139,11 @@ public final class Parley implements AutoCloseable {
         LOG.info("Parley has stopped");
     }
 
+    /** Unset credentials are empty: the driver then takes them from the URL or its own defaults. */
     private static DatabaseSettings databaseSettings(ParleyConfig config) {
         return config.database()
-                .map(db -> new DatabaseSettings(db.url(), db.user(), db.password(), db.poolSize(), db.connectionTimeout()))
+                .map(db -> new DatabaseSettings(db.url(), Objects.requireNonNullElse(db.user(), ""),
+                        Objects.requireNonNullElse(db.password(), ""), db.poolSize(), db.connectionTimeout()))
                 .orElseGet(() -> DatabaseSettings.embeddedH2(config.dataDir()));
     }
 }

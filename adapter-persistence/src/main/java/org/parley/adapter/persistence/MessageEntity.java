@@ -20,10 +20,11 @@ import jakarta.persistence.Table;
 class MessageEntity {
 
     /**
-     * Matches {@code INCREMENT BY 50} of {@code messages_id_seq} (Hibernate checks this at start-up): the pooled
-     * optimizer takes 50 ids per sequence call, so inserts can be batched without a round trip per id.
+     * Matches {@code INCREMENT BY 1} of {@code messages_id_seq} (migration V3; Hibernate checks this at start-up):
+     * each message takes the sequence's next value when it is stored, so ids grow with time even when several servers
+     * share the database. Blocks of ids per server would not (see docs/storage.md).
      */
-    static final int ID_ALLOCATION_SIZE = 50;
+    static final int ID_ALLOCATION_SIZE = 1;
 
     @Id
     @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "messages_id")

@@ -41,7 +41,32 @@ class HibernateMessageRepositoryTest {
 
     @AfterAll
     static void stop() {
-        database.close();
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    /**
+     * Two servers on one database (each its own pool and Hibernate) storing messages in turn: the ids follow the order
+     * in which messages were stored, whichever server stored them, so after=/before= pages stay right.
+     */
+    @Test
+    void idsGrowInTheOrderMessagesAreStoredEvenAcrossTwoServers() {
+        UserId a = newUser();
+        UserId b = newUser();
+        ChatThread thread = thread(a, b);
+        List<Long> ids = new ArrayList<>();
+        try (PersistenceModule secondServer = database.secondServer()) {
+            for (int i = 0; i < 10; i++) {
+                MessageRepository server = i % 2 == 0 ? messages : secondServer.messages();
+                ids.add(server.append(thread.compose(a, Fixtures.text("turn " + i), Fixtures.at(i))).id().value());
+            }
+        }
+
+        assertThat(ids).isSorted().doesNotHaveDuplicates();
+        assertThat(messages.findInThread(thread.id(), new MessageRange(Optional.of(new MessageId(ids.get(4))), Optional.empty(), Direction.OLDEST_FIRST), 100))
+                .extracting(message -> message.id().value())
+                .containsExactlyElementsOf(ids.subList(5, 10));
     }
 
     @Test

@@ -10,7 +10,7 @@ import org.parley.application.testing.ThreadRepositoryContract;
 
 /**
  * The thread store contract against Hibernate on a real database: a fresh H2 file database for this class, or a throwaway
- * PostgreSQL database when {@value TestDatabase#POSTGRES_PROPERTY} is set. The tests share it, as the contract allows.
+ * PostgreSQL database in the PostgreSQL run ({@link PostgresForTests}). The tests share it, as the contract allows.
  */
 class HibernateThreadRepositoryContractTest extends ThreadRepositoryContract {
 
@@ -25,7 +25,9 @@ class HibernateThreadRepositoryContractTest extends ThreadRepositoryContract {
 
     @AfterAll
     static void stopDatabase() {
-        database.close();
+        if (database != null) {
+            database.close();
+        }
     }
 
     @Override

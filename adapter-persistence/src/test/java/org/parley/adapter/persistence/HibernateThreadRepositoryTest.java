@@ -43,7 +43,9 @@ class HibernateThreadRepositoryTest {
 
     @AfterAll
     static void stop() {
-        database.close();
+        if (database != null) {
+            database.close();
+        }
     }
 
     @Test

@@ -10,7 +10,7 @@ import org.parley.application.testing.UserAccountsContract;
 
 /**
  * The user store contract against Hibernate on a real database: a fresh H2 file database for this class, or a throwaway
- * PostgreSQL database when {@value TestDatabase#POSTGRES_PROPERTY} is set. The tests share it, as the contract allows.
+ * PostgreSQL database in the PostgreSQL run ({@link PostgresForTests}). The tests share it, as the contract allows.
  */
 class HibernateUserAccountsContractTest extends UserAccountsContract {
 
@@ -25,7 +25,9 @@ class HibernateUserAccountsContractTest extends UserAccountsContract {
 
     @AfterAll
     static void stopDatabase() {
-        database.close();
+        if (database != null) {
+            database.close();
+        }
     }
 
     @Override

@@ -42,7 +42,9 @@ class HibernateUserAccountsTest {
 
     @AfterAll
     static void stop() {
-        database.close();
+        if (database != null) {
+            database.close();
+        }
     }
 
     @Test

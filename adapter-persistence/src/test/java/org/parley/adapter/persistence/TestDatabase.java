@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -12,26 +11,19 @@ import java.util.UUID;
 import org.parley.application.testing.ChatStorage;
 
 /**
- * A fresh, empty Parley database for one test class, with the storage started on it. By default an H2 file database
- * in the given directory; when the system property {@value #POSTGRES_PROPERTY} names a PostgreSQL server (for example
- * {@code jdbc:postgresql://127.0.0.1:5432/}), a throwaway database created on that server and dropped on close.
+ * A fresh, empty Parley database for one test class, with the storage started on it: an H2 file database in the given
+ * directory, or in the PostgreSQL run (see {@link PostgresForTests}) a throwaway database {@code parley_test_*}
+ * created on the PostgreSQL server and dropped on close.
  */
 final class TestDatabase implements AutoCloseable {
 
-    static final String POSTGRES_PROPERTY = "parley.test.postgresUrl";
-    private static final String POSTGRES_USER = System.getProperty("parley.test.postgresUser", "postgres");
-    private static final String POSTGRES_PASSWORD = System.getProperty("parley.test.postgresPassword", "");
-
     private final DatabaseSettings settings;
     private final PersistenceModule module;
-    private final String postgresServer;
     private final String postgresDatabase;
 
-    private TestDatabase(DatabaseSettings settings, PersistenceModule module, String postgresServer,
-                         String postgresDatabase) {
+    private TestDatabase(DatabaseSettings settings, PersistenceModule module, String postgresDatabase) {
         this.settings = settings;
         this.module = module;
-        this.postgresServer = postgresServer;
         this.postgresDatabase = postgresDatabase;
     }
 
@@ -40,17 +32,30 @@ final class TestDatabase implements AutoCloseable {
     }
 
     static TestDatabase fresh(Path dir, Map<String, Object> extraHibernateSettings) {
-        String server = System.getProperty(POSTGRES_PROPERTY);
-        if (server == null || server.isBlank()) {
+        if (!PostgresForTests.selected()) {
             DatabaseSettings settings = DatabaseSettings.embeddedH2(dir);
-            return new TestDatabase(settings, PersistenceModule.start(settings, extraHibernateSettings), null, null);
+            return new TestDatabase(settings, PersistenceModule.start(settings, extraHibernateSettings), null);
         }
-        String base = server.endsWith("/") ? server : server + "/";
+        String base = PostgresForTests.server();
         String database = "parley_test_" + UUID.randomUUID().toString().replace("-", "");
-        execute(base + "postgres", "CREATE DATABASE " + database);
+        PostgresForTests.execute("CREATE DATABASE " + database);
         DatabaseSettings settings = new DatabaseSettings(
-                base + database, POSTGRES_USER, POSTGRES_PASSWORD, 10, Duration.ofSeconds(10));
-        return new TestDatabase(settings, PersistenceModule.start(settings, extraHibernateSettings), base, database);
+                base + database, PostgresForTests.user(), PostgresForTests.password(), 10, Duration.ofSeconds(10));
+        try {
+            return new TestDatabase(settings, PersistenceModule.start(settings, extraHibernateSettings), database);
+        } catch (RuntimeException | Error failure) {
+            PostgresForTests.execute("DROP DATABASE IF EXISTS " + database);
+            throw failure;
+        }
+    }
+
+    DatabaseSettings settings() {
+        return settings;
+    }
+
+    /** A plain JDBC connection to this database (auto-commit), for tests that need SQL of their own. */
+    Connection connect() throws SQLException {
+        return DriverManager.getConnection(settings.jdbcUrl(), settings.username(), settings.password());
     }
 
     PersistenceModule module() {
@@ -74,16 +79,7 @@ final class TestDatabase implements AutoCloseable {
     public void close() {
         module.close();
         if (postgresDatabase != null) {
-            execute(postgresServer + "postgres", "DROP DATABASE IF EXISTS " + postgresDatabase);
-        }
-    }
-
-    private static void execute(String url, String sql) {
-        try (Connection connection = DriverManager.getConnection(url, POSTGRES_USER, POSTGRES_PASSWORD);
-             Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot run '" + sql + "' on " + url, e);
+            PostgresForTests.execute("DROP DATABASE IF EXISTS " + postgresDatabase);
         }
     }
 }

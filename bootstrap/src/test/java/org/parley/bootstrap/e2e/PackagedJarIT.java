@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,6 +102,43 @@ class PackagedJarIT {
         }
     }
 
+    /** The shaded jar carries PostgreSQL's driver and Flyway's PostgreSQL support: it migrates and serves on it. */
+    @Test
+    void theJarMigratesAndServesAPostgresqlDatabase(@TempDir Path dataDir) throws Exception {
+        String server = PostgresForTests.server();
+        String database = PostgresForTests.createDatabase();
+        Process process = null;
+        try {
+            process = launch(dataDir, Map.of(
+                    "PARLEY_DB_URL", server + database,
+                    "PARLEY_DB_USER", PostgresForTests.user(),
+                    "PARLEY_DB_PASSWORD", PostgresForTests.password(),
+                    "PARLEY_DB_POOL_SIZE", "3"));
+            int port = awaitPort(process);
+            HttpApi api = new HttpApi("http://127.0.0.1:" + port);
+            People people = new People(api);
+            Person alice = people.register("Alice");
+            Person bob = people.register("Bob");
+            try (ChatSocket socket = ChatSocket.connect("ws://127.0.0.1:" + port, alice.access())) {
+                socket.send(Frames.text(bob.id(), "stored in PostgreSQL"));
+                assertThat(socket.next().get("action").asText()).isEqualTo("conf_message");
+            }
+            assertThat(api.get("/chat/messages/" + alice.id() + "/", bob.access()).data().get("messages")).hasSize(1);
+            assertThat(output).anyMatch(line -> line.contains("Storage ready on " + server + database));
+            // PARLEY_DB_POOL_SIZE reaches the pool, which keeps exactly that many connections open.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (PostgresForTests.connectionsTo(database) != 3 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(PostgresForTests.connectionsTo(database)).isEqualTo(3);
+        } finally {
+            if (process != null) {
+                process.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+            }
+            PostgresForTests.dropDatabase(database);
+        }
+    }
+
     @Test
     void aBadSettingStopsStartUpWithOneLineNamingTheVariable(@TempDir Path dataDir) throws Exception {
         Process process = launch(dataDir, Map.of("PARLEY_PORT", "eighty"));
@@ -108,5 +146,27 @@ class PackagedJarIT {
         assertThat(process.exitValue()).isEqualTo(2);
         outputRead.get(5, TimeUnit.SECONDS);
         assertThat(output).anyMatch(line -> line.contains("PARLEY_PORT: not a whole number"));
+    }
+
+    @Test
+    void anUnreachableDatabaseStopsStartUpWithOneLineNamingIt(@TempDir Path dataDir) throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        String password = "db-pa55word-never-shown";
+        Process process = launch(dataDir, Map.of(
+                "PARLEY_DB_URL", "jdbc:postgresql://127.0.0.1:" + closedPort + "/parley",
+                "PARLEY_DB_PASSWORD", password,
+                "PARLEY_DB_CONNECT_TIMEOUT_SECONDS", "1"));
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(1);
+        outputRead.get(5, TimeUnit.SECONDS);
+
+        String expected = "Parley could not start: Cannot connect to the database at jdbc:postgresql://127.0.0.1:"
+                + closedPort + "/parley";
+        assertThat(output.stream().filter(line -> line.contains(expected))).hasSize(1);
+        assertThat(output).noneMatch(line -> line.contains(password))
+                .noneMatch(line -> line.startsWith("\tat ") || line.startsWith("Caused by"));
     }
 }

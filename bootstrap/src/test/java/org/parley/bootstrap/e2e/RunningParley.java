@@ -16,8 +16,12 @@ import org.parley.bootstrap.Parley;
 import org.parley.bootstrap.ParleyConfig;
 
 /**
- * Starts a real Parley for a test class — embedded H2 in a fresh temporary data directory, any free port — and stops
- * it afterwards. Register it as a static field with {@code @RegisterExtension}.
+ * Starts a real Parley for a test class — any free port, a fresh temporary data directory and a fresh database — and
+ * stops it afterwards. Register it as a static field with {@code @RegisterExtension}.
+ *
+ * <p>The database is the embedded H2 in the data directory, or in the PostgreSQL run (see {@link PostgresForTests})
+ * a throwaway PostgreSQL database created for the test class and dropped after it. {@link #startAnotherInstance()}
+ * starts a second Parley on the same database, as a second server process of a deployment would be.
  */
 public final class RunningParley implements BeforeAllCallback, AfterAllCallback {
 
@@ -25,17 +29,25 @@ public final class RunningParley implements BeforeAllCallback, AfterAllCallback 
     public static final String ADMIN_API_KEY = "e2e-admin-api-key-0123456789";
 
     private Path dataDir;
+    private String postgresDatabase;
     private Parley parley;
     private ParleyConfig config;
 
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
+        Optional<ParleyConfig.Database> database = Optional.empty();
+        if (PostgresForTests.selected()) {
+            String server = PostgresForTests.server();
+            postgresDatabase = PostgresForTests.createDatabase();
+            database = Optional.of(new ParleyConfig.Database(server + postgresDatabase, PostgresForTests.user(),
+                    PostgresForTests.password(), 10, Duration.ofSeconds(10)));
+        }
         dataDir = Files.createTempDirectory("parley-e2e-");
         config = new ParleyConfig(
                 "127.0.0.1",
                 0,
                 dataDir,
-                Optional.empty(),
+                database,
                 Optional.of(JWT_SECRET),
                 Duration.ofMinutes(15),
                 Duration.ofDays(1),
@@ -50,10 +62,25 @@ public final class RunningParley implements BeforeAllCallback, AfterAllCallback 
 
     @Override
     public void afterAll(ExtensionContext context) {
-        if (parley != null) {
-            parley.close();
+        try {
+            if (parley != null) {
+                parley.close();
+            }
+        } finally {
+            if (postgresDatabase != null) {
+                PostgresForTests.dropDatabase(postgresDatabase);
+            }
+            deleteRecursively(dataDir);
         }
-        deleteRecursively(dataDir);
+    }
+
+    /**
+     * Another Parley on the same configuration and database, on a port of its own: a second server process of the
+     * same deployment (each instance delivers frames only to its own connections). The caller closes it, before this
+     * extension's {@code afterAll}.
+     */
+    public Parley startAnotherInstance() {
+        return Parley.start(config);
     }
 
     public int port() {

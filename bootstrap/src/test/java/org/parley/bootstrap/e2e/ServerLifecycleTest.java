@@ -9,16 +9,41 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.parley.bootstrap.Parley;
 import org.parley.bootstrap.ParleyConfig;
 import org.parley.bootstrap.e2e.People.Person;
 
-/** Start-up, restart with the same data, h2c-offering clients, and graceful shutdown. */
+/**
+ * Start-up, restart with the same data, h2c-offering clients, and graceful shutdown. In the PostgreSQL run the server
+ * uses a throwaway PostgreSQL database, so a restart also migrates (and validates) an existing PostgreSQL schema.
+ */
 class ServerLifecycleTest {
 
+    private static String postgresDatabase;
+
+    @BeforeAll
+    static void createThePostgresDatabase() {
+        if (PostgresForTests.selected()) {
+            PostgresForTests.server();
+            postgresDatabase = PostgresForTests.createDatabase();
+        }
+    }
+
+    @AfterAll
+    static void dropThePostgresDatabase() {
+        if (postgresDatabase != null) {
+            PostgresForTests.dropDatabase(postgresDatabase);
+        }
+    }
+
     private static ParleyConfig config(Path dataDir) {
-        return new ParleyConfig("127.0.0.1", 0, dataDir, Optional.empty(), Optional.empty(),
+        Optional<ParleyConfig.Database> database = Optional.ofNullable(postgresDatabase)
+                .map(name -> new ParleyConfig.Database(PostgresForTests.server() + name, PostgresForTests.user(),
+                        PostgresForTests.password(), 4, Duration.ofSeconds(10)));
+        return new ParleyConfig("127.0.0.1", 0, dataDir, database, Optional.empty(),
                 Duration.ofMinutes(15), Duration.ofDays(1), Optional.empty(), 25L * 1024 * 1024, 10_000, 64 * 1024,
                 1_000, Duration.ofSeconds(30));
     }

@@ -1,0 +1,13 @@
+-- Message ids are handed out one at a time (valid on H2 2.x and PostgreSQL alike).
+--
+-- Version 1 let each server take 50 message ids per sequence call (Hibernate's pooled optimizer). With several
+-- servers on one database that breaks the API's promise that message ids grow with time: one server writes 51,
+-- 52, ... while another still writes 2, 3, ..., so a client catching up with after=<last id> would miss messages
+-- and pages would interleave servers' messages out of order. Every insert now takes the sequence's next value, so
+-- ids follow the order in which messages are stored, on any number of servers (one sequence call per message; a
+-- later batching of inserts must keep this order, e.g. by taking ids for a whole batch in one call).
+--
+-- Existing databases keep their ids: the pooled optimizer never used an id above the sequence's current value, so
+-- the next value after this change is free.
+-- (Numbered 3 so that it cannot clash with another branch's version 2.)
+ALTER SEQUENCE messages_id_seq INCREMENT BY 1;

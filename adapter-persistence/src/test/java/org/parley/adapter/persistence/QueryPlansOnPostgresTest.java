@@ -1,0 +1,212 @@
+package org.parley.adapter.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.hibernate.cfg.AvailableSettings;
+import org.hibernate.resource.jdbc.spi.StatementInspector;
+import org.hibernate.stat.Statistics;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+import org.parley.application.port.out.MessageRange;
+import org.parley.application.port.out.ThreadActivity;
+import org.parley.domain.chat.MessageId;
+import org.parley.domain.chat.ThreadId;
+import org.parley.domain.user.UserId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * At scale on PostgreSQL — 1,000,000 messages in 10,000 threads — a history page and a user's thread list are served
+ * from indexes: the statements Hibernate really sends are explained by PostgreSQL, and no plan reads {@code messages}
+ * (or {@code chat_threads}) with a sequential scan. The thread list stays one statement however many threads a user
+ * has. The data is loaded with set-based SQL ({@code generate_series}), not a row at a time.
+ */
+@EnabledIfSystemProperty(named = PostgresForTests.MODE_PROPERTY, matches = "postgres",
+        disabledReason = "a PostgreSQL plan test: runs in the PostgreSQL run only")
+class QueryPlansOnPostgresTest {
+
+    private static final Logger LOG = LoggerFactory.getLogger(QueryPlansOnPostgresTest.class);
+    private static final int HUBS = 100;
+    private static final int THREADS = 10_000;
+    private static final int MESSAGES = 1_000_000;
+    private static final List<String> SENT = Collections.synchronizedList(new ArrayList<>());
+
+    @TempDir
+    static Path dir;
+    private static TestDatabase database;
+    private static Statistics statistics;
+
+    @BeforeAll
+    static void loadAMillionMessages() throws SQLException {
+        database = TestDatabase.fresh(dir, Map.of(
+                AvailableSettings.GENERATE_STATISTICS, true,
+                AvailableSettings.STATEMENT_INSPECTOR, (StatementInspector) sql -> {
+                    SENT.add(sql);
+                    return sql;
+                }));
+        statistics = database.module().sessionFactory().getStatistics();
+        long started = System.nanoTime();
+        try (Connection connection = database.connect(); Statement sql = connection.createStatement()) {
+            // Users 1..100 are "hubs" with 100 threads each; users 101..10100 have one thread each. Ids are small
+            // numbers as UUIDs, so PostgreSQL's and Java's UUID orders agree and every pair is in canonical order.
+            sql.execute("""
+                    INSERT INTO users (id, email, email_normalized, fullname, account_type, is_active,
+                        is_email_verified, is_phone_verified, is_profile_complete, is_staff, is_admin, is_superuser,
+                        created_at, updated_at)
+                    SELECT ('00000000-0000-0000-0000-' || lpad(to_hex(n), 12, '0'))::uuid,
+                        'user' || n || '@example.org', 'user' || n || '@example.org', 'User ' || n, 'user',
+                        true, true, false, true, false, false, false, now(), now()
+                    FROM generate_series(1, %d) n
+                    """.formatted(HUBS + THREADS));
+            sql.execute("""
+                    INSERT INTO chat_threads (id, first_user_id, second_user_id, created_at)
+                    SELECT n, ('00000000-0000-0000-0000-' || lpad(to_hex((n - 1) %% %d + 1), 12, '0'))::uuid,
+                        ('00000000-0000-0000-0000-' || lpad(to_hex(%d + n), 12, '0'))::uuid,
+                        timestamptz '2026-01-01 00:00:00+00'
+                    FROM generate_series(1, %d) n
+                    """.formatted(HUBS, HUBS, THREADS));
+            sql.execute("SELECT setval('chat_threads_id_seq', " + THREADS + ")");
+            // Message g is in thread (g - 1) % 10000 + 1, written in turn by its two people, one second apart.
+            sql.execute("""
+                    INSERT INTO messages (id, thread_id, sender_id, receiver_id, message_type, body, created_at,
+                        updated_at)
+                    SELECT g, t.id,
+                        CASE WHEN g %% 2 = 0 THEN t.first_user_id ELSE t.second_user_id END,
+                        CASE WHEN g %% 2 = 0 THEN t.second_user_id ELSE t.first_user_id END,
+                        'text', 'message ' || g,
+                        timestamptz '2026-01-01 00:00:00+00' + g * interval '1 second',
+                        timestamptz '2026-01-01 00:00:00+00' + g * interval '1 second'
+                    FROM generate_series(1, %d) g
+                    JOIN chat_threads t ON t.id = (g - 1) %% %d + 1
+                    """.formatted(MESSAGES, THREADS));
+            sql.execute("SELECT setval('messages_id_seq', " + MESSAGES + ")");
+            sql.execute("ANALYZE users");
+            sql.execute("ANALYZE chat_threads");
+            sql.execute("ANALYZE messages");
+        }
+        LOG.info("Loaded {} messages in {} threads in {} ms", MESSAGES, THREADS,
+                (System.nanoTime() - started) / 1_000_000);
+    }
+
+    @AfterAll
+    static void dropTheDatabase() {
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    @Test
+    void aHistoryPageIsABackwardRangeScanOfTheThreadIndex() throws SQLException {
+        ThreadId thread = new ThreadId(4_242);
+        MessageId before = new MessageId(900_000);
+
+        String sql = lastStatementOf(() -> assertThat(database.module().messages().findInThread(thread,
+                new MessageRange(Optional.empty(), Optional.of(before), MessageRange.Direction.NEWEST_FIRST), 50))
+                .hasSize(50)
+                .allSatisfy(message -> assertThat(message.id().value()).isLessThan(before.value())));
+        String plan = explain(sql, List.of(thread.value(), before.value(), 50));
+
+        assertThat(plan)
+                .doesNotContain("Seq Scan on messages")
+                .doesNotContain("Sort")
+                .contains("Index Scan Backward using ix_messages_thread_id_id on messages");
+    }
+
+    @Test
+    void aCatchUpPageIsARangeScanOfTheThreadIndex() throws SQLException {
+        ThreadId thread = new ThreadId(17);
+        MessageId after = new MessageId(500_000);
+
+        String sql = lastStatementOf(() -> assertThat(database.module().messages().findInThread(thread,
+                new MessageRange(Optional.of(after), Optional.empty(), MessageRange.Direction.OLDEST_FIRST), 50))
+                .hasSize(50));
+        String plan = explain(sql, List.of(thread.value(), after.value(), 50));
+
+        // Depending on how many rows it expects, PostgreSQL reads the range in index order or as a bitmap of the
+        // index and sorts those few rows; either way only the thread's range of the index is read.
+        assertThat(plan)
+                .doesNotContain("Seq Scan on messages")
+                .containsPattern("(Index|Bitmap Index) Scan on ix_messages_thread_id_id|Index Scan using ix_messages_thread_id_id");
+    }
+
+    @Test
+    void theThreadListOfAUserWithAHundredThreadsIsOneStatementServedFromIndexes() throws SQLException {
+        UserId hub = user(7);
+        UserId single = user(HUBS + 7);
+
+        statistics.clear();
+        List<ThreadActivity> hubThreads = database.module().threads().findActivityOf(hub);
+        long statementsForHundred = statistics.getPrepareStatementCount();
+        statistics.clear();
+        String sql = lastStatementOf(() -> assertThat(database.module().threads().findActivityOf(single)).hasSize(1));
+        long statementsForOne = statistics.getPrepareStatementCount();
+
+        assertThat(hubThreads).hasSize(THREADS / HUBS)
+                .allSatisfy(activity -> assertThat(activity.lastMessage()).isPresent());
+        assertThat(hubThreads.get(0).lastMessage().orElseThrow().id().value())
+                .as("the most recently active thread first").isGreaterThan(MESSAGES - THREADS);
+        assertThat(statementsForHundred).isEqualTo(1).isEqualTo(statementsForOne);
+
+        String plan = explain(sql, parametersOf(sql, hub.value()));
+        assertThat(plan)
+                .doesNotContain("Seq Scan on messages")
+                .doesNotContain("Seq Scan on chat_threads")
+                .contains("ix_messages_thread_id_id")
+                .contains("pk_messages")
+                .contains("uq_chat_threads_participants")
+                .contains("ix_chat_threads_second_user");
+    }
+
+    /** Runs {@code work} and returns the last SQL statement Hibernate sent for it. */
+    private static String lastStatementOf(Runnable work) {
+        SENT.clear();
+        work.run();
+        assertThat(SENT).as("statements sent").isNotEmpty();
+        return SENT.get(SENT.size() - 1);
+    }
+
+    /** The same value for every parameter of {@code sql}. */
+    private static List<Object> parametersOf(String sql, Object value) {
+        long count = sql.chars().filter(c -> c == '?').count();
+        return Collections.nCopies((int) count, value);
+    }
+
+    /** PostgreSQL's plan for {@code sql} with these parameter values, as the text of {@code EXPLAIN}. */
+    private static String explain(String sql, List<Object> parameters) throws SQLException {
+        assertThat(sql.chars().filter(c -> c == '?').count()).as("parameters of " + sql).isEqualTo(parameters.size());
+        StringBuilder plan = new StringBuilder();
+        try (Connection connection = database.connect();
+             PreparedStatement explain = connection.prepareStatement("EXPLAIN " + sql)) {
+            for (int i = 0; i < parameters.size(); i++) {
+                explain.setObject(i + 1, parameters.get(i));
+            }
+            try (ResultSet rows = explain.executeQuery()) {
+                while (rows.next()) {
+                    plan.append(rows.getString(1)).append('\n');
+                }
+            }
+        }
+        LOG.info("Plan of {}\n{}", sql, plan);
+        return plan.toString();
+    }
+
+    private static UserId user(int n) {
+        return new UserId(UUID.fromString("00000000-0000-0000-0000-" + String.format("%012x", n)));
+    }
+}

@@ -1,0 +1,143 @@
+package org.parley.bootstrap.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.parley.bootstrap.Parley;
+import org.parley.bootstrap.e2e.People.Person;
+
+/**
+ * Two Parley instances on one database, as two server processes of a deployment: "one thread per pair" and "ids grow
+ * with time" hold across them. Runs on H2 (two instances in one JVM share the embedded database) and, what it is
+ * written for, on PostgreSQL.
+ */
+class TwoInstancesTest {
+
+    @RegisterExtension
+    static final RunningParley FIRST = new RunningParley();
+    private static Parley second;
+    private static String[] wsBases;
+
+    @BeforeAll
+    static void startTheSecondInstance() {
+        second = FIRST.startAnotherInstance();
+        wsBases = new String[] {FIRST.wsBase(), "ws://127.0.0.1:" + second.port()};
+    }
+
+    @AfterAll
+    static void stopTheSecondInstance() {
+        if (second != null) {
+            second.close();
+        }
+    }
+
+    @Test
+    void fiftyConcurrentFirstMessagesThroughTwoInstancesMakeOneThreadAndAreAllStored() throws Exception {
+        HttpApi first = new HttpApi(FIRST.httpBase());
+        HttpApi other = new HttpApi("http://127.0.0.1:" + second.port());
+        People people = new People(first);
+        Person alice = people.register("Alice");
+        Person bob = people.register("Bob");
+
+        // Socket i is on instance i % 2 and belongs to Alice or Bob by (i / 2) % 2, so each instance has both people's
+        // connections and stores 25 of the 50 first messages.
+        List<ChatSocket> sockets = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(50);
+        try {
+            for (int i = 0; i < 50; i++) {
+                sockets.add(ChatSocket.connect(wsBases[i % 2], (i / 2) % 2 == 0 ? alice.access() : bob.access()));
+            }
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> sends = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                ChatSocket socket = sockets.get(i);
+                String receiver = (i / 2) % 2 == 0 ? bob.id() : alice.id();
+                String body = "first #" + i;
+                sends.add(pool.submit(() -> {
+                    start.await();
+                    socket.send(Frames.text(receiver, body, "c" + body.hashCode()));
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> send : sends) {
+                send.get(20, TimeUnit.SECONDS);
+            }
+
+            // An instance delivers to its own connections: each connection gets one frame (conf_message or
+            // re_message) for each of the 25 messages stored through its instance, and no error frame.
+            Set<Long> allIds = new HashSet<>();
+            for (ChatSocket socket : sockets) {
+                Set<Long> seen = new HashSet<>();
+                for (int frame = 0; frame < 25; frame++) {
+                    JsonNode received = socket.next();
+                    assertThat(received.get("action").asText()).as(received.toString()).isIn("conf_message", "re_message");
+                    assertThat(seen.add(received.get("created_msg_id").asLong())).as("delivered once").isTrue();
+                }
+                allIds.addAll(seen);
+            }
+            assertThat(allIds).hasSize(50);
+            for (ChatSocket socket : sockets.subList(0, 2)) {
+                assertThat(socket.poll(Duration.ofMillis(300))).as("no extra frame").isNull();
+            }
+        } finally {
+            sockets.forEach(ChatSocket::close);
+            pool.shutdownNow();
+        }
+
+        JsonNode aliceThreads = first.get("/chat/user/threads/", alice.access()).data();
+        JsonNode bobThreads = other.get("/chat/user/threads/", bob.access()).data();
+        assertThat(aliceThreads).hasSize(1);
+        assertThat(bobThreads).hasSize(1);
+        assertThat(aliceThreads.get(0).get("id")).isEqualTo(bobThreads.get(0).get("id"));
+        for (HttpApi api : List.of(first, other)) {
+            JsonNode history = api.get("/chat/messages/" + bob.id() + "/?limit=200", alice.access()).data().get("messages");
+            assertThat(history).hasSize(50);
+            history.forEach(message ->
+                    assertThat(message.get("thread").asLong()).isEqualTo(aliceThreads.get(0).get("id").asLong()));
+        }
+    }
+
+    @Test
+    void idsGrowWithTimeWhicheverInstanceStoresTheMessage() throws Exception {
+        HttpApi first = new HttpApi(FIRST.httpBase());
+        People people = new People(first);
+        Person alice = people.register("Alice");
+        Person bob = people.register("Bob");
+
+        List<Long> ids = new ArrayList<>();
+        try (ChatSocket onFirst = ChatSocket.connect(wsBases[0], alice.access());
+             ChatSocket onSecond = ChatSocket.connect(wsBases[1], alice.access())) {
+            for (int i = 0; i < 10; i++) {
+                ChatSocket socket = i % 2 == 0 ? onFirst : onSecond;
+                socket.send(Frames.text(bob.id(), "turn " + i, "t" + i));
+                JsonNode confirmation = socket.next();
+                assertThat(confirmation.get("action").asText()).as(confirmation.toString()).isEqualTo("conf_message");
+                ids.add(confirmation.get("created_msg_id").asLong());
+            }
+        }
+
+        assertThat(ids).as("ids in the order the messages were sent").isSorted().doesNotHaveDuplicates();
+        // Catching up after the fifth message returns exactly the five sent after it, whichever instance stored them.
+        JsonNode caughtUp = first.get("/chat/messages/" + alice.id() + "/?after=" + ids.get(4), bob.access())
+                .data().get("messages");
+        List<Long> caughtUpIds = new ArrayList<>();
+        caughtUp.forEach(message -> caughtUpIds.add(message.get("id").asLong()));
+        assertThat(caughtUpIds).containsExactlyInAnyOrderElementsOf(ids.subList(5, 10));
+    }
+}
