@@ -20,7 +20,7 @@ import jakarta.persistence.Table;
 class MessageEntity {
 
     /**
-     * Matches {@code INCREMENT BY 1} of {@code messages_id_seq} (migration V3; Hibernate checks this at start-up):
+     * Matches {@code INCREMENT BY 1} of {@code messages_id_seq} (migration V2; Hibernate checks this at start-up):
      * each message takes the sequence's next value when it is stored, so ids grow with time even when several servers
      * share the database. Blocks of ids per server would not (see docs/storage.md).
      */

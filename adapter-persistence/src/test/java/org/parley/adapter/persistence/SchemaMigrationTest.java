@@ -40,7 +40,7 @@ class SchemaMigrationTest {
                 + " where \"version\" = '1' and \"success\"")).isEqualTo("1");
         assertThat(query(settings, "select count(*) from \"flyway_schema_history\" where not \"success\"")).isEqualTo("0");
         assertThat(query(settings, "select count(*) from \"flyway_schema_history\""
-                + " where \"version\" = '3' and \"success\"")).isEqualTo("1");
+                + " where \"version\" = '2' and \"success\"")).isEqualTo("1");
     }
 
     @Test

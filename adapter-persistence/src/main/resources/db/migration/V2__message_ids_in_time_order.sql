@@ -9,5 +9,4 @@
 --
 -- Existing databases keep their ids: the pooled optimizer never used an id above the sequence's current value, so
 -- the next value after this change is free.
--- (Numbered 3 so that it cannot clash with another branch's version 2.)
 ALTER SEQUENCE messages_id_seq INCREMENT BY 1;
