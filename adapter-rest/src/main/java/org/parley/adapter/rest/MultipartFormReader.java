@@ -233,7 +233,10 @@ final class MultipartFormReader {
                     j++;
                     while (j < disposition.length() && disposition.charAt(j) != '"') {
                         char c = disposition.charAt(j);
-                        if (c == '\\' && j + 1 < disposition.length()) {
+                        // Browsers do not escape backslashes (Windows paths arrive as they are): only \" and \\ are
+                        // taken as escapes.
+                        if (c == '\\' && j + 1 < disposition.length()
+                                && (disposition.charAt(j + 1) == '"' || disposition.charAt(j + 1) == '\\')) {
                             c = disposition.charAt(++j);
                         }
                         value.append(c);
