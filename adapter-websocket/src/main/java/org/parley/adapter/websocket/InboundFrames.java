@@ -13,8 +13,8 @@ import org.parley.application.error.ValidationFailed;
 import org.parley.application.port.in.AnnounceFileMessage;
 import org.parley.application.port.in.SendTextMessage;
 import org.parley.application.port.in.ShareProfile;
-import org.parley.domain.chat.MessageId;
 import org.parley.domain.DomainRuleViolation;
+import org.parley.domain.chat.MessageId;
 import org.parley.domain.delivery.ClientMessageId;
 import org.parley.domain.user.User;
 import org.parley.domain.user.UserId;
@@ -96,18 +96,12 @@ final class InboundFrames {
             return error(ErrorCode.VALIDATION_ERROR, "message_body is required and must be a string", TEXT_MESSAGE,
                     clientMessageId);
         }
-        JsonNode receiver = frame.get("receiver_id");
-        if (receiver == null || !receiver.isTextual()) {
+        Optional<UserId> receiver = userId(frame, "receiver_id");
+        if (receiver.isEmpty()) {
             return error(ErrorCode.INVALID_RECEIVER, "receiver_id is required and must be a user id", TEXT_MESSAGE,
                     clientMessageId);
         }
-        UserId receiverId;
-        try {
-            receiverId = UserId.parse(receiver.asText());
-        } catch (DomainRuleViolation e) {
-            return error(ErrorCode.INVALID_RECEIVER, "receiver_id is not a user id", TEXT_MESSAGE, clientMessageId);
-        }
-        sendText.send(new SendTextMessage.Command(sender.id(), receiverId, body.asText(), clientMessageId));
+        sendText.send(new SendTextMessage.Command(sender.id(), receiver.get(), body.asText(), clientMessageId));
         return Optional.empty();
     }
 
@@ -127,32 +121,36 @@ final class InboundFrames {
 
     /** {@code {"action":"user_profile_message","attached_profile_id":…,"receiver_id":…}}. */
     private Optional<String> shareProfile(User sender, JsonNode frame, Optional<ClientMessageId> clientMessageId) {
-        JsonNode receiver = frame.get("receiver_id");
-        if (receiver == null || !receiver.isTextual()) {
+        Optional<UserId> receiver = userId(frame, "receiver_id");
+        if (receiver.isEmpty()) {
             return error(ErrorCode.INVALID_RECEIVER, "receiver_id is required and must be a user id",
                     USER_PROFILE_MESSAGE, clientMessageId);
         }
-        UserId receiverId;
-        try {
-            receiverId = UserId.parse(receiver.asText());
-        } catch (DomainRuleViolation e) {
-            return error(ErrorCode.INVALID_RECEIVER, "receiver_id is not a user id", USER_PROFILE_MESSAGE,
-                    clientMessageId);
-        }
-        JsonNode profile = frame.get("attached_profile_id");
-        if (profile == null || !profile.isTextual()) {
+        JsonNode profileNode = frame.get("attached_profile_id");
+        if (profileNode == null || !profileNode.isTextual()) {
             return error(ErrorCode.VALIDATION_ERROR, "attached_profile_id is required and must be a user id",
                     USER_PROFILE_MESSAGE, clientMessageId);
         }
-        UserId profileId;
-        try {
-            profileId = UserId.parse(profile.asText());
-        } catch (DomainRuleViolation e) {
+        Optional<UserId> profile = userId(frame, "attached_profile_id");
+        if (profile.isEmpty()) {
             return error(ErrorCode.NOT_FOUND, "No user with this attached_profile_id", USER_PROFILE_MESSAGE,
                     clientMessageId);
         }
-        shareProfile.share(new ShareProfile.Command(sender.id(), receiverId, profileId, clientMessageId));
+        shareProfile.share(new ShareProfile.Command(sender.id(), receiver.get(), profile.get(), clientMessageId));
         return Optional.empty();
+    }
+
+    /** The user id in a text field; empty when the field is missing, not text, or not a user id. */
+    private static Optional<UserId> userId(JsonNode frame, String field) {
+        JsonNode node = frame.get(field);
+        if (node == null || !node.isTextual()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(UserId.parse(node.asText()));
+        } catch (DomainRuleViolation e) {
+            return Optional.empty();
+        }
     }
 
     private static Optional<Long> parsePositive(String text) {
