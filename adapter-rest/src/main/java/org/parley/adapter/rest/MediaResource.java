@@ -3,6 +3,7 @@ package org.parley.adapter.rest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Objects;
@@ -67,9 +68,15 @@ public final class MediaResource {
         }
         long first = requested.map(ByteRange::first).orElse(0L);
         long length = requested.map(ByteRange::length).orElse(size);
-        InputStream content = download.content().openAt(first);
+        // Opened once now, so that vanished bytes are a 404 rather than a broken 200, and again when the body is
+        // written (a HEAD request never writes it, so nothing stays open).
+        try (InputStream probe = download.content().openAt(first)) {
+            probe.available();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         Response.ResponseBuilder response = Response.status(requested.isPresent() ? 206 : 200)
-                .entity((StreamingOutput) out -> copy(content, out, length))
+                .entity((StreamingOutput) out -> copy(download.content().openAt(first), out, length))
                 .type(attachment.contentType())
                 .header(HttpHeaders.CONTENT_LENGTH, length)
                 .header("Accept-Ranges", "bytes")

@@ -9,7 +9,7 @@ import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 
 /**
- * Parley's HTTP API (history, threads, accounts and the admin API) as a Jersey application that {@code bootstrap}
+ * Parley's HTTP API (history, threads, attachments and media, accounts and the admin API) as a Jersey application that {@code bootstrap}
  * hands to its HTTP container. Every response body is JSON in the contract's success or failure envelope.
  */
 public final class RestApi {

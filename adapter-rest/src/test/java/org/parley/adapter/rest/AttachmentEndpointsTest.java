@@ -113,6 +113,11 @@ class AttachmentEndpointsTest {
                 .contains("attachment; filename=\"na_ve _.bin\"; filename*=UTF-8''na%C3%AFve%20%E2%82%AC.bin");
         assertThat(whole.body().getBytes(StandardCharsets.ISO_8859_1)).hasSize(1000);
 
+        TestApi.Reply head = api.send(api.request(link, null).method("HEAD", HttpRequest.BodyPublishers.noBody()));
+        assertThat(head.status()).isEqualTo(200);
+        assertThat(head.header("Content-Length")).contains("1000");
+        assertThat(head.body()).isEmpty();
+
         TestApi.Reply part = api.send(api.request(link, null).header("Range", "bytes=10-19"));
         assertThat(part.status()).isEqualTo(206);
         assertThat(part.header("Content-Range")).contains("bytes 10-19/1000");
