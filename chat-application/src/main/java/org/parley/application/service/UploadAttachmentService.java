@@ -50,7 +50,7 @@ public final class UploadAttachmentService implements UploadAttachment {
     public Uploaded upload(Command command) {
         Participants pair = Participants.of(command.sender(), command.receiver());
         users.findById(command.receiver()).filter(receiver -> receiver.isActive()).orElseThrow(UnknownUser::new);
-        String caption = command.caption() == null || command.caption().isEmpty() ? ""
+        String caption = command.caption() == null || command.caption().isBlank() ? ""
                 : rules.text(command.caption()).body();
         AttachmentName name = AttachmentName.fromClient(command.fileName());
 

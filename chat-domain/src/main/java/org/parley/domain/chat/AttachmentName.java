@@ -9,6 +9,10 @@ public record AttachmentName(String value) {
 
     public static final int MAX_CODE_POINTS = 200;
     public static final String FALLBACK = "file";
+    /** Invisible formatting characters are dropped (bidi overrides can disguise an extension), except these two,
+     *  which emoji sequences and several scripts need. */
+    private static final int ZERO_WIDTH_NON_JOINER = 0x200C;
+    private static final int ZERO_WIDTH_JOINER = 0x200D;
 
     public AttachmentName {
         if (value == null || value.isBlank()) {
@@ -24,7 +28,8 @@ public record AttachmentName(String value) {
         StringBuilder kept = new StringBuilder();
         raw.codePoints()
                 .filter(cp -> !Character.isISOControl(cp))
-                .filter(cp -> Character.getType(cp) != Character.FORMAT)
+                .filter(cp -> Character.getType(cp) != Character.FORMAT || cp == ZERO_WIDTH_NON_JOINER
+                        || cp == ZERO_WIDTH_JOINER)
                 .filter(cp -> Character.getType(cp) != Character.LINE_SEPARATOR
                         && Character.getType(cp) != Character.PARAGRAPH_SEPARATOR)
                 .forEach(kept::appendCodePoint);

@@ -26,6 +26,8 @@ class AttachmentNameTest {
     void control_and_formatting_characters_are_dropped() {
         assertThat(AttachmentName.fromClient("evil\r\nname\u0000.txt").value()).isEqualTo("evilname.txt");
         assertThat(AttachmentName.fromClient("invoice\u202Egpj.exe").value()).isEqualTo("invoicegpj.exe");
+        assertThat(AttachmentName.fromClient("family 👨\u200D👩\u200D👧.jpg").value())
+                .isEqualTo("family 👨\u200D👩\u200D👧.jpg");
     }
 
     @Test

@@ -24,7 +24,7 @@ public interface UploadAttachment {
     Uploaded upload(Command command);
 
     /**
-     * @param caption  the message text; {@code null} or empty for none
+     * @param caption  the message text; {@code null} or blank for none (kept as {@code ""})
      * @param fileName the client's name for the file, cleaned before it is kept; {@code null} for none
      * @param content  the file's bytes, read to the end but not closed
      */
