@@ -113,7 +113,8 @@ public final class ChatResource {
         String boundary = headers.getMediaType() == null ? null : headers.getMediaType().getParameters().get("boundary");
         var uploaded = upload.read(me.id(), boundary, body);
         MessageJson message = MessageJson.of(uploaded.message(), uploaded.people(), links);
-        return Envelope.created(Map.of("message", message), "File uploaded and chat created successfully");
+        return Envelope.created(Map.of("message", UploadedMessageJson.of(message)),
+                "File uploaded and chat created successfully");
     }
 
     /** The caller's threads, most recent activity first. */

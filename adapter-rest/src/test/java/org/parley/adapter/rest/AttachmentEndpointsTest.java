@@ -50,6 +50,11 @@ class AttachmentEndpointsTest {
         assertThat(message.get("attached_file_size").asText()).isEqualTo("0.00KB");
         assertThat(message.get("attached_file_bytes").asLong()).isEqualTo(5);
         assertThat(message.get("attached_file").asText()).matches("/media/\\d+/[0-9a-f]{32}\\?expires=\\d+&signature=.+");
+        assertThat(message.get("created").asText()).isEqualTo(message.get("created_at").asText());
+        assertThat(message.get("updated").asText()).isEqualTo(message.get("updated_at").asText());
+        assertThat(message.get("seen").booleanValue()).isFalse();
+        assertThat(message.get("deleted").booleanValue()).isFalse();
+        assertThat(message.has("message")).isTrue();
         assertThat(api.files.keys()).hasSize(1);
         assertThat(tempFiles()).isZero();
     }
