@@ -3,7 +3,6 @@ package org.parley.application.service;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import org.parley.application.error.NotFound;
 import org.parley.application.port.in.ListConversation.ConversationPage;
 import org.parley.application.port.in.ListThreadFiles;
@@ -13,8 +12,6 @@ import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.ThreadRepository;
 import org.parley.application.port.out.UserAccounts;
 import org.parley.domain.chat.ChatThread;
-import org.parley.domain.chat.Message;
-import org.parley.domain.chat.MessageId;
 import org.parley.domain.user.User;
 import org.parley.domain.user.UserId;
 
@@ -38,12 +35,8 @@ public final class ListThreadFilesService implements ListThreadFiles {
                 .orElseThrow(() -> new NotFound("Thread not found"));
         PageRequest page = query.page();
         MessageRange range = new MessageRange(page.after(), page.before(), MessageRange.Direction.NEWEST_FIRST);
-        List<Message> found = messages.findFilesInThread(thread.id(), range, page.limit() + 1);
-        boolean hasMore = found.size() > page.limit();
-        List<Message> newestFirst = hasMore ? found.subList(0, page.limit()) : found;
-        Optional<MessageId> nextBefore = hasMore
-                ? Optional.of(newestFirst.get(newestFirst.size() - 1).id()) : Optional.empty();
-        Map<UserId, User> people = users.findAllById(List.of(thread.participants().first(), thread.participants().second()));
-        return new ConversationPage(newestFirst, people, hasMore, nextBefore, Optional.empty());
+        Map<UserId, User> people = users.findAllById(
+                List.of(thread.participants().first(), thread.participants().second()));
+        return NewestFirstPages.of(messages.findFilesInThread(thread.id(), range, page.limit() + 1), page.limit(), people);
     }
 }
