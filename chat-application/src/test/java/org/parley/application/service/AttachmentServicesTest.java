@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.List;
 
 import java.util.Optional;
 
@@ -23,6 +24,7 @@ import org.parley.application.port.in.PageRequest;
 import org.parley.application.port.in.ShareProfile;
 import org.parley.application.port.in.UploadAttachment;
 import org.parley.application.port.out.MessageRange;
+import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.OutboundMessage;
 import org.parley.application.testing.ChatFixtures;
 import org.parley.application.testing.ChatStorage;
@@ -34,6 +36,7 @@ import org.parley.application.testing.RecordingMessageDelivery;
 import org.parley.domain.DomainRuleViolation;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageContent;
+import org.parley.domain.chat.MessageDraft;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.chat.MessageRules;
 import org.parley.domain.chat.MessageType;
@@ -103,6 +106,37 @@ class AttachmentServicesTest {
 
         assertThat(files.keys()).isEmpty();
         assertThat(storage.threads().findByParticipants(Participants.of(alice.id(), bob.id()))).isEmpty();
+    }
+
+    @Test
+    void bytes_stored_before_a_failing_message_insert_are_deleted_again() {
+        MessageRepository failing = new MessageRepository() {
+            @Override
+            public Message append(MessageDraft draft) {
+                throw new IllegalStateException("database down");
+            }
+
+            @Override
+            public Optional<Message> findById(MessageId id) {
+                return Optional.empty();
+            }
+
+            @Override
+            public List<Message> findInThread(ThreadId thread, MessageRange range, int limit) {
+                return List.of();
+            }
+
+            @Override
+            public List<Message> findFilesInThread(ThreadId thread, MessageRange range, int limit) {
+                return List.of();
+            }
+        };
+        UploadAttachment broken = new UploadAttachmentService(storage.users(), storage.threads(), failing, files,
+                MessageRules.defaults(), MAX, time);
+
+        assertThatThrownBy(() -> broken.upload(new UploadAttachment.Command(alice.id(), bob.id(), "", "a.txt",
+                new ByteArrayInputStream(new byte[] {1, 2})))).hasMessage("database down");
+        assertThat(files.keys()).isEmpty();
     }
 
     @Test
