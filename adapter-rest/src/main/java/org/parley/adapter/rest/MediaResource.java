@@ -89,16 +89,10 @@ public final class MediaResource {
         return response.build();
     }
 
+    /** The participant a bearer token names, if the request carries a valid one; no token is not an error here. */
     private Optional<UserId> caller(String authorization) {
-        if (authorization == null || !authorization.strip().toLowerCase(Locale.ROOT).startsWith("bearer ")) {
-            return Optional.empty();
-        }
-        String token = authorization.strip().substring("bearer ".length()).strip();
-        if (token.isEmpty()) {
-            return Optional.empty();
-        }
         try {
-            return Optional.of(authenticateToken.authenticate(token).id());
+            return Optional.of(authenticateToken.authenticate(BearerTokenFilter.bearerToken(authorization)).id());
         } catch (AuthenticationFailed e) {
             return Optional.empty();
         }
@@ -146,11 +140,7 @@ public final class MediaResource {
     }
 
     private static Optional<Long> positiveLong(String text) {
-        if (text == null || text.isEmpty() || text.length() > 18 || !text.chars().allMatch(Character::isDigit)) {
-            return Optional.empty();
-        }
-        long value = Long.parseLong(text);
-        return value > 0 ? Optional.of(value) : Optional.empty();
+        return text == null ? Optional.empty() : ByteRange.digits(text).filter(value -> value > 0);
     }
 
     /**
