@@ -11,31 +11,42 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
+import org.parley.adapter.filestore.FileAttachmentStore;
 import org.parley.adapter.persistence.DatabaseSettings;
 import org.parley.adapter.persistence.PersistenceModule;
 import org.parley.adapter.rest.RestApi;
 import org.parley.adapter.rest.RestSettings;
 import org.parley.adapter.rest.RestUseCases;
 import org.parley.adapter.security.DjangoPbkdf2PasswordHasher;
+import org.parley.adapter.security.HmacLinkSigner;
 import org.parley.adapter.security.JwtTokens;
 import org.parley.adapter.websocket.ChatWebSocket;
 import org.parley.adapter.websocket.ConnectedSessions;
 import org.parley.adapter.websocket.WebSocketSettings;
+import org.parley.adapter.websocket.WebSocketUseCases;
 import org.parley.application.port.in.AuthenticateToken;
-import org.parley.application.port.in.SendTextMessage;
+import org.parley.application.port.in.LinkToAttachment;
+import org.parley.application.port.out.AttachmentLinkSigner;
+import org.parley.application.port.out.AttachmentStore;
 import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.PasswordHasher;
 import org.parley.application.port.out.ThreadRepository;
 import org.parley.application.port.out.TimeSource;
 import org.parley.application.port.out.Tokens;
 import org.parley.application.port.out.UserAccounts;
+import org.parley.application.service.AnnounceFileMessageService;
 import org.parley.application.service.AuthenticateTokenService;
+import org.parley.application.service.DownloadAttachmentService;
+import org.parley.application.service.LinkToAttachmentService;
 import org.parley.application.service.ListConversationService;
 import org.parley.application.service.ListMyThreadsService;
+import org.parley.application.service.ListThreadFilesService;
 import org.parley.application.service.LogInService;
 import org.parley.application.service.RefreshAccessTokenService;
 import org.parley.application.service.RegisterUserService;
 import org.parley.application.service.SendTextMessageService;
+import org.parley.application.service.ShareProfileService;
+import org.parley.application.service.UploadAttachmentService;
 import org.parley.application.service.UpsertUserFromBackendService;
 import org.parley.domain.chat.MessageRules;
 import org.parley.domain.delivery.DeliveryPolicy;
@@ -74,11 +85,18 @@ public final class Parley implements AutoCloseable {
             UserAccounts users = storage.userAccounts();
             ThreadRepository threads = storage.threads();
             MessageRepository messages = storage.messages();
-            ConnectedSessions sessions = new ConnectedSessions();
+            AttachmentStore attachments = new FileAttachmentStore(config.dataDir().resolve("media"));
+            AttachmentLinkSigner linkSigner = new HmacLinkSigner(secret);
+            LinkToAttachment links = new LinkToAttachmentService(linkSigner, config.mediaLinkLifetime(), time);
+            ConnectedSessions sessions = new ConnectedSessions(links);
 
+            DeliveryPolicy policy = DeliveryPolicy.receiverAndSenderDevices();
+            MessageRules rules = new MessageRules(config.maxMessageLength());
             AuthenticateToken authenticate = new AuthenticateTokenService(tokens, users);
-            SendTextMessage sendText = new SendTextMessageService(users, threads, messages, sessions,
-                    DeliveryPolicy.receiverAndSenderDevices(), new MessageRules(config.maxMessageLength()), time);
+            WebSocketUseCases webSocketUseCases = new WebSocketUseCases(
+                    new SendTextMessageService(users, threads, messages, sessions, policy, rules, time),
+                    new AnnounceFileMessageService(messages, sessions, policy),
+                    new ShareProfileService(users, threads, messages, sessions, policy, time));
             RestUseCases restUseCases = new RestUseCases(
                     new ListConversationService(users, threads, messages),
                     new ListMyThreadsService(users, threads),
@@ -86,13 +104,19 @@ public final class Parley implements AutoCloseable {
                     new LogInService(users, hasher, tokens, time),
                     new RefreshAccessTokenService(tokens, users),
                     authenticate,
-                    new UpsertUserFromBackendService(users, time));
+                    new UpsertUserFromBackendService(users, time),
+                    new UploadAttachmentService(users, threads, messages, attachments, rules, config.maxUploadBytes(), time),
+                    new ListThreadFilesService(users, threads, messages),
+                    links,
+                    new DownloadAttachmentService(messages, attachments, linkSigner, time));
+            RestSettings restSettings = new RestSettings(config.adminApiKey(), config.maxUploadBytes(),
+                    config.dataDir().resolve("upload-tmp"));
 
             HttpServer server = GrizzlyHttpServerFactory.createHttpServer(
                     URI.create("http://" + config.host() + ":" + config.port() + "/"),
-                    RestApi.resourceConfig(restUseCases, new RestSettings(config.adminApiKey())),
+                    RestApi.resourceConfig(restUseCases, restSettings),
                     false);
-            ChatWebSocket webSocket = ChatWebSocket.attachTo(server, sessions, authenticate, sendText,
+            ChatWebSocket webSocket = ChatWebSocket.attachTo(server, sessions, authenticate, webSocketUseCases,
                     new WebSocketSettings(config.maxFrameBytes(), config.websocketPingInterval()));
             IgnoreH2cUpgrade.registerOn(server);
             JsonErrorPages.registerOn(server);

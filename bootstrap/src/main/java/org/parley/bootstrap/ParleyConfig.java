@@ -29,7 +29,8 @@ public record ParleyConfig(
         int maxMessageLength,
         int maxFrameBytes,
         int passwordIterations,
-        Duration websocketPingInterval) {
+        Duration websocketPingInterval,
+        Duration mediaLinkLifetime) {
 
     public static final int MIN_SECRET_BYTES = 32;
     public static final int MIN_ADMIN_KEY_LENGTH = 16;
@@ -52,6 +53,7 @@ public record ParleyConfig(
         Objects.requireNonNull(database, "database");
         Objects.requireNonNull(jwtSecret, "jwtSecret");
         Objects.requireNonNull(adminApiKey, "adminApiKey");
+        Objects.requireNonNull(mediaLinkLifetime, "mediaLinkLifetime");
     }
 
     @Override
@@ -59,7 +61,8 @@ public record ParleyConfig(
         return "ParleyConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", database="
                 + database.map(Database::toString).orElse("embedded H2") + ", jwtSecret=" + (jwtSecret.isPresent() ? "***" : "generated")
                 + ", adminApi=" + (adminApiKey.isPresent() ? "on" : "off") + ", maxUploadBytes=" + maxUploadBytes
-                + ", maxMessageLength=" + maxMessageLength + ", maxFrameBytes=" + maxFrameBytes + "]";
+                + ", maxMessageLength=" + maxMessageLength + ", maxFrameBytes=" + maxFrameBytes
+                + ", mediaLinkLifetime=" + mediaLinkLifetime + "]";
     }
 
     /** The configuration in {@code environment} (normally {@link System#getenv()}). */
@@ -107,7 +110,8 @@ public record ParleyConfig(
                 read.integer("PARLEY_MAX_MESSAGE_LENGTH", 10_000, 1, 1_000_000),
                 read.integer("PARLEY_MAX_FRAME_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024),
                 read.integer("PARLEY_PASSWORD_ITERATIONS", 870_000, 1_000, 10_000_000),
-                Duration.ofSeconds(read.integer("PARLEY_WS_PING_SECONDS", 30, 1, 3_600)));
+                Duration.ofSeconds(read.integer("PARLEY_WS_PING_SECONDS", 30, 1, 3_600)),
+                Duration.ofSeconds(read.integer("PARLEY_MEDIA_LINK_SECONDS", 3_600, 60, 7 * 86_400)));
     }
 
     /** Parses values with a one-line, variable-naming error for anything malformed or out of range. */

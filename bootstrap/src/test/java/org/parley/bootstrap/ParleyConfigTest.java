@@ -28,6 +28,9 @@ class ParleyConfigTest {
         assertThat(config.maxMessageLength()).isEqualTo(10_000);
         assertThat(config.maxFrameBytes()).isEqualTo(65_536);
         assertThat(config.accessTokenLifetime()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(config.mediaLinkLifetime()).isEqualTo(Duration.ofHours(1));
+        assertThat(ParleyConfig.fromEnvironment(Map.of("PARLEY_MEDIA_LINK_SECONDS", "600")).mediaLinkLifetime())
+                .isEqualTo(Duration.ofMinutes(10));
     }
 
     @Test
@@ -54,6 +57,8 @@ class ParleyConfigTest {
             "PARLEY_MAX_UPLOAD_BYTES|0|PARLEY_MAX_UPLOAD_BYTES: must be between",
             "PARLEY_MAX_MESSAGE_LENGTH|-3|PARLEY_MAX_MESSAGE_LENGTH: must be between",
             "PARLEY_PASSWORD_ITERATIONS|10|PARLEY_PASSWORD_ITERATIONS: must be between",
+            "PARLEY_MEDIA_LINK_SECONDS|59|PARLEY_MEDIA_LINK_SECONDS: must be between",
+            "PARLEY_MEDIA_LINK_SECONDS|soon|PARLEY_MEDIA_LINK_SECONDS: not a whole number",
     })
     void aBadValueStopsStartUpWithOneLineNamingTheVariable(String name, String value, String expected) {
         assertThatThrownBy(() -> ParleyConfig.fromEnvironment(Map.of(name, value)))

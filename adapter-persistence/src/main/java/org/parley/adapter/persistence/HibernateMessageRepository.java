@@ -10,6 +10,7 @@ import org.parley.application.port.out.MessageRepository;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageDraft;
 import org.parley.domain.chat.MessageId;
+import org.parley.domain.chat.MessageType;
 import org.parley.domain.chat.ThreadId;
 
 /** {@link MessageRepository} on the {@code messages} table; each method is one transaction. */
@@ -42,12 +43,26 @@ final class HibernateMessageRepository implements MessageRepository {
     /** One range scan of the {@code (thread_id, id)} index, from the end the range's direction names. */
     @Override
     public List<Message> findInThread(ThreadId thread, MessageRange range, int limit) {
+        return find(thread, Optional.empty(), range, limit);
+    }
+
+    /**
+     * The same range scan of the {@code (thread_id, id)} index, filtered by type: a thread's messages are few enough
+     * (and files a large enough share of them) that no index of its own pays for itself.
+     */
+    @Override
+    public List<Message> findFilesInThread(ThreadId thread, MessageRange range, int limit) {
+        return find(thread, Optional.of(MessageType.FILE), range, limit);
+    }
+
+    private List<Message> find(ThreadId thread, Optional<MessageType> type, MessageRange range, int limit) {
         Objects.requireNonNull(thread, "thread");
         Objects.requireNonNull(range, "range");
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1, got " + limit);
         }
         StringBuilder hql = new StringBuilder("from MessageEntity m where m.threadId = :thread");
+        type.ifPresent(only -> hql.append(" and m.messageType = :type"));
         range.after().ifPresent(after -> hql.append(" and m.id > :after"));
         range.before().ifPresent(before -> hql.append(" and m.id < :before"));
         hql.append(range.direction() == MessageRange.Direction.NEWEST_FIRST
@@ -56,6 +71,7 @@ final class HibernateMessageRepository implements MessageRepository {
             SelectionQuery<MessageEntity> query = session.createSelectionQuery(hql.toString(), MessageEntity.class)
                     .setParameter("thread", thread.value())
                     .setMaxResults(limit);
+            type.ifPresent(only -> query.setParameter("type", only.wireName()));
             range.after().ifPresent(after -> query.setParameter("after", after.value()));
             range.before().ifPresent(before -> query.setParameter("before", before.value()));
             return query.getResultList();

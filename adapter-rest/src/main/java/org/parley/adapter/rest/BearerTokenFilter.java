@@ -38,7 +38,8 @@ final class BearerTokenFilter implements ContainerRequestFilter {
         request.setSecurityContext(new Caller(user).asSecurityContext(secure));
     }
 
-    private static String bearerToken(String header) {
+    /** The token of an {@code Authorization: Bearer …} header; {@link AuthenticationFailed} for anything else. */
+    static String bearerToken(String header) {
         if (header == null || header.isBlank()) {
             throw new AuthenticationFailed(AuthenticationFailed.Reason.MISSING_TOKEN,
                     "Authentication credentials were not provided.");

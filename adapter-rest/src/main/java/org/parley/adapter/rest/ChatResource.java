@@ -1,32 +1,41 @@
 package org.parley.adapter.rest;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
+import org.parley.application.error.NotFound;
 import org.parley.application.error.UnknownUser;
 import org.parley.application.error.ValidationFailed;
+import org.parley.application.port.in.LinkToAttachment;
 import org.parley.application.port.in.ListConversation;
 import org.parley.application.port.in.ListMyThreads;
+import org.parley.application.port.in.ListThreadFiles;
 import org.parley.application.port.in.PageRequest;
 import org.parley.domain.DomainRuleViolation;
 import org.parley.domain.chat.MessageId;
+import org.parley.domain.chat.ThreadId;
 import org.parley.domain.user.User;
 import org.parley.domain.user.UserId;
 
 /**
- * The seed's chat history endpoints: a conversation's messages and the caller's threads.
+ * The seed's chat endpoints: a conversation's messages, the caller's threads, a thread's files, and uploads.
  *
  * <p>Public only because Jersey calls resource methods reflectively; only {@link RestApi} creates it.
  */
@@ -35,10 +44,17 @@ public final class ChatResource {
 
     private final ListConversation listConversation;
     private final ListMyThreads listMyThreads;
+    private final ListThreadFiles listThreadFiles;
+    private final LinkToAttachment links;
+    private final AttachmentUpload upload;
 
-    ChatResource(ListConversation listConversation, ListMyThreads listMyThreads) {
+    ChatResource(ListConversation listConversation, ListMyThreads listMyThreads, ListThreadFiles listThreadFiles,
+                 LinkToAttachment links, AttachmentUpload upload) {
         this.listConversation = Objects.requireNonNull(listConversation, "listConversation");
         this.listMyThreads = Objects.requireNonNull(listMyThreads, "listMyThreads");
+        this.listThreadFiles = Objects.requireNonNull(listThreadFiles, "listThreadFiles");
+        this.links = Objects.requireNonNull(links, "links");
+        this.upload = Objects.requireNonNull(upload, "upload");
     }
 
     /**
@@ -57,7 +73,48 @@ public final class ChatResource {
         UserId other = parseReceiver(uid);
         PageRequest page = pageRequest(limit, before, after);
         var result = listConversation.list(new ListConversation.Query(me.id(), other, page));
-        return Envelope.respond(Response.Status.OK, ConversationJson.of(result), "Messages retrieved successfully");
+        return Envelope.respond(Response.Status.OK, ConversationJson.of(result, links), "Messages retrieved successfully");
+    }
+
+    /**
+     * The file messages of one of the caller's threads, newest first, paged like {@code /chat/messages/}. A thread
+     * that does not exist, a malformed id, and a thread the caller is not in are all 404.
+     */
+    @GET
+    @Path("thread/files/{thread_id}/")
+    @Authenticated
+    public Response threadFiles(@Context SecurityContext security,
+                                @PathParam("thread_id") String threadId,
+                                @QueryParam("limit") String limit,
+                                @QueryParam("before") String before,
+                                @QueryParam("after") String after) {
+        User me = Caller.of(security);
+        Optional<Long> id = parseLong(threadId).filter(value -> value > 0);
+        if (id.isEmpty()) {
+            throw new NotFound("Thread not found");
+        }
+        PageRequest page = pageRequest(limit, before, after);
+        var result = listThreadFiles.list(new ListThreadFiles.Query(me.id(), new ThreadId(id.get()), page));
+        return Envelope.respond(Response.Status.OK, ConversationJson.of(result, links), "Files retrieved successfully");
+    }
+
+    /**
+     * The seed's upload: {@code multipart/form-data} with {@code receiver}, {@code message}, {@code attached_file} and
+     * {@code attached_file_name}; 201 with {@code entity.message}. The body is read as it arrives (see
+     * {@link AttachmentUpload}).
+     */
+    @POST
+    @Path("attachment/")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Authenticated
+    public Response attachment(@Context SecurityContext security, @Context HttpHeaders headers, InputStream body)
+            throws IOException {
+        User me = Caller.of(security);
+        String boundary = headers.getMediaType() == null ? null : headers.getMediaType().getParameters().get("boundary");
+        var uploaded = upload.read(me.id(), boundary, body);
+        MessageJson message = MessageJson.of(uploaded.message(), uploaded.people(), links);
+        return Envelope.created(Map.of("message", UploadedMessageJson.of(message)),
+                "File uploaded and chat created successfully");
     }
 
     /** The caller's threads, most recent activity first. */
@@ -66,7 +123,8 @@ public final class ChatResource {
     @Authenticated
     public Response threads(@Context SecurityContext security) {
         User me = Caller.of(security);
-        List<ThreadJson> threads = listMyThreads.list(me.id()).stream().map(ThreadJson::of).toList();
+        List<ThreadJson> threads = listMyThreads.list(me.id()).stream()
+                .map(summary -> ThreadJson.of(summary, links)).toList();
         return Envelope.respond(Response.Status.OK, threads, null);
     }
 

@@ -4,6 +4,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import org.parley.application.port.in.LinkToAttachment;
 import org.parley.application.port.in.ListConversation.ConversationPage;
 import org.parley.domain.chat.MessageId;
 
@@ -14,9 +15,9 @@ record ConversationJson(
         @JsonProperty("next_before") Long nextBefore,
         @JsonProperty("next_after") Long nextAfter) {
 
-    static ConversationJson of(ConversationPage page) {
+    static ConversationJson of(ConversationPage page, LinkToAttachment links) {
         return new ConversationJson(
-                page.messages().stream().map(message -> MessageJson.of(message, page.people())).toList(),
+                page.messages().stream().map(message -> MessageJson.of(message, page.people(), links)).toList(),
                 page.hasMore(),
                 page.nextBefore().map(MessageId::value).orElse(null),
                 page.nextAfter().map(MessageId::value).orElse(null));

@@ -25,6 +25,12 @@ final class Envelope {
         return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(success(data, message)).build();
     }
 
+    /** The seed's upload answer: {@code {"status":"success","entity":…,"message":…,"success":true}}. */
+    static Response created(Object entity, String message) {
+        return Response.status(Response.Status.CREATED).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new Created("success", entity, message, true)).build();
+    }
+
     static Failure failure(ApiError error, String message) {
         return new Failure("failure", null, message, false, error.code(), null);
     }
@@ -38,6 +44,15 @@ final class Envelope {
     record Success(
             @JsonProperty("status") String status,
             @JsonProperty("data") Object data,
+            @JsonProperty("message") String message,
+            @JsonProperty("success") boolean success) {
+    }
+
+    /** The success envelope of {@code POST /chat/attachment/}, which keeps the seed's {@code entity} key. */
+    @JsonPropertyOrder({"status", "entity", "message", "success"})
+    record Created(
+            @JsonProperty("status") String status,
+            @JsonProperty("entity") Object entity,
             @JsonProperty("message") String message,
             @JsonProperty("success") boolean success) {
     }

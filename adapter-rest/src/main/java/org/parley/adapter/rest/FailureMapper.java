@@ -24,6 +24,7 @@ import org.glassfish.jersey.server.internal.process.MappableException;
 import org.parley.application.error.AuthenticationFailed;
 import org.parley.application.error.Conflict;
 import org.parley.application.error.NotFound;
+import org.parley.application.error.TooLarge;
 import org.parley.application.error.UnknownUser;
 import org.parley.application.error.UseCaseFailure;
 import org.parley.application.error.ValidationFailed;
@@ -71,6 +72,9 @@ final class FailureMapper implements ExceptionMapper<Throwable> {
         if (failure instanceof HeaderCheck.UnreadableContentType) {
             return respond(ApiError.UNSUPPORTED_MEDIA_TYPE, messageFor(ApiError.UNSUPPORTED_MEDIA_TYPE, 415)).build();
         }
+        if (failure instanceof MultipartFormReader.MalformedMultipart malformed) {
+            return respond(ApiError.BAD_REQUEST, malformed.getMessage()).build();
+        }
         if (failure instanceof InvalidRequestBody invalid) {
             return respond(ApiError.INVALID_JSON, invalid.getMessage()).build();
         }
@@ -101,6 +105,9 @@ final class FailureMapper implements ExceptionMapper<Throwable> {
                     ? respond(ApiError.CONFLICT, conflict.getMessage()).build()
                     : respond(ApiError.CONFLICT, conflict.getMessage(),
                             Map.of(conflict.field(), List.of(conflict.getMessage()))).build();
+        }
+        if (failure instanceof TooLarge tooLarge) {
+            return respond(ApiError.TOO_LARGE, tooLarge.getMessage()).header("Connection", "close").build();
         }
         if (failure instanceof NotFound || failure instanceof UnknownUser) {
             return respond(ApiError.NOT_FOUND, failure.getMessage()).build();

@@ -4,6 +4,8 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import org.parley.application.port.in.LinkToAttachment;
+import org.parley.domain.chat.FileSize;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageContent;
 import org.parley.domain.user.User;
@@ -11,7 +13,7 @@ import org.parley.domain.user.UserId;
 
 /**
  * A message as the seed's {@code /chat/messages/} lists it, plus {@code attached_file_bytes} (contract §3).
- * {@code attached_file} (the signed download path) belongs to the attachments feature and is {@code null} for now.
+ * {@code attached_file} is the signed, expiring download path of a file message, {@code null} for other messages.
  */
 record MessageJson(
         @JsonProperty("id") long id,
@@ -32,7 +34,7 @@ record MessageJson(
      * @param people at least the sender and the receiver of the message
      * @throws IllegalStateException when one of them is missing (a broken use-case result, answered as a 500)
      */
-    static MessageJson of(Message message, Map<UserId, User> people) {
+    static MessageJson of(Message message, Map<UserId, User> people, LinkToAttachment links) {
         UserJson sender = UserJson.of(person(people, message.sender()));
         UserJson receiver = UserJson.of(person(people, message.receiver()));
         String text = null;
@@ -45,7 +47,7 @@ record MessageJson(
             text = textContent.body();
         } else if (content instanceof MessageContent.File file) {
             text = file.caption() == null ? "" : file.caption();
-            fileSize = WireFormat.fileSize(file.attachment().sizeBytes());
+            fileSize = new FileSize(file.attachment().sizeBytes()).display();
             fileBytes = file.attachment().sizeBytes();
             fileName = file.attachment().fileName();
         } else if (content instanceof MessageContent.ProfileShare share) {
@@ -60,7 +62,7 @@ record MessageJson(
                 text,
                 WireFormat.timestamp(message.updatedAt()),
                 WireFormat.timestamp(message.createdAt()),
-                null,
+                links.linkFor(message).orElse(null),
                 message.type().wireName(),
                 fileName,
                 message.threadId().value(),

@@ -14,32 +14,34 @@ import jakarta.ws.rs.core.HttpHeaders;
 
 /**
  * Refuses request bodies above a limit with 413 {@code too_large}: at once when {@code Content-Length} announces
- * more, otherwise (chunked bodies) as soon as reading passes the limit. Multipart bodies are exempt: uploads have
- * their own, larger limit, enforced where they are read.
+ * more, otherwise (chunked bodies) as soon as reading passes the limit. Multipart bodies (uploads) have their own,
+ * larger limit: the largest file plus {@link #MULTIPART_OVERHEAD_BYTES} for the other fields and part headers.
  */
 @PreMatching
 @Priority(Priorities.HEADER_DECORATOR)
 final class RequestBodyLimit implements ContainerRequestFilter {
 
     static final long MAX_JSON_BODY_BYTES = 1024L * 1024L;
+    static final long MULTIPART_OVERHEAD_BYTES = 1024L * 1024L;
 
-    private final long maxBytes;
+    private final long maxJsonBytes;
+    private final long maxMultipartBytes;
 
-    RequestBodyLimit(long maxBytes) {
-        if (maxBytes < 1) {
-            throw new IllegalArgumentException("maxBytes must be positive");
+    RequestBodyLimit(long maxJsonBytes, long maxUploadBytes) {
+        if (maxJsonBytes < 1 || maxUploadBytes < 1) {
+            throw new IllegalArgumentException("limits must be positive");
         }
-        this.maxBytes = maxBytes;
+        this.maxJsonBytes = maxJsonBytes;
+        this.maxMultipartBytes = maxUploadBytes + MULTIPART_OVERHEAD_BYTES;
     }
 
     @Override
     public void filter(ContainerRequestContext request) throws IOException {
         String contentType = request.getHeaderString(HttpHeaders.CONTENT_TYPE);
-        if (contentType != null && contentType.strip().toLowerCase(Locale.ROOT).startsWith("multipart/")) {
-            return;
-        }
+        boolean multipart = contentType != null && contentType.strip().toLowerCase(Locale.ROOT).startsWith("multipart/");
+        long maxBytes = multipart ? maxMultipartBytes : maxJsonBytes;
         String length = request.getHeaderString(HttpHeaders.CONTENT_LENGTH);
-        if (length != null && announcesMoreThanLimit(length)) {
+        if (length != null && announcesMoreThanLimit(length, maxBytes)) {
             throw new BodyTooLarge(maxBytes);
         }
         if (request.hasEntity()) {
@@ -47,7 +49,7 @@ final class RequestBodyLimit implements ContainerRequestFilter {
         }
     }
 
-    private boolean announcesMoreThanLimit(String length) {
+    private static boolean announcesMoreThanLimit(String length, long maxBytes) {
         try {
             return Long.parseLong(length.strip()) > maxBytes;
         } catch (NumberFormatException e) {

@@ -9,7 +9,7 @@ import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 
 /**
- * Parley's HTTP API (history, threads, accounts and the admin API) as a Jersey application that {@code bootstrap}
+ * Parley's HTTP API (history, threads, attachments and media, accounts and the admin API) as a Jersey application that {@code bootstrap}
  * hands to its HTTP container. Every response body is JSON in the contract's success or failure envelope.
  */
 public final class RestApi {
@@ -31,10 +31,15 @@ public final class RestApi {
         config.register(new JsonMapperResolver());
         config.register(new FailureMapper());
         config.register(new HeaderCheck());
-        config.register(new RequestBodyLimit(RequestBodyLimit.MAX_JSON_BODY_BYTES));
+        config.register(new RequestBodyLimit(RequestBodyLimit.MAX_JSON_BODY_BYTES, settings.maxUploadBytes()));
         config.register(new BearerTokenFilter(useCases.authenticateToken()));
 
-        ChatResource chat = new ChatResource(useCases.listConversation(), useCases.listMyThreads());
+        AttachmentUpload.prepare(settings.uploadTempDir());
+        AttachmentUpload upload = new AttachmentUpload(useCases.uploadAttachment(), settings.maxUploadBytes(),
+                settings.uploadTempDir());
+        ChatResource chat = new ChatResource(useCases.listConversation(), useCases.listMyThreads(),
+                useCases.listThreadFiles(), useCases.linkToAttachment(), upload);
+        MediaResource media = new MediaResource(useCases.downloadAttachment(), useCases.authenticateToken());
         AuthResource auth = new AuthResource(useCases.registerUser(), useCases.logIn(), useCases.refreshAccessToken());
         Optional<AdminUsersResource> admin = settings.adminApiKey().map(key -> {
             config.register(new ApiKeyFilter(new ApiKey(key)));
@@ -44,12 +49,14 @@ public final class RestApi {
         // works too, but makes Jersey log a spurious "provider will be ignored" warning per resource.
         config.register(ChatResource.class);
         config.register(AuthResource.class);
+        config.register(MediaResource.class);
         admin.ifPresent(resource -> config.register(AdminUsersResource.class));
         config.register(new AbstractBinder() {
             @Override
             protected void configure() {
                 bind(chat).to(ChatResource.class);
                 bind(auth).to(AuthResource.class);
+                bind(media).to(MediaResource.class);
                 admin.ifPresent(resource -> bind(resource).to(AdminUsersResource.class));
             }
         });

@@ -1,6 +1,10 @@
 package org.parley.adapter.rest;
 
 import java.util.Objects;
+import org.parley.application.port.in.DownloadAttachment;
+import org.parley.application.port.in.LinkToAttachment;
+import org.parley.application.port.in.ListThreadFiles;
+import org.parley.application.port.in.UploadAttachment;
 
 import org.parley.application.port.in.AuthenticateToken;
 import org.parley.application.port.in.ListConversation;
@@ -18,7 +22,11 @@ public record RestUseCases(
         LogIn logIn,
         RefreshAccessToken refreshAccessToken,
         AuthenticateToken authenticateToken,
-        UpsertUserFromBackend upsertUserFromBackend) {
+        UpsertUserFromBackend upsertUserFromBackend,
+        UploadAttachment uploadAttachment,
+        ListThreadFiles listThreadFiles,
+        LinkToAttachment linkToAttachment,
+        DownloadAttachment downloadAttachment) {
 
     public RestUseCases {
         Objects.requireNonNull(listConversation, "listConversation");
@@ -28,5 +36,9 @@ public record RestUseCases(
         Objects.requireNonNull(refreshAccessToken, "refreshAccessToken");
         Objects.requireNonNull(authenticateToken, "authenticateToken");
         Objects.requireNonNull(upsertUserFromBackend, "upsertUserFromBackend");
+        Objects.requireNonNull(uploadAttachment, "uploadAttachment");
+        Objects.requireNonNull(listThreadFiles, "listThreadFiles");
+        Objects.requireNonNull(linkToAttachment, "linkToAttachment");
+        Objects.requireNonNull(downloadAttachment, "downloadAttachment");
     }
 }

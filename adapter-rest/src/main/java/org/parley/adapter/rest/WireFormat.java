@@ -11,7 +11,6 @@ final class WireFormat {
 
     private static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
-    private static final long ONE_MIB = 1024L * 1024L;
 
     private WireFormat() {
     }
@@ -24,14 +23,6 @@ final class WireFormat {
     /** {@code YYYY-MM-DD}. */
     static String date(LocalDate date) {
         return date == null ? null : date.toString();
-    }
-
-    /** {@code "194.75KB"} up to 1 MiB, {@code "1.50MB"} above. */
-    static String fileSize(long bytes) {
-        if (bytes <= ONE_MIB) {
-            return String.format(Locale.ROOT, "%.2fKB", bytes / 1024.0);
-        }
-        return String.format(Locale.ROOT, "%.2fMB", bytes / (double) ONE_MIB);
     }
 
     /** The seed's size of a message without a file. */

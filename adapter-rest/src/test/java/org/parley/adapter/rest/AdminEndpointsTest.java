@@ -23,7 +23,7 @@ class AdminEndpointsTest {
 
     private static final String KEY = "s3cret-admin-key-0123456789";
 
-    private TestApi api = TestApi.start(new RestSettings(Optional.of(KEY)), UnaryOperator.identity());
+    private TestApi api = TestApi.start(TestApi.settings(Optional.of(KEY)), UnaryOperator.identity());
 
     @AfterEach
     void stop() {
@@ -108,8 +108,8 @@ class AdminEndpointsTest {
 
     @Test
     void aBlankKeyIsAConfigurationError() {
-        assertThatThrownBy(() -> new RestSettings(Optional.of("  "))).isInstanceOf(IllegalArgumentException.class);
-        assertThat(new RestSettings(Optional.of(KEY)).toString()).doesNotContain(KEY);
+        assertThatThrownBy(() -> new RestSettings(Optional.of("  "), 1, java.nio.file.Path.of("x"))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(TestApi.settings(Optional.of(KEY)).toString()).doesNotContain(KEY);
     }
 
     private TestApi.Reply put(String id, String key, String body) {

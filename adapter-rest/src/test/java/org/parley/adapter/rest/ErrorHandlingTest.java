@@ -110,7 +110,7 @@ class ErrorHandlingTest {
     @Test
     void anUnexpectedFailureIsAGeneric500WithoutItsDetails() {
         api.close();
-        api = TestApi.start(new RestSettings(Optional.empty()), useCases -> new RestUseCases(
+        api = TestApi.start(TestApi.settings(Optional.empty()), useCases -> new RestUseCases(
                 query -> {
                     throw new IllegalStateException("SQL select * from users where password = 'secret'");
                 },
@@ -118,7 +118,8 @@ class ErrorHandlingTest {
                     throw new RuntimeException("SQL connection refused to db.internal:5432 secret");
                 },
                 useCases.registerUser(), useCases.logIn(), useCases.refreshAccessToken(),
-                useCases.authenticateToken(), useCases.upsertUserFromBackend()));
+                useCases.authenticateToken(), useCases.upsertUserFromBackend(), useCases.uploadAttachment(),
+                useCases.listThreadFiles(), useCases.linkToAttachment(), useCases.downloadAttachment()));
         User user = api.user("someone@example.com", "Someone");
         User other = api.user("other@example.com", "Other");
 
@@ -134,7 +135,7 @@ class ErrorHandlingTest {
     @Test
     void domainRuleViolationsAndNotFoundFromUseCasesKeepTheirMeaning() {
         api.close();
-        api = TestApi.start(new RestSettings(Optional.empty()), useCases -> new RestUseCases(
+        api = TestApi.start(TestApi.settings(Optional.empty()), useCases -> new RestUseCases(
                 query -> {
                     throw new DomainRuleViolation("receiver_id", "You cannot send a message to yourself");
                 },
@@ -142,7 +143,8 @@ class ErrorHandlingTest {
                     throw new NotFound("No such thread");
                 },
                 useCases.registerUser(), useCases.logIn(), useCases.refreshAccessToken(),
-                useCases.authenticateToken(), useCases.upsertUserFromBackend()));
+                useCases.authenticateToken(), useCases.upsertUserFromBackend(), useCases.uploadAttachment(),
+                useCases.listThreadFiles(), useCases.linkToAttachment(), useCases.downloadAttachment()));
         User user = api.user("someone@example.com", "Someone");
         User other = api.user("other@example.com", "Other");
 

@@ -28,12 +28,13 @@ class FailureLoggingTest {
     void start() {
         events.start();
         logger.addAppender(events);
-        api = TestApi.start(new RestSettings(Optional.empty()), useCases -> new RestUseCases(
+        api = TestApi.start(TestApi.settings(Optional.empty()), useCases -> new RestUseCases(
                 query -> {
                     throw new IllegalStateException("SQL failure, secret detail");
                 },
                 useCases.listMyThreads(), useCases.registerUser(), useCases.logIn(), useCases.refreshAccessToken(),
-                useCases.authenticateToken(), useCases.upsertUserFromBackend()));
+                useCases.authenticateToken(), useCases.upsertUserFromBackend(), useCases.uploadAttachment(),
+                useCases.listThreadFiles(), useCases.linkToAttachment(), useCases.downloadAttachment()));
     }
 
     @AfterEach

@@ -14,6 +14,7 @@ import org.parley.application.port.out.ThreadActivity;
 import org.parley.application.port.out.ThreadRepository;
 import org.parley.domain.chat.ChatThread;
 import org.parley.domain.chat.Message;
+import org.parley.domain.chat.MessageContent;
 import org.parley.domain.chat.MessageDraft;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.chat.Participants;
@@ -74,6 +75,14 @@ final class InMemoryChat implements ThreadRepository, MessageRepository {
                 .filter(message -> range.after().map(after -> message.id().compareTo(after) > 0).orElse(true))
                 .filter(message -> range.before().map(before -> message.id().compareTo(before) < 0).orElse(true))
                 .sorted(range.direction() == MessageRange.Direction.NEWEST_FIRST ? byId.reversed() : byId)
+                .limit(limit)
+                .toList();
+    }
+
+    @Override
+    public synchronized List<Message> findFilesInThread(ThreadId thread, MessageRange range, int limit) {
+        return findInThread(thread, range, Integer.MAX_VALUE).stream()
+                .filter(message -> message.content() instanceof MessageContent.File)
                 .limit(limit)
                 .toList();
     }

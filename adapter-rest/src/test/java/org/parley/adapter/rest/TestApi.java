@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -26,6 +27,13 @@ import org.parley.application.port.out.EncodedPassword;
 import org.parley.application.port.out.PasswordHasher;
 import org.parley.application.port.out.TimeSource;
 import org.parley.application.service.AuthenticateTokenService;
+import org.parley.application.service.DownloadAttachmentService;
+import org.parley.application.service.LinkToAttachmentService;
+import org.parley.application.service.ListThreadFilesService;
+import org.parley.application.service.UploadAttachmentService;
+import org.parley.application.testing.FakeLinkSigner;
+import org.parley.application.testing.InMemoryAttachmentStore;
+import org.parley.domain.chat.MessageRules;
 import org.parley.application.service.ListConversationService;
 import org.parley.application.service.ListMyThreadsService;
 import org.parley.application.service.LogInService;
@@ -51,11 +59,14 @@ final class TestApi implements AutoCloseable {
 
     static final String PASSWORD = "correct horse battery";
     static final Instant START = Instant.parse("2025-03-14T10:07:31.270646Z");
+    static final long MAX_UPLOAD_BYTES = 4096;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     final InMemoryUsers users = new InMemoryUsers();
     final InMemoryChat chat = new InMemoryChat();
     final FakeTokens tokens = new FakeTokens();
+    final InMemoryAttachmentStore files = new InMemoryAttachmentStore();
+    final FakeLinkSigner signer = new FakeLinkSigner();
     private final AtomicLong tick = new AtomicLong();
     final TimeSource time = () -> START.plus(tick.getAndIncrement() * 1_001, ChronoUnit.MICROS);
     final PasswordHasher hasher = new PasswordHasher() {
@@ -84,7 +95,11 @@ final class TestApi implements AutoCloseable {
                 new LogInService(users, hasher, tokens, time),
                 new RefreshAccessTokenService(tokens, users),
                 new AuthenticateTokenService(tokens, users),
-                new UpsertUserFromBackendService(users, time)));
+                new UpsertUserFromBackendService(users, time),
+                new UploadAttachmentService(users, chat, chat, files, MessageRules.defaults(), MAX_UPLOAD_BYTES, time),
+                new ListThreadFilesService(users, chat, chat),
+                new LinkToAttachmentService(signer, Duration.ofHours(1), time),
+                new DownloadAttachmentService(chat, files, signer, time)));
         server = GrizzlyHttpServerFactory.createHttpServer(
                 URI.create("http://127.0.0.1:0/"), RestApi.resourceConfig(useCases, settings), false);
         try {
@@ -96,7 +111,16 @@ final class TestApi implements AutoCloseable {
     }
 
     static TestApi start() {
-        return start(new RestSettings(Optional.empty()), UnaryOperator.identity());
+        return start(settings(Optional.empty()), UnaryOperator.identity());
+    }
+
+    /** Settings with this admin key, a small upload limit and a fresh temporary upload directory. */
+    static RestSettings settings(Optional<String> adminApiKey) {
+        try {
+            return new RestSettings(adminApiKey, MAX_UPLOAD_BYTES, Files.createTempDirectory("parley-rest-uploads"));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static TestApi start(RestSettings settings, UnaryOperator<RestUseCases> customize) {

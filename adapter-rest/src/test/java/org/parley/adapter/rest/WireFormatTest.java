@@ -26,12 +26,7 @@ class WireFormatTest {
     }
 
     @Test
-    void fileSizesAreKilobytesUpToOneMebibyteThenMegabytes() {
-        assertThat(WireFormat.fileSize(199_424)).isEqualTo("194.75KB");
-        assertThat(WireFormat.fileSize(0)).isEqualTo("0.00KB");
-        assertThat(WireFormat.fileSize(1_048_576)).isEqualTo("1024.00KB");
-        assertThat(WireFormat.fileSize(1_048_577)).isEqualTo("1.00MB");
-        assertThat(WireFormat.fileSize(1_572_864)).isEqualTo("1.50MB");
+    void aMessageWithoutAFileHasTheSeedsZeroSize() {
         assertThat(WireFormat.noFileSize()).isEqualTo("0kb");
     }
 }

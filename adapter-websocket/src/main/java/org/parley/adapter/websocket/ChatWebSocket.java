@@ -19,7 +19,6 @@ import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
 import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
 import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
 import org.parley.application.port.in.AuthenticateToken;
-import org.parley.application.port.in.SendTextMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,11 +83,11 @@ public final class ChatWebSocket implements AutoCloseable {
      * @throws IllegalStateException when the server is already started or has no such listener
      */
     public static ChatWebSocket attachTo(HttpServer server, ConnectedSessions sessions, AuthenticateToken authenticate,
-                                         SendTextMessage sendText, WebSocketSettings settings) {
+                                         WebSocketUseCases useCases, WebSocketSettings settings) {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(sessions, "sessions");
         Objects.requireNonNull(authenticate, "authenticate");
-        Objects.requireNonNull(sendText, "sendText");
+        Objects.requireNonNull(useCases, "useCases");
         Objects.requireNonNull(settings, "settings");
         if (server.isStarted()) {
             throw new IllegalStateException("Attach the websocket before the server starts");
@@ -99,7 +98,7 @@ public final class ChatWebSocket implements AutoCloseable {
         }
         useWorkerThreads(listener.getTransport());
 
-        ChatEndpoint endpoint = new ChatEndpoint(sessions, new InboundFrames(sendText), settings.maxTextFrameBytes());
+        ChatEndpoint endpoint = new ChatEndpoint(sessions, new InboundFrames(useCases), settings.maxTextFrameBytes());
         HandshakeAuthenticator authenticator = new HandshakeAuthenticator(authenticate, endpoint);
         EmbeddedTyrusContainer container = new EmbeddedTyrusContainer(CONTEXT_PATH,
                 Math.max(MIN_INCOMING_BUFFER_BYTES, settings.maxTextFrameBytes() * 2), settings.maxTextFrameBytes());

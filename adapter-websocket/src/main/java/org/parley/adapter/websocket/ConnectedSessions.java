@@ -5,9 +5,11 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.parley.application.port.in.LinkToAttachment;
 import org.parley.application.port.out.MessageDelivery;
 import org.parley.application.port.out.OutboundMessage;
 import org.parley.domain.delivery.Delivery;
@@ -24,19 +26,24 @@ public final class ConnectedSessions implements MessageDelivery {
 
     private final Map<UserId, Set<LiveConnection>> byUser = new ConcurrentHashMap<>();
 
-    public ConnectedSessions() {
+    private final LinkToAttachment links;
+
+    /** @param links signs the {@code attached_file} link of file frames */
+    public ConnectedSessions(LinkToAttachment links) {
+        this.links = Objects.requireNonNull(links, "links");
     }
 
     @Override
     public void deliver(OutboundMessage outbound) {
         Objects.requireNonNull(outbound, "outbound");
         Map<DeliveryKind, String> rendered = new EnumMap<>(DeliveryKind.class);
+        Optional<String> link = links.linkFor(outbound.message());
         for (Delivery delivery : outbound.deliveries()) {
             Set<LiveConnection> connections = byUser.get(delivery.recipient());
             if (connections == null || connections.isEmpty()) {
                 continue;
             }
-            String frame = rendered.computeIfAbsent(delivery.kind(), kind -> Frames.delivery(outbound, kind));
+            String frame = rendered.computeIfAbsent(delivery.kind(), kind -> Frames.delivery(outbound, kind, link));
             for (LiveConnection connection : connections) {
                 connection.send(frame);
             }

@@ -1,7 +1,5 @@
 package org.parley.adapter.websocket;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -12,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.parley.application.port.out.OutboundMessage;
 import org.parley.domain.chat.Attachment;
+import org.parley.domain.chat.FileSize;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageContent;
 import org.parley.domain.delivery.ClientMessageId;
@@ -25,13 +24,15 @@ final class Frames {
     static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'+00:00'").withZone(ZoneOffset.UTC);
 
-    private static final long MIB = 1024L * 1024L;
-
     private Frames() {
     }
 
-    /** The {@code re_message} or {@code conf_message} frame of a stored message. */
-    static String delivery(OutboundMessage outbound, DeliveryKind kind) {
+    /**
+     * The {@code re_message} or {@code conf_message} frame of a stored message.
+     *
+     * @param link the signed download path of a file message's attachment
+     */
+    static String delivery(OutboundMessage outbound, DeliveryKind kind, Optional<String> link) {
         Message message = outbound.message();
         ObjectNode frame = Json.MAPPER.createObjectNode();
         MessageContent content = message.content();
@@ -45,8 +46,9 @@ final class Frames {
             Attachment attachment = file.attachment();
             frame.put("message_body", file.caption() == null ? "" : file.caption());
             frame.put("attached_file_name", attachment.fileName());
-            frame.put("attached_file_size", fileSize(attachment.sizeBytes()));
+            frame.put("attached_file_size", new FileSize(attachment.sizeBytes()).display());
             frame.put("attached_file_bytes", attachment.sizeBytes());
+            frame.put("attached_file", link.orElse(null));
             putParties(frame, message);
             putStamp(frame, message);
             frame.put("action", kind.action());
@@ -84,14 +86,6 @@ final class Frames {
 
     static String timestamp(Instant instant) {
         return TIMESTAMP.format(instant);
-    }
-
-    /** Contract §3: KB with two decimals up to 1 MiB, MB above. */
-    static String fileSize(long bytes) {
-        if (bytes > MIB) {
-            return BigDecimal.valueOf(bytes).divide(BigDecimal.valueOf(MIB), 2, RoundingMode.HALF_UP) + "MB";
-        }
-        return BigDecimal.valueOf(bytes).divide(BigDecimal.valueOf(1024), 2, RoundingMode.HALF_UP) + "KB";
     }
 
     private static void putParties(ObjectNode frame, Message message) {

@@ -1,7 +1,6 @@
 package org.parley.adapter.websocket;
 
 import java.util.Optional;
-import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,8 +10,11 @@ import org.parley.application.error.Conflict;
 import org.parley.application.error.NotFound;
 import org.parley.application.error.UnknownUser;
 import org.parley.application.error.ValidationFailed;
+import org.parley.application.port.in.AnnounceFileMessage;
 import org.parley.application.port.in.SendTextMessage;
+import org.parley.application.port.in.ShareProfile;
 import org.parley.domain.DomainRuleViolation;
+import org.parley.domain.chat.MessageId;
 import org.parley.domain.delivery.ClientMessageId;
 import org.parley.domain.user.User;
 import org.parley.domain.user.UserId;
@@ -26,15 +28,19 @@ import org.slf4j.LoggerFactory;
 final class InboundFrames {
 
     static final String TEXT_MESSAGE = "text_message";
-    /** Seed actions that a later version implements; until then they are answered with {@code unknown_action}. */
-    static final Set<String> NOT_YET_AVAILABLE = Set.of("file_message", "user_profile_message");
+    static final String FILE_MESSAGE = "file_message";
+    static final String USER_PROFILE_MESSAGE = "user_profile_message";
 
     private static final Logger LOG = LoggerFactory.getLogger(InboundFrames.class);
 
     private final SendTextMessage sendText;
+    private final AnnounceFileMessage announceFile;
+    private final ShareProfile shareProfile;
 
-    InboundFrames(SendTextMessage sendText) {
-        this.sendText = sendText;
+    InboundFrames(WebSocketUseCases useCases) {
+        this.sendText = useCases.sendText();
+        this.announceFile = useCases.announceFile();
+        this.shareProfile = useCases.shareProfile();
     }
 
     /** Handles a text frame of {@code sender}; returns the error frame to answer with, if any. */
@@ -63,9 +69,11 @@ final class InboundFrames {
             if (TEXT_MESSAGE.equals(action)) {
                 return sendText(sender, frame, clientMessageId);
             }
-            if (NOT_YET_AVAILABLE.contains(action)) {
-                return error(ErrorCode.UNKNOWN_ACTION, action + " is not available on this server yet", action,
-                        clientMessageId);
+            if (FILE_MESSAGE.equals(action)) {
+                return announceFile(sender, frame, clientMessageId);
+            }
+            if (USER_PROFILE_MESSAGE.equals(action)) {
+                return shareProfile(sender, frame, clientMessageId);
             }
             return error(ErrorCode.UNKNOWN_ACTION, "Unknown action", action, clientMessageId);
         } catch (UnknownUser e) {
@@ -88,19 +96,69 @@ final class InboundFrames {
             return error(ErrorCode.VALIDATION_ERROR, "message_body is required and must be a string", TEXT_MESSAGE,
                     clientMessageId);
         }
-        JsonNode receiver = frame.get("receiver_id");
-        if (receiver == null || !receiver.isTextual()) {
+        Optional<UserId> receiver = userId(frame, "receiver_id");
+        if (receiver.isEmpty()) {
             return error(ErrorCode.INVALID_RECEIVER, "receiver_id is required and must be a user id", TEXT_MESSAGE,
                     clientMessageId);
         }
-        UserId receiverId;
-        try {
-            receiverId = UserId.parse(receiver.asText());
-        } catch (DomainRuleViolation e) {
-            return error(ErrorCode.INVALID_RECEIVER, "receiver_id is not a user id", TEXT_MESSAGE, clientMessageId);
-        }
-        sendText.send(new SendTextMessage.Command(sender.id(), receiverId, body.asText(), clientMessageId));
+        sendText.send(new SendTextMessage.Command(sender.id(), receiver.get(), body.asText(), clientMessageId));
         return Optional.empty();
+    }
+
+    /** {@code {"action":"file_message","chat_id":5}}: deliver the sender's uploaded file message. */
+    private Optional<String> announceFile(User sender, JsonNode frame, Optional<ClientMessageId> clientMessageId) {
+        JsonNode chatId = frame.get("chat_id");
+        Optional<Long> id = chatId == null ? Optional.empty()
+                : chatId.canConvertToExactIntegral() && chatId.canConvertToLong() ? Optional.of(chatId.longValue())
+                : chatId.isTextual() ? parsePositive(chatId.asText()) : Optional.empty();
+        if (id.isEmpty() || id.get() < 1) {
+            return error(ErrorCode.VALIDATION_ERROR, "chat_id is required and must be a message id", FILE_MESSAGE,
+                    clientMessageId);
+        }
+        announceFile.announce(new AnnounceFileMessage.Command(sender.id(), new MessageId(id.get()), clientMessageId));
+        return Optional.empty();
+    }
+
+    /** {@code {"action":"user_profile_message","attached_profile_id":…,"receiver_id":…}}. */
+    private Optional<String> shareProfile(User sender, JsonNode frame, Optional<ClientMessageId> clientMessageId) {
+        Optional<UserId> receiver = userId(frame, "receiver_id");
+        if (receiver.isEmpty()) {
+            return error(ErrorCode.INVALID_RECEIVER, "receiver_id is required and must be a user id",
+                    USER_PROFILE_MESSAGE, clientMessageId);
+        }
+        JsonNode profileNode = frame.get("attached_profile_id");
+        if (profileNode == null || !profileNode.isTextual()) {
+            return error(ErrorCode.VALIDATION_ERROR, "attached_profile_id is required and must be a user id",
+                    USER_PROFILE_MESSAGE, clientMessageId);
+        }
+        Optional<UserId> profile = userId(frame, "attached_profile_id");
+        if (profile.isEmpty()) {
+            return error(ErrorCode.NOT_FOUND, "No user with this attached_profile_id", USER_PROFILE_MESSAGE,
+                    clientMessageId);
+        }
+        shareProfile.share(new ShareProfile.Command(sender.id(), receiver.get(), profile.get(), clientMessageId));
+        return Optional.empty();
+    }
+
+    /** The user id in a text field; empty when the field is missing, not text, or not a user id. */
+    private static Optional<UserId> userId(JsonNode frame, String field) {
+        JsonNode node = frame.get(field);
+        if (node == null || !node.isTextual()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(UserId.parse(node.asText()));
+        } catch (DomainRuleViolation e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<Long> parsePositive(String text) {
+        try {
+            return Optional.of(Long.parseLong(text.strip()));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     private static Optional<ClientMessageId> clientMessageId(JsonNode frame) {

@@ -29,6 +29,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.parley.application.error.AuthenticationFailed;
 import org.parley.domain.user.User;
+import org.parley.domain.user.UserId;
 
 /** The chat websocket against a real Grizzly server, driven by the JDK's websocket client. */
 class ChatWebSocketTest {
@@ -177,17 +178,44 @@ class ChatWebSocketTest {
         assertError("{\"action\":\"dance\"}", "unknown_action", "dance");
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"file_message", "user_profile_message"})
-    void actionsOfALaterVersionGetUnknownAction(String action) {
+    @Test
+    void aProfileShareReachesBothSidesExpanded() {
         WsClient a = connect(alice);
-        a.send("{\"action\":\"" + action + "\",\"chat_id\":5,\"client_msg_id\":\"x1\"}");
-        JsonNode error = a.next();
-        assertThat(error.get("code").asText()).isEqualTo("unknown_action");
-        assertThat(error.get("message").asText()).isEqualTo(action + " is not available on this server yet");
-        assertThat(error.get("request_action").asText()).isEqualTo(action);
-        assertThat(error.get("client_msg_id").asText()).isEqualTo("x1");
+        WsClient b = connect(bob);
+        a.send("{\"action\":\"user_profile_message\",\"attached_profile_id\":\"" + bob.id()
+                + "\",\"receiver_id\":\"" + bob.id() + "\",\"client_msg_id\":\"p1\"}");
+        JsonNode re = b.next();
+        JsonNode conf = a.next();
+        assertThat(re.get("action").asText()).isEqualTo("re_message");
+        assertThat(re.get("message_type").asText()).isEqualTo("user_profile");
+        assertThat(re.get("attached_profile").get("id").asText()).isEqualTo(bob.id().toString());
+        assertThat(re.get("attached_profile").get("fullname").asText()).isEqualTo("bob");
+        assertThat(re.get("attached_profile").get("phone_number").asText()).isEqualTo("555-bob");
+        assertThat(conf.get("action").asText()).isEqualTo("conf_message");
+        assertThat(conf.get("client_msg_id").asText()).isEqualTo("p1");
+    }
+
+    @Test
+    void badProfileSharesAndFileAnnouncementsGetErrorsAndDeliverNothing() {
+        WsClient a = connect(alice);
+        WsClient b = connect(bob);
+        a.send("{\"action\":\"user_profile_message\",\"attached_profile_id\":\"" + UserId.random()
+                + "\",\"receiver_id\":\"" + bob.id() + "\",\"client_msg_id\":\"x1\"}");
+        JsonNode unknownProfile = a.next();
+        assertThat(unknownProfile.get("code").asText()).isEqualTo("not_found");
+        assertThat(unknownProfile.get("client_msg_id").asText()).isEqualTo("x1");
+        a.send("{\"action\":\"user_profile_message\",\"attached_profile_id\":\"" + bob.id()
+                + "\",\"receiver_id\":\"" + UserId.random() + "\"}");
+        assertThat(a.next().get("code").asText()).isEqualTo("invalid_receiver");
+        a.send("{\"action\":\"file_message\",\"chat_id\":999}");
+        JsonNode unknownChat = a.next();
+        assertThat(unknownChat.get("code").asText()).isEqualTo("not_found");
+        assertThat(unknownChat.get("request_action").asText()).isEqualTo("file_message");
+        a.send("{\"action\":\"file_message\",\"chat_id\":\"abc\"}");
+        assertThat(a.next().get("code").asText()).isEqualTo("validation_error");
+        assertThat(server.store.storedMessageCount()).isZero();
         assertStillUsable(a);
+        assertThat(b.next().get("message").asText()).as("the first frame Bob gets is the probe").isEqualTo("still here");
     }
 
     @Test

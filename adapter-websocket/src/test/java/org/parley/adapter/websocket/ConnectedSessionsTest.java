@@ -29,7 +29,7 @@ class ConnectedSessionsTest {
 
     private final UserId alice = UserId.random();
     private final UserId bob = UserId.random();
-    private final ConnectedSessions sessions = new ConnectedSessions();
+    private final ConnectedSessions sessions = new ConnectedSessions(message -> java.util.Optional.empty());
 
     @Test
     void eachFrameKindIsRenderedOnceAndSentToEveryOpenConnectionOfItsRecipient() {

@@ -30,6 +30,7 @@ class FramesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final UserId SENDER = UserId.parse("302e305b-6e73-4f9c-bac7-551a92b106b0");
     private static final UserId RECEIVER = UserId.parse("75140d72-8b20-4549-885c-20599badb486");
+    private static final Optional<String> LINK = Optional.of("/media/5/abc?expires=1&signature=s");
     private static final Instant AT = Instant.parse("2025-03-14T10:45:51.147140Z");
 
     @Test
@@ -41,28 +42,21 @@ class FramesTest {
     }
 
     @Test
-    void fileSizesFollowTheContract() {
-        assertThat(Frames.fileSize(199_424)).isEqualTo("194.75KB");
-        assertThat(Frames.fileSize(0)).isEqualTo("0.00KB");
-        assertThat(Frames.fileSize(1024 * 1024)).isEqualTo("1024.00KB");
-        assertThat(Frames.fileSize(3 * 1024 * 1024 + 512 * 1024)).isEqualTo("3.50MB");
-    }
-
-    @Test
     void aFileMessageRendersTheSeedsFileFrame() throws Exception {
         Message message = message(new MessageContent.File("this is the file",
                 new Attachment("k/1", "Screenshot 2025-03-14 100311.png", 199_424, "image/png")));
         OutboundMessage outbound = new OutboundMessage(message, DeliveryPolicy.receiverAndSenderDevices().deliveriesOf(message),
                 Optional.of(new ClientMessageId("f-1")), Optional.empty());
 
-        JsonNode re = JSON.readTree(Frames.delivery(outbound, DeliveryKind.RE_MESSAGE));
+        JsonNode re = JSON.readTree(Frames.delivery(outbound, DeliveryKind.RE_MESSAGE, LINK));
 
         assertThat(WsClient.fieldNames(re)).containsExactly("message_body", "attached_file_name", "attached_file_size",
-                "attached_file_bytes", "sender_id", "receiver_id", "timestamp", "created_msg_id", "action", "message_type");
+                "attached_file_bytes", "attached_file", "sender_id", "receiver_id", "timestamp", "created_msg_id", "action", "message_type");
         assertThat(re.get("message_body").asText()).isEqualTo("this is the file");
         assertThat(re.get("attached_file_name").asText()).isEqualTo("Screenshot 2025-03-14 100311.png");
         assertThat(re.get("attached_file_size").asText()).isEqualTo("194.75KB");
         assertThat(re.get("attached_file_bytes").asLong()).isEqualTo(199_424);
+        assertThat(re.get("attached_file").asText()).isEqualTo("/media/5/abc?expires=1&signature=s");
         assertThat(re.get("sender_id").asText()).isEqualTo(SENDER.toString());
         assertThat(re.get("receiver_id").asText()).isEqualTo(RECEIVER.toString());
         assertThat(re.get("timestamp").asText()).isEqualTo("2025-03-14T10:45:51.147140+00:00");
@@ -70,7 +64,7 @@ class FramesTest {
         assertThat(re.get("action").asText()).isEqualTo("re_message");
         assertThat(re.get("message_type").asText()).isEqualTo("file");
 
-        JsonNode conf = JSON.readTree(Frames.delivery(outbound, DeliveryKind.CONF_MESSAGE));
+        JsonNode conf = JSON.readTree(Frames.delivery(outbound, DeliveryKind.CONF_MESSAGE, LINK));
         assertThat(conf.get("action").asText()).isEqualTo("conf_message");
         assertThat(conf.get("client_msg_id").asText()).isEqualTo("f-1");
     }
@@ -83,7 +77,7 @@ class FramesTest {
         Message message = message(new MessageContent.ProfileShare(RECEIVER));
         OutboundMessage outbound = new OutboundMessage(message, List.of(), Optional.empty(), Optional.of(shared));
 
-        JsonNode re = JSON.readTree(Frames.delivery(outbound, DeliveryKind.RE_MESSAGE));
+        JsonNode re = JSON.readTree(Frames.delivery(outbound, DeliveryKind.RE_MESSAGE, LINK));
 
         assertThat(WsClient.fieldNames(re)).containsExactly("sender_id", "receiver_id", "message", "timestamp",
                 "created_msg_id", "attached_profile", "message_type", "action");

@@ -126,6 +126,14 @@ final class InMemoryStore implements UserAccounts, ThreadRepository, MessageRepo
         return found.subList(0, Math.min(limit, found.size()));
     }
 
+    @Override
+    public List<Message> findFilesInThread(ThreadId thread, MessageRange range, int limit) {
+        return findInThread(thread, range, Integer.MAX_VALUE).stream()
+                .filter(message -> message.type() == org.parley.domain.chat.MessageType.FILE)
+                .limit(limit)
+                .toList();
+    }
+
     int storedMessageCount() {
         return messages.size();
     }

@@ -21,7 +21,9 @@ import org.parley.application.error.AuthenticationFailed;
 import org.parley.application.port.in.AuthenticateToken;
 import org.parley.application.port.in.SendTextMessage;
 import org.parley.application.port.out.Account;
+import org.parley.application.service.AnnounceFileMessageService;
 import org.parley.application.service.SendTextMessageService;
+import org.parley.application.service.ShareProfileService;
 import org.parley.domain.chat.MessageRules;
 import org.parley.domain.delivery.DeliveryPolicy;
 import org.parley.domain.user.EmailAddress;
@@ -38,7 +40,9 @@ final class TestServer implements AutoCloseable {
     static final Instant SENT_AT = Instant.parse("2025-03-14T10:36:22.680911Z");
 
     final InMemoryStore store = new InMemoryStore();
-    final ConnectedSessions sessions = new ConnectedSessions();
+    final ConnectedSessions sessions = new ConnectedSessions(
+            message -> message.content() instanceof org.parley.domain.chat.MessageContent.File
+                    ? Optional.of("/media/" + message.id().value() + "/signed") : Optional.empty());
     final Map<String, User> tokens = new ConcurrentHashMap<>();
     final List<String> handshakeThreads = new CopyOnWriteArrayList<>();
     final List<String> sendThreads = new CopyOnWriteArrayList<>();
@@ -94,7 +98,12 @@ final class TestServer implements AutoCloseable {
             }
             return user;
         };
-        webSocket = ChatWebSocket.attachTo(server, sessions, authenticate, sendText, settings);
+        AnnounceFileMessageService announce = new AnnounceFileMessageService(store, sessions,
+                DeliveryPolicy.receiverAndSenderDevices());
+        ShareProfileService share = new ShareProfileService(store, store, store, sessions,
+                DeliveryPolicy.receiverAndSenderDevices(), () -> SENT_AT);
+        webSocket = ChatWebSocket.attachTo(server, sessions, authenticate,
+                new WebSocketUseCases(sendText, announce, share), settings);
         server.start();
         port = listener.getPort();
     }

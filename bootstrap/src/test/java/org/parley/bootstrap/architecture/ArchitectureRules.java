@@ -23,6 +23,7 @@ final class ArchitectureRules {
     static final String WEBSOCKET = "org.parley.adapter.websocket..";
     static final String PERSISTENCE = "org.parley.adapter.persistence..";
     static final String SECURITY = "org.parley.adapter.security..";
+    static final String FILESTORE = "org.parley.adapter.filestore..";
     static final String BOOTSTRAP = "org.parley.bootstrap..";
 
     private ArchitectureRules() {
@@ -41,16 +42,20 @@ final class ArchitectureRules {
             .layer("Websocket adapter").definedBy(WEBSOCKET)
             .layer("Persistence adapter").definedBy(PERSISTENCE)
             .layer("Security adapter").definedBy(SECURITY)
+            .layer("File store adapter").definedBy(FILESTORE)
             .layer("Bootstrap").definedBy(BOOTSTRAP)
             .whereLayer("Bootstrap").mayNotBeAccessedByAnyLayer()
             .whereLayer("REST adapter").mayOnlyBeAccessedByLayers("Bootstrap")
             .whereLayer("Websocket adapter").mayOnlyBeAccessedByLayers("Bootstrap")
             .whereLayer("Persistence adapter").mayOnlyBeAccessedByLayers("Bootstrap")
             .whereLayer("Security adapter").mayOnlyBeAccessedByLayers("Bootstrap")
+            .whereLayer("File store adapter").mayOnlyBeAccessedByLayers("Bootstrap")
             .whereLayer("Application").mayOnlyBeAccessedByLayers(
-                    "REST adapter", "Websocket adapter", "Persistence adapter", "Security adapter", "Bootstrap")
+                    "REST adapter", "Websocket adapter", "Persistence adapter", "Security adapter", "File store adapter",
+                    "Bootstrap")
             .whereLayer("Domain").mayOnlyBeAccessedByLayers(
-                    "Application", "REST adapter", "Websocket adapter", "Persistence adapter", "Security adapter", "Bootstrap")
+                    "Application", "REST adapter", "Websocket adapter", "Persistence adapter", "Security adapter",
+                    "File store adapter", "Bootstrap")
             .ensureAllClassesAreContainedInArchitecture()
             .as("Parley is a hexagon: domain <- application <- adapters <- bootstrap");
 
@@ -90,6 +95,12 @@ final class ArchitectureRules {
             .that().resideOutsideOfPackage(SECURITY)
             .should().dependOnClassesThat().resideInAnyPackage("com.auth0..")
             .as("the JWT library is used in the security adapter only");
+
+    /** Detecting content types from bytes (Apache Tika) is the file store's business. */
+    static final ArchRule CONTENT_DETECTION_STAYS_IN_FILESTORE = noClasses()
+            .that().resideOutsideOfPackage(FILESTORE)
+            .should().dependOnClassesThat().resideInAnyPackage("org.apache.tika..")
+            .as("Apache Tika is used in the file store adapter only");
 
     /** JSON is a wire format of the driving adapters, not of the core or of storage. */
     static final ArchRule JSON_STAYS_IN_DRIVING_ADAPTERS = noClasses()
@@ -134,6 +145,7 @@ final class ArchitectureRules {
             HTTP_FRAMEWORK_STAYS_IN_REST,
             WEBSOCKET_FRAMEWORK_STAYS_IN_WEBSOCKET,
             JWT_LIBRARY_STAYS_IN_SECURITY,
+            CONTENT_DETECTION_STAYS_IN_FILESTORE,
             JSON_STAYS_IN_DRIVING_ADAPTERS,
             ENTITIES_ARE_PACKAGE_PRIVATE,
             SERVICES_IMPLEMENT_DRIVING_PORTS,

@@ -26,6 +26,8 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule jwtLibraryStaysInSecurity = ArchitectureRules.JWT_LIBRARY_STAYS_IN_SECURITY;
     @ArchTest
+    static final ArchRule contentDetectionStaysInFilestore = ArchitectureRules.CONTENT_DETECTION_STAYS_IN_FILESTORE;
+    @ArchTest
     static final ArchRule jsonStaysInDrivingAdapters = ArchitectureRules.JSON_STAYS_IN_DRIVING_ADAPTERS;
     @ArchTest
     static final ArchRule entitiesArePackagePrivate = ArchitectureRules.ENTITIES_ARE_PACKAGE_PRIVATE;

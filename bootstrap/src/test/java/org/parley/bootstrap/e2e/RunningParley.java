@@ -28,10 +28,21 @@ public final class RunningParley implements BeforeAllCallback, AfterAllCallback 
     public static final String JWT_SECRET = "e2e-test-secret-that-is-long-enough-for-hs256";
     public static final String ADMIN_API_KEY = "e2e-admin-api-key-0123456789";
 
+    private final long maxUploadBytes;
     private Path dataDir;
     private String postgresDatabase;
     private Parley parley;
     private ParleyConfig config;
+
+    /** A server with the default upload limit (25 MiB). */
+    public RunningParley() {
+        this(25L * 1024 * 1024);
+    }
+
+    /** A server that accepts files of at most {@code maxUploadBytes}. */
+    public RunningParley(long maxUploadBytes) {
+        this.maxUploadBytes = maxUploadBytes;
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
@@ -52,11 +63,12 @@ public final class RunningParley implements BeforeAllCallback, AfterAllCallback 
                 Duration.ofMinutes(15),
                 Duration.ofDays(1),
                 Optional.of(ADMIN_API_KEY),
-                25L * 1024 * 1024,
+                maxUploadBytes,
                 10_000,
                 64 * 1024,
                 1_000,
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30),
+                Duration.ofHours(1));
         parley = Parley.start(config);
     }
 

@@ -45,7 +45,7 @@ class ServerLifecycleTest {
                         PostgresForTests.password(), 4, Duration.ofSeconds(10)));
         return new ParleyConfig("127.0.0.1", 0, dataDir, database, Optional.empty(),
                 Duration.ofMinutes(15), Duration.ofDays(1), Optional.empty(), 25L * 1024 * 1024, 10_000, 64 * 1024,
-                1_000, Duration.ofSeconds(30));
+                1_000, Duration.ofSeconds(30), Duration.ofHours(1));
     }
 
     @Test

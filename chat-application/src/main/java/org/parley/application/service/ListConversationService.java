@@ -53,11 +53,7 @@ public final class ListConversationService implements ListConversation {
     /** Newest messages (below {@code before}, above {@code after} when given); older ones remain. */
     private ConversationPage pageBack(ChatThread thread, PageRequest page, Map<UserId, User> people) {
         MessageRange range = new MessageRange(page.after(), page.before(), MessageRange.Direction.NEWEST_FIRST);
-        List<Message> found = messages.findInThread(thread.id(), range, page.limit() + 1);
-        boolean hasMore = found.size() > page.limit();
-        List<Message> newestFirst = hasMore ? found.subList(0, page.limit()) : found;
-        Optional<MessageId> nextBefore = hasMore ? Optional.of(newestFirst.get(newestFirst.size() - 1).id()) : Optional.empty();
-        return new ConversationPage(newestFirst, people, hasMore, nextBefore, Optional.empty());
+        return NewestFirstPages.of(messages.findInThread(thread.id(), range, page.limit() + 1), page.limit(), people);
     }
 
     /** The messages right after {@code after}, oldest first from storage, shown newest first; newer ones remain. */

@@ -53,4 +53,12 @@ public final class InMemoryMessageRepository implements MessageRepository {
                 .limit(limit)
                 .toList();
     }
+
+    @Override
+    public List<Message> findFilesInThread(ThreadId thread, MessageRange range, int limit) {
+        return findInThread(thread, range, Integer.MAX_VALUE).stream()
+                .filter(message -> message.type() == org.parley.domain.chat.MessageType.FILE)
+                .limit(limit)
+                .toList();
+    }
 }

@@ -137,6 +137,31 @@ public abstract class MessageRepositoryContract {
         assertThat(messages.findInThread(silent.id(), MessageRange.newest(), 10)).isEmpty();
     }
 
+    @Test
+    public void files_in_thread_are_only_the_file_messages_of_that_thread_within_the_range() {
+        User carol = ChatFixtures.addUser(storage.users());
+        ChatThread other = storage.threads().getOrCreate(Participants.of(alice.id(), carol.id()), ChatFixtures.T0);
+        List<Message> files = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            messages.append(draft(alice, new MessageContent.Text("text " + i), i));
+            files.add(messages.append(draft(bob, new MessageContent.File("f" + i,
+                    new Attachment("key-" + i, "f" + i + ".bin", i, "application/octet-stream")), i)));
+            messages.append(draft(alice, new MessageContent.ProfileShare(carol.id()), i));
+            messages.append(other.compose(carol.id(), new MessageContent.File(null,
+                    new Attachment("other-" + i, "o.bin", 1, "application/octet-stream")), ChatFixtures.T0));
+        }
+
+        assertThat(messages.findFilesInThread(thread.id(), MessageRange.newest(), 10))
+                .containsExactly(files.get(3), files.get(2), files.get(1), files.get(0));
+        assertThat(messages.findFilesInThread(thread.id(), MessageRange.newest(), 2))
+                .containsExactly(files.get(3), files.get(2));
+        assertThat(messages.findFilesInThread(thread.id(), range(null, files.get(2).id(), Direction.NEWEST_FIRST), 10))
+                .containsExactly(files.get(1), files.get(0));
+        assertThat(messages.findFilesInThread(thread.id(), range(files.get(0).id(), files.get(3).id(),
+                Direction.OLDEST_FIRST), 10))
+                .containsExactly(files.get(1), files.get(2));
+    }
+
     /** Five messages in the thread under test, interleaved with messages of another thread; oldest first. */
     private List<Message> conversationOfFive() {
         User carol = ChatFixtures.addUser(storage.users());

@@ -22,4 +22,7 @@ public interface MessageRepository {
      * {@link MessageRange.Direction#OLDEST_FIRST} takes the oldest of the range, oldest first.
      */
     List<Message> findInThread(ThreadId thread, MessageRange range, int limit);
+
+    /** Like {@link #findInThread}, but only the thread's {@code file} messages. */
+    List<Message> findFilesInThread(ThreadId thread, MessageRange range, int limit);
 }

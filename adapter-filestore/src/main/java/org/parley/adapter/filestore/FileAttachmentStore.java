@@ -1,0 +1,145 @@
+package org.parley.adapter.filestore;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.apache.tika.Tika;
+import org.parley.application.error.TooLarge;
+import org.parley.application.port.out.AttachmentStore;
+import org.parley.application.port.out.StoredAttachment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps attachments as files in one directory (Parley uses {@code PARLEY_DATA_DIR/media}), each under a random
+ * 32-hex-digit name chosen here: no client text ever reaches a path. An upload is first written to a hidden
+ * {@code .incoming-…} file, counted as it streams, and renamed to its key only when complete and within the limit;
+ * a refused or failed upload deletes its partial file, and leftovers of a crash are removed at start-up. The content
+ * type is detected from the bytes (Apache Tika's magic numbers), never taken from the client.
+ */
+public final class FileAttachmentStore implements AttachmentStore {
+
+    static final String INCOMING_PREFIX = ".incoming-";
+    private static final Pattern KEY = Pattern.compile("[0-9a-f]{32}");
+    private static final String UNKNOWN_TYPE = "application/octet-stream";
+    private static final Logger LOG = LoggerFactory.getLogger(FileAttachmentStore.class);
+
+    private final Path directory;
+    private final SecureRandom random = new SecureRandom();
+    private final Tika tika = new Tika();
+
+    /** Creates the directory when needed and removes partial uploads left by an earlier run. */
+    public FileAttachmentStore(Path directory) {
+        this.directory = Objects.requireNonNull(directory, "directory").toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(this.directory);
+            removeLeftovers();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot prepare the media directory " + this.directory, e);
+        }
+    }
+
+    @Override
+    public StoredAttachment store(InputStream content, long maxBytes) {
+        String key = newKey();
+        Path incoming = directory.resolve(INCOMING_PREFIX + key);
+        try {
+            long size;
+            try (OutputStream out = Files.newOutputStream(incoming, StandardOpenOption.CREATE_NEW)) {
+                size = copyAtMost(content, out, maxBytes);
+            }
+            String type = detect(incoming);
+            Files.move(incoming, directory.resolve(key), StandardCopyOption.ATOMIC_MOVE);
+            return new StoredAttachment(key, size, type);
+        } catch (IOException e) {
+            deleteQuietly(incoming);
+            throw new UncheckedIOException("Storing an attachment failed", e);
+        } catch (RuntimeException e) {
+            deleteQuietly(incoming);
+            throw e;
+        }
+    }
+
+    @Override
+    public Optional<InputStream> open(String storageKey, long offset) {
+        if (storageKey == null || !KEY.matcher(storageKey).matches()) {
+            return Optional.empty();
+        }
+        try {
+            FileChannel channel = FileChannel.open(directory.resolve(storageKey), StandardOpenOption.READ);
+            channel.position(Math.max(0, offset));
+            return Optional.of(Channels.newInputStream(channel));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Opening an attachment failed", e);
+        }
+    }
+
+    @Override
+    public void delete(String storageKey) {
+        if (storageKey != null && KEY.matcher(storageKey).matches()) {
+            deleteQuietly(directory.resolve(storageKey));
+        }
+    }
+
+    private static long copyAtMost(InputStream in, OutputStream out, long maxBytes) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long total = 0;
+        for (int n; (n = in.read(buffer)) >= 0; ) {
+            total += n;
+            if (total > maxBytes) {
+                throw new TooLarge(maxBytes);
+            }
+            out.write(buffer, 0, n);
+        }
+        return total;
+    }
+
+    private String detect(Path file) {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+            String type = tika.detect(in);
+            return type == null || type.isBlank() ? UNKNOWN_TYPE : type;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Content type detection failed; storing as {}", UNKNOWN_TYPE, e);
+            return UNKNOWN_TYPE;
+        }
+    }
+
+    private String newKey() {
+        byte[] bytes = new byte[16];
+        random.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    private void removeLeftovers() throws IOException {
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(directory, INCOMING_PREFIX + "*")) {
+            for (Path leftover : leftovers) {
+                deleteQuietly(leftover);
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("Could not delete {}", file.getFileName(), e);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package org.parley.application.port.out;
+
+import java.io.InputStream;
+import java.util.Optional;
+import org.parley.application.error.TooLarge;
+
+/**
+ * Keeps the bytes of attached files under keys it chooses itself. A filesystem today; an object store later needs
+ * only another implementation. Failures of the medium surface as {@link java.io.UncheckedIOException}.
+ */
+public interface AttachmentStore {
+
+    /**
+     * Copies {@code content} (read to its end, never held whole in memory) under a new key.
+     *
+     * @throws TooLarge when the content has more than {@code maxBytes}; nothing is kept then
+     */
+    StoredAttachment store(InputStream content, long maxBytes);
+
+    /**
+     * The stored bytes from {@code offset} on (0 for the whole file), or empty when the key is unknown. The caller
+     * closes the stream.
+     */
+    Optional<InputStream> open(String storageKey, long offset);
+
+    /** Forgets the bytes of this key; nothing happens when it is unknown. */
+    void delete(String storageKey);
+}

@@ -1,0 +1,256 @@
+package org.parley.application.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
+
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.parley.application.error.NotFound;
+import org.parley.application.error.TooLarge;
+import org.parley.application.error.UnknownUser;
+import org.parley.application.port.in.AnnounceFileMessage;
+import org.parley.application.port.in.DownloadAttachment;
+import org.parley.application.port.in.LinkToAttachment;
+import org.parley.application.port.in.ListConversation.ConversationPage;
+import org.parley.application.port.in.ListThreadFiles;
+import org.parley.application.port.in.PageRequest;
+import org.parley.application.port.in.ShareProfile;
+import org.parley.application.port.in.UploadAttachment;
+import org.parley.application.port.out.MessageRange;
+import org.parley.application.port.out.MessageRepository;
+import org.parley.application.port.out.OutboundMessage;
+import org.parley.application.testing.ChatFixtures;
+import org.parley.application.testing.ChatStorage;
+import org.parley.application.testing.FakeLinkSigner;
+import org.parley.application.testing.InMemoryAttachmentStore;
+import org.parley.application.testing.InMemoryChatStorage;
+import org.parley.application.testing.ManualTimeSource;
+import org.parley.application.testing.RecordingMessageDelivery;
+import org.parley.domain.DomainRuleViolation;
+import org.parley.domain.chat.Message;
+import org.parley.domain.chat.MessageContent;
+import org.parley.domain.chat.MessageDraft;
+import org.parley.domain.chat.MessageId;
+import org.parley.domain.chat.MessageRules;
+import org.parley.domain.chat.MessageType;
+import org.parley.domain.chat.Participants;
+import org.parley.domain.chat.ThreadId;
+import org.parley.domain.delivery.ClientMessageId;
+import org.parley.domain.delivery.DeliveryKind;
+import org.parley.domain.delivery.DeliveryPolicy;
+import org.parley.domain.user.User;
+import org.parley.domain.user.UserId;
+
+class AttachmentServicesTest {
+
+    private static final long MAX = 1000;
+
+    private final ChatStorage storage = InMemoryChatStorage.create();
+    private final InMemoryAttachmentStore files = new InMemoryAttachmentStore();
+    private final RecordingMessageDelivery delivery = new RecordingMessageDelivery();
+    private final ManualTimeSource time = new ManualTimeSource();
+    private final FakeLinkSigner signer = new FakeLinkSigner();
+    private final UploadAttachment upload = new UploadAttachmentService(storage.users(), storage.threads(),
+            storage.messages(), files, MessageRules.defaults(), MAX, time);
+    private final AnnounceFileMessage announce = new AnnounceFileMessageService(storage.messages(), delivery,
+            DeliveryPolicy.receiverAndSenderDevices());
+    private final ShareProfile share = new ShareProfileService(storage.users(), storage.threads(), storage.messages(),
+            delivery, DeliveryPolicy.receiverAndSenderDevices(), time);
+    private final ListThreadFiles listFiles = new ListThreadFilesService(storage.users(), storage.threads(),
+            storage.messages());
+    private final LinkToAttachment links = new LinkToAttachmentService(signer, Duration.ofHours(1), time);
+    private final DownloadAttachment download = new DownloadAttachmentService(storage.messages(), files, signer, time);
+    private final User alice = ChatFixtures.addUser(storage.users());
+    private final User bob = ChatFixtures.addUser(storage.users());
+    private final User carol = ChatFixtures.addUser(storage.users());
+
+    @Test
+    void upload_stores_bytes_and_a_file_message_without_delivering_it() throws IOException {
+        UploadAttachment.Uploaded uploaded = upload(alice, bob.id(), "look", "../../holiday.jpg", new byte[] {1, 2, 3});
+
+        Message message = uploaded.message();
+        assertThat(message.type()).isEqualTo(MessageType.FILE);
+        MessageContent.File file = (MessageContent.File) message.content();
+        assertThat(file.caption()).isEqualTo("look");
+        assertThat(file.attachment().fileName()).isEqualTo("holiday.jpg");
+        assertThat(file.attachment().sizeBytes()).isEqualTo(3);
+        assertThat(file.attachment().storageKey()).doesNotContain("holiday");
+        try (InputStream in = files.open(file.attachment().storageKey(), 0).orElseThrow()) {
+            assertThat(in.readAllBytes()).containsExactly(1, 2, 3);
+        }
+        assertThat(uploaded.people()).containsKeys(alice.id(), bob.id());
+        assertThat(storage.messages().findById(message.id())).contains(message);
+        assertThat(delivery.delivered()).isEmpty();
+    }
+
+    @Test
+    void upload_checks_the_receiver_before_storing_any_byte() {
+        assertThatThrownBy(() -> upload(alice, UserId.random(), "", "a.txt", new byte[] {1}))
+                .isInstanceOf(UnknownUser.class);
+        assertThatThrownBy(() -> upload(alice, alice.id(), "", "a.txt", new byte[] {1}))
+                .isInstanceOf(DomainRuleViolation.class);
+        assertThat(files.keys()).isEmpty();
+    }
+
+    @Test
+    void an_upload_over_the_limit_leaves_nothing() {
+        assertThatThrownBy(() -> upload(alice, bob.id(), "", "big.bin", new byte[(int) MAX + 1]))
+                .isInstanceOf(TooLarge.class);
+
+        assertThat(files.keys()).isEmpty();
+        assertThat(storage.threads().findByParticipants(Participants.of(alice.id(), bob.id()))).isEmpty();
+    }
+
+    @Test
+    void bytes_stored_before_a_failing_message_insert_are_deleted_again() {
+        MessageRepository failing = new MessageRepository() {
+            @Override
+            public Message append(MessageDraft draft) {
+                throw new IllegalStateException("database down");
+            }
+
+            @Override
+            public Optional<Message> findById(MessageId id) {
+                return Optional.empty();
+            }
+
+            @Override
+            public List<Message> findInThread(ThreadId thread, MessageRange range, int limit) {
+                return List.of();
+            }
+
+            @Override
+            public List<Message> findFilesInThread(ThreadId thread, MessageRange range, int limit) {
+                return List.of();
+            }
+        };
+        UploadAttachment broken = new UploadAttachmentService(storage.users(), storage.threads(), failing, files,
+                MessageRules.defaults(), MAX, time);
+
+        assertThatThrownBy(() -> broken.upload(new UploadAttachment.Command(alice.id(), bob.id(), "", "a.txt",
+                new ByteArrayInputStream(new byte[] {1, 2})))).hasMessage("database down");
+        assertThat(files.keys()).isEmpty();
+    }
+
+    @Test
+    void only_the_sender_can_announce_a_file_message() {
+        Message message = upload(alice, bob.id(), "", "a.txt", new byte[] {1}).message();
+        Message text = storage.messages().append(storage.threads().findById(message.threadId()).orElseThrow()
+                .compose(alice.id(), new MessageContent.Text("hi"), time.now()));
+
+        assertThatThrownBy(() -> announce.announce(announceCommand(bob, message.id()))).isInstanceOf(NotFound.class);
+        assertThatThrownBy(() -> announce.announce(announceCommand(carol, message.id()))).isInstanceOf(NotFound.class);
+        assertThatThrownBy(() -> announce.announce(announceCommand(alice, text.id()))).isInstanceOf(NotFound.class);
+        assertThatThrownBy(() -> announce.announce(announceCommand(alice, new MessageId(9999))))
+                .isInstanceOf(NotFound.class);
+        assertThat(delivery.delivered()).isEmpty();
+
+        announce.announce(new AnnounceFileMessage.Command(alice.id(), message.id(),
+                Optional.of(new ClientMessageId("c-1"))));
+        OutboundMessage outbound = delivery.single();
+        assertThat(outbound.message()).isEqualTo(message);
+        assertThat(outbound.clientMessageId()).contains(new ClientMessageId("c-1"));
+        assertThat(outbound.deliveries()).extracting(d -> d.kind())
+                .containsExactly(DeliveryKind.RE_MESSAGE, DeliveryKind.CONF_MESSAGE);
+    }
+
+    @Test
+    void a_shared_profile_is_stored_as_an_id_and_delivered_expanded() {
+        Message shared = share.share(new ShareProfile.Command(alice.id(), bob.id(), carol.id(), Optional.empty()));
+
+        assertThat(shared.content()).isEqualTo(new MessageContent.ProfileShare(carol.id()));
+        assertThat(delivery.single().attachedProfile()).contains(carol);
+        assertThat(storage.messages().findById(shared.id())).contains(shared);
+    }
+
+    @Test
+    void sharing_an_unknown_profile_or_to_an_unknown_receiver_stores_nothing() {
+        assertThatThrownBy(() -> share.share(new ShareProfile.Command(alice.id(), bob.id(), UserId.random(),
+                Optional.empty()))).isInstanceOf(NotFound.class);
+        assertThatThrownBy(() -> share.share(new ShareProfile.Command(alice.id(), UserId.random(), carol.id(),
+                Optional.empty()))).isInstanceOf(UnknownUser.class);
+        assertThat(delivery.delivered()).isEmpty();
+        assertThat(storage.threads().findByParticipants(Participants.of(alice.id(), bob.id()))).isEmpty();
+    }
+
+    @Test
+    void thread_files_are_the_file_messages_newest_first_for_participants_only() {
+        Message first = upload(alice, bob.id(), "", "1.txt", new byte[] {1}).message();
+        share.share(new ShareProfile.Command(alice.id(), bob.id(), carol.id(), Optional.empty()));
+        Message second = upload(bob, alice.id(), "", "2.txt", new byte[] {2}).message();
+
+        ConversationPage page = listFiles.list(new ListThreadFiles.Query(alice.id(), first.threadId(),
+                PageRequest.newest()));
+        assertThat(page.messages()).containsExactly(second, first);
+        assertThat(page.people()).containsKeys(alice.id(), bob.id());
+
+        ConversationPage small = listFiles.list(new ListThreadFiles.Query(bob.id(), first.threadId(),
+                new PageRequest(1, Optional.empty(), Optional.empty())));
+        assertThat(small.messages()).containsExactly(second);
+        assertThat(small.hasMore()).isTrue();
+        assertThat(small.nextBefore()).contains(second.id());
+
+        assertThatThrownBy(() -> listFiles.list(new ListThreadFiles.Query(carol.id(), first.threadId(),
+                PageRequest.newest()))).isInstanceOf(NotFound.class);
+        assertThatThrownBy(() -> listFiles.list(new ListThreadFiles.Query(alice.id(), new ThreadId(9999),
+                PageRequest.newest()))).isInstanceOf(NotFound.class);
+    }
+
+    @Test
+    void a_signed_link_opens_the_file_until_it_expires() throws IOException {
+        Message message = upload(alice, bob.id(), "", "a.txt", new byte[] {7, 8, 9}).message();
+        String link = links.linkFor(message).orElseThrow();
+        String key = ((MessageContent.File) message.content()).attachment().storageKey();
+        long expires = time.now().plus(Duration.ofHours(1)).getEpochSecond();
+        assertThat(link).isEqualTo("/media/" + message.id().value() + "/" + key + "?expires=" + expires
+                + "&signature=" + signer.sign("parley-media:" + message.id().value() + ":" + key + ":" + expires));
+        String signature = link.substring(link.indexOf("signature=") + "signature=".length());
+
+        DownloadAttachment.Download found = download.download(new DownloadAttachment.Query(message.id(), key,
+                Optional.of(expires), Optional.of(signature), Optional.empty()));
+        assertThat(found.attachment().fileName()).isEqualTo("a.txt");
+        try (InputStream in = found.content().openAt(1)) {
+            assertThat(in.readAllBytes()).containsExactly(8, 9);
+        }
+
+        assertThatThrownBy(() -> download.download(new DownloadAttachment.Query(message.id(), key,
+                Optional.of(expires + 1), Optional.of(signature), Optional.empty()))).isInstanceOf(NotFound.class);
+        assertThatThrownBy(() -> download.download(new DownloadAttachment.Query(message.id(), key,
+                Optional.of(expires), Optional.of(signature + "x"), Optional.empty()))).isInstanceOf(NotFound.class);
+        assertThatThrownBy(() -> download.download(new DownloadAttachment.Query(message.id(), "other",
+                Optional.of(expires), Optional.of(signature), Optional.empty()))).isInstanceOf(NotFound.class);
+
+        time.advance(Duration.ofHours(1).plusSeconds(1));
+        assertThatThrownBy(() -> download.download(new DownloadAttachment.Query(message.id(), key,
+                Optional.of(expires), Optional.of(signature), Optional.empty()))).isInstanceOf(NotFound.class);
+        assertThatThrownBy(() -> download.download(new DownloadAttachment.Query(message.id(), key,
+                Optional.of(expires), Optional.of(signature), Optional.of(carol.id())))).isInstanceOf(NotFound.class);
+        assertThat(download.download(new DownloadAttachment.Query(message.id(), key,
+                Optional.empty(), Optional.empty(), Optional.of(bob.id()))).attachment().sizeBytes()).isEqualTo(3);
+    }
+
+    @Test
+    void messages_without_a_file_have_no_link() {
+        Message shared = share.share(new ShareProfile.Command(alice.id(), bob.id(), carol.id(), Optional.empty()));
+
+        assertThat(links.linkFor(shared)).isEmpty();
+        assertThat(storage.messages().findInThread(shared.threadId(), MessageRange.newest(), 10)).hasSize(1);
+    }
+
+    private UploadAttachment.Uploaded upload(User sender, UserId receiver, String caption, String name, byte[] bytes) {
+        return upload.upload(new UploadAttachment.Command(sender.id(), receiver, caption, name,
+                new ByteArrayInputStream(bytes)));
+    }
+
+    private static AnnounceFileMessage.Command announceCommand(User sender, MessageId id) {
+        return new AnnounceFileMessage.Command(sender.id(), id, Optional.empty());
+    }
+
+}
