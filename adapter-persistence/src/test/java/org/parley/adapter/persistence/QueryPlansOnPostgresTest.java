@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
+import org.parley.adapter.persistence.testing.PostgresForTests;
 import org.parley.application.port.out.MessageRange;
 import org.parley.application.port.out.ThreadActivity;
 import org.parley.domain.chat.MessageId;

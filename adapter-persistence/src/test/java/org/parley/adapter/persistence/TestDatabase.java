@@ -6,13 +6,13 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
 
+import org.parley.adapter.persistence.testing.PostgresForTests;
 import org.parley.application.testing.ChatStorage;
 
 /**
  * A fresh, empty Parley database for one test class, with the storage started on it: an H2 file database in the given
- * directory, or in the PostgreSQL run (see {@link PostgresForTests}) a throwaway database {@code parley_test_*}
+ * directory, or in the PostgreSQL run (see {@link org.parley.adapter.persistence.testing.PostgresForTests}) a throwaway database {@code parley_test_*}
  * created on the PostgreSQL server and dropped on close.
  */
 final class TestDatabase implements AutoCloseable {
@@ -37,14 +37,13 @@ final class TestDatabase implements AutoCloseable {
             return new TestDatabase(settings, PersistenceModule.start(settings, extraHibernateSettings), null);
         }
         String base = PostgresForTests.server();
-        String database = "parley_test_" + UUID.randomUUID().toString().replace("-", "");
-        PostgresForTests.execute("CREATE DATABASE " + database);
+        String database = PostgresForTests.createDatabase("parley_test_");
         DatabaseSettings settings = new DatabaseSettings(
                 base + database, PostgresForTests.user(), PostgresForTests.password(), 10, Duration.ofSeconds(10));
         try {
             return new TestDatabase(settings, PersistenceModule.start(settings, extraHibernateSettings), database);
         } catch (RuntimeException | Error failure) {
-            PostgresForTests.execute("DROP DATABASE IF EXISTS " + database);
+            PostgresForTests.dropDatabase(database);
             throw failure;
         }
     }
@@ -79,7 +78,7 @@ final class TestDatabase implements AutoCloseable {
     public void close() {
         module.close();
         if (postgresDatabase != null) {
-            PostgresForTests.execute("DROP DATABASE IF EXISTS " + postgresDatabase);
+            PostgresForTests.dropDatabase(postgresDatabase);
         }
     }
 }

@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.parley.adapter.persistence.testing.PostgresForTests;
 import org.parley.bootstrap.e2e.People.Person;
 
 /**
@@ -106,7 +107,7 @@ class PackagedJarIT {
     @Test
     void theJarMigratesAndServesAPostgresqlDatabase(@TempDir Path dataDir) throws Exception {
         String server = PostgresForTests.server();
-        String database = PostgresForTests.createDatabase();
+        String database = PostgresForTests.createDatabase("parley_e2e_");
         Process process = null;
         try {
             process = launch(dataDir, Map.of(

@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.parley.adapter.persistence.testing.PostgresForTests;
 import org.parley.bootstrap.Parley;
 import org.parley.bootstrap.ParleyConfig;
 
@@ -49,7 +50,7 @@ public final class RunningParley implements BeforeAllCallback, AfterAllCallback 
         Optional<ParleyConfig.Database> database = Optional.empty();
         if (PostgresForTests.selected()) {
             String server = PostgresForTests.server();
-            postgresDatabase = PostgresForTests.createDatabase();
+            postgresDatabase = PostgresForTests.createDatabase("parley_e2e_");
             database = Optional.of(new ParleyConfig.Database(server + postgresDatabase, PostgresForTests.user(),
                     PostgresForTests.password(), 10, Duration.ofSeconds(10)));
         }

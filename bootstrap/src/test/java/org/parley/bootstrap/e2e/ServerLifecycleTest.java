@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.parley.adapter.persistence.testing.PostgresForTests;
 import org.parley.bootstrap.Parley;
 import org.parley.bootstrap.ParleyConfig;
 import org.parley.bootstrap.e2e.People.Person;
@@ -28,7 +29,7 @@ class ServerLifecycleTest {
     static void createThePostgresDatabase() {
         if (PostgresForTests.selected()) {
             PostgresForTests.server();
-            postgresDatabase = PostgresForTests.createDatabase();
+            postgresDatabase = PostgresForTests.createDatabase("parley_e2e_");
         }
     }
 

@@ -1,4 +1,4 @@
-package org.parley.bootstrap.e2e;
+package org.parley.adapter.persistence.testing;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -16,24 +16,24 @@ import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Where the end-to-end tests' PostgreSQL run finds its server, decided once per test JVM.
+ * Where a PostgreSQL test run finds its server, decided once per test JVM; shared through this module's test-jar by
+ * the persistence adapter's tests and bootstrap's end-to-end tests.
  *
- * <p>The end-to-end classes run twice: on embedded H2 (surefire's default execution) and on PostgreSQL (the
- * {@code postgres-e2e} execution, which sets {@value #MODE_PROPERTY}{@code =postgres}). The server is named by
- * {@value #URL_PROPERTY} (for example {@code jdbc:postgresql://127.0.0.1:5432/}), with {@value #USER_PROPERTY} and
- * {@value #PASSWORD_PROPERTY}. When it is not set or not reachable, the PostgreSQL run skips with one line saying how
- * to enable it; on a CI server ({@code CI=true}) it fails instead. (The persistence adapter's tests have the same
- * rule; adapters' test code cannot be shared with bootstrap without a test-jar, so it is repeated here.)
+ * <p>Those tests run twice: on H2 (surefire's default execution) and on PostgreSQL (a second surefire execution,
+ * which sets {@value #MODE_PROPERTY}{@code =postgres}). The PostgreSQL server is named by {@value #URL_PROPERTY} (for
+ * example {@code jdbc:postgresql://127.0.0.1:5432/}), with {@value #USER_PROPERTY} and {@value #PASSWORD_PROPERTY}.
+ * When it is not set or not reachable, the PostgreSQL tests are skipped with one line saying how to enable them; on a
+ * CI server ({@code CI=true}) they fail instead, so CI can never pass without them.
  */
-final class PostgresForTests {
+public final class PostgresForTests {
 
-    static final String MODE_PROPERTY = "parley.test.database";
+    public static final String MODE_PROPERTY = "parley.test.database";
     static final String URL_PROPERTY = "parley.test.postgresUrl";
     static final String USER_PROPERTY = "parley.test.postgresUser";
     static final String PASSWORD_PROPERTY = "parley.test.postgresPassword";
-    private static final String HOW_TO_ENABLE = "PostgreSQL end-to-end tests SKIPPED (%s): to run them, start "
-            + "PostgreSQL and run mvn verify -D" + URL_PROPERTY + "=jdbc:postgresql://127.0.0.1:5432/ (user postgres "
-            + "by default; -D" + USER_PROPERTY + "=… -D" + PASSWORD_PROPERTY + "=…)";
+    private static final String HOW_TO_ENABLE = "PostgreSQL tests SKIPPED (%s): to run them, start PostgreSQL and "
+            + "run mvn verify -D" + URL_PROPERTY + "=jdbc:postgresql://127.0.0.1:5432/ (user postgres by default; "
+            + "-D" + USER_PROPERTY + "=… -D" + PASSWORD_PROPERTY + "=…)";
 
     private static String server;
     private static String unavailable;
@@ -42,15 +42,15 @@ final class PostgresForTests {
     }
 
     /** Whether this test JVM is the PostgreSQL run. */
-    static boolean selected() {
+    public static boolean selected() {
         return "postgres".equals(System.getProperty(MODE_PROPERTY));
     }
 
-    static String user() {
+    public static String user() {
         return System.getProperty(USER_PROPERTY, "postgres");
     }
 
-    static String password() {
+    public static String password() {
         return System.getProperty(PASSWORD_PROPERTY, "");
     }
 
@@ -58,7 +58,7 @@ final class PostgresForTests {
      * The server's base URL, ending in {@code /}, checked to accept connections. Aborts the calling test (a skip)
      * when PostgreSQL is not configured or not reachable, or fails it on CI.
      */
-    static synchronized String server() {
+    public static synchronized String server() {
         if (server == null && unavailable == null) {
             locate();
         }
@@ -71,20 +71,20 @@ final class PostgresForTests {
         return server;
     }
 
-    /** Creates an empty database {@code parley_e2e_*} on the server and returns its name. */
-    static String createDatabase() {
-        String name = "parley_e2e_" + UUID.randomUUID().toString().replace("-", "");
+    /** Creates an empty database, named the prefix plus a random suffix, on the server and returns its name. */
+    public static String createDatabase(String prefix) {
+        String name = prefix + UUID.randomUUID().toString().replace("-", "");
         execute("CREATE DATABASE " + name);
         return name;
     }
 
-    /** Drops a database made by {@link #createDatabase()}, closing any connection still open to it. */
-    static void dropDatabase(String name) {
+    /** Drops a database made by {@link #createDatabase(String)}, closing any connection still open to it. */
+    public static void dropDatabase(String name) {
         execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
     }
 
     /** How many connections are open to this database now (PostgreSQL's {@code pg_stat_activity}). */
-    static int connectionsTo(String database) {
+    public static int connectionsTo(String database) {
         try (Connection connection = DriverManager.getConnection(server() + "postgres", user(), password());
              PreparedStatement query = connection.prepareStatement(
                      "SELECT count(*) FROM pg_stat_activity WHERE datname = ?")) {
@@ -98,6 +98,7 @@ final class PostgresForTests {
         }
     }
 
+    /** Runs one statement on the server's maintenance database {@code postgres}. */
     private static void execute(String sql) {
         try (Connection connection = DriverManager.getConnection(server() + "postgres", user(), password());
              Statement statement = connection.createStatement()) {
