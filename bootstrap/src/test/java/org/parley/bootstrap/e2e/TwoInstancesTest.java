@@ -2,16 +2,8 @@ package org.parley.bootstrap.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
@@ -54,51 +46,17 @@ class TwoInstancesTest {
         Person alice = people.register("Alice");
         Person bob = people.register("Bob");
 
-        // Socket i is on instance i % 2 and belongs to Alice or Bob by (i / 2) % 2, so each instance has both people's
+        // Seat i is on instance i % 2 and belongs to Alice or Bob by (i / 2) % 2, so each instance has both people's
         // connections and stores 25 of the 50 first messages.
-        List<ChatSocket> sockets = new ArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(50);
-        try {
-            for (int i = 0; i < 50; i++) {
-                sockets.add(ChatSocket.connect(wsBases[i % 2], (i / 2) % 2 == 0 ? alice.access() : bob.access()));
-            }
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<?>> sends = new ArrayList<>();
-            for (int i = 0; i < 50; i++) {
-                ChatSocket socket = sockets.get(i);
-                String receiver = (i / 2) % 2 == 0 ? bob.id() : alice.id();
-                String body = "first #" + i;
-                sends.add(pool.submit(() -> {
-                    start.await();
-                    socket.send(Frames.text(receiver, body, "c" + body.hashCode()));
-                    return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> send : sends) {
-                send.get(20, TimeUnit.SECONDS);
-            }
-
-            // An instance delivers to its own connections: each connection gets one frame (conf_message or
-            // re_message) for each of the 25 messages stored through its instance, and no error frame.
-            Set<Long> allIds = new HashSet<>();
-            for (ChatSocket socket : sockets) {
-                Set<Long> seen = new HashSet<>();
-                for (int frame = 0; frame < 25; frame++) {
-                    JsonNode received = socket.next();
-                    assertThat(received.get("action").asText()).as(received.toString()).isIn("conf_message", "re_message");
-                    assertThat(seen.add(received.get("created_msg_id").asLong())).as("delivered once").isTrue();
-                }
-                allIds.addAll(seen);
-            }
-            assertThat(allIds).hasSize(50);
-            for (ChatSocket socket : sockets.subList(0, 2)) {
-                assertThat(socket.poll(Duration.ofMillis(300))).as("no extra frame").isNull();
-            }
-        } finally {
-            sockets.forEach(ChatSocket::close);
-            pool.shutdownNow();
+        List<FirstMessageRace.Seat> seats = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            seats.add((i / 2) % 2 == 0
+                    ? new FirstMessageRace.Seat(wsBases[i % 2], alice, bob)
+                    : new FirstMessageRace.Seat(wsBases[i % 2], bob, alice));
         }
+        // An instance delivers to its own connections: each connection gets one frame (conf_message or
+        // re_message) for each of the 25 messages stored through its instance, and no error frame.
+        FirstMessageRace.run(seats, 25, 2);
 
         JsonNode aliceThreads = first.get("/chat/user/threads/", alice.access()).data();
         JsonNode bobThreads = other.get("/chat/user/threads/", bob.access()).data();
