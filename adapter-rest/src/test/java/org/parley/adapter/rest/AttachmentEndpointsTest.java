@@ -76,7 +76,7 @@ class AttachmentEndpointsTest {
                 .POST(HttpRequest.BodyPublishers.ofString("garbage"))), 400, "bad_request");
 
         assertThat(api.files.keys()).isEmpty();
-        assertThat(api.chat.findActivityOf(alice.id())).isEmpty();
+        assertThat(api.threads.findActivityOf(alice.id())).isEmpty();
         assertThat(tempFiles()).isZero();
     }
 

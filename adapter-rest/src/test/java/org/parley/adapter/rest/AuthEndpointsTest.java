@@ -116,8 +116,8 @@ class AuthEndpointsTest {
         JsonNode data = assertSuccess(api.post("/auth/token/",
                 "{\"email\": \"LOGIN@example.com\", \"password\": \"" + PASSWORD + "\"}", null), 200, "Login successful");
         assertThat(names(data)).containsExactly("access", "refresh", "user");
-        assertThat(data.get("access").asText()).isEqualTo("access." + user.id());
-        assertThat(data.get("refresh").asText()).isEqualTo("refresh." + user.id());
+        assertThat(api.tokens.verifyAccess(data.get("access").asText())).isEqualTo(user.id());
+        assertThat(api.tokens.verifyRefresh(data.get("refresh").asText())).isEqualTo(user.id());
         assertUser(data.get("user"), api.users.findById(user.id()).orElseThrow());
         assertThat(data.get("user").get("last_login").asText()).matches(TIMESTAMP);
 
@@ -152,17 +152,20 @@ class AuthEndpointsTest {
     @Test
     void refreshesTheAccessToken() {
         User user = api.user("refresh@example.com", "Refresh");
+        String refresh = api.tokens.issue(user.id()).refresh();
         JsonNode data = assertSuccess(api.post("/auth/token/refresh/",
-                "{\"refresh\": \"refresh." + user.id() + "\"}", null), 200, null);
+                "{\"refresh\": \"" + refresh + "\"}", null), 200, null);
         assertThat(names(data)).containsExactly("access");
-        assertThat(data.get("access").asText()).isEqualTo("access." + user.id());
+        assertThat(api.tokens.verifyAccess(data.get("access").asText())).isEqualTo(user.id());
     }
 
     @Test
     void refusesToRefreshWithAnythingButAValidRefreshToken() {
         User user = api.user("refresh@example.com", "Refresh");
-        for (String body : new String[] {"{\"refresh\": \"access." + user.id() + "\"}", "{\"refresh\": \"junk\"}",
-                "{}", "{\"refresh\": \"refresh." + UserId.random() + "\"}"}) {
+        String access = api.tokens.issueAccess(user.id());
+        String refreshOfNobody = api.tokens.issue(UserId.random()).refresh();
+        for (String body : new String[] {"{\"refresh\": \"" + access + "\"}", "{\"refresh\": \"junk\"}",
+                "{}", "{\"refresh\": \"" + refreshOfNobody + "\"}"}) {
             TestApi.Reply reply = api.post("/auth/token/refresh/", body, null);
             assertFailure(reply, 401, "unauthorized");
             assertThat(reply.header("WWW-Authenticate")).hasValue("Bearer");

@@ -14,6 +14,7 @@ import org.parley.domain.chat.Attachment;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageContent;
 import org.parley.domain.user.User;
+import org.parley.domain.user.UserId;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.parley.adapter.rest.TestApi.TIMESTAMP;
@@ -234,7 +235,7 @@ class ChatEndpointsTest {
         User third = api.user("third@example.com", "Third person");
         api.text(kyrian, admin, "older");
         Message latestWithAdmin = api.text(admin, kyrian, "newest with admin");
-        api.chat.getOrCreate(org.parley.domain.chat.Participants.of(kyrian.id(), third.id()), api.time.now());
+        api.threads.getOrCreate(org.parley.domain.chat.Participants.of(kyrian.id(), third.id()), api.time.now());
 
         JsonNode data = assertSuccess(api.get("/chat/user/threads/", api.tokenFor(kyrian)), 200, null);
 
@@ -270,8 +271,8 @@ class ChatEndpointsTest {
         for (String path : List.of(messages, "/chat/user/threads/", "/auth/me/")) {
             assertUnauthorized(api.get(path, null));
             assertUnauthorized(api.get(path, "garbage"));
-            assertUnauthorized(api.get(path, "refresh." + kyrian.id()));
-            assertUnauthorized(api.get(path, "access." + java.util.UUID.randomUUID()));
+            assertUnauthorized(api.get(path, api.tokens.issue(kyrian.id()).refresh()));
+            assertUnauthorized(api.get(path, api.tokens.issueAccess(UserId.random())));
             assertUnauthorized(api.send(api.request(path, null).header("Authorization", "Basic YTpi").GET()));
             assertUnauthorized(api.send(api.request(path, null).header("Authorization", "Bearer ").GET()));
         }

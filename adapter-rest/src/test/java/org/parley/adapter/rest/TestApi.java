@@ -23,16 +23,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
 import org.parley.application.port.out.Account;
-import org.parley.application.port.out.EncodedPassword;
+import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.PasswordHasher;
+import org.parley.application.port.out.ThreadRepository;
 import org.parley.application.port.out.TimeSource;
+import org.parley.application.port.out.UserAccounts;
 import org.parley.application.service.AuthenticateTokenService;
 import org.parley.application.service.DownloadAttachmentService;
 import org.parley.application.service.LinkToAttachmentService;
 import org.parley.application.service.ListThreadFilesService;
 import org.parley.application.service.UploadAttachmentService;
+import org.parley.application.testing.ChatStorage;
 import org.parley.application.testing.FakeLinkSigner;
+import org.parley.application.testing.FakePasswordHasher;
+import org.parley.application.testing.FakeTokens;
 import org.parley.application.testing.InMemoryAttachmentStore;
+import org.parley.application.testing.InMemoryChatStorage;
 import org.parley.domain.chat.MessageRules;
 import org.parley.application.service.ListConversationService;
 import org.parley.application.service.ListMyThreadsService;
@@ -62,24 +68,17 @@ final class TestApi implements AutoCloseable {
     static final long MAX_UPLOAD_BYTES = 4096;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    final InMemoryUsers users = new InMemoryUsers();
-    final InMemoryChat chat = new InMemoryChat();
+    private final ChatStorage storage = InMemoryChatStorage.create();
+    final UserAccounts users = storage.users();
+    final ThreadRepository threads = storage.threads();
+    final MessageRepository messages = storage.messages();
     final FakeTokens tokens = new FakeTokens();
     final InMemoryAttachmentStore files = new InMemoryAttachmentStore();
     final FakeLinkSigner signer = new FakeLinkSigner();
     private final AtomicLong tick = new AtomicLong();
+    // Not ManualTimeSource: every reading moves on 1.001 ms, so stored times differ without the tests moving a clock.
     final TimeSource time = () -> START.plus(tick.getAndIncrement() * 1_001, ChronoUnit.MICROS);
-    final PasswordHasher hasher = new PasswordHasher() {
-        @Override
-        public EncodedPassword hash(String rawPassword) {
-            return new EncodedPassword("test$" + new StringBuilder(rawPassword).reverse());
-        }
-
-        @Override
-        public boolean matches(String rawPassword, EncodedPassword encoded) {
-            return hash(rawPassword).equals(encoded);
-        }
-    };
+    final PasswordHasher hasher = new FakePasswordHasher();
     private final HttpServer server;
     private final URI base;
     private final HttpClient client = HttpClient.newBuilder()
@@ -89,17 +88,17 @@ final class TestApi implements AutoCloseable {
 
     private TestApi(RestSettings settings, UnaryOperator<RestUseCases> customize) {
         RestUseCases useCases = customize.apply(new RestUseCases(
-                new ListConversationService(users, chat, chat),
-                new ListMyThreadsService(users, chat),
+                new ListConversationService(users, threads, messages),
+                new ListMyThreadsService(users, threads),
                 new RegisterUserService(users, hasher, time),
                 new LogInService(users, hasher, tokens, time),
                 new RefreshAccessTokenService(tokens, users),
                 new AuthenticateTokenService(tokens, users),
                 new UpsertUserFromBackendService(users, time),
-                new UploadAttachmentService(users, chat, chat, files, MessageRules.defaults(), MAX_UPLOAD_BYTES, time),
-                new ListThreadFilesService(users, chat, chat),
+                new UploadAttachmentService(users, threads, messages, files, MessageRules.defaults(), MAX_UPLOAD_BYTES, time),
+                new ListThreadFilesService(users, threads, messages),
                 new LinkToAttachmentService(signer, Duration.ofHours(1), time),
-                new DownloadAttachmentService(chat, files, signer, time)));
+                new DownloadAttachmentService(messages, files, signer, time)));
         server = GrizzlyHttpServerFactory.createHttpServer(
                 URI.create("http://127.0.0.1:0/"), RestApi.resourceConfig(useCases, settings), false);
         try {
@@ -150,8 +149,8 @@ final class TestApi implements AutoCloseable {
     }
 
     Message send(User from, User to, MessageContent content) {
-        ChatThread thread = chat.getOrCreate(Participants.of(from.id(), to.id()), time.now());
-        return chat.append(thread.compose(from.id(), content, time.now()));
+        ChatThread thread = threads.getOrCreate(Participants.of(from.id(), to.id()), time.now());
+        return messages.append(thread.compose(from.id(), content, time.now()));
     }
 
     Message text(User from, User to, String body) {

@@ -96,7 +96,7 @@ class ChatWebSocketTest {
         reWithoutAction.remove("action");
         assertThat(withoutAction).isEqualTo(reWithoutAction);
         assertThat(conf.get("action").asText()).isEqualTo("conf_message");
-        assertThat(server.store.storedMessageCount()).isEqualTo(1);
+        assertThat(server.messages.count()).isEqualTo(1);
     }
 
     @Test
@@ -159,7 +159,7 @@ class ChatWebSocketTest {
         a.sendJson(text(bob, "are you there?"));
 
         assertThat(a.next().get("action").asText()).isEqualTo("conf_message");
-        assertThat(server.store.storedMessageCount()).isEqualTo(1);
+        assertThat(server.messages.count()).isEqualTo(1);
     }
 
     // Error frames: each leaves the connection usable.
@@ -213,7 +213,7 @@ class ChatWebSocketTest {
         assertThat(unknownChat.get("request_action").asText()).isEqualTo("file_message");
         a.send("{\"action\":\"file_message\",\"chat_id\":\"abc\"}");
         assertThat(a.next().get("code").asText()).isEqualTo("validation_error");
-        assertThat(server.store.storedMessageCount()).isZero();
+        assertThat(server.messages.count()).isZero();
         assertStillUsable(a);
         assertThat(b.next().get("message").asText()).as("the first frame Bob gets is the probe").isEqualTo("still here");
     }
@@ -234,7 +234,7 @@ class ChatWebSocketTest {
             assertThat(error.get("request_action").asText()).isEqualTo("text_message");
             assertThat(error.get("message").asText()).isNotBlank();
         }
-        assertThat(server.store.storedMessageCount()).isZero();
+        assertThat(server.messages.count()).isZero();
         assertStillUsable(a);
     }
 
@@ -249,7 +249,7 @@ class ChatWebSocketTest {
             assertThat(error.get("request_action").asText()).isEqualTo("text_message");
             assertThat(error.has("client_msg_id")).isFalse();
         }
-        assertThat(server.store.storedMessageCount()).isZero();
+        assertThat(server.messages.count()).isZero();
         assertStillUsable(a);
     }
 
@@ -264,7 +264,7 @@ class ChatWebSocketTest {
             assertThat(error.get("request_action").asText()).isEqualTo("text_message");
             assertThat(error.get("client_msg_id").asText()).isEqualTo("r1");
         }
-        assertThat(server.store.storedMessageCount()).isZero();
+        assertThat(server.messages.count()).isZero();
         assertStillUsable(a);
     }
 
@@ -434,7 +434,7 @@ class ChatWebSocketTest {
         a.send("{\"action\":\"text_message\",\"message_body\":\"" + "y".repeat(WebSocketSettings.DEFAULT_MAX_TEXT_FRAME_BYTES)
                 + "\",\"receiver_id\":\"" + bob.id() + "\"}");
         assertThat(a.awaitClose()).isEqualTo(1009);
-        assertThat(server.store.storedMessageCount()).isZero();
+        assertThat(server.messages.count()).isZero();
     }
 
     @Test

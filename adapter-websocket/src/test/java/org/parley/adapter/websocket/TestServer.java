@@ -24,6 +24,10 @@ import org.parley.application.port.out.Account;
 import org.parley.application.service.AnnounceFileMessageService;
 import org.parley.application.service.SendTextMessageService;
 import org.parley.application.service.ShareProfileService;
+import org.parley.application.testing.InMemoryMessageRepository;
+import org.parley.application.testing.InMemoryThreadRepository;
+import org.parley.application.testing.InMemoryUserAccounts;
+import org.parley.application.testing.ManualTimeSource;
 import org.parley.domain.chat.MessageRules;
 import org.parley.domain.delivery.DeliveryPolicy;
 import org.parley.domain.user.EmailAddress;
@@ -39,7 +43,10 @@ final class TestServer implements AutoCloseable {
 
     static final Instant SENT_AT = Instant.parse("2025-03-14T10:36:22.680911Z");
 
-    final InMemoryStore store = new InMemoryStore();
+    final InMemoryMessageRepository messages = new InMemoryMessageRepository();
+    final InMemoryThreadRepository threads = new InMemoryThreadRepository(messages);
+    final InMemoryUserAccounts users = new InMemoryUserAccounts();
+    final ManualTimeSource time = new ManualTimeSource(SENT_AT);
     final ConnectedSessions sessions = new ConnectedSessions(
             message -> message.content() instanceof org.parley.domain.chat.MessageContent.File
                     ? Optional.of("/media/" + message.id().value() + "/signed") : Optional.empty());
@@ -72,8 +79,8 @@ final class TestServer implements AutoCloseable {
             }
         }, "/");
 
-        SendTextMessageService service = new SendTextMessageService(store, store, store, sessions,
-                DeliveryPolicy.receiverAndSenderDevices(), MessageRules.defaults(), () -> SENT_AT);
+        SendTextMessageService service = new SendTextMessageService(users, threads, messages, sessions,
+                DeliveryPolicy.receiverAndSenderDevices(), MessageRules.defaults(), time);
         SendTextMessage sendText = command -> {
             sendThreads.add(Thread.currentThread().getName());
             RuntimeException failure = sendFailure.get();
@@ -82,6 +89,7 @@ final class TestServer implements AutoCloseable {
             }
             return service.send(command);
         };
+        // Not the shared FakeTokens: the tests need tokens that fail on purpose (explode, fail-<reason>).
         AuthenticateToken authenticate = token -> {
             handshakeThreads.add(Thread.currentThread().getName());
             if (token.equals("explode")) {
@@ -98,10 +106,10 @@ final class TestServer implements AutoCloseable {
             }
             return user;
         };
-        AnnounceFileMessageService announce = new AnnounceFileMessageService(store, sessions,
+        AnnounceFileMessageService announce = new AnnounceFileMessageService(messages, sessions,
                 DeliveryPolicy.receiverAndSenderDevices());
-        ShareProfileService share = new ShareProfileService(store, store, store, sessions,
-                DeliveryPolicy.receiverAndSenderDevices(), () -> SENT_AT);
+        ShareProfileService share = new ShareProfileService(users, threads, messages, sessions,
+                DeliveryPolicy.receiverAndSenderDevices(), time);
         webSocket = ChatWebSocket.attachTo(server, sessions, authenticate,
                 new WebSocketUseCases(sendText, announce, share), settings);
         server.start();
@@ -111,7 +119,7 @@ final class TestServer implements AutoCloseable {
     User user(String name) {
         User user = User.joined(UserId.random(), new EmailAddress(name + "@example.org"),
                 new UserProfile(name, "555-" + name, null, null, null, null), Instant.parse("2025-01-01T00:00:00Z"));
-        store.add(new Account(user, Optional.empty()));
+        users.add(new Account(user, Optional.empty()));
         tokens.put("token-" + name, user);
         return user;
     }

@@ -54,6 +54,11 @@ public final class InMemoryMessageRepository implements MessageRepository {
                 .toList();
     }
 
+    /** How many messages have been stored, in every thread. */
+    public int count() {
+        return byId.size();
+    }
+
     @Override
     public List<Message> findFilesInThread(ThreadId thread, MessageRange range, int limit) {
         return findInThread(thread, range, Integer.MAX_VALUE).stream()
