@@ -3,15 +3,13 @@ package org.parley.adapter.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.parley.application.port.out.MessageRange;
 import org.parley.application.port.out.MessageRange.Direction;
 import org.parley.application.port.out.MessageRepository;
@@ -28,22 +26,13 @@ import org.parley.domain.user.UserId;
 /** The Hibernate message store on a real database: every kind of content, ids and ranges. */
 class HibernateMessageRepositoryTest {
 
-    @TempDir
-    static Path dir;
-    private static TestDatabase database;
+    @RegisterExtension
+    static final DatabasePerClass DATABASE = new DatabasePerClass();
     private static MessageRepository messages;
 
     @BeforeAll
     static void start() {
-        database = TestDatabase.fresh(dir);
-        messages = database.module().messages();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (database != null) {
-            database.close();
-        }
+        messages = DATABASE.get().module().messages();
     }
 
     /**
@@ -56,7 +45,7 @@ class HibernateMessageRepositoryTest {
         UserId b = newUser();
         ChatThread thread = thread(a, b);
         List<Long> ids = new ArrayList<>();
-        try (PersistenceModule secondServer = database.secondServer()) {
+        try (PersistenceModule secondServer = DATABASE.get().secondServer()) {
             for (int i = 0; i < 10; i++) {
                 MessageRepository server = i % 2 == 0 ? messages : secondServer.messages();
                 ids.add(server.append(thread.compose(a, Fixtures.text("turn " + i), Fixtures.at(i))).id().value());
@@ -147,12 +136,12 @@ class HibernateMessageRepositoryTest {
     }
 
     private static ChatThread thread(UserId a, UserId b) {
-        return database.module().threads().getOrCreate(Participants.of(a, b), Fixtures.T0);
+        return DATABASE.get().module().threads().getOrCreate(Participants.of(a, b), Fixtures.T0);
     }
 
     private static UserId newUser() {
         User user = Fixtures.minimalUser();
-        database.module().userAccounts().add(Fixtures.backendManaged(user));
+        DATABASE.get().module().userAccounts().add(Fixtures.backendManaged(user));
         return user.id();
     }
 }

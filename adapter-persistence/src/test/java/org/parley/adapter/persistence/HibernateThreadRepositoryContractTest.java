@@ -1,37 +1,21 @@
 package org.parley.adapter.persistence;
 
-import java.nio.file.Path;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.parley.application.testing.ChatStorage;
 import org.parley.application.testing.ThreadRepositoryContract;
 
 /**
  * The thread store contract against Hibernate on a real database: a fresh H2 file database for this class, or a throwaway
- * PostgreSQL database in the PostgreSQL run ({@link org.parley.adapter.persistence.testing.PostgresForTests}). The tests share it, as the contract allows.
+ * PostgreSQL database in the PostgreSQL run ({@link org.parley.adapter.persistence.testing.PostgresForTests}). The
+ * tests share it, as the contract allows.
  */
 class HibernateThreadRepositoryContractTest extends ThreadRepositoryContract {
 
-    @TempDir
-    static Path dir;
-    private static TestDatabase database;
-
-    @BeforeAll
-    static void startDatabase() {
-        database = TestDatabase.fresh(dir);
-    }
-
-    @AfterAll
-    static void stopDatabase() {
-        if (database != null) {
-            database.close();
-        }
-    }
+    @RegisterExtension
+    static final DatabasePerClass DATABASE = new DatabasePerClass();
 
     @Override
     protected ChatStorage newStorage() {
-        return database.chatStorage();
+        return DATABASE.get().chatStorage();
     }
 }

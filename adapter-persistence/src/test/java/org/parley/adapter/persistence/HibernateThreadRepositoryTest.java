@@ -2,7 +2,6 @@ package org.parley.adapter.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -12,10 +11,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.ThreadActivity;
 import org.parley.application.port.out.ThreadRepository;
@@ -28,24 +26,15 @@ import org.parley.domain.user.UserId;
 /** The Hibernate thread store on a real database: one thread per pair under races, and the activity query. */
 class HibernateThreadRepositoryTest {
 
-    @TempDir
-    static Path dir;
-    private static TestDatabase database;
+    @RegisterExtension
+    static final DatabasePerClass DATABASE = new DatabasePerClass();
     private static ThreadRepository threads;
     private static MessageRepository messages;
 
     @BeforeAll
     static void start() {
-        database = TestDatabase.fresh(dir);
-        threads = database.module().threads();
-        messages = database.module().messages();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (database != null) {
-            database.close();
-        }
+        threads = DATABASE.get().module().threads();
+        messages = DATABASE.get().module().messages();
     }
 
     @Test
@@ -99,7 +88,7 @@ class HibernateThreadRepositoryTest {
 
     @Test
     void twoServersSharingTheDatabaseRacingOnOnePairMakeOneThread() throws Exception {
-        try (PersistenceModule otherServer = database.secondServer()) {
+        try (PersistenceModule otherServer = DATABASE.get().secondServer()) {
             for (int round = 0; round < 3; round++) {
                 Participants pair = Participants.of(newUser(), newUser());
                 int callers = 20;
@@ -166,7 +155,7 @@ class HibernateThreadRepositoryTest {
 
     private static UserId newUser() {
         User user = Fixtures.minimalUser();
-        database.module().userAccounts().add(Fixtures.backendManaged(user));
+        DATABASE.get().module().userAccounts().add(Fixtures.backendManaged(user));
         return user.id();
     }
 }

@@ -3,7 +3,6 @@ package org.parley.adapter.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,10 +13,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.parley.application.error.Conflict;
 import org.parley.application.port.out.Account;
 import org.parley.application.port.out.UserAccounts;
@@ -29,22 +27,13 @@ import org.parley.domain.user.UserProfile;
 /** The Hibernate user store on a real database: what the adapter adds to the port's contract. */
 class HibernateUserAccountsTest {
 
-    @TempDir
-    static Path dir;
-    private static TestDatabase database;
+    @RegisterExtension
+    static final DatabasePerClass DATABASE = new DatabasePerClass();
     private static UserAccounts accounts;
 
     @BeforeAll
     static void start() {
-        database = TestDatabase.fresh(dir);
-        accounts = database.module().userAccounts();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (database != null) {
-            database.close();
-        }
+        accounts = DATABASE.get().module().userAccounts();
     }
 
     @Test

@@ -2,17 +2,15 @@ package org.parley.adapter.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import org.hibernate.cfg.AvailableSettings;
 import org.hibernate.stat.Statistics;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.parley.domain.chat.ChatThread;
 import org.parley.domain.chat.Participants;
 import org.parley.domain.user.User;
@@ -24,22 +22,13 @@ import org.parley.domain.user.UserId;
  */
 class StatementCountTest {
 
-    @TempDir
-    static Path dir;
-    private static TestDatabase database;
+    @RegisterExtension
+    static final DatabasePerClass DATABASE = new DatabasePerClass(Map.of(AvailableSettings.GENERATE_STATISTICS, true));
     private static Statistics statistics;
 
     @BeforeAll
     static void start() {
-        database = TestDatabase.fresh(dir, Map.of(AvailableSettings.GENERATE_STATISTICS, true));
-        statistics = database.module().sessionFactory().getStatistics();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (database != null) {
-            database.close();
-        }
+        statistics = DATABASE.get().module().sessionFactory().getStatistics();
     }
 
     @Test
@@ -47,8 +36,8 @@ class StatementCountTest {
         UserId few = userWithThreads(1);
         UserId many = userWithThreads(25);
 
-        long forOne = statementsFor(() -> assertThat(database.module().threads().findActivityOf(few)).hasSize(1));
-        long forMany = statementsFor(() -> assertThat(database.module().threads().findActivityOf(many))
+        long forOne = statementsFor(() -> assertThat(DATABASE.get().module().threads().findActivityOf(few)).hasSize(1));
+        long forMany = statementsFor(() -> assertThat(DATABASE.get().module().threads().findActivityOf(many))
                 .hasSize(25)
                 .allSatisfy(activity -> assertThat(activity.lastMessage()).isPresent()));
 
@@ -63,9 +52,9 @@ class StatementCountTest {
             ids.add(newUser());
         }
 
-        long forOne = statementsFor(() -> assertThat(database.module().userAccounts().findAllById(ids.subList(0, 1)))
+        long forOne = statementsFor(() -> assertThat(DATABASE.get().module().userAccounts().findAllById(ids.subList(0, 1)))
                 .hasSize(1));
-        long forMany = statementsFor(() -> assertThat(database.module().userAccounts().findAllById(ids)).hasSize(25));
+        long forMany = statementsFor(() -> assertThat(DATABASE.get().module().userAccounts().findAllById(ids)).hasSize(25));
 
         assertThat(forOne).isEqualTo(1);
         assertThat(forMany).isEqualTo(forOne);
@@ -82,17 +71,17 @@ class StatementCountTest {
         UserId me = newUser();
         for (int i = 0; i < count; i++) {
             UserId other = newUser();
-            ChatThread thread = database.module().threads().getOrCreate(Participants.of(me, other), Fixtures.at(i));
-            database.module().messages().append(thread.compose(me, Fixtures.text("hello " + i), Fixtures.at(i)));
-            database.module().messages().append(thread.compose(other, Fixtures.text("hi " + i), Fixtures.at(i + 1)));
-            database.module().threads().getOrCreate(Participants.of(other, newUser()), Fixtures.at(i));
+            ChatThread thread = DATABASE.get().module().threads().getOrCreate(Participants.of(me, other), Fixtures.at(i));
+            DATABASE.get().module().messages().append(thread.compose(me, Fixtures.text("hello " + i), Fixtures.at(i)));
+            DATABASE.get().module().messages().append(thread.compose(other, Fixtures.text("hi " + i), Fixtures.at(i + 1)));
+            DATABASE.get().module().threads().getOrCreate(Participants.of(other, newUser()), Fixtures.at(i));
         }
         return me;
     }
 
     private static UserId newUser() {
         User user = Fixtures.minimalUser();
-        database.module().userAccounts().add(Fixtures.backendManaged(user));
+        DATABASE.get().module().userAccounts().add(Fixtures.backendManaged(user));
         return user.id();
     }
 }
