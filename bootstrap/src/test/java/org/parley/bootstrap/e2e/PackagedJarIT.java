@@ -73,20 +73,28 @@ class PackagedJarIT {
         throw new AssertionError("the server did not start:\n" + String.join("\n", output));
     }
 
+    /**
+     * Alice sends Bob one text message over the websocket of the jar on this port; it is confirmed and in their history.
+     * Returns Alice.
+     */
+    private static Person chatThrough(int port, String body) {
+        HttpApi api = new HttpApi("http://127.0.0.1:" + port);
+        People people = new People(api);
+        Person alice = people.register("Alice");
+        Person bob = people.register("Bob");
+        try (ChatSocket socket = ChatSocket.connect("ws://127.0.0.1:" + port, alice.access())) {
+            socket.send(Frames.text(bob.id(), body));
+            assertThat(socket.next().get("action").asText()).isEqualTo("conf_message");
+        }
+        assertThat(api.get("/chat/messages/" + alice.id() + "/", bob.access()).data().get("messages")).hasSize(1);
+        return alice;
+    }
+
     @Test
     void theJarServesChatOnTheEmbeddedDatabaseAndStopsGracefullyOnSigterm(@TempDir Path dataDir) throws Exception {
         Process process = launch(dataDir, Map.of("PARLEY_ADMIN_API_KEY", RunningParley.ADMIN_API_KEY));
         try {
-            int port = awaitPort(process);
-            HttpApi api = new HttpApi("http://127.0.0.1:" + port);
-            People people = new People(api);
-            Person alice = people.register("Alice");
-            Person bob = people.register("Bob");
-            try (ChatSocket socket = ChatSocket.connect("ws://127.0.0.1:" + port, alice.access())) {
-                socket.send(Frames.text(bob.id(), "from the packaged jar"));
-                assertThat(socket.next().get("action").asText()).isEqualTo("conf_message");
-            }
-            assertThat(api.get("/chat/messages/" + alice.id() + "/", bob.access()).data().get("messages")).hasSize(1);
+            Person alice = chatThrough(awaitPort(process), "from the packaged jar");
 
             // SIGTERM, as a service manager sends it. (Process.destroy() would also close our end of its output.)
             new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor();
@@ -115,16 +123,7 @@ class PackagedJarIT {
                     "PARLEY_DB_USER", PostgresForTests.user(),
                     "PARLEY_DB_PASSWORD", PostgresForTests.password(),
                     "PARLEY_DB_POOL_SIZE", "3"));
-            int port = awaitPort(process);
-            HttpApi api = new HttpApi("http://127.0.0.1:" + port);
-            People people = new People(api);
-            Person alice = people.register("Alice");
-            Person bob = people.register("Bob");
-            try (ChatSocket socket = ChatSocket.connect("ws://127.0.0.1:" + port, alice.access())) {
-                socket.send(Frames.text(bob.id(), "stored in PostgreSQL"));
-                assertThat(socket.next().get("action").asText()).isEqualTo("conf_message");
-            }
-            assertThat(api.get("/chat/messages/" + alice.id() + "/", bob.access()).data().get("messages")).hasSize(1);
+            chatThrough(awaitPort(process), "stored in PostgreSQL");
             assertThat(output).anyMatch(line -> line.contains("Storage ready on " + server + database));
             // PARLEY_DB_POOL_SIZE reaches the pool, which keeps exactly that many connections open.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
