@@ -1,18 +1,23 @@
 package org.parley.adapter.rest;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.apache.commons.fileupload.FileItemIterator;
+import org.apache.commons.fileupload.FileItemStream;
+import org.apache.commons.fileupload.FileUpload;
+import org.apache.commons.fileupload.FileUploadBase;
+import org.apache.commons.fileupload.FileUploadException;
+import org.apache.commons.fileupload.InvalidFileNameException;
 import org.parley.application.error.TooLarge;
 import org.parley.application.error.ValidationFailed;
 import org.parley.application.port.in.UploadAttachment;
@@ -22,14 +27,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns an upload's multipart body into an {@link UploadAttachment} call. The file part is copied, as it arrives and
- * counted, into a file of the dedicated temporary directory (the seed's clients may send the receiver and the file's
- * name after the file), then handed to the use case; that temporary file is deleted when the request ends, whatever
- * happened. Text fields are limited to {@value #MAX_FIELD_BYTES} bytes each, and a body to {@value #MAX_PARTS} parts.
+ * Turns an upload's multipart body into an {@link UploadAttachment} call. Commons FileUpload's streaming iterator reads
+ * the parts as they arrive (nothing is spooled before this runs); the file part is copied into a file of the dedicated
+ * temporary directory (the seed's clients may send the receiver and the file's name after the file), then handed to the
+ * use case; that temporary file is deleted when the request ends, whatever happened.
+ *
+ * <p>Limits: the file at most the upload limit and the whole body at most that plus
+ * {@link RequestBodyLimit#MULTIPART_OVERHEAD_BYTES} (both enforced by the library, answered 413 {@code too_large}),
+ * part headers at most {@value #MAX_HEADER_BYTES} bytes (library; 400), text fields at most {@value #MAX_FIELD_BYTES}
+ * bytes each and a body at most {@value #MAX_PARTS} parts (counted here, as the library counts parts only when it
+ * stores them itself). A body that is not well-formed {@code multipart/form-data} is answered 400.
  */
 final class AttachmentUpload {
 
     static final int MAX_FIELD_BYTES = 64 * 1024;
+    static final int MAX_HEADER_BYTES = 16 * 1024;
     static final int MAX_PARTS = 16;
     static final String FILE_FIELD = "attached_file";
 
@@ -38,13 +50,16 @@ final class AttachmentUpload {
     private final UploadAttachment uploadAttachment;
     private final long maxUploadBytes;
     private final Path tempDir;
+    private final FileUpload parser;
+    private final long maxBodyBytes;
 
     AttachmentUpload(UploadAttachment uploadAttachment, long maxUploadBytes, Path tempDir) {
         this.uploadAttachment = Objects.requireNonNull(uploadAttachment, "uploadAttachment");
         this.maxUploadBytes = maxUploadBytes;
         this.tempDir = Objects.requireNonNull(tempDir, "tempDir");
+        this.maxBodyBytes = maxUploadBytes + RequestBodyLimit.MULTIPART_OVERHEAD_BYTES;
+        this.parser = streamingParser(maxUploadBytes, maxBodyBytes);
     }
-
     /** Creates the temporary directory, or empties it of whatever an earlier run left. */
     static void prepare(Path tempDir) {
         try {
@@ -61,55 +76,137 @@ final class AttachmentUpload {
         }
     }
 
-    UploadAttachment.Uploaded read(UserId sender, String boundary, InputStream body) throws IOException {
-        Path spooled = null;
+    /**
+     * Reads the form and uploads its file.
+     *
+     * @throws TooLarge           when the file is larger than the upload limit
+     * @throws MalformedMultipart when the body is not well-formed {@code multipart/form-data}
+     */
+    UploadAttachment.Uploaded read(UserId sender, MultipartBody body) throws IOException {
+        Path spooled = Files.createTempFile(tempDir, "upload-", ".part");
         try {
-            MultipartFormReader reader = new MultipartFormReader(body, boundary);
-            Map<String, String> fields = new HashMap<>();
-            String partFileName = null;
-            int parts = 0;
-            for (Optional<MultipartFormReader.Part> next = reader.nextPart(); next.isPresent(); next = reader.nextPart()) {
-                MultipartFormReader.Part part = next.get();
-                if (++parts > MAX_PARTS) {
-                    throw ValidationFailed.of("attached_file", "Too many form fields");
-                }
-                if (FILE_FIELD.equals(part.name())) {
-                    if (spooled != null) {
-                        throw ValidationFailed.of(FILE_FIELD, "Send one file per message");
-                    }
-                    spooled = Files.createTempFile(tempDir, "upload-", ".part");
-                    try (OutputStream out = Files.newOutputStream(spooled)) {
-                        reader.copyBody(out, maxUploadBytes, () -> new TooLarge(maxUploadBytes));
-                    }
-                    partFileName = part.fileName();
-                } else {
-                    ByteArrayOutputStream value = new ByteArrayOutputStream();
-                    String name = part.name() == null ? "" : part.name();
-                    reader.copyBody(value, MAX_FIELD_BYTES, () -> ValidationFailed.of(name, "This field is too long"));
-                    if (part.name() != null) {
-                        fields.putIfAbsent(part.name(), value.toString(StandardCharsets.UTF_8));
-                    }
-                }
-            }
-            if (spooled == null) {
-                throw ValidationFailed.of(FILE_FIELD, "No file was submitted.");
-            }
-            UserId receiver = receiver(fields.get("receiver"));
-            String fileName = Optional.ofNullable(fields.get("attached_file_name"))
-                    .filter(name -> !name.isBlank()).orElse(partFileName);
+            Form form = readForm(body, spooled);
+            UserId receiver = receiver(form.fields().get("receiver"));
+            String fileName = Optional.ofNullable(form.fields().get("attached_file_name"))
+                    .filter(name -> !name.isBlank()).orElse(form.fileName());
             try (InputStream content = Files.newInputStream(spooled)) {
                 return uploadAttachment.upload(new UploadAttachment.Command(
-                        sender, receiver, fields.get("message"), fileName, content));
+                        sender, receiver, form.fields().get("message"), fileName, content));
             }
         } finally {
-            if (spooled != null) {
-                try {
-                    Files.deleteIfExists(spooled);
-                } catch (IOException e) {
-                    LOG.warn("Could not delete the temporary upload {}", spooled.getFileName(), e);
-                }
+            try {
+                Files.deleteIfExists(spooled);
+            } catch (IOException e) {
+                LOG.warn("Could not delete the temporary upload {}", spooled.getFileName(), e);
             }
         }
+    }
+
+    /** The text fields of a form (the first value of each) and the name the client gave its file part. */
+    private record Form(Map<String, String> fields, String fileName) {
+    }
+
+    /** Reads every part; the file part's bytes go to {@code spooled}. */
+    private Form readForm(MultipartBody body, Path spooled) throws IOException {
+        try {
+            return readParts(body, spooled);
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception checked) {
+            throw new IllegalStateException(checked);
+        }
+    }
+
+    private Form readParts(MultipartBody body, Path spooled) throws Exception {
+        try {
+            Map<String, String> fields = new HashMap<>();
+            String fileName = null;
+            boolean hasFile = false;
+            int parts = 0;
+            FileItemIterator items = parser.getItemIterator(body);
+            while (items.hasNext()) {
+                FileItemStream part = items.next();
+                if (++parts > MAX_PARTS) {
+                    throw ValidationFailed.of(FILE_FIELD, "Too many form fields");
+                }
+                if (FILE_FIELD.equals(part.getFieldName())) {
+                    if (hasFile) {
+                        throw ValidationFailed.of(FILE_FIELD, "Send one file per message");
+                    }
+                    hasFile = true;
+                    try (InputStream content = part.openStream()) {
+                        Files.copy(content, spooled, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                    fileName = fileName(part);
+                } else {
+                    byte[] value;
+                    try (InputStream content = part.openStream()) {
+                        value = content.readNBytes(MAX_FIELD_BYTES + 1);
+                    }
+                    if (value.length > MAX_FIELD_BYTES) {
+                        throw ValidationFailed.of(part.getFieldName(), "This field is too long");
+                    }
+                    fields.putIfAbsent(part.getFieldName(), new String(value, StandardCharsets.UTF_8));
+                }
+            }
+            if (parts == 0) {
+                throw new MalformedMultipart("The body holds no multipart part (is its boundary right?)", null);
+            }
+            if (!hasFile) {
+                throw ValidationFailed.of(FILE_FIELD, "No file was submitted.");
+            }
+            return new Form(fields, fileName);
+        } catch (FileUploadException e) {
+            throw translate(e);
+        } catch (FileUploadBase.FileUploadIOException e) {
+            // A limit crossed while a part's stream was being read: the library wraps it in an IOException.
+            if (e.getCause() instanceof FileUploadException cause) {
+                throw translate(cause);
+            }
+            throw e;
+        } catch (org.apache.commons.fileupload.MultipartStream.MalformedStreamException
+                 | org.apache.commons.fileupload.MultipartStream.IllegalBoundaryException e) {
+            throw new MalformedMultipart("The body is not well-formed multipart/form-data: " + e.getMessage(), e);
+        }
+    }
+
+    /** The library's failure as Parley's: limits are 413, anything else a malformed body (400). */
+    private Exception translate(FileUploadException failure) {
+        if (failure instanceof FileUploadBase.FileSizeLimitExceededException) {
+            return new TooLarge(maxUploadBytes);
+        }
+        if (failure instanceof FileUploadBase.SizeLimitExceededException tooLarge
+                && tooLarge.getPermittedSize() == maxBodyBytes) {
+            return new RequestBodyLimit.BodyTooLarge(maxBodyBytes);
+        }
+        // The same exception with the part-header limit as its permitted size: headers too large, a malformed body.
+        return new MalformedMultipart("The body is not well-formed multipart/form-data: " + failure.getMessage(), failure);
+    }
+
+    /**
+     * The file name of a part as the library reads it ({@code filename*}, RFC 5987, decoded; the later of it and
+     * {@code filename} wins), then unescaped: only {@code \"} and {@code \\} are escapes, as browsers send Windows
+     * paths with their backslashes as they are.
+     */
+    private static String fileName(FileItemStream part) {
+        String name;
+        try {
+            name = part.getName();
+        } catch (InvalidFileNameException e) {
+            throw new MalformedMultipart("A file name holds a NUL character", null);
+        }
+        if (name == null || name.indexOf('\\') < 0) {
+            return name;
+        }
+        StringBuilder unescaped = new StringBuilder(name.length());
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '\\' && i + 1 < name.length() && (name.charAt(i + 1) == '"' || name.charAt(i + 1) == '\\')) {
+                c = name.charAt(++i);
+            }
+            unescaped.append(c);
+        }
+        return unescaped.toString();
     }
 
     private static UserId receiver(String text) {
@@ -121,5 +218,18 @@ final class AttachmentUpload {
         } catch (DomainRuleViolation e) {
             throw ValidationFailed.of("receiver", "Must be a valid user id.");
         }
+    }
+
+    /**
+     * Commons FileUpload without a servlet container: parts come one by one from its streaming iterator, headers
+     * decoded as UTF-8; nothing is stored by the library (no item factory is needed for streaming).
+     */
+    private static FileUpload streamingParser(long maxFileBytes, long maxBodyBytes) {
+        FileUpload upload = new FileUpload();
+        upload.setFileSizeMax(maxFileBytes);
+        upload.setSizeMax(maxBodyBytes);
+        upload.setPartHeaderSizeMax(MAX_HEADER_BYTES);
+        upload.setHeaderEncoding(StandardCharsets.UTF_8.name());
+        return upload;
     }
 }

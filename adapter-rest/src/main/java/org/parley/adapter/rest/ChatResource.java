@@ -110,8 +110,8 @@ public final class ChatResource {
     public Response attachment(@Context SecurityContext security, @Context HttpHeaders headers, InputStream body)
             throws IOException {
         User me = Caller.of(security);
-        String boundary = headers.getMediaType() == null ? null : headers.getMediaType().getParameters().get("boundary");
-        var uploaded = upload.read(me.id(), boundary, body);
+        var uploaded = upload.read(me.id(),
+                new MultipartBody(headers.getHeaderString(HttpHeaders.CONTENT_TYPE), headers.getLength(), body));
         MessageJson message = MessageJson.of(uploaded.message(), uploaded.people(), links);
         return Envelope.created(Map.of("message", UploadedMessageJson.of(message)),
                 "File uploaded and chat created successfully");

@@ -72,7 +72,7 @@ final class FailureMapper implements ExceptionMapper<Throwable> {
         if (failure instanceof HeaderCheck.UnreadableContentType) {
             return respond(ApiError.UNSUPPORTED_MEDIA_TYPE, messageFor(ApiError.UNSUPPORTED_MEDIA_TYPE, 415)).build();
         }
-        if (failure instanceof MultipartFormReader.MalformedMultipart malformed) {
+        if (failure instanceof MalformedMultipart malformed) {
             return respond(ApiError.BAD_REQUEST, malformed.getMessage()).build();
         }
         if (failure instanceof InvalidRequestBody invalid) {
