@@ -3,7 +3,6 @@ package org.parley.application.service;
 import java.util.Objects;
 import java.util.Optional;
 
-import org.parley.application.error.UnknownUser;
 import org.parley.application.port.in.SendTextMessage;
 import org.parley.application.port.out.MessageDelivery;
 import org.parley.application.port.out.MessageRepository;
@@ -43,7 +42,7 @@ public final class SendTextMessageService implements SendTextMessage {
     public Message send(Command command) {
         MessageContent.Text text = rules.text(command.body());
         Participants pair = Participants.of(command.sender(), command.receiver());
-        users.findById(command.receiver()).filter(receiver -> receiver.isActive()).orElseThrow(UnknownUser::new);
+        Receivers.requireActive(users, command.receiver());
 
         ChatThread thread = threads.getOrCreate(pair, time.now());
         Message stored = messages.append(thread.compose(command.sender(), text, time.now()));

@@ -3,7 +3,6 @@ package org.parley.application.service;
 import java.util.Objects;
 import java.util.Optional;
 import org.parley.application.error.NotFound;
-import org.parley.application.error.UnknownUser;
 import org.parley.application.port.in.ShareProfile;
 import org.parley.application.port.out.MessageDelivery;
 import org.parley.application.port.out.MessageRepository;
@@ -40,7 +39,7 @@ public final class ShareProfileService implements ShareProfile {
     @Override
     public Message share(Command command) {
         Participants pair = Participants.of(command.sender(), command.receiver());
-        users.findById(command.receiver()).filter(receiver -> receiver.isActive()).orElseThrow(UnknownUser::new);
+        Receivers.requireActive(users, command.receiver());
         User profile = users.findById(command.profile())
                 .orElseThrow(() -> new NotFound("No user with this attached_profile_id"));
 

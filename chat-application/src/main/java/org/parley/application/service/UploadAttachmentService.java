@@ -2,7 +2,6 @@ package org.parley.application.service;
 
 import java.util.List;
 import java.util.Objects;
-import org.parley.application.error.UnknownUser;
 import org.parley.application.port.in.UploadAttachment;
 import org.parley.application.port.out.AttachmentStore;
 import org.parley.application.port.out.MessageRepository;
@@ -49,7 +48,7 @@ public final class UploadAttachmentService implements UploadAttachment {
     @Override
     public Uploaded upload(Command command) {
         Participants pair = Participants.of(command.sender(), command.receiver());
-        users.findById(command.receiver()).filter(receiver -> receiver.isActive()).orElseThrow(UnknownUser::new);
+        Receivers.requireActive(users, command.receiver());
         String caption = command.caption() == null || command.caption().isBlank() ? ""
                 : rules.text(command.caption()).body();
         AttachmentName name = AttachmentName.fromClient(command.fileName());
