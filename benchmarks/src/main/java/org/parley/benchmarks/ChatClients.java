@@ -33,7 +33,7 @@ final class ChatClients implements AutoCloseable {
             throw new IllegalArgumentException("--source-addresses must be 1..250");
         }
         this.chatUri = wsBase.resolve("/ws/chat/room/");
-        this.threads = new QueuedThreadPool(Math.max(8, Runtime.getRuntime().availableProcessors() * 4));
+        this.threads = new QueuedThreadPool(Math.max(8, Runtime.getRuntime().availableProcessors() * 4) + 4 * sourceAddresses);
         threads.setName("bench-ws");
         threads.start();
         for (int i = 1; i <= sourceAddresses; i++) {
