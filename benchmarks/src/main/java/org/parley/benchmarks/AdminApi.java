@@ -1,6 +1,5 @@
 package org.parley.benchmarks;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -61,8 +60,9 @@ final class AdminApi {
         try {
             CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
         } catch (java.util.concurrent.CompletionException e) {
-            Throwable cause = e.getCause() instanceof IOException io ? io : e.getCause();
-            throw new IllegalStateException("creating users failed: " + cause.getMessage(), cause);
+            Throwable cause = e.getCause();
+            throw new IllegalStateException("creating users failed: "
+                    + (cause instanceof IllegalStateException ? cause.getMessage() : String.valueOf(cause)), cause);
         }
         return ids;
     }

@@ -17,6 +17,7 @@ final class Report {
 
     private final String mode;
     private final Instant startedAt;
+    private final String loadAtStart = loadAverage();
     private final Map<String, Object> parameters = new LinkedHashMap<>();
     private final Map<String, Object> figures = new LinkedHashMap<>();
     private Ledger.Reconciliation accounting;
@@ -54,8 +55,12 @@ final class Report {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("mode", mode);
         map.put("started_at", startedAt.toString());
-        map.put("machine", Map.of("processors", Runtime.getRuntime().availableProcessors(),
-                "java", System.getProperty("java.version")));
+        Map<String, Object> machine = new LinkedHashMap<>();
+        machine.put("processors", Runtime.getRuntime().availableProcessors());
+        machine.put("java", System.getProperty("java.version"));
+        machine.put("load_average_at_start", loadAtStart);
+        machine.put("load_average_at_end", loadAverage());
+        map.put("machine", machine);
         map.put("parameters", parameters);
         map.put("figures", figures);
         Map<String, Object> counts = new LinkedHashMap<>();
@@ -78,6 +83,8 @@ final class Report {
     String summary() {
         StringBuilder out = new StringBuilder();
         out.append("Parley benchmark: ").append(mode).append("  (").append(startedAt).append(")\n");
+        out.append("  machine: ").append(Runtime.getRuntime().availableProcessors()).append(" processors, load average ")
+                .append(loadAtStart).append(" at start, ").append(loadAverage()).append(" now\n");
         out.append("  parameters:").append('\n');
         parameters.forEach((name, value) -> out.append(String.format("    %-36s %s%n", name, value)));
         out.append("  results:").append('\n');
@@ -101,6 +108,16 @@ final class Report {
             Files.createDirectories(parent);
         }
         JSON.writeValue(file.toFile(), asMap());
+    }
+
+    /** The 1, 5 and 15 minute load averages from /proc/loadavg ("unknown" elsewhere): other load skews figures. */
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private static String format(Object value) {
