@@ -83,11 +83,15 @@ final class ChatClients implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         counters.closing = true;
-        for (WebSocketClient client : clients) {
-            client.stop();
+        try {
+            for (WebSocketClient client : clients) {
+                client.stop();
+            }
+            threads.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("stopping the websocket clients failed", e);
         }
-        threads.stop();
     }
 }

@@ -48,11 +48,12 @@ public final class ChatConnection extends Session.Listener.AbstractAutoDemanding
     }
 
     @Override
-    public void onWebSocketClose(int statusCode, String reason) {
+    public void onWebSocketClose(int statusCode, String reason, Callback callback) {
         counters.open.decrementAndGet();
         if (!counters.closing) {
             counters.unexpectedCloses.incrementAndGet();
         }
+        callback.succeed();
     }
 
     /** What the connections of one {@link ChatClients} count together. */

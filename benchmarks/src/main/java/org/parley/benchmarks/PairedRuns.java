@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 
 
 /**
@@ -119,7 +120,7 @@ final class PairedRuns {
         }
 
         static Setup open(Options options, Traffic traffic, List<Sender> senders,
-                          java.util.function.Function<Sender, Runnable> onConfirmed) throws Exception {
+                          Function<Sender, Runnable> onConfirmed) throws Exception {
             AdminApi admin = new AdminApi(options.httpBase(), options.adminKey());
             String runId = Long.toString(System.currentTimeMillis(), 36);
             List<UUID> users = admin.createUsers(options.pairs() * 2, runId);
@@ -149,7 +150,7 @@ final class PairedRuns {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() {
             Crowd.closeAll(clients, connections);
             clients.close();
         }
