@@ -47,7 +47,7 @@ record Options(
               --url URL                  Parley's HTTP base, a loopback address only [http://127.0.0.1:8080]
               --admin-key KEY            admin API key [$PARLEY_ADMIN_API_KEY]
               --jwt-secret SECRET        the server's HS256 secret [$PARLEY_JWT_SECRET]
-              --server-pid PID           the server's process id, for its resident memory (/proc/PID/status)
+              --server-pid PID           the server's process id, for its resident memory (/proc/PID/status; idle)
               --pairs P                  sender/receiver pairs (throughput, rate) [100]
               --window W                 messages in flight per sender (throughput) [8]
               --duration D               measured seconds (throughput, rate) [10]
