@@ -1,0 +1,51 @@
+package org.parley.benchmarks;
+
+import java.util.Arrays;
+import java.util.Map;
+
+/** The command line entry point: {@code java -jar parley-bench.jar <mode> [options]} (see {@code --help}). */
+public final class Bench {
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.getenv()));
+    }
+
+    /** Runs a benchmark and returns the exit status: 0 clean, 1 failed to run, 2 messages lost or duplicated. */
+    static int run(String[] args, Map<String, String> environment) {
+        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+            System.out.print(Options.HELP);
+            return 0;
+        }
+        Options options;
+        try {
+            options = Options.parse(args, environment);
+        } catch (Options.UsageException e) {
+            System.err.println("parley-bench: " + e.getMessage());
+            System.err.println("usage: java -jar parley-bench.jar <throughput|rate|idle> [options]  (--help for more)");
+            return 1;
+        }
+        try {
+            Report report = switch (options.mode()) {
+                case "throughput" -> PairedRuns.throughput(options);
+                case "rate" -> PairedRuns.rate(options);
+                default -> IdleRun.run(options);
+            };
+            System.out.print(report.summary());
+            if (options.json().isPresent()) {
+                report.writeJson(options.json().get());
+                System.out.println("  JSON written to " + options.json().get());
+            }
+            return report.clean() ? 0 : 2;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            System.err.println("parley-bench: interrupted");
+            return 1;
+        } catch (Exception e) {
+            System.err.println("parley-bench: the run failed: " + e);
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package org.parley.benchmarks;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/** The command line: a mode and {@code --name value} options, with defaults. */
+record Options(
+        String mode,
+        URI httpBase,
+        String adminKey,
+        String jwtSecret,
+        OptionalLong serverPid,
+        int pairs,
+        int window,
+        int durationSeconds,
+        int warmupSeconds,
+        int rate,
+        int connections,
+        int sourceAddresses,
+        int samplePairs,
+        int handshakeConcurrency,
+        int drainSeconds,
+        int settleSeconds,
+        Optional<Path> json) {
+
+    static final List<String> MODES = List.of("throughput", "rate", "idle");
+
+    static final String HELP = """
+            Parley load benchmark: drives a running Parley through its public API only.
+
+            usage: java -jar parley-bench.jar <throughput|rate|idle> [options]
+
+              throughput  P sender/receiver pairs, each sender keeps W messages in flight; delivered messages/s
+              rate        a fixed total rate R over P senders; send -> re_message latency percentiles
+              idle        N idle connections from several 127.0.0.x addresses; server memory per connection
+                          (needs --server-pid), handshakes/s, a message on a sample, memory after closing
+
+            options (defaults in brackets):
+              --url URL                  Parley's HTTP base, a loopback address only [http://127.0.0.1:8080]
+              --admin-key KEY            admin API key [$PARLEY_ADMIN_API_KEY]
+              --jwt-secret SECRET        the server's HS256 secret [$PARLEY_JWT_SECRET]
+              --server-pid PID           the server's process id, for its resident memory (/proc/PID/status; idle)
+              --pairs P                  sender/receiver pairs (throughput, rate) [100]
+              --window W                 messages in flight per sender (throughput) [8]
+              --duration D               measured seconds (throughput, rate) [10]
+              --warmup S                 seconds before measuring (throughput, rate) [3]
+              --rate R                   total messages per second (rate) [2000]
+              --connections N            idle connections (idle) [1000]
+              --source-addresses K       source addresses 127.0.0.1..127.0.0.K [4]
+              --sample S                 pairs of idle connections that exchange a message (idle) [50]
+              --handshake-concurrency C  handshakes in progress at once [64]
+              --drain D                  seconds to wait for outstanding frames at the end [15]
+              --settle S                 seconds to let the server settle before reading memory (idle) [5]
+              --json FILE                also write the results as JSON to FILE
+              --help                     this text
+
+            Every run stops by itself; it prints how many messages were lost or duplicated (both must be 0) and
+            exits with status 2 when any were.
+            """;
+
+    private static final Set<String> NAMES = Set.of("url", "admin-key", "jwt-secret", "server-pid", "pairs", "window",
+            "duration", "warmup", "rate", "connections", "source-addresses", "sample", "handshake-concurrency", "drain",
+            "settle", "json");
+
+    /** Thrown for a bad command line; the message says what is wrong. */
+    static final class UsageException extends Exception {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    static Options parse(String[] args, Map<String, String> environment) throws UsageException {
+        if (args.length == 0) {
+            throw new UsageException("a mode is required: " + String.join(", ", MODES));
+        }
+        String mode = args[0];
+        if (!MODES.contains(mode)) {
+            throw new UsageException("unknown mode '" + mode + "': use one of " + String.join(", ", MODES));
+        }
+        Map<String, String> values = new HashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--") || !NAMES.contains(arg.substring(2))) {
+                throw new UsageException("unknown option '" + arg + "' (see --help)");
+            }
+            if (i + 1 >= args.length) {
+                throw new UsageException(arg + " needs a value");
+            }
+            values.put(arg.substring(2), args[++i]);
+        }
+        URI httpBase = loopbackUrl(values.getOrDefault("url", "http://127.0.0.1:8080"));
+        String adminKey = values.getOrDefault("admin-key", environment.get("PARLEY_ADMIN_API_KEY"));
+        String jwtSecret = values.getOrDefault("jwt-secret", environment.get("PARLEY_JWT_SECRET"));
+        if (adminKey == null || adminKey.isBlank()) {
+            throw new UsageException("--admin-key is required (or PARLEY_ADMIN_API_KEY)");
+        }
+        if (jwtSecret == null || jwtSecret.isBlank()) {
+            throw new UsageException("--jwt-secret is required (or PARLEY_JWT_SECRET)");
+        }
+        OptionalLong pid = values.containsKey("server-pid")
+                ? OptionalLong.of(number(values, "server-pid", 0, 1, Integer.MAX_VALUE)) : OptionalLong.empty();
+        return new Options(mode, httpBase, adminKey, jwtSecret, pid,
+                (int) number(values, "pairs", 100, 1, 10_000),
+                (int) number(values, "window", 8, 1, 1_000),
+                (int) number(values, "duration", 10, 1, 3_600),
+                (int) number(values, "warmup", 3, 0, 600),
+                (int) number(values, "rate", 2_000, 1, 1_000_000),
+                (int) number(values, "connections", 1_000, 2, 100_000),
+                (int) number(values, "source-addresses", 4, 1, 250),
+                (int) number(values, "sample", 50, 1, 10_000),
+                (int) number(values, "handshake-concurrency", 64, 1, 10_000),
+                (int) number(values, "drain", 15, 1, 600),
+                (int) number(values, "settle", 5, 0, 600),
+                Optional.ofNullable(values.get("json")).map(Path::of));
+    }
+
+    URI wsBase() {
+        return URI.create(httpBase.toString().replaceFirst("^http", "ws"));
+    }
+
+    private static long number(Map<String, String> values, String name, long fallback, long min, long max)
+            throws UsageException {
+        String text = values.get(name);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            long value = Long.parseLong(text.trim());
+            if (value < min || value > max) {
+                throw new UsageException("--" + name + " must be between " + min + " and " + max);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " must be a whole number, not '" + text + "'");
+        }
+    }
+
+    /** Only loopback targets: the benchmark is a load generator, never pointed at another machine by mistake. */
+    private static URI loopbackUrl(String text) throws UsageException {
+        URI uri;
+        try {
+            uri = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--url is not a URL: " + text);
+        }
+        if (!"http".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 1) {
+            throw new UsageException("--url must look like http://127.0.0.1:8080");
+        }
+        try {
+            if (!InetAddress.getByName(uri.getHost()).isLoopbackAddress()) {
+                throw new UsageException("--url must be a loopback address (127.0.0.x): the load stays on this machine");
+            }
+        } catch (UnknownHostException e) {
+            throw new UsageException("--url names an unknown host: " + uri.getHost());
+        }
+        return uri;
+    }
+}

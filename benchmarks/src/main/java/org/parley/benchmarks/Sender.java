@@ -1,0 +1,31 @@
+package org.parley.benchmarks;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+
+/** One sending user: numbers its messages ({@code <prefix>-<n>}), enters each in the ledger and sends it. */
+final class Sender {
+
+    private final String prefix;
+    private final String receiverId;
+    private final Ledger ledger;
+    private final AtomicLong sequence = new AtomicLong();
+    private volatile ChatConnection connection;
+
+    Sender(String prefix, String receiverId, Ledger ledger) {
+        this.prefix = prefix;
+        this.receiverId = receiverId;
+        this.ledger = ledger;
+    }
+
+    void attach(ChatConnection connection) {
+        this.connection = connection;
+    }
+
+    /** Sends the next message, stamped with {@code sendNanos} (when it was sent, or when it was due). */
+    void send(long sendNanos) {
+        String clientMsgId = prefix + "-" + sequence.incrementAndGet();
+        ledger.sent(clientMsgId, sendNanos);
+        connection.send(Frames.textMessage(receiverId, clientMsgId));
+    }
+}

@@ -1,0 +1,58 @@
+package org.parley.benchmarks;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Where the frames of a run go: every {@code conf_message} and {@code re_message} is entered in the {@link Ledger},
+ * deliveries sent after {@link #measureFrom} are timed, and error frames are counted.
+ */
+final class Traffic {
+
+    private final Ledger ledger = new Ledger();
+    private final Latencies latencies = new Latencies();
+    private final AtomicLong errorFrames = new AtomicLong();
+    private volatile long measureFrom = Long.MAX_VALUE;
+
+    Ledger ledger() {
+        return ledger;
+    }
+
+    Latencies latencies() {
+        return latencies;
+    }
+
+    long errorFrames() {
+        return errorFrames.get();
+    }
+
+    /** Deliveries of messages sent from now on are timed. */
+    void startMeasuring(long fromNanos) {
+        measureFrom = fromNanos;
+    }
+
+    /** A frame handler for a connection; {@code onConfirmed} runs after each of its confirmations. */
+    Consumer<Frames.Incoming> handler(Runnable onConfirmed) {
+        return frame -> {
+            switch (frame.action()) {
+                case "conf_message" -> {
+                    ledger.confirmed(frame.clientMsgId() == null ? "" : frame.clientMsgId(), frame.createdMsgId());
+                    onConfirmed.run();
+                }
+                case "re_message" -> {
+                    long now = System.nanoTime();
+                    long sentAt = ledger.received(frame.clientMsgId() == null ? "" : frame.clientMsgId(),
+                            frame.createdMsgId());
+                    if (sentAt >= measureFrom) {
+                        latencies.record(sentAt, now);
+                    }
+                }
+                default -> errorFrames.incrementAndGet();
+            }
+        };
+    }
+
+    Consumer<Frames.Incoming> handler() {
+        return handler(() -> { });
+    }
+}

@@ -1,0 +1,43 @@
+package org.parley.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+class FramesTest {
+
+    @Test
+    void aTextMessageIsTheSeedsFrameAndItsBodyNamesTheClientId() throws Exception {
+        JsonNode frame = new ObjectMapper().readTree(Frames.textMessage("u-2", "r1-7"));
+
+        assertThat(frame.path("action").asText()).isEqualTo("text_message");
+        assertThat(frame.path("receiver_id").asText()).isEqualTo("u-2");
+        assertThat(frame.path("client_msg_id").asText()).isEqualTo("r1-7");
+        assertThat(frame.path("message_body").asText()).isEqualTo("bench r1-7");
+    }
+
+    @Test
+    void aConfirmationCarriesTheClientIdAndTheStoredId() {
+        Frames.Incoming frame = Frames.parse("{\"sender_id\":\"u-1\",\"message\":\"bench r1-7\",\"created_msg_id\":42,"
+                + "\"message_type\":\"text\",\"action\":\"conf_message\",\"client_msg_id\":\"r1-7\"}");
+
+        assertThat(frame).isEqualTo(new Frames.Incoming("conf_message", "r1-7", 42, null));
+    }
+
+    @Test
+    void aDeliveryIsMatchedByTheBody() {
+        Frames.Incoming frame = Frames.parse(
+                "{\"message\":\"bench r1-7\",\"created_msg_id\":42,\"action\":\"re_message\"}");
+
+        assertThat(frame).isEqualTo(new Frames.Incoming("re_message", "r1-7", 42, null));
+    }
+
+    @Test
+    void errorsAndGarbageAreRecognised() {
+        assertThat(Frames.parse("{\"action\":\"error\",\"code\":\"invalid_receiver\"}").errorCode())
+                .isEqualTo("invalid_receiver");
+        assertThat(Frames.parse("not json").action()).isEqualTo("?");
+    }
+}

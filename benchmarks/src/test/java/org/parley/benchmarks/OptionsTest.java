@@ -1,0 +1,61 @@
+package org.parley.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class OptionsTest {
+
+    private static final Map<String, String> ENV = Map.of("PARLEY_ADMIN_API_KEY", "key-0123456789abcdef",
+            "PARLEY_JWT_SECRET", "secret-long-enough-for-hs256-signing!");
+
+    @Test
+    void defaultsAndEnvironmentFillTheGaps() throws Exception {
+        Options options = Options.parse(new String[] {"throughput"}, ENV);
+
+        assertThat(options.httpBase()).hasToString("http://127.0.0.1:8080");
+        assertThat(options.wsBase()).hasToString("ws://127.0.0.1:8080");
+        assertThat(options.pairs()).isEqualTo(100);
+        assertThat(options.window()).isEqualTo(8);
+        assertThat(options.adminKey()).isEqualTo("key-0123456789abcdef");
+        assertThat(options.serverPid()).isEmpty();
+        assertThat(options.json()).isEmpty();
+    }
+
+    @Test
+    void optionsOverrideDefaults() throws Exception {
+        Options options = Options.parse(new String[] {"idle", "--url", "http://localhost:9000/", "--connections", "500",
+                "--server-pid", "1234", "--json", "out.json", "--admin-key", "other-key-0123456789"}, ENV);
+
+        assertThat(options.httpBase()).hasToString("http://localhost:9000");
+        assertThat(options.connections()).isEqualTo(500);
+        assertThat(options.serverPid()).hasValue(1234);
+        assertThat(options.json()).isPresent();
+        assertThat(options.adminKey()).isEqualTo("other-key-0123456789");
+    }
+
+    @Test
+    void badCommandLinesAreRefusedWithAReason() {
+        assertThatThrownBy(() -> Options.parse(new String[] {}, ENV)).hasMessageContaining("mode is required");
+        assertThatThrownBy(() -> Options.parse(new String[] {"fast"}, ENV)).hasMessageContaining("unknown mode");
+        assertThatThrownBy(() -> Options.parse(new String[] {"rate", "--speed", "1"}, ENV))
+                .hasMessageContaining("unknown option");
+        assertThatThrownBy(() -> Options.parse(new String[] {"rate", "--rate"}, ENV)).hasMessageContaining("needs a value");
+        assertThatThrownBy(() -> Options.parse(new String[] {"rate", "--rate", "0"}, ENV))
+                .hasMessageContaining("between");
+        assertThatThrownBy(() -> Options.parse(new String[] {"rate", "--rate", "lots"}, ENV))
+                .hasMessageContaining("whole number");
+        assertThatThrownBy(() -> Options.parse(new String[] {"rate"}, Map.of())).hasMessageContaining("--admin-key");
+    }
+
+    @Test
+    void onlyLoopbackTargetsAreAccepted() {
+        assertThatThrownBy(() -> Options.parse(new String[] {"rate", "--url", "http://192.0.2.10:8080"}, ENV))
+                .hasMessageContaining("loopback");
+        assertThatThrownBy(() -> Options.parse(new String[] {"rate", "--url", "ftp://127.0.0.1:21"}, ENV))
+                .hasMessageContaining("http://127.0.0.1:8080");
+    }
+}
