@@ -44,6 +44,7 @@ import org.parley.application.service.ListThreadFilesService;
 import org.parley.application.service.LogInService;
 import org.parley.application.service.RefreshAccessTokenService;
 import org.parley.application.service.RegisterUserService;
+import org.parley.application.groupcommit.MessageWriter;
 import org.parley.application.service.SendTextMessageService;
 import org.parley.application.service.ShareProfileService;
 import org.parley.application.service.UploadAttachmentService;
@@ -62,15 +63,21 @@ public final class Parley implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Parley.class);
     private static final long SHUTDOWN_GRACE_SECONDS = 5;
+    /** The most messages stored in one transaction by group commit (see {@link MessageWriter}). */
+    private static final int MESSAGE_BATCH_SIZE = 1_000;
+    /** Messages waiting for storage beyond which senders wait (back-pressure). */
+    private static final int MESSAGE_QUEUE_CAPACITY = 20_000;
 
     private final HttpServer server;
     private final ChatWebSocket webSocket;
+    private final MessageWriter writer;
     private final PersistenceModule storage;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Parley(HttpServer server, ChatWebSocket webSocket, PersistenceModule storage) {
+    private Parley(HttpServer server, ChatWebSocket webSocket, MessageWriter writer, PersistenceModule storage) {
         this.server = server;
         this.webSocket = webSocket;
+        this.writer = writer;
         this.storage = storage;
     }
 
@@ -78,6 +85,7 @@ public final class Parley implements AutoCloseable {
     public static Parley start(ParleyConfig config) {
         TimeSource time = new SystemTimeSource();
         PersistenceModule storage = PersistenceModule.start(databaseSettings(config));
+        MessageWriter writer = null;
         try {
             String secret = config.jwtSecret().orElseGet(() -> SecretFile.loadOrCreate(config.dataDir()));
             Tokens tokens = new JwtTokens(secret, config.accessTokenLifetime(), config.refreshTokenLifetime(), time);
@@ -89,14 +97,15 @@ public final class Parley implements AutoCloseable {
             AttachmentLinkSigner linkSigner = new HmacLinkSigner(secret);
             LinkToAttachment links = new LinkToAttachmentService(linkSigner, config.mediaLinkLifetime(), time);
             ConnectedSessions sessions = new ConnectedSessions(links);
+            writer = new MessageWriter(messages, sessions, MESSAGE_BATCH_SIZE, MESSAGE_QUEUE_CAPACITY);
 
             DeliveryPolicy policy = DeliveryPolicy.receiverAndSenderDevices();
             MessageRules rules = new MessageRules(config.maxMessageLength());
             AuthenticateToken authenticate = new AuthenticateTokenService(tokens, users);
             WebSocketUseCases webSocketUseCases = new WebSocketUseCases(
-                    new SendTextMessageService(users, threads, messages, sessions, policy, rules, time),
+                    new SendTextMessageService(users, threads, writer, policy, rules, time),
                     new AnnounceFileMessageService(messages, sessions, policy),
-                    new ShareProfileService(users, threads, messages, sessions, policy, time));
+                    new ShareProfileService(users, threads, writer, policy, time));
             RestUseCases restUseCases = new RestUseCases(
                     new ListConversationService(users, threads, messages),
                     new ListMyThreadsService(users, threads),
@@ -105,7 +114,7 @@ public final class Parley implements AutoCloseable {
                     new RefreshAccessTokenService(tokens, users),
                     authenticate,
                     new UpsertUserFromBackendService(users, time),
-                    new UploadAttachmentService(users, threads, messages, attachments, rules, config.maxUploadBytes(), time),
+                    new UploadAttachmentService(users, threads, writer, attachments, rules, config.maxUploadBytes(), time),
                     new ListThreadFilesService(users, threads, messages),
                     links,
                     new DownloadAttachmentService(messages, attachments, linkSigner, time));
@@ -121,15 +130,23 @@ public final class Parley implements AutoCloseable {
             IgnoreH2cUpgrade.registerOn(server);
             JsonErrorPages.registerOn(server);
             server.start();
-            Parley parley = new Parley(server, webSocket, storage);
+            Parley parley = new Parley(server, webSocket, writer, storage);
             LOG.info("Parley is listening on http://{}:{}/ (websocket /ws/chat/room/)", config.host(), parley.port());
             return parley;
         } catch (IOException e) {
+            closeQuietly(writer);
             storage.close();
             throw new UncheckedIOException("Cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
+            closeQuietly(writer);
             storage.close();
             throw e;
+        }
+    }
+
+    private static void closeQuietly(MessageWriter writer) {
+        if (writer != null) {
+            writer.close();
         }
     }
 
@@ -140,7 +157,8 @@ public final class Parley implements AutoCloseable {
 
     /**
      * Stops gracefully: websockets are closed with 1001 ("going away"), the server stops accepting and lets running
-     * requests finish, then the database pool is closed. Calling it again does nothing.
+     * requests finish, messages already accepted are stored, then the database pool is closed. Calling it again does
+     * nothing.
      */
     @Override
     public void close() {
@@ -158,6 +176,8 @@ public final class Parley implements AutoCloseable {
         } finally {
             server.shutdownNow();
             webSocket.close();
+            // Messages accepted before the shutdown are still stored before the database goes away.
+            writer.close();
             storage.close();
         }
         LOG.info("Parley has stopped");

@@ -1,5 +1,6 @@
 package org.parley.adapter.persistence;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,20 +17,40 @@ import org.parley.domain.chat.ThreadId;
 /** {@link MessageRepository} on the {@code messages} table; each method is one transaction. */
 final class HibernateMessageRepository implements MessageRepository {
 
-    private final Transactions transactions;
+    /** Rows per JDBC batch: large enough to amortise round trips, small enough to bound one statement's size. */
+    static final int JDBC_BATCH_SIZE = 500;
 
-    HibernateMessageRepository(Transactions transactions) {
+    private final Transactions transactions;
+    private final MessageIds ids;
+
+    HibernateMessageRepository(Transactions transactions, MessageIds ids) {
         this.transactions = Objects.requireNonNull(transactions, "transactions");
+        this.ids = Objects.requireNonNull(ids, "ids");
     }
 
+    /**
+     * One transaction: the batch's ids in one sequence statement, then the rows as JDBC batches of
+     * {@value #JDBC_BATCH_SIZE} (on PostgreSQL the driver also rewrites each batch into multi-row inserts), then one
+     * commit.
+     */
     @Override
-    public Message append(MessageDraft draft) {
-        Objects.requireNonNull(draft, "draft");
+    public List<Message> appendAll(List<MessageDraft> drafts) {
+        List<MessageDraft> batch = List.copyOf(drafts);
+        if (batch.isEmpty()) {
+            throw new IllegalArgumentException("Nothing to append");
+        }
         return transactions.write(session -> {
-            MessageEntity entity = MessageMapper.newEntity(draft);
-            session.persist(entity);
+            session.setJdbcBatchSize(JDBC_BATCH_SIZE);
+            List<Long> assigned = ids.next(session, batch.size());
+            List<MessageEntity> entities = new ArrayList<>(batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+                MessageEntity entity = MessageMapper.newEntity(batch.get(i));
+                entity.id = assigned.get(i);
+                session.persist(entity);
+                entities.add(entity);
+            }
             session.flush();
-            return MessageMapper.toDomain(entity);
+            return entities.stream().map(MessageMapper::toDomain).toList();
         });
     }
 

@@ -18,7 +18,7 @@ final class MessageMapper {
     private MessageMapper() {
     }
 
-    /** A row for a draft about to be stored; storage assigns its id when it is persisted. */
+    /** A row for a draft about to be stored, without its id (the repository assigns it from the sequence). */
     static MessageEntity newEntity(MessageDraft draft) {
         MessageEntity entity = new MessageEntity();
         entity.threadId = draft.threadId().value();

@@ -19,6 +19,7 @@ import org.flywaydb.core.api.exception.FlywayValidateException;
 import org.hibernate.SessionFactory;
 import org.hibernate.cfg.AvailableSettings;
 import org.hibernate.cfg.Configuration;
+import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.tool.schema.spi.SchemaManagementException;
 import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.ThreadRepository;
@@ -53,7 +54,8 @@ public final class PersistenceModule implements AutoCloseable {
         Transactions transactions = new Transactions(sessionFactory);
         this.userAccounts = new HibernateUserAccounts(transactions);
         this.threads = new HibernateThreadRepository(transactions);
-        this.messages = new HibernateMessageRepository(transactions);
+        this.messages = new HibernateMessageRepository(transactions, MessageIds.forDialect(
+                sessionFactory.unwrap(SessionFactoryImplementor.class).getJdbcServices().getDialect()));
     }
 
     /**
@@ -134,6 +136,10 @@ public final class PersistenceModule implements AutoCloseable {
         // Hibernate begins a transaction on every use; connections that start without auto-commit save it a round
         // trip per transaction (see provider_disables_autocommit).
         config.setAutoCommit(false);
+        if (settings.jdbcUrl().startsWith("jdbc:postgresql:")) {
+            // A JDBC batch of inserts goes to the server as a few multi-row INSERTs instead of one statement per row.
+            config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        }
         try {
             return new HikariDataSource(config);
         } catch (RuntimeException failure) {

@@ -125,6 +125,46 @@ class HibernateMessageRepositoryTest {
         assertThatThrownBy(() -> messages.append(orphan)).isInstanceOf(RuntimeException.class);
     }
 
+    /** A batch is one transaction: when one of its rows is refused, none of them is stored. */
+    @Test
+    void aBatchWithOneRefusedRowStoresNothing() {
+        ChatThread thread = thread(newUser(), newUser());
+        MessageDraft good = thread.compose(thread.participants().first(), Fixtures.text("good"), Fixtures.T0);
+        MessageDraft orphan = new MessageDraft(new ThreadId(Long.MAX_VALUE), newUser(), newUser(),
+                Fixtures.text("lost"), Fixtures.T0);
+
+        assertThatThrownBy(() -> messages.appendAll(List.of(good, orphan, good))).isInstanceOf(RuntimeException.class);
+
+        assertThat(messages.findInThread(thread.id(), MessageRange.newest(), 10)).isEmpty();
+        assertThat(messages.appendAll(List.of(good))).singleElement()
+                .satisfies(stored -> assertThat(messages.findById(stored.id())).contains(stored));
+    }
+
+    /** Batches of two servers in turn: every batch's ids are above those of every batch stored before it. */
+    @Test
+    void batchesOfTwoServersTakeIdsInTheOrderTheyAreStored() {
+        UserId a = newUser();
+        UserId b = newUser();
+        ChatThread thread = thread(a, b);
+        List<Long> ids = new ArrayList<>();
+        try (PersistenceModule secondServer = DATABASE.get().secondServer()) {
+            for (int round = 0; round < 6; round++) {
+                MessageRepository server = round % 2 == 0 ? messages : secondServer.messages();
+                List<MessageDraft> batch = new ArrayList<>();
+                for (int i = 0; i < 1 + round * 7; i++) {
+                    batch.add(thread.compose(i % 2 == 0 ? a : b, Fixtures.text("round " + round + " #" + i),
+                            Fixtures.at(i)));
+                }
+                server.appendAll(batch).forEach(stored -> ids.add(stored.id().value()));
+            }
+        }
+
+        assertThat(ids).hasSize(1 + 8 + 15 + 22 + 29 + 36).isSorted().doesNotHaveDuplicates();
+        assertThat(messages.findInThread(thread.id(), range(null, null, Direction.OLDEST_FIRST), 500))
+                .extracting(message -> message.id().value())
+                .containsExactlyElementsOf(ids);
+    }
+
     @Test
     void unknownIdsAreEmpty() {
         assertThat(messages.findById(new MessageId(Long.MAX_VALUE))).isEmpty();

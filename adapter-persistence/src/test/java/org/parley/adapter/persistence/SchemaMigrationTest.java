@@ -73,13 +73,13 @@ class SchemaMigrationTest {
     }
 
     @Test
-    void theSequencesStepAsHibernateAllocatesIds() throws SQLException {
+    void theSequencesStepByOne() throws SQLException {
         DatabaseSettings settings = DatabaseSettings.embeddedH2(dataDir);
         PersistenceModule.start(settings).close();
 
         assertThat(query(settings, "select increment from information_schema.sequences"
                 + " where lower(sequence_name) = 'messages_id_seq'"))
-                .isEqualTo(String.valueOf(MessageEntity.ID_ALLOCATION_SIZE));
+                .isEqualTo("1");
         assertThat(query(settings, "select increment from information_schema.sequences"
                 + " where lower(sequence_name) = 'chat_threads_id_seq'"))
                 .isEqualTo(String.valueOf(ChatThreadEntity.ID_ALLOCATION_SIZE));
@@ -89,11 +89,11 @@ class SchemaMigrationTest {
     void aSequenceThatNoLongerStepsAsHibernateAllocatesIsRefused() throws SQLException {
         DatabaseSettings settings = DatabaseSettings.embeddedH2(dataDir);
         PersistenceModule.start(settings).close();
-        execute(settings, "alter sequence messages_id_seq increment by 50");
+        execute(settings, "alter sequence chat_threads_id_seq increment by 50");
 
         assertThatThrownBy(() -> PersistenceModule.start(settings))
                 .isInstanceOf(PersistenceStartupException.class)
-                .hasMessageContaining("messages_id_seq")
+                .hasMessageContaining("chat_threads_id_seq")
                 .hasMessageNotContaining("\n");
     }
 

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.parley.domain.chat.ChatThread;
+import org.parley.domain.chat.MessageDraft;
 import org.parley.domain.chat.Participants;
 import org.parley.domain.user.User;
 import org.parley.domain.user.UserId;
@@ -58,6 +59,25 @@ class StatementCountTest {
 
         assertThat(forOne).isEqualTo(1);
         assertThat(forMany).isEqualTo(forOne);
+    }
+
+    /** Group commit's write path: a batch's ids in one statement and its rows in one JDBC batch, whatever its size. */
+    @Test
+    void appendingABatchIsTwoStatementsForOneMessageAndForTwoHundred() {
+        UserId me = newUser();
+        UserId you = newUser();
+        ChatThread thread = DATABASE.get().module().threads().getOrCreate(Participants.of(me, you), Fixtures.at(0));
+        List<MessageDraft> many = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            many.add(thread.compose(i % 2 == 0 ? me : you, Fixtures.text("batch " + i), Fixtures.at(i)));
+        }
+
+        long forOne = statementsFor(() -> DATABASE.get().module().messages().appendAll(many.subList(0, 1)));
+        long forMany = statementsFor(() -> assertThat(DATABASE.get().module().messages().appendAll(many)).hasSize(200));
+
+        assertThat(forOne).isEqualTo(2);
+        assertThat(forMany).isEqualTo(forOne);
+        assertThat(statistics.getTransactionCount()).isEqualTo(1);
     }
 
     private static long statementsFor(Runnable work) {

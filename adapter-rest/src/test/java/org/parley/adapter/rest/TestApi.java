@@ -32,6 +32,7 @@ import org.parley.application.service.AuthenticateTokenService;
 import org.parley.application.service.DownloadAttachmentService;
 import org.parley.application.service.LinkToAttachmentService;
 import org.parley.application.service.ListThreadFilesService;
+import org.parley.application.groupcommit.MessageWriter;
 import org.parley.application.service.UploadAttachmentService;
 import org.parley.application.testing.ChatStorage;
 import org.parley.application.testing.FakeLinkSigner;
@@ -72,6 +73,8 @@ final class TestApi implements AutoCloseable {
     final UserAccounts users = storage.users();
     final ThreadRepository threads = storage.threads();
     final MessageRepository messages = storage.messages();
+    /** Uploads store their message through group commit; the REST API delivers nothing itself. */
+    private final MessageWriter writer = new MessageWriter(messages, outbound -> { }, 100, 1_000);
     final FakeTokens tokens = new FakeTokens();
     final InMemoryAttachmentStore files = new InMemoryAttachmentStore();
     final FakeLinkSigner signer = new FakeLinkSigner();
@@ -95,7 +98,7 @@ final class TestApi implements AutoCloseable {
                 new RefreshAccessTokenService(tokens, users),
                 new AuthenticateTokenService(tokens, users),
                 new UpsertUserFromBackendService(users, time),
-                new UploadAttachmentService(users, threads, messages, files, MessageRules.defaults(), MAX_UPLOAD_BYTES, time),
+                new UploadAttachmentService(users, threads, writer, files, MessageRules.defaults(), MAX_UPLOAD_BYTES, time),
                 new ListThreadFilesService(users, threads, messages),
                 new LinkToAttachmentService(signer, Duration.ofHours(1), time),
                 new DownloadAttachmentService(messages, files, signer, time)));
@@ -129,6 +132,7 @@ final class TestApi implements AutoCloseable {
     @Override
     public void close() {
         server.shutdownNow();
+        writer.close();
     }
 
     // ---- fixtures ----

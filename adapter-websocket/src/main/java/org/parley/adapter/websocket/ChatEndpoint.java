@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * user, put there by {@link HandshakeAuthenticator}, and its {@link LiveConnection}) lives in the session's user
  * properties, which Tyrus keeps per connection.
  *
- * <p>Runs on Grizzly worker threads (see {@link ChatWebSocket}), so the use case may block on storage.
+ * <p>Runs on Grizzly worker threads (see {@link ChatWebSocket}), so a use case may query storage (sending a message
+ * does not wait for it to be stored: see {@link InboundFrames}).
  *
  * <p>Public only because Tyrus invokes the endpoint callbacks reflectively and cannot reach a package-private class;
  * it cannot be constructed outside this package. Bootstrap uses {@link ChatWebSocket#attachTo} instead.
@@ -66,7 +67,7 @@ public final class ChatEndpoint extends Endpoint {
                     "A frame can have at most " + maxTextFrameBytes + " bytes"));
             return;
         }
-        inbound.handle(user, text).ifPresent(connection::send);
+        inbound.handle(user, text, connection::send);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package org.parley.adapter.websocket;
 
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +16,7 @@ import org.parley.application.port.in.AnnounceFileMessage;
 import org.parley.application.port.in.SendTextMessage;
 import org.parley.application.port.in.ShareProfile;
 import org.parley.domain.DomainRuleViolation;
+import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.delivery.ClientMessageId;
 import org.parley.domain.user.User;
@@ -24,6 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns one client text frame into a use-case call, and every failure into an error frame on the same connection,
  * which stays open. Successful sends answer through {@link ConnectedSessions} ({@code conf_message}), not here.
+ *
+ * <p>Sending does not wait for storage: the use case checks the frame at once (those refusals are answered at once)
+ * and stores the message in the background with group commit; when that storing fails, the error frame follows later.
  */
 final class InboundFrames {
 
@@ -43,8 +49,13 @@ final class InboundFrames {
         this.shareProfile = useCases.shareProfile();
     }
 
-    /** Handles a text frame of {@code sender}; returns the error frame to answer with, if any. */
-    Optional<String> handle(User sender, String text) {
+    /** Handles a text frame of {@code sender}; error frames, now or once storing failed, go to {@code reply}. */
+    void handle(User sender, String text, Consumer<String> reply) {
+        dispatch(sender, text, reply).ifPresent(reply);
+    }
+
+    /** Returns the error frame to answer with at once, if any. */
+    private Optional<String> dispatch(User sender, String text, Consumer<String> reply) {
         JsonNode frame;
         try {
             frame = Json.MAPPER.readTree(text);
@@ -67,13 +78,13 @@ final class InboundFrames {
         }
         try {
             if (TEXT_MESSAGE.equals(action)) {
-                return sendText(sender, frame, clientMessageId);
+                return sendText(sender, frame, clientMessageId, reply);
             }
             if (FILE_MESSAGE.equals(action)) {
                 return announceFile(sender, frame, clientMessageId);
             }
             if (USER_PROFILE_MESSAGE.equals(action)) {
-                return shareProfile(sender, frame, clientMessageId);
+                return shareProfile(sender, frame, clientMessageId, reply);
             }
             return error(ErrorCode.UNKNOWN_ACTION, "Unknown action", action, clientMessageId);
         } catch (UnknownUser e) {
@@ -90,7 +101,8 @@ final class InboundFrames {
         }
     }
 
-    private Optional<String> sendText(User sender, JsonNode frame, Optional<ClientMessageId> clientMessageId) {
+    private Optional<String> sendText(User sender, JsonNode frame, Optional<ClientMessageId> clientMessageId,
+                                      Consumer<String> reply) {
         JsonNode body = frame.get("message_body");
         if (body == null || !body.isTextual()) {
             return error(ErrorCode.VALIDATION_ERROR, "message_body is required and must be a string", TEXT_MESSAGE,
@@ -101,7 +113,9 @@ final class InboundFrames {
             return error(ErrorCode.INVALID_RECEIVER, "receiver_id is required and must be a user id", TEXT_MESSAGE,
                     clientMessageId);
         }
-        sendText.send(new SendTextMessage.Command(sender.id(), receiver.get(), body.asText(), clientMessageId));
+        reportStorageFailure(
+                sendText.send(new SendTextMessage.Command(sender.id(), receiver.get(), body.asText(), clientMessageId)),
+                sender, TEXT_MESSAGE, clientMessageId, reply);
         return Optional.empty();
     }
 
@@ -120,7 +134,8 @@ final class InboundFrames {
     }
 
     /** {@code {"action":"user_profile_message","attached_profile_id":…,"receiver_id":…}}. */
-    private Optional<String> shareProfile(User sender, JsonNode frame, Optional<ClientMessageId> clientMessageId) {
+    private Optional<String> shareProfile(User sender, JsonNode frame, Optional<ClientMessageId> clientMessageId,
+                                          Consumer<String> reply) {
         Optional<UserId> receiver = userId(frame, "receiver_id");
         if (receiver.isEmpty()) {
             return error(ErrorCode.INVALID_RECEIVER, "receiver_id is required and must be a user id",
@@ -136,8 +151,22 @@ final class InboundFrames {
             return error(ErrorCode.NOT_FOUND, "No user with this attached_profile_id", USER_PROFILE_MESSAGE,
                     clientMessageId);
         }
-        shareProfile.share(new ShareProfile.Command(sender.id(), receiver.get(), profile.get(), clientMessageId));
+        reportStorageFailure(
+                shareProfile.share(new ShareProfile.Command(sender.id(), receiver.get(), profile.get(), clientMessageId)),
+                sender, USER_PROFILE_MESSAGE, clientMessageId, reply);
         return Optional.empty();
+    }
+
+    /** When the message could not be stored (nothing was delivered), the sender gets an {@code internal_error}. */
+    private static void reportStorageFailure(CompletionStage<Message> stored, User sender, String action,
+                                             Optional<ClientMessageId> clientMessageId, Consumer<String> reply) {
+        stored.whenComplete((message, failure) -> {
+            if (failure != null) {
+                LOG.error("Storing a {} of user {} failed", action, sender.id(), failure);
+                reply.accept(Frames.error(ErrorCode.INTERNAL_ERROR, "The message could not be stored; send it again",
+                        action, clientMessageId));
+            }
+        });
     }
 
     /** The user id in a text field; empty when the field is missing, not text, or not a user id. */

@@ -283,6 +283,32 @@ class ChatWebSocketTest {
         assertStillUsable(a);
     }
 
+    /**
+     * Storing happens after the frame was accepted (group commit): when it fails, nothing is delivered to anyone and
+     * the sender gets an internal_error naming its client_msg_id, so it can send again.
+     */
+    @Test
+    void aMessageThatCannotBeStoredGetsAnInternalErrorAndIsDeliveredToNoOne() {
+        WsClient a = connect(alice);
+        WsClient b = connect(bob);
+        server.storageDown.set(true);
+
+        Map<String, Object> frame = text(bob, "lost?");
+        frame.put("client_msg_id", "c-1");
+        a.sendJson(frame);
+
+        JsonNode error = a.next();
+        assertThat(WsClient.fieldNames(error))
+                .containsExactly("action", "code", "message", "request_action", "client_msg_id");
+        assertThat(error.get("code").asText()).isEqualTo("internal_error");
+        assertThat(error.get("request_action").asText()).isEqualTo("text_message");
+        assertThat(error.get("client_msg_id").asText()).isEqualTo("c-1");
+        assertThat(error.get("message").asText()).doesNotContain("INSERT", "refused", "Exception");
+        server.storageDown.set(false);
+        assertStillUsable(a);
+        assertThat(b.next().get("message").asText()).isEqualTo("still here");
+    }
+
     @Test
     void binaryFramesGetValidationError() {
         WsClient a = connect(alice);

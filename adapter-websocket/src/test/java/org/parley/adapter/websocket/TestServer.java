@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.glassfish.grizzly.http.server.HttpHandler;
@@ -22,8 +23,10 @@ import org.parley.application.port.in.AuthenticateToken;
 import org.parley.application.port.in.SendTextMessage;
 import org.parley.application.port.out.Account;
 import org.parley.application.service.AnnounceFileMessageService;
+import org.parley.application.groupcommit.MessageWriter;
 import org.parley.application.service.SendTextMessageService;
 import org.parley.application.service.ShareProfileService;
+import org.parley.application.testing.FailingMessageRepository;
 import org.parley.application.testing.InMemoryMessageRepository;
 import org.parley.application.testing.InMemoryThreadRepository;
 import org.parley.application.testing.InMemoryUserAccounts;
@@ -55,6 +58,12 @@ final class TestServer implements AutoCloseable {
     final List<String> sendThreads = new CopyOnWriteArrayList<>();
     /** When set, every send fails with this exception (to provoke {@code internal_error}). */
     final AtomicReference<RuntimeException> sendFailure = new AtomicReference<>();
+    /** While set, storage refuses every message (after the use case accepted it), like a database that went down. */
+    final AtomicBoolean storageDown = new AtomicBoolean();
+    private final MessageWriter writer = new MessageWriter(
+            new FailingMessageRepository(messages, draft -> storageDown.get(),
+                    new IllegalStateException("INSERT INTO messages -- connection refused")),
+            sessions, 100, 1_000);
     final HttpServer server;
     final ChatWebSocket webSocket;
     final int port;
@@ -79,7 +88,7 @@ final class TestServer implements AutoCloseable {
             }
         }, "/");
 
-        SendTextMessageService service = new SendTextMessageService(users, threads, messages, sessions,
+        SendTextMessageService service = new SendTextMessageService(users, threads, writer,
                 DeliveryPolicy.receiverAndSenderDevices(), MessageRules.defaults(), time);
         SendTextMessage sendText = command -> {
             sendThreads.add(Thread.currentThread().getName());
@@ -108,7 +117,7 @@ final class TestServer implements AutoCloseable {
         };
         AnnounceFileMessageService announce = new AnnounceFileMessageService(messages, sessions,
                 DeliveryPolicy.receiverAndSenderDevices());
-        ShareProfileService share = new ShareProfileService(users, threads, messages, sessions,
+        ShareProfileService share = new ShareProfileService(users, threads, writer,
                 DeliveryPolicy.receiverAndSenderDevices(), time);
         webSocket = ChatWebSocket.attachTo(server, sessions, authenticate,
                 new WebSocketUseCases(sendText, announce, share), settings);
@@ -141,5 +150,6 @@ final class TestServer implements AutoCloseable {
     public void close() {
         webSocket.close();
         server.shutdownNow();
+        writer.close();
     }
 }

@@ -5,7 +5,12 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import java.util.List;
+
 import com.tngtech.archunit.lang.ArchRule;
+import org.parley.application.groupcommit.MessageWriter;
+import org.parley.application.port.out.MessageRepository;
+import org.parley.domain.chat.MessageDraft;
 
 /**
  * Parley's architecture, stated as rules. Read this class to learn the design; {@link ArchitectureTest} checks the
@@ -125,6 +130,17 @@ final class ArchitectureRules {
                             type.getPackageName().equals("org.parley.application.port.in")))
             .as("public services implement a driving port (org.parley.application.port.in)");
 
+    /**
+     * Messages are stored only through group commit ({@link MessageWriter}): it alone guarantees that a message is
+     * committed before any frame of it leaves, and that ids and deliveries follow one order on each server.
+     */
+    static final ArchRule ONLY_GROUP_COMMIT_STORES_MESSAGES = noClasses()
+            .that().resideOutsideOfPackage("org.parley.application.groupcommit..")
+            .and().doNotBelongToAnyOf(MessageRepository.class)
+            .should().callMethod(MessageRepository.class, "appendAll", List.class)
+            .orShould().callMethod(MessageRepository.class, "append", MessageDraft.class)
+            .as("only group commit (MessageWriter) stores messages");
+
     /** The seed's "thread" is {@code ChatThread}: nothing may shadow {@link java.lang.Thread}. */
     static final ArchRule NOTHING_SHADOWS_JAVA_LANG_THREAD = noClasses()
             .that().resideInAPackage("org.parley..")
@@ -149,6 +165,7 @@ final class ArchitectureRules {
             JSON_STAYS_IN_DRIVING_ADAPTERS,
             ENTITIES_ARE_PACKAGE_PRIVATE,
             SERVICES_IMPLEMENT_DRIVING_PORTS,
+            ONLY_GROUP_COMMIT_STORES_MESSAGES,
             NOTHING_SHADOWS_JAVA_LANG_THREAD,
             NO_PACKAGE_CYCLES,
     };

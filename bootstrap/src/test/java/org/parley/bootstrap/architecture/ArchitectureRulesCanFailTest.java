@@ -18,6 +18,7 @@ import org.parley.adapter.rest.archfixture.RestReachingIntoPersistence;
 import org.parley.adapter.rest.archfixture.RestSniffingContentTypes;
 import org.parley.adapter.rest.archfixture.RestUsingTheWebsocketApi;
 import org.parley.application.archfixture.ApplicationUsingJpa;
+import org.parley.application.archfixture.StoringAMessageDirectly;
 import org.parley.application.service.ServiceWithoutADrivingPort;
 import org.parley.archfixture.Thread;
 import org.parley.archfixture.cycle.a.A;
@@ -47,6 +48,7 @@ class ArchitectureRulesCanFailTest {
                 Arguments.of(ArchitectureRules.JWT_LIBRARY_STAYS_IN_SECURITY, RestReachingIntoPersistence.class),
                 Arguments.of(ArchitectureRules.ENTITIES_ARE_PACKAGE_PRIVATE, ApplicationUsingJpa.class),
                 Arguments.of(ArchitectureRules.SERVICES_IMPLEMENT_DRIVING_PORTS, ServiceWithoutADrivingPort.class),
+                Arguments.of(ArchitectureRules.ONLY_GROUP_COMMIT_STORES_MESSAGES, StoringAMessageDirectly.class),
                 Arguments.of(ArchitectureRules.NOTHING_SHADOWS_JAVA_LANG_THREAD, Thread.class),
                 Arguments.of(ArchitectureRules.NO_PACKAGE_CYCLES, A.class));
     }

@@ -2,10 +2,10 @@ package org.parley.application.service;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
+import org.parley.application.groupcommit.MessageWriter;
 import org.parley.application.port.in.SendTextMessage;
-import org.parley.application.port.out.MessageDelivery;
-import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.OutboundMessage;
 import org.parley.application.port.out.ThreadRepository;
 import org.parley.application.port.out.TimeSource;
@@ -21,34 +21,29 @@ public final class SendTextMessageService implements SendTextMessage {
 
     private final UserAccounts users;
     private final ThreadRepository threads;
-    private final MessageRepository messages;
-    private final MessageDelivery delivery;
+    private final MessageWriter writer;
     private final DeliveryPolicy policy;
     private final MessageRules rules;
     private final TimeSource time;
 
-    public SendTextMessageService(UserAccounts users, ThreadRepository threads, MessageRepository messages,
-                                  MessageDelivery delivery, DeliveryPolicy policy, MessageRules rules, TimeSource time) {
+    public SendTextMessageService(UserAccounts users, ThreadRepository threads, MessageWriter writer,
+                                  DeliveryPolicy policy, MessageRules rules, TimeSource time) {
         this.users = Objects.requireNonNull(users, "users");
         this.threads = Objects.requireNonNull(threads, "threads");
-        this.messages = Objects.requireNonNull(messages, "messages");
-        this.delivery = Objects.requireNonNull(delivery, "delivery");
+        this.writer = Objects.requireNonNull(writer, "writer");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.rules = Objects.requireNonNull(rules, "rules");
         this.time = Objects.requireNonNull(time, "time");
     }
 
     @Override
-    public Message send(Command command) {
+    public CompletionStage<Message> send(Command command) {
         MessageContent.Text text = rules.text(command.body());
         Participants pair = Participants.of(command.sender(), command.receiver());
         Receivers.requireActive(users, command.receiver());
 
         ChatThread thread = threads.getOrCreate(pair, time.now());
-        Message stored = messages.append(thread.compose(command.sender(), text, time.now()));
-
-        delivery.deliver(new OutboundMessage(
+        return writer.storeThenDeliver(thread.compose(command.sender(), text, time.now()), stored -> new OutboundMessage(
                 stored, policy.deliveriesOf(stored), command.clientMessageId(), Optional.empty()));
-        return stored;
     }
 }

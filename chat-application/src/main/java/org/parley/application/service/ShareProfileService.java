@@ -2,10 +2,10 @@ package org.parley.application.service;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import org.parley.application.groupcommit.MessageWriter;
 import org.parley.application.error.NotFound;
 import org.parley.application.port.in.ShareProfile;
-import org.parley.application.port.out.MessageDelivery;
-import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.OutboundMessage;
 import org.parley.application.port.out.ThreadRepository;
 import org.parley.application.port.out.TimeSource;
@@ -21,33 +21,30 @@ public final class ShareProfileService implements ShareProfile {
 
     private final UserAccounts users;
     private final ThreadRepository threads;
-    private final MessageRepository messages;
-    private final MessageDelivery delivery;
+    private final MessageWriter writer;
     private final DeliveryPolicy policy;
     private final TimeSource time;
 
-    public ShareProfileService(UserAccounts users, ThreadRepository threads, MessageRepository messages,
-                               MessageDelivery delivery, DeliveryPolicy policy, TimeSource time) {
+    public ShareProfileService(UserAccounts users, ThreadRepository threads, MessageWriter writer,
+                               DeliveryPolicy policy, TimeSource time) {
         this.users = Objects.requireNonNull(users, "users");
         this.threads = Objects.requireNonNull(threads, "threads");
-        this.messages = Objects.requireNonNull(messages, "messages");
-        this.delivery = Objects.requireNonNull(delivery, "delivery");
+        this.writer = Objects.requireNonNull(writer, "writer");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.time = Objects.requireNonNull(time, "time");
     }
 
     @Override
-    public Message share(Command command) {
+    public CompletionStage<Message> share(Command command) {
         Participants pair = Participants.of(command.sender(), command.receiver());
         Receivers.requireActive(users, command.receiver());
         User profile = users.findById(command.profile())
                 .orElseThrow(() -> new NotFound("No user with this attached_profile_id"));
 
         ChatThread thread = threads.getOrCreate(pair, time.now());
-        Message stored = messages.append(
-                thread.compose(command.sender(), new MessageContent.ProfileShare(profile.id()), time.now()));
-        delivery.deliver(new OutboundMessage(
-                stored, policy.deliveriesOf(stored), command.clientMessageId(), Optional.of(profile)));
-        return stored;
+        return writer.storeThenDeliver(
+                thread.compose(command.sender(), new MessageContent.ProfileShare(profile.id()), time.now()),
+                stored -> new OutboundMessage(
+                        stored, policy.deliveriesOf(stored), command.clientMessageId(), Optional.of(profile)));
     }
 }

@@ -2,9 +2,11 @@ package org.parley.application.service;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.parley.application.groupcommit.MessageWriter;
 import org.parley.application.port.in.UploadAttachment;
 import org.parley.application.port.out.AttachmentStore;
-import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.StoredAttachment;
 import org.parley.application.port.out.ThreadRepository;
 import org.parley.application.port.out.TimeSource;
@@ -25,17 +27,17 @@ public final class UploadAttachmentService implements UploadAttachment {
 
     private final UserAccounts users;
     private final ThreadRepository threads;
-    private final MessageRepository messages;
+    private final MessageWriter writer;
     private final AttachmentStore store;
     private final MessageRules rules;
     private final long maxUploadBytes;
     private final TimeSource time;
 
-    public UploadAttachmentService(UserAccounts users, ThreadRepository threads, MessageRepository messages,
+    public UploadAttachmentService(UserAccounts users, ThreadRepository threads, MessageWriter writer,
                                    AttachmentStore store, MessageRules rules, long maxUploadBytes, TimeSource time) {
         this.users = Objects.requireNonNull(users, "users");
         this.threads = Objects.requireNonNull(threads, "threads");
-        this.messages = Objects.requireNonNull(messages, "messages");
+        this.writer = Objects.requireNonNull(writer, "writer");
         this.store = Objects.requireNonNull(store, "store");
         this.rules = Objects.requireNonNull(rules, "rules");
         this.time = Objects.requireNonNull(time, "time");
@@ -58,11 +60,23 @@ public final class UploadAttachmentService implements UploadAttachment {
             Attachment attachment = new Attachment(
                     stored.storageKey(), name.value(), stored.sizeBytes(), stored.contentType());
             ChatThread thread = threads.getOrCreate(pair, time.now());
-            Message message = messages.append(
-                    thread.compose(command.sender(), new MessageContent.File(caption, attachment), time.now()));
+            Message message = awaitStored(writer.store(
+                    thread.compose(command.sender(), new MessageContent.File(caption, attachment), time.now())));
             return new Uploaded(message, users.findAllById(List.of(command.sender(), command.receiver())));
         } catch (RuntimeException e) {
             store.delete(stored.storageKey());
+            throw e;
+        }
+    }
+
+    /** Waits for the commit: the upload's response names the stored message. */
+    private static Message awaitStored(CompletableFuture<Message> stored) {
+        try {
+            return stored.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
             throw e;
         }
     }

@@ -7,11 +7,14 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 
 import java.util.Optional;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.parley.application.groupcommit.MessageWriter;
 import org.parley.application.error.NotFound;
 import org.parley.application.error.TooLarge;
 import org.parley.application.error.UnknownUser;
@@ -28,6 +31,7 @@ import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.OutboundMessage;
 import org.parley.application.testing.ChatFixtures;
 import org.parley.application.testing.ChatStorage;
+import org.parley.application.testing.FailingMessageRepository;
 import org.parley.application.testing.FakeLinkSigner;
 import org.parley.application.testing.InMemoryAttachmentStore;
 import org.parley.application.testing.InMemoryChatStorage;
@@ -57,12 +61,13 @@ class AttachmentServicesTest {
     private final RecordingMessageDelivery delivery = new RecordingMessageDelivery();
     private final ManualTimeSource time = new ManualTimeSource();
     private final FakeLinkSigner signer = new FakeLinkSigner();
+    private final MessageWriter writer = new MessageWriter(storage.messages(), delivery, 100, 1_000);
     private final UploadAttachment upload = new UploadAttachmentService(storage.users(), storage.threads(),
-            storage.messages(), files, MessageRules.defaults(), MAX, time);
+            writer, files, MessageRules.defaults(), MAX, time);
     private final AnnounceFileMessage announce = new AnnounceFileMessageService(storage.messages(), delivery,
             DeliveryPolicy.receiverAndSenderDevices());
-    private final ShareProfile share = new ShareProfileService(storage.users(), storage.threads(), storage.messages(),
-            delivery, DeliveryPolicy.receiverAndSenderDevices(), time);
+    private final ShareProfile share = new ShareProfileService(storage.users(), storage.threads(), writer,
+            DeliveryPolicy.receiverAndSenderDevices(), time);
     private final ListThreadFiles listFiles = new ListThreadFilesService(storage.users(), storage.threads(),
             storage.messages());
     private final LinkToAttachment links = new LinkToAttachmentService(signer, Duration.ofHours(1), time);
@@ -110,32 +115,14 @@ class AttachmentServicesTest {
 
     @Test
     void bytes_stored_before_a_failing_message_insert_are_deleted_again() {
-        MessageRepository failing = new MessageRepository() {
-            @Override
-            public Message append(MessageDraft draft) {
-                throw new IllegalStateException("database down");
-            }
-
-            @Override
-            public Optional<Message> findById(MessageId id) {
-                return Optional.empty();
-            }
-
-            @Override
-            public List<Message> findInThread(ThreadId thread, MessageRange range, int limit) {
-                return List.of();
-            }
-
-            @Override
-            public List<Message> findFilesInThread(ThreadId thread, MessageRange range, int limit) {
-                return List.of();
-            }
-        };
+        MessageWriter failing = new MessageWriter(
+                new FailingMessageRepository(new IllegalStateException("database down")), delivery, 100, 1_000);
         UploadAttachment broken = new UploadAttachmentService(storage.users(), storage.threads(), failing, files,
                 MessageRules.defaults(), MAX, time);
 
         assertThatThrownBy(() -> broken.upload(new UploadAttachment.Command(alice.id(), bob.id(), "", "a.txt",
                 new ByteArrayInputStream(new byte[] {1, 2})))).hasMessage("database down");
+        failing.close();
         assertThat(files.keys()).isEmpty();
     }
 
@@ -163,7 +150,7 @@ class AttachmentServicesTest {
 
     @Test
     void a_shared_profile_is_stored_as_an_id_and_delivered_expanded() {
-        Message shared = share.share(new ShareProfile.Command(alice.id(), bob.id(), carol.id(), Optional.empty()));
+        Message shared = shared(new ShareProfile.Command(alice.id(), bob.id(), carol.id(), Optional.empty()));
 
         assertThat(shared.content()).isEqualTo(new MessageContent.ProfileShare(carol.id()));
         assertThat(delivery.single().attachedProfile()).contains(carol);
@@ -183,7 +170,7 @@ class AttachmentServicesTest {
     @Test
     void thread_files_are_the_file_messages_newest_first_for_participants_only() {
         Message first = upload(alice, bob.id(), "", "1.txt", new byte[] {1}).message();
-        share.share(new ShareProfile.Command(alice.id(), bob.id(), carol.id(), Optional.empty()));
+        shared(new ShareProfile.Command(alice.id(), bob.id(), carol.id(), Optional.empty()));
         Message second = upload(bob, alice.id(), "", "2.txt", new byte[] {2}).message();
 
         ConversationPage page = listFiles.list(new ListThreadFiles.Query(alice.id(), first.threadId(),
@@ -238,10 +225,19 @@ class AttachmentServicesTest {
 
     @Test
     void messages_without_a_file_have_no_link() {
-        Message shared = share.share(new ShareProfile.Command(alice.id(), bob.id(), carol.id(), Optional.empty()));
+        Message shared = shared(new ShareProfile.Command(alice.id(), bob.id(), carol.id(), Optional.empty()));
 
         assertThat(links.linkFor(shared)).isEmpty();
         assertThat(storage.messages().findInThread(shared.threadId(), MessageRange.newest(), 10)).hasSize(1);
+    }
+
+    @AfterEach
+    void stopWriter() {
+        writer.close();
+    }
+
+    private Message shared(ShareProfile.Command command) {
+        return share.share(command).toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).join();
     }
 
     private UploadAttachment.Uploaded upload(User sender, UserId receiver, String caption, String name, byte[] bytes) {

@@ -4,15 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.parley.application.groupcommit.MessageWriter;
 import org.parley.application.error.UnknownUser;
 import org.parley.application.port.in.SendTextMessage;
 import org.parley.application.port.out.MessageRange;
+import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.OutboundMessage;
 import org.parley.application.testing.ChatFixtures;
 import org.parley.application.testing.ChatStorage;
+import org.parley.application.testing.FailingMessageRepository;
 import org.parley.application.testing.InMemoryChatStorage;
 import org.parley.application.testing.ManualTimeSource;
 import org.parley.application.testing.RecordingMessageDelivery;
@@ -34,14 +42,20 @@ class SendTextMessageServiceTest {
     private final ChatStorage storage = InMemoryChatStorage.create();
     private final RecordingMessageDelivery delivery = new RecordingMessageDelivery();
     private final ManualTimeSource time = new ManualTimeSource();
+    private final MessageWriter writer = new MessageWriter(storage.messages(), delivery, 100, 1_000);
     private final SendTextMessage service = new SendTextMessageService(storage.users(), storage.threads(),
-            storage.messages(), delivery, DeliveryPolicy.receiverAndSenderDevices(), new MessageRules(20), time);
+            writer, DeliveryPolicy.receiverAndSenderDevices(), new MessageRules(20), time);
     private final User alice = ChatFixtures.addUser(storage.users());
     private final User bob = ChatFixtures.addUser(storage.users());
 
+    @AfterEach
+    void stopWriter() {
+        writer.close();
+    }
+
     @Test
     void stores_the_message_in_the_pairs_thread() {
-        Message sent = service.send(command(alice, bob.id(), "Hello Bob 👋", Optional.empty()));
+        Message sent = sent(command(alice, bob.id(), "Hello Bob 👋", Optional.empty()));
 
         ChatThread thread = storage.threads().findByParticipants(Participants.of(alice.id(), bob.id())).orElseThrow();
         assertThat(sent.threadId()).isEqualTo(thread.id());
@@ -54,9 +68,9 @@ class SendTextMessageServiceTest {
 
     @Test
     void creates_the_thread_once_whoever_writes() {
-        Message first = service.send(command(alice, bob.id(), "hi", Optional.empty()));
+        Message first = sent(command(alice, bob.id(), "hi", Optional.empty()));
         time.advance(Duration.ofSeconds(3));
-        Message reply = service.send(command(bob, alice.id(), "hello", Optional.empty()));
+        Message reply = sent(command(bob, alice.id(), "hello", Optional.empty()));
 
         assertThat(reply.threadId()).isEqualTo(first.threadId());
         assertThat(reply.id()).isGreaterThan(first.id());
@@ -71,7 +85,7 @@ class SendTextMessageServiceTest {
     void delivers_re_message_to_the_receiver_and_conf_message_to_the_sender_echoing_the_client_id() {
         ClientMessageId clientId = new ClientMessageId("c-42");
 
-        Message sent = service.send(command(alice, bob.id(), "hi", Optional.of(clientId)));
+        Message sent = sent(command(alice, bob.id(), "hi", Optional.of(clientId)));
 
         OutboundMessage outbound = delivery.single();
         assertThat(outbound.message()).isEqualTo(sent);
@@ -84,7 +98,7 @@ class SendTextMessageServiceTest {
 
     @Test
     void without_a_client_id_nothing_is_echoed() {
-        service.send(command(alice, bob.id(), "hi", Optional.empty()));
+        sent(command(alice, bob.id(), "hi", Optional.empty()));
 
         assertThat(delivery.single().clientMessageId()).isEmpty();
     }
@@ -129,7 +143,7 @@ class SendTextMessageServiceTest {
 
     @Test
     void text_longer_than_the_rules_allow_is_a_rule_violation() {
-        assertThat(service.send(command(alice, bob.id(), "😀".repeat(20), Optional.empty())).content())
+        assertThat(sent(command(alice, bob.id(), "😀".repeat(20), Optional.empty())).content())
                 .isEqualTo(new MessageContent.Text("😀".repeat(20)));
         delivery.clear();
         Message before = storage.messages().findInThread(
@@ -141,6 +155,43 @@ class SendTextMessageServiceTest {
 
         assertThat(storage.messages().findInThread(before.threadId(), MessageRange.newest(), 10)).containsExactly(before);
         assertThat(delivery.delivered()).isEmpty();
+    }
+
+    @Test
+    void delivers_only_once_the_message_is_stored() {
+        List<Boolean> storedWhenDelivered = new ArrayList<>();
+        try (MessageWriter checking = new MessageWriter(storage.messages(), outbound -> storedWhenDelivered.add(
+                storage.messages().findById(outbound.message().id()).isPresent()), 100, 1_000)) {
+            SendTextMessage checked = new SendTextMessageService(storage.users(), storage.threads(), checking,
+                    DeliveryPolicy.receiverAndSenderDevices(), new MessageRules(20), time);
+
+            await(checked.send(command(alice, bob.id(), "hi", Optional.empty())));
+        }
+
+        assertThat(storedWhenDelivered).containsExactly(true);
+    }
+
+    @Test
+    void when_storing_fails_the_send_fails_and_nothing_is_delivered() {
+        MessageRepository down = new FailingMessageRepository(new IllegalStateException("database down"));
+        try (MessageWriter failing = new MessageWriter(down, delivery, 100, 1_000)) {
+            SendTextMessage broken = new SendTextMessageService(storage.users(), storage.threads(), failing,
+                    DeliveryPolicy.receiverAndSenderDevices(), new MessageRules(20), time);
+
+            CompletionStage<Message> result = broken.send(command(alice, bob.id(), "hi", Optional.empty()));
+
+            assertThat(result.toCompletableFuture()).failsWithin(Duration.ofSeconds(5))
+                    .withThrowableThat().havingRootCause().withMessage("database down");
+        }
+        assertThat(delivery.delivered()).isEmpty();
+    }
+
+    private Message sent(SendTextMessage.Command command) {
+        return await(service.send(command));
+    }
+
+    private static Message await(CompletionStage<Message> stage) {
+        return stage.toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).join();
     }
 
     private void assertNothingHappenedFor(User sender) {

@@ -1,5 +1,6 @@
 package org.parley.application.testing;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -22,12 +23,18 @@ public final class InMemoryMessageRepository implements MessageRepository {
     private final ConcurrentSkipListMap<Long, Message> byId = new ConcurrentSkipListMap<>();
 
     @Override
-    public Message append(MessageDraft draft) {
-        Objects.requireNonNull(draft, "draft");
+    public List<Message> appendAll(List<MessageDraft> drafts) {
+        List<MessageDraft> batch = List.copyOf(drafts);
+        if (batch.isEmpty()) {
+            throw new IllegalArgumentException("Nothing to append");
+        }
         synchronized (byId) {
-            Message stored = draft.storedAs(new MessageId(lastId.incrementAndGet()));
-            byId.put(stored.id().value(), stored);
-            return stored;
+            List<Message> stored = new ArrayList<>(batch.size());
+            for (MessageDraft draft : batch) {
+                stored.add(draft.storedAs(new MessageId(lastId.incrementAndGet())));
+            }
+            stored.forEach(message -> byId.put(message.id().value(), message));
+            return List.copyOf(stored);
         }
     }
 

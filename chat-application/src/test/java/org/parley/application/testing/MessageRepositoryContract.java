@@ -1,6 +1,7 @@
 package org.parley.application.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -58,6 +59,56 @@ public abstract class MessageRepositoryContract {
         assertThat(first.receiver()).isEqualTo(bob.id());
         assertThat(second.id()).isGreaterThan(first.id());
         assertThat(third.id()).isGreaterThan(second.id());
+    }
+
+    @Test
+    public void append_all_stores_a_batch_in_order_with_growing_ids() {
+        User carol = ChatFixtures.addUser(storage.users());
+        ChatThread other = storage.threads().getOrCreate(Participants.of(alice.id(), carol.id()), ChatFixtures.T0);
+        Message before = messages.append(draft(alice, new MessageContent.Text("before"), 0));
+        List<MessageDraft> batch = List.of(
+                draft(alice, new MessageContent.Text("one"), 1),
+                other.compose(carol.id(), new MessageContent.Text("elsewhere"), ChatFixtures.T0.plusSeconds(2)),
+                draft(bob, new MessageContent.ProfileShare(carol.id()), 3),
+                draft(alice, new MessageContent.File("caption",
+                        new Attachment("chat/" + UUID.randomUUID(), "a.png", 12, "image/png")), 4),
+                draft(bob, new MessageContent.Text("five"), 5));
+
+        List<Message> stored = messages.appendAll(batch);
+        Message after = messages.append(draft(alice, new MessageContent.Text("after"), 6));
+
+        assertThat(stored).hasSize(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            assertThat(stored.get(i)).isEqualTo(batch.get(i).storedAs(stored.get(i).id()));
+            assertThat(messages.findById(stored.get(i).id())).contains(stored.get(i));
+        }
+        assertThat(stored.get(0).id()).isGreaterThan(before.id());
+        assertThat(stored).extracting(Message::id).isSorted().doesNotHaveDuplicates();
+        assertThat(after.id()).isGreaterThan(stored.get(stored.size() - 1).id());
+        assertThat(messages.findInThread(thread.id(), range(before.id(), after.id(), Direction.OLDEST_FIRST), 10))
+                .containsExactly(stored.get(0), stored.get(2), stored.get(3), stored.get(4));
+    }
+
+    @Test
+    public void append_all_takes_a_batch_of_one_and_a_large_batch() {
+        List<MessageDraft> large = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            large.add(draft(i % 2 == 0 ? alice : bob, new MessageContent.Text("bulk " + i), i));
+        }
+
+        List<Message> one = messages.appendAll(List.of(draft(alice, new MessageContent.Text("single"), 0)));
+        List<Message> many = messages.appendAll(large);
+
+        assertThat(one).singleElement().satisfies(message -> assertThat(messages.findById(message.id())).contains(message));
+        assertThat(many).hasSize(1_000).extracting(Message::id).isSorted().doesNotHaveDuplicates();
+        assertThat(many.get(0).id()).isGreaterThan(one.get(0).id());
+        assertThat(messages.findInThread(thread.id(), range(one.get(0).id(), null, Direction.OLDEST_FIRST), 2_000))
+                .containsExactlyElementsOf(many);
+    }
+
+    @Test
+    public void append_all_refuses_an_empty_batch() {
+        assertThatThrownBy(() -> messages.appendAll(List.of())).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

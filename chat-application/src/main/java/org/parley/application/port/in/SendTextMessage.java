@@ -2,6 +2,7 @@ package org.parley.application.port.in;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 import org.parley.application.error.UnknownUser;
 import org.parley.domain.DomainRuleViolation;
@@ -9,15 +10,21 @@ import org.parley.domain.chat.Message;
 import org.parley.domain.delivery.ClientMessageId;
 import org.parley.domain.user.UserId;
 
-/** Send a text message to another user: store it in the pair's thread, then deliver it to both sides' devices. */
+/**
+ * Send a text message to another user: store it in the pair's thread, then, once it is committed, deliver it to both
+ * sides' devices.
+ */
 public interface SendTextMessage {
 
     /**
-     * @return the stored message
+     * Checks the message at once and hands it to storage without waiting for it.
+     *
+     * @return completes with the stored message after it was committed and delivered, or fails when storage failed
+     *         (then nothing was delivered)
      * @throws UnknownUser when the receiver does not exist or is inactive
      * @throws DomainRuleViolation when the text is empty or too long, or the receiver is the sender
      */
-    Message send(Command command);
+    CompletionStage<Message> send(Command command);
 
     record Command(UserId sender, UserId receiver, String body, Optional<ClientMessageId> clientMessageId) {
         public Command {

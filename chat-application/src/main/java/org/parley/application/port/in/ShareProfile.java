@@ -2,20 +2,27 @@ package org.parley.application.port.in;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import org.parley.application.error.NotFound;
 import org.parley.application.error.UnknownUser;
 import org.parley.domain.chat.Message;
 import org.parley.domain.delivery.ClientMessageId;
 import org.parley.domain.user.UserId;
 
-/** Share a user's profile as a contact card: store a {@code user_profile} message and deliver it to both sides. */
+/**
+ * Share a user's profile as a contact card: store a {@code user_profile} message and, once it is committed, deliver it
+ * to both sides.
+ */
 public interface ShareProfile {
 
     /**
+     * Checks the request at once and hands the message to storage without waiting for it.
+     *
+     * @return completes with the stored message after it was committed and delivered, or fails when storage failed
      * @throws UnknownUser when the receiver does not exist or is inactive
      * @throws NotFound when the shared profile does not exist
      */
-    Message share(Command command);
+    CompletionStage<Message> share(Command command);
 
     record Command(UserId sender, UserId receiver, UserId profile, Optional<ClientMessageId> clientMessageId) {
         public Command {

@@ -8,11 +8,22 @@ import org.parley.domain.chat.MessageDraft;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.chat.ThreadId;
 
-/** Stores messages. Ids are assigned on {@link #append} and grow with time. */
+/** Stores messages. Ids are assigned when messages are stored and grow with time. */
 public interface MessageRepository {
 
-    /** Stores the draft durably (committed when this returns) and returns it with its new id. */
-    Message append(MessageDraft draft);
+    /**
+     * Stores the drafts durably, all or none, in one transaction (committed when this returns), and returns them in
+     * the same order with their new ids, which grow along the list. This is the write path of group commit: the
+     * cost of a commit is shared by every message of the batch.
+     *
+     * @throws IllegalArgumentException when {@code drafts} is empty
+     */
+    List<Message> appendAll(List<MessageDraft> drafts);
+
+    /** Stores one draft durably (committed when this returns) and returns it with its new id. */
+    default Message append(MessageDraft draft) {
+        return appendAll(List.of(draft)).get(0);
+    }
 
     Optional<Message> findById(MessageId id);
 

@@ -1,0 +1,56 @@
+package org.parley.adapter.persistence;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import org.hibernate.Session;
+import org.hibernate.dialect.Dialect;
+import org.hibernate.dialect.H2Dialect;
+import org.hibernate.dialect.PostgreSQLDialect;
+
+/**
+ * Takes the ids of a whole batch of messages from {@code messages_id_seq} in one statement: one sequence value per
+ * row of a generated series, in ascending order. A batch therefore costs one round trip for its ids whatever its
+ * size, and its ids still come from the shared sequence, so they grow with the time at which messages are stored even
+ * when several servers share the database (which blocks of ids cached per server would break, see docs/storage.md).
+ */
+final class MessageIds {
+
+    private final String nextIdsSql;
+
+    private MessageIds(String nextIdsSql) {
+        this.nextIdsSql = nextIdsSql;
+    }
+
+    /**
+     * @throws IllegalStateException for a database other than H2 and PostgreSQL (and compatible, such as those
+     *                               Hibernate's PostgreSQL dialect serves)
+     */
+    static MessageIds forDialect(Dialect dialect) {
+        Objects.requireNonNull(dialect, "dialect");
+        if (dialect instanceof PostgreSQLDialect) {
+            return new MessageIds("select nextval('messages_id_seq') from generate_series(1, :count)");
+        }
+        if (dialect instanceof H2Dialect) {
+            return new MessageIds("select next value for messages_id_seq from system_range(1, :count)");
+        }
+        throw new IllegalStateException("Parley stores messages on H2 or PostgreSQL, not on "
+                + dialect.getClass().getSimpleName());
+    }
+
+    /** {@code count} new ids, ascending, in the caller's transaction. */
+    List<Long> next(Session session, int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be at least 1, got " + count);
+        }
+        List<Long> ids = new ArrayList<>(session.createNativeQuery(nextIdsSql, Long.class)
+                .setParameter("count", count)
+                .getResultList());
+        if (ids.size() != count) {
+            throw new IllegalStateException("Asked the sequence for " + count + " ids, got " + ids.size());
+        }
+        ids.sort(null);
+        return ids;
+    }
+}

@@ -1,0 +1,16 @@
+package org.parley.application.archfixture;
+
+import org.parley.application.port.out.MessageRepository;
+import org.parley.domain.chat.Message;
+import org.parley.domain.chat.MessageDraft;
+
+/**
+ * Deliberately wrong (architecture-rule fixture): stores a message around group commit, so nothing would stop it from
+ * delivering the message before the commit, or out of order.
+ */
+public final class StoringAMessageDirectly {
+
+    public Message store(MessageRepository messages, MessageDraft draft) {
+        return messages.append(draft);
+    }
+}

@@ -1,0 +1,278 @@
+package org.parley.application.groupcommit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.parley.application.port.out.MessageRange;
+import org.parley.application.port.out.MessageRepository;
+import org.parley.application.port.out.OutboundMessage;
+import org.parley.application.testing.ChatFixtures;
+import org.parley.application.testing.ChatStorage;
+import org.parley.application.testing.FailingMessageRepository;
+import org.parley.application.testing.InMemoryChatStorage;
+import org.parley.application.testing.RecordingMessageDelivery;
+import org.parley.domain.chat.ChatThread;
+import org.parley.domain.chat.Message;
+import org.parley.domain.chat.MessageContent;
+import org.parley.domain.chat.MessageDraft;
+import org.parley.domain.chat.MessageId;
+import org.parley.domain.chat.Participants;
+import org.parley.domain.chat.ThreadId;
+import org.parley.domain.delivery.DeliveryPolicy;
+import org.parley.domain.user.User;
+
+/** Group commit: batching, order, commit before delivery, failure isolation, back-pressure and shutdown. */
+class MessageWriterTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    private final ChatStorage storage = InMemoryChatStorage.create();
+    private final RecordingMessageDelivery delivery = new RecordingMessageDelivery();
+    private final User alice = ChatFixtures.addUser(storage.users());
+    private final User bob = ChatFixtures.addUser(storage.users());
+    private final ChatThread thread = storage.threads().getOrCreate(Participants.of(alice.id(), bob.id()),
+            ChatFixtures.T0);
+
+    @Test
+    void messages_that_arrive_while_a_batch_commits_are_stored_together_in_the_next_one() throws Exception {
+        GatedRepository gated = new GatedRepository(storage.messages());
+        try (MessageWriter writer = new MessageWriter(gated, delivery, 100, 1_000)) {
+            CompletableFuture<Message> first = writer.storeThenDeliver(text("first"), this::outbound);
+            gated.awaitCallInProgress();
+            List<CompletableFuture<Message>> waiting = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                waiting.add(writer.storeThenDeliver(text("queued " + i), this::outbound));
+            }
+
+            assertThat(first).isNotDone();
+            gated.open();
+
+            assertThat(first).succeedsWithin(WAIT);
+            waiting.forEach(future -> assertThat(future).succeedsWithin(WAIT));
+        }
+        assertThat(gated.batchSizes()).containsExactly(1, 30);
+    }
+
+    @Test
+    void a_batch_holds_at_most_the_batch_size() throws Exception {
+        GatedRepository gated = new GatedRepository(storage.messages());
+        List<CompletableFuture<Message>> all = new ArrayList<>();
+        try (MessageWriter writer = new MessageWriter(gated, delivery, 20, 1_000)) {
+            all.add(writer.store(text("first")));
+            gated.awaitCallInProgress();
+            for (int i = 0; i < 50; i++) {
+                all.add(writer.store(text("queued " + i)));
+            }
+            gated.open();
+            all.forEach(future -> assertThat(future).succeedsWithin(WAIT));
+        }
+        assertThat(gated.batchSizes()).containsExactly(1, 20, 20, 10);
+    }
+
+    @Test
+    void ids_and_deliveries_follow_the_order_messages_were_handed_over() {
+        List<CompletableFuture<Message>> futures = new ArrayList<>();
+        try (MessageWriter writer = new MessageWriter(storage.messages(), delivery, 7, 1_000)) {
+            for (int i = 0; i < 100; i++) {
+                futures.add(writer.storeThenDeliver(text("m" + i), this::outbound));
+            }
+            futures.forEach(future -> assertThat(future).succeedsWithin(WAIT));
+        }
+
+        List<Message> stored = futures.stream().map(CompletableFuture::join).toList();
+        assertThat(stored).extracting(Message::content)
+                .containsExactlyElementsOf(numbered(100).stream().map(MessageContent.Text::new).toList());
+        assertThat(stored).extracting(Message::id).isSorted().doesNotHaveDuplicates();
+        assertThat(delivery.delivered()).extracting(OutboundMessage::message).containsExactlyElementsOf(stored);
+    }
+
+    @Test
+    void a_message_is_delivered_only_after_its_batch_committed_and_before_its_future_completes() {
+        List<String> events = Collections.synchronizedList(new ArrayList<>());
+        MessageRepository observed = new MessageRepositoryWrapper(storage.messages()) {
+            @Override
+            public List<Message> appendAll(List<MessageDraft> drafts) {
+                List<Message> stored = super.appendAll(drafts);
+                events.add("committed " + stored.size());
+                return stored;
+            }
+        };
+        try (MessageWriter writer = new MessageWriter(observed, outbound -> events.add(
+                "delivered " + ((MessageContent.Text) outbound.message().content()).body()), 100, 1_000)) {
+            CompletableFuture<Message> result = writer.storeThenDeliver(text("hello"), this::outbound)
+                    .whenComplete((message, failure) -> events.add("completed"));
+
+            assertThat(result).succeedsWithin(WAIT);
+        }
+        assertThat(events).containsExactly("committed 1", "delivered hello", "completed");
+    }
+
+    @Test
+    void a_message_the_store_refuses_fails_alone_and_the_rest_of_its_batch_is_stored_and_delivered() throws Exception {
+        GatedRepository gated = new GatedRepository(new FailingMessageRepository(storage.messages(),
+                draft -> draft.content().equals(new MessageContent.Text("poison")),
+                new IllegalStateException("row refused")));
+        List<CompletableFuture<Message>> good = new ArrayList<>();
+        CompletableFuture<Message> poison;
+        try (MessageWriter writer = new MessageWriter(gated, delivery, 100, 1_000)) {
+            good.add(writer.storeThenDeliver(text("before"), this::outbound));
+            gated.awaitCallInProgress();
+            good.add(writer.storeThenDeliver(text("one"), this::outbound));
+            poison = writer.storeThenDeliver(text("poison"), this::outbound);
+            good.add(writer.storeThenDeliver(text("two"), this::outbound));
+            gated.open();
+
+            assertThat(poison).failsWithin(WAIT).withThrowableThat().havingRootCause().withMessage("row refused");
+            good.forEach(future -> assertThat(future).succeedsWithin(WAIT));
+        }
+        assertThat(delivery.delivered()).extracting(outbound -> outbound.message().content())
+                .containsExactly(new MessageContent.Text("before"), new MessageContent.Text("one"),
+                        new MessageContent.Text("two"));
+        assertThat(storage.messages().findInThread(thread.id(), MessageRange.newest(), 10)).hasSize(3);
+    }
+
+    @Test
+    void a_failing_delivery_does_not_fail_the_stored_message() {
+        try (MessageWriter writer = new MessageWriter(storage.messages(), outbound -> {
+            throw new IllegalStateException("delivery broke");
+        }, 100, 1_000)) {
+            CompletableFuture<Message> result = writer.storeThenDeliver(text("hi"), this::outbound);
+
+            assertThat(result).succeedsWithin(WAIT);
+            assertThat(storage.messages().findById(result.join().id())).contains(result.join());
+        }
+    }
+
+    @Test
+    void when_the_queue_is_full_callers_wait_for_room() throws Exception {
+        GatedRepository gated = new GatedRepository(storage.messages());
+        try (MessageWriter writer = new MessageWriter(gated, delivery, 100, 2)) {
+            writer.store(text("in the writer"));
+            gated.awaitCallInProgress();
+            writer.store(text("queued 1"));
+            writer.store(text("queued 2"));
+            CompletableFuture<CompletableFuture<Message>> third =
+                    CompletableFuture.supplyAsync(() -> writer.store(text("has to wait")));
+
+            assertThat(third).withFailMessage("the third caller should wait while the queue is full")
+                    .failsWithin(Duration.ofMillis(300));
+            gated.open();
+
+            assertThat(third).succeedsWithin(WAIT);
+            assertThat(third.join()).succeedsWithin(WAIT);
+        }
+    }
+
+    @Test
+    void closing_stores_what_was_handed_over_then_refuses_new_messages() throws Exception {
+        GatedRepository gated = new GatedRepository(storage.messages());
+        MessageWriter writer = new MessageWriter(gated, delivery, 100, 1_000);
+        CompletableFuture<Message> inFlight = writer.store(text("in flight"));
+        gated.awaitCallInProgress();
+        CompletableFuture<Message> queued = writer.store(text("queued"));
+
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(writer::close);
+        gated.open();
+        assertThat(closing).succeedsWithin(WAIT);
+
+        assertThat(inFlight).succeedsWithin(WAIT);
+        assertThat(queued).succeedsWithin(WAIT);
+        assertThat(writer.store(text("too late"))).failsWithin(WAIT)
+                .withThrowableThat().havingRootCause().withMessageContaining("shutting down");
+        assertThat(storage.messages().findInThread(thread.id(), MessageRange.newest(), 10)).hasSize(2);
+    }
+
+    private MessageDraft text(String body) {
+        return thread.compose(alice.id(), new MessageContent.Text(body), ChatFixtures.T0);
+    }
+
+    private OutboundMessage outbound(Message stored) {
+        return new OutboundMessage(stored, DeliveryPolicy.receiverAndSenderDevices().deliveriesOf(stored),
+                Optional.empty(), Optional.empty());
+    }
+
+    private static List<String> numbered(int count) {
+        List<String> bodies = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            bodies.add("m" + i);
+        }
+        return bodies;
+    }
+
+    /** Holds its first {@code appendAll} until opened, so a test can queue messages behind a commit in progress. */
+    private static final class GatedRepository extends MessageRepositoryWrapper {
+
+        private final CountDownLatch inProgress = new CountDownLatch(1);
+        private final CountDownLatch gate = new CountDownLatch(1);
+        private final List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
+
+        GatedRepository(MessageRepository delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public List<Message> appendAll(List<MessageDraft> drafts) {
+            batchSizes.add(drafts.size());
+            inProgress.countDown();
+            try {
+                if (!gate.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new IllegalStateException("The test never opened the gate");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            return super.appendAll(drafts);
+        }
+
+        void awaitCallInProgress() throws InterruptedException {
+            assertThat(inProgress.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        }
+
+        void open() {
+            gate.countDown();
+        }
+
+        List<Integer> batchSizes() {
+            return List.copyOf(batchSizes);
+        }
+    }
+
+    private static class MessageRepositoryWrapper implements MessageRepository {
+
+        private final MessageRepository delegate;
+
+        MessageRepositoryWrapper(MessageRepository delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public List<Message> appendAll(List<MessageDraft> drafts) {
+            return delegate.appendAll(drafts);
+        }
+
+        @Override
+        public Optional<Message> findById(MessageId id) {
+            return delegate.findById(id);
+        }
+
+        @Override
+        public List<Message> findInThread(ThreadId thread, MessageRange range, int limit) {
+            return delegate.findInThread(thread, range, limit);
+        }
+
+        @Override
+        public List<Message> findFilesInThread(ThreadId thread, MessageRange range, int limit) {
+            return delegate.findFilesInThread(thread, range, limit);
+        }
+    }
+}
