@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
 import org.parley.adapter.filestore.FileAttachmentStore;
+import org.parley.adapter.persistence.CacheSettings;
 import org.parley.adapter.persistence.DatabaseSettings;
 import org.parley.adapter.persistence.PersistenceModule;
 import org.parley.adapter.rest.RestApi;
@@ -84,7 +85,8 @@ public final class Parley implements AutoCloseable {
     /** Builds everything and starts serving; fails with a clear exception (and nothing left open) if it cannot. */
     public static Parley start(ParleyConfig config) {
         TimeSource time = new SystemTimeSource();
-        PersistenceModule storage = PersistenceModule.start(databaseSettings(config));
+        PersistenceModule storage = PersistenceModule.start(databaseSettings(config),
+                new CacheSettings(config.userCacheLifetime(), config.cacheMaxEntries()));
         MessageWriter writer = null;
         try {
             String secret = config.jwtSecret().orElseGet(() -> SecretFile.loadOrCreate(config.dataDir()));

@@ -15,6 +15,9 @@ import java.util.function.Function;
  *
  * @param jwtSecret empty: a secret is generated once and kept in the data directory ({@link SecretFile})
  * @param database  empty: the embedded H2 database in the data directory
+ * @param userCacheLifetime how long a user read from the database is served from memory (zero: not at all); bounds
+ *                          how long another server's change to a user goes unseen here
+ * @param cacheMaxEntries   the most users, and the most threads, kept in memory (zero: no caches)
  */
 public record ParleyConfig(
         String host,
@@ -30,10 +33,14 @@ public record ParleyConfig(
         int maxFrameBytes,
         int passwordIterations,
         Duration websocketPingInterval,
-        Duration mediaLinkLifetime) {
+        Duration mediaLinkLifetime,
+        Duration userCacheLifetime,
+        int cacheMaxEntries) {
 
     public static final int MIN_SECRET_BYTES = 32;
     public static final int MIN_ADMIN_KEY_LENGTH = 16;
+    public static final Duration DEFAULT_USER_CACHE_LIFETIME = Duration.ofSeconds(5);
+    public static final int DEFAULT_CACHE_MAX_ENTRIES = 100_000;
 
     /** An external database: a {@code jdbc:postgresql:} (or {@code jdbc:h2:}) URL with its credentials. */
     public record Database(String url, String user, String password, int poolSize, Duration connectionTimeout) {
@@ -54,6 +61,17 @@ public record ParleyConfig(
         Objects.requireNonNull(jwtSecret, "jwtSecret");
         Objects.requireNonNull(adminApiKey, "adminApiKey");
         Objects.requireNonNull(mediaLinkLifetime, "mediaLinkLifetime");
+        Objects.requireNonNull(userCacheLifetime, "userCacheLifetime");
+    }
+
+    /** The configuration with the default caches (for callers written before the caches existed). */
+    public ParleyConfig(String host, int port, Path dataDir, Optional<Database> database, Optional<String> jwtSecret,
+            Duration accessTokenLifetime, Duration refreshTokenLifetime, Optional<String> adminApiKey,
+            long maxUploadBytes, int maxMessageLength, int maxFrameBytes, int passwordIterations,
+            Duration websocketPingInterval, Duration mediaLinkLifetime) {
+        this(host, port, dataDir, database, jwtSecret, accessTokenLifetime, refreshTokenLifetime, adminApiKey,
+                maxUploadBytes, maxMessageLength, maxFrameBytes, passwordIterations, websocketPingInterval,
+                mediaLinkLifetime, DEFAULT_USER_CACHE_LIFETIME, DEFAULT_CACHE_MAX_ENTRIES);
     }
 
     @Override
@@ -62,7 +80,8 @@ public record ParleyConfig(
                 + database.map(Database::toString).orElse("embedded H2") + ", jwtSecret=" + (jwtSecret.isPresent() ? "***" : "generated")
                 + ", adminApi=" + (adminApiKey.isPresent() ? "on" : "off") + ", maxUploadBytes=" + maxUploadBytes
                 + ", maxMessageLength=" + maxMessageLength + ", maxFrameBytes=" + maxFrameBytes
-                + ", mediaLinkLifetime=" + mediaLinkLifetime + "]";
+                + ", mediaLinkLifetime=" + mediaLinkLifetime + ", userCacheLifetime=" + userCacheLifetime
+                + ", cacheMaxEntries=" + cacheMaxEntries + "]";
     }
 
     /** The configuration in {@code environment} (normally {@link System#getenv()}). */
@@ -111,7 +130,10 @@ public record ParleyConfig(
                 read.integer("PARLEY_MAX_FRAME_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024),
                 read.integer("PARLEY_PASSWORD_ITERATIONS", 870_000, 1_000, 10_000_000),
                 Duration.ofSeconds(read.integer("PARLEY_WS_PING_SECONDS", 30, 1, 3_600)),
-                Duration.ofSeconds(read.integer("PARLEY_MEDIA_LINK_SECONDS", 3_600, 60, 7 * 86_400)));
+                Duration.ofSeconds(read.integer("PARLEY_MEDIA_LINK_SECONDS", 3_600, 60, 7 * 86_400)),
+                Duration.ofSeconds(read.integer("PARLEY_USER_CACHE_SECONDS",
+                        (int) DEFAULT_USER_CACHE_LIFETIME.toSeconds(), 0, 3_600)),
+                read.integer("PARLEY_CACHE_MAX_ENTRIES", DEFAULT_CACHE_MAX_ENTRIES, 0, 10_000_000));
     }
 
     /** Parses values with a one-line, variable-naming error for anything malformed or out of range. */

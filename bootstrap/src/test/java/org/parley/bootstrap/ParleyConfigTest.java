@@ -59,6 +59,11 @@ class ParleyConfigTest {
             "PARLEY_PASSWORD_ITERATIONS|10|PARLEY_PASSWORD_ITERATIONS: must be between",
             "PARLEY_MEDIA_LINK_SECONDS|59|PARLEY_MEDIA_LINK_SECONDS: must be between",
             "PARLEY_MEDIA_LINK_SECONDS|soon|PARLEY_MEDIA_LINK_SECONDS: not a whole number",
+            "PARLEY_USER_CACHE_SECONDS|-1|PARLEY_USER_CACHE_SECONDS: must be between 0 and 3600",
+            "PARLEY_USER_CACHE_SECONDS|3601|PARLEY_USER_CACHE_SECONDS: must be between 0 and 3600",
+            "PARLEY_USER_CACHE_SECONDS|5s|PARLEY_USER_CACHE_SECONDS: not a whole number",
+            "PARLEY_CACHE_MAX_ENTRIES|-5|PARLEY_CACHE_MAX_ENTRIES: must be between 0 and 10000000",
+            "PARLEY_CACHE_MAX_ENTRIES|lots|PARLEY_CACHE_MAX_ENTRIES: not a whole number",
     })
     void aBadValueStopsStartUpWithOneLineNamingTheVariable(String name, String value, String expected) {
         assertThatThrownBy(() -> ParleyConfig.fromEnvironment(Map.of(name, value)))
@@ -83,6 +88,41 @@ class ParleyConfigTest {
         ParleyConfig config = ParleyConfig.fromEnvironment(env);
         assertThat(config.port()).isEqualTo(9100);
         assertThat(config.maxMessageLength()).isEqualTo(500);
+    }
+
+    @Test
+    void theCachesKeepUsersAFewSecondsAndAHundredThousandEntriesByDefault() {
+        ParleyConfig config = ParleyConfig.fromEnvironment(Map.of());
+
+        assertThat(config.userCacheLifetime()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.cacheMaxEntries()).isEqualTo(100_000);
+        assertThat(config.toString()).contains("userCacheLifetime=PT5S", "cacheMaxEntries=100000");
+    }
+
+    @Test
+    void theCachesAreConfigurableAndZeroTurnsThemOff() {
+        ParleyConfig tuned = ParleyConfig.fromEnvironment(Map.of(
+                "PARLEY_USER_CACHE_SECONDS", "30",
+                "PARLEY_CACHE_MAX_ENTRIES", "2500"));
+        ParleyConfig off = ParleyConfig.fromEnvironment(Map.of(
+                "PARLEY_USER_CACHE_SECONDS", "0",
+                "PARLEY_CACHE_MAX_ENTRIES", "0"));
+
+        assertThat(tuned.userCacheLifetime()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(tuned.cacheMaxEntries()).isEqualTo(2_500);
+        assertThat(off.userCacheLifetime()).isZero();
+        assertThat(off.cacheMaxEntries()).isZero();
+    }
+
+    @Test
+    void aConfigurationBuiltWithoutCacheSettingsHasTheDefaultCaches() {
+        ParleyConfig defaults = ParleyConfig.fromEnvironment(Map.of());
+        ParleyConfig built = new ParleyConfig(defaults.host(), defaults.port(), defaults.dataDir(), defaults.database(),
+                defaults.jwtSecret(), defaults.accessTokenLifetime(), defaults.refreshTokenLifetime(),
+                defaults.adminApiKey(), defaults.maxUploadBytes(), defaults.maxMessageLength(), defaults.maxFrameBytes(),
+                defaults.passwordIterations(), defaults.websocketPingInterval(), defaults.mediaLinkLifetime());
+
+        assertThat(built).isEqualTo(defaults);
     }
 
     @Test

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Parley's storage, ready to use: a connection pool (HikariCP) on the configured database, the schema migrated to this
  * version (Flyway) and checked against the mapping (Hibernate {@code validate}), and the storage ports built on it.
- * The ports are thread-safe and each of their methods is one transaction.
+ * The ports are thread-safe and each of their methods is one transaction. User and thread look-ups by id or pair are
+ * served from memory once read, as {@link CacheSettings} says (see "Caches" in docs/storage.md).
  *
  * <p>Call {@link #start} once at start-up and {@link #close} once at shutdown, after everything using the ports has
  * stopped.
@@ -48,29 +49,52 @@ public final class PersistenceModule implements AutoCloseable {
     private final ThreadRepository threads;
     private final MessageRepository messages;
 
-    private PersistenceModule(HikariDataSource pool, SessionFactory sessionFactory) {
+    private PersistenceModule(HikariDataSource pool, SessionFactory sessionFactory, CacheSettings caches) {
         this.pool = pool;
         this.sessionFactory = sessionFactory;
         Transactions transactions = new Transactions(sessionFactory);
-        this.userAccounts = new HibernateUserAccounts(transactions);
-        this.threads = new HibernateThreadRepository(transactions);
+        UserAccounts storedUsers = new HibernateUserAccounts(transactions);
+        ThreadRepository storedThreads = new HibernateThreadRepository(transactions);
+        this.userAccounts = caches.cachesUsers()
+                ? new CachingUserAccounts(storedUsers, caches.userLifetime(), caches.maximumEntries())
+                : storedUsers;
+        this.threads = caches.cachesThreads()
+                ? new CachingThreadRepository(storedThreads, caches.maximumEntries())
+                : storedThreads;
         this.messages = new HibernateMessageRepository(transactions, MessageIds.forDialect(
                 sessionFactory.unwrap(SessionFactoryImplementor.class).getJdbcServices().getDialect()));
     }
 
     /**
-     * Connects to the database, migrates its schema to this version and builds the storage ports.
+     * Connects to the database, migrates its schema to this version and builds the storage ports, with the
+     * {@linkplain CacheSettings#defaults() default caches}.
      *
      * @throws PersistenceStartupException when the database cannot be reached within the settings' connection
      *                                     timeout, refuses the credentials, or has a schema this version cannot use
      */
     public static PersistenceModule start(DatabaseSettings settings) {
-        return start(settings, Map.of());
+        return start(settings, CacheSettings.defaults());
+    }
+
+    /**
+     * As {@link #start(DatabaseSettings)}, with these caches.
+     *
+     * @throws PersistenceStartupException as {@link #start(DatabaseSettings)}
+     */
+    public static PersistenceModule start(DatabaseSettings settings, CacheSettings caches) {
+        return start(settings, caches, Map.of());
     }
 
     /** As {@link #start(DatabaseSettings)}, with extra Hibernate settings (tests turn on statistics with it). */
     static PersistenceModule start(DatabaseSettings settings, Map<String, Object> extraHibernateSettings) {
+        return start(settings, CacheSettings.defaults(), extraHibernateSettings);
+    }
+
+    /** As {@link #start(DatabaseSettings, CacheSettings)}, with extra Hibernate settings. */
+    static PersistenceModule start(
+            DatabaseSettings settings, CacheSettings caches, Map<String, Object> extraHibernateSettings) {
         Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(caches, "caches");
         Objects.requireNonNull(extraHibernateSettings, "extraHibernateSettings");
         // Hibernate logs through JBoss Logging; send it to SLF4J like everything else, whatever the SLF4J backend.
         if (System.getProperty(JBOSS_LOGGING_PROVIDER) == null) {
@@ -80,8 +104,9 @@ public final class PersistenceModule implements AutoCloseable {
         try {
             String schemaVersion = migrate(pool, settings);
             PersistenceModule module =
-                    new PersistenceModule(pool, buildSessionFactory(pool, settings, extraHibernateSettings));
-            LOG.info("Storage ready on {} (schema version {})", settings.redactedUrl(), schemaVersion);
+                    new PersistenceModule(pool, buildSessionFactory(pool, settings, extraHibernateSettings), caches);
+            LOG.info("Storage ready on {} (schema version {}; {})", settings.redactedUrl(), schemaVersion,
+                    caches.describe());
             return module;
         } catch (RuntimeException | Error failure) {
             pool.close();

@@ -19,15 +19,26 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class DatabasePerClass implements BeforeAllCallback, AfterAllCallback {
 
+    private final CacheSettings caches;
     private final Map<String, Object> extraHibernateSettings;
     private Path dir;
     private TestDatabase database;
 
+    /** With the default caches, as Parley starts the storage. */
     DatabasePerClass() {
         this(Map.of());
     }
 
     DatabasePerClass(Map<String, Object> extraHibernateSettings) {
+        this(CacheSettings.defaults(), extraHibernateSettings);
+    }
+
+    DatabasePerClass(CacheSettings caches) {
+        this(caches, Map.of());
+    }
+
+    DatabasePerClass(CacheSettings caches, Map<String, Object> extraHibernateSettings) {
+        this.caches = caches;
         this.extraHibernateSettings = Map.copyOf(extraHibernateSettings);
     }
 
@@ -42,7 +53,7 @@ final class DatabasePerClass implements BeforeAllCallback, AfterAllCallback {
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
         dir = Files.createTempDirectory("parley-persistence-test");
-        database = TestDatabase.fresh(dir, extraHibernateSettings);
+        database = TestDatabase.fresh(dir, caches, extraHibernateSettings);
     }
 
     @Override

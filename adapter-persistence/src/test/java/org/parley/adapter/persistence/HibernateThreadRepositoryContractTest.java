@@ -5,9 +5,9 @@ import org.parley.application.testing.ChatStorage;
 import org.parley.application.testing.ThreadRepositoryContract;
 
 /**
- * The thread store contract against Hibernate on a real database: a fresh H2 file database for this class, or a throwaway
- * PostgreSQL database in the PostgreSQL run ({@link org.parley.adapter.persistence.testing.PostgresForTests}). The
- * tests share it, as the contract allows.
+ * The thread store contract as Parley runs it ({@link CachingThreadRepository} over Hibernate, default caches) on a
+ * real database: a fresh H2 file database for this class, or a throwaway PostgreSQL database in the PostgreSQL run
+ * ({@link org.parley.adapter.persistence.testing.PostgresForTests}). The tests share it, as the contract allows.
  */
 class HibernateThreadRepositoryContractTest extends ThreadRepositoryContract {
 

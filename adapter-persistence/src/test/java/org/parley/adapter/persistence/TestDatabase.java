@@ -32,16 +32,20 @@ final class TestDatabase implements AutoCloseable {
     }
 
     static TestDatabase fresh(Path dir, Map<String, Object> extraHibernateSettings) {
+        return fresh(dir, CacheSettings.defaults(), extraHibernateSettings);
+    }
+
+    static TestDatabase fresh(Path dir, CacheSettings caches, Map<String, Object> extraHibernateSettings) {
         if (!PostgresForTests.selected()) {
             DatabaseSettings settings = DatabaseSettings.embeddedH2(dir);
-            return new TestDatabase(settings, PersistenceModule.start(settings, extraHibernateSettings), null);
+            return new TestDatabase(settings, PersistenceModule.start(settings, caches, extraHibernateSettings), null);
         }
         String base = PostgresForTests.server();
         String database = PostgresForTests.createDatabase("parley_test_");
         DatabaseSettings settings = new DatabaseSettings(
                 base + database, PostgresForTests.user(), PostgresForTests.password(), 10, Duration.ofSeconds(10));
         try {
-            return new TestDatabase(settings, PersistenceModule.start(settings, extraHibernateSettings), database);
+            return new TestDatabase(settings, PersistenceModule.start(settings, caches, extraHibernateSettings), database);
         } catch (RuntimeException | Error failure) {
             PostgresForTests.dropDatabase(database);
             throw failure;
@@ -72,6 +76,11 @@ final class TestDatabase implements AutoCloseable {
      */
     PersistenceModule secondServer() {
         return PersistenceModule.start(settings);
+    }
+
+    /** As {@link #secondServer()}, with these caches and extra Hibernate settings. */
+    PersistenceModule secondServer(CacheSettings caches, Map<String, Object> extraHibernateSettings) {
+        return PersistenceModule.start(settings, caches, extraHibernateSettings);
     }
 
     @Override

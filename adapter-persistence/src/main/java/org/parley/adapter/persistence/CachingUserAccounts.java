@@ -1,0 +1,142 @@
+package org.parley.adapter.persistence;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+import org.parley.application.port.out.Account;
+import org.parley.application.port.out.UserAccounts;
+import org.parley.domain.user.EmailAddress;
+import org.parley.domain.user.User;
+import org.parley.domain.user.UserId;
+
+/**
+ * {@link UserAccounts} that serves {@link #findById} from memory after the first database read, because every
+ * websocket handshake (token to active user) and every message (the receiver must be active) looks a user up by id.
+ *
+ * <p><b>Writes through this server are seen at once.</b> {@link #add}, {@link #update} and {@link #recordLogin} drop
+ * the user's entry after the database has committed. The drop is a {@code compute} on the entry, which is atomic with
+ * respect to a load of the same user in flight ({@link Cache#get(Object, java.util.function.Function)}): a load that
+ * read the old row before the write committed either finishes first (and its value is dropped) or starts after the
+ * drop (and so reads the committed row). A plain {@link Cache#invalidate} would not do: Caffeine leaves its effect on a
+ * load in flight undefined, and the stale value could be put back after the invalidation. A writer therefore waits
+ * for a concurrent load of the same user (one primary-key read) before it returns.
+ *
+ * <p><b>Writes through other servers</b> sharing the database cannot reach this cache: an entry is dropped
+ * {@code lifetime} after it was read, which bounds how long such a change goes unseen here (a user deactivated through
+ * another server may keep authenticating and sending through this one for up to that long).
+ *
+ * <p><b>Absent users are not cached</b>, so a user added a moment later (here or by another server) is found at once.
+ * The price: look-ups of ids that do not exist (an attacker with a validly signed token for a random id, or a
+ * receiver id made up by a client) all reach the database, as they did before this cache; each is one primary-key
+ * probe, and tokens must be signed with the server's secret first.
+ *
+ * <p>{@link #findAllById} answers the users it holds from memory and reads all the others in one query, so it still
+ * costs at most one round trip whatever the number of ids; it does not store what it read, because a bulk read is not
+ * atomic per user and could put back a value that a concurrent write had just dropped. {@link #findByEmail} (log-in:
+ * it carries credentials) always reads the database.
+ *
+ * <p>Call it outside any database transaction: a load runs while holding Caffeine's per-entry lock.
+ */
+final class CachingUserAccounts implements UserAccounts {
+
+    private final UserAccounts delegate;
+    private final Cache<UserId, User> users;
+
+    CachingUserAccounts(UserAccounts delegate, Duration lifetime, int maximumEntries) {
+        this(delegate, lifetime, maximumEntries, Ticker.systemTicker());
+    }
+
+    /** As above, with the clock that ages entries (tests move it by hand). */
+    CachingUserAccounts(UserAccounts delegate, Duration lifetime, int maximumEntries, Ticker ticker) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        Objects.requireNonNull(lifetime, "lifetime");
+        Objects.requireNonNull(ticker, "ticker");
+        if (lifetime.isNegative() || lifetime.isZero()) {
+            throw new IllegalArgumentException("lifetime must be positive, got " + lifetime);
+        }
+        if (maximumEntries < 1) {
+            throw new IllegalArgumentException("maximumEntries must be at least 1, got " + maximumEntries);
+        }
+        this.users = Caffeine.newBuilder()
+                .expireAfterWrite(lifetime)
+                .maximumSize(maximumEntries)
+                .ticker(ticker)
+                .build();
+    }
+
+    @Override
+    public Optional<User> findById(UserId id) {
+        Objects.requireNonNull(id, "id");
+        // A null from the loader stores nothing: absence is never cached.
+        return Optional.ofNullable(users.get(id, key -> delegate.findById(key).orElse(null)));
+    }
+
+    @Override
+    public Map<UserId, User> findAllById(Collection<UserId> ids) {
+        Objects.requireNonNull(ids, "ids");
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        Map<UserId, User> found = new HashMap<>(users.getAllPresent(ids));
+        List<UserId> missing = ids.stream().filter(id -> !found.containsKey(id)).distinct().toList();
+        if (!missing.isEmpty()) {
+            found.putAll(delegate.findAllById(missing));
+        }
+        return found;
+    }
+
+    @Override
+    public Optional<Account> findByEmail(EmailAddress email) {
+        return delegate.findByEmail(email);
+    }
+
+    @Override
+    public void add(Account account) {
+        Objects.requireNonNull(account, "account");
+        try {
+            delegate.add(account);
+        } finally {
+            forget(account.user().id());
+        }
+    }
+
+    @Override
+    public void update(User user) {
+        Objects.requireNonNull(user, "user");
+        try {
+            delegate.update(user);
+        } finally {
+            forget(user.id());
+        }
+    }
+
+    @Override
+    public void recordLogin(UserId id, Instant at) {
+        Objects.requireNonNull(id, "id");
+        try {
+            delegate.recordLogin(id, at);
+        } finally {
+            forget(id);
+        }
+    }
+
+    /** Drops the user's entry after a write; waits for a load of the same user in flight (see the class comment). */
+    private void forget(UserId id) {
+        users.asMap().compute(id, (key, cached) -> null);
+    }
+
+    /** How many users are held, after pending evictions and expiries have been applied (for tests). */
+    long size() {
+        users.cleanUp();
+        return users.estimatedSize();
+    }
+}

@@ -1,0 +1,330 @@
+package org.parley.adapter.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.parley.application.error.Conflict;
+import org.parley.application.port.out.Account;
+import org.parley.application.port.out.UserAccounts;
+import org.parley.application.testing.ChatFixtures;
+import org.parley.application.testing.InMemoryUserAccounts;
+import org.parley.domain.user.EmailAddress;
+import org.parley.domain.user.User;
+import org.parley.domain.user.UserId;
+import org.parley.domain.user.UserProfile;
+
+/**
+ * What the user cache adds, on an in-memory store that counts its reads and a clock moved by hand: one read per user,
+ * writes here seen at once (also against a load in flight), absence never cached, others' writes seen after the
+ * lifetime, and a bounded size. {@code StorageCachesTest} checks the same on the real databases.
+ */
+class CachingUserAccountsTest {
+
+    private static final Duration LIFETIME = Duration.ofSeconds(5);
+
+    private final FakeTicker ticker = new FakeTicker();
+    private final CountingStore store = new CountingStore();
+    private final CachingUserAccounts users = new CachingUserAccounts(store, LIFETIME, 1_000, ticker);
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stopThreads() {
+        executor.shutdownNow();
+    }
+
+    @Test
+    void aUserIsReadFromTheStoreOnceThenFromMemory() {
+        User user = ChatFixtures.addUser(store);
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(users.findById(user.id())).contains(user);
+        }
+
+        assertThat(store.reads.get()).isEqualTo(1);
+    }
+
+    @Test
+    void anAbsentUserIsNotRememberedAsAbsent() {
+        User later = ChatFixtures.minimalUser();
+
+        assertThat(users.findById(later.id())).isEmpty();
+        assertThat(users.findById(later.id())).isEmpty();
+        store.add(new Account(later, Optional.empty()));   // as another server would: this cache is not told
+
+        assertThat(users.findById(later.id())).contains(later);
+        assertThat(store.reads.get()).isEqualTo(3);
+    }
+
+    @Test
+    void addUpdateAndRecordLoginThroughTheCacheAreSeenAtOnce() {
+        User user = ChatFixtures.minimalUser();
+        assertThat(users.findById(user.id())).isEmpty();
+
+        users.add(new Account(user, Optional.empty()));
+        assertThat(users.findById(user.id())).contains(user);
+
+        User renamed = user.withDetails(user.email(), UserProfile.named("Renamed"), user.status(),
+                ChatFixtures.T0.plusSeconds(1));
+        users.update(renamed);
+        assertThat(users.findById(user.id())).contains(renamed);
+
+        Instant loggedIn = ChatFixtures.T0.plusSeconds(2);
+        users.recordLogin(user.id(), loggedIn);
+        assertThat(users.findById(user.id())).contains(renamed.loggedInAt(loggedIn));
+
+        User deactivated = renamed.withDetails(user.email(), renamed.profile(), renamed.status().withActive(false),
+                ChatFixtures.T0.plusSeconds(3));
+        users.update(deactivated);
+        assertThat(users.findById(user.id())).hasValueSatisfying(seen -> assertThat(seen.isActive()).isFalse());
+    }
+
+    @Test
+    void aFailedWriteLeavesTheCacheRight() {
+        User user = ChatFixtures.addUser(store);
+        User other = ChatFixtures.addUser(store);
+        assertThat(users.findById(user.id())).contains(user);
+
+        User clash = user.withDetails(other.email(), user.profile(), user.status(), ChatFixtures.T0.plusSeconds(1));
+        assertThatThrownBy(() -> users.update(clash)).isInstanceOf(Conflict.class);
+
+        assertThat(users.findById(user.id())).contains(user);
+    }
+
+    @Test
+    void aChangeMadeElsewhereIsSeenOnceTheLifetimeHasPassed() {
+        User user = ChatFixtures.addUser(store);
+        assertThat(users.findById(user.id())).contains(user);
+        User deactivated = user.withDetails(user.email(), user.profile(), user.status().withActive(false),
+                ChatFixtures.T0.plusSeconds(1));
+        store.update(deactivated);   // as another server sharing the database would: this cache is not told
+
+        ticker.advance(LIFETIME.minusMillis(1));
+        assertThat(users.findById(user.id())).as("within the lifetime").contains(user);
+
+        ticker.advance(Duration.ofMillis(1));
+        assertThat(users.findById(user.id())).as("once the lifetime has passed").contains(deactivated);
+    }
+
+    @Test
+    void theCacheHoldsAtMostItsMaximumNumberOfUsers() {
+        CachingUserAccounts small = new CachingUserAccounts(store, LIFETIME, 10, ticker);
+        List<User> added = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            added.add(ChatFixtures.addUser(store));
+        }
+
+        added.forEach(user -> assertThat(small.findById(user.id())).contains(user));
+
+        assertThat(small.size()).isBetween(1L, 10L);
+    }
+
+    @Test
+    void findAllByIdAnswersHeldUsersFromMemoryAndTheOthersInOneStoreCall() {
+        User held = ChatFixtures.addUser(store);
+        User notHeld = ChatFixtures.addUser(store);
+        UserId missing = UserId.random();
+        users.findById(held.id());
+
+        Map<UserId, User> found = users.findAllById(List.of(held.id(), notHeld.id(), missing, notHeld.id()));
+
+        assertThat(found).containsOnly(Map.entry(held.id(), held), Map.entry(notHeld.id(), notHeld));
+        assertThat(store.bulkReads).containsExactly(List.of(notHeld.id(), missing));
+        assertThat(users.findAllById(List.of(held.id()))).containsOnly(Map.entry(held.id(), held));
+        assertThat(store.bulkReads).as("all held: no store call").hasSize(1);
+        assertThat(users.findAllById(List.of())).isEmpty();
+    }
+
+    @Test
+    void findAllByIdDoesNotFillTheCache() {
+        User user = ChatFixtures.addUser(store);
+
+        users.findAllById(List.of(user.id()));
+        users.findById(user.id());
+
+        assertThat(store.reads.get()).isEqualTo(1);
+    }
+
+    @Test
+    void findByEmailAlwaysAsksTheStore() {
+        User user = ChatFixtures.addUser(store);
+        users.findById(user.id());
+
+        assertThat(users.findByEmail(user.email())).hasValueSatisfying(account ->
+                assertThat(account.user()).isEqualTo(user));
+        assertThat(users.findByEmail(user.email())).isPresent();
+
+        assertThat(store.emailReads.get()).isEqualTo(2);
+    }
+
+    /** The writes that must drop a user's entry. */
+    enum Write {
+        DEACTIVATE {
+            @Override
+            User apply(UserAccounts users, User user) {
+                User deactivated = user.withDetails(user.email(), user.profile(), user.status().withActive(false),
+                        ChatFixtures.T0.plusSeconds(30));
+                users.update(deactivated);
+                return deactivated;
+            }
+        },
+        RECORD_LOGIN {
+            @Override
+            User apply(UserAccounts users, User user) {
+                Instant at = ChatFixtures.T0.plusSeconds(40);
+                users.recordLogin(user.id(), at);
+                return user.loggedInAt(at);
+            }
+        };
+
+        /** Writes through {@code users} and returns the user as stored afterwards. */
+        abstract User apply(UserAccounts users, User user);
+    }
+
+    /**
+     * The race a cache of mutable rows must survive: a load reads the old row, the write commits and drops the entry,
+     * then the load would store what it read. Here the load is held after its read until the write has committed and
+     * the writer has either finished or is waiting; the user must then be read as written.
+     */
+    @ParameterizedTest
+    @EnumSource(Write.class)
+    void aLoadInFlightDuringAWriteCannotPutTheOldUserBack(Write write) throws Exception {
+        User user = ChatFixtures.addUser(store);
+        CountDownLatch readDone = new CountDownLatch(1);
+        CountDownLatch releaseRead = new CountDownLatch(1);
+        store.holdNextRead(readDone, releaseRead);
+
+        Future<Optional<User>> load = executor.submit(() -> users.findById(user.id()));
+        assertThat(readDone.await(10, TimeUnit.SECONDS)).isTrue();
+        AtomicReference<User> written = new AtomicReference<>();
+        CountDownLatch stored = store.signalNextWrite();
+        Thread writer = new Thread(() -> written.set(write.apply(users, user)), "writer");
+        writer.start();
+        assertThat(stored.await(10, TimeUnit.SECONDS)).isTrue();
+        awaitFinishedOrWaiting(writer);
+        releaseRead.countDown();
+
+        assertThat(load.get(10, TimeUnit.SECONDS)).as("the load began before the write").contains(user);
+        writer.join(10_000);
+        assertThat(writer.isAlive()).isFalse();
+        assertThat(users.findById(user.id())).contains(written.get());
+    }
+
+    private static void awaitFinishedOrWaiting(Thread thread) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (thread.getState() == Thread.State.RUNNABLE || thread.getState() == Thread.State.NEW) {
+            assertThat(System.nanoTime()).as("the writer neither finishes nor waits").isLessThan(deadline);
+            Thread.sleep(1);
+        }
+    }
+
+    /** An in-memory store that counts reads, and can hold a read or signal a write for the race test. */
+    private static final class CountingStore implements UserAccounts {
+
+        final InMemoryUserAccounts users = new InMemoryUserAccounts();
+        final AtomicInteger reads = new AtomicInteger();
+        final AtomicInteger emailReads = new AtomicInteger();
+        final List<List<UserId>> bulkReads = new CopyOnWriteArrayList<>();
+        private final AtomicReference<CountDownLatch[]> heldRead = new AtomicReference<>();
+        private final AtomicReference<CountDownLatch> writeSignal = new AtomicReference<>();
+
+        void holdNextRead(CountDownLatch readDone, CountDownLatch release) {
+            heldRead.set(new CountDownLatch[] {readDone, release});
+        }
+
+        CountDownLatch signalNextWrite() {
+            CountDownLatch latch = new CountDownLatch(1);
+            writeSignal.set(latch);
+            return latch;
+        }
+
+        @Override
+        public Optional<User> findById(UserId id) {
+            reads.incrementAndGet();
+            Optional<User> found = users.findById(id);
+            CountDownLatch[] hold = heldRead.getAndSet(null);
+            if (hold != null) {
+                hold[0].countDown();
+                try {
+                    hold[1].await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return found;
+        }
+
+        @Override
+        public Map<UserId, User> findAllById(Collection<UserId> ids) {
+            bulkReads.add(List.copyOf(ids));
+            return users.findAllById(ids);
+        }
+
+        @Override
+        public Optional<Account> findByEmail(EmailAddress email) {
+            emailReads.incrementAndGet();
+            return users.findByEmail(email);
+        }
+
+        @Override
+        public void add(Account account) {
+            users.add(account);
+            written();
+        }
+
+        @Override
+        public void update(User user) {
+            users.update(user);
+            written();
+        }
+
+        @Override
+        public void recordLogin(UserId id, Instant at) {
+            users.recordLogin(id, at);
+            written();
+        }
+
+        private void written() {
+            CountDownLatch signal = writeSignal.getAndSet(null);
+            if (signal != null) {
+                signal.countDown();
+            }
+        }
+    }
+
+    /** Caffeine's clock, moved by the test. */
+    private static final class FakeTicker implements Ticker {
+
+        private final AtomicLong nanos = new AtomicLong();
+
+        @Override
+        public long read() {
+            return nanos.get();
+        }
+
+        void advance(Duration duration) {
+            nanos.addAndGet(duration.toNanos());
+        }
+    }
+}
