@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -74,6 +75,7 @@ public final class Parley implements AutoCloseable {
     private final MessageWriter writer;
     private final PersistenceModule storage;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Parley(HttpServer server, ChatWebSocket webSocket, MessageWriter writer, PersistenceModule storage) {
         this.server = server;
@@ -176,13 +178,22 @@ public final class Parley implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             LOG.warn("The server did not stop within {} s; stopping it now", SHUTDOWN_GRACE_SECONDS);
         } finally {
-            server.shutdownNow();
-            webSocket.close();
-            // Messages accepted before the shutdown are still stored before the database goes away.
-            writer.close();
-            storage.close();
+            try {
+                server.shutdownNow();
+                webSocket.close();
+                // Messages accepted before the shutdown are still stored before the database goes away.
+                writer.close();
+                storage.close();
+            } finally {
+                stopped.countDown();
+            }
         }
         LOG.info("Parley has stopped");
+    }
+
+    /** Waits until {@link #close()} has finished. */
+    public void awaitClosed() throws InterruptedException {
+        stopped.await();
     }
 
     /** Unset credentials are empty: the driver then takes them from the URL or its own defaults. */

@@ -29,5 +29,12 @@ public final class ParleyServer {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(parley::close, "parley-shutdown"));
+        // Serve until stopped; whether the server's own threads would keep the JVM alive is not ours to rely on.
+        try {
+            parley.awaitClosed();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            parley.close();
+        }
     }
 }

@@ -22,7 +22,9 @@ import org.parley.domain.chat.MessageDraft;
 /**
  * Group commit: the one way messages are stored. Callers hand over drafts and get a future; one writer thread takes
  * every draft waiting at that moment (up to a batch size), stores them with {@link MessageRepository#appendAll} in one
- * transaction, and only after that commit delivers each message and completes its future. So:
+ * transaction, and only after that commit hands the batch to one delivery thread, which delivers each message and
+ * completes its future. The two threads form a pipeline: while one batch is delivered, the next one is being stored.
+ * So:
  * <ul>
  *   <li><b>durability is kept</b>: no {@code conf_message} or {@code re_message} frame of a message leaves before the
  *       transaction holding it has committed;</li>
@@ -36,12 +38,15 @@ import org.parley.domain.chat.MessageDraft;
  *       (back-pressure) instead of growing memory without bound.</li>
  * </ul>
  * A failing batch is retried one message at a time, so one bad message fails alone and the others are stored.
- * Futures complete on the writer thread: what callers chain to them must be short and must not block.
+ * Futures complete on the delivery thread: what callers chain to them must be short and must not block.
  */
 public final class MessageWriter implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(MessageWriter.class.getName());
     private static final long IDLE_POLL_MILLIS = 50;
+    private static final int MAX_BATCHES_AWAITING_DELIVERY = 16;
+    /** Put on {@link #toDeliver} by the writer thread as it stops: the delivery thread stops when it reaches it. */
+    private static final Runnable END = () -> { };
 
     private final MessageRepository messages;
     private final MessageDelivery delivery;
@@ -49,6 +54,9 @@ public final class MessageWriter implements AutoCloseable {
     private final BlockingQueue<Pending> queue;
     private final ReadWriteLock closing = new ReentrantReadWriteLock();
     private final Thread writer;
+    /** Committed batches waiting for delivery, in commit order; bounded, so a lagging delivery slows the writer. */
+    private final BlockingQueue<Runnable> toDeliver = new LinkedBlockingQueue<>(MAX_BATCHES_AWAITING_DELIVERY);
+    private final Thread deliverer;
     private volatile boolean closed;
 
     /**
@@ -65,8 +73,9 @@ public final class MessageWriter implements AutoCloseable {
         }
         this.maxBatchSize = maxBatchSize;
         this.queue = new LinkedBlockingQueue<>(queueCapacity);
-        this.writer = new Thread(this::run, "parley-message-writer");
-        writer.setDaemon(true);
+        this.deliverer = daemon(this::deliverCommitted, "parley-message-delivery");
+        this.writer = daemon(this::writeQueued, "parley-message-writer");
+        deliverer.start();
         writer.start();
     }
 
@@ -106,8 +115,8 @@ public final class MessageWriter implements AutoCloseable {
     }
 
     /**
-     * Stops taking messages, stores and delivers every message already handed over, then stops the writer thread
-     * (waiting at most {@code timeoutMillis}). Calling it again does nothing.
+     * Stops taking messages, stores and delivers every message already handed over, then stops the writer and delivery
+     * threads (waiting at most about {@code timeoutMillis}). Calling it again does nothing.
      */
     public void close(long timeoutMillis) {
         closing.writeLock().lock();
@@ -116,12 +125,14 @@ public final class MessageWriter implements AutoCloseable {
         } finally {
             closing.writeLock().unlock();
         }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         try {
-            writer.join(timeoutMillis);
+            writer.join(Math.max(1, timeoutMillis));
+            deliverer.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (writer.isAlive()) {
+        if (writer.isAlive() || deliverer.isAlive()) {
             LOG.log(Level.WARNING, "The message writer did not finish within {0} ms", timeoutMillis);
         }
     }
@@ -132,7 +143,7 @@ public final class MessageWriter implements AutoCloseable {
         close(10_000);
     }
 
-    private void run() {
+    private void writeQueued() {
         List<Pending> batch = new ArrayList<>(maxBatchSize);
         while (true) {
             Pending first;
@@ -144,6 +155,7 @@ public final class MessageWriter implements AutoCloseable {
             }
             if (first == null) {
                 if (closed && queue.isEmpty()) {
+                    handOver(END);
                     return;
                 }
                 continue;
@@ -161,16 +173,54 @@ public final class MessageWriter implements AutoCloseable {
             stored = messages.appendAll(batch.stream().map(Pending::draft).toList());
         } catch (RuntimeException | Error failure) {
             if (batch.size() == 1) {
-                batch.get(0).result().completeExceptionally(failure);
+                // Through the delivery thread too, so the sender learns of it in the order it sent.
+                Pending refused = batch.get(0);
+                handOver(() -> refused.result().completeExceptionally(failure));
             } else {
                 // Isolate the message the store refused: the others are stored one by one.
                 batch.forEach(pending -> write(List.of(pending)));
             }
             return;
         }
-        for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).stored(stored.get(i), delivery);
+        List<Pending> committed = List.copyOf(batch);
+        handOver(() -> {
+            for (int i = 0; i < committed.size(); i++) {
+                committed.get(i).stored(stored.get(i), delivery);
+            }
+        });
+    }
+
+    /** Queues work for the delivery thread, waiting while it lags {@value #MAX_BATCHES_AWAITING_DELIVERY} batches. */
+    private void handOver(Runnable work) {
+        while (true) {
+            try {
+                toDeliver.put(work);
+                return;
+            } catch (InterruptedException e) {
+                // Committed messages must be delivered and their futures completed: keep trying.
+            }
         }
+    }
+
+    private void deliverCommitted() {
+        while (true) {
+            Runnable next;
+            try {
+                next = toDeliver.take();
+            } catch (InterruptedException e) {
+                continue;
+            }
+            if (next == END) {
+                return;
+            }
+            next.run();
+        }
+    }
+
+    private static Thread daemon(Runnable task, String name) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        return thread;
     }
 
     private record Pending(MessageDraft draft, Optional<Function<Message, OutboundMessage>> then,
