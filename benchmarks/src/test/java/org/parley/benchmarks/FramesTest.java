@@ -40,4 +40,29 @@ class FramesTest {
                 .isEqualTo("invalid_receiver");
         assertThat(Frames.parse("not json").action()).isEqualTo("?");
     }
+
+    @Test
+    void nestedObjectsAreSkippedAndOnlyTopLevelFieldsCount() {
+        Frames.Incoming frame = Frames.parse("{\"attached_profile\":{\"id\":\"u-3\",\"message\":\"bench x-1\","
+                + "\"action\":\"nested\",\"list\":[1,{\"a\":2}]},\"message\":null,\"created_msg_id\":7,"
+                + "\"action\":\"re_message\",\"client_msg_id\":\"p-1\"}");
+
+        assertThat(frame).isEqualTo(new Frames.Incoming("re_message", "p-1", 7, null));
+    }
+
+    @Test
+    void framesThatAreNotObjectsOrAreCutShortAreUnreadable() {
+        assertThat(Frames.parse("[1,2]").action()).isEqualTo("?");
+        assertThat(Frames.parse("\"text\"").action()).isEqualTo("?");
+        assertThat(Frames.parse("{\"action\":\"re_message\",\"created_msg_id\":").action()).isEqualTo("?");
+        assertThat(Frames.parse("{}").action()).isEqualTo("?");
+    }
+
+    @Test
+    void aWrittenMessageEscapesWhatItMust() throws Exception {
+        JsonNode frame = new ObjectMapper().readTree(Frames.textMessage("u-\"2\"", "r\\1"));
+
+        assertThat(frame.path("receiver_id").asText()).isEqualTo("u-\"2\"");
+        assertThat(frame.path("client_msg_id").asText()).isEqualTo("r\\1");
+    }
 }

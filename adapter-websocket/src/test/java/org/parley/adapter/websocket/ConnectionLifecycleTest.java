@@ -32,6 +32,27 @@ class ConnectionLifecycleTest {
         }
     }
 
+    /**
+     * Tyrus schedules an idle-timeout task after every frame unless a session's idle timeout is negative (0 is not
+     * enough): every connection must get the negative one, and still work.
+     */
+    @Test
+    void sessionsHaveNoTyrusIdleTimeoutSoNoTaskIsScheduledPerFrame() throws Exception {
+        try (TestServer server = new TestServer(new WebSocketSettings(65536, Duration.ofMinutes(5)))) {
+            User alice = server.user("alice");
+            User bob = server.user("bob");
+            try (WsClient a = server.connect(alice); WsClient b = server.connect(bob)) {
+                a.sendJson(Map.of("action", "text_message", "message_body", "hi", "receiver_id", bob.id().toString()));
+                assertThat(a.next().get("action").asText()).isEqualTo("conf_message");
+                assertThat(b.next().get("action").asText()).isEqualTo("re_message");
+
+                assertThat(server.sessions.all()).hasSize(2).allSatisfy(connection ->
+                        assertThat(connection.session().getMaxIdleTimeout())
+                                .isEqualTo(EmbeddedTyrusContainer.NO_IDLE_TIMEOUT));
+            }
+        }
+    }
+
     @Test
     void theServerPingsEveryConnectionAndKeepsThoseThatAnswer() throws Exception {
         WebSocketSettings settings = new WebSocketSettings(65536, Duration.ofMillis(200));
