@@ -29,9 +29,9 @@ final class HibernateMessageRepository implements MessageRepository {
     }
 
     /**
-     * One transaction: the batch's ids in one sequence statement, then the rows as JDBC batches of
-     * {@value #JDBC_BATCH_SIZE} (on PostgreSQL the driver also rewrites each batch into multi-row inserts), then one
-     * commit.
+     * One transaction of a stateless session (the rows are only written, so no persistence context is kept for them):
+     * the batch's ids in one sequence statement, then the rows as JDBC batches of {@value #JDBC_BATCH_SIZE} (on
+     * PostgreSQL the driver also rewrites each batch into multi-row inserts), then one commit.
      */
     @Override
     public List<Message> appendAll(List<MessageDraft> drafts) {
@@ -39,17 +39,16 @@ final class HibernateMessageRepository implements MessageRepository {
         if (batch.isEmpty()) {
             throw new IllegalArgumentException("Nothing to append");
         }
-        return transactions.write(session -> {
+        return transactions.writeStateless(session -> {
             session.setJdbcBatchSize(JDBC_BATCH_SIZE);
             List<Long> assigned = ids.next(session, batch.size());
             List<MessageEntity> entities = new ArrayList<>(batch.size());
             for (int i = 0; i < batch.size(); i++) {
                 MessageEntity entity = MessageMapper.newEntity(batch.get(i));
                 entity.id = assigned.get(i);
-                session.persist(entity);
+                session.insert(entity);
                 entities.add(entity);
             }
-            session.flush();
             return entities.stream().map(MessageMapper::toDomain).toList();
         });
     }

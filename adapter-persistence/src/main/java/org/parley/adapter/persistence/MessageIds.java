@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-import org.hibernate.Session;
+import org.hibernate.SharedSessionContract;
 import org.hibernate.dialect.Dialect;
 import org.hibernate.dialect.H2Dialect;
 import org.hibernate.dialect.PostgreSQLDialect;
@@ -40,7 +40,7 @@ final class MessageIds {
     }
 
     /** {@code count} new ids, ascending, in the caller's transaction. */
-    List<Long> next(Session session, int count) {
+    List<Long> next(SharedSessionContract session, int count) {
         if (count < 1) {
             throw new IllegalArgumentException("count must be at least 1, got " + count);
         }

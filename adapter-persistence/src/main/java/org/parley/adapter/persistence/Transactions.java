@@ -6,6 +6,7 @@ import java.util.function.Function;
 import org.hibernate.FlushMode;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
+import org.hibernate.StatelessSession;
 import org.hibernate.Transaction;
 
 /**
@@ -28,6 +29,24 @@ final class Transactions {
     /** Runs {@code work} in a transaction that only reads: entities are loaded read-only and nothing is flushed. */
     <T> T read(Function<Session, T> work) {
         return run(work, true);
+    }
+
+    /**
+     * Runs {@code work} in a stateless session's transaction: no persistence context, no dirty checking, each insert
+     * goes straight to JDBC (in batches when a batch size is set). For bulk writes of rows nobody reads back here.
+     */
+    <T> T writeStateless(Function<StatelessSession, T> work) {
+        try (StatelessSession session = sessionFactory.openStatelessSession()) {
+            Transaction transaction = session.beginTransaction();
+            try {
+                T result = work.apply(session);
+                transaction.commit();
+                return result;
+            } catch (RuntimeException | Error failure) {
+                rollBack(transaction, failure);
+                throw failure;
+            }
+        }
     }
 
     private <T> T run(Function<Session, T> work, boolean readOnly) {
