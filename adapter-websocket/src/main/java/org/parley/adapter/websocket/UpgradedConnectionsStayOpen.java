@@ -3,45 +3,122 @@ package org.parley.adapter.websocket;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
+import org.glassfish.grizzly.Buffer;
+import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.Grizzly;
+import org.glassfish.grizzly.attributes.Attribute;
 import org.glassfish.grizzly.filterchain.BaseFilter;
 import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
 import org.glassfish.grizzly.filterchain.NextAction;
+import org.glassfish.grizzly.http.HttpContent;
 import org.glassfish.grizzly.http.HttpHeader;
 import org.glassfish.grizzly.http.HttpPacket;
+import org.glassfish.grizzly.http.HttpRequestPacket;
 import org.glassfish.grizzly.http.HttpResponsePacket;
+import org.glassfish.grizzly.http.Method;
+import org.glassfish.grizzly.http.Protocol;
 import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.HttpServerFilter;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.utils.IdleTimeoutFilter;
 
 /**
- * Lifts Grizzly's keep-alive idle timeout (30 s by default) from connections that were upgraded to websockets, and
- * from those only: plain HTTP connections keep it. Liveness of websockets is the pinger's job instead.
+ * What changes for a connection once it has been upgraded to a websocket (and for those only: plain HTTP connections
+ * are untouched):
+ * <ul>
+ *   <li>Grizzly's keep-alive idle timeout (30 s by default) is lifted; liveness of websockets is the pinger's job.</li>
+ *   <li>Grizzly's HTTP codec lets go of the upgrade request. The codec treats an upgraded connection as one HTTP request
+ *       whose body never ends, so it would keep that request, its response and their headers (about 8 KiB of heap in
+ *       some forty pre-allocated buffers, plus the request bytes) for the connection's whole life, only to wrap each
+ *       later read as "more body". Instead, a filter below the codec wraps the websocket bytes of an upgraded
+ *       connection itself and hands them past the codec to Tyrus, and the codec's per-connection request is
+ *       dropped.</li>
+ * </ul>
  *
- * <p>The filter sits above Tyrus's filter, so it sees the handshake response on its way out: a {@code 101} means the
- * upgrade succeeded.
+ * <p>Both happen when the {@code 101} handshake response passes on its way out (the filter that sees it sits above
+ * the codec and below Tyrus). Tyrus creates its connection right after writing the {@code 101}, in the same read
+ * event, and Grizzly handles one read event of a connection at a time, so the next bytes of that connection already
+ * find Tyrus's connection. Tyrus, for a connection it has upgraded, reads only the bytes of the wrapper it is given,
+ * never its HTTP header: the wrapper carries one shared placeholder header.
  */
 final class UpgradedConnectionsStayOpen implements AddOn {
 
+    /** Set on a connection once its {@code 101} response is on its way; its reads then bypass the HTTP codec. */
+    static final Attribute<Boolean> UPGRADED = Grizzly.DEFAULT_ATTRIBUTE_BUILDER
+            .createAttribute(UpgradedConnectionsStayOpen.class.getName() + ".upgraded");
+
+    /**
+     * The HTTP codec's "request in progress" of a connection. Grizzly's attribute builder returns the one attribute
+     * registered under a name, so this is the very attribute the codec reads and writes.
+     */
+    static final Attribute<Object> HTTP_REQUEST_IN_PROGRESS = Grizzly.DEFAULT_ATTRIBUTE_BUILDER
+            .createAttribute(org.glassfish.grizzly.http.HttpServerFilter.HTTP_SERVER_REQUEST_ATTR_NAME);
+
     @Override
     public void setup(NetworkListener listener, FilterChainBuilder builder) {
+        int codec = builder.indexOfType(org.glassfish.grizzly.http.HttpServerFilter.class);
+        boolean bypassCodec = codec >= 0;
+        if (bypassCodec) {
+            builder.add(codec, new UpgradedBytesPastHttpCodec());
+        }
         int httpServerFilter = builder.indexOfType(HttpServerFilter.class);
         if (httpServerFilter >= 0) {
-            builder.add(httpServerFilter, new NoIdleTimeoutAfterUpgrade());
+            builder.add(httpServerFilter, new AfterUpgrade(bypassCodec));
         }
     }
 
-    private static final class NoIdleTimeoutAfterUpgrade extends BaseFilter {
+    /** Sees the {@code 101} on its way out: lifts the idle timeout and, with the bypass in place, drops the request. */
+    private static final class AfterUpgrade extends BaseFilter {
+        private final boolean releaseHttpRequest;
+
+        AfterUpgrade(boolean releaseHttpRequest) {
+            this.releaseHttpRequest = releaseHttpRequest;
+        }
+
         @Override
         public NextAction handleWrite(FilterChainContext ctx) throws IOException {
             Object message = ctx.getMessage();
             if (message instanceof HttpPacket packet) {
                 HttpHeader header = packet.getHttpHeader();
                 if (header instanceof HttpResponsePacket response && response.getStatus() == 101) {
-                    IdleTimeoutFilter.setCustomTimeout(ctx.getConnection(), -1, TimeUnit.SECONDS);
+                    Connection<?> connection = ctx.getConnection();
+                    IdleTimeoutFilter.setCustomTimeout(connection, -1, TimeUnit.SECONDS);
+                    if (releaseHttpRequest) {
+                        UPGRADED.set(connection, Boolean.TRUE);
+                        // The response being written still refers to the request; it is encoded below us and then
+                        // nothing refers to either.
+                        HTTP_REQUEST_IN_PROGRESS.remove(connection);
+                    }
                 }
             }
+            return ctx.getInvokeAction();
+        }
+    }
+
+    /**
+     * Sits directly below the HTTP codec. Reads of an upgraded connection are wrapped as HTTP content here and skip
+     * the codec (the next filter); everything else passes untouched.
+     */
+    static final class UpgradedBytesPastHttpCodec extends BaseFilter {
+        /** Placeholder header of the wrapped websocket bytes; Tyrus never reads it for an upgraded connection. */
+        private final HttpRequestPacket placeholder = HttpRequestPacket.builder()
+                .method(Method.GET).uri(ChatWebSocket.CONTEXT_PATH).protocol(Protocol.HTTP_1_1).build();
+
+        @Override
+        public NextAction handleRead(FilterChainContext ctx) throws IOException {
+            if (UPGRADED.get(ctx.getConnection()) == null) {
+                return ctx.getInvokeAction();
+            }
+            int codec = ctx.getFilterIdx() + 1;
+            if (!(ctx.getFilterChain().get(codec) instanceof org.glassfish.grizzly.http.HttpServerFilter)) {
+                // Cannot happen: setup put this filter right below the codec, and a built chain does not change.
+                throw new IllegalStateException("The HTTP codec is not the next filter; closing the connection");
+            }
+            Buffer bytes = ctx.getMessage();
+            ctx.setMessage(HttpContent.create(placeholder, false, bytes));
+            // The chain runs the filter after the current index next: pretending the codec ran skips it.
+            ctx.setFilterIdx(codec);
             return ctx.getInvokeAction();
         }
     }

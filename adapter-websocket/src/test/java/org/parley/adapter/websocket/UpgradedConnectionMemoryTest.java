@@ -1,0 +1,126 @@
+package org.parley.adapter.websocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.ref.WeakReference;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.glassfish.grizzly.Buffer;
+import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.filterchain.FilterChain;
+import org.glassfish.grizzly.http.HttpCodecFilter;
+import org.glassfish.grizzly.http.HttpHeader;
+import org.glassfish.grizzly.http.HttpProbe;
+import org.glassfish.grizzly.http.HttpServerFilter;
+import org.junit.jupiter.api.Test;
+import org.parley.domain.user.User;
+
+/**
+ * After a websocket upgrade, Grizzly's HTTP codec no longer holds the upgrade request (it used to keep about 8 KiB of
+ * request, response and header objects per idle connection), and the websocket bytes no longer pass through it.
+ */
+class UpgradedConnectionMemoryTest {
+
+    /** What the codec of one server saw: the requests it parsed (weakly), and bytes it received per connection. */
+    private static final class CodecWatch extends HttpProbe.Adapter {
+        final List<WeakReference<HttpHeader>> upgradeRequests = new CopyOnWriteArrayList<>();
+        final List<Connection<?>> upgradedConnections = new CopyOnWriteArrayList<>();
+        final AtomicInteger readsOnUpgradedConnections = new AtomicInteger();
+
+        @Override
+        public void onHeaderParseEvent(Connection connection, HttpHeader header, int size) {
+            if ("websocket".equalsIgnoreCase(header.getUpgrade())) {
+                upgradeRequests.add(new WeakReference<>(header));
+                upgradedConnections.add(connection);
+            }
+        }
+
+        @Override
+        public void onDataReceivedEvent(Connection connection, Buffer buffer) {
+            if (UpgradedConnectionsStayOpen.UPGRADED.get(connection) != null) {
+                readsOnUpgradedConnections.incrementAndGet();
+            }
+        }
+    }
+
+    private static CodecWatch watchCodec(TestServer server) {
+        FilterChain chain = server.server.getListener("grizzly").getFilterChain();
+        HttpCodecFilter codec = (HttpCodecFilter) chain.get(chain.indexOfType(HttpServerFilter.class));
+        CodecWatch watch = new CodecWatch();
+        codec.getMonitoringConfig().addProbes(watch);
+        return watch;
+    }
+
+    @Test
+    void theCodecLetsGoOfTheUpgradeRequestAndFramesStillFlowBothWays() throws Exception {
+        try (TestServer server = new TestServer(WebSocketSettings.defaults())) {
+            CodecWatch watch = watchCodec(server);
+            User alice = server.user("alice");
+            User bob = server.user("bob");
+            try (WsClient a = server.connect(alice); WsClient b = server.connect(bob)) {
+                for (int i = 0; i < 3; i++) {
+                    a.sendJson(Map.of("action", "text_message", "message_body", "hello " + i,
+                            "receiver_id", bob.id().toString()));
+                    JsonNode conf = a.next();
+                    assertThat(conf.get("action").asText()).isEqualTo("conf_message");
+                    JsonNode received = b.next();
+                    assertThat(received.get("action").asText()).isEqualTo("re_message");
+                    assertThat(received.get("message").asText()).isEqualTo("hello " + i);
+                }
+
+                assertThat(watch.upgradedConnections).hasSize(2);
+                for (Connection<?> connection : watch.upgradedConnections) {
+                    assertThat(UpgradedConnectionsStayOpen.UPGRADED.get(connection)).isTrue();
+                    assertThat(UpgradedConnectionsStayOpen.HTTP_REQUEST_IN_PROGRESS.get(connection)).isNull();
+                }
+                assertThat(watch.readsOnUpgradedConnections).hasValue(0);
+                assertThat(collected(watch.upgradeRequests, Duration.ofSeconds(10)))
+                        .as("the upgrade requests can be garbage-collected while their connections are open")
+                        .isTrue();
+                assertThat(a.isOpen()).isTrue();
+                assertThat(b.isOpen()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void plainHttpOnTheSameServerKeepsItsRequestsAndKeepAlive() throws Exception {
+        try (TestServer server = new TestServer(WebSocketSettings.defaults())) {
+            CodecWatch watch = watchCodec(server);
+            User alice = server.user("alice");
+            try (WsClient a = server.connect(alice)) {
+                URI rest = URI.create("http://127.0.0.1:" + server.port + "/anything");
+                for (int i = 0; i < 3; i++) {
+                    HttpResponse<String> response = WsClient.HTTP.send(HttpRequest.newBuilder(rest).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    assertThat(response.statusCode()).isEqualTo(200);
+                    assertThat(response.body()).isEqualTo("rest");
+                }
+                assertThat(watch.upgradedConnections).hasSize(1);
+                assertThat(a.isOpen()).isTrue();
+            }
+        }
+    }
+
+    private static boolean collected(List<WeakReference<HttpHeader>> references, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            System.gc();
+            if (references.stream().allMatch(reference -> reference.get() == null)) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+}
