@@ -6,6 +6,7 @@ import java.util.function.Function;
 import org.hibernate.FlushMode;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
+import org.hibernate.SharedSessionContract;
 import org.hibernate.StatelessSession;
 import org.hibernate.Transaction;
 
@@ -37,15 +38,7 @@ final class Transactions {
      */
     <T> T writeStateless(Function<StatelessSession, T> work) {
         try (StatelessSession session = sessionFactory.openStatelessSession()) {
-            Transaction transaction = session.beginTransaction();
-            try {
-                T result = work.apply(session);
-                transaction.commit();
-                return result;
-            } catch (RuntimeException | Error failure) {
-                rollBack(transaction, failure);
-                throw failure;
-            }
+            return inTransaction(session, work);
         }
     }
 
@@ -55,15 +48,20 @@ final class Transactions {
                 session.setDefaultReadOnly(true);
                 session.setHibernateFlushMode(FlushMode.MANUAL);
             }
-            Transaction transaction = session.beginTransaction();
-            try {
-                T result = work.apply(session);
-                transaction.commit();
-                return result;
-            } catch (RuntimeException | Error failure) {
-                rollBack(transaction, failure);
-                throw failure;
-            }
+            return inTransaction(session, work);
+        }
+    }
+
+    /** Begins, runs {@code work}, commits; rolls back on any failure. */
+    private static <S extends SharedSessionContract, T> T inTransaction(S session, Function<S, T> work) {
+        Transaction transaction = session.beginTransaction();
+        try {
+            T result = work.apply(session);
+            transaction.commit();
+            return result;
+        } catch (RuntimeException | Error failure) {
+            rollBack(transaction, failure);
+            throw failure;
         }
     }
 

@@ -17,6 +17,7 @@ import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.OutboundMessage;
 import org.parley.application.testing.ChatFixtures;
 import org.parley.application.testing.ChatStorage;
+import org.parley.application.testing.DelegatingMessageRepository;
 import org.parley.application.testing.FailingMessageRepository;
 import org.parley.application.testing.InMemoryChatStorage;
 import org.parley.application.testing.RecordingMessageDelivery;
@@ -24,9 +25,7 @@ import org.parley.domain.chat.ChatThread;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageContent;
 import org.parley.domain.chat.MessageDraft;
-import org.parley.domain.chat.MessageId;
 import org.parley.domain.chat.Participants;
-import org.parley.domain.chat.ThreadId;
 import org.parley.domain.delivery.DeliveryPolicy;
 import org.parley.domain.user.User;
 
@@ -98,7 +97,7 @@ class MessageWriterTest {
     @Test
     void a_message_is_delivered_only_after_its_batch_committed_and_before_its_future_completes() {
         List<String> events = Collections.synchronizedList(new ArrayList<>());
-        MessageRepository observed = new MessageRepositoryWrapper(storage.messages()) {
+        MessageRepository observed = new DelegatingMessageRepository(storage.messages()) {
             @Override
             public List<Message> appendAll(List<MessageDraft> drafts) {
                 List<Message> stored = super.appendAll(drafts);
@@ -209,7 +208,7 @@ class MessageWriterTest {
     }
 
     /** Holds its first {@code appendAll} until opened, so a test can queue messages behind a commit in progress. */
-    private static final class GatedRepository extends MessageRepositoryWrapper {
+    private static final class GatedRepository extends DelegatingMessageRepository {
 
         private final CountDownLatch inProgress = new CountDownLatch(1);
         private final CountDownLatch gate = new CountDownLatch(1);
@@ -244,35 +243,6 @@ class MessageWriterTest {
 
         List<Integer> batchSizes() {
             return List.copyOf(batchSizes);
-        }
-    }
-
-    private static class MessageRepositoryWrapper implements MessageRepository {
-
-        private final MessageRepository delegate;
-
-        MessageRepositoryWrapper(MessageRepository delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public List<Message> appendAll(List<MessageDraft> drafts) {
-            return delegate.appendAll(drafts);
-        }
-
-        @Override
-        public Optional<Message> findById(MessageId id) {
-            return delegate.findById(id);
-        }
-
-        @Override
-        public List<Message> findInThread(ThreadId thread, MessageRange range, int limit) {
-            return delegate.findInThread(thread, range, limit);
-        }
-
-        @Override
-        public List<Message> findFilesInThread(ThreadId thread, MessageRange range, int limit) {
-            return delegate.findFilesInThread(thread, range, limit);
         }
     }
 }

@@ -1,0 +1,42 @@
+package org.parley.application.testing;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+import org.parley.application.port.out.MessageRange;
+import org.parley.application.port.out.MessageRepository;
+import org.parley.domain.chat.Message;
+import org.parley.domain.chat.MessageDraft;
+import org.parley.domain.chat.MessageId;
+import org.parley.domain.chat.ThreadId;
+
+/** A {@link MessageRepository} that passes every call on: extend it to change or observe one method in a test. */
+public class DelegatingMessageRepository implements MessageRepository {
+
+    private final MessageRepository delegate;
+
+    public DelegatingMessageRepository(MessageRepository delegate) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+    }
+
+    @Override
+    public List<Message> appendAll(List<MessageDraft> drafts) {
+        return delegate.appendAll(drafts);
+    }
+
+    @Override
+    public Optional<Message> findById(MessageId id) {
+        return delegate.findById(id);
+    }
+
+    @Override
+    public List<Message> findInThread(ThreadId thread, MessageRange range, int limit) {
+        return delegate.findInThread(thread, range, limit);
+    }
+
+    @Override
+    public List<Message> findFilesInThread(ThreadId thread, MessageRange range, int limit) {
+        return delegate.findFilesInThread(thread, range, limit);
+    }
+}
