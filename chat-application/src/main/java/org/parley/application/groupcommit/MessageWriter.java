@@ -60,7 +60,7 @@ public final class MessageWriter implements AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * Starts the writer thread.
+     * Starts the writer and delivery threads.
      *
      * @param maxBatchSize   the most messages stored in one transaction
      * @param queueCapacity  the most messages waiting to be stored before {@link #store} makes callers wait
