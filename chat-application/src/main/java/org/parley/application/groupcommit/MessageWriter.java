@@ -45,6 +45,7 @@ public final class MessageWriter implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(MessageWriter.class.getName());
     private static final long IDLE_POLL_MILLIS = 50;
     private static final int MAX_BATCHES_AWAITING_DELIVERY = 16;
+    private static final int FAILURES_MEANING_STORE_DOWN = 2;
     /** Put on {@link #toDeliver} by the writer thread as it stops: the delivery thread stops when it reaches it. */
     private static final Runnable END = () -> { };
 
@@ -167,21 +168,55 @@ public final class MessageWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Stores a batch. When the store refuses it, its messages are retried one by one, so the one message the store
+     * refuses fails alone; but when {@value #FAILURES_MEANING_STORE_DOWN} retries in a row fail too, the store is taken
+     * to be down rather than refusing a message, and the rest of the batch fails at once: a database outage costs a
+     * few time-outs per batch, not one per message.
+     */
     private void write(List<Pending> batch) {
         List<Message> stored;
         try {
             stored = messages.appendAll(batch.stream().map(Pending::draft).toList());
         } catch (RuntimeException | Error failure) {
             if (batch.size() == 1) {
-                // Through the delivery thread too, so the sender learns of it in the order it sent.
-                Pending refused = batch.get(0);
-                handOver(() -> refused.result().completeExceptionally(failure));
+                refused(batch.get(0), failure);
             } else {
-                // Isolate the message the store refused: the others are stored one by one.
-                batch.forEach(pending -> write(List.of(pending)));
+                writeOneByOne(batch);
             }
             return;
         }
+        delivered(batch, stored);
+    }
+
+    private void writeOneByOne(List<Pending> batch) {
+        int failuresInARow = 0;
+        Throwable lastFailure = null;
+        for (Pending pending : batch) {
+            if (failuresInARow >= FAILURES_MEANING_STORE_DOWN) {
+                refused(pending, lastFailure);
+                continue;
+            }
+            List<Message> stored;
+            try {
+                stored = messages.appendAll(List.of(pending.draft()));
+            } catch (RuntimeException | Error failure) {
+                refused(pending, failure);
+                lastFailure = failure;
+                failuresInARow++;
+                continue;
+            }
+            delivered(List.of(pending), stored);
+            failuresInARow = 0;
+        }
+    }
+
+    /** Through the delivery thread too, so the sender learns of it in the order it sent. */
+    private void refused(Pending pending, Throwable failure) {
+        handOver(() -> pending.result().completeExceptionally(failure));
+    }
+
+    private void delivered(List<Pending> batch, List<Message> stored) {
         List<Pending> committed = List.copyOf(batch);
         handOver(() -> {
             for (int i = 0; i < committed.size(); i++) {

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.parley.application.port.out.MessageRange;
@@ -137,6 +138,39 @@ class MessageWriterTest {
                 .containsExactly(new MessageContent.Text("before"), new MessageContent.Text("one"),
                         new MessageContent.Text("two"));
         assertThat(storage.messages().findInThread(thread.id(), MessageRange.newest(), 10)).hasSize(3);
+    }
+
+    /**
+     * A store that is down (every call fails, e.g. after a connection time-out) is not asked once per message: after
+     * two single retries fail in a row, the rest of the batch fails at once.
+     */
+    @Test
+    void when_the_store_is_down_a_batch_fails_after_a_few_attempts_not_one_per_message() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        GatedRepository gated = new GatedRepository(new DelegatingMessageRepository(storage.messages()) {
+            @Override
+            public List<Message> appendAll(List<MessageDraft> drafts) {
+                if (calls.incrementAndGet() > 1) {
+                    throw new IllegalStateException("connection refused");
+                }
+                return super.appendAll(drafts);
+            }
+        });
+        List<CompletableFuture<Message>> queued = new ArrayList<>();
+        try (MessageWriter writer = new MessageWriter(gated, delivery, 100, 1_000)) {
+            CompletableFuture<Message> first = writer.storeThenDeliver(text("before the outage"), this::outbound);
+            gated.awaitCallInProgress();
+            for (int i = 0; i < 50; i++) {
+                queued.add(writer.storeThenDeliver(text("during the outage " + i), this::outbound));
+            }
+            gated.open();
+
+            assertThat(first).succeedsWithin(WAIT);
+            queued.forEach(future -> assertThat(future).failsWithin(WAIT)
+                    .withThrowableThat().havingRootCause().withMessage("connection refused"));
+        }
+        assertThat(calls.get()).isEqualTo(1 + 1 + 2);
+        assertThat(delivery.delivered()).hasSize(1);
     }
 
     @Test
