@@ -26,6 +26,7 @@ import org.parley.adapter.websocket.ChatWebSocket;
 import org.parley.adapter.websocket.ConnectedSessions;
 import org.parley.adapter.websocket.WebSocketSettings;
 import org.parley.adapter.websocket.WebSocketUseCases;
+import org.parley.application.groupcommit.MessageWriter;
 import org.parley.application.port.in.AuthenticateToken;
 import org.parley.application.port.in.LinkToAttachment;
 import org.parley.application.port.out.AttachmentLinkSigner;
@@ -46,7 +47,6 @@ import org.parley.application.service.ListThreadFilesService;
 import org.parley.application.service.LogInService;
 import org.parley.application.service.RefreshAccessTokenService;
 import org.parley.application.service.RegisterUserService;
-import org.parley.application.groupcommit.MessageWriter;
 import org.parley.application.service.SendTextMessageService;
 import org.parley.application.service.ShareProfileService;
 import org.parley.application.service.UploadAttachmentService;
@@ -138,17 +138,17 @@ public final class Parley implements AutoCloseable {
             LOG.info("Parley is listening on http://{}:{}/ (websocket /ws/chat/room/)", config.host(), parley.port());
             return parley;
         } catch (IOException e) {
-            closeQuietly(writer);
+            closeIfStarted(writer);
             storage.close();
             throw new UncheckedIOException("Cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeQuietly(writer);
+            closeIfStarted(writer);
             storage.close();
             throw e;
         }
     }
 
-    private static void closeQuietly(MessageWriter writer) {
+    private static void closeIfStarted(MessageWriter writer) {
         if (writer != null) {
             writer.close();
         }

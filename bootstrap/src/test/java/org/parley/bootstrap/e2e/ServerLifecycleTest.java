@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -76,6 +77,29 @@ class ServerLifecycleTest {
                 assertThat(history.status()).as("a token from before the restart still works").isEqualTo(200);
                 assertThat(history.data().get("messages").get(0).get("message").asText()).isEqualTo("kept across restarts");
             }
+        } finally {
+            RunningParley.deleteRecursively(dataDir);
+        }
+    }
+
+    /** The packaged server's main thread waits in awaitClosed: it must wait while Parley runs and return once closed. */
+    @Test
+    void awaitClosedWaitsUntilTheServerHasStopped() throws Exception {
+        Path dataDir = Files.createTempDirectory("parley-await-");
+        try (Parley parley = Parley.start(config(dataDir))) {
+            CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> {
+                try {
+                    parley.awaitClosed();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+
+            assertThat(waiting).withFailMessage("awaitClosed returned while the server runs")
+                    .failsWithin(Duration.ofMillis(300));
+            parley.close();
+
+            assertThat(waiting).succeedsWithin(Duration.ofSeconds(10));
         } finally {
             RunningParley.deleteRecursively(dataDir);
         }
