@@ -22,13 +22,17 @@ import org.parley.domain.user.UserId;
  * {@link UserAccounts} that serves {@link #findById} from memory after the first database read, because every
  * websocket handshake (token to active user) and every message (the receiver must be active) looks a user up by id.
  *
- * <p><b>Writes through this server are seen at once.</b> {@link #add}, {@link #update} and {@link #recordLogin} drop
- * the user's entry after the database has committed. The drop is a {@code compute} on the entry, which is atomic with
- * respect to a load of the same user in flight ({@link Cache#get(Object, java.util.function.Function)}): a load that
- * read the old row before the write committed either finishes first (and its value is dropped) or starts after the
- * drop (and so reads the committed row). A plain {@link Cache#invalidate} would not do: Caffeine leaves its effect on a
- * load in flight undefined, and the stale value could be put back after the invalidation. A writer therefore waits
- * for a concurrent load of the same user (one primary-key read) before it returns.
+ * <p><b>Writes through this server are seen at once, and fill the cache.</b> {@link #add}, {@link #update} and
+ * {@link #recordLogin} run inside a {@code compute} on the user's entry: the write commits, then the user is read back
+ * and the committed row becomes the entry. So a user is usually found in memory right after an upsert (the first
+ * handshake of a new user costs no query), and what is held is what the database holds, not the caller's argument
+ * (a {@code lastLogin} recorded meanwhile, instants as the database rounds them). Everything that changes one user's
+ * entry on this server holds that entry's lock for its whole run: two writes of one user, or a write and a load
+ * ({@link Cache#get(Object, java.util.function.Function)}), happen one after the other, so the entry always ends as the
+ * row left by the last of them, never an older one. The price: a write waits for a write or load of the same user in
+ * flight (each a few primary-key statements). A write that fails leaves no entry, because its outcome may be unknown;
+ * a read-back that fails after the write committed leaves no entry either (the next look-up loads it), and the write
+ * still reports success.
  *
  * <p><b>Writes through other servers</b> sharing the database cannot reach this cache: an entry is dropped
  * {@code lifetime} after it was read, which bounds how long such a change goes unseen here (a user deactivated through
@@ -102,36 +106,41 @@ final class CachingUserAccounts implements UserAccounts {
     @Override
     public void add(Account account) {
         Objects.requireNonNull(account, "account");
-        try {
-            delegate.add(account);
-        } finally {
-            forget(account.user().id());
-        }
+        writeThrough(account.user().id(), () -> delegate.add(account));
     }
 
     @Override
     public void update(User user) {
         Objects.requireNonNull(user, "user");
-        try {
-            delegate.update(user);
-        } finally {
-            forget(user.id());
-        }
+        writeThrough(user.id(), () -> delegate.update(user));
     }
 
     @Override
     public void recordLogin(UserId id, Instant at) {
         Objects.requireNonNull(id, "id");
+        writeThrough(id, () -> delegate.recordLogin(id, at));
+    }
+
+    /** Writes and then holds the committed row, under the user's entry lock (see the class comment). */
+    private void writeThrough(UserId id, Runnable write) {
         try {
-            delegate.recordLogin(id, at);
-        } finally {
-            forget(id);
+            users.asMap().compute(id, (key, cached) -> {
+                write.run();
+                return readBack(key);
+            });
+        } catch (RuntimeException failure) {
+            users.invalidate(id);
+            throw failure;
         }
     }
 
-    /** Drops the user's entry after a write; waits for a load of the same user in flight (see the class comment). */
-    private void forget(UserId id) {
-        users.asMap().compute(id, (key, cached) -> null);
+    /** The user as committed, or {@code null} (no entry) when it cannot be read right now. */
+    private User readBack(UserId id) {
+        try {
+            return delegate.findById(id).orElse(null);
+        } catch (RuntimeException unreadable) {
+            return null;
+        }
     }
 
     /** How many users are held, after pending evictions and expiries have been applied (for tests). */

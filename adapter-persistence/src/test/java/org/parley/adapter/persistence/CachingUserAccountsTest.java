@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -37,7 +38,7 @@ import org.parley.domain.user.UserProfile;
 
 /**
  * What the user cache adds, on an in-memory store that counts its reads and a clock moved by hand: one read per user,
- * writes here seen at once (also against a load in flight), absence never cached, others' writes seen after the
+ * writes here held at once as committed (also against a load or another write in flight), absence never cached, others' writes seen after the
  * lifetime, and a bounded size. {@code StorageCachesTest} checks the same on the real databases.
  */
 class CachingUserAccountsTest {
@@ -101,6 +102,33 @@ class CachingUserAccountsTest {
     }
 
     @Test
+    void aWriteLeavesTheCommittedUserInMemory() {
+        User user = ChatFixtures.minimalUser();
+
+        users.add(new Account(user, Optional.empty()));
+        int readsAfterAdd = store.reads.get();
+        for (int i = 0; i < 3; i++) {
+            assertThat(users.findById(user.id())).contains(user);
+        }
+
+        assertThat(readsAfterAdd).as("the committed row read back once").isEqualTo(1);
+        assertThat(store.reads.get()).as("then served from memory").isEqualTo(1);
+    }
+
+    @Test
+    void theCacheHoldsTheRowAsCommittedNotTheCallersArgument() {
+        User user = ChatFixtures.addUser(store);
+        Instant loggedInElsewhere = ChatFixtures.T0.plusSeconds(5);
+        store.recordLogin(user.id(), loggedInElsewhere);   // the caller below has not seen this log-in
+
+        User renamed = user.withDetails(user.email(), UserProfile.named("Renamed"), user.status(),
+                ChatFixtures.T0.plusSeconds(6));
+        users.update(renamed);
+
+        assertThat(users.findById(user.id())).contains(renamed.loggedInAt(loggedInElsewhere));
+    }
+
+    @Test
     void aFailedWriteLeavesTheCacheRight() {
         User user = ChatFixtures.addUser(store);
         User other = ChatFixtures.addUser(store);
@@ -110,6 +138,20 @@ class CachingUserAccountsTest {
         assertThatThrownBy(() -> users.update(clash)).isInstanceOf(Conflict.class);
 
         assertThat(users.findById(user.id())).contains(user);
+        assertThat(store.reads.get()).as("the failed write dropped the entry").isEqualTo(2);
+    }
+
+    @Test
+    void aWriteThatCannotReadItsUserBackStillSucceedsAndLeavesNoEntry() {
+        User user = ChatFixtures.addUser(store);
+        store.failNextRead();
+
+        User renamed = user.withDetails(user.email(), UserProfile.named("Renamed"), user.status(),
+                ChatFixtures.T0.plusSeconds(1));
+        users.update(renamed);
+
+        assertThat(users.findById(user.id())).contains(renamed);
+        assertThat(store.reads.get()).as("the failed read-back, then a load").isEqualTo(2);
     }
 
     @Test
@@ -178,7 +220,7 @@ class CachingUserAccountsTest {
         assertThat(store.emailReads.get()).isEqualTo(2);
     }
 
-    /** The writes that must drop a user's entry. */
+    /** Writes of a user that must never leave an older row in the cache. */
     enum Write {
         DEACTIVATE {
             @Override
@@ -203,9 +245,9 @@ class CachingUserAccountsTest {
     }
 
     /**
-     * The race a cache of mutable rows must survive: a load reads the old row, the write commits and drops the entry,
-     * then the load would store what it read. Here the load is held after its read until the write has committed and
-     * the writer has either finished or is waiting; the user must then be read as written.
+     * The race a cache of mutable rows must survive: a load reads the old row, a write commits, then the load would
+     * store what it read. Here the load is held after its read; the write must wait for it (it has not reached the
+     * store while the load is held), and the user must then be held as written.
      */
     @ParameterizedTest
     @EnumSource(Write.class)
@@ -221,14 +263,46 @@ class CachingUserAccountsTest {
         CountDownLatch stored = store.signalNextWrite();
         Thread writer = new Thread(() -> written.set(write.apply(users, user)), "writer");
         writer.start();
-        assertThat(stored.await(10, TimeUnit.SECONDS)).isTrue();
         awaitFinishedOrWaiting(writer);
+        assertThat(stored.getCount()).as("the write waits for the load in flight").isEqualTo(1);
         releaseRead.countDown();
 
         assertThat(load.get(10, TimeUnit.SECONDS)).as("the load began before the write").contains(user);
+        assertThat(stored.await(10, TimeUnit.SECONDS)).isTrue();
         writer.join(10_000);
         assertThat(writer.isAlive()).isFalse();
+        int readsBefore = store.reads.get();
         assertThat(users.findById(user.id())).contains(written.get());
+        assertThat(store.reads.get()).as("held in memory after the write").isEqualTo(readsBefore);
+    }
+
+    /**
+     * Two writes of one user: the second waits until the first has committed and been read back, so the entry ends
+     * as the second one left the row, never the first.
+     */
+    @Test
+    void twoWritesOfOneUserEndWithTheLastOneHeld() throws Exception {
+        User user = ChatFixtures.addUser(store);
+        CountDownLatch firstWriting = new CountDownLatch(1);
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        store.holdNextWrite(firstWriting, releaseFirst);
+        User first = user.withDetails(user.email(), UserProfile.named("First"), user.status(),
+                ChatFixtures.T0.plusSeconds(1));
+        User second = user.withDetails(user.email(), UserProfile.named("Second"), user.status(),
+                ChatFixtures.T0.plusSeconds(2));
+
+        Future<?> firstWrite = executor.submit(() -> users.update(first));
+        assertThat(firstWriting.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread secondWriter = new Thread(() -> users.update(second), "second writer");
+        secondWriter.start();
+        awaitFinishedOrWaiting(secondWriter);
+        assertThat(store.users.findById(user.id())).as("the second write waits").contains(user);
+        releaseFirst.countDown();
+
+        firstWrite.get(10, TimeUnit.SECONDS);
+        secondWriter.join(10_000);
+        assertThat(secondWriter.isAlive()).isFalse();
+        assertThat(users.findById(user.id())).contains(second);
     }
 
     private static void awaitFinishedOrWaiting(Thread thread) throws InterruptedException {
@@ -248,9 +322,19 @@ class CachingUserAccountsTest {
         final List<List<UserId>> bulkReads = new CopyOnWriteArrayList<>();
         private final AtomicReference<CountDownLatch[]> heldRead = new AtomicReference<>();
         private final AtomicReference<CountDownLatch> writeSignal = new AtomicReference<>();
+        private final AtomicReference<CountDownLatch[]> heldWrite = new AtomicReference<>();
+        private final AtomicBoolean failRead = new AtomicBoolean();
 
         void holdNextRead(CountDownLatch readDone, CountDownLatch release) {
             heldRead.set(new CountDownLatch[] {readDone, release});
+        }
+
+        void holdNextWrite(CountDownLatch writing, CountDownLatch release) {
+            heldWrite.set(new CountDownLatch[] {writing, release});
+        }
+
+        void failNextRead() {
+            failRead.set(true);
         }
 
         CountDownLatch signalNextWrite() {
@@ -262,17 +346,24 @@ class CachingUserAccountsTest {
         @Override
         public Optional<User> findById(UserId id) {
             reads.incrementAndGet();
+            if (failRead.getAndSet(false)) {
+                throw new IllegalStateException("store unreachable");
+            }
             Optional<User> found = users.findById(id);
             CountDownLatch[] hold = heldRead.getAndSet(null);
             if (hold != null) {
                 hold[0].countDown();
-                try {
-                    hold[1].await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                await(hold[1]);
             }
             return found;
+        }
+
+        private static void await(CountDownLatch release) {
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         @Override
@@ -295,6 +386,11 @@ class CachingUserAccountsTest {
 
         @Override
         public void update(User user) {
+            CountDownLatch[] hold = heldWrite.getAndSet(null);
+            if (hold != null) {
+                hold[0].countDown();
+                await(hold[1]);
+            }
             users.update(user);
             written();
         }

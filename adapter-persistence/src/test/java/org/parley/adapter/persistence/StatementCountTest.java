@@ -19,12 +19,14 @@ import org.parley.domain.user.UserId;
 
 /**
  * The thread list and the user look-up cost the same number of SQL statements whatever their size, counted with
- * Hibernate's statistics (every statement Hibernate prepares).
+ * Hibernate's statistics (every statement Hibernate prepares), without the caches (StorageCachesTest counts what
+ * they save).
  */
 class StatementCountTest {
 
     @RegisterExtension
-    static final DatabasePerClass DATABASE = new DatabasePerClass(Map.of(AvailableSettings.GENERATE_STATISTICS, true));
+    static final DatabasePerClass DATABASE = new DatabasePerClass(CacheSettings.none(),
+            Map.of(AvailableSettings.GENERATE_STATISTICS, true));
     private static Statistics statistics;
 
     @BeforeAll

@@ -25,7 +25,7 @@ import org.parley.domain.user.UserProfile;
 
 /**
  * The user and thread caches on a real database (H2, and PostgreSQL in that run), counting the SQL statements Hibernate
- * prepares: repeated look-ups cost none, writes through this storage are seen at once, and what a second storage on the
+ * prepares: repeated look-ups cost none, writes through this storage are held at once (their look-ups cost none), and what a second storage on the
  * same database (another server) changes is seen here: a new thread at once, a changed user within the lifetime.
  */
 class StorageCachesTest {
@@ -62,8 +62,15 @@ class StorageCachesTest {
     }
 
     @Test
-    void aRepeatedUserLookUpCostsNoStatement() {
+    void aUserWrittenHereCostsNoStatementToLookUp() {
         User user = newUser();
+
+        assertThat(statementsFor(() -> assertThat(users.findById(user.id())).contains(user))).isZero();
+    }
+
+    @Test
+    void aRepeatedUserLookUpCostsNoStatement() {
+        User user = addedByAnotherServer();
 
         long first = statementsFor(() -> assertThat(users.findById(user.id())).contains(user));
         long again = statementsFor(() -> {
@@ -208,6 +215,15 @@ class StorageCachesTest {
         statistics.clear();
         work.run();
         return statistics.getPrepareStatementCount();
+    }
+
+    /** A user added through an uncached storage on the same database, so this cache has not seen it. */
+    private static User addedByAnotherServer() {
+        try (PersistenceModule other = DATABASE.get().secondServer(CacheSettings.none(), Map.of())) {
+            User user = Fixtures.minimalUser();
+            other.userAccounts().add(Fixtures.backendManaged(user));
+            return user;
+        }
     }
 
     private static User newUser() {

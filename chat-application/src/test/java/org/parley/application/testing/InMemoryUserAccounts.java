@@ -73,7 +73,10 @@ public final class InMemoryUserAccounts implements UserAccounts {
         }
         idByEmail.remove(current.user().email().normalized());
         idByEmail.put(user.email().normalized(), user.id());
-        byId.put(user.id(), new Account(user, current.password()));
+        User kept = current.user();
+        User updated = new User(user.id(), user.email(), user.profile(), user.status(), kept.lastLogin(),
+                kept.createdAt(), user.updatedAt());
+        byId.put(user.id(), new Account(updated, current.password()));
     }
 
     @Override

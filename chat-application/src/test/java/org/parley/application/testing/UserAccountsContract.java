@@ -128,6 +128,20 @@ public abstract class UserAccountsContract {
     }
 
     @Test
+    public void update_keeps_the_creation_time_and_the_last_login() {
+        User user = ChatFixtures.addUser(users);
+        Instant loggedIn = ChatFixtures.T0.plus(2, ChronoUnit.DAYS);
+        users.recordLogin(user.id(), loggedIn);
+        User notLoggedIn = new User(user.id(), user.email(), UserProfile.named("Renamed"), user.status(), null,
+                user.createdAt().minus(1, ChronoUnit.DAYS), ChatFixtures.T0.plus(3, ChronoUnit.DAYS));
+
+        users.update(notLoggedIn);
+
+        assertThat(users.findById(user.id())).contains(new User(user.id(), user.email(), UserProfile.named("Renamed"),
+                user.status(), loggedIn, user.createdAt(), notLoggedIn.updatedAt()));
+    }
+
+    @Test
     public void update_may_change_only_the_case_of_the_own_email() {
         User user = ChatFixtures.addUser(users);
         User recased = user.withDetails(new EmailAddress(user.email().value().toUpperCase()), user.profile(),

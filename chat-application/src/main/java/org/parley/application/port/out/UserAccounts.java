@@ -29,7 +29,8 @@ public interface UserAccounts {
     void add(Account account);
 
     /**
-     * Replaces the e-mail, profile and status of an existing user; credentials are untouched.
+     * Replaces the e-mail, profile, status and update time of an existing user; credentials, creation time and last
+     * log-in are untouched.
      *
      * @throws Conflict when the new e-mail address belongs to another user
      * @throws IllegalStateException when the user does not exist
