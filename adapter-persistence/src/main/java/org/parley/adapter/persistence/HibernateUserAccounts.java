@@ -32,8 +32,8 @@ final class HibernateUserAccounts implements UserAccounts {
     @Override
     public Optional<User> findById(UserId id) {
         Objects.requireNonNull(id, "id");
-        return transactions.read(session ->
-                Optional.ofNullable(session.find(UserEntity.class, id.value())).map(UserMapper::toUser));
+        return transactions.readStateless(session ->
+                Optional.ofNullable(session.get(UserEntity.class, id.value())).map(UserMapper::toUser));
     }
 
     @Override

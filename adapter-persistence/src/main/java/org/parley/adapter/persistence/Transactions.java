@@ -33,6 +33,16 @@ final class Transactions {
     }
 
     /**
+     * Runs {@code work}, which only reads, in a stateless session's transaction: no persistence context and no load
+     * events, so a single-row look-up on a hot path (each websocket handshake's user) costs little more than its SQL.
+     */
+    <T> T readStateless(Function<StatelessSession, T> work) {
+        try (StatelessSession session = sessionFactory.openStatelessSession()) {
+            return inTransaction(session, work);
+        }
+    }
+
+    /**
      * Runs {@code work} in a stateless session's transaction: no persistence context, no dirty checking, each insert
      * goes straight to JDBC (in batches when a batch size is set). For bulk writes of rows nobody reads back here.
      */
