@@ -1,6 +1,7 @@
 package org.parley.benchmarks;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 
@@ -42,13 +43,13 @@ final class Frames {
      * Parses an incoming frame with Jackson's streaming parser, reading only the top-level fields the benchmark needs;
      * a frame that is not a JSON object becomes an {@link Incoming} with action {@code "?"}.
      */
-    static Incoming parse(String text) {
+    static Incoming parse(InputStream utf8Json) {
         String action = null;
         String clientMsgId = null;
         String body = null;
         long createdMsgId = 0;
         String code = null;
-        try (JsonParser parser = JSON_FACTORY.createParser(text)) {
+        try (JsonParser parser = JSON_FACTORY.createParser(utf8Json)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return UNREADABLE;
             }

@@ -26,6 +26,7 @@ final class PairedRuns {
                 .parameter("url", options.httpBase())
                 .parameter("pairs", options.pairs())
                 .parameter("window", options.window())
+                .parameter("io_threads", options.ioThreads())
                 .parameter("warmup_s", options.warmupSeconds())
                 .parameter("duration_s", options.durationSeconds());
         Traffic traffic = new Traffic();
@@ -36,6 +37,7 @@ final class PairedRuns {
                 sender.send(System.nanoTime());
             }
         })) {
+            setup.describe(report);
             sending.on = true;
             for (Sender sender : senders) {
                 for (int i = 0; i < options.window(); i++) {
@@ -67,11 +69,13 @@ final class PairedRuns {
                 .parameter("url", options.httpBase())
                 .parameter("pairs", options.pairs())
                 .parameter("rate_per_s", options.rate())
+                .parameter("io_threads", options.ioThreads())
                 .parameter("warmup_s", options.warmupSeconds())
                 .parameter("duration_s", options.durationSeconds());
         Traffic traffic = new Traffic();
         List<Sender> senders = new ArrayList<>();
         try (Setup setup = Setup.open(options, traffic, senders, sender -> () -> { })) {
+            setup.describe(report);
             long total = (long) options.rate() * (options.warmupSeconds() + options.durationSeconds());
             long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
             long measureFrom = start + TimeUnit.SECONDS.toNanos(options.warmupSeconds());
@@ -129,7 +133,8 @@ final class PairedRuns {
             for (int i = 0; i < options.pairs(); i++) {
                 senders.add(new Sender(runId + "-" + i, users.get(2 * i + 1).toString(), traffic.ledger()));
             }
-            Setup setup = new Setup(new ChatClients(options.wsBase(), options.sourceAddresses()), traffic);
+            ChatClients clients = new ChatClients(options.wsBase(), options.sourceAddresses(), options.ioThreads());
+            Setup setup = new Setup(clients, traffic);
             try {
                 setup.connections = Crowd.connect(setup.clients, tokens, index -> index % 2 == 0
                                 ? traffic.handler(onConfirmed.apply(senders.get(index / 2)))
@@ -143,6 +148,11 @@ final class PairedRuns {
                 senders.get(i).attach(setup.connections.get(2 * i));
             }
             return setup;
+        }
+
+        /** Names the websocket transport in the report's parameters. */
+        void describe(Report report) {
+            report.parameter("transport", clients.transport());
         }
 
         void finish(Report report) {
