@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import io.netty.buffer.ByteBufInputStream;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -51,13 +52,14 @@ final class ChatConnection extends ChannelInboundHandlerAdapter {
         return opened;
     }
 
-    void send(String text) {
+    /** Sends a text frame holding {@code utf8Text}. */
+    void send(byte[] utf8Text) {
         Channel current = channel;
         if (!open || current == null) {
             counters.sendFailures.incrementAndGet();
             return;
         }
-        TextWebSocketFrame frame = new TextWebSocketFrame(text);
+        TextWebSocketFrame frame = new TextWebSocketFrame(Unpooled.wrappedBuffer(utf8Text));
         if (current.eventLoop().inEventLoop() && inReadBatch) {
             current.write(frame).addListener(countFailedSend);
             flushPending = true;

@@ -1,10 +1,11 @@
 package org.parley.benchmarks;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -21,12 +22,13 @@ final class Frames {
     }
 
     /**
-     * A {@code text_message} frame. Written with Jackson's streaming generator: the tool shares the machine's CPUs with
-     * the server it measures, so every frame it builds or reads should cost as little as it can.
+     * A {@code text_message} frame, as the UTF-8 bytes that go on the wire. Written with Jackson's streaming generator:
+     * the tool shares the machine's CPUs with the server it measures, so every frame it builds or reads should cost as
+     * little as it can.
      */
-    static String textMessage(String receiverId, String clientMsgId) {
-        StringWriter out = new StringWriter(160);
-        try (JsonGenerator frame = JSON_FACTORY.createGenerator(out)) {
+    static byte[] textMessage(String receiverId, String clientMsgId) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(192);
+        try (JsonGenerator frame = JSON_FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
             frame.writeStartObject();
             frame.writeStringField("action", "text_message");
             frame.writeStringField("message_body", BODY_PREFIX + clientMsgId);
@@ -36,11 +38,11 @@ final class Frames {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.toString();
+        return out.toByteArray();
     }
 
     /**
-     * Parses an incoming frame with Jackson's streaming parser, reading only the top-level fields the benchmark needs;
+     * Parses an incoming frame (UTF-8 JSON) with Jackson's streaming parser, reading only the top-level fields the benchmark needs;
      * a frame that is not a JSON object becomes an {@link Incoming} with action {@code "?"}.
      */
     static Incoming parse(InputStream utf8Json) {

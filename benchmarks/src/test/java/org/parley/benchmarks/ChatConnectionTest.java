@@ -3,6 +3,7 @@ package org.parley.benchmarks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
@@ -58,7 +59,7 @@ class ChatConnectionTest {
     @Test
     void sendsMadeWhileHandlingAReadLeaveTogetherWhenTheReadBatchEnds() {
         ChatConnection[] self = new ChatConnection[1];
-        self[0] = new ChatConnection(frame -> self[0].send("reply to " + frame.clientMsgId()), counters);
+        self[0] = new ChatConnection(frame -> self[0].send(utf8("reply to " + frame.clientMsgId())), counters);
         EmbeddedChannel channel = openChannel(self[0]);
 
         channel.pipeline().fireChannelRead(new TextWebSocketFrame(CONFIRMATION));
@@ -74,7 +75,7 @@ class ChatConnectionTest {
         ChatConnection connection = new ChatConnection(received::add, counters);
         EmbeddedChannel channel = openChannel(connection);
 
-        connection.send("hello");
+        connection.send(utf8("hello"));
 
         assertThat(sentTexts(channel)).containsExactly("hello");
         assertThat(counters.sendFailures).hasValue(0);
@@ -85,7 +86,7 @@ class ChatConnectionTest {
         ChatConnection connection = new ChatConnection(received::add, counters);
         EmbeddedChannel channel = new EmbeddedChannel(connection);
 
-        connection.send("too early");
+        connection.send(utf8("too early"));
 
         assertThat(channel.outboundMessages()).isEmpty();
         assertThat(counters.sendFailures).hasValue(1);
@@ -121,6 +122,10 @@ class ChatConnectionTest {
         EmbeddedChannel channel = new EmbeddedChannel(connection);
         channel.pipeline().fireUserEventTriggered(ClientHandshakeStateEvent.HANDSHAKE_COMPLETE);
         return channel;
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     private static List<String> sentTexts(EmbeddedChannel channel) {

@@ -69,6 +69,15 @@ class FramesTest {
         assertThat(frame.path("client_msg_id").asText()).isEqualTo("r\\1");
     }
 
+    @Test
+    void framesAreUtf8BothWays() throws Exception {
+        JsonNode written = new ObjectMapper().readTree(Frames.textMessage("u-2", "r-é€"));
+        Frames.Incoming read = parse("{\"action\":\"re_message\",\"message\":\"bench r-é€\",\"created_msg_id\":3}");
+
+        assertThat(written.path("client_msg_id").asText()).isEqualTo("r-é€");
+        assertThat(read.clientMsgId()).isEqualTo("r-é€");
+    }
+
     private static Frames.Incoming parse(String json) {
         return Frames.parse(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
     }
