@@ -16,18 +16,23 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
- * Websocket clients (Netty, RFC 6455 version 13, masked frames) on a few event-loop threads, bound to several loopback
- * source addresses (127.0.0.1, 127.0.0.2, …) in turn, so that many connections never exhaust one address's
- * ephemeral ports.
+ * Websocket clients (Netty, RFC 6455 version 13, masked frames) on a few event-loop threads (daemons named
+ * {@code bench-io-…}), bound to several loopback source addresses (127.0.0.1, 127.0.0.2, …) in turn, so that many
+ * connections never exhaust one address's ephemeral ports. The JDK's NIO transport: Netty's native epoll transport
+ * measured no cheaper here (docs/PERFORMANCE.md).
  */
 final class ChatClients implements AutoCloseable {
 
@@ -39,7 +44,6 @@ final class ChatClients implements AutoCloseable {
     private final URI chatUri;
     private final InetSocketAddress server;
     private final List<InetSocketAddress> sourceAddresses = new ArrayList<>();
-    private final IoTransport transport;
     private final EventLoopGroup eventLoops;
     private final Bootstrap bootstrap;
     private final AtomicInteger next = new AtomicInteger();
@@ -54,18 +58,13 @@ final class ChatClients implements AutoCloseable {
         for (int i = 1; i <= sourceAddresses; i++) {
             this.sourceAddresses.add(new InetSocketAddress("127.0.0." + i, 0));
         }
-        this.transport = IoTransport.best();
-        this.eventLoops = transport.eventLoops(ioThreads);
+        this.eventLoops = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("bench-io", true),
+                NioIoHandler.newFactory());
         this.bootstrap = new Bootstrap()
                 .group(eventLoops)
-                .channel(transport.channelType())
+                .channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
                 .option(ChannelOption.TCP_NODELAY, true);
-    }
-
-    /** The socket transport in use: {@code epoll} or {@code nio}. */
-    String transport() {
-        return transport.name();
     }
 
     /** Opens a connection for the holder of {@code token}; {@code frames} receives every parsed frame. */

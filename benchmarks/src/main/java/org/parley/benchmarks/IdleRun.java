@@ -37,7 +37,6 @@ final class IdleRun {
 
         OptionalLong before = read(memory);
         try (ChatClients clients = new ChatClients(options.wsBase(), options.sourceAddresses(), options.ioThreads())) {
-            report.parameter("transport", clients.transport());
             long start = System.nanoTime();
             List<ChatConnection> connections = Crowd.connect(clients, tokens, index -> traffic.handler(),
                     options.handshakeConcurrency(), Duration.ofSeconds(Math.max(60, count / 50)));

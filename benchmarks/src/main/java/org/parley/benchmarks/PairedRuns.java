@@ -37,7 +37,6 @@ final class PairedRuns {
                 sender.send(System.nanoTime());
             }
         })) {
-            setup.describe(report);
             sending.on = true;
             for (Sender sender : senders) {
                 for (int i = 0; i < options.window(); i++) {
@@ -75,7 +74,6 @@ final class PairedRuns {
         Traffic traffic = new Traffic();
         List<Sender> senders = new ArrayList<>();
         try (Setup setup = Setup.open(options, traffic, senders, sender -> () -> { })) {
-            setup.describe(report);
             long total = (long) options.rate() * (options.warmupSeconds() + options.durationSeconds());
             long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
             long measureFrom = start + TimeUnit.SECONDS.toNanos(options.warmupSeconds());
@@ -133,8 +131,8 @@ final class PairedRuns {
             for (int i = 0; i < options.pairs(); i++) {
                 senders.add(new Sender(runId + "-" + i, users.get(2 * i + 1).toString(), traffic.ledger()));
             }
-            ChatClients clients = new ChatClients(options.wsBase(), options.sourceAddresses(), options.ioThreads());
-            Setup setup = new Setup(clients, traffic);
+            Setup setup = new Setup(new ChatClients(options.wsBase(), options.sourceAddresses(), options.ioThreads()),
+                    traffic);
             try {
                 setup.connections = Crowd.connect(setup.clients, tokens, index -> index % 2 == 0
                                 ? traffic.handler(onConfirmed.apply(senders.get(index / 2)))
@@ -148,11 +146,6 @@ final class PairedRuns {
                 senders.get(i).attach(setup.connections.get(2 * i));
             }
             return setup;
-        }
-
-        /** Names the websocket transport in the report's parameters. */
-        void describe(Report report) {
-            report.parameter("transport", clients.transport());
         }
 
         void finish(Report report) {
