@@ -36,7 +36,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  */
 final class ChatClients implements AutoCloseable {
 
-    static final int MAX_FRAME_BYTES = 1024 * 1024;
+    private static final int MAX_FRAME_BYTES = 1024 * 1024;
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
     private static final int HANDSHAKE_TIMEOUT_MILLIS = 10_000;
     private static final int MAX_HANDSHAKE_RESPONSE_BYTES = 64 * 1024;
@@ -91,7 +91,7 @@ final class ChatClients implements AutoCloseable {
                 .performMasking(true)
                 .handshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MILLIS)
                 .generateOriginHeader(false)
-                .withUTF8Validator(false)
+                .withUTF8Validator(false) // Frames.parse reads every text frame as UTF-8 anyway: unreadable is "?"
                 .build();
         return new ChannelInitializer<>() {
             @Override

@@ -20,9 +20,9 @@ import io.netty.util.ReferenceCountUtil;
 
 /**
  * One websocket connection of the benchmark, the last handler of its channel's pipeline. Every frame is parsed and
- * handed on on the channel's event loop, so whatever the handler sends in reply leaves from that thread too: such
- * sends are written at once and flushed together when the read batch ends. A send from any other thread is flushed
- * at once. Sends never block.
+ * handed to the frame handler on the channel's event loop, so whatever that handler sends in reply leaves from the same
+ * thread: such sends are written at once and flushed together when the read batch ends. A send from any other thread
+ * is flushed at once. Sends never block.
  */
 final class ChatConnection extends ChannelInboundHandlerAdapter {
 
@@ -133,7 +133,7 @@ final class ChatConnection extends ChannelInboundHandlerAdapter {
                 counters.unexpectedCloses.incrementAndGet();
             }
         } else {
-            opened.completeExceptionally(new IOException("the connection closed before the websocket handshake completed"));
+            opened.completeExceptionally(new IOException("closed before the websocket handshake completed"));
         }
     }
 

@@ -42,8 +42,8 @@ final class Frames {
     }
 
     /**
-     * Parses an incoming frame (UTF-8 JSON) with Jackson's streaming parser, reading only the top-level fields the benchmark needs;
-     * a frame that is not a JSON object becomes an {@link Incoming} with action {@code "?"}.
+     * Parses an incoming frame (UTF-8 JSON) with Jackson's streaming parser, reading only the top-level fields the
+     * benchmark needs; a frame that is not a JSON object becomes an {@link Incoming} with action {@code "?"}.
      */
     static Incoming parse(InputStream utf8Json) {
         String action = null;

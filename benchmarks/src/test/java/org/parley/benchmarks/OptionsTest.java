@@ -29,8 +29,8 @@ class OptionsTest {
     @Test
     void optionsOverrideDefaults() throws Exception {
         Options options = Options.parse(new String[] {"idle", "--url", "http://localhost:9000/", "--connections", "500",
-                "--server-pid", "1234", "--json", "out.json", "--admin-key", "other-key-0123456789", "--io-threads", "2"},
-                ENV);
+                "--server-pid", "1234", "--json", "out.json", "--admin-key", "other-key-0123456789",
+                "--io-threads", "2"}, ENV);
 
         assertThat(options.httpBase()).hasToString("http://localhost:9000");
         assertThat(options.connections()).isEqualTo(500);
