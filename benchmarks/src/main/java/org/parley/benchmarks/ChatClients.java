@@ -4,63 +4,106 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
-import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.eclipse.jetty.websocket.client.WebSocketClient;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
- * Websocket clients bound to several loopback source addresses (127.0.0.1, 127.0.0.2, …), one Jetty client per
- * address sharing one thread pool, so that many connections never exhaust one address's ephemeral ports. Connections
- * are spread over the addresses in turn.
+ * Websocket clients (Netty, RFC 6455 version 13, masked frames) on a few event-loop threads (daemons named
+ * {@code bench-io-…}), bound to several loopback source addresses (127.0.0.1, 127.0.0.2, …) in turn, so that many
+ * connections never exhaust one address's ephemeral ports. The JDK's NIO transport: Netty's native epoll transport
+ * measured no cheaper here (docs/PERFORMANCE.md).
  */
 final class ChatClients implements AutoCloseable {
 
+    private static final int MAX_FRAME_BYTES = 1024 * 1024;
+    private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+    private static final int HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+    private static final int MAX_HANDSHAKE_RESPONSE_BYTES = 64 * 1024;
+
     private final URI chatUri;
-    private final QueuedThreadPool threads;
-    private final List<WebSocketClient> clients = new ArrayList<>();
+    private final InetSocketAddress server;
+    private final List<InetSocketAddress> sourceAddresses = new ArrayList<>();
+    private final EventLoopGroup eventLoops;
+    private final Bootstrap bootstrap;
     private final AtomicInteger next = new AtomicInteger();
     private final ChatConnection.Counters counters = new ChatConnection.Counters();
 
-    ChatClients(URI wsBase, int sourceAddresses) throws Exception {
+    ChatClients(URI wsBase, int sourceAddresses, int ioThreads) {
         if (sourceAddresses < 1 || sourceAddresses > 250) {
             throw new IllegalArgumentException("--source-addresses must be 1..250");
         }
         this.chatUri = wsBase.resolve("/ws/chat/room/");
-        this.threads = new QueuedThreadPool(Math.max(8, Runtime.getRuntime().availableProcessors() * 4) + 4 * sourceAddresses);
-        threads.setName("bench-ws");
-        threads.start();
+        this.server = new InetSocketAddress(wsBase.getHost(), wsBase.getPort());
         for (int i = 1; i <= sourceAddresses; i++) {
-            HttpClient http = new HttpClient();
-            http.setExecutor(threads);
-            http.setBindAddress(new InetSocketAddress("127.0.0." + i, 0));
-            http.setMaxConnectionsPerDestination(100_000);
-            http.setMaxRequestsQueuedPerDestination(100_000);
-            http.setConnectTimeout(10_000);
-            WebSocketClient client = new WebSocketClient(http);
-            client.setIdleTimeout(Duration.ofMinutes(10));
-            client.setMaxTextMessageSize(1024 * 1024);
-            client.start();
-            clients.add(client);
+            this.sourceAddresses.add(new InetSocketAddress("127.0.0." + i, 0));
         }
+        this.eventLoops = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("bench-io", true),
+                NioIoHandler.newFactory());
+        this.bootstrap = new Bootstrap()
+                .group(eventLoops)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
+                .option(ChannelOption.TCP_NODELAY, true);
     }
 
     /** Opens a connection for the holder of {@code token}; {@code frames} receives every parsed frame. */
     CompletableFuture<ChatConnection> open(String token, Consumer<Frames.Incoming> frames) {
-        WebSocketClient client = clients.get(Math.floorMod(next.getAndIncrement(), clients.size()));
         ChatConnection connection = new ChatConnection(frames, counters);
         URI uri = URI.create(chatUri + "?token=" + URLEncoder.encode(token, StandardCharsets.US_ASCII));
-        try {
-            return client.connect(connection, uri).thenApply(session -> connection);
-        } catch (Exception e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        InetSocketAddress source = sourceAddresses.get(Math.floorMod(next.getAndIncrement(), sourceAddresses.size()));
+        ChannelFuture connecting = bootstrap.clone()
+                .handler(pipeline(uri, connection))
+                .connect(server, source);
+        connecting.addListener(future -> {
+            if (!future.isSuccess()) {
+                connection.connectFailed(future.cause());
+            }
+        });
+        return connection.opened();
+    }
+
+    private static ChannelInitializer<SocketChannel> pipeline(URI uri, ChatConnection connection) {
+        WebSocketClientProtocolConfig websocket = WebSocketClientProtocolConfig.newBuilder()
+                .webSocketUri(uri)
+                .version(WebSocketVersion.V13)
+                .maxFramePayloadLength(MAX_FRAME_BYTES)
+                .performMasking(true)
+                .handshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MILLIS)
+                .generateOriginHeader(false)
+                .withUTF8Validator(false) // Frames.parse reads every text frame as UTF-8 anyway: unreadable is "?"
+                .build();
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel channel) {
+                channel.pipeline().addLast(
+                        new HttpClientCodec(),
+                        new HttpObjectAggregator(MAX_HANDSHAKE_RESPONSE_BYTES),
+                        new WebSocketClientProtocolHandler(websocket),
+                        new WebSocketFrameAggregator(MAX_FRAME_BYTES),
+                        connection);
+            }
+        };
     }
 
     /** Connections closed by the server or the network while the run still needed them. */
@@ -85,13 +128,6 @@ final class ChatClients implements AutoCloseable {
     @Override
     public void close() {
         counters.closing = true;
-        try {
-            for (WebSocketClient client : clients) {
-                client.stop();
-            }
-            threads.stop();
-        } catch (Exception e) {
-            throw new IllegalStateException("stopping the websocket clients failed", e);
-        }
+        eventLoops.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
     }
 }

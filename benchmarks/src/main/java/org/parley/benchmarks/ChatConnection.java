@@ -1,59 +1,140 @@
 package org.parley.benchmarks;
 
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
-import org.eclipse.jetty.websocket.api.Callback;
-import org.eclipse.jetty.websocket.api.Session;
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.util.ReferenceCountUtil;
 
 /**
- * One websocket connection of the benchmark: frames are parsed and handed on; sends never block. Public only because
- * Jetty calls its listener methods through method handles; nothing outside this package creates one.
+ * One websocket connection of the benchmark, the last handler of its channel's pipeline. Every frame is parsed and
+ * handed to the frame handler on the channel's event loop, so whatever that handler sends in reply leaves from the same
+ * thread: such sends are written at once and flushed together when the read batch ends. A send from any other thread
+ * is flushed at once. Sends never block.
  */
-public final class ChatConnection extends Session.Listener.AbstractAutoDemanding {
+final class ChatConnection extends ChannelInboundHandlerAdapter {
+
+    private static final WebSocketCloseStatus BENCH_DONE = new WebSocketCloseStatus(1000, "bench done");
 
     private final Consumer<Frames.Incoming> frames;
     private final Counters counters;
+    private final CompletableFuture<ChatConnection> opened = new CompletableFuture<>();
+    private final ChannelFutureListener countFailedSend;
+    private volatile Channel channel;
+    private volatile boolean open;
+    private boolean inReadBatch;
+    private boolean flushPending;
 
     ChatConnection(Consumer<Frames.Incoming> frames, Counters counters) {
         this.frames = frames;
         this.counters = counters;
+        this.countFailedSend = future -> {
+            if (!future.isSuccess()) {
+                counters.sendFailures.incrementAndGet();
+            }
+        };
     }
 
-    void send(String text) {
-        Session session = getSession();
-        if (session == null || !session.isOpen()) {
+    /** Completes with this connection once the websocket handshake succeeded; fails if it or the connect fails. */
+    CompletableFuture<ChatConnection> opened() {
+        return opened;
+    }
+
+    /** Sends a text frame holding {@code utf8Text}. */
+    void send(byte[] utf8Text) {
+        Channel current = channel;
+        if (!open || current == null) {
             counters.sendFailures.incrementAndGet();
             return;
         }
-        session.sendText(text, Callback.from(() -> { }, failure -> counters.sendFailures.incrementAndGet()));
+        TextWebSocketFrame frame = new TextWebSocketFrame(Unpooled.wrappedBuffer(utf8Text));
+        if (current.eventLoop().inEventLoop() && inReadBatch) {
+            current.write(frame).addListener(countFailedSend);
+            flushPending = true;
+        } else {
+            current.writeAndFlush(frame).addListener(countFailedSend);
+        }
     }
 
     void close() {
-        Session session = getSession();
-        if (session != null && session.isOpen()) {
-            session.close(1000, "bench done", Callback.NOOP);
+        Channel current = channel;
+        if (open && current != null) {
+            current.writeAndFlush(new CloseWebSocketFrame(BENCH_DONE));
+        }
+    }
+
+    /** The connect attempt failed before the channel became a websocket. */
+    void connectFailed(Throwable cause) {
+        opened.completeExceptionally(cause);
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+            open = true;
+            counters.open.incrementAndGet();
+            opened.complete(this);
+        } else if (event == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
+            opened.completeExceptionally(new TimeoutException("the websocket handshake timed out"));
+        }
+        super.userEventTriggered(ctx, event);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object message) {
+        inReadBatch = true;
+        try {
+            if (message instanceof TextWebSocketFrame text) {
+                frames.accept(Frames.parse(new ByteBufInputStream(text.content())));
+            }
+        } finally {
+            ReferenceCountUtil.release(message);
         }
     }
 
     @Override
-    public void onWebSocketOpen(Session session) {
-        super.onWebSocketOpen(session);
-        counters.open.incrementAndGet();
-    }
-
-    @Override
-    public void onWebSocketText(String text) {
-        frames.accept(Frames.parse(text));
-    }
-
-    @Override
-    public void onWebSocketClose(int statusCode, String reason, Callback callback) {
-        counters.open.decrementAndGet();
-        if (!counters.closing) {
-            counters.unexpectedCloses.incrementAndGet();
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        inReadBatch = false;
+        if (flushPending) {
+            flushPending = false;
+            ctx.flush();
         }
-        callback.succeed();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        opened.completeExceptionally(cause);
+        ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (open) {
+            open = false;
+            counters.open.decrementAndGet();
+            if (!counters.closing) {
+                counters.unexpectedCloses.incrementAndGet();
+            }
+        } else {
+            opened.completeExceptionally(new IOException("closed before the websocket handshake completed"));
+        }
     }
 
     /** What the connections of one {@link ChatClients} count together. */

@@ -1,9 +1,11 @@
 package org.parley.benchmarks;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.StringWriter;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -20,12 +22,13 @@ final class Frames {
     }
 
     /**
-     * A {@code text_message} frame. Written with Jackson's streaming generator: the tool shares the machine's CPUs with
-     * the server it measures, so every frame it builds or reads should cost as little as it can.
+     * A {@code text_message} frame, as the UTF-8 bytes that go on the wire. Written with Jackson's streaming generator:
+     * the tool shares the machine's CPUs with the server it measures, so every frame it builds or reads should cost as
+     * little as it can.
      */
-    static String textMessage(String receiverId, String clientMsgId) {
-        StringWriter out = new StringWriter(160);
-        try (JsonGenerator frame = JSON_FACTORY.createGenerator(out)) {
+    static byte[] textMessage(String receiverId, String clientMsgId) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(192);
+        try (JsonGenerator frame = JSON_FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
             frame.writeStartObject();
             frame.writeStringField("action", "text_message");
             frame.writeStringField("message_body", BODY_PREFIX + clientMsgId);
@@ -35,20 +38,20 @@ final class Frames {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.toString();
+        return out.toByteArray();
     }
 
     /**
-     * Parses an incoming frame with Jackson's streaming parser, reading only the top-level fields the benchmark needs;
-     * a frame that is not a JSON object becomes an {@link Incoming} with action {@code "?"}.
+     * Parses an incoming frame (UTF-8 JSON) with Jackson's streaming parser, reading only the top-level fields the
+     * benchmark needs; a frame that is not a JSON object becomes an {@link Incoming} with action {@code "?"}.
      */
-    static Incoming parse(String text) {
+    static Incoming parse(InputStream utf8Json) {
         String action = null;
         String clientMsgId = null;
         String body = null;
         long createdMsgId = 0;
         String code = null;
-        try (JsonParser parser = JSON_FACTORY.createParser(text)) {
+        try (JsonParser parser = JSON_FACTORY.createParser(utf8Json)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return UNREADABLE;
             }

@@ -25,6 +25,7 @@ final class IdleRun {
                 .parameter("url", options.httpBase())
                 .parameter("connections", count)
                 .parameter("source_addresses", options.sourceAddresses())
+                .parameter("io_threads", options.ioThreads())
                 .parameter("sample_pairs", samplePairs)
                 .parameter("server_pid", options.serverPid().isPresent() ? options.serverPid().getAsLong() : "none");
         ServerMemory memory = options.serverPid().isPresent() ? new ServerMemory(options.serverPid().getAsLong()) : null;
@@ -35,7 +36,7 @@ final class IdleRun {
         List<String> tokens = Crowd.tokensFor(users, new AccessTokens(options.jwtSecret(), Duration.ofHours(2)));
 
         OptionalLong before = read(memory);
-        try (ChatClients clients = new ChatClients(options.wsBase(), options.sourceAddresses())) {
+        try (ChatClients clients = new ChatClients(options.wsBase(), options.sourceAddresses(), options.ioThreads())) {
             long start = System.nanoTime();
             List<ChatConnection> connections = Crowd.connect(clients, tokens, index -> traffic.handler(),
                     options.handshakeConcurrency(), Duration.ofSeconds(Math.max(60, count / 50)));

@@ -2,7 +2,6 @@ package org.parley.benchmarks;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -28,11 +27,7 @@ final class Ledger {
             unknownFrames.incrementAndGet();
             return -1;
         }
-        entry.confirmations.incrementAndGet();
-        entry.confirmedId.compareAndSet(0, createdMsgId);
-        if (entry.confirmedId.get() != createdMsgId) {
-            entry.mismatches.incrementAndGet();
-        }
+        entry.confirm(createdMsgId);
         return entry.sendNanos;
     }
 
@@ -45,12 +40,8 @@ final class Ledger {
             unknownFrames.incrementAndGet();
             return -1;
         }
-        if (entry.receipts.incrementAndGet() == 1) {
+        if (entry.receive(createdMsgId)) {
             deliveredCount.incrementAndGet();
-        }
-        entry.receivedId.compareAndSet(0, createdMsgId);
-        if (entry.receivedId.get() != createdMsgId) {
-            entry.mismatches.incrementAndGet();
         }
         return entry.sendNanos;
     }
@@ -63,8 +54,10 @@ final class Ledger {
     /** True when every message sent so far was confirmed and received at least once. */
     boolean complete() {
         for (Entry entry : entries.values()) {
-            if (entry.confirmations.get() == 0 || entry.receipts.get() == 0) {
-                return false;
+            synchronized (entry) {
+                if (entry.confirmations == 0 || entry.receipts == 0) {
+                    return false;
+                }
             }
         }
         return true;
@@ -78,38 +71,59 @@ final class Ledger {
         long duplicated = 0;
         long mismatched = 0;
         for (Entry entry : entries.values()) {
-            sent++;
-            int confirmations = entry.confirmations.get();
-            int receipts = entry.receipts.get();
-            if (confirmations > 0) {
-                confirmed++;
-            }
-            if (receipts > 0) {
-                received++;
-            }
-            if (confirmations == 0 || receipts == 0) {
-                lost++;
-            }
-            duplicated += Math.max(0, confirmations - 1) + Math.max(0, receipts - 1);
-            long confirmedId = entry.confirmedId.get();
-            long receivedId = entry.receivedId.get();
-            if (entry.mismatches.get() > 0 || (confirmedId != 0 && receivedId != 0 && confirmedId != receivedId)) {
-                mismatched++;
+            synchronized (entry) {
+                sent++;
+                if (entry.confirmations > 0) {
+                    confirmed++;
+                }
+                if (entry.receipts > 0) {
+                    received++;
+                }
+                if (entry.confirmations == 0 || entry.receipts == 0) {
+                    lost++;
+                }
+                duplicated += Math.max(0, entry.confirmations - 1) + Math.max(0, entry.receipts - 1);
+                if (entry.mismatched || (entry.confirmedId != 0 && entry.receivedId != 0
+                        && entry.confirmedId != entry.receivedId)) {
+                    mismatched++;
+                }
             }
         }
         return new Reconciliation(sent, confirmed, received, lost, duplicated, mismatched, unknownFrames.get());
     }
 
+    /**
+     * One message's account: a single small object under its own lock, as a run keeps one per message it sent (a
+     * million or more), and every frame of the message looks its entry up.
+     */
     private static final class Entry {
         final long sendNanos;
-        final AtomicInteger confirmations = new AtomicInteger();
-        final AtomicInteger receipts = new AtomicInteger();
-        final AtomicLong confirmedId = new AtomicLong();
-        final AtomicLong receivedId = new AtomicLong();
-        final AtomicInteger mismatches = new AtomicInteger();
+        int confirmations;
+        int receipts;
+        long confirmedId;
+        long receivedId;
+        boolean mismatched;
 
         Entry(long sendNanos) {
             this.sendNanos = sendNanos;
+        }
+
+        synchronized void confirm(long createdMsgId) {
+            confirmations++;
+            if (confirmedId == 0) {
+                confirmedId = createdMsgId;
+            }
+            mismatched |= confirmedId != createdMsgId;
+        }
+
+        /** Returns whether this was the message's first receipt. */
+        synchronized boolean receive(long createdMsgId) {
+            receipts++;
+            if (receivedId == 0) {
+                receivedId = createdMsgId;
+            }
+            mismatched |= receivedId != createdMsgId;
+            return receipts == 1;
         }
     }
 

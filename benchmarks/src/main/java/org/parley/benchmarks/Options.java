@@ -27,6 +27,7 @@ record Options(
         int sourceAddresses,
         int samplePairs,
         int handshakeConcurrency,
+        int ioThreads,
         int drainSeconds,
         int settleSeconds,
         Optional<Path> json) {
@@ -57,6 +58,7 @@ record Options(
               --source-addresses K       source addresses 127.0.0.1..127.0.0.K [4]
               --sample S                 pairs of idle connections that exchange a message (idle) [50]
               --handshake-concurrency C  handshakes in progress at once [64]
+              --io-threads T             the tool's event-loop threads, which read, parse and send [1]
               --drain D                  seconds to wait for outstanding frames at the end [15]
               --settle S                 seconds to let the server settle before reading memory (idle) [5]
               --json FILE                also write the results as JSON to FILE
@@ -67,8 +69,8 @@ record Options(
             """;
 
     private static final Set<String> NAMES = Set.of("url", "admin-key", "jwt-secret", "server-pid", "pairs", "window",
-            "duration", "warmup", "rate", "connections", "source-addresses", "sample", "handshake-concurrency", "drain",
-            "settle", "json");
+            "duration", "warmup", "rate", "connections", "source-addresses", "sample", "handshake-concurrency",
+            "io-threads", "drain", "settle", "json");
 
     /** Thrown for a bad command line; the message says what is wrong. */
     static final class UsageException extends Exception {
@@ -117,6 +119,7 @@ record Options(
                 (int) number(values, "source-addresses", 4, 1, 250),
                 (int) number(values, "sample", 50, 1, 10_000),
                 (int) number(values, "handshake-concurrency", 64, 1, 10_000),
+                (int) number(values, "io-threads", 1, 1, 64),
                 (int) number(values, "drain", 15, 1, 600),
                 (int) number(values, "settle", 5, 0, 600),
                 Optional.ofNullable(values.get("json")).map(Path::of));

@@ -26,6 +26,7 @@ final class PairedRuns {
                 .parameter("url", options.httpBase())
                 .parameter("pairs", options.pairs())
                 .parameter("window", options.window())
+                .parameter("io_threads", options.ioThreads())
                 .parameter("warmup_s", options.warmupSeconds())
                 .parameter("duration_s", options.durationSeconds());
         Traffic traffic = new Traffic();
@@ -67,6 +68,7 @@ final class PairedRuns {
                 .parameter("url", options.httpBase())
                 .parameter("pairs", options.pairs())
                 .parameter("rate_per_s", options.rate())
+                .parameter("io_threads", options.ioThreads())
                 .parameter("warmup_s", options.warmupSeconds())
                 .parameter("duration_s", options.durationSeconds());
         Traffic traffic = new Traffic();
@@ -129,7 +131,8 @@ final class PairedRuns {
             for (int i = 0; i < options.pairs(); i++) {
                 senders.add(new Sender(runId + "-" + i, users.get(2 * i + 1).toString(), traffic.ledger()));
             }
-            Setup setup = new Setup(new ChatClients(options.wsBase(), options.sourceAddresses()), traffic);
+            Setup setup = new Setup(new ChatClients(options.wsBase(), options.sourceAddresses(), options.ioThreads()),
+                    traffic);
             try {
                 setup.connections = Crowd.connect(setup.clients, tokens, index -> index % 2 == 0
                                 ? traffic.handler(onConfirmed.apply(senders.get(index / 2)))

@@ -2,6 +2,9 @@ package org.parley.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -20,7 +23,7 @@ class FramesTest {
 
     @Test
     void aConfirmationCarriesTheClientIdAndTheStoredId() {
-        Frames.Incoming frame = Frames.parse("{\"sender_id\":\"u-1\",\"message\":\"bench r1-7\",\"created_msg_id\":42,"
+        Frames.Incoming frame = parse("{\"sender_id\":\"u-1\",\"message\":\"bench r1-7\",\"created_msg_id\":42,"
                 + "\"message_type\":\"text\",\"action\":\"conf_message\",\"client_msg_id\":\"r1-7\"}");
 
         assertThat(frame).isEqualTo(new Frames.Incoming("conf_message", "r1-7", 42, null));
@@ -28,7 +31,7 @@ class FramesTest {
 
     @Test
     void aDeliveryIsMatchedByTheBody() {
-        Frames.Incoming frame = Frames.parse(
+        Frames.Incoming frame = parse(
                 "{\"message\":\"bench r1-7\",\"created_msg_id\":42,\"action\":\"re_message\"}");
 
         assertThat(frame).isEqualTo(new Frames.Incoming("re_message", "r1-7", 42, null));
@@ -36,14 +39,14 @@ class FramesTest {
 
     @Test
     void errorsAndGarbageAreRecognised() {
-        assertThat(Frames.parse("{\"action\":\"error\",\"code\":\"invalid_receiver\"}").errorCode())
+        assertThat(parse("{\"action\":\"error\",\"code\":\"invalid_receiver\"}").errorCode())
                 .isEqualTo("invalid_receiver");
-        assertThat(Frames.parse("not json").action()).isEqualTo("?");
+        assertThat(parse("not json").action()).isEqualTo("?");
     }
 
     @Test
     void nestedObjectsAreSkippedAndOnlyTopLevelFieldsCount() {
-        Frames.Incoming frame = Frames.parse("{\"attached_profile\":{\"id\":\"u-3\",\"message\":\"bench x-1\","
+        Frames.Incoming frame = parse("{\"attached_profile\":{\"id\":\"u-3\",\"message\":\"bench x-1\","
                 + "\"action\":\"nested\",\"list\":[1,{\"a\":2}]},\"message\":null,\"created_msg_id\":7,"
                 + "\"action\":\"re_message\",\"client_msg_id\":\"p-1\"}");
 
@@ -52,10 +55,10 @@ class FramesTest {
 
     @Test
     void framesThatAreNotObjectsOrAreCutShortAreUnreadable() {
-        assertThat(Frames.parse("[1,2]").action()).isEqualTo("?");
-        assertThat(Frames.parse("\"text\"").action()).isEqualTo("?");
-        assertThat(Frames.parse("{\"action\":\"re_message\",\"created_msg_id\":").action()).isEqualTo("?");
-        assertThat(Frames.parse("{}").action()).isEqualTo("?");
+        assertThat(parse("[1,2]").action()).isEqualTo("?");
+        assertThat(parse("\"text\"").action()).isEqualTo("?");
+        assertThat(parse("{\"action\":\"re_message\",\"created_msg_id\":").action()).isEqualTo("?");
+        assertThat(parse("{}").action()).isEqualTo("?");
     }
 
     @Test
@@ -64,5 +67,18 @@ class FramesTest {
 
         assertThat(frame.path("receiver_id").asText()).isEqualTo("u-\"2\"");
         assertThat(frame.path("client_msg_id").asText()).isEqualTo("r\\1");
+    }
+
+    @Test
+    void framesAreUtf8BothWays() throws Exception {
+        JsonNode written = new ObjectMapper().readTree(Frames.textMessage("u-2", "r-é€"));
+        Frames.Incoming read = parse("{\"action\":\"re_message\",\"message\":\"bench r-é€\",\"created_msg_id\":3}");
+
+        assertThat(written.path("client_msg_id").asText()).isEqualTo("r-é€");
+        assertThat(read.clientMsgId()).isEqualTo("r-é€");
+    }
+
+    private static Frames.Incoming parse(String json) {
+        return Frames.parse(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -20,6 +20,7 @@ class OptionsTest {
         assertThat(options.wsBase()).hasToString("ws://127.0.0.1:8080");
         assertThat(options.pairs()).isEqualTo(100);
         assertThat(options.window()).isEqualTo(8);
+        assertThat(options.ioThreads()).isEqualTo(1);
         assertThat(options.adminKey()).isEqualTo("key-0123456789abcdef");
         assertThat(options.serverPid()).isEmpty();
         assertThat(options.json()).isEmpty();
@@ -28,10 +29,12 @@ class OptionsTest {
     @Test
     void optionsOverrideDefaults() throws Exception {
         Options options = Options.parse(new String[] {"idle", "--url", "http://localhost:9000/", "--connections", "500",
-                "--server-pid", "1234", "--json", "out.json", "--admin-key", "other-key-0123456789"}, ENV);
+                "--server-pid", "1234", "--json", "out.json", "--admin-key", "other-key-0123456789",
+                "--io-threads", "2"}, ENV);
 
         assertThat(options.httpBase()).hasToString("http://localhost:9000");
         assertThat(options.connections()).isEqualTo(500);
+        assertThat(options.ioThreads()).isEqualTo(2);
         assertThat(options.serverPid()).hasValue(1234);
         assertThat(options.json()).isPresent();
         assertThat(options.adminKey()).isEqualTo("other-key-0123456789");
