@@ -45,7 +45,7 @@ import org.parley.domain.user.UserId;
  *
  * <p>{@link #findAllById} answers the users it holds from memory and reads all the others in one query, so it still
  * costs at most one round trip whatever the number of ids; it does not store what it read, because a bulk read is not
- * atomic per user and could put back a value that a concurrent write had just dropped. {@link #findByEmail} (log-in:
+ * atomic per user and could put back a value that a concurrent write had just replaced. {@link #findByEmail} (log-in:
  * it carries credentials) always reads the database.
  *
  * <p>Call it outside any database transaction: a load runs while holding Caffeine's per-entry lock.
