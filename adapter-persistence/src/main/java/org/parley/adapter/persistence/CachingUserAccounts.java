@@ -35,8 +35,8 @@ import org.parley.domain.user.UserId;
  * still reports success.
  *
  * <p><b>Writes through other servers</b> sharing the database cannot reach this cache: an entry is dropped
- * {@code lifetime} after it was read, which bounds how long such a change goes unseen here (a user deactivated through
- * another server may keep authenticating and sending through this one for up to that long).
+ * {@code lifetime} after it was read or written here, which bounds how long such a change goes unseen here (a user
+ * deactivated through another server may keep authenticating and sending through this one for up to that long).
  *
  * <p><b>Absent users are not cached</b>, so a user added a moment later (here or by another server) is found at once.
  * The price: look-ups of ids that do not exist (an attacker with a validly signed token for a random id, or a
