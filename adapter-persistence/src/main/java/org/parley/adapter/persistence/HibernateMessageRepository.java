@@ -39,7 +39,7 @@ final class HibernateMessageRepository implements MessageRepository {
         if (batch.isEmpty()) {
             throw new IllegalArgumentException("Nothing to append");
         }
-        return transactions.writeStateless(session -> {
+        return transactions.stateless(session -> {
             session.setJdbcBatchSize(JDBC_BATCH_SIZE);
             List<Long> assigned = ids.next(session, batch.size());
             List<MessageEntity> entities = new ArrayList<>(batch.size());

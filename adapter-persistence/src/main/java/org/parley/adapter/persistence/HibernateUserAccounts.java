@@ -32,7 +32,7 @@ final class HibernateUserAccounts implements UserAccounts {
     @Override
     public Optional<User> findById(UserId id) {
         Objects.requireNonNull(id, "id");
-        return transactions.readStateless(session ->
+        return transactions.stateless(session ->
                 Optional.ofNullable(session.get(UserEntity.class, id.value())).map(UserMapper::toUser));
     }
 

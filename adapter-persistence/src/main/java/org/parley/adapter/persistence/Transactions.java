@@ -33,20 +33,12 @@ final class Transactions {
     }
 
     /**
-     * Runs {@code work}, which only reads, in a stateless session's transaction: no persistence context and no load
-     * events, so a single-row look-up on a hot path (each websocket handshake's user) costs little more than its SQL.
+     * Runs {@code work} in a stateless session's transaction: no persistence context, no load events, no dirty
+     * checking. Each insert goes straight to JDBC (in batches when a batch size is set) and a single-row read costs
+     * little more than its SQL. For the hot paths: bulk writes of rows nobody reads back here (group commit), and the
+     * look-up of a user by id (every websocket handshake of a user not in the cache).
      */
-    <T> T readStateless(Function<StatelessSession, T> work) {
-        try (StatelessSession session = sessionFactory.openStatelessSession()) {
-            return inTransaction(session, work);
-        }
-    }
-
-    /**
-     * Runs {@code work} in a stateless session's transaction: no persistence context, no dirty checking, each insert
-     * goes straight to JDBC (in batches when a batch size is set). For bulk writes of rows nobody reads back here.
-     */
-    <T> T writeStateless(Function<StatelessSession, T> work) {
+    <T> T stateless(Function<StatelessSession, T> work) {
         try (StatelessSession session = sessionFactory.openStatelessSession()) {
             return inTransaction(session, work);
         }
