@@ -196,11 +196,20 @@ public final class Parley implements AutoCloseable {
         stopped.await();
     }
 
-    /** Unset credentials are empty: the driver then takes them from the URL or its own defaults. */
+    /**
+     * Unset credentials are empty: the driver then takes them from the URL or its own defaults. A URL the storage
+     * refuses (an H2 URL that delays commits) stops start-up as a configuration error naming {@code PARLEY_DB_URL}.
+     */
     private static DatabaseSettings databaseSettings(ParleyConfig config) {
         return config.database()
-                .map(db -> new DatabaseSettings(db.url(), Objects.requireNonNullElse(db.user(), ""),
-                        Objects.requireNonNullElse(db.password(), ""), db.poolSize(), db.connectionTimeout()))
+                .map(db -> {
+                    try {
+                        return new DatabaseSettings(db.url(), Objects.requireNonNullElse(db.user(), ""),
+                                Objects.requireNonNullElse(db.password(), ""), db.poolSize(), db.connectionTimeout());
+                    } catch (IllegalArgumentException refused) {
+                        throw new ConfigurationException("PARLEY_DB_URL: " + refused.getMessage());
+                    }
+                })
                 .orElseGet(() -> DatabaseSettings.embeddedH2(config.dataDir()));
     }
 }

@@ -73,6 +73,19 @@ class ParleyConfigTest {
     }
 
     @Test
+    void anH2UrlThatDelaysCommitsStopsStartUpWithOneLineNamingTheVariable(@TempDir Path dir) {
+        ParleyConfig config = ParleyConfig.fromEnvironment(Map.of(
+                "PARLEY_DATA_DIR", dir.toString(),
+                "PARLEY_DB_URL", "jdbc:h2:file:" + dir.resolve("db") + ";WRITE_DELAY=500"));
+
+        assertThatThrownBy(() -> Parley.start(config))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("PARLEY_DB_URL: An H2 database URL must not set WRITE_DELAY")
+                .hasMessageNotContaining("\n");
+        assertThat(dir.resolve("db.mv.db")).as("nothing was opened").doesNotExist();
+    }
+
+    @Test
     void secretsAreNeverEchoedInErrors() {
         assertThatThrownBy(() -> ParleyConfig.fromEnvironment(Map.of("PARLEY_JWT_SECRET", "tooshort-secret")))
                 .hasMessageNotContaining("tooshort-secret");

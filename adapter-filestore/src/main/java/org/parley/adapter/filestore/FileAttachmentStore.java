@@ -31,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * {@code .incoming-…} file, counted as it streams, and renamed to its key only when complete and within the limit;
  * a refused or failed upload deletes its partial file, and leftovers of a crash are removed at start-up. The content
  * type is detected from the bytes (Apache Tika's magic numbers), never taken from the client.
+ *
+ * <p>{@link #store} returns only after the file's bytes and then its new name have been forced to the disk
+ * ({@code fsync} of the file, then of the directory): its message is committed right after, and on a database that
+ * survives power loss (PostgreSQL's defaults) the file must survive it too, or the message would name lost bytes.
  */
 public final class FileAttachmentStore implements AttachmentStore {
 
@@ -60,11 +64,19 @@ public final class FileAttachmentStore implements AttachmentStore {
         Path incoming = directory.resolve(INCOMING_PREFIX + key);
         try {
             long size;
-            try (OutputStream out = Files.newOutputStream(incoming, StandardOpenOption.CREATE_NEW)) {
-                size = copyAtMost(content, out, maxBytes);
+            try (FileChannel file = FileChannel.open(incoming, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                size = copyAtMost(content, Channels.newOutputStream(file), maxBytes);
+                file.force(true);
             }
             String type = detect(incoming);
-            Files.move(incoming, directory.resolve(key), StandardCopyOption.ATOMIC_MOVE);
+            Path stored = directory.resolve(key);
+            Files.move(incoming, stored, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                forceDirectory();
+            } catch (IOException e) {
+                deleteQuietly(stored);
+                throw e;
+            }
             return new StoredAttachment(key, size, type);
         } catch (IOException e) {
             deleteQuietly(incoming);
@@ -72,6 +84,13 @@ public final class FileAttachmentStore implements AttachmentStore {
         } catch (RuntimeException e) {
             deleteQuietly(incoming);
             throw e;
+        }
+    }
+
+    /** Forces the directory's entries (a new name) to the disk, as {@code fsync} on the directory does on Linux. */
+    private void forceDirectory() throws IOException {
+        try (FileChannel entries = FileChannel.open(directory, StandardOpenOption.READ)) {
+            entries.force(true);
         }
     }
 

@@ -13,8 +13,16 @@ import java.util.regex.Pattern;
  * Where Parley's database is and how to reach it: a JDBC URL (H2 or PostgreSQL) with credentials, the size of the
  * connection pool, and how long to wait for a connection (also the longest start-up waits for the database).
  *
+ * <p><b>Durable commits on H2.</b> H2 keeps committed transactions in memory for up to {@code WRITE_DELAY}
+ * milliseconds (500 by default) before writing them to its file, so a process killed in that window loses transactions
+ * whose commit had returned, and its sequences restart below ids already handed out. Parley acknowledges a message
+ * only after its commit, so every {@code jdbc:h2:} URL gets {@code ;WRITE_DELAY=0} (H2 then writes each commit to the
+ * file before the commit returns); a URL that sets another {@code WRITE_DELAY} is refused. What this does and does not
+ * protect against (power loss): "What survives a crash" in docs/storage.md.
+ *
  * <p>{@link #toString()} never shows the password, nor credentials written into the URL.
  *
+ * @param jdbcUrl  the URL as given, with {@code ;WRITE_DELAY=0} appended for H2 when it does not already say so
  * @param username empty when the URL or the driver supplies it
  * @param password empty when there is none
  */
@@ -26,11 +34,18 @@ public record DatabaseSettings(
     /** How long a request (or start-up) waits for a database connection by default. */
     public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(10);
 
+    /** H2's URL setting (and {@code SET} statement) for how long a commit may stay in memory, in milliseconds. */
+    static final String H2_WRITE_DELAY = "WRITE_DELAY";
+
     private static final Duration SHORTEST_TIMEOUT = Duration.ofMillis(250);
     private static final Pattern USER_INFO = Pattern.compile("//[^/@?;]*@");
     private static final Pattern SECRET_PARAMETER =
             Pattern.compile(";\\s*[^;=]*(password|pwd|secret|key|token)[^;=]*=[^;]*", Pattern.CASE_INSENSITIVE);
 
+    /**
+     * @throws IllegalArgumentException when the URL is not a JDBC URL or is an H2 URL that sets a {@code WRITE_DELAY}
+     *                                  other than 0, the pool size is below 1 or the timeout below 250 ms
+     */
     public DatabaseSettings {
         Objects.requireNonNull(jdbcUrl, "jdbcUrl");
         Objects.requireNonNull(username, "username");
@@ -39,6 +54,7 @@ public record DatabaseSettings(
         if (!jdbcUrl.toLowerCase(Locale.ROOT).startsWith("jdbc:")) {
             throw new IllegalArgumentException("Not a JDBC URL (it must start with jdbc:): " + redact(jdbcUrl));
         }
+        jdbcUrl = withDurableH2Commits(jdbcUrl);
         if (maximumPoolSize < 1) {
             throw new IllegalArgumentException("maximumPoolSize must be at least 1, got " + maximumPoolSize);
         }
@@ -62,6 +78,7 @@ public record DatabaseSettings(
             throw new UncheckedIOException("Cannot create the data directory " + dir, e);
         }
         // The pool closes the database on shutdown; H2's own shutdown hook must not close it under the pool first.
+        // (The constructor adds WRITE_DELAY=0: every commit is written to the file before it returns.)
         String url = "jdbc:h2:file:" + dir.resolve("parley") + ";DB_CLOSE_ON_EXIT=FALSE";
         return new DatabaseSettings(url, "sa", "", DEFAULT_POOL_SIZE, DEFAULT_CONNECTION_TIMEOUT);
     }
@@ -78,6 +95,34 @@ public record DatabaseSettings(
         }
         String redacted = text.replace(jdbcUrl, redactedUrl());
         return password.isEmpty() ? redacted : redacted.replace(password, "***");
+    }
+
+    /**
+     * An H2 URL with {@code ;WRITE_DELAY=0} appended unless it already sets it to 0; any other URL unchanged. H2 reads
+     * its settings from the URL as {@code ;KEY=value} after the first {@code ;}, keys in any case and values as
+     * written (H2's {@code ConnectionInfo}); it refuses a key given twice with different values.
+     */
+    private static String withDurableH2Commits(String url) {
+        if (!url.toLowerCase(Locale.ROOT).startsWith("jdbc:h2:")) {
+            return url;
+        }
+        int settingsStart = url.indexOf(';');
+        if (settingsStart >= 0) {
+            for (String setting : url.substring(settingsStart + 1).split(";")) {
+                int equals = setting.indexOf('=');
+                if (equals > 0 && setting.substring(0, equals).toUpperCase(Locale.ROOT).equals(H2_WRITE_DELAY)) {
+                    String value = setting.substring(equals + 1).strip();
+                    if (!value.matches("0+")) {
+                        throw new IllegalArgumentException("An H2 database URL must not set " + H2_WRITE_DELAY + " (it sets "
+                                + H2_WRITE_DELAY + "=" + value + "): with a delay H2 keeps commits in memory, so a crash "
+                                + "would lose messages that were already acknowledged. Leave it out: Parley sets "
+                                + H2_WRITE_DELAY + "=0");
+                    }
+                    return url;
+                }
+            }
+        }
+        return url + ";" + H2_WRITE_DELAY + "=0";
     }
 
     private static String redact(String url) {

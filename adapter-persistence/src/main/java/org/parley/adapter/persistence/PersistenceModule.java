@@ -1,6 +1,9 @@
 package org.parley.adapter.persistence;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -105,6 +108,7 @@ public final class PersistenceModule implements AutoCloseable {
             String schemaVersion = migrate(pool, settings);
             PersistenceModule module =
                     new PersistenceModule(pool, buildSessionFactory(pool, settings, extraHibernateSettings), caches);
+            warnIfCommitsCanBeLost(pool, settings);
             LOG.info("Storage ready on {} (schema version {}; {})", settings.redactedUrl(), schemaVersion,
                     caches.describe());
             return module;
@@ -197,6 +201,37 @@ public final class PersistenceModule implements AutoCloseable {
         } catch (FlywayException failure) {
             throw new PersistenceStartupException("Cannot migrate the database at " + settings.redactedUrl() + ": "
                     + reason(failure, settings), failure, settings);
+        }
+    }
+
+    /**
+     * On PostgreSQL, one warning line for each setting under which a commit that returned (so an acknowledged message)
+     * can still be lost in a crash of PostgreSQL or of its machine: {@code synchronous_commit=off} (as this
+     * connection sees it, so a per-database or per-role setting counts too) and {@code fsync=off}. H2's equivalent
+     * ({@code WRITE_DELAY}) is never left to chance: see {@link DatabaseSettings}. See "What survives a crash" in
+     * docs/storage.md.
+     */
+    private static void warnIfCommitsCanBeLost(DataSource pool, DatabaseSettings settings) {
+        if (!settings.jdbcUrl().startsWith("jdbc:postgresql:")) {
+            return;
+        }
+        try (Connection connection = pool.getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet values = statement.executeQuery(
+                     "SELECT current_setting('synchronous_commit'), current_setting('fsync')")) {
+            values.next();
+            if ("off".equals(values.getString(1))) {
+                LOG.warn("PostgreSQL runs with synchronous_commit=off: if PostgreSQL or its machine crashes, messages "
+                        + "acknowledged up to 3 x wal_writer_delay earlier can be lost and their ids handed out again "
+                        + "(see 'What survives a crash' in docs/storage.md)");
+            }
+            if ("off".equals(values.getString(2))) {
+                LOG.warn("PostgreSQL runs with fsync=off: if its machine crashes or loses power, acknowledged messages "
+                        + "can be lost and the database corrupted (see 'What survives a crash' in docs/storage.md)");
+            }
+            connection.rollback();
+        } catch (SQLException e) {
+            LOG.warn("Could not read PostgreSQL's synchronous_commit and fsync settings: {}", reason(e, settings));
         }
     }
 

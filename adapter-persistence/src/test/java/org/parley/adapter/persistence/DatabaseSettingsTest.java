@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
@@ -29,7 +34,7 @@ class DatabaseSettingsTest {
                 "jdbc:h2:file:/data/parley;CIPHER=AES;FILE_PASSWORD=xyz;PASSWORD=abc;MODE=PostgreSQL",
                 "sa", "", 2, Duration.ofSeconds(1));
 
-        assertThat(settings.redactedUrl()).isEqualTo("jdbc:h2:file:/data/parley;CIPHER=AES;MODE=PostgreSQL");
+        assertThat(settings.redactedUrl()).isEqualTo("jdbc:h2:file:/data/parley;CIPHER=AES;MODE=PostgreSQL;WRITE_DELAY=0");
     }
 
     @Test
@@ -40,6 +45,51 @@ class DatabaseSettingsTest {
 
         assertThat(dataDir).isDirectory();
         assertThat(settings.jdbcUrl()).startsWith("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("parley"));
+    }
+
+    @Test
+    void theEmbeddedDatabaseWritesEveryCommitToItsFileBeforeTheCommitReturns(@TempDir Path dir) throws SQLException {
+        DatabaseSettings settings = DatabaseSettings.embeddedH2(dir);
+
+        assertThat(settings.jdbcUrl()).endsWith(";WRITE_DELAY=0");
+        try (Connection connection = DriverManager.getConnection(settings.jdbcUrl(), settings.username(), settings.password());
+             Statement statement = connection.createStatement();
+             ResultSet setting = statement.executeQuery(
+                     "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
+            assertThat(setting.next()).isTrue();
+            assertThat(setting.getString(1)).as("H2's write delay in ms").isEqualTo("0");
+        }
+    }
+
+    @Test
+    void anH2UrlOfTheOperatorsOwnGetsDurableCommitsToo() {
+        assertThat(h2("jdbc:h2:file:/srv/parley/db").jdbcUrl()).isEqualTo("jdbc:h2:file:/srv/parley/db;WRITE_DELAY=0");
+        assertThat(h2("jdbc:h2:tcp://db.example.org/parley;MODE=PostgreSQL").jdbcUrl())
+                .isEqualTo("jdbc:h2:tcp://db.example.org/parley;MODE=PostgreSQL;WRITE_DELAY=0");
+        assertThat(h2("JDBC:H2:./parley;write_delay=0").jdbcUrl()).as("already durable: unchanged")
+                .isEqualTo("JDBC:H2:./parley;write_delay=0");
+    }
+
+    @Test
+    void anH2UrlThatDelaysCommitsIsRefused() {
+        assertThatThrownBy(() -> h2("jdbc:h2:file:/srv/parley/db;WRITE_DELAY=500"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must not set WRITE_DELAY (it sets WRITE_DELAY=500)")
+                .hasMessageContaining("Parley sets WRITE_DELAY=0");
+        assertThatThrownBy(() -> h2("jdbc:h2:file:/srv/parley/db;Write_Delay=1"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aPostgresqlUrlIsLeftAsItIs() {
+        DatabaseSettings settings = new DatabaseSettings(
+                "jdbc:postgresql://127.0.0.1:5432/parley?options=-c%20WRITE_DELAY=5", "u", "", 1, Duration.ofSeconds(1));
+
+        assertThat(settings.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/parley?options=-c%20WRITE_DELAY=5");
+    }
+
+    private static DatabaseSettings h2(String url) {
+        return new DatabaseSettings(url, "sa", "", 1, Duration.ofSeconds(1));
     }
 
     @Test

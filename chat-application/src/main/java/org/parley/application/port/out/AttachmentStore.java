@@ -11,7 +11,9 @@ import org.parley.application.error.TooLarge;
 public interface AttachmentStore {
 
     /**
-     * Copies {@code content} (read to its end, never held whole in memory) under a new key.
+     * Copies {@code content} (read to its end, never held whole in memory) under a new key. Returns only once the
+     * bytes are as durable as the medium can make them (at least: they survive this process being killed), because
+     * the message that names them is committed, and acknowledged, right after.
      *
      * @throws TooLarge when the content has more than {@code maxBytes}; nothing is kept then
      */
