@@ -352,6 +352,7 @@ class MessageWriterTest {
             assertThat(before).succeedsWithin(WAIT);
             batch.forEach(future -> assertThat(future).succeedsWithin(WAIT));
             assertThat(writer.threadRestarts()).isEqualTo(1);
+            report.awaitReplaced(1);
             assertThat(report.replaced).containsExactly(MessageWriter.DELIVERY_THREAD);
             assertThat(writer.storeThenDeliver(text("later"), this::outbound)).succeedsWithin(WAIT);
             assertThat(writer.threadRestarts()).isEqualTo(1);
@@ -389,6 +390,7 @@ class MessageWriterTest {
             broken.forEach(future -> assertThat(future).failsWithin(WAIT)
                     .withThrowableThat().havingRootCause().withMessage("the failure report is broken"));
             assertThat(writer.threadRestarts()).isEqualTo(1);
+            report.awaitReplaced(1);
             assertThat(report.replaced).containsExactly(MessageWriter.WRITER_THREAD);
             assertThat(writer.storeThenDeliver(text("later"), this::outbound)).succeedsWithin(WAIT);
         }
@@ -469,6 +471,14 @@ class MessageWriterTest {
         @Override
         public void threadReplaced(String thread, Throwable cause, int restarts) {
             replaced.add(thread);
+        }
+
+        /** The report comes after the replacement started, so it may come after the replacement's first work. */
+        void awaitReplaced(int count) throws InterruptedException {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (replaced.size() < count && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
         }
     }
 
