@@ -35,7 +35,7 @@ final class LiveConnection {
     private final AtomicInteger pendingSends = new AtomicInteger();
     private volatile long lastPongNanos;
     /** Set when a write threw: the connection is being closed and nothing more is written to it. */
-    private volatile boolean writeFailed;
+    private volatile boolean broken;
 
     LiveConnection(UserId user, Session session, long nowNanos) {
         this.user = user;
@@ -66,7 +66,7 @@ final class LiveConnection {
      * @param message the stored message the frame carries, or null for a frame of the server's own (for the log)
      */
     void send(String frame, MessageId message) {
-        if (writeFailed || !session.isOpen()) {
+        if (broken || !session.isOpen()) {
             return;
         }
         if (pendingSends.incrementAndGet() > MAX_PENDING_SENDS) {
@@ -90,7 +90,7 @@ final class LiveConnection {
     }
 
     void ping(ByteBuffer payload) {
-        if (writeFailed) {
+        if (broken) {
             return;
         }
         try {
@@ -124,10 +124,10 @@ final class LiveConnection {
      */
     private void writeFailed(String what, Throwable failure) {
         synchronized (this) {
-            if (writeFailed) {
+            if (broken) {
                 return;
             }
-            writeFailed = true;
+            broken = true;
         }
         String description = Failures.describe(failure);
         if (failure instanceof IllegalStateException || failure instanceof IOException) {

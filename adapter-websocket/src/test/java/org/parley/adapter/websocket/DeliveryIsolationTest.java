@@ -74,7 +74,7 @@ class DeliveryIsolationTest {
             assertChat(c, carol, d, dave, "bystanders still chat");
             assertChat(d, dave, c, carol, "both ways");
             JsonNode after = assertChat(a, alice, b, bob, "the pair itself too");
-            long poisonId = after.get("created_msg_id").asLong() - 3;
+            long poisonId = after.get("created_msg_id").asLong() - 3; // poison, carol's, dave's, then this one
 
             assertThat(log.linesContaining("Message " + poisonId + " ")).as("logged once, in one line")
                     .singleElement().asString().contains(alice.id().toString()).doesNotContain("poison")

@@ -435,10 +435,10 @@ public final class MessageWriter implements AutoCloseable {
         /** {@code thread} died of {@code cause} and was replaced; {@code restarts} replacements so far. */
         void threadReplaced(String thread, Throwable cause, int restarts);
 
-        /** {@code failure}'s text, or only its class name when even that cannot be had. */
+        /** {@code failure}'s text on one line, or only its class name when even that cannot be had. Never throws. */
         static String describe(Throwable failure) {
             try {
-                return String.valueOf(failure);
+                return String.valueOf(failure).replace('\n', ' ').replace('\r', ' ');
             } catch (Throwable indescribable) {
                 return failure.getClass().getName() + " (which cannot describe itself)";
             }
