@@ -77,7 +77,7 @@ public final class ChatEndpoint extends Endpoint {
 
     @Override
     public void onError(Session session, Throwable failure) {
-        LOG.debug("A websocket connection failed: {}", failure.toString());
+        LOG.debug("A websocket connection failed: {}", Failures.describe(failure));
         forget(session);
         if (session.isOpen()) {
             closeQuietly(session, new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "Internal error"));
@@ -94,8 +94,8 @@ public final class ChatEndpoint extends Endpoint {
     private static void closeQuietly(Session session, CloseReason reason) {
         try {
             session.close(reason);
-        } catch (Exception e) {
-            LOG.debug("Closing a websocket failed: {}", e.toString());
+        } catch (Throwable e) {
+            LOG.debug("Closing a websocket failed: {}", Failures.describe(e));
         }
     }
 

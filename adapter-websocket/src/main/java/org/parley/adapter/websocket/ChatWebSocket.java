@@ -128,16 +128,22 @@ public final class ChatWebSocket implements AutoCloseable {
         container.stop();
     }
 
+    /**
+     * One round of the pinger, a periodic task that a throw would cancel for every connection: catches anything, and
+     * logs it without a call that could throw again.
+     */
     private void pingAll() {
         try {
             pingOrDrop(sessions.all(), System.nanoTime(), pingIntervalNanos);
-        } catch (RuntimeException e) {
-            // Never let one bad round cancel the schedule.
-            LOG.warn("A ping round failed", e);
+        } catch (Throwable e) {
+            LOG.warn("A ping round failed: {}", Failures.describe(e));
         }
     }
 
-    /** Pings each connection, or closes it when its last pong is more than two intervals (and a half) old. */
+    /**
+     * Pings each connection, or closes it when its last pong is more than two intervals (and a half) old. A connection
+     * whose ping throws is closed by {@link LiveConnection#ping} alone; the round goes on.
+     */
     static void pingOrDrop(List<LiveConnection> connections, long nowNanos, long intervalNanos) {
         for (LiveConnection connection : connections) {
             if (nowNanos - connection.lastPongNanos() > 2 * intervalNanos + intervalNanos / 2) {

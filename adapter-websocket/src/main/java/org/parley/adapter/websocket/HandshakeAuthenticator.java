@@ -53,7 +53,7 @@ final class HandshakeAuthenticator extends ServerEndpointConfig.Configurator {
         } catch (AuthenticationFailed e) {
             LOG.debug("Websocket handshake refused: {}", e.reason());
             refuse(response, 401, "Unauthorized");
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             LOG.error("Websocket handshake failed", e);
             refuse(response, 500, "Internal Server Error");
         }

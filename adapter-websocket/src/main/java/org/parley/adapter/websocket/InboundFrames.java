@@ -95,7 +95,8 @@ final class InboundFrames {
             return error(ErrorCode.NOT_FOUND, e.getMessage(), action, clientMessageId);
         } catch (AuthenticationFailed e) {
             return error(ErrorCode.FORBIDDEN, "You may no longer send messages", action, clientMessageId);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // Anything, Errors included: the frame still gets its answer and the connection stays open (§8).
             LOG.error("Handling a {} frame of user {} failed", action, sender.id(), e);
             return error(ErrorCode.INTERNAL_ERROR, "Something went wrong on the server", action, clientMessageId);
         }
@@ -157,14 +158,18 @@ final class InboundFrames {
         return Optional.empty();
     }
 
-    /** When the message could not be stored (nothing was delivered), the sender gets an {@code internal_error}. */
+    /**
+     * When the message could not be stored (nothing was delivered), the sender gets an {@code internal_error}. Runs on
+     * group commit's delivery thread: the reply goes first (it never throws), so that even a log call that fails
+     * cannot keep it from the sender.
+     */
     private static void reportStorageFailure(CompletionStage<Message> stored, User sender, String action,
                                              Optional<ClientMessageId> clientMessageId, Consumer<String> reply) {
         stored.whenComplete((message, failure) -> {
             if (failure != null) {
-                LOG.error("Storing a {} of user {} failed", action, sender.id(), failure);
                 reply.accept(Frames.error(ErrorCode.INTERNAL_ERROR, "The message could not be stored; send it again",
                         action, clientMessageId));
+                LOG.error("Storing a {} of user {} failed", action, sender.id(), failure);
             }
         });
     }

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 
+import org.parley.domain.chat.MessageId;
 import org.parley.domain.user.UserId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,18 +15,27 @@ import org.slf4j.LoggerFactory;
 /**
  * One open websocket of one user, with what the server tracks about it: sends still in flight (to drop a client
  * that does not read) and when it last answered a ping.
+ *
+ * <p>Its writes never throw, whatever the container throws (an {@link Error} included): they run on threads every
+ * connection shares (group commit's delivery thread, the pinger). A connection whose write throws is closed with
+ * 1011, once, with one log line naming its user and the message (never the frame's content), and nothing more is
+ * written to it.
  */
 final class LiveConnection {
 
     /** Frames queued for one connection beyond which the client is considered stuck and is disconnected. */
     static final int MAX_PENDING_SENDS = 1_000;
 
+    private static final CloseReason WRITE_FAILED =
+            new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "Internal error");
     private static final Logger LOG = LoggerFactory.getLogger(LiveConnection.class);
 
     private final UserId user;
     private final Session session;
     private final AtomicInteger pendingSends = new AtomicInteger();
     private volatile long lastPongNanos;
+    /** Set when a write threw: the connection is being closed and nothing more is written to it. */
+    private volatile boolean broken;
 
     LiveConnection(UserId user, Session session, long nowNanos) {
         this.user = user;
@@ -45,9 +55,18 @@ final class LiveConnection {
         return session.isOpen();
     }
 
-    /** Queues a text frame without waiting for it to be written; never throws. */
+    /** Queues a text frame of the server's own (an error frame) without waiting for it to be written; never throws. */
     void send(String frame) {
-        if (!session.isOpen()) {
+        send(frame, null);
+    }
+
+    /**
+     * Queues a text frame without waiting for it to be written; never throws.
+     *
+     * @param message the stored message the frame carries, or null for a frame of the server's own (for the log)
+     */
+    void send(String frame, MessageId message) {
+        if (broken || !session.isOpen()) {
             return;
         }
         if (pendingSends.incrementAndGet() > MAX_PENDING_SENDS) {
@@ -60,20 +79,24 @@ final class LiveConnection {
             session.getAsyncRemote().sendText(frame, result -> {
                 pendingSends.decrementAndGet();
                 if (!result.isOK()) {
-                    LOG.debug("A frame for user {} could not be sent: {}", user, result.getException().toString());
+                    LOG.debug("A frame for user {} could not be sent: {}", user,
+                            Failures.describe(result.getException()));
                 }
             });
-        } catch (RuntimeException e) {
+        } catch (Throwable failure) {
             pendingSends.decrementAndGet();
-            LOG.debug("A frame for user {} could not be queued: {}", user, e.toString());
+            writeFailed(message == null ? "a frame of the server's own" : "message " + message.value(), failure);
         }
     }
 
     void ping(ByteBuffer payload) {
+        if (broken) {
+            return;
+        }
         try {
             session.getAsyncRemote().sendPing(payload);
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("A ping for user {} could not be sent: {}", user, e.toString());
+        } catch (Throwable failure) {
+            writeFailed("a ping", failure);
         }
     }
 
@@ -85,11 +108,33 @@ final class LiveConnection {
         return lastPongNanos;
     }
 
+    /** Closes the connection; never throws. */
     void close(CloseReason reason) {
         try {
             session.close(reason);
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("Closing a connection of user {} failed: {}", user, e.toString());
+        } catch (Throwable e) {
+            LOG.debug("Closing a connection of user {} failed: {}", user, Failures.describe(e));
         }
+    }
+
+    /**
+     * A write threw: the connection is closed with 1011 and the failure logged, once. The container's way of saying
+     * the connection is already closing ({@link IllegalStateException}, {@link IOException}) is logged at debug level
+     * only; anything else is a fault and is logged as a warning.
+     */
+    private void writeFailed(String what, Throwable failure) {
+        synchronized (this) {
+            if (broken) {
+                return;
+            }
+            broken = true;
+        }
+        String description = Failures.describe(failure);
+        if (failure instanceof IllegalStateException || failure instanceof IOException) {
+            LOG.debug("Closing a connection of user {} with 1011: writing {} failed: {}", user, what, description);
+        } else {
+            LOG.warn("Closing a connection of user {} with 1011: writing {} failed: {}", user, what, description);
+        }
+        close(WRITE_FAILED);
     }
 }

@@ -2,18 +2,9 @@ package org.parley.adapter.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.Proxy;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-
-import jakarta.websocket.CloseReason;
-import jakarta.websocket.RemoteEndpoint;
-import jakarta.websocket.SendHandler;
-import jakarta.websocket.Session;
 
 import org.junit.jupiter.api.Test;
 import org.parley.application.port.out.OutboundMessage;
@@ -55,7 +46,7 @@ class ConnectedSessionsTest {
     @Test
     void aSessionThatFailsDoesNotStopTheOthers() {
         FakeSession broken = new FakeSession();
-        broken.failSends = true;
+        broken.sendFailure = new IllegalStateException("broken pipe");
         FakeSession fine = new FakeSession();
         sessions.add(new LiveConnection(bob, broken.session, 0));
         sessions.add(new LiveConnection(bob, fine.session, 0));
@@ -63,6 +54,29 @@ class ConnectedSessionsTest {
         sessions.deliver(outbound());
 
         assertThat(fine.sent).hasSize(1);
+    }
+
+    /**
+     * A frame with an unpaired surrogate (as a stored text holding one renders) has no UTF-8 form: found once, when
+     * rendered, so no connection's write throws for it; the receiver gets nothing, the sender an {@code internal_error}.
+     */
+    @Test
+    void aMessageWhoseFrameHasNoUtf8FormIsNotWrittenAnywhereAndItsSenderIsTold() {
+        ConnectedSessions sessions = new ConnectedSessions(message -> Optional.empty(),
+                (outbound, kind, link) -> Frames.delivery(outbound, kind, link).replace("hi", "\ud83d"));
+        FakeSession bob1 = new FakeSession();
+        FakeSession alice1 = new FakeSession();
+        sessions.add(new LiveConnection(bob, bob1.session, 0));
+        sessions.add(new LiveConnection(alice, alice1.session, 0));
+
+        sessions.deliver(outbound());
+
+        assertThat(bob1.sendAttempts.get()).isZero();
+        assertThat(alice1.sent).singleElement().asString().contains("\"action\":\"error\"")
+                .contains("\"code\":\"internal_error\"").contains("\"request_action\":\"text_message\"")
+                .contains("Message 4 ");
+        assertThat(bob1.closedWith).isEmpty();
+        assertThat(alice1.closedWith).isEmpty();
     }
 
     @Test
@@ -109,9 +123,9 @@ class ConnectedSessionsTest {
         live.ponged(3 * interval);
         ChatWebSocket.pingOrDrop(List.of(live, dead), 3 * interval, interval);
 
-        assertThat(answering.pings).isEqualTo(3);
+        assertThat(answering.pings.get()).isEqualTo(3);
         assertThat(answering.closedWith).isEmpty();
-        assertThat(silent.pings).isEqualTo(2);
+        assertThat(silent.pings.get()).isEqualTo(2);
         assertThat(silent.closedWith).extracting(reason -> reason.getCloseCode().getCode()).containsExactly(1001);
     }
 
@@ -120,48 +134,5 @@ class ConnectedSessionsTest {
         Message message = new Message(new MessageId(4), new ThreadId(1), alice, bob, new MessageContent.Text("hi"), at, at);
         return new OutboundMessage(message, DeliveryPolicy.receiverAndSenderDevices().deliveriesOf(message),
                 Optional.empty(), Optional.empty());
-    }
-
-    /** A websocket session that records what is sent through its async remote. */
-    private static final class FakeSession {
-        final List<String> sent = new ArrayList<>();
-        final List<CloseReason> closedWith = new ArrayList<>();
-        final Map<String, Object> properties = new HashMap<>();
-        boolean open = true;
-        boolean failSends;
-        boolean neverComplete;
-        int pings;
-        final RemoteEndpoint.Async remote = (RemoteEndpoint.Async) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {RemoteEndpoint.Async.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("sendText") && args.length == 2) {
-                        if (failSends) {
-                            throw new IllegalStateException("broken pipe");
-                        }
-                        sent.add((String) args[0]);
-                        if (!neverComplete) {
-                            ((SendHandler) args[1]).onResult(new jakarta.websocket.SendResult(this.session));
-                        }
-                        return null;
-                    }
-                    if (method.getName().equals("sendPing")) {
-                        pings++;
-                        return null;
-                    }
-                    throw new UnsupportedOperationException(method.getName());
-                });
-        final Session session = (Session) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {Session.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "isOpen" -> open;
-                    case "getAsyncRemote" -> remote;
-                    case "getUserProperties" -> properties;
-                    case "close" -> {
-                        closedWith.add((CloseReason) args[0]);
-                        open = false;
-                        yield null;
-                    }
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    case "equals" -> proxy == args[0];
-                    default -> throw new UnsupportedOperationException(method.getName());
-                });
     }
 }

@@ -50,14 +50,17 @@ final class TestServer implements AutoCloseable {
     final InMemoryThreadRepository threads = new InMemoryThreadRepository(messages);
     final InMemoryUserAccounts users = new InMemoryUserAccounts();
     final ManualTimeSource time = new ManualTimeSource(SENT_AT);
+    /** Renders every delivered frame; tests may put a failing renderer in. */
+    final AtomicReference<FrameRenderer> renderer = new AtomicReference<>(FrameRenderer.SEED_FRAMES);
     final ConnectedSessions sessions = new ConnectedSessions(
             message -> message.content() instanceof org.parley.domain.chat.MessageContent.File
-                    ? Optional.of("/media/" + message.id().value() + "/signed") : Optional.empty());
+                    ? Optional.of("/media/" + message.id().value() + "/signed") : Optional.empty(),
+            (outbound, kind, link) -> renderer.get().render(outbound, kind, link));
     final Map<String, User> tokens = new ConcurrentHashMap<>();
     final List<String> handshakeThreads = new CopyOnWriteArrayList<>();
     final List<String> sendThreads = new CopyOnWriteArrayList<>();
-    /** When set, every send fails with this exception (to provoke {@code internal_error}). */
-    final AtomicReference<RuntimeException> sendFailure = new AtomicReference<>();
+    /** When set, every send fails with this (a RuntimeException or an Error), to provoke {@code internal_error}. */
+    final AtomicReference<Throwable> sendFailure = new AtomicReference<>();
     /** While set, storage refuses every message (after the use case accepted it), like a database that went down. */
     final AtomicBoolean storageDown = new AtomicBoolean();
     private final MessageWriter writer = new MessageWriter(
@@ -92,9 +95,12 @@ final class TestServer implements AutoCloseable {
                 DeliveryPolicy.receiverAndSenderDevices(), MessageRules.defaults(), time);
         SendTextMessage sendText = command -> {
             sendThreads.add(Thread.currentThread().getName());
-            RuntimeException failure = sendFailure.get();
-            if (failure != null) {
-                throw failure;
+            Throwable failure = sendFailure.get();
+            if (failure instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (failure instanceof Error error) {
+                throw error;
             }
             return service.send(command);
         };
@@ -103,6 +109,9 @@ final class TestServer implements AutoCloseable {
             handshakeThreads.add(Thread.currentThread().getName());
             if (token.equals("explode")) {
                 throw new IllegalStateException("database down");
+            }
+            if (token.equals("explode-with-an-error")) {
+                throw new ExceptionInInitializerError("a class could not be initialised");
             }
             for (AuthenticationFailed.Reason reason : AuthenticationFailed.Reason.values()) {
                 if (token.equals("fail-" + reason)) {

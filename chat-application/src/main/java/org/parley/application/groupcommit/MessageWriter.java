@@ -9,9 +9,12 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.parley.application.port.out.MessageDelivery;
 import org.parley.application.port.out.MessageRepository;
@@ -37,27 +40,47 @@ import org.parley.domain.chat.MessageDraft;
  *       queue's capacity is waiting: then {@link #store} waits for room, which slows the senders down
  *       (back-pressure) instead of growing memory without bound.</li>
  * </ul>
- * A failing batch is retried one message at a time, so one bad message fails alone and the others are stored.
+ *
+ * <p><b>Failures stay with their message.</b> Both threads are shared by every user of the server, so nothing one
+ * message does may stop them:
+ * <ul>
+ *   <li>a batch the store refuses (whatever it throws, {@link Error}s and undeclared checked exceptions included) is
+ *       retried one message at a time, so one bad message fails alone and the others are stored; its future fails;</li>
+ *   <li>a message whose delivery throws (anything) is logged once with its id and skipped; it stays stored and its
+ *       future completes normally: the store, not the frames, is what a future promises;</li>
+ *   <li>every future completes, normally when its message was stored, exceptionally when it was not;</li>
+ *   <li>should one of the threads die all the same (the failure handling itself failing), it is replaced at once by a
+ *       thread that carries on where it stopped, and the replacement is counted ({@link #threadRestarts()}).</li>
+ * </ul>
  * Futures complete on the delivery thread: what callers chain to them must be short and must not block.
  */
 public final class MessageWriter implements AutoCloseable {
+
+    static final String WRITER_THREAD = "parley-message-writer";
+    static final String DELIVERY_THREAD = "parley-message-delivery";
 
     private static final System.Logger LOG = System.getLogger(MessageWriter.class.getName());
     private static final long IDLE_POLL_MILLIS = 50;
     private static final int MAX_BATCHES_AWAITING_DELIVERY = 16;
     private static final int FAILURES_MEANING_STORE_DOWN = 2;
     /** Put on {@link #toDeliver} by the writer thread as it stops: the delivery thread stops when it reaches it. */
-    private static final Runnable END = () -> { };
+    private static final Outcomes END = new Outcomes(List.of(), List.of(), null);
 
     private final MessageRepository messages;
     private final MessageDelivery delivery;
+    private final Failures failures;
     private final int maxBatchSize;
     private final BlockingQueue<Pending> queue;
     private final ReadWriteLock closing = new ReentrantReadWriteLock();
-    private final Thread writer;
     /** Committed batches waiting for delivery, in commit order; bounded, so a lagging delivery slows the writer. */
-    private final BlockingQueue<Runnable> toDeliver = new LinkedBlockingQueue<>(MAX_BATCHES_AWAITING_DELIVERY);
-    private final Thread deliverer;
+    private final BlockingQueue<Outcomes> toDeliver = new LinkedBlockingQueue<>(MAX_BATCHES_AWAITING_DELIVERY);
+    private final AtomicInteger threadRestarts = new AtomicInteger();
+    private volatile Thread writer;
+    private volatile Thread deliverer;
+    /** The batch the writer thread is storing; a thread replacing a writer that died in it fails what it left. */
+    private volatile List<Pending> writing;
+    /** What the delivery thread is completing; a thread replacing one that died in it carries on after it. */
+    private volatile Outcomes completing;
     private volatile boolean closed;
 
     /**
@@ -67,15 +90,22 @@ public final class MessageWriter implements AutoCloseable {
      * @param queueCapacity  the most messages waiting to be stored before {@link #store} makes callers wait
      */
     public MessageWriter(MessageRepository messages, MessageDelivery delivery, int maxBatchSize, int queueCapacity) {
+        this(messages, delivery, maxBatchSize, queueCapacity, new LoggedFailures());
+    }
+
+    /** As the public constructor, with {@code failures} told of every failure instead of the log (tests). */
+    MessageWriter(MessageRepository messages, MessageDelivery delivery, int maxBatchSize, int queueCapacity,
+                  Failures failures) {
         this.messages = Objects.requireNonNull(messages, "messages");
         this.delivery = Objects.requireNonNull(delivery, "delivery");
+        this.failures = Objects.requireNonNull(failures, "failures");
         if (maxBatchSize < 1 || queueCapacity < 1) {
             throw new IllegalArgumentException("maxBatchSize and queueCapacity must be positive");
         }
         this.maxBatchSize = maxBatchSize;
         this.queue = new LinkedBlockingQueue<>(queueCapacity);
-        this.deliverer = daemon(this::deliverCommitted, "parley-message-delivery");
-        this.writer = daemon(this::writeQueued, "parley-message-writer");
+        this.deliverer = supervised(DELIVERY_THREAD, this::deliverCommitted, null);
+        this.writer = supervised(WRITER_THREAD, this::writeQueued, null);
         deliverer.start();
         writer.start();
     }
@@ -90,29 +120,38 @@ public final class MessageWriter implements AutoCloseable {
 
     /**
      * Stores {@code draft}, then, once its batch has committed, delivers {@code outbound.apply(stored)}; the future
-     * completes after that delivery. When storing fails nothing is delivered and the future fails.
+     * completes after that delivery, normally even when the delivery failed (the message is stored; the failure is
+     * logged). When storing fails nothing is delivered and the future fails.
      */
     public CompletableFuture<Message> storeThenDeliver(MessageDraft draft,
                                                        Function<Message, OutboundMessage> outbound) {
         return enqueue(draft, Optional.of(Objects.requireNonNull(outbound, "outbound")));
     }
 
+    /**
+     * How many times the writer or the delivery thread died and was replaced since this writer started. Always 0 unless
+     * the handling of a failure failed itself; anything else deserves a look at the log.
+     */
+    public int threadRestarts() {
+        return threadRestarts.get();
+    }
+
     private CompletableFuture<Message> enqueue(MessageDraft draft, Optional<Function<Message, OutboundMessage>> then) {
-        Pending pending = new Pending(Objects.requireNonNull(draft, "draft"), then, new CompletableFuture<>());
+        Pending pending = new Pending(Objects.requireNonNull(draft, "draft"), then);
         closing.readLock().lock();
         try {
             if (closed) {
-                pending.result().completeExceptionally(new IllegalStateException("The server is shutting down"));
+                pending.result.completeExceptionally(new IllegalStateException("The server is shutting down"));
             } else {
                 queue.put(pending);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            pending.result().completeExceptionally(new IllegalStateException("Interrupted while queueing a message", e));
+            pending.result.completeExceptionally(new IllegalStateException("Interrupted while queueing a message", e));
         } finally {
             closing.readLock().unlock();
         }
-        return pending.result();
+        return pending.result;
     }
 
     /**
@@ -128,8 +167,8 @@ public final class MessageWriter implements AutoCloseable {
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         try {
-            writer.join(Math.max(1, timeoutMillis));
-            deliverer.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            awaitEnd(() -> writer, deadline);
+            awaitEnd(() -> deliverer, deadline);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -144,7 +183,25 @@ public final class MessageWriter implements AutoCloseable {
         close(10_000);
     }
 
-    private void writeQueued() {
+    /** Waits until the current thread of one kind has ended (following replacements) or the deadline has passed. */
+    private static void awaitEnd(Supplier<Thread> current, long deadlineNanos) throws InterruptedException {
+        while (true) {
+            Thread thread = current.get();
+            long leftMillis = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+            thread.join(Math.max(1, leftMillis));
+            if (current.get() == thread || leftMillis <= 0) {
+                return;
+            }
+        }
+    }
+
+    /** The writer thread's loop; {@code previousDeath} is why the thread it replaces died, or null. */
+    private void writeQueued(Throwable previousDeath) {
+        List<Pending> left = writing;
+        if (left != null) {
+            writing = null;
+            refuseTheRest(left, new IllegalStateException("The message writer stopped while storing", previousDeath));
+        }
         List<Pending> batch = new ArrayList<>(maxBatchSize);
         while (true) {
             Pending first;
@@ -163,7 +220,14 @@ public final class MessageWriter implements AutoCloseable {
             }
             batch.add(first);
             queue.drainTo(batch, maxBatchSize - 1);
-            write(batch);
+            writing = batch;
+            try {
+                write(batch);
+            } catch (Throwable unexpected) {
+                failures.unexpected(WRITER_THREAD, unexpected);
+                refuseTheRest(batch, unexpected);
+            }
+            writing = null;
             batch.clear();
         }
     }
@@ -177,8 +241,8 @@ public final class MessageWriter implements AutoCloseable {
     private void write(List<Pending> batch) {
         List<Message> stored;
         try {
-            stored = messages.appendAll(batch.stream().map(Pending::draft).toList());
-        } catch (RuntimeException | Error failure) {
+            stored = messages.appendAll(drafts(batch));
+        } catch (Throwable failure) {
             if (batch.size() == 1) {
                 refused(batch.get(0), failure);
             } else {
@@ -186,7 +250,7 @@ public final class MessageWriter implements AutoCloseable {
             }
             return;
         }
-        delivered(batch, stored);
+        committed(batch, stored);
     }
 
     private void writeOneByOne(List<Pending> batch) {
@@ -199,37 +263,66 @@ public final class MessageWriter implements AutoCloseable {
             }
             List<Message> stored;
             try {
-                stored = messages.appendAll(List.of(pending.draft()));
-            } catch (RuntimeException | Error failure) {
+                stored = messages.appendAll(List.of(pending.draft));
+            } catch (Throwable failure) {
                 refused(pending, failure);
                 lastFailure = failure;
                 failuresInARow++;
                 continue;
             }
-            delivered(List.of(pending), stored);
+            committed(List.of(pending), stored);
             failuresInARow = 0;
+        }
+    }
+
+    private static List<MessageDraft> drafts(List<Pending> batch) {
+        List<MessageDraft> drafts = new ArrayList<>(batch.size());
+        for (Pending pending : batch) {
+            drafts.add(pending.draft);
+        }
+        return drafts;
+    }
+
+    /**
+     * Hands a committed batch to the delivery thread. A store that answers with another number of messages than it was
+     * given is broken: which were stored is unknown, so the batch fails whole, and is not retried (that could store a
+     * message twice).
+     */
+    private void committed(List<Pending> batch, List<Message> stored) {
+        if (stored == null || stored.size() != batch.size()) {
+            IllegalStateException broken = new IllegalStateException("The store answered "
+                    + (stored == null ? "nothing" : stored.size() + " messages") + " for " + batch.size());
+            failures.unexpected(WRITER_THREAD, broken);
+            refuseTheRest(batch, broken);
+            return;
+        }
+        List<Pending> committed = List.copyOf(batch);
+        handOver(new Outcomes(committed, stored, null));
+        for (Pending pending : committed) {
+            pending.handedOver = true;
         }
     }
 
     /** Through the delivery thread too, so the sender learns of it in the order it sent. */
     private void refused(Pending pending, Throwable failure) {
-        handOver(() -> pending.result().completeExceptionally(failure));
+        handOver(new Outcomes(List.of(pending), null, failure));
+        pending.handedOver = true;
     }
 
-    private void delivered(List<Pending> batch, List<Message> stored) {
-        List<Pending> committed = List.copyOf(batch);
-        handOver(() -> {
-            for (int i = 0; i < committed.size(); i++) {
-                committed.get(i).stored(stored.get(i), delivery);
+    /** Fails every message of {@code batch} not yet handed to the delivery thread. */
+    private void refuseTheRest(List<Pending> batch, Throwable failure) {
+        for (Pending pending : batch) {
+            if (!pending.handedOver) {
+                refused(pending, failure);
             }
-        });
+        }
     }
 
     /** Queues work for the delivery thread, waiting while it lags {@value #MAX_BATCHES_AWAITING_DELIVERY} batches. */
-    private void handOver(Runnable work) {
+    private void handOver(Outcomes outcomes) {
         while (true) {
             try {
-                toDeliver.put(work);
+                toDeliver.put(outcomes);
                 return;
             } catch (InterruptedException e) {
                 // Committed messages must be delivered and their futures completed: keep trying.
@@ -237,40 +330,172 @@ public final class MessageWriter implements AutoCloseable {
         }
     }
 
-    private void deliverCommitted() {
+    /** The delivery thread's loop; a replacement thread first finishes what the thread it replaces was doing. */
+    private void deliverCommitted(Throwable previousDeath) {
         while (true) {
-            Runnable next;
-            try {
-                next = toDeliver.take();
-            } catch (InterruptedException e) {
-                continue;
+            Outcomes outcomes = completing;
+            if (outcomes == null) {
+                outcomes = takeNext();
+                completing = outcomes;
             }
-            if (next == END) {
+            if (outcomes == END) {
                 return;
             }
-            next.run();
+            while (outcomes.next < outcomes.pendings.size()) {
+                try {
+                    completeTheRest(outcomes);
+                } catch (Throwable unexpected) {
+                    failures.unexpected(DELIVERY_THREAD, unexpected);
+                }
+            }
+            completing = null;
         }
     }
 
-    private static Thread daemon(Runnable task, String name) {
-        Thread thread = new Thread(task, name);
+    private Outcomes takeNext() {
+        while (true) {
+            try {
+                return toDeliver.take();
+            } catch (InterruptedException e) {
+                // Only END, put there by the writer thread as it stops, ends the loop.
+            }
+        }
+    }
+
+    /**
+     * Completes the messages of {@code outcomes} from where it stands, delivering the stored ones first. The position
+     * moves past a message before it is handled, so a thread that dies handling it is replaced by one that carries on
+     * with the next.
+     */
+    private void completeTheRest(Outcomes outcomes) {
+        while (outcomes.next < outcomes.pendings.size()) {
+            int i = outcomes.next++;
+            Pending pending = outcomes.pendings.get(i);
+            if (outcomes.stored == null) {
+                pending.result.completeExceptionally(outcomes.refusal);
+            } else {
+                deliverAndComplete(pending, outcomes.stored.get(i));
+            }
+        }
+    }
+
+    /** Delivers (if asked) and completes; a delivery failure is reported, never undoes the stored message. */
+    private void deliverAndComplete(Pending pending, Message message) {
+        try {
+            if (pending.then.isPresent()) {
+                delivery.deliver(pending.then.get().apply(message));
+            }
+        } catch (Throwable failure) {
+            failures.undelivered(message, failure);
+        } finally {
+            pending.result.complete(message);
+        }
+    }
+
+    /**
+     * A daemon thread running {@code loop}; should the loop ever end by throwing, the thread is replaced by a new one
+     * running it again (told why its predecessor died), and the replacement is counted.
+     */
+    private Thread supervised(String name, Consumer<Throwable> loop, Throwable previousDeath) {
+        Thread thread = new Thread(() -> loop.accept(previousDeath), name);
         thread.setDaemon(true);
+        thread.setUncaughtExceptionHandler((dead, cause) -> replace(dead, cause, loop));
         return thread;
     }
 
-    private record Pending(MessageDraft draft, Optional<Function<Message, OutboundMessage>> then,
-                           CompletableFuture<Message> result) {
+    /** Runs on the dying thread, after its loop threw {@code cause}: starts its replacement first, then reports. */
+    private void replace(Thread dead, Throwable cause, Consumer<Throwable> loop) {
+        int restarts = threadRestarts.incrementAndGet();
+        Thread replacement = supervised(dead.getName(), loop, cause);
+        if (dead == writer) {
+            writer = replacement;
+        } else {
+            deliverer = replacement;
+        }
+        replacement.start();
+        try {
+            failures.threadReplaced(dead.getName(), cause, restarts);
+        } catch (Throwable ignored) {
+            // Reporting is all that failed; the replacement runs.
+        }
+    }
 
-        /** Delivers (if asked) and completes; a delivery failure is logged, never undoes the stored message. */
-        void stored(Message message, MessageDelivery delivery) {
-            then.ifPresent(outbound -> {
-                try {
-                    delivery.deliver(outbound.apply(message));
-                } catch (RuntimeException failure) {
-                    LOG.log(Level.ERROR, "Message " + message.id() + " was stored but could not be delivered", failure);
-                }
-            });
-            result.complete(message);
+    /**
+     * Where the writer's failures go: the log, or a test. A failure is described in one line, without the message's
+     * content, and describing it never throws whatever the failure is.
+     */
+    interface Failures {
+
+        /** {@code message} was stored, but delivering it threw {@code failure}. */
+        void undelivered(Message message, Throwable failure);
+
+        /** The loop of {@code thread} caught {@code failure}, which none of its own failure handling expected. */
+        void unexpected(String thread, Throwable failure);
+
+        /** {@code thread} died of {@code cause} and was replaced; {@code restarts} replacements so far. */
+        void threadReplaced(String thread, Throwable cause, int restarts);
+
+        /** {@code failure}'s text on one line, or only its class name when even that cannot be had. Never throws. */
+        static String describe(Throwable failure) {
+            try {
+                return String.valueOf(failure).replace('\n', ' ').replace('\r', ' ');
+            } catch (Throwable indescribable) {
+                return failure.getClass().getName() + " (which cannot describe itself)";
+            }
+        }
+    }
+
+    /** Reports to the log: one line each. */
+    private static final class LoggedFailures implements Failures {
+
+        @Override
+        public void undelivered(Message message, Throwable failure) {
+            LOG.log(Level.ERROR, "Message " + message.id().value() + " of user " + message.sender()
+                    + " was stored but could not be delivered: " + Failures.describe(failure));
+        }
+
+        @Override
+        public void unexpected(String thread, Throwable failure) {
+            LOG.log(Level.ERROR, "The " + thread + " thread caught an unexpected failure: "
+                    + Failures.describe(failure));
+        }
+
+        @Override
+        public void threadReplaced(String thread, Throwable cause, int restarts) {
+            LOG.log(Level.ERROR, "The " + thread + " thread died and was replaced (" + restarts
+                    + " replacements so far): " + Failures.describe(cause));
+        }
+    }
+
+    /** A draft handed over, what to deliver once it is stored, and its caller's future. */
+    private static final class Pending {
+        final MessageDraft draft;
+        final Optional<Function<Message, OutboundMessage>> then;
+        final CompletableFuture<Message> result = new CompletableFuture<>();
+        /** Set by the writer thread once the draft's outcome is queued for the delivery thread. */
+        boolean handedOver;
+
+        Pending(MessageDraft draft, Optional<Function<Message, OutboundMessage>> then) {
+            this.draft = draft;
+            this.then = then;
+        }
+    }
+
+    /**
+     * Work for the delivery thread: complete some messages' futures in order, after delivering them when they were
+     * stored ({@code stored} holds them, index for index), or failing them with {@code refusal} when not.
+     */
+    private static final class Outcomes {
+        final List<Pending> pendings;
+        final List<Message> stored;
+        final Throwable refusal;
+        /** The next message to handle; only the delivery thread (or its replacement, which it starts) moves it. */
+        int next;
+
+        Outcomes(List<Pending> pendings, List<Message> stored, Throwable refusal) {
+            this.pendings = pendings;
+            this.stored = stored;
+            this.refusal = refusal;
         }
     }
 }

@@ -13,6 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.parley.application.port.out.MessageDelivery;
 import org.parley.application.port.out.MessageRange;
 import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.OutboundMessage;
@@ -185,6 +188,216 @@ class MessageWriterTest {
         }
     }
 
+    /**
+     * The finding of issue 10: a delivery that throws an {@link Error} (Tyrus wraps a charset failure in one) for one
+     * message killed the delivery thread, and with it every later frame on the server.
+     */
+    @Test
+    void an_error_delivering_one_message_affects_that_message_only() throws Exception {
+        MessageDelivery throwsForPoison = outbound -> {
+            if (outbound.message().content().equals(new MessageContent.Text("poison"))) {
+                throw new Error("java.nio.charset.MalformedInputException: Input length = 1");
+            }
+            delivery.deliver(outbound);
+        };
+        GatedRepository gated = new GatedRepository(storage.messages());
+        try (MessageWriter writer = new MessageWriter(gated, throwsForPoison, 100, 1_000)) {
+            CompletableFuture<Message> before = writer.storeThenDeliver(text("before"), this::outbound);
+            gated.awaitCallInProgress();
+            List<CompletableFuture<Message>> batch = List.of(
+                    writer.storeThenDeliver(text("one"), this::outbound),
+                    writer.storeThenDeliver(text("poison"), this::outbound),
+                    writer.storeThenDeliver(text("two"), this::outbound));
+            gated.open();
+
+            assertThat(before).succeedsWithin(WAIT);
+            batch.forEach(future -> assertThat(future).as("stored, so completed normally").succeedsWithin(WAIT));
+            assertThat(writer.storeThenDeliver(text("later"), this::outbound)).succeedsWithin(WAIT);
+            assertThat(writer.threadRestarts()).isZero();
+        }
+        assertThat(delivery.delivered()).extracting(outbound -> outbound.message().content())
+                .containsExactly(new MessageContent.Text("before"), new MessageContent.Text("one"),
+                        new MessageContent.Text("two"), new MessageContent.Text("later"));
+        assertThat(storage.messages().findInThread(thread.id(), MessageRange.newest(), 10)).hasSize(5);
+    }
+
+    /** Failure handling that describes the failure must not fail itself on a throwable that cannot be described. */
+    @Test
+    void a_failure_that_cannot_even_be_described_is_survived() {
+        try (MessageWriter writer = new MessageWriter(storage.messages(), outbound -> {
+            if (outbound.message().content().equals(new MessageContent.Text("poison"))) {
+                throw new Indescribable();
+            }
+            delivery.deliver(outbound);
+        }, 100, 1_000)) {
+            assertThat(writer.storeThenDeliver(text("poison"), this::outbound)).succeedsWithin(WAIT);
+            assertThat(writer.storeThenDeliver(text("later"), this::outbound)).succeedsWithin(WAIT);
+            assertThat(writer.threadRestarts()).isZero();
+        }
+        assertThat(delivery.delivered()).extracting(outbound -> outbound.message().content())
+                .containsExactly(new MessageContent.Text("later"));
+    }
+
+    /** Building the outbound message (on the delivery thread) may fail too: the same isolation holds. */
+    @Test
+    void an_outbound_message_that_cannot_be_built_is_not_delivered_and_the_rest_flows() {
+        try (MessageWriter writer = new MessageWriter(storage.messages(), delivery, 100, 1_000)) {
+            CompletableFuture<Message> broken = writer.storeThenDeliver(text("broken"), stored -> {
+                throw new StackOverflowError();
+            });
+            assertThat(broken).succeedsWithin(WAIT);
+            assertThat(writer.storeThenDeliver(text("later"), this::outbound)).succeedsWithin(WAIT);
+        }
+        assertThat(delivery.delivered()).extracting(outbound -> outbound.message().content())
+                .containsExactly(new MessageContent.Text("later"));
+    }
+
+    /**
+     * Whatever a store throws for a batch (an {@link Error}, or a checked exception thrown through an interface that
+     * does not declare it), its messages fail and the writer goes on with the next batch.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"error", "checked"})
+    void a_store_that_throws_anything_for_a_batch_fails_its_messages_and_the_writer_goes_on(String kind)
+            throws Exception {
+        Throwable failure = kind.equals("error") ? new Error("disk on fire") : new Exception("disk on fire");
+        AtomicInteger calls = new AtomicInteger();
+        GatedRepository gated = new GatedRepository(new DelegatingMessageRepository(storage.messages()) {
+            @Override
+            public List<Message> appendAll(List<MessageDraft> drafts) {
+                int call = calls.incrementAndGet();
+                if (call >= 2 && call <= 4) {
+                    throw MessageWriterTest.<RuntimeException>sneaky(failure);
+                }
+                return super.appendAll(drafts);
+            }
+        });
+        List<CompletableFuture<Message>> failing = new ArrayList<>();
+        try (MessageWriter writer = new MessageWriter(gated, delivery, 100, 1_000)) {
+            CompletableFuture<Message> first = writer.storeThenDeliver(text("first"), this::outbound);
+            gated.awaitCallInProgress();
+            for (int i = 0; i < 5; i++) {
+                failing.add(writer.storeThenDeliver(text("refused " + i), this::outbound));
+            }
+            gated.open();
+
+            assertThat(first).succeedsWithin(WAIT);
+            failing.forEach(future -> assertThat(future).failsWithin(WAIT)
+                    .withThrowableThat().havingRootCause().isSameAs(failure));
+            assertThat(writer.storeThenDeliver(text("later"), this::outbound)).succeedsWithin(WAIT);
+            assertThat(writer.threadRestarts()).isZero();
+        }
+        assertThat(delivery.delivered()).extracting(outbound -> outbound.message().content())
+                .containsExactly(new MessageContent.Text("first"), new MessageContent.Text("later"));
+    }
+
+    /**
+     * A store that answers with the wrong number of messages is broken: which of them were stored is unknown, so the
+     * whole batch fails (none is retried, which could store one twice), and the writer goes on.
+     */
+    @Test
+    void a_store_that_answers_with_the_wrong_number_of_messages_fails_that_batch_and_the_writer_goes_on()
+            throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        GatedRepository gated = new GatedRepository(new DelegatingMessageRepository(storage.messages()) {
+            @Override
+            public List<Message> appendAll(List<MessageDraft> drafts) {
+                List<Message> stored = super.appendAll(drafts);
+                return calls.incrementAndGet() == 2 ? stored.subList(0, 1) : stored;
+            }
+        });
+        List<CompletableFuture<Message>> broken = new ArrayList<>();
+        try (MessageWriter writer = new MessageWriter(gated, delivery, 100, 1_000)) {
+            CompletableFuture<Message> first = writer.storeThenDeliver(text("first"), this::outbound);
+            gated.awaitCallInProgress();
+            for (int i = 0; i < 3; i++) {
+                broken.add(writer.storeThenDeliver(text("broken " + i), this::outbound));
+            }
+            gated.open();
+
+            assertThat(first).succeedsWithin(WAIT);
+            broken.forEach(future -> assertThat(future).failsWithin(WAIT));
+            assertThat(writer.storeThenDeliver(text("later"), this::outbound)).succeedsWithin(WAIT);
+        }
+        assertThat(calls.get()).as("the batch is not retried").isEqualTo(3);
+        assertThat(delivery.delivered()).extracting(outbound -> outbound.message().content())
+                .containsExactly(new MessageContent.Text("first"), new MessageContent.Text("later"));
+    }
+
+    /**
+     * When even the failure handling fails (here the report of an undelivered message throws, and so does the report
+     * of that), the delivery thread dies: it is replaced at once, the replacement is counted, the messages of the batch
+     * after the one it died on are delivered by the replacement, and later messages flow.
+     */
+    @Test
+    void a_delivery_thread_that_dies_is_replaced_and_counted_and_carries_on_after_the_message_it_died_on()
+            throws Exception {
+        BrokenReport report = new BrokenReport();
+        MessageDelivery throwsForPoison = outbound -> {
+            if (outbound.message().content().equals(new MessageContent.Text("poison"))) {
+                throw new Error("renderer broke");
+            }
+            delivery.deliver(outbound);
+        };
+        GatedRepository gated = new GatedRepository(storage.messages());
+        try (MessageWriter writer = new MessageWriter(gated, throwsForPoison, 100, 1_000, report)) {
+            CompletableFuture<Message> before = writer.storeThenDeliver(text("before"), this::outbound);
+            gated.awaitCallInProgress();
+            List<CompletableFuture<Message>> batch = List.of(
+                    writer.storeThenDeliver(text("one"), this::outbound),
+                    writer.storeThenDeliver(text("poison"), this::outbound),
+                    writer.storeThenDeliver(text("two"), this::outbound));
+            gated.open();
+
+            assertThat(before).succeedsWithin(WAIT);
+            batch.forEach(future -> assertThat(future).succeedsWithin(WAIT));
+            assertThat(writer.threadRestarts()).isEqualTo(1);
+            report.awaitReplaced(1);
+            assertThat(report.replaced).containsExactly(MessageWriter.DELIVERY_THREAD);
+            assertThat(writer.storeThenDeliver(text("later"), this::outbound)).succeedsWithin(WAIT);
+            assertThat(writer.threadRestarts()).isEqualTo(1);
+        }
+        assertThat(delivery.delivered()).extracting(outbound -> outbound.message().content())
+                .containsExactly(new MessageContent.Text("before"), new MessageContent.Text("one"),
+                        new MessageContent.Text("two"), new MessageContent.Text("later"));
+    }
+
+    /**
+     * The writer thread too: here the store answers a batch with too few messages and reporting that throws, twice. The
+     * thread dies, its replacement fails the messages of the batch it died in, and later messages are stored.
+     */
+    @Test
+    void a_writer_thread_that_dies_is_replaced_and_counted_and_fails_the_batch_it_died_in() throws Exception {
+        BrokenReport report = new BrokenReport();
+        AtomicInteger calls = new AtomicInteger();
+        GatedRepository gated = new GatedRepository(new DelegatingMessageRepository(storage.messages()) {
+            @Override
+            public List<Message> appendAll(List<MessageDraft> drafts) {
+                List<Message> stored = super.appendAll(drafts);
+                return calls.incrementAndGet() == 2 ? stored.subList(0, 1) : stored;
+            }
+        });
+        List<CompletableFuture<Message>> broken = new ArrayList<>();
+        try (MessageWriter writer = new MessageWriter(gated, delivery, 100, 1_000, report)) {
+            CompletableFuture<Message> first = writer.storeThenDeliver(text("first"), this::outbound);
+            gated.awaitCallInProgress();
+            for (int i = 0; i < 3; i++) {
+                broken.add(writer.storeThenDeliver(text("broken " + i), this::outbound));
+            }
+            gated.open();
+
+            assertThat(first).succeedsWithin(WAIT);
+            broken.forEach(future -> assertThat(future).failsWithin(WAIT)
+                    .withThrowableThat().havingRootCause().withMessage("the failure report is broken"));
+            assertThat(writer.threadRestarts()).isEqualTo(1);
+            report.awaitReplaced(1);
+            assertThat(report.replaced).containsExactly(MessageWriter.WRITER_THREAD);
+            assertThat(writer.storeThenDeliver(text("later"), this::outbound)).succeedsWithin(WAIT);
+        }
+        assertThat(delivery.delivered()).extracting(outbound -> outbound.message().content())
+                .containsExactly(new MessageContent.Text("first"), new MessageContent.Text("later"));
+    }
+
     @Test
     void when_the_queue_is_full_callers_wait_for_room() throws Exception {
         GatedRepository gated = new GatedRepository(storage.messages());
@@ -239,6 +452,58 @@ class MessageWriterTest {
             bodies.add("m" + i);
         }
         return bodies;
+    }
+
+    /** A failure report that fails: every report of a failure throws; replacements are recorded. */
+    private static final class BrokenReport implements MessageWriter.Failures {
+        final List<String> replaced = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void undelivered(Message message, Throwable failure) {
+            throw new Error("the failure report is broken");
+        }
+
+        @Override
+        public void unexpected(String thread, Throwable failure) {
+            throw new Error("the failure report is broken");
+        }
+
+        @Override
+        public void threadReplaced(String thread, Throwable cause, int restarts) {
+            replaced.add(thread);
+        }
+
+        /** The report comes after the replacement started, so it may come after the replacement's first work. */
+        void awaitReplaced(int count) throws InterruptedException {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (replaced.size() < count && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+        }
+    }
+
+    /** Throws a checked exception through an interface that does not declare it, as some libraries do. */
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> E sneaky(Throwable failure) throws E {
+        throw (E) failure;
+    }
+
+    /** An error that cannot describe itself: every way of turning it into text throws. */
+    private static final class Indescribable extends Error {
+        @Override
+        public String getMessage() {
+            throw new IllegalStateException("no message");
+        }
+
+        @Override
+        public String getLocalizedMessage() {
+            throw new IllegalStateException("no message");
+        }
+
+        @Override
+        public String toString() {
+            throw new IllegalStateException("no text");
+        }
     }
 
     /** Holds its first {@code appendAll} until opened, so a test can queue messages behind a commit in progress. */
