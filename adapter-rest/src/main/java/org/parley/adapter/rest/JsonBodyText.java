@@ -23,10 +23,16 @@ import org.parley.domain.WellFormedText;
 
 /**
  * The one place where every JSON request body (register, log-in, refresh, the admin upsert, and any body added later)
- * is checked to be valid Unicode before it is bound to a request type (contract §10): a string value holding an
- * unpaired UTF-16 surrogate ({@code "\ud83d"} alone, which JSON's escapes allow) is 400 {@code validation_error} with
- * {@code errors.<field>} (its path, such as {@code fullname} or {@code a.b[2]}); a broken field name is reported
- * under {@code non_field_errors} (Django REST framework's key for errors of no single field), never echoed.
+ * has its text checked before it is bound to a request type, string values and field names alike:
+ * <ul>
+ *   <li>valid Unicode (contract §10): no unpaired UTF-16 surrogate ({@code "\ud83d"} alone, which JSON's escapes
+ *       allow);</li>
+ *   <li>no NUL character (U+0000), which PostgreSQL cannot store in text; Django REST framework refuses it with the
+ *       same words ("Null characters are not allowed.").</li>
+ * </ul>
+ * Refused text is 400 {@code validation_error} with {@code errors.<field>} (its path, such as {@code fullname} or
+ * {@code a.b[2]}); a refused field name is reported under its object's path, or {@code non_field_errors} (Django REST
+ * framework's key for errors of no single field) at the top; the text itself is never echoed.
  *
  * <p>The body (at most {@link RequestBodyLimit#MAX_JSON_BODY_BYTES}, which that filter enforces while this reads) is
  * read once into memory, parsed into a tree with the API's own mapper (so it is refused exactly as the binding would
@@ -39,6 +45,7 @@ final class JsonBodyText implements ReaderInterceptor {
     static final String NOT_UNICODE = "Not valid Unicode: the text holds an unpaired UTF-16 surrogate.";
     static final String FIELD_NAME_NOT_UNICODE =
             "A field name is not valid Unicode: it holds an unpaired UTF-16 surrogate.";
+    static final String NULL_CHARACTER = "Null characters are not allowed.";
     static final String BODY_NOT_UNICODE = "The body holds text that is not valid Unicode (an unpaired UTF-16 "
             + "surrogate, escaped in a field name or encoded in UTF-8).";
 
@@ -71,28 +78,25 @@ final class JsonBodyText implements ReaderInterceptor {
             }
             throw refused;
         }
-        Optional<ValidationFailed> illFormed = firstIllFormed(tree, "");
-        if (illFormed.isPresent()) {
-            throw illFormed.get();
+        Optional<ValidationFailed> refused = firstRefused(tree, "");
+        if (refused.isPresent()) {
+            throw refused.get();
         }
     }
 
-    /**
-     * The first ill-formed string value, named by its path, or the first ill-formed field name, reported on the object
-     * holding it.
-     */
-    private static Optional<ValidationFailed> firstIllFormed(JsonNode node, String path) {
+    /** The first refused string value, named by its path, or the first refused field name, on the object holding it. */
+    private static Optional<ValidationFailed> firstRefused(JsonNode node, String path) {
         if (node.isTextual()) {
-            return WellFormedText.isWellFormed(node.textValue()) ? Optional.empty()
-                    : Optional.of(ValidationFailed.of(path, NOT_UNICODE));
+            return problemWith(node.textValue(), NOT_UNICODE).map(problem -> ValidationFailed.of(path, problem));
         }
         if (node.isObject()) {
             for (Map.Entry<String, JsonNode> field : node.properties()) {
-                if (!WellFormedText.isWellFormed(field.getKey())) {
-                    return Optional.of(ValidationFailed.of(path.isEmpty() ? NON_FIELD_ERRORS : path,
-                            FIELD_NAME_NOT_UNICODE));
+                Optional<ValidationFailed> inName = problemWith(field.getKey(), FIELD_NAME_NOT_UNICODE)
+                        .map(problem -> ValidationFailed.of(path.isEmpty() ? NON_FIELD_ERRORS : path, problem));
+                if (inName.isPresent()) {
+                    return inName;
                 }
-                Optional<ValidationFailed> inside = firstIllFormed(field.getValue(),
+                Optional<ValidationFailed> inside = firstRefused(field.getValue(),
                         path.isEmpty() ? field.getKey() : path + "." + field.getKey());
                 if (inside.isPresent()) {
                     return inside;
@@ -101,13 +105,20 @@ final class JsonBodyText implements ReaderInterceptor {
         }
         if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
-                Optional<ValidationFailed> inside = firstIllFormed(node.get(i), path + "[" + i + "]");
+                Optional<ValidationFailed> inside = firstRefused(node.get(i), path + "[" + i + "]");
                 if (inside.isPresent()) {
                     return inside;
                 }
             }
         }
         return Optional.empty();
+    }
+
+    private static Optional<String> problemWith(String text, String notUnicode) {
+        if (!WellFormedText.isWellFormed(text)) {
+            return Optional.of(notUnicode);
+        }
+        return text.indexOf('\0') >= 0 ? Optional.of(NULL_CHARACTER) : Optional.empty();
     }
 
     /**

@@ -43,10 +43,15 @@ final class Utf8FormParser extends FileUpload {
     /**
      * The value of a text field.
      *
-     * @throws ValidationFailed on {@code field} when the bytes are not well-formed UTF-8
+     * @throws ValidationFailed on {@code field} when the bytes are not well-formed UTF-8, or hold a NUL character
+     *                          (U+0000, which PostgreSQL cannot store; as {@link JsonBodyText} refuses it)
      */
     static String fieldValue(String field, byte[] value) {
-        return decode(value, StandardCharsets.UTF_8).orElseThrow(() -> ValidationFailed.of(field, NOT_UTF8));
+        String text = decode(value, StandardCharsets.UTF_8).orElseThrow(() -> ValidationFailed.of(field, NOT_UTF8));
+        if (text.indexOf('\0') >= 0) {
+            throw ValidationFailed.of(field, JsonBodyText.NULL_CHARACTER);
+        }
+        return text;
     }
 
     @Override

@@ -167,6 +167,7 @@ class AttachmentUploadTest {
                 filePart("form-data; name=\"attached_file\"; filename=\"a.txt\"; filename*=UTF-16BE''%D8%3D", "x")));
         assertRefused(Utf8FormParser.NON_FIELD_ERRORS,
                 latin1Body(field("receiver", bob.toString()), field("note" + surrogate, "x"), file));
+        assertRefused("message", latin1Body(field("receiver", bob.toString()), field("message", "a\u0000b"), file));
     }
 
     private void assertRefused(String field, MultipartBody body) {

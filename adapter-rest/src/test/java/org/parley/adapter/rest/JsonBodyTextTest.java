@@ -106,6 +106,17 @@ class JsonBodyTextTest {
     }
 
     @Test
+    void aNullCharacterIsRefusedLikeDjangoRestFrameworkDoesButOtherControlCharactersAreText() {
+        JsonNode failure = assertRefused(post("/auth/register/", register("fullname", "\\u0000")), "fullname");
+        assertThat(failure.get("errors").get("fullname").get(0).asText()).isEqualTo("Null characters are not allowed.");
+        assertThat(api.users.findByEmail(new EmailAddress("ada@example.com"))).isEmpty();
+
+        JsonNode user = assertSuccess(post("/auth/register/", register("fullname", "\\u0007\\u001b")), 201,
+                "User registered successfully");
+        assertThat(user.get("fullname").asText()).isEqualTo("\u0007\u001bAda");
+    }
+
+    @Test
     void surrogatePairsAreOrdinaryText() {
         JsonNode user = assertSuccess(post("/auth/register/", register("fullname", "\\ud83d\\ude00 ")), 201,
                 "User registered successfully");

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  *   <li>the frame is exactly one JSON object, with nothing after it: otherwise {@code invalid_json};</li>
  *   <li>{@code client_msg_id}, when present and not null, is a string of 1–64 characters: otherwise
  *       {@code validation_error} (then not echoed);</li>
- *   <li>every string value and field name in it is valid Unicode ({@link FrameText}): otherwise
+ *   <li>every string value and field name in it is valid Unicode and holds no NUL ({@link FrameText}): otherwise
  *       {@code validation_error};</li>
  *   <li>{@code action} is a string Parley knows: otherwise {@code unknown_action};</li>
  *   <li>each field the action needs is present and a string ({@code chat_id}: a number or a string of digits), and a
@@ -55,7 +55,6 @@ final class InboundFrames {
     static final String USER_PROFILE_MESSAGE = "user_profile_message";
 
     private static final Logger LOG = LoggerFactory.getLogger(InboundFrames.class);
-    private static final String NOT_UNICODE = "%s is not valid Unicode (it holds an unpaired UTF-16 surrogate)";
 
     private final SendTextMessage sendText;
     private final AnnounceFileMessage announceFile;
@@ -79,7 +78,7 @@ final class InboundFrames {
             frame = Json.MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
             if (FrameText.isUnpairedSurrogateRefusal(e)) {
-                return error(ErrorCode.VALIDATION_ERROR, NOT_UNICODE.formatted("A field name"), null, Optional.empty());
+                return error(ErrorCode.VALIDATION_ERROR, "A field name" + FrameText.NOT_UNICODE, null, Optional.empty());
             }
             return error(ErrorCode.INVALID_JSON, "The frame must be one JSON object, with nothing after it", null,
                     Optional.empty());
@@ -96,9 +95,9 @@ final class InboundFrames {
         } catch (DomainRuleViolation e) {
             return error(ErrorCode.VALIDATION_ERROR, e.getMessage(), action, Optional.empty());
         }
-        Optional<String> illFormed = FrameText.firstIllFormed(frame);
-        if (illFormed.isPresent()) {
-            return error(ErrorCode.VALIDATION_ERROR, NOT_UNICODE.formatted(illFormed.get()), action, clientMessageId);
+        Optional<String> refusedText = FrameText.firstRefused(frame);
+        if (refusedText.isPresent()) {
+            return error(ErrorCode.VALIDATION_ERROR, refusedText.get(), action, clientMessageId);
         }
         if (action == null) {
             return error(ErrorCode.UNKNOWN_ACTION, "The frame has no action", null, clientMessageId);
@@ -214,6 +213,7 @@ final class InboundFrames {
         }
     }
 
+    /** The request's {@code client_msg_id}; one that would not be echoed as it is sent is refused. */
     private static Optional<ClientMessageId> clientMessageId(JsonNode frame) {
         JsonNode node = frame.get("client_msg_id");
         if (node == null || node.isNull()) {
@@ -222,7 +222,11 @@ final class InboundFrames {
         if (!node.isTextual()) {
             throw new DomainRuleViolation("client_msg_id", "client_msg_id must be a string");
         }
-        return Optional.of(new ClientMessageId(node.asText()));
+        Optional<String> refused = FrameText.firstRefused(node);
+        if (refused.isPresent()) {
+            throw new DomainRuleViolation("client_msg_id", "client_msg_id" + refused.get());
+        }
+        return Optional.of(new ClientMessageId(node.textValue()));
     }
 
     private static Optional<String> error(ErrorCode code, String message, String action,

@@ -128,6 +128,22 @@ class InboundFramesTest {
         assertThat(commands).isEmpty();
     }
 
+    /** U+0000 cannot be stored in PostgreSQL text: refused like broken text, and never echoed. */
+    @Test
+    void aNullCharacterIsAValidationErrorButOtherControlCharactersAreText() {
+        JsonNode error = errorFor(text(quoted(BOB), "'a\\u0000b'"));
+        assertThat(error.get("code").asText()).isEqualTo("validation_error");
+        assertThat(error.get("message").asText()).startsWith("message_body ").contains("null character");
+        assertError("{'action':'text_message','message_body':'hi','receiver_id':'" + BOB + "','client_msg_id':'a\\u0000'}",
+                "validation_error", "text_message", null);
+        assertThat(commands).isEmpty();
+
+        inbound.handle(ALICE, text(quoted(BOB), "'bell\\u0007 tab\\t esc\\u001b del\\u007f'").replace('\'', '"'),
+                replies::add);
+        assertThat(commands).singleElement().isInstanceOfSatisfying(SendTextMessage.Command.class,
+                command -> assertThat(command.body()).isEqualTo("bell\u0007 tab\t esc\u001b del\u007f"));
+    }
+
     @Test
     void surrogatePairsAreText() {
         inbound.handle(ALICE, text(quoted(BOB), "'\\ud83d\\ude00 and 😀'").replace('\'', '"'), replies::add);
