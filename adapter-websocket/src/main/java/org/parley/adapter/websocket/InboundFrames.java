@@ -37,10 +37,10 @@ import org.slf4j.LoggerFactory;
  *   <li>every string value and field name in it is valid Unicode and holds no NUL ({@link FrameText}): otherwise
  *       {@code validation_error};</li>
  *   <li>{@code action} is a string Parley knows: otherwise {@code unknown_action};</li>
- *   <li>each field the action needs is present and a string ({@code chat_id}: a number or a string of digits), and a
- *       user id field holds a canonical UUID: otherwise {@code validation_error}. {@code invalid_receiver} is left
- *       for a well-formed receiver id that names no active user, {@code not_found} for an unknown profile or file
- *       message.</li>
+ *   <li>each field the action needs is present and a string ({@code chat_id}: a positive number, or a string holding
+ *       one), and a user id field holds a canonical UUID: otherwise {@code validation_error}. {@code invalid_receiver}
+ *       is left for a well-formed receiver id that names no active user, {@code not_found} for an unknown profile or
+ *       file message.</li>
  * </ol>
  * Every error frame names the frame's {@code action} as {@code request_action} when it is a valid string, and echoes
  * a valid {@code client_msg_id}.
