@@ -1,5 +1,6 @@
 package org.parley.adapter.persistence;
 
+import org.parley.domain.WellFormedText;
 import org.parley.domain.chat.Attachment;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageContent;
@@ -12,6 +13,10 @@ import org.parley.domain.user.UserId;
 /**
  * Maps between the domain's messages and rows of {@code messages}. The kind of content is stored as the seed API's
  * {@code message_type} name; each kind fills its own columns and leaves the others null.
+ *
+ * <p>Reading repairs text that is not valid Unicode: H2 keeps a Java string as it is, so a row written before Parley
+ * refused unpaired UTF-16 surrogates may hold one, which no domain value accepts and no UTF-8 encoder can write. Each
+ * unpaired surrogate of a body, caption or file name is read as U+FFFD (the row itself is left as it is).
  */
 final class MessageMapper {
 
@@ -62,10 +67,11 @@ final class MessageMapper {
     private static MessageContent readContent(MessageEntity entity) {
         MessageType type = MessageType.fromWireName(entity.messageType).orElseThrow(() ->
                 new IllegalStateException("Message " + entity.id + " has an unknown message_type"));
+        String body = WellFormedText.replaceUnpairedSurrogates(entity.body);
         return switch (type) {
-            case TEXT -> new MessageContent.Text(entity.body);
-            case FILE -> new MessageContent.File(entity.body, new Attachment(
-                    entity.storageKey, entity.fileName, entity.sizeBytes, entity.contentType));
+            case TEXT -> new MessageContent.Text(body);
+            case FILE -> new MessageContent.File(body, new Attachment(entity.storageKey,
+                    WellFormedText.replaceUnpairedSurrogates(entity.fileName), entity.sizeBytes, entity.contentType));
             case USER_PROFILE -> new MessageContent.ProfileShare(new UserId(entity.attachedProfileId));
         };
     }

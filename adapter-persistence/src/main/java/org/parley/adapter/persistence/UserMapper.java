@@ -4,13 +4,18 @@ import java.util.Optional;
 
 import org.parley.application.port.out.Account;
 import org.parley.application.port.out.EncodedPassword;
+import org.parley.domain.WellFormedText;
 import org.parley.domain.user.AccountStatus;
 import org.parley.domain.user.EmailAddress;
 import org.parley.domain.user.User;
 import org.parley.domain.user.UserId;
 import org.parley.domain.user.UserProfile;
 
-/** Maps between accounts and users of the domain and rows of {@code users}. */
+/**
+ * Maps between accounts and users of the domain and rows of {@code users}. Like {@link MessageMapper}, reading
+ * replaces each unpaired UTF-16 surrogate of a text column (possible only in rows H2 stored before Parley refused them)
+ * with U+FFFD, so that every stored user can be turned into a domain user and rendered.
+ */
 final class UserMapper {
 
     private UserMapper() {
@@ -57,11 +62,11 @@ final class UserMapper {
     static User toUser(UserEntity entity) {
         return new User(
                 new UserId(entity.id),
-                new EmailAddress(entity.email),
-                new UserProfile(entity.fullname, entity.phoneNumber, entity.countryCode, entity.gender,
-                        entity.dateOfBirth, entity.profilePhoto),
-                new AccountStatus(entity.accountType, entity.active, entity.emailVerified, entity.phoneVerified,
-                        entity.profileComplete, entity.staff, entity.admin, entity.superuser),
+                new EmailAddress(repaired(entity.email)),
+                new UserProfile(repaired(entity.fullname), repaired(entity.phoneNumber), repaired(entity.countryCode),
+                        repaired(entity.gender), entity.dateOfBirth, repaired(entity.profilePhoto)),
+                new AccountStatus(repaired(entity.accountType), entity.active, entity.emailVerified,
+                        entity.phoneVerified, entity.profileComplete, entity.staff, entity.admin, entity.superuser),
                 entity.lastLogin,
                 entity.createdAt,
                 entity.updatedAt);
@@ -69,5 +74,9 @@ final class UserMapper {
 
     static Account toAccount(UserEntity entity) {
         return new Account(toUser(entity), Optional.ofNullable(entity.password).map(EncodedPassword::new));
+    }
+
+    private static String repaired(String column) {
+        return WellFormedText.replaceUnpairedSurrogates(column);
     }
 }

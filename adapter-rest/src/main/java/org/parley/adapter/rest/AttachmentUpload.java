@@ -3,7 +3,6 @@ package org.parley.adapter.rest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * {@link RequestBodyLimit#MULTIPART_OVERHEAD_BYTES} (both enforced by the library, answered 413 {@code too_large}),
  * part headers at most {@value #MAX_HEADER_BYTES} bytes (library; 400), text fields at most {@value #MAX_FIELD_BYTES}
  * bytes each and a body at most {@value #MAX_PARTS} parts (counted here, as the library counts parts only when it
- * stores them itself). A body that is not well-formed {@code multipart/form-data} is answered 400.
+ * stores them itself). A body that is not well-formed {@code multipart/form-data} is answered 400. Field names, file
+ * names and text fields must be well-formed UTF-8 ({@link Utf8FormParser}: 400 {@code validation_error} otherwise).
  */
 final class AttachmentUpload {
 
@@ -146,7 +146,7 @@ final class AttachmentUpload {
                     if (value.length > MAX_FIELD_BYTES) {
                         throw ValidationFailed.of(part.getFieldName(), "This field is too long");
                     }
-                    fields.putIfAbsent(part.getFieldName(), new String(value, StandardCharsets.UTF_8));
+                    fields.putIfAbsent(part.getFieldName(), Utf8FormParser.fieldValue(part.getFieldName(), value));
                 }
             }
             if (parts == 0) {
@@ -221,15 +221,15 @@ final class AttachmentUpload {
     }
 
     /**
-     * Commons FileUpload without a servlet container: parts come one by one from its streaming iterator, headers
-     * decoded as UTF-8; nothing is stored by the library (no item factory is needed for streaming).
+     * Commons FileUpload without a servlet container: parts come one by one from its streaming iterator, headers and
+     * text fields decoded as strict UTF-8 ({@link Utf8FormParser}); nothing is stored by the library (no item factory
+     * is needed for streaming).
      */
     private static FileUpload streamingParser(long maxFileBytes, long maxBodyBytes) {
-        FileUpload upload = new FileUpload();
+        FileUpload upload = new Utf8FormParser();
         upload.setFileSizeMax(maxFileBytes);
         upload.setSizeMax(maxBodyBytes);
         upload.setPartHeaderSizeMax(MAX_HEADER_BYTES);
-        upload.setHeaderEncoding(StandardCharsets.UTF_8.name());
         return upload;
     }
 }

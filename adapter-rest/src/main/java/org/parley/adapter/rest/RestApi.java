@@ -28,7 +28,9 @@ public final class RestApi {
 
         // Jackson without its default exception mappers, which would answer bad JSON in plain text.
         config.register(JacksonFeature.withoutExceptionMappers());
-        config.register(new JsonMapperResolver());
+        JsonMapperResolver json = new JsonMapperResolver();
+        config.register(json);
+        config.register(new JsonBodyText(json.getContext(Object.class)));
         config.register(new FailureMapper());
         config.register(new HeaderCheck());
         config.register(new RequestBodyLimit(RequestBodyLimit.MAX_JSON_BODY_BYTES, settings.maxUploadBytes()));

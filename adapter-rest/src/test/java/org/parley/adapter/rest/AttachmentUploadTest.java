@@ -139,6 +139,60 @@ class AttachmentUploadTest {
         assertThat(filesLeft()).isZero();
     }
 
+    @Test
+    void utf8_file_names_and_fields_come_out_as_sent() throws IOException {
+        upload.read(alice, body(field("receiver", bob.toString()), field("message", "d\u00e9j\u00e0 vu \ud83d\ude00"),
+                filePart("form-data; name=\"attached_file\"; filename=\"r\u00e9sum\u00e9 \ud83d\ude00.pdf\"", "x")));
+
+        assertThat(recorder.command.caption()).isEqualTo("d\u00e9j\u00e0 vu \ud83d\ude00");
+        assertThat(recorder.command.fileName()).isEqualTo("r\u00e9sum\u00e9 \ud83d\ude00.pdf");
+    }
+
+    /**
+     * Contract §10: text that is not well-formed UTF-8 (here an encoded lone surrogate, ED A0 BD, or a cut sequence)
+     * is refused naming its part, before the use case runs; it is not read as U+FFFD.
+     */
+    @Test
+    void text_that_is_not_well_formed_utf8_is_refused_naming_its_part() {
+        String surrogate = "\u00ed\u00a0\u00bd";
+        String file = filePart("form-data; name=\"attached_file\"; filename=\"a.txt\"", "x");
+        assertRefused("message", latin1Body(field("receiver", bob.toString()), field("message", "hi " + surrogate), file));
+        assertRefused("attached_file_name",
+                latin1Body(field("receiver", bob.toString()), file, field("attached_file_name", "cut \u00c3")));
+        assertRefused("attached_file", latin1Body(field("receiver", bob.toString()),
+                filePart("form-data; name=\"attached_file\"; filename=\"a" + surrogate + ".txt\"", "x")));
+        assertRefused("attached_file", latin1Body(field("receiver", bob.toString()),
+                filePart("form-data; name=\"attached_file\"; filename*=UTF-8''a%ED%A0%BD.txt", "x")));
+        assertRefused("attached_file", latin1Body(field("receiver", bob.toString()),
+                filePart("form-data; name=\"attached_file\"; filename=\"a.txt\"; filename*=UTF-16BE''%D8%3D", "x")));
+        assertRefused(Utf8FormParser.NON_FIELD_ERRORS,
+                latin1Body(field("receiver", bob.toString()), field("note" + surrogate, "x"), file));
+        assertRefused("message", latin1Body(field("receiver", bob.toString()), field("message", "a\u0000b"), file));
+    }
+
+    private void assertRefused(String field, MultipartBody body) {
+        assertThatThrownBy(() -> upload.read(alice, body))
+                .isInstanceOfSatisfying(ValidationFailed.class,
+                        refused -> assertThat(refused.fieldErrors()).containsOnlyKeys(field));
+        assertThat(recorder.command).isNull();
+        try {
+            assertThat(filesLeft()).isZero();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A body whose every char is one byte (ISO-8859-1): lets a test write bytes that are not UTF-8. */
+    private static MultipartBody latin1Body(String... parts) {
+        StringBuilder body = new StringBuilder();
+        for (String part : parts) {
+            body.append("--").append(BOUNDARY).append("\r\n").append(part).append("\r\n");
+        }
+        body.append("--").append(BOUNDARY).append("--\r\n");
+        byte[] bytes = body.toString().getBytes(StandardCharsets.ISO_8859_1);
+        return new MultipartBody(CONTENT_TYPE, bytes.length, new ByteArrayInputStream(bytes));
+    }
+
     private static String field(String name, String value) {
         return "Content-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value;
     }

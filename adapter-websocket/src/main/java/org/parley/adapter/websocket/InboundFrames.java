@@ -16,6 +16,7 @@ import org.parley.application.port.in.AnnounceFileMessage;
 import org.parley.application.port.in.SendTextMessage;
 import org.parley.application.port.in.ShareProfile;
 import org.parley.domain.DomainRuleViolation;
+import org.parley.domain.WellFormedText;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.delivery.ClientMessageId;
@@ -27,6 +28,22 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns one client text frame into a use-case call, and every failure into an error frame on the same connection,
  * which stays open. Successful sends answer through {@link ConnectedSessions} ({@code conf_message}), not here.
+ *
+ * <p>The frame rules (contract §8, §10), checked in this order, each before anything of the frame is acted on:
+ * <ol>
+ *   <li>the frame is exactly one JSON object, with nothing after it: otherwise {@code invalid_json};</li>
+ *   <li>{@code client_msg_id}, when present and not null, is a string of 1–64 characters: otherwise
+ *       {@code validation_error} (then not echoed);</li>
+ *   <li>every string value and field name in it is valid Unicode and holds no NUL ({@link FrameText}): otherwise
+ *       {@code validation_error};</li>
+ *   <li>{@code action} is a string Parley knows: otherwise {@code unknown_action};</li>
+ *   <li>each field the action needs is present and a string ({@code chat_id}: a positive number, or a string holding
+ *       one), and a user id field holds a canonical UUID: otherwise {@code validation_error}. {@code invalid_receiver}
+ *       is left for a well-formed receiver id that names no active user, {@code not_found} for an unknown profile or
+ *       file message.</li>
+ * </ol>
+ * Every error frame names the frame's {@code action} as {@code request_action} when it is a valid string, and echoes
+ * a valid {@code client_msg_id}.
  *
  * <p>Sending does not wait for storage: the use case checks the frame at once (those refusals are answered at once)
  * and stores the message in the background with group commit; when that storing fails, the error frame follows later.
@@ -60,18 +77,27 @@ final class InboundFrames {
         try {
             frame = Json.MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
-            return error(ErrorCode.INVALID_JSON, "The frame is not valid JSON", null, Optional.empty());
+            if (FrameText.isUnpairedSurrogateRefusal(e)) {
+                return error(ErrorCode.VALIDATION_ERROR, "A field name" + FrameText.NOT_UNICODE, null, Optional.empty());
+            }
+            return error(ErrorCode.INVALID_JSON, "The frame must be one JSON object, with nothing after it", null,
+                    Optional.empty());
         }
         if (frame == null || !frame.isObject()) {
             return error(ErrorCode.INVALID_JSON, "The frame must be a JSON object", null, Optional.empty());
         }
         JsonNode actionNode = frame.get("action");
-        String action = actionNode != null && actionNode.isTextual() ? actionNode.asText() : null;
+        String action = actionNode != null && actionNode.isTextual()
+                && WellFormedText.isWellFormed(actionNode.textValue()) ? actionNode.textValue() : null;
         Optional<ClientMessageId> clientMessageId;
         try {
             clientMessageId = clientMessageId(frame);
         } catch (DomainRuleViolation e) {
             return error(ErrorCode.VALIDATION_ERROR, e.getMessage(), action, Optional.empty());
+        }
+        Optional<String> refusedText = FrameText.firstRefused(frame);
+        if (refusedText.isPresent()) {
+            return error(ErrorCode.VALIDATION_ERROR, refusedText.get(), action, clientMessageId);
         }
         if (action == null) {
             return error(ErrorCode.UNKNOWN_ACTION, "The frame has no action", null, clientMessageId);
@@ -104,18 +130,10 @@ final class InboundFrames {
 
     private Optional<String> sendText(User sender, JsonNode frame, Optional<ClientMessageId> clientMessageId,
                                       Consumer<String> reply) {
-        JsonNode body = frame.get("message_body");
-        if (body == null || !body.isTextual()) {
-            return error(ErrorCode.VALIDATION_ERROR, "message_body is required and must be a string", TEXT_MESSAGE,
-                    clientMessageId);
-        }
-        Optional<UserId> receiver = userId(frame, "receiver_id");
-        if (receiver.isEmpty()) {
-            return error(ErrorCode.INVALID_RECEIVER, "receiver_id is required and must be a user id", TEXT_MESSAGE,
-                    clientMessageId);
-        }
+        String body = requiredText(frame, "message_body");
+        UserId receiver = requiredUserId(frame, "receiver_id");
         reportStorageFailure(
-                sendText.send(new SendTextMessage.Command(sender.id(), receiver.get(), body.asText(), clientMessageId)),
+                sendText.send(new SendTextMessage.Command(sender.id(), receiver, body, clientMessageId)),
                 sender, TEXT_MESSAGE, clientMessageId, reply);
         return Optional.empty();
     }
@@ -137,23 +155,10 @@ final class InboundFrames {
     /** {@code {"action":"user_profile_message","attached_profile_id":…,"receiver_id":…}}. */
     private Optional<String> shareProfile(User sender, JsonNode frame, Optional<ClientMessageId> clientMessageId,
                                           Consumer<String> reply) {
-        Optional<UserId> receiver = userId(frame, "receiver_id");
-        if (receiver.isEmpty()) {
-            return error(ErrorCode.INVALID_RECEIVER, "receiver_id is required and must be a user id",
-                    USER_PROFILE_MESSAGE, clientMessageId);
-        }
-        JsonNode profileNode = frame.get("attached_profile_id");
-        if (profileNode == null || !profileNode.isTextual()) {
-            return error(ErrorCode.VALIDATION_ERROR, "attached_profile_id is required and must be a user id",
-                    USER_PROFILE_MESSAGE, clientMessageId);
-        }
-        Optional<UserId> profile = userId(frame, "attached_profile_id");
-        if (profile.isEmpty()) {
-            return error(ErrorCode.NOT_FOUND, "No user with this attached_profile_id", USER_PROFILE_MESSAGE,
-                    clientMessageId);
-        }
+        UserId receiver = requiredUserId(frame, "receiver_id");
+        UserId profile = requiredUserId(frame, "attached_profile_id");
         reportStorageFailure(
-                shareProfile.share(new ShareProfile.Command(sender.id(), receiver.get(), profile.get(), clientMessageId)),
+                shareProfile.share(new ShareProfile.Command(sender.id(), receiver, profile, clientMessageId)),
                 sender, USER_PROFILE_MESSAGE, clientMessageId, reply);
         return Optional.empty();
     }
@@ -174,16 +179,34 @@ final class InboundFrames {
         });
     }
 
-    /** The user id in a text field; empty when the field is missing, not text, or not a user id. */
-    private static Optional<UserId> userId(JsonNode frame, String field) {
+    /**
+     * The string value of a field the action needs.
+     *
+     * @throws DomainRuleViolation when the field is missing, {@code null} or not a string
+     */
+    private static String requiredText(JsonNode frame, String field) {
         JsonNode node = frame.get(field);
         if (node == null || !node.isTextual()) {
-            return Optional.empty();
+            throw new DomainRuleViolation(field, field + " is required and must be a string");
+        }
+        return node.textValue();
+    }
+
+    /**
+     * The user id in a field the action needs. Whether the user exists is the use case's question
+     * ({@code invalid_receiver} or {@code not_found}); here only its form is checked.
+     *
+     * @throws DomainRuleViolation when the field is missing, not a string, or not a canonical UUID
+     */
+    private static UserId requiredUserId(JsonNode frame, String field) {
+        JsonNode node = frame.get(field);
+        if (node == null || !node.isTextual()) {
+            throw new DomainRuleViolation(field, field + " is required and must be a user id (a UUID string)");
         }
         try {
-            return Optional.of(UserId.parse(node.asText()));
+            return UserId.parse(node.textValue());
         } catch (DomainRuleViolation e) {
-            return Optional.empty();
+            throw new DomainRuleViolation(field, field + " must be a user id (a UUID string)");
         }
     }
 
@@ -195,6 +218,7 @@ final class InboundFrames {
         }
     }
 
+    /** The request's {@code client_msg_id}; one that would not be echoed as it is sent is refused. */
     private static Optional<ClientMessageId> clientMessageId(JsonNode frame) {
         JsonNode node = frame.get("client_msg_id");
         if (node == null || node.isNull()) {
@@ -203,7 +227,11 @@ final class InboundFrames {
         if (!node.isTextual()) {
             throw new DomainRuleViolation("client_msg_id", "client_msg_id must be a string");
         }
-        return Optional.of(new ClientMessageId(node.asText()));
+        Optional<String> refused = FrameText.firstRefused(node);
+        if (refused.isPresent()) {
+            throw new DomainRuleViolation("client_msg_id", "client_msg_id" + refused.get());
+        }
+        return Optional.of(new ClientMessageId(node.textValue()));
     }
 
     private static Optional<String> error(ErrorCode code, String message, String action,

@@ -253,19 +253,66 @@ class ChatWebSocketTest {
         assertStillUsable(a);
     }
 
+    /** Contract §10: a missing, non-string or malformed receiver_id is a validation error, not invalid_receiver. */
     @Test
-    void aMissingMalformedOrUnknownReceiverGetsInvalidReceiver() {
+    void aMissingOrMalformedReceiverIsAValidationErrorAndAnUnknownOneAnInvalidReceiver() {
         WsClient a = connect(alice);
         for (String receiver : List.of("", ",\"receiver_id\":\"not-a-uuid\"", ",\"receiver_id\":17",
-                ",\"receiver_id\":\"" + java.util.UUID.randomUUID() + "\"")) {
+                ",\"receiver_id\":null")) {
             a.send("{\"action\":\"text_message\",\"message_body\":\"hi\",\"client_msg_id\":\"r1\"" + receiver + "}");
             JsonNode error = a.next();
-            assertThat(error.get("code").asText()).as(receiver).isEqualTo("invalid_receiver");
+            assertThat(error.get("code").asText()).as(receiver).isEqualTo("validation_error");
             assertThat(error.get("request_action").asText()).isEqualTo("text_message");
             assertThat(error.get("client_msg_id").asText()).isEqualTo("r1");
         }
+        a.send("{\"action\":\"text_message\",\"message_body\":\"hi\",\"client_msg_id\":\"r2\",\"receiver_id\":\""
+                + java.util.UUID.randomUUID() + "\"}");
+        JsonNode unknown = a.next();
+        assertThat(unknown.get("code").asText()).isEqualTo("invalid_receiver");
+        assertThat(unknown.get("request_action").asText()).isEqualTo("text_message");
+        assertThat(unknown.get("client_msg_id").asText()).isEqualTo("r2");
         assertThat(server.messages.count()).isZero();
         assertStillUsable(a);
+    }
+
+    /**
+     * Issue 10's first finding: a frame holding an unpaired surrogate (the escape as six ASCII characters) is refused
+     * before anything is stored, and neither side's connection suffers; the receiver gets nothing at all.
+     */
+    @Test
+    void anUnpairedSurrogateIsAValidationErrorAndNothingIsStoredOrDelivered() {
+        WsClient a = connect(alice);
+        WsClient b = connect(bob);
+        for (String body : List.of("\\ud83d", "x\\udc00", "\\ude00\\ud83d")) {
+            a.send("{\"action\":\"text_message\",\"message_body\":\"" + body + "\",\"receiver_id\":\"" + bob.id()
+                    + "\",\"client_msg_id\":\"s1\"}");
+            JsonNode error = a.next();
+            assertThat(error.get("code").asText()).as(body).isEqualTo("validation_error");
+            assertThat(error.get("request_action").asText()).isEqualTo("text_message");
+            assertThat(error.get("client_msg_id").asText()).isEqualTo("s1");
+        }
+        a.send("{\"action\":\"text_message\",\"message_body\":\"hi\",\"receiver_id\":\"" + bob.id() + "\",\"\\ud83d\":1}");
+        assertThat(a.next().get("code").asText()).isEqualTo("validation_error");
+        assertThat(server.messages.count()).isZero();
+        assertStillUsable(a);
+        assertThat(b.next().get("message").asText()).as("the first frame Bob gets is the probe").isEqualTo("still here");
+    }
+
+    /** Contract §10: one JSON object per frame; anything after it and the whole frame is refused. */
+    @Test
+    void textAfterTheFrameObjectIsInvalidJsonAndNothingIsActedOn() {
+        WsClient a = connect(alice);
+        WsClient b = connect(bob);
+        String frame = "{\"action\":\"text_message\",\"message_body\":\"first\",\"receiver_id\":\"" + bob.id() + "\"}";
+        for (String bad : List.of(frame + " " + frame, frame + " xyz", frame + "}")) {
+            a.send(bad);
+            JsonNode error = a.next();
+            assertThat(error.get("code").asText()).isEqualTo("invalid_json");
+            assertThat(error.get("request_action").isNull()).isTrue();
+        }
+        assertThat(server.messages.count()).isZero();
+        assertStillUsable(a);
+        assertThat(b.next().get("message").asText()).as("the first frame Bob gets is the probe").isEqualTo("still here");
     }
 
     @Test

@@ -92,4 +92,22 @@ final class Multipart {
     private void part(String headers) {
         body.writeBytes(("--" + boundary + "\r\n" + headers).getBytes(StandardCharsets.UTF_8));
     }
+
+    /** A text field whose value is sent as exactly these bytes (which need not be UTF-8). */
+    Multipart rawField(String name, byte[] value) {
+        part("Content-Disposition: form-data; name=\"" + name + "\"\r\n\r\n");
+        body.writeBytes(value);
+        body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+        return this;
+    }
+
+    /** A file part whose {@code filename} parameter is sent as exactly these bytes (which need not be UTF-8). */
+    Multipart rawFile(String name, byte[] fileName, byte[] content) {
+        part("Content-Disposition: form-data; name=\"" + name + "\"; filename=\"");
+        body.writeBytes(fileName);
+        body.writeBytes("\"\r\nContent-Type: application/octet-stream\r\n\r\n".getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(content);
+        body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+        return this;
+    }
 }

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Optional;
@@ -12,6 +15,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.parley.adapter.persistence.DatabaseSettings;
 import org.parley.adapter.persistence.testing.PostgresForTests;
 import org.parley.bootstrap.Parley;
 import org.parley.bootstrap.ParleyConfig;
@@ -114,6 +118,19 @@ public final class RunningParley implements BeforeAllCallback, AfterAllCallback 
 
     public Path dataDir() {
         return dataDir;
+    }
+
+    /**
+     * A plain JDBC connection (auto-commit) to this server's database, H2 or PostgreSQL, for tests that need SQL of
+     * their own (such as writing rows an older version could have written). The caller closes it.
+     */
+    public Connection connectToDatabase() throws SQLException {
+        if (postgresDatabase != null) {
+            return DriverManager.getConnection(PostgresForTests.server() + postgresDatabase, PostgresForTests.user(),
+                    PostgresForTests.password());
+        }
+        DatabaseSettings h2 = DatabaseSettings.embeddedH2(dataDir);
+        return DriverManager.getConnection(h2.jdbcUrl(), h2.username(), h2.password());
     }
 
     static void deleteRecursively(Path dir) {

@@ -94,9 +94,12 @@ class WebSocketErrorsTest {
         assertErrorThenStillWorks(Frames.text(bob.id(), "hi", "x".repeat(65)), "validation_error", "text_message");
     }
 
+    /** Contract §10: a receiver_id that is not a user id at all is a validation error, not an unknown receiver. */
     @Test
-    void aMalformedReceiverIsAnInvalidReceiver() {
-        assertErrorThenStillWorks(Frames.text("not-a-uuid", "hi"), "invalid_receiver", "text_message");
+    void aMalformedOrMissingReceiverIsAValidationError() {
+        assertErrorThenStillWorks(Frames.text("not-a-uuid", "hi"), "validation_error", "text_message");
+        assertErrorThenStillWorks(Map.of("action", "text_message", "message_body", "no receiver"), "validation_error",
+                "text_message");
     }
 
     @Test

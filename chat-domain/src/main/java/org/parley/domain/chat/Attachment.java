@@ -2,11 +2,13 @@ package org.parley.domain.chat;
 
 import java.util.Objects;
 
+import org.parley.domain.WellFormedText;
+
 /**
  * A stored file attached to a message.
  *
  * @param storageKey  the server-chosen name under which the attachment store keeps the bytes (never client text)
- * @param fileName    the name the sender gave the file: data to show, never part of a path
+ * @param fileName    the name the sender gave the file: data to show, never part of a path; valid Unicode
  * @param sizeBytes   the exact size of the stored bytes
  * @param contentType the media type detected from the bytes
  */
@@ -22,5 +24,6 @@ public record Attachment(String storageKey, String fileName, long sizeBytes, Str
         if (sizeBytes < 0) {
             throw new IllegalArgumentException("sizeBytes is negative");
         }
+        WellFormedText.require("attached_file_name", fileName);
     }
 }

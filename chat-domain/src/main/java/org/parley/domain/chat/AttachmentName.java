@@ -1,9 +1,12 @@
 package org.parley.domain.chat;
 
+import org.parley.domain.WellFormedText;
+
 /**
  * The name a sender gives an attached file, made safe to show back: only the last path segment is kept (no
  * {@code /} or {@code \}), control and invisible formatting characters are dropped, surrounding blanks are stripped,
  * and it is cut to {@value #MAX_CODE_POINTS} characters. It is data only and never becomes part of a storage path.
+ * A name that is not valid Unicode is refused ({@link WellFormedText}), not cleaned: the client sent broken text.
  */
 public record AttachmentName(String value) {
 
@@ -18,6 +21,7 @@ public record AttachmentName(String value) {
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException("An attachment name cannot be blank");
         }
+        WellFormedText.require("attached_file_name", value);
     }
 
     /** The clean form of what a client sent; {@value #FALLBACK} when nothing usable remains. */
@@ -25,6 +29,7 @@ public record AttachmentName(String value) {
         if (raw == null) {
             return new AttachmentName(FALLBACK);
         }
+        WellFormedText.require("attached_file_name", raw);
         StringBuilder kept = new StringBuilder();
         raw.codePoints()
                 .filter(cp -> !Character.isISOControl(cp))

@@ -3,6 +3,7 @@ package org.parley.domain.chat;
 import java.util.Objects;
 
 import org.parley.domain.DomainRuleViolation;
+import org.parley.domain.WellFormedText;
 import org.parley.domain.user.UserId;
 
 /** What a message carries; its kind decides the message's {@link MessageType}. */
@@ -11,7 +12,7 @@ public sealed interface MessageContent {
     MessageType type();
 
     /**
-     * Plain text: never blank. The configured maximum length is checked where a new message is composed
+     * Plain text: never blank, always valid Unicode ({@link WellFormedText}). The configured maximum length is checked where a new message is composed
      * ({@link MessageRules}), not here, so that stored messages stay readable if the maximum is lowered later.
      */
     record Text(String body) implements MessageContent {
@@ -19,6 +20,7 @@ public sealed interface MessageContent {
             if (body == null || body.isBlank()) {
                 throw new DomainRuleViolation("message_body", "A text message cannot be empty");
             }
+            WellFormedText.require("message_body", body);
         }
 
         @Override
@@ -27,10 +29,11 @@ public sealed interface MessageContent {
         }
     }
 
-    /** A file, with an optional caption ({@code null} or empty when there is none). */
+    /** A file, with an optional caption ({@code null} or empty when there is none; valid Unicode). */
     record File(String caption, Attachment attachment) implements MessageContent {
         public File {
             Objects.requireNonNull(attachment, "attachment");
+            WellFormedText.require("message", caption);
         }
 
         @Override

@@ -1,10 +1,12 @@
 package org.parley.domain.delivery;
 
 import org.parley.domain.DomainRuleViolation;
+import org.parley.domain.WellFormedText;
 
 /**
  * The id a client gives its own send request ({@code client_msg_id}), so it can match the confirmation to the request.
  * Parley only echoes it: in the {@code conf_message} of the stored message and in error frames for that request.
+ * At most {@value #MAX_LENGTH} UTF-16 code units, not empty, valid Unicode.
  */
 public record ClientMessageId(String value) {
 
@@ -17,5 +19,6 @@ public record ClientMessageId(String value) {
         if (value.length() > MAX_LENGTH) {
             throw new DomainRuleViolation("client_msg_id", "client_msg_id can have at most " + MAX_LENGTH + " characters");
         }
+        WellFormedText.require("client_msg_id", value);
     }
 }

@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 import org.parley.domain.DomainRuleViolation;
+import org.parley.domain.WellFormedText;
 
 /**
  * An e-mail address as the user typed it. Two addresses that differ only in case are the same account
@@ -18,6 +19,7 @@ public record EmailAddress(String value) {
         if (value == null || value.isBlank()) {
             throw new DomainRuleViolation("email", "An e-mail address is required");
         }
+        WellFormedText.require("email", value);
         value = value.strip();
         if (value.length() > MAX_LENGTH || !SHAPE.matcher(value).matches()) {
             throw new DomainRuleViolation("email", "Enter a valid e-mail address");

@@ -6,10 +6,11 @@ import java.util.List;
 import java.util.Optional;
 
 import org.parley.domain.DomainRuleViolation;
+import org.parley.domain.WellFormedText;
 
 /**
  * What a user tells others about themselves. Every field but {@code fullname} is optional ({@code null} when unknown),
- * matching the seed's user object.
+ * matching the seed's user object. Every text is valid Unicode ({@link WellFormedText}).
  */
 public record UserProfile(
         String fullname,
@@ -42,12 +43,12 @@ public record UserProfile(
         if (fullname == null || fullname.isBlank()) {
             violations.add(new DomainRuleViolation("fullname", "A full name is required"));
         } else {
-            tooLong("fullname", fullname.strip(), MAX_NAME_LENGTH).ifPresent(violations::add);
+            broken("fullname", fullname.strip(), MAX_NAME_LENGTH).ifPresent(violations::add);
         }
-        tooLong("phone_number", phoneNumber, MAX_SHORT_FIELD_LENGTH).ifPresent(violations::add);
-        tooLong("country_code", countryCode, MAX_SHORT_FIELD_LENGTH).ifPresent(violations::add);
-        tooLong("gender", gender, MAX_SHORT_FIELD_LENGTH).ifPresent(violations::add);
-        tooLong("profile_photo", profilePhoto, MAX_PHOTO_LENGTH).ifPresent(violations::add);
+        broken("phone_number", phoneNumber, MAX_SHORT_FIELD_LENGTH).ifPresent(violations::add);
+        broken("country_code", countryCode, MAX_SHORT_FIELD_LENGTH).ifPresent(violations::add);
+        broken("gender", gender, MAX_SHORT_FIELD_LENGTH).ifPresent(violations::add);
+        broken("profile_photo", profilePhoto, MAX_PHOTO_LENGTH).ifPresent(violations::add);
         return violations;
     }
 
@@ -55,8 +56,16 @@ public record UserProfile(
         return new UserProfile(fullname, null, null, null, null, null);
     }
 
-    private static Optional<DomainRuleViolation> tooLong(String field, String value, int max) {
-        return value != null && value.length() > max
+    /** The rule an optional field breaks, if any: text that is not valid Unicode, or longer than {@code max}. */
+    private static Optional<DomainRuleViolation> broken(String field, String value, int max) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        Optional<DomainRuleViolation> notUnicode = WellFormedText.violation(field, value);
+        if (notUnicode.isPresent()) {
+            return notUnicode;
+        }
+        return value.length() > max
                 ? Optional.of(new DomainRuleViolation(field, "At most " + max + " characters"))
                 : Optional.empty();
     }
