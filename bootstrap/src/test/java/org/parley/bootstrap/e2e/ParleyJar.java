@@ -1,0 +1,111 @@
+package org.parley.bootstrap.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The packaged {@code parley.jar} started as users start it ({@code java -jar}), on 127.0.0.1 and a free port, with
+ * everything it prints (standard output and error) kept line by line: what its log shows.
+ */
+final class ParleyJar implements AutoCloseable {
+
+    private static final Pattern LISTENING = Pattern.compile("Parley is listening on http://127\\.0\\.0\\.1:(\\d+)/");
+
+    private final Process process;
+    private final List<String> output = new ArrayList<>();
+    private final CompletableFuture<Void> outputRead;
+
+    private ParleyJar(Process process) {
+        this.process = process;
+        this.outputRead = CompletableFuture.runAsync(() -> {
+            try (BufferedReader reader = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                reader.lines().forEach(line -> {
+                    synchronized (output) {
+                        output.add(line);
+                    }
+                });
+            } catch (IOException | UncheckedIOException ignored) {
+                // the process ended
+            }
+        });
+    }
+
+    /** Starts the jar with this data directory and these settings (on top of host, port 0 and fast hashing). */
+    static ParleyJar launch(Path dataDir, Map<String, String> environment) throws IOException {
+        Path jar = Path.of(System.getProperty("parley.jar", "target/parley.jar"));
+        assertThat(jar).exists();
+        ProcessBuilder builder = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString())
+                .redirectErrorStream(true);
+        builder.environment().keySet().removeIf(name -> name.startsWith("PARLEY_"));
+        builder.environment().put("PARLEY_HOST", "127.0.0.1");
+        builder.environment().put("PARLEY_PORT", "0");
+        builder.environment().put("PARLEY_DATA_DIR", dataDir.toString());
+        builder.environment().put("PARLEY_PASSWORD_ITERATIONS", "1000");
+        builder.environment().putAll(environment);
+        return new ParleyJar(builder.start());
+    }
+
+    /** The port it listens on, once it says so (within a minute). */
+    int awaitPort() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            for (String line : output()) {
+                Matcher matcher = LISTENING.matcher(line);
+                if (matcher.find()) {
+                    return Integer.parseInt(matcher.group(1));
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the server did not start:\n" + String.join("\n", output()));
+    }
+
+    /** Stops it with SIGTERM, as a service manager does, and waits until it has exited and its output is read. */
+    void stop() throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s").isTrue();
+        awaitOutput();
+    }
+
+    /** Waits until it has exited by itself (a start-up failure) and returns its exit code. */
+    int awaitExit() throws InterruptedException {
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exited within 60 s").isTrue();
+        awaitOutput();
+        return process.exitValue();
+    }
+
+    private void awaitOutput() {
+        try {
+            outputRead.get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("its output was not read to the end", e);
+        }
+    }
+
+    /** Every line it printed so far. */
+    List<String> output() {
+        synchronized (output) {
+            return List.copyOf(output);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+    }
+}
