@@ -105,6 +105,45 @@ class MalformedRequestsIT {
     }
 
     /**
+     * A client that hangs up in the middle of its request body, or of a download, breaks nothing and is not logged
+     * (Jersey logged each as an ERROR with its stack trace). Nor is anything kept of a half-sent upload.
+     */
+    @Test
+    void clientsThatHangUpMidRequestOrMidDownloadWriteNothing(@TempDir Path dataDir) throws Exception {
+        try (ParleyJar parley = ParleyJar.launch(dataDir, Map.of("PARLEY_ADMIN_API_KEY", RunningParley.ADMIN_API_KEY))) {
+            int port = parley.awaitPort();
+            HttpApi api = new HttpApi("http://127.0.0.1:" + port);
+            People people = new People(api);
+            People.Person alice = people.register("Alice");
+            People.Person bob = people.register("Bob");
+            byte[] content = new byte[8 * 1024 * 1024];
+            new java.util.Random(10).nextBytes(content);
+            HttpApi.Reply uploaded = new Multipart().field("receiver", bob.id())
+                    .file("attached_file", "big.bin", content).post(api, alice.access());
+            assertThat(uploaded.status()).as(uploaded.raw()).isEqualTo(201);
+            String link = uploaded.json().get("entity").get("message").get("attached_file").asText();
+            List<String> before = parley.output();
+
+            for (int i = 0; i < 5; i++) {
+                hangUpAfterSending(port, "POST /auth/token/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json"
+                        + "\r\nContent-Length: 100\r\n\r\n{\"email\":");
+                hangUpAfterSending(port, "POST /chat/attachment/ HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                        + alice.access() + "\r\nContent-Type: multipart/form-data; boundary=XX\r\nContent-Length: 100000"
+                        + "\r\n\r\n--XX\r\nContent-Disposition: form-data; name=\"attached_file\"; filename=\"a\"\r\n\r\nabc");
+                hangUpDuringDownload(port, link);
+            }
+            assertThat(statusOf(exchange(port, "GET /auth/me/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")))
+                    .isEqualTo(401);
+
+            parley.stop();
+            List<String> after = parley.output();
+            assertThat(after.subList(before.size(), indexOf(after, "Parley is shutting down")))
+                    .as("what the log printed while clients hung up")
+                    .isEmpty();
+        }
+    }
+
+    /**
      * Issue 10: a wrong database password whose letters occur in the driver's message (here "o") used to be masked by
      * searching for it, which garbled the one start-up line and revealed the password by its gaps.
      */
@@ -125,6 +164,33 @@ class MalformedRequestsIT {
                     .contains("Wrong user name or password").doesNotContain("***");
             assertThat(wrong.output()).noneMatch(line -> line.startsWith("\tat ") || line.startsWith("Caused by"));
         }
+    }
+
+    /** Sends the start of a request, then closes the connection without waiting for an answer. */
+    private static void hangUpAfterSending(int port, String start) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write(start.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            socket.shutdownOutput();
+            socket.setSoTimeout(10_000);
+            try {
+                socket.getInputStream().read(new byte[1024]);
+            } catch (IOException reset) {
+                // the server may reset a connection whose request it could not finish reading
+            }
+        }
+    }
+
+    /** Reads the first bytes of a download, then resets the connection, as a player seeking in a video does. */
+    private static void hangUpDuringDownload(int port, String link) throws IOException {
+        Socket socket = new Socket("127.0.0.1", port);
+        socket.setReceiveBufferSize(4096);
+        socket.getOutputStream().write(("GET " + link + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        socket.setSoTimeout(10_000);
+        assertThat(socket.getInputStream().readNBytes(64 * 1024)).hasSize(64 * 1024);
+        socket.setSoLinger(true, 0);
+        socket.close();
     }
 
     /** Sends the bytes as they are and reads the answer until the server closes the connection. */
@@ -159,6 +225,7 @@ class MalformedRequestsIT {
                 StandardCharsets.UTF_8);
     }
 
+    /** The lines after the {@code from} line and before the {@code to} line. */
     private static List<String> between(List<String> lines, String from, String to) {
         int start = indexOf(lines, from);
         int end = indexOf(lines, to);

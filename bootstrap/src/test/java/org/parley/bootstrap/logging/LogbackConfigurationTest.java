@@ -3,6 +3,8 @@ package org.parley.bootstrap.logging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
@@ -136,6 +138,29 @@ class LogbackConfigurationTest {
 
         grizzly.warn("GRIZZLY0013: Exception during FilterChain execution", new IllegalStateException("a bug"));
         assertThat(lines()).first().asString().startsWith("GRIZZLY0013: Exception during FilterChain execution");
+    }
+
+    @Test
+    void aClientHangingUpIsNotLoggedButAnIoFailureOfTheServerIs() {
+        Logger jersey = context.getLogger("org.glassfish.jersey.server.ServerRuntime$Responder");
+        Logger rest = context.getLogger("org.parley.adapter.rest.FailureMapper");
+
+        IOException reset = thrownBy("sun.nio.ch.SocketDispatcher", new IOException("Connection reset by peer"));
+        jersey.error("An I/O error has occurred while writing a response message entity to the container output stream.",
+                new IllegalStateException(thrownBy("org.glassfish.grizzly.http.io.OutputBuffer",
+                        new IOException("Connection closed", reset))));
+        rest.error("Unhandled failure on {} /{}", "POST", "auth/token/",
+                thrownBy("org.glassfish.grizzly.nio.transport.TCPNIOTransport", new EOFException()));
+        assertThat(lines()).isEmpty();
+
+        rest.error("Unhandled failure on {} /{}", "GET", "chat/user/threads/", new IllegalStateException("storage",
+                thrownBy("org.postgresql.core.VisibleBufferedInputStream", new EOFException())));
+        assertThat(lines()).first().asString().startsWith("Unhandled failure on GET /chat/user/threads/");
+    }
+
+    private static <T extends Throwable> T thrownBy(String className, T failure) {
+        failure.setStackTrace(new StackTraceElement[] {new StackTraceElement(className, "read", "X.java", 1)});
+        return failure;
     }
 
     /** An exception thrown at one place in the code, so that every call has the same stack trace. */
