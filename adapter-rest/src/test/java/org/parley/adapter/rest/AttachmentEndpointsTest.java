@@ -152,6 +152,10 @@ class AttachmentEndpointsTest {
         assertThat(data.get("messages").get(0).get("id").asLong()).isEqualTo(first.get("id").asLong());
         assertThat(data.get("messages").get(0).get("attached_file").asText()).startsWith("/media/");
 
+        assertThat(api.get("/chat/thread/files/" + thread + "/?after=0", api.tokenFor(bob)).data().get("messages"))
+                .hasSize(1);
+        assertThat(api.get("/chat/thread/files/" + thread + "/?before=0", api.tokenFor(bob)).data().get("messages"))
+                .isEmpty();
         TestApi.assertFailure(api.get("/chat/thread/files/" + thread + "/", api.tokenFor(carol)), 404, "not_found");
         TestApi.assertFailure(api.get("/chat/thread/files/999/", api.tokenFor(alice)), 404, "not_found");
         TestApi.assertFailure(api.get("/chat/thread/files/abc/", api.tokenFor(alice)), 404, "not_found");

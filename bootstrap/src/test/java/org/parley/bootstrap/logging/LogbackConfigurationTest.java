@@ -138,6 +138,11 @@ class LogbackConfigurationTest {
 
         grizzly.warn("GRIZZLY0013: Exception during FilterChain execution", new IllegalStateException("a bug"));
         assertThat(lines()).first().asString().startsWith("GRIZZLY0013: Exception during FilterChain execution");
+
+        int before = lines().size();
+        context.getLogger("org.glassfish.grizzly").setLevel(ch.qos.logback.classic.Level.DEBUG);
+        grizzly.warn("GRIZZLY0013: Exception during FilterChain execution", new HttpBrokenContentException("bad"));
+        assertThat(lines().size()).as("a logger at DEBUG shows client faults").isGreaterThan(before);
     }
 
     @Test
