@@ -42,11 +42,11 @@ public record ParleyConfig(
         int cacheMaxEntries) {
 
     public static final int MIN_SECRET_BYTES = 32;
-    /** A URL's scheme, and a JDBC URL's subprotocol after it ({@code jdbc:mysql:}). */
-    private static final Pattern URL_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.\\-]*:([A-Za-z][A-Za-z0-9+.\\-]*:)?");
     public static final int MIN_ADMIN_KEY_LENGTH = 16;
     public static final Duration DEFAULT_USER_CACHE_LIFETIME = Duration.ofSeconds(5);
     public static final int DEFAULT_CACHE_MAX_ENTRIES = 100_000;
+    /** A URL's scheme, and a JDBC URL's subprotocol after it ({@code jdbc:mysql:}). */
+    private static final Pattern URL_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.\\-]*:([A-Za-z][A-Za-z0-9+.\\-]*:)?");
 
     /** An external database: a {@code jdbc:postgresql:} (or {@code jdbc:h2:}) URL with its credentials. */
     public record Database(String url, String user, String password, int poolSize, Duration connectionTimeout) {
