@@ -29,7 +29,6 @@ final class JsonErrorPages implements ErrorPageGenerator {
             default -> status >= 500 ? "internal_error" : "bad_request";
         };
         String message = status >= 500 ? "Something went wrong on our side" : "The request could not be processed";
-        return "{\"status\":\"failure\",\"entity\":null,\"message\":\"" + message
-                + "\",\"success\":false,\"code\":\"" + code + "\"}";
+        return FailureEnvelope.of(code, message);
     }
 }

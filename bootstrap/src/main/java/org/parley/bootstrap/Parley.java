@@ -132,6 +132,7 @@ public final class Parley implements AutoCloseable {
             ChatWebSocket webSocket = ChatWebSocket.attachTo(server, sessions, authenticate, webSocketUseCases,
                     new WebSocketSettings(config.maxFrameBytes(), config.websocketPingInterval()));
             IgnoreH2cUpgrade.registerOn(server);
+            RefuseMalformedRequests.registerOn(server);
             JsonErrorPages.registerOn(server);
             server.start();
             Parley parley = new Parley(server, webSocket, writer, storage);

@@ -7,6 +7,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.parley.bootstrap.logging.SecretMasking;
 
 /**
  * Everything that can be configured, read from {@code PARLEY_*} environment variables (see the README's table).
@@ -41,6 +45,8 @@ public record ParleyConfig(
     public static final int MIN_ADMIN_KEY_LENGTH = 16;
     public static final Duration DEFAULT_USER_CACHE_LIFETIME = Duration.ofSeconds(5);
     public static final int DEFAULT_CACHE_MAX_ENTRIES = 100_000;
+    /** A URL's scheme, and a JDBC URL's subprotocol after it ({@code jdbc:mysql:}). */
+    private static final Pattern URL_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.\\-]*:([A-Za-z][A-Za-z0-9+.\\-]*:)?");
 
     /** An external database: a {@code jdbc:postgresql:} (or {@code jdbc:h2:}) URL with its credentials. */
     public record Database(String url, String user, String password, int poolSize, Duration connectionTimeout) {
@@ -50,7 +56,8 @@ public record ParleyConfig(
 
         @Override
         public String toString() {
-            return "Database[url=" + url + ", user=" + user + ", password=***, poolSize=" + poolSize + "]";
+            return "Database[url=" + SecretMasking.mask(url) + ", user=" + user + ", password=***, poolSize=" + poolSize
+                    + "]";
         }
     }
 
@@ -96,9 +103,8 @@ public record ParleyConfig(
         Optional<Database> database = source.get("PARLEY_DB_URL").map(url -> {
             String lower = url.toLowerCase(Locale.ROOT);
             if (!lower.startsWith("jdbc:postgresql:") && !lower.startsWith("jdbc:h2:")) {
-                throw new ConfigurationException(
-                        "PARLEY_DB_URL: must start with jdbc:postgresql: or jdbc:h2: (got a URL starting with '"
-                                + url.substring(0, Math.min(url.length(), 16)) + "')");
+                throw new ConfigurationException("PARLEY_DB_URL: must start with jdbc:postgresql: or jdbc:h2: (got "
+                        + scheme(url) + ")");
             }
             return new Database(url,
                     source.get("PARLEY_DB_USER").orElse(null),
@@ -136,6 +142,15 @@ public record ParleyConfig(
                 read.integer("PARLEY_CACHE_MAX_ENTRIES", DEFAULT_CACHE_MAX_ENTRIES, 0, 10_000_000));
     }
 
+    /**
+     * The scheme of a URL, as far as it can be shown: the rest of it (user, password, host) is none of an error
+     * message's business.
+     */
+    private static String scheme(String url) {
+        Matcher scheme = URL_SCHEME.matcher(url);
+        return scheme.lookingAt() ? "a URL starting with '" + scheme.group() + "'" : "something that is not a URL";
+    }
+
     /** Parses values with a one-line, variable-naming error for anything malformed or out of range. */
     private record Reader(ConfigSource source) {
 
@@ -148,7 +163,8 @@ public record ParleyConfig(
                 try {
                     return Long.parseLong(text);
                 } catch (NumberFormatException e) {
-                    throw new ConfigurationException(name + ": not a whole number: '" + text + "'");
+                    throw new ConfigurationException(name + ": not a whole number"
+                            + (SecretMasking.isSecretKey(name) ? "" : ": '" + text + "'"));
                 }
             });
             if (value < min || value > max) {
@@ -164,7 +180,8 @@ public record ParleyConfig(
             } catch (ConfigurationException e) {
                 throw e;
             } catch (RuntimeException e) {
-                throw new ConfigurationException(name + ": invalid value '" + text + "'");
+                throw new ConfigurationException(name + ": invalid value "
+                        + (SecretMasking.isSecretKey(name) ? "(not shown: it is a secret)" : "'" + text + "'"));
             }
         }
     }

@@ -91,6 +91,28 @@ class ParleyConfigTest {
                 .hasMessageNotContaining("tooshort-secret");
     }
 
+    /** A URL that is not a database URL is named by its scheme only: its user-info may hold a password. */
+    @Test
+    void aWrongDatabaseUrlIsNamedByItsSchemeOnly() {
+        assertThatThrownBy(() -> ParleyConfig.fromEnvironment(Map.of("PARLEY_DB_URL", "postgres://u:pw@db/parley")))
+                .hasMessage("PARLEY_DB_URL: must start with jdbc:postgresql: or jdbc:h2: (got a URL starting with"
+                        + " 'postgres:')");
+        assertThatThrownBy(() -> ParleyConfig.fromEnvironment(Map.of("PARLEY_DB_URL", "jdbc:mysql://a:b@db/x")))
+                .hasMessageEndingWith("(got a URL starting with 'jdbc:mysql:')");
+        assertThatThrownBy(() -> ParleyConfig.fromEnvironment(Map.of("PARLEY_DB_URL", "://p4ss@db")))
+                .hasMessageEndingWith("(got something that is not a URL)");
+    }
+
+    @Test
+    void theDatabaseSettingsShowNoCredentials() {
+        ParleyConfig config = ParleyConfig.fromEnvironment(Map.of(
+                "PARLEY_DB_URL", "jdbc:postgresql://admin:hunter2@db/parley?password=hunter2&ssl=true",
+                "PARLEY_DB_PASSWORD", "hunter2"));
+
+        assertThat(config.toString()).doesNotContain("hunter2")
+                .contains("jdbc:postgresql://admin:***@db/parley?password=***&ssl=true");
+    }
+
     @Test
     void aConfigFileAddsValuesAndTheEnvironmentWins(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("parley.properties");

@@ -38,7 +38,9 @@ public record DatabaseSettings(
     static final String H2_WRITE_DELAY = "WRITE_DELAY";
 
     private static final Duration SHORTEST_TIMEOUT = Duration.ofMillis(250);
-    private static final Pattern USER_INFO = Pattern.compile("//[^/@?;]*@");
+    private static final Pattern USER_INFO = Pattern.compile("//[^/@?;\\s\"']*@");
+    private static final Pattern SECRET_VALUE = Pattern.compile(
+            "(?i)((?<![\\w.-])[\\w.-]*(?:password|pwd|secret|key|token)\\s*=\\s*)[^\\s;&,)\"']*");
     private static final Pattern SECRET_PARAMETER =
             Pattern.compile(";\\s*[^;=]*(password|pwd|secret|key|token)[^;=]*=[^;]*", Pattern.CASE_INSENSITIVE);
 
@@ -88,13 +90,19 @@ public record DatabaseSettings(
         return redact(jdbcUrl);
     }
 
-    /** {@code text} with the raw JDBC URL replaced by {@link #redactedUrl()} and the password, wherever it occurs, by ***. */
+    /**
+     * {@code text} with secrets masked by what they are, never by searching for the password's text (a short password
+     * would garble the message and be revealed by the gaps): the raw JDBC URL becomes {@link #redactedUrl()}, and in
+     * whatever else the text holds, the user-info of a URL ({@code //user:password@}) is left out and the value of every
+     * parameter whose key names a secret ({@code password=…}, {@code ;FILE_PASSWORD=…}, {@code token=…}) becomes ***.
+     */
     String withoutSecrets(String text) {
         if (text == null) {
             return null;
         }
         String redacted = text.replace(jdbcUrl, redactedUrl());
-        return password.isEmpty() ? redacted : redacted.replace(password, "***");
+        redacted = USER_INFO.matcher(redacted).replaceAll("//");
+        return SECRET_VALUE.matcher(redacted).replaceAll("$1***");
     }
 
     /**

@@ -4,7 +4,8 @@ package org.parley.adapter.persistence;
  * Storage could not start: the database is unreachable or refuses the credentials, or its schema belongs to another
  * (newer) Parley version. The message is one line that names the problem and the database URL without credentials;
  * it never contains a password, so start-up can print it as is. Neither do the causes attached for diagnosis: they
- * are copies of the original failures with the raw URL and the password removed from their messages.
+ * are copies of the original failures whose messages have their secrets masked by key
+ * ({@link DatabaseSettings#withoutSecrets}).
  */
 public final class PersistenceStartupException extends RuntimeException {
 

@@ -37,6 +37,27 @@ class DatabaseSettingsTest {
         assertThat(settings.redactedUrl()).isEqualTo("jdbc:h2:file:/data/parley;CIPHER=AES;MODE=PostgreSQL;WRITE_DELAY=0");
     }
 
+    /**
+     * Issue 10: secrets are masked by their key, never by searching for the password's text. With the password "o",
+     * searching for it turned "Wrong user name or password" into "Wr***ng user name ***r passw***rd".
+     */
+    @Test
+    void messagesKeepTheirTextAndLoseOnlyWhatAKeyNamesAsSecret() {
+        DatabaseSettings settings = new DatabaseSettings(
+                "jdbc:postgresql://db.example.org/parley?user=admin&password=o", "admin", "o", 2, Duration.ofSeconds(1));
+
+        assertThat(settings.withoutSecrets("Wrong user name or password [28000-252]"))
+                .isEqualTo("Wrong user name or password [28000-252]");
+        assertThat(settings.withoutSecrets("at jdbc:postgresql://db.example.org/parley?user=admin&password=o: refused"))
+                .isEqualTo("at jdbc:postgresql://db.example.org/parley: refused");
+        assertThat(settings.withoutSecrets("retrying jdbc:postgresql://db.example.org:5432/parley?password=o&ssl=true"))
+                .isEqualTo("retrying jdbc:postgresql://db.example.org:5432/parley?password=***&ssl=true");
+        assertThat(settings.withoutSecrets("url jdbc:postgresql://admin:hunter2@db/parley failed"))
+                .isEqualTo("url jdbc:postgresql://db/parley failed");
+        assertThat(settings.withoutSecrets("jdbc:h2:file:/d;FILE_PASSWORD=abc;MODE=PostgreSQL, token = xyz"))
+                .isEqualTo("jdbc:h2:file:/d;FILE_PASSWORD=***;MODE=PostgreSQL, token = ***");
+    }
+
     @Test
     void theEmbeddedDatabaseIsAFileNamedParleyInsideTheDataDirectoryWhichIsCreated(@TempDir Path dir) {
         Path dataDir = dir.resolve("data");

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Start-up against a database that is not there fails in time, with one line that names it and hides secrets. */
 class StartupFailureTest {
@@ -47,6 +49,26 @@ class StartupFailureTest {
                 .satisfies(failure -> {
                     for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
                         assertThat(cause.getMessage()).doesNotContain("only-in-the-url").doesNotContain(PASSWORD);
+                    }
+                });
+    }
+
+    /**
+     * Issue 10: a wrong password whose text occurs in the driver's message ("o") leaves the message readable and does
+     * not reveal the password by the gaps a text search would leave ("Wr***ng user name ***r passw***rd").
+     */
+    @Test
+    void aWrongPasswordThatOccursInTheMessageLeavesTheMessageIntact(@TempDir Path dir) {
+        String url = "jdbc:h2:file:" + dir.resolve("db");
+        PersistenceModule.start(new DatabaseSettings(url, "sa", "the-right-one", 2, Duration.ofSeconds(5))).close();
+
+        assertThatThrownBy(() -> PersistenceModule.start(new DatabaseSettings(url, "sa", "o", 2, Duration.ofSeconds(5))))
+                .isInstanceOf(PersistenceStartupException.class)
+                .hasMessageContaining("Wrong user name or password")
+                .hasMessageNotContaining("***")
+                .satisfies(failure -> {
+                    for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
+                        assertThat(cause.getMessage()).doesNotContain("***");
                     }
                 });
     }

@@ -44,6 +44,9 @@ final class AttachmentUpload {
     static final int MAX_HEADER_BYTES = 16 * 1024;
     static final int MAX_PARTS = 16;
     static final String FILE_FIELD = "attached_file";
+    /** Django's messages for a missing and an empty file ({@code django.forms.FileField}). */
+    static final String NO_FILE = "No file was submitted.";
+    static final String EMPTY_FILE = "The submitted file is empty.";
 
     private static final Logger LOG = LoggerFactory.getLogger(AttachmentUpload.class);
 
@@ -153,7 +156,10 @@ final class AttachmentUpload {
                 throw new MalformedMultipart("The body holds no multipart part (is its boundary right?)", null);
             }
             if (!hasFile) {
-                throw ValidationFailed.of(FILE_FIELD, "No file was submitted.");
+                throw ValidationFailed.of(FILE_FIELD, NO_FILE);
+            }
+            if (Files.size(spooled) == 0) {
+                throw ValidationFailed.of(FILE_FIELD, EMPTY_FILE);
             }
             return new Form(fields, fileName);
         } catch (FileUploadException e) {

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -29,7 +29,6 @@ import org.parley.application.port.in.ListMyThreads;
 import org.parley.application.port.in.ListThreadFiles;
 import org.parley.application.port.in.PageRequest;
 import org.parley.domain.DomainRuleViolation;
-import org.parley.domain.chat.MessageId;
 import org.parley.domain.chat.ThreadId;
 import org.parley.domain.user.User;
 import org.parley.domain.user.UserId;
@@ -102,14 +101,25 @@ public final class ChatResource {
      * The seed's upload: {@code multipart/form-data} with {@code receiver}, {@code message}, {@code attached_file} and
      * {@code attached_file_name}; 201 with {@code entity.message}. The body is read as it arrives (see
      * {@link AttachmentUpload}).
+     *
+     * <p>As Django REST framework's upload view (its {@code MultiPartParser} and {@code FormParser}) answers: an
+     * {@code application/x-www-form-urlencoded} body, or none at all, is 400 {@code validation_error} with
+     * {@code errors.attached_file} (no file can be sent that way), and any other type is 415 naming
+     * {@code multipart/form-data} (contract §10). The token is checked first, whatever the type.
      */
     @POST
     @Path("attachment/")
-    @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Authenticated
     public Response attachment(@Context SecurityContext security, @Context HttpHeaders headers, InputStream body)
             throws IOException {
         User me = Caller.of(security);
+        MediaType type = headers.getMediaType();
+        if (type == null || type.isCompatible(MediaType.APPLICATION_FORM_URLENCODED_TYPE)) {
+            throw ValidationFailed.of(AttachmentUpload.FILE_FIELD, AttachmentUpload.NO_FILE);
+        }
+        if (!type.isCompatible(MediaType.MULTIPART_FORM_DATA_TYPE)) {
+            throw new UnsupportedBodyType(type.getType() + "/" + type.getSubtype(), MediaType.MULTIPART_FORM_DATA);
+        }
         var uploaded = upload.read(me.id(),
                 new MultipartBody(headers.getHeaderString(HttpHeaders.CONTENT_TYPE), headers.getLength(), body));
         MessageJson message = MessageJson.of(uploaded.message(), uploaded.people(), links);
@@ -147,24 +157,25 @@ public final class ChatResource {
                 errors.put("limit", List.of("limit must be an integer between 1 and " + PageRequest.MAX_LIMIT));
             }
         }
-        Optional<MessageId> before = messageId("before", beforeText, errors);
-        Optional<MessageId> after = messageId("after", afterText, errors);
+        OptionalLong before = bound("before", beforeText, errors);
+        OptionalLong after = bound("after", afterText, errors);
         if (!errors.isEmpty()) {
             throw new ValidationFailed("Invalid query parameters", errors);
         }
         return new PageRequest(limit, before, after);
     }
 
-    private static Optional<MessageId> messageId(String name, String text, Map<String, List<String>> errors) {
+    /** A message id, or 0: the place before the first message ({@code after=0}: from the start). */
+    private static OptionalLong bound(String name, String text, Map<String, List<String>> errors) {
         if (!present(text)) {
-            return Optional.empty();
+            return OptionalLong.empty();
         }
         Optional<Long> parsed = parseLong(text);
-        if (parsed.isEmpty() || parsed.get() < 1) {
-            errors.put(name, List.of(name + " must be a positive integer (a message id)"));
-            return Optional.empty();
+        if (parsed.isEmpty() || parsed.get() < 0) {
+            errors.put(name, List.of(name + " must be a message id, or 0 (before the first message)"));
+            return OptionalLong.empty();
         }
-        return Optional.of(new MessageId(parsed.get()));
+        return OptionalLong.of(parsed.get());
     }
 
     private static boolean present(String text) {

@@ -72,6 +72,9 @@ final class FailureMapper implements ExceptionMapper<Throwable> {
         if (failure instanceof HeaderCheck.UnreadableContentType) {
             return respond(ApiError.UNSUPPORTED_MEDIA_TYPE, messageFor(ApiError.UNSUPPORTED_MEDIA_TYPE, 415)).build();
         }
+        if (failure instanceof UnsupportedBodyType unsupported) {
+            return respond(ApiError.UNSUPPORTED_MEDIA_TYPE, unsupported.getMessage()).build();
+        }
         if (failure instanceof MalformedMultipart malformed) {
             return respond(ApiError.BAD_REQUEST, malformed.getMessage()).build();
         }

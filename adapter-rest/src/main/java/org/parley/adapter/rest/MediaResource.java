@@ -27,7 +27,8 @@ import org.parley.domain.user.UserId;
 /**
  * Streams attached files from the signed links of {@code attached_file}: {@code GET /media/<message id>/<key>
  * ?expires=…&signature=…}. Without a valid signature the request needs the bearer token of a participant; anything
- * else is 404. Supports a single {@code Range} (206, or 416 when unsatisfiable); every answer carries
+ * else is 404. Supports a single {@code Range} (206, or 416 when unsatisfiable; on an empty file the header is ignored:
+ * 200 with an empty body); every answer carries
  * {@code X-Content-Type-Options: nosniff}, and only images, audio and video (not SVG) are shown inline.
  *
  * <p>Public only because Jersey calls resource methods reflectively; only {@link RestApi} creates it.
@@ -150,7 +151,8 @@ public final class MediaResource {
     record ByteRange(long first, long length, boolean unsatisfiable) {
 
         static Optional<ByteRange> parse(String header, long size) {
-            if (header == null) {
+            // An empty file has no byte to serve a range of: the whole (empty) file it is, 200 (contract §10).
+            if (header == null || size == 0) {
                 return Optional.empty();
             }
             String value = header.strip();

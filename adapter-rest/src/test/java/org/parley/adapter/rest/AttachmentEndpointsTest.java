@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
@@ -16,7 +18,10 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.parley.application.port.out.StoredAttachment;
 import org.parley.domain.chat.Attachment;
+import org.parley.domain.chat.Message;
+import org.parley.domain.chat.MessageContent;
 import org.parley.domain.user.User;
 
 class AttachmentEndpointsTest {
@@ -80,6 +85,60 @@ class AttachmentEndpointsTest {
         assertThat(tempFiles()).isZero();
     }
 
+    /**
+     * Contract §10, as Django REST framework answers: a form-urlencoded body (or none) cannot carry a file (400 on
+     * {@code attached_file}); any other type is 415 naming multipart/form-data; an empty file is refused. Nothing is
+     * stored, and the token is checked first.
+     */
+    @Test
+    void a_form_urlencoded_body_an_empty_file_or_another_type_is_refused_naming_the_file_field() {
+        HttpRequest.Builder form = api.request("/chat/attachment/", api.tokenFor(alice))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("receiver=" + bob.id() + "&message=hi"));
+        JsonNode noFile = TestApi.assertFailure(api.send(form), 400, "validation_error");
+        assertThat(noFile.get("errors").get("attached_file").get(0).asText()).isEqualTo("No file was submitted.");
+
+        JsonNode noBody = TestApi.assertFailure(api.send(api.request("/chat/attachment/", api.tokenFor(alice))
+                .POST(HttpRequest.BodyPublishers.noBody())), 400, "validation_error");
+        assertThat(noBody.get("errors").has("attached_file")).isTrue();
+
+        JsonNode json = TestApi.assertFailure(api.send(api.request("/chat/attachment/", api.tokenFor(alice))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"receiver\":\"" + bob.id() + "\"}"))),
+                415, "unsupported_media_type");
+        assertThat(json.get("message").asText()).contains("multipart/form-data").doesNotContain("send application/json");
+
+        JsonNode empty = TestApi.assertFailure(upload(alice, multipart(field("receiver", bob.id().toString()),
+                file("attached_file", "empty.txt", new byte[0]))), 400, "validation_error");
+        assertThat(empty.get("errors").get("attached_file").get(0).asText()).isEqualTo("The submitted file is empty.");
+
+        assertStatus(api.send(api.request("/chat/attachment/", null)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("receiver=" + bob.id()))), 401, "unauthorized");
+        assertThat(api.files.keys()).isEmpty();
+        assertThat(api.threads.findActivityOf(alice.id())).isEmpty();
+        assertThat(tempFiles()).isZero();
+    }
+
+    /** Contract §10: a Range on an empty file (stored before uploads refused them) is 200 with an empty body. */
+    @Test
+    void a_range_on_an_empty_file_is_the_whole_empty_file() {
+        StoredAttachment stored = api.files.store(InputStream.nullInputStream(), TestApi.MAX_UPLOAD_BYTES);
+        Message message = api.send(alice, bob, new MessageContent.File("", new Attachment(
+                stored.storageKey(), "empty.txt", 0, "text/plain")));
+        String link = TestApi.assertSuccess(api.get("/chat/thread/files/" + message.threadId().value() + "/",
+                api.tokenFor(alice)), 200, "Files retrieved successfully")
+                .get("messages").get(0).get("attached_file").asText();
+
+        for (String range : List.of("bytes=0-", "bytes=0-0", "bytes=-1", "bytes=5-")) {
+            TestApi.Reply reply = api.send(api.request(link, null).header("Range", range));
+            assertThat(reply.status()).as(range).isEqualTo(200);
+            assertThat(reply.body()).as(range).isEmpty();
+            assertThat(reply.header("Content-Length")).as(range).contains("0");
+            assertThat(reply.header("Content-Range")).as(range).isEmpty();
+        }
+    }
+
     @Test
     void thread_files_list_only_files_for_participants() {
         JsonNode first = upload(alice, multipart(field("receiver", bob.id().toString()),
@@ -93,6 +152,10 @@ class AttachmentEndpointsTest {
         assertThat(data.get("messages").get(0).get("id").asLong()).isEqualTo(first.get("id").asLong());
         assertThat(data.get("messages").get(0).get("attached_file").asText()).startsWith("/media/");
 
+        assertThat(api.get("/chat/thread/files/" + thread + "/?after=0", api.tokenFor(bob)).data().get("messages"))
+                .hasSize(1);
+        assertThat(api.get("/chat/thread/files/" + thread + "/?before=0", api.tokenFor(bob)).data().get("messages"))
+                .isEmpty();
         TestApi.assertFailure(api.get("/chat/thread/files/" + thread + "/", api.tokenFor(carol)), 404, "not_found");
         TestApi.assertFailure(api.get("/chat/thread/files/999/", api.tokenFor(alice)), 404, "not_found");
         TestApi.assertFailure(api.get("/chat/thread/files/abc/", api.tokenFor(alice)), 404, "not_found");

@@ -189,13 +189,38 @@ class ChatEndpointsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"before=0", "before=-3", "before=x", "after=0", "after=1e3"})
+    @ValueSource(strings = {"before=-3", "before=x", "after=-1", "after=1e3", "after=99999999999999999999"})
     void refusesABadCursor(String query) {
         String field = query.substring(0, query.indexOf('='));
         JsonNode failure = assertFailure(api.get("/chat/messages/" + admin.id() + "/?" + query, api.tokenFor(kyrian)),
                 400, "validation_error");
         assertThat(names(failure.get("errors"))).containsExactly(field);
-        assertThat(failure.get("errors").get(field).get(0).asText()).contains("positive integer");
+        assertThat(failure.get("errors").get(field).get(0).asText()).contains("a message id, or 0");
+    }
+
+    /** Issue 10: a client that has seen nothing catches up with after=0, from the first message on. */
+    @Test
+    void catchesUpFromTheStartWithAfter0() {
+        List<Message> sent = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            sent.add(api.text(kyrian, admin, "message " + i));
+        }
+        String token = api.tokenFor(kyrian);
+
+        JsonNode first = assertSuccess(api.get("/chat/messages/" + admin.id() + "/?after=0&limit=2", token), 200,
+                "Messages retrieved successfully");
+        assertThat(ids(first)).containsExactly(sent.get(1).id().value(), sent.get(0).id().value());
+        assertThat(first.get("has_more").booleanValue()).isTrue();
+        assertThat(first.get("next_after").longValue()).isEqualTo(sent.get(1).id().value());
+
+        JsonNode nothingOlder = assertSuccess(api.get("/chat/messages/" + admin.id() + "/?before=0", token), 200,
+                "Messages retrieved successfully");
+        assertThat(nothingOlder.get("messages")).isEmpty();
+        assertThat(nothingOlder.get("has_more").booleanValue()).isFalse();
+
+        assertThat(ids(api.get("/chat/messages/" + admin.id() + "/?after=0&before=" + sent.get(2).id(), token).data()))
+                .containsExactly(sent.get(1).id().value(), sent.get(0).id().value());
+        assertFailure(api.get("/chat/messages/" + admin.id() + "/?after=0&before=0", token), 400, "validation_error");
     }
 
     @Test

@@ -93,6 +93,25 @@ class HistoryPaginationTest {
         assertThat(ids(page("?after=" + IDS.get(119)))).isEmpty();
     }
 
+    /** Issue 10: a client that has seen nothing asks after=0, and catches up on the whole conversation from there. */
+    @Test
+    void afterZeroCatchesUpFromTheFirstMessage() {
+        JsonNode first = page("?after=0");
+        assertThat(ids(first)).isEqualTo(newestFirst(0, 50));
+        assertThat(first.get("has_more").asBoolean()).isTrue();
+        assertThat(first.get("next_after").asLong()).isEqualTo(IDS.get(49));
+        List<Long> seen = new ArrayList<>(ids(first));
+        for (JsonNode next = first; next.get("has_more").asBoolean(); ) {
+            next = page("?after=" + next.get("next_after").asLong());
+            seen.addAll(ids(next));
+        }
+        assertThat(seen).containsExactlyInAnyOrderElementsOf(IDS);
+
+        JsonNode nothingOlder = page("?before=0");
+        assertThat(ids(nothingOlder)).isEmpty();
+        assertThat(nothingOlder.get("has_more").asBoolean()).isFalse();
+    }
+
     @Test
     void bothPeopleSeeTheSameConversation() {
         HttpApi.Reply fromAlice = api.get("/chat/messages/" + bob.id() + "/?limit=5", alice.access());
@@ -100,8 +119,8 @@ class HistoryPaginationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"?limit=0", "?limit=201", "?limit=-1", "?limit=ten", "?before=abc", "?before=0",
-            "?after=-5", "?after=1.5", "?before=5&after=9"})
+    @ValueSource(strings = {"?limit=0", "?limit=201", "?limit=-1", "?limit=ten", "?before=abc", "?before=-1",
+            "?after=-5", "?after=0&before=0", "?after=1.5", "?before=5&after=9"})
     void badPagingValuesAreAValidationError(String query) {
         HttpApi.Reply reply = api.get("/chat/messages/" + alice.id() + "/" + query, bob.access());
         assertThat(reply.status()).as(reply.raw()).isEqualTo(400);

@@ -52,13 +52,20 @@ public final class ListConversationService implements ListConversation {
 
     /** Newest messages (below {@code before}, above {@code after} when given); older ones remain. */
     private ConversationPage pageBack(ChatThread thread, PageRequest page, Map<UserId, User> people) {
-        MessageRange range = new MessageRange(page.after(), page.before(), MessageRange.Direction.NEWEST_FIRST);
+        if (page.beforeTheFirstMessage()) {
+            return NewestFirstPages.of(List.of(), page.limit(), people);
+        }
+        MessageRange range = new MessageRange(page.afterMessage(), page.beforeMessage(),
+                MessageRange.Direction.NEWEST_FIRST);
         return NewestFirstPages.of(messages.findInThread(thread.id(), range, page.limit() + 1), page.limit(), people);
     }
 
-    /** The messages right after {@code after}, oldest first from storage, shown newest first; newer ones remain. */
+    /**
+     * The messages right after {@code after} (from the first message for {@code after = 0}), oldest first from
+     * storage, shown newest first; newer ones remain.
+     */
     private ConversationPage catchUp(ChatThread thread, PageRequest page, Map<UserId, User> people) {
-        MessageRange range = new MessageRange(page.after(), Optional.empty(), MessageRange.Direction.OLDEST_FIRST);
+        MessageRange range = new MessageRange(page.afterMessage(), Optional.empty(), MessageRange.Direction.OLDEST_FIRST);
         List<Message> found = messages.findInThread(thread.id(), range, page.limit() + 1);
         boolean hasMore = found.size() > page.limit();
         List<Message> newestFirst = new ArrayList<>(hasMore ? found.subList(0, page.limit()) : found);

@@ -34,9 +34,13 @@ public final class ListThreadFilesService implements ListThreadFiles {
                 .filter(found -> found.includes(query.viewer()))
                 .orElseThrow(() -> new NotFound("Thread not found"));
         PageRequest page = query.page();
-        MessageRange range = new MessageRange(page.after(), page.before(), MessageRange.Direction.NEWEST_FIRST);
         Map<UserId, User> people = users.findAllById(
                 List.of(thread.participants().first(), thread.participants().second()));
+        if (page.beforeTheFirstMessage()) {
+            return NewestFirstPages.of(List.of(), page.limit(), people);
+        }
+        MessageRange range = new MessageRange(page.afterMessage(), page.beforeMessage(),
+                MessageRange.Direction.NEWEST_FIRST);
         return NewestFirstPages.of(messages.findFilesInThread(thread.id(), range, page.limit() + 1), page.limit(), people);
     }
 }

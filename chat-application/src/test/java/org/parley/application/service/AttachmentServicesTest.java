@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.List;
 
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -179,7 +180,7 @@ class AttachmentServicesTest {
         assertThat(page.people()).containsKeys(alice.id(), bob.id());
 
         ConversationPage small = listFiles.list(new ListThreadFiles.Query(bob.id(), first.threadId(),
-                new PageRequest(1, Optional.empty(), Optional.empty())));
+                new PageRequest(1, OptionalLong.empty(), OptionalLong.empty())));
         assertThat(small.messages()).containsExactly(second);
         assertThat(small.hasMore()).isTrue();
         assertThat(small.nextBefore()).contains(second.id());

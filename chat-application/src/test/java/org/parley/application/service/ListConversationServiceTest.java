@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.OptionalLong;
 
 import org.junit.jupiter.api.Test;
 import org.parley.application.error.UnknownUser;
@@ -119,6 +119,46 @@ class ListConversationServiceTest {
         assertThat(upToDate.hasMore()).isFalse();
     }
 
+    /** A client that has seen nothing catches up with after=0 (issue 10): from the first message on. */
+    @Test
+    void catching_up_after_0_starts_at_the_first_message() {
+        List<Message> m = conversation(3);
+
+        ConversationPage first = service.list(query(alice, bob, bounds(2, OptionalLong.empty(), OptionalLong.of(0))));
+        assertThat(first.messages()).containsExactly(m.get(1), m.get(0));
+        assertThat(first.hasMore()).isTrue();
+        assertThat(first.nextAfter()).contains(m.get(1).id());
+
+        ConversationPage all = service.list(query(alice, bob, bounds(50, OptionalLong.empty(), OptionalLong.of(0))));
+        assertThat(all.messages()).containsExactly(m.get(2), m.get(1), m.get(0));
+        assertThat(all.hasMore()).isFalse();
+    }
+
+    /** Nothing is older than the first message: before=0 is an empty page, as before=1 is. */
+    @Test
+    void before_0_is_an_empty_page_and_after_0_bounds_a_window_from_the_start() {
+        List<Message> m = conversation(3);
+
+        ConversationPage none = service.list(query(alice, bob, bounds(10, OptionalLong.of(0), OptionalLong.empty())));
+        assertThat(none.messages()).isEmpty();
+        assertThat(none.hasMore()).isFalse();
+        assertThat(none.nextBefore()).isEmpty();
+
+        ConversationPage window = service.list(query(alice, bob,
+                bounds(10, OptionalLong.of(m.get(2).id().value()), OptionalLong.of(0))));
+        assertThat(window.messages()).containsExactly(m.get(1), m.get(0));
+    }
+
+    @Test
+    void negative_bounds_are_refused() {
+        assertThatThrownBy(() -> bounds(10, OptionalLong.of(-1), OptionalLong.empty()))
+                .isInstanceOf(ValidationFailed.class);
+        assertThatThrownBy(() -> bounds(10, OptionalLong.empty(), OptionalLong.of(-1)))
+                .isInstanceOf(ValidationFailed.class);
+        assertThatThrownBy(() -> bounds(10, OptionalLong.of(0), OptionalLong.of(0)))
+                .isInstanceOf(ValidationFailed.class);
+    }
+
     @Test
     void only_this_pairs_messages_are_listed() {
         User carol = ChatFixtures.addUser(storage.users());
@@ -196,6 +236,11 @@ class ListConversationServiceTest {
     }
 
     private static PageRequest page(int limit, MessageId before, MessageId after) {
-        return new PageRequest(limit, Optional.ofNullable(before), Optional.ofNullable(after));
+        return new PageRequest(limit, before == null ? OptionalLong.empty() : OptionalLong.of(before.value()),
+                after == null ? OptionalLong.empty() : OptionalLong.of(after.value()));
+    }
+
+    private static PageRequest bounds(int limit, OptionalLong before, OptionalLong after) {
+        return new PageRequest(limit, before, after);
     }
 }

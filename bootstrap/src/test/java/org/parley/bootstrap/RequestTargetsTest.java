@@ -1,0 +1,74 @@
+package org.parley.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** RFC 3986's syntax of paths, queries and hosts, as {@link RefuseMalformedRequests} applies it. */
+class RequestTargetsTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "/", "*", "/chat/messages/6f1c2a4e-9b1d-4c55-8f0e-2d1a3b4c5d6e/", "/media/12/0123abcd",
+            "/a%20b/%7C/%25", "/~user/x.y_z-1/!$&'()*+,;=:@",
+    })
+    void acceptsWellFormedPaths(String path) {
+        assertThat(RequestTargets.problemWithPath(path)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "limit=10&after=0", "token=eyJh.eyJ1.c2ln", "expires=1795966916&signature=OIYg_-x",
+            "ids=a,b,c", "q=a/b?c:d@e", "q=%E2%82%AC", "",
+    })
+    void acceptsWellFormedQueries(String query) {
+        assertThat(RequestTargets.problemWithQuery(query)).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiterString = " => ", quoteCharacter = '~', value = {
+            "/a\\b => a '\\' at position 3",
+            "/a|b => a '|' at position 3",
+            "/{x} => a '{' at position 2",
+            "/x} => a '}' at position 3",
+            "/a^b => a '^' at position 3",
+            "/a\"b => a '\"' at position 3",
+            "/a<b> => a '<' at position 3",
+            "/a`b => a '`' at position 3",
+            "/a b => a space at position 3",
+            "/a[1] => a '[' at position 3",
+            "/a#b => a '#' at position 3",
+            "/a?b => a '?' at position 3",
+            "/é => a byte outside ASCII (0xE9) at position 2",
+            "/a% => a '%' at position 3 that is not followed by two hex digits",
+            "/a%zz => a '%' at position 3 that is not followed by two hex digits",
+            "/a%4 => a '%' at position 3 that is not followed by two hex digits",
+    })
+    void namesTheFirstCharacterAPathCannotHold(String path, String problem) {
+        assertThat(RequestTargets.problemWithPath(path)).hasValueSatisfying(message ->
+                assertThat(message).startsWith("The request path has " + problem).contains("RFC 3986"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"after=1|2", "q={}", "q=\"x\"", "q=<script>", "q=a^b", "q=a\\b", "q=`", "q=%", "q=%g1",
+            "q=a b", "q=\u0001", "q=a#b"})
+    void refusesQueriesWithCharactersAUriCannotHold(String query) {
+        assertThat(RequestTargets.problemWithQuery(query)).hasValueSatisfying(message ->
+                assertThat(message).startsWith("The request query has "));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"localhost", "127.0.0.1:8080", "parley.example.org", "[::1]:8080", "[2001:db8::1]", "x:",
+            ""})
+    void acceptsHosts(String host) {
+        assertThat(RequestTargets.problemWithHost(host)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a b", "[zz", "x|y", "x:port", "x/y", "[::1", "a@b", "x:1:2"})
+    void refusesMalformedHosts(String host) {
+        assertThat(RequestTargets.problemWithHost(host)).isPresent();
+    }
+}
