@@ -1,20 +1,24 @@
 package org.parley.domain;
 
+import java.util.Objects;
+
 /**
  * A value or action that breaks a rule of the chat domain, such as an empty text message or a message to yourself.
- * Adapters translate it into their "validation error" (HTTP 400, websocket {@code validation_error}).
+ * Its {@link #subject()} says what the rule is about; its message is safe to show to the caller. Driving adapters
+ * translate it into their "validation error" (HTTP 400 {@code validation_error} naming the subject's field,
+ * websocket {@code validation_error}).
  */
 public class DomainRuleViolation extends IllegalArgumentException {
 
-    private final String field;
+    private final RuleSubject subject;
 
-    public DomainRuleViolation(String field, String message) {
+    public DomainRuleViolation(RuleSubject subject, String message) {
         super(message);
-        this.field = field;
+        this.subject = Objects.requireNonNull(subject, "subject");
     }
 
-    /** The name of the offending input, as clients know it (for example {@code message_body}). */
-    public String field() {
-        return field;
+    /** What the broken rule is about. */
+    public RuleSubject subject() {
+        return subject;
     }
 }

@@ -29,11 +29,11 @@ public final class WellFormedText {
     /**
      * Returns {@code text} unchanged when it is well-formed ({@code null} included).
      *
-     * @param field the input's name as clients know it, for the violation
+     * @param subject what the text is, for the violation
      * @throws DomainRuleViolation when {@code text} holds an unpaired surrogate
      */
-    public static String require(String field, String text) {
-        Optional<DomainRuleViolation> violation = violation(field, text);
+    public static String require(RuleSubject subject, String text) {
+        Optional<DomainRuleViolation> violation = violation(subject, text);
         if (violation.isPresent()) {
             throw violation.get();
         }
@@ -44,8 +44,8 @@ public final class WellFormedText {
      * The violation {@link #require} would throw, for callers that collect every broken field of a form; empty when
      * {@code text} is well-formed.
      */
-    public static Optional<DomainRuleViolation> violation(String field, String text) {
-        return isWellFormed(text) ? Optional.empty() : Optional.of(new DomainRuleViolation(field,
+    public static Optional<DomainRuleViolation> violation(RuleSubject subject, String text) {
+        return isWellFormed(text) ? Optional.empty() : Optional.of(new DomainRuleViolation(subject,
                 "The text is not valid Unicode (it holds an unpaired UTF-16 surrogate)"));
     }
 

@@ -9,7 +9,9 @@
  *   <li>{@link org.parley.domain.delivery} — the delivery policy: which frame a stored message causes for whom.</li>
  * </ul>
  *
- * <p>Values are records whose constructors check their invariants, so an instance that exists is valid.
+ * <p>Values are records whose constructors check their invariants, so an instance that exists is valid; a broken rule
+ * is a {@link org.parley.domain.DomainRuleViolation} naming its {@link org.parley.domain.RuleSubject}, never a client's
+ * field name. No API word or storage code lives here: adapters name the domain's things in their own vocabulary.
  * Time is always passed in; nothing here reads a clock, a database or the network.
  */
 package org.parley.domain;

@@ -25,33 +25,33 @@ class TextValuesAreValidUnicodeTest {
     private static final String LONE_LOW = "x\ude00y";
     private static final String WITH_EMOJI = "ok😀";
 
-    private record TextValue(String field, Function<String, Object> create) {
+    private record TextValue(RuleSubject subject, Function<String, Object> create) {
     }
 
     private static final List<TextValue> VALUES = List.of(
-            new TextValue("message_body", MessageContent.Text::new),
-            new TextValue("message_body", body -> MessageRules.defaults().text(body)),
-            new TextValue("message", caption -> new MessageContent.File(caption,
+            new TextValue(RuleSubject.TEXT, MessageContent.Text::new),
+            new TextValue(RuleSubject.TEXT, body -> MessageRules.defaults().text(body)),
+            new TextValue(RuleSubject.CAPTION, caption -> new MessageContent.File(caption,
                     new Attachment("key", "a.txt", 1, "text/plain"))),
-            new TextValue("attached_file_name", name -> new Attachment("key", name, 1, "text/plain")),
-            new TextValue("attached_file_name", AttachmentName::new),
-            new TextValue("attached_file_name", AttachmentName::fromClient),
-            new TextValue("client_msg_id", ClientMessageId::new),
-            new TextValue("email", local -> new EmailAddress(local + "@example.org")),
-            new TextValue("fullname", UserProfile::named),
-            new TextValue("phone_number", text -> new UserProfile("A", text, null, null, null, null)),
-            new TextValue("country_code", text -> new UserProfile("A", null, text, null, null, null)),
-            new TextValue("gender", text -> new UserProfile("A", null, null, text, null, null)),
-            new TextValue("profile_photo", text -> new UserProfile("A", null, null, null, null, text)));
+            new TextValue(RuleSubject.ATTACHMENT_NAME, name -> new Attachment("key", name, 1, "text/plain")),
+            new TextValue(RuleSubject.ATTACHMENT_NAME, AttachmentName::new),
+            new TextValue(RuleSubject.ATTACHMENT_NAME, AttachmentName::fromClient),
+            new TextValue(RuleSubject.CLIENT_MESSAGE_ID, ClientMessageId::new),
+            new TextValue(RuleSubject.EMAIL, local -> new EmailAddress(local + "@example.org")),
+            new TextValue(RuleSubject.FULLNAME, UserProfile::named),
+            new TextValue(RuleSubject.PHONE_NUMBER, text -> new UserProfile("A", text, null, null, null, null)),
+            new TextValue(RuleSubject.COUNTRY_CODE, text -> new UserProfile("A", null, text, null, null, null)),
+            new TextValue(RuleSubject.GENDER, text -> new UserProfile("A", null, null, text, null, null)),
+            new TextValue(RuleSubject.PROFILE_PHOTO, text -> new UserProfile("A", null, null, null, null, text)));
 
     @Test
-    void everyTextValueRefusesAnUnpairedSurrogateNamingItsField() {
+    void everyTextValueRefusesAnUnpairedSurrogateNamingItsSubject() {
         for (TextValue value : VALUES) {
             for (String broken : List.of(LONE_HIGH, LONE_LOW)) {
                 assertThatThrownBy(() -> value.create().apply(broken))
-                        .as(value.field())
+                        .as(value.subject().name())
                         .isInstanceOfSatisfying(DomainRuleViolation.class,
-                                violation -> assertThat(violation.field()).isEqualTo(value.field()));
+                                violation -> assertThat(violation.subject()).isEqualTo(value.subject()));
             }
         }
     }
@@ -59,14 +59,14 @@ class TextValuesAreValidUnicodeTest {
     @Test
     void everyTextValueTakesSurrogatePairs() {
         for (TextValue value : VALUES) {
-            assertThat(value.create().apply(WITH_EMOJI)).as(value.field()).isNotNull();
+            assertThat(value.create().apply(WITH_EMOJI)).as(value.subject().name()).isNotNull();
         }
     }
 
     @Test
     void aProfileReportsEachBrokenFieldOnce() {
         assertThat(UserProfile.violations(LONE_HIGH, LONE_HIGH, "NG", LONE_LOW, null))
-                .extracting(DomainRuleViolation::field)
-                .containsExactly("fullname", "phone_number", "gender");
+                .extracting(DomainRuleViolation::subject)
+                .containsExactly(RuleSubject.FULLNAME, RuleSubject.PHONE_NUMBER, RuleSubject.GENDER);
     }
 }

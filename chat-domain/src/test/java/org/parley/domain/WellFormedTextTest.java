@@ -34,14 +34,14 @@ class WellFormedTextTest {
     }
 
     @Example
-    void require_names_the_field_and_does_not_echo_the_text() {
-        assertThatThrownBy(() -> WellFormedText.require("message_body", "secret\ud83d"))
+    void require_names_the_subject_and_does_not_echo_the_text() {
+        assertThatThrownBy(() -> WellFormedText.require(RuleSubject.TEXT, "secret\ud83d"))
                 .isInstanceOfSatisfying(DomainRuleViolation.class, violation -> {
-                    assertThat(violation.field()).isEqualTo("message_body");
+                    assertThat(violation.subject()).isEqualTo(RuleSubject.TEXT);
                     assertThat(violation.getMessage()).doesNotContain("secret").contains("Unicode");
                 });
-        assertThat(WellFormedText.require("message_body", "fine 😀")).isEqualTo("fine 😀");
-        assertThat(WellFormedText.require("message_body", null)).isNull();
+        assertThat(WellFormedText.require(RuleSubject.TEXT, "fine 😀")).isEqualTo("fine 😀");
+        assertThat(WellFormedText.require(RuleSubject.TEXT, null)).isNull();
     }
 
     @Example

@@ -91,7 +91,7 @@ final class HibernateMessageRepository implements MessageRepository {
             SelectionQuery<MessageEntity> query = session.createSelectionQuery(hql.toString(), MessageEntity.class)
                     .setParameter("thread", thread.value())
                     .setMaxResults(limit);
-            type.ifPresent(only -> query.setParameter("type", only.wireName()));
+            type.ifPresent(only -> query.setParameter("type", MessageTypeCodes.codeOf(only)));
             range.after().ifPresent(after -> query.setParameter("after", after.value()));
             range.before().ifPresent(before -> query.setParameter("before", before.value()));
             return query.getResultList();

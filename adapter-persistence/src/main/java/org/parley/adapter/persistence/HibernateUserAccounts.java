@@ -13,6 +13,7 @@ import org.hibernate.Session;
 import org.parley.application.error.Conflict;
 import org.parley.application.port.out.Account;
 import org.parley.application.port.out.UserAccounts;
+import org.parley.domain.RuleSubject;
 import org.parley.domain.user.EmailAddress;
 import org.parley.domain.user.User;
 import org.parley.domain.user.UserId;
@@ -138,6 +139,6 @@ final class HibernateUserAccounts implements UserAccounts {
     }
 
     private static Conflict idTaken() {
-        return new Conflict("id", "A user with this id already exists");
+        return new Conflict(RuleSubject.USER_ID, "A user with this id already exists");
     }
 }

@@ -11,8 +11,8 @@ import org.parley.domain.chat.ThreadId;
 import org.parley.domain.user.UserId;
 
 /**
- * Maps between the domain's messages and rows of {@code messages}. The kind of content is stored as the seed API's
- * {@code message_type} name; each kind fills its own columns and leaves the others null.
+ * Maps between the domain's messages and rows of {@code messages}. The kind of content is stored as its
+ * {@link MessageTypeCodes} code; each kind fills its own columns and leaves the others null.
  *
  * <p>Reading repairs text that is not valid Unicode: H2 keeps a Java string as it is, so a row written before Parley
  * refused unpaired UTF-16 surrogates may hold one, which no domain value accepts and no UTF-8 encoder can write. Each
@@ -29,7 +29,7 @@ final class MessageMapper {
         entity.threadId = draft.threadId().value();
         entity.senderId = draft.sender().value();
         entity.receiverId = draft.receiver().value();
-        entity.messageType = draft.content().type().wireName();
+        entity.messageType = MessageTypeCodes.codeOf(draft.content().type());
         writeContent(draft.content(), entity);
         entity.createdAt = StoredInstants.toColumn(draft.sentAt());
         entity.updatedAt = entity.createdAt;
@@ -65,7 +65,7 @@ final class MessageMapper {
     }
 
     private static MessageContent readContent(MessageEntity entity) {
-        MessageType type = MessageType.fromWireName(entity.messageType).orElseThrow(() ->
+        MessageType type = MessageTypeCodes.typeOf(entity.messageType).orElseThrow(() ->
                 new IllegalStateException("Message " + entity.id + " has an unknown message_type"));
         String body = WellFormedText.replaceUnpairedSurrogates(entity.body);
         return switch (type) {

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.parley.application.error.Conflict;
 import org.parley.application.port.out.Account;
 import org.parley.application.port.out.UserAccounts;
+import org.parley.domain.RuleSubject;
 import org.parley.domain.user.EmailAddress;
 import org.parley.domain.user.User;
 import org.parley.domain.user.UserId;
@@ -74,7 +75,7 @@ class HibernateUserAccountsTest {
                 UserProfile.named("Someone Else"), Fixtures.T0);
 
         assertThatThrownBy(() -> accounts.add(Fixtures.backendManaged(sameEmail)))
-                .isInstanceOfSatisfying(Conflict.class, conflict -> assertThat(conflict.field()).isEqualTo("email"));
+                .isInstanceOfSatisfying(Conflict.class, conflict -> assertThat(conflict.subject()).isEqualTo(RuleSubject.EMAIL));
         assertThat(accounts.findById(sameEmail.id())).isEmpty();
     }
 
@@ -86,7 +87,7 @@ class HibernateUserAccountsTest {
                 UserProfile.named("Other"), Fixtures.T0);
 
         assertThatThrownBy(() -> accounts.add(Fixtures.backendManaged(sameId)))
-                .isInstanceOfSatisfying(Conflict.class, conflict -> assertThat(conflict.field()).isEqualTo("id"));
+                .isInstanceOfSatisfying(Conflict.class, conflict -> assertThat(conflict.subject()).isEqualTo(RuleSubject.USER_ID));
         assertThat(accounts.findById(first.id())).contains(first);
     }
 
@@ -106,7 +107,7 @@ class HibernateUserAccountsTest {
 
         assertThat(outcomes).filteredOn(Account.class::isInstance).hasSize(1);
         assertThat(outcomes).filteredOn(Conflict.class::isInstance).hasSize(19)
-                .allSatisfy(conflict -> assertThat(((Conflict) conflict).field()).isEqualTo("email"));
+                .allSatisfy(conflict -> assertThat(((Conflict) conflict).subject()).isEqualTo(RuleSubject.EMAIL));
         assertThat(accounts.findByEmail(contested)).contains(
                 (Account) outcomes.stream().filter(Account.class::isInstance).findFirst().orElseThrow());
     }
@@ -183,7 +184,7 @@ class HibernateUserAccountsTest {
                 Fixtures.at(10));
 
         assertThatThrownBy(() -> accounts.update(grabbing))
-                .isInstanceOfSatisfying(Conflict.class, conflict -> assertThat(conflict.field()).isEqualTo("email"));
+                .isInstanceOfSatisfying(Conflict.class, conflict -> assertThat(conflict.subject()).isEqualTo(RuleSubject.EMAIL));
         assertThat(accounts.findById(mine.user().id())).contains(mine.user());
     }
 

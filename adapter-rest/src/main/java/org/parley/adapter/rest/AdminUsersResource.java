@@ -9,7 +9,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import org.parley.application.error.ValidationFailed;
 import org.parley.application.port.in.UpsertUserFromBackend;
 import org.parley.domain.DomainRuleViolation;
 import org.parley.domain.user.UserId;
@@ -46,7 +45,7 @@ public final class AdminUsersResource {
         try {
             return UserId.parse(id);
         } catch (DomainRuleViolation e) {
-            throw ValidationFailed.of("id", "Not a user id: expected a UUID");
+            throw InvalidFields.of("id", "Not a user id: expected a UUID");
         }
     }
 }

@@ -18,7 +18,6 @@ import org.apache.commons.fileupload.FileUploadBase;
 import org.apache.commons.fileupload.FileUploadException;
 import org.apache.commons.fileupload.InvalidFileNameException;
 import org.parley.application.error.TooLarge;
-import org.parley.application.error.ValidationFailed;
 import org.parley.application.port.in.UploadAttachment;
 import org.parley.domain.DomainRuleViolation;
 import org.parley.domain.user.UserId;
@@ -130,11 +129,11 @@ final class AttachmentUpload {
             while (items.hasNext()) {
                 FileItemStream part = items.next();
                 if (++parts > MAX_PARTS) {
-                    throw ValidationFailed.of(FILE_FIELD, "Too many form fields");
+                    throw InvalidFields.of(FILE_FIELD, "Too many form fields");
                 }
                 if (FILE_FIELD.equals(part.getFieldName())) {
                     if (hasFile) {
-                        throw ValidationFailed.of(FILE_FIELD, "Send one file per message");
+                        throw InvalidFields.of(FILE_FIELD, "Send one file per message");
                     }
                     hasFile = true;
                     try (InputStream content = part.openStream()) {
@@ -147,7 +146,7 @@ final class AttachmentUpload {
                         value = content.readNBytes(MAX_FIELD_BYTES + 1);
                     }
                     if (value.length > MAX_FIELD_BYTES) {
-                        throw ValidationFailed.of(part.getFieldName(), "This field is too long");
+                        throw InvalidFields.of(part.getFieldName(), "This field is too long");
                     }
                     fields.putIfAbsent(part.getFieldName(), Utf8FormParser.fieldValue(part.getFieldName(), value));
                 }
@@ -156,10 +155,10 @@ final class AttachmentUpload {
                 throw new MalformedMultipart("The body holds no multipart part (is its boundary right?)", null);
             }
             if (!hasFile) {
-                throw ValidationFailed.of(FILE_FIELD, NO_FILE);
+                throw InvalidFields.of(FILE_FIELD, NO_FILE);
             }
             if (Files.size(spooled) == 0) {
-                throw ValidationFailed.of(FILE_FIELD, EMPTY_FILE);
+                throw InvalidFields.of(FILE_FIELD, EMPTY_FILE);
             }
             return new Form(fields, fileName);
         } catch (FileUploadException e) {
@@ -217,12 +216,12 @@ final class AttachmentUpload {
 
     private static UserId receiver(String text) {
         if (text == null || text.isBlank()) {
-            throw ValidationFailed.of("receiver", "This field is required.");
+            throw InvalidFields.of("receiver", "This field is required.");
         }
         try {
             return UserId.parse(text.strip());
         } catch (DomainRuleViolation e) {
-            throw ValidationFailed.of("receiver", "Must be a valid user id.");
+            throw InvalidFields.of("receiver", "Must be a valid user id.");
         }
     }
 

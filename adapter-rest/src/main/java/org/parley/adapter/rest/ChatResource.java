@@ -22,7 +22,6 @@ import jakarta.ws.rs.core.SecurityContext;
 
 import org.parley.application.error.NotFound;
 import org.parley.application.error.UnknownUser;
-import org.parley.application.error.ValidationFailed;
 import org.parley.application.port.in.LinkToAttachment;
 import org.parley.application.port.in.ListConversation;
 import org.parley.application.port.in.ListMyThreads;
@@ -115,7 +114,7 @@ public final class ChatResource {
         User me = Caller.of(security);
         MediaType type = headers.getMediaType();
         if (type == null || type.isCompatible(MediaType.APPLICATION_FORM_URLENCODED_TYPE)) {
-            throw ValidationFailed.of(AttachmentUpload.FILE_FIELD, AttachmentUpload.NO_FILE);
+            throw InvalidFields.of(AttachmentUpload.FILE_FIELD, AttachmentUpload.NO_FILE);
         }
         if (!type.isCompatible(MediaType.MULTIPART_FORM_DATA_TYPE)) {
             throw new UnsupportedBodyType(type.getType() + "/" + type.getSubtype(), MediaType.MULTIPART_FORM_DATA);
@@ -160,7 +159,7 @@ public final class ChatResource {
         OptionalLong before = bound("before", beforeText, errors);
         OptionalLong after = bound("after", afterText, errors);
         if (!errors.isEmpty()) {
-            throw new ValidationFailed("Invalid query parameters", errors);
+            throw new InvalidFields("Invalid query parameters", errors);
         }
         return new PageRequest(limit, before, after);
     }

@@ -21,19 +21,14 @@ import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
 
 import org.glassfish.jersey.server.internal.process.MappableException;
-import org.parley.application.error.AuthenticationFailed;
-import org.parley.application.error.Conflict;
-import org.parley.application.error.NotFound;
-import org.parley.application.error.TooLarge;
-import org.parley.application.error.UnknownUser;
 import org.parley.application.error.UseCaseFailure;
-import org.parley.application.error.ValidationFailed;
 import org.parley.domain.DomainRuleViolation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns every failure into a failure envelope: use-case failures and domain rule violations, bad JSON, what Jersey
+ * Turns every failure into a failure envelope: use-case failures and domain rule violations (each kind answered by
+ * {@link UseCaseAnswers}), fields the adapter refuses itself ({@link InvalidFields}), bad JSON, what Jersey
  * decides itself (unknown route, wrong method or media type), oversized bodies, and anything unexpected, which is
  * logged (method and path only: no query string, no headers, so no token) and answered with a generic 500.
  */
@@ -41,6 +36,7 @@ final class FailureMapper implements ExceptionMapper<Throwable> {
 
     private static final Logger LOG = LoggerFactory.getLogger(FailureMapper.class);
     private static final int MAX_CAUSE_DEPTH = 10;
+    private static final UseCaseAnswers USE_CASE_ANSWERS = new UseCaseAnswers();
 
     @Context
     private UriInfo uriInfo;
@@ -58,11 +54,13 @@ final class FailureMapper implements ExceptionMapper<Throwable> {
         }
         Throwable failure = unwrapJersey(thrown);
         if (failure instanceof UseCaseFailure useCaseFailure) {
-            return useCase(useCaseFailure);
+            return useCaseFailure.accept(USE_CASE_ANSWERS);
         }
         if (failure instanceof DomainRuleViolation violation) {
-            return respond(ApiError.VALIDATION_ERROR, violation.getMessage(),
-                    Map.of(violation.field(), List.of(violation.getMessage()))).build();
+            return USE_CASE_ANSWERS.domainRuleBroken(violation);
+        }
+        if (failure instanceof InvalidFields invalid) {
+            return respond(ApiError.VALIDATION_ERROR, invalid.getMessage(), invalid.errors()).build();
         }
         if (failure instanceof ApiKeyFilter.ApiKeyRejected rejected) {
             return respond(ApiError.UNAUTHORIZED, rejected.getMessage())
@@ -91,31 +89,6 @@ final class FailureMapper implements ExceptionMapper<Throwable> {
             return decidedByJersey(web);
         }
         return internal(thrown);
-    }
-
-    private Response useCase(UseCaseFailure failure) {
-        if (failure instanceof ValidationFailed validation) {
-            return respond(ApiError.VALIDATION_ERROR, validation.getMessage(), validation.fieldErrors()).build();
-        }
-        if (failure instanceof AuthenticationFailed authentication) {
-            LOG.debug("Authentication failed: {}", authentication.reason());
-            return respond(ApiError.UNAUTHORIZED, authentication.getMessage())
-                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
-                    .build();
-        }
-        if (failure instanceof Conflict conflict) {
-            return conflict.field() == null
-                    ? respond(ApiError.CONFLICT, conflict.getMessage()).build()
-                    : respond(ApiError.CONFLICT, conflict.getMessage(),
-                            Map.of(conflict.field(), List.of(conflict.getMessage()))).build();
-        }
-        if (failure instanceof TooLarge tooLarge) {
-            return respond(ApiError.TOO_LARGE, tooLarge.getMessage()).header("Connection", "close").build();
-        }
-        if (failure instanceof NotFound || failure instanceof UnknownUser) {
-            return respond(ApiError.NOT_FOUND, failure.getMessage()).build();
-        }
-        return respond(ApiError.VALIDATION_ERROR, failure.getMessage()).build();
     }
 
     /** Malformed JSON is {@code invalid_json}; well-formed JSON with a value of the wrong type is a field error. */
@@ -191,12 +164,12 @@ final class FailureMapper implements ExceptionMapper<Throwable> {
         return respond(ApiError.INTERNAL_ERROR, "Internal server error.").build();
     }
 
-    private static Response.ResponseBuilder respond(ApiError error, String message) {
+    static Response.ResponseBuilder respond(ApiError error, String message) {
         return Response.status(error.status()).type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(Envelope.failure(error, message));
     }
 
-    private static Response.ResponseBuilder respond(ApiError error, String message, Map<String, List<String>> fields) {
+    static Response.ResponseBuilder respond(ApiError error, String message, Map<String, List<String>> fields) {
         return Response.status(error.status()).type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(Envelope.failure(error, message, fields));
     }

@@ -18,7 +18,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.ext.ReaderInterceptor;
 import jakarta.ws.rs.ext.ReaderInterceptorContext;
 
-import org.parley.application.error.ValidationFailed;
 import org.parley.domain.WellFormedText;
 
 /**
@@ -74,29 +73,29 @@ final class JsonBodyText implements ReaderInterceptor {
             tree = mapper.readTree(body);
         } catch (JsonProcessingException refused) {
             if (isUnpairedSurrogateRefusal(refused)) {
-                throw ValidationFailed.of(NON_FIELD_ERRORS, BODY_NOT_UNICODE);
+                throw InvalidFields.of(NON_FIELD_ERRORS, BODY_NOT_UNICODE);
             }
             throw refused;
         }
-        Optional<ValidationFailed> refused = firstRefused(tree, "");
+        Optional<InvalidFields> refused = firstRefused(tree, "");
         if (refused.isPresent()) {
             throw refused.get();
         }
     }
 
     /** The first refused string value, named by its path, or the first refused field name, on the object holding it. */
-    private static Optional<ValidationFailed> firstRefused(JsonNode node, String path) {
+    private static Optional<InvalidFields> firstRefused(JsonNode node, String path) {
         if (node.isTextual()) {
-            return problemWith(node.textValue(), NOT_UNICODE).map(problem -> ValidationFailed.of(path, problem));
+            return problemWith(node.textValue(), NOT_UNICODE).map(problem -> InvalidFields.of(path, problem));
         }
         if (node.isObject()) {
             for (Map.Entry<String, JsonNode> field : node.properties()) {
-                Optional<ValidationFailed> inName = problemWith(field.getKey(), FIELD_NAME_NOT_UNICODE)
-                        .map(problem -> ValidationFailed.of(path.isEmpty() ? NON_FIELD_ERRORS : path, problem));
+                Optional<InvalidFields> inName = problemWith(field.getKey(), FIELD_NAME_NOT_UNICODE)
+                        .map(problem -> InvalidFields.of(path.isEmpty() ? NON_FIELD_ERRORS : path, problem));
                 if (inName.isPresent()) {
                     return inName;
                 }
-                Optional<ValidationFailed> inside = firstRefused(field.getValue(),
+                Optional<InvalidFields> inside = firstRefused(field.getValue(),
                         path.isEmpty() ? field.getKey() : path + "." + field.getKey());
                 if (inside.isPresent()) {
                     return inside;
@@ -105,7 +104,7 @@ final class JsonBodyText implements ReaderInterceptor {
         }
         if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
-                Optional<ValidationFailed> inside = firstRefused(node.get(i), path + "[" + i + "]");
+                Optional<InvalidFields> inside = firstRefused(node.get(i), path + "[" + i + "]");
                 if (inside.isPresent()) {
                     return inside;
                 }

@@ -5,11 +5,12 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import org.parley.application.port.in.LinkToAttachment;
-import org.parley.domain.chat.FileSize;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageContent;
 import org.parley.domain.user.User;
 import org.parley.domain.user.UserId;
+import org.parley.wire.FileSizeText;
+import org.parley.wire.MessageTypeNames;
 
 /**
  * A message as the seed's {@code /chat/messages/} lists it, plus {@code attached_file_bytes} (contract §3).
@@ -47,7 +48,7 @@ record MessageJson(
             text = textContent.body();
         } else if (content instanceof MessageContent.File file) {
             text = file.caption() == null ? "" : file.caption();
-            fileSize = new FileSize(file.attachment().sizeBytes()).display();
+            fileSize = FileSizeText.of(file.attachment().sizeBytes());
             fileBytes = file.attachment().sizeBytes();
             fileName = file.attachment().fileName();
         } else if (content instanceof MessageContent.ProfileShare share) {
@@ -63,7 +64,7 @@ record MessageJson(
                 WireFormat.timestamp(message.updatedAt()),
                 WireFormat.timestamp(message.createdAt()),
                 links.linkFor(message).orElse(null),
-                message.type().wireName(),
+                MessageTypeNames.of(message.type()),
                 fileName,
                 message.threadId().value(),
                 profile);

@@ -5,7 +5,6 @@ import java.time.format.DateTimeParseException;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-import org.parley.application.error.ValidationFailed;
 import org.parley.application.port.in.UserDetails;
 
 /** The JSON bodies the API reads, and the checks of their values that JSON types alone cannot express. */
@@ -30,7 +29,7 @@ final class RequestBodies {
         try {
             return LocalDate.parse(text.strip());
         } catch (DateTimeParseException e) {
-            throw ValidationFailed.of("date_of_birth", "Date has wrong format. Use YYYY-MM-DD.");
+            throw InvalidFields.of("date_of_birth", "Date has wrong format. Use YYYY-MM-DD.");
         }
     }
 

@@ -14,7 +14,6 @@ import java.util.regex.Pattern;
 
 import org.apache.commons.fileupload.FileItemHeaders;
 import org.apache.commons.fileupload.FileUpload;
-import org.parley.application.error.ValidationFailed;
 
 /**
  * Commons FileUpload reading a form's text as strict UTF-8, so that text that is not valid Unicode is refused where it
@@ -43,13 +42,13 @@ final class Utf8FormParser extends FileUpload {
     /**
      * The value of a text field.
      *
-     * @throws ValidationFailed on {@code field} when the bytes are not well-formed UTF-8, or hold a NUL character
+     * @throws InvalidFields on {@code field} when the bytes are not well-formed UTF-8, or hold a NUL character
      *                          (U+0000, which PostgreSQL cannot store; as {@link JsonBodyText} refuses it)
      */
     static String fieldValue(String field, byte[] value) {
-        String text = decode(value, StandardCharsets.UTF_8).orElseThrow(() -> ValidationFailed.of(field, NOT_UTF8));
+        String text = decode(value, StandardCharsets.UTF_8).orElseThrow(() -> InvalidFields.of(field, NOT_UTF8));
         if (text.indexOf('\0') >= 0) {
-            throw ValidationFailed.of(field, JsonBodyText.NULL_CHARACTER);
+            throw InvalidFields.of(field, JsonBodyText.NULL_CHARACTER);
         }
         return text;
     }
@@ -64,7 +63,7 @@ final class Utf8FormParser extends FileUpload {
         String field = getFieldName(asBytes);
         boolean readableField = field != null && !field.isEmpty() && field.chars().allMatch(c -> c < 0x80);
         boolean withFileName = super.getFileName(asBytes) != null;
-        throw ValidationFailed.of(readableField ? field : NON_FIELD_ERRORS,
+        throw InvalidFields.of(readableField ? field : NON_FIELD_ERRORS,
                 withFileName ? FILE_NAME_NOT_UTF8 : "The part's headers are not valid Unicode (well-formed UTF-8).");
     }
 
@@ -77,7 +76,7 @@ final class Utf8FormParser extends FileUpload {
             while (extended.find()) {
                 if (!isWellFormed(extended.group(1))) {
                     String field = getFieldName(headers);
-                    throw ValidationFailed.of(field == null || field.isEmpty() ? NON_FIELD_ERRORS : field,
+                    throw InvalidFields.of(field == null || field.isEmpty() ? NON_FIELD_ERRORS : field,
                             FILE_NAME_NOT_UTF8);
                 }
             }

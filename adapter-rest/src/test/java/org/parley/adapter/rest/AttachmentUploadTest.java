@@ -20,7 +20,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.parley.application.error.TooLarge;
-import org.parley.application.error.ValidationFailed;
 import org.parley.application.port.in.UploadAttachment;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageContent;
@@ -132,10 +131,10 @@ class AttachmentUploadTest {
             parts[i] = field("f" + i, "v");
         }
 
-        assertThatThrownBy(() -> upload.read(alice, body(parts))).isInstanceOf(ValidationFailed.class);
+        assertThatThrownBy(() -> upload.read(alice, body(parts))).isInstanceOf(InvalidFields.class);
         assertThatThrownBy(() -> upload.read(alice, body(
                 field("message", "m".repeat(AttachmentUpload.MAX_FIELD_BYTES + 1)))))
-                .isInstanceOf(ValidationFailed.class);
+                .isInstanceOf(InvalidFields.class);
         assertThat(filesLeft()).isZero();
     }
 
@@ -172,8 +171,8 @@ class AttachmentUploadTest {
 
     private void assertRefused(String field, MultipartBody body) {
         assertThatThrownBy(() -> upload.read(alice, body))
-                .isInstanceOfSatisfying(ValidationFailed.class,
-                        refused -> assertThat(refused.fieldErrors()).containsOnlyKeys(field));
+                .isInstanceOfSatisfying(InvalidFields.class,
+                        refused -> assertThat(refused.errors()).containsOnlyKeys(field));
         assertThat(recorder.command).isNull();
         try {
             assertThat(filesLeft()).isZero();

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.parley.application.error.NotFound;
 import org.parley.domain.DomainRuleViolation;
+import org.parley.domain.RuleSubject;
 import org.parley.domain.user.User;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -137,7 +138,7 @@ class ErrorHandlingTest {
         api.close();
         api = TestApi.start(TestApi.settings(Optional.empty()), useCases -> new RestUseCases(
                 query -> {
-                    throw new DomainRuleViolation("receiver_id", "You cannot send a message to yourself");
+                    throw new DomainRuleViolation(RuleSubject.RECEIVER, "You cannot send a message to yourself");
                 },
                 me -> {
                     throw new NotFound("No such thread");

@@ -14,12 +14,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.parley.application.port.out.OutboundMessage;
 import org.parley.domain.chat.Attachment;
-import org.parley.domain.chat.FileSize;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageContent;
 import org.parley.domain.delivery.ClientMessageId;
 import org.parley.domain.delivery.DeliveryKind;
 import org.parley.domain.user.User;
+import org.parley.wire.FileSizeText;
+import org.parley.wire.MessageTypeNames;
 
 /** Renders the server-to-client frames of the seed API, field for field, as JSON text. */
 final class Frames {
@@ -48,19 +49,19 @@ final class Frames {
                 writeParties(frame, message);
                 frame.writeStringField("message", text.body());
                 writeStamp(frame, message);
-                frame.writeStringField("message_type", message.type().wireName());
+                frame.writeStringField("message_type", MessageTypeNames.of(message.type()));
                 frame.writeStringField("action", kind.action());
             } else if (content instanceof MessageContent.File file) {
                 Attachment attachment = file.attachment();
                 frame.writeStringField("message_body", file.caption() == null ? "" : file.caption());
                 frame.writeStringField("attached_file_name", attachment.fileName());
-                frame.writeStringField("attached_file_size", new FileSize(attachment.sizeBytes()).display());
+                frame.writeStringField("attached_file_size", FileSizeText.of(attachment.sizeBytes()));
                 frame.writeNumberField("attached_file_bytes", attachment.sizeBytes());
                 frame.writeStringField("attached_file", link.orElse(null));
                 writeParties(frame, message);
                 writeStamp(frame, message);
                 frame.writeStringField("action", kind.action());
-                frame.writeStringField("message_type", message.type().wireName());
+                frame.writeStringField("message_type", MessageTypeNames.of(message.type()));
             } else if (content instanceof MessageContent.ProfileShare share) {
                 writeParties(frame, message);
                 frame.writeNullField("message");
@@ -71,7 +72,7 @@ final class Frames {
                 frame.writeStringField("fullname", shared.map(user -> user.profile().fullname()).orElse(null));
                 frame.writeStringField("phone_number", shared.map(user -> user.profile().phoneNumber()).orElse(null));
                 frame.writeEndObject();
-                frame.writeStringField("message_type", message.type().wireName());
+                frame.writeStringField("message_type", MessageTypeNames.of(message.type()));
                 frame.writeStringField("action", kind.action());
             } else {
                 throw new IllegalStateException("Unknown message content " + content.getClass());

@@ -7,11 +7,7 @@ import java.util.function.Consumer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
-import org.parley.application.error.AuthenticationFailed;
-import org.parley.application.error.Conflict;
-import org.parley.application.error.NotFound;
-import org.parley.application.error.UnknownUser;
-import org.parley.application.error.ValidationFailed;
+import org.parley.application.error.UseCaseFailure;
 import org.parley.application.port.in.AnnounceFileMessage;
 import org.parley.application.port.in.SendTextMessage;
 import org.parley.application.port.in.ShareProfile;
@@ -27,7 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns one client text frame into a use-case call, and every failure into an error frame on the same connection,
- * which stays open. Successful sends answer through {@link ConnectedSessions} ({@code conf_message}), not here.
+ * which stays open: use-case failures and broken domain rules as {@link FrameRefusals} answers each kind, frames the
+ * adapter refuses itself ({@link InvalidFrame}) as {@code validation_error}, anything else as {@code internal_error}.
+ * Successful sends answer through {@link ConnectedSessions} ({@code conf_message}), not here.
  *
  * <p>The frame rules (contract §8, §10), checked in this order, each before anything of the frame is acted on:
  * <ol>
@@ -92,7 +90,7 @@ final class InboundFrames {
         Optional<ClientMessageId> clientMessageId;
         try {
             clientMessageId = clientMessageId(frame);
-        } catch (DomainRuleViolation e) {
+        } catch (InvalidFrame | DomainRuleViolation e) {
             return error(ErrorCode.VALIDATION_ERROR, e.getMessage(), action, Optional.empty());
         }
         Optional<String> refusedText = FrameText.firstRefused(frame);
@@ -113,14 +111,12 @@ final class InboundFrames {
                 return shareProfile(sender, frame, clientMessageId, reply);
             }
             return error(ErrorCode.UNKNOWN_ACTION, "Unknown action", action, clientMessageId);
-        } catch (UnknownUser e) {
-            return error(ErrorCode.INVALID_RECEIVER, e.getMessage(), action, clientMessageId);
-        } catch (DomainRuleViolation | ValidationFailed | Conflict e) {
+        } catch (InvalidFrame e) {
             return error(ErrorCode.VALIDATION_ERROR, e.getMessage(), action, clientMessageId);
-        } catch (NotFound e) {
-            return error(ErrorCode.NOT_FOUND, e.getMessage(), action, clientMessageId);
-        } catch (AuthenticationFailed e) {
-            return error(ErrorCode.FORBIDDEN, "You may no longer send messages", action, clientMessageId);
+        } catch (UseCaseFailure e) {
+            return refused(e.accept(FrameRefusals.INSTANCE), action, clientMessageId);
+        } catch (DomainRuleViolation e) {
+            return refused(FrameRefusals.INSTANCE.domainRuleBroken(e), action, clientMessageId);
         } catch (Throwable e) {
             // Anything, Errors included: the frame still gets its answer and the connection stays open (§8).
             LOG.error("Handling a {} frame of user {} failed", action, sender.id(), e);
@@ -182,12 +178,12 @@ final class InboundFrames {
     /**
      * The string value of a field the action needs.
      *
-     * @throws DomainRuleViolation when the field is missing, {@code null} or not a string
+     * @throws InvalidFrame when the field is missing, {@code null} or not a string
      */
     private static String requiredText(JsonNode frame, String field) {
         JsonNode node = frame.get(field);
         if (node == null || !node.isTextual()) {
-            throw new DomainRuleViolation(field, field + " is required and must be a string");
+            throw new InvalidFrame(field + " is required and must be a string");
         }
         return node.textValue();
     }
@@ -196,17 +192,17 @@ final class InboundFrames {
      * The user id in a field the action needs. Whether the user exists is the use case's question
      * ({@code invalid_receiver} or {@code not_found}); here only its form is checked.
      *
-     * @throws DomainRuleViolation when the field is missing, not a string, or not a canonical UUID
+     * @throws InvalidFrame when the field is missing, not a string, or not a canonical UUID
      */
     private static UserId requiredUserId(JsonNode frame, String field) {
         JsonNode node = frame.get(field);
         if (node == null || !node.isTextual()) {
-            throw new DomainRuleViolation(field, field + " is required and must be a user id (a UUID string)");
+            throw new InvalidFrame(field + " is required and must be a user id (a UUID string)");
         }
         try {
             return UserId.parse(node.textValue());
         } catch (DomainRuleViolation e) {
-            throw new DomainRuleViolation(field, field + " must be a user id (a UUID string)");
+            throw new InvalidFrame(field + " must be a user id (a UUID string)");
         }
     }
 
@@ -225,13 +221,18 @@ final class InboundFrames {
             return Optional.empty();
         }
         if (!node.isTextual()) {
-            throw new DomainRuleViolation("client_msg_id", "client_msg_id must be a string");
+            throw new InvalidFrame("client_msg_id must be a string");
         }
         Optional<String> refused = FrameText.firstRefused(node);
         if (refused.isPresent()) {
-            throw new DomainRuleViolation("client_msg_id", "client_msg_id" + refused.get());
+            throw new InvalidFrame("client_msg_id" + refused.get());
         }
         return Optional.of(new ClientMessageId(node.textValue()));
+    }
+
+    private static Optional<String> refused(FrameRefusals.Refusal refusal, String action,
+                                            Optional<ClientMessageId> clientMessageId) {
+        return error(refusal.code(), refusal.message(), action, clientMessageId);
     }
 
     private static Optional<String> error(ErrorCode code, String message, String action,

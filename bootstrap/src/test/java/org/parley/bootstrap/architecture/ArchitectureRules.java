@@ -1,5 +1,7 @@
 package org.parley.bootstrap.architecture;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
@@ -14,11 +16,15 @@ import org.parley.domain.chat.MessageDraft;
 
 /**
  * Parley's architecture, stated as rules. Read this class to learn the design; {@link ArchitectureTest} checks the
- * real code against it and {@link ArchitectureRulesCanFailTest} proves that each rule catches a deliberate breach.
+ * real code against every rule of {@link #ALL} and {@link ArchitectureRulesCanFailTest} proves that each rule catches
+ * a deliberate breach, and that every rule declared here is in {@link #ALL}.
  *
  * <p>The Maven module graph already forbids the coarse directions (chat-domain cannot even see the application, an
  * adapter cannot see another adapter). These rules guard what Maven cannot see: libraries that arrive transitively,
  * packages inside a module, naming, and cycles.
+ *
+ * <p>A new module or adapter is a new layer of {@link #HEXAGON} (with who may use it), or the hexagon rule fails for
+ * its classes; a new rule is a field here, added to {@link #ALL} with a breach fixture.
  */
 final class ArchitectureRules {
 
@@ -30,14 +36,20 @@ final class ArchitectureRules {
     static final String SECURITY = "org.parley.adapter.security..";
     static final String FILESTORE = "org.parley.adapter.filestore..";
     static final String BOOTSTRAP = "org.parley.bootstrap..";
+    static final String WIRE = "org.parley.wire..";
+    static final String ADAPTERS = "org.parley.adapter..";
+    static final String DRIVING_PORTS = "org.parley.application.port.in..";
+    static final String DRIVEN_PORTS = "org.parley.application.port.out..";
+    static final String USE_CASE_FAILURES = "org.parley.application.error..";
 
     private ArchitectureRules() {
     }
 
     /**
      * The hexagon: the domain in the middle, the application around it, adapters outside that know only the
-     * application and the domain, and bootstrap, which alone knows every adapter. Every Parley class must belong to
-     * one of these layers, so a new package cannot slip past the rule unnoticed.
+     * application and the domain, and bootstrap, which alone knows every adapter. The seed API's shared words (the
+     * wire vocabulary) serve the two driving adapters only, so storage or security never borrow an API word. Every
+     * Parley class must belong to one of these layers, so a new package cannot slip past the rule unnoticed.
      */
     static final ArchRule HEXAGON = layeredArchitecture()
             .consideringOnlyDependenciesInLayers()
@@ -48,6 +60,7 @@ final class ArchitectureRules {
             .layer("Persistence adapter").definedBy(PERSISTENCE)
             .layer("Security adapter").definedBy(SECURITY)
             .layer("File store adapter").definedBy(FILESTORE)
+            .layer("Wire vocabulary").definedBy(WIRE)
             .layer("Bootstrap").definedBy(BOOTSTRAP)
             .whereLayer("Bootstrap").mayNotBeAccessedByAnyLayer()
             .whereLayer("REST adapter").mayOnlyBeAccessedByLayers("Bootstrap")
@@ -55,12 +68,13 @@ final class ArchitectureRules {
             .whereLayer("Persistence adapter").mayOnlyBeAccessedByLayers("Bootstrap")
             .whereLayer("Security adapter").mayOnlyBeAccessedByLayers("Bootstrap")
             .whereLayer("File store adapter").mayOnlyBeAccessedByLayers("Bootstrap")
+            .whereLayer("Wire vocabulary").mayOnlyBeAccessedByLayers("REST adapter", "Websocket adapter", "Bootstrap")
             .whereLayer("Application").mayOnlyBeAccessedByLayers(
                     "REST adapter", "Websocket adapter", "Persistence adapter", "Security adapter", "File store adapter",
                     "Bootstrap")
             .whereLayer("Domain").mayOnlyBeAccessedByLayers(
                     "Application", "REST adapter", "Websocket adapter", "Persistence adapter", "Security adapter",
-                    "File store adapter", "Bootstrap")
+                    "File store adapter", "Wire vocabulary", "Bootstrap")
             .ensureAllClassesAreContainedInArchitecture()
             .as("Parley is a hexagon: domain <- application <- adapters <- bootstrap");
 
@@ -75,6 +89,39 @@ final class ArchitectureRules {
             .that().resideInAPackage(APPLICATION)
             .should().onlyDependOnClassesThat().resideInAnyPackage("java..", DOMAIN, APPLICATION)
             .as("the application depends on the domain and the JDK only");
+
+    /**
+     * The wire vocabulary holds words, not a format: the domain's types and the JDK, no JSON library, no application
+     * (it names what the domain has, for any driving adapter).
+     */
+    static final ArchRule WIRE_VOCABULARY_USES_THE_DOMAIN_AND_THE_JDK_ONLY = classes()
+            .that().resideInAPackage(WIRE)
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", DOMAIN, WIRE)
+            .as("the wire vocabulary depends on the domain and the JDK only");
+
+    /**
+     * Adapters reach the application through its ports only: driving adapters call {@code port.in} use cases, driven
+     * adapters implement {@code port.out}, both speak its failures ({@code error}). Services and the group-commit
+     * engine are implementations that bootstrap alone builds and wires; an adapter that called one directly would
+     * bypass the use case's interface (and a test's fake), and could not be moved to another process or node. An
+     * allow-list, so that a new application package is not open to adapters by default.
+     */
+    static final ArchRule ADAPTERS_USE_THE_APPLICATION_THROUGH_ITS_PORTS = classes()
+            .that().resideInAPackage(ADAPTERS)
+            .should().onlyDependOnClassesThat(resideOutsideOfPackage(APPLICATION)
+                    .or(resideInAnyPackage(DRIVING_PORTS, DRIVEN_PORTS, USE_CASE_FAILURES)))
+            .as("adapters use the application through port.in, port.out and its failures only "
+                    + "(never a service or group commit)");
+
+    /**
+     * Driving ports ({@code port.in}: what the outside may ask) and driven ports ({@code port.out}: what the
+     * application needs) do not know each other, so each side can change, and be implemented, on its own; a type
+     * both need belongs to the domain (or to the failures).
+     */
+    static final ArchRule DRIVING_AND_DRIVEN_PORTS_ARE_INDEPENDENT = slices()
+            .matching("org.parley.application.port.(*)..")
+            .should().notDependOnEachOther()
+            .as("port.in and port.out do not depend on each other");
 
     /** JPA, Hibernate, JDBC, the pool and migrations are storage details: only the persistence adapter sees them. */
     static final ArchRule STORAGE_TECHNOLOGY_STAYS_IN_PERSISTENCE = noClasses()
@@ -153,10 +200,14 @@ final class ArchitectureRules {
             .should().beFreeOfCycles()
             .as("Parley's packages are free of cycles");
 
-    static final ArchRule[] ALL = {
+    /** Every rule above; {@link ArchitectureTest} checks each against the production code. */
+    static final List<ArchRule> ALL = List.of(
             HEXAGON,
             DOMAIN_USES_THE_JDK_ONLY,
             APPLICATION_USES_THE_DOMAIN_AND_THE_JDK_ONLY,
+            WIRE_VOCABULARY_USES_THE_DOMAIN_AND_THE_JDK_ONLY,
+            ADAPTERS_USE_THE_APPLICATION_THROUGH_ITS_PORTS,
+            DRIVING_AND_DRIVEN_PORTS_ARE_INDEPENDENT,
             STORAGE_TECHNOLOGY_STAYS_IN_PERSISTENCE,
             HTTP_FRAMEWORK_STAYS_IN_REST,
             WEBSOCKET_FRAMEWORK_STAYS_IN_WEBSOCKET,
@@ -167,6 +218,5 @@ final class ArchitectureRules {
             SERVICES_IMPLEMENT_DRIVING_PORTS,
             ONLY_GROUP_COMMIT_STORES_MESSAGES,
             NOTHING_SHADOWS_JAVA_LANG_THREAD,
-            NO_PACKAGE_CYCLES,
-    };
+            NO_PACKAGE_CYCLES);
 }

@@ -2,6 +2,9 @@ package org.parley.bootstrap.architecture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -10,26 +13,34 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.parley.adapter.persistence.archfixture.JsonInStorage;
+import org.parley.adapter.persistence.archfixture.StorageSpeakingTheWireVocabulary;
+import org.parley.adapter.rest.archfixture.RestCallingAServiceDirectly;
 import org.parley.adapter.rest.archfixture.RestReachingIntoPersistence;
 import org.parley.adapter.rest.archfixture.RestSniffingContentTypes;
 import org.parley.adapter.rest.archfixture.RestUsingTheWebsocketApi;
 import org.parley.application.archfixture.ApplicationUsingJpa;
+import org.parley.adapter.websocket.archfixture.WebsocketStoringThroughGroupCommit;
 import org.parley.application.archfixture.StoringAMessageDirectly;
+import org.parley.application.port.in.archfixture.DrivingPortNamingADrivenPort;
 import org.parley.application.service.ServiceWithoutADrivingPort;
 import org.parley.archfixture.Thread;
 import org.parley.archfixture.cycle.a.A;
 import org.parley.archfixture.cycle.b.B;
 import org.parley.domain.archfixture.DomainReachingIntoAnAdapter;
 import org.parley.stray.ClassOutsideTheArchitecture;
+import org.parley.wire.archfixture.WireVocabularyWritingJson;
 
 /**
- * A rule that can never fail protects nothing (a rule about a misspelled package passes silently). Each rule of
- * {@link ArchitectureRules} is evaluated here against a deliberately wrong class from the test sources, and must
- * report it.
+ * A rule that can never fail protects nothing (a rule about a misspelled package passes silently), and a rule that is
+ * never checked protects nothing either. Here: every rule declared in {@link ArchitectureRules} is in
+ * {@link ArchitectureRules#ALL}, which {@link ArchitectureTest} checks rule by rule; and each rule of the list is
+ * evaluated against a deliberately wrong class from the test sources, and must report it.
  */
 class ArchitectureRulesCanFailTest {
 
@@ -38,8 +49,17 @@ class ArchitectureRulesCanFailTest {
                 Arguments.of(ArchitectureRules.HEXAGON, DomainReachingIntoAnAdapter.class),
                 Arguments.of(ArchitectureRules.HEXAGON, RestReachingIntoPersistence.class),
                 Arguments.of(ArchitectureRules.HEXAGON, ClassOutsideTheArchitecture.class),
+                Arguments.of(ArchitectureRules.HEXAGON, StorageSpeakingTheWireVocabulary.class),
                 Arguments.of(ArchitectureRules.DOMAIN_USES_THE_JDK_ONLY, DomainReachingIntoAnAdapter.class),
                 Arguments.of(ArchitectureRules.APPLICATION_USES_THE_DOMAIN_AND_THE_JDK_ONLY, ApplicationUsingJpa.class),
+                Arguments.of(ArchitectureRules.WIRE_VOCABULARY_USES_THE_DOMAIN_AND_THE_JDK_ONLY,
+                        WireVocabularyWritingJson.class),
+                Arguments.of(ArchitectureRules.ADAPTERS_USE_THE_APPLICATION_THROUGH_ITS_PORTS,
+                        RestCallingAServiceDirectly.class),
+                Arguments.of(ArchitectureRules.ADAPTERS_USE_THE_APPLICATION_THROUGH_ITS_PORTS,
+                        WebsocketStoringThroughGroupCommit.class),
+                Arguments.of(ArchitectureRules.DRIVING_AND_DRIVEN_PORTS_ARE_INDEPENDENT,
+                        DrivingPortNamingADrivenPort.class),
                 Arguments.of(ArchitectureRules.STORAGE_TECHNOLOGY_STAYS_IN_PERSISTENCE, ApplicationUsingJpa.class),
                 Arguments.of(ArchitectureRules.HTTP_FRAMEWORK_STAYS_IN_REST, JsonInStorage.class),
                 Arguments.of(ArchitectureRules.WEBSOCKET_FRAMEWORK_STAYS_IN_WEBSOCKET, RestUsingTheWebsocketApi.class),
@@ -69,13 +89,41 @@ class ArchitectureRulesCanFailTest {
         assertThat(result.getFailureReport().getDetails()).anyMatch(line -> line.contains(wrongClass.getSimpleName()));
     }
 
-    @ParameterizedTest(name = "{0} is checked by ArchitectureTest")
+    @ParameterizedTest(name = "{0} has a breach that proves it")
     @MethodSource("allRules")
     void everyRuleHasABreachThatProvesIt(ArchRule rule) {
         assertThat(breaches().map(arguments -> arguments.get()[0])).contains(rule);
     }
 
+    @Test
+    void everyRuleDeclaredIsInTheListThatIsChecked() {
+        List<ArchRule> declared = Arrays.stream(ArchitectureRules.class.getDeclaredFields())
+                .filter(field -> Modifier.isStatic(field.getModifiers()) && ArchRule.class.equals(field.getType()))
+                .map(ArchitectureRulesCanFailTest::valueOf)
+                .toList();
+
+        assertThat(declared).isNotEmpty();
+        assertThat(ArchitectureRules.ALL).containsExactlyInAnyOrderElementsOf(declared).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void architectureTestChecksEveryRuleOfTheListByItsDescription() {
+        List<String> checked = new ArchitectureTest().everyRuleHoldsForTheProductionCode()
+                .map(DynamicTest::getDisplayName).toList();
+
+        assertThat(checked).containsExactlyElementsOf(ArchitectureRules.ALL.stream().map(ArchRule::getDescription).toList())
+                .doesNotHaveDuplicates();
+    }
+
     static Stream<ArchRule> allRules() {
-        return Stream.of(ArchitectureRules.ALL);
+        return ArchitectureRules.ALL.stream();
+    }
+
+    private static ArchRule valueOf(Field field) {
+        try {
+            return (ArchRule) field.get(null);
+        } catch (IllegalAccessException e) {
+            throw new AssertionError(e);
+        }
     }
 }

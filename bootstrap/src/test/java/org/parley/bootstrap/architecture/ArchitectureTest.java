@@ -1,40 +1,35 @@
 package org.parley.bootstrap.architecture;
 
-import com.tngtech.archunit.junit.AnalyzeClasses;
-import com.tngtech.archunit.junit.ArchTest;
-import com.tngtech.archunit.lang.ArchRule;
+import java.util.stream.Stream;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 /**
- * Checks every module's production code against {@link ArchitectureRules}. It runs in bootstrap because this is the
- * one module whose class path holds every other one.
+ * Checks every module's production code against every rule of {@link ArchitectureRules#ALL}: one test per rule, built
+ * from the list itself, so a rule added to the list is checked without anything else to remember (and
+ * {@link ArchitectureRulesCanFailTest} proves that every rule declared is in the list). It runs in bootstrap because
+ * this is the one module whose class path holds every other one.
  */
-@AnalyzeClasses(packages = "org.parley", importOptions = ParleyProductionCode.class)
 class ArchitectureTest {
 
-    @ArchTest
-    static final ArchRule hexagon = ArchitectureRules.HEXAGON;
-    @ArchTest
-    static final ArchRule domainUsesTheJdkOnly = ArchitectureRules.DOMAIN_USES_THE_JDK_ONLY;
-    @ArchTest
-    static final ArchRule applicationUsesTheDomainAndTheJdkOnly = ArchitectureRules.APPLICATION_USES_THE_DOMAIN_AND_THE_JDK_ONLY;
-    @ArchTest
-    static final ArchRule storageTechnologyStaysInPersistence = ArchitectureRules.STORAGE_TECHNOLOGY_STAYS_IN_PERSISTENCE;
-    @ArchTest
-    static final ArchRule httpFrameworkStaysInRest = ArchitectureRules.HTTP_FRAMEWORK_STAYS_IN_REST;
-    @ArchTest
-    static final ArchRule websocketFrameworkStaysInWebsocket = ArchitectureRules.WEBSOCKET_FRAMEWORK_STAYS_IN_WEBSOCKET;
-    @ArchTest
-    static final ArchRule jwtLibraryStaysInSecurity = ArchitectureRules.JWT_LIBRARY_STAYS_IN_SECURITY;
-    @ArchTest
-    static final ArchRule contentDetectionStaysInFilestore = ArchitectureRules.CONTENT_DETECTION_STAYS_IN_FILESTORE;
-    @ArchTest
-    static final ArchRule jsonStaysInDrivingAdapters = ArchitectureRules.JSON_STAYS_IN_DRIVING_ADAPTERS;
-    @ArchTest
-    static final ArchRule entitiesArePackagePrivate = ArchitectureRules.ENTITIES_ARE_PACKAGE_PRIVATE;
-    @ArchTest
-    static final ArchRule servicesImplementDrivingPorts = ArchitectureRules.SERVICES_IMPLEMENT_DRIVING_PORTS;
-    @ArchTest
-    static final ArchRule nothingShadowsJavaLangThread = ArchitectureRules.NOTHING_SHADOWS_JAVA_LANG_THREAD;
-    @ArchTest
-    static final ArchRule noPackageCycles = ArchitectureRules.NO_PACKAGE_CYCLES;
+    /** Imported once, on first use, for every rule. */
+    private static JavaClasses productionClasses;
+
+    @TestFactory
+    Stream<DynamicTest> everyRuleHoldsForTheProductionCode() {
+        return ArchitectureRules.ALL.stream()
+                .map(rule -> DynamicTest.dynamicTest(rule.getDescription(), () -> rule.check(productionClasses())));
+    }
+
+    private static synchronized JavaClasses productionClasses() {
+        if (productionClasses == null) {
+            productionClasses = new ClassFileImporter()
+                    .withImportOption(new ParleyProductionCode())
+                    .importPackages("org.parley");
+        }
+        return productionClasses;
+    }
 }

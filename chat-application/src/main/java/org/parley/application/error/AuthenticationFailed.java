@@ -36,4 +36,9 @@ public final class AuthenticationFailed extends UseCaseFailure {
     public Reason reason() {
         return reason;
     }
+
+    @Override
+    public <R> R accept(Cases<R> cases) {
+        return cases.authenticationFailed(this);
+    }
 }

@@ -1,20 +1,30 @@
 package org.parley.application.error;
 
-/** The request clashes with existing state, such as an e-mail address already in use. */
+import java.util.Objects;
+
+import org.parley.domain.RuleSubject;
+
+/** The request clashes with existing state, such as an e-mail address already in use; {@link #subject()} says which. */
 public final class Conflict extends UseCaseFailure {
 
-    private final String field;
+    private final RuleSubject subject;
 
-    public Conflict(String field, String message) {
+    public Conflict(RuleSubject subject, String message) {
         super(message);
-        this.field = field;
+        this.subject = Objects.requireNonNull(subject, "subject");
     }
 
     public static Conflict emailTaken() {
-        return new Conflict("email", "A user with this e-mail address already exists");
+        return new Conflict(RuleSubject.EMAIL, "A user with this e-mail address already exists");
     }
 
-    public String field() {
-        return field;
+    /** What clashes: {@link RuleSubject#EMAIL} or {@link RuleSubject#USER_ID}. */
+    public RuleSubject subject() {
+        return subject;
+    }
+
+    @Override
+    public <R> R accept(Cases<R> cases) {
+        return cases.conflict(this);
     }
 }

@@ -6,4 +6,9 @@ public final class NotFound extends UseCaseFailure {
     public NotFound(String message) {
         super(message);
     }
+
+    @Override
+    public <R> R accept(Cases<R> cases) {
+        return cases.notFound(this);
+    }
 }

@@ -13,4 +13,9 @@ public final class TooLarge extends UseCaseFailure {
     public long maxBytes() {
         return maxBytes;
     }
+
+    @Override
+    public <R> R accept(Cases<R> cases) {
+        return cases.tooLarge(this);
+    }
 }

@@ -6,4 +6,9 @@ public final class UnknownUser extends UseCaseFailure {
     public UnknownUser() {
         super("Invalid receipient");
     }
+
+    @Override
+    public <R> R accept(Cases<R> cases) {
+        return cases.unknownUser(this);
+    }
 }

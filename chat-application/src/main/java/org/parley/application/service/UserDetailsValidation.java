@@ -1,22 +1,24 @@
 package org.parley.application.service;
 
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
 import org.parley.application.error.ValidationFailed;
 import org.parley.application.port.in.UserDetails;
 import org.parley.domain.DomainRuleViolation;
+import org.parley.domain.RuleSubject;
 import org.parley.domain.user.EmailAddress;
 import org.parley.domain.user.UserProfile;
 
-/** Turns client-supplied details into domain values, reporting every broken field at once. */
+/** Turns client-supplied details into domain values, reporting every broken rule at once, by subject. */
 final class UserDetailsValidation {
 
     static final int MIN_PASSWORD_LENGTH = 8;
     static final int MAX_PASSWORD_LENGTH = 128;
 
-    private final Map<String, List<String>> errors = new LinkedHashMap<>();
+    private final Map<RuleSubject, List<String>> errors = new EnumMap<>(RuleSubject.class);
     private EmailAddress email;
     private UserProfile profile;
 
@@ -28,14 +30,14 @@ final class UserDetailsValidation {
         try {
             validation.email = new EmailAddress(details.email());
         } catch (DomainRuleViolation e) {
-            validation.reject(e.field(), e.getMessage());
+            validation.reject(e.subject(), e.getMessage());
         }
         String phoneNumber = blankToNull(details.phoneNumber());
         String countryCode = blankToNull(details.countryCode());
         String gender = blankToNull(details.gender());
         List<DomainRuleViolation> profileViolations =
                 UserProfile.violations(details.fullname(), phoneNumber, countryCode, gender, null);
-        profileViolations.forEach(violation -> validation.reject(violation.field(), violation.getMessage()));
+        profileViolations.forEach(violation -> validation.reject(violation.subject(), violation.getMessage()));
         if (profileViolations.isEmpty()) {
             validation.profile = new UserProfile(details.fullname(), phoneNumber, countryCode, gender,
                     details.dateOfBirth(), null);
@@ -45,18 +47,18 @@ final class UserDetailsValidation {
 
     UserDetailsValidation checkPassword(String password) {
         if (password == null || password.isEmpty()) {
-            reject("password", "A password is required");
+            reject(RuleSubject.PASSWORD, "A password is required");
         } else if (password.length() < MIN_PASSWORD_LENGTH) {
-            reject("password", "The password must have at least " + MIN_PASSWORD_LENGTH + " characters");
+            reject(RuleSubject.PASSWORD, "The password must have at least " + MIN_PASSWORD_LENGTH + " characters");
         } else if (password.length() > MAX_PASSWORD_LENGTH) {
-            reject("password", "The password can have at most " + MAX_PASSWORD_LENGTH + " characters");
+            reject(RuleSubject.PASSWORD, "The password can have at most " + MAX_PASSWORD_LENGTH + " characters");
         } else if (password.isBlank()) {
-            reject("password", "The password cannot be only spaces");
+            reject(RuleSubject.PASSWORD, "The password cannot be only spaces");
         }
         return this;
     }
 
-    /** @throws ValidationFailed listing every field that was rejected */
+    /** @throws ValidationFailed listing every subject that was rejected */
     UserDetailsValidation orThrow() {
         if (!errors.isEmpty()) {
             throw new ValidationFailed("Some fields are invalid", errors);
@@ -72,8 +74,8 @@ final class UserDetailsValidation {
         return profile;
     }
 
-    private void reject(String field, String problem) {
-        errors.computeIfAbsent(field, key -> new java.util.ArrayList<>()).add(problem);
+    private void reject(RuleSubject subject, String problem) {
+        errors.computeIfAbsent(subject, key -> new ArrayList<>()).add(problem);
     }
 
     private static String blankToNull(String value) {

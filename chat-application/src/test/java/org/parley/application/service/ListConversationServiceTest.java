@@ -23,6 +23,7 @@ import org.parley.domain.chat.MessageId;
 import org.parley.domain.chat.Participants;
 import org.parley.domain.user.User;
 import org.parley.domain.user.UserId;
+import org.parley.domain.RuleSubject;
 
 class ListConversationServiceTest {
 
@@ -198,18 +199,18 @@ class ListConversationServiceTest {
         assertThat(page(200, null, null).limit()).isEqualTo(200);
         assertThat(PageRequest.newest().limit()).isEqualTo(50);
         assertThatThrownBy(() -> page(0, null, null))
-                .isInstanceOfSatisfying(ValidationFailed.class, e -> assertThat(e.fieldErrors()).containsOnlyKeys("limit"));
+                .isInstanceOfSatisfying(ValidationFailed.class, e -> assertThat(e.problems()).containsOnlyKeys(RuleSubject.PAGE_SIZE));
         assertThatThrownBy(() -> page(201, null, null))
-                .isInstanceOfSatisfying(ValidationFailed.class, e -> assertThat(e.fieldErrors()).containsOnlyKeys("limit"));
+                .isInstanceOfSatisfying(ValidationFailed.class, e -> assertThat(e.problems()).containsOnlyKeys(RuleSubject.PAGE_SIZE));
     }
 
     @Test
     void page_requests_need_after_below_before() {
         assertThat(page(10, new MessageId(5), new MessageId(4)).catchingUp()).isFalse();
         assertThatThrownBy(() -> page(10, new MessageId(5), new MessageId(5)))
-                .isInstanceOfSatisfying(ValidationFailed.class, e -> assertThat(e.fieldErrors()).containsOnlyKeys("after"));
+                .isInstanceOfSatisfying(ValidationFailed.class, e -> assertThat(e.problems()).containsOnlyKeys(RuleSubject.PAGE_AFTER));
         assertThatThrownBy(() -> page(10, new MessageId(5), new MessageId(6)))
-                .isInstanceOfSatisfying(ValidationFailed.class, e -> assertThat(e.fieldErrors()).containsOnlyKeys("after"));
+                .isInstanceOfSatisfying(ValidationFailed.class, e -> assertThat(e.problems()).containsOnlyKeys(RuleSubject.PAGE_AFTER));
     }
 
     @Test

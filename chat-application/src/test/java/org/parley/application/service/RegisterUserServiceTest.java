@@ -21,6 +21,7 @@ import org.parley.domain.user.AccountStatus;
 import org.parley.domain.user.EmailAddress;
 import org.parley.domain.user.User;
 import org.parley.domain.user.UserProfile;
+import org.parley.domain.RuleSubject;
 
 class RegisterUserServiceTest {
 
@@ -66,8 +67,10 @@ class RegisterUserServiceTest {
 
         assertThatThrownBy(() -> service.register(new RegisterUser.Command(details, "short")))
                 .isInstanceOfSatisfying(ValidationFailed.class, e -> {
-                    assertThat(e.fieldErrors()).containsOnlyKeys("email", "fullname", "phone_number", "password");
-                    assertThat(e.fieldErrors().get("password")).containsExactly("The password must have at least 8 characters");
+                    assertThat(e.problems()).containsOnlyKeys(
+                            RuleSubject.EMAIL, RuleSubject.FULLNAME, RuleSubject.PHONE_NUMBER, RuleSubject.PASSWORD);
+                    assertThat(e.problems().get(RuleSubject.PASSWORD))
+                            .containsExactly("The password must have at least 8 characters");
                 });
         assertThat(users.findByEmail(new EmailAddress("not-an-email@example.com"))).isEmpty();
     }
@@ -77,7 +80,7 @@ class RegisterUserServiceTest {
         assertThatThrownBy(() -> service.register(new RegisterUser.Command(
                 new UserDetails(null, "Ada", null, null, null, null), PASSWORD)))
                 .isInstanceOfSatisfying(ValidationFailed.class,
-                        e -> assertThat(e.fieldErrors()).containsOnlyKeys("email"));
+                        e -> assertThat(e.problems()).containsOnlyKeys(RuleSubject.EMAIL));
     }
 
     @ParameterizedTest
@@ -86,7 +89,7 @@ class RegisterUserServiceTest {
     void refuses_weak_passwords(String password) {
         assertThatThrownBy(() -> service.register(new RegisterUser.Command(details("weak@example.com"), password)))
                 .isInstanceOfSatisfying(ValidationFailed.class,
-                        e -> assertThat(e.fieldErrors()).containsOnlyKeys("password"));
+                        e -> assertThat(e.problems()).containsOnlyKeys(RuleSubject.PASSWORD));
         assertThat(users.findByEmail(new EmailAddress("weak@example.com"))).isEmpty();
     }
 
@@ -96,7 +99,7 @@ class RegisterUserServiceTest {
         assertThat(service.register(new RegisterUser.Command(details("long@example.com"), "p".repeat(128)))).isNotNull();
         assertThatThrownBy(() -> service.register(new RegisterUser.Command(details("longer@example.com"), "p".repeat(129))))
                 .isInstanceOfSatisfying(ValidationFailed.class,
-                        e -> assertThat(e.fieldErrors()).containsOnlyKeys("password"));
+                        e -> assertThat(e.problems()).containsOnlyKeys(RuleSubject.PASSWORD));
     }
 
     @Test
@@ -104,7 +107,7 @@ class RegisterUserServiceTest {
         User first = service.register(new RegisterUser.Command(details("Taken@Example.com"), PASSWORD));
 
         assertThatThrownBy(() -> service.register(new RegisterUser.Command(details("taken@EXAMPLE.com"), PASSWORD)))
-                .isInstanceOfSatisfying(Conflict.class, e -> assertThat(e.field()).isEqualTo("email"));
+                .isInstanceOfSatisfying(Conflict.class, e -> assertThat(e.subject()).isEqualTo(RuleSubject.EMAIL));
         assertThat(users.findByEmail(first.email()).orElseThrow().user()).isEqualTo(first);
     }
 

@@ -25,6 +25,7 @@ import org.parley.application.testing.InMemoryChatStorage;
 import org.parley.application.testing.ManualTimeSource;
 import org.parley.application.testing.RecordingMessageDelivery;
 import org.parley.domain.DomainRuleViolation;
+import org.parley.domain.RuleSubject;
 import org.parley.domain.chat.ChatThread;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageContent;
@@ -126,7 +127,7 @@ class SendTextMessageServiceTest {
     @Test
     void messaging_yourself_is_a_rule_violation() {
         assertThatThrownBy(() -> service.send(command(alice, alice.id(), "note to self", Optional.empty())))
-                .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.field()).isEqualTo("receiver_id"));
+                .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.subject()).isEqualTo(RuleSubject.RECEIVER));
 
         assertNothingHappenedFor(alice);
     }
@@ -134,7 +135,7 @@ class SendTextMessageServiceTest {
     @Test
     void blank_or_missing_text_is_a_rule_violation() {
         assertThatThrownBy(() -> service.send(command(alice, bob.id(), "   ", Optional.empty())))
-                .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.field()).isEqualTo("message_body"));
+                .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.subject()).isEqualTo(RuleSubject.TEXT));
         assertThatThrownBy(() -> service.send(command(alice, bob.id(), null, Optional.empty())))
                 .isInstanceOf(DomainRuleViolation.class);
 
@@ -151,7 +152,7 @@ class SendTextMessageServiceTest {
                 MessageRange.newest(), 10).get(0);
 
         assertThatThrownBy(() -> service.send(command(alice, bob.id(), "x".repeat(21), Optional.empty())))
-                .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.field()).isEqualTo("message_body"));
+                .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.subject()).isEqualTo(RuleSubject.TEXT));
 
         assertThat(storage.messages().findInThread(before.threadId(), MessageRange.newest(), 10)).containsExactly(before);
         assertThat(delivery.delivered()).isEmpty();

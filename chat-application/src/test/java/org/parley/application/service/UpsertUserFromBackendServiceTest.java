@@ -23,6 +23,7 @@ import org.parley.domain.user.EmailAddress;
 import org.parley.domain.user.User;
 import org.parley.domain.user.UserId;
 import org.parley.domain.user.UserProfile;
+import org.parley.domain.RuleSubject;
 
 class UpsertUserFromBackendServiceTest {
 
@@ -112,7 +113,7 @@ class UpsertUserFromBackendServiceTest {
 
         assertThatThrownBy(() -> service.upsert(new UpsertUserFromBackend.Command(id,
                 details(other.email().value().toUpperCase()), null)))
-                .isInstanceOfSatisfying(Conflict.class, e -> assertThat(e.field()).isEqualTo("email"));
+                .isInstanceOfSatisfying(Conflict.class, e -> assertThat(e.subject()).isEqualTo(RuleSubject.EMAIL));
         assertThat(users.findById(id)).isEmpty();
         assertThat(users.findById(other.id())).contains(other);
     }
@@ -132,7 +133,7 @@ class UpsertUserFromBackendServiceTest {
         assertThatThrownBy(() -> service.upsert(new UpsertUserFromBackend.Command(id,
                 new UserDetails("nope", null, null, null, null, null), null)))
                 .isInstanceOfSatisfying(ValidationFailed.class,
-                        e -> assertThat(e.fieldErrors()).containsOnlyKeys("email", "fullname"));
+                        e -> assertThat(e.problems()).containsOnlyKeys(RuleSubject.EMAIL, RuleSubject.FULLNAME));
         assertThat(users.findById(id)).isEmpty();
     }
 

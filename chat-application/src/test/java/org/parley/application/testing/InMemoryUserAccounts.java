@@ -14,6 +14,7 @@ import org.parley.application.port.out.UserAccounts;
 import org.parley.domain.user.EmailAddress;
 import org.parley.domain.user.User;
 import org.parley.domain.user.UserId;
+import org.parley.domain.RuleSubject;
 
 /**
  * {@link UserAccounts} in memory, for tests. Thread-safe (every method holds the instance lock), with the same
@@ -54,7 +55,7 @@ public final class InMemoryUserAccounts implements UserAccounts {
             throw Conflict.emailTaken();
         }
         if (byId.containsKey(user.id())) {
-            throw new Conflict("id", "A user with this id already exists");
+            throw new Conflict(RuleSubject.USER_ID, "A user with this id already exists");
         }
         byId.put(user.id(), account);
         idByEmail.put(user.email().normalized(), user.id());

@@ -21,6 +21,7 @@ import org.parley.domain.user.EmailAddress;
 import org.parley.domain.user.User;
 import org.parley.domain.user.UserId;
 import org.parley.domain.user.UserProfile;
+import org.parley.domain.RuleSubject;
 
 /**
  * What every {@link UserAccounts} must do. Extend it and implement {@link #newStorage()}. The tests never assume an
@@ -92,7 +93,7 @@ public abstract class UserAccountsContract {
                 second.status(), null, second.createdAt(), second.updatedAt());
 
         assertThatThrownBy(() -> users.add(new Account(clash, Optional.empty())))
-                .isInstanceOfSatisfying(Conflict.class, conflict -> assertThat(conflict.field()).isEqualTo("email"));
+                .isInstanceOfSatisfying(Conflict.class, conflict -> assertThat(conflict.subject()).isEqualTo(RuleSubject.EMAIL));
         assertThat(users.findById(clash.id())).isEmpty();
         assertThat(users.findByEmail(first.email()).orElseThrow().user()).isEqualTo(first);
     }
@@ -160,7 +161,7 @@ public abstract class UserAccountsContract {
                 user.status(), ChatFixtures.T0.plusSeconds(5));
 
         assertThatThrownBy(() -> users.update(clash))
-                .isInstanceOfSatisfying(Conflict.class, conflict -> assertThat(conflict.field()).isEqualTo("email"));
+                .isInstanceOfSatisfying(Conflict.class, conflict -> assertThat(conflict.subject()).isEqualTo(RuleSubject.EMAIL));
         assertThat(users.findById(user.id())).contains(user);
         assertThat(users.findByEmail(taken.email()).orElseThrow().user()).isEqualTo(taken);
     }

@@ -2,6 +2,7 @@ package org.parley.domain.chat;
 
 import java.util.Objects;
 
+import org.parley.domain.RuleSubject;
 import org.parley.domain.WellFormedText;
 
 /**
@@ -24,6 +25,6 @@ public record Attachment(String storageKey, String fileName, long sizeBytes, Str
         if (sizeBytes < 0) {
             throw new IllegalArgumentException("sizeBytes is negative");
         }
-        WellFormedText.require("attached_file_name", fileName);
+        WellFormedText.require(RuleSubject.ATTACHMENT_NAME, fileName);
     }
 }

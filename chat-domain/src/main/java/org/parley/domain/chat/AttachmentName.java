@@ -1,5 +1,6 @@
 package org.parley.domain.chat;
 
+import org.parley.domain.RuleSubject;
 import org.parley.domain.WellFormedText;
 
 /**
@@ -21,7 +22,7 @@ public record AttachmentName(String value) {
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException("An attachment name cannot be blank");
         }
-        WellFormedText.require("attached_file_name", value);
+        WellFormedText.require(RuleSubject.ATTACHMENT_NAME, value);
     }
 
     /** The clean form of what a client sent; {@value #FALLBACK} when nothing usable remains. */
@@ -29,7 +30,7 @@ public record AttachmentName(String value) {
         if (raw == null) {
             return new AttachmentName(FALLBACK);
         }
-        WellFormedText.require("attached_file_name", raw);
+        WellFormedText.require(RuleSubject.ATTACHMENT_NAME, raw);
         StringBuilder kept = new StringBuilder();
         raw.codePoints()
                 .filter(cp -> !Character.isISOControl(cp))

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Objects;
 
 import org.parley.domain.DomainRuleViolation;
+import org.parley.domain.RuleSubject;
 import org.parley.domain.user.UserId;
 
 /**
@@ -30,7 +31,7 @@ public record ChatThread(ThreadId id, Participants participants, Instant created
      */
     public MessageDraft compose(UserId sender, MessageContent content, Instant sentAt) {
         if (!participants.includes(sender)) {
-            throw new DomainRuleViolation("sender", "Only a participant can write in a thread");
+            throw new DomainRuleViolation(RuleSubject.SENDER, "Only a participant can write in a thread");
         }
         return new MessageDraft(id, sender, participants.otherThan(sender), content, sentAt);
     }

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Objects;
 
 import org.parley.domain.DomainRuleViolation;
+import org.parley.domain.RuleSubject;
 import org.parley.domain.user.UserId;
 
 /** A stored chat message. Immutable; its id orders it among all messages. */
@@ -25,7 +26,7 @@ public record Message(
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
         if (sender.equals(receiver)) {
-            throw new DomainRuleViolation("receiver_id", "You cannot send a message to yourself");
+            throw new DomainRuleViolation(RuleSubject.RECEIVER, "You cannot send a message to yourself");
         }
     }
 

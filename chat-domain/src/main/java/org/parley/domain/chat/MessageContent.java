@@ -3,6 +3,7 @@ package org.parley.domain.chat;
 import java.util.Objects;
 
 import org.parley.domain.DomainRuleViolation;
+import org.parley.domain.RuleSubject;
 import org.parley.domain.WellFormedText;
 import org.parley.domain.user.UserId;
 
@@ -18,9 +19,9 @@ public sealed interface MessageContent {
     record Text(String body) implements MessageContent {
         public Text {
             if (body == null || body.isBlank()) {
-                throw new DomainRuleViolation("message_body", "A text message cannot be empty");
+                throw new DomainRuleViolation(RuleSubject.TEXT, "A text message cannot be empty");
             }
-            WellFormedText.require("message_body", body);
+            WellFormedText.require(RuleSubject.TEXT, body);
         }
 
         @Override
@@ -33,7 +34,7 @@ public sealed interface MessageContent {
     record File(String caption, Attachment attachment) implements MessageContent {
         public File {
             Objects.requireNonNull(attachment, "attachment");
-            WellFormedText.require("message", caption);
+            WellFormedText.require(RuleSubject.CAPTION, caption);
         }
 
         @Override

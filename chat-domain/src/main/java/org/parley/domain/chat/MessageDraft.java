@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Objects;
 
 import org.parley.domain.DomainRuleViolation;
+import org.parley.domain.RuleSubject;
 import org.parley.domain.user.UserId;
 
 /** A message composed in a thread and about to be stored; storage turns it into a {@link Message} with an id. */
@@ -16,7 +17,7 @@ public record MessageDraft(ThreadId threadId, UserId sender, UserId receiver, Me
         Objects.requireNonNull(content, "content");
         Objects.requireNonNull(sentAt, "sentAt");
         if (sender.equals(receiver)) {
-            throw new DomainRuleViolation("receiver_id", "You cannot send a message to yourself");
+            throw new DomainRuleViolation(RuleSubject.RECEIVER, "You cannot send a message to yourself");
         }
     }
 

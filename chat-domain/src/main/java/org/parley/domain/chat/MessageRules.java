@@ -1,6 +1,7 @@
 package org.parley.domain.chat;
 
 import org.parley.domain.DomainRuleViolation;
+import org.parley.domain.RuleSubject;
 
 /** The configurable limits a new message must respect. */
 public record MessageRules(int maxTextLength) {
@@ -24,7 +25,7 @@ public record MessageRules(int maxTextLength) {
     public MessageContent.Text text(String body) {
         MessageContent.Text text = new MessageContent.Text(body);
         if (body.codePointCount(0, body.length()) > maxTextLength) {
-            throw new DomainRuleViolation("message_body",
+            throw new DomainRuleViolation(RuleSubject.TEXT,
                     "A text message can have at most " + maxTextLength + " characters");
         }
         return text;

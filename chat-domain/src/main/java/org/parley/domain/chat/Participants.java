@@ -3,6 +3,7 @@ package org.parley.domain.chat;
 import java.util.Objects;
 
 import org.parley.domain.DomainRuleViolation;
+import org.parley.domain.RuleSubject;
 import org.parley.domain.user.UserId;
 
 /**
@@ -15,7 +16,7 @@ public record Participants(UserId first, UserId second) {
         Objects.requireNonNull(first, "first");
         Objects.requireNonNull(second, "second");
         if (first.equals(second)) {
-            throw new DomainRuleViolation("receiver_id", "You cannot start a conversation with yourself");
+            throw new DomainRuleViolation(RuleSubject.RECEIVER, "You cannot start a conversation with yourself");
         }
         if (first.compareTo(second) > 0) {
             throw new IllegalArgumentException("Participants must be in canonical order; use Participants.of");

@@ -1,6 +1,7 @@
 package org.parley.domain.delivery;
 
 import org.parley.domain.DomainRuleViolation;
+import org.parley.domain.RuleSubject;
 import org.parley.domain.WellFormedText;
 
 /**
@@ -14,11 +15,11 @@ public record ClientMessageId(String value) {
 
     public ClientMessageId {
         if (value == null || value.isEmpty()) {
-            throw new DomainRuleViolation("client_msg_id", "client_msg_id cannot be empty");
+            throw new DomainRuleViolation(RuleSubject.CLIENT_MESSAGE_ID, "client_msg_id cannot be empty");
         }
         if (value.length() > MAX_LENGTH) {
-            throw new DomainRuleViolation("client_msg_id", "client_msg_id can have at most " + MAX_LENGTH + " characters");
+            throw new DomainRuleViolation(RuleSubject.CLIENT_MESSAGE_ID, "client_msg_id can have at most " + MAX_LENGTH + " characters");
         }
-        WellFormedText.require("client_msg_id", value);
+        WellFormedText.require(RuleSubject.CLIENT_MESSAGE_ID, value);
     }
 }

@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 import org.parley.domain.DomainRuleViolation;
+import org.parley.domain.RuleSubject;
 import org.parley.domain.WellFormedText;
 
 /**
@@ -17,12 +18,12 @@ public record EmailAddress(String value) {
 
     public EmailAddress {
         if (value == null || value.isBlank()) {
-            throw new DomainRuleViolation("email", "An e-mail address is required");
+            throw new DomainRuleViolation(RuleSubject.EMAIL, "An e-mail address is required");
         }
-        WellFormedText.require("email", value);
+        WellFormedText.require(RuleSubject.EMAIL, value);
         value = value.strip();
         if (value.length() > MAX_LENGTH || !SHAPE.matcher(value).matches()) {
-            throw new DomainRuleViolation("email", "Enter a valid e-mail address");
+            throw new DomainRuleViolation(RuleSubject.EMAIL, "Enter a valid e-mail address");
         }
     }
 

@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.UUID;
 
 import org.parley.domain.DomainRuleViolation;
+import org.parley.domain.RuleSubject;
 
 /** A user's identity: a UUID, as in the seed API and in Django-issued tokens. */
 public record UserId(UUID value) implements Comparable<UserId> {
@@ -15,17 +16,17 @@ public record UserId(UUID value) implements Comparable<UserId> {
     /** Parses the canonical textual form; anything else is a {@link DomainRuleViolation}. */
     public static UserId parse(String text) {
         if (text == null || text.length() != 36) {
-            throw new DomainRuleViolation("user_id", "Not a user id: expected a UUID");
+            throw new DomainRuleViolation(RuleSubject.USER_ID, "Not a user id: expected a UUID");
         }
         UUID uuid;
         try {
             uuid = UUID.fromString(text);
         } catch (IllegalArgumentException e) {
-            throw new DomainRuleViolation("user_id", "Not a user id: expected a UUID");
+            throw new DomainRuleViolation(RuleSubject.USER_ID, "Not a user id: expected a UUID");
         }
         // UUID.fromString also takes signed or unevenly grouped hex ("+f2504e0-..."); only the canonical form is an id.
         if (!uuid.toString().equalsIgnoreCase(text)) {
-            throw new DomainRuleViolation("user_id", "Not a user id: expected a UUID");
+            throw new DomainRuleViolation(RuleSubject.USER_ID, "Not a user id: expected a UUID");
         }
         return new UserId(uuid);
     }

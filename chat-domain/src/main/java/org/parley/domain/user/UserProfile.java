@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 import org.parley.domain.DomainRuleViolation;
+import org.parley.domain.RuleSubject;
 import org.parley.domain.WellFormedText;
 
 /**
@@ -41,14 +42,14 @@ public record UserProfile(
             String fullname, String phoneNumber, String countryCode, String gender, String profilePhoto) {
         List<DomainRuleViolation> violations = new ArrayList<>();
         if (fullname == null || fullname.isBlank()) {
-            violations.add(new DomainRuleViolation("fullname", "A full name is required"));
+            violations.add(new DomainRuleViolation(RuleSubject.FULLNAME, "A full name is required"));
         } else {
-            broken("fullname", fullname.strip(), MAX_NAME_LENGTH).ifPresent(violations::add);
+            broken(RuleSubject.FULLNAME, fullname.strip(), MAX_NAME_LENGTH).ifPresent(violations::add);
         }
-        broken("phone_number", phoneNumber, MAX_SHORT_FIELD_LENGTH).ifPresent(violations::add);
-        broken("country_code", countryCode, MAX_SHORT_FIELD_LENGTH).ifPresent(violations::add);
-        broken("gender", gender, MAX_SHORT_FIELD_LENGTH).ifPresent(violations::add);
-        broken("profile_photo", profilePhoto, MAX_PHOTO_LENGTH).ifPresent(violations::add);
+        broken(RuleSubject.PHONE_NUMBER, phoneNumber, MAX_SHORT_FIELD_LENGTH).ifPresent(violations::add);
+        broken(RuleSubject.COUNTRY_CODE, countryCode, MAX_SHORT_FIELD_LENGTH).ifPresent(violations::add);
+        broken(RuleSubject.GENDER, gender, MAX_SHORT_FIELD_LENGTH).ifPresent(violations::add);
+        broken(RuleSubject.PROFILE_PHOTO, profilePhoto, MAX_PHOTO_LENGTH).ifPresent(violations::add);
         return violations;
     }
 
@@ -57,7 +58,7 @@ public record UserProfile(
     }
 
     /** The rule an optional field breaks, if any: text that is not valid Unicode, or longer than {@code max}. */
-    private static Optional<DomainRuleViolation> broken(String field, String value, int max) {
+    private static Optional<DomainRuleViolation> broken(RuleSubject field, String value, int max) {
         if (value == null) {
             return Optional.empty();
         }

@@ -7,6 +7,7 @@ import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
 import org.parley.domain.DomainRuleViolation;
+import org.parley.domain.RuleSubject;
 import org.parley.domain.user.UserId;
 
 class ChatThreadTest {
@@ -31,7 +32,7 @@ class ChatThreadTest {
     @Test
     void refuses_an_outsider() {
         assertThatThrownBy(() -> thread.compose(UserId.random(), new MessageContent.Text("hi"), T0))
-                .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.field()).isEqualTo("sender"));
+                .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.subject()).isEqualTo(RuleSubject.SENDER));
     }
 
     @Test

@@ -8,6 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.parley.domain.DomainRuleViolation;
+import org.parley.domain.RuleSubject;
 import org.parley.domain.user.UserId;
 
 class MessageContentTest {
@@ -19,7 +20,7 @@ class MessageContentTest {
     @ValueSource(strings = {" ", "\n\t", "\u2003"})
     void text_is_never_blank(String body) {
         assertThatThrownBy(() -> new MessageContent.Text(body))
-                .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.field()).isEqualTo("message_body"));
+                .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.subject()).isEqualTo(RuleSubject.TEXT));
     }
 
     @Test

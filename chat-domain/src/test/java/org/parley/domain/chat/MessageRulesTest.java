@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 import org.parley.domain.DomainRuleViolation;
+import org.parley.domain.RuleSubject;
 
 class MessageRulesTest {
 
@@ -16,7 +17,7 @@ class MessageRulesTest {
         assertThat(MessageRules.defaults().text("x".repeat(10_000)).body()).hasSize(10_000);
         assertThatThrownBy(() -> MessageRules.defaults().text("x".repeat(10_001)))
                 .isInstanceOfSatisfying(DomainRuleViolation.class, e -> {
-                    assertThat(e.field()).isEqualTo("message_body");
+                    assertThat(e.subject()).isEqualTo(RuleSubject.TEXT);
                     assertThat(e).hasMessageContaining("10000");
                 });
     }
@@ -34,7 +35,7 @@ class MessageRulesTest {
     @Test
     void blank_text_is_refused_before_length() {
         assertThatThrownBy(() -> MessageRules.defaults().text("   "))
-                .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.field()).isEqualTo("message_body"));
+                .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.subject()).isEqualTo(RuleSubject.TEXT));
         assertThatThrownBy(() -> MessageRules.defaults().text(null)).isInstanceOf(DomainRuleViolation.class);
     }
 

@@ -7,6 +7,7 @@ import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
 import org.parley.domain.DomainRuleViolation;
+import org.parley.domain.RuleSubject;
 import org.parley.domain.user.UserId;
 
 class MessageTest {
@@ -29,9 +30,9 @@ class MessageTest {
     @Test
     void nobody_sends_a_message_to_themselves() {
         assertThatThrownBy(() -> new MessageDraft(new ThreadId(3), alice, alice, TEXT, T0))
-                .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.field()).isEqualTo("receiver_id"));
+                .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.subject()).isEqualTo(RuleSubject.RECEIVER));
         assertThatThrownBy(() -> new Message(new MessageId(1), new ThreadId(3), bob, bob, TEXT, T0, T0))
-                .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.field()).isEqualTo("receiver_id"));
+                .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.subject()).isEqualTo(RuleSubject.RECEIVER));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 import org.parley.domain.DomainRuleViolation;
+import org.parley.domain.RuleSubject;
 import org.parley.domain.user.UserId;
 
 class ParticipantsTest {
@@ -32,7 +33,7 @@ class ParticipantsTest {
     @Test
     void refuses_a_conversation_with_yourself() {
         assertThatThrownBy(() -> Participants.of(low, low))
-                .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.field()).isEqualTo("receiver_id"));
+                .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.subject()).isEqualTo(RuleSubject.RECEIVER));
         assertThatThrownBy(() -> Participants.of(low, UserId.parse(low.toString())))
                 .isInstanceOf(DomainRuleViolation.class);
     }

@@ -7,6 +7,7 @@ import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
 import org.parley.domain.DomainRuleViolation;
+import org.parley.domain.RuleSubject;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageContent;
 import org.parley.domain.chat.MessageId;
@@ -44,9 +45,9 @@ class DeliveryTest {
         assertThat(new ClientMessageId("a").value()).isEqualTo("a");
         assertThat(new ClientMessageId("x".repeat(64)).value()).hasSize(64);
         assertThatThrownBy(() -> new ClientMessageId("x".repeat(65)))
-                .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.field()).isEqualTo("client_msg_id"));
+                .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.subject()).isEqualTo(RuleSubject.CLIENT_MESSAGE_ID));
         assertThatThrownBy(() -> new ClientMessageId(""))
-                .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.field()).isEqualTo("client_msg_id"));
+                .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.subject()).isEqualTo(RuleSubject.CLIENT_MESSAGE_ID));
         assertThatThrownBy(() -> new ClientMessageId(null)).isInstanceOf(DomainRuleViolation.class);
     }
 }

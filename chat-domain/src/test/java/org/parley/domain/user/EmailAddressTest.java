@@ -8,6 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.parley.domain.DomainRuleViolation;
+import org.parley.domain.RuleSubject;
 
 class EmailAddressTest {
 
@@ -41,7 +42,7 @@ class EmailAddressTest {
     void is_required(String value) {
         assertThatThrownBy(() -> new EmailAddress(value))
                 .isInstanceOfSatisfying(DomainRuleViolation.class, e -> {
-                    assertThat(e.field()).isEqualTo("email");
+                    assertThat(e.subject()).isEqualTo(RuleSubject.EMAIL);
                     assertThat(e).hasMessage("An e-mail address is required");
                 });
     }
@@ -52,7 +53,7 @@ class EmailAddressTest {
     void refuses_malformed_addresses(String value) {
         assertThatThrownBy(() -> new EmailAddress(value))
                 .isInstanceOfSatisfying(DomainRuleViolation.class, e -> {
-                    assertThat(e.field()).isEqualTo("email");
+                    assertThat(e.subject()).isEqualTo(RuleSubject.EMAIL);
                     assertThat(e).hasMessage("Enter a valid e-mail address");
                 });
     }

@@ -10,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.parley.domain.DomainRuleViolation;
+import org.parley.domain.RuleSubject;
 
 class UserIdTest {
 
@@ -43,7 +44,7 @@ class UserIdTest {
             "1-1-1-1-1"})
     void refuses_anything_but_the_canonical_form(String text) {
         assertThatThrownBy(() -> UserId.parse(text))
-                .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.field()).isEqualTo("user_id"));
+                .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.subject()).isEqualTo(RuleSubject.USER_ID));
     }
 
     @Test

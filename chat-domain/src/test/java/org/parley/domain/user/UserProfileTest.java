@@ -10,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.parley.domain.DomainRuleViolation;
+import org.parley.domain.RuleSubject;
 
 class UserProfileTest {
 
@@ -42,14 +43,14 @@ class UserProfileTest {
     @ValueSource(strings = {"  ", "\n"})
     void requires_a_full_name(String fullname) {
         assertThatThrownBy(() -> UserProfile.named(fullname))
-                .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.field()).isEqualTo("fullname"));
+                .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.subject()).isEqualTo(RuleSubject.FULLNAME));
     }
 
     @Test
     void limits_the_name_to_255_characters() {
         assertThat(UserProfile.named("n".repeat(255)).fullname()).hasSize(255);
         assertThatThrownBy(() -> UserProfile.named("n".repeat(256)))
-                .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.field()).isEqualTo("fullname"));
+                .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.subject()).isEqualTo(RuleSubject.FULLNAME));
     }
 
     @Test
@@ -59,26 +60,27 @@ class UserProfileTest {
         assertThat(new UserProfile("A", ok, ok, ok, null, null).phoneNumber()).hasSize(32);
 
         assertThatThrownBy(() -> new UserProfile("A", tooLong, null, null, null, null))
-                .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.field()).isEqualTo("phone_number"));
+                .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.subject()).isEqualTo(RuleSubject.PHONE_NUMBER));
         assertThatThrownBy(() -> new UserProfile("A", null, tooLong, null, null, null))
-                .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.field()).isEqualTo("country_code"));
+                .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.subject()).isEqualTo(RuleSubject.COUNTRY_CODE));
         assertThatThrownBy(() -> new UserProfile("A", null, null, tooLong, null, null))
-                .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.field()).isEqualTo("gender"));
+                .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.subject()).isEqualTo(RuleSubject.GENDER));
     }
 
     @Test
     void limits_the_photo_path_to_1024_characters() {
         assertThat(new UserProfile("A", null, null, null, null, "p".repeat(1024)).profilePhoto()).hasSize(1024);
         assertThatThrownBy(() -> new UserProfile("A", null, null, null, null, "p".repeat(1025)))
-                .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.field()).isEqualTo("profile_photo"));
+                .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.subject()).isEqualTo(RuleSubject.PROFILE_PHOTO));
     }
 
     @Test
     void violations_names_every_broken_field_at_once() {
         String tooLong = "1".repeat(33);
         assertThat(UserProfile.violations(" ", tooLong, tooLong, tooLong, "p".repeat(1025)))
-                .extracting(DomainRuleViolation::field)
-                .containsExactly("fullname", "phone_number", "country_code", "gender", "profile_photo");
+                .extracting(DomainRuleViolation::subject)
+                .containsExactly(RuleSubject.FULLNAME, RuleSubject.PHONE_NUMBER, RuleSubject.COUNTRY_CODE,
+                        RuleSubject.GENDER, RuleSubject.PROFILE_PHOTO);
         assertThat(UserProfile.violations("Ada", "123", "+44", "female", null)).isEmpty();
     }
 }

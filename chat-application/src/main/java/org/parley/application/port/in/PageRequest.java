@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 import org.parley.application.error.ValidationFailed;
+import org.parley.domain.RuleSubject;
 import org.parley.domain.chat.MessageId;
 
 /**
@@ -25,16 +26,16 @@ public record PageRequest(int limit, OptionalLong before, OptionalLong after) {
         Objects.requireNonNull(before, "before");
         Objects.requireNonNull(after, "after");
         if (limit < 1 || limit > MAX_LIMIT) {
-            throw ValidationFailed.of("limit", "limit must be between 1 and " + MAX_LIMIT);
+            throw ValidationFailed.of(RuleSubject.PAGE_SIZE, "limit must be between 1 and " + MAX_LIMIT);
         }
         if (before.isPresent() && before.getAsLong() < 0) {
-            throw ValidationFailed.of("before", "before must be a message id or 0");
+            throw ValidationFailed.of(RuleSubject.PAGE_BEFORE, "before must be a message id or 0");
         }
         if (after.isPresent() && after.getAsLong() < 0) {
-            throw ValidationFailed.of("after", "after must be a message id or 0");
+            throw ValidationFailed.of(RuleSubject.PAGE_AFTER, "after must be a message id or 0");
         }
         if (before.isPresent() && after.isPresent() && after.getAsLong() >= before.getAsLong()) {
-            throw ValidationFailed.of("after", "after must be smaller than before");
+            throw ValidationFailed.of(RuleSubject.PAGE_AFTER, "after must be smaller than before");
         }
     }
 
