@@ -13,7 +13,8 @@ import org.parley.domain.user.UserId;
 
 /**
  * A message as the seed's {@code /chat/messages/} lists it, plus {@code attached_file_bytes} (contract §3).
- * {@code attached_file} is the signed, expiring download path of a file message, {@code null} for other messages.
+ * {@code attached_file} is the signed, expiring download path of a file message ({@link MediaRoute}), {@code null}
+ * for other messages.
  */
 record MessageJson(
         @JsonProperty("id") long id,
@@ -62,7 +63,7 @@ record MessageJson(
                 text,
                 WireFormat.timestamp(message.updatedAt()),
                 WireFormat.timestamp(message.createdAt()),
-                links.linkFor(message).orElse(null),
+                links.linkFor(message).map(MediaRoute::pathOf).orElse(null),
                 message.type().wireName(),
                 fileName,
                 message.threadId().value(),

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns one client text frame into a use-case call, and every failure into an error frame on the same connection,
- * which stays open. Successful sends answer through {@link ConnectedSessions} ({@code conf_message}), not here.
+ * which stays open. Successful sends answer through {@link WebSocketDelivery} ({@code conf_message}), not here.
  *
  * <p>The frame rules (contract §8, §10), checked in this order, each before anything of the frame is acted on:
  * <ol>

@@ -29,6 +29,7 @@ final class ArchitectureRules {
     static final String PERSISTENCE = "org.parley.adapter.persistence..";
     static final String SECURITY = "org.parley.adapter.security..";
     static final String FILESTORE = "org.parley.adapter.filestore..";
+    static final String CONTENT_TYPES = "org.parley.adapter.contenttypes..";
     static final String BOOTSTRAP = "org.parley.bootstrap..";
 
     private ArchitectureRules() {
@@ -48,6 +49,7 @@ final class ArchitectureRules {
             .layer("Persistence adapter").definedBy(PERSISTENCE)
             .layer("Security adapter").definedBy(SECURITY)
             .layer("File store adapter").definedBy(FILESTORE)
+            .layer("Content types adapter").definedBy(CONTENT_TYPES)
             .layer("Bootstrap").definedBy(BOOTSTRAP)
             .whereLayer("Bootstrap").mayNotBeAccessedByAnyLayer()
             .whereLayer("REST adapter").mayOnlyBeAccessedByLayers("Bootstrap")
@@ -55,12 +57,13 @@ final class ArchitectureRules {
             .whereLayer("Persistence adapter").mayOnlyBeAccessedByLayers("Bootstrap")
             .whereLayer("Security adapter").mayOnlyBeAccessedByLayers("Bootstrap")
             .whereLayer("File store adapter").mayOnlyBeAccessedByLayers("Bootstrap")
+            .whereLayer("Content types adapter").mayOnlyBeAccessedByLayers("Bootstrap")
             .whereLayer("Application").mayOnlyBeAccessedByLayers(
                     "REST adapter", "Websocket adapter", "Persistence adapter", "Security adapter", "File store adapter",
-                    "Bootstrap")
+                    "Content types adapter", "Bootstrap")
             .whereLayer("Domain").mayOnlyBeAccessedByLayers(
                     "Application", "REST adapter", "Websocket adapter", "Persistence adapter", "Security adapter",
-                    "File store adapter", "Bootstrap")
+                    "File store adapter", "Content types adapter", "Bootstrap")
             .ensureAllClassesAreContainedInArchitecture()
             .as("Parley is a hexagon: domain <- application <- adapters <- bootstrap");
 
@@ -101,11 +104,14 @@ final class ArchitectureRules {
             .should().dependOnClassesThat().resideInAnyPackage("com.auth0..")
             .as("the JWT library is used in the security adapter only");
 
-    /** Detecting content types from bytes (Apache Tika) is the file store's business. */
-    static final ArchRule CONTENT_DETECTION_STAYS_IN_FILESTORE = noClasses()
-            .that().resideOutsideOfPackage(FILESTORE)
+    /**
+     * Detecting content types from bytes (Apache Tika) is the content types adapter's business, behind its own port, so
+     * that every attachment store (the filesystem, an object store) gets the same types.
+     */
+    static final ArchRule CONTENT_DETECTION_STAYS_IN_CONTENT_TYPES = noClasses()
+            .that().resideOutsideOfPackage(CONTENT_TYPES)
             .should().dependOnClassesThat().resideInAnyPackage("org.apache.tika..")
-            .as("Apache Tika is used in the file store adapter only");
+            .as("Apache Tika is used in the content types adapter only");
 
     /** JSON is a wire format of the driving adapters, not of the core or of storage. */
     static final ArchRule JSON_STAYS_IN_DRIVING_ADAPTERS = noClasses()
@@ -161,7 +167,7 @@ final class ArchitectureRules {
             HTTP_FRAMEWORK_STAYS_IN_REST,
             WEBSOCKET_FRAMEWORK_STAYS_IN_WEBSOCKET,
             JWT_LIBRARY_STAYS_IN_SECURITY,
-            CONTENT_DETECTION_STAYS_IN_FILESTORE,
+            CONTENT_DETECTION_STAYS_IN_CONTENT_TYPES,
             JSON_STAYS_IN_DRIVING_ADAPTERS,
             ENTITIES_ARE_PACKAGE_PRIVATE,
             SERVICES_IMPLEMENT_DRIVING_PORTS,

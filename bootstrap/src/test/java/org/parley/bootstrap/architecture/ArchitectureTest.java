@@ -26,7 +26,7 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule jwtLibraryStaysInSecurity = ArchitectureRules.JWT_LIBRARY_STAYS_IN_SECURITY;
     @ArchTest
-    static final ArchRule contentDetectionStaysInFilestore = ArchitectureRules.CONTENT_DETECTION_STAYS_IN_FILESTORE;
+    static final ArchRule contentDetectionStaysInContentTypes = ArchitectureRules.CONTENT_DETECTION_STAYS_IN_CONTENT_TYPES;
     @ArchTest
     static final ArchRule jsonStaysInDrivingAdapters = ArchitectureRules.JSON_STAYS_IN_DRIVING_ADAPTERS;
     @ArchTest
