@@ -12,10 +12,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
+import org.parley.adapter.contenttypes.TikaContentTypes;
 import org.parley.adapter.filestore.FileAttachmentStore;
 import org.parley.adapter.persistence.CacheSettings;
 import org.parley.adapter.persistence.DatabaseSettings;
 import org.parley.adapter.persistence.PersistenceModule;
+import org.parley.adapter.rest.MediaRoute;
 import org.parley.adapter.rest.RestApi;
 import org.parley.adapter.rest.RestSettings;
 import org.parley.adapter.rest.RestUseCases;
@@ -23,20 +25,17 @@ import org.parley.adapter.security.DjangoPbkdf2PasswordHasher;
 import org.parley.adapter.security.HmacLinkSigner;
 import org.parley.adapter.security.JwtTokens;
 import org.parley.adapter.websocket.ChatWebSocket;
-import org.parley.adapter.websocket.ConnectedSessions;
+import org.parley.adapter.websocket.ConnectionRegistry;
+import org.parley.adapter.websocket.WebSocketDelivery;
 import org.parley.adapter.websocket.WebSocketSettings;
 import org.parley.adapter.websocket.WebSocketUseCases;
 import org.parley.application.groupcommit.MessageWriter;
 import org.parley.application.port.in.AuthenticateToken;
 import org.parley.application.port.in.LinkToAttachment;
-import org.parley.application.port.out.AttachmentLinkSigner;
 import org.parley.application.port.out.AttachmentStore;
-import org.parley.application.port.out.MessageRepository;
-import org.parley.application.port.out.PasswordHasher;
-import org.parley.application.port.out.ThreadRepository;
+import org.parley.application.port.out.EventDelivery;
+import org.parley.application.port.out.StoreMessages;
 import org.parley.application.port.out.TimeSource;
-import org.parley.application.port.out.Tokens;
-import org.parley.application.port.out.UserAccounts;
 import org.parley.application.service.AnnounceFileMessageService;
 import org.parley.application.service.AuthenticateTokenService;
 import org.parley.application.service.DownloadAttachmentService;
@@ -52,14 +51,20 @@ import org.parley.application.service.ShareProfileService;
 import org.parley.application.service.UploadAttachmentService;
 import org.parley.application.service.UpsertUserFromBackendService;
 import org.parley.domain.chat.MessageRules;
-import org.parley.domain.delivery.DeliveryPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running Parley: the whole object graph, built by hand in {@link #start}, in the order the hexagon dictates —
- * driven adapters (storage, security, connected sessions), then the use cases over them, then the driving adapters
- * (REST, websocket) over the use cases, all served by one Grizzly server on one port.
+ * A running Parley: the whole object graph, built by hand in {@link #start}, in the order the hexagon dictates, one
+ * named step each:
+ * <ol>
+ *   <li>{@link #drivenPorts}: an adapter for every driven port, gathered in {@link DrivenPorts}. Where a port has (or
+ *       will have) more than one adapter, its own method is the one place that chooses: {@link #attachmentStore}
+ *       (a directory today, an object store later) and {@link #deliveryTransport} (this node's websockets today, a
+ *       bus across nodes in issue 12);</li>
+ *   <li>{@link #useCases}: the use-case services over those ports, and group commit, the one way to store messages;</li>
+ *   <li>{@link #drivingAdapters}: REST and the websocket over the use cases, on one Grizzly server and port.</li>
+ * </ol>
  */
 public final class Parley implements AutoCloseable {
 
@@ -91,51 +96,13 @@ public final class Parley implements AutoCloseable {
                 new CacheSettings(config.userCacheLifetime(), config.cacheMaxEntries()));
         MessageWriter writer = null;
         try {
-            String secret = config.jwtSecret().orElseGet(() -> SecretFile.loadOrCreate(config.dataDir()));
-            Tokens tokens = new JwtTokens(secret, config.accessTokenLifetime(), config.refreshTokenLifetime(), time);
-            PasswordHasher hasher = new DjangoPbkdf2PasswordHasher(config.passwordIterations());
-            UserAccounts users = storage.userAccounts();
-            ThreadRepository threads = storage.threads();
-            MessageRepository messages = storage.messages();
-            AttachmentStore attachments = new FileAttachmentStore(config.dataDir().resolve("media"));
-            AttachmentLinkSigner linkSigner = new HmacLinkSigner(secret);
-            LinkToAttachment links = new LinkToAttachmentService(linkSigner, config.mediaLinkLifetime(), time);
-            ConnectedSessions sessions = new ConnectedSessions(links);
-            writer = new MessageWriter(messages, sessions, MESSAGE_BATCH_SIZE, MESSAGE_QUEUE_CAPACITY);
-
-            DeliveryPolicy policy = DeliveryPolicy.receiverAndSenderDevices();
-            MessageRules rules = new MessageRules(config.maxMessageLength());
-            AuthenticateToken authenticate = new AuthenticateTokenService(tokens, users);
-            WebSocketUseCases webSocketUseCases = new WebSocketUseCases(
-                    new SendTextMessageService(users, threads, writer, policy, rules, time),
-                    new AnnounceFileMessageService(messages, sessions, policy),
-                    new ShareProfileService(users, threads, writer, policy, time));
-            RestUseCases restUseCases = new RestUseCases(
-                    new ListConversationService(users, threads, messages),
-                    new ListMyThreadsService(users, threads),
-                    new RegisterUserService(users, hasher, time),
-                    new LogInService(users, hasher, tokens, time),
-                    new RefreshAccessTokenService(tokens, users),
-                    authenticate,
-                    new UpsertUserFromBackendService(users, time),
-                    new UploadAttachmentService(users, threads, writer, attachments, rules, config.maxUploadBytes(), time),
-                    new ListThreadFilesService(users, threads, messages),
-                    links,
-                    new DownloadAttachmentService(messages, attachments, linkSigner, time));
-            RestSettings restSettings = new RestSettings(config.adminApiKey(), config.maxUploadBytes(),
-                    config.dataDir().resolve("upload-tmp"));
-
-            HttpServer server = GrizzlyHttpServerFactory.createHttpServer(
-                    URI.create("http://" + config.host() + ":" + config.port() + "/"),
-                    RestApi.resourceConfig(restUseCases, restSettings),
-                    false);
-            ChatWebSocket webSocket = ChatWebSocket.attachTo(server, sessions, authenticate, webSocketUseCases,
-                    new WebSocketSettings(config.maxFrameBytes(), config.websocketPingInterval()));
-            IgnoreH2cUpgrade.registerOn(server);
-            RefuseMalformedRequests.registerOn(server);
-            JsonErrorPages.registerOn(server);
-            server.start();
-            Parley parley = new Parley(server, webSocket, writer, storage);
+            ConnectionRegistry connections = new ConnectionRegistry();
+            DrivenPorts ports = drivenPorts(config, storage, connections, time);
+            writer = new MessageWriter(ports.messages(), ports.delivery(), MESSAGE_BATCH_SIZE, MESSAGE_QUEUE_CAPACITY);
+            UseCases useCases = useCases(config, ports, writer);
+            DrivingAdapters adapters = drivingAdapters(config, useCases, connections);
+            adapters.server().start();
+            Parley parley = new Parley(adapters.server(), adapters.webSocket(), writer, storage);
             LOG.info("Parley is listening on http://{}:{}/ (websocket /ws/chat/room/)", config.host(), parley.port());
             return parley;
         } catch (IOException e) {
@@ -147,6 +114,97 @@ public final class Parley implements AutoCloseable {
             storage.close();
             throw e;
         }
+    }
+
+    /** Step 1: an adapter for every driven port. */
+    private static DrivenPorts drivenPorts(ParleyConfig config, PersistenceModule storage,
+                                           ConnectionRegistry connections, TimeSource time) {
+        String secret = config.jwtSecret().orElseGet(() -> SecretFile.loadOrCreate(config.dataDir()));
+        return new DrivenPorts(
+                storage.userAccounts(),
+                storage.threads(),
+                storage.messages(),
+                attachmentStore(config),
+                new TikaContentTypes(),
+                new DjangoPbkdf2PasswordHasher(config.passwordIterations()),
+                new JwtTokens(secret, config.accessTokenLifetime(), config.refreshTokenLifetime(), time),
+                new HmacLinkSigner(secret),
+                time,
+                deliveryTransport(config, new WebSocketDelivery(connections, MediaRoute::pathOf)));
+    }
+
+    /**
+     * Where attachment bytes live: the directory {@code <data dir>/media}. The switch point for another store (an
+     * object store is a new adapter of {@link AttachmentStore}, chosen here by configuration; content types stay
+     * {@link TikaContentTypes}'s for every store).
+     */
+    private static AttachmentStore attachmentStore(ParleyConfig config) {
+        return new FileAttachmentStore(config.dataDir().resolve("media"));
+    }
+
+    /**
+     * How events reach connections: {@code local}, this node's websockets. The switch point for a bus across nodes
+     * (issue 12: with {@code PARLEY_REDIS_URL} set, a bus that implements {@link EventDelivery} wraps {@code local}
+     * here, publishing every event and handing what it receives to {@code local}). This is the one delivery instance:
+     * group commit and the use cases get it from {@link DrivenPorts}, and nothing else changes.
+     */
+    private static EventDelivery deliveryTransport(ParleyConfig config, EventDelivery local) {
+        return local;
+    }
+
+    /** Step 2: the use cases over the driven ports; every message is stored through {@code messages} (group commit). */
+    private static UseCases useCases(ParleyConfig config, DrivenPorts ports, StoreMessages messages) {
+        MessageRules rules = new MessageRules(config.maxMessageLength());
+        TimeSource time = ports.time();
+        LinkToAttachment links = new LinkToAttachmentService(ports.linkSigner(), config.mediaLinkLifetime(), time);
+        AuthenticateToken authenticate = new AuthenticateTokenService(ports.tokens(), ports.users());
+        WebSocketUseCases webSocket = new WebSocketUseCases(
+                new SendTextMessageService(ports.users(), ports.threads(), messages, rules, time),
+                new AnnounceFileMessageService(ports.messages(), ports.delivery(), links),
+                new ShareProfileService(ports.users(), ports.threads(), messages, time));
+        RestUseCases rest = new RestUseCases(
+                new ListConversationService(ports.users(), ports.threads(), ports.messages()),
+                new ListMyThreadsService(ports.users(), ports.threads()),
+                new RegisterUserService(ports.users(), ports.hasher(), time),
+                new LogInService(ports.users(), ports.hasher(), ports.tokens(), time),
+                new RefreshAccessTokenService(ports.tokens(), ports.users()),
+                authenticate,
+                new UpsertUserFromBackendService(ports.users(), time),
+                new UploadAttachmentService(ports.users(), ports.threads(), messages, ports.attachments(),
+                        ports.contentTypes(), rules, config.maxUploadBytes(), time),
+                new ListThreadFilesService(ports.users(), ports.threads(), ports.messages()),
+                links,
+                new DownloadAttachmentService(ports.messages(), ports.attachments(), ports.linkSigner(), time));
+        return new UseCases(rest, webSocket);
+    }
+
+    /**
+     * Step 3: the driving adapters over the use cases, on one Grizzly server (not yet started): the REST API as its
+     * Jersey application, the websocket (filling {@code connections}, which the delivery writes to), and the
+     * server-level HTTP concerns below both.
+     */
+    private static DrivingAdapters drivingAdapters(ParleyConfig config, UseCases useCases,
+                                                   ConnectionRegistry connections) {
+        RestSettings restSettings = new RestSettings(config.adminApiKey(), config.maxUploadBytes(),
+                config.dataDir().resolve("upload-tmp"));
+        HttpServer server = GrizzlyHttpServerFactory.createHttpServer(
+                URI.create("http://" + config.host() + ":" + config.port() + "/"),
+                RestApi.resourceConfig(useCases.rest(), restSettings),
+                false);
+        ChatWebSocket webSocket = ChatWebSocket.attachTo(server, connections, useCases.rest().authenticateToken(),
+                useCases.webSocket(), new WebSocketSettings(config.maxFrameBytes(), config.websocketPingInterval()));
+        IgnoreH2cUpgrade.registerOn(server);
+        RefuseMalformedRequests.registerOn(server);
+        JsonErrorPages.registerOn(server);
+        return new DrivingAdapters(server, webSocket);
+    }
+
+    /** The use cases, as the two driving adapters take them. */
+    private record UseCases(RestUseCases rest, WebSocketUseCases webSocket) {
+    }
+
+    /** The server carrying both driving adapters, and the websocket's handle for shutdown. */
+    private record DrivingAdapters(HttpServer server, ChatWebSocket webSocket) {
     }
 
     private static void closeIfStarted(MessageWriter writer) {

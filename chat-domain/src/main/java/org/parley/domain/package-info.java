@@ -6,7 +6,8 @@
  *   <li>{@link org.parley.domain.chat} — the seed's "thread" ({@link org.parley.domain.chat.ChatThread}: exactly two
  *       people, one thread per pair) and its immutable {@link org.parley.domain.chat.Message}s of three
  *       {@link org.parley.domain.chat.MessageType}s.</li>
- *   <li>{@link org.parley.domain.delivery} — the delivery policy: which frame a stored message causes for whom.</li>
+ *   <li>{@link org.parley.domain.delivery} — the delivery policy: who is told of each event (a stored message), and
+ *       as whom.</li>
  * </ul>
  *
  * <p>Values are records whose constructors check their invariants, so an instance that exists is valid; a broken rule

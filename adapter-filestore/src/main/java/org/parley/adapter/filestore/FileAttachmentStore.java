@@ -1,6 +1,5 @@
 package org.parley.adapter.filestore;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,7 +17,6 @@ import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.apache.tika.Tika;
 import org.parley.application.error.TooLarge;
 import org.parley.application.port.out.AttachmentStore;
 import org.parley.application.port.out.StoredAttachment;
@@ -29,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * Keeps attachments as files in one directory (Parley uses {@code PARLEY_DATA_DIR/media}), each under a random
  * 32-hex-digit name chosen here: no client text ever reaches a path. An upload is first written to a hidden
  * {@code .incoming-…} file, counted as it streams, and renamed to its key only when complete and within the limit;
- * a refused or failed upload deletes its partial file, and leftovers of a crash are removed at start-up. The content
- * type is detected from the bytes (Apache Tika's magic numbers), never taken from the client.
+ * a refused or failed upload deletes its partial file, and leftovers of a crash are removed at start-up. It keeps
+ * bytes only: what kind of file they are is the {@code ContentTypes} port's question.
  *
  * <p>{@link #store} returns only after the file's bytes and then its new name have been forced to the disk
  * ({@code fsync} of the file, then of the directory): its message is committed right after, and on a database that
@@ -40,12 +38,10 @@ public final class FileAttachmentStore implements AttachmentStore {
 
     static final String INCOMING_PREFIX = ".incoming-";
     private static final Pattern KEY = Pattern.compile("[0-9a-f]{32}");
-    private static final String UNKNOWN_TYPE = "application/octet-stream";
     private static final Logger LOG = LoggerFactory.getLogger(FileAttachmentStore.class);
 
     private final Path directory;
     private final SecureRandom random = new SecureRandom();
-    private final Tika tika = new Tika();
 
     /** Creates the directory when needed and removes partial uploads left by an earlier run. */
     public FileAttachmentStore(Path directory) {
@@ -68,7 +64,6 @@ public final class FileAttachmentStore implements AttachmentStore {
                 size = copyAtMost(content, Channels.newOutputStream(file), maxBytes);
                 file.force(true);
             }
-            String type = detect(incoming);
             Path stored = directory.resolve(key);
             Files.move(incoming, stored, StandardCopyOption.ATOMIC_MOVE);
             try {
@@ -77,7 +72,7 @@ public final class FileAttachmentStore implements AttachmentStore {
                 deleteQuietly(stored);
                 throw e;
             }
-            return new StoredAttachment(key, size, type);
+            return new StoredAttachment(key, size);
         } catch (IOException e) {
             deleteQuietly(incoming);
             throw new UncheckedIOException("Storing an attachment failed", e);
@@ -128,16 +123,6 @@ public final class FileAttachmentStore implements AttachmentStore {
             out.write(buffer, 0, n);
         }
         return total;
-    }
-
-    private String detect(Path file) {
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
-            String type = tika.detect(in);
-            return type == null || type.isBlank() ? UNKNOWN_TYPE : type;
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("Content type detection failed; storing as {}", UNKNOWN_TYPE, e);
-            return UNKNOWN_TYPE;
-        }
     }
 
     private String newKey() {

@@ -17,23 +17,21 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import org.parley.application.error.AuthenticationFailed;
-import org.parley.application.error.NotFound;
 import org.parley.application.port.in.AuthenticateToken;
 import org.parley.application.port.in.DownloadAttachment;
 import org.parley.domain.chat.Attachment;
-import org.parley.domain.chat.MessageId;
 import org.parley.domain.user.UserId;
 
 /**
  * Streams attached files from the signed links of {@code attached_file}: {@code GET /media/<message id>/<key>
- * ?expires=…&signature=…}. Without a valid signature the request needs the bearer token of a participant; anything
+ * ?expires=…&signature=…} ({@link MediaRoute}). Without a valid signature the request needs the bearer token of a participant; anything
  * else is 404. Supports a single {@code Range} (206, or 416 when unsatisfiable; on an empty file the header is ignored:
  * 200 with an empty body); every answer carries
  * {@code X-Content-Type-Options: nosniff}, and only images, audio and video (not SVG) are shown inline.
  *
  * <p>Public only because Jersey calls resource methods reflectively; only {@link RestApi} creates it.
  */
-@Path("media")
+@Path(MediaRoute.ROOT)
 public final class MediaResource {
 
     private final DownloadAttachment downloadAttachment;
@@ -45,18 +43,15 @@ public final class MediaResource {
     }
 
     @GET
-    @Path("{message}/{key}")
+    @Path(MediaRoute.FILE)
     public Response download(@PathParam("message") String messageText,
                              @PathParam("key") String key,
                              @QueryParam("expires") String expires,
                              @QueryParam("signature") String signature,
                              @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                              @HeaderParam("Range") String range) {
-        MessageId message = positiveLong(messageText).map(MessageId::new)
-                .orElseThrow(() -> new NotFound("Not found."));
-        DownloadAttachment.Download download = downloadAttachment.download(new DownloadAttachment.Query(
-                message, key, positiveLong(expires), Optional.ofNullable(signature).filter(s -> !s.isEmpty()),
-                caller(authorization)));
+        DownloadAttachment.Download download = downloadAttachment.download(
+                MediaRoute.query(messageText, key, expires, signature, () -> caller(authorization)));
         Attachment attachment = download.attachment();
         long size = attachment.sizeBytes();
         Optional<ByteRange> requested = ByteRange.parse(range, size);
@@ -138,10 +133,6 @@ public final class MediaResource {
             }
         }
         return encoded.toString();
-    }
-
-    private static Optional<Long> positiveLong(String text) {
-        return text == null ? Optional.empty() : ByteRange.digits(text).filter(value -> value > 0);
     }
 
     /**

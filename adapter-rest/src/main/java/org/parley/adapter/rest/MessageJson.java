@@ -14,7 +14,8 @@ import org.parley.wire.MessageTypeNames;
 
 /**
  * A message as the seed's {@code /chat/messages/} lists it, plus {@code attached_file_bytes} (contract §3).
- * {@code attached_file} is the signed, expiring download path of a file message, {@code null} for other messages.
+ * {@code attached_file} is the signed, expiring download path of a file message ({@link MediaRoute}), {@code null}
+ * for other messages.
  */
 record MessageJson(
         @JsonProperty("id") long id,
@@ -63,7 +64,7 @@ record MessageJson(
                 text,
                 WireFormat.timestamp(message.updatedAt()),
                 WireFormat.timestamp(message.createdAt()),
-                links.linkFor(message).orElse(null),
+                links.linkFor(message).map(MediaRoute::pathOf).orElse(null),
                 MessageTypeNames.of(message.type()),
                 fileName,
                 message.threadId().value(),

@@ -67,6 +67,8 @@ final class TestApi implements AutoCloseable {
     static final String PASSWORD = "correct horse battery";
     static final Instant START = Instant.parse("2025-03-14T10:07:31.270646Z");
     static final long MAX_UPLOAD_BYTES = 4096;
+    /** The content type of every upload here (the REST adapter passes it through; detection is tested elsewhere). */
+    static final String UNKNOWN_TYPE = "application/octet-stream";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ChatStorage storage = InMemoryChatStorage.create();
@@ -74,7 +76,7 @@ final class TestApi implements AutoCloseable {
     final ThreadRepository threads = storage.threads();
     final MessageRepository messages = storage.messages();
     /** Uploads store their message through group commit; the REST API delivers nothing itself. */
-    private final MessageWriter writer = new MessageWriter(messages, outbound -> { }, 100, 1_000);
+    private final MessageWriter writer = new MessageWriter(messages, event -> { }, 100, 1_000);
     final FakeTokens tokens = new FakeTokens();
     final InMemoryAttachmentStore files = new InMemoryAttachmentStore();
     final FakeLinkSigner signer = new FakeLinkSigner();
@@ -98,7 +100,8 @@ final class TestApi implements AutoCloseable {
                 new RefreshAccessTokenService(tokens, users),
                 new AuthenticateTokenService(tokens, users),
                 new UpsertUserFromBackendService(users, time),
-                new UploadAttachmentService(users, threads, writer, files, MessageRules.defaults(), MAX_UPLOAD_BYTES, time),
+                new UploadAttachmentService(users, threads, writer, files, (firstBytes, fileName) -> UNKNOWN_TYPE,
+                        MessageRules.defaults(), MAX_UPLOAD_BYTES, time),
                 new ListThreadFilesService(users, threads, messages),
                 new LinkToAttachmentService(signer, Duration.ofHours(1), time),
                 new DownloadAttachmentService(messages, files, signer, time)));

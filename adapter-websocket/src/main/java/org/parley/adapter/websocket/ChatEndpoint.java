@@ -30,12 +30,12 @@ public final class ChatEndpoint extends Endpoint {
     private static final String CONNECTION_PROPERTY = "org.parley.websocket.connection";
     private static final Logger LOG = LoggerFactory.getLogger(ChatEndpoint.class);
 
-    private final ConnectedSessions sessions;
+    private final ConnectionRegistry connections;
     private final InboundFrames inbound;
     private final int maxTextFrameBytes;
 
-    ChatEndpoint(ConnectedSessions sessions, InboundFrames inbound, int maxTextFrameBytes) {
-        this.sessions = sessions;
+    ChatEndpoint(ConnectionRegistry connections, InboundFrames inbound, int maxTextFrameBytes) {
+        this.connections = connections;
         this.inbound = inbound;
         this.maxTextFrameBytes = maxTextFrameBytes;
     }
@@ -56,7 +56,7 @@ public final class ChatEndpoint extends Endpoint {
         session.addMessageHandler(ByteBuffer.class, bytes -> connection.send(Frames.error(ErrorCode.VALIDATION_ERROR,
                 "Binary frames are not supported: send JSON text frames", null, Optional.empty())));
         session.addMessageHandler(PongMessage.class, pong -> connection.ponged(System.nanoTime()));
-        sessions.add(connection);
+        connections.add(connection);
         LOG.debug("User {} connected", user.id());
     }
 
@@ -87,7 +87,7 @@ public final class ChatEndpoint extends Endpoint {
     private void forget(Session session) {
         Object connection = session.getUserProperties().get(CONNECTION_PROPERTY);
         if (connection instanceof LiveConnection live) {
-            sessions.remove(live);
+            connections.remove(live);
         }
     }
 

@@ -59,13 +59,14 @@ public final class ChatWebSocket implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChatWebSocket.class);
 
-    private final ConnectedSessions sessions;
+    private final ConnectionRegistry connections;
     private final EmbeddedTyrusContainer container;
     private final ScheduledExecutorService pinger;
     private final long pingIntervalNanos;
 
-    private ChatWebSocket(ConnectedSessions sessions, EmbeddedTyrusContainer container, WebSocketSettings settings) {
-        this.sessions = sessions;
+    private ChatWebSocket(ConnectionRegistry connections, EmbeddedTyrusContainer container,
+                          WebSocketSettings settings) {
+        this.connections = connections;
         this.container = container;
         this.pingIntervalNanos = settings.pingInterval().toNanos();
         this.pinger = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -78,14 +79,16 @@ public final class ChatWebSocket implements AutoCloseable {
     }
 
     /**
-     * Serves the chat websocket on {@code server}'s listener named {@code "grizzly"}.
+     * Serves the chat websocket on {@code server}'s listener named {@code "grizzly"}, registering every connection
+     * it opens in {@code connections} (where the {@link WebSocketDelivery} of this node finds it).
      *
      * @throws IllegalStateException when the server is already started or has no such listener
      */
-    public static ChatWebSocket attachTo(HttpServer server, ConnectedSessions sessions, AuthenticateToken authenticate,
-                                         WebSocketUseCases useCases, WebSocketSettings settings) {
+    public static ChatWebSocket attachTo(HttpServer server, ConnectionRegistry connections,
+                                         AuthenticateToken authenticate, WebSocketUseCases useCases,
+                                         WebSocketSettings settings) {
         Objects.requireNonNull(server, "server");
-        Objects.requireNonNull(sessions, "sessions");
+        Objects.requireNonNull(connections, "connections");
         Objects.requireNonNull(authenticate, "authenticate");
         Objects.requireNonNull(useCases, "useCases");
         Objects.requireNonNull(settings, "settings");
@@ -98,7 +101,7 @@ public final class ChatWebSocket implements AutoCloseable {
         }
         useWorkerThreads(listener.getTransport());
 
-        ChatEndpoint endpoint = new ChatEndpoint(sessions, new InboundFrames(useCases), settings.maxTextFrameBytes());
+        ChatEndpoint endpoint = new ChatEndpoint(connections, new InboundFrames(useCases), settings.maxTextFrameBytes());
         HandshakeAuthenticator authenticator = new HandshakeAuthenticator(authenticate, endpoint);
         EmbeddedTyrusContainer container = new EmbeddedTyrusContainer(CONTEXT_PATH,
                 Math.max(MIN_INCOMING_BUFFER_BYTES, settings.maxTextFrameBytes() * 2), settings.maxTextFrameBytes());
@@ -110,12 +113,12 @@ public final class ChatWebSocket implements AutoCloseable {
         }
         listener.registerAddOn(new UpgradedConnectionsStayOpen());
         listener.registerAddOn(new WebSocketAddOn(container, CONTEXT_PATH));
-        return new ChatWebSocket(sessions, container, settings);
+        return new ChatWebSocket(connections, container, settings);
     }
 
     /** Closes every open connection with close code 1001 ("server shutting down"). */
     public void closeAll() {
-        for (LiveConnection connection : sessions.all()) {
+        for (LiveConnection connection : connections.all()) {
             connection.close(SHUTTING_DOWN);
         }
     }
@@ -134,7 +137,7 @@ public final class ChatWebSocket implements AutoCloseable {
      */
     private void pingAll() {
         try {
-            pingOrDrop(sessions.all(), System.nanoTime(), pingIntervalNanos);
+            pingOrDrop(connections.all(), System.nanoTime(), pingIntervalNanos);
         } catch (Throwable e) {
             LOG.warn("A ping round failed: {}", Failures.describe(e));
         }

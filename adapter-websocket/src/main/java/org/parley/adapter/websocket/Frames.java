@@ -7,17 +7,19 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import org.parley.application.port.out.OutboundMessage;
+import org.parley.application.port.out.MessageStored;
 import org.parley.domain.chat.Attachment;
+import org.parley.domain.chat.AttachmentLink;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageContent;
+import org.parley.domain.delivery.Audience;
 import org.parley.domain.delivery.ClientMessageId;
-import org.parley.domain.delivery.DeliveryKind;
 import org.parley.domain.user.User;
 import org.parley.wire.FileSizeText;
 import org.parley.wire.MessageTypeNames;
@@ -33,13 +35,15 @@ final class Frames {
     }
 
     /**
-     * The {@code re_message} or {@code conf_message} frame of a stored message. Written with Jackson's streaming
-     * generator rather than a tree: this runs for every frame delivered, and the tree cost as much as the rest of the
-     * rendering.
+     * The frame of a stored message for one audience: {@code re_message} for its receiver, {@code conf_message} (with
+     * the request's {@code client_msg_id}) for its sender. Written with Jackson's streaming generator rather than a
+     * tree: this runs for every frame delivered, and the tree cost as much as the rest of the rendering.
      *
-     * @param link the signed download path of a file message's attachment
+     * @param mediaPaths formats a signed attachment link as the path {@code attached_file} shows (the route that
+     *                   serves it decides its form)
      */
-    static String delivery(OutboundMessage outbound, DeliveryKind kind, Optional<String> link) {
+    static String messageStored(MessageStored outbound, Audience audience,
+                                Function<AttachmentLink, String> mediaPaths) {
         Message message = outbound.message();
         MessageContent content = message.content();
         StringWriter out = new StringWriter(384);
@@ -50,17 +54,17 @@ final class Frames {
                 frame.writeStringField("message", text.body());
                 writeStamp(frame, message);
                 frame.writeStringField("message_type", MessageTypeNames.of(message.type()));
-                frame.writeStringField("action", kind.action());
+                frame.writeStringField("action", action(audience));
             } else if (content instanceof MessageContent.File file) {
                 Attachment attachment = file.attachment();
                 frame.writeStringField("message_body", file.caption() == null ? "" : file.caption());
                 frame.writeStringField("attached_file_name", attachment.fileName());
                 frame.writeStringField("attached_file_size", FileSizeText.of(attachment.sizeBytes()));
                 frame.writeNumberField("attached_file_bytes", attachment.sizeBytes());
-                frame.writeStringField("attached_file", link.orElse(null));
+                frame.writeStringField("attached_file", outbound.attachmentLink().map(mediaPaths).orElse(null));
                 writeParties(frame, message);
                 writeStamp(frame, message);
-                frame.writeStringField("action", kind.action());
+                frame.writeStringField("action", action(audience));
                 frame.writeStringField("message_type", MessageTypeNames.of(message.type()));
             } else if (content instanceof MessageContent.ProfileShare share) {
                 writeParties(frame, message);
@@ -73,11 +77,11 @@ final class Frames {
                 frame.writeStringField("phone_number", shared.map(user -> user.profile().phoneNumber()).orElse(null));
                 frame.writeEndObject();
                 frame.writeStringField("message_type", MessageTypeNames.of(message.type()));
-                frame.writeStringField("action", kind.action());
+                frame.writeStringField("action", action(audience));
             } else {
                 throw new IllegalStateException("Unknown message content " + content.getClass());
             }
-            if (kind == DeliveryKind.CONF_MESSAGE && outbound.clientMessageId().isPresent()) {
+            if (audience == Audience.SENDER && outbound.clientMessageId().isPresent()) {
                 frame.writeStringField("client_msg_id", outbound.clientMessageId().get().value());
             }
             frame.writeEndObject();
@@ -85,6 +89,14 @@ final class Frames {
             throw new UncheckedIOException("A frame could not be written", e);
         }
         return out.toString();
+    }
+
+    /** The seed's {@code action} of a delivered message: what the message is to this recipient. */
+    static String action(Audience audience) {
+        return switch (audience) {
+            case RECEIVER -> "re_message";
+            case SENDER -> "conf_message";
+        };
     }
 
     /** An error frame answering one client frame; the connection stays open. */

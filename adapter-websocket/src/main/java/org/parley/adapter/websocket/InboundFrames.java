@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * Turns one client text frame into a use-case call, and every failure into an error frame on the same connection,
  * which stays open: use-case failures and broken domain rules as {@link FrameRefusals} answers each kind, frames the
  * adapter refuses itself ({@link InvalidFrame}) as {@code validation_error}, anything else as {@code internal_error}.
- * Successful sends answer through {@link ConnectedSessions} ({@code conf_message}), not here.
+ * Successful sends answer through {@link WebSocketDelivery} ({@code conf_message}), not here.
  *
  * <p>The frame rules (contract §8, §10), checked in this order, each before anything of the frame is acted on:
  * <ol>

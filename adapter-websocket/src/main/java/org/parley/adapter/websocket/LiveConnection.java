@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 
-import org.parley.domain.chat.MessageId;
+import org.parley.application.port.out.OutboundEvent;
 import org.parley.domain.user.UserId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Its writes never throw, whatever the container throws (an {@link Error} included): they run on threads every
  * connection shares (group commit's delivery thread, the pinger). A connection whose write throws is closed with
- * 1011, once, with one log line naming its user and the message (never the frame's content), and nothing more is
+ * 1011, once, with one log line naming its user and the event (never the frame's content), and nothing more is
  * written to it.
  */
 final class LiveConnection {
@@ -63,9 +63,9 @@ final class LiveConnection {
     /**
      * Queues a text frame without waiting for it to be written; never throws.
      *
-     * @param message the stored message the frame carries, or null for a frame of the server's own (for the log)
+     * @param event the event the frame tells of, or null for a frame of the server's own (named in the log)
      */
-    void send(String frame, MessageId message) {
+    void send(String frame, OutboundEvent event) {
         if (broken || !session.isOpen()) {
             return;
         }
@@ -85,7 +85,7 @@ final class LiveConnection {
             });
         } catch (Throwable failure) {
             pendingSends.decrementAndGet();
-            writeFailed(message == null ? "a frame of the server's own" : "message " + message.value(), failure);
+            writeFailed(event == null ? "a frame of the server's own" : WebSocketDelivery.describe(event), failure);
         }
     }
 

@@ -1,11 +1,13 @@
 /**
  * The websocket adapter: the seed API's chat socket ({@code /ws/chat/room/}) served by Tyrus on Parley's one Grizzly
- * server, and the in-process {@link org.parley.application.port.out.MessageDelivery} to open connections.
+ * server (the driving side), and the {@link org.parley.application.port.out.EventDelivery} to this node's open
+ * connections (the driven side). The two meet only in the registry of connections.
  *
- * <p>Bootstrap uses three types: {@link org.parley.adapter.websocket.ConnectedSessions} (the delivery port, given to
- * the use cases), {@link org.parley.adapter.websocket.WebSocketSettings} and
- * {@link org.parley.adapter.websocket.ChatWebSocket#attachTo}. Everything else is package-private, except
- * {@link org.parley.adapter.websocket.ChatEndpoint}, which Tyrus needs to reach reflectively.
+ * <p>Bootstrap uses four types: {@link org.parley.adapter.websocket.ConnectionRegistry} (who is connected here),
+ * {@link org.parley.adapter.websocket.WebSocketDelivery} (the delivery port over that registry, given to the use
+ * cases, or wrapped by a cross-node bus), {@link org.parley.adapter.websocket.WebSocketSettings} and
+ * {@link org.parley.adapter.websocket.ChatWebSocket#attachTo} (the endpoint, filling the registry). Everything else is
+ * package-private, except {@link org.parley.adapter.websocket.ChatEndpoint}, which Tyrus needs to reach reflectively.
  *
  * <p>Wire behaviour (contract §4, §8): the handshake is authenticated by {@code ?token=} or
  * {@code Authorization: Bearer} and refused with HTTP 401; frames are the seed's, field for field; a bad frame is

@@ -398,14 +398,14 @@ class ChatWebSocketTest {
         assertRefused(server.uri(""), Map.of());
         assertRefused(server.uri("wrong"), Map.of());
         assertRefused(server.uri("wrong"), Map.of("Authorization", "Bearer also-wrong"));
-        assertThat(server.sessions.openSessionCount()).isZero();
+        assertThat(server.connections.count()).isZero();
     }
 
     @ParameterizedTest
     @EnumSource(AuthenticationFailed.Reason.class)
     void everyAuthenticationFailureIsRefusedWith401(AuthenticationFailed.Reason reason) {
         assertRefused(server.uri("fail-" + reason), Map.of());
-        assertThat(server.sessions.openSessionCount()).isZero();
+        assertThat(server.connections.count()).isZero();
     }
 
     private void assertRefused(URI uri, Map<String, String> headers) {
@@ -426,7 +426,7 @@ class ChatWebSocketTest {
         assertThatThrownBy(() -> WsClient.connect(server.uri("explode")))
                 .cause().isInstanceOf(WebSocketHandshakeException.class)
                 .satisfies(e -> assertThat(((WebSocketHandshakeException) e).getResponse().statusCode()).isEqualTo(500));
-        assertThat(server.sessions.openSessionCount()).isZero();
+        assertThat(server.connections.count()).isZero();
     }
 
     @Test
@@ -553,16 +553,16 @@ class ChatWebSocketTest {
         b.close();
 
         awaitOpenSessions(0);
-        assertThat(server.sessions.all()).isEmpty();
+        assertThat(server.connections.all()).isEmpty();
     }
 
     /** The server registers a connection just after the client sees the handshake succeed: wait for it. */
     private void awaitOpenSessions(int expected) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (server.sessions.openSessionCount() != expected && System.nanoTime() < deadline) {
+        while (server.connections.count() != expected && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        assertThat(server.sessions.openSessionCount()).isEqualTo(expected);
+        assertThat(server.connections.count()).isEqualTo(expected);
     }
 
     private static Map<String, JsonNode> fields(JsonNode node) {

@@ -46,7 +46,7 @@ class ConnectionLifecycleTest {
                 assertThat(a.next().get("action").asText()).isEqualTo("conf_message");
                 assertThat(b.next().get("action").asText()).isEqualTo("re_message");
 
-                assertThat(server.sessions.all()).hasSize(2).allSatisfy(connection ->
+                assertThat(server.connections.all()).hasSize(2).allSatisfy(connection ->
                         assertThat(connection.session().getMaxIdleTimeout())
                                 .isEqualTo(EmbeddedTyrusContainer.NO_IDLE_TIMEOUT));
             }
@@ -64,7 +64,7 @@ class ConnectionLifecycleTest {
                 // The JDK client answers each ping with a pong, so the connection outlives two intervals many times.
                 assertThat(a.pings.get()).isGreaterThanOrEqualTo(3);
                 assertThat(a.closeCode).isNotDone();
-                assertThat(server.sessions.openSessionCount()).isEqualTo(1);
+                assertThat(server.connections.count()).isEqualTo(1);
             }
         }
     }

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.parley.application.port.out.MessageStored;
 import org.parley.domain.chat.Attachment;
 import org.parley.domain.chat.ChatThread;
 import org.parley.domain.chat.Message;
@@ -50,11 +51,12 @@ class DeliveryIsolationTest {
         User bob = server.user("bob");
         User carol = server.user("carol");
         User dave = server.user("dave");
-        server.renderer.set((outbound, kind, link) -> {
-            if (outbound.message().content().equals(new MessageContent.Text("poison"))) {
+        server.renderer.set((event, audience) -> {
+            if (event instanceof MessageStored stored
+                    && stored.message().content().equals(new MessageContent.Text("poison"))) {
                 throw new Error("the renderer broke");
             }
-            return FrameRenderer.SEED_FRAMES.render(outbound, kind, link);
+            return TestServer.SEED_FRAMES.render(event, audience);
         });
         WsClient a = connect(alice);
         WsClient b = connect(bob);
@@ -98,7 +100,7 @@ class DeliveryIsolationTest {
         WsClient d = connect(dave);
         FakeSession broken = new FakeSession();
         broken.sendFailure = new Error(new MalformedInputException(1));
-        server.sessions.add(new LiveConnection(bob.id(), broken.session, System.nanoTime()));
+        server.connections.add(new LiveConnection(bob.id(), broken.session, System.nanoTime()));
 
         try (CapturedLog log = new CapturedLog()) {
             JsonNode first = assertChat(a, alice, b, bob, "one");
@@ -122,7 +124,7 @@ class DeliveryIsolationTest {
         WsClient a = connect(alice);
         FakeSession broken = new FakeSession();
         broken.pingFailure = new Error("the ping broke");
-        server.sessions.add(new LiveConnection(bob.id(), broken.session, System.nanoTime()));
+        server.connections.add(new LiveConnection(bob.id(), broken.session, System.nanoTime()));
 
         await(() -> broken.pings.get() >= 1, "the broken connection was pinged");
         int pingsSoFar = a.pings.get();
@@ -141,11 +143,11 @@ class DeliveryIsolationTest {
         ChatThread thread = server.threads.getOrCreate(Participants.of(alice.id(), bob.id()), TestServer.SENT_AT);
         Message file = server.messages.appendAll(List.of(thread.compose(alice.id(), new MessageContent.File("notes",
                 new Attachment("k/1", "notes.txt", 12, "text/plain")), TestServer.SENT_AT))).get(0);
-        server.renderer.set((outbound, kind, link) -> {
-            if (outbound.message().content() instanceof MessageContent.File) {
+        server.renderer.set((event, audience) -> {
+            if (event instanceof MessageStored stored && stored.message().content() instanceof MessageContent.File) {
                 throw new Error("the renderer broke");
             }
-            return FrameRenderer.SEED_FRAMES.render(outbound, kind, link);
+            return TestServer.SEED_FRAMES.render(event, audience);
         });
         WsClient a = connect(alice);
         WsClient b = connect(bob);

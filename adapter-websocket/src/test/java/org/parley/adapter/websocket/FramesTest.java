@@ -5,19 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.junit.jupiter.api.Test;
-import org.parley.application.port.out.OutboundMessage;
+import org.parley.application.port.out.MessageStored;
 import org.parley.domain.chat.Attachment;
+import org.parley.domain.chat.AttachmentLink;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageContent;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.chat.ThreadId;
+import org.parley.domain.delivery.Audience;
 import org.parley.domain.delivery.ClientMessageId;
-import org.parley.domain.delivery.DeliveryKind;
 import org.parley.domain.delivery.DeliveryPolicy;
 import org.parley.domain.user.EmailAddress;
 import org.parley.domain.user.User;
@@ -30,7 +32,10 @@ class FramesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final UserId SENDER = UserId.parse("302e305b-6e73-4f9c-bac7-551a92b106b0");
     private static final UserId RECEIVER = UserId.parse("75140d72-8b20-4549-885c-20599badb486");
-    private static final Optional<String> LINK = Optional.of("/media/5/abc?expires=1&signature=s");
+    private static final AttachmentLink LINK = new AttachmentLink(new MessageId(5), "abc", 1, "s");
+    /** Stands in for the REST adapter's media route. */
+    private static final Function<AttachmentLink, String> MEDIA_PATHS = link -> "/media/" + link.message() + "/"
+            + link.storageKey() + "?expires=" + link.expiresEpochSecond() + "&signature=" + link.signature();
     private static final Instant AT = Instant.parse("2025-03-14T10:45:51.147140Z");
 
     @Test
@@ -45,10 +50,10 @@ class FramesTest {
     void aFileMessageRendersTheSeedsFileFrame() throws Exception {
         Message message = message(new MessageContent.File("this is the file",
                 new Attachment("k/1", "Screenshot 2025-03-14 100311.png", 199_424, "image/png")));
-        OutboundMessage outbound = new OutboundMessage(message, DeliveryPolicy.receiverAndSenderDevices().deliveriesOf(message),
-                Optional.of(new ClientMessageId("f-1")), Optional.empty());
+        MessageStored outbound = new MessageStored(message, DeliveryPolicy.forStoredMessage(message),
+                Optional.of(new ClientMessageId("f-1")), Optional.empty(), Optional.of(LINK));
 
-        JsonNode re = JSON.readTree(Frames.delivery(outbound, DeliveryKind.RE_MESSAGE, LINK));
+        JsonNode re = JSON.readTree(Frames.messageStored(outbound, Audience.RECEIVER, MEDIA_PATHS));
 
         assertThat(WsClient.fieldNames(re)).containsExactly("message_body", "attached_file_name", "attached_file_size",
                 "attached_file_bytes", "attached_file", "sender_id", "receiver_id", "timestamp", "created_msg_id", "action", "message_type");
@@ -64,7 +69,7 @@ class FramesTest {
         assertThat(re.get("action").asText()).isEqualTo("re_message");
         assertThat(re.get("message_type").asText()).isEqualTo("file");
 
-        JsonNode conf = JSON.readTree(Frames.delivery(outbound, DeliveryKind.CONF_MESSAGE, LINK));
+        JsonNode conf = JSON.readTree(Frames.messageStored(outbound, Audience.SENDER, MEDIA_PATHS));
         assertThat(conf.get("action").asText()).isEqualTo("conf_message");
         assertThat(conf.get("client_msg_id").asText()).isEqualTo("f-1");
     }
@@ -75,9 +80,10 @@ class FramesTest {
                 new UserProfile("Admin user", "admin", null, null, null, null),
                 org.parley.domain.user.AccountStatus.activeUser(), null, AT, AT);
         Message message = message(new MessageContent.ProfileShare(RECEIVER));
-        OutboundMessage outbound = new OutboundMessage(message, List.of(), Optional.empty(), Optional.of(shared));
+        MessageStored outbound = new MessageStored(message, List.of(), Optional.empty(), Optional.of(shared),
+                Optional.empty());
 
-        JsonNode re = JSON.readTree(Frames.delivery(outbound, DeliveryKind.RE_MESSAGE, LINK));
+        JsonNode re = JSON.readTree(Frames.messageStored(outbound, Audience.RECEIVER, MEDIA_PATHS));
 
         assertThat(WsClient.fieldNames(re)).containsExactly("sender_id", "receiver_id", "message", "timestamp",
                 "created_msg_id", "attached_profile", "message_type", "action");

@@ -92,7 +92,7 @@ class NoSecretsInLogsTest {
             assertThat(a.awaitClose()).isEqualTo(1009);
             WsClient again = server.connect(alice);
             long deadline = System.nanoTime() + 5_000_000_000L;
-            while (server.sessions.openSessionCount() == 0 && System.nanoTime() < deadline) {
+            while (server.connections.count() == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
             server.webSocket.closeAll();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -23,16 +24,17 @@ import org.parley.application.port.in.AuthenticateToken;
 import org.parley.application.port.in.SendTextMessage;
 import org.parley.application.port.out.Account;
 import org.parley.application.service.AnnounceFileMessageService;
+import org.parley.application.service.LinkToAttachmentService;
 import org.parley.application.groupcommit.MessageWriter;
 import org.parley.application.service.SendTextMessageService;
 import org.parley.application.service.ShareProfileService;
 import org.parley.application.testing.FailingMessageRepository;
+import org.parley.application.testing.FakeLinkSigner;
 import org.parley.application.testing.InMemoryMessageRepository;
 import org.parley.application.testing.InMemoryThreadRepository;
 import org.parley.application.testing.InMemoryUserAccounts;
 import org.parley.application.testing.ManualTimeSource;
 import org.parley.domain.chat.MessageRules;
-import org.parley.domain.delivery.DeliveryPolicy;
 import org.parley.domain.user.EmailAddress;
 import org.parley.domain.user.User;
 import org.parley.domain.user.UserProfile;
@@ -50,12 +52,13 @@ final class TestServer implements AutoCloseable {
     final InMemoryThreadRepository threads = new InMemoryThreadRepository(messages);
     final InMemoryUserAccounts users = new InMemoryUserAccounts();
     final ManualTimeSource time = new ManualTimeSource(SENT_AT);
+    /** The seed's frames, with {@code attached_file} as {@code /media/<message id>/signed}. */
+    static final FrameRenderer SEED_FRAMES = new EventFrames(link -> "/media/" + link.message().value() + "/signed");
     /** Renders every delivered frame; tests may put a failing renderer in. */
-    final AtomicReference<FrameRenderer> renderer = new AtomicReference<>(FrameRenderer.SEED_FRAMES);
-    final ConnectedSessions sessions = new ConnectedSessions(
-            message -> message.content() instanceof org.parley.domain.chat.MessageContent.File
-                    ? Optional.of("/media/" + message.id().value() + "/signed") : Optional.empty(),
-            (outbound, kind, link) -> renderer.get().render(outbound, kind, link));
+    final AtomicReference<FrameRenderer> renderer = new AtomicReference<>(SEED_FRAMES);
+    final ConnectionRegistry connections = new ConnectionRegistry();
+    final WebSocketDelivery delivery = new WebSocketDelivery(connections,
+            (event, audience) -> renderer.get().render(event, audience));
     final Map<String, User> tokens = new ConcurrentHashMap<>();
     final List<String> handshakeThreads = new CopyOnWriteArrayList<>();
     final List<String> sendThreads = new CopyOnWriteArrayList<>();
@@ -66,7 +69,7 @@ final class TestServer implements AutoCloseable {
     private final MessageWriter writer = new MessageWriter(
             new FailingMessageRepository(messages, draft -> storageDown.get(),
                     new IllegalStateException("INSERT INTO messages -- connection refused")),
-            sessions, 100, 1_000);
+            delivery, 100, 1_000);
     final HttpServer server;
     final ChatWebSocket webSocket;
     final int port;
@@ -91,8 +94,8 @@ final class TestServer implements AutoCloseable {
             }
         }, "/");
 
-        SendTextMessageService service = new SendTextMessageService(users, threads, writer,
-                DeliveryPolicy.receiverAndSenderDevices(), MessageRules.defaults(), time);
+        SendTextMessageService service = new SendTextMessageService(users, threads, writer, MessageRules.defaults(),
+                time);
         SendTextMessage sendText = command -> {
             sendThreads.add(Thread.currentThread().getName());
             Throwable failure = sendFailure.get();
@@ -124,11 +127,10 @@ final class TestServer implements AutoCloseable {
             }
             return user;
         };
-        AnnounceFileMessageService announce = new AnnounceFileMessageService(messages, sessions,
-                DeliveryPolicy.receiverAndSenderDevices());
-        ShareProfileService share = new ShareProfileService(users, threads, writer,
-                DeliveryPolicy.receiverAndSenderDevices(), time);
-        webSocket = ChatWebSocket.attachTo(server, sessions, authenticate,
+        AnnounceFileMessageService announce = new AnnounceFileMessageService(messages, delivery,
+                new LinkToAttachmentService(new FakeLinkSigner(), Duration.ofHours(1), time));
+        ShareProfileService share = new ShareProfileService(users, threads, writer, time);
+        webSocket = ChatWebSocket.attachTo(server, connections, authenticate,
                 new WebSocketUseCases(sendText, announce, share), settings);
         server.start();
         port = listener.getPort();

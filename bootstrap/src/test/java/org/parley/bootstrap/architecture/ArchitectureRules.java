@@ -35,6 +35,7 @@ final class ArchitectureRules {
     static final String PERSISTENCE = "org.parley.adapter.persistence..";
     static final String SECURITY = "org.parley.adapter.security..";
     static final String FILESTORE = "org.parley.adapter.filestore..";
+    static final String CONTENT_TYPES = "org.parley.adapter.contenttypes..";
     static final String BOOTSTRAP = "org.parley.bootstrap..";
     static final String WIRE = "org.parley.wire..";
     static final String ADAPTERS = "org.parley.adapter..";
@@ -61,6 +62,7 @@ final class ArchitectureRules {
             .layer("Security adapter").definedBy(SECURITY)
             .layer("File store adapter").definedBy(FILESTORE)
             .layer("Wire vocabulary").definedBy(WIRE)
+            .layer("Content types adapter").definedBy(CONTENT_TYPES)
             .layer("Bootstrap").definedBy(BOOTSTRAP)
             .whereLayer("Bootstrap").mayNotBeAccessedByAnyLayer()
             .whereLayer("REST adapter").mayOnlyBeAccessedByLayers("Bootstrap")
@@ -69,12 +71,13 @@ final class ArchitectureRules {
             .whereLayer("Security adapter").mayOnlyBeAccessedByLayers("Bootstrap")
             .whereLayer("File store adapter").mayOnlyBeAccessedByLayers("Bootstrap")
             .whereLayer("Wire vocabulary").mayOnlyBeAccessedByLayers("REST adapter", "Websocket adapter", "Bootstrap")
+            .whereLayer("Content types adapter").mayOnlyBeAccessedByLayers("Bootstrap")
             .whereLayer("Application").mayOnlyBeAccessedByLayers(
                     "REST adapter", "Websocket adapter", "Persistence adapter", "Security adapter", "File store adapter",
-                    "Bootstrap")
+                    "Content types adapter", "Bootstrap")
             .whereLayer("Domain").mayOnlyBeAccessedByLayers(
                     "Application", "REST adapter", "Websocket adapter", "Persistence adapter", "Security adapter",
-                    "File store adapter", "Wire vocabulary", "Bootstrap")
+                    "File store adapter", "Content types adapter", "Wire vocabulary", "Bootstrap")
             .ensureAllClassesAreContainedInArchitecture()
             .as("Parley is a hexagon: domain <- application <- adapters <- bootstrap");
 
@@ -148,11 +151,14 @@ final class ArchitectureRules {
             .should().dependOnClassesThat().resideInAnyPackage("com.auth0..")
             .as("the JWT library is used in the security adapter only");
 
-    /** Detecting content types from bytes (Apache Tika) is the file store's business. */
-    static final ArchRule CONTENT_DETECTION_STAYS_IN_FILESTORE = noClasses()
-            .that().resideOutsideOfPackage(FILESTORE)
+    /**
+     * Detecting content types from bytes (Apache Tika) is the content types adapter's business, behind its own port, so
+     * that every attachment store (the filesystem, an object store) gets the same types.
+     */
+    static final ArchRule CONTENT_DETECTION_STAYS_IN_CONTENT_TYPES = noClasses()
+            .that().resideOutsideOfPackage(CONTENT_TYPES)
             .should().dependOnClassesThat().resideInAnyPackage("org.apache.tika..")
-            .as("Apache Tika is used in the file store adapter only");
+            .as("Apache Tika is used in the content types adapter only");
 
     /** JSON is a wire format of the driving adapters, not of the core or of storage. */
     static final ArchRule JSON_STAYS_IN_DRIVING_ADAPTERS = noClasses()
@@ -212,7 +218,7 @@ final class ArchitectureRules {
             HTTP_FRAMEWORK_STAYS_IN_REST,
             WEBSOCKET_FRAMEWORK_STAYS_IN_WEBSOCKET,
             JWT_LIBRARY_STAYS_IN_SECURITY,
-            CONTENT_DETECTION_STAYS_IN_FILESTORE,
+            CONTENT_DETECTION_STAYS_IN_CONTENT_TYPES,
             JSON_STAYS_IN_DRIVING_ADAPTERS,
             ENTITIES_ARE_PACKAGE_PRIVATE,
             SERVICES_IMPLEMENT_DRIVING_PORTS,

@@ -64,7 +64,7 @@ class ArchitectureRulesCanFailTest {
                 Arguments.of(ArchitectureRules.HTTP_FRAMEWORK_STAYS_IN_REST, JsonInStorage.class),
                 Arguments.of(ArchitectureRules.WEBSOCKET_FRAMEWORK_STAYS_IN_WEBSOCKET, RestUsingTheWebsocketApi.class),
                 Arguments.of(ArchitectureRules.JSON_STAYS_IN_DRIVING_ADAPTERS, JsonInStorage.class),
-                Arguments.of(ArchitectureRules.CONTENT_DETECTION_STAYS_IN_FILESTORE, RestSniffingContentTypes.class),
+                Arguments.of(ArchitectureRules.CONTENT_DETECTION_STAYS_IN_CONTENT_TYPES, RestSniffingContentTypes.class),
                 Arguments.of(ArchitectureRules.JWT_LIBRARY_STAYS_IN_SECURITY, RestReachingIntoPersistence.class),
                 Arguments.of(ArchitectureRules.ENTITIES_ARE_PACKAGE_PRIVATE, ApplicationUsingJpa.class),
                 Arguments.of(ArchitectureRules.SERVICES_IMPLEMENT_DRIVING_PORTS, ServiceWithoutADrivingPort.class),

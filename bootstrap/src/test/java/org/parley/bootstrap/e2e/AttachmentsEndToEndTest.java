@@ -35,6 +35,8 @@ class AttachmentsEndToEndTest {
 
     private static final long MAX_UPLOAD = 2L * 1024 * 1024;
     private static final long MIB = 1024L * 1024;
+    private static final byte[] PNG_HEADER = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13,
+            'I', 'H', 'D', 'R', 0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0};
 
     @RegisterExtension
     static final RunningParley SERVER = new RunningParley(MAX_UPLOAD);
@@ -121,6 +123,32 @@ class AttachmentsEndToEndTest {
         String unsigned = aliceLink.substring(0, aliceLink.indexOf('?'));
         assertThat(download(unsigned, bob.access(), null).body()).as("a participant needs no signature")
                 .isEqualTo(content);
+    }
+
+    /**
+     * The type is detected from the bytes and never from the client's name (api.md, "Attachments"): a PNG named
+     * {@code x.txt} is served as an image, inline, and text named {@code notes.md} as plain text. The PNG is larger than
+     * the 64 KiB the detector reads first, and comes back whole.
+     */
+    @Test
+    void theContentTypeComesFromTheBytesWhateverTheFileIsCalled() throws Exception {
+        Person alice = people.register("Alice");
+        Person bob = people.register("Bob");
+        byte[] png = randomBytes(100_000);
+        System.arraycopy(PNG_HEADER, 0, png, 0, PNG_HEADER.length);
+        byte[] text = "# Notes\nOn the Analytical Engine.\n".getBytes(StandardCharsets.UTF_8);
+
+        HttpResponse<byte[]> image = download(uploadedLink(alice, bob, "x.txt", png), bob.access(), null);
+        HttpResponse<byte[]> notes = download(uploadedLink(alice, bob, "notes.md", text), bob.access(), null);
+
+        assertThat(image.statusCode()).isEqualTo(200);
+        assertThat(image.headers().firstValue("Content-Type")).contains("image/png");
+        assertThat(image.headers().firstValue("Content-Disposition")).hasValueSatisfying(value -> assertThat(value)
+                .startsWith("inline;").contains("filename=\"x.txt\""));
+        assertThat(image.body()).isEqualTo(png);
+        assertThat(notes.headers().firstValue("Content-Type")).hasValueSatisfying(value -> assertThat(value)
+                .startsWith("text/plain"));
+        assertThat(notes.body()).isEqualTo(text);
     }
 
     @Test
@@ -356,6 +384,14 @@ class AttachmentsEndToEndTest {
                             && !path.getFileName().toString().endsWith(".lock.db"))
                     .collect(Collectors.toSet());
         }
+    }
+
+    /** Uploads {@code content} as {@code fileName} from {@code from} to {@code to}; the message's download link. */
+    private String uploadedLink(Person from, Person to, String fileName, byte[] content) {
+        HttpApi.Reply uploaded = new Multipart().field("receiver", to.id()).file("attached_file", fileName, content)
+                .post(api, from.access());
+        assertThat(uploaded.status()).as(uploaded.raw()).isEqualTo(201);
+        return uploaded.json().get("entity").get("message").get("attached_file").asText();
     }
 
     private static byte[] randomBytes(int size) {

@@ -16,18 +16,19 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-import org.parley.application.port.out.MessageDelivery;
+import org.parley.application.port.out.EventDelivery;
 import org.parley.application.port.out.MessageRepository;
-import org.parley.application.port.out.OutboundMessage;
+import org.parley.application.port.out.OutboundEvent;
+import org.parley.application.port.out.StoreMessages;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageDraft;
 
 /**
- * Group commit: the one way messages are stored. Callers hand over drafts and get a future; one writer thread takes
- * every draft waiting at that moment (up to a batch size), stores them with {@link MessageRepository#appendAll} in one
- * transaction, and only after that commit hands the batch to one delivery thread, which delivers each message and
- * completes its future. The two threads form a pipeline: while one batch is delivered, the next one is being stored.
- * So:
+ * Group commit, the {@link StoreMessages} port: the one way messages are stored. Callers hand over drafts and get a
+ * future; one writer thread takes every draft waiting at that moment (up to a batch size), stores them with
+ * {@link MessageRepository#appendAll} in one transaction, and only after that commit hands the batch to one delivery
+ * thread, which publishes each message's event through {@link EventDelivery} and completes its future. The two threads
+ * form a pipeline: while one batch is delivered, the next one is being stored. So:
  * <ul>
  *   <li><b>durability is kept</b>: no {@code conf_message} or {@code re_message} frame of a message leaves before the
  *       transaction holding it has committed;</li>
@@ -54,7 +55,7 @@ import org.parley.domain.chat.MessageDraft;
  * </ul>
  * Futures complete on the delivery thread: what callers chain to them must be short and must not block.
  */
-public final class MessageWriter implements AutoCloseable {
+public final class MessageWriter implements StoreMessages, AutoCloseable {
 
     static final String WRITER_THREAD = "parley-message-writer";
     static final String DELIVERY_THREAD = "parley-message-delivery";
@@ -67,7 +68,7 @@ public final class MessageWriter implements AutoCloseable {
     private static final Outcomes END = new Outcomes(List.of(), List.of(), null);
 
     private final MessageRepository messages;
-    private final MessageDelivery delivery;
+    private final EventDelivery delivery;
     private final Failures failures;
     private final int maxBatchSize;
     private final BlockingQueue<Pending> queue;
@@ -89,12 +90,12 @@ public final class MessageWriter implements AutoCloseable {
      * @param maxBatchSize   the most messages stored in one transaction
      * @param queueCapacity  the most messages waiting to be stored before {@link #store} makes callers wait
      */
-    public MessageWriter(MessageRepository messages, MessageDelivery delivery, int maxBatchSize, int queueCapacity) {
+    public MessageWriter(MessageRepository messages, EventDelivery delivery, int maxBatchSize, int queueCapacity) {
         this(messages, delivery, maxBatchSize, queueCapacity, new LoggedFailures());
     }
 
     /** As the public constructor, with {@code failures} told of every failure instead of the log (tests). */
-    MessageWriter(MessageRepository messages, MessageDelivery delivery, int maxBatchSize, int queueCapacity,
+    MessageWriter(MessageRepository messages, EventDelivery delivery, int maxBatchSize, int queueCapacity,
                   Failures failures) {
         this.messages = Objects.requireNonNull(messages, "messages");
         this.delivery = Objects.requireNonNull(delivery, "delivery");
@@ -114,18 +115,20 @@ public final class MessageWriter implements AutoCloseable {
      * Stores {@code draft}; the future completes with the stored message once its batch has committed, or fails with
      * the storage failure. Nothing is delivered.
      */
+    @Override
     public CompletableFuture<Message> store(MessageDraft draft) {
         return enqueue(draft, Optional.empty());
     }
 
     /**
-     * Stores {@code draft}, then, once its batch has committed, delivers {@code outbound.apply(stored)}; the future
-     * completes after that delivery, normally even when the delivery failed (the message is stored; the failure is
-     * logged). When storing fails nothing is delivered and the future fails.
+     * Stores {@code draft}, then, once its batch has committed, delivers {@code event.apply(stored)} on the delivery
+     * thread; the future completes after that delivery, normally even when building or delivering the event failed
+     * (the message is stored; the failure is logged). When storing fails nothing is delivered and the future fails.
      */
-    public CompletableFuture<Message> storeThenDeliver(MessageDraft draft,
-                                                       Function<Message, OutboundMessage> outbound) {
-        return enqueue(draft, Optional.of(Objects.requireNonNull(outbound, "outbound")));
+    @Override
+    public CompletableFuture<Message> storeThenPublish(MessageDraft draft,
+                                                      Function<Message, ? extends OutboundEvent> event) {
+        return enqueue(draft, Optional.of(Objects.requireNonNull(event, "event")));
     }
 
     /**
@@ -136,7 +139,8 @@ public final class MessageWriter implements AutoCloseable {
         return threadRestarts.get();
     }
 
-    private CompletableFuture<Message> enqueue(MessageDraft draft, Optional<Function<Message, OutboundMessage>> then) {
+    private CompletableFuture<Message> enqueue(MessageDraft draft,
+                                               Optional<Function<Message, ? extends OutboundEvent>> then) {
         Pending pending = new Pending(Objects.requireNonNull(draft, "draft"), then);
         closing.readLock().lock();
         try {
@@ -467,15 +471,15 @@ public final class MessageWriter implements AutoCloseable {
         }
     }
 
-    /** A draft handed over, what to deliver once it is stored, and its caller's future. */
+    /** A draft handed over, the event to publish once it is stored, and its caller's future. */
     private static final class Pending {
         final MessageDraft draft;
-        final Optional<Function<Message, OutboundMessage>> then;
+        final Optional<Function<Message, ? extends OutboundEvent>> then;
         final CompletableFuture<Message> result = new CompletableFuture<>();
         /** Set by the writer thread once the draft's outcome is queued for the delivery thread. */
         boolean handedOver;
 
-        Pending(MessageDraft draft, Optional<Function<Message, OutboundMessage>> then) {
+        Pending(MessageDraft draft, Optional<Function<Message, ? extends OutboundEvent>> then) {
             this.draft = draft;
             this.then = then;
         }

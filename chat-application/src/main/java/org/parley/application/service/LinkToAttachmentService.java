@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.parley.application.port.in.LinkToAttachment;
 import org.parley.application.port.out.AttachmentLinkSigner;
 import org.parley.application.port.out.TimeSource;
+import org.parley.domain.chat.AttachmentLink;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageContent;
 
@@ -26,14 +27,13 @@ public final class LinkToAttachmentService implements LinkToAttachment {
     }
 
     @Override
-    public Optional<String> linkFor(Message message) {
+    public Optional<AttachmentLink> linkFor(Message message) {
         if (!(message.content() instanceof MessageContent.File file)) {
             return Optional.empty();
         }
         String key = file.attachment().storageKey();
         long expires = time.now().plus(lifetime).getEpochSecond();
         String signature = signer.sign(MediaLinks.signedData(message.id(), key, expires));
-        return Optional.of("/media/" + message.id().value() + "/" + key + "?expires=" + expires
-                + "&signature=" + signature);
+        return Optional.of(new AttachmentLink(message.id(), key, expires, signature));
     }
 }

@@ -4,9 +4,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
-import org.parley.application.groupcommit.MessageWriter;
 import org.parley.application.port.in.SendTextMessage;
-import org.parley.application.port.out.OutboundMessage;
+import org.parley.application.port.out.MessageStored;
+import org.parley.application.port.out.StoreMessages;
 import org.parley.application.port.out.ThreadRepository;
 import org.parley.application.port.out.TimeSource;
 import org.parley.application.port.out.UserAccounts;
@@ -21,17 +21,15 @@ public final class SendTextMessageService implements SendTextMessage {
 
     private final UserAccounts users;
     private final ThreadRepository threads;
-    private final MessageWriter writer;
-    private final DeliveryPolicy policy;
+    private final StoreMessages messages;
     private final MessageRules rules;
     private final TimeSource time;
 
-    public SendTextMessageService(UserAccounts users, ThreadRepository threads, MessageWriter writer,
-                                  DeliveryPolicy policy, MessageRules rules, TimeSource time) {
+    public SendTextMessageService(UserAccounts users, ThreadRepository threads, StoreMessages messages,
+                                  MessageRules rules, TimeSource time) {
         this.users = Objects.requireNonNull(users, "users");
         this.threads = Objects.requireNonNull(threads, "threads");
-        this.writer = Objects.requireNonNull(writer, "writer");
-        this.policy = Objects.requireNonNull(policy, "policy");
+        this.messages = Objects.requireNonNull(messages, "messages");
         this.rules = Objects.requireNonNull(rules, "rules");
         this.time = Objects.requireNonNull(time, "time");
     }
@@ -43,7 +41,8 @@ public final class SendTextMessageService implements SendTextMessage {
         Receivers.requireActive(users, command.receiver());
 
         ChatThread thread = threads.getOrCreate(pair, time.now());
-        return writer.storeThenDeliver(thread.compose(command.sender(), text, time.now()), stored -> new OutboundMessage(
-                stored, policy.deliveriesOf(stored), command.clientMessageId(), Optional.empty()));
+        return messages.storeThenPublish(thread.compose(command.sender(), text, time.now()), stored -> new MessageStored(
+                stored, DeliveryPolicy.forStoredMessage(stored), command.clientMessageId(), Optional.empty(),
+                Optional.empty()));
     }
 }

@@ -3,10 +3,10 @@ package org.parley.application.service;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import org.parley.application.groupcommit.MessageWriter;
 import org.parley.application.error.NotFound;
 import org.parley.application.port.in.ShareProfile;
-import org.parley.application.port.out.OutboundMessage;
+import org.parley.application.port.out.MessageStored;
+import org.parley.application.port.out.StoreMessages;
 import org.parley.application.port.out.ThreadRepository;
 import org.parley.application.port.out.TimeSource;
 import org.parley.application.port.out.UserAccounts;
@@ -21,16 +21,13 @@ public final class ShareProfileService implements ShareProfile {
 
     private final UserAccounts users;
     private final ThreadRepository threads;
-    private final MessageWriter writer;
-    private final DeliveryPolicy policy;
+    private final StoreMessages messages;
     private final TimeSource time;
 
-    public ShareProfileService(UserAccounts users, ThreadRepository threads, MessageWriter writer,
-                               DeliveryPolicy policy, TimeSource time) {
+    public ShareProfileService(UserAccounts users, ThreadRepository threads, StoreMessages messages, TimeSource time) {
         this.users = Objects.requireNonNull(users, "users");
         this.threads = Objects.requireNonNull(threads, "threads");
-        this.writer = Objects.requireNonNull(writer, "writer");
-        this.policy = Objects.requireNonNull(policy, "policy");
+        this.messages = Objects.requireNonNull(messages, "messages");
         this.time = Objects.requireNonNull(time, "time");
     }
 
@@ -42,9 +39,9 @@ public final class ShareProfileService implements ShareProfile {
                 .orElseThrow(() -> new NotFound("No user with this attached_profile_id"));
 
         ChatThread thread = threads.getOrCreate(pair, time.now());
-        return writer.storeThenDeliver(
+        return messages.storeThenPublish(
                 thread.compose(command.sender(), new MessageContent.ProfileShare(profile.id()), time.now()),
-                stored -> new OutboundMessage(
-                        stored, policy.deliveriesOf(stored), command.clientMessageId(), Optional.of(profile)));
+                stored -> new MessageStored(stored, DeliveryPolicy.forStoredMessage(stored), command.clientMessageId(),
+                        Optional.of(profile), Optional.empty()));
     }
 }

@@ -1,12 +1,19 @@
 package org.parley.application.service;
 
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import org.parley.application.groupcommit.MessageWriter;
+import java.util.concurrent.CompletionStage;
 import org.parley.application.port.in.UploadAttachment;
 import org.parley.application.port.out.AttachmentStore;
+import org.parley.application.port.out.ContentTypes;
+import org.parley.application.port.out.StoreMessages;
 import org.parley.application.port.out.StoredAttachment;
 import org.parley.application.port.out.ThreadRepository;
 import org.parley.application.port.out.TimeSource;
@@ -20,25 +27,30 @@ import org.parley.domain.chat.MessageRules;
 import org.parley.domain.chat.Participants;
 
 /**
- * Checks the receiver first, then streams the bytes to the store, then stores the message. When anything fails after
- * the bytes were stored, they are deleted again, so a failed upload leaves nothing behind.
+ * Checks the receiver first, then streams the bytes to the store, then stores the message. The content type is
+ * detected from the file's first bytes ({@link ContentTypes}), which are read ahead and then streamed to the store with
+ * the rest, so the file is read once. When anything fails after the bytes were stored, they are deleted again, so a
+ * failed upload leaves nothing behind.
  */
 public final class UploadAttachmentService implements UploadAttachment {
 
     private final UserAccounts users;
     private final ThreadRepository threads;
-    private final MessageWriter writer;
+    private final StoreMessages messages;
     private final AttachmentStore store;
+    private final ContentTypes contentTypes;
     private final MessageRules rules;
     private final long maxUploadBytes;
     private final TimeSource time;
 
-    public UploadAttachmentService(UserAccounts users, ThreadRepository threads, MessageWriter writer,
-                                   AttachmentStore store, MessageRules rules, long maxUploadBytes, TimeSource time) {
+    public UploadAttachmentService(UserAccounts users, ThreadRepository threads, StoreMessages messages,
+                                   AttachmentStore store, ContentTypes contentTypes, MessageRules rules,
+                                   long maxUploadBytes, TimeSource time) {
         this.users = Objects.requireNonNull(users, "users");
         this.threads = Objects.requireNonNull(threads, "threads");
-        this.writer = Objects.requireNonNull(writer, "writer");
+        this.messages = Objects.requireNonNull(messages, "messages");
         this.store = Objects.requireNonNull(store, "store");
+        this.contentTypes = Objects.requireNonNull(contentTypes, "contentTypes");
         this.rules = Objects.requireNonNull(rules, "rules");
         this.time = Objects.requireNonNull(time, "time");
         if (maxUploadBytes < 1) {
@@ -55,12 +67,14 @@ public final class UploadAttachmentService implements UploadAttachment {
                 : rules.text(command.caption()).body();
         AttachmentName name = AttachmentName.fromClient(command.fileName());
 
-        StoredAttachment stored = store.store(command.content(), maxUploadBytes);
+        byte[] firstBytes = firstBytes(command.content());
+        StoredAttachment stored = store.store(new SequenceInputStream(
+                new ByteArrayInputStream(firstBytes), leftOpen(command.content())), maxUploadBytes);
         try {
-            Attachment attachment = new Attachment(
-                    stored.storageKey(), name.value(), stored.sizeBytes(), stored.contentType());
+            Attachment attachment = new Attachment(stored.storageKey(), name.value(), stored.sizeBytes(),
+                    contentTypes.detect(firstBytes, name.value()));
             ChatThread thread = threads.getOrCreate(pair, time.now());
-            Message message = awaitStored(writer.store(
+            Message message = awaitStored(messages.store(
                     thread.compose(command.sender(), new MessageContent.File(caption, attachment), time.now())));
             return new Uploaded(message, users.findAllById(List.of(command.sender(), command.receiver())));
         } catch (RuntimeException e) {
@@ -69,10 +83,28 @@ public final class UploadAttachmentService implements UploadAttachment {
         }
     }
 
-    /** Waits for the commit: the upload's response names the stored message. */
-    private static Message awaitStored(CompletableFuture<Message> stored) {
+    /** The file's first {@link ContentTypes#FIRST_BYTES} bytes, or all of it when it is shorter. */
+    private static byte[] firstBytes(InputStream content) {
         try {
-            return stored.join();
+            return content.readNBytes(ContentTypes.FIRST_BYTES);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Reading an attachment failed", e);
+        }
+    }
+
+    /** {@code content} as a stream whose {@code close} does nothing: the caller closes it (a sequence would). */
+    private static InputStream leftOpen(InputStream content) {
+        return new FilterInputStream(content) {
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    /** Waits for the commit: the upload's response names the stored message. */
+    private static Message awaitStored(CompletionStage<Message> stored) {
+        try {
+            return stored.toCompletableFuture().join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException cause) {
                 throw cause;

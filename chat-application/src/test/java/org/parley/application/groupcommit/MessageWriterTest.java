@@ -1,6 +1,7 @@
 package org.parley.application.groupcommit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.parley.application.testing.RecordingEventDelivery.asMessageStored;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,16 +16,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.parley.application.port.out.MessageDelivery;
+import org.parley.application.port.out.EventDelivery;
 import org.parley.application.port.out.MessageRange;
 import org.parley.application.port.out.MessageRepository;
-import org.parley.application.port.out.OutboundMessage;
+import org.parley.application.port.out.MessageStored;
 import org.parley.application.testing.ChatFixtures;
 import org.parley.application.testing.ChatStorage;
 import org.parley.application.testing.DelegatingMessageRepository;
 import org.parley.application.testing.FailingMessageRepository;
 import org.parley.application.testing.InMemoryChatStorage;
-import org.parley.application.testing.RecordingMessageDelivery;
+import org.parley.application.testing.RecordingEventDelivery;
 import org.parley.domain.chat.ChatThread;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageContent;
@@ -39,7 +40,7 @@ class MessageWriterTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
 
     private final ChatStorage storage = InMemoryChatStorage.create();
-    private final RecordingMessageDelivery delivery = new RecordingMessageDelivery();
+    private final RecordingEventDelivery delivery = new RecordingEventDelivery();
     private final User alice = ChatFixtures.addUser(storage.users());
     private final User bob = ChatFixtures.addUser(storage.users());
     private final ChatThread thread = storage.threads().getOrCreate(Participants.of(alice.id(), bob.id()),
@@ -49,11 +50,11 @@ class MessageWriterTest {
     void messages_that_arrive_while_a_batch_commits_are_stored_together_in_the_next_one() throws Exception {
         GatedRepository gated = new GatedRepository(storage.messages());
         try (MessageWriter writer = new MessageWriter(gated, delivery, 100, 1_000)) {
-            CompletableFuture<Message> first = writer.storeThenDeliver(text("first"), this::outbound);
+            CompletableFuture<Message> first = writer.storeThenPublish(text("first"), this::outbound);
             gated.awaitCallInProgress();
             List<CompletableFuture<Message>> waiting = new ArrayList<>();
             for (int i = 0; i < 30; i++) {
-                waiting.add(writer.storeThenDeliver(text("queued " + i), this::outbound));
+                waiting.add(writer.storeThenPublish(text("queued " + i), this::outbound));
             }
 
             assertThat(first).isNotDone();
@@ -86,7 +87,7 @@ class MessageWriterTest {
         List<CompletableFuture<Message>> futures = new ArrayList<>();
         try (MessageWriter writer = new MessageWriter(storage.messages(), delivery, 7, 1_000)) {
             for (int i = 0; i < 100; i++) {
-                futures.add(writer.storeThenDeliver(text("m" + i), this::outbound));
+                futures.add(writer.storeThenPublish(text("m" + i), this::outbound));
             }
             futures.forEach(future -> assertThat(future).succeedsWithin(WAIT));
         }
@@ -95,7 +96,7 @@ class MessageWriterTest {
         assertThat(stored).extracting(Message::content)
                 .containsExactlyElementsOf(numbered(100).stream().map(MessageContent.Text::new).toList());
         assertThat(stored).extracting(Message::id).isSorted().doesNotHaveDuplicates();
-        assertThat(delivery.delivered()).extracting(OutboundMessage::message).containsExactlyElementsOf(stored);
+        assertThat(delivery.messagesStored()).extracting(MessageStored::message).containsExactlyElementsOf(stored);
     }
 
     @Test
@@ -109,9 +110,9 @@ class MessageWriterTest {
                 return stored;
             }
         };
-        try (MessageWriter writer = new MessageWriter(observed, outbound -> events.add(
-                "delivered " + ((MessageContent.Text) outbound.message().content()).body()), 100, 1_000)) {
-            CompletableFuture<Message> result = writer.storeThenDeliver(text("hello"), this::outbound)
+        try (MessageWriter writer = new MessageWriter(observed, event -> events.add(
+                "delivered " + ((MessageContent.Text) asMessageStored(event).message().content()).body()), 100, 1_000)) {
+            CompletableFuture<Message> result = writer.storeThenPublish(text("hello"), this::outbound)
                     .whenComplete((message, failure) -> events.add("completed"));
 
             assertThat(result).succeedsWithin(WAIT);
@@ -127,17 +128,17 @@ class MessageWriterTest {
         List<CompletableFuture<Message>> good = new ArrayList<>();
         CompletableFuture<Message> poison;
         try (MessageWriter writer = new MessageWriter(gated, delivery, 100, 1_000)) {
-            good.add(writer.storeThenDeliver(text("before"), this::outbound));
+            good.add(writer.storeThenPublish(text("before"), this::outbound));
             gated.awaitCallInProgress();
-            good.add(writer.storeThenDeliver(text("one"), this::outbound));
-            poison = writer.storeThenDeliver(text("poison"), this::outbound);
-            good.add(writer.storeThenDeliver(text("two"), this::outbound));
+            good.add(writer.storeThenPublish(text("one"), this::outbound));
+            poison = writer.storeThenPublish(text("poison"), this::outbound);
+            good.add(writer.storeThenPublish(text("two"), this::outbound));
             gated.open();
 
             assertThat(poison).failsWithin(WAIT).withThrowableThat().havingRootCause().withMessage("row refused");
             good.forEach(future -> assertThat(future).succeedsWithin(WAIT));
         }
-        assertThat(delivery.delivered()).extracting(outbound -> outbound.message().content())
+        assertThat(delivery.messagesStored()).extracting(stored -> stored.message().content())
                 .containsExactly(new MessageContent.Text("before"), new MessageContent.Text("one"),
                         new MessageContent.Text("two"));
         assertThat(storage.messages().findInThread(thread.id(), MessageRange.newest(), 10)).hasSize(3);
@@ -161,10 +162,10 @@ class MessageWriterTest {
         });
         List<CompletableFuture<Message>> queued = new ArrayList<>();
         try (MessageWriter writer = new MessageWriter(gated, delivery, 100, 1_000)) {
-            CompletableFuture<Message> first = writer.storeThenDeliver(text("before the outage"), this::outbound);
+            CompletableFuture<Message> first = writer.storeThenPublish(text("before the outage"), this::outbound);
             gated.awaitCallInProgress();
             for (int i = 0; i < 50; i++) {
-                queued.add(writer.storeThenDeliver(text("during the outage " + i), this::outbound));
+                queued.add(writer.storeThenPublish(text("during the outage " + i), this::outbound));
             }
             gated.open();
 
@@ -181,7 +182,7 @@ class MessageWriterTest {
         try (MessageWriter writer = new MessageWriter(storage.messages(), outbound -> {
             throw new IllegalStateException("delivery broke");
         }, 100, 1_000)) {
-            CompletableFuture<Message> result = writer.storeThenDeliver(text("hi"), this::outbound);
+            CompletableFuture<Message> result = writer.storeThenPublish(text("hi"), this::outbound);
 
             assertThat(result).succeedsWithin(WAIT);
             assertThat(storage.messages().findById(result.join().id())).contains(result.join());
@@ -194,28 +195,28 @@ class MessageWriterTest {
      */
     @Test
     void an_error_delivering_one_message_affects_that_message_only() throws Exception {
-        MessageDelivery throwsForPoison = outbound -> {
-            if (outbound.message().content().equals(new MessageContent.Text("poison"))) {
+        EventDelivery throwsForPoison = outbound -> {
+            if (asMessageStored(outbound).message().content().equals(new MessageContent.Text("poison"))) {
                 throw new Error("java.nio.charset.MalformedInputException: Input length = 1");
             }
             delivery.deliver(outbound);
         };
         GatedRepository gated = new GatedRepository(storage.messages());
         try (MessageWriter writer = new MessageWriter(gated, throwsForPoison, 100, 1_000)) {
-            CompletableFuture<Message> before = writer.storeThenDeliver(text("before"), this::outbound);
+            CompletableFuture<Message> before = writer.storeThenPublish(text("before"), this::outbound);
             gated.awaitCallInProgress();
             List<CompletableFuture<Message>> batch = List.of(
-                    writer.storeThenDeliver(text("one"), this::outbound),
-                    writer.storeThenDeliver(text("poison"), this::outbound),
-                    writer.storeThenDeliver(text("two"), this::outbound));
+                    writer.storeThenPublish(text("one"), this::outbound),
+                    writer.storeThenPublish(text("poison"), this::outbound),
+                    writer.storeThenPublish(text("two"), this::outbound));
             gated.open();
 
             assertThat(before).succeedsWithin(WAIT);
             batch.forEach(future -> assertThat(future).as("stored, so completed normally").succeedsWithin(WAIT));
-            assertThat(writer.storeThenDeliver(text("later"), this::outbound)).succeedsWithin(WAIT);
+            assertThat(writer.storeThenPublish(text("later"), this::outbound)).succeedsWithin(WAIT);
             assertThat(writer.threadRestarts()).isZero();
         }
-        assertThat(delivery.delivered()).extracting(outbound -> outbound.message().content())
+        assertThat(delivery.messagesStored()).extracting(stored -> stored.message().content())
                 .containsExactly(new MessageContent.Text("before"), new MessageContent.Text("one"),
                         new MessageContent.Text("two"), new MessageContent.Text("later"));
         assertThat(storage.messages().findInThread(thread.id(), MessageRange.newest(), 10)).hasSize(5);
@@ -225,30 +226,30 @@ class MessageWriterTest {
     @Test
     void a_failure_that_cannot_even_be_described_is_survived() {
         try (MessageWriter writer = new MessageWriter(storage.messages(), outbound -> {
-            if (outbound.message().content().equals(new MessageContent.Text("poison"))) {
+            if (asMessageStored(outbound).message().content().equals(new MessageContent.Text("poison"))) {
                 throw new Indescribable();
             }
             delivery.deliver(outbound);
         }, 100, 1_000)) {
-            assertThat(writer.storeThenDeliver(text("poison"), this::outbound)).succeedsWithin(WAIT);
-            assertThat(writer.storeThenDeliver(text("later"), this::outbound)).succeedsWithin(WAIT);
+            assertThat(writer.storeThenPublish(text("poison"), this::outbound)).succeedsWithin(WAIT);
+            assertThat(writer.storeThenPublish(text("later"), this::outbound)).succeedsWithin(WAIT);
             assertThat(writer.threadRestarts()).isZero();
         }
-        assertThat(delivery.delivered()).extracting(outbound -> outbound.message().content())
+        assertThat(delivery.messagesStored()).extracting(stored -> stored.message().content())
                 .containsExactly(new MessageContent.Text("later"));
     }
 
-    /** Building the outbound message (on the delivery thread) may fail too: the same isolation holds. */
+    /** Building the event (on the delivery thread) may fail too: the same isolation holds. */
     @Test
-    void an_outbound_message_that_cannot_be_built_is_not_delivered_and_the_rest_flows() {
+    void an_event_that_cannot_be_built_is_not_delivered_and_the_rest_flows() {
         try (MessageWriter writer = new MessageWriter(storage.messages(), delivery, 100, 1_000)) {
-            CompletableFuture<Message> broken = writer.storeThenDeliver(text("broken"), stored -> {
+            CompletableFuture<Message> broken = writer.storeThenPublish(text("broken"), stored -> {
                 throw new StackOverflowError();
             });
             assertThat(broken).succeedsWithin(WAIT);
-            assertThat(writer.storeThenDeliver(text("later"), this::outbound)).succeedsWithin(WAIT);
+            assertThat(writer.storeThenPublish(text("later"), this::outbound)).succeedsWithin(WAIT);
         }
-        assertThat(delivery.delivered()).extracting(outbound -> outbound.message().content())
+        assertThat(delivery.messagesStored()).extracting(stored -> stored.message().content())
                 .containsExactly(new MessageContent.Text("later"));
     }
 
@@ -274,20 +275,20 @@ class MessageWriterTest {
         });
         List<CompletableFuture<Message>> failing = new ArrayList<>();
         try (MessageWriter writer = new MessageWriter(gated, delivery, 100, 1_000)) {
-            CompletableFuture<Message> first = writer.storeThenDeliver(text("first"), this::outbound);
+            CompletableFuture<Message> first = writer.storeThenPublish(text("first"), this::outbound);
             gated.awaitCallInProgress();
             for (int i = 0; i < 5; i++) {
-                failing.add(writer.storeThenDeliver(text("refused " + i), this::outbound));
+                failing.add(writer.storeThenPublish(text("refused " + i), this::outbound));
             }
             gated.open();
 
             assertThat(first).succeedsWithin(WAIT);
             failing.forEach(future -> assertThat(future).failsWithin(WAIT)
                     .withThrowableThat().havingRootCause().isSameAs(failure));
-            assertThat(writer.storeThenDeliver(text("later"), this::outbound)).succeedsWithin(WAIT);
+            assertThat(writer.storeThenPublish(text("later"), this::outbound)).succeedsWithin(WAIT);
             assertThat(writer.threadRestarts()).isZero();
         }
-        assertThat(delivery.delivered()).extracting(outbound -> outbound.message().content())
+        assertThat(delivery.messagesStored()).extracting(stored -> stored.message().content())
                 .containsExactly(new MessageContent.Text("first"), new MessageContent.Text("later"));
     }
 
@@ -308,19 +309,19 @@ class MessageWriterTest {
         });
         List<CompletableFuture<Message>> broken = new ArrayList<>();
         try (MessageWriter writer = new MessageWriter(gated, delivery, 100, 1_000)) {
-            CompletableFuture<Message> first = writer.storeThenDeliver(text("first"), this::outbound);
+            CompletableFuture<Message> first = writer.storeThenPublish(text("first"), this::outbound);
             gated.awaitCallInProgress();
             for (int i = 0; i < 3; i++) {
-                broken.add(writer.storeThenDeliver(text("broken " + i), this::outbound));
+                broken.add(writer.storeThenPublish(text("broken " + i), this::outbound));
             }
             gated.open();
 
             assertThat(first).succeedsWithin(WAIT);
             broken.forEach(future -> assertThat(future).failsWithin(WAIT));
-            assertThat(writer.storeThenDeliver(text("later"), this::outbound)).succeedsWithin(WAIT);
+            assertThat(writer.storeThenPublish(text("later"), this::outbound)).succeedsWithin(WAIT);
         }
         assertThat(calls.get()).as("the batch is not retried").isEqualTo(3);
-        assertThat(delivery.delivered()).extracting(outbound -> outbound.message().content())
+        assertThat(delivery.messagesStored()).extracting(stored -> stored.message().content())
                 .containsExactly(new MessageContent.Text("first"), new MessageContent.Text("later"));
     }
 
@@ -333,20 +334,20 @@ class MessageWriterTest {
     void a_delivery_thread_that_dies_is_replaced_and_counted_and_carries_on_after_the_message_it_died_on()
             throws Exception {
         BrokenReport report = new BrokenReport();
-        MessageDelivery throwsForPoison = outbound -> {
-            if (outbound.message().content().equals(new MessageContent.Text("poison"))) {
+        EventDelivery throwsForPoison = outbound -> {
+            if (asMessageStored(outbound).message().content().equals(new MessageContent.Text("poison"))) {
                 throw new Error("renderer broke");
             }
             delivery.deliver(outbound);
         };
         GatedRepository gated = new GatedRepository(storage.messages());
         try (MessageWriter writer = new MessageWriter(gated, throwsForPoison, 100, 1_000, report)) {
-            CompletableFuture<Message> before = writer.storeThenDeliver(text("before"), this::outbound);
+            CompletableFuture<Message> before = writer.storeThenPublish(text("before"), this::outbound);
             gated.awaitCallInProgress();
             List<CompletableFuture<Message>> batch = List.of(
-                    writer.storeThenDeliver(text("one"), this::outbound),
-                    writer.storeThenDeliver(text("poison"), this::outbound),
-                    writer.storeThenDeliver(text("two"), this::outbound));
+                    writer.storeThenPublish(text("one"), this::outbound),
+                    writer.storeThenPublish(text("poison"), this::outbound),
+                    writer.storeThenPublish(text("two"), this::outbound));
             gated.open();
 
             assertThat(before).succeedsWithin(WAIT);
@@ -354,10 +355,10 @@ class MessageWriterTest {
             assertThat(writer.threadRestarts()).isEqualTo(1);
             report.awaitReplaced(1);
             assertThat(report.replaced).containsExactly(MessageWriter.DELIVERY_THREAD);
-            assertThat(writer.storeThenDeliver(text("later"), this::outbound)).succeedsWithin(WAIT);
+            assertThat(writer.storeThenPublish(text("later"), this::outbound)).succeedsWithin(WAIT);
             assertThat(writer.threadRestarts()).isEqualTo(1);
         }
-        assertThat(delivery.delivered()).extracting(outbound -> outbound.message().content())
+        assertThat(delivery.messagesStored()).extracting(stored -> stored.message().content())
                 .containsExactly(new MessageContent.Text("before"), new MessageContent.Text("one"),
                         new MessageContent.Text("two"), new MessageContent.Text("later"));
     }
@@ -379,10 +380,10 @@ class MessageWriterTest {
         });
         List<CompletableFuture<Message>> broken = new ArrayList<>();
         try (MessageWriter writer = new MessageWriter(gated, delivery, 100, 1_000, report)) {
-            CompletableFuture<Message> first = writer.storeThenDeliver(text("first"), this::outbound);
+            CompletableFuture<Message> first = writer.storeThenPublish(text("first"), this::outbound);
             gated.awaitCallInProgress();
             for (int i = 0; i < 3; i++) {
-                broken.add(writer.storeThenDeliver(text("broken " + i), this::outbound));
+                broken.add(writer.storeThenPublish(text("broken " + i), this::outbound));
             }
             gated.open();
 
@@ -392,9 +393,9 @@ class MessageWriterTest {
             assertThat(writer.threadRestarts()).isEqualTo(1);
             report.awaitReplaced(1);
             assertThat(report.replaced).containsExactly(MessageWriter.WRITER_THREAD);
-            assertThat(writer.storeThenDeliver(text("later"), this::outbound)).succeedsWithin(WAIT);
+            assertThat(writer.storeThenPublish(text("later"), this::outbound)).succeedsWithin(WAIT);
         }
-        assertThat(delivery.delivered()).extracting(outbound -> outbound.message().content())
+        assertThat(delivery.messagesStored()).extracting(stored -> stored.message().content())
                 .containsExactly(new MessageContent.Text("first"), new MessageContent.Text("later"));
     }
 
@@ -441,9 +442,9 @@ class MessageWriterTest {
         return thread.compose(alice.id(), new MessageContent.Text(body), ChatFixtures.T0);
     }
 
-    private OutboundMessage outbound(Message stored) {
-        return new OutboundMessage(stored, DeliveryPolicy.receiverAndSenderDevices().deliveriesOf(stored),
-                Optional.empty(), Optional.empty());
+    private MessageStored outbound(Message stored) {
+        return new MessageStored(stored, DeliveryPolicy.forStoredMessage(stored), Optional.empty(), Optional.empty(),
+                Optional.empty());
     }
 
     private static List<String> numbered(int count) {

@@ -8,9 +8,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-
 import java.util.Optional;
+import java.util.Random;
 import java.util.OptionalLong;
 
 import org.junit.jupiter.api.AfterEach;
@@ -29,7 +31,8 @@ import org.parley.application.port.in.ShareProfile;
 import org.parley.application.port.in.UploadAttachment;
 import org.parley.application.port.out.MessageRange;
 import org.parley.application.port.out.MessageRepository;
-import org.parley.application.port.out.OutboundMessage;
+import org.parley.application.port.out.ContentTypes;
+import org.parley.application.port.out.MessageStored;
 import org.parley.application.testing.ChatFixtures;
 import org.parley.application.testing.ChatStorage;
 import org.parley.application.testing.FailingMessageRepository;
@@ -37,8 +40,9 @@ import org.parley.application.testing.FakeLinkSigner;
 import org.parley.application.testing.InMemoryAttachmentStore;
 import org.parley.application.testing.InMemoryChatStorage;
 import org.parley.application.testing.ManualTimeSource;
-import org.parley.application.testing.RecordingMessageDelivery;
+import org.parley.application.testing.RecordingEventDelivery;
 import org.parley.domain.DomainRuleViolation;
+import org.parley.domain.chat.AttachmentLink;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageContent;
 import org.parley.domain.chat.MessageDraft;
@@ -48,8 +52,7 @@ import org.parley.domain.chat.MessageType;
 import org.parley.domain.chat.Participants;
 import org.parley.domain.chat.ThreadId;
 import org.parley.domain.delivery.ClientMessageId;
-import org.parley.domain.delivery.DeliveryKind;
-import org.parley.domain.delivery.DeliveryPolicy;
+import org.parley.domain.delivery.Audience;
 import org.parley.domain.user.User;
 import org.parley.domain.user.UserId;
 
@@ -59,19 +62,26 @@ class AttachmentServicesTest {
 
     private final ChatStorage storage = InMemoryChatStorage.create();
     private final InMemoryAttachmentStore files = new InMemoryAttachmentStore();
-    private final RecordingMessageDelivery delivery = new RecordingMessageDelivery();
+    private final RecordingEventDelivery delivery = new RecordingEventDelivery();
     private final ManualTimeSource time = new ManualTimeSource();
     private final FakeLinkSigner signer = new FakeLinkSigner();
     private final MessageWriter writer = new MessageWriter(storage.messages(), delivery, 100, 1_000);
+    /** Every first bytes and name the upload asked about; answers {@code image/png} for a PNG signature. */
+    private final List<byte[]> detected = new ArrayList<>();
+    private final List<String> detectedNames = new ArrayList<>();
+    private final ContentTypes contentTypes = (firstBytes, fileName) -> {
+        detected.add(firstBytes.clone());
+        detectedNames.add(fileName);
+        return firstBytes.length > 3 && firstBytes[1] == 'P' && firstBytes[2] == 'N' && firstBytes[3] == 'G'
+                ? "image/png" : "application/octet-stream";
+    };
     private final UploadAttachment upload = new UploadAttachmentService(storage.users(), storage.threads(),
-            writer, files, MessageRules.defaults(), MAX, time);
-    private final AnnounceFileMessage announce = new AnnounceFileMessageService(storage.messages(), delivery,
-            DeliveryPolicy.receiverAndSenderDevices());
-    private final ShareProfile share = new ShareProfileService(storage.users(), storage.threads(), writer,
-            DeliveryPolicy.receiverAndSenderDevices(), time);
+            writer, files, contentTypes, MessageRules.defaults(), MAX, time);
+    private final LinkToAttachment links = new LinkToAttachmentService(signer, Duration.ofHours(1), time);
+    private final AnnounceFileMessage announce = new AnnounceFileMessageService(storage.messages(), delivery, links);
+    private final ShareProfile share = new ShareProfileService(storage.users(), storage.threads(), writer, time);
     private final ListThreadFiles listFiles = new ListThreadFilesService(storage.users(), storage.threads(),
             storage.messages());
-    private final LinkToAttachment links = new LinkToAttachmentService(signer, Duration.ofHours(1), time);
     private final DownloadAttachment download = new DownloadAttachmentService(storage.messages(), files, signer, time);
     private final User alice = ChatFixtures.addUser(storage.users());
     private final User bob = ChatFixtures.addUser(storage.users());
@@ -119,7 +129,7 @@ class AttachmentServicesTest {
         MessageWriter failing = new MessageWriter(
                 new FailingMessageRepository(new IllegalStateException("database down")), delivery, 100, 1_000);
         UploadAttachment broken = new UploadAttachmentService(storage.users(), storage.threads(), failing, files,
-                MessageRules.defaults(), MAX, time);
+                contentTypes, MessageRules.defaults(), MAX, time);
 
         assertThatThrownBy(() -> broken.upload(new UploadAttachment.Command(alice.id(), bob.id(), "", "a.txt",
                 new ByteArrayInputStream(new byte[] {1, 2})))).hasMessage("database down");
@@ -142,11 +152,54 @@ class AttachmentServicesTest {
 
         announce.announce(new AnnounceFileMessage.Command(alice.id(), message.id(),
                 Optional.of(new ClientMessageId("c-1"))));
-        OutboundMessage outbound = delivery.single();
-        assertThat(outbound.message()).isEqualTo(message);
-        assertThat(outbound.clientMessageId()).contains(new ClientMessageId("c-1"));
-        assertThat(outbound.deliveries()).extracting(d -> d.kind())
-                .containsExactly(DeliveryKind.RE_MESSAGE, DeliveryKind.CONF_MESSAGE);
+        MessageStored event = delivery.single();
+        assertThat(event.message()).isEqualTo(message);
+        assertThat(event.clientMessageId()).contains(new ClientMessageId("c-1"));
+        assertThat(event.deliveries()).extracting(d -> d.audience())
+                .containsExactly(Audience.RECEIVER, Audience.SENDER);
+        assertThat(event.attachmentLink()).as("signed by the application, so any node can render it")
+                .isEqualTo(links.linkFor(message));
+    }
+
+    @Test
+    void the_content_type_is_detected_from_the_first_bytes_which_reach_the_store_with_the_rest() throws IOException {
+        byte[] png = new byte[ContentTypes.FIRST_BYTES + 10_000];
+        new Random(7).nextBytes(png);
+        System.arraycopy(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, 0, png, 0, 4);
+        UploadAttachmentService large = new UploadAttachmentService(storage.users(), storage.threads(), writer, files,
+                contentTypes, MessageRules.defaults(), png.length, time);
+
+        Message message = large.upload(new UploadAttachment.Command(alice.id(), bob.id(), "", "x.txt",
+                new ByteArrayInputStream(png))).message();
+
+        MessageContent.File file = (MessageContent.File) message.content();
+        assertThat(file.attachment().contentType()).isEqualTo("image/png");
+        assertThat(detected).singleElement().satisfies(
+                firstBytes -> assertThat(firstBytes).isEqualTo(Arrays.copyOf(png, ContentTypes.FIRST_BYTES)));
+        assertThat(detectedNames).containsExactly("x.txt");
+        assertThat(file.attachment().sizeBytes()).isEqualTo(png.length);
+        try (InputStream in = files.open(file.attachment().storageKey(), 0).orElseThrow()) {
+            assertThat(in.readAllBytes()).isEqualTo(png);
+        }
+    }
+
+    @Test
+    void a_file_shorter_than_the_detectors_window_is_detected_whole_and_its_stream_is_left_open() throws IOException {
+        boolean[] closed = {false};
+        InputStream content = new ByteArrayInputStream(new byte[] {1, 2, 3}) {
+            @Override
+            public void close() {
+                closed[0] = true;
+            }
+        };
+
+        Message message = upload.upload(new UploadAttachment.Command(alice.id(), bob.id(), "", "a.bin", content))
+                .message();
+
+        assertThat(detected).singleElement().satisfies(firstBytes -> assertThat(firstBytes).containsExactly(1, 2, 3));
+        assertThat(((MessageContent.File) message.content()).attachment().contentType())
+                .isEqualTo("application/octet-stream");
+        assertThat(closed[0]).as("the caller closes the upload's stream").isFalse();
     }
 
     @Test
@@ -194,12 +247,12 @@ class AttachmentServicesTest {
     @Test
     void a_signed_link_opens_the_file_until_it_expires() throws IOException {
         Message message = upload(alice, bob.id(), "", "a.txt", new byte[] {7, 8, 9}).message();
-        String link = links.linkFor(message).orElseThrow();
+        AttachmentLink link = links.linkFor(message).orElseThrow();
         String key = ((MessageContent.File) message.content()).attachment().storageKey();
         long expires = time.now().plus(Duration.ofHours(1)).getEpochSecond();
-        assertThat(link).isEqualTo("/media/" + message.id().value() + "/" + key + "?expires=" + expires
-                + "&signature=" + signer.sign("parley-media:" + message.id().value() + ":" + key + ":" + expires));
-        String signature = link.substring(link.indexOf("signature=") + "signature=".length());
+        assertThat(link).isEqualTo(new AttachmentLink(message.id(), key, expires,
+                signer.sign("parley-media:" + message.id().value() + ":" + key + ":" + expires)));
+        String signature = link.signature();
 
         DownloadAttachment.Download found = download.download(new DownloadAttachment.Query(message.id(), key,
                 Optional.of(expires), Optional.of(signature), Optional.empty()));

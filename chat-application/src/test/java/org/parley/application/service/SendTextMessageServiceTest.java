@@ -17,13 +17,13 @@ import org.parley.application.error.UnknownUser;
 import org.parley.application.port.in.SendTextMessage;
 import org.parley.application.port.out.MessageRange;
 import org.parley.application.port.out.MessageRepository;
-import org.parley.application.port.out.OutboundMessage;
+import org.parley.application.port.out.MessageStored;
 import org.parley.application.testing.ChatFixtures;
 import org.parley.application.testing.ChatStorage;
 import org.parley.application.testing.FailingMessageRepository;
 import org.parley.application.testing.InMemoryChatStorage;
 import org.parley.application.testing.ManualTimeSource;
-import org.parley.application.testing.RecordingMessageDelivery;
+import org.parley.application.testing.RecordingEventDelivery;
 import org.parley.domain.DomainRuleViolation;
 import org.parley.domain.RuleSubject;
 import org.parley.domain.chat.ChatThread;
@@ -33,19 +33,18 @@ import org.parley.domain.chat.MessageRules;
 import org.parley.domain.chat.Participants;
 import org.parley.domain.delivery.ClientMessageId;
 import org.parley.domain.delivery.Delivery;
-import org.parley.domain.delivery.DeliveryKind;
-import org.parley.domain.delivery.DeliveryPolicy;
+import org.parley.domain.delivery.Audience;
 import org.parley.domain.user.User;
 import org.parley.domain.user.UserId;
 
 class SendTextMessageServiceTest {
 
     private final ChatStorage storage = InMemoryChatStorage.create();
-    private final RecordingMessageDelivery delivery = new RecordingMessageDelivery();
+    private final RecordingEventDelivery delivery = new RecordingEventDelivery();
     private final ManualTimeSource time = new ManualTimeSource();
     private final MessageWriter writer = new MessageWriter(storage.messages(), delivery, 100, 1_000);
     private final SendTextMessage service = new SendTextMessageService(storage.users(), storage.threads(),
-            writer, DeliveryPolicy.receiverAndSenderDevices(), new MessageRules(20), time);
+            writer, new MessageRules(20), time);
     private final User alice = ChatFixtures.addUser(storage.users());
     private final User bob = ChatFixtures.addUser(storage.users());
 
@@ -83,18 +82,19 @@ class SendTextMessageServiceTest {
     }
 
     @Test
-    void delivers_re_message_to_the_receiver_and_conf_message_to_the_sender_echoing_the_client_id() {
+    void tells_the_receiver_and_the_sender_echoing_the_client_id_to_the_sender() {
         ClientMessageId clientId = new ClientMessageId("c-42");
 
         Message sent = sent(command(alice, bob.id(), "hi", Optional.of(clientId)));
 
-        OutboundMessage outbound = delivery.single();
-        assertThat(outbound.message()).isEqualTo(sent);
-        assertThat(outbound.deliveries()).containsExactly(
-                new Delivery(bob.id(), DeliveryKind.RE_MESSAGE),
-                new Delivery(alice.id(), DeliveryKind.CONF_MESSAGE));
-        assertThat(outbound.clientMessageId()).contains(clientId);
-        assertThat(outbound.attachedProfile()).isEmpty();
+        MessageStored event = delivery.single();
+        assertThat(event.message()).isEqualTo(sent);
+        assertThat(event.deliveries()).containsExactly(
+                new Delivery(bob.id(), Audience.RECEIVER),
+                new Delivery(alice.id(), Audience.SENDER));
+        assertThat(event.clientMessageId()).contains(clientId);
+        assertThat(event.attachedProfile()).isEmpty();
+        assertThat(event.attachmentLink()).isEmpty();
     }
 
     @Test
@@ -161,10 +161,11 @@ class SendTextMessageServiceTest {
     @Test
     void delivers_only_once_the_message_is_stored() {
         List<Boolean> storedWhenDelivered = new ArrayList<>();
-        try (MessageWriter checking = new MessageWriter(storage.messages(), outbound -> storedWhenDelivered.add(
-                storage.messages().findById(outbound.message().id()).isPresent()), 100, 1_000)) {
+        try (MessageWriter checking = new MessageWriter(storage.messages(), event -> storedWhenDelivered.add(
+                storage.messages().findById(RecordingEventDelivery.asMessageStored(event).message().id()).isPresent()),
+                100, 1_000)) {
             SendTextMessage checked = new SendTextMessageService(storage.users(), storage.threads(), checking,
-                    DeliveryPolicy.receiverAndSenderDevices(), new MessageRules(20), time);
+                    new MessageRules(20), time);
 
             await(checked.send(command(alice, bob.id(), "hi", Optional.empty())));
         }
@@ -177,7 +178,7 @@ class SendTextMessageServiceTest {
         MessageRepository down = new FailingMessageRepository(new IllegalStateException("database down"));
         try (MessageWriter failing = new MessageWriter(down, delivery, 100, 1_000)) {
             SendTextMessage broken = new SendTextMessageService(storage.users(), storage.threads(), failing,
-                    DeliveryPolicy.receiverAndSenderDevices(), new MessageRules(20), time);
+                    new MessageRules(20), time);
 
             CompletionStage<Message> result = broken.send(command(alice, bob.id(), "hi", Optional.empty()));
 

@@ -16,7 +16,7 @@ import org.parley.application.error.TooLarge;
 import org.parley.application.port.out.AttachmentStore;
 import org.parley.application.port.out.StoredAttachment;
 
-/** {@link AttachmentStore} in memory, for tests; every file is {@code application/octet-stream}. */
+/** {@link AttachmentStore} in memory, for tests. */
 public final class InMemoryAttachmentStore implements AttachmentStore {
 
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
@@ -37,7 +37,7 @@ public final class InMemoryAttachmentStore implements AttachmentStore {
         }
         String key = UUID.randomUUID().toString().replace("-", "");
         files.put(key, copy.toByteArray());
-        return new StoredAttachment(key, copy.size(), "application/octet-stream");
+        return new StoredAttachment(key, copy.size());
     }
 
     @Override

@@ -4,11 +4,11 @@ import java.util.Objects;
 
 import org.parley.domain.user.UserId;
 
-/** One frame of one kind for every open connection of one user. */
-public record Delivery(UserId recipient, DeliveryKind kind) {
+/** One event for every open connection of one user, who receives it as {@code audience}. */
+public record Delivery(UserId recipient, Audience audience) {
 
     public Delivery {
         Objects.requireNonNull(recipient, "recipient");
-        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(audience, "audience");
     }
 }

@@ -4,19 +4,26 @@ import java.util.List;
 
 import org.parley.domain.chat.Message;
 
-/** Decides which deliveries a stored message causes. */
-@FunctionalInterface
-public interface DeliveryPolicy {
+/**
+ * Who is told of what: one named function per kind of event, all collected here, so the whole delivery policy of the
+ * chat reads in one place. Each returns the {@link Delivery}s an event causes: every open connection of each recipient
+ * gets the event (adapters decide how: on this node, or through a bus across nodes).
+ *
+ * <p>Later kinds of event add their function here ({@code forReadMarker}, {@code forEdit}, {@code forTyping}, …), each
+ * next to the event it decides for; the use case that raises the event asks it.
+ */
+public final class DeliveryPolicy {
 
-    List<Delivery> deliveriesOf(Message message);
+    private DeliveryPolicy() {
+    }
 
     /**
-     * The seed API's policy: the receiver gets {@code re_message} and the sender gets {@code conf_message}, each on
-     * every device they have connected, so a user's other devices stay in step.
+     * A stored message (the seed API's rule, contract §8): the receiver as {@link Audience#RECEIVER} and the sender as
+     * {@link Audience#SENDER}, each on every device they have connected, so a user's other devices stay in step.
      */
-    static DeliveryPolicy receiverAndSenderDevices() {
-        return message -> List.of(
-                new Delivery(message.receiver(), DeliveryKind.RE_MESSAGE),
-                new Delivery(message.sender(), DeliveryKind.CONF_MESSAGE));
+    public static List<Delivery> forStoredMessage(Message message) {
+        return List.of(
+                new Delivery(message.receiver(), Audience.RECEIVER),
+                new Delivery(message.sender(), Audience.SENDER));
     }
 }

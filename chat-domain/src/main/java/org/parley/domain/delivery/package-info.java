@@ -1,5 +1,6 @@
 /**
- * The delivery policy: from a stored message, who is sent which frame. Adapters decide how (to every open
- * connection of that user, on this node or through a bus); this package decides who and what.
+ * The delivery policy: for each event the chat causes (a stored message today), who is told, and as which
+ * {@link org.parley.domain.delivery.Audience}. Adapters decide how (to every open connection of that user, on this node
+ * or through a bus) and in which words; this package decides who.
  */
 package org.parley.domain.delivery;

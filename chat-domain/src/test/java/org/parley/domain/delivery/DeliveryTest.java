@@ -17,26 +17,20 @@ import org.parley.domain.user.UserId;
 class DeliveryTest {
 
     @Test
-    void the_receiver_gets_re_message_and_the_sender_conf_message() {
+    void a_stored_message_goes_to_its_receiver_and_back_to_its_sender() {
         UserId alice = UserId.random();
         UserId bob = UserId.random();
         Instant at = Instant.parse("2025-03-14T10:07:31.270646Z");
         Message message = new Message(new MessageId(5), new ThreadId(2), alice, bob, new MessageContent.Text("hi"), at, at);
 
-        assertThat(DeliveryPolicy.receiverAndSenderDevices().deliveriesOf(message)).containsExactly(
-                new Delivery(bob, DeliveryKind.RE_MESSAGE),
-                new Delivery(alice, DeliveryKind.CONF_MESSAGE));
+        assertThat(DeliveryPolicy.forStoredMessage(message)).containsExactly(
+                new Delivery(bob, Audience.RECEIVER),
+                new Delivery(alice, Audience.SENDER));
     }
 
     @Test
-    void delivery_kinds_use_the_seeds_action_names() {
-        assertThat(DeliveryKind.RE_MESSAGE.action()).isEqualTo("re_message");
-        assertThat(DeliveryKind.CONF_MESSAGE.action()).isEqualTo("conf_message");
-    }
-
-    @Test
-    void a_delivery_names_recipient_and_kind() {
-        assertThatThrownBy(() -> new Delivery(null, DeliveryKind.RE_MESSAGE)).isInstanceOf(NullPointerException.class);
+    void a_delivery_names_recipient_and_audience() {
+        assertThatThrownBy(() -> new Delivery(null, Audience.RECEIVER)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> new Delivery(UserId.random(), null)).isInstanceOf(NullPointerException.class);
     }
 

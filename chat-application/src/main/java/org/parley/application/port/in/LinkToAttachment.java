@@ -1,14 +1,17 @@
 package org.parley.application.port.in;
 
 import java.util.Optional;
+
+import org.parley.domain.chat.AttachmentLink;
 import org.parley.domain.chat.Message;
 
 /**
- * The signed, expiring download path of a message's file: {@code /media/<message id>/<storage key>?expires=<epoch
- * seconds>&signature=<signature>}. Adapters show it as {@code attached_file}; they never sign anything themselves.
+ * The signed, expiring permission to download a message's file: the message id, the storage key, the expiry and a
+ * signature over them. Adapters turn it into their own route (the REST adapter's {@code /media/…} path, shown as
+ * {@code attached_file}); they never sign anything themselves.
  */
 public interface LinkToAttachment {
 
-    /** The path for a file message; empty for any other message. */
-    Optional<String> linkFor(Message message);
+    /** A link valid for the configured lifetime from now, for a file message; empty for any other message. */
+    Optional<AttachmentLink> linkFor(Message message);
 }

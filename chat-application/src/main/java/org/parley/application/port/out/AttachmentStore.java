@@ -5,8 +5,9 @@ import java.util.Optional;
 import org.parley.application.error.TooLarge;
 
 /**
- * Keeps the bytes of attached files under keys it chooses itself. A filesystem today; an object store later needs
- * only another implementation. Failures of the medium surface as {@link java.io.UncheckedIOException}.
+ * Keeps the bytes of attached files under keys it chooses itself, and nothing else: what kind of file they are is
+ * {@link ContentTypes}'s question. A filesystem today; an object store later needs only another implementation.
+ * Failures of the medium surface as {@link java.io.UncheckedIOException}.
  */
 public interface AttachmentStore {
 

@@ -3,38 +3,45 @@ package org.parley.adapter.websocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
-import org.parley.application.port.out.OutboundMessage;
+import org.parley.application.port.out.MessageStored;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageContent;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.chat.ThreadId;
+import org.parley.domain.delivery.Audience;
+import org.parley.domain.delivery.ClientMessageId;
 import org.parley.domain.delivery.DeliveryPolicy;
 import org.parley.domain.user.UserId;
 
-/** Delivery to registered connections, with sessions that record, fail, are closed or never finish sending. */
-class ConnectedSessionsTest {
+/**
+ * Delivery to the registry's connections, with sessions that record, fail, are closed or never finish sending; and
+ * the registry itself.
+ */
+class WebSocketDeliveryTest {
 
     private final UserId alice = UserId.random();
     private final UserId bob = UserId.random();
-    private final ConnectedSessions sessions = new ConnectedSessions(message -> java.util.Optional.empty());
+    private final ConnectionRegistry connections = new ConnectionRegistry();
+    private final WebSocketDelivery delivery = new WebSocketDelivery(connections, TestServer.SEED_FRAMES);
 
     @Test
-    void eachFrameKindIsRenderedOnceAndSentToEveryOpenConnectionOfItsRecipient() {
+    void eachAudiencesFrameIsRenderedOnceAndSentToEveryOpenConnectionOfItsRecipient() {
         FakeSession bob1 = new FakeSession();
         FakeSession bob2 = new FakeSession();
         FakeSession alice1 = new FakeSession();
         FakeSession closed = new FakeSession();
         closed.open = false;
-        sessions.add(new LiveConnection(bob, bob1.session, 0));
-        sessions.add(new LiveConnection(bob, bob2.session, 0));
-        sessions.add(new LiveConnection(bob, closed.session, 0));
-        sessions.add(new LiveConnection(alice, alice1.session, 0));
+        connections.add(new LiveConnection(bob, bob1.session, 0));
+        connections.add(new LiveConnection(bob, bob2.session, 0));
+        connections.add(new LiveConnection(bob, closed.session, 0));
+        connections.add(new LiveConnection(alice, alice1.session, 0));
 
-        sessions.deliver(outbound());
+        delivery.deliver(stored());
 
         assertThat(bob1.sent).hasSize(1);
         assertThat(bob2.sent).hasSize(1);
@@ -48,45 +55,63 @@ class ConnectedSessionsTest {
         FakeSession broken = new FakeSession();
         broken.sendFailure = new IllegalStateException("broken pipe");
         FakeSession fine = new FakeSession();
-        sessions.add(new LiveConnection(bob, broken.session, 0));
-        sessions.add(new LiveConnection(bob, fine.session, 0));
+        connections.add(new LiveConnection(bob, broken.session, 0));
+        connections.add(new LiveConnection(bob, fine.session, 0));
 
-        sessions.deliver(outbound());
+        delivery.deliver(stored());
 
         assertThat(fine.sent).hasSize(1);
     }
 
     /**
-     * A frame with an unpaired surrogate (as a stored text holding one renders) has no UTF-8 form: found once, when
-     * rendered, so no connection's write throws for it; the receiver gets nothing, the sender an {@code internal_error}.
+     * An event whose frame cannot be rendered (the renderer throws anything, an {@link Error} included) is written
+     * nowhere: the receiver gets nothing, the sender an {@code internal_error} echoing the request, and no connection
+     * is closed.
      */
     @Test
-    void aMessageWhoseFrameHasNoUtf8FormIsNotWrittenAnywhereAndItsSenderIsTold() {
-        ConnectedSessions sessions = new ConnectedSessions(message -> Optional.empty(),
-                (outbound, kind, link) -> Frames.delivery(outbound, kind, link).replace("hi", "\ud83d"));
+    void aMessageWhoseFrameCannotBeRenderedIsNotWrittenAnywhereAndItsSenderIsTold() {
+        WebSocketDelivery breaking = new WebSocketDelivery(connections, (event, audience) -> {
+            throw new Error("the renderer broke");
+        });
         FakeSession bob1 = new FakeSession();
         FakeSession alice1 = new FakeSession();
-        sessions.add(new LiveConnection(bob, bob1.session, 0));
-        sessions.add(new LiveConnection(alice, alice1.session, 0));
+        connections.add(new LiveConnection(bob, bob1.session, 0));
+        connections.add(new LiveConnection(alice, alice1.session, 0));
 
-        sessions.deliver(outbound());
+        breaking.deliver(stored(Optional.of(new ClientMessageId("c-9"))));
 
         assertThat(bob1.sendAttempts.get()).isZero();
         assertThat(alice1.sent).singleElement().asString().contains("\"action\":\"error\"")
                 .contains("\"code\":\"internal_error\"").contains("\"request_action\":\"text_message\"")
-                .contains("Message 4 ");
+                .contains("Message 4 ").contains("\"client_msg_id\":\"c-9\"");
         assertThat(bob1.closedWith).isEmpty();
         assertThat(alice1.closedWith).isEmpty();
+    }
+
+    @Test
+    void onlyTheAudiencesWithAConnectionHereAreRendered() {
+        List<Audience> rendered = new ArrayList<>();
+        WebSocketDelivery counting = new WebSocketDelivery(connections, (event, audience) -> {
+            rendered.add(audience);
+            return TestServer.SEED_FRAMES.render(event, audience);
+        });
+
+        counting.deliver(stored());
+        assertThat(rendered).as("nobody connected").isEmpty();
+
+        connections.add(new LiveConnection(alice, new FakeSession().session, 0));
+        counting.deliver(stored());
+        assertThat(rendered).containsExactly(Audience.SENDER);
     }
 
     @Test
     void aClientThatStopsReadingIsDisconnectedInsteadOfQueueingForever() {
         FakeSession stuck = new FakeSession();
         stuck.neverComplete = true;
-        sessions.add(new LiveConnection(bob, stuck.session, 0));
+        connections.add(new LiveConnection(bob, stuck.session, 0));
 
         for (int i = 0; i <= LiveConnection.MAX_PENDING_SENDS; i++) {
-            sessions.deliver(outbound());
+            delivery.deliver(stored());
         }
 
         assertThat(stuck.sent).hasSize(LiveConnection.MAX_PENDING_SENDS);
@@ -97,16 +122,18 @@ class ConnectedSessionsTest {
     void connectionsLeaveTheRegistryAndEmptyUsersWithThem() {
         LiveConnection one = new LiveConnection(bob, new FakeSession().session, 0);
         LiveConnection two = new LiveConnection(bob, new FakeSession().session, 0);
-        sessions.add(one);
-        sessions.add(two);
-        assertThat(sessions.openSessionCount()).isEqualTo(2);
+        connections.add(one);
+        connections.add(two);
+        assertThat(connections.count()).isEqualTo(2);
+        assertThat(connections.of(bob)).containsExactlyInAnyOrder(one, two);
 
-        sessions.remove(one);
-        sessions.remove(two);
-        sessions.remove(two);
+        connections.remove(one);
+        connections.remove(two);
+        connections.remove(two);
 
-        assertThat(sessions.openSessionCount()).isZero();
-        assertThat(sessions.all()).isEmpty();
+        assertThat(connections.count()).isZero();
+        assertThat(connections.all()).isEmpty();
+        assertThat(connections.of(bob)).isEmpty();
     }
 
     @Test
@@ -129,10 +156,14 @@ class ConnectedSessionsTest {
         assertThat(silent.closedWith).extracting(reason -> reason.getCloseCode().getCode()).containsExactly(1001);
     }
 
-    private OutboundMessage outbound() {
+    private MessageStored stored() {
+        return stored(Optional.empty());
+    }
+
+    private MessageStored stored(Optional<ClientMessageId> clientMessageId) {
         Instant at = Instant.parse("2025-03-14T10:36:22.680911Z");
         Message message = new Message(new MessageId(4), new ThreadId(1), alice, bob, new MessageContent.Text("hi"), at, at);
-        return new OutboundMessage(message, DeliveryPolicy.receiverAndSenderDevices().deliveriesOf(message),
-                Optional.empty(), Optional.empty());
+        return new MessageStored(message, DeliveryPolicy.forStoredMessage(message), clientMessageId, Optional.empty(),
+                Optional.empty());
     }
 }

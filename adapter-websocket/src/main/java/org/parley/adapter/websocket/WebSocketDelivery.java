@@ -1,0 +1,157 @@
+package org.parley.adapter.websocket;
+
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+
+import org.parley.application.port.out.EventDelivery;
+import org.parley.application.port.out.MessageStored;
+import org.parley.application.port.out.OutboundEvent;
+import org.parley.domain.chat.AttachmentLink;
+import org.parley.domain.chat.Message;
+import org.parley.domain.delivery.Audience;
+import org.parley.domain.delivery.Delivery;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link EventDelivery} to this node's websocket connections: each event is rendered once per audience (the
+ * seed's frames, {@link EventFrames}) and queued, without waiting, to every open connection of each recipient in the
+ * {@link ConnectionRegistry}. It asks nobody anything: an event carries everything its frames need.
+ *
+ * <p>A failure stays with its event or its connection, and {@link #deliver} never throws, so the thread delivering
+ * (shared by every user) never stops: an event whose frame cannot be rendered is not delivered, is logged once, and
+ * the user whose request raised it is told ({@code internal_error}); a connection whose write throws is closed on its
+ * own ({@link LiveConnection}). A closed or slow connection never blocks or fails the others.
+ *
+ * <p>A cross-node bus wraps this delivery rather than replacing it: it implements {@link EventDelivery} too, publishes
+ * every event, and hands each event it receives to the {@code WebSocketDelivery} of its node.
+ */
+public final class WebSocketDelivery implements EventDelivery {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebSocketDelivery.class);
+    private static final int AUDIENCES = Audience.values().length;
+    /** What an event is called in a log line (never its content). */
+    private static final OutboundEvent.Cases<String> DESCRIPTION = new OutboundEvent.Cases<>() {
+        @Override
+        public String messageStored(MessageStored event) {
+            return "message " + event.message().id().value();
+        }
+    };
+
+    private final ConnectionRegistry connections;
+    private final FrameRenderer renderer;
+
+    /**
+     * @param connections who is connected to this node
+     * @param mediaPaths  formats a signed attachment link as the path {@code attached_file} shows (the REST adapter's
+     *                    route, handed over by bootstrap)
+     */
+    public WebSocketDelivery(ConnectionRegistry connections, Function<AttachmentLink, String> mediaPaths) {
+        this(connections, new EventFrames(mediaPaths));
+    }
+
+    /** With another renderer than the seed's frames (tests). */
+    WebSocketDelivery(ConnectionRegistry connections, FrameRenderer renderer) {
+        this.connections = Objects.requireNonNull(connections, "connections");
+        this.renderer = Objects.requireNonNull(renderer, "renderer");
+    }
+
+    /**
+     * Renders the frame of {@code event} for each audience that has a connection here, once, and queues it to every
+     * open connection of its recipients. Never throws (see the class comment).
+     */
+    @Override
+    public void deliver(OutboundEvent event) {
+        Objects.requireNonNull(event, "event");
+        String[] rendered = null;
+        for (Delivery delivery : event.deliveries()) {
+            Set<LiveConnection> recipients = connections.of(delivery.recipient());
+            if (recipients.isEmpty()) {
+                continue;
+            }
+            if (rendered == null) {
+                rendered = new String[AUDIENCES];
+            }
+            int audience = delivery.audience().ordinal();
+            String frame = rendered[audience];
+            if (frame == null) {
+                try {
+                    frame = renderer.render(event, delivery.audience());
+                } catch (Throwable failure) {
+                    undeliverable(event, failure);
+                    return;
+                }
+                rendered[audience] = frame;
+            }
+            for (LiveConnection connection : recipients) {
+                connection.send(frame, event);
+            }
+        }
+    }
+
+    /** {@code event} as a log line names it: its kind and id, never its content. Never throws. */
+    static String describe(OutboundEvent event) {
+        try {
+            return event.accept(DESCRIPTION);
+        } catch (Throwable indescribable) {
+            return "an event";
+        }
+    }
+
+    private void undeliverable(OutboundEvent event, Throwable failure) {
+        try {
+            event.accept(new Undeliverable(failure));
+        } catch (Throwable reportingFailed) {
+            LOG.error("An event could not be delivered, nor its failure reported: {}", Failures.describe(failure));
+        }
+    }
+
+    /** What happens, per kind of event, to one whose frame cannot be rendered. */
+    private final class Undeliverable implements OutboundEvent.Cases<Void> {
+
+        private final Throwable failure;
+
+        Undeliverable(Throwable failure) {
+            this.failure = failure;
+        }
+
+        /** The message stays stored (clients catching up with {@code after=} get it over REST); its sender is told. */
+        @Override
+        public Void messageStored(MessageStored event) {
+            Message message = event.message();
+            LOG.error("Message {} of user {} was stored but cannot be delivered: its frame could not be rendered: {}",
+                    message.id().value(), message.sender(), Failures.describe(failure));
+            Set<LiveConnection> senders = connections.of(message.sender());
+            if (senders.isEmpty()) {
+                return null;
+            }
+            String error;
+            try {
+                error = undeliverableFrame(event);
+            } catch (Throwable noErrorFrameEither) {
+                return null;
+            }
+            for (LiveConnection connection : senders) {
+                connection.send(error, event);
+            }
+            return null;
+        }
+    }
+
+    /**
+     * The {@code internal_error} frame answering the request that stored an undeliverable message, with its
+     * {@code client_msg_id}.
+     */
+    private static String undeliverableFrame(MessageStored event) {
+        Message message = event.message();
+        String action = switch (message.type()) {
+            case TEXT -> InboundFrames.TEXT_MESSAGE;
+            case FILE -> InboundFrames.FILE_MESSAGE;
+            case USER_PROFILE -> InboundFrames.USER_PROFILE_MESSAGE;
+        };
+        return Frames.error(ErrorCode.INTERNAL_ERROR,
+                "Message " + message.id().value() + " was stored but cannot be delivered", action,
+                event.clientMessageId());
+    }
+}

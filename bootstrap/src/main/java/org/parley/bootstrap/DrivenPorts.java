@@ -1,0 +1,44 @@
+package org.parley.bootstrap;
+
+import java.util.Objects;
+
+import org.parley.application.port.out.AttachmentLinkSigner;
+import org.parley.application.port.out.AttachmentStore;
+import org.parley.application.port.out.ContentTypes;
+import org.parley.application.port.out.EventDelivery;
+import org.parley.application.port.out.MessageRepository;
+import org.parley.application.port.out.PasswordHasher;
+import org.parley.application.port.out.ThreadRepository;
+import org.parley.application.port.out.TimeSource;
+import org.parley.application.port.out.Tokens;
+import org.parley.application.port.out.UserAccounts;
+
+/**
+ * Every driven port of the application, each with the adapter chosen for it ({@link Parley#start}'s first step). The
+ * use cases are built from these alone, so choosing another adapter for a port changes nothing after this record.
+ */
+record DrivenPorts(
+        UserAccounts users,
+        ThreadRepository threads,
+        MessageRepository messages,
+        AttachmentStore attachments,
+        ContentTypes contentTypes,
+        PasswordHasher hasher,
+        Tokens tokens,
+        AttachmentLinkSigner linkSigner,
+        TimeSource time,
+        EventDelivery delivery) {
+
+    DrivenPorts {
+        Objects.requireNonNull(users, "users");
+        Objects.requireNonNull(threads, "threads");
+        Objects.requireNonNull(messages, "messages");
+        Objects.requireNonNull(attachments, "attachments");
+        Objects.requireNonNull(contentTypes, "contentTypes");
+        Objects.requireNonNull(hasher, "hasher");
+        Objects.requireNonNull(tokens, "tokens");
+        Objects.requireNonNull(linkSigner, "linkSigner");
+        Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(delivery, "delivery");
+    }
+}

@@ -1,0 +1,53 @@
+package org.parley.application.testing;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.parley.application.port.out.EventDelivery;
+import org.parley.application.port.out.MessageStored;
+import org.parley.application.port.out.OutboundEvent;
+
+/** {@link EventDelivery} that keeps every event, in order, for tests to inspect. Thread-safe. */
+public final class RecordingEventDelivery implements EventDelivery {
+
+    private final List<OutboundEvent> delivered = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void deliver(OutboundEvent event) {
+        delivered.add(Objects.requireNonNull(event, "event"));
+    }
+
+    /** Everything delivered so far, oldest first (a snapshot). */
+    public List<OutboundEvent> delivered() {
+        return List.copyOf(delivered);
+    }
+
+    /** Every event delivered so far, oldest first, each of which must be a {@link MessageStored}. */
+    public List<MessageStored> messagesStored() {
+        return delivered().stream().map(RecordingEventDelivery::asMessageStored).toList();
+    }
+
+    /** The single event delivered so far, a {@link MessageStored}; fails when there were none or several. */
+    public MessageStored single() {
+        List<OutboundEvent> snapshot = delivered();
+        if (snapshot.size() != 1) {
+            throw new AssertionError("Expected exactly one delivery, got " + snapshot.size());
+        }
+        return asMessageStored(snapshot.get(0));
+    }
+
+    public void clear() {
+        delivered.clear();
+    }
+
+    /** {@code event} as the {@link MessageStored} it must be; fails for any other kind of event. */
+    public static MessageStored asMessageStored(OutboundEvent event) {
+        return event.accept(new OutboundEvent.Cases<MessageStored>() {
+            @Override
+            public MessageStored messageStored(MessageStored stored) {
+                return stored;
+            }
+        });
+    }
+}
