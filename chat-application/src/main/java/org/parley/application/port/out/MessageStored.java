@@ -19,6 +19,8 @@ import org.parley.domain.user.User;
  * @param clientMessageId the sender's own id for the request, echoed to the sender
  * @param attachedProfile the shared user, expanded, for a {@code user_profile} message
  * @param attachmentLink  the signed link to the attachment: present exactly when the message carries a file
+ * @param position        where the message stands in its thread's order ({@link ThreadPosition#unknown()} until
+ *                        storage says, and for an announcement that repeats an older message)
  * @throws IllegalArgumentException when a file message comes without its link, another message with one, or the link
  *                                  is for another message
  */
@@ -27,7 +29,8 @@ public record MessageStored(
         List<Delivery> deliveries,
         Optional<ClientMessageId> clientMessageId,
         Optional<User> attachedProfile,
-        Optional<AttachmentLink> attachmentLink) implements OutboundEvent {
+        Optional<AttachmentLink> attachmentLink,
+        ThreadPosition position) implements OutboundEvent {
 
     public MessageStored {
         Objects.requireNonNull(message, "message");
@@ -35,6 +38,7 @@ public record MessageStored(
         Objects.requireNonNull(clientMessageId, "clientMessageId");
         Objects.requireNonNull(attachedProfile, "attachedProfile");
         Objects.requireNonNull(attachmentLink, "attachmentLink");
+        Objects.requireNonNull(position, "position");
         if (attachmentLink.isPresent() != message.content() instanceof MessageContent.File) {
             throw new IllegalArgumentException(attachmentLink.isPresent()
                     ? "Message " + message.id() + " has no file to link to"
@@ -43,6 +47,17 @@ public record MessageStored(
         if (attachmentLink.isPresent() && !attachmentLink.get().message().equals(message.id())) {
             throw new IllegalArgumentException("The attachment link is for another message than " + message.id());
         }
+    }
+
+    /** As {@link #MessageStored(Message, List, Optional, Optional, Optional, ThreadPosition)}, position unknown. */
+    public MessageStored(Message message, List<Delivery> deliveries, Optional<ClientMessageId> clientMessageId,
+                         Optional<User> attachedProfile, Optional<AttachmentLink> attachmentLink) {
+        this(message, deliveries, clientMessageId, attachedProfile, attachmentLink, ThreadPosition.unknown());
+    }
+
+    /** This event with the position storage gave its message. */
+    public MessageStored at(ThreadPosition storedPosition) {
+        return new MessageStored(message, deliveries, clientMessageId, attachedProfile, attachmentLink, storedPosition);
     }
 
     @Override
