@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
  * bytes each and a body at most {@value #MAX_PARTS} parts (counted here, as the library counts parts only when it
  * stores them itself). A body that is not well-formed {@code multipart/form-data} is answered 400. Field names, file
  * names and text fields must be well-formed UTF-8 ({@link Utf8FormParser}: 400 {@code validation_error} otherwise).
+ * A rule of the use case that the form breaks is reported on the form's field ({@code receiver}, {@code message}).
  */
 final class AttachmentUpload {
 
@@ -48,6 +49,8 @@ final class AttachmentUpload {
     static final String NO_FILE = "No file was submitted.";
     static final String EMPTY_FILE = "The submitted file is empty.";
 
+    /** The form's names of fields that the domain's rules name as the websocket frames do. */
+    private static final Map<String, String> FORM_FIELDS = Map.of("receiver_id", "receiver", "message_body", "message");
     private static final Logger LOG = LoggerFactory.getLogger(AttachmentUpload.class);
 
     private final UploadAttachment uploadAttachment;
@@ -95,6 +98,9 @@ final class AttachmentUpload {
             try (InputStream content = Files.newInputStream(spooled)) {
                 return uploadAttachment.upload(new UploadAttachment.Command(
                         sender, receiver, form.fields().get("message"), fileName, content));
+            } catch (DomainRuleViolation violation) {
+                throw ValidationFailed.of(FORM_FIELDS.getOrDefault(violation.field(), violation.field()),
+                        violation.getMessage());
             }
         } finally {
             try {
