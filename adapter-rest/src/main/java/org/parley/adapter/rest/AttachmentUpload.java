@@ -152,10 +152,12 @@ final class AttachmentUpload {
                     try (InputStream content = part.openStream()) {
                         value = content.readNBytes(MAX_FIELD_BYTES + 1);
                     }
+                    // A name the library reads as blank (such as a lone U+0000, which it trims) names no field.
+                    String field = part.getFieldName().isBlank() ? Utf8FormParser.NON_FIELD_ERRORS : part.getFieldName();
                     if (value.length > MAX_FIELD_BYTES) {
-                        throw ValidationFailed.of(part.getFieldName(), "This field is too long");
+                        throw ValidationFailed.of(field, "This field is too long");
                     }
-                    fields.putIfAbsent(part.getFieldName(), Utf8FormParser.fieldValue(part.getFieldName(), value));
+                    fields.putIfAbsent(part.getFieldName(), Utf8FormParser.fieldValue(field, value));
                 }
             }
             if (parts == 0) {

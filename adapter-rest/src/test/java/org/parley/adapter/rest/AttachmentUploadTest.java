@@ -189,6 +189,19 @@ class AttachmentUploadTest {
         }
     }
 
+    /**
+     * Found by EntrancePropertiesTest: a field named only U+0000 (which the multipart library trims away) whose value
+     * was refused came back as {@code errors[""]}, a field of no name.
+     */
+    @Test
+    void a_refused_field_whose_name_is_blank_is_a_non_field_error() {
+        String file = filePart("form-data; name=\"attached_file\"; filename=\"a.txt\"", "x");
+        assertRefused(Utf8FormParser.NON_FIELD_ERRORS,
+                latin1Body(field("receiver", bob.toString()), field("\u0000", "hi \u00ed\u00a0\u00bd"), file));
+        assertRefused(Utf8FormParser.NON_FIELD_ERRORS, latin1Body(field("receiver", bob.toString()),
+                field("\u0000", "m".repeat(AttachmentUpload.MAX_FIELD_BYTES + 1)), file));
+    }
+
     private void assertRefused(String field, MultipartBody body) {
         assertThatThrownBy(() -> upload.read(alice, body))
                 .isInstanceOfSatisfying(ValidationFailed.class,
