@@ -20,6 +20,7 @@ import org.apache.commons.fileupload.InvalidFileNameException;
 import org.parley.application.error.TooLarge;
 import org.parley.application.port.in.UploadAttachment;
 import org.parley.domain.DomainRuleViolation;
+import org.parley.domain.RuleSubject;
 import org.parley.domain.user.UserId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,7 @@ import org.slf4j.LoggerFactory;
  * bytes each and a body at most {@value #MAX_PARTS} parts (counted here, as the library counts parts only when it
  * stores them itself). A body that is not well-formed {@code multipart/form-data} is answered 400. Field names, file
  * names and text fields must be well-formed UTF-8 ({@link Utf8FormParser}: 400 {@code validation_error} otherwise).
+ * A rule of the use case that the form breaks is reported on the form's field ({@code receiver}, {@code message}).
  */
 final class AttachmentUpload {
 
@@ -94,6 +96,8 @@ final class AttachmentUpload {
             try (InputStream content = Files.newInputStream(spooled)) {
                 return uploadAttachment.upload(new UploadAttachment.Command(
                         sender, receiver, form.fields().get("message"), fileName, content));
+            } catch (DomainRuleViolation violation) {
+                throw InvalidFields.of(formField(violation.subject()), violation.getMessage());
             }
         } finally {
             try {
@@ -102,6 +106,18 @@ final class AttachmentUpload {
                 LOG.warn("Could not delete the temporary upload {}", spooled.getFileName(), e);
             }
         }
+    }
+
+    /**
+     * The upload form's name for what a broken rule is about: the form names its receiver {@code receiver} and its
+     * caption {@code message}; anything else as the rest of the API names it.
+     */
+    static String formField(RuleSubject subject) {
+        return switch (subject) {
+            case RECEIVER -> "receiver";
+            case TEXT, CAPTION -> "message";
+            default -> RestFieldNames.of(subject);
+        };
     }
 
     /** The text fields of a form (the first value of each) and the name the client gave its file part. */
@@ -145,10 +161,12 @@ final class AttachmentUpload {
                     try (InputStream content = part.openStream()) {
                         value = content.readNBytes(MAX_FIELD_BYTES + 1);
                     }
+                    // A name the library reads as blank (such as a lone U+0000, which it trims) names no field.
+                    String field = part.getFieldName().isBlank() ? Utf8FormParser.NON_FIELD_ERRORS : part.getFieldName();
                     if (value.length > MAX_FIELD_BYTES) {
-                        throw InvalidFields.of(part.getFieldName(), "This field is too long");
+                        throw InvalidFields.of(field, "This field is too long");
                     }
-                    fields.putIfAbsent(part.getFieldName(), Utf8FormParser.fieldValue(part.getFieldName(), value));
+                    fields.putIfAbsent(part.getFieldName(), Utf8FormParser.fieldValue(field, value));
                 }
             }
             if (parts == 0) {

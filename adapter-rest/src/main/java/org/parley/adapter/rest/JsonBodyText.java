@@ -30,8 +30,9 @@ import org.parley.domain.WellFormedText;
  *       same words ("Null characters are not allowed.").</li>
  * </ul>
  * Refused text is 400 {@code validation_error} with {@code errors.<field>} (its path, such as {@code fullname} or
- * {@code a.b[2]}); a refused field name is reported under its object's path, or {@code non_field_errors} (Django REST
- * framework's key for errors of no single field) at the top; the text itself is never echoed.
+ * {@code a.b[2]}); a refused field name is reported under its object's path, and a refused field name of the top
+ * object or a body that is itself a refused string under {@code non_field_errors} (Django REST framework's key for
+ * errors of no single field); the text itself is never echoed.
  *
  * <p>The body (at most {@link RequestBodyLimit#MAX_JSON_BODY_BYTES}, which that filter enforces while this reads) is
  * read once into memory, parsed into a tree with the API's own mapper (so it is refused exactly as the binding would
@@ -86,7 +87,8 @@ final class JsonBodyText implements ReaderInterceptor {
     /** The first refused string value, named by its path, or the first refused field name, on the object holding it. */
     private static Optional<InvalidFields> firstRefused(JsonNode node, String path) {
         if (node.isTextual()) {
-            return problemWith(node.textValue(), NOT_UNICODE).map(problem -> InvalidFields.of(path, problem));
+            return problemWith(node.textValue(), NOT_UNICODE)
+                    .map(problem -> InvalidFields.of(path.isEmpty() ? NON_FIELD_ERRORS : path, problem));
         }
         if (node.isObject()) {
             for (Map.Entry<String, JsonNode> field : node.properties()) {

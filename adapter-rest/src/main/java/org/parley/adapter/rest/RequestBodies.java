@@ -2,6 +2,7 @@ package org.parley.adapter.rest;
 
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
@@ -9,6 +10,9 @@ import org.parley.application.port.in.UserDetails;
 
 /** The JSON bodies the API reads, and the checks of their values that JSON types alone cannot express. */
 final class RequestBodies {
+
+    /** {@code YYYY-MM-DD} in ASCII digits ({@code \d} in a Java regular expression). */
+    private static final Pattern ISO_DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
 
     private RequestBodies() {
     }
@@ -21,16 +25,25 @@ final class RequestBodies {
         return body;
     }
 
-    /** {@code YYYY-MM-DD}; blank or absent is "unknown". */
+    /**
+     * {@code YYYY-MM-DD} with a year from 0001 to 9999, the dates Django's {@code DateField} (Python's {@code date})
+     * accepts; blank or absent is "unknown". {@link LocalDate#parse} alone would also take years such as
+     * {@code +999999999} or {@code 0000}, which PostgreSQL's {@code date} cannot hold (its range ends in 5874897).
+     */
     static LocalDate parseDateOfBirth(String text) {
         if (text == null || text.isBlank()) {
             return null;
         }
+        String date = text.strip();
         try {
-            return LocalDate.parse(text.strip());
+            LocalDate parsed = LocalDate.parse(date);
+            if (ISO_DATE.matcher(date).matches() && parsed.getYear() >= 1) {
+                return parsed;
+            }
         } catch (DateTimeParseException e) {
-            throw InvalidFields.of("date_of_birth", "Date has wrong format. Use YYYY-MM-DD.");
+            // refused below
         }
+        throw InvalidFields.of("date_of_birth", "Date has wrong format. Use YYYY-MM-DD.");
     }
 
     /** {@code POST /auth/register/}. */

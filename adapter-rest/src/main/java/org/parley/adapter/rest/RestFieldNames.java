@@ -7,9 +7,8 @@ import org.parley.domain.RuleSubject;
  * know for the subject (a body field, a query parameter). Exhaustive: a new {@link RuleSubject} is a compile error
  * here until it is named.
  *
- * <p>Some names are the ones the REST API has always answered with, though its requests spell the field differently:
- * an upload's caption that is too long is reported as {@code message_body} (the text rule it breaks, shared with
- * websocket text), an upload to yourself as {@code receiver_id}; changing them would change the API.
+ * <p>The upload form names two subjects its own way ({@code receiver}, {@code message}): see
+ * {@link AttachmentUpload#formField}.
  */
 final class RestFieldNames {
 

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.parley.application.error.TooLarge;
 import org.parley.application.port.in.UploadAttachment;
+import org.parley.domain.DomainRuleViolation;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageContent;
 import org.parley.domain.chat.MessageId;
@@ -167,6 +168,37 @@ class AttachmentUploadTest {
         assertRefused(Utf8FormParser.NON_FIELD_ERRORS,
                 latin1Body(field("receiver", bob.toString()), field("note" + surrogate, "x"), file));
         assertRefused("message", latin1Body(field("receiver", bob.toString()), field("message", "a\u0000b"), file));
+    }
+
+    /**
+     * Found by EntrancePropertiesTest: uploading to yourself was refused on {@code receiver_id} and a caption above
+     * the text limit on {@code message_body}, the websocket's names, which the upload form does not have.
+     */
+    @Test
+    void rules_of_the_use_case_are_reported_on_the_form_fields() {
+        String file = filePart("form-data; name=\"attached_file\"; filename=\"a.txt\"", "x");
+        for (Map.Entry<String, String> rule : Map.of("receiver_id", "receiver", "message_body", "message",
+                "attached_file_name", "attached_file_name").entrySet()) {
+            AttachmentUpload refusing = new AttachmentUpload(command -> {
+                throw new DomainRuleViolation(rule.getKey(), "refused");
+            }, MAX_UPLOAD_BYTES, tempDir);
+            assertThatThrownBy(() -> refusing.read(alice, body(field("receiver", bob.toString()), file)))
+                    .isInstanceOfSatisfying(ValidationFailed.class, refused -> assertThat(refused.fieldErrors())
+                            .isEqualTo(Map.of(rule.getValue(), java.util.List.of("refused"))));
+        }
+    }
+
+    /**
+     * Found by EntrancePropertiesTest: a field named only U+0000 (which the multipart library trims away) whose value
+     * was refused came back as {@code errors[""]}, a field of no name.
+     */
+    @Test
+    void a_refused_field_whose_name_is_blank_is_a_non_field_error() {
+        String file = filePart("form-data; name=\"attached_file\"; filename=\"a.txt\"", "x");
+        assertRefused(Utf8FormParser.NON_FIELD_ERRORS,
+                latin1Body(field("receiver", bob.toString()), field("\u0000", "hi \u00ed\u00a0\u00bd"), file));
+        assertRefused(Utf8FormParser.NON_FIELD_ERRORS, latin1Body(field("receiver", bob.toString()),
+                field("\u0000", "m".repeat(AttachmentUpload.MAX_FIELD_BYTES + 1)), file));
     }
 
     private void assertRefused(String field, MultipartBody body) {

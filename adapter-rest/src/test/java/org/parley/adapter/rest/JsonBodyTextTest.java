@@ -91,6 +91,16 @@ class JsonBodyTextTest {
         assertThat(api.users.findByEmail(new EmailAddress("ada@example.com"))).isEmpty();
     }
 
+    /** Found by EntrancePropertiesTest: a body that is only such a string was refused on a field named "". */
+    @Test
+    void aBodyThatIsARefusedStringIsANonFieldError() {
+        for (String body : List.of("'" + LONE + "'", "'a\\u0000'")) {
+            assertRefused(post("/auth/register/", body), JsonBodyText.NON_FIELD_ERRORS);
+            assertRefused(post("/auth/token/", body), JsonBodyText.NON_FIELD_ERRORS);
+        }
+        assertRefused(post("/auth/register/", "['ok','" + LONE + "']"), "[1]");
+    }
+
     @Test
     void aSurrogateEncodedDirectlyInUtf8IsRefusedToo() {
         ByteArrayOutputStream body = new ByteArrayOutputStream();

@@ -12,7 +12,6 @@ import org.parley.application.port.in.AnnounceFileMessage;
 import org.parley.application.port.in.SendTextMessage;
 import org.parley.application.port.in.ShareProfile;
 import org.parley.domain.DomainRuleViolation;
-import org.parley.domain.WellFormedText;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.delivery.ClientMessageId;
@@ -40,8 +39,8 @@ import org.slf4j.LoggerFactory;
  *       is left for a well-formed receiver id that names no active user, {@code not_found} for an unknown profile or
  *       file message.</li>
  * </ol>
- * Every error frame names the frame's {@code action} as {@code request_action} when it is a valid string, and echoes
- * a valid {@code client_msg_id}.
+ * Every error frame names the frame's {@code action} as {@code request_action} when it is a string of acceptable text
+ * (valid Unicode without NUL), and echoes a valid {@code client_msg_id}.
  *
  * <p>Sending does not wait for storage: the use case checks the frame at once (those refusals are answered at once)
  * and stores the message in the background with group commit; when that storing fails, the error frame follows later.
@@ -85,8 +84,9 @@ final class InboundFrames {
             return error(ErrorCode.INVALID_JSON, "The frame must be a JSON object", null, Optional.empty());
         }
         JsonNode actionNode = frame.get("action");
-        String action = actionNode != null && actionNode.isTextual()
-                && WellFormedText.isWellFormed(actionNode.textValue()) ? actionNode.textValue() : null;
+        // Refused text is never echoed (contract §10): such an action is answered as no action.
+        String action = actionNode != null && actionNode.isTextual() && FrameText.firstRefused(actionNode).isEmpty()
+                ? actionNode.textValue() : null;
         Optional<ClientMessageId> clientMessageId;
         try {
             clientMessageId = clientMessageId(frame);

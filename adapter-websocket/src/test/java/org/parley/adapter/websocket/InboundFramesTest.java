@@ -137,6 +137,15 @@ class InboundFramesTest {
         assertError("{'action':'text_message','message_body':'hi','receiver_id':'" + BOB + "','client_msg_id':'a\\u0000'}",
                 "validation_error", "text_message", null);
         assertThat(commands).isEmpty();
+    }
+
+    /** Found by EntrancePropertiesTest: an action holding U+0000 was refused, but echoed as request_action. */
+    @Test
+    void aNullCharacterInTheActionIsNeverEchoed() {
+        assertError("{'action':'text\\u0000_message'}", "validation_error", null, null);
+        assertError("{'action':'text_message\\u0000','message_body':'hi','receiver_id':'" + BOB + "','client_msg_id':'c1'}",
+                "validation_error", null, "c1");
+        assertThat(commands).isEmpty();
 
         inbound.handle(ALICE, text(quoted(BOB), "'bell\\u0007 tab\\t esc\\u001b del\\u007f'").replace('\'', '"'),
                 replies::add);

@@ -9,7 +9,8 @@ import org.parley.domain.WellFormedText;
 
 /**
  * An e-mail address as the user typed it. Two addresses that differ only in case are the same account
- * ({@link #normalized()}), as Parley's contract requires.
+ * ({@link #normalized()}), as Parley's contract requires. At most {@value #MAX_LENGTH} characters, as typed and in
+ * its {@link #normalized()} form alike.
  */
 public record EmailAddress(String value) {
 
@@ -22,7 +23,9 @@ public record EmailAddress(String value) {
         }
         WellFormedText.require(RuleSubject.EMAIL, value);
         value = value.strip();
-        if (value.length() > MAX_LENGTH || !SHAPE.matcher(value).matches()) {
+        // The lower case can be longer than the address (U+0130 becomes two characters): both forms must fit.
+        if (value.length() > MAX_LENGTH || value.toLowerCase(Locale.ROOT).length() > MAX_LENGTH
+                || !SHAPE.matcher(value).matches()) {
             throw new DomainRuleViolation(RuleSubject.EMAIL, "Enter a valid e-mail address");
         }
     }

@@ -66,4 +66,26 @@ class EmailAddressTest {
         assertThat(new EmailAddress(longest).value()).hasSize(254);
         assertThatThrownBy(() -> new EmailAddress("a" + longest)).isInstanceOf(DomainRuleViolation.class);
     }
+
+    /**
+     * Found by EntrancePropertiesTest: U+0130 (İ) is two characters in lower case, so an address of 254 characters
+     * could have a normalized form of up to 496, which the store refused with a 500.
+     */
+    @Test
+    void refuses_an_address_whose_lower_case_is_longer_than_254() {
+        String domain = "@example.com";
+        String fits = "\u0130" + "a".repeat(240) + domain;
+        String oneTooMany = "\u0130" + "a".repeat(241) + domain;
+
+        assertThat(fits).hasSize(253);
+        assertThat(new EmailAddress(fits).normalized()).hasSize(254);
+        assertThat(oneTooMany).hasSize(254);
+        for (String address : new String[] {oneTooMany, "\u0130".repeat(242) + domain}) {
+            assertThatThrownBy(() -> new EmailAddress(address))
+                    .isInstanceOfSatisfying(DomainRuleViolation.class, e -> {
+                        assertThat(e.field()).isEqualTo("email");
+                        assertThat(e).hasMessage("Enter a valid e-mail address");
+                    });
+        }
+    }
 }
