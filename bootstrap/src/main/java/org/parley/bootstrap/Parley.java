@@ -50,6 +50,7 @@ import org.parley.application.service.SendTextMessageService;
 import org.parley.application.service.ShareProfileService;
 import org.parley.application.service.UploadAttachmentService;
 import org.parley.application.service.UpsertUserFromBackendService;
+import org.parley.bootstrap.server.ServerLevelHttp;
 import org.parley.domain.chat.MessageRules;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -193,9 +194,7 @@ public final class Parley implements AutoCloseable {
                 false);
         ChatWebSocket webSocket = ChatWebSocket.attachTo(server, connections, useCases.rest().authenticateToken(),
                 useCases.webSocket(), new WebSocketSettings(config.maxFrameBytes(), config.websocketPingInterval()));
-        IgnoreH2cUpgrade.registerOn(server);
-        RefuseMalformedRequests.registerOn(server);
-        JsonErrorPages.registerOn(server);
+        ServerLevelHttp.installOn(server);
         return new DrivingAdapters(server, webSocket);
     }
 

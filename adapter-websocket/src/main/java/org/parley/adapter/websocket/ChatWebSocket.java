@@ -14,10 +14,7 @@ import jakarta.websocket.server.ServerEndpointConfig;
 
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
-import org.glassfish.grizzly.nio.transport.TCPNIOTransport;
-import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
-import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
-import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
+import org.parley.adapter.websocket.container.TyrusOnGrizzly;
 import org.parley.application.port.in.AuthenticateToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,15 +23,16 @@ import org.slf4j.LoggerFactory;
  * The chat websocket ({@code /ws/chat/room/}, also without the final slash) on Parley's one Grizzly server, next to
  * the REST API: requests that are not websocket upgrades fall through to the server's other handlers.
  *
- * <p>{@link #attachTo} must be called before the server starts. It also configures the listener:
+ * <p>{@link #attachTo} must be called before the server starts. It also configures the listener, through
+ * {@link TyrusOnGrizzly} (the {@code container} package, where every workaround of Grizzly and Tyrus behaviour lives):
  * <ul>
- *   <li>the listener's transport gets Grizzly's {@link WorkerThreadIOStrategy}, so handshakes (token checks may hit
- *       the database) and frames (use cases store messages) run on worker threads, never on the selector threads that
- *       serve every connection. When the transport builds its own worker pool it gets at least
- *       {@value #MIN_WORKER_THREADS} threads; a pool set by the caller (Jersey sets one) is kept.</li>
- *   <li>upgraded connections are exempt from Grizzly's keep-alive idle timeout (plain HTTP keeps it); instead every
- *       connection is pinged each {@link WebSocketSettings#pingInterval()} and closed when it has not answered for two
- *       intervals.</li>
+ *   <li>handshakes (token checks may hit the database) and frames (use cases store messages) run on worker threads,
+ *       never on the selector threads that serve every connection;</li>
+ *   <li>upgraded connections are exempt from Grizzly's keep-alive idle timeout (plain HTTP keeps it), and sessions
+ *       have no Tyrus idle timeout; instead every connection is pinged each {@link WebSocketSettings#pingInterval()}
+ *       and closed when it has not answered for two intervals;</li>
+ *   <li>a message above {@link WebSocketSettings#maxTextFrameBytes()} closes its connection with 1009 from its frame
+ *       header.</li>
  * </ul>
  *
  * <p>At shutdown call {@link #close()} (closes every connection with 1001, stops the pinger) before stopping the
@@ -44,12 +42,6 @@ import org.slf4j.LoggerFactory;
 public final class ChatWebSocket implements AutoCloseable {
 
     static final String CONTEXT_PATH = "/ws";
-    static final int MIN_WORKER_THREADS = 32;
-    /**
-     * Tyrus's read buffer limit per connection (it grows as needed). Oversized frames never reach it (the
-     * {@link FrameSizeGuard} closes with 1009 from the frame header), but one read may carry a whole frame and more.
-     */
-    static final int MIN_INCOMING_BUFFER_BYTES = 4 * 1024 * 1024;
 
     private static final CloseReason SHUTTING_DOWN =
             new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "server shutting down");
@@ -60,11 +52,11 @@ public final class ChatWebSocket implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChatWebSocket.class);
 
     private final ConnectionRegistry connections;
-    private final EmbeddedTyrusContainer container;
+    private final TyrusOnGrizzly container;
     private final ScheduledExecutorService pinger;
     private final long pingIntervalNanos;
 
-    private ChatWebSocket(ConnectionRegistry connections, EmbeddedTyrusContainer container,
+    private ChatWebSocket(ConnectionRegistry connections, TyrusOnGrizzly container,
                           WebSocketSettings settings) {
         this.connections = connections;
         this.container = container;
@@ -99,20 +91,16 @@ public final class ChatWebSocket implements AutoCloseable {
         if (listener == null) {
             throw new IllegalStateException("The server has no listener named \"grizzly\"");
         }
-        useWorkerThreads(listener.getTransport());
 
         ChatEndpoint endpoint = new ChatEndpoint(connections, new InboundFrames(useCases), settings.maxTextFrameBytes());
         HandshakeAuthenticator authenticator = new HandshakeAuthenticator(authenticate, endpoint);
-        EmbeddedTyrusContainer container = new EmbeddedTyrusContainer(CONTEXT_PATH,
-                Math.max(MIN_INCOMING_BUFFER_BYTES, settings.maxTextFrameBytes() * 2), settings.maxTextFrameBytes());
+        TyrusOnGrizzly container;
         try {
-            container.register(endpointConfig("/chat/room/", authenticator));
-            container.register(endpointConfig("/chat/room", authenticator));
+            container = TyrusOnGrizzly.attach(listener, CONTEXT_PATH, settings.maxTextFrameBytes(),
+                    List.of(endpointConfig("/chat/room/", authenticator), endpointConfig("/chat/room", authenticator)));
         } catch (DeploymentException e) {
             throw new IllegalStateException("The chat endpoint could not be deployed", e);
         }
-        listener.registerAddOn(new UpgradedConnectionsStayOpen());
-        listener.registerAddOn(new WebSocketAddOn(container, CONTEXT_PATH));
         return new ChatWebSocket(connections, container, settings);
     }
 
@@ -159,16 +147,5 @@ public final class ChatWebSocket implements AutoCloseable {
 
     private static ServerEndpointConfig endpointConfig(String path, HandshakeAuthenticator authenticator) {
         return ServerEndpointConfig.Builder.create(ChatEndpoint.class, path).configurator(authenticator).build();
-    }
-
-    private static void useWorkerThreads(TCPNIOTransport transport) {
-        transport.setIOStrategy(WorkerThreadIOStrategy.getInstance());
-        if (transport.getWorkerThreadPool() == null) {
-            ThreadPoolConfig pool = transport.getWorkerThreadPoolConfig();
-            if (pool != null && pool.getMaxPoolSize() < MIN_WORKER_THREADS) {
-                pool.setMaxPoolSize(MIN_WORKER_THREADS);
-                pool.setCorePoolSize(MIN_WORKER_THREADS);
-            }
-        }
     }
 }

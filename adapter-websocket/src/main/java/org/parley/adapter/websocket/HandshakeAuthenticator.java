@@ -8,8 +8,7 @@ import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
 
-import org.glassfish.tyrus.core.HandshakeException;
-import org.glassfish.tyrus.spi.UpgradeResponse;
+import org.parley.adapter.websocket.container.HandshakeRefusal;
 import org.parley.application.error.AuthenticationFailed;
 import org.parley.application.port.in.AuthenticateToken;
 import org.parley.domain.user.User;
@@ -21,11 +20,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Per-connection data: Tyrus hands {@link #modifyHandshake} a configuration wrapper whose user properties belong to
  * this one request, and copies them into the new session's user properties; the shared {@link ServerEndpointConfig}
- * is not touched. So concurrent handshakes cannot see each other's user (proved by a concurrent-handshake test).
+ * is not touched ({@code TyrusEndpointWrapper.onHandShakeResponse}, checked on Tyrus 2.2.2). So concurrent handshakes
+ * cannot see each other's user: a Tyrus behaviour Parley relies on, listed in {@code docs/workarounds.md} and proved by
+ * {@code ChatWebSocketTest.concurrentHandshakesEachGetTheirOwnUser}.
  *
- * <p>Refusal: a status set on the response alone does not refuse (Tyrus upgrades anyway on 401), and a runtime
- * exception sends no response at all. Tyrus fails the handshake, writing the response as it stands, when
- * {@link HandshakeException} is thrown; so the 101 headers are replaced first.
+ * <p>Refusal: through {@link HandshakeRefusal}, since a status set through JSR-356 alone does not refuse in Tyrus.
  */
 final class HandshakeAuthenticator extends ServerEndpointConfig.Configurator {
 
@@ -84,24 +83,9 @@ final class HandshakeAuthenticator extends ServerEndpointConfig.Configurator {
     }
 
     private static void refuse(HandshakeResponse response, int status, String reason) {
-        UpgradeResponse upgrade = (UpgradeResponse) response;
-        upgrade.setStatus(status);
-        upgrade.setReasonPhrase(reason);
-        Map<String, List<String>> headers = upgrade.getHeaders();
-        headers.keySet().removeIf(name -> name.equalsIgnoreCase("Upgrade")
-                || name.equalsIgnoreCase("Connection")
-                || name.toLowerCase(Locale.ROOT).startsWith("sec-websocket-"));
         if (status == 401) {
-            headers.put("WWW-Authenticate", List.of("Bearer"));
+            response.getHeaders().put("WWW-Authenticate", List.of("Bearer"));
         }
-        headers.put("Content-Length", List.of("0"));
-        headers.put("Connection", List.of("close"));
-        throw HandshakeAuthenticator.<RuntimeException>sneaky(new HandshakeException(status, reason));
-    }
-
-    /** Throws a checked exception through an interface that does not declare it; Tyrus catches it by type. */
-    @SuppressWarnings("unchecked")
-    private static <E extends Throwable> E sneaky(Throwable checked) throws E {
-        throw (E) checked;
+        HandshakeRefusal.refuse(response, status, reason);
     }
 }

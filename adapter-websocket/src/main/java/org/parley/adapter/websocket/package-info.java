@@ -9,6 +9,10 @@
  * {@link org.parley.adapter.websocket.ChatWebSocket#attachTo} (the endpoint, filling the registry). Everything else is
  * package-private, except {@link org.parley.adapter.websocket.ChatEndpoint}, which Tyrus needs to reach reflectively.
  *
+ * <p>Where Parley works below JSR-356 (Tyrus's container on Parley's own Grizzly server, upgraded connections, the frame
+ * size guard, the handshake refusal, worker threads), it does so in the subpackage
+ * {@link org.parley.adapter.websocket.container}, one class per workaround; see {@code docs/workarounds.md}.
+ *
  * <p>Wire behaviour (contract §4, §8): the handshake is authenticated by {@code ?token=} or
  * {@code Authorization: Bearer} and refused with HTTP 401; frames are the seed's, field for field; a bad frame is
  * answered with an error frame and the connection stays open; binary frames are answered with a

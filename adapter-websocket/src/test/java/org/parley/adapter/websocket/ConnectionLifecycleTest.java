@@ -2,6 +2,12 @@ package org.parley.adapter.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
@@ -13,6 +19,11 @@ import org.parley.domain.user.User;
 /** Keeping idle connections alive: Grizzly's idle timeout lifted for websockets, and the server's own pings. */
 class ConnectionLifecycleTest {
 
+    /**
+     * Grizzly's keep-alive idle timeout (1 s here) closes a plain HTTP connection on the same listener, opened after the
+     * websocket; the websocket, idle for longer, stays open. So the test waits exactly as long as the timeout takes to
+     * fire, and proves both that it still fires and that upgraded connections are exempt.
+     */
     @Test
     void anIdleWebsocketOutlivesGrizzlysKeepAliveIdleTimeout() throws Exception {
         // Pings far apart, so that nothing but the exemption keeps the connection open.
@@ -21,7 +32,7 @@ class ConnectionLifecycleTest {
             User alice = server.user("alice");
             User bob = server.user("bob");
             try (WsClient a = server.connect(alice)) {
-                Thread.sleep(3_500);
+                awaitIdleTimeoutOfAPlainHttpConnection(server.port, Duration.ofSeconds(30));
 
                 assertThat(a.closeCode).isNotDone();
                 a.sendJson(Map.of("action", "text_message", "message_body", "still there?",
@@ -29,6 +40,31 @@ class ConnectionLifecycleTest {
                 JsonNode conf = a.next();
                 assertThat(conf.get("action").asText()).isEqualTo("conf_message");
             }
+        }
+    }
+
+    /**
+     * Sends one keep-alive HTTP request over a raw socket and reads until the server closes the connection, which only
+     * the idle timeout does; fails if that takes longer than {@code deadline}.
+     */
+    private static void awaitIdleTimeoutOfAPlainHttpConnection(int port, Duration deadline) throws IOException {
+        try (Socket plain = new Socket("127.0.0.1", port)) {
+            plain.setSoTimeout((int) deadline.toMillis());
+            plain.getOutputStream().write(("GET /anything HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            plain.getOutputStream().flush();
+            InputStream in = plain.getInputStream();
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            try {
+                for (int b = in.read(); b >= 0; b = in.read()) {
+                    received.write(b);
+                }
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("Grizzly's keep-alive idle timeout never closed a plain HTTP connection", e);
+            }
+            assertThat(received.toString(StandardCharsets.US_ASCII))
+                    .as("the plain connection was answered, then closed while idle")
+                    .startsWith("HTTP/1.1 200").contains("rest");
         }
     }
 
@@ -48,7 +84,7 @@ class ConnectionLifecycleTest {
 
                 assertThat(server.connections.all()).hasSize(2).allSatisfy(connection ->
                         assertThat(connection.session().getMaxIdleTimeout())
-                                .isEqualTo(EmbeddedTyrusContainer.NO_IDLE_TIMEOUT));
+                                .isNegative());
             }
         }
     }

@@ -26,6 +26,15 @@ import ch.qos.logback.core.spi.FilterReply;
  *       Jersey logs as an error with its stack trace. An I/O failure anywhere else (the database, a file) is the
  *       server's and stays logged.</li>
  * </ul>
+ *
+ * <p>Works around the libraries' logging: Grizzly's {@code HttpServerFilter.handleRead} logs whatever a handler
+ * throws as a WARNING with its stack trace, {@code HttpBrokenContentException} (from
+ * {@code ChunkedTransferEncoding}, for a broken chunked body) included, and Jersey logs an {@link IOException} from
+ * Grizzly's streams (a client gone) as an error. The types and packages themselves are named in {@code logback.xml}.
+ * Checked on Grizzly 4.0.2 and Jersey 3.1.12 ({@code docs/workarounds.md}). Proved by
+ * {@code LogbackConfigurationTest} ({@code clientFaultsAreNotLoggedAboveDebugButServerFaultsAre},
+ * {@code aClientHangingUpIsNotLoggedButAnIoFailureOfTheServerIs}) and
+ * {@code MalformedRequestsIT.clientsThatHangUpMidRequestOrMidDownloadWriteNothing} (the packaged server).
  */
 public final class ClientFaultFilter extends TurboFilter {
 

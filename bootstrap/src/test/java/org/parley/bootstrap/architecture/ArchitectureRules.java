@@ -1,5 +1,7 @@
 package org.parley.bootstrap.architecture;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
@@ -10,6 +12,9 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import java.util.List;
 
 import com.tngtech.archunit.lang.ArchRule;
+import org.glassfish.grizzly.GrizzlyFuture;
+import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.http.server.NetworkListener;
 import org.parley.application.groupcommit.MessageWriter;
 import org.parley.application.port.out.MessageRepository;
 import org.parley.domain.chat.MessageDraft;
@@ -42,6 +47,8 @@ final class ArchitectureRules {
     static final String DRIVING_PORTS = "org.parley.application.port.in..";
     static final String DRIVEN_PORTS = "org.parley.application.port.out..";
     static final String USE_CASE_FAILURES = "org.parley.application.error..";
+    static final String WEBSOCKET_CONTAINER = "org.parley.adapter.websocket.container..";
+    static final String SERVER_WORKAROUNDS = "org.parley.bootstrap.server..";
 
     private ArchitectureRules() {
     }
@@ -145,6 +152,19 @@ final class ArchitectureRules {
             .should().dependOnClassesThat().resideInAnyPackage("jakarta.websocket..", "org.glassfish.tyrus..")
             .as("jakarta.websocket and Tyrus are used in the websocket adapter only");
 
+    /**
+     * Where Parley works below JSR-356 and below Grizzly's server API (Tyrus's container, engine and SPI; Grizzly's
+     * filter chain, HTTP codec, connections and transports), it does so in the two workaround packages, one class per
+     * workaround, each listed in {@code docs/workarounds.md}: so that whoever upgrades Grizzly or Tyrus finds every
+     * place to re-check. Elsewhere Grizzly is a server to create, start and stop, and nothing more.
+     */
+    static final ArchRule LIBRARY_WORKAROUNDS_STAY_IN_THEIR_PACKAGES = noClasses()
+            .that().resideOutsideOfPackages(WEBSOCKET_CONTAINER, SERVER_WORKAROUNDS)
+            .should().dependOnClassesThat(resideInAnyPackage("org.glassfish.tyrus..", "org.glassfish.grizzly..")
+                    .and(not(belongToAnyOf(HttpServer.class, NetworkListener.class, GrizzlyFuture.class))))
+            .as("Tyrus and Grizzly below their public server API are used in the workaround packages only "
+                    + "(websocket.container, bootstrap.server)");
+
     /** Token cryptography is the security adapter's business. */
     static final ArchRule JWT_LIBRARY_STAYS_IN_SECURITY = noClasses()
             .that().resideOutsideOfPackage(SECURITY)
@@ -217,6 +237,7 @@ final class ArchitectureRules {
             STORAGE_TECHNOLOGY_STAYS_IN_PERSISTENCE,
             HTTP_FRAMEWORK_STAYS_IN_REST,
             WEBSOCKET_FRAMEWORK_STAYS_IN_WEBSOCKET,
+            LIBRARY_WORKAROUNDS_STAY_IN_THEIR_PACKAGES,
             JWT_LIBRARY_STAYS_IN_SECURITY,
             CONTENT_DETECTION_STAYS_IN_CONTENT_TYPES,
             JSON_STAYS_IN_DRIVING_ADAPTERS,

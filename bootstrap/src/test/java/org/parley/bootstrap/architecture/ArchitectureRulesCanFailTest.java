@@ -25,6 +25,7 @@ import org.parley.adapter.rest.archfixture.RestReachingIntoPersistence;
 import org.parley.adapter.rest.archfixture.RestSniffingContentTypes;
 import org.parley.adapter.rest.archfixture.RestUsingTheWebsocketApi;
 import org.parley.application.archfixture.ApplicationUsingJpa;
+import org.parley.adapter.websocket.archfixture.WebsocketReachingIntoTyrus;
 import org.parley.adapter.websocket.archfixture.WebsocketStoringThroughGroupCommit;
 import org.parley.application.archfixture.StoringAMessageDirectly;
 import org.parley.application.port.in.archfixture.DrivingPortNamingADrivenPort;
@@ -32,6 +33,7 @@ import org.parley.application.service.ServiceWithoutADrivingPort;
 import org.parley.archfixture.Thread;
 import org.parley.archfixture.cycle.a.A;
 import org.parley.archfixture.cycle.b.B;
+import org.parley.bootstrap.archfixture.BootstrapFilteringBelowTheServer;
 import org.parley.domain.archfixture.DomainReachingIntoAnAdapter;
 import org.parley.stray.ClassOutsideTheArchitecture;
 import org.parley.wire.archfixture.WireVocabularyWritingJson;
@@ -63,6 +65,10 @@ class ArchitectureRulesCanFailTest {
                 Arguments.of(ArchitectureRules.STORAGE_TECHNOLOGY_STAYS_IN_PERSISTENCE, ApplicationUsingJpa.class),
                 Arguments.of(ArchitectureRules.HTTP_FRAMEWORK_STAYS_IN_REST, JsonInStorage.class),
                 Arguments.of(ArchitectureRules.WEBSOCKET_FRAMEWORK_STAYS_IN_WEBSOCKET, RestUsingTheWebsocketApi.class),
+                Arguments.of(ArchitectureRules.LIBRARY_WORKAROUNDS_STAY_IN_THEIR_PACKAGES,
+                        WebsocketReachingIntoTyrus.class),
+                Arguments.of(ArchitectureRules.LIBRARY_WORKAROUNDS_STAY_IN_THEIR_PACKAGES,
+                        BootstrapFilteringBelowTheServer.class),
                 Arguments.of(ArchitectureRules.JSON_STAYS_IN_DRIVING_ADAPTERS, JsonInStorage.class),
                 Arguments.of(ArchitectureRules.CONTENT_DETECTION_STAYS_IN_CONTENT_TYPES, RestSniffingContentTypes.class),
                 Arguments.of(ArchitectureRules.JWT_LIBRARY_STAYS_IN_SECURITY, RestReachingIntoPersistence.class),

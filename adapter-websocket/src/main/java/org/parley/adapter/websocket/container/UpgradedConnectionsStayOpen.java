@@ -1,4 +1,4 @@
-package org.parley.adapter.websocket;
+package org.parley.adapter.websocket.container;
 
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
@@ -28,19 +28,37 @@ import org.glassfish.grizzly.utils.IdleTimeoutFilter;
  * are untouched):
  * <ul>
  *   <li>Grizzly's keep-alive idle timeout (30 s by default) is lifted; liveness of websockets is the pinger's job.</li>
- *   <li>Grizzly's HTTP codec lets go of the upgrade request. The codec treats an upgraded connection as one HTTP request
- *       whose body never ends, so it would keep that request, its response and their headers (about 8 KiB of heap in
- *       some forty pre-allocated buffers, plus the request bytes) for the connection's whole life, only to wrap each
- *       later read as "more body". Instead, a filter below the codec wraps the websocket bytes of an upgraded
- *       connection itself and hands them past the codec to Tyrus, and the codec's per-connection request is
- *       dropped.</li>
+ *   <li>Grizzly's HTTP codec lets go of the upgrade request, and the websocket bytes go past it to Tyrus.</li>
+ * </ul>
+ *
+ * <p>Works around two Grizzly behaviours:
+ * <ul>
+ *   <li>{@code HttpServer.configureListener} puts an {@link IdleTimeoutFilter} with the listener's keep-alive idle
+ *       timeout on every connection, and nothing lifts it when a connection is upgraded: an idle websocket was closed
+ *       after 30 s (1006 at the client). Tyrus's own {@code GrizzlyServerContainer.start} sets the timeout to -1 for
+ *       the whole listener, plain HTTP included; here {@link IdleTimeoutFilter#setCustomTimeout} lifts it per
+ *       upgraded connection.</li>
+ *   <li>The codec ({@code org.glassfish.grizzly.http.HttpServerFilter}) treats an upgraded connection as one HTTP
+ *       request whose body never ends: it keeps that request in the connection's
+ *       {@code HttpServerFilter.HTTP_SERVER_REQUEST_ATTR_NAME} attribute, with its response and their headers (about
+ *       8 KiB of heap in some forty pre-allocated buffers, plus the request bytes), for the connection's whole life,
+ *       only to wrap each later read as "more body" ({@code HttpCodecFilter.handleRead}). Instead, a filter below the
+ *       codec wraps the websocket bytes of an upgraded connection itself and hands them past the codec to Tyrus, and
+ *       the codec's per-connection request is dropped.</li>
  * </ul>
  *
  * <p>Both happen when the {@code 101} handshake response passes on its way out (the filter that sees it sits above
- * the codec and below Tyrus). Tyrus creates its connection right after writing the {@code 101}, in the same read
- * event, and Grizzly handles one read event of a connection at a time, so the next bytes of that connection already
- * find Tyrus's connection. Tyrus, for a connection it has upgraded, reads only the bytes of the wrapper it is given,
- * never its HTTP header: the wrapper carries one shared placeholder header.
+ * the codec and below Tyrus). Tyrus creates its connection right after writing the {@code 101}
+ * ({@code GrizzlyServerFilter.handleHandshake}), in the same read event, and Grizzly handles one read event of a
+ * connection at a time, so the next bytes of that connection already find Tyrus's connection. Tyrus, for a connection
+ * it has upgraded, reads only the bytes of the wrapper it is given ({@code GrizzlyServerFilter.handleRead}), never its
+ * HTTP header: the wrapper carries one shared placeholder header.
+ *
+ * <p>Checked on Grizzly 4.0.2 and Tyrus 2.2.2. Proved by
+ * {@code ConnectionLifecycleTest.anIdleWebsocketOutlivesGrizzlysKeepAliveIdleTimeout} (a plain HTTP connection on the
+ * same listener is closed by the timeout, the idle websocket is not) and {@code UpgradedConnectionMemoryTest} (the
+ * upgrade request can be garbage-collected while its connection is open; the codec sees no websocket bytes; plain HTTP
+ * keeps its requests and keep-alive).
  */
 final class UpgradedConnectionsStayOpen implements AddOn {
 
@@ -55,12 +73,19 @@ final class UpgradedConnectionsStayOpen implements AddOn {
     static final Attribute<Object> HTTP_REQUEST_IN_PROGRESS = Grizzly.DEFAULT_ATTRIBUTE_BUILDER
             .createAttribute(org.glassfish.grizzly.http.HttpServerFilter.HTTP_SERVER_REQUEST_ATTR_NAME);
 
+    private final String contextPath;
+
+    /** @param contextPath the websockets' context path, the URI of the placeholder header (never read) */
+    UpgradedConnectionsStayOpen(String contextPath) {
+        this.contextPath = contextPath;
+    }
+
     @Override
     public void setup(NetworkListener listener, FilterChainBuilder builder) {
         int codec = builder.indexOfType(org.glassfish.grizzly.http.HttpServerFilter.class);
         boolean bypassCodec = codec >= 0;
         if (bypassCodec) {
-            builder.add(codec, new UpgradedBytesPastHttpCodec());
+            builder.add(codec, new UpgradedBytesPastHttpCodec(contextPath));
         }
         int httpServerFilter = builder.indexOfType(HttpServerFilter.class);
         if (httpServerFilter >= 0) {
@@ -102,8 +127,12 @@ final class UpgradedConnectionsStayOpen implements AddOn {
      */
     static final class UpgradedBytesPastHttpCodec extends BaseFilter {
         /** Placeholder header of the wrapped websocket bytes; Tyrus never reads it for an upgraded connection. */
-        private final HttpRequestPacket placeholder = HttpRequestPacket.builder()
-                .method(Method.GET).uri(ChatWebSocket.CONTEXT_PATH).protocol(Protocol.HTTP_1_1).build();
+        private final HttpRequestPacket placeholder;
+
+        UpgradedBytesPastHttpCodec(String contextPath) {
+            placeholder = HttpRequestPacket.builder()
+                    .method(Method.GET).uri(contextPath).protocol(Protocol.HTTP_1_1).build();
+        }
 
         @Override
         public NextAction handleRead(FilterChainContext ctx) throws IOException {

@@ -1,4 +1,4 @@
-package org.parley.bootstrap;
+package org.parley.bootstrap.server;
 
 import java.io.IOException;
 
@@ -15,9 +15,20 @@ import org.glassfish.grizzly.http.server.NetworkListener;
 
 /**
  * Serves requests that offer a cleartext HTTP/2 upgrade ({@code Upgrade: h2c}) as the plain HTTP/1.1 requests they
- * also are. Grizzly 4.0.2 otherwise treats their body as an upgraded byte stream, so the body never arrives and the
- * request fails after a 30 s stall. The JDK's HttpClient and {@code curl --http2} send that header by default. RFC 9113
- * lets a server ignore the offer; websocket upgrades are untouched.
+ * also are. The JDK's HttpClient (asked for HTTP/2 on {@code http://}) and {@code curl --http2} send that header. RFC
+ * 9113 §3.2 lets a server ignore the offer; websocket upgrades are untouched.
+ *
+ * <p>Works around: Grizzly's HTTP codec takes any {@code Upgrade} header for an upgrade under way
+ * ({@code HttpCodecFilter.handleRead} calls {@code onIncomingUpgrade}, which sets {@code ignoreContentModifiers} and
+ * sends an {@code IncomingHttpUpgradeEvent} up the chain), so the body of such a request is not framed by its
+ * {@code Content-Length} but handed on as the byte stream of an upgraded connection: Jersey waits for a body that
+ * never ends, and the request fails with a 500 after a 30 s stall. Grizzly has no HTTP/2 on this listener to upgrade
+ * to. This filter, right after the codec, catches that event for {@code h2c} only, clears the upgrade and restores
+ * the content framing.
+ *
+ * <p>Checked on Grizzly 4.0.2 (with Jersey 3.1.12). Proved by {@code IgnoreH2cUpgradeTest} (a raw h2c offer with a
+ * body, answered with that body at once, then a second request on the same connection) and
+ * {@code ServerLifecycleTest.aClientOfferingAnH2cUpgradeIsServedAsPlainHttp11} (the JDK client against Parley).
  */
 final class IgnoreH2cUpgrade implements AddOn {
 

@@ -1,4 +1,4 @@
-package org.parley.adapter.websocket;
+package org.parley.adapter.websocket.container;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.parley.bootstrap;
+package org.parley.bootstrap.server;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,10 +26,16 @@ import org.glassfish.grizzly.memory.Buffers;
 
 /**
  * Answers requests that the HTTP and websocket libraries behind the server cannot read with {@code 400 bad_request}
- * in the failure envelope, closes their connection, and logs nothing. Grizzly's HTTP parser accepts them, but Jersey
- * (which turns every request into a {@link java.net.URI}) and Tyrus failed on them with a 500 or no answer at all, and
- * a 30-line stack trace each (checked with Grizzly 4.0.2, Jersey 3.1.12, Tyrus 2.2.2; {@code MalformedRequestsTest}
- * proves every case against a running server):
+ * in the failure envelope, closes their connection, and logs nothing.
+ *
+ * <p>Works around: Grizzly's HTTP parser accepts them, but Jersey and Tyrus turn every request into a
+ * {@link java.net.URI} and fail on them — Jersey's {@code GrizzlyHttpContainer.getRequestUri} ({@code new URI(..)},
+ * its {@code URISyntaxException} rethrown as an {@code IllegalArgumentException}: a 500 and a 30-line stack trace
+ * each), Tyrus's {@code GrizzlyServerFilter.createWebSocketRequest} ({@code URI.create}: no answer at all) — and an
+ * {@code Upgrade} request that no endpoint takes reaches Jersey with its body treated as an upgraded byte stream (see
+ * {@link IgnoreH2cUpgrade}), so it hangs. Checked on Grizzly 4.0.2, Jersey 3.1.12, Tyrus 2.2.2; proved by
+ * {@code MalformedRequestsIT} (every case below against the packaged server, and not a line logged) and
+ * {@code RequestTargetsTest} (the syntax). The cases:
  * <ul>
  *   <li>a request target (path or query) with a character that RFC 3986 does not allow there — {@code \ | { } ^ "
  *       < >}, a backtick, a control character, a raw non-ASCII byte — or a {@code %} not followed by two hex

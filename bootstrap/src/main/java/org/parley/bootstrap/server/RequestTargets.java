@@ -1,4 +1,4 @@
-package org.parley.bootstrap;
+package org.parley.bootstrap.server;
 
 import java.util.Optional;
 import java.util.regex.Pattern;

@@ -1,4 +1,4 @@
-package org.parley.bootstrap;
+package org.parley.bootstrap.server;
 
 /**
  * The contract's failure envelope (§2) for the few answers that bootstrap writes itself, below the REST API:

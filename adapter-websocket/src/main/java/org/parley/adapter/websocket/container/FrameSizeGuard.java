@@ -1,4 +1,4 @@
-package org.parley.adapter.websocket;
+package org.parley.adapter.websocket.container;
 
 import java.nio.ByteBuffer;
 
@@ -9,12 +9,24 @@ import org.glassfish.tyrus.spi.ReadHandler;
 
 /**
  * Watches the raw bytes of one upgraded connection before Tyrus parses them, and closes the connection with 1009 as
- * soon as a frame header announces a message above the limit: Tyrus itself would first buffer the whole frame (up to
- * its incoming buffer size, beyond which it closes with 1011 instead). Data messages split into continuation frames
- * count together; control frames do not count.
+ * soon as a frame header announces a message above the limit. Data messages split into continuation frames count
+ * together; control frames do not count.
+ *
+ * <p>Works around: Tyrus checks a message's size only once it holds the message. Its read handler
+ * ({@code TyrusWebSocketEngine.TyrusReadHandler.handle}) appends every read to a per-connection buffer until
+ * {@code ProtocolHandler.unframe} finds a whole frame, so a client announcing a 50 MiB frame makes the server buffer
+ * up to the engine's incoming buffer size first; beyond that size {@code Utils.appendBuffers} throws and the
+ * connection is closed with 1011, not 1009; and a client that announces a large frame and sends it slowly holds that
+ * memory as long as it likes. The JSR-356 {@code maxMessageSize} is applied later still, by the message buffers
+ * ({@code TextBuffer}) to frames already parsed.
  *
  * <p>Only reads frame headers and skips payloads, so it costs a few comparisons per read. Not thread-safe: Grizzly
  * hands one connection's reads over one at a time, in order.
+ *
+ * <p>Checked on Tyrus 2.2.2. Proved by {@code RawFrameTest.aSingleHugeFrameIsRefusedWith1009FromItsHeader} (a frame
+ * header announcing 50 MiB, then 1 KiB of it: 1009 at once), {@code ChatWebSocketTest.aFrameAboveTheMaximumClosesWith1009}
+ * and {@code aMessageSplitIntoFramesCountsAsAWhole}, and {@code FrameSizeGuardTest} (every split of the byte stream
+ * into reads).
  */
 final class FrameSizeGuard implements ReadHandler {
 

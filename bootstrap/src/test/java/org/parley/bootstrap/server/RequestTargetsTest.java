@@ -1,4 +1,4 @@
-package org.parley.bootstrap;
+package org.parley.bootstrap.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,68 @@
+package org.parley.adapter.websocket.container;
+
+import java.util.List;
+import java.util.Objects;
+
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerEndpointConfig;
+
+import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
+
+/**
+ * Tyrus's websocket endpoints served on an existing Grizzly listener, next to whatever else that listener serves
+ * (Parley's REST API): requests that are not websocket upgrades for {@code contextPath} fall through to the server's
+ * other handlers. The one entry to this package's workarounds, applied in this order:
+ * <ol>
+ *   <li>{@link WorkerThreads}: handshakes and frames run on Grizzly's worker threads, not on its selectors;</li>
+ *   <li>{@link EmbeddedTyrusContainer}: a Tyrus container that owns its engine but no server, with no Tyrus idle
+ *       timeout, whose engine is a {@link GuardedEngine} (a {@link FrameSizeGuard} in front of every connection);</li>
+ *   <li>{@link UpgradedConnectionsStayOpen}: upgraded connections exempt from Grizzly's keep-alive idle timeout and
+ *       past its HTTP codec (registered before Tyrus's own add-on);</li>
+ *   <li>Tyrus's {@link WebSocketAddOn} on the listener, with the embedded container.</li>
+ * </ol>
+ *
+ * <p>Checked on Grizzly 4.0.2 and Tyrus 2.2.2 ({@code docs/workarounds.md}). Proved by {@code ChatWebSocketTest}
+ * ({@code plainHttpRequestsFallThroughToTheOtherHandlers}, and every other test over the same listener).
+ */
+public final class TyrusOnGrizzly {
+
+    /**
+     * Tyrus's read buffer limit per connection (it grows as needed). Oversized frames never reach it (the
+     * {@link FrameSizeGuard} closes with 1009 from the frame header), but one read may carry a whole frame and more.
+     */
+    static final int MIN_INCOMING_BUFFER_BYTES = 4 * 1024 * 1024;
+
+    private final EmbeddedTyrusContainer container;
+
+    private TyrusOnGrizzly(EmbeddedTyrusContainer container) {
+        this.container = container;
+    }
+
+    /**
+     * Serves {@code endpoints} under {@code contextPath} on {@code listener}, which must not be started yet.
+     *
+     * @param maxMessageBytes larger client messages (a frame, or the frames of one fragmented message) close their
+     *                        connection with 1009 as soon as a frame header announces them, before Tyrus buffers them
+     * @throws DeploymentException when Tyrus refuses an endpoint configuration
+     */
+    public static TyrusOnGrizzly attach(NetworkListener listener, String contextPath, int maxMessageBytes,
+                                       List<ServerEndpointConfig> endpoints) throws DeploymentException {
+        Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(contextPath, "contextPath");
+        WorkerThreads.useOn(listener.getTransport());
+        EmbeddedTyrusContainer container = new EmbeddedTyrusContainer(contextPath,
+                Math.max(MIN_INCOMING_BUFFER_BYTES, maxMessageBytes * 2), maxMessageBytes);
+        for (ServerEndpointConfig endpoint : endpoints) {
+            container.register(endpoint);
+        }
+        listener.registerAddOn(new UpgradedConnectionsStayOpen(contextPath));
+        listener.registerAddOn(new WebSocketAddOn(container, contextPath));
+        return new TyrusOnGrizzly(container);
+    }
+
+    /** Stops the container (its sessions and executors). Call after closing the connections, before the server. */
+    public void stop() {
+        container.stop();
+    }
+}

@@ -1,0 +1,30 @@
+package org.parley.bootstrap.server;
+
+import org.glassfish.grizzly.http.server.HttpServer;
+
+/**
+ * Parley's HTTP behaviour at the level of its one Grizzly server, below Jersey and Tyrus: where bootstrap works
+ * around Grizzly's and Jersey's own behaviour. Each part is a class of this package whose Javadoc names the library
+ * behaviour, the versions it was checked on and the test that proves it; the table of all of them, the websocket
+ * adapter's included, is {@code docs/workarounds.md}.
+ * <ul>
+ *   <li>{@link IgnoreH2cUpgrade}: an {@code Upgrade: h2c} offer is served as plain HTTP/1.1;</li>
+ *   <li>{@link RefuseMalformedRequests}: request targets and {@code Host} headers that Jersey and Tyrus cannot turn
+ *       into a URI, and upgrades nobody takes, get {@code 400 bad_request} (syntax in {@link RequestTargets});</li>
+ *   <li>{@link JsonErrorPages}: Grizzly's own error pages are the failure envelope ({@link FailureEnvelope}), never an
+ *       HTML page with a stack trace.</li>
+ * </ul>
+ */
+public final class ServerLevelHttp {
+
+    private ServerLevelHttp() {
+    }
+
+    /** Installs every part on {@code server}'s listeners and configuration; call before the server starts. */
+    public static void installOn(HttpServer server) {
+        // The order matters: both filters go right after the HTTP codec, the later one first.
+        IgnoreH2cUpgrade.registerOn(server);
+        RefuseMalformedRequests.registerOn(server);
+        JsonErrorPages.registerOn(server);
+    }
+}

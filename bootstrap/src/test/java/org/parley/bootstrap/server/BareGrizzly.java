@@ -1,0 +1,31 @@
+package org.parley.bootstrap.server;
+
+import java.io.IOException;
+
+import org.glassfish.grizzly.http.server.HttpHandler;
+import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.http.server.NetworkListener;
+
+/**
+ * A Grizzly server on a free loopback port with one handler and {@link ServerLevelHttp} installed: this package's
+ * workarounds against Grizzly alone, without Jersey or Tyrus in the way.
+ */
+final class BareGrizzly implements AutoCloseable {
+
+    final HttpServer server = new HttpServer();
+    final int port;
+
+    BareGrizzly(HttpHandler handler) throws IOException {
+        NetworkListener listener = new NetworkListener("grizzly", "127.0.0.1", 0);
+        server.addListener(listener);
+        server.getServerConfiguration().addHttpHandler(handler, "/");
+        ServerLevelHttp.installOn(server);
+        server.start();
+        port = listener.getPort();
+    }
+
+    @Override
+    public void close() {
+        server.shutdownNow();
+    }
+}
