@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.parley.application.error.TooLarge;
 import org.parley.application.port.in.UploadAttachment;
 import org.parley.domain.DomainRuleViolation;
+import org.parley.domain.RuleSubject;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageContent;
 import org.parley.domain.chat.MessageId;
@@ -177,13 +178,13 @@ class AttachmentUploadTest {
     @Test
     void rules_of_the_use_case_are_reported_on_the_form_fields() {
         String file = filePart("form-data; name=\"attached_file\"; filename=\"a.txt\"", "x");
-        for (Map.Entry<String, String> rule : Map.of("receiver_id", "receiver", "message_body", "message",
-                "attached_file_name", "attached_file_name").entrySet()) {
+        for (Map.Entry<RuleSubject, String> rule : Map.of(RuleSubject.RECEIVER, "receiver", RuleSubject.TEXT, "message",
+                RuleSubject.CAPTION, "message", RuleSubject.ATTACHMENT_NAME, "attached_file_name").entrySet()) {
             AttachmentUpload refusing = new AttachmentUpload(command -> {
                 throw new DomainRuleViolation(rule.getKey(), "refused");
             }, MAX_UPLOAD_BYTES, tempDir);
             assertThatThrownBy(() -> refusing.read(alice, body(field("receiver", bob.toString()), file)))
-                    .isInstanceOfSatisfying(ValidationFailed.class, refused -> assertThat(refused.fieldErrors())
+                    .isInstanceOfSatisfying(InvalidFields.class, refused -> assertThat(refused.errors())
                             .isEqualTo(Map.of(rule.getValue(), java.util.List.of("refused"))));
         }
     }

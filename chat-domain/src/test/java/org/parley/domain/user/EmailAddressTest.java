@@ -83,7 +83,7 @@ class EmailAddressTest {
         for (String address : new String[] {oneTooMany, "\u0130".repeat(242) + domain}) {
             assertThatThrownBy(() -> new EmailAddress(address))
                     .isInstanceOfSatisfying(DomainRuleViolation.class, e -> {
-                        assertThat(e.field()).isEqualTo("email");
+                        assertThat(e.subject()).isEqualTo(RuleSubject.EMAIL);
                         assertThat(e).hasMessage("Enter a valid e-mail address");
                     });
         }
