@@ -137,7 +137,7 @@ class HibernateMessageRepositoryTest {
 
         assertThat(messages.findInThread(thread.id(), MessageRange.newest(), 10)).isEmpty();
         assertThat(messages.appendAll(List.of(good))).singleElement()
-                .satisfies(stored -> assertThat(messages.findById(stored.id())).contains(stored));
+                .satisfies(stored -> assertThat(messages.findById(stored.message().id())).contains(stored.message()));
     }
 
     /** Batches of two servers in turn: every batch's ids are above those of every batch stored before it. */
@@ -155,7 +155,7 @@ class HibernateMessageRepositoryTest {
                     batch.add(thread.compose(i % 2 == 0 ? a : b, Fixtures.text("round " + round + " #" + i),
                             Fixtures.at(i)));
                 }
-                server.appendAll(batch).forEach(stored -> ids.add(stored.id().value()));
+                server.appendAll(batch).forEach(stored -> ids.add(stored.message().id().value()));
             }
         }
 
