@@ -56,11 +56,27 @@ final class HibernateMessageRepository implements MessageRepository {
                 entity.id = assigned.get(i);
                 session.insert(entity);
                 Message message = MessageMapper.toDomain(entity);
-                appended.add(new AppendedMessage(message, next.get(message.threadId())));
+                ThreadPosition position = next.get(message.threadId());
+                refuseIdsBehindTheThread(message, position);
+                appended.add(new AppendedMessage(message, position));
                 next.put(message.threadId(), ThreadPosition.after(message.id()));
             }
             return List.copyOf(appended);
         });
+    }
+
+    /**
+     * A new id at or below the latest of its thread means the sequence is behind rows written around it (an import
+     * that did not move it on): storing would break "ids grow with time" for that thread, and with it catching up with
+     * {@code after=}, so the batch is refused (and rolled back) with what to do.
+     */
+    private static void refuseIdsBehindTheThread(Message message, ThreadPosition position) {
+        Optional<MessageId> previous = position.previous();
+        if (previous.isPresent() && previous.get().compareTo(message.id()) >= 0) {
+            throw new IllegalStateException("Thread " + message.threadId() + " already holds message " + previous.get()
+                    + ", but messages_id_seq gave the new message id " + message.id() + ": the sequence is behind "
+                    + "rows written around it; set it past the largest message id (see docs/storage.md, Message ids)");
+        }
     }
 
     @Override
