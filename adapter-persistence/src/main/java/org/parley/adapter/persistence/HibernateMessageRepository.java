@@ -2,12 +2,15 @@ package org.parley.adapter.persistence;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 import org.hibernate.query.SelectionQuery;
+import org.parley.application.port.out.AppendedMessage;
 import org.parley.application.port.out.MessageRange;
 import org.parley.application.port.out.MessageRepository;
+import org.parley.application.port.out.ThreadPosition;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageDraft;
 import org.parley.domain.chat.MessageId;
@@ -30,27 +33,50 @@ final class HibernateMessageRepository implements MessageRepository {
 
     /**
      * One transaction of a stateless session (the rows are only written, so no persistence context is kept for them):
-     * the batch's ids in one sequence statement, then the rows as JDBC batches of {@value #JDBC_BATCH_SIZE} (on
-     * PostgreSQL the driver also rewrites each batch into multi-row inserts), then one commit.
+     * the rows of the batch's threads locked in one statement and their latest message ids read in another
+     * ({@link ThreadOrder}: within a thread, ids then follow commit order on any number of servers), the batch's ids in
+     * one sequence statement, then the rows as JDBC batches of {@value #JDBC_BATCH_SIZE} (on PostgreSQL the driver also
+     * rewrites each batch into multi-row inserts), then one commit, which releases the locks. Four statements
+     * whatever the batch's size and number of threads.
      */
     @Override
-    public List<Message> appendAll(List<MessageDraft> drafts) {
+    public List<AppendedMessage> appendAll(List<MessageDraft> drafts) {
         List<MessageDraft> batch = List.copyOf(drafts);
         if (batch.isEmpty()) {
             throw new IllegalArgumentException("Nothing to append");
         }
         return transactions.stateless(session -> {
             session.setJdbcBatchSize(JDBC_BATCH_SIZE);
+            Map<ThreadId, ThreadPosition> next = ThreadOrder.lockForAppending(session,
+                    batch.stream().map(MessageDraft::threadId).toList());
             List<Long> assigned = ids.next(session, batch.size());
-            List<MessageEntity> entities = new ArrayList<>(batch.size());
+            List<AppendedMessage> appended = new ArrayList<>(batch.size());
             for (int i = 0; i < batch.size(); i++) {
                 MessageEntity entity = MessageMapper.newEntity(batch.get(i));
                 entity.id = assigned.get(i);
                 session.insert(entity);
-                entities.add(entity);
+                Message message = MessageMapper.toDomain(entity);
+                ThreadPosition position = next.get(message.threadId());
+                refuseIdsBehindTheThread(message, position);
+                appended.add(new AppendedMessage(message, position));
+                next.put(message.threadId(), ThreadPosition.after(message.id()));
             }
-            return entities.stream().map(MessageMapper::toDomain).toList();
+            return List.copyOf(appended);
         });
+    }
+
+    /**
+     * A new id at or below the latest of its thread means the sequence is behind rows written around it (an import
+     * that did not move it on): storing would break "ids grow with time" for that thread, and with it catching up with
+     * {@code after=}, so the batch is refused (and rolled back) with what to do.
+     */
+    private static void refuseIdsBehindTheThread(Message message, ThreadPosition position) {
+        Optional<MessageId> previous = position.previous();
+        if (previous.isPresent() && previous.get().compareTo(message.id()) >= 0) {
+            throw new IllegalStateException("Thread " + message.threadId() + " already holds message " + previous.get()
+                    + ", but messages_id_seq gave the new message id " + message.id() + ": the sequence is behind "
+                    + "rows written around it; set it past the largest message id (see docs/storage.md, Message ids)");
+        }
     }
 
     @Override

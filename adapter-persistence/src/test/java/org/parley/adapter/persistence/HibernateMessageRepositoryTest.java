@@ -3,6 +3,9 @@ package org.parley.adapter.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -13,6 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.parley.application.port.out.MessageRange;
 import org.parley.application.port.out.MessageRange.Direction;
 import org.parley.application.port.out.MessageRepository;
+import org.parley.application.port.out.ThreadPosition;
 import org.parley.domain.chat.ChatThread;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageContent;
@@ -137,7 +141,7 @@ class HibernateMessageRepositoryTest {
 
         assertThat(messages.findInThread(thread.id(), MessageRange.newest(), 10)).isEmpty();
         assertThat(messages.appendAll(List.of(good))).singleElement()
-                .satisfies(stored -> assertThat(messages.findById(stored.id())).contains(stored));
+                .satisfies(stored -> assertThat(messages.findById(stored.message().id())).contains(stored.message()));
     }
 
     /** Batches of two servers in turn: every batch's ids are above those of every batch stored before it. */
@@ -155,7 +159,7 @@ class HibernateMessageRepositoryTest {
                     batch.add(thread.compose(i % 2 == 0 ? a : b, Fixtures.text("round " + round + " #" + i),
                             Fixtures.at(i)));
                 }
-                server.appendAll(batch).forEach(stored -> ids.add(stored.id().value()));
+                server.appendAll(batch).forEach(stored -> ids.add(stored.message().id().value()));
             }
         }
 
@@ -163,6 +167,40 @@ class HibernateMessageRepositoryTest {
         assertThat(messages.findInThread(thread.id(), range(null, null, Direction.OLDEST_FIRST), 500))
                 .extracting(message -> message.id().value())
                 .containsExactlyElementsOf(ids);
+    }
+
+    /**
+     * Rows written around the sequence (an import that did not move it on) leave it behind a thread's latest message:
+     * a new message there would get a smaller id and be skipped by every client catching up with after=, so the store
+     * refuses it, saying what to do, and stores nothing; other threads are unaffected.
+     */
+    @Test
+    void aSequenceBehindAThreadsLatestMessageIsRefusedWithWhatToDo() throws SQLException {
+        ChatThread imported = thread(newUser(), newUser());
+        ChatThread other = thread(newUser(), newUser());
+        long aboveTheSequence = 8_000_000_000L;
+        try (Connection connection = DATABASE.get().connect();
+             PreparedStatement insert = connection.prepareStatement("INSERT INTO messages (id, thread_id, sender_id, "
+                     + "receiver_id, message_type, body, created_at, updated_at) VALUES (?, ?, ?, ?, 'text', 'old', "
+                     + "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")) {
+            insert.setLong(1, aboveTheSequence);
+            insert.setLong(2, imported.id().value());
+            insert.setObject(3, imported.participants().first().value());
+            insert.setObject(4, imported.participants().second().value());
+            assertThat(insert.executeUpdate()).isEqualTo(1);
+        }
+        MessageDraft behind = imported.compose(imported.participants().second(), Fixtures.text("new"), Fixtures.T0);
+        MessageDraft elsewhere = other.compose(other.participants().first(), Fixtures.text("fine"), Fixtures.T0);
+
+        assertThatThrownBy(() -> messages.appendAll(List.of(elsewhere, behind)))
+                .hasMessageContaining("already holds message " + aboveTheSequence)
+                .hasMessageContaining("set it past the largest message id");
+
+        assertThat(messages.findInThread(imported.id(), MessageRange.newest(), 10))
+                .extracting(message -> message.id().value()).containsExactly(aboveTheSequence);
+        assertThat(messages.findInThread(other.id(), MessageRange.newest(), 10)).isEmpty();
+        assertThat(messages.appendAll(List.of(elsewhere))).singleElement()
+                .satisfies(stored -> assertThat(stored.position()).isEqualTo(ThreadPosition.first()));
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -62,6 +63,8 @@ class MessageTypeCodesTest {
                 + "created_at, updated_at) VALUES (?, ?, ?, ?, 'user_profile', ?, ?, ?)",
                 PROFILE_ID, thread.id().value(), ada.id().value(), bob.id().value(), ada.id().value(), WRITTEN_AT,
                 WRITTEN_AT);
+        // Rows written around the sequence need it moved past them, or new messages of the thread are refused.
+        moveTheSequencePast(PROFILE_ID);
     }
 
     @Test
@@ -127,6 +130,12 @@ class MessageTypeCodesTest {
                 insert.setObject(i + 1, parameters[i]);
             }
             assertThat(insert.executeUpdate()).isEqualTo(1);
+        }
+    }
+
+    private static void moveTheSequencePast(long id) throws SQLException {
+        try (Connection connection = DATABASE.get().connect(); Statement statement = connection.createStatement()) {
+            statement.execute("ALTER SEQUENCE messages_id_seq RESTART WITH " + (id + 1));
         }
     }
 }

@@ -24,8 +24,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.parley.adapter.persistence.testing.PostgresForTests;
+import org.parley.application.port.out.AppendedMessage;
 import org.parley.application.port.out.MessageRange;
 import org.parley.application.port.out.ThreadActivity;
+import org.parley.application.port.out.ThreadPosition;
+import org.parley.domain.chat.MessageDraft;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.chat.ThreadId;
 import org.parley.domain.user.UserId;
@@ -33,8 +36,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * At scale on PostgreSQL — 1,000,000 messages in 10,000 threads — a history page and a user's thread list are served
- * from indexes: the statements Hibernate really sends are explained by PostgreSQL, and no plan reads {@code messages}
+ * At scale on PostgreSQL — 1,000,000 messages in 10,000 threads — a history page, a user's thread list and the
+ * statements that order a batch's stores in their threads are served from indexes: the statements Hibernate really sends are explained by PostgreSQL, and no plan reads {@code messages}
  * (or {@code chat_threads}) with a sequential scan. The thread list stays one statement however many threads a user
  * has. The data is loaded with set-based SQL ({@code generate_series}), not a row at a time.
  */
@@ -172,6 +175,58 @@ class QueryPlansOnPostgresTest {
                 .contains("pk_messages")
                 .contains("uq_chat_threads_participants")
                 .contains("ix_chat_threads_second_user");
+    }
+
+    /**
+     * Storing a batch locks its threads and reads each one's latest message (ThreadOrder) through primary keys and one
+     * backward probe of {@code ix_messages_thread_id_id} per thread, whatever the thread's length: no sequential scan,
+     * no sort or aggregate over a thread's messages. Here a batch spans three threads of 100 messages each.
+     */
+    @Test
+    void storingABatchLocksItsThreadsByPrimaryKeyAndProbesEachThreadsLatestMessageInTheIndex() throws SQLException {
+        List<ThreadId> threads = List.of(new ThreadId(17), new ThreadId(4_242), new ThreadId(9_999));
+        List<MessageDraft> batch = new ArrayList<>();
+        for (ThreadId thread : threads) {
+            // Message g is in thread (g - 1) % 10000 + 1; the thread's two people are hub (t - 1) % 100 + 1 and 100 + t.
+            UserId hub = user((int) ((thread.value() - 1) % HUBS + 1));
+            UserId single = user((int) (HUBS + thread.value()));
+            batch.add(new MessageDraft(thread, hub, single, Fixtures.text("new in " + thread), Fixtures.T0));
+            batch.add(new MessageDraft(thread, single, hub, Fixtures.text("again in " + thread), Fixtures.T0));
+        }
+
+        SENT.clear();
+        List<AppendedMessage> stored = database.module().messages().appendAll(batch);
+        List<String> sent = List.copyOf(SENT);
+
+        for (int i = 0; i < threads.size(); i++) {
+            long latestBefore = MESSAGES - THREADS + threads.get(i).value();
+            assertThat(stored.get(2 * i).position()).isEqualTo(ThreadPosition.after(new MessageId(latestBefore)));
+            assertThat(stored.get(2 * i + 1).position())
+                    .isEqualTo(ThreadPosition.after(stored.get(2 * i).message().id()));
+        }
+        List<Object> threadIds = threads.stream().<Object>map(ThreadId::value).toList();
+        String lock = sent.stream().filter(sql -> sql.contains("for update")).findFirst().orElseThrow();
+        String latest = sent.stream().filter(sql -> sql.contains("max(")).findFirst().orElseThrow();
+        assertThat(explain(lock, padded(lock, threadIds)))
+                .doesNotContain("Seq Scan")
+                .contains("LockRows")
+                .contains("pk_chat_threads");
+        assertThat(explain(latest, padded(latest, threadIds)))
+                .doesNotContain("Seq Scan")
+                .doesNotContain("Sort")
+                .doesNotContain("Aggregate")
+                .contains("pk_chat_threads")
+                .containsPattern("Limit\\s.*\\n\\s*->\\s+Index (Only )?Scan Backward using ix_messages_thread_id_id on messages");
+    }
+
+    /** {@code values} followed by copies of the last one, for every parameter of {@code sql} (IN-list padding). */
+    private static List<Object> padded(String sql, List<Object> values) {
+        int count = (int) sql.chars().filter(c -> c == '?').count();
+        List<Object> parameters = new ArrayList<>(values);
+        while (parameters.size() < count) {
+            parameters.add(values.get(values.size() - 1));
+        }
+        return parameters;
     }
 
     /** Runs {@code work} and returns the last SQL statement Hibernate sent for it. */

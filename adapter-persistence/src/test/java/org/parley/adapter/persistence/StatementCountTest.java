@@ -63,21 +63,29 @@ class StatementCountTest {
         assertThat(forMany).isEqualTo(forOne);
     }
 
-    /** Group commit's write path: a batch's ids in one statement and its rows in one JDBC batch, whatever its size. */
+    /**
+     * Group commit's write path: the batch's threads locked in one statement and their latest messages read in one
+     * (ThreadOrder), the batch's ids in one statement and its rows in one JDBC batch — four statements whatever its
+     * size and however many threads it spans (before issue 12 it was two: ids and rows).
+     */
     @Test
-    void appendingABatchIsTwoStatementsForOneMessageAndForTwoHundred() {
+    void appendingABatchIsFourStatementsForOneMessageAndForTwoHundredInTwentyFiveThreads() {
         UserId me = newUser();
-        UserId you = newUser();
-        ChatThread thread = DATABASE.get().module().threads().getOrCreate(Participants.of(me, you), Fixtures.at(0));
+        List<ChatThread> threads = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            threads.add(DATABASE.get().module().threads().getOrCreate(Participants.of(me, newUser()), Fixtures.at(0)));
+        }
         List<MessageDraft> many = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            many.add(thread.compose(i % 2 == 0 ? me : you, Fixtures.text("batch " + i), Fixtures.at(i)));
+            ChatThread thread = threads.get(i % threads.size());
+            many.add(thread.compose(i % 2 == 0 ? me : thread.participants().otherThan(me), Fixtures.text("batch " + i),
+                    Fixtures.at(i)));
         }
 
         long forOne = statementsFor(() -> DATABASE.get().module().messages().appendAll(many.subList(0, 1)));
         long forMany = statementsFor(() -> assertThat(DATABASE.get().module().messages().appendAll(many)).hasSize(200));
 
-        assertThat(forOne).isEqualTo(2);
+        assertThat(forOne).isEqualTo(4);
         assertThat(forMany).isEqualTo(forOne);
         assertThat(statistics.getTransactionCount()).isEqualTo(1);
     }

@@ -142,7 +142,7 @@ class DeliveryIsolationTest {
         User bob = server.user("bob");
         ChatThread thread = server.threads.getOrCreate(Participants.of(alice.id(), bob.id()), TestServer.SENT_AT);
         Message file = server.messages.appendAll(List.of(thread.compose(alice.id(), new MessageContent.File("notes",
-                new Attachment("k/1", "notes.txt", 12, "text/plain")), TestServer.SENT_AT))).get(0);
+                new Attachment("k/1", "notes.txt", 12, "text/plain")), TestServer.SENT_AT))).get(0).message();
         server.renderer.set((event, audience) -> {
             if (event instanceof MessageStored stored && stored.message().content() instanceof MessageContent.File) {
                 throw new Error("the renderer broke");

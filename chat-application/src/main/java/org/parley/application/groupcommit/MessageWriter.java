@@ -16,8 +16,10 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import org.parley.application.port.out.AppendedMessage;
 import org.parley.application.port.out.EventDelivery;
 import org.parley.application.port.out.MessageRepository;
+import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OutboundEvent;
 import org.parley.application.port.out.StoreMessages;
 import org.parley.domain.chat.Message;
@@ -37,6 +39,10 @@ import org.parley.domain.chat.MessageDraft;
  *       alone at once, with no added wait;</li>
  *   <li><b>one order</b>: batches are stored one after another by one thread, so on this server ids are in commit
  *       order and every connection receives frames in id order;</li>
+ *   <li><b>each event says where its message stands</b>: the {@link MessageStored} event of a message carries the
+ *       {@link org.parley.application.port.out.ThreadPosition} storage gave it (the message of its thread stored just
+ *       before it, on any server), so whoever receives a conversation's events from several servers can keep them in
+ *       order and notice a gap;</li>
  *   <li><b>callers do not block</b> on storage (a websocket handler returns at once), except when more than the
  *       queue's capacity is waiting: then {@link #store} waits for room, which slows the senders down
  *       (back-pressure) instead of growing memory without bound.</li>
@@ -243,7 +249,7 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
      * few time-outs per batch, not one per message.
      */
     private void write(List<Pending> batch) {
-        List<Message> stored;
+        List<AppendedMessage> stored;
         try {
             stored = messages.appendAll(drafts(batch));
         } catch (Throwable failure) {
@@ -265,7 +271,7 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
                 refused(pending, lastFailure);
                 continue;
             }
-            List<Message> stored;
+            List<AppendedMessage> stored;
             try {
                 stored = messages.appendAll(List.of(pending.draft));
             } catch (Throwable failure) {
@@ -289,11 +295,11 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
 
     /**
      * Hands a committed batch to the delivery thread. A store that answers with another number of messages than it was
-     * given is broken: which were stored is unknown, so the batch fails whole, and is not retried (that could store a
-     * message twice).
+     * given (or with a null among them) is broken: which were stored is unknown, so the batch fails whole, and is not
+     * retried (that could store a message twice).
      */
-    private void committed(List<Pending> batch, List<Message> stored) {
-        if (stored == null || stored.size() != batch.size()) {
+    private void committed(List<Pending> batch, List<AppendedMessage> stored) {
+        if (stored == null || stored.size() != batch.size() || stored.stream().anyMatch(Objects::isNull)) {
             IllegalStateException broken = new IllegalStateException("The store answered "
                     + (stored == null ? "nothing" : stored.size() + " messages") + " for " + batch.size());
             failures.unexpected(WRITER_THREAD, broken);
@@ -383,17 +389,40 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
         }
     }
 
-    /** Delivers (if asked) and completes; a delivery failure is reported, never undoes the stored message. */
-    private void deliverAndComplete(Pending pending, Message message) {
+    /**
+     * Delivers (if asked) the event, placed where storage put its message, and completes; a delivery failure is
+     * reported, never undoes the stored message.
+     */
+    private void deliverAndComplete(Pending pending, AppendedMessage stored) {
+        Message message = stored.message();
         try {
             if (pending.then.isPresent()) {
-                delivery.deliver(pending.then.get().apply(message));
+                delivery.deliver(placed(pending.then.get().apply(message), stored));
             }
         } catch (Throwable failure) {
             failures.undelivered(message, failure);
         } finally {
             pending.result.complete(message);
         }
+    }
+
+    /**
+     * {@code event} with the position storage gave its message. Every kind of event a stored message can cause says
+     * here what its position is (a new kind does not compile until it does).
+     *
+     * @throws IllegalStateException when the event is about another message than the one stored
+     */
+    private static OutboundEvent placed(OutboundEvent event, AppendedMessage stored) {
+        return event.accept(new OutboundEvent.Cases<OutboundEvent>() {
+            @Override
+            public OutboundEvent messageStored(MessageStored messageStored) {
+                if (!messageStored.message().id().equals(stored.message().id())) {
+                    throw new IllegalStateException("The event of message " + stored.message().id()
+                            + " is about message " + messageStored.message().id());
+                }
+                return messageStored.at(stored.position());
+            }
+        });
     }
 
     /**
@@ -491,12 +520,12 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
      */
     private static final class Outcomes {
         final List<Pending> pendings;
-        final List<Message> stored;
+        final List<AppendedMessage> stored;
         final Throwable refusal;
         /** The next message to handle; only the delivery thread (or its replacement, which it starts) moves it. */
         int next;
 
-        Outcomes(List<Pending> pendings, List<Message> stored, Throwable refusal) {
+        Outcomes(List<Pending> pendings, List<AppendedMessage> stored, Throwable refusal) {
             this.pendings = pendings;
             this.stored = stored;
             this.refusal = refusal;

@@ -16,10 +16,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.parley.application.port.out.AppendedMessage;
 import org.parley.application.port.out.EventDelivery;
 import org.parley.application.port.out.MessageRange;
 import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.MessageStored;
+import org.parley.application.port.out.ThreadPosition;
 import org.parley.application.testing.ChatFixtures;
 import org.parley.application.testing.ChatStorage;
 import org.parley.application.testing.DelegatingMessageRepository;
@@ -99,13 +101,61 @@ class MessageWriterTest {
         assertThat(delivery.messagesStored()).extracting(MessageStored::message).containsExactlyElementsOf(stored);
     }
 
+    /**
+     * Each event carries the position storage gave its message: within a thread, right after the message stored before
+     * it (also one stored without an event, or earlier in the same batch); a thread's first message is first.
+     */
+    @Test
+    void each_event_carries_the_position_storage_gave_its_message() throws Exception {
+        User carol = ChatFixtures.addUser(storage.users());
+        ChatThread other = storage.threads().getOrCreate(Participants.of(alice.id(), carol.id()), ChatFixtures.T0);
+        GatedRepository gated = new GatedRepository(storage.messages());
+        List<CompletableFuture<Message>> futures = new ArrayList<>();
+        try (MessageWriter writer = new MessageWriter(gated, delivery, 100, 1_000)) {
+            futures.add(writer.storeThenPublish(text("mine first"), this::outbound));
+            gated.awaitCallInProgress();
+            futures.add(writer.storeThenPublish(
+                    other.compose(carol.id(), new MessageContent.Text("other first"), ChatFixtures.T0), this::outbound));
+            futures.add(writer.store(text("mine, not published")));
+            futures.add(writer.storeThenPublish(text("mine third"), this::outbound));
+            futures.add(writer.storeThenPublish(
+                    other.compose(alice.id(), new MessageContent.Text("other second"), ChatFixtures.T0), this::outbound));
+            gated.open();
+            futures.forEach(future -> assertThat(future).succeedsWithin(WAIT));
+        }
+
+        List<Message> stored = futures.stream().map(CompletableFuture::join).toList();
+        assertThat(gated.batchSizes()).containsExactly(1, 4);
+        assertThat(delivery.messagesStored()).extracting(MessageStored::message)
+                .containsExactly(stored.get(0), stored.get(1), stored.get(3), stored.get(4));
+        assertThat(delivery.messagesStored()).extracting(MessageStored::position).containsExactly(
+                ThreadPosition.first(),
+                ThreadPosition.first(),
+                ThreadPosition.after(stored.get(2).id()),
+                ThreadPosition.after(stored.get(1).id()));
+    }
+
+    /** An event built for another message than the one stored is not delivered with that message's position. */
+    @Test
+    void an_event_about_another_message_is_not_delivered() {
+        try (MessageWriter writer = new MessageWriter(storage.messages(), delivery, 100, 1_000)) {
+            Message earlier = writer.store(text("earlier")).join();
+            CompletableFuture<Message> confused = writer.storeThenPublish(text("confused"), stored -> outbound(earlier));
+
+            assertThat(confused).as("stored, so completed normally").succeedsWithin(WAIT);
+            assertThat(writer.storeThenPublish(text("later"), this::outbound)).succeedsWithin(WAIT);
+        }
+        assertThat(delivery.messagesStored()).extracting(stored -> stored.message().content())
+                .containsExactly(new MessageContent.Text("later"));
+    }
+
     @Test
     void a_message_is_delivered_only_after_its_batch_committed_and_before_its_future_completes() {
         List<String> events = Collections.synchronizedList(new ArrayList<>());
         MessageRepository observed = new DelegatingMessageRepository(storage.messages()) {
             @Override
-            public List<Message> appendAll(List<MessageDraft> drafts) {
-                List<Message> stored = super.appendAll(drafts);
+            public List<AppendedMessage> appendAll(List<MessageDraft> drafts) {
+                List<AppendedMessage> stored = super.appendAll(drafts);
                 events.add("committed " + stored.size());
                 return stored;
             }
@@ -153,7 +203,7 @@ class MessageWriterTest {
         AtomicInteger calls = new AtomicInteger();
         GatedRepository gated = new GatedRepository(new DelegatingMessageRepository(storage.messages()) {
             @Override
-            public List<Message> appendAll(List<MessageDraft> drafts) {
+            public List<AppendedMessage> appendAll(List<MessageDraft> drafts) {
                 if (calls.incrementAndGet() > 1) {
                     throw new IllegalStateException("connection refused");
                 }
@@ -265,7 +315,7 @@ class MessageWriterTest {
         AtomicInteger calls = new AtomicInteger();
         GatedRepository gated = new GatedRepository(new DelegatingMessageRepository(storage.messages()) {
             @Override
-            public List<Message> appendAll(List<MessageDraft> drafts) {
+            public List<AppendedMessage> appendAll(List<MessageDraft> drafts) {
                 int call = calls.incrementAndGet();
                 if (call >= 2 && call <= 4) {
                     throw MessageWriterTest.<RuntimeException>sneaky(failure);
@@ -302,8 +352,8 @@ class MessageWriterTest {
         AtomicInteger calls = new AtomicInteger();
         GatedRepository gated = new GatedRepository(new DelegatingMessageRepository(storage.messages()) {
             @Override
-            public List<Message> appendAll(List<MessageDraft> drafts) {
-                List<Message> stored = super.appendAll(drafts);
+            public List<AppendedMessage> appendAll(List<MessageDraft> drafts) {
+                List<AppendedMessage> stored = super.appendAll(drafts);
                 return calls.incrementAndGet() == 2 ? stored.subList(0, 1) : stored;
             }
         });
@@ -373,8 +423,8 @@ class MessageWriterTest {
         AtomicInteger calls = new AtomicInteger();
         GatedRepository gated = new GatedRepository(new DelegatingMessageRepository(storage.messages()) {
             @Override
-            public List<Message> appendAll(List<MessageDraft> drafts) {
-                List<Message> stored = super.appendAll(drafts);
+            public List<AppendedMessage> appendAll(List<MessageDraft> drafts) {
+                List<AppendedMessage> stored = super.appendAll(drafts);
                 return calls.incrementAndGet() == 2 ? stored.subList(0, 1) : stored;
             }
         });
@@ -519,7 +569,7 @@ class MessageWriterTest {
         }
 
         @Override
-        public List<Message> appendAll(List<MessageDraft> drafts) {
+        public List<AppendedMessage> appendAll(List<MessageDraft> drafts) {
             batchSizes.add(drafts.size());
             inProgress.countDown();
             try {

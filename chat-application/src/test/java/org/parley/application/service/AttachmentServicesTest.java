@@ -33,6 +33,7 @@ import org.parley.application.port.out.MessageRange;
 import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.ContentTypes;
 import org.parley.application.port.out.MessageStored;
+import org.parley.application.port.out.ThreadPosition;
 import org.parley.application.testing.ChatFixtures;
 import org.parley.application.testing.ChatStorage;
 import org.parley.application.testing.FailingMessageRepository;
@@ -159,6 +160,8 @@ class AttachmentServicesTest {
                 .containsExactly(Audience.RECEIVER, Audience.SENDER);
         assertThat(event.attachmentLink()).as("signed by the application, so any node can render it")
                 .isEqualTo(links.linkFor(message));
+        assertThat(event.position()).as("an announcement repeats a message stored earlier: it moves no order along")
+                .isEqualTo(ThreadPosition.unknown());
     }
 
     @Test

@@ -18,6 +18,7 @@ import org.parley.application.port.in.SendTextMessage;
 import org.parley.application.port.out.MessageRange;
 import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.MessageStored;
+import org.parley.application.port.out.ThreadPosition;
 import org.parley.application.testing.ChatFixtures;
 import org.parley.application.testing.ChatStorage;
 import org.parley.application.testing.FailingMessageRepository;
@@ -95,6 +96,7 @@ class SendTextMessageServiceTest {
         assertThat(event.clientMessageId()).contains(clientId);
         assertThat(event.attachedProfile()).isEmpty();
         assertThat(event.attachmentLink()).isEmpty();
+        assertThat(event.position()).as("the first message of the pair's thread").isEqualTo(ThreadPosition.first());
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
+import org.parley.application.port.out.AppendedMessage;
 import org.parley.application.port.out.MessageRange;
 import org.parley.application.port.out.MessageRepository;
 import org.parley.domain.chat.Message;
@@ -21,7 +22,7 @@ public class DelegatingMessageRepository implements MessageRepository {
     }
 
     @Override
-    public List<Message> appendAll(List<MessageDraft> drafts) {
+    public List<AppendedMessage> appendAll(List<MessageDraft> drafts) {
         return delegate.appendAll(drafts);
     }
 

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
 
+import org.parley.application.port.out.AppendedMessage;
 import org.parley.application.port.out.MessageRepository;
-import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageDraft;
 
 /**
@@ -31,7 +31,7 @@ public final class FailingMessageRepository extends DelegatingMessageRepository 
     }
 
     @Override
-    public List<Message> appendAll(List<MessageDraft> drafts) {
+    public List<AppendedMessage> appendAll(List<MessageDraft> drafts) {
         if (drafts.stream().anyMatch(refused)) {
             throw failure;
         }

@@ -2,38 +2,50 @@ package org.parley.application.testing;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
+import org.parley.application.port.out.AppendedMessage;
 import org.parley.application.port.out.MessageRange;
 import org.parley.application.port.out.MessageRepository;
+import org.parley.application.port.out.ThreadPosition;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageDraft;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.chat.ThreadId;
 
-/** {@link MessageRepository} in memory, for tests. Thread-safe; ids come from a counter, so they grow. */
+/**
+ * {@link MessageRepository} in memory, for tests. Thread-safe; ids come from a counter, so they grow, and batches are
+ * stored one at a time, so ids follow the order in which they become visible, and each thread's latest message is known.
+ */
 public final class InMemoryMessageRepository implements MessageRepository {
 
     private final AtomicLong lastId = new AtomicLong();
     private final ConcurrentSkipListMap<Long, Message> byId = new ConcurrentSkipListMap<>();
+    /** Each thread's latest message; guarded by {@code byId}'s monitor, as every write is. */
+    private final Map<ThreadId, MessageId> latestOfThread = new HashMap<>();
 
     @Override
-    public List<Message> appendAll(List<MessageDraft> drafts) {
+    public List<AppendedMessage> appendAll(List<MessageDraft> drafts) {
         List<MessageDraft> batch = List.copyOf(drafts);
         if (batch.isEmpty()) {
             throw new IllegalArgumentException("Nothing to append");
         }
         synchronized (byId) {
-            List<Message> stored = new ArrayList<>(batch.size());
+            List<AppendedMessage> stored = new ArrayList<>(batch.size());
             for (MessageDraft draft : batch) {
-                stored.add(draft.storedAs(new MessageId(lastId.incrementAndGet())));
+                Message message = draft.storedAs(new MessageId(lastId.incrementAndGet()));
+                MessageId previous = latestOfThread.put(message.threadId(), message.id());
+                stored.add(new AppendedMessage(message,
+                        previous == null ? ThreadPosition.first() : ThreadPosition.after(previous)));
             }
-            stored.forEach(message -> byId.put(message.id().value(), message));
+            stored.forEach(appended -> byId.put(appended.message().id().value(), appended.message()));
             return List.copyOf(stored);
         }
     }

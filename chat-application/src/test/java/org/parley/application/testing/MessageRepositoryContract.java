@@ -11,9 +11,11 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.parley.application.port.out.AppendedMessage;
 import org.parley.application.port.out.MessageRange;
 import org.parley.application.port.out.MessageRange.Direction;
 import org.parley.application.port.out.MessageRepository;
+import org.parley.application.port.out.ThreadPosition;
 import org.parley.domain.chat.Attachment;
 import org.parley.domain.chat.ChatThread;
 import org.parley.domain.chat.Message;
@@ -74,7 +76,7 @@ public abstract class MessageRepositoryContract {
                         new Attachment("chat/" + UUID.randomUUID(), "a.png", 12, "image/png")), 4),
                 draft(bob, new MessageContent.Text("five"), 5));
 
-        List<Message> stored = messages.appendAll(batch);
+        List<Message> stored = messagesOf(messages.appendAll(batch));
         Message after = messages.append(draft(alice, new MessageContent.Text("after"), 6));
 
         assertThat(stored).hasSize(batch.size());
@@ -96,14 +98,87 @@ public abstract class MessageRepositoryContract {
             large.add(draft(i % 2 == 0 ? alice : bob, new MessageContent.Text("bulk " + i), i));
         }
 
-        List<Message> one = messages.appendAll(List.of(draft(alice, new MessageContent.Text("single"), 0)));
-        List<Message> many = messages.appendAll(large);
+        List<Message> one = messagesOf(messages.appendAll(List.of(draft(alice, new MessageContent.Text("single"), 0))));
+        List<Message> many = messagesOf(messages.appendAll(large));
 
         assertThat(one).singleElement().satisfies(message -> assertThat(messages.findById(message.id())).contains(message));
         assertThat(many).hasSize(1_000).extracting(Message::id).isSorted().doesNotHaveDuplicates();
         assertThat(many.get(0).id()).isGreaterThan(one.get(0).id());
         assertThat(messages.findInThread(thread.id(), range(one.get(0).id(), null, Direction.OLDEST_FIRST), 2_000))
                 .containsExactlyElementsOf(many);
+    }
+
+    @Test
+    public void the_first_message_of_a_thread_is_first_and_each_later_one_comes_after_the_one_before() {
+        AppendedMessage first = messages.appendAll(List.of(draft(alice, new MessageContent.Text("one"), 1))).get(0);
+        AppendedMessage second = messages.appendAll(List.of(draft(bob, new MessageContent.Text("two"), 2))).get(0);
+        Message third = messages.append(draft(alice, new MessageContent.Text("three"), 3));
+        AppendedMessage fourth = messages.appendAll(List.of(draft(bob, new MessageContent.Text("four"), 4))).get(0);
+
+        assertThat(first.position()).isEqualTo(ThreadPosition.first());
+        assertThat(second.position()).isEqualTo(ThreadPosition.after(first.message().id()));
+        assertThat(fourth.position()).isEqualTo(ThreadPosition.after(third.id()));
+    }
+
+    @Test
+    public void messages_of_one_thread_in_one_batch_each_come_after_the_one_before() {
+        Message before = messages.append(draft(alice, new MessageContent.Text("before"), 0));
+
+        List<AppendedMessage> batch = messages.appendAll(List.of(
+                draft(alice, new MessageContent.Text("one"), 1),
+                draft(bob, new MessageContent.Text("two"), 2),
+                draft(alice, new MessageContent.Text("three"), 3)));
+
+        assertThat(batch).extracting(AppendedMessage::position).containsExactly(
+                ThreadPosition.after(before.id()),
+                ThreadPosition.after(batch.get(0).message().id()),
+                ThreadPosition.after(batch.get(1).message().id()));
+    }
+
+    @Test
+    public void two_threads_interleaved_in_one_batch_each_keep_their_own_order() {
+        User carol = ChatFixtures.addUser(storage.users());
+        ChatThread other = storage.threads().getOrCreate(Participants.of(alice.id(), carol.id()), ChatFixtures.T0);
+        Message before = messages.append(draft(alice, new MessageContent.Text("before"), 0));
+
+        List<AppendedMessage> batch = messages.appendAll(List.of(
+                other.compose(carol.id(), new MessageContent.Text("other one"), ChatFixtures.T0),
+                draft(bob, new MessageContent.Text("mine one"), 1),
+                other.compose(alice.id(), new MessageContent.Text("other two"), ChatFixtures.T0),
+                draft(alice, new MessageContent.Text("mine two"), 2),
+                draft(bob, new MessageContent.Text("mine three"), 3),
+                other.compose(carol.id(), new MessageContent.Text("other three"), ChatFixtures.T0)));
+        AppendedMessage later = messages.appendAll(List.of(
+                other.compose(alice.id(), new MessageContent.Text("other four"), ChatFixtures.T0))).get(0);
+
+        assertThat(batch).extracting(AppendedMessage::position).containsExactly(
+                ThreadPosition.first(),
+                ThreadPosition.after(before.id()),
+                ThreadPosition.after(batch.get(0).message().id()),
+                ThreadPosition.after(batch.get(1).message().id()),
+                ThreadPosition.after(batch.get(3).message().id()),
+                ThreadPosition.after(batch.get(2).message().id()));
+        assertThat(later.position()).isEqualTo(ThreadPosition.after(batch.get(5).message().id()));
+    }
+
+    /** Positions name each message's predecessor in id order: read back, a thread's messages form one chain. */
+    @Test
+    public void the_positions_of_a_thread_form_one_chain_in_id_order() {
+        List<AppendedMessage> appended = new ArrayList<>();
+        for (int round = 0; round < 4; round++) {
+            List<MessageDraft> batch = new ArrayList<>();
+            for (int i = 0; i <= round; i++) {
+                batch.add(draft(i % 2 == 0 ? alice : bob, new MessageContent.Text("round " + round + " #" + i), i));
+            }
+            appended.addAll(messages.appendAll(batch));
+        }
+
+        List<Message> thread = messages.findInThread(this.thread.id(), range(null, null, Direction.OLDEST_FIRST), 100);
+        assertThat(thread).containsExactlyElementsOf(messagesOf(appended));
+        assertThat(appended.get(0).position()).isEqualTo(ThreadPosition.first());
+        for (int i = 1; i < appended.size(); i++) {
+            assertThat(appended.get(i).position()).isEqualTo(ThreadPosition.after(thread.get(i - 1).id()));
+        }
     }
 
     @Test
@@ -237,6 +312,10 @@ public abstract class MessageRepositoryContract {
     private MessageDraft draft(User sender, MessageContent content, int secondsAfterT0) {
         return thread.compose(sender.id(), content,
                 ChatFixtures.T0.plusSeconds(secondsAfterT0).plus(17, ChronoUnit.MICROS));
+    }
+
+    private static List<Message> messagesOf(List<AppendedMessage> appended) {
+        return appended.stream().map(AppendedMessage::message).toList();
     }
 
     private static MessageRange range(MessageId after, MessageId before, Direction direction) {

@@ -8,21 +8,30 @@ import org.parley.domain.chat.MessageDraft;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.chat.ThreadId;
 
-/** Stores messages. Ids are assigned when messages are stored and grow with time. */
+/**
+ * Stores messages. Ids are assigned when messages are stored and grow with time.
+ *
+ * <p><b>Within a thread, ids follow commit order</b>, however many servers share the store: once a message of a thread
+ * can be read, no message of that thread with a smaller id can appear later. So a reader who has seen message N of a
+ * thread and asks for the messages after N misses none (contract §18: catching up never misses a message).
+ */
 public interface MessageRepository {
 
     /**
      * Stores the drafts durably, all or none, in one transaction (committed when this returns), and returns them in
-     * the same order with their new ids, which grow along the list. This is the write path of group commit: the
-     * cost of a commit is shared by every message of the batch.
+     * the same order with their new ids, which grow along the list, each with its {@link ThreadPosition}: right after
+     * the message of its thread stored just before it (in an earlier batch, here or on another server, or earlier in
+     * this batch), or {@linkplain ThreadPosition#first() first}. The positions of a thread's messages therefore form
+     * one chain in id order. This is the write path of group commit: the cost of a commit is shared by every message of
+     * the batch.
      *
      * @throws IllegalArgumentException when {@code drafts} is empty
      */
-    List<Message> appendAll(List<MessageDraft> drafts);
+    List<AppendedMessage> appendAll(List<MessageDraft> drafts);
 
     /** Stores one draft durably (committed when this returns) and returns it with its new id. */
     default Message append(MessageDraft draft) {
-        return appendAll(List.of(draft)).get(0);
+        return appendAll(List.of(draft)).get(0).message();
     }
 
     Optional<Message> findById(MessageId id);
