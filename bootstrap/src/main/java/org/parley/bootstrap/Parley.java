@@ -171,7 +171,7 @@ public final class Parley implements AutoCloseable {
                 new RefreshAccessTokenService(ports.tokens(), ports.users()),
                 authenticate,
                 new UpsertUserFromBackendService(ports.users(), time),
-                new UploadAttachmentService(ports.users(), ports.threads(), messages, ports.attachments(),
+                new UploadAttachmentService(ports.users(), ports.threads(), messages, links, ports.attachments(),
                         ports.contentTypes(), rules, config.maxUploadBytes(), time),
                 new ListThreadFilesService(ports.users(), ports.threads(), ports.messages()),
                 links,

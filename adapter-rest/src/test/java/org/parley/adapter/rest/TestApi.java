@@ -83,6 +83,7 @@ final class TestApi implements AutoCloseable {
     private final AtomicLong tick = new AtomicLong();
     // Not ManualTimeSource: every reading moves on 1.001 ms, so stored times differ without the tests moving a clock.
     final TimeSource time = () -> START.plus(tick.getAndIncrement() * 1_001, ChronoUnit.MICROS);
+    private final LinkToAttachmentService links = new LinkToAttachmentService(signer, Duration.ofHours(1), time);
     final PasswordHasher hasher = new FakePasswordHasher();
     private final HttpServer server;
     private final URI base;
@@ -100,10 +101,10 @@ final class TestApi implements AutoCloseable {
                 new RefreshAccessTokenService(tokens, users),
                 new AuthenticateTokenService(tokens, users),
                 new UpsertUserFromBackendService(users, time),
-                new UploadAttachmentService(users, threads, writer, files, (firstBytes, fileName) -> UNKNOWN_TYPE,
-                        MessageRules.defaults(), MAX_UPLOAD_BYTES, time),
+                new UploadAttachmentService(users, threads, writer, links, files,
+                        (firstBytes, fileName) -> UNKNOWN_TYPE, MessageRules.defaults(), MAX_UPLOAD_BYTES, time),
                 new ListThreadFilesService(users, threads, messages),
-                new LinkToAttachmentService(signer, Duration.ofHours(1), time),
+                links,
                 new DownloadAttachmentService(messages, files, signer, time)));
         server = GrizzlyHttpServerFactory.createHttpServer(
                 URI.create("http://127.0.0.1:0/"), RestApi.resourceConfig(useCases, settings), false);

@@ -8,11 +8,14 @@ import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import org.parley.application.port.in.LinkToAttachment;
 import org.parley.application.port.in.UploadAttachment;
 import org.parley.application.port.out.AttachmentStore;
 import org.parley.application.port.out.ContentTypes;
+import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.StoreMessages;
 import org.parley.application.port.out.StoredAttachment;
 import org.parley.application.port.out.ThreadRepository;
@@ -31,12 +34,17 @@ import org.parley.domain.chat.Participants;
  * detected from the file's first bytes ({@link ContentTypes}), which are read ahead and then streamed to the store with
  * the rest, so the file is read once. When anything fails after the bytes were stored, they are deleted again, so a
  * failed upload leaves nothing behind.
+ *
+ * <p>The upload tells nobody (its sender announces the file with {@code file_message}), but storing it still publishes
+ * a {@link MessageStored} with no deliveries: whoever keeps a conversation's order across nodes learns the message's
+ * {@link org.parley.application.port.out.ThreadPosition} and so can move past it when the next message says "after" it.
  */
 public final class UploadAttachmentService implements UploadAttachment {
 
     private final UserAccounts users;
     private final ThreadRepository threads;
     private final StoreMessages messages;
+    private final LinkToAttachment links;
     private final AttachmentStore store;
     private final ContentTypes contentTypes;
     private final MessageRules rules;
@@ -44,11 +52,12 @@ public final class UploadAttachmentService implements UploadAttachment {
     private final TimeSource time;
 
     public UploadAttachmentService(UserAccounts users, ThreadRepository threads, StoreMessages messages,
-                                   AttachmentStore store, ContentTypes contentTypes, MessageRules rules,
-                                   long maxUploadBytes, TimeSource time) {
+                                   LinkToAttachment links, AttachmentStore store, ContentTypes contentTypes,
+                                   MessageRules rules, long maxUploadBytes, TimeSource time) {
         this.users = Objects.requireNonNull(users, "users");
         this.threads = Objects.requireNonNull(threads, "threads");
         this.messages = Objects.requireNonNull(messages, "messages");
+        this.links = Objects.requireNonNull(links, "links");
         this.store = Objects.requireNonNull(store, "store");
         this.contentTypes = Objects.requireNonNull(contentTypes, "contentTypes");
         this.rules = Objects.requireNonNull(rules, "rules");
@@ -74,8 +83,10 @@ public final class UploadAttachmentService implements UploadAttachment {
             Attachment attachment = new Attachment(stored.storageKey(), name.value(), stored.sizeBytes(),
                     contentTypes.detect(firstBytes, name.value()));
             ChatThread thread = threads.getOrCreate(pair, time.now());
-            Message message = awaitStored(messages.store(
-                    thread.compose(command.sender(), new MessageContent.File(caption, attachment), time.now())));
+            Message message = awaitStored(messages.storeThenPublish(
+                    thread.compose(command.sender(), new MessageContent.File(caption, attachment), time.now()),
+                    committed -> new MessageStored(committed, List.of(), Optional.empty(), Optional.empty(),
+                            links.linkFor(committed))));
             return new Uploaded(message, users.findAllById(List.of(command.sender(), command.receiver())));
         } catch (RuntimeException e) {
             store.delete(stored.storageKey());

@@ -76,9 +76,9 @@ class AttachmentServicesTest {
         return firstBytes.length > 3 && firstBytes[1] == 'P' && firstBytes[2] == 'N' && firstBytes[3] == 'G'
                 ? "image/png" : "application/octet-stream";
     };
-    private final UploadAttachment upload = new UploadAttachmentService(storage.users(), storage.threads(),
-            writer, files, contentTypes, MessageRules.defaults(), MAX, time);
     private final LinkToAttachment links = new LinkToAttachmentService(signer, Duration.ofHours(1), time);
+    private final UploadAttachment upload = new UploadAttachmentService(storage.users(), storage.threads(),
+            writer, links, files, contentTypes, MessageRules.defaults(), MAX, time);
     private final AnnounceFileMessage announce = new AnnounceFileMessageService(storage.messages(), delivery, links);
     private final ShareProfile share = new ShareProfileService(storage.users(), storage.threads(), writer, time);
     private final ListThreadFiles listFiles = new ListThreadFilesService(storage.users(), storage.threads(),
@@ -89,7 +89,7 @@ class AttachmentServicesTest {
     private final User carol = ChatFixtures.addUser(storage.users());
 
     @Test
-    void upload_stores_bytes_and_a_file_message_without_delivering_it() throws IOException {
+    void upload_stores_bytes_and_a_file_message_telling_nobody_but_publishing_its_place() throws IOException {
         UploadAttachment.Uploaded uploaded = upload(alice, bob.id(), "look", "../../holiday.jpg", new byte[] {1, 2, 3});
 
         Message message = uploaded.message();
@@ -104,7 +104,13 @@ class AttachmentServicesTest {
         }
         assertThat(uploaded.people()).containsKeys(alice.id(), bob.id());
         assertThat(storage.messages().findById(message.id())).contains(message);
-        assertThat(delivery.delivered()).isEmpty();
+        // Nobody is told (the sender announces it), but the event says where the message stands in its thread, so a
+        // cluster keeping the conversation's order can move past it.
+        MessageStored published = delivery.single();
+        assertThat(published.message()).isEqualTo(message);
+        assertThat(published.deliveries()).isEmpty();
+        assertThat(published.position()).isEqualTo(ThreadPosition.first());
+        assertThat(published.attachmentLink()).isPresent();
     }
 
     @Test
@@ -129,7 +135,7 @@ class AttachmentServicesTest {
     void bytes_stored_before_a_failing_message_insert_are_deleted_again() {
         MessageWriter failing = new MessageWriter(
                 new FailingMessageRepository(new IllegalStateException("database down")), delivery, 100, 1_000);
-        UploadAttachment broken = new UploadAttachmentService(storage.users(), storage.threads(), failing, files,
+        UploadAttachment broken = new UploadAttachmentService(storage.users(), storage.threads(), failing, links, files,
                 contentTypes, MessageRules.defaults(), MAX, time);
 
         assertThatThrownBy(() -> broken.upload(new UploadAttachment.Command(alice.id(), bob.id(), "", "a.txt",
@@ -143,6 +149,7 @@ class AttachmentServicesTest {
         Message message = upload(alice, bob.id(), "", "a.txt", new byte[] {1}).message();
         Message text = storage.messages().append(storage.threads().findById(message.threadId()).orElseThrow()
                 .compose(alice.id(), new MessageContent.Text("hi"), time.now()));
+        delivery.clear(); // the upload's own event, which tells nobody
 
         assertThatThrownBy(() -> announce.announce(announceCommand(bob, message.id()))).isInstanceOf(NotFound.class);
         assertThatThrownBy(() -> announce.announce(announceCommand(carol, message.id()))).isInstanceOf(NotFound.class);
@@ -169,7 +176,7 @@ class AttachmentServicesTest {
         byte[] png = new byte[ContentTypes.FIRST_BYTES + 10_000];
         new Random(7).nextBytes(png);
         System.arraycopy(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, 0, png, 0, 4);
-        UploadAttachmentService large = new UploadAttachmentService(storage.users(), storage.threads(), writer, files,
+        UploadAttachmentService large = new UploadAttachmentService(storage.users(), storage.threads(), writer, links, files,
                 contentTypes, MessageRules.defaults(), png.length, time);
 
         Message message = large.upload(new UploadAttachment.Command(alice.id(), bob.id(), "", "x.txt",
