@@ -44,8 +44,9 @@ import org.parley.domain.user.UserProfile;
  *       {@code pos} absent when the position is unknown, {@code 0} for a thread's first message, else the id of the
  *       message stored before it;</li>
  *   <li>{@code {"k":"u","u":user}}: a user's account changed;</li>
- *   <li>{@code {"k":"c","u":[user, …]}} or {@code {"k":"c","all":true}}: these users (everyone) may have missed frames
- *       of the sending node, and are closed to catch up.</li>
+ *   <li>{@code {"k":"c","u":[user, …],"b":instant}} or {@code {"k":"c","all":true,"b":instant}}: these users'
+ *       (everyone's) connections opened before the instant may have missed frames of the sending node, and are closed
+ *       to catch up.</li>
  * </ul>
  * Instants are {@code [epoch second, nano]}, exact. A batch of another version, or an item of an unknown kind, is
  * reported as {@link Unreadable}; an item whose event cannot be read keeps its recipients when they can be, so that
@@ -69,10 +70,12 @@ final class BusCodec {
     record UserChanged(UserId user) implements Item {
     }
 
-    /** {@code users} (everyone, when {@code all}) may have missed frames of the sending node. */
-    record CatchUp(List<UserId> users, boolean all) implements Item {
+    /** The connections of {@code users} (everyone's, when {@code all}) opened before {@code openedBefore} may have
+     *  missed frames of the sending node. */
+    record CatchUp(List<UserId> users, boolean all, Instant openedBefore) implements Item {
         CatchUp {
             users = List.copyOf(users);
+            java.util.Objects.requireNonNull(openedBefore, "openedBefore");
         }
     }
 
@@ -156,6 +159,7 @@ final class BusCodec {
                 }
                 json.writeEndArray();
             }
+            writeInstant(json, "b", catchUp.openedBefore());
         }
         json.writeEndObject();
     }
@@ -284,8 +288,8 @@ final class BusCodec {
             case "m" -> new Event(readMessageStored(item));
             case "u" -> new UserChanged(userId(item, "u"));
             case "c" -> item.path("all").asBoolean(false)
-                    ? new CatchUp(List.of(), true)
-                    : new CatchUp(userIds(item.path("u")), false);
+                    ? new CatchUp(List.of(), true, instant(item, "b"))
+                    : new CatchUp(userIds(item.path("u")), false, instant(item, "b"));
             default -> throw new IllegalArgumentException("unknown kind of item '" + kind + "'");
         };
     }

@@ -3,6 +3,7 @@ package org.parley.adapter.redis;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -86,6 +87,8 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     private static final long HEARTBEAT_MILLIS = 1_000;
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
     private static final long FORGET_NODE_NANOS = TimeUnit.MINUTES.toNanos(10);
+    /** How far apart the clocks of two nodes may be (they keep time with NTP). */
+    static final Duration CLOCK_MARGIN = Duration.ofSeconds(1);
 
     private final RedisBusSettings settings;
     private final String node = UUID.randomUUID().toString().substring(0, 13);
@@ -412,10 +415,13 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         } else if (item instanceof UserChanged changed) {
             localChanges.changed(changed.user());
         } else if (item instanceof CatchUp catchUp) {
+            LOG.info("Another node could not publish some frames: closing here, so that they catch up, the connections "
+                    + "of {} opened before {}", catchUp.all() ? "everyone" : catchUp.users().size() + " user(s)",
+                    catchUp.openedBefore());
             if (catchUp.all()) {
-                connections.closeAllToCatchUp();
+                connections.closeAllToCatchUp(catchUp.openedBefore());
             } else {
-                connections.closeToCatchUp(catchUp.users());
+                connections.closeToCatchUp(catchUp.users(), catchUp.openedBefore());
             }
         }
     }
@@ -512,11 +518,17 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         }
     }
 
-    /** What this node owes the others after publications failed: catch-ups for their recipients, user changes. */
+    /**
+     * What this node owes the others after publications failed: catch-ups for their recipients, and user changes. A
+     * catch-up closes the recipients' connections opened before the last failure plus {@link #CLOCK_MARGIN} (clocks
+     * of nodes differ a little): a connection opened later caught up with {@code after=} after the lost event was
+     * stored, so it missed nothing.
+     */
     private static final class Owed {
         private final Set<UserId> users = new HashSet<>();
         private final Set<UserId> changes = new HashSet<>();
         private boolean everyone;
+        private Instant latest;
 
         synchronized void add(List<Item> items) {
             for (Item item : items) {
@@ -524,16 +536,23 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
                     for (Delivery delivery : event.event().deliveries()) {
                         owe(delivery.recipient());
                     }
+                    later(Instant.now().plus(CLOCK_MARGIN));
                 } else if (item instanceof UserChanged changed) {
                     changes.add(changed.user());
                 } else if (item instanceof CatchUp catchUp) {
                     if (catchUp.all()) {
                         everyone = true;
+                        users.clear();
                     } else {
                         catchUp.users().forEach(this::owe);
                     }
+                    later(catchUp.openedBefore());
                 }
             }
+        }
+
+        private void later(Instant instant) {
+            latest = latest == null || instant.isAfter(latest) ? instant : latest;
         }
 
         private void owe(UserId user) {
@@ -550,14 +569,15 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         /** Moves what is owed into {@code batch}, first. */
         synchronized void drainInto(List<Item> batch) {
             if (everyone) {
-                batch.add(new CatchUp(List.of(), true));
+                batch.add(new CatchUp(List.of(), true, latest));
             } else if (!users.isEmpty()) {
-                batch.add(new CatchUp(List.copyOf(users), false));
+                batch.add(new CatchUp(List.copyOf(users), false, latest));
             }
             changes.forEach(user -> batch.add(new UserChanged(user)));
             everyone = false;
             users.clear();
             changes.clear();
+            latest = null;
         }
     }
 }

@@ -55,8 +55,8 @@ class BusCodecTest {
 
     @Test
     void userChangesCatchUpsAndHeartbeatsReadBack() {
-        List<Item> items = List.of(new UserChanged(ALICE), new CatchUp(List.of(ALICE, BOB), false),
-                new CatchUp(List.of(), true));
+        List<Item> items = List.of(new UserChanged(ALICE), new CatchUp(List.of(ALICE, BOB), false, ChatFixtures.T0),
+                new CatchUp(List.of(), true, ChatFixtures.T0.plusNanos(1)));
 
         assertThat(BusCodec.decode(BusCodec.encode("n", 1, items)).items()).isEqualTo(items);
         assertThat(BusCodec.decode(BusCodec.encode("n", 2, List.of())).items()).as("a heartbeat").isEmpty();

@@ -1,5 +1,6 @@
 package org.parley.adapter.websocket;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Objects;
 
@@ -37,38 +38,49 @@ public final class OpenWebSockets implements OpenConnections {
     }
 
     @Override
-    public void closeToCatchUp(Collection<UserId> users) {
-        if (users == null) {
+    public void closeToCatchUp(Collection<UserId> users, Instant openedBefore) {
+        if (users == null || openedBefore == null) {
             return;
         }
         for (UserId user : users) {
-            closeAll(user, CATCH_UP);
+            closeAll(user, CATCH_UP, openedBefore);
         }
     }
 
     @Override
-    public void closeAllToCatchUp() {
+    public void closeAllToCatchUp(Instant openedBefore) {
+        if (openedBefore == null) {
+            return;
+        }
         int closed = 0;
-        for (LiveConnection connection : connections.all()) {
-            connection.close(CATCH_UP);
-            closed++;
+        try {
+            for (LiveConnection connection : connections.all()) {
+                if (connection.openedAt().isBefore(openedBefore)) {
+                    connection.close(CATCH_UP);
+                    closed++;
+                }
+            }
+        } catch (Throwable failure) {
+            LOG.warn("Closing every connection failed: {}", Failures.describe(failure));
         }
         if (closed > 0) {
-            LOG.info("Closed all {} connections of this node with 1012: they may have missed frames and catch up", closed);
+            LOG.info("Closed {} connections of this node with 1012: they may have missed frames and catch up", closed);
         }
     }
 
     @Override
     public void closeDeactivated(UserId user) {
         if (user != null) {
-            closeAll(user, DEACTIVATED);
+            closeAll(user, DEACTIVATED, ANY_TIME);
         }
     }
 
-    private void closeAll(UserId user, CloseReason reason) {
+    private void closeAll(UserId user, CloseReason reason, Instant openedBefore) {
         try {
             for (LiveConnection connection : connections.of(user)) {
-                connection.close(reason);
+                if (connection.openedAt().isBefore(openedBefore)) {
+                    connection.close(reason);
+                }
             }
         } catch (Throwable failure) {
             LOG.warn("Closing the connections of user {} failed: {}", user, Failures.describe(failure));

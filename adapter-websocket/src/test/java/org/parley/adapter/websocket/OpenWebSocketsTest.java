@@ -3,6 +3,7 @@ package org.parley.adapter.websocket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 
@@ -40,6 +41,26 @@ class OpenWebSocketsTest {
         open.closeAllToCatchUp();
 
         sessions.forEach(session -> assertThat(session.closeCodes()).containsExactly(1012));
+    }
+
+    @Test
+    void onlyConnectionsOpenedBeforeTheGivenInstantAreClosedToCatchUp() {
+        FakeSession older = connect(alice);
+        FakeSession olderOfBob = connect(bob);
+        Instant cut = Instant.now();
+        while (!Instant.now().isAfter(cut)) {
+            Thread.onSpinWait();
+        }
+        FakeSession newer = connect(alice);
+        FakeSession newerOfBob = connect(bob);
+
+        open.closeToCatchUp(List.of(alice), cut);
+        open.closeAllToCatchUp(cut);
+
+        assertThat(older.closeCodes()).as("closed by both calls").containsExactly(1012, 1012);
+        assertThat(olderOfBob.closeCodes()).containsExactly(1012);
+        assertThat(newer.closeCodes()).as("opened after: it caught up after the loss").isEmpty();
+        assertThat(newerOfBob.closeCodes()).isEmpty();
     }
 
     @Test

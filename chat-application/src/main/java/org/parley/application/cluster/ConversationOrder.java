@@ -2,6 +2,7 @@ package org.parley.application.cluster;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -170,13 +171,13 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
     public OpenConnections connections() {
         return new OpenConnections() {
             @Override
-            public void closeToCatchUp(Collection<UserId> users) {
-                connections.closeToCatchUp(users);
+            public void closeToCatchUp(Collection<UserId> users, Instant openedBefore) {
+                connections.closeToCatchUp(users, openedBefore);
             }
 
             @Override
-            public void closeAllToCatchUp() {
-                connections.closeAllToCatchUp();
+            public void closeAllToCatchUp(Instant openedBefore) {
+                connections.closeAllToCatchUp(openedBefore);
                 forgetAll();
             }
 

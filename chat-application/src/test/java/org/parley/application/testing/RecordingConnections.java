@@ -1,5 +1,6 @@
 package org.parley.application.testing;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -10,8 +11,13 @@ import org.parley.domain.user.UserId;
 /** {@link OpenConnections} that records what it was asked to close, in order, for tests to inspect. Thread-safe. */
 public final class RecordingConnections implements OpenConnections {
 
-    /** One request to close connections. */
-    public record Closing(Kind kind, List<UserId> users) {
+    /** One request to close connections: of whom, and opened before when ({@link #ANY_TIME}: whenever). */
+    public record Closing(Kind kind, List<UserId> users, Instant openedBefore) {
+
+        /** A request for every connection, whenever it was opened. */
+        public Closing(Kind kind, List<UserId> users) {
+            this(kind, users, ANY_TIME);
+        }
     }
 
     /** Why connections were to be closed. */
@@ -20,13 +26,13 @@ public final class RecordingConnections implements OpenConnections {
     private final List<Closing> closings = new CopyOnWriteArrayList<>();
 
     @Override
-    public void closeToCatchUp(Collection<UserId> users) {
-        closings.add(new Closing(Kind.CATCH_UP, List.copyOf(users)));
+    public void closeToCatchUp(Collection<UserId> users, Instant openedBefore) {
+        closings.add(new Closing(Kind.CATCH_UP, List.copyOf(users), openedBefore));
     }
 
     @Override
-    public void closeAllToCatchUp() {
-        closings.add(new Closing(Kind.ALL_CATCH_UP, List.of()));
+    public void closeAllToCatchUp(Instant openedBefore) {
+        closings.add(new Closing(Kind.ALL_CATCH_UP, List.of(), openedBefore));
     }
 
     @Override
