@@ -81,7 +81,12 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     private static final Logger LOG = LoggerFactory.getLogger(RedisEventBus.class);
     private static final int OUTBOX_CAPACITY = 100_000;
     private static final int INBOX_CAPACITY = 10_000;
-    private static final int MAX_ITEMS_PER_PUBLICATION = 256;
+    /**
+     * The most items one publication carries. A system property for measurements only ({@code 1}: one PUBLISH per
+     * event, the cost any per-recipient channel scheme has at least; see docs/architecture.md).
+     */
+    private static final int MAX_ITEMS_PER_PUBLICATION =
+            Math.max(1, Math.min(1_000, Integer.getInteger("parley.bus.maxItemsPerPublication", 256)));
     private static final int MAX_PUBLICATIONS_IN_FLIGHT = 10_000;
     private static final int MAX_OWED_USERS = 100_000;
     private static final long HEARTBEAT_MILLIS = 1_000;
