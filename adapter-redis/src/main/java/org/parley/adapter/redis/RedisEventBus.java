@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.lettuce.core.ClientOptions;
@@ -90,6 +91,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     private static final int MAX_PUBLICATIONS_IN_FLIGHT = 10_000;
     private static final int MAX_OWED_USERS = 100_000;
     private static final long HEARTBEAT_MILLIS = 1_000;
+    private static final long DRAIN_MILLIS = 2_000;
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
     private static final long FORGET_NODE_NANOS = TimeUnit.MINUTES.toNanos(10);
     /** How far apart the clocks of two nodes may be (they keep time with NTP). */
@@ -109,10 +111,13 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     private final Owed owed = new Owed();
     private final Map<String, long[]> lastSequenceByNode = new HashMap<>();
     private final AtomicLong publishedOk = new AtomicLong();
+    /** Publications sent and not yet answered. */
+    private final AtomicLong inFlight = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
     private volatile StatefulRedisPubSubConnection<byte[], byte[]> subscriber;
     private volatile StatefulRedisConnection<byte[], byte[]> publisher;
     private volatile boolean running = true;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private volatile long lastHeardSelfNanos = System.nanoTime();
     /** The publisher thread's own. */
     private long nextSequence = 1;
@@ -247,8 +252,26 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         return node;
     }
 
+    /**
+     * Leaves the bus: what is still waiting to be published goes first (for up to {@value #DRAIN_MILLIS} ms, so that
+     * the last messages this node stored reach the other nodes' connections), then the connections close. Calling it
+     * again does nothing.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS);
+        while (publishing.isAlive() && (!outbox.isEmpty() || inFlight.get() > 0) && publisherReady()
+                && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         running = false;
         publishing.interrupt();
         receiving.interrupt();
@@ -319,9 +342,11 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
             owed.add(batch);
             return;
         }
+        inFlight.incrementAndGet();
         try {
             RedisAsyncCommands<byte[], byte[]> commands = publisher.async();
             commands.publish(channel, bytes).whenComplete((receivers, failure) -> {
+                inFlight.decrementAndGet();
                 if (failure != null) {
                     owed.add(batch);
                     LOG.debug("A publication failed: {}", RedisBusUnavailable.describe(failure));
@@ -330,6 +355,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
                 }
             });
         } catch (RuntimeException rejected) {
+            inFlight.decrementAndGet();
             owed.add(batch);
         }
     }

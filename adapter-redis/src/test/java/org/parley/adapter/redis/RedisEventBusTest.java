@@ -67,6 +67,17 @@ class RedisEventBusTest {
     }
 
     @Test
+    void aNodeThatLeavesPublishesWhatItStillHadFirst() {
+        Node a = buses.start();
+        Node b = buses.start();
+
+        LongStream.rangeClosed(1, 500).forEach(id -> a.bus.deliver(Buses.event(id, alice, bob)));
+        a.bus.close();
+
+        Buses.await("the other node has everything", () -> b.deliveredIds().size() == 500);
+    }
+
+    @Test
     void aUserChangeIsActedOnByEveryNode() {
         Node a = buses.start();
         Node b = buses.start();
