@@ -15,6 +15,7 @@ import java.util.Set;
 record Options(
         String mode,
         URI httpBase,
+        Optional<URI> receiverHttpBase,
         String adminKey,
         String jwtSecret,
         OptionalLong serverPid,
@@ -46,6 +47,8 @@ record Options(
 
             options (defaults in brackets):
               --url URL                  Parley's HTTP base, a loopback address only [http://127.0.0.1:8080]
+              --receiver-url URL         several nodes (throughput, rate): the receivers connect to this node, the
+                                         senders (and the admin API) to --url; every message crosses the bus
               --admin-key KEY            admin API key [$PARLEY_ADMIN_API_KEY]
               --jwt-secret SECRET        the server's HS256 secret [$PARLEY_JWT_SECRET]
               --server-pid PID           the server's process id, for its resident memory (/proc/PID/status; idle)
@@ -68,7 +71,7 @@ record Options(
             exits with status 2 when any were.
             """;
 
-    private static final Set<String> NAMES = Set.of("url", "admin-key", "jwt-secret", "server-pid", "pairs", "window",
+    private static final Set<String> NAMES = Set.of("url", "receiver-url", "admin-key", "jwt-secret", "server-pid", "pairs", "window",
             "duration", "warmup", "rate", "connections", "source-addresses", "sample", "handshake-concurrency",
             "io-threads", "drain", "settle", "json");
 
@@ -98,7 +101,12 @@ record Options(
             }
             values.put(arg.substring(2), args[++i]);
         }
-        URI httpBase = loopbackUrl(values.getOrDefault("url", "http://127.0.0.1:8080"));
+        URI httpBase = loopbackUrl("--url", values.getOrDefault("url", "http://127.0.0.1:8080"));
+        Optional<URI> receiverHttpBase = values.containsKey("receiver-url")
+                ? Optional.of(loopbackUrl("--receiver-url", values.get("receiver-url"))) : Optional.empty();
+        if (receiverHttpBase.isPresent() && "idle".equals(mode)) {
+            throw new UsageException("--receiver-url is for the throughput and rate modes");
+        }
         String adminKey = values.getOrDefault("admin-key", environment.get("PARLEY_ADMIN_API_KEY"));
         String jwtSecret = values.getOrDefault("jwt-secret", environment.get("PARLEY_JWT_SECRET"));
         if (adminKey == null || adminKey.isBlank()) {
@@ -109,7 +117,7 @@ record Options(
         }
         OptionalLong pid = values.containsKey("server-pid")
                 ? OptionalLong.of(number(values, "server-pid", 0, 1, Integer.MAX_VALUE)) : OptionalLong.empty();
-        return new Options(mode, httpBase, adminKey, jwtSecret, pid,
+        return new Options(mode, httpBase, receiverHttpBase, adminKey, jwtSecret, pid,
                 (int) number(values, "pairs", 100, 1, 10_000),
                 (int) number(values, "window", 8, 1, 1_000),
                 (int) number(values, "duration", 10, 1, 3_600),
@@ -126,7 +134,16 @@ record Options(
     }
 
     URI wsBase() {
-        return URI.create(httpBase.toString().replaceFirst("^http", "ws"));
+        return webSocketBase(httpBase);
+    }
+
+    /** Where the receivers connect: the other node in multi-node runs, else the same as the senders. */
+    URI receiverWsBase() {
+        return webSocketBase(receiverHttpBase.orElse(httpBase));
+    }
+
+    private static URI webSocketBase(URI http) {
+        return URI.create(http.toString().replaceFirst("^http", "ws"));
     }
 
     private static long number(Map<String, String> values, String name, long fallback, long min, long max)
@@ -147,22 +164,23 @@ record Options(
     }
 
     /** Only loopback targets: the benchmark is a load generator, never pointed at another machine by mistake. */
-    private static URI loopbackUrl(String text) throws UsageException {
+    private static URI loopbackUrl(String option, String text) throws UsageException {
         URI uri;
         try {
             uri = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
         } catch (IllegalArgumentException e) {
-            throw new UsageException("--url is not a URL: " + text);
+            throw new UsageException(option + " is not a URL: " + text);
         }
         if (!"http".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 1) {
-            throw new UsageException("--url must look like http://127.0.0.1:8080");
+            throw new UsageException(option + " must look like http://127.0.0.1:8080");
         }
         try {
             if (!InetAddress.getByName(uri.getHost()).isLoopbackAddress()) {
-                throw new UsageException("--url must be a loopback address (127.0.0.x): the load stays on this machine");
+                throw new UsageException(option + " must be a loopback address (127.0.0.x): the load stays on this "
+                        + "machine");
             }
         } catch (UnknownHostException e) {
-            throw new UsageException("--url names an unknown host: " + uri.getHost());
+            throw new UsageException(option + " names an unknown host: " + uri.getHost());
         }
         return uri;
     }

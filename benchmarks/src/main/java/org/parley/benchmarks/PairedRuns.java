@@ -24,6 +24,7 @@ final class PairedRuns {
     static Report throughput(Options options) throws Exception {
         Report report = new Report("throughput", Instant.now())
                 .parameter("url", options.httpBase())
+                .parameter("receiver_url", options.receiverHttpBase().orElse(options.httpBase()))
                 .parameter("pairs", options.pairs())
                 .parameter("window", options.window())
                 .parameter("io_threads", options.ioThreads())
@@ -66,6 +67,7 @@ final class PairedRuns {
     static Report rate(Options options) throws Exception {
         Report report = new Report("rate", Instant.now())
                 .parameter("url", options.httpBase())
+                .parameter("receiver_url", options.receiverHttpBase().orElse(options.httpBase()))
                 .parameter("pairs", options.pairs())
                 .parameter("rate_per_s", options.rate())
                 .parameter("io_threads", options.ioThreads())
@@ -109,15 +111,21 @@ final class PairedRuns {
         volatile boolean on;
     }
 
-    /** The users, connections and clients of a paired run. */
+    /**
+     * The users, connections and clients of a paired run. With {@code --receiver-url} the receivers connect to
+     * another node than the senders (their own clients, so each node's connections have their own event loop), and
+     * every message reaches its receiver through the bus between the nodes.
+     */
     private static final class Setup implements AutoCloseable {
 
-        private final ChatClients clients;
+        private final ChatClients senderClients;
+        private final ChatClients receiverClients;
         private final Traffic traffic;
-        private List<ChatConnection> connections = List.of();
+        private List<ChatConnection> connections = new ArrayList<>();
 
-        private Setup(ChatClients clients, Traffic traffic) {
-            this.clients = clients;
+        private Setup(ChatClients senderClients, ChatClients receiverClients, Traffic traffic) {
+            this.senderClients = senderClients;
+            this.receiverClients = receiverClients;
             this.traffic = traffic;
         }
 
@@ -128,34 +136,52 @@ final class PairedRuns {
             List<UUID> users = admin.createUsers(options.pairs() * 2, runId);
             AccessTokens minting = new AccessTokens(options.jwtSecret(), Duration.ofHours(2));
             List<String> tokens = Crowd.tokensFor(users, minting);
+            List<String> senderTokens = new ArrayList<>();
+            List<String> receiverTokens = new ArrayList<>();
             for (int i = 0; i < options.pairs(); i++) {
                 senders.add(new Sender(runId + "-" + i, users.get(2 * i + 1).toString(), traffic.ledger()));
+                senderTokens.add(tokens.get(2 * i));
+                receiverTokens.add(tokens.get(2 * i + 1));
             }
-            Setup setup = new Setup(new ChatClients(options.wsBase(), options.sourceAddresses(), options.ioThreads()),
-                    traffic);
+            ChatClients senderClients = new ChatClients(options.wsBase(), options.sourceAddresses(),
+                    options.ioThreads());
+            ChatClients receiverClients = options.receiverHttpBase().isPresent()
+                    ? new ChatClients(options.receiverWsBase(), options.sourceAddresses(), options.ioThreads())
+                    : senderClients;
+            Setup setup = new Setup(senderClients, receiverClients, traffic);
             try {
-                setup.connections = Crowd.connect(setup.clients, tokens, index -> index % 2 == 0
-                                ? traffic.handler(onConfirmed.apply(senders.get(index / 2)))
-                                : traffic.handler(),
+                List<ChatConnection> senderConnections = Crowd.connect(senderClients, senderTokens,
+                        index -> traffic.handler(onConfirmed.apply(senders.get(index))),
                         options.handshakeConcurrency(), Duration.ofSeconds(60));
+                setup.connections.addAll(senderConnections);
+                setup.connections.addAll(Crowd.connect(receiverClients, receiverTokens, index -> traffic.handler(),
+                        options.handshakeConcurrency(), Duration.ofSeconds(60)));
+                for (int i = 0; i < options.pairs(); i++) {
+                    senders.get(i).attach(senderConnections.get(i));
+                }
             } catch (Exception e) {
                 setup.close();
                 throw e;
-            }
-            for (int i = 0; i < options.pairs(); i++) {
-                senders.get(i).attach(setup.connections.get(2 * i));
             }
             return setup;
         }
 
         void finish(Report report) {
-            report.accounting(traffic.ledger().reconcile(), clients.unexpectedCloses(), clients.sendFailures());
+            boolean twoNodes = receiverClients != senderClients;
+            report.accounting(traffic.ledger().reconcile(),
+                    senderClients.unexpectedCloses() + (twoNodes ? receiverClients.unexpectedCloses() : 0),
+                    senderClients.sendFailures() + (twoNodes ? receiverClients.sendFailures() : 0));
         }
 
         @Override
         public void close() {
-            Crowd.closeAll(clients, connections);
-            clients.close();
+            senderClients.closing();
+            receiverClients.closing();
+            Crowd.closeAll(senderClients, connections);
+            senderClients.close();
+            if (receiverClients != senderClients) {
+                receiverClients.close();
+            }
         }
     }
 }

@@ -55,6 +55,21 @@ class OptionsTest {
     }
 
     @Test
+    void aReceiverUrlSendsTheReceiversToAnotherNode() throws Exception {
+        Options oneNode = Options.parse(new String[] {"throughput"}, ENV);
+        Options twoNodes = Options.parse(new String[] {"rate", "--url", "http://127.0.0.1:8080",
+                "--receiver-url", "http://127.0.0.1:8081/"}, ENV);
+
+        assertThat(oneNode.receiverWsBase()).hasToString("ws://127.0.0.1:8080");
+        assertThat(twoNodes.wsBase()).hasToString("ws://127.0.0.1:8080");
+        assertThat(twoNodes.receiverWsBase()).hasToString("ws://127.0.0.1:8081");
+        assertThatThrownBy(() -> Options.parse(new String[] {"rate", "--receiver-url", "http://192.0.2.10:8080"}, ENV))
+                .hasMessageContaining("--receiver-url must be a loopback address");
+        assertThatThrownBy(() -> Options.parse(new String[] {"idle", "--receiver-url", "http://127.0.0.1:8081"}, ENV))
+                .hasMessageContaining("throughput and rate");
+    }
+
+    @Test
     void onlyLoopbackTargetsAreAccepted() {
         assertThatThrownBy(() -> Options.parse(new String[] {"rate", "--url", "http://192.0.2.10:8080"}, ENV))
                 .hasMessageContaining("loopback");

@@ -12,6 +12,7 @@ import org.parley.application.port.out.ThreadRepository;
 import org.parley.application.port.out.TimeSource;
 import org.parley.application.port.out.Tokens;
 import org.parley.application.port.out.UserAccounts;
+import org.parley.application.port.out.UserChanges;
 
 /**
  * Every driven port of the application, each with the adapter chosen for it ({@link Parley#start}'s first step). The
@@ -27,7 +28,8 @@ record DrivenPorts(
         Tokens tokens,
         AttachmentLinkSigner linkSigner,
         TimeSource time,
-        EventDelivery delivery) {
+        EventDelivery delivery,
+        UserChanges userChanges) {
 
     DrivenPorts {
         Objects.requireNonNull(users, "users");
@@ -40,5 +42,6 @@ record DrivenPorts(
         Objects.requireNonNull(linkSigner, "linkSigner");
         Objects.requireNonNull(time, "time");
         Objects.requireNonNull(delivery, "delivery");
+        Objects.requireNonNull(userChanges, "userChanges");
     }
 }

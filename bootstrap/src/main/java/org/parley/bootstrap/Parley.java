@@ -17,6 +17,7 @@ import org.parley.adapter.filestore.FileAttachmentStore;
 import org.parley.adapter.persistence.CacheSettings;
 import org.parley.adapter.persistence.DatabaseSettings;
 import org.parley.adapter.persistence.PersistenceModule;
+import org.parley.adapter.redis.RedisEventBus;
 import org.parley.adapter.rest.MediaRoute;
 import org.parley.adapter.rest.RestApi;
 import org.parley.adapter.rest.RestSettings;
@@ -26,16 +27,22 @@ import org.parley.adapter.security.HmacLinkSigner;
 import org.parley.adapter.security.JwtTokens;
 import org.parley.adapter.websocket.ChatWebSocket;
 import org.parley.adapter.websocket.ConnectionRegistry;
+import org.parley.adapter.websocket.OpenWebSockets;
 import org.parley.adapter.websocket.WebSocketDelivery;
 import org.parley.adapter.websocket.WebSocketSettings;
 import org.parley.adapter.websocket.WebSocketUseCases;
+import org.parley.application.cluster.ConversationOrder;
+import org.parley.application.cluster.LocalUserChanges;
 import org.parley.application.groupcommit.MessageWriter;
 import org.parley.application.port.in.AuthenticateToken;
 import org.parley.application.port.in.LinkToAttachment;
 import org.parley.application.port.out.AttachmentStore;
 import org.parley.application.port.out.EventDelivery;
+import org.parley.application.port.out.OpenConnections;
 import org.parley.application.port.out.StoreMessages;
 import org.parley.application.port.out.TimeSource;
+import org.parley.application.port.out.UserAccounts;
+import org.parley.application.port.out.UserChanges;
 import org.parley.application.service.AnnounceFileMessageService;
 import org.parley.application.service.AuthenticateTokenService;
 import org.parley.application.service.DownloadAttachmentService;
@@ -61,8 +68,8 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>{@link #drivenPorts}: an adapter for every driven port, gathered in {@link DrivenPorts}. Where a port has (or
  *       will have) more than one adapter, its own method is the one place that chooses: {@link #attachmentStore}
- *       (a directory today, an object store later) and {@link #deliveryTransport} (this node's websockets today, a
- *       bus across nodes in issue 12);</li>
+ *       (a directory today, an object store later) and {@link #deliveryTransport} (this node's websockets, or with
+ *       {@code PARLEY_REDIS_URL} the Redis bus that wraps them so that several nodes form one chat service);</li>
  *   <li>{@link #useCases}: the use-case services over those ports, and group commit, the one way to store messages;</li>
  *   <li>{@link #drivingAdapters}: REST and the websocket over the use cases, on one Grizzly server and port.</li>
  * </ol>
@@ -80,14 +87,17 @@ public final class Parley implements AutoCloseable {
     private final ChatWebSocket webSocket;
     private final MessageWriter writer;
     private final PersistenceModule storage;
+    private final Transport transport;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Parley(HttpServer server, ChatWebSocket webSocket, MessageWriter writer, PersistenceModule storage) {
+    private Parley(HttpServer server, ChatWebSocket webSocket, MessageWriter writer, PersistenceModule storage,
+                   Transport transport) {
         this.server = server;
         this.webSocket = webSocket;
         this.writer = writer;
         this.storage = storage;
+        this.transport = transport;
     }
 
     /** Builds everything and starts serving; fails with a clear exception (and nothing left open) if it cannot. */
@@ -96,30 +106,32 @@ public final class Parley implements AutoCloseable {
         PersistenceModule storage = PersistenceModule.start(databaseSettings(config),
                 new CacheSettings(config.userCacheLifetime(), config.cacheMaxEntries()));
         MessageWriter writer = null;
+        Transport transport = null;
         try {
             ConnectionRegistry connections = new ConnectionRegistry();
-            DrivenPorts ports = drivenPorts(config, storage, connections, time);
+            transport = deliveryTransport(config, connections, storage.userAccounts());
+            DrivenPorts ports = drivenPorts(config, storage, transport, time);
             writer = new MessageWriter(ports.messages(), ports.delivery(), MESSAGE_BATCH_SIZE, MESSAGE_QUEUE_CAPACITY);
             UseCases useCases = useCases(config, ports, writer);
             DrivingAdapters adapters = drivingAdapters(config, useCases, connections);
             adapters.server().start();
-            Parley parley = new Parley(adapters.server(), adapters.webSocket(), writer, storage);
+            Parley parley = new Parley(adapters.server(), adapters.webSocket(), writer, storage, transport);
             LOG.info("Parley is listening on http://{}:{}/ (websocket /ws/chat/room/)", config.host(), parley.port());
             return parley;
         } catch (IOException e) {
-            closeIfStarted(writer);
+            closeIfStarted(writer, transport);
             storage.close();
             throw new UncheckedIOException("Cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeIfStarted(writer);
+            closeIfStarted(writer, transport);
             storage.close();
             throw e;
         }
     }
 
-    /** Step 1: an adapter for every driven port. */
-    private static DrivenPorts drivenPorts(ParleyConfig config, PersistenceModule storage,
-                                           ConnectionRegistry connections, TimeSource time) {
+    /** Step 1: an adapter for every driven port ({@code transport}: the delivery chosen by {@link #deliveryTransport}). */
+    private static DrivenPorts drivenPorts(ParleyConfig config, PersistenceModule storage, Transport transport,
+                                           TimeSource time) {
         String secret = config.jwtSecret().orElseGet(() -> SecretFile.loadOrCreate(config.dataDir()));
         return new DrivenPorts(
                 storage.userAccounts(),
@@ -131,7 +143,8 @@ public final class Parley implements AutoCloseable {
                 new JwtTokens(secret, config.accessTokenLifetime(), config.refreshTokenLifetime(), time),
                 new HmacLinkSigner(secret),
                 time,
-                deliveryTransport(config, new WebSocketDelivery(connections, MediaRoute::pathOf)));
+                transport.delivery(),
+                transport.userChanges());
     }
 
     /**
@@ -144,13 +157,41 @@ public final class Parley implements AutoCloseable {
     }
 
     /**
-     * How events reach connections: {@code local}, this node's websockets. The switch point for a bus across nodes
-     * (issue 12: with {@code PARLEY_REDIS_URL} set, a bus that implements {@link EventDelivery} wraps {@code local}
-     * here, publishing every event and handing what it receives to {@code local}). This is the one delivery instance:
-     * group commit and the use cases get it from {@link DrivenPorts}, and nothing else changes.
+     * How events reach connections, and user changes every node: the one place that chooses.
+     * <ul>
+     *   <li>Without {@code PARLEY_REDIS_URL}: this node's websockets ({@link WebSocketDelivery}), and user changes acted
+     *       on here ({@link LocalUserChanges}); exactly one node, as before.</li>
+     *   <li>With it: the {@link RedisEventBus} wraps them. In front of the websockets stands the
+     *       {@link ConversationOrder}, which keeps each conversation in id order when its events come from several
+     *       nodes; the bus hands it this node's events and the others', and closes connections through it. Start-up
+     *       fails with one line when Redis cannot be reached.</li>
+     * </ul>
+     * This is the one delivery instance: group commit and the use cases get it from {@link DrivenPorts}.
      */
-    private static EventDelivery deliveryTransport(ParleyConfig config, EventDelivery local) {
-        return local;
+    private static Transport deliveryTransport(ParleyConfig config, ConnectionRegistry connections,
+                                               UserAccounts users) {
+        EventDelivery local = new WebSocketDelivery(connections, MediaRoute::pathOf);
+        OpenConnections open = new OpenWebSockets(connections);
+        if (config.bus().isEmpty()) {
+            return new Transport(local, new LocalUserChanges(users, open), () -> { });
+        }
+        ConversationOrder order = ConversationOrder.start(local, open, ConversationOrder.Settings.defaults());
+        try {
+            OpenConnections closing = order.connections();
+            RedisEventBus bus = RedisEventBus.connect(ParleyConfig.busSettings(config.bus().get()), order,
+                    new LocalUserChanges(users, closing), closing);
+            return new Transport(bus, bus, () -> {
+                bus.close();
+                order.close();
+            });
+        } catch (RuntimeException e) {
+            order.close();
+            throw e;
+        }
+    }
+
+    /** The delivery and user changes chosen for this node, and what stops them. */
+    private record Transport(EventDelivery delivery, UserChanges userChanges, Runnable stop) {
     }
 
     /** Step 2: the use cases over the driven ports; every message is stored through {@code messages} (group commit). */
@@ -170,7 +211,7 @@ public final class Parley implements AutoCloseable {
                 new LogInService(ports.users(), ports.hasher(), ports.tokens(), time),
                 new RefreshAccessTokenService(ports.tokens(), ports.users()),
                 authenticate,
-                new UpsertUserFromBackendService(ports.users(), time),
+                new UpsertUserFromBackendService(ports.users(), ports.userChanges(), time),
                 new UploadAttachmentService(ports.users(), ports.threads(), messages, links, ports.attachments(),
                         ports.contentTypes(), rules, config.maxUploadBytes(), time),
                 new ListThreadFilesService(ports.users(), ports.threads(), ports.messages()),
@@ -206,9 +247,12 @@ public final class Parley implements AutoCloseable {
     private record DrivingAdapters(HttpServer server, ChatWebSocket webSocket) {
     }
 
-    private static void closeIfStarted(MessageWriter writer) {
+    private static void closeIfStarted(MessageWriter writer, Transport transport) {
         if (writer != null) {
             writer.close();
+        }
+        if (transport != null) {
+            transport.stop().run();
         }
     }
 
@@ -239,8 +283,10 @@ public final class Parley implements AutoCloseable {
             try {
                 server.shutdownNow();
                 webSocket.close();
-                // Messages accepted before the shutdown are still stored before the database goes away.
+                // Messages accepted before the shutdown are still stored (and published) before the database and the
+                // bus go away.
                 writer.close();
+                transport.stop().run();
                 storage.close();
             } finally {
                 stopped.countDown();

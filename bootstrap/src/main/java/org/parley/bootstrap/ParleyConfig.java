@@ -10,6 +10,7 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.parley.adapter.redis.RedisBusSettings;
 import org.parley.bootstrap.logging.SecretMasking;
 
 /**
@@ -22,6 +23,8 @@ import org.parley.bootstrap.logging.SecretMasking;
  * @param userCacheLifetime how long a user read from the database is served from memory (zero: not at all); bounds
  *                          how long another server's change to a user goes unseen here
  * @param cacheMaxEntries   the most users, and the most threads, kept in memory (zero: no caches)
+ * @param bus               empty: one node, as before; present: this node is one of several on the bus
+ *                          ({@code PARLEY_REDIS_URL}, contract §18)
  */
 public record ParleyConfig(
         String host,
@@ -39,12 +42,15 @@ public record ParleyConfig(
         Duration websocketPingInterval,
         Duration mediaLinkLifetime,
         Duration userCacheLifetime,
-        int cacheMaxEntries) {
+        int cacheMaxEntries,
+        Optional<Bus> bus) {
 
     public static final int MIN_SECRET_BYTES = 32;
     public static final int MIN_ADMIN_KEY_LENGTH = 16;
     public static final Duration DEFAULT_USER_CACHE_LIFETIME = Duration.ofSeconds(5);
     public static final int DEFAULT_CACHE_MAX_ENTRIES = 100_000;
+    /** How long start-up waits for Redis before it fails. */
+    static final Duration BUS_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** A URL's scheme, and a JDBC URL's subprotocol after it ({@code jdbc:mysql:}). */
     private static final Pattern URL_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.\\-]*:([A-Za-z][A-Za-z0-9+.\\-]*:)?");
 
@@ -61,6 +67,23 @@ public record ParleyConfig(
         }
     }
 
+    /**
+     * The bus between nodes: a Redis URL ({@code redis://[user:password@]host[:port][/db]}, {@code rediss://} for TLS)
+     * and the deployment's channel name on it.
+     */
+    public record Bus(String url, String channel) {
+        public Bus {
+            Objects.requireNonNull(url, "url");
+            Objects.requireNonNull(channel, "channel");
+        }
+
+        @Override
+        public String toString() {
+            // A Redis URL may hold a password alone ("redis://secret@host"): everything before the host goes.
+            return "Bus[url=" + url.replaceFirst("//[^/@]*@", "//***@") + ", channel=" + channel + "]";
+        }
+    }
+
     public ParleyConfig {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(dataDir, "dataDir");
@@ -69,6 +92,26 @@ public record ParleyConfig(
         Objects.requireNonNull(adminApiKey, "adminApiKey");
         Objects.requireNonNull(mediaLinkLifetime, "mediaLinkLifetime");
         Objects.requireNonNull(userCacheLifetime, "userCacheLifetime");
+        Objects.requireNonNull(bus, "bus");
+    }
+
+    /** The configuration of one node, without a bus (for callers written before the bus existed). */
+    public ParleyConfig(String host, int port, Path dataDir, Optional<Database> database, Optional<String> jwtSecret,
+            Duration accessTokenLifetime, Duration refreshTokenLifetime, Optional<String> adminApiKey,
+            long maxUploadBytes, int maxMessageLength, int maxFrameBytes, int passwordIterations,
+            Duration websocketPingInterval, Duration mediaLinkLifetime, Duration userCacheLifetime,
+            int cacheMaxEntries) {
+        this(host, port, dataDir, database, jwtSecret, accessTokenLifetime, refreshTokenLifetime, adminApiKey,
+                maxUploadBytes, maxMessageLength, maxFrameBytes, passwordIterations, websocketPingInterval,
+                mediaLinkLifetime, userCacheLifetime, cacheMaxEntries, Optional.empty());
+    }
+
+    /** This configuration on {@code bus} (one of several nodes). */
+    public ParleyConfig withBus(Bus newBus) {
+        return new ParleyConfig(host, port, dataDir, database, jwtSecret, accessTokenLifetime, refreshTokenLifetime,
+                adminApiKey, maxUploadBytes, maxMessageLength, maxFrameBytes, passwordIterations,
+                websocketPingInterval, mediaLinkLifetime, userCacheLifetime, cacheMaxEntries,
+                Optional.of(Objects.requireNonNull(newBus, "newBus")));
     }
 
     /** The configuration with the default caches (for callers written before the caches existed). */
@@ -88,7 +131,8 @@ public record ParleyConfig(
                 + ", adminApi=" + (adminApiKey.isPresent() ? "on" : "off") + ", maxUploadBytes=" + maxUploadBytes
                 + ", maxMessageLength=" + maxMessageLength + ", maxFrameBytes=" + maxFrameBytes
                 + ", mediaLinkLifetime=" + mediaLinkLifetime + ", userCacheLifetime=" + userCacheLifetime
-                + ", cacheMaxEntries=" + cacheMaxEntries + "]";
+                + ", cacheMaxEntries=" + cacheMaxEntries + ", bus=" + bus.map(Bus::toString).orElse("none (one node)")
+                + "]";
     }
 
     /** The configuration in {@code environment} (normally {@link System#getenv()}). */
@@ -122,6 +166,12 @@ public record ParleyConfig(
             throw new ConfigurationException("PARLEY_ADMIN_API_KEY: must be at least " + MIN_ADMIN_KEY_LENGTH + " characters long");
         }
 
+        Optional<Bus> bus = source.get("PARLEY_REDIS_URL").map(url -> {
+            Bus configured = new Bus(url, source.get("PARLEY_REDIS_CHANNEL").orElse(RedisBusSettings.DEFAULT_CHANNEL));
+            busSettings(configured);
+            return configured;
+        });
+
         return new ParleyConfig(
                 host,
                 port,
@@ -139,7 +189,21 @@ public record ParleyConfig(
                 Duration.ofSeconds(read.integer("PARLEY_MEDIA_LINK_SECONDS", 3_600, 60, 7 * 86_400)),
                 Duration.ofSeconds(read.integer("PARLEY_USER_CACHE_SECONDS",
                         (int) DEFAULT_USER_CACHE_LIFETIME.toSeconds(), 0, 3_600)),
-                read.integer("PARLEY_CACHE_MAX_ENTRIES", DEFAULT_CACHE_MAX_ENTRIES, 0, 10_000_000));
+                read.integer("PARLEY_CACHE_MAX_ENTRIES", DEFAULT_CACHE_MAX_ENTRIES, 0, 10_000_000),
+                bus);
+    }
+
+    /**
+     * The bus adapter's settings for {@code bus}; a value it refuses is a configuration error naming the variable
+     * (never echoing the URL, which may hold a password).
+     */
+    static RedisBusSettings busSettings(Bus bus) {
+        try {
+            return new RedisBusSettings(bus.url(), bus.channel(), BUS_CONNECT_TIMEOUT);
+        } catch (IllegalArgumentException refused) {
+            String variable = refused.getMessage().startsWith("the channel") ? "PARLEY_REDIS_CHANNEL" : "PARLEY_REDIS_URL";
+            throw new ConfigurationException(variable + ": " + refused.getMessage());
+        }
     }
 
     /**

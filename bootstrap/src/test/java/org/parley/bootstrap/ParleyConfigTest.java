@@ -150,6 +150,42 @@ class ParleyConfigTest {
     }
 
     @Test
+    void withoutARedisUrlThisIsOneNodeAndWithOneANodeOnTheBus() {
+        assertThat(ParleyConfig.fromEnvironment(Map.of()).bus()).isEmpty();
+
+        ParleyConfig onTheBus = ParleyConfig.fromEnvironment(Map.of("PARLEY_REDIS_URL", "redis://127.0.0.1:6379/2"));
+        ParleyConfig named = ParleyConfig.fromEnvironment(Map.of("PARLEY_REDIS_URL", "rediss://redis.internal/0",
+                "PARLEY_REDIS_CHANNEL", "chat-eu:prod"));
+
+        assertThat(onTheBus.bus()).contains(new ParleyConfig.Bus("redis://127.0.0.1:6379/2", "parley"));
+        assertThat(named.bus()).contains(new ParleyConfig.Bus("rediss://redis.internal/0", "chat-eu:prod"));
+    }
+
+    @Test
+    void aBadRedisSettingStopsStartUpNamingItsVariableWithoutShowingTheUrl() {
+        assertThatThrownBy(() -> ParleyConfig.fromEnvironment(Map.of("PARLEY_REDIS_URL", "http://u:hunter2@redis/0")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("PARLEY_REDIS_URL: must start with redis:// or rediss://");
+        assertThatThrownBy(() -> ParleyConfig.fromEnvironment(Map.of("PARLEY_REDIS_URL", "redis://:hunter2@/0")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("PARLEY_REDIS_URL: ")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> ParleyConfig.fromEnvironment(Map.of("PARLEY_REDIS_URL", "redis://redis/0",
+                "PARLEY_REDIS_CHANNEL", "two words")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("PARLEY_REDIS_CHANNEL: ");
+    }
+
+    @Test
+    void theRedisPasswordIsNeverShown() {
+        ParleyConfig withUser = ParleyConfig.fromEnvironment(Map.of("PARLEY_REDIS_URL", "redis://app:hunter2@redis/0"));
+        ParleyConfig passwordOnly = ParleyConfig.fromEnvironment(Map.of("PARLEY_REDIS_URL", "redis://hunter2@redis/0"));
+
+        assertThat(withUser.toString()).contains("bus=Bus[url=redis://***@redis/0").doesNotContain("hunter2");
+        assertThat(passwordOnly.toString()).doesNotContain("hunter2");
+    }
+
+    @Test
     void aConfigurationBuiltWithoutCacheSettingsHasTheDefaultCaches() {
         ParleyConfig defaults = ParleyConfig.fromEnvironment(Map.of());
         ParleyConfig built = new ParleyConfig(defaults.host(), defaults.port(), defaults.dataDir(), defaults.database(),

@@ -34,9 +34,11 @@ import org.parley.domain.user.UserId;
  * a read-back that fails after the write committed leaves no entry either (the next look-up loads it), and the write
  * still reports success.
  *
- * <p><b>Writes through other servers</b> sharing the database cannot reach this cache: an entry is dropped
- * {@code lifetime} after it was read or written here, which bounds how long such a change goes unseen here (a user
- * deactivated through another server may keep authenticating and sending through this one for up to that long).
+ * <p><b>Writes through other servers</b> sharing the database cannot reach this cache by themselves: with a bus between
+ * the nodes, the change is announced and {@link #forgetCached} drops the entry at once (contract §18: within a
+ * second); without one, an entry is dropped {@code lifetime} after it was read or written here, which bounds how long
+ * such a change goes unseen here (a user deactivated through another server may keep authenticating and sending
+ * through this one for up to that long).
  *
  * <p><b>Absent users are not cached</b>, so a user added a moment later (here or by another server) is found at once.
  * The price: look-ups of ids that do not exist (an attacker with a validly signed token for a random id, or a
@@ -119,6 +121,16 @@ final class CachingUserAccounts implements UserAccounts {
     public void recordLogin(UserId id, Instant at) {
         Objects.requireNonNull(id, "id");
         writeThrough(id, () -> delegate.recordLogin(id, at));
+    }
+
+    /**
+     * Drops the user's entry: the next look-up reads the database. A load of this user in flight finishes first and
+     * is dropped too, so no older row survives the call.
+     */
+    @Override
+    public void forgetCached(UserId user) {
+        Objects.requireNonNull(user, "user");
+        users.invalidate(user);
     }
 
     /** Writes and then holds the committed row, under the user's entry lock (see the class comment). */

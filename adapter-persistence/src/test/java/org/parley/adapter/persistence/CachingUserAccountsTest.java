@@ -102,6 +102,20 @@ class CachingUserAccountsTest {
     }
 
     @Test
+    void aChangeAnnouncedFromAnotherServerIsSeenAtOnceOnceForgotten() {
+        User user = ChatFixtures.addUser(store);
+        assertThat(users.findById(user.id())).contains(user);
+        User deactivated = user.withDetails(user.email(), user.profile(), user.status().withActive(false),
+                ChatFixtures.T0.plusSeconds(1));
+        store.update(deactivated);   // as another server would: this cache is not told, only its bus's notice
+
+        users.forgetCached(user.id());
+
+        assertThat(users.findById(user.id())).contains(deactivated);
+        assertThat(store.reads.get()).isEqualTo(2);
+    }
+
+    @Test
     void aWriteLeavesTheCommittedUserInMemory() {
         User user = ChatFixtures.minimalUser();
 

@@ -100,7 +100,7 @@ final class TestApi implements AutoCloseable {
                 new LogInService(users, hasher, tokens, time),
                 new RefreshAccessTokenService(tokens, users),
                 new AuthenticateTokenService(tokens, users),
-                new UpsertUserFromBackendService(users, time),
+                new UpsertUserFromBackendService(users, user -> { }, time),
                 new UploadAttachmentService(users, threads, writer, links, files,
                         (firstBytes, fileName) -> UNKNOWN_TYPE, MessageRules.defaults(), MAX_UPLOAD_BYTES, time),
                 new ListThreadFilesService(users, threads, messages),

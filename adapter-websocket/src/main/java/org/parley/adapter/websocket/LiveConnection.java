@@ -2,6 +2,7 @@ package org.parley.adapter.websocket;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.websocket.CloseReason;
@@ -33,6 +34,8 @@ final class LiveConnection {
     private final UserId user;
     private final Session session;
     private final AtomicInteger pendingSends = new AtomicInteger();
+    /** When the server opened it (the wall clock: compared with instants from other nodes). */
+    private final Instant openedAt = Instant.now();
     private volatile long lastPongNanos;
     /** Set when a write threw: the connection is being closed and nothing more is written to it. */
     private volatile boolean broken;
@@ -45,6 +48,10 @@ final class LiveConnection {
 
     UserId user() {
         return user;
+    }
+
+    Instant openedAt() {
+        return openedAt;
     }
 
     Session session() {

@@ -41,6 +41,7 @@ final class ArchitectureRules {
     static final String SECURITY = "org.parley.adapter.security..";
     static final String FILESTORE = "org.parley.adapter.filestore..";
     static final String CONTENT_TYPES = "org.parley.adapter.contenttypes..";
+    static final String REDIS = "org.parley.adapter.redis..";
     static final String BOOTSTRAP = "org.parley.bootstrap..";
     static final String WIRE = "org.parley.wire..";
     static final String ADAPTERS = "org.parley.adapter..";
@@ -70,6 +71,7 @@ final class ArchitectureRules {
             .layer("File store adapter").definedBy(FILESTORE)
             .layer("Wire vocabulary").definedBy(WIRE)
             .layer("Content types adapter").definedBy(CONTENT_TYPES)
+            .layer("Redis adapter").definedBy(REDIS)
             .layer("Bootstrap").definedBy(BOOTSTRAP)
             .whereLayer("Bootstrap").mayNotBeAccessedByAnyLayer()
             .whereLayer("REST adapter").mayOnlyBeAccessedByLayers("Bootstrap")
@@ -79,12 +81,13 @@ final class ArchitectureRules {
             .whereLayer("File store adapter").mayOnlyBeAccessedByLayers("Bootstrap")
             .whereLayer("Wire vocabulary").mayOnlyBeAccessedByLayers("REST adapter", "Websocket adapter", "Bootstrap")
             .whereLayer("Content types adapter").mayOnlyBeAccessedByLayers("Bootstrap")
+            .whereLayer("Redis adapter").mayOnlyBeAccessedByLayers("Bootstrap")
             .whereLayer("Application").mayOnlyBeAccessedByLayers(
                     "REST adapter", "Websocket adapter", "Persistence adapter", "Security adapter", "File store adapter",
-                    "Content types adapter", "Bootstrap")
+                    "Content types adapter", "Redis adapter", "Bootstrap")
             .whereLayer("Domain").mayOnlyBeAccessedByLayers(
                     "Application", "REST adapter", "Websocket adapter", "Persistence adapter", "Security adapter",
-                    "File store adapter", "Content types adapter", "Wire vocabulary", "Bootstrap")
+                    "File store adapter", "Content types adapter", "Redis adapter", "Wire vocabulary", "Bootstrap")
             .ensureAllClassesAreContainedInArchitecture()
             .as("Parley is a hexagon: domain <- application <- adapters <- bootstrap");
 
@@ -180,11 +183,23 @@ final class ArchitectureRules {
             .should().dependOnClassesThat().resideInAnyPackage("org.apache.tika..")
             .as("Apache Tika is used in the content types adapter only");
 
-    /** JSON is a wire format of the driving adapters, not of the core or of storage. */
-    static final ArchRule JSON_STAYS_IN_DRIVING_ADAPTERS = noClasses()
-            .that().resideOutsideOfPackages(REST, WEBSOCKET)
+    /**
+     * JSON is a wire format: of the driving adapters, and of the bus between nodes (its own format, versioned), not of
+     * the core or of storage.
+     */
+    static final ArchRule JSON_STAYS_IN_WIRE_ADAPTERS = noClasses()
+            .that().resideOutsideOfPackages(REST, WEBSOCKET, REDIS)
             .should().dependOnClassesThat().resideInAnyPackage("com.fasterxml.jackson..")
-            .as("Jackson is used in the REST and websocket adapters only");
+            .as("Jackson is used in the REST, websocket and Redis adapters only");
+
+    /**
+     * The bus between nodes is the Redis adapter's business: Lettuce (and Redis's wire protocol) nowhere else, so that
+     * another bus is another adapter of the same ports, and a node without Redis never touches it.
+     */
+    static final ArchRule REDIS_CLIENT_STAYS_IN_REDIS = noClasses()
+            .that().resideOutsideOfPackage(REDIS)
+            .should().dependOnClassesThat().resideInAnyPackage("io.lettuce..")
+            .as("Lettuce is used in the Redis adapter only");
 
     /** Entities are a storage detail: package-private, mapped to domain objects before they leave the adapter. */
     static final ArchRule ENTITIES_ARE_PACKAGE_PRIVATE = classes()
@@ -240,7 +255,8 @@ final class ArchitectureRules {
             LIBRARY_WORKAROUNDS_STAY_IN_THEIR_PACKAGES,
             JWT_LIBRARY_STAYS_IN_SECURITY,
             CONTENT_DETECTION_STAYS_IN_CONTENT_TYPES,
-            JSON_STAYS_IN_DRIVING_ADAPTERS,
+            JSON_STAYS_IN_WIRE_ADAPTERS,
+            REDIS_CLIENT_STAYS_IN_REDIS,
             ENTITIES_ARE_PACKAGE_PRIVATE,
             SERVICES_IMPLEMENT_DRIVING_PORTS,
             ONLY_GROUP_COMMIT_STORES_MESSAGES,

@@ -20,12 +20,15 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.parley.adapter.persistence.archfixture.JsonInStorage;
 import org.parley.adapter.persistence.archfixture.StorageSpeakingTheWireVocabulary;
+import org.parley.adapter.redis.archfixture.BusOrderingEventsItself;
+import org.parley.adapter.redis.archfixture.BusReachingIntoTheWebsocket;
 import org.parley.adapter.rest.archfixture.RestCallingAServiceDirectly;
 import org.parley.adapter.rest.archfixture.RestReachingIntoPersistence;
 import org.parley.adapter.rest.archfixture.RestSniffingContentTypes;
 import org.parley.adapter.rest.archfixture.RestUsingTheWebsocketApi;
 import org.parley.application.archfixture.ApplicationUsingJpa;
 import org.parley.adapter.websocket.archfixture.WebsocketReachingIntoTyrus;
+import org.parley.adapter.websocket.archfixture.WebsocketPublishingToRedis;
 import org.parley.adapter.websocket.archfixture.WebsocketStoringThroughGroupCommit;
 import org.parley.application.archfixture.StoringAMessageDirectly;
 import org.parley.application.port.in.archfixture.DrivingPortNamingADrivenPort;
@@ -69,7 +72,11 @@ class ArchitectureRulesCanFailTest {
                         WebsocketReachingIntoTyrus.class),
                 Arguments.of(ArchitectureRules.LIBRARY_WORKAROUNDS_STAY_IN_THEIR_PACKAGES,
                         BootstrapFilteringBelowTheServer.class),
-                Arguments.of(ArchitectureRules.JSON_STAYS_IN_DRIVING_ADAPTERS, JsonInStorage.class),
+                Arguments.of(ArchitectureRules.JSON_STAYS_IN_WIRE_ADAPTERS, JsonInStorage.class),
+                Arguments.of(ArchitectureRules.REDIS_CLIENT_STAYS_IN_REDIS, WebsocketPublishingToRedis.class),
+                Arguments.of(ArchitectureRules.ADAPTERS_USE_THE_APPLICATION_THROUGH_ITS_PORTS,
+                        BusOrderingEventsItself.class),
+                Arguments.of(ArchitectureRules.HEXAGON, BusReachingIntoTheWebsocket.class),
                 Arguments.of(ArchitectureRules.CONTENT_DETECTION_STAYS_IN_CONTENT_TYPES, RestSniffingContentTypes.class),
                 Arguments.of(ArchitectureRules.JWT_LIBRARY_STAYS_IN_SECURITY, RestReachingIntoPersistence.class),
                 Arguments.of(ArchitectureRules.ENTITIES_ARE_PACKAGE_PRIVATE, ApplicationUsingJpa.class),

@@ -9,7 +9,10 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -17,6 +20,7 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.parley.adapter.persistence.DatabaseSettings;
 import org.parley.adapter.persistence.testing.PostgresForTests;
+import org.parley.adapter.redis.testing.RedisForTests;
 import org.parley.bootstrap.Parley;
 import org.parley.bootstrap.ParleyConfig;
 
@@ -27,16 +31,27 @@ import org.parley.bootstrap.ParleyConfig;
  * <p>The database is the embedded H2 in the data directory, or in the PostgreSQL run (see {@link PostgresForTests})
  * a throwaway PostgreSQL database created for the test class and dropped after it. {@link #startAnotherInstance()}
  * starts a second Parley on the same database, as a second server process of a deployment would be.
+ *
+ * <p><b>Cluster mode</b> ({@value #CLUSTER_PROPERTY}{@code =redis}, a surefire execution of its own): two nodes on one
+ * PostgreSQL database and one Redis (the shared one, {@link RedisForTests}, on a channel of the test class's own), as
+ * a deployment of several nodes behind a load balancer is; they share the data directory as nodes share their media
+ * store. {@link #wsBase()} and {@link #httpBase()} take turns between the nodes, as a round-robin load balancer does,
+ * so every test's connections and requests are spread over both: a user with two devices has one on each node, a
+ * sender and a receiver are on different nodes. Without PostgreSQL or Redis the classes are skipped with one line (on
+ * CI they fail).
  */
 public final class RunningParley implements BeforeAllCallback, AfterAllCallback {
 
     public static final String JWT_SECRET = "e2e-test-secret-that-is-long-enough-for-hs256";
     public static final String ADMIN_API_KEY = "e2e-admin-api-key-0123456789";
+    public static final String CLUSTER_PROPERTY = "parley.test.cluster";
 
     private final long maxUploadBytes;
     private Path dataDir;
     private String postgresDatabase;
-    private Parley parley;
+    private final List<Parley> nodes = new ArrayList<>();
+    private final AtomicInteger nextWs = new AtomicInteger();
+    private final AtomicInteger nextHttp = new AtomicInteger();
     private ParleyConfig config;
 
     /** A server with the default upload limit (25 MiB). */
@@ -49,10 +64,16 @@ public final class RunningParley implements BeforeAllCallback, AfterAllCallback 
         this.maxUploadBytes = maxUploadBytes;
     }
 
+    /** Whether this test JVM runs the end-to-end tests against two nodes on a bus. */
+    public static boolean clustered() {
+        return "redis".equals(System.getProperty(CLUSTER_PROPERTY));
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
         Optional<ParleyConfig.Database> database = Optional.empty();
-        if (PostgresForTests.selected()) {
+        String redisUrl = clustered() ? RedisForTests.url() : null;   // skips (or fails on CI) before anything starts
+        if (PostgresForTests.selected() || clustered()) {
             String server = PostgresForTests.server();
             postgresDatabase = PostgresForTests.createDatabase("parley_e2e_");
             database = Optional.of(new ParleyConfig.Database(server + postgresDatabase, PostgresForTests.user(),
@@ -74,15 +95,17 @@ public final class RunningParley implements BeforeAllCallback, AfterAllCallback 
                 1_000,
                 Duration.ofSeconds(30),
                 Duration.ofHours(1));
-        parley = Parley.start(config);
+        if (clustered()) {
+            config = config.withBus(new ParleyConfig.Bus(redisUrl, RedisForTests.uniqueChannel()));
+            nodes.add(Parley.start(config));
+        }
+        nodes.add(Parley.start(config));
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
         try {
-            if (parley != null) {
-                parley.close();
-            }
+            nodes.forEach(Parley::close);
         } finally {
             if (postgresDatabase != null) {
                 PostgresForTests.dropDatabase(postgresDatabase);
@@ -92,28 +115,36 @@ public final class RunningParley implements BeforeAllCallback, AfterAllCallback 
     }
 
     /**
-     * Another Parley on the same configuration and database, on a port of its own: a second server process of the
-     * same deployment (each instance delivers frames only to its own connections). The caller closes it, before this
-     * extension's {@code afterAll}.
+     * Another Parley on the same configuration and database, on a port of its own: another server process of the
+     * same deployment (without a bus each instance delivers frames only to its own connections; in cluster mode it
+     * joins the bus). The caller closes it, before this extension's {@code afterAll}.
      */
     public Parley startAnotherInstance() {
         return Parley.start(config);
     }
 
+    /** The first node's port. */
     public int port() {
-        return parley.port();
+        return nodes.get(0).port();
     }
 
+    /** A node's HTTP base; in cluster mode the nodes take turns. */
     public String httpBase() {
-        return "http://127.0.0.1:" + port();
+        return "http://127.0.0.1:" + next(nextHttp).port();
     }
 
+    /** A node's websocket base; in cluster mode the nodes take turns. */
     public String wsBase() {
-        return "ws://127.0.0.1:" + port();
+        return "ws://127.0.0.1:" + next(nextWs).port();
     }
 
+    /** The first node. */
     public Parley parley() {
-        return parley;
+        return nodes.get(0);
+    }
+
+    private Parley next(AtomicInteger turn) {
+        return nodes.get(Math.floorMod(turn.getAndIncrement(), nodes.size()));
     }
 
     public Path dataDir() {

@@ -15,8 +15,8 @@ import org.parley.bootstrap.e2e.People.Person;
 
 /**
  * Two Parley instances on one database, as two server processes of a deployment: "one thread per pair" and "ids grow
- * with time" hold across them. Runs on H2 (two instances in one JVM share the embedded database) and, what it is
- * written for, on PostgreSQL.
+ * with time" hold across them. Runs on H2 (two instances in one JVM share the embedded database), on PostgreSQL, and
+ * in cluster mode, where the instances share a bus too.
  */
 class TwoInstancesTest {
 
@@ -54,9 +54,10 @@ class TwoInstancesTest {
                     ? new FirstMessageRace.Seat(wsBases[i % 2], alice, bob)
                     : new FirstMessageRace.Seat(wsBases[i % 2], bob, alice));
         }
-        // An instance delivers to its own connections: each connection gets one frame (conf_message or
-        // re_message) for each of the 25 messages stored through its instance, and no error frame.
-        FirstMessageRace.run(seats, 25, 2);
+        // Without a bus an instance delivers to its own connections: each connection gets one frame (conf_message or
+        // re_message) for each of the 25 messages stored through its instance, and no error frame. On a bus (cluster
+        // mode) every connection gets a frame for each of the 50 messages, whichever instance stored it.
+        FirstMessageRace.run(seats, RunningParley.clustered() ? 50 : 25, 2);
 
         JsonNode aliceThreads = first.get("/chat/user/threads/", alice.access()).data();
         JsonNode bobThreads = other.get("/chat/user/threads/", bob.access()).data();
@@ -87,6 +88,11 @@ class TwoInstancesTest {
                 JsonNode confirmation = socket.next();
                 assertThat(confirmation.get("action").asText()).as(confirmation.toString()).isEqualTo("conf_message");
                 ids.add(confirmation.get("created_msg_id").asLong());
+                if (RunningParley.clustered()) {
+                    // On a bus the sender's other device, on the other instance, stays in step too.
+                    JsonNode echoed = (socket == onFirst ? onSecond : onFirst).next();
+                    assertThat(echoed.get("created_msg_id")).isEqualTo(confirmation.get("created_msg_id"));
+                }
             }
         }
 

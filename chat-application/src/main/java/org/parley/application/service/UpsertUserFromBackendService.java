@@ -9,15 +9,23 @@ import org.parley.application.port.in.UpsertUserFromBackend;
 import org.parley.application.port.out.Account;
 import org.parley.application.port.out.TimeSource;
 import org.parley.application.port.out.UserAccounts;
+import org.parley.application.port.out.UserChanges;
 import org.parley.domain.user.User;
 
+/**
+ * Creates or updates a user for a backend that owns its users. An update is made known through {@link UserChanges}
+ * once stored, so that every node forgets its cached copy and a deactivated user's open connections are closed
+ * (contract §18: within a second on every node).
+ */
 public final class UpsertUserFromBackendService implements UpsertUserFromBackend {
 
     private final UserAccounts users;
+    private final UserChanges changes;
     private final TimeSource time;
 
-    public UpsertUserFromBackendService(UserAccounts users, TimeSource time) {
+    public UpsertUserFromBackendService(UserAccounts users, UserChanges changes, TimeSource time) {
         this.users = Objects.requireNonNull(users, "users");
+        this.changes = Objects.requireNonNull(changes, "changes");
         this.time = Objects.requireNonNull(time, "time");
     }
 
@@ -46,6 +54,7 @@ public final class UpsertUserFromBackendService implements UpsertUserFromBackend
         boolean active = command.active() == null ? current.isActive() : command.active();
         User updated = current.withDetails(valid.email(), valid.profile(), current.status().withActive(active), now);
         users.update(updated);
+        changes.changed(updated.id());
         return updated;
     }
 }

@@ -18,6 +18,7 @@ import org.parley.application.port.out.EncodedPassword;
 import org.parley.application.testing.ChatFixtures;
 import org.parley.application.testing.InMemoryUserAccounts;
 import org.parley.application.testing.ManualTimeSource;
+import org.parley.application.testing.RecordingUserChanges;
 import org.parley.domain.user.AccountStatus;
 import org.parley.domain.user.EmailAddress;
 import org.parley.domain.user.User;
@@ -29,7 +30,8 @@ class UpsertUserFromBackendServiceTest {
 
     private final InMemoryUserAccounts users = new InMemoryUserAccounts();
     private final ManualTimeSource time = new ManualTimeSource();
-    private final UpsertUserFromBackend service = new UpsertUserFromBackendService(users, time);
+    private final RecordingUserChanges changes = new RecordingUserChanges();
+    private final UpsertUserFromBackend service = new UpsertUserFromBackendService(users, changes, time);
     private final UserId id = UserId.random();
 
     @Test
@@ -90,6 +92,14 @@ class UpsertUserFromBackendServiceTest {
         assertThat(service.upsert(new UpsertUserFromBackend.Command(id, details("flag@example.com"), null)).user().isActive()).isFalse();
         assertThat(service.upsert(new UpsertUserFromBackend.Command(id, details("flag@example.com"), true)).user().isActive()).isTrue();
         assertThat(users.findById(id).orElseThrow().isActive()).isTrue();
+        assertThat(changes.changed()).as("every update is announced, once stored").containsExactly(id, id, id);
+    }
+
+    @Test
+    void a_creation_announces_nothing_since_no_node_can_hold_a_user_that_did_not_exist() {
+        service.upsert(new UpsertUserFromBackend.Command(id, details("new@example.com"), false));
+
+        assertThat(changes.changed()).isEmpty();
     }
 
     @Test
@@ -126,6 +136,7 @@ class UpsertUserFromBackendServiceTest {
         assertThatThrownBy(() -> service.upsert(new UpsertUserFromBackend.Command(id, details(other.email().value()), null)))
                 .isInstanceOf(Conflict.class);
         assertThat(users.findById(id)).contains(mine);
+        assertThat(changes.changed()).as("nothing was changed, nothing announced").isEmpty();
     }
 
     @Test

@@ -8,8 +8,8 @@ package org.parley.application.port.out;
  *
  * <pre>{@code
  * EventDelivery local = new WebSocketDelivery(connections, MediaRoute::pathOf);   // this node's connections
- * EventDelivery delivery = new RedisEventBus(local, redis);   // publishes every event; every node's subscriber
- *                                                            // hands what it receives to its own local.deliver(..)
+ * EventDelivery delivery = RedisEventBus.connect(settings, local, …);   // delivers here, publishes every event; each
+ *                                                                      // node hands what it receives to its local
  * }</pre>
  *
  * <p>Must not block for long: slow or closed connections are the implementation's problem, not the sender's.

@@ -38,4 +38,11 @@ public interface UserAccounts {
     void update(User user);
 
     void recordLogin(UserId id, Instant at);
+
+    /**
+     * Forgets what this node holds in memory of {@code user}, so that its next look-up reads the store: the user was
+     * changed elsewhere (through another node). A directory that holds nothing in memory has nothing to forget.
+     */
+    default void forgetCached(UserId user) {
+    }
 }

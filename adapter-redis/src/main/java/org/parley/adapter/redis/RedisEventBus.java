@@ -1,0 +1,614 @@
+package org.parley.adapter.redis;
+
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import org.parley.adapter.redis.BusCodec.Batch;
+import org.parley.adapter.redis.BusCodec.CatchUp;
+import org.parley.adapter.redis.BusCodec.Event;
+import org.parley.adapter.redis.BusCodec.Item;
+import org.parley.adapter.redis.BusCodec.Unreadable;
+import org.parley.adapter.redis.BusCodec.UserChanged;
+import org.parley.application.port.out.EventDelivery;
+import org.parley.application.port.out.OpenConnections;
+import org.parley.application.port.out.OutboundEvent;
+import org.parley.application.port.out.UserChanges;
+import org.parley.domain.delivery.Delivery;
+import org.parley.domain.user.UserId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bus that makes several Parley nodes one chat service (contract §18), over Redis pub/sub with Lettuce. It wraps
+ * this node's local delivery: each event is delivered here at once (the local delivery, behind the conversation
+ * order) and published for the other nodes; each node hands what the others published to its own local delivery, and
+ * ignores its own publications. A user's change is announced the same way ({@link UserChanges}).
+ *
+ * <p><b>Mechanism</b> (measured and argued in docs/architecture.md): one pub/sub channel per deployment; a publisher
+ * thread packs whatever is waiting into one publication (a batch, {@link BusCodec}), so under load one PUBLISH carries
+ * many events, and with none a message goes alone at once; a receiver thread decodes and delivers, so Lettuce's I/O
+ * threads never render frames. Every publication carries its node's id and a sequence number: a node drops what it
+ * already received from a node (a duplicate) and its own publications.
+ *
+ * <p><b>No silent loss</b>: pub/sub keeps nothing for a node that is not listening, so:
+ * <ul>
+ *   <li>when this node loses Redis (either connection drops, or its own publications stop coming back for
+ *       {@value #DEAF_AFTER_SECONDS} s), it closes every connection here to catch up (1012) and keeps serving them
+ *       locally; when it has rejoined (resubscribed, and publishing again), it closes again every connection opened
+ *       meanwhile, since they missed the other nodes' frames;</li>
+ *   <li>a publication that fails (Redis down: commands are rejected while disconnected, never queued) owes its
+ *       recipients a catch-up: once publishing works again, the node publishes their ids and every node closes their
+ *       connections to catch up; a user change that could not be published is published again;</li>
+ *   <li>a publication a node cannot read (another version) closes the recipients it names, or everyone there.</li>
+ * </ul>
+ * Stored messages are never lost either way: they are in the database before any event of them exists.
+ *
+ * <p>Never throws from {@link #deliver} or {@link #changed}, and never blocks them: a full outbox (Redis too slow)
+ * owes the recipients a catch-up instead.
+ */
+public final class RedisEventBus implements EventDelivery, UserChanges, AutoCloseable {
+
+    static final int DEAF_AFTER_SECONDS = 5;
+    private static final Logger LOG = LoggerFactory.getLogger(RedisEventBus.class);
+    private static final int OUTBOX_CAPACITY = 100_000;
+    private static final int INBOX_CAPACITY = 10_000;
+    /**
+     * The most items one publication carries. A system property for measurements only ({@code 1}: one PUBLISH per
+     * event, the cost any per-recipient channel scheme has at least; see docs/architecture.md).
+     */
+    private static final int MAX_ITEMS_PER_PUBLICATION =
+            Math.max(1, Math.min(1_000, Integer.getInteger("parley.bus.maxItemsPerPublication", 256)));
+    private static final int MAX_PUBLICATIONS_IN_FLIGHT = 10_000;
+    private static final int MAX_OWED_USERS = 100_000;
+    private static final long HEARTBEAT_MILLIS = 1_000;
+    private static final long DRAIN_MILLIS = 2_000;
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
+    private static final long FORGET_NODE_NANOS = TimeUnit.MINUTES.toNanos(10);
+    /** How far apart the clocks of two nodes may be (they keep time with NTP). */
+    static final Duration CLOCK_MARGIN = Duration.ofSeconds(1);
+
+    private final RedisBusSettings settings;
+    private final String node = UUID.randomUUID().toString().substring(0, 13);
+    private final byte[] channel;
+    private final EventDelivery local;
+    private final UserChanges localChanges;
+    private final OpenConnections connections;
+    private final ClientResources resources;
+    private final RedisClient client;
+    private final BlockingQueue<Item> outbox = new LinkedBlockingQueue<>(OUTBOX_CAPACITY);
+    private final BlockingQueue<byte[]> inbox = new LinkedBlockingQueue<>(INBOX_CAPACITY);
+    private final Object state = new Object();
+    private final Owed owed = new Owed();
+    private final Map<String, long[]> lastSequenceByNode = new HashMap<>();
+    private final AtomicLong publishedOk = new AtomicLong();
+    /** Publications sent and not yet answered. */
+    private final AtomicLong inFlight = new AtomicLong();
+    private final AtomicLong received = new AtomicLong();
+    private volatile StatefulRedisPubSubConnection<byte[], byte[]> subscriber;
+    private volatile StatefulRedisConnection<byte[], byte[]> publisher;
+    private volatile boolean running = true;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile long lastHeardSelfNanos = System.nanoTime();
+    /** The publisher thread's own. */
+    private long nextSequence = 1;
+    /** Guarded by {@link #state}. */
+    private boolean subscriberReady;
+    private boolean publisherReady;
+    private boolean up;
+    private final Thread publishing;
+    private final Thread receiving;
+
+    private RedisEventBus(RedisBusSettings settings, EventDelivery local, UserChanges localChanges,
+                          OpenConnections connections) {
+        this.settings = settings;
+        this.channel = settings.redisChannel().getBytes(StandardCharsets.UTF_8);
+        this.local = local;
+        this.localChanges = localChanges;
+        this.connections = connections;
+        this.resources = DefaultClientResources.builder()
+                .ioThreadPoolSize(2)
+                .computationThreadPoolSize(1)
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2,
+                        TimeUnit.MILLISECONDS))
+                .build();
+        RedisURI uri = RedisURI.create(settings.url());
+        uri.setTimeout(COMMAND_TIMEOUT);
+        this.client = RedisClient.create(resources, uri);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .requestQueueSize(MAX_PUBLICATIONS_IN_FLIGHT)
+                .socketOptions(SocketOptions.builder().connectTimeout(settings.connectTimeout()).keepAlive(true).build())
+                .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+                .build());
+        this.publishing = new Thread(this::publishLoop, "parley-bus-publisher");
+        this.receiving = new Thread(this::receiveLoop, "parley-bus-receiver");
+        publishing.setDaemon(true);
+        receiving.setDaemon(true);
+    }
+
+    /**
+     * Connects to Redis, subscribes and starts publishing.
+     *
+     * @param local        this node's delivery (the conversation order in front of the websockets): every event,
+     *                     this node's and the others', ends there
+     * @param localChanges what this node does when a user changed (anywhere)
+     * @param connections  this node's connections, closed to catch up when this node or another may have missed
+     *                     frames
+     * @throws RedisBusUnavailable when Redis cannot be reached within the connect timeout (one line, no secret)
+     */
+    public static RedisEventBus connect(RedisBusSettings settings, EventDelivery local, UserChanges localChanges,
+                                        OpenConnections connections) {
+        RedisEventBus bus = new RedisEventBus(Objects.requireNonNull(settings, "settings"),
+                Objects.requireNonNull(local, "local"), Objects.requireNonNull(localChanges, "localChanges"),
+                Objects.requireNonNull(connections, "connections"));
+        try {
+            bus.open();
+        } catch (RuntimeException e) {
+            bus.close();
+            throw new RedisBusUnavailable("Cannot use Redis at " + settings.shown() + " (PARLEY_REDIS_URL): "
+                    + RedisBusUnavailable.describe(e));
+        }
+        return bus;
+    }
+
+    private void open() {
+        StatefulRedisPubSubConnection<byte[], byte[]> pubSub = client.connectPubSub(ByteArrayCodec.INSTANCE);
+        subscriber = pubSub;
+        pubSub.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(byte[] channelName, byte[] message) {
+                onPublication(message);
+            }
+
+            @Override
+            public void subscribed(byte[] channelName, long count) {
+                onSubscribed();
+            }
+        });
+        client.addListener(new ConnectionEvents());
+        pubSub.sync().subscribe(channel);
+        publisher = client.connect(ByteArrayCodec.INSTANCE);
+        publisher.setAutoFlushCommands(true);
+        synchronized (state) {
+            subscriberReady = true;
+            publisherReady = true;
+            up = true;
+        }
+        lastHeardSelfNanos = System.nanoTime();
+        publishing.start();
+        receiving.start();
+        LOG.info("Joined the bus at {} on channel {} as node {}", settings.shown(), settings.redisChannel(), node);
+    }
+
+    /** Delivers {@code event} on this node at once and publishes it for the others. Never throws, never blocks. */
+    @Override
+    public void deliver(OutboundEvent event) {
+        if (event == null) {
+            return;
+        }
+        try {
+            local.deliver(event);
+        } catch (Throwable failure) {
+            LOG.error("An event could not be delivered on this node: {}", RedisBusUnavailable.describe(failure));
+        }
+        enqueue(new Event(event));
+    }
+
+    /** Acts on this node at once and tells the others. Never throws, never blocks. */
+    @Override
+    public void changed(UserId user) {
+        if (user == null) {
+            return;
+        }
+        try {
+            localChanges.changed(user);
+        } catch (Throwable failure) {
+            LOG.error("User {} changed but this node could not act on it: {}", user,
+                    RedisBusUnavailable.describe(failure));
+        }
+        enqueue(new UserChanged(user));
+    }
+
+    /** Whether this node is on the bus now (subscribed and publishing). */
+    public boolean isUp() {
+        synchronized (state) {
+            return up;
+        }
+    }
+
+    /** This node's id on the bus. */
+    public String node() {
+        return node;
+    }
+
+    /**
+     * Leaves the bus: what is still waiting to be published goes first (for up to {@value #DRAIN_MILLIS} ms, so that
+     * the last messages this node stored reach the other nodes' connections), then the connections close. Calling it
+     * again does nothing.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS);
+        while (publishing.isAlive() && (!outbox.isEmpty() || inFlight.get() > 0) && publisherReady()
+                && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        running = false;
+        publishing.interrupt();
+        receiving.interrupt();
+        try {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        } catch (RuntimeException e) {
+            LOG.debug("Closing the Redis client failed: {}", RedisBusUnavailable.describe(e));
+        }
+        try {
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
+        } catch (RuntimeException e) {
+            LOG.debug("Closing the Redis client's resources failed: {}", RedisBusUnavailable.describe(e));
+        }
+    }
+
+    private void enqueue(Item item) {
+        if (!outbox.offer(item)) {
+            owed.add(List.of(item));
+            LOG.warn("The bus's outbox is full (Redis too slow or away): the recipients are owed a catch-up");
+        }
+    }
+
+    // ---- publishing ----
+
+    private void publishLoop() {
+        long lastPublishNanos = System.nanoTime();
+        while (running) {
+            try {
+                Item first = outbox.poll(HEARTBEAT_MILLIS / 4, TimeUnit.MILLISECONDS);
+                List<Item> batch = new ArrayList<>();
+                boolean ready = publisherReady();
+                if (ready) {
+                    owed.drainInto(batch);
+                }
+                if (first != null) {
+                    batch.add(first);
+                    outbox.drainTo(batch, MAX_ITEMS_PER_PUBLICATION - batch.size());
+                }
+                long now = System.nanoTime();
+                if (batch.isEmpty() && now - lastPublishNanos < TimeUnit.MILLISECONDS.toNanos(HEARTBEAT_MILLIS)) {
+                    checkHearing(now);
+                    continue;
+                }
+                lastPublishNanos = now;
+                publish(batch, ready);
+                checkHearing(now);
+            } catch (InterruptedException e) {
+                return;
+            } catch (Throwable failure) {
+                LOG.error("A round of the bus's publisher failed: {}", RedisBusUnavailable.describe(failure));
+            }
+        }
+    }
+
+    /** Publishes {@code batch} (an empty one is a heartbeat); on failure its recipients are owed a catch-up. */
+    private void publish(List<Item> batch, boolean ready) {
+        long sequence = nextSequence++;
+        if (!ready) {
+            owed.add(batch);
+            return;
+        }
+        byte[] bytes;
+        try {
+            bytes = BusCodec.encode(node, sequence, batch);
+        } catch (RuntimeException unencodable) {
+            LOG.error("A publication could not be encoded; its recipients are owed a catch-up: {}",
+                    RedisBusUnavailable.describe(unencodable));
+            owed.add(batch);
+            return;
+        }
+        inFlight.incrementAndGet();
+        try {
+            RedisAsyncCommands<byte[], byte[]> commands = publisher.async();
+            commands.publish(channel, bytes).whenComplete((receivers, failure) -> {
+                inFlight.decrementAndGet();
+                if (failure != null) {
+                    owed.add(batch);
+                    LOG.debug("A publication failed: {}", RedisBusUnavailable.describe(failure));
+                } else {
+                    publishedOk.incrementAndGet();
+                }
+            });
+        } catch (RuntimeException rejected) {
+            inFlight.decrementAndGet();
+            owed.add(batch);
+        }
+    }
+
+    private boolean publisherReady() {
+        synchronized (state) {
+            return publisherReady;
+        }
+    }
+
+    /** A node whose own publications stop coming back is deaf: it may be missing everyone's. */
+    private void checkHearing(long now) {
+        if (now - lastHeardSelfNanos < TimeUnit.SECONDS.toNanos(DEAF_AFTER_SECONDS)) {
+            return;
+        }
+        synchronized (state) {
+            if (subscriberReady && publisherReady && publishedOk.get() > 0) {
+                subscriberReady = false;
+                wentDown("this node's own publications stopped coming back for " + DEAF_AFTER_SECONDS + " s");
+            }
+        }
+    }
+
+    // ---- receiving ----
+
+    private void onPublication(byte[] message) {
+        if (!inbox.offer(message)) {
+            LOG.warn("The bus's inbox is full (this node cannot keep up): closing every connection here to catch up");
+            inbox.clear();
+            connections.closeAllToCatchUp();
+        }
+    }
+
+    private void receiveLoop() {
+        while (running) {
+            try {
+                receive(inbox.take());
+            } catch (InterruptedException e) {
+                return;
+            } catch (Throwable failure) {
+                LOG.error("A publication could not be handled: {}", RedisBusUnavailable.describe(failure));
+            }
+        }
+    }
+
+    private void receive(byte[] message) {
+        Batch batch;
+        try {
+            batch = BusCodec.decode(message);
+        } catch (IllegalArgumentException unreadable) {
+            LOG.warn("A publication on the bus could not be read ({}): closing every connection here to catch up",
+                    unreadable.getMessage());
+            connections.closeAllToCatchUp();
+            return;
+        }
+        long now = System.nanoTime();
+        if (batch.node().equals(node)) {
+            lastHeardSelfNanos = now;
+            heardAgain();
+            return;
+        }
+        if (!firstTimeFrom(batch.node(), batch.sequence(), now)) {
+            return;
+        }
+        received.incrementAndGet();
+        for (Item item : batch.items()) {
+            try {
+                handle(item);
+            } catch (Throwable failure) {
+                LOG.error("An item from node {} could not be handled: {}", batch.node(),
+                        RedisBusUnavailable.describe(failure));
+            }
+        }
+        for (Unreadable unreadable : batch.unreadable()) {
+            LOG.warn("An item from node {} could not be read ({}): closing its recipients here to catch up",
+                    batch.node(), unreadable.reason());
+            if (unreadable.recipients().isEmpty()) {
+                connections.closeAllToCatchUp();
+            } else {
+                connections.closeToCatchUp(unreadable.recipients());
+            }
+        }
+    }
+
+    private void handle(Item item) {
+        if (item instanceof Event event) {
+            local.deliver(event.event());
+        } else if (item instanceof UserChanged changed) {
+            localChanges.changed(changed.user());
+        } else if (item instanceof CatchUp catchUp) {
+            LOG.info("Another node could not publish some frames: closing here, so that they catch up, the connections "
+                    + "of {} opened before {}", catchUp.all() ? "everyone" : catchUp.users().size() + " user(s)",
+                    catchUp.openedBefore());
+            if (catchUp.all()) {
+                connections.closeAllToCatchUp(catchUp.openedBefore());
+            } else {
+                connections.closeToCatchUp(catchUp.users(), catchUp.openedBefore());
+            }
+        }
+    }
+
+    /** Whether this is the first time this batch of {@code sender} arrives here (a duplicate is dropped). */
+    private boolean firstTimeFrom(String sender, long sequence, long now) {
+        long[] last = lastSequenceByNode.get(sender);
+        if (last == null) {
+            if (lastSequenceByNode.size() > 1_000) {
+                lastSequenceByNode.values().removeIf(seen -> now - seen[1] > FORGET_NODE_NANOS);
+            }
+            lastSequenceByNode.put(sender, new long[] {sequence, now});
+            return true;
+        }
+        last[1] = now;
+        if (sequence <= last[0]) {
+            LOG.debug("Dropped publication {} of node {}: already received", sequence, sender);
+            return false;
+        }
+        last[0] = sequence;
+        return true;
+    }
+
+    // ---- connection state ----
+
+    private void onSubscribed() {
+        synchronized (state) {
+            subscriberReady = true;
+            lastHeardSelfNanos = System.nanoTime();
+            cameBack();
+        }
+    }
+
+    private void heardAgain() {
+        synchronized (state) {
+            if (!subscriberReady && subscriber != null && subscriber.isOpen()) {
+                subscriberReady = true;
+                cameBack();
+            }
+        }
+    }
+
+    /** Under {@link #state}. */
+    private void wentDown(String why) {
+        if (!up) {
+            return;
+        }
+        up = false;
+        LOG.warn("Lost the bus ({}): closing this node's connections with 1012 so that they catch up; serving them "
+                + "on this node alone until Redis is back", why);
+        connections.closeAllToCatchUp();
+    }
+
+    /** Under {@link #state}. */
+    private void cameBack() {
+        if (up || !subscriberReady || !publisherReady) {
+            return;
+        }
+        up = true;
+        lastHeardSelfNanos = System.nanoTime();
+        LOG.info("Rejoined the bus at {}: closing the connections opened meanwhile with 1012 so that they catch up",
+                settings.shown());
+        connections.closeAllToCatchUp();
+    }
+
+    private final class ConnectionEvents implements RedisConnectionStateListener {
+
+        @Override
+        public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+            synchronized (state) {
+                if (connection == publisher) {
+                    publisherReady = true;
+                    lastHeardSelfNanos = System.nanoTime();
+                    cameBack();
+                }
+            }
+        }
+
+        @Override
+        public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+            if (!running) {
+                return;
+            }
+            synchronized (state) {
+                if (connection == publisher) {
+                    publisherReady = false;
+                } else if (connection == subscriber) {
+                    subscriberReady = false;
+                } else {
+                    return;
+                }
+                wentDown("the connection to Redis was lost");
+            }
+        }
+    }
+
+    /**
+     * What this node owes the others after publications failed: catch-ups for their recipients, and user changes. A
+     * catch-up closes the recipients' connections opened before the last failure plus {@link #CLOCK_MARGIN} (clocks
+     * of nodes differ a little): a connection opened later caught up with {@code after=} after the lost event was
+     * stored, so it missed nothing.
+     */
+    private static final class Owed {
+        private final Set<UserId> users = new HashSet<>();
+        private final Set<UserId> changes = new HashSet<>();
+        private boolean everyone;
+        private Instant latest;
+
+        synchronized void add(List<Item> items) {
+            for (Item item : items) {
+                if (item instanceof Event event) {
+                    for (Delivery delivery : event.event().deliveries()) {
+                        owe(delivery.recipient());
+                    }
+                    later(Instant.now().plus(CLOCK_MARGIN));
+                } else if (item instanceof UserChanged changed) {
+                    changes.add(changed.user());
+                } else if (item instanceof CatchUp catchUp) {
+                    if (catchUp.all()) {
+                        everyone = true;
+                        users.clear();
+                    } else {
+                        catchUp.users().forEach(this::owe);
+                    }
+                    later(catchUp.openedBefore());
+                }
+            }
+        }
+
+        private void later(Instant instant) {
+            latest = latest == null || instant.isAfter(latest) ? instant : latest;
+        }
+
+        private void owe(UserId user) {
+            if (everyone) {
+                return;
+            }
+            users.add(user);
+            if (users.size() > MAX_OWED_USERS) {
+                everyone = true;
+                users.clear();
+            }
+        }
+
+        /** Moves what is owed into {@code batch}, first. */
+        synchronized void drainInto(List<Item> batch) {
+            if (everyone) {
+                batch.add(new CatchUp(List.of(), true, latest));
+            } else if (!users.isEmpty()) {
+                batch.add(new CatchUp(List.copyOf(users), false, latest));
+            }
+            changes.forEach(user -> batch.add(new UserChanged(user)));
+            everyone = false;
+            users.clear();
+            changes.clear();
+            latest = null;
+        }
+    }
+}

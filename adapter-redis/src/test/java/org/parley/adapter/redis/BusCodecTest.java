@@ -1,0 +1,139 @@
+package org.parley.adapter.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+import org.parley.adapter.redis.BusCodec.Batch;
+import org.parley.adapter.redis.BusCodec.CatchUp;
+import org.parley.adapter.redis.BusCodec.Event;
+import org.parley.adapter.redis.BusCodec.Item;
+import org.parley.adapter.redis.BusCodec.UserChanged;
+import org.parley.application.port.out.MessageStored;
+import org.parley.application.port.out.ThreadPosition;
+import org.parley.application.testing.ChatFixtures;
+import org.parley.domain.chat.Attachment;
+import org.parley.domain.chat.AttachmentLink;
+import org.parley.domain.chat.Message;
+import org.parley.domain.chat.MessageContent;
+import org.parley.domain.chat.MessageId;
+import org.parley.domain.chat.ThreadId;
+import org.parley.domain.delivery.ClientMessageId;
+import org.parley.domain.delivery.DeliveryPolicy;
+import org.parley.domain.user.User;
+import org.parley.domain.user.UserId;
+
+/**
+ * The bus's wire format: whatever a node publishes, another reads back equal (every kind of content, every optional
+ * part, any text the domain accepts, exact instants); what it cannot read is reported with the recipients it names.
+ */
+class BusCodecTest {
+
+    private static final UserId ALICE = UserId.random();
+    private static final UserId BOB = UserId.random();
+
+    @Property(tries = 300)
+    void everyEventReadsBackEqual(@ForAll("events") MessageStored event) {
+        Batch batch = BusCodec.decode(BusCodec.encode("node-a", 7, List.of(new Event(event))));
+
+        assertThat(batch.node()).isEqualTo("node-a");
+        assertThat(batch.sequence()).isEqualTo(7);
+        assertThat(batch.unreadable()).isEmpty();
+        assertThat(batch.items()).containsExactly(new Event(event));
+    }
+
+    @Test
+    void userChangesCatchUpsAndHeartbeatsReadBack() {
+        List<Item> items = List.of(new UserChanged(ALICE), new CatchUp(List.of(ALICE, BOB), false, ChatFixtures.T0),
+                new CatchUp(List.of(), true, ChatFixtures.T0.plusNanos(1)));
+
+        assertThat(BusCodec.decode(BusCodec.encode("n", 1, items)).items()).isEqualTo(items);
+        assertThat(BusCodec.decode(BusCodec.encode("n", 2, List.of())).items()).as("a heartbeat").isEmpty();
+    }
+
+    @Test
+    void aPublicationIsCompactJsonWithTheVersionTheNodeAndTheSequence() {
+        Message message = new Message(new MessageId(42), new ThreadId(3), ALICE, BOB, new MessageContent.Text("hi"),
+                ChatFixtures.T0, ChatFixtures.T0);
+        MessageStored event = new MessageStored(message, DeliveryPolicy.forStoredMessage(message),
+                Optional.of(new ClientMessageId("c-1")), Optional.empty(), Optional.empty(),
+                ThreadPosition.after(new MessageId(41)));
+
+        String json = new String(BusCodec.encode("node-a", 9, List.of(new Event(event))), StandardCharsets.UTF_8);
+
+        assertThat(json).isEqualTo("{\"v\":1,\"n\":\"node-a\",\"s\":9,\"i\":[{\"k\":\"m\",\"to\":[[\"" + BOB
+                + "\",\"r\"],[\"" + ALICE + "\",\"s\"]],\"m\":{\"id\":42,\"t\":3,\"f\":\"" + ALICE + "\",\"r\":\""
+                + BOB + "\",\"x\":\"text\",\"b\":\"hi\",\"ca\":[1741946851,270646000],\"ua\":[1741946851,270646000]},"
+                + "\"cid\":\"c-1\",\"pos\":41}]}");
+    }
+
+    @Test
+    void anItemThatCannotBeReadIsReportedWithItsRecipientsAndTheOthersAreRead() {
+        String json = "{\"v\":1,\"n\":\"x\",\"s\":1,\"i\":[{\"k\":\"m\",\"to\":[[\"" + BOB + "\",\"r\"]],"
+                + "\"m\":{\"id\":-1}},{\"k\":\"u\",\"u\":\"" + ALICE + "\"},{\"k\":\"seen\",\"to\":[]}]}";
+
+        Batch batch = BusCodec.decode(json.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(batch.items()).containsExactly(new UserChanged(ALICE));
+        assertThat(batch.unreadable()).hasSize(2);
+        assertThat(batch.unreadable().get(0).recipients()).containsExactly(BOB);
+        assertThat(batch.unreadable().get(1).reason()).contains("unknown kind of item 'seen'");
+    }
+
+    @Test
+    void anotherVersionOrSomethingElseIsNoBatch() {
+        assertThatThrownBy(() -> BusCodec.decode("{\"v\":2,\"n\":\"x\",\"s\":1,\"i\":[]}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("version 2");
+        assertThatThrownBy(() -> BusCodec.decode("hello".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> BusCodec.decode("{\"v\":1}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Provide
+    Arbitrary<MessageStored> events() {
+        Arbitrary<String> text = Arbitraries.strings().ofMinLength(1).ofMaxLength(40)
+                .filter(value -> !value.isBlank() && value.codePoints().noneMatch(cp -> cp >= 0xD800 && cp <= 0xDFFF)
+                        && value.indexOf('\u0000') < 0);
+        Arbitrary<Long> ids = Arbitraries.longs().between(1, Long.MAX_VALUE);
+        Arbitrary<Instant> instants = Arbitraries.longs().between(0, 4_000_000_000L)
+                .flatMap(second -> Arbitraries.integers().between(0, 999_999_999)
+                        .map(nano -> Instant.ofEpochSecond(second, nano)));
+        Arbitrary<ThreadPosition> positions = Arbitraries.oneOf(Arbitraries.just(ThreadPosition.unknown()),
+                Arbitraries.just(ThreadPosition.first()), ids.map(id -> ThreadPosition.after(new MessageId(id))));
+        Arbitrary<Optional<ClientMessageId>> clientIds = Arbitraries.oneOf(Arbitraries.just(Optional.empty()),
+                text.map(value -> Optional.of(new ClientMessageId(value))));
+        Arbitrary<Integer> kinds = Arbitraries.integers().between(0, 2);
+        return Combinators.combine(kinds, text, ids, instants, positions, clientIds, Arbitraries.of(true, false))
+                .as((kind, body, id, at, position, clientId, complete) -> {
+                    MessageId messageId = new MessageId(id);
+                    MessageContent content = switch (kind) {
+                        case 0 -> new MessageContent.Text(body);
+                        case 1 -> new MessageContent.File(complete ? body : null,
+                                new Attachment("key-" + id, body, id % 100_000, "text/plain"));
+                        default -> new MessageContent.ProfileShare(UserId.random());
+                    };
+                    Message message = new Message(messageId, new ThreadId(id), ALICE, BOB, content, at,
+                            at.plusNanos(1));
+                    Optional<User> profile = kind == 2
+                            ? Optional.of(complete ? ChatFixtures.completeUser() : ChatFixtures.minimalUser())
+                            : Optional.empty();
+                    Optional<AttachmentLink> link = kind == 1
+                            ? Optional.of(new AttachmentLink(messageId, "key-" + id, at.getEpochSecond(), "sig" + body))
+                            : Optional.empty();
+                    return new MessageStored(message, DeliveryPolicy.forStoredMessage(message),
+                            kind == 0 ? clientId : Optional.empty(), profile, link, position);
+                });
+    }
+}

@@ -1,0 +1,82 @@
+package org.parley.adapter.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+import org.parley.application.port.out.MessageStored;
+import org.parley.application.port.out.ThreadPosition;
+import org.parley.application.testing.ChatFixtures;
+import org.parley.application.testing.RecordingConnections;
+import org.parley.application.testing.RecordingEventDelivery;
+import org.parley.application.testing.RecordingUserChanges;
+import org.parley.domain.chat.Message;
+import org.parley.domain.chat.MessageContent;
+import org.parley.domain.chat.MessageId;
+import org.parley.domain.chat.ThreadId;
+import org.parley.domain.delivery.DeliveryPolicy;
+import org.parley.domain.user.UserId;
+
+/** Nodes of a test: a bus each, over recording fakes of what a node has; events to publish; waiting with a deadline. */
+final class Buses implements AutoCloseable {
+
+    static final Duration WAIT = Duration.ofSeconds(15);
+
+    /** One node: its bus and what the bus handed to the node. */
+    static final class Node {
+        final RecordingEventDelivery local = new RecordingEventDelivery();
+        final RecordingUserChanges changes = new RecordingUserChanges();
+        final RecordingConnections connections = new RecordingConnections();
+        final RedisEventBus bus;
+
+        Node(RedisBusSettings settings) {
+            bus = RedisEventBus.connect(settings, local, changes, connections);
+        }
+
+        List<Long> deliveredIds() {
+            return local.messagesStored().stream().map(event -> event.message().id().value()).toList();
+        }
+    }
+
+    private final List<Node> nodes = new ArrayList<>();
+    private final RedisBusSettings settings;
+
+    Buses(String url, String channel) {
+        this.settings = new RedisBusSettings(url, channel, Duration.ofSeconds(5));
+    }
+
+    Node start() {
+        Node node = new Node(settings);
+        nodes.add(node);
+        return node;
+    }
+
+    static MessageStored event(long id, UserId sender, UserId receiver) {
+        Message message = new Message(new MessageId(id), new ThreadId(id), sender, receiver,
+                new MessageContent.Text("message " + id), ChatFixtures.T0, ChatFixtures.T0);
+        return new MessageStored(message, DeliveryPolicy.forStoredMessage(message), Optional.empty(), Optional.empty(),
+                Optional.empty(), ThreadPosition.first());
+    }
+
+    static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waiting until " + what).isLessThan(deadline);
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        nodes.forEach(node -> node.bus.close());
+    }
+}

@@ -1,0 +1,125 @@
+package org.parley.adapter.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.LongStream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.parley.adapter.redis.Buses.Node;
+import org.parley.adapter.redis.testing.RedisForTests;
+import org.parley.domain.user.UserId;
+
+/**
+ * Two nodes on the shared Redis (on a channel of this test's own): what one node delivers reaches the other exactly
+ * once and in order, a user change is acted on everywhere, and another deployment on the same Redis hears nothing.
+ */
+class RedisEventBusTest {
+
+    private final Buses buses = new Buses(RedisForTests.url(), RedisForTests.uniqueChannel());
+    private final UserId alice = UserId.random();
+    private final UserId bob = UserId.random();
+
+    @AfterEach
+    void stop() {
+        buses.close();
+    }
+
+    @Test
+    void anEventIsDeliveredOnItsNodeAtOnceAndOnceOnTheOther() {
+        Node a = buses.start();
+        Node b = buses.start();
+
+        a.bus.deliver(Buses.event(1, alice, bob));
+        assertThat(a.deliveredIds()).as("at once, before any publication").containsExactly(1L);
+
+        a.bus.deliver(Buses.event(2, alice, bob));
+        Buses.await("the other node has both", () -> b.deliveredIds().size() >= 2);
+        assertThat(b.deliveredIds()).containsExactly(1L, 2L);
+        assertThat(a.deliveredIds()).as("its own publications are not delivered again").containsExactly(1L, 2L);
+        assertThat(b.local.messagesStored().get(0)).isEqualTo(Buses.event(1, alice, bob));
+    }
+
+    @Test
+    void manyEventsFromTwoNodesArriveEachOnceInTheOrderTheirNodePublishedThem() {
+        Node a = buses.start();
+        Node b = buses.start();
+
+        Thread fromB = new Thread(() -> LongStream.rangeClosed(10_001, 12_000)
+                .forEach(id -> b.bus.deliver(Buses.event(id, bob, alice))));
+        fromB.start();
+        LongStream.rangeClosed(1, 2_000).forEach(id -> a.bus.deliver(Buses.event(id, alice, bob)));
+
+        Buses.await("every event everywhere", () -> a.deliveredIds().size() == 4_000 && b.deliveredIds().size() == 4_000);
+        for (Node node : List.of(a, b)) {
+            List<Long> fromA = new ArrayList<>();
+            List<Long> fromOther = new ArrayList<>();
+            node.deliveredIds().forEach(id -> (id <= 2_000 ? fromA : fromOther).add(id));
+            assertThat(fromA).isEqualTo(LongStream.rangeClosed(1, 2_000).boxed().toList());
+            assertThat(fromOther).isEqualTo(LongStream.rangeClosed(10_001, 12_000).boxed().toList());
+        }
+        assertThat(a.connections.closings()).isEmpty();
+        assertThat(b.connections.closings()).isEmpty();
+    }
+
+    @Test
+    void aNodeThatLeavesPublishesWhatItStillHadFirst() {
+        Node a = buses.start();
+        Node b = buses.start();
+
+        LongStream.rangeClosed(1, 500).forEach(id -> a.bus.deliver(Buses.event(id, alice, bob)));
+        a.bus.close();
+
+        Buses.await("the other node has everything", () -> b.deliveredIds().size() == 500);
+    }
+
+    @Test
+    void aUserChangeIsActedOnByEveryNode() {
+        Node a = buses.start();
+        Node b = buses.start();
+
+        a.bus.changed(alice);
+
+        assertThat(a.changes.changed()).containsExactly(alice);
+        Buses.await("the other node acted", () -> !b.changes.changed().isEmpty());
+        assertThat(b.changes.changed()).containsExactly(alice);
+        b.bus.deliver(Buses.event(1, bob, alice));
+        Buses.await("a later event arrived", () -> a.deliveredIds().contains(1L));
+        assertThat(a.changes.changed()).as("acted on once").containsExactly(alice);
+    }
+
+    @Test
+    void anotherDeploymentOnTheSameRedisHearsNothing() {
+        Node a = buses.start();
+        Node b = buses.start();
+        try (Buses others = new Buses(RedisForTests.url(), RedisForTests.uniqueChannel())) {
+            Node stranger = others.start();
+
+            a.bus.deliver(Buses.event(1, alice, bob));
+            a.bus.deliver(Buses.event(2, alice, bob));
+            stranger.bus.deliver(Buses.event(3, alice, bob));
+
+            Buses.await("the other node of the deployment has both", () -> b.deliveredIds().size() == 2);
+            Buses.await("the stranger's node heard itself", () -> stranger.deliveredIds().size() == 1);
+            assertThat(stranger.deliveredIds()).containsExactly(3L);
+            assertThat(b.deliveredIds()).containsExactly(1L, 2L);
+        }
+    }
+
+    @Test
+    void aRedisThatCannotBeReachedStopsStartUpWithOneLineThatShowsNoPassword() {
+        RedisBusSettings unreachable = new RedisBusSettings("redis://parley:s3cret-pass@127.0.0.1:1/0", "parley",
+                Duration.ofSeconds(2));
+
+        assertThatThrownBy(() -> RedisEventBus.connect(unreachable, event -> { }, user -> { },
+                new org.parley.application.testing.RecordingConnections()))
+                .isInstanceOf(RedisBusUnavailable.class)
+                .hasMessageStartingWith("Cannot use Redis at redis://127.0.0.1:1/0 (PARLEY_REDIS_URL): ")
+                .hasNoCause()
+                .satisfies(failure -> assertThat(failure.getMessage()).doesNotContain("s3cret").doesNotContain("\n"));
+    }
+}

@@ -1,0 +1,419 @@
+package org.parley.application.cluster;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+import org.parley.application.port.out.EventDelivery;
+import org.parley.application.port.out.MessageStored;
+import org.parley.application.port.out.OpenConnections;
+import org.parley.application.port.out.OutboundEvent;
+import org.parley.application.port.out.ThreadPosition;
+import org.parley.domain.chat.MessageId;
+import org.parley.domain.chat.ThreadId;
+import org.parley.domain.delivery.Delivery;
+import org.parley.domain.user.UserId;
+
+/**
+ * Keeps each conversation's frames in id order on this node when its events come from several nodes (contract §18),
+ * in front of this node's local delivery: this node's group commit hands its events in commit order, and a bus hands
+ * the other nodes' events in the order each published them, but the two can interleave (two people of one
+ * conversation, on two nodes, writing at the same moment). It uses the {@link ThreadPosition} each
+ * {@link MessageStored} carries (the message stored just before it in its thread, which storage knows because a
+ * thread's stores are serialized):
+ * <ul>
+ *   <li><b>position unknown</b> (an announcement that repeats an older message, or storage that does not say):
+ *       delivered at once, moving no order along;</li>
+ *   <li><b>its predecessor was the last delivered</b> (or the thread's first message): delivered, and then every
+ *       event held for it, in chain order;</li>
+ *   <li><b>its predecessor was not delivered yet</b>: held until the predecessor comes, for at most
+ *       {@link Settings#gapWait()}. When it does not come, this node has missed a message (a gap): the recipients of
+ *       the held events here are closed to catch up ({@link OpenConnections#closeToCatchUp}, 1012 on a websocket) and
+ *       the held events are dropped, so their clients, whose last frame precedes the gap, get everything with
+ *       {@code after=};</li>
+ *   <li><b>an id at or below the last delivered</b>: a duplicate (or a straggler whose gap was already closed):
+ *       dropped;</li>
+ *   <li><b>a thread not followed yet</b> (first seen since this node started, or forgotten while idle): delivered at
+ *       once when its predecessor is older than what this node delivered {@code gapWait} ago (it came long ago, or
+ *       would have); otherwise held as above, but delivered when the wait ends, since nothing shows a gap.</li>
+ * </ul>
+ *
+ * <p><b>Memory is bounded</b>: a thread is followed by its last delivered id (and what is held for it, at most
+ * {@link Settings#maxHeldPerThread()} events: one more is a gap at once); a thread idle for
+ * {@link Settings#forgetIdleAfter()} is forgotten, and beyond {@link Settings#maxThreads()} the least recently active
+ * ones are too. {@link #connections()} wraps the node's {@link OpenConnections} so that closing every connection (the
+ * bus was lost) also forgets every thread: no one is left whose frames an order would protect.
+ *
+ * <p><b>Failures stay with their event</b>: {@link #deliver} never throws; a delivery that throws is logged and the
+ * next event goes on. Thread-safe: each thread's order is kept under its own lock, and the local delivery is called
+ * under it (it never blocks). A ticker thread ({@link #start}) ends waits and forgets idle threads.
+ */
+public final class ConversationOrder implements EventDelivery, AutoCloseable {
+
+    /**
+     * @param gapWait          how long an event waits for its predecessor before the gap is declared
+     * @param forgetIdleAfter  how long a thread with nothing delivered or held is followed
+     * @param maxThreads       the most threads followed at once
+     * @param maxHeldPerThread the most events held for one thread
+     */
+    public record Settings(Duration gapWait, Duration forgetIdleAfter, int maxThreads, int maxHeldPerThread) {
+
+        public Settings {
+            Objects.requireNonNull(gapWait, "gapWait");
+            Objects.requireNonNull(forgetIdleAfter, "forgetIdleAfter");
+            if (gapWait.isNegative() || gapWait.isZero()) {
+                throw new IllegalArgumentException("gapWait must be positive, got " + gapWait);
+            }
+            if (forgetIdleAfter.compareTo(gapWait.multipliedBy(2)) < 0) {
+                throw new IllegalArgumentException("forgetIdleAfter must be at least twice gapWait, got "
+                        + forgetIdleAfter);
+            }
+            if (maxThreads < 1 || maxHeldPerThread < 1) {
+                throw new IllegalArgumentException("maxThreads and maxHeldPerThread must be positive");
+            }
+        }
+
+        /** Two seconds' wait, threads forgotten after ten idle minutes, at most 100,000 threads and 1,000 events each. */
+        public static Settings defaults() {
+            return new Settings(Duration.ofSeconds(2), Duration.ofMinutes(10), 100_000, 1_000);
+        }
+    }
+
+    private static final System.Logger LOG = System.getLogger(ConversationOrder.class.getName());
+    /** The "previous id" of a thread's first message. */
+    private static final long NONE = 0;
+    /** A followed thread's last delivered id before anything was delivered for it. */
+    private static final long NOT_YET = -1;
+
+    private final EventDelivery next;
+    private final OpenConnections connections;
+    private final Settings settings;
+    private final LongSupplier nanoTime;
+    private final long gapWaitNanos;
+    private final Map<ThreadId, Followed> threads = new ConcurrentHashMap<>();
+    /** Threads with held events, for the ticker. */
+    private final Set<ThreadId> waiting = ConcurrentHashMap.newKeySet();
+    private final AtomicLong maxDelivered = new AtomicLong(NONE);
+    /** (time, the highest id delivered by then), oldest first: how {@link #settled} is found. */
+    private final ArrayDeque<long[]> marks = new ArrayDeque<>();
+    /** The highest id delivered at least {@code gapWait} ago. */
+    private volatile long settled = NONE;
+    private final ScheduledExecutorService ticker;
+    private final Cases cases = new Cases();
+
+    /** Without a ticker: the caller calls {@link #tick()} (tests, with their own clock). */
+    ConversationOrder(EventDelivery next, OpenConnections connections, Settings settings, LongSupplier nanoTime) {
+        this(next, connections, settings, nanoTime, null);
+    }
+
+    private ConversationOrder(EventDelivery next, OpenConnections connections, Settings settings, LongSupplier nanoTime,
+                              ScheduledExecutorService ticker) {
+        this.next = Objects.requireNonNull(next, "next");
+        this.connections = Objects.requireNonNull(connections, "connections");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+        this.gapWaitNanos = settings.gapWait().toNanos();
+        this.ticker = ticker;
+    }
+
+    /**
+     * An order in front of {@code next} (this node's local delivery), with its ticker thread running (a daemon,
+     * stopped by {@link #close()}).
+     *
+     * @param connections this node's connections, closed to catch up when a gap is found
+     */
+    public static ConversationOrder start(EventDelivery next, OpenConnections connections, Settings settings) {
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "parley-conversation-order");
+            thread.setDaemon(true);
+            return thread;
+        });
+        ConversationOrder order = new ConversationOrder(next, connections, settings, System::nanoTime, ticker);
+        long period = Math.max(10, settings.gapWait().toMillis() / 4);
+        ticker.scheduleWithFixedDelay(order::tickQuietly, period, period, TimeUnit.MILLISECONDS);
+        return order;
+    }
+
+    /** Delivers, holds or drops {@code event} by its thread's order (see the class comment); never throws. */
+    @Override
+    public void deliver(OutboundEvent event) {
+        if (event == null) {
+            return;
+        }
+        try {
+            event.accept(cases);
+        } catch (Throwable failure) {
+            LOG.log(Level.ERROR, "An event could not be put in order: " + LocalUserChanges.describe(failure));
+        }
+    }
+
+    /**
+     * This node's connections as the bus should close them: the same, except that closing every connection also
+     * forgets every thread's order (everyone reconnects and catches up, so there is nothing left to keep in order, and
+     * a thread whose events were lost meanwhile must not wait for them).
+     */
+    public OpenConnections connections() {
+        return new OpenConnections() {
+            @Override
+            public void closeToCatchUp(Collection<UserId> users, Instant openedBefore) {
+                connections.closeToCatchUp(users, openedBefore);
+            }
+
+            @Override
+            public void closeAllToCatchUp(Instant openedBefore) {
+                connections.closeAllToCatchUp(openedBefore);
+                forgetAll();
+            }
+
+            @Override
+            public void closeDeactivated(UserId user) {
+                connections.closeDeactivated(user);
+            }
+        };
+    }
+
+    /** Stops the ticker. Events held then are dropped (the node is stopping). */
+    @Override
+    public void close() {
+        if (ticker != null) {
+            ticker.shutdownNow();
+        }
+    }
+
+    /** How many threads are followed now (for tests). */
+    int followedThreads() {
+        return threads.size();
+    }
+
+    /**
+     * Ends the waits that have lasted {@code gapWait}, moves the "settled" mark along and forgets idle threads. Called
+     * by the ticker; tests call it with their own clock.
+     */
+    void tick() {
+        long now = nanoTime.getAsLong();
+        advanceSettled(now);
+        for (ThreadId thread : waiting) {
+            Followed followed = threads.get(thread);
+            if (followed == null) {
+                waiting.remove(thread);
+                continue;
+            }
+            synchronized (followed) {
+                if (!followed.held.isEmpty() && now - followed.oldestHeldNanos >= gapWaitNanos) {
+                    endWait(thread, followed);
+                }
+                if (followed.held.isEmpty()) {
+                    waiting.remove(thread);
+                }
+            }
+        }
+        forgetIdle(now);
+    }
+
+    private void tickQuietly() {
+        try {
+            tick();
+        } catch (Throwable failure) {
+            LOG.log(Level.ERROR, "A round of the conversation order failed: " + LocalUserChanges.describe(failure));
+        }
+    }
+
+    private final class Cases implements OutboundEvent.Cases<Void> {
+
+        @Override
+        public Void messageStored(MessageStored event) {
+            ThreadPosition position = event.position();
+            if (!position.known()) {
+                forward(event);
+                return null;
+            }
+            Held arriving = new Held(event.message().id().value(),
+                    position.previous().map(MessageId::value).orElse(NONE), event, nanoTime.getAsLong());
+            ThreadId thread = event.message().threadId();
+            while (true) {
+                Followed followed = threads.computeIfAbsent(thread, key -> new Followed(arriving.arrivedNanos));
+                synchronized (followed) {
+                    if (followed.forgotten) {
+                        continue;
+                    }
+                    followed.touchedNanos = arriving.arrivedNanos;
+                    arrive(thread, followed, arriving);
+                    return null;
+                }
+            }
+        }
+    }
+
+    /** Under {@code followed}'s lock. */
+    private void arrive(ThreadId thread, Followed followed, Held event) {
+        if (followed.last == NOT_YET) {
+            if (event.previous != NONE && event.previous > settled) {
+                hold(thread, followed, event);
+                return;
+            }
+            followed.last = event.previous;
+        }
+        if (event.id <= followed.last) {
+            LOG.log(Level.DEBUG, "Message {0} of thread {1} was already delivered here (or its gap closed): dropped",
+                    event.id, thread);
+            return;
+        }
+        if (event.previous <= followed.last) {
+            forward(event.event);
+            followed.last = event.id;
+            release(followed);
+            return;
+        }
+        hold(thread, followed, event);
+    }
+
+    private void hold(ThreadId thread, Followed followed, Held event) {
+        if (followed.held.putIfAbsent(event.previous, event) != null) {
+            return;
+        }
+        if (followed.held.size() == 1) {
+            followed.oldestHeldNanos = event.arrivedNanos;
+        }
+        waiting.add(thread);
+        if (followed.held.size() > settings.maxHeldPerThread()) {
+            endWait(thread, followed);
+        }
+    }
+
+    /** Delivers every held event whose predecessor has now been delivered, in chain order. */
+    private void release(Followed followed) {
+        Held successor;
+        while ((successor = followed.held.remove(followed.last)) != null) {
+            forward(successor.event);
+            followed.last = successor.id;
+        }
+        if (!followed.held.isEmpty()) {
+            followed.oldestHeldNanos = followed.held.values().stream()
+                    .mapToLong(held -> held.arrivedNanos).min().orElse(followed.oldestHeldNanos);
+        }
+    }
+
+    /**
+     * The wait is over (or too much is held). A thread that was not followed yet shows no gap: its held events are
+     * delivered in id order. Otherwise a predecessor is missing: the recipients are closed to catch up, and the held
+     * events dropped.
+     */
+    private void endWait(ThreadId thread, Followed followed) {
+        List<Held> held = new ArrayList<>(followed.held.values());
+        held.sort(Comparator.comparingLong(event -> event.id));
+        followed.held.clear();
+        if (followed.last == NOT_YET) {
+            for (Held event : held) {
+                forward(event.event);
+                followed.last = event.id;
+            }
+            return;
+        }
+        Set<UserId> recipients = new LinkedHashSet<>();
+        for (Held event : held) {
+            for (Delivery delivery : event.event.deliveries()) {
+                recipients.add(delivery.recipient());
+            }
+        }
+        long waitedFor = held.get(0).previous;
+        followed.last = Math.max(followed.last, held.get(held.size() - 1).id);
+        LOG.log(Level.WARNING, "Thread {0}: message {1} did not reach this node within {2} ms; {3} later message(s) "
+                        + "not delivered here, and the connections of {4} recipient(s) closed so that they catch up",
+                thread, waitedFor, settings.gapWait().toMillis(), held.size(), recipients.size());
+        try {
+            connections.closeToCatchUp(recipients);
+        } catch (Throwable failure) {
+            LOG.log(Level.ERROR, "Closing connections to catch up failed: " + LocalUserChanges.describe(failure));
+        }
+    }
+
+    private void forward(MessageStored event) {
+        if (event.position().known()) {
+            maxDelivered.accumulateAndGet(event.message().id().value(), Math::max);
+        }
+        try {
+            next.deliver(event);
+        } catch (Throwable failure) {
+            LOG.log(Level.ERROR, "Message " + event.message().id().value()
+                    + " could not be delivered on this node: " + LocalUserChanges.describe(failure));
+        }
+    }
+
+    private void advanceSettled(long now) {
+        synchronized (marks) {
+            marks.addLast(new long[] {now, maxDelivered.get()});
+            long settledNow = settled;
+            while (!marks.isEmpty() && now - marks.peekFirst()[0] >= gapWaitNanos) {
+                settledNow = Math.max(settledNow, marks.removeFirst()[1]);
+            }
+            settled = settledNow;
+        }
+    }
+
+    /** Forgets the threads idle for {@code forgetIdleAfter}, and beyond {@code maxThreads} the least recently active. */
+    private void forgetIdle(long now) {
+        long idleNanos = settings.forgetIdleAfter().toNanos();
+        int excess = threads.size() - settings.maxThreads();
+        Collection<Map.Entry<ThreadId, Followed>> candidates = threads.entrySet();
+        if (excess > 0) {
+            List<Map.Entry<ThreadId, Followed>> byAge = new ArrayList<>(candidates);
+            byAge.sort(Comparator.comparingLong(entry -> entry.getValue().touchedNanos));
+            candidates = byAge;
+        }
+        for (Map.Entry<ThreadId, Followed> entry : candidates) {
+            Followed followed = entry.getValue();
+            synchronized (followed) {
+                if (followed.held.isEmpty() && (excess > 0 || now - followed.touchedNanos >= idleNanos)) {
+                    followed.forgotten = true;
+                    threads.remove(entry.getKey(), followed);
+                    excess--;
+                }
+            }
+        }
+    }
+
+    private void forgetAll() {
+        for (Map.Entry<ThreadId, Followed> entry : threads.entrySet()) {
+            Followed followed = entry.getValue();
+            synchronized (followed) {
+                followed.forgotten = true;
+                followed.held.clear();
+                threads.remove(entry.getKey(), followed);
+            }
+        }
+        waiting.clear();
+    }
+
+    /** One followed thread: guarded by its own lock. */
+    private static final class Followed {
+        long last = NOT_YET;
+        /** Held events by the id of the predecessor each waits for. */
+        final TreeMap<Long, Held> held = new TreeMap<>();
+        long oldestHeldNanos;
+        long touchedNanos;
+        boolean forgotten;
+
+        Followed(long nowNanos) {
+            this.touchedNanos = nowNanos;
+        }
+    }
+
+    private record Held(long id, long previous, MessageStored event, long arrivedNanos) {
+    }
+}

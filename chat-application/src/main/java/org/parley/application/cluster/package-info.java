@@ -1,0 +1,13 @@
+/**
+ * What each node does so that several nodes form one chat service (contract §18); with one node, it is the only one.
+ * <ul>
+ *   <li>{@link org.parley.application.cluster.ConversationOrder}: keeps each conversation's frames in id order on this
+ *       node when its events come from several nodes, and closes, to catch up, the connections that missed one;</li>
+ *   <li>{@link org.parley.application.cluster.LocalUserChanges}: what this node does when a user's account changed
+ *       (anywhere): forgets the cached user and closes the connections of a deactivated one.</li>
+ * </ul>
+ * Both are framework-free and built by bootstrap; a bus between nodes (an adapter) reaches them through the ports they
+ * implement ({@link org.parley.application.port.out.EventDelivery}, {@link org.parley.application.port.out.UserChanges},
+ * {@link org.parley.application.port.out.OpenConnections}) only.
+ */
+package org.parley.application.cluster;

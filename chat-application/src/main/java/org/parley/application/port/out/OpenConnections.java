@@ -1,0 +1,46 @@
+package org.parley.application.port.out;
+
+import java.time.Instant;
+import java.util.Collection;
+
+import org.parley.domain.user.UserId;
+
+/**
+ * The connections open on this node, as the application needs to act on them: closing those whose view of the chat
+ * can no longer be trusted. Implemented by the websocket adapter over its registry of connections.
+ *
+ * <p>Every method returns at once (closing is asynchronous) and never throws: they run on threads every user shares
+ * (delivery, the bus's subscriber), so a connection that cannot be closed is the implementation's to contain.
+ *
+ * <p>A connection opened after a frame was lost cannot have missed it: its client catches up with {@code after=} when
+ * it connects, and finds the stored message. So closing to catch up may be limited to the connections opened before a
+ * given instant; {@link #ANY_TIME} closes them all.
+ */
+public interface OpenConnections {
+
+    /** Every connection, whenever it was opened. */
+    Instant ANY_TIME = Instant.MAX;
+
+    /**
+     * Closes the connections of {@code users} on this node opened before {@code openedBefore}, telling their clients
+     * to reconnect and catch up with {@code after=}: they may have missed frames (contract §18; on the websocket, close
+     * code 1012 "service restart").
+     */
+    void closeToCatchUp(Collection<UserId> users, Instant openedBefore);
+
+    /** Closes that way every connection on this node opened before {@code openedBefore}. */
+    void closeAllToCatchUp(Instant openedBefore);
+
+    /** Closes every connection of {@code users} on this node to catch up. */
+    default void closeToCatchUp(Collection<UserId> users) {
+        closeToCatchUp(users, ANY_TIME);
+    }
+
+    /** Closes every connection on this node to catch up: this node may have missed frames for anyone (the bus was lost). */
+    default void closeAllToCatchUp() {
+        closeAllToCatchUp(ANY_TIME);
+    }
+
+    /** Closes every connection of {@code user} on this node: the account is no longer active (or no longer exists). */
+    void closeDeactivated(UserId user);
+}

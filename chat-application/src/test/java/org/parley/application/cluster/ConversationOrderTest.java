@@ -1,0 +1,244 @@
+package org.parley.application.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+import org.parley.application.port.out.EventDelivery;
+import org.parley.application.port.out.MessageStored;
+import org.parley.application.port.out.ThreadPosition;
+import org.parley.application.testing.ChatFixtures;
+import org.parley.application.testing.RecordingConnections;
+import org.parley.application.testing.RecordingConnections.Closing;
+import org.parley.application.testing.RecordingConnections.Kind;
+import org.parley.application.testing.RecordingEventDelivery;
+import org.parley.domain.chat.Message;
+import org.parley.domain.chat.MessageContent;
+import org.parley.domain.chat.MessageId;
+import org.parley.domain.chat.ThreadId;
+import org.parley.domain.delivery.DeliveryPolicy;
+import org.parley.domain.user.UserId;
+
+/**
+ * The order of a conversation on one node, with events from several sources: what is delivered, held, dropped, and
+ * whom a gap closes. Positions are built here as storage gives them; the clock is the test's.
+ */
+class ConversationOrderTest {
+
+    private static final Duration GAP_WAIT = Duration.ofSeconds(2);
+
+    private final AtomicLong clock = new AtomicLong(1_000_000_000L);
+    private final RecordingEventDelivery local = new RecordingEventDelivery();
+    private final RecordingConnections connections = new RecordingConnections();
+    private final ConversationOrder order = new ConversationOrder(local, connections,
+            new ConversationOrder.Settings(GAP_WAIT, Duration.ofMinutes(1), 1_000, 10), clock::get);
+    private final UserId alice = UserId.random();
+    private final UserId bob = UserId.random();
+
+    @Test
+    void eventsInChainOrderAreDeliveredAtOnce() {
+        order.deliver(first(1, 10));
+        order.deliver(after(1, 11, 10));
+        order.deliver(after(1, 14, 11));
+
+        assertThat(deliveredIds()).containsExactly(10L, 11L, 14L);
+    }
+
+    @Test
+    void anEventThatOvertookItsPredecessorWaitsForIt() {
+        order.deliver(first(1, 10));
+        order.deliver(after(1, 12, 11));
+        order.deliver(after(1, 13, 12));
+
+        assertThat(deliveredIds()).as("12 and 13 wait for 11").containsExactly(10L);
+
+        order.deliver(after(1, 11, 10));
+
+        assertThat(deliveredIds()).containsExactly(10L, 11L, 12L, 13L);
+        assertThat(connections.closings()).isEmpty();
+    }
+
+    @Test
+    void aPredecessorThatNeverComesIsAGapThatClosesTheRecipientsHereAndDropsWhatWaited() {
+        order.deliver(first(1, 10));
+        order.deliver(after(1, 12, 11));
+        advance(GAP_WAIT.minusMillis(1));
+        order.tick();
+        assertThat(connections.closings()).as("not yet").isEmpty();
+
+        advance(Duration.ofMillis(1));
+        order.tick();
+
+        assertThat(deliveredIds()).containsExactly(10L);
+        assertThat(connections.closings()).containsExactly(new Closing(Kind.CATCH_UP, List.of(bob, alice)));
+
+        order.deliver(after(1, 11, 10));
+        order.deliver(after(1, 13, 12));
+        assertThat(deliveredIds()).as("the straggler is dropped, the order goes on after what was dropped")
+                .containsExactly(10L, 13L);
+    }
+
+    @Test
+    void duplicatesAreDropped() {
+        order.deliver(first(1, 10));
+        order.deliver(after(1, 11, 10));
+        order.deliver(after(1, 11, 10));
+        order.deliver(first(1, 10));
+
+        assertThat(deliveredIds()).containsExactly(10L, 11L);
+    }
+
+    @Test
+    void eventsOfUnknownPositionPassAtOnceAndMoveNoOrder() {
+        order.deliver(first(1, 10));
+        order.deliver(after(1, 12, 11));
+        MessageStored announcement = event(1, 5, ThreadPosition.unknown());
+
+        order.deliver(announcement);
+        order.deliver(announcement);
+
+        assertThat(deliveredIds()).containsExactly(10L, 5L, 5L);
+        order.deliver(after(1, 11, 10));
+        assertThat(deliveredIds()).containsExactly(10L, 5L, 5L, 11L, 12L);
+    }
+
+    @Test
+    void conversationsAreOrderedApartSoAGapInOneHoldsNoOther() {
+        order.deliver(first(1, 10));
+        order.deliver(after(1, 12, 11));
+        order.deliver(first(2, 13));
+        order.deliver(after(2, 14, 13));
+
+        assertThat(deliveredIds()).containsExactly(10L, 13L, 14L);
+    }
+
+    @Test
+    void aThreadNotFollowedYetWaitsForARecentPredecessorAndIsDeliveredWhenTheWaitEndsWithoutAGap() {
+        order.deliver(after(1, 21, 20));
+        assertThat(deliveredIds()).as("20 may be on its way").isEmpty();
+
+        order.deliver(after(1, 20, 19));
+        advance(GAP_WAIT);
+        order.tick();
+
+        assertThat(deliveredIds()).as("nothing shows a gap: delivered in id order").containsExactly(20L, 21L);
+        assertThat(connections.closings()).isEmpty();
+        order.deliver(after(1, 22, 21));
+        assertThat(deliveredIds()).containsExactly(20L, 21L, 22L);
+    }
+
+    @Test
+    void aThreadNotFollowedYetWhosePredecessorIsOldIsDeliveredAtOnce() {
+        order.deliver(first(1, 100));
+        order.tick();
+        advance(GAP_WAIT);
+        order.tick();
+
+        order.deliver(after(2, 101, 50));
+
+        assertThat(deliveredIds()).as("50 is older than what was delivered a wait ago").containsExactly(100L, 101L);
+    }
+
+    @Test
+    void holdingMoreThanTheLimitForOneThreadIsAGapAtOnce() {
+        order.deliver(first(1, 10));
+        for (long id = 12; id <= 22; id++) {
+            order.deliver(after(1, id, id - 1));
+        }
+
+        assertThat(deliveredIds()).containsExactly(10L);
+        assertThat(connections.closings()).hasSize(1);
+        order.deliver(after(1, 23, 22));
+        assertThat(deliveredIds()).containsExactly(10L, 23L);
+    }
+
+    @Test
+    void idleThreadsAreForgottenAndCloseAllForgetsEveryThread() {
+        order.deliver(first(1, 10));
+        order.deliver(first(2, 11));
+        assertThat(order.followedThreads()).isEqualTo(2);
+
+        advance(Duration.ofMinutes(1));
+        order.deliver(after(2, 12, 11));
+        order.tick();
+        assertThat(order.followedThreads()).as("thread 1 was idle for a minute").isEqualTo(1);
+
+        order.deliver(after(2, 14, 13));
+        order.connections().closeAllToCatchUp();
+
+        assertThat(order.followedThreads()).isZero();
+        assertThat(connections.closings()).containsExactly(new Closing(Kind.ALL_CATCH_UP, List.of()));
+        advance(GAP_WAIT);
+        order.tick();
+        assertThat(deliveredIds()).as("what waited is dropped: everyone catches up").containsExactly(10L, 11L, 12L);
+    }
+
+    @Test
+    void beyondTheMostThreadsTheLeastRecentlyActiveAreForgotten() {
+        ConversationOrder small = new ConversationOrder(local, connections,
+                new ConversationOrder.Settings(GAP_WAIT, Duration.ofMinutes(1), 2, 10), clock::get);
+        for (long thread = 1; thread <= 4; thread++) {
+            small.deliver(first(thread, 10 + thread));
+            advance(Duration.ofMillis(1));
+        }
+
+        small.tick();
+
+        assertThat(small.followedThreads()).isEqualTo(2);
+        small.deliver(after(4, 20, 14));
+        assertThat(deliveredIds()).as("thread 4 is still followed").endsWith(20L);
+    }
+
+    @Test
+    void aDeliveryThatThrowsStopsNeitherTheOrderNorTheCaller() {
+        List<Long> delivered = Collections.synchronizedList(new ArrayList<>());
+        EventDelivery failingOnEleven = event -> {
+            long id = RecordingEventDelivery.asMessageStored(event).message().id().value();
+            if (id == 11) {
+                throw new IllegalStateException("boom");
+            }
+            delivered.add(id);
+        };
+        ConversationOrder guarded = new ConversationOrder(failingOnEleven, connections,
+                new ConversationOrder.Settings(GAP_WAIT, Duration.ofMinutes(1), 1_000, 10), clock::get);
+
+        assertThatCode(() -> {
+            guarded.deliver(first(1, 10));
+            guarded.deliver(after(1, 12, 11));
+            guarded.deliver(after(1, 11, 10));
+            guarded.deliver(null);
+        }).doesNotThrowAnyException();
+
+        assertThat(delivered).containsExactly(10L, 12L);
+    }
+
+    private void advance(Duration duration) {
+        clock.addAndGet(duration.toNanos());
+    }
+
+    private List<Long> deliveredIds() {
+        return local.messagesStored().stream().map(event -> event.message().id().value()).toList();
+    }
+
+    private MessageStored first(long thread, long id) {
+        return event(thread, id, ThreadPosition.first());
+    }
+
+    private MessageStored after(long thread, long id, long previous) {
+        return event(thread, id, ThreadPosition.after(new MessageId(previous)));
+    }
+
+    private MessageStored event(long thread, long id, ThreadPosition position) {
+        Message message = new Message(new MessageId(id), new ThreadId(thread), alice, bob,
+                new MessageContent.Text("message " + id), ChatFixtures.T0, ChatFixtures.T0);
+        return new MessageStored(message, DeliveryPolicy.forStoredMessage(message), Optional.empty(),
+                Optional.empty(), Optional.empty(), position);
+    }
+}
