@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
  * milliseconds (500 by default) before writing them to its file, so a process killed in that window loses transactions
  * whose commit had returned, and its sequences restart below ids already handed out. Parley acknowledges a message
  * only after its commit, so every {@code jdbc:h2:} URL gets {@code ;WRITE_DELAY=0} (H2 then writes each commit to the
- * file before the commit returns); a URL that sets another {@code WRITE_DELAY} is refused. What this does and does not
- * protect against (power loss): "What survives a crash" in docs/storage.md.
+ * file before the commit returns); a URL that sets another {@code WRITE_DELAY} is refused. H2 then does no housekeeping
+ * of its file, so for an embedded database Parley does it ({@code H2Housekeeping}). What this does and does not
+ * protect against (power loss), and the file's size: "What survives a crash" in docs/storage.md.
  *
  * <p>{@link #toString()} never shows the password, nor credentials written into the URL.
  *

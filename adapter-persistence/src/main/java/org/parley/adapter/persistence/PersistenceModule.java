@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 import javax.sql.DataSource;
 
@@ -47,13 +48,16 @@ public final class PersistenceModule implements AutoCloseable {
     private static final List<Class<?>> ENTITIES = List.of(UserEntity.class, ChatThreadEntity.class, MessageEntity.class);
 
     private final HikariDataSource pool;
+    private final Optional<H2Housekeeping> housekeeping;
     private final SessionFactory sessionFactory;
     private final UserAccounts userAccounts;
     private final ThreadRepository threads;
     private final MessageRepository messages;
 
-    private PersistenceModule(HikariDataSource pool, SessionFactory sessionFactory, CacheSettings caches) {
+    private PersistenceModule(HikariDataSource pool, SessionFactory sessionFactory, CacheSettings caches,
+                              Optional<H2Housekeeping> housekeeping) {
         this.pool = pool;
+        this.housekeeping = housekeeping;
         this.sessionFactory = sessionFactory;
         Transactions transactions = new Transactions(sessionFactory);
         UserAccounts storedUsers = new HibernateUserAccounts(transactions);
@@ -104,15 +108,18 @@ public final class PersistenceModule implements AutoCloseable {
             System.setProperty(JBOSS_LOGGING_PROVIDER, "slf4j");
         }
         HikariDataSource pool = openPool(settings);
+        Optional<H2Housekeeping> housekeeping = Optional.empty();
         try {
             String schemaVersion = migrate(pool, settings);
-            PersistenceModule module =
-                    new PersistenceModule(pool, buildSessionFactory(pool, settings, extraHibernateSettings), caches);
+            housekeeping = startHousekeeping(pool, settings);
+            PersistenceModule module = new PersistenceModule(
+                    pool, buildSessionFactory(pool, settings, extraHibernateSettings), caches, housekeeping);
             warnIfCommitsCanBeLost(pool, settings);
             LOG.info("Storage ready on {} (schema version {}; {})", settings.redactedUrl(), schemaVersion,
                     caches.describe());
             return module;
         } catch (RuntimeException | Error failure) {
+            housekeeping.ifPresent(H2Housekeeping::close);
             pool.close();
             throw failure;
         }
@@ -137,6 +144,7 @@ public final class PersistenceModule implements AutoCloseable {
     /** Closes Hibernate, then the pool and so every database connection. Calling it again does nothing. */
     @Override
     public void close() {
+        housekeeping.ifPresent(H2Housekeeping::close);
         try {
             if (sessionFactory.isOpen()) {
                 sessionFactory.close();
@@ -211,6 +219,16 @@ public final class PersistenceModule implements AutoCloseable {
      * ({@code WRITE_DELAY}) is never left to chance: see {@link DatabaseSettings}. See "What survives a crash" in
      * docs/storage.md.
      */
+    /** The rewriting of sparse chunks that an embedded H2 database needs with every commit written through. */
+    private static Optional<H2Housekeeping> startHousekeeping(DataSource pool, DatabaseSettings settings) {
+        try {
+            return H2Housekeeping.startIfEmbedded(pool, settings, H2Housekeeping.DEFAULT_INTERVAL);
+        } catch (SQLException e) {
+            throw new PersistenceStartupException("Cannot reach the database at " + settings.redactedUrl()
+                    + " to start its housekeeping: " + reason(e, settings), e, settings);
+        }
+    }
+
     private static void warnIfCommitsCanBeLost(DataSource pool, DatabaseSettings settings) {
         if (!settings.jdbcUrl().startsWith("jdbc:postgresql:")) {
             return;
