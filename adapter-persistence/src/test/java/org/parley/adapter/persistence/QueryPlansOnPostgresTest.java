@@ -206,7 +206,7 @@ class QueryPlansOnPostgresTest {
         }
         List<Object> threadIds = threads.stream().<Object>map(ThreadId::value).toList();
         String lock = sent.stream().filter(sql -> sql.contains("for update")).findFirst().orElseThrow();
-        String latest = sent.stream().filter(sql -> sql.contains("max(")).findFirst().orElseThrow();
+        String latest = sent.stream().filter(sql -> sql.contains("latest_id")).findFirst().orElseThrow();
         assertThat(explain(lock, padded(lock, threadIds)))
                 .doesNotContain("Seq Scan")
                 .contains("LockRows")
