@@ -159,11 +159,13 @@ public record ParleyConfig(
 
         Optional<String> jwtSecret = source.get("PARLEY_JWT_SECRET");
         if (jwtSecret.isPresent() && jwtSecret.get().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
-            throw new ConfigurationException("PARLEY_JWT_SECRET: must be at least " + MIN_SECRET_BYTES + " bytes long");
+            throw new ConfigurationException("PARLEY_JWT_SECRET is too short: it must be at least " + MIN_SECRET_BYTES
+                    + " bytes long");
         }
         Optional<String> adminApiKey = source.get("PARLEY_ADMIN_API_KEY");
         if (adminApiKey.isPresent() && adminApiKey.get().length() < MIN_ADMIN_KEY_LENGTH) {
-            throw new ConfigurationException("PARLEY_ADMIN_API_KEY: must be at least " + MIN_ADMIN_KEY_LENGTH + " characters long");
+            throw new ConfigurationException("PARLEY_ADMIN_API_KEY is too short: it must be at least "
+                    + MIN_ADMIN_KEY_LENGTH + " characters long");
         }
 
         Optional<Bus> bus = source.get("PARLEY_REDIS_URL").map(url -> {

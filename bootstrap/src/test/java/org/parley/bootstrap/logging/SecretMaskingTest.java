@@ -25,6 +25,9 @@ class SecretMaskingTest {
             "Authorization: Bearer abc.def|Authorization: Bearer ***",
             "authorization: Basic dXNlcjpwYXNz|authorization: Basic ***",
             "secret: s3cr3t; next|secret: ***; next",
+            // Parley's own configuration errors name a secret setting without a value: left whole
+            "Configuration error: PARLEY_JWT_SECRET is too short: it must be at least 32 bytes long|Configuration error: PARLEY_JWT_SECRET is too short: it must be at least 32 bytes long",
+            "Configuration error: PARLEY_ADMIN_API_KEY is too short: it must be at least 16 characters long|Configuration error: PARLEY_ADMIN_API_KEY is too short: it must be at least 16 characters long",
             // JSON
             "`{\"email\":\"a@b.c\",\"password\":\"hun\\\"ter2\",\"refresh_token\":\"x\"}`|`{\"email\":\"a@b.c\",\"password\":\"***\",\"refresh_token\":\"***\"}`",
             "`{'token': 'abc', 'pin': 12}`|`{'token': '***', 'pin': 12}`",
