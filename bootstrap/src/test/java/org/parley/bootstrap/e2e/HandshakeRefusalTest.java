@@ -3,6 +3,9 @@ package org.parley.bootstrap.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -107,6 +110,21 @@ class HandshakeRefusalTest {
         try (ChatSocket socket = ChatSocket.connect(SERVER.wsBase(), People.mintAccess(alice.id()))) {
             socket.send("{}");
             assertThat(socket.next().get("action").asText()).isEqualTo("error");
+        }
+    }
+
+    @Test
+    void aHandshakeWithoutSecWebSocketKeyIsA400() throws Exception {
+        URI base = URI.create(SERVER.httpBase());
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(5_000);
+            String request = "GET /ws/chat/room/?token=" + alice.access() + " HTTP/1.1\r\n"
+                    + "Host: " + base.getHost() + ":" + base.getPort() + "\r\n"
+                    + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            String statusLine = new BufferedReader(new InputStreamReader(
+                    socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+            assertThat(statusLine).startsWith("HTTP/1.1 400");
         }
     }
 }
