@@ -8,6 +8,7 @@ import org.parley.application.port.out.ContentTypes;
 import org.parley.application.port.out.EventDelivery;
 import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.PasswordHasher;
+import org.parley.application.port.out.SendBudget;
 import org.parley.application.port.out.ThreadRepository;
 import org.parley.application.port.out.TimeSource;
 import org.parley.application.port.out.Tokens;
@@ -29,7 +30,8 @@ record DrivenPorts(
         AttachmentLinkSigner linkSigner,
         TimeSource time,
         EventDelivery delivery,
-        UserChanges userChanges) {
+        UserChanges userChanges,
+        SendBudget sendBudget) {
 
     DrivenPorts {
         Objects.requireNonNull(users, "users");
@@ -43,5 +45,6 @@ record DrivenPorts(
         Objects.requireNonNull(time, "time");
         Objects.requireNonNull(delivery, "delivery");
         Objects.requireNonNull(userChanges, "userChanges");
+        Objects.requireNonNull(sendBudget, "sendBudget");
     }
 }

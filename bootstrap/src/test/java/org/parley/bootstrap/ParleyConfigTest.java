@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.parley.application.port.out.SendRate;
 
 class ParleyConfigTest {
 
@@ -31,6 +32,22 @@ class ParleyConfigTest {
         assertThat(config.mediaLinkLifetime()).isEqualTo(Duration.ofHours(1));
         assertThat(ParleyConfig.fromEnvironment(Map.of("PARLEY_MEDIA_LINK_SECONDS", "600")).mediaLinkLifetime())
                 .isEqualTo(Duration.ofMinutes(10));
+    }
+
+    @Test
+    void theLimitsDefaultToTheContractAndZeroTurnsACountOrRateOff() {
+        ParleyConfig.Limits defaults = ParleyConfig.fromEnvironment(Map.of()).limits();
+        assertThat(defaults).isEqualTo(ParleyConfig.Limits.defaults());
+        assertThat(defaults.sendRate()).contains(new SendRate(20, 40));
+
+        ParleyConfig.Limits set = ParleyConfig.fromEnvironment(Map.of(
+                "PARLEY_SEND_RATE_PER_SECOND", "5", "PARLEY_SEND_BURST", "8")).limits();
+        assertThat(set).isEqualTo(new ParleyConfig.Limits(5, 8));
+
+        ParleyConfig.Limits off = ParleyConfig.fromEnvironment(Map.of(
+                "PARLEY_SEND_RATE_PER_SECOND", "0")).limits();
+        assertThat(off.sendRate()).isEmpty();
+        assertThat(ParleyConfig.fromEnvironment(Map.of("PARLEY_SEND_BURST", "0")).limits().sendRate()).isEmpty();
     }
 
     @Test
@@ -64,6 +81,8 @@ class ParleyConfigTest {
             "PARLEY_USER_CACHE_SECONDS|5s|PARLEY_USER_CACHE_SECONDS: not a whole number",
             "PARLEY_CACHE_MAX_ENTRIES|-5|PARLEY_CACHE_MAX_ENTRIES: must be between 0 and 10000000",
             "PARLEY_CACHE_MAX_ENTRIES|lots|PARLEY_CACHE_MAX_ENTRIES: not a whole number",
+            "PARLEY_SEND_RATE_PER_SECOND|-1|PARLEY_SEND_RATE_PER_SECOND: must be between 0 and 1000000",
+            "PARLEY_SEND_BURST|many|PARLEY_SEND_BURST: not a whole number",
     })
     void aBadValueStopsStartUpWithOneLineNamingTheVariable(String name, String value, String expected) {
         assertThatThrownBy(() -> ParleyConfig.fromEnvironment(Map.of(name, value)))

@@ -25,6 +25,7 @@ import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
 import org.parley.application.port.out.Account;
 import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.PasswordHasher;
+import org.parley.application.port.out.SendBudget;
 import org.parley.application.port.out.ThreadRepository;
 import org.parley.application.port.out.TimeSource;
 import org.parley.application.port.out.UserAccounts;
@@ -102,7 +103,8 @@ final class TestApi implements AutoCloseable {
                 new AuthenticateTokenService(tokens, users),
                 new UpsertUserFromBackendService(users, user -> { }, time),
                 new UploadAttachmentService(users, threads, writer, links, files,
-                        (firstBytes, fileName) -> UNKNOWN_TYPE, MessageRules.defaults(), MAX_UPLOAD_BYTES, time),
+                        (firstBytes, fileName) -> UNKNOWN_TYPE, MessageRules.defaults(), MAX_UPLOAD_BYTES, time,
+                        SendBudget.unlimited()),
                 new ListThreadFilesService(users, threads, messages),
                 links,
                 new DownloadAttachmentService(messages, files, signer, time)));

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.parley.application.error.AuthenticationFailed;
 import org.parley.application.error.Conflict;
 import org.parley.application.error.NotFound;
+import org.parley.application.error.RateLimited;
 import org.parley.application.error.TooLarge;
 import org.parley.application.error.UnknownUser;
 import org.parley.application.error.UseCaseFailure;
@@ -40,7 +41,10 @@ class FailureFramesTest {
             Conflict.class, errorFrame("validation_error", "A user with this e-mail address already exists"),
             NotFound.class, errorFrame("not_found", "No such message"),
             UnknownUser.class, errorFrame("invalid_receiver", "Invalid receipient"),
-            TooLarge.class, errorFrame("too_large", "The file is too large (at most 1024 bytes)"));
+            TooLarge.class, errorFrame("too_large", "The file is too large (at most 1024 bytes)"),
+            RateLimited.class, "{\"action\":\"error\",\"code\":\"rate_limited\","
+                    + "\"message\":\"You are sending too fast; wait before sending more\","
+                    + "\"request_action\":\"text_message\",\"client_msg_id\":\"m1\",\"retry_after_ms\":1500}");
 
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
     private final InboundFrames inbound = new InboundFrames(new WebSocketUseCases(

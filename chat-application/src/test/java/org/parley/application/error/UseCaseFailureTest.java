@@ -50,6 +50,11 @@ class UseCaseFailureTest {
         }
 
         @Override
+        public String rateLimited(RateLimited failure) {
+            return "rateLimited";
+        }
+
+        @Override
         public String domainRuleBroken(DomainRuleViolation violation) {
             return "domainRuleBroken";
         }
