@@ -6,6 +6,7 @@ import org.parley.application.port.out.AttachmentLinkSigner;
 import org.parley.application.port.out.AttachmentStore;
 import org.parley.application.port.out.ContentTypes;
 import org.parley.application.port.out.EventDelivery;
+import org.parley.application.port.out.LogInAttempts;
 import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.PasswordHasher;
 import org.parley.application.port.out.SendBudget;
@@ -31,7 +32,8 @@ record DrivenPorts(
         TimeSource time,
         EventDelivery delivery,
         UserChanges userChanges,
-        SendBudget sendBudget) {
+        SendBudget sendBudget,
+        LogInAttempts logInAttempts) {
 
     DrivenPorts {
         Objects.requireNonNull(users, "users");
@@ -46,5 +48,6 @@ record DrivenPorts(
         Objects.requireNonNull(delivery, "delivery");
         Objects.requireNonNull(userChanges, "userChanges");
         Objects.requireNonNull(sendBudget, "sendBudget");
+        Objects.requireNonNull(logInAttempts, "logInAttempts");
     }
 }

@@ -33,6 +33,7 @@ import org.parley.adapter.websocket.WebSocketDelivery;
 import org.parley.adapter.websocket.WebSocketSettings;
 import org.parley.adapter.websocket.WebSocketUseCases;
 import org.parley.application.cluster.ConversationOrder;
+import org.parley.application.cluster.LocalLogInAttempts;
 import org.parley.application.cluster.LocalSendBudget;
 import org.parley.application.cluster.LocalUserChanges;
 import org.parley.application.groupcommit.MessageWriter;
@@ -40,6 +41,7 @@ import org.parley.application.port.in.AuthenticateToken;
 import org.parley.application.port.in.LinkToAttachment;
 import org.parley.application.port.out.AttachmentStore;
 import org.parley.application.port.out.EventDelivery;
+import org.parley.application.port.out.LogInAttempts;
 import org.parley.application.port.out.OpenConnections;
 import org.parley.application.port.out.SendBudget;
 import org.parley.application.port.out.StoreMessages;
@@ -73,7 +75,7 @@ import org.slf4j.LoggerFactory;
  *       will have) more than one adapter, its own method is the one place that chooses: {@link #attachmentStore}
  *       (a directory today, an object store later), {@link #deliveryTransport} (this node's websockets, or with
  *       {@code PARLEY_REDIS_URL} the Redis bus that wraps them so that several nodes form one chat service) and
- *       {@link #limiting} (contract §16's send rate in this node's memory, or with {@code PARLEY_REDIS_URL} in
+ *       {@link #limiting} (contract §16's limits in this node's memory, or with {@code PARLEY_REDIS_URL} in
  *       Redis, shared by the nodes);</li>
  *   <li>{@link #useCases}: the use-case services over those ports, and group commit, the one way to store messages;</li>
  *   <li>{@link #drivingAdapters}: REST and the websocket over the use cases, on one Grizzly server and port.</li>
@@ -154,35 +156,40 @@ public final class Parley implements AutoCloseable {
                 time,
                 transport.delivery(),
                 transport.userChanges(),
-                limiting.sending());
+                limiting.sending(),
+                limiting.logIns());
     }
 
     /**
      * Where the limits of contract §16 are kept: the one place that chooses.
      * <ul>
      *   <li>A limit set to 0 is no limit, and asks nothing of anyone.</li>
-     *   <li>Without {@code PARLEY_REDIS_URL}: in this node's memory ({@link LocalSendBudget}).</li>
-     *   <li>With it: in Redis ({@link RedisLimits}), so that a user's budget is the same whichever node the user
-     *       writes through; when Redis cannot be asked, messages are let through (logged once per outage).
+     *   <li>Without {@code PARLEY_REDIS_URL}: in this node's memory ({@link LocalSendBudget},
+     *       {@link LocalLogInAttempts}).</li>
+     *   <li>With it: in Redis ({@link RedisLimits}), so that a user's budget and an address's failures are the same
+     *       whichever node they reach; when Redis cannot be asked, requests are let through (logged once per outage).
      *       Start-up fails with one line when Redis cannot be reached.</li>
      * </ul>
      */
     private static Limiting limiting(ParleyConfig config, TimeSource time) {
         ParleyConfig.Limits limits = config.limits();
-        if (config.bus().isEmpty() || limits.sendRate().isEmpty()) {
+        if (config.bus().isEmpty() || limits.sendRate().isEmpty() && limits.logIn().isEmpty()) {
             return new Limiting(
                     limits.sendRate().<SendBudget>map(rate -> new LocalSendBudget(rate, time))
                             .orElseGet(SendBudget::unlimited),
+                    limits.logIn().<LogInAttempts>map(window -> new LocalLogInAttempts(window, time))
+                            .orElseGet(LogInAttempts::unlimited),
                     () -> { });
         }
         RedisLimits shared = RedisLimits.connect(ParleyConfig.busSettings(config.bus().get()));
         return new Limiting(
                 limits.sendRate().map(rate -> shared.sendBudget(rate, time)).orElseGet(SendBudget::unlimited),
+                limits.logIn().map(window -> shared.logInAttempts(window, time)).orElseGet(LogInAttempts::unlimited),
                 shared::close);
     }
 
     /** The limits chosen for this node, and what stops them. */
-    private record Limiting(SendBudget sending, Runnable stop) {
+    private record Limiting(SendBudget sending, LogInAttempts logIns, Runnable stop) {
     }
 
     /**
@@ -246,7 +253,7 @@ public final class Parley implements AutoCloseable {
                 new ListConversationService(ports.users(), ports.threads(), ports.messages()),
                 new ListMyThreadsService(ports.users(), ports.threads()),
                 new RegisterUserService(ports.users(), ports.hasher(), time),
-                new LogInService(ports.users(), ports.hasher(), ports.tokens(), time),
+                new LogInService(ports.users(), ports.hasher(), ports.tokens(), time, ports.logInAttempts()),
                 new RefreshAccessTokenService(ports.tokens(), ports.users()),
                 authenticate,
                 new UpsertUserFromBackendService(ports.users(), ports.userChanges(), time),

@@ -11,6 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.parley.adapter.redis.RedisBusSettings;
+import org.parley.application.port.out.LogInWindow;
 import org.parley.application.port.out.SendRate;
 import org.parley.bootstrap.logging.SecretMasking;
 
@@ -93,34 +94,51 @@ public record ParleyConfig(
      *
      * @param sendRatePerSecond messages a user may store a second ({@code PARLEY_SEND_RATE_PER_SECOND}); 0: no limit
      * @param sendBurst         messages a user may store at once ({@code PARLEY_SEND_BURST}); 0: no limit
+     * @param logInFailures     failed log-ins for one e-mail address after which it waits for the window
+     *                          ({@code PARLEY_LOGIN_FAILURES}); 0: no limit
+     * @param logInWindow       that window, counted from the first failure ({@code PARLEY_LOGIN_WINDOW_SECONDS})
      */
-    public record Limits(int sendRatePerSecond, int sendBurst) {
+    public record Limits(int sendRatePerSecond, int sendBurst, int logInFailures, Duration logInWindow) {
 
         public Limits {
-            if (sendRatePerSecond < 0 || sendBurst < 0) {
+            Objects.requireNonNull(logInWindow, "logInWindow");
+            if (sendRatePerSecond < 0 || sendBurst < 0 || logInFailures < 0) {
                 throw new IllegalArgumentException("limits are 0 (off) or positive");
+            }
+            if (logInWindow.isNegative() || logInWindow.isZero()) {
+                throw new IllegalArgumentException("logInWindow must be positive");
             }
         }
 
-        /** The contract's defaults: 20 messages a second in bursts of 40. */
+        /** The contract's defaults: 20 messages a second in bursts of 40, 10 failed log-ins in 15 minutes. */
         public static Limits defaults() {
-            return new Limits(20, 40);
+            return new Limits(20, 40, 10, Duration.ofMinutes(15));
         }
 
-        /** No send rate (for tests and load benchmarks that send fast). */
+        /** No send rate and no log-in throttling (for tests and load benchmarks that send fast). */
         public static Limits off() {
-            return new Limits(0, 0);
+            return new Limits(0, 0, 0, Duration.ofMinutes(15));
         }
 
         /** These limits with the send rate {@code perSecond} in bursts of {@code burst} (0: off). */
         public Limits withSendRate(int perSecond, int burst) {
-            return new Limits(perSecond, burst);
+            return new Limits(perSecond, burst, logInFailures, logInWindow);
+        }
+
+        /** These limits with {@code failures} failed log-ins allowed within {@code window} (0: off). */
+        public Limits withLogIn(int failures, Duration window) {
+            return new Limits(sendRatePerSecond, sendBurst, failures, window);
         }
 
         /** The send rate, or empty when it is off. */
         public Optional<SendRate> sendRate() {
             return sendRatePerSecond == 0 || sendBurst == 0 ? Optional.empty()
                     : Optional.of(new SendRate(sendRatePerSecond, sendBurst));
+        }
+
+        /** The log-in throttling, or empty when it is off. */
+        public Optional<LogInWindow> logIn() {
+            return logInFailures == 0 ? Optional.empty() : Optional.of(new LogInWindow(logInFailures, logInWindow));
         }
     }
 
@@ -248,7 +266,10 @@ public record ParleyConfig(
         Limits defaults = Limits.defaults();
         return new Limits(
                 read.integer("PARLEY_SEND_RATE_PER_SECOND", defaults.sendRatePerSecond(), 0, 1_000_000),
-                read.integer("PARLEY_SEND_BURST", defaults.sendBurst(), 0, 1_000_000));
+                read.integer("PARLEY_SEND_BURST", defaults.sendBurst(), 0, 1_000_000),
+                read.integer("PARLEY_LOGIN_FAILURES", defaults.logInFailures(), 0, 1_000_000),
+                Duration.ofSeconds(read.integer("PARLEY_LOGIN_WINDOW_SECONDS",
+                        (int) defaults.logInWindow().toSeconds(), 1, 7 * 86_400)));
     }
 
     /**

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.parley.application.port.out.LogInWindow;
 import org.parley.application.port.out.SendRate;
 
 class ParleyConfigTest {
@@ -39,14 +40,17 @@ class ParleyConfigTest {
         ParleyConfig.Limits defaults = ParleyConfig.fromEnvironment(Map.of()).limits();
         assertThat(defaults).isEqualTo(ParleyConfig.Limits.defaults());
         assertThat(defaults.sendRate()).contains(new SendRate(20, 40));
+        assertThat(defaults.logIn()).contains(new LogInWindow(10, Duration.ofMinutes(15)));
 
         ParleyConfig.Limits set = ParleyConfig.fromEnvironment(Map.of(
-                "PARLEY_SEND_RATE_PER_SECOND", "5", "PARLEY_SEND_BURST", "8")).limits();
-        assertThat(set).isEqualTo(new ParleyConfig.Limits(5, 8));
+                "PARLEY_SEND_RATE_PER_SECOND", "5", "PARLEY_SEND_BURST", "8",
+                "PARLEY_LOGIN_FAILURES", "3", "PARLEY_LOGIN_WINDOW_SECONDS", "60")).limits();
+        assertThat(set).isEqualTo(new ParleyConfig.Limits(5, 8, 3, Duration.ofMinutes(1)));
 
         ParleyConfig.Limits off = ParleyConfig.fromEnvironment(Map.of(
-                "PARLEY_SEND_RATE_PER_SECOND", "0")).limits();
+                "PARLEY_SEND_RATE_PER_SECOND", "0", "PARLEY_LOGIN_FAILURES", "0")).limits();
         assertThat(off.sendRate()).isEmpty();
+        assertThat(off.logIn()).isEmpty();
         assertThat(ParleyConfig.fromEnvironment(Map.of("PARLEY_SEND_BURST", "0")).limits().sendRate()).isEmpty();
     }
 
@@ -83,6 +87,8 @@ class ParleyConfigTest {
             "PARLEY_CACHE_MAX_ENTRIES|lots|PARLEY_CACHE_MAX_ENTRIES: not a whole number",
             "PARLEY_SEND_RATE_PER_SECOND|-1|PARLEY_SEND_RATE_PER_SECOND: must be between 0 and 1000000",
             "PARLEY_SEND_BURST|many|PARLEY_SEND_BURST: not a whole number",
+            "PARLEY_LOGIN_FAILURES|-2|PARLEY_LOGIN_FAILURES: must be between 0 and 1000000",
+            "PARLEY_LOGIN_WINDOW_SECONDS|0|PARLEY_LOGIN_WINDOW_SECONDS: must be between 1 and 604800",
     })
     void aBadValueStopsStartUpWithOneLineNamingTheVariable(String name, String value, String expected) {
         assertThatThrownBy(() -> ParleyConfig.fromEnvironment(Map.of(name, value)))

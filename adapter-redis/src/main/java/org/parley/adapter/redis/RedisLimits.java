@@ -25,6 +25,8 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import org.parley.application.port.out.Admission;
+import org.parley.application.port.out.LogInAttempts;
+import org.parley.application.port.out.LogInWindow;
 import org.parley.application.port.out.SendBudget;
 import org.parley.application.port.out.SendRate;
 import org.parley.application.port.out.TimeSource;
@@ -33,17 +35,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The limits of contract §16 shared by every node of a deployment, kept in Redis: the send rate per user
- * ({@link #sendBudget}). Each decision is one Lua script run atomically by Redis (two nodes taking from one user's
- * budget at the same moment cannot both take its last message); keys expire once they no longer matter (a full
- * bucket).
+ * ({@link #sendBudget}) and failed log-ins per e-mail address ({@link #logInAttempts}). Each decision is one Lua script
+ * run atomically by Redis (two nodes taking from one user's budget at the same moment cannot both take its last
+ * message); keys expire once they no longer matter (a full bucket, a window that has passed).
  *
  * <p>Keys: {@code <channel>:limits:send:<user id>} (a hash: the bucket's level in millionths of a message and the
- * microsecond it was computed at), so that deployments sharing a Redis never share limits.
+ * microsecond it was computed at) and {@code <channel>:limits:login:<SHA-256 of the address, hex>} (a hash: the count
+ * and the window's start), so that deployments sharing a Redis never share limits, and no e-mail address is stored.
  * Time is the node's ({@link TimeSource}, passed with each call): nodes keep time with NTP, and a clock a little behind
  * another only refills a bucket a little later.
  *
  * <p><b>When Redis cannot be asked</b> (down, unreachable, slower than {@value #COMMAND_TIMEOUT_MILLIS} ms), every
- * request is granted: limits protect the service, and refusing every message while Redis is away would be
+ * request is granted: limits protect the service, and refusing every message and log-in while Redis is away would be
  * the outage they exist to prevent. The node says so once per outage, and once when Redis answers again.
  */
 public final class RedisLimits implements AutoCloseable {
@@ -88,11 +91,35 @@ public final class RedisLimits implements AutoCloseable {
             return wait
             """;
 
+    /**
+     * KEYS[1]: the address's window. ARGV: now (µs since the epoch), the failures allowed, the window (µs). Returns 0
+     * when the attempt was counted, else the microseconds until the window has passed (the attempt is not counted).
+     */
+    static final String LOG_IN_SCRIPT = """
+            local now = tonumber(ARGV[1])
+            local allowed = tonumber(ARGV[2])
+            local window = tonumber(ARGV[3])
+            local state = redis.call('HMGET', KEYS[1], 'count', 'start')
+            local count = tonumber(state[1]) or 0
+            local start = tonumber(state[2]) or now
+            if count == 0 or now >= start + window then
+              count = 0
+              start = now
+            end
+            if count >= allowed then
+              return start + window - now
+            end
+            redis.call('HSET', KEYS[1], 'count', string.format('%d', count + 1), 'start', string.format('%d', start))
+            redis.call('PEXPIRE', KEYS[1], math.floor((start + window - now) / 1000) + 1000)
+            return 0
+            """;
+
     private final String keyPrefix;
     private final ClientResources resources;
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
     private final Script send;
+    private final Script logIn;
     private final AtomicBoolean unreachable = new AtomicBoolean();
 
     private RedisLimits(RedisBusSettings settings) {
@@ -122,6 +149,7 @@ public final class RedisLimits implements AutoCloseable {
         }
         this.connection = opened;
         this.send = new Script(SEND_SCRIPT);
+        this.logIn = new Script(LOG_IN_SCRIPT);
     }
 
     /**
@@ -146,6 +174,42 @@ public final class RedisLimits implements AutoCloseable {
         };
     }
 
+    /** Failed log-ins per address, shared by every node using this Redis and channel. */
+    public LogInAttempts logInAttempts(LogInWindow window, TimeSource time) {
+        Objects.requireNonNull(window, "window");
+        Objects.requireNonNull(time, "time");
+        String allowed = Integer.toString(window.failures());
+        String windowMicros = Long.toString(window.window().toNanos() / 1_000);
+        return new LogInAttempts() {
+            @Override
+            public Admission attempt(String address) {
+                Long wait = run(logIn, logInKey(address), micros(time), allowed, windowMicros);
+                return wait == null || wait <= 0 ? Admission.grant()
+                        : Admission.refuse(Duration.of(wait, ChronoUnit.MICROS));
+            }
+
+            @Override
+            public void succeeded(String address) {
+                try {
+                    connection.sync().del(logInKey(address));
+                    answered();
+                } catch (RuntimeException e) {
+                    failed(e);
+                }
+            }
+        };
+    }
+
+    private String logInKey(String address) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(String.valueOf(address).getBytes(StandardCharsets.UTF_8));
+            return keyPrefix + "login:" + HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException("Every Java has SHA-256", impossible);
+        }
+    }
+
     /** The script's answer, or null (grant) when Redis cannot be asked. Never throws. */
     private Long run(Script script, String key, String... arguments) {
         try {
@@ -160,13 +224,13 @@ public final class RedisLimits implements AutoCloseable {
 
     private void answered() {
         if (unreachable.compareAndSet(true, false)) {
-            LOG.info("Redis answers again: sending is limited again");
+            LOG.info("Redis answers again: sending and log-ins are limited again");
         }
     }
 
     private void failed(RuntimeException e) {
         if (unreachable.compareAndSet(false, true)) {
-            LOG.warn("Redis cannot be asked for limits ({}): sending is not limited until it answers",
+            LOG.warn("Redis cannot be asked for limits ({}): sending and log-ins are not limited until it answers",
                     RedisBusUnavailable.describe(e));
         }
     }

@@ -12,6 +12,8 @@ import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.parley.adapter.redis.testing.RedisServer;
+import org.parley.application.port.out.LogInAttempts;
+import org.parley.application.port.out.LogInWindow;
 import org.parley.application.port.out.SendBudget;
 import org.parley.application.port.out.SendRate;
 import org.parley.application.testing.ManualTimeSource;
@@ -19,8 +21,8 @@ import org.parley.domain.user.UserId;
 import org.slf4j.LoggerFactory;
 
 /**
- * When Redis cannot be asked, the shared limits let everything through (failing open: refusing every message would be
- * the outage the limits exist to prevent), say so once per outage, and apply again once Redis is back.
+ * When Redis cannot be asked, the shared limits let everything through (failing open: refusing every message and
+ * log-in would be the outage the limits exist to prevent), say so once per outage, and apply again once Redis is back.
  * Against a Redis of the test's own, which it stops.
  */
 class LimitsWhenRedisIsAwayTest {
@@ -46,6 +48,7 @@ class LimitsWhenRedisIsAwayTest {
         try (RedisLimits limits = RedisLimits.connect(new RedisBusSettings(redis.url(), "parley",
                 Duration.ofSeconds(5)))) {
             SendBudget budget = limits.sendBudget(new SendRate(1, 1), time);
+            LogInAttempts attempts = limits.logInAttempts(new LogInWindow(1, Duration.ofMinutes(15)), time);
             UserId alice = UserId.random();
             assertThat(budget.take(alice).granted()).isTrue();
             assertThat(budget.take(alice).granted()).isFalse();
@@ -54,14 +57,16 @@ class LimitsWhenRedisIsAwayTest {
 
             for (int i = 0; i < 5; i++) {
                 assertThat(budget.take(alice).granted()).as("message %d while Redis is away", i).isTrue();
+                assertThat(attempts.attempt("alice@example.com").granted()).isTrue();
             }
+            attempts.succeeded("alice@example.com");
             assertThat(messages(Level.WARN)).hasSize(1).allMatch(line -> line.contains("not limited"));
 
             redis.restart();
 
             Buses.await("the limit applies again", () -> !budget.take(alice).granted());
             assertThat(messages(Level.WARN)).hasSize(1);
-            assertThat(messages(Level.INFO)).containsExactly("Redis answers again: sending is limited again");
+            assertThat(messages(Level.INFO)).containsExactly("Redis answers again: sending and log-ins are limited again");
         }
     }
 

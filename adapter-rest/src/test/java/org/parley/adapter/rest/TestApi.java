@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
 import org.parley.application.port.out.Account;
+import org.parley.application.port.out.LogInAttempts;
 import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.PasswordHasher;
 import org.parley.application.port.out.SendBudget;
@@ -98,7 +99,7 @@ final class TestApi implements AutoCloseable {
                 new ListConversationService(users, threads, messages),
                 new ListMyThreadsService(users, threads),
                 new RegisterUserService(users, hasher, time),
-                new LogInService(users, hasher, tokens, time),
+                new LogInService(users, hasher, tokens, time, LogInAttempts.unlimited()),
                 new RefreshAccessTokenService(tokens, users),
                 new AuthenticateTokenService(tokens, users),
                 new UpsertUserFromBackendService(users, user -> { }, time),

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,9 +17,10 @@ import org.parley.bootstrap.ParleyConfig;
 import org.parley.bootstrap.e2e.People.Person;
 
 /**
- * Contract §16's send rate, with real clients against a running server (in cluster mode two
+ * Contract §16's send rate and log-in throttling, with real clients against a running server (in cluster mode two
  * nodes on one Redis, each client's connections and requests spread over both, so each limit must hold across nodes).
- * The server stores at most 1 message a second per user in bursts of 10. Nothing sleeps: bounds are computed from the time the test took.
+ * The server sends at most 1 message a second per user in bursts of 10, and allows 10 failed log-ins per address in
+ * 15 minutes. Nothing sleeps: bounds are computed from the time the test took.
  */
 class RateLimitsEndToEndTest {
 
@@ -26,7 +28,8 @@ class RateLimitsEndToEndTest {
     private static final int BURST = 10;
 
     @RegisterExtension
-    static final RunningParley SERVER = new RunningParley(ParleyConfig.Limits.off().withSendRate(RATE, BURST));
+    static final RunningParley SERVER = new RunningParley(ParleyConfig.Limits.off()
+            .withSendRate(RATE, BURST).withLogIn(10, Duration.ofMinutes(15)));
 
     private final HttpApi api = new HttpApi(SERVER.httpBase());
     private final People people = new People(api);
@@ -122,6 +125,46 @@ class RateLimitsEndToEndTest {
         assertThat(refused.json().get("status").asText()).isEqualTo("failure");
         assertThat(refused.json().get("success").asBoolean()).isFalse();
         assertThat(refused.json().get("code").asText()).isEqualTo("rate_limited");
+    }
+
+    @Test
+    void afterTenFailedLogInsAnExistingAddressIsRefusedWith429EvenWithTheRightPassword() {
+        Person grace = people.register("Grace");
+
+        for (int i = 0; i < 10; i++) {
+            String email = i % 2 == 0 ? grace.email() : grace.email().toUpperCase();
+            assertThat(logIn(email, "wrong-" + i).status()).as("failure %d", i + 1).isEqualTo(401);
+        }
+        HttpApi.Reply refused = logIn(grace.email(), grace.password());
+
+        assertThrottled(refused);
+    }
+
+    @Test
+    void anAddressWithoutAnAccountIsThrottledTheSameWay() {
+        String nobody = "nobody-" + System.nanoTime() + "@example.com";
+
+        for (int i = 0; i < 10; i++) {
+            assertThat(logIn(nobody, "wrong-" + i).status()).as("failure %d", i + 1).isEqualTo(401);
+        }
+
+        assertThrottled(logIn(nobody, "anything"));
+        assertThat(logIn("other-" + nobody, "anything").status()).as("another address").isEqualTo(401);
+    }
+
+    private static void assertThrottled(HttpApi.Reply reply) {
+        assertThat(reply.status()).as(reply.raw()).isEqualTo(429);
+        assertThat(Long.parseLong(reply.header("Retry-After"))).isBetween(890L, 900L);
+        assertThat(reply.json().get("code").asText()).isEqualTo("rate_limited");
+        assertThat(reply.json().get("success").asBoolean()).isFalse();
+        assertThat(reply.json().get("message").asText())
+                .isEqualTo("Too many failed log-ins for this e-mail address; try again later");
+        assertThat(reply.raw()).doesNotContain("access");
+    }
+
+    /** Each attempt through a node of its own turn: in cluster mode they alternate between the nodes. */
+    private static HttpApi.Reply logIn(String email, String password) {
+        return new HttpApi(SERVER.httpBase()).post("/auth/token/", Map.of("email", email, "password", password), null);
     }
 
     private static void send(ChatSocket socket, Person to, String clientMsgId, Set<String> sent) {

@@ -5,8 +5,9 @@
  *       node when its events come from several nodes, and closes, to catch up, the connections that missed one;</li>
  *   <li>{@link org.parley.application.cluster.LocalUserChanges}: what this node does when a user's account changed
  *       (anywhere): forgets the cached user and closes the connections of a deactivated one;</li>
- *   <li>{@link org.parley.application.cluster.LocalSendBudget}: the send rate of contract §16 in this node's memory,
- *       for one node; several nodes share the Redis adapter's instead.</li>
+ *   <li>{@link org.parley.application.cluster.LocalSendBudget} and
+ *       {@link org.parley.application.cluster.LocalLogInAttempts}: the limits of contract §16 (send rate, failed
+ *       log-ins) in this node's memory, for one node; several nodes share the Redis adapter's instead.</li>
  * </ul>
  * All are framework-free and built by bootstrap; a bus between nodes (an adapter) reaches them through the ports they
  * implement ({@link org.parley.application.port.out.EventDelivery}, {@link org.parley.application.port.out.UserChanges},

@@ -13,7 +13,9 @@ public final class RateLimited extends UseCaseFailure {
     /** The limit that refused. */
     public enum Limit {
         /** A user's send rate ({@code PARLEY_SEND_RATE_PER_SECOND}, {@code PARLEY_SEND_BURST}). */
-        SENDING
+        SENDING,
+        /** Failed log-ins for one e-mail address ({@code PARLEY_LOGIN_FAILURES}, {@code PARLEY_LOGIN_WINDOW_SECONDS}). */
+        LOG_IN
     }
 
     private final Limit limit;
@@ -30,6 +32,11 @@ public final class RateLimited extends UseCaseFailure {
 
     public static RateLimited sending(Duration retryAfter) {
         return new RateLimited(Limit.SENDING, retryAfter, "You are sending too fast; wait before sending more");
+    }
+
+    public static RateLimited logIn(Duration retryAfter) {
+        return new RateLimited(Limit.LOG_IN, retryAfter,
+                "Too many failed log-ins for this e-mail address; try again later");
     }
 
     public Limit limit() {
