@@ -26,6 +26,7 @@ import org.parley.adapter.rest.RestUseCases;
 import org.parley.adapter.security.DjangoPbkdf2PasswordHasher;
 import org.parley.adapter.security.HmacLinkSigner;
 import org.parley.adapter.security.JwtTokens;
+import org.parley.adapter.security.PooledPasswordHasher;
 import org.parley.adapter.websocket.ChatWebSocket;
 import org.parley.adapter.websocket.ConnectionRegistry;
 import org.parley.adapter.websocket.OpenWebSockets;
@@ -43,6 +44,7 @@ import org.parley.application.port.out.AttachmentStore;
 import org.parley.application.port.out.EventDelivery;
 import org.parley.application.port.out.LogInAttempts;
 import org.parley.application.port.out.OpenConnections;
+import org.parley.application.port.out.PasswordHasher;
 import org.parley.application.port.out.SendBudget;
 import org.parley.application.port.out.StoreMessages;
 import org.parley.application.port.out.TimeSource;
@@ -150,7 +152,7 @@ public final class Parley implements AutoCloseable {
                 storage.messages(),
                 attachmentStore(config),
                 new TikaContentTypes(),
-                new DjangoPbkdf2PasswordHasher(config.passwordIterations()),
+                limiting.hasher(),
                 new JwtTokens(secret, config.accessTokenLifetime(), config.refreshTokenLifetime(), time),
                 new HmacLinkSigner(secret),
                 time,
@@ -161,7 +163,9 @@ public final class Parley implements AutoCloseable {
     }
 
     /**
-     * Where the limits of contract §16 are kept: the one place that chooses.
+     * Where the limits of contract §16 are kept: the one place that chooses. Password hashing always runs on a bounded
+     * pool of its own ({@link PooledPasswordHasher}: {@code PARLEY_HASHING_THREADS}, {@code PARLEY_HASHING_QUEUE}), so
+     * that log-ins can never take the processors from chat delivery.
      * <ul>
      *   <li>A limit set to 0 is no limit, and asks nothing of anyone.</li>
      *   <li>Without {@code PARLEY_REDIS_URL}: in this node's memory ({@link LocalSendBudget},
@@ -173,23 +177,37 @@ public final class Parley implements AutoCloseable {
      */
     private static Limiting limiting(ParleyConfig config, TimeSource time) {
         ParleyConfig.Limits limits = config.limits();
+        PooledPasswordHasher hashing = new PooledPasswordHasher(
+                new DjangoPbkdf2PasswordHasher(config.passwordIterations()), limits.hashingThreads(),
+                limits.hashingQueue());
         if (config.bus().isEmpty() || limits.sendRate().isEmpty() && limits.logIn().isEmpty()) {
             return new Limiting(
                     limits.sendRate().<SendBudget>map(rate -> new LocalSendBudget(rate, time))
                             .orElseGet(SendBudget::unlimited),
                     limits.logIn().<LogInAttempts>map(window -> new LocalLogInAttempts(window, time))
                             .orElseGet(LogInAttempts::unlimited),
-                    () -> { });
+                    hashing,
+                    hashing::close);
         }
-        RedisLimits shared = RedisLimits.connect(ParleyConfig.busSettings(config.bus().get()));
+        RedisLimits shared;
+        try {
+            shared = RedisLimits.connect(ParleyConfig.busSettings(config.bus().get()));
+        } catch (RuntimeException e) {
+            hashing.close();
+            throw e;
+        }
         return new Limiting(
                 limits.sendRate().map(rate -> shared.sendBudget(rate, time)).orElseGet(SendBudget::unlimited),
                 limits.logIn().map(window -> shared.logInAttempts(window, time)).orElseGet(LogInAttempts::unlimited),
-                shared::close);
+                hashing,
+                () -> {
+                    shared.close();
+                    hashing.close();
+                });
     }
 
-    /** The limits chosen for this node, and what stops them. */
-    private record Limiting(SendBudget sending, LogInAttempts logIns, Runnable stop) {
+    /** The limits chosen for this node (the password hasher on its bounded pool among them), and what stops them. */
+    private record Limiting(SendBudget sending, LogInAttempts logIns, PasswordHasher hasher, Runnable stop) {
     }
 
     /**

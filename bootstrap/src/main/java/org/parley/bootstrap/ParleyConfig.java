@@ -97,8 +97,14 @@ public record ParleyConfig(
      * @param logInFailures     failed log-ins for one e-mail address after which it waits for the window
      *                          ({@code PARLEY_LOGIN_FAILURES}); 0: no limit
      * @param logInWindow       that window, counted from the first failure ({@code PARLEY_LOGIN_WINDOW_SECONDS})
+     * @param hashingThreads    threads hashing passwords, at most the processors ({@code PARLEY_HASHING_THREADS})
+     * @param hashingQueue      passwords waiting for a hashing thread beyond which a log-in or registration is
+     *                          answered 503 at once ({@code PARLEY_HASHING_QUEUE})
      */
-    public record Limits(int sendRatePerSecond, int sendBurst, int logInFailures, Duration logInWindow) {
+    public record Limits(int sendRatePerSecond, int sendBurst, int logInFailures, Duration logInWindow,
+                         int hashingThreads, int hashingQueue) {
+
+        public static final int DEFAULT_HASHING_QUEUE = 16;
 
         public Limits {
             Objects.requireNonNull(logInWindow, "logInWindow");
@@ -108,26 +114,42 @@ public record ParleyConfig(
             if (logInWindow.isNegative() || logInWindow.isZero()) {
                 throw new IllegalArgumentException("logInWindow must be positive");
             }
+            if (hashingThreads < 1 || hashingQueue < 1) {
+                throw new IllegalArgumentException("hashingThreads and hashingQueue must be positive");
+            }
         }
 
         /** The contract's defaults: 20 messages a second in bursts of 40, 10 failed log-ins in 15 minutes. */
         public static Limits defaults() {
-            return new Limits(20, 40, 10, Duration.ofMinutes(15));
+            return new Limits(20, 40, 10, Duration.ofMinutes(15), defaultHashingThreads(), DEFAULT_HASHING_QUEUE);
         }
 
-        /** No send rate and no log-in throttling (for tests and load benchmarks that send fast). */
+        /**
+         * No send rate and no log-in throttling, and room for many parallel log-ins (for tests and load benchmarks that
+         * send fast and register many users at once).
+         */
         public static Limits off() {
-            return new Limits(0, 0, 0, Duration.ofMinutes(15));
+            return new Limits(0, 0, 0, Duration.ofMinutes(15), defaultHashingThreads(), 10_000);
+        }
+
+        /** Half the processors, at least one: the rest stay free for chat delivery whatever log-ins do. */
+        public static int defaultHashingThreads() {
+            return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
         }
 
         /** These limits with the send rate {@code perSecond} in bursts of {@code burst} (0: off). */
         public Limits withSendRate(int perSecond, int burst) {
-            return new Limits(perSecond, burst, logInFailures, logInWindow);
+            return new Limits(perSecond, burst, logInFailures, logInWindow, hashingThreads, hashingQueue);
         }
 
         /** These limits with {@code failures} failed log-ins allowed within {@code window} (0: off). */
         public Limits withLogIn(int failures, Duration window) {
-            return new Limits(sendRatePerSecond, sendBurst, failures, window);
+            return new Limits(sendRatePerSecond, sendBurst, failures, window, hashingThreads, hashingQueue);
+        }
+
+        /** These limits with {@code threads} hashing passwords and at most {@code queue} waiting. */
+        public Limits withHashing(int threads, int queue) {
+            return new Limits(sendRatePerSecond, sendBurst, logInFailures, logInWindow, threads, queue);
         }
 
         /** The send rate, or empty when it is off. */
@@ -264,12 +286,15 @@ public record ParleyConfig(
     /** Contract §16's limits; {@code 0} turns a count or rate off. */
     private static Limits limits(Reader read) {
         Limits defaults = Limits.defaults();
+        int processors = Runtime.getRuntime().availableProcessors();
         return new Limits(
                 read.integer("PARLEY_SEND_RATE_PER_SECOND", defaults.sendRatePerSecond(), 0, 1_000_000),
                 read.integer("PARLEY_SEND_BURST", defaults.sendBurst(), 0, 1_000_000),
                 read.integer("PARLEY_LOGIN_FAILURES", defaults.logInFailures(), 0, 1_000_000),
                 Duration.ofSeconds(read.integer("PARLEY_LOGIN_WINDOW_SECONDS",
-                        (int) defaults.logInWindow().toSeconds(), 1, 7 * 86_400)));
+                        (int) defaults.logInWindow().toSeconds(), 1, 7 * 86_400)),
+                read.integer("PARLEY_HASHING_THREADS", defaults.hashingThreads(), 1, Math.max(1, processors)),
+                read.integer("PARLEY_HASHING_QUEUE", defaults.hashingQueue(), 1, 100_000));
     }
 
     /**

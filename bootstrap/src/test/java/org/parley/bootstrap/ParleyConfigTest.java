@@ -41,11 +41,15 @@ class ParleyConfigTest {
         assertThat(defaults).isEqualTo(ParleyConfig.Limits.defaults());
         assertThat(defaults.sendRate()).contains(new SendRate(20, 40));
         assertThat(defaults.logIn()).contains(new LogInWindow(10, Duration.ofMinutes(15)));
+        assertThat(defaults.hashingThreads())
+                .isBetween(1, Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+        assertThat(defaults.hashingQueue()).isEqualTo(16);
 
         ParleyConfig.Limits set = ParleyConfig.fromEnvironment(Map.of(
                 "PARLEY_SEND_RATE_PER_SECOND", "5", "PARLEY_SEND_BURST", "8",
-                "PARLEY_LOGIN_FAILURES", "3", "PARLEY_LOGIN_WINDOW_SECONDS", "60")).limits();
-        assertThat(set).isEqualTo(new ParleyConfig.Limits(5, 8, 3, Duration.ofMinutes(1)));
+                "PARLEY_LOGIN_FAILURES", "3", "PARLEY_LOGIN_WINDOW_SECONDS", "60",
+                "PARLEY_HASHING_THREADS", "1", "PARLEY_HASHING_QUEUE", "4")).limits();
+        assertThat(set).isEqualTo(new ParleyConfig.Limits(5, 8, 3, Duration.ofMinutes(1), 1, 4));
 
         ParleyConfig.Limits off = ParleyConfig.fromEnvironment(Map.of(
                 "PARLEY_SEND_RATE_PER_SECOND", "0", "PARLEY_LOGIN_FAILURES", "0")).limits();
@@ -89,6 +93,8 @@ class ParleyConfigTest {
             "PARLEY_SEND_BURST|many|PARLEY_SEND_BURST: not a whole number",
             "PARLEY_LOGIN_FAILURES|-2|PARLEY_LOGIN_FAILURES: must be between 0 and 1000000",
             "PARLEY_LOGIN_WINDOW_SECONDS|0|PARLEY_LOGIN_WINDOW_SECONDS: must be between 1 and 604800",
+            "PARLEY_HASHING_THREADS|0|PARLEY_HASHING_THREADS: must be between 1 and",
+            "PARLEY_HASHING_QUEUE|0|PARLEY_HASHING_QUEUE: must be between 1 and 100000",
     })
     void aBadValueStopsStartUpWithOneLineNamingTheVariable(String name, String value, String expected) {
         assertThatThrownBy(() -> ParleyConfig.fromEnvironment(Map.of(name, value)))

@@ -14,6 +14,7 @@ import org.parley.application.error.Conflict;
 import org.parley.application.error.NotFound;
 import org.parley.application.error.RateLimited;
 import org.parley.application.error.TooLarge;
+import org.parley.application.error.Unavailable;
 import org.parley.application.error.UnknownUser;
 import org.parley.application.error.UseCaseFailure;
 import org.parley.application.error.ValidationFailed;
@@ -76,6 +77,14 @@ final class UseCaseAnswers implements UseCaseFailure.Cases<Response> {
     @Override
     public Response rateLimited(RateLimited failure) {
         return FailureMapper.respond(ApiError.RATE_LIMITED, failure.getMessage())
+                .header(HttpHeaders.RETRY_AFTER, retryAfterSeconds(failure.retryAfter()))
+                .build();
+    }
+
+    /** 503 with {@code Retry-After}: the server is busy (password hashing at its bound), the caller did nothing wrong. */
+    @Override
+    public Response unavailable(Unavailable failure) {
+        return FailureMapper.respond(ApiError.UNAVAILABLE, failure.getMessage())
                 .header(HttpHeaders.RETRY_AFTER, retryAfterSeconds(failure.retryAfter()))
                 .build();
     }

@@ -8,6 +8,7 @@ import org.parley.application.error.Conflict;
 import org.parley.application.error.NotFound;
 import org.parley.application.error.RateLimited;
 import org.parley.application.error.TooLarge;
+import org.parley.application.error.Unavailable;
 import org.parley.application.error.UnknownUser;
 import org.parley.application.error.UseCaseFailure;
 import org.parley.application.error.ValidationFailed;
@@ -71,6 +72,15 @@ final class FrameRefusals implements UseCaseFailure.Cases<FrameRefusals.Refusal>
     @Override
     public Refusal rateLimited(RateLimited failure) {
         return new Refusal(ErrorCode.RATE_LIMITED, failure.getMessage(), OptionalLong.of(millis(failure.retryAfter())));
+    }
+
+    /**
+     * The server is busy: no frame action is refused this way today (only log-ins and registrations hash passwords);
+     * were one to be, the frame says {@code internal_error} with the wait, as contract §8 has no other code for it.
+     */
+    @Override
+    public Refusal unavailable(Unavailable failure) {
+        return new Refusal(ErrorCode.INTERNAL_ERROR, failure.getMessage(), OptionalLong.of(millis(failure.retryAfter())));
     }
 
     /** A wait in whole milliseconds, rounded up, at least 1. */

@@ -41,7 +41,8 @@ import org.parley.bootstrap.ParleyConfig;
  * CI they fail).
  *
  * <p><b>Limits</b> (contract §16): off unless a test asks for them ({@link #RunningParley(ParleyConfig.Limits)}):
- * end-to-end tests send as fast as they can, which the send rate would refuse.
+ * end-to-end tests send as fast as they can and register users in parallel, which the send rate and the hashing
+ * queue would refuse.
  */
 public final class RunningParley implements BeforeAllCallback, AfterAllCallback {
 

@@ -55,6 +55,11 @@ class UseCaseFailureTest {
         }
 
         @Override
+        public String unavailable(Unavailable failure) {
+            return "unavailable";
+        }
+
+        @Override
         public String domainRuleBroken(DomainRuleViolation violation) {
             return "domainRuleBroken";
         }

@@ -9,6 +9,7 @@ import org.parley.application.error.Conflict;
 import org.parley.application.error.NotFound;
 import org.parley.application.error.RateLimited;
 import org.parley.application.error.TooLarge;
+import org.parley.application.error.Unavailable;
 import org.parley.application.error.UnknownUser;
 import org.parley.application.error.UseCaseFailure;
 import org.parley.application.error.ValidationFailed;
@@ -32,7 +33,8 @@ public final class FailureSamples {
             NotFound.class, new NotFound("No such message"),
             UnknownUser.class, new UnknownUser(),
             TooLarge.class, new TooLarge(1024),
-            RateLimited.class, RateLimited.sending(Duration.ofMillis(1_500)));
+            RateLimited.class, RateLimited.sending(Duration.ofMillis(1_500)),
+            Unavailable.class, Unavailable.hashingBusy());
 
     /** A broken domain rule. */
     public static final DomainRuleViolation DOMAIN_RULE_VIOLATION =
