@@ -1,5 +1,6 @@
 package org.parley.benchmarks;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -12,6 +13,7 @@ final class Traffic {
     private final Ledger ledger = new Ledger();
     private final Latencies latencies = new Latencies();
     private final AtomicLong errorFrames = new AtomicLong();
+    private final AtomicBoolean warnedRateLimited = new AtomicBoolean();
     private volatile long measureFrom = Long.MAX_VALUE;
 
     Ledger ledger() {
@@ -47,7 +49,13 @@ final class Traffic {
                         latencies.record(sentAt, now);
                     }
                 }
-                default -> errorFrames.incrementAndGet();
+                default -> {
+                    errorFrames.incrementAndGet();
+                    if ("rate_limited".equals(frame.errorCode()) && !warnedRateLimited.getAndSet(true)) {
+                        System.err.println("The server refuses messages above its per-user send rate (rate_limited): "
+                                + "start it with PARLEY_SEND_RATE_PER_SECOND=0 for load runs (contract §16)");
+                    }
+                }
             }
         };
     }

@@ -40,7 +40,8 @@ class BenchmarkIT {
         dataDir = Files.createTempDirectory("parley-bench-it-");
         parley = Parley.start(new ParleyConfig("127.0.0.1", 0, dataDir, Optional.empty(), Optional.of(SECRET),
                 Duration.ofMinutes(15), Duration.ofDays(1), Optional.of(ADMIN_KEY), 1024 * 1024, 10_000, 64 * 1024,
-                1_000, Duration.ofSeconds(30), Duration.ofHours(1)));
+                1_000, Duration.ofSeconds(30), Duration.ofHours(1))
+                .withLimits(ParleyConfig.Limits.off()));
     }
 
     @AfterAll

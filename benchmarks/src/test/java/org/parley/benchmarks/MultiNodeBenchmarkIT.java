@@ -46,7 +46,8 @@ class MultiNodeBenchmarkIT {
         ParleyConfig config = new ParleyConfig("127.0.0.1", 0, dataDir, Optional.empty(), Optional.of(SECRET),
                 Duration.ofMinutes(15), Duration.ofDays(1), Optional.of(ADMIN_KEY), 1024 * 1024, 10_000, 64 * 1024,
                 1_000, Duration.ofSeconds(30), Duration.ofHours(1))
-                .withBus(new ParleyConfig.Bus(redis, RedisForTests.uniqueChannel()));
+                .withBus(new ParleyConfig.Bus(redis, RedisForTests.uniqueChannel()))
+                .withLimits(ParleyConfig.Limits.off());
         nodes.add(Parley.start(config));
         nodes.add(Parley.start(config));
     }

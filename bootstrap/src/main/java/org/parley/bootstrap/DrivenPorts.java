@@ -6,8 +6,10 @@ import org.parley.application.port.out.AttachmentLinkSigner;
 import org.parley.application.port.out.AttachmentStore;
 import org.parley.application.port.out.ContentTypes;
 import org.parley.application.port.out.EventDelivery;
+import org.parley.application.port.out.LogInAttempts;
 import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.PasswordHasher;
+import org.parley.application.port.out.SendBudget;
 import org.parley.application.port.out.ThreadRepository;
 import org.parley.application.port.out.TimeSource;
 import org.parley.application.port.out.Tokens;
@@ -29,7 +31,9 @@ record DrivenPorts(
         AttachmentLinkSigner linkSigner,
         TimeSource time,
         EventDelivery delivery,
-        UserChanges userChanges) {
+        UserChanges userChanges,
+        SendBudget sendBudget,
+        LogInAttempts logInAttempts) {
 
     DrivenPorts {
         Objects.requireNonNull(users, "users");
@@ -43,5 +47,7 @@ record DrivenPorts(
         Objects.requireNonNull(time, "time");
         Objects.requireNonNull(delivery, "delivery");
         Objects.requireNonNull(userChanges, "userChanges");
+        Objects.requireNonNull(sendBudget, "sendBudget");
+        Objects.requireNonNull(logInAttempts, "logInAttempts");
     }
 }

@@ -18,6 +18,7 @@ import org.parley.adapter.persistence.CacheSettings;
 import org.parley.adapter.persistence.DatabaseSettings;
 import org.parley.adapter.persistence.PersistenceModule;
 import org.parley.adapter.redis.RedisEventBus;
+import org.parley.adapter.redis.RedisLimits;
 import org.parley.adapter.rest.MediaRoute;
 import org.parley.adapter.rest.RestApi;
 import org.parley.adapter.rest.RestSettings;
@@ -25,6 +26,7 @@ import org.parley.adapter.rest.RestUseCases;
 import org.parley.adapter.security.DjangoPbkdf2PasswordHasher;
 import org.parley.adapter.security.HmacLinkSigner;
 import org.parley.adapter.security.JwtTokens;
+import org.parley.adapter.security.PooledPasswordHasher;
 import org.parley.adapter.websocket.ChatWebSocket;
 import org.parley.adapter.websocket.ConnectionRegistry;
 import org.parley.adapter.websocket.OpenWebSockets;
@@ -32,13 +34,18 @@ import org.parley.adapter.websocket.WebSocketDelivery;
 import org.parley.adapter.websocket.WebSocketSettings;
 import org.parley.adapter.websocket.WebSocketUseCases;
 import org.parley.application.cluster.ConversationOrder;
+import org.parley.application.cluster.LocalLogInAttempts;
+import org.parley.application.cluster.LocalSendBudget;
 import org.parley.application.cluster.LocalUserChanges;
 import org.parley.application.groupcommit.MessageWriter;
 import org.parley.application.port.in.AuthenticateToken;
 import org.parley.application.port.in.LinkToAttachment;
 import org.parley.application.port.out.AttachmentStore;
 import org.parley.application.port.out.EventDelivery;
+import org.parley.application.port.out.LogInAttempts;
 import org.parley.application.port.out.OpenConnections;
+import org.parley.application.port.out.PasswordHasher;
+import org.parley.application.port.out.SendBudget;
 import org.parley.application.port.out.StoreMessages;
 import org.parley.application.port.out.TimeSource;
 import org.parley.application.port.out.UserAccounts;
@@ -68,8 +75,10 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>{@link #drivenPorts}: an adapter for every driven port, gathered in {@link DrivenPorts}. Where a port has (or
  *       will have) more than one adapter, its own method is the one place that chooses: {@link #attachmentStore}
- *       (a directory today, an object store later) and {@link #deliveryTransport} (this node's websockets, or with
- *       {@code PARLEY_REDIS_URL} the Redis bus that wraps them so that several nodes form one chat service);</li>
+ *       (a directory today, an object store later), {@link #deliveryTransport} (this node's websockets, or with
+ *       {@code PARLEY_REDIS_URL} the Redis bus that wraps them so that several nodes form one chat service) and
+ *       {@link #limiting} (contract §16's limits in this node's memory, or with {@code PARLEY_REDIS_URL} in
+ *       Redis, shared by the nodes);</li>
  *   <li>{@link #useCases}: the use-case services over those ports, and group commit, the one way to store messages;</li>
  *   <li>{@link #drivingAdapters}: REST and the websocket over the use cases, on one Grizzly server and port.</li>
  * </ol>
@@ -88,16 +97,18 @@ public final class Parley implements AutoCloseable {
     private final MessageWriter writer;
     private final PersistenceModule storage;
     private final Transport transport;
+    private final Limiting limiting;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Parley(HttpServer server, ChatWebSocket webSocket, MessageWriter writer, PersistenceModule storage,
-                   Transport transport) {
+                   Transport transport, Limiting limiting) {
         this.server = server;
         this.webSocket = webSocket;
         this.writer = writer;
         this.storage = storage;
         this.transport = transport;
+        this.limiting = limiting;
     }
 
     /** Builds everything and starts serving; fails with a clear exception (and nothing left open) if it cannot. */
@@ -107,23 +118,25 @@ public final class Parley implements AutoCloseable {
                 new CacheSettings(config.userCacheLifetime(), config.cacheMaxEntries()));
         MessageWriter writer = null;
         Transport transport = null;
+        Limiting limiting = null;
         try {
             ConnectionRegistry connections = new ConnectionRegistry();
             transport = deliveryTransport(config, connections, storage.userAccounts());
-            DrivenPorts ports = drivenPorts(config, storage, transport, time);
+            limiting = limiting(config, time);
+            DrivenPorts ports = drivenPorts(config, storage, transport, limiting, time);
             writer = new MessageWriter(ports.messages(), ports.delivery(), MESSAGE_BATCH_SIZE, MESSAGE_QUEUE_CAPACITY);
             UseCases useCases = useCases(config, ports, writer);
             DrivingAdapters adapters = drivingAdapters(config, useCases, connections);
             adapters.server().start();
-            Parley parley = new Parley(adapters.server(), adapters.webSocket(), writer, storage, transport);
+            Parley parley = new Parley(adapters.server(), adapters.webSocket(), writer, storage, transport, limiting);
             LOG.info("Parley is listening on http://{}:{}/ (websocket /ws/chat/room/)", config.host(), parley.port());
             return parley;
         } catch (IOException e) {
-            closeIfStarted(writer, transport);
+            closeIfStarted(writer, transport, limiting);
             storage.close();
             throw new UncheckedIOException("Cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeIfStarted(writer, transport);
+            closeIfStarted(writer, transport, limiting);
             storage.close();
             throw e;
         }
@@ -131,7 +144,7 @@ public final class Parley implements AutoCloseable {
 
     /** Step 1: an adapter for every driven port ({@code transport}: the delivery chosen by {@link #deliveryTransport}). */
     private static DrivenPorts drivenPorts(ParleyConfig config, PersistenceModule storage, Transport transport,
-                                           TimeSource time) {
+                                           Limiting limiting, TimeSource time) {
         String secret = config.jwtSecret().orElseGet(() -> SecretFile.loadOrCreate(config.dataDir()));
         return new DrivenPorts(
                 storage.userAccounts(),
@@ -139,12 +152,62 @@ public final class Parley implements AutoCloseable {
                 storage.messages(),
                 attachmentStore(config),
                 new TikaContentTypes(),
-                new DjangoPbkdf2PasswordHasher(config.passwordIterations()),
+                limiting.hasher(),
                 new JwtTokens(secret, config.accessTokenLifetime(), config.refreshTokenLifetime(), time),
                 new HmacLinkSigner(secret),
                 time,
                 transport.delivery(),
-                transport.userChanges());
+                transport.userChanges(),
+                limiting.sending(),
+                limiting.logIns());
+    }
+
+    /**
+     * Where the limits of contract §16 are kept: the one place that chooses. Password hashing always runs on a bounded
+     * pool of its own ({@link PooledPasswordHasher}: {@code PARLEY_HASHING_THREADS}, {@code PARLEY_HASHING_QUEUE}), so
+     * that log-ins can never take the processors from chat delivery.
+     * <ul>
+     *   <li>A limit set to 0 is no limit, and asks nothing of anyone.</li>
+     *   <li>Without {@code PARLEY_REDIS_URL}: in this node's memory ({@link LocalSendBudget},
+     *       {@link LocalLogInAttempts}).</li>
+     *   <li>With it: in Redis ({@link RedisLimits}), so that a user's budget and an address's failures are the same
+     *       whichever node they reach; when Redis cannot be asked, requests are let through (logged once per outage).
+     *       Start-up fails with one line when Redis cannot be reached.</li>
+     * </ul>
+     */
+    private static Limiting limiting(ParleyConfig config, TimeSource time) {
+        ParleyConfig.Limits limits = config.limits();
+        PooledPasswordHasher hashing = new PooledPasswordHasher(
+                new DjangoPbkdf2PasswordHasher(config.passwordIterations()), limits.hashingThreads(),
+                limits.hashingQueue());
+        if (config.bus().isEmpty() || limits.sendRate().isEmpty() && limits.logIn().isEmpty()) {
+            return new Limiting(
+                    limits.sendRate().<SendBudget>map(rate -> new LocalSendBudget(rate, time))
+                            .orElseGet(SendBudget::unlimited),
+                    limits.logIn().<LogInAttempts>map(window -> new LocalLogInAttempts(window, time))
+                            .orElseGet(LogInAttempts::unlimited),
+                    hashing,
+                    hashing::close);
+        }
+        RedisLimits shared;
+        try {
+            shared = RedisLimits.connect(ParleyConfig.busSettings(config.bus().get()));
+        } catch (RuntimeException e) {
+            hashing.close();
+            throw e;
+        }
+        return new Limiting(
+                limits.sendRate().map(rate -> shared.sendBudget(rate, time)).orElseGet(SendBudget::unlimited),
+                limits.logIn().map(window -> shared.logInAttempts(window, time)).orElseGet(LogInAttempts::unlimited),
+                hashing,
+                () -> {
+                    shared.close();
+                    hashing.close();
+                });
+    }
+
+    /** The limits chosen for this node (the password hasher on its bounded pool among them), and what stops them. */
+    private record Limiting(SendBudget sending, LogInAttempts logIns, PasswordHasher hasher, Runnable stop) {
     }
 
     /**
@@ -201,19 +264,19 @@ public final class Parley implements AutoCloseable {
         LinkToAttachment links = new LinkToAttachmentService(ports.linkSigner(), config.mediaLinkLifetime(), time);
         AuthenticateToken authenticate = new AuthenticateTokenService(ports.tokens(), ports.users());
         WebSocketUseCases webSocket = new WebSocketUseCases(
-                new SendTextMessageService(ports.users(), ports.threads(), messages, rules, time),
+                new SendTextMessageService(ports.users(), ports.threads(), messages, rules, time, ports.sendBudget()),
                 new AnnounceFileMessageService(ports.messages(), ports.delivery(), links),
-                new ShareProfileService(ports.users(), ports.threads(), messages, time));
+                new ShareProfileService(ports.users(), ports.threads(), messages, time, ports.sendBudget()));
         RestUseCases rest = new RestUseCases(
                 new ListConversationService(ports.users(), ports.threads(), ports.messages()),
                 new ListMyThreadsService(ports.users(), ports.threads()),
                 new RegisterUserService(ports.users(), ports.hasher(), time),
-                new LogInService(ports.users(), ports.hasher(), ports.tokens(), time),
+                new LogInService(ports.users(), ports.hasher(), ports.tokens(), time, ports.logInAttempts()),
                 new RefreshAccessTokenService(ports.tokens(), ports.users()),
                 authenticate,
                 new UpsertUserFromBackendService(ports.users(), ports.userChanges(), time),
                 new UploadAttachmentService(ports.users(), ports.threads(), messages, links, ports.attachments(),
-                        ports.contentTypes(), rules, config.maxUploadBytes(), time),
+                        ports.contentTypes(), rules, config.maxUploadBytes(), time, ports.sendBudget()),
                 new ListThreadFilesService(ports.users(), ports.threads(), ports.messages()),
                 links,
                 new DownloadAttachmentService(ports.messages(), ports.attachments(), ports.linkSigner(), time));
@@ -247,12 +310,15 @@ public final class Parley implements AutoCloseable {
     private record DrivingAdapters(HttpServer server, ChatWebSocket webSocket) {
     }
 
-    private static void closeIfStarted(MessageWriter writer, Transport transport) {
+    private static void closeIfStarted(MessageWriter writer, Transport transport, Limiting limiting) {
         if (writer != null) {
             writer.close();
         }
         if (transport != null) {
             transport.stop().run();
+        }
+        if (limiting != null) {
+            limiting.stop().run();
         }
     }
 
@@ -287,6 +353,7 @@ public final class Parley implements AutoCloseable {
                 // bus go away.
                 writer.close();
                 transport.stop().run();
+                limiting.stop().run();
                 storage.close();
             } finally {
                 stopped.countDown();

@@ -11,6 +11,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.parley.adapter.redis.RedisBusSettings;
+import org.parley.application.port.out.LogInWindow;
+import org.parley.application.port.out.SendRate;
 import org.parley.bootstrap.logging.SecretMasking;
 
 /**
@@ -25,6 +27,7 @@ import org.parley.bootstrap.logging.SecretMasking;
  * @param cacheMaxEntries   the most users, and the most threads, kept in memory (zero: no caches)
  * @param bus               empty: one node, as before; present: this node is one of several on the bus
  *                          ({@code PARLEY_REDIS_URL}, contract §18)
+ * @param limits            what protects everyone from one user (contract §16)
  */
 public record ParleyConfig(
         String host,
@@ -43,7 +46,8 @@ public record ParleyConfig(
         Duration mediaLinkLifetime,
         Duration userCacheLifetime,
         int cacheMaxEntries,
-        Optional<Bus> bus) {
+        Optional<Bus> bus,
+        Limits limits) {
 
     public static final int MIN_SECRET_BYTES = 32;
     public static final int MIN_ADMIN_KEY_LENGTH = 16;
@@ -84,6 +88,82 @@ public record ParleyConfig(
         }
     }
 
+    /**
+     * The limits of contract §16 that protect everyone from one user, each held across nodes with a bus; {@code 0}
+     * turns a count or rate limit off (for load benchmarks).
+     *
+     * @param sendRatePerSecond messages a user may store a second ({@code PARLEY_SEND_RATE_PER_SECOND}); 0: no limit
+     * @param sendBurst         messages a user may store at once ({@code PARLEY_SEND_BURST}); 0: no limit
+     * @param logInFailures     failed log-ins for one e-mail address after which it waits for the window
+     *                          ({@code PARLEY_LOGIN_FAILURES}); 0: no limit
+     * @param logInWindow       that window, counted from the first failure ({@code PARLEY_LOGIN_WINDOW_SECONDS})
+     * @param hashingThreads    threads hashing passwords, at most the processors ({@code PARLEY_HASHING_THREADS})
+     * @param hashingQueue      passwords waiting for a hashing thread beyond which a log-in or registration is
+     *                          answered 503 at once ({@code PARLEY_HASHING_QUEUE})
+     */
+    public record Limits(int sendRatePerSecond, int sendBurst, int logInFailures, Duration logInWindow,
+                         int hashingThreads, int hashingQueue) {
+
+        public static final int DEFAULT_HASHING_QUEUE = 16;
+
+        public Limits {
+            Objects.requireNonNull(logInWindow, "logInWindow");
+            if (sendRatePerSecond < 0 || sendBurst < 0 || logInFailures < 0) {
+                throw new IllegalArgumentException("limits are 0 (off) or positive");
+            }
+            if (logInWindow.isNegative() || logInWindow.isZero()) {
+                throw new IllegalArgumentException("logInWindow must be positive");
+            }
+            if (hashingThreads < 1 || hashingQueue < 1) {
+                throw new IllegalArgumentException("hashingThreads and hashingQueue must be positive");
+            }
+        }
+
+        /** The contract's defaults: 20 messages a second in bursts of 40, 10 failed log-ins in 15 minutes. */
+        public static Limits defaults() {
+            return new Limits(20, 40, 10, Duration.ofMinutes(15), defaultHashingThreads(), DEFAULT_HASHING_QUEUE);
+        }
+
+        /**
+         * No send rate and no log-in throttling, and room for many parallel log-ins (for tests and load benchmarks that
+         * send fast and register many users at once).
+         */
+        public static Limits off() {
+            return new Limits(0, 0, 0, Duration.ofMinutes(15), defaultHashingThreads(), 10_000);
+        }
+
+        /** Half the processors, at least one: the rest stay free for chat delivery whatever log-ins do. */
+        public static int defaultHashingThreads() {
+            return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        }
+
+        /** These limits with the send rate {@code perSecond} in bursts of {@code burst} (0: off). */
+        public Limits withSendRate(int perSecond, int burst) {
+            return new Limits(perSecond, burst, logInFailures, logInWindow, hashingThreads, hashingQueue);
+        }
+
+        /** These limits with {@code failures} failed log-ins allowed within {@code window} (0: off). */
+        public Limits withLogIn(int failures, Duration window) {
+            return new Limits(sendRatePerSecond, sendBurst, failures, window, hashingThreads, hashingQueue);
+        }
+
+        /** These limits with {@code threads} hashing passwords and at most {@code queue} waiting. */
+        public Limits withHashing(int threads, int queue) {
+            return new Limits(sendRatePerSecond, sendBurst, logInFailures, logInWindow, threads, queue);
+        }
+
+        /** The send rate, or empty when it is off. */
+        public Optional<SendRate> sendRate() {
+            return sendRatePerSecond == 0 || sendBurst == 0 ? Optional.empty()
+                    : Optional.of(new SendRate(sendRatePerSecond, sendBurst));
+        }
+
+        /** The log-in throttling, or empty when it is off. */
+        public Optional<LogInWindow> logIn() {
+            return logInFailures == 0 ? Optional.empty() : Optional.of(new LogInWindow(logInFailures, logInWindow));
+        }
+    }
+
     public ParleyConfig {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(dataDir, "dataDir");
@@ -93,6 +173,7 @@ public record ParleyConfig(
         Objects.requireNonNull(mediaLinkLifetime, "mediaLinkLifetime");
         Objects.requireNonNull(userCacheLifetime, "userCacheLifetime");
         Objects.requireNonNull(bus, "bus");
+        Objects.requireNonNull(limits, "limits");
     }
 
     /** The configuration of one node, without a bus (for callers written before the bus existed). */
@@ -103,7 +184,7 @@ public record ParleyConfig(
             int cacheMaxEntries) {
         this(host, port, dataDir, database, jwtSecret, accessTokenLifetime, refreshTokenLifetime, adminApiKey,
                 maxUploadBytes, maxMessageLength, maxFrameBytes, passwordIterations, websocketPingInterval,
-                mediaLinkLifetime, userCacheLifetime, cacheMaxEntries, Optional.empty());
+                mediaLinkLifetime, userCacheLifetime, cacheMaxEntries, Optional.empty(), Limits.defaults());
     }
 
     /** This configuration on {@code bus} (one of several nodes). */
@@ -111,7 +192,15 @@ public record ParleyConfig(
         return new ParleyConfig(host, port, dataDir, database, jwtSecret, accessTokenLifetime, refreshTokenLifetime,
                 adminApiKey, maxUploadBytes, maxMessageLength, maxFrameBytes, passwordIterations,
                 websocketPingInterval, mediaLinkLifetime, userCacheLifetime, cacheMaxEntries,
-                Optional.of(Objects.requireNonNull(newBus, "newBus")));
+                Optional.of(Objects.requireNonNull(newBus, "newBus")), limits);
+    }
+
+    /** This configuration with other {@code limits} (contract §16). */
+    public ParleyConfig withLimits(Limits newLimits) {
+        return new ParleyConfig(host, port, dataDir, database, jwtSecret, accessTokenLifetime, refreshTokenLifetime,
+                adminApiKey, maxUploadBytes, maxMessageLength, maxFrameBytes, passwordIterations,
+                websocketPingInterval, mediaLinkLifetime, userCacheLifetime, cacheMaxEntries, bus,
+                Objects.requireNonNull(newLimits, "newLimits"));
     }
 
     /** The configuration with the default caches (for callers written before the caches existed). */
@@ -132,7 +221,7 @@ public record ParleyConfig(
                 + ", maxMessageLength=" + maxMessageLength + ", maxFrameBytes=" + maxFrameBytes
                 + ", mediaLinkLifetime=" + mediaLinkLifetime + ", userCacheLifetime=" + userCacheLifetime
                 + ", cacheMaxEntries=" + cacheMaxEntries + ", bus=" + bus.map(Bus::toString).orElse("none (one node)")
-                + "]";
+                + ", limits=" + limits + "]";
     }
 
     /** The configuration in {@code environment} (normally {@link System#getenv()}). */
@@ -192,7 +281,22 @@ public record ParleyConfig(
                 Duration.ofSeconds(read.integer("PARLEY_USER_CACHE_SECONDS",
                         (int) DEFAULT_USER_CACHE_LIFETIME.toSeconds(), 0, 3_600)),
                 read.integer("PARLEY_CACHE_MAX_ENTRIES", DEFAULT_CACHE_MAX_ENTRIES, 0, 10_000_000),
-                bus);
+                bus,
+                limits(read));
+    }
+
+    /** Contract §16's limits; {@code 0} turns a count or rate off. */
+    private static Limits limits(Reader read) {
+        Limits defaults = Limits.defaults();
+        int processors = Runtime.getRuntime().availableProcessors();
+        return new Limits(
+                read.integer("PARLEY_SEND_RATE_PER_SECOND", defaults.sendRatePerSecond(), 0, 1_000_000),
+                read.integer("PARLEY_SEND_BURST", defaults.sendBurst(), 0, 1_000_000),
+                read.integer("PARLEY_LOGIN_FAILURES", defaults.logInFailures(), 0, 1_000_000),
+                Duration.ofSeconds(read.integer("PARLEY_LOGIN_WINDOW_SECONDS",
+                        (int) defaults.logInWindow().toSeconds(), 1, 7 * 86_400)),
+                read.integer("PARLEY_HASHING_THREADS", defaults.hashingThreads(), 1, Math.max(1, processors)),
+                read.integer("PARLEY_HASHING_QUEUE", defaults.hashingQueue(), 1, 100_000));
     }
 
     /**

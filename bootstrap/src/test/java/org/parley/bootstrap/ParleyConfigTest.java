@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.parley.application.port.out.LogInWindow;
+import org.parley.application.port.out.SendRate;
 
 class ParleyConfigTest {
 
@@ -31,6 +33,29 @@ class ParleyConfigTest {
         assertThat(config.mediaLinkLifetime()).isEqualTo(Duration.ofHours(1));
         assertThat(ParleyConfig.fromEnvironment(Map.of("PARLEY_MEDIA_LINK_SECONDS", "600")).mediaLinkLifetime())
                 .isEqualTo(Duration.ofMinutes(10));
+    }
+
+    @Test
+    void theLimitsDefaultToTheContractAndZeroTurnsACountOrRateOff() {
+        ParleyConfig.Limits defaults = ParleyConfig.fromEnvironment(Map.of()).limits();
+        assertThat(defaults).isEqualTo(ParleyConfig.Limits.defaults());
+        assertThat(defaults.sendRate()).contains(new SendRate(20, 40));
+        assertThat(defaults.logIn()).contains(new LogInWindow(10, Duration.ofMinutes(15)));
+        assertThat(defaults.hashingThreads())
+                .isBetween(1, Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+        assertThat(defaults.hashingQueue()).isEqualTo(16);
+
+        ParleyConfig.Limits set = ParleyConfig.fromEnvironment(Map.of(
+                "PARLEY_SEND_RATE_PER_SECOND", "5", "PARLEY_SEND_BURST", "8",
+                "PARLEY_LOGIN_FAILURES", "3", "PARLEY_LOGIN_WINDOW_SECONDS", "60",
+                "PARLEY_HASHING_THREADS", "1", "PARLEY_HASHING_QUEUE", "4")).limits();
+        assertThat(set).isEqualTo(new ParleyConfig.Limits(5, 8, 3, Duration.ofMinutes(1), 1, 4));
+
+        ParleyConfig.Limits off = ParleyConfig.fromEnvironment(Map.of(
+                "PARLEY_SEND_RATE_PER_SECOND", "0", "PARLEY_LOGIN_FAILURES", "0")).limits();
+        assertThat(off.sendRate()).isEmpty();
+        assertThat(off.logIn()).isEmpty();
+        assertThat(ParleyConfig.fromEnvironment(Map.of("PARLEY_SEND_BURST", "0")).limits().sendRate()).isEmpty();
     }
 
     @Test
@@ -64,6 +89,12 @@ class ParleyConfigTest {
             "PARLEY_USER_CACHE_SECONDS|5s|PARLEY_USER_CACHE_SECONDS: not a whole number",
             "PARLEY_CACHE_MAX_ENTRIES|-5|PARLEY_CACHE_MAX_ENTRIES: must be between 0 and 10000000",
             "PARLEY_CACHE_MAX_ENTRIES|lots|PARLEY_CACHE_MAX_ENTRIES: not a whole number",
+            "PARLEY_SEND_RATE_PER_SECOND|-1|PARLEY_SEND_RATE_PER_SECOND: must be between 0 and 1000000",
+            "PARLEY_SEND_BURST|many|PARLEY_SEND_BURST: not a whole number",
+            "PARLEY_LOGIN_FAILURES|-2|PARLEY_LOGIN_FAILURES: must be between 0 and 1000000",
+            "PARLEY_LOGIN_WINDOW_SECONDS|0|PARLEY_LOGIN_WINDOW_SECONDS: must be between 1 and 604800",
+            "PARLEY_HASHING_THREADS|0|PARLEY_HASHING_THREADS: must be between 1 and",
+            "PARLEY_HASHING_QUEUE|0|PARLEY_HASHING_QUEUE: must be between 1 and 100000",
     })
     void aBadValueStopsStartUpWithOneLineNamingTheVariable(String name, String value, String expected) {
         assertThatThrownBy(() -> ParleyConfig.fromEnvironment(Map.of(name, value)))

@@ -14,7 +14,8 @@ enum ApiError {
     TOO_LARGE("too_large", 413),
     UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415),
     RATE_LIMITED("rate_limited", 429),
-    INTERNAL_ERROR("internal_error", 500);
+    INTERNAL_ERROR("internal_error", 500),
+    UNAVAILABLE("unavailable", 503);
 
     private final String code;
     private final int status;

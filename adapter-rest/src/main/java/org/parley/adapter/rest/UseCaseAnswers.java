@@ -1,5 +1,6 @@
 package org.parley.adapter.rest;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +12,9 @@ import jakarta.ws.rs.core.Response;
 import org.parley.application.error.AuthenticationFailed;
 import org.parley.application.error.Conflict;
 import org.parley.application.error.NotFound;
+import org.parley.application.error.RateLimited;
 import org.parley.application.error.TooLarge;
+import org.parley.application.error.Unavailable;
 import org.parley.application.error.UnknownUser;
 import org.parley.application.error.UseCaseFailure;
 import org.parley.application.error.ValidationFailed;
@@ -65,6 +68,31 @@ final class UseCaseAnswers implements UseCaseFailure.Cases<Response> {
     @Override
     public Response tooLarge(TooLarge failure) {
         return FailureMapper.respond(ApiError.TOO_LARGE, failure.getMessage()).header("Connection", "close").build();
+    }
+
+    /**
+     * 429 with {@code Retry-After} in whole seconds, rounded up (contract §16): a client that waits that long is let
+     * through.
+     */
+    @Override
+    public Response rateLimited(RateLimited failure) {
+        return FailureMapper.respond(ApiError.RATE_LIMITED, failure.getMessage())
+                .header(HttpHeaders.RETRY_AFTER, retryAfterSeconds(failure.retryAfter()))
+                .build();
+    }
+
+    /** 503 with {@code Retry-After}: the server is busy (password hashing at its bound), the caller did nothing wrong. */
+    @Override
+    public Response unavailable(Unavailable failure) {
+        return FailureMapper.respond(ApiError.UNAVAILABLE, failure.getMessage())
+                .header(HttpHeaders.RETRY_AFTER, retryAfterSeconds(failure.retryAfter()))
+                .build();
+    }
+
+    /** A wait as {@code Retry-After}'s whole seconds, rounded up (at least 1). */
+    static long retryAfterSeconds(Duration wait) {
+        long seconds = wait.getSeconds() + (wait.getNano() > 0 ? 1 : 0);
+        return Math.max(1, seconds);
     }
 
     @Override

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.parley.application.error.AuthenticationFailed;
 import org.parley.application.error.Conflict;
 import org.parley.application.error.NotFound;
+import org.parley.application.error.RateLimited;
 import org.parley.application.error.TooLarge;
+import org.parley.application.error.Unavailable;
 import org.parley.application.error.UnknownUser;
 import org.parley.application.error.UseCaseFailure;
 import org.parley.application.error.ValidationFailed;
@@ -52,7 +54,13 @@ class FailureAnswersTest {
                     + "\"message\":\"Invalid receipient\",\"success\":false,\"code\":\"not_found\"}", Map.of()),
             TooLarge.class, new Answer(413, "{\"status\":\"failure\",\"entity\":null,"
                     + "\"message\":\"The file is too large (at most 1024 bytes)\",\"success\":false,"
-                    + "\"code\":\"too_large\"}", Map.of("Connection", "close")));
+                    + "\"code\":\"too_large\"}", Map.of("Connection", "close")),
+            RateLimited.class, new Answer(429, "{\"status\":\"failure\",\"entity\":null,"
+                    + "\"message\":\"You are sending too fast; wait before sending more\",\"success\":false,"
+                    + "\"code\":\"rate_limited\"}", Map.of("Retry-After", "2")),
+            Unavailable.class, new Answer(503, "{\"status\":\"failure\",\"entity\":null,"
+                    + "\"message\":\"The server is busy checking passwords; try again in a moment\",\"success\":false,"
+                    + "\"code\":\"unavailable\"}", Map.of("Retry-After", "1")));
 
     @Test
     void everyKindOfUseCaseFailureHasItsAnswer() {

@@ -23,8 +23,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
 import org.parley.application.port.out.Account;
+import org.parley.application.port.out.LogInAttempts;
 import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.PasswordHasher;
+import org.parley.application.port.out.SendBudget;
 import org.parley.application.port.out.ThreadRepository;
 import org.parley.application.port.out.TimeSource;
 import org.parley.application.port.out.UserAccounts;
@@ -97,12 +99,13 @@ final class TestApi implements AutoCloseable {
                 new ListConversationService(users, threads, messages),
                 new ListMyThreadsService(users, threads),
                 new RegisterUserService(users, hasher, time),
-                new LogInService(users, hasher, tokens, time),
+                new LogInService(users, hasher, tokens, time, LogInAttempts.unlimited()),
                 new RefreshAccessTokenService(tokens, users),
                 new AuthenticateTokenService(tokens, users),
                 new UpsertUserFromBackendService(users, user -> { }, time),
                 new UploadAttachmentService(users, threads, writer, links, files,
-                        (firstBytes, fileName) -> UNKNOWN_TYPE, MessageRules.defaults(), MAX_UPLOAD_BYTES, time),
+                        (firstBytes, fileName) -> UNKNOWN_TYPE, MessageRules.defaults(), MAX_UPLOAD_BYTES, time,
+                        SendBudget.unlimited()),
                 new ListThreadFilesService(users, threads, messages),
                 links,
                 new DownloadAttachmentService(messages, files, signer, time)));

@@ -1,9 +1,14 @@
 package org.parley.adapter.websocket;
 
+import java.time.Duration;
+import java.util.OptionalLong;
+
 import org.parley.application.error.AuthenticationFailed;
 import org.parley.application.error.Conflict;
 import org.parley.application.error.NotFound;
+import org.parley.application.error.RateLimited;
 import org.parley.application.error.TooLarge;
+import org.parley.application.error.Unavailable;
 import org.parley.application.error.UnknownUser;
 import org.parley.application.error.UseCaseFailure;
 import org.parley.application.error.ValidationFailed;
@@ -18,8 +23,15 @@ final class FrameRefusals implements UseCaseFailure.Cases<FrameRefusals.Refusal>
 
     static final FrameRefusals INSTANCE = new FrameRefusals();
 
-    /** What an error frame says: its code and its human message. */
-    record Refusal(ErrorCode code, String message) {
+    /**
+     * What an error frame says: its code, its human message and, for a limit, the wait before the same frame would be
+     * accepted ({@code retry_after_ms}).
+     */
+    record Refusal(ErrorCode code, String message, OptionalLong retryAfterMillis) {
+
+        Refusal(ErrorCode code, String message) {
+            this(code, message, OptionalLong.empty());
+        }
     }
 
     private FrameRefusals() {
@@ -54,6 +66,27 @@ final class FrameRefusals implements UseCaseFailure.Cases<FrameRefusals.Refusal>
     @Override
     public Refusal tooLarge(TooLarge failure) {
         return new Refusal(ErrorCode.TOO_LARGE, failure.getMessage());
+    }
+
+    /** {@code rate_limited} with {@code retry_after_ms}, in whole milliseconds rounded up (contract §16). */
+    @Override
+    public Refusal rateLimited(RateLimited failure) {
+        return new Refusal(ErrorCode.RATE_LIMITED, failure.getMessage(), OptionalLong.of(millis(failure.retryAfter())));
+    }
+
+    /**
+     * The server is busy: no frame action is refused this way today (only log-ins and registrations hash passwords);
+     * were one to be, the frame says {@code internal_error} with the wait, as contract §8 has no other code for it.
+     */
+    @Override
+    public Refusal unavailable(Unavailable failure) {
+        return new Refusal(ErrorCode.INTERNAL_ERROR, failure.getMessage(), OptionalLong.of(millis(failure.retryAfter())));
+    }
+
+    /** A wait in whole milliseconds, rounded up, at least 1. */
+    private static long millis(Duration wait) {
+        long millis = wait.toMillis() + (wait.toNanosPart() % 1_000_000 > 0 ? 1 : 0);
+        return Math.max(1, millis);
     }
 
     @Override

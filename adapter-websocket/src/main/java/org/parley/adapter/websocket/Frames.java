@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -101,12 +102,22 @@ final class Frames {
 
     /** An error frame answering one client frame; the connection stays open. */
     static String error(ErrorCode code, String message, String requestAction, Optional<ClientMessageId> clientMessageId) {
+        return error(code, message, requestAction, clientMessageId, OptionalLong.empty());
+    }
+
+    /**
+     * An error frame answering one client frame, with {@code retry_after_ms} when a limit refused it (contract §16);
+     * the connection stays open.
+     */
+    static String error(ErrorCode code, String message, String requestAction, Optional<ClientMessageId> clientMessageId,
+                        OptionalLong retryAfterMillis) {
         ObjectNode frame = Json.MAPPER.createObjectNode();
         frame.put("action", "error");
         frame.put("code", code.wireName());
         frame.put("message", message);
         frame.put("request_action", requestAction);
         clientMessageId.ifPresent(id -> frame.put("client_msg_id", id.value()));
+        retryAfterMillis.ifPresent(millis -> frame.put("retry_after_ms", millis));
         return write(frame);
     }
 

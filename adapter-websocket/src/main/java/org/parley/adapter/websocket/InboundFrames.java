@@ -232,7 +232,8 @@ final class InboundFrames {
 
     private static Optional<String> refused(FrameRefusals.Refusal refusal, String action,
                                             Optional<ClientMessageId> clientMessageId) {
-        return error(refusal.code(), refusal.message(), action, clientMessageId);
+        return Optional.of(Frames.error(refusal.code(), refusal.message(), action, clientMessageId,
+                refusal.retryAfterMillis()));
     }
 
     private static Optional<String> error(ErrorCode code, String message, String action,

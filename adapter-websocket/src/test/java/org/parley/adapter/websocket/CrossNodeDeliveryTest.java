@@ -21,6 +21,7 @@ import org.parley.application.port.in.AnnounceFileMessage;
 import org.parley.application.port.in.SendTextMessage;
 import org.parley.application.port.out.EventDelivery;
 import org.parley.application.port.out.OutboundEvent;
+import org.parley.application.port.out.SendBudget;
 import org.parley.application.service.AnnounceFileMessageService;
 import org.parley.application.service.LinkToAttachmentService;
 import org.parley.application.service.SendTextMessageService;
@@ -113,7 +114,7 @@ class CrossNodeDeliveryTest {
         final EventDelivery delivery = bus.wrap(new WebSocketDelivery(connections, TestServer.SEED_FRAMES));
         final MessageWriter writer = new MessageWriter(storage.messages(), delivery, 100, 1_000);
         final SendTextMessage sendText = new SendTextMessageService(storage.users(), storage.threads(), writer,
-                MessageRules.defaults(), time);
+                MessageRules.defaults(), time, SendBudget.unlimited());
         final AnnounceFileMessage announceFile = new AnnounceFileMessageService(storage.messages(), delivery,
                 new LinkToAttachmentService(new FakeLinkSigner(), Duration.ofHours(1), time));
 

@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.parley.application.error.AuthenticationFailed;
 import org.parley.application.error.Conflict;
 import org.parley.application.error.NotFound;
+import org.parley.application.error.RateLimited;
 import org.parley.application.error.TooLarge;
+import org.parley.application.error.Unavailable;
 import org.parley.application.error.UnknownUser;
 import org.parley.application.error.UseCaseFailure;
 import org.parley.application.error.ValidationFailed;
@@ -40,7 +42,13 @@ class FailureFramesTest {
             Conflict.class, errorFrame("validation_error", "A user with this e-mail address already exists"),
             NotFound.class, errorFrame("not_found", "No such message"),
             UnknownUser.class, errorFrame("invalid_receiver", "Invalid receipient"),
-            TooLarge.class, errorFrame("too_large", "The file is too large (at most 1024 bytes)"));
+            TooLarge.class, errorFrame("too_large", "The file is too large (at most 1024 bytes)"),
+            RateLimited.class, "{\"action\":\"error\",\"code\":\"rate_limited\","
+                    + "\"message\":\"You are sending too fast; wait before sending more\","
+                    + "\"request_action\":\"text_message\",\"client_msg_id\":\"m1\",\"retry_after_ms\":1500}",
+            Unavailable.class, "{\"action\":\"error\",\"code\":\"internal_error\","
+                    + "\"message\":\"The server is busy checking passwords; try again in a moment\","
+                    + "\"request_action\":\"text_message\",\"client_msg_id\":\"m1\",\"retry_after_ms\":1000}");
 
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
     private final InboundFrames inbound = new InboundFrames(new WebSocketUseCases(

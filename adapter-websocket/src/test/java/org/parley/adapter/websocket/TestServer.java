@@ -23,6 +23,7 @@ import org.parley.application.error.AuthenticationFailed;
 import org.parley.application.port.in.AuthenticateToken;
 import org.parley.application.port.in.SendTextMessage;
 import org.parley.application.port.out.Account;
+import org.parley.application.port.out.SendBudget;
 import org.parley.application.service.AnnounceFileMessageService;
 import org.parley.application.service.LinkToAttachmentService;
 import org.parley.application.groupcommit.MessageWriter;
@@ -95,7 +96,7 @@ final class TestServer implements AutoCloseable {
         }, "/");
 
         SendTextMessageService service = new SendTextMessageService(users, threads, writer, MessageRules.defaults(),
-                time);
+                time, SendBudget.unlimited());
         SendTextMessage sendText = command -> {
             sendThreads.add(Thread.currentThread().getName());
             Throwable failure = sendFailure.get();
@@ -129,7 +130,7 @@ final class TestServer implements AutoCloseable {
         };
         AnnounceFileMessageService announce = new AnnounceFileMessageService(messages, delivery,
                 new LinkToAttachmentService(new FakeLinkSigner(), Duration.ofHours(1), time));
-        ShareProfileService share = new ShareProfileService(users, threads, writer, time);
+        ShareProfileService share = new ShareProfileService(users, threads, writer, time, SendBudget.unlimited());
         webSocket = ChatWebSocket.attachTo(server, connections, authenticate,
                 new WebSocketUseCases(sendText, announce, share), settings);
         server.start();

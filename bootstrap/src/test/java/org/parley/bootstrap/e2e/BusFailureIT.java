@@ -51,7 +51,8 @@ class BusFailureIT {
                 Optional.of(RunningParley.JWT_SECRET), Duration.ofMinutes(15), Duration.ofDays(1),
                 Optional.of(RunningParley.ADMIN_API_KEY), 1024 * 1024, 10_000, 64 * 1024, 1_000,
                 Duration.ofSeconds(30), Duration.ofHours(1))
-                .withBus(new ParleyConfig.Bus(redis.url(), "parley"));
+                .withBus(new ParleyConfig.Bus(redis.url(), "parley"))
+                .withLimits(ParleyConfig.Limits.off());
         nodes.add(Parley.start(config));
         nodes.add(Parley.start(config));
     }

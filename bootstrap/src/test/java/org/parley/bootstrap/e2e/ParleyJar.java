@@ -65,6 +65,8 @@ final class ParleyJar implements AutoCloseable {
         builder.environment().put("PARLEY_PORT", "0");
         builder.environment().put("PARLEY_DATA_DIR", dataDir.toString());
         builder.environment().put("PARLEY_PASSWORD_ITERATIONS", "1000");
+        // Crash tests send as fast as they can (contract §16: 0 turns the send rate off).
+        builder.environment().put("PARLEY_SEND_RATE_PER_SECOND", "0");
         builder.environment().putAll(environment);
         return new ParleyJar(builder.start());
     }

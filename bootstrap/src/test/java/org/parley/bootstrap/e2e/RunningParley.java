@@ -39,6 +39,10 @@ import org.parley.bootstrap.ParleyConfig;
  * so every test's connections and requests are spread over both: a user with two devices has one on each node, a
  * sender and a receiver are on different nodes. Without PostgreSQL or Redis the classes are skipped with one line (on
  * CI they fail).
+ *
+ * <p><b>Limits</b> (contract §16): off unless a test asks for them ({@link #RunningParley(ParleyConfig.Limits)}):
+ * end-to-end tests send as fast as they can and register users in parallel, which the send rate and the hashing
+ * queue would refuse.
  */
 public final class RunningParley implements BeforeAllCallback, AfterAllCallback {
 
@@ -47,6 +51,7 @@ public final class RunningParley implements BeforeAllCallback, AfterAllCallback 
     public static final String CLUSTER_PROPERTY = "parley.test.cluster";
 
     private final long maxUploadBytes;
+    private final ParleyConfig.Limits limits;
     private Path dataDir;
     private String postgresDatabase;
     private final List<Parley> nodes = new ArrayList<>();
@@ -61,7 +66,17 @@ public final class RunningParley implements BeforeAllCallback, AfterAllCallback 
 
     /** A server that accepts files of at most {@code maxUploadBytes}. */
     public RunningParley(long maxUploadBytes) {
+        this(maxUploadBytes, ParleyConfig.Limits.off());
+    }
+
+    /** A server with these limits (contract §16) and the default upload limit. */
+    public RunningParley(ParleyConfig.Limits limits) {
+        this(25L * 1024 * 1024, limits);
+    }
+
+    private RunningParley(long maxUploadBytes, ParleyConfig.Limits limits) {
         this.maxUploadBytes = maxUploadBytes;
+        this.limits = limits;
     }
 
     /** Whether this test JVM runs the end-to-end tests against two nodes on a bus. */
@@ -94,7 +109,8 @@ public final class RunningParley implements BeforeAllCallback, AfterAllCallback 
                 64 * 1024,
                 1_000,
                 Duration.ofSeconds(30),
-                Duration.ofHours(1));
+                Duration.ofHours(1))
+                .withLimits(limits);
         if (clustered()) {
             config = config.withBus(new ParleyConfig.Bus(redisUrl, RedisForTests.uniqueChannel()));
             nodes.add(Parley.start(config));

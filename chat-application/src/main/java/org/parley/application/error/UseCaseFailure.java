@@ -11,7 +11,8 @@ import org.parley.domain.DomainRuleViolation;
  * answered through the same {@link Cases}, as {@link Cases#domainRuleBroken}.
  */
 public abstract sealed class UseCaseFailure extends RuntimeException
-        permits AuthenticationFailed, Conflict, NotFound, TooLarge, UnknownUser, ValidationFailed {
+        permits AuthenticationFailed, Conflict, NotFound, RateLimited, TooLarge, Unavailable, UnknownUser,
+        ValidationFailed {
 
     protected UseCaseFailure(String message) {
         super(message, null, false, false);
@@ -39,6 +40,10 @@ public abstract sealed class UseCaseFailure extends RuntimeException
         R unknownUser(UnknownUser failure);
 
         R tooLarge(TooLarge failure);
+
+        R rateLimited(RateLimited failure);
+
+        R unavailable(Unavailable failure);
 
         /** A domain value or action refused by the domain itself (it is not a {@link UseCaseFailure}). */
         R domainRuleBroken(DomainRuleViolation violation);

@@ -1,13 +1,17 @@
 package org.parley.application.service;
 
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
 import org.parley.application.error.AuthenticationFailed;
+import org.parley.application.error.RateLimited;
 import org.parley.application.port.in.LogIn;
 import org.parley.application.port.out.Account;
+import org.parley.application.port.out.Admission;
 import org.parley.application.port.out.EncodedPassword;
+import org.parley.application.port.out.LogInAttempts;
 import org.parley.application.port.out.PasswordHasher;
 import org.parley.application.port.out.TimeSource;
 import org.parley.application.port.out.TokenPair;
@@ -20,6 +24,11 @@ import org.parley.domain.user.EmailAddress;
  * Checks credentials so that an unknown e-mail, an account without a password, a wrong password and an inactive
  * account all fail the same way and take about the same time (a password is always hashed), so that the answer
  * does not reveal which e-mail addresses have accounts.
+ *
+ * <p>Attempts are counted per address ({@link LogInAttempts}, contract §16) before the password is hashed: once an
+ * address has had too many failures in its window, attempts for it are refused with {@link RateLimited} at once,
+ * without hashing anything and whether or not an account has that address, until the window has passed. A successful
+ * log-in clears the address's count.
  */
 public final class LogInService implements LogIn {
 
@@ -28,28 +37,48 @@ public final class LogInService implements LogIn {
     private final Tokens tokens;
     private final TimeSource time;
     private final EncodedPassword timingDecoy;
+    private final LogInAttempts attempts;
 
-    public LogInService(UserAccounts users, PasswordHasher hasher, Tokens tokens, TimeSource time) {
+    public LogInService(UserAccounts users, PasswordHasher hasher, Tokens tokens, TimeSource time,
+                        LogInAttempts attempts) {
         this.users = Objects.requireNonNull(users, "users");
         this.hasher = Objects.requireNonNull(hasher, "hasher");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.time = Objects.requireNonNull(time, "time");
+        this.attempts = Objects.requireNonNull(attempts, "attempts");
         this.timingDecoy = hasher.hash("parley-timing-decoy-" + System.nanoTime());
     }
 
     @Override
     public TokenGrant logIn(Command command) {
         String password = command.password() == null ? "" : command.password();
-        Optional<Account> account = parse(command.email()).flatMap(users::findByEmail);
+        Optional<EmailAddress> email = parse(command.email());
+        String address = email.map(EmailAddress::normalized).orElseGet(() -> unparsed(command.email()));
+        Admission admission = attempts.attempt(address);
+        if (!admission.granted()) {
+            throw RateLimited.logIn(admission.retryAfter());
+        }
+        Optional<Account> account = email.flatMap(users::findByEmail);
         Optional<EncodedPassword> stored = account.flatMap(Account::password);
         boolean matches = hasher.matches(password, stored.orElse(timingDecoy)) && stored.isPresent();
         if (!matches || !account.get().user().isActive()) {
             throw AuthenticationFailed.badCredentials();
         }
+        attempts.succeeded(address);
         Instant now = time.now();
         users.recordLogin(account.get().user().id(), now);
         TokenPair pair = tokens.issue(account.get().user().id());
         return new TokenGrant(pair.access(), pair.refresh(), account.get().user().loggedInAt(now));
+    }
+
+    /**
+     * What is counted for text that is no e-mail address (it can match no account, but is answered the same): as the
+     * log-in would normalize it, cut to the longest address, so that no attempt makes memory grow beyond that.
+     */
+    private static String unparsed(String email) {
+        String normalized = email == null ? "" : email.strip().toLowerCase(Locale.ROOT);
+        return normalized.length() <= EmailAddress.MAX_LENGTH ? normalized
+                : normalized.substring(0, EmailAddress.MAX_LENGTH);
     }
 
     private static Optional<EmailAddress> parse(String email) {

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletionStage;
 import org.parley.application.error.NotFound;
 import org.parley.application.port.in.ShareProfile;
 import org.parley.application.port.out.MessageStored;
+import org.parley.application.port.out.SendBudget;
 import org.parley.application.port.out.StoreMessages;
 import org.parley.application.port.out.ThreadRepository;
 import org.parley.application.port.out.TimeSource;
@@ -17,23 +18,28 @@ import org.parley.domain.chat.Participants;
 import org.parley.domain.delivery.DeliveryPolicy;
 import org.parley.domain.user.User;
 
+/** Shares a user's profile as a message; it counts against the sender's {@link SendBudget} like a text message. */
 public final class ShareProfileService implements ShareProfile {
 
     private final UserAccounts users;
     private final ThreadRepository threads;
     private final StoreMessages messages;
     private final TimeSource time;
+    private final SendBudget budget;
 
-    public ShareProfileService(UserAccounts users, ThreadRepository threads, StoreMessages messages, TimeSource time) {
+    public ShareProfileService(UserAccounts users, ThreadRepository threads, StoreMessages messages, TimeSource time,
+                               SendBudget budget) {
         this.users = Objects.requireNonNull(users, "users");
         this.threads = Objects.requireNonNull(threads, "threads");
         this.messages = Objects.requireNonNull(messages, "messages");
         this.time = Objects.requireNonNull(time, "time");
+        this.budget = Objects.requireNonNull(budget, "budget");
     }
 
     @Override
     public CompletionStage<Message> share(Command command) {
         Participants pair = Participants.of(command.sender(), command.receiver());
+        Budgets.takeOne(budget, command.sender());
         Receivers.requireActive(users, command.receiver());
         User profile = users.findById(command.profile())
                 .orElseThrow(() -> new NotFound("No user with this attached_profile_id"));

@@ -16,6 +16,7 @@ import org.parley.application.port.in.UploadAttachment;
 import org.parley.application.port.out.AttachmentStore;
 import org.parley.application.port.out.ContentTypes;
 import org.parley.application.port.out.MessageStored;
+import org.parley.application.port.out.SendBudget;
 import org.parley.application.port.out.StoreMessages;
 import org.parley.application.port.out.StoredAttachment;
 import org.parley.application.port.out.ThreadRepository;
@@ -32,7 +33,8 @@ import org.parley.domain.chat.Participants;
 /**
  * Checks the receiver first, then streams the bytes to the store, then stores the message. The content type is
  * detected from the file's first bytes ({@link ContentTypes}), which are read ahead and then streamed to the store with
- * the rest, so the file is read once. When anything fails after the bytes were stored, they are deleted again, so a
+ * the rest, so the file is read once. An upload is a message its sender sends: it takes one from the sender's
+ * {@link SendBudget} (contract §16) before anything is read or stored, and stores nothing when refused. When anything fails after the bytes were stored, they are deleted again, so a
  * failed upload leaves nothing behind.
  *
  * <p>The upload tells nobody (its sender announces the file with {@code file_message}), but storing it still publishes
@@ -50,10 +52,12 @@ public final class UploadAttachmentService implements UploadAttachment {
     private final MessageRules rules;
     private final long maxUploadBytes;
     private final TimeSource time;
+    private final SendBudget budget;
 
     public UploadAttachmentService(UserAccounts users, ThreadRepository threads, StoreMessages messages,
                                    LinkToAttachment links, AttachmentStore store, ContentTypes contentTypes,
-                                   MessageRules rules, long maxUploadBytes, TimeSource time) {
+                                   MessageRules rules, long maxUploadBytes, TimeSource time,
+                                   SendBudget budget) {
         this.users = Objects.requireNonNull(users, "users");
         this.threads = Objects.requireNonNull(threads, "threads");
         this.messages = Objects.requireNonNull(messages, "messages");
@@ -62,6 +66,7 @@ public final class UploadAttachmentService implements UploadAttachment {
         this.contentTypes = Objects.requireNonNull(contentTypes, "contentTypes");
         this.rules = Objects.requireNonNull(rules, "rules");
         this.time = Objects.requireNonNull(time, "time");
+        this.budget = Objects.requireNonNull(budget, "budget");
         if (maxUploadBytes < 1) {
             throw new IllegalArgumentException("maxUploadBytes must be positive");
         }
@@ -71,6 +76,7 @@ public final class UploadAttachmentService implements UploadAttachment {
     @Override
     public Uploaded upload(Command command) {
         Participants pair = Participants.of(command.sender(), command.receiver());
+        Budgets.takeOne(budget, command.sender());
         Receivers.requireActive(users, command.receiver());
         String caption = command.caption() == null || command.caption().isBlank() ? ""
                 : rules.text(command.caption()).body();

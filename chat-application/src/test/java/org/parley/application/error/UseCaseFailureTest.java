@@ -50,6 +50,16 @@ class UseCaseFailureTest {
         }
 
         @Override
+        public String rateLimited(RateLimited failure) {
+            return "rateLimited";
+        }
+
+        @Override
+        public String unavailable(Unavailable failure) {
+            return "unavailable";
+        }
+
+        @Override
         public String domainRuleBroken(DomainRuleViolation violation) {
             return "domainRuleBroken";
         }

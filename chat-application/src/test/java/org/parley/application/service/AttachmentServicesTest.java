@@ -33,6 +33,7 @@ import org.parley.application.port.out.MessageRange;
 import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.ContentTypes;
 import org.parley.application.port.out.MessageStored;
+import org.parley.application.port.out.SendBudget;
 import org.parley.application.port.out.ThreadPosition;
 import org.parley.application.testing.ChatFixtures;
 import org.parley.application.testing.ChatStorage;
@@ -78,9 +79,10 @@ class AttachmentServicesTest {
     };
     private final LinkToAttachment links = new LinkToAttachmentService(signer, Duration.ofHours(1), time);
     private final UploadAttachment upload = new UploadAttachmentService(storage.users(), storage.threads(),
-            writer, links, files, contentTypes, MessageRules.defaults(), MAX, time);
+            writer, links, files, contentTypes, MessageRules.defaults(), MAX, time, SendBudget.unlimited());
     private final AnnounceFileMessage announce = new AnnounceFileMessageService(storage.messages(), delivery, links);
-    private final ShareProfile share = new ShareProfileService(storage.users(), storage.threads(), writer, time);
+    private final ShareProfile share = new ShareProfileService(storage.users(), storage.threads(), writer, time,
+            SendBudget.unlimited());
     private final ListThreadFiles listFiles = new ListThreadFilesService(storage.users(), storage.threads(),
             storage.messages());
     private final DownloadAttachment download = new DownloadAttachmentService(storage.messages(), files, signer, time);
@@ -136,7 +138,7 @@ class AttachmentServicesTest {
         MessageWriter failing = new MessageWriter(
                 new FailingMessageRepository(new IllegalStateException("database down")), delivery, 100, 1_000);
         UploadAttachment broken = new UploadAttachmentService(storage.users(), storage.threads(), failing, links, files,
-                contentTypes, MessageRules.defaults(), MAX, time);
+                contentTypes, MessageRules.defaults(), MAX, time, SendBudget.unlimited());
 
         assertThatThrownBy(() -> broken.upload(new UploadAttachment.Command(alice.id(), bob.id(), "", "a.txt",
                 new ByteArrayInputStream(new byte[] {1, 2})))).hasMessage("database down");
@@ -177,7 +179,7 @@ class AttachmentServicesTest {
         new Random(7).nextBytes(png);
         System.arraycopy(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, 0, png, 0, 4);
         UploadAttachmentService large = new UploadAttachmentService(storage.users(), storage.threads(), writer, links, files,
-                contentTypes, MessageRules.defaults(), png.length, time);
+                contentTypes, MessageRules.defaults(), png.length, time, SendBudget.unlimited());
 
         Message message = large.upload(new UploadAttachment.Command(alice.id(), bob.id(), "", "x.txt",
                 new ByteArrayInputStream(png))).message();

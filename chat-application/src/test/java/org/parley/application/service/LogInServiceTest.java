@@ -5,11 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
+import org.parley.application.cluster.LocalLogInAttempts;
 import org.parley.application.error.AuthenticationFailed;
+import org.parley.application.error.RateLimited;
 import org.parley.application.port.in.LogIn;
 import org.parley.application.port.out.Account;
+import org.parley.application.port.out.EncodedPassword;
+import org.parley.application.port.out.LogInWindow;
+import org.parley.application.port.out.PasswordHasher;
 import org.parley.application.testing.ChatFixtures;
 import org.parley.application.testing.FakePasswordHasher;
 import org.parley.application.testing.FakeTokens;
@@ -25,7 +31,8 @@ class LogInServiceTest {
     private final FakePasswordHasher hasher = new FakePasswordHasher();
     private final FakeTokens tokens = new FakeTokens();
     private final ManualTimeSource time = new ManualTimeSource();
-    private final LogIn service = new LogInService(users, hasher, tokens, time);
+    private final LogIn service = new LogInService(users, hasher, tokens, time,
+            new LocalLogInAttempts(new LogInWindow(10, Duration.ofMinutes(15)), time));
 
     @Test
     void valid_credentials_give_tokens_and_record_the_login() {
@@ -88,6 +95,75 @@ class LogInServiceTest {
     void a_malformed_or_missing_email_fails_the_same_way() {
         assertBadCredentials(new LogIn.Command("not an email", PASSWORD));
         assertBadCredentials(new LogIn.Command(null, PASSWORD));
+    }
+
+    @Test
+    void after_ten_failures_even_the_right_password_waits_for_the_window_and_then_works() {
+        User user = userWithPassword(PASSWORD);
+        for (int i = 0; i < 10; i++) {
+            assertBadCredentials(new LogIn.Command(user.email().value(), "guess-" + i));
+        }
+        time.advance(Duration.ofMinutes(3));
+
+        assertThatThrownBy(() -> service.logIn(new LogIn.Command(user.email().value().toUpperCase(), PASSWORD)))
+                .isInstanceOfSatisfying(RateLimited.class, e -> {
+                    assertThat(e.limit()).isEqualTo(RateLimited.Limit.LOG_IN);
+                    assertThat(e.retryAfter()).isEqualTo(Duration.ofMinutes(12));
+                });
+        time.advance(Duration.ofMinutes(12));
+
+        assertThat(service.logIn(new LogIn.Command(user.email().value(), PASSWORD)).user().id()).isEqualTo(user.id());
+    }
+
+    @Test
+    void an_address_without_an_account_is_throttled_the_same_way() {
+        String nobody = ChatFixtures.uniqueEmail().value();
+        for (int i = 0; i < 10; i++) {
+            assertBadCredentials(new LogIn.Command(nobody, "guess-" + i));
+        }
+
+        assertThatThrownBy(() -> service.logIn(new LogIn.Command(nobody, PASSWORD)))
+                .isInstanceOfSatisfying(RateLimited.class,
+                        e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofMinutes(15)));
+    }
+
+    @Test
+    void a_success_clears_the_failures_so_far() {
+        User user = userWithPassword(PASSWORD);
+        for (int i = 0; i < 9; i++) {
+            assertBadCredentials(new LogIn.Command(user.email().value(), "guess-" + i));
+        }
+        service.logIn(new LogIn.Command(user.email().value(), PASSWORD));
+
+        for (int i = 0; i < 9; i++) {
+            assertBadCredentials(new LogIn.Command(user.email().value(), "guess-" + i));
+        }
+        assertThat(service.logIn(new LogIn.Command(user.email().value(), PASSWORD)).user().id()).isEqualTo(user.id());
+    }
+
+    @Test
+    void a_refused_attempt_hashes_nothing() {
+        AtomicInteger checks = new AtomicInteger();
+        PasswordHasher counting = new PasswordHasher() {
+            @Override
+            public EncodedPassword hash(String rawPassword) {
+                return hasher.hash(rawPassword);
+            }
+
+            @Override
+            public boolean matches(String rawPassword, EncodedPassword encoded) {
+                checks.incrementAndGet();
+                return hasher.matches(rawPassword, encoded);
+            }
+        };
+        LogIn throttled = new LogInService(users, counting, tokens, time,
+                new LocalLogInAttempts(new LogInWindow(2, Duration.ofMinutes(15)), time));
+        String nobody = ChatFixtures.uniqueEmail().value();
+        for (int i = 0; i < 5; i++) {
+            assertThatThrownBy(() -> throttled.logIn(new LogIn.Command(nobody, PASSWORD)));
+        }
+
+        assertThat(checks).hasValue(2);
     }
 
     @Test

@@ -12,12 +12,16 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.parley.application.cluster.LocalSendBudget;
+import org.parley.application.error.RateLimited;
 import org.parley.application.groupcommit.MessageWriter;
 import org.parley.application.error.UnknownUser;
 import org.parley.application.port.in.SendTextMessage;
 import org.parley.application.port.out.MessageRange;
 import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.MessageStored;
+import org.parley.application.port.out.SendBudget;
+import org.parley.application.port.out.SendRate;
 import org.parley.application.port.out.ThreadPosition;
 import org.parley.application.testing.ChatFixtures;
 import org.parley.application.testing.ChatStorage;
@@ -45,7 +49,7 @@ class SendTextMessageServiceTest {
     private final ManualTimeSource time = new ManualTimeSource();
     private final MessageWriter writer = new MessageWriter(storage.messages(), delivery, 100, 1_000);
     private final SendTextMessage service = new SendTextMessageService(storage.users(), storage.threads(),
-            writer, new MessageRules(20), time);
+            writer, new MessageRules(20), time, SendBudget.unlimited());
     private final User alice = ChatFixtures.addUser(storage.users());
     private final User bob = ChatFixtures.addUser(storage.users());
 
@@ -167,7 +171,7 @@ class SendTextMessageServiceTest {
                 storage.messages().findById(RecordingEventDelivery.asMessageStored(event).message().id()).isPresent()),
                 100, 1_000)) {
             SendTextMessage checked = new SendTextMessageService(storage.users(), storage.threads(), checking,
-                    new MessageRules(20), time);
+                    new MessageRules(20), time, SendBudget.unlimited());
 
             await(checked.send(command(alice, bob.id(), "hi", Optional.empty())));
         }
@@ -180,7 +184,7 @@ class SendTextMessageServiceTest {
         MessageRepository down = new FailingMessageRepository(new IllegalStateException("database down"));
         try (MessageWriter failing = new MessageWriter(down, delivery, 100, 1_000)) {
             SendTextMessage broken = new SendTextMessageService(storage.users(), storage.threads(), failing,
-                    new MessageRules(20), time);
+                    new MessageRules(20), time, SendBudget.unlimited());
 
             CompletionStage<Message> result = broken.send(command(alice, bob.id(), "hi", Optional.empty()));
 
@@ -188,6 +192,37 @@ class SendTextMessageServiceTest {
                     .withThrowableThat().havingRootCause().withMessage("database down");
         }
         assertThat(delivery.delivered()).isEmpty();
+    }
+
+    @Test
+    void a_sender_above_the_send_rate_is_refused_with_the_wait_and_nothing_is_stored() {
+        SendTextMessage limited = new SendTextMessageService(storage.users(), storage.threads(), writer,
+                new MessageRules(20), time, new LocalSendBudget(new SendRate(10, 2), time));
+        Message first = await(limited.send(command(alice, bob.id(), "one", Optional.empty())));
+        await(limited.send(command(alice, bob.id(), "two", Optional.empty())));
+
+        assertThatThrownBy(() -> limited.send(command(alice, bob.id(), "three", Optional.empty())))
+                .isInstanceOfSatisfying(RateLimited.class, e -> {
+                    assertThat(e.limit()).isEqualTo(RateLimited.Limit.SENDING);
+                    assertThat(e.retryAfter()).isEqualTo(Duration.ofMillis(100));
+                });
+        assertThat(storage.messages().findInThread(first.threadId(), MessageRange.newest(), 10)).hasSize(2);
+
+        await(limited.send(command(bob, alice.id(), "Bob has his own", Optional.empty())));
+        time.advance(Duration.ofMillis(100));
+        await(limited.send(command(alice, bob.id(), "three, later", Optional.empty())));
+        assertThat(storage.messages().findInThread(first.threadId(), MessageRange.newest(), 10)).hasSize(4);
+    }
+
+    @Test
+    void a_message_refused_for_its_own_text_costs_nothing() {
+        SendTextMessage limited = new SendTextMessageService(storage.users(), storage.threads(), writer,
+                new MessageRules(20), time, new LocalSendBudget(new SendRate(10, 1), time));
+
+        assertThatThrownBy(() -> limited.send(command(alice, bob.id(), "", Optional.empty())))
+                .isInstanceOf(DomainRuleViolation.class);
+
+        await(limited.send(command(alice, bob.id(), "still allowed", Optional.empty())));
     }
 
     private Message sent(SendTextMessage.Command command) {

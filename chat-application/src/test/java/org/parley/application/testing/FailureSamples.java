@@ -1,12 +1,15 @@
 package org.parley.application.testing;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import org.parley.application.error.AuthenticationFailed;
 import org.parley.application.error.Conflict;
 import org.parley.application.error.NotFound;
+import org.parley.application.error.RateLimited;
 import org.parley.application.error.TooLarge;
+import org.parley.application.error.Unavailable;
 import org.parley.application.error.UnknownUser;
 import org.parley.application.error.UseCaseFailure;
 import org.parley.application.error.ValidationFailed;
@@ -29,7 +32,9 @@ public final class FailureSamples {
             Conflict.class, Conflict.emailTaken(),
             NotFound.class, new NotFound("No such message"),
             UnknownUser.class, new UnknownUser(),
-            TooLarge.class, new TooLarge(1024));
+            TooLarge.class, new TooLarge(1024),
+            RateLimited.class, RateLimited.sending(Duration.ofMillis(1_500)),
+            Unavailable.class, Unavailable.hashingBusy());
 
     /** A broken domain rule. */
     public static final DomainRuleViolation DOMAIN_RULE_VIOLATION =

@@ -22,6 +22,8 @@ public interface SendTextMessage {
      * @return completes with the stored message after it was committed and delivered, or fails when storage failed
      *         (then nothing was delivered)
      * @throws UnknownUser when the receiver does not exist or is inactive
+     * @throws org.parley.application.error.RateLimited when the sender's send rate is spent (contract §16): nothing
+     *         is stored
      * @throws DomainRuleViolation when the text is empty or too long, or the receiver is the sender
      */
     CompletionStage<Message> send(Command command);

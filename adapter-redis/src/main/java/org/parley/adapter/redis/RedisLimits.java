@@ -1,0 +1,293 @@
+package org.parley.adapter.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import org.parley.application.port.out.Admission;
+import org.parley.application.port.out.LogInAttempts;
+import org.parley.application.port.out.LogInWindow;
+import org.parley.application.port.out.SendBudget;
+import org.parley.application.port.out.SendRate;
+import org.parley.application.port.out.TimeSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The limits of contract §16 shared by every node of a deployment, kept in Redis: the send rate per user
+ * ({@link #sendBudget}) and failed log-ins per e-mail address ({@link #logInAttempts}). Each decision is one Lua script
+ * run atomically by Redis (two nodes taking from one user's budget at the same moment cannot both take its last
+ * message); keys expire once they no longer matter (a full bucket, a window that has passed).
+ *
+ * <p>Keys: {@code <channel>:limits:send:<user id>} (a hash: the bucket's level in millionths of a message and the
+ * microsecond it was computed at) and {@code <channel>:limits:login:<SHA-256 of the address, hex>} (a hash: the count
+ * and the window's start), so that deployments sharing a Redis never share limits, and no e-mail address is stored.
+ * Time is the node's ({@link TimeSource}, passed with each call): nodes keep time with NTP, and a clock a little behind
+ * another only refills a bucket a little later.
+ *
+ * <p><b>When Redis cannot be asked</b> (down, unreachable, slower than {@value #COMMAND_TIMEOUT_MILLIS} ms), every
+ * request is granted: limits protect the service, and refusing every message and log-in while Redis is away would be
+ * the outage they exist to prevent. The node says so once per outage, and once when Redis answers again.
+ */
+public final class RedisLimits implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisLimits.class);
+    static final long COMMAND_TIMEOUT_MILLIS = 500;
+    /** One message, in the bucket's unit (millionths). */
+    private static final long TOKEN = 1_000_000;
+
+    /**
+     * KEYS[1]: the bucket. ARGV: now (µs since the epoch), the rate (messages a second), the capacity (millionths).
+     * Returns 0 when a message was taken, else the microseconds until one is there. Integer arithmetic only (Lua's
+     * numbers are doubles, exact below 2^53: a capacity of 10^12 and a clock in microseconds fit), the same steps as
+     * the application's one-node budget.
+     */
+    static final String SEND_SCRIPT = """
+            local now = tonumber(ARGV[1])
+            local rate = tonumber(ARGV[2])
+            local capacity = tonumber(ARGV[3])
+            local token = 1000000
+            local level = capacity
+            local since = now
+            local state = redis.call('HMGET', KEYS[1], 'level', 'since')
+            if state[1] and state[2] then
+              level = tonumber(state[1])
+              since = tonumber(state[2])
+              local elapsed = now - since
+              if elapsed < 0 then elapsed = 0 end
+              local fullAfter = math.floor(capacity / rate) + 1
+              if elapsed > fullAfter then elapsed = fullAfter end
+              level = math.min(capacity, level + elapsed * rate)
+              if now > since then since = now end
+            end
+            local wait = 0
+            if level >= token then
+              level = level - token
+            else
+              wait = math.floor((token - level + rate - 1) / rate)
+            end
+            redis.call('HSET', KEYS[1], 'level', string.format('%d', level), 'since', string.format('%d', since))
+            redis.call('PEXPIRE', KEYS[1], math.floor((capacity - level) / rate / 1000) + 1000)
+            return wait
+            """;
+
+    /**
+     * KEYS[1]: the address's window. ARGV: now (µs since the epoch), the failures allowed, the window (µs). Returns 0
+     * when the attempt was counted, else the microseconds until the window has passed (the attempt is not counted).
+     */
+    static final String LOG_IN_SCRIPT = """
+            local now = tonumber(ARGV[1])
+            local allowed = tonumber(ARGV[2])
+            local window = tonumber(ARGV[3])
+            local state = redis.call('HMGET', KEYS[1], 'count', 'start')
+            local count = tonumber(state[1]) or 0
+            local start = tonumber(state[2]) or now
+            if count == 0 or now >= start + window then
+              count = 0
+              start = now
+            end
+            if count >= allowed then
+              return start + window - now
+            end
+            redis.call('HSET', KEYS[1], 'count', string.format('%d', count + 1), 'start', string.format('%d', start))
+            redis.call('PEXPIRE', KEYS[1], math.floor((start + window - now) / 1000) + 1000)
+            return 0
+            """;
+
+    private final String keyPrefix;
+    private final ClientResources resources;
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, String> connection;
+    private final Script send;
+    private final Script logIn;
+    private final AtomicBoolean unreachable = new AtomicBoolean();
+
+    private RedisLimits(RedisBusSettings settings) {
+        this.keyPrefix = settings.channel() + ":limits:";
+        this.resources = DefaultClientResources.builder()
+                .ioThreadPoolSize(1)
+                .computationThreadPoolSize(1)
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2,
+                        TimeUnit.MILLISECONDS))
+                .build();
+        RedisURI uri = RedisURI.create(settings.url());
+        uri.setTimeout(Duration.ofMillis(COMMAND_TIMEOUT_MILLIS));
+        this.client = RedisClient.create(resources, uri);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .socketOptions(SocketOptions.builder().connectTimeout(settings.connectTimeout()).keepAlive(true).build())
+                .timeoutOptions(TimeoutOptions.enabled(Duration.ofMillis(COMMAND_TIMEOUT_MILLIS)))
+                .build());
+        StatefulRedisConnection<String, String> opened;
+        try {
+            opened = client.connect(StringCodec.UTF8);
+        } catch (RuntimeException e) {
+            shutDown();
+            throw new RedisBusUnavailable("Cannot use Redis at " + settings.shown()
+                    + " (PARLEY_REDIS_URL) for limits: " + RedisBusUnavailable.describe(e));
+        }
+        this.connection = opened;
+        this.send = new Script(SEND_SCRIPT);
+        this.logIn = new Script(LOG_IN_SCRIPT);
+    }
+
+    /**
+     * Connects to the Redis of {@code settings} (its channel names the deployment's keys).
+     *
+     * @throws RedisBusUnavailable when Redis cannot be reached within the connect timeout (one line, no secret)
+     */
+    public static RedisLimits connect(RedisBusSettings settings) {
+        return new RedisLimits(Objects.requireNonNull(settings, "settings"));
+    }
+
+    /** The send rate per user, shared by every node using this Redis and channel. */
+    public SendBudget sendBudget(SendRate rate, TimeSource time) {
+        Objects.requireNonNull(rate, "rate");
+        Objects.requireNonNull(time, "time");
+        String capacity = Long.toString((long) rate.burst() * TOKEN);
+        String perSecond = Integer.toString(rate.perSecond());
+        return sender -> {
+            Long wait = run(send, keyPrefix + "send:" + sender, micros(time), perSecond, capacity);
+            return wait == null || wait <= 0 ? Admission.grant()
+                    : Admission.refuse(Duration.of(wait, ChronoUnit.MICROS));
+        };
+    }
+
+    /** Failed log-ins per address, shared by every node using this Redis and channel. */
+    public LogInAttempts logInAttempts(LogInWindow window, TimeSource time) {
+        Objects.requireNonNull(window, "window");
+        Objects.requireNonNull(time, "time");
+        String allowed = Integer.toString(window.failures());
+        String windowMicros = Long.toString(window.window().toNanos() / 1_000);
+        return new LogInAttempts() {
+            @Override
+            public Admission attempt(String address) {
+                Long wait = run(logIn, logInKey(address), micros(time), allowed, windowMicros);
+                return wait == null || wait <= 0 ? Admission.grant()
+                        : Admission.refuse(Duration.of(wait, ChronoUnit.MICROS));
+            }
+
+            @Override
+            public void succeeded(String address) {
+                try {
+                    connection.sync().del(logInKey(address));
+                    answered();
+                } catch (RuntimeException e) {
+                    failed(e);
+                }
+            }
+        };
+    }
+
+    private String logInKey(String address) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(String.valueOf(address).getBytes(StandardCharsets.UTF_8));
+            return keyPrefix + "login:" + HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException("Every Java has SHA-256", impossible);
+        }
+    }
+
+    /** The script's answer, or null (grant) when Redis cannot be asked. Never throws. */
+    private Long run(Script script, String key, String... arguments) {
+        try {
+            Long answer = script.run(connection.sync(), key, arguments);
+            answered();
+            return answer;
+        } catch (RuntimeException e) {
+            failed(e);
+            return null;
+        }
+    }
+
+    private void answered() {
+        if (unreachable.compareAndSet(true, false)) {
+            LOG.info("Redis answers again: sending and log-ins are limited again");
+        }
+    }
+
+    private void failed(RuntimeException e) {
+        if (unreachable.compareAndSet(false, true)) {
+            LOG.warn("Redis cannot be asked for limits ({}): sending and log-ins are not limited until it answers",
+                    RedisBusUnavailable.describe(e));
+        }
+    }
+
+    private static String micros(TimeSource time) {
+        Instant now = time.now();
+        return Long.toString(ChronoUnit.MICROS.between(Instant.EPOCH, now));
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (connection != null) {
+                connection.close();
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("Closing the limits' Redis connection failed: {}", RedisBusUnavailable.describe(e));
+        }
+        shutDown();
+    }
+
+    private void shutDown() {
+        try {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        } catch (RuntimeException e) {
+            LOG.debug("Closing the limits' Redis client failed: {}", RedisBusUnavailable.describe(e));
+        }
+        try {
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
+        } catch (RuntimeException e) {
+            LOG.debug("Closing the limits' Redis client resources failed: {}", RedisBusUnavailable.describe(e));
+        }
+    }
+
+    /** A Lua script run by its digest, sent in full once when Redis does not know it (a restart forgets scripts). */
+    private static final class Script {
+
+        private final String source;
+        private final String digest;
+
+        Script(String source) {
+            this.source = source;
+            try {
+                this.digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
+                        .digest(source.getBytes(StandardCharsets.UTF_8)));
+            } catch (NoSuchAlgorithmException impossible) {
+                throw new IllegalStateException("Every Java has SHA-1", impossible);
+            }
+        }
+
+        Long run(RedisCommands<String, String> redis, String key, String... arguments) {
+            String[] keys = {key};
+            try {
+                return redis.evalsha(digest, ScriptOutputType.INTEGER, keys, arguments);
+            } catch (RedisNoScriptException unknown) {
+                return redis.eval(source, ScriptOutputType.INTEGER, keys, arguments);
+            }
+        }
+    }
+}

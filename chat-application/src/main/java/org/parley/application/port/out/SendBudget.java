@@ -1,0 +1,22 @@
+package org.parley.application.port.out;
+
+import org.parley.domain.user.UserId;
+
+/**
+ * How many messages each user may store now (contract §16: {@link SendRate}, shared by every node of a deployment).
+ * Every use case that stores a message a user sends (text, shared profile, upload) takes one from the sender's budget
+ * before storing it, and stores nothing when refused.
+ *
+ * <p>Implementations: one node's own (in the application's {@code cluster} package), and one shared by the nodes of a
+ * deployment (the Redis adapter). Never throws: a budget that cannot be asked (its store is down) grants.
+ */
+public interface SendBudget {
+
+    /** Takes one message from {@code sender}'s budget, or says how long until one is there. */
+    Admission take(UserId sender);
+
+    /** No limit (the rate set to 0, for example for load benchmarks). */
+    static SendBudget unlimited() {
+        return sender -> Admission.grant();
+    }
+}
