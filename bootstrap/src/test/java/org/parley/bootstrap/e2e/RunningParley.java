@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -47,6 +48,7 @@ public final class RunningParley implements BeforeAllCallback, AfterAllCallback 
     public static final String CLUSTER_PROPERTY = "parley.test.cluster";
 
     private final long maxUploadBytes;
+    private final UnaryOperator<ParleyConfig> customize;
     private Path dataDir;
     private String postgresDatabase;
     private final List<Parley> nodes = new ArrayList<>();
@@ -61,7 +63,17 @@ public final class RunningParley implements BeforeAllCallback, AfterAllCallback 
 
     /** A server that accepts files of at most {@code maxUploadBytes}. */
     public RunningParley(long maxUploadBytes) {
+        this(maxUploadBytes, UnaryOperator.identity());
+    }
+
+    /** A server with the default upload limit whose configuration {@code customize} changes (e.g. its limits). */
+    public RunningParley(UnaryOperator<ParleyConfig> customize) {
+        this(25L * 1024 * 1024, customize);
+    }
+
+    private RunningParley(long maxUploadBytes, UnaryOperator<ParleyConfig> customize) {
         this.maxUploadBytes = maxUploadBytes;
+        this.customize = customize;
     }
 
     /** Whether this test JVM runs the end-to-end tests against two nodes on a bus. */
@@ -95,6 +107,7 @@ public final class RunningParley implements BeforeAllCallback, AfterAllCallback 
                 1_000,
                 Duration.ofSeconds(30),
                 Duration.ofHours(1));
+        config = customize.apply(config);
         if (clustered()) {
             config = config.withBus(new ParleyConfig.Bus(redisUrl, RedisForTests.uniqueChannel()));
             nodes.add(Parley.start(config));
