@@ -17,6 +17,7 @@ import org.parley.adapter.filestore.FileAttachmentStore;
 import org.parley.adapter.persistence.CacheSettings;
 import org.parley.adapter.persistence.DatabaseSettings;
 import org.parley.adapter.persistence.PersistenceModule;
+import org.parley.adapter.redis.RedisConnectionCensus;
 import org.parley.adapter.redis.RedisEventBus;
 import org.parley.adapter.redis.RedisLimits;
 import org.parley.adapter.rest.MediaRoute;
@@ -36,11 +37,13 @@ import org.parley.adapter.websocket.WebSocketUseCases;
 import org.parley.application.cluster.ConversationOrder;
 import org.parley.application.cluster.LocalLogInAttempts;
 import org.parley.application.cluster.LocalSendBudget;
+import org.parley.application.cluster.LocalConnectionCensus;
 import org.parley.application.cluster.LocalUserChanges;
 import org.parley.application.groupcommit.MessageWriter;
 import org.parley.application.port.in.AuthenticateToken;
 import org.parley.application.port.in.LinkToAttachment;
 import org.parley.application.port.out.AttachmentStore;
+import org.parley.application.port.out.ConnectionCensus;
 import org.parley.application.port.out.EventDelivery;
 import org.parley.application.port.out.LogInAttempts;
 import org.parley.application.port.out.OpenConnections;
@@ -98,17 +101,19 @@ public final class Parley implements AutoCloseable {
     private final PersistenceModule storage;
     private final Transport transport;
     private final Limiting limiting;
+    private final Census census;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Parley(HttpServer server, ChatWebSocket webSocket, MessageWriter writer, PersistenceModule storage,
-                   Transport transport, Limiting limiting) {
+                   Transport transport, Limiting limiting, Census census) {
         this.server = server;
         this.webSocket = webSocket;
         this.writer = writer;
         this.storage = storage;
         this.transport = transport;
         this.limiting = limiting;
+        this.census = census;
     }
 
     /** Builds everything and starts serving; fails with a clear exception (and nothing left open) if it cannot. */
@@ -119,24 +124,26 @@ public final class Parley implements AutoCloseable {
         MessageWriter writer = null;
         Transport transport = null;
         Limiting limiting = null;
+        Census census = null;
         try {
             ConnectionRegistry connections = new ConnectionRegistry();
             transport = deliveryTransport(config, connections, storage.userAccounts());
             limiting = limiting(config, time);
+            census = connectionCensus(config);
             DrivenPorts ports = drivenPorts(config, storage, transport, limiting, time);
             writer = new MessageWriter(ports.messages(), ports.delivery(), MESSAGE_BATCH_SIZE, MESSAGE_QUEUE_CAPACITY);
             UseCases useCases = useCases(config, ports, writer);
-            DrivingAdapters adapters = drivingAdapters(config, useCases, connections);
+            DrivingAdapters adapters = drivingAdapters(config, useCases, connections, census.census());
             adapters.server().start();
-            Parley parley = new Parley(adapters.server(), adapters.webSocket(), writer, storage, transport, limiting);
+            Parley parley = new Parley(adapters.server(), adapters.webSocket(), writer, storage, transport, limiting, census);
             LOG.info("Parley is listening on http://{}:{}/ (websocket /ws/chat/room/)", config.host(), parley.port());
             return parley;
         } catch (IOException e) {
-            closeIfStarted(writer, transport, limiting);
+            closeIfStarted(writer, transport, limiting, census);
             storage.close();
             throw new UncheckedIOException("Cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeIfStarted(writer, transport, limiting);
+            closeIfStarted(writer, transport, limiting, census);
             storage.close();
             throw e;
         }
@@ -257,6 +264,28 @@ public final class Parley implements AutoCloseable {
     private record Transport(EventDelivery delivery, UserChanges userChanges, Runnable stop) {
     }
 
+    /**
+     * Who counts the open websockets of each user (contract §16, {@code PARLEY_MAX_CONNECTIONS_PER_USER}): the one
+     * place that chooses. With {@code 0}, nobody (no limit). Without {@code PARLEY_REDIS_URL}, this node
+     * ({@link LocalConnectionCensus}); with it, every node together ({@link RedisConnectionCensus}: each node's counts
+     * in Redis, expiring when the node stops renewing them).
+     */
+    private static Census connectionCensus(ParleyConfig config) {
+        int max = config.edge().maxConnectionsPerUser();
+        if (max == 0) {
+            return new Census(ConnectionCensus.unlimited(), () -> { });
+        }
+        if (config.bus().isEmpty()) {
+            return new Census(new LocalConnectionCensus(max), () -> { });
+        }
+        RedisConnectionCensus census = RedisConnectionCensus.connect(ParleyConfig.busSettings(config.bus().get()), max);
+        return new Census(census, census::close);
+    }
+
+    /** The connection census chosen for this node, and what stops it. */
+    private record Census(ConnectionCensus census, Runnable stop) {
+    }
+
     /** Step 2: the use cases over the driven ports; every message is stored through {@code messages} (group commit). */
     private static UseCases useCases(ParleyConfig config, DrivenPorts ports, StoreMessages messages) {
         MessageRules rules = new MessageRules(config.maxMessageLength());
@@ -289,16 +318,19 @@ public final class Parley implements AutoCloseable {
      * server-level HTTP concerns below both.
      */
     private static DrivingAdapters drivingAdapters(ParleyConfig config, UseCases useCases,
-                                                   ConnectionRegistry connections) {
+                                                   ConnectionRegistry connections, ConnectionCensus census) {
+        ParleyConfig.Edge edge = config.edge();
         RestSettings restSettings = new RestSettings(config.adminApiKey(), config.maxUploadBytes(),
-                config.dataDir().resolve("upload-tmp"));
+                config.dataDir().resolve("upload-tmp"), edge.allowedOrigins());
         HttpServer server = GrizzlyHttpServerFactory.createHttpServer(
                 URI.create("http://" + config.host() + ":" + config.port() + "/"),
                 RestApi.resourceConfig(useCases.rest(), restSettings),
                 false);
+        WebSocketSettings webSocketSettings = new WebSocketSettings(config.maxFrameBytes(),
+                config.websocketPingInterval(), edge.maxPendingBytes(), edge.allowedOrigins());
         ChatWebSocket webSocket = ChatWebSocket.attachTo(server, connections, useCases.rest().authenticateToken(),
-                useCases.webSocket(), new WebSocketSettings(config.maxFrameBytes(), config.websocketPingInterval()));
-        ServerLevelHttp.installOn(server);
+                useCases.webSocket(), webSocketSettings, census);
+        ServerLevelHttp.installOn(server, edge.headerTimeout());
         return new DrivingAdapters(server, webSocket);
     }
 
@@ -310,7 +342,7 @@ public final class Parley implements AutoCloseable {
     private record DrivingAdapters(HttpServer server, ChatWebSocket webSocket) {
     }
 
-    private static void closeIfStarted(MessageWriter writer, Transport transport, Limiting limiting) {
+    private static void closeIfStarted(MessageWriter writer, Transport transport, Limiting limiting, Census census) {
         if (writer != null) {
             writer.close();
         }
@@ -319,6 +351,9 @@ public final class Parley implements AutoCloseable {
         }
         if (limiting != null) {
             limiting.stop().run();
+        }
+        if (census != null) {
+            census.stop().run();
         }
     }
 
@@ -354,6 +389,7 @@ public final class Parley implements AutoCloseable {
                 writer.close();
                 transport.stop().run();
                 limiting.stop().run();
+                census.stop().run();
                 storage.close();
             } finally {
                 stopped.countDown();

@@ -2,10 +2,12 @@ package org.parley.bootstrap;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,6 +30,7 @@ import org.parley.bootstrap.logging.SecretMasking;
  * @param bus               empty: one node, as before; present: this node is one of several on the bus
  *                          ({@code PARLEY_REDIS_URL}, contract §18)
  * @param limits            what protects everyone from one user (contract §16)
+ * @param edge              the limits at the server's edge that protect every user from one (contract §16)
  */
 public record ParleyConfig(
         String host,
@@ -47,7 +50,7 @@ public record ParleyConfig(
         Duration userCacheLifetime,
         int cacheMaxEntries,
         Optional<Bus> bus,
-        Limits limits) {
+        Limits limits, Edge edge) {
 
     public static final int MIN_SECRET_BYTES = 32;
     public static final int MIN_ADMIN_KEY_LENGTH = 16;
@@ -164,7 +167,83 @@ public record ParleyConfig(
         }
     }
 
+    /**
+     * The limits at the edge (contract §16).
+     *
+     * @param allowedOrigins        {@code PARLEY_ALLOWED_ORIGINS}: the origins ({@code scheme://host[:port]}, lower
+     *                              case) whose browser pages may open a websocket (others: 403) and call the REST API
+     *                              (CORS); empty: every origin may open a websocket and no CORS header is sent
+     * @param maxConnectionsPerUser {@code PARLEY_MAX_CONNECTIONS_PER_USER}: the most websockets one user may have open
+     *                              on every node together (the next handshake: 429); 0: no limit
+     * @param maxPendingBytes       {@code PARLEY_MAX_PENDING_BYTES}: the most bytes of frames waiting to be written to
+     *                              one connection (above: closed with 4008 {@code slow consumer})
+     * @param headerTimeout         {@code PARLEY_HEADER_TIMEOUT_SECONDS}: how long a connection may take to send a
+     *                              request's headers (slower: closed); zero: no limit
+     */
+    public record Edge(Set<String> allowedOrigins, int maxConnectionsPerUser, long maxPendingBytes,
+                       Duration headerTimeout) {
+
+        public static final int DEFAULT_MAX_CONNECTIONS_PER_USER = 20;
+        public static final long DEFAULT_MAX_PENDING_BYTES = 1024 * 1024;
+        public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
+        /** An origin as browsers send it: a scheme, {@code ://}, a host and maybe a port; no path. */
+        private static final Pattern ORIGIN = Pattern.compile("[a-z][a-z0-9+.\\-]*://[^/?#@\\s,]+");
+
+        public Edge {
+            Objects.requireNonNull(allowedOrigins, "allowedOrigins");
+            Objects.requireNonNull(headerTimeout, "headerTimeout");
+            allowedOrigins = Set.copyOf(allowedOrigins);
+        }
+
+        /** The defaults: every origin, 20 connections per user, 1 MiB pending per connection, 10 s for headers. */
+        public static Edge defaults() {
+            return new Edge(Set.of(), DEFAULT_MAX_CONNECTIONS_PER_USER, DEFAULT_MAX_PENDING_BYTES,
+                    DEFAULT_HEADER_TIMEOUT);
+        }
+
+        /** These limits with {@code origins} allowed. */
+        public Edge withAllowedOrigins(Set<String> origins) {
+            return new Edge(origins, maxConnectionsPerUser, maxPendingBytes, headerTimeout);
+        }
+
+        /** These limits with at most {@code max} connections per user (0: none). */
+        public Edge withMaxConnectionsPerUser(int max) {
+            return new Edge(allowedOrigins, max, maxPendingBytes, headerTimeout);
+        }
+
+        /** These limits with {@code timeout} for request headers (zero: none). */
+        public Edge withHeaderTimeout(Duration timeout) {
+            return new Edge(allowedOrigins, maxConnectionsPerUser, maxPendingBytes, timeout);
+        }
+
+        /**
+         * {@code PARLEY_ALLOWED_ORIGINS}: comma-separated origins, e.g. {@code https://app.example.com,
+         * http://localhost:3000}; blanks around commas and one final {@code /} are ignored, case does not matter.
+         * {@code null}, {@code *} and anything with a path are refused (one line naming the variable).
+         */
+        static Set<String> parseOrigins(String text) {
+            Set<String> origins = new LinkedHashSet<>();
+            for (String part : text.split(",")) {
+                String origin = part.trim().toLowerCase(Locale.ROOT);
+                if (origin.endsWith("/")) {
+                    origin = origin.substring(0, origin.length() - 1);
+                }
+                if (origin.isEmpty()) {
+                    continue;
+                }
+                if (!ORIGIN.matcher(origin).matches()) {
+                    throw new ConfigurationException("PARLEY_ALLOWED_ORIGINS: '" + part.trim()
+                            + "' is not an origin (scheme://host[:port], e.g. https://app.example.com; "
+                            + "'null' and '*' are not accepted)");
+                }
+                origins.add(origin);
+            }
+            return Set.copyOf(origins);
+        }
+    }
+
     public ParleyConfig {
+        Objects.requireNonNull(edge, "edge");
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(database, "database");
@@ -184,7 +263,27 @@ public record ParleyConfig(
             int cacheMaxEntries) {
         this(host, port, dataDir, database, jwtSecret, accessTokenLifetime, refreshTokenLifetime, adminApiKey,
                 maxUploadBytes, maxMessageLength, maxFrameBytes, passwordIterations, websocketPingInterval,
-                mediaLinkLifetime, userCacheLifetime, cacheMaxEntries, Optional.empty(), Limits.defaults());
+                mediaLinkLifetime, userCacheLifetime, cacheMaxEntries, Optional.empty(), Limits.defaults(),
+                Edge.defaults());
+    }
+
+    /** The configuration of one node or several, with the default limits. */
+    public ParleyConfig(String host, int port, Path dataDir, Optional<Database> database, Optional<String> jwtSecret,
+            Duration accessTokenLifetime, Duration refreshTokenLifetime, Optional<String> adminApiKey,
+            long maxUploadBytes, int maxMessageLength, int maxFrameBytes, int passwordIterations,
+            Duration websocketPingInterval, Duration mediaLinkLifetime, Duration userCacheLifetime,
+            int cacheMaxEntries, Optional<Bus> bus) {
+        this(host, port, dataDir, database, jwtSecret, accessTokenLifetime, refreshTokenLifetime, adminApiKey,
+                maxUploadBytes, maxMessageLength, maxFrameBytes, passwordIterations, websocketPingInterval,
+                mediaLinkLifetime, userCacheLifetime, cacheMaxEntries, bus, Limits.defaults(), Edge.defaults());
+    }
+
+    /** This configuration with {@code newEdge} as its limits at the edge. */
+    public ParleyConfig withEdge(Edge newEdge) {
+        return new ParleyConfig(host, port, dataDir, database, jwtSecret, accessTokenLifetime, refreshTokenLifetime,
+                adminApiKey, maxUploadBytes, maxMessageLength, maxFrameBytes, passwordIterations,
+                websocketPingInterval, mediaLinkLifetime, userCacheLifetime, cacheMaxEntries, bus, limits,
+                Objects.requireNonNull(newEdge, "newEdge"));
     }
 
     /** This configuration on {@code bus} (one of several nodes). */
@@ -192,7 +291,7 @@ public record ParleyConfig(
         return new ParleyConfig(host, port, dataDir, database, jwtSecret, accessTokenLifetime, refreshTokenLifetime,
                 adminApiKey, maxUploadBytes, maxMessageLength, maxFrameBytes, passwordIterations,
                 websocketPingInterval, mediaLinkLifetime, userCacheLifetime, cacheMaxEntries,
-                Optional.of(Objects.requireNonNull(newBus, "newBus")), limits);
+                Optional.of(Objects.requireNonNull(newBus, "newBus")), limits, edge);
     }
 
     /** This configuration with other {@code limits} (contract §16). */
@@ -200,7 +299,7 @@ public record ParleyConfig(
         return new ParleyConfig(host, port, dataDir, database, jwtSecret, accessTokenLifetime, refreshTokenLifetime,
                 adminApiKey, maxUploadBytes, maxMessageLength, maxFrameBytes, passwordIterations,
                 websocketPingInterval, mediaLinkLifetime, userCacheLifetime, cacheMaxEntries, bus,
-                Objects.requireNonNull(newLimits, "newLimits"));
+                Objects.requireNonNull(newLimits, "newLimits"), edge);
     }
 
     /** The configuration with the default caches (for callers written before the caches existed). */
@@ -221,7 +320,7 @@ public record ParleyConfig(
                 + ", maxMessageLength=" + maxMessageLength + ", maxFrameBytes=" + maxFrameBytes
                 + ", mediaLinkLifetime=" + mediaLinkLifetime + ", userCacheLifetime=" + userCacheLifetime
                 + ", cacheMaxEntries=" + cacheMaxEntries + ", bus=" + bus.map(Bus::toString).orElse("none (one node)")
-                + ", limits=" + limits + "]";
+                + ", limits=" + limits + ", edge=" + edge + "]";
     }
 
     /** The configuration in {@code environment} (normally {@link System#getenv()}). */
@@ -282,7 +381,15 @@ public record ParleyConfig(
                         (int) DEFAULT_USER_CACHE_LIFETIME.toSeconds(), 0, 3_600)),
                 read.integer("PARLEY_CACHE_MAX_ENTRIES", DEFAULT_CACHE_MAX_ENTRIES, 0, 10_000_000),
                 bus,
-                limits(read));
+                limits(read),
+                new Edge(
+                        source.get("PARLEY_ALLOWED_ORIGINS").map(Edge::parseOrigins).orElse(Set.of()),
+                        read.integer("PARLEY_MAX_CONNECTIONS_PER_USER", Edge.DEFAULT_MAX_CONNECTIONS_PER_USER, 0,
+                                1_000_000),
+                        read.longValue("PARLEY_MAX_PENDING_BYTES", Edge.DEFAULT_MAX_PENDING_BYTES, 64 * 1024,
+                                1024L * 1024 * 1024),
+                        Duration.ofSeconds(read.integer("PARLEY_HEADER_TIMEOUT_SECONDS",
+                                (int) Edge.DEFAULT_HEADER_TIMEOUT.toSeconds(), 0, 3_600))));
     }
 
     /** Contract §16's limits; {@code 0} turns a count or rate off. */

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,6 +60,48 @@ class ParleyConfigTest {
     }
 
     @Test
+    void theLimitsAtTheEdgeDefaultToTheContract() {
+        ParleyConfig.Edge edge = ParleyConfig.fromEnvironment(Map.of()).edge();
+        assertThat(edge.allowedOrigins()).as("every origin, no CORS").isEmpty();
+        assertThat(edge.maxConnectionsPerUser()).isEqualTo(20);
+        assertThat(edge.maxPendingBytes()).isEqualTo(1024 * 1024);
+        assertThat(edge.headerTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(edge).isEqualTo(ParleyConfig.Edge.defaults());
+    }
+
+    @Test
+    void theLimitsAtTheEdgeAreRead() {
+        ParleyConfig.Edge edge = ParleyConfig.fromEnvironment(Map.of(
+                "PARLEY_ALLOWED_ORIGINS", " https://App.Example.com/ , http://localhost:3000,,",
+                "PARLEY_MAX_CONNECTIONS_PER_USER", "0",
+                "PARLEY_MAX_PENDING_BYTES", "262144",
+                "PARLEY_HEADER_TIMEOUT_SECONDS", "0")).edge();
+        assertThat(edge.allowedOrigins()).containsExactlyInAnyOrder("https://app.example.com", "http://localhost:3000");
+        assertThat(edge.maxConnectionsPerUser()).as("0: no limit").isZero();
+        assertThat(edge.maxPendingBytes()).isEqualTo(262_144);
+        assertThat(edge.headerTimeout()).as("0: no limit").isZero();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "null", "*", "app.example.com", "https://app.example.com/path", "https://user@app.example.com",
+            "https://app.example.com?x=1"})
+    void anythingButAnOriginIsRefusedInTheAllowedOrigins(String origin) {
+        assertThatThrownBy(() -> ParleyConfig.fromEnvironment(Map.of("PARLEY_ALLOWED_ORIGINS",
+                "https://ok.example.com," + origin)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("PARLEY_ALLOWED_ORIGINS: '" + origin + "' is not an origin");
+    }
+
+    @Test
+    void aConfigurationWithABusKeepsItsLimitsAtTheEdge() {
+        ParleyConfig.Edge edge = ParleyConfig.Edge.defaults().withAllowedOrigins(Set.of("https://a.example"));
+        ParleyConfig config = ParleyConfig.fromEnvironment(Map.of()).withEdge(edge)
+                .withBus(new ParleyConfig.Bus("redis://127.0.0.1:6379/0", "parley"));
+        assertThat(config.edge()).isEqualTo(edge);
+    }
+
+    @Test
     void aPostgresqlUrlSelectsThatDatabase() {
         ParleyConfig config = ParleyConfig.fromEnvironment(Map.of(
                 "PARLEY_DB_URL", "jdbc:postgresql://db.internal:5432/parley",
@@ -83,6 +126,9 @@ class ParleyConfigTest {
             "PARLEY_MAX_MESSAGE_LENGTH|-3|PARLEY_MAX_MESSAGE_LENGTH: must be between",
             "PARLEY_PASSWORD_ITERATIONS|10|PARLEY_PASSWORD_ITERATIONS: must be between",
             "PARLEY_MEDIA_LINK_SECONDS|59|PARLEY_MEDIA_LINK_SECONDS: must be between",
+            "PARLEY_MAX_CONNECTIONS_PER_USER|-1|PARLEY_MAX_CONNECTIONS_PER_USER: must be between",
+            "PARLEY_MAX_PENDING_BYTES|1000|PARLEY_MAX_PENDING_BYTES: must be between",
+            "PARLEY_HEADER_TIMEOUT_SECONDS|-1|PARLEY_HEADER_TIMEOUT_SECONDS: must be between",
             "PARLEY_MEDIA_LINK_SECONDS|soon|PARLEY_MEDIA_LINK_SECONDS: not a whole number",
             "PARLEY_USER_CACHE_SECONDS|-1|PARLEY_USER_CACHE_SECONDS: must be between 0 and 3600",
             "PARLEY_USER_CACHE_SECONDS|3601|PARLEY_USER_CACHE_SECONDS: must be between 0 and 3600",

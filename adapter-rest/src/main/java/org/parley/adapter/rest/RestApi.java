@@ -33,6 +33,9 @@ public final class RestApi {
         config.register(new JsonBodyText(json.getContext(Object.class)));
         config.register(new FailureMapper());
         config.register(new HeaderCheck());
+        if (!settings.allowedOrigins().isEmpty()) {
+            config.register(new CrossOriginRequests(settings.allowedOrigins()));
+        }
         config.register(new RequestBodyLimit(RequestBodyLimit.MAX_JSON_BODY_BYTES, settings.maxUploadBytes()));
         config.register(new BearerTokenFilter(useCases.authenticateToken()));
 

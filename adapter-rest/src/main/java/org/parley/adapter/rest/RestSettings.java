@@ -1,8 +1,11 @@
 package org.parley.adapter.rest;
 
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * How the HTTP API is configured.
@@ -13,12 +16,20 @@ import java.util.Optional;
  * @param maxUploadBytes the largest file {@code POST /chat/attachment/} accepts
  * @param uploadTempDir  a directory of its own where uploads wait while their other form fields arrive; it is
  *                       emptied when the API is built, and every file in it is deleted when its request ends
+ * @param allowedOrigins the origins ({@code scheme://host[:port]}, compared without regard to case) whose browser
+ *                       pages may call the API: CORS preflights and requests from them are answered with the
+ *                       {@code Access-Control-Allow-*} headers ({@link CrossOriginRequests}); empty: no CORS headers
+ *                       for anyone (contract §16, {@code PARLEY_ALLOWED_ORIGINS})
  */
-public record RestSettings(Optional<String> adminApiKey, long maxUploadBytes, Path uploadTempDir) {
+public record RestSettings(Optional<String> adminApiKey, long maxUploadBytes, Path uploadTempDir,
+                           Set<String> allowedOrigins) {
 
     public RestSettings {
         Objects.requireNonNull(adminApiKey, "adminApiKey");
         Objects.requireNonNull(uploadTempDir, "uploadTempDir");
+        Objects.requireNonNull(allowedOrigins, "allowedOrigins");
+        allowedOrigins = allowedOrigins.stream().map(origin -> origin.toLowerCase(Locale.ROOT))
+                .collect(Collectors.toUnmodifiableSet());
         if (maxUploadBytes < 1) {
             throw new IllegalArgumentException("maxUploadBytes must be positive");
         }
@@ -27,9 +38,19 @@ public record RestSettings(Optional<String> adminApiKey, long maxUploadBytes, Pa
         }
     }
 
+    /** Settings without CORS. */
+    public RestSettings(Optional<String> adminApiKey, long maxUploadBytes, Path uploadTempDir) {
+        this(adminApiKey, maxUploadBytes, uploadTempDir, Set.of());
+    }
+
+    /** These settings with {@code origins} allowed to call the API from a browser. */
+    public RestSettings withAllowedOrigins(Set<String> origins) {
+        return new RestSettings(adminApiKey, maxUploadBytes, uploadTempDir, origins);
+    }
+
     @Override
     public String toString() {
         return "RestSettings[adminApiKey=" + (adminApiKey.isPresent() ? "***" : "<off>") + ", maxUploadBytes="
-                + maxUploadBytes + ", uploadTempDir=" + uploadTempDir + "]";
+                + maxUploadBytes + ", uploadTempDir=" + uploadTempDir + ", allowedOrigins=" + allowedOrigins + "]";
     }
 }

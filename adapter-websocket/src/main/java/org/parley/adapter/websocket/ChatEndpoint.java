@@ -2,6 +2,7 @@ package org.parley.adapter.websocket;
 
 import java.nio.ByteBuffer;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
@@ -9,6 +10,7 @@ import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 
+import org.parley.application.port.out.ConnectionCensus;
 import org.parley.domain.user.User;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,36 +29,52 @@ import org.slf4j.LoggerFactory;
 public final class ChatEndpoint extends Endpoint {
 
     static final String USER_PROPERTY = "org.parley.websocket.user";
+    /** The connection's {@link ConnectionCensus.Lease}, taken by {@link HandshakeAuthenticator}. */
+    static final String LEASE_PROPERTY = "org.parley.websocket.lease";
     private static final String CONNECTION_PROPERTY = "org.parley.websocket.connection";
     private static final Logger LOG = LoggerFactory.getLogger(ChatEndpoint.class);
 
     private final ConnectionRegistry connections;
     private final InboundFrames inbound;
     private final int maxTextFrameBytes;
+    private final long maxPendingBytes;
+    private final LongSupplier nanoClock;
 
-    ChatEndpoint(ConnectionRegistry connections, InboundFrames inbound, int maxTextFrameBytes) {
+    /** @param nanoClock monotonic nanoseconds ({@code System::nanoTime}; tests control it): when pongs arrive */
+    ChatEndpoint(ConnectionRegistry connections, InboundFrames inbound, WebSocketSettings settings,
+                 LongSupplier nanoClock) {
         this.connections = connections;
         this.inbound = inbound;
-        this.maxTextFrameBytes = maxTextFrameBytes;
+        this.maxTextFrameBytes = settings.maxTextFrameBytes();
+        this.maxPendingBytes = settings.maxPendingBytes();
+        this.nanoClock = nanoClock;
     }
 
     @Override
     public void onOpen(Session session, EndpointConfig config) {
         Object authenticated = session.getUserProperties().get(USER_PROPERTY);
+        Object counted = session.getUserProperties().remove(LEASE_PROPERTY);
+        ConnectionCensus.Lease lease = counted instanceof ConnectionCensus.Lease given ? given : () -> { };
         if (!(authenticated instanceof User user)) {
             // Cannot happen: the handshake is refused without a user. Refuse the connection all the same.
+            lease.release();
             closeQuietly(session, new CloseReason(CloseReason.CloseCodes.getCloseCode(4401), "Unauthorized"));
             return;
         }
         session.setMaxTextMessageBufferSize(maxTextFrameBytes);
         session.setMaxBinaryMessageBufferSize(maxTextFrameBytes);
-        LiveConnection connection = new LiveConnection(user.id(), session, System.nanoTime());
+        LiveConnection connection = new LiveConnection(user.id(), session, nanoClock.getAsLong(), maxPendingBytes,
+                lease);
         session.getUserProperties().put(CONNECTION_PROPERTY, connection);
         session.addMessageHandler(String.class, text -> onText(connection, user, text));
         session.addMessageHandler(ByteBuffer.class, bytes -> connection.send(Frames.error(ErrorCode.VALIDATION_ERROR,
                 "Binary frames are not supported: send JSON text frames", null, Optional.empty())));
-        session.addMessageHandler(PongMessage.class, pong -> connection.ponged(System.nanoTime()));
+        session.addMessageHandler(PongMessage.class, pong -> connection.ponged(nanoClock.getAsLong()));
         connections.add(connection);
+        if (!session.isOpen()) {
+            // Closed while opening (onClose may have run before the connection was known): forget it here.
+            forget(session);
+        }
         LOG.debug("User {} connected", user.id());
     }
 
@@ -88,6 +106,7 @@ public final class ChatEndpoint extends Endpoint {
         Object connection = session.getUserProperties().get(CONNECTION_PROPERTY);
         if (connection instanceof LiveConnection live) {
             connections.remove(live);
+            live.ended();
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.DeploymentException;
@@ -16,6 +17,7 @@ import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.parley.adapter.websocket.container.TyrusOnGrizzly;
 import org.parley.application.port.in.AuthenticateToken;
+import org.parley.application.port.out.ConnectionCensus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +32,11 @@ import org.slf4j.LoggerFactory;
  *       never on the selector threads that serve every connection;</li>
  *   <li>upgraded connections are exempt from Grizzly's keep-alive idle timeout (plain HTTP keeps it), and sessions
  *       have no Tyrus idle timeout; instead every connection is pinged each {@link WebSocketSettings#pingInterval()}
- *       and closed when it has not answered for two intervals;</li>
+ *       and closed with 4000 {@code ping timeout} when it has not answered for two intervals (contract §16);</li>
+ *   <li>a handshake from an origin not allowed is refused with 403, one of a user who has the most connections
+ *       allowed on every node ({@link ConnectionCensus}) with 429; a connection whose unsent frames exceed
+ *       {@link WebSocketSettings#maxPendingBytes()} is closed with 4008 {@code slow consumer}, and the socket of any
+ *       connection the server closed is released a few seconds later even if its client does not read;</li>
  *   <li>a message above {@link WebSocketSettings#maxTextFrameBytes()} closes its connection with 1009 from its frame
  *       header.</li>
  * </ul>
@@ -45,8 +51,9 @@ public final class ChatWebSocket implements AutoCloseable {
 
     private static final CloseReason SHUTTING_DOWN =
             new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "server shutting down");
-    private static final CloseReason NO_PONG =
-            new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "no answer to pings");
+    /** Contract §16: 4000, not 1001 (which says the server is going away). */
+    static final CloseReason PING_TIMEOUT =
+            new CloseReason(CloseReason.CloseCodes.getCloseCode(4000), "ping timeout");
     private static final byte[] PING = "parley".getBytes(StandardCharsets.US_ASCII);
 
     private static final Logger LOG = LoggerFactory.getLogger(ChatWebSocket.class);
@@ -55,19 +62,23 @@ public final class ChatWebSocket implements AutoCloseable {
     private final TyrusOnGrizzly container;
     private final ScheduledExecutorService pinger;
     private final long pingIntervalNanos;
+    private final LongSupplier nanoClock;
 
     private ChatWebSocket(ConnectionRegistry connections, TyrusOnGrizzly container,
-                          WebSocketSettings settings) {
+                          WebSocketSettings settings, LongSupplier nanoClock, boolean pingOnASchedule) {
         this.connections = connections;
         this.container = container;
         this.pingIntervalNanos = settings.pingInterval().toNanos();
+        this.nanoClock = nanoClock;
         this.pinger = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "parley-websocket-ping");
             thread.setDaemon(true);
             return thread;
         });
-        long intervalMillis = Math.max(1, settings.pingInterval().toMillis());
-        pinger.scheduleWithFixedDelay(this::pingAll, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+        if (pingOnASchedule) {
+            long intervalMillis = Math.max(1, settings.pingInterval().toMillis());
+            pinger.scheduleWithFixedDelay(this::pingAll, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+        }
     }
 
     /**
@@ -79,7 +90,32 @@ public final class ChatWebSocket implements AutoCloseable {
     public static ChatWebSocket attachTo(HttpServer server, ConnectionRegistry connections,
                                          AuthenticateToken authenticate, WebSocketUseCases useCases,
                                          WebSocketSettings settings) {
+        return attachTo(server, connections, authenticate, useCases, settings, ConnectionCensus.unlimited());
+    }
+
+    /**
+     * Serves the chat websocket as {@link #attachTo(HttpServer, ConnectionRegistry, AuthenticateToken,
+     * WebSocketUseCases, WebSocketSettings)} does, counting every connection in {@code census}: a handshake of a user
+     * at its limit is refused with 429.
+     */
+    public static ChatWebSocket attachTo(HttpServer server, ConnectionRegistry connections,
+                                         AuthenticateToken authenticate, WebSocketUseCases useCases,
+                                         WebSocketSettings settings, ConnectionCensus census) {
+        return attachTo(server, connections, authenticate, useCases, settings, census, System::nanoTime, true);
+    }
+
+    /**
+     * @param nanoClock       monotonic nanoseconds: when connections open and pongs arrive, and "now" for each ping
+     *                        round
+     * @param pingOnASchedule false: no ping round runs unless {@link #pingRound()} is called (tests drive the clock)
+     */
+    static ChatWebSocket attachTo(HttpServer server, ConnectionRegistry connections,
+                                  AuthenticateToken authenticate, WebSocketUseCases useCases,
+                                  WebSocketSettings settings, ConnectionCensus census, LongSupplier nanoClock,
+                                  boolean pingOnASchedule) {
         Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(census, "census");
+        Objects.requireNonNull(nanoClock, "nanoClock");
         Objects.requireNonNull(connections, "connections");
         Objects.requireNonNull(authenticate, "authenticate");
         Objects.requireNonNull(useCases, "useCases");
@@ -92,8 +128,8 @@ public final class ChatWebSocket implements AutoCloseable {
             throw new IllegalStateException("The server has no listener named \"grizzly\"");
         }
 
-        ChatEndpoint endpoint = new ChatEndpoint(connections, new InboundFrames(useCases), settings.maxTextFrameBytes());
-        HandshakeAuthenticator authenticator = new HandshakeAuthenticator(authenticate, endpoint);
+        ChatEndpoint endpoint = new ChatEndpoint(connections, new InboundFrames(useCases), settings, nanoClock);
+        HandshakeAuthenticator authenticator = new HandshakeAuthenticator(authenticate, census, settings, endpoint);
         TyrusOnGrizzly container;
         try {
             container = TyrusOnGrizzly.attach(listener, CONTEXT_PATH, settings.maxTextFrameBytes(),
@@ -101,7 +137,7 @@ public final class ChatWebSocket implements AutoCloseable {
         } catch (DeploymentException e) {
             throw new IllegalStateException("The chat endpoint could not be deployed", e);
         }
-        return new ChatWebSocket(connections, container, settings);
+        return new ChatWebSocket(connections, container, settings, nanoClock, pingOnASchedule);
     }
 
     /** Closes every open connection with close code 1001 ("server shutting down"). */
@@ -125,20 +161,26 @@ public final class ChatWebSocket implements AutoCloseable {
      */
     private void pingAll() {
         try {
-            pingOrDrop(connections.all(), System.nanoTime(), pingIntervalNanos);
+            pingRound();
         } catch (Throwable e) {
             LOG.warn("A ping round failed: {}", Failures.describe(e));
         }
     }
 
+    /** One round of pings at the clock's now (the pinger's task; tests call it with their clock). */
+    void pingRound() {
+        pingOrDrop(connections.all(), nanoClock.getAsLong(), pingIntervalNanos);
+    }
+
     /**
-     * Pings each connection, or closes it when its last pong is more than two intervals (and a half) old. A connection
-     * whose ping throws is closed by {@link LiveConnection#ping} alone; the round goes on.
+     * Pings each connection, or closes it with 4000 {@code ping timeout} when its last pong (or its opening) is more
+     * than two intervals old. A connection whose ping throws is closed by {@link LiveConnection#ping} alone; the round
+     * goes on.
      */
     static void pingOrDrop(List<LiveConnection> connections, long nowNanos, long intervalNanos) {
         for (LiveConnection connection : connections) {
-            if (nowNanos - connection.lastPongNanos() > 2 * intervalNanos + intervalNanos / 2) {
-                connection.close(NO_PONG);
+            if (nowNanos - connection.lastPongNanos() > 2 * intervalNanos) {
+                connection.close(PING_TIMEOUT);
             } else {
                 connection.ping(ByteBuffer.wrap(PING));
             }

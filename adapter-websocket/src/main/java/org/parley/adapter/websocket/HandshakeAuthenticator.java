@@ -3,6 +3,7 @@ package org.parley.adapter.websocket;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
@@ -11,12 +12,21 @@ import jakarta.websocket.server.ServerEndpointConfig;
 import org.parley.adapter.websocket.container.HandshakeRefusal;
 import org.parley.application.error.AuthenticationFailed;
 import org.parley.application.port.in.AuthenticateToken;
+import org.parley.application.port.out.ConnectionCensus;
 import org.parley.domain.user.User;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Authenticates the upgrade request before the connection opens, and refuses it with a real HTTP 401 otherwise.
+ * Decides on the upgrade request before the connection opens (contract §4, §16), in this order, refusing with a real
+ * HTTP answer:
+ * <ol>
+ *   <li>its {@code Origin}, when {@link WebSocketSettings#allowedOrigins()} is set: another origin (or {@code null})
+ *       gets 403; no {@code Origin} header is allowed;</li>
+ *   <li>its token: none, or one that does not authenticate, gets 401 (a failing check 500);</li>
+ *   <li>the user's open connections on every node ({@link ConnectionCensus}): at the limit, 429. The lease taken here
+ *       goes with the connection ({@link ChatEndpoint}), which releases it when it ends for any reason.</li>
+ * </ol>
  *
  * <p>Per-connection data: Tyrus hands {@link #modifyHandshake} a configuration wrapper whose user properties belong to
  * this one request, and copies them into the new session's user properties; the shared {@link ServerEndpointConfig}
@@ -32,30 +42,62 @@ final class HandshakeAuthenticator extends ServerEndpointConfig.Configurator {
     private static final String BEARER = "bearer ";
 
     private final AuthenticateToken authenticate;
+    private final ConnectionCensus census;
+    private final WebSocketSettings settings;
     private final ChatEndpoint endpoint;
 
-    HandshakeAuthenticator(AuthenticateToken authenticate, ChatEndpoint endpoint) {
+    HandshakeAuthenticator(AuthenticateToken authenticate, ConnectionCensus census, WebSocketSettings settings,
+                           ChatEndpoint endpoint) {
         this.authenticate = authenticate;
+        this.census = census;
+        this.settings = settings;
         this.endpoint = endpoint;
     }
 
     @Override
     public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
+        if (!settings.allowsOrigin(origin(request))) {
+            LOG.debug("Websocket handshake refused: origin not allowed");
+            refuse(response, 403, "Forbidden");
+            return;
+        }
         String token = token(request);
         if (token == null || token.isBlank()) {
             refuse(response, 401, "Unauthorized");
             return;
         }
+        User user;
         try {
-            User user = authenticate.authenticate(token);
-            config.getUserProperties().put(ChatEndpoint.USER_PROPERTY, user);
+            user = authenticate.authenticate(token);
         } catch (AuthenticationFailed e) {
             LOG.debug("Websocket handshake refused: {}", e.reason());
             refuse(response, 401, "Unauthorized");
+            return;
         } catch (Throwable e) {
             LOG.error("Websocket handshake failed", e);
             refuse(response, 500, "Internal Server Error");
+            return;
         }
+        Optional<ConnectionCensus.Lease> lease = census.tryOpen(user.id());
+        if (lease.isEmpty()) {
+            LOG.debug("Websocket handshake refused: user {} has the most connections allowed", user.id());
+            refuse(response, 429, "Too Many Requests");
+            return;
+        }
+        config.getUserProperties().put(ChatEndpoint.USER_PROPERTY, user);
+        config.getUserProperties().put(ChatEndpoint.LEASE_PROPERTY, lease.get());
+    }
+
+    /** The {@code Origin} header's value (the first, when sent twice), or null without one. */
+    static String origin(HandshakeRequest request) {
+        for (Map.Entry<String, List<String>> header : request.getHeaders().entrySet()) {
+            if ("origin".equalsIgnoreCase(header.getKey()) && header.getValue() != null
+                    && !header.getValue().isEmpty()) {
+                String value = header.getValue().get(0);
+                return value == null ? "" : value;
+            }
+        }
+        return null;
     }
 
     @Override

@@ -3,19 +3,28 @@ package org.parley.adapter.websocket;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 
+import org.parley.application.port.out.ConnectionCensus;
 import org.parley.application.port.out.OutboundEvent;
 import org.parley.domain.user.UserId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One open websocket of one user, with what the server tracks about it: sends still in flight (to drop a client
- * that does not read) and when it last answered a ping.
+ * One open websocket of one user, with what the server tracks about it: the bytes of frames queued and not yet written
+ * to its socket (to drop a client that does not read), when it last answered a ping, and its place in the
+ * {@link ConnectionCensus} (released once, when the connection ends).
+ *
+ * <p>Slow consumers (contract §16): a frame that would take the bytes pending for this connection above
+ * {@code maxPendingBytes} is not queued; the connection is closed with 4008 {@code slow consumer} (one log line) and
+ * nothing more is written to it. Memory held per connection is so bounded by about {@code maxPendingBytes} plus one
+ * frame; the socket of a client that still does not read is released a few seconds after the close
+ * ({@code container.ReleaseClosedConnections}).
  *
  * <p>Its writes never throw, whatever the container throws (an {@link Error} included): they run on threads every
  * connection shares (group commit's delivery thread, the pinger). A connection whose write throws is closed with
@@ -24,8 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 final class LiveConnection {
 
-    /** Frames queued for one connection beyond which the client is considered stuck and is disconnected. */
-    static final int MAX_PENDING_SENDS = 1_000;
+    /** The close of a connection whose pending frames exceed the bound (contract §16). */
+    static final CloseReason SLOW_CONSUMER = new CloseReason(CloseReason.CloseCodes.getCloseCode(4008), "slow consumer");
 
     private static final CloseReason WRITE_FAILED =
             new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "Internal error");
@@ -33,17 +42,32 @@ final class LiveConnection {
 
     private final UserId user;
     private final Session session;
-    private final AtomicInteger pendingSends = new AtomicInteger();
+    private final long maxPendingBytes;
+    private final ConnectionCensus.Lease lease;
+    private final AtomicLong pendingBytes = new AtomicLong();
+    private final AtomicBoolean ended = new AtomicBoolean();
     /** When the server opened it (the wall clock: compared with instants from other nodes). */
     private final Instant openedAt = Instant.now();
     private volatile long lastPongNanos;
     /** Set when a write threw: the connection is being closed and nothing more is written to it. */
     private volatile boolean broken;
 
-    LiveConnection(UserId user, Session session, long nowNanos) {
+    /**
+     * @param nowNanos        the monotonic time it opened at (counts as its first pong)
+     * @param maxPendingBytes the most bytes of frames queued for it and not yet written
+     * @param lease           its place in the census, released by {@link #ended()}
+     */
+    LiveConnection(UserId user, Session session, long nowNanos, long maxPendingBytes, ConnectionCensus.Lease lease) {
         this.user = user;
         this.session = session;
         this.lastPongNanos = nowNanos;
+        this.maxPendingBytes = maxPendingBytes;
+        this.lease = lease;
+    }
+
+    /** A connection with 1 MiB of pending frames and no census (tests). */
+    LiveConnection(UserId user, Session session, long nowNanos) {
+        this(user, session, nowNanos, WebSocketSettings.DEFAULT_MAX_PENDING_BYTES, () -> { });
     }
 
     UserId user() {
@@ -76,23 +100,63 @@ final class LiveConnection {
         if (broken || !session.isOpen()) {
             return;
         }
-        if (pendingSends.incrementAndGet() > MAX_PENDING_SENDS) {
-            pendingSends.decrementAndGet();
-            LOG.info("Closing the connection of user {}: it stopped reading its frames", user);
-            close(new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "Too many unread frames"));
+        long bytes = ChatEndpoint.utf8Length(frame);
+        if (pendingBytes.addAndGet(bytes) > maxPendingBytes) {
+            pendingBytes.addAndGet(-bytes);
+            slowConsumer();
             return;
         }
         try {
             session.getAsyncRemote().sendText(frame, result -> {
-                pendingSends.decrementAndGet();
+                pendingBytes.addAndGet(-bytes);
                 if (!result.isOK()) {
                     LOG.debug("A frame for user {} could not be sent: {}", user,
                             Failures.describe(result.getException()));
+                    if (session.isOpen()) {
+                        // Refused by the container's own write queue bound while the connection is open: the client
+                        // is not reading, and it has lost a frame.
+                        slowConsumer();
+                    }
                 }
             });
         } catch (Throwable failure) {
-            pendingSends.decrementAndGet();
+            pendingBytes.addAndGet(-bytes);
             writeFailed(event == null ? "a frame of the server's own" : WebSocketDelivery.describe(event), failure);
+        }
+    }
+
+    /** Whether nothing more is written to it (it is closing: a slow consumer, a failed write, or it ended). */
+    boolean stoppedWriting() {
+        return broken;
+    }
+
+    /** Bytes of frames queued for this connection and not yet written to its socket. */
+    long pendingBytes() {
+        return pendingBytes.get();
+    }
+
+    /** Closes the connection with 4008, once: it stopped reading its frames. */
+    private void slowConsumer() {
+        synchronized (this) {
+            if (broken) {
+                return;
+            }
+            broken = true;
+        }
+        LOG.info("Closing a connection of user {} with 4008: it does not read its frames (bound: {} bytes waiting)",
+                user, maxPendingBytes);
+        close(SLOW_CONSUMER);
+    }
+
+    /** The connection has ended (closed by either side, failed or dropped): its census lease is released, once. */
+    void ended() {
+        if (ended.compareAndSet(false, true)) {
+            broken = true;
+            try {
+                lease.release();
+            } catch (Throwable e) {
+                LOG.warn("The connection count of user {} could not be released: {}", user, Failures.describe(e));
+            }
         }
     }
 

@@ -14,9 +14,13 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.junit.jupiter.api.Test;
+import org.parley.application.port.out.ConnectionCensus;
 import org.parley.domain.user.User;
 
-/** Keeping idle connections alive: Grizzly's idle timeout lifted for websockets, and the server's own pings. */
+/**
+ * Keeping idle connections alive and dropping dead ones: Grizzly's idle timeout lifted for websockets, and the server's
+ * own pings (contract §16: 4000 {@code ping timeout} after two intervals without an answer).
+ */
 class ConnectionLifecycleTest {
 
     /**
@@ -89,19 +93,77 @@ class ConnectionLifecycleTest {
         }
     }
 
+    /**
+     * The websocket's clock is the test's: each round of pings runs when the test moves the clock by an interval, and
+     * the test waits (polling, with a generous bound) for the client's pong before the next. Nothing depends on how
+     * fast a busy machine schedules threads.
+     */
     @Test
     void theServerPingsEveryConnectionAndKeepsThoseThatAnswer() throws Exception {
-        WebSocketSettings settings = new WebSocketSettings(65536, Duration.ofMillis(200));
-        try (TestServer server = new TestServer(settings)) {
+        Duration interval = Duration.ofSeconds(30);
+        try (TestServer server = manualClockServer(interval)) {
             User alice = server.user("alice");
             try (WsClient a = server.connect(alice)) {
-                Thread.sleep(1_500);
+                LiveConnection connection = server.connections.of(alice.id()).iterator().next();
+                for (int round = 1; round <= 5; round++) {
+                    long now = server.nanos.addAndGet(interval.toNanos());
+                    server.webSocket.pingRound();
+                    int expected = round;
+                    HandshakeLimitsTest.awaitTrue(() -> a.pings.get() == expected, "ping " + round + " arrives");
+                    // The JDK client answers each ping with a pong, which the server stamps with its clock.
+                    HandshakeLimitsTest.awaitTrue(() -> connection.lastPongNanos() == now, "pong " + round);
+                }
 
-                // The JDK client answers each ping with a pong, so the connection outlives two intervals many times.
-                assertThat(a.pings.get()).isGreaterThanOrEqualTo(3);
+                // Five intervals have passed: far beyond two, and the connection answered every ping.
                 assertThat(a.closeCode).isNotDone();
+                assertThat(connection.isOpen()).isTrue();
                 assertThat(server.connections.count()).isEqualTo(1);
             }
         }
+    }
+
+    /**
+     * Contract §16: a connection that answers no ping for two intervals is closed with 4000 {@code ping timeout}; its
+     * client, which reads, gets the close frame and completes the close. A connection that answers stays.
+     */
+    @Test
+    void aConnectionThatAnswersNoPingIsClosedWith4000() throws Exception {
+        Duration interval = Duration.ofSeconds(30);
+        try (TestServer server = manualClockServer(interval)) {
+            server.user("alice");
+            User bob = server.user("bob");
+            try (RawClient silent = RawClient.handshake(server.port, "token-alice", Map.of());
+                 WsClient answering = server.connect(bob)) {
+                assertThat(silent.status()).isEqualTo(101);
+                HandshakeLimitsTest.awaitTrue(() -> server.connections.count() == 2, "both connected");
+                LiveConnection bobs = server.connections.of(bob.id()).iterator().next();
+
+                long now = server.nanos.addAndGet(interval.toNanos());
+                server.webSocket.pingRound();
+                assertThat(silent.read().opcode()).as("pinged").isEqualTo(RawClient.PING);
+                HandshakeLimitsTest.awaitTrue(() -> bobs.lastPongNanos() == now, "bob's pong");
+
+                long later = server.nanos.addAndGet(interval.toNanos());
+                server.webSocket.pingRound();
+                assertThat(silent.read().opcode()).as("two intervals, not more: pinged again").isEqualTo(RawClient.PING);
+                HandshakeLimitsTest.awaitTrue(() -> bobs.lastPongNanos() == later, "bob's pong");
+
+                server.nanos.addAndGet(1);
+                server.webSocket.pingRound();
+                RawClient.Frame close = silent.readUntilClose();
+                assertThat(close.closeCode()).isEqualTo(4000);
+                assertThat(new String(close.payload(), 2, close.payload().length - 2, StandardCharsets.UTF_8))
+                        .isEqualTo("ping timeout");
+
+                silent.send(RawClient.CLOSE, new byte[] {0x0F, (byte) 0xA0});
+                HandshakeLimitsTest.awaitTrue(() -> server.connections.count() == 1, "the silent one is gone");
+                assertThat(answering.closeCode).isNotDone();
+                assertThat(server.connections.of(bob.id())).containsExactly(bobs);
+            }
+        }
+    }
+
+    private static TestServer manualClockServer(Duration interval) throws IOException {
+        return new TestServer(new WebSocketSettings(65536, interval), -1, ConnectionCensus.unlimited(), true);
     }
 }

@@ -118,7 +118,7 @@ class DeliveryIsolationTest {
     /** The pinger is one scheduled task: a ping that throws must not cancel it for every other connection. */
     @Test
     void aPingThatThrowsClosesThatConnectionWith1011AndEveryOtherConnectionIsStillPinged() throws Exception {
-        server = start(new WebSocketSettings(65536, Duration.ofMillis(100)));
+        server = start(new WebSocketSettings(65536, Duration.ofMillis(250)));
         User alice = server.user("alice");
         User bob = server.user("bob");
         WsClient a = connect(alice);

@@ -12,6 +12,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.glassfish.grizzly.http.server.HttpHandler;
@@ -24,6 +26,7 @@ import org.parley.application.port.in.AuthenticateToken;
 import org.parley.application.port.in.SendTextMessage;
 import org.parley.application.port.out.Account;
 import org.parley.application.port.out.SendBudget;
+import org.parley.application.port.out.ConnectionCensus;
 import org.parley.application.service.AnnounceFileMessageService;
 import org.parley.application.service.LinkToAttachmentService;
 import org.parley.application.groupcommit.MessageWriter;
@@ -71,6 +74,8 @@ final class TestServer implements AutoCloseable {
             new FailingMessageRepository(messages, draft -> storageDown.get(),
                     new IllegalStateException("INSERT INTO messages -- connection refused")),
             delivery, 100, 1_000);
+    /** The websocket's monotonic clock (nanoseconds) when the server was built with a manual clock. */
+    final AtomicLong nanos = new AtomicLong(1_000_000_000L);
     final HttpServer server;
     final ChatWebSocket webSocket;
     final int port;
@@ -81,6 +86,16 @@ final class TestServer implements AutoCloseable {
 
     /** @param idleTimeoutSeconds Grizzly's keep-alive idle timeout, or -1 for its default */
     TestServer(WebSocketSettings settings, int idleTimeoutSeconds) throws IOException {
+        this(settings, idleTimeoutSeconds, ConnectionCensus.unlimited(), false);
+    }
+
+    /**
+     * @param census      counts the connections of each user
+     * @param manualClock true: the websocket's clock is {@link #nanos} and pings run only when a test calls
+     *                    {@code webSocket.pingRound()}; false: the system's, and pings on their schedule
+     */
+    TestServer(WebSocketSettings settings, int idleTimeoutSeconds, ConnectionCensus census, boolean manualClock)
+            throws IOException {
         server = new HttpServer();
         NetworkListener listener = new NetworkListener("grizzly", "127.0.0.1", 0);
         if (idleTimeoutSeconds > 0) {
@@ -131,8 +146,9 @@ final class TestServer implements AutoCloseable {
         AnnounceFileMessageService announce = new AnnounceFileMessageService(messages, delivery,
                 new LinkToAttachmentService(new FakeLinkSigner(), Duration.ofHours(1), time));
         ShareProfileService share = new ShareProfileService(users, threads, writer, time, SendBudget.unlimited());
+        LongSupplier clock = manualClock ? nanos::get : System::nanoTime;
         webSocket = ChatWebSocket.attachTo(server, connections, authenticate,
-                new WebSocketUseCases(sendText, announce, share), settings);
+                new WebSocketUseCases(sendText, announce, share), settings, census, clock, !manualClock);
         server.start();
         port = listener.getPort();
     }

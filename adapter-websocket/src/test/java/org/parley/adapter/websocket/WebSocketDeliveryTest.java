@@ -105,17 +105,43 @@ class WebSocketDeliveryTest {
     }
 
     @Test
-    void aClientThatStopsReadingIsDisconnectedInsteadOfQueueingForever() {
+    void aClientThatStopsReadingIsClosedWith4008OnceItsPendingFramesExceedTheBound() {
         FakeSession stuck = new FakeSession();
         stuck.neverComplete = true;
-        connections.add(new LiveConnection(bob, stuck.session, 0));
+        long bound = 64 * 1024;
+        LiveConnection connection = new LiveConnection(bob, stuck.session, 0, bound, () -> { });
+        connections.add(connection);
 
-        for (int i = 0; i <= LiveConnection.MAX_PENDING_SENDS; i++) {
+        for (int i = 0; i < 10_000 && stuck.open; i++) {
             delivery.deliver(stored());
         }
 
-        assertThat(stuck.sent).hasSize(LiveConnection.MAX_PENDING_SENDS);
-        assertThat(stuck.closedWith).extracting(reason -> reason.getCloseCode().getCode()).containsExactly(1013);
+        assertThat(stuck.closeCodes()).as("closed once, as a slow consumer").containsExactly(4008);
+        assertThat(stuck.closedWith.get(0).getReasonPhrase()).isEqualTo("slow consumer");
+        long queued = stuck.sent.stream().mapToLong(ChatEndpoint::utf8Length).sum();
+        assertThat(queued).as("what was queued stays within the bound").isLessThanOrEqualTo(bound)
+                .isEqualTo(connection.pendingBytes());
+        assertThat(bound - queued).as("the frame that did not fit").isLessThan(stuck.sent.get(0).length() * 2L);
+
+        int sent = stuck.sent.size();
+        delivery.deliver(stored());
+        assertThat(stuck.sent).as("nothing more is written to it").hasSize(sent);
+        assertThat(stuck.closedWith).hasSize(1);
+    }
+
+    @Test
+    void writtenFramesNoLongerCountAsPending() {
+        FakeSession reading = new FakeSession();
+        LiveConnection connection = new LiveConnection(bob, reading.session, 0, 4096, () -> { });
+        connections.add(connection);
+
+        for (int i = 0; i < 1_000; i++) {
+            delivery.deliver(stored());
+        }
+
+        assertThat(reading.sent).hasSize(1_000);
+        assertThat(connection.pendingBytes()).isZero();
+        assertThat(reading.closedWith).isEmpty();
     }
 
     @Test
@@ -137,7 +163,7 @@ class WebSocketDeliveryTest {
     }
 
     @Test
-    void connectionsThatAnswerPingsStayAndSilentOnesAreClosedWith1001() {
+    void connectionsThatAnswerPingsStayAndSilentOnesAreClosedWith4000AfterTwoIntervals() {
         long interval = 1_000;
         FakeSession answering = new FakeSession();
         FakeSession silent = new FakeSession();
@@ -153,7 +179,8 @@ class WebSocketDeliveryTest {
         assertThat(answering.pings.get()).isEqualTo(3);
         assertThat(answering.closedWith).isEmpty();
         assertThat(silent.pings.get()).isEqualTo(2);
-        assertThat(silent.closedWith).extracting(reason -> reason.getCloseCode().getCode()).containsExactly(1001);
+        assertThat(silent.closedWith).extracting(reason -> reason.getCloseCode().getCode()).containsExactly(4000);
+        assertThat(silent.closedWith.get(0).getReasonPhrase()).isEqualTo("ping timeout");
     }
 
     private MessageStored stored() {

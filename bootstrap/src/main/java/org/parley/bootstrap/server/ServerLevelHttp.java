@@ -1,5 +1,7 @@
 package org.parley.bootstrap.server;
 
+import java.time.Duration;
+
 import org.glassfish.grizzly.http.server.HttpServer;
 
 /**
@@ -12,7 +14,9 @@ import org.glassfish.grizzly.http.server.HttpServer;
  *   <li>{@link RefuseMalformedRequests}: request targets and {@code Host} headers that Jersey and Tyrus cannot turn
  *       into a URI, and upgrades nobody takes, get {@code 400 bad_request} (syntax in {@link RequestTargets});</li>
  *   <li>{@link JsonErrorPages}: Grizzly's own error pages are the failure envelope ({@link FailureEnvelope}), never an
- *       HTML page with a stack trace.</li>
+ *       HTML page with a stack trace;</li>
+ *   <li>{@link HeaderReadTimeout}: a connection that has not sent a whole request head within the header timeout is
+ *       closed (slowloris).</li>
  * </ul>
  */
 public final class ServerLevelHttp {
@@ -20,7 +24,17 @@ public final class ServerLevelHttp {
     private ServerLevelHttp() {
     }
 
-    /** Installs every part on {@code server}'s listeners and configuration; call before the server starts. */
+    /**
+     * Installs every part on {@code server}'s listeners and configuration; call before the server starts.
+     *
+     * @param headerTimeout how long a connection may take to send a request's head; zero: no limit
+     */
+    public static void installOn(HttpServer server, Duration headerTimeout) {
+        installOn(server);
+        HeaderReadTimeout.registerOn(server, headerTimeout);
+    }
+
+    /** Installs every part but the header timeout (tests of the others). */
     public static void installOn(HttpServer server) {
         // The order matters: both filters go right after the HTTP codec, the later one first.
         IgnoreH2cUpgrade.registerOn(server);

@@ -11,12 +11,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.parley.bootstrap.e2e.People.Person;
+import org.parley.bootstrap.ParleyConfig;
 
 /** "One thread per pair" holds when both people write their first messages at the same moment. */
 class ConcurrentFirstMessagesTest {
 
     @RegisterExtension
-    static final RunningParley SERVER = new RunningParley();
+    /** The race opens more websockets per user than contract §16 allows by default: no limit here. */
+    static final RunningParley SERVER = new RunningParley(config -> config.withEdge(
+            ParleyConfig.Edge.defaults().withMaxConnectionsPerUser(0)));
 
     @Test
     void fiftyConcurrentFirstMessagesBetweenOnePairMakeOneThread() throws Exception {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -52,6 +53,7 @@ public final class RunningParley implements BeforeAllCallback, AfterAllCallback 
 
     private final long maxUploadBytes;
     private final ParleyConfig.Limits limits;
+    private final UnaryOperator<ParleyConfig> customize;
     private Path dataDir;
     private String postgresDatabase;
     private final List<Parley> nodes = new ArrayList<>();
@@ -66,17 +68,26 @@ public final class RunningParley implements BeforeAllCallback, AfterAllCallback 
 
     /** A server that accepts files of at most {@code maxUploadBytes}. */
     public RunningParley(long maxUploadBytes) {
-        this(maxUploadBytes, ParleyConfig.Limits.off());
+        this(maxUploadBytes, ParleyConfig.Limits.off(), UnaryOperator.identity());
     }
 
     /** A server with these limits (contract §16) and the default upload limit. */
     public RunningParley(ParleyConfig.Limits limits) {
-        this(25L * 1024 * 1024, limits);
+        this(25L * 1024 * 1024, limits, UnaryOperator.identity());
     }
 
-    private RunningParley(long maxUploadBytes, ParleyConfig.Limits limits) {
+    /**
+     * A server with the default upload limit, no send or log-in limits, whose configuration {@code customize} changes
+     * (e.g. its limits at the edge).
+     */
+    public RunningParley(UnaryOperator<ParleyConfig> customize) {
+        this(25L * 1024 * 1024, ParleyConfig.Limits.off(), customize);
+    }
+
+    private RunningParley(long maxUploadBytes, ParleyConfig.Limits limits, UnaryOperator<ParleyConfig> customize) {
         this.maxUploadBytes = maxUploadBytes;
         this.limits = limits;
+        this.customize = customize;
     }
 
     /** Whether this test JVM runs the end-to-end tests against two nodes on a bus. */
@@ -111,6 +122,7 @@ public final class RunningParley implements BeforeAllCallback, AfterAllCallback 
                 Duration.ofSeconds(30),
                 Duration.ofHours(1))
                 .withLimits(limits);
+        config = customize.apply(config);
         if (clustered()) {
             config = config.withBus(new ParleyConfig.Bus(redisUrl, RedisForTests.uniqueChannel()));
             nodes.add(Parley.start(config));

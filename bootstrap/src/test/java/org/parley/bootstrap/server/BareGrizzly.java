@@ -1,6 +1,7 @@
 package org.parley.bootstrap.server;
 
 import java.io.IOException;
+import java.time.Duration;
 
 import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.HttpServer;
@@ -16,10 +17,15 @@ final class BareGrizzly implements AutoCloseable {
     final int port;
 
     BareGrizzly(HttpHandler handler) throws IOException {
+        this(handler, Duration.ZERO);
+    }
+
+    /** @param headerTimeout the header timeout ({@link HeaderReadTimeout}); zero: none */
+    BareGrizzly(HttpHandler handler, Duration headerTimeout) throws IOException {
         NetworkListener listener = new NetworkListener("grizzly", "127.0.0.1", 0);
         server.addListener(listener);
         server.getServerConfiguration().addHttpHandler(handler, "/");
-        ServerLevelHttp.installOn(server);
+        ServerLevelHttp.installOn(server, headerTimeout);
         server.start();
         port = listener.getPort();
     }

@@ -8,6 +8,9 @@
  *   <li>{@link org.parley.application.cluster.LocalSendBudget} and
  *       {@link org.parley.application.cluster.LocalLogInAttempts}: the limits of contract §16 (send rate, failed
  *       log-ins) in this node's memory, for one node; several nodes share the Redis adapter's instead.</li>
+ *   <li>{@link org.parley.application.cluster.LocalConnectionCensus}: the open websockets of each user when this node
+ *       is the only one (contract §16); several nodes count them in a shared store instead (an adapter of
+ *       {@link org.parley.application.port.out.ConnectionCensus}).</li>
  * </ul>
  * All are framework-free and built by bootstrap; a bus between nodes (an adapter) reaches them through the ports they
  * implement ({@link org.parley.application.port.out.EventDelivery}, {@link org.parley.application.port.out.UserChanges},

@@ -19,6 +19,8 @@ import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
  *       timeout, whose engine is a {@link GuardedEngine} (a {@link FrameSizeGuard} in front of every connection);</li>
  *   <li>{@link UpgradedConnectionsStayOpen}: upgraded connections exempt from Grizzly's keep-alive idle timeout and
  *       past its HTTP codec (registered before Tyrus's own add-on);</li>
+ *   <li>{@link ReleaseClosedConnections}: a websocket the server has sent its close frame is released a few seconds
+ *       later even when its client does not read;</li>
  *   <li>Tyrus's {@link WebSocketAddOn} on the listener, with the embedded container.</li>
  * </ol>
  *
@@ -57,6 +59,7 @@ public final class TyrusOnGrizzly {
             container.register(endpoint);
         }
         listener.registerAddOn(new UpgradedConnectionsStayOpen(contextPath));
+        listener.registerAddOn(new ReleaseClosedConnections(ReleaseClosedConnections.DEFAULT_GRACE));
         listener.registerAddOn(new WebSocketAddOn(container, contextPath));
         return new TyrusOnGrizzly(container);
     }

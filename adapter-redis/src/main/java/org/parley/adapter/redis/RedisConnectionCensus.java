@@ -1,0 +1,332 @@
+package org.parley.adapter.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+
+import org.parley.application.port.out.ConnectionCensus;
+import org.parley.domain.user.UserId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The open websockets of each user on every node together (contract §16 and §18: {@code PARLEY_MAX_CONNECTIONS_PER_USER}
+ * holds across nodes), in Redis.
+ *
+ * <p><b>In Redis</b>, under the deployment's channel name {@code <channel>}:
+ * <ul>
+ *   <li>{@code <channel>:connections:node:<node>}: a hash per node, user id → that node's open connections of the
+ *       user. It expires {@link #NODE_TTL} after the node last wrote it: the node rewrites it whole from its own counts
+ *       every {@link #HEARTBEAT} (so a count that a failed call left wrong is repaired), and a node that crashed stops
+ *       doing so, so its users' connections stop being counted within {@link #NODE_TTL};</li>
+ *   <li>{@code <channel>:connections:nodes}: the set of node ids whose hashes to add up (a node whose hash has expired
+ *       is dropped from it by the next handshake that reads it).</li>
+ * </ul>
+ * A handshake runs one Lua script, atomic in Redis: it adds up the user's counts on every live node and, below the
+ * limit, counts the new connection on this node; so concurrent handshakes on several nodes never pass the limit
+ * together. Closing a connection decrements this node's count. The scripts touch keys they compute from the node set,
+ * which a single Redis (or a primary with replicas) allows; a Redis Cluster does not.
+ *
+ * <p><b>When Redis fails</b> (a call fails or takes longer than {@link #COMMAND_TIMEOUT}), a handshake is decided on
+ * this node's own count against the same limit, so a Redis outage neither refuses every user nor lifts the limit on a
+ * node; the first failure is logged once, and the recovery once. The next heartbeat that reaches Redis writes this
+ * node's counts again. Between heartbeats a count may be off by the handshakes racing a rewrite (they are repaired by
+ * the next one).
+ */
+public final class RedisConnectionCensus implements ConnectionCensus, AutoCloseable {
+
+    /** How long a node's counts outlive its last heartbeat. */
+    public static final Duration NODE_TTL = Duration.ofSeconds(15);
+    /** How often each node rewrites its counts and renews their lifetime. */
+    public static final Duration HEARTBEAT = Duration.ofSeconds(5);
+    static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisConnectionCensus.class);
+
+    /** KEYS: nodes set, this node's hash. ARGV: node, user, max, ttl ms, hash prefix. 1: counted, 0: at the limit. */
+    static final String OPEN = """
+            redis.call('SADD', KEYS[1], ARGV[1])
+            local total = 0
+            for _, node in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+              local key = ARGV[5] .. node
+              if node == ARGV[1] or redis.call('EXISTS', key) == 1 then
+                local count = redis.call('HGET', key, ARGV[2])
+                if count then total = total + tonumber(count) end
+              else
+                redis.call('SREM', KEYS[1], node)
+              end
+            end
+            if total >= tonumber(ARGV[3]) then return 0 end
+            redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+            redis.call('PEXPIRE', KEYS[2], ARGV[4])
+            return 1
+            """;
+    /** KEYS: this node's hash. ARGV: user. */
+    static final String CLOSE = """
+            local count = redis.call('HINCRBY', KEYS[1], ARGV[1], -1)
+            if count <= 0 then redis.call('HDEL', KEYS[1], ARGV[1]) end
+            return count
+            """;
+    /** KEYS: nodes set, this node's hash. ARGV: node, ttl ms, then user and count pairs. */
+    static final String HEARTBEAT_SCRIPT = """
+            redis.call('DEL', KEYS[2])
+            for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+            if #ARGV > 2 then redis.call('PEXPIRE', KEYS[2], ARGV[2]) end
+            redis.call('SADD', KEYS[1], ARGV[1])
+            return 1
+            """;
+
+    private final String node = UUID.randomUUID().toString().substring(0, 13);
+    private final RedisBusSettings settings;
+    private final int maxPerUser;
+    private final Duration nodeTtl;
+    private final String nodesKey;
+    private final String hashPrefix;
+    private final String ownHash;
+    private final Map<UserId, Integer> local = new ConcurrentHashMap<>();
+    private final AtomicBoolean redisDown = new AtomicBoolean();
+    private final ClientResources resources;
+    private final RedisClient client;
+    private final ScheduledExecutorService heartbeat;
+    private volatile StatefulRedisConnection<String, String> connection;
+
+    private RedisConnectionCensus(RedisBusSettings settings, int maxPerUser, Duration nodeTtl) {
+        this.settings = settings;
+        this.maxPerUser = maxPerUser;
+        this.nodeTtl = nodeTtl;
+        String prefix = settings.channel() + ":connections:";
+        this.nodesKey = prefix + "nodes";
+        this.hashPrefix = prefix + "node:";
+        this.ownHash = hashPrefix + node;
+        this.resources = DefaultClientResources.builder()
+                .ioThreadPoolSize(1)
+                .computationThreadPoolSize(1)
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2,
+                        TimeUnit.MILLISECONDS))
+                .build();
+        RedisURI uri = RedisURI.create(settings.url());
+        uri.setTimeout(COMMAND_TIMEOUT);
+        this.client = RedisClient.create(resources, uri);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .socketOptions(SocketOptions.builder().connectTimeout(settings.connectTimeout()).keepAlive(true).build())
+                .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+                .build());
+        this.heartbeat = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "parley-connection-census");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Connects to Redis and starts the heartbeat.
+     *
+     * @param maxPerUser the most connections one user may have open on every node together; positive (no limit: do
+     *                   not count at all)
+     * @throws RedisBusUnavailable when Redis cannot be reached within the connect timeout (one line, no secret)
+     */
+    public static RedisConnectionCensus connect(RedisBusSettings settings, int maxPerUser) {
+        return connect(settings, maxPerUser, NODE_TTL, HEARTBEAT);
+    }
+
+    /** With another lifetime and heartbeat (tests: a crashed node's counts expire within a second). */
+    static RedisConnectionCensus connect(RedisBusSettings settings, int maxPerUser, Duration nodeTtl,
+                                         Duration heartbeatPeriod) {
+        Objects.requireNonNull(settings, "settings");
+        if (maxPerUser < 1) {
+            throw new IllegalArgumentException("maxPerUser must be positive, got " + maxPerUser);
+        }
+        RedisConnectionCensus census = new RedisConnectionCensus(settings, maxPerUser, nodeTtl);
+        try {
+            census.connection = census.client.connect();
+            census.beat();
+        } catch (RuntimeException e) {
+            census.close();
+            throw new RedisBusUnavailable("Cannot use Redis at " + settings.shown() + " (PARLEY_REDIS_URL): "
+                    + RedisBusUnavailable.describe(e));
+        }
+        long period = heartbeatPeriod.toMillis();
+        census.heartbeat.scheduleWithFixedDelay(census::heartbeatQuietly, period, period, TimeUnit.MILLISECONDS);
+        return census;
+    }
+
+    @Override
+    public Optional<Lease> tryOpen(UserId user) {
+        boolean countedInRedis;
+        try {
+            Long counted = commands().eval(OPEN, ScriptOutputType.INTEGER, new String[] {nodesKey, ownHash},
+                    node, user.toString(), Integer.toString(maxPerUser), Long.toString(nodeTtl.toMillis()),
+                    hashPrefix);
+            redisAnswered();
+            if (counted == null || counted == 0) {
+                return Optional.empty();
+            }
+            countedInRedis = true;
+            local.merge(user, 1, Integer::sum);
+        } catch (RuntimeException failure) {
+            redisFailed(failure);
+            boolean[] room = new boolean[1];
+            local.compute(user, (id, count) -> {
+                int now = count == null ? 0 : count;
+                if (now >= maxPerUser) {
+                    return count;
+                }
+                room[0] = true;
+                return now + 1;
+            });
+            if (!room[0]) {
+                return Optional.empty();
+            }
+            countedInRedis = false;
+        }
+        return Optional.of(new CountedConnection(user, countedInRedis));
+    }
+
+    /** This node's open connections of {@code user}, as it counts them itself. */
+    public int openHere(UserId user) {
+        return local.getOrDefault(user, 0);
+    }
+
+    /** This node's id in Redis. */
+    public String node() {
+        return node;
+    }
+
+    /** Stops the heartbeat and the client as a crashed node would, leaving its counts in Redis to expire (tests). */
+    void crash() {
+        heartbeat.shutdownNow();
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+
+    /** Stops the heartbeat and lets this node's counts go at once (they would expire anyway). */
+    @Override
+    public void close() {
+        heartbeat.shutdownNow();
+        StatefulRedisConnection<String, String> open = connection;
+        if (open != null) {
+            try {
+                open.sync().del(ownHash);
+            } catch (RuntimeException e) {
+                LOG.debug("This node's connection counts could not be removed: {}", RedisBusUnavailable.describe(e));
+            }
+        }
+        try {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        } catch (RuntimeException e) {
+            LOG.debug("Closing the census's Redis client failed: {}", RedisBusUnavailable.describe(e));
+        }
+        try {
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
+        } catch (RuntimeException e) {
+            LOG.debug("Closing the census's Redis resources failed: {}", RedisBusUnavailable.describe(e));
+        }
+    }
+
+    private RedisCommands<String, String> commands() {
+        return connection.sync();
+    }
+
+    /** Rewrites this node's counts whole and renews their lifetime. */
+    void beat() {
+        List<String> args = new ArrayList<>();
+        args.add(node);
+        args.add(Long.toString(nodeTtl.toMillis()));
+        local.forEach((user, count) -> {
+            if (count > 0) {
+                args.add(user.toString());
+                args.add(Integer.toString(count));
+            }
+        });
+        commands().eval(HEARTBEAT_SCRIPT, ScriptOutputType.INTEGER, new String[] {nodesKey, ownHash},
+                args.toArray(String[]::new));
+    }
+
+    private void heartbeatQuietly() {
+        try {
+            beat();
+            redisAnswered();
+        } catch (Throwable failure) {
+            redisFailed(failure);
+        }
+    }
+
+    private void release(UserId user, boolean countedInRedis) {
+        local.computeIfPresent(user, (id, count) -> count <= 1 ? null : count - 1);
+        if (!countedInRedis) {
+            return;
+        }
+        try {
+            commands().eval(CLOSE, ScriptOutputType.INTEGER, new String[] {ownHash}, user.toString());
+            redisAnswered();
+        } catch (RuntimeException failure) {
+            // The next heartbeat that reaches Redis writes the right count.
+            redisFailed(failure);
+        }
+    }
+
+    private void redisFailed(Throwable failure) {
+        if (redisDown.compareAndSet(false, true)) {
+            LOG.warn("Connections per user are counted on this node alone until Redis at {} answers again: {}",
+                    settings.shown(), RedisBusUnavailable.describe(failure));
+        }
+    }
+
+    private void redisAnswered() {
+        if (redisDown.compareAndSet(true, false)) {
+            LOG.info("Connections per user are counted across nodes again (Redis at {} answers)", settings.shown());
+            try {
+                heartbeat.execute(this::heartbeatQuietly);
+            } catch (RuntimeException stopped) {
+                // Closing: nothing more to write.
+            }
+        }
+    }
+
+    /** One connection, counted on this node and (unless Redis failed at its handshake) in Redis. */
+    private final class CountedConnection implements Lease {
+        private final UserId user;
+        private final boolean countedInRedis;
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        CountedConnection(UserId user, boolean countedInRedis) {
+            this.user = user;
+            this.countedInRedis = countedInRedis;
+        }
+
+        @Override
+        public void release() {
+            if (released.compareAndSet(false, true)) {
+                try {
+                    RedisConnectionCensus.this.release(user, countedInRedis);
+                } catch (Throwable e) {
+                    LOG.warn("The connection count of user {} could not be released: {}", user,
+                            RedisBusUnavailable.describe(e));
+                }
+            }
+        }
+    }
+}

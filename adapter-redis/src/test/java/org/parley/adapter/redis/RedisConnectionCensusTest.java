@@ -1,0 +1,148 @@
+package org.parley.adapter.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.parley.adapter.redis.testing.RedisForTests;
+import org.parley.adapter.redis.testing.RedisServer;
+import org.parley.application.port.out.ConnectionCensus;
+import org.parley.domain.user.UserId;
+
+/** Connections per user across nodes (contract §16, §18), on a real Redis. */
+class RedisConnectionCensusTest {
+
+    private final List<RedisConnectionCensus> nodes = new ArrayList<>();
+    private final List<RedisServer> servers = new ArrayList<>();
+    private final UserId alice = UserId.random();
+    private final UserId bob = UserId.random();
+
+    @AfterEach
+    void stop() {
+        nodes.forEach(RedisConnectionCensus::close);
+        servers.forEach(RedisServer::close);
+    }
+
+    private RedisConnectionCensus node(String url, String channel, int max, Duration ttl) {
+        RedisConnectionCensus census = RedisConnectionCensus.connect(
+                new RedisBusSettings(url, channel, Duration.ofSeconds(5)), max, ttl, ttl.dividedBy(3));
+        nodes.add(census);
+        return census;
+    }
+
+    @Test
+    void theLimitHoldsAcrossNodesAndAReleaseOnOneNodeMakesRoomOnAnother() {
+        String url = RedisForTests.url();
+        String channel = RedisForTests.uniqueChannel();
+        RedisConnectionCensus a = node(url, channel, 3, Duration.ofSeconds(15));
+        RedisConnectionCensus b = node(url, channel, 3, Duration.ofSeconds(15));
+
+        Optional<ConnectionCensus.Lease> first = a.tryOpen(alice);
+        assertThat(first).isPresent();
+        assertThat(b.tryOpen(alice)).isPresent();
+        assertThat(a.tryOpen(alice)).isPresent();
+        assertThat(b.tryOpen(alice)).as("the fourth, on either node").isEmpty();
+        assertThat(a.tryOpen(alice)).isEmpty();
+        assertThat(b.tryOpen(bob)).as("another user").isPresent();
+
+        first.get().release();
+        first.get().release();
+        assertThat(b.tryOpen(alice)).as("room again, once").isPresent();
+        assertThat(a.tryOpen(alice)).isEmpty();
+        assertThat(a.openHere(alice)).isEqualTo(1);
+        assertThat(b.openHere(alice)).isEqualTo(2);
+    }
+
+    @Test
+    void concurrentHandshakesOnTwoNodesNeverPassTheLimitTogether() throws Exception {
+        String url = RedisForTests.url();
+        String channel = RedisForTests.uniqueChannel();
+        RedisConnectionCensus a = node(url, channel, 20, Duration.ofSeconds(15));
+        RedisConnectionCensus b = node(url, channel, 20, Duration.ofSeconds(15));
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Boolean>> tries = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                RedisConnectionCensus census = i % 2 == 0 ? a : b;
+                tries.add(pool.submit(() -> census.tryOpen(alice).isPresent()));
+            }
+            int accepted = 0;
+            for (Future<Boolean> attempt : tries) {
+                accepted += attempt.get() ? 1 : 0;
+            }
+            assertThat(accepted).isEqualTo(20);
+            assertThat(a.openHere(alice) + b.openHere(alice)).isEqualTo(20);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aCrashedNodesConnectionsStopCountingOnceItsCountsExpire() throws Exception {
+        String url = RedisForTests.url();
+        String channel = RedisForTests.uniqueChannel();
+        Duration ttl = Duration.ofSeconds(1);
+        RedisConnectionCensus crashing = node(url, channel, 2, ttl);
+        RedisConnectionCensus survivor = node(url, channel, 2, ttl);
+        assertThat(crashing.tryOpen(alice)).isPresent();
+        assertThat(crashing.tryOpen(alice)).isPresent();
+        assertThat(survivor.tryOpen(alice)).isEmpty();
+
+        crashing.crash();
+        nodes.remove(crashing);
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        Optional<ConnectionCensus.Lease> lease = survivor.tryOpen(alice);
+        while (lease.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            lease = survivor.tryOpen(alice);
+        }
+        assertThat(lease).as("the crashed node's counts expired").isPresent();
+    }
+
+    @Test
+    void whileRedisIsDownEachNodeKeepsTheLimitOnItsOwnAndSaysSoOnce() throws Exception {
+        RedisServer redis = RedisServer.start();
+        servers.add(redis);
+        RedisConnectionCensus census = node(redis.url(), "parley", 2, Duration.ofSeconds(15));
+        ConnectionCensus.Lease before = census.tryOpen(alice).orElseThrow();
+
+        redis.stop();
+
+        assertThat(census.tryOpen(alice)).as("counted here").isPresent();
+        assertThat(census.tryOpen(alice)).as("this node's own count is at the limit").isEmpty();
+        assertThat(census.tryOpen(bob)).isPresent();
+        before.release();
+        assertThat(census.tryOpen(alice)).isPresent();
+
+        redis.restart();
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        RedisConnectionCensus other = null;
+        while (other == null && System.nanoTime() < deadline) {
+            try {
+                other = node(redis.url(), "parley", 2, Duration.ofSeconds(15));
+            } catch (RedisBusUnavailable notYet) {
+                Thread.sleep(100);
+            }
+        }
+        assertThat(other).isNotNull();
+        // Once the heartbeat has written this node's counts again, the other node sees them.
+        RedisConnectionCensus probe = other;
+        Optional<ConnectionCensus.Lease> extra = probe.tryOpen(alice);
+        while (extra.isPresent() && System.nanoTime() < deadline) {
+            extra.get().release();
+            Thread.sleep(100);
+            extra = probe.tryOpen(alice);
+        }
+        assertThat(extra).as("alice's two connections on the first node count again on the other").isEmpty();
+    }
+}

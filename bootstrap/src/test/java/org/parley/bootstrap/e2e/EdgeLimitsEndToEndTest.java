@@ -1,0 +1,193 @@
+package org.parley.bootstrap.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.parley.bootstrap.ParleyConfig;
+import org.parley.bootstrap.e2e.People.Person;
+
+/**
+ * Contract §16 at the edge of the running server (issue 13's findings 2, 5 and 6): origins at the handshake and CORS
+ * for REST, connections per user (in the cluster run: across two nodes, the census in Redis), and the header timeout.
+ */
+class EdgeLimitsEndToEndTest {
+
+    private static final String APP = "https://app.example.com";
+    private static final int MAX_CONNECTIONS = 3;
+    private static final Duration HEADER_TIMEOUT = Duration.ofSeconds(1);
+
+    @RegisterExtension
+    static final RunningParley SERVER = new RunningParley(config -> config.withEdge(ParleyConfig.Edge.defaults()
+            .withAllowedOrigins(Set.of(APP))
+            .withMaxConnectionsPerUser(MAX_CONNECTIONS)
+            .withHeaderTimeout(HEADER_TIMEOUT)));
+
+    private static People people;
+
+    @BeforeAll
+    static void api() {
+        people = new People(new HttpApi(SERVER.httpBase()));
+    }
+
+    @Test
+    void aHandshakeFromAnotherOriginIsRefusedWith403AndTheAllowedOneOrNoneIsAccepted() throws Exception {
+        Person alice = people.register("Alice");
+        assertThat(handshakeStatus(alice, APP)).isEqualTo(101);
+        assertThat(handshakeStatus(alice, null)).as("no Origin: a native app").isEqualTo(101);
+        assertThat(handshakeStatus(alice, "https://evil.example")).isEqualTo(403);
+        assertThat(handshakeStatus(alice, "null")).isEqualTo(403);
+    }
+
+    @Test
+    void restAnswersCorsForTheAllowedOriginOnly() {
+        Person alice = people.register("Alice");
+        HttpApi api = new HttpApi(SERVER.httpBase());
+
+        HttpApi.Reply preflight = api.send(api.request("/chat/user/threads/", null)
+                .header("Origin", APP)
+                .header("Access-Control-Request-Method", "GET")
+                .header("Access-Control-Request-Headers", "authorization")
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+        assertThat(preflight.status()).isEqualTo(204);
+        assertThat(preflight.header("Access-Control-Allow-Origin")).isEqualTo(APP);
+        assertThat(preflight.header("Access-Control-Allow-Headers")).isEqualTo("Authorization, Content-Type");
+        assertThat(preflight.header("Access-Control-Allow-Methods")).contains("GET", "POST");
+        assertThat(preflight.header("Vary")).contains("Origin");
+
+        HttpApi.Reply threads = api.send(api.request("/chat/user/threads/", alice.access()).header("Origin", APP).GET());
+        assertThat(threads.status()).isEqualTo(200);
+        assertThat(threads.header("Access-Control-Allow-Origin")).isEqualTo(APP);
+
+        HttpApi.Reply evil = api.send(api.request("/chat/user/threads/", alice.access())
+                .header("Origin", "https://evil.example").GET());
+        assertThat(evil.status()).isEqualTo(200);
+        assertThat(evil.headers().keySet()).noneMatch(name -> name.toLowerCase().startsWith("access-control-"));
+    }
+
+    @Test
+    void aUserGetsAtMostTheLimitOfWebsocketsAndTheNextHandshakeIs429() throws Exception {
+        Person bob = people.register("Bob");
+        List<ChatSocket> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < MAX_CONNECTIONS; i++) {
+                open.add(connect(bob));
+            }
+            Throwable refused = catchThrowable(() -> connect(bob).close());
+            assertThat(refused).isInstanceOf(ChatSocket.HandshakeRefused.class);
+            assertThat(((ChatSocket.HandshakeRefused) refused).status()).isEqualTo(429);
+
+            Person carol = people.register("Carol");
+            try (ChatSocket other = connect(carol)) {
+                assertThat(other.isClosed()).as("another user is not affected").isFalse();
+            }
+
+            open.remove(0).close();
+            ChatSocket again = awaitAccepted(bob);
+            open.add(again);
+            again.send(Map.of("action", "text_message", "message_body", "back", "receiver_id", carol.id()));
+            assertThat(again.next().get("action").asText()).isEqualTo("conf_message");
+        } finally {
+            open.forEach(ChatSocket::close);
+        }
+    }
+
+    @Test
+    void aSlowlorisConnectionIsClosedAfterTheHeaderTimeout() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", SERVER.port())) {
+            socket.setSoTimeout(200);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            byte[] head = ("GET /chat/user/threads/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + "s".repeat(100)
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+            long start = System.nanoTime();
+            boolean closed = false;
+            for (int i = 0; i < head.length && !closed; i++) {
+                try {
+                    out.write(head[i]);
+                    out.flush();
+                    closed = in.read() < 0;
+                } catch (SocketTimeoutException stillOpen) {
+                    // Next byte.
+                } catch (IOException reset) {
+                    closed = true;
+                }
+            }
+            assertThat(closed).as("closed before its head was complete").isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
+        }
+    }
+
+    @Test
+    void anIdleWebsocketIsNotSubjectToTheHeaderTimeout() throws Exception {
+        Person dave = people.register("Dave");
+        Person erin = people.register("Erin");
+        try (ChatSocket socket = connect(dave)) {
+            // Longer than the header timeout, with nothing sent: a websocket's bytes are frames, not requests.
+            assertThat(socket.poll(HEADER_TIMEOUT.multipliedBy(3))).isNull();
+            assertThat(socket.isClosed()).isFalse();
+            socket.send(Map.of("action", "text_message", "message_body", "still open", "receiver_id", erin.id()));
+            JsonNode conf = socket.next();
+            assertThat(conf.get("action").asText()).isEqualTo("conf_message");
+        }
+    }
+
+    private static ChatSocket connect(Person person) {
+        return ChatSocket.connect(URI.create(SERVER.wsBase() + "/ws/chat/room/"), "Bearer " + person.access());
+    }
+
+    /** Closing completes asynchronously (on another node, too): retries the handshake for up to 10 s. */
+    private static ChatSocket awaitAccepted(Person person) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            try {
+                return connect(person);
+            } catch (ChatSocket.HandshakeRefused refused) {
+                assertThat(refused.status()).isEqualTo(429);
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("A closed connection was still counted after 10 s");
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    /** The status of a handshake with {@code origin} (null: no Origin header), on a raw socket. */
+    private static int handshakeStatus(Person person, String origin) throws IOException {
+        URI base = URI.create(SERVER.wsBase());
+        try (Socket socket = new Socket("127.0.0.1", base.getPort())) {
+            socket.setSoTimeout(10_000);
+            String request = "GET /ws/chat/room/?token=" + person.access() + " HTTP/1.1\r\n"
+                    + "Host: 127.0.0.1:" + base.getPort() + "\r\n"
+                    + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                    + (origin == null ? "" : "Origin: " + origin + "\r\n") + "\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            InputStream in = socket.getInputStream();
+            for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
+                line.write(b);
+            }
+            return Integer.parseInt(line.toString(StandardCharsets.US_ASCII).split(" ")[1]);
+        }
+    }
+}
