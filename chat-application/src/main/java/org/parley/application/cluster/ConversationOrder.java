@@ -50,7 +50,7 @@ import org.parley.domain.user.UserId;
  *   <li><b>an id at or below the last delivered</b>: a duplicate (or a straggler whose gap was already closed):
  *       dropped;</li>
  *   <li><b>a thread not followed yet</b> (first seen since this node started, or forgotten while idle): delivered at
- *       once when its predecessor is older than what this node delivered {@code gapWait} ago (it came long ago, or
+ *       once when its predecessor is older than what this node delivered {@link Settings#firstSightWait()} ago (it came long ago, or
  *       would have); otherwise held as above, but delivered when the wait ends, since nothing shows a gap.</li>
  * </ul>
  *
@@ -67,18 +67,27 @@ import org.parley.domain.user.UserId;
 public final class ConversationOrder implements EventDelivery, AutoCloseable {
 
     /**
-     * @param gapWait          how long an event waits for its predecessor before the gap is declared
+     * @param gapWait          how long an event of a followed thread waits for its predecessor before the gap is
+     *                         declared (its recipients closed to catch up)
      * @param forgetIdleAfter  how long a thread with nothing delivered or held is followed
      * @param maxThreads       the most threads followed at once
      * @param maxHeldPerThread the most events held for one thread
+     * @param firstSightWait   how long the first events of a thread not followed yet wait for a recent predecessor
+     *                         before they are delivered anyway (nothing shows a gap there); at most {@code gapWait}
      */
-    public record Settings(Duration gapWait, Duration forgetIdleAfter, int maxThreads, int maxHeldPerThread) {
+    public record Settings(Duration gapWait, Duration forgetIdleAfter, int maxThreads, int maxHeldPerThread,
+                           Duration firstSightWait) {
 
         public Settings {
             Objects.requireNonNull(gapWait, "gapWait");
             Objects.requireNonNull(forgetIdleAfter, "forgetIdleAfter");
+            Objects.requireNonNull(firstSightWait, "firstSightWait");
             if (gapWait.isNegative() || gapWait.isZero()) {
                 throw new IllegalArgumentException("gapWait must be positive, got " + gapWait);
+            }
+            if (firstSightWait.isNegative() || firstSightWait.isZero() || firstSightWait.compareTo(gapWait) > 0) {
+                throw new IllegalArgumentException("firstSightWait must be positive and at most gapWait, got "
+                        + firstSightWait);
             }
             if (forgetIdleAfter.compareTo(gapWait.multipliedBy(2)) < 0) {
                 throw new IllegalArgumentException("forgetIdleAfter must be at least twice gapWait, got "
@@ -89,16 +98,22 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
             }
         }
 
+        /** The same wait for a gap and for a thread's first sight. */
+        public Settings(Duration gapWait, Duration forgetIdleAfter, int maxThreads, int maxHeldPerThread) {
+            this(gapWait, forgetIdleAfter, maxThreads, maxHeldPerThread, gapWait);
+        }
+
         /**
-         * Ten seconds' wait, threads forgotten after ten idle minutes, at most 100,000 threads and 1,000 events each.
-         * The wait is long because declaring a gap that is not one costs every recipient a reconnection: an overloaded
-         * node can take seconds to hand over its own events or the bus's (two seconds were exceeded at 1,800 messages/s
-         * on a 2-core machine running both nodes, Redis, PostgreSQL and the clients), while a real gap, a message
-         * published but never received without the bus connection dropping, is rare (a dropped connection already
-         * closes every connection of the node with 1012).
+         * Ten seconds before a gap is declared, two at a thread's first sight, threads forgotten after ten idle minutes,
+         * at most 100,000 threads and 1,000 events each. The gap wait is long because a gap declared wrongly costs
+         * every recipient a reconnection: an overloaded node can take seconds to hand over its own events or the
+         * bus's (two seconds were exceeded at 1,800 messages/s on a 2-core machine running both nodes, Redis,
+         * PostgreSQL and the clients), while a real gap, a message published but never received without the bus
+         * connection dropping, is rare (a dropped connection already closes every connection of the node with 1012).
+         * The first-sight wait only delays delivery (it ends by delivering), so it stays short.
          */
         public static Settings defaults() {
-            return new Settings(Duration.ofSeconds(10), Duration.ofMinutes(10), 100_000, 1_000);
+            return new Settings(Duration.ofSeconds(10), Duration.ofMinutes(10), 100_000, 1_000, Duration.ofSeconds(2));
         }
     }
 
@@ -113,13 +128,14 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
     private final Settings settings;
     private final LongSupplier nanoTime;
     private final long gapWaitNanos;
+    private final long firstSightWaitNanos;
     private final Map<ThreadId, Followed> threads = new ConcurrentHashMap<>();
     /** Threads with held events, for the ticker. */
     private final Set<ThreadId> waiting = ConcurrentHashMap.newKeySet();
     private final AtomicLong maxDelivered = new AtomicLong(NONE);
     /** (time, the highest id delivered by then), oldest first: how {@link #settled} is found. */
     private final ArrayDeque<long[]> marks = new ArrayDeque<>();
-    /** The highest id delivered at least {@code gapWait} ago. */
+    /** The highest id delivered at least {@code firstSightWait} ago. */
     private volatile long settled = NONE;
     private final ScheduledExecutorService ticker;
     private final Cases cases = new Cases();
@@ -136,6 +152,7 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         this.gapWaitNanos = settings.gapWait().toNanos();
+        this.firstSightWaitNanos = settings.firstSightWait().toNanos();
         this.ticker = ticker;
     }
 
@@ -152,7 +169,7 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
             return thread;
         });
         ConversationOrder order = new ConversationOrder(next, connections, settings, System::nanoTime, ticker);
-        long period = Math.max(10, settings.gapWait().toMillis() / 4);
+        long period = Math.max(10, settings.firstSightWait().toMillis() / 4);
         ticker.scheduleWithFixedDelay(order::tickQuietly, period, period, TimeUnit.MILLISECONDS);
         return order;
     }
@@ -222,7 +239,8 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
                 continue;
             }
             synchronized (followed) {
-                if (!followed.held.isEmpty() && now - followed.oldestHeldNanos >= gapWaitNanos) {
+                long wait = followed.last == NOT_YET ? firstSightWaitNanos : gapWaitNanos;
+                if (!followed.held.isEmpty() && now - followed.oldestHeldNanos >= wait) {
                     endWait(thread, followed);
                 }
                 if (followed.held.isEmpty()) {
@@ -366,7 +384,7 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         synchronized (marks) {
             marks.addLast(new long[] {now, maxDelivered.get()});
             long settledNow = settled;
-            while (!marks.isEmpty() && now - marks.peekFirst()[0] >= gapWaitNanos) {
+            while (!marks.isEmpty() && now - marks.peekFirst()[0] >= firstSightWaitNanos) {
                 settledNow = Math.max(settledNow, marks.removeFirst()[1]);
             }
             settled = settledNow;

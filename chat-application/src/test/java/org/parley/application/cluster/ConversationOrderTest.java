@@ -86,6 +86,27 @@ class ConversationOrderTest {
     }
 
     @Test
+    void withTheDefaultsAGapIsDeclaredAfterTenSecondsButAFirstSightWaitsTwo() {
+        ConversationOrder defaults = new ConversationOrder(local, connections, ConversationOrder.Settings.defaults(),
+                clock::get);
+        defaults.deliver(first(1, 10));
+        defaults.deliver(after(1, 12, 11));
+        defaults.deliver(after(2, 21, 20));
+        advance(Duration.ofSeconds(2));
+        defaults.tick();
+
+        assertThat(deliveredIds()).as("thread 2 was not followed: delivered after 2 s; thread 1 still waits for 11")
+                .containsExactly(10L, 21L);
+        advance(Duration.ofSeconds(7));
+        defaults.tick();
+        assertThat(connections.closings()).as("an overloaded node may take seconds: no gap yet").isEmpty();
+
+        advance(Duration.ofSeconds(1));
+        defaults.tick();
+        assertThat(connections.closings()).containsExactly(new Closing(Kind.CATCH_UP, List.of(bob, alice)));
+    }
+
+    @Test
     void duplicatesAreDropped() {
         order.deliver(first(1, 10));
         order.deliver(after(1, 11, 10));
