@@ -236,7 +236,16 @@ public record ParleyConfig(
                             + "' is not an origin (scheme://host[:port], e.g. https://app.example.com; "
                             + "'null' and '*' are not accepted)");
                 }
+                // Browsers leave a scheme's default port out of Origin (RFC 6454 §6.2): so does the list.
+                if (origin.startsWith("https://") && origin.endsWith(":443")
+                        || origin.startsWith("http://") && origin.endsWith(":80")) {
+                    origin = origin.substring(0, origin.lastIndexOf(':'));
+                }
                 origins.add(origin);
+            }
+            if (origins.isEmpty()) {
+                throw new ConfigurationException("PARLEY_ALLOWED_ORIGINS: names no origin (leave it unset to allow "
+                        + "every origin, or list them: https://app.example.com,http://localhost:3000)");
             }
             return Set.copyOf(origins);
         }

@@ -94,6 +94,16 @@ class ParleyConfigTest {
     }
 
     @Test
+    void allowedOriginsDropDefaultPortsAndMustNameAtLeastOne() {
+        assertThat(ParleyConfig.fromEnvironment(Map.of("PARLEY_ALLOWED_ORIGINS",
+                "https://app.example.com:443,http://localhost:80,http://localhost:3000")).edge().allowedOrigins())
+                .containsExactlyInAnyOrder("https://app.example.com", "http://localhost", "http://localhost:3000");
+        assertThatThrownBy(() -> ParleyConfig.fromEnvironment(Map.of("PARLEY_ALLOWED_ORIGINS", " , ,")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("PARLEY_ALLOWED_ORIGINS: names no origin");
+    }
+
+    @Test
     void aConfigurationWithABusKeepsItsLimitsAtTheEdge() {
         ParleyConfig.Edge edge = ParleyConfig.Edge.defaults().withAllowedOrigins(Set.of("https://a.example"));
         ParleyConfig config = ParleyConfig.fromEnvironment(Map.of()).withEdge(edge)
