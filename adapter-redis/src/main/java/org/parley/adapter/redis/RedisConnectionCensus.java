@@ -1,6 +1,7 @@
 package org.parley.adapter.redis;
 
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,17 +14,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
-import io.lettuce.core.resource.Delay;
 
 import org.parley.application.port.out.ConnectionCensus;
 import org.parley.domain.user.UserId;
@@ -119,21 +114,8 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
         this.nodesKey = prefix + "nodes";
         this.hashPrefix = prefix + "node:";
         this.ownHash = hashPrefix + node;
-        this.resources = DefaultClientResources.builder()
-                .ioThreadPoolSize(1)
-                .computationThreadPoolSize(1)
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2,
-                        TimeUnit.MILLISECONDS))
-                .build();
-        RedisURI uri = RedisURI.create(settings.url());
-        uri.setTimeout(COMMAND_TIMEOUT);
-        this.client = RedisClient.create(resources, uri);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(settings.connectTimeout()).keepAlive(true).build())
-                .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
-                .build());
+        this.resources = LettuceClients.resources(1);
+        this.client = LettuceClients.client(resources, settings, COMMAND_TIMEOUT, UnaryOperator.identity());
         this.heartbeat = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "parley-connection-census");
             thread.setDaemon(true);
@@ -218,8 +200,7 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
     /** Stops the heartbeat and the client as a crashed node would, leaving its counts in Redis to expire (tests). */
     void crash() {
         heartbeat.shutdownNow();
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        resources.shutdown(0, 2, TimeUnit.SECONDS);
+        LettuceClients.shutDown(client, resources, LOG, "the census's");
     }
 
     /** Stops the heartbeat and lets this node's counts go at once (they would expire anyway). */
@@ -234,16 +215,7 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
                 LOG.debug("This node's connection counts could not be removed: {}", RedisBusUnavailable.describe(e));
             }
         }
-        try {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        } catch (RuntimeException e) {
-            LOG.debug("Closing the census's Redis client failed: {}", RedisBusUnavailable.describe(e));
-        }
-        try {
-            resources.shutdown(0, 2, TimeUnit.SECONDS);
-        } catch (RuntimeException e) {
-            LOG.debug("Closing the census's Redis resources failed: {}", RedisBusUnavailable.describe(e));
-        }
+        LettuceClients.shutDown(client, resources, LOG, "the census's");
     }
 
     private RedisCommands<String, String> commands() {

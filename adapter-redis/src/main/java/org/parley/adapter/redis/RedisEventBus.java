@@ -18,21 +18,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
-import io.lettuce.core.resource.Delay;
 import org.parley.adapter.redis.BusCodec.Batch;
 import org.parley.adapter.redis.BusCodec.CatchUp;
 import org.parley.adapter.redis.BusCodec.Event;
@@ -135,22 +129,9 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         this.local = local;
         this.localChanges = localChanges;
         this.connections = connections;
-        this.resources = DefaultClientResources.builder()
-                .ioThreadPoolSize(2)
-                .computationThreadPoolSize(1)
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2,
-                        TimeUnit.MILLISECONDS))
-                .build();
-        RedisURI uri = RedisURI.create(settings.url());
-        uri.setTimeout(COMMAND_TIMEOUT);
-        this.client = RedisClient.create(resources, uri);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .requestQueueSize(MAX_PUBLICATIONS_IN_FLIGHT)
-                .socketOptions(SocketOptions.builder().connectTimeout(settings.connectTimeout()).keepAlive(true).build())
-                .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
-                .build());
+        this.resources = LettuceClients.resources(2);
+        this.client = LettuceClients.client(resources, settings, COMMAND_TIMEOUT,
+                options -> options.requestQueueSize(MAX_PUBLICATIONS_IN_FLIGHT));
         this.publishing = new Thread(this::publishLoop, "parley-bus-publisher");
         this.receiving = new Thread(this::receiveLoop, "parley-bus-receiver");
         publishing.setDaemon(true);
@@ -275,16 +256,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         running = false;
         publishing.interrupt();
         receiving.interrupt();
-        try {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        } catch (RuntimeException e) {
-            LOG.debug("Closing the Redis client failed: {}", RedisBusUnavailable.describe(e));
-        }
-        try {
-            resources.shutdown(0, 2, TimeUnit.SECONDS);
-        } catch (RuntimeException e) {
-            LOG.debug("Closing the Redis client's resources failed: {}", RedisBusUnavailable.describe(e));
-        }
+        LettuceClients.shutDown(client, resources, LOG, "the bus's");
     }
 
     private void enqueue(Item item) {

@@ -6,24 +6,18 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.function.UnaryOperator;
 import java.util.HexFormat;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
-import io.lettuce.core.resource.Delay;
 import org.parley.application.port.out.Admission;
 import org.parley.application.port.out.LogInAttempts;
 import org.parley.application.port.out.LogInWindow;
@@ -124,21 +118,9 @@ public final class RedisLimits implements AutoCloseable {
 
     private RedisLimits(RedisBusSettings settings) {
         this.keyPrefix = settings.channel() + ":limits:";
-        this.resources = DefaultClientResources.builder()
-                .ioThreadPoolSize(1)
-                .computationThreadPoolSize(1)
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2,
-                        TimeUnit.MILLISECONDS))
-                .build();
-        RedisURI uri = RedisURI.create(settings.url());
-        uri.setTimeout(Duration.ofMillis(COMMAND_TIMEOUT_MILLIS));
-        this.client = RedisClient.create(resources, uri);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(settings.connectTimeout()).keepAlive(true).build())
-                .timeoutOptions(TimeoutOptions.enabled(Duration.ofMillis(COMMAND_TIMEOUT_MILLIS)))
-                .build());
+        this.resources = LettuceClients.resources(1);
+        this.client = LettuceClients.client(resources, settings, Duration.ofMillis(COMMAND_TIMEOUT_MILLIS),
+                UnaryOperator.identity());
         StatefulRedisConnection<String, String> opened;
         try {
             opened = client.connect(StringCodec.UTF8);
@@ -253,16 +235,7 @@ public final class RedisLimits implements AutoCloseable {
     }
 
     private void shutDown() {
-        try {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        } catch (RuntimeException e) {
-            LOG.debug("Closing the limits' Redis client failed: {}", RedisBusUnavailable.describe(e));
-        }
-        try {
-            resources.shutdown(0, 2, TimeUnit.SECONDS);
-        } catch (RuntimeException e) {
-            LOG.debug("Closing the limits' Redis client resources failed: {}", RedisBusUnavailable.describe(e));
-        }
+        LettuceClients.shutDown(client, resources, LOG, "the limits'");
     }
 
     /** A Lua script run by its digest, sent in full once when Redis does not know it (a restart forgets scripts). */

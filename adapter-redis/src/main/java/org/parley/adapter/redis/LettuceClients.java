@@ -1,0 +1,69 @@
+package org.parley.adapter.redis;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import org.slf4j.Logger;
+
+/**
+ * How every Redis user of this adapter (the bus, the limits, the connection census) builds its Lettuce client and lets
+ * it go: its own small thread pools, reconnection after 50 ms doubling up to 1 s, commands refused at once while
+ * disconnected (never queued), TCP keep-alive, the settings' connect timeout and a timeout on every command.
+ */
+final class LettuceClients {
+
+    private LettuceClients() {
+    }
+
+    /** Event-loop and computation threads of their own, and the reconnection delays above. */
+    static ClientResources resources(int ioThreads) {
+        return DefaultClientResources.builder()
+                .ioThreadPoolSize(ioThreads)
+                .computationThreadPoolSize(1)
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2,
+                        TimeUnit.MILLISECONDS))
+                .build();
+    }
+
+    /**
+     * A client of {@code settings}' Redis on {@code resources}, with the options above; {@code more} adds options of
+     * its user's own (e.g. a request queue bound).
+     */
+    static RedisClient client(ClientResources resources, RedisBusSettings settings, Duration commandTimeout,
+                              UnaryOperator<ClientOptions.Builder> more) {
+        RedisURI uri = RedisURI.create(settings.url());
+        uri.setTimeout(commandTimeout);
+        RedisClient client = RedisClient.create(resources, uri);
+        client.setOptions(more.apply(ClientOptions.builder()
+                        .autoReconnect(true)
+                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                        .socketOptions(SocketOptions.builder()
+                                .connectTimeout(settings.connectTimeout()).keepAlive(true).build())
+                        .timeoutOptions(TimeoutOptions.enabled(commandTimeout)))
+                .build());
+        return client;
+    }
+
+    /** Shuts the client, then its resources, down (up to 2 s each); a failure is logged at debug as {@code owner}'s. */
+    static void shutDown(RedisClient client, ClientResources resources, Logger log, String owner) {
+        try {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        } catch (RuntimeException e) {
+            log.debug("Closing {} Redis client failed: {}", owner, RedisBusUnavailable.describe(e));
+        }
+        try {
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
+        } catch (RuntimeException e) {
+            log.debug("Closing {} Redis client resources failed: {}", owner, RedisBusUnavailable.describe(e));
+        }
+    }
+}
