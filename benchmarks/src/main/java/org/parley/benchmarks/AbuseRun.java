@@ -200,7 +200,8 @@ final class AbuseRun {
         final String sinkToken;
         final String sinkId;
         final ChatClients clients;
-        final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+        /** Two threads: the paced sends keep their schedule while the other reopens connections (blocking). */
+        final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2,
                 runnable -> {
                     Thread thread = new Thread(runnable, "bench-abuser");
                     thread.setDaemon(true);
