@@ -18,7 +18,9 @@ enum AbuseKind {
     /** A receiver whose websockets complete the handshake and then never read, sent large messages at the abuse rate. */
     SLOW_CONSUMER("slow-consumer", 4, 4_000),
     /** N connections that send a whole {@code POST} request head and then one byte of its body a second. */
-    SLOW_BODIES("slow-bodies", 2_000, 0);
+    SLOW_BODIES("slow-bodies", 2_000, 0),
+    /** N connections that send a request line and then one byte of a header a second, never ending the head. */
+    SLOW_HEADERS("slow-headers", 2_000, 0);
 
     private final String optionName;
     private final int defaultConnections;
@@ -50,7 +52,7 @@ enum AbuseKind {
         return Arrays.stream(values()).filter(kind -> kind.optionName.equals(wanted)).findFirst();
     }
 
-    /** The names, for messages: {@code flood, connections, slow-consumer, slow-bodies}. */
+    /** The names, for messages: {@code flood, connections, slow-consumer, slow-bodies, slow-headers}. */
     static String names() {
         return Arrays.stream(values()).map(AbuseKind::optionName).collect(Collectors.joining(", "));
     }

@@ -52,9 +52,10 @@ final class AbuseRun {
         switch (kind) {
             case FLOOD -> report.parameter("window", options.window());
             case CONNECTIONS, SLOW_CONSUMER -> report.parameter("abuse_rate_per_s", options.abuseRate());
-            case SLOW_BODIES -> report.parameter("body_bytes_per_connection_per_s", 1);
+            case SLOW_BODIES, SLOW_HEADERS -> report.parameter("bytes_per_connection_per_s", 1);
         }
-        if (kind != AbuseKind.SLOW_BODIES) {
+        boolean rawHttp = kind == AbuseKind.SLOW_BODIES || kind == AbuseKind.SLOW_HEADERS;
+        if (!rawHttp) {
             report.parameter("body_chars", options.bodyChars());
         }
         AdminApi admin = new AdminApi(options.httpBase(), options.adminKey());
@@ -271,9 +272,10 @@ final class AbuseRun {
                     pace(sender.get(0));
                     tickSlowSockets(untilNanos);
                 }
-                case SLOW_BODIES -> {
-                    slow = new SlowSockets(2, options.sourceAddresses(),
-                            SlowSockets.slowBody(options.httpBase(), "/auth/token/", 1_000_000), new byte[] {' '});
+                case SLOW_BODIES, SLOW_HEADERS -> {
+                    slow = new SlowSockets(2, options.sourceAddresses(), kind == AbuseKind.SLOW_BODIES
+                            ? SlowSockets.slowBody(options.httpBase(), "/auth/token/", 1_000_000)
+                            : SlowSockets.slowHead(options.httpBase(), "/auth/me/"), new byte[] {' '});
                     slow.openUpTo(options.connections(), untilNanos);
                     openSeconds = (System.nanoTime() - openStart) / 1e9;
                     tickSlowSockets(untilNanos);
@@ -420,7 +422,7 @@ final class AbuseRun {
 
         void report(Report report, double abuseSeconds) {
             report.figure("abuse_open_s", openSeconds);
-            if (kind == AbuseKind.SLOW_CONSUMER || kind == AbuseKind.SLOW_BODIES) {
+            if (slow != null) {
                 report.figure("abuse_connections_opened", slow.opened())
                         .figure("abuse_connections_refused_429", slow.refused429())
                         .figure("abuse_connections_refused_other", slow.refusedOther())
@@ -434,7 +436,7 @@ final class AbuseRun {
                         .figure("abuse_connections_failed", failed)
                         .figure("abuse_connections_closed_by_server", clients.unexpectedCloses());
             }
-            if (kind != AbuseKind.SLOW_BODIES) {
+            if (kind != AbuseKind.SLOW_BODIES && kind != AbuseKind.SLOW_HEADERS) {
                 report.figure("abuse_sent", sent.get())
                         .figure("abuse_sent_per_s", sent.get() / abuseSeconds)
                         .figure("abuse_stored", stored.get())

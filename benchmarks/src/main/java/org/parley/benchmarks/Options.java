@@ -59,6 +59,8 @@ record Options(
                                            the server drops them), sent --body-chars messages at --abuse-rate [N 4]
                             slow-bodies    N connections that send a POST head with Content-Length and then one
                                            body byte a second (reopened when the server drops them) [N 2000]
+                            slow-headers   N connections that send a request line and then one header byte a
+                                           second, never ending the head (reopened when dropped) [N 2000]
 
             options (defaults in brackets):
               --url URL                  Parley's HTTP base, a loopback address only [http://127.0.0.1:8080]
@@ -79,7 +81,8 @@ record Options(
               --io-threads T             the tool's event-loop threads, which read, parse and send [1]
               --drain D                  seconds to wait for outstanding frames at the end [15]
               --settle S                 seconds to let the server settle before reading memory (idle) [5]
-              --abuse KIND               what the abuser does (abuse): flood, connections, slow-consumer, slow-bodies
+              --abuse KIND               what the abuser does (abuse): flood, connections, slow-consumer,
+                                         slow-bodies, slow-headers
               --bystander-rate R         the bystander pair's messages per second, both ways together; each user
                                          must stay under the server's per-user send rate (abuse) [20]
               --abuse-rate R             the abuser's messages per second (abuse: connections, slow-consumer); the

@@ -17,7 +17,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Raw TCP connections that the abuse mode holds open and never reads from (plain blocking {@link Socket}s, so nothing
  * reads behind the tool's back): websockets that complete the handshake and then stop reading (slow consumers), or
- * requests that send their head and then trickle their body (slow bodies). Once a second {@link #tick} writes a few
+ * requests that send their head and then trickle their body (slow bodies), or that trickle their head (slow
+ * headers). Once a second {@link #tick} writes a few
  * bytes to each (a ping frame, or one body byte); a write that fails means the server has dropped the connection,
  * which is counted and, while the abuse lasts, replaced. Not thread-safe on its own: its methods are synchronized.
  */
@@ -184,6 +185,27 @@ final class SlowSockets implements AutoCloseable {
             Socket socket = connect(server, source);
             try {
                 socket.getOutputStream().write(head);
+                socket.getOutputStream().flush();
+                return socket;
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(socket);
+                throw e;
+            }
+        };
+    }
+
+    /**
+     * Requests {@code GET path} that send their request line and the start of a header, which then grows one
+     * {@link #tick} at a time and never ends (slowloris): the head is never complete.
+     */
+    static Opener slowHead(URI httpBase, String path) {
+        InetSocketAddress server = new InetSocketAddress(httpBase.getHost(), httpBase.getPort());
+        byte[] start = ("GET " + path + " HTTP/1.1\r\nHost: " + httpBase.getHost() + ":" + httpBase.getPort()
+                + "\r\nX-Slow: ").getBytes(StandardCharsets.US_ASCII);
+        return source -> {
+            Socket socket = connect(server, source);
+            try {
+                socket.getOutputStream().write(start);
                 socket.getOutputStream().flush();
                 return socket;
             } catch (IOException | RuntimeException e) {

@@ -99,6 +99,15 @@ class AbuseBenchmarkIT {
         assertThat(figures.has("abuse_sent")).as("slow bodies send no messages").isFalse();
     }
 
+    @Test
+    void slowHeadersAreHeldOpenUntilTheHeaderTimeout() throws IOException {
+        JsonNode figures = run("slow-headers", "--connections", "20");
+
+        assertThat(figures.path("abuse_connections_opened").asLong()).isGreaterThanOrEqualTo(20);
+        assertThat(figures.path("abuse_connections_failed").asLong()).isZero();
+        assertThat(figures.has("abuse_sent")).as("slow headers send no messages").isFalse();
+    }
+
     /** Runs one kind for 1 s without and 3 s under abuse; checks what every abuse report must hold. */
     private JsonNode run(String kind, String... options) throws IOException {
         Path json = out.resolve(kind + ".json");

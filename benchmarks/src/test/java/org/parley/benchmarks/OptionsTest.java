@@ -104,7 +104,7 @@ class OptionsTest {
     @Test
     void abuseOptionsAreRefusedOutsideTheirMode() {
         assertThatThrownBy(() -> Options.parse(new String[] {"abuse"}, ENV))
-                .hasMessageContaining("needs --abuse flood, connections, slow-consumer, slow-bodies");
+                .hasMessageContaining("needs --abuse flood, connections, slow-consumer, slow-bodies, slow-headers");
         assertThatThrownBy(() -> Options.parse(new String[] {"abuse", "--abuse", "ddos"}, ENV))
                 .hasMessageContaining("unknown --abuse 'ddos'");
         assertThatThrownBy(() -> Options.parse(new String[] {"rate", "--abuse", "flood"}, ENV))
