@@ -16,7 +16,7 @@ enum AbuseKind {
     /** One user opens N websockets and sends a second user messages at the abuse rate: each fans out to all N. */
     CONNECTIONS("connections", 2_000, 0),
     /** A receiver whose websockets complete the handshake and then never read, sent large messages at the abuse rate. */
-    SLOW_CONSUMER("slow-consumer", 4, 4_000),
+    SLOW_CONSUMER("slow-consumer", 4, 9_000),
     /** N connections that send a whole {@code POST} request head and then one byte of its body a second. */
     SLOW_BODIES("slow-bodies", 2_000, 0),
     /** N connections that send a request line and then one byte of a header a second, never ending the head. */

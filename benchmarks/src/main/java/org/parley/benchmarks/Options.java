@@ -88,7 +88,7 @@ record Options(
               --abuse-rate R             the abuser's messages per second (abuse: connections, slow-consumer); the
                                          default is contract §16's per-user send rate [20]
               --body-chars B             length of the abusers' message bodies, at most the server's
-                                         PARLEY_MAX_MESSAGE_LENGTH (abuse) [4000 for slow-consumer, else short]
+                                         PARLEY_MAX_MESSAGE_LENGTH (abuse) [9000 for slow-consumer, else short]
               --json FILE                also write the results as JSON to FILE
               --help                     this text
 

@@ -81,7 +81,7 @@ class OptionsTest {
     void theAbuseModeNeedsAKindAndTakesItsDefaultsFromIt() throws Exception {
         Options connections = Options.parse(new String[] {"abuse", "--abuse", "connections"}, ENV);
         Options slowConsumer = Options.parse(new String[] {"abuse", "--abuse", "Slow-Consumer", "--bystander-rate",
-                "10", "--abuse-rate", "100", "--body-chars", "9000", "--connections", "8"}, ENV);
+                "10", "--abuse-rate", "100", "--body-chars", "5000", "--connections", "8"}, ENV);
         Options flood = Options.parse(new String[] {"abuse", "--abuse", "flood"}, ENV);
 
         assertThat(connections.abuse()).hasValue(AbuseKind.CONNECTIONS);
@@ -93,9 +93,9 @@ class OptionsTest {
         assertThat(slowConsumer.connections()).isEqualTo(8);
         assertThat(slowConsumer.bystanderRate()).isEqualTo(10);
         assertThat(slowConsumer.abuseRate()).isEqualTo(100);
-        assertThat(slowConsumer.bodyChars()).isEqualTo(9_000);
+        assertThat(slowConsumer.bodyChars()).isEqualTo(5_000);
         assertThat(flood.connections()).isEqualTo(4);
-        assertThat(Options.parse(new String[] {"abuse", "--abuse", "slow-consumer"}, ENV).bodyChars()).isEqualTo(4_000);
+        assertThat(Options.parse(new String[] {"abuse", "--abuse", "slow-consumer"}, ENV).bodyChars()).isEqualTo(9_000);
         assertThat(Options.parse(new String[] {"abuse", "--abuse", "slow-bodies"}, ENV).connections()).isEqualTo(2_000);
         assertThat(Options.parse(new String[] {"idle"}, ENV).connections()).isEqualTo(1_000);
         assertThat(Options.parse(new String[] {"idle"}, ENV).abuse()).isEmpty();
