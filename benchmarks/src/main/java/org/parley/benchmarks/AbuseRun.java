@@ -28,7 +28,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
  * bystander's quiet figures) one user abuses the server for the duration from 127.0.0.2 onwards (see
  * {@link AbuseKind}), and the bystander's send→{@code re_message} latency is reported for each phase, each delivery
  * timed from the moment its message was due. The bystander's messages are accounted in the {@link Ledger} (a lost or
- * duplicated one fails the run); the abusers' are only counted: refusals such as {@code rate_limited} or 429 are what
+ * duplicated one fails the run, and the lost are told apart: refused with an error frame, such as {@code rate_limited}
+ * when a stalled server takes a burst of the bystander's frames at once, or never answered); the abusers' are only
+ * counted: refusals such as {@code rate_limited} or 429 are what
  * a server with its limits on answers, and a server without limits simply accepts everything.
  */
 final class AbuseRun {
@@ -108,6 +110,7 @@ final class AbuseRun {
         final Latencies abused = new Latencies();
         final AtomicLong errorFrames = new AtomicLong();
         final AtomicLong rateLimited = new AtomicLong();
+        final AtomicLong refused = new AtomicLong();
         final AtomicBoolean warned = new AtomicBoolean();
         final Sender aToB;
         final Sender bToA;
@@ -141,11 +144,16 @@ final class AbuseRun {
                     }
                     default -> {
                         errorFrames.incrementAndGet();
+                        String id = frame.clientMsgId();
+                        if (id != null && (id.startsWith(aToB.prefix()) || id.startsWith(bToA.prefix()))) {
+                            refused.incrementAndGet();
+                        }
                         if ("rate_limited".equals(frame.errorCode())) {
                             rateLimited.incrementAndGet();
                             if (!warned.getAndSet(true)) {
-                                System.err.println("The bystander was refused (rate_limited): lower --bystander-rate "
-                                        + "below twice the server's per-user send rate");
+                                System.err.println("The bystander was refused (rate_limited): either --bystander-rate "
+                                        + "is above twice the server's per-user send rate, or the server took a burst "
+                                        + "of its frames at once after a stall");
                             }
                         }
                     }
@@ -175,9 +183,12 @@ final class AbuseRun {
             double p99 = (double) abused.percentilesMillis().get("latency_p99_ms");
             report.figure("bystander_abused_p99_target", (p99 <= TARGET_P99_MS ? "met" : "MISSED") + " (p99 <= "
                     + (int) TARGET_P99_MS + " ms)");
+            long lost = ledger.reconcile().lost();
             report.figure("bystander_sender_max_late_ms", maxLateNanos / 1e6)
                     .figure("bystander_error_frames", errorFrames.get())
-                    .figure("bystander_rate_limited", rateLimited.get());
+                    .figure("bystander_rate_limited", rateLimited.get())
+                    .figure("bystander_lost_refused", refused.get())
+                    .figure("bystander_lost_unanswered", Math.max(0, lost - refused.get()));
         }
 
         private static void figures(Report report, String prefix, Latencies latencies) {

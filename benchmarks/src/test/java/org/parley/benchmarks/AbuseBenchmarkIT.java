@@ -132,6 +132,8 @@ class AbuseBenchmarkIT {
         assertThat(figures.path("bystander_quiet_count").asLong()).isEqualTo(20);
         assertThat(figures.path("bystander_abused_count").asLong()).isEqualTo(60);
         assertThat(figures.path("bystander_rate_limited").asLong()).isZero();
+        assertThat(figures.path("bystander_lost_refused").asLong()).isZero();
+        assertThat(figures.path("bystander_lost_unanswered").asLong()).isZero();
         for (String figure : new String[] {"bystander_quiet_p50_ms", "bystander_quiet_p99_ms", "bystander_abused_p50_ms",
                 "bystander_abused_p99_ms", "bystander_abused_max_ms", "bystander_abused_p99_target"}) {
             assertThat(figures.has(figure)).as(figure).isTrue();
