@@ -70,7 +70,8 @@ record Options(
               --jwt-secret SECRET        the server's HS256 secret [$PARLEY_JWT_SECRET]
               --server-pid PID           the server's process id, for its resident memory (/proc/PID/status; idle)
               --pairs P                  sender/receiver pairs (throughput, rate) [100]
-              --window W                 messages in flight per sender (throughput) [8]
+              --window W                 messages in flight per sender (throughput) [8], per flooding connection
+                                         (abuse flood) [64]
               --duration D               measured seconds (throughput, rate) [10]
               --warmup S                 seconds before measuring (throughput, rate) [3]
               --rate R                   total messages per second (rate) [2000]
@@ -157,7 +158,7 @@ record Options(
                 ? OptionalLong.of(number(values, "server-pid", 0, 1, Integer.MAX_VALUE)) : OptionalLong.empty();
         return new Options(mode, httpBase, receiverHttpBase, adminKey, jwtSecret, pid,
                 (int) number(values, "pairs", 100, 1, 10_000),
-                (int) number(values, "window", 8, 1, 1_000),
+                (int) number(values, "window", abuse.isPresent() ? 64 : 8, 1, 1_000),
                 (int) number(values, "duration", 10, 1, 3_600),
                 (int) number(values, "warmup", 3, 0, 600),
                 (int) number(values, "rate", 2_000, 1, 1_000_000),

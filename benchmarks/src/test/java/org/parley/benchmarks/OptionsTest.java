@@ -95,6 +95,7 @@ class OptionsTest {
         assertThat(slowConsumer.abuseRate()).isEqualTo(100);
         assertThat(slowConsumer.bodyChars()).isEqualTo(5_000);
         assertThat(flood.connections()).isEqualTo(4);
+        assertThat(flood.window()).isEqualTo(64);
         assertThat(Options.parse(new String[] {"abuse", "--abuse", "slow-consumer"}, ENV).bodyChars()).isEqualTo(9_000);
         assertThat(Options.parse(new String[] {"abuse", "--abuse", "slow-bodies"}, ENV).connections()).isEqualTo(2_000);
         assertThat(Options.parse(new String[] {"idle"}, ENV).connections()).isEqualTo(1_000);
