@@ -72,14 +72,16 @@ record Options(
               --pairs P                  sender/receiver pairs (throughput, rate) [100]
               --window W                 messages in flight per sender (throughput) [8], per flooding connection
                                          (abuse flood) [64]
-              --duration D               measured seconds (throughput, rate) [10]
-              --warmup S                 seconds before measuring (throughput, rate) [3]
+              --duration D               measured seconds (throughput, rate); seconds under abuse (abuse) [10]
+              --warmup S                 seconds before measuring (throughput, rate); quiet seconds before the
+                                         abuse starts (abuse) [3]
               --rate R                   total messages per second (rate) [2000]
               --connections N            idle connections (idle) [1000]; the abuser's connections (abuse) [above]
-              --source-addresses K       source addresses 127.0.0.1..127.0.0.K [4]
+              --source-addresses K       source addresses 127.0.0.1..127.0.0.K; the abusers' 127.0.0.2..K+1 [4]
               --sample S                 pairs of idle connections that exchange a message (idle) [50]
               --handshake-concurrency C  handshakes in progress at once [64]
-              --io-threads T             the tool's event-loop threads, which read, parse and send [1]
+              --io-threads T             the tool's event-loop threads, which read, parse and send (abuse: the
+                                         abusers'; the bystander has one of its own) [1]
               --drain D                  seconds to wait for outstanding frames at the end [15]
               --settle S                 seconds to let the server settle before reading memory (idle) [5]
               --abuse KIND               what the abuser does (abuse): flood, connections, slow-consumer,
