@@ -13,7 +13,8 @@ public final class Bench {
         System.exit(run(args, System.getenv()));
     }
 
-    /** Runs a benchmark and returns the exit status: 0 clean, 1 failed to run, 2 messages lost or duplicated. */
+    /** Runs a benchmark and returns the exit status: 0 clean, 1 failed to run, 2 messages lost or duplicated
+     * (abuse: the bystander's). */
     static int run(String[] args, Map<String, String> environment) {
         if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
             System.out.print(Options.HELP);
@@ -24,13 +25,14 @@ public final class Bench {
             options = Options.parse(args, environment);
         } catch (Options.UsageException e) {
             System.err.println("parley-bench: " + e.getMessage());
-            System.err.println("usage: java -jar parley-bench.jar <throughput|rate|idle> [options]  (--help for more)");
+            System.err.println("usage: java -jar parley-bench.jar <throughput|rate|idle|abuse> [options]  (--help for more)");
             return 1;
         }
         try {
             Report report = switch (options.mode()) {
                 case "throughput" -> PairedRuns.throughput(options);
                 case "rate" -> PairedRuns.rate(options);
+                case "abuse" -> AbuseRun.run(options);
                 default -> IdleRun.run(options);
             };
             System.out.print(report.summary());

@@ -50,12 +50,20 @@ final class ChatClients implements AutoCloseable {
     private final ChatConnection.Counters counters = new ChatConnection.Counters();
 
     ChatClients(URI wsBase, int sourceAddresses, int ioThreads) {
-        if (sourceAddresses < 1 || sourceAddresses > 250) {
-            throw new IllegalArgumentException("--source-addresses must be 1..250");
+        this(wsBase, 1, sourceAddresses, ioThreads);
+    }
+
+    /**
+     * Clients whose connections come from 127.0.0.{@code firstAddress} onwards ({@code sourceAddresses} of them): the
+     * abuse mode keeps 127.0.0.1 for the bystander and puts the abusers on the next ones.
+     */
+    ChatClients(URI wsBase, int firstAddress, int sourceAddresses, int ioThreads) {
+        if (sourceAddresses < 1 || firstAddress < 1 || firstAddress + sourceAddresses - 1 > 254) {
+            throw new IllegalArgumentException("source addresses must lie within 127.0.0.1..127.0.0.254");
         }
         this.chatUri = wsBase.resolve("/ws/chat/room/");
         this.server = new InetSocketAddress(wsBase.getHost(), wsBase.getPort());
-        for (int i = 1; i <= sourceAddresses; i++) {
+        for (int i = firstAddress; i < firstAddress + sourceAddresses; i++) {
             this.sourceAddresses.add(new InetSocketAddress("127.0.0." + i, 0));
         }
         this.eventLoops = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("bench-io", true),

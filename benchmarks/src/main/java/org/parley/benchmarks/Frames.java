@@ -27,11 +27,23 @@ final class Frames {
      * little as it can.
      */
     static byte[] textMessage(String receiverId, String clientMsgId) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(192);
+        return textMessage(receiverId, clientMsgId, 0);
+    }
+
+    /**
+     * A {@code text_message} frame whose body is at least {@code bodyChars} long: {@code bench <client id>}, then a
+     * space and as many {@code x} as it takes (the abuse mode's large messages).
+     */
+    static byte[] textMessage(String receiverId, String clientMsgId, int bodyChars) {
+        String body = BODY_PREFIX + clientMsgId;
+        if (body.length() < bodyChars) {
+            body = body + " " + "x".repeat(Math.max(0, bodyChars - body.length() - 1));
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(192 + body.length());
         try (JsonGenerator frame = JSON_FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
             frame.writeStartObject();
             frame.writeStringField("action", "text_message");
-            frame.writeStringField("message_body", BODY_PREFIX + clientMsgId);
+            frame.writeStringField("message_body", body);
             frame.writeStringField("receiver_id", receiverId);
             frame.writeStringField("client_msg_id", clientMsgId);
             frame.writeEndObject();
@@ -71,7 +83,8 @@ final class Frames {
             return UNREADABLE;
         }
         if (clientMsgId == null && "re_message".equals(action) && body != null && body.startsWith(BODY_PREFIX)) {
-            clientMsgId = body.substring(BODY_PREFIX.length());
+            int end = body.indexOf(' ', BODY_PREFIX.length());
+            clientMsgId = body.substring(BODY_PREFIX.length(), end < 0 ? body.length() : end);
         }
         return new Incoming(action == null ? "?" : action, clientMsgId, createdMsgId, code);
     }

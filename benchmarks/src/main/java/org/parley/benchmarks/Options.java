@@ -31,19 +31,36 @@ record Options(
         int ioThreads,
         int drainSeconds,
         int settleSeconds,
+        Optional<AbuseKind> abuse,
+        int bystanderRate,
+        int abuseRate,
+        int bodyChars,
         Optional<Path> json) {
 
-    static final List<String> MODES = List.of("throughput", "rate", "idle");
+    static final List<String> MODES = List.of("throughput", "rate", "idle", "abuse");
 
     static final String HELP = """
             Parley load benchmark: drives a running Parley through its public API only.
 
-            usage: java -jar parley-bench.jar <throughput|rate|idle> [options]
+            usage: java -jar parley-bench.jar <throughput|rate|idle|abuse> [options]
 
               throughput  P sender/receiver pairs, each sender keeps W messages in flight; delivered messages/s
               rate        a fixed total rate R over P senders; send -> re_message latency percentiles
               idle        N idle connections from several 127.0.0.x addresses; server memory per connection
                           (needs --server-pid), handshakes/s, a message on a sample, memory after closing
+              abuse       a bystander pair exchanges --bystander-rate messages/s (from 127.0.0.1) while one user
+                          abuses the server (from 127.0.0.2..): the bystander's send -> re_message latency with no
+                          abuse (the warm-up) and under abuse (the duration), and the abuse's counters. --abuse KIND:
+                            flood          W messages in flight on each of N websockets, as fast as replies come
+                                           (rate_limited frames are counted) [N 4]
+                            connections    N websockets for one user (accepted / refused 429 counted), then
+                                           --abuse-rate messages/s to a second user, each fanned out to the N [N 2000]
+                            slow-consumer  N websockets that complete the handshake and never read (reopened when
+                                           the server drops them), sent --body-chars messages at --abuse-rate [N 4]
+                            slow-bodies    N connections that send a POST head with Content-Length and then one
+                                           body byte a second (reopened when the server drops them) [N 2000]
+                            slow-headers   N connections that send a request line and then one header byte a
+                                           second, never ending the head (reopened when dropped) [N 2000]
 
             options (defaults in brackets):
               --url URL                  Parley's HTTP base, a loopback address only [http://127.0.0.1:8080]
@@ -53,27 +70,39 @@ record Options(
               --jwt-secret SECRET        the server's HS256 secret [$PARLEY_JWT_SECRET]
               --server-pid PID           the server's process id, for its resident memory (/proc/PID/status; idle)
               --pairs P                  sender/receiver pairs (throughput, rate) [100]
-              --window W                 messages in flight per sender (throughput) [8]
-              --duration D               measured seconds (throughput, rate) [10]
-              --warmup S                 seconds before measuring (throughput, rate) [3]
+              --window W                 messages in flight per sender (throughput) [8], per flooding connection
+                                         (abuse flood) [64]
+              --duration D               measured seconds (throughput, rate); seconds under abuse (abuse) [10]
+              --warmup S                 seconds before measuring (throughput, rate); quiet seconds before the
+                                         abuse starts (abuse) [3]
               --rate R                   total messages per second (rate) [2000]
-              --connections N            idle connections (idle) [1000]
-              --source-addresses K       source addresses 127.0.0.1..127.0.0.K [4]
+              --connections N            idle connections (idle) [1000]; the abuser's connections (abuse) [above]
+              --source-addresses K       source addresses 127.0.0.1..127.0.0.K; the abusers' 127.0.0.2..K+1 [4]
               --sample S                 pairs of idle connections that exchange a message (idle) [50]
               --handshake-concurrency C  handshakes in progress at once [64]
-              --io-threads T             the tool's event-loop threads, which read, parse and send [1]
+              --io-threads T             the tool's event-loop threads, which read, parse and send (abuse: the
+                                         abusers'; the bystander has one of its own) [1]
               --drain D                  seconds to wait for outstanding frames at the end [15]
               --settle S                 seconds to let the server settle before reading memory (idle) [5]
+              --abuse KIND               what the abuser does (abuse): flood, connections, slow-consumer,
+                                         slow-bodies, slow-headers
+              --bystander-rate R         the bystander pair's messages per second, both ways together; each user
+                                         must stay under the server's per-user send rate (abuse) [20]
+              --abuse-rate R             the abuser's messages per second (abuse: connections, slow-consumer); the
+                                         default is contract §16's per-user send rate [20]
+              --body-chars B             length of the abusers' message bodies, at most the server's
+                                         PARLEY_MAX_MESSAGE_LENGTH (abuse) [9000 for slow-consumer, else short]
               --json FILE                also write the results as JSON to FILE
               --help                     this text
 
             Every run stops by itself; it prints how many messages were lost or duplicated (both must be 0) and
-            exits with status 2 when any were.
+            exits with status 2 when any were (abuse: the bystander's messages; the abusers' are only counted).
+            Abuse runs are meant for a server with its limits on (contract §16 defaults): never turn them off.
             """;
 
     private static final Set<String> NAMES = Set.of("url", "receiver-url", "admin-key", "jwt-secret", "server-pid", "pairs", "window",
             "duration", "warmup", "rate", "connections", "source-addresses", "sample", "handshake-concurrency",
-            "io-threads", "drain", "settle", "json");
+            "io-threads", "drain", "settle", "abuse", "bystander-rate", "abuse-rate", "body-chars", "json");
 
     /** Thrown for a bad command line; the message says what is wrong. */
     static final class UsageException extends Exception {
@@ -104,7 +133,7 @@ record Options(
         URI httpBase = loopbackUrl("--url", values.getOrDefault("url", "http://127.0.0.1:8080"));
         Optional<URI> receiverHttpBase = values.containsKey("receiver-url")
                 ? Optional.of(loopbackUrl("--receiver-url", values.get("receiver-url"))) : Optional.empty();
-        if (receiverHttpBase.isPresent() && "idle".equals(mode)) {
+        if (receiverHttpBase.isPresent() && !"throughput".equals(mode) && !"rate".equals(mode)) {
             throw new UsageException("--receiver-url is for the throughput and rate modes");
         }
         String adminKey = values.getOrDefault("admin-key", environment.get("PARLEY_ADMIN_API_KEY"));
@@ -115,21 +144,38 @@ record Options(
         if (jwtSecret == null || jwtSecret.isBlank()) {
             throw new UsageException("--jwt-secret is required (or PARLEY_JWT_SECRET)");
         }
+        Optional<AbuseKind> abuse = Optional.empty();
+        if (values.containsKey("abuse")) {
+            abuse = AbuseKind.named(values.get("abuse"));
+            if (abuse.isEmpty()) {
+                throw new UsageException("unknown --abuse '" + values.get("abuse") + "': use one of "
+                        + AbuseKind.names());
+            }
+        }
+        if ("abuse".equals(mode) != abuse.isPresent()) {
+            throw new UsageException("abuse".equals(mode) ? "the abuse mode needs --abuse " + AbuseKind.names()
+                    : "--abuse is for the abuse mode");
+        }
         OptionalLong pid = values.containsKey("server-pid")
                 ? OptionalLong.of(number(values, "server-pid", 0, 1, Integer.MAX_VALUE)) : OptionalLong.empty();
         return new Options(mode, httpBase, receiverHttpBase, adminKey, jwtSecret, pid,
                 (int) number(values, "pairs", 100, 1, 10_000),
-                (int) number(values, "window", 8, 1, 1_000),
+                (int) number(values, "window", abuse.isPresent() ? 64 : 8, 1, 1_000),
                 (int) number(values, "duration", 10, 1, 3_600),
                 (int) number(values, "warmup", 3, 0, 600),
                 (int) number(values, "rate", 2_000, 1, 1_000_000),
-                (int) number(values, "connections", 1_000, 2, 100_000),
+                (int) number(values, "connections", abuse.map(AbuseKind::defaultConnections).orElse(1_000),
+                        "idle".equals(mode) ? 2 : 1, 100_000),
                 (int) number(values, "source-addresses", 4, 1, 250),
                 (int) number(values, "sample", 50, 1, 10_000),
                 (int) number(values, "handshake-concurrency", 64, 1, 10_000),
                 (int) number(values, "io-threads", 1, 1, 64),
                 (int) number(values, "drain", 15, 1, 600),
                 (int) number(values, "settle", 5, 0, 600),
+                abuse,
+                (int) number(values, "bystander-rate", 20, 1, 10_000),
+                (int) number(values, "abuse-rate", 20, 1, 100_000),
+                (int) number(values, "body-chars", abuse.map(AbuseKind::defaultBodyChars).orElse(0), 0, 1_000_000),
                 Optional.ofNullable(values.get("json")).map(Path::of));
     }
 

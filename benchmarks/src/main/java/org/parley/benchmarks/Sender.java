@@ -18,6 +18,11 @@ final class Sender {
         this.ledger = ledger;
     }
 
+    /** The start of every client id this sender uses: {@code <prefix>-}. */
+    String prefix() {
+        return prefix + "-";
+    }
+
     void attach(ChatConnection connection) {
         this.connection = connection;
     }

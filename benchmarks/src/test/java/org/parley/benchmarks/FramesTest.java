@@ -22,6 +22,19 @@ class FramesTest {
     }
 
     @Test
+    void aPaddedBodyReachesItsLengthAndStillNamesTheClientId() throws Exception {
+        JsonNode frame = new ObjectMapper().readTree(Frames.textMessage("u-2", "r1-7", 100));
+        String body = frame.path("message_body").asText();
+        Frames.Incoming delivered = parse("{\"message\":" + new ObjectMapper().writeValueAsString(body)
+                + ",\"created_msg_id\":42,\"action\":\"re_message\"}");
+
+        assertThat(body).hasSize(100).startsWith("bench r1-7 x");
+        assertThat(delivered.clientMsgId()).isEqualTo("r1-7");
+        assertThat(new ObjectMapper().readTree(Frames.textMessage("u-2", "r1-7", 3)).path("message_body").asText())
+                .isEqualTo("bench r1-7");
+    }
+
+    @Test
     void aConfirmationCarriesTheClientIdAndTheStoredId() {
         Frames.Incoming frame = parse("{\"sender_id\":\"u-1\",\"message\":\"bench r1-7\",\"created_msg_id\":42,"
                 + "\"message_type\":\"text\",\"action\":\"conf_message\",\"client_msg_id\":\"r1-7\"}");

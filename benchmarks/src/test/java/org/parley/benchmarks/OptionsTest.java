@@ -76,4 +76,45 @@ class OptionsTest {
         assertThatThrownBy(() -> Options.parse(new String[] {"rate", "--url", "ftp://127.0.0.1:21"}, ENV))
                 .hasMessageContaining("http://127.0.0.1:8080");
     }
+
+    @Test
+    void theAbuseModeNeedsAKindAndTakesItsDefaultsFromIt() throws Exception {
+        Options connections = Options.parse(new String[] {"abuse", "--abuse", "connections"}, ENV);
+        Options slowConsumer = Options.parse(new String[] {"abuse", "--abuse", "Slow-Consumer", "--bystander-rate",
+                "10", "--abuse-rate", "100", "--body-chars", "5000", "--connections", "8"}, ENV);
+        Options flood = Options.parse(new String[] {"abuse", "--abuse", "flood"}, ENV);
+
+        assertThat(connections.abuse()).hasValue(AbuseKind.CONNECTIONS);
+        assertThat(connections.connections()).isEqualTo(2_000);
+        assertThat(connections.bystanderRate()).isEqualTo(20);
+        assertThat(connections.abuseRate()).isEqualTo(20);
+        assertThat(connections.bodyChars()).isZero();
+        assertThat(slowConsumer.abuse()).hasValue(AbuseKind.SLOW_CONSUMER);
+        assertThat(slowConsumer.connections()).isEqualTo(8);
+        assertThat(slowConsumer.bystanderRate()).isEqualTo(10);
+        assertThat(slowConsumer.abuseRate()).isEqualTo(100);
+        assertThat(slowConsumer.bodyChars()).isEqualTo(5_000);
+        assertThat(flood.connections()).isEqualTo(4);
+        assertThat(flood.window()).isEqualTo(64);
+        assertThat(Options.parse(new String[] {"abuse", "--abuse", "slow-consumer"}, ENV).bodyChars()).isEqualTo(9_000);
+        assertThat(Options.parse(new String[] {"abuse", "--abuse", "slow-bodies"}, ENV).connections()).isEqualTo(2_000);
+        assertThat(Options.parse(new String[] {"idle"}, ENV).connections()).isEqualTo(1_000);
+        assertThat(Options.parse(new String[] {"idle"}, ENV).abuse()).isEmpty();
+    }
+
+    @Test
+    void abuseOptionsAreRefusedOutsideTheirMode() {
+        assertThatThrownBy(() -> Options.parse(new String[] {"abuse"}, ENV))
+                .hasMessageContaining("needs --abuse flood, connections, slow-consumer, slow-bodies, slow-headers");
+        assertThatThrownBy(() -> Options.parse(new String[] {"abuse", "--abuse", "ddos"}, ENV))
+                .hasMessageContaining("unknown --abuse 'ddos'");
+        assertThatThrownBy(() -> Options.parse(new String[] {"rate", "--abuse", "flood"}, ENV))
+                .hasMessageContaining("--abuse is for the abuse mode");
+        assertThatThrownBy(() -> Options.parse(new String[] {"abuse", "--abuse", "flood", "--receiver-url",
+                "http://127.0.0.1:8081"}, ENV)).hasMessageContaining("throughput and rate");
+        assertThatThrownBy(() -> Options.parse(new String[] {"abuse", "--abuse", "flood", "--bystander-rate", "0"},
+                ENV)).hasMessageContaining("--bystander-rate must be between");
+        assertThatThrownBy(() -> Options.parse(new String[] {"idle", "--connections", "1"}, ENV))
+                .hasMessageContaining("--connections must be between 2");
+    }
 }

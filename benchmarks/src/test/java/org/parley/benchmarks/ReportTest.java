@@ -54,4 +54,18 @@ class ReportTest {
         assertThat(json.path("clean").asBoolean()).isFalse();
         assertThat(json.path("machine").path("processors").asInt()).isPositive();
     }
+
+    @Test
+    void anAbuseReportShowsTheKindTheBystanderAndTheAbuseCounters() {
+        String summary = new Report("abuse", Instant.parse("2026-11-29T22:00:00Z"))
+                .parameter("abuse", "flood")
+                .parameter("bystander_rate_per_s", 20)
+                .figure("bystander_abused_p99_ms", 12.5)
+                .figure("abuse_rate_limited", 30_476L)
+                .accounting(new Ledger.Reconciliation(100, 100, 100, 0, 0, 0, 0), 0, 0)
+                .summary();
+
+        assertThat(summary).contains("Parley benchmark: abuse", "flood", "bystander_abused_p99_ms", "12.500",
+                "abuse_rate_limited", "30,476", "LOST 0", "OK:");
+    }
 }
