@@ -12,14 +12,20 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import org.parley.application.error.TooLarge;
 import org.parley.application.port.out.AttachmentStore;
 import org.parley.application.port.out.StoredAttachment;
+import org.parley.application.port.out.StoredFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,6 +115,46 @@ public final class FileAttachmentStore implements AttachmentStore {
     public void delete(String storageKey) {
         if (storageKey != null && KEY.matcher(storageKey).matches()) {
             deleteQuietly(directory.resolve(storageKey));
+        }
+    }
+
+    /**
+     * The directory's files named like keys, read lazily from one directory stream (closed with the returned stream):
+     * partial uploads ({@code .incoming-…}) and anything else in the directory are not listed. A file's
+     * {@code lastModified} is its modification time, which is when its last byte was written: the rename that
+     * completes an upload keeps it. A file deleted between the listing and the reading of its attributes is left out.
+     */
+    @Override
+    public Stream<StoredFile> storedFiles() {
+        DirectoryStream<Path> entries;
+        try {
+            entries = Files.newDirectoryStream(directory, entry -> KEY.matcher(entry.getFileName().toString()).matches());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Listing the media directory failed", e);
+        }
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(entries.iterator(), Spliterator.NONNULL), false)
+                .flatMap(file -> describe(file).stream())
+                .onClose(() -> {
+                    try {
+                        entries.close();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+    }
+
+    private static Optional<StoredFile> describe(Path file) {
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            if (!attributes.isRegularFile()) {
+                return Optional.empty();
+            }
+            return Optional.of(new StoredFile(file.getFileName().toString(), attributes.size(),
+                    attributes.lastModifiedTime().toInstant()));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Reading the attributes of " + file.getFileName() + " failed", e);
         }
     }
 

@@ -8,12 +8,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.parley.application.error.TooLarge;
 import org.parley.application.port.out.AttachmentStore;
 import org.parley.application.port.out.StoredAttachment;
+import org.parley.application.port.out.StoredFile;
 import org.parley.application.testing.AttachmentStoreContract;
 
 class FileAttachmentStoreTest extends AttachmentStoreContract {
@@ -32,6 +35,29 @@ class FileAttachmentStoreTest extends AttachmentStoreContract {
             return files.count();
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void stored_files_are_the_key_named_files_of_the_directory_with_their_modification_time() throws IOException {
+        StoredAttachment old = store.store(new ByteArrayInputStream(new byte[12]), 100);
+        StoredAttachment fresh = store.store(new ByteArrayInputStream(new byte[3]), 100);
+        Path media = root.resolve("media");
+        Instant twoHoursAgo = Instant.parse("2026-01-02T03:04:05Z");
+        Files.setLastModifiedTime(media.resolve(old.storageKey()), FileTime.from(twoHoursAgo));
+        Files.write(media.resolve(".incoming-0123456789abcdef0123456789abcdef"), new byte[7]);
+        Files.write(media.resolve("notes.txt"), new byte[7]);
+        Files.createDirectory(media.resolve("fedcba9876543210fedcba9876543210"));
+
+        try (Stream<StoredFile> files = store.storedFiles()) {
+            assertThat(files).containsExactlyInAnyOrder(
+                    new StoredFile(old.storageKey(), 12, twoHoursAgo),
+                    new StoredFile(fresh.storageKey(), 3,
+                            Files.getLastModifiedTime(media.resolve(fresh.storageKey())).toInstant()));
+        }
+        store.delete(old.storageKey());
+        try (Stream<StoredFile> files = store.storedFiles()) {
+            assertThat(files.map(StoredFile::storageKey)).containsExactly(fresh.storageKey());
         }
     }
 

@@ -5,21 +5,39 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 import org.parley.application.error.TooLarge;
 import org.parley.application.port.out.AttachmentStore;
 import org.parley.application.port.out.StoredAttachment;
+import org.parley.application.port.out.StoredFile;
+import org.parley.application.port.out.TimeSource;
 
-/** {@link AttachmentStore} in memory, for tests. */
+/**
+ * {@link AttachmentStore} in memory, for tests. Each file's {@code lastModified} is the time of its {@code store}
+ * call by the given time source (the wall clock by default).
+ */
 public final class InMemoryAttachmentStore implements AttachmentStore {
 
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
+    private final Map<String, Instant> written = new ConcurrentHashMap<>();
+    private final TimeSource time;
+
+    public InMemoryAttachmentStore() {
+        this(Instant::now);
+    }
+
+    public InMemoryAttachmentStore(TimeSource time) {
+        this.time = Objects.requireNonNull(time, "time");
+    }
 
     @Override
     public StoredAttachment store(InputStream content, long maxBytes) {
@@ -36,6 +54,7 @@ public final class InMemoryAttachmentStore implements AttachmentStore {
             throw new UncheckedIOException(e);
         }
         String key = UUID.randomUUID().toString().replace("-", "");
+        written.put(key, time.now());
         files.put(key, copy.toByteArray());
         return new StoredAttachment(key, copy.size());
     }
@@ -53,6 +72,13 @@ public final class InMemoryAttachmentStore implements AttachmentStore {
     @Override
     public void delete(String storageKey) {
         files.remove(storageKey);
+        written.remove(storageKey);
+    }
+
+    @Override
+    public Stream<StoredFile> storedFiles() {
+        return Map.copyOf(files).entrySet().stream()
+                .map(file -> new StoredFile(file.getKey(), file.getValue().length, written.get(file.getKey())));
     }
 
     /** The keys currently stored. */

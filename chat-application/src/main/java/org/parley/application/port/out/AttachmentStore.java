@@ -2,6 +2,7 @@ package org.parley.application.port.out;
 
 import java.io.InputStream;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.parley.application.error.TooLarge;
 
 /**
@@ -28,4 +29,12 @@ public interface AttachmentStore {
 
     /** Forgets the bytes of this key; nothing happens when it is unknown. */
     void delete(String storageKey);
+
+    /**
+     * Every completed file the store holds, in no particular order, read lazily (a store may hold more files than fit
+     * in memory); the caller closes the stream. Uploads still being written are not listed: a file appears only once
+     * {@link #store} has made it whole, and its {@link StoredFile#lastModified()} is then when its last byte was
+     * written. A file deleted while the stream is read may or may not appear.
+     */
+    Stream<StoredFile> storedFiles();
 }
