@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
@@ -33,8 +34,10 @@ import org.slf4j.LoggerFactory;
  * Keeps attachments as files in one directory (Parley uses {@code PARLEY_DATA_DIR/media}), each under a random
  * 32-hex-digit name chosen here: no client text ever reaches a path. An upload is first written to a hidden
  * {@code .incoming-…} file, counted as it streams, and renamed to its key only when complete and within the limit;
- * a refused or failed upload deletes its partial file, and leftovers of a crash are removed at start-up. It keeps
- * bytes only: what kind of file they are is the {@code ContentTypes} port's question.
+ * a refused or failed upload deletes its partial file, and what a crash left is removed once it is old enough
+ * ({@link #removeUnfinishedUploads}, called by the orphan sweeper), never at start-up: on storage shared by several
+ * nodes, another node's upload may be in progress. It keeps bytes only: what kind of file they are is the
+ * {@code ContentTypes} port's question.
  *
  * <p>{@link #store} returns only after the file's bytes and then its new name have been forced to the disk
  * ({@code fsync} of the file, then of the directory): its message is committed right after, and on a database that
@@ -49,12 +52,11 @@ public final class FileAttachmentStore implements AttachmentStore {
     private final Path directory;
     private final SecureRandom random = new SecureRandom();
 
-    /** Creates the directory when needed and removes partial uploads left by an earlier run. */
+    /** Creates the directory when needed. */
     public FileAttachmentStore(Path directory) {
         this.directory = Objects.requireNonNull(directory, "directory").toAbsolutePath().normalize();
         try {
             Files.createDirectories(this.directory);
-            removeLeftovers();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot prepare the media directory " + this.directory, e);
         }
@@ -143,6 +145,39 @@ public final class FileAttachmentStore implements AttachmentStore {
                 });
     }
 
+    /**
+     * Deletes the {@code .incoming-…} files last modified before {@code writtenBefore}. {@link #store} writes its
+     * partial file from a local temporary file at the disk's pace (the REST adapter has the whole body before the use
+     * case runs), so a partial file in progress is modified continually and never older than moments.
+     */
+    @Override
+    public RemovedFiles removeUnfinishedUploads(Instant writtenBefore) {
+        long files = 0;
+        long bytes = 0;
+        try (DirectoryStream<Path> partials = Files.newDirectoryStream(directory, INCOMING_PREFIX + "*")) {
+            for (Path partial : partials) {
+                Optional<BasicFileAttributes> attributes = attributesOf(partial);
+                if (attributes.isPresent() && attributes.get().isRegularFile()
+                        && attributes.get().lastModifiedTime().toInstant().isBefore(writtenBefore)
+                        && deleteQuietly(partial)) {
+                    files++;
+                    bytes += attributes.get().size();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Listing the media directory failed", e);
+        }
+        return new RemovedFiles(files, bytes);
+    }
+
+    private static Optional<BasicFileAttributes> attributesOf(Path file) throws IOException {
+        try {
+            return Optional.of(Files.readAttributes(file, BasicFileAttributes.class));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
     private static Optional<StoredFile> describe(Path file) {
         try {
             BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
@@ -177,19 +212,13 @@ public final class FileAttachmentStore implements AttachmentStore {
         return HexFormat.of().formatHex(bytes);
     }
 
-    private void removeLeftovers() throws IOException {
-        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(directory, INCOMING_PREFIX + "*")) {
-            for (Path leftover : leftovers) {
-                deleteQuietly(leftover);
-            }
-        }
-    }
-
-    private static void deleteQuietly(Path file) {
+    /** Whether this call deleted the file. */
+    private static boolean deleteQuietly(Path file) {
         try {
-            Files.deleteIfExists(file);
+            return Files.deleteIfExists(file);
         } catch (IOException e) {
             LOG.warn("Could not delete {}", file.getFileName(), e);
+            return false;
         }
     }
 }

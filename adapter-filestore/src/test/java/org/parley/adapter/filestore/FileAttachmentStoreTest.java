@@ -89,14 +89,26 @@ class FileAttachmentStoreTest extends AttachmentStoreContract {
     }
 
     @Test
-    void leftovers_of_a_crash_are_removed_at_start_up() throws IOException {
+    void unfinished_uploads_are_removed_by_age_and_never_at_start_up() throws IOException {
         Path media = root.resolve("media");
-        Files.write(media.resolve(FileAttachmentStore.INCOMING_PREFIX + "0123"), new byte[] {1});
+        Instant now = Instant.parse("2026-05-06T07:08:09Z");
+        Path old = media.resolve(FileAttachmentStore.INCOMING_PREFIX + "0123456789abcdef0123456789abcdef");
+        Path inProgress = media.resolve(FileAttachmentStore.INCOMING_PREFIX + "fedcba9876543210fedcba9876543210");
+        Files.write(old, new byte[300]);
+        Files.write(inProgress, new byte[20]);
+        Files.setLastModifiedTime(old, FileTime.from(now.minusSeconds(3_601)));
+        Files.setLastModifiedTime(inProgress, FileTime.from(now.minusSeconds(3_599)));
         StoredAttachment kept = store.store(new ByteArrayInputStream(new byte[] {1}), 10);
+        Files.setLastModifiedTime(media.resolve(kept.storageKey()), FileTime.from(now.minusSeconds(86_400)));
 
         new FileAttachmentStore(media);
+        assertThat(old).as("another node's upload may be in progress: nothing is removed at start-up").exists();
 
-        assertThat(storedFileCount()).isEqualTo(1);
-        assertThat(media.resolve(kept.storageKey())).exists();
+        assertThat(store.removeUnfinishedUploads(now.minusSeconds(3_600)))
+                .isEqualTo(new AttachmentStore.RemovedFiles(1, 300));
+        assertThat(old).doesNotExist();
+        assertThat(inProgress).exists();
+        assertThat(media.resolve(kept.storageKey())).as("completed files are not unfinished uploads").exists();
+        assertThat(store.removeUnfinishedUploads(now.minusSeconds(3_600))).isEqualTo(AttachmentStore.RemovedFiles.NONE);
     }
 }

@@ -21,7 +21,8 @@ import org.parley.bootstrap.e2e.People.Person;
 /**
  * The orphan sweeper at start-up, on a real media directory and database (H2, or PostgreSQL in its run): a file no
  * message names and last written two hours ago (the default age is one hour) is gone once another Parley has started
- * on the same data, while an uploaded file whose message exists (made just as old) and a fresh unnamed file stay; the
+ * on the same data, and so is an upload's partial file as old, while an uploaded file whose message exists (made just
+ * as old), a fresh unnamed file and a fresh partial file (an upload in progress, perhaps on another node) stay; the
  * sweep says so in one line.
  */
 class OrphanSweeperEndToEndTest {
@@ -48,9 +49,14 @@ class OrphanSweeperEndToEndTest {
         FileTime twoHoursAgo = FileTime.from(Instant.now().minus(Duration.ofHours(2)));
         String orphan = "0123456789abcdef0123456789abcdef";
         String fresh = "fedcba9876543210fedcba9876543210";
+        String abandonedUpload = ".incoming-00000000000000000000000000000001";
+        String uploadInProgress = ".incoming-00000000000000000000000000000002";
         Files.write(media.resolve(orphan), new byte[1_234]);
         Files.write(media.resolve(fresh), new byte[10]);
+        Files.write(media.resolve(abandonedUpload), new byte[300]);
+        Files.write(media.resolve(uploadInProgress), new byte[20]);
         Files.setLastModifiedTime(media.resolve(orphan), twoHoursAgo);
+        Files.setLastModifiedTime(media.resolve(abandonedUpload), twoHoursAgo);
         Files.setLastModifiedTime(media.resolve(named), twoHoursAgo);
 
         List<String> printed;
@@ -64,8 +70,10 @@ class OrphanSweeperEndToEndTest {
         assertThat(media.resolve(orphan)).doesNotExist();
         assertThat(media.resolve(named)).isRegularFile().hasSize(4_321);
         assertThat(media.resolve(fresh)).isRegularFile();
+        assertThat(media.resolve(abandonedUpload)).doesNotExist();
+        assertThat(media.resolve(uploadInProgress)).isRegularFile();
         assertThat(printed).filteredOn(line -> line.contains("orphaned attachment"))
-                .singleElement().asString().contains("Removed 1 orphaned attachment file(s), 1234 bytes");
+                .singleElement().asString().contains("Removed 2 orphaned attachment file(s), 1534 bytes");
     }
 
     private static Set<String> keysIn(Path media) throws IOException {

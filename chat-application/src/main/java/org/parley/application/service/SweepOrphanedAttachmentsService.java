@@ -20,7 +20,8 @@ import org.parley.application.port.out.TimeSource;
  * {@code minimumAge} before {@link TimeSource#now()}, and asks the messages which of them are named
  * ({@link MessageRepository#referencedStorageKeys}) in batches of up to {@link MessageRepository#MAX_KEYS_PER_QUERY}
  * keys, one query per batch; the files no message names are deleted. Younger files are never looked up, so a sweep
- * of a store where nothing is old asks the database nothing.
+ * of a store where nothing is old asks the database nothing. What uploads left unfinished (their process died while
+ * writing) goes by the same age ({@link AttachmentStore#removeUnfinishedUploads}).
  *
  * <p>Why an upload in progress is safe: an upload writes its file first and commits its message right after
  * (seconds at most; a commit that cannot be made fails the upload, which deletes its file). Its file's last write is
@@ -57,8 +58,9 @@ public final class SweepOrphanedAttachmentsService implements SweepOrphanedAttac
     @Override
     public Swept sweep() {
         Instant writtenBefore = time.now().minus(minimumAge);
-        long files = 0;
-        long bytes = 0;
+        AttachmentStore.RemovedFiles unfinished = store.removeUnfinishedUploads(writtenBefore);
+        long files = unfinished.files();
+        long bytes = unfinished.bytes();
         List<StoredFile> batch = new ArrayList<>();
         try (Stream<StoredFile> stored = store.storedFiles()) {
             Iterator<StoredFile> old = stored.filter(file -> file.lastModified().isBefore(writtenBefore)).iterator();

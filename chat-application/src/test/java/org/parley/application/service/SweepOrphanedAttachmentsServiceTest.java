@@ -55,6 +55,24 @@ class SweepOrphanedAttachmentsServiceTest {
     }
 
     @Test
+    void what_uploads_left_unfinished_goes_by_the_same_age_and_is_counted() {
+        store.leaveUnfinishedUpload(".incoming-old", 300);
+        clock.advance(Duration.ofMinutes(50));
+        store.leaveUnfinishedUpload(".incoming-young", 40);
+        StoredAttachment orphan = file(1_000);
+        clock.advance(Duration.ofMinutes(11));
+
+        assertThat(sweeper.sweep()).isEqualTo(new Swept(1, 300));
+        assertThat(store.unfinishedUploads()).containsExactly(".incoming-young");
+        assertThat(store.keys()).containsExactly(orphan.storageKey());
+
+        clock.advance(Duration.ofHours(1));
+        assertThat(sweeper.sweep()).isEqualTo(new Swept(2, 1_040));
+        assertThat(store.unfinishedUploads()).isEmpty();
+        assertThat(store.keys()).isEmpty();
+    }
+
+    @Test
     void a_file_exactly_as_old_as_the_age_stays_and_goes_a_microsecond_later() {
         StoredAttachment orphan = file(5);
         clock.advance(AGE);

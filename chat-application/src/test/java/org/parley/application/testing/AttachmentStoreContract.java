@@ -131,6 +131,17 @@ public abstract class AttachmentStoreContract {
         assertThat(listedMidway[0]).isEqualTo(listedBefore);
     }
 
+    @Test
+    public void removing_unfinished_uploads_never_touches_a_stored_file() throws IOException {
+        StoredAttachment stored = store.store(new ByteArrayInputStream(new byte[] {4, 2}), 10);
+
+        assertThat(store.removeUnfinishedUploads(java.time.Instant.parse("9999-12-31T00:00:00Z")))
+                .isEqualTo(AttachmentStore.RemovedFiles.NONE);
+        try (InputStream in = store.open(stored.storageKey(), 0).orElseThrow()) {
+            assertThat(in.readAllBytes()).containsExactly(4, 2);
+        }
+    }
+
     private static byte[] randomBytes(int size) {
         byte[] bytes = new byte[size];
         new Random(42).nextBytes(bytes);

@@ -29,6 +29,7 @@ public final class InMemoryAttachmentStore implements AttachmentStore {
 
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
     private final Map<String, Instant> written = new ConcurrentHashMap<>();
+    private final Map<String, StoredFile> unfinished = new ConcurrentHashMap<>();
     private final TimeSource time;
 
     public InMemoryAttachmentStore() {
@@ -79,6 +80,29 @@ public final class InMemoryAttachmentStore implements AttachmentStore {
     public Stream<StoredFile> storedFiles() {
         return Map.copyOf(files).entrySet().stream()
                 .map(file -> new StoredFile(file.getKey(), file.getValue().length, written.get(file.getKey())));
+    }
+
+    @Override
+    public RemovedFiles removeUnfinishedUploads(Instant writtenBefore) {
+        long files = 0;
+        long bytes = 0;
+        for (StoredFile partial : Map.copyOf(unfinished).values()) {
+            if (partial.lastModified().isBefore(writtenBefore) && unfinished.remove(partial.storageKey(), partial)) {
+                files++;
+                bytes += partial.sizeBytes();
+            }
+        }
+        return new RemovedFiles(files, bytes);
+    }
+
+    /** Leaves {@code size} bytes of an upload that never finished (a process that died while writing), written now. */
+    public void leaveUnfinishedUpload(String name, long size) {
+        unfinished.put(name, new StoredFile(name, size, time.now()));
+    }
+
+    /** The unfinished uploads left. */
+    public Set<String> unfinishedUploads() {
+        return Set.copyOf(unfinished.keySet());
     }
 
     /** The keys currently stored. */

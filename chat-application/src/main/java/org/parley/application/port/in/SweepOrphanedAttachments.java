@@ -3,7 +3,8 @@ package org.parley.application.port.in;
 /**
  * Removes the attachment store's orphans: files that no stored message names and that were last written longer ago
  * than the configured age (one hour by default, {@code PARLEY_ORPHAN_AGE_SECONDS}). They are what an upload leaves
- * when its process is killed between storing the file and committing its message. A file whose message exists is
+ * when its process is killed between storing the file and committing its message; with them go the partial files of
+ * uploads whose process died while writing, by the same age. A file whose message exists is
  * never removed, and neither is an upload in progress: its file is younger than the age (see docs/storage.md,
  * "Orphaned attachments").
  */

@@ -1,6 +1,7 @@
 package org.parley.application.port.out;
 
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.parley.application.error.TooLarge;
@@ -37,4 +38,28 @@ public interface AttachmentStore {
      * written. A file deleted while the stream is read may or may not appear.
      */
     Stream<StoredFile> storedFiles();
+
+    /**
+     * Removes what uploads left unfinished (their process died while {@link #store} was writing) and was last written
+     * before {@code writtenBefore}, and says how much that was. An upload still being written is written to all the
+     * time, so it is never older than moments; a store that keeps no partial files removes nothing.
+     */
+    RemovedFiles removeUnfinishedUploads(Instant writtenBefore);
+
+    /**
+     * What a removal took away.
+     *
+     * @param files how many files
+     * @param bytes their size together
+     */
+    record RemovedFiles(long files, long bytes) {
+
+        public static final RemovedFiles NONE = new RemovedFiles(0, 0);
+
+        public RemovedFiles {
+            if (files < 0 || bytes < 0) {
+                throw new IllegalArgumentException("files and bytes must not be negative");
+            }
+        }
+    }
 }
