@@ -388,6 +388,17 @@ public record ParleyConfig(
             return configured;
         });
 
+        Duration orphanAge = Duration.ofSeconds(read.integer("PARLEY_ORPHAN_AGE_SECONDS",
+                (int) DEFAULT_ORPHAN_AGE.toSeconds(), 600, 30 * 86_400));
+        database.ifPresent(db -> {
+            Duration uploadCommitBound = db.connectionTimeout().multipliedBy(2).plusMinutes(1);
+            if (orphanAge.compareTo(uploadCommitBound) < 0) {
+                throw new ConfigurationException("PARLEY_ORPHAN_AGE_SECONDS: must be at least twice "
+                        + "PARLEY_DB_CONNECT_TIMEOUT_SECONDS plus 60 (" + uploadCommitBound.toSeconds() + "), so that "
+                        + "no upload still waiting for its message is swept; got " + orphanAge.toSeconds());
+            }
+        });
+
         return new ParleyConfig(
                 host,
                 port,
@@ -416,8 +427,7 @@ public record ParleyConfig(
                                 1024L * 1024 * 1024),
                         Duration.ofSeconds(read.integer("PARLEY_HEADER_TIMEOUT_SECONDS",
                                 (int) Edge.DEFAULT_HEADER_TIMEOUT.toSeconds(), 0, 3_600))),
-                Duration.ofSeconds(read.integer("PARLEY_ORPHAN_AGE_SECONDS", (int) DEFAULT_ORPHAN_AGE.toSeconds(), 600,
-                        30 * 86_400)));
+                orphanAge);
     }
 
     /** Contract §16's limits; {@code 0} turns a count or rate off. */

@@ -42,6 +42,22 @@ class ParleyConfigTest {
     }
 
     @Test
+    void theOrphanAgeOutlastsTheLongestAnUploadCanWaitForTheDatabase() {
+        Map<String, String> slowDatabase = Map.of("PARLEY_DB_URL", "jdbc:postgresql://db/parley",
+                "PARLEY_DB_CONNECT_TIMEOUT_SECONDS", "600", "PARLEY_ORPHAN_AGE_SECONDS", "1259");
+
+        assertThatThrownBy(() -> ParleyConfig.fromEnvironment(slowDatabase))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("PARLEY_ORPHAN_AGE_SECONDS: must be at least twice PARLEY_DB_CONNECT_TIMEOUT_SECONDS plus "
+                        + "60 (1260), so that no upload still waiting for its message is swept; got 1259");
+        Map<String, String> longEnough = new java.util.HashMap<>(slowDatabase);
+        longEnough.put("PARLEY_ORPHAN_AGE_SECONDS", "1260");
+        assertThat(ParleyConfig.fromEnvironment(longEnough).orphanAge()).isEqualTo(Duration.ofSeconds(1260));
+        assertThat(ParleyConfig.fromEnvironment(Map.of("PARLEY_DB_URL", "jdbc:postgresql://db/parley",
+                "PARLEY_DB_CONNECT_TIMEOUT_SECONDS", "600")).orphanAge()).as("the default").isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
     void theLimitsDefaultToTheContractAndZeroTurnsACountOrRateOff() {
         ParleyConfig.Limits defaults = ParleyConfig.fromEnvironment(Map.of()).limits();
         assertThat(defaults).isEqualTo(ParleyConfig.Limits.defaults());
