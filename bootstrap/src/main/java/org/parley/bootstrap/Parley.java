@@ -66,6 +66,7 @@ import org.parley.application.service.RegisterUserService;
 import org.parley.application.service.SendTextMessageService;
 import org.parley.application.service.ShareProfileService;
 import org.parley.application.service.UploadAttachmentService;
+import org.parley.application.service.SweepOrphanedAttachmentsService;
 import org.parley.application.service.UpsertUserFromBackendService;
 import org.parley.bootstrap.server.ServerLevelHttp;
 import org.parley.domain.chat.MessageRules;
@@ -102,11 +103,12 @@ public final class Parley implements AutoCloseable {
     private final Transport transport;
     private final Limiting limiting;
     private final Census census;
+    private final OrphanSweeps sweeps;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Parley(HttpServer server, ChatWebSocket webSocket, MessageWriter writer, PersistenceModule storage,
-                   Transport transport, Limiting limiting, Census census) {
+                   Transport transport, Limiting limiting, Census census, OrphanSweeps sweeps) {
         this.server = server;
         this.webSocket = webSocket;
         this.writer = writer;
@@ -114,6 +116,7 @@ public final class Parley implements AutoCloseable {
         this.transport = transport;
         this.limiting = limiting;
         this.census = census;
+        this.sweeps = sweeps;
     }
 
     /** Builds everything and starts serving; fails with a clear exception (and nothing left open) if it cannot. */
@@ -125,6 +128,7 @@ public final class Parley implements AutoCloseable {
         Transport transport = null;
         Limiting limiting = null;
         Census census = null;
+        OrphanSweeps sweeps = null;
         try {
             ConnectionRegistry connections = new ConnectionRegistry();
             transport = deliveryTransport(config, connections, storage.userAccounts());
@@ -133,17 +137,20 @@ public final class Parley implements AutoCloseable {
             DrivenPorts ports = drivenPorts(config, storage, transport, limiting, time);
             writer = new MessageWriter(ports.messages(), ports.delivery(), MESSAGE_BATCH_SIZE, MESSAGE_QUEUE_CAPACITY);
             UseCases useCases = useCases(config, ports, writer);
+            sweeps = OrphanSweeps.start(new SweepOrphanedAttachmentsService(ports.attachments(), ports.messages(),
+                    ports.time(), config.orphanAge()), config.orphanAge());
             DrivingAdapters adapters = drivingAdapters(config, useCases, connections, census.census());
             adapters.server().start();
-            Parley parley = new Parley(adapters.server(), adapters.webSocket(), writer, storage, transport, limiting, census);
+            Parley parley = new Parley(adapters.server(), adapters.webSocket(), writer, storage, transport, limiting,
+                    census, sweeps);
             LOG.info("Parley is listening on http://{}:{}/ (websocket /ws/chat/room/)", config.host(), parley.port());
             return parley;
         } catch (IOException e) {
-            closeIfStarted(writer, transport, limiting, census);
+            closeIfStarted(sweeps, writer, transport, limiting, census);
             storage.close();
             throw new UncheckedIOException("Cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeIfStarted(writer, transport, limiting, census);
+            closeIfStarted(sweeps, writer, transport, limiting, census);
             storage.close();
             throw e;
         }
@@ -342,7 +349,11 @@ public final class Parley implements AutoCloseable {
     private record DrivingAdapters(HttpServer server, ChatWebSocket webSocket) {
     }
 
-    private static void closeIfStarted(MessageWriter writer, Transport transport, Limiting limiting, Census census) {
+    private static void closeIfStarted(OrphanSweeps sweeps, MessageWriter writer, Transport transport,
+                                       Limiting limiting, Census census) {
+        if (sweeps != null) {
+            sweeps.close();
+        }
         if (writer != null) {
             writer.close();
         }
@@ -383,6 +394,7 @@ public final class Parley implements AutoCloseable {
         } finally {
             try {
                 server.shutdownNow();
+                sweeps.close();
                 webSocket.close();
                 // Messages accepted before the shutdown are still stored (and published) before the database and the
                 // bus go away.

@@ -31,6 +31,8 @@ import org.parley.bootstrap.logging.SecretMasking;
  *                          ({@code PARLEY_REDIS_URL}, contract §18)
  * @param limits            what protects everyone from one user (contract §16)
  * @param edge              the limits at the server's edge that protect every user from one (contract §16)
+ * @param orphanAge         how long after its last write an attachment file no message names is removed
+ *                          ({@code PARLEY_ORPHAN_AGE_SECONDS}; the sweep also runs this often; docs/storage.md)
  */
 public record ParleyConfig(
         String host,
@@ -50,12 +52,14 @@ public record ParleyConfig(
         Duration userCacheLifetime,
         int cacheMaxEntries,
         Optional<Bus> bus,
-        Limits limits, Edge edge) {
+        Limits limits, Edge edge, Duration orphanAge) {
 
     public static final int MIN_SECRET_BYTES = 32;
     public static final int MIN_ADMIN_KEY_LENGTH = 16;
     public static final Duration DEFAULT_USER_CACHE_LIFETIME = Duration.ofSeconds(5);
     public static final int DEFAULT_CACHE_MAX_ENTRIES = 100_000;
+    /** How old an attachment file no message names must be before it is removed. */
+    public static final Duration DEFAULT_ORPHAN_AGE = Duration.ofHours(1);
     /** How long start-up waits for Redis before it fails. */
     static final Duration BUS_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** A URL's scheme, and a JDBC URL's subprotocol after it ({@code jdbc:mysql:}). */
@@ -262,6 +266,10 @@ public record ParleyConfig(
         Objects.requireNonNull(userCacheLifetime, "userCacheLifetime");
         Objects.requireNonNull(bus, "bus");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(orphanAge, "orphanAge");
+        if (orphanAge.compareTo(Duration.ofMinutes(10)) < 0) {
+            throw new IllegalArgumentException("orphanAge must be at least ten minutes");
+        }
     }
 
     /** The configuration of one node, without a bus (for callers written before the bus existed). */
@@ -273,7 +281,7 @@ public record ParleyConfig(
         this(host, port, dataDir, database, jwtSecret, accessTokenLifetime, refreshTokenLifetime, adminApiKey,
                 maxUploadBytes, maxMessageLength, maxFrameBytes, passwordIterations, websocketPingInterval,
                 mediaLinkLifetime, userCacheLifetime, cacheMaxEntries, Optional.empty(), Limits.defaults(),
-                Edge.defaults());
+                Edge.defaults(), DEFAULT_ORPHAN_AGE);
     }
 
     /** The configuration of one node or several, with the default limits. */
@@ -284,7 +292,8 @@ public record ParleyConfig(
             int cacheMaxEntries, Optional<Bus> bus) {
         this(host, port, dataDir, database, jwtSecret, accessTokenLifetime, refreshTokenLifetime, adminApiKey,
                 maxUploadBytes, maxMessageLength, maxFrameBytes, passwordIterations, websocketPingInterval,
-                mediaLinkLifetime, userCacheLifetime, cacheMaxEntries, bus, Limits.defaults(), Edge.defaults());
+                mediaLinkLifetime, userCacheLifetime, cacheMaxEntries, bus, Limits.defaults(), Edge.defaults(),
+                DEFAULT_ORPHAN_AGE);
     }
 
     /** This configuration with {@code newEdge} as its limits at the edge. */
@@ -292,7 +301,7 @@ public record ParleyConfig(
         return new ParleyConfig(host, port, dataDir, database, jwtSecret, accessTokenLifetime, refreshTokenLifetime,
                 adminApiKey, maxUploadBytes, maxMessageLength, maxFrameBytes, passwordIterations,
                 websocketPingInterval, mediaLinkLifetime, userCacheLifetime, cacheMaxEntries, bus, limits,
-                Objects.requireNonNull(newEdge, "newEdge"));
+                Objects.requireNonNull(newEdge, "newEdge"), orphanAge);
     }
 
     /** This configuration on {@code bus} (one of several nodes). */
@@ -300,7 +309,7 @@ public record ParleyConfig(
         return new ParleyConfig(host, port, dataDir, database, jwtSecret, accessTokenLifetime, refreshTokenLifetime,
                 adminApiKey, maxUploadBytes, maxMessageLength, maxFrameBytes, passwordIterations,
                 websocketPingInterval, mediaLinkLifetime, userCacheLifetime, cacheMaxEntries,
-                Optional.of(Objects.requireNonNull(newBus, "newBus")), limits, edge);
+                Optional.of(Objects.requireNonNull(newBus, "newBus")), limits, edge, orphanAge);
     }
 
     /** This configuration with other {@code limits} (contract §16). */
@@ -308,7 +317,15 @@ public record ParleyConfig(
         return new ParleyConfig(host, port, dataDir, database, jwtSecret, accessTokenLifetime, refreshTokenLifetime,
                 adminApiKey, maxUploadBytes, maxMessageLength, maxFrameBytes, passwordIterations,
                 websocketPingInterval, mediaLinkLifetime, userCacheLifetime, cacheMaxEntries, bus,
-                Objects.requireNonNull(newLimits, "newLimits"), edge);
+                Objects.requireNonNull(newLimits, "newLimits"), edge, orphanAge);
+    }
+
+    /** This configuration with another {@code orphanAge} (at least ten minutes). */
+    public ParleyConfig withOrphanAge(Duration newOrphanAge) {
+        return new ParleyConfig(host, port, dataDir, database, jwtSecret, accessTokenLifetime, refreshTokenLifetime,
+                adminApiKey, maxUploadBytes, maxMessageLength, maxFrameBytes, passwordIterations,
+                websocketPingInterval, mediaLinkLifetime, userCacheLifetime, cacheMaxEntries, bus, limits, edge,
+                Objects.requireNonNull(newOrphanAge, "newOrphanAge"));
     }
 
     /** The configuration with the default caches (for callers written before the caches existed). */
@@ -329,7 +346,7 @@ public record ParleyConfig(
                 + ", maxMessageLength=" + maxMessageLength + ", maxFrameBytes=" + maxFrameBytes
                 + ", mediaLinkLifetime=" + mediaLinkLifetime + ", userCacheLifetime=" + userCacheLifetime
                 + ", cacheMaxEntries=" + cacheMaxEntries + ", bus=" + bus.map(Bus::toString).orElse("none (one node)")
-                + ", limits=" + limits + ", edge=" + edge + "]";
+                + ", limits=" + limits + ", edge=" + edge + ", orphanAge=" + orphanAge + "]";
     }
 
     /** The configuration in {@code environment} (normally {@link System#getenv()}). */
@@ -371,6 +388,17 @@ public record ParleyConfig(
             return configured;
         });
 
+        Duration orphanAge = Duration.ofSeconds(read.integer("PARLEY_ORPHAN_AGE_SECONDS",
+                (int) DEFAULT_ORPHAN_AGE.toSeconds(), 600, 30 * 86_400));
+        database.ifPresent(db -> {
+            Duration uploadCommitBound = db.connectionTimeout().multipliedBy(2).plusMinutes(1);
+            if (orphanAge.compareTo(uploadCommitBound) < 0) {
+                throw new ConfigurationException("PARLEY_ORPHAN_AGE_SECONDS: must be at least twice "
+                        + "PARLEY_DB_CONNECT_TIMEOUT_SECONDS plus 60 (" + uploadCommitBound.toSeconds() + "), so that "
+                        + "no upload still waiting for its message is swept; got " + orphanAge.toSeconds());
+            }
+        });
+
         return new ParleyConfig(
                 host,
                 port,
@@ -398,7 +426,8 @@ public record ParleyConfig(
                         read.longValue("PARLEY_MAX_PENDING_BYTES", Edge.DEFAULT_MAX_PENDING_BYTES, 64 * 1024,
                                 1024L * 1024 * 1024),
                         Duration.ofSeconds(read.integer("PARLEY_HEADER_TIMEOUT_SECONDS",
-                                (int) Edge.DEFAULT_HEADER_TIMEOUT.toSeconds(), 0, 3_600))));
+                                (int) Edge.DEFAULT_HEADER_TIMEOUT.toSeconds(), 0, 3_600))),
+                orphanAge);
     }
 
     /** Contract §16's limits; {@code 0} turns a count or rate off. */

@@ -34,6 +34,27 @@ class ParleyConfigTest {
         assertThat(config.mediaLinkLifetime()).isEqualTo(Duration.ofHours(1));
         assertThat(ParleyConfig.fromEnvironment(Map.of("PARLEY_MEDIA_LINK_SECONDS", "600")).mediaLinkLifetime())
                 .isEqualTo(Duration.ofMinutes(10));
+        assertThat(config.orphanAge()).isEqualTo(Duration.ofHours(1));
+        assertThat(ParleyConfig.fromEnvironment(Map.of("PARLEY_ORPHAN_AGE_SECONDS", "600")).orphanAge())
+                .isEqualTo(Duration.ofMinutes(10));
+        assertThat(config.withOrphanAge(Duration.ofDays(2)).orphanAge()).isEqualTo(Duration.ofDays(2));
+        assertThat(config.withOrphanAge(Duration.ofDays(2)).toString()).contains("orphanAge=PT48H");
+    }
+
+    @Test
+    void theOrphanAgeOutlastsTheLongestAnUploadCanWaitForTheDatabase() {
+        Map<String, String> slowDatabase = Map.of("PARLEY_DB_URL", "jdbc:postgresql://db/parley",
+                "PARLEY_DB_CONNECT_TIMEOUT_SECONDS", "600", "PARLEY_ORPHAN_AGE_SECONDS", "1259");
+
+        assertThatThrownBy(() -> ParleyConfig.fromEnvironment(slowDatabase))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("PARLEY_ORPHAN_AGE_SECONDS: must be at least twice PARLEY_DB_CONNECT_TIMEOUT_SECONDS plus "
+                        + "60 (1260), so that no upload still waiting for its message is swept; got 1259");
+        Map<String, String> longEnough = new java.util.HashMap<>(slowDatabase);
+        longEnough.put("PARLEY_ORPHAN_AGE_SECONDS", "1260");
+        assertThat(ParleyConfig.fromEnvironment(longEnough).orphanAge()).isEqualTo(Duration.ofSeconds(1260));
+        assertThat(ParleyConfig.fromEnvironment(Map.of("PARLEY_DB_URL", "jdbc:postgresql://db/parley",
+                "PARLEY_DB_CONNECT_TIMEOUT_SECONDS", "600")).orphanAge()).as("the default").isEqualTo(Duration.ofHours(1));
     }
 
     @Test
@@ -140,6 +161,8 @@ class ParleyConfigTest {
             "PARLEY_MAX_PENDING_BYTES|1000|PARLEY_MAX_PENDING_BYTES: must be between",
             "PARLEY_HEADER_TIMEOUT_SECONDS|-1|PARLEY_HEADER_TIMEOUT_SECONDS: must be between",
             "PARLEY_MEDIA_LINK_SECONDS|soon|PARLEY_MEDIA_LINK_SECONDS: not a whole number",
+            "PARLEY_ORPHAN_AGE_SECONDS|599|PARLEY_ORPHAN_AGE_SECONDS: must be between 600 and 2592000",
+            "PARLEY_ORPHAN_AGE_SECONDS|hour|PARLEY_ORPHAN_AGE_SECONDS: not a whole number",
             "PARLEY_USER_CACHE_SECONDS|-1|PARLEY_USER_CACHE_SECONDS: must be between 0 and 3600",
             "PARLEY_USER_CACHE_SECONDS|3601|PARLEY_USER_CACHE_SECONDS: must be between 0 and 3600",
             "PARLEY_USER_CACHE_SECONDS|5s|PARLEY_USER_CACHE_SECONDS: not a whole number",

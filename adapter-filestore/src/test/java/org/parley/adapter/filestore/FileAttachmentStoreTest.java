@@ -8,12 +8,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.parley.application.error.TooLarge;
 import org.parley.application.port.out.AttachmentStore;
 import org.parley.application.port.out.StoredAttachment;
+import org.parley.application.port.out.StoredFile;
 import org.parley.application.testing.AttachmentStoreContract;
 
 class FileAttachmentStoreTest extends AttachmentStoreContract {
@@ -32,6 +35,29 @@ class FileAttachmentStoreTest extends AttachmentStoreContract {
             return files.count();
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void stored_files_are_the_key_named_files_of_the_directory_with_their_modification_time() throws IOException {
+        StoredAttachment old = store.store(new ByteArrayInputStream(new byte[12]), 100);
+        StoredAttachment fresh = store.store(new ByteArrayInputStream(new byte[3]), 100);
+        Path media = root.resolve("media");
+        Instant twoHoursAgo = Instant.parse("2026-01-02T03:04:05Z");
+        Files.setLastModifiedTime(media.resolve(old.storageKey()), FileTime.from(twoHoursAgo));
+        Files.write(media.resolve(".incoming-0123456789abcdef0123456789abcdef"), new byte[7]);
+        Files.write(media.resolve("notes.txt"), new byte[7]);
+        Files.createDirectory(media.resolve("fedcba9876543210fedcba9876543210"));
+
+        try (Stream<StoredFile> files = store.storedFiles()) {
+            assertThat(files).containsExactlyInAnyOrder(
+                    new StoredFile(old.storageKey(), 12, twoHoursAgo),
+                    new StoredFile(fresh.storageKey(), 3,
+                            Files.getLastModifiedTime(media.resolve(fresh.storageKey())).toInstant()));
+        }
+        store.delete(old.storageKey());
+        try (Stream<StoredFile> files = store.storedFiles()) {
+            assertThat(files.map(StoredFile::storageKey)).containsExactly(fresh.storageKey());
         }
     }
 
@@ -63,14 +89,26 @@ class FileAttachmentStoreTest extends AttachmentStoreContract {
     }
 
     @Test
-    void leftovers_of_a_crash_are_removed_at_start_up() throws IOException {
+    void unfinished_uploads_are_removed_by_age_and_never_at_start_up() throws IOException {
         Path media = root.resolve("media");
-        Files.write(media.resolve(FileAttachmentStore.INCOMING_PREFIX + "0123"), new byte[] {1});
+        Instant now = Instant.parse("2026-05-06T07:08:09Z");
+        Path old = media.resolve(FileAttachmentStore.INCOMING_PREFIX + "0123456789abcdef0123456789abcdef");
+        Path inProgress = media.resolve(FileAttachmentStore.INCOMING_PREFIX + "fedcba9876543210fedcba9876543210");
+        Files.write(old, new byte[300]);
+        Files.write(inProgress, new byte[20]);
+        Files.setLastModifiedTime(old, FileTime.from(now.minusSeconds(3_601)));
+        Files.setLastModifiedTime(inProgress, FileTime.from(now.minusSeconds(3_599)));
         StoredAttachment kept = store.store(new ByteArrayInputStream(new byte[] {1}), 10);
+        Files.setLastModifiedTime(media.resolve(kept.storageKey()), FileTime.from(now.minusSeconds(86_400)));
 
         new FileAttachmentStore(media);
+        assertThat(old).as("another node's upload may be in progress: nothing is removed at start-up").exists();
 
-        assertThat(storedFileCount()).isEqualTo(1);
-        assertThat(media.resolve(kept.storageKey())).exists();
+        assertThat(store.removeUnfinishedUploads(now.minusSeconds(3_600)))
+                .isEqualTo(new AttachmentStore.RemovedFiles(1, 300));
+        assertThat(old).doesNotExist();
+        assertThat(inProgress).exists();
+        assertThat(media.resolve(kept.storageKey())).as("completed files are not unfinished uploads").exists();
+        assertThat(store.removeUnfinishedUploads(now.minusSeconds(3_600))).isEqualTo(AttachmentStore.RemovedFiles.NONE);
     }
 }

@@ -1,10 +1,12 @@
 package org.parley.adapter.persistence;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 import org.hibernate.query.SelectionQuery;
 import org.parley.application.port.out.AppendedMessage;
@@ -123,5 +125,25 @@ final class HibernateMessageRepository implements MessageRepository {
             return query.getResultList();
         });
         return found.stream().map(MessageMapper::toDomain).toList();
+    }
+
+    /**
+     * One query, {@code storage_key IN (…)}, served by {@code ix_messages_storage_key} (one index probe per key,
+     * migration V3), whatever the size of the table.
+     */
+    @Override
+    public Set<String> referencedStorageKeys(Collection<String> storageKeys) {
+        List<String> keys = List.copyOf(storageKeys);
+        if (keys.size() > MAX_KEYS_PER_QUERY) {
+            throw new IllegalArgumentException("At most " + MAX_KEYS_PER_QUERY + " keys, got " + keys.size());
+        }
+        if (keys.isEmpty()) {
+            return Set.of();
+        }
+        return Set.copyOf(transactions.read(session -> session
+                .createSelectionQuery("select distinct m.storageKey from MessageEntity m where m.storageKey in :keys",
+                        String.class)
+                .setParameter("keys", keys)
+                .getResultList()));
     }
 }

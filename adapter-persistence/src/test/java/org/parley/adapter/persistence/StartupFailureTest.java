@@ -33,7 +33,9 @@ class StartupFailureTest {
                 .hasMessageNotContaining("\n");
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
 
-        assertThat(elapsed).isLessThan(timeout.plusSeconds(2));
+        // Start-up keeps trying for the configured 2 s: a bound well below the pool's own 30 s default, and generous
+        // for a busy machine, shows that the configured timeout is the one used.
+        assertThat(elapsed).isLessThan(timeout.plusSeconds(10));
     }
 
     @Test

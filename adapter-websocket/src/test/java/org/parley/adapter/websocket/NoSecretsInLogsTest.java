@@ -3,7 +3,6 @@ package org.parley.adapter.websocket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -97,7 +96,12 @@ class NoSecretsInLogsTest {
             }
             server.webSocket.closeAll();
             assertThat(again.awaitClose()).isEqualTo(1001);
-            Thread.sleep(Duration.ofMillis(200).toMillis());
+            // The server has handled the close once onClose has removed the connection: wait for that, not a fixed time.
+            long closedBy = System.nanoTime() + 10_000_000_000L;
+            while (server.connections.count() > 0) {
+                assertThat(System.nanoTime()).as("the closed connection leaves the registry").isLessThan(closedBy);
+                Thread.sleep(10);
+            }
         }
     }
 }

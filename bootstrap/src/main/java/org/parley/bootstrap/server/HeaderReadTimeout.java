@@ -2,12 +2,15 @@ package org.parley.bootstrap.server;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.Grizzly;
@@ -41,11 +44,13 @@ import org.glassfish.grizzly.http.server.NetworkListener;
  * codec hands on only once the head is complete) and stops it; the clock starts again once the request's last content
  * has been read. A connection whose request asked for an upgrade (a websocket) is never timed again: its bytes after
  * the handshake are frames, not requests. A timer thread closes connections past their deadline (at most a quarter of the timeout late) and stops with
- * the transport.
+ * the transport. Deadlines are read from a monotonic tick source ({@link System#nanoTime()} in production; tests pass
+ * their own and run the closing round themselves, {@link #closeOverdue()}, so no test waits for real time).
  *
- * <p>Checked on Grizzly 4.0.2. Proved by {@code HeaderReadTimeoutTest} (a raw socket sending one header byte per
- * 200 ms against a 1 s timeout is closed, a slow but complete request and a kept-alive connection are served) and
- * bootstrap's {@code EdgeLimitsEndToEndTest.aSlowlorisConnectionIsClosedAfterTheHeaderTimeout}.
+ * <p>Checked on Grizzly 4.0.2. Proved by {@code HeaderReadTimeoutTest} (on real sockets with the test's clock: a raw
+ * socket trickling its head is closed just after the timeout and not before, a head completed in time is served, a
+ * kept-alive connection is not timed while idle but is from its next request's first byte) and bootstrap's
+ * {@code EdgeLimitsEndToEndTest.aSlowlorisConnectionIsClosedAfterTheHeaderTimeout} (the real timer and clock).
  */
 final class HeaderReadTimeout implements AddOn {
 
@@ -55,20 +60,41 @@ final class HeaderReadTimeout implements AddOn {
             .createAttribute(HeaderReadTimeout.class.getName() + ".state");
 
     private final Duration timeout;
+    private final LongSupplier nanos;
+    private final List<Deadlines> deadlinesOfListeners = new CopyOnWriteArrayList<>();
 
-    private HeaderReadTimeout(Duration timeout) {
+    private HeaderReadTimeout(Duration timeout, LongSupplier nanos) {
         this.timeout = timeout;
+        this.nanos = nanos;
     }
 
     /** Installs the timeout on every listener of {@code server}; zero: nothing is installed (no limit). */
     static void registerOn(HttpServer server, Duration timeout) {
+        registerOn(server, timeout, System::nanoTime);
+    }
+
+    /**
+     * As {@link #registerOn(HttpServer, Duration)}, with deadlines read from {@code nanos} (monotonic nanoseconds, as
+     * {@link System#nanoTime()}): tests move their own clock and call {@link #closeOverdue()}.
+     */
+    static void registerOn(HttpServer server, Duration timeout, LongSupplier nanos) {
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("The header timeout cannot be negative: " + timeout);
         }
         if (timeout.isZero()) {
             return;
         }
-        server.getListeners().forEach(listener -> listener.registerAddOn(new HeaderReadTimeout(timeout)));
+        server.getListeners().forEach(listener -> listener.registerAddOn(new HeaderReadTimeout(timeout, nanos)));
+    }
+
+    /** Closes, now, every connection past its deadline: what the timer does every quarter of the timeout. */
+    void closeOverdue() {
+        deadlinesOfListeners.forEach(Deadlines::closeOverdue);
+    }
+
+    /** How many connections are reading a head now, each with its deadline running. */
+    int connectionsReadingAHead() {
+        return deadlinesOfListeners.stream().mapToInt(Deadlines::size).sum();
     }
 
     @Override
@@ -77,7 +103,8 @@ final class HeaderReadTimeout implements AddOn {
         if (codec < 0) {
             return;
         }
-        Deadlines deadlines = new Deadlines(timeout.toNanos());
+        Deadlines deadlines = new Deadlines(timeout.toNanos(), nanos);
+        deadlinesOfListeners.add(deadlines);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "parley-header-timeout");
             thread.setDaemon(true);
@@ -104,15 +131,21 @@ final class HeaderReadTimeout implements AddOn {
     /** The connections reading a head, with when each must have finished (monotonic nanoseconds). */
     private static final class Deadlines {
         private final long timeoutNanos;
+        private final LongSupplier nanos;
         private final Map<Connection<?>, Long> reading = new ConcurrentHashMap<>();
 
-        Deadlines(long timeoutNanos) {
+        Deadlines(long timeoutNanos, LongSupplier nanos) {
             this.timeoutNanos = timeoutNanos;
+            this.nanos = nanos;
         }
 
         void start(Connection<?> connection) {
             STATE.set(connection, State.READING_HEAD);
-            reading.put(connection, System.nanoTime() + timeoutNanos);
+            reading.put(connection, nanos.getAsLong() + timeoutNanos);
+        }
+
+        int size() {
+            return reading.size();
         }
 
         void stop(Connection<?> connection, State next) {
@@ -127,7 +160,7 @@ final class HeaderReadTimeout implements AddOn {
         /** The timer's task: never throws (a periodic task that throws is cancelled). */
         void closeOverdue() {
             try {
-                long now = System.nanoTime();
+                long now = nanos.getAsLong();
                 reading.forEach((connection, deadline) -> {
                     if (now - deadline > 0 && reading.remove(connection, deadline)) {
                         try {

@@ -1,6 +1,7 @@
 package org.parley.bootstrap.server;
 
 import java.time.Duration;
+import java.util.function.LongSupplier;
 
 import org.glassfish.grizzly.http.server.HttpServer;
 
@@ -32,6 +33,15 @@ public final class ServerLevelHttp {
     public static void installOn(HttpServer server, Duration headerTimeout) {
         installOn(server);
         HeaderReadTimeout.registerOn(server, headerTimeout);
+    }
+
+    /**
+     * As {@link #installOn(HttpServer, Duration)}, with the header timeout's deadlines read from {@code nanos}
+     * (monotonic nanoseconds): tests of the timeout move their own clock.
+     */
+    static void installOn(HttpServer server, Duration headerTimeout, LongSupplier nanos) {
+        installOn(server);
+        HeaderReadTimeout.registerOn(server, headerTimeout, nanos);
     }
 
     /** Installs every part but the header timeout (tests of the others). */

@@ -7,12 +7,15 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Random;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.parley.application.error.TooLarge;
 import org.parley.application.port.out.AttachmentStore;
 import org.parley.application.port.out.StoredAttachment;
+import org.parley.application.port.out.StoredFile;
 
 /** What every {@link AttachmentStore} must do. Extend it and implement {@link #newStore()}. */
 public abstract class AttachmentStoreContract {
@@ -87,6 +90,56 @@ public abstract class AttachmentStoreContract {
     public void keys_that_look_like_paths_are_unknown() {
         assertThat(store.open("../../etc/passwd", 0)).isEmpty();
         assertThat(store.open("", 0)).isEmpty();
+    }
+
+    @Test
+    public void stored_files_lists_each_kept_file_with_its_size_and_no_deleted_one() {
+        StoredAttachment kept = store.store(new ByteArrayInputStream(new byte[321]), 1000);
+        StoredAttachment deleted = store.store(new ByteArrayInputStream(new byte[5]), 1000);
+        store.delete(deleted.storageKey());
+
+        try (Stream<StoredFile> files = store.storedFiles()) {
+            assertThat(files.collect(Collectors.toMap(StoredFile::storageKey, StoredFile::sizeBytes)))
+                    .containsEntry(kept.storageKey(), 321L)
+                    .doesNotContainKey(deleted.storageKey());
+        }
+    }
+
+    @Test
+    public void an_upload_being_written_is_not_listed() {
+        long listedBefore;
+        try (Stream<StoredFile> files = store.storedFiles()) {
+            listedBefore = files.count();
+        }
+        long[] listedMidway = {-1};
+        InputStream slow = new InputStream() {
+            private int served;
+
+            @Override
+            public int read() {
+                if (served == 70_000) {
+                    try (Stream<StoredFile> files = store.storedFiles()) {
+                        listedMidway[0] = files.count();
+                    }
+                }
+                return served++ < 100_000 ? 1 : -1;
+            }
+        };
+
+        store.store(slow, 200_000);
+
+        assertThat(listedMidway[0]).isEqualTo(listedBefore);
+    }
+
+    @Test
+    public void removing_unfinished_uploads_never_touches_a_stored_file() throws IOException {
+        StoredAttachment stored = store.store(new ByteArrayInputStream(new byte[] {4, 2}), 10);
+
+        assertThat(store.removeUnfinishedUploads(java.time.Instant.parse("9999-12-31T00:00:00Z")))
+                .isEqualTo(AttachmentStore.RemovedFiles.NONE);
+        try (InputStream in = store.open(stored.storageKey(), 0).orElseThrow()) {
+            assertThat(in.readAllBytes()).containsExactly(4, 2);
+        }
     }
 
     private static byte[] randomBytes(int size) {

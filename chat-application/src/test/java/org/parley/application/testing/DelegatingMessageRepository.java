@@ -1,8 +1,10 @@
 package org.parley.application.testing;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 import org.parley.application.port.out.AppendedMessage;
 import org.parley.application.port.out.MessageRange;
@@ -39,5 +41,10 @@ public class DelegatingMessageRepository implements MessageRepository {
     @Override
     public List<Message> findFilesInThread(ThreadId thread, MessageRange range, int limit) {
         return delegate.findFilesInThread(thread, range, limit);
+    }
+
+    @Override
+    public Set<String> referencedStorageKeys(Collection<String> storageKeys) {
+        return delegate.referencedStorageKeys(storageKeys);
     }
 }

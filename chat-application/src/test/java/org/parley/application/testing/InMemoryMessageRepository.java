@@ -1,14 +1,18 @@
 package org.parley.application.testing;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.parley.application.port.out.AppendedMessage;
@@ -16,6 +20,7 @@ import org.parley.application.port.out.MessageRange;
 import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.ThreadPosition;
 import org.parley.domain.chat.Message;
+import org.parley.domain.chat.MessageContent;
 import org.parley.domain.chat.MessageDraft;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.chat.ThreadId;
@@ -27,6 +32,7 @@ import org.parley.domain.chat.ThreadId;
 public final class InMemoryMessageRepository implements MessageRepository {
 
     private final AtomicLong lastId = new AtomicLong();
+    private final AtomicInteger queriesForReferencedKeys = new AtomicInteger();
     private final ConcurrentSkipListMap<Long, Message> byId = new ConcurrentSkipListMap<>();
     /** Each thread's latest message; guarded by {@code byId}'s monitor, as every write is. */
     private final Map<ThreadId, MessageId> latestOfThread = new HashMap<>();
@@ -84,5 +90,25 @@ public final class InMemoryMessageRepository implements MessageRepository {
                 .filter(message -> message.type() == org.parley.domain.chat.MessageType.FILE)
                 .limit(limit)
                 .toList();
+    }
+
+    @Override
+    public Set<String> referencedStorageKeys(Collection<String> storageKeys) {
+        if (storageKeys.size() > MAX_KEYS_PER_QUERY) {
+            throw new IllegalArgumentException("At most " + MAX_KEYS_PER_QUERY + " keys, got " + storageKeys.size());
+        }
+        queriesForReferencedKeys.incrementAndGet();
+        Set<String> wanted = Set.copyOf(storageKeys);
+        return byId.values().stream()
+                .map(Message::content)
+                .filter(MessageContent.File.class::isInstance)
+                .map(content -> ((MessageContent.File) content).attachment().storageKey())
+                .filter(wanted::contains)
+                .collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** How many times {@link #referencedStorageKeys} was asked. */
+    public int queriesForReferencedKeys() {
+        return queriesForReferencedKeys.get();
     }
 }

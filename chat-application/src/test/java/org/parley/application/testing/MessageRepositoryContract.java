@@ -214,6 +214,41 @@ public abstract class MessageRepositoryContract {
     }
 
     @Test
+    public void referenced_storage_keys_are_those_some_file_message_names() {
+        String named = "ref-" + UUID.randomUUID();
+        String namedTwice = "ref-" + UUID.randomUUID();
+        String namedByNone = "ref-" + UUID.randomUUID();
+        User carol = ChatFixtures.addUser(storage.users());
+        ChatThread other = storage.threads().getOrCreate(Participants.of(alice.id(), carol.id()), ChatFixtures.T0);
+        messages.appendAll(List.of(
+                draft(alice, new MessageContent.File("", new Attachment(named, "a.png", 3, "image/png")), 1),
+                draft(bob, new MessageContent.File("x", new Attachment(namedTwice, "b.txt", 4, "text/plain")), 2),
+                other.compose(carol.id(), new MessageContent.File(null,
+                        new Attachment(namedTwice, "b.txt", 4, "text/plain")), ChatFixtures.T0.plusSeconds(3)),
+                draft(alice, new MessageContent.Text(namedByNone), 4)));
+
+        assertThat(messages.referencedStorageKeys(List.of(named, namedTwice, namedByNone)))
+                .containsExactlyInAnyOrder(named, namedTwice);
+        assertThat(messages.referencedStorageKeys(List.of(namedByNone))).isEmpty();
+        assertThat(messages.referencedStorageKeys(List.of())).isEmpty();
+    }
+
+    @Test
+    public void referenced_storage_keys_answers_a_full_batch_and_refuses_a_larger_one() {
+        String named = "ref-" + UUID.randomUUID();
+        messages.append(draft(alice, new MessageContent.File("", new Attachment(named, "a.png", 3, "image/png")), 1));
+        List<String> batch = new ArrayList<>();
+        batch.add(named);
+        while (batch.size() < MessageRepository.MAX_KEYS_PER_QUERY) {
+            batch.add("none-" + UUID.randomUUID());
+        }
+
+        assertThat(messages.referencedStorageKeys(batch)).containsExactly(named);
+        batch.add("one-too-many");
+        assertThatThrownBy(() -> messages.referencedStorageKeys(batch)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     public void an_unknown_id_is_not_found() {
         assertThat(messages.findById(new MessageId(Long.MAX_VALUE))).isEmpty();
     }

@@ -1,7 +1,9 @@
 package org.parley.application.port.out;
 
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.parley.application.error.TooLarge;
 
 /**
@@ -28,4 +30,36 @@ public interface AttachmentStore {
 
     /** Forgets the bytes of this key; nothing happens when it is unknown. */
     void delete(String storageKey);
+
+    /**
+     * Every completed file the store holds, in no particular order, read lazily (a store may hold more files than fit
+     * in memory); the caller closes the stream. Uploads still being written are not listed: a file appears only once
+     * {@link #store} has made it whole, and its {@link StoredFile#lastModified()} is then when its last byte was
+     * written. A file deleted while the stream is read may or may not appear.
+     */
+    Stream<StoredFile> storedFiles();
+
+    /**
+     * Removes what uploads left unfinished (their process died while {@link #store} was writing) and was last written
+     * before {@code writtenBefore}, and says how much that was. An upload still being written is written to all the
+     * time, so it is never older than moments; a store that keeps no partial files removes nothing.
+     */
+    RemovedFiles removeUnfinishedUploads(Instant writtenBefore);
+
+    /**
+     * What a removal took away.
+     *
+     * @param files how many files
+     * @param bytes their size together
+     */
+    record RemovedFiles(long files, long bytes) {
+
+        public static final RemovedFiles NONE = new RemovedFiles(0, 0);
+
+        public RemovedFiles {
+            if (files < 0 || bytes < 0) {
+                throw new IllegalArgumentException("files and bytes must not be negative");
+            }
+        }
+    }
 }

@@ -1,7 +1,9 @@
 package org.parley.application.port.out;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageDraft;
@@ -45,4 +47,17 @@ public interface MessageRepository {
 
     /** Like {@link #findInThread}, but only the thread's {@code file} messages. */
     List<Message> findFilesInThread(ThreadId thread, MessageRange range, int limit);
+
+    /** The most storage keys {@link #referencedStorageKeys} takes in one call. */
+    int MAX_KEYS_PER_QUERY = 1_000;
+
+    /**
+     * Which of these attachment storage keys some stored message names (the others are named by none), answered in
+     * one query whatever the number of keys, so that a store's files can be checked in batches.
+     *
+     * @param storageKeys at most {@link #MAX_KEYS_PER_QUERY} keys; none may be {@code null}
+     * @return a subset of {@code storageKeys}
+     * @throws IllegalArgumentException when there are more than {@link #MAX_KEYS_PER_QUERY} keys
+     */
+    Set<String> referencedStorageKeys(Collection<String> storageKeys);
 }
