@@ -408,6 +408,10 @@ public final class Parley implements AutoCloseable {
      * refuses (an H2 URL that delays commits) stops start-up as a configuration error naming {@code PARLEY_DB_URL}.
      */
     private static DatabaseSettings databaseSettings(ParleyConfig config) {
+        return storedIn(config).withRequestTimeout(config.operations().databaseTimeout());
+    }
+
+    private static DatabaseSettings storedIn(ParleyConfig config) {
         return config.database()
                 .map(db -> {
                     try {

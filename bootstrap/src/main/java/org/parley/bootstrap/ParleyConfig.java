@@ -50,7 +50,7 @@ public record ParleyConfig(
         Duration userCacheLifetime,
         int cacheMaxEntries,
         Optional<Bus> bus,
-        Limits limits, Edge edge) {
+        Limits limits, Edge edge, Operations operations) {
 
     public static final int MIN_SECRET_BYTES = 32;
     public static final int MIN_ADMIN_KEY_LENGTH = 16;
@@ -251,7 +251,52 @@ public record ParleyConfig(
         }
     }
 
+    /**
+     * How Parley behaves when the database goes away and when it is stopped.
+     *
+     * @param databaseTimeout {@code PARLEY_DB_TIMEOUT_SECONDS}: the longest a request (a REST call, a handshake, a
+     *                        message's commit) waits for the database once Parley runs; beyond it the database counts
+     *                        as unreachable, the request is answered 503 / {@code unavailable}, and later requests are
+     *                        refused at once until the database answers again (start-up waits
+     *                        {@code PARLEY_DB_CONNECT_TIMEOUT_SECONDS} instead)
+     * @param drainTime       {@code PARLEY_DRAIN_SECONDS}: on a stop (SIGTERM), the longest Parley waits for the frames
+     *                        it has received to be answered and their frames to leave before it closes the websockets
+     *                        with 1001; zero: close at once
+     */
+    public record Operations(Duration databaseTimeout, Duration drainTime) {
+
+        public static final Duration DEFAULT_DATABASE_TIMEOUT = Duration.ofSeconds(5);
+        public static final Duration DEFAULT_DRAIN_TIME = Duration.ofSeconds(10);
+
+        public Operations {
+            Objects.requireNonNull(databaseTimeout, "databaseTimeout");
+            Objects.requireNonNull(drainTime, "drainTime");
+            if (databaseTimeout.toMillis() < 250) {
+                throw new IllegalArgumentException("databaseTimeout must be at least 250 ms");
+            }
+            if (drainTime.isNegative()) {
+                throw new IllegalArgumentException("drainTime must not be negative");
+            }
+        }
+
+        /** 5 s for the database, 10 s to drain. */
+        public static Operations defaults() {
+            return new Operations(DEFAULT_DATABASE_TIMEOUT, DEFAULT_DRAIN_TIME);
+        }
+
+        /** These settings with requests waiting at most {@code timeout} for the database. */
+        public Operations withDatabaseTimeout(Duration timeout) {
+            return new Operations(timeout, drainTime);
+        }
+
+        /** These settings with a stop draining for at most {@code drain}. */
+        public Operations withDrainTime(Duration drain) {
+            return new Operations(databaseTimeout, drain);
+        }
+    }
+
     public ParleyConfig {
+        Objects.requireNonNull(operations, "operations");
         Objects.requireNonNull(edge, "edge");
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(dataDir, "dataDir");
@@ -273,7 +318,7 @@ public record ParleyConfig(
         this(host, port, dataDir, database, jwtSecret, accessTokenLifetime, refreshTokenLifetime, adminApiKey,
                 maxUploadBytes, maxMessageLength, maxFrameBytes, passwordIterations, websocketPingInterval,
                 mediaLinkLifetime, userCacheLifetime, cacheMaxEntries, Optional.empty(), Limits.defaults(),
-                Edge.defaults());
+                Edge.defaults(), Operations.defaults());
     }
 
     /** The configuration of one node or several, with the default limits. */
@@ -284,7 +329,8 @@ public record ParleyConfig(
             int cacheMaxEntries, Optional<Bus> bus) {
         this(host, port, dataDir, database, jwtSecret, accessTokenLifetime, refreshTokenLifetime, adminApiKey,
                 maxUploadBytes, maxMessageLength, maxFrameBytes, passwordIterations, websocketPingInterval,
-                mediaLinkLifetime, userCacheLifetime, cacheMaxEntries, bus, Limits.defaults(), Edge.defaults());
+                mediaLinkLifetime, userCacheLifetime, cacheMaxEntries, bus, Limits.defaults(), Edge.defaults(),
+                Operations.defaults());
     }
 
     /** This configuration with {@code newEdge} as its limits at the edge. */
@@ -292,7 +338,7 @@ public record ParleyConfig(
         return new ParleyConfig(host, port, dataDir, database, jwtSecret, accessTokenLifetime, refreshTokenLifetime,
                 adminApiKey, maxUploadBytes, maxMessageLength, maxFrameBytes, passwordIterations,
                 websocketPingInterval, mediaLinkLifetime, userCacheLifetime, cacheMaxEntries, bus, limits,
-                Objects.requireNonNull(newEdge, "newEdge"));
+                Objects.requireNonNull(newEdge, "newEdge"), operations);
     }
 
     /** This configuration on {@code bus} (one of several nodes). */
@@ -300,7 +346,7 @@ public record ParleyConfig(
         return new ParleyConfig(host, port, dataDir, database, jwtSecret, accessTokenLifetime, refreshTokenLifetime,
                 adminApiKey, maxUploadBytes, maxMessageLength, maxFrameBytes, passwordIterations,
                 websocketPingInterval, mediaLinkLifetime, userCacheLifetime, cacheMaxEntries,
-                Optional.of(Objects.requireNonNull(newBus, "newBus")), limits, edge);
+                Optional.of(Objects.requireNonNull(newBus, "newBus")), limits, edge, operations);
     }
 
     /** This configuration with other {@code limits} (contract §16). */
@@ -308,7 +354,15 @@ public record ParleyConfig(
         return new ParleyConfig(host, port, dataDir, database, jwtSecret, accessTokenLifetime, refreshTokenLifetime,
                 adminApiKey, maxUploadBytes, maxMessageLength, maxFrameBytes, passwordIterations,
                 websocketPingInterval, mediaLinkLifetime, userCacheLifetime, cacheMaxEntries, bus,
-                Objects.requireNonNull(newLimits, "newLimits"), edge);
+                Objects.requireNonNull(newLimits, "newLimits"), edge, operations);
+    }
+
+    /** This configuration with other {@code operations} settings (database time-out, drain time). */
+    public ParleyConfig withOperations(Operations newOperations) {
+        return new ParleyConfig(host, port, dataDir, database, jwtSecret, accessTokenLifetime, refreshTokenLifetime,
+                adminApiKey, maxUploadBytes, maxMessageLength, maxFrameBytes, passwordIterations,
+                websocketPingInterval, mediaLinkLifetime, userCacheLifetime, cacheMaxEntries, bus, limits, edge,
+                Objects.requireNonNull(newOperations, "newOperations"));
     }
 
     /** The configuration with the default caches (for callers written before the caches existed). */
@@ -329,7 +383,7 @@ public record ParleyConfig(
                 + ", maxMessageLength=" + maxMessageLength + ", maxFrameBytes=" + maxFrameBytes
                 + ", mediaLinkLifetime=" + mediaLinkLifetime + ", userCacheLifetime=" + userCacheLifetime
                 + ", cacheMaxEntries=" + cacheMaxEntries + ", bus=" + bus.map(Bus::toString).orElse("none (one node)")
-                + ", limits=" + limits + ", edge=" + edge + "]";
+                + ", limits=" + limits + ", edge=" + edge + ", operations=" + operations + "]";
     }
 
     /** The configuration in {@code environment} (normally {@link System#getenv()}). */
@@ -398,7 +452,12 @@ public record ParleyConfig(
                         read.longValue("PARLEY_MAX_PENDING_BYTES", Edge.DEFAULT_MAX_PENDING_BYTES, 64 * 1024,
                                 1024L * 1024 * 1024),
                         Duration.ofSeconds(read.integer("PARLEY_HEADER_TIMEOUT_SECONDS",
-                                (int) Edge.DEFAULT_HEADER_TIMEOUT.toSeconds(), 0, 3_600))));
+                                (int) Edge.DEFAULT_HEADER_TIMEOUT.toSeconds(), 0, 3_600))),
+                new Operations(
+                        Duration.ofSeconds(read.integer("PARLEY_DB_TIMEOUT_SECONDS",
+                                (int) Operations.DEFAULT_DATABASE_TIMEOUT.toSeconds(), 1, 600)),
+                        Duration.ofSeconds(read.integer("PARLEY_DRAIN_SECONDS",
+                                (int) Operations.DEFAULT_DRAIN_TIME.toSeconds(), 0, 600))));
     }
 
     /** Contract §16's limits; {@code 0} turns a count or rate off. */

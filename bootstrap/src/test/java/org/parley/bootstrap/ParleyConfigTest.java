@@ -70,6 +70,19 @@ class ParleyConfigTest {
     }
 
     @Test
+    void theDatabaseTimeoutAndTheDrainTimeDefaultToFiveAndTenSecondsAndAreRead() {
+        ParleyConfig.Operations defaults = ParleyConfig.fromEnvironment(Map.of()).operations();
+        assertThat(defaults.databaseTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(defaults.drainTime()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(defaults).isEqualTo(ParleyConfig.Operations.defaults());
+
+        ParleyConfig.Operations read = ParleyConfig.fromEnvironment(Map.of(
+                "PARLEY_DB_TIMEOUT_SECONDS", "2", "PARLEY_DRAIN_SECONDS", "0")).operations();
+        assertThat(read.databaseTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(read.drainTime()).as("0: close at once").isZero();
+    }
+
+    @Test
     void theLimitsAtTheEdgeAreRead() {
         ParleyConfig.Edge edge = ParleyConfig.fromEnvironment(Map.of(
                 "PARLEY_ALLOWED_ORIGINS", " https://App.Example.com/ , http://localhost:3000,,",
@@ -151,6 +164,10 @@ class ParleyConfigTest {
             "PARLEY_LOGIN_WINDOW_SECONDS|0|PARLEY_LOGIN_WINDOW_SECONDS: must be between 1 and 604800",
             "PARLEY_HASHING_THREADS|0|PARLEY_HASHING_THREADS: must be between 1 and",
             "PARLEY_HASHING_QUEUE|0|PARLEY_HASHING_QUEUE: must be between 1 and 100000",
+            "PARLEY_DB_TIMEOUT_SECONDS|0|PARLEY_DB_TIMEOUT_SECONDS: must be between 1 and 600",
+            "PARLEY_DB_TIMEOUT_SECONDS|3s|PARLEY_DB_TIMEOUT_SECONDS: not a whole number",
+            "PARLEY_DRAIN_SECONDS|-1|PARLEY_DRAIN_SECONDS: must be between 0 and 600",
+            "PARLEY_DRAIN_SECONDS|601|PARLEY_DRAIN_SECONDS: must be between 0 and 600",
     })
     void aBadValueStopsStartUpWithOneLineNamingTheVariable(String name, String value, String expected) {
         assertThatThrownBy(() -> ParleyConfig.fromEnvironment(Map.of(name, value)))

@@ -1,5 +1,6 @@
 package org.parley.adapter.websocket;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -11,6 +12,7 @@ import jakarta.websocket.server.ServerEndpointConfig;
 
 import org.parley.adapter.websocket.container.HandshakeRefusal;
 import org.parley.application.error.AuthenticationFailed;
+import org.parley.application.error.Unavailable;
 import org.parley.application.port.in.AuthenticateToken;
 import org.parley.application.port.out.ConnectionCensus;
 import org.parley.domain.user.User;
@@ -73,6 +75,11 @@ final class HandshakeAuthenticator extends ServerEndpointConfig.Configurator {
             LOG.debug("Websocket handshake refused: {}", e.reason());
             refuse(response, 401, "Unauthorized");
             return;
+        } catch (Unavailable e) {
+            // The user could not be looked up (the database cannot be reached): logged once by storage, not here.
+            response.getHeaders().put("Retry-After", List.of(Long.toString(retryAfterSeconds(e.retryAfter()))));
+            refuse(response, 503, "Service Unavailable");
+            return;
         } catch (Throwable e) {
             LOG.error("Websocket handshake failed", e);
             refuse(response, 500, "Internal Server Error");
@@ -122,6 +129,11 @@ final class HandshakeAuthenticator extends ServerEndpointConfig.Configurator {
         }
         List<String> query = request.getParameterMap().get("token");
         return query == null || query.isEmpty() ? null : query.get(0);
+    }
+
+    /** A wait as {@code Retry-After}'s whole seconds, rounded up (at least 1). */
+    private static long retryAfterSeconds(Duration wait) {
+        return Math.max(1, wait.getSeconds() + (wait.getNano() > 0 ? 1 : 0));
     }
 
     private static void refuse(HandshakeResponse response, int status, String reason) {

@@ -1,12 +1,14 @@
 package org.parley.adapter.websocket;
 
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
+import org.parley.application.error.Unavailable;
 import org.parley.application.error.UseCaseFailure;
 import org.parley.application.port.in.AnnounceFileMessage;
 import org.parley.application.port.in.SendTextMessage;
@@ -160,18 +162,26 @@ final class InboundFrames {
     }
 
     /**
-     * When the message could not be stored (nothing was delivered), the sender gets an {@code internal_error}. Runs on
-     * group commit's delivery thread: the reply goes first (it never throws), so that even a log call that fails
-     * cannot keep it from the sender.
+     * When the message could not be stored (nothing was delivered), the sender gets an error frame: {@code unavailable}
+     * with {@code retry_after_ms} when storage could not be reached (the storage adapter logs the outage, once; nothing
+     * is logged here per message), {@code internal_error} otherwise. Runs on group commit's delivery thread: the reply
+     * goes first (it never throws), so that even a log call that fails cannot keep it from the sender.
      */
     private static void reportStorageFailure(CompletionStage<Message> stored, User sender, String action,
                                              Optional<ClientMessageId> clientMessageId, Consumer<String> reply) {
         stored.whenComplete((message, failure) -> {
-            if (failure != null) {
-                reply.accept(Frames.error(ErrorCode.INTERNAL_ERROR, "The message could not be stored; send it again",
-                        action, clientMessageId));
-                LOG.error("Storing a {} of user {} failed", action, sender.id(), failure);
+            if (failure == null) {
+                return;
             }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause instanceof Unavailable unavailable) {
+                refused(unavailable.accept(FrameRefusals.INSTANCE), action, clientMessageId).ifPresent(reply);
+                return;
+            }
+            reply.accept(Frames.error(ErrorCode.INTERNAL_ERROR, "The message could not be stored; send it again",
+                    action, clientMessageId));
+            LOG.error("Storing a {} of user {} failed", action, sender.id(), failure);
         });
     }
 
