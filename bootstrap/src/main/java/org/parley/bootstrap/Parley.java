@@ -3,6 +3,7 @@ package org.parley.bootstrap;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -102,11 +103,13 @@ public final class Parley implements AutoCloseable {
     private final Transport transport;
     private final Limiting limiting;
     private final Census census;
+    private final Duration drainTime;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Parley(HttpServer server, ChatWebSocket webSocket, MessageWriter writer, PersistenceModule storage,
-                   Transport transport, Limiting limiting, Census census) {
+                   Transport transport, Limiting limiting, Census census, Duration drainTime) {
+        this.drainTime = drainTime;
         this.server = server;
         this.webSocket = webSocket;
         this.writer = writer;
@@ -135,7 +138,8 @@ public final class Parley implements AutoCloseable {
             UseCases useCases = useCases(config, ports, writer);
             DrivingAdapters adapters = drivingAdapters(config, useCases, connections, census.census());
             adapters.server().start();
-            Parley parley = new Parley(adapters.server(), adapters.webSocket(), writer, storage, transport, limiting, census);
+            Parley parley = new Parley(adapters.server(), adapters.webSocket(), writer, storage, transport, limiting,
+                    census, config.operations().drainTime());
             LOG.info("Parley is listening on http://{}:{}/ (websocket /ws/chat/room/)", config.host(), parley.port());
             return parley;
         } catch (IOException e) {
@@ -363,17 +367,26 @@ public final class Parley implements AutoCloseable {
     }
 
     /**
-     * Stops gracefully: websockets are closed with 1001 ("going away"), the server stops accepting and lets running
-     * requests finish, messages already accepted are stored, then the database pool is closed. Calling it again does
-     * nothing.
+     * Stops gracefully (SIGTERM), in this order:
+     * <ol>
+     *   <li>the websocket drains, for at most {@code PARLEY_DRAIN_SECONDS} ({@link ChatWebSocket#drain}): new
+     *       handshakes get 503, new frames an error frame {@code unavailable}; every frame already received is
+     *       answered (its message stored and its {@code conf_message} sent, or an error frame), and the frames queued
+     *       for each connection are written;</li>
+     *   <li>websockets are closed with 1001 ("going away");</li>
+     *   <li>the server stops accepting and lets running requests finish;</li>
+     *   <li>messages still accepted (uploads) are stored, then the bus, the limits and the database pool close.</li>
+     * </ol>
+     * Calling it again does nothing.
      */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        LOG.info("Parley is shutting down");
+        LOG.info("Parley is shutting down (draining websockets for at most {} s)", drainTime.toSeconds());
         try {
+            webSocket.drain(drainTime);
             webSocket.closeAll();
             server.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS).get(SHUTDOWN_GRACE_SECONDS + 1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -47,6 +47,7 @@ final class HandshakeAuthenticator extends ServerEndpointConfig.Configurator {
     private final ConnectionCensus census;
     private final WebSocketSettings settings;
     private final ChatEndpoint endpoint;
+    private volatile boolean stopping;
 
     HandshakeAuthenticator(AuthenticateToken authenticate, ConnectionCensus census, WebSocketSettings settings,
                            ChatEndpoint endpoint) {
@@ -56,8 +57,18 @@ final class HandshakeAuthenticator extends ServerEndpointConfig.Configurator {
         this.endpoint = endpoint;
     }
 
+    /** From now on every handshake is refused with 503 and {@code Retry-After: 1} (the server is stopping). */
+    void refuseNewConnections() {
+        stopping = true;
+    }
+
     @Override
     public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
+        if (stopping) {
+            response.getHeaders().put("Retry-After", List.of("1"));
+            refuse(response, 503, "Service Unavailable");
+            return;
+        }
         if (!settings.allowsOrigin(origin(request))) {
             LOG.debug("Websocket handshake refused: origin not allowed");
             refuse(response, 403, "Forbidden");
