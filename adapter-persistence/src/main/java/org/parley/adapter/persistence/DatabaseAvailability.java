@@ -79,6 +79,7 @@ final class DatabaseAvailability {
      */
     <T> T guard(int requests, Supplier<T> work) {
         boolean probe = false;
+        long started = nanoClock.getAsLong();
         if (down.get()) {
             if (nanoClock.getAsLong() - nextProbeNanos < 0 || !probing.compareAndSet(false, true)) {
                 refusals.addAndGet(requests);
@@ -88,7 +89,7 @@ final class DatabaseAvailability {
         }
         try {
             T result = work.get();
-            reachable();
+            reachable(started);
             return result;
         } catch (RuntimeException | Error failure) {
             if (!isUnreachable(failure)) {
@@ -113,22 +114,35 @@ final class DatabaseAvailability {
         return refusals.get();
     }
 
-    private void unreachable(Throwable failure, int requests) {
+    /** Starts the outage (one log line) or counts one more failure of it. Outages start and end under the lock. */
+    private synchronized void unreachable(Throwable failure, int requests) {
         long now = nanoClock.getAsLong();
         nextProbeNanos = now + PROBE_INTERVAL.toNanos();
-        if (down.compareAndSet(false, true)) {
-            downSinceNanos = now;
-            refusals.set(requests);
-            LOG.warn("The database at {} cannot be reached or did not answer in time ({}): requests that need it are refused (HTTP 503, frame "
-                    + "'unavailable') until it answers again, which is tried every {} s",
-                    settings.redactedUrl(), reason(failure), PROBE_INTERVAL.toSeconds());
-        } else {
+        if (down.get()) {
             refusals.addAndGet(requests);
+            return;
         }
+        downSinceNanos = now;
+        refusals.set(requests);
+        down.set(true);
+        LOG.warn("The database at {} cannot be reached or did not answer in time ({}): requests that need it are "
+                + "refused (HTTP 503, frame 'unavailable') until it answers again, which is tried every {} s",
+                settings.redactedUrl(), reason(failure), PROBE_INTERVAL.toSeconds());
     }
 
-    private void reachable() {
-        if (down.get() && down.compareAndSet(true, false)) {
+    /**
+     * A unit of work that began at {@code startedNanos} succeeded: the outage is over (one log line), unless that work
+     * began before the outage was found (it may have finished on a connection opened before).
+     */
+    private void reachable(long startedNanos) {
+        if (!down.get()) {
+            return;
+        }
+        synchronized (this) {
+            if (!down.get() || startedNanos - downSinceNanos < 0) {
+                return;
+            }
+            down.set(false);
             long awayMillis = Duration.ofNanos(nanoClock.getAsLong() - downSinceNanos).toMillis();
             LOG.info("The database at {} answers again after {} s; {} requests were refused meanwhile",
                     settings.redactedUrl(), String.format(java.util.Locale.ROOT, "%.1f", awayMillis / 1000.0),

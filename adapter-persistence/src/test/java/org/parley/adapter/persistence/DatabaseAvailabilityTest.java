@@ -83,6 +83,25 @@ class DatabaseAvailabilityTest {
     }
 
     @Test
+    void workThatBeganBeforeTheOutageWasFoundDoesNotEndIt() {
+        // The outer unit of work began first (on a connection of its own); while it runs, another finds the outage.
+        String outer = availability.guard(1, () -> {
+            now.addAndGet(Duration.ofMillis(10).toNanos());
+            assertThatThrownBy(() -> availability.guard(1, this::unreachable)).isInstanceOf(Unavailable.class);
+            now.addAndGet(Duration.ofMillis(10).toNanos());
+            return "finished";
+        });
+        assertThat(outer).isEqualTo("finished");
+        assertThat(availability.isDown()).as("still down").isTrue();
+        assertThat(log.list).hasSize(1);
+
+        now.addAndGet(DatabaseAvailability.PROBE_INTERVAL.toNanos());
+        assertThat(availability.guard(1, this::answers)).isEqualTo("answered");
+        assertThat(availability.isDown()).isFalse();
+        assertThat(log.list).hasSize(2);
+    }
+
+    @Test
     void aFailureThatIsNotAnOutageIsPassedOnUnchanged() {
         IllegalStateException bug = new IllegalStateException("a bug");
         assertThatThrownBy(() -> availability.guard(1, () -> {
