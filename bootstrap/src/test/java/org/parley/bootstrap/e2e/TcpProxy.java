@@ -16,7 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <ul>
  *   <li>{@link #cut()} closes every connection through the proxy (as a crashed or restarted server would) and from then
  *       on closes each new connection as soon as it is accepted;</li>
- *   <li>{@link #restore()} lets new connections through again.</li>
+ *   <li>{@link #restore()} lets new connections through again;</li>
+ *   <li>{@link #freeze()} keeps every connection open but forwards nothing more, either way, until {@link #thaw()}
+ *       (a network partition that drops packets: the other side is not told, it just hears nothing).</li>
  * </ul>
  * Listens on 127.0.0.1, on a free port ({@link #port()}).
  */
@@ -27,6 +29,7 @@ final class TcpProxy implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
     private volatile boolean cut;
+    private volatile boolean frozen;
 
     TcpProxy(String targetHost, int targetPort) throws IOException {
         this.target = new InetSocketAddress(targetHost, targetPort);
@@ -52,6 +55,16 @@ final class TcpProxy implements AutoCloseable {
     /** Lets new connections through again. */
     void restore() {
         cut = false;
+    }
+
+    /** Forwards nothing more, on any connection, old or new, until {@link #thaw()}; closes none. */
+    void freeze() {
+        frozen = true;
+    }
+
+    /** Forwards again. */
+    void thaw() {
+        frozen = false;
     }
 
     @Override
@@ -93,11 +106,16 @@ final class TcpProxy implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int read;
                 while ((read = in.read(buffer)) >= 0) {
+                    while (frozen && !from.isClosed()) {
+                        Thread.sleep(5);
+                    }
                     out.write(buffer, 0, read);
                     out.flush();
                 }
             } catch (IOException e) {
                 // The other side or cut() closed it.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } finally {
                 closeQuietly(from);
                 closeQuietly(to);
