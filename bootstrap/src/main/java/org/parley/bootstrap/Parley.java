@@ -3,6 +3,7 @@ package org.parley.bootstrap;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -104,11 +105,13 @@ public final class Parley implements AutoCloseable {
     private final Limiting limiting;
     private final Census census;
     private final OrphanSweeps sweeps;
+    private final Duration drainTime;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Parley(HttpServer server, ChatWebSocket webSocket, MessageWriter writer, PersistenceModule storage,
-                   Transport transport, Limiting limiting, Census census, OrphanSweeps sweeps) {
+                   Transport transport, Limiting limiting, Census census, OrphanSweeps sweeps, Duration drainTime) {
+        this.drainTime = drainTime;
         this.server = server;
         this.webSocket = webSocket;
         this.writer = writer;
@@ -142,7 +145,7 @@ public final class Parley implements AutoCloseable {
             DrivingAdapters adapters = drivingAdapters(config, useCases, connections, census.census());
             adapters.server().start();
             Parley parley = new Parley(adapters.server(), adapters.webSocket(), writer, storage, transport, limiting,
-                    census, sweeps);
+                    census, sweeps, config.operations().drainTime());
             LOG.info("Parley is listening on http://{}:{}/ (websocket /ws/chat/room/)", config.host(), parley.port());
             return parley;
         } catch (IOException e) {
@@ -374,17 +377,26 @@ public final class Parley implements AutoCloseable {
     }
 
     /**
-     * Stops gracefully: websockets are closed with 1001 ("going away"), the server stops accepting and lets running
-     * requests finish, messages already accepted are stored, then the database pool is closed. Calling it again does
-     * nothing.
+     * Stops gracefully (SIGTERM), in this order:
+     * <ol>
+     *   <li>the websocket drains, for at most {@code PARLEY_DRAIN_SECONDS} ({@link ChatWebSocket#drain}): new
+     *       handshakes get 503, new frames an error frame {@code unavailable}; every frame already received is
+     *       answered (its message stored and its {@code conf_message} sent, or an error frame), and the frames queued
+     *       for each connection are written;</li>
+     *   <li>websockets are closed with 1001 ("going away");</li>
+     *   <li>the server stops accepting and lets running requests finish;</li>
+     *   <li>messages still accepted (uploads) are stored, then the bus, the limits and the database pool close.</li>
+     * </ol>
+     * Calling it again does nothing.
      */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        LOG.info("Parley is shutting down");
+        LOG.info("Parley is shutting down (draining websockets for at most {} s)", drainTime.toSeconds());
         try {
+            webSocket.drain(drainTime);
             webSocket.closeAll();
             server.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS).get(SHUTDOWN_GRACE_SECONDS + 1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -420,6 +432,10 @@ public final class Parley implements AutoCloseable {
      * refuses (an H2 URL that delays commits) stops start-up as a configuration error naming {@code PARLEY_DB_URL}.
      */
     private static DatabaseSettings databaseSettings(ParleyConfig config) {
+        return storedIn(config).withRequestTimeout(config.operations().databaseTimeout());
+    }
+
+    private static DatabaseSettings storedIn(ParleyConfig config) {
         return config.database()
                 .map(db -> {
                     try {

@@ -33,6 +33,7 @@ import org.parley.bootstrap.logging.SecretMasking;
  * @param edge              the limits at the server's edge that protect every user from one (contract §16)
  * @param orphanAge         how long after its last write an attachment file no message names is removed
  *                          ({@code PARLEY_ORPHAN_AGE_SECONDS}; the sweep also runs this often; docs/storage.md)
+ * @param operations        how long the database may take to answer and how long a stop may drain
  */
 public record ParleyConfig(
         String host,
@@ -52,7 +53,7 @@ public record ParleyConfig(
         Duration userCacheLifetime,
         int cacheMaxEntries,
         Optional<Bus> bus,
-        Limits limits, Edge edge, Duration orphanAge) {
+        Limits limits, Edge edge, Duration orphanAge, Operations operations) {
 
     public static final int MIN_SECRET_BYTES = 32;
     public static final int MIN_ADMIN_KEY_LENGTH = 16;
@@ -255,7 +256,52 @@ public record ParleyConfig(
         }
     }
 
+    /**
+     * How Parley behaves when the database goes away and when it is stopped.
+     *
+     * @param databaseTimeout {@code PARLEY_DB_TIMEOUT_SECONDS}: the longest a request (a REST call, a handshake, a
+     *                        message's commit) waits for the database once Parley runs; beyond it the database counts
+     *                        as unreachable, the request is answered 503 / {@code unavailable}, and later requests are
+     *                        refused at once until the database answers again (start-up waits
+     *                        {@code PARLEY_DB_CONNECT_TIMEOUT_SECONDS} instead)
+     * @param drainTime       {@code PARLEY_DRAIN_SECONDS}: on a stop (SIGTERM), the longest Parley waits for the frames
+     *                        it has received to be answered and their frames to leave before it closes the websockets
+     *                        with 1001; zero: close at once
+     */
+    public record Operations(Duration databaseTimeout, Duration drainTime) {
+
+        public static final Duration DEFAULT_DATABASE_TIMEOUT = Duration.ofSeconds(5);
+        public static final Duration DEFAULT_DRAIN_TIME = Duration.ofSeconds(10);
+
+        public Operations {
+            Objects.requireNonNull(databaseTimeout, "databaseTimeout");
+            Objects.requireNonNull(drainTime, "drainTime");
+            if (databaseTimeout.toMillis() < 250) {
+                throw new IllegalArgumentException("databaseTimeout must be at least 250 ms");
+            }
+            if (drainTime.isNegative()) {
+                throw new IllegalArgumentException("drainTime must not be negative");
+            }
+        }
+
+        /** 5 s for the database, 10 s to drain. */
+        public static Operations defaults() {
+            return new Operations(DEFAULT_DATABASE_TIMEOUT, DEFAULT_DRAIN_TIME);
+        }
+
+        /** These settings with requests waiting at most {@code timeout} for the database. */
+        public Operations withDatabaseTimeout(Duration timeout) {
+            return new Operations(timeout, drainTime);
+        }
+
+        /** These settings with a stop draining for at most {@code drain}. */
+        public Operations withDrainTime(Duration drain) {
+            return new Operations(databaseTimeout, drain);
+        }
+    }
+
     public ParleyConfig {
+        Objects.requireNonNull(operations, "operations");
         Objects.requireNonNull(edge, "edge");
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(dataDir, "dataDir");
@@ -281,7 +327,7 @@ public record ParleyConfig(
         this(host, port, dataDir, database, jwtSecret, accessTokenLifetime, refreshTokenLifetime, adminApiKey,
                 maxUploadBytes, maxMessageLength, maxFrameBytes, passwordIterations, websocketPingInterval,
                 mediaLinkLifetime, userCacheLifetime, cacheMaxEntries, Optional.empty(), Limits.defaults(),
-                Edge.defaults(), DEFAULT_ORPHAN_AGE);
+                Edge.defaults(), DEFAULT_ORPHAN_AGE, Operations.defaults());
     }
 
     /** The configuration of one node or several, with the default limits. */
@@ -293,7 +339,7 @@ public record ParleyConfig(
         this(host, port, dataDir, database, jwtSecret, accessTokenLifetime, refreshTokenLifetime, adminApiKey,
                 maxUploadBytes, maxMessageLength, maxFrameBytes, passwordIterations, websocketPingInterval,
                 mediaLinkLifetime, userCacheLifetime, cacheMaxEntries, bus, Limits.defaults(), Edge.defaults(),
-                DEFAULT_ORPHAN_AGE);
+                DEFAULT_ORPHAN_AGE, Operations.defaults());
     }
 
     /** This configuration with {@code newEdge} as its limits at the edge. */
@@ -301,7 +347,7 @@ public record ParleyConfig(
         return new ParleyConfig(host, port, dataDir, database, jwtSecret, accessTokenLifetime, refreshTokenLifetime,
                 adminApiKey, maxUploadBytes, maxMessageLength, maxFrameBytes, passwordIterations,
                 websocketPingInterval, mediaLinkLifetime, userCacheLifetime, cacheMaxEntries, bus, limits,
-                Objects.requireNonNull(newEdge, "newEdge"), orphanAge);
+                Objects.requireNonNull(newEdge, "newEdge"), orphanAge, operations);
     }
 
     /** This configuration on {@code bus} (one of several nodes). */
@@ -309,7 +355,7 @@ public record ParleyConfig(
         return new ParleyConfig(host, port, dataDir, database, jwtSecret, accessTokenLifetime, refreshTokenLifetime,
                 adminApiKey, maxUploadBytes, maxMessageLength, maxFrameBytes, passwordIterations,
                 websocketPingInterval, mediaLinkLifetime, userCacheLifetime, cacheMaxEntries,
-                Optional.of(Objects.requireNonNull(newBus, "newBus")), limits, edge, orphanAge);
+                Optional.of(Objects.requireNonNull(newBus, "newBus")), limits, edge, orphanAge, operations);
     }
 
     /** This configuration with other {@code limits} (contract §16). */
@@ -317,7 +363,7 @@ public record ParleyConfig(
         return new ParleyConfig(host, port, dataDir, database, jwtSecret, accessTokenLifetime, refreshTokenLifetime,
                 adminApiKey, maxUploadBytes, maxMessageLength, maxFrameBytes, passwordIterations,
                 websocketPingInterval, mediaLinkLifetime, userCacheLifetime, cacheMaxEntries, bus,
-                Objects.requireNonNull(newLimits, "newLimits"), edge, orphanAge);
+                Objects.requireNonNull(newLimits, "newLimits"), edge, orphanAge, operations);
     }
 
     /** This configuration with another {@code orphanAge} (at least ten minutes). */
@@ -325,7 +371,15 @@ public record ParleyConfig(
         return new ParleyConfig(host, port, dataDir, database, jwtSecret, accessTokenLifetime, refreshTokenLifetime,
                 adminApiKey, maxUploadBytes, maxMessageLength, maxFrameBytes, passwordIterations,
                 websocketPingInterval, mediaLinkLifetime, userCacheLifetime, cacheMaxEntries, bus, limits, edge,
-                Objects.requireNonNull(newOrphanAge, "newOrphanAge"));
+                Objects.requireNonNull(newOrphanAge, "newOrphanAge"), operations);
+    }
+
+    /** This configuration with other {@code operations} settings (database time-out, drain time). */
+    public ParleyConfig withOperations(Operations newOperations) {
+        return new ParleyConfig(host, port, dataDir, database, jwtSecret, accessTokenLifetime, refreshTokenLifetime,
+                adminApiKey, maxUploadBytes, maxMessageLength, maxFrameBytes, passwordIterations,
+                websocketPingInterval, mediaLinkLifetime, userCacheLifetime, cacheMaxEntries, bus, limits, edge,
+                orphanAge, Objects.requireNonNull(newOperations, "newOperations"));
     }
 
     /** The configuration with the default caches (for callers written before the caches existed). */
@@ -346,7 +400,7 @@ public record ParleyConfig(
                 + ", maxMessageLength=" + maxMessageLength + ", maxFrameBytes=" + maxFrameBytes
                 + ", mediaLinkLifetime=" + mediaLinkLifetime + ", userCacheLifetime=" + userCacheLifetime
                 + ", cacheMaxEntries=" + cacheMaxEntries + ", bus=" + bus.map(Bus::toString).orElse("none (one node)")
-                + ", limits=" + limits + ", edge=" + edge + ", orphanAge=" + orphanAge + "]";
+                + ", limits=" + limits + ", edge=" + edge + ", orphanAge=" + orphanAge + ", operations=" + operations + "]";
     }
 
     /** The configuration in {@code environment} (normally {@link System#getenv()}). */
@@ -388,14 +442,22 @@ public record ParleyConfig(
             return configured;
         });
 
+        Operations operations = new Operations(
+                Duration.ofSeconds(read.integer("PARLEY_DB_TIMEOUT_SECONDS",
+                        (int) Operations.DEFAULT_DATABASE_TIMEOUT.toSeconds(), 1, 600)),
+                Duration.ofSeconds(read.integer("PARLEY_DRAIN_SECONDS",
+                        (int) Operations.DEFAULT_DRAIN_TIME.toSeconds(), 0, 600)));
         Duration orphanAge = Duration.ofSeconds(read.integer("PARLEY_ORPHAN_AGE_SECONDS",
                 (int) DEFAULT_ORPHAN_AGE.toSeconds(), 600, 30 * 86_400));
         database.ifPresent(db -> {
-            Duration uploadCommitBound = db.connectionTimeout().multipliedBy(2).plusMinutes(1);
+            Duration longestWait = db.connectionTimeout().compareTo(operations.databaseTimeout()) > 0
+                    ? db.connectionTimeout() : operations.databaseTimeout();
+            Duration uploadCommitBound = longestWait.multipliedBy(2).plusMinutes(1);
             if (orphanAge.compareTo(uploadCommitBound) < 0) {
-                throw new ConfigurationException("PARLEY_ORPHAN_AGE_SECONDS: must be at least twice "
-                        + "PARLEY_DB_CONNECT_TIMEOUT_SECONDS plus 60 (" + uploadCommitBound.toSeconds() + "), so that "
-                        + "no upload still waiting for its message is swept; got " + orphanAge.toSeconds());
+                throw new ConfigurationException("PARLEY_ORPHAN_AGE_SECONDS: must be at least twice the longer of "
+                        + "PARLEY_DB_CONNECT_TIMEOUT_SECONDS and PARLEY_DB_TIMEOUT_SECONDS plus 60 ("
+                        + uploadCommitBound.toSeconds() + "), so that no upload still waiting for its message is "
+                        + "swept; got " + orphanAge.toSeconds());
             }
         });
 
@@ -427,7 +489,8 @@ public record ParleyConfig(
                                 1024L * 1024 * 1024),
                         Duration.ofSeconds(read.integer("PARLEY_HEADER_TIMEOUT_SECONDS",
                                 (int) Edge.DEFAULT_HEADER_TIMEOUT.toSeconds(), 0, 3_600))),
-                orphanAge);
+                orphanAge,
+                operations);
     }
 
     /** Contract §16's limits; {@code 0} turns a count or rate off. */

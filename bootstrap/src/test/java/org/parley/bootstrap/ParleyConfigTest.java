@@ -48,8 +48,14 @@ class ParleyConfigTest {
 
         assertThatThrownBy(() -> ParleyConfig.fromEnvironment(slowDatabase))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessage("PARLEY_ORPHAN_AGE_SECONDS: must be at least twice PARLEY_DB_CONNECT_TIMEOUT_SECONDS plus "
-                        + "60 (1260), so that no upload still waiting for its message is swept; got 1259");
+                .hasMessage("PARLEY_ORPHAN_AGE_SECONDS: must be at least twice the longer of "
+                        + "PARLEY_DB_CONNECT_TIMEOUT_SECONDS and PARLEY_DB_TIMEOUT_SECONDS plus 60 (1260), so that no "
+                        + "upload still waiting for its message is swept; got 1259");
+        assertThatThrownBy(() -> ParleyConfig.fromEnvironment(Map.of("PARLEY_DB_URL", "jdbc:postgresql://db/parley",
+                "PARLEY_DB_TIMEOUT_SECONDS", "600", "PARLEY_ORPHAN_AGE_SECONDS", "1259")))
+                .as("a request's wait for the database bounds an upload's commit too")
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("(1260)");
         Map<String, String> longEnough = new java.util.HashMap<>(slowDatabase);
         longEnough.put("PARLEY_ORPHAN_AGE_SECONDS", "1260");
         assertThat(ParleyConfig.fromEnvironment(longEnough).orphanAge()).isEqualTo(Duration.ofSeconds(1260));
@@ -88,6 +94,19 @@ class ParleyConfigTest {
         assertThat(edge.maxPendingBytes()).isEqualTo(1024 * 1024);
         assertThat(edge.headerTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(edge).isEqualTo(ParleyConfig.Edge.defaults());
+    }
+
+    @Test
+    void theDatabaseTimeoutAndTheDrainTimeDefaultToFiveAndTenSecondsAndAreRead() {
+        ParleyConfig.Operations defaults = ParleyConfig.fromEnvironment(Map.of()).operations();
+        assertThat(defaults.databaseTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(defaults.drainTime()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(defaults).isEqualTo(ParleyConfig.Operations.defaults());
+
+        ParleyConfig.Operations read = ParleyConfig.fromEnvironment(Map.of(
+                "PARLEY_DB_TIMEOUT_SECONDS", "2", "PARLEY_DRAIN_SECONDS", "0")).operations();
+        assertThat(read.databaseTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(read.drainTime()).as("0: close at once").isZero();
     }
 
     @Test
@@ -174,6 +193,10 @@ class ParleyConfigTest {
             "PARLEY_LOGIN_WINDOW_SECONDS|0|PARLEY_LOGIN_WINDOW_SECONDS: must be between 1 and 604800",
             "PARLEY_HASHING_THREADS|0|PARLEY_HASHING_THREADS: must be between 1 and",
             "PARLEY_HASHING_QUEUE|0|PARLEY_HASHING_QUEUE: must be between 1 and 100000",
+            "PARLEY_DB_TIMEOUT_SECONDS|0|PARLEY_DB_TIMEOUT_SECONDS: must be between 1 and 600",
+            "PARLEY_DB_TIMEOUT_SECONDS|3s|PARLEY_DB_TIMEOUT_SECONDS: not a whole number",
+            "PARLEY_DRAIN_SECONDS|-1|PARLEY_DRAIN_SECONDS: must be between 0 and 600",
+            "PARLEY_DRAIN_SECONDS|601|PARLEY_DRAIN_SECONDS: must be between 0 and 600",
     })
     void aBadValueStopsStartUpWithOneLineNamingTheVariable(String name, String value, String expected) {
         assertThatThrownBy(() -> ParleyConfig.fromEnvironment(Map.of(name, value)))

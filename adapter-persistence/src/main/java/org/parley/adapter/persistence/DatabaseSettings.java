@@ -26,14 +26,22 @@ import java.util.regex.Pattern;
  * @param jdbcUrl  the URL as given, with {@code ;WRITE_DELAY=0} appended for H2 when it does not already say so
  * @param username empty when the URL or the driver supplies it
  * @param password empty when there is none
+ * @param connectionTimeout how long start-up waits for the database ({@code PARLEY_DB_CONNECT_TIMEOUT_SECONDS})
+ * @param requestTimeout    how long a request waits for the database once Parley runs
+ *                          ({@code PARLEY_DB_TIMEOUT_SECONDS}): for a pooled connection and, on PostgreSQL, for the
+ *                          server's answer on it; beyond it the request is refused as the database being unreachable
  */
 public record DatabaseSettings(
-        String jdbcUrl, String username, String password, int maximumPoolSize, Duration connectionTimeout) {
+        String jdbcUrl, String username, String password, int maximumPoolSize, Duration connectionTimeout,
+        Duration requestTimeout) {
 
     /** The pool size of the embedded database: enough for a single server's concurrent requests. */
     public static final int DEFAULT_POOL_SIZE = 10;
     /** How long a request (or start-up) waits for a database connection by default. */
     public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(10);
+
+    /** How long a request waits for the database by default once Parley runs. */
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
     /** H2's URL setting (and {@code SET} statement) for how long a commit may stay in memory, in milliseconds. */
     static final String H2_WRITE_DELAY = "WRITE_DELAY";
@@ -54,6 +62,7 @@ public record DatabaseSettings(
         Objects.requireNonNull(username, "username");
         Objects.requireNonNull(password, "password");
         Objects.requireNonNull(connectionTimeout, "connectionTimeout");
+        Objects.requireNonNull(requestTimeout, "requestTimeout");
         if (!jdbcUrl.toLowerCase(Locale.ROOT).startsWith("jdbc:")) {
             throw new IllegalArgumentException("Not a JDBC URL (it must start with jdbc:): " + redact(jdbcUrl));
         }
@@ -64,6 +73,29 @@ public record DatabaseSettings(
         if (connectionTimeout.compareTo(SHORTEST_TIMEOUT) < 0) {
             throw new IllegalArgumentException("connectionTimeout must be at least 250 ms, got " + connectionTimeout);
         }
+        if (requestTimeout.compareTo(SHORTEST_TIMEOUT) < 0) {
+            throw new IllegalArgumentException("requestTimeout must be at least 250 ms, got " + requestTimeout);
+        }
+    }
+
+    /**
+     * Settings whose requests wait for the database at most {@link #DEFAULT_REQUEST_TIMEOUT}, or
+     * {@code connectionTimeout} when that is shorter.
+     */
+    public DatabaseSettings(String jdbcUrl, String username, String password, int maximumPoolSize,
+                            Duration connectionTimeout) {
+        this(jdbcUrl, username, password, maximumPoolSize, connectionTimeout,
+                connectionTimeout.compareTo(DEFAULT_REQUEST_TIMEOUT) < 0 ? connectionTimeout : DEFAULT_REQUEST_TIMEOUT);
+    }
+
+    /** These settings with requests waiting at most {@code timeout} for the database. */
+    public DatabaseSettings withRequestTimeout(Duration timeout) {
+        return new DatabaseSettings(jdbcUrl, username, password, maximumPoolSize, connectionTimeout, timeout);
+    }
+
+    /** Whether this is a PostgreSQL URL. */
+    boolean isPostgres() {
+        return jdbcUrl.startsWith("jdbc:postgresql:");
     }
 
     /**
@@ -146,6 +178,6 @@ public record DatabaseSettings(
                 + ", username=" + username
                 + ", password=" + (password.isEmpty() ? "(none)" : "***")
                 + ", maximumPoolSize=" + maximumPoolSize
-                + ", connectionTimeout=" + connectionTimeout + "]";
+                + ", connectionTimeout=" + connectionTimeout + ", requestTimeout=" + requestTimeout + "]";
     }
 }

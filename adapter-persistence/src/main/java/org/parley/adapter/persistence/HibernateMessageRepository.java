@@ -47,7 +47,7 @@ final class HibernateMessageRepository implements MessageRepository {
         if (batch.isEmpty()) {
             throw new IllegalArgumentException("Nothing to append");
         }
-        return transactions.stateless(session -> {
+        return transactions.stateless(batch.size(), session -> {
             session.setJdbcBatchSize(JDBC_BATCH_SIZE);
             Map<ThreadId, ThreadPosition> next = ThreadOrder.lockForAppending(session,
                     batch.stream().map(MessageDraft::threadId).toList());

@@ -16,6 +16,7 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
@@ -53,13 +54,15 @@ public final class PersistenceModule implements AutoCloseable {
     private final UserAccounts userAccounts;
     private final ThreadRepository threads;
     private final MessageRepository messages;
+    private final DatabaseAvailability availability;
 
     private PersistenceModule(HikariDataSource pool, SessionFactory sessionFactory, CacheSettings caches,
-                              Optional<H2Housekeeping> housekeeping) {
+                              Optional<H2Housekeeping> housekeeping, DatabaseAvailability availability) {
         this.pool = pool;
+        this.availability = availability;
         this.housekeeping = housekeeping;
         this.sessionFactory = sessionFactory;
-        Transactions transactions = new Transactions(sessionFactory);
+        Transactions transactions = new Transactions(sessionFactory, availability);
         UserAccounts storedUsers = new HibernateUserAccounts(transactions);
         ThreadRepository storedThreads = new HibernateThreadRepository(transactions);
         this.userAccounts = caches.cachesUsers()
@@ -112,8 +115,9 @@ public final class PersistenceModule implements AutoCloseable {
         try {
             String schemaVersion = migrate(pool, settings);
             housekeeping = startHousekeeping(pool, settings);
-            PersistenceModule module = new PersistenceModule(
-                    pool, buildSessionFactory(pool, settings, extraHibernateSettings), caches, housekeeping);
+            PersistenceModule module = new PersistenceModule(pool,
+                    buildSessionFactory(pool, settings, extraHibernateSettings), caches, housekeeping,
+                    new DatabaseAvailability(settings));
             warnIfCommitsCanBeLost(pool, settings);
             LOG.info("Storage ready on {} (schema version {}; {})", settings.redactedUrl(), schemaVersion,
                     caches.describe());
@@ -141,6 +145,14 @@ public final class PersistenceModule implements AutoCloseable {
         return sessionFactory;
     }
 
+    /**
+     * Whether the database is taken to be unreachable now: after a unit of work found it so, until one succeeds again
+     * (see {@link DatabaseAvailability}). For readiness checks and tests.
+     */
+    public boolean databaseUnreachable() {
+        return availability.isDown();
+    }
+
     /** Closes Hibernate, then the pool and so every database connection. Calling it again does nothing. */
     @Override
     public void close() {
@@ -164,18 +176,27 @@ public final class PersistenceModule implements AutoCloseable {
         if (!settings.password().isEmpty()) {
             config.setPassword(settings.password());
         }
-        long timeoutMillis = settings.connectionTimeout().toMillis();
+        long requestTimeoutMillis = settings.requestTimeout().toMillis();
         config.setMaximumPoolSize(settings.maximumPoolSize());
-        config.setConnectionTimeout(timeoutMillis);
-        config.setValidationTimeout(Math.min(timeoutMillis, 5_000));
-        // Start-up keeps trying to connect (a database that is still starting up gets a chance) up to the timeout.
-        config.setInitializationFailTimeout(timeoutMillis);
+        // Once running, a request waits this long for a connection; longer and the database counts as unreachable
+        // (DatabaseAvailability), and the request is refused with 503 / 'unavailable'.
+        config.setConnectionTimeout(requestTimeoutMillis);
+        config.setValidationTimeout(Math.max(250, Math.min(requestTimeoutMillis, 5_000) - 1));
+        // Start-up keeps trying to connect (a database that is still starting up gets a chance) up to the connect
+        // timeout.
+        config.setInitializationFailTimeout(settings.connectionTimeout().toMillis());
         // Hibernate begins a transaction on every use; connections that start without auto-commit save it a round
         // trip per transaction (see provider_disables_autocommit).
         config.setAutoCommit(false);
-        if (settings.jdbcUrl().startsWith("jdbc:postgresql:")) {
+        if (settings.isPostgres()) {
             // A JDBC batch of inserts goes to the server as a few multi-row INSERTs instead of one statement per row.
             config.addDataSourceProperty("reWriteBatchedInserts", "true");
+            // A server that stops answering on an open connection (a network partition drops packets rather than
+            // closing the socket) would otherwise hold the request until TCP gives up, minutes later. Migrations,
+            // which may take longer, run on a connection of their own without this limit (migrate).
+            long seconds = Math.max(1, (requestTimeoutMillis + 999) / 1000);
+            config.addDataSourceProperty("socketTimeout", Long.toString(seconds));
+            config.addDataSourceProperty("connectTimeout", Long.toString(seconds));
         }
         try {
             return new HikariDataSource(config);
@@ -187,9 +208,40 @@ public final class PersistenceModule implements AutoCloseable {
     }
 
     /** Migrates the schema to this version and returns the version it is at. */
-    private static String migrate(DataSource pool, DatabaseSettings settings) {
-        Flyway flyway = Flyway.configure()
-                .dataSource(pool)
+    private static String migrate(HikariDataSource pool, DatabaseSettings settings) {
+        if (settings.isPostgres()) {
+            // Its own connection, without the pool's socket time-out: a migration may run longer than a request.
+            HikariDataSource migrating;
+            try {
+                migrating = new HikariDataSource(migrationPoolConfig(pool, settings));
+            } catch (RuntimeException failure) {
+                throw new PersistenceStartupException("Cannot connect to the database at " + settings.redactedUrl()
+                        + " to migrate it: " + reason(failure, settings), failure, settings);
+            }
+            try (migrating) {
+                return migrate(Flyway.configure().dataSource(migrating), settings);
+            }
+        }
+        return migrate(Flyway.configure().dataSource(pool), settings);
+    }
+
+    /**
+     * The pool's configuration for Flyway (which holds two connections at once on PostgreSQL), without the socket
+     * time-outs that bound requests, waiting for connections as long as start-up does.
+     */
+    private static HikariConfig migrationPoolConfig(HikariDataSource pool, DatabaseSettings settings) {
+        HikariConfig config = new HikariConfig();
+        pool.copyStateTo(config);
+        config.setPoolName("parley-db-migration");
+        config.setMaximumPoolSize(3);
+        config.setConnectionTimeout(settings.connectionTimeout().toMillis());
+        config.setMinimumIdle(0);
+        config.getDataSourceProperties().remove("socketTimeout");
+        return config;
+    }
+
+    private static String migrate(FluentConfiguration configuration, DatabaseSettings settings) {
+        Flyway flyway = configuration
                 .locations(MIGRATIONS)
                 .failOnMissingLocations(true)
                 // A migration applied to the database but unknown here means a newer Parley wrote the schema: fail.

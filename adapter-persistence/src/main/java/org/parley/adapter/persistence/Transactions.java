@@ -12,14 +12,19 @@ import org.hibernate.Transaction;
 
 /**
  * Runs one unit of work in its own session and transaction: open, begin, commit (or roll back on any failure),
- * close. Every repository method is exactly one such unit; no entity outlives it.
+ * close. Every repository method is exactly one such unit; no entity outlives it. Every unit runs through
+ * {@link DatabaseAvailability}: when the database cannot be reached it fails with
+ * {@link org.parley.application.error.Unavailable} (at once while an outage is known), never with a Hibernate or JDBC
+ * exception.
  */
 final class Transactions {
 
     private final SessionFactory sessionFactory;
+    private final DatabaseAvailability availability;
 
-    Transactions(SessionFactory sessionFactory) {
+    Transactions(SessionFactory sessionFactory, DatabaseAvailability availability) {
         this.sessionFactory = Objects.requireNonNull(sessionFactory, "sessionFactory");
+        this.availability = Objects.requireNonNull(availability, "availability");
     }
 
     /** Runs {@code work} in a transaction that may write; changes are flushed and committed before this returns. */
@@ -39,19 +44,31 @@ final class Transactions {
      * look-up of a user by id (every websocket handshake of a user not in the cache).
      */
     <T> T stateless(Function<StatelessSession, T> work) {
-        try (StatelessSession session = sessionFactory.openStatelessSession()) {
-            return inTransaction(session, work);
-        }
+        return stateless(1, work);
+    }
+
+    /**
+     * As {@link #stateless(Function)}, for a unit of work done on behalf of {@code requests} requests (a batch of
+     * messages): during an outage, each counts as one refusal.
+     */
+    <T> T stateless(int requests, Function<StatelessSession, T> work) {
+        return availability.guard(requests, () -> {
+            try (StatelessSession session = sessionFactory.openStatelessSession()) {
+                return inTransaction(session, work);
+            }
+        });
     }
 
     private <T> T run(Function<Session, T> work, boolean readOnly) {
-        try (Session session = sessionFactory.openSession()) {
-            if (readOnly) {
-                session.setDefaultReadOnly(true);
-                session.setHibernateFlushMode(FlushMode.MANUAL);
+        return availability.guard(1, () -> {
+            try (Session session = sessionFactory.openSession()) {
+                if (readOnly) {
+                    session.setDefaultReadOnly(true);
+                    session.setHibernateFlushMode(FlushMode.MANUAL);
+                }
+                return inTransaction(session, work);
             }
-            return inTransaction(session, work);
-        }
+        });
     }
 
     /** Begins, runs {@code work}, commits; rolls back on any failure. */

@@ -2,6 +2,7 @@ package org.parley.adapter.websocket;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
@@ -41,8 +42,9 @@ import org.slf4j.LoggerFactory;
  *       header.</li>
  * </ul>
  *
- * <p>At shutdown call {@link #close()} (closes every connection with 1001, stops the pinger) before stopping the
- * server. Tyrus and Grizzly log through {@code java.util.logging}; the request URI (which carries the token) appears
+ * <p>At shutdown call {@link #drain} (answers every frame received, refuses new ones with {@code unavailable}, lets
+ * queued frames leave), then {@link #close()} (closes every connection with 1001, stops the pinger) before stopping
+ * the server. Tyrus and Grizzly log through {@code java.util.logging}; the request URI (which carries the token) appears
  * only in their FINE/FINEST messages, so do not enable those levels in production.
  */
 public final class ChatWebSocket implements AutoCloseable {
@@ -58,15 +60,24 @@ public final class ChatWebSocket implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChatWebSocket.class);
 
+    /** While draining: how long no frame must have arrived before the frames still on their way count as none. */
+    static final Duration QUIET_BEFORE_CLOSING = Duration.ofMillis(250);
+    private static final long DRAIN_POLL_MILLIS = 10;
+
     private final ConnectionRegistry connections;
+    private final InboundFrames inbound;
+    private final HandshakeAuthenticator handshakes;
     private final TyrusOnGrizzly container;
     private final ScheduledExecutorService pinger;
     private final long pingIntervalNanos;
     private final LongSupplier nanoClock;
 
-    private ChatWebSocket(ConnectionRegistry connections, TyrusOnGrizzly container,
-                          WebSocketSettings settings, LongSupplier nanoClock, boolean pingOnASchedule) {
+    private ChatWebSocket(ConnectionRegistry connections, InboundFrames inbound, HandshakeAuthenticator handshakes,
+                          TyrusOnGrizzly container, WebSocketSettings settings, LongSupplier nanoClock,
+                          boolean pingOnASchedule) {
         this.connections = connections;
+        this.inbound = inbound;
+        this.handshakes = handshakes;
         this.container = container;
         this.pingIntervalNanos = settings.pingInterval().toNanos();
         this.nanoClock = nanoClock;
@@ -128,7 +139,8 @@ public final class ChatWebSocket implements AutoCloseable {
             throw new IllegalStateException("The server has no listener named \"grizzly\"");
         }
 
-        ChatEndpoint endpoint = new ChatEndpoint(connections, new InboundFrames(useCases), settings, nanoClock);
+        InboundFrames inbound = new InboundFrames(useCases, nanoClock);
+        ChatEndpoint endpoint = new ChatEndpoint(connections, inbound, settings, nanoClock);
         HandshakeAuthenticator authenticator = new HandshakeAuthenticator(authenticate, census, settings, endpoint);
         TyrusOnGrizzly container;
         try {
@@ -137,7 +149,62 @@ public final class ChatWebSocket implements AutoCloseable {
         } catch (DeploymentException e) {
             throw new IllegalStateException("The chat endpoint could not be deployed", e);
         }
-        return new ChatWebSocket(connections, container, settings, nanoClock, pingOnASchedule);
+        return new ChatWebSocket(connections, inbound, authenticator, container, settings, nanoClock,
+                pingOnASchedule);
+    }
+
+    /**
+     * The first step of a graceful stop (SIGTERM), before {@link #closeAll()}: from now on new handshakes are refused
+     * with 503 and {@code Retry-After}, and every frame that arrives is answered with an error frame
+     * {@code unavailable} ({@code retry_after_ms}) and not acted on. Then this waits, for at most {@code drainTime},
+     * until
+     * <ol>
+     *   <li>every frame received before has been answered: an error frame sent, or its message's storing completed (so
+     *       its {@code conf_message} and {@code re_message} frames are queued, or its error frame sent), and no frame
+     *       has arrived for {@link #QUIET_BEFORE_CLOSING} (frames a client sent before it saw the first
+     *       {@code unavailable} are still answered);</li>
+     *   <li>every frame queued for a connection has been written to its socket (a connection that does not read is not
+     *       waited for beyond the drain time).</li>
+     * </ol>
+     * Returns whether all of it happened within the drain time. Connections stay open: close them next.
+     */
+    public boolean drain(Duration drainTime) {
+        Objects.requireNonNull(drainTime, "drainTime");
+        handshakes.refuseNewConnections();
+        inbound.refuseNewFrames();
+        long deadline = nanoClock.getAsLong() + drainTime.toNanos();
+        long quietNanos = Math.min(QUIET_BEFORE_CLOSING.toNanos(), drainTime.toNanos());
+        while (inbound.unanswered() > 0 || inbound.nanosSinceLastFrame() < quietNanos) {
+            if (!pause(deadline)) {
+                LOG.warn("Stopping: {} frames were still unanswered after the drain time ({} s)",
+                        inbound.unanswered(), drainTime.toSeconds());
+                return false;
+            }
+        }
+        while (connections.all().stream().anyMatch(connection -> connection.pendingBytes() > 0
+                && !connection.stoppedWriting())) {
+            if (!pause(deadline)) {
+                LOG.warn("Stopping: frames were still waiting to be written to {} connections after the drain time "
+                        + "({} s)", connections.all().stream().filter(c -> c.pendingBytes() > 0).count(),
+                        drainTime.toSeconds());
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Sleeps a moment unless the deadline has passed; false when it has. */
+    private boolean pause(long deadlineNanos) {
+        if (nanoClock.getAsLong() - deadlineNanos >= 0) {
+            return false;
+        }
+        try {
+            Thread.sleep(DRAIN_POLL_MILLIS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Closes every open connection with close code 1001 ("server shutting down"). */

@@ -75,12 +75,12 @@ final class FrameRefusals implements UseCaseFailure.Cases<FrameRefusals.Refusal>
     }
 
     /**
-     * The server is busy: no frame action is refused this way today (only log-ins and registrations hash passwords);
-     * were one to be, the frame says {@code internal_error} with the wait, as contract §8 has no other code for it.
+     * The server cannot take the frame now (the database cannot be reached): {@code unavailable} with
+     * {@code retry_after_ms}; nothing was stored.
      */
     @Override
     public Refusal unavailable(Unavailable failure) {
-        return new Refusal(ErrorCode.INTERNAL_ERROR, failure.getMessage(), OptionalLong.of(millis(failure.retryAfter())));
+        return new Refusal(ErrorCode.UNAVAILABLE, failure.getMessage(), OptionalLong.of(millis(failure.retryAfter())));
     }
 
     /** A wait in whole milliseconds, rounded up, at least 1. */

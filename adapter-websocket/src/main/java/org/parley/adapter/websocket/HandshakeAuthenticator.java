@@ -1,5 +1,6 @@
 package org.parley.adapter.websocket;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -11,6 +12,7 @@ import jakarta.websocket.server.ServerEndpointConfig;
 
 import org.parley.adapter.websocket.container.HandshakeRefusal;
 import org.parley.application.error.AuthenticationFailed;
+import org.parley.application.error.Unavailable;
 import org.parley.application.port.in.AuthenticateToken;
 import org.parley.application.port.out.ConnectionCensus;
 import org.parley.domain.user.User;
@@ -45,6 +47,7 @@ final class HandshakeAuthenticator extends ServerEndpointConfig.Configurator {
     private final ConnectionCensus census;
     private final WebSocketSettings settings;
     private final ChatEndpoint endpoint;
+    private volatile boolean stopping;
 
     HandshakeAuthenticator(AuthenticateToken authenticate, ConnectionCensus census, WebSocketSettings settings,
                            ChatEndpoint endpoint) {
@@ -54,8 +57,18 @@ final class HandshakeAuthenticator extends ServerEndpointConfig.Configurator {
         this.endpoint = endpoint;
     }
 
+    /** From now on every handshake is refused with 503 and {@code Retry-After: 1} (the server is stopping). */
+    void refuseNewConnections() {
+        stopping = true;
+    }
+
     @Override
     public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
+        if (stopping) {
+            response.getHeaders().put("Retry-After", List.of("1"));
+            refuse(response, 503, "Service Unavailable");
+            return;
+        }
         if (!settings.allowsOrigin(origin(request))) {
             LOG.debug("Websocket handshake refused: origin not allowed");
             refuse(response, 403, "Forbidden");
@@ -72,6 +85,11 @@ final class HandshakeAuthenticator extends ServerEndpointConfig.Configurator {
         } catch (AuthenticationFailed e) {
             LOG.debug("Websocket handshake refused: {}", e.reason());
             refuse(response, 401, "Unauthorized");
+            return;
+        } catch (Unavailable e) {
+            // The user could not be looked up (the database cannot be reached): logged once by storage, not here.
+            response.getHeaders().put("Retry-After", List.of(Long.toString(retryAfterSeconds(e.retryAfter()))));
+            refuse(response, 503, "Service Unavailable");
             return;
         } catch (Throwable e) {
             LOG.error("Websocket handshake failed", e);
@@ -122,6 +140,11 @@ final class HandshakeAuthenticator extends ServerEndpointConfig.Configurator {
         }
         List<String> query = request.getParameterMap().get("token");
         return query == null || query.isEmpty() ? null : query.get(0);
+    }
+
+    /** A wait as {@code Retry-After}'s whole seconds, rounded up (at least 1). */
+    private static long retryAfterSeconds(Duration wait) {
+        return Math.max(1, wait.getSeconds() + (wait.getNano() > 0 ? 1 : 0));
     }
 
     private static void refuse(HandshakeResponse response, int status, String reason) {

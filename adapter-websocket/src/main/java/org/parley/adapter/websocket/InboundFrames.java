@@ -1,12 +1,18 @@
 package org.parley.adapter.websocket;
 
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
+import org.parley.application.error.Unavailable;
 import org.parley.application.error.UseCaseFailure;
 import org.parley.application.port.in.AnnounceFileMessage;
 import org.parley.application.port.in.SendTextMessage;
@@ -44,6 +50,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Sending does not wait for storage: the use case checks the frame at once (those refusals are answered at once)
  * and stores the message in the background with group commit; when that storing fails, the error frame follows later.
+ *
+ * <p>Graceful stop: frames received and not yet answered are counted ({@link #unanswered()}); after
+ * {@link #refuseNewFrames()} every frame that passes the first checks (JSON, {@code client_msg_id}, text, action) is
+ * answered with {@code unavailable} and not acted on.
  */
 final class InboundFrames {
 
@@ -53,23 +63,70 @@ final class InboundFrames {
 
     private static final Logger LOG = LoggerFactory.getLogger(InboundFrames.class);
 
+    /** What a frame received while the server stops is answered with (then nothing of it is acted on). */
+    static final String STOPPING = "The server is stopping; send it again on a new connection";
+    private static final long STOPPING_RETRY_AFTER_MILLIS = 1_000;
+
     private final SendTextMessage sendText;
     private final AnnounceFileMessage announceFile;
     private final ShareProfile shareProfile;
+    /** Frames received and not yet answered (an error frame sent, or their message's storing completed). */
+    private final AtomicInteger unanswered = new AtomicInteger();
+    private final LongSupplier nanoClock;
+    private volatile long lastFrameNanos;
+    private volatile boolean refusing;
 
     InboundFrames(WebSocketUseCases useCases) {
+        this(useCases, System::nanoTime);
+    }
+
+    /** @param nanoClock monotonic nanoseconds: when frames arrive (see {@link #nanosSinceLastFrame()}) */
+    InboundFrames(WebSocketUseCases useCases, LongSupplier nanoClock) {
         this.sendText = useCases.sendText();
         this.announceFile = useCases.announceFile();
         this.shareProfile = useCases.shareProfile();
+        this.nanoClock = nanoClock;
+        this.lastFrameNanos = nanoClock.getAsLong();
     }
 
-    /** Handles a text frame of {@code sender}; error frames, now or once storing failed, go to {@code reply}. */
+    /**
+     * Handles a text frame of {@code sender}; error frames, now or once storing failed, go to {@code reply}. The frame
+     * counts as {@linkplain #unanswered() unanswered} until its answer has been handed to {@code reply}, or, for a
+     * message, until storing it has completed (its {@code conf_message} is then on its way, or its error frame sent).
+     */
     void handle(User sender, String text, Consumer<String> reply) {
-        dispatch(sender, text, reply).ifPresent(reply);
+        unanswered.incrementAndGet();
+        lastFrameNanos = nanoClock.getAsLong();
+        AnsweredLater later = new AnsweredLater(unanswered);
+        try {
+            dispatch(sender, text, reply, later).ifPresent(reply);
+        } finally {
+            if (!later.taken) {
+                unanswered.decrementAndGet();
+            }
+        }
+    }
+
+    /**
+     * From now on every frame is answered with {@code unavailable} ({@link #STOPPING}, {@code retry_after_ms}) and
+     * nothing of it is acted on (a graceful stop). Frames already being handled are answered as usual.
+     */
+    void refuseNewFrames() {
+        refusing = true;
+    }
+
+    /** Frames received and not yet answered. */
+    int unanswered() {
+        return unanswered.get();
+    }
+
+    /** How long ago the last frame arrived (or these frames were created). */
+    long nanosSinceLastFrame() {
+        return nanoClock.getAsLong() - lastFrameNanos;
     }
 
     /** Returns the error frame to answer with at once, if any. */
-    private Optional<String> dispatch(User sender, String text, Consumer<String> reply) {
+    private Optional<String> dispatch(User sender, String text, Consumer<String> reply, AnsweredLater later) {
         JsonNode frame;
         try {
             frame = Json.MAPPER.readTree(text);
@@ -100,15 +157,19 @@ final class InboundFrames {
         if (action == null) {
             return error(ErrorCode.UNKNOWN_ACTION, "The frame has no action", null, clientMessageId);
         }
+        if (refusing) {
+            return Optional.of(Frames.error(ErrorCode.UNAVAILABLE, STOPPING, action, clientMessageId,
+                    OptionalLong.of(STOPPING_RETRY_AFTER_MILLIS)));
+        }
         try {
             if (TEXT_MESSAGE.equals(action)) {
-                return sendText(sender, frame, clientMessageId, reply);
+                return sendText(sender, frame, clientMessageId, reply, later);
             }
             if (FILE_MESSAGE.equals(action)) {
                 return announceFile(sender, frame, clientMessageId);
             }
             if (USER_PROFILE_MESSAGE.equals(action)) {
-                return shareProfile(sender, frame, clientMessageId, reply);
+                return shareProfile(sender, frame, clientMessageId, reply, later);
             }
             return error(ErrorCode.UNKNOWN_ACTION, "Unknown action", action, clientMessageId);
         } catch (InvalidFrame e) {
@@ -125,12 +186,13 @@ final class InboundFrames {
     }
 
     private Optional<String> sendText(User sender, JsonNode frame, Optional<ClientMessageId> clientMessageId,
-                                      Consumer<String> reply) {
+                                      Consumer<String> reply, AnsweredLater later) {
         String body = requiredText(frame, "message_body");
         UserId receiver = requiredUserId(frame, "receiver_id");
-        reportStorageFailure(
-                sendText.send(new SendTextMessage.Command(sender.id(), receiver, body, clientMessageId)),
-                sender, TEXT_MESSAGE, clientMessageId, reply);
+        CompletionStage<Message> stored =
+                sendText.send(new SendTextMessage.Command(sender.id(), receiver, body, clientMessageId));
+        later.take();
+        reportStorageFailure(stored, sender, TEXT_MESSAGE, clientMessageId, reply, later);
         return Optional.empty();
     }
 
@@ -150,29 +212,72 @@ final class InboundFrames {
 
     /** {@code {"action":"user_profile_message","attached_profile_id":…,"receiver_id":…}}. */
     private Optional<String> shareProfile(User sender, JsonNode frame, Optional<ClientMessageId> clientMessageId,
-                                          Consumer<String> reply) {
+                                          Consumer<String> reply, AnsweredLater later) {
         UserId receiver = requiredUserId(frame, "receiver_id");
         UserId profile = requiredUserId(frame, "attached_profile_id");
-        reportStorageFailure(
-                shareProfile.share(new ShareProfile.Command(sender.id(), receiver, profile, clientMessageId)),
-                sender, USER_PROFILE_MESSAGE, clientMessageId, reply);
+        CompletionStage<Message> stored =
+                shareProfile.share(new ShareProfile.Command(sender.id(), receiver, profile, clientMessageId));
+        later.take();
+        reportStorageFailure(stored, sender, USER_PROFILE_MESSAGE, clientMessageId, reply, later);
         return Optional.empty();
     }
 
     /**
-     * When the message could not be stored (nothing was delivered), the sender gets an {@code internal_error}. Runs on
-     * group commit's delivery thread: the reply goes first (it never throws), so that even a log call that fails
-     * cannot keep it from the sender.
+     * When the message could not be stored (nothing was delivered), the sender gets an error frame: {@code unavailable}
+     * with {@code retry_after_ms} when storage could not be reached (the storage adapter logs the outage, once; nothing
+     * is logged here per message), {@code internal_error} otherwise. Runs on group commit's delivery thread: the reply
+     * goes first (it never throws), so that even a log call that fails cannot keep it from the sender.
      */
     private static void reportStorageFailure(CompletionStage<Message> stored, User sender, String action,
-                                             Optional<ClientMessageId> clientMessageId, Consumer<String> reply) {
+                                             Optional<ClientMessageId> clientMessageId, Consumer<String> reply,
+                                             AnsweredLater later) {
         stored.whenComplete((message, failure) -> {
-            if (failure != null) {
-                reply.accept(Frames.error(ErrorCode.INTERNAL_ERROR, "The message could not be stored; send it again",
-                        action, clientMessageId));
-                LOG.error("Storing a {} of user {} failed", action, sender.id(), failure);
+            try {
+                answerFailure(failure, sender, action, clientMessageId, reply);
+            } finally {
+                later.answered();
             }
         });
+    }
+
+    private static void answerFailure(Throwable failure, User sender, String action,
+                                      Optional<ClientMessageId> clientMessageId, Consumer<String> reply) {
+        if (failure == null) {
+            return;
+        }
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof Unavailable unavailable) {
+            refused(unavailable.accept(FrameRefusals.INSTANCE), action, clientMessageId).ifPresent(reply);
+            return;
+        }
+        reply.accept(Frames.error(ErrorCode.INTERNAL_ERROR, "The message could not be stored; send it again",
+                action, clientMessageId));
+        LOG.error("Storing a {} of user {} failed", action, sender.id(), failure);
+    }
+
+    /**
+     * A frame whose answer follows once its message's storing completes: the action {@link #take() takes} the count
+     * of unanswered frames over from {@link #handle}, and gives it back once, when the answer has gone.
+     */
+    private static final class AnsweredLater {
+        private final AtomicInteger unanswered;
+        private final AtomicBoolean done = new AtomicBoolean();
+        boolean taken;
+
+        AnsweredLater(AtomicInteger unanswered) {
+            this.unanswered = unanswered;
+        }
+
+        void take() {
+            taken = true;
+        }
+
+        void answered() {
+            if (done.compareAndSet(false, true)) {
+                unanswered.decrementAndGet();
+            }
+        }
     }
 
     /**

@@ -356,6 +356,40 @@ class ChatWebSocketTest {
         assertThat(b.next().get("message").asText()).isEqualTo("still here");
     }
 
+    /**
+     * Graceful stop: once the websocket drains, a frame is answered with {@code unavailable} (naming its action and
+     * {@code client_msg_id}, with {@code retry_after_ms}) and nothing of it is stored or delivered; a new handshake is
+     * refused with 503 and {@code Retry-After}; connections stay open until they are closed with 1001.
+     */
+    @Test
+    void whileDrainingFramesGetUnavailableHandshakes503AndConnectionsStayOpenUntil1001() throws Exception {
+        WsClient a = connect(alice);
+        WsClient b = connect(bob);
+        assertThat(server.webSocket.drain(java.time.Duration.ofSeconds(5))).as("nothing to wait for").isTrue();
+
+        Map<String, Object> frame = text(bob, "too late");
+        frame.put("client_msg_id", "c-9");
+        a.sendJson(frame);
+        JsonNode refused = a.next();
+        assertThat(refused.get("code").asText()).isEqualTo("unavailable");
+        assertThat(refused.get("request_action").asText()).isEqualTo("text_message");
+        assertThat(refused.get("client_msg_id").asText()).isEqualTo("c-9");
+        assertThat(refused.get("retry_after_ms").asLong()).isPositive();
+        b.assertNothingMoreWithin(java.time.Duration.ofMillis(300));
+
+        assertThatThrownBy(() -> WsClient.connect(server.uri("token-alice")))
+                .cause().isInstanceOf(WebSocketHandshakeException.class)
+                .satisfies(e -> {
+                    HttpResponse<?> response = ((WebSocketHandshakeException) e).getResponse();
+                    assertThat(response.statusCode()).isEqualTo(503);
+                    assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
+                });
+
+        server.webSocket.closeAll();
+        assertThat(a.awaitClose()).isEqualTo(1001);
+        assertThat(b.awaitClose()).isEqualTo(1001);
+    }
+
     @Test
     void binaryFramesGetValidationError() {
         WsClient a = connect(alice);

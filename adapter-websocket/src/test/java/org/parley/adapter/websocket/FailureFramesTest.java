@@ -46,7 +46,7 @@ class FailureFramesTest {
             RateLimited.class, "{\"action\":\"error\",\"code\":\"rate_limited\","
                     + "\"message\":\"You are sending too fast; wait before sending more\","
                     + "\"request_action\":\"text_message\",\"client_msg_id\":\"m1\",\"retry_after_ms\":1500}",
-            Unavailable.class, "{\"action\":\"error\",\"code\":\"internal_error\","
+            Unavailable.class, "{\"action\":\"error\",\"code\":\"unavailable\","
                     + "\"message\":\"The server is busy checking passwords; try again in a moment\","
                     + "\"request_action\":\"text_message\",\"client_msg_id\":\"m1\",\"retry_after_ms\":1000}");
 

@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import org.parley.application.error.Unavailable;
 import org.parley.application.port.out.AppendedMessage;
 import org.parley.application.port.out.EventDelivery;
 import org.parley.application.port.out.MessageRepository;
@@ -52,7 +53,9 @@ import org.parley.domain.chat.MessageDraft;
  * message does may stop them:
  * <ul>
  *   <li>a batch the store refuses (whatever it throws, {@link Error}s and undeclared checked exceptions included) is
- *       retried one message at a time, so one bad message fails alone and the others are stored; its future fails;</li>
+ *       retried one message at a time, so one bad message fails alone and the others are stored; its future fails;
+ *       a batch refused because the store cannot be reached ({@link Unavailable}) fails whole at once, with that
+ *       answer;</li>
  *   <li>a message whose delivery throws (anything) is logged once with its id and skipped; it stays stored and its
  *       future completes normally: the store, not the frames, is what a future promises;</li>
  *   <li>every future completes, normally when its message was stored, exceptionally when it was not;</li>
@@ -246,12 +249,19 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
      * Stores a batch. When the store refuses it, its messages are retried one by one, so the one message the store
      * refuses fails alone; but when {@value #FAILURES_MEANING_STORE_DOWN} retries in a row fail too, the store is taken
      * to be down rather than refusing a message, and the rest of the batch fails at once: a database outage costs a
-     * few time-outs per batch, not one per message.
+     * few time-outs per batch, not one per message. When the store itself says it cannot be reached
+     * ({@link Unavailable}), the whole batch fails at once with that answer, without retries: the storage adapter
+     * bounds how long that takes and, while the database stays down, answers at once.
      */
     private void write(List<Pending> batch) {
         List<AppendedMessage> stored;
         try {
             stored = messages.appendAll(drafts(batch));
+        } catch (Unavailable unreachable) {
+            // The store says it cannot be reached (not that a message is bad): retrying one by one would only wait
+            // again per message. The batch fails at once; its senders are told to try again.
+            refuseTheRest(batch, unreachable);
+            return;
         } catch (Throwable failure) {
             if (batch.size() == 1) {
                 refused(batch.get(0), failure);
@@ -277,7 +287,7 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
             } catch (Throwable failure) {
                 refused(pending, failure);
                 lastFailure = failure;
-                failuresInARow++;
+                failuresInARow = failure instanceof Unavailable ? FAILURES_MEANING_STORE_DOWN : failuresInARow + 1;
                 continue;
             }
             committed(List.of(pending), stored);

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.parley.application.error.Unavailable;
 import org.parley.application.port.out.AppendedMessage;
 import org.parley.application.port.out.EventDelivery;
 import org.parley.application.port.out.MessageRange;
@@ -224,6 +225,40 @@ class MessageWriterTest {
                     .withThrowableThat().havingRootCause().withMessage("connection refused"));
         }
         assertThat(calls.get()).isEqualTo(1 + 1 + 2);
+        assertThat(delivery.delivered()).hasSize(1);
+    }
+
+    /**
+     * A store that says it cannot be reached ({@link Unavailable}) is not asked again message by message: the whole
+     * batch fails at once with that answer, which driving adapters turn into {@code unavailable} / 503.
+     */
+    @Test
+    void a_batch_the_store_cannot_reach_fails_whole_at_once_with_its_answer() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        Unavailable unreachable = Unavailable.storeUnreachable(Duration.ofSeconds(2));
+        GatedRepository gated = new GatedRepository(new DelegatingMessageRepository(storage.messages()) {
+            @Override
+            public List<AppendedMessage> appendAll(List<MessageDraft> drafts) {
+                if (calls.incrementAndGet() > 1) {
+                    throw unreachable;
+                }
+                return super.appendAll(drafts);
+            }
+        });
+        List<CompletableFuture<Message>> queued = new ArrayList<>();
+        try (MessageWriter writer = new MessageWriter(gated, delivery, 100, 1_000)) {
+            CompletableFuture<Message> first = writer.storeThenPublish(text("before the outage"), this::outbound);
+            gated.awaitCallInProgress();
+            for (int i = 0; i < 50; i++) {
+                queued.add(writer.storeThenPublish(text("during the outage " + i), this::outbound));
+            }
+            gated.open();
+
+            assertThat(first).succeedsWithin(WAIT);
+            queued.forEach(future -> assertThat(future).failsWithin(WAIT)
+                    .withThrowableThat().havingCause().isSameAs(unreachable));
+        }
+        assertThat(calls.get()).as("one attempt for the first batch, one for the 50").isEqualTo(2);
         assertThat(delivery.delivered()).hasSize(1);
     }
 

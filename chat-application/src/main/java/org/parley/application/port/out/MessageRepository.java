@@ -16,6 +16,9 @@ import org.parley.domain.chat.ThreadId;
  * <p><b>Within a thread, ids follow commit order</b>, however many servers share the store: once a message of a thread
  * can be read, no message of that thread with a smaller id can appear later. So a reader who has seen message N of a
  * thread and asks for the messages after N misses none (contract §18: catching up never misses a message).
+ *
+ * <p>Any method throws {@link org.parley.application.error.Unavailable} when the store cannot be reached (the database
+ * is down or does not answer in time); nothing was stored then.
  */
 public interface MessageRepository {
 

@@ -9,7 +9,10 @@ import org.parley.domain.chat.Participants;
 import org.parley.domain.chat.ThreadId;
 import org.parley.domain.user.UserId;
 
-/** Stores threads, at most one per pair of participants. */
+/** Stores threads, at most one per pair of participants. *
+ * <p>Any method throws {@link org.parley.application.error.Unavailable} when the store cannot be reached (the database
+ * is down or does not answer in time).
+ */
 public interface ThreadRepository {
 
     /**

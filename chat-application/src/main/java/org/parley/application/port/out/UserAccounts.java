@@ -10,7 +10,10 @@ import org.parley.domain.user.EmailAddress;
 import org.parley.domain.user.User;
 import org.parley.domain.user.UserId;
 
-/** The user directory and credential store. */
+/** The user directory and credential store. *
+ * <p>Any method throws {@link org.parley.application.error.Unavailable} when the store cannot be reached (the database
+ * is down or does not answer in time).
+ */
 public interface UserAccounts {
 
     Optional<User> findById(UserId id);
