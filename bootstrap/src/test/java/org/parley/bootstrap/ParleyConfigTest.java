@@ -66,6 +66,7 @@ class ParleyConfigTest {
         assertThat(edge.maxConnectionsPerUser()).isEqualTo(20);
         assertThat(edge.maxPendingBytes()).isEqualTo(1024 * 1024);
         assertThat(edge.headerTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(edge.bodyTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(edge).isEqualTo(ParleyConfig.Edge.defaults());
     }
 
@@ -75,11 +76,13 @@ class ParleyConfigTest {
                 "PARLEY_ALLOWED_ORIGINS", " https://App.Example.com/ , http://localhost:3000,,",
                 "PARLEY_MAX_CONNECTIONS_PER_USER", "0",
                 "PARLEY_MAX_PENDING_BYTES", "262144",
-                "PARLEY_HEADER_TIMEOUT_SECONDS", "0")).edge();
+                "PARLEY_HEADER_TIMEOUT_SECONDS", "0",
+                "PARLEY_BODY_TIMEOUT_SECONDS", "5")).edge();
         assertThat(edge.allowedOrigins()).containsExactlyInAnyOrder("https://app.example.com", "http://localhost:3000");
         assertThat(edge.maxConnectionsPerUser()).as("0: no limit").isZero();
         assertThat(edge.maxPendingBytes()).isEqualTo(262_144);
         assertThat(edge.headerTimeout()).as("0: no limit").isZero();
+        assertThat(edge.bodyTimeout()).isEqualTo(Duration.ofSeconds(5));
     }
 
     @ParameterizedTest
@@ -139,6 +142,7 @@ class ParleyConfigTest {
             "PARLEY_MAX_CONNECTIONS_PER_USER|-1|PARLEY_MAX_CONNECTIONS_PER_USER: must be between",
             "PARLEY_MAX_PENDING_BYTES|1000|PARLEY_MAX_PENDING_BYTES: must be between",
             "PARLEY_HEADER_TIMEOUT_SECONDS|-1|PARLEY_HEADER_TIMEOUT_SECONDS: must be between",
+            "PARLEY_BODY_TIMEOUT_SECONDS|0|PARLEY_BODY_TIMEOUT_SECONDS: must be between 1 and 3600",
             "PARLEY_MEDIA_LINK_SECONDS|soon|PARLEY_MEDIA_LINK_SECONDS: not a whole number",
             "PARLEY_USER_CACHE_SECONDS|-1|PARLEY_USER_CACHE_SECONDS: must be between 0 and 3600",
             "PARLEY_USER_CACHE_SECONDS|3601|PARLEY_USER_CACHE_SECONDS: must be between 0 and 3600",

@@ -25,7 +25,8 @@ final class BareGrizzly implements AutoCloseable {
         NetworkListener listener = new NetworkListener("grizzly", "127.0.0.1", 0);
         server.addListener(listener);
         server.getServerConfiguration().addHttpHandler(handler, "/");
-        ServerLevelHttp.installOn(server, headerTimeout);
+        ServerLevelHttp.installOn(server);
+        HeaderReadTimeout.registerOn(server, headerTimeout);
         server.start();
         port = listener.getPort();
     }
