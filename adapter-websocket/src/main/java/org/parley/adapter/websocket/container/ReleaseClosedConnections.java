@@ -114,7 +114,10 @@ final class ReleaseClosedConnections implements AddOn {
         builder.add(codec + 1, new CloseWatch(timer, grace));
     }
 
-    /** Sees the {@code 101} and, after it, the server's close frame of each websocket, on their way out. */
+    /**
+     * Sees the {@code 101} (and fixes the websocket's send buffer there: {@link WebSocketSendBuffer}) and, after it,
+     * the server's close frame of each websocket, on their way out.
+     */
     static final class CloseWatch extends BaseFilter {
         private final ScheduledExecutorService timer;
         private final Duration grace;
@@ -140,6 +143,7 @@ final class ReleaseClosedConnections implements AddOn {
                 HttpHeader header = packet.getHttpHeader();
                 if (header instanceof HttpResponsePacket response && response.getStatus() == 101) {
                     WEBSOCKET.set(connection, Boolean.TRUE);
+                    WebSocketSendBuffer.fix(connection);
                 } else if (header instanceof HttpResponsePacket response && response.getRequest() != null
                         && response.getRequest().isUpgrade() && response.getStatus() >= 400) {
                     // A refused handshake (HandshakeRefusal): it says Connection: close, but Grizzly's codec takes
