@@ -6,17 +6,22 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
@@ -137,6 +142,42 @@ class SlowBodiesEndToEndTest {
                     .build(), HttpResponse.BodyHandlers.ofByteArray());
             assertThat(download.statusCode()).isEqualTo(200);
             assertThat(download.body()).isEqualTo(content);
+        }
+    }
+
+    @Test
+    void aClientHangingUpMidBodyLeavesNoSpooledFileBehindAndTheServerServesOn() throws Exception {
+        Person alice = people.register("Alice");
+        Path spool = PATIENT.dataDir().resolve("body-tmp");
+        try (Socket socket = new Socket("127.0.0.1", PATIENT.port())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /chat/attachment/ HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + alice.access()
+                    + "\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: 1000000\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[300 * 1024]);
+            out.flush();
+            awaitTrue(() -> fileCount(spool) == 1, "the body is being spooled");
+        }
+        awaitTrue(() -> fileCount(spool) == 0, "the spooled part is deleted once the client has gone");
+        assertThat(api.get("/chat/user/threads/", alice.access()).status()).isEqualTo(200);
+    }
+
+    private static long fileCount(Path directory) {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Polls {@code condition} every 20 ms for up to 10 s. */
+    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Not within 10 s: " + what);
+            }
+            Thread.sleep(20);
         }
     }
 
