@@ -68,8 +68,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Checked on Grizzly 4.0.2, Jersey 3.1.12. Proved by
  * {@code SlowBodiesEndToEndTest.stalledBodiesOnMoreConnectionsThanWorkersDelayNeitherChatNorOtherUsersRest},
- * {@code SlowBodiesEndToEndTest.aBodyThatStopsArrivingIsAnswered408WithinTheBodyTimeout} and
- * {@code SlowBodiesEndToEndTest.aLargeUploadSentInPiecesIsStoredWhole}.
+ * {@code SlowBodiesEndToEndTest.aBodyThatStopsArrivingIsAnswered408WithinTheBodyTimeout},
+ * {@code SlowBodiesEndToEndTest.aLargeUploadSentInPiecesIsStoredWhole} and
+ * {@code SlowBodiesEndToEndTest.aClientHangingUpMidBodyLeavesNoSpooledFileBehindAndTheServerServesOn}.
  */
 final class WholeBodiesFirst extends HttpHandler {
 
