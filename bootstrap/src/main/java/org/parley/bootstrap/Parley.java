@@ -340,7 +340,8 @@ public final class Parley implements AutoCloseable {
                 config.websocketPingInterval(), edge.maxPendingBytes(), edge.allowedOrigins());
         ChatWebSocket webSocket = ChatWebSocket.attachTo(server, connections, useCases.rest().authenticateToken(),
                 useCases.webSocket(), webSocketSettings, census);
-        ServerLevelHttp.installOn(server, edge.headerTimeout());
+        ServerLevelHttp.installOn(server, edge.headerTimeout(), new ServerLevelHttp.BodySettings(edge.bodyTimeout(),
+                restSettings.largestBodyBytes(), config.dataDir().resolve("body-tmp")));
         return new DrivingAdapters(server, webSocket);
     }
 

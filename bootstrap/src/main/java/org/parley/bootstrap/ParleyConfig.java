@@ -184,41 +184,56 @@ public record ParleyConfig(
      *                              one connection (above: closed with 4008 {@code slow consumer})
      * @param headerTimeout         {@code PARLEY_HEADER_TIMEOUT_SECONDS}: how long a connection may take to send a
      *                              request's headers (slower: closed); zero: no limit
+     * @param bodyTimeout           {@code PARLEY_BODY_TIMEOUT_SECONDS}: how long a request's body may take to arrive
+     *                              once its headers have, plus a second per 8 KiB received (slower: 408); positive
      */
     public record Edge(Set<String> allowedOrigins, int maxConnectionsPerUser, long maxPendingBytes,
-                       Duration headerTimeout) {
+                       Duration headerTimeout, Duration bodyTimeout) {
 
         public static final int DEFAULT_MAX_CONNECTIONS_PER_USER = 20;
         public static final long DEFAULT_MAX_PENDING_BYTES = 1024 * 1024;
         public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
+        public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(30);
         /** An origin as browsers send it: a scheme, {@code ://}, a host and maybe a port; no path. */
         private static final Pattern ORIGIN = Pattern.compile("[a-z][a-z0-9+.\\-]*://[^/?#@\\s,]+");
 
         public Edge {
             Objects.requireNonNull(allowedOrigins, "allowedOrigins");
             Objects.requireNonNull(headerTimeout, "headerTimeout");
+            Objects.requireNonNull(bodyTimeout, "bodyTimeout");
+            if (bodyTimeout.isNegative() || bodyTimeout.isZero()) {
+                throw new IllegalArgumentException("The body timeout must be positive: " + bodyTimeout);
+            }
             allowedOrigins = Set.copyOf(allowedOrigins);
         }
 
-        /** The defaults: every origin, 20 connections per user, 1 MiB pending per connection, 10 s for headers. */
+        /**
+         * The defaults: every origin, 20 connections per user, 1 MiB pending per connection, 10 s for headers, 30 s
+         * for a body.
+         */
         public static Edge defaults() {
             return new Edge(Set.of(), DEFAULT_MAX_CONNECTIONS_PER_USER, DEFAULT_MAX_PENDING_BYTES,
-                    DEFAULT_HEADER_TIMEOUT);
+                    DEFAULT_HEADER_TIMEOUT, DEFAULT_BODY_TIMEOUT);
         }
 
         /** These limits with {@code origins} allowed. */
         public Edge withAllowedOrigins(Set<String> origins) {
-            return new Edge(origins, maxConnectionsPerUser, maxPendingBytes, headerTimeout);
+            return new Edge(origins, maxConnectionsPerUser, maxPendingBytes, headerTimeout, bodyTimeout);
         }
 
         /** These limits with at most {@code max} connections per user (0: none). */
         public Edge withMaxConnectionsPerUser(int max) {
-            return new Edge(allowedOrigins, max, maxPendingBytes, headerTimeout);
+            return new Edge(allowedOrigins, max, maxPendingBytes, headerTimeout, bodyTimeout);
         }
 
         /** These limits with {@code timeout} for request headers (zero: none). */
         public Edge withHeaderTimeout(Duration timeout) {
-            return new Edge(allowedOrigins, maxConnectionsPerUser, maxPendingBytes, timeout);
+            return new Edge(allowedOrigins, maxConnectionsPerUser, maxPendingBytes, timeout, bodyTimeout);
+        }
+
+        /** These limits with {@code timeout} for request bodies (positive). */
+        public Edge withBodyTimeout(Duration timeout) {
+            return new Edge(allowedOrigins, maxConnectionsPerUser, maxPendingBytes, headerTimeout, timeout);
         }
 
         /**
@@ -488,7 +503,9 @@ public record ParleyConfig(
                         read.longValue("PARLEY_MAX_PENDING_BYTES", Edge.DEFAULT_MAX_PENDING_BYTES, 64 * 1024,
                                 1024L * 1024 * 1024),
                         Duration.ofSeconds(read.integer("PARLEY_HEADER_TIMEOUT_SECONDS",
-                                (int) Edge.DEFAULT_HEADER_TIMEOUT.toSeconds(), 0, 3_600))),
+                                (int) Edge.DEFAULT_HEADER_TIMEOUT.toSeconds(), 0, 3_600)),
+                        Duration.ofSeconds(read.integer("PARLEY_BODY_TIMEOUT_SECONDS",
+                                (int) Edge.DEFAULT_BODY_TIMEOUT.toSeconds(), 1, 3_600))),
                 orphanAge,
                 operations);
     }

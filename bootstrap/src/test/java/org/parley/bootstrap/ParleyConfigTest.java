@@ -93,6 +93,7 @@ class ParleyConfigTest {
         assertThat(edge.maxConnectionsPerUser()).isEqualTo(20);
         assertThat(edge.maxPendingBytes()).isEqualTo(1024 * 1024);
         assertThat(edge.headerTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(edge.bodyTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(edge).isEqualTo(ParleyConfig.Edge.defaults());
     }
 
@@ -115,11 +116,13 @@ class ParleyConfigTest {
                 "PARLEY_ALLOWED_ORIGINS", " https://App.Example.com/ , http://localhost:3000,,",
                 "PARLEY_MAX_CONNECTIONS_PER_USER", "0",
                 "PARLEY_MAX_PENDING_BYTES", "262144",
-                "PARLEY_HEADER_TIMEOUT_SECONDS", "0")).edge();
+                "PARLEY_HEADER_TIMEOUT_SECONDS", "0",
+                "PARLEY_BODY_TIMEOUT_SECONDS", "5")).edge();
         assertThat(edge.allowedOrigins()).containsExactlyInAnyOrder("https://app.example.com", "http://localhost:3000");
         assertThat(edge.maxConnectionsPerUser()).as("0: no limit").isZero();
         assertThat(edge.maxPendingBytes()).isEqualTo(262_144);
         assertThat(edge.headerTimeout()).as("0: no limit").isZero();
+        assertThat(edge.bodyTimeout()).isEqualTo(Duration.ofSeconds(5));
     }
 
     @ParameterizedTest
@@ -179,6 +182,7 @@ class ParleyConfigTest {
             "PARLEY_MAX_CONNECTIONS_PER_USER|-1|PARLEY_MAX_CONNECTIONS_PER_USER: must be between",
             "PARLEY_MAX_PENDING_BYTES|1000|PARLEY_MAX_PENDING_BYTES: must be between",
             "PARLEY_HEADER_TIMEOUT_SECONDS|-1|PARLEY_HEADER_TIMEOUT_SECONDS: must be between",
+            "PARLEY_BODY_TIMEOUT_SECONDS|0|PARLEY_BODY_TIMEOUT_SECONDS: must be between 1 and 3600",
             "PARLEY_MEDIA_LINK_SECONDS|soon|PARLEY_MEDIA_LINK_SECONDS: not a whole number",
             "PARLEY_ORPHAN_AGE_SECONDS|599|PARLEY_ORPHAN_AGE_SECONDS: must be between 600 and 2592000",
             "PARLEY_ORPHAN_AGE_SECONDS|hour|PARLEY_ORPHAN_AGE_SECONDS: not a whole number",

@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
@@ -45,7 +46,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>When Redis fails</b> (a call fails or takes longer than {@link #COMMAND_TIMEOUT}), a handshake is decided on
  * this node's own count against the same limit, so a Redis outage neither refuses every user nor lifts the limit on a
- * node; the first failure is logged once, and the recovery once. The next heartbeat that reaches Redis writes this
+ * node; the first failure is logged once, and the recovery once. A connection's release reaches Redis at once (a
+ * crashed client's place is free for its reconnection within milliseconds: {@code CrashedClientsEndToEndTest}); a
+ * heartbeat that raced a change writes the counts again. The next heartbeat that reaches Redis writes this
  * node's counts again. Between heartbeats a count may be off by the handshakes racing a rewrite (they are repaired by
  * the next one).
  */
@@ -100,6 +103,8 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
     private final String hashPrefix;
     private final String ownHash;
     private final Map<UserId, Integer> local = new ConcurrentHashMap<>();
+    /** Counts every change of {@link #local}: a heartbeat that saw one during its write writes again. */
+    private final AtomicLong localChanges = new AtomicLong();
     private final AtomicBoolean redisDown = new AtomicBoolean();
     private final ClientResources resources;
     private final RedisClient client;
@@ -168,6 +173,7 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
             }
             countedInRedis = true;
             local.merge(user, 1, Integer::sum);
+            localChanges.incrementAndGet();
         } catch (RuntimeException failure) {
             redisFailed(failure);
             boolean[] room = new boolean[1];
@@ -182,6 +188,7 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
             if (!room[0]) {
                 return Optional.empty();
             }
+            localChanges.incrementAndGet();
             countedInRedis = false;
         }
         return Optional.of(new CountedConnection(user, countedInRedis));
@@ -222,8 +229,23 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
         return connection.sync();
     }
 
-    /** Rewrites this node's counts whole and renews their lifetime. */
+    /**
+     * Rewrites this node's counts whole and renews their lifetime. A count that changed while the counts were being
+     * written may have been overwritten by the older one (a released connection counted again until the next
+     * heartbeat, which kept a crashed client's place for up to {@link #HEARTBEAT}): then they are written again, a few
+     * times at most.
+     */
     void beat() {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            long changesBefore = localChanges.get();
+            writeCounts();
+            if (localChanges.get() == changesBefore) {
+                return;
+            }
+        }
+    }
+
+    private void writeCounts() {
         List<String> args = new ArrayList<>();
         args.add(node);
         args.add(Long.toString(nodeTtl.toMillis()));
@@ -248,6 +270,7 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
 
     private void release(UserId user, boolean countedInRedis) {
         local.computeIfPresent(user, (id, count) -> count <= 1 ? null : count - 1);
+        localChanges.incrementAndGet();
         if (!countedInRedis) {
             return;
         }

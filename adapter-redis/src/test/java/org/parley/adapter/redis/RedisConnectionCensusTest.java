@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -144,5 +145,42 @@ class RedisConnectionCensusTest {
             extra = probe.tryOpen(alice);
         }
         assertThat(extra).as("alice's two connections on the first node count again on the other").isEmpty();
+    }
+
+    /**
+     * A heartbeat rewrites the node's counts from a snapshot; one taken just before a release used to write the
+     * released connection back into Redis, where it held the user's place until the next heartbeat (5 s). Releases
+     * racing heartbeats leave no count behind once the last heartbeat has returned. (20,000 others who stay make each
+     * heartbeat's gathering long enough for releases to fall inside it: without the fix this failed every run.)
+     */
+    @Test
+    void releasesRacingHeartbeatsLeaveNoCountBehind() throws Exception {
+        String url = RedisForTests.url();
+        RedisConnectionCensus census = node(url, RedisForTests.uniqueChannel(), 1, Duration.ofHours(1));
+        for (int i = 0; i < 20_000; i++) {
+            // Others who stay: each heartbeat takes a while to gather and write their counts.
+            census.tryOpen(UserId.random()).orElseThrow();
+        }
+        List<UserId> users = new ArrayList<>();
+        List<ConnectionCensus.Lease> leases = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            UserId user = UserId.random();
+            users.add(user);
+            leases.add(census.tryOpen(user).orElseThrow());
+        }
+        AtomicBoolean releasing = new AtomicBoolean(true);
+        Thread beats = new Thread(() -> {
+            while (releasing.get()) {
+                census.beat();
+            }
+        });
+        beats.start();
+        leases.forEach(ConnectionCensus.Lease::release);
+        releasing.set(false);
+        beats.join(10_000);
+        assertThat(beats.isAlive()).isFalse();
+        for (UserId user : users) {
+            assertThat(census.tryOpen(user)).as("the released place of %s", user).isPresent();
+        }
     }
 }

@@ -38,6 +38,14 @@ public record RestSettings(Optional<String> adminApiKey, long maxUploadBytes, Pa
         }
     }
 
+    /**
+     * The largest request body any route accepts (bytes): an upload's file plus its other fields and part headers
+     * ({@link RequestBodyLimit}), or a JSON body, whichever is larger.
+     */
+    public long largestBodyBytes() {
+        return Math.max(RequestBodyLimit.MAX_JSON_BODY_BYTES, maxUploadBytes + RequestBodyLimit.MULTIPART_OVERHEAD_BYTES);
+    }
+
     /** Settings without CORS. */
     public RestSettings(Optional<String> adminApiKey, long maxUploadBytes, Path uploadTempDir) {
         this(adminApiKey, maxUploadBytes, uploadTempDir, Set.of());

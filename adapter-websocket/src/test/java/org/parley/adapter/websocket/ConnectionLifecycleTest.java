@@ -1,6 +1,7 @@
 package org.parley.adapter.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -155,10 +156,52 @@ class ConnectionLifecycleTest {
                 assertThat(new String(close.payload(), 2, close.payload().length - 2, StandardCharsets.UTF_8))
                         .isEqualTo("ping timeout");
 
-                silent.send(RawClient.CLOSE, new byte[] {0x0F, (byte) 0xA0});
+                try {
+                    silent.send(RawClient.CLOSE, new byte[] {0x0F, (byte) 0xA0});
+                } catch (IOException reset) {
+                    // The server resets a connection it closes for a ping timeout (ReleaseClosedConnections): the
+                    // close frame came first, the answer may find the socket gone.
+                }
                 HandshakeLimitsTest.awaitTrue(() -> server.connections.count() == 1, "the silent one is gone");
                 assertThat(answering.closeCode).isNotDone();
                 assertThat(server.connections.of(bob.id())).containsExactly(bobs);
+            }
+        }
+    }
+
+    /**
+     * Issue 13 (hostile review, finding 3): a peer that neither reads nor answers pings — its receive window full, so
+     * the server's kernel holds frames it cannot send — is closed with 4000, and its socket is released at once: a
+     * reset, not a FIN that such a peer never acknowledges (before: the socket stayed in FIN-WAIT-1 with its unsent
+     * bytes, orphaned, for minutes).
+     */
+    @Test
+    void aPeerThatNeitherReadsNorAnswersPingsHasItsSocketReleasedAfterThe4000Close() throws Exception {
+        assumeTrue(KernelSockets.available(), "reads the kernel's TCP table (Linux)");
+        Duration interval = Duration.ofSeconds(30);
+        try (TestServer server = manualClockServer(interval)) {
+            User frozenUser = server.user("frozen");
+            User alice = server.user("alice");
+            try (RawClient frozen = RawClient.handshake(server.port, "token-frozen", Map.of(), 4096);
+                 WsClient sender = server.connect(alice)) {
+                assertThat(frozen.status()).isEqualTo(101);
+                HandshakeLimitsTest.awaitTrue(() -> server.connections.of(frozenUser.id()).size() == 1, "registered");
+                int peerPort = frozen.socket.getLocalPort();
+                String body = "x".repeat(9_000);
+                for (int i = 0; i < 20; i++) {
+                    sender.sendJson(Map.of("action", "text_message", "message_body", body,
+                            "receiver_id", frozenUser.id().toString()));
+                    assertThat(sender.next().get("action").asText()).isEqualTo("conf_message");
+                }
+                HandshakeLimitsTest.awaitTrue(() -> KernelSockets.find(server.port, peerPort)
+                        .map(entry -> entry.sendQueueBytes() > 0).orElse(false), "bytes wait in the server's kernel");
+
+                server.nanos.addAndGet(interval.multipliedBy(2).toNanos() + 1);
+                server.webSocket.pingRound();
+                HandshakeLimitsTest.awaitTrue(() -> server.connections.of(frozenUser.id()).isEmpty(),
+                        "the frozen connection is closed");
+                HandshakeLimitsTest.awaitTrue(() -> KernelSockets.find(server.port, peerPort).isEmpty(),
+                        "the server's socket for the frozen peer is gone (not left in FIN-WAIT-1)");
             }
         }
     }

@@ -1,6 +1,7 @@
 package org.parley.adapter.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -77,6 +78,50 @@ class SlowConsumerTest {
             }
         }
     }
+
+    /**
+     * Issue 13 (hostile review, finding 5): what a client that never reads costs the server is close to
+     * {@code PARLEY_MAX_PENDING_BYTES}. The frames Parley counts are only those Grizzly has not yet handed to the
+     * kernel; the kernel's send buffer, which Linux grows by itself up to 4 MiB ({@code tcp_wmem}), held the rest
+     * (measured before: 2.8 MB in the kernel's send queue for this client, 3.9 MB for one with a default receive
+     * buffer, on top of the 1 MiB bound). A websocket's
+     * send buffer is now fixed at upgrade ({@code SO_SNDBUF} 64 KiB, {@code WebSocketSendBuffer}).
+     */
+    @Test
+    void aClientThatNeverReadsHoldsLittleInTheServersKernelBeyondTheBound() throws Exception {
+        assumeTrue(KernelSockets.available(), "reads the kernel's TCP table (Linux)");
+        LocalConnectionCensus census = new LocalConnectionCensus(20);
+        WebSocketSettings settings = WebSocketSettings.defaults();
+        try (TestServer server = new TestServer(settings, -1, census, false)) {
+            User victim = server.user("victim");
+            User alice = server.user("alice");
+            try (RawClient stuck = RawClient.handshake(server.port, "token-victim", Map.of(), 4096);
+                 WsClient sender = server.connect(alice)) {
+                assertThat(stuck.status()).isEqualTo(101);
+                HandshakeLimitsTest.awaitTrue(() -> server.connections.of(victim.id()).size() == 1, "victim registered");
+                LiveConnection stuckConnection = server.connections.of(victim.id()).iterator().next();
+                int peerPort = stuck.socket.getLocalPort();
+                String body = "x".repeat(9_000);
+                long mostQueuedInKernel = 0;
+                for (int sent = 0; !stuckConnection.stoppedWriting() && sent < 2_000; sent++) {
+                    sender.sendJson(Map.of("action", "text_message", "message_body", body,
+                            "receiver_id", victim.id().toString()));
+                    assertThat(sender.next().get("action").asText()).isEqualTo("conf_message");
+                    mostQueuedInKernel = Math.max(mostQueuedInKernel, KernelSockets.find(server.port, peerPort)
+                            .map(KernelSockets.Entry::sendQueueBytes).orElse(0L));
+                }
+                assertThat(stuckConnection.stoppedWriting()).as("closed with 4008").isTrue();
+                assertThat(mostQueuedInKernel).as("bytes the server's kernel held for the client")
+                        .isPositive().isLessThanOrEqualTo(SEND_BUFFER_BYTES_AT_MOST);
+            }
+        }
+    }
+
+    /**
+     * 64 KiB asked for, which Linux counts twice ({@code socket(7)}); measured: 97 KB with this client's 4 KiB receive
+     * buffer, 167 KB with a default one (before: 2.8 MB and 3.9 MB). Twice the measured, well below before.
+     */
+    private static final long SEND_BUFFER_BYTES_AT_MOST = 256 * 1024;
 
     /**
      * Sends a ping every 100 ms until the socket reports that the server reset it; fails after

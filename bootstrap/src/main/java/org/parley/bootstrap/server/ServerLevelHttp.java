@@ -1,7 +1,9 @@
 package org.parley.bootstrap.server;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.LongSupplier;
+import java.util.Objects;
 
 import org.glassfish.grizzly.http.server.HttpServer;
 
@@ -17,7 +19,9 @@ import org.glassfish.grizzly.http.server.HttpServer;
  *   <li>{@link JsonErrorPages}: Grizzly's own error pages are the failure envelope ({@link FailureEnvelope}), never an
  *       HTML page with a stack trace;</li>
  *   <li>{@link HeaderReadTimeout}: a connection that has not sent a whole request head within the header timeout is
- *       closed (slowloris).</li>
+ *       closed (slowloris);</li>
+ *   <li>{@link WholeBodiesFirst}: the REST API sees a request once its whole body has arrived, read without holding
+ *       a thread; a body that stops coming is answered 408.</li>
  * </ul>
  */
 public final class ServerLevelHttp {
@@ -26,18 +30,35 @@ public final class ServerLevelHttp {
     }
 
     /**
-     * Installs every part on {@code server}'s listeners and configuration; call before the server starts.
+     * Installs every part on {@code server}'s listeners, configuration and handlers; call before the server starts,
+     * after its handlers are registered.
      *
      * @param headerTimeout how long a connection may take to send a request's head; zero: no limit
+     * @param bodies        how request bodies are awaited before the handlers see them
      */
-    public static void installOn(HttpServer server, Duration headerTimeout) {
+    public static void installOn(HttpServer server, Duration headerTimeout, BodySettings bodies) {
         installOn(server);
         HeaderReadTimeout.registerOn(server, headerTimeout);
+        WholeBodiesFirst.wrapOn(server, bodies.timeout(), bodies.maxBytes(), bodies.spoolDir());
     }
 
     /**
-     * As {@link #installOn(HttpServer, Duration)}, with the header timeout's deadlines read from {@code nanos}
-     * (monotonic nanoseconds): tests of the timeout move their own clock.
+     * How request bodies are awaited ({@link WholeBodiesFirst}).
+     *
+     * @param timeout  how long a body may take once the head has come, plus a second per 8 KiB received; positive
+     * @param maxBytes the largest body any route accepts (a chunked body growing past it: 413)
+     * @param spoolDir where bodies above 64 KiB are written while they arrive
+     */
+    public record BodySettings(Duration timeout, long maxBytes, Path spoolDir) {
+        public BodySettings {
+            Objects.requireNonNull(timeout, "timeout");
+            Objects.requireNonNull(spoolDir, "spoolDir");
+        }
+    }
+
+    /**
+     * Every part but the body wait, with the header timeout's deadlines read from {@code nanos} (monotonic
+     * nanoseconds): tests of the timeout move their own clock.
      */
     static void installOn(HttpServer server, Duration headerTimeout, LongSupplier nanos) {
         installOn(server);

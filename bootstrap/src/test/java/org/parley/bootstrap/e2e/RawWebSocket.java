@@ -156,6 +156,16 @@ final class RawWebSocket implements AutoCloseable {
         }
     }
 
+    /** Drops the connection as a killed client's kernel does: a reset (RST), no close frame, no FIN. */
+    void reset() {
+        try {
+            socket.setSoLinger(true, 0);
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        close();
+    }
+
     @Override
     public void close() {
         try {

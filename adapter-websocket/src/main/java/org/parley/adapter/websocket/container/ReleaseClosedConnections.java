@@ -50,6 +50,13 @@ import org.glassfish.grizzly.nio.NIOConnection;
  * connection's count and registration are released. A client that reads gets the close frame and completes the close
  * handshake within the grace, as before.
  *
+ * <p>A close with 4000 ({@code ping timeout}) or 4008 ({@code slow consumer}) goes to a peer that has stopped
+ * answering or reading: as its close frame passes, its socket is set to {@code SO_LINGER} 0, so that the close that
+ * follows is a reset. Otherwise, once the close frame had fit in the kernel's send buffer, Tyrus closed the connection
+ * and the kernel kept the orphaned socket in FIN-WAIT-1, with every byte the peer had not taken, until that peer
+ * acknowledged the FIN (it never did; measured: minutes), out of this class's reach. The close frame still leaves
+ * before the reset, so a peer that does read gets it.
+ *
  * <p>The same release follows a refused handshake ({@link HandshakeRefusal}: 401, 403, 429, 500): its answer says
  * {@code Connection: close}, but Grizzly's codec still takes the request for an upgrade in progress and reads whatever
  * follows as its body, so a client that neither closes nor stops sending held the connection.
@@ -57,7 +64,9 @@ import org.glassfish.grizzly.nio.NIOConnection;
  * <p>Checked on Grizzly 4.0.2 and Tyrus 2.2.2. Proved by {@code SlowConsumerTest} (a raw client that never reads: its
  * socket is reset within seconds of the 4008 close, and a bystander pair chats on),
  * {@code ConnectionLifecycleTest.aConnectionThatAnswersNoPingIsClosedWith4000} (the close completes for a client that
- * reads) and {@code HandshakeLimitsTest.aRefusedHandshakesConnectionIsReleasedEvenIfTheClientKeepsIt}.
+ * reads),
+ * {@code ConnectionLifecycleTest.aPeerThatNeitherReadsNorAnswersPingsHasItsSocketReleasedAfterThe4000Close} (the
+ * server's socket leaves the kernel's table within seconds) and {@code HandshakeLimitsTest.aRefusedHandshakesConnectionIsReleasedEvenIfTheClientKeepsIt}.
  */
 final class ReleaseClosedConnections implements AddOn {
 
@@ -65,6 +74,9 @@ final class ReleaseClosedConnections implements AddOn {
     static final Duration DEFAULT_GRACE = Duration.ofSeconds(2);
 
     private static final byte CLOSE_FRAME_HEADER = (byte) 0x88;
+    /** Contract §16's close codes for a peer that has stopped answering pings, and for one that does not read. */
+    static final int PING_TIMEOUT = 4000;
+    static final int SLOW_CONSUMER = 4008;
 
     /** Set on a connection once its {@code 101} has been written: its later writes are websocket frames. */
     private static final Attribute<Boolean> WEBSOCKET = Grizzly.DEFAULT_ATTRIBUTE_BUILDER
@@ -102,7 +114,10 @@ final class ReleaseClosedConnections implements AddOn {
         builder.add(codec + 1, new CloseWatch(timer, grace));
     }
 
-    /** Sees the {@code 101} and, after it, the server's close frame of each websocket, on their way out. */
+    /**
+     * Sees the {@code 101} (and fixes the websocket's send buffer there: {@link WebSocketSendBuffer}) and, after it,
+     * the server's close frame of each websocket, on their way out.
+     */
     static final class CloseWatch extends BaseFilter {
         private final ScheduledExecutorService timer;
         private final Duration grace;
@@ -119,12 +134,16 @@ final class ReleaseClosedConnections implements AddOn {
             if (message instanceof Buffer bytes) {
                 if (WEBSOCKET.get(connection) != null && bytes.remaining() >= 2
                         && bytes.get(bytes.position()) == CLOSE_FRAME_HEADER) {
+                    if (closesAnUnansweringPeer(bytes)) {
+                        resetOnClose(connection);
+                    }
                     scheduleRelease(connection);
                 }
             } else if (message instanceof HttpPacket packet) {
                 HttpHeader header = packet.getHttpHeader();
                 if (header instanceof HttpResponsePacket response && response.getStatus() == 101) {
                     WEBSOCKET.set(connection, Boolean.TRUE);
+                    WebSocketSendBuffer.fix(connection);
                 } else if (header instanceof HttpResponsePacket response && response.getRequest() != null
                         && response.getRequest().isUpgrade() && response.getStatus() >= 400) {
                     // A refused handshake (HandshakeRefusal): it says Connection: close, but Grizzly's codec takes
@@ -148,12 +167,26 @@ final class ReleaseClosedConnections implements AddOn {
         }
     }
 
-    /** Terminates {@code connection} now if it is still open, dropping what is queued for it; never throws. */
-    static void release(Connection<?> connection) {
+    /**
+     * Whether {@code frame}, a server close frame (unmasked, so its code follows the two header bytes), closes with
+     * {@value #PING_TIMEOUT} or {@value #SLOW_CONSUMER}: codes given to a peer that has stopped answering or reading.
+     */
+    static boolean closesAnUnansweringPeer(Buffer frame) {
+        int start = frame.position();
+        if (frame.remaining() < 4 || (frame.get(start + 1) & 0x7F) < 2) {
+            return false;
+        }
+        int code = ((frame.get(start + 2) & 0xFF) << 8) | (frame.get(start + 3) & 0xFF);
+        return code == PING_TIMEOUT || code == SLOW_CONSUMER;
+    }
+
+    /**
+     * Makes the coming close of {@code connection} a reset ({@code SO_LINGER} 0): the kernel then drops what it still
+     * holds for the peer and the socket at once, instead of keeping it, orphaned, until a peer that does not answer
+     * acknowledges its FIN. Never throws.
+     */
+    static void resetOnClose(Connection<?> connection) {
         try {
-            if (!connection.isOpen()) {
-                return;
-            }
             if (connection instanceof NIOConnection nio) {
                 SelectableChannel channel = nio.getChannel();
                 if (channel instanceof NetworkChannel network && channel.isOpen()) {
@@ -163,6 +196,18 @@ final class ReleaseClosedConnections implements AddOn {
         } catch (IOException | RuntimeException ignored) {
             // Without SO_LINGER 0 the kernel sends what it holds, then closes: still released from the process.
         }
+    }
+
+    /** Terminates {@code connection} now if it is still open, dropping what is queued for it; never throws. */
+    static void release(Connection<?> connection) {
+        try {
+            if (!connection.isOpen()) {
+                return;
+            }
+        } catch (RuntimeException ignored) {
+            return;
+        }
+        resetOnClose(connection);
         try {
             connection.terminateSilently();
         } catch (RuntimeException ignored) {
