@@ -105,8 +105,12 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     private final Owed owed = new Owed();
     private final Map<String, long[]> lastSequenceByNode = new HashMap<>();
     private final AtomicLong publishedOk = new AtomicLong();
-    /** Publications sent and not yet answered. */
-    private final AtomicLong inFlight = new AtomicLong();
+    /**
+     * Items queued for publication and not yet published or handed to {@link #owed}: counted from before they enter
+     * the outbox until their publication is answered, so that {@link #close} never sees none while the publisher holds
+     * a batch it took from the outbox and has not sent yet.
+     */
+    private final AtomicLong unpublished = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
     private volatile StatefulRedisPubSubConnection<byte[], byte[]> subscriber;
     private volatile StatefulRedisConnection<byte[], byte[]> publisher;
@@ -244,7 +248,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
             return;
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS);
-        while (publishing.isAlive() && (!outbox.isEmpty() || inFlight.get() > 0) && publisherReady()
+        while (publishing.isAlive() && unpublished.get() > 0 && publisherReady()
                 && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(5);
@@ -260,7 +264,9 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     }
 
     private void enqueue(Item item) {
+        unpublished.incrementAndGet();
         if (!outbox.offer(item)) {
+            unpublished.decrementAndGet();
             owed.add(List.of(item));
             LOG.warn("The bus's outbox is full (Redis too slow or away): the recipients are owed a catch-up");
         }
@@ -278,17 +284,19 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
                 if (ready) {
                     owed.drainInto(batch);
                 }
+                int owedItems = batch.size();
                 if (first != null) {
                     batch.add(first);
                     outbox.drainTo(batch, MAX_ITEMS_PER_PUBLICATION - batch.size());
                 }
+                int queuedItems = batch.size() - owedItems;
                 long now = System.nanoTime();
                 if (batch.isEmpty() && now - lastPublishNanos < TimeUnit.MILLISECONDS.toNanos(HEARTBEAT_MILLIS)) {
                     checkHearing(now);
                     continue;
                 }
                 lastPublishNanos = now;
-                publish(batch, ready);
+                publish(batch, ready, queuedItems);
                 checkHearing(now);
             } catch (InterruptedException e) {
                 return;
@@ -299,10 +307,12 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     }
 
     /** Publishes {@code batch} (an empty one is a heartbeat); on failure its recipients are owed a catch-up. */
-    private void publish(List<Item> batch, boolean ready) {
+    /** @param queuedItems how many of {@code batch}'s items came from the outbox (counted in {@link #unpublished}) */
+    private void publish(List<Item> batch, boolean ready, int queuedItems) {
         long sequence = nextSequence++;
         if (!ready) {
             owed.add(batch);
+            unpublished.addAndGet(-queuedItems);
             return;
         }
         byte[] bytes;
@@ -312,23 +322,23 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
             LOG.error("A publication could not be encoded; its recipients are owed a catch-up: {}",
                     RedisBusUnavailable.describe(unencodable));
             owed.add(batch);
+            unpublished.addAndGet(-queuedItems);
             return;
         }
-        inFlight.incrementAndGet();
         try {
             RedisAsyncCommands<byte[], byte[]> commands = publisher.async();
             commands.publish(channel, bytes).whenComplete((receivers, failure) -> {
-                inFlight.decrementAndGet();
                 if (failure != null) {
                     owed.add(batch);
                     LOG.debug("A publication failed: {}", RedisBusUnavailable.describe(failure));
                 } else {
                     publishedOk.incrementAndGet();
                 }
+                unpublished.addAndGet(-queuedItems);
             });
         } catch (RuntimeException rejected) {
-            inFlight.decrementAndGet();
             owed.add(batch);
+            unpublished.addAndGet(-queuedItems);
         }
     }
 

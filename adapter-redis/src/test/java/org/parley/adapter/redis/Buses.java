@@ -56,8 +56,12 @@ final class Buses implements AutoCloseable {
     }
 
     static MessageStored event(long id, UserId sender, UserId receiver) {
+        return event(id, sender, receiver, "message " + id);
+    }
+
+    static MessageStored event(long id, UserId sender, UserId receiver, String text) {
         Message message = new Message(new MessageId(id), new ThreadId(id), sender, receiver,
-                new MessageContent.Text("message " + id), ChatFixtures.T0, ChatFixtures.T0);
+                new MessageContent.Text(text), ChatFixtures.T0, ChatFixtures.T0);
         return new MessageStored(message, DeliveryPolicy.forStoredMessage(message), Optional.empty(), Optional.empty(),
                 Optional.empty(), ThreadPosition.first());
     }
