@@ -458,6 +458,10 @@ final class AbuseRun {
             if (kind == AbuseKind.FLOOD || kind == AbuseKind.CONNECTIONS) {
                 report.figure("abuse_delivered_to_sink", delivered.get());
             }
+            if (kind == AbuseKind.FLOOD && rateLimited.get() == 0 && sent.get() > 0) {
+                System.err.println("No flood message was refused rate_limited: the server has no send rate limit "
+                        + "(PARLEY_SEND_RATE_PER_SECOND=0, or a build before it); these figures are not the limits'");
+            }
             if (kind == AbuseKind.CONNECTIONS) {
                 report.figure("abuse_fan_out_frames", fanOutFrames.get());
             }

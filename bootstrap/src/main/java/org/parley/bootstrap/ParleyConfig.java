@@ -464,17 +464,16 @@ public record ParleyConfig(
                         (int) Operations.DEFAULT_DRAIN_TIME.toSeconds(), 0, 600)));
         Duration orphanAge = Duration.ofSeconds(read.integer("PARLEY_ORPHAN_AGE_SECONDS",
                 (int) DEFAULT_ORPHAN_AGE.toSeconds(), 600, 30 * 86_400));
-        database.ifPresent(db -> {
-            Duration longestWait = db.connectionTimeout().compareTo(operations.databaseTimeout()) > 0
-                    ? db.connectionTimeout() : operations.databaseTimeout();
-            Duration uploadCommitBound = longestWait.multipliedBy(2).plusMinutes(1);
-            if (orphanAge.compareTo(uploadCommitBound) < 0) {
-                throw new ConfigurationException("PARLEY_ORPHAN_AGE_SECONDS: must be at least twice the longer of "
-                        + "PARLEY_DB_CONNECT_TIMEOUT_SECONDS and PARLEY_DB_TIMEOUT_SECONDS plus 60 ("
-                        + uploadCommitBound.toSeconds() + "), so that no upload still waiting for its message is "
-                        + "swept; got " + orphanAge.toSeconds());
-            }
-        });
+        Duration longestWait = database.map(Database::connectionTimeout)
+                .filter(connect -> connect.compareTo(operations.databaseTimeout()) > 0)
+                .orElse(operations.databaseTimeout());
+        Duration uploadCommitBound = longestWait.multipliedBy(2).plusMinutes(1);
+        if (orphanAge.compareTo(uploadCommitBound) < 0) {
+            throw new ConfigurationException("PARLEY_ORPHAN_AGE_SECONDS: must be at least twice the longer of "
+                    + "PARLEY_DB_CONNECT_TIMEOUT_SECONDS and PARLEY_DB_TIMEOUT_SECONDS plus 60 ("
+                    + uploadCommitBound.toSeconds() + "), so that no upload still waiting for its message is "
+                    + "swept; got " + orphanAge.toSeconds());
+        }
 
         return new ParleyConfig(
                 host,

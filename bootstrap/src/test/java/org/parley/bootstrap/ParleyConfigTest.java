@@ -56,6 +56,11 @@ class ParleyConfigTest {
                 .as("a request's wait for the database bounds an upload's commit too")
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("(1260)");
+        assertThatThrownBy(() -> ParleyConfig.fromEnvironment(Map.of(
+                "PARLEY_DB_TIMEOUT_SECONDS", "600", "PARLEY_ORPHAN_AGE_SECONDS", "1259")))
+                .as("on embedded H2 as well")
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("(1260)");
         Map<String, String> longEnough = new java.util.HashMap<>(slowDatabase);
         longEnough.put("PARLEY_ORPHAN_AGE_SECONDS", "1260");
         assertThat(ParleyConfig.fromEnvironment(longEnough).orphanAge()).isEqualTo(Duration.ofSeconds(1260));
