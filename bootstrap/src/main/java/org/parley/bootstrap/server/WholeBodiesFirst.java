@@ -21,6 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.glassfish.grizzly.Buffer;
+import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.ReadHandler;
 import org.glassfish.grizzly.http.io.NIOInputStream;
 import org.glassfish.grizzly.http.server.HttpHandler;
@@ -341,7 +342,13 @@ final class WholeBodiesFirst extends HttpHandler {
                 response.setStatus(status);
                 response.setHeader(Header.Connection, "close");
                 writeEnvelope(code, message);
+                // Taken before resume(), which recycles the request.
+                Connection<?> connection = request.getContext().getConnection();
                 response.resume();
+                // Grizzly would otherwise keep reading to skip the rest of the announced body
+                // (HttpCodecFilter's maxPayloadRemainderToSkip) until its read timeout, ~30 s; close() is graceful:
+                // the answer already queued is written first.
+                connection.close();
             } catch (RuntimeException alreadyGone) {
                 // The connection went away meanwhile.
             }

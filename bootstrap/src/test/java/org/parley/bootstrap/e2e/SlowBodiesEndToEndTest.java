@@ -201,8 +201,28 @@ class SlowBodiesEndToEndTest {
                 assertThat(envelope.get("code").asText()).isEqualTo("request_timeout");
                 assertThat(took).isGreaterThanOrEqualTo(STRICT_BODY_TIMEOUT.minusMillis(100))
                         .isLessThan(STRICT_BODY_TIMEOUT.plusSeconds(3));
+                long answered = System.nanoTime();
+                assertThat(readsToTheEnd(socket.getInputStream()))
+                        .as("the connection is closed after the 408, not held while the rest of the body is awaited")
+                        .isTrue();
+                assertThat(Duration.ofNanos(System.nanoTime() - answered)).isLessThan(Duration.ofSeconds(5));
             }
             assertThat(log.since(mark)).as("one client input, at most one log line").hasSizeLessThanOrEqualTo(1);
+        }
+    }
+
+    /** Whether the server closes the connection (end of stream or reset) before the socket's read timeout. */
+    private static boolean readsToTheEnd(InputStream in) throws IOException {
+        byte[] buffer = new byte[8192];
+        try {
+            while (in.read(buffer) >= 0) {
+                // What follows the answer (nothing should) is read and dropped.
+            }
+            return true;
+        } catch (java.net.SocketTimeoutException stillOpen) {
+            return false;
+        } catch (java.net.SocketException reset) {
+            return true;
         }
     }
 
