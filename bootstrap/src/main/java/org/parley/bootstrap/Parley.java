@@ -304,7 +304,7 @@ public final class Parley implements AutoCloseable {
         AuthenticateToken authenticate = new AuthenticateTokenService(ports.tokens(), ports.users());
         WebSocketUseCases webSocket = new WebSocketUseCases(
                 new SendTextMessageService(ports.users(), ports.threads(), messages, rules, time, ports.sendBudget()),
-                new AnnounceFileMessageService(ports.messages(), ports.delivery(), links),
+                new AnnounceFileMessageService(ports.messages(), ports.delivery(), links, ports.sendBudget()),
                 new ShareProfileService(ports.users(), ports.threads(), messages, time, ports.sendBudget()));
         RestUseCases rest = new RestUseCases(
                 new ListConversationService(ports.users(), ports.threads(), ports.messages()),
