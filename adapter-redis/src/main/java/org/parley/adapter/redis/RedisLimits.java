@@ -108,12 +108,32 @@ public final class RedisLimits implements AutoCloseable {
             return 0
             """;
 
+    /**
+     * KEYS[1]: the address's window. ARGV: now (µs since the epoch), the window (µs). Takes one attempt off the count
+     * of a window that has not passed; a count that reaches zero (or a window that has passed) is deleted, so the next
+     * attempt starts a new window. Returns the count left.
+     */
+    static final String GIVE_BACK_SCRIPT = """
+            local now = tonumber(ARGV[1])
+            local window = tonumber(ARGV[2])
+            local state = redis.call('HMGET', KEYS[1], 'count', 'start')
+            local count = tonumber(state[1]) or 0
+            local start = tonumber(state[2]) or now
+            if count <= 1 or now >= start + window then
+              redis.call('DEL', KEYS[1])
+              return 0
+            end
+            redis.call('HSET', KEYS[1], 'count', string.format('%d', count - 1))
+            return count - 1
+            """;
+
     private final String keyPrefix;
     private final ClientResources resources;
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
     private final Script send;
     private final Script logIn;
+    private final Script giveBack;
     private final AtomicBoolean unreachable = new AtomicBoolean();
 
     private RedisLimits(RedisBusSettings settings) {
@@ -132,6 +152,7 @@ public final class RedisLimits implements AutoCloseable {
         this.connection = opened;
         this.send = new Script(SEND_SCRIPT);
         this.logIn = new Script(LOG_IN_SCRIPT);
+        this.giveBack = new Script(GIVE_BACK_SCRIPT);
     }
 
     /**
@@ -178,6 +199,11 @@ public final class RedisLimits implements AutoCloseable {
                 } catch (RuntimeException e) {
                     failed(e);
                 }
+            }
+
+            @Override
+            public void giveBack(String address) {
+                run(giveBack, logInKey(address), micros(time), windowMicros);
             }
         };
     }
