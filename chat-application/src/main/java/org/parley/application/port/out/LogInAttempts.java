@@ -9,7 +9,8 @@ package org.parley.application.port.out;
  * whether or not an account has it, so the answer never says which addresses exist.
  *
  * <p>Implementations: one node's own (in the application's {@code cluster} package), and one shared by the nodes of a
- * deployment (the Redis adapter). Never throws: attempts that cannot be counted (the store is down) are granted.
+ * deployment (the Redis adapter). Never throws: while a shared store cannot be asked, this node's own
+ * attempts decide instead.
  */
 public interface LogInAttempts {
 

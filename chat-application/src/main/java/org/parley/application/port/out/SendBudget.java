@@ -9,7 +9,8 @@ import org.parley.domain.user.UserId;
  * refused.
  *
  * <p>Implementations: one node's own (in the application's {@code cluster} package), and one shared by the nodes of a
- * deployment (the Redis adapter). Never throws: a budget that cannot be asked (its store is down) grants.
+ * deployment (the Redis adapter). Never throws: while a shared budget's store cannot be asked, this node's own budget
+ * decides instead.
  */
 public interface SendBudget {
 
