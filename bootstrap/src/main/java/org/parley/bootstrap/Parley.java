@@ -188,8 +188,9 @@ public final class Parley implements AutoCloseable {
      *   <li>Without {@code PARLEY_REDIS_URL}: in this node's memory ({@link LocalSendBudget},
      *       {@link LocalLogInAttempts}).</li>
      *   <li>With it: in Redis ({@link RedisLimits}), so that a user's budget and an address's failures are the same
-     *       whichever node they reach; when Redis cannot be asked, requests are let through (logged once per outage).
-     *       Start-up fails with one line when Redis cannot be reached.</li>
+     *       whichever node they reach; while Redis cannot be asked, this node's own ({@link LocalSendBudget},
+     *       {@link LocalLogInAttempts}, on the same settings) decide instead, and Redis again once it answers (logged
+     *       once per outage). Start-up fails with one line when Redis cannot be reached.</li>
      * </ul>
      */
     private static Limiting limiting(ParleyConfig config, TimeSource time) {
@@ -214,8 +215,10 @@ public final class Parley implements AutoCloseable {
             throw e;
         }
         return new Limiting(
-                limits.sendRate().map(rate -> shared.sendBudget(rate, time)).orElseGet(SendBudget::unlimited),
-                limits.logIn().map(window -> shared.logInAttempts(window, time)).orElseGet(LogInAttempts::unlimited),
+                limits.sendRate().map(rate -> shared.sendBudget(rate, time, new LocalSendBudget(rate, time)))
+                        .orElseGet(SendBudget::unlimited),
+                limits.logIn().map(window -> shared.logInAttempts(window, time, new LocalLogInAttempts(window, time)))
+                        .orElseGet(LogInAttempts::unlimited),
                 hashing,
                 () -> {
                     shared.close();
@@ -304,7 +307,7 @@ public final class Parley implements AutoCloseable {
         AuthenticateToken authenticate = new AuthenticateTokenService(ports.tokens(), ports.users());
         WebSocketUseCases webSocket = new WebSocketUseCases(
                 new SendTextMessageService(ports.users(), ports.threads(), messages, rules, time, ports.sendBudget()),
-                new AnnounceFileMessageService(ports.messages(), ports.delivery(), links),
+                new AnnounceFileMessageService(ports.messages(), ports.delivery(), links, ports.sendBudget()),
                 new ShareProfileService(ports.users(), ports.threads(), messages, time, ports.sendBudget()));
         RestUseCases rest = new RestUseCases(
                 new ListConversationService(ports.users(), ports.threads(), ports.messages()),

@@ -39,9 +39,15 @@ import org.slf4j.LoggerFactory;
  * Time is the node's ({@link TimeSource}, passed with each call): nodes keep time with NTP, and a clock a little behind
  * another only refills a bucket a little later.
  *
- * <p><b>When Redis cannot be asked</b> (down, unreachable, slower than {@value #COMMAND_TIMEOUT_MILLIS} ms), every
- * request is granted: limits protect the service, and refusing every message and log-in while Redis is away would be
- * the outage they exist to prevent. The node says so once per outage, and once when Redis answers again.
+ * <p><b>When Redis cannot be asked</b> (down, unreachable, slower than {@value #COMMAND_TIMEOUT_MILLIS} ms), each
+ * decision is taken by this node's own limiter instead (the {@code whileAway} budget and attempts bootstrap passes: the
+ * application's one-node implementations, on the same rate and window), as the connection census falls back to this
+ * node's count: refusing every message and log-in while Redis is away would be the outage the limits exist to prevent,
+ * and letting everything through would lift them for a flood or a guesser exactly when they matter. So during an
+ * outage each node applies the limits on its own (a user spread over n nodes may send up to n times the rate), and
+ * every call tries Redis first, so the shared limits apply again as soon as it answers (with what Redis held: a Redis
+ * that restarted empty starts every bucket full and every window empty). The node says so once per outage, and once
+ * when Redis answers again ({@code LimitsWhenRedisIsAwayTest}).
  */
 public final class RedisLimits implements AutoCloseable {
 
@@ -108,12 +114,32 @@ public final class RedisLimits implements AutoCloseable {
             return 0
             """;
 
+    /**
+     * KEYS[1]: the address's window. ARGV: now (µs since the epoch), the window (µs). Takes one attempt off the count
+     * of a window that has not passed; a count that reaches zero (or a window that has passed) is deleted, so the next
+     * attempt starts a new window. Returns the count left.
+     */
+    static final String GIVE_BACK_SCRIPT = """
+            local now = tonumber(ARGV[1])
+            local window = tonumber(ARGV[2])
+            local state = redis.call('HMGET', KEYS[1], 'count', 'start')
+            local count = tonumber(state[1]) or 0
+            local start = tonumber(state[2]) or now
+            if count <= 1 or now >= start + window then
+              redis.call('DEL', KEYS[1])
+              return 0
+            end
+            redis.call('HSET', KEYS[1], 'count', string.format('%d', count - 1))
+            return count - 1
+            """;
+
     private final String keyPrefix;
     private final ClientResources resources;
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
     private final Script send;
     private final Script logIn;
+    private final Script logInGiveBack;
     private final AtomicBoolean unreachable = new AtomicBoolean();
 
     private RedisLimits(RedisBusSettings settings) {
@@ -132,6 +158,7 @@ public final class RedisLimits implements AutoCloseable {
         this.connection = opened;
         this.send = new Script(SEND_SCRIPT);
         this.logIn = new Script(LOG_IN_SCRIPT);
+        this.logInGiveBack = new Script(GIVE_BACK_SCRIPT);
     }
 
     /**
@@ -143,40 +170,63 @@ public final class RedisLimits implements AutoCloseable {
         return new RedisLimits(Objects.requireNonNull(settings, "settings"));
     }
 
-    /** The send rate per user, shared by every node using this Redis and channel. */
-    public SendBudget sendBudget(SendRate rate, TimeSource time) {
+    /**
+     * The send rate per user, shared by every node using this Redis and channel.
+     *
+     * @param whileAway this node's own budget of the same {@code rate}, which decides while Redis cannot be asked
+     */
+    public SendBudget sendBudget(SendRate rate, TimeSource time, SendBudget whileAway) {
         Objects.requireNonNull(rate, "rate");
         Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(whileAway, "whileAway");
         String capacity = Long.toString((long) rate.burst() * TOKEN);
         String perSecond = Integer.toString(rate.perSecond());
         return sender -> {
             Long wait = run(send, keyPrefix + "send:" + sender, micros(time), perSecond, capacity);
-            return wait == null || wait <= 0 ? Admission.grant()
-                    : Admission.refuse(Duration.of(wait, ChronoUnit.MICROS));
+            if (wait == null) {
+                return whileAway.take(sender);
+            }
+            return wait <= 0 ? Admission.grant() : Admission.refuse(Duration.of(wait, ChronoUnit.MICROS));
         };
     }
 
-    /** Failed log-ins per address, shared by every node using this Redis and channel. */
-    public LogInAttempts logInAttempts(LogInWindow window, TimeSource time) {
+    /**
+     * Failed log-ins per address, shared by every node using this Redis and channel.
+     *
+     * @param whileAway this node's own attempts of the same {@code window}, which decide while Redis cannot be asked; a
+     *                  success clears the address there too, so counts an outage left behind never outlive it
+     */
+    public LogInAttempts logInAttempts(LogInWindow window, TimeSource time, LogInAttempts whileAway) {
         Objects.requireNonNull(window, "window");
         Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(whileAway, "whileAway");
         String allowed = Integer.toString(window.failures());
         String windowMicros = Long.toString(window.window().toNanos() / 1_000);
         return new LogInAttempts() {
             @Override
             public Admission attempt(String address) {
                 Long wait = run(logIn, logInKey(address), micros(time), allowed, windowMicros);
-                return wait == null || wait <= 0 ? Admission.grant()
-                        : Admission.refuse(Duration.of(wait, ChronoUnit.MICROS));
+                if (wait == null) {
+                    return whileAway.attempt(address);
+                }
+                return wait <= 0 ? Admission.grant() : Admission.refuse(Duration.of(wait, ChronoUnit.MICROS));
             }
 
             @Override
             public void succeeded(String address) {
+                whileAway.succeeded(address);
                 try {
                     connection.sync().del(logInKey(address));
                     answered();
                 } catch (RuntimeException e) {
                     failed(e);
+                }
+            }
+
+            @Override
+            public void giveBack(String address) {
+                if (run(logInGiveBack, logInKey(address), micros(time), windowMicros) == null) {
+                    whileAway.giveBack(address);
                 }
             }
         };
@@ -192,7 +242,7 @@ public final class RedisLimits implements AutoCloseable {
         }
     }
 
-    /** The script's answer, or null (grant) when Redis cannot be asked. Never throws. */
+    /** The script's answer, or null when Redis cannot be asked (this node's own limiter decides). Never throws. */
     private Long run(Script script, String key, String... arguments) {
         try {
             Long answer = script.run(connection.sync(), key, arguments);
@@ -206,14 +256,14 @@ public final class RedisLimits implements AutoCloseable {
 
     private void answered() {
         if (unreachable.compareAndSet(true, false)) {
-            LOG.info("Redis answers again: sending and log-ins are limited again");
+            LOG.info("Redis answers again: sending and log-ins are limited across nodes again");
         }
     }
 
     private void failed(RuntimeException e) {
         if (unreachable.compareAndSet(false, true)) {
-            LOG.warn("Redis cannot be asked for limits ({}): sending and log-ins are not limited until it answers",
-                    RedisBusUnavailable.describe(e));
+            LOG.warn("Redis cannot be asked for limits ({}): sending and log-ins are limited by this node alone "
+                    + "until it answers", RedisBusUnavailable.describe(e));
         }
     }
 

@@ -11,7 +11,8 @@ import org.parley.application.testing.SendBudgetContract;
 
 /**
  * The budget the nodes of a deployment share, against the machine's Redis: the same contract as one node's (each test
- * on a channel of its own, so on keys of its own). Skipped with one line without {@code -Dparley.test.redisUrl}.
+ * on a channel of its own, so on keys of its own); this node's own budget, which decides while Redis cannot be asked,
+ * fails the test if it is ever asked. Skipped with one line without {@code -Dparley.test.redisUrl}.
  */
 class RedisSendBudgetTest extends SendBudgetContract {
 
@@ -21,7 +22,9 @@ class RedisSendBudgetTest extends SendBudgetContract {
     protected SendBudget budget(SendRate rate, TimeSource time) {
         limits = RedisLimits.connect(new RedisBusSettings(RedisForTests.url(), RedisForTests.uniqueChannel(),
                 Duration.ofSeconds(5)));
-        return limits.sendBudget(rate, time);
+        return limits.sendBudget(rate, time, sender -> {
+            throw new AssertionError("Redis did not answer: the node's own budget was asked instead");
+        });
     }
 
     @AfterEach

@@ -116,7 +116,7 @@ class CrossNodeDeliveryTest {
         final SendTextMessage sendText = new SendTextMessageService(storage.users(), storage.threads(), writer,
                 MessageRules.defaults(), time, SendBudget.unlimited());
         final AnnounceFileMessage announceFile = new AnnounceFileMessageService(storage.messages(), delivery,
-                new LinkToAttachmentService(new FakeLinkSigner(), Duration.ofHours(1), time));
+                new LinkToAttachmentService(new FakeLinkSigner(), Duration.ofHours(1), time), SendBudget.unlimited());
 
         FakeSession connect(User user) {
             FakeSession session = new FakeSession();

@@ -144,7 +144,7 @@ final class TestServer implements AutoCloseable {
             return user;
         };
         AnnounceFileMessageService announce = new AnnounceFileMessageService(messages, delivery,
-                new LinkToAttachmentService(new FakeLinkSigner(), Duration.ofHours(1), time));
+                new LinkToAttachmentService(new FakeLinkSigner(), Duration.ofHours(1), time), SendBudget.unlimited());
         ShareProfileService share = new ShareProfileService(users, threads, writer, time, SendBudget.unlimited());
         LongSupplier clock = manualClock ? nanos::get : System::nanoTime;
         webSocket = ChatWebSocket.attachTo(server, connections, authenticate,

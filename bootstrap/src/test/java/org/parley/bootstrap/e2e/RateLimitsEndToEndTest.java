@@ -127,6 +127,60 @@ class RateLimitsEndToEndTest {
         assertThat(refused.json().get("code").asText()).isEqualTo("rate_limited");
     }
 
+    /**
+     * Announcing an upload ({@code file_message}) delivers it again to every connection of both sides, so it takes from
+     * the same budget: a user re-announcing one upload in a loop is refused {@code rate_limited} beyond it, and a
+     * refused announcement reaches nobody (issue 13: 2,750 announcements a second of a 9,000-character caption to a
+     * receiver with 20 connections went through).
+     */
+    @Test
+    void reAnnouncingAnUploadTakesFromTheBudgetAndBeyondItIsRefusedAndDeliversNothing() {
+        Person hana = people.register("Hana re-announces");
+        Person ivan = people.register("Ivan");
+        HttpApi.Reply uploaded = new Multipart().field("receiver", ivan.id()).field("message", "x".repeat(9_000))
+                .file("attached_file", "note.txt", "hello".getBytes(StandardCharsets.UTF_8))
+                .post(new HttpApi(SERVER.httpBase()), hana.access());
+        assertThat(uploaded.status()).as(uploaded.raw()).isEqualTo(201);
+        long chatId = uploaded.json().get("entity").get("message").get("id").asLong();
+
+        try (ChatSocket hanaSocket = ChatSocket.connect(SERVER.wsBase(), hana.access());
+             ChatSocket ivanSocket = ChatSocket.connect(SERVER.wsBase(), ivan.access())) {
+            int announcements = 3 * BURST;
+            long start = System.nanoTime();
+            for (int i = 0; i < announcements; i++) {
+                hanaSocket.send(Map.of("action", "file_message", "chat_id", chatId, "client_msg_id", "f-" + i));
+            }
+            Set<String> confirmed = new HashSet<>();
+            List<JsonNode> refusals = new ArrayList<>();
+            while (confirmed.size() + refusals.size() < announcements) {
+                JsonNode frame = hanaSocket.next();
+                if ("conf_message".equals(frame.path("action").asText())) {
+                    confirmed.add(frame.get("client_msg_id").asText());
+                } else {
+                    refusals.add(frame);
+                }
+            }
+            double elapsedSeconds = (System.nanoTime() - start) / 1e9;
+
+            assertThat(confirmed.size()).as("delivered within %.1f s", elapsedSeconds)
+                    .isLessThanOrEqualTo(BURST + (int) Math.floor(RATE * elapsedSeconds) + 1);
+            assertThat(refusals).isNotEmpty().allSatisfy(refusal -> {
+                assertThat(refusal.get("action").asText()).isEqualTo("error");
+                assertThat(refusal.get("code").asText()).isEqualTo("rate_limited");
+                assertThat(refusal.get("request_action").asText()).isEqualTo("file_message");
+                assertThat(refusal.get("client_msg_id").asText()).startsWith("f-");
+                assertThat(refusal.get("retry_after_ms").asLong()).isBetween(1L, 1_000L / RATE);
+            });
+            for (int i = 0; i < confirmed.size(); i++) {
+                JsonNode frame = ivanSocket.next();
+                assertThat(frame.get("action").asText()).isEqualTo("re_message");
+                assertThat(frame.get("created_msg_id").asLong()).isEqualTo(chatId);
+            }
+            assertThat(ivanSocket.poll(Duration.ofMillis(300)))
+                    .as("the receiver got only the announcements that were not refused").isNull();
+        }
+    }
+
     @Test
     void afterTenFailedLogInsAnExistingAddressIsRefusedWith429EvenWithTheRightPassword() {
         Person grace = people.register("Grace");

@@ -57,6 +57,13 @@ public final class LocalLogInAttempts implements LogInAttempts {
         windows.remove(key(address));
     }
 
+    @Override
+    public void giveBack(String address) {
+        Instant now = time.now();
+        windows.computeIfPresent(key(address), (key, window) -> window.passedAt(now, limit) || window.count() <= 1
+                ? null : new Window(window.count() - 1, window.start()));
+    }
+
     /** How many addresses this node holds a window for now (for tests). */
     int windowsHeld() {
         return windows.size();

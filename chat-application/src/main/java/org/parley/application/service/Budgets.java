@@ -6,8 +6,9 @@ import org.parley.application.port.out.SendBudget;
 import org.parley.domain.user.UserId;
 
 /**
- * The send rate (contract §16), as every use case that stores a message a user sends applies it: once the message
- * has passed its own checks (which read nothing), before anything is read or stored for it.
+ * The send rate (contract §16), as every use case that stores or delivers a message a user sends applies it (a text,
+ * a shared profile, an upload, a file message announced again): once the message has passed its own checks (which read
+ * nothing), before anything is read, stored or delivered for it.
  */
 final class Budgets {
 

@@ -28,7 +28,10 @@ import org.parley.domain.user.EmailAddress;
  * <p>Attempts are counted per address ({@link LogInAttempts}, contract §16) before the password is hashed: once an
  * address has had too many failures in its window, attempts for it are refused with {@link RateLimited} at once,
  * without hashing anything and whether or not an account has that address, until the window has passed. A successful
- * log-in clears the address's count.
+ * log-in clears the address's count. An attempt that was never judged (hashing refused with
+ * {@link org.parley.application.error.Unavailable} because its queue is full, the account could not be read, anything
+ * else that fails before the password was checked) is given back ({@link LogInAttempts#giveBack}): only wrong
+ * passwords count, so a flood of other people's log-ins cannot lock out the right password (issue 13 review).
  */
 public final class LogInService implements LogIn {
 
@@ -58,9 +61,19 @@ public final class LogInService implements LogIn {
         if (!admission.granted()) {
             throw RateLimited.logIn(admission.retryAfter());
         }
-        Optional<Account> account = email.flatMap(users::findByEmail);
-        Optional<EncodedPassword> stored = account.flatMap(Account::password);
-        boolean matches = hasher.matches(password, stored.orElse(timingDecoy)) && stored.isPresent();
+        Optional<Account> account;
+        boolean matches;
+        boolean judged = false;
+        try {
+            account = email.flatMap(users::findByEmail);
+            Optional<EncodedPassword> stored = account.flatMap(Account::password);
+            matches = hasher.matches(password, stored.orElse(timingDecoy)) && stored.isPresent();
+            judged = true;
+        } finally {
+            if (!judged) {
+                attempts.giveBack(address);
+            }
+        }
         if (!matches || !account.get().user().isActive()) {
             throw AuthenticationFailed.badCredentials();
         }

@@ -17,8 +17,10 @@ import java.util.OptionalLong;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.parley.application.cluster.LocalSendBudget;
 import org.parley.application.groupcommit.MessageWriter;
 import org.parley.application.error.NotFound;
+import org.parley.application.error.RateLimited;
 import org.parley.application.error.TooLarge;
 import org.parley.application.error.UnknownUser;
 import org.parley.application.port.in.AnnounceFileMessage;
@@ -34,6 +36,7 @@ import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.ContentTypes;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.SendBudget;
+import org.parley.application.port.out.SendRate;
 import org.parley.application.port.out.ThreadPosition;
 import org.parley.application.testing.ChatFixtures;
 import org.parley.application.testing.ChatStorage;
@@ -80,7 +83,8 @@ class AttachmentServicesTest {
     private final LinkToAttachment links = new LinkToAttachmentService(signer, Duration.ofHours(1), time);
     private final UploadAttachment upload = new UploadAttachmentService(storage.users(), storage.threads(),
             writer, links, files, contentTypes, MessageRules.defaults(), MAX, time, SendBudget.unlimited());
-    private final AnnounceFileMessage announce = new AnnounceFileMessageService(storage.messages(), delivery, links);
+    private final AnnounceFileMessage announce = new AnnounceFileMessageService(storage.messages(), delivery, links,
+            SendBudget.unlimited());
     private final ShareProfile share = new ShareProfileService(storage.users(), storage.threads(), writer, time,
             SendBudget.unlimited());
     private final ListThreadFiles listFiles = new ListThreadFilesService(storage.users(), storage.threads(),
@@ -171,6 +175,27 @@ class AttachmentServicesTest {
                 .isEqualTo(links.linkFor(message));
         assertThat(event.position()).as("an announcement repeats a message stored earlier: it moves no order along")
                 .isEqualTo(ThreadPosition.unknown());
+    }
+
+    @Test
+    void each_announcement_takes_from_the_send_budget_and_one_beyond_it_delivers_nothing() {
+        Message message = upload(alice, bob.id(), "", "a.txt", new byte[] {1}).message();
+        delivery.clear(); // the upload's own event, which tells nobody
+        AnnounceFileMessage limited = new AnnounceFileMessageService(storage.messages(), delivery, links,
+                new LocalSendBudget(new SendRate(10, 2), time));
+        limited.announce(announceCommand(alice, message.id()));
+        limited.announce(announceCommand(alice, message.id()));
+
+        assertThatThrownBy(() -> limited.announce(announceCommand(alice, message.id())))
+                .isInstanceOfSatisfying(RateLimited.class, e -> {
+                    assertThat(e.limit()).isEqualTo(RateLimited.Limit.SENDING);
+                    assertThat(e.retryAfter()).isEqualTo(Duration.ofMillis(100));
+                });
+        assertThat(delivery.delivered()).as("the refused announcement delivered nothing").hasSize(2);
+
+        time.advance(Duration.ofMillis(100));
+        limited.announce(announceCommand(alice, message.id()));
+        assertThat(delivery.delivered()).hasSize(3);
     }
 
     @Test

@@ -5,22 +5,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.parley.application.cluster.LocalLogInAttempts;
 import org.parley.application.error.AuthenticationFailed;
 import org.parley.application.error.RateLimited;
+import org.parley.application.error.Unavailable;
 import org.parley.application.port.in.LogIn;
 import org.parley.application.port.out.Account;
 import org.parley.application.port.out.EncodedPassword;
 import org.parley.application.port.out.LogInWindow;
 import org.parley.application.port.out.PasswordHasher;
+import org.parley.application.port.out.UserAccounts;
 import org.parley.application.testing.ChatFixtures;
+import org.parley.application.testing.DelegatingUserAccounts;
 import org.parley.application.testing.FakePasswordHasher;
 import org.parley.application.testing.FakeTokens;
 import org.parley.application.testing.InMemoryUserAccounts;
 import org.parley.application.testing.ManualTimeSource;
+import org.parley.domain.user.EmailAddress;
 import org.parley.domain.user.User;
 
 class LogInServiceTest {
@@ -167,6 +172,68 @@ class LogInServiceTest {
     }
 
     @Test
+    void log_ins_refused_because_hashing_is_busy_are_no_failures_and_never_lock_out_the_right_password() {
+        User user = userWithPassword(PASSWORD);
+        AtomicBoolean busy = new AtomicBoolean(true);
+        LogIn underLoad = new LogInService(users, hasherBusyWhile(busy), tokens, time,
+                new LocalLogInAttempts(new LogInWindow(10, Duration.ofMinutes(15)), time));
+
+        for (int i = 0; i < 25; i++) {
+            assertThatThrownBy(() -> underLoad.logIn(new LogIn.Command(user.email().value(), PASSWORD)))
+                    .as("attempt %d while hashing is busy", i + 1).isInstanceOf(Unavailable.class);
+        }
+        busy.set(false);
+
+        assertThat(underLoad.logIn(new LogIn.Command(user.email().value(), PASSWORD)).user().id())
+                .isEqualTo(user.id());
+    }
+
+    @Test
+    void wrong_passwords_between_unjudged_attempts_still_count() {
+        User user = userWithPassword(PASSWORD);
+        AtomicBoolean busy = new AtomicBoolean(false);
+        LogIn underLoad = new LogInService(users, hasherBusyWhile(busy), tokens, time,
+                new LocalLogInAttempts(new LogInWindow(10, Duration.ofMinutes(15)), time));
+        LogIn.Command wrong = new LogIn.Command(user.email().value(), "guess");
+
+        for (int i = 0; i < 10; i++) {
+            busy.set(true);
+            assertThatThrownBy(() -> underLoad.logIn(wrong)).isInstanceOf(Unavailable.class);
+            busy.set(false);
+            assertThatThrownBy(() -> underLoad.logIn(wrong)).isInstanceOf(AuthenticationFailed.class);
+        }
+
+        assertThatThrownBy(() -> underLoad.logIn(new LogIn.Command(user.email().value(), PASSWORD)))
+                .isInstanceOf(RateLimited.class);
+    }
+
+    @Test
+    void a_log_in_whose_account_cannot_be_read_is_no_failure() {
+        User user = userWithPassword(PASSWORD);
+        AtomicBoolean down = new AtomicBoolean(true);
+        UserAccounts flaky = new DelegatingUserAccounts(users) {
+            @Override
+            public Optional<Account> findByEmail(EmailAddress email) {
+                if (down.get()) {
+                    throw Unavailable.storeUnreachable(Duration.ofSeconds(1));
+                }
+                return super.findByEmail(email);
+            }
+        };
+        LogIn duringOutage = new LogInService(flaky, hasher, tokens, time,
+                new LocalLogInAttempts(new LogInWindow(10, Duration.ofMinutes(15)), time));
+
+        for (int i = 0; i < 15; i++) {
+            assertThatThrownBy(() -> duringOutage.logIn(new LogIn.Command(user.email().value(), PASSWORD)))
+                    .isInstanceOf(Unavailable.class);
+        }
+        down.set(false);
+
+        assertThat(duringOutage.logIn(new LogIn.Command(user.email().value(), PASSWORD)).user().id())
+                .isEqualTo(user.id());
+    }
+
+    @Test
     void the_command_never_prints_the_password() {
         assertThat(new LogIn.Command("a@example.com", PASSWORD).toString()).doesNotContain(PASSWORD);
     }
@@ -179,6 +246,24 @@ class LogInServiceTest {
                     assertThat(e).hasMessage("No active account found with the given credentials");
                 });
         assertThat(tokens.issuedCount()).isEqualTo(issuedBefore);
+    }
+
+    /** {@link #hasher}, except that while {@code busy} checking a password is refused as a full hashing queue does. */
+    private PasswordHasher hasherBusyWhile(AtomicBoolean busy) {
+        return new PasswordHasher() {
+            @Override
+            public EncodedPassword hash(String rawPassword) {
+                return hasher.hash(rawPassword);
+            }
+
+            @Override
+            public boolean matches(String rawPassword, EncodedPassword encoded) {
+                if (busy.get()) {
+                    throw Unavailable.hashingBusy();
+                }
+                return hasher.matches(rawPassword, encoded);
+            }
+        };
     }
 
     private User userWithPassword(String password) {

@@ -14,9 +14,9 @@ import org.parley.application.port.out.TimeSource;
 
 /**
  * What every {@link LogInAttempts} must do (contract §16: after 10 failed log-ins for one address within 15 minutes,
- * further attempts wait until the window has passed). Extend it and implement {@link #attempts}; the same tests run
- * against one node's and the one the nodes of a deployment share. Time is a {@link ManualTimeSource}: nothing sleeps.
- * Each test uses addresses of its own.
+ * further attempts wait until the window has passed; an attempt given back, never judged, is no failure). Extend it
+ * and implement {@link #attempts}; the same tests run against one node's and the one the nodes of a deployment share.
+ * Time is a {@link ManualTimeSource}: nothing sleeps. Each test uses addresses of its own.
  */
 public abstract class LogInAttemptsContract {
 
@@ -82,6 +82,47 @@ public abstract class LogInAttemptsContract {
 
         assertThat(IntStream.range(0, 10).mapToObj(i -> attempts.attempt(address))).allMatch(Admission::granted);
         assertThat(attempts.attempt(address).granted()).isFalse();
+    }
+
+    @Test
+    public void anAttemptGivenBackNoLongerCounts() {
+        LogInAttempts attempts = attempts(limit, time);
+        String address = address();
+        IntStream.range(0, 10).forEach(i -> attempts.attempt(address));
+
+        attempts.giveBack(address);
+
+        assertThat(attempts.attempt(address).granted()).isTrue();
+        assertThat(attempts.attempt(address).granted()).isFalse();
+    }
+
+    @Test
+    public void givingBackMoreThanWasCountedNeverLetsMoreThroughThanTheLimit() {
+        LogInAttempts attempts = attempts(limit, time);
+        String address = address();
+        attempts.giveBack(address);
+        IntStream.range(0, 2).forEach(i -> attempts.attempt(address));
+
+        IntStream.range(0, 4).forEach(i -> attempts.giveBack(address));
+
+        assertThat(IntStream.range(0, 10).mapToObj(i -> attempts.attempt(address))).allMatch(Admission::granted);
+        assertThat(attempts.attempt(address).granted()).isFalse();
+    }
+
+    @Test
+    public void whenEveryAttemptWasGivenBackTheNextOneStartsANewWindow() {
+        LogInAttempts attempts = attempts(limit, time);
+        String address = address();
+        attempts.attempt(address);
+        attempts.giveBack(address);
+        time.advance(Duration.ofMinutes(10));
+        IntStream.range(0, 10).forEach(i -> attempts.attempt(address));
+
+        Admission refused = attempts.attempt(address);
+
+        assertThat(refused.granted()).isFalse();
+        assertThat(refused.retryAfter()).as("counted from the first attempt that still counts")
+                .isEqualTo(Duration.ofMinutes(15));
     }
 
     @Test
