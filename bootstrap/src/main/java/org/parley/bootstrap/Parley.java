@@ -341,7 +341,7 @@ public final class Parley implements AutoCloseable {
         ChatWebSocket webSocket = ChatWebSocket.attachTo(server, connections, useCases.rest().authenticateToken(),
                 useCases.webSocket(), webSocketSettings, census);
         ServerLevelHttp.installOn(server, edge.headerTimeout(), new ServerLevelHttp.BodySettings(edge.bodyTimeout(),
-                restSettings.largestBodyBytes(), config.dataDir().resolve("body-tmp")));
+                restSettings.largestBodyBytes(), config.dataDir().resolve("body-tmp")), edge.allowedOrigins());
         return new DrivingAdapters(server, webSocket);
     }
 

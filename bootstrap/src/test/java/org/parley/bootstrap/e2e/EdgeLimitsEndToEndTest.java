@@ -99,6 +99,8 @@ class EdgeLimitsEndToEndTest {
         assertThat(headedHandshakeStatus(frank, List.of("Origin: " + APP + " " + evil))).as("RFC 6454's list form")
                 .isEqualTo(403);
         assertThat(headedHandshakeStatus(frank, List.of("Origin: " + APP))).isEqualTo(101);
+        assertThat(header(handshake(frank, List.of("Origin: " + evil)), "Vary")).as("a refusal varies by origin too")
+                .contains("Origin");
     }
 
     @Test
@@ -116,6 +118,51 @@ class EdgeLimitsEndToEndTest {
             assertThat(threads.get(0)).contains(" 200 ");
             assertThat(corsHeaderNames(threads)).as("request with %s", origins).isEmpty();
             assertThat(header(threads, "Vary")).contains("Origin");
+        }
+    }
+
+    /**
+     * A browser page of the allowed origin can read every failure, whoever answered it: Jersey (401, 404) or the server
+     * below it (a target Jersey cannot read: 400); and every answer varies by origin, whatever the origin.
+     */
+    @Test
+    void failuresCarryTheSameCorsHeadersAsSuccessesAndEveryAnswerVariesByOrigin() throws Exception {
+        Person heidi = people.register("Heidi");
+        List<String> preflight = rawHead("OPTIONS /chat/user/threads/ HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: " + APP
+                + "\r\nAccess-Control-Request-Method: GET\r\nConnection: close\r\n\r\n");
+        assertThat(preflight.get(0)).contains(" 204 ");
+        Map<String, String> expected = new java.util.TreeMap<>();
+        for (String name : List.of("Access-Control-Allow-Origin", "Access-Control-Allow-Methods",
+                "Access-Control-Allow-Headers", "Access-Control-Max-Age")) {
+            expected.put(name, header(preflight, name));
+        }
+        assertThat(expected.get("Access-Control-Allow-Origin")).isEqualTo(APP);
+
+        Map<String, String> answers = Map.of(
+                "400", "GET /chat/messages/%ZZ/ HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                        + heidi.access() + "\r\n",
+                "401", "GET /chat/user/threads/ HTTP/1.1\r\nHost: 127.0.0.1\r\n",
+                "404", "GET /no/such/route/ HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                        + heidi.access() + "\r\n",
+                "200", "GET /chat/user/threads/ HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                        + heidi.access() + "\r\n");
+        for (Map.Entry<String, String> answer : answers.entrySet()) {
+            List<String> allowed = rawHead(answer.getValue() + "Origin: " + APP + "\r\nConnection: close\r\n\r\n");
+            assertThat(allowed.get(0)).as("%s", allowed).contains(" " + answer.getKey() + " ");
+            for (Map.Entry<String, String> cors : expected.entrySet()) {
+                assertThat(header(allowed, cors.getKey())).as("%s in %s", cors.getKey(), allowed)
+                        .isEqualTo(cors.getValue());
+            }
+            assertThat(header(allowed, "Vary")).as("%s", allowed).contains("Origin");
+
+            List<String> other = rawHead(answer.getValue() + "Origin: https://evil.example\r\nConnection: close\r\n\r\n");
+            assertThat(other.get(0)).contains(" " + answer.getKey() + " ");
+            assertThat(corsHeaderNames(other)).as("%s", other).isEmpty();
+            assertThat(header(other, "Vary")).as("%s", other).contains("Origin");
+
+            List<String> none = rawHead(answer.getValue() + "Connection: close\r\n\r\n");
+            assertThat(corsHeaderNames(none)).as("%s", none).isEmpty();
+            assertThat(header(none, "Vary")).as("%s", none).contains("Origin");
         }
     }
 
