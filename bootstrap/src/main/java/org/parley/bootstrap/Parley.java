@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
@@ -91,7 +92,10 @@ import org.slf4j.LoggerFactory;
 public final class Parley implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Parley.class);
+    /** How long a stop lets running HTTP requests finish once the websockets are closed. */
     private static final long SHUTDOWN_GRACE_SECONDS = 5;
+    /** How long a stop waits for the message writer, the bus, the limits and the database pool to close. */
+    private static final long CLOSING_SECONDS = 5;
     /** The most messages stored in one transaction by group commit (see {@link MessageWriter}). */
     private static final int MESSAGE_BATCH_SIZE = 1_000;
     /** Messages waiting for storage beyond which senders wait (back-pressure). */
@@ -344,7 +348,7 @@ public final class Parley implements AutoCloseable {
         ChatWebSocket webSocket = ChatWebSocket.attachTo(server, connections, useCases.rest().authenticateToken(),
                 useCases.webSocket(), webSocketSettings, census);
         ServerLevelHttp.installOn(server, edge.headerTimeout(), new ServerLevelHttp.BodySettings(edge.bodyTimeout(),
-                restSettings.largestBodyBytes(), config.dataDir().resolve("body-tmp")));
+                restSettings.largestBodyBytes(), config.dataDir().resolve("body-tmp")), edge.allowedOrigins());
         return new DrivingAdapters(server, webSocket);
     }
 
@@ -388,10 +392,17 @@ public final class Parley implements AutoCloseable {
      *       answered (its message stored and its {@code conf_message} sent, or an error frame), and the frames queued
      *       for each connection are written;</li>
      *   <li>websockets are closed with 1001 ("going away");</li>
-     *   <li>the server stops accepting and lets running requests finish;</li>
-     *   <li>messages still accepted (uploads) are stored, then the bus, the limits and the database pool close.</li>
+     *   <li>the server stops accepting and lets running requests finish, for at most {@value #SHUTDOWN_GRACE_SECONDS}
+     *       s;</li>
+     *   <li>messages still accepted (uploads) are stored, then the bus, the limits and the database pool close: for at
+     *       most {@value #CLOSING_SECONDS} s. When the database or Redis does not answer, this gives up with one log
+     *       line and returns (the process then exits; the database rolls back what was not committed). Nothing
+     *       confirmed can be lost by that: a message is confirmed ({@code conf_message}, an upload's 201) only once its
+     *       transaction has committed; a message not yet committed was not confirmed, and is stored or not.</li>
      * </ol>
-     * Calling it again does nothing.
+     * So a stop takes at most {@code PARLEY_DRAIN_SECONDS} + {@value #SHUTDOWN_GRACE_SECONDS} s +
+     * {@value #CLOSING_SECONDS} s (and a second or so of margin), whatever the database does. Calling it again does
+     * nothing.
      */
     @Override
     public void close() {
@@ -410,20 +421,68 @@ public final class Parley implements AutoCloseable {
         } finally {
             try {
                 server.shutdownNow();
-                sweeps.close();
-                webSocket.close();
-                // Messages accepted before the shutdown are still stored (and published) before the database and the
-                // bus go away.
-                writer.close();
-                transport.stop().run();
-                limiting.stop().run();
-                census.stop().run();
-                storage.close();
+                closeTheRest(Duration.ofSeconds(CLOSING_SECONDS));
             } finally {
                 stopped.countDown();
             }
         }
         LOG.info("Parley has stopped");
+    }
+
+    /**
+     * Stores what was handed over, then closes the bus, the limits, the census and the database, in that order, on a
+     * thread of their own; waits for them at most {@code limit}, then gives up with one log line naming the step still
+     * running (a database or Redis that does not answer: the message writer waits for the commit under way, the pool
+     * for its connections).
+     */
+    private void closeTheRest(Duration limit) {
+        AtomicReference<String> step = new AtomicReference<>("the orphan sweeper");
+        Thread closing = new Thread(() -> {
+            try {
+                sweeps.close();
+                step.set("the websocket");
+                webSocket.close();
+                // Messages accepted before the shutdown are still stored (and published) before the database and the
+                // bus go away.
+                step.set("the message writer (storing the messages handed over)");
+                writer.close();
+                step.set("the bus");
+                transport.stop().run();
+                step.set("the limits");
+                limiting.stop().run();
+                step.set("the connection census");
+                census.stop().run();
+                step.set("the database pool");
+                storage.close();
+                step.set(null);
+            } catch (RuntimeException | Error failure) {
+                LOG.error("Closing {} failed; the rest is left to the process's exit", step.get(), failure);
+                step.set(null);
+            }
+        }, "parley-closing");
+        // A daemon: should the steps hang, they must not keep the process alive.
+        closing.setDaemon(true);
+        closing.start();
+        // The wait is not cut short by an interrupt (a stop after an interrupted main thread must still close).
+        boolean interrupted = Thread.interrupted();
+        long deadline = System.nanoTime() + limit.toNanos();
+        for (long left = limit.toMillis(); closing.isAlive() && left > 0;
+             left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())) {
+            try {
+                closing.join(left);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        String running = step.get();
+        if (closing.isAlive() && running != null) {
+            LOG.warn("Parley stopped without waiting longer for {} ({} s): the database or Redis does not answer; "
+                    + "every confirmed message is committed, an unconfirmed one may or may not be stored",
+                    running, limit.toSeconds());
+        }
     }
 
     /** Waits until {@link #close()} has finished. */

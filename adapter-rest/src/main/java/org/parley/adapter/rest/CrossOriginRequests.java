@@ -1,5 +1,6 @@
 package org.parley.adapter.rest;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -24,8 +25,9 @@ import jakarta.ws.rs.core.Response;
  *       {@code Access-Control-Allow-Origin} (that origin), {@code Access-Control-Allow-Methods},
  *       {@code Access-Control-Allow-Headers: Authorization, Content-Type}, {@code Access-Control-Max-Age} and
  *       {@code Vary: Origin};</li>
- *   <li>any other origin (and {@code null}) gets no CORS header, so browsers keep its pages out; clients that are not
- *       browsers are unaffected either way.</li>
+ *   <li>any other origin (and {@code null}, and a request naming several origins, in one {@code Origin} header or in
+ *       several) gets no CORS header, so browsers keep its pages out; clients that are not browsers are unaffected
+ *       either way.</li>
  * </ul>
  * No cookies are involved (the API takes bearer tokens), so {@code Access-Control-Allow-Credentials} is never sent.
  * With no origin allowed it is not registered at all.
@@ -57,7 +59,7 @@ final class CrossOriginRequests implements ContainerRequestFilter, ContainerResp
     public void filter(ContainerRequestContext request) {
         if (HttpMethod.OPTIONS.equals(request.getMethod())
                 && request.getHeaderString("Access-Control-Request-Method") != null
-                && allowed(request.getHeaderString("Origin"))) {
+                && allowedOrigin(request) != null) {
             request.abortWith(Response.noContent().build());
         }
     }
@@ -71,8 +73,8 @@ final class CrossOriginRequests implements ContainerRequestFilter, ContainerResp
         } else if (!vary.toString().contains("Origin")) {
             headers.putSingle("Vary", vary + ", Origin");
         }
-        String origin = request.getHeaderString("Origin");
-        if (allowed(origin)) {
+        String origin = allowedOrigin(request);
+        if (origin != null) {
             headers.putSingle(ALLOW_ORIGIN, origin);
             headers.putSingle(ALLOW_METHODS, METHODS);
             headers.putSingle(ALLOW_HEADERS, HEADERS);
@@ -80,7 +82,17 @@ final class CrossOriginRequests implements ContainerRequestFilter, ContainerResp
         }
     }
 
-    private boolean allowed(String origin) {
-        return origin != null && allowedOrigins.contains(origin.trim().toLowerCase(Locale.ROOT));
+    /**
+     * The request's origin when it is an allowed one, as sent (trimmed), or null: without an {@code Origin} header, with
+     * another origin, and with more than one origin, in one header or in several (a browser sends one header holding
+     * one origin, RFC 6454 §7.3; reading only the first would let {@code Origin: <allowed>, <other>} through).
+     */
+    private String allowedOrigin(ContainerRequestContext request) {
+        List<String> values = request.getHeaders().get("Origin");
+        if (values == null || values.size() != 1 || values.get(0) == null) {
+            return null;
+        }
+        String origin = values.get(0).trim();
+        return allowedOrigins.contains(origin.toLowerCase(Locale.ROOT)) ? origin : null;
     }
 }

@@ -1,6 +1,7 @@
 package org.parley.adapter.websocket;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * Decides on the upgrade request before the connection opens (contract §4, §16), in this order, refusing with a real
  * HTTP answer:
  * <ol>
- *   <li>its {@code Origin}, when {@link WebSocketSettings#allowedOrigins()} is set: another origin (or {@code null})
- *       gets 403; no {@code Origin} header is allowed;</li>
+ *   <li>its {@code Origin}, when {@link WebSocketSettings#allowedOrigins()} is set: anything but one {@code Origin}
+ *       header naming one allowed origin gets 403 (another origin, {@code null}, an empty header, several origins in
+ *       one header or several headers, whatever their order); no {@code Origin} header is allowed;</li>
  *   <li>its token: none, or one that does not authenticate, gets 401 (a failing check 500);</li>
  *   <li>the user's open connections on every node ({@link ConnectionCensus}): at the limit, 429. The lease taken here
  *       goes with the connection ({@link ChatEndpoint}), which releases it when it ends for any reason.</li>
@@ -69,7 +71,7 @@ final class HandshakeAuthenticator extends ServerEndpointConfig.Configurator {
             refuse(response, 503, "Service Unavailable");
             return;
         }
-        if (!settings.allowsOrigin(origin(request))) {
+        if (!settings.allowsOrigin(origins(request))) {
             LOG.debug("Websocket handshake refused: origin not allowed");
             refuse(response, 403, "Forbidden");
             return;
@@ -106,16 +108,26 @@ final class HandshakeAuthenticator extends ServerEndpointConfig.Configurator {
         config.getUserProperties().put(ChatEndpoint.LEASE_PROPERTY, lease.get());
     }
 
-    /** The {@code Origin} header's value (the first, when sent twice), or null without one. */
-    static String origin(HandshakeRequest request) {
+    /**
+     * Every origin the request's {@code Origin} headers name, in order, or null without an {@code Origin} header. Tyrus
+     * hands over each header's comma-separated values as separate values, so {@code Origin: a, b} and two headers
+     * {@code a} and {@code b} both give {@code [a, b]}; an empty header gives no value or an empty one.
+     */
+    static List<String> origins(HandshakeRequest request) {
+        List<String> origins = null;
         for (Map.Entry<String, List<String>> header : request.getHeaders().entrySet()) {
-            if ("origin".equalsIgnoreCase(header.getKey()) && header.getValue() != null
-                    && !header.getValue().isEmpty()) {
-                String value = header.getValue().get(0);
-                return value == null ? "" : value;
+            if ("origin".equalsIgnoreCase(header.getKey())) {
+                if (origins == null) {
+                    origins = new ArrayList<>();
+                }
+                if (header.getValue() != null) {
+                    for (String value : header.getValue()) {
+                        origins.add(value == null ? "" : value);
+                    }
+                }
             }
         }
-        return null;
+        return origins;
     }
 
     @Override

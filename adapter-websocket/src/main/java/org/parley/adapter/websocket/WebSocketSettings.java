@@ -1,6 +1,7 @@
 package org.parley.adapter.websocket;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
@@ -17,7 +18,8 @@ import java.util.stream.Collectors;
  *                          connection above it is closed with 4008 {@code slow consumer} and its socket released a few
  *                          seconds later whether or not the client reads ({@code PARLEY_MAX_PENDING_BYTES}, 1 MiB)
  * @param allowedOrigins    the origins ({@code scheme://host[:port]}, lower case) whose browsers may open a websocket;
- *                          a handshake with another {@code Origin} header (including {@code null}) is refused with 403,
+ *                          a handshake with another {@code Origin} (including {@code null}), or with more than one
+ *                          origin (RFC 6454 §7: the header holds one origin; RFC 6455 §4.2.1), is refused with 403,
  *                          one without an {@code Origin} header is allowed (native clients send none). Empty: every
  *                          origin is allowed ({@code PARLEY_ALLOWED_ORIGINS} unset)
  */
@@ -56,12 +58,18 @@ public record WebSocketSettings(int maxTextFrameBytes, Duration pingInterval, lo
         return new WebSocketSettings(DEFAULT_MAX_TEXT_FRAME_BYTES, DEFAULT_PING_INTERVAL);
     }
 
-    /** Whether a handshake carrying {@code origin} (null: no {@code Origin} header) may open a websocket. */
-    boolean allowsOrigin(String origin) {
-        if (origin == null || allowedOrigins.isEmpty()) {
+    /**
+     * Whether a handshake whose {@code Origin} headers name {@code origins} (null: no {@code Origin} header) may open a
+     * websocket: with an allow-list, only when they name exactly one origin, and an allowed one. A browser sends one
+     * {@code Origin} header holding one origin (RFC 6454 §7.3, RFC 6455 §4.1); anything else did not come from a
+     * browser page of an allowed origin, and reading only its first value would let {@code Origin: <allowed>, <other>}
+     * through.
+     */
+    boolean allowsOrigin(List<String> origins) {
+        if (origins == null || allowedOrigins.isEmpty()) {
             return true;
         }
-        return allowedOrigins.contains(origin.trim().toLowerCase(Locale.ROOT));
+        return origins.size() == 1 && allowedOrigins.contains(origins.get(0).trim().toLowerCase(Locale.ROOT));
     }
 
     /** These settings with {@code origins} allowed. */

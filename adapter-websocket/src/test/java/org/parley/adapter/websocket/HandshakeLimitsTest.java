@@ -30,6 +30,10 @@ class HandshakeLimitsTest {
             assertThat(status(server, Map.of("Origin", "null"))).as("a sandboxed page or a file").isEqualTo(403);
             assertThat(status(server, Map.of("Origin", "https://app.example.com:8443"))).isEqualTo(403);
             assertThat(status(server, Map.of("Origin", "http://app.example.com"))).isEqualTo(403);
+            assertThat(status(server, Map.of("Origin", "https://app.example.com, https://evil.example")))
+                    .as("more than one origin, the allowed one first").isEqualTo(403);
+            assertThat(status(server, Map.of("Origin", "https://app.example.com, http://localhost:3000")))
+                    .as("two allowed origins are still two").isEqualTo(403);
         }
     }
 

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.LongSupplier;
 import java.util.Objects;
+import java.util.Set;
 
 import org.glassfish.grizzly.http.server.HttpServer;
 
@@ -21,7 +22,9 @@ import org.glassfish.grizzly.http.server.HttpServer;
  *   <li>{@link HeaderReadTimeout}: a connection that has not sent a whole request head within the header timeout is
  *       closed (slowloris);</li>
  *   <li>{@link WholeBodiesFirst}: the REST API sees a request once its whole body has arrived, read without holding
- *       a thread; a body that stops coming is answered 408.</li>
+ *       a thread; a body that stops coming is answered 408;</li>
+ *   <li>{@link CrossOriginAnswers}: with allowed origins, every answer carries {@code Vary: Origin}, and an answer to
+ *       an allowed origin its CORS headers, whoever wrote it (the REST API, one of the parts above, Grizzly).</li>
  * </ul>
  */
 public final class ServerLevelHttp {
@@ -33,13 +36,17 @@ public final class ServerLevelHttp {
      * Installs every part on {@code server}'s listeners, configuration and handlers; call before the server starts,
      * after its handlers are registered.
      *
-     * @param headerTimeout how long a connection may take to send a request's head; zero: no limit
-     * @param bodies        how request bodies are awaited before the handlers see them
+     * @param headerTimeout  how long a connection may take to send a request's head; zero: no limit
+     * @param bodies         how request bodies are awaited before the handlers see them
+     * @param allowedOrigins {@code PARLEY_ALLOWED_ORIGINS} ({@code scheme://host[:port]}); empty: no CORS headers
      */
-    public static void installOn(HttpServer server, Duration headerTimeout, BodySettings bodies) {
+    public static void installOn(HttpServer server, Duration headerTimeout, BodySettings bodies,
+                                 Set<String> allowedOrigins) {
         installOn(server);
         HeaderReadTimeout.registerOn(server, headerTimeout);
         WholeBodiesFirst.wrapOn(server, bodies.timeout(), bodies.maxBytes(), bodies.spoolDir());
+        // Last: its filter must sit closest to the HTTP codec, below every filter that answers by itself.
+        CrossOriginAnswers.registerOn(server, allowedOrigins);
     }
 
     /**

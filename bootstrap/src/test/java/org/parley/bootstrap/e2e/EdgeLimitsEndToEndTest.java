@@ -83,6 +83,89 @@ class EdgeLimitsEndToEndTest {
         assertThat(evil.headers().keySet()).noneMatch(name -> name.toLowerCase().startsWith("access-control-"));
     }
 
+    /**
+     * RFC 6454 §7.3: a browser sends one {@code Origin} header holding one origin. Anything else, whichever origin
+     * comes first, did not come from a page of the allowed origin (issue 13 review: the first value alone was read).
+     */
+    @Test
+    void aHandshakeNamingMoreThanOneOriginIsRefusedWith403WhateverTheOrder() throws Exception {
+        Person frank = people.register("Frank");
+        String evil = "https://evil.example";
+        assertThat(headedHandshakeStatus(frank, List.of("Origin: " + APP + ", " + evil))).isEqualTo(403);
+        assertThat(headedHandshakeStatus(frank, List.of("Origin: " + evil + ", " + APP))).isEqualTo(403);
+        assertThat(headedHandshakeStatus(frank, List.of("Origin: " + APP, "Origin: " + evil))).isEqualTo(403);
+        assertThat(headedHandshakeStatus(frank, List.of("Origin: " + evil, "Origin: " + APP))).isEqualTo(403);
+        assertThat(headedHandshakeStatus(frank, List.of("Origin: " + APP, "Origin: " + APP))).as("twice").isEqualTo(403);
+        assertThat(headedHandshakeStatus(frank, List.of("Origin: " + APP + " " + evil))).as("RFC 6454's list form")
+                .isEqualTo(403);
+        assertThat(headedHandshakeStatus(frank, List.of("Origin: " + APP))).isEqualTo(101);
+        assertThat(header(handshake(frank, List.of("Origin: " + evil)), "Vary")).as("a refusal varies by origin too")
+                .contains("Origin");
+    }
+
+    @Test
+    void restGivesNoCorsHeadersToARequestNamingMoreThanOneOrigin() throws Exception {
+        Person grace = people.register("Grace");
+        String evil = "https://evil.example";
+        for (List<String> origins : List.of(List.of("Origin: " + APP + ", " + evil), List.of("Origin: " + APP,
+                "Origin: " + evil), List.of("Origin: " + evil, "Origin: " + APP))) {
+            String headers = String.join("", origins.stream().map(line -> line + "\r\n").toList());
+            List<String> preflight = rawHead("OPTIONS /chat/user/threads/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + headers + "Access-Control-Request-Method: GET\r\nConnection: close\r\n\r\n");
+            assertThat(corsHeaderNames(preflight)).as("preflight with %s", origins).isEmpty();
+            List<String> threads = rawHead("GET /chat/user/threads/ HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers
+                    + "Authorization: Bearer " + grace.access() + "\r\nConnection: close\r\n\r\n");
+            assertThat(threads.get(0)).contains(" 200 ");
+            assertThat(corsHeaderNames(threads)).as("request with %s", origins).isEmpty();
+            assertThat(header(threads, "Vary")).contains("Origin");
+        }
+    }
+
+    /**
+     * A browser page of the allowed origin can read every failure, whoever answered it: Jersey (401, 404) or the server
+     * below it (a target Jersey cannot read: 400); and every answer varies by origin, whatever the origin.
+     */
+    @Test
+    void failuresCarryTheSameCorsHeadersAsSuccessesAndEveryAnswerVariesByOrigin() throws Exception {
+        Person heidi = people.register("Heidi");
+        List<String> preflight = rawHead("OPTIONS /chat/user/threads/ HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: " + APP
+                + "\r\nAccess-Control-Request-Method: GET\r\nConnection: close\r\n\r\n");
+        assertThat(preflight.get(0)).contains(" 204 ");
+        Map<String, String> expected = new java.util.TreeMap<>();
+        for (String name : List.of("Access-Control-Allow-Origin", "Access-Control-Allow-Methods",
+                "Access-Control-Allow-Headers", "Access-Control-Max-Age")) {
+            expected.put(name, header(preflight, name));
+        }
+        assertThat(expected.get("Access-Control-Allow-Origin")).isEqualTo(APP);
+
+        Map<String, String> answers = Map.of(
+                "400", "GET /chat/messages/%ZZ/ HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                        + heidi.access() + "\r\n",
+                "401", "GET /chat/user/threads/ HTTP/1.1\r\nHost: 127.0.0.1\r\n",
+                "404", "GET /no/such/route/ HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                        + heidi.access() + "\r\n",
+                "200", "GET /chat/user/threads/ HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                        + heidi.access() + "\r\n");
+        for (Map.Entry<String, String> answer : answers.entrySet()) {
+            List<String> allowed = rawHead(answer.getValue() + "Origin: " + APP + "\r\nConnection: close\r\n\r\n");
+            assertThat(allowed.get(0)).as("%s", allowed).contains(" " + answer.getKey() + " ");
+            for (Map.Entry<String, String> cors : expected.entrySet()) {
+                assertThat(header(allowed, cors.getKey())).as("%s in %s", cors.getKey(), allowed)
+                        .isEqualTo(cors.getValue());
+            }
+            assertThat(header(allowed, "Vary")).as("%s", allowed).contains("Origin");
+
+            List<String> other = rawHead(answer.getValue() + "Origin: https://evil.example\r\nConnection: close\r\n\r\n");
+            assertThat(other.get(0)).contains(" " + answer.getKey() + " ");
+            assertThat(corsHeaderNames(other)).as("%s", other).isEmpty();
+            assertThat(header(other, "Vary")).as("%s", other).contains("Origin");
+
+            List<String> none = rawHead(answer.getValue() + "Connection: close\r\n\r\n");
+            assertThat(corsHeaderNames(none)).as("%s", none).isEmpty();
+            assertThat(header(none, "Vary")).as("%s", none).contains("Origin");
+        }
+    }
+
     @Test
     void aUserGetsAtMostTheLimitOfWebsocketsAndTheNextHandshakeIs429() throws Exception {
         Person bob = people.register("Bob");
@@ -172,22 +255,62 @@ class EdgeLimitsEndToEndTest {
 
     /** The status of a handshake with {@code origin} (null: no Origin header), on a raw socket. */
     private static int handshakeStatus(Person person, String origin) throws IOException {
-        URI base = URI.create(SERVER.wsBase());
-        try (Socket socket = new Socket("127.0.0.1", base.getPort())) {
+        return headedHandshakeStatus(person, origin == null ? List.of() : List.of("Origin: " + origin));
+    }
+
+    /** The status of a handshake with these extra header lines, on a raw socket. */
+    private static int headedHandshakeStatus(Person person, List<String> headerLines) throws IOException {
+        return Integer.parseInt(handshake(person, headerLines).get(0).split(" ")[1]);
+    }
+
+    /** The head of the answer to a handshake with these extra header lines: the status line first, then the headers. */
+    private static List<String> handshake(Person person, List<String> headerLines) throws IOException {
+        int port = URI.create(SERVER.wsBase()).getPort();
+        return rawHead(port, "GET /ws/chat/room/?token=" + person.access() + " HTTP/1.1\r\n"
+                + "Host: 127.0.0.1:" + port + "\r\n"
+                + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                + String.join("", headerLines.stream().map(line -> line + "\r\n").toList()) + "\r\n");
+    }
+
+    /**
+     * Sends {@code request} as it is on a raw socket (what {@link java.net.http.HttpClient} would refuse to send) and
+     * returns the head of the answer: the status line, then the header lines.
+     */
+    private static List<String> rawHead(String request) throws IOException {
+        return rawHead(SERVER.port(), request);
+    }
+
+    private static List<String> rawHead(int port, String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);
-            String request = "GET /ws/chat/room/?token=" + person.access() + " HTTP/1.1\r\n"
-                    + "Host: 127.0.0.1:" + base.getPort() + "\r\n"
-                    + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-                    + (origin == null ? "" : "Origin: " + origin + "\r\n") + "\r\n";
             socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            ByteArrayOutputStream head = new ByteArrayOutputStream();
             InputStream in = socket.getInputStream();
-            for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
-                line.write(b);
+            for (int b = in.read(); b >= 0; b = in.read()) {
+                head.write(b);
+                String text = head.toString(StandardCharsets.US_ASCII);
+                if (text.endsWith("\r\n\r\n")) {
+                    return List.of(text.substring(0, text.length() - 4).split("\r\n"));
+                }
             }
-            return Integer.parseInt(line.toString(StandardCharsets.US_ASCII).split(" ")[1]);
+            throw new AssertionError("No complete answer head: " + head.toString(StandardCharsets.US_ASCII));
         }
+    }
+
+    /** The value of header {@code name} in a head from {@link #rawHead} (the first, case-insensitively), or null. */
+    private static String header(List<String> head, String name) {
+        return head.stream().skip(1)
+                .filter(line -> line.regionMatches(true, 0, name + ":", 0, name.length() + 1))
+                .map(line -> line.substring(name.length() + 1).trim())
+                .findFirst().orElse(null);
+    }
+
+    /** The names of the {@code Access-Control-*} headers in a head from {@link #rawHead}, lower case. */
+    private static List<String> corsHeaderNames(List<String> head) {
+        return head.stream().skip(1).map(line -> line.substring(0, Math.max(0, line.indexOf(':'))).trim()
+                        .toLowerCase(java.util.Locale.ROOT))
+                .filter(name -> name.startsWith("access-control-")).toList();
     }
 }
