@@ -268,9 +268,8 @@ final class AbuseRun {
                             Duration.ofSeconds(30)));
                     List<ChatConnection> fan = openMany(options.connections(), untilNanos, this::countingHandler);
                     openSeconds = (System.nanoTime() - openStart) / 1e9;
-                    if (!fan.isEmpty() && fan.get(0) != null) {
-                        pace(fan.get(0));
-                    }
+                    // Handshakes race: the one refused 429 may be any of them, the first included.
+                    fan.stream().filter(java.util.Objects::nonNull).findFirst().ifPresent(this::pace);
                 }
                 case SLOW_CONSUMER -> {
                     slow = new SlowSockets(2, options.sourceAddresses(),
