@@ -44,8 +44,10 @@ import org.slf4j.LoggerFactory;
  * application's one-node implementations, on the same rate and window), as the connection census falls back to this
  * node's count: refusing every message and log-in while Redis is away would be the outage the limits exist to prevent,
  * and letting everything through would lift them for a flood or a guesser exactly when they matter. So during an
- * outage each node applies the limits on its own (a user spread over n nodes may send up to n times the rate), and
- * every call tries Redis first, so the shared limits apply again as soon as it answers (with what Redis held: a Redis
+ * outage each node applies the limits on its own (a user spread over n nodes may send up to n times the rate). After a
+ * failure Redis is left alone for {@link #ASK_AGAIN_AFTER} (decisions are taken here at once, so a Redis that hangs
+ * costs one request the time-out, not every request), then one request at a time asks it again, so the shared limits
+ * apply again about a second after it answers (with what Redis held: a Redis
  * that restarted empty starts every bucket full and every window empty). The node says so once per outage, and once
  * when Redis answers again ({@code LimitsWhenRedisIsAwayTest}).
  */
@@ -53,6 +55,8 @@ public final class RedisLimits implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisLimits.class);
     static final long COMMAND_TIMEOUT_MILLIS = 500;
+    /** How long after a failure Redis is left alone (this node decides at once) before one request asks it again. */
+    static final Duration ASK_AGAIN_AFTER = Duration.ofSeconds(1);
     /** One message, in the bucket's unit (millionths). */
     private static final long TOKEN = 1_000_000;
 
@@ -141,6 +145,9 @@ public final class RedisLimits implements AutoCloseable {
     private final Script logIn;
     private final Script logInGiveBack;
     private final AtomicBoolean unreachable = new AtomicBoolean();
+    /** While Redis is unreachable: one request at a time asks it again, from this monotonic time on. */
+    private volatile long askAgainAtNanos;
+    private final AtomicBoolean probing = new AtomicBoolean();
 
     private RedisLimits(RedisBusSettings settings) {
         this.keyPrefix = settings.channel() + ":limits:";
@@ -215,12 +222,7 @@ public final class RedisLimits implements AutoCloseable {
             @Override
             public void succeeded(String address) {
                 whileAway.succeeded(address);
-                try {
-                    connection.sync().del(logInKey(address));
-                    answered();
-                } catch (RuntimeException e) {
-                    failed(e);
-                }
+                ask(() -> connection.sync().del(logInKey(address)));
             }
 
             @Override
@@ -242,15 +244,35 @@ public final class RedisLimits implements AutoCloseable {
         }
     }
 
-    /** The script's answer, or null when Redis cannot be asked (this node's own limiter decides). Never throws. */
+    /**
+     * The script's answer, or null when Redis cannot be asked (this node's own limiter decides). Never throws. Once
+     * Redis has failed, it is not asked again for {@link #ASK_AGAIN_AFTER}, except by one request at a time after that
+     * (the others decide here at once): a Redis that hangs rather than refuses would otherwise hold every send and
+     * log-in for the command time-out (issue 13's second review: a frozen Redis spaced one user's messages 0.5 s apart).
+     */
     private Long run(Script script, String key, String... arguments) {
+        return ask(() -> script.run(connection.sync(), key, arguments));
+    }
+
+    private <T> T ask(java.util.function.Supplier<T> question) {
+        boolean probe = false;
+        if (unreachable.get()) {
+            if (System.nanoTime() - askAgainAtNanos < 0 || !probing.compareAndSet(false, true)) {
+                return null;
+            }
+            probe = true;
+        }
         try {
-            Long answer = script.run(connection.sync(), key, arguments);
+            T answer = question.get();
             answered();
             return answer;
         } catch (RuntimeException e) {
             failed(e);
             return null;
+        } finally {
+            if (probe) {
+                probing.set(false);
+            }
         }
     }
 
@@ -261,6 +283,7 @@ public final class RedisLimits implements AutoCloseable {
     }
 
     private void failed(RuntimeException e) {
+        askAgainAtNanos = System.nanoTime() + ASK_AGAIN_AFTER.toNanos();
         if (unreachable.compareAndSet(false, true)) {
             LOG.warn("Redis cannot be asked for limits ({}): sending and log-ins are limited by this node alone "
                     + "until it answers", RedisBusUnavailable.describe(e));

@@ -93,6 +93,40 @@ class LimitsWhenRedisIsAwayTest {
         }
     }
 
+    /**
+     * A Redis that hangs (frozen, not refusing) costs one request the command time-out; the next ones are decided here
+     * at once, until a request asks Redis again a second later (issue 13's second review: every message of a user had
+     * waited 0.5 s for a frozen Redis).
+     */
+    @Test
+    void aHungRedisCostsOneRequestTheTimeOutNotEveryRequest() {
+        ManualTimeSource time = new ManualTimeSource();
+        SendRate rate = new SendRate(20, 40);
+        try (RedisLimits limits = RedisLimits.connect(new RedisBusSettings(redis.url(), "parley",
+                Duration.ofSeconds(5)))) {
+            SendBudget budget = limits.sendBudget(rate, time, new LocalSendBudget(rate, time));
+            UserId alice = UserId.random();
+            assertThat(budget.take(alice).granted()).isTrue();
+
+            redis.freeze();
+            try {
+                long start = System.nanoTime();
+                assertThat(IntStream.range(0, 20).mapToObj(i -> budget.take(alice)))
+                        .as("this node's own bucket decides").allMatch(Admission::granted);
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                assertThat(took).as("20 decisions, one of which waited for the frozen Redis")
+                        .isLessThan(Duration.ofMillis(RedisLimits.COMMAND_TIMEOUT_MILLIS * 3));
+                assertThat(messages(Level.WARN)).hasSize(1);
+            } finally {
+                redis.thaw();
+            }
+            Buses.await("Redis decides again", () -> {
+                budget.take(alice);
+                return messages(Level.INFO).size() == 1;
+            });
+        }
+    }
+
     private List<String> messages(Level level) {
         return log.list.stream().filter(event -> event.getLevel() == level).map(ILoggingEvent::getFormattedMessage)
                 .toList();

@@ -67,6 +67,30 @@ public final class RedisServer implements AutoCloseable {
         process = null;
     }
 
+    /** Stops it answering without closing anything ({@code SIGSTOP}: a hung Redis, or a network that drops packets). */
+    public void freeze() {
+        signal("-STOP");
+    }
+
+    /** Lets a frozen Redis go on ({@code SIGCONT}). */
+    public void thaw() {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill " + signal + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Starts it again on the same port and waits until it answers. */
     public void restart() {
         stop();
