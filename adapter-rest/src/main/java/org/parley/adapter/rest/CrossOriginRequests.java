@@ -1,7 +1,6 @@
 package org.parley.adapter.rest;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 import jakarta.annotation.Priority;
@@ -36,23 +35,11 @@ import jakarta.ws.rs.core.Response;
 @Priority(Priorities.HEADER_DECORATOR - 200)
 final class CrossOriginRequests implements ContainerRequestFilter, ContainerResponseFilter {
 
-    static final String ALLOW_ORIGIN = "Access-Control-Allow-Origin";
-    static final String ALLOW_METHODS = "Access-Control-Allow-Methods";
-    static final String ALLOW_HEADERS = "Access-Control-Allow-Headers";
-    static final String MAX_AGE = "Access-Control-Max-Age";
-    static final String METHODS = "GET, POST, PUT, PATCH, DELETE, OPTIONS";
-    static final String HEADERS = "Authorization, Content-Type";
-    /** How long a browser may keep a preflight's answer, in seconds. */
-    static final String PREFLIGHT_SECONDS = "600";
+    private final CrossOriginPolicy policy;
 
-    private final Set<String> allowedOrigins;
-
-    /** @param allowedOrigins lower case, as {@link RestSettings#allowedOrigins()} holds them; not empty */
+    /** @param allowedOrigins as {@link RestSettings#allowedOrigins()} holds them; not empty */
     CrossOriginRequests(Set<String> allowedOrigins) {
-        if (allowedOrigins.isEmpty()) {
-            throw new IllegalArgumentException("No origin is allowed: leave CORS off instead");
-        }
-        this.allowedOrigins = allowedOrigins;
+        this.policy = new CrossOriginPolicy(allowedOrigins);
     }
 
     @Override
@@ -68,31 +55,15 @@ final class CrossOriginRequests implements ContainerRequestFilter, ContainerResp
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
         MultivaluedMap<String, Object> headers = response.getHeaders();
         Object vary = headers.getFirst("Vary");
-        if (vary == null) {
-            headers.putSingle("Vary", "Origin");
-        } else if (!vary.toString().contains("Origin")) {
-            headers.putSingle("Vary", vary + ", Origin");
-        }
+        headers.putSingle("Vary", CrossOriginPolicy.varyByOrigin(vary == null ? null : vary.toString()));
         String origin = allowedOrigin(request);
         if (origin != null) {
-            headers.putSingle(ALLOW_ORIGIN, origin);
-            headers.putSingle(ALLOW_METHODS, METHODS);
-            headers.putSingle(ALLOW_HEADERS, HEADERS);
-            headers.putSingle(MAX_AGE, PREFLIGHT_SECONDS);
+            CrossOriginPolicy.headersFor(origin).forEach(headers::putSingle);
         }
     }
 
-    /**
-     * The request's origin when it is an allowed one, as sent (trimmed), or null: without an {@code Origin} header, with
-     * another origin, and with more than one origin, in one header or in several (a browser sends one header holding
-     * one origin, RFC 6454 §7.3; reading only the first would let {@code Origin: <allowed>, <other>} through).
-     */
     private String allowedOrigin(ContainerRequestContext request) {
         List<String> values = request.getHeaders().get("Origin");
-        if (values == null || values.size() != 1 || values.get(0) == null) {
-            return null;
-        }
-        String origin = values.get(0).trim();
-        return allowedOrigins.contains(origin.toLowerCase(Locale.ROOT)) ? origin : null;
+        return policy.allowedOrigin(values == null ? List.of() : values);
     }
 }

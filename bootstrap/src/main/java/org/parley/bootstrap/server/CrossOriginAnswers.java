@@ -1,7 +1,6 @@
 package org.parley.bootstrap.server;
 
 import java.io.IOException;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 
@@ -16,6 +15,7 @@ import org.glassfish.grizzly.http.HttpResponsePacket;
 import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
+import org.parley.adapter.rest.CrossOriginPolicy;
 
 /**
  * With {@code PARLEY_ALLOWED_ORIGINS} set (contract §16), every HTTP answer of the server carries the CORS headers the
@@ -28,9 +28,9 @@ import org.glassfish.grizzly.http.server.NetworkListener;
  *   <li>every answer (but a {@code 1xx}) gets {@code Vary: Origin}, whatever the request's origin;</li>
  *   <li>an answer to a request with exactly one {@code Origin} header naming one allowed origin that has no
  *       {@code Access-Control-Allow-Origin} yet gets {@code Access-Control-Allow-Origin} (that origin),
- *       {@code -Allow-Methods}, {@code -Allow-Headers} and {@code -Max-Age}, with the values of the REST adapter's
- *       {@code CrossOriginRequests} (which answers preflights and decorates Jersey's answers itself;
- *       {@code EdgeLimitsEndToEndTest} checks that both give the same headers);</li>
+ *       {@code -Allow-Methods}, {@code -Allow-Headers} and {@code -Max-Age}: the REST adapter's
+ *       {@link CrossOriginPolicy}, which its {@code CrossOriginRequests} applies to preflights and Jersey's answers
+ *       (one policy for both; {@code EdgeLimitsEndToEndTest} checks that the answers agree);</li>
  *   <li>several origins (in one header or several) are no allowed origin, as for the websocket handshake and Jersey.</li>
  * </ul>
  *
@@ -51,15 +51,10 @@ import org.glassfish.grizzly.http.server.NetworkListener;
  */
 final class CrossOriginAnswers implements AddOn {
 
-    static final String ALLOW_ORIGIN = "Access-Control-Allow-Origin";
-    private static final String METHODS = "GET, POST, PUT, PATCH, DELETE, OPTIONS";
-    private static final String HEADERS = "Authorization, Content-Type";
-    private static final String PREFLIGHT_SECONDS = "600";
+    private final CrossOriginPolicy policy;
 
-    private final Set<String> allowedOrigins;
-
-    private CrossOriginAnswers(Set<String> allowedOrigins) {
-        this.allowedOrigins = allowedOrigins;
+    private CrossOriginAnswers(CrossOriginPolicy policy) {
+        this.policy = policy;
     }
 
     /** Does nothing when {@code allowedOrigins} is empty (no CORS at all, no {@code Vary}). */
@@ -68,9 +63,8 @@ final class CrossOriginAnswers implements AddOn {
         if (allowedOrigins.isEmpty()) {
             return;
         }
-        Set<String> lowerCase = allowedOrigins.stream().map(origin -> origin.toLowerCase(Locale.ROOT))
-                .collect(java.util.stream.Collectors.toUnmodifiableSet());
-        server.getListeners().forEach(listener -> listener.registerAddOn(new CrossOriginAnswers(lowerCase)));
+        CrossOriginPolicy policy = new CrossOriginPolicy(allowedOrigins);
+        server.getListeners().forEach(listener -> listener.registerAddOn(new CrossOriginAnswers(policy)));
     }
 
     @Override
@@ -79,21 +73,6 @@ final class CrossOriginAnswers implements AddOn {
         if (codec >= 0) {
             builder.add(codec + 1, new Headers());
         }
-    }
-
-    /** The request's one allowed origin, as sent (trimmed), or null. */
-    private String allowedOrigin(HttpRequestPacket request) {
-        String origin = null;
-        int count = 0;
-        for (String value : request.getHeaders().values("Origin")) {
-            origin = value;
-            count++;
-        }
-        if (count != 1 || origin == null) {
-            return null;
-        }
-        origin = origin.trim();
-        return allowedOrigins.contains(origin.toLowerCase(Locale.ROOT)) ? origin : null;
     }
 
     /** Adds the headers to a response's head on its way to the codec, before the head is written. */
@@ -112,19 +91,11 @@ final class CrossOriginAnswers implements AddOn {
         }
 
         private void decorate(HttpResponsePacket response) {
-            String vary = response.getHeader("Vary");
-            if (vary == null || vary.isBlank()) {
-                response.setHeader("Vary", "Origin");
-            } else if (!vary.toLowerCase(Locale.ROOT).contains("origin") && !vary.trim().equals("*")) {
-                response.setHeader("Vary", vary + ", Origin");
-            }
+            response.setHeader("Vary", CrossOriginPolicy.varyByOrigin(response.getHeader("Vary")));
             HttpRequestPacket request = response.getRequest();
-            String origin = request == null ? null : allowedOrigin(request);
-            if (origin != null && !response.containsHeader(ALLOW_ORIGIN)) {
-                response.setHeader(ALLOW_ORIGIN, origin);
-                response.setHeader("Access-Control-Allow-Methods", METHODS);
-                response.setHeader("Access-Control-Allow-Headers", HEADERS);
-                response.setHeader("Access-Control-Max-Age", PREFLIGHT_SECONDS);
+            String origin = request == null ? null : policy.allowedOrigin(request.getHeaders().values("Origin"));
+            if (origin != null && !response.containsHeader(CrossOriginPolicy.ALLOW_ORIGIN)) {
+                CrossOriginPolicy.headersFor(origin).forEach(response::setHeader);
             }
         }
     }
