@@ -114,16 +114,6 @@ final class WholeBodiesFirst extends HttpHandler {
             throw new IllegalArgumentException("maxBodyBytes must be positive: " + maxBodyBytes);
         }
         prepare(spoolDir);
-        // A body refused unread (a Content-Length above the limit, answered 413 at once) would otherwise be skipped
-        // byte by byte until Grizzly's 30 s read timeout (HttpCodecFilter.maxPayloadRemainderToSkip is unlimited by
-        // default): the connection is closed instead. Every body a handler reads is read whole first, so nothing else
-        // leaves a remainder.
-        server.getListeners().forEach(listener -> listener.registerAddOn((networkListener, builder) -> {
-            int codec = builder.indexOfType(org.glassfish.grizzly.http.HttpServerFilter.class);
-            if (codec >= 0) {
-                ((org.glassfish.grizzly.http.HttpCodecFilter) builder.get(codec)).setMaxPayloadRemainderToSkip(0);
-            }
-        }));
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "parley-body-timeout");
             thread.setDaemon(true);
