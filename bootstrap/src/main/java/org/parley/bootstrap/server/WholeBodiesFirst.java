@@ -345,10 +345,13 @@ final class WholeBodiesFirst extends HttpHandler {
                 // Taken before resume(), which recycles the request.
                 Connection<?> connection = request.getContext().getConnection();
                 response.resume();
-                // Grizzly would otherwise keep reading to skip the rest of the announced body
-                // (HttpCodecFilter's maxPayloadRemainderToSkip) until its read timeout, ~30 s; close() is graceful:
-                // the answer already queued is written first.
-                connection.close();
+                if (status == 408) {
+                    // The body stopped coming: Grizzly would otherwise keep waiting to skip the rest of it
+                    // (HttpCodecFilter's maxPayloadRemainderToSkip) until its read timeout, ~30 s; close() is
+                    // graceful: the answer already queued is written first. Not for a 413: its client is still
+                    // sending, and closing on unread bytes resets the connection before it can read the answer.
+                    connection.close();
+                }
             } catch (RuntimeException alreadyGone) {
                 // The connection went away meanwhile.
             }
