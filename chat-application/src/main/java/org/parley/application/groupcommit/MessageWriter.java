@@ -77,6 +77,8 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
     private static final Outcomes END = new Outcomes(List.of(), List.of(), null);
 
     private final MessageRepository messages;
+    /** Whether each batch also records its messages' webhook events (contract §15), in the same transaction. */
+    private final boolean recordWebhookEvents;
     private final EventDelivery delivery;
     private final Failures failures;
     private final int maxBatchSize;
@@ -100,13 +102,29 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
      * @param queueCapacity  the most messages waiting to be stored before {@link #store} makes callers wait
      */
     public MessageWriter(MessageRepository messages, EventDelivery delivery, int maxBatchSize, int queueCapacity) {
-        this(messages, delivery, maxBatchSize, queueCapacity, new LoggedFailures());
+        this(messages, false, delivery, maxBatchSize, queueCapacity, new LoggedFailures());
+    }
+
+    /**
+     * As {@link #MessageWriter(MessageRepository, EventDelivery, int, int)}; with {@code recordWebhookEvents}, every
+     * batch also records a {@code message.new} webhook event per message in the outbox, in the batch's transaction
+     * ({@link MessageRepository#appendAllRecordingEvents}; contract §15). Without it the write path is unchanged.
+     */
+    public MessageWriter(MessageRepository messages, boolean recordWebhookEvents, EventDelivery delivery,
+                         int maxBatchSize, int queueCapacity) {
+        this(messages, recordWebhookEvents, delivery, maxBatchSize, queueCapacity, new LoggedFailures());
     }
 
     /** As the public constructor, with {@code failures} told of every failure instead of the log (tests). */
     MessageWriter(MessageRepository messages, EventDelivery delivery, int maxBatchSize, int queueCapacity,
                   Failures failures) {
+        this(messages, false, delivery, maxBatchSize, queueCapacity, failures);
+    }
+
+    private MessageWriter(MessageRepository messages, boolean recordWebhookEvents, EventDelivery delivery,
+                          int maxBatchSize, int queueCapacity, Failures failures) {
         this.messages = Objects.requireNonNull(messages, "messages");
+        this.recordWebhookEvents = recordWebhookEvents;
         this.delivery = Objects.requireNonNull(delivery, "delivery");
         this.failures = Objects.requireNonNull(failures, "failures");
         if (maxBatchSize < 1 || queueCapacity < 1) {
@@ -256,7 +274,7 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
     private void write(List<Pending> batch) {
         List<AppendedMessage> stored;
         try {
-            stored = messages.appendAll(drafts(batch));
+            stored = append(drafts(batch));
         } catch (Unavailable unreachable) {
             // The store says it cannot be reached (not that a message is bad): retrying one by one would only wait
             // again per message. The batch fails at once; its senders are told to try again.
@@ -283,7 +301,7 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
             }
             List<AppendedMessage> stored;
             try {
-                stored = messages.appendAll(List.of(pending.draft));
+                stored = append(List.of(pending.draft));
             } catch (Throwable failure) {
                 refused(pending, failure);
                 lastFailure = failure;
@@ -293,6 +311,11 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
             committed(List.of(pending), stored);
             failuresInARow = 0;
         }
+    }
+
+    /** One transaction storing {@code drafts}, with their webhook events when a webhook is configured. */
+    private List<AppendedMessage> append(List<MessageDraft> drafts) {
+        return recordWebhookEvents ? messages.appendAllRecordingEvents(drafts) : messages.appendAll(drafts);
     }
 
     private static List<MessageDraft> drafts(List<Pending> batch) {

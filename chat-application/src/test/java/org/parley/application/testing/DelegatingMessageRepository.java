@@ -29,6 +29,11 @@ public class DelegatingMessageRepository implements MessageRepository {
     }
 
     @Override
+    public List<AppendedMessage> appendAllRecordingEvents(List<MessageDraft> drafts) {
+        return delegate.appendAllRecordingEvents(drafts);
+    }
+
+    @Override
     public Optional<Message> findById(MessageId id) {
         return delegate.findById(id);
     }

@@ -19,6 +19,7 @@ import org.parley.application.port.out.AppendedMessage;
 import org.parley.application.port.out.MessageRange;
 import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.ThreadPosition;
+import org.parley.application.port.out.WebhookEvent;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageContent;
 import org.parley.domain.chat.MessageDraft;
@@ -36,6 +37,7 @@ public final class InMemoryMessageRepository implements MessageRepository {
     private final ConcurrentSkipListMap<Long, Message> byId = new ConcurrentSkipListMap<>();
     /** Each thread's latest message; guarded by {@code byId}'s monitor, as every write is. */
     private final Map<ThreadId, MessageId> latestOfThread = new HashMap<>();
+    private volatile InMemoryWebhookOutbox outbox;
 
     @Override
     public List<AppendedMessage> appendAll(List<MessageDraft> drafts) {
@@ -54,6 +56,31 @@ public final class InMemoryMessageRepository implements MessageRepository {
             stored.forEach(appended -> byId.put(appended.message().id().value(), appended.message()));
             return List.copyOf(stored);
         }
+    }
+
+    /**
+     * Stores as {@link #appendAll}, and records each message's {@code message.new} event in the outbox given to
+     * {@link #recordingEventsIn} (the same lock held, as a real store's one transaction would).
+     *
+     * @throws UnsupportedOperationException when no outbox was given
+     */
+    @Override
+    public List<AppendedMessage> appendAllRecordingEvents(List<MessageDraft> drafts) {
+        InMemoryWebhookOutbox outbox = this.outbox;
+        if (outbox == null) {
+            throw new UnsupportedOperationException("No outbox: call recordingEventsIn first");
+        }
+        synchronized (byId) {
+            List<AppendedMessage> stored = appendAll(drafts);
+            stored.forEach(appended -> outbox.record(WebhookEvent.messageNew(appended.message())));
+            return stored;
+        }
+    }
+
+    /** Makes {@link #appendAllRecordingEvents} record events in {@code events}; returns this repository. */
+    public InMemoryMessageRepository recordingEventsIn(InMemoryWebhookOutbox events) {
+        this.outbox = Objects.requireNonNull(events, "events");
+        return this;
     }
 
     @Override

@@ -34,6 +34,18 @@ public interface MessageRepository {
      */
     List<AppendedMessage> appendAll(List<MessageDraft> drafts);
 
+    /**
+     * As {@link #appendAll}, and in the same transaction records in the webhook outbox ({@link WebhookOutbox}) one
+     * {@link WebhookEvent#messageNew} event per message, in the messages' order: a message stored is an event stored
+     * (contract §15). Group commit calls this instead of {@link #appendAll} only when a webhook is configured.
+     *
+     * @throws IllegalArgumentException when {@code drafts} is empty
+     * @throws UnsupportedOperationException when this store keeps no outbox
+     */
+    default List<AppendedMessage> appendAllRecordingEvents(List<MessageDraft> drafts) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no webhook outbox");
+    }
+
     /** Stores one draft durably (committed when this returns) and returns it with its new id. */
     default Message append(MessageDraft draft) {
         return appendAll(List.of(draft)).get(0).message();
