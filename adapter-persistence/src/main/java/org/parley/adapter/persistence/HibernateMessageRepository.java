@@ -13,6 +13,7 @@ import org.parley.application.port.out.AppendedMessage;
 import org.parley.application.port.out.MessageRange;
 import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.ThreadPosition;
+import org.parley.application.port.out.WebhookEvent;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageDraft;
 import org.parley.domain.chat.MessageId;
@@ -43,6 +44,19 @@ final class HibernateMessageRepository implements MessageRepository {
      */
     @Override
     public List<AppendedMessage> appendAll(List<MessageDraft> drafts) {
+        return append(drafts, false);
+    }
+
+    /**
+     * As {@link #appendAll}, plus one JDBC batch inserting each message's {@code message.new} event into
+     * {@code webhook_outbox} ({@link OutboxRows}), in the same transaction: five statements whatever the batch's size.
+     */
+    @Override
+    public List<AppendedMessage> appendAllRecordingEvents(List<MessageDraft> drafts) {
+        return append(drafts, true);
+    }
+
+    private List<AppendedMessage> append(List<MessageDraft> drafts, boolean recordingEvents) {
         List<MessageDraft> batch = List.copyOf(drafts);
         if (batch.isEmpty()) {
             throw new IllegalArgumentException("Nothing to append");
@@ -62,6 +76,11 @@ final class HibernateMessageRepository implements MessageRepository {
                 refuseIdsBehindTheThread(message, position);
                 appended.add(new AppendedMessage(message, position));
                 next.put(message.threadId(), ThreadPosition.after(message.id()));
+            }
+            if (recordingEvents) {
+                List<WebhookEvent> events = new ArrayList<>(appended.size());
+                appended.forEach(stored -> events.add(WebhookEvent.messageNew(stored.message())));
+                session.doWork(connection -> OutboxRows.insert(connection, events));
             }
             return List.copyOf(appended);
         });

@@ -29,6 +29,7 @@ import org.hibernate.tool.schema.spi.SchemaManagementException;
 import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.ThreadRepository;
 import org.parley.application.port.out.UserAccounts;
+import org.parley.application.port.out.WebhookOutbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +55,7 @@ public final class PersistenceModule implements AutoCloseable {
     private final UserAccounts userAccounts;
     private final ThreadRepository threads;
     private final MessageRepository messages;
+    private final WebhookOutbox webhookOutbox;
     private final DatabaseAvailability availability;
 
     private PersistenceModule(HikariDataSource pool, SessionFactory sessionFactory, CacheSettings caches,
@@ -73,6 +75,7 @@ public final class PersistenceModule implements AutoCloseable {
                 : storedThreads;
         this.messages = new HibernateMessageRepository(transactions, MessageIds.forDialect(
                 sessionFactory.unwrap(SessionFactoryImplementor.class).getJdbcServices().getDialect()));
+        this.webhookOutbox = new HibernateWebhookOutbox(transactions);
     }
 
     /**
@@ -139,6 +142,11 @@ public final class PersistenceModule implements AutoCloseable {
 
     public MessageRepository messages() {
         return messages;
+    }
+
+    /** The webhook outbox (contract §15), on the same database as the messages. */
+    public WebhookOutbox webhookOutbox() {
+        return webhookOutbox;
     }
 
     SessionFactory sessionFactory() {

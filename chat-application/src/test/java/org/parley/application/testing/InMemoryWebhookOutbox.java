@@ -45,7 +45,7 @@ public final class InMemoryWebhookOutbox implements WebhookOutbox {
             if (due && free) {
                 row.claim = nextClaim++;
                 row.leaseUntil = now.plus(lease);
-                claimed.add(new ClaimedWebhookEvent(row.event, row.attempts, row.claim));
+                claimed.add(new ClaimedWebhookEvent(row.event, entry.getKey(), row.attempts, row.claim));
             }
         }
         return List.copyOf(claimed);
@@ -53,18 +53,17 @@ public final class InMemoryWebhookOutbox implements WebhookOutbox {
 
     @Override
     public synchronized void acknowledge(ClaimedWebhookEvent claimed) {
-        rows.values().removeIf(row -> row.event.id().equals(claimed.event().id()));
+        rows.remove(claimed.position());
     }
 
     @Override
     public synchronized void retryLater(ClaimedWebhookEvent claimed, Instant next) {
-        rows.values().stream()
-                .filter(row -> row.event.id().equals(claimed.event().id()) && row.claim == claimed.claim())
-                .forEach(row -> {
-                    row.attempts++;
-                    row.nextAttempt = next;
-                    row.leaseUntil = null;
-                });
+        Row row = rows.get(claimed.position());
+        if (row != null && row.claim == claimed.claim()) {
+            row.attempts++;
+            row.nextAttempt = next;
+            row.leaseUntil = null;
+        }
     }
 
     @Override
