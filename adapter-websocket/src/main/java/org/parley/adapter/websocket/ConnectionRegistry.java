@@ -22,6 +22,16 @@ public final class ConnectionRegistry {
         return byUser.values().stream().mapToInt(Set::size).sum();
     }
 
+    /**
+     * Whether {@code user} has an open connection on this node: what bootstrap answers
+     * {@link org.parley.application.port.out.ConnectedUsers} with (a webhook's {@code receiver_online}). One map
+     * look-up, never blocks.
+     */
+    public boolean isConnected(UserId user) {
+        Set<LiveConnection> connections = byUser.get(user);
+        return connections != null && !connections.isEmpty();
+    }
+
     void add(LiveConnection connection) {
         byUser.compute(connection.user(), (user, connections) -> {
             Set<LiveConnection> set = connections == null ? ConcurrentHashMap.newKeySet() : connections;
