@@ -15,10 +15,13 @@ import org.parley.application.port.out.TimeSource;
 import org.parley.application.port.out.Tokens;
 import org.parley.application.port.out.UserAccounts;
 import org.parley.application.port.out.UserChanges;
+import org.parley.application.port.out.WebhookOutbox;
 
 /**
  * Every driven port of the application, each with the adapter chosen for it ({@link Parley#start}'s first step). The
  * use cases are built from these alone, so choosing another adapter for a port changes nothing after this record.
+ * {@code webhookOutbox} is the database's outbox with {@code PARLEY_WEBHOOK_URL}, {@link WebhookOutbox#none()}
+ * without: a use case that changes a message records its event there either way (contract §15).
  */
 record DrivenPorts(
         UserAccounts users,
@@ -33,7 +36,8 @@ record DrivenPorts(
         EventDelivery delivery,
         UserChanges userChanges,
         SendBudget sendBudget,
-        LogInAttempts logInAttempts) {
+        LogInAttempts logInAttempts,
+        WebhookOutbox webhookOutbox) {
 
     DrivenPorts {
         Objects.requireNonNull(users, "users");
@@ -49,5 +53,6 @@ record DrivenPorts(
         Objects.requireNonNull(userChanges, "userChanges");
         Objects.requireNonNull(sendBudget, "sendBudget");
         Objects.requireNonNull(logInAttempts, "logInAttempts");
+        Objects.requireNonNull(webhookOutbox, "webhookOutbox");
     }
 }

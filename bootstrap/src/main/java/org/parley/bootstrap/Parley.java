@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +27,7 @@ import org.parley.adapter.rest.MediaRoute;
 import org.parley.adapter.rest.RestApi;
 import org.parley.adapter.rest.RestSettings;
 import org.parley.adapter.rest.RestUseCases;
+import org.parley.adapter.rest.WebhookPoster;
 import org.parley.adapter.security.DjangoPbkdf2PasswordHasher;
 import org.parley.adapter.security.HmacLinkSigner;
 import org.parley.adapter.security.JwtTokens;
@@ -55,6 +57,7 @@ import org.parley.application.port.out.StoreMessages;
 import org.parley.application.port.out.TimeSource;
 import org.parley.application.port.out.UserAccounts;
 import org.parley.application.port.out.UserChanges;
+import org.parley.application.port.out.WebhookOutbox;
 import org.parley.application.service.AnnounceFileMessageService;
 import org.parley.application.service.AuthenticateTokenService;
 import org.parley.application.service.DownloadAttachmentService;
@@ -70,6 +73,7 @@ import org.parley.application.service.ShareProfileService;
 import org.parley.application.service.UploadAttachmentService;
 import org.parley.application.service.SweepOrphanedAttachmentsService;
 import org.parley.application.service.UpsertUserFromBackendService;
+import org.parley.application.webhook.WebhookRelay;
 import org.parley.bootstrap.server.ServerLevelHttp;
 import org.parley.domain.chat.MessageRules;
 import org.slf4j.Logger;
@@ -109,13 +113,16 @@ public final class Parley implements AutoCloseable {
     private final Limiting limiting;
     private final Census census;
     private final OrphanSweeps sweeps;
+    private final Optional<WebhookRelay> webhooks;
     private final Duration drainTime;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Parley(HttpServer server, ChatWebSocket webSocket, MessageWriter writer, PersistenceModule storage,
-                   Transport transport, Limiting limiting, Census census, OrphanSweeps sweeps, Duration drainTime) {
+                   Transport transport, Limiting limiting, Census census, OrphanSweeps sweeps,
+                   Optional<WebhookRelay> webhooks, Duration drainTime) {
         this.drainTime = drainTime;
+        this.webhooks = webhooks;
         this.server = server;
         this.webSocket = webSocket;
         this.writer = writer;
@@ -136,27 +143,33 @@ public final class Parley implements AutoCloseable {
         Limiting limiting = null;
         Census census = null;
         OrphanSweeps sweeps = null;
+        Optional<WebhookRelay> webhooks = Optional.empty();
         try {
             ConnectionRegistry connections = new ConnectionRegistry();
             transport = deliveryTransport(config, connections, storage.userAccounts());
             limiting = limiting(config, time);
             census = connectionCensus(config);
             DrivenPorts ports = drivenPorts(config, storage, transport, limiting, time);
-            writer = new MessageWriter(ports.messages(), ports.delivery(), MESSAGE_BATCH_SIZE, MESSAGE_QUEUE_CAPACITY);
+            // With a webhook, each batch also records its messages' events (contract §15); without, as before.
+            writer = new MessageWriter(ports.messages(), config.webhooks().isPresent(), ports.delivery(),
+                    MESSAGE_BATCH_SIZE, MESSAGE_QUEUE_CAPACITY);
             UseCases useCases = useCases(config, ports, writer);
             sweeps = OrphanSweeps.start(new SweepOrphanedAttachmentsService(ports.attachments(), ports.messages(),
                     ports.time(), config.orphanAge()), config.orphanAge());
+            webhooks = webhookRelay(config, ports, connections);
             DrivingAdapters adapters = drivingAdapters(config, useCases, connections, census.census());
             adapters.server().start();
             Parley parley = new Parley(adapters.server(), adapters.webSocket(), writer, storage, transport, limiting,
-                    census, sweeps, config.operations().drainTime());
+                    census, sweeps, webhooks, config.operations().drainTime());
             LOG.info("Parley is listening on http://{}:{}/ (websocket /ws/chat/room/)", config.host(), parley.port());
             return parley;
         } catch (IOException e) {
+            webhooks.ifPresent(WebhookRelay::close);
             closeIfStarted(sweeps, writer, transport, limiting, census);
             storage.close();
             throw new UncheckedIOException("Cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
+            webhooks.ifPresent(WebhookRelay::close);
             closeIfStarted(sweeps, writer, transport, limiting, census);
             storage.close();
             throw e;
@@ -180,7 +193,29 @@ public final class Parley implements AutoCloseable {
                 transport.delivery(),
                 transport.userChanges(),
                 limiting.sending(),
-                limiting.logIns());
+                limiting.logIns(),
+                config.webhooks().isPresent() ? storage.webhookOutbox() : WebhookOutbox.none());
+    }
+
+    /**
+     * Webhooks (contract §15), with {@code PARLEY_WEBHOOK_URL} only: the relay sending the database's outbox to
+     * the app's backend ({@link WebhookPoster}) on threads of its own. {@code receiver_online} is this node's
+     * knowledge of open connections ({@link ConnectionRegistry#isConnected}); presence across nodes plugs in here.
+     */
+    private static Optional<WebhookRelay> webhookRelay(ParleyConfig config, DrivenPorts ports,
+                                                       ConnectionRegistry connections) {
+        if (config.webhooks().isEmpty()) {
+            return Optional.empty();
+        }
+        ParleyConfig.Webhooks settings = config.webhooks().get();
+        WebhookPoster poster = new WebhookPoster(settings.url(), settings.secret(), settings.timeout());
+        WebhookRelay relay = new WebhookRelay(ports.webhookOutbox(), poster, ports.messages(), ports.users(),
+                new LinkToAttachmentService(ports.linkSigner(), config.mediaLinkLifetime(), ports.time()),
+                connections::isConnected, ports.time(),
+                WebhookRelay.Settings.of(settings.senders(), settings.timeout())).start();
+        LOG.info("Webhooks on: every stored message is POSTed to {} ({} senders, {} ms time-out)",
+                WebhookPoster.redacted(settings.url()), settings.senders(), settings.timeout().toMillis());
+        return Optional.of(relay);
     }
 
     /**
@@ -440,6 +475,8 @@ public final class Parley implements AutoCloseable {
         Thread closing = new Thread(() -> {
             try {
                 sweeps.close();
+                step.set("the webhook relay");
+                webhooks.ifPresent(WebhookRelay::close);
                 step.set("the websocket");
                 webSocket.close();
                 // Messages accepted before the shutdown are still stored (and published) before the database and the

@@ -1,5 +1,7 @@
 package org.parley.bootstrap;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -34,6 +36,8 @@ import org.parley.bootstrap.logging.SecretMasking;
  * @param orphanAge         how long after its last write an attachment file no message names is removed
  *                          ({@code PARLEY_ORPHAN_AGE_SECONDS}; the sweep also runs this often; docs/storage.md)
  * @param operations        how long the database may take to answer and how long a stop may drain
+ * @param webhooks          empty: no webhook (the message path as before); present: every stored message is POSTed
+ *                          to the app's backend ({@code PARLEY_WEBHOOK_URL}, contract §15)
  */
 public record ParleyConfig(
         String host,
@@ -53,7 +57,7 @@ public record ParleyConfig(
         Duration userCacheLifetime,
         int cacheMaxEntries,
         Optional<Bus> bus,
-        Limits limits, Edge edge, Duration orphanAge, Operations operations) {
+        Limits limits, Edge edge, Duration orphanAge, Operations operations, Optional<Webhooks> webhooks) {
 
     public static final int MIN_SECRET_BYTES = 32;
     public static final int MIN_ADMIN_KEY_LENGTH = 16;
@@ -315,8 +319,52 @@ public record ParleyConfig(
         }
     }
 
+    /**
+     * Webhooks (contract §15).
+     *
+     * @param url     where every event is POSTed ({@code PARLEY_WEBHOOK_URL})
+     * @param secret  the HMAC-SHA256 key of {@code X-Parley-Signature} ({@code PARLEY_WEBHOOK_SECRET}); never shown
+     * @param timeout how long a POST waits for its answer before it counts as failed
+     *                ({@code PARLEY_WEBHOOK_TIMEOUT_MILLIS}, 5 s)
+     * @param senders the most POSTs in flight at once ({@code PARLEY_WEBHOOK_THREADS}, 4)
+     */
+    public record Webhooks(URI url, String secret, Duration timeout, int senders) {
+
+        public static final int MIN_SECRET_LENGTH = 16;
+        public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+        public static final int DEFAULT_SENDERS = 4;
+
+        public Webhooks {
+            Objects.requireNonNull(url, "url");
+            Objects.requireNonNull(secret, "secret");
+            Objects.requireNonNull(timeout, "timeout");
+            if (senders < 1 || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("senders and timeout must be positive");
+            }
+        }
+
+        /** To {@code url} with {@code secret}, the contract's 5 s time-out and 4 senders. */
+        public static Webhooks to(URI url, String secret) {
+            return new Webhooks(url, secret, DEFAULT_TIMEOUT, DEFAULT_SENDERS);
+        }
+
+        /** These settings with POSTs waiting at most {@code newTimeout}. */
+        public Webhooks withTimeout(Duration newTimeout) {
+            return new Webhooks(url, secret, newTimeout, senders);
+        }
+
+        /** The URL without user information or query, and never the secret. */
+        @Override
+        public String toString() {
+            return "Webhooks[url=" + url.getScheme() + "://" + url.getHost()
+                    + (url.getPort() == -1 ? "" : ":" + url.getPort()) + url.getRawPath() + ", secret=***, timeout="
+                    + timeout.toMillis() + " ms, senders=" + senders + "]";
+        }
+    }
+
     public ParleyConfig {
         Objects.requireNonNull(operations, "operations");
+        Objects.requireNonNull(webhooks, "webhooks");
         Objects.requireNonNull(edge, "edge");
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(dataDir, "dataDir");
@@ -342,7 +390,7 @@ public record ParleyConfig(
         this(host, port, dataDir, database, jwtSecret, accessTokenLifetime, refreshTokenLifetime, adminApiKey,
                 maxUploadBytes, maxMessageLength, maxFrameBytes, passwordIterations, websocketPingInterval,
                 mediaLinkLifetime, userCacheLifetime, cacheMaxEntries, Optional.empty(), Limits.defaults(),
-                Edge.defaults(), DEFAULT_ORPHAN_AGE, Operations.defaults());
+                Edge.defaults(), DEFAULT_ORPHAN_AGE, Operations.defaults(), Optional.empty());
     }
 
     /** The configuration of one node or several, with the default limits. */
@@ -354,7 +402,7 @@ public record ParleyConfig(
         this(host, port, dataDir, database, jwtSecret, accessTokenLifetime, refreshTokenLifetime, adminApiKey,
                 maxUploadBytes, maxMessageLength, maxFrameBytes, passwordIterations, websocketPingInterval,
                 mediaLinkLifetime, userCacheLifetime, cacheMaxEntries, bus, Limits.defaults(), Edge.defaults(),
-                DEFAULT_ORPHAN_AGE, Operations.defaults());
+                DEFAULT_ORPHAN_AGE, Operations.defaults(), Optional.empty());
     }
 
     /** This configuration with {@code newEdge} as its limits at the edge. */
@@ -362,7 +410,7 @@ public record ParleyConfig(
         return new ParleyConfig(host, port, dataDir, database, jwtSecret, accessTokenLifetime, refreshTokenLifetime,
                 adminApiKey, maxUploadBytes, maxMessageLength, maxFrameBytes, passwordIterations,
                 websocketPingInterval, mediaLinkLifetime, userCacheLifetime, cacheMaxEntries, bus, limits,
-                Objects.requireNonNull(newEdge, "newEdge"), orphanAge, operations);
+                Objects.requireNonNull(newEdge, "newEdge"), orphanAge, operations, webhooks);
     }
 
     /** This configuration on {@code bus} (one of several nodes). */
@@ -370,7 +418,7 @@ public record ParleyConfig(
         return new ParleyConfig(host, port, dataDir, database, jwtSecret, accessTokenLifetime, refreshTokenLifetime,
                 adminApiKey, maxUploadBytes, maxMessageLength, maxFrameBytes, passwordIterations,
                 websocketPingInterval, mediaLinkLifetime, userCacheLifetime, cacheMaxEntries,
-                Optional.of(Objects.requireNonNull(newBus, "newBus")), limits, edge, orphanAge, operations);
+                Optional.of(Objects.requireNonNull(newBus, "newBus")), limits, edge, orphanAge, operations, webhooks);
     }
 
     /** This configuration with other {@code limits} (contract §16). */
@@ -378,7 +426,7 @@ public record ParleyConfig(
         return new ParleyConfig(host, port, dataDir, database, jwtSecret, accessTokenLifetime, refreshTokenLifetime,
                 adminApiKey, maxUploadBytes, maxMessageLength, maxFrameBytes, passwordIterations,
                 websocketPingInterval, mediaLinkLifetime, userCacheLifetime, cacheMaxEntries, bus,
-                Objects.requireNonNull(newLimits, "newLimits"), edge, orphanAge, operations);
+                Objects.requireNonNull(newLimits, "newLimits"), edge, orphanAge, operations, webhooks);
     }
 
     /** This configuration with another {@code orphanAge} (at least ten minutes). */
@@ -386,7 +434,7 @@ public record ParleyConfig(
         return new ParleyConfig(host, port, dataDir, database, jwtSecret, accessTokenLifetime, refreshTokenLifetime,
                 adminApiKey, maxUploadBytes, maxMessageLength, maxFrameBytes, passwordIterations,
                 websocketPingInterval, mediaLinkLifetime, userCacheLifetime, cacheMaxEntries, bus, limits, edge,
-                Objects.requireNonNull(newOrphanAge, "newOrphanAge"), operations);
+                Objects.requireNonNull(newOrphanAge, "newOrphanAge"), operations, webhooks);
     }
 
     /** This configuration with other {@code operations} settings (database time-out, drain time). */
@@ -394,7 +442,15 @@ public record ParleyConfig(
         return new ParleyConfig(host, port, dataDir, database, jwtSecret, accessTokenLifetime, refreshTokenLifetime,
                 adminApiKey, maxUploadBytes, maxMessageLength, maxFrameBytes, passwordIterations,
                 websocketPingInterval, mediaLinkLifetime, userCacheLifetime, cacheMaxEntries, bus, limits, edge,
-                orphanAge, Objects.requireNonNull(newOperations, "newOperations"));
+                orphanAge, Objects.requireNonNull(newOperations, "newOperations"), webhooks);
+    }
+
+    /** This configuration POSTing every stored message to {@code newWebhooks} (contract §15). */
+    public ParleyConfig withWebhooks(Webhooks newWebhooks) {
+        return new ParleyConfig(host, port, dataDir, database, jwtSecret, accessTokenLifetime, refreshTokenLifetime,
+                adminApiKey, maxUploadBytes, maxMessageLength, maxFrameBytes, passwordIterations,
+                websocketPingInterval, mediaLinkLifetime, userCacheLifetime, cacheMaxEntries, bus, limits, edge,
+                orphanAge, operations, Optional.of(Objects.requireNonNull(newWebhooks, "newWebhooks")));
     }
 
     /** The configuration with the default caches (for callers written before the caches existed). */
@@ -415,7 +471,8 @@ public record ParleyConfig(
                 + ", maxMessageLength=" + maxMessageLength + ", maxFrameBytes=" + maxFrameBytes
                 + ", mediaLinkLifetime=" + mediaLinkLifetime + ", userCacheLifetime=" + userCacheLifetime
                 + ", cacheMaxEntries=" + cacheMaxEntries + ", bus=" + bus.map(Bus::toString).orElse("none (one node)")
-                + ", limits=" + limits + ", edge=" + edge + ", orphanAge=" + orphanAge + ", operations=" + operations + "]";
+                + ", limits=" + limits + ", edge=" + edge + ", orphanAge=" + orphanAge + ", operations=" + operations
+                + ", webhooks=" + webhooks.map(Webhooks::toString).orElse("off") + "]";
     }
 
     /** The configuration in {@code environment} (normally {@link System#getenv()}). */
@@ -506,7 +563,40 @@ public record ParleyConfig(
                         Duration.ofSeconds(read.integer("PARLEY_BODY_TIMEOUT_SECONDS",
                                 (int) Edge.DEFAULT_BODY_TIMEOUT.toSeconds(), 1, 3_600))),
                 orphanAge,
-                operations);
+                operations,
+                webhooks(source, read));
+    }
+
+    /**
+     * Contract §15: {@code PARLEY_WEBHOOK_URL} (an absolute http or https URL; never echoed, it may hold a password)
+     * turns webhooks on, and then {@code PARLEY_WEBHOOK_SECRET} is required.
+     */
+    private static Optional<Webhooks> webhooks(ConfigSource source, Reader read) {
+        Optional<String> url = source.get("PARLEY_WEBHOOK_URL");
+        if (url.isEmpty()) {
+            return Optional.empty();
+        }
+        URI parsed;
+        try {
+            parsed = new URI(url.get().strip());
+        } catch (URISyntaxException e) {
+            throw new ConfigurationException("PARLEY_WEBHOOK_URL: not a URL (" + scheme(url.get()) + ")");
+        }
+        String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || parsed.getHost() == null) {
+            throw new ConfigurationException("PARLEY_WEBHOOK_URL: must be an absolute http:// or https:// URL (got "
+                    + scheme(url.get()) + ")");
+        }
+        String secret = source.get("PARLEY_WEBHOOK_SECRET").orElseThrow(() -> new ConfigurationException(
+                "PARLEY_WEBHOOK_SECRET: must be set when PARLEY_WEBHOOK_URL is (the key that signs every POST)"));
+        if (secret.length() < Webhooks.MIN_SECRET_LENGTH) {
+            throw new ConfigurationException("PARLEY_WEBHOOK_SECRET is too short: it must be at least "
+                    + Webhooks.MIN_SECRET_LENGTH + " characters long");
+        }
+        return Optional.of(new Webhooks(parsed, secret,
+                Duration.ofMillis(read.integer("PARLEY_WEBHOOK_TIMEOUT_MILLIS",
+                        (int) Webhooks.DEFAULT_TIMEOUT.toMillis(), 100, 60_000)),
+                read.integer("PARLEY_WEBHOOK_THREADS", Webhooks.DEFAULT_SENDERS, 1, 64)));
     }
 
     /** Contract §16's limits; {@code 0} turns a count or rate off. */

@@ -237,6 +237,19 @@ public final class WebhookRelay implements AutoCloseable {
             failure = endpoint.post(new WebhookNotice(event, online.isOnline(event.receiver()), current, people,
                     links.linkFor(current)));
         }
+        // A POST cut short by a stop still settles its event (so that it is tried again at once after a restart,
+        // not when its claim ends): the outbox is told with the interrupt put aside, then it is restored.
+        boolean interrupted = Thread.interrupted();
+        try {
+            settle(claimed, failure);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void settle(ClaimedWebhookEvent claimed, String failure) {
         if (failure == null) {
             outbox.acknowledge(claimed);
             if (failing.compareAndSet(true, false)) {
