@@ -69,7 +69,15 @@ class WebhooksEndToEndTest {
         sent.put(cid.id(), new ArrayList<>());
 
         try (ChatSocket annSocket = ChatSocket.connect(SERVER.wsBase(), ann.access());
-             ChatSocket bobSocket = ChatSocket.connect(SERVER.wsBase(), bob.access())) {
+             ChatSocket bobSocket = ChatSocket.connect(SERVER.wsBase(), bob.access());
+             // receiver_online is what the sending node knows of open connections: in the cluster run Bob has a
+             // device on each node, so whichever node sends knows him online.
+             ChatSocket bobOtherDevice = RunningParley.clustered()
+                     ? ChatSocket.connect(SERVER.wsBase(), bob.access()) : null) {
+            registered(bobSocket);
+            if (bobOtherDevice != null) {
+                registered(bobOtherDevice);
+            }
             // The receiver answers 204: Bob is online, Cid is not.
             sent.get(bob.id()).add(send(annSocket, bob, "hello Bob"));
             sent.get(cid.id()).add(send(annSocket, cid, "hello Cid"));
@@ -117,6 +125,12 @@ class WebhooksEndToEndTest {
         }
         assertThat(RECEIVER.countIn(Receiver.Mode.FAIL)).isGreaterThanOrEqualTo(4);
         assertThat(RECEIVER.countIn(Receiver.Mode.SLOW)).isGreaterThanOrEqualTo(2);
+    }
+
+    /** Returns once the server answered a frame of {@code socket}: its connection is registered by then. */
+    private static void registered(ChatSocket socket) {
+        socket.send(Map.of("action", "no_such_action"));
+        assertThat(socket.next().get("action").asText()).isEqualTo("error");
     }
 
     private static long send(ChatSocket socket, Person to, String text) {
