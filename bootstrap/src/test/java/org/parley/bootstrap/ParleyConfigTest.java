@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -350,5 +351,61 @@ class ParleyConfigTest {
         String first = SecretFile.loadOrCreate(dir);
         String second = SecretFile.loadOrCreate(dir);
         assertThat(first).hasSizeGreaterThanOrEqualTo(ParleyConfig.MIN_SECRET_BYTES).isEqualTo(second);
+    }
+    @Test
+    void webhooksAreOffWithoutAUrl() {
+        assertThat(ParleyConfig.fromEnvironment(Map.of()).webhooks()).isEmpty();
+        assertThat(ParleyConfig.fromEnvironment(Map.of("PARLEY_WEBHOOK_SECRET", "a-secret-that-is-long")).webhooks())
+                .isEmpty();
+    }
+
+    @Test
+    void aWebhookUrlNeedsItsSecret() {
+        assertThatThrownBy(() -> ParleyConfig.fromEnvironment(Map.of("PARLEY_WEBHOOK_URL", "https://app.example.com/hook")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("PARLEY_WEBHOOK_SECRET:");
+        assertThatThrownBy(() -> ParleyConfig.fromEnvironment(Map.of("PARLEY_WEBHOOK_URL", "https://app.example.com/hook",
+                "PARLEY_WEBHOOK_SECRET", "short")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("PARLEY_WEBHOOK_SECRET is too short")
+                .hasMessageNotContaining("short\"");
+    }
+
+    @Test
+    void aWebhookUrlMustBeAnAbsoluteHttpUrlAndIsNeverEchoed() {
+        for (String bad : List.of("ftp://user:hunter2@example.com/x", "/relative/hunter2", "not a url hunter2",
+                "https:///hunter2")) {
+            assertThatThrownBy(() -> ParleyConfig.fromEnvironment(Map.of("PARLEY_WEBHOOK_URL", bad,
+                    "PARLEY_WEBHOOK_SECRET", "a-secret-that-is-long")))
+                    .as(bad)
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageStartingWith("PARLEY_WEBHOOK_URL:")
+                    .hasMessageNotContaining("hunter2");
+        }
+    }
+
+    @Test
+    void webhooksAreReadWithTheirDefaultsAndShownWithoutSecrets() {
+        ParleyConfig config = ParleyConfig.fromEnvironment(Map.of(
+                "PARLEY_WEBHOOK_URL", "https://app:hunter2@app.example.com:8443/hooks/parley?key=k3y",
+                "PARLEY_WEBHOOK_SECRET", "the-webhook-signing-secret"));
+
+        ParleyConfig.Webhooks webhooks = config.webhooks().orElseThrow();
+        assertThat(webhooks.url()).hasToString("https://app:hunter2@app.example.com:8443/hooks/parley?key=k3y");
+        assertThat(webhooks.secret()).isEqualTo("the-webhook-signing-secret");
+        assertThat(webhooks.timeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(webhooks.senders()).isEqualTo(4);
+        assertThat(config.toString()).contains("https://app.example.com:8443/hooks/parley")
+                .doesNotContain("hunter2", "k3y", "the-webhook-signing-secret");
+
+        ParleyConfig tuned = ParleyConfig.fromEnvironment(Map.of(
+                "PARLEY_WEBHOOK_URL", "http://127.0.0.1:9000/", "PARLEY_WEBHOOK_SECRET", "the-webhook-signing-secret",
+                "PARLEY_WEBHOOK_TIMEOUT_MILLIS", "1500", "PARLEY_WEBHOOK_THREADS", "2"));
+        assertThat(tuned.webhooks().orElseThrow().timeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(tuned.webhooks().orElseThrow().senders()).isEqualTo(2);
+        assertThatThrownBy(() -> ParleyConfig.fromEnvironment(Map.of("PARLEY_WEBHOOK_URL", "http://127.0.0.1:9000/",
+                "PARLEY_WEBHOOK_SECRET", "the-webhook-signing-secret", "PARLEY_WEBHOOK_TIMEOUT_MILLIS", "0")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("PARLEY_WEBHOOK_TIMEOUT_MILLIS:");
     }
 }

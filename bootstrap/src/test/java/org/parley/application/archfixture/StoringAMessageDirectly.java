@@ -13,4 +13,8 @@ public final class StoringAMessageDirectly {
     public Message store(MessageRepository messages, MessageDraft draft) {
         return messages.append(draft);
     }
+
+    public Message storeWithItsWebhookEvent(MessageRepository messages, MessageDraft draft) {
+        return messages.appendAllRecordingEvents(java.util.List.of(draft)).get(0).message();
+    }
 }

@@ -227,6 +227,7 @@ final class ArchitectureRules {
             .and().doNotBelongToAnyOf(MessageRepository.class)
             .should().callMethod(MessageRepository.class, "appendAll", List.class)
             .orShould().callMethod(MessageRepository.class, "append", MessageDraft.class)
+            .orShould().callMethod(MessageRepository.class, "appendAllRecordingEvents", List.class)
             .as("only group commit (MessageWriter) stores messages");
 
     /** The seed's "thread" is {@code ChatThread}: nothing may shadow {@link java.lang.Thread}. */
