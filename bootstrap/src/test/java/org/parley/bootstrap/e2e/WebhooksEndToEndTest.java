@@ -81,7 +81,13 @@ class WebhooksEndToEndTest {
             // The receiver answers 204: Bob is online, Cid is not.
             sent.get(bob.id()).add(send(annSocket, bob, "hello Bob"));
             sent.get(cid.id()).add(send(annSocket, cid, "hello Cid"));
-            awaitCondition(() -> RECEIVER.acknowledged().size() == 2, "the first two acknowledged");
+            HttpApi.Reply uploaded = new Multipart().field("receiver", cid.id()).field("message", "the notes")
+                    .file("attached_file", "notes.txt", "Analytical Engine".getBytes(StandardCharsets.UTF_8))
+                    .field("attached_file_name", "notes.txt").post(new HttpApi(SERVER.httpBase()), ann.access());
+            assertThat(uploaded.status()).as(uploaded.raw()).isEqualTo(201);
+            long file = uploaded.json().get("entity").get("message").get("id").asLong();
+            sent.get(cid.id()).add(file);
+            awaitCondition(() -> RECEIVER.acknowledged().size() == 3, "the first three acknowledged");
             Map<Long, JsonNode> first = RECEIVER.acknowledgedBodies();
             assertThat(first.get(sent.get(bob.id()).get(0)).get("receiver_online").asBoolean()).isTrue();
             assertThat(first.get(sent.get(cid.id()).get(0)).get("receiver_online").asBoolean()).isFalse();
@@ -91,6 +97,10 @@ class WebhooksEndToEndTest {
             assertThat(body.get("message").get("message").asText()).isEqualTo("hello Bob");
             assertThat(body.get("message").get("sender").get("id").asText()).isEqualTo(ann.id());
             assertThat(body.get("message").get("receiver").get("id").asText()).isEqualTo(bob.id());
+            JsonNode fileMessage = first.get(file).get("message");
+            assertThat(fileMessage.get("message_type").asText()).isEqualTo("file");
+            assertThat(fileMessage.get("attached_file_name").asText()).isEqualTo("notes.txt");
+            assertThat(fileMessage.get("attached_file").asText()).startsWith("/media/");
 
             // It fails: 500 for everything, then no answer within the time-out.
             RECEIVER.answer(Receiver.Mode.FAIL);
