@@ -1,6 +1,5 @@
 package org.parley.adapter.rest;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,6 +12,10 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -88,19 +91,34 @@ public final class WebhookPoster implements WebhookEndpoint {
                 .header(SIGNATURE_HEADER, signatureOf(body))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
+        // The request's own time-out ends the wait for the answer's head; the deadline below also bounds a body
+        // that trickles after it, so a receiver can never hold a sending thread longer than the time-out.
+        CompletableFuture<HttpResponse<Void>> answer = client.sendAsync(request,
+                HttpResponse.BodyHandlers.discarding());
         try {
-            int status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            int status = answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS).statusCode();
             return status >= 200 && status < 300 ? null : "HTTP " + status;
-        } catch (HttpTimeoutException e) {
-            return "no answer within " + timeout.toMillis() + " ms";
-        } catch (IOException e) {
-            return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + oneLine(e.getMessage()));
+        } catch (TimeoutException e) {
+            answer.cancel(true);
+            return noAnswer();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof HttpTimeoutException) {
+                return noAnswer();
+            }
+            return cause.getClass().getSimpleName()
+                    + (cause.getMessage() == null ? "" : ": " + oneLine(cause.getMessage()));
         } catch (InterruptedException e) {
+            answer.cancel(true);
             Thread.currentThread().interrupt();
             return "interrupted (the server is stopping)";
         } catch (RuntimeException e) {
             return e.getClass().getSimpleName();
         }
+    }
+
+    private String noAnswer() {
+        return "no answer within " + timeout.toMillis() + " ms";
     }
 
     /** The JSON body of {@code notice}, as its bytes are signed and sent. */

@@ -67,6 +67,18 @@ class WebhookPosterTest {
             exchange.sendResponseHeaders(status.get(), -1);
             exchange.close();
         });
+        receiver.createContext("/trickle", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, 0);
+            exchange.getResponseBody().write('{');
+            exchange.getResponseBody().flush();
+            try {
+                hold.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
         receiver.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         receiver.start();
     }
@@ -117,6 +129,18 @@ class WebhookPosterTest {
         long start = System.nanoTime();
 
         String failure = new WebhookPoster(url(), SECRET, Duration.ofMillis(300)).post(notice(true));
+
+        assertThat(failure).isEqualTo("no answer within 300 ms");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void an_answer_whose_body_trickles_past_the_time_out_is_a_failure() {
+        hold = new CountDownLatch(1);
+        URI trickle = URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/trickle");
+        long start = System.nanoTime();
+
+        String failure = new WebhookPoster(trickle, SECRET, Duration.ofMillis(300)).post(notice(true));
 
         assertThat(failure).isEqualTo("no answer within 300 ms");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
