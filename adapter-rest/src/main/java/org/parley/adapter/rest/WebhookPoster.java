@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
@@ -35,7 +36,8 @@ import org.parley.application.port.out.WebhookNotice;
  * message has exactly the history's shape), with {@code X-Parley-Signature: sha256=<hex HMAC-SHA256 of the raw body
  * under PARLEY_WEBHOOK_SECRET>}.
  *
- * <p>One JDK {@link HttpClient} for the life of the server (HTTP/1.1, connections kept alive and reused, redirects not
+ * <p>User information in the URL ({@code https://user:password@host/…}) is sent as HTTP Basic authentication, not
+ * in the request line. One JDK {@link HttpClient} for the life of the server (HTTP/1.1, connections kept alive and reused, redirects not
  * followed: a 3xx is no acknowledgement); each POST waits at most the time-out for its answer. Never throws: a
  * failure is returned as one line for the relay's log, which never shows the secret, and shows the URL only as
  * {@link #redacted(URI)}.
@@ -47,6 +49,8 @@ public final class WebhookPoster implements WebhookEndpoint {
     private static final String HMAC = "HmacSHA256";
 
     private final URI url;
+    /** {@code Basic …} from the URL's user information ({@code https://user:password@host/…}), or null. */
+    private final String authorization;
     private final SecretKeySpec key;
     private final Duration timeout;
     private final HttpClient client;
@@ -59,7 +63,7 @@ public final class WebhookPoster implements WebhookEndpoint {
      * @throws IllegalArgumentException for another URL or an empty secret
      */
     public WebhookPoster(URI url, String secret, Duration timeout) {
-        this.url = Objects.requireNonNull(url, "url");
+        Objects.requireNonNull(url, "url");
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || url.getHost() == null) {
             throw new IllegalArgumentException("must be an absolute http:// or https:// URL");
@@ -67,6 +71,9 @@ public final class WebhookPoster implements WebhookEndpoint {
         if (secret == null || secret.isEmpty()) {
             throw new IllegalArgumentException("the secret must not be empty");
         }
+        this.authorization = url.getRawUserInfo() == null ? null : "Basic " + Base64.getEncoder().encodeToString(
+                url.getUserInfo().getBytes(StandardCharsets.UTF_8));
+        this.url = withoutUserInfo(url);
         this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), HMAC);
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.client = HttpClient.newBuilder()
@@ -84,7 +91,11 @@ public final class WebhookPoster implements WebhookEndpoint {
         } catch (RuntimeException | JsonProcessingException e) {
             return "the body could not be written: " + e.getClass().getSimpleName();
         }
-        HttpRequest request = HttpRequest.newBuilder(url)
+        HttpRequest.Builder builder = HttpRequest.newBuilder(url);
+        if (authorization != null) {
+            builder.header("Authorization", authorization);
+        }
+        HttpRequest request = builder
                 .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("User-Agent", "Parley-Webhooks")
@@ -157,6 +168,13 @@ public final class WebhookPoster implements WebhookEndpoint {
     @Override
     public String toString() {
         return "WebhookPoster[" + redacted(url) + ", timeout " + timeout.toMillis() + " ms]";
+    }
+
+    /** {@code url} without its user information, every other part exactly as written (still percent-encoded). */
+    private static URI withoutUserInfo(URI url) {
+        return URI.create(url.getScheme() + "://" + url.getHost() + (url.getPort() == -1 ? "" : ":" + url.getPort())
+                + (url.getRawPath() == null ? "" : url.getRawPath())
+                + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery()));
     }
 
     private static String oneLine(String text) {

@@ -48,7 +48,7 @@ class WebhookPosterTest {
     private final User ann = ChatFixtures.completeUser();
     private final User bob = ChatFixtures.minimalUser();
 
-    record Received(String body, String signature, String contentType) {
+    record Received(String body, String signature, String contentType, String authorization, String query) {
     }
 
     @BeforeEach
@@ -58,7 +58,8 @@ class WebhookPosterTest {
             byte[] body = exchange.getRequestBody().readAllBytes();
             received.add(new Received(new String(body, StandardCharsets.UTF_8),
                     exchange.getRequestHeaders().getFirst("X-Parley-Signature"),
-                    exchange.getRequestHeaders().getFirst("Content-Type")));
+                    exchange.getRequestHeaders().getFirst("Content-Type"),
+                    exchange.getRequestHeaders().getFirst("Authorization"), exchange.getRequestURI().getRawQuery()));
             try {
                 hold.await(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -113,6 +114,19 @@ class WebhookPosterTest {
         assertThat(message.get("receiver").get("id").asText()).isEqualTo(bob.id().toString());
         assertThat(message.has("attached_file")).isTrue();
         assertThat(message.get("sender").has("password")).isFalse();
+    }
+
+    @Test
+    void user_information_in_the_url_is_sent_as_basic_authentication_and_the_query_kept() throws Exception {
+        URI withUser = URI.create("http://hook%40app:s3cret@127.0.0.1:" + receiver.getAddress().getPort()
+                + "/hooks/parley?tenant=7&sig=a%26b");
+
+        assertThat(new WebhookPoster(withUser, SECRET, Duration.ofSeconds(5)).post(notice(true))).isNull();
+
+        Received got = received.poll(5, TimeUnit.SECONDS);
+        assertThat(got.authorization()).isEqualTo("Basic " + java.util.Base64.getEncoder()
+                .encodeToString("hook@app:s3cret".getBytes(StandardCharsets.UTF_8)));
+        assertThat(got.query()).isEqualTo("tenant=7&sig=a%26b");
     }
 
     @Test
