@@ -44,6 +44,7 @@ import org.parley.application.cluster.LocalUserChanges;
 import org.parley.application.groupcommit.MessageWriter;
 import org.parley.application.port.in.AuthenticateToken;
 import org.parley.application.port.in.LinkToAttachment;
+import org.parley.application.port.in.MarkSeen;
 import org.parley.application.port.out.AttachmentStore;
 import org.parley.application.port.out.ConnectionCensus;
 import org.parley.application.port.out.EventDelivery;
@@ -60,6 +61,7 @@ import org.parley.application.service.AuthenticateTokenService;
 import org.parley.application.service.DownloadAttachmentService;
 import org.parley.application.service.LinkToAttachmentService;
 import org.parley.application.service.ListConversationService;
+import org.parley.application.service.MarkSeenService;
 import org.parley.application.service.ListMyThreadsService;
 import org.parley.application.service.ListThreadFilesService;
 import org.parley.application.service.LogInService;
@@ -171,6 +173,7 @@ public final class Parley implements AutoCloseable {
                 storage.userAccounts(),
                 storage.threads(),
                 storage.messages(),
+                storage.readMarkers(),
                 attachmentStore(config),
                 new TikaContentTypes(),
                 limiting.hasher(),
@@ -309,23 +312,27 @@ public final class Parley implements AutoCloseable {
         TimeSource time = ports.time();
         LinkToAttachment links = new LinkToAttachmentService(ports.linkSigner(), config.mediaLinkLifetime(), time);
         AuthenticateToken authenticate = new AuthenticateTokenService(ports.tokens(), ports.users());
+        MarkSeen markSeen = new MarkSeenService(ports.messages(), ports.readMarkers(), ports.delivery(), time);
         WebSocketUseCases webSocket = new WebSocketUseCases(
                 new SendTextMessageService(ports.users(), ports.threads(), messages, rules, time, ports.sendBudget()),
                 new AnnounceFileMessageService(ports.messages(), ports.delivery(), links, ports.sendBudget()),
-                new ShareProfileService(ports.users(), ports.threads(), messages, time, ports.sendBudget()));
+                new ShareProfileService(ports.users(), ports.threads(), messages, time, ports.sendBudget()),
+                markSeen);
         RestUseCases rest = new RestUseCases(
-                new ListConversationService(ports.users(), ports.threads(), ports.messages()),
-                new ListMyThreadsService(ports.users(), ports.threads()),
+                new ListConversationService(ports.users(), ports.threads(), ports.messages(), ports.readMarkers()),
+                new ListMyThreadsService(ports.users(), ports.threads(), ports.readMarkers()),
                 new RegisterUserService(ports.users(), ports.hasher(), time),
                 new LogInService(ports.users(), ports.hasher(), ports.tokens(), time, ports.logInAttempts()),
                 new RefreshAccessTokenService(ports.tokens(), ports.users()),
                 authenticate,
                 new UpsertUserFromBackendService(ports.users(), ports.userChanges(), time),
                 new UploadAttachmentService(ports.users(), ports.threads(), messages, links, ports.attachments(),
-                        ports.contentTypes(), rules, config.maxUploadBytes(), time, ports.sendBudget()),
-                new ListThreadFilesService(ports.users(), ports.threads(), ports.messages()),
+                        ports.contentTypes(), rules, config.maxUploadBytes(), time, ports.sendBudget(),
+                        ports.readMarkers()),
+                new ListThreadFilesService(ports.users(), ports.threads(), ports.messages(), ports.readMarkers()),
                 links,
-                new DownloadAttachmentService(ports.messages(), ports.attachments(), ports.linkSigner(), time));
+                new DownloadAttachmentService(ports.messages(), ports.attachments(), ports.linkSigner(), time),
+                markSeen);
         return new UseCases(rest, webSocket);
     }
 

@@ -27,6 +27,7 @@ import org.hibernate.cfg.Configuration;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.tool.schema.spi.SchemaManagementException;
 import org.parley.application.port.out.MessageRepository;
+import org.parley.application.port.out.ReadMarkerRepository;
 import org.parley.application.port.out.ThreadRepository;
 import org.parley.application.port.out.UserAccounts;
 import org.slf4j.Logger;
@@ -54,6 +55,7 @@ public final class PersistenceModule implements AutoCloseable {
     private final UserAccounts userAccounts;
     private final ThreadRepository threads;
     private final MessageRepository messages;
+    private final ReadMarkerRepository readMarkers;
     private final DatabaseAvailability availability;
 
     private PersistenceModule(HikariDataSource pool, SessionFactory sessionFactory, CacheSettings caches,
@@ -71,6 +73,7 @@ public final class PersistenceModule implements AutoCloseable {
         this.threads = caches.cachesThreads()
                 ? new CachingThreadRepository(storedThreads, caches.maximumEntries())
                 : storedThreads;
+        this.readMarkers = new HibernateReadMarkerRepository(transactions);
         this.messages = new HibernateMessageRepository(transactions, MessageIds.forDialect(
                 sessionFactory.unwrap(SessionFactoryImplementor.class).getJdbcServices().getDialect()));
     }
@@ -139,6 +142,11 @@ public final class PersistenceModule implements AutoCloseable {
 
     public MessageRepository messages() {
         return messages;
+    }
+
+    /** Read markers and unread counts (contract §11), never cached. */
+    public ReadMarkerRepository readMarkers() {
+        return readMarkers;
     }
 
     SessionFactory sessionFactory() {

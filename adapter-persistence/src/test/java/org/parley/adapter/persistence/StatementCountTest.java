@@ -48,6 +48,28 @@ class StatementCountTest {
         assertThat(forMany).isEqualTo(forOne);
     }
 
+    /**
+     * The thread list's read state (contract §11): both markers and the unread count of every thread of a user are one
+     * statement for one thread as for twenty-five, and marking costs a constant number too.
+     */
+    @Test
+    void theReadingOfAUserIsOneStatementForOneThreadAndForTwentyFive() {
+        UserId few = userWithThreads(1);
+        UserId many = userWithThreads(25);
+        var markers = DATABASE.get().module().readMarkers();
+        for (var activity : DATABASE.get().module().threads().findActivityOf(many)) {
+            markers.advance(activity.thread().id(), many, activity.lastMessage().orElseThrow().id(), Fixtures.at(50));
+        }
+
+        long forOne = statementsFor(() -> assertThat(markers.findReadingOf(few)).hasSize(1)
+                .allSatisfy((thread, reading) -> assertThat(reading.unreadCount()).isEqualTo(1)));
+        long forMany = statementsFor(() -> assertThat(markers.findReadingOf(many)).hasSize(25)
+                .allSatisfy((thread, reading) -> assertThat(reading.unreadCount()).isZero()));
+
+        assertThat(forOne).isEqualTo(1);
+        assertThat(forMany).isEqualTo(forOne);
+    }
+
     @Test
     void findingUsersByIdIsOneStatementForOneIdAndForTwentyFive() {
         List<UserId> ids = new ArrayList<>();

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.parley.application.port.out.MessageSeen;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OutboundEvent;
 import org.parley.application.port.out.ThreadPosition;
@@ -43,6 +44,8 @@ import org.parley.domain.user.UserProfile;
  *       {@link MessageStored}, everything its frames need (the shared profile expanded, the attachment link signed);
  *       {@code pos} absent when the position is unknown, {@code 0} for a thread's first message, else the id of the
  *       message stored before it;</li>
+ *   <li>{@code {"k":"s", "to":[[user, "r"|"s"], …], "t":thread, "u":reader, "m":message id, "at":instant, "cid":…}}:
+ *       a {@link MessageSeen} (a read marker, contract §11);</li>
  *   <li>{@code {"k":"u","u":user}}: a user's account changed;</li>
  *   <li>{@code {"k":"c","u":[user, …],"b":instant}} or {@code {"k":"c","all":true,"b":instant}}: these users'
  *       (everyone's) connections opened before the instant may have missed frames of the sending node, and are closed
@@ -198,6 +201,36 @@ final class BusCodec {
                 throw new UncheckedIOException(e);
             }
         }
+
+        @Override
+        public Void messageSeen(MessageSeen event) {
+            try {
+                writeMessageSeen(json, event);
+                return null;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** A read marker: ids, the instant and the reader's {@code client_msg_id}; nothing to look up on arrival. */
+    private static void writeMessageSeen(JsonGenerator json, MessageSeen event) throws IOException {
+        json.writeStringField("k", "s");
+        writeDeliveries(json, event.deliveries());
+        json.writeNumberField("t", event.thread().value());
+        json.writeStringField("u", event.reader().toString());
+        json.writeNumberField("m", event.upTo().value());
+        writeInstant(json, "at", event.at());
+        if (event.clientMessageId().isPresent()) {
+            json.writeStringField("cid", event.clientMessageId().get().value());
+        }
+    }
+
+    private static MessageSeen readMessageSeen(JsonNode item) {
+        Optional<ClientMessageId> clientMessageId = item.has("cid")
+                ? Optional.of(new ClientMessageId(text(item, "cid"))) : Optional.empty();
+        return new MessageSeen(new ThreadId(number(item, "t")), userId(item, "u"), new MessageId(number(item, "m")),
+                instant(item, "at"), readDeliveries(item), clientMessageId);
     }
 
     private static void writeDeliveries(JsonGenerator json, List<Delivery> deliveries) throws IOException {
@@ -286,6 +319,7 @@ final class BusCodec {
         String kind = text(item, "k");
         return switch (kind) {
             case "m" -> new Event(readMessageStored(item));
+            case "s" -> new Event(readMessageSeen(item));
             case "u" -> new UserChanged(userId(item, "u"));
             case "c" -> item.path("all").asBoolean(false)
                     ? new CatchUp(List.of(), true, instant(item, "b"))
@@ -294,7 +328,7 @@ final class BusCodec {
         };
     }
 
-    private static MessageStored readMessageStored(JsonNode item) {
+    private static List<Delivery> readDeliveries(JsonNode item) {
         List<Delivery> deliveries = new ArrayList<>();
         for (JsonNode delivery : required(item, "to")) {
             String audience = delivery.path(1).asText();
@@ -304,6 +338,11 @@ final class BusCodec {
                 default -> throw new IllegalArgumentException("unknown audience '" + audience + "'");
             }));
         }
+        return deliveries;
+    }
+
+    private static MessageStored readMessageStored(JsonNode item) {
+        List<Delivery> deliveries = readDeliveries(item);
         Message message = readMessage(required(item, "m"));
         Optional<ClientMessageId> clientMessageId = item.has("cid")
                 ? Optional.of(new ClientMessageId(text(item, "cid"))) : Optional.empty();

@@ -43,7 +43,7 @@ public final class RestApi {
         AttachmentUpload upload = new AttachmentUpload(useCases.uploadAttachment(), settings.maxUploadBytes(),
                 settings.uploadTempDir());
         ChatResource chat = new ChatResource(useCases.listConversation(), useCases.listMyThreads(),
-                useCases.listThreadFiles(), useCases.linkToAttachment(), upload);
+                useCases.listThreadFiles(), useCases.linkToAttachment(), upload, useCases.markSeen());
         MediaResource media = new MediaResource(useCases.downloadAttachment(), useCases.authenticateToken());
         AuthResource auth = new AuthResource(useCases.registerUser(), useCases.logIn(), useCases.refreshAccessToken());
         Optional<AdminUsersResource> admin = settings.adminApiKey().map(key -> {

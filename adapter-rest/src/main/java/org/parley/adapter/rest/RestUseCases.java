@@ -4,6 +4,7 @@ import java.util.Objects;
 import org.parley.application.port.in.DownloadAttachment;
 import org.parley.application.port.in.LinkToAttachment;
 import org.parley.application.port.in.ListThreadFiles;
+import org.parley.application.port.in.MarkSeen;
 import org.parley.application.port.in.UploadAttachment;
 
 import org.parley.application.port.in.AuthenticateToken;
@@ -26,7 +27,8 @@ public record RestUseCases(
         UploadAttachment uploadAttachment,
         ListThreadFiles listThreadFiles,
         LinkToAttachment linkToAttachment,
-        DownloadAttachment downloadAttachment) {
+        DownloadAttachment downloadAttachment,
+        MarkSeen markSeen) {
 
     public RestUseCases {
         Objects.requireNonNull(listConversation, "listConversation");
@@ -40,5 +42,6 @@ public record RestUseCases(
         Objects.requireNonNull(listThreadFiles, "listThreadFiles");
         Objects.requireNonNull(linkToAttachment, "linkToAttachment");
         Objects.requireNonNull(downloadAttachment, "downloadAttachment");
+        Objects.requireNonNull(markSeen, "markSeen");
     }
 }

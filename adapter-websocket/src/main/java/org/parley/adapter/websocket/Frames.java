@@ -14,6 +14,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.parley.application.port.out.MessageSeen;
 import org.parley.application.port.out.MessageStored;
 import org.parley.domain.chat.Attachment;
 import org.parley.domain.chat.AttachmentLink;
@@ -84,6 +85,29 @@ final class Frames {
             }
             if (audience == Audience.SENDER && outbound.clientMessageId().isPresent()) {
                 frame.writeStringField("client_msg_id", outbound.clientMessageId().get().value());
+            }
+            frame.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("A frame could not be written", e);
+        }
+        return out.toString();
+    }
+
+    /**
+     * The {@code seen_message} frame of a read marker (contract §11), the same for both audiences except that the
+     * reader's own connections get the request's {@code client_msg_id}.
+     */
+    static String messageSeen(MessageSeen seen, Audience audience) {
+        StringWriter out = new StringWriter(192);
+        try (JsonGenerator frame = Json.MAPPER.getFactory().createGenerator(out)) {
+            frame.writeStartObject();
+            frame.writeStringField("action", "seen_message");
+            frame.writeNumberField("thread", seen.thread().value());
+            frame.writeStringField("reader_id", seen.reader().toString());
+            frame.writeNumberField("message_id", seen.upTo().value());
+            frame.writeStringField("timestamp", timestamp(seen.at()));
+            if (audience == Audience.SENDER && seen.clientMessageId().isPresent()) {
+                frame.writeStringField("client_msg_id", seen.clientMessageId().get().value());
             }
             frame.writeEndObject();
         } catch (IOException e) {

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.parley.application.error.Unavailable;
 import org.parley.application.error.UseCaseFailure;
 import org.parley.application.port.in.AnnounceFileMessage;
+import org.parley.application.port.in.MarkSeen;
 import org.parley.application.port.in.SendTextMessage;
 import org.parley.application.port.in.ShareProfile;
 import org.parley.domain.DomainRuleViolation;
@@ -60,6 +61,7 @@ final class InboundFrames {
     static final String TEXT_MESSAGE = "text_message";
     static final String FILE_MESSAGE = "file_message";
     static final String USER_PROFILE_MESSAGE = "user_profile_message";
+    static final String SEEN = "seen";
 
     private static final Logger LOG = LoggerFactory.getLogger(InboundFrames.class);
 
@@ -70,6 +72,7 @@ final class InboundFrames {
     private final SendTextMessage sendText;
     private final AnnounceFileMessage announceFile;
     private final ShareProfile shareProfile;
+    private final MarkSeen markSeen;
     /** Frames received and not yet answered (an error frame sent, or their message's storing completed). */
     private final AtomicInteger unanswered = new AtomicInteger();
     private final LongSupplier nanoClock;
@@ -85,6 +88,7 @@ final class InboundFrames {
         this.sendText = useCases.sendText();
         this.announceFile = useCases.announceFile();
         this.shareProfile = useCases.shareProfile();
+        this.markSeen = useCases.markSeen();
         this.nanoClock = nanoClock;
         this.lastFrameNanos = nanoClock.getAsLong();
     }
@@ -171,6 +175,9 @@ final class InboundFrames {
             if (USER_PROFILE_MESSAGE.equals(action)) {
                 return shareProfile(sender, frame, clientMessageId, reply, later);
             }
+            if (SEEN.equals(action)) {
+                return markSeen(sender, frame, clientMessageId);
+            }
             return error(ErrorCode.UNKNOWN_ACTION, "Unknown action", action, clientMessageId);
         } catch (InvalidFrame e) {
             return error(ErrorCode.VALIDATION_ERROR, e.getMessage(), action, clientMessageId);
@@ -198,16 +205,37 @@ final class InboundFrames {
 
     /** {@code {"action":"file_message","chat_id":5}}: deliver the sender's uploaded file message. */
     private Optional<String> announceFile(User sender, JsonNode frame, Optional<ClientMessageId> clientMessageId) {
-        JsonNode chatId = frame.get("chat_id");
-        Optional<Long> id = chatId == null ? Optional.empty()
-                : chatId.canConvertToExactIntegral() && chatId.canConvertToLong() ? Optional.of(chatId.longValue())
-                : chatId.isTextual() ? parsePositive(chatId.asText()) : Optional.empty();
-        if (id.isEmpty() || id.get() < 1) {
+        Optional<Long> id = messageId(frame, "chat_id");
+        if (id.isEmpty()) {
             return error(ErrorCode.VALIDATION_ERROR, "chat_id is required and must be a message id", FILE_MESSAGE,
                     clientMessageId);
         }
         announceFile.announce(new AnnounceFileMessage.Command(sender.id(), new MessageId(id.get()), clientMessageId));
         return Optional.empty();
+    }
+
+    /**
+     * {@code {"action":"seen","message_id":5}} (contract §11): the sender's read marker moves there. Its answer is the
+     * {@code seen_message} delivered to every connection of the sender, this one included (with the request's
+     * {@code client_msg_id}), and to the other participant's when the marker moved.
+     */
+    private Optional<String> markSeen(User sender, JsonNode frame, Optional<ClientMessageId> clientMessageId) {
+        Optional<Long> id = messageId(frame, "message_id");
+        if (id.isEmpty()) {
+            return error(ErrorCode.VALIDATION_ERROR, "message_id is required and must be a message id", SEEN,
+                    clientMessageId);
+        }
+        markSeen.mark(new MarkSeen.Command(sender.id(), new MessageId(id.get()), Optional.empty(), clientMessageId));
+        return Optional.empty();
+    }
+
+    /** A message id field: a positive whole number, or a string holding one (as the seed's clients send ids). */
+    private static Optional<Long> messageId(JsonNode frame, String field) {
+        JsonNode node = frame.get(field);
+        Optional<Long> id = node == null ? Optional.empty()
+                : node.canConvertToExactIntegral() && node.canConvertToLong() ? Optional.of(node.longValue())
+                : node.isTextual() ? parsePositive(node.asText()) : Optional.empty();
+        return id.filter(value -> value >= 1);
     }
 
     /** {@code {"action":"user_profile_message","attached_profile_id":…,"receiver_id":…}}. */

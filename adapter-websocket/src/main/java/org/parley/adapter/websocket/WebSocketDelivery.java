@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.function.Function;
 
 import org.parley.application.port.out.EventDelivery;
+import org.parley.application.port.out.MessageSeen;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OutboundEvent;
 import org.parley.domain.chat.AttachmentLink;
@@ -36,6 +37,11 @@ public final class WebSocketDelivery implements EventDelivery {
         @Override
         public String messageStored(MessageStored event) {
             return "message " + event.message().id().value();
+        }
+
+        @Override
+        public String messageSeen(MessageSeen event) {
+            return "read marker of thread " + event.thread().value();
         }
     };
 
@@ -135,6 +141,14 @@ public final class WebSocketDelivery implements EventDelivery {
             for (LiveConnection connection : senders) {
                 connection.send(error, event);
             }
+            return null;
+        }
+
+        /** Only a frame of ids and a time could fail here: logged, nothing else (the marker is stored). */
+        @Override
+        public Void messageSeen(MessageSeen event) {
+            LOG.error("The read marker of user {} in thread {} was stored but cannot be delivered: {}", event.reader(),
+                    event.thread().value(), Failures.describe(failure));
             return null;
         }
     }

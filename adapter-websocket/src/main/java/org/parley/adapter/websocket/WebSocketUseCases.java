@@ -2,15 +2,18 @@ package org.parley.adapter.websocket;
 
 import java.util.Objects;
 import org.parley.application.port.in.AnnounceFileMessage;
+import org.parley.application.port.in.MarkSeen;
 import org.parley.application.port.in.SendTextMessage;
 import org.parley.application.port.in.ShareProfile;
 
 /** The use cases the websocket's actions drive, handed over by {@code bootstrap}. */
-public record WebSocketUseCases(SendTextMessage sendText, AnnounceFileMessage announceFile, ShareProfile shareProfile) {
+public record WebSocketUseCases(SendTextMessage sendText, AnnounceFileMessage announceFile, ShareProfile shareProfile,
+                                MarkSeen markSeen) {
 
     public WebSocketUseCases {
         Objects.requireNonNull(sendText, "sendText");
         Objects.requireNonNull(announceFile, "announceFile");
         Objects.requireNonNull(shareProfile, "shareProfile");
+        Objects.requireNonNull(markSeen, "markSeen");
     }
 }

@@ -15,6 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.parley.application.error.NotFound;
 import org.parley.application.error.UnknownUser;
 import org.parley.application.port.in.AnnounceFileMessage;
+import java.util.Optional;
+import org.parley.domain.delivery.ClientMessageId;
+import org.parley.domain.chat.MessageId;
+import org.parley.application.port.in.MarkSeen;
 import org.parley.application.port.in.SendTextMessage;
 import org.parley.application.port.in.ShareProfile;
 import org.parley.domain.WellFormedText;
@@ -57,6 +61,10 @@ class InboundFramesTest {
                 }
                 commands.add(command);
                 return new CompletableFuture<>();
+            },
+            command -> {
+                commands.add(command);
+                throw new NotFound("No message with this id in your conversations");
             }));
 
     /** Sends one raw frame (written with ' for ") and returns the one error frame it got. */
@@ -232,6 +240,22 @@ class InboundFramesTest {
         assertThat(commands).isEmpty();
         assertError("{'action':'file_message','client_msg_id':'f1','chat_id':5}", "not_found", "file_message", "f1");
         assertThat(commands).singleElement().isInstanceOf(AnnounceFileMessage.Command.class);
+    }
+
+    @Test
+    void aSeenFrameNeedsAMessageIdAndIsRefusedAsNotFoundByTheUseCase() {
+        for (String messageId : List.of("", ",'message_id':null", ",'message_id':'abc'", ",'message_id':true",
+                ",'message_id':0", ",'message_id':-3", ",'message_id':[5]", ",'message_id':{}")) {
+            assertError("{'action':'seen','client_msg_id':'s1'" + messageId + "}", "validation_error", "seen", "s1");
+        }
+        assertThat(commands).isEmpty();
+        assertError("{'action':'seen','client_msg_id':'s1','message_id':5}", "not_found", "seen", "s1");
+        assertThat(commands).singleElement().isEqualTo(new MarkSeen.Command(ALICE.id(), new MessageId(5),
+                Optional.empty(), Optional.of(new ClientMessageId("s1"))));
+        commands.clear();
+        assertError("{'action':'seen','message_id':'7'}", "not_found", "seen", null);
+        assertThat(commands).singleElement().isEqualTo(new MarkSeen.Command(ALICE.id(), new MessageId(7),
+                Optional.empty(), Optional.empty()));
     }
 
     @Test

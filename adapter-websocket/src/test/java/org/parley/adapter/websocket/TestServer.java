@@ -28,6 +28,7 @@ import org.parley.application.port.out.Account;
 import org.parley.application.port.out.SendBudget;
 import org.parley.application.port.out.ConnectionCensus;
 import org.parley.application.service.AnnounceFileMessageService;
+import org.parley.application.service.MarkSeenService;
 import org.parley.application.service.LinkToAttachmentService;
 import org.parley.application.groupcommit.MessageWriter;
 import org.parley.application.service.SendTextMessageService;
@@ -35,6 +36,7 @@ import org.parley.application.service.ShareProfileService;
 import org.parley.application.testing.FailingMessageRepository;
 import org.parley.application.testing.FakeLinkSigner;
 import org.parley.application.testing.InMemoryMessageRepository;
+import org.parley.application.testing.InMemoryReadMarkerRepository;
 import org.parley.application.testing.InMemoryThreadRepository;
 import org.parley.application.testing.InMemoryUserAccounts;
 import org.parley.application.testing.ManualTimeSource;
@@ -55,6 +57,7 @@ final class TestServer implements AutoCloseable {
     final InMemoryMessageRepository messages = new InMemoryMessageRepository();
     final InMemoryThreadRepository threads = new InMemoryThreadRepository(messages);
     final InMemoryUserAccounts users = new InMemoryUserAccounts();
+    final InMemoryReadMarkerRepository readMarkers = new InMemoryReadMarkerRepository(threads, messages);
     final ManualTimeSource time = new ManualTimeSource(SENT_AT);
     /** The seed's frames, with {@code attached_file} as {@code /media/<message id>/signed}. */
     static final FrameRenderer SEED_FRAMES = new EventFrames(link -> "/media/" + link.message().value() + "/signed");
@@ -148,7 +151,8 @@ final class TestServer implements AutoCloseable {
         ShareProfileService share = new ShareProfileService(users, threads, writer, time, SendBudget.unlimited());
         LongSupplier clock = manualClock ? nanos::get : System::nanoTime;
         webSocket = ChatWebSocket.attachTo(server, connections, authenticate,
-                new WebSocketUseCases(sendText, announce, share), settings, census, clock, !manualClock);
+                new WebSocketUseCases(sendText, announce, share,
+                        new MarkSeenService(messages, readMarkers, delivery, time)), settings, census, clock, !manualClock);
         server.start();
         port = listener.getPort();
     }

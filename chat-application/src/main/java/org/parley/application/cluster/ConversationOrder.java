@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 import org.parley.application.port.out.EventDelivery;
+import org.parley.application.port.out.MessageSeen;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OpenConnections;
 import org.parley.application.port.out.OutboundEvent;
@@ -260,6 +261,18 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
     }
 
     private final class Cases implements OutboundEvent.Cases<Void> {
+
+        /** A read marker has no place in a thread's message order: it passes at once. */
+        @Override
+        public Void messageSeen(MessageSeen event) {
+            try {
+                next.deliver(event);
+            } catch (Throwable failure) {
+                LOG.log(Level.ERROR, "A read marker of thread " + event.thread()
+                        + " could not be delivered on this node: " + LocalUserChanges.describe(failure));
+            }
+            return null;
+        }
 
         @Override
         public Void messageStored(MessageStored event) {

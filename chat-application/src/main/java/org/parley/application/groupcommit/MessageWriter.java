@@ -20,6 +20,7 @@ import org.parley.application.error.Unavailable;
 import org.parley.application.port.out.AppendedMessage;
 import org.parley.application.port.out.EventDelivery;
 import org.parley.application.port.out.MessageRepository;
+import org.parley.application.port.out.MessageSeen;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OutboundEvent;
 import org.parley.application.port.out.StoreMessages;
@@ -431,6 +432,12 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
                             + " is about message " + messageStored.message().id());
                 }
                 return messageStored.at(stored.position());
+            }
+
+            /** A read marker is not caused by storing a message. */
+            @Override
+            public OutboundEvent messageSeen(MessageSeen seen) {
+                throw new IllegalStateException("Storing message " + stored.message().id() + " cannot cause a read marker");
             }
         });
     }
