@@ -20,6 +20,8 @@ import org.parley.application.error.Unavailable;
 import org.parley.application.port.out.AppendedMessage;
 import org.parley.application.port.out.EventDelivery;
 import org.parley.application.port.out.MessageRepository;
+import org.parley.application.port.out.MessageDeleted;
+import org.parley.application.port.out.MessageEdited;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OutboundEvent;
 import org.parley.application.port.out.StoreMessages;
@@ -431,6 +433,16 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
                             + " is about message " + messageStored.message().id());
                 }
                 return messageStored.at(stored.position());
+            }
+
+            @Override
+            public OutboundEvent messageEdited(MessageEdited edited) {
+                throw new IllegalStateException("An edit is not stored by group commit");
+            }
+
+            @Override
+            public OutboundEvent messageDeleted(MessageDeleted deleted) {
+                throw new IllegalStateException("A deletion is not stored by group commit");
             }
         });
     }

@@ -5,6 +5,8 @@ import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.parley.application.port.out.EventDelivery;
+import org.parley.application.port.out.MessageDeleted;
+import org.parley.application.port.out.MessageEdited;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OutboundEvent;
 
@@ -47,6 +49,17 @@ public final class RecordingEventDelivery implements EventDelivery {
             @Override
             public MessageStored messageStored(MessageStored stored) {
                 return stored;
+            }
+
+            @Override
+            public MessageStored messageEdited(MessageEdited edited) {
+                throw new AssertionError("Expected a stored message, got the edit of message " + edited.message().id());
+            }
+
+            @Override
+            public MessageStored messageDeleted(MessageDeleted deleted) {
+                throw new AssertionError("Expected a stored message, got the deletion of message "
+                        + deleted.message().id());
             }
         });
     }
