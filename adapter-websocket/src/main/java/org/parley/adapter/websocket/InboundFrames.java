@@ -60,6 +60,8 @@ final class InboundFrames {
     static final String TEXT_MESSAGE = "text_message";
     static final String FILE_MESSAGE = "file_message";
     static final String USER_PROFILE_MESSAGE = "user_profile_message";
+    static final String EDIT_MESSAGE = "edit_message";
+    static final String DELETE_MESSAGE = "delete_message";
 
     private static final Logger LOG = LoggerFactory.getLogger(InboundFrames.class);
 
@@ -70,6 +72,7 @@ final class InboundFrames {
     private final SendTextMessage sendText;
     private final AnnounceFileMessage announceFile;
     private final ShareProfile shareProfile;
+    private final MessageChanges changes;
     /** Frames received and not yet answered (an error frame sent, or their message's storing completed). */
     private final AtomicInteger unanswered = new AtomicInteger();
     private final LongSupplier nanoClock;
@@ -85,6 +88,7 @@ final class InboundFrames {
         this.sendText = useCases.sendText();
         this.announceFile = useCases.announceFile();
         this.shareProfile = useCases.shareProfile();
+        this.changes = new MessageChanges(useCases.editMessage(), useCases.deleteMessage());
         this.nanoClock = nanoClock;
         this.lastFrameNanos = nanoClock.getAsLong();
     }
@@ -171,6 +175,15 @@ final class InboundFrames {
             if (USER_PROFILE_MESSAGE.equals(action)) {
                 return shareProfile(sender, frame, clientMessageId, reply, later);
             }
+            if (EDIT_MESSAGE.equals(action)) {
+                changes.edit(sender, requiredMessageId(frame, "message_id"), requiredText(frame, "message_body"),
+                        clientMessageId);
+                return Optional.empty();
+            }
+            if (DELETE_MESSAGE.equals(action)) {
+                changes.delete(sender, requiredMessageId(frame, "message_id"), clientMessageId);
+                return Optional.empty();
+            }
             return error(ErrorCode.UNKNOWN_ACTION, "Unknown action", action, clientMessageId);
         } catch (InvalidFrame e) {
             return error(ErrorCode.VALIDATION_ERROR, e.getMessage(), action, clientMessageId);
@@ -198,10 +211,7 @@ final class InboundFrames {
 
     /** {@code {"action":"file_message","chat_id":5}}: deliver the sender's uploaded file message. */
     private Optional<String> announceFile(User sender, JsonNode frame, Optional<ClientMessageId> clientMessageId) {
-        JsonNode chatId = frame.get("chat_id");
-        Optional<Long> id = chatId == null ? Optional.empty()
-                : chatId.canConvertToExactIntegral() && chatId.canConvertToLong() ? Optional.of(chatId.longValue())
-                : chatId.isTextual() ? parsePositive(chatId.asText()) : Optional.empty();
+        Optional<Long> id = messageId(frame.get("chat_id"));
         if (id.isEmpty() || id.get() < 1) {
             return error(ErrorCode.VALIDATION_ERROR, "chat_id is required and must be a message id", FILE_MESSAGE,
                     clientMessageId);
@@ -309,6 +319,26 @@ final class InboundFrames {
         } catch (DomainRuleViolation e) {
             throw new InvalidFrame(field + " must be a user id (a UUID string)");
         }
+    }
+
+    /** A message id: a whole number, or a string holding one (as {@code chat_id} is read); not checked for sign. */
+    private static Optional<Long> messageId(JsonNode node) {
+        return node == null ? Optional.empty()
+                : node.canConvertToExactIntegral() && node.canConvertToLong() ? Optional.of(node.longValue())
+                : node.isTextual() ? parsePositive(node.asText()) : Optional.empty();
+    }
+
+    /**
+     * The message id in a field the action needs.
+     *
+     * @throws InvalidFrame when the field is missing, or not a positive number or a string holding one
+     */
+    private static MessageId requiredMessageId(JsonNode frame, String field) {
+        Optional<Long> id = messageId(frame.get(field));
+        if (id.isEmpty() || id.get() < 1) {
+            throw new InvalidFrame(field + " is required and must be a message id");
+        }
+        return new MessageId(id.get());
     }
 
     private static Optional<Long> parsePositive(String text) {

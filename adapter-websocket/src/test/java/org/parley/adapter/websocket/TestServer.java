@@ -28,11 +28,14 @@ import org.parley.application.port.out.Account;
 import org.parley.application.port.out.SendBudget;
 import org.parley.application.port.out.ConnectionCensus;
 import org.parley.application.service.AnnounceFileMessageService;
+import org.parley.application.service.DeleteMessageService;
+import org.parley.application.service.EditMessageService;
 import org.parley.application.service.LinkToAttachmentService;
 import org.parley.application.groupcommit.MessageWriter;
 import org.parley.application.service.SendTextMessageService;
 import org.parley.application.service.ShareProfileService;
 import org.parley.application.testing.FailingMessageRepository;
+import org.parley.application.testing.InMemoryAttachmentStore;
 import org.parley.application.testing.FakeLinkSigner;
 import org.parley.application.testing.InMemoryMessageRepository;
 import org.parley.application.testing.InMemoryThreadRepository;
@@ -148,7 +151,11 @@ final class TestServer implements AutoCloseable {
         ShareProfileService share = new ShareProfileService(users, threads, writer, time, SendBudget.unlimited());
         LongSupplier clock = manualClock ? nanos::get : System::nanoTime;
         webSocket = ChatWebSocket.attachTo(server, connections, authenticate,
-                new WebSocketUseCases(sendText, announce, share), settings, census, clock, !manualClock);
+                new WebSocketUseCases(sendText, announce, share,
+                        new EditMessageService(messages, users, delivery, MessageRules.defaults(), time,
+                                SendBudget.unlimited()),
+                        new DeleteMessageService(messages, users, delivery, new InMemoryAttachmentStore(time), time,
+                                SendBudget.unlimited())), settings, census, clock, !manualClock);
         server.start();
         port = listener.getPort();
     }
