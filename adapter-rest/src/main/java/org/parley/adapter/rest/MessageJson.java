@@ -15,7 +15,9 @@ import org.parley.wire.MessageTypeNames;
 /**
  * A message as the seed's {@code /chat/messages/} lists it, plus {@code attached_file_bytes} (contract §3).
  * {@code attached_file} is the signed, expiring download path of a file message ({@link MediaRoute}), {@code null}
- * for other messages.
+ * for other messages. {@code edited} and {@code deleted} are contract §12's: a deleted message is a tombstone (its
+ * {@code message}, {@code attached_file}, {@code attached_file_name} and {@code attached_profile} null,
+ * {@code attached_file_size} {@code "0kb"}, its {@code message_type} kept).
  */
 record MessageJson(
         @JsonProperty("id") long id,
@@ -30,7 +32,9 @@ record MessageJson(
         @JsonProperty("message_type") String messageType,
         @JsonProperty("attached_file_name") String attachedFileName,
         @JsonProperty("thread") long thread,
-        @JsonProperty("attached_profile") String attachedProfile) {
+        @JsonProperty("attached_profile") String attachedProfile,
+        @JsonProperty("edited") boolean edited,
+        @JsonProperty("deleted") boolean deleted) {
 
     /**
      * @param people at least the sender and the receiver of the message
@@ -68,7 +72,9 @@ record MessageJson(
                 MessageTypeNames.of(message.type()),
                 fileName,
                 message.threadId().value(),
-                profile);
+                profile,
+                message.edited(),
+                message.deleted());
     }
 
     private static User person(Map<UserId, User> people, UserId id) {

@@ -1,7 +1,9 @@
 package org.parley.adapter.rest;
 
 import java.util.Objects;
+import org.parley.application.port.in.DeleteMessage;
 import org.parley.application.port.in.DownloadAttachment;
+import org.parley.application.port.in.EditMessage;
 import org.parley.application.port.in.LinkToAttachment;
 import org.parley.application.port.in.ListThreadFiles;
 import org.parley.application.port.in.UploadAttachment;
@@ -26,7 +28,9 @@ public record RestUseCases(
         UploadAttachment uploadAttachment,
         ListThreadFiles listThreadFiles,
         LinkToAttachment linkToAttachment,
-        DownloadAttachment downloadAttachment) {
+        DownloadAttachment downloadAttachment,
+        EditMessage editMessage,
+        DeleteMessage deleteMessage) {
 
     public RestUseCases {
         Objects.requireNonNull(listConversation, "listConversation");
@@ -40,5 +44,7 @@ public record RestUseCases(
         Objects.requireNonNull(listThreadFiles, "listThreadFiles");
         Objects.requireNonNull(linkToAttachment, "linkToAttachment");
         Objects.requireNonNull(downloadAttachment, "downloadAttachment");
+        Objects.requireNonNull(editMessage, "editMessage");
+        Objects.requireNonNull(deleteMessage, "deleteMessage");
     }
 }
