@@ -43,6 +43,8 @@ import org.parley.application.cluster.LocalConnectionCensus;
 import org.parley.application.cluster.LocalUserChanges;
 import org.parley.application.groupcommit.MessageWriter;
 import org.parley.application.port.in.AuthenticateToken;
+import org.parley.application.port.in.DeleteMessage;
+import org.parley.application.port.in.EditMessage;
 import org.parley.application.port.in.LinkToAttachment;
 import org.parley.application.port.out.AttachmentStore;
 import org.parley.application.port.out.ConnectionCensus;
@@ -56,6 +58,8 @@ import org.parley.application.port.out.TimeSource;
 import org.parley.application.port.out.UserAccounts;
 import org.parley.application.port.out.UserChanges;
 import org.parley.application.service.AnnounceFileMessageService;
+import org.parley.application.service.DeleteMessageService;
+import org.parley.application.service.EditMessageService;
 import org.parley.application.service.AuthenticateTokenService;
 import org.parley.application.service.DownloadAttachmentService;
 import org.parley.application.service.LinkToAttachmentService;
@@ -309,10 +313,15 @@ public final class Parley implements AutoCloseable {
         TimeSource time = ports.time();
         LinkToAttachment links = new LinkToAttachmentService(ports.linkSigner(), config.mediaLinkLifetime(), time);
         AuthenticateToken authenticate = new AuthenticateTokenService(ports.tokens(), ports.users());
+        EditMessage edit = new EditMessageService(ports.messages(), ports.users(), ports.delivery(), rules, time,
+                ports.sendBudget());
+        DeleteMessage delete = new DeleteMessageService(ports.messages(), ports.users(), ports.delivery(),
+                ports.attachments(), time, ports.sendBudget());
         WebSocketUseCases webSocket = new WebSocketUseCases(
                 new SendTextMessageService(ports.users(), ports.threads(), messages, rules, time, ports.sendBudget()),
                 new AnnounceFileMessageService(ports.messages(), ports.delivery(), links, ports.sendBudget()),
-                new ShareProfileService(ports.users(), ports.threads(), messages, time, ports.sendBudget()));
+                new ShareProfileService(ports.users(), ports.threads(), messages, time, ports.sendBudget()),
+                edit, delete);
         RestUseCases rest = new RestUseCases(
                 new ListConversationService(ports.users(), ports.threads(), ports.messages()),
                 new ListMyThreadsService(ports.users(), ports.threads()),
@@ -325,7 +334,8 @@ public final class Parley implements AutoCloseable {
                         ports.contentTypes(), rules, config.maxUploadBytes(), time, ports.sendBudget()),
                 new ListThreadFilesService(ports.users(), ports.threads(), ports.messages()),
                 links,
-                new DownloadAttachmentService(ports.messages(), ports.attachments(), ports.linkSigner(), time));
+                new DownloadAttachmentService(ports.messages(), ports.attachments(), ports.linkSigner(), time),
+                edit, delete);
         return new UseCases(rest, webSocket);
     }
 
