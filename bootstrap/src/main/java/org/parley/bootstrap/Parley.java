@@ -43,6 +43,8 @@ import org.parley.application.cluster.LocalConnectionCensus;
 import org.parley.application.cluster.LocalUserChanges;
 import org.parley.application.groupcommit.MessageWriter;
 import org.parley.application.port.in.AuthenticateToken;
+import org.parley.application.port.in.DeleteMessage;
+import org.parley.application.port.in.EditMessage;
 import org.parley.application.port.in.LinkToAttachment;
 import org.parley.application.port.in.MarkSeen;
 import org.parley.application.port.out.AttachmentStore;
@@ -57,6 +59,8 @@ import org.parley.application.port.out.TimeSource;
 import org.parley.application.port.out.UserAccounts;
 import org.parley.application.port.out.UserChanges;
 import org.parley.application.service.AnnounceFileMessageService;
+import org.parley.application.service.DeleteMessageService;
+import org.parley.application.service.EditMessageService;
 import org.parley.application.service.AuthenticateTokenService;
 import org.parley.application.service.DownloadAttachmentService;
 import org.parley.application.service.LinkToAttachmentService;
@@ -313,11 +317,15 @@ public final class Parley implements AutoCloseable {
         LinkToAttachment links = new LinkToAttachmentService(ports.linkSigner(), config.mediaLinkLifetime(), time);
         AuthenticateToken authenticate = new AuthenticateTokenService(ports.tokens(), ports.users());
         MarkSeen markSeen = new MarkSeenService(ports.messages(), ports.readMarkers(), ports.delivery(), time);
+        EditMessage edit = new EditMessageService(ports.messages(), ports.users(), ports.delivery(), rules, time,
+                ports.sendBudget(), ports.readMarkers());
+        DeleteMessage delete = new DeleteMessageService(ports.messages(), ports.users(), ports.delivery(),
+                ports.attachments(), time, ports.sendBudget(), ports.readMarkers());
         WebSocketUseCases webSocket = new WebSocketUseCases(
                 new SendTextMessageService(ports.users(), ports.threads(), messages, rules, time, ports.sendBudget()),
                 new AnnounceFileMessageService(ports.messages(), ports.delivery(), links, ports.sendBudget()),
                 new ShareProfileService(ports.users(), ports.threads(), messages, time, ports.sendBudget()),
-                markSeen);
+                markSeen, edit, delete);
         RestUseCases rest = new RestUseCases(
                 new ListConversationService(ports.users(), ports.threads(), ports.messages(), ports.readMarkers()),
                 new ListMyThreadsService(ports.users(), ports.threads(), ports.readMarkers()),
@@ -332,7 +340,7 @@ public final class Parley implements AutoCloseable {
                 new ListThreadFilesService(ports.users(), ports.threads(), ports.messages(), ports.readMarkers()),
                 links,
                 new DownloadAttachmentService(ports.messages(), ports.attachments(), ports.linkSigner(), time),
-                markSeen);
+                markSeen, edit, delete);
         return new UseCases(rest, webSocket);
     }
 

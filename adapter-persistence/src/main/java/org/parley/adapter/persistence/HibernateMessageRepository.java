@@ -1,5 +1,6 @@
 package org.parley.adapter.persistence;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.parley.application.port.out.MessageRange;
 import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.ThreadPosition;
 import org.parley.domain.chat.Message;
+import org.parley.domain.chat.MessageContent;
 import org.parley.domain.chat.MessageDraft;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.chat.MessageType;
@@ -110,7 +112,7 @@ final class HibernateMessageRepository implements MessageRepository {
             throw new IllegalArgumentException("limit must be at least 1, got " + limit);
         }
         StringBuilder hql = new StringBuilder("from MessageEntity m where m.threadId = :thread");
-        type.ifPresent(only -> hql.append(" and m.messageType = :type"));
+        type.ifPresent(only -> hql.append(" and m.messageType = :type and m.deleted = false"));
         range.after().ifPresent(after -> hql.append(" and m.id > :after"));
         range.before().ifPresent(before -> hql.append(" and m.id < :before"));
         hql.append(range.direction() == MessageRange.Direction.NEWEST_FIRST
@@ -125,6 +127,41 @@ final class HibernateMessageRepository implements MessageRepository {
             return query.getResultList();
         });
         return found.stream().map(MessageMapper::toDomain).toList();
+    }
+
+    /**
+     * One {@code UPDATE … WHERE id = ? AND deleted = FALSE} (a primary-key probe) in its own transaction: the condition
+     * makes an edit that races a deletion change nothing, whichever commits first.
+     */
+    @Override
+    public boolean saveEdit(MessageId message, MessageContent.Text text, Instant at) {
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(text, "text");
+        Instant stamp = StoredInstants.toColumn(at);
+        return transactions.write(session -> session.createMutationQuery(
+                        "update MessageEntity m set m.body = :body, m.edited = true, m.updatedAt = :at "
+                                + "where m.id = :id and m.deleted = false")
+                .setParameter("body", text.body())
+                .setParameter("at", stamp)
+                .setParameter("id", message.value())
+                .executeUpdate()) == 1;
+    }
+
+    /**
+     * One {@code UPDATE … WHERE id = ? AND deleted = FALSE} (a primary-key probe) in its own transaction, clearing every
+     * content column, the storage key included: from the commit on, no row names the attachment's bytes.
+     */
+    @Override
+    public boolean saveDeletion(MessageId message, Instant at) {
+        Objects.requireNonNull(message, "message");
+        Instant stamp = StoredInstants.toColumn(at);
+        return transactions.write(session -> session.createMutationQuery(
+                        "update MessageEntity m set m.deleted = true, m.updatedAt = :at, m.body = null, "
+                                + "m.storageKey = null, m.fileName = null, m.sizeBytes = null, m.contentType = null, "
+                                + "m.attachedProfileId = null where m.id = :id and m.deleted = false")
+                .setParameter("at", stamp)
+                .setParameter("id", message.value())
+                .executeUpdate()) == 1;
     }
 
     /**

@@ -61,6 +61,14 @@ class MessageEntity {
     @Column(name = "updated_at", nullable = false)
     Instant updatedAt;
 
+    /** Set by an edit (contract §12); a new row takes the column's default, {@code FALSE}, so inserts omit it. */
+    @Column(name = "edited", nullable = false, insertable = false)
+    boolean edited;
+
+    /** Set by a deletion (contract §12): the row is a tombstone, its content columns NULL; inserts omit it. */
+    @Column(name = "deleted", nullable = false, insertable = false)
+    boolean deleted;
+
     /** For Hibernate. */
     MessageEntity() {
     }

@@ -21,6 +21,8 @@ import org.parley.adapter.redis.BusCodec.Event;
 import org.parley.adapter.redis.BusCodec.Item;
 import org.parley.adapter.redis.BusCodec.UserChanged;
 import org.parley.application.port.out.MessageSeen;
+import org.parley.application.port.out.MessageDeleted;
+import org.parley.application.port.out.MessageEdited;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.ThreadPosition;
 import org.parley.application.testing.ChatFixtures;
@@ -52,6 +54,27 @@ class BusCodecTest {
         assertThat(batch.sequence()).isEqualTo(7);
         assertThat(batch.unreadable()).isEmpty();
         assertThat(batch.items()).containsExactly(new Event(event));
+    }
+
+    @Property(tries = 200)
+    void everyEditAndDeletionReadsBackEqual(@ForAll("events") MessageStored stored, @ForAll boolean withClientId) {
+        Message message = stored.message();
+        Optional<ClientMessageId> clientId = withClientId ? Optional.of(new ClientMessageId("c-1")) : Optional.empty();
+        java.util.ArrayList<Item> items = new java.util.ArrayList<>();
+        if (message.content() instanceof MessageContent.Text) {
+            Message edited = message.editedTo(new MessageContent.Text("edited " + message.id()), message.updatedAt());
+            items.add(new Event(new MessageEdited(edited, DeliveryPolicy.forEdit(edited), clientId)));
+            Message tombstoneOfEdited = edited.deletedAt(edited.updatedAt().plusNanos(3));
+            items.add(new Event(new MessageDeleted(tombstoneOfEdited, DeliveryPolicy.forDeletion(tombstoneOfEdited),
+                    clientId)));
+        }
+        Message tombstone = message.deletedAt(message.updatedAt().plusSeconds(1));
+        items.add(new Event(new MessageDeleted(tombstone, DeliveryPolicy.forDeletion(tombstone), clientId)));
+
+        Batch batch = BusCodec.decode(BusCodec.encode("node-a", 8, items));
+
+        assertThat(batch.unreadable()).isEmpty();
+        assertThat(batch.items()).isEqualTo(items);
     }
 
     @Test

@@ -16,7 +16,9 @@ import org.parley.wire.MessageTypeNames;
  * A message as the seed's {@code /chat/messages/} lists it, plus {@code attached_file_bytes} (contract §3) and
  * {@code seen} (contract §11: its receiver's read marker is at or past it).
  * {@code attached_file} is the signed, expiring download path of a file message ({@link MediaRoute}), {@code null}
- * for other messages.
+ * for other messages. {@code edited} and {@code deleted} are contract §12's: a deleted message is a tombstone (its
+ * {@code message}, {@code attached_file}, {@code attached_file_name} and {@code attached_profile} null,
+ * {@code attached_file_size} {@code "0kb"}, its {@code message_type} kept).
  */
 record MessageJson(
         @JsonProperty("id") long id,
@@ -32,7 +34,9 @@ record MessageJson(
         @JsonProperty("attached_file_name") String attachedFileName,
         @JsonProperty("thread") long thread,
         @JsonProperty("attached_profile") String attachedProfile,
-        @JsonProperty("seen") boolean seen) {
+        @JsonProperty("seen") boolean seen,
+        @JsonProperty("edited") boolean edited,
+        @JsonProperty("deleted") boolean deleted) {
 
     /**
      * @param people at least the sender and the receiver of the message
@@ -72,7 +76,9 @@ record MessageJson(
                 fileName,
                 message.threadId().value(),
                 profile,
-                seen);
+                seen,
+                message.edited(),
+                message.deleted());
     }
 
     private static User person(Map<UserId, User> people, UserId id) {

@@ -1,7 +1,9 @@
 package org.parley.adapter.rest;
 
 import java.util.Objects;
+import org.parley.application.port.in.DeleteMessage;
 import org.parley.application.port.in.DownloadAttachment;
+import org.parley.application.port.in.EditMessage;
 import org.parley.application.port.in.LinkToAttachment;
 import org.parley.application.port.in.ListThreadFiles;
 import org.parley.application.port.in.MarkSeen;
@@ -28,7 +30,9 @@ public record RestUseCases(
         ListThreadFiles listThreadFiles,
         LinkToAttachment linkToAttachment,
         DownloadAttachment downloadAttachment,
-        MarkSeen markSeen) {
+        MarkSeen markSeen,
+        EditMessage editMessage,
+        DeleteMessage deleteMessage) {
 
     public RestUseCases {
         Objects.requireNonNull(listConversation, "listConversation");
@@ -43,5 +47,7 @@ public record RestUseCases(
         Objects.requireNonNull(linkToAttachment, "linkToAttachment");
         Objects.requireNonNull(downloadAttachment, "downloadAttachment");
         Objects.requireNonNull(markSeen, "markSeen");
+        Objects.requireNonNull(editMessage, "editMessage");
+        Objects.requireNonNull(deleteMessage, "deleteMessage");
     }
 }

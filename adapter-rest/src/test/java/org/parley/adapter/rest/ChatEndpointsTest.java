@@ -62,8 +62,10 @@ class ChatEndpointsTest {
         JsonNode fileJson = messages.get(0);
         assertThat(names(fileJson)).containsExactly("id", "sender", "receiver", "attached_file_size",
                 "attached_file_bytes", "message", "updated_at", "created_at", "attached_file", "message_type",
-                "attached_file_name", "thread", "attached_profile", "seen");
+                "attached_file_name", "thread", "attached_profile", "seen", "edited", "deleted");
         assertThat(fileJson.get("seen").booleanValue()).isFalse();
+        assertThat(fileJson.get("edited").booleanValue()).isFalse();
+        assertThat(fileJson.get("deleted").booleanValue()).isFalse();
         assertThat(fileJson.get("id").longValue()).isEqualTo(file.id().value());
         assertUser(fileJson.get("sender"), admin);
         assertUser(fileJson.get("receiver"), kyrian);

@@ -31,7 +31,9 @@ import org.parley.application.port.out.ThreadRepository;
 import org.parley.application.port.out.TimeSource;
 import org.parley.application.port.out.UserAccounts;
 import org.parley.application.service.AuthenticateTokenService;
+import org.parley.application.service.DeleteMessageService;
 import org.parley.application.service.DownloadAttachmentService;
+import org.parley.application.service.EditMessageService;
 import org.parley.application.service.LinkToAttachmentService;
 import org.parley.application.service.ListThreadFilesService;
 import org.parley.application.groupcommit.MessageWriter;
@@ -41,6 +43,7 @@ import org.parley.application.testing.FakeLinkSigner;
 import org.parley.application.testing.FakePasswordHasher;
 import org.parley.application.testing.FakeTokens;
 import org.parley.application.testing.InMemoryAttachmentStore;
+import org.parley.application.testing.RecordingEventDelivery;
 import org.parley.application.testing.InMemoryChatStorage;
 import org.parley.application.testing.InMemoryReadMarkerRepository;
 import org.parley.application.testing.RecordingEventDelivery;
@@ -85,6 +88,8 @@ final class TestApi implements AutoCloseable {
     final RecordingEventDelivery seenEvents = new RecordingEventDelivery();
     /** Uploads store their message through group commit; the REST API delivers nothing itself. */
     private final MessageWriter writer = new MessageWriter(messages, event -> { }, 100, 1_000);
+    /** What the edit and delete use cases handed to delivery. */
+    final RecordingEventDelivery delivery = new RecordingEventDelivery();
     final FakeTokens tokens = new FakeTokens();
     final InMemoryAttachmentStore files = new InMemoryAttachmentStore();
     final FakeLinkSigner signer = new FakeLinkSigner();
@@ -115,7 +120,10 @@ final class TestApi implements AutoCloseable {
                 new ListThreadFilesService(users, threads, messages, readMarkers),
                 links,
                 new DownloadAttachmentService(messages, files, signer, time),
-                new MarkSeenService(messages, readMarkers, seenEvents, time)));
+                new MarkSeenService(messages, readMarkers, seenEvents, time),
+                new EditMessageService(messages, users, delivery, MessageRules.defaults(), time, SendBudget.unlimited(),
+                        readMarkers),
+                new DeleteMessageService(messages, users, delivery, files, time, SendBudget.unlimited(), readMarkers)));
         server = GrizzlyHttpServerFactory.createHttpServer(
                 URI.create("http://127.0.0.1:0/"), RestApi.resourceConfig(useCases, settings), false);
         try {

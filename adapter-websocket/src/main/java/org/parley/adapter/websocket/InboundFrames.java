@@ -62,6 +62,8 @@ final class InboundFrames {
     static final String FILE_MESSAGE = "file_message";
     static final String USER_PROFILE_MESSAGE = "user_profile_message";
     static final String SEEN = "seen";
+    static final String EDIT_MESSAGE = "edit_message";
+    static final String DELETE_MESSAGE = "delete_message";
 
     private static final Logger LOG = LoggerFactory.getLogger(InboundFrames.class);
 
@@ -73,6 +75,7 @@ final class InboundFrames {
     private final AnnounceFileMessage announceFile;
     private final ShareProfile shareProfile;
     private final MarkSeen markSeen;
+    private final MessageChanges changes;
     /** Frames received and not yet answered (an error frame sent, or their message's storing completed). */
     private final AtomicInteger unanswered = new AtomicInteger();
     private final LongSupplier nanoClock;
@@ -89,6 +92,7 @@ final class InboundFrames {
         this.announceFile = useCases.announceFile();
         this.shareProfile = useCases.shareProfile();
         this.markSeen = useCases.markSeen();
+        this.changes = new MessageChanges(useCases.editMessage(), useCases.deleteMessage());
         this.nanoClock = nanoClock;
         this.lastFrameNanos = nanoClock.getAsLong();
     }
@@ -178,6 +182,15 @@ final class InboundFrames {
             if (SEEN.equals(action)) {
                 return markSeen(sender, frame, clientMessageId);
             }
+            if (EDIT_MESSAGE.equals(action)) {
+                changes.edit(sender, requiredMessageId(frame, "message_id"), requiredText(frame, "message_body"),
+                        clientMessageId);
+                return Optional.empty();
+            }
+            if (DELETE_MESSAGE.equals(action)) {
+                changes.delete(sender, requiredMessageId(frame, "message_id"), clientMessageId);
+                return Optional.empty();
+            }
             return error(ErrorCode.UNKNOWN_ACTION, "Unknown action", action, clientMessageId);
         } catch (InvalidFrame e) {
             return error(ErrorCode.VALIDATION_ERROR, e.getMessage(), action, clientMessageId);
@@ -220,12 +233,8 @@ final class InboundFrames {
      * {@code client_msg_id}), and to the other participant's when the marker moved.
      */
     private Optional<String> markSeen(User sender, JsonNode frame, Optional<ClientMessageId> clientMessageId) {
-        Optional<Long> id = messageId(frame, "message_id");
-        if (id.isEmpty()) {
-            return error(ErrorCode.VALIDATION_ERROR, "message_id is required and must be a message id", SEEN,
-                    clientMessageId);
-        }
-        markSeen.mark(new MarkSeen.Command(sender.id(), new MessageId(id.get()), Optional.empty(), clientMessageId));
+        MessageId id = requiredMessageId(frame, "message_id");
+        markSeen.mark(new MarkSeen.Command(sender.id(), id, Optional.empty(), clientMessageId));
         return Optional.empty();
     }
 
@@ -337,6 +346,16 @@ final class InboundFrames {
         } catch (DomainRuleViolation e) {
             throw new InvalidFrame(field + " must be a user id (a UUID string)");
         }
+    }
+
+    /**
+     * The message id in a field the action needs.
+     *
+     * @throws InvalidFrame when the field is missing, or not a positive number or a string holding one
+     */
+    private static MessageId requiredMessageId(JsonNode frame, String field) {
+        return new MessageId(messageId(frame, field)
+                .orElseThrow(() -> new InvalidFrame(field + " is required and must be a message id")));
     }
 
     private static Optional<Long> parsePositive(String text) {

@@ -63,6 +63,12 @@ class FailureFramesTest {
             },
             command -> {
                 throw new AssertionError("not driven by a text frame");
+            },
+            command -> {
+                throw new AssertionError("not driven by a text frame");
+            },
+            command -> {
+                throw new AssertionError("not driven by a text frame");
             }));
 
     @Test

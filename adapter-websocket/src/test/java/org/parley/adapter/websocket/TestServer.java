@@ -29,11 +29,14 @@ import org.parley.application.port.out.SendBudget;
 import org.parley.application.port.out.ConnectionCensus;
 import org.parley.application.service.AnnounceFileMessageService;
 import org.parley.application.service.MarkSeenService;
+import org.parley.application.service.DeleteMessageService;
+import org.parley.application.service.EditMessageService;
 import org.parley.application.service.LinkToAttachmentService;
 import org.parley.application.groupcommit.MessageWriter;
 import org.parley.application.service.SendTextMessageService;
 import org.parley.application.service.ShareProfileService;
 import org.parley.application.testing.FailingMessageRepository;
+import org.parley.application.testing.InMemoryAttachmentStore;
 import org.parley.application.testing.FakeLinkSigner;
 import org.parley.application.testing.InMemoryMessageRepository;
 import org.parley.application.testing.InMemoryReadMarkerRepository;
@@ -152,7 +155,11 @@ final class TestServer implements AutoCloseable {
         LongSupplier clock = manualClock ? nanos::get : System::nanoTime;
         webSocket = ChatWebSocket.attachTo(server, connections, authenticate,
                 new WebSocketUseCases(sendText, announce, share,
-                        new MarkSeenService(messages, readMarkers, delivery, time)), settings, census, clock, !manualClock);
+                        new MarkSeenService(messages, readMarkers, delivery, time),
+                        new EditMessageService(messages, users, delivery, MessageRules.defaults(), time,
+                                SendBudget.unlimited(), readMarkers),
+                        new DeleteMessageService(messages, users, delivery, new InMemoryAttachmentStore(time), time,
+                                SendBudget.unlimited(), readMarkers)), settings, census, clock, !manualClock);
         server.start();
         port = listener.getPort();
     }

@@ -21,6 +21,8 @@ import org.parley.application.port.out.AppendedMessage;
 import org.parley.application.port.out.EventDelivery;
 import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.MessageSeen;
+import org.parley.application.port.out.MessageDeleted;
+import org.parley.application.port.out.MessageEdited;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OutboundEvent;
 import org.parley.application.port.out.StoreMessages;
@@ -438,6 +440,16 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
             @Override
             public OutboundEvent messageSeen(MessageSeen seen) {
                 throw new IllegalStateException("Storing message " + stored.message().id() + " cannot cause a read marker");
+            }
+
+            @Override
+            public OutboundEvent messageEdited(MessageEdited edited) {
+                throw new IllegalStateException("An edit is not stored by group commit");
+            }
+
+            @Override
+            public OutboundEvent messageDeleted(MessageDeleted deleted) {
+                throw new IllegalStateException("A deletion is not stored by group commit");
             }
         });
     }

@@ -1,5 +1,6 @@
 package org.parley.application.testing;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -87,9 +88,33 @@ public final class InMemoryMessageRepository implements MessageRepository {
     @Override
     public List<Message> findFilesInThread(ThreadId thread, MessageRange range, int limit) {
         return findInThread(thread, range, Integer.MAX_VALUE).stream()
-                .filter(message -> message.type() == org.parley.domain.chat.MessageType.FILE)
+                .filter(message -> message.content() instanceof MessageContent.File)
                 .limit(limit)
                 .toList();
+    }
+
+    @Override
+    public boolean saveEdit(MessageId message, MessageContent.Text text, Instant at) {
+        synchronized (byId) {
+            Message found = byId.get(message.value());
+            if (found == null || found.deleted()) {
+                return false;
+            }
+            byId.put(message.value(), found.editedTo(text, at));
+            return true;
+        }
+    }
+
+    @Override
+    public boolean saveDeletion(MessageId message, Instant at) {
+        synchronized (byId) {
+            Message found = byId.get(message.value());
+            if (found == null || found.deleted()) {
+                return false;
+            }
+            byId.put(message.value(), found.deletedAt(at));
+            return true;
+        }
     }
 
     @Override

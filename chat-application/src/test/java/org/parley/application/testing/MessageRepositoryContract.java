@@ -323,6 +323,68 @@ public abstract class MessageRepositoryContract {
                 .containsExactly(files.get(1), files.get(2));
     }
 
+    // Contract §12: edits and tombstones.
+
+    @Test
+    public void an_edit_is_read_back_with_its_text_flag_and_time_and_keeps_the_rest() {
+        Message sent = messages.append(draft(alice, new MessageContent.Text("helo"), 1));
+        var at = ChatFixtures.T0.plusSeconds(90).plus(3, ChronoUnit.MICROS);
+
+        assertThat(messages.saveEdit(sent.id(), new MessageContent.Text("hello 🎉"), at)).isTrue();
+
+        Message expected = sent.editedTo(new MessageContent.Text("hello 🎉"), at);
+        assertThat(messages.findById(sent.id())).contains(expected);
+        assertThat(messages.findInThread(thread.id(), MessageRange.newest(), 1)).containsExactly(expected);
+        assertThat(storage.threads().findActivityOf(bob.id()).stream()
+                .filter(activity -> activity.thread().id().equals(thread.id()))
+                .findFirst().orElseThrow().lastMessage()).contains(expected);
+    }
+
+    @Test
+    public void a_deletion_leaves_a_tombstone_of_every_kind_and_frees_the_storage_key() {
+        String key = "chat/" + UUID.randomUUID();
+        Message text = messages.append(draft(alice, new MessageContent.Text("oops"), 1));
+        Message file = messages.append(draft(alice, new MessageContent.File("caption",
+                new Attachment(key, "a.png", 12, "image/png")), 2));
+        Message profile = messages.append(draft(alice, new MessageContent.ProfileShare(bob.id()), 3));
+        var at = ChatFixtures.T0.plusSeconds(90).plus(5, ChronoUnit.MICROS);
+
+        for (Message message : List.of(text, file, profile)) {
+            assertThat(messages.saveDeletion(message.id(), at)).isTrue();
+            assertThat(messages.findById(message.id())).contains(message.deletedAt(at));
+        }
+        assertThat(messages.referencedStorageKeys(List.of(key))).isEmpty();
+        assertThat(messages.findFilesInThread(thread.id(), MessageRange.newest(), 10)).isEmpty();
+        assertThat(messages.findInThread(thread.id(), MessageRange.newest(), 3))
+                .containsExactly(profile.deletedAt(at), file.deletedAt(at), text.deletedAt(at));
+    }
+
+    @Test
+    public void an_edited_message_deleted_stays_edited_and_a_deleted_one_is_neither_edited_nor_deleted_again() {
+        Message sent = messages.append(draft(alice, new MessageContent.Text("one"), 1));
+        var edit = ChatFixtures.T0.plusSeconds(10);
+        var deletion = ChatFixtures.T0.plusSeconds(20);
+        messages.saveEdit(sent.id(), new MessageContent.Text("two"), edit);
+
+        assertThat(messages.saveDeletion(sent.id(), deletion)).isTrue();
+        assertThat(messages.saveDeletion(sent.id(), deletion.plusSeconds(1))).isFalse();
+        assertThat(messages.saveEdit(sent.id(), new MessageContent.Text("three"), deletion.plusSeconds(2))).isFalse();
+
+        Message tombstone = messages.findById(sent.id()).orElseThrow();
+        assertThat(tombstone.deleted()).isTrue();
+        assertThat(tombstone.edited()).isTrue();
+        assertThat(tombstone.updatedAt()).isEqualTo(deletion);
+    }
+
+    @Test
+    public void unknown_ids_are_neither_edited_nor_deleted() {
+        MessageId unknown = new MessageId(Long.MAX_VALUE - 7);
+
+        assertThat(messages.saveEdit(unknown, new MessageContent.Text("x"), ChatFixtures.T0)).isFalse();
+        assertThat(messages.saveDeletion(unknown, ChatFixtures.T0)).isFalse();
+        assertThat(messages.findById(unknown)).isEmpty();
+    }
+
     /** Five messages in the thread under test, interleaved with messages of another thread; oldest first. */
     private List<Message> conversationOfFive() {
         User carol = ChatFixtures.addUser(storage.users());

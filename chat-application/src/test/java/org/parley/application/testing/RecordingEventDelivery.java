@@ -6,6 +6,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.parley.application.port.out.EventDelivery;
 import org.parley.application.port.out.MessageSeen;
+import org.parley.application.port.out.MessageDeleted;
+import org.parley.application.port.out.MessageEdited;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OutboundEvent;
 
@@ -58,6 +60,17 @@ public final class RecordingEventDelivery implements EventDelivery {
             @Override
             public MessageStored messageSeen(MessageSeen seen) {
                 throw new AssertionError("Expected a stored message, got a read marker: " + seen);
+            }
+
+            @Override
+            public MessageStored messageEdited(MessageEdited edited) {
+                throw new AssertionError("Expected a stored message, got the edit of message " + edited.message().id());
+            }
+
+            @Override
+            public MessageStored messageDeleted(MessageDeleted deleted) {
+                throw new AssertionError("Expected a stored message, got the deletion of message "
+                        + deleted.message().id());
             }
         });
     }

@@ -46,4 +46,23 @@ public final class DeliveryPolicy {
         Delivery toReader = new Delivery(reader, Audience.SENDER);
         return moved ? List.of(new Delivery(other, Audience.RECEIVER), toReader) : List.of(toReader);
     }
+
+    /**
+     * An edit of a message (contract §12): both participants on every device, the receiver as {@link Audience#RECEIVER}
+     * and the sender, whose request it answers, as {@link Audience#SENDER}.
+     */
+    public static List<Delivery> forEdit(Message edited) {
+        return bothSides(edited);
+    }
+
+    /** A deletion of a message (contract §12): both participants on every device, as {@link #forEdit}. */
+    public static List<Delivery> forDeletion(Message tombstone) {
+        return bothSides(tombstone);
+    }
+
+    private static List<Delivery> bothSides(Message message) {
+        return List.of(
+                new Delivery(message.receiver(), Audience.RECEIVER),
+                new Delivery(message.sender(), Audience.SENDER));
+    }
 }

@@ -1,11 +1,13 @@
 package org.parley.application.port.out;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 import org.parley.domain.chat.Message;
+import org.parley.domain.chat.MessageContent;
 import org.parley.domain.chat.MessageDraft;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.chat.ThreadId;
@@ -48,8 +50,27 @@ public interface MessageRepository {
      */
     List<Message> findInThread(ThreadId thread, MessageRange range, int limit);
 
-    /** Like {@link #findInThread}, but only the thread's {@code file} messages. */
+    /** Like {@link #findInThread}, but only the thread's {@code file} messages that are not deleted. */
     List<Message> findFilesInThread(ThreadId thread, MessageRange range, int limit);
+
+    /**
+     * Stores the edit of a text message (contract §12): its new text, {@code edited}, {@code updatedAt} = {@code at},
+     * in one transaction (committed when this returns) — unless the message is deleted (or does not exist) by then, so
+     * that an edit racing a deletion never brings text back.
+     *
+     * @return whether the edit was stored
+     */
+    boolean saveEdit(MessageId message, MessageContent.Text text, Instant at);
+
+    /**
+     * Turns a message into its tombstone (contract §12): its content gone (text, caption, attachment and its storage
+     * key, shared profile), its kind kept, {@code updatedAt} = {@code at}, in one transaction (committed when this
+     * returns). Afterwards no message names its attachment's storage key, so {@link #referencedStorageKeys} no longer
+     * returns it.
+     *
+     * @return whether it was deleted now ({@code false}: it was deleted already, or does not exist)
+     */
+    boolean saveDeletion(MessageId message, Instant at);
 
     /** The most storage keys {@link #referencedStorageKeys} takes in one call. */
     int MAX_KEYS_PER_QUERY = 1_000;
