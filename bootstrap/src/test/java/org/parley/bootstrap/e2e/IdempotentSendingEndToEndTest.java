@@ -3,6 +3,8 @@ package org.parley.bootstrap.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -112,6 +114,66 @@ class IdempotentSendingEndToEndTest {
             }
         }
         assertThat(history()).hasSize(4);
+    }
+
+    /**
+     * Two nodes on one database (in cluster mode also on one bus): the key sent through node A, then through node B,
+     * is one message, and both requests are answered with its confirmation; the same key sent through both at once
+     * (their batches race to the unique constraint) ends the same way. The receiver, connected to both nodes, gets
+     * each message once per connection at most (without a bus, a node delivers only to its own connections).
+     */
+    @Test
+    void theSameKeyThroughTwoNodesOneAfterTheOtherOrAtOnceIsOneMessage() {
+        try (Parley nodeB = SERVER.startAnotherInstance();
+             ChatSocket senderOnA = ChatSocket.connect("ws://127.0.0.1:" + SERVER.port(), alice.access());
+             ChatSocket senderOnB = ChatSocket.connect("ws://127.0.0.1:" + nodeB.port(), alice.access());
+             ChatSocket receiverOnA = ChatSocket.connect("ws://127.0.0.1:" + SERVER.port(), bob.access());
+             ChatSocket receiverOnB = ChatSocket.connect("ws://127.0.0.1:" + nodeB.port(), bob.access())) {
+            JsonNode conf = senderOnA.send(Frames.text(bob.id(), "through A", "two-nodes-1")).next();
+            assertThat(receiverOnA.next().get("created_msg_id")).isEqualTo(conf.get("created_msg_id"));
+            awaitOnTheOtherNode(senderOnB, receiverOnB, conf);
+
+            assertThat(senderOnB.send(Frames.text(bob.id(), "through A", "two-nodes-1")).next()).isEqualTo(conf);
+
+            Map<String, Object> raced = Frames.text(bob.id(), "through both at once", "two-nodes-2");
+            senderOnA.send(raced);
+            senderOnB.send(raced);
+            JsonNode onA = nextConfirmation(senderOnA, "two-nodes-2");
+            JsonNode onB = nextConfirmation(senderOnB, "two-nodes-2");
+            assertThat(onB).isEqualTo(onA);
+
+            int received = 0;
+            for (ChatSocket receiver : List.of(receiverOnA, receiverOnB)) {
+                List<JsonNode> frames = new ArrayList<>();
+                for (JsonNode frame = receiver.poll(QUIET); frame != null; frame = receiver.poll(QUIET)) {
+                    frames.add(frame);
+                }
+                assertThat(frames).as("the raced message, once at most per connection").hasSizeLessThanOrEqualTo(1)
+                        .allSatisfy(frame -> assertThat(frame.get("created_msg_id")).isEqualTo(onA.get("created_msg_id")));
+                received += frames.size();
+            }
+            assertThat(received).isEqualTo(RunningParley.clustered() ? 2 : 1);
+        }
+        assertThat(history()).hasSize(2);
+    }
+
+    /** In cluster mode the frames of A's message reach B's connections too: take them before going on. */
+    private static void awaitOnTheOtherNode(ChatSocket sender, ChatSocket receiver, JsonNode conf) {
+        if (RunningParley.clustered()) {
+            assertThat(sender.next()).isEqualTo(conf);
+            assertThat(receiver.next().get("created_msg_id")).isEqualTo(conf.get("created_msg_id"));
+        }
+    }
+
+    /**
+     * The confirmation of the raced key on one of the sender's connections: its own answer, or (in cluster mode) the
+     * echo of the other node's stored message, whichever came first; both are the same frame.
+     */
+    private static JsonNode nextConfirmation(ChatSocket sender, String clientMsgId) {
+        JsonNode frame = sender.next();
+        assertThat(frame.get("action").asText()).as(frame.toString()).isEqualTo("conf_message");
+        assertThat(frame.get("client_msg_id").asText()).isEqualTo(clientMsgId);
+        return frame;
     }
 
     private JsonNode history() {
