@@ -45,6 +45,9 @@ import org.parley.domain.chat.MessageDraft;
  *       {@link org.parley.application.port.out.ThreadPosition} storage gave it (the message of its thread stored just
  *       before it, on any server), so whoever receives a conversation's events from several servers can keep them in
  *       order and notice a gap;</li>
+ *   <li><b>a send is stored once</b> (contract §14): a draft that repeats its sender's {@code client_msg_id}
+ *       ({@link #storeOnceThenPublish}) is answered by the repository, in the batch's transaction, with the original
+ *       message; nothing is published for it, and its future completes with that original;</li>
  *   <li><b>callers do not block</b> on storage (a websocket handler returns at once), except when more than the
  *       queue's capacity is waiting: then {@link #store} waits for room, which slows the senders down
  *       (back-pressure) instead of growing memory without bound.</li>
