@@ -55,6 +55,10 @@ class MessageEntity {
     @Column(name = "attached_profile_id")
     UUID attachedProfileId;
 
+    /** The sender's {@code client_msg_id} for the request that stored it (contract §14); null when it had none. */
+    @Column(name = "client_msg_id", updatable = false)
+    String clientMsgId;
+
     @Column(name = "created_at", nullable = false, updatable = false)
     Instant createdAt;
 

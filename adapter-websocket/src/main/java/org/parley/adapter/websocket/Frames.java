@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
@@ -15,6 +16,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.parley.application.port.out.MessageSeen;
+import org.parley.application.port.in.Sent;
 import org.parley.application.port.out.MessageStored;
 import org.parley.domain.chat.Attachment;
 import org.parley.domain.chat.AttachmentLink;
@@ -114,6 +116,20 @@ final class Frames {
             throw new UncheckedIOException("A frame could not be written", e);
         }
         return out.toString();
+    }
+
+    /**
+     * The {@code conf_message} of a send that repeated an earlier one (contract §14), rendered from the original
+     * message exactly as its first {@code conf_message} was: the same fields, {@code created_msg_id} and
+     * {@code timestamp}, and the request's {@code client_msg_id} (the same key). A repeat is never of a file message
+     * (uploads carry no {@code client_msg_id}), so no link is needed.
+     */
+    static String confirmationAgain(Sent repeat, Optional<ClientMessageId> clientMessageId) {
+        MessageStored original = new MessageStored(repeat.message(), List.of(), clientMessageId,
+                repeat.attachedProfile(), Optional.empty());
+        return messageStored(original, Audience.SENDER, link -> {
+            throw new IllegalStateException("A repeated send has no attachment");
+        });
     }
 
     /** The seed's {@code action} of a delivered message: what the message is to this recipient. */

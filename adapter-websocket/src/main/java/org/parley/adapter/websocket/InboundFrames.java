@@ -17,9 +17,9 @@ import org.parley.application.error.UseCaseFailure;
 import org.parley.application.port.in.AnnounceFileMessage;
 import org.parley.application.port.in.MarkSeen;
 import org.parley.application.port.in.SendTextMessage;
+import org.parley.application.port.in.Sent;
 import org.parley.application.port.in.ShareProfile;
 import org.parley.domain.DomainRuleViolation;
-import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.delivery.ClientMessageId;
 import org.parley.domain.user.User;
@@ -209,10 +209,10 @@ final class InboundFrames {
                                       Consumer<String> reply, AnsweredLater later) {
         String body = requiredText(frame, "message_body");
         UserId receiver = requiredUserId(frame, "receiver_id");
-        CompletionStage<Message> stored =
+        CompletionStage<Sent> stored =
                 sendText.send(new SendTextMessage.Command(sender.id(), receiver, body, clientMessageId));
         later.take();
-        reportStorageFailure(stored, sender, TEXT_MESSAGE, clientMessageId, reply, later);
+        answerLater(stored, sender, TEXT_MESSAGE, clientMessageId, reply, later);
         return Optional.empty();
     }
 
@@ -252,29 +252,54 @@ final class InboundFrames {
                                           Consumer<String> reply, AnsweredLater later) {
         UserId receiver = requiredUserId(frame, "receiver_id");
         UserId profile = requiredUserId(frame, "attached_profile_id");
-        CompletionStage<Message> stored =
+        CompletionStage<Sent> stored =
                 shareProfile.share(new ShareProfile.Command(sender.id(), receiver, profile, clientMessageId));
         later.take();
-        reportStorageFailure(stored, sender, USER_PROFILE_MESSAGE, clientMessageId, reply, later);
+        answerLater(stored, sender, USER_PROFILE_MESSAGE, clientMessageId, reply, later);
         return Optional.empty();
     }
 
     /**
-     * When the message could not be stored (nothing was delivered), the sender gets an error frame: {@code unavailable}
-     * with {@code retry_after_ms} when storage could not be reached (the storage adapter logs the outage, once; nothing
-     * is logged here per message), {@code internal_error} otherwise. Runs on group commit's delivery thread: the reply
-     * goes first (it never throws), so that even a log call that fails cannot keep it from the sender.
+     * Answers a send once storing it completed. A message stored now needs no answer here: its {@code conf_message}
+     * goes to every connection of the sender with the delivered event. A repeat (contract §14: the sender already
+     * stored a message with this {@code client_msg_id}) stored and delivered nothing: this connection, and only this
+     * one, gets the original's {@code conf_message} again, as it was first sent (same {@code created_msg_id},
+     * {@code timestamp} and fields). When the message could not be stored (nothing was delivered), the sender gets an
+     * error frame: {@code unavailable} with {@code retry_after_ms} when storage could not be reached (the storage
+     * adapter logs the outage, once; nothing is logged here per message), {@code internal_error} otherwise. Runs on
+     * group commit's delivery thread: the reply goes first (it never throws), so that even a log call that fails
+     * cannot keep it from the sender.
      */
-    private static void reportStorageFailure(CompletionStage<Message> stored, User sender, String action,
-                                             Optional<ClientMessageId> clientMessageId, Consumer<String> reply,
-                                             AnsweredLater later) {
-        stored.whenComplete((message, failure) -> {
+    private static void answerLater(CompletionStage<Sent> stored, User sender, String action,
+                                    Optional<ClientMessageId> clientMessageId, Consumer<String> reply,
+                                    AnsweredLater later) {
+        stored.whenComplete((sent, failure) -> {
             try {
-                answerFailure(failure, sender, action, clientMessageId, reply);
+                if (failure == null) {
+                    if (sent.repeat()) {
+                        confirmAgain(sent, sender, action, clientMessageId, reply);
+                    }
+                } else {
+                    answerFailure(failure, sender, action, clientMessageId, reply);
+                }
             } finally {
                 later.answered();
             }
         });
+    }
+
+    private static void confirmAgain(Sent repeat, User sender, String action,
+                                     Optional<ClientMessageId> clientMessageId, Consumer<String> reply) {
+        String frame;
+        try {
+            frame = Frames.confirmationAgain(repeat, clientMessageId);
+        } catch (RuntimeException e) {
+            reply.accept(Frames.error(ErrorCode.INTERNAL_ERROR, "Something went wrong on the server", action,
+                    clientMessageId));
+            LOG.error("Confirming message {} again to user {} failed", repeat.message().id().value(), sender.id(), e);
+            return;
+        }
+        reply.accept(frame);
     }
 
     private static void answerFailure(Throwable failure, User sender, String action,

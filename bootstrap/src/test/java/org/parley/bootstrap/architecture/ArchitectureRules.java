@@ -225,7 +225,8 @@ final class ArchitectureRules {
     static final ArchRule ONLY_GROUP_COMMIT_STORES_MESSAGES = noClasses()
             .that().resideOutsideOfPackage("org.parley.application.groupcommit..")
             .and().doNotBelongToAnyOf(MessageRepository.class)
-            .should().callMethod(MessageRepository.class, "appendAll", List.class)
+            .should().callMethod(MessageRepository.class, "appendNew", List.class)
+            .orShould().callMethod(MessageRepository.class, "appendAll", List.class)
             .orShould().callMethod(MessageRepository.class, "append", MessageDraft.class)
             .as("only group commit (MessageWriter) stores messages");
 

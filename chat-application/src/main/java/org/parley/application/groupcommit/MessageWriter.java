@@ -18,6 +18,7 @@ import java.util.function.Supplier;
 
 import org.parley.application.error.Unavailable;
 import org.parley.application.port.out.AppendedMessage;
+import org.parley.application.port.out.DraftToStore;
 import org.parley.application.port.out.EventDelivery;
 import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.MessageSeen;
@@ -47,6 +48,9 @@ import org.parley.domain.chat.MessageDraft;
  *       {@link org.parley.application.port.out.ThreadPosition} storage gave it (the message of its thread stored just
  *       before it, on any server), so whoever receives a conversation's events from several servers can keep them in
  *       order and notice a gap;</li>
+ *   <li><b>a send is stored once</b> (contract §14): a draft that repeats its sender's {@code client_msg_id}
+ *       ({@link #storeOnceThenPublish}) is answered by the repository, in the batch's transaction, with the original
+ *       message; nothing is published for it, and its future completes with that original;</li>
  *   <li><b>callers do not block</b> on storage (a websocket handler returns at once), except when more than the
  *       queue's capacity is waiting: then {@link #store} waits for room, which slows the senders down
  *       (back-pressure) instead of growing memory without bound.</li>
@@ -129,7 +133,7 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
      */
     @Override
     public CompletableFuture<Message> store(MessageDraft draft) {
-        return enqueue(draft, Optional.empty());
+        return enqueue(DraftToStore.always(draft), Optional.empty()).thenApply(AppendedMessage::message);
     }
 
     /**
@@ -140,7 +144,20 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
     @Override
     public CompletableFuture<Message> storeThenPublish(MessageDraft draft,
                                                       Function<Message, ? extends OutboundEvent> event) {
-        return enqueue(draft, Optional.of(Objects.requireNonNull(event, "event")));
+        return enqueue(DraftToStore.always(draft), Optional.of(Objects.requireNonNull(event, "event")))
+                .thenApply(AppendedMessage::message);
+    }
+
+    /**
+     * Stores {@code draft} unless it repeats a send of its sender ({@link MessageRepository#appendNew} decides, in the
+     * batch's transaction), then, once its batch has committed, delivers {@code event.apply(stored)} on the delivery
+     * thread, for a message stored now only: a repeat publishes nothing. The future completes with what storage
+     * answered, after that delivery; it fails as {@link #storeThenPublish}'s does.
+     */
+    @Override
+    public CompletableFuture<AppendedMessage> storeOnceThenPublish(DraftToStore draft,
+                                                                 Function<Message, ? extends OutboundEvent> event) {
+        return enqueue(Objects.requireNonNull(draft, "draft"), Optional.of(Objects.requireNonNull(event, "event")));
     }
 
     /**
@@ -151,7 +168,7 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
         return threadRestarts.get();
     }
 
-    private CompletableFuture<Message> enqueue(MessageDraft draft,
+    private CompletableFuture<AppendedMessage> enqueue(DraftToStore draft,
                                                Optional<Function<Message, ? extends OutboundEvent>> then) {
         Pending pending = new Pending(Objects.requireNonNull(draft, "draft"), then);
         closing.readLock().lock();
@@ -259,7 +276,7 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
     private void write(List<Pending> batch) {
         List<AppendedMessage> stored;
         try {
-            stored = messages.appendAll(drafts(batch));
+            stored = messages.appendNew(drafts(batch));
         } catch (Unavailable unreachable) {
             // The store says it cannot be reached (not that a message is bad): retrying one by one would only wait
             // again per message. The batch fails at once; its senders are told to try again.
@@ -286,7 +303,7 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
             }
             List<AppendedMessage> stored;
             try {
-                stored = messages.appendAll(List.of(pending.draft));
+                stored = messages.appendNew(List.of(pending.draft));
             } catch (Throwable failure) {
                 refused(pending, failure);
                 lastFailure = failure;
@@ -298,8 +315,8 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
         }
     }
 
-    private static List<MessageDraft> drafts(List<Pending> batch) {
-        List<MessageDraft> drafts = new ArrayList<>(batch.size());
+    private static List<DraftToStore> drafts(List<Pending> batch) {
+        List<DraftToStore> drafts = new ArrayList<>(batch.size());
         for (Pending pending : batch) {
             drafts.add(pending.draft);
         }
@@ -409,13 +426,13 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
     private void deliverAndComplete(Pending pending, AppendedMessage stored) {
         Message message = stored.message();
         try {
-            if (pending.then.isPresent()) {
+            if (pending.then.isPresent() && !stored.repeat()) {
                 delivery.deliver(placed(pending.then.get().apply(message), stored));
             }
         } catch (Throwable failure) {
             failures.undelivered(message, failure);
         } finally {
-            pending.result.complete(message);
+            pending.result.complete(stored);
         }
     }
 
@@ -531,13 +548,13 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
 
     /** A draft handed over, the event to publish once it is stored, and its caller's future. */
     private static final class Pending {
-        final MessageDraft draft;
+        final DraftToStore draft;
         final Optional<Function<Message, ? extends OutboundEvent>> then;
-        final CompletableFuture<Message> result = new CompletableFuture<>();
+        final CompletableFuture<AppendedMessage> result = new CompletableFuture<>();
         /** Set by the writer thread once the draft's outcome is queued for the delivery thread. */
         boolean handedOver;
 
-        Pending(MessageDraft draft, Optional<Function<Message, ? extends OutboundEvent>> then) {
+        Pending(DraftToStore draft, Optional<Function<Message, ? extends OutboundEvent>> then) {
             this.draft = draft;
             this.then = then;
         }

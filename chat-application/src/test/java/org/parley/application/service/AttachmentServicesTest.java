@@ -29,6 +29,7 @@ import org.parley.application.port.in.LinkToAttachment;
 import org.parley.application.port.in.ListConversation.ConversationPage;
 import org.parley.application.port.in.ListThreadFiles;
 import org.parley.application.port.in.PageRequest;
+import org.parley.application.port.in.Sent;
 import org.parley.application.port.in.ShareProfile;
 import org.parley.application.port.in.UploadAttachment;
 import org.parley.application.port.out.MessageRange;
@@ -254,6 +255,22 @@ class AttachmentServicesTest {
         assertThat(storage.messages().findById(shared.id())).contains(shared);
     }
 
+    /** Contract §14: a share repeated with the same client_msg_id stores nothing and answers the original, expanded. */
+    @Test
+    void a_share_repeated_with_the_same_client_id_answers_the_original_with_its_profile_and_stores_nothing() {
+        Optional<ClientMessageId> clientId = Optional.of(new ClientMessageId("share-1"));
+        Sent first = sharing(new ShareProfile.Command(alice.id(), bob.id(), carol.id(), clientId));
+
+        Sent again = sharing(new ShareProfile.Command(alice.id(), bob.id(), carol.id(), clientId));
+
+        assertThat(again.repeat()).isTrue();
+        assertThat(again.message()).isEqualTo(first.message());
+        assertThat(again.attachedProfile()).contains(carol);
+        assertThat(delivery.delivered()).hasSize(1);
+        assertThat(storage.messages().findInThread(first.message().threadId(), MessageRange.newest(), 10))
+                .containsExactly(first.message());
+    }
+
     @Test
     void sharing_an_unknown_profile_or_to_an_unknown_receiver_stores_nothing() {
         assertThatThrownBy(() -> share.share(new ShareProfile.Command(alice.id(), bob.id(), UserId.random(),
@@ -334,6 +351,10 @@ class AttachmentServicesTest {
     }
 
     private Message shared(ShareProfile.Command command) {
+        return sharing(command).message();
+    }
+
+    private Sent sharing(ShareProfile.Command command) {
         return share.share(command).toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).join();
     }
 

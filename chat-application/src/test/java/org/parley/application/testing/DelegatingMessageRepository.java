@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import org.parley.application.port.out.AppendedMessage;
+import org.parley.application.port.out.DraftToStore;
 import org.parley.application.port.out.MessageRange;
 import org.parley.application.port.out.MessageRepository;
 import org.parley.domain.chat.Message;
@@ -26,8 +27,8 @@ public class DelegatingMessageRepository implements MessageRepository {
     }
 
     @Override
-    public List<AppendedMessage> appendAll(List<MessageDraft> drafts) {
-        return delegate.appendAll(drafts);
+    public List<AppendedMessage> appendNew(List<DraftToStore> drafts) {
+        return delegate.appendNew(drafts);
     }
 
     @Override

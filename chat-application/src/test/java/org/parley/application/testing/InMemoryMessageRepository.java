@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.parley.application.port.out.AppendedMessage;
+import org.parley.application.port.out.DraftToStore;
 import org.parley.application.port.out.MessageRange;
 import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.ThreadPosition;
@@ -25,10 +26,13 @@ import org.parley.domain.chat.MessageContent;
 import org.parley.domain.chat.MessageDraft;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.chat.ThreadId;
+import org.parley.domain.delivery.ClientMessageId;
+import org.parley.domain.user.UserId;
 
 /**
  * {@link MessageRepository} in memory, for tests. Thread-safe; ids come from a counter, so they grow, and batches are
  * stored one at a time, so ids follow the order in which they become visible, and each thread's latest message is known.
+ * A sender's {@code client_msg_id} is remembered for ever (contract §14).
  */
 public final class InMemoryMessageRepository implements MessageRepository {
 
@@ -37,22 +41,38 @@ public final class InMemoryMessageRepository implements MessageRepository {
     private final ConcurrentSkipListMap<Long, Message> byId = new ConcurrentSkipListMap<>();
     /** Each thread's latest message; guarded by {@code byId}'s monitor, as every write is. */
     private final Map<ThreadId, MessageId> latestOfThread = new HashMap<>();
+    /** The message each sender stored with each {@code client_msg_id} (contract §14); guarded like the above. */
+    private final Map<SentKey, Message> sentWithKey = new HashMap<>();
+
+    private record SentKey(UserId sender, ClientMessageId clientMessageId) {
+    }
 
     @Override
-    public List<AppendedMessage> appendAll(List<MessageDraft> drafts) {
-        List<MessageDraft> batch = List.copyOf(drafts);
+    public List<AppendedMessage> appendNew(List<DraftToStore> drafts) {
+        List<DraftToStore> batch = List.copyOf(drafts);
         if (batch.isEmpty()) {
             throw new IllegalArgumentException("Nothing to append");
         }
         synchronized (byId) {
             List<AppendedMessage> stored = new ArrayList<>(batch.size());
-            for (MessageDraft draft : batch) {
+            Map<SentKey, Message> keysOfBatch = new HashMap<>();
+            for (DraftToStore toStore : batch) {
+                MessageDraft draft = toStore.draft();
+                Optional<SentKey> key = toStore.clientMessageId().map(id -> new SentKey(draft.sender(), id));
+                Optional<Message> original = key.map(k -> keysOfBatch.getOrDefault(k, sentWithKey.get(k)));
+                if (original.isPresent()) {
+                    stored.add(AppendedMessage.repeatOf(original.get()));
+                    continue;
+                }
                 Message message = draft.storedAs(new MessageId(lastId.incrementAndGet()));
+                key.ifPresent(k -> keysOfBatch.put(k, message));
                 MessageId previous = latestOfThread.put(message.threadId(), message.id());
                 stored.add(new AppendedMessage(message,
                         previous == null ? ThreadPosition.first() : ThreadPosition.after(previous)));
             }
-            stored.forEach(appended -> byId.put(appended.message().id().value(), appended.message()));
+            stored.stream().filter(appended -> !appended.repeat())
+                    .forEach(appended -> byId.put(appended.message().id().value(), appended.message()));
+            sentWithKey.putAll(keysOfBatch);
             return List.copyOf(stored);
         }
     }

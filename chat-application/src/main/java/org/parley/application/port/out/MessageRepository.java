@@ -1,6 +1,7 @@
 package org.parley.application.port.out;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -25,8 +26,15 @@ import org.parley.domain.chat.ThreadId;
 public interface MessageRepository {
 
     /**
-     * Stores the drafts durably, all or none, in one transaction (committed when this returns), and returns them in
-     * the same order with their new ids, which grow along the list, each with its {@link ThreadPosition}: right after
+     * Stores the drafts durably, all or none, in one transaction (committed when this returns), and answers for each,
+     * in the same order, an {@link AppendedMessage}. A draft is stored unless it repeats a send (contract §14): its
+     * {@code client_msg_id} is present and its sender already stored a message with the same one (in an earlier batch,
+     * here or on another server sharing the store, or earlier in this batch); then nothing is stored for it and its
+     * answer is that original message ({@link AppendedMessage#repeatOf}). Whatever the timing, a sender's
+     * {@code client_msg_id} names at most one stored message, and a repeat never fails the other drafts of the batch.
+     * A draft without one costs nothing more than before.
+     *
+     * <p>The stored messages get new ids, which grow along the list, each with its {@link ThreadPosition}: right after
      * the message of its thread stored just before it (in an earlier batch, here or on another server, or earlier in
      * this batch), or {@linkplain ThreadPosition#first() first}. The positions of a thread's messages therefore form
      * one chain in id order. This is the write path of group commit: the cost of a commit is shared by every message of
@@ -34,7 +42,20 @@ public interface MessageRepository {
      *
      * @throws IllegalArgumentException when {@code drafts} is empty
      */
-    List<AppendedMessage> appendAll(List<MessageDraft> drafts);
+    List<AppendedMessage> appendNew(List<DraftToStore> drafts);
+
+    /**
+     * {@link #appendNew} for drafts without a {@code client_msg_id}: every one is stored.
+     *
+     * @throws IllegalArgumentException when {@code drafts} is empty
+     */
+    default List<AppendedMessage> appendAll(List<MessageDraft> drafts) {
+        List<DraftToStore> toStore = new ArrayList<>(drafts.size());
+        for (MessageDraft draft : drafts) {
+            toStore.add(DraftToStore.always(draft));
+        }
+        return appendNew(toStore);
+    }
 
     /** Stores one draft durably (committed when this returns) and returns it with its new id. */
     default Message append(MessageDraft draft) {
