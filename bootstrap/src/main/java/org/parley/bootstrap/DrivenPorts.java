@@ -9,6 +9,7 @@ import org.parley.application.port.out.EventDelivery;
 import org.parley.application.port.out.LogInAttempts;
 import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.PasswordHasher;
+import org.parley.application.port.out.ReadMarkerRepository;
 import org.parley.application.port.out.SendBudget;
 import org.parley.application.port.out.ThreadRepository;
 import org.parley.application.port.out.TimeSource;
@@ -27,6 +28,7 @@ record DrivenPorts(
         UserAccounts users,
         ThreadRepository threads,
         MessageRepository messages,
+        ReadMarkerRepository readMarkers,
         AttachmentStore attachments,
         ContentTypes contentTypes,
         PasswordHasher hasher,
@@ -43,6 +45,7 @@ record DrivenPorts(
         Objects.requireNonNull(users, "users");
         Objects.requireNonNull(threads, "threads");
         Objects.requireNonNull(messages, "messages");
+        Objects.requireNonNull(readMarkers, "readMarkers");
         Objects.requireNonNull(attachments, "attachments");
         Objects.requireNonNull(contentTypes, "contentTypes");
         Objects.requireNonNull(hasher, "hasher");

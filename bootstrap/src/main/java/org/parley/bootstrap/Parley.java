@@ -45,7 +45,10 @@ import org.parley.application.cluster.LocalConnectionCensus;
 import org.parley.application.cluster.LocalUserChanges;
 import org.parley.application.groupcommit.MessageWriter;
 import org.parley.application.port.in.AuthenticateToken;
+import org.parley.application.port.in.DeleteMessage;
+import org.parley.application.port.in.EditMessage;
 import org.parley.application.port.in.LinkToAttachment;
+import org.parley.application.port.in.MarkSeen;
 import org.parley.application.port.out.AttachmentStore;
 import org.parley.application.port.out.ConnectionCensus;
 import org.parley.application.port.out.EventDelivery;
@@ -59,10 +62,13 @@ import org.parley.application.port.out.UserAccounts;
 import org.parley.application.port.out.UserChanges;
 import org.parley.application.port.out.WebhookOutbox;
 import org.parley.application.service.AnnounceFileMessageService;
+import org.parley.application.service.DeleteMessageService;
+import org.parley.application.service.EditMessageService;
 import org.parley.application.service.AuthenticateTokenService;
 import org.parley.application.service.DownloadAttachmentService;
 import org.parley.application.service.LinkToAttachmentService;
 import org.parley.application.service.ListConversationService;
+import org.parley.application.service.MarkSeenService;
 import org.parley.application.service.ListMyThreadsService;
 import org.parley.application.service.ListThreadFilesService;
 import org.parley.application.service.LogInService;
@@ -184,6 +190,7 @@ public final class Parley implements AutoCloseable {
                 storage.userAccounts(),
                 storage.threads(),
                 storage.messages(),
+                storage.readMarkers(),
                 attachmentStore(config),
                 new TikaContentTypes(),
                 limiting.hasher(),
@@ -209,7 +216,8 @@ public final class Parley implements AutoCloseable {
         }
         ParleyConfig.Webhooks settings = config.webhooks().get();
         WebhookPoster poster = new WebhookPoster(settings.url(), settings.secret(), settings.timeout());
-        WebhookRelay relay = new WebhookRelay(ports.webhookOutbox(), poster, ports.messages(), ports.users(),
+        WebhookRelay relay = new WebhookRelay(ports.webhookOutbox(), poster, ports.messages(),
+                ports.readMarkers(), ports.users(),
                 new LinkToAttachmentService(ports.linkSigner(), config.mediaLinkLifetime(), ports.time()),
                 connections::isConnected, ports.time(),
                 WebhookRelay.Settings.of(settings.senders(), settings.timeout())).start();
@@ -344,23 +352,31 @@ public final class Parley implements AutoCloseable {
         TimeSource time = ports.time();
         LinkToAttachment links = new LinkToAttachmentService(ports.linkSigner(), config.mediaLinkLifetime(), time);
         AuthenticateToken authenticate = new AuthenticateTokenService(ports.tokens(), ports.users());
+        MarkSeen markSeen = new MarkSeenService(ports.messages(), ports.readMarkers(), ports.delivery(), time);
+        EditMessage edit = new EditMessageService(ports.messages(), ports.users(), ports.delivery(), rules, time,
+                ports.sendBudget(), ports.readMarkers());
+        DeleteMessage delete = new DeleteMessageService(ports.messages(), ports.users(), ports.delivery(),
+                ports.attachments(), time, ports.sendBudget(), ports.readMarkers());
         WebSocketUseCases webSocket = new WebSocketUseCases(
                 new SendTextMessageService(ports.users(), ports.threads(), messages, rules, time, ports.sendBudget()),
                 new AnnounceFileMessageService(ports.messages(), ports.delivery(), links, ports.sendBudget()),
-                new ShareProfileService(ports.users(), ports.threads(), messages, time, ports.sendBudget()));
+                new ShareProfileService(ports.users(), ports.threads(), messages, time, ports.sendBudget()),
+                markSeen, edit, delete);
         RestUseCases rest = new RestUseCases(
-                new ListConversationService(ports.users(), ports.threads(), ports.messages()),
-                new ListMyThreadsService(ports.users(), ports.threads()),
+                new ListConversationService(ports.users(), ports.threads(), ports.messages(), ports.readMarkers()),
+                new ListMyThreadsService(ports.users(), ports.threads(), ports.readMarkers()),
                 new RegisterUserService(ports.users(), ports.hasher(), time),
                 new LogInService(ports.users(), ports.hasher(), ports.tokens(), time, ports.logInAttempts()),
                 new RefreshAccessTokenService(ports.tokens(), ports.users()),
                 authenticate,
                 new UpsertUserFromBackendService(ports.users(), ports.userChanges(), time),
                 new UploadAttachmentService(ports.users(), ports.threads(), messages, links, ports.attachments(),
-                        ports.contentTypes(), rules, config.maxUploadBytes(), time, ports.sendBudget()),
-                new ListThreadFilesService(ports.users(), ports.threads(), ports.messages()),
+                        ports.contentTypes(), rules, config.maxUploadBytes(), time, ports.sendBudget(),
+                        ports.readMarkers()),
+                new ListThreadFilesService(ports.users(), ports.threads(), ports.messages(), ports.readMarkers()),
                 links,
-                new DownloadAttachmentService(ports.messages(), ports.attachments(), ports.linkSigner(), time));
+                new DownloadAttachmentService(ports.messages(), ports.attachments(), ports.linkSigner(), time),
+                markSeen, edit, delete);
         return new UseCases(rest, webSocket);
     }
 

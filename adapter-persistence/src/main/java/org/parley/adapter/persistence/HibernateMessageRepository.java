@@ -1,20 +1,25 @@
 package org.parley.adapter.persistence;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
+import org.hibernate.StatelessSession;
 import org.hibernate.query.SelectionQuery;
 import org.parley.application.port.out.AppendedMessage;
+import org.parley.application.port.out.DraftToStore;
 import org.parley.application.port.out.MessageRange;
 import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.ThreadPosition;
 import org.parley.application.port.out.WebhookEvent;
 import org.parley.domain.chat.Message;
+import org.parley.domain.chat.MessageContent;
 import org.parley.domain.chat.MessageDraft;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.chat.MessageType;
@@ -25,6 +30,10 @@ final class HibernateMessageRepository implements MessageRepository {
 
     /** Rows per JDBC batch: large enough to amortise round trips, small enough to bound one statement's size. */
     static final int JDBC_BATCH_SIZE = 500;
+    /** The constraint that keeps one stored message per sender and {@code client_msg_id} (migration V7). */
+    static final String CLIENT_MSG_ID_CONSTRAINT = "uq_messages_sender_client_msg_id";
+    /** How many times a batch is stored when another server stored one of its keys meanwhile. */
+    static final int ATTEMPTS = 3;
 
     private final Transactions transactions;
     private final MessageIds ids;
@@ -37,53 +46,111 @@ final class HibernateMessageRepository implements MessageRepository {
     /**
      * One transaction of a stateless session (the rows are only written, so no persistence context is kept for them):
      * the rows of the batch's threads locked in one statement and their latest message ids read in another
-     * ({@link ThreadOrder}: within a thread, ids then follow commit order on any number of servers), the batch's ids in
-     * one sequence statement, then the rows as JDBC batches of {@value #JDBC_BATCH_SIZE} (on PostgreSQL the driver also
-     * rewrites each batch into multi-row inserts), then one commit, which releases the locks. Four statements
-     * whatever the batch's size and number of threads.
+     * ({@link ThreadOrder}: within a thread, ids then follow commit order on any number of servers); when some draft
+     * carries a {@code client_msg_id}, the messages already stored under the batch's keys in one more ({@link SentKeys},
+     * contract §14); the ids of the drafts to store in one sequence statement, then their rows as JDBC batches of
+     * {@value #JDBC_BATCH_SIZE} (on PostgreSQL the driver also rewrites each batch into multi-row inserts), then one
+     * commit, which releases the locks. Four statements whatever the batch's size and number of threads, five when it
+     * carries keys.
+     *
+     * <p>A draft whose key is already stored, or taken by an earlier draft of the same batch, is answered with that
+     * message and not stored. A key stored by another server between the look-up and the insert (the two servers'
+     * batches wrote the same key into different threads, so the thread locks did not order them) fails the insert on
+     * {@code uq_messages_sender_client_msg_id}: the transaction is rolled back and the whole batch is stored again,
+     * now finding that key, so a repeat never fails the other drafts of its batch (at most {@value #ATTEMPTS}
+     * attempts).
      */
     @Override
-    public List<AppendedMessage> appendAll(List<MessageDraft> drafts) {
+    public List<AppendedMessage> appendNew(List<DraftToStore> drafts) {
         return append(drafts, false);
     }
 
     /**
-     * As {@link #appendAll}, plus one JDBC batch inserting each message's {@code message.new} event into
-     * {@code webhook_outbox} ({@link OutboxRows}), in the same transaction: five statements whatever the batch's size.
+     * As {@link #appendNew}, plus one JDBC batch inserting into {@code webhook_outbox} ({@link OutboxRows}) the
+     * {@code message.new} event of each message stored now (none for a repeat), in the same transaction: one statement
+     * more whatever the batch's size (none when the whole batch repeats).
      */
     @Override
-    public List<AppendedMessage> appendAllRecordingEvents(List<MessageDraft> drafts) {
+    public List<AppendedMessage> appendNewRecordingEvents(List<DraftToStore> drafts) {
         return append(drafts, true);
     }
 
-    private List<AppendedMessage> append(List<MessageDraft> drafts, boolean recordingEvents) {
-        List<MessageDraft> batch = List.copyOf(drafts);
+    private List<AppendedMessage> append(List<DraftToStore> drafts, boolean recordingEvents) {
+        List<DraftToStore> batch = List.copyOf(drafts);
         if (batch.isEmpty()) {
             throw new IllegalArgumentException("Nothing to append");
         }
-        return transactions.stateless(batch.size(), session -> {
-            session.setJdbcBatchSize(JDBC_BATCH_SIZE);
-            Map<ThreadId, ThreadPosition> next = ThreadOrder.lockForAppending(session,
-                    batch.stream().map(MessageDraft::threadId).toList());
-            List<Long> assigned = ids.next(session, batch.size());
-            List<AppendedMessage> appended = new ArrayList<>(batch.size());
-            for (int i = 0; i < batch.size(); i++) {
-                MessageEntity entity = MessageMapper.newEntity(batch.get(i));
-                entity.id = assigned.get(i);
-                session.insert(entity);
-                Message message = MessageMapper.toDomain(entity);
-                ThreadPosition position = next.get(message.threadId());
-                refuseIdsBehindTheThread(message, position);
-                appended.add(new AppendedMessage(message, position));
-                next.put(message.threadId(), ThreadPosition.after(message.id()));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return transactions.stateless(batch.size(), session -> append(session, batch, recordingEvents));
+            } catch (RuntimeException failure) {
+                if (attempt >= ATTEMPTS || !UniqueViolation.of(failure, CLIENT_MSG_ID_CONSTRAINT)) {
+                    throw failure;
+                }
             }
-            if (recordingEvents) {
-                List<WebhookEvent> events = new ArrayList<>(appended.size());
-                appended.forEach(stored -> events.add(WebhookEvent.messageNew(stored.message())));
-                session.doWork(connection -> OutboxRows.insert(connection, events));
+        }
+    }
+
+    private List<AppendedMessage> append(StatelessSession session, List<DraftToStore> batch,
+                                         boolean recordingEvents) {
+        session.setJdbcBatchSize(JDBC_BATCH_SIZE);
+        Map<ThreadId, ThreadPosition> next = ThreadOrder.lockForAppending(session,
+                batch.stream().map(draft -> draft.draft().threadId()).toList());
+        Map<SentKeys.Key, Message> sent = SentKeys.storedUnder(session, batch);
+        AppendedMessage[] answers = new AppendedMessage[batch.size()];
+        int toStore = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            SentKeys.Key key = sent.isEmpty() ? null : SentKeys.of(batch.get(i));
+            Message original = key == null ? null : sent.get(key);
+            if (original != null) {
+                answers[i] = AppendedMessage.repeatOf(original);
+            } else {
+                toStore++;
             }
-            return List.copyOf(appended);
-        });
+        }
+        List<Long> assigned = toStore == 0 ? List.of() : ids.next(session, toStore);
+        Map<SentKeys.Key, Message> storedNow = new HashMap<>();
+        int nextId = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            if (answers[i] != null) {
+                continue;
+            }
+            DraftToStore draft = batch.get(i);
+            SentKeys.Key key = SentKeys.of(draft);
+            Message earlierInBatch = key == null ? null : storedNow.get(key);
+            if (earlierInBatch != null) {
+                answers[i] = AppendedMessage.repeatOf(earlierInBatch);
+                continue;
+            }
+            MessageEntity entity = MessageMapper.newEntity(draft.draft());
+            entity.clientMsgId = key == null ? null : key.clientMsgId();
+            entity.id = assigned.get(nextId++);
+            session.insert(entity);
+            Message message = MessageMapper.toDomain(entity);
+            ThreadPosition position = next.get(message.threadId());
+            refuseIdsBehindTheThread(message, position);
+            answers[i] = new AppendedMessage(message, position);
+            next.put(message.threadId(), ThreadPosition.after(message.id()));
+            if (key != null) {
+                storedNow.put(key, message);
+            }
+        }
+        List<AppendedMessage> appended = List.of(answers);
+        if (recordingEvents) {
+            recordNew(session, appended);
+        }
+        return appended;
+    }
+
+    /** The {@code message.new} events of the messages stored now (not of repeats), as one JDBC batch. */
+    private static void recordNew(StatelessSession session, List<AppendedMessage> appended) {
+        List<WebhookEvent> events = new ArrayList<>(appended.size());
+        for (AppendedMessage stored : appended) {
+            if (!stored.repeat()) {
+                events.add(WebhookEvent.messageNew(stored.message()));
+            }
+        }
+        session.doWork(connection -> OutboxRows.insert(connection, events));
     }
 
     /**
@@ -129,7 +196,7 @@ final class HibernateMessageRepository implements MessageRepository {
             throw new IllegalArgumentException("limit must be at least 1, got " + limit);
         }
         StringBuilder hql = new StringBuilder("from MessageEntity m where m.threadId = :thread");
-        type.ifPresent(only -> hql.append(" and m.messageType = :type"));
+        type.ifPresent(only -> hql.append(" and m.messageType = :type and m.deleted = false"));
         range.after().ifPresent(after -> hql.append(" and m.id > :after"));
         range.before().ifPresent(before -> hql.append(" and m.id < :before"));
         hql.append(range.direction() == MessageRange.Direction.NEWEST_FIRST
@@ -144,6 +211,41 @@ final class HibernateMessageRepository implements MessageRepository {
             return query.getResultList();
         });
         return found.stream().map(MessageMapper::toDomain).toList();
+    }
+
+    /**
+     * One {@code UPDATE … WHERE id = ? AND deleted = FALSE} (a primary-key probe) in its own transaction: the condition
+     * makes an edit that races a deletion change nothing, whichever commits first.
+     */
+    @Override
+    public boolean saveEdit(MessageId message, MessageContent.Text text, Instant at) {
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(text, "text");
+        Instant stamp = StoredInstants.toColumn(at);
+        return transactions.write(session -> session.createMutationQuery(
+                        "update MessageEntity m set m.body = :body, m.edited = true, m.updatedAt = :at "
+                                + "where m.id = :id and m.deleted = false")
+                .setParameter("body", text.body())
+                .setParameter("at", stamp)
+                .setParameter("id", message.value())
+                .executeUpdate()) == 1;
+    }
+
+    /**
+     * One {@code UPDATE … WHERE id = ? AND deleted = FALSE} (a primary-key probe) in its own transaction, clearing every
+     * content column, the storage key included: from the commit on, no row names the attachment's bytes.
+     */
+    @Override
+    public boolean saveDeletion(MessageId message, Instant at) {
+        Objects.requireNonNull(message, "message");
+        Instant stamp = StoredInstants.toColumn(at);
+        return transactions.write(session -> session.createMutationQuery(
+                        "update MessageEntity m set m.deleted = true, m.updatedAt = :at, m.body = null, "
+                                + "m.storageKey = null, m.fileName = null, m.sizeBytes = null, m.contentType = null, "
+                                + "m.attachedProfileId = null where m.id = :id and m.deleted = false")
+                .setParameter("at", stamp)
+                .setParameter("id", message.value())
+                .executeUpdate()) == 1;
     }
 
     /**

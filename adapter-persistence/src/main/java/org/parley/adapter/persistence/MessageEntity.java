@@ -55,11 +55,23 @@ class MessageEntity {
     @Column(name = "attached_profile_id")
     UUID attachedProfileId;
 
+    /** The sender's {@code client_msg_id} for the request that stored it (contract §14); null when it had none. */
+    @Column(name = "client_msg_id", updatable = false)
+    String clientMsgId;
+
     @Column(name = "created_at", nullable = false, updatable = false)
     Instant createdAt;
 
     @Column(name = "updated_at", nullable = false)
     Instant updatedAt;
+
+    /** Set by an edit (contract §12); a new row takes the column's default, {@code FALSE}, so inserts omit it. */
+    @Column(name = "edited", nullable = false, insertable = false)
+    boolean edited;
+
+    /** Set by a deletion (contract §12): the row is a tombstone, its content columns NULL; inserts omit it. */
+    @Column(name = "deleted", nullable = false, insertable = false)
+    boolean deleted;
 
     /** For Hibernate. */
     MessageEntity() {

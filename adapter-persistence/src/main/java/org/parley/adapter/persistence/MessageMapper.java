@@ -14,6 +14,9 @@ import org.parley.domain.user.UserId;
  * Maps between the domain's messages and rows of {@code messages}. The kind of content is stored as its
  * {@link MessageTypeCodes} code; each kind fills its own columns and leaves the others null.
  *
+ * <p>A tombstone (contract §12) is a row with {@code deleted} set and every content column NULL; {@code edited} says
+ * whether its text was changed.
+ *
  * <p>Reading repairs text that is not valid Unicode: H2 keeps a Java string as it is, so a row written before Parley
  * refused unpaired UTF-16 surrogates may hold one, which no domain value accepts and no UTF-8 encoder can write. Each
  * unpaired surrogate of a body, caption or file name is read as U+FFFD (the row itself is left as it is).
@@ -44,7 +47,8 @@ final class MessageMapper {
                 new UserId(entity.receiverId),
                 readContent(entity),
                 entity.createdAt,
-                entity.updatedAt);
+                entity.updatedAt,
+                entity.edited);
     }
 
     private static void writeContent(MessageContent content, MessageEntity entity) {
@@ -59,6 +63,8 @@ final class MessageMapper {
             entity.contentType = attachment.contentType();
         } else if (content instanceof MessageContent.ProfileShare share) {
             entity.attachedProfileId = share.profile().value();
+        } else if (content instanceof MessageContent.Deleted) {
+            throw new IllegalArgumentException("A deleted message is never inserted");
         } else {
             throw new IllegalArgumentException("Unknown kind of message content: " + content.getClass().getName());
         }
@@ -67,6 +73,9 @@ final class MessageMapper {
     private static MessageContent readContent(MessageEntity entity) {
         MessageType type = MessageTypeCodes.typeOf(entity.messageType).orElseThrow(() ->
                 new IllegalStateException("Message " + entity.id + " has an unknown message_type"));
+        if (entity.deleted) {
+            return new MessageContent.Deleted(type);
+        }
         String body = WellFormedText.replaceUnpairedSurrogates(entity.body);
         return switch (type) {
             case TEXT -> new MessageContent.Text(body);

@@ -27,6 +27,7 @@ import org.hibernate.cfg.Configuration;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.tool.schema.spi.SchemaManagementException;
 import org.parley.application.port.out.MessageRepository;
+import org.parley.application.port.out.ReadMarkerRepository;
 import org.parley.application.port.out.ThreadRepository;
 import org.parley.application.port.out.UserAccounts;
 import org.parley.application.port.out.WebhookOutbox;
@@ -56,6 +57,7 @@ public final class PersistenceModule implements AutoCloseable {
     private final ThreadRepository threads;
     private final MessageRepository messages;
     private final WebhookOutbox webhookOutbox;
+    private final ReadMarkerRepository readMarkers;
     private final DatabaseAvailability availability;
 
     private PersistenceModule(HikariDataSource pool, SessionFactory sessionFactory, CacheSettings caches,
@@ -73,6 +75,7 @@ public final class PersistenceModule implements AutoCloseable {
         this.threads = caches.cachesThreads()
                 ? new CachingThreadRepository(storedThreads, caches.maximumEntries())
                 : storedThreads;
+        this.readMarkers = new HibernateReadMarkerRepository(transactions);
         this.messages = new HibernateMessageRepository(transactions, MessageIds.forDialect(
                 sessionFactory.unwrap(SessionFactoryImplementor.class).getJdbcServices().getDialect()));
         this.webhookOutbox = new HibernateWebhookOutbox(transactions);
@@ -147,6 +150,11 @@ public final class PersistenceModule implements AutoCloseable {
     /** The webhook outbox (contract §15), on the same database as the messages. */
     public WebhookOutbox webhookOutbox() {
         return webhookOutbox;
+    }
+
+    /** Read markers and unread counts (contract §11), never cached. */
+    public ReadMarkerRepository readMarkers() {
+        return readMarkers;
     }
 
     SessionFactory sessionFactory() {

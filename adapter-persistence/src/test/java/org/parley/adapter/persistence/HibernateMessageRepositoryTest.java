@@ -9,10 +9,17 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.parley.application.port.out.AppendedMessage;
+import org.parley.application.port.out.DraftToStore;
 import org.parley.application.port.out.MessageRange;
 import org.parley.application.port.out.MessageRange.Direction;
 import org.parley.application.port.out.MessageRepository;
@@ -24,6 +31,7 @@ import org.parley.domain.chat.MessageDraft;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.chat.Participants;
 import org.parley.domain.chat.ThreadId;
+import org.parley.domain.delivery.ClientMessageId;
 import org.parley.domain.user.User;
 import org.parley.domain.user.UserId;
 
@@ -167,6 +175,49 @@ class HibernateMessageRepositoryTest {
         assertThat(messages.findInThread(thread.id(), range(null, null, Direction.OLDEST_FIRST), 500))
                 .extracting(message -> message.id().value())
                 .containsExactlyElementsOf(ids);
+    }
+
+    /**
+     * Contract §14 across servers: two servers (each its own pool and Hibernate) store batches holding the same
+     * sender's client_msg_id at the same moment, one in each of the sender's two threads, so no thread lock orders
+     * them and the unique constraint decides: one message is stored, both batches answer with it, and the loser's
+     * other messages are stored all the same (its batch is stored again after the violation).
+     */
+    @Test
+    void twoServersStoringTheSameClientMessageIdAtOnceStoreOneMessageAndEveryOther() throws Exception {
+        UserId sender = newUser();
+        ChatThread first = thread(sender, newUser());
+        ChatThread second = thread(sender, newUser());
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (PersistenceModule secondServer = DATABASE.get().secondServer()) {
+            for (int round = 0; round < 10; round++) {
+                ClientMessageId key = new ClientMessageId("two-servers-" + round);
+                CyclicBarrier start = new CyclicBarrier(2);
+                Future<List<AppendedMessage>> onA = pool.submit(() -> race(start, messages, first, sender, key));
+                Future<List<AppendedMessage>> onB = pool.submit(() -> race(start, secondServer.messages(), second,
+                        sender, key));
+                List<AppendedMessage> a = onA.get(30, TimeUnit.SECONDS);
+                List<AppendedMessage> b = onB.get(30, TimeUnit.SECONDS);
+
+                assertThat(List.of(a.get(1), b.get(1))).filteredOn(answer -> !answer.repeat()).hasSize(1);
+                assertThat(a.get(1).message()).isEqualTo(b.get(1).message());
+                assertThat(List.of(a.get(0), a.get(2), b.get(0), b.get(2))).noneMatch(AppendedMessage::repeat);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(messages.findInThread(first.id(), range(null, null, Direction.OLDEST_FIRST), 100).size()
+                + messages.findInThread(second.id(), range(null, null, Direction.OLDEST_FIRST), 100).size())
+                .isEqualTo(10 * 5);
+    }
+
+    private static List<AppendedMessage> race(CyclicBarrier start, MessageRepository server, ChatThread thread,
+                                              UserId sender, ClientMessageId key) throws Exception {
+        start.await(10, TimeUnit.SECONDS);
+        return server.appendNew(List.of(
+                new DraftToStore(thread.compose(sender, Fixtures.text("before"), Fixtures.at(1)), Optional.empty()),
+                new DraftToStore(thread.compose(sender, Fixtures.text("keyed"), Fixtures.at(2)), Optional.of(key)),
+                new DraftToStore(thread.compose(sender, Fixtures.text("after"), Fixtures.at(3)), Optional.empty())));
     }
 
     /**

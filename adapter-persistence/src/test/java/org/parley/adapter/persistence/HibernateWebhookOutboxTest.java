@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,12 +25,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.parley.application.port.out.AppendedMessage;
 import org.parley.application.port.out.ClaimedWebhookEvent;
+import org.parley.application.port.out.DraftToStore;
 import org.parley.application.port.out.WebhookEvent;
 import org.parley.application.port.out.WebhookOutbox;
 import org.parley.domain.chat.ChatThread;
 import org.parley.domain.chat.MessageDraft;
 import org.parley.domain.chat.Participants;
 import org.parley.domain.chat.ThreadId;
+import org.parley.domain.delivery.ClientMessageId;
 import org.parley.domain.user.User;
 import org.parley.domain.user.UserId;
 
@@ -62,7 +65,8 @@ class HibernateWebhookOutboxTest {
                 thread.compose(bob, Fixtures.text("two"), Fixtures.at(2)),
                 thread.compose(ann, Fixtures.text("three"), Fixtures.at(3)));
 
-        List<AppendedMessage> stored = DATABASE.get().module().messages().appendAllRecordingEvents(drafts);
+        List<AppendedMessage> stored = DATABASE.get().module().messages()
+                .appendNewRecordingEvents(drafts.stream().map(DraftToStore::always).toList());
 
         assertThat(outbox.depth()).isEqualTo(3);
         List<WebhookEvent> events = new ArrayList<>();
@@ -91,6 +95,31 @@ class HibernateWebhookOutboxTest {
         assertThat(outbox.depth()).isZero();
     }
 
+    /** Contract §14 with §15: a repeated send stores nothing, so it records nothing (in its batch or a later one). */
+    @Test
+    void a_repeated_send_records_no_event_of_its_own() {
+        UserId ann = newUser();
+        UserId bob = newUser();
+        ChatThread thread = thread(ann, bob);
+        ClientMessageId key = new ClientMessageId("k-" + UUID.randomUUID());
+        DraftToStore first = new DraftToStore(thread.compose(ann, Fixtures.text("once"), Fixtures.at(1)),
+                Optional.of(key));
+        DraftToStore again = new DraftToStore(thread.compose(ann, Fixtures.text("once"), Fixtures.at(2)),
+                Optional.of(key));
+        DraftToStore other = DraftToStore.always(thread.compose(bob, Fixtures.text("other"), Fixtures.at(3)));
+
+        List<AppendedMessage> batch = DATABASE.get().module().messages()
+                .appendNewRecordingEvents(List.of(first, again, other));
+        List<AppendedMessage> later = DATABASE.get().module().messages().appendNewRecordingEvents(List.of(again));
+
+        assertThat(batch.get(1).repeat()).isTrue();
+        assertThat(later.get(0).repeat()).isTrue();
+        assertThat(outbox.depth()).isEqualTo(2);
+        List<ClaimedWebhookEvent> heads = outbox.claimDue("test", Fixtures.at(10), Duration.ofMinutes(1), 10);
+        assertThat(heads).extracting(claimed -> claimed.event().message())
+                .containsExactlyInAnyOrder(batch.get(0).message().id(), batch.get(2).message().id());
+    }
+
     @Test
     void a_batch_the_database_refuses_leaves_no_event_behind() {
         UserId ann = newUser();
@@ -99,7 +128,8 @@ class HibernateWebhookOutboxTest {
         MessageDraft orphan = new MessageDraft(new ThreadId(Long.MAX_VALUE - 7), ann, bob, Fixtures.text("no thread"),
                 Fixtures.at(2));
 
-        assertThatThrownBy(() -> DATABASE.get().module().messages().appendAllRecordingEvents(List.of(fine, orphan)))
+        assertThatThrownBy(() -> DATABASE.get().module().messages().appendNewRecordingEvents(
+                List.of(DraftToStore.always(fine), DraftToStore.always(orphan))))
                 .isInstanceOf(RuntimeException.class);
 
         assertThat(outbox.depth()).isZero();

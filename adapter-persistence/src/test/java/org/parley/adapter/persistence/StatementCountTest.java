@@ -5,15 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.hibernate.cfg.AvailableSettings;
 import org.hibernate.stat.Statistics;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.parley.application.port.out.AppendedMessage;
+import org.parley.application.port.out.DraftToStore;
 import org.parley.domain.chat.ChatThread;
 import org.parley.domain.chat.MessageDraft;
 import org.parley.domain.chat.Participants;
+import org.parley.domain.delivery.ClientMessageId;
 import org.parley.domain.user.User;
 import org.parley.domain.user.UserId;
 
@@ -43,6 +47,28 @@ class StatementCountTest {
         long forMany = statementsFor(() -> assertThat(DATABASE.get().module().threads().findActivityOf(many))
                 .hasSize(25)
                 .allSatisfy(activity -> assertThat(activity.lastMessage()).isPresent()));
+
+        assertThat(forOne).isEqualTo(1);
+        assertThat(forMany).isEqualTo(forOne);
+    }
+
+    /**
+     * The thread list's read state (contract §11): both markers and the unread count of every thread of a user are one
+     * statement for one thread as for twenty-five, and marking costs a constant number too.
+     */
+    @Test
+    void theReadingOfAUserIsOneStatementForOneThreadAndForTwentyFive() {
+        UserId few = userWithThreads(1);
+        UserId many = userWithThreads(25);
+        var markers = DATABASE.get().module().readMarkers();
+        for (var activity : DATABASE.get().module().threads().findActivityOf(many)) {
+            markers.advance(activity.thread().id(), many, activity.lastMessage().orElseThrow().id(), Fixtures.at(50));
+        }
+
+        long forOne = statementsFor(() -> assertThat(markers.findReadingOf(few)).hasSize(1)
+                .allSatisfy((thread, reading) -> assertThat(reading.unreadCount()).isEqualTo(1)));
+        long forMany = statementsFor(() -> assertThat(markers.findReadingOf(many)).hasSize(25)
+                .allSatisfy((thread, reading) -> assertThat(reading.unreadCount()).isZero()));
 
         assertThat(forOne).isEqualTo(1);
         assertThat(forMany).isEqualTo(forOne);
@@ -88,6 +114,33 @@ class StatementCountTest {
         assertThat(forOne).isEqualTo(4);
         assertThat(forMany).isEqualTo(forOne);
         assertThat(statistics.getTransactionCount()).isEqualTo(1);
+    }
+
+    /**
+     * Contract §14: a batch whose drafts carry client_msg_ids costs one more statement (the look-up of its keys, for
+     * the whole batch), whatever the number of keys; a batch without any costs none more. A batch of repeats only
+     * stores nothing and draws no ids.
+     */
+    @Test
+    void keysCostOneStatementPerBatchWhateverTheirNumberAndRepeatsDrawNoIds() {
+        UserId me = newUser();
+        ChatThread thread = DATABASE.get().module().threads().getOrCreate(Participants.of(me, newUser()),
+                Fixtures.at(0));
+        List<DraftToStore> keyed = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            keyed.add(new DraftToStore(thread.compose(me, Fixtures.text("keyed " + i), Fixtures.at(i)),
+                    Optional.of(new ClientMessageId("key-" + i))));
+        }
+
+        long forOne = statementsFor(() -> DATABASE.get().module().messages().appendNew(keyed.subList(0, 1)));
+        long forMany = statementsFor(() -> assertThat(DATABASE.get().module().messages().appendNew(keyed.subList(1, 100)))
+                .noneMatch(AppendedMessage::repeat));
+        long forRepeats = statementsFor(() -> assertThat(DATABASE.get().module().messages().appendNew(keyed))
+                .allMatch(AppendedMessage::repeat));
+
+        assertThat(forOne).isEqualTo(5);
+        assertThat(forMany).isEqualTo(forOne);
+        assertThat(forRepeats).as("lock, latest, keys; no ids, no rows").isEqualTo(3);
     }
 
     private static long statementsFor(Runnable work) {

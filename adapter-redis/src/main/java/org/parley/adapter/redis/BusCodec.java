@@ -14,6 +14,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.parley.application.port.out.MessageSeen;
+import org.parley.application.port.out.MessageDeleted;
+import org.parley.application.port.out.MessageEdited;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OutboundEvent;
 import org.parley.application.port.out.ThreadPosition;
@@ -22,6 +25,7 @@ import org.parley.domain.chat.AttachmentLink;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageContent;
 import org.parley.domain.chat.MessageId;
+import org.parley.domain.chat.MessageType;
 import org.parley.domain.chat.ThreadId;
 import org.parley.domain.delivery.Audience;
 import org.parley.domain.delivery.ClientMessageId;
@@ -43,6 +47,12 @@ import org.parley.domain.user.UserProfile;
  *       {@link MessageStored}, everything its frames need (the shared profile expanded, the attachment link signed);
  *       {@code pos} absent when the position is unknown, {@code 0} for a thread's first message, else the id of the
  *       message stored before it;</li>
+ *   <li>{@code {"k":"s", "to":[[user, "r"|"s"], …], "t":thread, "u":reader, "m":message id, "at":instant, "cid":…}}:
+ *       a {@link MessageSeen} (a read marker, contract §11);</li>
+ *   <li>{@code {"k":"e", "to":[…], "m":{message}, "cid":…}}: a {@link MessageEdited} (the message as edited, its
+ *       {@code "ed":true}); {@code {"k":"d", "to":[…], "m":{message}, "cid":…}}: a {@link MessageDeleted} (the
+ *       tombstone, content {@code "x":"deleted"} with its kind in {@code "was"}) (contract §12). A node of an earlier
+ *       build reads neither and closes their recipients to catch up, as for any item it cannot read;</li>
  *   <li>{@code {"k":"u","u":user}}: a user's account changed;</li>
  *   <li>{@code {"k":"c","u":[user, …],"b":instant}} or {@code {"k":"c","all":true,"b":instant}}: these users'
  *       (everyone's) connections opened before the instant may have missed frames of the sending node, and are closed
@@ -198,6 +208,62 @@ final class BusCodec {
                 throw new UncheckedIOException(e);
             }
         }
+
+        @Override
+        public Void messageSeen(MessageSeen event) {
+            try {
+                writeMessageSeen(json, event);
+                return null;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public Void messageEdited(MessageEdited event) {
+            writeChange(json, "e", event.deliveries(), event.message(), event.clientMessageId());
+            return null;
+        }
+
+        @Override
+        public Void messageDeleted(MessageDeleted event) {
+            writeChange(json, "d", event.deliveries(), event.message(), event.clientMessageId());
+            return null;
+        }
+    }
+
+    /** A read marker: ids, the instant and the reader's {@code client_msg_id}; nothing to look up on arrival. */
+    private static void writeMessageSeen(JsonGenerator json, MessageSeen event) throws IOException {
+        json.writeStringField("k", "s");
+        writeDeliveries(json, event.deliveries());
+        json.writeNumberField("t", event.thread().value());
+        json.writeStringField("u", event.reader().toString());
+        json.writeNumberField("m", event.upTo().value());
+        writeInstant(json, "at", event.at());
+        if (event.clientMessageId().isPresent()) {
+            json.writeStringField("cid", event.clientMessageId().get().value());
+        }
+    }
+
+    private static MessageSeen readMessageSeen(JsonNode item) {
+        return new MessageSeen(new ThreadId(number(item, "t")), userId(item, "u"), new MessageId(number(item, "m")),
+                instant(item, "at"), readDeliveries(item), readClientMessageId(item));
+    }
+
+    /** An edit's or a deletion's item: its kind, its recipients, the message after the change, the request's id. */
+    private static void writeChange(JsonGenerator json, String kind, List<Delivery> deliveries, Message message,
+                                    Optional<ClientMessageId> clientMessageId) {
+        try {
+            json.writeStringField("k", kind);
+            writeDeliveries(json, deliveries);
+            json.writeFieldName("m");
+            writeMessage(json, message);
+            if (clientMessageId.isPresent()) {
+                json.writeStringField("cid", clientMessageId.get().value());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void writeDeliveries(JsonGenerator json, List<Delivery> deliveries) throws IOException {
@@ -236,6 +302,12 @@ final class BusCodec {
         } else if (content instanceof MessageContent.ProfileShare share) {
             json.writeStringField("x", "profile");
             json.writeStringField("u", share.profile().toString());
+        } else if (content instanceof MessageContent.Deleted deleted) {
+            json.writeStringField("x", "deleted");
+            json.writeStringField("was", deleted.type().name());
+        }
+        if (message.edited()) {
+            json.writeBooleanField("ed", true);
         }
         writeInstant(json, "ca", message.createdAt());
         writeInstant(json, "ua", message.updatedAt());
@@ -286,6 +358,11 @@ final class BusCodec {
         String kind = text(item, "k");
         return switch (kind) {
             case "m" -> new Event(readMessageStored(item));
+            case "s" -> new Event(readMessageSeen(item));
+            case "e" -> new Event(new MessageEdited(readMessage(required(item, "m")), readDeliveries(item),
+                    readClientMessageId(item)));
+            case "d" -> new Event(new MessageDeleted(readMessage(required(item, "m")), readDeliveries(item),
+                    readClientMessageId(item)));
             case "u" -> new UserChanged(userId(item, "u"));
             case "c" -> item.path("all").asBoolean(false)
                     ? new CatchUp(List.of(), true, instant(item, "b"))
@@ -294,7 +371,7 @@ final class BusCodec {
         };
     }
 
-    private static MessageStored readMessageStored(JsonNode item) {
+    private static List<Delivery> readDeliveries(JsonNode item) {
         List<Delivery> deliveries = new ArrayList<>();
         for (JsonNode delivery : required(item, "to")) {
             String audience = delivery.path(1).asText();
@@ -304,9 +381,17 @@ final class BusCodec {
                 default -> throw new IllegalArgumentException("unknown audience '" + audience + "'");
             }));
         }
+        return deliveries;
+    }
+
+    private static Optional<ClientMessageId> readClientMessageId(JsonNode item) {
+        return item.has("cid") ? Optional.of(new ClientMessageId(text(item, "cid"))) : Optional.empty();
+    }
+
+    private static MessageStored readMessageStored(JsonNode item) {
+        List<Delivery> deliveries = readDeliveries(item);
         Message message = readMessage(required(item, "m"));
-        Optional<ClientMessageId> clientMessageId = item.has("cid")
-                ? Optional.of(new ClientMessageId(text(item, "cid"))) : Optional.empty();
+        Optional<ClientMessageId> clientMessageId = readClientMessageId(item);
         Optional<User> profile = item.has("p") ? Optional.of(readUser(item.get("p"))) : Optional.empty();
         Optional<AttachmentLink> link = Optional.empty();
         if (item.has("l")) {
@@ -332,10 +417,11 @@ final class BusCodec {
                         new Attachment(text(a, "k"), text(a, "n"), number(a, "z"), text(a, "ct")));
             }
             case "profile" -> new MessageContent.ProfileShare(userId(m, "u"));
+            case "deleted" -> new MessageContent.Deleted(MessageType.valueOf(text(m, "was")));
             default -> throw new IllegalArgumentException("unknown content '" + kind + "'");
         };
         return new Message(new MessageId(number(m, "id")), new ThreadId(number(m, "t")), userId(m, "f"),
-                userId(m, "r"), content, instant(m, "ca"), instant(m, "ua"));
+                userId(m, "r"), content, instant(m, "ca"), instant(m, "ua"), m.path("ed").asBoolean(false));
     }
 
     private static User readUser(JsonNode u) {

@@ -13,7 +13,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
@@ -103,8 +104,8 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
     private final String hashPrefix;
     private final String ownHash;
     private final Map<UserId, Integer> local = new ConcurrentHashMap<>();
-    /** Counts every change of {@link #local}: a heartbeat that saw one during its write writes again. */
-    private final AtomicLong localChanges = new AtomicLong();
+    /** Shared by handshakes and releases (each changes {@link #local} and Redis together), exclusive for a heartbeat. */
+    private final ReadWriteLock counting = new ReentrantReadWriteLock();
     private final AtomicBoolean redisDown = new AtomicBoolean();
     private final ClientResources resources;
     private final RedisClient client;
@@ -162,6 +163,15 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
 
     @Override
     public Optional<Lease> tryOpen(UserId user) {
+        counting.readLock().lock();
+        try {
+            return open(user);
+        } finally {
+            counting.readLock().unlock();
+        }
+    }
+
+    private Optional<Lease> open(UserId user) {
         boolean countedInRedis;
         try {
             Long counted = commands().eval(OPEN, ScriptOutputType.INTEGER, new String[] {nodesKey, ownHash},
@@ -173,7 +183,6 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
             }
             countedInRedis = true;
             local.merge(user, 1, Integer::sum);
-            localChanges.incrementAndGet();
         } catch (RuntimeException failure) {
             redisFailed(failure);
             boolean[] room = new boolean[1];
@@ -188,7 +197,6 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
             if (!room[0]) {
                 return Optional.empty();
             }
-            localChanges.incrementAndGet();
             countedInRedis = false;
         }
         return Optional.of(new CountedConnection(user, countedInRedis));
@@ -229,19 +237,13 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
         return connection.sync();
     }
 
-    /**
-     * Rewrites this node's counts whole and renews their lifetime. A count that changed while the counts were being
-     * written may have been overwritten by the older one (a released connection counted again until the next
-     * heartbeat, which kept a crashed client's place for up to {@link #HEARTBEAT}): then they are written again, a few
-     * times at most.
-     */
+    /** Rewrites this node's counts whole and renews their lifetime, with no handshake or release in between. */
     void beat() {
-        for (int attempt = 0; attempt < 3; attempt++) {
-            long changesBefore = localChanges.get();
+        counting.writeLock().lock();
+        try {
             writeCounts();
-            if (localChanges.get() == changesBefore) {
-                return;
-            }
+        } finally {
+            counting.writeLock().unlock();
         }
     }
 
@@ -269,8 +271,16 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
     }
 
     private void release(UserId user, boolean countedInRedis) {
+        counting.readLock().lock();
+        try {
+            releaseCounted(user, countedInRedis);
+        } finally {
+            counting.readLock().unlock();
+        }
+    }
+
+    private void releaseCounted(UserId user, boolean countedInRedis) {
         local.computeIfPresent(user, (id, count) -> count <= 1 ? null : count - 1);
-        localChanges.incrementAndGet();
         if (!countedInRedis) {
             return;
         }

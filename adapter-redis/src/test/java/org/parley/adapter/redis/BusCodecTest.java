@@ -20,6 +20,9 @@ import org.parley.adapter.redis.BusCodec.CatchUp;
 import org.parley.adapter.redis.BusCodec.Event;
 import org.parley.adapter.redis.BusCodec.Item;
 import org.parley.adapter.redis.BusCodec.UserChanged;
+import org.parley.application.port.out.MessageSeen;
+import org.parley.application.port.out.MessageDeleted;
+import org.parley.application.port.out.MessageEdited;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.ThreadPosition;
 import org.parley.application.testing.ChatFixtures;
@@ -53,6 +56,27 @@ class BusCodecTest {
         assertThat(batch.items()).containsExactly(new Event(event));
     }
 
+    @Property(tries = 200)
+    void everyEditAndDeletionReadsBackEqual(@ForAll("events") MessageStored stored, @ForAll boolean withClientId) {
+        Message message = stored.message();
+        Optional<ClientMessageId> clientId = withClientId ? Optional.of(new ClientMessageId("c-1")) : Optional.empty();
+        java.util.ArrayList<Item> items = new java.util.ArrayList<>();
+        if (message.content() instanceof MessageContent.Text) {
+            Message edited = message.editedTo(new MessageContent.Text("edited " + message.id()), message.updatedAt());
+            items.add(new Event(new MessageEdited(edited, DeliveryPolicy.forEdit(edited), clientId)));
+            Message tombstoneOfEdited = edited.deletedAt(edited.updatedAt().plusNanos(3));
+            items.add(new Event(new MessageDeleted(tombstoneOfEdited, DeliveryPolicy.forDeletion(tombstoneOfEdited),
+                    clientId)));
+        }
+        Message tombstone = message.deletedAt(message.updatedAt().plusSeconds(1));
+        items.add(new Event(new MessageDeleted(tombstone, DeliveryPolicy.forDeletion(tombstone), clientId)));
+
+        Batch batch = BusCodec.decode(BusCodec.encode("node-a", 8, items));
+
+        assertThat(batch.unreadable()).isEmpty();
+        assertThat(batch.items()).isEqualTo(items);
+    }
+
     @Test
     void userChangesCatchUpsAndHeartbeatsReadBack() {
         List<Item> items = List.of(new UserChanged(ALICE), new CatchUp(List.of(ALICE, BOB), false, ChatFixtures.T0),
@@ -76,6 +100,24 @@ class BusCodecTest {
                 + "\",\"r\"],[\"" + ALICE + "\",\"s\"]],\"m\":{\"id\":42,\"t\":3,\"f\":\"" + ALICE + "\",\"r\":\""
                 + BOB + "\",\"x\":\"text\",\"b\":\"hi\",\"ca\":[1741946851,270646000],\"ua\":[1741946851,270646000]},"
                 + "\"cid\":\"c-1\",\"pos\":41}]}");
+    }
+
+    /** Contract §11's read marker crosses nodes whole: ids, deliveries, the exact instant and the reader's id. */
+    @Test
+    void aReadMarkerReadsBackEqualInCompactJson() {
+        Message read = new Message(new MessageId(42), new ThreadId(3), ALICE, BOB, new MessageContent.Text("hi"),
+                ChatFixtures.T0, ChatFixtures.T0);
+        MessageSeen withId = new MessageSeen(new ThreadId(3), BOB, read.id(), ChatFixtures.T0.plusNanos(1_000),
+                DeliveryPolicy.forReadMarker(read, BOB, true), Optional.of(new ClientMessageId("s-1")));
+        MessageSeen unmoved = new MessageSeen(new ThreadId(3), BOB, new MessageId(50), ChatFixtures.T0,
+                DeliveryPolicy.forReadMarker(read, BOB, false), Optional.empty());
+
+        byte[] encoded = BusCodec.encode("node-a", 4, List.of(new Event(withId), new Event(unmoved)));
+
+        assertThat(BusCodec.decode(encoded).items()).containsExactly(new Event(withId), new Event(unmoved));
+        assertThat(new String(encoded, StandardCharsets.UTF_8)).startsWith("{\"v\":1,\"n\":\"node-a\",\"s\":4,"
+                + "\"i\":[{\"k\":\"s\",\"to\":[[\"" + ALICE + "\",\"r\"],[\"" + BOB + "\",\"s\"]],\"t\":3,\"u\":\""
+                + BOB + "\",\"m\":42,\"at\":[1741946851,270647000],\"cid\":\"s-1\"}");
     }
 
     @Test

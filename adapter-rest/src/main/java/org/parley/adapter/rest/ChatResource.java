@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -26,8 +27,10 @@ import org.parley.application.port.in.LinkToAttachment;
 import org.parley.application.port.in.ListConversation;
 import org.parley.application.port.in.ListMyThreads;
 import org.parley.application.port.in.ListThreadFiles;
+import org.parley.application.port.in.MarkSeen;
 import org.parley.application.port.in.PageRequest;
 import org.parley.domain.DomainRuleViolation;
+import org.parley.domain.chat.MessageId;
 import org.parley.domain.chat.ThreadId;
 import org.parley.domain.user.User;
 import org.parley.domain.user.UserId;
@@ -45,14 +48,16 @@ public final class ChatResource {
     private final ListThreadFiles listThreadFiles;
     private final LinkToAttachment links;
     private final AttachmentUpload upload;
+    private final MarkSeen markSeen;
 
     ChatResource(ListConversation listConversation, ListMyThreads listMyThreads, ListThreadFiles listThreadFiles,
-                 LinkToAttachment links, AttachmentUpload upload) {
+                 LinkToAttachment links, AttachmentUpload upload, MarkSeen markSeen) {
         this.listConversation = Objects.requireNonNull(listConversation, "listConversation");
         this.listMyThreads = Objects.requireNonNull(listMyThreads, "listMyThreads");
         this.listThreadFiles = Objects.requireNonNull(listThreadFiles, "listThreadFiles");
         this.links = Objects.requireNonNull(links, "links");
         this.upload = Objects.requireNonNull(upload, "upload");
+        this.markSeen = Objects.requireNonNull(markSeen, "markSeen");
     }
 
     /**
@@ -121,7 +126,7 @@ public final class ChatResource {
         }
         var uploaded = upload.read(me.id(),
                 new MultipartBody(headers.getHeaderString(HttpHeaders.CONTENT_TYPE), headers.getLength(), body));
-        MessageJson message = MessageJson.of(uploaded.message(), uploaded.people(), links);
+        MessageJson message = MessageJson.of(uploaded.message(), uploaded.people(), links, uploaded.seen());
         return Envelope.created(Map.of("message", UploadedMessageJson.of(message)),
                 "File uploaded and chat created successfully");
     }
@@ -135,6 +140,33 @@ public final class ChatResource {
         List<ThreadJson> threads = listMyThreads.list(me.id()).stream()
                 .map(summary -> ThreadJson.of(summary, links)).toList();
         return Envelope.respond(Response.Status.OK, threads, null);
+    }
+
+    /**
+     * Contract §11: the caller has read everything of thread {@code thread_id} up to and including
+     * {@code message_id}, as the websocket's {@code seen} frame says (and with the same {@code seen_message} frames).
+     * {@code data} = {@code {"thread", "message_id"}}, {@code message_id} being the caller's marker after the request.
+     * A malformed or unknown thread id, a thread the caller is not in and a message not in that thread are 404; a
+     * {@code message_id} that is not a positive whole number (or a string of digits) is 400.
+     */
+    @POST
+    @Path("thread/{thread_id}/seen/")
+    @Authenticated
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response seen(@Context SecurityContext security, @PathParam("thread_id") String threadId,
+                         RequestBodies.Seen body) {
+        User me = Caller.of(security);
+        Optional<Long> thread = parseLong(threadId).filter(value -> value > 0);
+        if (thread.isEmpty()) {
+            throw new NotFound("Thread not found");
+        }
+        long messageId = RequestBodies.required(body).messageId();
+        MarkSeen.Marked marked = markSeen.mark(new MarkSeen.Command(me.id(), new MessageId(messageId),
+                Optional.of(new ThreadId(thread.get())), Optional.empty()));
+        Map<String, Long> data = new LinkedHashMap<>();
+        data.put("thread", marked.thread().value());
+        data.put("message_id", marked.marker().value());
+        return Envelope.respond(Response.Status.OK, data, "Messages marked as seen");
     }
 
     private static UserId parseReceiver(String uid) {

@@ -17,7 +17,9 @@ record ConversationJson(
 
     static ConversationJson of(ConversationPage page, LinkToAttachment links) {
         return new ConversationJson(
-                page.messages().stream().map(message -> MessageJson.of(message, page.people(), links)).toList(),
+                page.messages().stream()
+                        .map(message -> MessageJson.of(message, page.people(), links, page.readState().seen(message)))
+                        .toList(),
                 page.hasMore(),
                 page.nextBefore().map(MessageId::value).orElse(null),
                 page.nextAfter().map(MessageId::value).orElse(null));

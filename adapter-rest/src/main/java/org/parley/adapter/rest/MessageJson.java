@@ -13,9 +13,12 @@ import org.parley.wire.FileSizeText;
 import org.parley.wire.MessageTypeNames;
 
 /**
- * A message as the seed's {@code /chat/messages/} lists it, plus {@code attached_file_bytes} (contract §3).
+ * A message as the seed's {@code /chat/messages/} lists it, plus {@code attached_file_bytes} (contract §3) and
+ * {@code seen} (contract §11: its receiver's read marker is at or past it).
  * {@code attached_file} is the signed, expiring download path of a file message ({@link MediaRoute}), {@code null}
- * for other messages.
+ * for other messages. {@code edited} and {@code deleted} are contract §12's: a deleted message is a tombstone (its
+ * {@code message}, {@code attached_file}, {@code attached_file_name} and {@code attached_profile} null,
+ * {@code attached_file_size} {@code "0kb"}, its {@code message_type} kept).
  */
 record MessageJson(
         @JsonProperty("id") long id,
@@ -30,13 +33,17 @@ record MessageJson(
         @JsonProperty("message_type") String messageType,
         @JsonProperty("attached_file_name") String attachedFileName,
         @JsonProperty("thread") long thread,
-        @JsonProperty("attached_profile") String attachedProfile) {
+        @JsonProperty("attached_profile") String attachedProfile,
+        @JsonProperty("seen") boolean seen,
+        @JsonProperty("edited") boolean edited,
+        @JsonProperty("deleted") boolean deleted) {
 
     /**
      * @param people at least the sender and the receiver of the message
+     * @param seen   whether the message's receiver has read it
      * @throws IllegalStateException when one of them is missing (a broken use-case result, answered as a 500)
      */
-    static MessageJson of(Message message, Map<UserId, User> people, LinkToAttachment links) {
+    static MessageJson of(Message message, Map<UserId, User> people, LinkToAttachment links, boolean seen) {
         UserJson sender = UserJson.of(person(people, message.sender()));
         UserJson receiver = UserJson.of(person(people, message.receiver()));
         String text = null;
@@ -68,7 +75,10 @@ record MessageJson(
                 MessageTypeNames.of(message.type()),
                 fileName,
                 message.threadId().value(),
-                profile);
+                profile,
+                seen,
+                message.edited(),
+                message.deleted());
     }
 
     private static User person(Map<UserId, User> people, UserId id) {

@@ -5,6 +5,7 @@ import java.time.format.DateTimeParseException;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import org.parley.application.port.in.UserDetails;
 
@@ -63,6 +64,33 @@ final class RequestBodies {
         @Override
         public String toString() {
             return "Register[email=" + email + ", password=***]";
+        }
+    }
+
+    /** {@code POST /chat/thread/<id>/seen/} (contract §11). */
+    record Seen(@JsonProperty("message_id") JsonNode messageIdNode) {
+
+        /**
+         * A positive whole number, or a string holding one (as the websocket accepts ids).
+         *
+         * @throws InvalidFields ({@code errors.message_id}) otherwise
+         */
+        long messageId() {
+            JsonNode node = messageIdNode;
+            long id = 0;
+            if (node != null && node.canConvertToExactIntegral() && node.canConvertToLong()) {
+                id = node.longValue();
+            } else if (node != null && node.isTextual()) {
+                try {
+                    id = Long.parseLong(node.textValue().strip());
+                } catch (NumberFormatException e) {
+                    id = 0;
+                }
+            }
+            if (id < 1) {
+                throw InvalidFields.of("message_id", "message_id is required and must be a message id");
+            }
+            return id;
         }
     }
 

@@ -43,7 +43,9 @@ public final class RestApi {
         AttachmentUpload upload = new AttachmentUpload(useCases.uploadAttachment(), settings.maxUploadBytes(),
                 settings.uploadTempDir());
         ChatResource chat = new ChatResource(useCases.listConversation(), useCases.listMyThreads(),
-                useCases.listThreadFiles(), useCases.linkToAttachment(), upload);
+                useCases.listThreadFiles(), useCases.linkToAttachment(), upload, useCases.markSeen());
+        MessageChangesResource changes = new MessageChangesResource(useCases.editMessage(), useCases.deleteMessage(),
+                useCases.linkToAttachment());
         MediaResource media = new MediaResource(useCases.downloadAttachment(), useCases.authenticateToken());
         AuthResource auth = new AuthResource(useCases.registerUser(), useCases.logIn(), useCases.refreshAccessToken());
         Optional<AdminUsersResource> admin = settings.adminApiKey().map(key -> {
@@ -53,6 +55,7 @@ public final class RestApi {
         // Resources are registered as classes bound to ready-made instances: registering the instances themselves
         // works too, but makes Jersey log a spurious "provider will be ignored" warning per resource.
         config.register(ChatResource.class);
+        config.register(MessageChangesResource.class);
         config.register(AuthResource.class);
         config.register(MediaResource.class);
         admin.ifPresent(resource -> config.register(AdminUsersResource.class));
@@ -60,6 +63,7 @@ public final class RestApi {
             @Override
             protected void configure() {
                 bind(chat).to(ChatResource.class);
+                bind(changes).to(MessageChangesResource.class);
                 bind(auth).to(AuthResource.class);
                 bind(media).to(MediaResource.class);
                 admin.ifPresent(resource -> bind(resource).to(AdminUsersResource.class));

@@ -1,9 +1,12 @@
 package org.parley.adapter.rest;
 
 import java.util.Objects;
+import org.parley.application.port.in.DeleteMessage;
 import org.parley.application.port.in.DownloadAttachment;
+import org.parley.application.port.in.EditMessage;
 import org.parley.application.port.in.LinkToAttachment;
 import org.parley.application.port.in.ListThreadFiles;
+import org.parley.application.port.in.MarkSeen;
 import org.parley.application.port.in.UploadAttachment;
 
 import org.parley.application.port.in.AuthenticateToken;
@@ -26,7 +29,10 @@ public record RestUseCases(
         UploadAttachment uploadAttachment,
         ListThreadFiles listThreadFiles,
         LinkToAttachment linkToAttachment,
-        DownloadAttachment downloadAttachment) {
+        DownloadAttachment downloadAttachment,
+        MarkSeen markSeen,
+        EditMessage editMessage,
+        DeleteMessage deleteMessage) {
 
     public RestUseCases {
         Objects.requireNonNull(listConversation, "listConversation");
@@ -40,5 +46,8 @@ public record RestUseCases(
         Objects.requireNonNull(listThreadFiles, "listThreadFiles");
         Objects.requireNonNull(linkToAttachment, "linkToAttachment");
         Objects.requireNonNull(downloadAttachment, "downloadAttachment");
+        Objects.requireNonNull(markSeen, "markSeen");
+        Objects.requireNonNull(editMessage, "editMessage");
+        Objects.requireNonNull(deleteMessage, "deleteMessage");
     }
 }

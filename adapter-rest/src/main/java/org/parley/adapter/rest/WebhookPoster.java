@@ -134,7 +134,8 @@ public final class WebhookPoster implements WebhookEndpoint {
 
     /** The JSON body of {@code notice}, as its bytes are signed and sent. */
     byte[] body(WebhookNotice notice) throws JsonProcessingException {
-        MessageJson message = MessageJson.of(notice.message(), notice.people(), m -> notice.attachmentLink());
+        MessageJson message = MessageJson.of(notice.message(), notice.people(), m -> notice.attachmentLink(),
+                notice.seen());
         return json.writeValueAsBytes(new WebhookBody(typeOf(notice.event().kind()), notice.event().id().toString(),
                 WireFormat.timestamp(notice.event().createdAt()), notice.receiverOnline(), message));
     }

@@ -62,7 +62,10 @@ class ChatEndpointsTest {
         JsonNode fileJson = messages.get(0);
         assertThat(names(fileJson)).containsExactly("id", "sender", "receiver", "attached_file_size",
                 "attached_file_bytes", "message", "updated_at", "created_at", "attached_file", "message_type",
-                "attached_file_name", "thread", "attached_profile");
+                "attached_file_name", "thread", "attached_profile", "seen", "edited", "deleted");
+        assertThat(fileJson.get("seen").booleanValue()).isFalse();
+        assertThat(fileJson.get("edited").booleanValue()).isFalse();
+        assertThat(fileJson.get("deleted").booleanValue()).isFalse();
         assertThat(fileJson.get("id").longValue()).isEqualTo(file.id().value());
         assertUser(fileJson.get("sender"), admin);
         assertUser(fileJson.get("receiver"), kyrian);
@@ -267,7 +270,9 @@ class ChatEndpointsTest {
         assertThat(data.isArray()).isTrue();
         assertThat(data).hasSize(2);
         JsonNode withAdmin = data.get(0);
-        assertThat(names(withAdmin)).containsExactly("id", "other_user", "last_message", "created_at");
+        assertThat(names(withAdmin)).containsExactly("id", "other_user", "last_message", "created_at", "unread_count");
+        assertThat(withAdmin.get("unread_count").longValue()).isEqualTo(1);
+        assertThat(withAdmin.get("last_message").get("seen").booleanValue()).isFalse();
         assertThat(withAdmin.get("id").longValue()).isEqualTo(latestWithAdmin.threadId().value());
         assertUser(withAdmin.get("other_user"), admin);
         assertThat(withAdmin.get("created_at").asText()).matches(TIMESTAMP);
@@ -281,6 +286,53 @@ class ChatEndpointsTest {
         JsonNode withThird = data.get(1);
         assertUser(withThird.get("other_user"), third);
         assertThat(withThird.get("last_message").isNull()).isTrue();
+    }
+
+    @Test
+    void markingSeenAnswersTheMarkerAndShowsInHistoryAndThreads() {
+        Message first = api.text(admin, kyrian, "first");
+        Message second = api.text(admin, kyrian, "second");
+        String path = "/chat/thread/" + second.threadId().value() + "/seen/";
+
+        JsonNode data = assertSuccess(api.post(path, "{\"message_id\":" + second.id().value() + "}",
+                api.tokenFor(kyrian)), 200, "Messages marked as seen");
+        assertThat(names(data)).containsExactly("thread", "message_id");
+        assertThat(data.get("thread").longValue()).isEqualTo(second.threadId().value());
+        assertThat(data.get("message_id").longValue()).isEqualTo(second.id().value());
+        JsonNode older = assertSuccess(api.post(path, "{\"message_id\":\"" + first.id().value() + "\"}",
+                api.tokenFor(kyrian)), 200, "Messages marked as seen");
+        assertThat(older.get("message_id").longValue()).as("a marker never moves back").isEqualTo(second.id().value());
+        assertThat(api.seenEvents.readMarkers()).hasSize(2);
+
+        JsonNode history = assertSuccess(api.get("/chat/messages/" + kyrian.id() + "/", api.tokenFor(admin)), 200,
+                "Messages retrieved successfully");
+        assertThat(history.get("messages")).extracting(message -> message.get("seen").booleanValue())
+                .containsExactly(true, true);
+        JsonNode threads = assertSuccess(api.get("/chat/user/threads/", api.tokenFor(kyrian)), 200, null);
+        assertThat(threads.get(0).get("unread_count").longValue()).isZero();
+        assertThat(threads.get(0).get("last_message").get("seen").booleanValue()).isTrue();
+    }
+
+    @Test
+    void markingSeenRefusesBadIdsAndOtherPeoplesThreads() {
+        User third = api.user("third@example.com", "Third person");
+        Message hello = api.text(admin, kyrian, "hello");
+        String path = "/chat/thread/" + hello.threadId().value() + "/seen/";
+        String body = "{\"message_id\":" + hello.id().value() + "}";
+
+        assertFailure(api.post(path, body, api.tokenFor(third)), 404, "not_found");
+        assertFailure(api.post("/chat/thread/abc/seen/", body, api.tokenFor(kyrian)), 404, "not_found");
+        assertFailure(api.post("/chat/thread/" + (hello.threadId().value() + 99) + "/seen/", body,
+                api.tokenFor(kyrian)), 404, "not_found");
+        assertFailure(api.post(path, "{\"message_id\":" + (hello.id().value() + 99) + "}", api.tokenFor(kyrian)),
+                404, "not_found");
+        for (String bad : List.of("{}", "{\"message_id\":null}", "{\"message_id\":0}", "{\"message_id\":-1}",
+                "{\"message_id\":1.5}", "{\"message_id\":\"x\"}", "{\"message_id\":true}")) {
+            JsonNode failure = assertFailure(api.post(path, bad, api.tokenFor(kyrian)), 400, "validation_error");
+            assertThat(names(failure.get("errors"))).as(bad).containsExactly("message_id");
+        }
+        assertFailure(api.post(path, body, null), 401, "unauthorized");
+        assertThat(api.seenEvents.readMarkers()).isEmpty();
     }
 
     @Test

@@ -31,7 +31,9 @@ import org.parley.application.port.out.ThreadRepository;
 import org.parley.application.port.out.TimeSource;
 import org.parley.application.port.out.UserAccounts;
 import org.parley.application.service.AuthenticateTokenService;
+import org.parley.application.service.DeleteMessageService;
 import org.parley.application.service.DownloadAttachmentService;
+import org.parley.application.service.EditMessageService;
 import org.parley.application.service.LinkToAttachmentService;
 import org.parley.application.service.ListThreadFilesService;
 import org.parley.application.groupcommit.MessageWriter;
@@ -41,11 +43,15 @@ import org.parley.application.testing.FakeLinkSigner;
 import org.parley.application.testing.FakePasswordHasher;
 import org.parley.application.testing.FakeTokens;
 import org.parley.application.testing.InMemoryAttachmentStore;
+import org.parley.application.testing.RecordingEventDelivery;
 import org.parley.application.testing.InMemoryChatStorage;
+import org.parley.application.testing.InMemoryReadMarkerRepository;
+import org.parley.application.testing.RecordingEventDelivery;
 import org.parley.domain.chat.MessageRules;
 import org.parley.application.service.ListConversationService;
 import org.parley.application.service.ListMyThreadsService;
 import org.parley.application.service.LogInService;
+import org.parley.application.service.MarkSeenService;
 import org.parley.application.service.RefreshAccessTokenService;
 import org.parley.application.service.RegisterUserService;
 import org.parley.application.service.UpsertUserFromBackendService;
@@ -77,8 +83,13 @@ final class TestApi implements AutoCloseable {
     final UserAccounts users = storage.users();
     final ThreadRepository threads = storage.threads();
     final MessageRepository messages = storage.messages();
+    final InMemoryReadMarkerRepository readMarkers = new InMemoryReadMarkerRepository(threads, messages);
+    /** The read markers' events (contract §11), which the REST endpoint raises like the websocket frame. */
+    final RecordingEventDelivery seenEvents = new RecordingEventDelivery();
     /** Uploads store their message through group commit; the REST API delivers nothing itself. */
     private final MessageWriter writer = new MessageWriter(messages, event -> { }, 100, 1_000);
+    /** What the edit and delete use cases handed to delivery. */
+    final RecordingEventDelivery delivery = new RecordingEventDelivery();
     final FakeTokens tokens = new FakeTokens();
     final InMemoryAttachmentStore files = new InMemoryAttachmentStore();
     final FakeLinkSigner signer = new FakeLinkSigner();
@@ -96,8 +107,8 @@ final class TestApi implements AutoCloseable {
 
     private TestApi(RestSettings settings, UnaryOperator<RestUseCases> customize) {
         RestUseCases useCases = customize.apply(new RestUseCases(
-                new ListConversationService(users, threads, messages),
-                new ListMyThreadsService(users, threads),
+                new ListConversationService(users, threads, messages, readMarkers),
+                new ListMyThreadsService(users, threads, readMarkers),
                 new RegisterUserService(users, hasher, time),
                 new LogInService(users, hasher, tokens, time, LogInAttempts.unlimited()),
                 new RefreshAccessTokenService(tokens, users),
@@ -105,10 +116,14 @@ final class TestApi implements AutoCloseable {
                 new UpsertUserFromBackendService(users, user -> { }, time),
                 new UploadAttachmentService(users, threads, writer, links, files,
                         (firstBytes, fileName) -> UNKNOWN_TYPE, MessageRules.defaults(), MAX_UPLOAD_BYTES, time,
-                        SendBudget.unlimited()),
-                new ListThreadFilesService(users, threads, messages),
+                        SendBudget.unlimited(), readMarkers),
+                new ListThreadFilesService(users, threads, messages, readMarkers),
                 links,
-                new DownloadAttachmentService(messages, files, signer, time)));
+                new DownloadAttachmentService(messages, files, signer, time),
+                new MarkSeenService(messages, readMarkers, seenEvents, time),
+                new EditMessageService(messages, users, delivery, MessageRules.defaults(), time, SendBudget.unlimited(),
+                        readMarkers),
+                new DeleteMessageService(messages, users, delivery, files, time, SendBudget.unlimited(), readMarkers)));
         server = GrizzlyHttpServerFactory.createHttpServer(
                 URI.create("http://127.0.0.1:0/"), RestApi.resourceConfig(useCases, settings), false);
         try {

@@ -197,7 +197,7 @@ class WebhookPosterTest {
     private WebhookNotice notice(boolean online) {
         Message message = new MessageDraft(new ThreadId(5), ann.id(), bob.id(), new MessageContent.Text("hello Bob"),
                 ChatFixtures.T0).storedAs(new MessageId(77));
-        return new WebhookNotice(WebhookEvent.messageNew(message), online, message,
+        return new WebhookNotice(WebhookEvent.messageNew(message), online, message, false,
                 Map.of(ann.id(), ann, bob.id(), bob), Optional.empty());
     }
 

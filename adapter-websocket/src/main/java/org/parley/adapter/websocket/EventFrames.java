@@ -5,6 +5,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
+import org.parley.application.port.out.MessageSeen;
+import org.parley.application.port.out.MessageDeleted;
+import org.parley.application.port.out.MessageEdited;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OutboundEvent;
 import org.parley.domain.chat.AttachmentLink;
@@ -27,6 +30,21 @@ final class EventFrames implements FrameRenderer {
                 @Override
                 public String messageStored(MessageStored event) {
                     return Frames.messageStored(event, audience, mediaPaths);
+                }
+
+                @Override
+                public String messageSeen(MessageSeen event) {
+                    return Frames.messageSeen(event, audience);
+                }
+
+                @Override
+                public String messageEdited(MessageEdited event) {
+                    return ChangeFrames.edited(event, audience);
+                }
+
+                @Override
+                public String messageDeleted(MessageDeleted event) {
+                    return ChangeFrames.deleted(event, audience);
                 }
             });
         }

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
@@ -14,6 +15,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.parley.application.port.out.MessageSeen;
+import org.parley.application.port.in.Sent;
 import org.parley.application.port.out.MessageStored;
 import org.parley.domain.chat.Attachment;
 import org.parley.domain.chat.AttachmentLink;
@@ -90,6 +93,43 @@ final class Frames {
             throw new UncheckedIOException("A frame could not be written", e);
         }
         return out.toString();
+    }
+
+    /**
+     * The {@code seen_message} frame of a read marker (contract §11), the same for both audiences except that the
+     * reader's own connections get the request's {@code client_msg_id}.
+     */
+    static String messageSeen(MessageSeen seen, Audience audience) {
+        StringWriter out = new StringWriter(192);
+        try (JsonGenerator frame = Json.MAPPER.getFactory().createGenerator(out)) {
+            frame.writeStartObject();
+            frame.writeStringField("action", "seen_message");
+            frame.writeNumberField("thread", seen.thread().value());
+            frame.writeStringField("reader_id", seen.reader().toString());
+            frame.writeNumberField("message_id", seen.upTo().value());
+            frame.writeStringField("timestamp", timestamp(seen.at()));
+            if (audience == Audience.SENDER && seen.clientMessageId().isPresent()) {
+                frame.writeStringField("client_msg_id", seen.clientMessageId().get().value());
+            }
+            frame.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("A frame could not be written", e);
+        }
+        return out.toString();
+    }
+
+    /**
+     * The {@code conf_message} of a send that repeated an earlier one (contract §14), rendered from the original
+     * message exactly as its first {@code conf_message} was: the same fields, {@code created_msg_id} and
+     * {@code timestamp}, and the request's {@code client_msg_id} (the same key). A repeat is never of a file message
+     * (uploads carry no {@code client_msg_id}), so no link is needed.
+     */
+    static String confirmationAgain(Sent repeat, Optional<ClientMessageId> clientMessageId) {
+        MessageStored original = new MessageStored(repeat.message(), List.of(), clientMessageId,
+                repeat.attachedProfile(), Optional.empty());
+        return messageStored(original, Audience.SENDER, link -> {
+            throw new IllegalStateException("A repeated send has no attachment");
+        });
     }
 
     /** The seed's {@code action} of a delivered message: what the message is to this recipient. */

@@ -15,10 +15,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.parley.application.error.Unavailable;
 import org.parley.application.error.UseCaseFailure;
 import org.parley.application.port.in.AnnounceFileMessage;
+import org.parley.application.port.in.MarkSeen;
 import org.parley.application.port.in.SendTextMessage;
+import org.parley.application.port.in.Sent;
 import org.parley.application.port.in.ShareProfile;
 import org.parley.domain.DomainRuleViolation;
-import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.delivery.ClientMessageId;
 import org.parley.domain.user.User;
@@ -60,6 +61,9 @@ final class InboundFrames {
     static final String TEXT_MESSAGE = "text_message";
     static final String FILE_MESSAGE = "file_message";
     static final String USER_PROFILE_MESSAGE = "user_profile_message";
+    static final String SEEN = "seen";
+    static final String EDIT_MESSAGE = "edit_message";
+    static final String DELETE_MESSAGE = "delete_message";
 
     private static final Logger LOG = LoggerFactory.getLogger(InboundFrames.class);
 
@@ -70,6 +74,8 @@ final class InboundFrames {
     private final SendTextMessage sendText;
     private final AnnounceFileMessage announceFile;
     private final ShareProfile shareProfile;
+    private final MarkSeen markSeen;
+    private final MessageChanges changes;
     /** Frames received and not yet answered (an error frame sent, or their message's storing completed). */
     private final AtomicInteger unanswered = new AtomicInteger();
     private final LongSupplier nanoClock;
@@ -85,6 +91,8 @@ final class InboundFrames {
         this.sendText = useCases.sendText();
         this.announceFile = useCases.announceFile();
         this.shareProfile = useCases.shareProfile();
+        this.markSeen = useCases.markSeen();
+        this.changes = new MessageChanges(useCases.editMessage(), useCases.deleteMessage());
         this.nanoClock = nanoClock;
         this.lastFrameNanos = nanoClock.getAsLong();
     }
@@ -171,6 +179,18 @@ final class InboundFrames {
             if (USER_PROFILE_MESSAGE.equals(action)) {
                 return shareProfile(sender, frame, clientMessageId, reply, later);
             }
+            if (SEEN.equals(action)) {
+                return markSeen(sender, frame, clientMessageId);
+            }
+            if (EDIT_MESSAGE.equals(action)) {
+                changes.edit(sender, requiredMessageId(frame, "message_id"), requiredText(frame, "message_body"),
+                        clientMessageId);
+                return Optional.empty();
+            }
+            if (DELETE_MESSAGE.equals(action)) {
+                changes.delete(sender, requiredMessageId(frame, "message_id"), clientMessageId);
+                return Optional.empty();
+            }
             return error(ErrorCode.UNKNOWN_ACTION, "Unknown action", action, clientMessageId);
         } catch (InvalidFrame e) {
             return error(ErrorCode.VALIDATION_ERROR, e.getMessage(), action, clientMessageId);
@@ -189,20 +209,17 @@ final class InboundFrames {
                                       Consumer<String> reply, AnsweredLater later) {
         String body = requiredText(frame, "message_body");
         UserId receiver = requiredUserId(frame, "receiver_id");
-        CompletionStage<Message> stored =
+        CompletionStage<Sent> stored =
                 sendText.send(new SendTextMessage.Command(sender.id(), receiver, body, clientMessageId));
         later.take();
-        reportStorageFailure(stored, sender, TEXT_MESSAGE, clientMessageId, reply, later);
+        answerLater(stored, sender, TEXT_MESSAGE, clientMessageId, reply, later);
         return Optional.empty();
     }
 
     /** {@code {"action":"file_message","chat_id":5}}: deliver the sender's uploaded file message. */
     private Optional<String> announceFile(User sender, JsonNode frame, Optional<ClientMessageId> clientMessageId) {
-        JsonNode chatId = frame.get("chat_id");
-        Optional<Long> id = chatId == null ? Optional.empty()
-                : chatId.canConvertToExactIntegral() && chatId.canConvertToLong() ? Optional.of(chatId.longValue())
-                : chatId.isTextual() ? parsePositive(chatId.asText()) : Optional.empty();
-        if (id.isEmpty() || id.get() < 1) {
+        Optional<Long> id = messageId(frame, "chat_id");
+        if (id.isEmpty()) {
             return error(ErrorCode.VALIDATION_ERROR, "chat_id is required and must be a message id", FILE_MESSAGE,
                     clientMessageId);
         }
@@ -210,34 +227,79 @@ final class InboundFrames {
         return Optional.empty();
     }
 
+    /**
+     * {@code {"action":"seen","message_id":5}} (contract §11): the sender's read marker moves there. Its answer is the
+     * {@code seen_message} delivered to every connection of the sender, this one included (with the request's
+     * {@code client_msg_id}), and to the other participant's when the marker moved.
+     */
+    private Optional<String> markSeen(User sender, JsonNode frame, Optional<ClientMessageId> clientMessageId) {
+        MessageId id = requiredMessageId(frame, "message_id");
+        markSeen.mark(new MarkSeen.Command(sender.id(), id, Optional.empty(), clientMessageId));
+        return Optional.empty();
+    }
+
+    /** A message id field: a positive whole number, or a string holding one (as the seed's clients send ids). */
+    private static Optional<Long> messageId(JsonNode frame, String field) {
+        JsonNode node = frame.get(field);
+        Optional<Long> id = node == null ? Optional.empty()
+                : node.canConvertToExactIntegral() && node.canConvertToLong() ? Optional.of(node.longValue())
+                : node.isTextual() ? parsePositive(node.asText()) : Optional.empty();
+        return id.filter(value -> value >= 1);
+    }
+
     /** {@code {"action":"user_profile_message","attached_profile_id":…,"receiver_id":…}}. */
     private Optional<String> shareProfile(User sender, JsonNode frame, Optional<ClientMessageId> clientMessageId,
                                           Consumer<String> reply, AnsweredLater later) {
         UserId receiver = requiredUserId(frame, "receiver_id");
         UserId profile = requiredUserId(frame, "attached_profile_id");
-        CompletionStage<Message> stored =
+        CompletionStage<Sent> stored =
                 shareProfile.share(new ShareProfile.Command(sender.id(), receiver, profile, clientMessageId));
         later.take();
-        reportStorageFailure(stored, sender, USER_PROFILE_MESSAGE, clientMessageId, reply, later);
+        answerLater(stored, sender, USER_PROFILE_MESSAGE, clientMessageId, reply, later);
         return Optional.empty();
     }
 
     /**
-     * When the message could not be stored (nothing was delivered), the sender gets an error frame: {@code unavailable}
-     * with {@code retry_after_ms} when storage could not be reached (the storage adapter logs the outage, once; nothing
-     * is logged here per message), {@code internal_error} otherwise. Runs on group commit's delivery thread: the reply
-     * goes first (it never throws), so that even a log call that fails cannot keep it from the sender.
+     * Answers a send once storing it completed. A message stored now needs no answer here: its {@code conf_message}
+     * goes to every connection of the sender with the delivered event. A repeat (contract §14: the sender already
+     * stored a message with this {@code client_msg_id}) stored and delivered nothing: this connection, and only this
+     * one, gets the original's {@code conf_message} again, as it was first sent (same {@code created_msg_id},
+     * {@code timestamp} and fields). When the message could not be stored (nothing was delivered), the sender gets an
+     * error frame: {@code unavailable} with {@code retry_after_ms} when storage could not be reached (the storage
+     * adapter logs the outage, once; nothing is logged here per message), {@code internal_error} otherwise. Runs on
+     * group commit's delivery thread: the reply goes first (it never throws), so that even a log call that fails
+     * cannot keep it from the sender.
      */
-    private static void reportStorageFailure(CompletionStage<Message> stored, User sender, String action,
-                                             Optional<ClientMessageId> clientMessageId, Consumer<String> reply,
-                                             AnsweredLater later) {
-        stored.whenComplete((message, failure) -> {
+    private static void answerLater(CompletionStage<Sent> stored, User sender, String action,
+                                    Optional<ClientMessageId> clientMessageId, Consumer<String> reply,
+                                    AnsweredLater later) {
+        stored.whenComplete((sent, failure) -> {
             try {
-                answerFailure(failure, sender, action, clientMessageId, reply);
+                if (failure == null) {
+                    if (sent.repeat()) {
+                        confirmAgain(sent, sender, action, clientMessageId, reply);
+                    }
+                } else {
+                    answerFailure(failure, sender, action, clientMessageId, reply);
+                }
             } finally {
                 later.answered();
             }
         });
+    }
+
+    private static void confirmAgain(Sent repeat, User sender, String action,
+                                     Optional<ClientMessageId> clientMessageId, Consumer<String> reply) {
+        String frame;
+        try {
+            frame = Frames.confirmationAgain(repeat, clientMessageId);
+        } catch (RuntimeException e) {
+            reply.accept(Frames.error(ErrorCode.INTERNAL_ERROR, "Something went wrong on the server", action,
+                    clientMessageId));
+            LOG.error("Confirming message {} again to user {} failed", repeat.message().id().value(), sender.id(), e);
+            return;
+        }
+        reply.accept(frame);
     }
 
     private static void answerFailure(Throwable failure, User sender, String action,
@@ -309,6 +371,16 @@ final class InboundFrames {
         } catch (DomainRuleViolation e) {
             throw new InvalidFrame(field + " must be a user id (a UUID string)");
         }
+    }
+
+    /**
+     * The message id in a field the action needs.
+     *
+     * @throws InvalidFrame when the field is missing, or not a positive number or a string holding one
+     */
+    private static MessageId requiredMessageId(JsonNode frame, String field) {
+        return new MessageId(messageId(frame, field)
+                .orElseThrow(() -> new InvalidFrame(field + " is required and must be a message id")));
     }
 
     private static Optional<Long> parsePositive(String text) {

@@ -1,15 +1,20 @@
 package org.parley.adapter.websocket;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
 import org.parley.application.port.out.EventDelivery;
+import org.parley.application.port.out.MessageSeen;
+import org.parley.application.port.out.MessageDeleted;
+import org.parley.application.port.out.MessageEdited;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OutboundEvent;
 import org.parley.domain.chat.AttachmentLink;
 import org.parley.domain.chat.Message;
 import org.parley.domain.delivery.Audience;
+import org.parley.domain.delivery.ClientMessageId;
 import org.parley.domain.delivery.Delivery;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +41,21 @@ public final class WebSocketDelivery implements EventDelivery {
         @Override
         public String messageStored(MessageStored event) {
             return "message " + event.message().id().value();
+        }
+
+        @Override
+        public String messageSeen(MessageSeen event) {
+            return "read marker of thread " + event.thread().value();
+        }
+
+        @Override
+        public String messageEdited(MessageEdited event) {
+            return "the edit of message " + event.message().id().value();
+        }
+
+        @Override
+        public String messageDeleted(MessageDeleted event) {
+            return "the deletion of message " + event.message().id().value();
         }
     };
 
@@ -136,6 +156,46 @@ public final class WebSocketDelivery implements EventDelivery {
                 connection.send(error, event);
             }
             return null;
+        }
+
+        /** Only a frame of ids and a time could fail here: logged, nothing else (the marker is stored). */
+        @Override
+        public Void messageSeen(MessageSeen event) {
+            LOG.error("The read marker of user {} in thread {} was stored but cannot be delivered: {}", event.reader(),
+                    event.thread().value(), Failures.describe(failure));
+            return null;
+        }
+
+        @Override
+        public Void messageEdited(MessageEdited event) {
+            undeliverableChange(event.message(), InboundFrames.EDIT_MESSAGE, event.clientMessageId(), event, failure);
+            return null;
+        }
+
+        @Override
+        public Void messageDeleted(MessageDeleted event) {
+            undeliverableChange(event.message(), InboundFrames.DELETE_MESSAGE, event.clientMessageId(), event,
+                    failure);
+            return null;
+        }
+    }
+
+    /**
+     * The change is stored (history shows it), but its frame cannot be rendered: logged once, and the connections of
+     * the sender, whose request it answers, get {@code internal_error} naming the message.
+     */
+    private void undeliverableChange(Message message, String action, Optional<ClientMessageId> clientMessageId,
+                                     OutboundEvent event, Throwable failure) {
+        LOG.error("The {} of message {} by user {} was stored but cannot be delivered: {}", action,
+                message.id().value(), message.sender(), Failures.describe(failure));
+        Set<LiveConnection> senders = connections.of(message.sender());
+        if (senders.isEmpty()) {
+            return;
+        }
+        String error = Frames.error(ErrorCode.INTERNAL_ERROR, "The change of message " + message.id().value()
+                + " was stored but cannot be delivered", action, clientMessageId);
+        for (LiveConnection connection : senders) {
+            connection.send(error, event);
         }
     }
 

@@ -140,6 +140,51 @@ class ChatWebSocketTest {
         assertThat(conf.get("client_msg_id").asText()).isEqualTo("c-42");
     }
 
+    /**
+     * Contract §14: a client_msg_id sent again stores nothing; the requesting connection alone gets the original
+     * conf_message again, field for field; the receiver and the sender's other connection get nothing new.
+     */
+    @Test
+    void aRepeatedClientMessageIdAnswersTheRequestingConnectionWithTheOriginalConfirmationOnly() throws Exception {
+        WsClient a = connect(alice);
+        WsClient otherDeviceOfA = connect(alice);
+        WsClient b = connect(bob);
+        Map<String, Object> frame = text(bob, "only once");
+        frame.put("client_msg_id", "c-1");
+        a.sendJson(frame);
+        JsonNode conf = a.next();
+        assertThat(b.next().get("action").asText()).isEqualTo("re_message");
+        assertThat(otherDeviceOfA.next()).isEqualTo(conf);
+
+        a.sendJson(frame);
+        frame.put("message_body", "a different text under the same key");
+        a.sendJson(frame);
+
+        assertThat(a.next()).isEqualTo(conf);
+        assertThat(a.next()).isEqualTo(conf);
+        for (WsClient client : List.of(a, otherDeviceOfA, b)) {
+            client.assertNothingMoreWithin(Duration.ofMillis(300));
+        }
+        assertThat(server.messages.count()).isEqualTo(1);
+    }
+
+    @Test
+    void aRepeatedProfileShareIsConfirmedAgainExpanded() throws Exception {
+        WsClient a = connect(alice);
+        WsClient b = connect(bob);
+        String share = "{\"action\":\"user_profile_message\",\"attached_profile_id\":\"" + bob.id()
+                + "\",\"receiver_id\":\"" + bob.id() + "\",\"client_msg_id\":\"p-again\"}";
+        a.send(share);
+        b.next();
+        JsonNode conf = a.next();
+
+        a.send(share);
+
+        assertThat(a.next()).isEqualTo(conf);
+        assertThat(conf.get("attached_profile").get("fullname").asText()).isEqualTo("bob");
+        b.assertNothingMoreWithin(Duration.ofMillis(300));
+    }
+
     @Test
     void unicodeAndCharactersThatNeedEscapingArriveIntact() {
         WsClient a = connect(alice);

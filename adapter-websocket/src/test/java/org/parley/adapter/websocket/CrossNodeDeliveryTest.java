@@ -72,7 +72,7 @@ class CrossNodeDeliveryTest {
         FakeSession bobOnB = nodeB.connect(bob);
 
         Message sent = nodeA.sendText.send(new SendTextMessage.Command(alice.id(), bob.id(), "across nodes",
-                Optional.empty())).toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                Optional.empty())).toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS).message();
 
         await(() -> bobOnB.sent.size() == 1 && aliceOnA.sent.size() == 1 && aliceOnB.sent.size() == 1);
         JsonNode re = JSON.readTree(bobOnB.sent.get(0));

@@ -60,6 +60,15 @@ class FailureFramesTest {
             },
             command -> {
                 throw new AssertionError("not driven by a text frame");
+            },
+            command -> {
+                throw new AssertionError("not driven by a text frame");
+            },
+            command -> {
+                throw new AssertionError("not driven by a text frame");
+            },
+            command -> {
+                throw new AssertionError("not driven by a text frame");
             }));
 
     @Test

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
+import org.parley.application.port.out.MessageSeen;
 import org.parley.application.port.out.MessageStored;
 import org.parley.domain.chat.Attachment;
 import org.parley.domain.chat.AttachmentLink;
@@ -110,6 +111,21 @@ class FramesGoldenTest {
 
         assertThat(frames.render(event, Audience.RECEIVER)).isEqualTo(PROFILE_RE);
         assertThat(frames.render(event, Audience.SENDER)).isEqualTo(PROFILE_CONF);
+    }
+
+    /** Contract §11's {@code seen_message}, the same to both sides but for the reader's {@code client_msg_id}. */
+    @Test
+    void aReadMarker() {
+        Message read = message(7, new MessageContent.Text("read me"));
+        MessageSeen event = new MessageSeen(new ThreadId(3), RECEIVER, read.id(), AT,
+                DeliveryPolicy.forReadMarker(read, RECEIVER, true), Optional.of(new ClientMessageId("s-1")));
+
+        assertThat(frames.render(event, Audience.RECEIVER)).isEqualTo("{\"action\":\"seen_message\",\"thread\":3,"
+                + "\"reader_id\":\"75140d72-8b20-4549-885c-20599badb486\",\"message_id\":7,"
+                + "\"timestamp\":\"2025-03-14T10:36:22.680911+00:00\"}");
+        assertThat(frames.render(event, Audience.SENDER)).isEqualTo("{\"action\":\"seen_message\",\"thread\":3,"
+                + "\"reader_id\":\"75140d72-8b20-4549-885c-20599badb486\",\"message_id\":7,"
+                + "\"timestamp\":\"2025-03-14T10:36:22.680911+00:00\",\"client_msg_id\":\"s-1\"}");
     }
 
     private static Message message(long id, MessageContent content) {

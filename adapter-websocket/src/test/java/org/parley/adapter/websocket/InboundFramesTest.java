@@ -6,15 +6,27 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.junit.jupiter.api.Test;
+import org.parley.application.error.Conflict;
+import org.parley.application.error.ValidationFailed;
+import org.parley.application.port.in.DeleteMessage;
+import org.parley.application.port.in.EditMessage;
+import org.parley.domain.RuleSubject;
+import org.parley.domain.chat.MessageId;
+import org.parley.domain.delivery.ClientMessageId;
 import org.parley.application.error.NotFound;
 import org.parley.application.error.UnknownUser;
 import org.parley.application.port.in.AnnounceFileMessage;
+import java.util.Optional;
+import org.parley.domain.delivery.ClientMessageId;
+import org.parley.domain.chat.MessageId;
+import org.parley.application.port.in.MarkSeen;
 import org.parley.application.port.in.SendTextMessage;
 import org.parley.application.port.in.ShareProfile;
 import org.parley.domain.WellFormedText;
@@ -57,7 +69,27 @@ class InboundFramesTest {
                 }
                 commands.add(command);
                 return new CompletableFuture<>();
+            },
+            command -> {
+                commands.add(command);
+                throw new NotFound("No message with this id in your conversations");
+            },
+            command -> {
+                if (command.message().value() == GONE) {
+                    throw new Conflict(RuleSubject.TEXT, "This message was deleted and cannot be edited");
+                }
+                if (command.message().value() == A_FILE) {
+                    throw ValidationFailed.of(RuleSubject.TEXT, "Only text messages can be edited");
+                }
+                commands.add(command);
+                throw new NotFound("No message with this id was sent by you");
+            },
+            command -> {
+                commands.add(command);
+                throw new NotFound("No message with this id was sent by you");
             }));
+    private static final long GONE = 66;
+    private static final long A_FILE = 67;
 
     /** Sends one raw frame (written with ' for ") and returns the one error frame it got. */
     private JsonNode errorFor(String frame) {
@@ -235,6 +267,22 @@ class InboundFramesTest {
     }
 
     @Test
+    void aSeenFrameNeedsAMessageIdAndIsRefusedAsNotFoundByTheUseCase() {
+        for (String messageId : List.of("", ",'message_id':null", ",'message_id':'abc'", ",'message_id':true",
+                ",'message_id':0", ",'message_id':-3", ",'message_id':[5]", ",'message_id':{}")) {
+            assertError("{'action':'seen','client_msg_id':'s1'" + messageId + "}", "validation_error", "seen", "s1");
+        }
+        assertThat(commands).isEmpty();
+        assertError("{'action':'seen','client_msg_id':'s1','message_id':5}", "not_found", "seen", "s1");
+        assertThat(commands).singleElement().isEqualTo(new MarkSeen.Command(ALICE.id(), new MessageId(5),
+                Optional.empty(), Optional.of(new ClientMessageId("s1"))));
+        commands.clear();
+        assertError("{'action':'seen','message_id':'7'}", "not_found", "seen", null);
+        assertThat(commands).singleElement().isEqualTo(new MarkSeen.Command(ALICE.id(), new MessageId(7),
+                Optional.empty(), Optional.empty()));
+    }
+
+    @Test
     void aBadClientMessageIdIsAValidationErrorThatKeepsTheRequestAction() {
         for (String id : List.of("''", "12", "{}", "'" + "k".repeat(65) + "'")) {
             assertError("{'action':'text_message','message_body':'hi','receiver_id':'" + BOB + "','client_msg_id':" + id
@@ -250,5 +298,36 @@ class InboundFramesTest {
         assertThat(replies).isEmpty();
         assertThat(commands).singleElement().isInstanceOfSatisfying(ShareProfile.Command.class,
                 command -> assertThat(command.profile()).isEqualTo(BOB));
+    }
+
+    @Test
+    void editsAndDeletionsNeedAMessageIdAndEditsAStringBody() {
+        for (String id : List.of("", ",'message_id':null", ",'message_id':'x'", ",'message_id':0", ",'message_id':-3",
+                ",'message_id':1.5", ",'message_id':{}")) {
+            assertError("{'action':'edit_message','message_body':'new'" + id + ",'client_msg_id':'e1'}",
+                    "validation_error", "edit_message", "e1");
+            assertError("{'action':'delete_message'" + id + ",'client_msg_id':'d1'}",
+                    "validation_error", "delete_message", "d1");
+        }
+        for (String body : List.of("", ",'message_body':null", ",'message_body':5", ",'message_body':'\\ud83d'")) {
+            assertError("{'action':'edit_message','message_id':5" + body + "}", "validation_error", "edit_message",
+                    null);
+        }
+        assertThat(commands).isEmpty();
+    }
+
+    @Test
+    void editRefusalsHaveTheirCodes() {
+        assertError("{'action':'edit_message','message_id':5,'message_body':'new','client_msg_id':'e1'}",
+                "not_found", "edit_message", "e1");
+        assertError("{'action':'edit_message','message_id':'" + GONE + "','message_body':'new'}",
+                "validation_error", "edit_message", null);
+        assertError("{'action':'edit_message','message_id':" + A_FILE + ",'message_body':'new'}",
+                "validation_error", "edit_message", null);
+        assertError("{'action':'delete_message','message_id':'7','client_msg_id':'d1'}",
+                "not_found", "delete_message", "d1");
+        assertThat(commands).containsExactly(
+                new EditMessage.Command(ALICE.id(), new MessageId(5), "new", Optional.of(new ClientMessageId("e1"))),
+                new DeleteMessage.Command(ALICE.id(), new MessageId(7), Optional.of(new ClientMessageId("d1"))));
     }
 }

@@ -28,13 +28,18 @@ import org.parley.application.port.out.Account;
 import org.parley.application.port.out.SendBudget;
 import org.parley.application.port.out.ConnectionCensus;
 import org.parley.application.service.AnnounceFileMessageService;
+import org.parley.application.service.MarkSeenService;
+import org.parley.application.service.DeleteMessageService;
+import org.parley.application.service.EditMessageService;
 import org.parley.application.service.LinkToAttachmentService;
 import org.parley.application.groupcommit.MessageWriter;
 import org.parley.application.service.SendTextMessageService;
 import org.parley.application.service.ShareProfileService;
 import org.parley.application.testing.FailingMessageRepository;
+import org.parley.application.testing.InMemoryAttachmentStore;
 import org.parley.application.testing.FakeLinkSigner;
 import org.parley.application.testing.InMemoryMessageRepository;
+import org.parley.application.testing.InMemoryReadMarkerRepository;
 import org.parley.application.testing.InMemoryThreadRepository;
 import org.parley.application.testing.InMemoryUserAccounts;
 import org.parley.application.testing.ManualTimeSource;
@@ -55,6 +60,7 @@ final class TestServer implements AutoCloseable {
     final InMemoryMessageRepository messages = new InMemoryMessageRepository();
     final InMemoryThreadRepository threads = new InMemoryThreadRepository(messages);
     final InMemoryUserAccounts users = new InMemoryUserAccounts();
+    final InMemoryReadMarkerRepository readMarkers = new InMemoryReadMarkerRepository(threads, messages);
     final ManualTimeSource time = new ManualTimeSource(SENT_AT);
     /** The seed's frames, with {@code attached_file} as {@code /media/<message id>/signed}. */
     static final FrameRenderer SEED_FRAMES = new EventFrames(link -> "/media/" + link.message().value() + "/signed");
@@ -148,7 +154,12 @@ final class TestServer implements AutoCloseable {
         ShareProfileService share = new ShareProfileService(users, threads, writer, time, SendBudget.unlimited());
         LongSupplier clock = manualClock ? nanos::get : System::nanoTime;
         webSocket = ChatWebSocket.attachTo(server, connections, authenticate,
-                new WebSocketUseCases(sendText, announce, share), settings, census, clock, !manualClock);
+                new WebSocketUseCases(sendText, announce, share,
+                        new MarkSeenService(messages, readMarkers, delivery, time),
+                        new EditMessageService(messages, users, delivery, MessageRules.defaults(), time,
+                                SendBudget.unlimited(), readMarkers),
+                        new DeleteMessageService(messages, users, delivery, new InMemoryAttachmentStore(time), time,
+                                SendBudget.unlimited(), readMarkers)), settings, census, clock, !manualClock);
         server.start();
         port = listener.getPort();
     }

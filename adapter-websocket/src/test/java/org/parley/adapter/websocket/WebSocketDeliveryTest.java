@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
+import org.parley.application.port.out.MessageDeleted;
+import org.parley.application.port.out.MessageEdited;
 import org.parley.application.port.out.MessageStored;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageContent;
@@ -85,6 +87,33 @@ class WebSocketDeliveryTest {
                 .contains("\"code\":\"internal_error\"").contains("\"request_action\":\"text_message\"")
                 .contains("Message 4 ").contains("\"client_msg_id\":\"c-9\"");
         assertThat(bob1.closedWith).isEmpty();
+        assertThat(alice1.closedWith).isEmpty();
+    }
+
+    /** The same for an edit or a deletion (contract §12): stored, not delivered, its sender told with its request. */
+    @Test
+    void aChangeWhoseFrameCannotBeRenderedIsNotWrittenAnywhereAndItsSenderIsTold() {
+        WebSocketDelivery breaking = new WebSocketDelivery(connections, (event, audience) -> {
+            throw new IllegalStateException("the renderer broke");
+        });
+        FakeSession bob1 = new FakeSession();
+        FakeSession alice1 = new FakeSession();
+        connections.add(new LiveConnection(bob, bob1.session, 0));
+        connections.add(new LiveConnection(alice, alice1.session, 0));
+        Message message = stored().message();
+        Message edited = message.editedTo(new MessageContent.Text("edited"), message.updatedAt().plusSeconds(1));
+        Message tombstone = edited.deletedAt(edited.updatedAt().plusSeconds(1));
+
+        breaking.deliver(new MessageEdited(edited, DeliveryPolicy.forEdit(edited),
+                Optional.of(new ClientMessageId("e-9"))));
+        breaking.deliver(new MessageDeleted(tombstone, DeliveryPolicy.forDeletion(tombstone), Optional.empty()));
+
+        assertThat(bob1.sendAttempts.get()).isZero();
+        assertThat(alice1.sent).hasSize(2);
+        assertThat(alice1.sent.get(0)).asString().contains("\"code\":\"internal_error\"")
+                .contains("\"request_action\":\"edit_message\"").contains("\"client_msg_id\":\"e-9\"");
+        assertThat(alice1.sent.get(1)).asString().contains("\"code\":\"internal_error\"")
+                .contains("\"request_action\":\"delete_message\"");
         assertThat(alice1.closedWith).isEmpty();
     }
 

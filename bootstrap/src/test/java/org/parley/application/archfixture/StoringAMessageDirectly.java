@@ -15,6 +15,7 @@ public final class StoringAMessageDirectly {
     }
 
     public Message storeWithItsWebhookEvent(MessageRepository messages, MessageDraft draft) {
-        return messages.appendAllRecordingEvents(java.util.List.of(draft)).get(0).message();
+        return messages.appendNewRecordingEvents(java.util.List.of(
+                org.parley.application.port.out.DraftToStore.always(draft))).get(0).message();
     }
 }

@@ -225,9 +225,10 @@ final class ArchitectureRules {
     static final ArchRule ONLY_GROUP_COMMIT_STORES_MESSAGES = noClasses()
             .that().resideOutsideOfPackage("org.parley.application.groupcommit..")
             .and().doNotBelongToAnyOf(MessageRepository.class)
-            .should().callMethod(MessageRepository.class, "appendAll", List.class)
+            .should().callMethod(MessageRepository.class, "appendNew", List.class)
+            .orShould().callMethod(MessageRepository.class, "appendAll", List.class)
             .orShould().callMethod(MessageRepository.class, "append", MessageDraft.class)
-            .orShould().callMethod(MessageRepository.class, "appendAllRecordingEvents", List.class)
+            .orShould().callMethod(MessageRepository.class, "appendNewRecordingEvents", List.class)
             .as("only group commit (MessageWriter) stores messages");
 
     /** The seed's "thread" is {@code ChatThread}: nothing may shadow {@link java.lang.Thread}. */

@@ -197,6 +197,62 @@ class DatabaseOutageIT {
     }
 
     /**
+     * Contract §14 makes a commit in doubt safe: the database commits a batch but its answer never reaches Parley, so
+     * the sender is told {@code unavailable} for a message that is in fact stored. Resending it with the same
+     * {@code client_msg_id} once the database answers again stores nothing more: the resend is answered with the
+     * stored message's confirmation, and history holds it once. (Its receiver was never sent a frame of it, since
+     * Parley never learnt of the commit; it finds the message when it catches up with {@code after=}.)
+     */
+    @Test
+    void aMessageWhoseCommitWasNeverAnsweredIsStoredOnceWhenItsSenderSendsItAgain() throws Exception {
+        People people = new People(api);
+        Person ada = people.register("Ada");
+        Person alan = people.register("Alan");
+        String wsBase = "ws://127.0.0.1:" + parley.port();
+        long before;
+        JsonNode resent;
+        try (ChatSocket sender = ChatSocket.connect(wsBase, ada.access());
+             ChatSocket receiver = ChatSocket.connect(wsBase, alan.access())) {
+            sender.send(Frames.text(alan.id(), "before", "b-1"));
+            before = confirmation(sender.next(), "b-1");
+            receiver.next();
+
+            proxy.silenceAfterNextCommit();
+            sender.send(Frames.text(alan.id(), "sent in doubt", "doubt-1"));
+            JsonNode answer = sender.next();
+            assertThat(proxy.silenced()).as("the commit reached PostgreSQL").isTrue();
+            assertThat(answer.get("code").asText()).as(answer.toString()).isEqualTo("unavailable");
+            assertThat(answer.get("client_msg_id").asText()).isEqualTo("doubt-1");
+            proxy.cut();
+            proxy.restore();
+
+            long back = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (true) {
+                sender.send(Frames.text(alan.id(), "sent in doubt", "doubt-1"));
+                resent = sender.next();
+                if ("conf_message".equals(resent.get("action").asText())) {
+                    break;
+                }
+                assertThat(resent.get("code").asText()).as(resent.toString()).isEqualTo("unavailable");
+                assertThat(System.nanoTime()).as("Parley recovers by itself").isLessThan(back);
+                Thread.sleep(250);
+            }
+            assertThat(receiver.poll(Duration.ofMillis(300))).as("nothing new for the receiver").isNull();
+        }
+
+        JsonNode history = api.get("/chat/messages/" + ada.id() + "/?after=" + before, alan.access()).data()
+                .get("messages");
+        long confirmedId = resent.get("created_msg_id").asLong();
+        assertThat(confirmedId).as("the message committed in doubt (the next id), not a new one").isEqualTo(before + 1);
+        assertThat(history).as("stored once: %s", history).singleElement().satisfies(message -> {
+            assertThat(message.get("message").asText()).isEqualTo("sent in doubt");
+            assertThat(message.get("id").asLong()).isEqualTo(confirmedId);
+        });
+        assertThat(resent.get("client_msg_id").asText()).isEqualTo("doubt-1");
+        assertThat(resent.get("message").asText()).isEqualTo("sent in doubt");
+    }
+
+    /**
      * A partition that drops packets instead of closing connections: the database just stops answering. Requests
      * still get their answer within the time-out (pgjdbc's socket time-out, HikariCP's connection time-out), and
      * everything comes back when the network does.

@@ -32,6 +32,7 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import net.jqwik.api.Arbitraries;
@@ -131,6 +132,8 @@ class EntrancePropertiesTest {
     private static long historyTop;
     private static int tries;
     private static final Map<String, String> PASSWORDS = new ConcurrentHashMap<>();
+    /** Alice's stored sends by client_msg_id: their conf_message, which a repeat of the key gets again (§14). */
+    private static final Map<String, JsonNode> SENT_WITH_KEY = new ConcurrentHashMap<>();
     private static final Map<String, String> EMAILS = new ConcurrentHashMap<>();
 
     /** Sets every property's seed from {@value #SEED_PROPERTY} ({@value #DEFAULT_SEED} when unset; "random": none). */
@@ -289,13 +292,21 @@ class EntrancePropertiesTest {
         } else if (expected instanceof FrameRules.Confirmed confirmation) {
             assertThat(answers).as("exactly one answer to %s", frame).hasSize(1);
             JsonNode conf = answers.get(0);
-            assertConfirmation(conf, confirmation, frame);
-            assertThat(received).as("the receiver got the message of %s once", frame).hasSize(1);
-            assertThat(received.get(0).get("action").asText()).isEqualTo("re_message");
-            assertThat(received.get(0).get("created_msg_id").asLong()).isEqualTo(conf.get("created_msg_id").asLong());
-            if (confirmation.stores()) {
-                stored = 1;
-                confirmed.add(conf.get("created_msg_id").asLong());
+            Optional<JsonNode> original = sentBefore(confirmation);
+            if (original.isPresent()) {
+                assertRepeatedConfirmation(conf, original.get(), frame);
+                assertThat(received).as("the receiver got nothing new from the repeat %s", frame).isEmpty();
+            } else {
+                assertConfirmation(conf, confirmation, frame);
+                assertThat(received).as("the receiver got the message of %s once", frame).hasSize(1);
+                assertThat(received.get(0).get("action").asText()).isEqualTo("re_message");
+                assertThat(received.get(0).get("created_msg_id").asLong())
+                        .isEqualTo(conf.get("created_msg_id").asLong());
+                if (confirmation.stores()) {
+                    stored = 1;
+                    confirmed.add(conf.get("created_msg_id").asLong());
+                    remember(confirmation, conf);
+                }
             }
         }
         confirmed.add(probe.messageId());
@@ -303,7 +314,7 @@ class EntrancePropertiesTest {
         Set<Long> inHistory = new HashSet<>();
         newMessages.forEach(message -> inHistory.add(message.get("id").asLong()));
         assertThat(inHistory).as("history grew by exactly the confirmed messages (%s)", frame).isEqualTo(confirmed);
-        if (expected instanceof FrameRules.Confirmed confirmation && confirmation.body() != null) {
+        if (expected instanceof FrameRules.Confirmed confirmation && confirmation.body() != null && stored == 1) {
             assertThat(storedText(newMessages, answers.get(0).get("created_msg_id").asLong()))
                     .as("the stored text is the text sent").isEqualTo(confirmation.body());
         }
@@ -347,8 +358,14 @@ class EntrancePropertiesTest {
                 } else {
                     FrameRules.Confirmed confirmed = (FrameRules.Confirmed) expected;
                     assertThat(frameAnswer.get("action").asText()).as("answer to %s", frame).isEqualTo("conf_message");
-                    confirmedHere.add(frameAnswer.get("created_msg_id").asLong());
-                    stored += confirmed.stores() ? 1 : 0;
+                    Optional<JsonNode> original = sentBefore(confirmed);
+                    if (original.isPresent()) {
+                        assertRepeatedConfirmation(frameAnswer, original.get(), frame);
+                    } else {
+                        confirmedHere.add(frameAnswer.get("created_msg_id").asLong());
+                        stored += confirmed.stores() ? 1 : 0;
+                        remember(confirmed, frameAnswer);
+                    }
                 }
                 confirmedHere.add(assertUsable(socket));
                 stored++;
@@ -1011,6 +1028,38 @@ class EntrancePropertiesTest {
             assertThat(error.path("client_msg_id").asText()).as(shown).isEqualTo(expected.clientMsgId());
         }
         assertNoLeak(error.get("message").asText(), shown);
+    }
+
+    /**
+     * Contract §14: the conf_message of alice's earlier stored send with the same client_msg_id, when there was one
+     * (file_message stores nothing and always delivers again).
+     */
+    private static Optional<JsonNode> sentBefore(FrameRules.Confirmed expected) {
+        return expected.stores() && expected.clientMsgId() != null
+                ? Optional.ofNullable(SENT_WITH_KEY.get(expected.clientMsgId())) : Optional.empty();
+    }
+
+    private static void remember(FrameRules.Confirmed expected, JsonNode conf) {
+        if (expected.stores() && expected.clientMsgId() != null) {
+            SENT_WITH_KEY.put(expected.clientMsgId(), conf);
+        }
+    }
+
+    /**
+     * A repeat is answered with the original's conf_message, field for field; only the shared profile's details may be
+     * missing when the repeat shares another profile than the original (or is another action).
+     */
+    private static void assertRepeatedConfirmation(JsonNode conf, JsonNode original, Object frame) {
+        String shown = "answer " + conf + " to the repeat " + frame + " of " + original;
+        ObjectNode answered = conf.deepCopy();
+        ObjectNode first = original.deepCopy();
+        JsonNode profile = answered.remove("attached_profile");
+        JsonNode originalProfile = first.remove("attached_profile");
+        assertThat(answered).as(shown).isEqualTo(first);
+        if (originalProfile != null) {
+            assertThat(profile).as(shown).isNotNull();
+            assertThat(profile.get("id")).as(shown).isEqualTo(originalProfile.get("id"));
+        }
     }
 
     private static void assertConfirmation(JsonNode conf, FrameRules.Confirmed expected, Frame frame) {

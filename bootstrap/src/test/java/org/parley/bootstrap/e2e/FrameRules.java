@@ -90,6 +90,7 @@ final class FrameRules {
             case "text_message" -> textMessage(frame, world, clientMsgId);
             case "file_message" -> fileMessage(frame, world, clientMsgId);
             case "user_profile_message" -> profileShare(frame, world, clientMsgId);
+            case "seen" -> seen(frame, clientMsgId);
             default -> refused("unknown_action", action, clientMsgId);
         };
     }
@@ -185,6 +186,19 @@ final class FrameRules {
             return refused("not_found", "user_profile_message", clientMsgId);
         }
         return new Confirmed("user_profile", true, clientMsgId, null);
+    }
+
+    /**
+     * Contract §11's read marker (docs/api.md, "Read state"): without a valid {@code message_id} a validation error.
+     * The generated frames never carry one (they name the sender's file message by {@code chat_id} only), so a valid
+     * one is not modelled: it would be answered with {@code seen_message}, not an error frame.
+     */
+    private static Answer seen(JsonTree.Obj frame, String clientMsgId) {
+        Optional<Long> messageId = frame.get("message_id").flatMap(FrameRules::messageId).filter(id -> id >= 1);
+        if (messageId.isEmpty()) {
+            return refused("validation_error", "seen", clientMsgId);
+        }
+        throw new IllegalStateException("A seen frame with a valid message_id is not modelled: " + messageId.get());
     }
 
     /**

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -18,7 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *       on closes each new connection as soon as it is accepted;</li>
  *   <li>{@link #restore()} lets new connections through again;</li>
  *   <li>{@link #freeze()} keeps every connection open but forwards nothing more, either way, until {@link #thaw()}
- *       (a network partition that drops packets: the other side is not told, it just hears nothing).</li>
+ *       (a network partition that drops packets: the other side is not told, it just hears nothing);</li>
+ *   <li>{@link #silenceAfterNextCommit()} lets the next commit of a transaction that inserted messages reach
+ *       PostgreSQL, then drops every answer of every connection, so the commit happens but Parley never hears of it
+ *       (a commit in doubt), until {@link #cut()}.</li>
  * </ul>
  * Listens on 127.0.0.1, on a free port ({@link #port()}).
  */
@@ -30,6 +34,8 @@ final class TcpProxy implements AutoCloseable {
     private final Thread acceptor;
     private volatile boolean cut;
     private volatile boolean frozen;
+    private volatile boolean armed;
+    private volatile boolean silenced;
 
     TcpProxy(String targetHost, int targetPort) throws IOException {
         this.target = new InetSocketAddress(targetHost, targetPort);
@@ -46,6 +52,8 @@ final class TcpProxy implements AutoCloseable {
     /** Closes every connection through the proxy; new ones are closed at once until {@link #restore()}. */
     void cut() {
         cut = true;
+        armed = false;
+        silenced = false;
         for (Socket socket : open) {
             closeQuietly(socket);
         }
@@ -60,6 +68,20 @@ final class TcpProxy implements AutoCloseable {
     /** Forwards nothing more, on any connection, old or new, until {@link #thaw()}; closes none. */
     void freeze() {
         frozen = true;
+    }
+
+    /**
+     * The next commit sent on a connection that sent an {@code insert into messages} is forwarded; from then on
+     * no answer reaches Parley on any connection, until {@link #cut()} (the dropped answers leave those connections
+     * useless: they must be closed, not thawed).
+     */
+    void silenceAfterNextCommit() {
+        armed = true;
+    }
+
+    /** Whether the commit armed by {@link #silenceAfterNextCommit()} has gone through to PostgreSQL. */
+    boolean silenced() {
+        return silenced;
     }
 
     /** Forwards again. */
@@ -95,19 +117,35 @@ final class TcpProxy implements AutoCloseable {
             }
             open.add(client);
             open.add(server);
-            pump(client, server);
-            pump(server, client);
+            pump(client, server, true);
+            pump(server, client, false);
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean towardsTheServer) {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[16 * 1024];
+            boolean insertedMessages = false;
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int read;
                 while ((read = in.read(buffer)) >= 0) {
                     while (frozen && !from.isClosed()) {
                         Thread.sleep(5);
+                    }
+                    if (towardsTheServer && armed) {
+                        // A group commit transaction sends its inserts in one write, then its commit (pgjdbc soon
+                        // sends COMMIT as a prepared statement, so the word itself may not be there): the first write
+                        // after the inserts is the commit.
+                        boolean inserts = new String(buffer, 0, read, StandardCharsets.ISO_8859_1)
+                                .contains("insert into messages");
+                        if (insertedMessages && !inserts) {
+                            armed = false;
+                            silenced = true;
+                        }
+                        insertedMessages |= inserts;
+                    }
+                    if (!towardsTheServer && silenced) {
+                        continue;
                     }
                     out.write(buffer, 0, read);
                     out.flush();

@@ -21,6 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 import org.parley.application.port.out.EventDelivery;
+import org.parley.application.port.out.MessageSeen;
+import org.parley.application.port.out.MessageDeleted;
+import org.parley.application.port.out.MessageEdited;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OpenConnections;
 import org.parley.application.port.out.OutboundEvent;
@@ -261,6 +264,27 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
 
     private final class Cases implements OutboundEvent.Cases<Void> {
 
+        /** A read marker has no place in a thread's message order: it passes at once. */
+        @Override
+        public Void messageSeen(MessageSeen event) {
+            forwardUnordered(event);
+            return null;
+        }
+
+        /** An edit has no place in its thread's order: it is delivered at once (contract §12). */
+        @Override
+        public Void messageEdited(MessageEdited event) {
+            forwardUnordered(event);
+            return null;
+        }
+
+        /** A deletion has no place in its thread's order either: delivered at once. */
+        @Override
+        public Void messageDeleted(MessageDeleted event) {
+            forwardUnordered(event);
+            return null;
+        }
+
         @Override
         public Void messageStored(MessageStored event) {
             ThreadPosition position = event.position();
@@ -365,6 +389,14 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
             connections.closeToCatchUp(recipients);
         } catch (Throwable failure) {
             LOG.log(Level.ERROR, "Closing connections to catch up failed: " + LocalUserChanges.describe(failure));
+        }
+    }
+
+    private void forwardUnordered(OutboundEvent event) {
+        try {
+            next.deliver(event);
+        } catch (Throwable failure) {
+            LOG.log(Level.ERROR, "An event could not be delivered on this node: " + LocalUserChanges.describe(failure));
         }
     }
 

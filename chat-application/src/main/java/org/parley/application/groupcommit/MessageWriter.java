@@ -18,8 +18,12 @@ import java.util.function.Supplier;
 
 import org.parley.application.error.Unavailable;
 import org.parley.application.port.out.AppendedMessage;
+import org.parley.application.port.out.DraftToStore;
 import org.parley.application.port.out.EventDelivery;
 import org.parley.application.port.out.MessageRepository;
+import org.parley.application.port.out.MessageSeen;
+import org.parley.application.port.out.MessageDeleted;
+import org.parley.application.port.out.MessageEdited;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OutboundEvent;
 import org.parley.application.port.out.StoreMessages;
@@ -44,6 +48,9 @@ import org.parley.domain.chat.MessageDraft;
  *       {@link org.parley.application.port.out.ThreadPosition} storage gave it (the message of its thread stored just
  *       before it, on any server), so whoever receives a conversation's events from several servers can keep them in
  *       order and notice a gap;</li>
+ *   <li><b>a send is stored once</b> (contract §14): a draft that repeats its sender's {@code client_msg_id}
+ *       ({@link #storeOnceThenPublish}) is answered by the repository, in the batch's transaction, with the original
+ *       message; nothing is published for it, and its future completes with that original;</li>
  *   <li><b>callers do not block</b> on storage (a websocket handler returns at once), except when more than the
  *       queue's capacity is waiting: then {@link #store} waits for room, which slows the senders down
  *       (back-pressure) instead of growing memory without bound.</li>
@@ -108,7 +115,8 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
     /**
      * As {@link #MessageWriter(MessageRepository, EventDelivery, int, int)}; with {@code recordWebhookEvents}, every
      * batch also records a {@code message.new} webhook event per message in the outbox, in the batch's transaction
-     * ({@link MessageRepository#appendAllRecordingEvents}; contract §15). Without it the write path is unchanged.
+     * ({@link MessageRepository#appendNewRecordingEvents}; contract §15; none for a repeated send). Without it the
+     * write path is unchanged.
      */
     public MessageWriter(MessageRepository messages, boolean recordWebhookEvents, EventDelivery delivery,
                          int maxBatchSize, int queueCapacity) {
@@ -144,7 +152,7 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
      */
     @Override
     public CompletableFuture<Message> store(MessageDraft draft) {
-        return enqueue(draft, Optional.empty());
+        return enqueue(DraftToStore.always(draft), Optional.empty()).thenApply(AppendedMessage::message);
     }
 
     /**
@@ -155,7 +163,20 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
     @Override
     public CompletableFuture<Message> storeThenPublish(MessageDraft draft,
                                                       Function<Message, ? extends OutboundEvent> event) {
-        return enqueue(draft, Optional.of(Objects.requireNonNull(event, "event")));
+        return enqueue(DraftToStore.always(draft), Optional.of(Objects.requireNonNull(event, "event")))
+                .thenApply(AppendedMessage::message);
+    }
+
+    /**
+     * Stores {@code draft} unless it repeats a send of its sender ({@link MessageRepository#appendNew} decides, in the
+     * batch's transaction), then, once its batch has committed, delivers {@code event.apply(stored)} on the delivery
+     * thread, for a message stored now only: a repeat publishes nothing. The future completes with what storage
+     * answered, after that delivery; it fails as {@link #storeThenPublish}'s does.
+     */
+    @Override
+    public CompletableFuture<AppendedMessage> storeOnceThenPublish(DraftToStore draft,
+                                                                 Function<Message, ? extends OutboundEvent> event) {
+        return enqueue(Objects.requireNonNull(draft, "draft"), Optional.of(Objects.requireNonNull(event, "event")));
     }
 
     /**
@@ -166,7 +187,7 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
         return threadRestarts.get();
     }
 
-    private CompletableFuture<Message> enqueue(MessageDraft draft,
+    private CompletableFuture<AppendedMessage> enqueue(DraftToStore draft,
                                                Optional<Function<Message, ? extends OutboundEvent>> then) {
         Pending pending = new Pending(Objects.requireNonNull(draft, "draft"), then);
         closing.readLock().lock();
@@ -313,13 +334,16 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
         }
     }
 
-    /** One transaction storing {@code drafts}, with their webhook events when a webhook is configured. */
-    private List<AppendedMessage> append(List<MessageDraft> drafts) {
-        return recordWebhookEvents ? messages.appendAllRecordingEvents(drafts) : messages.appendAll(drafts);
+    /**
+     * One transaction storing {@code drafts} (repeats answered with their originals), with the webhook events of the
+     * messages stored now when a webhook is configured.
+     */
+    private List<AppendedMessage> append(List<DraftToStore> drafts) {
+        return recordWebhookEvents ? messages.appendNewRecordingEvents(drafts) : messages.appendNew(drafts);
     }
 
-    private static List<MessageDraft> drafts(List<Pending> batch) {
-        List<MessageDraft> drafts = new ArrayList<>(batch.size());
+    private static List<DraftToStore> drafts(List<Pending> batch) {
+        List<DraftToStore> drafts = new ArrayList<>(batch.size());
         for (Pending pending : batch) {
             drafts.add(pending.draft);
         }
@@ -429,13 +453,13 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
     private void deliverAndComplete(Pending pending, AppendedMessage stored) {
         Message message = stored.message();
         try {
-            if (pending.then.isPresent()) {
+            if (pending.then.isPresent() && !stored.repeat()) {
                 delivery.deliver(placed(pending.then.get().apply(message), stored));
             }
         } catch (Throwable failure) {
             failures.undelivered(message, failure);
         } finally {
-            pending.result.complete(message);
+            pending.result.complete(stored);
         }
     }
 
@@ -454,6 +478,22 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
                             + " is about message " + messageStored.message().id());
                 }
                 return messageStored.at(stored.position());
+            }
+
+            /** A read marker is not caused by storing a message. */
+            @Override
+            public OutboundEvent messageSeen(MessageSeen seen) {
+                throw new IllegalStateException("Storing message " + stored.message().id() + " cannot cause a read marker");
+            }
+
+            @Override
+            public OutboundEvent messageEdited(MessageEdited edited) {
+                throw new IllegalStateException("An edit is not stored by group commit");
+            }
+
+            @Override
+            public OutboundEvent messageDeleted(MessageDeleted deleted) {
+                throw new IllegalStateException("A deletion is not stored by group commit");
             }
         });
     }
@@ -535,13 +575,13 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
 
     /** A draft handed over, the event to publish once it is stored, and its caller's future. */
     private static final class Pending {
-        final MessageDraft draft;
+        final DraftToStore draft;
         final Optional<Function<Message, ? extends OutboundEvent>> then;
-        final CompletableFuture<Message> result = new CompletableFuture<>();
+        final CompletableFuture<AppendedMessage> result = new CompletableFuture<>();
         /** Set by the writer thread once the draft's outcome is queued for the delivery thread. */
         boolean handedOver;
 
-        Pending(MessageDraft draft, Optional<Function<Message, ? extends OutboundEvent>> then) {
+        Pending(DraftToStore draft, Optional<Function<Message, ? extends OutboundEvent>> then) {
             this.draft = draft;
             this.then = then;
         }

@@ -10,7 +10,7 @@ import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.SendBudget;
 import org.parley.domain.chat.Message;
-import org.parley.domain.chat.MessageType;
+import org.parley.domain.chat.MessageContent;
 import org.parley.domain.delivery.DeliveryPolicy;
 
 /**
@@ -39,7 +39,7 @@ public final class AnnounceFileMessageService implements AnnounceFileMessage {
     public Message announce(Command command) {
         Budgets.takeOne(budget, command.sender());
         Message message = messages.findById(command.message())
-                .filter(found -> found.type() == MessageType.FILE)
+                .filter(found -> found.content() instanceof MessageContent.File)
                 .filter(found -> found.sender().equals(command.sender()))
                 .orElseThrow(() -> new NotFound("No file message with this chat_id was sent by you"));
         delivery.deliver(new MessageStored(message, DeliveryPolicy.forStoredMessage(message),

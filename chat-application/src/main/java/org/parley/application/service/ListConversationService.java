@@ -12,6 +12,7 @@ import org.parley.application.port.in.ListConversation;
 import org.parley.application.port.in.PageRequest;
 import org.parley.application.port.out.MessageRange;
 import org.parley.application.port.out.MessageRepository;
+import org.parley.application.port.out.ReadMarkerRepository;
 import org.parley.application.port.out.ThreadRepository;
 import org.parley.application.port.out.UserAccounts;
 import org.parley.domain.chat.ChatThread;
@@ -26,11 +27,14 @@ public final class ListConversationService implements ListConversation {
     private final UserAccounts users;
     private final ThreadRepository threads;
     private final MessageRepository messages;
+    private final ReadMarkerRepository markers;
 
-    public ListConversationService(UserAccounts users, ThreadRepository threads, MessageRepository messages) {
+    public ListConversationService(UserAccounts users, ThreadRepository threads, MessageRepository messages,
+            ReadMarkerRepository markers) {
         this.users = Objects.requireNonNull(users, "users");
         this.threads = Objects.requireNonNull(threads, "threads");
         this.messages = Objects.requireNonNull(messages, "messages");
+        this.markers = Objects.requireNonNull(markers, "markers");
     }
 
     @Override
@@ -47,7 +51,14 @@ public final class ListConversationService implements ListConversation {
             return new ConversationPage(List.of(), people, false, Optional.empty(), Optional.empty());
         }
         PageRequest page = query.page();
-        return page.catchingUp() ? catchUp(thread.get(), page, people) : pageBack(thread.get(), page, people);
+        ConversationPage found = page.catchingUp() ? catchUp(thread.get(), page, people)
+                : pageBack(thread.get(), page, people);
+        return withReadState(found, thread.get(), markers);
+    }
+
+    /** {@code page} with its thread's read markers (one query, after the messages), when it shows any message. */
+    static ConversationPage withReadState(ConversationPage page, ChatThread thread, ReadMarkerRepository markers) {
+        return page.messages().isEmpty() ? page : page.withReadState(markers.findIn(thread.id()));
     }
 
     /** Newest messages (below {@code before}, above {@code after} when given); older ones remain. */

@@ -8,21 +8,30 @@ import java.util.Objects;
 import java.util.Set;
 
 import org.parley.application.port.in.ListMyThreads;
+import org.parley.application.port.out.ReadMarkerRepository;
+import org.parley.application.port.out.ReadMarkerRepository.ThreadReading;
 import org.parley.application.port.out.ThreadActivity;
 import org.parley.application.port.out.ThreadRepository;
 import org.parley.application.port.out.UserAccounts;
+import org.parley.domain.chat.ThreadId;
 import org.parley.domain.user.User;
 import org.parley.domain.user.UserId;
 
-/** Two storage round trips whatever the number of threads: the threads with their last messages, then the people. */
+/**
+ * Three storage round trips whatever the number of threads: the threads with their last messages, the people, and the
+ * read markers with unread counts (contract §11; read after the threads, so a count may include a message newer than
+ * the listed last message, never miss one older).
+ */
 public final class ListMyThreadsService implements ListMyThreads {
 
     private final UserAccounts users;
     private final ThreadRepository threads;
+    private final ReadMarkerRepository markers;
 
-    public ListMyThreadsService(UserAccounts users, ThreadRepository threads) {
+    public ListMyThreadsService(UserAccounts users, ThreadRepository threads, ReadMarkerRepository markers) {
         this.users = Objects.requireNonNull(users, "users");
         this.threads = Objects.requireNonNull(threads, "threads");
+        this.markers = Objects.requireNonNull(markers, "markers");
     }
 
     @Override
@@ -39,11 +48,14 @@ public final class ListMyThreadsService implements ListMyThreads {
         if (myself == null) {
             return List.of();
         }
+        Map<ThreadId, ThreadReading> reading = markers.findReadingOf(me);
         List<ThreadSummary> summaries = new ArrayList<>(activity.size());
         for (ThreadActivity item : activity) {
             User other = people.get(item.thread().participants().otherThan(me));
             if (other != null) {
-                summaries.add(new ThreadSummary(item.thread(), myself, other, item.lastMessage()));
+                ThreadReading read = reading.getOrDefault(item.thread().id(), ThreadReading.nothing());
+                summaries.add(new ThreadSummary(item.thread(), myself, other, item.lastMessage(), read.readState(),
+                        read.unreadCount()));
             }
         }
         return summaries;

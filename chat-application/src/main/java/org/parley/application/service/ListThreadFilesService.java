@@ -9,6 +9,7 @@ import org.parley.application.port.in.ListThreadFiles;
 import org.parley.application.port.in.PageRequest;
 import org.parley.application.port.out.MessageRange;
 import org.parley.application.port.out.MessageRepository;
+import org.parley.application.port.out.ReadMarkerRepository;
 import org.parley.application.port.out.ThreadRepository;
 import org.parley.application.port.out.UserAccounts;
 import org.parley.domain.chat.ChatThread;
@@ -21,11 +22,14 @@ public final class ListThreadFilesService implements ListThreadFiles {
     private final UserAccounts users;
     private final ThreadRepository threads;
     private final MessageRepository messages;
+    private final ReadMarkerRepository markers;
 
-    public ListThreadFilesService(UserAccounts users, ThreadRepository threads, MessageRepository messages) {
+    public ListThreadFilesService(UserAccounts users, ThreadRepository threads, MessageRepository messages,
+            ReadMarkerRepository markers) {
         this.users = Objects.requireNonNull(users, "users");
         this.threads = Objects.requireNonNull(threads, "threads");
         this.messages = Objects.requireNonNull(messages, "messages");
+        this.markers = Objects.requireNonNull(markers, "markers");
     }
 
     @Override
@@ -41,6 +45,8 @@ public final class ListThreadFilesService implements ListThreadFiles {
         }
         MessageRange range = new MessageRange(page.afterMessage(), page.beforeMessage(),
                 MessageRange.Direction.NEWEST_FIRST);
-        return NewestFirstPages.of(messages.findFilesInThread(thread.id(), range, page.limit() + 1), page.limit(), people);
+        return ListConversationService.withReadState(
+                NewestFirstPages.of(messages.findFilesInThread(thread.id(), range, page.limit() + 1), page.limit(), people),
+                thread, markers);
     }
 }

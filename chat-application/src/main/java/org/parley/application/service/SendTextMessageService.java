@@ -5,6 +5,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 import org.parley.application.port.in.SendTextMessage;
+import org.parley.application.port.in.Sent;
+import org.parley.application.port.out.DraftToStore;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.SendBudget;
 import org.parley.application.port.out.StoreMessages;
@@ -12,7 +14,6 @@ import org.parley.application.port.out.ThreadRepository;
 import org.parley.application.port.out.TimeSource;
 import org.parley.application.port.out.UserAccounts;
 import org.parley.domain.chat.ChatThread;
-import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageContent;
 import org.parley.domain.chat.MessageRules;
 import org.parley.domain.chat.Participants;
@@ -43,15 +44,17 @@ public final class SendTextMessageService implements SendTextMessage {
     }
 
     @Override
-    public CompletionStage<Message> send(Command command) {
+    public CompletionStage<Sent> send(Command command) {
         MessageContent.Text text = rules.text(command.body());
         Participants pair = Participants.of(command.sender(), command.receiver());
         Budgets.takeOne(budget, command.sender());
         Receivers.requireActive(users, command.receiver());
 
         ChatThread thread = threads.getOrCreate(pair, time.now());
-        return messages.storeThenPublish(thread.compose(command.sender(), text, time.now()), stored -> new MessageStored(
+        DraftToStore draft = new DraftToStore(thread.compose(command.sender(), text, time.now()),
+                command.clientMessageId());
+        return messages.storeOnceThenPublish(draft, stored -> new MessageStored(
                 stored, DeliveryPolicy.forStoredMessage(stored), command.clientMessageId(), Optional.empty(),
-                Optional.empty()));
+                Optional.empty())).thenApply(answer -> Repeats.sent(answer, Optional.empty()));
     }
 }

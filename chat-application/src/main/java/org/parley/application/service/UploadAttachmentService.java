@@ -11,11 +11,13 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import org.parley.application.error.Unavailable;
 import org.parley.application.port.in.LinkToAttachment;
 import org.parley.application.port.in.UploadAttachment;
 import org.parley.application.port.out.AttachmentStore;
 import org.parley.application.port.out.ContentTypes;
 import org.parley.application.port.out.MessageStored;
+import org.parley.application.port.out.ReadMarkerRepository;
 import org.parley.application.port.out.SendBudget;
 import org.parley.application.port.out.StoreMessages;
 import org.parley.application.port.out.StoredAttachment;
@@ -53,11 +55,12 @@ public final class UploadAttachmentService implements UploadAttachment {
     private final long maxUploadBytes;
     private final TimeSource time;
     private final SendBudget budget;
+    private final ReadMarkerRepository markers;
 
     public UploadAttachmentService(UserAccounts users, ThreadRepository threads, StoreMessages messages,
                                    LinkToAttachment links, AttachmentStore store, ContentTypes contentTypes,
                                    MessageRules rules, long maxUploadBytes, TimeSource time,
-                                   SendBudget budget) {
+                                   SendBudget budget, ReadMarkerRepository markers) {
         this.users = Objects.requireNonNull(users, "users");
         this.threads = Objects.requireNonNull(threads, "threads");
         this.messages = Objects.requireNonNull(messages, "messages");
@@ -67,6 +70,7 @@ public final class UploadAttachmentService implements UploadAttachment {
         this.rules = Objects.requireNonNull(rules, "rules");
         this.time = Objects.requireNonNull(time, "time");
         this.budget = Objects.requireNonNull(budget, "budget");
+        this.markers = Objects.requireNonNull(markers, "markers");
         if (maxUploadBytes < 1) {
             throw new IllegalArgumentException("maxUploadBytes must be positive");
         }
@@ -85,6 +89,7 @@ public final class UploadAttachmentService implements UploadAttachment {
         byte[] firstBytes = firstBytes(command.content());
         StoredAttachment stored = store.store(new SequenceInputStream(
                 new ByteArrayInputStream(firstBytes), leftOpen(command.content())), maxUploadBytes);
+        Uploaded uploaded;
         try {
             Attachment attachment = new Attachment(stored.storageKey(), name.value(), stored.sizeBytes(),
                     contentTypes.detect(firstBytes, name.value()));
@@ -93,10 +98,16 @@ public final class UploadAttachmentService implements UploadAttachment {
                     thread.compose(command.sender(), new MessageContent.File(caption, attachment), time.now()),
                     committed -> new MessageStored(committed, List.of(), Optional.empty(), Optional.empty(),
                             links.linkFor(committed))));
-            return new Uploaded(message, users.findAllById(List.of(command.sender(), command.receiver())));
+            uploaded = new Uploaded(message, users.findAllById(List.of(command.sender(), command.receiver())));
         } catch (RuntimeException e) {
             store.delete(stored.storageKey());
             throw e;
+        }
+        // Stored: from here on nothing deletes the bytes. The receiver may have marked a later message already (§11).
+        try {
+            return uploaded.seen(markers.findIn(uploaded.message().threadId()).seen(uploaded.message()));
+        } catch (Unavailable markersUnreadable) {
+            return uploaded; // the upload is stored and must be answered 201; not seen is what is nearly always true
         }
     }
 

@@ -20,6 +20,7 @@ import org.parley.application.port.in.LinkToAttachment;
 import org.parley.application.port.out.ClaimedWebhookEvent;
 import org.parley.application.port.out.ConnectedUsers;
 import org.parley.application.port.out.MessageRepository;
+import org.parley.application.port.out.ReadMarkerRepository;
 import org.parley.application.port.out.TimeSource;
 import org.parley.application.port.out.UserAccounts;
 import org.parley.application.port.out.WebhookEndpoint;
@@ -85,6 +86,7 @@ public final class WebhookRelay implements AutoCloseable {
     private final WebhookOutbox outbox;
     private final WebhookEndpoint endpoint;
     private final MessageRepository messages;
+    private final ReadMarkerRepository readMarkers;
     private final UserAccounts users;
     private final LinkToAttachment links;
     private final ConnectedUsers online;
@@ -100,11 +102,13 @@ public final class WebhookRelay implements AutoCloseable {
     private Thread claiming;
 
     /** A relay that does nothing until {@link #start()} (or, in tests, {@link #relayDue()}) is called. */
-    public WebhookRelay(WebhookOutbox outbox, WebhookEndpoint endpoint, MessageRepository messages, UserAccounts users,
-                        LinkToAttachment links, ConnectedUsers online, TimeSource time, Settings settings) {
+    public WebhookRelay(WebhookOutbox outbox, WebhookEndpoint endpoint, MessageRepository messages,
+                        ReadMarkerRepository readMarkers, UserAccounts users, LinkToAttachment links,
+                        ConnectedUsers online, TimeSource time, Settings settings) {
         this.outbox = Objects.requireNonNull(outbox, "outbox");
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
         this.messages = Objects.requireNonNull(messages, "messages");
+        this.readMarkers = Objects.requireNonNull(readMarkers, "readMarkers");
         this.users = Objects.requireNonNull(users, "users");
         this.links = Objects.requireNonNull(links, "links");
         this.online = Objects.requireNonNull(online, "online");
@@ -234,8 +238,8 @@ public final class WebhookRelay implements AutoCloseable {
         if (!people.containsKey(current.sender()) || !people.containsKey(current.receiver())) {
             failure = "a participant of message " + current.id().value() + " cannot be read";
         } else {
-            failure = endpoint.post(new WebhookNotice(event, online.isOnline(event.receiver()), current, people,
-                    links.linkFor(current)));
+            failure = endpoint.post(new WebhookNotice(event, online.isOnline(event.receiver()), current,
+                    readMarkers.findIn(current.threadId()).seen(current), people, links.linkFor(current)));
         }
         // A POST cut short by a stop still settles its event (so that it is tried again at once after a restart,
         // not when its claim ends): the outbox is told with the interrupt put aside, then it is restored.

@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
+import org.parley.application.port.out.MessageDeleted;
+import org.parley.application.port.out.MessageEdited;
 import org.parley.application.port.out.EventDelivery;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.ThreadPosition;
@@ -49,6 +51,24 @@ class ConversationOrderTest {
         order.deliver(after(1, 14, 11));
 
         assertThat(deliveredIds()).containsExactly(10L, 11L, 14L);
+    }
+
+    /** Contract §12: an edit or a deletion has no place in the thread's order, and never waits behind a gap. */
+    @Test
+    void editsAndDeletionsAreDeliveredAtOnceEvenWhileTheirThreadWaits() {
+        order.deliver(first(1, 10));
+        order.deliver(after(1, 12, 11));
+        Message edited = first(1, 10).message().editedTo(new MessageContent.Text("edited"), ChatFixtures.T0);
+        Message tombstone = edited.deletedAt(ChatFixtures.T0.plusSeconds(1));
+        MessageEdited edit = new MessageEdited(edited, DeliveryPolicy.forEdit(edited), Optional.empty());
+        MessageDeleted deletion = new MessageDeleted(tombstone, DeliveryPolicy.forDeletion(tombstone),
+                Optional.empty());
+
+        order.deliver(edit);
+        order.deliver(deletion);
+
+        assertThat(local.delivered()).containsExactly(first(1, 10), edit, deletion);
+        assertThat(connections.closings()).isEmpty();
     }
 
     @Test

@@ -18,6 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.parley.application.error.Unavailable;
 import org.parley.application.port.out.AppendedMessage;
+import org.parley.application.port.out.DraftToStore;
 import org.parley.application.port.out.EventDelivery;
 import org.parley.application.port.out.MessageRange;
 import org.parley.application.port.out.MessageRepository;
@@ -33,6 +34,7 @@ import org.parley.domain.chat.ChatThread;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageContent;
 import org.parley.domain.chat.MessageDraft;
+import org.parley.domain.delivery.ClientMessageId;
 import org.parley.domain.chat.Participants;
 import org.parley.domain.delivery.DeliveryPolicy;
 import org.parley.domain.user.User;
@@ -155,8 +157,8 @@ class MessageWriterTest {
         List<String> events = Collections.synchronizedList(new ArrayList<>());
         MessageRepository observed = new DelegatingMessageRepository(storage.messages()) {
             @Override
-            public List<AppendedMessage> appendAll(List<MessageDraft> drafts) {
-                List<AppendedMessage> stored = super.appendAll(drafts);
+            public List<AppendedMessage> appendNew(List<DraftToStore> drafts) {
+                List<AppendedMessage> stored = super.appendNew(drafts);
                 events.add("committed " + stored.size());
                 return stored;
             }
@@ -169,6 +171,41 @@ class MessageWriterTest {
             assertThat(result).succeedsWithin(WAIT);
         }
         assertThat(events).containsExactly("committed 1", "delivered hello", "completed");
+    }
+
+    /** Contract §14: a repeated client_msg_id of the sender stores and publishes nothing, and answers the original. */
+    @Test
+    void a_repeated_client_message_id_publishes_nothing_and_completes_with_the_original_in_one_batch_or_across()
+            throws Exception {
+        GatedRepository gated = new GatedRepository(storage.messages());
+        ClientMessageId key = new ClientMessageId("k-1");
+        try (MessageWriter writer = new MessageWriter(gated, delivery, 100, 1_000)) {
+            CompletableFuture<AppendedMessage> before = writer.storeOnceThenPublish(keyed("unkeyed", Optional.empty()),
+                    this::outbound);
+            gated.awaitCallInProgress();
+            CompletableFuture<AppendedMessage> original = writer.storeOnceThenPublish(keyed("hello", Optional.of(key)),
+                    this::outbound);
+            CompletableFuture<AppendedMessage> sameBatch = writer.storeOnceThenPublish(
+                    keyed("hello again", Optional.of(key)), this::outbound);
+            gated.open();
+
+            assertThat(before).succeedsWithin(WAIT);
+            AppendedMessage first = original.get(5, TimeUnit.SECONDS);
+            assertThat(first.repeat()).isFalse();
+            assertThat(sameBatch).succeedsWithin(WAIT).satisfies(answer -> {
+                assertThat(answer.repeat()).isTrue();
+                assertThat(answer.message()).isEqualTo(first.message());
+            });
+            assertThat(writer.storeOnceThenPublish(keyed("later", Optional.of(key)), this::outbound))
+                    .succeedsWithin(WAIT).satisfies(answer -> {
+                        assertThat(answer.repeat()).isTrue();
+                        assertThat(answer.message()).isEqualTo(first.message());
+                    });
+        }
+        assertThat(gated.batchSizes()).containsExactly(1, 2, 1);
+        assertThat(delivery.messagesStored()).extracting(stored -> stored.message().content())
+                .containsExactly(new MessageContent.Text("unkeyed"), new MessageContent.Text("hello"));
+        assertThat(storage.messages().findInThread(thread.id(), MessageRange.newest(), 10)).hasSize(2);
     }
 
     @Test
@@ -204,11 +241,11 @@ class MessageWriterTest {
         AtomicInteger calls = new AtomicInteger();
         GatedRepository gated = new GatedRepository(new DelegatingMessageRepository(storage.messages()) {
             @Override
-            public List<AppendedMessage> appendAll(List<MessageDraft> drafts) {
+            public List<AppendedMessage> appendNew(List<DraftToStore> drafts) {
                 if (calls.incrementAndGet() > 1) {
                     throw new IllegalStateException("connection refused");
                 }
-                return super.appendAll(drafts);
+                return super.appendNew(drafts);
             }
         });
         List<CompletableFuture<Message>> queued = new ArrayList<>();
@@ -238,11 +275,11 @@ class MessageWriterTest {
         Unavailable unreachable = Unavailable.storeUnreachable(Duration.ofSeconds(2));
         GatedRepository gated = new GatedRepository(new DelegatingMessageRepository(storage.messages()) {
             @Override
-            public List<AppendedMessage> appendAll(List<MessageDraft> drafts) {
+            public List<AppendedMessage> appendNew(List<DraftToStore> drafts) {
                 if (calls.incrementAndGet() > 1) {
                     throw unreachable;
                 }
-                return super.appendAll(drafts);
+                return super.appendNew(drafts);
             }
         });
         List<CompletableFuture<Message>> queued = new ArrayList<>();
@@ -350,12 +387,12 @@ class MessageWriterTest {
         AtomicInteger calls = new AtomicInteger();
         GatedRepository gated = new GatedRepository(new DelegatingMessageRepository(storage.messages()) {
             @Override
-            public List<AppendedMessage> appendAll(List<MessageDraft> drafts) {
+            public List<AppendedMessage> appendNew(List<DraftToStore> drafts) {
                 int call = calls.incrementAndGet();
                 if (call >= 2 && call <= 4) {
                     throw MessageWriterTest.<RuntimeException>sneaky(failure);
                 }
-                return super.appendAll(drafts);
+                return super.appendNew(drafts);
             }
         });
         List<CompletableFuture<Message>> failing = new ArrayList<>();
@@ -387,8 +424,8 @@ class MessageWriterTest {
         AtomicInteger calls = new AtomicInteger();
         GatedRepository gated = new GatedRepository(new DelegatingMessageRepository(storage.messages()) {
             @Override
-            public List<AppendedMessage> appendAll(List<MessageDraft> drafts) {
-                List<AppendedMessage> stored = super.appendAll(drafts);
+            public List<AppendedMessage> appendNew(List<DraftToStore> drafts) {
+                List<AppendedMessage> stored = super.appendNew(drafts);
                 return calls.incrementAndGet() == 2 ? stored.subList(0, 1) : stored;
             }
         });
@@ -458,8 +495,8 @@ class MessageWriterTest {
         AtomicInteger calls = new AtomicInteger();
         GatedRepository gated = new GatedRepository(new DelegatingMessageRepository(storage.messages()) {
             @Override
-            public List<AppendedMessage> appendAll(List<MessageDraft> drafts) {
-                List<AppendedMessage> stored = super.appendAll(drafts);
+            public List<AppendedMessage> appendNew(List<DraftToStore> drafts) {
+                List<AppendedMessage> stored = super.appendNew(drafts);
                 return calls.incrementAndGet() == 2 ? stored.subList(0, 1) : stored;
             }
         });
@@ -521,6 +558,10 @@ class MessageWriterTest {
         assertThat(writer.store(text("too late"))).failsWithin(WAIT)
                 .withThrowableThat().havingRootCause().withMessageContaining("shutting down");
         assertThat(storage.messages().findInThread(thread.id(), MessageRange.newest(), 10)).hasSize(2);
+    }
+
+    private DraftToStore keyed(String body, Optional<ClientMessageId> key) {
+        return new DraftToStore(text(body), key);
     }
 
     private MessageDraft text(String body) {
@@ -592,7 +633,7 @@ class MessageWriterTest {
         }
     }
 
-    /** Holds its first {@code appendAll} until opened, so a test can queue messages behind a commit in progress. */
+    /** Holds its first {@code appendNew} until opened, so a test can queue messages behind a commit in progress. */
     private static final class GatedRepository extends DelegatingMessageRepository {
 
         private final CountDownLatch inProgress = new CountDownLatch(1);
@@ -604,7 +645,7 @@ class MessageWriterTest {
         }
 
         @Override
-        public List<AppendedMessage> appendAll(List<MessageDraft> drafts) {
+        public List<AppendedMessage> appendNew(List<DraftToStore> drafts) {
             batchSizes.add(drafts.size());
             inProgress.countDown();
             try {
@@ -615,7 +656,7 @@ class MessageWriterTest {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
-            return super.appendAll(drafts);
+            return super.appendNew(drafts);
         }
 
         void awaitCallInProgress() throws InterruptedException {

@@ -29,6 +29,7 @@ import org.parley.application.port.in.LinkToAttachment;
 import org.parley.application.port.in.ListConversation.ConversationPage;
 import org.parley.application.port.in.ListThreadFiles;
 import org.parley.application.port.in.PageRequest;
+import org.parley.application.port.in.Sent;
 import org.parley.application.port.in.ShareProfile;
 import org.parley.application.port.in.UploadAttachment;
 import org.parley.application.port.out.MessageRange;
@@ -38,6 +39,7 @@ import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.SendBudget;
 import org.parley.application.port.out.SendRate;
 import org.parley.application.port.out.ThreadPosition;
+import org.parley.application.testing.InMemoryReadMarkerRepository;
 import org.parley.application.testing.ChatFixtures;
 import org.parley.application.testing.ChatStorage;
 import org.parley.application.testing.FailingMessageRepository;
@@ -80,15 +82,18 @@ class AttachmentServicesTest {
         return firstBytes.length > 3 && firstBytes[1] == 'P' && firstBytes[2] == 'N' && firstBytes[3] == 'G'
                 ? "image/png" : "application/octet-stream";
     };
+    private final InMemoryReadMarkerRepository markers =
+            new InMemoryReadMarkerRepository(storage.threads(), storage.messages());
     private final LinkToAttachment links = new LinkToAttachmentService(signer, Duration.ofHours(1), time);
     private final UploadAttachment upload = new UploadAttachmentService(storage.users(), storage.threads(),
-            writer, links, files, contentTypes, MessageRules.defaults(), MAX, time, SendBudget.unlimited());
+            writer, links, files, contentTypes, MessageRules.defaults(), MAX, time, SendBudget.unlimited(),
+            markers);
     private final AnnounceFileMessage announce = new AnnounceFileMessageService(storage.messages(), delivery, links,
             SendBudget.unlimited());
     private final ShareProfile share = new ShareProfileService(storage.users(), storage.threads(), writer, time,
             SendBudget.unlimited());
     private final ListThreadFiles listFiles = new ListThreadFilesService(storage.users(), storage.threads(),
-            storage.messages());
+            storage.messages(), markers);
     private final DownloadAttachment download = new DownloadAttachmentService(storage.messages(), files, signer, time);
     private final User alice = ChatFixtures.addUser(storage.users());
     private final User bob = ChatFixtures.addUser(storage.users());
@@ -142,7 +147,8 @@ class AttachmentServicesTest {
         MessageWriter failing = new MessageWriter(
                 new FailingMessageRepository(new IllegalStateException("database down")), delivery, 100, 1_000);
         UploadAttachment broken = new UploadAttachmentService(storage.users(), storage.threads(), failing, links, files,
-                contentTypes, MessageRules.defaults(), MAX, time, SendBudget.unlimited());
+                contentTypes, MessageRules.defaults(), MAX, time, SendBudget.unlimited(),
+            markers);
 
         assertThatThrownBy(() -> broken.upload(new UploadAttachment.Command(alice.id(), bob.id(), "", "a.txt",
                 new ByteArrayInputStream(new byte[] {1, 2})))).hasMessage("database down");
@@ -204,7 +210,8 @@ class AttachmentServicesTest {
         new Random(7).nextBytes(png);
         System.arraycopy(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, 0, png, 0, 4);
         UploadAttachmentService large = new UploadAttachmentService(storage.users(), storage.threads(), writer, links, files,
-                contentTypes, MessageRules.defaults(), png.length, time, SendBudget.unlimited());
+                contentTypes, MessageRules.defaults(), png.length, time, SendBudget.unlimited(),
+            markers);
 
         Message message = large.upload(new UploadAttachment.Command(alice.id(), bob.id(), "", "x.txt",
                 new ByteArrayInputStream(png))).message();
@@ -246,6 +253,22 @@ class AttachmentServicesTest {
         assertThat(shared.content()).isEqualTo(new MessageContent.ProfileShare(carol.id()));
         assertThat(delivery.single().attachedProfile()).contains(carol);
         assertThat(storage.messages().findById(shared.id())).contains(shared);
+    }
+
+    /** Contract §14: a share repeated with the same client_msg_id stores nothing and answers the original, expanded. */
+    @Test
+    void a_share_repeated_with_the_same_client_id_answers_the_original_with_its_profile_and_stores_nothing() {
+        Optional<ClientMessageId> clientId = Optional.of(new ClientMessageId("share-1"));
+        Sent first = sharing(new ShareProfile.Command(alice.id(), bob.id(), carol.id(), clientId));
+
+        Sent again = sharing(new ShareProfile.Command(alice.id(), bob.id(), carol.id(), clientId));
+
+        assertThat(again.repeat()).isTrue();
+        assertThat(again.message()).isEqualTo(first.message());
+        assertThat(again.attachedProfile()).contains(carol);
+        assertThat(delivery.delivered()).hasSize(1);
+        assertThat(storage.messages().findInThread(first.message().threadId(), MessageRange.newest(), 10))
+                .containsExactly(first.message());
     }
 
     @Test
@@ -328,6 +351,10 @@ class AttachmentServicesTest {
     }
 
     private Message shared(ShareProfile.Command command) {
+        return sharing(command).message();
+    }
+
+    private Sent sharing(ShareProfile.Command command) {
         return share.share(command).toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).join();
     }
 

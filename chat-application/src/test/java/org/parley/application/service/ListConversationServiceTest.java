@@ -13,6 +13,7 @@ import org.parley.application.error.ValidationFailed;
 import org.parley.application.port.in.ListConversation;
 import org.parley.application.port.in.ListConversation.ConversationPage;
 import org.parley.application.port.in.PageRequest;
+import org.parley.application.testing.InMemoryReadMarkerRepository;
 import org.parley.application.testing.ChatFixtures;
 import org.parley.application.testing.ChatStorage;
 import org.parley.application.testing.InMemoryChatStorage;
@@ -21,6 +22,7 @@ import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageContent;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.chat.Participants;
+import org.parley.domain.chat.ReadState;
 import org.parley.domain.user.User;
 import org.parley.domain.user.UserId;
 import org.parley.domain.RuleSubject;
@@ -28,8 +30,10 @@ import org.parley.domain.RuleSubject;
 class ListConversationServiceTest {
 
     private final ChatStorage storage = InMemoryChatStorage.create();
+    private final InMemoryReadMarkerRepository markers =
+            new InMemoryReadMarkerRepository(storage.threads(), storage.messages());
     private final ListConversation service =
-            new ListConversationService(storage.users(), storage.threads(), storage.messages());
+            new ListConversationService(storage.users(), storage.threads(), storage.messages(), markers);
     private final User alice = ChatFixtures.addUser(storage.users());
     private final User bob = ChatFixtures.addUser(storage.users());
 
@@ -45,6 +49,27 @@ class ListConversationServiceTest {
         assertThat(page.nextAfter()).isEmpty();
         assertThat(page.people()).containsOnlyKeys(alice.id(), bob.id());
         assertThat(page.people().get(bob.id())).isEqualTo(bob);
+    }
+
+    @Test
+    void each_message_is_seen_when_its_receivers_marker_is_at_or_past_it() {
+        List<Message> m = conversation(4); // alice, bob, alice, bob
+        markers.advance(m.get(0).threadId(), bob.id(), m.get(2).id(), ChatFixtures.T0);
+
+        ConversationPage page = service.list(query(alice, bob, PageRequest.newest()));
+
+        assertThat(page.messages()).extracting(message -> page.readState().seen(message))
+                .as("bob has read alice's two messages; alice has read nothing of bob's")
+                .containsExactly(false, true, false, true);
+        assertThat(service.list(query(bob, alice, PageRequest.newest())).readState()).isEqualTo(page.readState());
+    }
+
+    @Test
+    void an_empty_page_asks_no_read_markers() {
+        int before = markers.calls();
+
+        assertThat(service.list(query(alice, bob, PageRequest.newest())).readState()).isEqualTo(ReadState.none());
+        assertThat(markers.calls()).isEqualTo(before);
     }
 
     @Test

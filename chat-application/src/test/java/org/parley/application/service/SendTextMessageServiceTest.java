@@ -17,6 +17,7 @@ import org.parley.application.error.RateLimited;
 import org.parley.application.groupcommit.MessageWriter;
 import org.parley.application.error.UnknownUser;
 import org.parley.application.port.in.SendTextMessage;
+import org.parley.application.port.in.Sent;
 import org.parley.application.port.out.MessageRange;
 import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.MessageStored;
@@ -103,6 +104,40 @@ class SendTextMessageServiceTest {
         assertThat(event.position()).as("the first message of the pair's thread").isEqualTo(ThreadPosition.first());
     }
 
+    /** Contract §14: the same client_msg_id again stores and delivers nothing and answers with the original. */
+    @Test
+    void a_client_id_the_sender_already_used_stores_and_delivers_nothing_and_answers_with_the_original() {
+        ClientMessageId clientId = new ClientMessageId("c-42");
+        Sent first = outcome(service.send(command(alice, bob.id(), "hi", Optional.of(clientId))));
+        time.advance(Duration.ofSeconds(30));
+
+        Sent again = outcome(service.send(command(alice, bob.id(), "hi", Optional.of(clientId))));
+        Sent changed = outcome(service.send(command(alice, bob.id(), "another text", Optional.of(clientId))));
+
+        assertThat(first.repeat()).isFalse();
+        assertThat(again.repeat()).isTrue();
+        assertThat(again.message()).isEqualTo(first.message());
+        assertThat(again.message().createdAt()).isEqualTo(ManualTimeSource.DEFAULT_START);
+        assertThat(changed.repeat()).as("the key decides, not the text").isTrue();
+        assertThat(changed.message()).isEqualTo(first.message());
+        assertThat(delivery.delivered()).hasSize(1);
+        assertThat(storage.messages().findInThread(first.message().threadId(), MessageRange.newest(), 10))
+                .containsExactly(first.message());
+    }
+
+    @Test
+    void the_same_client_id_of_two_senders_or_no_client_id_twice_stores_every_message() {
+        ClientMessageId clientId = new ClientMessageId("same");
+        Sent fromAlice = outcome(service.send(command(alice, bob.id(), "hi", Optional.of(clientId))));
+        Sent fromBob = outcome(service.send(command(bob, alice.id(), "hi", Optional.of(clientId))));
+        Sent plain = outcome(service.send(command(alice, bob.id(), "hi", Optional.empty())));
+        Sent plainAgain = outcome(service.send(command(alice, bob.id(), "hi", Optional.empty())));
+
+        assertThat(List.of(fromAlice, fromBob, plain, plainAgain)).noneMatch(Sent::repeat)
+                .extracting(sent -> sent.message().id()).doesNotHaveDuplicates();
+        assertThat(delivery.delivered()).hasSize(4);
+    }
+
     @Test
     void without_a_client_id_nothing_is_echoed() {
         sent(command(alice, bob.id(), "hi", Optional.empty()));
@@ -186,7 +221,7 @@ class SendTextMessageServiceTest {
             SendTextMessage broken = new SendTextMessageService(storage.users(), storage.threads(), failing,
                     new MessageRules(20), time, SendBudget.unlimited());
 
-            CompletionStage<Message> result = broken.send(command(alice, bob.id(), "hi", Optional.empty()));
+            CompletionStage<Sent> result = broken.send(command(alice, bob.id(), "hi", Optional.empty()));
 
             assertThat(result.toCompletableFuture()).failsWithin(Duration.ofSeconds(5))
                     .withThrowableThat().havingRootCause().withMessage("database down");
@@ -229,7 +264,11 @@ class SendTextMessageServiceTest {
         return await(service.send(command));
     }
 
-    private static Message await(CompletionStage<Message> stage) {
+    private static Message await(CompletionStage<Sent> stage) {
+        return outcome(stage).message();
+    }
+
+    private static Sent outcome(CompletionStage<Sent> stage) {
         return stage.toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).join();
     }
 

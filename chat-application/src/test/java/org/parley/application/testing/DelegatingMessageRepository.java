@@ -1,5 +1,6 @@
 package org.parley.application.testing;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -7,10 +8,11 @@ import java.util.Optional;
 import java.util.Set;
 
 import org.parley.application.port.out.AppendedMessage;
+import org.parley.application.port.out.DraftToStore;
 import org.parley.application.port.out.MessageRange;
 import org.parley.application.port.out.MessageRepository;
 import org.parley.domain.chat.Message;
-import org.parley.domain.chat.MessageDraft;
+import org.parley.domain.chat.MessageContent;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.chat.ThreadId;
 
@@ -24,13 +26,13 @@ public class DelegatingMessageRepository implements MessageRepository {
     }
 
     @Override
-    public List<AppendedMessage> appendAll(List<MessageDraft> drafts) {
-        return delegate.appendAll(drafts);
+    public List<AppendedMessage> appendNew(List<DraftToStore> drafts) {
+        return delegate.appendNew(drafts);
     }
 
     @Override
-    public List<AppendedMessage> appendAllRecordingEvents(List<MessageDraft> drafts) {
-        return delegate.appendAllRecordingEvents(drafts);
+    public List<AppendedMessage> appendNewRecordingEvents(List<DraftToStore> drafts) {
+        return delegate.appendNewRecordingEvents(drafts);
     }
 
     @Override
@@ -46,6 +48,16 @@ public class DelegatingMessageRepository implements MessageRepository {
     @Override
     public List<Message> findFilesInThread(ThreadId thread, MessageRange range, int limit) {
         return delegate.findFilesInThread(thread, range, limit);
+    }
+
+    @Override
+    public boolean saveEdit(MessageId message, MessageContent.Text text, Instant at) {
+        return delegate.saveEdit(message, text, at);
+    }
+
+    @Override
+    public boolean saveDeletion(MessageId message, Instant at) {
+        return delegate.saveDeletion(message, at);
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.function.Predicate;
 
 import org.parley.application.port.out.AppendedMessage;
+import org.parley.application.port.out.DraftToStore;
 import org.parley.application.port.out.MessageRepository;
 import org.parley.domain.chat.MessageDraft;
 
@@ -31,10 +32,10 @@ public final class FailingMessageRepository extends DelegatingMessageRepository 
     }
 
     @Override
-    public List<AppendedMessage> appendAll(List<MessageDraft> drafts) {
-        if (drafts.stream().anyMatch(refused)) {
+    public List<AppendedMessage> appendNew(List<DraftToStore> drafts) {
+        if (drafts.stream().map(DraftToStore::draft).anyMatch(refused)) {
             throw failure;
         }
-        return super.appendAll(drafts);
+        return super.appendNew(drafts);
     }
 }

@@ -1,5 +1,6 @@
 package org.parley.application.testing;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -16,6 +17,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.parley.application.port.out.AppendedMessage;
+import org.parley.application.port.out.DraftToStore;
 import org.parley.application.port.out.MessageRange;
 import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.ThreadPosition;
@@ -25,10 +27,13 @@ import org.parley.domain.chat.MessageContent;
 import org.parley.domain.chat.MessageDraft;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.chat.ThreadId;
+import org.parley.domain.delivery.ClientMessageId;
+import org.parley.domain.user.UserId;
 
 /**
  * {@link MessageRepository} in memory, for tests. Thread-safe; ids come from a counter, so they grow, and batches are
  * stored one at a time, so ids follow the order in which they become visible, and each thread's latest message is known.
+ * A sender's {@code client_msg_id} is remembered for ever (contract §14).
  */
 public final class InMemoryMessageRepository implements MessageRepository {
 
@@ -38,46 +43,64 @@ public final class InMemoryMessageRepository implements MessageRepository {
     /** Each thread's latest message; guarded by {@code byId}'s monitor, as every write is. */
     private final Map<ThreadId, MessageId> latestOfThread = new HashMap<>();
     private volatile InMemoryWebhookOutbox outbox;
+    /** The message each sender stored with each {@code client_msg_id} (contract §14); guarded like the above. */
+    private final Map<SentKey, Message> sentWithKey = new HashMap<>();
+
+    private record SentKey(UserId sender, ClientMessageId clientMessageId) {
+    }
 
     @Override
-    public List<AppendedMessage> appendAll(List<MessageDraft> drafts) {
-        List<MessageDraft> batch = List.copyOf(drafts);
+    public List<AppendedMessage> appendNew(List<DraftToStore> drafts) {
+        List<DraftToStore> batch = List.copyOf(drafts);
         if (batch.isEmpty()) {
             throw new IllegalArgumentException("Nothing to append");
         }
         synchronized (byId) {
             List<AppendedMessage> stored = new ArrayList<>(batch.size());
-            for (MessageDraft draft : batch) {
+            Map<SentKey, Message> keysOfBatch = new HashMap<>();
+            for (DraftToStore toStore : batch) {
+                MessageDraft draft = toStore.draft();
+                Optional<SentKey> key = toStore.clientMessageId().map(id -> new SentKey(draft.sender(), id));
+                Optional<Message> original = key.map(k -> keysOfBatch.getOrDefault(k, sentWithKey.get(k)));
+                if (original.isPresent()) {
+                    stored.add(AppendedMessage.repeatOf(original.get()));
+                    continue;
+                }
                 Message message = draft.storedAs(new MessageId(lastId.incrementAndGet()));
+                key.ifPresent(k -> keysOfBatch.put(k, message));
                 MessageId previous = latestOfThread.put(message.threadId(), message.id());
                 stored.add(new AppendedMessage(message,
                         previous == null ? ThreadPosition.first() : ThreadPosition.after(previous)));
             }
-            stored.forEach(appended -> byId.put(appended.message().id().value(), appended.message()));
+            stored.stream().filter(appended -> !appended.repeat())
+                    .forEach(appended -> byId.put(appended.message().id().value(), appended.message()));
+            sentWithKey.putAll(keysOfBatch);
             return List.copyOf(stored);
         }
     }
 
     /**
-     * Stores as {@link #appendAll}, and records each message's {@code message.new} event in the outbox given to
-     * {@link #recordingEventsIn} (the same lock held, as a real store's one transaction would).
+     * Stores as {@link #appendNew}, and records the {@code message.new} event of each message stored now (none for a
+     * repeat) in the outbox given to {@link #recordingEventsIn} (the same lock held, as a real store's one transaction
+     * would).
      *
      * @throws UnsupportedOperationException when no outbox was given
      */
     @Override
-    public List<AppendedMessage> appendAllRecordingEvents(List<MessageDraft> drafts) {
+    public List<AppendedMessage> appendNewRecordingEvents(List<DraftToStore> drafts) {
         InMemoryWebhookOutbox outbox = this.outbox;
         if (outbox == null) {
             throw new UnsupportedOperationException("No outbox: call recordingEventsIn first");
         }
         synchronized (byId) {
-            List<AppendedMessage> stored = appendAll(drafts);
-            stored.forEach(appended -> outbox.record(WebhookEvent.messageNew(appended.message())));
+            List<AppendedMessage> stored = appendNew(drafts);
+            stored.stream().filter(appended -> !appended.repeat())
+                    .forEach(appended -> outbox.record(WebhookEvent.messageNew(appended.message())));
             return stored;
         }
     }
 
-    /** Makes {@link #appendAllRecordingEvents} record events in {@code events}; returns this repository. */
+    /** Makes {@link #appendNewRecordingEvents} record events in {@code events}; returns this repository. */
     public InMemoryMessageRepository recordingEventsIn(InMemoryWebhookOutbox events) {
         this.outbox = Objects.requireNonNull(events, "events");
         return this;
@@ -114,9 +137,33 @@ public final class InMemoryMessageRepository implements MessageRepository {
     @Override
     public List<Message> findFilesInThread(ThreadId thread, MessageRange range, int limit) {
         return findInThread(thread, range, Integer.MAX_VALUE).stream()
-                .filter(message -> message.type() == org.parley.domain.chat.MessageType.FILE)
+                .filter(message -> message.content() instanceof MessageContent.File)
                 .limit(limit)
                 .toList();
+    }
+
+    @Override
+    public boolean saveEdit(MessageId message, MessageContent.Text text, Instant at) {
+        synchronized (byId) {
+            Message found = byId.get(message.value());
+            if (found == null || found.deleted()) {
+                return false;
+            }
+            byId.put(message.value(), found.editedTo(text, at));
+            return true;
+        }
+    }
+
+    @Override
+    public boolean saveDeletion(MessageId message, Instant at) {
+        synchronized (byId) {
+            Message found = byId.get(message.value());
+            if (found == null || found.deleted()) {
+                return false;
+            }
+            byId.put(message.value(), found.deletedAt(at));
+            return true;
+        }
     }
 
     @Override

@@ -8,10 +8,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.parley.application.port.out.AppendedMessage;
+import org.parley.application.port.out.DraftToStore;
 import org.parley.application.port.out.MessageRange;
 import org.parley.application.port.out.MessageRange.Direction;
 import org.parley.application.port.out.MessageRepository;
@@ -23,6 +29,7 @@ import org.parley.domain.chat.MessageContent;
 import org.parley.domain.chat.MessageDraft;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.chat.Participants;
+import org.parley.domain.delivery.ClientMessageId;
 import org.parley.domain.user.User;
 
 /**
@@ -323,6 +330,68 @@ public abstract class MessageRepositoryContract {
                 .containsExactly(files.get(1), files.get(2));
     }
 
+    // Contract §12: edits and tombstones.
+
+    @Test
+    public void an_edit_is_read_back_with_its_text_flag_and_time_and_keeps_the_rest() {
+        Message sent = messages.append(draft(alice, new MessageContent.Text("helo"), 1));
+        var at = ChatFixtures.T0.plusSeconds(90).plus(3, ChronoUnit.MICROS);
+
+        assertThat(messages.saveEdit(sent.id(), new MessageContent.Text("hello 🎉"), at)).isTrue();
+
+        Message expected = sent.editedTo(new MessageContent.Text("hello 🎉"), at);
+        assertThat(messages.findById(sent.id())).contains(expected);
+        assertThat(messages.findInThread(thread.id(), MessageRange.newest(), 1)).containsExactly(expected);
+        assertThat(storage.threads().findActivityOf(bob.id()).stream()
+                .filter(activity -> activity.thread().id().equals(thread.id()))
+                .findFirst().orElseThrow().lastMessage()).contains(expected);
+    }
+
+    @Test
+    public void a_deletion_leaves_a_tombstone_of_every_kind_and_frees_the_storage_key() {
+        String key = "chat/" + UUID.randomUUID();
+        Message text = messages.append(draft(alice, new MessageContent.Text("oops"), 1));
+        Message file = messages.append(draft(alice, new MessageContent.File("caption",
+                new Attachment(key, "a.png", 12, "image/png")), 2));
+        Message profile = messages.append(draft(alice, new MessageContent.ProfileShare(bob.id()), 3));
+        var at = ChatFixtures.T0.plusSeconds(90).plus(5, ChronoUnit.MICROS);
+
+        for (Message message : List.of(text, file, profile)) {
+            assertThat(messages.saveDeletion(message.id(), at)).isTrue();
+            assertThat(messages.findById(message.id())).contains(message.deletedAt(at));
+        }
+        assertThat(messages.referencedStorageKeys(List.of(key))).isEmpty();
+        assertThat(messages.findFilesInThread(thread.id(), MessageRange.newest(), 10)).isEmpty();
+        assertThat(messages.findInThread(thread.id(), MessageRange.newest(), 3))
+                .containsExactly(profile.deletedAt(at), file.deletedAt(at), text.deletedAt(at));
+    }
+
+    @Test
+    public void an_edited_message_deleted_stays_edited_and_a_deleted_one_is_neither_edited_nor_deleted_again() {
+        Message sent = messages.append(draft(alice, new MessageContent.Text("one"), 1));
+        var edit = ChatFixtures.T0.plusSeconds(10);
+        var deletion = ChatFixtures.T0.plusSeconds(20);
+        messages.saveEdit(sent.id(), new MessageContent.Text("two"), edit);
+
+        assertThat(messages.saveDeletion(sent.id(), deletion)).isTrue();
+        assertThat(messages.saveDeletion(sent.id(), deletion.plusSeconds(1))).isFalse();
+        assertThat(messages.saveEdit(sent.id(), new MessageContent.Text("three"), deletion.plusSeconds(2))).isFalse();
+
+        Message tombstone = messages.findById(sent.id()).orElseThrow();
+        assertThat(tombstone.deleted()).isTrue();
+        assertThat(tombstone.edited()).isTrue();
+        assertThat(tombstone.updatedAt()).isEqualTo(deletion);
+    }
+
+    @Test
+    public void unknown_ids_are_neither_edited_nor_deleted() {
+        MessageId unknown = new MessageId(Long.MAX_VALUE - 7);
+
+        assertThat(messages.saveEdit(unknown, new MessageContent.Text("x"), ChatFixtures.T0)).isFalse();
+        assertThat(messages.saveDeletion(unknown, ChatFixtures.T0)).isFalse();
+        assertThat(messages.findById(unknown)).isEmpty();
+    }
+
     /** Five messages in the thread under test, interleaved with messages of another thread; oldest first. */
     private List<Message> conversationOfFive() {
         User carol = ChatFixtures.addUser(storage.users());
@@ -342,6 +411,117 @@ public abstract class MessageRepositoryContract {
         assertThat(messages.findById(stored.id())).contains(stored);
         assertThat(stored.content()).isEqualTo(content);
         assertThat(stored.type()).isEqualTo(content.type());
+    }
+
+    // Contract §14: idempotent sending. Every test's users are its own, so its keys are too.
+
+    @Test
+    public void a_client_message_id_repeated_in_one_batch_is_stored_once_and_answered_with_the_first() {
+        ClientMessageId key = new ClientMessageId("k-" + UUID.randomUUID());
+        List<AppendedMessage> answers = messages.appendNew(List.of(
+                keyed(draft(alice, new MessageContent.Text("first"), 1), key),
+                keyed(draft(bob, new MessageContent.Text("plain"), 2), null),
+                keyed(draft(alice, new MessageContent.Text("again"), 3), key),
+                keyed(draft(bob, new MessageContent.Text("bob's own"), 4), key)));
+
+        assertThat(answers).extracting(AppendedMessage::repeat).containsExactly(false, false, true, false);
+        assertThat(answers.get(2).message()).isEqualTo(answers.get(0).message());
+        assertThat(answers.get(2).position()).isEqualTo(ThreadPosition.unknown());
+        assertThat(answers.get(3).position()).isEqualTo(ThreadPosition.after(answers.get(1).message().id()));
+        assertThat(messages.findInThread(thread.id(), MessageRange.newest(), 10)).extracting(Message::content)
+                .containsExactly(new MessageContent.Text("bob's own"), new MessageContent.Text("plain"),
+                        new MessageContent.Text("first"));
+    }
+
+    @Test
+    public void a_client_message_id_stored_in_an_earlier_batch_is_answered_with_that_message_and_stores_nothing() {
+        ClientMessageId key = new ClientMessageId("k-" + UUID.randomUUID());
+        Message original = messages.appendNew(List.of(keyed(draft(alice, new MessageContent.Text("first"), 1), key)))
+                .get(0).message();
+
+        List<AppendedMessage> later = messages.appendNew(List.of(
+                keyed(draft(bob, new MessageContent.Text("plain"), 2), null),
+                keyed(draft(alice, new MessageContent.Text("resent after a reconnect"), 9), key),
+                keyed(draft(alice, new MessageContent.Text("plain again"), 10), null)));
+
+        assertThat(later).extracting(AppendedMessage::repeat).containsExactly(false, true, false);
+        assertThat(later.get(1).message()).isEqualTo(original);
+        assertThat(later.get(2).position()).isEqualTo(ThreadPosition.after(later.get(0).message().id()));
+        assertThat(messages.findInThread(thread.id(), MessageRange.newest(), 10)).hasSize(3);
+        assertThat(messages.appendNew(List.of(keyed(draft(alice, new MessageContent.Text("x"), 11), key))))
+                .singleElement().satisfies(answer -> {
+                    assertThat(answer.repeat()).isTrue();
+                    assertThat(answer.message()).isEqualTo(original);
+                });
+    }
+
+    @Test
+    public void messages_without_a_client_message_id_are_always_stored() {
+        MessageDraft same = draft(alice, new MessageContent.Text("same"), 1);
+
+        List<AppendedMessage> answers = messages.appendNew(List.of(keyed(same, null), keyed(same, null)));
+        messages.appendAll(List.of(same));
+
+        assertThat(answers).noneMatch(AppendedMessage::repeat);
+        assertThat(messages.findInThread(thread.id(), MessageRange.newest(), 10)).hasSize(3);
+    }
+
+    /**
+     * Senders racing with the same key, each in a batch of its own with other messages, at the same moment, in two
+     * threads (so the thread locks do not order them): exactly one message is stored per key, every answer for it
+     * names that message, and every other message of the batches is stored.
+     */
+    @Test
+    public void concurrent_batches_with_the_same_client_message_id_store_it_once_and_every_other_message() throws Exception {
+        User carol = ChatFixtures.addUser(storage.users());
+        ChatThread other = storage.threads().getOrCreate(Participants.of(alice.id(), carol.id()), ChatFixtures.T0);
+        int racers = 4;
+        int rounds = 15;
+        ExecutorService pool = Executors.newFixedThreadPool(racers);
+        List<List<AppendedMessage>> keyedAnswers = new ArrayList<>();
+        try {
+            for (int round = 0; round < rounds; round++) {
+                ClientMessageId key = new ClientMessageId("race-" + round + "-" + UUID.randomUUID());
+                CyclicBarrier start = new CyclicBarrier(racers);
+                List<Future<List<AppendedMessage>>> batches = new ArrayList<>();
+                for (int racer = 0; racer < racers; racer++) {
+                    ChatThread in = racer % 2 == 0 ? thread : other;
+                    String name = "r" + round + "-" + racer;
+                    batches.add(pool.submit(() -> {
+                        start.await(10, TimeUnit.SECONDS);
+                        return messages.appendNew(List.of(
+                                keyed(in.compose(alice.id(), new MessageContent.Text(name + " before"),
+                                        ChatFixtures.T0), null),
+                                keyed(in.compose(alice.id(), new MessageContent.Text(name + " keyed"),
+                                        ChatFixtures.T0), key),
+                                keyed(in.compose(alice.id(), new MessageContent.Text(name + " after"),
+                                        ChatFixtures.T0), null)));
+                    }));
+                }
+                List<AppendedMessage> forKey = new ArrayList<>();
+                for (Future<List<AppendedMessage>> batch : batches) {
+                    List<AppendedMessage> answers = batch.get(30, TimeUnit.SECONDS);
+                    assertThat(answers.get(0).repeat()).isFalse();
+                    assertThat(answers.get(2).repeat()).isFalse();
+                    forKey.add(answers.get(1));
+                }
+                keyedAnswers.add(forKey);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        for (List<AppendedMessage> forKey : keyedAnswers) {
+            assertThat(forKey).filteredOn(answer -> !answer.repeat()).hasSize(1);
+            assertThat(forKey).extracting(AppendedMessage::message).containsOnly(forKey.get(0).message());
+        }
+        int stored = messages.findInThread(thread.id(), MessageRange.newest(), 1_000).size()
+                + messages.findInThread(other.id(), MessageRange.newest(), 1_000).size();
+        assertThat(stored).isEqualTo(rounds * (2 * racers + 1));
+    }
+
+    private static DraftToStore keyed(MessageDraft draft, ClientMessageId key) {
+        return new DraftToStore(draft, Optional.ofNullable(key));
     }
 
     private MessageDraft draft(User sender, MessageContent content, int secondsAfterT0) {

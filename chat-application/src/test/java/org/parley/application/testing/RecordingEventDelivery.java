@@ -5,6 +5,9 @@ import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.parley.application.port.out.EventDelivery;
+import org.parley.application.port.out.MessageSeen;
+import org.parley.application.port.out.MessageDeleted;
+import org.parley.application.port.out.MessageEdited;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OutboundEvent;
 
@@ -37,6 +40,11 @@ public final class RecordingEventDelivery implements EventDelivery {
         return asMessageStored(snapshot.get(0));
     }
 
+    /** Every read marker event delivered so far, oldest first (other events left out). */
+    public List<MessageSeen> readMarkers() {
+        return delivered().stream().filter(MessageSeen.class::isInstance).map(MessageSeen.class::cast).toList();
+    }
+
     public void clear() {
         delivered.clear();
     }
@@ -47,6 +55,22 @@ public final class RecordingEventDelivery implements EventDelivery {
             @Override
             public MessageStored messageStored(MessageStored stored) {
                 return stored;
+            }
+
+            @Override
+            public MessageStored messageSeen(MessageSeen seen) {
+                throw new AssertionError("Expected a stored message, got a read marker: " + seen);
+            }
+
+            @Override
+            public MessageStored messageEdited(MessageEdited edited) {
+                throw new AssertionError("Expected a stored message, got the edit of message " + edited.message().id());
+            }
+
+            @Override
+            public MessageStored messageDeleted(MessageDeleted deleted) {
+                throw new AssertionError("Expected a stored message, got the deletion of message "
+                        + deleted.message().id());
             }
         });
     }

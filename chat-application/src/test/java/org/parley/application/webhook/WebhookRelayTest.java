@@ -17,12 +17,16 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.parley.application.groupcommit.MessageWriter;
+import org.parley.application.port.out.AppendedMessage;
 import org.parley.application.port.out.ConnectedUsers;
+import org.parley.application.port.out.DraftToStore;
+import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.WebhookEndpoint;
 import org.parley.application.port.out.WebhookEvent;
 import org.parley.application.port.out.WebhookNotice;
 import org.parley.application.testing.ChatFixtures;
 import org.parley.application.testing.InMemoryMessageRepository;
+import org.parley.application.testing.InMemoryReadMarkerRepository;
 import org.parley.application.testing.InMemoryThreadRepository;
 import org.parley.application.testing.InMemoryUserAccounts;
 import org.parley.application.testing.InMemoryWebhookOutbox;
@@ -32,6 +36,8 @@ import org.parley.domain.chat.ChatThread;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageContent;
 import org.parley.domain.chat.Participants;
+import org.parley.domain.delivery.ClientMessageId;
+import org.parley.domain.delivery.DeliveryPolicy;
 import org.parley.domain.user.User;
 import org.parley.domain.user.UserId;
 
@@ -46,12 +52,13 @@ class WebhookRelayTest {
     private final InMemoryMessageRepository messages = new InMemoryMessageRepository().recordingEventsIn(outbox);
     private final InMemoryUserAccounts users = new InMemoryUserAccounts();
     private final InMemoryThreadRepository threads = new InMemoryThreadRepository(messages);
+    private final InMemoryReadMarkerRepository readMarkers = new InMemoryReadMarkerRepository(threads, messages);
     private final MessageWriter writer = new MessageWriter(messages, true, new RecordingEventDelivery(), 100, 1_000);
     private final Set<UserId> online = Collections.synchronizedSet(new HashSet<>());
     private final ScriptedEndpoint endpoint = new ScriptedEndpoint();
-    private final WebhookRelay relay = new WebhookRelay(outbox, endpoint, messages, users, message -> Optional.empty(),
-            online::contains, time, new WebhookRelay.Settings(4, Duration.ofMillis(50), Duration.ofSeconds(65),
-                    Backoff.CONTRACT));
+    private final WebhookRelay relay = new WebhookRelay(outbox, endpoint, messages, readMarkers, users,
+            message -> Optional.empty(), online::contains, time,
+            new WebhookRelay.Settings(4, Duration.ofMillis(50), Duration.ofSeconds(65), Backoff.CONTRACT));
     private final User ann = ChatFixtures.addUser(users);
     private final User bob = ChatFixtures.addUser(users);
     private final User cid = ChatFixtures.addUser(users);
@@ -72,6 +79,26 @@ class WebhookRelayTest {
         assertThat(outbox.waiting()).extracting(WebhookEvent::kind).containsOnly(WebhookEvent.Kind.MESSAGE_NEW);
         assertThat(outbox.waiting()).extracting(WebhookEvent::createdAt)
                 .containsExactly(first.createdAt(), second.createdAt());
+    }
+
+    /** Contract §14 with §15: a repeated send stores nothing, so it records no event of its own. */
+    @Test
+    void a_repeated_send_records_no_second_event() {
+        ChatThread thread = threads.getOrCreate(Participants.of(ann.id(), bob.id()), time.now());
+        DraftToStore send = new DraftToStore(thread.compose(ann.id(), new MessageContent.Text("once"), time.now()),
+                Optional.of(new ClientMessageId("k-1")));
+        AppendedMessage first = writer.storeOnceThenPublish(send, WebhookRelayTest::stored).toCompletableFuture()
+                .orTimeout(5, TimeUnit.SECONDS).join();
+        AppendedMessage again = writer.storeOnceThenPublish(send, WebhookRelayTest::stored).toCompletableFuture()
+                .orTimeout(5, TimeUnit.SECONDS).join();
+
+        assertThat(again.repeat()).isTrue();
+        assertThat(outbox.waiting()).extracting(WebhookEvent::message).containsExactly(first.message().id());
+    }
+
+    private static MessageStored stored(Message message) {
+        return new MessageStored(message, DeliveryPolicy.forStoredMessage(message), Optional.empty(),
+                Optional.empty(), Optional.empty());
     }
 
     @Test

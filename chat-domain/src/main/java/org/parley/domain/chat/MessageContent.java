@@ -7,7 +7,10 @@ import org.parley.domain.RuleSubject;
 import org.parley.domain.WellFormedText;
 import org.parley.domain.user.UserId;
 
-/** What a message carries; its kind decides the message's {@link MessageType}. */
+/**
+ * What a message carries; its kind decides the message's {@link MessageType}. A message its sender deleted carries
+ * {@link Deleted}: nothing of what it said, only its kind (contract §12's tombstone).
+ */
 public sealed interface MessageContent {
 
     MessageType type();
@@ -52,6 +55,17 @@ public sealed interface MessageContent {
         @Override
         public MessageType type() {
             return MessageType.USER_PROFILE;
+        }
+    }
+
+    /**
+     * What a deleted message carries: nothing but the kind it had ({@code text}, {@code file} or
+     * {@code user_profile}), so that history keeps the conversation's shape (contract §12). Its text, caption, file
+     * and shared profile are gone.
+     */
+    record Deleted(MessageType type) implements MessageContent {
+        public Deleted {
+            Objects.requireNonNull(type, "type");
         }
     }
 }

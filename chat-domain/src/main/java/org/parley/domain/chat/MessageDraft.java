@@ -16,6 +16,9 @@ public record MessageDraft(ThreadId threadId, UserId sender, UserId receiver, Me
         Objects.requireNonNull(receiver, "receiver");
         Objects.requireNonNull(content, "content");
         Objects.requireNonNull(sentAt, "sentAt");
+        if (content instanceof MessageContent.Deleted) {
+            throw new IllegalArgumentException("A deleted message cannot be sent");
+        }
         if (sender.equals(receiver)) {
             throw new DomainRuleViolation(RuleSubject.RECEIVER, "You cannot send a message to yourself");
         }

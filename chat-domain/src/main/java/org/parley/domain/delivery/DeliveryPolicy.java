@@ -3,6 +3,7 @@ package org.parley.domain.delivery;
 import java.util.List;
 
 import org.parley.domain.chat.Message;
+import org.parley.domain.user.UserId;
 
 /**
  * Who is told of what: one named function per kind of event, all collected here, so the whole delivery policy of the
@@ -22,6 +23,44 @@ public final class DeliveryPolicy {
      * {@link Audience#SENDER}, each on every device they have connected, so a user's other devices stay in step.
      */
     public static List<Delivery> forStoredMessage(Message message) {
+        return List.of(
+                new Delivery(message.receiver(), Audience.RECEIVER),
+                new Delivery(message.sender(), Audience.SENDER));
+    }
+
+    /**
+     * A read marker set by {@code reader} on the thread of {@code read} (contract §11: {@code seen_message}): the other
+     * participant as {@link Audience#RECEIVER}, and the reader as {@link Audience#SENDER} on every device, the requesting
+     * one included (its acknowledgement, as a {@code conf_message} is a send's). When the marker did not move (it was
+     * already at or past the message), only the reader is told: the other participant learns nothing new.
+     *
+     * @param read   the message the reader marked; the reader is its sender or its receiver
+     * @param moved  whether the reader's marker moved forward
+     * @throws IllegalArgumentException when {@code reader} is neither the sender nor the receiver of {@code read}
+     */
+    public static List<Delivery> forReadMarker(Message read, UserId reader, boolean moved) {
+        if (!read.involves(reader)) {
+            throw new IllegalArgumentException(reader + " is not a participant of message " + read.id());
+        }
+        UserId other = read.sender().equals(reader) ? read.receiver() : read.sender();
+        Delivery toReader = new Delivery(reader, Audience.SENDER);
+        return moved ? List.of(new Delivery(other, Audience.RECEIVER), toReader) : List.of(toReader);
+    }
+
+    /**
+     * An edit of a message (contract §12): both participants on every device, the receiver as {@link Audience#RECEIVER}
+     * and the sender, whose request it answers, as {@link Audience#SENDER}.
+     */
+    public static List<Delivery> forEdit(Message edited) {
+        return bothSides(edited);
+    }
+
+    /** A deletion of a message (contract §12): both participants on every device, as {@link #forEdit}. */
+    public static List<Delivery> forDeletion(Message tombstone) {
+        return bothSides(tombstone);
+    }
+
+    private static List<Delivery> bothSides(Message message) {
         return List.of(
                 new Delivery(message.receiver(), Audience.RECEIVER),
                 new Delivery(message.sender(), Audience.SENDER));

@@ -16,7 +16,7 @@ import org.parley.domain.user.UserId;
 public interface AnnounceFileMessage {
 
     /**
-     * @throws NotFound    when the message does not exist, is not a file message, or was not sent by the caller
+     * @throws NotFound    when the message does not exist, is not a file message (a deleted one included), or was not sent by the caller
      * @throws RateLimited when the sender's send rate is spent (nothing is delivered), with the wait until it is not
      */
     Message announce(Command command);

@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.parley.application.error.UnknownUser;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageId;
+import org.parley.domain.chat.ReadState;
 import org.parley.domain.user.User;
 import org.parley.domain.user.UserId;
 
@@ -32,18 +33,32 @@ public interface ListConversation {
      *                   back, newer ones when catching up)
      * @param nextBefore the {@code before} that reads the page of older messages, when there are older messages
      * @param nextAfter  the {@code after} that reads the next newer page, when catching up and there are more
+     * @param readState  the thread's read markers, read after the messages: {@code seen} of each (contract §11)
      */
     record ConversationPage(
             List<Message> messages,
             Map<UserId, User> people,
             boolean hasMore,
             Optional<MessageId> nextBefore,
-            Optional<MessageId> nextAfter) {
+            Optional<MessageId> nextAfter,
+            ReadState readState) {
         public ConversationPage {
             messages = List.copyOf(messages);
             people = Map.copyOf(people);
             Objects.requireNonNull(nextBefore, "nextBefore");
             Objects.requireNonNull(nextAfter, "nextAfter");
+            Objects.requireNonNull(readState, "readState");
+        }
+
+        /** A page whose messages nobody has read (or of a thread without messages). */
+        public ConversationPage(List<Message> messages, Map<UserId, User> people, boolean hasMore,
+                                Optional<MessageId> nextBefore, Optional<MessageId> nextAfter) {
+            this(messages, people, hasMore, nextBefore, nextAfter, ReadState.none());
+        }
+
+        /** This page with the thread's read markers. */
+        public ConversationPage withReadState(ReadState markers) {
+            return new ConversationPage(messages, people, hasMore, nextBefore, nextAfter, markers);
         }
     }
 }

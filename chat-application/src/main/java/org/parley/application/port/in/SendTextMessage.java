@@ -6,7 +6,6 @@ import java.util.concurrent.CompletionStage;
 
 import org.parley.application.error.UnknownUser;
 import org.parley.domain.DomainRuleViolation;
-import org.parley.domain.chat.Message;
 import org.parley.domain.delivery.ClientMessageId;
 import org.parley.domain.user.UserId;
 
@@ -20,13 +19,15 @@ public interface SendTextMessage {
      * Checks the message at once and hands it to storage without waiting for it.
      *
      * @return completes with the stored message after it was committed and delivered, or fails when storage failed
-     *         (then nothing was delivered)
+     *         (then nothing was delivered); when the command's {@code client_msg_id} was already used by its sender for
+     *         a stored message, completes with that original as a {@link Sent#repeat() repeat}: nothing stored or
+     *         delivered (contract §14)
      * @throws UnknownUser when the receiver does not exist or is inactive
      * @throws org.parley.application.error.RateLimited when the sender's send rate is spent (contract §16): nothing
      *         is stored
      * @throws DomainRuleViolation when the text is empty or too long, or the receiver is the sender
      */
-    CompletionStage<Message> send(Command command);
+    CompletionStage<Sent> send(Command command);
 
     record Command(UserId sender, UserId receiver, String body, Optional<ClientMessageId> clientMessageId) {
         public Command {

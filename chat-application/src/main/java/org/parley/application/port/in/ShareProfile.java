@@ -5,7 +5,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.parley.application.error.NotFound;
 import org.parley.application.error.UnknownUser;
-import org.parley.domain.chat.Message;
 import org.parley.domain.delivery.ClientMessageId;
 import org.parley.domain.user.UserId;
 
@@ -18,11 +17,13 @@ public interface ShareProfile {
     /**
      * Checks the request at once and hands the message to storage without waiting for it.
      *
-     * @return completes with the stored message after it was committed and delivered, or fails when storage failed
+     * @return completes with the stored message after it was committed and delivered, or fails when storage failed;
+     *         a repeated {@code client_msg_id} of the sender completes with the original as a
+     *         {@link Sent#repeat() repeat}, storing and delivering nothing (contract §14)
      * @throws UnknownUser when the receiver does not exist or is inactive
      * @throws NotFound when the shared profile does not exist
      */
-    CompletionStage<Message> share(Command command);
+    CompletionStage<Sent> share(Command command);
 
     record Command(UserId sender, UserId receiver, UserId profile, Optional<ClientMessageId> clientMessageId) {
         public Command {

@@ -36,11 +36,24 @@ public interface UploadAttachment {
         }
     }
 
-    /** The stored message, with both participants to expand it. */
-    record Uploaded(Message message, Map<UserId, User> people) {
+    /**
+     * The stored message, with both participants to expand it, and whether its receiver has read it (their read marker
+     * is at or past it: contract §11).
+     */
+    record Uploaded(Message message, Map<UserId, User> people, boolean seen) {
         public Uploaded {
             Objects.requireNonNull(message, "message");
             people = Map.copyOf(people);
+        }
+
+        /** Not seen yet. */
+        public Uploaded(Message message, Map<UserId, User> people) {
+            this(message, people, false);
+        }
+
+        /** This upload, seen or not. */
+        public Uploaded seen(boolean seenByReceiver) {
+            return new Uploaded(message, people, seenByReceiver);
         }
     }
 }

@@ -1,11 +1,14 @@
 package org.parley.application.port.out;
 
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 import org.parley.domain.chat.Message;
+import org.parley.domain.chat.MessageContent;
 import org.parley.domain.chat.MessageDraft;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.chat.ThreadId;
@@ -23,8 +26,15 @@ import org.parley.domain.chat.ThreadId;
 public interface MessageRepository {
 
     /**
-     * Stores the drafts durably, all or none, in one transaction (committed when this returns), and returns them in
-     * the same order with their new ids, which grow along the list, each with its {@link ThreadPosition}: right after
+     * Stores the drafts durably, all or none, in one transaction (committed when this returns), and answers for each,
+     * in the same order, an {@link AppendedMessage}. A draft is stored unless it repeats a send (contract §14): its
+     * {@code client_msg_id} is present and its sender already stored a message with the same one (in an earlier batch,
+     * here or on another server sharing the store, or earlier in this batch); then nothing is stored for it and its
+     * answer is that original message ({@link AppendedMessage#repeatOf}). Whatever the timing, a sender's
+     * {@code client_msg_id} names at most one stored message, and a repeat never fails the other drafts of the batch.
+     * A draft without one costs nothing more than before.
+     *
+     * <p>The stored messages get new ids, which grow along the list, each with its {@link ThreadPosition}: right after
      * the message of its thread stored just before it (in an earlier batch, here or on another server, or earlier in
      * this batch), or {@linkplain ThreadPosition#first() first}. The positions of a thread's messages therefore form
      * one chain in id order. This is the write path of group commit: the cost of a commit is shared by every message of
@@ -32,17 +42,32 @@ public interface MessageRepository {
      *
      * @throws IllegalArgumentException when {@code drafts} is empty
      */
-    List<AppendedMessage> appendAll(List<MessageDraft> drafts);
+    List<AppendedMessage> appendNew(List<DraftToStore> drafts);
 
     /**
-     * As {@link #appendAll}, and in the same transaction records in the webhook outbox ({@link WebhookOutbox}) one
-     * {@link WebhookEvent#messageNew} event per message, in the messages' order: a message stored is an event stored
-     * (contract §15). Group commit calls this instead of {@link #appendAll} only when a webhook is configured.
+     * {@link #appendNew} for drafts without a {@code client_msg_id}: every one is stored.
+     *
+     * @throws IllegalArgumentException when {@code drafts} is empty
+     */
+    default List<AppendedMessage> appendAll(List<MessageDraft> drafts) {
+        List<DraftToStore> toStore = new ArrayList<>(drafts.size());
+        for (MessageDraft draft : drafts) {
+            toStore.add(DraftToStore.always(draft));
+        }
+        return appendNew(toStore);
+    }
+
+    /**
+     * As {@link #appendNew}, and in the same transaction records in the webhook outbox ({@link WebhookOutbox}) one
+     * {@link WebhookEvent#messageNew} event per message stored now, in the messages' order: a message stored is an
+     * event stored (contract §15). A repeat ({@link AppendedMessage#repeat()}) records nothing: its original's event was
+     * recorded when the original was stored. Group commit calls this instead of {@link #appendNew} only when a webhook
+     * is configured.
      *
      * @throws IllegalArgumentException when {@code drafts} is empty
      * @throws UnsupportedOperationException when this store keeps no outbox
      */
-    default List<AppendedMessage> appendAllRecordingEvents(List<MessageDraft> drafts) {
+    default List<AppendedMessage> appendNewRecordingEvents(List<DraftToStore> drafts) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no webhook outbox");
     }
 
@@ -60,8 +85,28 @@ public interface MessageRepository {
      */
     List<Message> findInThread(ThreadId thread, MessageRange range, int limit);
 
-    /** Like {@link #findInThread}, but only the thread's {@code file} messages. */
+    /** Like {@link #findInThread}, but only the thread's {@code file} messages that are not deleted. */
     List<Message> findFilesInThread(ThreadId thread, MessageRange range, int limit);
+
+    /**
+     * Stores the edit of a text message (contract §12): its new text, {@code edited}, {@code updatedAt} = {@code at},
+     * in one transaction (committed when this returns) — unless the message is deleted (or does not exist) by then, so
+     * that an edit racing a deletion never brings text back.
+     *
+     * @return whether the edit was stored
+     */
+    boolean saveEdit(MessageId message, MessageContent.Text text, Instant at);
+
+    /**
+     * Turns a message into its tombstone (contract §12): its content gone (text, caption, attachment and its storage
+     * key, shared profile), its kind kept, {@code updatedAt} = {@code at}, in one transaction (committed when this
+     * returns). Afterwards no message names its attachment's storage key, so {@link #referencedStorageKeys} no longer
+     * returns it.
+     *
+     * @return whether it was deleted now ({@code false}: it was deleted already, or does not exist)
+     */
+    boolean saveDeletion(MessageId message, Instant at);
+
 
     /** The most storage keys {@link #referencedStorageKeys} takes in one call. */
     int MAX_KEYS_PER_QUERY = 1_000;

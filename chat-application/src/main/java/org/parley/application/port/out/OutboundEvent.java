@@ -6,8 +6,9 @@ import org.parley.domain.delivery.Delivery;
 
 /**
  * Something connected users are told of, on its way to their connections through {@link EventDelivery}. One sealed
- * family: {@link MessageStored} today; the events of contract §11–§13 (a read marker, an edit, a deletion, typing,
- * presence) join it as new members, each raised by its use case with the deliveries the domain's
+ * family: {@link MessageStored}, {@link MessageSeen} (a read marker, §11), {@link MessageEdited} and
+ * {@link MessageDeleted} (§12); the other events of contract §13 (typing, presence) join it as new members, each
+ * raised by its use case with the deliveries the domain's
  * {@link org.parley.domain.delivery.DeliveryPolicy} decided for it.
  *
  * <p>An event is self-contained: it carries everything a frame of it needs (a stored message's signed attachment link
@@ -16,7 +17,7 @@ import org.parley.domain.delivery.Delivery;
  * <p>Whoever handles events case by case implements {@link Cases}: a new member adds a method there, so every renderer
  * stops compiling until it handles the new kind (Java 17 has no exhaustive pattern switch over a sealed type).
  */
-public sealed interface OutboundEvent permits MessageStored {
+public sealed interface OutboundEvent permits MessageStored, MessageSeen, MessageEdited, MessageDeleted {
 
     /** Who is told, each as which audience; an empty list tells nobody. */
     List<Delivery> deliveries();
@@ -28,5 +29,11 @@ public sealed interface OutboundEvent permits MessageStored {
     interface Cases<R> {
 
         R messageStored(MessageStored event);
+
+        R messageSeen(MessageSeen event);
+
+        R messageEdited(MessageEdited event);
+
+        R messageDeleted(MessageDeleted event);
     }
 }

@@ -28,4 +28,14 @@ public interface StoreMessages {
      * {@code event} runs on a thread shared by every user: it must be short and must not block.
      */
     CompletionStage<Message> storeThenPublish(MessageDraft draft, Function<Message, ? extends OutboundEvent> event);
+
+    /**
+     * As {@link #storeThenPublish}, for a send that may repeat an earlier one (contract §14: idempotent sending): when
+     * the draft's sender already stored a message with the same {@code client_msg_id}, nothing is stored and nothing
+     * is published, and the stage completes with that original message ({@link AppendedMessage#repeat()}); otherwise
+     * the draft is stored, {@code event.apply(stored)} is published, and the stage completes with the stored message.
+     * A draft without a {@code client_msg_id} is always stored, at no extra cost. Fails as {@link #storeThenPublish}.
+     */
+    CompletionStage<AppendedMessage> storeOnceThenPublish(DraftToStore draft,
+                                                          Function<Message, ? extends OutboundEvent> event);
 }

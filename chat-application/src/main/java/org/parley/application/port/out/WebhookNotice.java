@@ -16,11 +16,12 @@ import org.parley.domain.user.UserId;
  * @param event          the outbox event
  * @param receiverOnline whether the message's receiver has an open connection now ({@link ConnectedUsers})
  * @param message        the message as it is stored now
+ * @param seen           whether its receiver has read it (contract §11), as history shows it now
  * @param people         at least the message's sender and receiver
  * @param attachmentLink the signed link to its attachment, present exactly when the message carries a file
  */
-public record WebhookNotice(WebhookEvent event, boolean receiverOnline, Message message, Map<UserId, User> people,
-                            Optional<AttachmentLink> attachmentLink) {
+public record WebhookNotice(WebhookEvent event, boolean receiverOnline, Message message, boolean seen,
+                            Map<UserId, User> people, Optional<AttachmentLink> attachmentLink) {
 
     public WebhookNotice {
         Objects.requireNonNull(event, "event");

@@ -9,7 +9,7 @@ import java.util.List;
  * database so that it survives restarts and is shared by every node on that database.
  *
  * <p><b>Recording.</b> A stored message's {@code message.new} event is recorded by group commit in the transaction that
- * stores the message ({@link MessageRepository#appendAllRecordingEvents}): a message stored is an event stored. Use
+ * stores the message ({@link MessageRepository#appendNewRecordingEvents}): a message stored is an event stored. Use
  * cases that change a message (edit, delete) call {@link #record} with {@link WebhookEvent#messageEdited} or
  * {@link WebhookEvent#messageDeleted} once the change is stored. Without {@code PARLEY_WEBHOOK_URL} bootstrap hands
  * them {@link #none()}, which records nothing.
