@@ -353,10 +353,11 @@ public final class Parley implements AutoCloseable {
         LinkToAttachment links = new LinkToAttachmentService(ports.linkSigner(), config.mediaLinkLifetime(), time);
         AuthenticateToken authenticate = new AuthenticateTokenService(ports.tokens(), ports.users());
         MarkSeen markSeen = new MarkSeenService(ports.messages(), ports.readMarkers(), ports.delivery(), time);
+        boolean webhooks = config.webhooks().isPresent();
         EditMessage edit = new EditMessageService(ports.messages(), ports.users(), ports.delivery(), rules, time,
-                ports.sendBudget(), ports.readMarkers());
+                ports.sendBudget(), ports.readMarkers(), webhooks);
         DeleteMessage delete = new DeleteMessageService(ports.messages(), ports.users(), ports.delivery(),
-                ports.attachments(), time, ports.sendBudget(), ports.readMarkers());
+                ports.attachments(), time, ports.sendBudget(), ports.readMarkers(), webhooks);
         WebSocketUseCases webSocket = new WebSocketUseCases(
                 new SendTextMessageService(ports.users(), ports.threads(), messages, rules, time, ports.sendBudget()),
                 new AnnounceFileMessageService(ports.messages(), ports.delivery(), links, ports.sendBudget()),

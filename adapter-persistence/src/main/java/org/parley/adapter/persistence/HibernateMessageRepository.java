@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
+import org.hibernate.Session;
 import org.hibernate.StatelessSession;
 import org.hibernate.query.SelectionQuery;
 import org.parley.application.port.out.AppendedMessage;
@@ -219,16 +220,28 @@ final class HibernateMessageRepository implements MessageRepository {
      */
     @Override
     public boolean saveEdit(MessageId message, MessageContent.Text text, Instant at) {
+        return edit(message, text, at, null);
+    }
+
+    /** As {@link #saveEdit}, plus the event's {@code webhook_outbox} row when the update changed the message. */
+    @Override
+    public boolean saveEditRecordingEvent(MessageId message, MessageContent.Text text, Instant at,
+                                          WebhookEvent event) {
+        Objects.requireNonNull(event, "event");
+        return edit(message, text, at, event.requireOf(WebhookEvent.Kind.MESSAGE_EDITED, message));
+    }
+
+    private boolean edit(MessageId message, MessageContent.Text text, Instant at, WebhookEvent event) {
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(text, "text");
         Instant stamp = StoredInstants.toColumn(at);
-        return transactions.write(session -> session.createMutationQuery(
+        return transactions.write(session -> recordedIfChanged(session, event, session.createMutationQuery(
                         "update MessageEntity m set m.body = :body, m.edited = true, m.updatedAt = :at "
                                 + "where m.id = :id and m.deleted = false")
                 .setParameter("body", text.body())
                 .setParameter("at", stamp)
                 .setParameter("id", message.value())
-                .executeUpdate()) == 1;
+                .executeUpdate()));
     }
 
     /**
@@ -237,15 +250,40 @@ final class HibernateMessageRepository implements MessageRepository {
      */
     @Override
     public boolean saveDeletion(MessageId message, Instant at) {
+        return delete(message, at, null);
+    }
+
+    /** As {@link #saveDeletion}, plus the event's {@code webhook_outbox} row when the update deleted the message. */
+    @Override
+    public boolean saveDeletionRecordingEvent(MessageId message, Instant at, WebhookEvent event) {
+        Objects.requireNonNull(event, "event");
+        return delete(message, at, event.requireOf(WebhookEvent.Kind.MESSAGE_DELETED, message));
+    }
+
+    private boolean delete(MessageId message, Instant at, WebhookEvent event) {
         Objects.requireNonNull(message, "message");
         Instant stamp = StoredInstants.toColumn(at);
-        return transactions.write(session -> session.createMutationQuery(
+        return transactions.write(session -> recordedIfChanged(session, event, session.createMutationQuery(
                         "update MessageEntity m set m.deleted = true, m.updatedAt = :at, m.body = null, "
                                 + "m.storageKey = null, m.fileName = null, m.sizeBytes = null, m.contentType = null, "
                                 + "m.attachedProfileId = null where m.id = :id and m.deleted = false")
                 .setParameter("at", stamp)
                 .setParameter("id", message.value())
-                .executeUpdate()) == 1;
+                .executeUpdate()));
+    }
+
+    /**
+     * Whether the update changed its one row; if so and there is an {@code event}, its outbox row is inserted on the
+     * same connection, so it commits (or rolls back) with the change: one statement more, only with a webhook.
+     */
+    private static boolean recordedIfChanged(Session session, WebhookEvent event, int changedRows) {
+        if (changedRows != 1) {
+            return false;
+        }
+        if (event != null) {
+            session.doWork(connection -> OutboxRows.insert(connection, List.of(event)));
+        }
+        return true;
     }
 
     /**

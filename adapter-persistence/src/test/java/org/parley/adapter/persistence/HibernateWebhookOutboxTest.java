@@ -26,9 +26,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.parley.application.port.out.AppendedMessage;
 import org.parley.application.port.out.ClaimedWebhookEvent;
 import org.parley.application.port.out.DraftToStore;
+import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.WebhookEvent;
 import org.parley.application.port.out.WebhookOutbox;
 import org.parley.domain.chat.ChatThread;
+import org.parley.domain.chat.Message;
+import org.parley.domain.chat.MessageContent;
 import org.parley.domain.chat.MessageDraft;
 import org.parley.domain.chat.Participants;
 import org.parley.domain.chat.ThreadId;
@@ -37,8 +40,8 @@ import org.parley.domain.user.User;
 import org.parley.domain.user.UserId;
 
 /**
- * What the outbox table does beyond the port's contract: group commit's batch records its events in its own
- * transaction (both or neither), and two servers on one database never claim the same event.
+ * What the outbox table does beyond the port's contract: group commit's batch, an edit and a deletion record their
+ * events in their own transaction (both or neither), and two servers on one database never claim the same event.
  */
 class HibernateWebhookOutboxTest {
 
@@ -135,6 +138,89 @@ class HibernateWebhookOutboxTest {
         assertThat(outbox.depth()).isZero();
     }
 
+    /** Contract §15 with §12: an edit's event is recorded with the edit, in its transaction; a refused edit records none. */
+    @Test
+    void an_edit_records_its_event_with_it_and_an_edit_refused_records_none() {
+        UserId ann = newUser();
+        UserId bob = newUser();
+        Message message = storeOne(thread(ann, bob).compose(ann, Fixtures.text("helo"), Fixtures.at(1)));
+        MessageRepository messages = DATABASE.get().module().messages();
+
+        assertThat(messages.saveEditRecordingEvent(message.id(), new MessageContent.Text("hello"), Fixtures.at(2),
+                WebhookEvent.messageEdited(message, Fixtures.at(2)))).isTrue();
+        assertThat(messages.saveDeletion(message.id(), Fixtures.at(3))).isTrue();
+        assertThat(messages.saveEditRecordingEvent(message.id(), new MessageContent.Text("back"), Fixtures.at(4),
+                WebhookEvent.messageEdited(message, Fixtures.at(4)))).isFalse();
+
+        List<ClaimedWebhookEvent> heads = outbox.claimDue("test", Fixtures.at(10), Duration.ofMinutes(1), 10);
+        assertThat(heads).singleElement().satisfies(claimed -> {
+            assertThat(claimed.event().kind()).isEqualTo(WebhookEvent.Kind.MESSAGE_EDITED);
+            assertThat(claimed.event().message()).isEqualTo(message.id());
+            assertThat(claimed.event().receiver()).isEqualTo(bob);
+            assertThat(claimed.event().createdAt()).isEqualTo(Fixtures.at(2));
+        });
+        assertThat(outbox.depth()).isOne();
+    }
+
+    /** A deletion's event is recorded with the tombstone; deleting it again records nothing more. */
+    @Test
+    void a_deletion_records_its_event_with_it_once() {
+        UserId ann = newUser();
+        UserId bob = newUser();
+        Message message = storeOne(thread(ann, bob).compose(ann, Fixtures.text("regret"), Fixtures.at(1)));
+        MessageRepository messages = DATABASE.get().module().messages();
+
+        assertThat(messages.saveDeletionRecordingEvent(message.id(), Fixtures.at(2),
+                WebhookEvent.messageDeleted(message, Fixtures.at(2)))).isTrue();
+        assertThat(messages.saveDeletionRecordingEvent(message.id(), Fixtures.at(3),
+                WebhookEvent.messageDeleted(message, Fixtures.at(3)))).isFalse();
+
+        assertThat(outbox.depth()).isOne();
+        assertThat(outbox.claimDue("test", Fixtures.at(10), Duration.ofMinutes(1), 10)).singleElement()
+                .satisfies(claimed -> assertThat(claimed.event().kind()).isEqualTo(WebhookEvent.Kind.MESSAGE_DELETED));
+        assertThat(messages.findById(message.id())).hasValueSatisfying(stored -> assertThat(stored.deleted()).isTrue());
+    }
+
+    /** Both or neither: a change whose event cannot be written is rolled back with it. */
+    @Test
+    void a_change_whose_event_cannot_be_recorded_is_not_stored() {
+        UserId ann = newUser();
+        UserId bob = newUser();
+        Message message = storeOne(thread(ann, bob).compose(ann, Fixtures.text("keep"), Fixtures.at(1)));
+        MessageRepository messages = DATABASE.get().module().messages();
+        // No column holds this instant: writing the event's row fails after the message's update ran.
+        WebhookEvent unwritableEdit = new WebhookEvent(UUID.randomUUID(), WebhookEvent.Kind.MESSAGE_EDITED,
+                message.id(), bob, Instant.MAX);
+        WebhookEvent unwritableDeletion = new WebhookEvent(UUID.randomUUID(), WebhookEvent.Kind.MESSAGE_DELETED,
+                message.id(), bob, Instant.MAX);
+
+        assertThatThrownBy(() -> messages.saveEditRecordingEvent(message.id(), new MessageContent.Text("changed"),
+                Fixtures.at(2), unwritableEdit)).isInstanceOf(RuntimeException.class);
+        assertThatThrownBy(() -> messages.saveDeletionRecordingEvent(message.id(), Fixtures.at(2),
+                unwritableDeletion)).isInstanceOf(RuntimeException.class);
+
+        assertThat(messages.findById(message.id())).contains(message);
+        assertThat(outbox.depth()).isZero();
+    }
+
+    @Test
+    void an_event_of_another_kind_or_message_is_refused() {
+        UserId ann = newUser();
+        UserId bob = newUser();
+        Message message = storeOne(thread(ann, bob).compose(ann, Fixtures.text("mine"), Fixtures.at(1)));
+        Message other = storeOne(thread(ann, bob).compose(ann, Fixtures.text("other"), Fixtures.at(2)));
+        MessageRepository messages = DATABASE.get().module().messages();
+
+        assertThatThrownBy(() -> messages.saveEditRecordingEvent(message.id(), new MessageContent.Text("x"),
+                Fixtures.at(3), WebhookEvent.messageDeleted(message, Fixtures.at(3))))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> messages.saveDeletionRecordingEvent(message.id(), Fixtures.at(3),
+                WebhookEvent.messageDeleted(other, Fixtures.at(3))))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(messages.findById(message.id())).contains(message);
+        assertThat(outbox.depth()).isZero();
+    }
+
     /** Two servers (each its own pool and Hibernate) claim from one table at once: no event is claimed twice. */
     @Test
     void two_servers_claiming_at_once_never_take_the_same_event() throws Exception {
@@ -173,6 +259,10 @@ class HibernateWebhookOutboxTest {
         }
         assertThat(twice).isEmpty();
         assertThat(claimed).hasSize(80);
+    }
+
+    private static Message storeOne(MessageDraft draft) {
+        return DATABASE.get().module().messages().appendNew(List.of(DraftToStore.always(draft))).get(0).message();
     }
 
     private static ChatThread thread(UserId a, UserId b) {

@@ -15,14 +15,15 @@ import org.parley.application.port.out.ReadMarkerRepository;
 import org.parley.application.port.out.SendBudget;
 import org.parley.application.port.out.TimeSource;
 import org.parley.application.port.out.UserAccounts;
+import org.parley.application.port.out.WebhookEvent;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageContent;
 import org.parley.domain.delivery.DeliveryPolicy;
 
 /**
- * Takes one message from the sender's {@link SendBudget}, finds the caller's own message, stores its tombstone, and
- * only after that commit removes an attachment's bytes from the {@link AttachmentStore}, then hands
- * {@link MessageDeleted} to delivery.
+ * Takes one message from the sender's {@link SendBudget}, finds the caller's own message, stores its tombstone (with a
+ * webhook, its {@code message.deleted} event in the same transaction), and only after that commit removes an
+ * attachment's bytes from the {@link AttachmentStore}, then hands {@link MessageDeleted} to delivery.
  *
  * <p>Crash-safe without a second record: once the tombstone is committed no message names the attachment's storage
  * key, so should the process die (or the store fail) before the bytes are removed, the orphan sweeper
@@ -44,10 +45,23 @@ public final class DeleteMessageService implements DeleteMessage {
     private final TimeSource time;
     private final SendBudget budget;
     private final ReadMarkerRepository readMarkers;
+    /** Whether each deletion also records its webhook event (contract §15), in the deletion's transaction. */
+    private final boolean recordWebhookEvents;
 
     public DeleteMessageService(MessageRepository messages, UserAccounts users, EventDelivery delivery,
                                 AttachmentStore store, TimeSource time, SendBudget budget,
             ReadMarkerRepository readMarkers) {
+        this(messages, users, delivery, store, time, budget, readMarkers, false);
+    }
+
+    /**
+     * As the other constructor; with {@code recordWebhookEvents} (a webhook is configured), each deletion also
+     * records a {@code message.deleted} event in the webhook outbox, in the tombstone's own transaction
+     * ({@link MessageRepository#saveDeletionRecordingEvent}); a message deleted again records nothing.
+     */
+    public DeleteMessageService(MessageRepository messages, UserAccounts users, EventDelivery delivery,
+                                AttachmentStore store, TimeSource time, SendBudget budget,
+                                ReadMarkerRepository readMarkers, boolean recordWebhookEvents) {
         this.messages = Objects.requireNonNull(messages, "messages");
         this.users = Objects.requireNonNull(users, "users");
         this.delivery = Objects.requireNonNull(delivery, "delivery");
@@ -55,6 +69,7 @@ public final class DeleteMessageService implements DeleteMessage {
         this.time = Objects.requireNonNull(time, "time");
         this.budget = Objects.requireNonNull(budget, "budget");
         this.readMarkers = Objects.requireNonNull(readMarkers, "readMarkers");
+        this.recordWebhookEvents = recordWebhookEvents;
     }
 
     @Override
@@ -63,7 +78,7 @@ public final class DeleteMessageService implements DeleteMessage {
         Message message = SenderOwnMessages.sentBy(messages, command.requester(), command.message());
         Message tombstone;
         Instant now = time.now();
-        if (!message.deleted() && messages.saveDeletion(message.id(), now)) {
+        if (!message.deleted() && storeDeletion(message, now)) {
             tombstone = message.deletedAt(now);
             if (message.content() instanceof MessageContent.File file) {
                 removeBytes(message, file);
@@ -75,6 +90,12 @@ public final class DeleteMessageService implements DeleteMessage {
         delivery.deliver(new MessageDeleted(tombstone, DeliveryPolicy.forDeletion(tombstone), command.clientMessageId()));
         return new ChangedMessage(tombstone, SenderOwnMessages.peopleOf(users, tombstone),
                 readMarkers.findIn(tombstone.threadId()).seen(tombstone));
+    }
+
+    private boolean storeDeletion(Message message, Instant now) {
+        return recordWebhookEvents
+                ? messages.saveDeletionRecordingEvent(message.id(), now, WebhookEvent.messageDeleted(message, now))
+                : messages.saveDeletion(message.id(), now);
     }
 
     /** After the commit; a failure leaves the bytes to the orphan sweeper (logged once, without the file's name). */

@@ -11,6 +11,7 @@ import org.parley.application.port.out.AppendedMessage;
 import org.parley.application.port.out.DraftToStore;
 import org.parley.application.port.out.MessageRange;
 import org.parley.application.port.out.MessageRepository;
+import org.parley.application.port.out.WebhookEvent;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageContent;
 import org.parley.domain.chat.MessageId;
@@ -53,6 +54,17 @@ public class DelegatingMessageRepository implements MessageRepository {
     @Override
     public boolean saveEdit(MessageId message, MessageContent.Text text, Instant at) {
         return delegate.saveEdit(message, text, at);
+    }
+
+    @Override
+    public boolean saveEditRecordingEvent(MessageId message, MessageContent.Text text, Instant at,
+                                          WebhookEvent event) {
+        return delegate.saveEditRecordingEvent(message, text, at, event);
+    }
+
+    @Override
+    public boolean saveDeletionRecordingEvent(MessageId message, Instant at, WebhookEvent event) {
+        return delegate.saveDeletionRecordingEvent(message, at, event);
     }
 
     @Override

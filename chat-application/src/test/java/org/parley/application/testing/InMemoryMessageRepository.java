@@ -88,10 +88,7 @@ public final class InMemoryMessageRepository implements MessageRepository {
      */
     @Override
     public List<AppendedMessage> appendNewRecordingEvents(List<DraftToStore> drafts) {
-        InMemoryWebhookOutbox outbox = this.outbox;
-        if (outbox == null) {
-            throw new UnsupportedOperationException("No outbox: call recordingEventsIn first");
-        }
+        InMemoryWebhookOutbox outbox = requireOutbox();
         synchronized (byId) {
             List<AppendedMessage> stored = appendNew(drafts);
             stored.stream().filter(appended -> !appended.repeat())
@@ -100,7 +97,7 @@ public final class InMemoryMessageRepository implements MessageRepository {
         }
     }
 
-    /** Makes {@link #appendNewRecordingEvents} record events in {@code events}; returns this repository. */
+    /** Makes the {@code …RecordingEvent(s)} methods record events in {@code events}; returns this repository. */
     public InMemoryMessageRepository recordingEventsIn(InMemoryWebhookOutbox events) {
         this.outbox = Objects.requireNonNull(events, "events");
         return this;
@@ -164,6 +161,49 @@ public final class InMemoryMessageRepository implements MessageRepository {
             byId.put(message.value(), found.deletedAt(at));
             return true;
         }
+    }
+
+    /**
+     * As {@link #saveEdit}, and records {@code event} in the outbox given to {@link #recordingEventsIn} when the edit
+     * is stored (the same lock held, as a real store's one transaction would).
+     */
+    @Override
+    public boolean saveEditRecordingEvent(MessageId message, MessageContent.Text text, Instant at,
+                                          WebhookEvent event) {
+        InMemoryWebhookOutbox outbox = requireOutbox();
+        event.requireOf(WebhookEvent.Kind.MESSAGE_EDITED, message);
+        synchronized (byId) {
+            boolean stored = saveEdit(message, text, at);
+            if (stored) {
+                outbox.record(event);
+            }
+            return stored;
+        }
+    }
+
+    /**
+     * As {@link #saveDeletion}, and records {@code event} in the outbox given to {@link #recordingEventsIn} when the
+     * message is deleted now (the same lock held).
+     */
+    @Override
+    public boolean saveDeletionRecordingEvent(MessageId message, Instant at, WebhookEvent event) {
+        InMemoryWebhookOutbox outbox = requireOutbox();
+        event.requireOf(WebhookEvent.Kind.MESSAGE_DELETED, message);
+        synchronized (byId) {
+            boolean deleted = saveDeletion(message, at);
+            if (deleted) {
+                outbox.record(event);
+            }
+            return deleted;
+        }
+    }
+
+    private InMemoryWebhookOutbox requireOutbox() {
+        InMemoryWebhookOutbox outbox = this.outbox;
+        if (outbox == null) {
+            throw new UnsupportedOperationException("No outbox: call recordingEventsIn first");
+        }
+        return outbox;
     }
 
     @Override

@@ -1,6 +1,8 @@
 package org.parley.application.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -16,15 +18,22 @@ import java.util.function.Function;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.parley.application.error.Conflict;
 import org.parley.application.groupcommit.MessageWriter;
+import org.parley.application.port.in.DeleteMessage;
+import org.parley.application.port.in.EditMessage;
 import org.parley.application.port.out.AppendedMessage;
 import org.parley.application.port.out.ConnectedUsers;
 import org.parley.application.port.out.DraftToStore;
 import org.parley.application.port.out.MessageStored;
+import org.parley.application.port.out.SendBudget;
 import org.parley.application.port.out.WebhookEndpoint;
 import org.parley.application.port.out.WebhookEvent;
 import org.parley.application.port.out.WebhookNotice;
+import org.parley.application.service.DeleteMessageService;
+import org.parley.application.service.EditMessageService;
 import org.parley.application.testing.ChatFixtures;
+import org.parley.application.testing.InMemoryAttachmentStore;
 import org.parley.application.testing.InMemoryMessageRepository;
 import org.parley.application.testing.InMemoryReadMarkerRepository;
 import org.parley.application.testing.InMemoryThreadRepository;
@@ -35,6 +44,7 @@ import org.parley.application.testing.RecordingEventDelivery;
 import org.parley.domain.chat.ChatThread;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageContent;
+import org.parley.domain.chat.MessageRules;
 import org.parley.domain.chat.Participants;
 import org.parley.domain.delivery.ClientMessageId;
 import org.parley.domain.delivery.DeliveryPolicy;
@@ -99,6 +109,48 @@ class WebhookRelayTest {
     private static MessageStored stored(Message message) {
         return new MessageStored(message, DeliveryPolicy.forStoredMessage(message), Optional.empty(),
                 Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * Contract §15 with §12: an edit and a deletion record their events as they are stored, after the message's own
+     * {@code message.new}; an edit refused (the message deleted) and a second deletion record nothing. The relay posts
+     * them in that order, each with the message as history shows it then (the edited text, the tombstone).
+     */
+    @Test
+    void edits_and_deletions_record_their_events_and_are_posted_after_the_message_new() {
+        EditMessage edit = new EditMessageService(messages, users, new RecordingEventDelivery(),
+                new MessageRules(100), time, SendBudget.unlimited(), readMarkers, true);
+        DeleteMessage delete = new DeleteMessageService(messages, users, new RecordingEventDelivery(),
+                new InMemoryAttachmentStore(time), time, SendBudget.unlimited(), readMarkers, true);
+        Message edited = store(ann, bob, "helo");
+        Message deleted = store(ann, bob, "regret");
+
+        edit.edit(new EditMessage.Command(ann.id(), edited.id(), "hello", Optional.empty()));
+        time.advance(Duration.ofMillis(1));
+        delete.delete(new DeleteMessage.Command(ann.id(), deleted.id(), Optional.empty()));
+        delete.delete(new DeleteMessage.Command(ann.id(), deleted.id(), Optional.empty()));
+        assertThatThrownBy(() -> edit.edit(new EditMessage.Command(ann.id(), deleted.id(), "back", Optional.empty())))
+                .isInstanceOf(Conflict.class);
+
+        assertThat(outbox.waiting()).extracting(WebhookEvent::kind, WebhookEvent::message).containsExactly(
+                tuple(WebhookEvent.Kind.MESSAGE_NEW, edited.id()), tuple(WebhookEvent.Kind.MESSAGE_NEW, deleted.id()),
+                tuple(WebhookEvent.Kind.MESSAGE_EDITED, edited.id()),
+                tuple(WebhookEvent.Kind.MESSAGE_DELETED, deleted.id()));
+        for (int i = 0; i < 4; i++) {
+            assertThat(relay.relayDue()).isEqualTo(1);
+        }
+        assertThat(endpoint.posted).extracting(notice -> notice.event().kind()).containsExactly(
+                WebhookEvent.Kind.MESSAGE_NEW, WebhookEvent.Kind.MESSAGE_NEW, WebhookEvent.Kind.MESSAGE_EDITED,
+                WebhookEvent.Kind.MESSAGE_DELETED);
+        WebhookNotice editNotice = endpoint.posted.get(2);
+        assertThat(editNotice.message().content()).isEqualTo(new MessageContent.Text("hello"));
+        assertThat(editNotice.message().edited()).isTrue();
+        assertThat(editNotice.event().createdAt()).isEqualTo(editNotice.message().updatedAt());
+        WebhookNotice deleteNotice = endpoint.posted.get(3);
+        assertThat(deleteNotice.message().deleted()).isTrue();
+        assertThat(deleteNotice.message().content()).isInstanceOf(MessageContent.Deleted.class);
+        assertThat(deleteNotice.event().receiver()).isEqualTo(bob.id());
+        assertThat(outbox.depth()).isZero();
     }
 
     @Test

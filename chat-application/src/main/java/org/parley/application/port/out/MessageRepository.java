@@ -107,6 +107,33 @@ public interface MessageRepository {
      */
     boolean saveDeletion(MessageId message, Instant at);
 
+    /**
+     * As {@link #saveEdit}, and when the edit is stored records {@code event} (its {@link WebhookEvent#messageEdited})
+     * in the webhook outbox ({@link WebhookOutbox}) in the same transaction: an edit stored is an event stored, and an
+     * edit refused (the message deleted meanwhile) records nothing (contract §15). Called instead of {@link #saveEdit}
+     * only when a webhook is configured.
+     *
+     * @return whether the edit (and so its event) was stored
+     * @throws IllegalArgumentException when {@code event} is not a {@code MESSAGE_EDITED} event of {@code message}
+     * @throws UnsupportedOperationException when this store keeps no outbox
+     */
+    default boolean saveEditRecordingEvent(MessageId message, MessageContent.Text text, Instant at,
+                                           WebhookEvent event) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no webhook outbox");
+    }
+
+    /**
+     * As {@link #saveDeletion}, and when the message is deleted now records {@code event} (its
+     * {@link WebhookEvent#messageDeleted}) in the webhook outbox in the same transaction; a message deleted already
+     * records nothing again (contract §15). Called instead of {@link #saveDeletion} only when a webhook is configured.
+     *
+     * @return whether it was deleted now (and so its event stored)
+     * @throws IllegalArgumentException when {@code event} is not a {@code MESSAGE_DELETED} event of {@code message}
+     * @throws UnsupportedOperationException when this store keeps no outbox
+     */
+    default boolean saveDeletionRecordingEvent(MessageId message, Instant at, WebhookEvent event) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no webhook outbox");
+    }
 
     /** The most storage keys {@link #referencedStorageKeys} takes in one call. */
     int MAX_KEYS_PER_QUERY = 1_000;

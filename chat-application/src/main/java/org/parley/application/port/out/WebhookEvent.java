@@ -41,6 +41,20 @@ public record WebhookEvent(UUID id, Kind kind, MessageId message, UserId receive
         Objects.requireNonNull(createdAt, "createdAt");
     }
 
+    /**
+     * Checks that this is a {@code kind} event of {@code changed}: what a store recording a change's event in the
+     * change's transaction asks of the event it is given.
+     *
+     * @throws IllegalArgumentException otherwise
+     */
+    public WebhookEvent requireOf(Kind expected, MessageId changed) {
+        if (kind != expected || !message.equals(changed)) {
+            throw new IllegalArgumentException("Expected a " + expected + " event of message " + changed.value()
+                    + ", got " + kind + " of message " + message.value());
+        }
+        return this;
+    }
+
     /** The event of {@code stored} having been stored, at its {@code created_at}, with a new random id. */
     public static WebhookEvent messageNew(Message stored) {
         return new WebhookEvent(UUID.randomUUID(), Kind.MESSAGE_NEW, stored.id(), stored.receiver(), stored.createdAt());

@@ -8,11 +8,13 @@ import java.util.List;
  * The durable outbox of webhook events (contract §15): what the app's backend has not yet acknowledged, kept in the
  * database so that it survives restarts and is shared by every node on that database.
  *
- * <p><b>Recording.</b> A stored message's {@code message.new} event is recorded by group commit in the transaction that
- * stores the message ({@link MessageRepository#appendNewRecordingEvents}): a message stored is an event stored. Use
- * cases that change a message (edit, delete) call {@link #record} with {@link WebhookEvent#messageEdited} or
- * {@link WebhookEvent#messageDeleted} once the change is stored. Without {@code PARLEY_WEBHOOK_URL} bootstrap hands
- * them {@link #none()}, which records nothing.
+ * <p><b>Recording.</b> An event is recorded in the transaction of what it tells, so that nothing is stored without its
+ * event, whenever the process stops: group commit records a stored message's {@code message.new}
+ * ({@link MessageRepository#appendNewRecordingEvents}; none for a repeated send), and the edit and delete use cases
+ * record {@code message.edited} / {@code message.deleted} with the change
+ * ({@link MessageRepository#saveEditRecordingEvent}, {@link MessageRepository#saveDeletionRecordingEvent}); all of
+ * them only when a webhook is configured. {@link #record} records one event on its own (tests, tools). Without
+ * {@code PARLEY_WEBHOOK_URL} bootstrap hands the relay nothing and the stores record nothing.
  *
  * <p><b>Sending.</b> Events are sent in order per receiver: {@link #claimDue} only hands out the oldest event of each
  * receiver (its "head"), and only when that head is due and not claimed by anyone. A head is removed by
