@@ -34,14 +34,18 @@ import org.parley.bootstrap.e2e.People.Person;
 
 /**
  * Contract §15 end to end, against a real local HTTP receiver (the JDK's {@code com.sun.net.httpserver}): every stored
- * message is POSTed, signed; a receiver that answers 500, then does not answer within the time-out (1 s here,
- * {@code PARLEY_WEBHOOK_TIMEOUT_MILLIS}), then recovers gets every message, across a restart of the server, each
- * receiver's messages in order, with {@code receiver_online} as the receiver's connections were. In the cluster run
- * both nodes relay one outbox (and one of them is the one restarted).
+ * message, edit and deletion is POSTed, signed; a receiver that answers 500, then does not answer within the time-out
+ * (1 s here, {@code PARLEY_WEBHOOK_TIMEOUT_MILLIS}), then recovers gets every event, across a restart of the server,
+ * each receiver's events in the order they happened (an edit and a deletion after their message's
+ * {@code message.new}), with {@code receiver_online} as the receiver's connections were. In the cluster run both nodes
+ * relay one outbox (and one of them is the one restarted).
  */
 class WebhooksEndToEndTest {
 
     private static final String SECRET = "webhook-secret-of-the-e2e-test";
+    private static final String NEW = "message.new:";
+    private static final String EDITED = "message.edited:";
+    private static final String DELETED = "message.deleted:";
     private static final Receiver RECEIVER = Receiver.start();
 
     @RegisterExtension
@@ -64,7 +68,8 @@ class WebhooksEndToEndTest {
         Person ann = people.register("Ann");
         Person bob = people.register("Bob");
         Person cid = people.register("Cid");
-        Map<String, List<Long>> sent = new LinkedHashMap<>();
+        // Each receiver's events in the order they happened, as "<type>:<message id>".
+        Map<String, List<String>> sent = new LinkedHashMap<>();
         sent.put(bob.id(), new ArrayList<>());
         sent.put(cid.id(), new ArrayList<>());
 
@@ -79,39 +84,50 @@ class WebhooksEndToEndTest {
                 registered(bobOtherDevice);
             }
             // The receiver answers 204: Bob is online, Cid is not.
-            sent.get(bob.id()).add(send(annSocket, bob, "hello Bob"));
-            sent.get(cid.id()).add(send(annSocket, cid, "hello Cid"));
+            long helloBob = send(annSocket, bob, "hello Bob");
+            long helloCid = send(annSocket, cid, "hello Cid");
+            sent.get(bob.id()).add(NEW + helloBob);
+            sent.get(cid.id()).add(NEW + helloCid);
             HttpApi.Reply uploaded = new Multipart().field("receiver", cid.id()).field("message", "the notes")
                     .file("attached_file", "notes.txt", "Analytical Engine".getBytes(StandardCharsets.UTF_8))
                     .field("attached_file_name", "notes.txt").post(new HttpApi(SERVER.httpBase()), ann.access());
             assertThat(uploaded.status()).as(uploaded.raw()).isEqualTo(201);
             long file = uploaded.json().get("entity").get("message").get("id").asLong();
-            sent.get(cid.id()).add(file);
+            sent.get(cid.id()).add(NEW + file);
             awaitCondition(() -> RECEIVER.acknowledged().size() == 3, "the first three acknowledged");
-            Map<Long, JsonNode> first = RECEIVER.acknowledgedBodies();
-            assertThat(first.get(sent.get(bob.id()).get(0)).get("receiver_online").asBoolean()).isTrue();
-            assertThat(first.get(sent.get(cid.id()).get(0)).get("receiver_online").asBoolean()).isFalse();
-            JsonNode body = first.get(sent.get(bob.id()).get(0));
+            Map<String, JsonNode> first = RECEIVER.acknowledgedBodies();
+            assertThat(first.get(NEW + helloBob).get("receiver_online").asBoolean()).isTrue();
+            assertThat(first.get(NEW + helloCid).get("receiver_online").asBoolean()).isFalse();
+            JsonNode body = first.get(NEW + helloBob);
             assertThat(body.get("type").asText()).isEqualTo("message.new");
             assertThat(body.get("created_at").asText()).matches(Frames.REST_TIMESTAMP);
             assertThat(body.get("message").get("message").asText()).isEqualTo("hello Bob");
             assertThat(body.get("message").get("sender").get("id").asText()).isEqualTo(ann.id());
             assertThat(body.get("message").get("receiver").get("id").asText()).isEqualTo(bob.id());
-            JsonNode fileMessage = first.get(file).get("message");
+            JsonNode fileMessage = first.get(NEW + file).get("message");
             assertThat(fileMessage.get("message_type").asText()).isEqualTo("file");
             assertThat(fileMessage.get("attached_file_name").asText()).isEqualTo("notes.txt");
             assertThat(fileMessage.get("attached_file").asText()).startsWith("/media/");
 
             // It fails: 500 for everything, then no answer within the time-out.
             RECEIVER.answer(Receiver.Mode.FAIL);
+            List<Long> toBobWhileFailing = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                sent.get(bob.id()).add(send(annSocket, bob, "to Bob while failing " + i));
-                sent.get(cid.id()).add(send(annSocket, cid, "to Cid while failing " + i));
+                toBobWhileFailing.add(send(annSocket, bob, "to Bob while failing " + i));
+                sent.get(bob.id()).add(NEW + toBobWhileFailing.get(i));
+                sent.get(cid.id()).add(NEW + send(annSocket, cid, "to Cid while failing " + i));
             }
+            // Contract §12 changes are events too, recorded with the change and queued behind the messages' own.
+            change(annSocket, Map.of("action", "edit_message", "message_id", toBobWhileFailing.get(0),
+                    "message_body", "edited while failing"), "message_edited");
+            sent.get(bob.id()).add(EDITED + toBobWhileFailing.get(0));
+            change(annSocket, Map.of("action", "delete_message", "message_id", toBobWhileFailing.get(1)),
+                    "message_deleted");
+            sent.get(bob.id()).add(DELETED + toBobWhileFailing.get(1));
             awaitCondition(() -> RECEIVER.countIn(Receiver.Mode.FAIL) >= 4, "four 500s");
             RECEIVER.answer(Receiver.Mode.SLOW);
             awaitCondition(() -> RECEIVER.countIn(Receiver.Mode.SLOW) >= 2, "two posts left without an answer");
-            sent.get(bob.id()).add(send(annSocket, bob, "to Bob while slow"));
+            sent.get(bob.id()).add(NEW + send(annSocket, bob, "to Bob while slow"));
         }
 
         // Restart while the receiver is still silent; the events wait in the database.
@@ -119,20 +135,36 @@ class WebhooksEndToEndTest {
         restarted = SERVER.startAnotherInstance();
         RECEIVER.answer(Receiver.Mode.OK);
 
-        Set<Long> all = new HashSet<>();
+        Set<String> all = new HashSet<>();
         sent.values().forEach(all::addAll);
-        awaitCondition(() -> RECEIVER.acknowledged().containsAll(all), "every message acknowledged after recovery");
+        awaitCondition(() -> RECEIVER.acknowledged().containsAll(all), "every event acknowledged after recovery");
 
         // Signatures: every POST, whatever it was answered, carries the HMAC of its raw body.
         assertThat(RECEIVER.requests()).allSatisfy(request ->
                 assertThat(request.signature()).isEqualTo("sha256=" + hmac(request.body())));
-        // Order per receiver: the acknowledged messages of each receiver in the order they were stored, each once.
-        for (Map.Entry<String, List<Long>> receiver : sent.entrySet()) {
+        // Order per receiver: the acknowledged events of each receiver in the order they happened, each once.
+        for (Map.Entry<String, List<String>> receiver : sent.entrySet()) {
             assertThat(RECEIVER.acknowledgedFor(receiver.getKey())).as("acknowledged for " + receiver.getKey())
                     .containsExactlyElementsOf(receiver.getValue());
-            assertThat(RECEIVER.attemptsFor(receiver.getKey())).as("no POST for a receiver before its earlier ones")
-                    .isSorted();
+            assertThat(RECEIVER.attemptsFor(receiver.getKey()).stream().map(receiver.getValue()::indexOf).toList())
+                    .as("no POST for a receiver before its earlier events").isSorted().doesNotContain(-1);
         }
+        // The edit and the deletion show the message after the change, as history does.
+        Map<String, JsonNode> bodies = RECEIVER.acknowledgedBodies();
+        String editedKey = sent.get(bob.id()).stream().filter(key -> key.startsWith(EDITED)).findFirst().orElseThrow();
+        JsonNode edited = bodies.get(editedKey);
+        assertThat(edited.get("type").asText()).isEqualTo("message.edited");
+        assertThat(edited.get("created_at").asText()).matches(Frames.REST_TIMESTAMP);
+        assertThat(edited.get("message").get("message").asText()).isEqualTo("edited while failing");
+        assertThat(edited.get("message").get("edited").booleanValue()).isTrue();
+        assertThat(edited.get("message").get("updated_at").asText()).isEqualTo(edited.get("created_at").asText());
+        String deletedKey = sent.get(bob.id()).stream().filter(key -> key.startsWith(DELETED)).findFirst()
+                .orElseThrow();
+        JsonNode deleted = bodies.get(deletedKey);
+        assertThat(deleted.get("type").asText()).isEqualTo("message.deleted");
+        assertThat(deleted.get("message").get("deleted").booleanValue()).isTrue();
+        assertThat(deleted.get("message").get("message").isNull()).isTrue();
+        assertThat(deleted.get("message").get("receiver").get("id").asText()).isEqualTo(bob.id());
         assertThat(RECEIVER.countIn(Receiver.Mode.FAIL)).isGreaterThanOrEqualTo(4);
         assertThat(RECEIVER.countIn(Receiver.Mode.SLOW)).isGreaterThanOrEqualTo(2);
     }
@@ -141,6 +173,19 @@ class WebhooksEndToEndTest {
     private static void registered(ChatSocket socket) {
         socket.send(Map.of("action", "no_such_action"));
         assertThat(socket.next().get("action").asText()).isEqualTo("error");
+    }
+
+    /** Sends an edit or deletion and waits for its frame back on the same connection (failing on an error frame). */
+    private static void change(ChatSocket socket, Map<String, Object> frame, String answer) {
+        socket.send(frame);
+        while (true) {
+            JsonNode next = socket.next();
+            String action = next.path("action").asText();
+            assertThat(action).as(next.toString()).isNotEqualTo("error");
+            if (answer.equals(action)) {
+                return;
+            }
+        }
     }
 
     private static long send(ChatSocket socket, Person to, String text) {
@@ -176,6 +221,11 @@ class WebhooksEndToEndTest {
         record Request(String body, String signature, Mode mode, JsonNode json) {
             long messageId() {
                 return json.get("message").get("id").asLong();
+            }
+
+            /** {@code <type>:<message id>}: which event this is (each message has at most one of each type here). */
+            String key() {
+                return json.get("type").asText() + ":" + messageId();
             }
 
             String receiver() {
@@ -238,35 +288,37 @@ class WebhooksEndToEndTest {
             return requests.stream().filter(request -> request.mode() == which).count();
         }
 
-        Set<Long> acknowledged() {
-            Set<Long> ids = new HashSet<>();
-            requests.stream().filter(request -> request.mode() == Mode.OK).forEach(r -> ids.add(r.messageId()));
-            return ids;
+        /** The events acknowledged, as {@link Request#key()}. */
+        Set<String> acknowledged() {
+            Set<String> keys = new HashSet<>();
+            requests.stream().filter(request -> request.mode() == Mode.OK).forEach(r -> keys.add(r.key()));
+            return keys;
         }
 
-        Map<Long, JsonNode> acknowledgedBodies() {
-            Map<Long, JsonNode> bodies = new LinkedHashMap<>();
+        /** The first acknowledged body of each event, by {@link Request#key()}. */
+        Map<String, JsonNode> acknowledgedBodies() {
+            Map<String, JsonNode> bodies = new LinkedHashMap<>();
             requests.stream().filter(request -> request.mode() == Mode.OK)
-                    .forEach(request -> bodies.putIfAbsent(request.messageId(), request.json()));
+                    .forEach(request -> bodies.putIfAbsent(request.key(), request.json()));
             return bodies;
         }
 
-        /** The message ids acknowledged for one receiver, in the order acknowledged, repeats dropped. */
-        List<Long> acknowledgedFor(String receiverId) {
-            List<Long> ids = new ArrayList<>();
+        /** The events acknowledged for one receiver, in the order acknowledged, repeats dropped. */
+        List<String> acknowledgedFor(String receiverId) {
+            List<String> keys = new ArrayList<>();
             requests.stream().filter(request -> request.mode() == Mode.OK && request.receiver().equals(receiverId))
                     .forEach(request -> {
-                        if (!ids.contains(request.messageId())) {
-                            ids.add(request.messageId());
+                        if (!keys.contains(request.key())) {
+                            keys.add(request.key());
                         }
                     });
-            return ids;
+            return keys;
         }
 
-        /** Every POST's message id for one receiver, in the order received (retries repeat an id). */
-        List<Long> attemptsFor(String receiverId) {
+        /** Every POST's event for one receiver, in the order received (retries repeat an event). */
+        List<String> attemptsFor(String receiverId) {
             return requests.stream().filter(request -> request.receiver().equals(receiverId))
-                    .map(Request::messageId).toList();
+                    .map(Request::key).toList();
         }
     }
 }
