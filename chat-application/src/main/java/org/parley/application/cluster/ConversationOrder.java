@@ -24,6 +24,8 @@ import org.parley.application.port.out.EventDelivery;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OpenConnections;
 import org.parley.application.port.out.OutboundEvent;
+import org.parley.application.port.out.PresenceChanged;
+import org.parley.application.port.out.UserTyping;
 import org.parley.application.port.out.ThreadPosition;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.chat.ThreadId;
@@ -261,6 +263,20 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
 
     private final class Cases implements OutboundEvent.Cases<Void> {
 
+        /** Typing is in no conversation's order: passed on at once. */
+        @Override
+        public Void userTyping(UserTyping event) {
+            passOn(event);
+            return null;
+        }
+
+        /** Presence is in no conversation's order: passed on at once. */
+        @Override
+        public Void presenceChanged(PresenceChanged event) {
+            passOn(event);
+            return null;
+        }
+
         @Override
         public Void messageStored(MessageStored event) {
             ThreadPosition position = event.position();
@@ -377,6 +393,15 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         } catch (Throwable failure) {
             LOG.log(Level.ERROR, "Message " + event.message().id().value()
                     + " could not be delivered on this node: " + LocalUserChanges.describe(failure));
+        }
+    }
+
+    /** An event outside every conversation's order, delivered at once. */
+    private void passOn(OutboundEvent event) {
+        try {
+            next.deliver(event);
+        } catch (Throwable failure) {
+            LOG.log(Level.ERROR, "An event could not be delivered on this node: " + LocalUserChanges.describe(failure));
         }
     }
 

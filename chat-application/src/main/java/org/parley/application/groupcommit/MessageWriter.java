@@ -22,6 +22,8 @@ import org.parley.application.port.out.EventDelivery;
 import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OutboundEvent;
+import org.parley.application.port.out.PresenceChanged;
+import org.parley.application.port.out.UserTyping;
 import org.parley.application.port.out.StoreMessages;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageDraft;
@@ -431,6 +433,18 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
                             + " is about message " + messageStored.message().id());
                 }
                 return messageStored.at(stored.position());
+            }
+
+            @Override
+            public OutboundEvent userTyping(UserTyping typing) {
+                throw new IllegalStateException("Typing is never stored; message " + stored.message().id()
+                        + " cannot cause it");
+            }
+
+            @Override
+            public OutboundEvent presenceChanged(PresenceChanged presence) {
+                throw new IllegalStateException("Presence is never stored; message " + stored.message().id()
+                        + " cannot cause it");
             }
         });
     }

@@ -7,6 +7,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.parley.application.port.out.EventDelivery;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OutboundEvent;
+import org.parley.application.port.out.PresenceChanged;
+import org.parley.application.port.out.UserTyping;
 
 /** {@link EventDelivery} that keeps every event, in order, for tests to inspect. Thread-safe. */
 public final class RecordingEventDelivery implements EventDelivery {
@@ -37,6 +39,11 @@ public final class RecordingEventDelivery implements EventDelivery {
         return asMessageStored(snapshot.get(0));
     }
 
+    /** Every event delivered so far of {@code kind}, oldest first. */
+    public <E extends OutboundEvent> List<E> ofKind(Class<E> kind) {
+        return delivered().stream().filter(kind::isInstance).map(kind::cast).toList();
+    }
+
     public void clear() {
         delivered.clear();
     }
@@ -47,6 +54,16 @@ public final class RecordingEventDelivery implements EventDelivery {
             @Override
             public MessageStored messageStored(MessageStored stored) {
                 return stored;
+            }
+
+            @Override
+            public MessageStored userTyping(UserTyping typing) {
+                throw new AssertionError("Expected a stored message, got " + typing);
+            }
+
+            @Override
+            public MessageStored presenceChanged(PresenceChanged presence) {
+                throw new AssertionError("Expected a stored message, got " + presence);
             }
         });
     }

@@ -16,7 +16,7 @@ import org.parley.domain.delivery.Delivery;
  * <p>Whoever handles events case by case implements {@link Cases}: a new member adds a method there, so every renderer
  * stops compiling until it handles the new kind (Java 17 has no exhaustive pattern switch over a sealed type).
  */
-public sealed interface OutboundEvent permits MessageStored {
+public sealed interface OutboundEvent permits MessageStored, UserTyping, PresenceChanged {
 
     /** Who is told, each as which audience; an empty list tells nobody. */
     List<Delivery> deliveries();
@@ -28,5 +28,9 @@ public sealed interface OutboundEvent permits MessageStored {
     interface Cases<R> {
 
         R messageStored(MessageStored event);
+
+        R userTyping(UserTyping event);
+
+        R presenceChanged(PresenceChanged event);
     }
 }
