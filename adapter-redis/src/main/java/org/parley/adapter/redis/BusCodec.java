@@ -16,6 +16,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OutboundEvent;
+import org.parley.application.port.out.PresenceChanged;
+import org.parley.application.port.out.UserTyping;
 import org.parley.application.port.out.ThreadPosition;
 import org.parley.domain.chat.Attachment;
 import org.parley.domain.chat.AttachmentLink;
@@ -43,6 +45,9 @@ import org.parley.domain.user.UserProfile;
  *       {@link MessageStored}, everything its frames need (the shared profile expanded, the attachment link signed);
  *       {@code pos} absent when the position is unknown, {@code 0} for a thread's first message, else the id of the
  *       message stored before it;</li>
+ *   <li>{@code {"k":"ty","to":[…],"f":sender,"r":receiver,"at":instant}}: a {@link UserTyping} (contract §13);</li>
+ *   <li>{@code {"k":"pr","to":[…],"u":user,"on":bool,"ls":instant}}: a {@link PresenceChanged} ({@code ls} only
+ *       when offline);</li>
  *   <li>{@code {"k":"u","u":user}}: a user's account changed;</li>
  *   <li>{@code {"k":"c","u":[user, …],"b":instant}} or {@code {"k":"c","all":true,"b":instant}}: these users'
  *       (everyone's) connections opened before the instant may have missed frames of the sending node, and are closed
@@ -198,6 +203,36 @@ final class BusCodec {
                 throw new UncheckedIOException(e);
             }
         }
+
+        @Override
+        public Void userTyping(UserTyping event) {
+            try {
+                json.writeStringField("k", "ty");
+                writeDeliveries(json, event.deliveries());
+                json.writeStringField("f", event.sender().toString());
+                json.writeStringField("r", event.receiver().toString());
+                writeInstant(json, "at", event.at());
+                return null;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public Void presenceChanged(PresenceChanged event) {
+            try {
+                json.writeStringField("k", "pr");
+                writeDeliveries(json, event.deliveries());
+                json.writeStringField("u", event.user().toString());
+                json.writeBooleanField("on", event.online());
+                if (event.lastSeen().isPresent()) {
+                    writeInstant(json, "ls", event.lastSeen().get());
+                }
+                return null;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     private static void writeDeliveries(JsonGenerator json, List<Delivery> deliveries) throws IOException {
@@ -286,6 +321,10 @@ final class BusCodec {
         String kind = text(item, "k");
         return switch (kind) {
             case "m" -> new Event(readMessageStored(item));
+            case "ty" -> new Event(new UserTyping(userId(item, "f"), userId(item, "r"), instant(item, "at"),
+                    readDeliveries(item)));
+            case "pr" -> new Event(new PresenceChanged(userId(item, "u"), required(item, "on").asBoolean(),
+                    item.has("ls") ? Optional.of(instant(item, "ls")) : Optional.empty(), readDeliveries(item)));
             case "u" -> new UserChanged(userId(item, "u"));
             case "c" -> item.path("all").asBoolean(false)
                     ? new CatchUp(List.of(), true, instant(item, "b"))
@@ -294,7 +333,7 @@ final class BusCodec {
         };
     }
 
-    private static MessageStored readMessageStored(JsonNode item) {
+    private static List<Delivery> readDeliveries(JsonNode item) {
         List<Delivery> deliveries = new ArrayList<>();
         for (JsonNode delivery : required(item, "to")) {
             String audience = delivery.path(1).asText();
@@ -304,6 +343,11 @@ final class BusCodec {
                 default -> throw new IllegalArgumentException("unknown audience '" + audience + "'");
             }));
         }
+        return deliveries;
+    }
+
+    private static MessageStored readMessageStored(JsonNode item) {
+        List<Delivery> deliveries = readDeliveries(item);
         Message message = readMessage(required(item, "m"));
         Optional<ClientMessageId> clientMessageId = item.has("cid")
                 ? Optional.of(new ClientMessageId(text(item, "cid"))) : Optional.empty();

@@ -45,6 +45,7 @@ public final class RestApi {
         ChatResource chat = new ChatResource(useCases.listConversation(), useCases.listMyThreads(),
                 useCases.listThreadFiles(), useCases.linkToAttachment(), upload);
         MediaResource media = new MediaResource(useCases.downloadAttachment(), useCases.authenticateToken());
+        PresenceResource presence = new PresenceResource(useCases.showPresence());
         AuthResource auth = new AuthResource(useCases.registerUser(), useCases.logIn(), useCases.refreshAccessToken());
         Optional<AdminUsersResource> admin = settings.adminApiKey().map(key -> {
             config.register(new ApiKeyFilter(new ApiKey(key)));
@@ -55,6 +56,7 @@ public final class RestApi {
         config.register(ChatResource.class);
         config.register(AuthResource.class);
         config.register(MediaResource.class);
+        config.register(PresenceResource.class);
         admin.ifPresent(resource -> config.register(AdminUsersResource.class));
         config.register(new AbstractBinder() {
             @Override
@@ -62,6 +64,7 @@ public final class RestApi {
                 bind(chat).to(ChatResource.class);
                 bind(auth).to(AuthResource.class);
                 bind(media).to(MediaResource.class);
+                bind(presence).to(PresenceResource.class);
                 admin.ifPresent(resource -> bind(resource).to(AdminUsersResource.class));
             }
         });

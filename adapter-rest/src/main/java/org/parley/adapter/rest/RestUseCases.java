@@ -12,6 +12,7 @@ import org.parley.application.port.in.ListMyThreads;
 import org.parley.application.port.in.LogIn;
 import org.parley.application.port.in.RefreshAccessToken;
 import org.parley.application.port.in.RegisterUser;
+import org.parley.application.port.in.ShowPresence;
 import org.parley.application.port.in.UpsertUserFromBackend;
 
 /** The use cases the HTTP API drives, handed over by {@code bootstrap}. */
@@ -26,7 +27,8 @@ public record RestUseCases(
         UploadAttachment uploadAttachment,
         ListThreadFiles listThreadFiles,
         LinkToAttachment linkToAttachment,
-        DownloadAttachment downloadAttachment) {
+        DownloadAttachment downloadAttachment,
+        ShowPresence showPresence) {
 
     public RestUseCases {
         Objects.requireNonNull(listConversation, "listConversation");
@@ -40,5 +42,6 @@ public record RestUseCases(
         Objects.requireNonNull(listThreadFiles, "listThreadFiles");
         Objects.requireNonNull(linkToAttachment, "linkToAttachment");
         Objects.requireNonNull(downloadAttachment, "downloadAttachment");
+        Objects.requireNonNull(showPresence, "showPresence");
     }
 }

@@ -120,7 +120,8 @@ class ErrorHandlingTest {
                 },
                 useCases.registerUser(), useCases.logIn(), useCases.refreshAccessToken(),
                 useCases.authenticateToken(), useCases.upsertUserFromBackend(), useCases.uploadAttachment(),
-                useCases.listThreadFiles(), useCases.linkToAttachment(), useCases.downloadAttachment()));
+                useCases.listThreadFiles(), useCases.linkToAttachment(), useCases.downloadAttachment(),
+                useCases.showPresence()));
         User user = api.user("someone@example.com", "Someone");
         User other = api.user("other@example.com", "Other");
 
@@ -145,7 +146,8 @@ class ErrorHandlingTest {
                 },
                 useCases.registerUser(), useCases.logIn(), useCases.refreshAccessToken(),
                 useCases.authenticateToken(), useCases.upsertUserFromBackend(), useCases.uploadAttachment(),
-                useCases.listThreadFiles(), useCases.linkToAttachment(), useCases.downloadAttachment()));
+                useCases.listThreadFiles(), useCases.linkToAttachment(), useCases.downloadAttachment(),
+                useCases.showPresence()));
         User user = api.user("someone@example.com", "Someone");
         User other = api.user("other@example.com", "Other");
 

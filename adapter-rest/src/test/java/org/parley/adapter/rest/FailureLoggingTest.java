@@ -34,7 +34,8 @@ class FailureLoggingTest {
                 },
                 useCases.listMyThreads(), useCases.registerUser(), useCases.logIn(), useCases.refreshAccessToken(),
                 useCases.authenticateToken(), useCases.upsertUserFromBackend(), useCases.uploadAttachment(),
-                useCases.listThreadFiles(), useCases.linkToAttachment(), useCases.downloadAttachment()));
+                useCases.listThreadFiles(), useCases.linkToAttachment(), useCases.downloadAttachment(),
+                useCases.showPresence()));
     }
 
     @AfterEach

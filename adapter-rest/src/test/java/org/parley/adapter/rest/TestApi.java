@@ -32,6 +32,9 @@ import org.parley.application.port.out.TimeSource;
 import org.parley.application.port.out.UserAccounts;
 import org.parley.application.service.AuthenticateTokenService;
 import org.parley.application.service.DownloadAttachmentService;
+import org.parley.application.service.ShowPresenceService;
+import org.parley.application.cluster.LocalPresenceStore;
+import org.parley.application.testing.InMemoryPresenceRepository;
 import org.parley.application.service.LinkToAttachmentService;
 import org.parley.application.service.ListThreadFilesService;
 import org.parley.application.groupcommit.MessageWriter;
@@ -108,7 +111,8 @@ final class TestApi implements AutoCloseable {
                         SendBudget.unlimited()),
                 new ListThreadFilesService(users, threads, messages),
                 links,
-                new DownloadAttachmentService(messages, files, signer, time)));
+                new DownloadAttachmentService(messages, files, signer, time),
+                new ShowPresenceService(new InMemoryPresenceRepository(threads), new LocalPresenceStore())));
         server = GrizzlyHttpServerFactory.createHttpServer(
                 URI.create("http://127.0.0.1:0/"), RestApi.resourceConfig(useCases, settings), false);
         try {

@@ -7,6 +7,8 @@ import java.util.function.Function;
 
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OutboundEvent;
+import org.parley.application.port.out.PresenceChanged;
+import org.parley.application.port.out.UserTyping;
 import org.parley.domain.chat.AttachmentLink;
 import org.parley.domain.delivery.Audience;
 
@@ -27,6 +29,16 @@ final class EventFrames implements FrameRenderer {
                 @Override
                 public String messageStored(MessageStored event) {
                     return Frames.messageStored(event, audience, mediaPaths);
+                }
+
+                @Override
+                public String userTyping(UserTyping event) {
+                    return PresenceFrames.typing(event);
+                }
+
+                @Override
+                public String presenceChanged(PresenceChanged event) {
+                    return PresenceFrames.presence(event);
                 }
             });
         }

@@ -16,6 +16,7 @@ import org.parley.application.error.Unavailable;
 import org.parley.application.error.UseCaseFailure;
 import org.parley.application.port.in.AnnounceFileMessage;
 import org.parley.application.port.in.SendTextMessage;
+import org.parley.application.port.in.SendTyping;
 import org.parley.application.port.in.ShareProfile;
 import org.parley.domain.DomainRuleViolation;
 import org.parley.domain.chat.Message;
@@ -60,6 +61,7 @@ final class InboundFrames {
     static final String TEXT_MESSAGE = "text_message";
     static final String FILE_MESSAGE = "file_message";
     static final String USER_PROFILE_MESSAGE = "user_profile_message";
+    static final String TYPING = "typing";
 
     private static final Logger LOG = LoggerFactory.getLogger(InboundFrames.class);
 
@@ -70,6 +72,7 @@ final class InboundFrames {
     private final SendTextMessage sendText;
     private final AnnounceFileMessage announceFile;
     private final ShareProfile shareProfile;
+    private final SendTyping sendTyping;
     /** Frames received and not yet answered (an error frame sent, or their message's storing completed). */
     private final AtomicInteger unanswered = new AtomicInteger();
     private final LongSupplier nanoClock;
@@ -85,6 +88,7 @@ final class InboundFrames {
         this.sendText = useCases.sendText();
         this.announceFile = useCases.announceFile();
         this.shareProfile = useCases.shareProfile();
+        this.sendTyping = useCases.sendTyping();
         this.nanoClock = nanoClock;
         this.lastFrameNanos = nanoClock.getAsLong();
     }
@@ -171,6 +175,9 @@ final class InboundFrames {
             if (USER_PROFILE_MESSAGE.equals(action)) {
                 return shareProfile(sender, frame, clientMessageId, reply, later);
             }
+            if (TYPING.equals(action)) {
+                return typing(sender, frame);
+            }
             return error(ErrorCode.UNKNOWN_ACTION, "Unknown action", action, clientMessageId);
         } catch (InvalidFrame e) {
             return error(ErrorCode.VALIDATION_ERROR, e.getMessage(), action, clientMessageId);
@@ -219,6 +226,16 @@ final class InboundFrames {
                 shareProfile.share(new ShareProfile.Command(sender.id(), receiver, profile, clientMessageId));
         later.take();
         reportStorageFailure(stored, sender, USER_PROFILE_MESSAGE, clientMessageId, reply, later);
+        return Optional.empty();
+    }
+
+    /**
+     * {@code {"action":"typing","receiver_id":…}} (contract §13): forwarded to the receiver's connections, or dropped
+     * silently by the throttle; either way nothing is answered. A bad receiver is refused as for a text message.
+     */
+    private Optional<String> typing(User sender, JsonNode frame) {
+        UserId receiver = requiredUserId(frame, "receiver_id");
+        sendTyping.type(new SendTyping.Command(sender.id(), receiver));
         return Optional.empty();
     }
 

@@ -7,6 +7,8 @@ import java.util.function.Function;
 import org.parley.application.port.out.EventDelivery;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OutboundEvent;
+import org.parley.application.port.out.PresenceChanged;
+import org.parley.application.port.out.UserTyping;
 import org.parley.domain.chat.AttachmentLink;
 import org.parley.domain.chat.Message;
 import org.parley.domain.delivery.Audience;
@@ -36,6 +38,16 @@ public final class WebSocketDelivery implements EventDelivery {
         @Override
         public String messageStored(MessageStored event) {
             return "message " + event.message().id().value();
+        }
+
+        @Override
+        public String userTyping(UserTyping event) {
+            return "typing of user " + event.sender();
+        }
+
+        @Override
+        public String presenceChanged(PresenceChanged event) {
+            return "presence of user " + event.user();
         }
     };
 
@@ -135,6 +147,22 @@ public final class WebSocketDelivery implements EventDelivery {
             for (LiveConnection connection : senders) {
                 connection.send(error, event);
             }
+            return null;
+        }
+
+        /** Nothing was stored and nobody asked: logged, not answered. */
+        @Override
+        public Void userTyping(UserTyping event) {
+            LOG.error("A typing notice of user {} cannot be delivered: its frame could not be rendered: {}",
+                    event.sender(), Failures.describe(failure));
+            return null;
+        }
+
+        /** Nothing was stored and nobody asked: logged, not answered. */
+        @Override
+        public Void presenceChanged(PresenceChanged event) {
+            LOG.error("The presence of user {} cannot be delivered: its frame could not be rendered: {}",
+                    event.user(), Failures.describe(failure));
             return null;
         }
     }
