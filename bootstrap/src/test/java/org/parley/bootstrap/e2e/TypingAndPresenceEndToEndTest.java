@@ -236,7 +236,8 @@ class TypingAndPresenceEndToEndTest {
             socket.send(Map.of("action", "text_message", "receiver_id", b.id(), "message_body", "hi"));
             assertThat(socket.next().get("action").asText()).isEqualTo("conf_message");
         }
-        awaitShown(b, a.id(), data -> data.has(a.id()) && !data.get(a.id()).get("online").asBoolean());
+        // Offline with a last_seen: the going offline has been through (not merely the coming online not yet seen).
+        awaitShown(b, a.id(), data -> data.path(a.id()).path("last_seen").isTextual());
     }
 
     private static List<String> fieldNames(JsonNode node) {
