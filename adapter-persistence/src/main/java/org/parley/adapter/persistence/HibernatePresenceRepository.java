@@ -23,9 +23,9 @@ final class HibernatePresenceRepository implements PresenceRepository {
     static final String LAST_SEEN_KEY = "pk_user_last_seen";
 
     private static final String PARTNERS = """
-            select case when t.firstUserId = :user then t.secondUserId else t.firstUserId end
+            select t.firstUserId, t.secondUserId
             from ChatThreadEntity t
-            where t.firstUserId = :user or t.secondUserId = :user
+            where t.firstUserId in :users or t.secondUserId in :users
             """;
     private static final String PARTNERS_AMONG = """
             select case when t.firstUserId = :user then t.secondUserId else t.firstUserId end, s.lastSeen
@@ -43,13 +43,26 @@ final class HibernatePresenceRepository implements PresenceRepository {
     }
 
     @Override
-    public Set<UserId> partnersOf(UserId user) {
-        Objects.requireNonNull(user, "user");
-        List<UUID> partners = transactions.read(session -> session.createSelectionQuery(PARTNERS, UUID.class)
-                .setParameter("user", user.value())
-                .getResultList());
-        Set<UserId> found = new HashSet<>();
-        partners.forEach(partner -> found.add(new UserId(partner)));
+    public Map<UserId, Set<UserId>> partnersOf(Set<UserId> users) {
+        Map<UserId, Set<UserId>> found = new HashMap<>();
+        List<UUID> ids = users.stream().map(UserId::value).toList();
+        for (int from = 0; from < ids.size(); from += BATCH) {
+            List<UUID> batch = ids.subList(from, Math.min(ids.size(), from + BATCH));
+            Set<UUID> asked = new HashSet<>(batch);
+            List<Object[]> rows = transactions.read(session -> session.createSelectionQuery(PARTNERS, Object[].class)
+                    .setParameterList("users", batch)
+                    .getResultList());
+            for (Object[] row : rows) {
+                UUID first = (UUID) row[0];
+                UUID second = (UUID) row[1];
+                if (asked.contains(first)) {
+                    found.computeIfAbsent(new UserId(first), user -> new HashSet<>()).add(new UserId(second));
+                }
+                if (asked.contains(second)) {
+                    found.computeIfAbsent(new UserId(second), user -> new HashSet<>()).add(new UserId(first));
+                }
+            }
+        }
         return found;
     }
 
@@ -72,32 +85,47 @@ final class HibernatePresenceRepository implements PresenceRepository {
     }
 
     /**
-     * Updates the user's row, or inserts it; when another node inserted it first (the primary key refuses the
-     * insert), updates it then.
+     * Reads the rows of these users, updates the older ones and inserts the missing ones, in one transaction; when
+     * another node inserted one first (the primary key refuses the insert), does it all again (the row is updated
+     * then).
      */
     @Override
-    public void recordLastSeen(UserId user, Instant at) {
-        Objects.requireNonNull(user, "user");
-        Objects.requireNonNull(at, "at");
-        try {
-            write(user, at);
-        } catch (RuntimeException failure) {
-            if (!UniqueViolation.of(failure, LAST_SEEN_KEY)) {
-                throw failure;
+    public void recordLastSeen(Map<UserId, Instant> lastSeen) {
+        lastSeen.values().forEach(at -> Objects.requireNonNull(at, "at"));
+        if (lastSeen.isEmpty()) {
+            return;
+        }
+        List<Map.Entry<UserId, Instant>> entries = List.copyOf(lastSeen.entrySet());
+        for (int from = 0; from < entries.size(); from += BATCH) {
+            List<Map.Entry<UserId, Instant>> batch = entries.subList(from, Math.min(entries.size(), from + BATCH));
+            try {
+                write(batch);
+            } catch (RuntimeException failure) {
+                if (!UniqueViolation.of(failure, LAST_SEEN_KEY)) {
+                    throw failure;
+                }
+                write(batch);
             }
-            write(user, at);
         }
     }
 
-    private void write(UserId user, Instant at) {
+    private void write(List<Map.Entry<UserId, Instant>> batch) {
         transactions.write(session -> {
-            LastSeenEntity row = session.find(LastSeenEntity.class, user.value());
-            if (row == null) {
-                session.persist(new LastSeenEntity(user.value(), at));
-                session.flush();
-            } else if (row.lastSeen.isBefore(at)) {
-                row.lastSeen = at;
+            List<UUID> ids = batch.stream().map(entry -> entry.getKey().value()).toList();
+            Map<UUID, LastSeenEntity> rows = new HashMap<>();
+            session.createSelectionQuery("from LastSeenEntity s where s.userId in :ids", LastSeenEntity.class)
+                    .setParameterList("ids", ids)
+                    .getResultList()
+                    .forEach(row -> rows.put(row.userId, row));
+            for (Map.Entry<UserId, Instant> entry : batch) {
+                LastSeenEntity row = rows.get(entry.getKey().value());
+                if (row == null) {
+                    session.persist(new LastSeenEntity(entry.getKey().value(), entry.getValue()));
+                } else if (row.lastSeen.isBefore(entry.getValue())) {
+                    row.lastSeen = entry.getValue();
+                }
             }
+            session.flush();
             return null;
         });
     }

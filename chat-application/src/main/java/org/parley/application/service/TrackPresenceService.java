@@ -40,8 +40,8 @@ import org.parley.domain.user.UserId;
  * <p><b>Announcing.</b> Changes are taken by one thread of this node ({@code parley-presence}), which coalesces what
  * changed since its last turn (a user who came and went meanwhile is no change), tells the {@link PresenceStore} which
  * users this node now holds and let go, and gets back who came online or went offline across every node. For each,
- * it finds the thread partners in one query ({@link PresenceRepository#partnersOf}), records {@code last_seen} for one
- * going offline (the moment their last connection closed) and delivers a {@link PresenceChanged} to the partners
+ * it finds the thread partners (one query for all of a turn's users, {@link PresenceRepository#partnersOf}), records
+ * {@code last_seen} for those going offline (the moment their last connection closed; one transaction) and delivers a {@link PresenceChanged} to the partners
  * through {@link EventDelivery} (a bus carries it to the partners' other nodes; partners with no connection anywhere
  * are not reached). Every {@link PresenceStore#maintenanceInterval()} the same thread maintains the store, which finds
  * users whose node stopped (announced offline, {@code last_seen} = when it was noticed).
@@ -223,33 +223,50 @@ public final class TrackPresenceService implements TrackPresence, AutoCloseable 
         }
     }
 
+    /**
+     * Records {@code last_seen} of everyone gone offline (one transaction), finds the partners of everyone who changed
+     * (one query per {@value PresenceRepository#BATCH} users), and tells them.
+     */
     private void announce(PresenceStore.Transitions transitions, Map<UserId, Instant> lastSeen) {
-        for (UserId user : transitions.online()) {
-            tell(user, true, Optional.empty());
+        if (transitions.isEmpty()) {
+            return;
         }
+        Map<UserId, Instant> seen = new HashMap<>();
+        Instant now = time.now();
         for (UserId user : transitions.offline()) {
-            Instant seen = Optional.ofNullable(lastSeen.get(user)).orElseGet(time::now);
-            try {
-                repository.recordLastSeen(user, seen);
-            } catch (Throwable failure) {
-                failed("The last-seen time of a user could not be stored", failure);
-            }
-            tell(user, false, Optional.of(seen));
+            seen.put(user, Optional.ofNullable(lastSeen.get(user)).orElse(now));
         }
-    }
-
-    private void tell(UserId user, boolean online, Optional<Instant> lastSeen) {
+        if (!seen.isEmpty()) {
+            try {
+                repository.recordLastSeen(seen);
+            } catch (Throwable failure) {
+                failed("The last-seen times of users could not be stored", failure);
+            }
+        }
+        Set<UserId> changed = new HashSet<>(transitions.online());
+        changed.addAll(transitions.offline());
+        Map<UserId, Set<UserId>> partners;
         try {
-            Set<UserId> partners = repository.partnersOf(user);
-            if (!partners.isEmpty()) {
-                delivery.deliver(new PresenceChanged(user, online, lastSeen, DeliveryPolicy.forPresence(partners)));
-            }
-            if (failing) {
-                failing = false;
-                LOG.log(Level.INFO, "Presence is announced again");
-            }
+            partners = repository.partnersOf(changed);
         } catch (Throwable failure) {
-            failed("The presence of a user could not be announced", failure);
+            failed("The thread partners of users could not be read to announce their presence", failure);
+            return;
+        }
+        for (UserId user : changed) {
+            Set<UserId> told = partners.getOrDefault(user, Set.of());
+            if (told.isEmpty()) {
+                continue;
+            }
+            try {
+                delivery.deliver(new PresenceChanged(user, transitions.online().contains(user),
+                        Optional.ofNullable(seen.get(user)), DeliveryPolicy.forPresence(told)));
+            } catch (Throwable failure) {
+                failed("The presence of a user could not be announced", failure);
+            }
+        }
+        if (failing) {
+            failing = false;
+            LOG.log(Level.INFO, "Presence is announced again");
         }
     }
 

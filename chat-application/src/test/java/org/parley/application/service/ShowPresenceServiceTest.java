@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -40,8 +41,7 @@ class ShowPresenceServiceTest {
         }
         storage.threads().getOrCreate(Participants.of(stranger.id(), online.id()), ChatFixtures.T0);
         Instant seen = ChatFixtures.T0.plusSeconds(60);
-        repository.recordLastSeen(offline.id(), seen);
-        repository.recordLastSeen(online.id(), seen);
+        repository.recordLastSeen(Map.of(offline.id(), seen, online.id(), seen));
         store.update(Set.of(online.id(), stranger.id()), Set.of());
 
         var shown = service.show(new ShowPresence.Query(me.id(),

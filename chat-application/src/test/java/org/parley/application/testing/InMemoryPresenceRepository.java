@@ -25,7 +25,15 @@ public final class InMemoryPresenceRepository implements PresenceRepository {
     }
 
     @Override
-    public Set<UserId> partnersOf(UserId user) {
+    public Map<UserId, Set<UserId>> partnersOf(Set<UserId> users) {
+        Map<UserId, Set<UserId>> partners = new HashMap<>();
+        for (UserId user : users) {
+            partners.put(user, partnersOf(user));
+        }
+        return partners;
+    }
+
+    private Set<UserId> partnersOf(UserId user) {
         Set<UserId> partners = new HashSet<>();
         for (ThreadActivity activity : threads.findActivityOf(user)) {
             partners.add(activity.thread().participants().otherThan(user));
@@ -45,8 +53,8 @@ public final class InMemoryPresenceRepository implements PresenceRepository {
     }
 
     @Override
-    public void recordLastSeen(UserId user, Instant at) {
-        Objects.requireNonNull(at, "at");
-        lastSeen.merge(user, at, (known, given) -> given.isAfter(known) ? given : known);
+    public void recordLastSeen(Map<UserId, Instant> seen) {
+        seen.forEach((user, at) -> lastSeen.merge(user, Objects.requireNonNull(at, "at"),
+                (known, given) -> given.isAfter(known) ? given : known));
     }
 }

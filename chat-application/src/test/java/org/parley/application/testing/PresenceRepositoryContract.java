@@ -48,9 +48,14 @@ public abstract class PresenceRepositoryContract {
         storage.threads().getOrCreate(Participants.of(c.id(), me.id()), ChatFixtures.T0);
         storage.threads().getOrCreate(Participants.of(stranger.id(), other.id()), ChatFixtures.T0);
 
-        assertThat(presence.partnersOf(me.id())).containsExactlyInAnyOrder(b.id(), c.id());
-        assertThat(presence.partnersOf(b.id())).containsExactly(me.id());
-        assertThat(presence.partnersOf(ChatFixtures.addUser(storage.users()).id())).isEmpty();
+        UserId alone = ChatFixtures.addUser(storage.users()).id();
+        Map<UserId, Set<UserId>> partners = presence.partnersOf(Set.of(me.id(), b.id(), alone));
+
+        assertThat(partners.get(me.id())).containsExactlyInAnyOrder(b.id(), c.id());
+        assertThat(partners.get(b.id())).containsExactly(me.id());
+        assertThat(partners.getOrDefault(alone, Set.of())).isEmpty();
+        assertThat(partners).doesNotContainKey(stranger.id());
+        assertThat(presence.partnersOf(Set.of())).isEmpty();
     }
 
     @Test
@@ -79,13 +84,37 @@ public abstract class PresenceRepositoryContract {
         Instant first = ChatFixtures.T0.plus(5, ChronoUnit.MINUTES).plusNanos(123_000);
         Instant later = first.plus(1, ChronoUnit.HOURS);
 
-        presence.recordLastSeen(b.id(), first);
+        presence.recordLastSeen(Map.of(b.id(), first));
         assertThat(presence.partnersAmong(me.id(), Set.of(b.id()))).containsEntry(b.id(), Optional.of(first));
 
-        presence.recordLastSeen(b.id(), later);
-        presence.recordLastSeen(b.id(), first);
+        presence.recordLastSeen(Map.of(b.id(), later, me.id(), first));
+        presence.recordLastSeen(Map.of(b.id(), first));
+        assertThat(presence.partnersAmong(b.id(), Set.of(me.id()))).containsEntry(me.id(), Optional.of(first));
+        presence.recordLastSeen(Map.of());
         assertThat(presence.partnersAmong(me.id(), Set.of(b.id()))).containsEntry(b.id(), Optional.of(later));
+    }
+
+    @Test
+    public void a_user_never_seen_offline_has_no_last_seen() {
+        User me = ChatFixtures.addUser(storage.users());
+        User b = ChatFixtures.addUser(storage.users());
+        storage.threads().getOrCreate(Participants.of(me.id(), b.id()), ChatFixtures.T0);
+
         assertThat(presence.partnersAmong(b.id(), Set.of(me.id()))).containsEntry(me.id(), Optional.empty());
+    }
+
+    @Test
+    public void partners_of_more_users_than_one_statement_names_are_all_found() {
+        User hub = ChatFixtures.addUser(storage.users());
+        Set<UserId> users = new HashSet<>();
+        for (int i = 0; i < PresenceRepository.BATCH + 5; i++) {
+            users.add(UserId.random());
+        }
+        User partner = ChatFixtures.addUser(storage.users());
+        storage.threads().getOrCreate(Participants.of(hub.id(), partner.id()), ChatFixtures.T0);
+        users.add(hub.id());
+
+        assertThat(presence.partnersOf(users).get(hub.id())).containsExactly(partner.id());
     }
 
     @Test

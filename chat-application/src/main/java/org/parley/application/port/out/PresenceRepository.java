@@ -13,8 +13,11 @@ import org.parley.domain.user.UserId;
  */
 public interface PresenceRepository {
 
-    /** Everyone who shares a thread with {@code user}, in one query; empty when none. */
-    Set<UserId> partnersOf(UserId user);
+    /**
+     * Everyone who shares a thread with each of {@code users}, in one query (per {@value #BATCH} users): a user with no
+     * thread maps to an empty set or is absent.
+     */
+    Map<UserId, Set<UserId>> partnersOf(Set<UserId> users);
 
     /**
      * Those of {@code candidates} who share a thread with {@code user}, each with when they were last seen (empty when
@@ -22,6 +25,11 @@ public interface PresenceRepository {
      */
     Map<UserId, Optional<Instant>> partnersAmong(UserId user, Set<UserId> candidates);
 
-    /** {@code user} was last connected at {@code at}; a later time already recorded is kept. */
-    void recordLastSeen(UserId user, Instant at);
+    /**
+     * Each user was last connected at the time given, in one transaction; a later time already recorded is kept.
+     */
+    void recordLastSeen(Map<UserId, Instant> lastSeen);
+
+    /** The most users one statement names; more are asked in several. */
+    int BATCH = 1_000;
 }
