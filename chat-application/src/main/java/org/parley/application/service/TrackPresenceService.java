@@ -37,8 +37,8 @@ import org.parley.domain.user.UserId;
  * they connect. {@link #opened} and a connection's close only count, under a lock, in microseconds: a handshake never
  * waits for Redis, the database or a delivery.
  *
- * <p><b>Announcing.</b> Changes are taken by one thread of this node ({@code parley-presence}), which coalesces what
- * changed since its last turn (a user who came and went meanwhile is no change), tells the {@link PresenceStore} which
+ * <p><b>Announcing.</b> Changes are taken by one thread of this node ({@code parley-presence}), {@link #TURN_DELAY}
+ * after the first of them, which coalesces what changed since its last turn (a user who came and went meanwhile is no change), tells the {@link PresenceStore} which
  * users this node now holds and let go, and gets back who came online or went offline across every node. For each,
  * it finds the thread partners (one query for all of a turn's users, {@link PresenceRepository#partnersOf}), records
  * {@code last_seen} for those going offline (the moment their last connection closed; one transaction) and delivers a {@link PresenceChanged} to the partners
@@ -53,6 +53,12 @@ public final class TrackPresenceService implements TrackPresence, AutoCloseable 
 
     private static final System.Logger LOG = System.getLogger(TrackPresenceService.class.getName());
     private static final Duration CLOSING = Duration.ofSeconds(3);
+    /**
+     * How long a turn waits after the first change it will take: a burst of handshakes (a node's users reconnecting
+     * after a restart) becomes a few turns of many users, each one store call and one partner query, rather than one
+     * per user.
+     */
+    static final Duration TURN_DELAY = Duration.ofMillis(100);
 
     private final PresenceStore store;
     private final PresenceRepository repository;
@@ -173,7 +179,7 @@ public final class TrackPresenceService implements TrackPresence, AutoCloseable 
         changed.add(user);
         if (!turnDue) {
             try {
-                worker.execute(this::turn);
+                worker.schedule(this::turn, closing ? 0 : TURN_DELAY.toMillis(), TimeUnit.MILLISECONDS);
                 turnDue = true;
             } catch (RejectedExecutionException stopped) {
                 // Stopping: close() takes the last turn itself.
@@ -278,13 +284,13 @@ public final class TrackPresenceService implements TrackPresence, AutoCloseable 
     }
 
     /**
-     * Waits until every change made before this call has been announced (tests).
+     * Takes a turn now and waits for it: every change made before this call is announced (tests).
      *
      * @throws IllegalStateException when that takes more than 10 s
      */
     void settle() {
         try {
-            worker.submit(() -> { }).get(10, TimeUnit.SECONDS);
+            worker.submit(this::turn).get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
