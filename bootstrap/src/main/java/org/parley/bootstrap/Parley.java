@@ -455,7 +455,9 @@ public final class Parley implements AutoCloseable {
      *   <li>websockets are closed with 1001 ("going away");</li>
      *   <li>the server stops accepting and lets running requests finish, for at most {@value #SHUTDOWN_GRACE_SECONDS}
      *       s;</li>
-     *   <li>messages still accepted (uploads) are stored, then the bus, the limits and the database pool close: for at
+     *   <li>messages still accepted (uploads) are stored, the users held here are let go (announced offline unless
+     *       another node holds them, their {@code last_seen} stored), then the bus, the limits and the database pool
+     *       close: for at
      *       most {@value #CLOSING_SECONDS} s. When the database or Redis does not answer, this gives up with one log
      *       line and returns (the process then exits; the database rolls back what was not committed). Nothing
      *       confirmed can be lost by that: a message is confirmed ({@code conf_message}, an upload's 201) only once its
