@@ -23,6 +23,7 @@ import org.parley.adapter.persistence.PersistenceModule;
 import org.parley.adapter.redis.RedisConnectionCensus;
 import org.parley.adapter.redis.RedisEventBus;
 import org.parley.adapter.redis.RedisLimits;
+import org.parley.adapter.redis.RedisPresence;
 import org.parley.adapter.rest.MediaRoute;
 import org.parley.adapter.rest.RestApi;
 import org.parley.adapter.rest.RestSettings;
@@ -43,6 +44,8 @@ import org.parley.application.cluster.LocalLogInAttempts;
 import org.parley.application.cluster.LocalSendBudget;
 import org.parley.application.cluster.LocalConnectionCensus;
 import org.parley.application.cluster.LocalUserChanges;
+import org.parley.application.cluster.LocalPresenceStore;
+import org.parley.application.cluster.LocalTypingThrottle;
 import org.parley.application.groupcommit.MessageWriter;
 import org.parley.application.port.in.AuthenticateToken;
 import org.parley.application.port.in.DeleteMessage;
@@ -55,6 +58,9 @@ import org.parley.application.port.out.EventDelivery;
 import org.parley.application.port.out.LogInAttempts;
 import org.parley.application.port.out.OpenConnections;
 import org.parley.application.port.out.PasswordHasher;
+import org.parley.application.port.out.PresenceRepository;
+import org.parley.application.port.out.PresenceStore;
+import org.parley.application.port.out.TypingThrottle;
 import org.parley.application.port.out.SendBudget;
 import org.parley.application.port.out.StoreMessages;
 import org.parley.application.port.out.TimeSource;
@@ -75,7 +81,10 @@ import org.parley.application.service.LogInService;
 import org.parley.application.service.RefreshAccessTokenService;
 import org.parley.application.service.RegisterUserService;
 import org.parley.application.service.SendTextMessageService;
+import org.parley.application.service.SendTypingService;
 import org.parley.application.service.ShareProfileService;
+import org.parley.application.service.ShowPresenceService;
+import org.parley.application.service.TrackPresenceService;
 import org.parley.application.service.UploadAttachmentService;
 import org.parley.application.service.SweepOrphanedAttachmentsService;
 import org.parley.application.service.UpsertUserFromBackendService;
@@ -118,6 +127,7 @@ public final class Parley implements AutoCloseable {
     private final Transport transport;
     private final Limiting limiting;
     private final Census census;
+    private final Presence presence;
     private final OrphanSweeps sweeps;
     private final Optional<WebhookRelay> webhooks;
     private final Duration drainTime;
@@ -125,8 +135,9 @@ public final class Parley implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Parley(HttpServer server, ChatWebSocket webSocket, MessageWriter writer, PersistenceModule storage,
-                   Transport transport, Limiting limiting, Census census, OrphanSweeps sweeps,
+                   Transport transport, Limiting limiting, Census census, Presence presence, OrphanSweeps sweeps,
                    Optional<WebhookRelay> webhooks, Duration drainTime) {
+        this.presence = presence;
         this.drainTime = drainTime;
         this.webhooks = webhooks;
         this.server = server;
@@ -148,6 +159,7 @@ public final class Parley implements AutoCloseable {
         Transport transport = null;
         Limiting limiting = null;
         Census census = null;
+        Presence presence = null;
         OrphanSweeps sweeps = null;
         Optional<WebhookRelay> webhooks = Optional.empty();
         try {
@@ -159,24 +171,25 @@ public final class Parley implements AutoCloseable {
             // With a webhook, each batch also records its messages' events (contract §15); without, as before.
             writer = new MessageWriter(ports.messages(), config.webhooks().isPresent(), ports.delivery(),
                     MESSAGE_BATCH_SIZE, MESSAGE_QUEUE_CAPACITY);
-            UseCases useCases = useCases(config, ports, writer);
+            presence = presence(config, storage, ports);
+            UseCases useCases = useCases(config, ports, writer, presence);
             sweeps = OrphanSweeps.start(new SweepOrphanedAttachmentsService(ports.attachments(), ports.messages(),
                     ports.time(), config.orphanAge()), config.orphanAge());
             webhooks = webhookRelay(config, ports, connections);
             DrivingAdapters adapters = drivingAdapters(config, useCases, connections, census.census());
             adapters.server().start();
             Parley parley = new Parley(adapters.server(), adapters.webSocket(), writer, storage, transport, limiting,
-                    census, sweeps, webhooks, config.operations().drainTime());
+                    census, presence, sweeps, webhooks, config.operations().drainTime());
             LOG.info("Parley is listening on http://{}:{}/ (websocket /ws/chat/room/)", config.host(), parley.port());
             return parley;
         } catch (IOException e) {
             webhooks.ifPresent(WebhookRelay::close);
-            closeIfStarted(sweeps, writer, transport, limiting, census);
+            closeIfStarted(sweeps, writer, presence, transport, limiting, census);
             storage.close();
             throw new UncheckedIOException("Cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             webhooks.ifPresent(WebhookRelay::close);
-            closeIfStarted(sweeps, writer, transport, limiting, census);
+            closeIfStarted(sweeps, writer, presence, transport, limiting, census);
             storage.close();
             throw e;
         }
@@ -346,8 +359,49 @@ public final class Parley implements AutoCloseable {
     private record Census(ConnectionCensus census, Runnable stop) {
     }
 
+    /**
+     * Who is online and the typing throttle (contract §13): the one place that chooses. Without
+     * {@code PARLEY_REDIS_URL}, this node ({@link LocalPresenceStore}, {@link LocalTypingThrottle}); with it, every node
+     * together ({@link RedisPresence}: each node's users in Redis, a crashed node's users found offline by the others;
+     * the throttle a key per pair, behind this node's own). The tracker ({@link TrackPresenceService}) announces over
+     * the delivery chosen above and records {@code last_seen} in the database; its offline grace is
+     * {@code PARLEY_PRESENCE_GRACE_SECONDS}.
+     */
+    private static Presence presence(ParleyConfig config, PersistenceModule storage, DrivenPorts ports) {
+        LocalTypingThrottle here = new LocalTypingThrottle(ports.time());
+        PresenceStore store;
+        TypingThrottle typing;
+        Runnable disconnect;
+        if (config.bus().isEmpty()) {
+            store = new LocalPresenceStore();
+            typing = here;
+            disconnect = () -> { };
+        } else {
+            RedisPresence redis = RedisPresence.connect(ParleyConfig.busSettings(config.bus().get()));
+            store = redis.store();
+            typing = redis.typingThrottle(here);
+            disconnect = redis::close;
+        }
+        TrackPresenceService tracker = new TrackPresenceService(store, storage.presence(), ports.delivery(),
+                ports.time(), config.operations().presenceGrace());
+        return new Presence(store, typing, storage.presence(), tracker, disconnect);
+    }
+
+    /** Presence chosen for this node; {@link #stop} announces everyone held here as gone, then disconnects. */
+    private record Presence(PresenceStore store, TypingThrottle typing, PresenceRepository repository,
+                            TrackPresenceService tracker, Runnable disconnect) {
+        void stop() {
+            try {
+                tracker.close();
+            } finally {
+                disconnect.run();
+            }
+        }
+    }
+
     /** Step 2: the use cases over the driven ports; every message is stored through {@code messages} (group commit). */
-    private static UseCases useCases(ParleyConfig config, DrivenPorts ports, StoreMessages messages) {
+    private static UseCases useCases(ParleyConfig config, DrivenPorts ports, StoreMessages messages,
+                                     Presence presence) {
         MessageRules rules = new MessageRules(config.maxMessageLength());
         TimeSource time = ports.time();
         LinkToAttachment links = new LinkToAttachmentService(ports.linkSigner(), config.mediaLinkLifetime(), time);
@@ -362,7 +416,9 @@ public final class Parley implements AutoCloseable {
                 new SendTextMessageService(ports.users(), ports.threads(), messages, rules, time, ports.sendBudget()),
                 new AnnounceFileMessageService(ports.messages(), ports.delivery(), links, ports.sendBudget()),
                 new ShareProfileService(ports.users(), ports.threads(), messages, time, ports.sendBudget()),
-                markSeen, edit, delete);
+                markSeen, edit, delete,
+                new SendTypingService(ports.users(), presence.typing(), ports.delivery(), time),
+                presence.tracker());
         RestUseCases rest = new RestUseCases(
                 new ListConversationService(ports.users(), ports.threads(), ports.messages(), ports.readMarkers()),
                 new ListMyThreadsService(ports.users(), ports.threads(), ports.readMarkers()),
@@ -377,7 +433,8 @@ public final class Parley implements AutoCloseable {
                 new ListThreadFilesService(ports.users(), ports.threads(), ports.messages(), ports.readMarkers()),
                 links,
                 new DownloadAttachmentService(ports.messages(), ports.attachments(), ports.linkSigner(), time),
-                markSeen, edit, delete);
+                markSeen, edit, delete,
+                new ShowPresenceService(presence.repository(), presence.store()));
         return new UseCases(rest, webSocket);
     }
 
@@ -412,13 +469,16 @@ public final class Parley implements AutoCloseable {
     private record DrivingAdapters(HttpServer server, ChatWebSocket webSocket) {
     }
 
-    private static void closeIfStarted(OrphanSweeps sweeps, MessageWriter writer, Transport transport,
-                                       Limiting limiting, Census census) {
+    private static void closeIfStarted(OrphanSweeps sweeps, MessageWriter writer, Presence presence,
+                                       Transport transport, Limiting limiting, Census census) {
         if (sweeps != null) {
             sweeps.close();
         }
         if (writer != null) {
             writer.close();
+        }
+        if (presence != null) {
+            presence.stop();
         }
         if (transport != null) {
             transport.stop().run();
@@ -446,7 +506,9 @@ public final class Parley implements AutoCloseable {
      *   <li>websockets are closed with 1001 ("going away");</li>
      *   <li>the server stops accepting and lets running requests finish, for at most {@value #SHUTDOWN_GRACE_SECONDS}
      *       s;</li>
-     *   <li>messages still accepted (uploads) are stored, then the bus, the limits and the database pool close: for at
+     *   <li>messages still accepted (uploads) are stored, the users held here are let go (announced offline unless
+     *       another node holds them, their {@code last_seen} stored), then the bus, the limits and the database pool
+     *       close: for at
      *       most {@value #CLOSING_SECONDS} s. When the database or Redis does not answer, this gives up with one log
      *       line and returns (the process then exits; the database rolls back what was not committed). Nothing
      *       confirmed can be lost by that: a message is confirmed ({@code conf_message}, an upload's 201) only once its
@@ -500,6 +562,9 @@ public final class Parley implements AutoCloseable {
                 // bus go away.
                 step.set("the message writer (storing the messages handed over)");
                 writer.close();
+                // Users held here are let go and announced while the bus and the database are still there.
+                step.set("presence");
+                presence.stop();
                 step.set("the bus");
                 transport.stop().run();
                 step.set("the limits");

@@ -286,15 +286,23 @@ public record ParleyConfig(
      * @param drainTime       {@code PARLEY_DRAIN_SECONDS}: on a stop (SIGTERM), the longest Parley waits for the frames
      *                        it has received to be answered and their frames to leave before it closes the websockets
      *                        with 1001; zero: close at once
+     * @param presenceGrace   {@code PARLEY_PRESENCE_GRACE_SECONDS}: how long a user stays online after their last
+     *                        connection closed (contract §13), so that a quick reconnection announces nothing; zero:
+     *                        offline at once
      */
-    public record Operations(Duration databaseTimeout, Duration drainTime) {
+    public record Operations(Duration databaseTimeout, Duration drainTime, Duration presenceGrace) {
 
         public static final Duration DEFAULT_DATABASE_TIMEOUT = Duration.ofSeconds(5);
         public static final Duration DEFAULT_DRAIN_TIME = Duration.ofSeconds(10);
+        public static final Duration DEFAULT_PRESENCE_GRACE = Duration.ofSeconds(5);
 
         public Operations {
             Objects.requireNonNull(databaseTimeout, "databaseTimeout");
             Objects.requireNonNull(drainTime, "drainTime");
+            Objects.requireNonNull(presenceGrace, "presenceGrace");
+            if (presenceGrace.isNegative()) {
+                throw new IllegalArgumentException("presenceGrace must not be negative");
+            }
             if (databaseTimeout.toMillis() < 250) {
                 throw new IllegalArgumentException("databaseTimeout must be at least 250 ms");
             }
@@ -303,19 +311,29 @@ public record ParleyConfig(
             }
         }
 
-        /** 5 s for the database, 10 s to drain. */
+        /** With the default presence grace (5 s). */
+        public Operations(Duration databaseTimeout, Duration drainTime) {
+            this(databaseTimeout, drainTime, DEFAULT_PRESENCE_GRACE);
+        }
+
+        /** 5 s for the database, 10 s to drain, 5 s of presence grace. */
         public static Operations defaults() {
-            return new Operations(DEFAULT_DATABASE_TIMEOUT, DEFAULT_DRAIN_TIME);
+            return new Operations(DEFAULT_DATABASE_TIMEOUT, DEFAULT_DRAIN_TIME, DEFAULT_PRESENCE_GRACE);
         }
 
         /** These settings with requests waiting at most {@code timeout} for the database. */
         public Operations withDatabaseTimeout(Duration timeout) {
-            return new Operations(timeout, drainTime);
+            return new Operations(timeout, drainTime, presenceGrace);
         }
 
         /** These settings with a stop draining for at most {@code drain}. */
         public Operations withDrainTime(Duration drain) {
-            return new Operations(databaseTimeout, drain);
+            return new Operations(databaseTimeout, drain, presenceGrace);
+        }
+
+        /** These settings with users staying online {@code grace} after their last connection closed. */
+        public Operations withPresenceGrace(Duration grace) {
+            return new Operations(databaseTimeout, drainTime, grace);
         }
     }
 
@@ -518,7 +536,9 @@ public record ParleyConfig(
                 Duration.ofSeconds(read.integer("PARLEY_DB_TIMEOUT_SECONDS",
                         (int) Operations.DEFAULT_DATABASE_TIMEOUT.toSeconds(), 1, 600)),
                 Duration.ofSeconds(read.integer("PARLEY_DRAIN_SECONDS",
-                        (int) Operations.DEFAULT_DRAIN_TIME.toSeconds(), 0, 600)));
+                        (int) Operations.DEFAULT_DRAIN_TIME.toSeconds(), 0, 600)),
+                Duration.ofSeconds(read.integer("PARLEY_PRESENCE_GRACE_SECONDS",
+                        (int) Operations.DEFAULT_PRESENCE_GRACE.toSeconds(), 0, 300)));
         Duration orphanAge = Duration.ofSeconds(read.integer("PARLEY_ORPHAN_AGE_SECONDS",
                 (int) DEFAULT_ORPHAN_AGE.toSeconds(), 600, 30 * 86_400));
         Duration longestWait = database.map(Database::connectionTimeout)

@@ -30,7 +30,8 @@ import org.parley.domain.user.UserId;
  *
  * <p><b>Unread counts when asked.</b> Nothing is written when a message is sent. The thread list's question is one
  * statement for all of a user's threads: per thread, both markers (primary-key probes) and the number of messages to
- * the user above the user's marker, counted over {@code ix_messages_thread_id_id}'s range above the marker (its cost
+ * the user above the user's marker that are not deleted (a tombstone is nothing to read), counted over
+ * {@code ix_messages_thread_id_id}'s range above the marker (its cost
  * grows with the unread messages of the thread, not with its history).
  */
 final class HibernateReadMarkerRepository implements ReadMarkerRepository {
@@ -61,7 +62,7 @@ final class HibernateReadMarkerRepository implements ReadMarkerRepository {
                        (select r.message_id from read_markers r
                         where r.thread_id = t.id and r.user_id = t.second_user_id) as second_marker,
                        (select count(*) from messages m%s
-                        where m.thread_id = t.id and m.receiver_id = :user
+                        where m.thread_id = t.id and m.receiver_id = :user and m.deleted = false
                           and m.id > coalesce((select r.message_id from read_markers r
                                                where r.thread_id = t.id and r.user_id = :user), 0)) as unread
                 from chat_threads t

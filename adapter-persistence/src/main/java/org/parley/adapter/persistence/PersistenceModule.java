@@ -28,6 +28,7 @@ import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.tool.schema.spi.SchemaManagementException;
 import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.ReadMarkerRepository;
+import org.parley.application.port.out.PresenceRepository;
 import org.parley.application.port.out.ThreadRepository;
 import org.parley.application.port.out.UserAccounts;
 import org.parley.application.port.out.WebhookOutbox;
@@ -48,7 +49,8 @@ public final class PersistenceModule implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PersistenceModule.class);
     private static final String JBOSS_LOGGING_PROVIDER = "org.jboss.logging.provider";
     private static final String MIGRATIONS = "classpath:db/migration";
-    private static final List<Class<?>> ENTITIES = List.of(UserEntity.class, ChatThreadEntity.class, MessageEntity.class);
+    private static final List<Class<?>> ENTITIES = List.of(UserEntity.class, ChatThreadEntity.class, MessageEntity.class,
+            LastSeenEntity.class);
 
     private final HikariDataSource pool;
     private final Optional<H2Housekeeping> housekeeping;
@@ -58,6 +60,7 @@ public final class PersistenceModule implements AutoCloseable {
     private final MessageRepository messages;
     private final WebhookOutbox webhookOutbox;
     private final ReadMarkerRepository readMarkers;
+    private final PresenceRepository presence;
     private final DatabaseAvailability availability;
 
     private PersistenceModule(HikariDataSource pool, SessionFactory sessionFactory, CacheSettings caches,
@@ -79,6 +82,7 @@ public final class PersistenceModule implements AutoCloseable {
         this.messages = new HibernateMessageRepository(transactions, MessageIds.forDialect(
                 sessionFactory.unwrap(SessionFactoryImplementor.class).getJdbcServices().getDialect()));
         this.webhookOutbox = new HibernateWebhookOutbox(transactions);
+        this.presence = new HibernatePresenceRepository(transactions);
     }
 
     /**
@@ -155,6 +159,12 @@ public final class PersistenceModule implements AutoCloseable {
     /** Read markers and unread counts (contract §11), never cached. */
     public ReadMarkerRepository readMarkers() {
         return readMarkers;
+    }
+
+
+    /** Thread partners and {@code last_seen} (contract §13). */
+    public PresenceRepository presence() {
+        return presence;
     }
 
     SessionFactory sessionFactory() {

@@ -19,6 +19,8 @@ import org.parley.application.port.out.MessageDeleted;
 import org.parley.application.port.out.MessageEdited;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OutboundEvent;
+import org.parley.application.port.out.PresenceChanged;
+import org.parley.application.port.out.UserTyping;
 import org.parley.application.port.out.ThreadPosition;
 import org.parley.domain.chat.Attachment;
 import org.parley.domain.chat.AttachmentLink;
@@ -53,6 +55,9 @@ import org.parley.domain.user.UserProfile;
  *       {@code "ed":true}); {@code {"k":"d", "to":[…], "m":{message}, "cid":…}}: a {@link MessageDeleted} (the
  *       tombstone, content {@code "x":"deleted"} with its kind in {@code "was"}) (contract §12). A node of an earlier
  *       build reads neither and closes their recipients to catch up, as for any item it cannot read;</li>
+ *   <li>{@code {"k":"ty","to":[…],"f":sender,"r":receiver,"at":instant}}: a {@link UserTyping} (contract §13);</li>
+ *   <li>{@code {"k":"pr","to":[…],"u":user,"on":bool,"ls":instant}}: a {@link PresenceChanged} ({@code ls} only
+ *       when offline);</li>
  *   <li>{@code {"k":"u","u":user}}: a user's account changed;</li>
  *   <li>{@code {"k":"c","u":[user, …],"b":instant}} or {@code {"k":"c","all":true,"b":instant}}: these users'
  *       (everyone's) connections opened before the instant may have missed frames of the sending node, and are closed
@@ -230,6 +235,36 @@ final class BusCodec {
             writeChange(json, "d", event.deliveries(), event.message(), event.clientMessageId());
             return null;
         }
+
+        @Override
+        public Void userTyping(UserTyping event) {
+            try {
+                json.writeStringField("k", "ty");
+                writeDeliveries(json, event.deliveries());
+                json.writeStringField("f", event.sender().toString());
+                json.writeStringField("r", event.receiver().toString());
+                writeInstant(json, "at", event.at());
+                return null;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public Void presenceChanged(PresenceChanged event) {
+            try {
+                json.writeStringField("k", "pr");
+                writeDeliveries(json, event.deliveries());
+                json.writeStringField("u", event.user().toString());
+                json.writeBooleanField("on", event.online());
+                if (event.lastSeen().isPresent()) {
+                    writeInstant(json, "ls", event.lastSeen().get());
+                }
+                return null;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     /** A read marker: ids, the instant and the reader's {@code client_msg_id}; nothing to look up on arrival. */
@@ -358,6 +393,10 @@ final class BusCodec {
         String kind = text(item, "k");
         return switch (kind) {
             case "m" -> new Event(readMessageStored(item));
+            case "ty" -> new Event(new UserTyping(userId(item, "f"), userId(item, "r"), instant(item, "at"),
+                    readDeliveries(item)));
+            case "pr" -> new Event(new PresenceChanged(userId(item, "u"), required(item, "on").asBoolean(),
+                    item.has("ls") ? Optional.of(instant(item, "ls")) : Optional.empty(), readDeliveries(item)));
             case "s" -> new Event(readMessageSeen(item));
             case "e" -> new Event(new MessageEdited(readMessage(required(item, "m")), readDeliveries(item),
                     readClientMessageId(item)));

@@ -15,6 +15,8 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
+import org.parley.application.port.out.PresenceChanged;
+import org.parley.application.port.out.UserTyping;
 import org.parley.adapter.redis.BusCodec.Batch;
 import org.parley.adapter.redis.BusCodec.CatchUp;
 import org.parley.adapter.redis.BusCodec.Event;
@@ -84,6 +86,21 @@ class BusCodecTest {
 
         assertThat(BusCodec.decode(BusCodec.encode("n", 1, items)).items()).isEqualTo(items);
         assertThat(BusCodec.decode(BusCodec.encode("n", 2, List.of())).items()).as("a heartbeat").isEmpty();
+    }
+
+    @Test
+    void typingAndPresenceReadBackEqual() {
+        List<Item> items = List.of(
+                new Event(new UserTyping(ALICE, BOB, ChatFixtures.T0, DeliveryPolicy.forTyping(BOB))),
+                new Event(new PresenceChanged(ALICE, true, Optional.empty(), DeliveryPolicy.forPresence(List.of(BOB)))),
+                new Event(new PresenceChanged(BOB, false, Optional.of(ChatFixtures.T0.plusNanos(1_000)),
+                        DeliveryPolicy.forPresence(List.of(ALICE, UserId.random())))),
+                new Event(new PresenceChanged(BOB, false, Optional.of(ChatFixtures.T0), List.of())));
+
+        Batch batch = BusCodec.decode(BusCodec.encode("n", 3, items));
+
+        assertThat(batch.unreadable()).isEmpty();
+        assertThat(batch.items()).isEqualTo(items);
     }
 
     @Test

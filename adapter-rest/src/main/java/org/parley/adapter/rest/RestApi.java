@@ -47,6 +47,7 @@ public final class RestApi {
         MessageChangesResource changes = new MessageChangesResource(useCases.editMessage(), useCases.deleteMessage(),
                 useCases.linkToAttachment());
         MediaResource media = new MediaResource(useCases.downloadAttachment(), useCases.authenticateToken());
+        PresenceResource presence = new PresenceResource(useCases.showPresence());
         AuthResource auth = new AuthResource(useCases.registerUser(), useCases.logIn(), useCases.refreshAccessToken());
         Optional<AdminUsersResource> admin = settings.adminApiKey().map(key -> {
             config.register(new ApiKeyFilter(new ApiKey(key)));
@@ -58,6 +59,7 @@ public final class RestApi {
         config.register(MessageChangesResource.class);
         config.register(AuthResource.class);
         config.register(MediaResource.class);
+        config.register(PresenceResource.class);
         admin.ifPresent(resource -> config.register(AdminUsersResource.class));
         config.register(new AbstractBinder() {
             @Override
@@ -66,6 +68,7 @@ public final class RestApi {
                 bind(changes).to(MessageChangesResource.class);
                 bind(auth).to(AuthResource.class);
                 bind(media).to(MediaResource.class);
+                bind(presence).to(PresenceResource.class);
                 admin.ifPresent(resource -> bind(resource).to(AdminUsersResource.class));
             }
         });

@@ -15,6 +15,7 @@ import org.parley.application.port.in.ListMyThreads;
 import org.parley.application.port.in.LogIn;
 import org.parley.application.port.in.RefreshAccessToken;
 import org.parley.application.port.in.RegisterUser;
+import org.parley.application.port.in.ShowPresence;
 import org.parley.application.port.in.UpsertUserFromBackend;
 
 /** The use cases the HTTP API drives, handed over by {@code bootstrap}. */
@@ -32,7 +33,8 @@ public record RestUseCases(
         DownloadAttachment downloadAttachment,
         MarkSeen markSeen,
         EditMessage editMessage,
-        DeleteMessage deleteMessage) {
+        DeleteMessage deleteMessage,
+        ShowPresence showPresence) {
 
     public RestUseCases {
         Objects.requireNonNull(listConversation, "listConversation");
@@ -49,5 +51,6 @@ public record RestUseCases(
         Objects.requireNonNull(markSeen, "markSeen");
         Objects.requireNonNull(editMessage, "editMessage");
         Objects.requireNonNull(deleteMessage, "deleteMessage");
+        Objects.requireNonNull(showPresence, "showPresence");
     }
 }

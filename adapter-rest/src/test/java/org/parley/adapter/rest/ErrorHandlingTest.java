@@ -121,7 +121,7 @@ class ErrorHandlingTest {
                 useCases.registerUser(), useCases.logIn(), useCases.refreshAccessToken(),
                 useCases.authenticateToken(), useCases.upsertUserFromBackend(), useCases.uploadAttachment(),
                 useCases.listThreadFiles(), useCases.linkToAttachment(), useCases.downloadAttachment(),
-                useCases.markSeen(), useCases.editMessage(), useCases.deleteMessage()));
+                useCases.markSeen(), useCases.editMessage(), useCases.deleteMessage(), useCases.showPresence()));
         User user = api.user("someone@example.com", "Someone");
         User other = api.user("other@example.com", "Other");
 
@@ -147,7 +147,7 @@ class ErrorHandlingTest {
                 useCases.registerUser(), useCases.logIn(), useCases.refreshAccessToken(),
                 useCases.authenticateToken(), useCases.upsertUserFromBackend(), useCases.uploadAttachment(),
                 useCases.listThreadFiles(), useCases.linkToAttachment(), useCases.downloadAttachment(),
-                useCases.markSeen(), useCases.editMessage(), useCases.deleteMessage()));
+                useCases.markSeen(), useCases.editMessage(), useCases.deleteMessage(), useCases.showPresence()));
         User user = api.user("someone@example.com", "Someone");
         User other = api.user("other@example.com", "Other");
 

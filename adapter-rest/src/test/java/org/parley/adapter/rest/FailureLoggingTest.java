@@ -35,7 +35,7 @@ class FailureLoggingTest {
                 useCases.listMyThreads(), useCases.registerUser(), useCases.logIn(), useCases.refreshAccessToken(),
                 useCases.authenticateToken(), useCases.upsertUserFromBackend(), useCases.uploadAttachment(),
                 useCases.listThreadFiles(), useCases.linkToAttachment(), useCases.downloadAttachment(),
-                useCases.markSeen(), useCases.editMessage(), useCases.deleteMessage()));
+                useCases.markSeen(), useCases.editMessage(), useCases.deleteMessage(), useCases.showPresence()));
     }
 
     @AfterEach

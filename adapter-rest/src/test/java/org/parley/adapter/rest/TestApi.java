@@ -34,6 +34,9 @@ import org.parley.application.service.AuthenticateTokenService;
 import org.parley.application.service.DeleteMessageService;
 import org.parley.application.service.DownloadAttachmentService;
 import org.parley.application.service.EditMessageService;
+import org.parley.application.service.ShowPresenceService;
+import org.parley.application.cluster.LocalPresenceStore;
+import org.parley.application.testing.InMemoryPresenceRepository;
 import org.parley.application.service.LinkToAttachmentService;
 import org.parley.application.service.ListThreadFilesService;
 import org.parley.application.groupcommit.MessageWriter;
@@ -123,7 +126,8 @@ final class TestApi implements AutoCloseable {
                 new MarkSeenService(messages, readMarkers, seenEvents, time),
                 new EditMessageService(messages, users, delivery, MessageRules.defaults(), time, SendBudget.unlimited(),
                         readMarkers),
-                new DeleteMessageService(messages, users, delivery, files, time, SendBudget.unlimited(), readMarkers)));
+                new DeleteMessageService(messages, users, delivery, files, time, SendBudget.unlimited(), readMarkers),
+                new ShowPresenceService(new InMemoryPresenceRepository(threads), new LocalPresenceStore())));
         server = GrizzlyHttpServerFactory.createHttpServer(
                 URI.create("http://127.0.0.1:0/"), RestApi.resourceConfig(useCases, settings), false);
         try {

@@ -10,6 +10,7 @@ import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 
+import org.parley.application.port.in.TrackPresence;
 import org.parley.application.port.out.ConnectionCensus;
 import org.parley.domain.user.User;
 import org.slf4j.Logger;
@@ -36,15 +37,17 @@ public final class ChatEndpoint extends Endpoint {
 
     private final ConnectionRegistry connections;
     private final InboundFrames inbound;
+    private final TrackPresence presence;
     private final int maxTextFrameBytes;
     private final long maxPendingBytes;
     private final LongSupplier nanoClock;
 
     /** @param nanoClock monotonic nanoseconds ({@code System::nanoTime}; tests control it): when pongs arrive */
-    ChatEndpoint(ConnectionRegistry connections, InboundFrames inbound, WebSocketSettings settings,
-                 LongSupplier nanoClock) {
+    ChatEndpoint(ConnectionRegistry connections, InboundFrames inbound, TrackPresence presence,
+                 WebSocketSettings settings, LongSupplier nanoClock) {
         this.connections = connections;
         this.inbound = inbound;
+        this.presence = presence;
         this.maxTextFrameBytes = settings.maxTextFrameBytes();
         this.maxPendingBytes = settings.maxPendingBytes();
         this.nanoClock = nanoClock;
@@ -64,7 +67,7 @@ public final class ChatEndpoint extends Endpoint {
         session.setMaxTextMessageBufferSize(maxTextFrameBytes);
         session.setMaxBinaryMessageBufferSize(maxTextFrameBytes);
         LiveConnection connection = new LiveConnection(user.id(), session, nanoClock.getAsLong(), maxPendingBytes,
-                lease);
+                tracked(user, lease));
         session.getUserProperties().put(CONNECTION_PROPERTY, connection);
         session.addMessageHandler(String.class, text -> onText(connection, user, text));
         session.addMessageHandler(ByteBuffer.class, bytes -> connection.send(Frames.error(ErrorCode.VALIDATION_ERROR,
@@ -76,6 +79,27 @@ public final class ChatEndpoint extends Endpoint {
             forget(session);
         }
         LOG.debug("User {} connected", user.id());
+    }
+
+    /**
+     * The connection's census lease, and its place in {@link TrackPresence} (contract §13: the user is online while it
+     * is open), released together when the connection ends.
+     */
+    private ConnectionCensus.Lease tracked(User user, ConnectionCensus.Lease lease) {
+        TrackPresence.Connection tracked;
+        try {
+            tracked = presence.opened(user.id());
+        } catch (Throwable e) {
+            LOG.warn("The presence of user {} could not be tracked: {}", user.id(), Failures.describe(e));
+            return lease;
+        }
+        return () -> {
+            try {
+                lease.release();
+            } finally {
+                tracked.closed();
+            }
+        };
     }
 
     private void onText(LiveConnection connection, User user, String text) {

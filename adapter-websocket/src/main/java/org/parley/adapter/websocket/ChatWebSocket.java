@@ -140,7 +140,8 @@ public final class ChatWebSocket implements AutoCloseable {
         }
 
         InboundFrames inbound = new InboundFrames(useCases, nanoClock);
-        ChatEndpoint endpoint = new ChatEndpoint(connections, inbound, settings, nanoClock);
+        ChatEndpoint endpoint = new ChatEndpoint(connections, inbound, useCases.trackPresence(), settings,
+                nanoClock);
         HandshakeAuthenticator authenticator = new HandshakeAuthenticator(authenticate, census, settings, endpoint);
         TyrusOnGrizzly container;
         try {

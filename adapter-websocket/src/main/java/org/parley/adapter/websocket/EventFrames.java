@@ -10,6 +10,8 @@ import org.parley.application.port.out.MessageDeleted;
 import org.parley.application.port.out.MessageEdited;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OutboundEvent;
+import org.parley.application.port.out.PresenceChanged;
+import org.parley.application.port.out.UserTyping;
 import org.parley.domain.chat.AttachmentLink;
 import org.parley.domain.delivery.Audience;
 
@@ -45,6 +47,16 @@ final class EventFrames implements FrameRenderer {
                 @Override
                 public String messageDeleted(MessageDeleted event) {
                     return ChangeFrames.deleted(event, audience);
+                }
+
+                @Override
+                public String userTyping(UserTyping event) {
+                    return PresenceFrames.typing(event);
+                }
+
+                @Override
+                public String presenceChanged(PresenceChanged event) {
+                    return PresenceFrames.presence(event);
                 }
             });
         }

@@ -18,6 +18,7 @@ import org.parley.application.port.in.AnnounceFileMessage;
 import org.parley.application.port.in.MarkSeen;
 import org.parley.application.port.in.SendTextMessage;
 import org.parley.application.port.in.Sent;
+import org.parley.application.port.in.SendTyping;
 import org.parley.application.port.in.ShareProfile;
 import org.parley.domain.DomainRuleViolation;
 import org.parley.domain.chat.MessageId;
@@ -64,6 +65,7 @@ final class InboundFrames {
     static final String SEEN = "seen";
     static final String EDIT_MESSAGE = "edit_message";
     static final String DELETE_MESSAGE = "delete_message";
+    static final String TYPING = "typing";
 
     private static final Logger LOG = LoggerFactory.getLogger(InboundFrames.class);
 
@@ -76,6 +78,7 @@ final class InboundFrames {
     private final ShareProfile shareProfile;
     private final MarkSeen markSeen;
     private final MessageChanges changes;
+    private final SendTyping sendTyping;
     /** Frames received and not yet answered (an error frame sent, or their message's storing completed). */
     private final AtomicInteger unanswered = new AtomicInteger();
     private final LongSupplier nanoClock;
@@ -93,6 +96,7 @@ final class InboundFrames {
         this.shareProfile = useCases.shareProfile();
         this.markSeen = useCases.markSeen();
         this.changes = new MessageChanges(useCases.editMessage(), useCases.deleteMessage());
+        this.sendTyping = useCases.sendTyping();
         this.nanoClock = nanoClock;
         this.lastFrameNanos = nanoClock.getAsLong();
     }
@@ -191,6 +195,9 @@ final class InboundFrames {
                 changes.delete(sender, requiredMessageId(frame, "message_id"), clientMessageId);
                 return Optional.empty();
             }
+            if (TYPING.equals(action)) {
+                return typing(sender, frame);
+            }
             return error(ErrorCode.UNKNOWN_ACTION, "Unknown action", action, clientMessageId);
         } catch (InvalidFrame e) {
             return error(ErrorCode.VALIDATION_ERROR, e.getMessage(), action, clientMessageId);
@@ -256,6 +263,16 @@ final class InboundFrames {
                 shareProfile.share(new ShareProfile.Command(sender.id(), receiver, profile, clientMessageId));
         later.take();
         answerLater(stored, sender, USER_PROFILE_MESSAGE, clientMessageId, reply, later);
+        return Optional.empty();
+    }
+
+    /**
+     * {@code {"action":"typing","receiver_id":…}} (contract §13): forwarded to the receiver's connections, or dropped
+     * silently by the throttle; either way nothing is answered. A bad receiver is refused as for a text message.
+     */
+    private Optional<String> typing(User sender, JsonNode frame) {
+        UserId receiver = requiredUserId(frame, "receiver_id");
+        sendTyping.type(new SendTyping.Command(sender.id(), receiver));
         return Optional.empty();
     }
 

@@ -11,6 +11,8 @@ import org.parley.application.port.out.MessageDeleted;
 import org.parley.application.port.out.MessageEdited;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OutboundEvent;
+import org.parley.application.port.out.PresenceChanged;
+import org.parley.application.port.out.UserTyping;
 import org.parley.domain.chat.AttachmentLink;
 import org.parley.domain.chat.Message;
 import org.parley.domain.delivery.Audience;
@@ -56,6 +58,16 @@ public final class WebSocketDelivery implements EventDelivery {
         @Override
         public String messageDeleted(MessageDeleted event) {
             return "the deletion of message " + event.message().id().value();
+        }
+
+        @Override
+        public String userTyping(UserTyping event) {
+            return "typing of user " + event.sender();
+        }
+
+        @Override
+        public String presenceChanged(PresenceChanged event) {
+            return "presence of user " + event.user();
         }
     };
 
@@ -176,6 +188,22 @@ public final class WebSocketDelivery implements EventDelivery {
         public Void messageDeleted(MessageDeleted event) {
             undeliverableChange(event.message(), InboundFrames.DELETE_MESSAGE, event.clientMessageId(), event,
                     failure);
+            return null;
+        }
+
+        /** Nothing was stored and nobody asked: logged, not answered. */
+        @Override
+        public Void userTyping(UserTyping event) {
+            LOG.error("A typing notice of user {} cannot be delivered: its frame could not be rendered: {}",
+                    event.sender(), Failures.describe(failure));
+            return null;
+        }
+
+        /** Nothing was stored and nobody asked: logged, not answered. */
+        @Override
+        public Void presenceChanged(PresenceChanged event) {
+            LOG.error("The presence of user {} cannot be delivered: its frame could not be rendered: {}",
+                    event.user(), Failures.describe(failure));
             return null;
         }
     }

@@ -13,7 +13,11 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** A real websocket client (the JDK's) that queues every text frame it receives, parsed as JSON. */
+/**
+ * A real websocket client (the JDK's) that queues every text frame it receives, parsed as JSON. {@code presence} frames
+ * (contract §13) are queued apart ({@link #nextPresence}): they arrive whenever a thread partner connects or leaves,
+ * so tests of other frames read past them without knowing of them, and presence tests read them alone.
+ */
 public final class ChatSocket implements AutoCloseable {
 
     /** How the server closed the connection. */
@@ -22,11 +26,14 @@ public final class ChatSocket implements AutoCloseable {
 
     private final WebSocket socket;
     private final LinkedBlockingQueue<JsonNode> frames;
+    private final LinkedBlockingQueue<JsonNode> presence;
     private final CompletableFuture<Closed> closed;
 
-    private ChatSocket(WebSocket socket, LinkedBlockingQueue<JsonNode> frames, CompletableFuture<Closed> closed) {
+    private ChatSocket(WebSocket socket, LinkedBlockingQueue<JsonNode> frames, LinkedBlockingQueue<JsonNode> presence,
+                       CompletableFuture<Closed> closed) {
         this.socket = socket;
         this.frames = frames;
+        this.presence = presence;
         this.closed = closed;
     }
 
@@ -56,11 +63,12 @@ public final class ChatSocket implements AutoCloseable {
     public static ChatSocket connect(URI uri, String authorizationHeader) {
         CompletableFuture<Closed> closed = new CompletableFuture<>();
         LinkedBlockingQueue<JsonNode> queue = new LinkedBlockingQueue<>();
+        LinkedBlockingQueue<JsonNode> presence = new LinkedBlockingQueue<>();
         WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
         if (authorizationHeader != null) {
             builder.header("Authorization", authorizationHeader);
         }
-        Listener listener = new Listener(queue, closed);
+        Listener listener = new Listener(queue, presence, closed);
         WebSocket socket;
         try {
             socket = builder.buildAsync(uri, listener).join();
@@ -72,7 +80,7 @@ public final class ChatSocket implements AutoCloseable {
         }
         socket.sendPing(ByteBuffer.wrap(new byte[] {1})).join();
         listener.ponged.orTimeout(10, TimeUnit.SECONDS).join();
-        return new ChatSocket(socket, queue, closed);
+        return new ChatSocket(socket, queue, presence, closed);
     }
 
     public ChatSocket send(Object frame) {
@@ -110,6 +118,25 @@ public final class ChatSocket implements AutoCloseable {
         }
     }
 
+    /** The next {@code presence} frame, waiting up to 10 s; fails the test when none arrives. */
+    public JsonNode nextPresence() {
+        JsonNode frame = pollPresence(Duration.ofSeconds(10));
+        if (frame == null) {
+            throw new AssertionError("no presence frame arrived within 10 s");
+        }
+        return frame;
+    }
+
+    /** A {@code presence} frame if one arrives within {@code wait}, else null. */
+    public JsonNode pollPresence(Duration wait) {
+        try {
+            return presence.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public Closed awaitClose() {
         return closed.orTimeout(10, TimeUnit.SECONDS).join();
     }
@@ -128,12 +155,15 @@ public final class ChatSocket implements AutoCloseable {
 
     private static final class Listener implements WebSocket.Listener {
         private final LinkedBlockingQueue<JsonNode> queue;
+        private final LinkedBlockingQueue<JsonNode> presence;
         private final CompletableFuture<Closed> closed;
         private final StringBuilder partial = new StringBuilder();
         final CompletableFuture<Void> ponged = new CompletableFuture<>();
 
-        Listener(LinkedBlockingQueue<JsonNode> queue, CompletableFuture<Closed> closed) {
+        Listener(LinkedBlockingQueue<JsonNode> queue, LinkedBlockingQueue<JsonNode> presence,
+                 CompletableFuture<Closed> closed) {
             this.queue = queue;
+            this.presence = presence;
             this.closed = closed;
         }
 
@@ -143,7 +173,7 @@ public final class ChatSocket implements AutoCloseable {
             if (last) {
                 try {
                     JsonNode frame = HttpApi.JSON.readTree(partial.toString());
-                    queue.add(frame);
+                    ("presence".equals(frame.path("action").asText()) ? presence : queue).add(frame);
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }

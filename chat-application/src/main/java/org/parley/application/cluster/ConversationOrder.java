@@ -27,6 +27,8 @@ import org.parley.application.port.out.MessageEdited;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OpenConnections;
 import org.parley.application.port.out.OutboundEvent;
+import org.parley.application.port.out.PresenceChanged;
+import org.parley.application.port.out.UserTyping;
 import org.parley.application.port.out.ThreadPosition;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.chat.ThreadId;
@@ -267,21 +269,35 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         /** A read marker has no place in a thread's message order: it passes at once. */
         @Override
         public Void messageSeen(MessageSeen event) {
-            forwardUnordered(event);
+            passOn(event);
             return null;
         }
 
         /** An edit has no place in its thread's order: it is delivered at once (contract §12). */
         @Override
         public Void messageEdited(MessageEdited event) {
-            forwardUnordered(event);
+            passOn(event);
             return null;
         }
 
         /** A deletion has no place in its thread's order either: delivered at once. */
         @Override
         public Void messageDeleted(MessageDeleted event) {
-            forwardUnordered(event);
+            passOn(event);
+            return null;
+        }
+
+        /** Typing is in no conversation's order: passed on at once. */
+        @Override
+        public Void userTyping(UserTyping event) {
+            passOn(event);
+            return null;
+        }
+
+        /** Presence is in no conversation's order: passed on at once. */
+        @Override
+        public Void presenceChanged(PresenceChanged event) {
+            passOn(event);
             return null;
         }
 
@@ -392,14 +408,6 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         }
     }
 
-    private void forwardUnordered(OutboundEvent event) {
-        try {
-            next.deliver(event);
-        } catch (Throwable failure) {
-            LOG.log(Level.ERROR, "An event could not be delivered on this node: " + LocalUserChanges.describe(failure));
-        }
-    }
-
     private void forward(MessageStored event) {
         if (event.position().known()) {
             maxDelivered.accumulateAndGet(event.message().id().value(), Math::max);
@@ -409,6 +417,15 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         } catch (Throwable failure) {
             LOG.log(Level.ERROR, "Message " + event.message().id().value()
                     + " could not be delivered on this node: " + LocalUserChanges.describe(failure));
+        }
+    }
+
+    /** An event outside every conversation's order, delivered at once. */
+    private void passOn(OutboundEvent event) {
+        try {
+            next.deliver(event);
+        } catch (Throwable failure) {
+            LOG.log(Level.ERROR, "An event could not be delivered on this node: " + LocalUserChanges.describe(failure));
         }
     }
 

@@ -26,6 +26,8 @@ import org.parley.application.port.out.MessageDeleted;
 import org.parley.application.port.out.MessageEdited;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OutboundEvent;
+import org.parley.application.port.out.PresenceChanged;
+import org.parley.application.port.out.UserTyping;
 import org.parley.application.port.out.StoreMessages;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageDraft;
@@ -494,6 +496,18 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
             @Override
             public OutboundEvent messageDeleted(MessageDeleted deleted) {
                 throw new IllegalStateException("A deletion is not stored by group commit");
+            }
+
+            @Override
+            public OutboundEvent userTyping(UserTyping typing) {
+                throw new IllegalStateException("Typing is never stored; message " + stored.message().id()
+                        + " cannot cause it");
+            }
+
+            @Override
+            public OutboundEvent presenceChanged(PresenceChanged presence) {
+                throw new IllegalStateException("Presence is never stored; message " + stored.message().id()
+                        + " cannot cause it");
             }
         });
     }

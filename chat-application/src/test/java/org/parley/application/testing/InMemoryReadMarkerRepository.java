@@ -66,7 +66,8 @@ public final class InMemoryReadMarkerRepository implements ReadMarkerRepository 
             Optional<MessageId> mine = state.markerOf(user);
             List<Message> above = messages.findInThread(thread,
                     new MessageRange(mine, Optional.empty(), MessageRange.Direction.OLDEST_FIRST), Integer.MAX_VALUE);
-            long unread = above.stream().filter(message -> message.receiver().equals(user)).count();
+            long unread = above.stream()
+                    .filter(message -> message.receiver().equals(user) && !message.deleted()).count();
             reading.put(thread, new ThreadReading(state, unread));
         }
         return reading;

@@ -68,6 +68,19 @@ public abstract class ReadMarkerRepositoryContract {
     }
 
     @Test
+    public void a_deleted_message_is_not_unread() {
+        User me = ChatFixtures.addUser(storage.users());
+        User other = ChatFixtures.addUser(storage.users());
+        ChatThread thread = thread(me, other);
+        Message regretted = send(thread, other, "sent by mistake");
+        send(thread, other, "still here");
+
+        assertThat(storage.messages().saveDeletion(regretted.id(), at(5))).isTrue();
+
+        assertThat(markers.findReadingOf(me.id())).containsEntry(thread.id(), new ThreadReading(ReadState.none(), 1));
+    }
+
+    @Test
     public void a_marker_moves_forward_and_never_back() {
         User me = ChatFixtures.addUser(storage.users());
         User other = ChatFixtures.addUser(storage.users());

@@ -10,6 +10,8 @@ import org.parley.application.port.out.MessageDeleted;
 import org.parley.application.port.out.MessageEdited;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OutboundEvent;
+import org.parley.application.port.out.PresenceChanged;
+import org.parley.application.port.out.UserTyping;
 
 /** {@link EventDelivery} that keeps every event, in order, for tests to inspect. Thread-safe. */
 public final class RecordingEventDelivery implements EventDelivery {
@@ -45,6 +47,12 @@ public final class RecordingEventDelivery implements EventDelivery {
         return delivered().stream().filter(MessageSeen.class::isInstance).map(MessageSeen.class::cast).toList();
     }
 
+
+    /** Every event delivered so far of {@code kind}, oldest first. */
+    public <E extends OutboundEvent> List<E> ofKind(Class<E> kind) {
+        return delivered().stream().filter(kind::isInstance).map(kind::cast).toList();
+    }
+
     public void clear() {
         delivered.clear();
     }
@@ -71,6 +79,16 @@ public final class RecordingEventDelivery implements EventDelivery {
             public MessageStored messageDeleted(MessageDeleted deleted) {
                 throw new AssertionError("Expected a stored message, got the deletion of message "
                         + deleted.message().id());
+            }
+
+            @Override
+            public MessageStored userTyping(UserTyping typing) {
+                throw new AssertionError("Expected a stored message, got " + typing);
+            }
+
+            @Override
+            public MessageStored presenceChanged(PresenceChanged presence) {
+                throw new AssertionError("Expected a stored message, got " + presence);
             }
         });
     }

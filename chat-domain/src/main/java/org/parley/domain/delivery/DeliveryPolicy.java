@@ -1,5 +1,7 @@
 package org.parley.domain.delivery;
 
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 import org.parley.domain.chat.Message;
@@ -64,5 +66,25 @@ public final class DeliveryPolicy {
         return List.of(
                 new Delivery(message.receiver(), Audience.RECEIVER),
                 new Delivery(message.sender(), Audience.SENDER));
+    }
+
+    /**
+     * Someone is typing to {@code receiver} (contract §13): the receiver as {@link Audience#RECEIVER}, on every device.
+     * The typist's own other devices are not told.
+     */
+    public static List<Delivery> forTyping(UserId receiver) {
+        return List.of(new Delivery(receiver, Audience.RECEIVER));
+    }
+
+    /**
+     * A user came online or went offline (contract §13): everyone who shares a thread with them, each as
+     * {@link Audience#RECEIVER}, on every device (those with no connection open anywhere are simply not reached).
+     */
+    public static List<Delivery> forPresence(Collection<UserId> threadPartners) {
+        List<Delivery> deliveries = new ArrayList<>(threadPartners.size());
+        for (UserId partner : threadPartners) {
+            deliveries.add(new Delivery(partner, Audience.RECEIVER));
+        }
+        return List.copyOf(deliveries);
     }
 }

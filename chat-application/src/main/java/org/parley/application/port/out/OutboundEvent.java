@@ -7,9 +7,9 @@ import org.parley.domain.delivery.Delivery;
 /**
  * Something connected users are told of, on its way to their connections through {@link EventDelivery}. One sealed
  * family: {@link MessageStored}, {@link MessageSeen} (a read marker, §11), {@link MessageEdited} and
- * {@link MessageDeleted} (§12); the other events of contract §13 (typing, presence) join it as new members, each
- * raised by its use case with the deliveries the domain's
- * {@link org.parley.domain.delivery.DeliveryPolicy} decided for it.
+ * {@link MessageDeleted} (§12), {@link UserTyping} and {@link PresenceChanged} (§13); each is raised by its use case
+ * with the deliveries the domain's {@link org.parley.domain.delivery.DeliveryPolicy} decided for it, and a new kind
+ * joins the family as a new member.
  *
  * <p>An event is self-contained: it carries everything a frame of it needs (a stored message's signed attachment link
  * included), so whoever renders it — this node, or another node that received it from a bus — asks nobody anything.
@@ -17,7 +17,8 @@ import org.parley.domain.delivery.Delivery;
  * <p>Whoever handles events case by case implements {@link Cases}: a new member adds a method there, so every renderer
  * stops compiling until it handles the new kind (Java 17 has no exhaustive pattern switch over a sealed type).
  */
-public sealed interface OutboundEvent permits MessageStored, MessageSeen, MessageEdited, MessageDeleted {
+public sealed interface OutboundEvent
+        permits MessageStored, MessageSeen, MessageEdited, MessageDeleted, UserTyping, PresenceChanged {
 
     /** Who is told, each as which audience; an empty list tells nobody. */
     List<Delivery> deliveries();
@@ -35,5 +36,9 @@ public sealed interface OutboundEvent permits MessageStored, MessageSeen, Messag
         R messageEdited(MessageEdited event);
 
         R messageDeleted(MessageDeleted event);
+
+        R userTyping(UserTyping event);
+
+        R presenceChanged(PresenceChanged event);
     }
 }

@@ -1,0 +1,164 @@
+package org.parley.adapter.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.parley.adapter.redis.testing.RedisForTests;
+import org.parley.adapter.redis.testing.RedisServer;
+import org.parley.application.cluster.LocalTypingThrottle;
+import org.parley.application.port.out.PresenceStore;
+import org.parley.application.port.out.PresenceStore.Transitions;
+import org.parley.application.port.out.TypingThrottle;
+import org.parley.application.testing.ManualTimeSource;
+import org.parley.application.testing.PresenceStoreContract;
+import org.parley.domain.user.UserId;
+
+/** Contract §13 across nodes, on a real Redis: presence ({@link RedisPresence#store()}) and the typing throttle. */
+class RedisPresenceTest {
+
+    private final List<RedisPresence> nodes = new ArrayList<>();
+    private final List<RedisServer> servers = new ArrayList<>();
+    private final UserId ada = UserId.random();
+    private final UserId bob = UserId.random();
+
+    @AfterEach
+    void stop() {
+        nodes.forEach(RedisPresence::close);
+        servers.forEach(RedisServer::close);
+    }
+
+    private RedisPresence node(String url, String channel, Duration ttl) {
+        RedisPresence presence = RedisPresence.connect(new RedisBusSettings(url, channel, Duration.ofSeconds(5)), ttl,
+                ttl.dividedBy(3));
+        nodes.add(presence);
+        return presence;
+    }
+
+    /** One node's view keeps the contract every presence store keeps. */
+    @Nested
+    class OneNode extends PresenceStoreContract {
+
+        @Override
+        protected PresenceStore newStore() {
+            return node(RedisForTests.url(), RedisForTests.uniqueChannel(), RedisPresence.NODE_TTL).store();
+        }
+    }
+
+    @Test
+    void aUserIsOnlineWhileAnyNodeHoldsThemAndEachChangeIsSeenByExactlyOneNode() {
+        String url = RedisForTests.url();
+        String channel = RedisForTests.uniqueChannel();
+        PresenceStore a = node(url, channel, RedisPresence.NODE_TTL).store();
+        PresenceStore b = node(url, channel, RedisPresence.NODE_TTL).store();
+
+        assertThat(a.update(Set.of(ada), Set.of())).isEqualTo(new Transitions(Set.of(ada), Set.of()));
+        assertThat(b.update(Set.of(ada, bob), Set.of())).isEqualTo(new Transitions(Set.of(bob), Set.of()));
+        assertThat(b.online(Set.of(ada, bob))).containsExactlyInAnyOrder(ada, bob);
+
+        assertThat(a.update(Set.of(), Set.of(ada))).as("still held by B").isEqualTo(Transitions.none());
+        assertThat(a.online(Set.of(ada))).containsExactly(ada);
+        assertThat(b.update(Set.of(), Set.of(ada))).isEqualTo(new Transitions(Set.of(), Set.of(ada)));
+        assertThat(a.online(Set.of(ada, bob))).containsExactly(bob);
+        assertThat(a.maintain(Set.of())).isEqualTo(Transitions.none());
+        assertThat(b.maintain(Set.of(bob))).isEqualTo(Transitions.none());
+    }
+
+    @Test
+    void aCrashedNodesUsersGoOfflineOnceItsEntryExpiresAndOnlyOneSurvivorReportsThem() {
+        String url = RedisForTests.url();
+        String channel = RedisForTests.uniqueChannel();
+        Duration ttl = Duration.ofMillis(600);
+        RedisPresence crashing = node(url, channel, ttl);
+        PresenceStore survivor = node(url, channel, ttl).store();
+        PresenceStore other = node(url, channel, ttl).store();
+        crashing.store().update(Set.of(ada, bob), Set.of());
+        survivor.update(Set.of(bob), Set.of());
+
+        crashing.crash();
+        nodes.remove(crashing);
+        assertThat(survivor.maintain(Set.of(bob))).as("not expired yet").isEqualTo(Transitions.none());
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        Transitions found = Transitions.none();
+        while (found.isEmpty() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            found = survivor.maintain(Set.of(bob));
+        }
+        assertThat(found).as("Ada was held by the crashed node alone; Bob is held here too")
+                .isEqualTo(new Transitions(Set.of(), Set.of(ada)));
+        assertThat(other.maintain(Set.of())).as("buried once").isEqualTo(Transitions.none());
+        assertThat(other.online(Set.of(ada, bob))).containsExactly(bob);
+    }
+
+    @Test
+    void aNodeTakenForDeadWritesItsUsersAgainAndTheyComeBackOnline() {
+        String url = RedisForTests.url();
+        String channel = RedisForTests.uniqueChannel();
+        Duration ttl = Duration.ofMillis(300);
+        PresenceStore slow = node(url, channel, ttl).store();
+        PresenceStore other = node(url, channel, ttl).store();
+        slow.update(Set.of(ada), Set.of());
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        Transitions buried = Transitions.none();
+        while (buried.isEmpty() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            buried = other.maintain(Set.of());
+        }
+        assertThat(buried.offline()).containsExactly(ada);
+
+        assertThat(slow.maintain(Set.of(ada))).isEqualTo(new Transitions(Set.of(ada), Set.of()));
+        assertThat(other.online(Set.of(ada))).containsExactly(ada);
+    }
+
+    @Test
+    void typingPassesOncePerPairAndWindowWhicheverNodeItReaches() {
+        String url = RedisForTests.url();
+        String channel = RedisForTests.uniqueChannel();
+        TypingThrottle a = node(url, channel, RedisPresence.NODE_TTL).typingThrottle(new LocalTypingThrottle(
+                new ManualTimeSource()));
+        TypingThrottle b = node(url, channel, RedisPresence.NODE_TTL).typingThrottle(new LocalTypingThrottle(
+                new ManualTimeSource()));
+
+        assertThat(a.tryPass(ada, bob)).isTrue();
+        assertThat(b.tryPass(ada, bob)).as("the other node").isFalse();
+        assertThat(a.tryPass(ada, bob)).as("this node's own throttle").isFalse();
+        assertThat(b.tryPass(bob, ada)).as("the other direction").isTrue();
+    }
+
+    @Test
+    void whileRedisIsAwayPresenceWaitsAndTypingIsThrottledHereThenBothRecover() {
+        RedisServer redis = RedisServer.start();
+        servers.add(redis);
+        RedisPresence node = node(redis.url(), "parley", RedisPresence.NODE_TTL);
+        PresenceStore store = node.store();
+        ManualTimeSource time = new ManualTimeSource();
+        TypingThrottle typing = node.typingThrottle(new LocalTypingThrottle(time));
+        store.update(Set.of(ada), Set.of());
+
+        redis.stop();
+        assertThat(store.update(Set.of(bob), Set.of(ada))).isEqualTo(Transitions.none());
+        assertThat(store.online(Set.of(bob))).isEmpty();
+        assertThat(typing.tryPass(ada, bob)).isTrue();
+        assertThat(typing.tryPass(ada, bob)).isFalse();
+
+        redis.restart();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        Transitions resynced = Transitions.none();
+        while (resynced.isEmpty() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+            resynced = store.maintain(Set.of(bob));
+        }
+        assertThat(resynced.online()).as("Redis restarted empty: Bob is written again").containsExactly(bob);
+        assertThat(store.online(Set.of(ada, bob))).containsExactly(bob);
+    }
+}

@@ -1,0 +1,134 @@
+package org.parley.bootstrap.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.parley.adapter.redis.testing.RedisForTests;
+import org.parley.bootstrap.Parley;
+import org.parley.bootstrap.ParleyConfig;
+import org.parley.bootstrap.e2e.People.Person;
+
+/**
+ * Contract §13 on two nodes (one database, one Redis), with real clients on both: a user is online while any of their
+ * connections is open on any node, partners on the other node are told, typing crosses nodes and its throttle holds
+ * across them, and the presence query on either node sees connections on the other. Needs the shared Redis (skipped
+ * otherwise). A node that crashes is covered by {@code RedisPresenceTest} (its users found offline by the others).
+ */
+class PresenceAcrossNodesTest {
+
+    @RegisterExtension
+    static final RunningParley FIRST = new RunningParley(config -> config
+            .withOperations(ParleyConfig.Operations.defaults().withPresenceGrace(Duration.ofMillis(500)))
+            .withBus(new ParleyConfig.Bus(RedisForTests.url(), RedisForTests.uniqueChannel())));
+    private static Parley second;
+    private static String nodeA;
+    private static String nodeB;
+    private static People people;
+    private static HttpApi apiA;
+    private static HttpApi apiB;
+
+    @BeforeAll
+    static void startTheSecondNode() {
+        second = FIRST.startAnotherInstance();
+        nodeA = "ws://127.0.0.1:" + FIRST.port();
+        nodeB = "ws://127.0.0.1:" + second.port();
+        apiA = new HttpApi("http://127.0.0.1:" + FIRST.port());
+        apiB = new HttpApi("http://127.0.0.1:" + second.port());
+        people = new People(apiA);
+    }
+
+    @AfterAll
+    static void stopTheSecondNode() {
+        if (second != null) {
+            second.close();
+        }
+    }
+
+    @Test
+    void aUserGoesOfflineWhenTheirLastConnectionOnAnyNodeCloses() {
+        Person alice = people.register("Alice");
+        Person bob = people.register("Bob");
+        shareAThread(alice, bob);
+        try (ChatSocket bobOnA = ChatSocket.connect(nodeA, bob.access())) {
+            ChatSocket aliceOnB = ChatSocket.connect(nodeB, alice.access());
+            JsonNode online = bobOnA.nextPresence();
+            assertThat(online.get("user_id").asText()).isEqualTo(alice.id());
+            assertThat(online.get("online").asBoolean()).as("told on node A of a connection on node B").isTrue();
+
+            ChatSocket aliceOnA = ChatSocket.connect(nodeA, alice.access());
+            assertThat(shown(apiB, bob, alice).get("online").asBoolean()).isTrue();
+            aliceOnA.close();
+            // Her connection on B keeps her online, past A's grace (0.5 s): the query on A says so throughout.
+            staysOnline(apiA, bob, alice, Duration.ofMillis(1_500));
+            assertThat(bobOnA.pollPresence(Duration.ZERO)).as("no notice while B still holds her").isNull();
+
+            aliceOnB.close();
+            JsonNode offline = bobOnA.nextPresence();
+            assertThat(offline.get("user_id").asText()).isEqualTo(alice.id());
+            assertThat(offline.get("online").asBoolean()).isFalse();
+            assertThat(offline.get("last_seen").asText()).endsWith("Z");
+            assertThat(bobOnA.pollPresence(Duration.ofMillis(1))).isNull();
+            assertThat(shown(apiA, bob, alice).get("last_seen").asText())
+                    .isEqualTo(offline.get("last_seen").asText());
+        }
+    }
+
+    @Test
+    void typingCrossesNodesAndIsThrottledAcrossThem() {
+        Person alice = people.register("Alice");
+        Person bob = people.register("Bob");
+        try (ChatSocket bobOnA = ChatSocket.connect(nodeA, bob.access());
+             ChatSocket aliceOnB = ChatSocket.connect(nodeB, alice.access());
+             ChatSocket aliceOnA = ChatSocket.connect(nodeA, alice.access())) {
+            aliceOnB.send(Map.of("action", "typing", "receiver_id", bob.id()));
+            JsonNode typing = bobOnA.next();
+            assertThat(typing.get("action").asText()).isEqualTo("typing");
+            assertThat(typing.get("sender_id").asText()).isEqualTo(alice.id());
+
+            aliceOnA.send(Map.of("action", "typing", "receiver_id", bob.id()));
+            aliceOnB.send(Map.of("action", "typing", "receiver_id", bob.id()));
+            aliceOnA.send(Map.of("action", "text_message", "receiver_id", bob.id(), "message_body", "marker"));
+            assertThat(bobOnA.next().get("action").asText()).as("both later notices dropped, on either node")
+                    .isEqualTo("re_message");
+        }
+    }
+
+    /** A message from {@code a} to {@code b} makes their thread; returns once {@code a} has gone offline again. */
+    private static void shareAThread(Person a, Person b) {
+        try (ChatSocket socket = ChatSocket.connect(nodeA, a.access())) {
+            socket.send(Map.of("action", "text_message", "receiver_id", b.id(), "message_body", "hi"));
+            assertThat(socket.next().get("action").asText()).isEqualTo("conf_message");
+        }
+        // Offline with a last_seen: her going offline has been through (not merely not yet seen coming online).
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (!shown(apiB, b, a).get("last_seen").isTextual()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Never shown offline");
+            }
+            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+        }
+    }
+
+    private static JsonNode shown(HttpApi api, Person asker, Person about) {
+        HttpApi.Reply reply = api.get("/chat/presence/?ids=" + about.id(), asker.access());
+        assertThat(reply.status()).as(reply.raw()).isEqualTo(200);
+        return reply.data().get(about.id());
+    }
+
+    /** Asks the query on {@code api} every 50 ms for {@code period}: each answer must show {@code about} online. */
+    private static void staysOnline(HttpApi api, Person asker, Person about, Duration period) {
+        long end = System.nanoTime() + period.toNanos();
+        while (System.nanoTime() < end) {
+            assertThat(shown(api, asker, about).get("online").asBoolean()).isTrue();
+            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+        }
+    }
+}
