@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -40,6 +41,7 @@ import org.parley.adapter.websocket.WebSocketDelivery;
 import org.parley.adapter.websocket.WebSocketSettings;
 import org.parley.adapter.websocket.WebSocketUseCases;
 import org.parley.application.cluster.ConversationOrder;
+import org.parley.application.cluster.DeletionsStayLast;
 import org.parley.application.cluster.LocalLogInAttempts;
 import org.parley.application.cluster.LocalSendBudget;
 import org.parley.application.cluster.LocalConnectionCensus;
@@ -55,6 +57,7 @@ import org.parley.application.port.in.MarkSeen;
 import org.parley.application.port.out.AttachmentStore;
 import org.parley.application.port.out.ConnectionCensus;
 import org.parley.application.port.out.EventDelivery;
+import org.parley.application.port.out.ConnectedUsers;
 import org.parley.application.port.out.LogInAttempts;
 import org.parley.application.port.out.OpenConnections;
 import org.parley.application.port.out.PasswordHasher;
@@ -175,7 +178,7 @@ public final class Parley implements AutoCloseable {
             UseCases useCases = useCases(config, ports, writer, presence);
             sweeps = OrphanSweeps.start(new SweepOrphanedAttachmentsService(ports.attachments(), ports.messages(),
                     ports.time(), config.orphanAge()), config.orphanAge());
-            webhooks = webhookRelay(config, ports, connections);
+            webhooks = webhookRelay(config, ports, receiverOnline(connections, presence.store()));
             DrivingAdapters adapters = drivingAdapters(config, useCases, connections, census.census());
             adapters.server().start();
             Parley parley = new Parley(adapters.server(), adapters.webSocket(), writer, storage, transport, limiting,
@@ -219,11 +222,10 @@ public final class Parley implements AutoCloseable {
 
     /**
      * Webhooks (contract §15), with {@code PARLEY_WEBHOOK_URL} only: the relay sending the database's outbox to
-     * the app's backend ({@link WebhookPoster}) on threads of its own. {@code receiver_online} is this node's
-     * knowledge of open connections ({@link ConnectionRegistry#isConnected}); presence across nodes plugs in here.
+     * the app's backend ({@link WebhookPoster}) on threads of its own, {@code receiver_online} answered by
+     * {@code online}.
      */
-    private static Optional<WebhookRelay> webhookRelay(ParleyConfig config, DrivenPorts ports,
-                                                       ConnectionRegistry connections) {
+    private static Optional<WebhookRelay> webhookRelay(ParleyConfig config, DrivenPorts ports, ConnectedUsers online) {
         if (config.webhooks().isEmpty()) {
             return Optional.empty();
         }
@@ -232,11 +234,30 @@ public final class Parley implements AutoCloseable {
         WebhookRelay relay = new WebhookRelay(ports.webhookOutbox(), poster, ports.messages(),
                 ports.readMarkers(), ports.users(),
                 new LinkToAttachmentService(ports.linkSigner(), config.mediaLinkLifetime(), ports.time()),
-                connections::isConnected, ports.time(),
+                online, ports.time(),
                 WebhookRelay.Settings.of(settings.senders(), settings.timeout())).start();
         LOG.info("Webhooks on: every stored message is POSTed to {} ({} senders, {} ms time-out)",
                 WebhookPoster.redacted(settings.url()), settings.senders(), settings.timeout().toMillis());
         return Optional.of(relay);
+    }
+
+    /**
+     * A webhook's {@code receiver_online} (contract §15): a connection open on this node, or presence across nodes
+     * (contract §13: with Redis, a connection on any node, or one closed within the presence grace period). Asked on
+     * the webhook relay's threads, never on chat's; presence that cannot be asked counts as offline (a push too many
+     * rather than one too few).
+     */
+    private static ConnectedUsers receiverOnline(ConnectionRegistry connections, PresenceStore presence) {
+        return user -> {
+            if (connections.isConnected(user)) {
+                return true;
+            }
+            try {
+                return presence.online(List.of(user)).contains(user);
+            } catch (RuntimeException unknown) {
+                return false;
+            }
+        };
     }
 
     /**
@@ -302,7 +323,9 @@ public final class Parley implements AutoCloseable {
     /**
      * How events reach connections, and user changes every node: the one place that chooses.
      * <ul>
-     *   <li>Without {@code PARLEY_REDIS_URL}: this node's websockets ({@link WebSocketDelivery}), and user changes acted
+     *   <li>In front of this node's websockets ({@link WebSocketDelivery}) always stands {@link DeletionsStayLast}: an
+     *       edit delivered after its message's deletion goes as the deletion again.</li>
+     *   <li>Without {@code PARLEY_REDIS_URL}: this node's websockets, and user changes acted
      *       on here ({@link LocalUserChanges}); exactly one node, as before.</li>
      *   <li>With it: the {@link RedisEventBus} wraps them. In front of the websockets stands the
      *       {@link ConversationOrder}, which keeps each conversation in id order when its events come from several
@@ -313,7 +336,7 @@ public final class Parley implements AutoCloseable {
      */
     private static Transport deliveryTransport(ParleyConfig config, ConnectionRegistry connections,
                                                UserAccounts users) {
-        EventDelivery local = new WebSocketDelivery(connections, MediaRoute::pathOf);
+        EventDelivery local = new DeletionsStayLast(new WebSocketDelivery(connections, MediaRoute::pathOf));
         OpenConnections open = new OpenWebSockets(connections);
         if (config.bus().isEmpty()) {
             return new Transport(local, new LocalUserChanges(users, open), () -> { });

@@ -82,6 +82,14 @@ final class Frames {
                 frame.writeEndObject();
                 frame.writeStringField("message_type", MessageTypeNames.of(message.type()));
                 frame.writeStringField("action", action(audience));
+            } else if (content instanceof MessageContent.Deleted) {
+                // Only a repeat of a deleted message's client_msg_id renders a tombstone (contract §12, §14).
+                writeParties(frame, message);
+                frame.writeNullField("message");
+                writeStamp(frame, message);
+                frame.writeStringField("message_type", MessageTypeNames.of(message.type()));
+                frame.writeBooleanField("deleted", true);
+                frame.writeStringField("action", action(audience));
             } else {
                 throw new IllegalStateException("Unknown message content " + content.getClass());
             }

@@ -96,6 +96,41 @@ class IdempotentSendingEndToEndTest {
         assertThat(history()).hasSize(1);
     }
 
+    /**
+     * The key outlives an edit and a deletion of its message (contract §12 with §14): a resend is confirmed with the
+     * message as it is now, the edited text, or the tombstone ({@code message} null, {@code deleted} true), and
+     * nothing is stored or delivered.
+     */
+    @Test
+    void aResendOfAnEditedOrDeletedMessageIsConfirmedAsTheMessageIsNow() {
+        try (ChatSocket sender = ChatSocket.connect(SERVER.wsBase(), alice.access());
+             ChatSocket receiver = ChatSocket.connect(SERVER.wsBase(), bob.access())) {
+            JsonNode conf = sender.send(Frames.text(bob.id(), "v1", "changed-1")).next();
+            receiver.next();
+            long id = conf.get("created_msg_id").asLong();
+
+            sender.send(Map.of("action", "edit_message", "message_id", id, "message_body", "v2"));
+            assertThat(sender.next().get("action").asText()).isEqualTo("message_edited");
+            assertThat(receiver.next().get("action").asText()).isEqualTo("message_edited");
+            JsonNode afterEdit = sender.send(Frames.text(bob.id(), "v1", "changed-1")).next();
+            assertThat(afterEdit.get("action").asText()).isEqualTo("conf_message");
+            assertThat(afterEdit.get("created_msg_id").asLong()).isEqualTo(id);
+            assertThat(afterEdit.get("message").asText()).isEqualTo("v2");
+
+            sender.send(Map.of("action", "delete_message", "message_id", id));
+            assertThat(sender.next().get("action").asText()).isEqualTo("message_deleted");
+            assertThat(receiver.next().get("action").asText()).isEqualTo("message_deleted");
+            JsonNode afterDelete = sender.send(Frames.text(bob.id(), "v1", "changed-1")).next();
+            assertThat(afterDelete.get("action").asText()).isEqualTo("conf_message");
+            assertThat(afterDelete.get("created_msg_id").asLong()).isEqualTo(id);
+            assertThat(afterDelete.get("message").isNull()).isTrue();
+            assertThat(afterDelete.get("deleted").asBoolean()).isTrue();
+            assertThat(afterDelete.get("client_msg_id").asText()).isEqualTo("changed-1");
+            assertThat(receiver.poll(QUIET)).isNull();
+        }
+        assertThat(history()).hasSize(1);
+    }
+
     @Test
     void theSameKeyOfTwoSendersIsTwoMessagesAndAFrameWithoutAKeyIsAlwaysStored() {
         try (ChatSocket a = ChatSocket.connect(SERVER.wsBase(), alice.access());

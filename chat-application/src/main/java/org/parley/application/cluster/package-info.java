@@ -3,6 +3,8 @@
  * <ul>
  *   <li>{@link org.parley.application.cluster.ConversationOrder}: keeps each conversation's frames in id order on this
  *       node when its events come from several nodes, and closes, to catch up, the connections that missed one;</li>
+ *   <li>{@link org.parley.application.cluster.DeletionsStayLast}: an edit delivered after its message's deletion
+ *       (the two requests raced) goes as the deletion again, so a deleted message stays deleted on every screen;</li>
  *   <li>{@link org.parley.application.cluster.LocalUserChanges}: what this node does when a user's account changed
  *       (anywhere): forgets the cached user and closes the connections of a deactivated one;</li>
  *   <li>{@link org.parley.application.cluster.LocalSendBudget} and

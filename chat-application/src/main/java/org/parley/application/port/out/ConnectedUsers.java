@@ -3,9 +3,9 @@ package org.parley.application.port.out;
 import org.parley.domain.user.UserId;
 
 /**
- * Whether a user is online, as far as this node knows: the {@code receiver_online} of a webhook (contract §15).
- * Today the websocket adapter's registry of this node's open connections answers it; with several nodes, presence
- * across nodes (contract §13) is the better answer and plugs in here. Answers from memory, never blocks, never throws.
+ * Whether a user is online: the {@code receiver_online} of a webhook (contract §15). Bootstrap answers it with this
+ * node's open connections and presence across nodes (contract §13). Asked on the webhook relay's threads only; may ask
+ * the presence store (with Redis, one bounded call), never throws.
  */
 @FunctionalInterface
 public interface ConnectedUsers {
