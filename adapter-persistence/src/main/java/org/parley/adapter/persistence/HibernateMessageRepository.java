@@ -38,6 +38,7 @@ final class HibernateMessageRepository implements MessageRepository {
 
     private final Transactions transactions;
     private final MessageIds ids;
+    private final RecentKeys recentKeys = new RecentKeys();
 
     HibernateMessageRepository(Transactions transactions, MessageIds ids) {
         this.transactions = Objects.requireNonNull(transactions, "transactions");
@@ -48,18 +49,18 @@ final class HibernateMessageRepository implements MessageRepository {
      * One transaction of a stateless session (the rows are only written, so no persistence context is kept for them):
      * the rows of the batch's threads locked in one statement and their latest message ids read in another
      * ({@link ThreadOrder}: within a thread, ids then follow commit order on any number of servers); when some draft
-     * carries a {@code client_msg_id}, the messages already stored under the batch's keys in one more ({@link SentKeys},
-     * contract §14); the ids of the drafts to store in one sequence statement, then their rows as JDBC batches of
-     * {@value #JDBC_BATCH_SIZE} (on PostgreSQL the driver also rewrites each batch into multi-row inserts), then one
-     * commit, which releases the locks. Four statements whatever the batch's size and number of threads, five when it
-     * carries keys.
+     * carries a {@code client_msg_id} that this server saw lately ({@link RecentKeys}: a repeat is likely), the messages
+     * already stored under the batch's keys in one more ({@link SentKeys}, contract §14); the ids of the drafts to
+     * store in one sequence statement, then their rows as JDBC batches of {@value #JDBC_BATCH_SIZE} (on PostgreSQL the
+     * driver also rewrites each batch into multi-row inserts), then one commit, which releases the locks. Four
+     * statements whatever the batch's size and number of threads, five when a repeat is likely.
      *
      * <p>A draft whose key is already stored, or taken by an earlier draft of the same batch, is answered with that
-     * message and not stored. A key stored by another server between the look-up and the insert (the two servers'
-     * batches wrote the same key into different threads, so the thread locks did not order them) fails the insert on
-     * {@code uq_messages_sender_client_msg_id}: the transaction is rolled back and the whole batch is stored again,
-     * now finding that key, so a repeat never fails the other drafts of its batch (at most {@value #ATTEMPTS}
-     * attempts).
+     * message and not stored. A key stored already that was not looked up (stored through another server, before a
+     * restart, or long ago), or stored by another server between the look-up and the insert, fails the insert on
+     * {@code uq_messages_sender_client_msg_id}: the transaction is rolled back and the whole batch is stored again with
+     * the look-up, now finding that key, so a repeat never fails the other drafts of its batch (at most
+     * {@value #ATTEMPTS} attempts).
      */
     @Override
     public List<AppendedMessage> appendNew(List<DraftToStore> drafts) {
@@ -81,9 +82,12 @@ final class HibernateMessageRepository implements MessageRepository {
         if (batch.isEmpty()) {
             throw new IllegalArgumentException("Nothing to append");
         }
+        boolean repeatLikely = recentKeys.rememberAll(batch);
         for (int attempt = 1; ; attempt++) {
+            boolean lookUpKeys = repeatLikely || attempt > 1;
             try {
-                return transactions.stateless(batch.size(), session -> append(session, batch, recordingEvents));
+                return transactions.stateless(batch.size(),
+                        session -> append(session, batch, recordingEvents, lookUpKeys));
             } catch (RuntimeException failure) {
                 if (attempt >= ATTEMPTS || !UniqueViolation.of(failure, CLIENT_MSG_ID_CONSTRAINT)) {
                     throw failure;
@@ -93,11 +97,11 @@ final class HibernateMessageRepository implements MessageRepository {
     }
 
     private List<AppendedMessage> append(StatelessSession session, List<DraftToStore> batch,
-                                         boolean recordingEvents) {
+                                         boolean recordingEvents, boolean lookUpKeys) {
         session.setJdbcBatchSize(JDBC_BATCH_SIZE);
         Map<ThreadId, ThreadPosition> next = ThreadOrder.lockForAppending(session,
                 batch.stream().map(draft -> draft.draft().threadId()).toList());
-        Map<SentKeys.Key, Message> sent = SentKeys.storedUnder(session, batch);
+        Map<SentKeys.Key, Message> sent = lookUpKeys ? SentKeys.storedUnder(session, batch) : Map.of();
         AppendedMessage[] answers = new AppendedMessage[batch.size()];
         int toStore = 0;
         for (int i = 0; i < batch.size(); i++) {
