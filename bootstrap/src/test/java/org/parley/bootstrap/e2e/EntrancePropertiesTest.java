@@ -95,7 +95,7 @@ import org.parley.bootstrap.e2e.People.Person;
  * reproducible. Explore with new inputs with {@code -Dparley.properties.seed=random}; when a property fails, jqwik
  * prints the {@code seed} it ran with (and the shrunk sample), and {@code mvn -B -ntp -q verify -pl bootstrap -am
  * -Dtest=EntrancePropertiesTest -Dsurefire.failIfNoSpecifiedTests=false -DskipITs -Dparley.properties.seed=<seed>}
- * runs it again with the same inputs. The tries per property keep the class well under a minute on a busy 2-core
+ * runs it again with the same inputs. The tries per property keep the class at about a minute on a busy 2-core
  * machine.
  */
 @AddLifecycleHook(EntrancePropertiesTest.SeedFromSystemProperty.class)
