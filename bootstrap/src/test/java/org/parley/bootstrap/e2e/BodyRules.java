@@ -164,6 +164,132 @@ final class BodyRules {
         return coerced ? done.orInvalid("is_active") : done;
     }
 
+    // ---------------------------------------------------------------------------------------------------------------
+    // Editing, deleting, read markers, presence (contract §11–§13)
+
+    /**
+     * A message or thread id in a path: digits only, a positive long; anything else is malformed (404 as the id of
+     * nothing, docs/api.md).
+     */
+    static Optional<Long> pathId(String id) {
+        if (!id.matches("[0-9]{1,19}")) {
+            return Optional.empty();
+        }
+        try {
+            long value = Long.parseLong(id);
+            return value >= 1 ? Optional.of(value) : Optional.empty();
+        } catch (NumberFormatException beyondALong) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * {@code PATCH /chat/message/<id>/} {@code {"message":"…"}} of {@code world}'s sender (docs/api.md, "Editing and
+     * deleting"). The documents name no order among the refusals; the request is read first (the body as JSON, the
+     * path, the body's {@code message} and its text), then the message is looked up, as for a new text message (whose
+     * text is checked before its receiver).
+     */
+    static Answer edit(String id, JsonTree body, FrameRules.World world) {
+        Optional<Answer> unread = unreadable(body, List.of("message"), Set.of());
+        if (unread.isPresent()) {
+            return unread.get();
+        }
+        Optional<Long> messageId = pathId(id);
+        if (messageId.isEmpty()) {
+            return Answer.failure(404, "not_found", null);
+        }
+        if (body instanceof JsonTree.Null) {
+            return Answer.failure(400, "invalid_json", null);
+        }
+        Optional<JsonTree> text = ((JsonTree.Obj) body).get("message");
+        if (text.isEmpty() || !(text.get() instanceof JsonTree.Str str)) {
+            return Answer.invalid("message");
+        }
+        String value = str.value();
+        if (value.isBlank() || value.codePointCount(0, value.length()) > FrameRules.MAX_TEXT_CODE_POINTS) {
+            return Answer.invalid("message");
+        }
+        Optional<FrameRules.Stored> message = world.store().message(messageId.get())
+                .filter(found -> found.sender().equals(world.sender()));
+        if (message.isEmpty()) {
+            return Answer.failure(404, "not_found", null);
+        }
+        if (message.get().deleted()) {
+            return Answer.failure(409, "conflict", Set.of("message"));
+        }
+        return message.get().type().equals("text") ? Answer.success(200) : Answer.invalid("message");
+    }
+
+    /** {@code DELETE /chat/message/<id>/}: the sender's own message (deleted or not) → 200, else 404. */
+    static Answer delete(String id, FrameRules.World world) {
+        return pathId(id).flatMap(world.store()::message).filter(found -> found.sender().equals(world.sender()))
+                .map(found -> Answer.success(200)).orElse(Answer.failure(404, "not_found", null));
+    }
+
+    /**
+     * {@code POST /chat/thread/<thread_id>/seen/} {@code {"message_id":<id>}} (docs/api.md, "Read state"): a message
+     * of that thread that the sender sent or received. Read first: the body as JSON, the path, the body's
+     * {@code message_id} (a positive whole number or a string of digits, as the frame's); then the thread and message.
+     */
+    static Answer seen(String thread, JsonTree body, FrameRules.World world) {
+        Optional<Answer> unread = unreadable(body, List.of(), Set.of());
+        if (unread.isPresent()) {
+            return unread.get();
+        }
+        Optional<Long> threadId = pathId(thread);
+        if (threadId.isEmpty()) {
+            return Answer.failure(404, "not_found", null);
+        }
+        if (body instanceof JsonTree.Null) {
+            return Answer.failure(400, "invalid_json", null);
+        }
+        Optional<Long> messageId = ((JsonTree.Obj) body).get("message_id").flatMap(FrameRules::messageId)
+                .filter(id -> id >= 1);
+        if (messageId.isEmpty()) {
+            return Answer.invalid("message_id");
+        }
+        return world.store().message(messageId.get())
+                .filter(found -> found.involves(world.sender()) && found.thread() == threadId.get())
+                .map(found -> Answer.success(200)).orElse(Answer.failure(404, "not_found", null));
+    }
+
+    /**
+     * {@code GET /chat/presence/?ids=…} with these {@code ids} parameters (as the server decodes them; none: no
+     * parameter): each a comma-separated list; at most {@value #MAX_PRESENCE_IDS} ids in all; none, an empty item or
+     * one that is not a UUID → 400 {@code errors.ids} (docs/api.md, "Typing and presence").
+     */
+    static Answer presence(List<String> parameters) {
+        List<String> items = new ArrayList<>();
+        for (String parameter : parameters) {
+            items.addAll(List.of(parameter.split(",", -1)));
+        }
+        if (items.isEmpty() || items.size() > MAX_PRESENCE_IDS
+                || !items.stream().allMatch(item -> FrameRules.USER_ID.matcher(item).matches())) {
+            return Answer.invalid("ids");
+        }
+        return Answer.success(200);
+    }
+
+    static final int MAX_PRESENCE_IDS = 100;
+
+    /**
+     * Whether the documents and the server disagree on these parameters: docs/api.md says an empty item or one that
+     * is not a UUID is 400, while the server strips white space around each id and skips a blank {@code ids}
+     * parameter, so {@code ids=%20<uuid>} and {@code ids=<uuid>&ids=} are answered 200. Reported (issue 14 review of
+     * the property tests); until the documents or the server change, the test accepts either answer for these only.
+     */
+    static boolean presenceDisputed(List<String> parameters) {
+        List<String> lenient = parameters.stream().filter(parameter -> !parameter.isBlank()).toList();
+        List<String> items = new ArrayList<>();
+        for (String parameter : lenient) {
+            for (String item : parameter.split(",", -1)) {
+                items.add(item.strip());
+            }
+        }
+        return presence(parameters).status() == 400 && !items.isEmpty() && items.size() <= MAX_PRESENCE_IDS
+                && items.stream().allMatch(item -> FrameRules.USER_ID.matcher(item).matches());
+    }
+
     /**
      * What stops a body before any field is looked at, in the order the documents give: not JSON, not one object
      * ({@code invalid_json}); text that is not valid Unicode or holds U+0000, anywhere ({@code validation_error} on its

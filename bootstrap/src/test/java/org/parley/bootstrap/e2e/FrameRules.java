@@ -10,8 +10,10 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 
 /**
- * The oracle of the websocket property: what the contract (§8, §10, docs/api.md "Websocket") says the server answers
- * to one text frame from a connected sender, written from the contract, not from the server's code.
+ * The oracle of the websocket property: what the contract (§8, §10–§14, docs/api.md "Websocket", "Editing and
+ * deleting", "Read state", "Typing and presence", "Idempotent sending") says the server answers to one text frame from
+ * a connected sender, written from the contract, not from the server's code. What exists (messages, read markers) is
+ * the {@link Store}'s, which the test reads from the database before each frame.
  *
  * <p>The parser's own limits (nesting depth, length of a number or a field name) are Jackson's defaults, read from
  * Jackson: a frame beyond them is not a JSON value Parley can read ({@code invalid_json}).
@@ -25,7 +27,26 @@ final class FrameRules {
     private static final StreamReadConstraints PARSER = StreamReadConstraints.defaults();
 
     /** Who and what exists on the server, as far as the frames of the sender can name it. */
-    record World(String sender, Set<String> activeReceivers, Set<String> users, long sendersFileMessage) {
+    record World(String sender, Set<String> activeReceivers, Set<String> users, long sendersFileMessage, Store store) {
+    }
+
+    /** A stored message, as far as the rules need it: {@code type} is {@code text}, {@code file} or {@code user_profile}. */
+    record Stored(long id, long thread, String sender, String receiver, String type, boolean deleted) {
+        boolean involves(String user) {
+            return sender.equals(user) || receiver.equals(user);
+        }
+
+        String other(String user) {
+            return sender.equals(user) ? receiver : sender;
+        }
+    }
+
+    /** What is stored now. */
+    interface Store {
+        Optional<Stored> message(long id);
+
+        /** {@code user}'s read marker in {@code thread}: the message id, 0 when none. */
+        long marker(long thread, String user);
     }
 
     /** What the server answers to a frame. */
@@ -46,6 +67,29 @@ final class FrameRules {
 
     /** The connection closed with this code. */
     record Closed(int code) implements Answer {
+    }
+
+    /**
+     * Contract §12: {@code message_edited} ({@code text}: the new text) or {@code message_deleted} ({@code text} null)
+     * to every connection of both participants, the requesting one included; the sender's carry the request's
+     * {@code client_msg_id}. A deletion of a deleted message is answered as the first (its first timestamp).
+     */
+    record Changed(String action, long messageId, long thread, String other, String text, String clientMsgId)
+            implements Answer {
+    }
+
+    /**
+     * Contract §11: {@code seen_message} with the sender's marker after the request ({@code marker}) to every
+     * connection of the sender (with {@code client_msg_id}), and to the other participant's only when it moved.
+     */
+    record Marked(long thread, long marker, boolean moved, String other, String clientMsgId) implements Answer {
+    }
+
+    /**
+     * Contract §13: nothing is answered; the receiver gets a {@code typing} notice unless one passed for this pair
+     * within the last 2 s (the throttle drops it silently: the test knows when the last one passed).
+     */
+    record Typed(String receiver) implements Answer {
     }
 
     private FrameRules() {
@@ -90,7 +134,10 @@ final class FrameRules {
             case "text_message" -> textMessage(frame, world, clientMsgId);
             case "file_message" -> fileMessage(frame, world, clientMsgId);
             case "user_profile_message" -> profileShare(frame, world, clientMsgId);
-            case "seen" -> seen(frame, clientMsgId);
+            case "seen" -> seen(frame, world, clientMsgId);
+            case "edit_message" -> edit(frame, world, clientMsgId);
+            case "delete_message" -> delete(frame, world, clientMsgId);
+            case "typing" -> typing(frame, world, clientMsgId);
             default -> refused("unknown_action", action, clientMsgId);
         };
     }
@@ -189,16 +236,79 @@ final class FrameRules {
     }
 
     /**
-     * Contract §11's read marker (docs/api.md, "Read state"): without a valid {@code message_id} a validation error.
-     * The generated frames never carry one (they name the sender's file message by {@code chat_id} only), so a valid
-     * one is not modelled: it would be answered with {@code seen_message}, not an error frame.
+     * Contract §11's read marker (docs/api.md, "Read state"): a {@code message_id} that is a message of the sender's
+     * conversations (sent or received, deleted or not) moves the sender's marker in its thread, never back.
      */
-    private static Answer seen(JsonTree.Obj frame, String clientMsgId) {
+    private static Answer seen(JsonTree.Obj frame, World world, String clientMsgId) {
         Optional<Long> messageId = frame.get("message_id").flatMap(FrameRules::messageId).filter(id -> id >= 1);
         if (messageId.isEmpty()) {
             return refused("validation_error", "seen", clientMsgId);
         }
-        throw new IllegalStateException("A seen frame with a valid message_id is not modelled: " + messageId.get());
+        Optional<Stored> message = world.store().message(messageId.get()).filter(found -> found.involves(world.sender()));
+        if (message.isEmpty()) {
+            return refused("not_found", "seen", clientMsgId);
+        }
+        long marker = world.store().marker(message.get().thread(), world.sender());
+        return new Marked(message.get().thread(), Math.max(marker, message.get().id()), message.get().id() > marker,
+                message.get().other(world.sender()), clientMsgId);
+    }
+
+    /**
+     * Contract §12 (docs/api.md, "Editing and deleting"): only the sender's own text message, not deleted, with new
+     * text that follows {@code text_message}'s rules. The documents name no order between a bad new text and a message
+     * that is not the sender's; like {@code text_message} (whose text is checked before its receiver), the text comes
+     * first.
+     */
+    private static Answer edit(JsonTree.Obj frame, World world, String clientMsgId) {
+        Optional<Long> messageId = frame.get("message_id").flatMap(FrameRules::messageId).filter(id -> id >= 1);
+        Optional<JsonTree> body = frame.get("message_body").filter(JsonTree.Str.class::isInstance);
+        if (messageId.isEmpty() || body.isEmpty()) {
+            return refused("validation_error", "edit_message", clientMsgId);
+        }
+        String text = ((JsonTree.Str) body.get()).value();
+        if (text.isBlank() || text.codePointCount(0, text.length()) > MAX_TEXT_CODE_POINTS) {
+            return refused("validation_error", "edit_message", clientMsgId);
+        }
+        Optional<Stored> message = own(world, messageId.get());
+        if (message.isEmpty()) {
+            return refused("not_found", "edit_message", clientMsgId);
+        }
+        if (message.get().deleted() || !message.get().type().equals("text")) {
+            return refused("validation_error", "edit_message", clientMsgId);
+        }
+        return new Changed("message_edited", message.get().id(), message.get().thread(), message.get().receiver(),
+                text, clientMsgId);
+    }
+
+    /** Contract §12: the sender's own message of any kind; deleting it again is answered as the first time. */
+    private static Answer delete(JsonTree.Obj frame, World world, String clientMsgId) {
+        Optional<Long> messageId = frame.get("message_id").flatMap(FrameRules::messageId).filter(id -> id >= 1);
+        if (messageId.isEmpty()) {
+            return refused("validation_error", "delete_message", clientMsgId);
+        }
+        Optional<Stored> message = own(world, messageId.get());
+        if (message.isEmpty()) {
+            return refused("not_found", "delete_message", clientMsgId);
+        }
+        return new Changed("message_deleted", message.get().id(), message.get().thread(), message.get().receiver(),
+                null, clientMsgId);
+    }
+
+    /** Contract §13: the receiver is checked as {@code text_message}'s. */
+    private static Answer typing(JsonTree.Obj frame, World world, String clientMsgId) {
+        Optional<String> receiver = frame.get("receiver_id").flatMap(FrameRules::userId);
+        if (receiver.isEmpty() || receiver.get().equals(world.sender())) {
+            return refused("validation_error", "typing", clientMsgId);
+        }
+        if (!world.activeReceivers().contains(receiver.get())) {
+            return refused("invalid_receiver", "typing", clientMsgId);
+        }
+        return new Typed(receiver.get());
+    }
+
+    /** A message the sender sent (to anyone else it does not exist). */
+    private static Optional<Stored> own(World world, long id) {
+        return world.store().message(id).filter(found -> found.sender().equals(world.sender()));
     }
 
     /**
