@@ -219,8 +219,8 @@ function preview(m) {
   if (!m) return '';
   const who = m.sender.id === api.me.id ? 'You: ' : '';
   if (m.deleted) return `${who}message deleted`;
-  if (m.message_type === 'file') return `${who}📄 ${m.attached_file_name}`;
-  if (m.message_type === 'user_profile') return `${who}👤 contact`;
+  if (m.message_type === 'file') return `${who}file ${m.attached_file_name}`;
+  if (m.message_type === 'user_profile') return `${who}contact card`;
   return who + m.message;
 }
 
@@ -367,20 +367,20 @@ function messageBody(m) {
     return h('div', { class: 'file' },
       image ? h('img', { src: m.file.url, alt: m.file.name, class: 'preview' }) : null,
       // attached_file is a signed link, valid for an hour from when it was rendered: no token needed.
-      h('a', { href: m.file.url, download: m.file.name, class: 'download' }, `📄 ${m.file.name}`),
+      h('a', { href: m.file.url, download: m.file.name, class: 'download' }, m.file.name),
       h('span', { class: 'hint' }, ` ${m.file.size}`),
       m.text ? h('p', { class: 'text' }, m.text) : null);
   }
   if (m.type === 'user_profile') {
     const user = state.users.get(m.profile) ?? { id: m.profile };
     return h('button', { class: 'contact', onclick: () => showProfile(m.profile) },
-      '👤 ', h('strong', {}, user.fullname ?? 'A contact'), user.phone_number ? ` · ${user.phone_number}` : '');
+      'Contact: ', h('strong', {}, user.fullname ?? 'unknown'), user.phone_number ? ` · ${user.phone_number}` : '');
   }
   return h('p', { class: 'text' }, m.text);
 }
 
 function ticks(m) {
-  const [mark, label] = m.failed ? ['⚠', `not sent: ${m.failed}`] : m.pending ? ['🕓', 'sending']
+  const [mark, label] = m.failed ? ['✗', `not sent: ${m.failed}`] : m.pending ? ['…', 'sending']
     : m.seen ? ['✓✓', 'seen'] : ['✓', 'sent'];
   return h('span', { class: 'ticks', title: label, 'aria-label': label }, ` ${mark}`, m.failed ? ` ${m.failed}` : '');
 }
