@@ -153,10 +153,14 @@ function onRejected(sent, error) {
   }
 }
 
-/** After every (re)connection: threads and presence again (notices are not repeated), and what we missed. */
-async function onOpen(reconnected) {
+/**
+ * After every connection: threads and presence again (notices are not repeated), and what we missed. Also after
+ * the first one: a message stored between reading history and the server opening this websocket's session is
+ * pushed to nobody (docs/api.md, "Connection behaviour"), so catching up is needed whenever history came first.
+ */
+async function onOpen() {
   await loadThreads({ presence: true });
-  if (reconnected && state.open) await catchUp(state.open);
+  if (state.open?.loaded) await catchUp(state.open);
   markSeen();
 }
 
@@ -248,6 +252,7 @@ async function openConversation(partner) {
     messages: new Map(),      // id → message
     pending: new Map(),       // client_msg_id → a text not yet confirmed
     hasMore: false, nextBefore: null,
+    loaded: false,            // the first page has come (catching up needs a place to start from)
     marked: 0,                // my read marker in this thread, as far as this page knows
   };
   state.open = open;
@@ -258,6 +263,7 @@ async function openConversation(partner) {
   renderThreads();
   renderPartner();
   renderShare();
+  const onlineBefore = socket?.online;
   try {
     // The newest page; older ones on demand with before=<next_before>.
     const page = await api.conversation(partner, { limit: PAGE });
@@ -265,11 +271,14 @@ async function openConversation(partner) {
     merge(page.messages.map(fromRest));
     open.hasMore = page.has_more;
     open.nextBefore = page.next_before;
+    open.loaded = true;
   } catch (error) {
     toast(error.code === 'not_found' ? 'There is no such user to write to.' : error.describe());
     closeConversation();
     return;
   }
+  // The websocket opened while history was on its way: what came in between was pushed to nobody.
+  if (!onlineBefore && socket?.online) await catchUp(open);
   renderPartner();
   renderMessages(true);
   markSeen();

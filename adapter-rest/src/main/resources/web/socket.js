@@ -8,15 +8,15 @@
 // - The connection is reopened after any close but a log-out, after 0.5 s, then 1, 2, 4 … at most 15 s. A handshake
 //   refused with 401 (expired token) looks like any failed connection to a browser, so the access token is
 //   refreshed before each attempt when it is close to expiring, and after a connection that never opened.
-// - onOpen(reconnected) lets the page catch up with GET /chat/messages/<uid>/?after=<last id>: frames sent while
-//   the connection was down are not sent again by the server.
+// - onOpen() lets the page catch up with GET /chat/messages/<uid>/?after=<last id>: frames sent while the
+//   connection was down (or before it first opened) are not sent again by the server.
 
 const RESENT_ON_ERROR = new Set(['unavailable', 'rate_limited']);   // the frame was not acted on: send it again
 
 export class ChatSocket {
   /**
    * @param api     the Api (for access tokens)
-   * @param handlers {onFrame(frame), onOpen(reconnected), onStatus('online'|'connecting'|'offline'),
+   * @param handlers {onFrame(frame), onOpen(), onStatus('online'|'connecting'|'offline'),
    *                  onRejected(frame, error): an error frame answering an outbox frame, which is given up}
    */
   constructor(api, handlers) {
@@ -24,7 +24,6 @@ export class ChatSocket {
     this.handlers = handlers;
     this.outbox = new Map();            // client_msg_id → frame, in sending order
     this.ws = null;
-    this.opened = 0;                    // connections opened so far
     this.attempt = 0;
     this.stopped = false;
   }
@@ -76,10 +75,9 @@ export class ChatSocket {
     ws.onopen = () => {
       opened = true;
       this.attempt = 0;
-      const reconnected = this.opened++ > 0;
       this.handlers.onStatus?.('online');
       for (const frame of this.outbox.values()) ws.send(JSON.stringify(frame));   // unanswered: send again
-      this.handlers.onOpen?.(reconnected);
+      this.handlers.onOpen?.();
     };
     ws.onmessage = (event) => this.receive(JSON.parse(event.data));
     ws.onclose = async (event) => {
