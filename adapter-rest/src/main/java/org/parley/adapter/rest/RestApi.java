@@ -10,7 +10,8 @@ import org.glassfish.jersey.server.ServerProperties;
 
 /**
  * Parley's HTTP API (history, threads, attachments and media, accounts and the admin API) as a Jersey application that {@code bootstrap}
- * hands to its HTTP container. Every response body is JSON in the contract's success or failure envelope.
+ * hands to its HTTP container. Every response body is JSON in the contract's success or failure envelope, but the
+ * web client's files at {@code /} and {@code /web/} ({@link WebClientResource}).
  */
 public final class RestApi {
 
@@ -48,6 +49,7 @@ public final class RestApi {
                 useCases.linkToAttachment());
         MediaResource media = new MediaResource(useCases.downloadAttachment(), useCases.authenticateToken());
         PresenceResource presence = new PresenceResource(useCases.showPresence());
+        WebClientResource webClient = new WebClientResource();
         AuthResource auth = new AuthResource(useCases.registerUser(), useCases.logIn(), useCases.refreshAccessToken());
         Optional<AdminUsersResource> admin = settings.adminApiKey().map(key -> {
             config.register(new ApiKeyFilter(new ApiKey(key)));
@@ -60,6 +62,7 @@ public final class RestApi {
         config.register(AuthResource.class);
         config.register(MediaResource.class);
         config.register(PresenceResource.class);
+        config.register(WebClientResource.class);
         admin.ifPresent(resource -> config.register(AdminUsersResource.class));
         config.register(new AbstractBinder() {
             @Override
@@ -69,6 +72,7 @@ public final class RestApi {
                 bind(auth).to(AuthResource.class);
                 bind(media).to(MediaResource.class);
                 bind(presence).to(PresenceResource.class);
+                bind(webClient).to(WebClientResource.class);
                 admin.ifPresent(resource -> bind(resource).to(AdminUsersResource.class));
             }
         });
