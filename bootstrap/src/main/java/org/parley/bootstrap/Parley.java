@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,6 +19,7 @@ import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
 import org.parley.adapter.contenttypes.TikaContentTypes;
 import org.parley.adapter.filestore.FileAttachmentStore;
+import org.parley.adapter.metrics.MicrometerChatMetrics;
 import org.parley.adapter.persistence.CacheSettings;
 import org.parley.adapter.persistence.DatabaseSettings;
 import org.parley.adapter.persistence.PersistenceModule;
@@ -26,6 +28,7 @@ import org.parley.adapter.redis.RedisEventBus;
 import org.parley.adapter.redis.RedisLimits;
 import org.parley.adapter.redis.RedisPresence;
 import org.parley.adapter.rest.MediaRoute;
+import org.parley.adapter.rest.Operations;
 import org.parley.adapter.rest.RestApi;
 import org.parley.adapter.rest.RestSettings;
 import org.parley.adapter.rest.RestUseCases;
@@ -49,20 +52,24 @@ import org.parley.application.cluster.LocalUserChanges;
 import org.parley.application.cluster.LocalPresenceStore;
 import org.parley.application.cluster.LocalTypingThrottle;
 import org.parley.application.groupcommit.MessageWriter;
+import org.parley.application.metrics.CountedLimits;
 import org.parley.application.port.in.AuthenticateToken;
 import org.parley.application.port.in.DeleteMessage;
 import org.parley.application.port.in.EditMessage;
 import org.parley.application.port.in.LinkToAttachment;
 import org.parley.application.port.in.MarkSeen;
 import org.parley.application.port.out.AttachmentStore;
+import org.parley.application.port.out.ChatMetrics;
 import org.parley.application.port.out.ConnectionCensus;
 import org.parley.application.port.out.EventDelivery;
 import org.parley.application.port.out.ConnectedUsers;
 import org.parley.application.port.out.LogInAttempts;
+import org.parley.application.port.out.MetricsExposition;
 import org.parley.application.port.out.OpenConnections;
 import org.parley.application.port.out.PasswordHasher;
 import org.parley.application.port.out.PresenceRepository;
 import org.parley.application.port.out.PresenceStore;
+import org.parley.application.port.out.ReadinessProbe;
 import org.parley.application.port.out.TypingThrottle;
 import org.parley.application.port.out.SendBudget;
 import org.parley.application.port.out.StoreMessages;
@@ -74,6 +81,7 @@ import org.parley.application.service.AnnounceFileMessageService;
 import org.parley.application.service.DeleteMessageService;
 import org.parley.application.service.EditMessageService;
 import org.parley.application.service.AuthenticateTokenService;
+import org.parley.application.service.CheckReadinessService;
 import org.parley.application.service.DownloadAttachmentService;
 import org.parley.application.service.LinkToAttachmentService;
 import org.parley.application.service.ListConversationService;
@@ -122,6 +130,10 @@ public final class Parley implements AutoCloseable {
     private static final int MESSAGE_BATCH_SIZE = 1_000;
     /** Messages waiting for storage beyond which senders wait (back-pressure). */
     private static final int MESSAGE_QUEUE_CAPACITY = 20_000;
+    /** The longest {@code GET /health/ready} waits for the parts' answers (less when the database time-out is). */
+    private static final Duration READINESS_TIMEOUT = Duration.ofSeconds(2);
+    /** How long one readiness answer is shared by every caller. */
+    private static final Duration READINESS_CACHE = Duration.ofSeconds(1);
 
     private final HttpServer server;
     private final ChatWebSocket webSocket;
@@ -133,13 +145,15 @@ public final class Parley implements AutoCloseable {
     private final Presence presence;
     private final OrphanSweeps sweeps;
     private final Optional<WebhookRelay> webhooks;
+    private final Observability observability;
     private final Duration drainTime;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Parley(HttpServer server, ChatWebSocket webSocket, MessageWriter writer, PersistenceModule storage,
                    Transport transport, Limiting limiting, Census census, Presence presence, OrphanSweeps sweeps,
-                   Optional<WebhookRelay> webhooks, Duration drainTime) {
+                   Optional<WebhookRelay> webhooks, Observability observability, Duration drainTime) {
+        this.observability = observability;
         this.presence = presence;
         this.drainTime = drainTime;
         this.webhooks = webhooks;
@@ -158,6 +172,8 @@ public final class Parley implements AutoCloseable {
         TimeSource time = new SystemTimeSource();
         PersistenceModule storage = PersistenceModule.start(databaseSettings(config),
                 new CacheSettings(config.userCacheLifetime(), config.cacheMaxEntries()));
+        Observability observability = observability(config);
+        ChatMetrics metrics = observability.metrics();
         MessageWriter writer = null;
         Transport transport = null;
         Limiting limiting = null;
@@ -167,32 +183,37 @@ public final class Parley implements AutoCloseable {
         Optional<WebhookRelay> webhooks = Optional.empty();
         try {
             ConnectionRegistry connections = new ConnectionRegistry();
-            transport = deliveryTransport(config, connections, storage.userAccounts());
-            limiting = limiting(config, time);
+            transport = deliveryTransport(config, connections, storage.userAccounts(), metrics);
+            limiting = limiting(config, time).countedBy(metrics);
             census = connectionCensus(config);
             DrivenPorts ports = drivenPorts(config, storage, transport, limiting, time);
             // With a webhook, each batch also records its messages' events (contract §15); without, as before.
             writer = new MessageWriter(ports.messages(), config.webhooks().isPresent(), ports.delivery(),
-                    MESSAGE_BATCH_SIZE, MESSAGE_QUEUE_CAPACITY);
+                    MESSAGE_BATCH_SIZE, MESSAGE_QUEUE_CAPACITY, metrics);
             presence = presence(config, storage, ports);
             UseCases useCases = useCases(config, ports, writer, presence);
             sweeps = OrphanSweeps.start(new SweepOrphanedAttachmentsService(ports.attachments(), ports.messages(),
                     ports.time(), config.orphanAge()), config.orphanAge());
             webhooks = webhookRelay(config, ports, receiverOnline(connections, presence.store()));
-            DrivingAdapters adapters = drivingAdapters(config, useCases, connections, census.census());
+            observability.watch(connections, config.webhooks().map(on -> ports.webhookOutbox()));
+            Operations operations = observability.operations(config, readiness(config, storage, transport));
+            DrivingAdapters adapters = drivingAdapters(config, useCases, connections, census.census(), operations,
+                    metrics);
             adapters.server().start();
             Parley parley = new Parley(adapters.server(), adapters.webSocket(), writer, storage, transport, limiting,
-                    census, presence, sweeps, webhooks, config.operations().drainTime());
+                    census, presence, sweeps, webhooks, observability, config.operations().drainTime());
             LOG.info("Parley is listening on http://{}:{}/ (websocket /ws/chat/room/)", config.host(), parley.port());
             return parley;
         } catch (IOException e) {
             webhooks.ifPresent(WebhookRelay::close);
             closeIfStarted(sweeps, writer, presence, transport, limiting, census);
+            observability.close();
             storage.close();
             throw new UncheckedIOException("Cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             webhooks.ifPresent(WebhookRelay::close);
             closeIfStarted(sweeps, writer, presence, transport, limiting, census);
+            observability.close();
             storage.close();
             throw e;
         }
@@ -309,6 +330,12 @@ public final class Parley implements AutoCloseable {
 
     /** The limits chosen for this node (the password hasher on its bounded pool among them), and what stops them. */
     private record Limiting(SendBudget sending, LogInAttempts logIns, PasswordHasher hasher, Runnable stop) {
+
+        /** These limits, each refusal told to {@code metrics} ({@link CountedLimits}). */
+        Limiting countedBy(ChatMetrics metrics) {
+            return new Limiting(CountedLimits.counted(sending, metrics), CountedLimits.counted(logIns, metrics), hasher,
+                    stop);
+        }
     }
 
     /**
@@ -335,11 +362,11 @@ public final class Parley implements AutoCloseable {
      * This is the one delivery instance: group commit and the use cases get it from {@link DrivenPorts}.
      */
     private static Transport deliveryTransport(ParleyConfig config, ConnectionRegistry connections,
-                                               UserAccounts users) {
-        EventDelivery local = new DeletionsStayLast(new WebSocketDelivery(connections, MediaRoute::pathOf));
+                                               UserAccounts users, ChatMetrics metrics) {
+        EventDelivery local = new DeletionsStayLast(new WebSocketDelivery(connections, MediaRoute::pathOf, metrics));
         OpenConnections open = new OpenWebSockets(connections);
         if (config.bus().isEmpty()) {
-            return new Transport(local, new LocalUserChanges(users, open), () -> { });
+            return new Transport(local, new LocalUserChanges(users, open), () -> { }, Optional.empty());
         }
         ConversationOrder order = ConversationOrder.start(local, open, ConversationOrder.Settings.defaults());
         try {
@@ -349,15 +376,86 @@ public final class Parley implements AutoCloseable {
             return new Transport(bus, bus, () -> {
                 bus.close();
                 order.close();
-            });
+            }, Optional.of(bus.readinessProbe()));
         } catch (RuntimeException e) {
             order.close();
             throw e;
         }
     }
 
-    /** The delivery and user changes chosen for this node, and what stops them. */
-    private record Transport(EventDelivery delivery, UserChanges userChanges, Runnable stop) {
+    /** The delivery and user changes chosen for this node, what stops them, and the bus's readiness (with one). */
+    private record Transport(EventDelivery delivery, UserChanges userChanges, Runnable stop,
+                             Optional<ReadinessProbe> bus) {
+    }
+
+    /**
+     * Contract §17's operations, the one place that chooses: with {@code PARLEY_METRICS=true} or
+     * {@code PARLEY_METRICS_TOKEN}, Micrometer ({@link MicrometerChatMetrics}: every meter registered once, JVM memory
+     * and GC among them) counts what the application and the adapters tell {@link ChatMetrics}; without, they tell
+     * {@link ChatMetrics#none()} and {@code /metrics} does not exist.
+     */
+    private static Observability observability(ParleyConfig config) {
+        if (!config.operations().metrics().on()) {
+            return new Observability(ChatMetrics.none(), Optional.empty(), Optional.empty());
+        }
+        MicrometerChatMetrics micrometer = new MicrometerChatMetrics();
+        LOG.info("Metrics on: GET /metrics ({})", config.operations().metrics());
+        return new Observability(micrometer, Optional.of(micrometer), Optional.of(micrometer));
+    }
+
+    /**
+     * What {@code GET /health/ready} asks (contract §17): the database, and the bus when there is one. Each answer is
+     * shared for {@link #READINESS_CACHE} and waits at most {@link #READINESS_TIMEOUT} (or the database time-out, when
+     * shorter); a hung database holds one probing thread, never a request longer than that.
+     */
+    private static CheckReadinessService readiness(ParleyConfig config, PersistenceModule storage, Transport transport) {
+        List<ReadinessProbe> probes = new ArrayList<>();
+        probes.add(storage.readinessProbe());
+        transport.bus().ifPresent(probes::add);
+        Duration timeout = config.operations().databaseTimeout().compareTo(READINESS_TIMEOUT) < 0
+                ? config.operations().databaseTimeout() : READINESS_TIMEOUT;
+        return new CheckReadinessService(probes, timeout, READINESS_CACHE);
+    }
+
+    /** The metrics chosen for this node, and the readiness check once built ({@link #operations}). */
+    private static final class Observability implements AutoCloseable {
+        private final ChatMetrics metrics;
+        private final Optional<MetricsExposition> exposition;
+        private final Optional<MicrometerChatMetrics> micrometer;
+        private CheckReadinessService readiness;
+
+        Observability(ChatMetrics metrics, Optional<MetricsExposition> exposition,
+                      Optional<MicrometerChatMetrics> micrometer) {
+            this.metrics = metrics;
+            this.exposition = exposition;
+            this.micrometer = micrometer;
+        }
+
+        ChatMetrics metrics() {
+            return metrics;
+        }
+
+        /** The gauges read when scraped: this node's open connections, and the webhook outbox (with webhooks). */
+        void watch(ConnectionRegistry connections, Optional<WebhookOutbox> outbox) {
+            micrometer.ifPresent(meters -> {
+                meters.watchOpenConnections(connections::count);
+                outbox.ifPresent(events -> meters.watchWebhookOutbox(events::depth));
+            });
+        }
+
+        /** The REST adapter's health and metrics endpoints over {@code readiness} (closed with this). */
+        Operations operations(ParleyConfig config, CheckReadinessService readiness) {
+            this.readiness = readiness;
+            return new Operations(readiness, exposition, config.operations().metrics().token());
+        }
+
+        @Override
+        public void close() {
+            if (readiness != null) {
+                readiness.close();
+            }
+            micrometer.ifPresent(MicrometerChatMetrics::close);
+        }
     }
 
     /**
@@ -467,18 +565,19 @@ public final class Parley implements AutoCloseable {
      * server-level HTTP concerns below both.
      */
     private static DrivingAdapters drivingAdapters(ParleyConfig config, UseCases useCases,
-                                                   ConnectionRegistry connections, ConnectionCensus census) {
+                                                   ConnectionRegistry connections, ConnectionCensus census,
+                                                   Operations operations, ChatMetrics metrics) {
         ParleyConfig.Edge edge = config.edge();
         RestSettings restSettings = new RestSettings(config.adminApiKey(), config.maxUploadBytes(),
                 config.dataDir().resolve("upload-tmp"), edge.allowedOrigins());
         HttpServer server = GrizzlyHttpServerFactory.createHttpServer(
                 URI.create("http://" + config.host() + ":" + config.port() + "/"),
-                RestApi.resourceConfig(useCases.rest(), restSettings),
+                RestApi.resourceConfig(useCases.rest(), restSettings, operations),
                 false);
         WebSocketSettings webSocketSettings = new WebSocketSettings(config.maxFrameBytes(),
                 config.websocketPingInterval(), edge.maxPendingBytes(), edge.allowedOrigins());
         ChatWebSocket webSocket = ChatWebSocket.attachTo(server, connections, useCases.rest().authenticateToken(),
-                useCases.webSocket(), webSocketSettings, census);
+                useCases.webSocket(), webSocketSettings, census, metrics);
         ServerLevelHttp.installOn(server, edge.headerTimeout(), new ServerLevelHttp.BodySettings(edge.bodyTimeout(),
                 restSettings.largestBodyBytes(), config.dataDir().resolve("body-tmp")), edge.allowedOrigins());
         return new DrivingAdapters(server, webSocket);
@@ -594,6 +693,8 @@ public final class Parley implements AutoCloseable {
                 limiting.stop().run();
                 step.set("the connection census");
                 census.stop().run();
+                step.set("the metrics");
+                observability.close();
                 step.set("the database pool");
                 storage.close();
                 step.set(null);

@@ -289,8 +289,10 @@ public record ParleyConfig(
      * @param presenceGrace   {@code PARLEY_PRESENCE_GRACE_SECONDS}: how long a user stays online after their last
      *                        connection closed (contract §13), so that a quick reconnection announces nothing; zero:
      *                        offline at once
+     * @param metrics         {@code PARLEY_METRICS}, {@code PARLEY_METRICS_TOKEN}: whether {@code GET /metrics} exists,
+     *                        and whether it needs a token (contract §17)
      */
-    public record Operations(Duration databaseTimeout, Duration drainTime, Duration presenceGrace) {
+    public record Operations(Duration databaseTimeout, Duration drainTime, Duration presenceGrace, Metrics metrics) {
 
         public static final Duration DEFAULT_DATABASE_TIMEOUT = Duration.ofSeconds(5);
         public static final Duration DEFAULT_DRAIN_TIME = Duration.ofSeconds(10);
@@ -300,6 +302,7 @@ public record ParleyConfig(
             Objects.requireNonNull(databaseTimeout, "databaseTimeout");
             Objects.requireNonNull(drainTime, "drainTime");
             Objects.requireNonNull(presenceGrace, "presenceGrace");
+            Objects.requireNonNull(metrics, "metrics");
             if (presenceGrace.isNegative()) {
                 throw new IllegalArgumentException("presenceGrace must not be negative");
             }
@@ -311,30 +314,104 @@ public record ParleyConfig(
             }
         }
 
+        /** Without metrics. */
+        public Operations(Duration databaseTimeout, Duration drainTime, Duration presenceGrace) {
+            this(databaseTimeout, drainTime, presenceGrace, Metrics.off());
+        }
+
         /** With the default presence grace (5 s). */
         public Operations(Duration databaseTimeout, Duration drainTime) {
             this(databaseTimeout, drainTime, DEFAULT_PRESENCE_GRACE);
         }
 
-        /** 5 s for the database, 10 s to drain, 5 s of presence grace. */
+        /** 5 s for the database, 10 s to drain, 5 s of presence grace, no metrics. */
         public static Operations defaults() {
             return new Operations(DEFAULT_DATABASE_TIMEOUT, DEFAULT_DRAIN_TIME, DEFAULT_PRESENCE_GRACE);
         }
 
         /** These settings with requests waiting at most {@code timeout} for the database. */
         public Operations withDatabaseTimeout(Duration timeout) {
-            return new Operations(timeout, drainTime, presenceGrace);
+            return new Operations(timeout, drainTime, presenceGrace, metrics);
         }
 
         /** These settings with a stop draining for at most {@code drain}. */
         public Operations withDrainTime(Duration drain) {
-            return new Operations(databaseTimeout, drain, presenceGrace);
+            return new Operations(databaseTimeout, drain, presenceGrace, metrics);
         }
 
         /** These settings with users staying online {@code grace} after their last connection closed. */
         public Operations withPresenceGrace(Duration grace) {
-            return new Operations(databaseTimeout, drainTime, grace);
+            return new Operations(databaseTimeout, drainTime, grace, metrics);
         }
+
+        /** These settings with {@code newMetrics}. */
+        public Operations withMetrics(Metrics newMetrics) {
+            return new Operations(databaseTimeout, drainTime, presenceGrace, newMetrics);
+        }
+    }
+
+    /**
+     * {@code GET /metrics} (contract §17).
+     *
+     * @param on    whether it exists (off: 404, and nothing is counted: the message path calls a no-op)
+     * @param token when present, {@code Authorization: Bearer <token>} is needed (401 otherwise); never shown
+     */
+    public record Metrics(boolean on, Optional<String> token) {
+
+        /** The shortest token accepted. */
+        public static final int MIN_TOKEN_LENGTH = 16;
+
+        public Metrics {
+            Objects.requireNonNull(token, "token");
+            if (token.isPresent() && (!on || token.get().length() < MIN_TOKEN_LENGTH)) {
+                throw new IllegalArgumentException("A metrics token needs metrics on, and at least "
+                        + MIN_TOKEN_LENGTH + " characters");
+            }
+        }
+
+        /** No {@code /metrics} (404); the default. */
+        public static Metrics off() {
+            return new Metrics(false, Optional.empty());
+        }
+
+        /** {@code /metrics} for anyone who can reach the port ({@code PARLEY_METRICS=true}). */
+        public static Metrics open() {
+            return new Metrics(true, Optional.empty());
+        }
+
+        /** {@code /metrics} for callers with {@code token} ({@code PARLEY_METRICS_TOKEN}). */
+        public static Metrics protectedBy(String token) {
+            return new Metrics(true, Optional.of(token));
+        }
+
+        @Override
+        public String toString() {
+            return on ? (token.isPresent() ? "on, token ***" : "on, no token") : "off";
+        }
+    }
+
+    /**
+     * {@code PARLEY_METRICS} ({@code true} or {@code false}, default false) and {@code PARLEY_METRICS_TOKEN} (at least
+     * {@value Metrics#MIN_TOKEN_LENGTH} characters; turns metrics on, protected). {@code PARLEY_METRICS=false} with a
+     * token is refused as contradictory.
+     */
+    private static Metrics metrics(ConfigSource source) {
+        Optional<String> switched = source.get("PARLEY_METRICS").map(text -> text.strip().toLowerCase(Locale.ROOT));
+        if (switched.isPresent() && !switched.get().equals("true") && !switched.get().equals("false")) {
+            throw new ConfigurationException("PARLEY_METRICS: must be true or false, got '" + switched.get() + "'");
+        }
+        Optional<String> token = source.get("PARLEY_METRICS_TOKEN");
+        if (token.isPresent()) {
+            if (switched.isPresent() && switched.get().equals("false")) {
+                throw new ConfigurationException("PARLEY_METRICS_TOKEN: set while PARLEY_METRICS=false (unset one)");
+            }
+            if (token.get().length() < Metrics.MIN_TOKEN_LENGTH) {
+                throw new ConfigurationException("PARLEY_METRICS_TOKEN is too short: it must be at least "
+                        + Metrics.MIN_TOKEN_LENGTH + " characters long");
+            }
+            return Metrics.protectedBy(token.get());
+        }
+        return switched.map("true"::equals).orElse(false) ? Metrics.open() : Metrics.off();
     }
 
     /**
@@ -538,7 +615,8 @@ public record ParleyConfig(
                 Duration.ofSeconds(read.integer("PARLEY_DRAIN_SECONDS",
                         (int) Operations.DEFAULT_DRAIN_TIME.toSeconds(), 0, 600)),
                 Duration.ofSeconds(read.integer("PARLEY_PRESENCE_GRACE_SECONDS",
-                        (int) Operations.DEFAULT_PRESENCE_GRACE.toSeconds(), 0, 300)));
+                        (int) Operations.DEFAULT_PRESENCE_GRACE.toSeconds(), 0, 300)),
+                metrics(source));
         Duration orphanAge = Duration.ofSeconds(read.integer("PARLEY_ORPHAN_AGE_SECONDS",
                 (int) DEFAULT_ORPHAN_AGE.toSeconds(), 600, 30 * 86_400));
         Duration longestWait = database.map(Database::connectionTimeout)

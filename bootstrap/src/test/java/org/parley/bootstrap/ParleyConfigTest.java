@@ -408,4 +408,34 @@ class ParleyConfigTest {
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageStartingWith("PARLEY_WEBHOOK_TIMEOUT_MILLIS:");
     }
+
+    @Test
+    void metricsAreOffByDefaultOnWithTrueAndProtectedByAToken() {
+        assertThat(ParleyConfig.fromEnvironment(Map.of()).operations().metrics()).isEqualTo(ParleyConfig.Metrics.off());
+        assertThat(ParleyConfig.fromEnvironment(Map.of("PARLEY_METRICS", "false")).operations().metrics().on())
+                .isFalse();
+        assertThat(ParleyConfig.fromEnvironment(Map.of("PARLEY_METRICS", "true")).operations().metrics())
+                .isEqualTo(ParleyConfig.Metrics.open());
+        ParleyConfig.Metrics protectedOnes = ParleyConfig.fromEnvironment(
+                Map.of("PARLEY_METRICS_TOKEN", "scrape-token-0123456789")).operations().metrics();
+        assertThat(protectedOnes.on()).isTrue();
+        assertThat(protectedOnes.token()).contains("scrape-token-0123456789");
+        assertThat(ParleyConfig.fromEnvironment(Map.of("PARLEY_METRICS", "true",
+                "PARLEY_METRICS_TOKEN", "scrape-token-0123456789")).operations().metrics()).isEqualTo(protectedOnes);
+        assertThat(ParleyConfig.fromEnvironment(Map.of("PARLEY_METRICS_TOKEN", "scrape-token-0123456789")).toString())
+                .doesNotContain("scrape-token-0123456789");
+    }
+
+    @Test
+    void aBadMetricsSettingStopsStartUpNamingItsVariableWithoutShowingTheToken() {
+        assertThatThrownBy(() -> ParleyConfig.fromEnvironment(Map.of("PARLEY_METRICS", "yes")))
+                .isInstanceOf(ConfigurationException.class).hasMessageStartingWith("PARLEY_METRICS:");
+        assertThatThrownBy(() -> ParleyConfig.fromEnvironment(Map.of("PARLEY_METRICS_TOKEN", "short-hunter2")))
+                .isInstanceOf(ConfigurationException.class).hasMessageStartingWith("PARLEY_METRICS_TOKEN is too short")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> ParleyConfig.fromEnvironment(Map.of("PARLEY_METRICS", "false",
+                "PARLEY_METRICS_TOKEN", "scrape-token-0123456789-hunter2")))
+                .isInstanceOf(ConfigurationException.class).hasMessageStartingWith("PARLEY_METRICS_TOKEN:")
+                .hasMessageNotContaining("hunter2");
+    }
 }

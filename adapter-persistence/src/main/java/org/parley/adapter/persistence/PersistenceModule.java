@@ -29,6 +29,7 @@ import org.hibernate.tool.schema.spi.SchemaManagementException;
 import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.ReadMarkerRepository;
 import org.parley.application.port.out.PresenceRepository;
+import org.parley.application.port.out.ReadinessProbe;
 import org.parley.application.port.out.ThreadRepository;
 import org.parley.application.port.out.UserAccounts;
 import org.parley.application.port.out.WebhookOutbox;
@@ -62,6 +63,7 @@ public final class PersistenceModule implements AutoCloseable {
     private final ReadMarkerRepository readMarkers;
     private final PresenceRepository presence;
     private final DatabaseAvailability availability;
+    private final ReadinessProbe readiness;
 
     private PersistenceModule(HikariDataSource pool, SessionFactory sessionFactory, CacheSettings caches,
                               Optional<H2Housekeeping> housekeeping, DatabaseAvailability availability) {
@@ -83,6 +85,7 @@ public final class PersistenceModule implements AutoCloseable {
                 sessionFactory.unwrap(SessionFactoryImplementor.class).getJdbcServices().getDialect()));
         this.webhookOutbox = new HibernateWebhookOutbox(transactions);
         this.presence = new HibernatePresenceRepository(transactions);
+        this.readiness = new DatabaseReadiness(transactions);
     }
 
     /**
@@ -165,6 +168,15 @@ public final class PersistenceModule implements AutoCloseable {
     /** Thread partners and {@code last_seen} (contract §13). */
     public PresenceRepository presence() {
         return presence;
+    }
+
+    /**
+     * The database as {@code GET /health/ready} asks it (contract §17): a {@code SELECT 1} in a transaction of its
+     * own, through the same outage handling as every unit of work (so while an outage is known it answers at once, and
+     * otherwise waits at most {@code PARLEY_DB_TIMEOUT_SECONDS}).
+     */
+    public ReadinessProbe readinessProbe() {
+        return readiness;
     }
 
     SessionFactory sessionFactory() {

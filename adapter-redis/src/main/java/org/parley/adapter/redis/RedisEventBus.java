@@ -36,6 +36,7 @@ import org.parley.adapter.redis.BusCodec.UserChanged;
 import org.parley.application.port.out.EventDelivery;
 import org.parley.application.port.out.OpenConnections;
 import org.parley.application.port.out.OutboundEvent;
+import org.parley.application.port.out.ReadinessProbe;
 import org.parley.application.port.out.UserChanges;
 import org.parley.domain.delivery.Delivery;
 import org.parley.domain.user.UserId;
@@ -230,6 +231,27 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         synchronized (state) {
             return up;
         }
+    }
+
+    /**
+     * The bus as {@code GET /health/ready} asks it (contract §17): this node is on it ({@link #isUp()}) and Redis
+     * answers a {@code PING} on the publishing connection (within the command time-out).
+     */
+    public ReadinessProbe readinessProbe() {
+        return new ReadinessProbe() {
+            @Override
+            public String part() {
+                return "bus";
+            }
+
+            @Override
+            public void probe() {
+                if (!isUp()) {
+                    throw new RedisBusUnavailable("This node is not on the bus");
+                }
+                publisher.sync().ping();
+            }
+        };
     }
 
     /** This node's id on the bus. */

@@ -20,6 +20,20 @@ public final class RestApi {
 
     /** A new, self-contained Jersey configuration for the API; each call builds fresh resources and providers. */
     public static ResourceConfig resourceConfig(RestUseCases useCases, RestSettings settings) {
+        return resourceConfig(useCases, settings, Optional.empty());
+    }
+
+    /**
+     * As {@link #resourceConfig(RestUseCases, RestSettings)}, with contract §17's {@code /health/live},
+     * {@code /health/ready} and, when {@code operations} has metrics, {@code /metrics} ({@link HealthResource},
+     * {@link MetricsResource}).
+     */
+    public static ResourceConfig resourceConfig(RestUseCases useCases, RestSettings settings, Operations operations) {
+        return resourceConfig(useCases, settings, Optional.of(Objects.requireNonNull(operations, "operations")));
+    }
+
+    private static ResourceConfig resourceConfig(RestUseCases useCases, RestSettings settings,
+                                                 Optional<Operations> operations) {
         Objects.requireNonNull(useCases, "useCases");
         Objects.requireNonNull(settings, "settings");
         ResourceConfig config = new ResourceConfig();
@@ -64,6 +78,11 @@ public final class RestApi {
         config.register(PresenceResource.class);
         config.register(WebClientResource.class);
         admin.ifPresent(resource -> config.register(AdminUsersResource.class));
+        Optional<HealthResource> health = operations.map(given -> new HealthResource(given.readiness()));
+        Optional<MetricsResource> metrics = operations.flatMap(given -> given.metrics()
+                .map(exposition -> new MetricsResource(exposition, given.metricsToken())));
+        health.ifPresent(resource -> config.register(HealthResource.class));
+        metrics.ifPresent(resource -> config.register(MetricsResource.class));
         config.register(new AbstractBinder() {
             @Override
             protected void configure() {
@@ -74,6 +93,8 @@ public final class RestApi {
                 bind(presence).to(PresenceResource.class);
                 bind(webClient).to(WebClientResource.class);
                 admin.ifPresent(resource -> bind(resource).to(AdminUsersResource.class));
+                health.ifPresent(resource -> bind(resource).to(HealthResource.class));
+                metrics.ifPresent(resource -> bind(resource).to(MetricsResource.class));
             }
         });
         return config;

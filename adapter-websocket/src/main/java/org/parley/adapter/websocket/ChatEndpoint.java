@@ -11,6 +11,7 @@ import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 
 import org.parley.application.port.in.TrackPresence;
+import org.parley.application.port.out.ChatMetrics;
 import org.parley.application.port.out.ConnectionCensus;
 import org.parley.domain.user.User;
 import org.slf4j.Logger;
@@ -41,10 +42,18 @@ public final class ChatEndpoint extends Endpoint {
     private final int maxTextFrameBytes;
     private final long maxPendingBytes;
     private final LongSupplier nanoClock;
+    private final ChatMetrics metrics;
 
     /** @param nanoClock monotonic nanoseconds ({@code System::nanoTime}; tests control it): when pongs arrive */
     ChatEndpoint(ConnectionRegistry connections, InboundFrames inbound, TrackPresence presence,
                  WebSocketSettings settings, LongSupplier nanoClock) {
+        this(connections, inbound, presence, settings, nanoClock, ChatMetrics.none());
+    }
+
+    /** @param metrics told of every connection's replies and slow-consumer close */
+    ChatEndpoint(ConnectionRegistry connections, InboundFrames inbound, TrackPresence presence,
+                 WebSocketSettings settings, LongSupplier nanoClock, ChatMetrics metrics) {
+        this.metrics = metrics;
         this.connections = connections;
         this.inbound = inbound;
         this.presence = presence;
@@ -67,7 +76,7 @@ public final class ChatEndpoint extends Endpoint {
         session.setMaxTextMessageBufferSize(maxTextFrameBytes);
         session.setMaxBinaryMessageBufferSize(maxTextFrameBytes);
         LiveConnection connection = new LiveConnection(user.id(), session, nanoClock.getAsLong(), maxPendingBytes,
-                tracked(user, lease));
+                tracked(user, lease), metrics);
         session.getUserProperties().put(CONNECTION_PROPERTY, connection);
         session.addMessageHandler(String.class, text -> onText(connection, user, text));
         session.addMessageHandler(ByteBuffer.class, bytes -> connection.send(Frames.error(ErrorCode.VALIDATION_ERROR,

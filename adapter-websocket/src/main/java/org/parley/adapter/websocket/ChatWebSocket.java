@@ -18,6 +18,7 @@ import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.parley.adapter.websocket.container.TyrusOnGrizzly;
 import org.parley.application.port.in.AuthenticateToken;
+import org.parley.application.port.out.ChatMetrics;
 import org.parley.application.port.out.ConnectionCensus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,7 +113,19 @@ public final class ChatWebSocket implements AutoCloseable {
     public static ChatWebSocket attachTo(HttpServer server, ConnectionRegistry connections,
                                          AuthenticateToken authenticate, WebSocketUseCases useCases,
                                          WebSocketSettings settings, ConnectionCensus census) {
-        return attachTo(server, connections, authenticate, useCases, settings, census, System::nanoTime, true);
+        return attachTo(server, connections, authenticate, useCases, settings, census, ChatMetrics.none());
+    }
+
+    /**
+     * As {@link #attachTo(HttpServer, ConnectionRegistry, AuthenticateToken, WebSocketUseCases, WebSocketSettings,
+     * ConnectionCensus)}, telling {@code metrics} how every handshake ended, every frame received (by action), every
+     * reply and every slow-consumer close (contract §17).
+     */
+    public static ChatWebSocket attachTo(HttpServer server, ConnectionRegistry connections,
+                                         AuthenticateToken authenticate, WebSocketUseCases useCases,
+                                         WebSocketSettings settings, ConnectionCensus census, ChatMetrics metrics) {
+        return attachTo(server, connections, authenticate, useCases, settings, census, System::nanoTime, true,
+                metrics);
     }
 
     /**
@@ -124,6 +137,15 @@ public final class ChatWebSocket implements AutoCloseable {
                                   AuthenticateToken authenticate, WebSocketUseCases useCases,
                                   WebSocketSettings settings, ConnectionCensus census, LongSupplier nanoClock,
                                   boolean pingOnASchedule) {
+        return attachTo(server, connections, authenticate, useCases, settings, census, nanoClock, pingOnASchedule,
+                ChatMetrics.none());
+    }
+
+    private static ChatWebSocket attachTo(HttpServer server, ConnectionRegistry connections,
+                                          AuthenticateToken authenticate, WebSocketUseCases useCases,
+                                          WebSocketSettings settings, ConnectionCensus census, LongSupplier nanoClock,
+                                          boolean pingOnASchedule, ChatMetrics metrics) {
+        Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(census, "census");
         Objects.requireNonNull(nanoClock, "nanoClock");
@@ -139,10 +161,11 @@ public final class ChatWebSocket implements AutoCloseable {
             throw new IllegalStateException("The server has no listener named \"grizzly\"");
         }
 
-        InboundFrames inbound = new InboundFrames(useCases, nanoClock);
+        InboundFrames inbound = new InboundFrames(useCases, nanoClock, metrics);
         ChatEndpoint endpoint = new ChatEndpoint(connections, inbound, useCases.trackPresence(), settings,
-                nanoClock);
-        HandshakeAuthenticator authenticator = new HandshakeAuthenticator(authenticate, census, settings, endpoint);
+                nanoClock, metrics);
+        HandshakeAuthenticator authenticator = new HandshakeAuthenticator(authenticate, census, settings, endpoint,
+                metrics);
         TyrusOnGrizzly container;
         try {
             container = TyrusOnGrizzly.attach(listener, CONTEXT_PATH, settings.maxTextFrameBytes(),

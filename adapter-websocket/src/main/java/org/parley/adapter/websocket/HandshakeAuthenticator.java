@@ -15,6 +15,7 @@ import org.parley.adapter.websocket.container.HandshakeRefusal;
 import org.parley.application.error.AuthenticationFailed;
 import org.parley.application.error.Unavailable;
 import org.parley.application.port.in.AuthenticateToken;
+import org.parley.application.port.out.ChatMetrics;
 import org.parley.application.port.out.ConnectionCensus;
 import org.parley.domain.user.User;
 import org.slf4j.Logger;
@@ -49,10 +50,18 @@ final class HandshakeAuthenticator extends ServerEndpointConfig.Configurator {
     private final ConnectionCensus census;
     private final WebSocketSettings settings;
     private final ChatEndpoint endpoint;
+    private final ChatMetrics metrics;
     private volatile boolean stopping;
 
     HandshakeAuthenticator(AuthenticateToken authenticate, ConnectionCensus census, WebSocketSettings settings,
                            ChatEndpoint endpoint) {
+        this(authenticate, census, settings, endpoint, ChatMetrics.none());
+    }
+
+    /** @param metrics told how every handshake ended ({@link ChatMetrics.Handshake}) */
+    HandshakeAuthenticator(AuthenticateToken authenticate, ConnectionCensus census, WebSocketSettings settings,
+                           ChatEndpoint endpoint, ChatMetrics metrics) {
+        this.metrics = metrics;
         this.authenticate = authenticate;
         this.census = census;
         this.settings = settings;
@@ -68,16 +77,19 @@ final class HandshakeAuthenticator extends ServerEndpointConfig.Configurator {
     public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
         if (stopping) {
             response.getHeaders().put("Retry-After", List.of("1"));
+            metrics.handshake(ChatMetrics.Handshake.UNAVAILABLE);
             refuse(response, 503, "Service Unavailable");
             return;
         }
         if (!settings.allowsOrigin(origins(request))) {
             LOG.debug("Websocket handshake refused: origin not allowed");
+            metrics.handshake(ChatMetrics.Handshake.FORBIDDEN_ORIGIN);
             refuse(response, 403, "Forbidden");
             return;
         }
         String token = token(request);
         if (token == null || token.isBlank()) {
+            metrics.handshake(ChatMetrics.Handshake.UNAUTHORIZED);
             refuse(response, 401, "Unauthorized");
             return;
         }
@@ -86,24 +98,29 @@ final class HandshakeAuthenticator extends ServerEndpointConfig.Configurator {
             user = authenticate.authenticate(token);
         } catch (AuthenticationFailed e) {
             LOG.debug("Websocket handshake refused: {}", e.reason());
+            metrics.handshake(ChatMetrics.Handshake.UNAUTHORIZED);
             refuse(response, 401, "Unauthorized");
             return;
         } catch (Unavailable e) {
             // The user could not be looked up (the database cannot be reached): logged once by storage, not here.
             response.getHeaders().put("Retry-After", List.of(Long.toString(retryAfterSeconds(e.retryAfter()))));
+            metrics.handshake(ChatMetrics.Handshake.UNAVAILABLE);
             refuse(response, 503, "Service Unavailable");
             return;
         } catch (Throwable e) {
             LOG.error("Websocket handshake failed", e);
+            metrics.handshake(ChatMetrics.Handshake.FAILED);
             refuse(response, 500, "Internal Server Error");
             return;
         }
         Optional<ConnectionCensus.Lease> lease = census.tryOpen(user.id());
         if (lease.isEmpty()) {
             LOG.debug("Websocket handshake refused: user {} has the most connections allowed", user.id());
+            metrics.handshake(ChatMetrics.Handshake.TOO_MANY_CONNECTIONS);
             refuse(response, 429, "Too Many Requests");
             return;
         }
+        metrics.handshake(ChatMetrics.Handshake.ACCEPTED);
         config.getUserProperties().put(ChatEndpoint.USER_PROPERTY, user);
         config.getUserProperties().put(ChatEndpoint.LEASE_PROPERTY, lease.get());
     }

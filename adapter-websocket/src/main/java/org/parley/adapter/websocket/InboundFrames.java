@@ -20,6 +20,7 @@ import org.parley.application.port.in.SendTextMessage;
 import org.parley.application.port.in.Sent;
 import org.parley.application.port.in.SendTyping;
 import org.parley.application.port.in.ShareProfile;
+import org.parley.application.port.out.ChatMetrics;
 import org.parley.domain.DomainRuleViolation;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.delivery.ClientMessageId;
@@ -79,6 +80,7 @@ final class InboundFrames {
     private final MarkSeen markSeen;
     private final MessageChanges changes;
     private final SendTyping sendTyping;
+    private final ChatMetrics metrics;
     /** Frames received and not yet answered (an error frame sent, or their message's storing completed). */
     private final AtomicInteger unanswered = new AtomicInteger();
     private final LongSupplier nanoClock;
@@ -91,6 +93,12 @@ final class InboundFrames {
 
     /** @param nanoClock monotonic nanoseconds: when frames arrive (see {@link #nanosSinceLastFrame()}) */
     InboundFrames(WebSocketUseCases useCases, LongSupplier nanoClock) {
+        this(useCases, nanoClock, ChatMetrics.none());
+    }
+
+    /** @param metrics told of every frame, by its action ({@link ChatMetrics.FrameIn}) */
+    InboundFrames(WebSocketUseCases useCases, LongSupplier nanoClock, ChatMetrics metrics) {
+        this.metrics = metrics;
         this.sendText = useCases.sendText();
         this.announceFile = useCases.announceFile();
         this.shareProfile = useCases.shareProfile();
@@ -143,6 +151,7 @@ final class InboundFrames {
         try {
             frame = Json.MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
+            metrics.frameIn(ChatMetrics.FrameIn.OTHER);
             if (FrameText.isUnpairedSurrogateRefusal(e)) {
                 return error(ErrorCode.VALIDATION_ERROR, "A field name" + FrameText.NOT_UNICODE, null, Optional.empty());
             }
@@ -150,12 +159,14 @@ final class InboundFrames {
                     Optional.empty());
         }
         if (frame == null || !frame.isObject()) {
+            metrics.frameIn(ChatMetrics.FrameIn.OTHER);
             return error(ErrorCode.INVALID_JSON, "The frame must be a JSON object", null, Optional.empty());
         }
         JsonNode actionNode = frame.get("action");
         // Refused text is never echoed (contract §10): such an action is answered as no action.
         String action = actionNode != null && actionNode.isTextual() && FrameText.firstRefused(actionNode).isEmpty()
                 ? actionNode.textValue() : null;
+        metrics.frameIn(kindOf(action));
         Optional<ClientMessageId> clientMessageId;
         try {
             clientMessageId = clientMessageId(frame);
@@ -210,6 +221,23 @@ final class InboundFrames {
             LOG.error("Handling a {} frame of user {} failed", action, sender.id(), e);
             return error(ErrorCode.INTERNAL_ERROR, "Something went wrong on the server", action, clientMessageId);
         }
+    }
+
+    /** A frame's action as metrics count it: one of Parley's, or {@code OTHER}. */
+    private static ChatMetrics.FrameIn kindOf(String action) {
+        if (action == null) {
+            return ChatMetrics.FrameIn.OTHER;
+        }
+        return switch (action) {
+            case TEXT_MESSAGE -> ChatMetrics.FrameIn.TEXT_MESSAGE;
+            case FILE_MESSAGE -> ChatMetrics.FrameIn.FILE_MESSAGE;
+            case USER_PROFILE_MESSAGE -> ChatMetrics.FrameIn.USER_PROFILE_MESSAGE;
+            case SEEN -> ChatMetrics.FrameIn.SEEN;
+            case EDIT_MESSAGE -> ChatMetrics.FrameIn.EDIT_MESSAGE;
+            case DELETE_MESSAGE -> ChatMetrics.FrameIn.DELETE_MESSAGE;
+            case TYPING -> ChatMetrics.FrameIn.TYPING;
+            default -> ChatMetrics.FrameIn.OTHER;
+        };
     }
 
     private Optional<String> sendText(User sender, JsonNode frame, Optional<ClientMessageId> clientMessageId,

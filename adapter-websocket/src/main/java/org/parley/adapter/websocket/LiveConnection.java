@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 
+import org.parley.application.port.out.ChatMetrics;
 import org.parley.application.port.out.ConnectionCensus;
 import org.parley.application.port.out.OutboundEvent;
 import org.parley.domain.user.UserId;
@@ -44,6 +45,7 @@ final class LiveConnection {
     private final Session session;
     private final long maxPendingBytes;
     private final ConnectionCensus.Lease lease;
+    private final ChatMetrics metrics;
     private final AtomicLong pendingBytes = new AtomicLong();
     private final AtomicBoolean ended = new AtomicBoolean();
     /** When the server opened it (the wall clock: compared with instants from other nodes). */
@@ -58,6 +60,13 @@ final class LiveConnection {
      * @param lease           its place in the census, released by {@link #ended()}
      */
     LiveConnection(UserId user, Session session, long nowNanos, long maxPendingBytes, ConnectionCensus.Lease lease) {
+        this(user, session, nowNanos, maxPendingBytes, lease, ChatMetrics.none());
+    }
+
+    /** @param metrics told of its replies and of a slow-consumer close */
+    LiveConnection(UserId user, Session session, long nowNanos, long maxPendingBytes, ConnectionCensus.Lease lease,
+                   ChatMetrics metrics) {
+        this.metrics = metrics;
         this.user = user;
         this.session = session;
         this.lastPongNanos = nowNanos;
@@ -89,6 +98,7 @@ final class LiveConnection {
     /** Queues a text frame of the server's own (an error frame) without waiting for it to be written; never throws. */
     void send(String frame) {
         send(frame, null);
+        metrics.framesOut(ChatMetrics.FrameOut.REPLY, 1);
     }
 
     /**
@@ -143,6 +153,7 @@ final class LiveConnection {
             }
             broken = true;
         }
+        metrics.slowConsumerClosed();
         LOG.info("Closing a connection of user {} with 4008: it does not read its frames (bound: {} bytes waiting)",
                 user, maxPendingBytes);
         close(SLOW_CONSUMER);

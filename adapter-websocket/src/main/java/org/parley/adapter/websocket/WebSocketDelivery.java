@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
+import org.parley.application.port.out.ChatMetrics;
 import org.parley.application.port.out.EventDelivery;
 import org.parley.application.port.out.MessageSeen;
 import org.parley.application.port.out.MessageDeleted;
@@ -71,8 +72,44 @@ public final class WebSocketDelivery implements EventDelivery {
         }
     };
 
+    /** The action of each event's frame, by audience ({@link ChatMetrics.FrameOut}): one visit, no allocation. */
+    private static final OutboundEvent.Cases<ChatMetrics.FrameOut> RECEIVERS_FRAME = new OutboundEvent.Cases<>() {
+        @Override
+        public ChatMetrics.FrameOut messageStored(MessageStored event) {
+            return ChatMetrics.FrameOut.RE_MESSAGE;
+        }
+
+        @Override
+        public ChatMetrics.FrameOut messageSeen(MessageSeen event) {
+            return ChatMetrics.FrameOut.SEEN_MESSAGE;
+        }
+
+        @Override
+        public ChatMetrics.FrameOut messageEdited(MessageEdited event) {
+            return ChatMetrics.FrameOut.MESSAGE_EDITED;
+        }
+
+        @Override
+        public ChatMetrics.FrameOut messageDeleted(MessageDeleted event) {
+            return ChatMetrics.FrameOut.MESSAGE_DELETED;
+        }
+
+        @Override
+        public ChatMetrics.FrameOut userTyping(UserTyping event) {
+            return ChatMetrics.FrameOut.TYPING;
+        }
+
+        @Override
+        public ChatMetrics.FrameOut presenceChanged(PresenceChanged event) {
+            return ChatMetrics.FrameOut.PRESENCE;
+        }
+    };
+
     private final ConnectionRegistry connections;
     private final FrameRenderer renderer;
+    private final ChatMetrics metrics;
+    /** Whether {@link #metrics} counts anything (without, not even a frame's action is worked out). */
+    private final boolean counting;
 
     /**
      * @param connections who is connected to this node
@@ -80,13 +117,28 @@ public final class WebSocketDelivery implements EventDelivery {
      *                    route, handed over by bootstrap)
      */
     public WebSocketDelivery(ConnectionRegistry connections, Function<AttachmentLink, String> mediaPaths) {
-        this(connections, new EventFrames(mediaPaths));
+        this(connections, new EventFrames(mediaPaths), ChatMetrics.none());
+    }
+
+    /**
+     * As {@link #WebSocketDelivery(ConnectionRegistry, Function)}, telling {@code metrics} how many frames of each
+     * action were handed to connections (one call per frame rendered, with the number of connections).
+     */
+    public WebSocketDelivery(ConnectionRegistry connections, Function<AttachmentLink, String> mediaPaths,
+                             ChatMetrics metrics) {
+        this(connections, new EventFrames(mediaPaths), metrics);
     }
 
     /** With another renderer than the seed's frames (tests). */
     WebSocketDelivery(ConnectionRegistry connections, FrameRenderer renderer) {
+        this(connections, renderer, ChatMetrics.none());
+    }
+
+    WebSocketDelivery(ConnectionRegistry connections, FrameRenderer renderer, ChatMetrics metrics) {
         this.connections = Objects.requireNonNull(connections, "connections");
         this.renderer = Objects.requireNonNull(renderer, "renderer");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.counting = metrics != ChatMetrics.none();
     }
 
     /**
@@ -119,7 +171,17 @@ public final class WebSocketDelivery implements EventDelivery {
             for (LiveConnection connection : recipients) {
                 connection.send(frame, event);
             }
+            if (counting) {
+                metrics.framesOut(frameOut(event, delivery.audience()), recipients.size());
+            }
         }
+    }
+
+    /** The action of {@code event}'s frame for {@code audience}, as metrics count it. */
+    private static ChatMetrics.FrameOut frameOut(OutboundEvent event, Audience audience) {
+        ChatMetrics.FrameOut receivers = event.accept(RECEIVERS_FRAME);
+        return receivers == ChatMetrics.FrameOut.RE_MESSAGE && audience == Audience.SENDER
+                ? ChatMetrics.FrameOut.CONF_MESSAGE : receivers;
     }
 
     /** {@code event} as a log line names it: its kind and id, never its content. Never throws. */

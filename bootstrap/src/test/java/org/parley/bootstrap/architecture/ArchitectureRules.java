@@ -42,6 +42,7 @@ final class ArchitectureRules {
     static final String FILESTORE = "org.parley.adapter.filestore..";
     static final String CONTENT_TYPES = "org.parley.adapter.contenttypes..";
     static final String REDIS = "org.parley.adapter.redis..";
+    static final String METRICS = "org.parley.adapter.metrics..";
     static final String BOOTSTRAP = "org.parley.bootstrap..";
     static final String WIRE = "org.parley.wire..";
     static final String ADAPTERS = "org.parley.adapter..";
@@ -72,6 +73,7 @@ final class ArchitectureRules {
             .layer("Wire vocabulary").definedBy(WIRE)
             .layer("Content types adapter").definedBy(CONTENT_TYPES)
             .layer("Redis adapter").definedBy(REDIS)
+            .layer("Metrics adapter").definedBy(METRICS)
             .layer("Bootstrap").definedBy(BOOTSTRAP)
             .whereLayer("Bootstrap").mayNotBeAccessedByAnyLayer()
             .whereLayer("REST adapter").mayOnlyBeAccessedByLayers("Bootstrap")
@@ -82,12 +84,14 @@ final class ArchitectureRules {
             .whereLayer("Wire vocabulary").mayOnlyBeAccessedByLayers("REST adapter", "Websocket adapter", "Bootstrap")
             .whereLayer("Content types adapter").mayOnlyBeAccessedByLayers("Bootstrap")
             .whereLayer("Redis adapter").mayOnlyBeAccessedByLayers("Bootstrap")
+            .whereLayer("Metrics adapter").mayOnlyBeAccessedByLayers("Bootstrap")
             .whereLayer("Application").mayOnlyBeAccessedByLayers(
                     "REST adapter", "Websocket adapter", "Persistence adapter", "Security adapter", "File store adapter",
-                    "Content types adapter", "Redis adapter", "Bootstrap")
+                    "Content types adapter", "Redis adapter", "Metrics adapter", "Bootstrap")
             .whereLayer("Domain").mayOnlyBeAccessedByLayers(
                     "Application", "REST adapter", "Websocket adapter", "Persistence adapter", "Security adapter",
-                    "File store adapter", "Content types adapter", "Redis adapter", "Wire vocabulary", "Bootstrap")
+                    "File store adapter", "Content types adapter", "Redis adapter", "Metrics adapter",
+                    "Wire vocabulary", "Bootstrap")
             .ensureAllClassesAreContainedInArchitecture()
             .as("Parley is a hexagon: domain <- application <- adapters <- bootstrap");
 
@@ -201,6 +205,16 @@ final class ArchitectureRules {
             .should().dependOnClassesThat().resideInAnyPackage("io.lettuce..")
             .as("Lettuce is used in the Redis adapter only");
 
+    /**
+     * Metrics are counted through the application's {@code ChatMetrics} port and shown through
+     * {@code MetricsExposition}: Micrometer and the Prometheus client live in the metrics adapter only, so that the
+     * message path depends on a port whose no-op costs nothing, and another metrics library is another adapter.
+     */
+    static final ArchRule METRICS_LIBRARY_STAYS_IN_METRICS = noClasses()
+            .that().resideOutsideOfPackage(METRICS)
+            .should().dependOnClassesThat().resideInAnyPackage("io.micrometer..", "io.prometheus..")
+            .as("Micrometer and the Prometheus client are used in the metrics adapter only");
+
     /** Entities are a storage detail: package-private, mapped to domain objects before they leave the adapter. */
     static final ArchRule ENTITIES_ARE_PACKAGE_PRIVATE = classes()
             .that().areAnnotatedWith("jakarta.persistence.Entity")
@@ -259,6 +273,7 @@ final class ArchitectureRules {
             CONTENT_DETECTION_STAYS_IN_CONTENT_TYPES,
             JSON_STAYS_IN_WIRE_ADAPTERS,
             REDIS_CLIENT_STAYS_IN_REDIS,
+            METRICS_LIBRARY_STAYS_IN_METRICS,
             ENTITIES_ARE_PACKAGE_PRIVATE,
             SERVICES_IMPLEMENT_DRIVING_PORTS,
             ONLY_GROUP_COMMIT_STORES_MESSAGES,

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.parley.adapter.metrics.archfixture.MetricsReachingIntoTheWebsocket;
 import org.parley.adapter.persistence.archfixture.JsonInStorage;
 import org.parley.adapter.persistence.archfixture.StorageSpeakingTheWireVocabulary;
 import org.parley.adapter.redis.archfixture.BusOrderingEventsItself;
@@ -27,6 +28,7 @@ import org.parley.adapter.rest.archfixture.RestReachingIntoPersistence;
 import org.parley.adapter.rest.archfixture.RestSniffingContentTypes;
 import org.parley.adapter.rest.archfixture.RestUsingTheWebsocketApi;
 import org.parley.application.archfixture.ApplicationUsingJpa;
+import org.parley.adapter.websocket.archfixture.WebsocketCountingWithMicrometer;
 import org.parley.adapter.websocket.archfixture.WebsocketReachingIntoTyrus;
 import org.parley.adapter.websocket.archfixture.WebsocketPublishingToRedis;
 import org.parley.adapter.websocket.archfixture.WebsocketStoringThroughGroupCommit;
@@ -77,6 +79,8 @@ class ArchitectureRulesCanFailTest {
                 Arguments.of(ArchitectureRules.ADAPTERS_USE_THE_APPLICATION_THROUGH_ITS_PORTS,
                         BusOrderingEventsItself.class),
                 Arguments.of(ArchitectureRules.HEXAGON, BusReachingIntoTheWebsocket.class),
+                Arguments.of(ArchitectureRules.HEXAGON, MetricsReachingIntoTheWebsocket.class),
+                Arguments.of(ArchitectureRules.METRICS_LIBRARY_STAYS_IN_METRICS, WebsocketCountingWithMicrometer.class),
                 Arguments.of(ArchitectureRules.CONTENT_DETECTION_STAYS_IN_CONTENT_TYPES, RestSniffingContentTypes.class),
                 Arguments.of(ArchitectureRules.JWT_LIBRARY_STAYS_IN_SECURITY, RestReachingIntoPersistence.class),
                 Arguments.of(ArchitectureRules.ENTITIES_ARE_PACKAGE_PRIVATE, ApplicationUsingJpa.class),

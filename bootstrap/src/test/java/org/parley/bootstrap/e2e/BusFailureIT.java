@@ -67,6 +67,49 @@ class BusFailureIT {
         }
     }
 
+    /**
+     * Contract §17: while Redis is down, {@code GET /health/ready} of every node answers 503 naming the bus (the
+     * database still up); once Redis is back and the nodes have rejoined, 200 again.
+     */
+    @Test
+    void readinessNamesTheBusWhileRedisIsDownAndIsUpAgainOnceTheNodesRejoin() throws Exception {
+        for (Parley node : nodes) {
+            HttpApi.Reply ready = awaitReadiness(node, 200);
+            assertThat(ready.json().get("checks").get("bus").asText()).isEqualTo("up");
+            assertThat(ready.json().get("checks").get("database").asText()).isEqualTo("up");
+        }
+
+        redis.stop();
+        for (Parley node : nodes) {
+            HttpApi.Reply ready = awaitReadiness(node, 503);
+            assertThat(ready.json().get("failing").toString()).isEqualTo("[\"bus\"]");
+            assertThat(ready.json().get("checks").get("bus").asText()).isIn("down", "timeout");
+            assertThat(ready.json().get("checks").get("database").asText()).isEqualTo("up");
+        }
+
+        redis.restart();
+        for (Parley node : nodes) {
+            awaitReadiness(node, 200);
+        }
+    }
+
+    /** Asks a node's {@code /health/ready} until it answers {@code status} (each within 4 s), for at most 20 s. */
+    private static HttpApi.Reply awaitReadiness(Parley node, int status) throws InterruptedException {
+        HttpApi api = new HttpApi("http://127.0.0.1:" + node.port());
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            long asked = System.nanoTime();
+            HttpApi.Reply ready = api.get("/health/ready", null);
+            assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofSeconds(4));
+            if (ready.status() == status) {
+                return ready;
+            }
+            assertThat(System.nanoTime()).as("readiness %d within 20 s; last: %s", status, ready.raw())
+                    .isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
     @Test
     void nodesThatLoseRedisCloseTheirConnectionsWith1012KeepServingLoseNothingAcknowledgedAndRejoin() throws Exception {
         String nodeA = "ws://127.0.0.1:" + nodes.get(0).port();

@@ -94,6 +94,50 @@ class DatabaseOutageIT {
         }
     }
 
+    /**
+     * Contract §17: {@code GET /health/ready} answers 503 naming the database while it hangs (frozen) or is gone (cut),
+     * every answer within the bound however long the database hangs, and 200 again once it is back, without a restart.
+     */
+    @Test
+    void readinessNamesTheDatabaseWhileItHangsOrIsGoneAndIsUpAgainOnceItIsBack() throws Exception {
+        assertThat(awaitReadiness(200).json().get("checks").get("database").asText()).isEqualTo("up");
+
+        proxy.freeze();
+        HttpApi.Reply hanging = awaitReadiness(503);
+        assertThat(hanging.json().get("status").asText()).isEqualTo("down");
+        assertThat(hanging.json().get("failing")).hasSize(1);
+        assertThat(hanging.json().get("failing").get(0).asText()).isEqualTo("database");
+        assertThat(hanging.json().get("checks").get("database").asText()).isIn("down", "timeout");
+        assertThat(api.get("/health/live", null).status()).as("alive all the same").isEqualTo(200);
+
+        proxy.thaw();
+        awaitReadiness(200);
+
+        proxy.cut();
+        HttpApi.Reply gone = awaitReadiness(503);
+        assertThat(gone.json().get("checks").get("database").asText()).isIn("down", "timeout");
+
+        proxy.restore();
+        assertThat(awaitReadiness(200).json().get("status").asText()).isEqualTo("up");
+    }
+
+    /** Asks {@code /health/ready} until it answers {@code status} (each answer within the bound), for at most 20 s. */
+    private HttpApi.Reply awaitReadiness(int status) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            long asked = System.nanoTime();
+            HttpApi.Reply ready = api.get("/health/ready", null);
+            assertThat(Duration.ofNanos(System.nanoTime() - asked)).as("a readiness answer").isLessThan(ANSWER_BOUND);
+            assertThat(ready.status()).as(ready.raw()).isIn(200, 503);
+            if (ready.status() == status) {
+                return ready;
+            }
+            assertThat(System.nanoTime()).as("readiness %d within 20 s; last: %s", status, ready.raw())
+                    .isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
     @Test
     void duringAnOutageClientsAreAnsweredAtOnceTheLogSaysItTwiceAndEverythingComesBack() throws Exception {
         People people = new People(api);

@@ -18,6 +18,7 @@ import java.util.function.Supplier;
 
 import org.parley.application.error.Unavailable;
 import org.parley.application.port.out.AppendedMessage;
+import org.parley.application.port.out.ChatMetrics;
 import org.parley.application.port.out.DraftToStore;
 import org.parley.application.port.out.EventDelivery;
 import org.parley.application.port.out.MessageRepository;
@@ -72,6 +73,10 @@ import org.parley.domain.chat.MessageDraft;
  *       thread that carries on where it stopped, and the replacement is counted ({@link #threadRestarts()}).</li>
  * </ul>
  * Futures complete on the delivery thread: what callers chain to them must be short and must not block.
+ *
+ * <p><b>Metrics</b> ({@link ChatMetrics}, contract §17): each committed batch is reported once (messages stored, its
+ * size, its commit time), and each delivered message once (the time from its batch's commit until its event was handed
+ * to this node's connections). With {@link ChatMetrics#none()} the clock is not even read.
  */
 public final class MessageWriter implements StoreMessages, AutoCloseable {
 
@@ -83,13 +88,16 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
     private static final int MAX_BATCHES_AWAITING_DELIVERY = 16;
     private static final int FAILURES_MEANING_STORE_DOWN = 2;
     /** Put on {@link #toDeliver} by the writer thread as it stops: the delivery thread stops when it reaches it. */
-    private static final Outcomes END = new Outcomes(List.of(), List.of(), null);
+    private static final Outcomes END = new Outcomes(List.of(), List.of(), null, 0);
 
     private final MessageRepository messages;
     /** Whether each batch also records its messages' webhook events (contract §15), in the same transaction. */
     private final boolean recordWebhookEvents;
     private final EventDelivery delivery;
     private final Failures failures;
+    private final ChatMetrics metrics;
+    /** Whether {@link #metrics} counts anything: without it, no clock is read for it. */
+    private final boolean timed;
     private final int maxBatchSize;
     private final BlockingQueue<Pending> queue;
     private final ReadWriteLock closing = new ReentrantReadWriteLock();
@@ -111,7 +119,7 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
      * @param queueCapacity  the most messages waiting to be stored before {@link #store} makes callers wait
      */
     public MessageWriter(MessageRepository messages, EventDelivery delivery, int maxBatchSize, int queueCapacity) {
-        this(messages, false, delivery, maxBatchSize, queueCapacity, new LoggedFailures());
+        this(messages, false, delivery, maxBatchSize, queueCapacity, new LoggedFailures(), ChatMetrics.none());
     }
 
     /**
@@ -122,17 +130,29 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
      */
     public MessageWriter(MessageRepository messages, boolean recordWebhookEvents, EventDelivery delivery,
                          int maxBatchSize, int queueCapacity) {
-        this(messages, recordWebhookEvents, delivery, maxBatchSize, queueCapacity, new LoggedFailures());
+        this(messages, recordWebhookEvents, delivery, maxBatchSize, queueCapacity, new LoggedFailures(),
+                ChatMetrics.none());
+    }
+
+    /**
+     * As {@link #MessageWriter(MessageRepository, boolean, EventDelivery, int, int)}, reporting every batch and every
+     * delivery to {@code metrics}.
+     */
+    public MessageWriter(MessageRepository messages, boolean recordWebhookEvents, EventDelivery delivery,
+                         int maxBatchSize, int queueCapacity, ChatMetrics metrics) {
+        this(messages, recordWebhookEvents, delivery, maxBatchSize, queueCapacity, new LoggedFailures(), metrics);
     }
 
     /** As the public constructor, with {@code failures} told of every failure instead of the log (tests). */
     MessageWriter(MessageRepository messages, EventDelivery delivery, int maxBatchSize, int queueCapacity,
                   Failures failures) {
-        this(messages, false, delivery, maxBatchSize, queueCapacity, failures);
+        this(messages, false, delivery, maxBatchSize, queueCapacity, failures, ChatMetrics.none());
     }
 
     private MessageWriter(MessageRepository messages, boolean recordWebhookEvents, EventDelivery delivery,
-                          int maxBatchSize, int queueCapacity, Failures failures) {
+                          int maxBatchSize, int queueCapacity, Failures failures, ChatMetrics metrics) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.timed = metrics != ChatMetrics.none();
         this.messages = Objects.requireNonNull(messages, "messages");
         this.recordWebhookEvents = recordWebhookEvents;
         this.delivery = Objects.requireNonNull(delivery, "delivery");
@@ -296,6 +316,7 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
      */
     private void write(List<Pending> batch) {
         List<AppendedMessage> stored;
+        long started = timed ? System.nanoTime() : 0;
         try {
             stored = append(drafts(batch));
         } catch (Unavailable unreachable) {
@@ -311,7 +332,7 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
             }
             return;
         }
-        committed(batch, stored);
+        committed(batch, stored, started);
     }
 
     private void writeOneByOne(List<Pending> batch) {
@@ -323,6 +344,7 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
                 continue;
             }
             List<AppendedMessage> stored;
+            long started = timed ? System.nanoTime() : 0;
             try {
                 stored = append(List.of(pending.draft));
             } catch (Throwable failure) {
@@ -331,7 +353,7 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
                 failuresInARow = failure instanceof Unavailable ? FAILURES_MEANING_STORE_DOWN : failuresInARow + 1;
                 continue;
             }
-            committed(List.of(pending), stored);
+            committed(List.of(pending), stored, started);
             failuresInARow = 0;
         }
     }
@@ -357,7 +379,7 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
      * given (or with a null among them) is broken: which were stored is unknown, so the batch fails whole, and is not
      * retried (that could store a message twice).
      */
-    private void committed(List<Pending> batch, List<AppendedMessage> stored) {
+    private void committed(List<Pending> batch, List<AppendedMessage> stored, long startedNanos) {
         if (stored == null || stored.size() != batch.size() || stored.stream().anyMatch(Objects::isNull)) {
             IllegalStateException broken = new IllegalStateException("The store answered "
                     + (stored == null ? "nothing" : stored.size() + " messages") + " for " + batch.size());
@@ -366,15 +388,35 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
             return;
         }
         List<Pending> committed = List.copyOf(batch);
-        handOver(new Outcomes(committed, stored, null));
+        long committedNanos = 0;
+        if (timed) {
+            committedNanos = System.nanoTime();
+            reportBatch(stored, committedNanos - startedNanos);
+        }
+        handOver(new Outcomes(committed, stored, null, committedNanos));
         for (Pending pending : committed) {
             pending.handedOver = true;
         }
     }
 
+    /** Tells {@link #metrics} of a committed batch; never throws. */
+    private void reportBatch(List<AppendedMessage> stored, long commitNanos) {
+        int storedNow = 0;
+        for (AppendedMessage appended : stored) {
+            if (!appended.repeat()) {
+                storedNow++;
+            }
+        }
+        try {
+            metrics.batchCommitted(storedNow, stored.size(), commitNanos);
+        } catch (Throwable ignored) {
+            // Counting is all that failed.
+        }
+    }
+
     /** Through the delivery thread too, so the sender learns of it in the order it sent. */
     private void refused(Pending pending, Throwable failure) {
-        handOver(new Outcomes(List.of(pending), null, failure));
+        handOver(new Outcomes(List.of(pending), null, failure, 0));
         pending.handedOver = true;
     }
 
@@ -443,7 +485,7 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
             if (outcomes.stored == null) {
                 pending.result.completeExceptionally(outcomes.refusal);
             } else {
-                deliverAndComplete(pending, outcomes.stored.get(i));
+                deliverAndComplete(pending, outcomes.stored.get(i), outcomes.committedNanos);
             }
         }
     }
@@ -452,11 +494,14 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
      * Delivers (if asked) the event, placed where storage put its message, and completes; a delivery failure is
      * reported, never undoes the stored message.
      */
-    private void deliverAndComplete(Pending pending, AppendedMessage stored) {
+    private void deliverAndComplete(Pending pending, AppendedMessage stored, long committedNanos) {
         Message message = stored.message();
         try {
             if (pending.then.isPresent() && !stored.repeat()) {
                 delivery.deliver(placed(pending.then.get().apply(message), stored));
+                if (timed) {
+                    metrics.delivered(System.nanoTime() - committedNanos);
+                }
             }
         } catch (Throwable failure) {
             failures.undelivered(message, failure);
@@ -609,13 +654,16 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
         final List<Pending> pendings;
         final List<AppendedMessage> stored;
         final Throwable refusal;
+        /** When the batch committed ({@link System#nanoTime()}; 0 when not timed). */
+        final long committedNanos;
         /** The next message to handle; only the delivery thread (or its replacement, which it starts) moves it. */
         int next;
 
-        Outcomes(List<Pending> pendings, List<AppendedMessage> stored, Throwable refusal) {
+        Outcomes(List<Pending> pendings, List<AppendedMessage> stored, Throwable refusal, long committedNanos) {
             this.pendings = pendings;
             this.stored = stored;
             this.refusal = refusal;
+            this.committedNanos = committedNanos;
         }
     }
 }

@@ -71,6 +71,67 @@ class MessageWriterTest {
         assertThat(gated.batchSizes()).containsExactly(1, 30);
     }
 
+    /** Contract §17: each batch is reported once (stored, size, commit time), each delivered message once. */
+    @Test
+    void every_batch_and_every_delivery_is_told_to_the_metrics() throws Exception {
+        GatedRepository gated = new GatedRepository(storage.messages());
+        RecordingMetrics metrics = new RecordingMetrics();
+        try (MessageWriter writer = new MessageWriter(gated, false, delivery, 100, 1_000, metrics)) {
+            CompletableFuture<Message> first = writer.storeThenPublish(text("first"), this::outbound);
+            gated.awaitCallInProgress();
+            List<CompletableFuture<Message>> waiting = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                waiting.add(writer.storeThenPublish(text("queued " + i), this::outbound));
+            }
+            waiting.add(writer.store(text("stored, not published")));
+            gated.open();
+            assertThat(first).succeedsWithin(WAIT);
+            waiting.forEach(future -> assertThat(future).succeedsWithin(WAIT));
+        }
+
+        assertThat(metrics.batches).containsExactly(List.of(1, 1), List.of(31, 31));
+        assertThat(metrics.commitNanos).hasSize(2).allMatch(nanos -> nanos >= 0);
+        assertThat(metrics.deliveries).hasSize(31).allMatch(nanos -> nanos >= 0);
+    }
+
+    /** A {@link org.parley.application.port.out.ChatMetrics} that keeps what group commit tells it. */
+    private static final class RecordingMetrics implements org.parley.application.port.out.ChatMetrics {
+        final List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
+        final List<Long> commitNanos = Collections.synchronizedList(new ArrayList<>());
+        final List<Long> deliveries = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void handshake(Handshake outcome) {
+        }
+
+        @Override
+        public void frameIn(FrameIn action) {
+        }
+
+        @Override
+        public void framesOut(FrameOut action, int count) {
+        }
+
+        @Override
+        public void batchCommitted(int stored, int drafts, long nanos) {
+            batches.add(List.of(stored, drafts));
+            commitNanos.add(nanos);
+        }
+
+        @Override
+        public void delivered(long nanosSinceCommit) {
+            deliveries.add(nanosSinceCommit);
+        }
+
+        @Override
+        public void refused(Limit limit) {
+        }
+
+        @Override
+        public void slowConsumerClosed() {
+        }
+    }
+
     @Test
     void a_batch_holds_at_most_the_batch_size() throws Exception {
         GatedRepository gated = new GatedRepository(storage.messages());
