@@ -71,6 +71,10 @@ final class RawWebSocket implements AutoCloseable {
             }
             client.send(PING, new byte[] {1});
             Received answer = client.read(true);
+            while (answer instanceof Text text && text.text().contains("\"action\":\"presence\"")) {
+                // A partner's presence (contract §13) may come at any time, before the pong too.
+                answer = client.read(true);
+            }
             if (!(answer instanceof Pong)) {
                 throw new IllegalStateException(answer + " before the ping was answered");
             }
