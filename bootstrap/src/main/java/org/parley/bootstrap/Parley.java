@@ -547,7 +547,7 @@ public final class Parley implements AutoCloseable {
                 new LogInService(ports.users(), ports.hasher(), ports.tokens(), time, ports.logInAttempts()),
                 new RefreshAccessTokenService(ports.tokens(), ports.users()),
                 authenticate,
-                new UpsertUserFromBackendService(ports.users(), ports.userChanges(), time),
+                new UpsertUserFromBackendService(ports.users(), ports.userChanges(), time, ports.hasher()),
                 new UploadAttachmentService(ports.users(), ports.threads(), messages, links, ports.attachments(),
                         ports.contentTypes(), rules, config.maxUploadBytes(), time, ports.sendBudget(),
                         ports.readMarkers()),

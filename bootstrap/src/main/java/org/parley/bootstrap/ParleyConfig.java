@@ -572,7 +572,11 @@ public record ParleyConfig(
 
     /** The configuration in {@code environment} (normally {@link System#getenv()}). */
     public static ParleyConfig fromEnvironment(Map<String, String> environment) {
-        ConfigSource source = ConfigSource.of(environment);
+        return from(ConfigSource.of(environment));
+    }
+
+    /** The configuration in {@code source}. */
+    static ParleyConfig from(ConfigSource source) {
         Reader read = new Reader(source);
 
         int port = read.integer("PARLEY_PORT", 8080, 0, 65_535);

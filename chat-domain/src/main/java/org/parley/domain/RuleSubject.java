@@ -35,6 +35,8 @@ public enum RuleSubject {
     GENDER,
     /** A link to a user's photo. */
     PROFILE_PHOTO,
+    /** The kind of account a user has (the seed's {@code account_type}, e.g. {@code user}). */
+    ACCOUNT_TYPE,
     /** How many messages a page of history holds. */
     PAGE_SIZE,
     /** The message a page of history ends before (paging back). */

@@ -12,6 +12,7 @@ import org.parley.domain.chat.AttachmentName;
 import org.parley.domain.chat.MessageContent;
 import org.parley.domain.chat.MessageRules;
 import org.parley.domain.delivery.ClientMessageId;
+import org.parley.domain.user.AccountStatus;
 import org.parley.domain.user.EmailAddress;
 import org.parley.domain.user.UserProfile;
 
@@ -42,7 +43,8 @@ class TextValuesAreValidUnicodeTest {
             new TextValue(RuleSubject.PHONE_NUMBER, text -> new UserProfile("A", text, null, null, null, null)),
             new TextValue(RuleSubject.COUNTRY_CODE, text -> new UserProfile("A", null, text, null, null, null)),
             new TextValue(RuleSubject.GENDER, text -> new UserProfile("A", null, null, text, null, null)),
-            new TextValue(RuleSubject.PROFILE_PHOTO, text -> new UserProfile("A", null, null, null, null, text)));
+            new TextValue(RuleSubject.PROFILE_PHOTO, text -> new UserProfile("A", null, null, null, null, text)),
+            new TextValue(RuleSubject.ACCOUNT_TYPE, text -> AccountStatus.activeUser().withAccountType(text)));
 
     @Test
     void everyTextValueRefusesAnUnpairedSurrogateNamingItsSubject() {

@@ -13,6 +13,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import org.parley.application.port.out.Account;
+import org.parley.application.port.out.EncodedPassword;
 import org.parley.application.port.out.UserAccounts;
 import org.parley.domain.user.EmailAddress;
 import org.parley.domain.user.User;
@@ -115,6 +116,12 @@ final class CachingUserAccounts implements UserAccounts {
     public void update(User user) {
         Objects.requireNonNull(user, "user");
         writeThrough(user.id(), () -> delegate.update(user));
+    }
+
+    @Override
+    public void update(User user, EncodedPassword password) {
+        Objects.requireNonNull(user, "user");
+        writeThrough(user.id(), () -> delegate.update(user, password));
     }
 
     @Override

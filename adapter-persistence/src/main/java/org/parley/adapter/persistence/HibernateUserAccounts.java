@@ -12,6 +12,7 @@ import java.util.UUID;
 import org.hibernate.Session;
 import org.parley.application.error.Conflict;
 import org.parley.application.port.out.Account;
+import org.parley.application.port.out.EncodedPassword;
 import org.parley.application.port.out.UserAccounts;
 import org.parley.domain.RuleSubject;
 import org.parley.domain.user.EmailAddress;
@@ -97,6 +98,17 @@ final class HibernateUserAccounts implements UserAccounts {
     @Override
     public void update(User user) {
         Objects.requireNonNull(user, "user");
+        update(user, Optional.empty());
+    }
+
+    @Override
+    public void update(User user, EncodedPassword password) {
+        Objects.requireNonNull(user, "user");
+        update(user, Optional.of(Objects.requireNonNull(password, "password")));
+    }
+
+    /** The user's details, and the password when one is given, in one transaction. */
+    private void update(User user, Optional<EncodedPassword> password) {
         try {
             transactions.write(session -> {
                 UserEntity entity = session.find(UserEntity.class, user.id().value());
@@ -107,6 +119,7 @@ final class HibernateUserAccounts implements UserAccounts {
                     throw Conflict.emailTaken();
                 }
                 UserMapper.copyDetails(user, entity);
+                password.ifPresent(hash -> entity.password = hash.value());
                 session.flush();
                 return null;
             });

@@ -28,6 +28,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.parley.application.error.Conflict;
 import org.parley.application.port.out.Account;
+import org.parley.application.port.out.EncodedPassword;
 import org.parley.application.port.out.UserAccounts;
 import org.parley.application.testing.ChatFixtures;
 import org.parley.application.testing.InMemoryUserAccounts;
@@ -99,6 +100,20 @@ class CachingUserAccountsTest {
                 ChatFixtures.T0.plusSeconds(3));
         users.update(deactivated);
         assertThat(users.findById(user.id())).hasValueSatisfying(seen -> assertThat(seen.isActive()).isFalse());
+    }
+
+    @Test
+    void anUpdateWithAPasswordThroughTheCacheIsSeenAtOnceAndStoresThePassword() {
+        User user = ChatFixtures.addUser(store);
+        assertThat(users.findById(user.id())).contains(user);
+        User moved = user.withDetails(user.email(), user.profile(), user.status().withVerified(true, true),
+                ChatFixtures.T0.plusSeconds(1));
+        EncodedPassword imported = new EncodedPassword("pbkdf2_sha256$20000$seedsalt1234$imported");
+
+        users.update(moved, imported);
+
+        assertThat(users.findById(user.id())).contains(moved);
+        assertThat(users.findByEmail(user.email()).orElseThrow().password()).contains(imported);
     }
 
     @Test
@@ -406,6 +421,12 @@ class CachingUserAccountsTest {
                 await(hold[1]);
             }
             users.update(user);
+            written();
+        }
+
+        @Override
+        public void update(User user, EncodedPassword password) {
+            users.update(user, password);
             written();
         }
 

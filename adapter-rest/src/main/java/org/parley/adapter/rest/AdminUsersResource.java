@@ -36,7 +36,7 @@ public final class AdminUsersResource {
     public Response upsert(@PathParam("id") String id, RequestBodies.BackendUser body) {
         UserId userId = parseId(id);
         RequestBodies.BackendUser request = RequestBodies.required(body);
-        var result = upsertUser.upsert(new UpsertUserFromBackend.Command(userId, request.details(), request.active()));
+        var result = upsertUser.upsert(request.command(userId));
         Response.Status status = result.created() ? Response.Status.CREATED : Response.Status.OK;
         return Envelope.respond(status, UserJson.of(result.user()), result.created() ? "User created" : "User updated");
     }

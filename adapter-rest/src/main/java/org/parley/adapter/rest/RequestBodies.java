@@ -1,19 +1,26 @@
 package org.parley.adapter.rest;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 
+import org.parley.application.port.in.UpsertUserFromBackend;
 import org.parley.application.port.in.UserDetails;
+import org.parley.domain.user.UserId;
 
 /** The JSON bodies the API reads, and the checks of their values that JSON types alone cannot express. */
 final class RequestBodies {
 
     /** {@code YYYY-MM-DD} in ASCII digits ({@code \d} in a Java regular expression). */
     private static final Pattern ISO_DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+    /** A path on the backend's host: {@code /} then no second {@code /} (that would name another host), no blanks. */
+    private static final Pattern PHOTO_PATH = Pattern.compile("/(?!/)[^\\s]*");
 
     private RequestBodies() {
     }
@@ -110,7 +117,11 @@ final class RequestBodies {
         }
     }
 
-    /** {@code PUT /admin/users/<uuid>/}; {@code is_active} absent keeps the current state. */
+    /**
+     * {@code PUT /admin/users/<uuid>/}: the profile fields replace the stored profile; {@code is_active},
+     * {@code is_email_verified}, {@code is_phone_verified}, {@code account_type} and {@code password} (a Django hash,
+     * contract §17) absent or {@code null} keep what is stored.
+     */
     record BackendUser(
             @JsonProperty("email") String email,
             @JsonProperty("fullname") String fullname,
@@ -118,10 +129,50 @@ final class RequestBodies {
             @JsonProperty("country_code") String countryCode,
             @JsonProperty("gender") String gender,
             @JsonProperty("date_of_birth") String dateOfBirth,
-            @JsonProperty("is_active") Boolean active) {
+            @JsonProperty("profile_photo") String profilePhoto,
+            @JsonProperty("is_active") Boolean active,
+            @JsonProperty("is_email_verified") Boolean emailVerified,
+            @JsonProperty("is_phone_verified") Boolean phoneVerified,
+            @JsonProperty("account_type") String accountType,
+            @JsonProperty("password") String password) {
 
-        UserDetails details() {
-            return new UserDetails(email, fullname, phoneNumber, countryCode, gender, parseDateOfBirth(dateOfBirth));
+        UpsertUserFromBackend.Command command(UserId id) {
+            UserDetails details = new UserDetails(email, fullname, phoneNumber, countryCode, gender,
+                    parseDateOfBirth(dateOfBirth), parseProfilePhoto(profilePhoto));
+            return new UpsertUserFromBackend.Command(id, details, active, password, emailVerified, phoneVerified,
+                    accountType);
         }
+
+        @Override
+        public String toString() {
+            return "BackendUser[email=" + email + ", password=" + (password == null ? "absent" : "***") + "]";
+        }
+    }
+
+    /**
+     * A link to a profile photo, as Django's REST framework renders an {@code ImageField}: an absolute {@code http(s)}
+     * URL, or a path on the backend starting with {@code /} (e.g. {@code /media/profile/a.png}); blank or absent is
+     * "none". Its length is the domain's rule.
+     *
+     * @throws InvalidFields ({@code errors.profile_photo}) for anything else
+     */
+    static String parseProfilePhoto(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        String link = text.strip();
+        if (PHOTO_PATH.matcher(link).matches()) {
+            return link;
+        }
+        try {
+            URI uri = new URI(link);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+                return link;
+            }
+        } catch (URISyntaxException e) {
+            // refused below
+        }
+        throw InvalidFields.of("profile_photo", "Expected an http(s) URL or a path starting with /");
     }
 }

@@ -32,6 +32,7 @@ final class RestFieldNames {
             case COUNTRY_CODE -> "country_code";
             case GENDER -> "gender";
             case PROFILE_PHOTO -> "profile_photo";
+            case ACCOUNT_TYPE -> "account_type";
             case PAGE_SIZE -> "limit";
             case PAGE_BEFORE -> "before";
             case PAGE_AFTER -> "after";

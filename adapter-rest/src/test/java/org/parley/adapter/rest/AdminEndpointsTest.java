@@ -35,7 +35,7 @@ class AdminEndpointsTest {
         UserId id = UserId.random();
         JsonNode created = assertSuccess(put(id.toString(), KEY, """
                 {"email": "backend@example.com", "fullname": "From Backend", "phone_number": "0800",
-                 "country_code": "+49", "gender": "male", "date_of_birth": "2001-02-03", "password": "ignored"}
+                 "country_code": "+49", "gender": "male", "date_of_birth": "2001-02-03"}
                 """), 201, "User created");
         User stored = api.users.findById(id).orElseThrow();
         assertUser(created, stored);
@@ -83,6 +83,72 @@ class AdminEndpointsTest {
                 "{\"email\": \"x@example.com\", \"fullname\": \"X\", \"is_active\": \"maybe\"}"), 400, "validation_error");
         assertThat(names(badActive.get("errors"))).containsExactly("is_active");
         assertThat(badActive.get("errors").get("is_active").get(0).asText()).isEqualTo("Expected true or false");
+    }
+
+    @Test
+    void takesAPasswordHashAndTheSeedsOtherUserFieldsAndTheUserLogsInWithTheOldPassword() {
+        UserId id = UserId.random();
+        String hash = api.hasher.hash("the password from before").value();
+        JsonNode created = assertSuccess(put(id.toString(), KEY, """
+                {"email": "moved@example.com", "fullname": "Moved Over", "password": "%s",
+                 "profile_photo": "https://cdn.example.com/photos/moved.png", "is_email_verified": true,
+                 "is_phone_verified": false, "account_type": "doctor", "date_of_birth": "2025-03-06"}
+                """.formatted(hash)), 201, "User created");
+        User stored = api.users.findById(id).orElseThrow();
+        assertUser(created, stored);
+        assertThat(created.get("profile_photo").asText()).isEqualTo("https://cdn.example.com/photos/moved.png");
+        assertThat(created.get("is_email_verified").booleanValue()).isTrue();
+        assertThat(created.get("is_phone_verified").booleanValue()).isFalse();
+        assertThat(created.get("account_type").asText()).isEqualTo("doctor");
+        assertThat(created.toString()).doesNotContain(hash);
+
+        assertSuccess(api.post("/auth/token/",
+                "{\"email\": \"moved@example.com\", \"password\": \"the password from before\"}", null),
+                200, "Login successful");
+        assertFailure(api.post("/auth/token/",
+                "{\"email\": \"moved@example.com\", \"password\": \"another password\"}", null),
+                401, "unauthorized");
+
+        JsonNode updated = assertSuccess(put(id.toString(), KEY,
+                "{\"email\": \"moved@example.com\", \"fullname\": \"Moved Over\", \"profile_photo\": "
+                        + "\"/media/profile/moved.png\", \"is_phone_verified\": true}"), 200, "User updated");
+        assertThat(updated.get("profile_photo").asText()).isEqualTo("/media/profile/moved.png");
+        assertThat(updated.get("is_email_verified").booleanValue()).as("kept").isTrue();
+        assertThat(updated.get("is_phone_verified").booleanValue()).isTrue();
+        assertThat(updated.get("account_type").asText()).as("kept").isEqualTo("doctor");
+        assertSuccess(api.post("/auth/token/",
+                "{\"email\": \"moved@example.com\", \"password\": \"the password from before\"}", null),
+                200, "Login successful");
+    }
+
+    @Test
+    void refusesAPasswordThatIsNoHashAndAPhotoThatIsNoLink() {
+        UserId id = UserId.random();
+        for (String password : new String[] {"\"a plaintext password\"", "\"\"", "12345678",
+                "\"bcrypt$$2b$12$abcdefghijklmnopqrstuu\""}) {
+            JsonNode failure = assertFailure(put(id.toString(), KEY,
+                    "{\"email\": \"x@example.com\", \"fullname\": \"X\", \"password\": " + password + "}"),
+                    400, "validation_error");
+            assertThat(names(failure.get("errors"))).as(password).containsExactly("password");
+            assertThat(failure.toString()).doesNotContain("plaintext password");
+        }
+        for (String photo : new String[] {"ftp://files.example.com/a.png", "javascript:alert(1)", "photo.png",
+                "//other.example.com/a.png", "https://", "https://a.example.com/a b.png"}) {
+            JsonNode failure = assertFailure(put(id.toString(), KEY,
+                    "{\"email\": \"x@example.com\", \"fullname\": \"X\", \"profile_photo\": \"" + photo + "\"}"),
+                    400, "validation_error");
+            assertThat(failure.get("errors").get("profile_photo").get(0).asText()).as(photo)
+                    .isEqualTo("Expected an http(s) URL or a path starting with /");
+        }
+        JsonNode badFlag = assertFailure(put(id.toString(), KEY,
+                "{\"email\": \"x@example.com\", \"fullname\": \"X\", \"is_email_verified\": \"maybe\"}"),
+                400, "validation_error");
+        assertThat(names(badFlag.get("errors"))).containsExactly("is_email_verified");
+        JsonNode blankType = assertFailure(put(id.toString(), KEY,
+                "{\"email\": \"x@example.com\", \"fullname\": \"X\", \"account_type\": \" \"}"),
+                400, "validation_error");
+        assertThat(names(blankType.get("errors"))).containsExactly("account_type");
+        assertThat(api.users.findById(id)).isEmpty();
     }
 
     @Test

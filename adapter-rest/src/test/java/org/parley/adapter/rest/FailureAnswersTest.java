@@ -110,6 +110,7 @@ class FailureAnswersTest {
         names.put(RuleSubject.COUNTRY_CODE, "country_code");
         names.put(RuleSubject.GENDER, "gender");
         names.put(RuleSubject.PROFILE_PHOTO, "profile_photo");
+        names.put(RuleSubject.ACCOUNT_TYPE, "account_type");
         names.put(RuleSubject.PAGE_SIZE, "limit");
         names.put(RuleSubject.PAGE_BEFORE, "before");
         names.put(RuleSubject.PAGE_AFTER, "after");

@@ -116,7 +116,7 @@ final class TestApi implements AutoCloseable {
                 new LogInService(users, hasher, tokens, time, LogInAttempts.unlimited()),
                 new RefreshAccessTokenService(tokens, users),
                 new AuthenticateTokenService(tokens, users),
-                new UpsertUserFromBackendService(users, user -> { }, time),
+                new UpsertUserFromBackendService(users, user -> { }, time, hasher),
                 new UploadAttachmentService(users, threads, writer, links, files,
                         (firstBytes, fileName) -> UNKNOWN_TYPE, MessageRules.defaults(), MAX_UPLOAD_BYTES, time,
                         SendBudget.unlimited(), readMarkers),
@@ -325,7 +325,11 @@ final class TestApi implements AutoCloseable {
         } else {
             assertThat(json.get("date_of_birth").asText()).isEqualTo(user.profile().dateOfBirth().toString());
         }
-        assertThat(json.get("profile_photo").isNull()).isTrue();
+        if (user.profile().profilePhoto() == null) {
+            assertThat(json.get("profile_photo").isNull()).isTrue();
+        } else {
+            assertThat(json.get("profile_photo").asText()).isEqualTo(user.profile().profilePhoto());
+        }
     }
 
     static List<String> names(JsonNode node) {

@@ -6,6 +6,8 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Optional;
+import java.util.Set;
 
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
@@ -22,6 +24,13 @@ import org.parley.application.port.out.PasswordHasher;
  * from older Django versions (fewer iterations) keep working. Counts above {@value #MAX_ITERATIONS} are refused rather
  * than computed, so a crafted stored value cannot make a login burn minutes of CPU. Production should keep
  * {@link #DEFAULT_ITERATIONS}; lower counts exist for tests.
+ *
+ * <p>{@link #refusesImported} takes a hash made by Django's {@code make_password} (its default hasher,
+ * {@code PBKDF2PasswordHasher}): {@code pbkdf2_sha256}, an iteration count from 1 to {@value #MAX_ITERATIONS}
+ * (Django 5.2 makes 1,000,000; the cap is the most this class ever derives for one log-in, which also bounds the CPU
+ * a log-in attempt against an imported hash can cost), a salt of 1 to {@value #MAX_SALT_LENGTH} printable ASCII
+ * characters other than {@code $} (Django's are 22 letters and digits, older versions' 12), and the Base64 of a
+ * 32-byte key. Django's other hashers ({@code argon2}, {@code bcrypt_sha256}, {@code scrypt}, …) are refused.
  */
 public final class DjangoPbkdf2PasswordHasher implements PasswordHasher {
 
@@ -30,7 +39,14 @@ public final class DjangoPbkdf2PasswordHasher implements PasswordHasher {
     /** The largest iteration count a stored hash may ask for. */
     public static final int MAX_ITERATIONS = 10_000_000;
 
+    /** The longest salt an imported hash may have. */
+    public static final int MAX_SALT_LENGTH = 64;
+
     static final String ALGORITHM = "pbkdf2_sha256";
+    /** Django's other password hashers' algorithm names (django.contrib.auth.hashers), named in a refusal. */
+    private static final Set<String> OTHER_DJANGO_ALGORITHMS = Set.of("pbkdf2_sha1", "argon2", "bcrypt_sha256",
+            "bcrypt", "scrypt", "sha1", "md5", "unsalted_sha1", "unsalted_md5", "crypt");
+    private static final String EXPECTED = "expected Django's pbkdf2_sha256$<iterations>$<salt>$<hash>";
     private static final String JDK_ALGORITHM = "PBKDF2WithHmacSHA256";
     private static final int KEY_BYTES = 32;
     private static final int SALT_LENGTH = 22;
@@ -85,6 +101,43 @@ public final class DjangoPbkdf2PasswordHasher implements PasswordHasher {
         } catch (RuntimeException malformed) {
             return false;
         }
+    }
+
+    /**
+     * Why {@code hash} is not a Django {@code pbkdf2_sha256} hash this class can check passwords against (the first
+     * problem found), or empty. Never derives a key. The text never repeats the value, which may be a password sent by
+     * mistake.
+     */
+    @Override
+    public Optional<String> refusesImported(EncodedPassword hash) {
+        String[] parts = hash.value().split("\\$", -1);
+        if (!parts[0].equals(ALGORITHM)) {
+            return Optional.of(OTHER_DJANGO_ALGORITHMS.contains(parts[0]) && parts.length > 1
+                    ? "Django's " + parts[0] + " hashes are not supported: " + EXPECTED
+                    : "Not a password hash Parley can check: " + EXPECTED + " (a password itself is never taken here)");
+        }
+        if (parts.length != 4) {
+            return Optional.of("A pbkdf2_sha256 hash has four parts separated by $, this one has " + parts.length
+                    + ": " + EXPECTED);
+        }
+        if (parseIterations(parts[1]) < 1) {
+            return Optional.of("The iteration count of a pbkdf2_sha256 hash must be a whole number from 1 to "
+                    + MAX_ITERATIONS);
+        }
+        String salt = parts[2];
+        if (salt.isEmpty() || salt.length() > MAX_SALT_LENGTH
+                || !salt.chars().allMatch(c -> c > ' ' && c < 0x7f)) {
+            return Optional.of("The salt of a pbkdf2_sha256 hash must be 1 to " + MAX_SALT_LENGTH
+                    + " printable ASCII characters other than $ and space");
+        }
+        try {
+            if (Base64.getDecoder().decode(parts[3]).length == KEY_BYTES) {
+                return Optional.empty();
+            }
+        } catch (IllegalArgumentException notBase64) {
+            // refused below
+        }
+        return Optional.of("The hash of a pbkdf2_sha256 hash must be the Base64 of " + KEY_BYTES + " bytes (44 characters)");
     }
 
     /** The count when it is a plain decimal from 1 to {@link #MAX_ITERATIONS}, else -1. */

@@ -1,6 +1,7 @@
 package org.parley.adapter.security;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -52,6 +53,12 @@ public final class PooledPasswordHasher implements PasswordHasher, AutoCloseable
     @Override
     public boolean matches(String rawPassword, EncodedPassword encoded) {
         return run(() -> hasher.matches(rawPassword, encoded));
+    }
+
+    /** Asks the wrapped hasher on the caller's thread: checking a format derives no key. */
+    @Override
+    public Optional<String> refusesImported(EncodedPassword hash) {
+        return hasher.refusesImported(hash);
     }
 
     /** Passwords waiting for a thread now (for tests). */

@@ -115,6 +115,61 @@ class DjangoPbkdf2PasswordHasherTest {
             "!unusable-password-marker"})
     void malformed_or_foreign_encodings_never_match_and_never_throw(String stored) {
         assertThat(hasher.matches(PASSWORD, new EncodedPassword(stored))).isFalse();
+        assertThat(hasher.refusesImported(new EncodedPassword(stored))).as("refused for import too").isPresent();
+    }
+
+    /**
+     * Made by Django 5.2.17 itself (the wheel on this machine, in a virtualenv):
+     * {@code settings.configure(PASSWORD_HASHERS=["django.contrib.auth.hashers.PBKDF2PasswordHasher"]);
+     * django.setup(); make_password("Kyrian's old pässword", salt="Zk3QvN8pLr2xYt6WmB1cHd")} (its default count,
+     * 1,000,000), and {@code PBKDF2PasswordHasher().encode("tr0ub4dor&3", "seedsalt1234", iterations=20000)}, the
+     * second also recomputed with {@code hashlib.pbkdf2_hmac} as above; {@code check_password} said true for both.
+     */
+    static final String DJANGO_5_2_PASSWORD = "Kyrian's old pässword";
+    static final String DJANGO_5_2_HASH =
+            "pbkdf2_sha256$1000000$Zk3QvN8pLr2xYt6WmB1cHd$AJvpVtqs54Pc0dDvviGx2CfLlfcgk1S4pWqM4YEwDjI=";
+    static final String OLD_DJANGO_PASSWORD = "tr0ub4dor&3";
+    static final String OLD_DJANGO_HASH = "pbkdf2_sha256$20000$seedsalt1234$LyWAQ4seA/4dgDPTFjEJzexJAGa/7dhcjsjL0rirPtI=";
+
+    @Test
+    void takes_hashes_made_by_djangos_make_password_and_checks_passwords_against_them() {
+        for (String hash : new String[] {DJANGO_5_2_HASH, OLD_DJANGO_HASH, DJANGO_5_1_HASH, LOW_COUNT_HASH,
+                NON_ASCII_HASH, hasher.hash(PASSWORD).value()}) {
+            assertThat(hasher.refusesImported(new EncodedPassword(hash))).as(hash).isEmpty();
+        }
+        assertThat(hasher.matches(DJANGO_5_2_PASSWORD, new EncodedPassword(DJANGO_5_2_HASH))).isTrue();
+        assertThat(hasher.matches(OLD_DJANGO_PASSWORD, new EncodedPassword(OLD_DJANGO_HASH))).isTrue();
+        assertThat(hasher.matches("Kyrian's old password", new EncodedPassword(DJANGO_5_2_HASH))).isFalse();
+        assertThat(hasher.refusesImported(new EncodedPassword(
+                "pbkdf2_sha256$10000000$Zx3kQ9vLm2Tn8WpR4yHc1a$1E7Ky8patLDvceKiceitsLIljU66E94p8/QEgWKhugQ=")))
+                .as("the cap itself").isEmpty();
+    }
+
+    @Test
+    void a_refusal_says_what_is_wrong_without_repeating_the_value() {
+        assertThat(refusal("my secret password")).isEqualTo("Not a password hash Parley can check: expected Django's "
+                + "pbkdf2_sha256$<iterations>$<salt>$<hash> (a password itself is never taken here)");
+        assertThat(refusal("pa$$word")).doesNotContain("pa$$word").startsWith("Not a password hash Parley can check");
+        assertThat(refusal("argon2$argon2id$v=19$m=102400,t=2,p=8$c29tZXNhbHQ$aGFzaA"))
+                .isEqualTo("Django's argon2 hashes are not supported: expected Django's "
+                        + "pbkdf2_sha256$<iterations>$<salt>$<hash>");
+        assertThat(refusal("bcrypt_sha256$$2b$12$abcdefghijklmnopqrstuu")).startsWith("Django's bcrypt_sha256 hashes");
+        assertThat(refusal("pbkdf2_sha256$1000$Zx3kQ9vLm2Tn8WpR4yHc1a"))
+                .startsWith("A pbkdf2_sha256 hash has four parts separated by $, this one has 3");
+        assertThat(refusal("pbkdf2_sha256$12x$Zx3kQ9vLm2Tn8WpR4yHc1a$1E7Ky8patLDvceKiceitsLIljU66E94p8/QEgWKhugQ="))
+                .isEqualTo("The iteration count of a pbkdf2_sha256 hash must be a whole number from 1 to 10000000");
+        assertThat(refusal("pbkdf2_sha256$10000001$Zx3kQ9vLm2Tn8WpR4yHc1a$1E7Ky8patLDvceKiceitsLIljU66E94p8/QEgWKhugQ="))
+                .startsWith("The iteration count");
+        assertThat(refusal("pbkdf2_sha256$1000$a b$1E7Ky8patLDvceKiceitsLIljU66E94p8/QEgWKhugQ="))
+                .startsWith("The salt of a pbkdf2_sha256 hash");
+        assertThat(refusal("pbkdf2_sha256$1000$" + "s".repeat(65) + "$1E7Ky8patLDvceKiceitsLIljU66E94p8/QEgWKhugQ="))
+                .startsWith("The salt of a pbkdf2_sha256 hash");
+        assertThat(refusal("pbkdf2_sha256$1000$Zx3kQ9vLm2Tn8WpR4yHc1a$aGFzaA=="))
+                .isEqualTo("The hash of a pbkdf2_sha256 hash must be the Base64 of 32 bytes (44 characters)");
+    }
+
+    private String refusal(String hash) {
+        return hasher.refusesImported(new EncodedPassword(hash)).orElseThrow();
     }
 
     @Test

@@ -47,6 +47,15 @@ class PooledPasswordHasherTest {
     }
 
     @Test
+    void asksTheWrappedHasherWhichImportedHashesItTakes() {
+        try (PooledPasswordHasher pooled = new PooledPasswordHasher(new DjangoPbkdf2PasswordHasher(1_000), 1, 4)) {
+            assertThat(pooled.refusesImported(new EncodedPassword(
+                    DjangoPbkdf2PasswordHasherTest.OLD_DJANGO_HASH))).isEmpty();
+            assertThat(pooled.refusesImported(new EncodedPassword("bcrypt$$2b$12$abc"))).isPresent();
+        }
+    }
+
+    @Test
     void whenEveryThreadIsBusyAndTheQueueIsFullTheNextCallerIsAnsweredAtOnce() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);

@@ -1311,8 +1311,11 @@ class EntrancePropertiesTest {
                 required(names()), optional(shortTexts()), optional(shortTexts()),
                 optional(shortTexts()), optional(dates()), optional(active),
                 Arbitraries.frequencyOf(Tuple.of(4, Arbitraries.just(Map.<String, JsonTree>of())),
+                        // The import fields (contract §17: a Django password hash, the photo, the flags, the
+                        // account type) have their own tests (DjangoUserImportEndToEndTest, AdminEndpointsTest).
                         Tuple.of(1, NastyInput.extraMembers(2, List.of("email", "fullname", "phone_number",
-                                "country_code", "gender", "date_of_birth", "is_active")))))
+                                "country_code", "gender", "date_of_birth", "is_active", "password", "profile_photo",
+                                "is_email_verified", "is_phone_verified", "account_type")))))
                 .as((email, fullname, phone, country, gender, born, isActive, extras) -> {
                     LinkedHashMap<String, JsonTree> fields = new LinkedHashMap<>();
                     fields.put("email", email.orElse(null));

@@ -55,11 +55,17 @@ final class ParleyJar implements AutoCloseable {
      * at once; every {@code PARLEY_*} variable of this JVM's environment is left out.
      */
     static ParleyJar launch(Path dataDir, Map<String, String> environment) throws IOException {
+        return launch(dataDir, environment, List.of());
+    }
+
+    /** {@link #launch(Path, Map)} with these command-line arguments after {@code -jar parley.jar}. */
+    static ParleyJar launch(Path dataDir, Map<String, String> environment, List<String> arguments) throws IOException {
         Path jar = Path.of(System.getProperty("parley.jar", "target/parley.jar"));
         assertThat(jar).exists();
-        ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString())
-                .redirectErrorStream(true);
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
+        command.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> name.startsWith("PARLEY_"));
         builder.environment().put("PARLEY_HOST", "127.0.0.1");
         builder.environment().put("PARLEY_PORT", "0");

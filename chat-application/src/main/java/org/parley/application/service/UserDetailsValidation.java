@@ -7,8 +7,11 @@ import java.util.Map;
 
 import org.parley.application.error.ValidationFailed;
 import org.parley.application.port.in.UserDetails;
+import org.parley.application.port.out.EncodedPassword;
+import org.parley.application.port.out.PasswordHasher;
 import org.parley.domain.DomainRuleViolation;
 import org.parley.domain.RuleSubject;
+import org.parley.domain.user.AccountStatus;
 import org.parley.domain.user.EmailAddress;
 import org.parley.domain.user.UserProfile;
 
@@ -35,14 +38,36 @@ final class UserDetailsValidation {
         String phoneNumber = blankToNull(details.phoneNumber());
         String countryCode = blankToNull(details.countryCode());
         String gender = blankToNull(details.gender());
+        String profilePhoto = blankToNull(details.profilePhoto());
         List<DomainRuleViolation> profileViolations =
-                UserProfile.violations(details.fullname(), phoneNumber, countryCode, gender, null);
+                UserProfile.violations(details.fullname(), phoneNumber, countryCode, gender, profilePhoto);
         profileViolations.forEach(violation -> validation.reject(violation.subject(), violation.getMessage()));
         if (profileViolations.isEmpty()) {
             validation.profile = new UserProfile(details.fullname(), phoneNumber, countryCode, gender,
-                    details.dateOfBirth(), null);
+                    details.dateOfBirth(), profilePhoto);
         }
         return validation;
+    }
+
+    /** An account type, when one is given ({@code null}: none, nothing to check). */
+    UserDetailsValidation checkAccountType(String accountType) {
+        if (accountType != null) {
+            AccountStatus.accountTypeViolation(accountType.strip())
+                    .ifPresent(violation -> reject(violation.subject(), violation.getMessage()));
+        }
+        return this;
+    }
+
+    /**
+     * A password hash made elsewhere, when one is given ({@code null}: none): {@code hasher} must be able to check
+     * passwords against it.
+     */
+    UserDetailsValidation checkImportedPassword(String passwordHash, PasswordHasher hasher) {
+        if (passwordHash != null) {
+            hasher.refusesImported(new EncodedPassword(passwordHash))
+                    .ifPresent(problem -> reject(RuleSubject.PASSWORD, problem));
+        }
+        return this;
     }
 
     UserDetailsValidation checkPassword(String password) {

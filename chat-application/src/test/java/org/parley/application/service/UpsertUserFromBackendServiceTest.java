@@ -16,6 +16,7 @@ import org.parley.application.port.in.UserDetails;
 import org.parley.application.port.out.Account;
 import org.parley.application.port.out.EncodedPassword;
 import org.parley.application.testing.ChatFixtures;
+import org.parley.application.testing.FakePasswordHasher;
 import org.parley.application.testing.InMemoryUserAccounts;
 import org.parley.application.testing.ManualTimeSource;
 import org.parley.application.testing.RecordingUserChanges;
@@ -31,7 +32,8 @@ class UpsertUserFromBackendServiceTest {
     private final InMemoryUserAccounts users = new InMemoryUserAccounts();
     private final ManualTimeSource time = new ManualTimeSource();
     private final RecordingUserChanges changes = new RecordingUserChanges();
-    private final UpsertUserFromBackend service = new UpsertUserFromBackendService(users, changes, time);
+    private final FakePasswordHasher hasher = new FakePasswordHasher();
+    private final UpsertUserFromBackend service = new UpsertUserFromBackendService(users, changes, time, hasher);
     private final UserId id = UserId.random();
 
     @Test
@@ -146,6 +148,73 @@ class UpsertUserFromBackendServiceTest {
                 .isInstanceOfSatisfying(ValidationFailed.class,
                         e -> assertThat(e.problems()).containsOnlyKeys(RuleSubject.EMAIL, RuleSubject.FULLNAME));
         assertThat(users.findById(id)).isEmpty();
+    }
+
+    @Test
+    void a_user_moved_over_with_a_password_hash_keeps_it_as_it_is_and_logs_in_with_that_password() {
+        EncodedPassword hash = hasher.hash("the old password");
+        UserDetails details = new UserDetails("moved@example.com", "Moved Over", null, null, null,
+                LocalDate.of(2025, 3, 6), "https://cdn.example/photos/moved.png");
+
+        User user = service.upsert(new UpsertUserFromBackend.Command(id, details, null, hash.value(), true, false,
+                "doctor")).user();
+
+        Account stored = users.findByEmail(new EmailAddress("moved@example.com")).orElseThrow();
+        assertThat(stored.password()).contains(hash);
+        assertThat(hasher.matches("the old password", stored.password().orElseThrow())).isTrue();
+        assertThat(user.profile().profilePhoto()).isEqualTo("https://cdn.example/photos/moved.png");
+        assertThat(user.profile().dateOfBirth()).isEqualTo(LocalDate.of(2025, 3, 6));
+        assertThat(user.status()).isEqualTo(AccountStatus.activeUser().withVerified(true, false).withAccountType("doctor"));
+        assertThat(stored.user()).isEqualTo(user);
+    }
+
+    @Test
+    void an_update_with_a_hash_replaces_the_password_and_one_without_keeps_it() {
+        service.upsert(new UpsertUserFromBackend.Command(id, details("hash@example.com"), null));
+        EncodedPassword first = hasher.hash("first");
+        EncodedPassword second = hasher.hash("second");
+
+        service.upsert(new UpsertUserFromBackend.Command(id, details("hash@example.com"), null, first.value(), null,
+                null, null));
+        assertThat(users.findByEmail(new EmailAddress("hash@example.com")).orElseThrow().password()).contains(first);
+        service.upsert(new UpsertUserFromBackend.Command(id, details("hash@example.com"), null, second.value(), null,
+                null, null));
+        service.upsert(new UpsertUserFromBackend.Command(id, details("hash@example.com"), false));
+
+        Account stored = users.findByEmail(new EmailAddress("hash@example.com")).orElseThrow();
+        assertThat(stored.password()).contains(second);
+        assertThat(stored.user().isActive()).isFalse();
+        assertThat(changes.changed()).as("each update announced once stored").containsExactly(id, id, id);
+    }
+
+    @Test
+    void the_verification_flags_and_the_account_type_are_kept_when_not_given() {
+        service.upsert(new UpsertUserFromBackend.Command(id, details("flags@example.com"), null, null, true, true,
+                " vendor "));
+
+        User user = service.upsert(new UpsertUserFromBackend.Command(id, details("flags@example.com"), null, null,
+                null, false, null)).user();
+
+        assertThat(user.status()).isEqualTo(new AccountStatus("vendor", true, true, false, false, false, false, false));
+    }
+
+    @Test
+    void a_hash_the_hasher_cannot_check_is_refused_on_the_password_with_every_other_problem_and_stores_nothing() {
+        assertThatThrownBy(() -> service.upsert(new UpsertUserFromBackend.Command(id,
+                new UserDetails("nope", "Name", null, null, null, null, "x".repeat(1025)), null,
+                "a plaintext password", null, null, "")))
+                .isInstanceOfSatisfying(ValidationFailed.class, e -> {
+                    assertThat(e.problems()).containsOnlyKeys(RuleSubject.EMAIL, RuleSubject.PROFILE_PHOTO,
+                            RuleSubject.ACCOUNT_TYPE, RuleSubject.PASSWORD);
+                    assertThat(e.problems().get(RuleSubject.PASSWORD)).containsExactly("Not a fake$<salt>$<digest> hash");
+                });
+        assertThat(users.findById(id)).isEmpty();
+
+        service.upsert(new UpsertUserFromBackend.Command(id, details("kept@example.com"), null));
+        assertThatThrownBy(() -> service.upsert(new UpsertUserFromBackend.Command(id, details("kept@example.com"),
+                null, "bcrypt$$2b$12$abc", null, null, null))).isInstanceOf(ValidationFailed.class);
+        assertThat(users.findByEmail(new EmailAddress("kept@example.com")).orElseThrow().password()).isEmpty();
+        assertThat(changes.changed()).isEmpty();
     }
 
     private static UserDetails details(String email) {

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 import org.parley.application.port.out.Account;
+import org.parley.application.port.out.EncodedPassword;
 import org.parley.application.port.out.UserAccounts;
 import org.parley.domain.user.EmailAddress;
 import org.parley.domain.user.User;
@@ -44,6 +45,11 @@ public class DelegatingUserAccounts implements UserAccounts {
     @Override
     public void update(User user) {
         delegate.update(user);
+    }
+
+    @Override
+    public void update(User user, EncodedPassword password) {
+        delegate.update(user, password);
     }
 
     @Override

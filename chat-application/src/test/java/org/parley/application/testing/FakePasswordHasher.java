@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Optional;
 
 import org.parley.application.port.out.EncodedPassword;
 import org.parley.application.port.out.PasswordHasher;
@@ -42,6 +43,15 @@ public final class FakePasswordHasher implements PasswordHasher {
         return MessageDigest.isEqual(
                 digest(parts[1], rawPassword).getBytes(StandardCharsets.US_ASCII),
                 parts[2].getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** Takes hashes of its own format ({@code fake$<salt>$<digest>}), as the real hasher takes Django's. */
+    @Override
+    public Optional<String> refusesImported(EncodedPassword hash) {
+        String[] parts = hash.value().split("\\$", -1);
+        return parts.length == 3 && parts[0].equals(PREFIX) && !parts[1].isEmpty() && parts[2].length() == 44
+                ? Optional.empty()
+                : Optional.of("Not a fake$<salt>$<digest> hash");
     }
 
     private static String digest(String salt, String rawPassword) {

@@ -10,6 +10,7 @@ import java.util.Optional;
 
 import org.parley.application.error.Conflict;
 import org.parley.application.port.out.Account;
+import org.parley.application.port.out.EncodedPassword;
 import org.parley.application.port.out.UserAccounts;
 import org.parley.domain.user.EmailAddress;
 import org.parley.domain.user.User;
@@ -68,6 +69,20 @@ public final class InMemoryUserAccounts implements UserAccounts {
         if (current == null) {
             throw new IllegalStateException("No user with id " + user.id());
         }
+        update(user, current.password());
+    }
+
+    @Override
+    public synchronized void update(User user, EncodedPassword password) {
+        Objects.requireNonNull(user, "user");
+        update(user, Optional.of(Objects.requireNonNull(password, "password")));
+    }
+
+    private void update(User user, Optional<EncodedPassword> password) {
+        Account current = byId.get(user.id());
+        if (current == null) {
+            throw new IllegalStateException("No user with id " + user.id());
+        }
         UserId owner = idByEmail.get(user.email().normalized());
         if (owner != null && !owner.equals(user.id())) {
             throw Conflict.emailTaken();
@@ -77,7 +92,7 @@ public final class InMemoryUserAccounts implements UserAccounts {
         User kept = current.user();
         User updated = new User(user.id(), user.email(), user.profile(), user.status(), kept.lastLogin(),
                 kept.createdAt(), user.updatedAt());
-        byId.put(user.id(), new Account(updated, current.password()));
+        byId.put(user.id(), new Account(updated, password));
     }
 
     @Override

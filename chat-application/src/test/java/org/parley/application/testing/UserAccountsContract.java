@@ -129,6 +129,49 @@ public abstract class UserAccountsContract {
     }
 
     @Test
+    public void update_with_a_password_sets_it_with_the_rest_and_keeps_the_last_login() {
+        User user = ChatFixtures.addUser(users);
+        Instant loggedIn = ChatFixtures.T0.plus(2, ChronoUnit.DAYS);
+        users.recordLogin(user.id(), loggedIn);
+        EncodedPassword imported = new EncodedPassword(
+                "pbkdf2_sha256$870000$odJsycXTQvPMavecYznziC$ClTC71hFKe3twI8mKycYqhNwW5iXd6gVZXWrW+y88wQ=");
+        User updated = user.withDetails(user.email(),
+                new UserProfile("Moved Over", null, null, null, LocalDate.of(1990, 5, 17), "https://cdn.example/a.png"),
+                user.status().withVerified(true, true).withAccountType("doctor"),
+                ChatFixtures.T0.plus(3, ChronoUnit.DAYS));
+
+        users.update(updated, imported);
+
+        Account account = users.findByEmail(user.email()).orElseThrow();
+        assertThat(account.password()).contains(imported);
+        assertThat(account.user()).isEqualTo(updated.loggedInAt(loggedIn));
+        assertThat(users.findById(user.id())).contains(updated.loggedInAt(loggedIn));
+
+        EncodedPassword replaced = new EncodedPassword("pbkdf2_sha256$1000$salt$replaced");
+        users.update(updated, replaced);
+        assertThat(users.findByEmail(user.email()).orElseThrow().password()).contains(replaced);
+        users.update(updated);
+        assertThat(users.findByEmail(user.email()).orElseThrow().password())
+                .as("an update without a password keeps the one set before").contains(replaced);
+    }
+
+    @Test
+    public void update_with_a_password_to_another_users_email_changes_nothing() {
+        User taken = ChatFixtures.addUser(users);
+        User user = ChatFixtures.addUser(users);
+        Optional<EncodedPassword> before = users.findByEmail(user.email()).orElseThrow().password();
+        User moved = user.withDetails(taken.email(), user.profile(), user.status(), ChatFixtures.T0.plus(1, ChronoUnit.DAYS));
+
+        assertThatThrownBy(() -> users.update(moved, new EncodedPassword("pbkdf2_sha256$1000$salt$new")))
+                .isInstanceOfSatisfying(Conflict.class, conflict -> assertThat(conflict.subject()).isEqualTo(RuleSubject.EMAIL));
+        Account account = users.findByEmail(user.email()).orElseThrow();
+        assertThat(account.user()).isEqualTo(user);
+        assertThat(account.password()).isEqualTo(before).isPresent();
+        assertThatThrownBy(() -> users.update(ChatFixtures.minimalUser(), new EncodedPassword("x")))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     public void update_keeps_the_creation_time_and_the_last_login() {
         User user = ChatFixtures.addUser(users);
         Instant loggedIn = ChatFixtures.T0.plus(2, ChronoUnit.DAYS);

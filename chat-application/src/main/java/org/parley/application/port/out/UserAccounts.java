@@ -40,6 +40,15 @@ public interface UserAccounts {
      */
     void update(User user);
 
+    /**
+     * As {@link #update(User)}, and replaces the user's password with {@code password}, in one write (a backend moving
+     * its users over with their password hashes, contract §17).
+     *
+     * @throws Conflict when the new e-mail address belongs to another user (then nothing changes)
+     * @throws IllegalStateException when the user does not exist
+     */
+    void update(User user, EncodedPassword password);
+
     void recordLogin(UserId id, Instant at);
 
     /**
