@@ -150,7 +150,14 @@ final class BodyRules {
         if (date.isPresent()) {
             return date.get();
         }
-        Set<String> invalid = profileErrors(form);
+        Set<String> invalid = new java.util.TreeSet<>(profileErrors(form));
+        Optional<JsonTree> password = form.get("password");
+        if (password.isPresent() && !(password.get() instanceof JsonTree.Null)
+                && !(password.get() instanceof JsonTree.Str hash
+                && hash.value().startsWith("pbkdf2_sha256$"))) {
+            // Contract §17: the admin upsert takes a Django hash, never a password (the generators send no valid hash).
+            invalid.add("password");
+        }
         if (!invalid.isEmpty()) {
             return Answer.failure(400, "validation_error", invalid);
         }
