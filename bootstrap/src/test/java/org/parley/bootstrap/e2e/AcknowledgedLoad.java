@@ -220,7 +220,7 @@ final class AcknowledgedLoad {
                     confirmed.get(pair).put(clientMsgId, frame.get("created_msg_id").asLong());
                     confirmations.incrementAndGet();
                     window.release();
-                } else if (frame != null) {
+                } else if (frame != null && !isPresence(frame)) {
                     unexpected.add("sender got " + frame);
                 }
             }
@@ -252,7 +252,7 @@ final class AcknowledgedLoad {
                 partial.setLength(0);
                 if (frame != null && "re_message".equals(frame.path("action").asText())) {
                     received.get(pair).add(frame.get("created_msg_id").asLong());
-                } else if (frame != null) {
+                } else if (frame != null && !isPresence(frame)) {
                     unexpected.add("receiver got " + frame);
                 }
             }
@@ -265,5 +265,10 @@ final class AcknowledgedLoad {
             webSocket.request(1);
             return null;
         }
+    }
+
+    /** A partner's presence (contract §13) may reach either side at any time: not an answer to the load. */
+    private static boolean isPresence(JsonNode frame) {
+        return "presence".equals(frame.path("action").asText());
     }
 }

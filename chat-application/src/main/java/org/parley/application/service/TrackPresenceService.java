@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.parley.application.error.Unavailable;
 import org.parley.application.port.in.TrackPresence;
 import org.parley.application.port.out.EventDelivery;
 import org.parley.application.port.out.PresenceChanged;
@@ -83,6 +84,8 @@ public final class TrackPresenceService implements TrackPresence, AutoCloseable 
     private final Set<UserId> reported = new HashSet<>();
     /** The worker's only: whether a failure is being reported (logged once until it works again). */
     private boolean failing;
+    /** The worker's only: whether that failure was logged (then its end is logged too). */
+    private boolean failureLogged;
 
     /**
      * Starts the worker thread.
@@ -272,14 +275,24 @@ public final class TrackPresenceService implements TrackPresence, AutoCloseable 
         }
         if (failing) {
             failing = false;
-            LOG.log(Level.INFO, "Presence is announced again");
+            if (failureLogged) {
+                failureLogged = false;
+                LOG.log(Level.INFO, "Presence is announced again");
+            }
         }
     }
 
+    /**
+     * Logs the first failure until a turn works again; a storage outage ({@link Unavailable}) is not logged here: the
+     * storage adapter logs each outage once, and one input is worth one log line at most.
+     */
     private void failed(String what, Throwable failure) {
         if (!failing) {
             failing = true;
-            LOG.log(Level.WARNING, what + " (logged once until it works again): " + describe(failure));
+            failureLogged = !(failure instanceof Unavailable);
+            if (failureLogged) {
+                LOG.log(Level.WARNING, what + " (logged once until it works again): " + describe(failure));
+            }
         }
     }
 
