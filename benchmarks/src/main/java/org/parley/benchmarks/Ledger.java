@@ -32,7 +32,8 @@ final class Ledger {
     }
 
     /**
-     * A {@code re_message} whose body names {@code clientMsgId}. Returns the send time, or -1 when the id is unknown.
+     * A {@code re_message} whose body names {@code clientMsgId}. Returns the send time of the message's first delivery,
+     * or -1 for a repeated delivery or an unknown id: neither is timed (a duplicate would time one message twice).
      */
     long received(String clientMsgId, long createdMsgId) {
         Entry entry = entries.get(clientMsgId);
@@ -42,8 +43,9 @@ final class Ledger {
         }
         if (entry.receive(createdMsgId)) {
             deliveredCount.incrementAndGet();
+            return entry.sendNanos;
         }
-        return entry.sendNanos;
+        return -1;
     }
 
     /** Messages received at least once so far. */

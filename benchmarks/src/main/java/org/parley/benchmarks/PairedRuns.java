@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 
 
 /**
@@ -33,11 +36,7 @@ final class PairedRuns {
         Traffic traffic = new Traffic();
         List<Sender> senders = new ArrayList<>();
         Flag sending = new Flag();
-        try (Setup setup = Setup.open(options, traffic, senders, sender -> () -> {
-            if (sending.on) {
-                sender.send(System.nanoTime());
-            }
-        })) {
+        try (Setup setup = Setup.open(options, traffic, senders, sender -> nextMessage(sender, () -> sending.on))) {
             sending.on = true;
             for (Sender sender : senders) {
                 for (int i = 0; i < options.window(); i++) {
@@ -106,6 +105,28 @@ final class PairedRuns {
         return report;
     }
 
+    /**
+     * The throughput mode's window: what a sender's confirmation releases, its next message while {@code sending}
+     * holds (so each sender keeps its window of messages in flight), nothing once the run stops sending.
+     */
+    static Runnable nextMessage(Sender sender, BooleanSupplier sending) {
+        return () -> {
+            if (sending.getAsBoolean()) {
+                sender.send(System.nanoTime());
+            }
+        };
+    }
+
+    /**
+     * The frame handler of each sender's connection, by the sender's index: every frame enters the ledger through
+     * {@code traffic}, and a confirmation on sender i's connection runs sender i's {@code onConfirmed} (in throughput
+     * mode, {@link #nextMessage}), never another sender's. Receivers' connections take {@link Traffic#handler()}.
+     */
+    static IntFunction<Consumer<Frames.Incoming>> senderHandlers(Traffic traffic, List<Sender> senders,
+                                                               Function<Sender, Runnable> onConfirmed) {
+        return index -> traffic.handler(onConfirmed.apply(senders.get(index)));
+    }
+
     /** A flag read by the frame handlers. */
     private static final class Flag {
         volatile boolean on;
@@ -151,7 +172,7 @@ final class PairedRuns {
             Setup setup = new Setup(senderClients, receiverClients, traffic);
             try {
                 List<ChatConnection> senderConnections = Crowd.connect(senderClients, senderTokens,
-                        index -> traffic.handler(onConfirmed.apply(senders.get(index))),
+                        senderHandlers(traffic, senders, onConfirmed),
                         options.handshakeConcurrency(), Duration.ofSeconds(60));
                 setup.connections.addAll(senderConnections);
                 setup.connections.addAll(Crowd.connect(receiverClients, receiverTokens, index -> traffic.handler(),

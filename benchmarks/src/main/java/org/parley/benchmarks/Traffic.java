@@ -6,7 +6,8 @@ import java.util.function.Consumer;
 
 /**
  * Where the frames of a run go: every {@code conf_message} and {@code re_message} is entered in the {@link Ledger},
- * deliveries sent after {@link #measureFrom} are timed, and error frames are counted.
+ * the first delivery of each message sent from {@link #startMeasuring} on is timed (a repeated one never), and every
+ * other frame (errors, unreadable frames) is counted as an error frame.
  */
 final class Traffic {
 

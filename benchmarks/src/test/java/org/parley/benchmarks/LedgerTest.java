@@ -264,6 +264,17 @@ class LedgerTest {
     }
 
     @Test
+    void onlyAMessagesFirstDeliveryCarriesItsSendTime() {
+        ledger.sent("a-1", 100);
+
+        assertThat(ledger.received("a-1", 10)).isEqualTo(100);
+        assertThat(ledger.received("a-1", 10)).isEqualTo(-1);
+        assertThat(ledger.received("a-1", 11)).isEqualTo(-1);
+        assertThat(ledger.confirmed("a-1", 10)).isEqualTo(100);
+        assertThat(ledger.confirmed("a-1", 10)).isEqualTo(100);
+    }
+
+    @Test
     void deliveredCountsEachMessageOnceWhateverItsDuplicates() {
         ledger.sent("a-1", 1);
         ledger.sent("a-2", 2);
