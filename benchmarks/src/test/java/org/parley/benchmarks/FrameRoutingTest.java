@@ -59,6 +59,7 @@ class FrameRoutingTest {
             assertThat(frame.path("message_body").asText()).isEqualTo("bench r-1-1");
         });
         assertThat(traffic.ledger().reconcile()).isEqualTo(new Ledger.Reconciliation(3, 0, 0, 3, 0, 0, 0));
+        assertThat(senders.get(1).prefix()).isEqualTo("r-1-");
     }
 
     @Test

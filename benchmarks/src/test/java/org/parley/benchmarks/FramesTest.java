@@ -32,6 +32,10 @@ class FramesTest {
         assertThat(delivered.clientMsgId()).isEqualTo("r1-7");
         assertThat(new ObjectMapper().readTree(Frames.textMessage("u-2", "r1-7", 3)).path("message_body").asText())
                 .isEqualTo("bench r1-7");
+        assertThat(new ObjectMapper().readTree(Frames.textMessage("u-2", "r1-7", 10)).path("message_body").asText())
+                .isEqualTo("bench r1-7");
+        assertThat(new ObjectMapper().readTree(Frames.textMessage("u-2", "r1-7", 11)).path("message_body").asText())
+                .isEqualTo("bench r1-7 ");
     }
 
     @Test
