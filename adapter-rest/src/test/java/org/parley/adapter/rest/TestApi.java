@@ -31,9 +31,7 @@ import org.parley.application.port.out.ThreadRepository;
 import org.parley.application.port.out.TimeSource;
 import org.parley.application.port.out.UserAccounts;
 import org.parley.application.service.AuthenticateTokenService;
-import org.parley.application.service.DeleteMessageService;
 import org.parley.application.service.DownloadAttachmentService;
-import org.parley.application.service.EditMessageService;
 import org.parley.application.service.ShowPresenceService;
 import org.parley.application.cluster.LocalPresenceStore;
 import org.parley.application.testing.InMemoryPresenceRepository;
@@ -46,6 +44,8 @@ import org.parley.application.testing.FakeLinkSigner;
 import org.parley.application.testing.FakePasswordHasher;
 import org.parley.application.testing.FakeTokens;
 import org.parley.application.testing.InMemoryAttachmentStore;
+import org.parley.application.testing.MessageChangeServices;
+import org.parley.application.testing.MessageWriters;
 import org.parley.application.testing.RecordingEventDelivery;
 import org.parley.application.testing.InMemoryChatStorage;
 import org.parley.application.testing.InMemoryReadMarkerRepository;
@@ -90,7 +90,7 @@ final class TestApi implements AutoCloseable {
     /** The read markers' events (contract §11), which the REST endpoint raises like the websocket frame. */
     final RecordingEventDelivery seenEvents = new RecordingEventDelivery();
     /** Uploads store their message through group commit; the REST API delivers nothing itself. */
-    private final MessageWriter writer = new MessageWriter(messages, event -> { }, 100, 1_000);
+    private final MessageWriter writer = MessageWriters.start(messages, event -> { });
     /** What the edit and delete use cases handed to delivery. */
     final RecordingEventDelivery delivery = new RecordingEventDelivery();
     final FakeTokens tokens = new FakeTokens();
@@ -109,6 +109,8 @@ final class TestApi implements AutoCloseable {
             .build();
 
     private TestApi(RestSettings settings, UnaryOperator<RestUseCases> customize) {
+        MessageChangeServices changes = MessageChangeServices.on(messages, users, delivery, time, readMarkers)
+                .withStore(files);
         RestUseCases useCases = customize.apply(new RestUseCases(
                 new ListConversationService(users, threads, messages, readMarkers),
                 new ListMyThreadsService(users, threads, readMarkers),
@@ -124,9 +126,8 @@ final class TestApi implements AutoCloseable {
                 links,
                 new DownloadAttachmentService(messages, files, signer, time),
                 new MarkSeenService(messages, readMarkers, seenEvents, time),
-                new EditMessageService(messages, users, delivery, MessageRules.defaults(), time, SendBudget.unlimited(),
-                        readMarkers),
-                new DeleteMessageService(messages, users, delivery, files, time, SendBudget.unlimited(), readMarkers),
+                changes.edit(),
+                changes.delete(),
                 new ShowPresenceService(new InMemoryPresenceRepository(threads), new LocalPresenceStore())));
         server = GrizzlyHttpServerFactory.createHttpServer(
                 URI.create("http://127.0.0.1:0/"), RestApi.resourceConfig(useCases, settings), false);

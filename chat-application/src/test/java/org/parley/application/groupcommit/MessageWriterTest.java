@@ -29,6 +29,7 @@ import org.parley.application.testing.ChatStorage;
 import org.parley.application.testing.DelegatingMessageRepository;
 import org.parley.application.testing.FailingMessageRepository;
 import org.parley.application.testing.InMemoryChatStorage;
+import org.parley.application.testing.MessageWriters;
 import org.parley.application.testing.RecordingEventDelivery;
 import org.parley.domain.chat.ChatThread;
 import org.parley.domain.chat.Message;
@@ -54,7 +55,7 @@ class MessageWriterTest {
     @Test
     void messages_that_arrive_while_a_batch_commits_are_stored_together_in_the_next_one() throws Exception {
         GatedRepository gated = new GatedRepository(storage.messages());
-        try (MessageWriter writer = new MessageWriter(gated, delivery, 100, 1_000)) {
+        try (MessageWriter writer = MessageWriters.start(gated, delivery)) {
             CompletableFuture<Message> first = writer.storeThenPublish(text("first"), this::outbound);
             gated.awaitCallInProgress();
             List<CompletableFuture<Message>> waiting = new ArrayList<>();
@@ -136,7 +137,7 @@ class MessageWriterTest {
     void a_batch_holds_at_most_the_batch_size() throws Exception {
         GatedRepository gated = new GatedRepository(storage.messages());
         List<CompletableFuture<Message>> all = new ArrayList<>();
-        try (MessageWriter writer = new MessageWriter(gated, delivery, 20, 1_000)) {
+        try (MessageWriter writer = MessageWriters.start(gated, delivery, 20, 1_000)) {
             all.add(writer.store(text("first")));
             gated.awaitCallInProgress();
             for (int i = 0; i < 50; i++) {
@@ -151,7 +152,7 @@ class MessageWriterTest {
     @Test
     void ids_and_deliveries_follow_the_order_messages_were_handed_over() {
         List<CompletableFuture<Message>> futures = new ArrayList<>();
-        try (MessageWriter writer = new MessageWriter(storage.messages(), delivery, 7, 1_000)) {
+        try (MessageWriter writer = MessageWriters.start(storage.messages(), delivery, 7, 1_000)) {
             for (int i = 0; i < 100; i++) {
                 futures.add(writer.storeThenPublish(text("m" + i), this::outbound));
             }
@@ -175,7 +176,7 @@ class MessageWriterTest {
         ChatThread other = storage.threads().getOrCreate(Participants.of(alice.id(), carol.id()), ChatFixtures.T0);
         GatedRepository gated = new GatedRepository(storage.messages());
         List<CompletableFuture<Message>> futures = new ArrayList<>();
-        try (MessageWriter writer = new MessageWriter(gated, delivery, 100, 1_000)) {
+        try (MessageWriter writer = MessageWriters.start(gated, delivery)) {
             futures.add(writer.storeThenPublish(text("mine first"), this::outbound));
             gated.awaitCallInProgress();
             futures.add(writer.storeThenPublish(
@@ -202,7 +203,7 @@ class MessageWriterTest {
     /** An event built for another message than the one stored is not delivered with that message's position. */
     @Test
     void an_event_about_another_message_is_not_delivered() {
-        try (MessageWriter writer = new MessageWriter(storage.messages(), delivery, 100, 1_000)) {
+        try (MessageWriter writer = MessageWriters.start(storage.messages(), delivery)) {
             Message earlier = writer.store(text("earlier")).join();
             CompletableFuture<Message> confused = writer.storeThenPublish(text("confused"), stored -> outbound(earlier));
 
@@ -224,8 +225,8 @@ class MessageWriterTest {
                 return stored;
             }
         };
-        try (MessageWriter writer = new MessageWriter(observed, event -> events.add(
-                "delivered " + ((MessageContent.Text) asMessageStored(event).message().content()).body()), 100, 1_000)) {
+        try (MessageWriter writer = MessageWriters.start(observed, event -> events.add(
+                "delivered " + ((MessageContent.Text) asMessageStored(event).message().content()).body()))) {
             CompletableFuture<Message> result = writer.storeThenPublish(text("hello"), this::outbound)
                     .whenComplete((message, failure) -> events.add("completed"));
 
@@ -240,7 +241,7 @@ class MessageWriterTest {
             throws Exception {
         GatedRepository gated = new GatedRepository(storage.messages());
         ClientMessageId key = new ClientMessageId("k-1");
-        try (MessageWriter writer = new MessageWriter(gated, delivery, 100, 1_000)) {
+        try (MessageWriter writer = MessageWriters.start(gated, delivery)) {
             CompletableFuture<AppendedMessage> before = writer.storeOnceThenPublish(keyed("unkeyed", Optional.empty()),
                     this::outbound);
             gated.awaitCallInProgress();
@@ -276,7 +277,7 @@ class MessageWriterTest {
                 new IllegalStateException("row refused")));
         List<CompletableFuture<Message>> good = new ArrayList<>();
         CompletableFuture<Message> poison;
-        try (MessageWriter writer = new MessageWriter(gated, delivery, 100, 1_000)) {
+        try (MessageWriter writer = MessageWriters.start(gated, delivery)) {
             good.add(writer.storeThenPublish(text("before"), this::outbound));
             gated.awaitCallInProgress();
             good.add(writer.storeThenPublish(text("one"), this::outbound));
@@ -310,7 +311,7 @@ class MessageWriterTest {
             }
         });
         List<CompletableFuture<Message>> queued = new ArrayList<>();
-        try (MessageWriter writer = new MessageWriter(gated, delivery, 100, 1_000)) {
+        try (MessageWriter writer = MessageWriters.start(gated, delivery)) {
             CompletableFuture<Message> first = writer.storeThenPublish(text("before the outage"), this::outbound);
             gated.awaitCallInProgress();
             for (int i = 0; i < 50; i++) {
@@ -344,7 +345,7 @@ class MessageWriterTest {
             }
         });
         List<CompletableFuture<Message>> queued = new ArrayList<>();
-        try (MessageWriter writer = new MessageWriter(gated, delivery, 100, 1_000)) {
+        try (MessageWriter writer = MessageWriters.start(gated, delivery)) {
             CompletableFuture<Message> first = writer.storeThenPublish(text("before the outage"), this::outbound);
             gated.awaitCallInProgress();
             for (int i = 0; i < 50; i++) {
@@ -362,9 +363,9 @@ class MessageWriterTest {
 
     @Test
     void a_failing_delivery_does_not_fail_the_stored_message() {
-        try (MessageWriter writer = new MessageWriter(storage.messages(), outbound -> {
+        try (MessageWriter writer = MessageWriters.start(storage.messages(), outbound -> {
             throw new IllegalStateException("delivery broke");
-        }, 100, 1_000)) {
+        })) {
             CompletableFuture<Message> result = writer.storeThenPublish(text("hi"), this::outbound);
 
             assertThat(result).succeedsWithin(WAIT);
@@ -385,7 +386,7 @@ class MessageWriterTest {
             delivery.deliver(outbound);
         };
         GatedRepository gated = new GatedRepository(storage.messages());
-        try (MessageWriter writer = new MessageWriter(gated, throwsForPoison, 100, 1_000)) {
+        try (MessageWriter writer = MessageWriters.start(gated, throwsForPoison)) {
             CompletableFuture<Message> before = writer.storeThenPublish(text("before"), this::outbound);
             gated.awaitCallInProgress();
             List<CompletableFuture<Message>> batch = List.of(
@@ -408,12 +409,12 @@ class MessageWriterTest {
     /** Failure handling that describes the failure must not fail itself on a throwable that cannot be described. */
     @Test
     void a_failure_that_cannot_even_be_described_is_survived() {
-        try (MessageWriter writer = new MessageWriter(storage.messages(), outbound -> {
+        try (MessageWriter writer = MessageWriters.start(storage.messages(), outbound -> {
             if (asMessageStored(outbound).message().content().equals(new MessageContent.Text("poison"))) {
                 throw new Indescribable();
             }
             delivery.deliver(outbound);
-        }, 100, 1_000)) {
+        })) {
             assertThat(writer.storeThenPublish(text("poison"), this::outbound)).succeedsWithin(WAIT);
             assertThat(writer.storeThenPublish(text("later"), this::outbound)).succeedsWithin(WAIT);
             assertThat(writer.threadRestarts()).isZero();
@@ -425,7 +426,7 @@ class MessageWriterTest {
     /** Building the event (on the delivery thread) may fail too: the same isolation holds. */
     @Test
     void an_event_that_cannot_be_built_is_not_delivered_and_the_rest_flows() {
-        try (MessageWriter writer = new MessageWriter(storage.messages(), delivery, 100, 1_000)) {
+        try (MessageWriter writer = MessageWriters.start(storage.messages(), delivery)) {
             CompletableFuture<Message> broken = writer.storeThenPublish(text("broken"), stored -> {
                 throw new StackOverflowError();
             });
@@ -457,7 +458,7 @@ class MessageWriterTest {
             }
         });
         List<CompletableFuture<Message>> failing = new ArrayList<>();
-        try (MessageWriter writer = new MessageWriter(gated, delivery, 100, 1_000)) {
+        try (MessageWriter writer = MessageWriters.start(gated, delivery)) {
             CompletableFuture<Message> first = writer.storeThenPublish(text("first"), this::outbound);
             gated.awaitCallInProgress();
             for (int i = 0; i < 5; i++) {
@@ -491,7 +492,7 @@ class MessageWriterTest {
             }
         });
         List<CompletableFuture<Message>> broken = new ArrayList<>();
-        try (MessageWriter writer = new MessageWriter(gated, delivery, 100, 1_000)) {
+        try (MessageWriter writer = MessageWriters.start(gated, delivery)) {
             CompletableFuture<Message> first = writer.storeThenPublish(text("first"), this::outbound);
             gated.awaitCallInProgress();
             for (int i = 0; i < 3; i++) {
@@ -585,7 +586,7 @@ class MessageWriterTest {
     @Test
     void when_the_queue_is_full_callers_wait_for_room() throws Exception {
         GatedRepository gated = new GatedRepository(storage.messages());
-        try (MessageWriter writer = new MessageWriter(gated, delivery, 100, 2)) {
+        try (MessageWriter writer = MessageWriters.start(gated, delivery, 100, 2)) {
             writer.store(text("in the writer"));
             gated.awaitCallInProgress();
             writer.store(text("queued 1"));
@@ -605,7 +606,7 @@ class MessageWriterTest {
     @Test
     void closing_stores_what_was_handed_over_then_refuses_new_messages() throws Exception {
         GatedRepository gated = new GatedRepository(storage.messages());
-        MessageWriter writer = new MessageWriter(gated, delivery, 100, 1_000);
+        MessageWriter writer = MessageWriters.start(gated, delivery);
         CompletableFuture<Message> inFlight = writer.store(text("in flight"));
         gated.awaitCallInProgress();
         CompletableFuture<Message> queued = writer.store(text("queued"));
