@@ -6,14 +6,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
@@ -25,7 +22,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.parley.adapter.persistence.testing.PostgresForTests;
 import org.parley.bootstrap.Parley;
 import org.parley.bootstrap.ParleyConfig;
 import org.parley.bootstrap.e2e.People.Person;
@@ -53,30 +49,17 @@ class DatabaseOutageIT {
     /** The time-out, plus room for a busy 2-core machine: an answer later than this is a failure. */
     private static final Duration ANSWER_BOUND = DB_TIMEOUT.plusSeconds(2);
 
+    private PostgresBehindAProxy postgres;
     private TcpProxy proxy;
-    private String database;
     private Parley parley;
     private HttpApi api;
 
     @BeforeEach
     void startParleyBehindTheProxy(@TempDir Path dataDir) throws Exception {
-        URI postgres = URI.create(PostgresForTests.server().substring("jdbc:".length()));
-        database = PostgresForTests.createDatabase("parley_e2e_");
-        proxy = new TcpProxy(postgres.getHost(), postgres.getPort());
-        Map<String, String> environment = new HashMap<>();
-        environment.put("PARLEY_HOST", "127.0.0.1");
-        environment.put("PARLEY_PORT", "0");
-        environment.put("PARLEY_DATA_DIR", Files.createDirectories(dataDir.resolve("data")).toString());
-        environment.put("PARLEY_DB_URL", "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + database);
-        environment.put("PARLEY_DB_USER", PostgresForTests.user());
-        environment.put("PARLEY_DB_PASSWORD", PostgresForTests.password());
-        environment.put("PARLEY_DB_TIMEOUT_SECONDS", Long.toString(DB_TIMEOUT.toSeconds()));
-        environment.put("PARLEY_JWT_SECRET", RunningParley.JWT_SECRET);
-        environment.put("PARLEY_ADMIN_API_KEY", RunningParley.ADMIN_API_KEY);
-        environment.put("PARLEY_SEND_RATE_PER_SECOND", "0");
-        environment.put("PARLEY_LOGIN_FAILURES", "0");
-        environment.put("PARLEY_PASSWORD_ITERATIONS", "1000");
-        parley = Parley.start(ParleyConfig.fromEnvironment(environment));
+        postgres = PostgresBehindAProxy.create();
+        proxy = postgres.proxy();
+        parley = Parley.start(ParleyConfig.fromEnvironment(
+                postgres.environment(dataDir.resolve("data"), postgres.proxiedUrl(), DB_TIMEOUT)));
         api = new HttpApi("http://127.0.0.1:" + parley.port());
     }
 
@@ -86,12 +69,9 @@ class DatabaseOutageIT {
             if (parley != null) {
                 parley.close();
             }
-            if (proxy != null) {
-                proxy.close();
-            }
         } finally {
-            if (database != null) {
-                PostgresForTests.dropDatabase(database);
+            if (postgres != null) {
+                postgres.close();
             }
         }
     }
