@@ -105,19 +105,7 @@ class DatabaseOutageIT {
 
     /** Asks {@code /health/ready} until it answers {@code status} (each answer within the bound), for at most 20 s. */
     private HttpApi.Reply awaitReadiness(int status) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (true) {
-            long asked = System.nanoTime();
-            HttpApi.Reply ready = api.get("/health/ready", null);
-            assertThat(Duration.ofNanos(System.nanoTime() - asked)).as("a readiness answer").isLessThan(ANSWER_BOUND);
-            assertThat(ready.status()).as(ready.raw()).isIn(200, 503);
-            if (ready.status() == status) {
-                return ready;
-            }
-            assertThat(System.nanoTime()).as("readiness %d within 20 s; last: %s", status, ready.raw())
-                    .isLessThan(deadline);
-            Thread.sleep(100);
-        }
+        return Readiness.await(api, status, ANSWER_BOUND);
     }
 
     @Test
@@ -216,16 +204,7 @@ class DatabaseOutageIT {
         }
 
         assertThat(api.get("/chat/user/threads/", ada.access()).status()).isEqualTo(200);
-        HttpApi.Reply history = api.get("/chat/messages/" + alan.id() + "/?limit=200", ada.access());
-        assertThat(history.status()).isEqualTo(200);
-        List<Long> stored = new ArrayList<>();
-        Set<String> storedBodies = new HashSet<>();
-        for (JsonNode message : history.data().get("messages")) {
-            stored.add(message.get("id").asLong());
-            storedBodies.add(message.get("message").asText());
-        }
-        assertThat(stored).as("every confirmed message is stored").containsAll(confirmed);
-        assertThat(storedBodies).as("no refused message is stored").doesNotContainAnyElementsOf(refusedBodies);
+        historyHolds(ada, alan, confirmed, refusedBodies);
     }
 
     /**
@@ -333,6 +312,13 @@ class DatabaseOutageIT {
                 Thread.sleep(250);
             }
         }
+        // A commit whose answer was lost is in doubt (README, "Database outages"); with the connections idle when the
+        // partition began, none is: no refused message is stored.
+        historyHolds(ada, alan, confirmed, refusedBodies);
+    }
+
+    /** Ada's history with Alan holds every {@code confirmed} id and none of the {@code refusedBodies}. */
+    private void historyHolds(Person ada, Person alan, List<Long> confirmed, Set<String> refusedBodies) {
         HttpApi.Reply history = api.get("/chat/messages/" + alan.id() + "/?limit=200", ada.access());
         assertThat(history.status()).isEqualTo(200);
         List<Long> stored = new ArrayList<>();
@@ -342,8 +328,6 @@ class DatabaseOutageIT {
             storedBodies.add(message.get("message").asText());
         }
         assertThat(stored).as("every confirmed message is stored").containsAll(confirmed);
-        // A commit whose answer was lost is in doubt (README, "Database outages"); with the connections idle when the
-        // partition began, none is.
         assertThat(storedBodies).as("no refused message is stored").doesNotContainAnyElementsOf(refusedBodies);
     }
 
