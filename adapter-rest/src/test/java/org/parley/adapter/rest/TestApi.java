@@ -22,6 +22,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
+import org.parley.application.port.in.ListConversation;
+import org.parley.application.port.in.ListMyThreads;
 import org.parley.application.port.out.Account;
 import org.parley.application.port.out.LogInAttempts;
 import org.parley.application.port.out.MessageRepository;
@@ -150,6 +152,19 @@ final class TestApi implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * {@code useCases} with {@code listConversation} and {@code listMyThreads} in their place, the rest unchanged: for
+     * tests of what the API makes of a use case's failures.
+     */
+    static RestUseCases withListing(RestUseCases useCases, ListConversation listConversation,
+                                    ListMyThreads listMyThreads) {
+        return new RestUseCases(listConversation, listMyThreads, useCases.registerUser(), useCases.logIn(),
+                useCases.refreshAccessToken(), useCases.authenticateToken(), useCases.upsertUserFromBackend(),
+                useCases.uploadAttachment(), useCases.listThreadFiles(), useCases.linkToAttachment(),
+                useCases.downloadAttachment(), useCases.markSeen(), useCases.editMessage(), useCases.deleteMessage(),
+                useCases.showPresence());
     }
 
     static TestApi start(RestSettings settings, UnaryOperator<RestUseCases> customize) {
