@@ -36,7 +36,6 @@ import org.parley.domain.chat.MessageDraft;
 import org.parley.domain.chat.Participants;
 import org.parley.domain.chat.ThreadId;
 import org.parley.domain.delivery.ClientMessageId;
-import org.parley.domain.user.User;
 import org.parley.domain.user.UserId;
 
 /**
@@ -61,8 +60,8 @@ class HibernateWebhookOutboxTest {
         }
         outbox = DATABASE.get().module().webhookOutbox();
         messages = DATABASE.get().module().messages();
-        ann = newUser();
-        bob = newUser();
+        ann = DATABASE.newUser();
+        bob = DATABASE.newUser();
     }
 
     @Test
@@ -255,11 +254,5 @@ class HibernateWebhookOutboxTest {
 
     private static ChatThread thread(UserId a, UserId b) {
         return DATABASE.get().module().threads().getOrCreate(Participants.of(a, b), Fixtures.T0);
-    }
-
-    private static UserId newUser() {
-        User user = Fixtures.minimalUser();
-        DATABASE.get().module().userAccounts().add(Fixtures.backendManaged(user));
-        return user.id();
     }
 }
