@@ -26,7 +26,6 @@ import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageDraft;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.chat.Participants;
-import org.parley.domain.user.User;
 import org.parley.domain.user.UserId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,8 +54,8 @@ class CatchUpRaceTest {
 
     @Test
     void aReaderCatchingUpWhileTwoServersStoreOneThreadSeesEveryMessageOnceInOrder() throws Exception {
-        UserId alice = newUser();
-        UserId bob = newUser();
+        UserId alice = DATABASE.newUser();
+        UserId bob = DATABASE.newUser();
         ChatThread thread = DATABASE.get().module().threads().getOrCreate(Participants.of(alice, bob), Fixtures.T0);
         List<AppendedMessage> stored = Collections.synchronizedList(new ArrayList<>());
         List<Long> seen = new ArrayList<>();
@@ -144,11 +143,5 @@ class CatchUpRaceTest {
                 throw new AssertionError("The writers did not finish within " + DEADLINE);
             }
         }
-    }
-
-    private static UserId newUser() {
-        User user = Fixtures.minimalUser();
-        DATABASE.get().module().userAccounts().add(Fixtures.backendManaged(user));
-        return user.id();
     }
 }

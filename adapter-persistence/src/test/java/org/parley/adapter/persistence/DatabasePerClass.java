@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.parley.domain.user.UserId;
 
 /**
  * A fresh {@link TestDatabase} shared by the tests of one class, in a temporary directory of its own: started before
@@ -48,6 +49,11 @@ final class DatabasePerClass implements BeforeAllCallback, AfterAllCallback {
             throw new IllegalStateException("The database starts before the test class: register with @RegisterExtension");
         }
         return database;
+    }
+
+    /** A new user stored in the class's database ({@link TestDatabase#newUser()}); its id. */
+    UserId newUser() {
+        return get().newUser();
     }
 
     @Override

@@ -32,7 +32,6 @@ import org.parley.domain.chat.MessageId;
 import org.parley.domain.chat.Participants;
 import org.parley.domain.chat.ThreadId;
 import org.parley.domain.delivery.ClientMessageId;
-import org.parley.domain.user.User;
 import org.parley.domain.user.UserId;
 
 /** The Hibernate message store on a real database: every kind of content, ids and ranges. */
@@ -53,8 +52,8 @@ class HibernateMessageRepositoryTest {
      */
     @Test
     void idsGrowInTheOrderMessagesAreStoredEvenAcrossTwoServers() {
-        UserId a = newUser();
-        UserId b = newUser();
+        UserId a = DATABASE.newUser();
+        UserId b = DATABASE.newUser();
         ChatThread thread = thread(a, b);
         List<Long> ids = new ArrayList<>();
         try (PersistenceModule secondServer = DATABASE.get().secondServer()) {
@@ -72,8 +71,8 @@ class HibernateMessageRepositoryTest {
 
     @Test
     void everyKindOfMessageComesBackExactly() {
-        UserId a = newUser();
-        UserId b = newUser();
+        UserId a = DATABASE.newUser();
+        UserId b = DATABASE.newUser();
         ChatThread thread = thread(a, b);
         List<MessageContent> contents = List.of(
                 Fixtures.text("Hello, \"world\" 🌍 — ünïcödé\nsecond line"),
@@ -81,7 +80,7 @@ class HibernateMessageRepositoryTest {
                 Fixtures.file("a caption"),
                 Fixtures.file(null),
                 Fixtures.file(""),
-                new MessageContent.ProfileShare(newUser()));
+                new MessageContent.ProfileShare(DATABASE.newUser()));
 
         for (MessageContent content : contents) {
             MessageDraft draft = thread.compose(a, content, Fixtures.T0);
@@ -94,7 +93,7 @@ class HibernateMessageRepositoryTest {
 
     @Test
     void idsGrowWithEveryAppend() {
-        ChatThread thread = thread(newUser(), newUser());
+        ChatThread thread = thread(DATABASE.newUser(), DATABASE.newUser());
         List<MessageId> ids = new ArrayList<>();
         for (int i = 0; i < 120; i++) {
             ids.add(messages.append(thread.compose(thread.participants().first(), Fixtures.text("m" + i),
@@ -106,8 +105,8 @@ class HibernateMessageRepositoryTest {
 
     @Test
     void rangesAreTakenFromTheEndTheDirectionNames() {
-        ChatThread thread = thread(newUser(), newUser());
-        ChatThread other = thread(newUser(), newUser());
+        ChatThread thread = thread(DATABASE.newUser(), DATABASE.newUser());
+        ChatThread other = thread(DATABASE.newUser(), DATABASE.newUser());
         List<Message> sent = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             sent.add(messages.append(thread.compose(thread.participants().second(), Fixtures.text("m" + i),
@@ -131,7 +130,7 @@ class HibernateMessageRepositoryTest {
 
     @Test
     void aMessageInAThreadThatDoesNotExistIsRefusedByTheDatabase() {
-        MessageDraft orphan = new MessageDraft(new ThreadId(Long.MAX_VALUE), newUser(), newUser(),
+        MessageDraft orphan = new MessageDraft(new ThreadId(Long.MAX_VALUE), DATABASE.newUser(), DATABASE.newUser(),
                 Fixtures.text("lost"), Fixtures.T0);
 
         assertThatThrownBy(() -> messages.append(orphan)).isInstanceOf(RuntimeException.class);
@@ -140,9 +139,9 @@ class HibernateMessageRepositoryTest {
     /** A batch is one transaction: when one of its rows is refused, none of them is stored. */
     @Test
     void aBatchWithOneRefusedRowStoresNothing() {
-        ChatThread thread = thread(newUser(), newUser());
+        ChatThread thread = thread(DATABASE.newUser(), DATABASE.newUser());
         MessageDraft good = thread.compose(thread.participants().first(), Fixtures.text("good"), Fixtures.T0);
-        MessageDraft orphan = new MessageDraft(new ThreadId(Long.MAX_VALUE), newUser(), newUser(),
+        MessageDraft orphan = new MessageDraft(new ThreadId(Long.MAX_VALUE), DATABASE.newUser(), DATABASE.newUser(),
                 Fixtures.text("lost"), Fixtures.T0);
 
         assertThatThrownBy(() -> messages.appendAll(List.of(good, orphan, good))).isInstanceOf(RuntimeException.class);
@@ -155,8 +154,8 @@ class HibernateMessageRepositoryTest {
     /** Batches of two servers in turn: every batch's ids are above those of every batch stored before it. */
     @Test
     void batchesOfTwoServersTakeIdsInTheOrderTheyAreStored() {
-        UserId a = newUser();
-        UserId b = newUser();
+        UserId a = DATABASE.newUser();
+        UserId b = DATABASE.newUser();
         ChatThread thread = thread(a, b);
         List<Long> ids = new ArrayList<>();
         try (PersistenceModule secondServer = DATABASE.get().secondServer()) {
@@ -185,9 +184,9 @@ class HibernateMessageRepositoryTest {
      */
     @Test
     void twoServersStoringTheSameClientMessageIdAtOnceStoreOneMessageAndEveryOther() throws Exception {
-        UserId sender = newUser();
-        ChatThread first = thread(sender, newUser());
-        ChatThread second = thread(sender, newUser());
+        UserId sender = DATABASE.newUser();
+        ChatThread first = thread(sender, DATABASE.newUser());
+        ChatThread second = thread(sender, DATABASE.newUser());
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try (PersistenceModule secondServer = DATABASE.get().secondServer()) {
             for (int round = 0; round < 10; round++) {
@@ -227,8 +226,8 @@ class HibernateMessageRepositoryTest {
      */
     @Test
     void aSequenceBehindAThreadsLatestMessageIsRefusedWithWhatToDo() throws SQLException {
-        ChatThread imported = thread(newUser(), newUser());
-        ChatThread other = thread(newUser(), newUser());
+        ChatThread imported = thread(DATABASE.newUser(), DATABASE.newUser());
+        ChatThread other = thread(DATABASE.newUser(), DATABASE.newUser());
         long aboveTheSequence = 8_000_000_000L;
         try (Connection connection = DATABASE.get().connect();
              PreparedStatement insert = connection.prepareStatement("INSERT INTO messages (id, thread_id, sender_id, "
@@ -266,11 +265,5 @@ class HibernateMessageRepositoryTest {
 
     private static ChatThread thread(UserId a, UserId b) {
         return DATABASE.get().module().threads().getOrCreate(Participants.of(a, b), Fixtures.T0);
-    }
-
-    private static UserId newUser() {
-        User user = Fixtures.minimalUser();
-        DATABASE.get().module().userAccounts().add(Fixtures.backendManaged(user));
-        return user.id();
     }
 }

@@ -20,7 +20,6 @@ import org.parley.application.port.out.ThreadRepository;
 import org.parley.domain.chat.ChatThread;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.Participants;
-import org.parley.domain.user.User;
 import org.parley.domain.user.UserId;
 
 /** The Hibernate thread store on a real database: one thread per pair under races, and the activity query. */
@@ -39,7 +38,7 @@ class HibernateThreadRepositoryTest {
 
     @Test
     void getOrCreateCreatesOnceAndThenReturnsTheSameThread() {
-        Participants pair = Participants.of(newUser(), newUser());
+        Participants pair = Participants.of(DATABASE.newUser(), DATABASE.newUser());
 
         ChatThread created = threads.getOrCreate(pair, Fixtures.T0);
         ChatThread again = threads.getOrCreate(pair, Fixtures.at(60));
@@ -54,8 +53,8 @@ class HibernateThreadRepositoryTest {
     @Test
     void fiftyConcurrentFirstMessagesOnOnePairMakeOneThread() throws Exception {
         for (int round = 0; round < 3; round++) {
-            UserId a = newUser();
-            UserId b = newUser();
+            UserId a = DATABASE.newUser();
+            UserId b = DATABASE.newUser();
             Participants pair = Participants.of(a, b);
             int callers = 50;
             ExecutorService pool = Executors.newFixedThreadPool(callers);
@@ -90,7 +89,7 @@ class HibernateThreadRepositoryTest {
     void twoServersSharingTheDatabaseRacingOnOnePairMakeOneThread() throws Exception {
         try (PersistenceModule otherServer = DATABASE.get().secondServer()) {
             for (int round = 0; round < 3; round++) {
-                Participants pair = Participants.of(newUser(), newUser());
+                Participants pair = Participants.of(DATABASE.newUser(), DATABASE.newUser());
                 int callers = 20;
                 ExecutorService pool = Executors.newFixedThreadPool(callers);
                 try {
@@ -120,11 +119,11 @@ class HibernateThreadRepositoryTest {
 
     @Test
     void activityListsTheLatestMessageOfEachThreadMostRecentFirstAndSilentThreadsLast() {
-        UserId me = newUser();
-        UserId quiet = newUser();
-        UserId early = newUser();
-        UserId late = newUser();
-        UserId stranger = newUser();
+        UserId me = DATABASE.newUser();
+        UserId quiet = DATABASE.newUser();
+        UserId early = DATABASE.newUser();
+        UserId late = DATABASE.newUser();
+        UserId stranger = DATABASE.newUser();
         ChatThread silent = threads.getOrCreate(Participants.of(me, quiet), Fixtures.at(0));
         ChatThread first = threads.getOrCreate(Participants.of(me, early), Fixtures.at(1));
         ChatThread second = threads.getOrCreate(Participants.of(late, me), Fixtures.at(2));
@@ -151,11 +150,5 @@ class HibernateThreadRepositoryTest {
 
     private static Message append(ChatThread thread, UserId sender, String body, long second) {
         return messages.append(thread.compose(sender, Fixtures.text(body), Fixtures.at(second)));
-    }
-
-    private static UserId newUser() {
-        User user = Fixtures.minimalUser();
-        DATABASE.get().module().userAccounts().add(Fixtures.backendManaged(user));
-        return user.id();
     }
 }

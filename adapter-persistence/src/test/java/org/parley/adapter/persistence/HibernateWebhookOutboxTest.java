@@ -36,7 +36,6 @@ import org.parley.domain.chat.MessageDraft;
 import org.parley.domain.chat.Participants;
 import org.parley.domain.chat.ThreadId;
 import org.parley.domain.delivery.ClientMessageId;
-import org.parley.domain.user.User;
 import org.parley.domain.user.UserId;
 
 /**
@@ -49,27 +48,32 @@ class HibernateWebhookOutboxTest {
     static final DatabasePerClass DATABASE = new DatabasePerClass();
 
     private WebhookOutbox outbox;
+    private MessageRepository messages;
+    private UserId ann;
+    private UserId bob;
 
+    /** An empty outbox, and two new users of a thread of their own. */
     @BeforeEach
     void empty() throws SQLException {
         try (Connection connection = DATABASE.get().connect(); Statement statement = connection.createStatement()) {
             statement.executeUpdate("DELETE FROM webhook_outbox");
         }
         outbox = DATABASE.get().module().webhookOutbox();
+        messages = DATABASE.get().module().messages();
+        ann = DATABASE.newUser();
+        bob = DATABASE.newUser();
     }
 
     @Test
     void a_batch_stored_with_its_events_records_one_message_new_per_message_in_order() {
-        UserId ann = newUser();
-        UserId bob = newUser();
         ChatThread thread = thread(ann, bob);
         List<MessageDraft> drafts = List.of(
                 thread.compose(ann, Fixtures.text("one"), Fixtures.at(1)),
                 thread.compose(bob, Fixtures.text("two"), Fixtures.at(2)),
                 thread.compose(ann, Fixtures.text("three"), Fixtures.at(3)));
 
-        List<AppendedMessage> stored = DATABASE.get().module().messages()
-                .appendNewRecordingEvents(drafts.stream().map(DraftToStore::always).toList());
+        List<AppendedMessage> stored = messages.appendNewRecordingEvents(
+                drafts.stream().map(DraftToStore::always).toList());
 
         assertThat(outbox.depth()).isEqualTo(3);
         List<WebhookEvent> events = new ArrayList<>();
@@ -90,9 +94,7 @@ class HibernateWebhookOutboxTest {
 
     @Test
     void a_batch_stored_without_events_records_none() {
-        UserId ann = newUser();
-        UserId bob = newUser();
-        DATABASE.get().module().messages().appendAll(List.of(thread(ann, bob).compose(ann, Fixtures.text("hi"),
+        messages.appendAll(List.of(thread(ann, bob).compose(ann, Fixtures.text("hi"),
                 Fixtures.at(1))));
 
         assertThat(outbox.depth()).isZero();
@@ -101,8 +103,6 @@ class HibernateWebhookOutboxTest {
     /** Contract §14 with §15: a repeated send stores nothing, so it records nothing (in its batch or a later one). */
     @Test
     void a_repeated_send_records_no_event_of_its_own() {
-        UserId ann = newUser();
-        UserId bob = newUser();
         ChatThread thread = thread(ann, bob);
         ClientMessageId key = new ClientMessageId("k-" + UUID.randomUUID());
         DraftToStore first = new DraftToStore(thread.compose(ann, Fixtures.text("once"), Fixtures.at(1)),
@@ -111,9 +111,8 @@ class HibernateWebhookOutboxTest {
                 Optional.of(key));
         DraftToStore other = DraftToStore.always(thread.compose(bob, Fixtures.text("other"), Fixtures.at(3)));
 
-        List<AppendedMessage> batch = DATABASE.get().module().messages()
-                .appendNewRecordingEvents(List.of(first, again, other));
-        List<AppendedMessage> later = DATABASE.get().module().messages().appendNewRecordingEvents(List.of(again));
+        List<AppendedMessage> batch = messages.appendNewRecordingEvents(List.of(first, again, other));
+        List<AppendedMessage> later = messages.appendNewRecordingEvents(List.of(again));
 
         assertThat(batch.get(1).repeat()).isTrue();
         assertThat(later.get(0).repeat()).isTrue();
@@ -125,13 +124,11 @@ class HibernateWebhookOutboxTest {
 
     @Test
     void a_batch_the_database_refuses_leaves_no_event_behind() {
-        UserId ann = newUser();
-        UserId bob = newUser();
         MessageDraft fine = thread(ann, bob).compose(ann, Fixtures.text("fine"), Fixtures.at(1));
         MessageDraft orphan = new MessageDraft(new ThreadId(Long.MAX_VALUE - 7), ann, bob, Fixtures.text("no thread"),
                 Fixtures.at(2));
 
-        assertThatThrownBy(() -> DATABASE.get().module().messages().appendNewRecordingEvents(
+        assertThatThrownBy(() -> messages.appendNewRecordingEvents(
                 List.of(DraftToStore.always(fine), DraftToStore.always(orphan))))
                 .isInstanceOf(RuntimeException.class);
 
@@ -141,10 +138,7 @@ class HibernateWebhookOutboxTest {
     /** Contract §15 with §12: an edit's event is recorded with the edit, in its transaction; a refused edit records none. */
     @Test
     void an_edit_records_its_event_with_it_and_an_edit_refused_records_none() {
-        UserId ann = newUser();
-        UserId bob = newUser();
-        Message message = storeOne(thread(ann, bob).compose(ann, Fixtures.text("helo"), Fixtures.at(1)));
-        MessageRepository messages = DATABASE.get().module().messages();
+        Message message = annSends("helo", 1);
 
         assertThat(messages.saveEditRecordingEvent(message.id(), new MessageContent.Text("hello"), Fixtures.at(2),
                 WebhookEvent.messageEdited(message, Fixtures.at(2)))).isTrue();
@@ -165,10 +159,7 @@ class HibernateWebhookOutboxTest {
     /** A deletion's event is recorded with the tombstone; deleting it again records nothing more. */
     @Test
     void a_deletion_records_its_event_with_it_once() {
-        UserId ann = newUser();
-        UserId bob = newUser();
-        Message message = storeOne(thread(ann, bob).compose(ann, Fixtures.text("regret"), Fixtures.at(1)));
-        MessageRepository messages = DATABASE.get().module().messages();
+        Message message = annSends("regret", 1);
 
         assertThat(messages.saveDeletionRecordingEvent(message.id(), Fixtures.at(2),
                 WebhookEvent.messageDeleted(message, Fixtures.at(2)))).isTrue();
@@ -184,10 +175,7 @@ class HibernateWebhookOutboxTest {
     /** Both or neither: a change whose event cannot be written is rolled back with it. */
     @Test
     void a_change_whose_event_cannot_be_recorded_is_not_stored() {
-        UserId ann = newUser();
-        UserId bob = newUser();
-        Message message = storeOne(thread(ann, bob).compose(ann, Fixtures.text("keep"), Fixtures.at(1)));
-        MessageRepository messages = DATABASE.get().module().messages();
+        Message message = annSends("keep", 1);
         // No column holds this instant: writing the event's row fails after the message's update ran.
         WebhookEvent unwritableEdit = new WebhookEvent(UUID.randomUUID(), WebhookEvent.Kind.MESSAGE_EDITED,
                 message.id(), bob, Instant.MAX);
@@ -205,11 +193,8 @@ class HibernateWebhookOutboxTest {
 
     @Test
     void an_event_of_another_kind_or_message_is_refused() {
-        UserId ann = newUser();
-        UserId bob = newUser();
-        Message message = storeOne(thread(ann, bob).compose(ann, Fixtures.text("mine"), Fixtures.at(1)));
-        Message other = storeOne(thread(ann, bob).compose(ann, Fixtures.text("other"), Fixtures.at(2)));
-        MessageRepository messages = DATABASE.get().module().messages();
+        Message message = annSends("mine", 1);
+        Message other = annSends("other", 2);
 
         assertThatThrownBy(() -> messages.saveEditRecordingEvent(message.id(), new MessageContent.Text("x"),
                 Fixtures.at(3), WebhookEvent.messageDeleted(message, Fixtures.at(3))))
@@ -261,17 +246,13 @@ class HibernateWebhookOutboxTest {
         assertThat(claimed).hasSize(80);
     }
 
-    private static Message storeOne(MessageDraft draft) {
-        return DATABASE.get().module().messages().appendNew(List.of(DraftToStore.always(draft))).get(0).message();
+    /** A text of Ann's to Bob, stored without events, {@code second}s after {@link Fixtures#T0}. */
+    private Message annSends(String body, int second) {
+        MessageDraft draft = thread(ann, bob).compose(ann, Fixtures.text(body), Fixtures.at(second));
+        return messages.appendNew(List.of(DraftToStore.always(draft))).get(0).message();
     }
 
     private static ChatThread thread(UserId a, UserId b) {
         return DATABASE.get().module().threads().getOrCreate(Participants.of(a, b), Fixtures.T0);
-    }
-
-    private static UserId newUser() {
-        User user = Fixtures.minimalUser();
-        DATABASE.get().module().userAccounts().add(Fixtures.backendManaged(user));
-        return user.id();
     }
 }

@@ -18,7 +18,6 @@ import org.parley.domain.chat.ChatThread;
 import org.parley.domain.chat.MessageDraft;
 import org.parley.domain.chat.Participants;
 import org.parley.domain.delivery.ClientMessageId;
-import org.parley.domain.user.User;
 import org.parley.domain.user.UserId;
 
 /**
@@ -78,7 +77,7 @@ class StatementCountTest {
     void findingUsersByIdIsOneStatementForOneIdAndForTwentyFive() {
         List<UserId> ids = new ArrayList<>();
         for (int i = 0; i < 25; i++) {
-            ids.add(newUser());
+            ids.add(DATABASE.newUser());
         }
 
         long forOne = statementsFor(() -> assertThat(DATABASE.get().module().userAccounts().findAllById(ids.subList(0, 1)))
@@ -96,10 +95,11 @@ class StatementCountTest {
      */
     @Test
     void appendingABatchIsFourStatementsForOneMessageAndForTwoHundredInTwentyFiveThreads() {
-        UserId me = newUser();
+        UserId me = DATABASE.newUser();
         List<ChatThread> threads = new ArrayList<>();
         for (int i = 0; i < 25; i++) {
-            threads.add(DATABASE.get().module().threads().getOrCreate(Participants.of(me, newUser()), Fixtures.at(0)));
+            threads.add(DATABASE.get().module().threads().getOrCreate(Participants.of(me, DATABASE.newUser()),
+                    Fixtures.at(0)));
         }
         List<MessageDraft> many = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
@@ -123,8 +123,8 @@ class StatementCountTest {
      */
     @Test
     void keysCostOneStatementPerBatchWhateverTheirNumberAndRepeatsDrawNoIds() {
-        UserId me = newUser();
-        ChatThread thread = DATABASE.get().module().threads().getOrCreate(Participants.of(me, newUser()),
+        UserId me = DATABASE.newUser();
+        ChatThread thread = DATABASE.get().module().threads().getOrCreate(Participants.of(me, DATABASE.newUser()),
                 Fixtures.at(0));
         List<DraftToStore> keyed = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
@@ -151,20 +151,15 @@ class StatementCountTest {
 
     /** A user with this many threads, each with two messages, and where the other side also has other threads. */
     private static UserId userWithThreads(int count) {
-        UserId me = newUser();
+        UserId me = DATABASE.newUser();
         for (int i = 0; i < count; i++) {
-            UserId other = newUser();
+            UserId other = DATABASE.newUser();
             ChatThread thread = DATABASE.get().module().threads().getOrCreate(Participants.of(me, other), Fixtures.at(i));
             DATABASE.get().module().messages().append(thread.compose(me, Fixtures.text("hello " + i), Fixtures.at(i)));
             DATABASE.get().module().messages().append(thread.compose(other, Fixtures.text("hi " + i), Fixtures.at(i + 1)));
-            DATABASE.get().module().threads().getOrCreate(Participants.of(other, newUser()), Fixtures.at(i));
+            DATABASE.get().module().threads().getOrCreate(Participants.of(other, DATABASE.newUser()),
+                    Fixtures.at(i));
         }
         return me;
-    }
-
-    private static UserId newUser() {
-        User user = Fixtures.minimalUser();
-        DATABASE.get().module().userAccounts().add(Fixtures.backendManaged(user));
-        return user.id();
     }
 }

@@ -9,6 +9,8 @@ import java.util.Map;
 
 import org.parley.adapter.persistence.testing.PostgresForTests;
 import org.parley.application.testing.ChatStorage;
+import org.parley.domain.user.User;
+import org.parley.domain.user.UserId;
 
 /**
  * A fresh, empty Parley database for one test class, with the storage started on it: an H2 file database in the given
@@ -68,6 +70,13 @@ final class TestDatabase implements AutoCloseable {
     /** The three storage ports of this database, as the repository contract tests take them. */
     ChatStorage chatStorage() {
         return new ChatStorage(module.userAccounts(), module.threads(), module.messages());
+    }
+
+    /** A new user (minimal, backend-managed) stored in this database; its id. */
+    UserId newUser() {
+        User user = Fixtures.minimalUser();
+        module.userAccounts().add(Fixtures.backendManaged(user));
+        return user.id();
     }
 
     /**

@@ -111,17 +111,13 @@ class ErrorHandlingTest {
     @Test
     void anUnexpectedFailureIsAGeneric500WithoutItsDetails() {
         api.close();
-        api = TestApi.start(TestApi.settings(Optional.empty()), useCases -> new RestUseCases(
+        api = TestApi.start(TestApi.settings(Optional.empty()), useCases -> TestApi.withListing(useCases,
                 query -> {
                     throw new IllegalStateException("SQL select * from users where password = 'secret'");
                 },
                 me -> {
                     throw new RuntimeException("SQL connection refused to db.internal:5432 secret");
-                },
-                useCases.registerUser(), useCases.logIn(), useCases.refreshAccessToken(),
-                useCases.authenticateToken(), useCases.upsertUserFromBackend(), useCases.uploadAttachment(),
-                useCases.listThreadFiles(), useCases.linkToAttachment(), useCases.downloadAttachment(),
-                useCases.markSeen(), useCases.editMessage(), useCases.deleteMessage(), useCases.showPresence()));
+                }));
         User user = api.user("someone@example.com", "Someone");
         User other = api.user("other@example.com", "Other");
 
@@ -137,17 +133,13 @@ class ErrorHandlingTest {
     @Test
     void domainRuleViolationsAndNotFoundFromUseCasesKeepTheirMeaning() {
         api.close();
-        api = TestApi.start(TestApi.settings(Optional.empty()), useCases -> new RestUseCases(
+        api = TestApi.start(TestApi.settings(Optional.empty()), useCases -> TestApi.withListing(useCases,
                 query -> {
                     throw new DomainRuleViolation(RuleSubject.RECEIVER, "You cannot send a message to yourself");
                 },
                 me -> {
                     throw new NotFound("No such thread");
-                },
-                useCases.registerUser(), useCases.logIn(), useCases.refreshAccessToken(),
-                useCases.authenticateToken(), useCases.upsertUserFromBackend(), useCases.uploadAttachment(),
-                useCases.listThreadFiles(), useCases.linkToAttachment(), useCases.downloadAttachment(),
-                useCases.markSeen(), useCases.editMessage(), useCases.deleteMessage(), useCases.showPresence()));
+                }));
         User user = api.user("someone@example.com", "Someone");
         User other = api.user("other@example.com", "Other");
 

@@ -22,6 +22,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
+import org.parley.application.port.in.ListConversation;
+import org.parley.application.port.in.ListMyThreads;
 import org.parley.application.port.out.Account;
 import org.parley.application.port.out.LogInAttempts;
 import org.parley.application.port.out.MessageRepository;
@@ -31,9 +33,7 @@ import org.parley.application.port.out.ThreadRepository;
 import org.parley.application.port.out.TimeSource;
 import org.parley.application.port.out.UserAccounts;
 import org.parley.application.service.AuthenticateTokenService;
-import org.parley.application.service.DeleteMessageService;
 import org.parley.application.service.DownloadAttachmentService;
-import org.parley.application.service.EditMessageService;
 import org.parley.application.service.ShowPresenceService;
 import org.parley.application.cluster.LocalPresenceStore;
 import org.parley.application.testing.InMemoryPresenceRepository;
@@ -46,6 +46,8 @@ import org.parley.application.testing.FakeLinkSigner;
 import org.parley.application.testing.FakePasswordHasher;
 import org.parley.application.testing.FakeTokens;
 import org.parley.application.testing.InMemoryAttachmentStore;
+import org.parley.application.testing.MessageChangeServices;
+import org.parley.application.testing.MessageWriters;
 import org.parley.application.testing.RecordingEventDelivery;
 import org.parley.application.testing.InMemoryChatStorage;
 import org.parley.application.testing.InMemoryReadMarkerRepository;
@@ -90,7 +92,7 @@ final class TestApi implements AutoCloseable {
     /** The read markers' events (contract §11), which the REST endpoint raises like the websocket frame. */
     final RecordingEventDelivery seenEvents = new RecordingEventDelivery();
     /** Uploads store their message through group commit; the REST API delivers nothing itself. */
-    private final MessageWriter writer = new MessageWriter(messages, event -> { }, 100, 1_000);
+    private final MessageWriter writer = MessageWriters.start(messages, event -> { });
     /** What the edit and delete use cases handed to delivery. */
     final RecordingEventDelivery delivery = new RecordingEventDelivery();
     final FakeTokens tokens = new FakeTokens();
@@ -109,6 +111,8 @@ final class TestApi implements AutoCloseable {
             .build();
 
     private TestApi(RestSettings settings, UnaryOperator<RestUseCases> customize) {
+        MessageChangeServices changes = MessageChangeServices.on(messages, users, delivery, time, readMarkers)
+                .withStore(files);
         RestUseCases useCases = customize.apply(new RestUseCases(
                 new ListConversationService(users, threads, messages, readMarkers),
                 new ListMyThreadsService(users, threads, readMarkers),
@@ -124,9 +128,8 @@ final class TestApi implements AutoCloseable {
                 links,
                 new DownloadAttachmentService(messages, files, signer, time),
                 new MarkSeenService(messages, readMarkers, seenEvents, time),
-                new EditMessageService(messages, users, delivery, MessageRules.defaults(), time, SendBudget.unlimited(),
-                        readMarkers),
-                new DeleteMessageService(messages, users, delivery, files, time, SendBudget.unlimited(), readMarkers),
+                changes.edit(),
+                changes.delete(),
                 new ShowPresenceService(new InMemoryPresenceRepository(threads), new LocalPresenceStore())));
         server = GrizzlyHttpServerFactory.createHttpServer(
                 URI.create("http://127.0.0.1:0/"), RestApi.resourceConfig(useCases, settings), false);
@@ -149,6 +152,19 @@ final class TestApi implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * {@code useCases} with {@code listConversation} and {@code listMyThreads} in their place, the rest unchanged: for
+     * tests of what the API makes of a use case's failures.
+     */
+    static RestUseCases withListing(RestUseCases useCases, ListConversation listConversation,
+                                    ListMyThreads listMyThreads) {
+        return new RestUseCases(listConversation, listMyThreads, useCases.registerUser(), useCases.logIn(),
+                useCases.refreshAccessToken(), useCases.authenticateToken(), useCases.upsertUserFromBackend(),
+                useCases.uploadAttachment(), useCases.listThreadFiles(), useCases.linkToAttachment(),
+                useCases.downloadAttachment(), useCases.markSeen(), useCases.editMessage(), useCases.deleteMessage(),
+                useCases.showPresence());
     }
 
     static TestApi start(RestSettings settings, UnaryOperator<RestUseCases> customize) {

@@ -253,19 +253,20 @@ public final class WebSocketDelivery implements EventDelivery {
             return null;
         }
 
-        /** Nothing was stored and nobody asked: logged, not answered. */
         @Override
         public Void userTyping(UserTyping event) {
-            LOG.error("A typing notice of user {} cannot be delivered: its frame could not be rendered: {}",
-                    event.sender(), Failures.describe(failure));
-            return null;
+            return unasked(event);
         }
 
-        /** Nothing was stored and nobody asked: logged, not answered. */
         @Override
         public Void presenceChanged(PresenceChanged event) {
-            LOG.error("The presence of user {} cannot be delivered: its frame could not be rendered: {}",
-                    event.user(), Failures.describe(failure));
+            return unasked(event);
+        }
+
+        /** Typing and presence: nothing was stored and nobody asked, so it is logged, not answered. */
+        private Void unasked(OutboundEvent event) {
+            LOG.error("The {} cannot be delivered: its frame could not be rendered: {}", describe(event),
+                    Failures.describe(failure));
             return null;
         }
     }

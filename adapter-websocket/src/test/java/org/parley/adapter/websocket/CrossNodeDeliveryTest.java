@@ -30,6 +30,7 @@ import org.parley.application.testing.ChatStorage;
 import org.parley.application.testing.FakeLinkSigner;
 import org.parley.application.testing.InMemoryChatStorage;
 import org.parley.application.testing.ManualTimeSource;
+import org.parley.application.testing.MessageWriters;
 import org.parley.domain.chat.Attachment;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageContent;
@@ -112,7 +113,7 @@ class CrossNodeDeliveryTest {
     private final class Node {
         final ConnectionRegistry connections = new ConnectionRegistry();
         final EventDelivery delivery = bus.wrap(new WebSocketDelivery(connections, TestServer.SEED_FRAMES));
-        final MessageWriter writer = new MessageWriter(storage.messages(), delivery, 100, 1_000);
+        final MessageWriter writer = MessageWriters.start(storage.messages(), delivery);
         final SendTextMessage sendText = new SendTextMessageService(storage.users(), storage.threads(), writer,
                 MessageRules.defaults(), time, SendBudget.unlimited());
         final AnnounceFileMessage announceFile = new AnnounceFileMessageService(storage.messages(), delivery,

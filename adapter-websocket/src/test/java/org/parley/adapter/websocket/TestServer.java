@@ -29,20 +29,19 @@ import org.parley.application.port.out.SendBudget;
 import org.parley.application.port.out.ConnectionCensus;
 import org.parley.application.service.AnnounceFileMessageService;
 import org.parley.application.service.MarkSeenService;
-import org.parley.application.service.DeleteMessageService;
-import org.parley.application.service.EditMessageService;
 import org.parley.application.service.LinkToAttachmentService;
 import org.parley.application.groupcommit.MessageWriter;
 import org.parley.application.service.SendTextMessageService;
 import org.parley.application.service.ShareProfileService;
 import org.parley.application.testing.FailingMessageRepository;
-import org.parley.application.testing.InMemoryAttachmentStore;
 import org.parley.application.testing.FakeLinkSigner;
 import org.parley.application.testing.InMemoryMessageRepository;
 import org.parley.application.testing.InMemoryReadMarkerRepository;
 import org.parley.application.testing.InMemoryThreadRepository;
 import org.parley.application.testing.InMemoryUserAccounts;
 import org.parley.application.testing.ManualTimeSource;
+import org.parley.application.testing.MessageChangeServices;
+import org.parley.application.testing.MessageWriters;
 import org.parley.domain.chat.MessageRules;
 import org.parley.domain.user.EmailAddress;
 import org.parley.domain.user.User;
@@ -76,10 +75,10 @@ final class TestServer implements AutoCloseable {
     final AtomicReference<Throwable> sendFailure = new AtomicReference<>();
     /** While set, storage refuses every message (after the use case accepted it), like a database that went down. */
     final AtomicBoolean storageDown = new AtomicBoolean();
-    private final MessageWriter writer = new MessageWriter(
+    private final MessageWriter writer = MessageWriters.start(
             new FailingMessageRepository(messages, draft -> storageDown.get(),
                     new IllegalStateException("INSERT INTO messages -- connection refused")),
-            delivery, 100, 1_000);
+            delivery);
     /** The websocket's monotonic clock (nanoseconds) when the server was built with a manual clock. */
     final AtomicLong nanos = new AtomicLong(1_000_000_000L);
     final HttpServer server;
@@ -153,13 +152,11 @@ final class TestServer implements AutoCloseable {
                 new LinkToAttachmentService(new FakeLinkSigner(), Duration.ofHours(1), time), SendBudget.unlimited());
         ShareProfileService share = new ShareProfileService(users, threads, writer, time, SendBudget.unlimited());
         LongSupplier clock = manualClock ? nanos::get : System::nanoTime;
+        MessageChangeServices changes = MessageChangeServices.on(messages, users, delivery, time, readMarkers);
         webSocket = ChatWebSocket.attachTo(server, connections, authenticate,
                 new WebSocketUseCases(sendText, announce, share,
                         new MarkSeenService(messages, readMarkers, delivery, time),
-                        new EditMessageService(messages, users, delivery, MessageRules.defaults(), time,
-                                SendBudget.unlimited(), readMarkers),
-                        new DeleteMessageService(messages, users, delivery, new InMemoryAttachmentStore(time), time,
-                                SendBudget.unlimited(), readMarkers)), settings, census, clock, !manualClock);
+                        changes.edit(), changes.delete()), settings, census, clock, !manualClock);
         server.start();
         port = listener.getPort();
     }

@@ -21,6 +21,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -61,9 +62,9 @@ final class AcknowledgedLoad {
         for (Pair pair : pairs) {
             confirmed.put(pair, new ConcurrentHashMap<>());
             received.put(pair, ConcurrentHashMap.newKeySet());
-            sockets.add(connect(client, wsBase, pair.receiverId(), new Receiver(pair)));
+            sockets.add(connect(client, wsBase, pair.receiverId(), frame -> receiverGot(pair, frame)));
             Sender sender = new Sender(pair, window);
-            sender.socket = connect(client, wsBase, pair.senderId(), sender);
+            sender.socket = connect(client, wsBase, pair.senderId(), sender::onFrame);
             sockets.add(sender.socket);
             senders.add(sender);
         }
@@ -130,9 +131,11 @@ final class AcknowledgedLoad {
         return List.copyOf(unexpected);
     }
 
-    private static WebSocket connect(HttpClient client, String wsBase, String userId, WebSocket.Listener listener) {
+    /** A websocket of {@code userId}'s whose whole text frames, parsed, go to {@code onFrame} (never null). */
+    private WebSocket connect(HttpClient client, String wsBase, String userId, Consumer<JsonNode> onFrame) {
         URI uri = URI.create(wsBase + "/ws/chat/room/?token=" + People.mintAccess(userId));
-        return client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10)).buildAsync(uri, listener).join();
+        return client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
+                .buildAsync(uri, new WholeFrames(onFrame)).join();
     }
 
     private void upload(HttpApi api, List<Pair> pairs) {
@@ -171,10 +174,9 @@ final class AcknowledgedLoad {
     }
 
     /** Keeps up to {@code window} messages unconfirmed; its listener counts confirmations in and frees the window. */
-    private final class Sender extends Thread implements WebSocket.Listener {
+    private final class Sender extends Thread {
         private final Pair pair;
         private final Semaphore window;
-        private final StringBuilder partial = new StringBuilder();
         private volatile WebSocket socket;
 
         Sender(Pair pair, int window) {
@@ -206,42 +208,38 @@ final class AcknowledgedLoad {
             }
         }
 
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                JsonNode frame = parse(partial);
-                partial.setLength(0);
-                if (frame != null && "conf_message".equals(frame.path("action").asText())) {
-                    String clientMsgId = frame.path("client_msg_id").asText();
-                    if (!pair.body(clientMsgId).equals(frame.path("message").asText())) {
-                        unexpected.add("conf_message with another text than sent: " + frame);
-                    }
-                    confirmed.get(pair).put(clientMsgId, frame.get("created_msg_id").asLong());
-                    confirmations.incrementAndGet();
-                    window.release();
-                } else if (frame != null && !isPresence(frame)) {
-                    unexpected.add("sender got " + frame);
+        /** Counts a confirmation in and frees the window. */
+        void onFrame(JsonNode frame) {
+            if ("conf_message".equals(frame.path("action").asText())) {
+                String clientMsgId = frame.path("client_msg_id").asText();
+                if (!pair.body(clientMsgId).equals(frame.path("message").asText())) {
+                    unexpected.add("conf_message with another text than sent: " + frame);
                 }
+                confirmed.get(pair).put(clientMsgId, frame.get("created_msg_id").asLong());
+                confirmations.incrementAndGet();
+                window.release();
+            } else if (!isPresence(frame)) {
+                unexpected.add("sender got " + frame);
             }
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-            webSocket.request(1);
-            return null;
         }
     }
 
-    /** Records the id of every {@code re_message}. */
-    private final class Receiver implements WebSocket.Listener {
-        private final Pair pair;
+    /** Records the id of every {@code re_message} of {@code pair}'s receiver. */
+    private void receiverGot(Pair pair, JsonNode frame) {
+        if ("re_message".equals(frame.path("action").asText())) {
+            received.get(pair).add(frame.get("created_msg_id").asLong());
+        } else if (!isPresence(frame)) {
+            unexpected.add("receiver got " + frame);
+        }
+    }
+
+    /** Puts each text frame together, parses it (or records it as unexpected) and hands it on; binary is ignored. */
+    private final class WholeFrames implements WebSocket.Listener {
+        private final Consumer<JsonNode> onFrame;
         private final StringBuilder partial = new StringBuilder();
 
-        Receiver(Pair pair) {
-            this.pair = pair;
+        WholeFrames(Consumer<JsonNode> onFrame) {
+            this.onFrame = onFrame;
         }
 
         @Override
@@ -250,10 +248,8 @@ final class AcknowledgedLoad {
             if (last) {
                 JsonNode frame = parse(partial);
                 partial.setLength(0);
-                if (frame != null && "re_message".equals(frame.path("action").asText())) {
-                    received.get(pair).add(frame.get("created_msg_id").asLong());
-                } else if (frame != null && !isPresence(frame)) {
-                    unexpected.add("receiver got " + frame);
+                if (frame != null) {
+                    onFrame.accept(frame);
                 }
             }
             webSocket.request(1);

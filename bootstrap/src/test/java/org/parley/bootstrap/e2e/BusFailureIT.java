@@ -95,19 +95,7 @@ class BusFailureIT {
 
     /** Asks a node's {@code /health/ready} until it answers {@code status} (each within 4 s), for at most 20 s. */
     private static HttpApi.Reply awaitReadiness(Parley node, int status) throws InterruptedException {
-        HttpApi api = new HttpApi("http://127.0.0.1:" + node.port());
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (true) {
-            long asked = System.nanoTime();
-            HttpApi.Reply ready = api.get("/health/ready", null);
-            assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofSeconds(4));
-            if (ready.status() == status) {
-                return ready;
-            }
-            assertThat(System.nanoTime()).as("readiness %d within 20 s; last: %s", status, ready.raw())
-                    .isLessThan(deadline);
-            Thread.sleep(100);
-        }
+        return Readiness.await(new HttpApi("http://127.0.0.1:" + node.port()), status, Duration.ofSeconds(4));
     }
 
     @Test

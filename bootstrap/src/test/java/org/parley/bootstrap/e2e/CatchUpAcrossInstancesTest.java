@@ -15,11 +15,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.parley.bootstrap.Parley;
 import org.parley.bootstrap.e2e.People.Person;
 
 /**
@@ -36,25 +33,12 @@ class CatchUpAcrossInstancesTest {
     private static final Duration DEADLINE = Duration.ofMinutes(2);
 
     @RegisterExtension
-    static final RunningParley FIRST = new RunningParley();
-    private static Parley second;
-
-    @BeforeAll
-    static void startTheSecondInstance() {
-        second = FIRST.startAnotherInstance();
-    }
-
-    @AfterAll
-    static void stopTheSecondInstance() {
-        if (second != null) {
-            second.close();
-        }
-    }
+    static final TwoNodes INSTANCES = new TwoNodes(new RunningParley());
 
     @Test
     void aClientCatchingUpWhileBothInstancesStoreItsConversationSeesEveryMessageOnceInOrder() throws Exception {
-        List<HttpApi> apis = List.of(new HttpApi(FIRST.httpBase()), new HttpApi("http://127.0.0.1:" + second.port()));
-        List<String> wsBases = List.of(FIRST.wsBase(), "ws://127.0.0.1:" + second.port());
+        List<HttpApi> apis = List.of(INSTANCES.api(0), INSTANCES.api(1));
+        List<String> wsBases = List.of(INSTANCES.wsBase(0), INSTANCES.wsBase(1));
         People people = new People(apis.get(0));
         Person alice = people.register("Alice");
         Person bob = people.register("Bob");

@@ -6,14 +6,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
@@ -25,7 +22,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.parley.adapter.persistence.testing.PostgresForTests;
 import org.parley.bootstrap.Parley;
 import org.parley.bootstrap.ParleyConfig;
 import org.parley.bootstrap.e2e.People.Person;
@@ -53,30 +49,17 @@ class DatabaseOutageIT {
     /** The time-out, plus room for a busy 2-core machine: an answer later than this is a failure. */
     private static final Duration ANSWER_BOUND = DB_TIMEOUT.plusSeconds(2);
 
+    private PostgresBehindAProxy postgres;
     private TcpProxy proxy;
-    private String database;
     private Parley parley;
     private HttpApi api;
 
     @BeforeEach
     void startParleyBehindTheProxy(@TempDir Path dataDir) throws Exception {
-        URI postgres = URI.create(PostgresForTests.server().substring("jdbc:".length()));
-        database = PostgresForTests.createDatabase("parley_e2e_");
-        proxy = new TcpProxy(postgres.getHost(), postgres.getPort());
-        Map<String, String> environment = new HashMap<>();
-        environment.put("PARLEY_HOST", "127.0.0.1");
-        environment.put("PARLEY_PORT", "0");
-        environment.put("PARLEY_DATA_DIR", Files.createDirectories(dataDir.resolve("data")).toString());
-        environment.put("PARLEY_DB_URL", "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + database);
-        environment.put("PARLEY_DB_USER", PostgresForTests.user());
-        environment.put("PARLEY_DB_PASSWORD", PostgresForTests.password());
-        environment.put("PARLEY_DB_TIMEOUT_SECONDS", Long.toString(DB_TIMEOUT.toSeconds()));
-        environment.put("PARLEY_JWT_SECRET", RunningParley.JWT_SECRET);
-        environment.put("PARLEY_ADMIN_API_KEY", RunningParley.ADMIN_API_KEY);
-        environment.put("PARLEY_SEND_RATE_PER_SECOND", "0");
-        environment.put("PARLEY_LOGIN_FAILURES", "0");
-        environment.put("PARLEY_PASSWORD_ITERATIONS", "1000");
-        parley = Parley.start(ParleyConfig.fromEnvironment(environment));
+        postgres = PostgresBehindAProxy.create();
+        proxy = postgres.proxy();
+        parley = Parley.start(ParleyConfig.fromEnvironment(
+                postgres.environment(dataDir.resolve("data"), postgres.proxiedUrl(), DB_TIMEOUT)));
         api = new HttpApi("http://127.0.0.1:" + parley.port());
     }
 
@@ -86,12 +69,9 @@ class DatabaseOutageIT {
             if (parley != null) {
                 parley.close();
             }
-            if (proxy != null) {
-                proxy.close();
-            }
         } finally {
-            if (database != null) {
-                PostgresForTests.dropDatabase(database);
+            if (postgres != null) {
+                postgres.close();
             }
         }
     }
@@ -125,19 +105,7 @@ class DatabaseOutageIT {
 
     /** Asks {@code /health/ready} until it answers {@code status} (each answer within the bound), for at most 20 s. */
     private HttpApi.Reply awaitReadiness(int status) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (true) {
-            long asked = System.nanoTime();
-            HttpApi.Reply ready = api.get("/health/ready", null);
-            assertThat(Duration.ofNanos(System.nanoTime() - asked)).as("a readiness answer").isLessThan(ANSWER_BOUND);
-            assertThat(ready.status()).as(ready.raw()).isIn(200, 503);
-            if (ready.status() == status) {
-                return ready;
-            }
-            assertThat(System.nanoTime()).as("readiness %d within 20 s; last: %s", status, ready.raw())
-                    .isLessThan(deadline);
-            Thread.sleep(100);
-        }
+        return Readiness.await(api, status, ANSWER_BOUND);
     }
 
     @Test
@@ -236,16 +204,7 @@ class DatabaseOutageIT {
         }
 
         assertThat(api.get("/chat/user/threads/", ada.access()).status()).isEqualTo(200);
-        HttpApi.Reply history = api.get("/chat/messages/" + alan.id() + "/?limit=200", ada.access());
-        assertThat(history.status()).isEqualTo(200);
-        List<Long> stored = new ArrayList<>();
-        Set<String> storedBodies = new HashSet<>();
-        for (JsonNode message : history.data().get("messages")) {
-            stored.add(message.get("id").asLong());
-            storedBodies.add(message.get("message").asText());
-        }
-        assertThat(stored).as("every confirmed message is stored").containsAll(confirmed);
-        assertThat(storedBodies).as("no refused message is stored").doesNotContainAnyElementsOf(refusedBodies);
+        historyHolds(ada, alan, confirmed, refusedBodies);
     }
 
     /**
@@ -353,6 +312,13 @@ class DatabaseOutageIT {
                 Thread.sleep(250);
             }
         }
+        // A commit whose answer was lost is in doubt (README, "Database outages"); with the connections idle when the
+        // partition began, none is: no refused message is stored.
+        historyHolds(ada, alan, confirmed, refusedBodies);
+    }
+
+    /** Ada's history with Alan holds every {@code confirmed} id and none of the {@code refusedBodies}. */
+    private void historyHolds(Person ada, Person alan, List<Long> confirmed, Set<String> refusedBodies) {
         HttpApi.Reply history = api.get("/chat/messages/" + alan.id() + "/?limit=200", ada.access());
         assertThat(history.status()).isEqualTo(200);
         List<Long> stored = new ArrayList<>();
@@ -362,8 +328,6 @@ class DatabaseOutageIT {
             storedBodies.add(message.get("message").asText());
         }
         assertThat(stored).as("every confirmed message is stored").containsAll(confirmed);
-        // A commit whose answer was lost is in doubt (README, "Database outages"); with the connections idle when the
-        // partition began, none is.
         assertThat(storedBodies).as("no refused message is stored").doesNotContainAnyElementsOf(refusedBodies);
     }
 

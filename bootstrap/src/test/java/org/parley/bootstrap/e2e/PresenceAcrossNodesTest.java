@@ -7,12 +7,8 @@ import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.parley.adapter.redis.testing.RedisForTests;
-import org.parley.bootstrap.Parley;
 import org.parley.bootstrap.ParleyConfig;
 import org.parley.bootstrap.e2e.People.Person;
 
@@ -25,32 +21,13 @@ import org.parley.bootstrap.e2e.People.Person;
 class PresenceAcrossNodesTest {
 
     @RegisterExtension
-    static final RunningParley FIRST = new RunningParley(config -> config
-            .withOperations(ParleyConfig.Operations.defaults().withPresenceGrace(Duration.ofMillis(500)))
-            .withBus(new ParleyConfig.Bus(RedisForTests.url(), RedisForTests.uniqueChannel())));
-    private static Parley second;
-    private static String nodeA;
-    private static String nodeB;
-    private static People people;
-    private static HttpApi apiA;
-    private static HttpApi apiB;
-
-    @BeforeAll
-    static void startTheSecondNode() {
-        second = FIRST.startAnotherInstance();
-        nodeA = "ws://127.0.0.1:" + FIRST.port();
-        nodeB = "ws://127.0.0.1:" + second.port();
-        apiA = new HttpApi("http://127.0.0.1:" + FIRST.port());
-        apiB = new HttpApi("http://127.0.0.1:" + second.port());
-        people = new People(apiA);
-    }
-
-    @AfterAll
-    static void stopTheSecondNode() {
-        if (second != null) {
-            second.close();
-        }
-    }
+    static final TwoNodes NODES = TwoNodes.onOneBus(config -> config
+            .withOperations(ParleyConfig.Operations.defaults().withPresenceGrace(Duration.ofMillis(500))));
+    private final String nodeA = NODES.wsBase(0);
+    private final String nodeB = NODES.wsBase(1);
+    private final HttpApi apiA = NODES.api(0);
+    private final HttpApi apiB = NODES.api(1);
+    private final People people = new People(apiA);
 
     @Test
     void aUserGoesOfflineWhenTheirLastConnectionOnAnyNodeCloses() {
@@ -102,7 +79,7 @@ class PresenceAcrossNodesTest {
     }
 
     /** A message from {@code a} to {@code b} makes their thread; returns once {@code a} has gone offline again. */
-    private static void shareAThread(Person a, Person b) {
+    private void shareAThread(Person a, Person b) {
         try (ChatSocket socket = ChatSocket.connect(nodeA, a.access())) {
             socket.send(Map.of("action", "text_message", "receiver_id", b.id(), "message_body", "hi"));
             assertThat(socket.next().get("action").asText()).isEqualTo("conf_message");
@@ -117,14 +94,14 @@ class PresenceAcrossNodesTest {
         }
     }
 
-    private static JsonNode shown(HttpApi api, Person asker, Person about) {
+    private JsonNode shown(HttpApi api, Person asker, Person about) {
         HttpApi.Reply reply = api.get("/chat/presence/?ids=" + about.id(), asker.access());
         assertThat(reply.status()).as(reply.raw()).isEqualTo(200);
         return reply.data().get(about.id());
     }
 
     /** Asks the query on {@code api} every 50 ms for {@code period}: each answer must show {@code about} online. */
-    private static void staysOnline(HttpApi api, Person asker, Person about, Duration period) {
+    private void staysOnline(HttpApi api, Person asker, Person about, Duration period) {
         long end = System.nanoTime() + period.toNanos();
         while (System.nanoTime() < end) {
             assertThat(shown(api, asker, about).get("online").asBoolean()).isTrue();

@@ -7,13 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.parley.adapter.redis.testing.RedisForTests;
-import org.parley.bootstrap.Parley;
-import org.parley.bootstrap.ParleyConfig;
 import org.parley.bootstrap.e2e.People.Person;
 
 /**
@@ -27,29 +22,11 @@ class ReadStateAcrossNodesTest {
     private static final Duration QUIET = Duration.ofMillis(500);
 
     @RegisterExtension
-    static final RunningParley NODE_A = new RunningParley(config -> config
-            .withBus(new ParleyConfig.Bus(RedisForTests.url(), RedisForTests.uniqueChannel())));
-    private static Parley nodeB;
-    private static String wsA;
-    private static String wsB;
-    private static HttpApi httpA;
-    private static HttpApi httpB;
-
-    @BeforeAll
-    static void startNodeB() {
-        nodeB = NODE_A.startAnotherInstance();
-        wsA = "ws://127.0.0.1:" + NODE_A.port();
-        wsB = "ws://127.0.0.1:" + nodeB.port();
-        httpA = new HttpApi("http://127.0.0.1:" + NODE_A.port());
-        httpB = new HttpApi("http://127.0.0.1:" + nodeB.port());
-    }
-
-    @AfterAll
-    static void stopNodeB() {
-        if (nodeB != null) {
-            nodeB.close();
-        }
-    }
+    static final TwoNodes NODES = TwoNodes.onOneBus();
+    private final String wsA = NODES.wsBase(0);
+    private final String wsB = NODES.wsBase(1);
+    private final HttpApi httpA = NODES.api(0);
+    private final HttpApi httpB = NODES.api(1);
 
     @Test
     void seenMessagesReachEveryConnectionOfBothSidesOnEitherNodeOnce() {

@@ -2,12 +2,9 @@ package org.parley.bootstrap.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,7 +12,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.parley.adapter.persistence.testing.PostgresForTests;
 import org.parley.bootstrap.Parley;
 import org.parley.bootstrap.ParleyConfig;
 import org.parley.bootstrap.e2e.People.Person;
@@ -37,8 +33,7 @@ class StopWhileTheDatabaseHangsIT {
      */
     private static final Duration STOP_BOUND = DRAIN.plusSeconds(5 + 3);
 
-    private TcpProxy proxy;
-    private String database;
+    private PostgresBehindAProxy postgres;
     private Parley parley;
     private Parley again;
 
@@ -51,12 +46,9 @@ class StopWhileTheDatabaseHangsIT {
             if (parley != null) {
                 parley.close();
             }
-            if (proxy != null) {
-                proxy.close();
-            }
         } finally {
-            if (database != null) {
-                PostgresForTests.dropDatabase(database);
+            if (postgres != null) {
+                postgres.close();
             }
         }
     }
@@ -64,12 +56,10 @@ class StopWhileTheDatabaseHangsIT {
     @Test
     void aStopWhileACommitHangsEndsWithinTheDrainAndTheClosingLimitAndLosesNothingConfirmed(@TempDir Path dataDir)
             throws Exception {
-        URI postgres = URI.create(PostgresForTests.server().substring("jdbc:".length()));
-        database = PostgresForTests.createDatabase("parley_e2e_");
-        proxy = new TcpProxy(postgres.getHost(), postgres.getPort());
-        Map<String, String> environment = environment(dataDir.resolve("first"),
-                "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + database);
-        parley = Parley.start(ParleyConfig.fromEnvironment(environment));
+        postgres = PostgresBehindAProxy.create();
+        TcpProxy proxy = postgres.proxy();
+        parley = Parley.start(ParleyConfig.fromEnvironment(environment(dataDir.resolve("first"),
+                postgres.proxiedUrl())));
         HttpApi api = new HttpApi("http://127.0.0.1:" + parley.port());
         People people = new People(api);
         Person ada = people.register("Ada");
@@ -105,7 +95,7 @@ class StopWhileTheDatabaseHangsIT {
 
         proxy.thaw();
         again = Parley.start(ParleyConfig.fromEnvironment(environment(dataDir.resolve("second"),
-                "jdbc:postgresql://" + postgres.getHost() + ":" + postgres.getPort() + "/" + database)));
+                postgres.directUrl())));
         HttpApi.Reply history = new HttpApi("http://127.0.0.1:" + again.port())
                 .get("/chat/messages/" + alan.id() + "/?limit=200", ada.access());
         assertThat(history.status()).as(history.raw()).isEqualTo(200);
@@ -116,21 +106,10 @@ class StopWhileTheDatabaseHangsIT {
         assertThat(stored).as("every confirmed message is stored").containsAll(confirmed);
     }
 
-    private static Map<String, String> environment(Path dataDir, String databaseUrl) throws Exception {
-        Map<String, String> environment = new HashMap<>();
-        environment.put("PARLEY_HOST", "127.0.0.1");
-        environment.put("PARLEY_PORT", "0");
-        environment.put("PARLEY_DATA_DIR", Files.createDirectories(dataDir).toString());
-        environment.put("PARLEY_DB_URL", databaseUrl);
-        environment.put("PARLEY_DB_USER", PostgresForTests.user());
-        environment.put("PARLEY_DB_PASSWORD", PostgresForTests.password());
-        environment.put("PARLEY_DB_TIMEOUT_SECONDS", Long.toString(DB_TIMEOUT.toSeconds()));
+    /** {@link PostgresBehindAProxy#environment} with this test's database time-out and drain. */
+    private Map<String, String> environment(Path dataDir, String databaseUrl) throws Exception {
+        Map<String, String> environment = postgres.environment(dataDir, databaseUrl, DB_TIMEOUT);
         environment.put("PARLEY_DRAIN_SECONDS", Long.toString(DRAIN.toSeconds()));
-        environment.put("PARLEY_JWT_SECRET", RunningParley.JWT_SECRET);
-        environment.put("PARLEY_ADMIN_API_KEY", RunningParley.ADMIN_API_KEY);
-        environment.put("PARLEY_SEND_RATE_PER_SECOND", "0");
-        environment.put("PARLEY_LOGIN_FAILURES", "0");
-        environment.put("PARLEY_PASSWORD_ITERATIONS", "1000");
         return environment;
     }
 }

@@ -6,11 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.parley.bootstrap.Parley;
 import org.parley.bootstrap.e2e.People.Person;
 import org.parley.bootstrap.ParleyConfig;
 
@@ -21,30 +18,16 @@ import org.parley.bootstrap.ParleyConfig;
  */
 class TwoInstancesTest {
 
-    @RegisterExtension
     /** The race opens more websockets per user than contract §16 allows by default: no limit here. */
-    static final RunningParley FIRST = new RunningParley(config -> config.withEdge(
-            ParleyConfig.Edge.defaults().withMaxConnectionsPerUser(0)));
-    private static Parley second;
-    private static String[] wsBases;
-
-    @BeforeAll
-    static void startTheSecondInstance() {
-        second = FIRST.startAnotherInstance();
-        wsBases = new String[] {FIRST.wsBase(), "ws://127.0.0.1:" + second.port()};
-    }
-
-    @AfterAll
-    static void stopTheSecondInstance() {
-        if (second != null) {
-            second.close();
-        }
-    }
+    @RegisterExtension
+    static final TwoNodes INSTANCES = new TwoNodes(new RunningParley(config -> config.withEdge(
+            ParleyConfig.Edge.defaults().withMaxConnectionsPerUser(0))));
+    private final String[] wsBases = {INSTANCES.wsBase(0), INSTANCES.wsBase(1)};
 
     @Test
     void fiftyConcurrentFirstMessagesThroughTwoInstancesMakeOneThreadAndAreAllStored() throws Exception {
-        HttpApi first = new HttpApi(FIRST.httpBase());
-        HttpApi other = new HttpApi("http://127.0.0.1:" + second.port());
+        HttpApi first = INSTANCES.api(0);
+        HttpApi other = INSTANCES.api(1);
         People people = new People(first);
         Person alice = people.register("Alice");
         Person bob = people.register("Bob");
@@ -77,7 +60,7 @@ class TwoInstancesTest {
 
     @Test
     void idsGrowWithTimeWhicheverInstanceStoresTheMessage() throws Exception {
-        HttpApi first = new HttpApi(FIRST.httpBase());
+        HttpApi first = INSTANCES.api(0);
         People people = new People(first);
         Person alice = people.register("Alice");
         Person bob = people.register("Bob");

@@ -21,14 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 import org.parley.application.port.out.EventDelivery;
-import org.parley.application.port.out.MessageSeen;
-import org.parley.application.port.out.MessageDeleted;
-import org.parley.application.port.out.MessageEdited;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OpenConnections;
 import org.parley.application.port.out.OutboundEvent;
-import org.parley.application.port.out.PresenceChanged;
-import org.parley.application.port.out.UserTyping;
 import org.parley.application.port.out.ThreadPosition;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.chat.ThreadId;
@@ -58,6 +53,8 @@ import org.parley.domain.user.UserId;
  *       once when its predecessor is older than what this node delivered {@link Settings#firstSightWait()} ago (it came long ago, or
  *       would have); otherwise held as above, but delivered when the wait ends, since nothing shows a gap.</li>
  * </ul>
+ * Every other event (a read marker, an edit, a deletion, typing, presence) has no place in a thread's message order:
+ * it is passed on at once.
  *
  * <p><b>Memory is bounded</b>: a thread is followed by its last delivered id (and what is held for it, at most
  * {@link Settings#maxHeldPerThread()} events: one more is a gap at once); a thread idle for
@@ -143,7 +140,6 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
     /** The highest id delivered at least {@code firstSightWait} ago. */
     private volatile long settled = NONE;
     private final ScheduledExecutorService ticker;
-    private final Cases cases = new Cases();
 
     /** Without a ticker: the caller calls {@link #tick()} (tests, with their own clock). */
     ConversationOrder(EventDelivery next, OpenConnections connections, Settings settings, LongSupplier nanoTime) {
@@ -186,7 +182,11 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
             return;
         }
         try {
-            event.accept(cases);
+            if (event instanceof MessageStored stored) {
+                order(stored);
+            } else {
+                passOn(event);
+            }
         } catch (Throwable failure) {
             LOG.log(Level.ERROR, "An event could not be put in order: " + LocalUserChanges.describe(failure));
         }
@@ -264,63 +264,25 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         }
     }
 
-    private final class Cases implements OutboundEvent.Cases<Void> {
-
-        /** A read marker has no place in a thread's message order: it passes at once. */
-        @Override
-        public Void messageSeen(MessageSeen event) {
-            passOn(event);
-            return null;
+    /** Delivers, holds or drops a stored message by its thread's order. */
+    private void order(MessageStored event) {
+        ThreadPosition position = event.position();
+        if (!position.known()) {
+            forward(event);
+            return;
         }
-
-        /** An edit has no place in its thread's order: it is delivered at once (contract §12). */
-        @Override
-        public Void messageEdited(MessageEdited event) {
-            passOn(event);
-            return null;
-        }
-
-        /** A deletion has no place in its thread's order either: delivered at once. */
-        @Override
-        public Void messageDeleted(MessageDeleted event) {
-            passOn(event);
-            return null;
-        }
-
-        /** Typing is in no conversation's order: passed on at once. */
-        @Override
-        public Void userTyping(UserTyping event) {
-            passOn(event);
-            return null;
-        }
-
-        /** Presence is in no conversation's order: passed on at once. */
-        @Override
-        public Void presenceChanged(PresenceChanged event) {
-            passOn(event);
-            return null;
-        }
-
-        @Override
-        public Void messageStored(MessageStored event) {
-            ThreadPosition position = event.position();
-            if (!position.known()) {
-                forward(event);
-                return null;
-            }
-            Held arriving = new Held(event.message().id().value(),
-                    position.previous().map(MessageId::value).orElse(NONE), event, nanoTime.getAsLong());
-            ThreadId thread = event.message().threadId();
-            while (true) {
-                Followed followed = threads.computeIfAbsent(thread, key -> new Followed(arriving.arrivedNanos));
-                synchronized (followed) {
-                    if (followed.forgotten) {
-                        continue;
-                    }
-                    followed.touchedNanos = arriving.arrivedNanos;
-                    arrive(thread, followed, arriving);
-                    return null;
+        Held arriving = new Held(event.message().id().value(),
+                position.previous().map(MessageId::value).orElse(NONE), event, nanoTime.getAsLong());
+        ThreadId thread = event.message().threadId();
+        while (true) {
+            Followed followed = threads.computeIfAbsent(thread, key -> new Followed(arriving.arrivedNanos));
+            synchronized (followed) {
+                if (followed.forgotten) {
+                    continue;
                 }
+                followed.touchedNanos = arriving.arrivedNanos;
+                arrive(thread, followed, arriving);
+                return;
             }
         }
     }

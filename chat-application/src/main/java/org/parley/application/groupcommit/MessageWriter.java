@@ -113,30 +113,14 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * Starts the writer and delivery threads.
+     * Starts the writer and delivery threads. With {@code recordWebhookEvents}, every batch also records a
+     * {@code message.new} webhook event per message in the outbox, in the batch's transaction
+     * ({@link MessageRepository#appendNewRecordingEvents}; contract §15; none for a repeated send); without it the
+     * write path records nothing else. Every batch and every delivery is reported to {@code metrics}
+     * ({@link ChatMetrics#none()} for none).
      *
      * @param maxBatchSize   the most messages stored in one transaction
      * @param queueCapacity  the most messages waiting to be stored before {@link #store} makes callers wait
-     */
-    public MessageWriter(MessageRepository messages, EventDelivery delivery, int maxBatchSize, int queueCapacity) {
-        this(messages, false, delivery, maxBatchSize, queueCapacity, new LoggedFailures(), ChatMetrics.none());
-    }
-
-    /**
-     * As {@link #MessageWriter(MessageRepository, EventDelivery, int, int)}; with {@code recordWebhookEvents}, every
-     * batch also records a {@code message.new} webhook event per message in the outbox, in the batch's transaction
-     * ({@link MessageRepository#appendNewRecordingEvents}; contract §15; none for a repeated send). Without it the
-     * write path is unchanged.
-     */
-    public MessageWriter(MessageRepository messages, boolean recordWebhookEvents, EventDelivery delivery,
-                         int maxBatchSize, int queueCapacity) {
-        this(messages, recordWebhookEvents, delivery, maxBatchSize, queueCapacity, new LoggedFailures(),
-                ChatMetrics.none());
-    }
-
-    /**
-     * As {@link #MessageWriter(MessageRepository, boolean, EventDelivery, int, int)}, reporting every batch and every
-     * delivery to {@code metrics}.
      */
     public MessageWriter(MessageRepository messages, boolean recordWebhookEvents, EventDelivery delivery,
                          int maxBatchSize, int queueCapacity, ChatMetrics metrics) {

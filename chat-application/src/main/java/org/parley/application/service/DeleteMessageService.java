@@ -48,15 +48,9 @@ public final class DeleteMessageService implements DeleteMessage {
     /** Whether each deletion also records its webhook event (contract §15), in the deletion's transaction. */
     private final boolean recordWebhookEvents;
 
-    public DeleteMessageService(MessageRepository messages, UserAccounts users, EventDelivery delivery,
-                                AttachmentStore store, TimeSource time, SendBudget budget,
-            ReadMarkerRepository readMarkers) {
-        this(messages, users, delivery, store, time, budget, readMarkers, false);
-    }
-
     /**
-     * As the other constructor; with {@code recordWebhookEvents} (a webhook is configured), each deletion also
-     * records a {@code message.deleted} event in the webhook outbox, in the tombstone's own transaction
+     * With {@code recordWebhookEvents} (a webhook is configured), each deletion also records a
+     * {@code message.deleted} event in the webhook outbox, in the tombstone's own transaction
      * ({@link MessageRepository#saveDeletionRecordingEvent}); a message deleted again records nothing.
      */
     public DeleteMessageService(MessageRepository messages, UserAccounts users, EventDelivery delivery,
@@ -88,8 +82,7 @@ public final class DeleteMessageService implements DeleteMessage {
                     .orElseThrow(() -> new NotFound("No message with this id was sent by you"));
         }
         delivery.deliver(new MessageDeleted(tombstone, DeliveryPolicy.forDeletion(tombstone), command.clientMessageId()));
-        return new ChangedMessage(tombstone, SenderOwnMessages.peopleOf(users, tombstone),
-                readMarkers.findIn(tombstone.threadId()).seen(tombstone));
+        return SenderOwnMessages.answer(users, readMarkers, tombstone);
     }
 
     private boolean storeDeletion(Message message, Instant now) {

@@ -41,15 +41,9 @@ public final class EditMessageService implements EditMessage {
     /** Whether each edit also records its webhook event (contract §15), in the edit's transaction. */
     private final boolean recordWebhookEvents;
 
-    public EditMessageService(MessageRepository messages, UserAccounts users, EventDelivery delivery,
-                              MessageRules rules, TimeSource time, SendBudget budget,
-            ReadMarkerRepository readMarkers) {
-        this(messages, users, delivery, rules, time, budget, readMarkers, false);
-    }
-
     /**
-     * As the other constructor; with {@code recordWebhookEvents} (a webhook is configured), each stored edit also
-     * records a {@code message.edited} event in the webhook outbox, in the edit's own transaction
+     * With {@code recordWebhookEvents} (a webhook is configured), each stored edit also records a
+     * {@code message.edited} event in the webhook outbox, in the edit's own transaction
      * ({@link MessageRepository#saveEditRecordingEvent}), so no edit is stored without its event.
      */
     public EditMessageService(MessageRepository messages, UserAccounts users, EventDelivery delivery,
@@ -85,8 +79,7 @@ public final class EditMessageService implements EditMessage {
         }
         Message edited = message.editedTo(text, now);
         delivery.deliver(new MessageEdited(edited, DeliveryPolicy.forEdit(edited), command.clientMessageId()));
-        return new ChangedMessage(edited, SenderOwnMessages.peopleOf(users, edited),
-                readMarkers.findIn(edited.threadId()).seen(edited));
+        return SenderOwnMessages.answer(users, readMarkers, edited);
     }
 
     private static Conflict deleted() {

@@ -4,7 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 import org.parley.application.error.NotFound;
+import org.parley.application.port.in.ChangedMessage;
 import org.parley.application.port.out.MessageRepository;
+import org.parley.application.port.out.ReadMarkerRepository;
 import org.parley.application.port.out.UserAccounts;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageId;
@@ -24,8 +26,9 @@ final class SenderOwnMessages {
                 .orElseThrow(() -> new NotFound("No message with this id was sent by you"));
     }
 
-    /** The sender and the receiver of {@code message}, to expand them in an answer. */
-    static Map<UserId, User> peopleOf(UserAccounts users, Message message) {
-        return users.findAllById(List.of(message.sender(), message.receiver()));
+    /** The answer to a change of {@code changed}: it, its sender and receiver, and whether it was seen. */
+    static ChangedMessage answer(UserAccounts users, ReadMarkerRepository readMarkers, Message changed) {
+        Map<UserId, User> people = users.findAllById(List.of(changed.sender(), changed.receiver()));
+        return new ChangedMessage(changed, people, readMarkers.findIn(changed.threadId()).seen(changed));
     }
 }

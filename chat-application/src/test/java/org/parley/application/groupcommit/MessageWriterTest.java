@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,6 +30,7 @@ import org.parley.application.testing.ChatStorage;
 import org.parley.application.testing.DelegatingMessageRepository;
 import org.parley.application.testing.FailingMessageRepository;
 import org.parley.application.testing.InMemoryChatStorage;
+import org.parley.application.testing.MessageWriters;
 import org.parley.application.testing.RecordingEventDelivery;
 import org.parley.domain.chat.ChatThread;
 import org.parley.domain.chat.Message;
@@ -54,13 +56,10 @@ class MessageWriterTest {
     @Test
     void messages_that_arrive_while_a_batch_commits_are_stored_together_in_the_next_one() throws Exception {
         GatedRepository gated = new GatedRepository(storage.messages());
-        try (MessageWriter writer = new MessageWriter(gated, delivery, 100, 1_000)) {
-            CompletableFuture<Message> first = writer.storeThenPublish(text("first"), this::outbound);
-            gated.awaitCallInProgress();
-            List<CompletableFuture<Message>> waiting = new ArrayList<>();
-            for (int i = 0; i < 30; i++) {
-                waiting.add(writer.storeThenPublish(text("queued " + i), this::outbound));
-            }
+        try (MessageWriter writer = MessageWriters.start(gated, delivery)) {
+            Queued held = queueBehindTheFirst(writer, gated, "first", "queued ", 30);
+            CompletableFuture<Message> first = held.first();
+            List<CompletableFuture<Message>> waiting = held.behind();
 
             assertThat(first).isNotDone();
             gated.open();
@@ -77,12 +76,9 @@ class MessageWriterTest {
         GatedRepository gated = new GatedRepository(storage.messages());
         RecordingMetrics metrics = new RecordingMetrics();
         try (MessageWriter writer = new MessageWriter(gated, false, delivery, 100, 1_000, metrics)) {
-            CompletableFuture<Message> first = writer.storeThenPublish(text("first"), this::outbound);
-            gated.awaitCallInProgress();
-            List<CompletableFuture<Message>> waiting = new ArrayList<>();
-            for (int i = 0; i < 30; i++) {
-                waiting.add(writer.storeThenPublish(text("queued " + i), this::outbound));
-            }
+            Queued held = queueBehindTheFirst(writer, gated, "first", "queued ", 30);
+            CompletableFuture<Message> first = held.first();
+            List<CompletableFuture<Message>> waiting = held.behind();
             waiting.add(writer.store(text("stored, not published")));
             gated.open();
             assertThat(first).succeedsWithin(WAIT);
@@ -136,7 +132,7 @@ class MessageWriterTest {
     void a_batch_holds_at_most_the_batch_size() throws Exception {
         GatedRepository gated = new GatedRepository(storage.messages());
         List<CompletableFuture<Message>> all = new ArrayList<>();
-        try (MessageWriter writer = new MessageWriter(gated, delivery, 20, 1_000)) {
+        try (MessageWriter writer = MessageWriters.start(gated, delivery, 20, 1_000)) {
             all.add(writer.store(text("first")));
             gated.awaitCallInProgress();
             for (int i = 0; i < 50; i++) {
@@ -151,7 +147,7 @@ class MessageWriterTest {
     @Test
     void ids_and_deliveries_follow_the_order_messages_were_handed_over() {
         List<CompletableFuture<Message>> futures = new ArrayList<>();
-        try (MessageWriter writer = new MessageWriter(storage.messages(), delivery, 7, 1_000)) {
+        try (MessageWriter writer = MessageWriters.start(storage.messages(), delivery, 7, 1_000)) {
             for (int i = 0; i < 100; i++) {
                 futures.add(writer.storeThenPublish(text("m" + i), this::outbound));
             }
@@ -175,7 +171,7 @@ class MessageWriterTest {
         ChatThread other = storage.threads().getOrCreate(Participants.of(alice.id(), carol.id()), ChatFixtures.T0);
         GatedRepository gated = new GatedRepository(storage.messages());
         List<CompletableFuture<Message>> futures = new ArrayList<>();
-        try (MessageWriter writer = new MessageWriter(gated, delivery, 100, 1_000)) {
+        try (MessageWriter writer = MessageWriters.start(gated, delivery)) {
             futures.add(writer.storeThenPublish(text("mine first"), this::outbound));
             gated.awaitCallInProgress();
             futures.add(writer.storeThenPublish(
@@ -202,7 +198,7 @@ class MessageWriterTest {
     /** An event built for another message than the one stored is not delivered with that message's position. */
     @Test
     void an_event_about_another_message_is_not_delivered() {
-        try (MessageWriter writer = new MessageWriter(storage.messages(), delivery, 100, 1_000)) {
+        try (MessageWriter writer = MessageWriters.start(storage.messages(), delivery)) {
             Message earlier = writer.store(text("earlier")).join();
             CompletableFuture<Message> confused = writer.storeThenPublish(text("confused"), stored -> outbound(earlier));
 
@@ -224,8 +220,8 @@ class MessageWriterTest {
                 return stored;
             }
         };
-        try (MessageWriter writer = new MessageWriter(observed, event -> events.add(
-                "delivered " + ((MessageContent.Text) asMessageStored(event).message().content()).body()), 100, 1_000)) {
+        try (MessageWriter writer = MessageWriters.start(observed, event -> events.add(
+                "delivered " + ((MessageContent.Text) asMessageStored(event).message().content()).body()))) {
             CompletableFuture<Message> result = writer.storeThenPublish(text("hello"), this::outbound)
                     .whenComplete((message, failure) -> events.add("completed"));
 
@@ -240,7 +236,7 @@ class MessageWriterTest {
             throws Exception {
         GatedRepository gated = new GatedRepository(storage.messages());
         ClientMessageId key = new ClientMessageId("k-1");
-        try (MessageWriter writer = new MessageWriter(gated, delivery, 100, 1_000)) {
+        try (MessageWriter writer = MessageWriters.start(gated, delivery)) {
             CompletableFuture<AppendedMessage> before = writer.storeOnceThenPublish(keyed("unkeyed", Optional.empty()),
                     this::outbound);
             gated.awaitCallInProgress();
@@ -276,7 +272,7 @@ class MessageWriterTest {
                 new IllegalStateException("row refused")));
         List<CompletableFuture<Message>> good = new ArrayList<>();
         CompletableFuture<Message> poison;
-        try (MessageWriter writer = new MessageWriter(gated, delivery, 100, 1_000)) {
+        try (MessageWriter writer = MessageWriters.start(gated, delivery)) {
             good.add(writer.storeThenPublish(text("before"), this::outbound));
             gated.awaitCallInProgress();
             good.add(writer.storeThenPublish(text("one"), this::outbound));
@@ -300,26 +296,14 @@ class MessageWriterTest {
     @Test
     void when_the_store_is_down_a_batch_fails_after_a_few_attempts_not_one_per_message() throws Exception {
         AtomicInteger calls = new AtomicInteger();
-        GatedRepository gated = new GatedRepository(new DelegatingMessageRepository(storage.messages()) {
-            @Override
-            public List<AppendedMessage> appendNew(List<DraftToStore> drafts) {
-                if (calls.incrementAndGet() > 1) {
-                    throw new IllegalStateException("connection refused");
-                }
-                return super.appendNew(drafts);
-            }
-        });
-        List<CompletableFuture<Message>> queued = new ArrayList<>();
-        try (MessageWriter writer = new MessageWriter(gated, delivery, 100, 1_000)) {
-            CompletableFuture<Message> first = writer.storeThenPublish(text("before the outage"), this::outbound);
-            gated.awaitCallInProgress();
-            for (int i = 0; i < 50; i++) {
-                queued.add(writer.storeThenPublish(text("during the outage " + i), this::outbound));
-            }
+        GatedRepository gated = failingOnCalls(calls,
+                call -> call > 1 ? new IllegalStateException("connection refused") : null);
+        try (MessageWriter writer = MessageWriters.start(gated, delivery)) {
+            Queued held = queueBehindTheFirst(writer, gated, "before the outage", "during the outage ", 50);
             gated.open();
 
-            assertThat(first).succeedsWithin(WAIT);
-            queued.forEach(future -> assertThat(future).failsWithin(WAIT)
+            assertThat(held.first()).succeedsWithin(WAIT);
+            held.behind().forEach(future -> assertThat(future).failsWithin(WAIT)
                     .withThrowableThat().havingRootCause().withMessage("connection refused"));
         }
         assertThat(calls.get()).isEqualTo(1 + 1 + 2);
@@ -334,26 +318,13 @@ class MessageWriterTest {
     void a_batch_the_store_cannot_reach_fails_whole_at_once_with_its_answer() throws Exception {
         AtomicInteger calls = new AtomicInteger();
         Unavailable unreachable = Unavailable.storeUnreachable(Duration.ofSeconds(2));
-        GatedRepository gated = new GatedRepository(new DelegatingMessageRepository(storage.messages()) {
-            @Override
-            public List<AppendedMessage> appendNew(List<DraftToStore> drafts) {
-                if (calls.incrementAndGet() > 1) {
-                    throw unreachable;
-                }
-                return super.appendNew(drafts);
-            }
-        });
-        List<CompletableFuture<Message>> queued = new ArrayList<>();
-        try (MessageWriter writer = new MessageWriter(gated, delivery, 100, 1_000)) {
-            CompletableFuture<Message> first = writer.storeThenPublish(text("before the outage"), this::outbound);
-            gated.awaitCallInProgress();
-            for (int i = 0; i < 50; i++) {
-                queued.add(writer.storeThenPublish(text("during the outage " + i), this::outbound));
-            }
+        GatedRepository gated = failingOnCalls(calls, call -> call > 1 ? unreachable : null);
+        try (MessageWriter writer = MessageWriters.start(gated, delivery)) {
+            Queued held = queueBehindTheFirst(writer, gated, "before the outage", "during the outage ", 50);
             gated.open();
 
-            assertThat(first).succeedsWithin(WAIT);
-            queued.forEach(future -> assertThat(future).failsWithin(WAIT)
+            assertThat(held.first()).succeedsWithin(WAIT);
+            held.behind().forEach(future -> assertThat(future).failsWithin(WAIT)
                     .withThrowableThat().havingCause().isSameAs(unreachable));
         }
         assertThat(calls.get()).as("one attempt for the first batch, one for the 50").isEqualTo(2);
@@ -362,9 +333,9 @@ class MessageWriterTest {
 
     @Test
     void a_failing_delivery_does_not_fail_the_stored_message() {
-        try (MessageWriter writer = new MessageWriter(storage.messages(), outbound -> {
+        try (MessageWriter writer = MessageWriters.start(storage.messages(), outbound -> {
             throw new IllegalStateException("delivery broke");
-        }, 100, 1_000)) {
+        })) {
             CompletableFuture<Message> result = writer.storeThenPublish(text("hi"), this::outbound);
 
             assertThat(result).succeedsWithin(WAIT);
@@ -378,14 +349,10 @@ class MessageWriterTest {
      */
     @Test
     void an_error_delivering_one_message_affects_that_message_only() throws Exception {
-        EventDelivery throwsForPoison = outbound -> {
-            if (asMessageStored(outbound).message().content().equals(new MessageContent.Text("poison"))) {
-                throw new Error("java.nio.charset.MalformedInputException: Input length = 1");
-            }
-            delivery.deliver(outbound);
-        };
+        EventDelivery throwsForPoison =
+                throwingForPoison(new Error("java.nio.charset.MalformedInputException: Input length = 1"));
         GatedRepository gated = new GatedRepository(storage.messages());
-        try (MessageWriter writer = new MessageWriter(gated, throwsForPoison, 100, 1_000)) {
+        try (MessageWriter writer = MessageWriters.start(gated, throwsForPoison)) {
             CompletableFuture<Message> before = writer.storeThenPublish(text("before"), this::outbound);
             gated.awaitCallInProgress();
             List<CompletableFuture<Message>> batch = List.of(
@@ -408,12 +375,7 @@ class MessageWriterTest {
     /** Failure handling that describes the failure must not fail itself on a throwable that cannot be described. */
     @Test
     void a_failure_that_cannot_even_be_described_is_survived() {
-        try (MessageWriter writer = new MessageWriter(storage.messages(), outbound -> {
-            if (asMessageStored(outbound).message().content().equals(new MessageContent.Text("poison"))) {
-                throw new Indescribable();
-            }
-            delivery.deliver(outbound);
-        }, 100, 1_000)) {
+        try (MessageWriter writer = MessageWriters.start(storage.messages(), throwingForPoison(new Indescribable()))) {
             assertThat(writer.storeThenPublish(text("poison"), this::outbound)).succeedsWithin(WAIT);
             assertThat(writer.storeThenPublish(text("later"), this::outbound)).succeedsWithin(WAIT);
             assertThat(writer.threadRestarts()).isZero();
@@ -425,7 +387,7 @@ class MessageWriterTest {
     /** Building the event (on the delivery thread) may fail too: the same isolation holds. */
     @Test
     void an_event_that_cannot_be_built_is_not_delivered_and_the_rest_flows() {
-        try (MessageWriter writer = new MessageWriter(storage.messages(), delivery, 100, 1_000)) {
+        try (MessageWriter writer = MessageWriters.start(storage.messages(), delivery)) {
             CompletableFuture<Message> broken = writer.storeThenPublish(text("broken"), stored -> {
                 throw new StackOverflowError();
             });
@@ -446,27 +408,13 @@ class MessageWriterTest {
             throws Exception {
         Throwable failure = kind.equals("error") ? new Error("disk on fire") : new Exception("disk on fire");
         AtomicInteger calls = new AtomicInteger();
-        GatedRepository gated = new GatedRepository(new DelegatingMessageRepository(storage.messages()) {
-            @Override
-            public List<AppendedMessage> appendNew(List<DraftToStore> drafts) {
-                int call = calls.incrementAndGet();
-                if (call >= 2 && call <= 4) {
-                    throw MessageWriterTest.<RuntimeException>sneaky(failure);
-                }
-                return super.appendNew(drafts);
-            }
-        });
-        List<CompletableFuture<Message>> failing = new ArrayList<>();
-        try (MessageWriter writer = new MessageWriter(gated, delivery, 100, 1_000)) {
-            CompletableFuture<Message> first = writer.storeThenPublish(text("first"), this::outbound);
-            gated.awaitCallInProgress();
-            for (int i = 0; i < 5; i++) {
-                failing.add(writer.storeThenPublish(text("refused " + i), this::outbound));
-            }
+        GatedRepository gated = failingOnCalls(calls, call -> call >= 2 && call <= 4 ? failure : null);
+        try (MessageWriter writer = MessageWriters.start(gated, delivery)) {
+            Queued held = queueBehindTheFirst(writer, gated, "first", "refused ", 5);
             gated.open();
 
-            assertThat(first).succeedsWithin(WAIT);
-            failing.forEach(future -> assertThat(future).failsWithin(WAIT)
+            assertThat(held.first()).succeedsWithin(WAIT);
+            held.behind().forEach(future -> assertThat(future).failsWithin(WAIT)
                     .withThrowableThat().havingRootCause().isSameAs(failure));
             assertThat(writer.storeThenPublish(text("later"), this::outbound)).succeedsWithin(WAIT);
             assertThat(writer.threadRestarts()).isZero();
@@ -483,24 +431,13 @@ class MessageWriterTest {
     void a_store_that_answers_with_the_wrong_number_of_messages_fails_that_batch_and_the_writer_goes_on()
             throws Exception {
         AtomicInteger calls = new AtomicInteger();
-        GatedRepository gated = new GatedRepository(new DelegatingMessageRepository(storage.messages()) {
-            @Override
-            public List<AppendedMessage> appendNew(List<DraftToStore> drafts) {
-                List<AppendedMessage> stored = super.appendNew(drafts);
-                return calls.incrementAndGet() == 2 ? stored.subList(0, 1) : stored;
-            }
-        });
-        List<CompletableFuture<Message>> broken = new ArrayList<>();
-        try (MessageWriter writer = new MessageWriter(gated, delivery, 100, 1_000)) {
-            CompletableFuture<Message> first = writer.storeThenPublish(text("first"), this::outbound);
-            gated.awaitCallInProgress();
-            for (int i = 0; i < 3; i++) {
-                broken.add(writer.storeThenPublish(text("broken " + i), this::outbound));
-            }
+        GatedRepository gated = answeringTooFewOnTheSecondCall(calls);
+        try (MessageWriter writer = MessageWriters.start(gated, delivery)) {
+            Queued held = queueBehindTheFirst(writer, gated, "first", "broken ", 3);
             gated.open();
 
-            assertThat(first).succeedsWithin(WAIT);
-            broken.forEach(future -> assertThat(future).failsWithin(WAIT));
+            assertThat(held.first()).succeedsWithin(WAIT);
+            held.behind().forEach(future -> assertThat(future).failsWithin(WAIT));
             assertThat(writer.storeThenPublish(text("later"), this::outbound)).succeedsWithin(WAIT);
         }
         assertThat(calls.get()).as("the batch is not retried").isEqualTo(3);
@@ -517,12 +454,7 @@ class MessageWriterTest {
     void a_delivery_thread_that_dies_is_replaced_and_counted_and_carries_on_after_the_message_it_died_on()
             throws Exception {
         BrokenReport report = new BrokenReport();
-        EventDelivery throwsForPoison = outbound -> {
-            if (asMessageStored(outbound).message().content().equals(new MessageContent.Text("poison"))) {
-                throw new Error("renderer broke");
-            }
-            delivery.deliver(outbound);
-        };
+        EventDelivery throwsForPoison = throwingForPoison(new Error("renderer broke"));
         GatedRepository gated = new GatedRepository(storage.messages());
         try (MessageWriter writer = new MessageWriter(gated, throwsForPoison, 100, 1_000, report)) {
             CompletableFuture<Message> before = writer.storeThenPublish(text("before"), this::outbound);
@@ -554,24 +486,13 @@ class MessageWriterTest {
     void a_writer_thread_that_dies_is_replaced_and_counted_and_fails_the_batch_it_died_in() throws Exception {
         BrokenReport report = new BrokenReport();
         AtomicInteger calls = new AtomicInteger();
-        GatedRepository gated = new GatedRepository(new DelegatingMessageRepository(storage.messages()) {
-            @Override
-            public List<AppendedMessage> appendNew(List<DraftToStore> drafts) {
-                List<AppendedMessage> stored = super.appendNew(drafts);
-                return calls.incrementAndGet() == 2 ? stored.subList(0, 1) : stored;
-            }
-        });
-        List<CompletableFuture<Message>> broken = new ArrayList<>();
+        GatedRepository gated = answeringTooFewOnTheSecondCall(calls);
         try (MessageWriter writer = new MessageWriter(gated, delivery, 100, 1_000, report)) {
-            CompletableFuture<Message> first = writer.storeThenPublish(text("first"), this::outbound);
-            gated.awaitCallInProgress();
-            for (int i = 0; i < 3; i++) {
-                broken.add(writer.storeThenPublish(text("broken " + i), this::outbound));
-            }
+            Queued held = queueBehindTheFirst(writer, gated, "first", "broken ", 3);
             gated.open();
 
-            assertThat(first).succeedsWithin(WAIT);
-            broken.forEach(future -> assertThat(future).failsWithin(WAIT)
+            assertThat(held.first()).succeedsWithin(WAIT);
+            held.behind().forEach(future -> assertThat(future).failsWithin(WAIT)
                     .withThrowableThat().havingRootCause().withMessage("the failure report is broken"));
             assertThat(writer.threadRestarts()).isEqualTo(1);
             report.awaitReplaced(1);
@@ -585,7 +506,7 @@ class MessageWriterTest {
     @Test
     void when_the_queue_is_full_callers_wait_for_room() throws Exception {
         GatedRepository gated = new GatedRepository(storage.messages());
-        try (MessageWriter writer = new MessageWriter(gated, delivery, 100, 2)) {
+        try (MessageWriter writer = MessageWriters.start(gated, delivery, 100, 2)) {
             writer.store(text("in the writer"));
             gated.awaitCallInProgress();
             writer.store(text("queued 1"));
@@ -605,7 +526,7 @@ class MessageWriterTest {
     @Test
     void closing_stores_what_was_handed_over_then_refuses_new_messages() throws Exception {
         GatedRepository gated = new GatedRepository(storage.messages());
-        MessageWriter writer = new MessageWriter(gated, delivery, 100, 1_000);
+        MessageWriter writer = MessageWriters.start(gated, delivery);
         CompletableFuture<Message> inFlight = writer.store(text("in flight"));
         gated.awaitCallInProgress();
         CompletableFuture<Message> queued = writer.store(text("queued"));
@@ -627,6 +548,64 @@ class MessageWriterTest {
 
     private MessageDraft text(String body) {
         return thread.compose(alice.id(), new MessageContent.Text(body), ChatFixtures.T0);
+    }
+
+    /** Hands every event to {@link #delivery}, except that the message "poison" throws {@code failure}. */
+    private EventDelivery throwingForPoison(Error failure) {
+        return outbound -> {
+            if (asMessageStored(outbound).message().content().equals(new MessageContent.Text("poison"))) {
+                throw failure;
+            }
+            delivery.deliver(outbound);
+        };
+    }
+
+    /** A first message and those queued behind it, as futures. */
+    private record Queued(CompletableFuture<Message> first, List<CompletableFuture<Message>> behind) {
+    }
+
+    /**
+     * Hands over {@code first}, waits until its batch is held at {@code gated}'s gate, then hands over {@code count}
+     * more ({@code prefix} and a number), published as {@link #outbound}; the gate stays shut. {@code behind} is
+     * mutable.
+     */
+    private Queued queueBehindTheFirst(MessageWriter writer, GatedRepository gated, String first, String prefix,
+                                       int count) throws InterruptedException {
+        CompletableFuture<Message> held = writer.storeThenPublish(text(first), this::outbound);
+        gated.awaitCallInProgress();
+        List<CompletableFuture<Message>> behind = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            behind.add(writer.storeThenPublish(text(prefix + i), this::outbound));
+        }
+        return new Queued(held, behind);
+    }
+
+    /**
+     * A gated store whose {@code appendNew} call number {@code n} (from 1, counted in {@code calls}) throws
+     * {@code failure.apply(n)}, checked or not, unless that is null.
+     */
+    private GatedRepository failingOnCalls(AtomicInteger calls, IntFunction<Throwable> failure) {
+        return new GatedRepository(new DelegatingMessageRepository(storage.messages()) {
+            @Override
+            public List<AppendedMessage> appendNew(List<DraftToStore> drafts) {
+                Throwable thrown = failure.apply(calls.incrementAndGet());
+                if (thrown != null) {
+                    throw MessageWriterTest.<RuntimeException>sneaky(thrown);
+                }
+                return super.appendNew(drafts);
+            }
+        });
+    }
+
+    /** A gated store that stores its second batch whole but answers it with its first message only. */
+    private GatedRepository answeringTooFewOnTheSecondCall(AtomicInteger calls) {
+        return new GatedRepository(new DelegatingMessageRepository(storage.messages()) {
+            @Override
+            public List<AppendedMessage> appendNew(List<DraftToStore> drafts) {
+                List<AppendedMessage> stored = super.appendNew(drafts);
+                return calls.incrementAndGet() == 2 ? stored.subList(0, 1) : stored;
+            }
+        });
     }
 
     private MessageStored outbound(Message stored) {

@@ -33,7 +33,6 @@ import org.parley.application.port.in.Sent;
 import org.parley.application.port.in.ShareProfile;
 import org.parley.application.port.in.UploadAttachment;
 import org.parley.application.port.out.MessageRange;
-import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.ContentTypes;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.SendBudget;
@@ -47,12 +46,12 @@ import org.parley.application.testing.FakeLinkSigner;
 import org.parley.application.testing.InMemoryAttachmentStore;
 import org.parley.application.testing.InMemoryChatStorage;
 import org.parley.application.testing.ManualTimeSource;
+import org.parley.application.testing.MessageWriters;
 import org.parley.application.testing.RecordingEventDelivery;
 import org.parley.domain.DomainRuleViolation;
 import org.parley.domain.chat.AttachmentLink;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageContent;
-import org.parley.domain.chat.MessageDraft;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.chat.MessageRules;
 import org.parley.domain.chat.MessageType;
@@ -72,7 +71,7 @@ class AttachmentServicesTest {
     private final RecordingEventDelivery delivery = new RecordingEventDelivery();
     private final ManualTimeSource time = new ManualTimeSource();
     private final FakeLinkSigner signer = new FakeLinkSigner();
-    private final MessageWriter writer = new MessageWriter(storage.messages(), delivery, 100, 1_000);
+    private final MessageWriter writer = MessageWriters.start(storage.messages(), delivery);
     /** Every first bytes and name the upload asked about; answers {@code image/png} for a PNG signature. */
     private final List<byte[]> detected = new ArrayList<>();
     private final List<String> detectedNames = new ArrayList<>();
@@ -144,8 +143,8 @@ class AttachmentServicesTest {
 
     @Test
     void bytes_stored_before_a_failing_message_insert_are_deleted_again() {
-        MessageWriter failing = new MessageWriter(
-                new FailingMessageRepository(new IllegalStateException("database down")), delivery, 100, 1_000);
+        MessageWriter failing = MessageWriters.start(
+                new FailingMessageRepository(new IllegalStateException("database down")), delivery);
         UploadAttachment broken = new UploadAttachmentService(storage.users(), storage.threads(), failing, links, files,
                 contentTypes, MessageRules.defaults(), MAX, time, SendBudget.unlimited(),
             markers);

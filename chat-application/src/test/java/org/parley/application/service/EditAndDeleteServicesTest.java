@@ -43,6 +43,8 @@ import org.parley.application.testing.InMemoryAttachmentStore;
 import org.parley.application.testing.InMemoryChatStorage;
 import org.parley.application.testing.InMemoryReadMarkerRepository;
 import org.parley.application.testing.ManualTimeSource;
+import org.parley.application.testing.MessageChangeServices;
+import org.parley.application.testing.MessageWriters;
 import org.parley.application.testing.RecordingEventDelivery;
 import org.parley.domain.DomainRuleViolation;
 import org.parley.domain.chat.AttachmentLink;
@@ -64,13 +66,12 @@ class EditAndDeleteServicesTest {
     private final ManualTimeSource time = new ManualTimeSource();
     private final InMemoryAttachmentStore files = new InMemoryAttachmentStore(time);
     private final RecordingEventDelivery delivery = new RecordingEventDelivery();
-    private final MessageWriter writer = new MessageWriter(storage.messages(), delivery, 100, 1_000);
+    private final MessageWriter writer = MessageWriters.start(storage.messages(), delivery);
     private final FakeLinkSigner signer = new FakeLinkSigner();
     private final LinkToAttachment links = new LinkToAttachmentService(signer, Duration.ofHours(1), time);
-    private final EditMessage edit = new EditMessageService(storage.messages(), storage.users(), delivery,
-            new MessageRules(20), time, SendBudget.unlimited(), new InMemoryReadMarkerRepository(storage.threads(), storage.messages()));
-    private final DeleteMessage delete = new DeleteMessageService(storage.messages(), storage.users(), delivery, files,
-            time, SendBudget.unlimited(), new InMemoryReadMarkerRepository(storage.threads(), storage.messages()));
+    private final MessageChangeServices changes = MessageChangeServices.on(storage, delivery, time).withStore(files);
+    private final EditMessage edit = changes.withRules(new MessageRules(20)).edit();
+    private final DeleteMessage delete = changes.delete();
     private final User alice = ChatFixtures.addUser(storage.users());
     private final User bob = ChatFixtures.addUser(storage.users());
 
@@ -138,13 +139,13 @@ class EditAndDeleteServicesTest {
     @Test
     void an_edit_that_loses_the_race_to_a_deletion_is_a_conflict_and_tells_nobody() {
         Message sent = text(alice, bob, "racing");
-        EditMessage racing = new EditMessageService(new DelegatingMessageRepository(storage.messages()) {
+        EditMessage racing = changes.withMessages(new DelegatingMessageRepository(storage.messages()) {
             @Override
             public boolean saveEdit(MessageId message, MessageContent.Text text, Instant at) {
                 storage.messages().saveDeletion(message, at);
                 return super.saveEdit(message, text, at);
             }
-        }, storage.users(), delivery, MessageRules.defaults(), time, SendBudget.unlimited(), new InMemoryReadMarkerRepository(storage.threads(), storage.messages()));
+        }).edit();
 
         assertThatThrownBy(() -> racing.edit(command(alice, sent.id(), "x"))).isInstanceOf(Conflict.class);
         assertThat(storage.messages().findById(sent.id()).orElseThrow().deleted()).isTrue();
@@ -207,8 +208,7 @@ class EditAndDeleteServicesTest {
                 super.delete(storageKey);
             }
         };
-        DeleteMessage deleting = new DeleteMessageService(storage.messages(), storage.users(), delivery, watching,
-                time, SendBudget.unlimited(), new InMemoryReadMarkerRepository(storage.threads(), storage.messages()));
+        DeleteMessage deleting = changes.withStore(watching).delete();
 
         Message tombstone = deleting.delete(new DeleteMessage.Command(alice.id(), file.id(), Optional.empty()))
                 .message();
@@ -236,13 +236,12 @@ class EditAndDeleteServicesTest {
     void bytes_the_store_fails_to_remove_are_left_to_the_orphan_sweeper() {
         Message file = file(alice, bob);
         String key = ((MessageContent.File) file.content()).attachment().storageKey();
-        DeleteMessage failingStore = new DeleteMessageService(storage.messages(), storage.users(), delivery,
-                new DelegatingStore(files) {
-                    @Override
-                    public void delete(String storageKey) {
-                        throw new java.io.UncheckedIOException(new java.io.IOException("disk gone"));
-                    }
-                }, time, SendBudget.unlimited(), new InMemoryReadMarkerRepository(storage.threads(), storage.messages()));
+        DeleteMessage failingStore = changes.withStore(new DelegatingStore(files) {
+            @Override
+            public void delete(String storageKey) {
+                throw new java.io.UncheckedIOException(new java.io.IOException("disk gone"));
+            }
+        }).delete();
 
         Message tombstone = failingStore.delete(new DeleteMessage.Command(alice.id(), file.id(), Optional.empty()))
                 .message();
@@ -258,10 +257,8 @@ class EditAndDeleteServicesTest {
     void edits_and_deletions_take_from_the_send_rate_and_change_nothing_when_refused() {
         Message sent = text(alice, bob, "limited");
         SendBudget one = new LocalSendBudget(new SendRate(1, 1), time);
-        EditMessage limitedEdit = new EditMessageService(storage.messages(), storage.users(), delivery,
-                MessageRules.defaults(), time, one, new InMemoryReadMarkerRepository(storage.threads(), storage.messages()));
-        DeleteMessage limitedDelete = new DeleteMessageService(storage.messages(), storage.users(), delivery, files,
-                time, one, new InMemoryReadMarkerRepository(storage.threads(), storage.messages()));
+        EditMessage limitedEdit = changes.withBudget(one).edit();
+        DeleteMessage limitedDelete = changes.withBudget(one).delete();
 
         limitedEdit.edit(command(alice, sent.id(), "once"));
         assertThatThrownBy(() -> limitedDelete.delete(new DeleteMessage.Command(alice.id(), sent.id(),

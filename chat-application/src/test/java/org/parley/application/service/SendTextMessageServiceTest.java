@@ -29,6 +29,7 @@ import org.parley.application.testing.ChatStorage;
 import org.parley.application.testing.FailingMessageRepository;
 import org.parley.application.testing.InMemoryChatStorage;
 import org.parley.application.testing.ManualTimeSource;
+import org.parley.application.testing.MessageWriters;
 import org.parley.application.testing.RecordingEventDelivery;
 import org.parley.domain.DomainRuleViolation;
 import org.parley.domain.RuleSubject;
@@ -48,7 +49,7 @@ class SendTextMessageServiceTest {
     private final ChatStorage storage = InMemoryChatStorage.create();
     private final RecordingEventDelivery delivery = new RecordingEventDelivery();
     private final ManualTimeSource time = new ManualTimeSource();
-    private final MessageWriter writer = new MessageWriter(storage.messages(), delivery, 100, 1_000);
+    private final MessageWriter writer = MessageWriters.start(storage.messages(), delivery);
     private final SendTextMessage service = new SendTextMessageService(storage.users(), storage.threads(),
             writer, new MessageRules(20), time, SendBudget.unlimited());
     private final User alice = ChatFixtures.addUser(storage.users());
@@ -202,9 +203,9 @@ class SendTextMessageServiceTest {
     @Test
     void delivers_only_once_the_message_is_stored() {
         List<Boolean> storedWhenDelivered = new ArrayList<>();
-        try (MessageWriter checking = new MessageWriter(storage.messages(), event -> storedWhenDelivered.add(
-                storage.messages().findById(RecordingEventDelivery.asMessageStored(event).message().id()).isPresent()),
-                100, 1_000)) {
+        try (MessageWriter checking = MessageWriters.start(storage.messages(), event -> storedWhenDelivered.add(
+                storage.messages().findById(RecordingEventDelivery.asMessageStored(event).message().id())
+                        .isPresent()))) {
             SendTextMessage checked = new SendTextMessageService(storage.users(), storage.threads(), checking,
                     new MessageRules(20), time, SendBudget.unlimited());
 
@@ -217,7 +218,7 @@ class SendTextMessageServiceTest {
     @Test
     void when_storing_fails_the_send_fails_and_nothing_is_delivered() {
         MessageRepository down = new FailingMessageRepository(new IllegalStateException("database down"));
-        try (MessageWriter failing = new MessageWriter(down, delivery, 100, 1_000)) {
+        try (MessageWriter failing = MessageWriters.start(down, delivery)) {
             SendTextMessage broken = new SendTextMessageService(storage.users(), storage.threads(), failing,
                     new MessageRules(20), time, SendBudget.unlimited());
 

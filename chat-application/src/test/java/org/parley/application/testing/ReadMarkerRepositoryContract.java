@@ -39,6 +39,10 @@ public abstract class ReadMarkerRepositoryContract {
 
     protected ChatStorage storage;
     protected ReadMarkerRepository markers;
+    /** Two new users of each test, and their thread. */
+    private User me;
+    private User other;
+    private ChatThread thread;
 
     /** The chat storage under test; called before each test. It may be shared with earlier tests. */
     protected abstract ChatStorage newStorage();
@@ -50,13 +54,13 @@ public abstract class ReadMarkerRepositoryContract {
     public void setUpStorage() {
         storage = newStorage();
         markers = markersOf(storage);
+        me = ChatFixtures.addUser(storage.users());
+        other = ChatFixtures.addUser(storage.users());
+        thread = thread(me, other);
     }
 
     @Test
     public void without_markers_nothing_is_seen_and_everything_sent_to_me_is_unread() {
-        User me = ChatFixtures.addUser(storage.users());
-        User other = ChatFixtures.addUser(storage.users());
-        ChatThread thread = thread(me, other);
         Message toMe = send(thread, other, "one");
         send(thread, me, "mine");
         send(thread, other, "two");
@@ -69,9 +73,6 @@ public abstract class ReadMarkerRepositoryContract {
 
     @Test
     public void a_deleted_message_is_not_unread() {
-        User me = ChatFixtures.addUser(storage.users());
-        User other = ChatFixtures.addUser(storage.users());
-        ChatThread thread = thread(me, other);
         Message regretted = send(thread, other, "sent by mistake");
         send(thread, other, "still here");
 
@@ -82,9 +83,6 @@ public abstract class ReadMarkerRepositoryContract {
 
     @Test
     public void a_marker_moves_forward_and_never_back() {
-        User me = ChatFixtures.addUser(storage.users());
-        User other = ChatFixtures.addUser(storage.users());
-        ChatThread thread = thread(me, other);
         Message first = send(thread, other, "one");
         Message second = send(thread, other, "two");
         Message third = send(thread, other, "three");
@@ -100,9 +98,6 @@ public abstract class ReadMarkerRepositoryContract {
 
     @Test
     public void both_participants_markers_are_kept_apart_and_decide_seen_by_receiver() {
-        User me = ChatFixtures.addUser(storage.users());
-        User other = ChatFixtures.addUser(storage.users());
-        ChatThread thread = thread(me, other);
         Message toMe = send(thread, other, "to me");
         Message toOther = send(thread, me, "to other");
         Message laterToMe = send(thread, other, "later to me");
@@ -123,7 +118,6 @@ public abstract class ReadMarkerRepositoryContract {
 
     @Test
     public void reading_of_a_user_covers_each_of_their_threads_and_no_other() {
-        User me = ChatFixtures.addUser(storage.users());
         User a = ChatFixtures.addUser(storage.users());
         User b = ChatFixtures.addUser(storage.users());
         User stranger = ChatFixtures.addUser(storage.users());
@@ -150,9 +144,6 @@ public abstract class ReadMarkerRepositoryContract {
 
     @Test
     public void concurrent_marks_end_at_the_greatest_and_none_sees_the_marker_go_back() throws Exception {
-        User me = ChatFixtures.addUser(storage.users());
-        User other = ChatFixtures.addUser(storage.users());
-        ChatThread thread = thread(me, other);
         List<Message> sent = new ArrayList<>();
         for (int i = 0; i < RACERS * 3; i++) {
             sent.add(send(thread, other, "m" + i));
@@ -203,9 +194,6 @@ public abstract class ReadMarkerRepositoryContract {
 
     @Test
     public void unread_counts_stay_right_under_concurrent_sends_and_marks() throws Exception {
-        User me = ChatFixtures.addUser(storage.users());
-        User other = ChatFixtures.addUser(storage.users());
-        ChatThread thread = thread(me, other);
         send(thread, other, "before the race");
         AtomicBoolean sending = new AtomicBoolean(true);
         ExecutorService pool = Executors.newFixedThreadPool(4);

@@ -23,23 +23,21 @@ import org.parley.application.groupcommit.MessageWriter;
 import org.parley.application.port.in.DeleteMessage;
 import org.parley.application.port.in.EditMessage;
 import org.parley.application.port.out.AppendedMessage;
-import org.parley.application.port.out.ConnectedUsers;
+import org.parley.application.port.out.ChatMetrics;
 import org.parley.application.port.out.DraftToStore;
 import org.parley.application.port.out.MessageStored;
-import org.parley.application.port.out.SendBudget;
 import org.parley.application.port.out.WebhookEndpoint;
 import org.parley.application.port.out.WebhookEvent;
 import org.parley.application.port.out.WebhookNotice;
-import org.parley.application.service.DeleteMessageService;
-import org.parley.application.service.EditMessageService;
 import org.parley.application.testing.ChatFixtures;
-import org.parley.application.testing.InMemoryAttachmentStore;
 import org.parley.application.testing.InMemoryMessageRepository;
 import org.parley.application.testing.InMemoryReadMarkerRepository;
 import org.parley.application.testing.InMemoryThreadRepository;
 import org.parley.application.testing.InMemoryUserAccounts;
 import org.parley.application.testing.InMemoryWebhookOutbox;
 import org.parley.application.testing.ManualTimeSource;
+import org.parley.application.testing.MessageChangeServices;
+import org.parley.application.testing.MessageWriters;
 import org.parley.application.testing.RecordingEventDelivery;
 import org.parley.domain.chat.ChatThread;
 import org.parley.domain.chat.Message;
@@ -63,7 +61,8 @@ class WebhookRelayTest {
     private final InMemoryUserAccounts users = new InMemoryUserAccounts();
     private final InMemoryThreadRepository threads = new InMemoryThreadRepository(messages);
     private final InMemoryReadMarkerRepository readMarkers = new InMemoryReadMarkerRepository(threads, messages);
-    private final MessageWriter writer = new MessageWriter(messages, true, new RecordingEventDelivery(), 100, 1_000);
+    private final MessageWriter writer = new MessageWriter(messages, true, new RecordingEventDelivery(), 100, 1_000,
+            ChatMetrics.none());
     private final Set<UserId> online = Collections.synchronizedSet(new HashSet<>());
     private final ScriptedEndpoint endpoint = new ScriptedEndpoint();
     private final WebhookRelay relay = new WebhookRelay(outbox, endpoint, messages, readMarkers, users,
@@ -118,10 +117,10 @@ class WebhookRelayTest {
      */
     @Test
     void edits_and_deletions_record_their_events_and_are_posted_after_the_message_new() {
-        EditMessage edit = new EditMessageService(messages, users, new RecordingEventDelivery(),
-                new MessageRules(100), time, SendBudget.unlimited(), readMarkers, true);
-        DeleteMessage delete = new DeleteMessageService(messages, users, new RecordingEventDelivery(),
-                new InMemoryAttachmentStore(time), time, SendBudget.unlimited(), readMarkers, true);
+        MessageChangeServices changes = MessageChangeServices.on(messages, users, new RecordingEventDelivery(), time,
+                readMarkers).recordingWebhookEvents();
+        EditMessage edit = changes.withRules(new MessageRules(100)).edit();
+        DeleteMessage delete = changes.delete();
         Message edited = store(ann, bob, "helo");
         Message deleted = store(ann, bob, "regret");
 
@@ -157,7 +156,7 @@ class WebhookRelayTest {
     void without_a_webhook_group_commit_stores_as_before_and_records_nothing() {
         InMemoryWebhookOutbox untouched = new InMemoryWebhookOutbox();
         InMemoryMessageRepository plain = new InMemoryMessageRepository().recordingEventsIn(untouched);
-        MessageWriter before = new MessageWriter(plain, new RecordingEventDelivery(), 100, 1_000);
+        MessageWriter before = MessageWriters.start(plain, new RecordingEventDelivery());
         try {
             ChatThread thread = threads.getOrCreate(Participants.of(ann.id(), bob.id()), time.now());
             before.store(thread.compose(ann.id(), new MessageContent.Text("hi"), time.now()))
