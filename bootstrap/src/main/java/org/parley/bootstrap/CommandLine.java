@@ -6,7 +6,8 @@ import java.util.OptionalInt;
 /**
  * What {@code java -jar parley.jar} does with its arguments: none starts the server (configured by the environment);
  * {@code --version} prints {@link BuildInfo#line()} and {@code --help} the {@link SettingsTable}, both exiting with 0
- * without starting anything (1 when standard output cannot take the text); anything else is one line on standard error and exit code 2 (as a bad setting).
+ * without starting anything (1 when standard output cannot take the text); anything else is one line on standard
+ * error and exit code 2 (as a bad setting).
  */
 final class CommandLine {
 
@@ -40,9 +41,9 @@ final class CommandLine {
     }
 
     /**
-     * {@link #DONE}, or {@link #UNWRITTEN} with one line on {@code err} when {@code out} could not take the text (a full
-     * disk, a closed descriptor): a {@link PrintStream} keeps such failures to itself, and a script must not take an
-     * empty answer for a version.
+     * {@link #DONE}, or {@link #UNWRITTEN} with one line on {@code err} when {@code out} could not take the text (a
+     * full disk, a closed descriptor): a {@link PrintStream} keeps such failures to itself, and a script must not take
+     * an empty answer for a version.
      */
     private static OptionalInt written(PrintStream out, PrintStream err) {
         out.flush();

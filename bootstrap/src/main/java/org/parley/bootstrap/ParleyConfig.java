@@ -403,8 +403,8 @@ public record ParleyConfig(
      */
     private static void sentInAHeader(String name, String key) {
         if (!key.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
-            throw new ConfigurationException(name + ": must be printable ASCII (it is sent in an HTTP header); "
-                    + "it holds another character");
+            throw new ConfigurationException(name + " is not printable ASCII, which it must be (it is sent in an HTTP "
+                    + "header): it holds another character");
         }
     }
 

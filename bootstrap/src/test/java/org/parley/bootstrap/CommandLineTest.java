@@ -70,7 +70,8 @@ class CommandLineTest {
         };
         for (String argument : new String[] {"--version", "--help"}) {
             err.reset();
-            OptionalInt exit = CommandLine.run(new String[] {argument}, new PrintStream(full, false, StandardCharsets.UTF_8),
+            PrintStream failing = new PrintStream(full, false, StandardCharsets.UTF_8);
+            OptionalInt exit = CommandLine.run(new String[] {argument}, failing,
                     new PrintStream(err, true, StandardCharsets.UTF_8));
             assertThat(exit).as(argument).hasValue(1);
             assertThat(err()).isEqualTo("Parley: cannot write to standard output\n");

@@ -447,8 +447,8 @@ class ParleyConfigTest {
                     "emoji-\uD83D\uDE00-hunter2-0123456789"}) {
                 assertThatThrownBy(() -> ParleyConfig.fromEnvironment(Map.of(name, key))).as(name + " " + key)
                         .isInstanceOf(ConfigurationException.class)
-                        .hasMessage(name + ": must be printable ASCII (it is sent in an HTTP header); it holds "
-                                + "another character")
+                        .hasMessage(name + " is not printable ASCII, which it must be (it is sent in an HTTP header): "
+                                + "it holds another character")
                         .hasMessageNotContaining("hunter2");
             }
             assertThat(ParleyConfig.fromEnvironment(Map.of(name, "with inner spaces ~!@#$%^&*()_+ 0123456789")))

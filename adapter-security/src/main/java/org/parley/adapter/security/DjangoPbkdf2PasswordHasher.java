@@ -30,7 +30,8 @@ import org.parley.application.port.out.PasswordHasher;
  * (Django 5.2 makes 1,000,000; the cap is the most this class ever derives for one log-in, which also bounds the CPU
  * a log-in attempt against an imported hash can cost), a salt of 1 to {@value #MAX_SALT_LENGTH} printable ASCII
  * characters other than {@code $} (Django's are 22 letters and digits, older versions' 12), and the Base64 of a
- * 32-byte key as Django writes it (padded: 44 characters). Django's other hashers ({@code argon2}, {@code bcrypt_sha256}, {@code scrypt}, …) are refused.
+ * 32-byte key as Django writes it (padded: 44 characters). Django's other hashers ({@code argon2},
+ * {@code bcrypt_sha256}, {@code scrypt}, …) are refused.
  */
 public final class DjangoPbkdf2PasswordHasher implements PasswordHasher {
 
