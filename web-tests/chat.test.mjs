@@ -258,6 +258,42 @@ describe('the web client, two people in two browsers', { timeout: 110_000 }, () 
     await message(alan.page, 'After a token refresh').waitFor();
   });
 
+  it('shows a hostile 255-character name as text, and the page stays usable around it', async () => {
+    // Names are other people's input: markup in them is text, and one long word must not push the composer, the
+    // send button or "Log out" off the page (it did: the share list and the partner's name widened the page).
+    const mallory = await person('Mallory');
+    const name = `Mallory<img src=x onerror="window.pwned=1">${'W'.repeat(255)}`.slice(0, 255);
+    await register(mallory, name, `mallory-${RUN}@example.com`);
+    await mallory.page.fill('#new-chat input', ada.id);
+    await mallory.page.press('#new-chat input', 'Enter');
+    await mallory.page.locator('#open').waitFor();
+    await mallory.page.waitForFunction(() => document.querySelector('#empty').hidden);
+    // A new conversation: its list holds messages only (it showed a stray "null" above them).
+    assert.equal(await mallory.page.locator('#messages').innerText(), '');
+    await send(mallory.page, `<script>window.pwned=2</script>${'X'.repeat(2000)}`);
+    await mallory.page.selectOption('#share', mallory.id);
+    await thread(ada.page, mallory.id).locator('button').click();
+    await ada.page.locator('#messages .contact').waitFor();
+    await message(ada.page, '<script>window.pwned=2</script>').waitFor();
+    assert.ok((await ada.page.locator('#partner-name').textContent()).includes(name), 'the name, markup and all, as text');
+    assert.equal(await ada.page.locator('#partner-name img, #threads img, #messages img').count(), 0);
+    for (const page of [ada.page, mallory.page]) {
+      const layout = await page.evaluate(() => {
+        const inside = (selector) => {
+          const box = document.querySelector(selector).getBoundingClientRect();
+          return box.width > 0 && box.left >= 0 && box.right <= innerWidth && box.top >= 0 && box.bottom <= innerHeight;
+        };
+        return {
+          pwned: window.pwned ?? null, scrolls: document.documentElement.scrollWidth > innerWidth,
+          send: inside('#composer button[type=submit]'), text: inside('#text'), logout: inside('#logout'),
+          share: inside('#share'),
+        };
+      });
+      assert.deepEqual(layout, { pwned: null, scrolls: false, send: true, text: true, logout: true, share: true });
+    }
+    await mallory.context.close();
+  });
+
   it('saw no script error and no content security policy violation', () => {
     assert.deepEqual(problems, []);
   });

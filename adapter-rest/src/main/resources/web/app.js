@@ -347,8 +347,9 @@ function renderMessages(toBottom = false) {
   const list = $('#messages');
   const atBottom = toBottom || list.scrollHeight - list.scrollTop - list.clientHeight < 60;
   const confirmed = [...open.messages.values()].sort((a, b) => a.id - b.id);
+  // (replaceChildren, unlike h(), would show a null as the text "null": leave the button out instead.)
   list.replaceChildren(
-    open.hasMore ? h('li', { class: 'older' }, h('button', { class: 'link', onclick: loadOlder }, 'Older messages')) : null,
+    ...(open.hasMore ? [h('li', { class: 'older' }, h('button', { class: 'link', onclick: loadOlder }, 'Older messages'))] : []),
     ...confirmed.map(renderMessage),
     ...[...open.pending.values()].map(renderMessage));
   if (atBottom) list.scrollTop = list.scrollHeight;

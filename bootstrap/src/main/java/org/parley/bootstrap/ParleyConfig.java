@@ -395,6 +395,19 @@ public record ParleyConfig(
      * {@value Metrics#MIN_TOKEN_LENGTH} characters; turns metrics on, protected). {@code PARLEY_METRICS=false} with a
      * token is refused as contradictory.
      */
+    /**
+     * Refuses a key that clients send in an HTTP header ({@code X-Api-Key}, {@code Authorization: Bearer}) unless it
+     * is printable ASCII: a header's other bytes are read as ISO-8859-1, so a key with {@code ü} in it, sent as UTF-8
+     * (curl, Prometheus), would never match and every request would be refused with 401. The message does not show
+     * the key.
+     */
+    private static void sentInAHeader(String name, String key) {
+        if (!key.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+            throw new ConfigurationException(name + " is not printable ASCII, which it must be (it is sent in an HTTP "
+                    + "header): it holds another character");
+        }
+    }
+
     private static Metrics metrics(ConfigSource source) {
         Optional<String> switched = source.get("PARLEY_METRICS").map(text -> text.strip().toLowerCase(Locale.ROOT));
         if (switched.isPresent() && !switched.get().equals("true") && !switched.get().equals("false")) {
@@ -409,6 +422,7 @@ public record ParleyConfig(
                 throw new ConfigurationException("PARLEY_METRICS_TOKEN is too short: it must be at least "
                         + Metrics.MIN_TOKEN_LENGTH + " characters long");
             }
+            sentInAHeader("PARLEY_METRICS_TOKEN", token.get());
             return Metrics.protectedBy(token.get());
         }
         return switched.map("true"::equals).orElse(false) ? Metrics.open() : Metrics.off();
@@ -606,6 +620,7 @@ public record ParleyConfig(
             throw new ConfigurationException("PARLEY_ADMIN_API_KEY is too short: it must be at least "
                     + MIN_ADMIN_KEY_LENGTH + " characters long");
         }
+        adminApiKey.ifPresent(key -> sentInAHeader("PARLEY_ADMIN_API_KEY", key));
 
         Optional<Bus> bus = source.get("PARLEY_REDIS_URL").map(url -> {
             Bus configured = new Bus(url, source.get("PARLEY_REDIS_CHANNEL").orElse(RedisBusSettings.DEFAULT_CHANNEL));

@@ -3,6 +3,8 @@ package org.parley.bootstrap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.OptionalInt;
@@ -56,6 +58,24 @@ class CommandLineTest {
         assertThat(out()).doesNotContain("`").doesNotContain("](");
         assertThat(run("-h")).hasValue(0);
         assertThat(err()).isEmpty();
+    }
+
+    @Test
+    void anAnswerThatCannotBeWrittenIsExitCodeOneAndOneLineOnStandardError() {
+        OutputStream full = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("No space left on device");
+            }
+        };
+        for (String argument : new String[] {"--version", "--help"}) {
+            err.reset();
+            PrintStream failing = new PrintStream(full, false, StandardCharsets.UTF_8);
+            OptionalInt exit = CommandLine.run(new String[] {argument}, failing,
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
+            assertThat(exit).as(argument).hasValue(1);
+            assertThat(err()).isEqualTo("Parley: cannot write to standard output\n");
+        }
     }
 
     @Test

@@ -438,4 +438,21 @@ class ParleyConfigTest {
                 .isInstanceOf(ConfigurationException.class).hasMessageStartingWith("PARLEY_METRICS_TOKEN:")
                 .hasMessageNotContaining("hunter2");
     }
+
+    /** A key that travels in a header but could never match there (read as ISO-8859-1) stops start-up, unshown. */
+    @Test
+    void aKeySentInAHeaderMustBePrintableAscii() {
+        for (String name : new String[] {"PARLEY_METRICS_TOKEN", "PARLEY_ADMIN_API_KEY"}) {
+            for (String key : new String[] {"p\u00e4ssw\u00f6rd-hunter2-0123456789", "tab\there-hunter2-0123456789",
+                    "emoji-\uD83D\uDE00-hunter2-0123456789"}) {
+                assertThatThrownBy(() -> ParleyConfig.fromEnvironment(Map.of(name, key))).as(name + " " + key)
+                        .isInstanceOf(ConfigurationException.class)
+                        .hasMessage(name + " is not printable ASCII, which it must be (it is sent in an HTTP header): "
+                                + "it holds another character")
+                        .hasMessageNotContaining("hunter2");
+            }
+            assertThat(ParleyConfig.fromEnvironment(Map.of(name, "with inner spaces ~!@#$%^&*()_+ 0123456789")))
+                    .as("printable ASCII, spaces inside included").isNotNull();
+        }
+    }
 }

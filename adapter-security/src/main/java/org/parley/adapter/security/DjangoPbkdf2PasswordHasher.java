@@ -30,7 +30,8 @@ import org.parley.application.port.out.PasswordHasher;
  * (Django 5.2 makes 1,000,000; the cap is the most this class ever derives for one log-in, which also bounds the CPU
  * a log-in attempt against an imported hash can cost), a salt of 1 to {@value #MAX_SALT_LENGTH} printable ASCII
  * characters other than {@code $} (Django's are 22 letters and digits, older versions' 12), and the Base64 of a
- * 32-byte key. Django's other hashers ({@code argon2}, {@code bcrypt_sha256}, {@code scrypt}, …) are refused.
+ * 32-byte key as Django writes it (padded: 44 characters). Django's other hashers ({@code argon2},
+ * {@code bcrypt_sha256}, {@code scrypt}, …) are refused.
  */
 public final class DjangoPbkdf2PasswordHasher implements PasswordHasher {
 
@@ -49,6 +50,8 @@ public final class DjangoPbkdf2PasswordHasher implements PasswordHasher {
     private static final String EXPECTED = "expected Django's pbkdf2_sha256$<iterations>$<salt>$<hash>";
     private static final String JDK_ALGORITHM = "PBKDF2WithHmacSHA256";
     private static final int KEY_BYTES = 32;
+    /** The length of {@link #KEY_BYTES} in padded Base64, as Django writes it. */
+    private static final int ENCODED_KEY_LENGTH = 44;
     private static final int SALT_LENGTH = 22;
     private static final String SALT_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
@@ -94,7 +97,8 @@ public final class DjangoPbkdf2PasswordHasher implements PasswordHasher {
             int storedIterations = parseIterations(parts[1]);
             String salt = parts[2];
             byte[] expected = Base64.getDecoder().decode(parts[3]);
-            if (storedIterations < 1 || salt.isEmpty() || expected.length != KEY_BYTES) {
+            if (storedIterations < 1 || salt.isEmpty() || parts[3].length() != ENCODED_KEY_LENGTH
+                    || expected.length != KEY_BYTES) {
                 return false;
             }
             return MessageDigest.isEqual(derive(rawPassword, salt, storedIterations), expected);
@@ -131,13 +135,15 @@ public final class DjangoPbkdf2PasswordHasher implements PasswordHasher {
                     + " printable ASCII characters other than $ and space");
         }
         try {
-            if (Base64.getDecoder().decode(parts[3]).length == KEY_BYTES) {
+            // Django writes the key padded, 44 characters; an unpadded one would never verify in Django.
+            if (parts[3].length() == ENCODED_KEY_LENGTH && Base64.getDecoder().decode(parts[3]).length == KEY_BYTES) {
                 return Optional.empty();
             }
         } catch (IllegalArgumentException notBase64) {
             // refused below
         }
-        return Optional.of("The hash of a pbkdf2_sha256 hash must be the Base64 of " + KEY_BYTES + " bytes (44 characters)");
+        return Optional.of("The hash of a pbkdf2_sha256 hash must be the Base64 of " + KEY_BYTES + " bytes ("
+                + ENCODED_KEY_LENGTH + " characters, padded)");
     }
 
     /** The count when it is a plain decimal from 1 to {@link #MAX_ITERATIONS}, else -1. */

@@ -111,6 +111,9 @@ class DjangoPbkdf2PasswordHasherTest {
             "pbkdf2_sha256$1000$Zx3kQ9vLm2Tn8WpR4yHc1a$not base64!",
             "pbkdf2_sha256$1000$Zx3kQ9vLm2Tn8WpR4yHc1a$1E7Ky8patLDvceKiceitsLIljU66E94p8/QEgWKhu",
             "pbkdf2_sha256$1000$Zx3kQ9vLm2Tn8WpR4yHc1a$",
+            // The right key without its padding, and in URL-safe Base64: Django never writes either.
+            "pbkdf2_sha256$1000$Zx3kQ9vLm2Tn8WpR4yHc1a$1E7Ky8patLDvceKiceitsLIljU66E94p8/QEgWKhugQ",
+            "pbkdf2_sha256$1000$Zx3kQ9vLm2Tn8WpR4yHc1a$1E7Ky8patLDvceKiceitsLIljU66E94p8_QEgWKhugQ=",
             "PBKDF2_SHA256$1000$Zx3kQ9vLm2Tn8WpR4yHc1a$1E7Ky8patLDvceKiceitsLIljU66E94p8/QEgWKhugQ=",
             "!unusable-password-marker"})
     void malformed_or_foreign_encodings_never_match_and_never_throw(String stored) {
@@ -165,7 +168,9 @@ class DjangoPbkdf2PasswordHasherTest {
         assertThat(refusal("pbkdf2_sha256$1000$" + "s".repeat(65) + "$1E7Ky8patLDvceKiceitsLIljU66E94p8/QEgWKhugQ="))
                 .startsWith("The salt of a pbkdf2_sha256 hash");
         assertThat(refusal("pbkdf2_sha256$1000$Zx3kQ9vLm2Tn8WpR4yHc1a$aGFzaA=="))
-                .isEqualTo("The hash of a pbkdf2_sha256 hash must be the Base64 of 32 bytes (44 characters)");
+                .isEqualTo("The hash of a pbkdf2_sha256 hash must be the Base64 of 32 bytes (44 characters, padded)");
+        assertThat(refusal(LOW_COUNT_HASH.substring(0, LOW_COUNT_HASH.length() - 1)))
+                .as("the right key, unpadded").startsWith("The hash of a pbkdf2_sha256 hash must be");
     }
 
     private String refusal(String hash) {

@@ -1,8 +1,14 @@
 package org.parley.bootstrap.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
@@ -166,6 +172,57 @@ class OperationsEndToEndTest {
             PrometheusText after = scrape(api);
             assertMoved(before, after, "parley_limit_refusals_total{limit=\"send_rate\"}", refused);
             assertMoved(before, after, "parley_handshakes_total{outcome=\"unauthorized\"}", 1);
+        }
+    }
+
+    /**
+     * A hostile client cannot blow up the series: frame actions, paths, query strings, headers and handshakes of its
+     * choosing land in the fixed labels ({@code other}, {@code reply}, {@code unauthorized}), never in new ones, and
+     * no token (the scrape token, wrong ones, access tokens) reaches the log.
+     */
+    @Test
+    void whatClientsChooseCreatesNoNewSeriesAndNoTokenIsLogged() {
+        String http = "http://127.0.0.1:" + PROTECTED.port();
+        String ws = "ws://127.0.0.1:" + PROTECTED.port();
+        HttpApi api = new HttpApi(http);
+        Person mallory = new People(api).register("Mallory");
+        Person bob = new People(api).register("Bob");
+        List<String> frames = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            frames.add("{\"action\":\"made_up_" + UUID.randomUUID() + "\",\"receiver_id\":\"" + bob.id() + "\"}");
+        }
+        frames.addAll(List.of("{\"action\":\"re_message\"}", "{\"action\":\"conf_message\"}",
+                "{\"action\":\"<script>alert(1)</script>\"}", "{\"action\":\"text_message\\u0000x\"}",
+                "{\"action\":\"" + "a".repeat(5000) + "\"}", "{\"action\":\"\u00e9t\u00e9 \uD83D\uDE00\"}",
+                "{\"action\":123}", "{\"action\":{\"nested\":1}}", "{\"action\":null}", "[\"text_message\"]",
+                "\"text_message\"", "{}", "not json"));
+
+        try (ServerLog log = ServerLog.capture()) {
+            int mark = log.mark();
+            PrometheusText before = scrape(api);
+            try (ChatSocket socket = ChatSocket.connect(ws, mallory.access())) {
+                for (String frame : frames) {
+                    socket.send(frame);
+                    assertThat(socket.next().get("action").asText()).as(frame).isEqualTo("error");
+                }
+            }
+            for (int i = 0; i < 20; i++) {
+                String random = UUID.randomUUID().toString();
+                api.get("/" + random + "/?" + random + "=" + random, "wrong-" + random);
+                api.send(api.request("/metrics?name=" + random, "wrong-" + random).header("X-" + random, random).GET());
+                api.send(api.request("/chat/user/threads/", null).method("X" + i, HttpRequest.BodyPublishers.noBody()));
+                URI handshake = URI.create(ws + "/ws/chat/room/?token=bad-" + random);
+                assertThatThrownBy(() -> ChatSocket.connect(handshake, null))
+                        .isInstanceOf(ChatSocket.HandshakeRefused.class);
+            }
+            PrometheusText after = scrape(api);
+
+            assertThat(after.series("parley_")).as("the same series, none new").isEqualTo(before.series("parley_"));
+            assertMoved(before, after, "parley_frames_in_total{action=\"other\"}", frames.size());
+            assertMoved(before, after, "parley_frames_out_total{action=\"reply\"}", frames.size());
+            assertMoved(before, after, "parley_handshakes_total{outcome=\"unauthorized\"}", 20);
+            assertThat(String.join("\n", log.since(mark))).doesNotContain(TOKEN).doesNotContain("wrong-")
+                    .doesNotContain("bad-").doesNotContain(mallory.access());
         }
     }
 

@@ -37,6 +37,12 @@ record PrometheusText(Map<String, Double> samples) {
         return samples.getOrDefault(series, 0.0);
     }
 
+    /** Every series (name and labels, as written) whose name starts with {@code prefix}. */
+    java.util.Set<String> series(String prefix) {
+        return samples.keySet().stream().filter(series -> series.startsWith(prefix))
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
     /** Whether some series' name starts with {@code prefix}. */
     boolean has(String prefix) {
         return samples.keySet().stream().anyMatch(series -> series.startsWith(prefix));

@@ -28,6 +28,7 @@ class SecretMaskingTest {
             // Parley's own configuration errors name a secret setting without a value: left whole
             "Configuration error: PARLEY_JWT_SECRET is too short: it must be at least 32 bytes long|Configuration error: PARLEY_JWT_SECRET is too short: it must be at least 32 bytes long",
             "Configuration error: PARLEY_ADMIN_API_KEY is too short: it must be at least 16 characters long|Configuration error: PARLEY_ADMIN_API_KEY is too short: it must be at least 16 characters long",
+            "Configuration error: PARLEY_METRICS_TOKEN is not printable ASCII, which it must be (it is sent in an HTTP header): it holds another character|Configuration error: PARLEY_METRICS_TOKEN is not printable ASCII, which it must be (it is sent in an HTTP header): it holds another character",
             // JSON
             "`{\"email\":\"a@b.c\",\"password\":\"hun\\\"ter2\",\"refresh_token\":\"x\"}`|`{\"email\":\"a@b.c\",\"password\":\"***\",\"refresh_token\":\"***\"}`",
             "`{'token': 'abc', 'pin': 12}`|`{'token': '***', 'pin': 12}`",
