@@ -97,6 +97,23 @@ class SchemaMigrationTest {
                 .hasMessageNotContaining("\n");
     }
 
+    /**
+     * Each index on messages is written on every message stored, so it must be one a query reads (docs/storage.md,
+     * "Indexes, and why each exists"). H2 builds one for every foreign key on its own; V9 dropped messages' foreign
+     * keys, and with them four indexes no query read.
+     */
+    @Test
+    void messagesCarryOnlyTheIndexesAQueryReads() throws SQLException {
+        DatabaseSettings settings = DatabaseSettings.embeddedH2(dataDir);
+        PersistenceModule.start(settings).close();
+
+        assertThat(query(settings, "select listagg(index_name, ',') within group (order by index_name)"
+                + " from information_schema.indexes where table_name = 'MESSAGES' and index_type_name <> 'PRIMARY KEY'"))
+                .isEqualTo("IX_MESSAGES_STORAGE_KEY,IX_MESSAGES_THREAD_ID_ID,UQ_MESSAGES_SENDER_CLIENT_MSG_ID_INDEX_1");
+        assertThat(query(settings, "select count(*) from information_schema.table_constraints"
+                + " where table_name = 'MESSAGES' and constraint_type = 'FOREIGN KEY'")).isEqualTo("0");
+    }
+
     @Test
     void theDataDirectoryHoldsOnlyTheDatabase() throws Exception {
         PersistenceModule.start(DatabaseSettings.embeddedH2(dataDir)).close();
