@@ -58,9 +58,16 @@ public final class HttpApi {
         return send(builder);
     }
 
+    /**
+     * Sends the request and returns its reply, once {@link ApiDescriptions} has found it described by openapi.json
+     * (its operation, status, type and body): an answer the document does not describe fails the test.
+     */
     public Reply send(HttpRequest.Builder builder) {
         try {
-            HttpResponse<String> response = client.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest request = builder.build();
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            ApiDescriptions.checkReply(request.method(), request.uri(), response.statusCode(),
+                    response.headers().firstValue("Content-Type").orElse(null), response.body());
             JsonNode json = null;
             try {
                 json = response.body().isEmpty() ? null : JSON.readTree(response.body());
