@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.InputFormat;
@@ -159,9 +160,10 @@ final class ApiDescriptions {
     private static List<String> frameErrors(Map<String, List<String>> messages, String text) {
         JsonNode frame;
         try {
-            frame = HttpApi.JSON.readTree(text);
-        } catch (IOException notJson) {
-            return List.of("not JSON");
+            frame = HttpApi.JSON.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .readTree(text);
+        } catch (IOException | RuntimeException notJson) { // a RuntimeException: nested deeper than Jackson reads
+            return List.of("not exactly one JSON value: " + notJson.getMessage());
         }
         if (frame == null || !frame.isObject() || !frame.path("action").isTextual()) {
             return List.of("not an object with a string action");
@@ -172,7 +174,12 @@ final class ApiDescriptions {
         }
         List<String> errors = new ArrayList<>();
         for (String pointer : candidates) {
-            List<Error> found = compiled(pointer).validate(text, InputFormat.JSON);
+            List<Error> found;
+            try {
+                found = compiled(pointer).validate(text, InputFormat.JSON);
+            } catch (RuntimeException unreadable) { // the validator's Jackson 3 reads at most 500 levels deep
+                return List.of("unreadable: " + unreadable.getMessage());
+            }
             if (found.isEmpty()) {
                 return List.of();
             }
