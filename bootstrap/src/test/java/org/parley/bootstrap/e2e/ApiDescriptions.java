@@ -5,6 +5,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -12,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -57,6 +61,12 @@ final class ApiDescriptions {
     private static final Map<String, List<String>> CLIENT_FRAMES = frames("clientFrames");
     private static final Map<String, List<String>> SERVER_FRAMES = frames("serverFrames");
     private static final Map<String, Schema> COMPILED = new ConcurrentHashMap<>();
+    /** What this JVM's tests saw: {@code <pointer of a response or frame schema>}, for {@link #writeCoverage}. */
+    private static final Set<String> SEEN = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(ApiDescriptions::writeCoverage, "api-descriptions-coverage"));
+    }
 
     private ApiDescriptions() {
     }
@@ -88,6 +98,7 @@ final class ApiDescriptions {
             throw new AssertionError("openapi.json does not describe " + request + " (" + where + "): " + body);
         }
         String pointer = where + "/" + status;
+        SEEN.add(pointer);
         if (response.has("$ref")) {
             pointer = response.get("$ref").asText().substring(1);
             response = OPENAPI.at(pointer);
@@ -152,6 +163,43 @@ final class ApiDescriptions {
         return routes;
     }
 
+    /**
+     * When a test JVM ends, adds what it saw to {@code target/api-descriptions-seen.txt} and rewrites
+     * {@code target/api-descriptions-coverage.txt}: every response of openapi.json and every frame schema of
+     * asyncapi.json, each marked with whether a test saw it since {@code target/} was last cleaned (every JVM of the
+     * run adds to it: some tests start servers in JVMs of their own). Information for whoever extends the suite (a
+     * described answer that no test provokes), not a check.
+     */
+    private static synchronized void writeCoverage() {
+        if (SEEN.isEmpty()) {
+            return;
+        }
+        try {
+            Path seenFile = Path.of("target", "api-descriptions-seen.txt");
+            Files.write(seenFile, SEEN, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Set<String> seen = Set.copyOf(Files.readAllLines(seenFile));
+            List<String> lines = new ArrayList<>();
+            OPENAPI.get("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(
+                    operation -> operation.getValue().get("responses").fieldNames().forEachRemaining(status -> {
+                        String pointer = "/paths/" + escape(path.getKey()) + "/" + operation.getKey()
+                                + "/responses/" + status;
+                        lines.add(mark(seen, pointer) + operation.getKey().toUpperCase(Locale.ROOT) + " "
+                                + path.getKey() + " " + status);
+                    })));
+            OPENAPI.at("/x-parley-unrouted/responses").fieldNames().forEachRemaining(status -> lines.add(
+                    mark(seen, "/x-parley-unrouted/responses/" + status) + "unrouted " + status));
+            ASYNCAPI.at("/components/schemas").fieldNames().forEachRemaining(schema -> lines.add(
+                    mark(seen, "/components/schemas/" + schema) + "frame " + schema));
+            Files.write(Path.of("target", "api-descriptions-coverage.txt"), lines);
+        } catch (IOException | RuntimeException ignored) {
+            // information only
+        }
+    }
+
+    private static String mark(Set<String> seen, String pointer) {
+        return seen.contains(pointer) ? "seen    " : "unseen  ";
+    }
+
     private static Optional<Route> route(String rawPath) {
         String path = trimSlash(rawPath);
         return ROUTES.stream().filter(route -> route.pattern().matcher(path).matches()).findFirst();
@@ -181,6 +229,7 @@ final class ApiDescriptions {
                 return List.of("unreadable: " + unreadable.getMessage());
             }
             if (found.isEmpty()) {
+                SEEN.add(pointer.substring(pointer.indexOf('#') + 1));
                 return List.of();
             }
             errors.add(pointer.substring(pointer.lastIndexOf('/') + 1) + ": " + found);

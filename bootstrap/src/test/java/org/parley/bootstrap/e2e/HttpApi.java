@@ -83,6 +83,19 @@ public final class HttpApi {
         }
     }
 
+    /**
+     * Sends a request whose answer may be binary (a download) with {@code client}, and returns the answer once
+     * {@link ApiDescriptions} has found it described (a JSON body validated, any other only its type).
+     */
+    public static HttpResponse<byte[]> sendForBytes(HttpClient client, HttpRequest request)
+            throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        ApiDescriptions.checkReply(request.method(), request.uri(), response.statusCode(),
+                response.headers().firstValue("Content-Type").orElse(null),
+                new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
+        return response;
+    }
+
     public HttpRequest.Builder request(String path, String token) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
         if (token != null) {
