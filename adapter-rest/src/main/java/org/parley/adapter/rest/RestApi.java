@@ -11,7 +11,8 @@ import org.glassfish.jersey.server.ServerProperties;
 /**
  * Parley's HTTP API (history, threads, attachments and media, accounts and the admin API) as a Jersey application that {@code bootstrap}
  * hands to its HTTP container. Every response body is JSON in the contract's success or failure envelope, but the
- * web client's files at {@code /} and {@code /web/} ({@link WebClientResource}).
+ * web client's files at {@code /} and {@code /web/} ({@link WebClientResource}), and the API descriptions at
+ * {@code /openapi.json} and {@code /asyncapi.json} ({@link ApiDescriptionsResource}).
  */
 public final class RestApi {
 
@@ -64,6 +65,7 @@ public final class RestApi {
         MediaResource media = new MediaResource(useCases.downloadAttachment(), useCases.authenticateToken());
         PresenceResource presence = new PresenceResource(useCases.showPresence());
         WebClientResource webClient = new WebClientResource();
+        ApiDescriptionsResource descriptions = new ApiDescriptionsResource();
         AuthResource auth = new AuthResource(useCases.registerUser(), useCases.logIn(), useCases.refreshAccessToken());
         Optional<AdminUsersResource> admin = settings.adminApiKey().map(key -> {
             config.register(new ApiKeyFilter(new ApiKey(key)));
@@ -77,6 +79,7 @@ public final class RestApi {
         config.register(MediaResource.class);
         config.register(PresenceResource.class);
         config.register(WebClientResource.class);
+        config.register(ApiDescriptionsResource.class);
         admin.ifPresent(resource -> config.register(AdminUsersResource.class));
         Optional<HealthResource> health = operations.map(given -> new HealthResource(given.readiness()));
         Optional<MetricsResource> metrics = operations.flatMap(given -> given.metrics()
@@ -92,6 +95,7 @@ public final class RestApi {
                 bind(media).to(MediaResource.class);
                 bind(presence).to(PresenceResource.class);
                 bind(webClient).to(WebClientResource.class);
+                bind(descriptions).to(ApiDescriptionsResource.class);
                 admin.ifPresent(resource -> bind(resource).to(AdminUsersResource.class));
                 health.ifPresent(resource -> bind(resource).to(HealthResource.class));
                 metrics.ifPresent(resource -> bind(resource).to(MetricsResource.class));

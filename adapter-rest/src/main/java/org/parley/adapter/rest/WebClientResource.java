@@ -1,11 +1,5 @@
 package org.parley.adapter.rest;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +8,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 
@@ -53,12 +45,12 @@ public final class WebClientResource {
 
     private static final String ROOT = "web/";
 
-    private final Map<String, WebFile> files;
+    private final Map<String, StaticFile> files;
 
     WebClientResource() {
-        Map<String, WebFile> loaded = new LinkedHashMap<>();
+        Map<String, StaticFile> loaded = new LinkedHashMap<>();
         for (String name : FILES) {
-            loaded.put(name, WebFile.load(name));
+            loaded.put(name, StaticFile.load(ROOT + name));
         }
         this.files = Map.copyOf(loaded);
     }
@@ -71,60 +63,17 @@ public final class WebClientResource {
     @GET
     @Path("web/{name}")
     public Response file(@PathParam("name") String name, @Context Request request) {
-        WebFile file = files.get(name);
+        StaticFile file = files.get(name);
         if (file == null || name.equals("index.html")) {
             throw new NotFoundException();
         }
         return serve(file, request);
     }
 
-    private static Response serve(WebFile file, Request request) {
-        CacheControl revalidate = new CacheControl();
-        revalidate.setNoCache(true);
-        revalidate.setNoTransform(false);
-        Response.ResponseBuilder notModified = request.evaluatePreconditions(file.etag());
-        Response.ResponseBuilder answer = notModified != null ? notModified
-                : Response.ok(file.bytes()).type(file.contentType());
-        return answer.tag(file.etag())
-                .cacheControl(revalidate)
-                .header("X-Content-Type-Options", "nosniff")
+    private static Response serve(StaticFile file, Request request) {
+        return file.answer(request)
                 .header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
                 .header("Referrer-Policy", "no-referrer")
                 .build();
-    }
-
-    /** One file of the web client: its bytes, its content type (from its extension) and its strong ETag. */
-    private record WebFile(byte[] bytes, String contentType, EntityTag etag) {
-
-        static WebFile load(String name) {
-            try (InputStream in = WebClientResource.class.getClassLoader().getResourceAsStream(ROOT + name)) {
-                if (in == null) {
-                    throw new IllegalStateException("The web client's file " + ROOT + name + " is not in the jar");
-                }
-                byte[] bytes = in.readAllBytes();
-                return new WebFile(bytes, contentType(name), new EntityTag(sha256(bytes).substring(0, 32)));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        private static String contentType(String name) {
-            String extension = name.substring(name.lastIndexOf('.') + 1);
-            return switch (extension) {
-                case "html" -> "text/html;charset=utf-8";
-                case "js" -> "text/javascript;charset=utf-8";
-                case "css" -> "text/css;charset=utf-8";
-                case "svg" -> "image/svg+xml";
-                default -> throw new IllegalStateException("No content type known for " + name);
-            };
-        }
-
-        private static String sha256(byte[] bytes) {
-            try {
-                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
-        }
     }
 }

@@ -361,7 +361,7 @@ class AttachmentsEndToEndTest {
         if (range != null) {
             request.header("Range", range);
         }
-        return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return HttpApi.sendForBytes(client, request.build());
     }
 
     /** Signs a media link the way the server does: HMAC-SHA256 under HMAC(secret, "parley-media-links"). */

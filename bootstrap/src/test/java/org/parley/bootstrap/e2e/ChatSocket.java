@@ -10,6 +10,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -17,6 +19,11 @@ import com.fasterxml.jackson.databind.JsonNode;
  * A real websocket client (the JDK's) that queues every text frame it receives, parsed as JSON. {@code presence} frames
  * (contract §13) are queued apart ({@link #nextPresence}): they arrive whenever a thread partner connects or leaves,
  * so tests of other frames read past them without knowing of them, and presence tests read them alone.
+ *
+ * <p>Every frame received must be one asyncapi.json describes ({@link ApiDescriptions}); one it does not fails the
+ * test at its next read or at {@link #close}. A frame the test sends that asyncapi.json does not describe (garbage on
+ * purpose) must be refused: by {@link #close} the server must have sent as many error frames as such frames were sent
+ * (or closed the connection itself), so a frame the documents do not describe cannot quietly be accepted.
  */
 public final class ChatSocket implements AutoCloseable {
 
@@ -28,13 +35,17 @@ public final class ChatSocket implements AutoCloseable {
     private final LinkedBlockingQueue<JsonNode> frames;
     private final LinkedBlockingQueue<JsonNode> presence;
     private final CompletableFuture<Closed> closed;
+    private final Listener listener;
+    /** Frames sent that asyncapi.json does not describe: each must be refused. */
+    private final AtomicInteger undescribedSent = new AtomicInteger();
 
     private ChatSocket(WebSocket socket, LinkedBlockingQueue<JsonNode> frames, LinkedBlockingQueue<JsonNode> presence,
-                       CompletableFuture<Closed> closed) {
+                       CompletableFuture<Closed> closed, Listener listener) {
         this.socket = socket;
         this.frames = frames;
         this.presence = presence;
         this.closed = closed;
+        this.listener = listener;
     }
 
     public static ChatSocket connect(String wsBase, String token) {
@@ -80,7 +91,7 @@ public final class ChatSocket implements AutoCloseable {
         }
         socket.sendPing(ByteBuffer.wrap(new byte[] {1})).join();
         listener.ponged.orTimeout(10, TimeUnit.SECONDS).join();
-        return new ChatSocket(socket, queue, presence, closed);
+        return new ChatSocket(socket, queue, presence, closed, listener);
     }
 
     public ChatSocket send(Object frame) {
@@ -90,12 +101,16 @@ public final class ChatSocket implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+        if (!ApiDescriptions.describesSentFrame(text)) {
+            undescribedSent.incrementAndGet();
+        }
         socket.sendText(text, true).join();
         return this;
     }
 
     /** The next frame, waiting up to 10 s; fails the test when none arrives. */
     public JsonNode next() {
+        checkDescribed();
         try {
             JsonNode frame = frames.poll(10, TimeUnit.SECONDS);
             if (frame == null) {
@@ -110,6 +125,7 @@ public final class ChatSocket implements AutoCloseable {
 
     /** A frame if one arrives within {@code wait}, else null. */
     public JsonNode poll(Duration wait) {
+        checkDescribed();
         try {
             return frames.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -129,6 +145,7 @@ public final class ChatSocket implements AutoCloseable {
 
     /** A {@code presence} frame if one arrives within {@code wait}, else null. */
     public JsonNode pollPresence(Duration wait) {
+        checkDescribed();
         try {
             return presence.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -147,10 +164,43 @@ public final class ChatSocket implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!socket.isOutputClosed()) {
-            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").exceptionally(error -> null);
+        try {
+            checkDescribed();
+            checkUndescribedRefused();
+        } finally {
+            if (!socket.isOutputClosed()) {
+                socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").exceptionally(error -> null);
+            }
+            socket.abort();
         }
-        socket.abort();
+    }
+
+    /** Fails when a frame received so far is not one asyncapi.json describes. */
+    private void checkDescribed() {
+        AssertionError undescribed = listener.undescribed.get();
+        if (undescribed != null) {
+            throw undescribed;
+        }
+    }
+
+    /**
+     * Fails when the server has answered fewer frames with an error than the test sent frames asyncapi.json does not
+     * describe (waiting up to 3 s for the answers), unless the server closed the connection.
+     */
+    private void checkUndescribedRefused() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while (listener.errorFrames.get() < undescribedSent.get() && !closed.isDone()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(undescribedSent.get() + " frames sent that asyncapi.json does not describe, "
+                        + "but only " + listener.errorFrames.get() + " error frames came back");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private static final class Listener implements WebSocket.Listener {
@@ -159,6 +209,9 @@ public final class ChatSocket implements AutoCloseable {
         private final CompletableFuture<Closed> closed;
         private final StringBuilder partial = new StringBuilder();
         final CompletableFuture<Void> ponged = new CompletableFuture<>();
+        /** The first frame received that asyncapi.json does not describe. */
+        final AtomicReference<AssertionError> undescribed = new AtomicReference<>();
+        final AtomicInteger errorFrames = new AtomicInteger();
 
         Listener(LinkedBlockingQueue<JsonNode> queue, LinkedBlockingQueue<JsonNode> presence,
                  CompletableFuture<Closed> closed) {
@@ -172,7 +225,15 @@ public final class ChatSocket implements AutoCloseable {
             partial.append(data);
             if (last) {
                 try {
+                    ApiDescriptions.checkReceivedFrame(partial.toString());
+                } catch (AssertionError notDescribed) {
+                    undescribed.compareAndSet(null, notDescribed);
+                }
+                try {
                     JsonNode frame = HttpApi.JSON.readTree(partial.toString());
+                    if ("error".equals(frame.path("action").asText())) {
+                        errorFrames.incrementAndGet();
+                    }
                     ("presence".equals(frame.path("action").asText()) ? presence : queue).add(frame);
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);

@@ -284,7 +284,7 @@ class EditAndDeleteEndToEndTest {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return HttpApi.sendForBytes(client, request.build());
     }
 
     private static void assertError(ChatSocket socket, Map<String, Object> frame, String code, String clientMsgId) {

@@ -58,9 +58,16 @@ public final class HttpApi {
         return send(builder);
     }
 
+    /**
+     * Sends the request and returns its reply, once {@link ApiDescriptions} has found it described by openapi.json
+     * (its operation, status, type and body): an answer the document does not describe fails the test.
+     */
     public Reply send(HttpRequest.Builder builder) {
         try {
-            HttpResponse<String> response = client.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest request = builder.build();
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            ApiDescriptions.checkReply(request.method(), request.uri(), response.statusCode(),
+                    response.headers().firstValue("Content-Type").orElse(null), response.body());
             JsonNode json = null;
             try {
                 json = response.body().isEmpty() ? null : JSON.readTree(response.body());
@@ -74,6 +81,19 @@ public final class HttpApi {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Sends a request whose answer may be binary (a download) with {@code client}, and returns the answer once
+     * {@link ApiDescriptions} has found it described (a JSON body validated, any other only its type).
+     */
+    public static HttpResponse<byte[]> sendForBytes(HttpClient client, HttpRequest request)
+            throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        ApiDescriptions.checkReply(request.method(), request.uri(), response.statusCode(),
+                response.headers().firstValue("Content-Type").orElse(null),
+                new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
+        return response;
     }
 
     public HttpRequest.Builder request(String path, String token) {

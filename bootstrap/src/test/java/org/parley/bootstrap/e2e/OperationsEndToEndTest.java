@@ -39,6 +39,25 @@ class OperationsEndToEndTest {
             .withOperations(config.operations().withMetrics(ParleyConfig.Metrics.open())));
 
     @Test
+    void theApiDescriptionsAreServedWithoutATokenAsTheTestsHoldTheServerToThem() {
+        HttpApi api = new HttpApi(PLAIN.httpBase());
+        for (String document : new String[] {"openapi.json", "asyncapi.json"}) {
+            HttpApi.Reply served = api.get("/" + document, null);
+            assertThat(served.status()).as(document).isEqualTo(200);
+            assertThat(served.header("Content-Type")).isEqualTo("application/json");
+            assertThat(served.raw()).isEqualTo(ApiDescriptions.text("api/" + document));
+            HttpApi.Reply again = api.send(api.request("/" + document, "any token").header("If-None-Match",
+                    served.header("ETag")).GET());
+            assertThat(again.status()).as(document).isEqualTo(304);
+        }
+        // another method on a described path: x-parley-unrouted's 405
+        HttpApi.Reply wrongMethod = api.send(api.request("/openapi.json", null)
+                .DELETE());
+        assertThat(wrongMethod.status()).isEqualTo(405);
+        assertThat(wrongMethod.json().get("code").asText()).isEqualTo("method_not_allowed");
+    }
+
+    @Test
     void livenessAnswersUpWithoutAToken() {
         HttpApi.Reply live = new HttpApi(PLAIN.httpBase()).get("/health/live", null);
 

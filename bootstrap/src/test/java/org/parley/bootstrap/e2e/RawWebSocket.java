@@ -16,7 +16,8 @@ import java.util.Base64;
 /**
  * A websocket client written on a plain socket (RFC 6455), for what the JDK's client refuses to send: text frames
  * whose payload is not UTF-8 (an encoded surrogate, a stray byte), which only a raw client can put on the wire.
- * Synchronous and minimal: one frame at a time, pings answered while reading.
+ * Synchronous and minimal: one frame at a time, pings answered while reading. Every text frame received must be
+ * one asyncapi.json describes ({@link ApiDescriptions}); what this client sends is garbage on purpose, so unchecked.
  */
 final class RawWebSocket implements AutoCloseable {
 
@@ -143,7 +144,9 @@ final class RawWebSocket implements AutoCloseable {
             in.readFully(payload);
             switch (opcode) {
                 case TEXT:
-                    return new Text(new String(payload, StandardCharsets.UTF_8));
+                    String text = new String(payload, StandardCharsets.UTF_8);
+                    ApiDescriptions.checkReceivedFrame(text);
+                    return new Text(text);
                 case CLOSE:
                     return new Close(payload.length >= 2 ? (payload[0] & 0xFF) << 8 | payload[1] & 0xFF : 1005);
                 case PING:
