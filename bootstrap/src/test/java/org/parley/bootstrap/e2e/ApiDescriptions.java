@@ -142,7 +142,10 @@ final class ApiDescriptions {
      * not (to see them refused); {@link ChatSocket} then expects the server to refuse each.
      */
     static boolean describesSentFrame(String text) {
-        return frameErrors(CLIENT_FRAMES, text).isEmpty();
+        List<String> errors = frameErrors(CLIENT_FRAMES, text);
+        // A frame the server's Jackson reads (1,000 levels) but the validator's does not (500) cannot be judged here;
+        // the server may accept it (an unknown field nested 600 deep is ignored), so it is not counted as undescribed.
+        return errors.isEmpty() || errors.get(0).startsWith(UNREADABLE);
     }
 
     /** Every {@code action} asyncapi.json describes in the direction of {@code operation} (clientFrames, serverFrames). */
@@ -205,6 +208,8 @@ final class ApiDescriptions {
         return ROUTES.stream().filter(route -> route.pattern().matcher(path).matches()).findFirst();
     }
 
+    private static final String UNREADABLE = "unreadable by the validator: ";
+
     private static List<String> frameErrors(Map<String, List<String>> messages, String text) {
         JsonNode frame;
         try {
@@ -226,7 +231,7 @@ final class ApiDescriptions {
             try {
                 found = compiled(pointer).validate(text, InputFormat.JSON);
             } catch (RuntimeException unreadable) { // the validator's Jackson 3 reads at most 500 levels deep
-                return List.of("unreadable: " + unreadable.getMessage());
+                return List.of(UNREADABLE + unreadable.getMessage());
             }
             if (found.isEmpty()) {
                 SEEN.add(pointer.substring(pointer.indexOf('#') + 1));

@@ -38,6 +38,7 @@ public final class ChatSocket implements AutoCloseable {
     private final Listener listener;
     /** Frames sent that asyncapi.json does not describe: each must be refused. */
     private final AtomicInteger undescribedSent = new AtomicInteger();
+    private final java.util.List<String> undescribedFrames = new java.util.ArrayList<>();
 
     private ChatSocket(WebSocket socket, LinkedBlockingQueue<JsonNode> frames, LinkedBlockingQueue<JsonNode> presence,
                        CompletableFuture<Closed> closed, Listener listener) {
@@ -103,6 +104,11 @@ public final class ChatSocket implements AutoCloseable {
         }
         if (!ApiDescriptions.describesSentFrame(text)) {
             undescribedSent.incrementAndGet();
+            synchronized (undescribedFrames) {
+                if (undescribedFrames.size() < 30) {
+                    undescribedFrames.add(text.length() > 160 ? text.substring(0, 160) + "…" : text);
+                }
+            }
         }
         socket.sendText(text, true).join();
         return this;
@@ -192,7 +198,8 @@ public final class ChatSocket implements AutoCloseable {
         while (listener.errorFrames.get() < undescribedSent.get() && !closed.isDone()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError(undescribedSent.get() + " frames sent that asyncapi.json does not describe, "
-                        + "but only " + listener.errorFrames.get() + " error frames came back");
+                        + "but only " + listener.errorFrames.get() + " error frames came back; the first of those frames: "
+                        + undescribedFrames);
             }
             try {
                 Thread.sleep(20);
@@ -228,6 +235,11 @@ public final class ChatSocket implements AutoCloseable {
                     ApiDescriptions.checkReceivedFrame(partial.toString());
                 } catch (AssertionError notDescribed) {
                     undescribed.compareAndSet(null, notDescribed);
+                } catch (RuntimeException | StackOverflowError checkFailed) {
+                    // Never let the check stop this socket: an exception thrown here would skip request(1) below,
+                    // and the socket would receive nothing more.
+                    undescribed.compareAndSet(null, new AssertionError("the check of a received frame failed: "
+                            + abbreviated(partial.toString()), checkFailed));
                 }
                 try {
                     JsonNode frame = HttpApi.JSON.readTree(partial.toString());
@@ -242,6 +254,10 @@ public final class ChatSocket implements AutoCloseable {
             }
             webSocket.request(1);
             return null;
+        }
+
+        private static String abbreviated(String text) {
+            return text.length() > 300 ? text.substring(0, 300) + "…" : text;
         }
 
         @Override
