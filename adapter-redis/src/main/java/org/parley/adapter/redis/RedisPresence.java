@@ -250,7 +250,11 @@ public final class RedisPresence implements AutoCloseable {
                 String set = connection.sync().set(typingPrefix + sender + ":" + receiver, "1",
                         SetArgs.Builder.nx().px(Long.parseLong(window)));
                 answered();
-                return "OK".equals(set);
+                if ("OK".equals(set)) {
+                    return true;
+                }
+                here.withdraw(sender, receiver);
+                return false;
             } catch (RuntimeException failure) {
                 failed(failure);
                 return true;

@@ -135,6 +135,28 @@ class RedisPresenceTest {
         assertThat(b.tryPass(bob, ada)).as("the other direction").isTrue();
     }
 
+    /**
+     * A notice another node's window refused must not open a window on this node: once the other node's window ends,
+     * the next notice passes here at once (EntrancePropertiesTest's cluster run saw a receiver go without one).
+     */
+    @Test
+    void aNoticeRefusedInRedisDoesNotCountOnThisNode() {
+        String url = RedisForTests.url();
+        String channel = RedisForTests.uniqueChannel();
+        TypingThrottle a = node(url, channel, RedisPresence.NODE_TTL).typingThrottle(new LocalTypingThrottle(
+                new ManualTimeSource()));
+        TypingThrottle b = node(url, channel, RedisPresence.NODE_TTL).typingThrottle(new LocalTypingThrottle(
+                new ManualTimeSource()));
+
+        assertThat(a.tryPass(ada, bob)).isTrue();
+        assertThat(b.tryPass(ada, bob)).as("refused: node a's window in Redis").isFalse();
+        try (var redis = io.lettuce.core.RedisClient.create(url); var connection = redis.connect()) {
+            assertThat(connection.sync().keys("*typing*" + ada + ":" + bob)).hasSize(1);
+            connection.sync().del(connection.sync().keys("*typing*" + ada + ":" + bob).toArray(String[]::new));
+        }
+        assertThat(b.tryPass(ada, bob)).as("node a's window over: node b's refused notice did not count").isTrue();
+    }
+
     @Test
     void whileRedisIsAwayPresenceWaitsAndTypingIsThrottledHereThenBothRecover() {
         RedisServer redis = RedisServer.start();

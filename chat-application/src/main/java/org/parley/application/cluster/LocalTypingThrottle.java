@@ -53,6 +53,11 @@ public final class LocalTypingThrottle implements TypingThrottle {
         return passed[0];
     }
 
+    @Override
+    public void withdraw(UserId sender, UserId receiver) {
+        passedAtMicros.remove(new Pair(sender, receiver));
+    }
+
     /** Pairs remembered now (tests: memory stays bounded). */
     int remembered() {
         return passedAtMicros.size();

@@ -16,4 +16,13 @@ public interface TypingThrottle {
 
     /** Whether a typing notice of {@code sender} to {@code receiver} may be forwarded now (and counts as the one). */
     boolean tryPass(UserId sender, UserId receiver);
+
+    /**
+     * The notice this throttle let pass last for {@code sender} to {@code receiver} was dropped after all (another
+     * node's throttle refused it), so it must not count: the next one is judged as if it had never come. Without this,
+     * a notice dropped elsewhere would start a new window here, and the receiver would go more than a window without
+     * one. Nothing by default.
+     */
+    default void withdraw(UserId sender, UserId receiver) {
+    }
 }
