@@ -122,12 +122,9 @@ class RedisPresenceTest {
 
     @Test
     void typingPassesOncePerPairAndWindowWhicheverNodeItReaches() {
-        String url = RedisForTests.url();
-        String channel = RedisForTests.uniqueChannel();
-        TypingThrottle a = node(url, channel, RedisPresence.NODE_TTL).typingThrottle(new LocalTypingThrottle(
-                new ManualTimeSource()));
-        TypingThrottle b = node(url, channel, RedisPresence.NODE_TTL).typingThrottle(new LocalTypingThrottle(
-                new ManualTimeSource()));
+        List<TypingThrottle> nodes = typingThrottlesOfTwoNodes();
+        TypingThrottle a = nodes.get(0);
+        TypingThrottle b = nodes.get(1);
 
         assertThat(a.tryPass(ada, bob)).isTrue();
         assertThat(b.tryPass(ada, bob)).as("the other node").isFalse();
@@ -142,11 +139,9 @@ class RedisPresenceTest {
     @Test
     void aNoticeRefusedInRedisDoesNotCountOnThisNode() {
         String url = RedisForTests.url();
-        String channel = RedisForTests.uniqueChannel();
-        TypingThrottle a = node(url, channel, RedisPresence.NODE_TTL).typingThrottle(new LocalTypingThrottle(
-                new ManualTimeSource()));
-        TypingThrottle b = node(url, channel, RedisPresence.NODE_TTL).typingThrottle(new LocalTypingThrottle(
-                new ManualTimeSource()));
+        List<TypingThrottle> nodes = typingThrottlesOfTwoNodes();
+        TypingThrottle a = nodes.get(0);
+        TypingThrottle b = nodes.get(1);
 
         assertThat(a.tryPass(ada, bob)).isTrue();
         assertThat(b.tryPass(ada, bob)).as("refused: node a's window in Redis").isFalse();
@@ -155,6 +150,16 @@ class RedisPresenceTest {
             connection.sync().del(connection.sync().keys("*typing*" + ada + ":" + bob).toArray(String[]::new));
         }
         assertThat(b.tryPass(ada, bob)).as("node a's window over: node b's refused notice did not count").isTrue();
+    }
+
+    /** The typing throttles of two nodes on the shared Redis and a fresh channel, each node with its own clock. */
+    private List<TypingThrottle> typingThrottlesOfTwoNodes() {
+        String url = RedisForTests.url();
+        String channel = RedisForTests.uniqueChannel();
+        RedisPresence first = node(url, channel, RedisPresence.NODE_TTL);
+        RedisPresence second = node(url, channel, RedisPresence.NODE_TTL);
+        return List.of(first.typingThrottle(new LocalTypingThrottle(new ManualTimeSource())),
+                second.typingThrottle(new LocalTypingThrottle(new ManualTimeSource())));
     }
 
     @Test
