@@ -14,8 +14,16 @@ public final class Bench {
     }
 
     /** Runs a benchmark and returns the exit status: 0 clean, 1 failed to run, 2 messages lost or duplicated
-     * (abuse: the bystander's). */
+     * (abuse: the bystander's; storm: also a client not back or not caught up in time). */
     static int run(String[] args, Map<String, String> environment) {
+        return run(args, environment, null);
+    }
+
+    /**
+     * As {@link #run(String[], Map)}; a storm run restarts the server with {@code restartHook} (a test's in-process
+     * restart) instead of {@code --restart-command} when it is not null.
+     */
+    static int run(String[] args, Map<String, String> environment, Runnable restartHook) {
         if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
             System.out.print(Options.HELP);
             return 0;
@@ -25,7 +33,12 @@ public final class Bench {
             options = Options.parse(args, environment);
         } catch (Options.UsageException e) {
             System.err.println("parley-bench: " + e.getMessage());
-            System.err.println("usage: java -jar parley-bench.jar <throughput|rate|idle|abuse> [options]  (--help for more)");
+            System.err.println("usage: java -jar parley-bench.jar <throughput|rate|idle|abuse|storm> [options]  "
+                    + "(--help for more)");
+            return 1;
+        }
+        if ("storm".equals(options.mode()) && restartHook == null && options.restartCommand().isEmpty()) {
+            System.err.println("parley-bench: the storm mode needs --restart-command (see --help)");
             return 1;
         }
         try {
@@ -33,6 +46,7 @@ public final class Bench {
                 case "throughput" -> PairedRuns.throughput(options);
                 case "rate" -> PairedRuns.rate(options);
                 case "abuse" -> AbuseRun.run(options);
+                case "storm" -> StormRun.run(options, restartHook);
                 default -> IdleRun.run(options);
             };
             System.out.print(report.summary());

@@ -31,6 +31,7 @@ final class ChatConnection extends ChannelInboundHandlerAdapter {
     private final Consumer<Frames.Incoming> frames;
     private final Counters counters;
     private final CompletableFuture<ChatConnection> opened = new CompletableFuture<>();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final ChannelFutureListener countFailedSend;
     private volatile Channel channel;
     private volatile boolean open;
@@ -50,6 +51,19 @@ final class ChatConnection extends ChannelInboundHandlerAdapter {
     /** Completes with this connection once the websocket handshake succeeded; fails if it or the connect fails. */
     CompletableFuture<ChatConnection> opened() {
         return opened;
+    }
+
+    /**
+     * Completes when this connection, once open, is closed by either side or the network (the storm mode reconnects
+     * then); never completes for a connection that never opened.
+     */
+    CompletableFuture<Void> closed() {
+        return closed;
+    }
+
+    /** Whether the websocket is open (its handshake completed and it has not closed since). */
+    boolean isOpen() {
+        return open;
     }
 
     /** Sends a text frame holding {@code utf8Text}. */
@@ -132,6 +146,7 @@ final class ChatConnection extends ChannelInboundHandlerAdapter {
             if (!counters.closing) {
                 counters.unexpectedCloses.incrementAndGet();
             }
+            closed.complete(null);
         } else {
             opened.completeExceptionally(new IOException("closed before the websocket handshake completed"));
         }

@@ -82,11 +82,19 @@ final class Frames {
         } catch (IOException | RuntimeException e) {
             return UNREADABLE;
         }
-        if (clientMsgId == null && "re_message".equals(action) && body != null && body.startsWith(BODY_PREFIX)) {
-            int end = body.indexOf(' ', BODY_PREFIX.length());
-            clientMsgId = body.substring(BODY_PREFIX.length(), end < 0 ? body.length() : end);
+        if (clientMsgId == null && "re_message".equals(action)) {
+            clientMsgId = clientIdInBody(body);
         }
         return new Incoming(action == null ? "?" : action, clientMsgId, createdMsgId, code);
+    }
+
+    /** The client id a body the benchmark wrote names ({@code bench <client id>[ x…]}); null for any other body. */
+    static String clientIdInBody(String body) {
+        if (body == null || !body.startsWith(BODY_PREFIX)) {
+            return null;
+        }
+        int end = body.indexOf(' ', BODY_PREFIX.length());
+        return body.substring(BODY_PREFIX.length(), end < 0 ? body.length() : end);
     }
 
     /**

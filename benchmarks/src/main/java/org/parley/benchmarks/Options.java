@@ -35,14 +35,16 @@ record Options(
         int bystanderRate,
         int abuseRate,
         int bodyChars,
+        Optional<String> restartCommand,
+        int reconnectTimeoutSeconds,
         Optional<Path> json) {
 
-    static final List<String> MODES = List.of("throughput", "rate", "idle", "abuse");
+    static final List<String> MODES = List.of("throughput", "rate", "idle", "abuse", "storm");
 
     static final String HELP = """
             Parley load benchmark: drives a running Parley through its public API only.
 
-            usage: java -jar parley-bench.jar <throughput|rate|idle|abuse> [options]
+            usage: java -jar parley-bench.jar <throughput|rate|idle|abuse|storm> [options]
 
               throughput  P sender/receiver pairs, each sender keeps W messages in flight; delivered messages/s
               rate        a fixed total rate R over P senders; send -> re_message latency percentiles
@@ -61,6 +63,15 @@ record Options(
                                            body byte a second (reopened when the server drops them) [N 2000]
                             slow-headers   N connections that send a request line and then one header byte a
                                            second, never ending the head (reopened when dropped) [N 2000]
+              storm       reconnect storm: N connections (N/2 sender/receiver pairs) exchange --rate messages/s;
+                          after --warmup s the tool runs --restart-command, which must stop the server and start
+                          it again in the background; every client reconnects at once (retrying every 20-50 ms
+                          while the port refuses, for at most --reconnect-timeout s), each receiver catches up with
+                          GET /chat/messages/<sender>/?after=<highest id seen>, and sending goes on for --duration s
+                          after all are caught up. Figures: restart -> first handshake, first handshake -> all back
+                          and -> all caught up, handshakes/s (first min(N, 5000) and all), refused/failed attempts.
+                          Lost = confirmed and never seen by its receiver (frame or catch-up); a message never
+                          confirmed is not lost (counted as stored or not)
 
             options (defaults in brackets):
               --url URL                  Parley's HTTP base, a loopback address only [http://127.0.0.1:8080]
@@ -72,11 +83,13 @@ record Options(
               --pairs P                  sender/receiver pairs (throughput, rate) [100]
               --window W                 messages in flight per sender (throughput) [8], per flooding connection
                                          (abuse flood) [64]
-              --duration D               measured seconds (throughput, rate); seconds under abuse (abuse) [10]
+              --duration D               measured seconds (throughput, rate); seconds under abuse (abuse); seconds
+                                         of sending after every client caught up (storm) [10; storm 5]
               --warmup S                 seconds before measuring (throughput, rate); quiet seconds before the
-                                         abuse starts (abuse) [3]
-              --rate R                   total messages per second (rate) [2000]
-              --connections N            idle connections (idle) [1000]; the abuser's connections (abuse) [above]
+                                         abuse starts (abuse); seconds of traffic before the restart (storm) [3]
+              --rate R                   total messages per second (rate) [2000], (storm) [200]
+              --connections N            idle connections (idle) [1000]; the abuser's connections (abuse) [above];
+                                         all connections, an even number (storm) [1000]
               --source-addresses K       source addresses 127.0.0.1..127.0.0.K; the abusers' 127.0.0.2..K+1 [4]
               --sample S                 pairs of idle connections that exchange a message (idle) [50]
               --handshake-concurrency C  handshakes in progress at once [64]
@@ -92,17 +105,24 @@ record Options(
                                          default is contract §16's per-user send rate [20]
               --body-chars B             length of the abusers' message bodies, at most the server's
                                          PARLEY_MAX_MESSAGE_LENGTH (abuse) [9000 for slow-consumer, else short]
+              --restart-command CMD      run through sh -c after the warm-up (storm): stops the server (e.g. kill -9)
+                                         and starts it again in the background, then exits; the tool waits only
+                                         for the command, then for its clients
+              --reconnect-timeout S      the longest the clients may take to come back and catch up, counted from
+                                         the restart command's start (storm) [60]
               --json FILE                also write the results as JSON to FILE
               --help                     this text
 
             Every run stops by itself; it prints how many messages were lost or duplicated (both must be 0) and
-            exits with status 2 when any were (abuse: the bystander's messages; the abusers' are only counted).
+            exits with status 2 when any were (abuse: the bystander's messages; the abusers' are only counted; storm:
+            also when a client did not come back or catch up within --reconnect-timeout).
             Abuse runs are meant for a server with its limits on (contract §16 defaults): never turn them off.
             """;
 
     private static final Set<String> NAMES = Set.of("url", "receiver-url", "admin-key", "jwt-secret", "server-pid", "pairs", "window",
             "duration", "warmup", "rate", "connections", "source-addresses", "sample", "handshake-concurrency",
-            "io-threads", "drain", "settle", "abuse", "bystander-rate", "abuse-rate", "body-chars", "json");
+            "io-threads", "drain", "settle", "abuse", "bystander-rate", "abuse-rate", "body-chars", "restart-command",
+            "reconnect-timeout", "json");
 
     /** Thrown for a bad command line; the message says what is wrong. */
     static final class UsageException extends Exception {
@@ -156,16 +176,23 @@ record Options(
             throw new UsageException("abuse".equals(mode) ? "the abuse mode needs --abuse " + AbuseKind.names()
                     : "--abuse is for the abuse mode");
         }
+        boolean storm = "storm".equals(mode);
+        if (!storm && (values.containsKey("restart-command") || values.containsKey("reconnect-timeout"))) {
+            throw new UsageException("--restart-command and --reconnect-timeout are for the storm mode");
+        }
+        if (values.containsKey("restart-command") && values.get("restart-command").isBlank()) {
+            throw new UsageException("--restart-command must not be blank");
+        }
         OptionalLong pid = values.containsKey("server-pid")
                 ? OptionalLong.of(number(values, "server-pid", 0, 1, Integer.MAX_VALUE)) : OptionalLong.empty();
-        return new Options(mode, httpBase, receiverHttpBase, adminKey, jwtSecret, pid,
+        Options options = new Options(mode, httpBase, receiverHttpBase, adminKey, jwtSecret, pid,
                 (int) number(values, "pairs", 100, 1, 10_000),
                 (int) number(values, "window", abuse.isPresent() ? 64 : 8, 1, 1_000),
-                (int) number(values, "duration", 10, 1, 3_600),
+                (int) number(values, "duration", storm ? 5 : 10, 1, 3_600),
                 (int) number(values, "warmup", 3, 0, 600),
-                (int) number(values, "rate", 2_000, 1, 1_000_000),
+                (int) number(values, "rate", storm ? 200 : 2_000, 1, 1_000_000),
                 (int) number(values, "connections", abuse.map(AbuseKind::defaultConnections).orElse(1_000),
-                        "idle".equals(mode) ? 2 : 1, 100_000),
+                        "idle".equals(mode) || storm ? 2 : 1, 100_000),
                 (int) number(values, "source-addresses", 4, 1, 250),
                 (int) number(values, "sample", 50, 1, 10_000),
                 (int) number(values, "handshake-concurrency", 64, 1, 10_000),
@@ -176,7 +203,13 @@ record Options(
                 (int) number(values, "bystander-rate", 20, 1, 10_000),
                 (int) number(values, "abuse-rate", 20, 1, 100_000),
                 (int) number(values, "body-chars", abuse.map(AbuseKind::defaultBodyChars).orElse(0), 0, 1_000_000),
+                Optional.ofNullable(values.get("restart-command")),
+                (int) number(values, "reconnect-timeout", 60, 1, 3_600),
                 Optional.ofNullable(values.get("json")).map(Path::of));
+        if (storm && options.connections() % 2 != 0) {
+            throw new UsageException("--connections must be even in the storm mode (senders and receivers in pairs)");
+        }
+        return options;
     }
 
     URI wsBase() {

@@ -27,6 +27,12 @@ final class Sender {
         this.connection = connection;
     }
 
+    /** Whether this sender's connection is open now (the storm mode skips a turn while it is not). */
+    boolean connected() {
+        ChatConnection current = connection;
+        return current != null && current.isOpen();
+    }
+
     /** Sends the next message, stamped with {@code sendNanos} (when it was sent, or when it was due). */
     void send(long sendNanos) {
         String clientMsgId = prefix + "-" + sequence.incrementAndGet();

@@ -6,14 +6,16 @@ import java.util.function.Consumer;
 
 /**
  * Where the frames of a run go: every {@code conf_message} and {@code re_message} is entered in the {@link Ledger},
- * the first delivery of each message sent from {@link #startMeasuring} on is timed (a repeated one never), and every
- * other frame (errors, unreadable frames) is counted as an error frame.
+ * the first delivery of each message sent from {@link #startMeasuring} on is timed (a repeated one never), a
+ * {@code presence} notice (a peer connecting or leaving, as every client does in the storm mode) is counted apart, and
+ * every other frame (errors, unreadable frames) is counted as an error frame.
  */
 final class Traffic {
 
     private final Ledger ledger = new Ledger();
     private final Latencies latencies = new Latencies();
     private final AtomicLong errorFrames = new AtomicLong();
+    private final AtomicLong presenceFrames = new AtomicLong();
     private final AtomicBoolean warnedRateLimited = new AtomicBoolean();
     private volatile long measureFrom = Long.MAX_VALUE;
 
@@ -27,6 +29,10 @@ final class Traffic {
 
     long errorFrames() {
         return errorFrames.get();
+    }
+
+    long presenceFrames() {
+        return presenceFrames.get();
     }
 
     /** Deliveries of messages sent from now on are timed. */
@@ -50,6 +56,7 @@ final class Traffic {
                         latencies.record(sentAt, now);
                     }
                 }
+                case "presence" -> presenceFrames.incrementAndGet();
                 default -> {
                     errorFrames.incrementAndGet();
                     if ("rate_limited".equals(frame.errorCode()) && !warnedRateLimited.getAndSet(true)) {

@@ -3,6 +3,8 @@ package org.parley.benchmarks;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +32,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -48,6 +53,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.GlobalEventExecutor;
 
 /**
  * A tiny stand-in for Parley that speaks just enough of its API for the load tool, and misbehaves on purpose: the admin
@@ -56,7 +62,13 @@ import io.netty.util.AttributeKey;
  * {@code conf_message} to the sender's connections and {@code re_message} to the receiver's, with increasing
  * {@code created_msg_id}s. Each {@link Fault} strikes one message, counted in the order the server reads them: the
  * third ({@link Fault#LOSE_DELIVERY}), the fifth ({@link Fault#DUPLICATE_DELIVERY}), the seventh
- * ({@link Fault#STORE_TWICE}). With no fault it is a correct (in-memory, unstored) relay.
+ * ({@link Fault#STORE_TWICE}). With no fault it is a correct relay that keeps its messages in memory.
+ *
+ * <p>For the storm mode it also lists a conversation ({@code GET /chat/messages/<uid>/?after=&limit=} with a
+ * {@code Bearer} token, newest first, {@code has_more} and {@code next_after} as docs/api.md says) and "restarts"
+ * ({@link #restart}): every connection is closed, the port refuses for a moment, and the stored messages are kept, as a
+ * durable server does, or forgotten, as a server that lost its data. {@link #stopDelivering} leaves messages confirmed
+ * and stored but undelivered until then, as a server killed before it pushed them.
  */
 final class FaultyParley implements AutoCloseable {
 
@@ -81,6 +93,9 @@ final class FaultyParley implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern ADMIN_USER = Pattern.compile("/admin/users/[0-9a-f-]{36}/");
+    /** The most messages a conversation page lists, whatever the limit asked: the tool must page with next_after. */
+    static final int PAGE_CAP = 4;
+    private static final Pattern CONVERSATION = Pattern.compile("/chat/messages/([0-9a-f-]{36})/");
     private static final AttributeKey<String> USER = AttributeKey.valueOf("fakeParleyUser");
 
     private final String adminKey;
@@ -91,18 +106,32 @@ final class FaultyParley implements AutoCloseable {
     private final AtomicLong messagesRead = new AtomicLong();
     private final AtomicLong createdIds = new AtomicLong(1000);
     private final AtomicLong usersCreated = new AtomicLong();
+    private final AtomicLong catchUpRequests = new AtomicLong();
+    private final List<Stored> stored = new ArrayList<>();
+    private final ChannelGroup accepted = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final int port;
     private final URI httpBase;
+    private volatile Channel listening;
+    private volatile boolean delivering = true;
 
     FaultyParley(String adminKey, String jwtSecret, Set<Fault> faults) throws InterruptedException {
         this.adminKey = adminKey;
         this.tokens = JWT.require(Algorithm.HMAC256(jwtSecret)).withClaim("token_type", "access").build();
         this.faults = faults.isEmpty() ? EnumSet.noneOf(Fault.class) : EnumSet.copyOf(faults);
-        Channel listening = new ServerBootstrap()
+        this.listening = listen(0);
+        this.port = ((InetSocketAddress) listening.localAddress()).getPort();
+        this.httpBase = URI.create("http://127.0.0.1:" + port);
+    }
+
+    private Channel listen(int onPort) throws InterruptedException {
+        return new ServerBootstrap()
                 .group(loops)
                 .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        accepted.add(channel);
                         channel.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
                                 new Http(),
                                 new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
@@ -110,8 +139,44 @@ final class FaultyParley implements AutoCloseable {
                                 new Chat());
                     }
                 })
-                .bind("127.0.0.1", 0).sync().channel();
-        this.httpBase = URI.create("http://127.0.0.1:" + ((InetSocketAddress) listening.localAddress()).getPort());
+                .bind("127.0.0.1", onPort).sync().channel();
+    }
+
+    /** From now until the next {@link #restart}, messages are confirmed and stored but never delivered. */
+    void stopDelivering() {
+        delivering = false;
+    }
+
+    /**
+     * Stops listening, closes every connection, keeps the port closed for {@code downMillis} (connects are refused),
+     * and listens again on the same port, delivering again; {@code keepMessages} false forgets every stored message.
+     */
+    void restart(boolean keepMessages, long downMillis) throws InterruptedException {
+        goDown(keepMessages);
+        Thread.sleep(downMillis);
+        comeUp();
+    }
+
+    /** The first half of a restart: stops listening and closes every connection (forgetting the messages or not). */
+    void goDown(boolean keepMessages) throws InterruptedException {
+        listening.close().sync();
+        accepted.close().awaitUninterruptibly();
+        if (!keepMessages) {
+            synchronized (stored) {
+                stored.clear();
+            }
+        }
+    }
+
+    /** The second half of a restart: listens again on the same port and delivers again. */
+    void comeUp() throws InterruptedException {
+        delivering = true;
+        listening = listen(port);
+    }
+
+    /** Catch-up requests answered 200 so far. */
+    long catchUpRequests() {
+        return catchUpRequests.get();
     }
 
     URI httpBase() {
@@ -129,6 +194,7 @@ final class FaultyParley implements AutoCloseable {
 
     @Override
     public void close() {
+        accepted.close().awaitUninterruptibly();
         loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
@@ -161,14 +227,36 @@ final class FaultyParley implements AutoCloseable {
                 respond(ctx, request, HttpResponseStatus.CREATED);
                 return;
             }
+            java.util.regex.Matcher conversation = CONVERSATION.matcher(uri.path());
+            if (request.method().equals(HttpMethod.GET) && conversation.matches()) {
+                String authorization = request.headers().get("Authorization", "");
+                String reader;
+                try {
+                    reader = tokens.verify(authorization.startsWith("Bearer ") ? authorization.substring(7) : "")
+                            .getClaim("user_id").asString();
+                } catch (JWTVerificationException e) {
+                    respond(ctx, request, HttpResponseStatus.UNAUTHORIZED);
+                    return;
+                }
+                long after = Long.parseLong(uri.parameters().getOrDefault("after", List.of("0")).get(0));
+                int limit = Integer.parseInt(uri.parameters().getOrDefault("limit", List.of("50")).get(0));
+                catchUpRequests.incrementAndGet();
+                respond(ctx, request, HttpResponseStatus.OK, page(conversation.group(1), reader, after, limit));
+                return;
+            }
             respond(ctx, request, HttpResponseStatus.NOT_FOUND);
         }
 
         private void respond(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status) {
+            respond(ctx, request, status, "{}");
+        }
+
+        private void respond(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
+                             String body) {
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             request.release();
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                    Unpooled.copiedBuffer("{}", StandardCharsets.UTF_8));
+                    Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
             HttpUtil.setContentLength(response, response.content().readableBytes());
             HttpUtil.setKeepAlive(response, keepAlive);
@@ -218,6 +306,9 @@ final class FaultyParley implements AutoCloseable {
                     ? new long[] {createdIds.incrementAndGet(), createdIds.incrementAndGet()}
                     : new long[] {createdIds.incrementAndGet()};
             for (long id : ids) {
+                synchronized (stored) {
+                    stored.add(new Stored(id, sender, receiver, request.path("message_body").asText("")));
+                }
                 ObjectNode stored = JSON.createObjectNode()
                         .put("sender_id", sender)
                         .put("receiver_id", receiver)
@@ -234,7 +325,7 @@ final class FaultyParley implements AutoCloseable {
                 for (Channel own : connectionsOf(sender)) {
                     own.writeAndFlush(new TextWebSocketFrame(confirmed));
                 }
-                int copies = strikes(Fault.LOSE_DELIVERY, number) ? 0
+                int copies = !delivering || strikes(Fault.LOSE_DELIVERY, number) ? 0
                         : strikes(Fault.DUPLICATE_DELIVERY, number) ? 2 : 1;
                 for (Channel theirs : connectionsOf(receiver)) {
                     for (int copy = 0; copy < copies; copy++) {
@@ -247,6 +338,41 @@ final class FaultyParley implements AutoCloseable {
         private boolean strikes(Fault fault, long number) {
             return faults.contains(fault) && fault.messageNumber == number;
         }
+    }
+
+    /**
+     * The messages from {@code other} to {@code reader} after {@code after}: the {@code limit} (at most
+     * {@value #PAGE_CAP}) oldest of them, shown
+     * newest first, with {@code has_more} and {@code next_after} (the page's highest id), in Parley's envelope.
+     */
+    private String page(String other, String reader, long after, int limit) {
+        List<Stored> newer;
+        synchronized (stored) {
+            newer = stored.stream()
+                    .filter(message -> message.sender.equals(other) && message.receiver.equals(reader)
+                            && message.id > after)
+                    .sorted(Comparator.comparingLong(Stored::id))
+                    .toList();
+        }
+        List<Stored> page = newer.subList(0, Math.min(Math.min(limit, PAGE_CAP), newer.size()));
+        ObjectNode data = JSON.createObjectNode();
+        var messages = data.putArray("messages");
+        for (int i = page.size() - 1; i >= 0; i--) {
+            Stored message = page.get(i);
+            messages.addObject().put("id", message.id).put("message", message.body).put("message_type", "text");
+        }
+        data.put("has_more", newer.size() > page.size());
+        if (page.isEmpty()) {
+            data.putNull("next_after");
+        } else {
+            data.put("next_after", page.get(page.size() - 1).id);
+        }
+        ObjectNode envelope = JSON.createObjectNode().put("status", "success");
+        envelope.set("data", data);
+        return envelope.put("success", true).toString();
+    }
+
+    private record Stored(long id, String sender, String receiver, String body) {
     }
 
     private List<Channel> connectionsOf(String user) {

@@ -124,6 +124,16 @@ class FrameRoutingTest {
     }
 
     @Test
+    void presenceNoticesAreCountedApartFromErrors() {
+        receive(receiverChannel, "{\"action\":\"presence\",\"user_id\":\"x\",\"online\":true,\"last_seen\":null}");
+        receive(senderChannels.get(0), "{\"action\":\"presence\",\"user_id\":\"y\",\"online\":false}");
+
+        assertThat(traffic.presenceFrames()).isEqualTo(2);
+        assertThat(traffic.errorFrames()).isZero();
+        assertThat(traffic.ledger().reconcile().unknown()).isZero();
+    }
+
+    @Test
     void framesNamingNoMessageOfTheRunAreUnknown() {
         fillWindows(1);
 

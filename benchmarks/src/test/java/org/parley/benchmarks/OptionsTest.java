@@ -41,6 +41,35 @@ class OptionsTest {
     }
 
     @Test
+    void theStormModeHasItsOwnDefaultsAndOptions() throws Exception {
+        Options defaults = Options.parse(new String[] {"storm"}, ENV);
+        Options given = Options.parse(new String[] {"storm", "--connections", "20", "--restart-command",
+                "kill -9 $(cat server.pid); ./start.sh &", "--reconnect-timeout", "30"}, ENV);
+
+        assertThat(defaults.connections()).isEqualTo(1000);
+        assertThat(defaults.rate()).isEqualTo(200);
+        assertThat(defaults.durationSeconds()).isEqualTo(5);
+        assertThat(defaults.reconnectTimeoutSeconds()).isEqualTo(60);
+        assertThat(defaults.restartCommand()).isEmpty();
+        assertThat(given.connections()).isEqualTo(20);
+        assertThat(given.restartCommand()).hasValue("kill -9 $(cat server.pid); ./start.sh &");
+        assertThat(given.reconnectTimeoutSeconds()).isEqualTo(30);
+        assertThat(Options.HELP).contains("storm").contains("--restart-command").contains("--reconnect-timeout");
+    }
+
+    @Test
+    void stormOptionsAreRefusedElsewhereAndOddCrowdsInAStorm() {
+        assertThatThrownBy(() -> Options.parse(new String[] {"rate", "--restart-command", "true"}, ENV))
+                .hasMessageContaining("for the storm mode");
+        assertThatThrownBy(() -> Options.parse(new String[] {"idle", "--reconnect-timeout", "5"}, ENV))
+                .hasMessageContaining("for the storm mode");
+        assertThatThrownBy(() -> Options.parse(new String[] {"storm", "--connections", "21"}, ENV))
+                .hasMessageContaining("even");
+        assertThatThrownBy(() -> Options.parse(new String[] {"storm", "--restart-command", " "}, ENV))
+                .hasMessageContaining("blank");
+    }
+
+    @Test
     void badCommandLinesAreRefusedWithAReason() {
         assertThatThrownBy(() -> Options.parse(new String[] {}, ENV)).hasMessageContaining("mode is required");
         assertThatThrownBy(() -> Options.parse(new String[] {"fast"}, ENV)).hasMessageContaining("unknown mode");
