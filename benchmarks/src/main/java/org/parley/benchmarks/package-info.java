@@ -1,6 +1,7 @@
 /**
  * Parley's load benchmark: a client of the public API only (admin upsert, HS256 access tokens, the seed's websocket
- * frames) that measures throughput, latency at a fixed rate, the cost of idle connections and a bystander's latency
- * while one user abuses the server, and checks that every message was confirmed and delivered exactly once.
+ * frames) that measures throughput, latency at a fixed rate, the cost of idle connections, a bystander's latency
+ * while one user abuses the server and how fast every client reconnects and catches up after a restart, and checks
+ * that every message was confirmed and delivered exactly once.
  */
 package org.parley.benchmarks;
