@@ -137,6 +137,15 @@ class CatchUpAccountingTest {
     }
 
     @Test
+    void aFrameUnderAnotherIdThanTheCatchUpListedIsMismatched() {
+        ledger.sent("a-1", 1);
+        ledger.caughtUp("a-1", 10);
+        ledger.received("a-1", 11);
+
+        assertThat(ledger.reconcileAcrossRestart().totals().mismatched()).isEqualTo(1);
+    }
+
+    @Test
     void aListedMessageThisRunNeverSentIsUnknown() {
         assertThat(ledger.caughtUp("someone-else-1", 10)).isFalse();
         assertThat(ledger.caughtUp("", 11)).isFalse();
@@ -151,6 +160,7 @@ class CatchUpAccountingTest {
         ledger.sent("a-2", 200);
 
         assertThat(ledger.settledAcrossRestart(150)).as("a-2 was sent after all were back").isFalse();
+        assertThat(ledger.settledAcrossRestart(200)).as("a-2 was sent as all were back").isFalse();
         assertThat(ledger.settledAcrossRestart(201)).as("both were cut off by the restart").isTrue();
 
         ledger.confirmed("a-2", 10);

@@ -48,6 +48,35 @@ class ChatConnectionTest {
     }
 
     @Test
+    void aClosedConnectionSaysSoToItsSenderAndToWhoeverWaitsToReconnect() {
+        ChatConnection connection = new ChatConnection(received::add, counters);
+        Sender sender = new Sender("r", "peer", new Ledger());
+        assertThat(sender.connected()).as("no connection yet").isFalse();
+        sender.attach(connection);
+        EmbeddedChannel channel = new EmbeddedChannel(connection);
+        assertThat(sender.connected()).as("handshake not complete").isFalse();
+
+        channel.pipeline().fireUserEventTriggered(ClientHandshakeStateEvent.HANDSHAKE_COMPLETE);
+        assertThat(connection.isOpen()).isTrue();
+        assertThat(sender.connected()).isTrue();
+        assertThat(connection.closed()).isNotDone();
+
+        channel.close();
+        assertThat(connection.isOpen()).isFalse();
+        assertThat(sender.connected()).isFalse();
+        assertThat(connection.closed()).isDone();
+    }
+
+    @Test
+    void aConnectionThatNeverOpenedNeverCountsAsClosed() {
+        ChatConnection connection = new ChatConnection(received::add, counters);
+        new EmbeddedChannel(connection).close();
+
+        assertThat(connection.closed()).isNotDone();
+        assertThat(connection.opened()).isCompletedExceptionally();
+    }
+
+    @Test
     void framesAreParsedAndHandedOn() {
         EmbeddedChannel channel = openChannel(new ChatConnection(received::add, counters));
 
