@@ -14,7 +14,7 @@ public final class Bench {
     }
 
     /** Runs a benchmark and returns the exit status: 0 clean, 1 failed to run, 2 messages lost or duplicated
-     * (abuse: the bystander's). */
+     * (abuse: the bystander's). The relay mode serves until the process is killed (1 if it cannot listen). */
     static int run(String[] args, Map<String, String> environment) {
         if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
             System.out.print(Options.HELP);
@@ -25,10 +25,14 @@ public final class Bench {
             options = Options.parse(args, environment);
         } catch (Options.UsageException e) {
             System.err.println("parley-bench: " + e.getMessage());
-            System.err.println("usage: java -jar parley-bench.jar <throughput|rate|idle|abuse> [options]  (--help for more)");
+            System.err.println("usage: java -jar parley-bench.jar <throughput|rate|idle|abuse|relay> [options]  (--help for more)");
             return 1;
         }
         try {
+            if ("relay".equals(options.mode())) {
+                ReferenceRelay.serve(options);
+                return 0;
+            }
             Report report = switch (options.mode()) {
                 case "throughput" -> PairedRuns.throughput(options);
                 case "rate" -> PairedRuns.rate(options);

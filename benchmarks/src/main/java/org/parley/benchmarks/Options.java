@@ -5,13 +5,17 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
-/** The command line: a mode and {@code --name value} options, with defaults. */
+/**
+ * The command line: a mode and {@code --name value} options, with defaults, and {@code --independent}, a flag.
+ * {@code relayPort} is the relay mode's {@code --port} (0 in every other mode, which refuses it).
+ */
 record Options(
         String mode,
         URI httpBase,
@@ -35,14 +39,17 @@ record Options(
         int bystanderRate,
         int abuseRate,
         int bodyChars,
+        boolean independent,
+        int relayPort,
         Optional<Path> json) {
 
-    static final List<String> MODES = List.of("throughput", "rate", "idle", "abuse");
+    static final List<String> MODES = List.of("throughput", "rate", "idle", "abuse", "relay");
 
     static final String HELP = """
             Parley load benchmark: drives a running Parley through its public API only.
 
             usage: java -jar parley-bench.jar <throughput|rate|idle|abuse> [options]
+                   java -jar parley-bench.jar relay --port P [--admin-key K --jwt-secret S]
 
               throughput  P sender/receiver pairs, each sender keeps W messages in flight; delivered messages/s
               rate        a fixed total rate R over P senders; send -> re_message latency percentiles
@@ -61,6 +68,10 @@ record Options(
                                            body byte a second (reopened when the server drops them) [N 2000]
                             slow-headers   N connections that send a request line and then one header byte a
                                            second, never ending the head (reopened when dropped) [N 2000]
+              relay       not a load: serves a bare in-memory reference relay on 127.0.0.1:P (admin upsert, token-
+                          checked handshake, text_message -> conf_message + re_message, nothing stored; two event-loop
+                          threads) until killed, and prints one line with its address; run the other modes against it
+                          to state a server's figures as a fraction of a bare relay's on the same machine
 
             options (defaults in brackets):
               --url URL                  Parley's HTTP base, a loopback address only [http://127.0.0.1:8080]
@@ -92,6 +103,12 @@ record Options(
                                          default is contract §16's per-user send rate [20]
               --body-chars B             length of the abusers' message bodies, at most the server's
                                          PARLEY_MAX_MESSAGE_LENGTH (abuse) [9000 for slow-consumer, else short]
+              --independent              independent clients (throughput, rate): every connection writes and
+                                         flushes each frame it sends at once, as separate devices do; without it,
+                                         frames sent while one read batch is handled leave together in one flush
+                                         when the batch ends (the rate mode's scheduled sends leave one by one
+                                         either way); recorded in the JSON's parameters
+              --port P                   the relay's port, 0 for any free one (relay)
               --json FILE                also write the results as JSON to FILE
               --help                     this text
 
@@ -102,7 +119,10 @@ record Options(
 
     private static final Set<String> NAMES = Set.of("url", "receiver-url", "admin-key", "jwt-secret", "server-pid", "pairs", "window",
             "duration", "warmup", "rate", "connections", "source-addresses", "sample", "handshake-concurrency",
-            "io-threads", "drain", "settle", "abuse", "bystander-rate", "abuse-rate", "body-chars", "json");
+            "io-threads", "drain", "settle", "abuse", "bystander-rate", "abuse-rate", "body-chars", "port", "json");
+
+    /** Options that take no value: present or not. */
+    private static final Set<String> FLAGS = Set.of("independent");
 
     /** Thrown for a bad command line; the message says what is wrong. */
     static final class UsageException extends Exception {
@@ -120,8 +140,13 @@ record Options(
             throw new UsageException("unknown mode '" + mode + "': use one of " + String.join(", ", MODES));
         }
         Map<String, String> values = new HashMap<>();
+        Set<String> flags = new HashSet<>();
         for (int i = 1; i < args.length; i++) {
             String arg = args[i];
+            if (arg.startsWith("--") && FLAGS.contains(arg.substring(2))) {
+                flags.add(arg.substring(2));
+                continue;
+            }
             if (!arg.startsWith("--") || !NAMES.contains(arg.substring(2))) {
                 throw new UsageException("unknown option '" + arg + "' (see --help)");
             }
@@ -156,6 +181,14 @@ record Options(
             throw new UsageException("abuse".equals(mode) ? "the abuse mode needs --abuse " + AbuseKind.names()
                     : "--abuse is for the abuse mode");
         }
+        boolean independent = flags.contains("independent");
+        if (independent && !"throughput".equals(mode) && !"rate".equals(mode)) {
+            throw new UsageException("--independent is for the throughput and rate modes");
+        }
+        if ("relay".equals(mode) != values.containsKey("port")) {
+            throw new UsageException("relay".equals(mode) ? "the relay mode needs --port P (0: any free port)"
+                    : "--port is for the relay mode");
+        }
         OptionalLong pid = values.containsKey("server-pid")
                 ? OptionalLong.of(number(values, "server-pid", 0, 1, Integer.MAX_VALUE)) : OptionalLong.empty();
         return new Options(mode, httpBase, receiverHttpBase, adminKey, jwtSecret, pid,
@@ -176,6 +209,8 @@ record Options(
                 (int) number(values, "bystander-rate", 20, 1, 10_000),
                 (int) number(values, "abuse-rate", 20, 1, 100_000),
                 (int) number(values, "body-chars", abuse.map(AbuseKind::defaultBodyChars).orElse(0), 0, 1_000_000),
+                independent,
+                (int) number(values, "port", 0, 0, 65_535),
                 Optional.ofNullable(values.get("json")).map(Path::of));
     }
 

@@ -1,62 +1,16 @@
 package org.parley.benchmarks;
 
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Pattern;
-
-import com.auth0.jwt.JWT;
-import com.auth0.jwt.JWTVerifier;
-import com.auth0.jwt.algorithms.Algorithm;
-import com.auth0.jwt.exceptions.JWTVerificationException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import io.netty.util.AttributeKey;
 
 /**
- * A tiny stand-in for Parley that speaks just enough of its API for the load tool, and misbehaves on purpose: the admin
- * upsert ({@code PUT /admin/users/<uuid>/} with {@code X-Api-Key}, answered 201), the websocket handshake on
- * {@code /ws/chat/room/?token=<HS256 access token>} (a bad token is answered 401), and {@code text_message} →
- * {@code conf_message} to the sender's connections and {@code re_message} to the receiver's, with increasing
- * {@code created_msg_id}s. Each {@link Fault} strikes one message, counted in the order the server reads them: the
- * third ({@link Fault#LOSE_DELIVERY}), the fifth ({@link Fault#DUPLICATE_DELIVERY}), the seventh
- * ({@link Fault#STORE_TWICE}). With no fault it is a correct (in-memory, unstored) relay.
+ * A tiny stand-in for Parley that misbehaves on purpose: the {@link ReferenceRelay} (admin upsert, token-checked
+ * websocket handshake, {@code text_message} → {@code conf_message} to the sender's connections and {@code re_message}
+ * to the receiver's, increasing {@code created_msg_id}s) with {@link ReferenceRelay.Copies} that are wrong for one
+ * message per {@link Fault}, counted in the order the server reads them: the third ({@link Fault#LOSE_DELIVERY}), the
+ * fifth ({@link Fault#DUPLICATE_DELIVERY}), the seventh ({@link Fault#STORE_TWICE}). With no fault it is the correct
+ * relay.
  */
 final class FaultyParley implements AutoCloseable {
 
@@ -79,177 +33,48 @@ final class FaultyParley implements AutoCloseable {
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern ADMIN_USER = Pattern.compile("/admin/users/[0-9a-f-]{36}/");
-    private static final AttributeKey<String> USER = AttributeKey.valueOf("fakeParleyUser");
-
-    private final String adminKey;
-    private final JWTVerifier tokens;
-    private final Set<Fault> faults;
-    private final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-    private final Map<String, List<Channel>> connections = new ConcurrentHashMap<>();
-    private final AtomicLong messagesRead = new AtomicLong();
-    private final AtomicLong createdIds = new AtomicLong(1000);
-    private final AtomicLong usersCreated = new AtomicLong();
-    private final URI httpBase;
+    private final ReferenceRelay relay;
 
     FaultyParley(String adminKey, String jwtSecret, Set<Fault> faults) throws InterruptedException {
-        this.adminKey = adminKey;
-        this.tokens = JWT.require(Algorithm.HMAC256(jwtSecret)).withClaim("token_type", "access").build();
-        this.faults = faults.isEmpty() ? EnumSet.noneOf(Fault.class) : EnumSet.copyOf(faults);
-        Channel listening = new ServerBootstrap()
-                .group(loops)
-                .channel(NioServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel channel) {
-                        channel.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
-                                new Http(),
-                                new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
-                                        .websocketPath("/ws/chat/room/").checkStartsWith(true).build()),
-                                new Chat());
-                    }
-                })
-                .bind("127.0.0.1", 0).sync().channel();
-        this.httpBase = URI.create("http://127.0.0.1:" + ((InetSocketAddress) listening.localAddress()).getPort());
+        this.relay = ReferenceRelay.start(adminKey, jwtSecret, 0, faulty(faults));
+    }
+
+    /** The copies of a correct relay, except for the message each fault strikes. */
+    static ReferenceRelay.Copies faulty(Set<Fault> faults) {
+        Set<Fault> striking = faults.isEmpty() ? EnumSet.noneOf(Fault.class) : EnumSet.copyOf(faults);
+        return new ReferenceRelay.Copies() {
+            @Override
+            public int ids(long messageNumber) {
+                return strikes(Fault.STORE_TWICE, messageNumber) ? 2 : 1;
+            }
+
+            @Override
+            public int deliveries(long messageNumber) {
+                return strikes(Fault.LOSE_DELIVERY, messageNumber) ? 0
+                        : strikes(Fault.DUPLICATE_DELIVERY, messageNumber) ? 2 : 1;
+            }
+
+            private boolean strikes(Fault fault, long messageNumber) {
+                return striking.contains(fault) && fault.messageNumber == messageNumber;
+            }
+        };
     }
 
     URI httpBase() {
-        return httpBase;
+        return relay.httpBase();
     }
 
     /** {@code text_message} frames read so far. */
     long messagesRead() {
-        return messagesRead.get();
+        return relay.messagesRead();
     }
 
     long usersCreated() {
-        return usersCreated.get();
+        return relay.usersCreated();
     }
 
     @Override
     public void close() {
-        loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-    }
-
-    /** The admin upsert, and the token check of the websocket handshake; anything else is 404. */
-    private final class Http extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object message) {
-            if (!(message instanceof FullHttpRequest request)) {
-                ctx.fireChannelRead(message);
-                return;
-            }
-            QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-            if (request.method().equals(HttpMethod.GET) && uri.path().equals("/ws/chat/room/")) {
-                List<String> token = uri.parameters().getOrDefault("token", List.of());
-                try {
-                    String user = tokens.verify(token.isEmpty() ? "" : token.get(0)).getClaim("user_id").asString();
-                    ctx.channel().attr(USER).set(user);
-                    ctx.fireChannelRead(request);
-                } catch (JWTVerificationException e) {
-                    respond(ctx, request, HttpResponseStatus.UNAUTHORIZED);
-                }
-                return;
-            }
-            if (request.method().equals(HttpMethod.PUT) && ADMIN_USER.matcher(uri.path()).matches()) {
-                if (!adminKey.equals(request.headers().get("X-Api-Key"))) {
-                    respond(ctx, request, HttpResponseStatus.UNAUTHORIZED);
-                    return;
-                }
-                usersCreated.incrementAndGet();
-                respond(ctx, request, HttpResponseStatus.CREATED);
-                return;
-            }
-            respond(ctx, request, HttpResponseStatus.NOT_FOUND);
-        }
-
-        private void respond(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status) {
-            boolean keepAlive = HttpUtil.isKeepAlive(request);
-            request.release();
-            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                    Unpooled.copiedBuffer("{}", StandardCharsets.UTF_8));
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
-            HttpUtil.setContentLength(response, response.content().readableBytes());
-            HttpUtil.setKeepAlive(response, keepAlive);
-            if (keepAlive) {
-                ctx.writeAndFlush(response);
-            } else {
-                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-            }
-        }
-    }
-
-    /** The chat frames: every open connection of a user is registered once its handshake completed. */
-    private final class Chat extends SimpleChannelInboundHandler<TextWebSocketFrame> {
-
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-            if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-                connectionsOf(ctx.channel().attr(USER).get()).add(ctx.channel());
-            }
-            super.userEventTriggered(ctx, event);
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-            String user = ctx.channel().attr(USER).get();
-            if (user != null) {
-                connectionsOf(user).remove(ctx.channel());
-            }
-            super.channelInactive(ctx);
-        }
-
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame frame) throws Exception {
-            JsonNode request = JSON.readTree(frame.text());
-            String sender = ctx.channel().attr(USER).get();
-            String receiver = request.path("receiver_id").asText("");
-            if (!"text_message".equals(request.path("action").asText()) || receiver.isEmpty()
-                    || receiver.equals(sender)) {
-                ctx.writeAndFlush(new TextWebSocketFrame("{\"action\":\"error\",\"code\":\"validation_error\","
-                        + "\"message\":\"only text_message to another user\",\"request_action\":"
-                        + JSON.writeValueAsString(request.path("action").asText(null)) + "}"));
-                return;
-            }
-            long number = messagesRead.incrementAndGet();
-            boolean storeTwice = strikes(Fault.STORE_TWICE, number);
-            long[] ids = storeTwice
-                    ? new long[] {createdIds.incrementAndGet(), createdIds.incrementAndGet()}
-                    : new long[] {createdIds.incrementAndGet()};
-            for (long id : ids) {
-                ObjectNode stored = JSON.createObjectNode()
-                        .put("sender_id", sender)
-                        .put("receiver_id", receiver)
-                        .put("message", request.path("message_body").asText(""))
-                        .put("timestamp", "2026-11-30T00:00:00.000000+00:00")
-                        .put("created_msg_id", id)
-                        .put("message_type", "text");
-                ObjectNode confirmation = stored.deepCopy().put("action", "conf_message");
-                if (request.hasNonNull("client_msg_id")) {
-                    confirmation.put("client_msg_id", request.path("client_msg_id").asText());
-                }
-                String delivery = JSON.writeValueAsString(stored.put("action", "re_message"));
-                String confirmed = JSON.writeValueAsString(confirmation);
-                for (Channel own : connectionsOf(sender)) {
-                    own.writeAndFlush(new TextWebSocketFrame(confirmed));
-                }
-                int copies = strikes(Fault.LOSE_DELIVERY, number) ? 0
-                        : strikes(Fault.DUPLICATE_DELIVERY, number) ? 2 : 1;
-                for (Channel theirs : connectionsOf(receiver)) {
-                    for (int copy = 0; copy < copies; copy++) {
-                        theirs.writeAndFlush(new TextWebSocketFrame(delivery));
-                    }
-                }
-            }
-        }
-
-        private boolean strikes(Fault fault, long number) {
-            return faults.contains(fault) && fault.messageNumber == number;
-        }
-    }
-
-    private List<Channel> connectionsOf(String user) {
-        return connections.computeIfAbsent(user, key -> new CopyOnWriteArrayList<>());
+        relay.close();
     }
 }
