@@ -14,7 +14,8 @@ public final class Bench {
     }
 
     /** Runs a benchmark and returns the exit status: 0 clean, 1 failed to run, 2 messages lost or duplicated
-     * (abuse: the bystander's; storm: also a client not back or not caught up in time). */
+     * (abuse: the bystander's; storm: also a client not back or not caught up in time). The relay mode serves until
+     * the process is killed (1 if it cannot listen). */
     static int run(String[] args, Map<String, String> environment) {
         return run(args, environment, null);
     }
@@ -33,7 +34,7 @@ public final class Bench {
             options = Options.parse(args, environment);
         } catch (Options.UsageException e) {
             System.err.println("parley-bench: " + e.getMessage());
-            System.err.println("usage: java -jar parley-bench.jar <throughput|rate|idle|abuse|storm> [options]  "
+            System.err.println("usage: java -jar parley-bench.jar <throughput|rate|idle|abuse|storm|relay> [options]  "
                     + "(--help for more)");
             return 1;
         }
@@ -42,6 +43,10 @@ public final class Bench {
             return 1;
         }
         try {
+            if ("relay".equals(options.mode())) {
+                ReferenceRelay.serve(options);
+                return 0;
+            }
             Report report = switch (options.mode()) {
                 case "throughput" -> PairedRuns.throughput(options);
                 case "rate" -> PairedRuns.rate(options);

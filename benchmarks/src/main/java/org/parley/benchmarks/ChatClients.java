@@ -48,9 +48,18 @@ final class ChatClients implements AutoCloseable {
     private final Bootstrap bootstrap;
     private final AtomicInteger next = new AtomicInteger();
     private final ChatConnection.Counters counters = new ChatConnection.Counters();
+    private final boolean independent;
 
     ChatClients(URI wsBase, int sourceAddresses, int ioThreads) {
-        this(wsBase, 1, sourceAddresses, ioThreads);
+        this(wsBase, 1, sourceAddresses, ioThreads, false);
+    }
+
+    /**
+     * With {@code independent}, each connection flushes every frame it sends at once (see {@link ChatConnection});
+     * otherwise the frames sent while one read batch is handled share a flush.
+     */
+    ChatClients(URI wsBase, int sourceAddresses, int ioThreads, boolean independent) {
+        this(wsBase, 1, sourceAddresses, ioThreads, independent);
     }
 
     /**
@@ -58,6 +67,12 @@ final class ChatClients implements AutoCloseable {
      * abuse mode keeps 127.0.0.1 for the bystander and puts the abusers on the next ones.
      */
     ChatClients(URI wsBase, int firstAddress, int sourceAddresses, int ioThreads) {
+        this(wsBase, firstAddress, sourceAddresses, ioThreads, false);
+    }
+
+    /** As above, and with {@code independent} each connection flushes every frame it sends at once. */
+    ChatClients(URI wsBase, int firstAddress, int sourceAddresses, int ioThreads, boolean independent) {
+        this.independent = independent;
         if (sourceAddresses < 1 || firstAddress < 1 || firstAddress + sourceAddresses - 1 > 254) {
             throw new IllegalArgumentException("source addresses must lie within 127.0.0.1..127.0.0.254");
         }
@@ -77,7 +92,7 @@ final class ChatClients implements AutoCloseable {
 
     /** Opens a connection for the holder of {@code token}; {@code frames} receives every parsed frame. */
     CompletableFuture<ChatConnection> open(String token, Consumer<Frames.Incoming> frames) {
-        ChatConnection connection = new ChatConnection(frames, counters);
+        ChatConnection connection = new ChatConnection(frames, counters, independent);
         URI uri = URI.create(chatUri + "?token=" + URLEncoder.encode(token, StandardCharsets.US_ASCII));
         InetSocketAddress source = sourceAddresses.get(Math.floorMod(next.getAndIncrement(), sourceAddresses.size()));
         ChannelFuture connecting = bootstrap.clone()

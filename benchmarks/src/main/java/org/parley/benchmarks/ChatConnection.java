@@ -21,8 +21,9 @@ import io.netty.util.ReferenceCountUtil;
 /**
  * One websocket connection of the benchmark, the last handler of its channel's pipeline. Every frame is parsed and
  * handed to the frame handler on the channel's event loop, so whatever that handler sends in reply leaves from the same
- * thread: such sends are written at once and flushed together when the read batch ends. A send from any other thread
- * is flushed at once. Sends never block.
+ * thread: by default such sends are written at once and flushed together when the read batch ends (several frames can
+ * leave in one TCP write). An <em>independent</em> connection ({@code --independent}) flushes every frame it sends at
+ * once, as a separate device would. A send from any other thread is flushed at once. Sends never block.
  */
 final class ChatConnection extends ChannelInboundHandlerAdapter {
 
@@ -30,6 +31,7 @@ final class ChatConnection extends ChannelInboundHandlerAdapter {
 
     private final Consumer<Frames.Incoming> frames;
     private final Counters counters;
+    private final boolean independent;
     private final CompletableFuture<ChatConnection> opened = new CompletableFuture<>();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final ChannelFutureListener countFailedSend;
@@ -38,9 +40,16 @@ final class ChatConnection extends ChannelInboundHandlerAdapter {
     private boolean inReadBatch;
     private boolean flushPending;
 
+    /** A connection that flushes the frames it sends while handling a read batch together, when the batch ends. */
     ChatConnection(Consumer<Frames.Incoming> frames, Counters counters) {
+        this(frames, counters, false);
+    }
+
+    /** With {@code independent}, every frame sent is flushed at once, also while a read batch is handled. */
+    ChatConnection(Consumer<Frames.Incoming> frames, Counters counters, boolean independent) {
         this.frames = frames;
         this.counters = counters;
+        this.independent = independent;
         this.countFailedSend = future -> {
             if (!future.isSuccess()) {
                 counters.sendFailures.incrementAndGet();
@@ -74,7 +83,7 @@ final class ChatConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         TextWebSocketFrame frame = new TextWebSocketFrame(Unpooled.wrappedBuffer(utf8Text));
-        if (current.eventLoop().inEventLoop() && inReadBatch) {
+        if (!independent && inReadBatch && current.eventLoop().inEventLoop()) {
             current.write(frame).addListener(countFailedSend);
             flushPending = true;
         } else {

@@ -5,13 +5,18 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
-/** The command line: a mode and {@code --name value} options, with defaults. */
+/**
+ * The command line: a mode and {@code --name value} options, with defaults, and {@code --independent}, a flag.
+ * {@code relayPort} is the relay mode's {@code --port} (0 in every other mode, which refuses it);
+ * {@code restartCommand} and {@code reconnectTimeoutSeconds} are the storm mode's (every other mode refuses them).
+ */
 record Options(
         String mode,
         URI httpBase,
@@ -37,14 +42,17 @@ record Options(
         int bodyChars,
         Optional<String> restartCommand,
         int reconnectTimeoutSeconds,
+        boolean independent,
+        int relayPort,
         Optional<Path> json) {
 
-    static final List<String> MODES = List.of("throughput", "rate", "idle", "abuse", "storm");
+    static final List<String> MODES = List.of("throughput", "rate", "idle", "abuse", "storm", "relay");
 
     static final String HELP = """
             Parley load benchmark: drives a running Parley through its public API only.
 
             usage: java -jar parley-bench.jar <throughput|rate|idle|abuse|storm> [options]
+                   java -jar parley-bench.jar relay --port P [--admin-key K --jwt-secret S]
 
               throughput  P sender/receiver pairs, each sender keeps W messages in flight; delivered messages/s
               rate        a fixed total rate R over P senders; send -> re_message latency percentiles
@@ -72,6 +80,10 @@ record Options(
                           and -> all caught up, handshakes/s (first min(N, 5000) and all), refused/failed attempts.
                           Lost = confirmed and never seen by its receiver (frame or catch-up); a message never
                           confirmed is not lost (counted as stored or not)
+              relay       not a load: serves a bare in-memory reference relay on 127.0.0.1:P (admin upsert, token-
+                          checked handshake, text_message -> conf_message + re_message, nothing stored; two event-loop
+                          threads) until killed, and prints one line with its address; run the other modes against it
+                          to state a server's figures as a fraction of a bare relay's on the same machine
 
             options (defaults in brackets):
               --url URL                  Parley's HTTP base, a loopback address only [http://127.0.0.1:8080]
@@ -110,10 +122,16 @@ record Options(
                                          for the command, then for its clients
               --reconnect-timeout S      the longest the clients may take to come back and catch up, counted from
                                          the restart command's start (storm) [60]
+              --independent              independent clients (throughput, rate): every connection writes and
+                                         flushes each frame it sends at once, as separate devices do; without it,
+                                         frames sent while one read batch is handled leave together in one flush
+                                         when the batch ends (the rate mode's scheduled sends leave one by one
+                                         either way); recorded in the JSON's parameters
+              --port P                   the relay's port, 0 for any free one (relay)
               --json FILE                also write the results as JSON to FILE
               --help                     this text
 
-            Every run stops by itself; it prints how many messages were lost or duplicated (both must be 0) and
+            Every run but the relay stops by itself; it prints how many messages were lost or duplicated (both must be 0) and
             exits with status 2 when any were (abuse: the bystander's messages; the abusers' are only counted; storm:
             also when a client did not come back or catch up within --reconnect-timeout).
             Abuse runs are meant for a server with its limits on (contract §16 defaults): never turn them off.
@@ -122,7 +140,10 @@ record Options(
     private static final Set<String> NAMES = Set.of("url", "receiver-url", "admin-key", "jwt-secret", "server-pid", "pairs", "window",
             "duration", "warmup", "rate", "connections", "source-addresses", "sample", "handshake-concurrency",
             "io-threads", "drain", "settle", "abuse", "bystander-rate", "abuse-rate", "body-chars", "restart-command",
-            "reconnect-timeout", "json");
+            "reconnect-timeout", "port", "json");
+
+    /** Options that take no value: present or not. */
+    private static final Set<String> FLAGS = Set.of("independent");
 
     /** Thrown for a bad command line; the message says what is wrong. */
     static final class UsageException extends Exception {
@@ -140,8 +161,13 @@ record Options(
             throw new UsageException("unknown mode '" + mode + "': use one of " + String.join(", ", MODES));
         }
         Map<String, String> values = new HashMap<>();
+        Set<String> flags = new HashSet<>();
         for (int i = 1; i < args.length; i++) {
             String arg = args[i];
+            if (arg.startsWith("--") && FLAGS.contains(arg.substring(2))) {
+                flags.add(arg.substring(2));
+                continue;
+            }
             if (!arg.startsWith("--") || !NAMES.contains(arg.substring(2))) {
                 throw new UsageException("unknown option '" + arg + "' (see --help)");
             }
@@ -183,6 +209,14 @@ record Options(
         if (values.containsKey("restart-command") && values.get("restart-command").isBlank()) {
             throw new UsageException("--restart-command must not be blank");
         }
+        boolean independent = flags.contains("independent");
+        if (independent && !"throughput".equals(mode) && !"rate".equals(mode)) {
+            throw new UsageException("--independent is for the throughput and rate modes");
+        }
+        if ("relay".equals(mode) != values.containsKey("port")) {
+            throw new UsageException("relay".equals(mode) ? "the relay mode needs --port P (0: any free port)"
+                    : "--port is for the relay mode");
+        }
         OptionalLong pid = values.containsKey("server-pid")
                 ? OptionalLong.of(number(values, "server-pid", 0, 1, Integer.MAX_VALUE)) : OptionalLong.empty();
         Options options = new Options(mode, httpBase, receiverHttpBase, adminKey, jwtSecret, pid,
@@ -205,6 +239,8 @@ record Options(
                 (int) number(values, "body-chars", abuse.map(AbuseKind::defaultBodyChars).orElse(0), 0, 1_000_000),
                 Optional.ofNullable(values.get("restart-command")),
                 (int) number(values, "reconnect-timeout", 60, 1, 3_600),
+                independent,
+                (int) number(values, "port", 0, 0, 65_535),
                 Optional.ofNullable(values.get("json")).map(Path::of));
         if (storm && options.connections() % 2 != 0) {
             throw new UsageException("--connections must be even in the storm mode (senders and receivers in pairs)");

@@ -31,6 +31,7 @@ final class PairedRuns {
                 .parameter("pairs", options.pairs())
                 .parameter("window", options.window())
                 .parameter("io_threads", options.ioThreads())
+                .parameter("independent", options.independent())
                 .parameter("warmup_s", options.warmupSeconds())
                 .parameter("duration_s", options.durationSeconds());
         Traffic traffic = new Traffic();
@@ -70,6 +71,7 @@ final class PairedRuns {
                 .parameter("pairs", options.pairs())
                 .parameter("rate_per_s", options.rate())
                 .parameter("io_threads", options.ioThreads())
+                .parameter("independent", options.independent())
                 .parameter("warmup_s", options.warmupSeconds())
                 .parameter("duration_s", options.durationSeconds());
         Traffic traffic = new Traffic();
@@ -165,9 +167,10 @@ final class PairedRuns {
                 receiverTokens.add(tokens.get(2 * i + 1));
             }
             ChatClients senderClients = new ChatClients(options.wsBase(), options.sourceAddresses(),
-                    options.ioThreads());
+                    options.ioThreads(), options.independent());
             ChatClients receiverClients = options.receiverHttpBase().isPresent()
-                    ? new ChatClients(options.receiverWsBase(), options.sourceAddresses(), options.ioThreads())
+                    ? new ChatClients(options.receiverWsBase(), options.sourceAddresses(), options.ioThreads(),
+                            options.independent())
                     : senderClients;
             Setup setup = new Setup(senderClients, receiverClients, traffic);
             try {

@@ -8,6 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -100,6 +103,50 @@ class ChatConnectionTest {
     }
 
     @Test
+    void byDefaultTheFramesSentInOneReadBatchShareOneFlush() {
+        Flushes flushes = new Flushes();
+        EmbeddedChannel channel = repliesToEveryFrame(flushes, false);
+
+        channel.pipeline().fireChannelRead(new TextWebSocketFrame(CONFIRMATION));
+        channel.pipeline().fireChannelRead(new TextWebSocketFrame(CONFIRMATION));
+        channel.pipeline().fireChannelRead(new TextWebSocketFrame(CONFIRMATION));
+        assertThat(flushes.writesPerFlush).as("nothing flushed before the batch ends").isEmpty();
+        channel.pipeline().fireChannelReadComplete();
+
+        assertThat(flushes.writesPerFlush).containsExactly(3);
+        assertThat(sentTexts(channel)).hasSize(3);
+    }
+
+    @Test
+    void anIndependentConnectionFlushesEveryFrameItSendsAtOnce() {
+        Flushes flushes = new Flushes();
+        EmbeddedChannel channel = repliesToEveryFrame(flushes, true);
+
+        channel.pipeline().fireChannelRead(new TextWebSocketFrame(CONFIRMATION));
+        assertThat(flushes.writesPerFlush).as("flushed within the read, before the batch ends").containsExactly(1);
+        channel.pipeline().fireChannelRead(new TextWebSocketFrame(CONFIRMATION));
+        channel.pipeline().fireChannelRead(new TextWebSocketFrame(CONFIRMATION));
+        channel.pipeline().fireChannelReadComplete();
+
+        assertThat(flushes.writesPerFlush).containsExactly(1, 1, 1);
+        assertThat(sentTexts(channel)).containsExactly("reply to r-1", "reply to r-1", "reply to r-1");
+        assertThat(counters.sendFailures).hasValue(0);
+    }
+
+    @Test
+    void anIndependentConnectionSendingOutsideAReadBatchAlsoFlushesEachFrame() {
+        Flushes flushes = new Flushes();
+        ChatConnection connection = new ChatConnection(received::add, counters, true);
+        EmbeddedChannel channel = openChannel(flushes, connection);
+
+        connection.send(utf8("one"));
+        connection.send(utf8("two"));
+
+        assertThat(flushes.writesPerFlush).containsExactly(1, 1);
+        assertThat(sentTexts(channel)).containsExactly("one", "two");
+    }
+
+    @Test
     void aSendOutsideAReadBatchLeavesAtOnce() {
         ChatConnection connection = new ChatConnection(received::add, counters);
         EmbeddedChannel channel = openChannel(connection);
@@ -151,6 +198,43 @@ class ChatConnectionTest {
         EmbeddedChannel channel = new EmbeddedChannel(connection);
         channel.pipeline().fireUserEventTriggered(ClientHandshakeStateEvent.HANDSHAKE_COMPLETE);
         return channel;
+    }
+
+    private static EmbeddedChannel openChannel(Flushes flushes, ChatConnection connection) {
+        EmbeddedChannel channel = new EmbeddedChannel(flushes, connection);
+        channel.pipeline().fireUserEventTriggered(ClientHandshakeStateEvent.HANDSHAKE_COMPLETE);
+        return channel;
+    }
+
+    /** A connection that answers every frame it reads with a frame of its own, as a throughput sender does. */
+    private EmbeddedChannel repliesToEveryFrame(Flushes flushes, boolean independent) {
+        ChatConnection[] self = new ChatConnection[1];
+        self[0] = new ChatConnection(frame -> self[0].send(utf8("reply to " + frame.clientMsgId())), counters,
+                independent);
+        return openChannel(flushes, self[0]);
+    }
+
+    /** Counts the frames written between flushes: one entry per flush, with the writes it carried. */
+    private static final class Flushes extends ChannelOutboundHandlerAdapter {
+        final List<Integer> writesPerFlush = new ArrayList<>();
+        private int writes;
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object message, ChannelPromise promise) {
+            if (message instanceof TextWebSocketFrame) {
+                writes++;
+            }
+            ctx.write(message, promise);
+        }
+
+        @Override
+        public void flush(ChannelHandlerContext ctx) {
+            if (writes > 0) {
+                writesPerFlush.add(writes);
+                writes = 0;
+            }
+            ctx.flush();
+        }
     }
 
     private static byte[] utf8(String text) {

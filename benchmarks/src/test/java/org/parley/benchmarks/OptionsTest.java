@@ -24,6 +24,48 @@ class OptionsTest {
         assertThat(options.adminKey()).isEqualTo("key-0123456789abcdef");
         assertThat(options.serverPid()).isEmpty();
         assertThat(options.json()).isEmpty();
+        assertThat(options.independent()).as("frames of one read batch share a flush by default").isFalse();
+    }
+
+    @Test
+    void independentClientsAreAFlagOfTheThroughputAndRateModes() throws Exception {
+        Options throughput = Options.parse(new String[] {"throughput", "--independent", "--pairs", "3"}, ENV);
+        Options rate = Options.parse(new String[] {"rate", "--rate", "100", "--independent"}, ENV);
+
+        assertThat(throughput.independent()).isTrue();
+        assertThat(throughput.pairs()).as("the flag takes no value").isEqualTo(3);
+        assertThat(rate.independent()).isTrue();
+        assertThat(rate.rate()).isEqualTo(100);
+        assertThatThrownBy(() -> Options.parse(new String[] {"idle", "--independent"}, ENV))
+                .hasMessageContaining("--independent is for the throughput and rate modes");
+        assertThatThrownBy(() -> Options.parse(new String[] {"abuse", "--abuse", "flood", "--independent"}, ENV))
+                .hasMessageContaining("--independent is for the throughput and rate modes");
+        assertThatThrownBy(() -> Options.parse(new String[] {"throughput", "--independent=true"}, ENV))
+                .hasMessageContaining("unknown option '--independent=true'");
+        assertThat(Options.HELP).contains("--independent");
+    }
+
+    @Test
+    void theRelayModeNeedsAPortAndTheSecrets() throws Exception {
+        Options relay = Options.parse(new String[] {"relay", "--port", "18090", "--admin-key", "relay-key-0123456789",
+                "--jwt-secret", "relay-secret-long-enough-for-hs256"}, Map.of());
+        Options anyPort = Options.parse(new String[] {"relay", "--port", "0"}, ENV);
+
+        assertThat(relay.mode()).isEqualTo("relay");
+        assertThat(relay.relayPort()).isEqualTo(18090);
+        assertThat(relay.adminKey()).isEqualTo("relay-key-0123456789");
+        assertThat(relay.jwtSecret()).isEqualTo("relay-secret-long-enough-for-hs256");
+        assertThat(anyPort.relayPort()).isZero();
+        assertThat(anyPort.adminKey()).isEqualTo("key-0123456789abcdef");
+        assertThatThrownBy(() -> Options.parse(new String[] {"relay"}, ENV)).hasMessageContaining("needs --port");
+        assertThatThrownBy(() -> Options.parse(new String[] {"relay", "--port", "65536"}, ENV))
+                .hasMessageContaining("--port must be between 0 and 65535");
+        assertThatThrownBy(() -> Options.parse(new String[] {"relay", "--port", "0"}, Map.of()))
+                .hasMessageContaining("--admin-key");
+        assertThatThrownBy(() -> Options.parse(new String[] {"throughput", "--port", "8080"}, ENV))
+                .hasMessageContaining("--port is for the relay mode");
+        assertThatThrownBy(() -> Options.parse(new String[] {"relay", "--port", "0", "--independent"}, ENV))
+                .hasMessageContaining("--independent is for the throughput and rate modes");
     }
 
     @Test
@@ -67,6 +109,24 @@ class OptionsTest {
                 .hasMessageContaining("even");
         assertThatThrownBy(() -> Options.parse(new String[] {"storm", "--restart-command", " "}, ENV))
                 .hasMessageContaining("blank");
+    }
+
+    @Test
+    void everyModeIsListedAndEachModesOptionsAreRefusedByTheOthers() {
+        assertThat(Options.MODES).containsExactly("throughput", "rate", "idle", "abuse", "storm", "relay");
+        for (String mode : Options.MODES) {
+            assertThat(Options.HELP).as("--help names " + mode).containsPattern("(?m)^  " + mode + " ");
+        }
+        assertThatThrownBy(() -> Options.parse(new String[] {"fast"}, ENV))
+                .hasMessageContaining("throughput, rate, idle, abuse, storm, relay");
+        assertThatThrownBy(() -> Options.parse(new String[] {"storm", "--independent"}, ENV))
+                .hasMessageContaining("--independent is for the throughput and rate modes");
+        assertThatThrownBy(() -> Options.parse(new String[] {"storm", "--port", "0"}, ENV))
+                .hasMessageContaining("--port is for the relay mode");
+        assertThatThrownBy(() -> Options.parse(new String[] {"relay", "--port", "0", "--restart-command", "true"},
+                ENV)).hasMessageContaining("for the storm mode");
+        assertThatThrownBy(() -> Options.parse(new String[] {"relay", "--port", "0", "--reconnect-timeout", "5"},
+                ENV)).hasMessageContaining("for the storm mode");
     }
 
     @Test

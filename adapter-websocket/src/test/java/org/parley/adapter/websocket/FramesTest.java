@@ -106,10 +106,19 @@ class FramesTest {
 
     @Test
     void utf8LengthCountsBytesWithoutEncoding() {
-        for (String text : List.of("", "abc", "Zoë", "😀", "日本語", "mixed Zoë 😀 日本")) {
+        for (String text : List.of("", "abc", "Zoë", "😀", "日本語", "mixed Zoë 😀 日本", "ascii first, then é",
+                "é first", "ends in 😀", "a".repeat(1000) + "\u0080" + "b".repeat(10), "\u007f\u0080\u07ff\u0800\uffff")) {
             assertThat(ChatEndpoint.utf8Length(text)).as(text)
                     .isEqualTo(text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
         }
+    }
+
+    @Test
+    void utf8LengthCountsALoneSurrogateAsThreeBytesWhereverItStands() {
+        assertThat(ChatEndpoint.utf8Length("\ud83d")).isEqualTo(3);
+        assertThat(ChatEndpoint.utf8Length("ab\ude00")).isEqualTo(5);
+        assertThat(ChatEndpoint.utf8Length("\ude00\ud83d")).isEqualTo(6);
+        assertThat(ChatEndpoint.utf8Length("x\ud83d\ude00\ud83d")).isEqualTo(1 + 4 + 3);
     }
 
     private static Message message(MessageContent content) {
