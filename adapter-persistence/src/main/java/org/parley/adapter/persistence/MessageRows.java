@@ -18,7 +18,7 @@ import java.util.UUID;
  * and the instants, already truncated to microseconds, as {@link OffsetDateTime}s at UTC for the
  * {@code TIMESTAMP(6) WITH TIME ZONE} columns. {@code edited} and {@code deleted} are left to their default,
  * {@code FALSE}, as the entity's mapping leaves them. So a row written here is read back by Hibernate exactly as one
- * Hibernate wrote (HibernateMessageRepositoryTest, JdbcWritePathTest).
+ * Hibernate wrote (HibernateMessageRepositoryTest.rowsOfABatchAreTheRowsHibernateWritesAndReadBackEqual).
  */
 final class MessageRows {
 
