@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The commands a Redis receives from its clients while this is open ({@code MONITOR} on a plain socket, RESP2), for
@@ -28,7 +29,7 @@ final class RedisMonitor implements AutoCloseable {
         this.reader.setDaemon(true);
     }
 
-    /** Monitors the Redis of {@code url} ({@code redis://[user:password@]host[:port][/db]}) from now on. */
+    /** Monitors the Redis of {@code url} ({@code redis://[user:password@]host[:port][/db]}, no TLS) from now on. */
     static RedisMonitor start(String url) throws IOException {
         URI uri = URI.create(url);
         Socket socket = new Socket(uri.getHost(), uri.getPort() == -1 ? 6379 : uri.getPort());
@@ -44,11 +45,20 @@ final class RedisMonitor implements AutoCloseable {
         out.write("MONITOR\r\n".getBytes(StandardCharsets.UTF_8));
         out.flush();
         monitor.reader.start();
+        long answers = uri.getUserInfo() == null ? 1 : 2; // AUTH's +OK first, then MONITOR's
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (monitor.lines.stream().noneMatch(line -> line.equals("+OK")) && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
+        while (monitor.oks() < answers && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+        }
+        if (monitor.oks() < answers) {
+            monitor.close();
+            throw new IOException("Redis at " + uri.getHost() + " did not start MONITOR: " + monitor.lines);
         }
         return monitor;
+    }
+
+    private long oks() {
+        return lines.stream().filter(line -> line.equals("+OK")).count();
     }
 
     /** How many commands from clients so far name {@code text} (a key, say). */
