@@ -7,7 +7,10 @@ import { ChatSocket } from './socket.js';
 import { $, dot, h, presenceText, time, toast } from './view.js';
 
 const PAGE = 30;                 // messages per history page (the server allows 1–200)
-const TYPING_EVERY_MS = 2000;    // the server forwards at most one typing notice per 2 s anyway
+// The server forwards at most one typing notice per 2 s. Sending every 2 s exactly, a notice that reached it just
+// before a window ended was dropped, and the next came 4 s after the last one shown: "typing…" flickered off. Sent
+// every second, each window gets one within a second of its start, so the gap stays under 3 s.
+const TYPING_EVERY_MS = 1000;
 const TYPING_SHOWN_MS = 4000;    // how long "typing…" shows after a notice
 
 const api = new Api(() => showLogin('Your session has ended: please log in again.'));

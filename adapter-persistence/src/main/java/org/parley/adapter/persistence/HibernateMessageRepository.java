@@ -1,5 +1,7 @@
 package org.parley.adapter.persistence;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -37,11 +39,15 @@ final class HibernateMessageRepository implements MessageRepository {
     static final int ATTEMPTS = 3;
 
     private final Transactions transactions;
+    private final ThreadOrder threadOrder;
+    private final SentKeys sentKeys;
     private final MessageIds ids;
     private final RecentKeys recentKeys = new RecentKeys();
 
-    HibernateMessageRepository(Transactions transactions, MessageIds ids) {
+    HibernateMessageRepository(Transactions transactions, ThreadOrder threadOrder, SentKeys sentKeys, MessageIds ids) {
         this.transactions = Objects.requireNonNull(transactions, "transactions");
+        this.threadOrder = Objects.requireNonNull(threadOrder, "threadOrder");
+        this.sentKeys = Objects.requireNonNull(sentKeys, "sentKeys");
         this.ids = Objects.requireNonNull(ids, "ids");
     }
 
@@ -51,9 +57,13 @@ final class HibernateMessageRepository implements MessageRepository {
      * ({@link ThreadOrder}: within a thread, ids then follow commit order on any number of servers); when some draft
      * carries a {@code client_msg_id} that this server saw lately ({@link RecentKeys}: a repeat is likely), the messages
      * already stored under the batch's keys in one more ({@link SentKeys}, contract §14); the ids of the drafts to
-     * store in one sequence statement, then their rows as JDBC batches of {@value #JDBC_BATCH_SIZE} (on PostgreSQL the
-     * driver also rewrites each batch into multi-row inserts), then one commit, which releases the locks. Four
-     * statements whatever the batch's size and number of threads, five when a repeat is likely.
+     * store in one sequence statement, then their rows, one prepared insert executed as JDBC batches of
+     * {@value #JDBC_BATCH_SIZE} ({@link MessageRows}; on PostgreSQL the driver also rewrites each batch into multi-row
+     * inserts), then one commit, which releases the locks. Four statements whatever the batch's size and number of
+     * threads, five when a repeat is likely; each statement is plain JDBC on the session's connection with one SQL text
+     * whatever the batch's size (thread ids and keys as array parameters), so the driver and the database see the same
+     * few texts batch after batch, and no ORM query plan is resolved nor any row bound through Hibernate (issue 16:
+     * that machinery had cost the writer thread more than the database did).
      *
      * <p>A draft whose key is already stored, or taken by an earlier draft of the same batch, is answered with that
      * message and not stored. A key stored already that was not looked up (stored through another server, before a
@@ -96,12 +106,23 @@ final class HibernateMessageRepository implements MessageRepository {
         }
     }
 
+    /**
+     * The batch's statements, as plain JDBC on the session's own connection, so in its transaction: each has one SQL
+     * text whatever the batch's size (arrays for the lists), and the rows are bound column by column
+     * ({@link MessageRows}), with no ORM query plan or per-row binding between the batch and its statements. A
+     * {@link SQLException} leaves as Hibernate's {@link org.hibernate.JDBCException} (a constraint's as its
+     * {@link org.hibernate.exception.ConstraintViolationException}, which {@link UniqueViolation} recognises).
+     */
     private List<AppendedMessage> append(StatelessSession session, List<DraftToStore> batch,
                                          boolean recordingEvents, boolean lookUpKeys) {
-        session.setJdbcBatchSize(JDBC_BATCH_SIZE);
-        Map<ThreadId, ThreadPosition> next = ThreadOrder.lockForAppending(session,
+        return session.doReturningWork(connection -> append(connection, batch, recordingEvents, lookUpKeys));
+    }
+
+    private List<AppendedMessage> append(Connection connection, List<DraftToStore> batch,
+                                         boolean recordingEvents, boolean lookUpKeys) throws SQLException {
+        Map<ThreadId, ThreadPosition> next = threadOrder.lockForAppending(connection,
                 batch.stream().map(draft -> draft.draft().threadId()).toList());
-        Map<SentKeys.Key, Message> sent = lookUpKeys ? SentKeys.storedUnder(session, batch) : Map.of();
+        Map<SentKeys.Key, Message> sent = lookUpKeys ? sentKeys.storedUnder(connection, batch) : Map.of();
         AppendedMessage[] answers = new AppendedMessage[batch.size()];
         int toStore = 0;
         for (int i = 0; i < batch.size(); i++) {
@@ -113,7 +134,8 @@ final class HibernateMessageRepository implements MessageRepository {
                 toStore++;
             }
         }
-        List<Long> assigned = toStore == 0 ? List.of() : ids.next(session, toStore);
+        List<Long> assigned = toStore == 0 ? List.of() : ids.next(connection, toStore);
+        List<MessageEntity> rows = new ArrayList<>(toStore);
         Map<SentKeys.Key, Message> storedNow = new HashMap<>();
         int nextId = 0;
         for (int i = 0; i < batch.size(); i++) {
@@ -130,7 +152,7 @@ final class HibernateMessageRepository implements MessageRepository {
             MessageEntity entity = MessageMapper.newEntity(draft.draft());
             entity.clientMsgId = key == null ? null : key.clientMsgId();
             entity.id = assigned.get(nextId++);
-            session.insert(entity);
+            rows.add(entity);
             Message message = MessageMapper.toDomain(entity);
             ThreadPosition position = next.get(message.threadId());
             refuseIdsBehindTheThread(message, position);
@@ -140,22 +162,23 @@ final class HibernateMessageRepository implements MessageRepository {
                 storedNow.put(key, message);
             }
         }
+        MessageRows.insert(connection, rows, JDBC_BATCH_SIZE);
         List<AppendedMessage> appended = List.of(answers);
         if (recordingEvents) {
-            recordNew(session, appended);
+            recordNew(connection, appended);
         }
         return appended;
     }
 
     /** The {@code message.new} events of the messages stored now (not of repeats), as one JDBC batch. */
-    private static void recordNew(StatelessSession session, List<AppendedMessage> appended) {
+    private static void recordNew(Connection connection, List<AppendedMessage> appended) throws SQLException {
         List<WebhookEvent> events = new ArrayList<>(appended.size());
         for (AppendedMessage stored : appended) {
             if (!stored.repeat()) {
                 events.add(WebhookEvent.messageNew(stored.message()));
             }
         }
-        session.doWork(connection -> OutboxRows.insert(connection, events));
+        OutboxRows.insert(connection, events);
     }
 
     /**

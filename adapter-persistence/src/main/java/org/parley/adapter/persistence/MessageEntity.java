@@ -11,6 +11,9 @@ import jakarta.persistence.Table;
 /**
  * A row of {@code messages}: one table for the three kinds of content, whose columns are set or null by kind.
  * References are plain id columns, not associations. Only {@link MessageMapper} turns it into a domain message.
+ * Group commit writes new rows, and reads the rows its keys name, with plain JDBC ({@link MessageRows}), binding each
+ * column as this mapping does: a change to a column here must be made there too (HibernateMessageRepositoryTest
+ * compares the rows both write).
  */
 @Entity
 @Table(name = "messages")

@@ -1,10 +1,13 @@
 package org.parley.adapter.persistence;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-import org.hibernate.SharedSessionContract;
 import org.hibernate.dialect.Dialect;
 import org.hibernate.dialect.H2Dialect;
 import org.hibernate.dialect.PostgreSQLDialect;
@@ -14,6 +17,8 @@ import org.hibernate.dialect.PostgreSQLDialect;
  * row of a generated series, in ascending order. A batch therefore costs one round trip for its ids whatever its
  * size, and its ids still come from the shared sequence, so they grow with the time at which messages are stored even
  * when several servers share the database (which blocks of ids cached per server would break, see docs/storage.md).
+ * The statement is plain JDBC on the caller's connection, with the count as its one parameter: one SQL text whatever
+ * the batch's size.
  */
 final class MessageIds {
 
@@ -30,23 +35,33 @@ final class MessageIds {
     static MessageIds forDialect(Dialect dialect) {
         Objects.requireNonNull(dialect, "dialect");
         if (dialect instanceof PostgreSQLDialect) {
-            return new MessageIds("select nextval('messages_id_seq') from generate_series(1, :count)");
+            return new MessageIds("select nextval('messages_id_seq') from generate_series(1, ?)");
         }
         if (dialect instanceof H2Dialect) {
-            return new MessageIds("select next value for messages_id_seq from system_range(1, :count)");
+            return new MessageIds("select next value for messages_id_seq from system_range(1, ?)");
         }
         throw new IllegalStateException("Parley stores messages on H2 or PostgreSQL, not on "
                 + dialect.getClass().getSimpleName());
     }
 
-    /** {@code count} new ids, ascending, in the caller's transaction. */
-    List<Long> next(SharedSessionContract session, int count) {
+    /**
+     * {@code count} new ids, ascending, in the connection's transaction.
+     *
+     * @throws SQLException as the connection reports it (the caller's session converts it)
+     */
+    List<Long> next(Connection connection, int count) throws SQLException {
         if (count < 1) {
             throw new IllegalArgumentException("count must be at least 1, got " + count);
         }
-        List<Long> ids = new ArrayList<>(session.createNativeQuery(nextIdsSql, Long.class)
-                .setParameter("count", count)
-                .getResultList());
+        List<Long> ids = new ArrayList<>(count);
+        try (PreparedStatement next = connection.prepareStatement(nextIdsSql)) {
+            next.setInt(1, count);
+            try (ResultSet rows = next.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getLong(1));
+                }
+            }
+        }
         if (ids.size() != count) {
             throw new IllegalStateException("Asked the sequence for " + count + " ids, got " + ids.size());
         }

@@ -24,6 +24,7 @@ import org.flywaydb.core.api.exception.FlywayValidateException;
 import org.hibernate.SessionFactory;
 import org.hibernate.cfg.AvailableSettings;
 import org.hibernate.cfg.Configuration;
+import org.hibernate.dialect.Dialect;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.tool.schema.spi.SchemaManagementException;
 import org.parley.application.port.out.MessageRepository;
@@ -81,8 +82,9 @@ public final class PersistenceModule implements AutoCloseable {
                 ? new CachingThreadRepository(storedThreads, caches.maximumEntries())
                 : storedThreads;
         this.readMarkers = new HibernateReadMarkerRepository(transactions);
-        this.messages = new HibernateMessageRepository(transactions, MessageIds.forDialect(
-                sessionFactory.unwrap(SessionFactoryImplementor.class).getJdbcServices().getDialect()));
+        Dialect dialect = sessionFactory.unwrap(SessionFactoryImplementor.class).getJdbcServices().getDialect();
+        this.messages = new HibernateMessageRepository(transactions, ThreadOrder.forDialect(dialect),
+                SentKeys.forDialect(dialect), MessageIds.forDialect(dialect));
         this.webhookOutbox = new HibernateWebhookOutbox(transactions);
         this.presence = new HibernatePresenceRepository(transactions);
         this.readiness = new DatabaseReadiness(transactions);

@@ -1,5 +1,10 @@
 package org.parley.adapter.persistence;
 
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -7,9 +12,8 @@ import java.util.Objects;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
-import org.hibernate.StatelessSession;
+import org.hibernate.dialect.Dialect;
 import org.hibernate.dialect.H2Dialect;
-import org.hibernate.engine.spi.SharedSessionContractImplementor;
 import org.parley.application.port.out.ThreadPosition;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.chat.ThreadId;
@@ -28,15 +32,22 @@ import org.parley.domain.chat.ThreadId;
  * those threads until this one commits, so each stored message's {@link ThreadPosition} is exact. It must be a second
  * statement: under READ COMMITTED each statement reads the data committed when it starts, and the lock statement may
  * have started before the batch it waited for committed.
+ *
+ * <p>Both statements are plain JDBC on the caller's connection, and take the batch's thread ids as one {@code BIGINT}
+ * array parameter ({@code id = ANY(?)}): one SQL text whatever the number of threads, so the database and the driver
+ * prepare each once, and no ORM query plan is resolved per batch (issue 16: resolving Hibernate's native queries, whose
+ * IN-lists gave every number of threads a new text, cost more than the statements themselves). Both databases serve
+ * {@code = ANY(?)} from the primary key, as they did the IN-list (ThreadOrderPlanOnH2Test, QueryPlansOnPostgresTest).
  */
 final class ThreadOrder {
 
-    private static final String LOCK = "select id from chat_threads where id in (:threads) order by id for update";
+    /** The lock statement; its one parameter is the array of thread ids. */
+    static final String LOCK = "select id from chat_threads where id = any(?) order by id for update";
     /**
      * One backward probe of {@code ix_messages_thread_id_id} per thread, found by its primary key. Written as an
      * ordering on the index's columns rather than {@code max(m.id)}: PostgreSQL reads both as one backward index probe,
      * but H2 (2.5.252) evaluates the {@code max} by reading every row of the thread, which made each batch's cost grow
-     * with its threads' history.
+     * with its threads' history. Its one parameter is the array of thread ids.
      */
     static final String LATEST = latest("");
     /**
@@ -46,49 +57,70 @@ final class ThreadOrder {
      */
     static final String LATEST_ON_H2 = latest(" use index (ix_messages_thread_id_id)");
 
+    private final String latestSql;
+
+    private ThreadOrder(String latestSql) {
+        this.latestSql = latestSql;
+    }
+
     private static String latest(String indexHint) {
         return """
                 select t.id as thread_id,
                        (select m.id from messages m%s where m.thread_id = t.id
                         order by m.thread_id desc, m.id desc fetch first 1 rows only) as latest_id
                 from chat_threads t
-                where t.id in (:threads)
+                where t.id = any(?)
                 """.formatted(indexHint);
     }
 
-    private ThreadOrder() {
+    /** With {@link #LATEST_ON_H2} on H2, {@link #LATEST} on any other database. */
+    static ThreadOrder forDialect(Dialect dialect) {
+        Objects.requireNonNull(dialect, "dialect");
+        return new ThreadOrder(dialect instanceof H2Dialect ? LATEST_ON_H2 : LATEST);
     }
 
     /**
-     * Locks the threads, in the caller's transaction until it ends, and returns the position the next message of each
-     * takes: after its latest message, or first.
+     * Locks the threads, in the connection's transaction until it ends, and returns the position the next message of
+     * each takes: after its latest message, or first.
      *
      * @throws IllegalArgumentException when a thread does not exist (nothing can be stored in it)
+     * @throws SQLException             as the connection reports it (the caller's session converts it)
      */
-    static Map<ThreadId, ThreadPosition> lockForAppending(StatelessSession session, List<ThreadId> threads) {
-        Objects.requireNonNull(session, "session");
+    Map<ThreadId, ThreadPosition> lockForAppending(Connection connection, List<ThreadId> threads) throws SQLException {
+        Objects.requireNonNull(connection, "connection");
         SortedSet<Long> ids = new TreeSet<>();
         threads.forEach(thread -> ids.add(thread.value()));
-        List<Long> locked = session.createNativeQuery(LOCK, Long.class)
-                .setParameterList("threads", ids)
-                .getResultList();
-        if (locked.size() != ids.size()) {
-            SortedSet<Long> missing = new TreeSet<>(ids);
-            missing.removeAll(locked);
-            throw new IllegalArgumentException("No thread " + missing + " to store messages in");
+        Array threadIds = connection.createArrayOf("bigint", ids.toArray());
+        try {
+            SortedSet<Long> locked = new TreeSet<>();
+            try (PreparedStatement lock = connection.prepareStatement(LOCK)) {
+                lock.setArray(1, threadIds);
+                try (ResultSet rows = lock.executeQuery()) {
+                    while (rows.next()) {
+                        locked.add(rows.getLong(1));
+                    }
+                }
+            }
+            if (locked.size() != ids.size()) {
+                SortedSet<Long> missing = new TreeSet<>(ids);
+                missing.removeAll(locked);
+                throw new IllegalArgumentException("No thread " + missing + " to store messages in");
+            }
+            Map<ThreadId, ThreadPosition> next = new HashMap<>();
+            try (PreparedStatement latest = connection.prepareStatement(latestSql)) {
+                latest.setArray(1, threadIds);
+                try (ResultSet rows = latest.executeQuery()) {
+                    while (rows.next()) {
+                        long thread = rows.getLong(1);
+                        long latestId = rows.getLong(2);
+                        next.put(new ThreadId(thread), rows.wasNull()
+                                ? ThreadPosition.first() : ThreadPosition.after(new MessageId(latestId)));
+                    }
+                }
+            }
+            return next;
+        } finally {
+            threadIds.free();
         }
-        boolean onH2 = ((SharedSessionContractImplementor) session).getJdbcServices().getDialect() instanceof H2Dialect;
-        List<Object[]> latest = session.createNativeQuery(onH2 ? LATEST_ON_H2 : LATEST, Object[].class)
-                .addScalar("thread_id", Long.class)
-                .addScalar("latest_id", Long.class)
-                .setParameterList("threads", ids)
-                .getResultList();
-        Map<ThreadId, ThreadPosition> next = new HashMap<>();
-        for (Object[] row : latest) {
-            Long latestId = (Long) row[1];
-            next.put(new ThreadId((Long) row[0]),
-                    latestId == null ? ThreadPosition.first() : ThreadPosition.after(new MessageId(latestId)));
-        }
-        return next;
     }
 }

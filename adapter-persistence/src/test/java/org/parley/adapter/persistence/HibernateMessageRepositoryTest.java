@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -88,6 +89,94 @@ class HibernateMessageRepositoryTest {
 
             assertThat(stored).isEqualTo(draft.storedAs(stored.id()));
             assertThat(messages.findById(stored.id())).contains(stored);
+        }
+    }
+
+    /**
+     * Issue 16: group commit writes its rows with plain JDBC ({@link MessageRows}); each row must be what Hibernate
+     * wrote for the same entity, column by column as the database returns them (timestamps with their microseconds and
+     * offset, non-ASCII text, NULL content columns and client_msg_id, file and profile messages), and read back by
+     * Hibernate as the message the batch answered with.
+     */
+    @Test
+    void rowsOfABatchAreTheRowsHibernateWritesAndReadBackEqual() throws SQLException {
+        UserId a = DATABASE.newUser();
+        UserId b = DATABASE.newUser();
+        ChatThread thread = thread(a, b);
+        java.time.Instant micros = Fixtures.T0.plusNanos(1_000);
+        List<DraftToStore> batch = List.of(
+                new DraftToStore(thread.compose(a, Fixtures.text("Grüße, 你好 🌍 \"quoted\"\nline two"), micros),
+                        Optional.of(new ClientMessageId("row-key-ü"))),
+                new DraftToStore(thread.compose(b, Fixtures.text("no key"), Fixtures.T0), Optional.empty()),
+                new DraftToStore(thread.compose(a, Fixtures.file("caption ✓"), Fixtures.at(1)), Optional.empty()),
+                new DraftToStore(thread.compose(b, Fixtures.file(null), Fixtures.at(2)),
+                        Optional.of(new ClientMessageId("file-key"))),
+                new DraftToStore(thread.compose(a, new MessageContent.ProfileShare(DATABASE.newUser()), Fixtures.at(3)),
+                        Optional.empty()));
+
+        List<AppendedMessage> stored = messages.appendNew(batch);
+
+        assertThat(stored).noneMatch(AppendedMessage::repeat);
+        for (int i = 0; i < batch.size(); i++) {
+            Message message = stored.get(i).message();
+            assertThat(message).isEqualTo(batch.get(i).draft().storedAs(message.id()));
+            assertThat(messages.findById(message.id())).contains(message);
+        }
+        assertThat(messages.findInThread(thread.id(), MessageRange.newest(), 10)).extracting(Message::id)
+                .containsExactlyInAnyOrderElementsOf(stored.stream().map(answer -> answer.message().id()).toList());
+        assertThat(messages.appendNew(List.of(batch.get(0), batch.get(3)))).allMatch(AppendedMessage::repeat)
+                .extracting(AppendedMessage::message).containsExactly(stored.get(0).message(), stored.get(3).message());
+
+        // The same entities written by Hibernate itself, under other ids (and keys, the constraint being unique).
+        List<Long> hibernateIds = new ArrayList<>();
+        try (org.hibernate.StatelessSession session = DATABASE.get().module().sessionFactory().openStatelessSession()) {
+            org.hibernate.Transaction transaction = session.beginTransaction();
+            for (int i = 0; i < batch.size(); i++) {
+                MessageEntity entity = MessageMapper.newEntity(batch.get(i).draft());
+                entity.id = stored.get(i).message().id().value() + 1_000_000_000L;
+                entity.clientMsgId = batch.get(i).clientMessageId().map(key -> key.value() + "-h").orElse(null);
+                session.insert(entity);
+                hibernateIds.add(entity.id);
+            }
+            transaction.commit();
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            List<String> ours = columns(stored.get(i).message().id().value());
+            List<String> hibernates = columns(hibernateIds.get(i));
+            assertThat(ours.subList(1, 11)).as("row %d", i).isEqualTo(hibernates.subList(1, 11));
+            assertThat(ours.subList(12, ours.size())).as("row %d", i).isEqualTo(hibernates.subList(12, ours.size()));
+            String key = batch.get(i).clientMessageId().map(ClientMessageId::value).orElse(null);
+            assertThat(ours.get(11)).isEqualTo(key);
+            assertThat(hibernates.get(11)).isEqualTo(key == null ? null : key + "-h");
+        }
+        try (Connection connection = DATABASE.get().connect();
+             PreparedStatement select = connection.prepareStatement(
+                     "SELECT created_at, updated_at FROM messages WHERE id = ?")) {
+            select.setLong(1, stored.get(0).message().id().value());
+            try (java.sql.ResultSet row = select.executeQuery()) {
+                assertThat(row.next()).isTrue();
+                assertThat(row.getObject(1, java.time.OffsetDateTime.class).toInstant()).isEqualTo(micros)
+                        .isEqualTo(Instant.parse("2026-11-24T21:30:15.123457Z"));
+                assertThat(row.getObject(2, java.time.OffsetDateTime.class).toInstant()).isEqualTo(micros);
+            }
+        }
+    }
+
+    /** Every column of a message's row as the database renders it ({@code getString}), in the table's order. */
+    private static List<String> columns(long id) throws SQLException {
+        try (Connection connection = DATABASE.get().connect();
+             PreparedStatement select = connection.prepareStatement("SELECT id, thread_id, sender_id, receiver_id, "
+                     + "message_type, body, storage_key, file_name, size_bytes, content_type, attached_profile_id, "
+                     + "client_msg_id, created_at, updated_at, edited, deleted FROM messages WHERE id = ?")) {
+            select.setLong(1, id);
+            try (java.sql.ResultSet row = select.executeQuery()) {
+                assertThat(row.next()).as("row " + id).isTrue();
+                List<String> values = new ArrayList<>();
+                for (int column = 1; column <= 16; column++) {
+                    values.add(row.getString(column));
+                }
+                return values;
+            }
         }
     }
 
@@ -208,6 +297,41 @@ class HibernateMessageRepositoryTest {
         assertThat(messages.findInThread(first.id(), range(null, null, Direction.OLDEST_FIRST), 100).size()
                 + messages.findInThread(second.id(), range(null, null, Direction.OLDEST_FIRST), 100).size())
                 .isEqualTo(10 * 5);
+    }
+
+    /**
+     * A key stored through another server is not among this server's recent keys, so its batch is inserted without a
+     * look-up and the JDBC batch of rows fails on {@code uq_messages_sender_client_msg_id} (here in the batch's second
+     * chunk of {@value HibernateMessageRepository#JDBC_BATCH_SIZE} rows): {@link UniqueViolation} must recognise that
+     * failure, so the batch is stored again with the look-up, the repeat answered with the stored message and every
+     * other message stored, once.
+     */
+    @Test
+    void aKeyStoredElsewhereFailsTheRowBatchAndTheBatchIsStoredAgainWithTheLookUp() {
+        UserId sender = DATABASE.newUser();
+        ChatThread thread = thread(sender, DATABASE.newUser());
+        ClientMessageId key = new ClientMessageId("stored-elsewhere");
+        Message original;
+        try (PersistenceModule secondServer = DATABASE.get().secondServer()) {
+            original = secondServer.messages().appendNew(List.of(new DraftToStore(
+                    thread.compose(sender, Fixtures.text("original"), Fixtures.at(0)), Optional.of(key))))
+                    .get(0).message();
+        }
+        int size = HibernateMessageRepository.JDBC_BATCH_SIZE + 100;
+        int repeatAt = HibernateMessageRepository.JDBC_BATCH_SIZE + 50;
+        List<DraftToStore> batch = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            batch.add(new DraftToStore(thread.compose(sender, Fixtures.text("m" + i), Fixtures.at(i + 1)),
+                    i == repeatAt ? Optional.of(key) : Optional.of(new ClientMessageId("fresh-" + i))));
+        }
+
+        List<AppendedMessage> answers = messages.appendNew(batch);
+
+        assertThat(answers).hasSize(size);
+        assertThat(answers.get(repeatAt).repeat()).isTrue();
+        assertThat(answers.get(repeatAt).message()).isEqualTo(original);
+        assertThat(answers).filteredOn(answer -> !answer.repeat()).hasSize(size - 1);
+        assertThat(messages.findInThread(thread.id(), MessageRange.newest(), 1_000)).hasSize(size);
     }
 
     private static List<AppendedMessage> race(CyclicBarrier start, MessageRepository server, ChatThread thread,

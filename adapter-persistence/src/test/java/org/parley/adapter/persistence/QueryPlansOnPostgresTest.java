@@ -25,12 +25,14 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.parley.adapter.persistence.testing.PostgresForTests;
 import org.parley.application.port.out.AppendedMessage;
+import org.parley.application.port.out.DraftToStore;
 import org.parley.application.port.out.MessageRange;
 import org.parley.application.port.out.ThreadActivity;
 import org.parley.application.port.out.ThreadPosition;
 import org.parley.domain.chat.MessageDraft;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.chat.ThreadId;
+import org.parley.domain.delivery.ClientMessageId;
 import org.parley.domain.user.UserId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +52,8 @@ class QueryPlansOnPostgresTest {
     private static final int THREADS = 10_000;
     private static final int MESSAGES = 1_000_000;
     private static final List<String> SENT = Collections.synchronizedList(new ArrayList<>());
+    /** Every statement prepared on Hibernate's connections, the repositories' own JDBC included. */
+    private static final RecordingConnections CONNECTIONS = new RecordingConnections();
 
     @TempDir
     static Path dir;
@@ -60,6 +64,7 @@ class QueryPlansOnPostgresTest {
     static void loadAMillionMessages() throws SQLException {
         database = TestDatabase.fresh(dir, Map.of(
                 AvailableSettings.GENERATE_STATISTICS, true,
+                AvailableSettings.CONNECTION_PROVIDER, CONNECTIONS,
                 AvailableSettings.STATEMENT_INSPECTOR, (StatementInspector) sql -> {
                     SENT.add(sql);
                     return sql;
@@ -180,7 +185,8 @@ class QueryPlansOnPostgresTest {
     /**
      * Storing a batch locks its threads and reads each one's latest message (ThreadOrder) through primary keys and one
      * backward probe of {@code ix_messages_thread_id_id} per thread, whatever the thread's length: no sequential scan,
-     * no sort or aggregate over a thread's messages. Here a batch spans three threads of 100 messages each.
+     * no sort or aggregate over a thread's messages. Here a batch spans three threads of 100 messages each. The
+     * statements are the repository's own JDBC (recorded on the connection), the threads' ids one array parameter.
      */
     @Test
     void storingABatchLocksItsThreadsByPrimaryKeyAndProbesEachThreadsLatestMessageInTheIndex() throws SQLException {
@@ -194,9 +200,9 @@ class QueryPlansOnPostgresTest {
             batch.add(new MessageDraft(thread, single, hub, Fixtures.text("again in " + thread), Fixtures.T0));
         }
 
-        SENT.clear();
+        CONNECTIONS.clear();
         List<AppendedMessage> stored = database.module().messages().appendAll(batch);
-        List<String> sent = List.copyOf(SENT);
+        List<String> sent = CONNECTIONS.prepared();
 
         for (int i = 0; i < threads.size(); i++) {
             long latestBefore = MESSAGES - THREADS + threads.get(i).value();
@@ -204,14 +210,16 @@ class QueryPlansOnPostgresTest {
             assertThat(stored.get(2 * i + 1).position())
                     .isEqualTo(ThreadPosition.after(stored.get(2 * i).message().id()));
         }
-        List<Object> threadIds = threads.stream().<Object>map(ThreadId::value).toList();
+        Long[] threadIds = threads.stream().map(ThreadId::value).toArray(Long[]::new);
         String lock = sent.stream().filter(sql -> sql.contains("for update")).findFirst().orElseThrow();
         String latest = sent.stream().filter(sql -> sql.contains("latest_id")).findFirst().orElseThrow();
-        assertThat(explain(lock, padded(lock, threadIds)))
+        assertThat(lock).isEqualTo(ThreadOrder.LOCK);
+        assertThat(latest).isEqualTo(ThreadOrder.LATEST);
+        assertThat(explain(lock, List.<Object>of((Object) threadIds)))
                 .doesNotContain("Seq Scan")
                 .contains("LockRows")
                 .contains("pk_chat_threads");
-        assertThat(explain(latest, padded(latest, threadIds)))
+        assertThat(explain(latest, List.<Object>of((Object) threadIds)))
                 .doesNotContain("Seq Scan")
                 .doesNotContain("Sort")
                 .doesNotContain("Aggregate")
@@ -219,14 +227,35 @@ class QueryPlansOnPostgresTest {
                 .containsPattern("Limit\\s.*\\n\\s*->\\s+Index (Only )?Scan Backward using ix_messages_thread_id_id on messages");
     }
 
-    /** {@code values} followed by copies of the last one, for every parameter of {@code sql} (IN-list padding). */
-    private static List<Object> padded(String sql, List<Object> values) {
-        int count = (int) sql.chars().filter(c -> c == '?').count();
-        List<Object> parameters = new ArrayList<>(values);
-        while (parameters.size() < count) {
-            parameters.add(values.get(values.size() - 1));
-        }
-        return parameters;
+    /**
+     * Looking up a batch's client_msg_ids (SentKeys, contract §14) is one probe of the index of
+     * {@code uq_messages_sender_client_msg_id} per key, joined from the unnested array parameters: no sequential scan
+     * of {@code messages}.
+     */
+    @Test
+    void lookingUpABatchsKeysProbesTheUniqueIndexPerKey() throws SQLException {
+        ThreadId thread = new ThreadId(4_243);
+        UserId hub = user((int) ((thread.value() - 1) % HUBS + 1));
+        UserId single = user((int) (HUBS + thread.value()));
+        ClientMessageId seen = new ClientMessageId("plan-key");
+        database.module().messages().appendNew(List.of(new DraftToStore(
+                new MessageDraft(thread, hub, single, Fixtures.text("keyed"), Fixtures.T0), Optional.of(seen))));
+
+        CONNECTIONS.clear();
+        List<AppendedMessage> again = database.module().messages().appendNew(List.of(
+                new DraftToStore(new MessageDraft(thread, hub, single, Fixtures.text("keyed"), Fixtures.T0),
+                        Optional.of(seen)),
+                new DraftToStore(new MessageDraft(thread, single, hub, Fixtures.text("fresh"), Fixtures.T0),
+                        Optional.of(new ClientMessageId("plan-key-2")))));
+        String keys = CONNECTIONS.prepared().stream().filter(sql -> sql.contains("unnest")).findFirst().orElseThrow();
+
+        assertThat(again.get(0).repeat()).isTrue();
+        assertThat(again.get(1).repeat()).isFalse();
+        assertThat(keys).isEqualTo(SentKeys.STORED);
+        assertThat(explain(keys, List.<Object>of(new UUID[] {hub.value(), single.value()},
+                new String[] {"plan-key", "plan-key-2"})))
+                .doesNotContain("Seq Scan on messages")
+                .contains("uq_messages_sender_client_msg_id");
     }
 
     /** Runs {@code work} and returns the last SQL statement Hibernate sent for it. */
@@ -243,14 +272,25 @@ class QueryPlansOnPostgresTest {
         return Collections.nCopies((int) count, value);
     }
 
-    /** PostgreSQL's plan for {@code sql} with these parameter values, as the text of {@code EXPLAIN}. */
+    /**
+     * PostgreSQL's plan for {@code sql} with these parameter values, as the text of {@code EXPLAIN}; a {@code Long[]},
+     * {@code UUID[]} or {@code String[]} is bound as a {@code bigint[]}, {@code uuid[]} or {@code varchar[]} array.
+     */
     private static String explain(String sql, List<Object> parameters) throws SQLException {
         assertThat(sql.chars().filter(c -> c == '?').count()).as("parameters of " + sql).isEqualTo(parameters.size());
         StringBuilder plan = new StringBuilder();
         try (Connection connection = database.connect();
              PreparedStatement explain = connection.prepareStatement("EXPLAIN " + sql)) {
             for (int i = 0; i < parameters.size(); i++) {
-                explain.setObject(i + 1, parameters.get(i));
+                if (parameters.get(i) instanceof Long[] array) {
+                    explain.setArray(i + 1, connection.createArrayOf("bigint", array));
+                } else if (parameters.get(i) instanceof UUID[] array) {
+                    explain.setArray(i + 1, connection.createArrayOf("uuid", array));
+                } else if (parameters.get(i) instanceof String[] array) {
+                    explain.setArray(i + 1, connection.createArrayOf("varchar", array));
+                } else {
+                    explain.setObject(i + 1, parameters.get(i));
+                }
             }
             try (ResultSet rows = explain.executeQuery()) {
                 while (rows.next()) {

@@ -21,15 +21,17 @@ import org.parley.domain.delivery.ClientMessageId;
 import org.parley.domain.user.UserId;
 
 /**
- * The thread list and the user look-up cost the same number of SQL statements whatever their size, counted with
- * Hibernate's statistics (every statement Hibernate prepares), without the caches (StorageCachesTest counts what
- * they save).
+ * The thread list and the user look-up cost the same number of SQL statements whatever their size, and group commit's
+ * batch the same number and the same SQL texts, counted on Hibernate's connections ({@link RecordingConnections}:
+ * every statement prepared, by Hibernate or by a repository's own JDBC on the session's connection), without the
+ * caches (StorageCachesTest counts what they save).
  */
 class StatementCountTest {
 
+    private static final RecordingConnections CONNECTIONS = new RecordingConnections();
     @RegisterExtension
     static final DatabasePerClass DATABASE = new DatabasePerClass(CacheSettings.none(),
-            Map.of(AvailableSettings.GENERATE_STATISTICS, true));
+            Map.of(AvailableSettings.GENERATE_STATISTICS, true, AvailableSettings.CONNECTION_PROVIDER, CONNECTIONS));
     private static Statistics statistics;
 
     @BeforeAll
@@ -143,10 +145,62 @@ class StatementCountTest {
         assertThat(forRepeats).as("lock, latest, keys; no ids, no rows").isEqualTo(3);
     }
 
+    /**
+     * Issue 16: group commit's statements have one SQL text each whatever the batch's size and number of threads (no
+     * IN-list that grows with the batch), so the driver and the database see the same few texts batch after batch:
+     * batches of 1, 2, 7 and 100 new messages in up to 5 threads prepare exactly the same texts, in the same order —
+     * four without a key look-up, six with the look-up (of the new messages' keys and one repeat's) and the webhook
+     * outbox.
+     */
+    @Test
+    void batchesOfEverySizePrepareTheSameSqlTexts() {
+        UserId me = DATABASE.newUser();
+        List<ChatThread> threads = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            threads.add(DATABASE.get().module().threads().getOrCreate(Participants.of(me, DATABASE.newUser()),
+                    Fixtures.at(0)));
+        }
+        var messages = DATABASE.get().module().messages();
+        ClientMessageId seen = new ClientMessageId("seen-before");
+        messages.appendNew(List.of(new DraftToStore(threads.get(0).compose(me, Fixtures.text("first"), Fixtures.at(0)),
+                Optional.of(seen))));
+
+        List<List<String>> plain = new ArrayList<>();
+        List<List<String>> lookedUp = new ArrayList<>();
+        for (int size : new int[] {1, 2, 7, 100}) {
+            List<MessageDraft> drafts = new ArrayList<>();
+            // The seen key makes a repeat likely, so the batch's keys are looked up; the others are fresh.
+            List<DraftToStore> keyed = new ArrayList<>(List.of(new DraftToStore(
+                    threads.get(0).compose(me, Fixtures.text("again"), Fixtures.at(0)), Optional.of(seen))));
+            for (int i = 0; i < size; i++) {
+                ChatThread thread = threads.get(i % threads.size());
+                drafts.add(thread.compose(me, Fixtures.text("plain " + size + "/" + i), Fixtures.at(i)));
+                keyed.add(new DraftToStore(thread.compose(me, Fixtures.text("keyed " + size + "/" + i), Fixtures.at(i)),
+                        Optional.of(new ClientMessageId("k-" + size + "-" + i))));
+            }
+            CONNECTIONS.clear();
+            assertThat(messages.appendAll(drafts)).hasSize(size);
+            plain.add(CONNECTIONS.prepared());
+            CONNECTIONS.clear();
+            List<AppendedMessage> answers = messages.appendNewRecordingEvents(keyed);
+            lookedUp.add(CONNECTIONS.prepared());
+            assertThat(answers).hasSize(size + 1);
+            assertThat(answers.get(0).repeat()).isTrue();
+            assertThat(answers.subList(1, size + 1)).noneMatch(AppendedMessage::repeat);
+        }
+
+        assertThat(plain.get(0)).hasSize(4).doesNotHaveDuplicates();
+        assertThat(plain).allSatisfy(texts -> assertThat(texts).isEqualTo(plain.get(0)));
+        assertThat(lookedUp.get(0)).as("lock, latest, keys, ids, rows, outbox").hasSize(6).doesNotHaveDuplicates()
+                .containsAll(plain.get(0));
+        assertThat(lookedUp).allSatisfy(texts -> assertThat(texts).isEqualTo(lookedUp.get(0)));
+    }
+
     private static long statementsFor(Runnable work) {
         statistics.clear();
+        CONNECTIONS.clear();
         work.run();
-        return statistics.getPrepareStatementCount();
+        return CONNECTIONS.prepared().size();
     }
 
     /** A user with this many threads, each with two messages, and where the other side also has other threads. */

@@ -6,12 +6,15 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
-import java.sql.Statement;
+import java.sql.PreparedStatement;
+import java.util.UUID;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Each batch reads its threads' latest message ids ({@link ThreadOrder#LATEST_ON_H2}); on H2 that must be one probe of
+ * Each batch reads its threads' latest message ids ({@link ThreadOrder#LATEST_ON_H2}, the threads' ids as one array
+ * parameter); on H2 that must be one probe of
  * {@code ix_messages_thread_id_id} per thread, never a read of the thread's rows, or every batch costs more as the
  * conversations grow. H2 2.5.252 says {@code index sorted} in its plan for the ordered form; for {@code max(m.id)} it
  * aggregates over every row of the thread, and left to itself it takes the foreign key's index on {@code thread_id}
@@ -28,14 +31,64 @@ class ThreadOrderPlanOnH2Test {
         try (PersistenceModule module = PersistenceModule.start(settings);
              Connection connection = DriverManager.getConnection(settings.jdbcUrl(), settings.username(),
                      settings.password());
-             Statement statement = connection.createStatement();
-             ResultSet plan = statement.executeQuery("EXPLAIN " + ThreadOrder.LATEST_ON_H2.replace(":threads", "1, 2"))) {
-            assertThat(plan.next()).isTrue();
-            assertThat(plan.getString(1))
-                    .containsIgnoringCase("IX_MESSAGES_THREAD_ID_ID")
-                    .contains("index sorted")
-                    .doesNotContain("1 of 2 columns")
-                    .doesNotContainIgnoringCase("MAX(");
+             PreparedStatement explain = connection.prepareStatement("EXPLAIN " + ThreadOrder.LATEST_ON_H2)) {
+            explain.setArray(1, connection.createArrayOf("bigint", new Object[] {1L, 2L}));
+            try (ResultSet plan = explain.executeQuery()) {
+                assertThat(plan.next()).isTrue();
+                assertThat(plan.getString(1))
+                        .containsIgnoringCase("IX_MESSAGES_THREAD_ID_ID")
+                        .contains("index sorted")
+                        .doesNotContain("1 of 2 columns")
+                        .doesNotContainIgnoringCase("MAX(")
+                        .as("the threads found by their primary key from the array parameter")
+                        .containsPattern("PRIMARY_KEY_\\w*: ID IN\\(");
+            }
+        }
+    }
+
+    /**
+     * The lock statement ({@link ThreadOrder#LOCK}) finds the threads of its array parameter by primary key, in the
+     * key's order (so the locks are taken in ascending id order without a sort), on H2 as on PostgreSQL.
+     */
+    @Test
+    void theLockFindsTheThreadsByPrimaryKeyInIdOrderOnH2() throws Exception {
+        DatabaseSettings settings = DatabaseSettings.embeddedH2(dir);
+        try (PersistenceModule module = PersistenceModule.start(settings);
+             Connection connection = DriverManager.getConnection(settings.jdbcUrl(), settings.username(),
+                     settings.password());
+             PreparedStatement explain = connection.prepareStatement("EXPLAIN " + ThreadOrder.LOCK)) {
+            explain.setArray(1, connection.createArrayOf("bigint", new Object[] {1L, 2L}));
+            try (ResultSet plan = explain.executeQuery()) {
+                assertThat(plan.next()).isTrue();
+                assertThat(plan.getString(1))
+                        .containsPattern("PRIMARY_KEY_\\w*: ID IN\\(")
+                        .contains("index sorted")
+                        .containsIgnoringCase("FOR UPDATE");
+            }
+        }
+    }
+
+    /**
+     * The same for the look-up of a batch's client_msg_ids ({@link SentKeys#STORED_ON_H2}): the unnested array
+     * parameters are joined to the index of {@code uq_messages_sender_client_msg_id}, one probe per key, never a scan
+     * of {@code messages}.
+     */
+    @Test
+    void theLookUpOfKeysProbesTheUniqueIndexOnH2() throws Exception {
+        DatabaseSettings settings = DatabaseSettings.embeddedH2(dir);
+        try (PersistenceModule module = PersistenceModule.start(settings);
+             Connection connection = DriverManager.getConnection(settings.jdbcUrl(), settings.username(),
+                     settings.password());
+             PreparedStatement explain = connection.prepareStatement("EXPLAIN " + SentKeys.STORED_ON_H2)) {
+            explain.setArray(1, connection.createArrayOf("uuid", new Object[] {UUID.randomUUID(), UUID.randomUUID()}));
+            explain.setArray(2, connection.createArrayOf("varchar", new Object[] {"a", "b"}));
+            try (ResultSet plan = explain.executeQuery()) {
+                assertThat(plan.next()).isTrue();
+                assertThat(plan.getString(1))
+                        .containsPattern("(?i)UNNEST\\(.*\\n.*\\n.*INNER JOIN")
+                        .containsPattern("(?i)UQ_MESSAGES_SENDER_CLIENT_MSG_ID\\w*: SENDER_ID = K.SENDER_ID")
+                        .doesNotContainIgnoringCase("tableScan");
+            }
         }
     }
 }

@@ -13,7 +13,6 @@ import java.util.function.UnaryOperator;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.resource.ClientResources;
 
@@ -53,9 +52,11 @@ import org.slf4j.LoggerFactory;
  * truth again once Redis answers.
  *
  * <p><b>Typing.</b> A notice that passes this node's own throttle asks Redis for the pair's key
- * ({@code <channel>:typing:<sender>:<receiver>}, {@code SET NX PX 2000}): the first node to set it forwards, the others
- * drop theirs. So repeated notices cost no Redis call (this node drops them), and one notice per pair and window
- * costs one. While Redis cannot be asked (after a failure it is left alone for a second) this node decides alone.
+ * ({@code <channel>:typing:<sender>:<receiver>}, {@code SET NX PX 2000}, in a script that otherwise answers the key's
+ * {@code PTTL}): the first node to set it forwards, the others drop theirs and hold the pair in their own throttle
+ * until the key expires ({@link TypingThrottle#refusedElsewhere}). So repeated notices cost no Redis call (this node
+ * drops them, also while another node's window runs), one notice per pair, window and node costs at most one, and
+ * the first notice after a window passes whichever node it reaches. While Redis cannot be asked (after a failure it is left alone for a second) this node decides alone.
  */
 public final class RedisPresence implements AutoCloseable {
 
@@ -67,6 +68,18 @@ public final class RedisPresence implements AutoCloseable {
     static final Duration ASK_AGAIN_AFTER = Duration.ofSeconds(1);
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisPresence.class);
+
+    /**
+     * The typing window of one pair, KEYS[1], ARGV[1] ms long: -1 when this notice opened it, else the milliseconds it
+     * still runs (another node opened it), so that the node refused holds the pair in its own throttle until then and
+     * asks nothing more meanwhile.
+     */
+    static final String TYPING = """
+            if redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then
+              return -1
+            end
+            return math.max(redis.call('PTTL', KEYS[1]), 0)
+            """;
 
     /** Helpers every presence script starts with. */
     private static final String HELPERS = """
@@ -247,13 +260,13 @@ public final class RedisPresence implements AutoCloseable {
                 return true;
             }
             try {
-                String set = connection.sync().set(typingPrefix + sender + ":" + receiver, "1",
-                        SetArgs.Builder.nx().px(Long.parseLong(window)));
+                Long left = connection.sync().eval(TYPING, ScriptOutputType.INTEGER,
+                        new String[] {typingPrefix + sender + ":" + receiver}, window);
                 answered();
-                if ("OK".equals(set)) {
+                if (left == null || left < 0) {
                     return true;
                 }
-                here.withdraw(sender, receiver);
+                here.refusedElsewhere(sender, receiver, Duration.ofMillis(left));
                 return false;
             } catch (RuntimeException failure) {
                 failed(failure);

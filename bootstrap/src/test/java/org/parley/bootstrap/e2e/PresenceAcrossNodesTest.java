@@ -78,6 +78,33 @@ class PresenceAcrossNodesTest {
         }
     }
 
+    /**
+     * A user typing on one node while their device on another node holds the pair's window: the notices reaching the
+     * first node are dropped there without asking Redis, each of them (until the fix, each cost a round trip: 200
+     * notices, 200 commands on the pair's key). MONITOR counts the commands naming the pair's key.
+     */
+    @Test
+    void noticesReachingANodeDuringAnotherNodesWindowCostNoRedisCallEach() throws Exception {
+        Person alice = people.register("Alice");
+        Person bob = people.register("Bob");
+        try (ChatSocket bobOnA = ChatSocket.connect(nodeA, bob.access());
+             ChatSocket aliceOnB = ChatSocket.connect(nodeB, alice.access());
+             ChatSocket aliceOnA = ChatSocket.connect(nodeA, alice.access());
+             RedisMonitor redis = RedisMonitor.start(org.parley.adapter.redis.testing.RedisForTests.url())) {
+            aliceOnB.send(Map.of("action", "typing", "receiver_id", bob.id()));
+            assertThat(bobOnA.next().get("action").asText()).isEqualTo("typing");
+
+            for (int i = 0; i < 200; i++) {
+                aliceOnA.send(Map.of("action", "typing", "receiver_id", bob.id()));
+            }
+            aliceOnA.send(Map.of("action", "text_message", "receiver_id", bob.id(), "message_body", "marker"));
+            assertThat(bobOnA.next().get("action").asText()).as("every later notice dropped").isEqualTo("re_message");
+            assertThat(redis.commandsNaming("typing:" + alice.id() + ":" + bob.id()))
+                    .as("commands naming the pair's key: node B's, and node A's first refusal")
+                    .isBetween(1L, 3L);
+        }
+    }
+
     /** A message from {@code a} to {@code b} makes their thread; returns once {@code a} has gone offline again. */
     private void shareAThread(Person a, Person b) {
         try (ChatSocket socket = ChatSocket.connect(nodeA, a.access())) {

@@ -1,5 +1,6 @@
 package org.parley.application.cluster;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
@@ -53,9 +54,16 @@ public final class LocalTypingThrottle implements TypingThrottle {
         return passed[0];
     }
 
+    /** Holds the pair until {@code left} from now: as if its last notice had passed a window minus that ago. */
     @Override
-    public void withdraw(UserId sender, UserId receiver) {
-        passedAtMicros.remove(new Pair(sender, receiver));
+    public void refusedElsewhere(UserId sender, UserId receiver, Duration left) {
+        long leftMicros = Math.min(windowMicros, Math.max(0, left.toNanos() / 1_000));
+        if (leftMicros == 0) {
+            passedAtMicros.remove(new Pair(sender, receiver));
+            return;
+        }
+        long now = micros(time.now());
+        passedAtMicros.put(new Pair(sender, receiver), now - windowMicros + leftMicros);
     }
 
     /** Pairs remembered now (tests: memory stays bounded). */

@@ -1,5 +1,6 @@
 package org.parley.application.port.out;
 
+import java.time.Duration;
 import org.parley.domain.user.UserId;
 
 /**
@@ -18,11 +19,15 @@ public interface TypingThrottle {
     boolean tryPass(UserId sender, UserId receiver);
 
     /**
-     * The notice this throttle let pass last for {@code sender} to {@code receiver} was dropped after all (another
-     * node's throttle refused it), so it must not count: the next one is judged as if it had never come. Without this,
-     * a notice dropped elsewhere would start a new window here, and the receiver would go more than a window without
-     * one. Nothing by default.
+     * The notice this throttle let pass last for {@code sender} to {@code receiver} was dropped after all: another
+     * node's window for the pair, which ends {@code left} from now, refused it. This throttle's window for the pair
+     * then ends when that one does: the notices that come meanwhile are dropped here without asking again, and the
+     * first one after it is judged afresh (it must not wait for a window of its own that the dropped notice would have
+     * opened here, or the receiver would go up to two windows without a notice). Nothing by default.
+     *
+     * @param left how long the other node's window still runs: zero or more, at most {@link #WINDOW_MILLIS} (longer
+     *             counts as the window, negative as zero)
      */
-    default void withdraw(UserId sender, UserId receiver) {
+    default void refusedElsewhere(UserId sender, UserId receiver, Duration left) {
     }
 }

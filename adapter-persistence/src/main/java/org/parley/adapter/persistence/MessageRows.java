@@ -1,0 +1,115 @@
+package org.parley.adapter.persistence;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Rows of {@code messages} written and read with plain JDBC on the caller's connection, for group commit's write path
+ * (issue 16: Hibernate's per-row binding of {@code StatelessSession.insert} cost more than the inserts). A row is a
+ * {@link MessageEntity} built by {@link MessageMapper}, bound column by column as Hibernate binds that entity: ids and
+ * sizes as {@code BIGINT}, UUIDs as objects, the type code and texts as strings, NULL content columns with their types,
+ * and the instants, already truncated to microseconds, as {@link OffsetDateTime}s at UTC for the
+ * {@code TIMESTAMP(6) WITH TIME ZONE} columns. {@code edited} and {@code deleted} are left to their default,
+ * {@code FALSE}, as the entity's mapping leaves them. So a row written here is read back by Hibernate exactly as one
+ * Hibernate wrote (HibernateMessageRepositoryTest.rowsOfABatchAreTheRowsHibernateWritesAndReadBackEqual).
+ */
+final class MessageRows {
+
+    /** Every column of a row, in the order {@link #read} takes them, qualified by the alias {@code m}. */
+    static final String COLUMNS_OF_M = "m.id, m.thread_id, m.sender_id, m.receiver_id, m.message_type, m.body, "
+            + "m.storage_key, m.file_name, m.size_bytes, m.content_type, m.attached_profile_id, m.client_msg_id, "
+            + "m.created_at, m.updated_at, m.edited, m.deleted";
+    /** The insert of one row; the same text for every row and batch. */
+    static final String INSERT = "insert into messages (id, thread_id, sender_id, receiver_id, message_type, body, "
+            + "storage_key, file_name, size_bytes, content_type, attached_profile_id, client_msg_id, created_at, "
+            + "updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    private MessageRows() {
+    }
+
+    /**
+     * Inserts the rows with one prepared statement, executed as a JDBC batch every {@code batchSize} rows (and once
+     * more for the rest); nothing when {@code rows} is empty.
+     *
+     * @throws SQLException as the driver reports it; a violated constraint of a batch surfaces as a
+     *                      {@link java.sql.BatchUpdateException} carrying the database's SQL state and message
+     */
+    static void insert(Connection connection, List<MessageEntity> rows, int batchSize) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+            int pending = 0;
+            for (MessageEntity row : rows) {
+                insert.setLong(1, row.id);
+                insert.setLong(2, row.threadId);
+                insert.setObject(3, row.senderId);
+                insert.setObject(4, row.receiverId);
+                insert.setString(5, row.messageType);
+                setString(insert, 6, row.body);
+                setString(insert, 7, row.storageKey);
+                setString(insert, 8, row.fileName);
+                if (row.sizeBytes == null) {
+                    insert.setNull(9, Types.BIGINT);
+                } else {
+                    insert.setLong(9, row.sizeBytes);
+                }
+                setString(insert, 10, row.contentType);
+                if (row.attachedProfileId == null) {
+                    insert.setNull(11, Types.OTHER);
+                } else {
+                    insert.setObject(11, row.attachedProfileId);
+                }
+                setString(insert, 12, row.clientMsgId);
+                insert.setObject(13, row.createdAt.atOffset(ZoneOffset.UTC));
+                insert.setObject(14, row.updatedAt.atOffset(ZoneOffset.UTC));
+                insert.addBatch();
+                if (++pending == batchSize) {
+                    insert.executeBatch();
+                    pending = 0;
+                }
+            }
+            if (pending > 0) {
+                insert.executeBatch();
+            }
+        }
+    }
+
+    /** The row at the cursor of {@code rows}, selected as {@link #COLUMNS_OF_M}. */
+    static MessageEntity read(ResultSet rows) throws SQLException {
+        MessageEntity entity = new MessageEntity();
+        entity.id = rows.getLong(1);
+        entity.threadId = rows.getLong(2);
+        entity.senderId = rows.getObject(3, UUID.class);
+        entity.receiverId = rows.getObject(4, UUID.class);
+        entity.messageType = rows.getString(5);
+        entity.body = rows.getString(6);
+        entity.storageKey = rows.getString(7);
+        entity.fileName = rows.getString(8);
+        long sizeBytes = rows.getLong(9);
+        entity.sizeBytes = rows.wasNull() ? null : sizeBytes;
+        entity.contentType = rows.getString(10);
+        entity.attachedProfileId = rows.getObject(11, UUID.class);
+        entity.clientMsgId = rows.getString(12);
+        entity.createdAt = rows.getObject(13, OffsetDateTime.class).toInstant();
+        entity.updatedAt = rows.getObject(14, OffsetDateTime.class).toInstant();
+        entity.edited = rows.getBoolean(15);
+        entity.deleted = rows.getBoolean(16);
+        return entity;
+    }
+
+    private static void setString(PreparedStatement statement, int index, String value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.VARCHAR);
+        } else {
+            statement.setString(index, value);
+        }
+    }
+}
