@@ -62,7 +62,10 @@ final class AdminApi {
         } catch (java.util.concurrent.CompletionException e) {
             Throwable cause = e.getCause();
             throw new IllegalStateException("creating users failed: "
-                    + (cause instanceof IllegalStateException ? cause.getMessage() : String.valueOf(cause)), cause);
+                    + (cause instanceof IllegalStateException ? cause.getMessage()
+                    : cause instanceof java.net.ConnectException
+                    ? "cannot reach Parley at " + httpBase + " (is it running on that port? --url)"
+                    : String.valueOf(cause)), cause);
         }
         return ids;
     }

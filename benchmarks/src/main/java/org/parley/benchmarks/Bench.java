@@ -65,8 +65,26 @@ public final class Bench {
             System.err.println("parley-bench: interrupted");
             return 1;
         } catch (Exception e) {
-            System.err.println("parley-bench: the run failed: " + e);
+            System.err.println("parley-bench: the run failed: " + describe(e));
             return 1;
         }
+    }
+
+    /**
+     * One line for a failed run: the exception as it is, with a hint when a websocket handshake was refused
+     * {@code 401} (the tokens the tool mints do not match the server's secret).
+     */
+    static String describe(Exception failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException handshake
+                    && handshake.response() != null && handshake.response().status().code() == 401) {
+                return failure + " (the websocket handshake was refused 401: wrong --jwt-secret, or "
+                        + "PARLEY_JWT_SECRET differs from the server's)";
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return failure.toString();
     }
 }
