@@ -125,6 +125,8 @@ public final class PersistenceModule implements AutoCloseable {
         if (System.getProperty(JBOSS_LOGGING_PROVIDER) == null) {
             System.setProperty(JBOSS_LOGGING_PROVIDER, "slf4j");
         }
+        // Before H2 opens its file: after a crash, H2's own quick recovery can settle on an older state (H2CrashRecovery).
+        H2CrashRecovery.fileOf(settings.jdbcUrl()).ifPresent(H2CrashRecovery::recoverIfNotClosedCleanly);
         HikariDataSource pool = openPool(settings);
         Optional<H2Housekeeping> housekeeping = Optional.empty();
         try {
