@@ -59,6 +59,19 @@ class CrashRecoveryIT {
         killMidLoadAndRestart("H2", dataDir, Map.of());
     }
 
+    /**
+     * As above, with {@code RETENTION_TIME=0}: H2 reuses the space of old chunks at once, as it does after 45 s of
+     * running by default. H2's own recovery of such a file can lose the last commits; Parley's ({@code H2CrashRecovery},
+     * docs/storage.md) must not. A kill under load does not always land in that window (this test passed once with the
+     * recovery turned off); {@code H2CrashRecoveryTest} shows the loss every time.
+     */
+    @Test
+    void acknowledgedMessagesSurviveSigkillOnTheEmbeddedDatabaseOnceOldChunksAreReused(@TempDir Path dataDir)
+            throws Exception {
+        killMidLoadAndRestart("H2", dataDir, Map.of("PARLEY_DB_URL",
+                "jdbc:h2:file:" + dataDir.resolve("parley") + ";DB_CLOSE_ON_EXIT=FALSE;RETENTION_TIME=0"));
+    }
+
     @Test
     void acknowledgedMessagesSurviveSigkillOnPostgresql(@TempDir Path dataDir) throws Exception {
         String server = PostgresForTests.server();
