@@ -55,6 +55,21 @@ class H2CrashRecoveryTest {
     }
 
     @Test
+    void aDatabaseOpenRightNowIsLeftAlone() throws Exception {
+        String url = "jdbc:h2:file:" + dir.resolve("open") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
+        try (Connection connection = DriverManager.getConnection(url, "sa", "");
+             Statement statement = connection.createStatement()) {
+            statement.execute("create table m(id bigint primary key)");
+            statement.execute("insert into m values (1)");
+            Path file = dir.resolve("open.mv.db");
+
+            assertThat(H2CrashRecovery.closedCleanly(file)).isFalse();
+            assertThat(H2CrashRecovery.recoverIfNotClosedCleanly(file)).as("open, so not left by a crash").isFalse();
+            statement.execute("insert into m values (2)");
+        }
+    }
+
+    @Test
     void onlyAnUnencryptedFileUrlNamesAFile() {
         assertThat(H2CrashRecovery.fileOf("jdbc:h2:file:/data/parley;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0"))
                 .contains(Path.of("/data/parley.mv.db"));
