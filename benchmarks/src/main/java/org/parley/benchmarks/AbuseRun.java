@@ -221,6 +221,8 @@ final class AbuseRun {
                 });
         final List<ChatConnection> connections = new ArrayList<>();
         volatile boolean running;
+        /** Which of X's connections sends (connections, slow-consumer): its handler counts the answers. */
+        volatile int sendingIndex;
         final AtomicLong sent = new AtomicLong();
         final AtomicLong stored = new AtomicLong();
         final AtomicLong rateLimited = new AtomicLong();
@@ -268,8 +270,15 @@ final class AbuseRun {
                             Duration.ofSeconds(30)));
                     List<ChatConnection> fan = openMany(options.connections(), untilNanos, this::countingHandler);
                     openSeconds = (System.nanoTime() - openStart) / 1e9;
-                    // Handshakes race: the one refused 429 may be any of them, the first included.
-                    fan.stream().filter(java.util.Objects::nonNull).findFirst().ifPresent(this::pace);
+                    // Handshakes race: the one refused 429 may be any of them, the first included. The first
+                    // accepted sends, and its handler (same index) counts the answers.
+                    for (int i = 0; i < fan.size(); i++) {
+                        if (fan.get(i) != null) {
+                            sendingIndex = i;
+                            pace(fan.get(i));
+                            break;
+                        }
+                    }
                 }
                 case SLOW_CONSUMER -> {
                     slow = new SlowSockets(2, options.sourceAddresses(),
@@ -388,14 +397,15 @@ final class AbuseRun {
         }
 
         /**
-         * X's connections in the connections and slow-consumer kinds: all count their frames; the first (index 0, the
-         * one that sends) also counts the answers.
+         * X's connections in the connections and slow-consumer kinds: all count their frames; the one that sends
+         * ({@link #sendingIndex}: the first accepted) also counts the answers. Before, only index 0 counted them, and
+         * when the handshakes' race refused index 0 with 429 the sender's answers went uncounted (abuse_stored 0 in a
+         * full run).
          */
         private Consumer<Frames.Incoming> countingHandler(int index) {
-            boolean sending = index == 0;
             return frame -> {
                 fanOutFrames.incrementAndGet();
-                if (sending) {
+                if (index == sendingIndex) {
                     switch (frame.action()) {
                         case "conf_message" -> stored.incrementAndGet();
                         case "re_message" -> { }
