@@ -1,7 +1,9 @@
 package org.parley.adapter.persistence;
 
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import org.parley.domain.chat.MessageType;
 
@@ -12,6 +14,10 @@ import org.parley.domain.chat.MessageType;
  * an API that renamed a type would not change them, and changing one here would need a data migration.
  */
 final class MessageTypeCodes {
+
+    /** Every code {@link #codeOf} gives, to its type: read once per stored or listed message, so a map, not a scan. */
+    private static final Map<String, MessageType> BY_CODE = Arrays.stream(MessageType.values())
+            .collect(Collectors.toUnmodifiableMap(MessageTypeCodes::codeOf, type -> type));
 
     private MessageTypeCodes() {
     }
@@ -27,6 +33,6 @@ final class MessageTypeCodes {
 
     /** The type a column's code stands for; empty for a code no version of Parley wrote. */
     static Optional<MessageType> typeOf(String code) {
-        return Arrays.stream(MessageType.values()).filter(type -> codeOf(type).equals(code)).findFirst();
+        return code == null ? Optional.empty() : Optional.ofNullable(BY_CODE.get(code));
     }
 }
