@@ -23,8 +23,8 @@ final class WireFormat {
 
     /**
      * ISO-8601 in UTC with exactly six fractional digits (truncated) and {@code Z}: {@code 2025-03-14T10:07:31.270646Z};
-     * null for null. A history page of 200 messages carries 1,600 of them (each message and both its users have
-     * several), so the years 0000 to 9999 are written digit by digit: {@link DateTimeFormatter#format} allocated 956 B
+     * null for null. A history page of 200 messages carries 1,200 to 1,600 of them (each message and both its users
+     * have several), so the years 0000 to 9999 are written digit by digit: {@link DateTimeFormatter#format} allocated 956 B
      * per call (a {@code BigDecimal} for the fraction, a print context, a builder; 120 B now), 14 % of all bytes
      * allocated on the request threads in a loop of catch-up pages. Other years (which {@code uuuu} writes with a sign) go through the
      * formatter. The websocket adapter's frames do the same with their own suffix ({@code +00:00}).
