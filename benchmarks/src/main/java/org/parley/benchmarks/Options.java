@@ -131,8 +131,10 @@ record Options(
                                          ceiling doubles (0..2D, 0..4D, ...) up to --retry-max-delay-ms. The first
                                          attempt after a drop has no pause, so all reconnect at once [100]
               --retry-max-delay-ms M     the cap of a reconnecting client's pause ceiling, at least
-                                         --retry-delay-ms (storm); it also bounds how long after the server opens
-                                         its port a client may still be waiting [2000]
+                                         --retry-delay-ms (storm). N clients then make about 2N/M refused attempts
+                                         a second while the port is closed, and come back at that rate once it
+                                         opens, falling to none M s later: a larger M spreads the start's load and
+                                         also the return, which bounds the handshake rate shown [2000]
               --independent              independent clients (throughput, rate): every connection writes and
                                          flushes each frame it sends at once, as separate devices do; without it,
                                          frames sent while one read batch is handled leave together in one flush
