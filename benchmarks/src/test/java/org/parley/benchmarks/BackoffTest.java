@@ -63,6 +63,34 @@ class BackoffTest {
         }
     }
 
+    /** Both ends are included: every whole millisecond from 0 to the ceiling is drawn, nothing else. */
+    @Test
+    void everyWholeMillisecondFromZeroToTheCeilingInclusiveCanBeDrawn() {
+        Backoff small = new Backoff(1, 4);
+        Random random = new Random(3);
+
+        assertThat(IntStream.range(0, 1_000).mapToLong(i -> small.pauseMillis(1, random)).distinct().sorted()
+                .toArray()).containsExactly(0, 1);
+        assertThat(IntStream.range(0, 1_000).mapToLong(i -> small.pauseMillis(3, random)).distinct().sorted()
+                .toArray()).containsExactly(0, 1, 2, 3, 4);
+    }
+
+    /** For any attempt the ceiling lies between the first pause and the cap, and never falls: no overflow anywhere. */
+    @Test
+    void theCeilingNeverFallsAndStaysWithinItsBoundsForEveryAttempt() {
+        for (Backoff schedule : new Backoff[] {backoff, new Backoff(3_000, 600_000), new Backoff(1, 1),
+                new Backoff(7, Backoff.LONGEST_MILLIS), new Backoff(Backoff.LONGEST_MILLIS, Backoff.LONGEST_MILLIS)}) {
+            long previous = schedule.firstMillis();
+            for (int attempt = 1; attempt <= 200; attempt++) {
+                long ceiling = schedule.ceilingMillis(attempt);
+                assertThat(ceiling).as("%s attempt %d", schedule, attempt)
+                        .isBetween(previous, schedule.maxMillis());
+                previous = ceiling;
+            }
+            assertThat(previous).isEqualTo(schedule.maxMillis());
+        }
+    }
+
     /** The same seed gives the same schedule (a run's pauses can be replayed); another seed another one. */
     @Test
     void aSeededGeneratorGivesARepeatableSchedule() {
