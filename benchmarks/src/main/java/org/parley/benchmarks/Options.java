@@ -15,7 +15,8 @@ import java.util.Set;
 /**
  * The command line: a mode and {@code --name value} options, with defaults, and {@code --independent}, a flag.
  * {@code relayPort} is the relay mode's {@code --port} (0 in every other mode, which refuses it);
- * {@code restartCommand} and {@code reconnectTimeoutSeconds} are the storm mode's (every other mode refuses them).
+ * {@code restartCommand}, {@code reconnectTimeoutSeconds} and {@code reconnectBackoff} ({@code --retry-delay-ms},
+ * {@code --retry-max-delay-ms}) are the storm mode's (every other mode refuses them).
  */
 record Options(
         String mode,
@@ -42,6 +43,7 @@ record Options(
         int bodyChars,
         Optional<String> restartCommand,
         int reconnectTimeoutSeconds,
+        Backoff reconnectBackoff,
         boolean independent,
         int relayPort,
         Optional<Path> json) {
@@ -73,9 +75,11 @@ record Options(
                                            second, never ending the head (reopened when dropped) [N 2000]
               storm       reconnect storm: N connections (N/2 sender/receiver pairs) exchange --rate messages/s;
                           after --warmup s the tool runs --restart-command, which must stop the server and start
-                          it again in the background; every client reconnects at once (retrying every 20-50 ms
-                          while the port refuses, for at most --reconnect-timeout s), each receiver catches up with
-                          GET /chat/messages/<sender>/?after=<highest id seen>, and sending goes on for --duration s
+                          it again in the background; every client reconnects at once (its first attempt without
+                          a pause; after each refused or failed one it backs off exponentially with full jitter:
+                          --retry-delay-ms, --retry-max-delay-ms; for at most --reconnect-timeout s), each receiver
+                          catches up with GET /chat/messages/<sender>/?after=<highest id seen> (retried on the same
+                          schedule), and sending goes on for --duration s
                           after all are caught up. Figures: restart -> first handshake, first handshake -> all back
                           and -> all caught up, handshakes/s (first min(N, 5000) and all), refused/failed attempts.
                           Lost = confirmed and never seen by its receiver (frame or catch-up); a message never
@@ -122,6 +126,15 @@ record Options(
                                          for the command, then for its clients
               --reconnect-timeout S      the longest the clients may take to come back and catch up, counted from
                                          the restart command's start (storm) [60]
+              --retry-delay-ms D         a reconnecting client's first pause, after its first refused or failed
+                                         attempt (storm): a random 0..D ms; before each further attempt the
+                                         ceiling doubles (0..2D, 0..4D, ...) up to --retry-max-delay-ms. The first
+                                         attempt after a drop has no pause, so all reconnect at once [100]
+              --retry-max-delay-ms M     the cap of a reconnecting client's pause ceiling, at least
+                                         --retry-delay-ms (storm). N clients then make about 2N/M refused attempts
+                                         a second while the port is closed, and come back at that rate once it
+                                         opens, falling to none M s later: a larger M spreads the start's load and
+                                         also the return, which bounds the handshake rate shown [2000]
               --independent              independent clients (throughput, rate): every connection writes and
                                          flushes each frame it sends at once, as separate devices do; without it,
                                          frames sent while one read batch is handled leave together in one flush
@@ -140,7 +153,7 @@ record Options(
     private static final Set<String> NAMES = Set.of("url", "receiver-url", "admin-key", "jwt-secret", "server-pid", "pairs", "window",
             "duration", "warmup", "rate", "connections", "source-addresses", "sample", "handshake-concurrency",
             "io-threads", "drain", "settle", "abuse", "bystander-rate", "abuse-rate", "body-chars", "restart-command",
-            "reconnect-timeout", "port", "json");
+            "reconnect-timeout", "retry-delay-ms", "retry-max-delay-ms", "port", "json");
 
     /** Options that take no value: present or not. */
     private static final Set<String> FLAGS = Set.of("independent");
@@ -203,8 +216,16 @@ record Options(
                     : "--abuse is for the abuse mode");
         }
         boolean storm = "storm".equals(mode);
-        if (!storm && (values.containsKey("restart-command") || values.containsKey("reconnect-timeout"))) {
-            throw new UsageException("--restart-command and --reconnect-timeout are for the storm mode");
+        if (!storm && (values.containsKey("restart-command") || values.containsKey("reconnect-timeout")
+                || values.containsKey("retry-delay-ms") || values.containsKey("retry-max-delay-ms"))) {
+            throw new UsageException("--restart-command, --reconnect-timeout, --retry-delay-ms and "
+                    + "--retry-max-delay-ms are for the storm mode");
+        }
+        long retryDelay = number(values, "retry-delay-ms", Backoff.DEFAULT_FIRST_MILLIS, 1, 60_000);
+        long retryMaxDelay = number(values, "retry-max-delay-ms", Math.max(retryDelay, Backoff.DEFAULT_MAX_MILLIS), 1,
+                600_000);
+        if (retryMaxDelay < retryDelay) {
+            throw new UsageException("--retry-max-delay-ms must be at least --retry-delay-ms");
         }
         if (values.containsKey("restart-command") && values.get("restart-command").isBlank()) {
             throw new UsageException("--restart-command must not be blank");
@@ -239,6 +260,7 @@ record Options(
                 (int) number(values, "body-chars", abuse.map(AbuseKind::defaultBodyChars).orElse(0), 0, 1_000_000),
                 Optional.ofNullable(values.get("restart-command")),
                 (int) number(values, "reconnect-timeout", 60, 1, 3_600),
+                new Backoff(retryDelay, retryMaxDelay),
                 independent,
                 (int) number(values, "port", 0, 0, 65_535),
                 Optional.ofNullable(values.get("json")).map(Path::of));

@@ -23,8 +23,10 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 /**
  * The storm mode: N connections (N/2 sender/receiver pairs, each two fresh users) exchange a modest total rate of
  * messages; after the warm-up the server is restarted ({@code --restart-command}, or a hook given by a test) and every
- * connection drops. Every client then reconnects at once, retrying every 20–50 ms while the port refuses, until
- * {@code --reconnect-timeout} seconds after the restart began; each receiver, once open again, catches up with
+ * connection drops. Every client then reconnects at once (its first attempt without a pause or jitter), backing off
+ * after each refused or failed attempt as {@link Backoff} schedules ({@code --retry-delay-ms},
+ * {@code --retry-max-delay-ms}), until {@code --reconnect-timeout} seconds after the restart began; each receiver, once
+ * open again, catches up with
  * {@code GET /chat/messages/<its sender>/?after=<highest id it had seen>} ({@link CatchUp}), and what it lists enters
  * the ledger beside the frames ({@link Ledger#caughtUp}). Sending never stops (a sender skips its turns while it is
  * disconnected) until {@code --duration} seconds after every receiver caught up.
@@ -36,8 +38,6 @@ final class StormRun {
 
     /** The handshakes whose rate is reported apart: the first ones after a start are when it matters (issue 16). */
     static final int FIRST_HANDSHAKES = 5_000;
-    private static final long RETRY_MIN_MILLIS = 20;
-    private static final long RETRY_MAX_MILLIS = 50;
 
     private StormRun() {
     }
@@ -62,6 +62,8 @@ final class StormRun {
                 .parameter("warmup_s", options.warmupSeconds())
                 .parameter("duration_after_caught_up_s", options.durationSeconds())
                 .parameter("reconnect_timeout_s", options.reconnectTimeoutSeconds())
+                .parameter("retry_delay_ms", options.reconnectBackoff().firstMillis())
+                .parameter("retry_max_delay_ms", options.reconnectBackoff().maxMillis())
                 .parameter("restart", restartHook != null ? "in-process hook" : options.restartCommand().get());
         Traffic traffic = new Traffic();
         AdminApi admin = new AdminApi(options.httpBase(), options.adminKey());
@@ -167,6 +169,7 @@ final class StormRun {
                 new DefaultThreadFactory("bench-storm-retry", true));
         final ExecutorService catchUps;
         final long reconnectTimeoutNanos;
+        final Backoff backoff;
         final AtomicInteger back = new AtomicInteger();
         final AtomicInteger caughtUp = new AtomicInteger();
         final ConcurrentLinkedQueue<Long> backAt = new ConcurrentLinkedQueue<>();
@@ -189,6 +192,7 @@ final class StormRun {
             this.catchUps = Executors.newFixedThreadPool(Math.min(64, options.handshakeConcurrency()),
                     new DefaultThreadFactory("bench-catch-up", true));
             this.reconnectTimeoutNanos = TimeUnit.SECONDS.toNanos(options.reconnectTimeoutSeconds());
+            this.backoff = options.reconnectBackoff();
         }
 
         /** The restart begins now: from here on a client's next handshake brings it back. Returns the time. */
@@ -225,11 +229,18 @@ final class StormRun {
                     .figure("catch_up_messages_listed", catchUpListed.get());
         }
 
-        void later(Runnable task) {
-            if (!closing) {
-                retries.schedule(task, ThreadLocalRandom.current().nextLong(RETRY_MIN_MILLIS, RETRY_MAX_MILLIS + 1),
-                        TimeUnit.MILLISECONDS);
+        /**
+         * Runs {@code task}, attempt {@code attempt} of a retried step, after the pause {@link Backoff} draws; returns
+         * false, running nothing, when that pause would end after {@code deadlineNanos} (the step gives up now rather
+         * than after the run has stopped waiting for it) or the run is closing.
+         */
+        boolean later(int attempt, long deadlineNanos, Runnable task) {
+            long pause = backoff.pauseMillis(attempt, ThreadLocalRandom.current());
+            if (closing || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause) - deadlineNanos > 0) {
+                return false;
             }
+            retries.schedule(task, pause, TimeUnit.MILLISECONDS);
+            return true;
         }
 
         void close(List<Client> clients) {
@@ -297,10 +308,11 @@ final class StormRun {
             storm.drops.incrementAndGet();
             long after = highestSeen.get();
             long deadline = (storm.restarted ? storm.restartAt : System.nanoTime()) + storm.reconnectTimeoutNanos;
-            reconnect(after, deadline);
+            reconnect(after, deadline, 0);
         }
 
-        private void reconnect(long after, long deadline) {
+        /** Attempt {@code attempt} (0: the first after the drop, at once) to open this client's connection again. */
+        private void reconnect(long after, long deadline, int attempt) {
             if (storm.closing) {
                 return;
             }
@@ -311,7 +323,10 @@ final class StormRun {
             storm.chat.open(token, frames).whenComplete((opened, failure) -> {
                 if (failure != null) {
                     (failure instanceof ConnectException ? storm.refused : storm.failed).incrementAndGet();
-                    storm.later(() -> reconnect(after, deadline));
+                    if (!storm.later(attempt + 1, deadline, () -> reconnect(after, deadline, attempt + 1))
+                            && !storm.closing) {
+                        storm.gaveUp.incrementAndGet();
+                    }
                     return;
                 }
                 if (storm.closing) {
@@ -323,7 +338,7 @@ final class StormRun {
                     comeBack();
                 }
                 if (peer != null) {
-                    storm.catchUps.execute(() -> catchUp(after, deadline));
+                    storm.catchUps.execute(() -> catchUp(after, deadline, 0));
                 }
             });
         }
@@ -340,8 +355,11 @@ final class StormRun {
             storm.back.incrementAndGet();
         }
 
-        /** Lists what came after {@code after}; retried (20–50 ms later) until answered or the deadline passes. */
-        private void catchUp(long after, long deadline) {
+        /**
+         * Lists what came after {@code after}; retried on the reconnect's schedule ({@link Backoff}) until answered or
+         * the deadline passes. {@code attempt} 0 is the first, sent as soon as the websocket is open.
+         */
+        private void catchUp(long after, long deadline, int attempt) {
             try {
                 int requests = storm.catchUp.fetch(token, peer, after, (clientMsgId, id) -> {
                     storm.catchUpListed.incrementAndGet();
@@ -362,9 +380,8 @@ final class StormRun {
                 }
             } catch (IOException e) {
                 storm.catchUpFailures.incrementAndGet();
-                if (System.nanoTime() - deadline < 0) {
-                    storm.later(() -> storm.catchUps.execute(() -> catchUp(after, deadline)));
-                }
+                int next = attempt + 1;
+                storm.later(next, deadline, () -> storm.catchUps.execute(() -> catchUp(after, deadline, next)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

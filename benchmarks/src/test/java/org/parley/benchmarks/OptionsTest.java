@@ -93,10 +93,31 @@ class OptionsTest {
         assertThat(defaults.durationSeconds()).isEqualTo(5);
         assertThat(defaults.reconnectTimeoutSeconds()).isEqualTo(60);
         assertThat(defaults.restartCommand()).isEmpty();
+        assertThat(defaults.reconnectBackoff()).isEqualTo(new Backoff(100, 2_000));
         assertThat(given.connections()).isEqualTo(20);
         assertThat(given.restartCommand()).hasValue("kill -9 $(cat server.pid); ./start.sh &");
         assertThat(given.reconnectTimeoutSeconds()).isEqualTo(30);
-        assertThat(Options.HELP).contains("storm").contains("--restart-command").contains("--reconnect-timeout");
+        assertThat(Options.HELP).contains("storm").contains("--restart-command").contains("--reconnect-timeout")
+                .contains("--retry-delay-ms").contains("--retry-max-delay-ms");
+    }
+
+    @Test
+    void theStormsBackoffIsGivenInMillisecondsWithACapNotBelowTheFirstPause() throws Exception {
+        assertThat(Options.parse(new String[] {"storm", "--retry-delay-ms", "250", "--retry-max-delay-ms", "8000"},
+                ENV).reconnectBackoff()).isEqualTo(new Backoff(250, 8_000));
+        assertThat(Options.parse(new String[] {"storm", "--retry-delay-ms", "5000"}, ENV).reconnectBackoff())
+                .as("a first pause above the default cap raises the default cap to it")
+                .isEqualTo(new Backoff(5_000, 5_000));
+        assertThat(Options.parse(new String[] {"storm", "--retry-max-delay-ms", "300"}, ENV).reconnectBackoff())
+                .isEqualTo(new Backoff(100, 300));
+        assertThatThrownBy(() -> Options.parse(new String[] {"storm", "--retry-delay-ms", "500",
+                "--retry-max-delay-ms", "400"}, ENV)).hasMessageContaining("at least --retry-delay-ms");
+        assertThatThrownBy(() -> Options.parse(new String[] {"storm", "--retry-delay-ms", "0"}, ENV))
+                .hasMessageContaining("--retry-delay-ms must be between 1");
+        assertThatThrownBy(() -> Options.parse(new String[] {"rate", "--retry-delay-ms", "100"}, ENV))
+                .hasMessageContaining("for the storm mode");
+        assertThatThrownBy(() -> Options.parse(new String[] {"throughput", "--retry-max-delay-ms", "100"}, ENV))
+                .hasMessageContaining("for the storm mode");
     }
 
     @Test

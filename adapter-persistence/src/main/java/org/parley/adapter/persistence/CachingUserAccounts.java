@@ -46,10 +46,14 @@ import org.parley.domain.user.UserId;
  * receiver id made up by a client) all reach the database, as they did before this cache; each is one primary-key
  * probe, and tokens must be signed with the server's secret first.
  *
- * <p>{@link #findAllById} answers the users it holds from memory and reads all the others in one query, so it still
- * costs at most one round trip whatever the number of ids; it does not store what it read, because a bulk read is not
- * atomic per user and could put back a value that a concurrent write had just replaced. {@link #findByEmail} (log-in:
- * it carries credentials) always reads the database.
+ * <p>{@link #findAllById} answers the users it holds from memory. <b>One user not held</b> (the common case: a
+ * conversation's page names the caller, held since the token was checked, and the other user) is loaded as
+ * {@link #findById} loads it, inside the entry's atomic load, and stays held: the same one statement, and the next page
+ * of that conversation costs none (it was read and dropped each time, and the bulk query's {@code in} list cost
+ * Hibernate a new query plan per call). <b>Several users not held</b> are read in one query, so it still costs at
+ * most one round trip whatever the number of ids; those are not stored, because a bulk read is not atomic per user and
+ * could put back a value that a concurrent write had just replaced. {@link #findByEmail} (log-in: it carries
+ * credentials) always reads the database.
  *
  * <p>Call it outside any database transaction: a load runs while holding Caffeine's per-entry lock.
  */
@@ -95,7 +99,9 @@ final class CachingUserAccounts implements UserAccounts {
         }
         Map<UserId, User> found = new HashMap<>(users.getAllPresent(ids));
         List<UserId> missing = ids.stream().filter(id -> !found.containsKey(id)).distinct().toList();
-        if (!missing.isEmpty()) {
+        if (missing.size() == 1) {
+            findById(missing.get(0)).ifPresent(user -> found.put(user.id(), user));
+        } else if (!missing.isEmpty()) {
             found.putAll(delegate.findAllById(missing));
         }
         return found;

@@ -45,6 +45,11 @@ final class HibernateUserAccounts implements UserAccounts {
             return Map.of();
         }
         List<UUID> keys = ids.stream().map(UserId::value).distinct().toList();
+        if (keys.size() == 1) {
+            // A primary-key find: its statement is prepared once, while an "in" list costs a new query plan per call.
+            UserId only = new UserId(keys.get(0));
+            return findById(only).map(user -> Map.of(only, user)).orElseGet(Map::of);
+        }
         List<UserEntity> found = transactions.read(session -> session
                 .createSelectionQuery("from UserEntity u where u.id in :ids", UserEntity.class)
                 .setParameter("ids", keys)

@@ -227,14 +227,50 @@ class CachingUserAccountsTest {
         assertThat(users.findAllById(List.of())).isEmpty();
     }
 
+    /**
+     * A conversation's page names the caller (held) and the other user: the one user not held is loaded as
+     * {@code findById} loads it and stays held, so the next page costs no store call.
+     */
     @Test
-    void findAllByIdDoesNotFillTheCache() {
-        User user = ChatFixtures.addUser(store);
+    void findAllByIdLoadsASingleUserNotHeldThroughTheCacheAndHoldsIt() {
+        User held = ChatFixtures.addUser(store);
+        User other = ChatFixtures.addUser(store);
+        users.findById(held.id());
 
-        users.findAllById(List.of(user.id()));
-        users.findById(user.id());
+        assertThat(users.findAllById(List.of(held.id(), other.id())))
+                .containsOnly(Map.entry(held.id(), held), Map.entry(other.id(), other));
+        assertThat(users.findAllById(List.of(held.id(), other.id())))
+                .containsOnly(Map.entry(held.id(), held), Map.entry(other.id(), other));
+        users.findById(other.id());
 
-        assertThat(store.reads.get()).isEqualTo(1);
+        assertThat(store.reads.get()).as("one read each, ever").isEqualTo(2);
+        assertThat(store.bulkReads).isEmpty();
+        assertThat(users.size()).isEqualTo(2);
+    }
+
+    @Test
+    void findAllByIdOfASingleUnknownIdRemembersNothing() {
+        UserId unknown = UserId.random();
+
+        assertThat(users.findAllById(List.of(unknown, unknown))).isEmpty();
+        assertThat(users.findAllById(List.of(unknown))).isEmpty();
+
+        assertThat(store.reads.get()).as("absence is not cached").isEqualTo(2);
+        assertThat(users.size()).isZero();
+    }
+
+    /** Several users read in one bulk call are not stored: a bulk read is not atomic per user. */
+    @Test
+    void findAllByIdDoesNotHoldUsersReadInBulk() {
+        User first = ChatFixtures.addUser(store);
+        User second = ChatFixtures.addUser(store);
+
+        users.findAllById(List.of(first.id(), second.id()));
+        users.findById(first.id());
+        users.findById(second.id());
+
+        assertThat(store.bulkReads).containsExactly(List.of(first.id(), second.id()));
+        assertThat(store.reads.get()).isEqualTo(2);
     }
 
     @Test
