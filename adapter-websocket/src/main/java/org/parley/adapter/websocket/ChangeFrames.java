@@ -1,8 +1,6 @@
 package org.parley.adapter.websocket;
 
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -30,8 +28,7 @@ final class ChangeFrames {
      */
     static String edited(MessageEdited event, Audience audience) {
         Message message = event.message();
-        StringWriter out = new StringWriter(160);
-        try (JsonGenerator frame = Json.MAPPER.getFactory().createGenerator(out)) {
+        return FrameJson.render(frame -> {
             frame.writeStartObject();
             frame.writeStringField("action", MESSAGE_EDITED);
             frame.writeNumberField("message_id", message.id().value());
@@ -40,17 +37,13 @@ final class ChangeFrames {
             frame.writeStringField("edited_at", Frames.timestamp(message.updatedAt()));
             writeClientMessageId(frame, audience, event.clientMessageId());
             frame.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("A frame could not be written", e);
-        }
-        return out.toString();
+        });
     }
 
     /** {@code {"action":"message_deleted","message_id":<id>,"thread":<id>,"timestamp":"…+00:00"}}. */
     static String deleted(MessageDeleted event, Audience audience) {
         Message message = event.message();
-        StringWriter out = new StringWriter(128);
-        try (JsonGenerator frame = Json.MAPPER.getFactory().createGenerator(out)) {
+        return FrameJson.render(frame -> {
             frame.writeStartObject();
             frame.writeStringField("action", MESSAGE_DELETED);
             frame.writeNumberField("message_id", message.id().value());
@@ -58,10 +51,7 @@ final class ChangeFrames {
             frame.writeStringField("timestamp", Frames.timestamp(message.updatedAt()));
             writeClientMessageId(frame, audience, event.clientMessageId());
             frame.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("A frame could not be written", e);
-        }
-        return out.toString();
+        });
     }
 
     private static void writeClientMessageId(JsonGenerator frame, Audience audience, Optional<ClientMessageId> id)

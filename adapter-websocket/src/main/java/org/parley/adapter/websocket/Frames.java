@@ -1,8 +1,6 @@
 package org.parley.adapter.websocket;
 
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -57,8 +55,7 @@ final class Frames {
                                 Function<AttachmentLink, String> mediaPaths) {
         Message message = outbound.message();
         MessageContent content = message.content();
-        StringWriter out = new StringWriter(384);
-        try (JsonGenerator frame = Json.MAPPER.getFactory().createGenerator(out)) {
+        return FrameJson.render(frame -> {
             frame.writeStartObject();
             if (content instanceof MessageContent.Text text) {
                 writeParties(frame, message);
@@ -104,10 +101,7 @@ final class Frames {
                 frame.writeStringField("client_msg_id", outbound.clientMessageId().get().value());
             }
             frame.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("A frame could not be written", e);
-        }
-        return out.toString();
+        });
     }
 
     /**
@@ -115,8 +109,7 @@ final class Frames {
      * reader's own connections get the request's {@code client_msg_id}.
      */
     static String messageSeen(MessageSeen seen, Audience audience) {
-        StringWriter out = new StringWriter(192);
-        try (JsonGenerator frame = Json.MAPPER.getFactory().createGenerator(out)) {
+        return FrameJson.render(frame -> {
             frame.writeStartObject();
             frame.writeStringField("action", "seen_message");
             frame.writeNumberField("thread", seen.thread().value());
@@ -127,10 +120,7 @@ final class Frames {
                 frame.writeStringField("client_msg_id", seen.clientMessageId().get().value());
             }
             frame.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("A frame could not be written", e);
-        }
-        return out.toString();
+        });
     }
 
     /**
