@@ -102,8 +102,26 @@ public final class FrameWriter extends Writer {
      * stored: contract §10).
      */
     public static byte[] textFrame(String text) {
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-        int length = payload.length;
+        // Frames are mostly ASCII: then the characters are the payload, copied straight into the frame in one pass
+        // (no intermediate UTF-8 array); the first other character sends the text through the UTF-8 encoder.
+        int length = text.length();
+        byte[] frame = headed(length);
+        int header = frame.length - length;
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (c >= 0x80) {
+                byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+                frame = headed(payload.length);
+                System.arraycopy(payload, 0, frame, frame.length - payload.length, payload.length);
+                return frame;
+            }
+            frame[header + i] = (byte) c;
+        }
+        return frame;
+    }
+
+    /** A frame of {@code length} payload bytes with its header written: the payload is left to the caller. */
+    private static byte[] headed(int length) {
         int header = length <= 125 ? 2 : length <= 0xFFFF ? 4 : 10;
         byte[] frame = new byte[header + length];
         frame[0] = FIN_TEXT;
@@ -119,7 +137,6 @@ public final class FrameWriter extends Writer {
                 frame[2 + i] = (byte) ((long) length >>> (56 - 8 * i));
             }
         }
-        System.arraycopy(payload, 0, frame, header, length);
         return frame;
     }
 
