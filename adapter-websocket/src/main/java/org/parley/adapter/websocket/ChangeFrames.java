@@ -27,8 +27,13 @@ final class ChangeFrames {
      * {@code {"action":"message_edited","message_id":<id>,"thread":<id>,"message":"…","edited_at":"…+00:00"}}.
      */
     static String edited(MessageEdited event, Audience audience) {
+        return FrameJson.render(editedBody(event, audience));
+    }
+
+    /** What {@link #edited} writes, for {@link FrameJson} to render as text or as a frame. */
+    static FrameJson.Body editedBody(MessageEdited event, Audience audience) {
         Message message = event.message();
-        return FrameJson.render(frame -> {
+        return frame -> {
             frame.writeStartObject();
             frame.writeStringField("action", MESSAGE_EDITED);
             frame.writeNumberField("message_id", message.id().value());
@@ -37,13 +42,18 @@ final class ChangeFrames {
             frame.writeStringField("edited_at", Frames.timestamp(message.updatedAt()));
             writeClientMessageId(frame, audience, event.clientMessageId());
             frame.writeEndObject();
-        });
+        };
     }
 
     /** {@code {"action":"message_deleted","message_id":<id>,"thread":<id>,"timestamp":"…+00:00"}}. */
     static String deleted(MessageDeleted event, Audience audience) {
+        return FrameJson.render(deletedBody(event, audience));
+    }
+
+    /** What {@link #deleted} writes, for {@link FrameJson} to render as text or as a frame. */
+    static FrameJson.Body deletedBody(MessageDeleted event, Audience audience) {
         Message message = event.message();
-        return FrameJson.render(frame -> {
+        return frame -> {
             frame.writeStartObject();
             frame.writeStringField("action", MESSAGE_DELETED);
             frame.writeNumberField("message_id", message.id().value());
@@ -51,7 +61,7 @@ final class ChangeFrames {
             frame.writeStringField("timestamp", Frames.timestamp(message.updatedAt()));
             writeClientMessageId(frame, audience, event.clientMessageId());
             frame.writeEndObject();
-        });
+        };
     }
 
     private static void writeClientMessageId(JsonGenerator frame, Audience audience, Optional<ClientMessageId> id)

@@ -53,9 +53,15 @@ final class Frames {
      */
     static String messageStored(MessageStored outbound, Audience audience,
                                 Function<AttachmentLink, String> mediaPaths) {
+        return FrameJson.render(messageStoredBody(outbound, audience, mediaPaths));
+    }
+
+    /** What {@link #messageStored} writes, for {@link FrameJson} to render as text or as a frame. */
+    static FrameJson.Body messageStoredBody(MessageStored outbound, Audience audience,
+                                Function<AttachmentLink, String> mediaPaths) {
         Message message = outbound.message();
         MessageContent content = message.content();
-        return FrameJson.render(frame -> {
+        return frame -> {
             frame.writeStartObject();
             if (content instanceof MessageContent.Text text) {
                 writeParties(frame, message);
@@ -101,7 +107,7 @@ final class Frames {
                 frame.writeStringField("client_msg_id", outbound.clientMessageId().get().value());
             }
             frame.writeEndObject();
-        });
+        };
     }
 
     /**
@@ -109,7 +115,12 @@ final class Frames {
      * reader's own connections get the request's {@code client_msg_id}.
      */
     static String messageSeen(MessageSeen seen, Audience audience) {
-        return FrameJson.render(frame -> {
+        return FrameJson.render(messageSeenBody(seen, audience));
+    }
+
+    /** What {@link #messageSeen} writes, for {@link FrameJson} to render as text or as a frame. */
+    static FrameJson.Body messageSeenBody(MessageSeen seen, Audience audience) {
+        return frame -> {
             frame.writeStartObject();
             frame.writeStringField("action", "seen_message");
             frame.writeNumberField("thread", seen.thread().value());
@@ -120,7 +131,7 @@ final class Frames {
                 frame.writeStringField("client_msg_id", seen.clientMessageId().get().value());
             }
             frame.writeEndObject();
-        });
+        };
     }
 
     /**

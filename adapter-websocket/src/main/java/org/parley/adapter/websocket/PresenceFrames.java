@@ -18,24 +18,34 @@ final class PresenceFrames {
 
     /** {@code {"action":"typing","sender_id":"<uuid>","timestamp":"…+00:00"}}. */
     static String typing(UserTyping event) {
-        return FrameJson.render(frame -> {
+        return FrameJson.render(typingBody(event));
+    }
+
+    /** What {@link #typing} writes, for {@link FrameJson} to render as text or as a frame. */
+    static FrameJson.Body typingBody(UserTyping event) {
+        return frame -> {
             frame.writeStartObject();
             frame.writeStringField("action", "typing");
             frame.writeStringField("sender_id", event.sender().toString());
             frame.writeStringField("timestamp", Frames.timestamp(event.at()));
             frame.writeEndObject();
-        });
+        };
     }
 
     /** {@code {"action":"presence","user_id":"<uuid>","online":<bool>,"last_seen":"…Z"|null}}. */
     static String presence(PresenceChanged event) {
-        return FrameJson.render(frame -> {
+        return FrameJson.render(presenceBody(event));
+    }
+
+    /** What {@link #presence} writes, for {@link FrameJson} to render as text or as a frame. */
+    static FrameJson.Body presenceBody(PresenceChanged event) {
+        return frame -> {
             frame.writeStartObject();
             frame.writeStringField("action", "presence");
             frame.writeStringField("user_id", event.user().toString());
             frame.writeBooleanField("online", event.online());
             frame.writeStringField("last_seen", event.lastSeen().map(LAST_SEEN::format).orElse(null));
             frame.writeEndObject();
-        });
+        };
     }
 }

@@ -161,7 +161,7 @@ public final class WebSocketDelivery implements EventDelivery {
             OutgoingFrame frame = rendered[audience];
             if (frame == null) {
                 try {
-                    frame = OutgoingFrame.of(renderer.render(event, delivery.audience()));
+                    frame = renderer.frame(event, delivery.audience());
                 } catch (Throwable failure) {
                     undeliverable(event, failure);
                     return;

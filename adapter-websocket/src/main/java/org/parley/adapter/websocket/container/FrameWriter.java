@@ -120,6 +120,16 @@ public final class FrameWriter extends Writer {
         return frame;
     }
 
+    /**
+     * As {@link #textFrame(String)}, of text already in UTF-8: {@code length} bytes of {@code utf8} from
+     * {@code offset}, copied.
+     */
+    public static byte[] textFrame(byte[] utf8, int offset, int length) {
+        byte[] frame = headed(length);
+        System.arraycopy(utf8, offset, frame, frame.length - length, length);
+        return frame;
+    }
+
     /** A frame of {@code length} payload bytes with its header written: the payload is left to the caller. */
     private static byte[] headed(int length) {
         int header = length <= 125 ? 2 : length <= 0xFFFF ? 4 : 10;
