@@ -39,7 +39,7 @@ final class ChangeFrames {
             frame.writeNumberField("message_id", message.id().value());
             frame.writeNumberField("thread", message.threadId().value());
             frame.writeStringField("message", event.text());
-            frame.writeStringField("edited_at", Frames.timestamp(message.updatedAt()));
+            Frames.writeTimestamp(frame, "edited_at", message.updatedAt());
             writeClientMessageId(frame, audience, event.clientMessageId());
             frame.writeEndObject();
         };
@@ -58,7 +58,7 @@ final class ChangeFrames {
             frame.writeStringField("action", MESSAGE_DELETED);
             frame.writeNumberField("message_id", message.id().value());
             frame.writeNumberField("thread", message.threadId().value());
-            frame.writeStringField("timestamp", Frames.timestamp(message.updatedAt()));
+            Frames.writeTimestamp(frame, "timestamp", message.updatedAt());
             writeClientMessageId(frame, audience, event.clientMessageId());
             frame.writeEndObject();
         };

@@ -26,8 +26,8 @@ final class PresenceFrames {
         return frame -> {
             frame.writeStartObject();
             frame.writeStringField("action", "typing");
-            frame.writeStringField("sender_id", event.sender().toString());
-            frame.writeStringField("timestamp", Frames.timestamp(event.at()));
+            Frames.writeUserId(frame, "sender_id", event.sender());
+            Frames.writeTimestamp(frame, "timestamp", event.at());
             frame.writeEndObject();
         };
     }
@@ -42,7 +42,7 @@ final class PresenceFrames {
         return frame -> {
             frame.writeStartObject();
             frame.writeStringField("action", "presence");
-            frame.writeStringField("user_id", event.user().toString());
+            Frames.writeUserId(frame, "user_id", event.user());
             frame.writeBooleanField("online", event.online());
             frame.writeStringField("last_seen", event.lastSeen().map(LAST_SEEN::format).orElse(null));
             frame.writeEndObject();

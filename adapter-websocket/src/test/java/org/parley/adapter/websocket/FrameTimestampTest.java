@@ -3,6 +3,7 @@ package org.parley.adapter.websocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.UUID;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -12,11 +13,13 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 
+import org.parley.domain.user.UserId;
+
 /**
- * {@link Frames#timestamp}, which writes the seed's frame timestamp digit by digit, against
- * {@link Frames#TIMESTAMP}, the {@code DateTimeFormatter} it stands in for: the same text for any instant, whether
- * around today, anywhere in the years 0000–9999 (before 1970 included), at the edges of those years, or outside them
- * (where the formatter itself is used).
+ * {@link Frames#timestamp} and {@link Frames#writeTimestamp}, which write the seed's frame timestamp digit by digit,
+ * against {@link Frames#TIMESTAMP}, the {@code DateTimeFormatter} they stand in for: the same text for any instant,
+ * whether around today, anywhere in the years 0000–9999 (before 1970 included), at the edges of those years, or outside
+ * them (where the formatter itself is used). {@link Frames#writeUserId} likewise against {@code UUID.toString}.
  */
 class FrameTimestampTest {
 
@@ -33,6 +36,23 @@ class FrameTimestampTest {
     @Property(tries = 5000)
     void writesWhatTheFormatterWrites(@ForAll("instants") Instant instant) {
         assertThat(Frames.timestamp(instant)).isEqualTo(Frames.TIMESTAMP.format(instant));
+    }
+
+    /** What a frame carries: written into the generator without a {@code String}, the same text as above. */
+    @Property(tries = 2000)
+    void framesCarryTheSameTimestampAndIds(@ForAll("instants") Instant instant, @ForAll long high, @ForAll long low) {
+        UUID id = new UUID(high, low);
+        String expected = "{\"id\":\"" + id + "\",\"timestamp\":\"" + Frames.TIMESTAMP.format(instant) + "\"}";
+
+        FrameJson.Body body = frame -> {
+            frame.writeStartObject();
+            Frames.writeUserId(frame, "id", new UserId(id));
+            Frames.writeTimestamp(frame, "timestamp", instant);
+            frame.writeEndObject();
+        };
+
+        assertThat(FrameJson.render(body)).isEqualTo(expected);
+        assertThat(FrameJson.frame(body).text()).isEqualTo(expected);
     }
 
     @Property
