@@ -1,8 +1,6 @@
 package org.parley.adapter.websocket;
 
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -29,39 +27,41 @@ final class ChangeFrames {
      * {@code {"action":"message_edited","message_id":<id>,"thread":<id>,"message":"…","edited_at":"…+00:00"}}.
      */
     static String edited(MessageEdited event, Audience audience) {
+        return FrameJson.render(editedBody(event, audience));
+    }
+
+    /** What {@link #edited} writes, for {@link FrameJson} to render as text or as a frame. */
+    static FrameJson.Body editedBody(MessageEdited event, Audience audience) {
         Message message = event.message();
-        StringWriter out = new StringWriter(160);
-        try (JsonGenerator frame = Json.MAPPER.getFactory().createGenerator(out)) {
+        return frame -> {
             frame.writeStartObject();
             frame.writeStringField("action", MESSAGE_EDITED);
             frame.writeNumberField("message_id", message.id().value());
             frame.writeNumberField("thread", message.threadId().value());
             frame.writeStringField("message", event.text());
-            frame.writeStringField("edited_at", Frames.timestamp(message.updatedAt()));
+            Frames.writeTimestamp(frame, "edited_at", message.updatedAt());
             writeClientMessageId(frame, audience, event.clientMessageId());
             frame.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("A frame could not be written", e);
-        }
-        return out.toString();
+        };
     }
 
     /** {@code {"action":"message_deleted","message_id":<id>,"thread":<id>,"timestamp":"…+00:00"}}. */
     static String deleted(MessageDeleted event, Audience audience) {
+        return FrameJson.render(deletedBody(event, audience));
+    }
+
+    /** What {@link #deleted} writes, for {@link FrameJson} to render as text or as a frame. */
+    static FrameJson.Body deletedBody(MessageDeleted event, Audience audience) {
         Message message = event.message();
-        StringWriter out = new StringWriter(128);
-        try (JsonGenerator frame = Json.MAPPER.getFactory().createGenerator(out)) {
+        return frame -> {
             frame.writeStartObject();
             frame.writeStringField("action", MESSAGE_DELETED);
             frame.writeNumberField("message_id", message.id().value());
             frame.writeNumberField("thread", message.threadId().value());
-            frame.writeStringField("timestamp", Frames.timestamp(message.updatedAt()));
+            Frames.writeTimestamp(frame, "timestamp", message.updatedAt());
             writeClientMessageId(frame, audience, event.clientMessageId());
             frame.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("A frame could not be written", e);
-        }
-        return out.toString();
+        };
     }
 
     private static void writeClientMessageId(JsonGenerator frame, Audience audience, Optional<ClientMessageId> id)

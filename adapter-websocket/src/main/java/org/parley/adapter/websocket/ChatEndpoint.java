@@ -10,6 +10,7 @@ import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 
+import org.parley.adapter.websocket.container.FrameWriter;
 import org.parley.application.port.in.TrackPresence;
 import org.parley.application.port.out.ChatMetrics;
 import org.parley.application.port.out.ConnectionCensus;
@@ -75,8 +76,10 @@ public final class ChatEndpoint extends Endpoint {
         }
         session.setMaxTextMessageBufferSize(maxTextFrameBytes);
         session.setMaxBinaryMessageBufferSize(maxTextFrameBytes);
+        // Frames framed by Parley skip Tyrus's per-frame copies, but also its extensions: only without any.
+        FrameWriter frames = session.getNegotiatedExtensions().isEmpty() ? FrameWriter.ofConnectionOpening() : null;
         LiveConnection connection = new LiveConnection(user.id(), session, nanoClock.getAsLong(), maxPendingBytes,
-                tracked(user, lease), metrics);
+                tracked(user, lease), metrics, frames);
         session.getUserProperties().put(CONNECTION_PROPERTY, connection);
         session.addMessageHandler(String.class, text -> onText(connection, user, text));
         session.addMessageHandler(ByteBuffer.class, bytes -> connection.send(Frames.error(ErrorCode.VALIDATION_ERROR,

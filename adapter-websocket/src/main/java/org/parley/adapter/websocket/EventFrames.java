@@ -18,11 +18,12 @@ import org.parley.domain.delivery.Audience;
 /**
  * The seed API's frames of every {@link OutboundEvent}, one case per kind of event: a new kind of event does not
  * compile until it has its frame here. One case handler per audience is made up front, so rendering allocates nothing
- * beyond the frame itself.
+ * beyond the frame itself; each case gives what its frame writes ({@link FrameJson.Body}), rendered as text or as a
+ * frame ready to write.
  */
 final class EventFrames implements FrameRenderer {
 
-    private final Map<Audience, OutboundEvent.Cases<String>> byAudience = new EnumMap<>(Audience.class);
+    private final Map<Audience, OutboundEvent.Cases<FrameJson.Body>> byAudience = new EnumMap<>(Audience.class);
 
     /** @param mediaPaths formats a signed attachment link as the path {@code attached_file} shows */
     EventFrames(Function<AttachmentLink, String> mediaPaths) {
@@ -30,33 +31,33 @@ final class EventFrames implements FrameRenderer {
         for (Audience audience : Audience.values()) {
             byAudience.put(audience, new OutboundEvent.Cases<>() {
                 @Override
-                public String messageStored(MessageStored event) {
-                    return Frames.messageStored(event, audience, mediaPaths);
+                public FrameJson.Body messageStored(MessageStored event) {
+                    return Frames.messageStoredBody(event, audience, mediaPaths);
                 }
 
                 @Override
-                public String messageSeen(MessageSeen event) {
-                    return Frames.messageSeen(event, audience);
+                public FrameJson.Body messageSeen(MessageSeen event) {
+                    return Frames.messageSeenBody(event, audience);
                 }
 
                 @Override
-                public String messageEdited(MessageEdited event) {
-                    return ChangeFrames.edited(event, audience);
+                public FrameJson.Body messageEdited(MessageEdited event) {
+                    return ChangeFrames.editedBody(event, audience);
                 }
 
                 @Override
-                public String messageDeleted(MessageDeleted event) {
-                    return ChangeFrames.deleted(event, audience);
+                public FrameJson.Body messageDeleted(MessageDeleted event) {
+                    return ChangeFrames.deletedBody(event, audience);
                 }
 
                 @Override
-                public String userTyping(UserTyping event) {
-                    return PresenceFrames.typing(event);
+                public FrameJson.Body userTyping(UserTyping event) {
+                    return PresenceFrames.typingBody(event);
                 }
 
                 @Override
-                public String presenceChanged(PresenceChanged event) {
-                    return PresenceFrames.presence(event);
+                public FrameJson.Body presenceChanged(PresenceChanged event) {
+                    return PresenceFrames.presenceBody(event);
                 }
             });
         }
@@ -64,6 +65,12 @@ final class EventFrames implements FrameRenderer {
 
     @Override
     public String render(OutboundEvent event, Audience audience) {
-        return event.accept(byAudience.get(audience));
+        return FrameJson.render(event.accept(byAudience.get(audience)));
+    }
+
+    /** Written as UTF-8 straight into the frame: no {@code String} of it is made. */
+    @Override
+    public OutgoingFrame frame(OutboundEvent event, Audience audience) {
+        return FrameJson.frame(event.accept(byAudience.get(audience)));
     }
 }

@@ -10,5 +10,11 @@ import org.parley.domain.delivery.Audience;
 @FunctionalInterface
 interface FrameRenderer {
 
+    /** The frame's JSON text. */
     String render(OutboundEvent event, Audience audience);
+
+    /** The same frame, ready to write ({@link OutgoingFrame}); by default made from {@link #render}. */
+    default OutgoingFrame frame(OutboundEvent event, Audience audience) {
+        return OutgoingFrame.of(render(event, audience));
+    }
 }

@@ -1,9 +1,8 @@
 package org.parley.adapter.websocket;
 
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -25,6 +24,7 @@ import org.parley.domain.chat.MessageContent;
 import org.parley.domain.delivery.Audience;
 import org.parley.domain.delivery.ClientMessageId;
 import org.parley.domain.user.User;
+import org.parley.domain.user.UserId;
 import org.parley.wire.FileSizeText;
 import org.parley.wire.MessageTypeNames;
 
@@ -34,6 +34,15 @@ final class Frames {
     /** The seed's frame timestamp: microseconds and an explicit {@code +00:00} offset. */
     static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'+00:00'").withZone(ZoneOffset.UTC);
+
+    private static final int TIMESTAMP_LENGTH = 32;
+    private static final int UUID_LENGTH = 36;
+    private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
+    /** Where a timestamp or an id is written before the generator copies it; the generator never keeps it. */
+    private static final ThreadLocal<char[]> SCRATCH = ThreadLocal.withInitial(() -> new char[UUID_LENGTH]);
+    private static final long SECONDS_PER_DAY = 86_400;
+    private static final long FIRST_FOUR_DIGIT_DAY = LocalDate.of(0, 1, 1).toEpochDay();
+    private static final long LAST_FOUR_DIGIT_DAY = LocalDate.of(9999, 12, 31).toEpochDay();
 
     private Frames() {
     }
@@ -48,10 +57,15 @@ final class Frames {
      */
     static String messageStored(MessageStored outbound, Audience audience,
                                 Function<AttachmentLink, String> mediaPaths) {
+        return FrameJson.render(messageStoredBody(outbound, audience, mediaPaths));
+    }
+
+    /** What {@link #messageStored} writes, for {@link FrameJson} to render as text or as a frame. */
+    static FrameJson.Body messageStoredBody(MessageStored outbound, Audience audience,
+                                Function<AttachmentLink, String> mediaPaths) {
         Message message = outbound.message();
         MessageContent content = message.content();
-        StringWriter out = new StringWriter(384);
-        try (JsonGenerator frame = Json.MAPPER.getFactory().createGenerator(out)) {
+        return frame -> {
             frame.writeStartObject();
             if (content instanceof MessageContent.Text text) {
                 writeParties(frame, message);
@@ -76,7 +90,7 @@ final class Frames {
                 writeStamp(frame, message);
                 Optional<User> shared = outbound.attachedProfile().filter(user -> user.id().equals(share.profile()));
                 frame.writeObjectFieldStart("attached_profile");
-                frame.writeStringField("id", share.profile().toString());
+                writeUserId(frame, "id", share.profile());
                 frame.writeStringField("fullname", shared.map(user -> user.profile().fullname()).orElse(null));
                 frame.writeStringField("phone_number", shared.map(user -> user.profile().phoneNumber()).orElse(null));
                 frame.writeEndObject();
@@ -97,10 +111,7 @@ final class Frames {
                 frame.writeStringField("client_msg_id", outbound.clientMessageId().get().value());
             }
             frame.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("A frame could not be written", e);
-        }
-        return out.toString();
+        };
     }
 
     /**
@@ -108,22 +119,23 @@ final class Frames {
      * reader's own connections get the request's {@code client_msg_id}.
      */
     static String messageSeen(MessageSeen seen, Audience audience) {
-        StringWriter out = new StringWriter(192);
-        try (JsonGenerator frame = Json.MAPPER.getFactory().createGenerator(out)) {
+        return FrameJson.render(messageSeenBody(seen, audience));
+    }
+
+    /** What {@link #messageSeen} writes, for {@link FrameJson} to render as text or as a frame. */
+    static FrameJson.Body messageSeenBody(MessageSeen seen, Audience audience) {
+        return frame -> {
             frame.writeStartObject();
             frame.writeStringField("action", "seen_message");
             frame.writeNumberField("thread", seen.thread().value());
-            frame.writeStringField("reader_id", seen.reader().toString());
+            writeUserId(frame, "reader_id", seen.reader());
             frame.writeNumberField("message_id", seen.upTo().value());
-            frame.writeStringField("timestamp", timestamp(seen.at()));
+            writeTimestamp(frame, "timestamp", seen.at());
             if (audience == Audience.SENDER && seen.clientMessageId().isPresent()) {
                 frame.writeStringField("client_msg_id", seen.clientMessageId().get().value());
             }
             frame.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("A frame could not be written", e);
-        }
-        return out.toString();
+        };
     }
 
     /**
@@ -169,17 +181,103 @@ final class Frames {
         return write(frame);
     }
 
+    /**
+     * {@code instant} as {@link #TIMESTAMP} formats it, e.g. {@code 2025-03-14T10:36:22.680911+00:00} (32 characters;
+     * the fraction truncated to microseconds). Every frame of a message carries one, so the years 0000 to 9999 are
+     * written digit by digit: {@link DateTimeFormatter#format} allocated 1.2 KB per call, more than the rest of the
+     * frame's rendering. Other years (which {@code uuuu} writes with a sign) go through the formatter.
+     */
     static String timestamp(Instant instant) {
-        return TIMESTAMP.format(instant);
+        char[] text = new char[TIMESTAMP_LENGTH];
+        return timestampInto(text, instant) ? new String(text) : TIMESTAMP.format(instant);
+    }
+
+    /** Writes {@code field} with {@link #timestamp} of {@code instant}, making no {@code String} of it. */
+    static void writeTimestamp(JsonGenerator frame, String field, Instant instant) throws IOException {
+        frame.writeFieldName(field);
+        char[] text = SCRATCH.get();
+        if (timestampInto(text, instant)) {
+            frame.writeString(text, 0, TIMESTAMP_LENGTH);
+        } else {
+            frame.writeString(TIMESTAMP.format(instant));
+        }
+    }
+
+    /**
+     * Writes {@code field} with {@code user} as {@link java.util.UUID#toString} writes it (36 characters, lower-case
+     * hexadecimal), making no {@code String} of it: two of them are in every message's frame.
+     */
+    static void writeUserId(JsonGenerator frame, String field, UserId user) throws IOException {
+        frame.writeFieldName(field);
+        char[] text = SCRATCH.get();
+        long high = user.value().getMostSignificantBits();
+        long low = user.value().getLeastSignificantBits();
+        hex(text, 0, high >>> 32, 8);
+        text[8] = '-';
+        hex(text, 9, high >>> 16, 4);
+        text[13] = '-';
+        hex(text, 14, high, 4);
+        text[18] = '-';
+        hex(text, 19, low >>> 48, 4);
+        text[23] = '-';
+        hex(text, 24, low, 12);
+        frame.writeString(text, 0, UUID_LENGTH);
+    }
+
+    /** Writes {@link #timestamp} of {@code instant} at the start of {@code text}; false for a year beyond 0000–9999. */
+    private static boolean timestampInto(char[] text, Instant instant) {
+        long seconds = instant.getEpochSecond();
+        long day = Math.floorDiv(seconds, SECONDS_PER_DAY);
+        if (day < FIRST_FOUR_DIGIT_DAY || day > LAST_FOUR_DIGIT_DAY) {
+            return false;
+        }
+        int secondOfDay = (int) Math.floorMod(seconds, SECONDS_PER_DAY);
+        LocalDate date = LocalDate.ofEpochDay(day);
+        digits(text, 0, date.getYear(), 4);
+        text[4] = '-';
+        digits(text, 5, date.getMonthValue(), 2);
+        text[7] = '-';
+        digits(text, 8, date.getDayOfMonth(), 2);
+        text[10] = 'T';
+        digits(text, 11, secondOfDay / 3600, 2);
+        text[13] = ':';
+        digits(text, 14, secondOfDay / 60 % 60, 2);
+        text[16] = ':';
+        digits(text, 17, secondOfDay % 60, 2);
+        text[19] = '.';
+        digits(text, 20, instant.getNano() / 1000, 6);
+        text[26] = '+';
+        text[27] = '0';
+        text[28] = '0';
+        text[29] = ':';
+        text[30] = '0';
+        text[31] = '0';
+        return true;
+    }
+
+    /** Writes {@code value} (not negative) as {@code count} decimal digits, zero-padded, at {@code at}. */
+    private static void digits(char[] text, int at, int value, int count) {
+        for (int i = at + count - 1; i >= at; i--) {
+            text[i] = (char) ('0' + value % 10);
+            value /= 10;
+        }
+    }
+
+    /** Writes the low {@code count} hexadecimal digits of {@code value}, lower-case, at {@code at}. */
+    private static void hex(char[] text, int at, long value, int count) {
+        for (int i = at + count - 1; i >= at; i--) {
+            text[i] = HEX_DIGITS[(int) (value & 0xF)];
+            value >>>= 4;
+        }
     }
 
     private static void writeParties(JsonGenerator frame, Message message) throws IOException {
-        frame.writeStringField("sender_id", message.sender().toString());
-        frame.writeStringField("receiver_id", message.receiver().toString());
+        writeUserId(frame, "sender_id", message.sender());
+        writeUserId(frame, "receiver_id", message.receiver());
     }
 
     private static void writeStamp(JsonGenerator frame, Message message) throws IOException {
-        frame.writeStringField("timestamp", timestamp(message.createdAt()));
+        writeTimestamp(frame, "timestamp", message.createdAt());
         frame.writeNumberField("created_msg_id", message.id().value());
     }
 

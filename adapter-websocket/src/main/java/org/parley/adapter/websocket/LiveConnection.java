@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 
+import org.parley.adapter.websocket.container.FrameWriter;
 import org.parley.application.port.out.ChatMetrics;
 import org.parley.application.port.out.ConnectionCensus;
 import org.parley.application.port.out.OutboundEvent;
@@ -46,6 +47,8 @@ final class LiveConnection {
     private final long maxPendingBytes;
     private final ConnectionCensus.Lease lease;
     private final ChatMetrics metrics;
+    /** Writes its frames framed by Parley; null: they go through JSR-356 ({@code sendText}). */
+    private final FrameWriter frames;
     private final AtomicLong pendingBytes = new AtomicLong();
     private final AtomicBoolean ended = new AtomicBoolean();
     /** When the server opened it (the wall clock: compared with instants from other nodes). */
@@ -66,6 +69,17 @@ final class LiveConnection {
     /** @param metrics told of its replies and of a slow-consumer close */
     LiveConnection(UserId user, Session session, long nowNanos, long maxPendingBytes, ConnectionCensus.Lease lease,
                    ChatMetrics metrics) {
+        this(user, session, nowNanos, maxPendingBytes, lease, metrics, null);
+    }
+
+    /**
+     * @param frames the connection's {@link FrameWriter}, which writes its frames without Tyrus's per-frame copies; null
+     *               to send through JSR-356 (a connection with a negotiated extension, such as permessage-deflate,
+     *               must: the writer bypasses extensions)
+     */
+    LiveConnection(UserId user, Session session, long nowNanos, long maxPendingBytes, ConnectionCensus.Lease lease,
+                   ChatMetrics metrics, FrameWriter frames) {
+        this.frames = frames;
         this.metrics = metrics;
         this.user = user;
         this.session = session;
@@ -107,32 +121,56 @@ final class LiveConnection {
      * @param event the event the frame tells of, or null for a frame of the server's own (named in the log)
      */
     void send(String frame, OutboundEvent event) {
+        send(OutgoingFrame.of(frame), event);
+    }
+
+    /**
+     * Queues a text frame without waiting for it to be written; never throws. The pending bytes counted are the
+     * frame's UTF-8 payload.
+     *
+     * @param event the event the frame tells of, or null for a frame of the server's own (named in the log)
+     */
+    void send(OutgoingFrame frame, OutboundEvent event) {
         if (broken || !session.isOpen()) {
             return;
         }
-        long bytes = ChatEndpoint.utf8Length(frame);
+        byte[] framed = frames == null ? null : frame.framed();
+        long bytes = framed == null ? ChatEndpoint.utf8Length(frame.text()) : FrameWriter.payloadLength(framed);
         if (pendingBytes.addAndGet(bytes) > maxPendingBytes) {
             pendingBytes.addAndGet(-bytes);
             slowConsumer();
             return;
         }
         try {
-            session.getAsyncRemote().sendText(frame, result -> {
+            if (framed == null) {
+                session.getAsyncRemote().sendText(frame.text(),
+                        result -> written(bytes, result.isOK() ? null : result.getException()));
+            } else if (!frames.writeText(framed, failure -> written(bytes, failure))) {
+                // Tyrus has written its close frame: nothing more goes out, as when the session is closed.
                 pendingBytes.addAndGet(-bytes);
-                if (!result.isOK()) {
-                    LOG.debug("A frame for user {} could not be sent: {}", user,
-                            Failures.describe(result.getException()));
-                    if (session.isOpen()) {
-                        // Refused by the container's own write queue bound while the connection is open: the client
-                        // is not reading, and it has lost a frame.
-                        slowConsumer();
-                    }
-                }
-            });
+            }
         } catch (Throwable failure) {
             pendingBytes.addAndGet(-bytes);
             writeFailed(event == null ? "a frame of the server's own" : WebSocketDelivery.describe(event), failure);
         }
+    }
+
+    /** A frame of {@code bytes} is written, or failed ({@code failure} not null). */
+    private void written(long bytes, Throwable failure) {
+        pendingBytes.addAndGet(-bytes);
+        if (failure != null) {
+            LOG.debug("A frame for user {} could not be sent: {}", user, Failures.describe(failure));
+            if (session.isOpen()) {
+                // Refused by the container's own write queue bound while the connection is open: the client is not
+                // reading, and it has lost a frame.
+                slowConsumer();
+            }
+        }
+    }
+
+    /** Whether its frames are written framed by Parley ({@link FrameWriter}) rather than through JSR-356. */
+    boolean writesItsOwnFrames() {
+        return frames != null;
     }
 
     /** Whether nothing more is written to it (it is closing: a slow consumer, a failed write, or it ended). */

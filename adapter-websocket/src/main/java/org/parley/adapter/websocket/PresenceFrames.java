@@ -1,12 +1,7 @@
 package org.parley.adapter.websocket;
 
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-
-import com.fasterxml.jackson.core.JsonGenerator;
 
 import org.parley.application.port.out.PresenceChanged;
 import org.parley.application.port.out.UserTyping;
@@ -23,32 +18,34 @@ final class PresenceFrames {
 
     /** {@code {"action":"typing","sender_id":"<uuid>","timestamp":"…+00:00"}}. */
     static String typing(UserTyping event) {
-        StringWriter out = new StringWriter(128);
-        try (JsonGenerator frame = Json.MAPPER.getFactory().createGenerator(out)) {
+        return FrameJson.render(typingBody(event));
+    }
+
+    /** What {@link #typing} writes, for {@link FrameJson} to render as text or as a frame. */
+    static FrameJson.Body typingBody(UserTyping event) {
+        return frame -> {
             frame.writeStartObject();
             frame.writeStringField("action", "typing");
-            frame.writeStringField("sender_id", event.sender().toString());
-            frame.writeStringField("timestamp", Frames.timestamp(event.at()));
+            Frames.writeUserId(frame, "sender_id", event.sender());
+            Frames.writeTimestamp(frame, "timestamp", event.at());
             frame.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("A frame could not be written", e);
-        }
-        return out.toString();
+        };
     }
 
     /** {@code {"action":"presence","user_id":"<uuid>","online":<bool>,"last_seen":"…Z"|null}}. */
     static String presence(PresenceChanged event) {
-        StringWriter out = new StringWriter(128);
-        try (JsonGenerator frame = Json.MAPPER.getFactory().createGenerator(out)) {
+        return FrameJson.render(presenceBody(event));
+    }
+
+    /** What {@link #presence} writes, for {@link FrameJson} to render as text or as a frame. */
+    static FrameJson.Body presenceBody(PresenceChanged event) {
+        return frame -> {
             frame.writeStartObject();
             frame.writeStringField("action", "presence");
-            frame.writeStringField("user_id", event.user().toString());
+            Frames.writeUserId(frame, "user_id", event.user());
             frame.writeBooleanField("online", event.online());
             frame.writeStringField("last_seen", event.lastSeen().map(LAST_SEEN::format).orElse(null));
             frame.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("A frame could not be written", e);
-        }
-        return out.toString();
+        };
     }
 }

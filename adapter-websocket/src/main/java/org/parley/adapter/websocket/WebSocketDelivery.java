@@ -148,20 +148,20 @@ public final class WebSocketDelivery implements EventDelivery {
     @Override
     public void deliver(OutboundEvent event) {
         Objects.requireNonNull(event, "event");
-        String[] rendered = null;
+        OutgoingFrame[] rendered = null;
         for (Delivery delivery : event.deliveries()) {
             Set<LiveConnection> recipients = connections.of(delivery.recipient());
             if (recipients.isEmpty()) {
                 continue;
             }
             if (rendered == null) {
-                rendered = new String[AUDIENCES];
+                rendered = new OutgoingFrame[AUDIENCES];
             }
             int audience = delivery.audience().ordinal();
-            String frame = rendered[audience];
+            OutgoingFrame frame = rendered[audience];
             if (frame == null) {
                 try {
-                    frame = renderer.render(event, delivery.audience());
+                    frame = renderer.frame(event, delivery.audience());
                 } catch (Throwable failure) {
                     undeliverable(event, failure);
                     return;

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -66,6 +67,39 @@ class ChatWebSocketTest {
         frame.put("message_body", body);
         frame.put("receiver_id", to.id().toString());
         return frame;
+    }
+
+    /**
+     * Every connection writes its own frames ({@code container.FrameWriter}, no extension negotiated): frames of each
+     * length form of the header (7-bit up to 125 bytes, 16-bit up to 65,535, 64-bit above), and UTF-8 beyond ASCII,
+     * arrive whole and in order, one framed copy going to each of a user's connections.
+     */
+    @Test
+    void framesAreWrittenByParleyAndArriveWhole() {
+        WsClient first = connect(alice);
+        WsClient second = connect(alice);
+        Set<LiveConnection> connections = server.connections.of(alice.id());
+        assertThat(connections).hasSize(2).allMatch(LiveConnection::writesItsOwnFrames);
+        String nonAscii = "Zo\u00eb \ud83d\ude00 \u65e5\u672c ";
+        List<String> texts = List.of("", "{}", "x".repeat(125), "x".repeat(126), "x".repeat(65_535),
+                "x".repeat(65_536), nonAscii.repeat(3), nonAscii.repeat(9_000), "last");
+
+        for (String text : texts) {
+            OutgoingFrame frame = OutgoingFrame.of(text);
+            connections.forEach(connection -> connection.send(frame, null));
+        }
+
+        for (WsClient client : List.of(first, second)) {
+            for (String text : texts) {
+                assertThat(client.nextRaw()).isEqualTo(text);
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (connections.stream().anyMatch(connection -> connection.pendingBytes() != 0)
+                && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(connections).allSatisfy(connection -> assertThat(connection.pendingBytes()).isZero());
     }
 
     @Test

@@ -79,7 +79,10 @@ class FramesAreSendableTest {
         assertThat(events).as("the file name takes any well-formed text").isNotEmpty();
         for (MessageStored event : events) {
             for (Audience audience : Audience.values()) {
-                assertThat(strictlyEncodable(TestServer.SEED_FRAMES.render(event, audience))).isTrue();
+                String rendered = TestServer.SEED_FRAMES.render(event, audience);
+                assertThat(strictlyEncodable(rendered)).isTrue();
+                assertThat(TestServer.SEED_FRAMES.frame(event, audience).text())
+                        .as("the frame written to connections, in UTF-8 from Jackson").isEqualTo(rendered);
             }
         }
         for (Optional<ClientMessageId> clientId : clientIds) {

@@ -6,7 +6,9 @@ import java.time.Instant;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
+import org.parley.adapter.websocket.container.FrameWriter;
 import org.parley.application.port.out.MessageSeen;
+import org.parley.application.port.out.OutboundEvent;
 import org.parley.application.port.out.MessageStored;
 import org.parley.domain.chat.Attachment;
 import org.parley.domain.chat.AttachmentLink;
@@ -84,8 +86,8 @@ class FramesGoldenTest {
         MessageStored event = new MessageStored(text, DeliveryPolicy.forStoredMessage(text),
                 Optional.of(new ClientMessageId("c-\"1\"")), Optional.empty(), Optional.empty());
 
-        assertThat(frames.render(event, Audience.RECEIVER)).isEqualTo(TEXT_RE);
-        assertThat(frames.render(event, Audience.SENDER)).isEqualTo(TEXT_CONF);
+        assertFrame(event, Audience.RECEIVER, TEXT_RE);
+        assertFrame(event, Audience.SENDER, TEXT_CONF);
     }
 
     @Test
@@ -96,8 +98,8 @@ class FramesGoldenTest {
                 Optional.of(new ClientMessageId("f-1")), Optional.empty(),
                 Optional.of(new AttachmentLink(file.id(), "0123abcd", 1_741_952_182L, "c2ln-bmVk_")));
 
-        assertThat(frames.render(event, Audience.RECEIVER)).isEqualTo(FILE_RE);
-        assertThat(frames.render(event, Audience.SENDER)).isEqualTo(FILE_CONF);
+        assertFrame(event, Audience.RECEIVER, FILE_RE);
+        assertFrame(event, Audience.SENDER, FILE_CONF);
     }
 
     @Test
@@ -109,8 +111,8 @@ class FramesGoldenTest {
         MessageStored event = new MessageStored(profile, DeliveryPolicy.forStoredMessage(profile), Optional.empty(),
                 Optional.of(shared), Optional.empty());
 
-        assertThat(frames.render(event, Audience.RECEIVER)).isEqualTo(PROFILE_RE);
-        assertThat(frames.render(event, Audience.SENDER)).isEqualTo(PROFILE_CONF);
+        assertFrame(event, Audience.RECEIVER, PROFILE_RE);
+        assertFrame(event, Audience.SENDER, PROFILE_CONF);
     }
 
     /** Contract §11's {@code seen_message}, the same to both sides but for the reader's {@code client_msg_id}. */
@@ -120,12 +122,20 @@ class FramesGoldenTest {
         MessageSeen event = new MessageSeen(new ThreadId(3), RECEIVER, read.id(), AT,
                 DeliveryPolicy.forReadMarker(read, RECEIVER, true), Optional.of(new ClientMessageId("s-1")));
 
-        assertThat(frames.render(event, Audience.RECEIVER)).isEqualTo("{\"action\":\"seen_message\",\"thread\":3,"
+        assertFrame(event, Audience.RECEIVER, "{\"action\":\"seen_message\",\"thread\":3,"
                 + "\"reader_id\":\"75140d72-8b20-4549-885c-20599badb486\",\"message_id\":7,"
                 + "\"timestamp\":\"2025-03-14T10:36:22.680911+00:00\"}");
-        assertThat(frames.render(event, Audience.SENDER)).isEqualTo("{\"action\":\"seen_message\",\"thread\":3,"
+        assertFrame(event, Audience.SENDER, "{\"action\":\"seen_message\",\"thread\":3,"
                 + "\"reader_id\":\"75140d72-8b20-4549-885c-20599badb486\",\"message_id\":7,"
                 + "\"timestamp\":\"2025-03-14T10:36:22.680911+00:00\",\"client_msg_id\":\"s-1\"}");
+    }
+
+    /** Both forms of the frame: its text, and the frame written to connections (UTF-8, straight from Jackson). */
+    private void assertFrame(OutboundEvent event, Audience audience, String expected) {
+        assertThat(frames.render(event, audience)).isEqualTo(expected);
+        OutgoingFrame frame = frames.frame(event, audience);
+        assertThat(frame.framed()).isEqualTo(FrameWriter.textFrame(expected));
+        assertThat(frame.text()).isEqualTo(expected);
     }
 
     private static Message message(long id, MessageContent content) {

@@ -27,6 +27,7 @@ import org.parley.application.port.in.SendTextMessage;
 import org.parley.application.port.out.Account;
 import org.parley.application.port.out.SendBudget;
 import org.parley.application.port.out.ConnectionCensus;
+import org.parley.application.port.out.OutboundEvent;
 import org.parley.application.service.AnnounceFileMessageService;
 import org.parley.application.service.MarkSeenService;
 import org.parley.application.service.LinkToAttachmentService;
@@ -43,6 +44,7 @@ import org.parley.application.testing.ManualTimeSource;
 import org.parley.application.testing.MessageChangeServices;
 import org.parley.application.testing.MessageWriters;
 import org.parley.domain.chat.MessageRules;
+import org.parley.domain.delivery.Audience;
 import org.parley.domain.user.EmailAddress;
 import org.parley.domain.user.User;
 import org.parley.domain.user.UserProfile;
@@ -66,8 +68,17 @@ final class TestServer implements AutoCloseable {
     /** Renders every delivered frame; tests may put a failing renderer in. */
     final AtomicReference<FrameRenderer> renderer = new AtomicReference<>(SEED_FRAMES);
     final ConnectionRegistry connections = new ConnectionRegistry();
-    final WebSocketDelivery delivery = new WebSocketDelivery(connections,
-            (event, audience) -> renderer.get().render(event, audience));
+    final WebSocketDelivery delivery = new WebSocketDelivery(connections, new FrameRenderer() {
+        @Override
+        public String render(OutboundEvent event, Audience audience) {
+            return renderer.get().render(event, audience);
+        }
+
+        @Override
+        public OutgoingFrame frame(OutboundEvent event, Audience audience) {
+            return renderer.get().frame(event, audience);
+        }
+    });
     final Map<String, User> tokens = new ConcurrentHashMap<>();
     final List<String> handshakeThreads = new CopyOnWriteArrayList<>();
     final List<String> sendThreads = new CopyOnWriteArrayList<>();

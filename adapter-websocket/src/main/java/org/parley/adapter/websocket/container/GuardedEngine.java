@@ -18,8 +18,9 @@ import org.glassfish.tyrus.spi.Writer;
  * {@link Connection#getReadHandler() read handler} that Tyrus's {@code GrizzlyServerFilter.handleRead} feeds with the
  * raw bytes of a connection is the guard, which hands them on to Tyrus's own.
  *
- * <p>What the guard works around and the tests that prove it: {@link FrameSizeGuard}. It also answers a handshake
- * without {@code Sec-WebSocket-Key} with 400 instead of Tyrus's 500 ({@link #upgrade}). Checked on Tyrus 2.2.2.
+ * <p>What the guard works around and the tests that prove it: {@link FrameSizeGuard}. Every connection also writes
+ * through a {@link FrameWriter} (for text frames the application framed itself). It also answers a handshake without
+ * {@code Sec-WebSocket-Key} with 400 instead of Tyrus's 500 ({@link #upgrade}). Checked on Tyrus 2.2.2.
  */
 final class GuardedEngine implements WebSocketEngine {
 
@@ -49,7 +50,7 @@ final class GuardedEngine implements WebSocketEngine {
 
             @Override
             public Connection createConnection(Writer writer, Connection.CloseListener closeListener) {
-                Connection connection = upgrade.createConnection(writer, closeListener);
+                Connection connection = FrameWriter.createConnection(upgrade, writer, closeListener);
                 return connection == null ? null : new GuardedConnection(connection, maxMessageBytes);
             }
         };

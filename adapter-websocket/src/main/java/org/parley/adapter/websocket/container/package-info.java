@@ -6,9 +6,10 @@
  * bootstrap ({@code WorkaroundsTableTest}) fails when the Grizzly, Tyrus or Jersey on the class path is not the version
  * the table was checked on, so an upgrade forces a re-check.
  *
- * <p>The websocket adapter uses two types of this package: {@link org.parley.adapter.websocket.container.TyrusOnGrizzly}
- * (the container on a listener, with everything it needs) and
- * {@link org.parley.adapter.websocket.container.HandshakeRefusal} (a real HTTP refusal of a handshake). Everything
- * else is package-private. Nothing here knows the chat: this package depends on no other Parley package.
+ * <p>The websocket adapter uses three types of this package: {@link org.parley.adapter.websocket.container.TyrusOnGrizzly}
+ * (the container on a listener, with everything it needs),
+ * {@link org.parley.adapter.websocket.container.HandshakeRefusal} (a real HTTP refusal of a handshake) and
+ * {@link org.parley.adapter.websocket.container.FrameWriter} (a connection's writer, for text frames framed once).
+ * Everything else is package-private. Nothing here knows the chat: this package depends on no other Parley package.
  */
 package org.parley.adapter.websocket.container;

@@ -1,0 +1,270 @@
+package org.parley.adapter.websocket.container;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+import org.glassfish.tyrus.spi.CompletionHandler;
+import org.glassfish.tyrus.spi.Connection;
+import org.glassfish.tyrus.spi.WebSocketEngine;
+import org.glassfish.tyrus.spi.Writer;
+import org.glassfish.tyrus.spi.WriterInfo;
+
+/**
+ * One upgraded connection's writer, put in front of the one Grizzly gives Tyrus: every frame Tyrus writes (pings,
+ * pongs, its close frame, anything sent through JSR-356) passes through it unchanged, and the application can write
+ * whole text frames it framed itself ({@link #writeText}), once per frame however many connections get it.
+ *
+ * <p>Works around: each text frame sent through JSR-356 ({@code RemoteEndpoint.Async.sendText}, and every other send
+ * method, which all end in the same place) costs Tyrus about 2.8 KB of garbage on the sending thread for a 354-byte
+ * frame: {@code new TextFrame(String, …)} makes two {@code StrictUtf8} charsets, a decoder and an encoder (whose
+ * constructor checks its replacement with yet another decoder), encodes into an array three times the frame's length
+ * and trims it ({@code TextFrame.encode}, {@code safeTrim}); {@code ProtocolHandler.frame} copies the payload again
+ * ({@code Frame.getPayloadData}) and once more into the packet. Measured on the delivering thread with
+ * {@code ThreadMXBean.getThreadAllocatedBytes}: 3,056 B per frame through {@code sendText}, 232 B for the same frame
+ * written here. There is no JSR-356 way around it: binary, partial and object sends go through the same
+ * {@code ProtocolHandler.frame}, and binary frames are not the seed's wire.
+ *
+ * <p>What keeps it correct:
+ * <ul>
+ *   <li>Order: Tyrus writes a frame while holding its {@code ProtocolHandler} lock and calls this writer inside it;
+ *       this writer takes its own lock around every write, Tyrus's and the application's, so the frames of a
+ *       connection reach Grizzly's queue ({@code GrizzlyWriter}'s {@code TaskProcessor}) one at a time, in the order
+ *       they were written, and two threads never enter that queue's {@code processTask} at once.</li>
+ *   <li>Nothing after the close frame: once Tyrus has written a close frame (opcode 8), {@link #writeText} writes
+ *       nothing and answers {@code false}.</li>
+ *   <li>No lock inversion: the outcome of an application frame is handed over only after this writer's lock is
+ *       released (Grizzly may report it inside the write, when it writes at once or refuses at once), so an outcome
+ *       that closes the session (Tyrus's lock, then this one) never runs while this one is held.</li>
+ *   <li>Extensions: a frame written here bypasses Tyrus's extensions ({@code ExtendedExtension.processOutgoing}, such
+ *       as permessage-deflate). Parley negotiates none; a connection that has any must be sent to through JSR-356
+ *       (the caller checks {@code Session.getNegotiatedExtensions()}).</li>
+ * </ul>
+ * Tyrus's per-frame bookkeeping that is skipped does nothing in Parley: the session idle timeout is off
+ * ({@link EmbeddedTyrusContainer}) and no monitoring listener is registered.
+ *
+ * <p>The application finds a connection's writer in its endpoint's {@code onOpen}, which Tyrus runs inside
+ * {@code UpgradeInfo.createConnection} ({@code TyrusWebSocketEngine.TyrusConnection} constructor, {@code onConnect}) on
+ * the thread that upgrades it: {@link #ofConnectionOpening()}; null there means the frames go through JSR-356.
+ *
+ * <p>Checked on Tyrus 2.2.2 and Grizzly 4.0.2. Proved by {@code FrameWriterTest} (order, nothing after the close
+ * frame, outcomes outside the lock, the framing) and {@code ChatWebSocketTest.framesAreWrittenByParleyAndArriveWhole}
+ * (frames of every length class and non-ASCII text over a real connection), with {@code SlowConsumerTest} for the
+ * bound on frames not yet written.
+ */
+public final class FrameWriter extends Writer {
+
+    /** The outcome of one frame written by {@link #writeText}. */
+    @FunctionalInterface
+    public interface Outcome {
+
+        /** @param failure null once the frame is written to the socket; else why it never will be */
+        void done(Throwable failure);
+    }
+
+    private static final ThreadLocal<FrameWriter> OPENING = new ThreadLocal<>();
+    private static final byte FIN_TEXT = (byte) 0x81;
+    private static final int CLOSE_OPCODE = 0x8;
+
+    private final Writer tyrus;
+    /** Set, under this writer's lock, once Tyrus has written its close frame. */
+    private boolean closeWritten;
+
+    FrameWriter(Writer tyrus) {
+        this.tyrus = tyrus;
+    }
+
+    /**
+     * Creates the connection of {@code upgrade} with a {@code FrameWriter} in front of {@code writer}, which the
+     * endpoint's {@code onOpen} (run inside) finds with {@link #ofConnectionOpening()}.
+     */
+    static Connection createConnection(WebSocketEngine.UpgradeInfo upgrade, Writer writer,
+                                       Connection.CloseListener closeListener) {
+        FrameWriter frames = new FrameWriter(writer);
+        OPENING.set(frames);
+        try {
+            return upgrade.createConnection(frames, closeListener);
+        } finally {
+            OPENING.remove();
+        }
+    }
+
+    /** The writer of the connection whose {@code onOpen} runs on this thread, or null (then use JSR-356). */
+    public static FrameWriter ofConnectionOpening() {
+        return OPENING.get();
+    }
+
+    /**
+     * A whole, final, unmasked text frame (RFC 6455 §5.2) of {@code text} in UTF-8, as a server sends it: what
+     * {@link #writeText} takes. An unpaired surrogate is written as {@code ?} (Parley refuses such text before it is
+     * stored: contract §10).
+     */
+    public static byte[] textFrame(String text) {
+        // Frames are mostly ASCII: then the characters are the payload, copied straight into the frame in one pass
+        // (no intermediate UTF-8 array); the first other character sends the text through the UTF-8 encoder.
+        int length = text.length();
+        byte[] frame = headed(length);
+        int header = frame.length - length;
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (c >= 0x80) {
+                byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+                frame = headed(payload.length);
+                System.arraycopy(payload, 0, frame, frame.length - payload.length, payload.length);
+                return frame;
+            }
+            frame[header + i] = (byte) c;
+        }
+        return frame;
+    }
+
+    /**
+     * As {@link #textFrame(String)}, of text already in UTF-8: {@code length} bytes of {@code utf8} from
+     * {@code offset}, copied.
+     */
+    public static byte[] textFrame(byte[] utf8, int offset, int length) {
+        byte[] frame = headed(length);
+        System.arraycopy(utf8, offset, frame, frame.length - length, length);
+        return frame;
+    }
+
+    /** A frame of {@code length} payload bytes with its header written: the payload is left to the caller. */
+    private static byte[] headed(int length) {
+        int header = length <= 125 ? 2 : length <= 0xFFFF ? 4 : 10;
+        byte[] frame = new byte[header + length];
+        frame[0] = FIN_TEXT;
+        if (header == 2) {
+            frame[1] = (byte) length;
+        } else if (header == 4) {
+            frame[1] = 126;
+            frame[2] = (byte) (length >>> 8);
+            frame[3] = (byte) length;
+        } else {
+            frame[1] = 127;
+            for (int i = 0; i < 8; i++) {
+                frame[2 + i] = (byte) ((long) length >>> (56 - 8 * i));
+            }
+        }
+        return frame;
+    }
+
+    /** The payload bytes of a frame made by {@link #textFrame}. */
+    public static int payloadLength(byte[] frame) {
+        int code = frame[1] & 0x7F;
+        return frame.length - (code <= 125 ? 2 : code == 126 ? 4 : 10);
+    }
+
+    /**
+     * Queues {@code frame} (made by {@link #textFrame}; never changed afterwards, so one array may go to many
+     * connections) behind every frame written before it, without waiting; {@code outcome} is told once, never while
+     * this writer's lock is held, possibly before this method returns.
+     *
+     * @return false, writing nothing and telling {@code outcome} nothing, when Tyrus has already written its close
+     *         frame
+     */
+    public boolean writeText(byte[] frame, Outcome outcome) {
+        Reported reported = new Reported(outcome);
+        synchronized (this) {
+            if (closeWritten) {
+                return false;
+            }
+            tyrus.write(ByteBuffer.wrap(frame), reported);
+        }
+        reported.release();
+        return true;
+    }
+
+    @Override
+    public void write(ByteBuffer buffer, CompletionHandler<ByteBuffer> completionHandler) {
+        synchronized (this) {
+            noteClose(buffer);
+            tyrus.write(buffer, completionHandler);
+        }
+    }
+
+    @Override
+    public void write(ByteBuffer buffer, CompletionHandler<ByteBuffer> completionHandler, WriterInfo writerInfo) {
+        synchronized (this) {
+            noteClose(buffer);
+            tyrus.write(buffer, completionHandler, writerInfo);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        tyrus.close();
+    }
+
+    /** Tyrus writes one whole frame per call: its first byte holds the opcode. */
+    private void noteClose(ByteBuffer buffer) {
+        if (buffer.hasRemaining() && (buffer.get(buffer.position()) & 0x0F) == CLOSE_OPCODE) {
+            closeWritten = true;
+        }
+    }
+
+    /**
+     * Hands an outcome to the application only once the writing thread has left the lock: an outcome that arrives
+     * before {@link #release()} is kept and told by {@code release}; one that arrives after is told at once.
+     */
+    private static final class Reported extends CompletionHandler<ByteBuffer> {
+
+        private static final Object PENDING = new Object();
+        private static final Object RELEASED = new Object();
+        private static final Object WRITTEN = new Object();
+        private static final Object TOLD = new Object();
+        private static final VarHandle STATE;
+
+        static {
+            try {
+                STATE = MethodHandles.lookup().findVarHandle(Reported.class, "state", Object.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private final Outcome outcome;
+        @SuppressWarnings("unused") // through STATE
+        private volatile Object state = PENDING;
+
+        Reported(Outcome outcome) {
+            this.outcome = outcome;
+        }
+
+        @Override
+        public void completed(ByteBuffer result) {
+            report(WRITTEN);
+        }
+
+        @Override
+        public void failed(Throwable throwable) {
+            report(throwable);
+        }
+
+        @Override
+        public void cancelled() {
+            report(new IOException("The frame's write was cancelled"));
+        }
+
+        void release() {
+            Object arrived = STATE.compareAndExchange(this, PENDING, RELEASED);
+            if (arrived != PENDING) {
+                state = TOLD;
+                tell(arrived);
+            }
+        }
+
+        /** Keeps the first outcome until {@link #release()}, or tells it if released; later ones are ignored. */
+        private void report(Object result) {
+            Object was = STATE.compareAndExchange(this, PENDING, result);
+            if (was == RELEASED && STATE.compareAndSet(this, RELEASED, TOLD)) {
+                tell(result);
+            }
+        }
+
+        private void tell(Object result) {
+            outcome.done(result == WRITTEN ? null : (Throwable) result);
+        }
+    }
+}

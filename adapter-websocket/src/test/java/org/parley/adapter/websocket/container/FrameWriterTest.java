@@ -1,0 +1,146 @@
+package org.parley.adapter.websocket.container;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.glassfish.tyrus.spi.CompletionHandler;
+import org.glassfish.tyrus.spi.Writer;
+import org.glassfish.tyrus.spi.WriterInfo;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link FrameWriter} over a recording stand-in for Grizzly's writer: Tyrus's frames pass through unchanged and in
+ * order with the application's, nothing is written after Tyrus's close frame, an outcome is never told while the
+ * writer's lock is held, and the frames it makes are RFC 6455 text frames.
+ */
+class FrameWriterTest {
+
+    private static final byte[] PING = {(byte) 0x89, 0};
+    private static final byte[] CLOSE = {(byte) 0x88, 2, 0x03, (byte) 0xE8};
+
+    private final Recording grizzly = new Recording();
+    private final FrameWriter writer = new FrameWriter(grizzly);
+
+    @Test
+    void tyrussFramesAndTheApplicationsGoOutInTheOrderWritten() {
+        WriterInfo info = new WriterInfo(WriterInfo.MessageType.PING, WriterInfo.RemoteEndpointType.ASYNC);
+        byte[] first = FrameWriter.textFrame("first");
+        byte[] second = FrameWriter.textFrame("second");
+        List<Throwable> outcomes = new ArrayList<>();
+
+        assertThat(writer.writeText(first, outcomes::add)).isTrue();
+        writer.write(ByteBuffer.wrap(PING), new CompletionHandler<>() { }, info);
+        assertThat(writer.writeText(second, outcomes::add)).isTrue();
+
+        assertThat(grizzly.written).containsExactly(first, PING, second);
+        assertThat(grizzly.infos).containsExactly(null, info, null);
+        grizzly.completeAll();
+        assertThat(outcomes).containsExactly(null, null);
+    }
+
+    @Test
+    void nothingIsWrittenAfterTyrussCloseFrame() {
+        writer.write(ByteBuffer.wrap(CLOSE), new CompletionHandler<>() { });
+        List<Throwable> outcomes = new ArrayList<>();
+
+        assertThat(writer.writeText(FrameWriter.textFrame("too late"), outcomes::add)).isFalse();
+
+        assertThat(grizzly.written).containsExactly(CLOSE);
+        assertThat(outcomes).isEmpty();
+    }
+
+    @Test
+    void anOutcomeReportedInsideTheWriteIsToldOnceTheLockIsReleased() {
+        grizzly.failAtOnce = new IllegalStateException("Connection is not open.");
+        List<Boolean> lockHeld = new ArrayList<>();
+        List<Throwable> outcomes = new ArrayList<>();
+
+        writer.writeText(FrameWriter.textFrame("x"), failure -> {
+            lockHeld.add(Thread.holdsLock(writer));
+            outcomes.add(failure);
+        });
+
+        assertThat(lockHeld).containsExactly(false);
+        assertThat(outcomes).containsExactly(grizzly.failAtOnce);
+    }
+
+    @Test
+    void anOutcomeIsToldOnceEvenWhenGrizzlyReportsTwice() {
+        List<Throwable> outcomes = new ArrayList<>();
+        writer.writeText(FrameWriter.textFrame("x"), outcomes::add);
+
+        grizzly.handlers.get(0).completed(null);
+        grizzly.handlers.get(0).failed(new IllegalStateException("late"));
+
+        assertThat(outcomes).containsExactly((Throwable) null);
+    }
+
+    @Test
+    void framesAreFinalUnmaskedTextFramesWithTheShortestLengthForm() {
+        assertHeader(FrameWriter.textFrame(""), 0x81, 0);
+        assertHeader(FrameWriter.textFrame("x".repeat(125)), 0x81, 125);
+        byte[] medium = FrameWriter.textFrame("x".repeat(126));
+        assertHeader(medium, 0x81, 126, 0, 126);
+        byte[] largest16 = FrameWriter.textFrame("x".repeat(65_535));
+        assertHeader(largest16, 0x81, 126, 0xFF, 0xFF);
+        byte[] large = FrameWriter.textFrame("x".repeat(65_536));
+        assertHeader(large, 0x81, 127, 0, 0, 0, 0, 0, 1, 0, 0);
+
+        String text = "Zo\u00eb \ud83d\ude00 \u65e5";
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        byte[] frame = FrameWriter.textFrame(text);
+        assertHeader(frame, 0x81, utf8.length);
+        assertThat(Arrays.copyOfRange(frame, 2, frame.length)).isEqualTo(utf8);
+
+        assertThat(FrameWriter.payloadLength(FrameWriter.textFrame(""))).isZero();
+        assertThat(FrameWriter.payloadLength(medium)).isEqualTo(126);
+        assertThat(FrameWriter.payloadLength(largest16)).isEqualTo(65_535);
+        assertThat(FrameWriter.payloadLength(large)).isEqualTo(65_536);
+        assertThat(FrameWriter.payloadLength(frame)).isEqualTo(utf8.length);
+    }
+
+    private static void assertHeader(byte[] frame, int... header) {
+        for (int i = 0; i < header.length; i++) {
+            assertThat(frame[i] & 0xFF).as("header byte %d", i).isEqualTo(header[i]);
+        }
+    }
+
+    /** Records what is written; completes only when told, or fails at once inside the write. */
+    private static final class Recording extends Writer {
+
+        final List<byte[]> written = new ArrayList<>();
+        final List<WriterInfo> infos = new ArrayList<>();
+        final List<CompletionHandler<ByteBuffer>> handlers = new ArrayList<>();
+        Throwable failAtOnce;
+
+        @Override
+        public void write(ByteBuffer buffer, CompletionHandler<ByteBuffer> completionHandler) {
+            write(buffer, completionHandler, null);
+        }
+
+        @Override
+        public void write(ByteBuffer buffer, CompletionHandler<ByteBuffer> completionHandler, WriterInfo writerInfo) {
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.duplicate().get(bytes);
+            written.add(bytes);
+            infos.add(writerInfo);
+            handlers.add(completionHandler);
+            if (failAtOnce != null) {
+                completionHandler.failed(failAtOnce);
+            }
+        }
+
+        void completeAll() {
+            handlers.forEach(handler -> handler.completed(null));
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
