@@ -3,8 +3,8 @@ package org.parley.adapter.websocket;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
@@ -40,14 +40,21 @@ final class LiveConnection {
     private static final CloseReason WRITE_FAILED =
             new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "Internal error");
     private static final Logger LOG = LoggerFactory.getLogger(LiveConnection.class);
+    /** Counters in fields of their own, not Atomic* objects: 40 bytes less for each connection held. */
+    private static final AtomicLongFieldUpdater<LiveConnection> PENDING_BYTES =
+            AtomicLongFieldUpdater.newUpdater(LiveConnection.class, "pendingBytes");
+    private static final AtomicIntegerFieldUpdater<LiveConnection> ENDED =
+            AtomicIntegerFieldUpdater.newUpdater(LiveConnection.class, "ended");
 
     private final UserId user;
     private final Session session;
     private final long maxPendingBytes;
     private final ConnectionCensus.Lease lease;
     private final ChatMetrics metrics;
-    private final AtomicLong pendingBytes = new AtomicLong();
-    private final AtomicBoolean ended = new AtomicBoolean();
+    /** Bytes of frames queued and not yet written ({@link #PENDING_BYTES}). */
+    private volatile long pendingBytes;
+    /** 1 once {@link #ended()} has run ({@link #ENDED}). */
+    private volatile int ended;
     /** When the server opened it (the wall clock: compared with instants from other nodes). */
     private final Instant openedAt = Instant.now();
     private volatile long lastPongNanos;
@@ -111,14 +118,14 @@ final class LiveConnection {
             return;
         }
         long bytes = ChatEndpoint.utf8Length(frame);
-        if (pendingBytes.addAndGet(bytes) > maxPendingBytes) {
-            pendingBytes.addAndGet(-bytes);
+        if (PENDING_BYTES.addAndGet(this, bytes) > maxPendingBytes) {
+            PENDING_BYTES.addAndGet(this, -bytes);
             slowConsumer();
             return;
         }
         try {
             session.getAsyncRemote().sendText(frame, result -> {
-                pendingBytes.addAndGet(-bytes);
+                PENDING_BYTES.addAndGet(this, -bytes);
                 if (!result.isOK()) {
                     LOG.debug("A frame for user {} could not be sent: {}", user,
                             Failures.describe(result.getException()));
@@ -130,7 +137,7 @@ final class LiveConnection {
                 }
             });
         } catch (Throwable failure) {
-            pendingBytes.addAndGet(-bytes);
+            PENDING_BYTES.addAndGet(this, -bytes);
             writeFailed(event == null ? "a frame of the server's own" : WebSocketDelivery.describe(event), failure);
         }
     }
@@ -142,7 +149,7 @@ final class LiveConnection {
 
     /** Bytes of frames queued for this connection and not yet written to its socket. */
     long pendingBytes() {
-        return pendingBytes.get();
+        return pendingBytes;
     }
 
     /** Closes the connection with 4008, once: it stopped reading its frames. */
@@ -161,7 +168,7 @@ final class LiveConnection {
 
     /** The connection has ended (closed by either side, failed or dropped): its census lease is released, once. */
     void ended() {
-        if (ended.compareAndSet(false, true)) {
+        if (ENDED.compareAndSet(this, 0, 1)) {
             broken = true;
             try {
                 lease.release();
