@@ -23,7 +23,8 @@ import org.glassfish.tyrus.spi.Writer;
  *
  * <p>What the guard works around and the tests that prove it: {@link FrameSizeGuard}. It also answers a handshake
  * without {@code Sec-WebSocket-Key} with 400 instead of Tyrus's 500 ({@link #upgrade}), and keeps the query out of the
- * sessions ({@link #withoutQueryOnceUpgraded}). Checked on Tyrus 2.2.2.
+ * sessions ({@link #withoutQueryOnceUpgraded}). Checked on Tyrus 2.2.2. The query: proved by
+ * {@code UpgradedConnectionMemoryTest.theSessionKeepsNeitherTheQueryNorItsToken}.
  */
 final class GuardedEngine implements WebSocketEngine {
 
