@@ -1,5 +1,6 @@
 package org.parley.adapter.websocket.container;
 
+import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,7 +97,10 @@ final class GuardedEngine implements WebSocketEngine {
         if (given != null) {
             given.forEach((name, values) -> parameters.put(name, values.toArray(String[]::new)));
         }
+        String serverAddress = original.getServerAddr();
+        // The session keeps the server's address as a string of its own; the server has a handful.
         RequestContext holder = RequestContext.Builder.create(original).queryString(null).parameterMap(parameters)
+                .serverAddr(serverAddress == null ? null : serverAddress.intern())
                 .build();
         return new LeanRequest(RequestContext.Builder.create(holder).build(), holder.getParameterMap());
     }
@@ -139,9 +143,13 @@ final class GuardedEngine implements WebSocketEngine {
         tyrus.register(serverConfig, contextPath);
     }
 
-    private static final class GuardedConnection implements Connection {
+    /**
+     * Tyrus's connection, read through a {@link FrameSizeGuard}; after each read that ends on a frame boundary, Tyrus's
+     * emptied read buffer is let go ({@link TyrusReadBuffer}).
+     */
+    static final class GuardedConnection implements Connection, ReadHandler {
         private final Connection tyrus;
-        private final ReadHandler guard;
+        private final FrameSizeGuard guard;
 
         GuardedConnection(Connection tyrus, long maxMessageBytes) {
             this.tyrus = tyrus;
@@ -150,7 +158,20 @@ final class GuardedEngine implements WebSocketEngine {
 
         @Override
         public ReadHandler getReadHandler() {
-            return guard;
+            return this;
+        }
+
+        /** Tyrus's own read handler, behind the guard (tests). */
+        ReadHandler tyrusReadHandler() {
+            return tyrus.getReadHandler();
+        }
+
+        @Override
+        public void handle(ByteBuffer data) {
+            guard.handle(data);
+            if (guard.atFrameBoundary()) {
+                TyrusReadBuffer.releaseIfEmpty(tyrus.getReadHandler());
+            }
         }
 
         @Override
