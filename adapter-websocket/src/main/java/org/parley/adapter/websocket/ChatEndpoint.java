@@ -10,6 +10,7 @@ import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 
+import org.parley.adapter.websocket.container.TyrusOnGrizzly;
 import org.parley.application.port.in.TrackPresence;
 import org.parley.application.port.out.ChatMetrics;
 import org.parley.application.port.out.ConnectionCensus;
@@ -73,6 +74,8 @@ public final class ChatEndpoint extends Endpoint {
             closeQuietly(session, new CloseReason(CloseReason.CloseCodes.getCloseCode(4401), "Unauthorized"));
             return;
         }
+        // This one instance serves every connection (HandshakeAuthenticator.getEndpointInstance).
+        TyrusOnGrizzly.openedWithSharedInstance(session);
         session.setMaxTextMessageBufferSize(maxTextFrameBytes);
         session.setMaxBinaryMessageBufferSize(maxTextFrameBytes);
         LiveConnection connection = new LiveConnection(user.id(), session, nanoClock.getAsLong(), maxPendingBytes,

@@ -52,7 +52,7 @@ class TyrusReadBufferTest {
     void theBufferIsLetGoAtEachFrameBoundaryAndKeptWhileAFrameIsIncomplete() throws Exception {
         assertThat(TyrusReadBuffer.available()).as("Tyrus's read buffer field is reachable").isTrue();
         container.register(ServerEndpointConfig.Builder.create(Collecting.class, "/echo").build());
-        GuardedEngine.GuardedConnection connection = open(container.getWebSocketEngine());
+        GuardedEngine.GuardedConnection connection = open(container.getWebSocketEngine(), "/ws/echo");
 
         connection.handle(maskedText("hi"));
         assertThat(RECEIVED).containsExactly("hi");
@@ -75,8 +75,9 @@ class TyrusReadBufferTest {
         assertThat(TyrusReadBuffer.held(connection.tyrusReadHandler())).isNull();
     }
 
-    private static GuardedEngine.GuardedConnection open(WebSocketEngine engine) {
-        RequestContext request = RequestContext.Builder.create().requestURI(URI.create("/ws/echo")).build();
+    /** A connection upgraded by {@code engine} for {@code path}, with a writer that drops what it is given. */
+    static GuardedEngine.GuardedConnection open(WebSocketEngine engine, String path) {
+        RequestContext request = RequestContext.Builder.create().requestURI(URI.create(path)).build();
         request.getHeaders().put("Host", List.of("127.0.0.1"));
         request.getHeaders().put("Upgrade", List.of("websocket"));
         request.getHeaders().put("Connection", List.of("Upgrade"));
@@ -99,7 +100,7 @@ class TyrusReadBufferTest {
     }
 
     /** A client's text frame: FIN, masked with a fixed key. */
-    private static ByteBuffer maskedText(String text) {
+    static ByteBuffer maskedText(String text) {
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);
         byte[] mask = {0x12, 0x34, 0x56, 0x78};
         ByteBuffer frame = ByteBuffer.allocate(6 + payload.length);
