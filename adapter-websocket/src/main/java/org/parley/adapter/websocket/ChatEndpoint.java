@@ -11,6 +11,7 @@ import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 
 import org.parley.adapter.websocket.container.FrameWriter;
+import org.parley.adapter.websocket.container.TyrusOnGrizzly;
 import org.parley.application.port.in.TrackPresence;
 import org.parley.application.port.out.ChatMetrics;
 import org.parley.application.port.out.ConnectionCensus;
@@ -74,6 +75,8 @@ public final class ChatEndpoint extends Endpoint {
             closeQuietly(session, new CloseReason(CloseReason.CloseCodes.getCloseCode(4401), "Unauthorized"));
             return;
         }
+        // This one instance serves every connection (HandshakeAuthenticator.getEndpointInstance).
+        TyrusOnGrizzly.openedWithSharedInstance(session);
         session.setMaxTextMessageBufferSize(maxTextFrameBytes);
         session.setMaxBinaryMessageBufferSize(maxTextFrameBytes);
         // Frames framed by Parley skip Tyrus's per-frame copies, but also its extensions: only without any.

@@ -3,8 +3,8 @@ package org.parley.adapter.websocket;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
@@ -41,6 +41,11 @@ final class LiveConnection {
     private static final CloseReason WRITE_FAILED =
             new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "Internal error");
     private static final Logger LOG = LoggerFactory.getLogger(LiveConnection.class);
+    /** Counters in fields of their own, not Atomic* objects: 40 bytes less for each connection held. */
+    private static final AtomicLongFieldUpdater<LiveConnection> PENDING_BYTES =
+            AtomicLongFieldUpdater.newUpdater(LiveConnection.class, "pendingBytes");
+    private static final AtomicIntegerFieldUpdater<LiveConnection> ENDED =
+            AtomicIntegerFieldUpdater.newUpdater(LiveConnection.class, "ended");
 
     private final UserId user;
     private final Session session;
@@ -49,8 +54,10 @@ final class LiveConnection {
     private final ChatMetrics metrics;
     /** Writes its frames framed by Parley; null: they go through JSR-356 ({@code sendText}). */
     private final FrameWriter frames;
-    private final AtomicLong pendingBytes = new AtomicLong();
-    private final AtomicBoolean ended = new AtomicBoolean();
+    /** Bytes of frames queued and not yet written ({@link #PENDING_BYTES}). */
+    private volatile long pendingBytes;
+    /** 1 once {@link #ended()} has run ({@link #ENDED}). */
+    private volatile int ended;
     /** When the server opened it (the wall clock: compared with instants from other nodes). */
     private final Instant openedAt = Instant.now();
     private volatile long lastPongNanos;
@@ -136,8 +143,8 @@ final class LiveConnection {
         }
         byte[] framed = frames == null ? null : frame.framed();
         long bytes = framed == null ? ChatEndpoint.utf8Length(frame.text()) : FrameWriter.payloadLength(framed);
-        if (pendingBytes.addAndGet(bytes) > maxPendingBytes) {
-            pendingBytes.addAndGet(-bytes);
+        if (PENDING_BYTES.addAndGet(this, bytes) > maxPendingBytes) {
+            PENDING_BYTES.addAndGet(this, -bytes);
             slowConsumer();
             return;
         }
@@ -147,17 +154,17 @@ final class LiveConnection {
                         result -> written(bytes, result.isOK() ? null : result.getException()));
             } else if (!frames.writeText(framed, failure -> written(bytes, failure))) {
                 // Tyrus has written its close frame: nothing more goes out, as when the session is closed.
-                pendingBytes.addAndGet(-bytes);
+                PENDING_BYTES.addAndGet(this, -bytes);
             }
         } catch (Throwable failure) {
-            pendingBytes.addAndGet(-bytes);
+            PENDING_BYTES.addAndGet(this, -bytes);
             writeFailed(event == null ? "a frame of the server's own" : WebSocketDelivery.describe(event), failure);
         }
     }
 
     /** A frame of {@code bytes} is written, or failed ({@code failure} not null). */
     private void written(long bytes, Throwable failure) {
-        pendingBytes.addAndGet(-bytes);
+        PENDING_BYTES.addAndGet(this, -bytes);
         if (failure != null) {
             LOG.debug("A frame for user {} could not be sent: {}", user, Failures.describe(failure));
             if (session.isOpen()) {
@@ -180,7 +187,7 @@ final class LiveConnection {
 
     /** Bytes of frames queued for this connection and not yet written to its socket. */
     long pendingBytes() {
-        return pendingBytes.get();
+        return pendingBytes;
     }
 
     /** Closes the connection with 4008, once: it stopped reading its frames. */
@@ -199,7 +206,7 @@ final class LiveConnection {
 
     /** The connection has ended (closed by either side, failed or dropped): its census lease is released, once. */
     void ended() {
-        if (ended.compareAndSet(false, true)) {
+        if (ENDED.compareAndSet(this, 0, 1)) {
             broken = true;
             try {
                 lease.release();

@@ -115,6 +115,34 @@ class UpgradedConnectionMemoryTest {
         }
     }
 
+    /**
+     * Tyrus's session kept the upgrade request's query four times over (URI, query string, parameter map, path
+     * parameters): with {@code ?token=}, the token. The handshake still reads it ({@code GuardedEngine}).
+     */
+    @Test
+    void theSessionKeepsNeitherTheQueryNorItsToken() throws Exception {
+        try (TestServer server = new TestServer(WebSocketSettings.defaults())) {
+            User alice = server.user("alice");
+            User bob = server.user("bob");
+            try (WsClient a = server.connect(alice); WsClient b = server.connect(bob)) {
+                HandshakeLimitsTest.awaitTrue(() -> server.connections.of(alice.id()).size() == 1, "registered");
+                jakarta.websocket.Session session = server.connections.of(alice.id()).iterator().next().session();
+
+                assertThat(session.getQueryString()).isNull();
+                assertThat(session.getRequestParameterMap()).isEmpty();
+                assertThat(session.getPathParameters()).isEmpty();
+                assertThat(session.getRequestURI().getQuery()).isNull();
+                assertThat(session.getRequestURI().getPath()).isEqualTo("/ws/chat/room/");
+                assertThat(session.getUserProperties().get(ChatEndpoint.USER_PROPERTY)).isEqualTo(alice);
+
+                a.sendJson(Map.of("action", "text_message", "message_body", "hello",
+                        "receiver_id", bob.id().toString()));
+                assertThat(a.next().get("action").asText()).isEqualTo("conf_message");
+                assertThat(b.next().get("message").asText()).isEqualTo("hello");
+            }
+        }
+    }
+
     @Test
     void plainHttpOnTheSameServerKeepsItsRequestsAndKeepAlive() throws Exception {
         try (TestServer server = new TestServer(WebSocketSettings.defaults())) {

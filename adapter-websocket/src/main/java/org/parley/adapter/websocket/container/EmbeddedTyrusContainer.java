@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Set;
 
 import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerEndpoint;
 import jakarta.websocket.server.ServerEndpointConfig;
 
 import org.glassfish.tyrus.core.TyrusWebSocketEngine;
@@ -48,14 +49,31 @@ final class EmbeddedTyrusContainer extends TyrusServerContainer {
                 TyrusWebSocketEngine.builder(this).incomingBufferSize(incomingBufferSize).build(), maxMessageBytes);
     }
 
+    /**
+     * @throws DeploymentException for a templated path ({@code {name}}): sessions keep no parameters here
+     *                             ({@link GuardedEngine#withoutQueryOnceUpgraded}), so path parameters would be lost
+     */
     @Override
     public void register(Class<?> endpointClass) throws DeploymentException {
+        ServerEndpoint annotation = endpointClass.getAnnotation(ServerEndpoint.class);
+        refuseTemplated(annotation == null ? "" : annotation.value());
         engine.register(endpointClass, contextPath);
     }
 
+    /**
+     * @throws DeploymentException for a templated path ({@code {name}}): sessions keep no parameters here
+     *                             ({@link GuardedEngine#withoutQueryOnceUpgraded}), so path parameters would be lost
+     */
     @Override
     public void register(ServerEndpointConfig serverEndpointConfig) throws DeploymentException {
+        refuseTemplated(serverEndpointConfig.getPath());
         engine.register(serverEndpointConfig, contextPath);
+    }
+
+    private static void refuseTemplated(String path) throws DeploymentException {
+        if (path.contains("{")) {
+            throw new DeploymentException("Templated endpoint paths are not served: " + path);
+        }
     }
 
     @Override

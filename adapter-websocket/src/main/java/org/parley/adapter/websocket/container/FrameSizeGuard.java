@@ -89,6 +89,14 @@ final class FrameSizeGuard implements ReadHandler {
         tyrus.handle(data);
     }
 
+    /**
+     * Whether every byte read so far belongs to a whole frame (none is waiting for the rest of its frame), and the
+     * connection has not been refused.
+     */
+    boolean atFrameBoundary() {
+        return !refused && headerFill == 0 && payloadLeft == 0;
+    }
+
     private int headerLength() {
         int lengthCode = header[1] & 0x7F;
         boolean masked = (header[1] & 0x80) != 0;

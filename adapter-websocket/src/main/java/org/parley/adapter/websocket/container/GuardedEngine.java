@@ -1,11 +1,15 @@
 package org.parley.adapter.websocket.container;
 
+import java.nio.ByteBuffer;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 
+import org.glassfish.tyrus.core.RequestContext;
 import org.glassfish.tyrus.spi.Connection;
 import org.glassfish.tyrus.spi.ReadHandler;
 import org.glassfish.tyrus.spi.UpgradeRequest;
@@ -19,8 +23,10 @@ import org.glassfish.tyrus.spi.Writer;
  * raw bytes of a connection is the guard, which hands them on to Tyrus's own.
  *
  * <p>What the guard works around and the tests that prove it: {@link FrameSizeGuard}. Every connection also writes
- * through a {@link FrameWriter} (for text frames the application framed itself). It also answers a handshake without
- * {@code Sec-WebSocket-Key} with 400 instead of Tyrus's 500 ({@link #upgrade}). Checked on Tyrus 2.2.2.
+ * through a {@link FrameWriter} (for text frames the application framed itself). It also answers a handshake
+ * without {@code Sec-WebSocket-Key} with 400 instead of Tyrus's 500 ({@link #upgrade}), and keeps the query out of the
+ * sessions ({@link #withoutQueryOnceUpgraded}). Checked on Tyrus 2.2.2. The query: proved by
+ * {@code UpgradedConnectionMemoryTest.theSessionKeepsNeitherTheQueryNorItsToken}.
  */
 final class GuardedEngine implements WebSocketEngine {
 
@@ -38,7 +44,8 @@ final class GuardedEngine implements WebSocketEngine {
         if (key == null || key.isBlank()) {
             return refusedAsMalformed(response);
         }
-        UpgradeInfo upgrade = tyrus.upgrade(request, response);
+        LeanRequest lean = withoutQueryOnceUpgraded(request);
+        UpgradeInfo upgrade = tyrus.upgrade(lean == null ? request : lean.request(), response);
         if (upgrade.getStatus() != UpgradeStatus.SUCCESS) {
             return upgrade;
         }
@@ -50,10 +57,57 @@ final class GuardedEngine implements WebSocketEngine {
 
             @Override
             public Connection createConnection(Writer writer, Connection.CloseListener closeListener) {
+                if (lean != null) {
+                    // The handshake is over (the configurator has read the parameters); the session, created next
+                    // from this request, keeps none of them.
+                    lean.parameters().clear();
+                }
                 Connection connection = FrameWriter.createConnection(upgrade, writer, closeListener);
                 return connection == null ? null : new GuardedConnection(connection, maxMessageBytes);
             }
         };
+    }
+
+    /**
+     * The request to hand Tyrus, without its query string, and its parameters, which the caller empties once the
+     * handshake is over; null when {@code request} is not Tyrus's own {@link RequestContext} (then it is handed on as
+     * it is).
+     *
+     * <p>Works around: Tyrus's session ({@code TyrusEndpointWrapper.onConnect}, {@code TyrusSession}) keeps the
+     * upgrade request's URI rebuilt with its query ({@code getURI}: a new {@link java.net.URI} and its strings), the
+     * query string, a copy of the parameter map and another copy of it as path parameters, for the connection's
+     * whole life. A token sent as {@code ?token=} (some hundreds of bytes) was so held four times over, about 1.5 KiB
+     * per idle connection. The configurator ({@code modifyHandshake}) still sees every parameter
+     * ({@link jakarta.websocket.server.HandshakeRequest#getParameterMap()}); afterwards the session's
+     * {@code getRequestURI()} is the path alone, {@code getQueryString()} is null and its parameter maps are empty.
+     * Tyrus also puts the values of a templated endpoint path into the same map, so this container serves no
+     * templated paths ({@link EmbeddedTyrusContainer#register}).
+     *
+     * <p>{@code RequestContext.Builder.create} copies every other part of the request (headers, addresses,
+     * properties) and shares the parameter map of the request it copies; Tyrus makes the request's maps read-only
+     * during the handshake ({@code RequestContext.lock}, a view of the same map). So the parameters live in a map of
+     * a first copy, which is never locked, and the request handed to Tyrus is a copy of that copy, whose view of them
+     * the caller empties through the map returned here. Neither request is kept after the handshake.
+     */
+    static LeanRequest withoutQueryOnceUpgraded(UpgradeRequest request) {
+        if (!(request instanceof RequestContext original)) {
+            return null;
+        }
+        Map<String, String[]> parameters = new HashMap<>();
+        Map<String, List<String>> given = original.getParameterMap();
+        if (given != null) {
+            given.forEach((name, values) -> parameters.put(name, values.toArray(String[]::new)));
+        }
+        String serverAddress = original.getServerAddr();
+        // The session keeps the server's address as a string of its own; the server has a handful.
+        RequestContext holder = RequestContext.Builder.create(original).queryString(null).parameterMap(parameters)
+                .serverAddr(serverAddress == null ? null : serverAddress.intern())
+                .build();
+        return new LeanRequest(RequestContext.Builder.create(holder).build(), holder.getParameterMap());
+    }
+
+    /** A request for Tyrus and its parameter map, which stays writable when Tyrus locks the request. */
+    record LeanRequest(RequestContext request, Map<String, List<String>> parameters) {
     }
 
     /**
@@ -90,9 +144,13 @@ final class GuardedEngine implements WebSocketEngine {
         tyrus.register(serverConfig, contextPath);
     }
 
-    private static final class GuardedConnection implements Connection {
+    /**
+     * Tyrus's connection, read through a {@link FrameSizeGuard}; after each read that ends on a frame boundary, Tyrus's
+     * emptied read buffer is let go ({@link TyrusReadBuffer}).
+     */
+    static final class GuardedConnection implements Connection, ReadHandler {
         private final Connection tyrus;
-        private final ReadHandler guard;
+        private final FrameSizeGuard guard;
 
         GuardedConnection(Connection tyrus, long maxMessageBytes) {
             this.tyrus = tyrus;
@@ -101,7 +159,20 @@ final class GuardedEngine implements WebSocketEngine {
 
         @Override
         public ReadHandler getReadHandler() {
-            return guard;
+            return this;
+        }
+
+        /** Tyrus's own read handler, behind the guard (tests). */
+        ReadHandler tyrusReadHandler() {
+            return tyrus.getReadHandler();
+        }
+
+        @Override
+        public void handle(ByteBuffer data) {
+            guard.handle(data);
+            if (guard.atFrameBoundary()) {
+                TyrusReadBuffer.releaseIfEmpty(tyrus.getReadHandler());
+            }
         }
 
         @Override

@@ -64,6 +64,15 @@ public final class TyrusOnGrizzly {
         return new TyrusOnGrizzly(container);
     }
 
+    /**
+     * Call from {@code onOpen} of an endpoint whose configurator hands every connection the same instance: Tyrus's
+     * per-session record of that instance (about 200 bytes per open connection) is dropped
+     * ({@link SharedEndpointInstance}). Does nothing for a session that is not Tyrus's; never throws.
+     */
+    public static void openedWithSharedInstance(jakarta.websocket.Session session) {
+        SharedEndpointInstance.forget(session);
+    }
+
     /** Stops the container (its sessions and executors). Call after closing the connections, before the server. */
     public void stop() {
         container.stop();
