@@ -56,8 +56,9 @@ import org.glassfish.tyrus.spi.WriterInfo;
  *
  * <p>Checked on Tyrus 2.2.2 and Grizzly 4.0.2. Proved by {@code FrameWriterTest} (order, nothing after the close
  * frame, outcomes outside the lock, the framing) and {@code ChatWebSocketTest.framesAreWrittenByParleyAndArriveWhole}
- * (frames of every length class and non-ASCII text over a real connection), with {@code SlowConsumerTest} for the
- * bound on frames not yet written.
+ * (frames of every length class and non-ASCII text over a real connection), {@code FramesOnTheWireTest} (no extension
+ * for a client offering one; frames of several threads and pings at once, read off a plain socket; nothing after the
+ * close frame), with {@code SlowConsumerTest} for the bound on frames not yet written.
  */
 public final class FrameWriter extends Writer {
 
