@@ -353,7 +353,11 @@ public final class FrameWriter extends Writer {
 
         private void tell(Object result) {
             Throwable failure = result == WRITTEN ? null : (Throwable) result;
-            writer.tell(() -> outcome.done(failure));
+            if (Thread.holdsLock(writer)) {
+                writer.tell(() -> outcome.done(failure));
+            } else {
+                outcome.done(failure); // the usual case: no held outcome to allocate
+            }
         }
     }
 }
