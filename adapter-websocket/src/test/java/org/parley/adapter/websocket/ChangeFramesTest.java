@@ -3,9 +3,12 @@ package org.parley.adapter.websocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
+import org.parley.adapter.websocket.container.FrameWriter;
+import org.parley.application.port.out.OutboundEvent;
 import org.parley.application.port.out.MessageDeleted;
 import org.parley.application.port.out.MessageEdited;
 import org.parley.domain.chat.Message;
@@ -54,5 +57,26 @@ class ChangeFramesTest {
         MessageDeleted withId = new MessageDeleted(tombstone, event.deliveries(), Optional.of(new ClientMessageId("d")));
         assertThat(frames.render(withId, Audience.SENDER)).endsWith(",\"client_msg_id\":\"d\"}");
         assertThat(WebSocketDelivery.describe(withId)).isEqualTo("the deletion of message 42");
+    }
+
+    /**
+     * What connections are written (Jackson's UTF-8 generator, framed) is the text form in UTF-8, byte for byte:
+     * escapes, a character beyond the BMP as its four bytes, both audiences.
+     */
+    @Test
+    void theFramedFormIsTheTextFormInUtf8() {
+        Message edited = TEXT.editedTo(new MessageContent.Text("h\u00e9 \"\\ \n\u0001 \u2028 \ud83c\udf89\ud83d\ude00"
+                + "\u65e5".repeat(3_000) + "\ud83c\udf89"), LATER);
+        Message tombstone = TEXT.deletedAt(LATER);
+        List<OutboundEvent> events = List.of(
+                new MessageEdited(edited, DeliveryPolicy.forEdit(edited), Optional.of(new ClientMessageId("e\u00e9"))),
+                new MessageDeleted(tombstone, DeliveryPolicy.forDeletion(tombstone),
+                        Optional.of(new ClientMessageId("d"))));
+        for (OutboundEvent event : events) {
+            for (Audience audience : List.of(Audience.SENDER, Audience.RECEIVER)) {
+                String text = frames.render(event, audience);
+                assertThat(frames.frame(event, audience).framed()).isEqualTo(FrameWriter.textFrame(text));
+            }
+        }
     }
 }

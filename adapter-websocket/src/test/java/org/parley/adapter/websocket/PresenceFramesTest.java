@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.junit.jupiter.api.Test;
+import org.parley.adapter.websocket.container.FrameWriter;
+import org.parley.application.port.out.OutboundEvent;
 import org.parley.application.port.out.PresenceChanged;
 import org.parley.application.port.out.UserTyping;
 import org.parley.domain.delivery.Audience;
@@ -47,5 +49,17 @@ class PresenceFramesTest {
                 + "\",\"online\":true,\"last_seen\":null}"));
         assertThat(WebSocketDelivery.describe(new PresenceChanged(ada, true, Optional.empty(), List.of())))
                 .isEqualTo("presence of user " + ada);
+    }
+
+    /** What connections are written (Jackson's UTF-8 generator, framed) is the text form in UTF-8, byte for byte. */
+    @Test
+    void theFramedFormIsTheTextFormInUtf8() {
+        List<OutboundEvent> events = List.of(new UserTyping(ada, bob, AT, DeliveryPolicy.forTyping(bob)),
+                new PresenceChanged(ada, false, Optional.of(AT), DeliveryPolicy.forPresence(List.of(bob))),
+                new PresenceChanged(ada, true, Optional.empty(), DeliveryPolicy.forPresence(List.of(bob))));
+        for (OutboundEvent event : events) {
+            String text = frames.render(event, Audience.RECEIVER);
+            assertThat(frames.frame(event, Audience.RECEIVER).framed()).isEqualTo(FrameWriter.textFrame(text));
+        }
     }
 }

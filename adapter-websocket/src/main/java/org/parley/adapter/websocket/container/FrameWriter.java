@@ -5,6 +5,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 import org.glassfish.tyrus.spi.CompletionHandler;
 import org.glassfish.tyrus.spi.Connection;
@@ -35,9 +37,12 @@ import org.glassfish.tyrus.spi.WriterInfo;
  *       they were written, and two threads never enter that queue's {@code processTask} at once.</li>
  *   <li>Nothing after the close frame: once Tyrus has written a close frame (opcode 8), {@link #writeText} writes
  *       nothing and answers {@code false}.</li>
- *   <li>No lock inversion: the outcome of an application frame is handed over only after this writer's lock is
- *       released (Grizzly may report it inside the write, when it writes at once or refuses at once), so an outcome
- *       that closes the session (Tyrus's lock, then this one) never runs while this one is held.</li>
+ *   <li>No lock inversion: no outcome, of an application frame or of one of Tyrus's, is told on a thread while it
+ *       holds this writer's lock. Grizzly may report a write inside the write call (when it writes at once or refuses
+ *       at once), and Tyrus's {@code TaskProcessor} has whichever thread holds its task lock execute the writes other
+ *       threads queued, so an earlier frame's outcome can arrive inside any later write: it is held and told by that
+ *       thread as it leaves the lock. So an outcome that closes the session (Tyrus's lock, then this one) never runs
+ *       while this one is held, as Tyrus's own writes take Tyrus's lock first.</li>
  *   <li>Extensions: a frame written here bypasses Tyrus's extensions ({@code ExtendedExtension.processOutgoing}, such
  *       as permessage-deflate). Parley negotiates none; a connection that has any must be sent to through JSR-356
  *       (the caller checks {@code Session.getNegotiatedExtensions()}).</li>
@@ -51,8 +56,9 @@ import org.glassfish.tyrus.spi.WriterInfo;
  *
  * <p>Checked on Tyrus 2.2.2 and Grizzly 4.0.2. Proved by {@code FrameWriterTest} (order, nothing after the close
  * frame, outcomes outside the lock, the framing) and {@code ChatWebSocketTest.framesAreWrittenByParleyAndArriveWhole}
- * (frames of every length class and non-ASCII text over a real connection), with {@code SlowConsumerTest} for the
- * bound on frames not yet written.
+ * (frames of every length class and non-ASCII text over a real connection), {@code FramesOnTheWireTest} (no extension
+ * for a client offering one; frames of several threads and pings at once, read off a plain socket; nothing after the
+ * close frame), with {@code SlowConsumerTest} for the bound on frames not yet written.
  */
 public final class FrameWriter extends Writer {
 
@@ -71,6 +77,8 @@ public final class FrameWriter extends Writer {
     private final Writer tyrus;
     /** Set, under this writer's lock, once Tyrus has written its close frame. */
     private boolean closeWritten;
+    /** Outcomes that arrived on a thread holding this writer's lock: told by it once it has left the lock. */
+    private final Queue<Runnable> heldOutcomes = new ConcurrentLinkedQueue<>();
 
     FrameWriter(Writer tyrus) {
         this.tyrus = tyrus;
@@ -165,12 +173,16 @@ public final class FrameWriter extends Writer {
      *         frame
      */
     public boolean writeText(byte[] frame, Outcome outcome) {
-        Reported reported = new Reported(outcome);
-        synchronized (this) {
-            if (closeWritten) {
-                return false;
+        Reported reported = new Reported(this, outcome);
+        try {
+            synchronized (this) {
+                if (closeWritten) {
+                    return false;
+                }
+                tyrus.write(ByteBuffer.wrap(frame), reported);
             }
-            tyrus.write(ByteBuffer.wrap(frame), reported);
+        } finally {
+            tellHeldOutcomes();
         }
         reported.release();
         return true;
@@ -178,18 +190,91 @@ public final class FrameWriter extends Writer {
 
     @Override
     public void write(ByteBuffer buffer, CompletionHandler<ByteBuffer> completionHandler) {
-        synchronized (this) {
-            noteClose(buffer);
-            tyrus.write(buffer, completionHandler);
+        try {
+            synchronized (this) {
+                noteClose(buffer);
+                tyrus.write(buffer, outsideTheLock(completionHandler));
+            }
+        } finally {
+            tellHeldOutcomes();
         }
     }
 
     @Override
     public void write(ByteBuffer buffer, CompletionHandler<ByteBuffer> completionHandler, WriterInfo writerInfo) {
-        synchronized (this) {
-            noteClose(buffer);
-            tyrus.write(buffer, completionHandler, writerInfo);
+        try {
+            synchronized (this) {
+                noteClose(buffer);
+                tyrus.write(buffer, outsideTheLock(completionHandler), writerInfo);
+            }
+        } finally {
+            tellHeldOutcomes();
         }
+    }
+
+    /**
+     * Runs {@code outcome} now, or, on a thread holding this writer's lock, once that thread has left it. Grizzly
+     * completes a write inside the write call when it writes or refuses it at once, and Tyrus's {@code TaskProcessor}
+     * has whichever thread holds its task lock execute the writes other threads queued: so the outcome of any earlier
+     * frame, the application's or Tyrus's (whose handler may be the application's, through JSR-356), can arrive
+     * inside a later write, with this lock held.
+     */
+    private void tell(Runnable outcome) {
+        if (Thread.holdsLock(this)) {
+            heldOutcomes.add(outcome);
+        } else {
+            outcome.run();
+        }
+    }
+
+    /** Tells the outcomes held while this thread held the lock, in the order they arrived; not while it holds it. */
+    private void tellHeldOutcomes() {
+        if (heldOutcomes.isEmpty() || Thread.holdsLock(this)) {
+            return;
+        }
+        RuntimeException first = null;
+        for (Runnable outcome = heldOutcomes.poll(); outcome != null; outcome = heldOutcomes.poll()) {
+            try {
+                outcome.run();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /** Tyrus's handler of a frame it writes, told only outside this writer's lock ({@link #tell}). */
+    private CompletionHandler<ByteBuffer> outsideTheLock(CompletionHandler<ByteBuffer> handler) {
+        if (handler == null) {
+            return null;
+        }
+        return new CompletionHandler<>() {
+            @Override
+            public void cancelled() {
+                tell(handler::cancelled);
+            }
+
+            @Override
+            public void failed(Throwable throwable) {
+                tell(() -> handler.failed(throwable));
+            }
+
+            @Override
+            public void completed(ByteBuffer result) {
+                tell(() -> handler.completed(result));
+            }
+
+            @Override
+            public void updated(ByteBuffer result) {
+                tell(() -> handler.updated(result));
+            }
+        };
     }
 
     @Override
@@ -206,7 +291,8 @@ public final class FrameWriter extends Writer {
 
     /**
      * Hands an outcome to the application only once the writing thread has left the lock: an outcome that arrives
-     * before {@link #release()} is kept and told by {@code release}; one that arrives after is told at once.
+     * before {@link #release()} is kept and told by {@code release}; one that arrives after is told at once, or, if it
+     * arrives on a thread holding the lock (inside a later write), once that thread has left it.
      */
     private static final class Reported extends CompletionHandler<ByteBuffer> {
 
@@ -224,11 +310,13 @@ public final class FrameWriter extends Writer {
             }
         }
 
+        private final FrameWriter writer;
         private final Outcome outcome;
         @SuppressWarnings("unused") // through STATE
         private volatile Object state = PENDING;
 
-        Reported(Outcome outcome) {
+        Reported(FrameWriter writer, Outcome outcome) {
+            this.writer = writer;
             this.outcome = outcome;
         }
 
@@ -264,7 +352,12 @@ public final class FrameWriter extends Writer {
         }
 
         private void tell(Object result) {
-            outcome.done(result == WRITTEN ? null : (Throwable) result);
+            Throwable failure = result == WRITTEN ? null : (Throwable) result;
+            if (Thread.holdsLock(writer)) {
+                writer.tell(() -> outcome.done(failure));
+            } else {
+                outcome.done(failure); // the usual case: no held outcome to allocate
+            }
         }
     }
 }

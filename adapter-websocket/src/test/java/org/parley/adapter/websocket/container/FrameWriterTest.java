@@ -69,6 +69,55 @@ class FrameWriterTest {
         assertThat(outcomes).containsExactly(grizzly.failAtOnce);
     }
 
+    /**
+     * Tyrus's {@code TaskProcessor} lets whichever thread holds its task lock execute the writes queued by others, and
+     * Grizzly completes a write inside it when it writes at once or refuses at once: the outcome of a frame whose
+     * {@code writeText} returned long ago then arrives inside a later write, with this writer's lock held by the
+     * thread making it (a ping, a close frame, another frame). Told there, an outcome that closes the session (Tyrus's
+     * lock) would take the locks in the inverse order of Tyrus's own writes.
+     */
+    @Test
+    void anEarlierFramesOutcomeArrivingInsideALaterWriteIsToldOnceTheLockIsReleased() {
+        List<Boolean> lockHeld = new ArrayList<>();
+        List<Throwable> outcomes = new ArrayList<>();
+        writer.writeText(FrameWriter.textFrame("queued"), failure -> {
+            lockHeld.add(Thread.holdsLock(writer));
+            outcomes.add(failure);
+        });
+        IllegalStateException refused = new IllegalStateException("Connection is not open.");
+        grizzly.onWrite = () -> grizzly.handlers.get(0).failed(refused);
+
+        writer.write(ByteBuffer.wrap(PING), new CompletionHandler<>() { });
+
+        assertThat(outcomes).containsExactly(refused);
+        assertThat(lockHeld).containsExactly(false);
+    }
+
+    /** The same for a frame Tyrus wrote (its handler may be the application's, through JSR-356). */
+    @Test
+    void tyrussOutcomesAreNeverToldWithTheLockHeldEither() {
+        List<Boolean> lockHeld = new ArrayList<>();
+        writer.write(ByteBuffer.wrap(PING), new CompletionHandler<>() {
+            @Override
+            public void completed(ByteBuffer result) {
+                lockHeld.add(Thread.holdsLock(writer));
+            }
+        });
+        grizzly.onWrite = () -> grizzly.handlers.get(0).completed(null);
+
+        writer.writeText(FrameWriter.textFrame("later"), failure -> { });
+        grizzly.onWrite = null;
+        grizzly.failAtOnce = new IllegalStateException("Connection is not open.");
+        writer.write(ByteBuffer.wrap(PING), new CompletionHandler<>() {
+            @Override
+            public void failed(Throwable throwable) {
+                lockHeld.add(Thread.holdsLock(writer));
+            }
+        });
+
+        assertThat(lockHeld).containsExactly(false, false);
+    }
+
     @Test
     void anOutcomeIsToldOnceEvenWhenGrizzlyReportsTwice() {
         List<Throwable> outcomes = new ArrayList<>();
@@ -117,6 +166,8 @@ class FrameWriterTest {
         final List<WriterInfo> infos = new ArrayList<>();
         final List<CompletionHandler<ByteBuffer>> handlers = new ArrayList<>();
         Throwable failAtOnce;
+        /** Run inside each write, after it is recorded: Grizzly completing earlier writes there. */
+        Runnable onWrite;
 
         @Override
         public void write(ByteBuffer buffer, CompletionHandler<ByteBuffer> completionHandler) {
@@ -130,6 +181,9 @@ class FrameWriterTest {
             written.add(bytes);
             infos.add(writerInfo);
             handlers.add(completionHandler);
+            if (onWrite != null) {
+                onWrite.run();
+            }
             if (failAtOnce != null) {
                 completionHandler.failed(failAtOnce);
             }
