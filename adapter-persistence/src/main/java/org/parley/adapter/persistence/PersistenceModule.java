@@ -95,7 +95,10 @@ public final class PersistenceModule implements AutoCloseable {
      * {@linkplain CacheSettings#defaults() default caches}.
      *
      * @throws PersistenceStartupException when the database cannot be reached within the settings' connection
-     *                                     timeout, refuses the credentials, or has a schema this version cannot use
+     *                                     timeout, refuses the credentials, or has a schema this version cannot use;
+     *                                     or when an embedded H2 file left by a crash cannot be brought back to its
+     *                                     newest committed state (damaged, not an H2 database, or read-only: see
+     *                                     "Reopening after a crash" in docs/storage.md)
      */
     public static PersistenceModule start(DatabaseSettings settings) {
         return start(settings, CacheSettings.defaults());
@@ -126,7 +129,11 @@ public final class PersistenceModule implements AutoCloseable {
             System.setProperty(JBOSS_LOGGING_PROVIDER, "slf4j");
         }
         // Before H2 opens its file: after a crash, H2's own quick recovery can settle on an older state (H2CrashRecovery).
-        H2CrashRecovery.fileOf(settings.jdbcUrl()).ifPresent(H2CrashRecovery::recoverIfNotClosedCleanly);
+        try {
+            H2CrashRecovery.fileOf(settings.jdbcUrl()).ifPresent(H2CrashRecovery::recoverIfNotClosedCleanly);
+        } catch (RuntimeException e) {
+            throw new PersistenceStartupException(e.getMessage(), e, settings);
+        }
         HikariDataSource pool = openPool(settings);
         Optional<H2Housekeeping> housekeeping = Optional.empty();
         try {

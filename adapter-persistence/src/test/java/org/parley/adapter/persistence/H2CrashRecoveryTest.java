@@ -1,16 +1,23 @@
 package org.parley.adapter.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 
+import org.h2.mvstore.DataUtils;
+import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +35,8 @@ class H2CrashRecoveryTest {
 
     @Test
     void everyCommitThatReturnedIsThereAfterACrashOnceRecovered() throws Exception {
-        long committed = writeThenCrash(dir.resolve("db"), dir.resolve("plain.mv.db"), dir.resolve("recovered.mv.db"));
+        long committed = writeThenCrash(dir.resolve("db"), ";RETENTION_TIME=0", dir.resolve("plain.mv.db"),
+                dir.resolve("recovered.mv.db"));
 
         assertThat(H2CrashRecovery.closedCleanly(dir.resolve("recovered.mv.db"))).isFalse();
         assertThat(H2CrashRecovery.recoverIfNotClosedCleanly(dir.resolve("recovered.mv.db"))).isTrue();
@@ -69,24 +77,75 @@ class H2CrashRecoveryTest {
         }
     }
 
+    /**
+     * A file damaged where a committed version needs it (here a live chunk overwritten, as a torn copy or a bad disk
+     * would leave it): H2's recovery would settle on an older version and, closing, shrink the file over the newer
+     * chunks. Parley refuses instead, naming the file and the versions, and leaves every byte as it was.
+     */
+    @Test
+    void aDamagedFileIsRefusedAndLeftAsItIs() throws Exception {
+        Path image = dir.resolve("damaged.mv.db");
+        writeThenCrash(dir.resolve("db"), "", image);
+        long newest = H2CrashRecovery.newestCompleteChunkVersion(image);
+        long[] live = newestLiveChunkBefore(image, newest);
+        try (FileChannel channel = FileChannel.open(image, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.allocate(4096), live[0] * 4096);
+        }
+        byte[] before = Files.readAllBytes(image);
+
+        assertThatThrownBy(() -> H2CrashRecovery.recoverIfNotClosedCleanly(image))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(image.toString())
+                .hasMessageContaining("is damaged: it holds committed version " + newest)
+                .hasMessageContaining("left the file as it is");
+        assertThat(Files.readAllBytes(image)).as("the file after the refusal").isEqualTo(before);
+    }
+
+    @Test
+    void aFileThatIsNotAnH2DatabaseIsRefusedAndLeftAsItIs() throws Exception {
+        Path text = dir.resolve("text.mv.db");
+        Files.writeString(text, "not a database\n".repeat(2_000));
+        Path cut = dir.resolve("cut.mv.db");
+        writeThenCrash(dir.resolve("db"), "", cut);
+        try (FileChannel channel = FileChannel.open(cut, StandardOpenOption.WRITE)) {
+            channel.truncate(2_000);
+        }
+
+        for (Path file : new Path[] {text, cut}) {
+            byte[] before = Files.readAllBytes(file);
+            assertThatThrownBy(() -> H2CrashRecovery.recoverIfNotClosedCleanly(file))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("The H2 database " + file + " was not closed cleanly and H2 cannot open it");
+            assertThat(Files.readAllBytes(file)).as("%s after the refusal", file).isEqualTo(before);
+        }
+    }
+
     @Test
     void onlyAnUnencryptedFileUrlNamesAFile() {
         assertThat(H2CrashRecovery.fileOf("jdbc:h2:file:/data/parley;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0"))
                 .contains(Path.of("/data/parley.mv.db"));
-        assertThat(H2CrashRecovery.fileOf("JDBC:H2:FILE:/data/parley")).contains(Path.of("/data/parley.mv.db"));
+        assertThat(H2CrashRecovery.fileOf("JDBC:H2:FILE:/data/parley")).as("H2's driver takes jdbc:h2: only").isEmpty();
         assertThat(H2CrashRecovery.fileOf("jdbc:h2:file:/data/parley;CIPHER=AES")).isEmpty();
         assertThat(H2CrashRecovery.fileOf("jdbc:h2:mem:test")).isEmpty();
         assertThat(H2CrashRecovery.fileOf("jdbc:h2:tcp://localhost/parley")).isEmpty();
-        assertThat(H2CrashRecovery.fileOf("jdbc:h2:file:~/parley")).isEmpty();
+        assertThat(H2CrashRecovery.fileOf("jdbc:h2:/data/parley;WRITE_DELAY=0")).as("file: is optional in H2")
+                .contains(Path.of("/data/parley.mv.db"));
+        assertThat(H2CrashRecovery.fileOf("jdbc:h2:file:~/parley"))
+                .contains(Path.of(System.getProperty("user.home"), "parley.mv.db"));
+        assertThat(H2CrashRecovery.fileOf("jdbc:h2:./parley"))
+                .contains(Path.of("parley.mv.db").toAbsolutePath());
+        assertThat(H2CrashRecovery.fileOf("jdbc:h2:nio:/data/parley")).as("another H2 file system").isEmpty();
+        assertThat(H2CrashRecovery.fileOf("jdbc:h2:ssl://localhost/parley")).isEmpty();
+        assertThat(H2CrashRecovery.fileOf("jdbc:h2:file:parley")).as("H2 refuses implicitly relative paths").isEmpty();
         assertThat(H2CrashRecovery.fileOf("jdbc:postgresql://localhost/parley")).isEmpty();
     }
 
     /**
-     * Two rounds of 200 one-row commits with a pause after each, then three more commits, then two copies of the file
+     * Two rounds of 200 one-row commits with a pause after each, then three more commits, then copies of the file
      * while the database is still open. Returns the number of commits that returned.
      */
-    private static long writeThenCrash(Path database, Path... images) throws Exception {
-        String url = "jdbc:h2:file:" + database + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;RETENTION_TIME=0";
+    private static long writeThenCrash(Path database, String settings, Path... images) throws Exception {
+        String url = "jdbc:h2:file:" + database + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0" + settings;
         long id = 0;
         try (Connection connection = DriverManager.getConnection(url, "sa", "")) {
             connection.createStatement().execute("create table m(id bigint primary key, body varchar(200))");
@@ -107,6 +166,34 @@ class H2CrashRecoveryTest {
             }
         }
         return id;
+    }
+
+    /**
+     * The first block and the version of the newest chunk before {@code newest} that still holds live pages (so every
+     * later version needs it), read from the layout map of a read-only copy of {@code image}.
+     */
+    private long[] newestLiveChunkBefore(Path image, long newest) throws Exception {
+        Path copy = dir.resolve("layout.mv.db");
+        Files.copy(image, copy);
+        long[] found = {-1, -1};
+        MVStore store = new MVStore.Builder().fileName(copy.toString()).readOnly().recoveryMode().open();
+        try {
+            store.getLayoutMap().forEach((key, value) -> {
+                if (key.startsWith("chunk.")) {
+                    Map<String, String> chunk = DataUtils.parseMap(value);
+                    long version = DataUtils.readHexLong(chunk, "version", -1);
+                    boolean live = !"0".equals(chunk.get("livePages"));
+                    if (live && version < newest && version > found[1]) {
+                        found[0] = DataUtils.readHexLong(chunk, "block", -1);
+                        found[1] = version;
+                    }
+                }
+            });
+        } finally {
+            store.closeImmediately();
+        }
+        assertThat(found[1]).as("a live chunk before the newest").isPositive();
+        return found;
     }
 
     private static long insertAndCommit(Connection connection, PreparedStatement insert, long id) throws SQLException {
