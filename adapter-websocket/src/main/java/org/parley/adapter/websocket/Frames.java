@@ -2,7 +2,6 @@ package org.parley.adapter.websocket;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -27,6 +26,7 @@ import org.parley.domain.user.User;
 import org.parley.domain.user.UserId;
 import org.parley.wire.FileSizeText;
 import org.parley.wire.MessageTypeNames;
+import org.parley.wire.UtcMicros;
 
 /** Renders the server-to-client frames of the seed API, field for field, as JSON text. */
 final class Frames {
@@ -35,14 +35,12 @@ final class Frames {
     static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'+00:00'").withZone(ZoneOffset.UTC);
 
-    private static final int TIMESTAMP_LENGTH = 32;
+    private static final int OFFSET_LENGTH = 6;
+    private static final int TIMESTAMP_LENGTH = UtcMicros.LENGTH + OFFSET_LENGTH;
     private static final int UUID_LENGTH = 36;
     private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
     /** Where a timestamp or an id is written before the generator copies it; the generator never keeps it. */
     private static final ThreadLocal<char[]> SCRATCH = ThreadLocal.withInitial(() -> new char[UUID_LENGTH]);
-    private static final long SECONDS_PER_DAY = 86_400;
-    private static final long FIRST_FOUR_DIGIT_DAY = LocalDate.of(0, 1, 1).toEpochDay();
-    private static final long LAST_FOUR_DIGIT_DAY = LocalDate.of(9999, 12, 31).toEpochDay();
 
     private Frames() {
     }
@@ -184,8 +182,8 @@ final class Frames {
     /**
      * {@code instant} as {@link #TIMESTAMP} formats it, e.g. {@code 2025-03-14T10:36:22.680911+00:00} (32 characters;
      * the fraction truncated to microseconds). Every frame of a message carries one, so the years 0000 to 9999 are
-     * written digit by digit: {@link DateTimeFormatter#format} allocated 1.2 KB per call, more than the rest of the
-     * frame's rendering. Other years (which {@code uuuu} writes with a sign) go through the formatter.
+     * written digit by digit ({@link UtcMicros}): {@link DateTimeFormatter#format} allocated 1.2 KB per call, more than
+     * the rest of the frame's rendering. Other years (which {@code uuuu} writes with a sign) go through the formatter.
      */
     static String timestamp(Instant instant) {
         char[] text = new char[TIMESTAMP_LENGTH];
@@ -226,41 +224,11 @@ final class Frames {
 
     /** Writes {@link #timestamp} of {@code instant} at the start of {@code text}; false for a year beyond 0000–9999. */
     private static boolean timestampInto(char[] text, Instant instant) {
-        long seconds = instant.getEpochSecond();
-        long day = Math.floorDiv(seconds, SECONDS_PER_DAY);
-        if (day < FIRST_FOUR_DIGIT_DAY || day > LAST_FOUR_DIGIT_DAY) {
+        if (!UtcMicros.write(text, 0, instant)) {
             return false;
         }
-        int secondOfDay = (int) Math.floorMod(seconds, SECONDS_PER_DAY);
-        LocalDate date = LocalDate.ofEpochDay(day);
-        digits(text, 0, date.getYear(), 4);
-        text[4] = '-';
-        digits(text, 5, date.getMonthValue(), 2);
-        text[7] = '-';
-        digits(text, 8, date.getDayOfMonth(), 2);
-        text[10] = 'T';
-        digits(text, 11, secondOfDay / 3600, 2);
-        text[13] = ':';
-        digits(text, 14, secondOfDay / 60 % 60, 2);
-        text[16] = ':';
-        digits(text, 17, secondOfDay % 60, 2);
-        text[19] = '.';
-        digits(text, 20, instant.getNano() / 1000, 6);
-        text[26] = '+';
-        text[27] = '0';
-        text[28] = '0';
-        text[29] = ':';
-        text[30] = '0';
-        text[31] = '0';
+        "+00:00".getChars(0, OFFSET_LENGTH, text, UtcMicros.LENGTH);
         return true;
-    }
-
-    /** Writes {@code value} (not negative) as {@code count} decimal digits, zero-padded, at {@code at}. */
-    private static void digits(char[] text, int at, int value, int count) {
-        for (int i = at + count - 1; i >= at; i--) {
-            text[i] = (char) ('0' + value % 10);
-            value /= 10;
-        }
     }
 
     /** Writes the low {@code count} hexadecimal digits of {@code value}, lower-case, at {@code at}. */
