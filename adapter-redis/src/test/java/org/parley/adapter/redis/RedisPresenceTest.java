@@ -137,22 +137,18 @@ class RedisPresenceTest {
      * the next notice passes here at once (EntrancePropertiesTest's cluster run saw a receiver go without one).
      */
     @Test
-    void aNoticeRefusedInRedisDoesNotCountOnThisNode() {
+    void aNoticeRefusedInRedisDoesNotCountOnThisNode() throws InterruptedException {
         String url = RedisForTests.url();
         ManualTimeSource timeOfB = new ManualTimeSource();
         List<TypingThrottle> nodes = typingThrottlesOfTwoNodes(new ManualTimeSource(), timeOfB);
         TypingThrottle a = nodes.get(0);
         TypingThrottle b = nodes.get(1);
 
-        assertThat(a.tryPass(ada, bob)).isTrue();
-        assertThat(b.tryPass(ada, bob)).as("refused: node a's window in Redis").isFalse();
         try (var redis = io.lettuce.core.RedisClient.create(url); var connection = redis.connect()) {
-            assertThat(connection.sync().keys("*typing*" + ada + ":" + bob)).hasSize(1);
-            long left = connection.sync().pttl(connection.sync().keys("*typing*" + ada + ":" + bob).get(0));
+            assertThat(a.tryPass(ada, bob)).isTrue();
+            long left = refusedWithinTheOtherNodesWindow(b, connection.sync());
             connection.sync().del(connection.sync().keys("*typing*" + ada + ":" + bob).toArray(String[]::new));
-            // The window Redis told node b of ended a little after this PTTL (ms later, and rounded): 50 ms more, and
-            // still short of a window of node b's own from its refused notice.
-            timeOfB.advance(Duration.ofMillis(left + 50));
+            timeOfB.advance(Duration.ofMillis(left + REFUSAL_TO_PTTL_MILLIS));
         }
         assertThat(b.tryPass(ada, bob)).as("node a's window over: node b's refused notice did not count").isTrue();
     }
@@ -164,7 +160,7 @@ class RedisPresenceTest {
      * frames in 1.5 s on the packaged jar); once the window Redis holds has ended, the next one passes at once.
      */
     @Test
-    void noticesDuringAnotherNodesWindowAreDroppedHereWithoutAskingRedisUntilItEnds() {
+    void noticesDuringAnotherNodesWindowAreDroppedHereWithoutAskingRedisUntilItEnds() throws InterruptedException {
         RedisServer redis = RedisServer.start();
         servers.add(redis);
         ManualTimeSource timeOfB = new ManualTimeSource();
@@ -172,10 +168,9 @@ class RedisPresenceTest {
                 .typingThrottle(new LocalTypingThrottle(new ManualTimeSource()));
         TypingThrottle b = node(redis.url(), "parley", RedisPresence.NODE_TTL)
                 .typingThrottle(new LocalTypingThrottle(timeOfB));
-        assertThat(a.tryPass(ada, bob)).isTrue();
-        assertThat(b.tryPass(ada, bob)).as("refused: node a's window in Redis").isFalse();
-
         try (var client = io.lettuce.core.RedisClient.create(redis.url()); var connection = client.connect()) {
+            assertThat(a.tryPass(ada, bob)).isTrue();
+            long left = refusedWithinTheOtherNodesWindow(b, connection.sync());
             long before = commandsProcessed(connection.sync());
             for (int i = 0; i < 1_000; i++) {
                 assertThat(b.tryPass(ada, bob)).as("notice %d within node a's window", i).isFalse();
@@ -185,13 +180,37 @@ class RedisPresenceTest {
                             + " either node that may fall in between)")
                     .isLessThanOrEqualTo(5);
 
-            long left = connection.sync().pttl(connection.sync().keys("*typing*" + ada + ":" + bob).get(0));
             connection.sync().del(connection.sync().keys("*typing*" + ada + ":" + bob).toArray(String[]::new));
-            // The window Redis told node b of ended a little after this PTTL (ms later, and rounded): 50 ms more, and
-            // still short of a window of node b's own from its refused notice.
-            timeOfB.advance(Duration.ofMillis(left + 50));
+            timeOfB.advance(Duration.ofMillis(left + REFUSAL_TO_PTTL_MILLIS));
             assertThat(b.tryPass(ada, bob)).as("node a's window over: the next notice passes on node b").isTrue();
         }
+    }
+
+    /** How much longer than the PTTL read just after a refusal the window Redis told the refused node of may be. */
+    private static final long REFUSAL_TO_PTTL_MILLIS = 50;
+    /** Real time node a's window runs before node b's notice, so that what Redis tells b is well short of a window. */
+    private static final long OTHER_NODES_WINDOW_ALREADY_RUN_MILLIS = 400;
+
+    /**
+     * Lets node a's window (just opened in Redis) run for {@value #OTHER_NODES_WINDOW_ALREADY_RUN_MILLIS} ms of real
+     * time, has node b refuse a notice, and answers the key's PTTL read at once after it: node b holds the pair until its
+     * own clock has run what Redis told it, at most {@value #REFUSAL_TO_PTTL_MILLIS} ms more than this. Advancing node b's
+     * clock by that much ends node a's window there, and is well short of a window of node b's own (so a refused notice
+     * that wrongly opened one would still be refused). The PTTL is read right after the refusal, with nothing in
+     * between: Redis's clock runs in real time while node b's stands still, so any wait in between (a loaded machine, a
+     * new connection) would make the advance fall short of the hold.
+     */
+    private long refusedWithinTheOtherNodesWindow(TypingThrottle b,
+                                                  io.lettuce.core.api.sync.RedisCommands<String, String> redis)
+            throws InterruptedException {
+        Thread.sleep(OTHER_NODES_WINDOW_ALREADY_RUN_MILLIS);
+        String key = redis.keys("*typing*" + ada + ":" + bob).get(0);
+        assertThat(b.tryPass(ada, bob)).as("refused: node a's window in Redis").isFalse();
+        long left = redis.pttl(key);
+        assertThat(left).as("node a's window still open in Redis").isPositive()
+                .isLessThan(TypingThrottle.WINDOW_MILLIS - OTHER_NODES_WINDOW_ALREADY_RUN_MILLIS
+                        + REFUSAL_TO_PTTL_MILLIS);
+        return left;
     }
 
     private static long commandsProcessed(io.lettuce.core.api.sync.RedisCommands<String, String> redis) {
