@@ -143,7 +143,7 @@ class TyrusReadBufferSplitsTest {
         if (held != null) {
             assertThat(held.hasRemaining()).as(when).isFalse();
             assertThat(held.capacity()).as(when).isLessThanOrEqualTo(
-                    1024);
+                    GuardedEngine.GuardedConnection.KEPT_BETWEEN_MESSAGES_BYTES);
         }
     }
 
