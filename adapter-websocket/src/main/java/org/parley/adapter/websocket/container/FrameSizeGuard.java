@@ -40,6 +40,7 @@ final class FrameSizeGuard implements ReadHandler {
     private long payloadLeft;
     private long messageBytes;
     private boolean refused;
+    private boolean dataHeaderInLastRead;
 
     FrameSizeGuard(ReadHandler tyrus, Connection connection, long maxMessageBytes) {
         this.tyrus = tyrus;
@@ -52,6 +53,7 @@ final class FrameSizeGuard implements ReadHandler {
         if (refused) {
             return;
         }
+        dataHeaderInLastRead = false;
         int start = data.position();
         int limit = data.limit();
         int i = start;
@@ -76,6 +78,7 @@ final class FrameSizeGuard implements ReadHandler {
             headerFill = 0;
             payloadLeft = length;
             if (opcode < 0x8) {
+                dataHeaderInLastRead = true;
                 messageBytes = opcode == 0 ? messageBytes + length : length;
                 if (messageBytes > maxMessageBytes || length < 0) {
                     refuse(data, start, headerStart);
@@ -95,6 +98,14 @@ final class FrameSizeGuard implements ReadHandler {
      */
     boolean atFrameBoundary() {
         return !refused && headerFill == 0 && payloadLeft == 0;
+    }
+
+    /**
+     * Whether the last read completed the header of a data frame (text, binary or continuation): false for a read of
+     * control frames alone (an idle connection's pong) or of the rest of a frame begun in an earlier read.
+     */
+    boolean lastReadHadDataHeader() {
+        return dataHeaderInLastRead;
     }
 
     private int headerLength() {

@@ -145,10 +145,14 @@ final class GuardedEngine implements WebSocketEngine {
     }
 
     /**
-     * Tyrus's connection, read through a {@link FrameSizeGuard}; after each read that ends on a frame boundary, Tyrus's
-     * emptied read buffer is let go ({@link TyrusReadBuffer}).
+     * Tyrus's connection, read through a {@link FrameSizeGuard}; after a read that ends on a frame boundary, Tyrus's
+     * emptied read buffer is let go ({@link TyrusReadBuffer}) when the read held control frames alone or the buffer
+     * is above {@link #KEPT_BETWEEN_MESSAGES_BYTES} bytes.
      */
     static final class GuardedConnection implements Connection, ReadHandler {
+        /** The largest read buffer kept after a read of messages: Tyrus's buffers grow by 256 bytes. */
+        static final int KEPT_BETWEEN_MESSAGES_BYTES = 1024;
+
         private final Connection tyrus;
         private final FrameSizeGuard guard;
 
@@ -171,7 +175,10 @@ final class GuardedEngine implements WebSocketEngine {
         public void handle(ByteBuffer data) {
             guard.handle(data);
             if (guard.atFrameBoundary()) {
-                TyrusReadBuffer.releaseIfEmpty(tyrus.getReadHandler());
+                // A connection reading messages keeps a small buffer (a new one would cost each read ~350 B); one
+                // that read control frames alone, an idle one answering a ping, lets it go.
+                TyrusReadBuffer.releaseIfEmpty(tyrus.getReadHandler(),
+                        guard.lastReadHadDataHeader() ? KEPT_BETWEEN_MESSAGES_BYTES : 0);
             }
         }
 

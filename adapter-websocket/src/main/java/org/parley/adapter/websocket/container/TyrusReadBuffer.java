@@ -15,7 +15,10 @@ import org.glassfish.tyrus.spi.ReadHandler;
  * keeps it in its {@code buffer} field after every frame is parsed, for the connection's whole life: an idle
  * connection that has answered one ping held 272 bytes of heap, and one that once received a 60 KiB message still
  * held 60 KiB. The next read allocates a buffer of its own size again ({@code handle}, when {@code buffer} is null):
- * one small allocation per read instead of a buffer kept per connection.
+ * about 350 bytes (the buffer, 256 bytes at least, and its {@code ByteBuffer}). So that a connection busy with small
+ * messages does not pay them for every read, the caller lets a buffer of at most 1 KiB go only after a read of
+ * control frames alone (an idle connection answering the server's ping) and keeps it after a read of messages
+ * ({@code GuardedEngine.GuardedConnection.handle}).
  *
  * <p>The field is private: it is reached through a {@link VarHandle} from a private lookup, which works while Tyrus
  * and Parley share the class path's unnamed module. When it cannot be found (another Tyrus version), nothing is
@@ -53,15 +56,16 @@ final class TyrusReadBuffer {
     }
 
     /**
-     * Drops {@code tyrus}'s buffer if it is Tyrus's read handler and its buffer holds nothing unparsed; never throws.
-     * Call only between two reads of its connection (Grizzly hands them over one at a time).
+     * Drops {@code tyrus}'s buffer if it is Tyrus's read handler, its buffer holds nothing unparsed and its capacity
+     * is above {@code keepUpToBytes} (0: whatever its size); never throws. Call only between two reads of its
+     * connection (Grizzly hands them over one at a time).
      */
-    static void releaseIfEmpty(ReadHandler tyrus) {
+    static void releaseIfEmpty(ReadHandler tyrus, int keepUpToBytes) {
         if (BUFFER == null || !HANDLER_CLASS.isInstance(tyrus)) {
             return;
         }
         ByteBuffer held = (ByteBuffer) BUFFER.getVolatile(tyrus);
-        if (held != null && !held.hasRemaining()) {
+        if (held != null && !held.hasRemaining() && held.capacity() > keepUpToBytes) {
             BUFFER.setVolatile(tyrus, (ByteBuffer) null);
         }
     }

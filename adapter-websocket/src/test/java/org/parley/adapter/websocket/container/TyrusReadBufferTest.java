@@ -24,8 +24,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Tyrus's read buffer of a connection is let go once a read ends on a frame boundary, kept while a frame is incomplete,
- * and frames split across reads still arrive whole: {@link TyrusReadBuffer} through {@link GuardedEngine}, on a real
+ * Tyrus's read buffer of a connection is let go once a read of control frames alone, or of the rest of a frame, ends on
+ * a frame boundary, kept (small and empty) after a read of small messages and while a frame is incomplete, and frames
+ * split across reads still arrive whole: {@link TyrusReadBuffer} through {@link GuardedEngine}, on a real
  * Tyrus engine fed raw bytes.
  */
 class TyrusReadBufferTest {
@@ -56,7 +57,8 @@ class TyrusReadBufferTest {
 
         connection.handle(maskedText("hi"));
         assertThat(RECEIVED).containsExactly("hi");
-        assertThat(TyrusReadBuffer.held(connection.tyrusReadHandler())).as("after a whole frame").isNull();
+        assertThat(TyrusReadBuffer.held(connection.tyrusReadHandler())).as("after a whole small message: kept, empty")
+                .isNotNull().satisfies(held -> assertThat(held.hasRemaining()).isFalse());
 
         ByteBuffer frame = maskedText("hello, in two reads");
         ByteBuffer first = frame.duplicate().limit(9);
@@ -72,7 +74,15 @@ class TyrusReadBufferTest {
         two.put(maskedText("a")).put(maskedText("b")).flip();
         connection.handle(two);
         assertThat(RECEIVED).containsExactly("hi", "hello, in two reads", "a", "b");
-        assertThat(TyrusReadBuffer.held(connection.tyrusReadHandler())).isNull();
+        assertThat(TyrusReadBuffer.held(connection.tyrusReadHandler())).as("after two small messages: kept, empty")
+                .isNotNull().satisfies(held -> assertThat(held.hasRemaining()).isFalse());
+        connection.handle(maskedPong());
+        assertThat(TyrusReadBuffer.held(connection.tyrusReadHandler())).as("after a pong alone").isNull();
+    }
+
+    /** A client's pong frame with one byte, masked. */
+    static ByteBuffer maskedPong() {
+        return ByteBuffer.wrap(new byte[] {(byte) 0x8A, (byte) 0x81, 0x12, 0x34, 0x56, 0x78, 0x13});
     }
 
     /** A connection upgraded by {@code engine} for {@code path}, with a writer that drops what it is given. */
