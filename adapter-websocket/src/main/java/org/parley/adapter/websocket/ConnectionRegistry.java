@@ -21,7 +21,6 @@ public final class ConnectionRegistry {
 
     private final Map<UserId, Set<LiveConnection>> byUser = new ConcurrentHashMap<>();
 
-
     /** How many connections are open on this node, all users together. */
     public int count() {
         return byUser.values().stream().mapToInt(Set::size).sum();
