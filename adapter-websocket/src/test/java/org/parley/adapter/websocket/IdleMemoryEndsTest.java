@@ -71,10 +71,10 @@ class IdleMemoryEndsTest {
                         "message_body", "é".repeat(200) + " split everywhere", "receiver_id", bob.id().toString()));
                 byte[] body = json.getBytes(StandardCharsets.UTF_8);
                 ByteArrayOutputStream stream = new ByteArrayOutputStream();
-                stream.writeBytes(frame(0x1, false, java.util.Arrays.copyOfRange(body, 0, 101)));
-                stream.writeBytes(frame(RawClient.PING, true, "p".getBytes(StandardCharsets.US_ASCII)));
-                stream.writeBytes(frame(0x0, false, java.util.Arrays.copyOfRange(body, 101, 300)));
-                stream.writeBytes(frame(0x0, true, java.util.Arrays.copyOfRange(body, 300, body.length)));
+                stream.writeBytes(RawClient.frame(0x1, false, java.util.Arrays.copyOfRange(body, 0, 101)));
+                stream.writeBytes(RawClient.frame(RawClient.PING, true, "p".getBytes(StandardCharsets.US_ASCII)));
+                stream.writeBytes(RawClient.frame(0x0, false, java.util.Arrays.copyOfRange(body, 101, 300)));
+                stream.writeBytes(RawClient.frame(0x0, true, java.util.Arrays.copyOfRange(body, 300, body.length)));
                 for (byte one : stream.toByteArray()) {
                     a.out.write(one);
                     a.out.flush();
@@ -104,13 +104,13 @@ class IdleMemoryEndsTest {
                 assertThat(body).hasSize(limit);
                 ByteArrayOutputStream stream = new ByteArrayOutputStream();
                 if (round == 2) {
-                    stream.writeBytes(frame(0x1, false, java.util.Arrays.copyOfRange(body, 0, limit / 2)));
-                    stream.writeBytes(frame(RawClient.PING, true, new byte[] {9}));
-                    stream.writeBytes(frame(0x0, true, java.util.Arrays.copyOfRange(body, limit / 2, limit)));
+                    stream.writeBytes(RawClient.frame(0x1, false, java.util.Arrays.copyOfRange(body, 0, limit / 2)));
+                    stream.writeBytes(RawClient.frame(RawClient.PING, true, new byte[] {9}));
+                    stream.writeBytes(RawClient.frame(0x0, true, java.util.Arrays.copyOfRange(body, limit / 2, limit)));
                 } else {
-                    stream.writeBytes(frame(0x1, true, body));
+                    stream.writeBytes(RawClient.frame(0x1, true, body));
                 }
-                stream.writeBytes(frame(RawClient.PING, true, new byte[] {(byte) round}));
+                stream.writeBytes(RawClient.frame(RawClient.PING, true, new byte[] {(byte) round}));
                 byte[] bytes = stream.toByteArray();
                 for (int from = 0; from < bytes.length; ) {
                     int n = Math.min(bytes.length - from, 1 + random.nextInt(round == 0 ? 3000 : 40));
@@ -126,7 +126,7 @@ class IdleMemoryEndsTest {
             }
             byte[] tooBig = new byte[limit + 1];
             java.util.Arrays.fill(tooBig, (byte) 'x');
-            a.out.write(frame(0x1, true, tooBig));
+            a.out.write(RawClient.frame(0x1, true, tooBig));
             a.out.flush();
             assertThat(a.readUntilClose().closeCode()).isEqualTo(1009);
             a.close();
@@ -146,29 +146,4 @@ class IdleMemoryEndsTest {
                 && census.openConnections(user.id()) == open, when);
         assertThat(server.connections.isConnected(user.id())).as(when).isEqualTo(open > 0);
     }
-
-    /** A masked client frame, in the shortest length form. */
-    static byte[] frame(int opcode, boolean fin, byte[] payload) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write((fin ? 0x80 : 0) | opcode);
-        if (payload.length < 126) {
-            out.write(0x80 | payload.length);
-        } else if (payload.length < 65536) {
-            out.write(0x80 | 126);
-            out.write(payload.length >>> 8);
-            out.write(payload.length & 0xFF);
-        } else {
-            out.write(0x80 | 127);
-            for (int shift = 56; shift >= 0; shift -= 8) {
-                out.write((int) ((long) payload.length >>> shift) & 0xFF);
-            }
-        }
-        byte[] mask = {0x21, 0x43, 0x65, (byte) 0x87};
-        out.writeBytes(mask);
-        for (int i = 0; i < payload.length; i++) {
-            out.write(payload[i] ^ mask[i % 4]);
-        }
-        return out.toByteArray();
-    }
-
 }

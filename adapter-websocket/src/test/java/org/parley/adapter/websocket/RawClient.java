@@ -84,22 +84,32 @@ final class RawClient implements AutoCloseable {
 
     /** Sends one masked frame. */
     void send(int opcode, byte[] payload) throws IOException {
+        out.write(frame(opcode, true, payload));
+        out.flush();
+    }
+
+    /** A masked client frame (RFC 6455 §5.2): opcode, FIN flag and payload, in the shortest length form. */
+    static byte[] frame(int opcode, boolean fin, byte[] payload) {
         ByteArrayOutputStream frame = new ByteArrayOutputStream();
-        frame.write(0x80 | opcode);
+        frame.write((fin ? 0x80 : 0) | opcode);
         if (payload.length < 126) {
             frame.write(0x80 | payload.length);
-        } else {
+        } else if (payload.length < 65536) {
             frame.write(0x80 | 126);
             frame.write(payload.length >>> 8);
             frame.write(payload.length & 0xFF);
+        } else {
+            frame.write(0x80 | 127);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                frame.write((int) ((long) payload.length >>> shift) & 0xFF);
+            }
         }
         byte[] mask = {11, 22, 33, 44};
         frame.writeBytes(mask);
         for (int i = 0; i < payload.length; i++) {
             frame.write(payload[i] ^ mask[i % 4]);
         }
-        out.write(frame.toByteArray());
-        out.flush();
+        return frame.toByteArray();
     }
 
     /** Reads the next frame (any opcode), waiting up to the socket's timeout. */
