@@ -12,6 +12,8 @@ import java.util.Optional;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.parley.application.port.out.MessageSeen;
@@ -122,6 +124,39 @@ final class BusCodec {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
+    }
+
+    /**
+     * Whether {@code bytes} is a batch of this version published by {@code node}, read from its head only (the fields
+     * before its items, which {@link #encode} writes first): a node hears its own publications back from Redis and only
+     * needs to know that they arrived, not what they hold. False for anything else, including what is no batch at all
+     * ({@link #decode} then says what it is).
+     */
+    static boolean publishedBy(byte[] bytes, String node) {
+        try (JsonParser json = FACTORY.createParser(bytes)) {
+            if (json.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            int version = -1;
+            String publisher = null;
+            while (json.nextToken() == JsonToken.FIELD_NAME) {
+                String field = json.currentName();
+                JsonToken value = json.nextToken();
+                if ("v".equals(field) && value == JsonToken.VALUE_NUMBER_INT) {
+                    version = json.getIntValue();
+                } else if ("n".equals(field) && value == JsonToken.VALUE_STRING) {
+                    publisher = json.getText();
+                } else if (value.isStructStart()) {
+                    break;
+                }
+                if (version >= 0 && publisher != null) {
+                    return version == VERSION && publisher.equals(node);
+                }
+            }
+            return false;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /**

@@ -406,6 +406,12 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     }
 
     private void receive(byte[] message) {
+        if (BusCodec.publishedBy(message, node)) {
+            // Our own publication, back from Redis: it proves the bus carries what we publish; nothing to deliver.
+            lastHeardSelfNanos = System.nanoTime();
+            heardAgain();
+            return;
+        }
         Batch batch;
         try {
             batch = BusCodec.decode(message);

@@ -160,6 +160,33 @@ class BusCodecTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Property(tries = 50)
+    void aNodeKnowsItsOwnPublicationFromItsHeadAlone(@ForAll("events") MessageStored event) {
+        byte[] own = BusCodec.encode("node-a", 11, List.of(new Event(event)));
+        assertThat(BusCodec.publishedBy(own, "node-a")).isTrue();
+        assertThat(BusCodec.publishedBy(own, "node-b")).as("another node's").isFalse();
+        assertThat(BusCodec.publishedBy(BusCodec.encode("node-a", 12, List.of()), "node-a")).as("a heartbeat").isTrue();
+    }
+
+    @Test
+    void onlyABatchOfThisVersionWithItsNodeInItsHeadIsKnownAsOwn() {
+        assertThat(BusCodec.publishedBy(bytes("{\"v\":2,\"n\":\"node-a\",\"s\":1,\"i\":[]}"), "node-a"))
+                .as("another version").isFalse();
+        assertThat(BusCodec.publishedBy(bytes("{\"n\":\"node-a\",\"s\":1,\"i\":[]}"), "node-a"))
+                .as("no version").isFalse();
+        assertThat(BusCodec.publishedBy(bytes("{\"v\":1,\"i\":[],\"n\":\"node-a\",\"s\":1}"), "node-a"))
+                .as("the node after the items: left to the full reading").isFalse();
+        assertThat(BusCodec.publishedBy(bytes("{\"v\":1,\"n\":7,\"s\":1,\"i\":[]}"), "node-a")).isFalse();
+        assertThat(BusCodec.publishedBy(bytes("hello"), "node-a")).isFalse();
+        assertThat(BusCodec.publishedBy(bytes("{\"v\":1,\"n\":\"node-a\""), "node-a"))
+                .as("cut short, but its head is whole").isTrue();
+        assertThat(BusCodec.publishedBy(new byte[0], "node-a")).isFalse();
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
     @Provide
     Arbitrary<MessageStored> events() {
         Arbitrary<String> text = Arbitraries.strings().ofMinLength(1).ofMaxLength(40)

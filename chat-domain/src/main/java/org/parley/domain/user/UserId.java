@@ -15,20 +15,30 @@ public record UserId(UUID value) implements Comparable<UserId> {
 
     /** Parses the canonical textual form; anything else is a {@link DomainRuleViolation}. */
     public static UserId parse(String text) {
-        if (text == null || text.length() != 36) {
+        if (text == null || !isCanonicalUuid(text)) {
             throw new DomainRuleViolation(RuleSubject.USER_ID, "Not a user id: expected a UUID");
         }
-        UUID uuid;
-        try {
-            uuid = UUID.fromString(text);
-        } catch (IllegalArgumentException e) {
-            throw new DomainRuleViolation(RuleSubject.USER_ID, "Not a user id: expected a UUID");
+        return new UserId(UUID.fromString(text));
+    }
+
+    /**
+     * Whether {@code text} is a UUID in its canonical form (RFC 9562 §4: 8-4-4-4-12 hexadecimal digits, either case).
+     * {@link UUID#fromString} also takes signed or unevenly grouped hex ("+f2504e0-..."); only the canonical form is an
+     * id, and it is checked character by character rather than by rendering the parsed UUID again.
+     */
+    private static boolean isCanonicalUuid(String text) {
+        if (text.length() != 36) {
+            return false;
         }
-        // UUID.fromString also takes signed or unevenly grouped hex ("+f2504e0-..."); only the canonical form is an id.
-        if (!uuid.toString().equalsIgnoreCase(text)) {
-            throw new DomainRuleViolation(RuleSubject.USER_ID, "Not a user id: expected a UUID");
+        for (int i = 0; i < 36; i++) {
+            char c = text.charAt(i);
+            boolean ok = (i == 8 || i == 13 || i == 18 || i == 23) ? c == '-'
+                    : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+            if (!ok) {
+                return false;
+            }
         }
-        return new UserId(uuid);
+        return true;
     }
 
     public static UserId random() {

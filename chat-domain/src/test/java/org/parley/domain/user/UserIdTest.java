@@ -41,7 +41,11 @@ class UserIdTest {
             "+f2504e0-4f89-41d3-9a0c-0305e82c3301",
             "-f2504e0-4f89-41d3-9a0c-0305e82c3301",
             "3f2504e0-4f89-41d3-9a0c-+305e82c3301",
-            "1-1-1-1-1"})
+            "1-1-1-1-1",
+            "3f2504e0-4f89-41d3-9a0c-0305e82c33\u0661\u0662",
+            "3f2504e0-4f89-41d3-9a0c-0305e82c33\uff21\uff22",
+            "3f2504e04-f89-41d3-9a0c-0305e82c3301",
+            "3f2504e0-4f89-41d3-9a0c-0305e82c3301 "})
     void refuses_anything_but_the_canonical_form(String text) {
         assertThatThrownBy(() -> UserId.parse(text))
                 .isInstanceOfSatisfying(DomainRuleViolation.class, e -> assertThat(e.subject()).isEqualTo(RuleSubject.USER_ID));
