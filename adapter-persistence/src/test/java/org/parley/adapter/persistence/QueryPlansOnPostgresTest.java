@@ -16,7 +16,6 @@ import java.util.Optional;
 import java.util.UUID;
 
 import org.hibernate.cfg.AvailableSettings;
-import org.hibernate.resource.jdbc.spi.StatementInspector;
 import org.hibernate.stat.Statistics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,7 +38,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * At scale on PostgreSQL — 1,000,000 messages in 10,000 threads — a history page, a user's thread list and the
- * statements that order a batch's stores in their threads are served from indexes: the statements Hibernate really sends are explained by PostgreSQL, and no plan reads {@code messages}
+ * statements that order a batch's stores in their threads are served from indexes: the statements really sent (Hibernate's and the repositories' own JDBC, as prepared on the connections) are explained by PostgreSQL, and no plan reads {@code messages}
  * (or {@code chat_threads}) with a sequential scan. The thread list stays one statement however many threads a user
  * has. The data is loaded with set-based SQL ({@code generate_series}), not a row at a time.
  */
@@ -51,7 +50,6 @@ class QueryPlansOnPostgresTest {
     private static final int HUBS = 100;
     private static final int THREADS = 10_000;
     private static final int MESSAGES = 1_000_000;
-    private static final List<String> SENT = Collections.synchronizedList(new ArrayList<>());
     /** Every statement prepared on Hibernate's connections, the repositories' own JDBC included. */
     private static final RecordingConnections CONNECTIONS = new RecordingConnections();
 
@@ -64,11 +62,7 @@ class QueryPlansOnPostgresTest {
     static void loadAMillionMessages() throws SQLException {
         database = TestDatabase.fresh(dir, Map.of(
                 AvailableSettings.GENERATE_STATISTICS, true,
-                AvailableSettings.CONNECTION_PROVIDER, CONNECTIONS,
-                AvailableSettings.STATEMENT_INSPECTOR, (StatementInspector) sql -> {
-                    SENT.add(sql);
-                    return sql;
-                }));
+                AvailableSettings.CONNECTION_PROVIDER, CONNECTIONS));
         statistics = database.module().sessionFactory().getStatistics();
         long started = System.nanoTime();
         try (Connection connection = database.connect(); Statement sql = connection.createStatement()) {
@@ -260,10 +254,11 @@ class QueryPlansOnPostgresTest {
 
     /** Runs {@code work} and returns the last SQL statement Hibernate sent for it. */
     private static String lastStatementOf(Runnable work) {
-        SENT.clear();
+        CONNECTIONS.clear();
         work.run();
-        assertThat(SENT).as("statements sent").isNotEmpty();
-        return SENT.get(SENT.size() - 1);
+        List<String> sent = CONNECTIONS.prepared();
+        assertThat(sent).as("statements sent").isNotEmpty();
+        return sent.get(sent.size() - 1);
     }
 
     /** The same value for every parameter of {@code sql}. */
