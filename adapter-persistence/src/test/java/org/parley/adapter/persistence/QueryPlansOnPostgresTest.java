@@ -28,6 +28,7 @@ import org.parley.application.port.out.DraftToStore;
 import org.parley.application.port.out.MessageRange;
 import org.parley.application.port.out.ThreadActivity;
 import org.parley.application.port.out.ThreadPosition;
+import org.parley.domain.chat.ChatThread;
 import org.parley.domain.chat.MessageDraft;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.chat.ThreadId;
@@ -146,6 +147,37 @@ class QueryPlansOnPostgresTest {
         assertThat(plan)
                 .doesNotContain("Seq Scan on messages")
                 .containsPattern("(Index|Bitmap Index) Scan on ix_messages_thread_id_id|Index Scan using ix_messages_thread_id_id");
+    }
+
+    /**
+     * The look-ups done with plain JDBC on every handshake and page of a server whose caches are cold: users by ids
+     * ({@code = any(?)} of a UUID array), a pair's thread and a thread by id, each from its index among 10,100 users
+     * and 10,000 threads.
+     */
+    @Test
+    void usersAndThreadsAreLookedUpByTheirIndexes() throws SQLException {
+        UUID[] hubs = {user(3).value(), user(5).value(), user(HUBS + 3).value()};
+        String byIds = lastStatementOf(() -> assertThat(database.module().userAccounts()
+                .findAllById(List.of(new UserId(hubs[0]), new UserId(hubs[1]), new UserId(hubs[2])))).hasSize(3));
+        ChatThread paired = database.module().threads().findActivityOf(user(HUBS + 9)).get(0).thread();
+        String byPair = lastStatementOf(() -> assertThat(database.module().threads()
+                .findByParticipants(paired.participants())).contains(paired));
+        ChatThread other = database.module().threads().findActivityOf(user(HUBS + 11)).get(0).thread();
+        String byId = lastStatementOf(() -> assertThat(database.module().threads().findById(other.id()))
+                .contains(other));
+
+        assertThat(explain(byIds, List.of((Object) hubs)))
+                .doesNotContain("Seq Scan")
+                .containsPattern("Index (Only )?Scan using pk_users on users");
+        // A pair's second user has one thread here, so PostgreSQL may probe ix_chat_threads_second_user and filter
+        // on the first user instead of the unique index: one index probe either way, as for the HQL it replaced.
+        assertThat(explain(byPair, List.of(paired.participants().first().value(),
+                paired.participants().second().value())))
+                .doesNotContain("Seq Scan")
+                .containsPattern("Index Scan using (uq_chat_threads_participants|ix_chat_threads_second_user) on chat_threads");
+        assertThat(explain(byId, List.of(other.id().value())))
+                .doesNotContain("Seq Scan")
+                .contains("Index Scan using pk_chat_threads on chat_threads");
     }
 
     @Test
