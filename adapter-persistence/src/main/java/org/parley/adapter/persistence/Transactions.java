@@ -42,7 +42,7 @@ final class Transactions {
      * Runs {@code work} in a stateless session's transaction: no persistence context, no load events, no dirty
      * checking. Each insert goes straight to JDBC (in batches when a batch size is set) and a single-row read costs
      * little more than its SQL. For the hot paths: bulk writes of rows nobody reads back here (group commit), and the
-     * look-up of a user by id (every websocket handshake of a user not in the cache).
+     * plain JDBC reads ({@link #jdbc}).
      */
     <T> T stateless(Function<StatelessSession, T> work) {
         return stateless(1, work);

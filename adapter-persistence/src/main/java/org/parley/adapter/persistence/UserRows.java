@@ -27,7 +27,7 @@ import org.parley.domain.user.UserProfile;
  * birth as a {@link LocalDate}, the {@code TIMESTAMP(6) WITH TIME ZONE} instants through {@link OffsetDateTime} (so
  * microseconds are kept; {@code last_login} may be NULL), and each text column with its unpaired UTF-16 surrogates
  * replaced by U+FFFD (H2 rows written before Parley refused them). So a user read here equals the user Hibernate reads
- * from the same row (HibernateUserAccountsTest). The password and {@code email_normalized} are not read: a
+ * from the same row (RowsReadWithJdbcTest). The password and {@code email_normalized} are not read: a
  * {@link User} carries neither (log-in, which needs the password, reads through Hibernate).
  */
 final class UserRows {
