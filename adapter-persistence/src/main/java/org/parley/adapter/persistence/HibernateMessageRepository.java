@@ -14,7 +14,6 @@ import java.util.Set;
 
 import org.hibernate.Session;
 import org.hibernate.StatelessSession;
-import org.hibernate.query.SelectionQuery;
 import org.parley.application.port.out.AppendedMessage;
 import org.parley.application.port.out.DraftToStore;
 import org.parley.application.port.out.MessageRange;
@@ -202,7 +201,10 @@ final class HibernateMessageRepository implements MessageRepository {
                 Optional.ofNullable(session.find(MessageEntity.class, id.value())).map(MessageMapper::toDomain));
     }
 
-    /** One range scan of the {@code (thread_id, id)} index, from the end the range's direction names. */
+    /**
+     * One range scan of the {@code (thread_id, id)} index, from the end the range's direction names: one statement,
+     * plain JDBC ({@link MessageRows#page}).
+     */
     @Override
     public List<Message> findInThread(ThreadId thread, MessageRange range, int limit) {
         return find(thread, Optional.empty(), range, limit);
@@ -223,21 +225,13 @@ final class HibernateMessageRepository implements MessageRepository {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1, got " + limit);
         }
-        StringBuilder hql = new StringBuilder("from MessageEntity m where m.threadId = :thread");
-        type.ifPresent(only -> hql.append(" and m.messageType = :type and m.deleted = false"));
-        range.after().ifPresent(after -> hql.append(" and m.id > :after"));
-        range.before().ifPresent(before -> hql.append(" and m.id < :before"));
-        hql.append(range.direction() == MessageRange.Direction.NEWEST_FIRST
-                ? " order by m.id desc" : " order by m.id asc");
-        List<MessageEntity> found = transactions.read(session -> {
-            SelectionQuery<MessageEntity> query = session.createSelectionQuery(hql.toString(), MessageEntity.class)
-                    .setParameter("thread", thread.value())
-                    .setMaxResults(limit);
-            type.ifPresent(only -> query.setParameter("type", MessageTypeCodes.codeOf(only)));
-            range.after().ifPresent(after -> query.setParameter("after", after.value()));
-            range.before().ifPresent(before -> query.setParameter("before", before.value()));
-            return query.getResultList();
-        });
+        long threadId = thread.value();
+        String onlyType = type.map(MessageTypeCodes::codeOf).orElse(null);
+        Long after = range.after().map(MessageId::value).orElse(null);
+        Long before = range.before().map(MessageId::value).orElse(null);
+        boolean newestFirst = range.direction() == MessageRange.Direction.NEWEST_FIRST;
+        List<MessageEntity> found = transactions.jdbc(connection ->
+                MessageRows.page(connection, threadId, onlyType, after, before, newestFirst, limit));
         return found.stream().map(MessageMapper::toDomain).toList();
     }
 

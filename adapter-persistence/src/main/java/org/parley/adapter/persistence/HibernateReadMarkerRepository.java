@@ -1,5 +1,7 @@
 package org.parley.adapter.persistence;
 
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -49,7 +51,8 @@ final class HibernateReadMarkerRepository implements ReadMarkerRepository {
             insert into read_markers (thread_id, user_id, message_id, updated_at)
             values (:thread, :reader, :upTo, :at)
             """;
-    private static final String OF_THREAD = "select user_id, message_id from read_markers where thread_id = :thread";
+    /** A thread's markers ({@code pk_read_markers}'s {@code thread_id} prefix), read with plain JDBC. */
+    private static final String OF_THREAD = "select user_id, message_id from read_markers where thread_id = ?";
     static final String READING = reading("");
     /** {@link #READING} for H2, told the index (as {@link ThreadOrder#LATEST_ON_H2}, for the same reason). */
     static final String READING_ON_H2 = reading(" use index (ix_messages_thread_id_id)");
@@ -127,19 +130,23 @@ final class HibernateReadMarkerRepository implements ReadMarkerRepository {
                 + " kept changing under " + ATTEMPTS + " attempts to raise it");
     }
 
+    /** One statement, plain JDBC on the session's connection, each row mapped straight to a marker. */
     @Override
     public ReadState findIn(ThreadId thread) {
         Objects.requireNonNull(thread, "thread");
-        List<Object[]> rows = transactions.read(session -> session.createNativeQuery(OF_THREAD, Object[].class)
-                .addScalar("user_id", UUID.class)
-                .addScalar("message_id", Long.class)
-                .setParameter("thread", thread.value())
-                .getResultList());
-        Map<UserId, MessageId> markers = new HashMap<>();
-        for (Object[] row : rows) {
-            markers.put(new UserId((UUID) row[0]), new MessageId((Long) row[1]));
-        }
-        return new ReadState(markers);
+        long threadId = thread.value();
+        return transactions.jdbc(connection -> {
+            Map<UserId, MessageId> markers = new HashMap<>(4);
+            try (PreparedStatement select = connection.prepareStatement(OF_THREAD)) {
+                select.setLong(1, threadId);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        markers.put(new UserId(rows.getObject(1, UUID.class)), new MessageId(rows.getLong(2)));
+                    }
+                }
+            }
+            return new ReadState(markers);
+        });
     }
 
     @Override

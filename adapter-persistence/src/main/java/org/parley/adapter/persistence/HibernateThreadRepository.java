@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 
 import org.parley.application.port.out.ThreadActivity;
 import org.parley.application.port.out.ThreadRepository;
@@ -68,24 +69,21 @@ final class HibernateThreadRepository implements ThreadRepository {
         }
     }
 
+    /** One select by the pair's unique index, plain JDBC mapped straight to the thread ({@link ThreadRows}). */
     @Override
     public Optional<ChatThread> findByParticipants(Participants participants) {
         Objects.requireNonNull(participants, "participants");
-        return transactions.read(session -> session
-                .createSelectionQuery(
-                        "from ChatThreadEntity t where t.firstUserId = :first and t.secondUserId = :second",
-                        ChatThreadEntity.class)
-                .setParameter("first", participants.first().value())
-                .setParameter("second", participants.second().value())
-                .uniqueResultOptional()
-                .map(ChatThreadMapper::toDomain));
+        UUID first = participants.first().value();
+        UUID second = participants.second().value();
+        return transactions.jdbc(connection -> ThreadRows.findByParticipants(connection, first, second));
     }
 
+    /** One primary-key select, plain JDBC mapped straight to the thread ({@link ThreadRows}). */
     @Override
     public Optional<ChatThread> findById(ThreadId id) {
         Objects.requireNonNull(id, "id");
-        return transactions.read(session ->
-                Optional.ofNullable(session.find(ChatThreadEntity.class, id.value())).map(ChatThreadMapper::toDomain));
+        long key = id.value();
+        return transactions.jdbc(connection -> ThreadRows.findById(connection, key));
     }
 
     @Override

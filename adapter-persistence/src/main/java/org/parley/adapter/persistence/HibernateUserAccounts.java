@@ -2,8 +2,6 @@ package org.parley.adapter.persistence;
 
 import java.time.Instant;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -31,32 +29,30 @@ final class HibernateUserAccounts implements UserAccounts {
         this.transactions = Objects.requireNonNull(transactions, "transactions");
     }
 
+    /** One primary-key select, plain JDBC mapped straight to the user ({@link UserRows}). */
     @Override
     public Optional<User> findById(UserId id) {
         Objects.requireNonNull(id, "id");
-        return transactions.stateless(session ->
-                Optional.ofNullable(session.get(UserEntity.class, id.value())).map(UserMapper::toUser));
+        UUID key = id.value();
+        return transactions.jdbc(connection -> UserRows.findById(connection, key));
     }
 
+    /**
+     * One statement whatever the number of ids, plain JDBC ({@link UserRows}): a primary-key select for a single id,
+     * {@code id = any(?)} with the ids as one array for several.
+     */
     @Override
     public Map<UserId, User> findAllById(Collection<UserId> ids) {
         Objects.requireNonNull(ids, "ids");
         if (ids.isEmpty()) {
             return Map.of();
         }
-        List<UUID> keys = ids.stream().map(UserId::value).distinct().toList();
-        if (keys.size() == 1) {
-            // A primary-key find: its statement is prepared once, while an "in" list costs a new query plan per call.
-            UserId only = new UserId(keys.get(0));
+        UUID[] keys = ids.stream().map(UserId::value).distinct().toArray(UUID[]::new);
+        if (keys.length == 1) {
+            UserId only = new UserId(keys[0]);
             return findById(only).map(user -> Map.of(only, user)).orElseGet(Map::of);
         }
-        List<UserEntity> found = transactions.read(session -> session
-                .createSelectionQuery("from UserEntity u where u.id in :ids", UserEntity.class)
-                .setParameter("ids", keys)
-                .getResultList());
-        Map<UserId, User> users = new HashMap<>();
-        found.forEach(entity -> users.put(new UserId(entity.id), UserMapper.toUser(entity)));
-        return users;
+        return transactions.jdbc(connection -> UserRows.findAllById(connection, keys));
     }
 
     @Override

@@ -7,12 +7,14 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
 /**
  * Rows of {@code messages} written and read with plain JDBC on the caller's connection, for group commit's write path
- * (issue 16: Hibernate's per-row binding of {@code StatelessSession.insert} cost more than the inserts). A row is a
+ * (issue 16: Hibernate's per-row binding of {@code StatelessSession.insert} cost more than the inserts) and for the
+ * pages of a thread (history, catch-up, files: {@link #page}). A row is a
  * {@link MessageEntity} built by {@link MessageMapper}, bound column by column as Hibernate binds that entity: ids and
  * sizes as {@code BIGINT}, UUIDs as objects, the type code and texts as strings, NULL content columns with their types,
  * and the instants, already truncated to microseconds, as {@link OffsetDateTime}s at UTC for the
@@ -31,7 +33,69 @@ final class MessageRows {
             + "storage_key, file_name, size_bytes, content_type, attached_profile_id, client_msg_id, created_at, "
             + "updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
+    /** The bits of a page's shape: which of {@link #PAGES} serves it ({@link #pageIndex}). */
+    private static final int FILES_ONLY = 8;
+    private static final int AFTER = 4;
+    private static final int BEFORE = 2;
+    private static final int NEWEST_FIRST = 1;
+
+    /**
+     * The page statements, one SQL text per shape of page ({@link #pageIndex}), so each is prepared from the same few
+     * texts: the messages of a thread ({@code ix_messages_thread_id_id}'s range), optionally only its files that are
+     * not deleted, above and/or below an id, oldest or newest first, at most {@code ?} rows.
+     */
+    private static final String[] PAGES = new String[16];
+
+    static {
+        for (int index = 0; index < PAGES.length; index++) {
+            PAGES[index] = "select " + COLUMNS_OF_M + " from messages m where m.thread_id = ?"
+                    + ((index & FILES_ONLY) != 0 ? " and m.message_type = ? and m.deleted = false" : "")
+                    + ((index & AFTER) != 0 ? " and m.id > ?" : "")
+                    + ((index & BEFORE) != 0 ? " and m.id < ?" : "")
+                    + ((index & NEWEST_FIRST) != 0 ? " order by m.id desc" : " order by m.id asc")
+                    + " fetch first ? rows only";
+        }
+    }
+
     private MessageRows() {
+    }
+
+    /**
+     * One page of a thread's messages, with one statement: those of {@code threadId} of type {@code onlyType} (a
+     * {@link MessageTypeCodes} code, and then not deleted; {@code null} for every message), with an id above
+     * {@code after} and below {@code before} (each {@code null} for no bound), the {@code limit} first from the end
+     * {@code newestFirst} names, in that order.
+     */
+    static List<MessageEntity> page(Connection connection, long threadId, String onlyType, Long after, Long before,
+                                    boolean newestFirst, int limit) throws SQLException {
+        String sql = PAGES[pageIndex(onlyType != null, after != null, before != null, newestFirst)];
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            int parameter = 1;
+            select.setLong(parameter++, threadId);
+            if (onlyType != null) {
+                select.setString(parameter++, onlyType);
+            }
+            if (after != null) {
+                select.setLong(parameter++, after);
+            }
+            if (before != null) {
+                select.setLong(parameter++, before);
+            }
+            select.setInt(parameter, limit);
+            List<MessageEntity> page = new ArrayList<>(Math.min(limit, 256));
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    page.add(read(rows));
+                }
+            }
+            return page;
+        }
+    }
+
+    /** Which of {@link #PAGES} serves a page of this shape. */
+    private static int pageIndex(boolean filesOnly, boolean after, boolean before, boolean newestFirst) {
+        return (filesOnly ? FILES_ONLY : 0) | (after ? AFTER : 0) | (before ? BEFORE : 0)
+                | (newestFirst ? NEWEST_FIRST : 0);
     }
 
     /**

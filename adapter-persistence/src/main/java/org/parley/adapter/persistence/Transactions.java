@@ -9,6 +9,7 @@ import org.hibernate.SessionFactory;
 import org.hibernate.SharedSessionContract;
 import org.hibernate.StatelessSession;
 import org.hibernate.Transaction;
+import org.hibernate.jdbc.ReturningWork;
 
 /**
  * Runs one unit of work in its own session and transaction: open, begin, commit (or roll back on any failure),
@@ -41,10 +42,22 @@ final class Transactions {
      * Runs {@code work} in a stateless session's transaction: no persistence context, no load events, no dirty
      * checking. Each insert goes straight to JDBC (in batches when a batch size is set) and a single-row read costs
      * little more than its SQL. For the hot paths: bulk writes of rows nobody reads back here (group commit), and the
-     * look-up of a user by id (every websocket handshake of a user not in the cache).
+     * plain JDBC reads ({@link #jdbc}).
      */
     <T> T stateless(Function<StatelessSession, T> work) {
         return stateless(1, work);
+    }
+
+    /**
+     * Runs {@code work} as plain JDBC on the connection of a stateless session, in its transaction (begun before,
+     * committed after, rolled back on any failure), through {@link DatabaseAvailability} like every unit of work. For
+     * the hot single-row and page reads: prepared statements with one SQL text each, rows mapped straight to domain
+     * values, no query plan, entity or persistence context between them. An {@link java.sql.SQLException} leaves as
+     * Hibernate's {@link org.hibernate.JDBCException} (converted as for Hibernate's own statements), so failures look
+     * as they do from the other units of work, and an unreachable database as {@code Unavailable}.
+     */
+    <T> T jdbc(ReturningWork<T> work) {
+        return stateless(session -> session.doReturningWork(work));
     }
 
     /**

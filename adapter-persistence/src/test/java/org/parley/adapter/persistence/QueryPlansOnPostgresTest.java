@@ -16,7 +16,6 @@ import java.util.Optional;
 import java.util.UUID;
 
 import org.hibernate.cfg.AvailableSettings;
-import org.hibernate.resource.jdbc.spi.StatementInspector;
 import org.hibernate.stat.Statistics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,6 +28,7 @@ import org.parley.application.port.out.DraftToStore;
 import org.parley.application.port.out.MessageRange;
 import org.parley.application.port.out.ThreadActivity;
 import org.parley.application.port.out.ThreadPosition;
+import org.parley.domain.chat.ChatThread;
 import org.parley.domain.chat.MessageDraft;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.chat.ThreadId;
@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * At scale on PostgreSQL — 1,000,000 messages in 10,000 threads — a history page, a user's thread list and the
- * statements that order a batch's stores in their threads are served from indexes: the statements Hibernate really sends are explained by PostgreSQL, and no plan reads {@code messages}
+ * statements that order a batch's stores in their threads are served from indexes: the statements really sent (Hibernate's and the repositories' own JDBC, as prepared on the connections) are explained by PostgreSQL, and no plan reads {@code messages}
  * (or {@code chat_threads}) with a sequential scan. The thread list stays one statement however many threads a user
  * has. The data is loaded with set-based SQL ({@code generate_series}), not a row at a time.
  */
@@ -51,7 +51,6 @@ class QueryPlansOnPostgresTest {
     private static final int HUBS = 100;
     private static final int THREADS = 10_000;
     private static final int MESSAGES = 1_000_000;
-    private static final List<String> SENT = Collections.synchronizedList(new ArrayList<>());
     /** Every statement prepared on Hibernate's connections, the repositories' own JDBC included. */
     private static final RecordingConnections CONNECTIONS = new RecordingConnections();
 
@@ -64,11 +63,7 @@ class QueryPlansOnPostgresTest {
     static void loadAMillionMessages() throws SQLException {
         database = TestDatabase.fresh(dir, Map.of(
                 AvailableSettings.GENERATE_STATISTICS, true,
-                AvailableSettings.CONNECTION_PROVIDER, CONNECTIONS,
-                AvailableSettings.STATEMENT_INSPECTOR, (StatementInspector) sql -> {
-                    SENT.add(sql);
-                    return sql;
-                }));
+                AvailableSettings.CONNECTION_PROVIDER, CONNECTIONS));
         statistics = database.module().sessionFactory().getStatistics();
         long started = System.nanoTime();
         try (Connection connection = database.connect(); Statement sql = connection.createStatement()) {
@@ -152,6 +147,37 @@ class QueryPlansOnPostgresTest {
         assertThat(plan)
                 .doesNotContain("Seq Scan on messages")
                 .containsPattern("(Index|Bitmap Index) Scan on ix_messages_thread_id_id|Index Scan using ix_messages_thread_id_id");
+    }
+
+    /**
+     * The look-ups done with plain JDBC on every handshake and page of a server whose caches are cold: users by ids
+     * ({@code = any(?)} of a UUID array), a pair's thread and a thread by id, each from its index among 10,100 users
+     * and 10,000 threads.
+     */
+    @Test
+    void usersAndThreadsAreLookedUpByTheirIndexes() throws SQLException {
+        UUID[] hubs = {user(3).value(), user(5).value(), user(HUBS + 3).value()};
+        String byIds = lastStatementOf(() -> assertThat(database.module().userAccounts()
+                .findAllById(List.of(new UserId(hubs[0]), new UserId(hubs[1]), new UserId(hubs[2])))).hasSize(3));
+        ChatThread paired = database.module().threads().findActivityOf(user(HUBS + 9)).get(0).thread();
+        String byPair = lastStatementOf(() -> assertThat(database.module().threads()
+                .findByParticipants(paired.participants())).contains(paired));
+        ChatThread other = database.module().threads().findActivityOf(user(HUBS + 11)).get(0).thread();
+        String byId = lastStatementOf(() -> assertThat(database.module().threads().findById(other.id()))
+                .contains(other));
+
+        assertThat(explain(byIds, List.of((Object) hubs)))
+                .doesNotContain("Seq Scan")
+                .containsPattern("Index (Only )?Scan using pk_users on users");
+        // A pair's second user has one thread here, so PostgreSQL may probe ix_chat_threads_second_user and filter
+        // on the first user instead of the unique index: one index probe either way, as for the HQL it replaced.
+        assertThat(explain(byPair, List.of(paired.participants().first().value(),
+                paired.participants().second().value())))
+                .doesNotContain("Seq Scan")
+                .containsPattern("Index Scan using (uq_chat_threads_participants|ix_chat_threads_second_user) on chat_threads");
+        assertThat(explain(byId, List.of(other.id().value())))
+                .doesNotContain("Seq Scan")
+                .contains("Index Scan using pk_chat_threads on chat_threads");
     }
 
     @Test
@@ -260,10 +286,11 @@ class QueryPlansOnPostgresTest {
 
     /** Runs {@code work} and returns the last SQL statement Hibernate sent for it. */
     private static String lastStatementOf(Runnable work) {
-        SENT.clear();
+        CONNECTIONS.clear();
         work.run();
-        assertThat(SENT).as("statements sent").isNotEmpty();
-        return SENT.get(SENT.size() - 1);
+        List<String> sent = CONNECTIONS.prepared();
+        assertThat(sent).as("statements sent").isNotEmpty();
+        return sent.get(sent.size() - 1);
     }
 
     /** The same value for every parameter of {@code sql}. */

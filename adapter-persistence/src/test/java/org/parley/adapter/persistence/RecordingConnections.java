@@ -26,6 +26,7 @@ import org.hibernate.service.spi.Configurable;
 final class RecordingConnections implements ConnectionProvider, Configurable {
 
     private final List<String> prepared = new ArrayList<>();
+    private volatile SQLException failure;
     private DataSource pool;
 
     @Override
@@ -49,6 +50,14 @@ final class RecordingConnections implements ConnectionProvider, Configurable {
         prepared.clear();
     }
 
+    /**
+     * From now on, every statement prepared (after it is recorded) fails with {@code failure} instead, as a connection
+     * that broke mid-request or a statement the database refuses would; {@code null} ends that.
+     */
+    void failStatementsWith(SQLException failure) {
+        this.failure = failure;
+    }
+
     private synchronized void record(String sql) {
         prepared.add(sql);
     }
@@ -60,6 +69,10 @@ final class RecordingConnections implements ConnectionProvider, Configurable {
             String name = method.getName();
             if (name.equals("prepareStatement") || name.equals("prepareCall")) {
                 record((String) args[0]);
+                SQLException failing = failure;
+                if (failing != null) {
+                    throw failing;
+                }
             } else if (name.equals("createStatement")) {
                 record("<statement>");
             }

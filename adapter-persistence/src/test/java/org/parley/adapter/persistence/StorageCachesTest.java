@@ -11,7 +11,6 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import org.hibernate.cfg.AvailableSettings;
-import org.hibernate.stat.Statistics;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,27 +23,27 @@ import org.parley.domain.user.UserId;
 import org.parley.domain.user.UserProfile;
 
 /**
- * The user and thread caches on a real database (H2, and PostgreSQL in that run), counting the SQL statements Hibernate
- * prepares: repeated look-ups cost none, writes through this storage are held at once (their look-ups cost none), and what a second storage on the
+ * The user and thread caches on a real database (H2, and PostgreSQL in that run), counting the SQL statements prepared
+ * on the storage's connections (Hibernate's and the repositories' own JDBC): repeated look-ups cost none, writes through this storage are held at once (their look-ups cost none), and what a second storage on the
  * same database (another server) changes is seen here: a new thread at once, a changed user within the lifetime.
  */
 class StorageCachesTest {
 
     /** Long enough that no entry expires during a test, however slow the machine. */
     private static final CacheSettings CACHES = new CacheSettings(Duration.ofMinutes(10), 1_000);
-    private static final Map<String, Object> STATISTICS = Map.of(AvailableSettings.GENERATE_STATISTICS, true);
+    /** Every statement prepared on the storage's connections, the repositories' own JDBC included. */
+    private static final RecordingConnections CONNECTIONS = new RecordingConnections();
 
     @RegisterExtension
-    static final DatabasePerClass DATABASE = new DatabasePerClass(CACHES, STATISTICS);
+    static final DatabasePerClass DATABASE = new DatabasePerClass(CACHES,
+            Map.of(AvailableSettings.CONNECTION_PROVIDER, CONNECTIONS));
     private static UserAccounts users;
     private static ThreadRepository threads;
-    private static Statistics statistics;
 
     @BeforeAll
     static void start() {
         users = DATABASE.get().module().userAccounts();
         threads = DATABASE.get().module().threads();
-        statistics = DATABASE.get().module().sessionFactory().getStatistics();
     }
 
     @Test
@@ -212,9 +211,9 @@ class StorageCachesTest {
     }
 
     private static long statementsFor(Runnable work) {
-        statistics.clear();
+        CONNECTIONS.clear();
         work.run();
-        return statistics.getPrepareStatementCount();
+        return CONNECTIONS.prepared().size();
     }
 
     /** A user added through an uncached storage on the same database, so this cache has not seen it. */
