@@ -14,7 +14,8 @@ import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
  * (Parley's REST API): requests that are not websocket upgrades for {@code contextPath} fall through to the server's
  * other handlers. The one entry to this package's workarounds, applied in this order:
  * <ol>
- *   <li>{@link WorkerThreads}: handshakes and frames run on Grizzly's worker threads, not on its selectors;</li>
+ *   <li>{@link WorkerThreads}: handshakes and HTTP run on Grizzly's worker threads, the reads of upgraded websockets
+ *       on the selector that read them (the endpoint hands what may wait to {@link #workersOf the workers});</li>
  *   <li>{@link EmbeddedTyrusContainer}: a Tyrus container that owns its engine but no server, with no Tyrus idle
  *       timeout, whose engine is a {@link GuardedEngine} (a {@link FrameSizeGuard} in front of every connection);</li>
  *   <li>{@link UpgradedConnectionsStayOpen}: upgraded connections exempt from Grizzly's keep-alive idle timeout and
@@ -62,6 +63,16 @@ public final class TyrusOnGrizzly {
         listener.registerAddOn(new ReleaseClosedConnections(ReleaseClosedConnections.DEFAULT_GRACE));
         listener.registerAddOn(new WebSocketAddOn(container, contextPath));
         return new TyrusOnGrizzly(container);
+    }
+
+    /**
+     * The worker threads of {@code listener}'s transport, for what a websocket's reading thread must not run (its reads
+     * run on a selector thread: {@link WorkerThreads}). Usable before the server starts; {@code execute} never blocks,
+     * and throws {@link java.util.concurrent.RejectedExecutionException} once the server has stopped.
+     */
+    public static java.util.concurrent.Executor workersOf(NetworkListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        return WorkerThreads.workersOf(listener.getTransport());
     }
 
     /**
