@@ -137,7 +137,8 @@ final class InboundFrames {
      * network thread that serves many connections may call it.
      */
     boolean handleFromMemory(User sender, String text, Consumer<String> reply) {
-        if (refusing) {
+        // Any other action (or one spelt with escapes) is not parsed twice: it goes to handle() at once.
+        if (refusing || !text.contains(TEXT_MESSAGE)) {
             return false;
         }
         JsonNode frame;

@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -102,6 +103,8 @@ final class TestServer implements AutoCloseable {
      * hold them), and a look-up of a user in {@link #lookupGates} waits until its gate opens (a slow database).
      */
     final Map<UserId, CountDownLatch> lookupGates = new ConcurrentHashMap<>();
+    /** While set, nothing is held in memory: every frame is handled on a worker. */
+    final AtomicBoolean nothingHeld = new AtomicBoolean();
     private final Set<UserId> heldUsers = ConcurrentHashMap.newKeySet();
     private final Set<Participants> heldThreads = ConcurrentHashMap.newKeySet();
     /** When set, every send fails with this (a RuntimeException or an Error), to provoke {@code internal_error}. */
@@ -134,6 +137,12 @@ final class TestServer implements AutoCloseable {
      */
     TestServer(WebSocketSettings settings, int idleTimeoutSeconds, ConnectionCensus census, boolean manualClock)
             throws IOException {
+        this(settings, idleTimeoutSeconds, census, manualClock, listener -> { });
+    }
+
+    /** @param beforeStart changes the listener once the websocket is attached, before the server starts */
+    TestServer(WebSocketSettings settings, int idleTimeoutSeconds, ConnectionCensus census, boolean manualClock,
+               Consumer<NetworkListener> beforeStart) throws IOException {
         server = new HttpServer();
         NetworkListener listener = new NetworkListener("grizzly", "127.0.0.1", 0);
         if (idleTimeoutSeconds > 0) {
@@ -205,6 +214,7 @@ final class TestServer implements AutoCloseable {
                 new WebSocketUseCases(sendText, announce, share,
                         new MarkSeenService(messages, readMarkers, delivery, time),
                         changes.edit(), changes.delete()), settings, census, clock, !manualClock);
+        beforeStart.accept(listener);
         server.start();
         port = listener.getPort();
     }
@@ -229,7 +239,7 @@ final class TestServer implements AutoCloseable {
 
             @Override
             public Optional<User> findHeld(UserId id) {
-                return heldUsers.contains(id) ? super.findById(id) : Optional.empty();
+                return heldUsers.contains(id) && !nothingHeld.get() ? super.findById(id) : Optional.empty();
             }
         };
     }
@@ -251,7 +261,8 @@ final class TestServer implements AutoCloseable {
 
             @Override
             public Optional<ChatThread> findHeld(Participants participants) {
-                return heldThreads.contains(participants) ? threads.findByParticipants(participants)
+                return heldThreads.contains(participants) && !nothingHeld.get()
+                        ? threads.findByParticipants(participants)
                         : Optional.empty();
             }
 
