@@ -1,6 +1,7 @@
 package org.parley.adapter.websocket;
 
 import java.nio.ByteBuffer;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
@@ -67,7 +68,7 @@ public final class ChatEndpoint extends Endpoint {
      */
     ChatEndpoint(ConnectionRegistry connections, InboundFrames inbound, TrackPresence presence,
                  WebSocketSettings settings, LongSupplier nanoClock, ChatMetrics metrics, Executor workers) {
-        this.workers = java.util.Objects.requireNonNull(workers, "workers");
+        this.workers = Objects.requireNonNull(workers, "workers");
         this.metrics = metrics;
         this.connections = connections;
         this.inbound = inbound;
@@ -184,11 +185,21 @@ public final class ChatEndpoint extends Endpoint {
         });
     }
 
-    /** Runs {@code task} in the connection's lane, after its frames; here when it has none (it never opened). */
+    /**
+     * Runs {@code task} after the connection's frames: in its lane when frames wait there or when called on a selector
+     * thread (a close frame read there); else here, as before the lanes (a close by the server, the pinger, a slow
+     * consumer's, or Grizzly's on a worker), and here too when the workers have stopped (the server is stopping: the
+     * connection's census lease and presence must still be released).
+     */
     private static void afterItsFrames(Session session, Runnable task) {
-        if (session.getUserProperties().get(CONNECTION_PROPERTY) instanceof LiveConnection live) {
-            live.lane().submit(task);
-        } else {
+        if (!(session.getUserProperties().get(CONNECTION_PROPERTY) instanceof LiveConnection live)) {
+            task.run();
+            return;
+        }
+        FrameLane lane = live.lane();
+        if (lane.idle() && !TyrusOnGrizzly.onSelectorThread()) {
+            task.run();
+        } else if (!lane.submit(task)) {
             task.run();
         }
     }

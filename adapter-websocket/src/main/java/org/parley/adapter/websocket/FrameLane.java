@@ -42,9 +42,11 @@ final class FrameLane {
 
     /**
      * Runs {@code task} on a worker after every task submitted before it has run. Never blocks. A task that throws is
-     * logged and the next one runs. When the workers refuse it (they are stopping), the task is dropped and logged.
+     * logged and the next one runs.
+     *
+     * @return false when the workers refused it (they have stopped: the server is stopping); then it will not run
      */
-    void submit(Runnable task) {
+    boolean submit(Runnable task) {
         Objects.requireNonNull(task, "task");
         synchronized (this) {
             if (busy) {
@@ -52,18 +54,20 @@ final class FrameLane {
                     waiting = new ArrayDeque<>(4);
                 }
                 waiting.add(task);
-                return;
+                return true;
             }
             busy = true;
         }
         try {
             workers.execute(() -> runFrom(task));
+            return true;
         } catch (RejectedExecutionException e) {
             synchronized (this) {
                 busy = false;
                 waiting = null;
             }
-            LOG.debug("The workers refused a frame's handling (stopping): {}", Failures.describe(e));
+            LOG.debug("The workers refused a websocket task (the server is stopping): {}", Failures.describe(e));
+            return false;
         }
     }
 

@@ -3,6 +3,7 @@ package org.parley.adapter.websocket;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
@@ -97,7 +98,7 @@ final class LiveConnection {
      */
     LiveConnection(UserId user, Session session, long nowNanos, long maxPendingBytes, ConnectionCensus.Lease lease,
                    ChatMetrics metrics, FrameWriter frames, FrameLane lane) {
-        this.lane = java.util.Objects.requireNonNull(lane, "lane");
+        this.lane = Objects.requireNonNull(lane, "lane");
         this.frames = frames;
         this.metrics = metrics;
         this.user = user;

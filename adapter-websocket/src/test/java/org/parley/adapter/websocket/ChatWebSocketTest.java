@@ -620,6 +620,9 @@ class ChatWebSocketTest {
         assertThat(server.sendFromMemoryThreads).singleElement().satisfies(name -> assertThat(name)
                 .startsWith("grizzly-nio-kernel")
                 .endsWith(" SelectorRunner"));
+        // How ChatEndpoint tells a selector thread (a close read there goes to the lane).
+        assertThat(server.sendFromMemoryOnASelector).containsOnly(true);
+        assertThat(server.sendOnASelector).containsOnly(false);
     }
 
     // Limits and lifecycle

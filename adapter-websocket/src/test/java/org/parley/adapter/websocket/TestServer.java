@@ -26,6 +26,7 @@ import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
+import org.parley.adapter.websocket.container.TyrusOnGrizzly;
 import org.parley.application.error.AuthenticationFailed;
 import org.parley.application.port.in.AuthenticateToken;
 import org.parley.application.port.in.SendTextMessage;
@@ -98,6 +99,10 @@ final class TestServer implements AutoCloseable {
     final List<String> sendThreads = new CopyOnWriteArrayList<>();
     /** Threads that sent from memory ({@code SendTextMessage.sendFromMemory} went ahead: a frame handled where read). */
     final List<String> sendFromMemoryThreads = new CopyOnWriteArrayList<>();
+    /** What {@code TyrusOnGrizzly.onSelectorThread()} said on each thread of {@link #sendThreads}. */
+    final List<Boolean> sendOnASelector = new CopyOnWriteArrayList<>();
+    /** What {@code TyrusOnGrizzly.onSelectorThread()} said on each thread of {@link #sendFromMemoryThreads}. */
+    final List<Boolean> sendFromMemoryOnASelector = new CopyOnWriteArrayList<>();
     /**
      * Users and threads as the use case sees them: held in memory once read (as the persistence adapter's caches
      * hold them), and a look-up of a user in {@link #lookupGates} waits until its gate opens (a slow database).
@@ -163,6 +168,7 @@ final class TestServer implements AutoCloseable {
             @Override
             public CompletionStage<Sent> send(Command command) {
                 sendThreads.add(Thread.currentThread().getName());
+                sendOnASelector.add(TyrusOnGrizzly.onSelectorThread());
                 Throwable failure = sendFailure.get();
                 if (failure instanceof RuntimeException runtime) {
                     throw runtime;
@@ -181,6 +187,7 @@ final class TestServer implements AutoCloseable {
                 Optional<CompletionStage<Sent>> sent = service.sendFromMemory(command);
                 if (sent.isPresent()) {
                     sendFromMemoryThreads.add(Thread.currentThread().getName());
+                    sendFromMemoryOnASelector.add(TyrusOnGrizzly.onSelectorThread());
                 }
                 return sent;
             }

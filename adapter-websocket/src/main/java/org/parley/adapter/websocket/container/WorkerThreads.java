@@ -2,6 +2,7 @@ package org.parley.adapter.websocket.container;
 
 import java.io.IOException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.IOEvent;
@@ -58,13 +59,13 @@ final class WorkerThreads {
     /**
      * The transport's worker threads, as an executor usable before the transport starts (the pool is created when it
      * starts). Grizzly's default worker pool queues without a bound, so {@code execute} never blocks; it throws
-     * {@link java.util.concurrent.RejectedExecutionException} once the pool is stopped.
+     * {@link RejectedExecutionException} once the pool is stopped.
      */
     static Executor workersOf(TCPNIOTransport transport) {
         return task -> {
             Executor pool = transport.getWorkerThreadPool();
             if (pool == null) {
-                throw new java.util.concurrent.RejectedExecutionException("The transport has no worker pool");
+                throw new RejectedExecutionException("The transport has no worker pool");
             }
             pool.execute(task);
         };
