@@ -3,6 +3,7 @@ package org.parley.adapter.websocket;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
@@ -54,6 +55,8 @@ final class LiveConnection {
     private final ChatMetrics metrics;
     /** Writes its frames framed by Parley; null: they go through JSR-356 ({@code sendText}). */
     private final FrameWriter frames;
+    /** Its frames' order across the reading thread and the workers. */
+    private final FrameLane lane;
     /** Bytes of frames queued and not yet written ({@link #PENDING_BYTES}). */
     private volatile long pendingBytes;
     /** 1 once {@link #ended()} has run ({@link #ENDED}). */
@@ -86,6 +89,16 @@ final class LiveConnection {
      */
     LiveConnection(UserId user, Session session, long nowNanos, long maxPendingBytes, ConnectionCensus.Lease lease,
                    ChatMetrics metrics, FrameWriter frames) {
+        this(user, session, nowNanos, maxPendingBytes, lease, metrics, frames, new FrameLane(Runnable::run));
+    }
+
+    /**
+     * @param lane where its frames that are not handled on the reading thread run, in order ({@link FrameLane}); the
+     *             other constructors give one that runs them on the submitting thread (tests)
+     */
+    LiveConnection(UserId user, Session session, long nowNanos, long maxPendingBytes, ConnectionCensus.Lease lease,
+                   ChatMetrics metrics, FrameWriter frames, FrameLane lane) {
+        this.lane = Objects.requireNonNull(lane, "lane");
         this.frames = frames;
         this.metrics = metrics;
         this.user = user;
@@ -102,6 +115,10 @@ final class LiveConnection {
 
     UserId user() {
         return user;
+    }
+
+    FrameLane lane() {
+        return lane;
     }
 
     Instant openedAt() {
