@@ -48,6 +48,9 @@ public final class ChatEndpoint extends Endpoint {
     private final ConnectionRegistry connections;
     private final InboundFrames inbound;
     private final TrackPresence presence;
+    /** What a frame waiting in a lane weighs beyond its text (UTF-16 units): its task and queue entry, roughly. */
+    static final long FRAME_OVERHEAD_CHARS = 64;
+
     private final int maxTextFrameBytes;
     private final long maxPendingBytes;
     private final LongSupplier nanoClock;
@@ -96,7 +99,7 @@ public final class ChatEndpoint extends Endpoint {
         // Frames framed by Parley skip Tyrus's per-frame copies, but also its extensions: only without any.
         FrameWriter frames = session.getNegotiatedExtensions().isEmpty() ? FrameWriter.ofConnectionOpening() : null;
         LiveConnection connection = new LiveConnection(user.id(), session, nanoClock.getAsLong(), maxPendingBytes,
-                tracked(user, lease), metrics, frames, new FrameLane(workers));
+                tracked(user, lease), metrics, frames, new FrameLane(workers, maxPendingBytes));
         session.getUserProperties().put(CONNECTION_PROPERTY, connection);
         session.addMessageHandler(String.class, text -> onText(connection, user, text));
         // Answering needs no storage: on the reading thread, unless earlier frames still wait in the lane.
@@ -143,16 +146,26 @@ public final class ChatEndpoint extends Endpoint {
                 && inbound.handleFromMemory(user, text, connection::send)) {
             return;
         }
-        lane.submit(() -> handleText(connection, user, text));
+        inLane(connection, () -> handleText(connection, user, text), text.length());
+    }
+
+    /**
+     * Queues a frame's {@code task} in the connection's lane; when the frames waiting there would exceed its bound, the
+     * frame is dropped and the connection closed with 1013 ({@link LiveConnection#tooManyFramesWaiting}). Each frame
+     * weighs its text plus {@value #FRAME_OVERHEAD_CHARS}, so that a flood of empty frames is bounded too.
+     */
+    private static void inLane(LiveConnection connection, Runnable task, long chars) {
+        if (connection.lane().offerFrame(task, chars + FRAME_OVERHEAD_CHARS) == FrameLane.Offer.FULL) {
+            connection.tooManyFramesWaiting();
+        }
     }
 
     /** Runs {@code task} here when the connection's lane is idle, else in the lane after what waits there. */
     private static void inOrder(LiveConnection connection, Runnable task) {
-        FrameLane lane = connection.lane();
-        if (lane.idle()) {
+        if (connection.lane().idle()) {
             task.run();
         } else {
-            lane.submit(task);
+            inLane(connection, task, 0);
         }
     }
 

@@ -133,6 +133,38 @@ class FrameLanesTest {
     }
 
     /**
+     * While alice's frame to carol waits for storage, she goes on sending: her lane holds at most the connection's
+     * bound of waiting text (here 4,096 units), so her connection is closed with 1013 (try again later) once she
+     * exceeds it, and bob's connection goes on as before.
+     */
+    @Test
+    void aConnectionThatSendsMoreThanItsLaneHoldsWhileAFrameWaitsIsClosedWith1013() throws Exception {
+        server.close();
+        server = new TestServer(new WebSocketSettings(WebSocketSettings.DEFAULT_MAX_TEXT_FRAME_BYTES,
+                Duration.ofSeconds(30), 4_096, java.util.Set.of()));
+        alice = server.user("alice");
+        bob = server.user("bob");
+        User carol = server.user("carol");
+        WsClient a = connect(alice);
+        WsClient b = connect(bob);
+        warmUp(a, b);
+        CountDownLatch carolsLookUp = new CountDownLatch(1);
+        server.lookupGates.put(carol.id(), carolsLookUp);
+        try {
+            a.sendJson(text(carol, "waits for storage"));
+            String body = "x".repeat(1_000);
+            for (int i = 0; i < 10 && a.isOpen(); i++) {
+                a.sendJson(text(bob, body));
+            }
+            assertThat(a.awaitClose()).isEqualTo(1013);
+            WsClient b2 = connect(bob);
+            untilOneIsHandledWhereRead(b2, alice, connect(alice), "still served ");
+        } finally {
+            carolsLookUp.countDown();
+        }
+    }
+
+    /**
      * alice's first message to bob reads him and creates their thread (on a worker); both are in memory afterwards,
      * and once a frame has run where it was read, her lane is empty.
      */
