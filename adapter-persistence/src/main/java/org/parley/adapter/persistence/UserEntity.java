@@ -9,6 +9,9 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.hibernate.annotations.JdbcType;
+import org.hibernate.type.descriptor.jdbc.LocalDateJdbcType;
+
 /** A row of {@code users}: a user and their password hash. Only {@link UserMapper} turns it into domain values. */
 @Entity
 @Table(name = "users")
@@ -39,7 +42,13 @@ class UserEntity {
     @Column(name = "gender")
     String gender;
 
+    /**
+     * Bound and read as a {@link LocalDate} by the driver, as {@link UserRows} reads it: Hibernate's default goes
+     * through {@code java.sql.Date}, whose Julian calendar before 1582-10-15 stored another day than the one given
+     * (1000-02-28 became 1000-03-05 on H2) and failed to read some back on PostgreSQL (JdbcReadEdgesTest).
+     */
     @Column(name = "date_of_birth")
+    @JdbcType(LocalDateJdbcType.class)
     LocalDate dateOfBirth;
 
     @Column(name = "profile_photo")
