@@ -53,7 +53,7 @@ class ContextSwitchesTest {
     private record Counted(long switches, long onWorkers) {
     }
 
-    private static Counted count(Consumer<NetworkListener> beforeStart, boolean nothingHeld) throws IOException {
+    private static Counted count(Consumer<NetworkListener> beforeStart, boolean nothingHeld) throws Exception {
         try (TestServer server = new TestServer(WebSocketSettings.defaults(), -1, ConnectionCensus.unlimited(), false,
                 beforeStart)) {
             User alice = server.user("alice");
@@ -63,12 +63,13 @@ class ContextSwitchesTest {
                     sendAndAwait(a, bob, "warm-up " + i);
                 }
                 server.nothingHeld.set(nothingHeld);
-                long onWorkers = workerFrames(server);
+                long onWorkers = settledWorkerFrames(server);
                 long switches = voluntaryContextSwitches();
                 for (int i = 0; i < MESSAGES; i++) {
                     sendAndAwait(a, bob, "message " + i);
                 }
-                return new Counted(voluntaryContextSwitches() - switches, workerFrames(server) - onWorkers);
+                long switched = voluntaryContextSwitches() - switches;
+                return new Counted(switched, settledWorkerFrames(server) - onWorkers);
             }
         }
     }
@@ -76,6 +77,22 @@ class ContextSwitchesTest {
     private static void sendAndAwait(WsClient client, User to, String body) {
         client.sendJson(Map.of("action", "text_message", "message_body", body, "receiver_id", to.id().toString()));
         assertThat(client.next().get("message").asText()).isEqualTo(body);
+    }
+
+    /**
+     * {@link #workerFrames} once it has stopped moving: a hot send is recorded after group commit has taken it, so its
+     * confirmation can reach the client a moment before the record is made.
+     */
+    private static long settledWorkerFrames(TestServer server) throws InterruptedException {
+        long seen = workerFrames(server);
+        while (true) {
+            Thread.sleep(50);
+            long now = workerFrames(server);
+            if (now == seen) {
+                return now;
+            }
+            seen = now;
+        }
     }
 
     /** Frames whose send ran on a worker thread, by either path. */
