@@ -1,0 +1,57 @@
+package org.parley.adapter.websocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.parley.application.cluster.LocalConnectionCensus;
+import org.parley.domain.user.User;
+
+/**
+ * Contract §16: at most {@code PARLEY_MAX_CONNECTIONS_PER_USER} open websockets per user. A connection whose close
+ * handshake the client has completed (it got the server's close frame) is not open any more, so a handshake the client
+ * makes right after it must not be refused with 429: the connection's census lease must be released before the close
+ * reply goes out, also when an earlier frame of the connection is still waiting for storage.
+ */
+class CloseReleasesBeforeReplyTest {
+
+    @Test
+    void aClientThatGotItsCloseReplyMayConnectAgainAtOnce() throws Exception {
+        LocalConnectionCensus census = new LocalConnectionCensus(1);
+        try (TestServer server = new TestServer(WebSocketSettings.defaults(), -1, census, false)) {
+            server.user("alice");
+            User carol = server.user("carol");
+            CountDownLatch carolsLookUp = new CountDownLatch(1);
+            server.lookupGates.put(carol.id(), carolsLookUp);
+            // The storage answers after a while, whatever the test does (on a server that reads on workers, the close
+            // frame is read only then).
+            Thread opener = new Thread(() -> {
+                try {
+                    TimeUnit.MILLISECONDS.sleep(1_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                carolsLookUp.countDown();
+            });
+            opener.start();
+            try (RawClient first = RawClient.handshake(server.port, "token-alice", Map.of())) {
+                assertThat(first.status()).isEqualTo(101);
+                first.send(RawClient.TEXT, ("{\"action\":\"text_message\",\"message_body\":\"hi\",\"receiver_id\":\""
+                        + carol.id() + "\"}").getBytes(StandardCharsets.UTF_8));
+                first.send(RawClient.CLOSE, new byte[] {0x03, (byte) 0xE8});
+                first.readUntilClose();
+
+                try (RawClient again = RawClient.handshake(server.port, "token-alice", Map.of())) {
+                    assertThat(again.status()).as("the first connection's close handshake is complete").isEqualTo(101);
+                }
+            } finally {
+                carolsLookUp.countDown();
+                opener.join();
+            }
+        }
+    }
+}
