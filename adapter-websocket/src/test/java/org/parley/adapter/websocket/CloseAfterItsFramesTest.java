@@ -17,7 +17,7 @@ import org.parley.domain.user.User;
  * makes right after it must not be refused with 429: the connection's census lease must be released before the close
  * reply goes out, also when an earlier frame of the connection is still waiting for storage.
  */
-class CloseReleasesBeforeReplyTest {
+class CloseAfterItsFramesTest {
 
     @Test
     void aClientThatGotItsCloseReplyMayConnectAgainAtOnce() throws Exception {
@@ -48,6 +48,48 @@ class CloseReleasesBeforeReplyTest {
                 try (RawClient again = RawClient.handshake(server.port, "token-alice", Map.of())) {
                     assertThat(again.status()).as("the first connection's close handshake is complete").isEqualTo(101);
                 }
+            } finally {
+                carolsLookUp.countDown();
+                opener.join();
+            }
+        }
+    }
+
+    /**
+     * Frames are handled in arrival order, the close frame included: the answer to a frame sent before the close frame
+     * reaches the client before the server's close reply (after it, the client no longer reads). Here the frame waits
+     * in the lane behind one waiting for storage.
+     */
+    @Test
+    void theAnswersToFramesSentBeforeACloseComeBeforeTheCloseReply() throws Exception {
+        try (TestServer server = new TestServer(WebSocketSettings.defaults())) {
+            server.user("alice");
+            User carol = server.user("carol");
+            CountDownLatch carolsLookUp = new CountDownLatch(1);
+            server.lookupGates.put(carol.id(), carolsLookUp);
+            Thread opener = new Thread(() -> {
+                try {
+                    TimeUnit.MILLISECONDS.sleep(1_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                carolsLookUp.countDown();
+            });
+            opener.start();
+            try (RawClient client = RawClient.handshake(server.port, "token-alice", Map.of())) {
+                assertThat(client.status()).isEqualTo(101);
+                client.send(RawClient.TEXT, ("{\"action\":\"text_message\",\"message_body\":\"hi\",\"receiver_id\":\""
+                        + carol.id() + "\"}").getBytes(StandardCharsets.UTF_8));
+                client.send(RawClient.TEXT, "{not json".getBytes(StandardCharsets.UTF_8));
+                client.send(RawClient.CLOSE, new byte[] {0x03, (byte) 0xE8});
+                java.util.List<String> texts = new java.util.ArrayList<>();
+                for (RawClient.Frame frame = client.read(); frame.opcode() != RawClient.CLOSE; frame = client.read()) {
+                    if (frame.opcode() == RawClient.TEXT) {
+                        texts.add(new String(frame.payload(), StandardCharsets.UTF_8));
+                    }
+                }
+                assertThat(texts).as("answered before the close reply").anySatisfy(
+                        text -> assertThat(text).contains("invalid_json"));
             } finally {
                 carolsLookUp.countDown();
                 opener.join();
