@@ -197,6 +197,13 @@ final class InboundFrames {
         } catch (RuntimeException e) {
             // Whatever it was, handle() meets it again and answers it as it answers every frame.
             return false;
+        } catch (Throwable e) {
+            // An Error (or an undeclared checked exception) is answered here as handle() answers it, not thrown to
+            // Tyrus (which would close the connection); what it may have taken is not taken again by handle().
+            LOG.error("Handling a {} frame of user {} failed", TEXT_MESSAGE, sender.id(), e);
+            stored = Optional.empty();
+            refusal = error(ErrorCode.INTERNAL_ERROR, "Something went wrong on the server", TEXT_MESSAGE,
+                    clientMessageId);
         }
         if (stored.isEmpty() && refusal.isEmpty()) {
             return false;

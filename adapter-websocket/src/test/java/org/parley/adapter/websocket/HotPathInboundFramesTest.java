@@ -26,7 +26,7 @@ import org.parley.domain.user.UserProfile;
  * begins while the message is being queued sees nothing unanswered and closes the connection (1001) before its
  * {@code conf_message}, although the message is then stored.
  */
-class HotFrameDrainTest {
+class HotPathInboundFramesTest {
 
     private static final User ALICE = User.joined(UserId.random(), new EmailAddress("alice@example.org"),
             UserProfile.named("Alice"), Instant.parse("2025-01-01T00:00:00Z"));
@@ -85,5 +85,48 @@ class HotFrameDrainTest {
         assertThat(declined).as("refused while stopping: handle() answers it").isTrue();
         assertThat(inbound.unanswered()).as("a declined frame leaves nothing counted").isEqualTo(1);
         assertThat(replies).isEmpty();
+    }
+
+    /**
+     * docs/architecture.md, "Failure isolation": whatever a use case called by a frame throws, Errors included, that
+     * frame gets {@code internal_error} and the connection stays open. On the hot path too: an Error must not escape to
+     * Tyrus (which would report it to onError, and the connection would be closed with 1011).
+     */
+    @Test
+    void anErrorThrownByTheUseCaseOnTheHotPathIsAnsweredInternalError() {
+        SendTextMessage failing = new SendTextMessage() {
+            @Override
+            public CompletionStage<Sent> send(Command command) {
+                throw new AssertionError("not here");
+            }
+
+            @Override
+            public Optional<CompletionStage<Sent>> sendFromMemory(Command command) {
+                throw new StackOverflowError("thrown by the use case");
+            }
+        };
+        inbound = new InboundFrames(new WebSocketUseCases(failing,
+                command -> {
+                    throw new NotFound("none");
+                },
+                command -> new CompletableFuture<>(),
+                command -> {
+                    throw new NotFound("none");
+                },
+                command -> {
+                    throw new NotFound("none");
+                },
+                command -> {
+                    throw new NotFound("none");
+                }), clock::get, org.parley.application.port.out.ChatMetrics.none());
+        List<String> replies = new ArrayList<>();
+
+        boolean handled = inbound.handleFromMemory(ALICE, "{\"action\":\"text_message\",\"message_body\":\"hi\","
+                + "\"receiver_id\":\"" + UserId.random() + "\",\"client_msg_id\":\"c9\"}", replies::add);
+
+        assertThat(handled).isTrue();
+        assertThat(replies).singleElement().satisfies(reply -> assertThat(reply).contains("\"internal_error\"")
+                .contains("\"c9\"").contains("\"text_message\""));
+        assertThat(inbound.unanswered()).isZero();
     }
 }
