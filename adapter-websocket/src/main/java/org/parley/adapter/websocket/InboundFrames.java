@@ -134,8 +134,8 @@ final class InboundFrames {
      * False when it is anything else (another action, a malformed frame, a receiver or thread not in memory, a budget
      * shared through Redis, a full storage queue, the server stopping): then nothing of it was counted (it counts as
      * unanswered only while it is looked at, from before the stopping check), taken or answered, and it must go to
-     * {@link #handle}. Never waits for storage, another node or a full queue, so a
-     * network thread that serves many connections may call it.
+     * {@link #handle}. Never waits for storage, another node or a full queue, so a network thread that serves many
+     * connections may call it.
      */
     boolean handleFromMemory(User sender, String text, Consumer<String> reply) {
         // Any other action (or one spelt with escapes) is not parsed twice: it goes to handle() at once.
