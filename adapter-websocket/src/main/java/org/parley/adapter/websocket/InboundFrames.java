@@ -132,15 +132,31 @@ final class InboundFrames {
      * {@code text_message} whose send is answerable from memory ({@link SendTextMessage#sendFromMemory}): true when
      * so handled (sent, or refused by the use case as {@link #handle} would: a spent send rate, text the rules refuse).
      * False when it is anything else (another action, a malformed frame, a receiver or thread not in memory, a budget
-     * shared through Redis, a full storage queue, the server stopping): then nothing of it was counted, taken or
-     * answered, and it must go to {@link #handle}. Never waits for storage, another node or a full queue, so a
-     * network thread that serves many connections may call it.
+     * shared through Redis, a full storage queue, the server stopping): then nothing of it was counted (it counts as
+     * unanswered only while it is looked at, from before the stopping check), taken or answered, and it must go to
+     * {@link #handle}. Never waits for storage, another node or a full queue, so a network thread that serves many
+     * connections may call it.
      */
     boolean handleFromMemory(User sender, String text, Consumer<String> reply) {
         // Any other action (or one spelt with escapes) is not parsed twice: it goes to handle() at once.
-        if (refusing || !text.contains(TEXT_MESSAGE)) {
+        if (!text.contains(TEXT_MESSAGE)) {
             return false;
         }
+        // Counted before refusing is read, as handle() does: a drain that begins meanwhile waits for this frame.
+        unanswered.incrementAndGet();
+        lastFrameNanos = nanoClock.getAsLong();
+        AnsweredLater later = new AnsweredLater(unanswered);
+        try {
+            return !refusing && handleFromMemory(sender, text, reply, later);
+        } finally {
+            if (!later.taken) {
+                unanswered.decrementAndGet();
+            }
+        }
+    }
+
+    /** {@link #handleFromMemory(User, String, Consumer)} once counted: {@code later} taken when answered later. */
+    private boolean handleFromMemory(User sender, String text, Consumer<String> reply, AnsweredLater later) {
         JsonNode frame;
         try {
             frame = Json.MAPPER.readTree(text);
@@ -181,18 +197,22 @@ final class InboundFrames {
         } catch (RuntimeException e) {
             // Whatever it was, handle() meets it again and answers it as it answers every frame.
             return false;
+        } catch (Throwable e) {
+            // An Error (or an undeclared checked exception) is answered here as handle() answers it, not thrown to
+            // Tyrus (which would close the connection); what it may have taken is not taken again by handle().
+            LOG.error("Handling a {} frame of user {} failed", TEXT_MESSAGE, sender.id(), e);
+            stored = Optional.empty();
+            refusal = error(ErrorCode.INTERNAL_ERROR, "Something went wrong on the server", TEXT_MESSAGE,
+                    clientMessageId);
         }
         if (stored.isEmpty() && refusal.isEmpty()) {
             return false;
         }
-        lastFrameNanos = nanoClock.getAsLong();
         metrics.frameIn(ChatMetrics.FrameIn.TEXT_MESSAGE);
         if (refusal.isPresent()) {
             reply.accept(refusal.get());
             return true;
         }
-        unanswered.incrementAndGet();
-        AnsweredLater later = new AnsweredLater(unanswered);
         later.take();
         answerLater(stored.get(), sender, TEXT_MESSAGE, clientMessageId, reply, later);
         return true;
