@@ -13,6 +13,7 @@ import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 
 import org.parley.adapter.websocket.container.FrameWriter;
+import org.parley.adapter.websocket.container.FramesInOrder;
 import org.parley.adapter.websocket.container.TyrusOnGrizzly;
 import org.parley.application.port.in.TrackPresence;
 import org.parley.application.port.out.ChatMetrics;
@@ -101,6 +102,8 @@ public final class ChatEndpoint extends Endpoint {
         LiveConnection connection = new LiveConnection(user.id(), session, nanoClock.getAsLong(), maxPendingBytes,
                 tracked(user, lease), metrics, frames, new FrameLane(workers, maxPendingBytes));
         session.getUserProperties().put(CONNECTION_PROPERTY, connection);
+        // A close frame read while frames wait in the lane is handled after them (Tyrus would answer it at once).
+        FramesInOrder.forConnectionOpening(connection.lane());
         session.addMessageHandler(String.class, text -> onText(connection, user, text));
         // Answering needs no storage: on the reading thread, unless earlier frames still wait in the lane.
         session.addMessageHandler(ByteBuffer.class, bytes -> inOrder(connection, () -> connection.send(

@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
+import org.parley.adapter.websocket.container.FramesInOrder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * <p>Holds, per connection, a flag and, only while tasks wait, a queue: a few dozen bytes for an idle connection.
  * Thread-safe: {@link #submit} may be called from any thread (Tyrus reports a close on the thread that saw it).
  */
-final class FrameLane {
+final class FrameLane implements FramesInOrder {
 
     private static final Logger LOG = LoggerFactory.getLogger(FrameLane.class);
 
@@ -66,6 +67,18 @@ final class FrameLane {
     /** No task of this connection waits or runs on a worker: a frame may be handled on the calling thread now. */
     synchronized boolean idle() {
         return !busy;
+    }
+
+    /** {@inheritDoc} Some task of this connection waits or runs on a worker. */
+    @Override
+    public boolean waiting() {
+        return !idle();
+    }
+
+    /** {@inheritDoc} ({@link #submit}) */
+    @Override
+    public boolean after(Runnable task) {
+        return submit(task);
     }
 
     /**
