@@ -78,6 +78,13 @@ final class CachingThreadRepository implements ThreadRepository {
         return thread;
     }
 
+    /** The pair's thread if held now ({@link Cache#getIfPresent}: no load, no wait for one in flight). */
+    @Override
+    public Optional<ChatThread> findHeld(Participants participants) {
+        Objects.requireNonNull(participants, "participants");
+        return Optional.ofNullable(byPair.getIfPresent(participants));
+    }
+
     @Override
     public Optional<ChatThread> findById(ThreadId id) {
         Objects.requireNonNull(id, "id");

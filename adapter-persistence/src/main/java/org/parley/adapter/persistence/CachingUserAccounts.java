@@ -91,6 +91,13 @@ final class CachingUserAccounts implements UserAccounts {
         return Optional.ofNullable(users.get(id, key -> delegate.findById(key).orElse(null)));
     }
 
+    /** The user if held now ({@link Cache#getIfPresent}: no load, no wait for one in flight). */
+    @Override
+    public Optional<User> findHeld(UserId id) {
+        Objects.requireNonNull(id, "id");
+        return Optional.ofNullable(users.getIfPresent(id));
+    }
+
     @Override
     public Map<UserId, User> findAllById(Collection<UserId> ids) {
         Objects.requireNonNull(ids, "ids");

@@ -43,6 +43,19 @@ class CachingThreadRepositoryTest {
         executor.shutdownNow();
     }
 
+    /** The hot path's question: the pair's thread if held now, never a store call. */
+    @Test
+    void findHeldAnswersFromMemoryOnly() {
+        Participants pair = newPair();
+        assertThat(threads.findHeld(pair)).isEmpty();
+        assertThat(store.calls.get()).isZero();
+
+        ChatThread created = threads.getOrCreate(pair, ChatFixtures.T0);
+
+        assertThat(threads.findHeld(pair)).contains(created);
+        assertThat(store.calls.get()).isEqualTo(1);
+    }
+
     @Test
     void aPairsThreadIsFetchedOnceThenServedFromMemoryByPairAndById() {
         Participants pair = newPair();

@@ -67,6 +67,26 @@ class CachingUserAccountsTest {
         assertThat(store.reads.get()).isEqualTo(1);
     }
 
+    /** The hot path's question: what is held now, never a read of the store, never a wait for a load in flight. */
+    @Test
+    void findHeldAnswersFromMemoryOnlyAndNeverWaitsForALoadInFlight() throws Exception {
+        User user = ChatFixtures.addUser(store);
+        assertThat(users.findHeld(user.id())).isEmpty();
+        assertThat(store.reads.get()).isZero();
+
+        CountDownLatch readDone = new CountDownLatch(1);
+        CountDownLatch releaseRead = new CountDownLatch(1);
+        store.holdNextRead(readDone, releaseRead);
+        Future<Optional<User>> load = executor.submit(() -> users.findById(user.id()));
+        assertThat(readDone.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(users.findHeld(user.id())).as("while its load is held in the store").isEmpty();
+        releaseRead.countDown();
+        assertThat(load.get(10, TimeUnit.SECONDS)).contains(user);
+
+        assertThat(users.findHeld(user.id())).contains(user);
+        assertThat(store.reads.get()).isEqualTo(1);
+    }
+
     @Test
     void anAbsentUserIsNotRememberedAsAbsent() {
         User later = ChatFixtures.minimalUser();

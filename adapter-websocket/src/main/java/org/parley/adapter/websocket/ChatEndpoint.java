@@ -1,7 +1,9 @@
 package org.parley.adapter.websocket;
 
 import java.nio.ByteBuffer;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 
 import jakarta.websocket.CloseReason;
@@ -11,6 +13,7 @@ import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 
 import org.parley.adapter.websocket.container.FrameWriter;
+import org.parley.adapter.websocket.container.FramesInOrder;
 import org.parley.adapter.websocket.container.TyrusOnGrizzly;
 import org.parley.application.port.in.TrackPresence;
 import org.parley.application.port.out.ChatMetrics;
@@ -24,8 +27,13 @@ import org.slf4j.LoggerFactory;
  * user, put there by {@link HandshakeAuthenticator}, and its {@link LiveConnection}) lives in the session's user
  * properties, which Tyrus keeps per connection.
  *
- * <p>Runs on Grizzly worker threads (see {@link ChatWebSocket}), so a use case may query storage (sending a message
- * does not wait for it to be stored: see {@link InboundFrames}).
+ * <p>Handshakes ({@code onOpen}) run on Grizzly worker threads; a connection's reads run on the selector thread that
+ * read them (see {@link ChatWebSocket}), which serves many connections and so must never wait. There, a hot
+ * {@code text_message} (its receiver, thread and send budget all in memory: {@link InboundFrames#handleFromMemory})
+ * is handled at once; every other frame, and the end of the connection ({@code onClose}, {@code onError}), goes to the
+ * connection's {@link FrameLane}, which runs them on worker threads in arrival order, where a use case may query
+ * storage. Once one frame of a connection is in its lane, its later frames follow it there until the lane is empty.
+ * Pongs are only timed, on the reading thread.
  *
  * <p>Public only because Tyrus invokes the endpoint callbacks reflectively and cannot reach a package-private class;
  * it cannot be constructed outside this package. Bootstrap uses {@link ChatWebSocket#attachTo} instead.
@@ -41,20 +49,30 @@ public final class ChatEndpoint extends Endpoint {
     private final ConnectionRegistry connections;
     private final InboundFrames inbound;
     private final TrackPresence presence;
+    /** What a frame waiting in a lane weighs beyond its text (UTF-16 units): its task and queue entry, roughly. */
+    static final long FRAME_OVERHEAD_CHARS = 64;
+
     private final int maxTextFrameBytes;
     private final long maxPendingBytes;
     private final LongSupplier nanoClock;
     private final ChatMetrics metrics;
+    /** Runs the frames of {@link FrameLane}s: Grizzly's worker threads. */
+    private final Executor workers;
 
     /** @param nanoClock monotonic nanoseconds ({@code System::nanoTime}; tests control it): when pongs arrive */
     ChatEndpoint(ConnectionRegistry connections, InboundFrames inbound, TrackPresence presence,
                  WebSocketSettings settings, LongSupplier nanoClock) {
-        this(connections, inbound, presence, settings, nanoClock, ChatMetrics.none());
+        this(connections, inbound, presence, settings, nanoClock, ChatMetrics.none(), Runnable::run);
     }
 
-    /** @param metrics told of every connection's replies and slow-consumer close */
+    /**
+     * @param metrics told of every connection's replies and slow-consumer close
+     * @param workers runs what a connection's reading thread must not ({@link FrameLane}): worker threads, never the
+     *                calling thread, never blocking it ({@code Runnable::run} only in tests without a server)
+     */
     ChatEndpoint(ConnectionRegistry connections, InboundFrames inbound, TrackPresence presence,
-                 WebSocketSettings settings, LongSupplier nanoClock, ChatMetrics metrics) {
+                 WebSocketSettings settings, LongSupplier nanoClock, ChatMetrics metrics, Executor workers) {
+        this.workers = Objects.requireNonNull(workers, "workers");
         this.metrics = metrics;
         this.connections = connections;
         this.inbound = inbound;
@@ -82,11 +100,15 @@ public final class ChatEndpoint extends Endpoint {
         // Frames framed by Parley skip Tyrus's per-frame copies, but also its extensions: only without any.
         FrameWriter frames = session.getNegotiatedExtensions().isEmpty() ? FrameWriter.ofConnectionOpening() : null;
         LiveConnection connection = new LiveConnection(user.id(), session, nanoClock.getAsLong(), maxPendingBytes,
-                tracked(user, lease), metrics, frames);
+                tracked(user, lease), metrics, frames, new FrameLane(workers, maxPendingBytes));
         session.getUserProperties().put(CONNECTION_PROPERTY, connection);
+        // A close frame read while frames wait in the lane is handled after them (Tyrus would answer it at once).
+        FramesInOrder.forConnectionOpening(connection.lane());
         session.addMessageHandler(String.class, text -> onText(connection, user, text));
-        session.addMessageHandler(ByteBuffer.class, bytes -> connection.send(Frames.error(ErrorCode.VALIDATION_ERROR,
-                "Binary frames are not supported: send JSON text frames", null, Optional.empty())));
+        // Answering needs no storage: on the reading thread, unless earlier frames still wait in the lane.
+        session.addMessageHandler(ByteBuffer.class, bytes -> inOrder(connection, () -> connection.send(
+                Frames.error(ErrorCode.VALIDATION_ERROR, "Binary frames are not supported: send JSON text frames",
+                        null, Optional.empty()))));
         session.addMessageHandler(PongMessage.class, pong -> connection.ponged(nanoClock.getAsLong()));
         connections.add(connection);
         if (!session.isOpen()) {
@@ -117,7 +139,41 @@ public final class ChatEndpoint extends Endpoint {
         };
     }
 
+    /**
+     * On the reading thread: a hot {@code text_message} is handled here when nothing of the connection waits in its
+     * lane; anything else goes to the lane ({@link #handleText} on a worker).
+     */
     private void onText(LiveConnection connection, User user, String text) {
+        FrameLane lane = connection.lane();
+        if (lane.idle() && (long) text.length() * 3 <= maxTextFrameBytes
+                && inbound.handleFromMemory(user, text, connection::send)) {
+            return;
+        }
+        inLane(connection, () -> handleText(connection, user, text), text.length());
+    }
+
+    /**
+     * Queues a frame's {@code task} in the connection's lane; when the frames waiting there would exceed its bound, the
+     * frame is dropped and the connection closed with 1013 ({@link LiveConnection#tooManyFramesWaiting}). Each frame
+     * weighs its text plus {@value #FRAME_OVERHEAD_CHARS}, so that a flood of empty frames is bounded too.
+     */
+    private static void inLane(LiveConnection connection, Runnable task, long chars) {
+        if (connection.lane().offerFrame(task, chars + FRAME_OVERHEAD_CHARS) == FrameLane.Offer.FULL) {
+            connection.tooManyFramesWaiting();
+        }
+    }
+
+    /** Runs {@code task} here when the connection's lane is idle, else in the lane after what waits there. */
+    private static void inOrder(LiveConnection connection, Runnable task) {
+        if (connection.lane().idle()) {
+            task.run();
+        } else {
+            inLane(connection, task, 0);
+        }
+    }
+
+    /** A text frame as every frame was handled before the hot path: on a worker thread, in the connection's lane. */
+    private void handleText(LiveConnection connection, User user, String text) {
         // Second line of defence: FrameSizeGuard already closes with 1009 when the frame header arrives. A UTF-16 unit
         // is at most 3 bytes, so a frame of at most a third of the limit in units needs no counting.
         if ((long) text.length() * 3 > maxTextFrameBytes && utf8Length(text) > maxTextFrameBytes) {
@@ -130,15 +186,37 @@ public final class ChatEndpoint extends Endpoint {
 
     @Override
     public void onClose(Session session, CloseReason closeReason) {
-        forget(session);
+        // Releasing the connection's census lease and presence may reach Redis: after its frames, on a worker.
+        afterItsFrames(session, () -> forget(session));
     }
 
     @Override
     public void onError(Session session, Throwable failure) {
         LOG.debug("A websocket connection failed: {}", Failures.describe(failure));
-        forget(session);
-        if (session.isOpen()) {
-            closeQuietly(session, new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "Internal error"));
+        afterItsFrames(session, () -> {
+            forget(session);
+            if (session.isOpen()) {
+                closeQuietly(session, new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "Internal error"));
+            }
+        });
+    }
+
+    /**
+     * Runs {@code task} after the connection's frames: in its lane when frames wait there or when called on a selector
+     * thread (a close frame read there); else here, as before the lanes (a close by the server, the pinger, a slow
+     * consumer's, or Grizzly's on a worker), and here too when the workers have stopped (the server is stopping: the
+     * connection's census lease and presence must still be released).
+     */
+    private static void afterItsFrames(Session session, Runnable task) {
+        if (!(session.getUserProperties().get(CONNECTION_PROPERTY) instanceof LiveConnection live)) {
+            task.run();
+            return;
+        }
+        FrameLane lane = live.lane();
+        if (lane.idle() && !TyrusOnGrizzly.onSelectorThread()) {
+            task.run();
+        } else if (!lane.submit(task)) {
+            task.run();
         }
     }
 

@@ -30,8 +30,10 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #attachTo} must be called before the server starts. It also configures the listener, through
  * {@link TyrusOnGrizzly} (the {@code container} package, where every workaround of Grizzly and Tyrus behaviour lives):
  * <ul>
- *   <li>handshakes (token checks may hit the database) and frames (use cases store messages) run on worker threads,
- *       never on the selector threads that serve every connection;</li>
+ *   <li>handshakes (token checks may hit the database) run on worker threads; a connection's reads run on the
+ *       selector thread that read them, which handles a hot {@code text_message} (everything it needs is in memory) at
+ *       once and hands every other frame to worker threads, in the connection's order ({@link ChatEndpoint},
+ *       {@link FrameLane}): nothing that may wait for storage, Redis or a full queue runs on a selector thread;</li>
  *   <li>upgraded connections are exempt from Grizzly's keep-alive idle timeout (plain HTTP keeps it), and sessions
  *       have no Tyrus idle timeout; instead every connection is pinged each {@link WebSocketSettings#pingInterval()}
  *       and closed with 4000 {@code ping timeout} when it has not answered for two intervals (contract §16);</li>
@@ -163,7 +165,7 @@ public final class ChatWebSocket implements AutoCloseable {
 
         InboundFrames inbound = new InboundFrames(useCases, nanoClock, metrics);
         ChatEndpoint endpoint = new ChatEndpoint(connections, inbound, useCases.trackPresence(), settings,
-                nanoClock, metrics);
+                nanoClock, metrics, TyrusOnGrizzly.workersOf(listener));
         HandshakeAuthenticator authenticator = new HandshakeAuthenticator(authenticate, census, settings, endpoint,
                 metrics);
         TyrusOnGrizzly container;

@@ -128,6 +128,97 @@ final class InboundFrames {
     }
 
     /**
+     * Handles a text frame of {@code sender} as {@link #handle} does, only when it is a well-formed
+     * {@code text_message} whose send is answerable from memory ({@link SendTextMessage#sendFromMemory}): true when
+     * so handled (sent, or refused by the use case as {@link #handle} would: a spent send rate, text the rules refuse).
+     * False when it is anything else (another action, a malformed frame, a receiver or thread not in memory, a budget
+     * shared through Redis, a full storage queue, the server stopping): then nothing of it was counted (it counts as
+     * unanswered only while it is looked at, from before the stopping check), taken or answered, and it must go to
+     * {@link #handle}. Never waits for storage, another node or a full queue, so a network thread that serves many
+     * connections may call it.
+     */
+    boolean handleFromMemory(User sender, String text, Consumer<String> reply) {
+        // Any other action (or one spelt with escapes) is not parsed twice: it goes to handle() at once.
+        if (!text.contains(TEXT_MESSAGE)) {
+            return false;
+        }
+        // Counted before refusing is read, as handle() does: a drain that begins meanwhile waits for this frame.
+        unanswered.incrementAndGet();
+        lastFrameNanos = nanoClock.getAsLong();
+        AnsweredLater later = new AnsweredLater(unanswered);
+        try {
+            return !refusing && handleFromMemory(sender, text, reply, later);
+        } finally {
+            if (!later.taken) {
+                unanswered.decrementAndGet();
+            }
+        }
+    }
+
+    /** {@link #handleFromMemory(User, String, Consumer)} once counted: {@code later} taken when answered later. */
+    private boolean handleFromMemory(User sender, String text, Consumer<String> reply, AnsweredLater later) {
+        JsonNode frame;
+        try {
+            frame = Json.MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            return false;
+        }
+        if (frame == null || !frame.isObject()) {
+            return false;
+        }
+        JsonNode action = frame.get("action");
+        JsonNode body = frame.get("message_body");
+        JsonNode receiverNode = frame.get("receiver_id");
+        if (action == null || !TEXT_MESSAGE.equals(action.textValue()) || body == null || !body.isTextual()
+                || receiverNode == null || !receiverNode.isTextual() || FrameText.firstRefused(frame).isPresent()) {
+            return false;
+        }
+        Optional<ClientMessageId> clientMessageId;
+        UserId receiver;
+        try {
+            clientMessageId = clientMessageId(frame);
+            receiver = UserId.parse(receiverNode.textValue());
+        } catch (InvalidFrame | DomainRuleViolation e) {
+            return false;
+        }
+        SendTextMessage.Command command = new SendTextMessage.Command(sender.id(), receiver, body.textValue(),
+                clientMessageId);
+        Optional<CompletionStage<Sent>> stored;
+        Optional<String> refusal;
+        try {
+            stored = sendText.sendFromMemory(command);
+            refusal = Optional.empty();
+        } catch (UseCaseFailure e) {
+            stored = Optional.empty();
+            refusal = refused(e.accept(FrameRefusals.INSTANCE), TEXT_MESSAGE, clientMessageId);
+        } catch (DomainRuleViolation e) {
+            stored = Optional.empty();
+            refusal = refused(FrameRefusals.INSTANCE.domainRuleBroken(e), TEXT_MESSAGE, clientMessageId);
+        } catch (RuntimeException e) {
+            // Whatever it was, handle() meets it again and answers it as it answers every frame.
+            return false;
+        } catch (Throwable e) {
+            // An Error (or an undeclared checked exception) is answered here as handle() answers it, not thrown to
+            // Tyrus (which would close the connection); what it may have taken is not taken again by handle().
+            LOG.error("Handling a {} frame of user {} failed", TEXT_MESSAGE, sender.id(), e);
+            stored = Optional.empty();
+            refusal = error(ErrorCode.INTERNAL_ERROR, "Something went wrong on the server", TEXT_MESSAGE,
+                    clientMessageId);
+        }
+        if (stored.isEmpty() && refusal.isEmpty()) {
+            return false;
+        }
+        metrics.frameIn(ChatMetrics.FrameIn.TEXT_MESSAGE);
+        if (refusal.isPresent()) {
+            reply.accept(refusal.get());
+            return true;
+        }
+        later.take();
+        answerLater(stored.get(), sender, TEXT_MESSAGE, clientMessageId, reply, later);
+        return true;
+    }
+
+    /**
      * From now on every frame is answered with {@code unavailable} ({@link #STOPPING}, {@code retry_after_ms}) and
      * nothing of it is acted on (a graceful stop). Frames already being handled are answered as usual.
      */

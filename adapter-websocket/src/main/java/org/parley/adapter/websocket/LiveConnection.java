@@ -3,6 +3,7 @@ package org.parley.adapter.websocket;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
@@ -37,6 +38,9 @@ final class LiveConnection {
 
     /** The close of a connection whose pending frames exceed the bound (contract §16). */
     static final CloseReason SLOW_CONSUMER = new CloseReason(CloseReason.CloseCodes.getCloseCode(4008), "slow consumer");
+    /** RFC 6455 §7.4.1's 1013 (registered as "Try Again Later"): it sent frames faster than they could be handled. */
+    static final CloseReason TOO_MANY_FRAMES_WAITING =
+            new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "too many frames waiting");
 
     private static final CloseReason WRITE_FAILED =
             new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "Internal error");
@@ -54,6 +58,8 @@ final class LiveConnection {
     private final ChatMetrics metrics;
     /** Writes its frames framed by Parley; null: they go through JSR-356 ({@code sendText}). */
     private final FrameWriter frames;
+    /** Its frames' order across the reading thread and the workers. */
+    private final FrameLane lane;
     /** Bytes of frames queued and not yet written ({@link #PENDING_BYTES}). */
     private volatile long pendingBytes;
     /** 1 once {@link #ended()} has run ({@link #ENDED}). */
@@ -86,6 +92,16 @@ final class LiveConnection {
      */
     LiveConnection(UserId user, Session session, long nowNanos, long maxPendingBytes, ConnectionCensus.Lease lease,
                    ChatMetrics metrics, FrameWriter frames) {
+        this(user, session, nowNanos, maxPendingBytes, lease, metrics, frames, new FrameLane(Runnable::run, maxPendingBytes));
+    }
+
+    /**
+     * @param lane where its frames that are not handled on the reading thread run, in order ({@link FrameLane}); the
+     *             other constructors give one that runs them on the submitting thread (tests)
+     */
+    LiveConnection(UserId user, Session session, long nowNanos, long maxPendingBytes, ConnectionCensus.Lease lease,
+                   ChatMetrics metrics, FrameWriter frames, FrameLane lane) {
+        this.lane = Objects.requireNonNull(lane, "lane");
         this.frames = frames;
         this.metrics = metrics;
         this.user = user;
@@ -102,6 +118,10 @@ final class LiveConnection {
 
     UserId user() {
         return user;
+    }
+
+    FrameLane lane() {
+        return lane;
     }
 
     Instant openedAt() {
@@ -202,6 +222,22 @@ final class LiveConnection {
         LOG.info("Closing a connection of user {} with 4008: it does not read its frames (bound: {} bytes waiting)",
                 user, maxPendingBytes);
         close(SLOW_CONSUMER);
+    }
+
+    /**
+     * Closes the connection with 1013, once: while one of its frames waited on storage it sent more than its lane holds
+     * ({@link FrameLane#offerFrame}).
+     */
+    void tooManyFramesWaiting() {
+        synchronized (this) {
+            if (broken) {
+                return;
+            }
+            broken = true;
+        }
+        LOG.info("Closing a connection of user {} with 1013: it sent more frames than can wait to be handled (bound: {}"
+                + " characters waiting)", user, maxPendingBytes);
+        close(TOO_MANY_FRAMES_WAITING);
     }
 
     /** The connection has ended (closed by either side, failed or dropped): its census lease is released, once. */

@@ -598,9 +598,16 @@ class ChatWebSocketTest {
     }
 
     @Test
-    void handshakesAndFramesRunOnWorkerThreadsNotOnSelectors() {
+    void handshakesAndColdFramesRunOnWorkerThreadsHotFramesOnTheSelector() {
         WsClient a = connect(alice);
+        // The first message to bob reads him and creates the pair's thread: cold, on a worker.
         assertStillUsable(a);
+        assertThat(server.sendFromMemoryThreads).isEmpty();
+        // Now both are in memory: hot, on the selector thread that read the frame (unless it was read before the
+        // worker let go of the connection's lane: its confirmation can arrive first; then it follows on a worker).
+        for (int i = 0; i < 50 && server.sendFromMemoryThreads.isEmpty(); i++) {
+            assertStillUsable(a);
+        }
 
         assertThat(server.handshakeThreads).isNotEmpty();
         assertThat(server.sendThreads).isNotEmpty();
@@ -610,6 +617,12 @@ class ChatWebSocketTest {
                 .startsWith("Grizzly-worker")
                 .doesNotContain("kernel")
                 .doesNotContain("Selector"));
+        assertThat(server.sendFromMemoryThreads).singleElement().satisfies(name -> assertThat(name)
+                .startsWith("grizzly-nio-kernel")
+                .endsWith(" SelectorRunner"));
+        // How ChatEndpoint tells a selector thread (a close read there goes to the lane).
+        assertThat(server.sendFromMemoryOnASelector).containsOnly(true);
+        assertThat(server.sendOnASelector).containsOnly(false);
     }
 
     // Limits and lifecycle

@@ -9,10 +9,15 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -21,9 +26,18 @@ import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
+import org.parley.adapter.websocket.container.TyrusOnGrizzly;
 import org.parley.application.error.AuthenticationFailed;
 import org.parley.application.port.in.AuthenticateToken;
 import org.parley.application.port.in.SendTextMessage;
+import org.parley.application.port.in.Sent;
+import org.parley.application.port.out.ThreadActivity;
+import org.parley.application.port.out.ThreadRepository;
+import org.parley.application.port.out.UserAccounts;
+import org.parley.application.testing.DelegatingUserAccounts;
+import org.parley.domain.chat.ChatThread;
+import org.parley.domain.chat.Participants;
+import org.parley.domain.chat.ThreadId;
 import org.parley.application.port.out.Account;
 import org.parley.application.port.out.SendBudget;
 import org.parley.application.port.out.ConnectionCensus;
@@ -81,7 +95,23 @@ final class TestServer implements AutoCloseable {
     });
     final Map<String, User> tokens = new ConcurrentHashMap<>();
     final List<String> handshakeThreads = new CopyOnWriteArrayList<>();
+    /** Threads that ran {@code SendTextMessage.send} (a frame handled on a worker). */
     final List<String> sendThreads = new CopyOnWriteArrayList<>();
+    /** Threads that sent from memory ({@code SendTextMessage.sendFromMemory} went ahead: a frame handled where read). */
+    final List<String> sendFromMemoryThreads = new CopyOnWriteArrayList<>();
+    /** What {@code TyrusOnGrizzly.onSelectorThread()} said on each thread of {@link #sendThreads}. */
+    final List<Boolean> sendOnASelector = new CopyOnWriteArrayList<>();
+    /** What {@code TyrusOnGrizzly.onSelectorThread()} said on each thread of {@link #sendFromMemoryThreads}. */
+    final List<Boolean> sendFromMemoryOnASelector = new CopyOnWriteArrayList<>();
+    /**
+     * Users and threads as the use case sees them: held in memory once read (as the persistence adapter's caches
+     * hold them), and a look-up of a user in {@link #lookupGates} waits until its gate opens (a slow database).
+     */
+    final Map<UserId, CountDownLatch> lookupGates = new ConcurrentHashMap<>();
+    /** While set, nothing is held in memory: every frame is handled on a worker. */
+    final AtomicBoolean nothingHeld = new AtomicBoolean();
+    private final Set<UserId> heldUsers = ConcurrentHashMap.newKeySet();
+    private final Set<Participants> heldThreads = ConcurrentHashMap.newKeySet();
     /** When set, every send fails with this (a RuntimeException or an Error), to provoke {@code internal_error}. */
     final AtomicReference<Throwable> sendFailure = new AtomicReference<>();
     /** While set, storage refuses every message (after the use case accepted it), like a database that went down. */
@@ -112,6 +142,12 @@ final class TestServer implements AutoCloseable {
      */
     TestServer(WebSocketSettings settings, int idleTimeoutSeconds, ConnectionCensus census, boolean manualClock)
             throws IOException {
+        this(settings, idleTimeoutSeconds, census, manualClock, listener -> { });
+    }
+
+    /** @param beforeStart changes the listener once the websocket is attached, before the server starts */
+    TestServer(WebSocketSettings settings, int idleTimeoutSeconds, ConnectionCensus census, boolean manualClock,
+               Consumer<NetworkListener> beforeStart) throws IOException {
         server = new HttpServer();
         NetworkListener listener = new NetworkListener("grizzly", "127.0.0.1", 0);
         if (idleTimeoutSeconds > 0) {
@@ -126,18 +162,35 @@ final class TestServer implements AutoCloseable {
             }
         }, "/");
 
-        SendTextMessageService service = new SendTextMessageService(users, threads, writer, MessageRules.defaults(),
-                time, SendBudget.unlimited());
-        SendTextMessage sendText = command -> {
-            sendThreads.add(Thread.currentThread().getName());
-            Throwable failure = sendFailure.get();
-            if (failure instanceof RuntimeException runtime) {
-                throw runtime;
+        SendTextMessageService service = new SendTextMessageService(rememberingUsers(), rememberingThreads(), writer,
+                MessageRules.defaults(), time, SendBudget.unlimited());
+        SendTextMessage sendText = new SendTextMessage() {
+            @Override
+            public CompletionStage<Sent> send(Command command) {
+                sendThreads.add(Thread.currentThread().getName());
+                sendOnASelector.add(TyrusOnGrizzly.onSelectorThread());
+                Throwable failure = sendFailure.get();
+                if (failure instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                if (failure instanceof Error error) {
+                    throw error;
+                }
+                return service.send(command);
             }
-            if (failure instanceof Error error) {
-                throw error;
+
+            @Override
+            public Optional<CompletionStage<Sent>> sendFromMemory(Command command) {
+                if (sendFailure.get() != null) {
+                    return Optional.empty();
+                }
+                Optional<CompletionStage<Sent>> sent = service.sendFromMemory(command);
+                if (sent.isPresent()) {
+                    sendFromMemoryThreads.add(Thread.currentThread().getName());
+                    sendFromMemoryOnASelector.add(TyrusOnGrizzly.onSelectorThread());
+                }
+                return sent;
             }
-            return service.send(command);
         };
         // Not the shared FakeTokens: the tests need tokens that fail on purpose (explode, fail-<reason>).
         AuthenticateToken authenticate = token -> {
@@ -168,8 +221,68 @@ final class TestServer implements AutoCloseable {
                 new WebSocketUseCases(sendText, announce, share,
                         new MarkSeenService(messages, readMarkers, delivery, time),
                         changes.edit(), changes.delete()), settings, census, clock, !manualClock);
+        beforeStart.accept(listener);
         server.start();
         port = listener.getPort();
+    }
+
+    /** {@link #users}, each held in memory once read; look-ups of gated users wait for their gate. */
+    private UserAccounts rememberingUsers() {
+        return new DelegatingUserAccounts(users) {
+            @Override
+            public Optional<User> findById(UserId id) {
+                CountDownLatch gate = lookupGates.get(id);
+                if (gate != null) {
+                    try {
+                        gate.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                Optional<User> found = super.findById(id);
+                found.ifPresent(user -> heldUsers.add(user.id()));
+                return found;
+            }
+
+            @Override
+            public Optional<User> findHeld(UserId id) {
+                return heldUsers.contains(id) && !nothingHeld.get() ? super.findById(id) : Optional.empty();
+            }
+        };
+    }
+
+    /** {@link #threads}, each held in memory once read or created. */
+    private ThreadRepository rememberingThreads() {
+        return new ThreadRepository() {
+            @Override
+            public ChatThread getOrCreate(Participants participants, Instant now) {
+                ChatThread thread = threads.getOrCreate(participants, now);
+                heldThreads.add(participants);
+                return thread;
+            }
+
+            @Override
+            public Optional<ChatThread> findByParticipants(Participants participants) {
+                return threads.findByParticipants(participants);
+            }
+
+            @Override
+            public Optional<ChatThread> findHeld(Participants participants) {
+                return heldThreads.contains(participants) && !nothingHeld.get()
+                        ? threads.findByParticipants(participants)
+                        : Optional.empty();
+            }
+
+            @Override
+            public Optional<ChatThread> findById(ThreadId id) {
+                return threads.findById(id);
+            }
+
+            @Override
+            public List<ThreadActivity> findActivityOf(UserId user) {
+                return threads.findActivityOf(user);
+            }
+        };
     }
 
     User user(String name) {

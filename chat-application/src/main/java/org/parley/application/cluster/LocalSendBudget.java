@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -60,6 +61,20 @@ public final class LocalSendBudget implements SendBudget {
                     (key, bucket) -> bucket.at(now, rate).level() >= full ? null : bucket));
         }
         return answer[0];
+    }
+
+    /** Answers from memory: a bucket per user in a concurrent map, changed atomically and briefly. */
+    @Override
+    public Optional<Admission> takeFromMemory(UserId sender) {
+        return Optional.of(take(sender));
+    }
+
+    /** One message back into {@code sender}'s bucket, up to {@code burst}; nothing when the bucket is gone (full). */
+    @Override
+    public void giveBack(UserId sender) {
+        long capacity = (long) rate.burst() * TOKEN;
+        buckets.computeIfPresent(sender,
+                (user, bucket) -> new Bucket(Math.min(capacity, bucket.level() + TOKEN), bucket.since()));
     }
 
     /** How many users this node holds a bucket for now (for tests). */

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -56,7 +57,8 @@ import org.parley.domain.chat.MessageDraft;
  *       message; nothing is published for it, and its future completes with that original;</li>
  *   <li><b>callers do not block</b> on storage (a websocket handler returns at once), except when more than the
  *       queue's capacity is waiting: then {@link #store} waits for room, which slows the senders down
- *       (back-pressure) instead of growing memory without bound.</li>
+ *       (back-pressure) instead of growing memory without bound ({@link #storeOnceThenPublishAtOnce} never waits: it
+ *       declines instead);</li>
  * </ul>
  *
  * <p><b>Failures stay with their message.</b> Both threads are shared by every user of the server, so nothing one
@@ -183,6 +185,25 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
     public CompletableFuture<AppendedMessage> storeOnceThenPublish(DraftToStore draft,
                                                                  Function<Message, ? extends OutboundEvent> event) {
         return enqueue(Objects.requireNonNull(draft, "draft"), Optional.of(Objects.requireNonNull(event, "event")));
+    }
+
+    /**
+     * As {@link #storeOnceThenPublish}, when the queue has room now and no {@link #close} is under way: empty (nothing
+     * queued) when it would have to wait for either. Never blocks.
+     */
+    @Override
+    public Optional<CompletionStage<AppendedMessage>> storeOnceThenPublishAtOnce(
+            DraftToStore draft, Function<Message, ? extends OutboundEvent> event) {
+        Pending pending = new Pending(Objects.requireNonNull(draft, "draft"),
+                Optional.of(Objects.requireNonNull(event, "event")));
+        if (!closing.readLock().tryLock()) {
+            return Optional.empty();
+        }
+        try {
+            return !closed && queue.offer(pending) ? Optional.of(pending.result) : Optional.empty();
+        } finally {
+            closing.readLock().unlock();
+        }
     }
 
     /**

@@ -1,11 +1,13 @@
 package org.parley.application.metrics;
 
 import java.util.Objects;
+import java.util.Optional;
 
 import org.parley.application.port.out.Admission;
 import org.parley.application.port.out.ChatMetrics;
 import org.parley.application.port.out.LogInAttempts;
 import org.parley.application.port.out.SendBudget;
+import org.parley.domain.user.UserId;
 
 /**
  * The limits of contract §16, each refusal told to {@link ChatMetrics} ({@link ChatMetrics.Limit}): wrappers bootstrap
@@ -24,12 +26,28 @@ public final class CountedLimits {
         if (metrics == ChatMetrics.none()) {
             return budget;
         }
-        return sender -> {
-            Admission admission = budget.take(sender);
-            if (!admission.granted()) {
-                metrics.refused(ChatMetrics.Limit.SEND_RATE);
+        return new SendBudget() {
+            @Override
+            public Admission take(UserId sender) {
+                return told(budget.take(sender));
             }
-            return admission;
+
+            @Override
+            public Optional<Admission> takeFromMemory(UserId sender) {
+                return budget.takeFromMemory(sender).map(this::told);
+            }
+
+            @Override
+            public void giveBack(UserId sender) {
+                budget.giveBack(sender);
+            }
+
+            private Admission told(Admission admission) {
+                if (!admission.granted()) {
+                    metrics.refused(ChatMetrics.Limit.SEND_RATE);
+                }
+                return admission;
+            }
         };
     }
 

@@ -28,6 +28,11 @@ public class DelegatingUserAccounts implements UserAccounts {
     }
 
     @Override
+    public Optional<User> findHeld(UserId id) {
+        return delegate.findHeld(id);
+    }
+
+    @Override
     public Map<UserId, User> findAllById(Collection<UserId> ids) {
         return delegate.findAllById(ids);
     }

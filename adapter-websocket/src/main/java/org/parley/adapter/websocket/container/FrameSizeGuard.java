@@ -20,19 +20,29 @@ import org.glassfish.tyrus.spi.ReadHandler;
  * memory as long as it likes. The JSR-356 {@code maxMessageSize} is applied later still, by the message buffers
  * ({@code TextBuffer}) to frames already parsed.
  *
+ * <p>It also finds the client's close frame: its bytes go to a handler of their own ({@code GuardedEngine}'s, which
+ * feeds them to Tyrus after the connection's frames still waiting in its lane), and nothing after it is read (RFC 6455
+ * §5.5.1: a client sends nothing after its close frame). Works around: Tyrus answers a close frame on the thread that
+ * reads it ({@code TyrusWebSocketEngine.TyrusReadHandler.handle}, {@code ProtocolHandler.process},
+ * {@code CloseFrame.respond}): its reply goes out and the session ends at once, before frames read earlier and still
+ * waiting on a worker.
+ *
  * <p>Only reads frame headers and skips payloads, so it costs a few comparisons per read. Not thread-safe: Grizzly
  * hands one connection's reads over one at a time, in order.
  *
  * <p>Checked on Tyrus 2.2.2. Proved by {@code RawFrameTest.aSingleHugeFrameIsRefusedWith1009FromItsHeader} (a frame
  * header announcing 50 MiB, then 1 KiB of it: 1009 at once), {@code ChatWebSocketTest.aFrameAboveTheMaximumClosesWith1009}
  * and {@code aMessageSplitIntoFramesCountsAsAWhole}, and {@code FrameSizeGuardTest} (every split of the byte stream
- * into reads).
+ * into reads); the close frame by {@code CloseAfterItsFramesTest}.
  */
 final class FrameSizeGuard implements ReadHandler {
 
     private static final int MAX_HEADER_BYTES = 14;
+    private static final int CLOSE_OPCODE = 0x8;
 
     private final ReadHandler tyrus;
+    /** Takes the bytes of the client's close frame instead of {@link #tyrus} (see {@link #handle}). */
+    private final ReadHandler closeFrame;
     private final Connection connection;
     private final long maxMessageBytes;
     private final byte[] header = new byte[MAX_HEADER_BYTES];
@@ -41,16 +51,26 @@ final class FrameSizeGuard implements ReadHandler {
     private long messageBytes;
     private boolean refused;
     private boolean dataHeaderInLastRead;
+    /** The client's close frame has begun: its bytes go to {@link #closeFrame}. */
+    private boolean inCloseFrame;
+    /** The client's close frame is whole: nothing after it is read (RFC 6455 §5.5.1: it sends nothing more). */
+    private boolean afterCloseFrame;
 
-    FrameSizeGuard(ReadHandler tyrus, Connection connection, long maxMessageBytes) {
+    /**
+     * @param tyrus      Tyrus's read handler, fed every byte up to the client's close frame
+     * @param closeFrame fed the bytes of the client's close frame (whatever read they come in) instead; nothing after
+     *                   that frame is fed to either
+     */
+    FrameSizeGuard(ReadHandler tyrus, ReadHandler closeFrame, Connection connection, long maxMessageBytes) {
         this.tyrus = tyrus;
+        this.closeFrame = closeFrame;
         this.connection = connection;
         this.maxMessageBytes = maxMessageBytes;
     }
 
     @Override
     public void handle(ByteBuffer data) {
-        if (refused) {
+        if (refused || afterCloseFrame) {
             return;
         }
         dataHeaderInLastRead = false;
@@ -58,15 +78,26 @@ final class FrameSizeGuard implements ReadHandler {
         int limit = data.limit();
         int i = start;
         int headerStart = headerFill == 0 ? start : -1;
+        int closeFrameStart = inCloseFrame ? start : -1;
+        int end = limit;
         while (i < limit) {
             if (payloadLeft > 0) {
                 long skip = Math.min(payloadLeft, limit - i);
                 i += (int) skip;
                 payloadLeft -= skip;
+                if (inCloseFrame && payloadLeft == 0) {
+                    end = i;
+                    afterCloseFrame = true;
+                    break;
+                }
                 continue;
             }
             if (headerFill == 0) {
                 headerStart = i;
+                if (!inCloseFrame && (data.get(i) & 0x0F) == CLOSE_OPCODE) {
+                    inCloseFrame = true;
+                    closeFrameStart = i;
+                }
             }
             header[headerFill++] = data.get(i++);
             if (headerFill < 2 || headerFill < headerLength()) {
@@ -77,6 +108,11 @@ final class FrameSizeGuard implements ReadHandler {
             boolean fin = (header[0] & 0x80) != 0;
             headerFill = 0;
             payloadLeft = length;
+            if (inCloseFrame && length == 0) {
+                end = i;
+                afterCloseFrame = true;
+                break;
+            }
             if (opcode < 0x8) {
                 dataHeaderInLastRead = true;
                 messageBytes = opcode == 0 ? messageBytes + length : length;
@@ -89,7 +125,21 @@ final class FrameSizeGuard implements ReadHandler {
                 }
             }
         }
-        tyrus.handle(data);
+        if (closeFrameStart < 0) {
+            tyrus.handle(data);
+            return;
+        }
+        if (closeFrameStart > start) {
+            tyrus.handle(slice(data, start, closeFrameStart));
+        }
+        closeFrame.handle(slice(data, closeFrameStart, end));
+        data.position(limit);
+    }
+
+    private static ByteBuffer slice(ByteBuffer data, int from, int to) {
+        ByteBuffer part = data.duplicate();
+        part.limit(to).position(from);
+        return part;
     }
 
     /**
@@ -97,7 +147,7 @@ final class FrameSizeGuard implements ReadHandler {
      * connection has not been refused.
      */
     boolean atFrameBoundary() {
-        return !refused && headerFill == 0 && payloadLeft == 0;
+        return !refused && !inCloseFrame && headerFill == 0 && payloadLeft == 0;
     }
 
     /**

@@ -62,10 +62,57 @@ final class GuardedEngine implements WebSocketEngine {
                     // from this request, keeps none of them.
                     lean.parameters().clear();
                 }
-                Connection connection = FrameWriter.createConnection(upgrade, writer, closeListener);
-                return connection == null ? null : new GuardedConnection(connection, maxMessageBytes);
+                CloseAfterFrames closes = new CloseAfterFrames();
+                OPENING.set(closes);
+                Connection connection;
+                try {
+                    connection = FrameWriter.createConnection(upgrade, writer, closeListener);
+                } finally {
+                    OPENING.remove();
+                }
+                return connection == null ? null : new GuardedConnection(connection, maxMessageBytes, closes);
             }
         };
+    }
+
+    /** The close handling of the connection whose endpoint's {@code onOpen} runs on this thread, inside the upgrade. */
+    private static final ThreadLocal<CloseAfterFrames> OPENING = new ThreadLocal<>();
+
+    /**
+     * Called by the endpoint's {@code onOpen}: a close frame this connection reads while some of its frames wait in
+     * {@code order} is handled after them. Does nothing outside an upgrade by this engine.
+     */
+    static void closeAfterFramesOf(FramesInOrder order) {
+        CloseAfterFrames closes = OPENING.get();
+        if (closes != null) {
+            closes.order = order;
+        }
+    }
+
+    /**
+     * Feeds Tyrus a connection's close frame (and whatever of it a read holds) after the frames its endpoint handed on
+     * ({@link FramesInOrder}): Tyrus answers a close frame on the thread that reads it, replying and ending the session
+     * at once, so a close read on a selector thread while an earlier frame waited for storage in the lane was answered
+     * before that frame (its answer then never reached the client).
+     */
+    static final class CloseAfterFrames implements ReadHandler {
+        /** Set once by the endpoint's {@code onOpen}; null for a connection whose endpoint hands nothing on. */
+        volatile FramesInOrder order;
+        private ReadHandler tyrus;
+
+        @Override
+        public void handle(ByteBuffer data) {
+            FramesInOrder frames = order;
+            if (frames != null && frames.waiting()) {
+                ByteBuffer copy = ByteBuffer.allocate(data.remaining());
+                copy.put(data).flip();
+                if (frames.after(() -> tyrus.handle(copy))) {
+                    return;
+                }
+                data = copy;
+            }
+            tyrus.handle(data);
+        }
     }
 
     /**
@@ -157,8 +204,13 @@ final class GuardedEngine implements WebSocketEngine {
         private final FrameSizeGuard guard;
 
         GuardedConnection(Connection tyrus, long maxMessageBytes) {
+            this(tyrus, maxMessageBytes, new CloseAfterFrames());
+        }
+
+        GuardedConnection(Connection tyrus, long maxMessageBytes, CloseAfterFrames closes) {
             this.tyrus = tyrus;
-            this.guard = new FrameSizeGuard(tyrus.getReadHandler(), tyrus, maxMessageBytes);
+            closes.tyrus = tyrus.getReadHandler();
+            this.guard = new FrameSizeGuard(tyrus.getReadHandler(), closes, tyrus, maxMessageBytes);
         }
 
         @Override

@@ -2,11 +2,13 @@ package org.parley.adapter.websocket.container;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 
 import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.threadpool.Threads;
 import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
 
 /**
@@ -14,7 +16,8 @@ import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
  * (Parley's REST API): requests that are not websocket upgrades for {@code contextPath} fall through to the server's
  * other handlers. The one entry to this package's workarounds, applied in this order:
  * <ol>
- *   <li>{@link WorkerThreads}: handshakes and frames run on Grizzly's worker threads, not on its selectors;</li>
+ *   <li>{@link WorkerThreads}: handshakes and HTTP run on Grizzly's worker threads, the reads of upgraded websockets
+ *       on the selector that read them (the endpoint hands what may wait to {@link #workersOf the workers});</li>
  *   <li>{@link EmbeddedTyrusContainer}: a Tyrus container that owns its engine but no server, with no Tyrus idle
  *       timeout, whose engine is a {@link GuardedEngine} (a {@link FrameSizeGuard} in front of every connection);</li>
  *   <li>{@link UpgradedConnectionsStayOpen}: upgraded connections exempt from Grizzly's keep-alive idle timeout and
@@ -62,6 +65,25 @@ public final class TyrusOnGrizzly {
         listener.registerAddOn(new ReleaseClosedConnections(ReleaseClosedConnections.DEFAULT_GRACE));
         listener.registerAddOn(new WebSocketAddOn(container, contextPath));
         return new TyrusOnGrizzly(container);
+    }
+
+    /**
+     * The worker threads of {@code listener}'s transport, for what a websocket's reading thread must not run (its reads
+     * run on a selector thread: {@link WorkerThreads}). Usable before the server starts; {@code execute} never blocks,
+     * and throws {@link java.util.concurrent.RejectedExecutionException} once the server has stopped.
+     */
+    public static Executor workersOf(NetworkListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        return WorkerThreads.workersOf(listener.getTransport());
+    }
+
+    /**
+     * Whether the calling thread is one of Grizzly's selector threads, which must never wait: Grizzly's
+     * {@code SelectorRunner} marks its thread ({@code Threads.setService(true)}) while it runs. Checked on Grizzly
+     * 4.0.2; proved by {@code ChatWebSocketTest.handshakesAndColdFramesRunOnWorkerThreadsHotFramesOnTheSelector}.
+     */
+    public static boolean onSelectorThread() {
+        return Threads.isService();
     }
 
     /**

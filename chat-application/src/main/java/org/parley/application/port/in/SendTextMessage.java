@@ -29,6 +29,21 @@ public interface SendTextMessage {
      */
     CompletionStage<Sent> send(Command command);
 
+    /**
+     * As {@link #send}, only when everything the send needs is answerable from this node's memory, without waiting for
+     * storage, another node, a full queue or a lock held elsewhere: the receiver and the pair's thread already held in
+     * memory, a send budget kept in memory, room to queue the message at once. Empty when anything is missing: then
+     * nothing was taken, stored or delivered, and {@link #send} must be called instead (it answers every refusal). A
+     * caller on a thread that must never wait (a network selector) calls this first.
+     *
+     * @return the send, as {@link #send}'s stage, or empty when it must go through {@link #send}
+     * @throws org.parley.application.error.RateLimited when the sender's in-memory send rate is spent: nothing is
+     *         stored (as {@link #send})
+     */
+    default Optional<CompletionStage<Sent>> sendFromMemory(Command command) {
+        return Optional.empty();
+    }
+
     record Command(UserId sender, UserId receiver, String body, Optional<ClientMessageId> clientMessageId) {
         public Command {
             Objects.requireNonNull(sender, "sender");

@@ -1,5 +1,7 @@
 package org.parley.application.port.out;
 
+import java.util.Optional;
+
 import org.parley.domain.user.UserId;
 
 /**
@@ -17,8 +19,35 @@ public interface SendBudget {
     /** Takes one message from {@code sender}'s budget, or says how long until one is there. */
     Admission take(UserId sender);
 
-    /** No limit (the rate set to 0, for example for load benchmarks). */
+    /**
+     * As {@link #take}, when this budget can answer from this node's memory without waiting for anything (no network,
+     * no storage, no lock held by a slow caller): a node's own budget can, one shared through Redis cannot. Empty when
+     * it cannot answer so: then nothing was taken, and {@link #take} must be asked instead. The default cannot.
+     */
+    default Optional<Admission> takeFromMemory(UserId sender) {
+        return Optional.empty();
+    }
+
+    /**
+     * Puts back the one message a granted {@link #takeFromMemory} took, when that message was not sent after all (for
+     * example: storage had no room to queue it without waiting, and it is sent through the ordinary way, which takes
+     * again). Never blocks; a full bucket stays full. The default does nothing (it takes nothing from memory).
+     */
+    default void giveBack(UserId sender) {
+    }
+
+    /** No limit (the rate set to 0, for example for load benchmarks): answers from memory, always granted. */
     static SendBudget unlimited() {
-        return sender -> Admission.grant();
+        return new SendBudget() {
+            @Override
+            public Admission take(UserId sender) {
+                return Admission.grant();
+            }
+
+            @Override
+            public Optional<Admission> takeFromMemory(UserId sender) {
+                return Optional.of(Admission.grant());
+            }
+        };
     }
 }

@@ -1,5 +1,6 @@
 package org.parley.application.port.out;
 
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
@@ -38,4 +39,14 @@ public interface StoreMessages {
      */
     CompletionStage<AppendedMessage> storeOnceThenPublish(DraftToStore draft,
                                                           Function<Message, ? extends OutboundEvent> event);
+
+    /**
+     * As {@link #storeOnceThenPublish}, only if the draft can be handed over without waiting (for room in a full
+     * queue, or for a lock held elsewhere): the stage, or empty when it could not be handed over at once (then nothing
+     * was stored or published, and the caller may call {@link #storeOnceThenPublish}). The default never can.
+     */
+    default Optional<CompletionStage<AppendedMessage>> storeOnceThenPublishAtOnce(
+            DraftToStore draft, Function<Message, ? extends OutboundEvent> event) {
+        return Optional.empty();
+    }
 }

@@ -23,6 +23,15 @@ public interface ThreadRepository {
 
     Optional<ChatThread> findByParticipants(Participants participants);
 
+    /**
+     * The thread of this pair when this repository holds it in memory now, without reading the store or waiting for a
+     * load in flight; empty when it does not (whether or not the thread exists: then ask {@link #getOrCreate}). Never
+     * throws {@link org.parley.application.error.Unavailable}. The default holds nothing.
+     */
+    default Optional<ChatThread> findHeld(Participants participants) {
+        return Optional.empty();
+    }
+
     Optional<ChatThread> findById(ThreadId id);
 
     /**

@@ -18,6 +18,15 @@ public interface UserAccounts {
 
     Optional<User> findById(UserId id);
 
+    /**
+     * The user with this id when this directory holds it in memory now, without reading the store or waiting for a
+     * load in flight; empty when it does not (whether or not the user exists: then ask {@link #findById}). Never
+     * throws {@link org.parley.application.error.Unavailable}. The default holds nothing.
+     */
+    default Optional<User> findHeld(UserId id) {
+        return Optional.empty();
+    }
+
     /** The users among {@code ids} that exist, in one round trip whatever the number of ids. */
     Map<UserId, User> findAllById(Collection<UserId> ids);
 
