@@ -184,12 +184,21 @@ final class TestServer implements AutoCloseable {
                 if (sendFailure.get() != null) {
                     return Optional.empty();
                 }
-                Optional<CompletionStage<Sent>> sent = service.sendFromMemory(command);
-                if (sent.isPresent()) {
-                    sendFromMemoryThreads.add(Thread.currentThread().getName());
-                    sendFromMemoryOnASelector.add(TyrusOnGrizzly.onSelectorThread());
+                // Recorded before the message is queued: its confirmation may reach the client before this returns.
+                String thread = Thread.currentThread().getName();
+                boolean onASelector = TyrusOnGrizzly.onSelectorThread();
+                sendFromMemoryThreads.add(thread);
+                sendFromMemoryOnASelector.add(onASelector);
+                Optional<CompletionStage<Sent>> sent = Optional.empty();
+                try {
+                    sent = service.sendFromMemory(command);
+                    return sent;
+                } finally {
+                    if (sent.isEmpty()) {
+                        sendFromMemoryThreads.remove(thread);
+                        sendFromMemoryOnASelector.remove(Boolean.valueOf(onASelector));
+                    }
                 }
-                return sent;
             }
         };
         // Not the shared FakeTokens: the tests need tokens that fail on purpose (explode, fail-<reason>).
