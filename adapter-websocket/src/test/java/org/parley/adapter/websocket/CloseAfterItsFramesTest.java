@@ -3,6 +3,8 @@ package org.parley.adapter.websocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -29,15 +31,7 @@ class CloseAfterItsFramesTest {
             server.lookupGates.put(carol.id(), carolsLookUp);
             // The storage answers after a while, whatever the test does (on a server that reads on workers, the close
             // frame is read only then).
-            Thread opener = new Thread(() -> {
-                try {
-                    TimeUnit.MILLISECONDS.sleep(1_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                carolsLookUp.countDown();
-            });
-            opener.start();
+            Thread opener = opensAfterASecond(carolsLookUp);
             try (RawClient first = RawClient.handshake(server.port, "token-alice", Map.of())) {
                 assertThat(first.status()).isEqualTo(101);
                 first.send(RawClient.TEXT, ("{\"action\":\"text_message\",\"message_body\":\"hi\",\"receiver_id\":\""
@@ -67,22 +61,14 @@ class CloseAfterItsFramesTest {
             User carol = server.user("carol");
             CountDownLatch carolsLookUp = new CountDownLatch(1);
             server.lookupGates.put(carol.id(), carolsLookUp);
-            Thread opener = new Thread(() -> {
-                try {
-                    TimeUnit.MILLISECONDS.sleep(1_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                carolsLookUp.countDown();
-            });
-            opener.start();
+            Thread opener = opensAfterASecond(carolsLookUp);
             try (RawClient client = RawClient.handshake(server.port, "token-alice", Map.of())) {
                 assertThat(client.status()).isEqualTo(101);
                 client.send(RawClient.TEXT, ("{\"action\":\"text_message\",\"message_body\":\"hi\",\"receiver_id\":\""
                         + carol.id() + "\"}").getBytes(StandardCharsets.UTF_8));
                 client.send(RawClient.TEXT, "{not json".getBytes(StandardCharsets.UTF_8));
                 client.send(RawClient.CLOSE, new byte[] {0x03, (byte) 0xE8});
-                java.util.List<String> texts = new java.util.ArrayList<>();
+                List<String> texts = new ArrayList<>();
                 for (RawClient.Frame frame = client.read(); frame.opcode() != RawClient.CLOSE; frame = client.read()) {
                     if (frame.opcode() == RawClient.TEXT) {
                         texts.add(new String(frame.payload(), StandardCharsets.UTF_8));
@@ -95,5 +81,20 @@ class CloseAfterItsFramesTest {
                 opener.join();
             }
         }
+    }
+
+    /** Opens {@code gate} a second from now, whatever the test does (on a server that reads on workers, the close
+     *  frame is read only then). */
+    private static Thread opensAfterASecond(CountDownLatch gate) {
+        Thread opener = new Thread(() -> {
+            try {
+                TimeUnit.MILLISECONDS.sleep(1_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            gate.countDown();
+        });
+        opener.start();
+        return opener;
     }
 }

@@ -29,6 +29,7 @@ import org.parley.application.testing.ChatFixtures;
 import org.parley.application.testing.ChatStorage;
 import org.parley.application.testing.DelegatingMessageRepository;
 import org.parley.application.testing.FailingMessageRepository;
+import org.parley.application.testing.IgnoringChatMetrics;
 import org.parley.application.testing.InMemoryChatStorage;
 import org.parley.application.testing.MessageWriters;
 import org.parley.application.testing.RecordingEventDelivery;
@@ -91,22 +92,10 @@ class MessageWriterTest {
     }
 
     /** A {@link org.parley.application.port.out.ChatMetrics} that keeps what group commit tells it. */
-    private static final class RecordingMetrics implements org.parley.application.port.out.ChatMetrics {
+    private static final class RecordingMetrics extends IgnoringChatMetrics {
         final List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
         final List<Long> commitNanos = Collections.synchronizedList(new ArrayList<>());
         final List<Long> deliveries = Collections.synchronizedList(new ArrayList<>());
-
-        @Override
-        public void handshake(Handshake outcome) {
-        }
-
-        @Override
-        public void frameIn(FrameIn action) {
-        }
-
-        @Override
-        public void framesOut(FrameOut action, int count) {
-        }
 
         @Override
         public void batchCommitted(int stored, int drafts, long nanos) {
@@ -117,14 +106,6 @@ class MessageWriterTest {
         @Override
         public void delivered(long nanosSinceCommit) {
             deliveries.add(nanosSinceCommit);
-        }
-
-        @Override
-        public void refused(Limit limit) {
-        }
-
-        @Override
-        public void slowConsumerClosed() {
         }
     }
 

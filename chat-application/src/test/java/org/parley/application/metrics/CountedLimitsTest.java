@@ -11,6 +11,7 @@ import org.parley.application.port.out.Admission;
 import org.parley.application.port.out.ChatMetrics;
 import org.parley.application.port.out.SendBudget;
 import org.parley.application.port.out.SendRate;
+import org.parley.application.testing.IgnoringChatMetrics;
 import org.parley.application.testing.ManualTimeSource;
 import org.parley.domain.user.UserId;
 
@@ -54,36 +55,12 @@ class CountedLimitsTest {
     }
 
     /** Records the limits refused; nothing else. */
-    private static final class Refusals implements ChatMetrics {
+    private static final class Refusals extends IgnoringChatMetrics {
         final List<Limit> refused = new ArrayList<>();
-
-        @Override
-        public void handshake(Handshake outcome) {
-        }
-
-        @Override
-        public void frameIn(FrameIn action) {
-        }
-
-        @Override
-        public void framesOut(FrameOut action, int count) {
-        }
-
-        @Override
-        public void batchCommitted(int stored, int drafts, long commitNanos) {
-        }
-
-        @Override
-        public void delivered(long nanosSinceCommit) {
-        }
 
         @Override
         public void refused(Limit limit) {
             refused.add(limit);
-        }
-
-        @Override
-        public void slowConsumerClosed() {
         }
     }
 }
