@@ -5,8 +5,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -484,8 +484,13 @@ final class InboundFrames {
      * of unanswered frames over from {@link #handle}, and gives it back once, when the answer has gone.
      */
     private static final class AnsweredLater {
+        /** {@link #done} in a field of its own, not an {@code AtomicBoolean}: one object less per frame. */
+        private static final AtomicIntegerFieldUpdater<AnsweredLater> DONE =
+                AtomicIntegerFieldUpdater.newUpdater(AnsweredLater.class, "done");
+
         private final AtomicInteger unanswered;
-        private final AtomicBoolean done = new AtomicBoolean();
+        /** 1 once {@link #answered()} has given the count back. */
+        private volatile int done;
         boolean taken;
 
         AnsweredLater(AtomicInteger unanswered) {
@@ -497,7 +502,7 @@ final class InboundFrames {
         }
 
         void answered() {
-            if (done.compareAndSet(false, true)) {
+            if (DONE.compareAndSet(this, 0, 1)) {
                 unanswered.decrementAndGet();
             }
         }
