@@ -145,11 +145,13 @@ public final class ChatEndpoint extends Endpoint {
      */
     private void onText(LiveConnection connection, User user, String text) {
         FrameLane lane = connection.lane();
+        // One object for both paths: a frame read here and declined is not read again in the lane.
+        ClientFrame frame = new ClientFrame(text);
         if (lane.idle() && (long) text.length() * 3 <= maxTextFrameBytes
-                && inbound.handleFromMemory(user, text, connection::send)) {
+                && inbound.handleFromMemory(user, frame, connection::send)) {
             return;
         }
-        inLane(connection, () -> handleText(connection, user, text), text.length());
+        inLane(connection, () -> handleText(connection, user, frame), text.length());
     }
 
     /**
@@ -173,7 +175,8 @@ public final class ChatEndpoint extends Endpoint {
     }
 
     /** A text frame as every frame was handled before the hot path: on a worker thread, in the connection's lane. */
-    private void handleText(LiveConnection connection, User user, String text) {
+    private void handleText(LiveConnection connection, User user, ClientFrame frame) {
+        String text = frame.text();
         // Second line of defence: FrameSizeGuard already closes with 1009 when the frame header arrives. A UTF-16 unit
         // is at most 3 bytes, so a frame of at most a third of the limit in units needs no counting.
         if ((long) text.length() * 3 > maxTextFrameBytes && utf8Length(text) > maxTextFrameBytes) {
@@ -181,7 +184,7 @@ public final class ChatEndpoint extends Endpoint {
                     "A frame can have at most " + maxTextFrameBytes + " bytes"));
             return;
         }
-        inbound.handle(user, text, connection::send);
+        inbound.handle(user, frame, connection::send);
     }
 
     @Override

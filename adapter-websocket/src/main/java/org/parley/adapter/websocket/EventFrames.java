@@ -73,4 +73,16 @@ final class EventFrames implements FrameRenderer {
     public OutgoingFrame frame(OutboundEvent event, Audience audience) {
         return FrameJson.frame(event.accept(byAudience.get(audience)));
     }
+
+    /** A stored message's {@code conf_message} is copied from its {@code re_message} ({@link ConfirmationFrames}). */
+    @Override
+    public OutgoingFrame frame(OutboundEvent event, Audience audience, OutgoingFrame receivers) {
+        if (receivers != null && audience == Audience.SENDER && event instanceof MessageStored stored) {
+            OutgoingFrame copied = ConfirmationFrames.fromReceivers(receivers, stored.clientMessageId());
+            if (copied != null) {
+                return copied;
+            }
+        }
+        return frame(event, audience);
+    }
 }

@@ -17,4 +17,13 @@ interface FrameRenderer {
     default OutgoingFrame frame(OutboundEvent event, Audience audience) {
         return OutgoingFrame.of(render(event, audience));
     }
+
+    /**
+     * As {@link #frame(OutboundEvent, Audience)}, when this event's frame for its receivers was already made
+     * ({@code receivers}, null when not): a renderer may make {@code audience}'s frame from it rather than render it
+     * anew, if the result is the same bytes. By default it renders it anew.
+     */
+    default OutgoingFrame frame(OutboundEvent event, Audience audience, OutgoingFrame receivers) {
+        return frame(event, audience);
+    }
 }

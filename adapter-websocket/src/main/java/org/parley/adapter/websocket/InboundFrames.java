@@ -1,11 +1,12 @@
 package org.parley.adapter.websocket;
 
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -84,6 +85,8 @@ final class InboundFrames {
     /** Frames received and not yet answered (an error frame sent, or their message's storing completed). */
     private final AtomicInteger unanswered = new AtomicInteger();
     private final LongSupplier nanoClock;
+    /** Reads each frame's JSON, once per frame ({@link ClientFrame}). */
+    private final ClientFrame.Reader reader;
     private volatile long lastFrameNanos;
     private volatile boolean refusing;
 
@@ -98,6 +101,12 @@ final class InboundFrames {
 
     /** @param metrics told of every frame, by its action ({@link ChatMetrics.FrameIn}) */
     InboundFrames(WebSocketUseCases useCases, LongSupplier nanoClock, ChatMetrics metrics) {
+        this(useCases, nanoClock, metrics, Json.MAPPER::readTree);
+    }
+
+    /** @param reader reads a frame's JSON ({@code Json.MAPPER::readTree}; tests count its calls) */
+    InboundFrames(WebSocketUseCases useCases, LongSupplier nanoClock, ChatMetrics metrics, ClientFrame.Reader reader) {
+        this.reader = Objects.requireNonNull(reader, "reader");
         this.metrics = metrics;
         this.sendText = useCases.sendText();
         this.announceFile = useCases.announceFile();
@@ -115,6 +124,14 @@ final class InboundFrames {
      * message, until storing it has completed (its {@code conf_message} is then on its way, or its error frame sent).
      */
     void handle(User sender, String text, Consumer<String> reply) {
+        handle(sender, new ClientFrame(text), reply);
+    }
+
+    /**
+     * As {@link #handle(User, String, Consumer)}, for a frame that {@link #handleFromMemory(User, ClientFrame,
+     * Consumer)} may have declined: its JSON, if already read there, is not read again.
+     */
+    void handle(User sender, ClientFrame text, Consumer<String> reply) {
         unanswered.incrementAndGet();
         lastFrameNanos = nanoClock.getAsLong();
         AnsweredLater later = new AnsweredLater(unanswered);
@@ -138,8 +155,16 @@ final class InboundFrames {
      * connections may call it.
      */
     boolean handleFromMemory(User sender, String text, Consumer<String> reply) {
-        // Any other action (or one spelt with escapes) is not parsed twice: it goes to handle() at once.
-        if (!text.contains(TEXT_MESSAGE)) {
+        return handleFromMemory(sender, new ClientFrame(text), reply);
+    }
+
+    /**
+     * As {@link #handleFromMemory(User, String, Consumer)}; a frame declined here goes to {@link #handle(User,
+     * ClientFrame, Consumer)} as it is, so that its JSON, read here, is not read again.
+     */
+    boolean handleFromMemory(User sender, ClientFrame text, Consumer<String> reply) {
+        // Any other action (or one spelt with escapes) is not read here: it goes to handle() at once.
+        if (!text.text().contains(TEXT_MESSAGE)) {
             return false;
         }
         // Counted before refusing is read, as handle() does: a drain that begins meanwhile waits for this frame.
@@ -155,11 +180,11 @@ final class InboundFrames {
         }
     }
 
-    /** {@link #handleFromMemory(User, String, Consumer)} once counted: {@code later} taken when answered later. */
-    private boolean handleFromMemory(User sender, String text, Consumer<String> reply, AnsweredLater later) {
+    /** {@link #handleFromMemory(User, ClientFrame, Consumer)} once counted: {@code later} taken when answered later. */
+    private boolean handleFromMemory(User sender, ClientFrame text, Consumer<String> reply, AnsweredLater later) {
         JsonNode frame;
         try {
-            frame = Json.MAPPER.readTree(text);
+            frame = text.tree(reader);
         } catch (JsonProcessingException e) {
             return false;
         }
@@ -237,10 +262,10 @@ final class InboundFrames {
     }
 
     /** Returns the error frame to answer with at once, if any. */
-    private Optional<String> dispatch(User sender, String text, Consumer<String> reply, AnsweredLater later) {
+    private Optional<String> dispatch(User sender, ClientFrame text, Consumer<String> reply, AnsweredLater later) {
         JsonNode frame;
         try {
-            frame = Json.MAPPER.readTree(text);
+            frame = text.tree(reader);
         } catch (JsonProcessingException e) {
             metrics.frameIn(ChatMetrics.FrameIn.OTHER);
             if (FrameText.isUnpairedSurrogateRefusal(e)) {
@@ -459,8 +484,13 @@ final class InboundFrames {
      * of unanswered frames over from {@link #handle}, and gives it back once, when the answer has gone.
      */
     private static final class AnsweredLater {
+        /** {@link #done} in a field of its own, not an {@code AtomicBoolean}: one object less per frame. */
+        private static final AtomicIntegerFieldUpdater<AnsweredLater> DONE =
+                AtomicIntegerFieldUpdater.newUpdater(AnsweredLater.class, "done");
+
         private final AtomicInteger unanswered;
-        private final AtomicBoolean done = new AtomicBoolean();
+        /** 1 once {@link #answered()} has given the count back. */
+        private volatile int done;
         boolean taken;
 
         AnsweredLater(AtomicInteger unanswered) {
@@ -472,7 +502,7 @@ final class InboundFrames {
         }
 
         void answered() {
-            if (done.compareAndSet(false, true)) {
+            if (DONE.compareAndSet(this, 0, 1)) {
                 unanswered.decrementAndGet();
             }
         }

@@ -39,6 +39,7 @@ public final class WebSocketDelivery implements EventDelivery {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketDelivery.class);
     private static final int AUDIENCES = Audience.values().length;
+    private static final int RECEIVER = Audience.RECEIVER.ordinal();
     /** What an event is called in a log line (never its content). */
     private static final OutboundEvent.Cases<String> DESCRIPTION = new OutboundEvent.Cases<>() {
         @Override
@@ -143,7 +144,8 @@ public final class WebSocketDelivery implements EventDelivery {
 
     /**
      * Renders the frame of {@code event} for each audience that has a connection here, once, and queues it to every
-     * open connection of its recipients. Never throws (see the class comment).
+     * open connection of its recipients; a frame for the sender may be made from the receiver's
+     * ({@link FrameRenderer#frame(OutboundEvent, Audience, OutgoingFrame)}). Never throws (see the class comment).
      */
     @Override
     public void deliver(OutboundEvent event) {
@@ -161,7 +163,7 @@ public final class WebSocketDelivery implements EventDelivery {
             OutgoingFrame frame = rendered[audience];
             if (frame == null) {
                 try {
-                    frame = renderer.frame(event, delivery.audience());
+                    frame = renderer.frame(event, delivery.audience(), rendered[RECEIVER]);
                 } catch (Throwable failure) {
                     undeliverable(event, failure);
                     return;

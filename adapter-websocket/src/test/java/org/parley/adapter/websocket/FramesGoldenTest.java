@@ -136,6 +136,10 @@ class FramesGoldenTest {
         OutgoingFrame frame = frames.frame(event, audience);
         assertThat(frame.framed()).isEqualTo(FrameWriter.textFrame(expected));
         assertThat(frame.text()).isEqualTo(expected);
+        // What the delivery thread does: the sender's frame made knowing the receiver's (ConfirmationFrames).
+        OutgoingFrame afterReceivers = frames.frame(event, audience, frames.frame(event, Audience.RECEIVER));
+        assertThat(afterReceivers.framed()).isEqualTo(FrameWriter.textFrame(expected));
+        assertThat(afterReceivers.text()).isEqualTo(expected);
     }
 
     private static Message message(long id, MessageContent content) {

@@ -3,6 +3,7 @@ package org.parley.application.service;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 import org.parley.application.port.in.SendTextMessage;
 import org.parley.application.error.RateLimited;
@@ -17,9 +18,11 @@ import org.parley.application.port.out.ThreadRepository;
 import org.parley.application.port.out.TimeSource;
 import org.parley.application.port.out.UserAccounts;
 import org.parley.domain.chat.ChatThread;
+import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageContent;
 import org.parley.domain.chat.MessageRules;
 import org.parley.domain.chat.Participants;
+import org.parley.domain.delivery.ClientMessageId;
 import org.parley.domain.delivery.DeliveryPolicy;
 import org.parley.domain.user.User;
 
@@ -35,6 +38,9 @@ import org.parley.domain.user.User;
  * the sender exists, where {@link #send} takes one from the budget and stores the message too.
  */
 public final class SendTextMessageService implements SendTextMessage {
+
+    /** What a send came to: a text message is never a profile share, so a repeat carries no profile. */
+    private static final Function<AppendedMessage, Sent> SENT = answer -> Repeats.sent(answer, Optional.empty());
 
     private final UserAccounts users;
     private final ThreadRepository threads;
@@ -61,11 +67,8 @@ public final class SendTextMessageService implements SendTextMessage {
         Receivers.requireActive(users, command.receiver());
 
         ChatThread thread = threads.getOrCreate(pair, time.now());
-        DraftToStore draft = new DraftToStore(thread.compose(command.sender(), text, time.now()),
-                command.clientMessageId());
-        return messages.storeOnceThenPublish(draft, stored -> new MessageStored(
-                stored, DeliveryPolicy.forStoredMessage(stored), command.clientMessageId(), Optional.empty(),
-                Optional.empty())).thenApply(answer -> Repeats.sent(answer, Optional.empty()));
+        return messages.storeOnceThenPublish(draft(command, thread, text), announced(command.clientMessageId()))
+                .thenApply(SENT);
     }
 
     @Override
@@ -73,8 +76,12 @@ public final class SendTextMessageService implements SendTextMessage {
         MessageContent.Text text = rules.text(command.body());
         Participants pair = Participants.of(command.sender(), command.receiver());
         Optional<ChatThread> thread = threads.findHeld(pair);
+        if (thread.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<User> receiver = users.findHeld(command.receiver());
         // An inactive or unknown receiver is refused by send(), from whatever it reads.
-        if (thread.isEmpty() || !users.findHeld(command.receiver()).map(User::isActive).orElse(false)) {
+        if (receiver.isEmpty() || !receiver.get().isActive()) {
             return Optional.empty();
         }
         Optional<Admission> admission = budget.takeFromMemory(command.sender());
@@ -84,16 +91,24 @@ public final class SendTextMessageService implements SendTextMessage {
         if (!admission.get().granted()) {
             throw RateLimited.sending(admission.get().retryAfter());
         }
-        DraftToStore draft = new DraftToStore(thread.get().compose(command.sender(), text, time.now()),
-                command.clientMessageId());
-        Optional<CompletionStage<AppendedMessage>> queued = messages.storeOnceThenPublishAtOnce(draft,
-                stored -> new MessageStored(stored, DeliveryPolicy.forStoredMessage(stored), command.clientMessageId(),
-                        Optional.empty(), Optional.empty()));
+        Optional<CompletionStage<AppendedMessage>> queued = messages.storeOnceThenPublishAtOnce(
+                draft(command, thread.get(), text), announced(command.clientMessageId()));
         if (queued.isEmpty()) {
             // send() takes again: this message must not cost the sender two.
             budget.giveBack(command.sender());
             return Optional.empty();
         }
-        return Optional.of(queued.get().thenApply(answer -> Repeats.sent(answer, Optional.empty())));
+        return Optional.of(queued.get().thenApply(SENT));
+    }
+
+    /** The message of {@code command} in {@code thread}, composed now, as storage takes it. */
+    private DraftToStore draft(Command command, ChatThread thread, MessageContent.Text text) {
+        return new DraftToStore(thread.compose(command.sender(), text, time.now()), command.clientMessageId());
+    }
+
+    /** The event that storing a text message publishes: its frames go to both sides, the sender's with its id. */
+    private static Function<Message, MessageStored> announced(Optional<ClientMessageId> clientMessageId) {
+        return stored -> new MessageStored(stored, DeliveryPolicy.forStoredMessage(stored), clientMessageId,
+                Optional.empty(), Optional.empty());
     }
 }

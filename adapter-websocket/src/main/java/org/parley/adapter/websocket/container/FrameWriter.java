@@ -138,6 +138,14 @@ public final class FrameWriter extends Writer {
         return frame;
     }
 
+    /**
+     * As {@link #textFrame(String)}, with its header written and its {@code length} payload bytes left for the caller
+     * to fill, from index {@code frame.length - length} on, before the frame is written anywhere.
+     */
+    public static byte[] textFrameToFill(int length) {
+        return headed(length);
+    }
+
     /** A frame of {@code length} payload bytes with its header written: the payload is left to the caller. */
     private static byte[] headed(int length) {
         int header = length <= 125 ? 2 : length <= 0xFFFF ? 4 : 10;
