@@ -46,13 +46,14 @@ final class ThreadOrder {
     /**
      * {@link #LOCK} for H2, as an update that changes nothing: H2 (2.5.252) never keeps a {@code SELECT ... FOR UPDATE}
      * in its session's statement cache ({@code Select.isCacheable}), so the lock was parsed and planned again for every
-     * batch (7 % of the writer thread's CPU samples); an update is cached. It locks the same rows the same way (H2 locks
-     * each row before updating it, {@code Update.update}, waiting for another transaction's lock as {@code FOR UPDATE}
-     * does), in ascending id order (H2 sorts an {@code = ANY} list before probing the index, {@code IndexCursor}), and
-     * writes no index entry (H2 skips the indexes whose columns did not change, {@code MVTable.updateRows}).
+     * batch (10.6 % of the writer thread's CPU samples while it stored batches); an update is cached. It locks the same
+     * rows the same way (H2 locks each row before updating it, {@code Update.update}, waiting for another
+     * transaction's lock as {@code FOR UPDATE} does), in ascending id order (H2 sorts an {@code = ANY} list before
+     * probing the index, {@code IndexCondition.getCurrentValueList}), and writes no index entry (H2 skips the indexes
+     * whose columns did not change, {@code MVSecondaryIndex.update}). See docs/storage.md, "What a commit costs on H2".
      */
     static final String LOCK_ON_H2 = "update chat_threads set created_at = created_at where id = any(?)";
-    /** The rows of {@link #LOCK_ON_H2} that exist, read only when it locked fewer rows than asked (a missing thread). */
+    /** Which of the batch's threads exist: read only when the lock found fewer than asked (a missing thread). */
     private static final String EXISTING = "select id from chat_threads where id = any(?)";
     /**
      * One backward probe of {@code ix_messages_thread_id_id} per thread, found by its primary key. Written as an
@@ -86,7 +87,7 @@ final class ThreadOrder {
                 """.formatted(indexHint);
     }
 
-    /** With {@link #LATEST_ON_H2} on H2, {@link #LATEST} on any other database. */
+    /** {@link #LOCK_ON_H2} and {@link #LATEST_ON_H2} on H2; {@link #LOCK} and {@link #LATEST} on any other database. */
     static ThreadOrder forDialect(Dialect dialect) {
         Objects.requireNonNull(dialect, "dialect");
         return dialect instanceof H2Dialect ? new ThreadOrder(LOCK_ON_H2, LATEST_ON_H2) : new ThreadOrder(LOCK, LATEST);

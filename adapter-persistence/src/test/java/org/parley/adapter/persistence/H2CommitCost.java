@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,8 +36,10 @@ import org.parley.domain.user.UserId;
  * and measures the last {@code measured} commits. Run it by hand, e.g. (from the repository root):
  *
  * <pre>
- * mvn -B -ntp -q test-compile -pl adapter-persistence -am
- * java -cp "$(cat adapter-persistence/target/cp.txt):adapter-persistence/target/classes:adapter-persistence/target/test-classes" \
+ * mvn -B -ntp -q test-compile dependency:build-classpath -pl adapter-persistence -am \
+ *     -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
+ * P=adapter-persistence/target
+ * java -cp "$(cat $P/cp.txt):$P/classes:$P/test-classes" \
  *     org.parley.adapter.persistence.H2CommitCost 30000 4 500 10000 ";RETENTION_TIME=45000"
  * </pre>
  *
@@ -165,10 +166,5 @@ public final class H2CommitCost {
         Field field = FileStore.class.getDeclaredField("writeBytes");
         field.setAccessible(true);
         return (AtomicLong) field.get(fileStore);
-    }
-
-    @SuppressWarnings("unused")
-    private static Map<String, String> layout(MVStore store) {
-        return store.getFileStore().getLayoutMap();
     }
 }
