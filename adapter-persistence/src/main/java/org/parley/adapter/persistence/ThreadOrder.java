@@ -47,10 +47,11 @@ final class ThreadOrder {
      * {@link #LOCK} for H2, as an update that changes nothing: H2 (2.5.252) never keeps a {@code SELECT ... FOR UPDATE}
      * in its session's statement cache ({@code Select.isCacheable}), so the lock was parsed and planned again for every
      * batch (10.6 % of the writer thread's CPU samples while it stored batches); an update is cached. It locks the same
-     * rows the same way (H2 locks each row before updating it, {@code Update.update}, waiting for another
-     * transaction's lock as {@code FOR UPDATE} does), in ascending id order (H2 sorts an {@code = ANY} list before
-     * probing the index, {@code IndexCondition.getCurrentValueList}), and writes no index entry (H2 skips the indexes
-     * whose columns did not change, {@code MVSecondaryIndex.update}). See docs/storage.md, "What a commit costs on H2".
+     * rows the same way (H2 locks each row before updating it, {@code Update.lockAndRecheckCondition}, waiting for
+     * another transaction's lock as {@code FOR UPDATE} does), in ascending id order (H2 sorts an {@code = ANY} list
+     * before probing the index, {@code IndexCondition.getCurrentValueList}), counts every row it matched (a plain
+     * {@code UPDATE} counts unchanged rows too), and writes no index entry (H2 skips the indexes whose columns did not
+     * change, {@code MVTable.updateRows}). See docs/storage.md, "What a commit costs on H2".
      */
     static final String LOCK_ON_H2 = "update chat_threads set created_at = created_at where id = any(?)";
     /** Which of the batch's threads exist: read only when the lock found fewer than asked (a missing thread). */
