@@ -71,8 +71,14 @@ public final class H2CommitCost {
         int measured = Integer.parseInt(args[3]);
         String urlSettings = args.length > 4 ? args[4] : "";
         Path dir = Files.createTempDirectory("h2-commit-cost");
-        System.out.println(urlSettings + " k=" + perCommit + " rate=" + rate + "/s: "
-                + run(dir, urlSettings, commits, perCommit, rate, measured));
+        try {
+            System.out.println(urlSettings + " k=" + perCommit + " rate=" + rate + "/s: "
+                    + run(dir, urlSettings, commits, perCommit, rate, measured));
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
     }
 
     static Result run(Path dir, String urlSettings, int commits, int perCommit, int commitsPerSecond, int measured)
