@@ -44,6 +44,19 @@ final class ThreadOrder {
     /** The lock statement; its one parameter is the array of thread ids. */
     static final String LOCK = "select id from chat_threads where id = any(?) order by id for update";
     /**
+     * {@link #LOCK} for H2, as an update that changes nothing: H2 (2.5.252) never keeps a {@code SELECT ... FOR UPDATE}
+     * in its session's statement cache ({@code Select.isCacheable}), so the lock was parsed and planned again for every
+     * batch (10.6 % of the writer thread's CPU samples while it stored batches); an update is cached. It locks the same
+     * rows the same way (H2 locks each row before updating it, {@code Update.lockAndRecheckCondition}, waiting for
+     * another transaction's lock as {@code FOR UPDATE} does), in ascending id order (H2 sorts an {@code = ANY} list
+     * before probing the index, {@code IndexCondition.getCurrentValueList}), counts every row it matched (a plain
+     * {@code UPDATE} counts unchanged rows too), and writes no index entry (H2 skips the indexes whose columns did not
+     * change, {@code MVTable.updateRows}). See docs/storage.md, "What a commit costs on H2".
+     */
+    static final String LOCK_ON_H2 = "update chat_threads set created_at = created_at where id = any(?)";
+    /** Which of the batch's threads exist: read only when the lock found fewer than asked (a missing thread). */
+    private static final String EXISTING = "select id from chat_threads where id = any(?)";
+    /**
      * One backward probe of {@code ix_messages_thread_id_id} per thread, found by its primary key. Written as an
      * ordering on the index's columns rather than {@code max(m.id)}: PostgreSQL reads both as one backward index probe,
      * but H2 (2.5.252) evaluates the {@code max} by reading every row of the thread, which made each batch's cost grow
@@ -57,9 +70,11 @@ final class ThreadOrder {
      */
     static final String LATEST_ON_H2 = latest(" use index (ix_messages_thread_id_id)");
 
+    private final String lockSql;
     private final String latestSql;
 
-    private ThreadOrder(String latestSql) {
+    private ThreadOrder(String lockSql, String latestSql) {
+        this.lockSql = lockSql;
         this.latestSql = latestSql;
     }
 
@@ -73,10 +88,15 @@ final class ThreadOrder {
                 """.formatted(indexHint);
     }
 
-    /** With {@link #LATEST_ON_H2} on H2, {@link #LATEST} on any other database. */
+    /** {@link #LOCK_ON_H2} and {@link #LATEST_ON_H2} on H2; {@link #LOCK} and {@link #LATEST} on any other database. */
     static ThreadOrder forDialect(Dialect dialect) {
         Objects.requireNonNull(dialect, "dialect");
-        return new ThreadOrder(dialect instanceof H2Dialect ? LATEST_ON_H2 : LATEST);
+        return dialect instanceof H2Dialect ? new ThreadOrder(LOCK_ON_H2, LATEST_ON_H2) : new ThreadOrder(LOCK, LATEST);
+    }
+
+    /** The statement that locks a batch's threads on this database: {@link #LOCK_ON_H2} on H2, else {@link #LOCK}. */
+    String lockStatement() {
+        return lockSql;
     }
 
     /**
@@ -92,18 +112,11 @@ final class ThreadOrder {
         threads.forEach(thread -> ids.add(thread.value()));
         Array threadIds = connection.createArrayOf("bigint", ids.toArray());
         try {
-            SortedSet<Long> locked = new TreeSet<>();
-            try (PreparedStatement lock = connection.prepareStatement(LOCK)) {
-                lock.setArray(1, threadIds);
-                try (ResultSet rows = lock.executeQuery()) {
-                    while (rows.next()) {
-                        locked.add(rows.getLong(1));
-                    }
-                }
-            }
-            if (locked.size() != ids.size()) {
+            int locked = lockSql.equals(LOCK)
+                    ? ids(connection, LOCK, threadIds).size() : updated(connection, lockSql, threadIds);
+            if (locked != ids.size()) {
                 SortedSet<Long> missing = new TreeSet<>(ids);
-                missing.removeAll(locked);
+                missing.removeAll(ids(connection, EXISTING, threadIds));
                 throw new IllegalArgumentException("No thread " + missing + " to store messages in");
             }
             Map<ThreadId, ThreadPosition> next = new HashMap<>();
@@ -121,6 +134,26 @@ final class ThreadOrder {
             return next;
         } finally {
             threadIds.free();
+        }
+    }
+
+    private static SortedSet<Long> ids(Connection connection, String sql, Array threadIds) throws SQLException {
+        SortedSet<Long> found = new TreeSet<>();
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setArray(1, threadIds);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    found.add(rows.getLong(1));
+                }
+            }
+        }
+        return found;
+    }
+
+    private static int updated(Connection connection, String sql, Array threadIds) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(sql)) {
+            update.setArray(1, threadIds);
+            return update.executeUpdate();
         }
     }
 }

@@ -56,6 +56,24 @@ class H2HousekeepingTest {
         }
     }
 
+    /**
+     * Parley's embedded database writes every commit through ({@code WRITE_DELAY=0}) and keeps H2's retention time of
+     * 45 s: a lower one would spare the writer a little (a smaller layout map) but make the housekeeping rewrite chunks
+     * sooner, for the same process CPU, and make a file left by a power failure likelier to be unreadable
+     * (docs/storage.md, "What a commit costs on H2").
+     */
+    @Test
+    void theEmbeddedDatabaseWritesEachCommitThroughAndKeepsH2sRetentionTime() throws Exception {
+        DatabaseSettings settings = DatabaseSettings.embeddedH2(dir.resolve("retention"));
+        try (HikariDataSource pool = pool(settings.jdbcUrl());
+             Connection connection = pool.getConnection()) {
+            org.h2.mvstore.MVStore store = ((org.h2.engine.SessionLocal) connection
+                    .unwrap(org.h2.jdbc.JdbcConnection.class).getSession()).getDatabase().getStore().getMvStore();
+            assertThat(store.getRetentionTime()).isEqualTo(45_000);
+            assertThat(store.getAutoCommitDelay()).isZero();
+        }
+    }
+
     @Test
     void aRoundOnAClosedDatabaseDoesNothing() throws Exception {
         DatabaseSettings file = DatabaseSettings.embeddedH2(dir.resolve("closed"));

@@ -70,6 +70,26 @@ class HibernateMessageRepositoryTest {
                 .containsExactlyElementsOf(ids.subList(5, 10));
     }
 
+    /**
+     * A batch naming a thread that does not exist stores nothing (the lock finds fewer threads than asked: an update
+     * counting fewer rows on H2, fewer rows locked on PostgreSQL) and names the missing thread.
+     */
+    @Test
+    void aBatchNamingAThreadThatDoesNotExistStoresNothingAndNamesIt() {
+        UserId a = DATABASE.newUser();
+        UserId b = DATABASE.newUser();
+        ChatThread real = thread(a, b);
+        ChatThread missing = new ChatThread(new ThreadId(real.id().value() + 1_000_000), Participants.of(a, b),
+                Fixtures.at(0));
+
+        assertThatThrownBy(() -> messages.appendNew(List.of(
+                DraftToStore.always(real.compose(a, Fixtures.text("in a real thread"), Fixtures.at(1))),
+                DraftToStore.always(missing.compose(a, Fixtures.text("in no thread"), Fixtures.at(2))))))
+                .hasStackTraceContaining("No thread [" + missing.id().value() + "]");
+        assertThat(messages.findInThread(real.id(),
+                new MessageRange(Optional.empty(), Optional.empty(), Direction.OLDEST_FIRST), 10)).isEmpty();
+    }
+
     @Test
     void everyKindOfMessageComesBackExactly() {
         UserId a = DATABASE.newUser();

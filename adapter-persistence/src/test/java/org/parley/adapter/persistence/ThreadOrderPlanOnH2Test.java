@@ -1,6 +1,7 @@
 package org.parley.adapter.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -11,6 +12,8 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.parley.domain.chat.Participants;
+import org.parley.domain.user.UserId;
 
 /**
  * Each batch reads its threads' latest message ids ({@link ThreadOrder#LATEST_ON_H2}, the threads' ids as one array
@@ -66,6 +69,86 @@ class ThreadOrderPlanOnH2Test {
                         .containsIgnoringCase("FOR UPDATE");
             }
         }
+    }
+
+    /**
+     * On H2 the lock is an update that changes nothing ({@link ThreadOrder#LOCK_ON_H2}): the same primary-key probes in
+     * ascending id order, and, unlike {@code SELECT ... FOR UPDATE}, kept in the session's statement cache, so a batch
+     * does not parse and plan it again (it did: 7 % of the writer's CPU samples; see docs/storage.md, "What a commit
+     * costs on H2"). The form is pinned to H2's dialect, and H2's cache is checked to hold it and not the select.
+     */
+    @Test
+    void theLockOnH2IsAnUpdateThatH2KeepsInItsStatementCache() throws Exception {
+        assertThat(ThreadOrder.forDialect(new org.hibernate.dialect.H2Dialect()).lockStatement())
+                .isEqualTo(ThreadOrder.LOCK_ON_H2);
+        assertThat(ThreadOrder.forDialect(new org.hibernate.dialect.PostgreSQLDialect()).lockStatement())
+                .isEqualTo(ThreadOrder.LOCK);
+        DatabaseSettings settings = DatabaseSettings.embeddedH2(dir);
+        try (PersistenceModule module = PersistenceModule.start(settings);
+             Connection connection = DriverManager.getConnection(settings.jdbcUrl(), settings.username(),
+                     settings.password())) {
+            try (PreparedStatement explain = connection.prepareStatement("EXPLAIN " + ThreadOrder.LOCK_ON_H2)) {
+                explain.setArray(1, connection.createArrayOf("bigint", new Object[] {1L, 2L}));
+                try (ResultSet plan = explain.executeQuery()) {
+                    assertThat(plan.next()).isTrue();
+                    assertThat(plan.getString(1))
+                            .startsWithIgnoringCase("UPDATE")
+                            .containsPattern("PRIMARY_KEY_\\w*: ID IN\\(");
+                }
+            }
+            assertThat(preparedTwiceIsOneCommand(connection, ThreadOrder.LOCK_ON_H2)).isTrue();
+            assertThat(preparedTwiceIsOneCommand(connection, ThreadOrder.LOCK)).isFalse();
+        }
+    }
+
+    /**
+     * {@link ThreadOrder#LOCK_ON_H2} locks as {@code FOR UPDATE} does: a second transaction's lock on the same thread
+     * waits until the first commits (it fails after H2's lock timeout, set short here, while the first holds it).
+     */
+    @Test
+    void theLockOnH2MakesASecondTransactionWait() throws Exception {
+        DatabaseSettings settings = DatabaseSettings.embeddedH2(dir);
+        try (PersistenceModule module = PersistenceModule.start(settings)) {
+            UserId first = newUser(module);
+            long thread = module.threads().getOrCreate(Participants.of(first, newUser(module)), Fixtures.at(0))
+                    .id().value();
+            try (Connection holder = DriverManager.getConnection(settings.jdbcUrl(), "sa", "");
+                 Connection waiter = DriverManager.getConnection(settings.jdbcUrl() + ";LOCK_TIMEOUT=300", "sa", "")) {
+                holder.setAutoCommit(false);
+                waiter.setAutoCommit(false);
+                assertThat(lock(holder, thread)).isEqualTo(1);
+                assertThatThrownBy(() -> lock(waiter, thread))
+                        .isInstanceOf(java.sql.SQLException.class)
+                        .hasMessageContaining("Timeout");
+                waiter.rollback();
+                holder.commit();
+                assertThat(lock(waiter, thread)).isEqualTo(1);
+                waiter.commit();
+            }
+        }
+    }
+
+    private static int lock(Connection connection, long thread) throws java.sql.SQLException {
+        try (PreparedStatement lock = connection.prepareStatement(ThreadOrder.LOCK_ON_H2)) {
+            lock.setArray(1, connection.createArrayOf("bigint", new Object[] {thread}));
+            return lock.executeUpdate();
+        }
+    }
+
+    private static UserId newUser(PersistenceModule module) {
+        var user = Fixtures.minimalUser();
+        module.userAccounts().add(Fixtures.backendManaged(user));
+        return user.id();
+    }
+
+    /** Whether H2 hands out the same parsed command for {@code sql} twice in one session (its statement cache). */
+    private static boolean preparedTwiceIsOneCommand(Connection connection, String sql) throws Exception {
+        org.h2.engine.Session session = connection.unwrap(org.h2.jdbc.JdbcConnection.class).getSession();
+        Object first = ((org.h2.engine.SessionLocal) session).prepareLocal(sql);
+        ((org.h2.command.CommandInterface) first).close();
+        Object second = ((org.h2.engine.SessionLocal) session).prepareLocal(sql);
+        ((org.h2.command.CommandInterface) second).close();
+        return first == second;
     }
 
     /**
