@@ -103,6 +103,49 @@ class FrameReadOnceTest {
         assertThat(inbound.unanswered()).isZero();
     }
 
+    /**
+     * Whatever a frame that mentions {@code text_message} holds, the answer of the lane to it once the hot path has
+     * declined it (reading it there) is the answer of a lane that reads it itself, as before frames were read once.
+     */
+    @Test
+    void aDeclinedFrameIsAnsweredAsAFrameReadInTheLaneOnly() {
+        String bob = "\"receiver_id\":\"" + BOB + "\"";
+        List<String> texts = List.of(
+                "{\"action\":\"text_message\",\"message_body\":\"hi\"," + bob + "} {}",
+                "{\"action\":\"text_message\",\"message_body\":\"hi\"," + bob + "} x",
+                "[\"text_message\"]",
+                "\"text_message\"",
+                "{\"action\":\"text_message\",\"message_body\":\"hi\"," + bob + ",\"client_msg_id\":\""
+                        + "x".repeat(65) + "\"}",
+                "{\"action\":\"text_message\",\"message_body\":\"hi\"," + bob + ",\"client_msg_id\":7}",
+                "{\"action\":\"text_message\",\"message_body\":\"\\ud800\"," + bob + "}",
+                "{\"action\":\"text_message\",\"\\ud800\":1," + bob + "}",
+                "{\"action\":\"text_message\",\"message_body\":5," + bob + "}",
+                "{\"action\":\"text_message\",\"message_body\":\"hi\",\"receiver_id\":\"nobody\"}",
+                "{\"action\":\"text_message\"}",
+                "{\"action\":\"text_messages\",\"note\":\"text_message\"}",
+                "{\"action\":\"seen\",\"message_id\":5,\"note\":\"text_message\"}",
+                "{\"action\":\"text_message\",\"message_body\":",
+                "text_message");
+        for (String text : texts) {
+            List<String> once = new ArrayList<>();
+            ClientFrame frame = new ClientFrame(text);
+            reads.set(0);
+            sent.clear();
+            assertThat(inbound.handleFromMemory(ALICE, frame, once::add)).as(text).isFalse();
+            inbound.handle(ALICE, frame, once::add);
+            assertThat(reads).as(text).hasValueLessThanOrEqualTo(1);
+            List<SendTextMessage.Command> sentOnce = new ArrayList<>(sent);
+
+            List<String> before = new ArrayList<>();
+            sent.clear();
+            inbound.handle(ALICE, text, before::add);
+
+            assertThat(once).as(text).isEqualTo(before);
+            assertThat(sentOnce).as(text).isEqualTo(sent);
+        }
+    }
+
     /** A frame of another action is not read on the selector thread at all: once, in the lane. */
     @Test
     void anotherActionIsReadOnlyInTheLane() {

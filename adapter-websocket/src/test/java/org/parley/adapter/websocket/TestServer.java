@@ -92,6 +92,13 @@ final class TestServer implements AutoCloseable {
         public OutgoingFrame frame(OutboundEvent event, Audience audience) {
             return renderer.get().frame(event, audience);
         }
+
+        // Forwarded too, so that these tests see the conf_message the delivery thread copies from the re_message
+        // (ConfirmationFrames), not one rendered anew as the interface's default would.
+        @Override
+        public OutgoingFrame frame(OutboundEvent event, Audience audience, OutgoingFrame receivers) {
+            return renderer.get().frame(event, audience, receivers);
+        }
     });
     final Map<String, User> tokens = new ConcurrentHashMap<>();
     final List<String> handshakeThreads = new CopyOnWriteArrayList<>();

@@ -39,6 +39,7 @@ import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageRules;
 import org.parley.domain.chat.Participants;
 import org.parley.domain.chat.ThreadId;
+import org.parley.domain.delivery.ClientMessageId;
 import org.parley.domain.user.User;
 import org.parley.domain.user.UserId;
 
@@ -94,6 +95,46 @@ class SendFromMemoryTest {
         // The one message of the budget is still there: the ordinary send is granted.
         service.send(command("through send")).toCompletableFuture().get(5, TimeUnit.SECONDS);
         assertThat(delivery.messagesStored()).hasSize(1);
+    }
+
+    /** A held receiver whose account is closed is declined as send() would refuse it, and takes no budget. */
+    @Test
+    void declines_without_taking_from_the_budget_when_the_held_receiver_is_inactive() throws Exception {
+        SendTextMessage service = service(new LocalSendBudget(new SendRate(1, 1), time));
+        holdBobAndTheirThread();
+        storage.users().update(bob.withDetails(bob.email(), bob.profile(), bob.status().withActive(false), time.now()));
+
+        assertThat(service.sendFromMemory(command("to a closed account"))).isEmpty();
+
+        storage.users().update(bob);
+        service.sendFromMemory(command("reopened")).orElseThrow().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertThat(delivery.messagesStored()).hasSize(1);
+    }
+
+    /**
+     * Contract §14 through memory as through send(): the same client_msg_id again, from memory or not, stores and
+     * delivers nothing and answers with the original message; the one delivered event carries the id.
+     */
+    @Test
+    void a_repeated_client_id_answers_the_original_from_memory_and_through_send() throws Exception {
+        SendTextMessage service = service(SendBudget.unlimited());
+        holdBobAndTheirThread();
+        Optional<ClientMessageId> clientId = Optional.of(new ClientMessageId("c-7"));
+
+        Sent first = service.sendFromMemory(command("hi", clientId)).orElseThrow()
+                .toCompletableFuture().get(5, TimeUnit.SECONDS);
+        Sent again = service.sendFromMemory(command("other", clientId)).orElseThrow()
+                .toCompletableFuture().get(5, TimeUnit.SECONDS);
+        Sent sentAgain = service.send(command("hi", clientId)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+        assertThat(first.repeat()).isFalse();
+        assertThat(List.of(again, sentAgain)).allSatisfy(repeat -> {
+            assertThat(repeat.repeat()).isTrue();
+            assertThat(repeat.message()).isEqualTo(first.message());
+            assertThat(repeat.attachedProfile()).isEmpty();
+        });
+        assertThat(delivery.messagesStored()).singleElement()
+                .satisfies(event -> assertThat(event.clientMessageId()).isEqualTo(clientId));
     }
 
     @Test
@@ -158,7 +199,11 @@ class SendFromMemoryTest {
     }
 
     private SendTextMessage.Command command(String body) {
-        return new SendTextMessage.Command(alice.id(), bob.id(), body, Optional.empty());
+        return command(body, Optional.empty());
+    }
+
+    private SendTextMessage.Command command(String body, Optional<ClientMessageId> clientId) {
+        return new SendTextMessage.Command(alice.id(), bob.id(), body, clientId);
     }
 
     /** The storage's threads; those of {@link #heldThreads} are held in memory. */
