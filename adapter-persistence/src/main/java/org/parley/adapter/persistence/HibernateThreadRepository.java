@@ -35,15 +35,24 @@ final class HibernateThreadRepository implements ThreadRepository {
             """;
 
     private final Transactions transactions;
+    private final ThreadRows.Inserts inserts;
 
-    HibernateThreadRepository(Transactions transactions) {
+    /** @param inserts how a new thread takes its id from {@code chat_threads_id_seq} on this database */
+    HibernateThreadRepository(Transactions transactions, ThreadRows.Inserts inserts) {
         this.transactions = Objects.requireNonNull(transactions, "transactions");
+        this.inserts = Objects.requireNonNull(inserts, "inserts");
     }
 
     /**
-     * Looks the pair up; if absent, inserts it in a transaction of its own. When a concurrent call (here or in another
-     * server) inserted the pair first, the insert fails on the unique constraint, is rolled back, and the winner's
-     * thread, committed by then, is read and returned.
+     * Looks the pair up; if absent, inserts it in a transaction of its own (plain JDBC, {@link ThreadRows#insert}: the
+     * sequence's next value and one insert, the row as Hibernate's mapping of {@link ChatThreadEntity} would write it).
+     * When a concurrent call (here or in another server) inserted the pair first, the insert fails on the unique
+     * constraint, is rolled back, and the winner's thread, committed by then, is read and returned.
+     *
+     * <p>Plain JDBC because a pair's first message creates its thread, and a server just restarted under a reconnect
+     * storm creates many at once while its code is still interpreted: Hibernate's persist, flush and commit of one
+     * entity were three quarters of that message's samples (docs/PERFORMANCE.md, "Restart storm: where a cold server's
+     * CPU goes").
      */
     @Override
     public ChatThread getOrCreate(Participants participants, Instant now) {
@@ -54,12 +63,7 @@ final class HibernateThreadRepository implements ThreadRepository {
             return existing.get();
         }
         try {
-            return transactions.write(session -> {
-                ChatThreadEntity entity = ChatThreadMapper.newEntity(participants, now);
-                session.persist(entity);
-                session.flush();
-                return ChatThreadMapper.toDomain(entity);
-            });
+            return transactions.jdbc(connection -> ThreadRows.insert(connection, inserts, participants, now));
         } catch (RuntimeException failure) {
             if (!UniqueViolation.of(failure, PAIR_CONSTRAINT)) {
                 throw failure;

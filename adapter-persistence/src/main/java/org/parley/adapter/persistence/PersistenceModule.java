@@ -74,7 +74,8 @@ public final class PersistenceModule implements AutoCloseable {
         this.sessionFactory = sessionFactory;
         Transactions transactions = new Transactions(sessionFactory, availability);
         UserAccounts storedUsers = new HibernateUserAccounts(transactions);
-        ThreadRepository storedThreads = new HibernateThreadRepository(transactions);
+        Dialect dialect = sessionFactory.unwrap(SessionFactoryImplementor.class).getJdbcServices().getDialect();
+        ThreadRepository storedThreads = new HibernateThreadRepository(transactions, ThreadRows.inserts(dialect));
         this.userAccounts = caches.cachesUsers()
                 ? new CachingUserAccounts(storedUsers, caches.userLifetime(), caches.maximumEntries())
                 : storedUsers;
@@ -82,7 +83,6 @@ public final class PersistenceModule implements AutoCloseable {
                 ? new CachingThreadRepository(storedThreads, caches.maximumEntries())
                 : storedThreads;
         this.readMarkers = new HibernateReadMarkerRepository(transactions);
-        Dialect dialect = sessionFactory.unwrap(SessionFactoryImplementor.class).getJdbcServices().getDialect();
         this.messages = new HibernateMessageRepository(transactions, ThreadOrder.forDialect(dialect),
                 SentKeys.forDialect(dialect), MessageIds.forDialect(dialect));
         this.webhookOutbox = new HibernateWebhookOutbox(transactions);

@@ -4,10 +4,16 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.hibernate.dialect.Dialect;
+import org.hibernate.dialect.H2Dialect;
+import org.hibernate.dialect.PostgreSQLDialect;
 import org.parley.domain.chat.ChatThread;
 import org.parley.domain.chat.Participants;
 import org.parley.domain.chat.ThreadId;
@@ -15,7 +21,8 @@ import org.parley.domain.user.UserId;
 
 /**
  * Threads read from {@code chat_threads} with plain JDBC on the caller's connection and mapped straight to domain
- * threads, for the hot look-ups (a pair's thread on every message and page of a thread not cached, a thread by id).
+ * threads, for the hot look-ups (a pair's thread on every message and page of a thread not cached, a thread by id),
+ * and a new thread written the same way ({@link #insert}).
  * Columns are read as {@link ChatThreadMapper} reads a {@link ChatThreadEntity}: the id as {@code BIGINT}, the
  * participants as UUIDs, {@code created_at} through {@link OffsetDateTime} (microseconds kept). A row whose
  * participants are not in canonical order is corrupt and fails here, as it does there.
@@ -30,7 +37,71 @@ final class ThreadRows {
     /** A thread by primary key ({@code pk_chat_threads}). */
     static final String BY_ID = "select " + COLUMNS_OF_T + " from chat_threads t where t.id = ?";
 
+    /** A new thread's row ({@code pk_chat_threads}, {@code uq_chat_threads_participants}). */
+    static final String INSERT =
+            "insert into chat_threads (id, first_user_id, second_user_id, created_at) values (?, ?, ?, ?)";
+
     private ThreadRows() {
+    }
+
+    /**
+     * How a new thread takes its id on one database: the statement that draws the next value of
+     * {@code chat_threads_id_seq} (one value per thread, {@link ChatThreadEntity#ID_ALLOCATION_SIZE}).
+     *
+     * @param nextIdSql a query answering one row with one {@code BIGINT} column
+     */
+    record Inserts(String nextIdSql) {
+        Inserts {
+            Objects.requireNonNull(nextIdSql, "nextIdSql");
+        }
+    }
+
+    /**
+     * The id statement of this database.
+     *
+     * @throws IllegalStateException for a database other than H2 and PostgreSQL (and compatible, such as those
+     *                               Hibernate's PostgreSQL dialect serves)
+     */
+    static Inserts inserts(Dialect dialect) {
+        Objects.requireNonNull(dialect, "dialect");
+        if (dialect instanceof PostgreSQLDialect) {
+            return new Inserts("select nextval('chat_threads_id_seq')");
+        }
+        if (dialect instanceof H2Dialect) {
+            return new Inserts("select next value for chat_threads_id_seq");
+        }
+        throw new IllegalStateException("Parley stores threads on H2 or PostgreSQL, not on "
+                + dialect.getClass().getSimpleName());
+    }
+
+    /**
+     * Stores a new thread of {@code participants} created at {@code createdAt} (kept to microseconds, as
+     * {@link ChatThreadMapper#newEntity} keeps it) in the connection's transaction: two statements, the sequence's
+     * next value and the insert. A pair that already has a thread fails on {@code uq_chat_threads_participants}.
+     *
+     * @return the thread as it was stored, equal to what {@link #findById} reads back
+     * @throws SQLException as the connection reports it (the caller's session converts it, a unique violation
+     *                      included)
+     */
+    static ChatThread insert(Connection connection, Inserts inserts, Participants participants, Instant createdAt)
+            throws SQLException {
+        Instant stored = StoredInstants.toColumn(Objects.requireNonNull(createdAt, "createdAt"));
+        long id;
+        try (PreparedStatement next = connection.prepareStatement(inserts.nextIdSql());
+             ResultSet rows = next.executeQuery()) {
+            if (!rows.next()) {
+                throw new IllegalStateException("The sequence chat_threads_id_seq gave no value");
+            }
+            id = rows.getLong(1);
+        }
+        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+            insert.setLong(1, id);
+            insert.setObject(2, participants.first().value());
+            insert.setObject(3, participants.second().value());
+            insert.setObject(4, stored.atOffset(ZoneOffset.UTC));
+            insert.executeUpdate();
+        }
+        return new ChatThread(new ThreadId(id), participants, stored);
     }
 
     /** The thread of this pair, if stored: one statement. */
