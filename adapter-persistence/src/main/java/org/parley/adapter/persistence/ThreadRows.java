@@ -76,7 +76,7 @@ final class ThreadRows {
 
     /**
      * Stores a new thread of {@code participants} created at {@code createdAt} (kept to microseconds, as
-     * {@link ChatThreadMapper#newEntity} keeps it) in the connection's transaction: two statements, the sequence's
+     * {@link StoredInstants#toColumn} keeps every stored instant) in the connection's transaction: two statements, the sequence's
      * next value and the insert. A pair that already has a thread fails on {@code uq_chat_threads_participants}.
      *
      * @return the thread as it was stored, equal to what {@link #findById} reads back

@@ -14,7 +14,7 @@ class ChatThreadMapperTest {
     @Test
     void aThreadRoundTripsWithItsCanonicalPair() {
         Participants pair = Participants.of(UserId.random(), UserId.random());
-        ChatThreadEntity entity = ChatThreadMapper.newEntity(pair, Fixtures.T0);
+        ChatThreadEntity entity = row(pair);
         entity.id = 42L;
 
         assertThat(entity.firstUserId).isEqualTo(pair.first().value());
@@ -25,11 +25,19 @@ class ChatThreadMapperTest {
     @Test
     void aRowWithTheParticipantsOutOfCanonicalOrderIsRejectedAsCorrupt() {
         Participants pair = Participants.of(UserId.random(), UserId.random());
-        ChatThreadEntity entity = ChatThreadMapper.newEntity(pair, Fixtures.T0);
+        ChatThreadEntity entity = row(pair);
         entity.id = 1L;
         entity.firstUserId = pair.second().value();
         entity.secondUserId = pair.first().value();
 
         assertThatThrownBy(() -> ChatThreadMapper.toDomain(entity)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static ChatThreadEntity row(Participants pair) {
+        ChatThreadEntity entity = new ChatThreadEntity();
+        entity.firstUserId = pair.first().value();
+        entity.secondUserId = pair.second().value();
+        entity.createdAt = Fixtures.T0;
+        return entity;
     }
 }
