@@ -93,6 +93,33 @@ class FrameWriterTest {
         assertThat(lockHeld).containsExactly(false);
     }
 
+    /**
+     * The queue of outcomes held under the lock costs an idle connection nothing: it is created by the first outcome
+     * that arrives with the lock held (pings and frames written and completed outside it make none), and it still
+     * tells that outcome, and the next, once the lock is released.
+     */
+    @Test
+    void theHeldOutcomesQueueIsMadeOnlyWhenAnOutcomeArrivesUnderTheLock() {
+        List<Throwable> outcomes = new ArrayList<>();
+        writer.write(ByteBuffer.wrap(PING), new CompletionHandler<>() { });
+        writer.writeText(FrameWriter.textFrame("first"), outcomes::add);
+        grizzly.completeAll();
+        assertThat(outcomes).containsExactly((Throwable) null);
+        assertThat(writer.everHeldAnOutcome()).isFalse();
+
+        IllegalStateException refused = new IllegalStateException("Connection is not open.");
+        writer.writeText(FrameWriter.textFrame("second"), outcomes::add);
+        grizzly.onWrite = () -> grizzly.handlers.get(2).failed(refused);
+        writer.write(ByteBuffer.wrap(PING), new CompletionHandler<>() { });
+        assertThat(writer.everHeldAnOutcome()).isTrue();
+        assertThat(outcomes).containsExactly(null, refused);
+
+        writer.writeText(FrameWriter.textFrame("third"), outcomes::add);
+        grizzly.onWrite = () -> grizzly.handlers.get(4).failed(refused);
+        writer.write(ByteBuffer.wrap(PING), new CompletionHandler<>() { });
+        assertThat(outcomes).containsExactly(null, refused, refused);
+    }
+
     /** The same for a frame Tyrus wrote (its handler may be the application's, through JSR-356). */
     @Test
     void tyrussOutcomesAreNeverToldWithTheLockHeldEither() {
