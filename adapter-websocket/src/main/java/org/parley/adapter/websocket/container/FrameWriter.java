@@ -79,8 +79,9 @@ public final class FrameWriter extends Writer {
     private boolean closeWritten;
     /**
      * Outcomes that arrived on a thread holding this writer's lock: told by it once it has left the lock. Created, under
-     * the lock, by the first such outcome (rare: most are told at once), so an idle connection has none: 48 bytes less
-     * per connection held. Never set back to null.
+     * the lock, by the first such outcome, and let go, under the lock, once told and empty: such outcomes come in
+     * bursts (a ping's completion reported inside its write), so an idle connection holds none between them, 48 bytes
+     * less per connection held.
      */
     private volatile Queue<Runnable> heldOutcomes;
 
@@ -239,7 +240,7 @@ public final class FrameWriter extends Writer {
     /** Tells the outcomes held while this thread held the lock, in the order they arrived; not while it holds it. */
     private void tellHeldOutcomes() {
         Queue<Runnable> held = heldOutcomes;
-        if (held == null || held.isEmpty() || Thread.holdsLock(this)) {
+        if (held == null || Thread.holdsLock(this)) {
             return;
         }
         RuntimeException first = null;
@@ -252,6 +253,13 @@ public final class FrameWriter extends Writer {
                 } else {
                     first.addSuppressed(e);
                 }
+            }
+        }
+        // Outcomes are added under the lock only: one added since the loop ended keeps the queue, and the thread that
+        // added it tells it as it leaves the lock.
+        synchronized (this) {
+            if (heldOutcomes == held && held.isEmpty()) {
+                heldOutcomes = null;
             }
         }
         if (first != null) {
@@ -287,8 +295,8 @@ public final class FrameWriter extends Writer {
         };
     }
 
-    /** Whether an outcome was ever held for telling outside the lock (tests: an idle connection's never was). */
-    boolean everHeldAnOutcome() {
+    /** Whether it holds a queue of outcomes now (tests: not between writes). */
+    boolean holdsAQueue() {
         return heldOutcomes != null;
     }
 
