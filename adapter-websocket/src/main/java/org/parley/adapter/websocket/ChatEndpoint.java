@@ -23,9 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The chat endpoint. One stateless instance serves every connection: what belongs to a connection (its authenticated
- * user, put there by {@link HandshakeAuthenticator}, and its {@link LiveConnection}) lives in the session's user
- * properties, which Tyrus keeps per connection.
+ * The chat endpoint. One stateless instance serves every connection: what belongs to a connection, its
+ * {@link LiveConnection} (with its user's id), lives in the session's user properties, which Tyrus keeps per
+ * connection. The authenticated user and the census lease that {@link HandshakeAuthenticator} puts there are taken out
+ * in {@code onOpen}: an idle connection keeps only what it needs (docs/PERFORMANCE.md, "Idle connections").
  *
  * <p>Handshakes ({@code onOpen}) run on Grizzly worker threads; a connection's reads run on the selector thread that
  * read them (see {@link ChatWebSocket}), which serves many connections and so must never wait. There, a hot
@@ -84,7 +85,9 @@ public final class ChatEndpoint extends Endpoint {
 
     @Override
     public void onOpen(Session session, EndpointConfig config) {
-        Object authenticated = session.getUserProperties().get(USER_PROPERTY);
+        // Neither is kept in the session: the connection keeps its user's id, all its frames need (the user itself,
+        // some hundreds of bytes, would otherwise live as long as the connection).
+        Object authenticated = session.getUserProperties().remove(USER_PROPERTY);
         Object counted = session.getUserProperties().remove(LEASE_PROPERTY);
         ConnectionCensus.Lease lease = counted instanceof ConnectionCensus.Lease given ? given : () -> { };
         if (!(authenticated instanceof User user)) {
@@ -104,7 +107,7 @@ public final class ChatEndpoint extends Endpoint {
         session.getUserProperties().put(CONNECTION_PROPERTY, connection);
         // A close frame read while frames wait in the lane is handled after them (Tyrus would answer it at once).
         FramesInOrder.forConnectionOpening(connection.lane());
-        session.addMessageHandler(String.class, text -> onText(connection, user, text));
+        session.addMessageHandler(String.class, text -> onText(connection, text));
         // Answering needs no storage: on the reading thread, unless earlier frames still wait in the lane.
         session.addMessageHandler(ByteBuffer.class, bytes -> inOrder(connection, () -> connection.send(
                 Frames.error(ErrorCode.VALIDATION_ERROR, "Binary frames are not supported: send JSON text frames",
@@ -143,15 +146,15 @@ public final class ChatEndpoint extends Endpoint {
      * On the reading thread: a hot {@code text_message} is handled here when nothing of the connection waits in its
      * lane; anything else goes to the lane ({@link #handleText} on a worker).
      */
-    private void onText(LiveConnection connection, User user, String text) {
+    private void onText(LiveConnection connection, String text) {
         FrameLane lane = connection.lane();
         // One object for both paths: a frame read here and declined is not read again in the lane.
         ClientFrame frame = new ClientFrame(text);
         if (lane.idle() && (long) text.length() * 3 <= maxTextFrameBytes
-                && inbound.handleFromMemory(user, frame, connection::send)) {
+                && inbound.handleFromMemory(connection.user(), frame, connection::send)) {
             return;
         }
-        inLane(connection, () -> handleText(connection, user, frame), text.length());
+        inLane(connection, () -> handleText(connection, frame), text.length());
     }
 
     /**
@@ -175,7 +178,7 @@ public final class ChatEndpoint extends Endpoint {
     }
 
     /** A text frame as every frame was handled before the hot path: on a worker thread, in the connection's lane. */
-    private void handleText(LiveConnection connection, User user, ClientFrame frame) {
+    private void handleText(LiveConnection connection, ClientFrame frame) {
         String text = frame.text();
         // Second line of defence: FrameSizeGuard already closes with 1009 when the frame header arrives. A UTF-16 unit
         // is at most 3 bytes, so a frame of at most a third of the limit in units needs no counting.
@@ -184,7 +187,7 @@ public final class ChatEndpoint extends Endpoint {
                     "A frame can have at most " + maxTextFrameBytes + " bytes"));
             return;
         }
-        inbound.handle(user, frame, connection::send);
+        inbound.handle(connection.user(), frame, connection::send);
     }
 
     @Override

@@ -69,6 +69,11 @@ final class FrameLane implements FramesInOrder {
         return !busy;
     }
 
+    /** Whether the lane holds its queue now: only while a task waits behind another (tests: idle lanes hold none). */
+    synchronized boolean holdsAQueue() {
+        return waiting != null || weights != null;
+    }
+
     /** {@inheritDoc} Some task of this connection waits or runs on a worker. */
     @Override
     public boolean waiting() {

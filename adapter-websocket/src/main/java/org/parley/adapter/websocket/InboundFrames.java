@@ -25,7 +25,6 @@ import org.parley.application.port.out.ChatMetrics;
 import org.parley.domain.DomainRuleViolation;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.delivery.ClientMessageId;
-import org.parley.domain.user.User;
 import org.parley.domain.user.UserId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -123,15 +122,15 @@ final class InboundFrames {
      * counts as {@linkplain #unanswered() unanswered} until its answer has been handed to {@code reply}, or, for a
      * message, until storing it has completed (its {@code conf_message} is then on its way, or its error frame sent).
      */
-    void handle(User sender, String text, Consumer<String> reply) {
+    void handle(UserId sender, String text, Consumer<String> reply) {
         handle(sender, new ClientFrame(text), reply);
     }
 
     /**
-     * As {@link #handle(User, String, Consumer)}, for a frame that {@link #handleFromMemory(User, ClientFrame,
+     * As {@link #handle(UserId, String, Consumer)}, for a frame that {@link #handleFromMemory(UserId, ClientFrame,
      * Consumer)} may have declined: its JSON, if already read there, is not read again.
      */
-    void handle(User sender, ClientFrame text, Consumer<String> reply) {
+    void handle(UserId sender, ClientFrame text, Consumer<String> reply) {
         unanswered.incrementAndGet();
         lastFrameNanos = nanoClock.getAsLong();
         AnsweredLater later = new AnsweredLater(unanswered);
@@ -154,15 +153,15 @@ final class InboundFrames {
      * {@link #handle}. Never waits for storage, another node or a full queue, so a network thread that serves many
      * connections may call it.
      */
-    boolean handleFromMemory(User sender, String text, Consumer<String> reply) {
+    boolean handleFromMemory(UserId sender, String text, Consumer<String> reply) {
         return handleFromMemory(sender, new ClientFrame(text), reply);
     }
 
     /**
-     * As {@link #handleFromMemory(User, String, Consumer)}; a frame declined here goes to {@link #handle(User,
+     * As {@link #handleFromMemory(UserId, String, Consumer)}; a frame declined here goes to {@link #handle(UserId,
      * ClientFrame, Consumer)} as it is, so that its JSON, read here, is not read again.
      */
-    boolean handleFromMemory(User sender, ClientFrame text, Consumer<String> reply) {
+    boolean handleFromMemory(UserId sender, ClientFrame text, Consumer<String> reply) {
         // Any other action (or one spelt with escapes) is not read here: it goes to handle() at once.
         if (!text.text().contains(TEXT_MESSAGE)) {
             return false;
@@ -180,8 +179,8 @@ final class InboundFrames {
         }
     }
 
-    /** {@link #handleFromMemory(User, ClientFrame, Consumer)} once counted: {@code later} taken when answered later. */
-    private boolean handleFromMemory(User sender, ClientFrame text, Consumer<String> reply, AnsweredLater later) {
+    /** {@link #handleFromMemory(UserId, ClientFrame, Consumer)} once counted: {@code later} taken when answered later. */
+    private boolean handleFromMemory(UserId sender, ClientFrame text, Consumer<String> reply, AnsweredLater later) {
         JsonNode frame;
         try {
             frame = text.tree(reader);
@@ -206,7 +205,7 @@ final class InboundFrames {
         } catch (InvalidFrame | DomainRuleViolation e) {
             return false;
         }
-        SendTextMessage.Command command = new SendTextMessage.Command(sender.id(), receiver, body.textValue(),
+        SendTextMessage.Command command = new SendTextMessage.Command(sender, receiver, body.textValue(),
                 clientMessageId);
         Optional<CompletionStage<Sent>> stored;
         Optional<String> refusal;
@@ -225,7 +224,7 @@ final class InboundFrames {
         } catch (Throwable e) {
             // An Error (or an undeclared checked exception) is answered here as handle() answers it, not thrown to
             // Tyrus (which would close the connection); what it may have taken is not taken again by handle().
-            LOG.error("Handling a {} frame of user {} failed", TEXT_MESSAGE, sender.id(), e);
+            LOG.error("Handling a {} frame of user {} failed", TEXT_MESSAGE, sender, e);
             stored = Optional.empty();
             refusal = error(ErrorCode.INTERNAL_ERROR, "Something went wrong on the server", TEXT_MESSAGE,
                     clientMessageId);
@@ -262,7 +261,7 @@ final class InboundFrames {
     }
 
     /** Returns the error frame to answer with at once, if any. */
-    private Optional<String> dispatch(User sender, ClientFrame text, Consumer<String> reply, AnsweredLater later) {
+    private Optional<String> dispatch(UserId sender, ClientFrame text, Consumer<String> reply, AnsweredLater later) {
         JsonNode frame;
         try {
             frame = text.tree(reader);
@@ -334,7 +333,7 @@ final class InboundFrames {
             return refused(FrameRefusals.INSTANCE.domainRuleBroken(e), action, clientMessageId);
         } catch (Throwable e) {
             // Anything, Errors included: the frame still gets its answer and the connection stays open (§8).
-            LOG.error("Handling a {} frame of user {} failed", action, sender.id(), e);
+            LOG.error("Handling a {} frame of user {} failed", action, sender, e);
             return error(ErrorCode.INTERNAL_ERROR, "Something went wrong on the server", action, clientMessageId);
         }
     }
@@ -356,25 +355,25 @@ final class InboundFrames {
         };
     }
 
-    private Optional<String> sendText(User sender, JsonNode frame, Optional<ClientMessageId> clientMessageId,
+    private Optional<String> sendText(UserId sender, JsonNode frame, Optional<ClientMessageId> clientMessageId,
                                       Consumer<String> reply, AnsweredLater later) {
         String body = requiredText(frame, "message_body");
         UserId receiver = requiredUserId(frame, "receiver_id");
         CompletionStage<Sent> stored =
-                sendText.send(new SendTextMessage.Command(sender.id(), receiver, body, clientMessageId));
+                sendText.send(new SendTextMessage.Command(sender, receiver, body, clientMessageId));
         later.take();
         answerLater(stored, sender, TEXT_MESSAGE, clientMessageId, reply, later);
         return Optional.empty();
     }
 
     /** {@code {"action":"file_message","chat_id":5}}: deliver the sender's uploaded file message. */
-    private Optional<String> announceFile(User sender, JsonNode frame, Optional<ClientMessageId> clientMessageId) {
+    private Optional<String> announceFile(UserId sender, JsonNode frame, Optional<ClientMessageId> clientMessageId) {
         Optional<Long> id = messageId(frame, "chat_id");
         if (id.isEmpty()) {
             return error(ErrorCode.VALIDATION_ERROR, "chat_id is required and must be a message id", FILE_MESSAGE,
                     clientMessageId);
         }
-        announceFile.announce(new AnnounceFileMessage.Command(sender.id(), new MessageId(id.get()), clientMessageId));
+        announceFile.announce(new AnnounceFileMessage.Command(sender, new MessageId(id.get()), clientMessageId));
         return Optional.empty();
     }
 
@@ -383,9 +382,9 @@ final class InboundFrames {
      * {@code seen_message} delivered to every connection of the sender, this one included (with the request's
      * {@code client_msg_id}), and to the other participant's when the marker moved.
      */
-    private Optional<String> markSeen(User sender, JsonNode frame, Optional<ClientMessageId> clientMessageId) {
+    private Optional<String> markSeen(UserId sender, JsonNode frame, Optional<ClientMessageId> clientMessageId) {
         MessageId id = requiredMessageId(frame, "message_id");
-        markSeen.mark(new MarkSeen.Command(sender.id(), id, Optional.empty(), clientMessageId));
+        markSeen.mark(new MarkSeen.Command(sender, id, Optional.empty(), clientMessageId));
         return Optional.empty();
     }
 
@@ -399,12 +398,12 @@ final class InboundFrames {
     }
 
     /** {@code {"action":"user_profile_message","attached_profile_id":…,"receiver_id":…}}. */
-    private Optional<String> shareProfile(User sender, JsonNode frame, Optional<ClientMessageId> clientMessageId,
+    private Optional<String> shareProfile(UserId sender, JsonNode frame, Optional<ClientMessageId> clientMessageId,
                                           Consumer<String> reply, AnsweredLater later) {
         UserId receiver = requiredUserId(frame, "receiver_id");
         UserId profile = requiredUserId(frame, "attached_profile_id");
         CompletionStage<Sent> stored =
-                shareProfile.share(new ShareProfile.Command(sender.id(), receiver, profile, clientMessageId));
+                shareProfile.share(new ShareProfile.Command(sender, receiver, profile, clientMessageId));
         later.take();
         answerLater(stored, sender, USER_PROFILE_MESSAGE, clientMessageId, reply, later);
         return Optional.empty();
@@ -414,9 +413,9 @@ final class InboundFrames {
      * {@code {"action":"typing","receiver_id":…}} (contract §13): forwarded to the receiver's connections, or dropped
      * silently by the throttle; either way nothing is answered. A bad receiver is refused as for a text message.
      */
-    private Optional<String> typing(User sender, JsonNode frame) {
+    private Optional<String> typing(UserId sender, JsonNode frame) {
         UserId receiver = requiredUserId(frame, "receiver_id");
-        sendTyping.type(new SendTyping.Command(sender.id(), receiver));
+        sendTyping.type(new SendTyping.Command(sender, receiver));
         return Optional.empty();
     }
 
@@ -431,7 +430,7 @@ final class InboundFrames {
      * group commit's delivery thread: the reply goes first (it never throws), so that even a log call that fails
      * cannot keep it from the sender.
      */
-    private static void answerLater(CompletionStage<Sent> stored, User sender, String action,
+    private static void answerLater(CompletionStage<Sent> stored, UserId sender, String action,
                                     Optional<ClientMessageId> clientMessageId, Consumer<String> reply,
                                     AnsweredLater later) {
         stored.whenComplete((sent, failure) -> {
@@ -449,7 +448,7 @@ final class InboundFrames {
         });
     }
 
-    private static void confirmAgain(Sent repeat, User sender, String action,
+    private static void confirmAgain(Sent repeat, UserId sender, String action,
                                      Optional<ClientMessageId> clientMessageId, Consumer<String> reply) {
         String frame;
         try {
@@ -457,13 +456,13 @@ final class InboundFrames {
         } catch (RuntimeException e) {
             reply.accept(Frames.error(ErrorCode.INTERNAL_ERROR, "Something went wrong on the server", action,
                     clientMessageId));
-            LOG.error("Confirming message {} again to user {} failed", repeat.message().id().value(), sender.id(), e);
+            LOG.error("Confirming message {} again to user {} failed", repeat.message().id().value(), sender, e);
             return;
         }
         reply.accept(frame);
     }
 
-    private static void answerFailure(Throwable failure, User sender, String action,
+    private static void answerFailure(Throwable failure, UserId sender, String action,
                                       Optional<ClientMessageId> clientMessageId, Consumer<String> reply) {
         if (failure == null) {
             return;
@@ -476,7 +475,7 @@ final class InboundFrames {
         }
         reply.accept(Frames.error(ErrorCode.INTERNAL_ERROR, "The message could not be stored; send it again",
                 action, clientMessageId));
-        LOG.error("Storing a {} of user {} failed", action, sender.id(), failure);
+        LOG.error("Storing a {} of user {} failed", action, sender, failure);
     }
 
     /**

@@ -64,8 +64,12 @@ final class LiveConnection {
     private volatile long pendingBytes;
     /** 1 once {@link #ended()} has run ({@link #ENDED}). */
     private volatile int ended;
-    /** When the server opened it (the wall clock: compared with instants from other nodes). */
-    private final Instant openedAt = Instant.now();
+    /**
+     * When the server opened it (the wall clock: compared with instants from other nodes), as the seconds and nanoseconds
+     * of an {@link Instant}: two fields, not an {@code Instant} object, 16 bytes less per connection held.
+     */
+    private final long openedAtSecond;
+    private final int openedAtNano;
     private volatile long lastPongNanos;
     /** Set when a write threw: the connection is being closed and nothing more is written to it. */
     private volatile boolean broken;
@@ -101,6 +105,9 @@ final class LiveConnection {
      */
     LiveConnection(UserId user, Session session, long nowNanos, long maxPendingBytes, ConnectionCensus.Lease lease,
                    ChatMetrics metrics, FrameWriter frames, FrameLane lane) {
+        Instant now = Instant.now();
+        this.openedAtSecond = now.getEpochSecond();
+        this.openedAtNano = now.getNano();
         this.lane = Objects.requireNonNull(lane, "lane");
         this.frames = frames;
         this.metrics = metrics;
@@ -125,7 +132,7 @@ final class LiveConnection {
     }
 
     Instant openedAt() {
-        return openedAt;
+        return Instant.ofEpochSecond(openedAtSecond, openedAtNano);
     }
 
     Session session() {

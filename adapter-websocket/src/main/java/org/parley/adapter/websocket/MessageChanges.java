@@ -7,7 +7,7 @@ import org.parley.application.port.in.DeleteMessage;
 import org.parley.application.port.in.EditMessage;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.delivery.ClientMessageId;
-import org.parley.domain.user.User;
+import org.parley.domain.user.UserId;
 
 /**
  * The actions of contract §12, {@code edit_message} and {@code delete_message}, as use-case calls. They answer through
@@ -26,12 +26,12 @@ final class MessageChanges {
     }
 
     /** {@code {"action":"edit_message","message_id":<id>,"message_body":"…"}}. */
-    void edit(User sender, MessageId message, String body, Optional<ClientMessageId> clientMessageId) {
-        edit.edit(new EditMessage.Command(sender.id(), message, body, clientMessageId));
+    void edit(UserId sender, MessageId message, String body, Optional<ClientMessageId> clientMessageId) {
+        edit.edit(new EditMessage.Command(sender, message, body, clientMessageId));
     }
 
     /** {@code {"action":"delete_message","message_id":<id>}}. */
-    void delete(User sender, MessageId message, Optional<ClientMessageId> clientMessageId) {
-        delete.delete(new DeleteMessage.Command(sender.id(), message, clientMessageId));
+    void delete(UserId sender, MessageId message, Optional<ClientMessageId> clientMessageId) {
+        delete.delete(new DeleteMessage.Command(sender, message, clientMessageId));
     }
 }

@@ -95,7 +95,7 @@ class FailureFramesTest {
     private List<String> answerTo(RuntimeException thrown) {
         failure.set(thrown);
         List<String> replies = new ArrayList<>();
-        inbound.handle(ALICE, FRAME, replies::add);
+        inbound.handle(ALICE.id(), FRAME, replies::add);
         return replies;
     }
 

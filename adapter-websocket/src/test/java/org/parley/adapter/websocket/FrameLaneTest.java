@@ -49,6 +49,26 @@ class FrameLaneTest {
         assertThat(lane.idle()).isTrue();
     }
 
+    /**
+     * An idle connection's lane is a flag: its queue is made only when a task must wait behind another, and let go
+     * once the lane is idle again (docs/PERFORMANCE.md, "Idle connections").
+     */
+    @Test
+    void theQueueExistsOnlyWhileTasksWait() {
+        HeldWorkers workers = new HeldWorkers();
+        FrameLane lane = new FrameLane(workers, 1_000);
+        List<String> ran = new ArrayList<>();
+        assertThat(lane.holdsAQueue()).isFalse();
+        lane.offerFrame(() -> ran.add("a"), 10);
+        assertThat(lane.holdsAQueue()).as("the first task runs at once: nothing waits").isFalse();
+        lane.offerFrame(() -> ran.add("b"), 10);
+        assertThat(lane.holdsAQueue()).isTrue();
+        workers.runAll();
+        assertThat(ran).containsExactly("a", "b");
+        assertThat(lane.holdsAQueue()).isFalse();
+        assertThat(lane.idle()).isTrue();
+    }
+
     @Test
     void aFrameThatWouldMakeTheWaitingTextExceedTheBoundIsRefusedAndNothingIsQueued() {
         HeldWorkers workers = new HeldWorkers();

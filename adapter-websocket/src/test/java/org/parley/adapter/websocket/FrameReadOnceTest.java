@@ -73,11 +73,11 @@ class FrameReadOnceTest {
         ClientFrame frame = new ClientFrame("{\"action\":\"text_message\",\"message_body\":\"hi\",\"receiver_id\":\""
                 + BOB + "\",\"client_msg_id\":\"c1\"}");
 
-        boolean handled = inbound.handleFromMemory(ALICE, frame, replies::add);
+        boolean handled = inbound.handleFromMemory(ALICE.id(), frame, replies::add);
         assertThat(handled).isFalse();
         assertThat(reads).as("read on the selector thread").hasValue(1);
 
-        inbound.handle(ALICE, frame, replies::add);
+        inbound.handle(ALICE.id(), frame, replies::add);
 
         assertThat(reads).as("not read again in the lane").hasValue(1);
         assertThat(sent).singleElement().satisfies(command -> {
@@ -94,8 +94,8 @@ class FrameReadOnceTest {
     void aDeclinedBrokenFrameIsReadOnceAndAnsweredInvalidJson() {
         ClientFrame frame = new ClientFrame("{\"action\":\"text_message\",\"message_body\":");
 
-        assertThat(inbound.handleFromMemory(ALICE, frame, replies::add)).isFalse();
-        inbound.handle(ALICE, frame, replies::add);
+        assertThat(inbound.handleFromMemory(ALICE.id(), frame, replies::add)).isFalse();
+        inbound.handle(ALICE.id(), frame, replies::add);
 
         assertThat(reads).hasValue(1);
         assertThat(replies).singleElement().satisfies(reply -> assertThat(reply).contains("\"invalid_json\""));
@@ -132,14 +132,14 @@ class FrameReadOnceTest {
             ClientFrame frame = new ClientFrame(text);
             reads.set(0);
             sent.clear();
-            assertThat(inbound.handleFromMemory(ALICE, frame, once::add)).as(text).isFalse();
-            inbound.handle(ALICE, frame, once::add);
+            assertThat(inbound.handleFromMemory(ALICE.id(), frame, once::add)).as(text).isFalse();
+            inbound.handle(ALICE.id(), frame, once::add);
             assertThat(reads).as(text).hasValueLessThanOrEqualTo(1);
             List<SendTextMessage.Command> sentOnce = new ArrayList<>(sent);
 
             List<String> before = new ArrayList<>();
             sent.clear();
-            inbound.handle(ALICE, text, before::add);
+            inbound.handle(ALICE.id(), text, before::add);
 
             assertThat(once).as(text).isEqualTo(before);
             assertThat(sentOnce).as(text).isEqualTo(sent);
@@ -151,9 +151,9 @@ class FrameReadOnceTest {
     void anotherActionIsReadOnlyInTheLane() {
         ClientFrame frame = new ClientFrame("{\"action\":\"seen\",\"message_id\":5}");
 
-        assertThat(inbound.handleFromMemory(ALICE, frame, replies::add)).isFalse();
+        assertThat(inbound.handleFromMemory(ALICE.id(), frame, replies::add)).isFalse();
         assertThat(reads).hasValue(0);
-        inbound.handle(ALICE, frame, replies::add);
+        inbound.handle(ALICE.id(), frame, replies::add);
 
         assertThat(reads).hasValue(1);
         assertThat(replies).singleElement().satisfies(reply -> assertThat(reply).contains("\"not_found\""));

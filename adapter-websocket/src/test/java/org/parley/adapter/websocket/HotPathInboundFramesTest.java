@@ -72,14 +72,14 @@ class HotPathInboundFramesTest {
         clock.addAndGet(QUIET * 10);
         List<String> replies = new ArrayList<>();
 
-        boolean handled = inbound.handleFromMemory(ALICE, "{\"action\":\"text_message\",\"message_body\":\"hi\","
+        boolean handled = inbound.handleFromMemory(ALICE.id(), "{\"action\":\"text_message\",\"message_body\":\"hi\","
                 + "\"receiver_id\":\"" + UserId.random() + "\",\"client_msg_id\":\"c1\"}", replies::add);
 
         assertThat(handled).isTrue();
         assertThat(drainWouldEnd).containsExactly(false);
         assertThat(inbound.unanswered()).as("its conf_message is still to come").isEqualTo(1);
 
-        boolean declined = !inbound.handleFromMemory(ALICE, "{\"action\":\"text_message\",\"message_body\":\"hi\","
+        boolean declined = !inbound.handleFromMemory(ALICE.id(), "{\"action\":\"text_message\",\"message_body\":\"hi\","
                 + "\"receiver_id\":\"" + UserId.random() + "\"}", replies::add);
 
         assertThat(declined).as("refused while stopping: handle() answers it").isTrue();
@@ -121,7 +121,7 @@ class HotPathInboundFramesTest {
                 }), clock::get, org.parley.application.port.out.ChatMetrics.none());
         List<String> replies = new ArrayList<>();
 
-        boolean handled = inbound.handleFromMemory(ALICE, "{\"action\":\"text_message\",\"message_body\":\"hi\","
+        boolean handled = inbound.handleFromMemory(ALICE.id(), "{\"action\":\"text_message\",\"message_body\":\"hi\","
                 + "\"receiver_id\":\"" + UserId.random() + "\",\"client_msg_id\":\"c9\"}", replies::add);
 
         assertThat(handled).isTrue();

@@ -133,7 +133,10 @@ class UpgradedConnectionMemoryTest {
                 assertThat(session.getPathParameters()).isEmpty();
                 assertThat(session.getRequestURI().getQuery()).isNull();
                 assertThat(session.getRequestURI().getPath()).isEqualTo("/ws/chat/room/");
-                assertThat(session.getUserProperties().get(ChatEndpoint.USER_PROPERTY)).isEqualTo(alice);
+                // The connection keeps its user's id, not the user read at the handshake (nor its census lease).
+                assertThat(session.getUserProperties()).doesNotContainKeys(ChatEndpoint.USER_PROPERTY,
+                        ChatEndpoint.LEASE_PROPERTY);
+                assertThat(server.connections.of(alice.id()).iterator().next().user()).isEqualTo(alice.id());
 
                 a.sendJson(Map.of("action", "text_message", "message_body", "hello",
                         "receiver_id", bob.id().toString()));

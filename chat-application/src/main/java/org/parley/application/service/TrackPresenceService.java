@@ -16,7 +16,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import org.parley.application.error.Unavailable;
 import org.parley.application.port.in.TrackPresence;
@@ -126,16 +126,37 @@ public final class TrackPresenceService implements TrackPresence, AutoCloseable 
             }
             holding.open++;
         }
-        AtomicBoolean closed = new AtomicBoolean();
-        return () -> {
-            if (closed.compareAndSet(false, true)) {
+        return new Open(this, user);
+    }
+
+    /**
+     * One open connection of a user, closed once. A flag in a field of its own, not a lambda holding an
+     * {@code AtomicBoolean}: it lives as long as its connection, and this is 16 bytes less for each.
+     */
+    private static final class Open implements Connection {
+        private static final AtomicIntegerFieldUpdater<Open> CLOSED =
+                AtomicIntegerFieldUpdater.newUpdater(Open.class, "closed");
+
+        private final TrackPresenceService presence;
+        private final UserId user;
+        @SuppressWarnings("unused") // through CLOSED
+        private volatile int closed;
+
+        Open(TrackPresenceService presence, UserId user) {
+            this.presence = presence;
+            this.user = user;
+        }
+
+        @Override
+        public void closed() {
+            if (CLOSED.compareAndSet(this, 0, 1)) {
                 try {
-                    closed(user);
+                    presence.closed(user);
                 } catch (Throwable e) {
                     LOG.log(Level.WARNING, "The presence of user {0} could not be updated: {1}", user, describe(e));
                 }
             }
-        };
+        }
     }
 
     private void closed(UserId user) {

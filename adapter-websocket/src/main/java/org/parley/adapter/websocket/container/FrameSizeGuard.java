@@ -37,7 +37,6 @@ import org.glassfish.tyrus.spi.ReadHandler;
  */
 final class FrameSizeGuard implements ReadHandler {
 
-    private static final int MAX_HEADER_BYTES = 14;
     private static final int CLOSE_OPCODE = 0x8;
 
     private final ReadHandler tyrus;
@@ -45,7 +44,14 @@ final class FrameSizeGuard implements ReadHandler {
     private final ReadHandler closeFrame;
     private final Connection connection;
     private final long maxMessageBytes;
-    private final byte[] header = new byte[MAX_HEADER_BYTES];
+    /*
+     * The frame header read so far: its first two bytes and its extended payload length; the masking key is skipped.
+     * Fields, not a 14-byte array: 24 bytes less per connection held.
+     */
+    private byte firstHeaderByte;
+    private byte secondHeaderByte;
+    private long extendedLength;
+    /** Bytes of the current frame header read so far (0: between frames). */
     private int headerFill;
     private long payloadLeft;
     private long messageBytes;
@@ -99,13 +105,13 @@ final class FrameSizeGuard implements ReadHandler {
                     closeFrameStart = i;
                 }
             }
-            header[headerFill++] = data.get(i++);
+            readHeaderByte(data.get(i++));
             if (headerFill < 2 || headerFill < headerLength()) {
                 continue;
             }
             long length = payloadLength();
-            int opcode = header[0] & 0x0F;
-            boolean fin = (header[0] & 0x80) != 0;
+            int opcode = firstHeaderByte & 0x0F;
+            boolean fin = (firstHeaderByte & 0x80) != 0;
             headerFill = 0;
             payloadLeft = length;
             if (inCloseFrame && length == 0) {
@@ -158,23 +164,33 @@ final class FrameSizeGuard implements ReadHandler {
         return dataHeaderInLastRead;
     }
 
+    /** Takes the next byte of the current frame header: the first two and the extended length are kept. */
+    private void readHeaderByte(byte b) {
+        if (headerFill == 0) {
+            firstHeaderByte = b;
+        } else if (headerFill == 1) {
+            secondHeaderByte = b;
+            extendedLength = 0;
+        } else if (headerFill < 2 + extendedLengthBytes()) {
+            extendedLength = (extendedLength << 8) | (b & 0xFF);
+        }
+        headerFill++;
+    }
+
+    /** The bytes of the extended payload length the second header byte announces: 0, 2 or 8. */
+    private int extendedLengthBytes() {
+        int lengthCode = secondHeaderByte & 0x7F;
+        return lengthCode == 126 ? 2 : lengthCode == 127 ? 8 : 0;
+    }
+
     private int headerLength() {
-        int lengthCode = header[1] & 0x7F;
-        boolean masked = (header[1] & 0x80) != 0;
-        return 2 + (lengthCode == 126 ? 2 : lengthCode == 127 ? 8 : 0) + (masked ? 4 : 0);
+        boolean masked = (secondHeaderByte & 0x80) != 0;
+        return 2 + extendedLengthBytes() + (masked ? 4 : 0);
     }
 
     private long payloadLength() {
-        int lengthCode = header[1] & 0x7F;
-        if (lengthCode < 126) {
-            return lengthCode;
-        }
-        int bytes = lengthCode == 126 ? 2 : 8;
-        long length = 0;
-        for (int k = 0; k < bytes; k++) {
-            length = (length << 8) | (header[2 + k] & 0xFF);
-        }
-        return length;
+        int lengthCode = secondHeaderByte & 0x7F;
+        return lengthCode < 126 ? lengthCode : extendedLength;
     }
 
     /** Lets the complete frames before the oversized one through, then closes with 1009 and ignores the rest. */

@@ -115,8 +115,9 @@ final class ReleaseClosedConnections implements AddOn {
     }
 
     /**
-     * Sees the {@code 101} (and fixes the websocket's send buffer there: {@link WebSocketSendBuffer}) and, after it,
-     * the server's close frame of each websocket, on their way out.
+     * Sees the {@code 101} (and there fixes the websocket's send buffer, {@link WebSocketSendBuffer}, and lifts what
+     * {@link UpgradedConnectionsStayOpen#upgradeWritten} lifts) and, after it, the server's close frame of each
+     * websocket, on their way out.
      */
     static final class CloseWatch extends BaseFilter {
         private final ScheduledExecutorService timer;
@@ -144,6 +145,7 @@ final class ReleaseClosedConnections implements AddOn {
                 if (header instanceof HttpResponsePacket response && response.getStatus() == 101) {
                     WEBSOCKET.set(connection, Boolean.TRUE);
                     WebSocketSendBuffer.fix(connection);
+                    UpgradedConnectionsStayOpen.upgradeWritten(connection);
                 } else if (header instanceof HttpResponsePacket response && response.getRequest() != null
                         && response.getRequest().isUpgrade() && response.getStatus() >= 400) {
                     // A refused handshake (HandshakeRefusal): it says Connection: close, but Grizzly's codec takes

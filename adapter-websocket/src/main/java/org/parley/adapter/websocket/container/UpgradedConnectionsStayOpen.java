@@ -12,14 +12,10 @@ import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
 import org.glassfish.grizzly.filterchain.NextAction;
 import org.glassfish.grizzly.http.HttpContent;
-import org.glassfish.grizzly.http.HttpHeader;
-import org.glassfish.grizzly.http.HttpPacket;
 import org.glassfish.grizzly.http.HttpRequestPacket;
-import org.glassfish.grizzly.http.HttpResponsePacket;
 import org.glassfish.grizzly.http.Method;
 import org.glassfish.grizzly.http.Protocol;
 import org.glassfish.grizzly.http.server.AddOn;
-import org.glassfish.grizzly.http.server.HttpServerFilter;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.utils.IdleTimeoutFilter;
 
@@ -47,8 +43,9 @@ import org.glassfish.grizzly.utils.IdleTimeoutFilter;
  *       the codec's per-connection request is dropped.</li>
  * </ul>
  *
- * <p>Both happen when the {@code 101} handshake response passes on its way out (the filter that sees it sits above
- * the codec and below Tyrus). Tyrus creates its connection right after writing the {@code 101}
+ * <p>Both happen when the {@code 101} handshake response passes on its way out ({@link #upgradeWritten}, called by
+ * the filter of {@link ReleaseClosedConnections}, which sees it right above the codec; a filter of its own cost every
+ * open connection 56 bytes of Grizzly's filter-chain state). Tyrus creates its connection right after writing the {@code 101}
  * ({@code GrizzlyServerFilter.handleHandshake}), in the same read event, and Grizzly handles one read event of a
  * connection at a time, so the next bytes of that connection already find Tyrus's connection. Tyrus, for a connection
  * it has upgraded, reads only the bytes of the wrapper it is given ({@code GrizzlyServerFilter.handleRead}), never its
@@ -83,42 +80,25 @@ final class UpgradedConnectionsStayOpen implements AddOn {
     @Override
     public void setup(NetworkListener listener, FilterChainBuilder builder) {
         int codec = builder.indexOfType(org.glassfish.grizzly.http.HttpServerFilter.class);
-        boolean bypassCodec = codec >= 0;
-        if (bypassCodec) {
-            builder.add(codec, new UpgradedBytesPastHttpCodec(contextPath));
+        if (codec < 0) {
+            throw new IllegalStateException("The listener has no HTTP codec to let upgraded bytes past");
         }
-        int httpServerFilter = builder.indexOfType(HttpServerFilter.class);
-        if (httpServerFilter >= 0) {
-            builder.add(httpServerFilter, new AfterUpgrade(bypassCodec));
-        }
+        builder.add(codec, new UpgradedBytesPastHttpCodec(contextPath));
     }
 
-    /** Sees the {@code 101} on its way out: lifts the idle timeout and, with the bypass in place, drops the request. */
-    private static final class AfterUpgrade extends BaseFilter {
-        private final boolean releaseHttpRequest;
-
-        AfterUpgrade(boolean releaseHttpRequest) {
-            this.releaseHttpRequest = releaseHttpRequest;
-        }
-
-        @Override
-        public NextAction handleWrite(FilterChainContext ctx) throws IOException {
-            Object message = ctx.getMessage();
-            if (message instanceof HttpPacket packet) {
-                HttpHeader header = packet.getHttpHeader();
-                if (header instanceof HttpResponsePacket response && response.getStatus() == 101) {
-                    Connection<?> connection = ctx.getConnection();
-                    IdleTimeoutFilter.setCustomTimeout(connection, -1, TimeUnit.SECONDS);
-                    if (releaseHttpRequest) {
-                        UPGRADED.set(connection, Boolean.TRUE);
-                        // The response being written still refers to the request; it is encoded below us and then
-                        // nothing refers to either.
-                        HTTP_REQUEST_IN_PROGRESS.remove(connection);
-                    }
-                }
-            }
-            return ctx.getInvokeAction();
-        }
+    /**
+     * Called by the filter that sees the {@code 101} of {@code connection} on its way out, above the HTTP codec
+     * ({@link ReleaseClosedConnections}' close watch: one filter fewer in the chain, whose per-connection state
+     * Grizzly keeps per filter): lifts the idle timeout and drops the codec's request, and the websocket bytes that
+     * follow go past the codec. The {@code 101} is written in the read event of the handshake, so the idle timeout's
+     * record takes the lifted timeout when that event completes, wherever in the chain it was set.
+     */
+    static void upgradeWritten(Connection<?> connection) {
+        IdleTimeoutFilter.setCustomTimeout(connection, -1, TimeUnit.SECONDS);
+        UPGRADED.set(connection, Boolean.TRUE);
+        // The response being written still refers to the request; it is encoded below and then nothing refers to
+        // either.
+        HTTP_REQUEST_IN_PROGRESS.remove(connection);
     }
 
     /**

@@ -93,6 +93,45 @@ class FrameWriterTest {
         assertThat(lockHeld).containsExactly(false);
     }
 
+    /**
+     * The queue of outcomes held under the lock costs an idle connection nothing: it is made by an outcome that
+     * arrives with the lock held (frames completed outside it make none), tells it once the lock is released, and is
+     * let go then, whether the outcome was an application frame's or Tyrus's (a ping completed inside its write, as
+     * Grizzly reports a write it made at once).
+     */
+    @Test
+    void theHeldOutcomesQueueExistsOnlyWhileOutcomesWait() {
+        List<Throwable> outcomes = new ArrayList<>();
+        writer.write(ByteBuffer.wrap(PING), new CompletionHandler<>() { });
+        writer.writeText(FrameWriter.textFrame("first"), outcomes::add);
+        grizzly.completeAll();
+        assertThat(outcomes).containsExactly((Throwable) null);
+        assertThat(writer.holdsAQueue()).isFalse();
+
+        IllegalStateException refused = new IllegalStateException("Connection is not open.");
+        writer.writeText(FrameWriter.textFrame("second"), outcomes::add);
+        List<Boolean> queueWhileTold = new ArrayList<>();
+        grizzly.onWrite = () -> grizzly.handlers.get(2).failed(refused);
+        writer.write(ByteBuffer.wrap(PING), new CompletionHandler<>() { });
+        assertThat(outcomes).containsExactly(null, refused);
+        assertThat(writer.holdsAQueue()).isFalse();
+
+        List<Boolean> pingCompleted = new ArrayList<>();
+        grizzly.onWrite = null;
+        writer.write(ByteBuffer.wrap(PING), new CompletionHandler<>() {
+            @Override
+            public void completed(ByteBuffer result) {
+                pingCompleted.add(Thread.holdsLock(writer));
+                queueWhileTold.add(writer.holdsAQueue());
+            }
+        });
+        grizzly.onWrite = () -> grizzly.handlers.get(4).completed(null);
+        writer.write(ByteBuffer.wrap(PING), new CompletionHandler<>() { });
+        assertThat(pingCompleted).containsExactly(false);
+        assertThat(queueWhileTold).as("made for it").containsExactly(true);
+        assertThat(writer.holdsAQueue()).isFalse();
+    }
+
     /** The same for a frame Tyrus wrote (its handler may be the application's, through JSR-356). */
     @Test
     void tyrussOutcomesAreNeverToldWithTheLockHeldEither() {
