@@ -10,7 +10,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,9 +28,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.parley.application.port.out.AppendedMessage;
+import org.parley.application.port.out.MessageRepository;
+import org.parley.application.port.out.ThreadPosition;
 import org.parley.domain.chat.ChatThread;
+import org.parley.domain.chat.MessageDraft;
 import org.parley.domain.chat.Participants;
 import org.parley.domain.chat.ThreadId;
+import org.parley.domain.user.UserId;
 
 /**
  * The thread lock of group commit ({@link ThreadOrder#lockForAppending}, an update on H2, {@code FOR UPDATE} on
@@ -103,6 +112,60 @@ class ThreadLockAndInsertTest {
             assertThat(order.lockForAppending(probe, List.of(low, high))).containsOnlyKeys(low, high);
             probe.commit();
         }
+    }
+
+    /**
+     * Two servers on one database, two writers each, store batches spanning random subsets of four threads, named in
+     * random order: the batches' locks overlap in every combination, and none may deadlock or time out, and in each
+     * thread every stored message's position is right after the message stored before it.
+     */
+    @Test
+    void batchesOfTwoServersSpanningThreadsInAnyOrderNeitherDeadlockNorBreakTheChains() throws Exception {
+        List<ChatThread> threads = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            threads.add(newThread());
+        }
+        List<AppendedMessage> stored = Collections.synchronizedList(new ArrayList<>());
+        try (PersistenceModule secondServer = DATABASE.get().secondServer()) {
+            List<MessageRepository> servers = List.of(DATABASE.get().module().messages(), secondServer.messages(),
+                    DATABASE.get().module().messages(), secondServer.messages());
+            List<Future<?>> writers = new ArrayList<>();
+            for (int w = 0; w < servers.size(); w++) {
+                MessageRepository server = servers.get(w);
+                Random random = new Random(w);
+                writers.add(pool.submit(() -> {
+                    for (int b = 0; b < 60; b++) {
+                        List<ChatThread> order = new ArrayList<>(threads);
+                        Collections.shuffle(order, random);
+                        List<MessageDraft> batch = new ArrayList<>();
+                        for (ChatThread thread : order.subList(0, 1 + random.nextInt(order.size()))) {
+                            UserId sender = thread.participants().first();
+                            batch.add(thread.compose(sender, Fixtures.text("b" + b), Fixtures.at(b)));
+                        }
+                        stored.addAll(server.appendAll(batch));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> writer : writers) {
+                writer.get(2, TimeUnit.MINUTES);
+            }
+        }
+        for (ChatThread thread : threads) {
+            List<AppendedMessage> inThread = new ArrayList<>();
+            synchronized (stored) {
+                stored.stream().filter(appended -> appended.message().threadId().equals(thread.id()))
+                        .forEach(inThread::add);
+            }
+            inThread.sort(Comparator.comparing(appended -> appended.message().id()));
+            assertThat(inThread).isNotEmpty();
+            for (int i = 0; i < inThread.size(); i++) {
+                ThreadPosition expected = i == 0
+                        ? ThreadPosition.first() : ThreadPosition.after(inThread.get(i - 1).message().id());
+                assertThat(inThread.get(i).position()).as("position of message %d", i).isEqualTo(expected);
+            }
+        }
+        assertThat(stored).hasSizeGreaterThan(240);
     }
 
     /** The lock writes the row on H2 ({@code created_at = created_at}): offset and microseconds must survive it. */
