@@ -38,7 +38,7 @@ import org.parley.domain.chat.ThreadId;
 import org.parley.domain.user.UserId;
 
 /**
- * The thread lock of group commit ({@link ThreadOrder#lockForAppending}, an update on H2, {@code FOR UPDATE} on
+ * The thread lock of group commit ({@link ThreadOrder#lockForAppending}, an update on H2, {@code FOR NO KEY UPDATE} on
  * PostgreSQL) and a new thread's plain-JDBC insert ({@link ThreadRows#insert}), checked on plain connections of a real
  * database (an H2 file, or PostgreSQL in that run): locks taken in ascending id order whatever order the batch names
  * its threads in, held until commit; the lock leaves {@code created_at} exactly as stored (offset and microseconds);
@@ -166,6 +166,29 @@ class ThreadLockAndInsertTest {
             }
         }
         assertThat(stored).hasSizeGreaterThan(240);
+    }
+
+    /**
+     * A reader's first read marker (an insert whose foreign key references the thread's row) while a batch holds the
+     * thread's lock: HibernateReadMarkerRepository promises that marking never waits for sends.
+     */
+    @Test
+    void aFirstReadMarkerDoesNotWaitForABatchHoldingTheThread() throws Exception {
+        ChatThread thread = newThread();
+        UserId reader = thread.participants().second();
+        var message = DATABASE.get().module().messages()
+                .append(thread.compose(thread.participants().first(), Fixtures.text("hi"), Fixtures.at(1)));
+        try (Connection batch = transaction()) {
+            ThreadOrder.forDialect(dialect).lockForAppending(batch, List.of(thread.id()));
+            Future<?> marking = pool.submit(() -> DATABASE.get().module().readMarkers()
+                    .advance(thread.id(), reader, message.id(), Fixtures.at(2)));
+            try {
+                marking.get(3, TimeUnit.SECONDS);
+            } finally {
+                batch.commit();
+                marking.get(10, TimeUnit.SECONDS);
+            }
+        }
     }
 
     /** The lock writes the row on H2 ({@code created_at = created_at}): offset and microseconds must survive it. */
