@@ -26,7 +26,7 @@ import org.parley.domain.chat.ThreadId;
  * has seen message N of a thread can never later find a smaller id committed there (see docs/storage.md, "Message
  * ids").
  *
- * <p>The rows are locked in ascending id order, in one statement ({@code ORDER BY id FOR UPDATE}: PostgreSQL locks the
+ * <p>The rows are locked in ascending id order, in one statement ({@code ORDER BY id FOR NO KEY UPDATE}: PostgreSQL locks the
  * rows as they leave the sort), so two batches sharing several threads take their locks in the same order and cannot
  * deadlock. Under the same locks a second statement reads each thread's latest message id: no other batch can store in
  * those threads until this one commits, so each stored message's {@link ThreadPosition} is exact. It must be a second
@@ -41,10 +41,17 @@ import org.parley.domain.chat.ThreadId;
  */
 final class ThreadOrder {
 
-    /** The lock statement; its one parameter is the array of thread ids. */
-    static final String LOCK = "select id from chat_threads where id = any(?) order by id for update";
     /**
-     * {@link #LOCK} for H2, as an update that changes nothing: H2 (2.5.252) never keeps a {@code SELECT ... FOR UPDATE}
+     * The lock statement (PostgreSQL); its one parameter is the array of thread ids. {@code FOR NO KEY UPDATE}, the
+     * lock an update of non-key columns takes: it conflicts with itself, so batches of one thread are serialized as
+     * with {@code FOR UPDATE}, but not with the {@code FOR KEY SHARE} a foreign-key check takes on the thread's row
+     * (a reader's first read marker, {@code fk_read_markers_thread}), which {@code FOR UPDATE} made wait for the
+     * batch's commit (HibernateReadMarkerRepository: marking never waits for sends).
+     */
+    static final String LOCK = "select id from chat_threads where id = any(?) order by id for no key update";
+    /**
+     * {@link #LOCK} for H2 (which has no {@code FOR NO KEY UPDATE}, and whose foreign-key checks take no lock on the
+     * referenced row), as an update that changes nothing: H2 (2.5.252) never keeps a {@code SELECT ... FOR UPDATE}
      * in its session's statement cache ({@code Select.isCacheable}), so the lock was parsed and planned again for every
      * batch (10.6 % of the writer thread's CPU samples while it stored batches); an update is cached. It locks the same
      * rows the same way (H2 locks each row before updating it, {@code Update.lockAndRecheckCondition}, waiting for

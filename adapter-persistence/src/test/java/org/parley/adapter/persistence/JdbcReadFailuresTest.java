@@ -86,6 +86,34 @@ class JdbcReadFailuresTest {
         }
     }
 
+    /**
+     * A pair's first message creates its thread with plain JDBC ({@link ThreadRows#insert}): a connection broken under
+     * the insert answers {@link Unavailable}, as under Hibernate's persist, and any other failure of it leaves as
+     * Hibernate's {@link JDBCException}, not taken for an outage nor for the pair's unique violation.
+     */
+    @Test
+    void aNewThreadsInsertFailsAsTheReadsDo() throws InterruptedException {
+        PersistenceModule module = DATABASE.get().module();
+        awaitTheDatabaseAnswering(reads.get(0));
+        CONNECTIONS.failStatementsWith(new SQLException("An I/O error occurred while sending to the backend.",
+                "08006"), ThreadRows.INSERT);
+        Participants broken = Participants.of(DATABASE.newUser(), DATABASE.newUser());
+
+        assertThatThrownBy(() -> module.threads().getOrCreate(broken, Fixtures.at(2))).isInstanceOf(Unavailable.class);
+
+        CONNECTIONS.failStatementsWith(null);
+        awaitTheDatabaseAnswering(reads.get(0));
+        SQLException refused = new SQLException("syntax error", "42601");
+        CONNECTIONS.failStatementsWith(refused, ThreadRows.INSERT);
+        Participants refusedPair = Participants.of(DATABASE.newUser(), DATABASE.newUser());
+
+        assertThatThrownBy(() -> module.threads().getOrCreate(refusedPair, Fixtures.at(2)))
+                .isInstanceOf(JDBCException.class).hasCauseReference(refused);
+        CONNECTIONS.failStatementsWith(null);
+        assertThat(module.threads().findByParticipants(broken)).as("nothing stored").isEmpty();
+        assertThat(module.threads().getOrCreate(refusedPair, Fixtures.at(3)).participants()).isEqualTo(refusedPair);
+    }
+
     /** After an outage, the first unit of work once the probe interval has passed finds the database again. */
     private static void awaitTheDatabaseAnswering(Runnable read) throws InterruptedException {
         long deadline = System.nanoTime() + DatabaseAvailability.PROBE_INTERVAL.multipliedBy(5).toNanos();

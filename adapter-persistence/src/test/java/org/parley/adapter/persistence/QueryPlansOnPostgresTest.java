@@ -237,7 +237,7 @@ class QueryPlansOnPostgresTest {
                     .isEqualTo(ThreadPosition.after(stored.get(2 * i).message().id()));
         }
         Long[] threadIds = threads.stream().map(ThreadId::value).toArray(Long[]::new);
-        String lock = sent.stream().filter(sql -> sql.contains("for update")).findFirst().orElseThrow();
+        String lock = sent.stream().filter(sql -> sql.contains("for no key update")).findFirst().orElseThrow();
         String latest = sent.stream().filter(sql -> sql.contains("latest_id")).findFirst().orElseThrow();
         assertThat(lock).isEqualTo(ThreadOrder.LOCK);
         assertThat(latest).isEqualTo(ThreadOrder.LATEST);

@@ -27,6 +27,7 @@ final class RecordingConnections implements ConnectionProvider, Configurable {
 
     private final List<String> prepared = new ArrayList<>();
     private volatile SQLException failure;
+    private volatile String failingSql;
     private DataSource pool;
 
     @Override
@@ -55,6 +56,13 @@ final class RecordingConnections implements ConnectionProvider, Configurable {
      * that broke mid-request or a statement the database refuses would; {@code null} ends that.
      */
     void failStatementsWith(SQLException failure) {
+        this.failingSql = null;
+        this.failure = failure;
+    }
+
+    /** As {@link #failStatementsWith(SQLException)}, for the statements of this SQL text only. */
+    void failStatementsWith(SQLException failure, String sql) {
+        this.failingSql = sql;
         this.failure = failure;
     }
 
@@ -70,7 +78,8 @@ final class RecordingConnections implements ConnectionProvider, Configurable {
             if (name.equals("prepareStatement") || name.equals("prepareCall")) {
                 record((String) args[0]);
                 SQLException failing = failure;
-                if (failing != null) {
+                String only = failingSql;
+                if (failing != null && (only == null || only.equals(args[0]))) {
                     throw failing;
                 }
             } else if (name.equals("createStatement")) {
