@@ -112,4 +112,81 @@ class FrameLaneTest {
         assertThat(lane.submit(() -> { })).isFalse();
         assertThat(lane.idle()).isTrue();
     }
+
+    /**
+     * The queue made and let go while a reader offers and a worker drains at once (as a selector thread reading and a
+     * worker running the lane): frames run exactly once, in arrival order, never two at once, the text waiting never
+     * goes past the bound nor is miscounted, and the lane ends idle without a queue.
+     */
+    @Test
+    void aReaderOfferingWhileAWorkerDrainsKeepsOrderAndTheBound() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            int frames = 200_000;
+            long bound = 16;
+            Thread reader = Thread.currentThread();
+            FrameLane lane = new FrameLane(pool, bound);
+            int[] ran = new int[frames];
+            java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger outOfOrder = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger overlapping = new java.util.concurrent.atomic.AtomicInteger();
+            int refused = 0;
+            for (int i = 0; i < frames; i++) {
+                int frame = i;
+                Runnable task = () -> {
+                    if (running.incrementAndGet() != 1) {
+                        overlapping.incrementAndGet();
+                    }
+                    ran[frame]++;
+                    long until = System.nanoTime() + 5_000;
+                    while (Thread.currentThread() != reader && System.nanoTime() < until) {
+                        Thread.onSpinWait(); // a worker slower than the reader: the bound is reached
+                    }
+                    if (next.getAndSet(frame + 1) > frame) {
+                        outOfOrder.incrementAndGet();
+                    }
+                    running.decrementAndGet();
+                };
+                if (i % 10 != 0 && lane.idle()) {
+                    task.run(); // on the reading thread, as a hot frame is; every tenth is cold: always offered
+                } else {
+                    FrameLane.Offer offer = lane.offerFrame(task, 1 + (i % 8));
+                    if (offer == FrameLane.Offer.FULL) {
+                        refused++;
+                        ran[frame] = -1;
+                    } else {
+                        assertThat(offer).isEqualTo(FrameLane.Offer.QUEUED);
+                    }
+                }
+            }
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (!lane.idle() && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertThat(lane.idle()).isTrue();
+            assertThat(lane.holdsAQueue()).isFalse();
+            assertThat(overlapping.get()).as("frames run at once").isZero();
+            assertThat(outOfOrder.get()).as("frames run out of order").isZero();
+            for (int i = 0; i < frames; i++) {
+                assertThat(ran[i]).as("times frame %d ran", i).isIn(-1, 1);
+            }
+            // Nothing waits: a frame of the whole bound waits behind a running one, one unit more is refused.
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            assertThat(lane.submit(() -> {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            })).isTrue();
+            assertThat(lane.offerFrame(() -> { }, bound)).as("the count of waiting text went back to 0")
+                    .isEqualTo(FrameLane.Offer.QUEUED);
+            assertThat(lane.offerFrame(() -> { }, 1)).isEqualTo(FrameLane.Offer.FULL);
+            release.countDown();
+            assertThat(refused).as("the bound was reached").isPositive();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }

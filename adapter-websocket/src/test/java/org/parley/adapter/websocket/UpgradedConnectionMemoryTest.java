@@ -165,6 +165,29 @@ class UpgradedConnectionMemoryTest {
         }
     }
 
+    /**
+     * Only a {@code 101} makes a connection upgraded (the close watch now does what the bypass's own filter did): a
+     * refused handshake (401) keeps its request in the codec and the codec still decodes what the client sends after
+     * the refusal, instead of letting it past to Tyrus.
+     */
+    @Test
+    void aRefusedHandshakeIsNotTreatedAsUpgraded() throws Exception {
+        try (TestServer server = new TestServer(WebSocketSettings.defaults())) {
+            CodecWatch watch = watchCodec(server);
+            try (RawClient refused = RawClient.handshake(server.port, "token-nobody", Map.of())) {
+                assertThat(refused.status()).isEqualTo(401);
+                assertThat(watch.upgradedConnections).hasSize(1);
+                Connection<?> connection = watch.upgradedConnections.get(0);
+                int before = watch.readsOnUpgradedConnections().get(connection);
+                refused.out.write("more bytes".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                refused.out.flush();
+                HandshakeLimitsTest.awaitTrue(() -> watch.readsOnUpgradedConnections().get(connection) > before,
+                        "the codec decodes what follows a refused handshake");
+                assertThat(HTTP_REQUEST_IN_PROGRESS.get(connection)).as("the codec keeps its request").isNotNull();
+            }
+        }
+    }
+
     private static boolean collected(List<WeakReference<HttpHeader>> references, Duration timeout)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import jakarta.websocket.CloseReason;
@@ -86,6 +87,68 @@ class FrameSizeGuardTest {
         assertThat(recorder.closed).isEmpty();
         guard.handle(ByteBuffer.wrap(frame(0x81, 70_001, true)));
         assertThat(recorder.closed).hasSize(1);
+    }
+
+    /**
+     * The header is kept in fields, not an array: 2-, 4- and 10-byte headers, masked or not, split at every byte of
+     * the header (and of the masking key) across two reads, and the whole stream read one byte at a time, are read as
+     * one (the frames within the limit pass untouched, the one above it is refused from its header).
+     */
+    @Test
+    void extendedLengthsAreReadWhereverTheHeaderIsSplit() {
+        int max = 70_000;
+        byte[][] frames = {frame(0x81, 125, true), frame(0x81, 126, true), frame(0x82, 65_535, false),
+                frame(0x81, 65_536, true), frame(0x89, 0, true), frame(0x01, 300, true), frame(0x80, 69_700, false),
+                frame(0x81, 69_999, true)};
+        byte[] good = concat(frames);
+        byte[] tooBig = frame(0x81, max + 1, true);
+        byte[] stream = concat(good, tooBig);
+        List<Integer> splits = new ArrayList<>();
+        int at = 0;
+        for (byte[] frame : concat2(frames, tooBig)) {
+            int header = headerLength(frame);
+            for (int k = 0; k <= header; k++) {
+                splits.add(at + k);
+            }
+            at += frame.length;
+        }
+        for (int split : splits) {
+            Recorder recorder = new Recorder();
+            FrameSizeGuard guard = new FrameSizeGuard(recorder, recorder, recorder, max);
+            guard.handle(ByteBuffer.wrap(stream, 0, split).slice());
+            if (split <= good.length) {
+                assertThat(recorder.closed).as("split at " + split).isEmpty();
+            }
+            guard.handle(ByteBuffer.wrap(stream, split, stream.length - split).slice());
+            assertThat(recorder.closed).as("split at " + split).hasSize(1);
+            byte[] passed = recorder.bytes.toByteArray();
+            assertThat(passed.length).as("split at " + split).isLessThan(good.length + 14);
+            assertThat(ByteBuffer.wrap(passed, 0, good.length)).as("split at " + split)
+                    .isEqualTo(ByteBuffer.wrap(good));
+        }
+        Recorder recorder = new Recorder();
+        FrameSizeGuard guard = new FrameSizeGuard(recorder, recorder, recorder, max);
+        for (int i = 0; i < good.length; i++) {
+            guard.handle(ByteBuffer.wrap(stream, i, 1).slice());
+        }
+        assertThat(recorder.closed).as("one byte per read").isEmpty();
+        assertThat(guard.atFrameBoundary()).isTrue();
+        assertThat(recorder.bytes.toByteArray()).isEqualTo(good);
+        for (int i = good.length; i < stream.length && recorder.closed.isEmpty(); i++) {
+            guard.handle(ByteBuffer.wrap(stream, i, 1).slice());
+        }
+        assertThat(recorder.closed).as("one byte per read").hasSize(1);
+    }
+
+    private static byte[][] concat2(byte[][] frames, byte[] last) {
+        byte[][] all = Arrays.copyOf(frames, frames.length + 1);
+        all[frames.length] = last;
+        return all;
+    }
+
+    private static int headerLength(byte[] frame) {
+        int code = frame[1] & 0x7F;
+        return 2 + (code == 126 ? 2 : code == 127 ? 8 : 0) + ((frame[1] & 0x80) != 0 ? 4 : 0);
     }
 
     private static void feed(FrameSizeGuard guard, byte[] stream, int split) {
