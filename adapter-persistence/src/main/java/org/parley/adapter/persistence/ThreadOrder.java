@@ -78,10 +78,13 @@ final class ThreadOrder {
     static final String LATEST_ON_H2 = latest(" use index (ix_messages_thread_id_id)");
 
     private final String lockSql;
+    /** Whether {@link #lockSql} is an update (counted rows) rather than a select (rows read). */
+    private final boolean lockIsAnUpdate;
     private final String latestSql;
 
-    private ThreadOrder(String lockSql, String latestSql) {
+    private ThreadOrder(String lockSql, boolean lockIsAnUpdate, String latestSql) {
         this.lockSql = lockSql;
+        this.lockIsAnUpdate = lockIsAnUpdate;
         this.latestSql = latestSql;
     }
 
@@ -98,7 +101,8 @@ final class ThreadOrder {
     /** {@link #LOCK_ON_H2} and {@link #LATEST_ON_H2} on H2; {@link #LOCK} and {@link #LATEST} on any other database. */
     static ThreadOrder forDialect(Dialect dialect) {
         Objects.requireNonNull(dialect, "dialect");
-        return dialect instanceof H2Dialect ? new ThreadOrder(LOCK_ON_H2, LATEST_ON_H2) : new ThreadOrder(LOCK, LATEST);
+        return dialect instanceof H2Dialect ? new ThreadOrder(LOCK_ON_H2, true, LATEST_ON_H2)
+                : new ThreadOrder(LOCK, false, LATEST);
     }
 
     /** The statement that locks a batch's threads on this database: {@link #LOCK_ON_H2} on H2, else {@link #LOCK}. */
@@ -119,8 +123,8 @@ final class ThreadOrder {
         threads.forEach(thread -> ids.add(thread.value()));
         Array threadIds = connection.createArrayOf("bigint", ids.toArray());
         try {
-            int locked = lockSql.equals(LOCK)
-                    ? ids(connection, LOCK, threadIds).size() : updated(connection, lockSql, threadIds);
+            int locked = lockIsAnUpdate
+                    ? updated(connection, lockSql, threadIds) : ids(connection, lockSql, threadIds).size();
             if (locked != ids.size()) {
                 SortedSet<Long> missing = new TreeSet<>(ids);
                 missing.removeAll(ids(connection, EXISTING, threadIds));
