@@ -208,8 +208,10 @@ public final class ChatEndpoint extends Endpoint {
     }
 
     /**
-     * Runs {@code task} after the connection's frames: in its lane when frames wait there or when called on a selector
-     * thread (a close frame read there); else here, as before the lanes (a close by the server, the pinger, a slow
+     * Runs {@code task} after the connection's frames: here when called from the lane's own running task (a client's
+     * close frame, which the lane feeds to Tyrus after the frames before it: the census lease is then released before
+     * Tyrus sends its close reply, so the client may connect again at once); in the lane when frames wait there or
+     * when called on a selector thread (a close frame read there); else here, as before the lanes (a close by the server, the pinger, a slow
      * consumer's, or Grizzly's on a worker), and here too when the workers have stopped (the server is stopping: the
      * connection's census lease and presence must still be released).
      */
@@ -219,7 +221,7 @@ public final class ChatEndpoint extends Endpoint {
             return;
         }
         FrameLane lane = live.lane();
-        if (lane.idle() && !TyrusOnGrizzly.onSelectorThread()) {
+        if (lane.idle() && !TyrusOnGrizzly.onSelectorThread() || lane.runningHere()) {
             task.run();
         } else if (!lane.submit(task)) {
             task.run();

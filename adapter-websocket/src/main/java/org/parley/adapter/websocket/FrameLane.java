@@ -51,6 +51,8 @@ final class FrameLane implements FramesInOrder {
     private long waitingChars;
     /** A worker is running this lane's tasks. Guarded by {@code this}. */
     private boolean busy;
+    /** The worker running this lane's tasks while {@link #busy}, else null. Guarded by {@code this}. */
+    private Thread runner;
 
     /**
      * @param workers         runs the lane's tasks: must never run one on the submitting thread, nor block that thread
@@ -67,6 +69,14 @@ final class FrameLane implements FramesInOrder {
     /** No task of this connection waits or runs on a worker: a frame may be handled on the calling thread now. */
     synchronized boolean idle() {
         return !busy;
+    }
+
+    /**
+     * Whether the calling thread is the one running this lane's task now: what it does next comes after every task
+     * submitted before that one (a close that Tyrus reports while the lane feeds it the client's close frame).
+     */
+    synchronized boolean runningHere() {
+        return runner == Thread.currentThread();
     }
 
     /** Whether the lane holds its queue now: only while a task waits behind another (tests: idle lanes hold none). */
@@ -139,6 +149,9 @@ final class FrameLane implements FramesInOrder {
     }
 
     private void runFrom(Runnable first) {
+        synchronized (this) {
+            runner = Thread.currentThread();
+        }
         Runnable task = first;
         while (task != null) {
             try {
@@ -153,6 +166,7 @@ final class FrameLane implements FramesInOrder {
                     weights = null;
                     waitingChars = 0;
                     busy = false;
+                    runner = null;
                 } else {
                     waitingChars -= weights.poll();
                 }

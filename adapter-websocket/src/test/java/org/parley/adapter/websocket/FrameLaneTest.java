@@ -50,6 +50,34 @@ class FrameLaneTest {
     }
 
     /**
+     * A task of the lane knows it runs there ({@link FrameLane#runningHere}): a close Tyrus reports while the lane feeds
+     * it the client's close frame is handled at once (the census lease released before the close reply), not queued
+     * behind the task that reported it. No other thread, and no thread once the lane is idle, runs here.
+     */
+    @Test
+    void onlyTheThreadRunningTheLanesTaskRunsHere() throws Exception {
+        HeldWorkers workers = new HeldWorkers();
+        FrameLane lane = new FrameLane(workers, 1_000);
+        List<Boolean> seen = new ArrayList<>();
+        assertThat(lane.runningHere()).isFalse();
+        lane.submit(() -> {
+            seen.add(lane.runningHere());
+            Thread other = new Thread(() -> seen.add(lane.runningHere()));
+            other.start();
+            try {
+                other.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        lane.submit(() -> seen.add(lane.runningHere()));
+        assertThat(lane.runningHere()).as("submitted, not running yet").isFalse();
+        workers.runAll();
+        assertThat(seen).containsExactly(true, false, true);
+        assertThat(lane.runningHere()).as("idle again").isFalse();
+    }
+
+    /**
      * An idle connection's lane is a flag: its queue is made only when a task must wait behind another, and let go
      * once the lane is idle again (docs/PERFORMANCE.md, "Idle connections").
      */
