@@ -40,10 +40,10 @@ final class HibernateMessageRepository implements MessageRepository {
     private final Transactions transactions;
     private final ThreadOrder threadOrder;
     private final SentKeys sentKeys;
-    private final MessageIds ids;
+    private final SequenceIds ids;
     private final RecentKeys recentKeys = new RecentKeys();
 
-    HibernateMessageRepository(Transactions transactions, ThreadOrder threadOrder, SentKeys sentKeys, MessageIds ids) {
+    HibernateMessageRepository(Transactions transactions, ThreadOrder threadOrder, SentKeys sentKeys, SequenceIds ids) {
         this.transactions = Objects.requireNonNull(transactions, "transactions");
         this.threadOrder = Objects.requireNonNull(threadOrder, "threadOrder");
         this.sentKeys = Objects.requireNonNull(sentKeys, "sentKeys");

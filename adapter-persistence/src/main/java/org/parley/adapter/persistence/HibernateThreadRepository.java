@@ -35,12 +35,12 @@ final class HibernateThreadRepository implements ThreadRepository {
             """;
 
     private final Transactions transactions;
-    private final ThreadRows.Inserts inserts;
+    private final SequenceIds ids;
 
-    /** @param inserts how a new thread takes its id from {@code chat_threads_id_seq} on this database */
-    HibernateThreadRepository(Transactions transactions, ThreadRows.Inserts inserts) {
+    /** @param ids the ids of new threads ({@link SequenceIds#THREADS} on this database) */
+    HibernateThreadRepository(Transactions transactions, SequenceIds ids) {
         this.transactions = Objects.requireNonNull(transactions, "transactions");
-        this.inserts = Objects.requireNonNull(inserts, "inserts");
+        this.ids = Objects.requireNonNull(ids, "ids");
     }
 
     /**
@@ -63,7 +63,7 @@ final class HibernateThreadRepository implements ThreadRepository {
             return existing.get();
         }
         try {
-            return transactions.jdbc(connection -> ThreadRows.insert(connection, inserts, participants, now));
+            return transactions.jdbc(connection -> ThreadRows.insert(connection, ids, participants, now));
         } catch (RuntimeException failure) {
             if (!UniqueViolation.of(failure, PAIR_CONSTRAINT)) {
                 throw failure;

@@ -75,7 +75,8 @@ public final class PersistenceModule implements AutoCloseable {
         Transactions transactions = new Transactions(sessionFactory, availability);
         UserAccounts storedUsers = new HibernateUserAccounts(transactions);
         Dialect dialect = sessionFactory.unwrap(SessionFactoryImplementor.class).getJdbcServices().getDialect();
-        ThreadRepository storedThreads = new HibernateThreadRepository(transactions, ThreadRows.inserts(dialect));
+        ThreadRepository storedThreads = new HibernateThreadRepository(transactions,
+                SequenceIds.forDialect(dialect, SequenceIds.THREADS));
         this.userAccounts = caches.cachesUsers()
                 ? new CachingUserAccounts(storedUsers, caches.userLifetime(), caches.maximumEntries())
                 : storedUsers;
@@ -84,7 +85,7 @@ public final class PersistenceModule implements AutoCloseable {
                 : storedThreads;
         this.readMarkers = new HibernateReadMarkerRepository(transactions);
         this.messages = new HibernateMessageRepository(transactions, ThreadOrder.forDialect(dialect),
-                SentKeys.forDialect(dialect), MessageIds.forDialect(dialect));
+                SentKeys.forDialect(dialect), SequenceIds.forDialect(dialect, SequenceIds.MESSAGES));
         this.webhookOutbox = new HibernateWebhookOutbox(transactions);
         this.presence = new HibernatePresenceRepository(transactions);
         this.readiness = new DatabaseReadiness(transactions);

@@ -11,9 +11,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
-import org.hibernate.dialect.Dialect;
-import org.hibernate.dialect.H2Dialect;
-import org.hibernate.dialect.PostgreSQLDialect;
 import org.parley.domain.chat.ChatThread;
 import org.parley.domain.chat.Participants;
 import org.parley.domain.chat.ThreadId;
@@ -45,55 +42,19 @@ final class ThreadRows {
     }
 
     /**
-     * How a new thread takes its id on one database: the statement that draws the next value of
-     * {@code chat_threads_id_seq} (one value per thread, {@link ChatThreadEntity#ID_ALLOCATION_SIZE}).
-     *
-     * @param nextIdSql a query answering one row with one {@code BIGINT} column
-     */
-    record Inserts(String nextIdSql) {
-        Inserts {
-            Objects.requireNonNull(nextIdSql, "nextIdSql");
-        }
-    }
-
-    /**
-     * The id statement of this database.
-     *
-     * @throws IllegalStateException for a database other than H2 and PostgreSQL (and compatible, such as those
-     *                               Hibernate's PostgreSQL dialect serves)
-     */
-    static Inserts inserts(Dialect dialect) {
-        Objects.requireNonNull(dialect, "dialect");
-        if (dialect instanceof PostgreSQLDialect) {
-            return new Inserts("select nextval('chat_threads_id_seq')");
-        }
-        if (dialect instanceof H2Dialect) {
-            return new Inserts("select next value for chat_threads_id_seq");
-        }
-        throw new IllegalStateException("Parley stores threads on H2 or PostgreSQL, not on "
-                + dialect.getClass().getSimpleName());
-    }
-
-    /**
      * Stores a new thread of {@code participants} created at {@code createdAt} (kept to microseconds, as
-     * {@link StoredInstants#toColumn} keeps every stored instant) in the connection's transaction: two statements, the sequence's
-     * next value and the insert. A pair that already has a thread fails on {@code uq_chat_threads_participants}.
+     * {@link StoredInstants#toColumn} keeps every stored instant) in the connection's transaction: two statements, an
+     * id from {@code ids} ({@link SequenceIds#THREADS}: one value, as {@link ChatThreadEntity#ID_ALLOCATION_SIZE} says)
+     * and the insert. A pair that already has a thread fails on {@code uq_chat_threads_participants}.
      *
      * @return the thread as it was stored, equal to what {@link #findById} reads back
      * @throws SQLException as the connection reports it (the caller's session converts it, a unique violation
      *                      included)
      */
-    static ChatThread insert(Connection connection, Inserts inserts, Participants participants, Instant createdAt)
+    static ChatThread insert(Connection connection, SequenceIds ids, Participants participants, Instant createdAt)
             throws SQLException {
         Instant stored = StoredInstants.toColumn(Objects.requireNonNull(createdAt, "createdAt"));
-        long id;
-        try (PreparedStatement next = connection.prepareStatement(inserts.nextIdSql());
-             ResultSet rows = next.executeQuery()) {
-            if (!rows.next()) {
-                throw new IllegalStateException("The sequence chat_threads_id_seq gave no value");
-            }
-            id = rows.getLong(1);
-        }
+        long id = ids.next(connection, 1).get(0);
         try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
             insert.setLong(1, id);
             insert.setObject(2, participants.first().value());

@@ -37,7 +37,7 @@ class ThreadCreatedWithJdbcTest {
     static final DatabasePerClass DATABASE = new DatabasePerClass(CacheSettings.none(),
             Map.of(AvailableSettings.CONNECTION_PROVIDER, CONNECTIONS));
     private static ThreadRepository threads;
-    private static ThreadRows.Inserts inserts;
+    private static SequenceIds threadIds;
 
     @BeforeAll
     static void start() {
@@ -45,7 +45,7 @@ class ThreadCreatedWithJdbcTest {
         assertThat(threads).as("no cache in front").isInstanceOf(HibernateThreadRepository.class);
         Dialect dialect = DATABASE.get().module().sessionFactory().unwrap(SessionFactoryImplementor.class)
                 .getJdbcServices().getDialect();
-        inserts = ThreadRows.inserts(dialect);
+        threadIds = SequenceIds.forDialect(dialect, SequenceIds.THREADS);
     }
 
     @Test
@@ -56,7 +56,7 @@ class ThreadCreatedWithJdbcTest {
         threads.getOrCreate(pair, Fixtures.T0);
 
         assertThat(CONNECTIONS.prepared())
-                .containsExactly(ThreadRows.BY_PARTICIPANTS, inserts.nextIdSql(), ThreadRows.INSERT);
+                .containsExactly(ThreadRows.BY_PARTICIPANTS, threadIds.sql(), ThreadRows.INSERT);
         CONNECTIONS.clear();
         threads.getOrCreate(pair, Fixtures.at(5));
         assertThat(CONNECTIONS.prepared()).as("found, not created again").containsExactly(ThreadRows.BY_PARTICIPANTS);
@@ -99,7 +99,7 @@ class ThreadCreatedWithJdbcTest {
         Participants pair = Participants.of(DATABASE.newUser(), DATABASE.newUser());
         threads.getOrCreate(pair, Fixtures.T0);
         try (Connection connection = DATABASE.get().connect()) {
-            assertThatThrownBy(() -> ThreadRows.insert(connection, inserts, pair, Fixtures.T0))
+            assertThatThrownBy(() -> ThreadRows.insert(connection, threadIds, pair, Fixtures.T0))
                     .isInstanceOf(SQLException.class)
                     .satisfies(failure -> assertThat(((SQLException) failure).getSQLState()).isEqualTo("23505"));
         }
@@ -112,7 +112,7 @@ class ThreadCreatedWithJdbcTest {
             session.beginTransaction();
             try {
                 ChatThread thread = session.doReturningWork(
-                        connection -> ThreadRows.insert(connection, inserts, pair, Fixtures.T0));
+                        connection -> ThreadRows.insert(connection, threadIds, pair, Fixtures.T0));
                 session.getTransaction().commit();
                 return thread;
             } catch (RuntimeException failure) {

@@ -245,7 +245,8 @@ class ThreadLockAndInsertTest {
     void aPairWhoseThreadIsBeingInsertedByAnotherTransactionGetsThatThread() throws Exception {
         Participants pair = Participants.of(DATABASE.newUser(), DATABASE.newUser());
         try (Connection other = transaction()) {
-            ChatThread theirs = ThreadRows.insert(other, ThreadRows.inserts(dialect), pair, Fixtures.T0);
+            ChatThread theirs =
+                    ThreadRows.insert(other, SequenceIds.forDialect(dialect, SequenceIds.THREADS), pair, Fixtures.T0);
             CompletableFuture<ChatThread> mine = CompletableFuture.supplyAsync(
                     () -> DATABASE.get().module().threads().getOrCreate(pair, Fixtures.at(1)), pool);
             Thread.sleep(300);

@@ -13,35 +13,49 @@ import org.hibernate.dialect.H2Dialect;
 import org.hibernate.dialect.PostgreSQLDialect;
 
 /**
- * Takes the ids of a whole batch of messages from {@code messages_id_seq} in one statement: one sequence value per
- * row of a generated series, in ascending order. A batch therefore costs one round trip for its ids whatever its
+ * Takes ids from one sequence, any number in one statement: one sequence value per row of a generated series, in
+ * ascending order. A batch of messages ({@link #MESSAGES}) therefore costs one round trip for its ids whatever its
  * size, and its ids still come from the shared sequence, so they grow with the time at which messages are stored even
- * when several servers share the database (which blocks of ids cached per server would break, see docs/storage.md).
- * The statement is plain JDBC on the caller's connection, with the count as its one parameter: one SQL text whatever
- * the batch's size.
+ * when several servers share the database (which blocks of ids cached per server would break, see docs/storage.md);
+ * a new thread ({@link #THREADS}) takes one. The statement is plain JDBC on the caller's connection, with the count as
+ * its one parameter: one SQL text whatever the count.
  */
-final class MessageIds {
+final class SequenceIds {
+
+    /** The sequence of message ids. */
+    static final String MESSAGES = "messages_id_seq";
+    /** The sequence of thread ids. */
+    static final String THREADS = "chat_threads_id_seq";
 
     private final String nextIdsSql;
 
-    private MessageIds(String nextIdsSql) {
+    private SequenceIds(String nextIdsSql) {
         this.nextIdsSql = nextIdsSql;
     }
 
     /**
+     * @param sequence {@link #MESSAGES} or {@link #THREADS}
      * @throws IllegalStateException for a database other than H2 and PostgreSQL (and compatible, such as those
      *                               Hibernate's PostgreSQL dialect serves)
      */
-    static MessageIds forDialect(Dialect dialect) {
+    static SequenceIds forDialect(Dialect dialect, String sequence) {
         Objects.requireNonNull(dialect, "dialect");
+        if (!MESSAGES.equals(sequence) && !THREADS.equals(sequence)) {
+            throw new IllegalArgumentException("No sequence " + sequence + " in Parley's schema");
+        }
         if (dialect instanceof PostgreSQLDialect) {
-            return new MessageIds("select nextval('messages_id_seq') from generate_series(1, ?)");
+            return new SequenceIds("select nextval('" + sequence + "') from generate_series(1, ?)");
         }
         if (dialect instanceof H2Dialect) {
-            return new MessageIds("select next value for messages_id_seq from system_range(1, ?)");
+            return new SequenceIds("select next value for " + sequence + " from system_range(1, ?)");
         }
-        throw new IllegalStateException("Parley stores messages on H2 or PostgreSQL, not on "
+        throw new IllegalStateException("Parley stores its data on H2 or PostgreSQL, not on "
                 + dialect.getClass().getSimpleName());
+    }
+
+    /** The statement, as prepared (tests compare what was prepared). */
+    String sql() {
+        return nextIdsSql;
     }
 
     /**
