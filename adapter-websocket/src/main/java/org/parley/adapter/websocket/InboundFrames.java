@@ -121,14 +121,7 @@ final class InboundFrames {
      * Handles a text frame of {@code sender}; error frames, now or once storing failed, go to {@code reply}. The frame
      * counts as {@linkplain #unanswered() unanswered} until its answer has been handed to {@code reply}, or, for a
      * message, until storing it has completed (its {@code conf_message} is then on its way, or its error frame sent).
-     */
-    void handle(UserId sender, String text, Consumer<String> reply) {
-        handle(sender, new ClientFrame(text), reply);
-    }
-
-    /**
-     * As {@link #handle(UserId, String, Consumer)}, for a frame that {@link #handleFromMemory(UserId, ClientFrame,
-     * Consumer)} may have declined: its JSON, if already read there, is not read again.
+     * A frame {@link #handleFromMemory} declined comes here as it is: its JSON, already read there, is not read again.
      */
     void handle(UserId sender, ClientFrame text, Consumer<String> reply) {
         unanswered.incrementAndGet();
@@ -150,16 +143,8 @@ final class InboundFrames {
      * False when it is anything else (another action, a malformed frame, a receiver or thread not in memory, a budget
      * shared through Redis, a full storage queue, the server stopping): then nothing of it was counted (it counts as
      * unanswered only while it is looked at, from before the stopping check), taken or answered, and it must go to
-     * {@link #handle}. Never waits for storage, another node or a full queue, so a network thread that serves many
-     * connections may call it.
-     */
-    boolean handleFromMemory(UserId sender, String text, Consumer<String> reply) {
-        return handleFromMemory(sender, new ClientFrame(text), reply);
-    }
-
-    /**
-     * As {@link #handleFromMemory(UserId, String, Consumer)}; a frame declined here goes to {@link #handle(UserId,
-     * ClientFrame, Consumer)} as it is, so that its JSON, read here, is not read again.
+     * {@link #handle}, as it is. Never waits for storage, another node or a full queue, so a network thread that serves
+     * many connections may call it.
      */
     boolean handleFromMemory(UserId sender, ClientFrame text, Consumer<String> reply) {
         // Any other action (or one spelt with escapes) is not read here: it goes to handle() at once.

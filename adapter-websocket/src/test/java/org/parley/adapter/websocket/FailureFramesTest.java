@@ -95,7 +95,7 @@ class FailureFramesTest {
     private List<String> answerTo(RuntimeException thrown) {
         failure.set(thrown);
         List<String> replies = new ArrayList<>();
-        inbound.handle(ALICE.id(), FRAME, replies::add);
+        inbound.handle(ALICE.id(), new ClientFrame(FRAME), replies::add);
         return replies;
     }
 

@@ -11,7 +11,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
-import org.parley.application.error.NotFound;
 import org.parley.application.port.in.SendTextMessage;
 import org.parley.application.port.in.Sent;
 import org.parley.application.port.out.ChatMetrics;
@@ -50,20 +49,8 @@ class FrameReadOnceTest {
         }
     };
 
-    private final InboundFrames inbound = new InboundFrames(new WebSocketUseCases(declining,
-            command -> {
-                throw new NotFound("none");
-            },
-            command -> new CompletableFuture<>(),
-            command -> {
-                throw new NotFound("none");
-            },
-            command -> {
-                throw new NotFound("none");
-            },
-            command -> {
-                throw new NotFound("none");
-            }), System::nanoTime, ChatMetrics.none(), text -> {
+    private final InboundFrames inbound = new InboundFrames(TextOnlyUseCases.sending(declining), System::nanoTime,
+            ChatMetrics.none(), text -> {
                 reads.incrementAndGet();
                 return Json.MAPPER.readTree(text);
             });
@@ -139,7 +126,7 @@ class FrameReadOnceTest {
 
             List<String> before = new ArrayList<>();
             sent.clear();
-            inbound.handle(ALICE.id(), text, before::add);
+            inbound.handle(ALICE.id(), new ClientFrame(text), before::add);
 
             assertThat(once).as(text).isEqualTo(before);
             assertThat(sentOnce).as(text).isEqualTo(sent);

@@ -11,7 +11,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
-import org.parley.application.error.NotFound;
 import org.parley.application.port.in.SendTextMessage;
 import org.parley.application.port.in.Sent;
 import org.parley.domain.user.EmailAddress;
@@ -55,32 +54,22 @@ class HotPathInboundFramesTest {
 
     @Test
     void aHotMessageBeingQueuedWhenTheDrainBeginsIsWaitedFor() {
-        inbound = new InboundFrames(new WebSocketUseCases(sendText,
-                command -> {
-                    throw new NotFound("none");
-                },
-                command -> new CompletableFuture<>(),
-                command -> {
-                    throw new NotFound("none");
-                },
-                command -> {
-                    throw new NotFound("none");
-                },
-                command -> {
-                    throw new NotFound("none");
-                }), clock::get, org.parley.application.port.out.ChatMetrics.none());
+        inbound = new InboundFrames(TextOnlyUseCases.sending(sendText), clock::get,
+                org.parley.application.port.out.ChatMetrics.none());
         clock.addAndGet(QUIET * 10);
         List<String> replies = new ArrayList<>();
 
-        boolean handled = inbound.handleFromMemory(ALICE.id(), "{\"action\":\"text_message\",\"message_body\":\"hi\","
-                + "\"receiver_id\":\"" + UserId.random() + "\",\"client_msg_id\":\"c1\"}", replies::add);
+        boolean handled = inbound.handleFromMemory(ALICE.id(), new ClientFrame(
+                "{\"action\":\"text_message\",\"message_body\":\"hi\","
+                + "\"receiver_id\":\"" + UserId.random() + "\",\"client_msg_id\":\"c1\"}"), replies::add);
 
         assertThat(handled).isTrue();
         assertThat(drainWouldEnd).containsExactly(false);
         assertThat(inbound.unanswered()).as("its conf_message is still to come").isEqualTo(1);
 
-        boolean declined = !inbound.handleFromMemory(ALICE.id(), "{\"action\":\"text_message\",\"message_body\":\"hi\","
-                + "\"receiver_id\":\"" + UserId.random() + "\"}", replies::add);
+        boolean declined = !inbound.handleFromMemory(ALICE.id(), new ClientFrame(
+                "{\"action\":\"text_message\",\"message_body\":\"hi\","
+                + "\"receiver_id\":\"" + UserId.random() + "\"}"), replies::add);
 
         assertThat(declined).as("refused while stopping: handle() answers it").isTrue();
         assertThat(inbound.unanswered()).as("a declined frame leaves nothing counted").isEqualTo(1);
@@ -105,24 +94,13 @@ class HotPathInboundFramesTest {
                 throw new StackOverflowError("thrown by the use case");
             }
         };
-        inbound = new InboundFrames(new WebSocketUseCases(failing,
-                command -> {
-                    throw new NotFound("none");
-                },
-                command -> new CompletableFuture<>(),
-                command -> {
-                    throw new NotFound("none");
-                },
-                command -> {
-                    throw new NotFound("none");
-                },
-                command -> {
-                    throw new NotFound("none");
-                }), clock::get, org.parley.application.port.out.ChatMetrics.none());
+        inbound = new InboundFrames(TextOnlyUseCases.sending(failing), clock::get,
+                org.parley.application.port.out.ChatMetrics.none());
         List<String> replies = new ArrayList<>();
 
-        boolean handled = inbound.handleFromMemory(ALICE.id(), "{\"action\":\"text_message\",\"message_body\":\"hi\","
-                + "\"receiver_id\":\"" + UserId.random() + "\",\"client_msg_id\":\"c9\"}", replies::add);
+        boolean handled = inbound.handleFromMemory(ALICE.id(), new ClientFrame(
+                "{\"action\":\"text_message\",\"message_body\":\"hi\","
+                + "\"receiver_id\":\"" + UserId.random() + "\",\"client_msg_id\":\"c9\"}"), replies::add);
 
         assertThat(handled).isTrue();
         assertThat(replies).singleElement().satisfies(reply -> assertThat(reply).contains("\"internal_error\"")

@@ -94,7 +94,7 @@ class InboundFramesTest {
     /** Sends one raw frame (written with ' for ") and returns the one error frame it got. */
     private JsonNode errorFor(String frame) {
         replies.clear();
-        inbound.handle(ALICE.id(), frame.replace('\'', '"'), replies::add);
+        inbound.handle(ALICE.id(), new ClientFrame(frame.replace('\'', '"')), replies::add);
         assertThat(replies).as(frame).hasSize(1);
         assertThat(WellFormedText.isWellFormed(replies.get(0))).as("an error frame can be encoded").isTrue();
         try {
@@ -179,7 +179,8 @@ class InboundFramesTest {
                 "validation_error", null, "c1");
         assertThat(commands).isEmpty();
 
-        inbound.handle(ALICE.id(), text(quoted(BOB), "'bell\\u0007 tab\\t esc\\u001b del\\u007f'").replace('\'', '"'),
+        inbound.handle(ALICE.id(),
+                new ClientFrame(text(quoted(BOB), "'bell\\u0007 tab\\t esc\\u001b del\\u007f'").replace('\'', '"')),
                 replies::add);
         assertThat(commands).singleElement().isInstanceOfSatisfying(SendTextMessage.Command.class,
                 command -> assertThat(command.body()).isEqualTo("bell\u0007 tab\t esc\u001b del\u007f"));
@@ -187,7 +188,8 @@ class InboundFramesTest {
 
     @Test
     void surrogatePairsAreText() {
-        inbound.handle(ALICE.id(), text(quoted(BOB), "'\\ud83d\\ude00 and 😀'").replace('\'', '"'), replies::add);
+        inbound.handle(ALICE.id(), new ClientFrame(text(quoted(BOB), "'\\ud83d\\ude00 and 😀'").replace('\'', '"')),
+                replies::add);
 
         assertThat(replies).isEmpty();
         assertThat(commands).singleElement().isInstanceOfSatisfying(SendTextMessage.Command.class,
@@ -202,7 +204,7 @@ class InboundFramesTest {
         }
         assertError("surrogate", "invalid_json", null, null);
         assertThat(commands).as("nothing of such a frame is acted on").isEmpty();
-        inbound.handle(ALICE.id(), (valid + " \n\t ").replace('\'', '"'), replies::add);
+        inbound.handle(ALICE.id(), new ClientFrame((valid + " \n\t ").replace('\'', '"')), replies::add);
         assertThat(commands).as("white space after the object is fine").hasSize(1);
     }
 
@@ -220,8 +222,8 @@ class InboundFramesTest {
     void onlyAWellFormedIdOfNoActiveUserIsAnInvalidReceiver() {
         assertError(text(quoted(NOBODY), "'hi'"), "invalid_receiver", "text_message", "c1");
         replies.clear();
-        inbound.handle(ALICE.id(), "{\"action\":\"text_message\",\"message_body\":\"hi\",\"receiver_id\":\""
-                + BOB.toString().toUpperCase(Locale.ROOT) + "\"}", replies::add);
+        inbound.handle(ALICE.id(), new ClientFrame("{\"action\":\"text_message\",\"message_body\":\"hi\",\"receiver_id\":\""
+                + BOB.toString().toUpperCase(Locale.ROOT) + "\"}"), replies::add);
         assertThat(replies).isEmpty();
         assertThat(commands).as("an upper-case UUID is still a UUID").hasSize(1);
     }
@@ -293,8 +295,8 @@ class InboundFramesTest {
 
     @Test
     void sharedProfilesAreRecordedWithTheirIds() {
-        inbound.handle(ALICE.id(), ("{'action':'user_profile_message','receiver_id':'" + BOB + "','attached_profile_id':'"
-                + BOB + "'}").replace('\'', '"'), replies::add);
+        inbound.handle(ALICE.id(), new ClientFrame(("{'action':'user_profile_message','receiver_id':'" + BOB
+                + "','attached_profile_id':'" + BOB + "'}").replace('\'', '"')), replies::add);
         assertThat(replies).isEmpty();
         assertThat(commands).singleElement().isInstanceOfSatisfying(ShareProfile.Command.class,
                 command -> assertThat(command.profile()).isEqualTo(BOB));
