@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import com.github.benmanes.caffeine.cache.Scheduler;
 import com.github.benmanes.caffeine.cache.Ticker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -85,6 +86,54 @@ class CachingUserAccountsTest {
 
         assertThat(users.findHeld(user.id())).contains(user);
         assertThat(store.reads.get()).isEqualTo(1);
+    }
+
+    /**
+     * An idle server must not keep the users it read once they expired (each idle connection's user stayed in memory
+     * until the cache's next use): the scheduled maintenance lets them go with no look-up at all.
+     */
+    @Test
+    void expiredUsersAreLetGoByTheScheduledMaintenanceWithoutAnyUseOfTheCache() throws Exception {
+        RecordingScheduler scheduler = new RecordingScheduler();
+        CachingUserAccounts scheduled = new CachingUserAccounts(store, LIFETIME, 1_000, ticker, scheduler);
+        List<User> read = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            read.add(ChatFixtures.addUser(store));
+        }
+        read.forEach(user -> assertThat(scheduled.findById(user.id())).contains(user));
+        assertThat(scheduled.entriesInTable()).isEqualTo(3);
+        // The maintenance after a write runs on Caffeine's executor (the common pool), which then schedules the next.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (scheduler.pending() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(scheduler.pending()).as("maintenance scheduled for the first expiry").isPositive();
+
+        ticker.advance(LIFETIME.minusMillis(1));
+        scheduler.runDue();
+        assertThat(scheduled.entriesInTable()).as("not yet expired").isEqualTo(3);
+
+        ticker.advance(Duration.ofMillis(2));
+        scheduler.runDue();
+
+        assertThat(scheduled.entriesInTable()).as("let go without a look-up").isZero();
+        assertThat(store.reads.get()).isEqualTo(3);
+    }
+
+    /** The production cache schedules its maintenance on the JVM's delay thread: an expired user goes by itself. */
+    @Test
+    void theProductionCacheLetsExpiredUsersGoByItself() throws Exception {
+        CachingUserAccounts real = new CachingUserAccounts(store, Duration.ofMillis(50), 1_000);
+        User user = ChatFixtures.addUser(store);
+        assertThat(real.findById(user.id())).contains(user);
+        assertThat(real.entriesInTable()).isEqualTo(1);
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (real.entriesInTable() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+
+        assertThat(real.entriesInTable()).isZero();
     }
 
     @Test
@@ -496,6 +545,45 @@ class CachingUserAccountsTest {
             CountDownLatch signal = writeSignal.getAndSet(null);
             if (signal != null) {
                 signal.countDown();
+            }
+        }
+    }
+
+    /** Caffeine's scheduler, run by the test: each task runs once the fake clock has passed its due time. */
+    private final class RecordingScheduler implements Scheduler {
+
+        private final List<Runnable> tasks = new ArrayList<>();
+        private final List<Long> dueAt = new ArrayList<>();
+
+        synchronized int pending() {
+            return tasks.size();
+        }
+
+        @Override
+        public synchronized Future<?> schedule(java.util.concurrent.Executor executor, Runnable command, long delay,
+                                               TimeUnit unit) {
+            tasks.add(command);
+            dueAt.add(ticker.read() + unit.toNanos(delay));
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+
+        /** Runs (on this thread) every task whose time has come, including those they schedule. */
+        void runDue() {
+            while (true) {
+                Runnable due = null;
+                synchronized (this) {
+                    for (int i = 0; i < tasks.size(); i++) {
+                        if (dueAt.get(i) <= ticker.read()) {
+                            due = tasks.remove(i);
+                            dueAt.remove(i);
+                            break;
+                        }
+                    }
+                }
+                if (due == null) {
+                    return;
+                }
+                due.run();
             }
         }
     }
