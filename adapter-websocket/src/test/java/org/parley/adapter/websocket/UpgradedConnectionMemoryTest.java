@@ -146,6 +146,39 @@ class UpgradedConnectionMemoryTest {
         }
     }
 
+    /**
+     * One object per connection answers its text, binary and pong messages (it was a lambda each): Tyrus holds it
+     * for the three types, and each still reaches its own handling.
+     */
+    @Test
+    void oneHandlerPerConnectionServesTextBinaryAndPongMessages() throws Exception {
+        try (TestServer server = new TestServer(WebSocketSettings.defaults())) {
+            User alice = server.user("alice");
+            User bob = server.user("bob");
+            try (WsClient a = server.connect(alice); WsClient b = server.connect(bob)) {
+                HandshakeLimitsTest.awaitTrue(() -> server.connections.of(alice.id()).size() == 1, "registered");
+                LiveConnection connection = server.connections.of(alice.id()).iterator().next();
+                jakarta.websocket.Session session = connection.session();
+
+                assertThat(session.getMessageHandlers()).hasSize(1)
+                        .allSatisfy(handler -> assertThat(handler).isInstanceOf(ChatEndpoint.Handlers.class));
+
+                a.sendBinary(new byte[] {1, 2, 3});
+                assertThat(a.next().get("code").asText()).isEqualTo("validation_error");
+
+                long before = connection.lastPongNanos();
+                Thread.sleep(2);
+                a.sendPong();
+                HandshakeLimitsTest.awaitTrue(() -> connection.lastPongNanos() != before, "pong timed");
+
+                a.sendJson(Map.of("action", "text_message", "message_body", "hello",
+                        "receiver_id", bob.id().toString()));
+                assertThat(a.next().get("action").asText()).isEqualTo("conf_message");
+                assertThat(b.next().get("message").asText()).isEqualTo("hello");
+            }
+        }
+    }
+
     @Test
     void plainHttpOnTheSameServerKeepsItsRequestsAndKeepAlive() throws Exception {
         try (TestServer server = new TestServer(WebSocketSettings.defaults())) {

@@ -112,6 +112,11 @@ final class WsClient implements AutoCloseable {
         socket.sendText(last, true).orTimeout(10, TimeUnit.SECONDS).join();
     }
 
+    /** An unsolicited pong (RFC 6455 §5.5.3: allowed, a heartbeat the server may time). */
+    void sendPong() {
+        socket.sendPong(ByteBuffer.wrap(new byte[] {2})).orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
     void sendBinary(byte[] bytes) {
         socket.sendBinary(ByteBuffer.wrap(bytes), true).orTimeout(10, TimeUnit.SECONDS).join();
     }
