@@ -62,56 +62,39 @@ final class GuardedEngine implements WebSocketEngine {
                     // from this request, keeps none of them.
                     lean.parameters().clear();
                 }
-                CloseAfterFrames closes = new CloseAfterFrames();
-                OPENING.set(closes);
+                // Where the endpoint's onOpen, run inside createConnection, leaves the connection's frames in order: a
+                // slot of this thread's, read once the connection exists (no object per connection).
+                FramesInOrder[] opening = OPENING.get();
+                opening[0] = null;
+                OPENING_NOW.set(Boolean.TRUE);
                 Connection connection;
+                FramesInOrder order;
                 try {
                     connection = FrameWriter.createConnection(upgrade, writer, closeListener);
                 } finally {
-                    OPENING.remove();
+                    order = opening[0];
+                    opening[0] = null;
+                    OPENING_NOW.remove();
                 }
-                return connection == null ? null : new GuardedConnection(connection, maxMessageBytes, closes);
+                return connection == null ? null : new GuardedConnection(connection, maxMessageBytes, order);
             }
         };
     }
 
-    /** The close handling of the connection whose endpoint's {@code onOpen} runs on this thread, inside the upgrade. */
-    private static final ThreadLocal<CloseAfterFrames> OPENING = new ThreadLocal<>();
+    /**
+     * Per thread, where the endpoint's {@code onOpen} (run on this thread inside the upgrade) leaves its connection's
+     * frames in order; {@link #OPENING_NOW} says whether an upgrade by this engine is under way on this thread.
+     */
+    private static final ThreadLocal<FramesInOrder[]> OPENING = ThreadLocal.withInitial(() -> new FramesInOrder[1]);
+    private static final ThreadLocal<Boolean> OPENING_NOW = new ThreadLocal<>();
 
     /**
      * Called by the endpoint's {@code onOpen}: a close frame this connection reads while some of its frames wait in
      * {@code order} is handled after them. Does nothing outside an upgrade by this engine.
      */
     static void closeAfterFramesOf(FramesInOrder order) {
-        CloseAfterFrames closes = OPENING.get();
-        if (closes != null) {
-            closes.order = order;
-        }
-    }
-
-    /**
-     * Feeds Tyrus a connection's close frame (and whatever of it a read holds) after the frames its endpoint handed on
-     * ({@link FramesInOrder}): Tyrus answers a close frame on the thread that reads it, replying and ending the session
-     * at once, so a close read on a selector thread while an earlier frame waited for storage in the lane was answered
-     * before that frame (its answer then never reached the client).
-     */
-    static final class CloseAfterFrames implements ReadHandler {
-        /** Set once by the endpoint's {@code onOpen}; null for a connection whose endpoint hands nothing on. */
-        volatile FramesInOrder order;
-        private ReadHandler tyrus;
-
-        @Override
-        public void handle(ByteBuffer data) {
-            FramesInOrder frames = order;
-            if (frames != null && frames.waiting()) {
-                ByteBuffer copy = ByteBuffer.allocate(data.remaining());
-                copy.put(data).flip();
-                if (frames.after(() -> tyrus.handle(copy))) {
-                    return;
-                }
-                data = copy;
-            }
-            tyrus.handle(data);
+        if (OPENING_NOW.get() != null) {
+            OPENING.get()[0] = order;
         }
     }
 
@@ -192,25 +175,30 @@ final class GuardedEngine implements WebSocketEngine {
     }
 
     /**
-     * Tyrus's connection, read through a {@link FrameSizeGuard}; after a read that ends on a frame boundary, Tyrus's
-     * emptied read buffer is let go ({@link TyrusReadBuffer}) when the read held control frames alone or the buffer
-     * is above {@link #KEPT_BETWEEN_MESSAGES_BYTES} bytes.
+     * Tyrus's connection, read through its {@link FrameSizeGuard} (which it is: one object per connection where there
+     * were three); after a read that ends on a frame boundary, Tyrus's emptied read buffer is let go
+     * ({@link TyrusReadBuffer}) when the read held control frames alone or the buffer is above
+     * {@link #KEPT_BETWEEN_MESSAGES_BYTES} bytes.
+     *
+     * <p>Feeds Tyrus the client's close frame (and whatever of it a read holds) after the frames its endpoint handed on
+     * ({@link FramesInOrder}): Tyrus answers a close frame on the thread that reads it, replying and ending the session
+     * at once, so a close read on a selector thread while an earlier frame waited for storage in the lane was answered
+     * before that frame (its answer then never reached the client).
      */
-    static final class GuardedConnection implements Connection, ReadHandler {
+    static final class GuardedConnection extends FrameSizeGuard implements Connection {
         /** The largest read buffer kept after a read of messages: Tyrus's buffers grow by 256 bytes. */
         static final int KEPT_BETWEEN_MESSAGES_BYTES = 1024;
 
-        private final Connection tyrus;
-        private final FrameSizeGuard guard;
+        /** Set by the endpoint's {@code onOpen}; null for a connection whose endpoint hands nothing on. */
+        private final FramesInOrder order;
 
         GuardedConnection(Connection tyrus, long maxMessageBytes) {
-            this(tyrus, maxMessageBytes, new CloseAfterFrames());
+            this(tyrus, maxMessageBytes, null);
         }
 
-        GuardedConnection(Connection tyrus, long maxMessageBytes, CloseAfterFrames closes) {
-            this.tyrus = tyrus;
-            closes.tyrus = tyrus.getReadHandler();
-            this.guard = new FrameSizeGuard(tyrus.getReadHandler(), closes, tyrus, maxMessageBytes);
+        GuardedConnection(Connection tyrus, long maxMessageBytes, FramesInOrder order) {
+            super(tyrus.getReadHandler(), tyrus, maxMessageBytes);
+            this.order = order;
         }
 
         @Override
@@ -220,33 +208,47 @@ final class GuardedEngine implements WebSocketEngine {
 
         /** Tyrus's own read handler, behind the guard (tests). */
         ReadHandler tyrusReadHandler() {
-            return tyrus.getReadHandler();
+            return tyrus;
         }
 
         @Override
         public void handle(ByteBuffer data) {
-            guard.handle(data);
-            if (guard.atFrameBoundary()) {
+            super.handle(data);
+            if (atFrameBoundary()) {
                 // A connection reading messages keeps a small buffer (a new one would cost each read ~350 B); one
                 // that read control frames alone, an idle one answering a ping, lets it go.
-                TyrusReadBuffer.releaseIfEmpty(tyrus.getReadHandler(),
-                        guard.lastReadHadDataHeader() ? KEPT_BETWEEN_MESSAGES_BYTES : 0);
+                TyrusReadBuffer.releaseIfEmpty(tyrus, lastReadHadDataHeader() ? KEPT_BETWEEN_MESSAGES_BYTES : 0);
             }
         }
 
         @Override
+        void closeFrame(ByteBuffer data) {
+            FramesInOrder frames = order;
+            if (frames != null && frames.waiting()) {
+                ByteBuffer copy = ByteBuffer.allocate(data.remaining());
+                copy.put(data).flip();
+                ReadHandler tyrusReads = tyrus;
+                if (frames.after(() -> tyrusReads.handle(copy))) {
+                    return;
+                }
+                data = copy;
+            }
+            tyrus.handle(data);
+        }
+
+        @Override
         public Writer getWriter() {
-            return tyrus.getWriter();
+            return connection.getWriter();
         }
 
         @Override
         public CloseListener getCloseListener() {
-            return tyrus.getCloseListener();
+            return connection.getCloseListener();
         }
 
         @Override
         public void close(CloseReason reason) {
-            tyrus.close(reason);
+            connection.close(reason);
         }
     }
 }

@@ -27,7 +27,7 @@ class FrameSizeGuardTest {
                 frame(0x81, 0, true), frame(0x82, 99, false));
         for (int split = 0; split <= stream.length; split++) {
             Recorder recorder = new Recorder();
-            FrameSizeGuard guard = new FrameSizeGuard(recorder, recorder, recorder, MAX);
+            FrameSizeGuard guard = FrameSizeGuard.of(recorder, recorder, recorder, MAX);
             feed(guard, stream, split);
             assertThat(recorder.bytes.toByteArray()).as("split at " + split).isEqualTo(stream);
             assertThat(recorder.closed).isEmpty();
@@ -40,7 +40,7 @@ class FrameSizeGuardTest {
         byte[] stream = concat(good, frame(0x81, 101, true), frame(0x81, 5, true));
         for (int split = 0; split <= stream.length; split++) {
             Recorder recorder = new Recorder();
-            FrameSizeGuard guard = new FrameSizeGuard(recorder, recorder, recorder, MAX);
+            FrameSizeGuard guard = FrameSizeGuard.of(recorder, recorder, recorder, MAX);
             feed(guard, stream, split);
             assertThat(recorder.closed).as("split at " + split).hasSize(1);
             assertThat(recorder.closed.get(0).getCloseCode().getCode()).isEqualTo(1009);
@@ -58,7 +58,7 @@ class FrameSizeGuardTest {
         for (int split = 0; split <= stream.length; split++) {
             Recorder tyrus = new Recorder();
             Recorder closes = new Recorder();
-            FrameSizeGuard guard = new FrameSizeGuard(tyrus, closes, tyrus, MAX);
+            FrameSizeGuard guard = FrameSizeGuard.of(tyrus, closes, tyrus, MAX);
             feed(guard, stream, split);
             assertThat(tyrus.bytes.toByteArray()).as("split at " + split).isEqualTo(before);
             assertThat(closes.bytes.toByteArray()).as("split at " + split).isEqualTo(close);
@@ -66,7 +66,7 @@ class FrameSizeGuardTest {
         }
         Recorder tyrus = new Recorder();
         Recorder closes = new Recorder();
-        new FrameSizeGuard(tyrus, closes, tyrus, MAX).handle(ByteBuffer.wrap(frame(0x88, 0, true)));
+        FrameSizeGuard.of(tyrus, closes, tyrus, MAX).handle(ByteBuffer.wrap(frame(0x88, 0, true)));
         assertThat(closes.bytes.toByteArray()).as("a close without a body").isEqualTo(frame(0x88, 0, true));
         assertThat(tyrus.bytes.toByteArray()).isEmpty();
     }
@@ -74,7 +74,7 @@ class FrameSizeGuardTest {
     @Test
     void continuationFramesCountTogetherAndControlFramesDoNot() {
         Recorder recorder = new Recorder();
-        FrameSizeGuard guard = new FrameSizeGuard(recorder, recorder, recorder, MAX);
+        FrameSizeGuard guard = FrameSizeGuard.of(recorder, recorder, recorder, MAX);
         guard.handle(ByteBuffer.wrap(concat(frame(0x01, 60, true), frame(0x89, 100, true), frame(0x80, 41, true))));
         assertThat(recorder.closed).extracting(reason -> reason.getCloseCode().getCode()).containsExactly(1009);
     }
@@ -82,7 +82,7 @@ class FrameSizeGuardTest {
     @Test
     void sixteenAndSixtyFourBitLengthsAreRead() {
         Recorder recorder = new Recorder();
-        FrameSizeGuard guard = new FrameSizeGuard(recorder, recorder, recorder, 70_000);
+        FrameSizeGuard guard = FrameSizeGuard.of(recorder, recorder, recorder, 70_000);
         guard.handle(ByteBuffer.wrap(concat(frame(0x81, 65_000, true), frame(0x82, 69_999, true))));
         assertThat(recorder.closed).isEmpty();
         guard.handle(ByteBuffer.wrap(frame(0x81, 70_001, true)));
@@ -114,7 +114,7 @@ class FrameSizeGuardTest {
         }
         for (int split : splits) {
             Recorder recorder = new Recorder();
-            FrameSizeGuard guard = new FrameSizeGuard(recorder, recorder, recorder, max);
+            FrameSizeGuard guard = FrameSizeGuard.of(recorder, recorder, recorder, max);
             guard.handle(ByteBuffer.wrap(stream, 0, split).slice());
             if (split <= good.length) {
                 assertThat(recorder.closed).as("split at " + split).isEmpty();
@@ -127,7 +127,7 @@ class FrameSizeGuardTest {
                     .isEqualTo(ByteBuffer.wrap(good));
         }
         Recorder recorder = new Recorder();
-        FrameSizeGuard guard = new FrameSizeGuard(recorder, recorder, recorder, max);
+        FrameSizeGuard guard = FrameSizeGuard.of(recorder, recorder, recorder, max);
         for (int i = 0; i < good.length; i++) {
             guard.handle(ByteBuffer.wrap(stream, i, 1).slice());
         }

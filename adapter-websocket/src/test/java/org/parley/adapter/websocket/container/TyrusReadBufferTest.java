@@ -49,6 +49,22 @@ class TyrusReadBufferTest {
         RECEIVED.clear();
     }
 
+    /**
+     * The upgraded connection is its own frame-size guard and close-frame handler: one object per connection (were
+     * three), and Tyrus reads through it; frames still reach the endpoint.
+     */
+    @Test
+    void theUpgradedConnectionIsItsOwnGuardAndReadHandler() throws Exception {
+        container.register(ServerEndpointConfig.Builder.create(Collecting.class, "/echo").build());
+        GuardedEngine.GuardedConnection connection = open(container.getWebSocketEngine(), "/ws/echo");
+
+        assertThat(connection).isInstanceOf(FrameSizeGuard.class);
+        assertThat(connection.getReadHandler()).isSameAs(connection);
+        assertThat(connection.tyrusReadHandler()).isNotSameAs(connection);
+        connection.handle(maskedText("hi"));
+        assertThat(RECEIVED).containsExactly("hi");
+    }
+
     @Test
     void theBufferIsLetGoAtEachFrameBoundaryAndKeptWhileAFrameIsIncomplete() throws Exception {
         assertThat(TyrusReadBuffer.available()).as("Tyrus's read buffer field is reachable").isTrue();
