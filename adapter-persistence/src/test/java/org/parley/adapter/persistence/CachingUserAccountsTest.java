@@ -3,6 +3,7 @@ package org.parley.adapter.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -134,6 +135,44 @@ class CachingUserAccountsTest {
         }
 
         assertThat(real.entriesInTable()).isZero();
+    }
+
+    /**
+     * A server stopped and started again in one JVM (tests, embedded use) leaves its old user cache behind with its
+     * maintenance still scheduled on the JVM's delay thread, for when its entries expire (an hour here): that pending
+     * task must not keep the old cache, nor the users it holds, in memory until then.
+     */
+    @Test
+    void aCacheNoLongerUsedIsNotKeptByItsPendingMaintenance() throws Exception {
+        AtomicInteger scheduled = new AtomicInteger();
+        WeakReference<User> held = aUserHeldByACacheWithMaintenancePending(scheduled);
+        assertThat(scheduled.get()).as("maintenance scheduled on the JVM's delay thread").isPositive();
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (held.get() != null && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(20);
+        }
+
+        assertThat(held.get()).as("collected although its cache's maintenance is still scheduled").isNull();
+    }
+
+    /** A user held only by a production cache (and its store, both dropped on return) whose maintenance is pending. */
+    private static WeakReference<User> aUserHeldByACacheWithMaintenancePending(AtomicInteger scheduled) {
+        InMemoryUserAccounts storage = new InMemoryUserAccounts();
+        Scheduler system = Scheduler.systemScheduler();
+        // The production scheduler, counting what it is given and keeping none of it.
+        Scheduler counting = (executor, command, delay, unit) -> {
+            scheduled.incrementAndGet();
+            return system.schedule(executor, command, delay, unit);
+        };
+        CachingUserAccounts cache = new CachingUserAccounts(storage, Duration.ofHours(1), 1_000,
+                Ticker.systemTicker(), counting);
+        User user = ChatFixtures.addUser(storage);
+        assertThat(cache.findById(user.id())).contains(user);
+        // Runs the maintenance here and now, which schedules the next one for when the user expires.
+        assertThat(cache.size()).isEqualTo(1);
+        return new WeakReference<>(user);
     }
 
     @Test

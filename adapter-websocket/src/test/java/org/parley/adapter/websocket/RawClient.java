@@ -72,6 +72,27 @@ final class RawClient implements AutoCloseable {
         return new RawClient(socket, readHead(socket.getInputStream()));
     }
 
+    /**
+     * Sends a handshake for {@code /ws/chat/room/?token=<token>} and {@code pipelined} (frames, already masked) in one
+     * write, as a client that does not wait for the {@code 101} would; reads the answer's head.
+     */
+    static RawClient handshakeWith(int port, String token, byte[] pipelined) throws IOException {
+        Socket socket = new Socket();
+        socket.setTcpNoDelay(true);
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+        socket.setSoTimeout(10_000);
+        ByteArrayOutputStream request = new ByteArrayOutputStream();
+        request.writeBytes(("GET /ws/chat/room/?token=" + token + " HTTP/1.1\r\n"
+                + "Host: 127.0.0.1:" + port + "\r\n"
+                + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        request.writeBytes(pipelined);
+        socket.getOutputStream().write(request.toByteArray());
+        socket.getOutputStream().flush();
+        return new RawClient(socket, readHead(socket.getInputStream()));
+    }
+
     static RawClient handshake(int port, String token, Map<String, String> headers) throws IOException {
         return handshake(port, token, headers, 0);
     }

@@ -29,6 +29,7 @@ import org.glassfish.grizzly.http.server.Response;
 import org.parley.adapter.websocket.container.TyrusOnGrizzly;
 import org.parley.application.error.AuthenticationFailed;
 import org.parley.application.port.in.AuthenticateToken;
+import org.parley.application.port.in.TrackPresence;
 import org.parley.application.port.in.SendTextMessage;
 import org.parley.application.port.in.Sent;
 import org.parley.application.port.out.ThreadActivity;
@@ -127,6 +128,8 @@ final class TestServer implements AutoCloseable {
             new FailingMessageRepository(messages, draft -> storageDown.get(),
                     new IllegalStateException("INSERT INTO messages -- connection refused")),
             delivery);
+    /** Told of every connection that opens (the endpoint closes what it returns when the connection ends). */
+    final AtomicReference<TrackPresence> presence = new AtomicReference<>(user -> () -> { });
     /** The websocket's monotonic clock (nanoseconds) when the server was built with a manual clock. */
     final AtomicLong nanos = new AtomicLong(1_000_000_000L);
     final HttpServer server;
@@ -236,7 +239,9 @@ final class TestServer implements AutoCloseable {
         webSocket = ChatWebSocket.attachTo(server, connections, authenticate,
                 new WebSocketUseCases(sendText, announce, share,
                         new MarkSeenService(messages, readMarkers, delivery, time),
-                        changes.edit(), changes.delete()), settings, census, clock, !manualClock);
+                        changes.edit(), changes.delete(), command -> {
+                            throw new UnsupportedOperationException("typing is not wired");
+                        }, user -> presence.get().opened(user)), settings, census, clock, !manualClock);
         beforeStart.accept(listener);
         server.start();
         port = listener.getPort();
