@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -155,6 +156,31 @@ class CachingUserAccountsTest {
         }
 
         assertThat(held.get()).as("collected although its cache's maintenance is still scheduled").isNull();
+    }
+
+    /**
+     * Servers started and stopped many times in one JVM: their caches' maintenance shares the JVM's one delay thread,
+     * a daemon (it never keeps the JVM from exiting), and runs on the common pool; no cache starts a thread of its own.
+     */
+    @Test
+    void manyProductionCachesStartNoThreadOfTheirOwn() throws Exception {
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        for (int i = 0; i < 50; i++) {
+            InMemoryUserAccounts storage = new InMemoryUserAccounts();
+            CachingUserAccounts cache = new CachingUserAccounts(storage, Duration.ofMillis(20 + i), 1_000);
+            User user = ChatFixtures.addUser(storage);
+            assertThat(cache.findById(user.id())).contains(user);
+            assertThat(cache.size()).isEqualTo(1);
+        }
+        Thread.sleep(200);
+
+        List<Thread> started = Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> !before.contains(thread))
+                .filter(thread -> !thread.getName().startsWith("ForkJoinPool.commonPool"))
+                .toList();
+        assertThat(started).as("threads started by 50 caches, besides the common pool's")
+                .allSatisfy(thread -> assertThat(thread.isDaemon()).as(thread.getName()).isTrue())
+                .hasSizeLessThanOrEqualTo(1);
     }
 
     /** A user held only by a production cache (and its store, both dropped on return) whose maintenance is pending. */
