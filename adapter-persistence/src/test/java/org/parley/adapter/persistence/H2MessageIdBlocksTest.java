@@ -46,7 +46,7 @@ class H2MessageIdBlocksTest {
             store(database, thread, 32);   // the sequence's first block, and whatever a first batch writes once
 
             assertThat(chunksWrittenFor(database, store, thread, 20, 32)).as("chunks for 20 batches of 32")
-                    .isBetween(20L, 26L);   // one per batch, one per 1,024 ids, and the housekeeping's, if it ran
+                    .isBetween(20L, 32L);   // one per batch, one per 1,024 ids, and the housekeeping's if it ran (500 ms)
 
             try (Statement alter = connection.createStatement()) {
                 alter.execute("ALTER SEQUENCE messages_id_seq CACHE 32");   // H2's default, as before
