@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -102,6 +103,66 @@ class H2MessageIdBlocksTest {
             }
         } finally {
             restarted.close();
+        }
+    }
+
+    /**
+     * The upgrade path: a database the previous build used (H2's blocks of 32, killed in the middle of a block, as an
+     * image of the open file) is started by this build, which sets blocks of 1,024 on it: every new id is above every
+     * id handed out before the kill, and nothing stored is lost. Then this build is killed in the middle of its first
+     * block of 1,024, just past the block's start (one id into it) and started again: the same holds each time.
+     */
+    @Test
+    void killedOnBlocksOf32ThenStartedWithBlocksOf1024NoIdGoesBack() throws Exception {
+        assumeFalse(PostgresForTests.selected(), "H2 only");
+        List<Long> stored = new ArrayList<>();
+        ChatThread thread;
+        Path previous = dir.resolve("previous");
+        try (TestDatabase database = TestDatabase.fresh(previous);
+             Connection connection = database.connect();
+             Statement alter = connection.createStatement()) {
+            alter.execute("ALTER SEQUENCE messages_id_seq CACHE 32");   // as the previous build left it
+            thread = thread(database);
+            for (int batch = 0; batch < 7; batch++) {
+                stored.addAll(store(database, thread, 13));   // 91 ids: two blocks of 32 crossed, the third begun
+            }
+            killImage(previous, dir.resolve("upgraded"));
+        }
+        Path current = dir.resolve("upgraded");
+        for (int restart = 0; restart < 3; restart++) {
+            try (PersistenceModule module = PersistenceModule.start(DatabaseSettings.embeddedH2(current));
+                 Connection connection = DriverManager.getConnection(
+                         DatabaseSettings.embeddedH2(current).jdbcUrl(), "sa", "")) {
+                assertThat(H2MessageIdBlocks.blockOf(connection)).isEqualTo(OptionalLong.of(H2MessageIdBlocks.BLOCK));
+                long highest = stored.stream().mapToLong(Long::longValue).max().orElseThrow();
+                List<Long> fresh = ids(module.messages().appendNew(drafts(thread, 1)));
+                assertThat(fresh).as("after restart %d", restart).allSatisfy(id -> assertThat(id).isGreaterThan(highest));
+                stored.addAll(fresh);
+                // To just past the end of this block of 1,024 (one id into the next), then killed.
+                long nextBlockStart = fresh.get(0) + H2MessageIdBlocks.BLOCK;
+                while (stored.get(stored.size() - 1) < nextBlockStart) {
+                    int size = (int) Math.min(500, nextBlockStart - stored.get(stored.size() - 1));
+                    stored.addAll(ids(module.messages().appendNew(drafts(thread, size))));
+                }
+                assertThat(count(connection)).isEqualTo(stored.size());
+                assertThat(stored).doesNotHaveDuplicates().isSorted();
+                Path image = dir.resolve("image-" + restart);
+                killImage(current, image);
+                current = image;
+            }
+        }
+    }
+
+    /** A copy of the open database file, what {@code kill -9} leaves (see H2CrashRecoveryTest). */
+    private static void killImage(Path from, Path to) throws Exception {
+        Files.createDirectories(to);
+        Files.copy(from.resolve("parley.mv.db"), to.resolve("parley.mv.db"));
+    }
+
+    private static long count(Connection connection) throws Exception {
+        try (ResultSet count = connection.createStatement().executeQuery("SELECT count(*) FROM messages")) {
+            count.next();
+            return count.getLong(1);
         }
     }
 
