@@ -21,7 +21,8 @@ import org.parley.bootstrap.e2e.People.Person;
  * commit answers a stored message from its draft rather than from its row read back (MessageMapper.stored), so this is
  * where a difference between the two would show: text that is astral, combining, not NFC, bidirectional, a BOM, line
  * and paragraph separators, noncharacters, U+10FFFF, escaped surrogate pairs; an unpaired surrogate is refused and
- * stores nothing. An edit's frame and history agree too.
+ * stores nothing. A repeated send's conf_message (read back) is the first one (built from the draft). An edit's
+ * frame and history agree too.
  */
 class ConfirmedAsStoredEndToEndTest {
 
@@ -79,6 +80,19 @@ class ConfirmedAsStoredEndToEndTest {
                 if ("re_message".equals(frame.path("action").asText())) {
                     received.put(frame.get("created_msg_id").asLong(), frame);
                 }
+            }
+            // A repeated send (contract §14) is answered from the row read back; it must be the first answer, byte
+            // for byte, though that one was built from the draft.
+            Map<String, JsonNode> first = new HashMap<>();
+            confirmed.values().forEach(frame -> first.put(frame.get("client_msg_id").asText(), frame));
+            n = 0;
+            for (String text : TEXTS) {
+                aliceSocket.send(Frames.text(bob.id(), text, "t-" + n++));
+            }
+            for (int i = 0; i < TEXTS.size(); i++) {
+                JsonNode repeat = aliceSocket.next();
+                assertThat(repeat).as("repeat of %s", repeat.path("client_msg_id"))
+                        .isEqualTo(first.get(repeat.get("client_msg_id").asText()));
             }
         }
         JsonNode answered = upload(alice, bob, "caption 😀 e\u0301 \u2028 end", "na\u0308me 👩\u200D👧 \u202E.txt");
