@@ -152,7 +152,7 @@ final class HibernateMessageRepository implements MessageRepository {
             entity.clientMsgId = key == null ? null : key.clientMsgId();
             entity.id = assigned.get(nextId++);
             rows.add(entity);
-            Message message = MessageMapper.toDomain(entity);
+            Message message = MessageMapper.stored(draft.draft(), entity);
             ThreadPosition position = next.get(message.threadId());
             refuseIdsBehindTheThread(message, position);
             answers[i] = new AppendedMessage(message, position);

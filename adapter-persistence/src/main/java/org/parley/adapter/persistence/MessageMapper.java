@@ -39,6 +39,18 @@ final class MessageMapper {
         return entity;
     }
 
+    /**
+     * The message a row written for {@code draft} holds ({@code row} as {@link #newEntity} made it, with its id): the
+     * draft's own content, with the instants as the row keeps them (microseconds). Equal to {@link #toDomain} of the
+     * row, without reading the row back: the draft's text is a domain value, so already well-formed Unicode
+     * ({@code MessageContent.Text} and {@code File} refuse anything else), and there is nothing to repair or check
+     * again. For group commit's write path, which answers every stored message this way.
+     */
+    static Message stored(MessageDraft draft, MessageEntity row) {
+        return new Message(new MessageId(row.id), draft.threadId(), draft.sender(), draft.receiver(), draft.content(),
+                row.createdAt, row.updatedAt);
+    }
+
     static Message toDomain(MessageEntity entity) {
         return new Message(
                 new MessageId(entity.id),

@@ -139,6 +139,7 @@ public final class PersistenceModule implements AutoCloseable {
         Optional<H2Housekeeping> housekeeping = Optional.empty();
         try {
             String schemaVersion = migrate(pool, settings);
+            H2MessageIdBlocks.apply(pool, settings);
             housekeeping = startHousekeeping(pool, settings);
             PersistenceModule module = new PersistenceModule(pool,
                     buildSessionFactory(pool, settings, extraHibernateSettings), caches, housekeeping,

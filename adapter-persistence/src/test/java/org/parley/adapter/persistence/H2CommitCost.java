@@ -43,7 +43,11 @@ import org.parley.domain.user.UserId;
  *     org.parley.adapter.persistence.H2CommitCost 30000 4 500 10000 ";RETENTION_TIME=45000"
  * </pre>
  *
- * (arguments: commits, messages per commit, commits per second, measured commits, settings appended to the URL).
+ * (arguments: commits, messages per commit, commits per second, measured commits, settings appended to the URL;
+ * {@code -Dh2cost.sql=<statement>} runs one statement on the database after start-up, e.g. to compare a setting such
+ * as {@code ALTER SEQUENCE messages_id_seq CACHE 32}). Besides the figures per commit of the whole loop, it reports
+ * the writer's CPU time and bytes allocated around {@code appendNew} alone, per commit and per message, and the chunks
+ * H2 stored per commit (the store's version moves on by one per chunk).
  */
 public final class H2CommitCost {
 
@@ -53,13 +57,17 @@ public final class H2CommitCost {
     /** The numbers of one run, per commit over the measured commits. */
     record Result(double writerCpuMicros, double writerAllocatedBytes, double fileBytesWritten,
                   double processCpuMicros, int chunksKept, long fileBytes, double seconds,
-                  double writerFileBytes, double housekeepingCpuMicros) {
+                  double writerFileBytes, double housekeepingCpuMicros, int perCommit,
+                  double appendCpuMicros, double appendAllocatedBytes, double storesPerCommit) {
         @Override
         public String toString() {
-            return String.format("writer CPU %.0f µs, allocated %.0f B, written by the commit %.0f B (by all %.0f B),"
+            return String.format("%.2f chunks stored per commit; appendNew alone: CPU %.1f µs, allocated %.0f B per commit; %.1f µs, %.0f B per message;"
+                            + " writer CPU %.0f µs, allocated %.0f B, written by the commit %.0f B (by all %.0f B),"
                             + " housekeeping CPU %.0f µs, process CPU %.0f µs per commit; %d chunks kept; file %d KB;"
                             + " %.1f s of commits",
-                    writerCpuMicros, writerAllocatedBytes, writerFileBytes, fileBytesWritten, housekeepingCpuMicros,
+                    storesPerCommit, appendCpuMicros, appendAllocatedBytes, appendCpuMicros / perCommit,
+                    appendAllocatedBytes / perCommit, writerCpuMicros, writerAllocatedBytes, writerFileBytes,
+                    fileBytesWritten, housekeepingCpuMicros,
                     processCpuMicros, chunksKept, fileBytes / 1024, seconds);
         }
     }
@@ -89,6 +97,12 @@ public final class H2CommitCost {
         PersistenceModule module = PersistenceModule.start(settings);
         try (Connection held = java.sql.DriverManager.getConnection(settings.jdbcUrl(), "sa", "")) {
             MVStore store = storeOf(held);
+            String setUp = System.getProperty("h2cost.sql");
+            if (setUp != null) {
+                try (var statement = held.createStatement()) {
+                    statement.execute(setUp);
+                }
+            }
             List<ChatThread> threads = new ArrayList<>();
             List<UserId> senders = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
@@ -108,6 +122,9 @@ public final class H2CommitCost {
             long process0 = 0;
             long housekeeping0 = 0;
             long writerBytes = 0;
+            long appendCpu = 0;
+            long appendAlloc = 0;
+            long version0 = 0;
             long housekeeper = Thread.getAllStackTraces().keySet().stream()
                     .filter(thread -> thread.getName().equals("parley-h2-housekeeping")).findFirst()
                     .map(Thread::getId).orElse(-1L);
@@ -121,6 +138,9 @@ public final class H2CommitCost {
                     process0 = os.getProcessCpuTime();
                     housekeeping0 = threadBean.getThreadCpuTime(housekeeper);
                     writerBytes = 0;
+                    appendCpu = 0;
+                    appendAlloc = 0;
+                    version0 = store.getCurrentVersion();
                 }
                 List<DraftToStore> batch = new ArrayList<>(perCommit);
                 for (int m = 0; m < perCommit; m++) {
@@ -130,7 +150,11 @@ public final class H2CommitCost {
                             Instant.now()), Optional.of(new ClientMessageId(UUID.randomUUID().toString()))));
                 }
                 long before = writeBytes.get();
+                long cpuBefore = threadBean.getCurrentThreadCpuTime();
+                long allocBefore = threadBean.getThreadAllocatedBytes(self);
                 module.messages().appendNew(batch);
+                appendAlloc += threadBean.getThreadAllocatedBytes(self) - allocBefore;
+                appendCpu += threadBean.getCurrentThreadCpuTime() - cpuBefore;
                 writerBytes += writeBytes.get() - before;
                 long due = start + (c + 1) * periodNanos;
                 long wait = due - System.nanoTime();
@@ -150,7 +174,9 @@ public final class H2CommitCost {
                     Files.size(dir.resolve("parley.mv.db")),
                     (System.nanoTime() - start) / 1e9,
                     writerBytes / n,
-                    (threadBean.getThreadCpuTime(housekeeper) - housekeeping0) / 1_000.0 / n);
+                    (threadBean.getThreadCpuTime(housekeeper) - housekeeping0) / 1_000.0 / n,
+                    perCommit, appendCpu / 1_000.0 / n, appendAlloc / n,
+                    (store.getCurrentVersion() - version0) / n);
         } finally {
             module.close();
         }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -110,6 +111,49 @@ class HibernateMessageRepositoryTest {
             assertThat(stored).isEqualTo(draft.storedAs(stored.id()));
             assertThat(messages.findById(stored.id())).contains(stored);
         }
+    }
+
+    /**
+     * Group commit answers each stored message from its draft (MessageMapper.stored), not from its row read back; the
+     * answer must be what every later read returns, at the edges of what the columns keep: instants with nanoseconds
+     * just below a microsecond, a second and a day (which the database would round up, not truncate), before 1970,
+     * in the year 9999 and at the epoch; text that is astral, combining and not NFC, a BOM, bidi controls, line and
+     * paragraph separators, CR LF, noncharacters and U+10FFFF; captions and file names likewise.
+     */
+    @Test
+    void aMessageAnsweredFromItsDraftIsWhatEveryLaterReadReturnsAtTheEdges() {
+        UserId a = DATABASE.newUser();
+        UserId b = DATABASE.newUser();
+        ChatThread thread = thread(a, b);
+        String odd = "\uFEFF😀 e\u0301 \u212B \u202Eevil\u202C \u2028\u2029\r\n \uFFFE\uFFFF \uDBFF\uDFFF 👩\u200D👧";
+        List<java.time.Instant> instants = List.of(
+                java.time.Instant.parse("2026-11-30T23:59:59.999999999Z"),
+                java.time.Instant.parse("2026-11-30T12:00:00.000000500Z"),
+                java.time.Instant.parse("2026-11-30T12:00:00.123456999Z"),
+                java.time.Instant.parse("1969-12-31T23:59:59.999999999Z"),
+                java.time.Instant.parse("1900-01-01T00:00:00.000001Z"),
+                java.time.Instant.EPOCH,
+                java.time.Instant.parse("9999-12-31T23:59:59.999999999Z"));
+        List<MessageContent> contents = List.of(Fixtures.text(odd),
+                new MessageContent.File(odd, new org.parley.domain.chat.Attachment("key-" + UUID.randomUUID(),
+                        odd + ".png", 0, "image/png")),
+                new MessageContent.ProfileShare(DATABASE.newUser()));
+        List<DraftToStore> batch = new ArrayList<>();
+        for (java.time.Instant at : instants) {
+            for (MessageContent content : contents) {
+                batch.add(new DraftToStore(thread.compose(a, content, at), Optional.empty()));
+            }
+        }
+
+        List<AppendedMessage> stored = messages.appendNew(batch);
+
+        for (AppendedMessage answer : stored) {
+            Message message = answer.message();
+            assertThat(messages.findById(message.id())).as("read back %s", message).contains(message);
+        }
+        assertThat(messages.findInThread(thread.id(), MessageRange.newest(), 100))
+                .containsExactlyInAnyOrderElementsOf(stored.stream().map(AppendedMessage::message).toList());
+        assertThat(stored.get(0).message().createdAt()).isEqualTo(java.time.Instant.parse("2026-11-30T23:59:59.999999Z"));
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.parley.domain.chat.Message;
@@ -60,6 +61,29 @@ class MessageMapperTest {
 
         assertThat(entity.createdAt).isEqualTo(Instant.parse("2026-11-24T21:30:15.123456Z"));
         assertThat(entity.updatedAt).isEqualTo(entity.createdAt);
+    }
+
+    /**
+     * Group commit answers a stored message from its draft ({@link MessageMapper#stored}) instead of reading its row
+     * back ({@link MessageMapper#toDomain}: the unpaired-surrogate repair and the content's checks again): both must be
+     * the same message, for every kind of content and with instants finer than the columns keep.
+     */
+    @Test
+    void aStoredMessageAnsweredFromItsDraftIsTheMessageItsRowReadsBackAs() {
+        Instant nanos = Instant.parse("2026-11-24T21:30:15.123456789Z");
+        List<MessageContent> contents = List.of(Fixtures.text("Grüße 🌍 \"quoted\""), Fixtures.file("a caption"),
+                Fixtures.file(null), new MessageContent.ProfileShare(UserId.random()));
+        for (MessageContent content : contents) {
+            MessageDraft draft = draft(content, nanos);
+            MessageEntity row = MessageMapper.newEntity(draft);
+            row.id = 4321L;
+
+            Message answered = MessageMapper.stored(draft, row);
+
+            assertThat(answered).isEqualTo(MessageMapper.toDomain(row));
+            assertThat(answered.createdAt()).isEqualTo(Instant.parse("2026-11-24T21:30:15.123456Z"));
+            assertThat(answered.content()).as("the draft's content, not a copy").isSameAs(content);
+        }
     }
 
     @Test
