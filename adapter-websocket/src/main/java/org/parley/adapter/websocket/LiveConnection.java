@@ -3,6 +3,7 @@ package org.parley.adapter.websocket;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
@@ -45,6 +46,11 @@ final class LiveConnection {
     private static final CloseReason WRITE_FAILED =
             new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "Internal error");
     private static final Logger LOG = LoggerFactory.getLogger(LiveConnection.class);
+    /**
+     * The most bytes of frames joined into one write ({@link #send(List, OutboundEvent)}): enough for a batch's frames
+     * to one connection under load (a few hundred bytes each), small enough that joining never makes a large array.
+     */
+    static final int MOST_BYTES_JOINED = 64 * 1024;
     /** Counters in fields of their own, not Atomic* objects: 40 bytes less for each connection held. */
     private static final AtomicLongFieldUpdater<LiveConnection> PENDING_BYTES =
             AtomicLongFieldUpdater.newUpdater(LiveConnection.class, "pendingBytes");
@@ -168,25 +174,99 @@ final class LiveConnection {
         if (broken || !session.isOpen()) {
             return;
         }
-        byte[] framed = frames == null ? null : frame.framed();
-        long bytes = framed == null ? ChatEndpoint.utf8Length(frame.text()) : FrameWriter.payloadLength(framed);
-        if (PENDING_BYTES.addAndGet(this, bytes) > maxPendingBytes) {
-            PENDING_BYTES.addAndGet(this, -bytes);
-            slowConsumer();
+        if (frames == null) {
+            String text = frame.text();
+            long bytes = ChatEndpoint.utf8Length(text);
+            if (tookRoomFor(bytes)) {
+                try {
+                    session.getAsyncRemote().sendText(text,
+                            result -> written(bytes, result.isOK() ? null : result.getException()));
+                } catch (Throwable failure) {
+                    PENDING_BYTES.addAndGet(this, -bytes);
+                    writeFailed(event, failure);
+                }
+            }
+        } else {
+            byte[] framed = frame.framed();
+            write(framed, FrameWriter.payloadLength(framed), event);
+        }
+    }
+
+    /**
+     * Queues {@code frames}, in their order, without waiting; never throws. Frames this connection writes itself
+     * ({@link #writesItsOwnFrames()}) go out joined, in one write to its socket per {@value #MOST_BYTES_JOINED} bytes
+     * (a longer frame alone); the pending bytes counted and bounded are their payloads together, so a batch that
+     * would take them above the bound closes the connection (4008) and none of it is queued. Through JSR-356 they are
+     * sent one by one, as {@link #send(OutgoingFrame, OutboundEvent)} sends each.
+     *
+     * @param event the first event the frames tell of (named in the log should the write fail)
+     */
+    void send(List<OutgoingFrame> frames, OutboundEvent event) {
+        int count = frames.size();
+        if (this.frames == null || count == 1) {
+            for (int i = 0; i < count && !broken; i++) {
+                send(frames.get(i), event);
+            }
+            return;
+        }
+        int from = 0;
+        while (from < count && !broken && session.isOpen()) {
+            byte[] first = frames.get(from).framed();
+            int length = first.length;
+            int to = from + 1;
+            while (to < count && length + frames.get(to).framed().length <= MOST_BYTES_JOINED) {
+                length += frames.get(to).framed().length;
+                to++;
+            }
+            if (to - from == 1) {
+                write(first, FrameWriter.payloadLength(first), event);
+            } else {
+                byte[] joined = new byte[length];
+                long payload = 0;
+                int at = 0;
+                for (int i = from; i < to; i++) {
+                    byte[] framed = frames.get(i).framed();
+                    System.arraycopy(framed, 0, joined, at, framed.length);
+                    at += framed.length;
+                    payload += FrameWriter.payloadLength(framed);
+                }
+                write(joined, payload, event);
+            }
+            from = to;
+        }
+    }
+
+    /**
+     * Writes {@code framed}, one or more whole frames of {@code payloadBytes} payload bytes together, through the
+     * connection's {@link FrameWriter}, bounded by {@link #maxPendingBytes}; never throws.
+     */
+    private void write(byte[] framed, long payloadBytes, OutboundEvent event) {
+        if (!tookRoomFor(payloadBytes)) {
             return;
         }
         try {
-            if (framed == null) {
-                session.getAsyncRemote().sendText(frame.text(),
-                        result -> written(bytes, result.isOK() ? null : result.getException()));
-            } else if (!frames.writeText(framed, failure -> written(bytes, failure))) {
+            if (!frames.writeText(framed, failure -> written(payloadBytes, failure))) {
                 // Tyrus has written its close frame: nothing more goes out, as when the session is closed.
-                PENDING_BYTES.addAndGet(this, -bytes);
+                PENDING_BYTES.addAndGet(this, -payloadBytes);
             }
         } catch (Throwable failure) {
-            PENDING_BYTES.addAndGet(this, -bytes);
-            writeFailed(event == null ? "a frame of the server's own" : WebSocketDelivery.describe(event), failure);
+            PENDING_BYTES.addAndGet(this, -payloadBytes);
+            writeFailed(event, failure);
         }
+    }
+
+    /** Counts {@code bytes} more as pending; when that would exceed the bound, counts nothing and closes with 4008. */
+    private boolean tookRoomFor(long bytes) {
+        if (PENDING_BYTES.addAndGet(this, bytes) > maxPendingBytes) {
+            PENDING_BYTES.addAndGet(this, -bytes);
+            slowConsumer();
+            return false;
+        }
+        return true;
+    }
+
+    private void writeFailed(OutboundEvent event, Throwable failure) {
+        writeFailed(event == null ? "a frame of the server's own" : WebSocketDelivery.describe(event), failure);
     }
 
     /** A frame of {@code bytes} is written, or failed ({@code failure} not null). */

@@ -1,5 +1,9 @@
 package org.parley.adapter.websocket;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -149,6 +153,23 @@ public final class WebSocketDelivery implements EventDelivery {
      */
     @Override
     public void deliver(OutboundEvent event) {
+        deliver(event, LiveConnection::send);
+    }
+
+    /**
+     * A batch whose events are rendered and counted as {@link #deliver} renders them, as they are delivered to it, but
+     * whose frames are held, each connection's in order, until {@link EventDelivery.Batch#close()}: then each
+     * connection gets its frames of the batch in one write ({@link LiveConnection#send(List, OutboundEvent)}), one
+     * connection after the other. A closed or slow connection so never holds up the others: its write is queued or
+     * refused as one frame's would be. Used by the thread that opened it.
+     */
+    @Override
+    public EventDelivery.Batch openBatch() {
+        return new HeldFrames();
+    }
+
+    /** Renders {@code event}'s frames and hands each to {@code sink} for each open connection of its recipients. */
+    private void deliver(OutboundEvent event, Sink sink) {
         Objects.requireNonNull(event, "event");
         OutgoingFrame[] rendered = null;
         for (Delivery delivery : event.deliveries()) {
@@ -165,13 +186,13 @@ public final class WebSocketDelivery implements EventDelivery {
                 try {
                     frame = renderer.frame(event, delivery.audience(), rendered[RECEIVER]);
                 } catch (Throwable failure) {
-                    undeliverable(event, failure);
+                    undeliverable(event, failure, sink);
                     return;
                 }
                 rendered[audience] = frame;
             }
             for (LiveConnection connection : recipients) {
-                connection.send(frame, event);
+                sink.send(connection, frame, event);
             }
             if (counting) {
                 metrics.framesOut(frameOut(event, delivery.audience()), recipients.size());
@@ -195,9 +216,9 @@ public final class WebSocketDelivery implements EventDelivery {
         }
     }
 
-    private void undeliverable(OutboundEvent event, Throwable failure) {
+    private void undeliverable(OutboundEvent event, Throwable failure, Sink sink) {
         try {
-            event.accept(new Undeliverable(failure));
+            event.accept(new Undeliverable(failure, sink));
         } catch (Throwable reportingFailed) {
             LOG.error("An event could not be delivered, nor its failure reported: {}", Failures.describe(failure));
         }
@@ -207,9 +228,11 @@ public final class WebSocketDelivery implements EventDelivery {
     private final class Undeliverable implements OutboundEvent.Cases<Void> {
 
         private final Throwable failure;
+        private final Sink sink;
 
-        Undeliverable(Throwable failure) {
+        Undeliverable(Throwable failure, Sink sink) {
             this.failure = failure;
+            this.sink = sink;
         }
 
         /** The message stays stored (clients catching up with {@code after=} get it over REST); its sender is told. */
@@ -228,8 +251,9 @@ public final class WebSocketDelivery implements EventDelivery {
             } catch (Throwable noErrorFrameEither) {
                 return null;
             }
+            OutgoingFrame frame = OutgoingFrame.of(error);
             for (LiveConnection connection : senders) {
-                connection.send(error, event);
+                sink.send(connection, frame, event);
             }
             return null;
         }
@@ -244,14 +268,15 @@ public final class WebSocketDelivery implements EventDelivery {
 
         @Override
         public Void messageEdited(MessageEdited event) {
-            undeliverableChange(event.message(), InboundFrames.EDIT_MESSAGE, event.clientMessageId(), event, failure);
+            undeliverableChange(event.message(), InboundFrames.EDIT_MESSAGE, event.clientMessageId(), event, failure,
+                    sink);
             return null;
         }
 
         @Override
         public Void messageDeleted(MessageDeleted event) {
             undeliverableChange(event.message(), InboundFrames.DELETE_MESSAGE, event.clientMessageId(), event,
-                    failure);
+                    failure, sink);
             return null;
         }
 
@@ -278,7 +303,7 @@ public final class WebSocketDelivery implements EventDelivery {
      * the sender, whose request it answers, get {@code internal_error} naming the message.
      */
     private void undeliverableChange(Message message, String action, Optional<ClientMessageId> clientMessageId,
-                                     OutboundEvent event, Throwable failure) {
+                                     OutboundEvent event, Throwable failure, Sink sink) {
         LOG.error("The {} of message {} by user {} was stored but cannot be delivered: {}", action,
                 message.id().value(), message.sender(), Failures.describe(failure));
         Set<LiveConnection> senders = connections.of(message.sender());
@@ -287,8 +312,94 @@ public final class WebSocketDelivery implements EventDelivery {
         }
         String error = Frames.error(ErrorCode.INTERNAL_ERROR, "The change of message " + message.id().value()
                 + " was stored but cannot be delivered", action, clientMessageId);
+        OutgoingFrame frame = OutgoingFrame.of(error);
         for (LiveConnection connection : senders) {
-            connection.send(error, event);
+            sink.send(connection, frame, event);
+        }
+    }
+
+    /** Where an event's frames go: to each connection at once ({@link #deliver}), or held by a batch. */
+    @FunctionalInterface
+    private interface Sink {
+
+        /** {@code frame}, which tells of {@code event}, for {@code connection}; never throws. */
+        void send(LiveConnection connection, OutgoingFrame frame, OutboundEvent event);
+    }
+
+    /**
+     * The frames of a batch's events, held by connection until the batch is closed ({@link #openBatch()}). A
+     * connection's first frame is held without a list: under a light load most connections get one frame per batch.
+     */
+    private final class HeldFrames implements EventDelivery.Batch, Sink {
+
+        private final Map<LiveConnection, Held> held = new HashMap<>();
+        private boolean closed;
+
+        @Override
+        public void deliver(OutboundEvent event) {
+            if (closed) {
+                WebSocketDelivery.this.deliver(event);
+            } else {
+                WebSocketDelivery.this.deliver(event, this);
+            }
+        }
+
+        @Override
+        public void send(LiveConnection connection, OutgoingFrame frame, OutboundEvent event) {
+            Held frames = held.get(connection);
+            if (frames == null) {
+                held.put(connection, new Held(frame, event));
+            } else {
+                frames.add(frame);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (Map.Entry<LiveConnection, Held> entry : held.entrySet()) {
+                try {
+                    entry.getValue().sendTo(entry.getKey());
+                } catch (Throwable failure) {
+                    // Not expected (a connection's writes never throw); the other connections get their frames.
+                    LOG.error("The frames of a batch could not be handed to a connection of user {}: {}",
+                            entry.getKey().user(), Failures.describe(failure));
+                }
+            }
+            held.clear();
+        }
+    }
+
+    /** One connection's frames of a batch, in order, and the first event they tell of (for a log line). */
+    private static final class Held {
+
+        private final OutgoingFrame first;
+        private final OutboundEvent event;
+        private List<OutgoingFrame> all;
+
+        Held(OutgoingFrame first, OutboundEvent event) {
+            this.first = first;
+            this.event = event;
+        }
+
+        void add(OutgoingFrame frame) {
+            if (all == null) {
+                all = new ArrayList<>(4);
+                all.add(first);
+            }
+            all.add(frame);
+        }
+
+        /** Never throws ({@link LiveConnection}'s writes do not). */
+        void sendTo(LiveConnection connection) {
+            if (all == null) {
+                connection.send(first, event);
+            } else {
+                connection.send(all, event);
+            }
         }
     }
 
