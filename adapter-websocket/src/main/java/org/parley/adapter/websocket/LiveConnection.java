@@ -47,8 +47,9 @@ final class LiveConnection {
             new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "Internal error");
     private static final Logger LOG = LoggerFactory.getLogger(LiveConnection.class);
     /**
-     * The most bytes of frames joined into one write ({@link #send(List, OutboundEvent)}): enough for a batch's frames
-     * to one connection under load (a few hundred bytes each), small enough that joining never makes a large array.
+     * The most bytes of frames joined into one write ({@link #send(List, OutboundEvent, JoinedBuffers)}): enough for a
+     * batch's frames to one connection under load (a few hundred bytes each), small enough that joining never makes a
+     * large array.
      */
     static final int MOST_BYTES_JOINED = 64 * 1024;
     /** Counters in fields of their own, not Atomic* objects: 40 bytes less for each connection held. */
@@ -195,13 +196,15 @@ final class LiveConnection {
     /**
      * Queues {@code frames}, in their order, without waiting; never throws. Frames this connection writes itself
      * ({@link #writesItsOwnFrames()}) go out joined, in one write to its socket per {@value #MOST_BYTES_JOINED} bytes
-     * (a longer frame alone); the pending bytes counted and bounded are their payloads together, so a batch that
-     * would take them above the bound closes the connection (4008) and none of it is queued. Through JSR-356 they are
-     * sent one by one, as {@link #send(OutgoingFrame, OutboundEvent)} sends each.
+     * (a longer frame alone), in an array of {@code arrays} that goes back to them once written; the pending bytes
+     * counted and bounded are their payloads together, so a batch that would take them above the bound closes the
+     * connection (4008) and none of it is queued. Through JSR-356 they are sent one by one, as
+     * {@link #send(OutgoingFrame, OutboundEvent)} sends each.
      *
-     * @param event the first event the frames tell of (named in the log should the write fail)
+     * @param event  the first event the frames tell of (named in the log should the write fail)
+     * @param arrays where the arrays frames are joined in come from, and go back to once written
      */
-    void send(List<OutgoingFrame> frames, OutboundEvent event) {
+    void send(List<OutgoingFrame> frames, OutboundEvent event, JoinedBuffers arrays) {
         int count = frames.size();
         if (this.frames == null || count == 1) {
             for (int i = 0; i < count && !broken; i++) {
@@ -221,7 +224,7 @@ final class LiveConnection {
             if (to - from == 1) {
                 write(first, FrameWriter.payloadLength(first), event);
             } else {
-                byte[] joined = new byte[length];
+                byte[] joined = arrays.take(length);
                 long payload = 0;
                 int at = 0;
                 for (int i = from; i < to; i++) {
@@ -230,7 +233,7 @@ final class LiveConnection {
                     at += framed.length;
                     payload += FrameWriter.payloadLength(framed);
                 }
-                write(joined, payload, event);
+                writeJoined(joined, length, payload, event, arrays);
             }
             from = to;
         }
@@ -248,6 +251,32 @@ final class LiveConnection {
             if (!frames.writeText(framed, failure -> written(payloadBytes, failure))) {
                 // Tyrus has written its close frame: nothing more goes out, as when the session is closed.
                 PENDING_BYTES.addAndGet(this, -payloadBytes);
+            }
+        } catch (Throwable failure) {
+            PENDING_BYTES.addAndGet(this, -payloadBytes);
+            writeFailed(event, failure);
+        }
+    }
+
+    /**
+     * As {@link #write}, of the first {@code length} bytes of {@code joined}, an array of {@code arrays}: given back
+     * once the socket has taken them all, or at once when nothing was written; never when the write failed (the
+     * container may still hold it).
+     */
+    private void writeJoined(byte[] joined, int length, long payloadBytes, OutboundEvent event, JoinedBuffers arrays) {
+        if (!tookRoomFor(payloadBytes)) {
+            arrays.giveBack(joined);
+            return;
+        }
+        try {
+            if (!frames.writeText(joined, length, failure -> {
+                if (failure == null) {
+                    arrays.giveBack(joined);
+                }
+                written(payloadBytes, failure);
+            })) {
+                PENDING_BYTES.addAndGet(this, -payloadBytes);
+                arrays.giveBack(joined);
             }
         } catch (Throwable failure) {
             PENDING_BYTES.addAndGet(this, -payloadBytes);

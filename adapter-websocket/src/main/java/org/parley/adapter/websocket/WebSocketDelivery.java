@@ -1,12 +1,13 @@
 package org.parley.adapter.websocket;
 
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import org.parley.application.port.out.ChatMetrics;
@@ -44,6 +45,8 @@ public final class WebSocketDelivery implements EventDelivery {
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketDelivery.class);
     private static final int AUDIENCES = Audience.values().length;
     private static final int RECEIVER = Audience.RECEIVER.ordinal();
+    /** A batch's {@code HeldFrames} that held more connections than this is not kept for the next batch. */
+    private static final int MOST_CONNECTIONS_KEPT = 4_096;
     /** What an event is called in a log line (never its content). */
     private static final OutboundEvent.Cases<String> DESCRIPTION = new OutboundEvent.Cases<>() {
         @Override
@@ -111,6 +114,10 @@ public final class WebSocketDelivery implements EventDelivery {
     };
 
     private final ConnectionRegistry connections;
+    /** The arrays a batch's frames to one connection are joined in ({@link HeldFrames}), used again once written. */
+    private final JoinedBuffers joined = new JoinedBuffers();
+    /** Frames held for a batch, emptied and kept for the next one (batches open one at a time, on one thread). */
+    private final AtomicReference<HeldFrames> spare = new AtomicReference<>();
     private final FrameRenderer renderer;
     private final ChatMetrics metrics;
     /** Whether {@link #metrics} counts anything (without, not even a frame's action is worked out). */
@@ -159,13 +166,15 @@ public final class WebSocketDelivery implements EventDelivery {
     /**
      * A batch whose events are rendered and counted as {@link #deliver} renders them, as they are delivered to it, but
      * whose frames are held, each connection's in order, until {@link EventDelivery.Batch#close()}: then each
-     * connection gets its frames of the batch in one write ({@link LiveConnection#send(List, OutboundEvent)}), one
-     * connection after the other. A closed or slow connection so never holds up the others: its write is queued or
-     * refused as one frame's would be. Used by the thread that opened it.
+     * connection gets its frames of the batch in one write, one connection after the other
+     * ({@link LiveConnection#send(List, OutboundEvent, JoinedBuffers)}: joined in an array used again once written).
+     * A closed or slow connection so never holds up the others: its write is queued or refused as one frame's would
+     * be. Used by the thread that opened it.
      */
     @Override
     public EventDelivery.Batch openBatch() {
-        return new HeldFrames();
+        HeldFrames frames = spare.getAndSet(null);
+        return new OpenBatch(frames == null ? new HeldFrames() : frames);
     }
 
     /** Renders {@code event}'s frames and hands each to {@code sink} for each open connection of its recipients. */
@@ -326,80 +335,140 @@ public final class WebSocketDelivery implements EventDelivery {
         void send(LiveConnection connection, OutgoingFrame frame, OutboundEvent event);
     }
 
-    /**
-     * The frames of a batch's events, held by connection until the batch is closed ({@link #openBatch()}). A
-     * connection's first frame is held without a list: under a light load most connections get one frame per batch.
-     */
-    private final class HeldFrames implements EventDelivery.Batch, Sink {
+    /** One batch, open until closed, over frames held for it ({@link HeldFrames}, kept for the next batch). */
+    private final class OpenBatch implements EventDelivery.Batch {
 
-        private final Map<LiveConnection, Held> held = new HashMap<>();
-        private boolean closed;
+        private HeldFrames frames;
 
-        @Override
-        public void deliver(OutboundEvent event) {
-            if (closed) {
-                WebSocketDelivery.this.deliver(event);
-            } else {
-                WebSocketDelivery.this.deliver(event, this);
-            }
+        OpenBatch(HeldFrames frames) {
+            this.frames = frames;
         }
 
+        /** Through the batch while it is open; once closed, at once ({@link WebSocketDelivery#deliver}). */
         @Override
-        public void send(LiveConnection connection, OutgoingFrame frame, OutboundEvent event) {
-            Held frames = held.get(connection);
-            if (frames == null) {
-                held.put(connection, new Held(frame, event));
+        public void deliver(OutboundEvent event) {
+            HeldFrames held = frames;
+            if (held == null) {
+                WebSocketDelivery.this.deliver(event);
             } else {
-                frames.add(frame);
+                WebSocketDelivery.this.deliver(event, held);
             }
         }
 
         @Override
         public void close() {
-            if (closed) {
+            HeldFrames held = frames;
+            if (held == null) {
                 return;
             }
-            closed = true;
-            for (Map.Entry<LiveConnection, Held> entry : held.entrySet()) {
-                try {
-                    entry.getValue().sendTo(entry.getKey());
-                } catch (Throwable failure) {
-                    // Not expected (a connection's writes never throw); the other connections get their frames.
-                    LOG.error("The frames of a batch could not be handed to a connection of user {}: {}",
-                            entry.getKey().user(), Failures.describe(failure));
+            frames = null;
+            try {
+                held.sendAll();
+            } finally {
+                if (held.forget()) {
+                    spare.set(held);
                 }
             }
-            held.clear();
+        }
+    }
+
+    /**
+     * The frames of one open batch's events, held by connection in the order each connection was first given one.
+     * Kept for the next batch once emptied ({@link #spare}), with its map and its {@link Held}s, so that holding a
+     * batch's frames allocates nothing once as many connections were held before.
+     */
+    private final class HeldFrames implements Sink {
+
+        private final Map<LiveConnection, Held> byConnection = new IdentityHashMap<>();
+        /** The first {@link #used} are in use, in the order their connections were first given a frame. */
+        private final List<Held> held = new ArrayList<>();
+        private int used;
+
+        @Override
+        public void send(LiveConnection connection, OutgoingFrame frame, OutboundEvent event) {
+            Held frames = byConnection.get(connection);
+            if (frames == null) {
+                if (used == held.size()) {
+                    held.add(new Held());
+                }
+                frames = held.get(used++);
+                frames.start(connection, frame, event);
+                byConnection.put(connection, frames);
+            } else {
+                frames.add(frame);
+            }
+        }
+
+        /** Hands each connection its frames, one connection after the other; never throws. */
+        void sendAll() {
+            for (int i = 0; i < used; i++) {
+                Held frames = held.get(i);
+                try {
+                    frames.send(joined);
+                } catch (Throwable failure) {
+                    // Not expected (a connection's writes never throw); the other connections get their frames.
+                    try {
+                        LOG.error("The frames of a batch could not be handed to a connection of user {}: {}",
+                                frames.connection.user(), Failures.describe(failure));
+                    } catch (Throwable ignored) {
+                        // Logging is all that failed.
+                    }
+                }
+            }
+        }
+
+        /**
+         * Lets go of every connection, frame and event held; ready for the next batch.
+         *
+         * @return whether to keep it for the next batch: not when it held more than {@value #MOST_CONNECTIONS_KEPT}
+         *         connections (its map would stay that large)
+         */
+        boolean forget() {
+            for (int i = 0; i < used; i++) {
+                held.get(i).forget();
+            }
+            byConnection.clear();
+            boolean keep = used <= MOST_CONNECTIONS_KEPT;
+            used = 0;
+            return keep;
         }
     }
 
     /** One connection's frames of a batch, in order, and the first event they tell of (for a log line). */
     private static final class Held {
 
-        private final OutgoingFrame first;
-        private final OutboundEvent event;
-        private List<OutgoingFrame> all;
+        private final List<OutgoingFrame> frames = new ArrayList<>();
+        private LiveConnection connection;
+        private OutgoingFrame first;
+        private OutboundEvent event;
 
-        Held(OutgoingFrame first, OutboundEvent event) {
-            this.first = first;
+        void start(LiveConnection connection, OutgoingFrame frame, OutboundEvent event) {
+            this.connection = connection;
+            this.first = frame;
             this.event = event;
         }
 
         void add(OutgoingFrame frame) {
-            if (all == null) {
-                all = new ArrayList<>(4);
-                all.add(first);
+            if (frames.isEmpty()) {
+                frames.add(first);
             }
-            all.add(frame);
+            frames.add(frame);
         }
 
         /** Never throws ({@link LiveConnection}'s writes do not). */
-        void sendTo(LiveConnection connection) {
-            if (all == null) {
+        void send(JoinedBuffers arrays) {
+            if (frames.isEmpty()) {
                 connection.send(first, event);
             } else {
-                connection.send(all, event);
+                connection.send(frames, event, arrays);
             }
+        }
+
+        void forget() {
+            frames.clear();
+            connection = null;
+            first = null;
+            event = null;
         }
     }
 

@@ -186,13 +186,23 @@ public final class FrameWriter extends Writer {
      *         frame
      */
     public boolean writeText(byte[] frame, Outcome outcome) {
+        return writeText(frame, frame.length, outcome);
+    }
+
+    /**
+     * As {@link #writeText(byte[], Outcome)}, of the first {@code length} bytes of {@code frames}: one or more whole
+     * frames made by {@link #textFrame}, one after the other, which go out in this one write. The bytes must not change
+     * until {@code outcome} is told; once it is told a success, the socket has taken them all and the array may be
+     * used again.
+     */
+    public boolean writeText(byte[] frames, int length, Outcome outcome) {
         Reported reported = new Reported(this, outcome);
         try {
             synchronized (this) {
                 if (closeWritten) {
                     return false;
                 }
-                tyrus.write(ByteBuffer.wrap(frame), reported);
+                tyrus.write(ByteBuffer.wrap(frames, 0, length), reported);
             }
         } finally {
             tellHeldOutcomes();

@@ -38,8 +38,8 @@ public interface EventDelivery {
 
     /**
      * Events delivered together ({@link #openBatch()}): {@link #deliver} keeps their order, {@link #close()} hands over
-     * every frame held. An event that cannot be delivered, or a connection that cannot be written to, affects that event
-     * or that connection only, as with {@link EventDelivery#deliver}.
+     * every frame held. An event that cannot be delivered, or a connection that cannot be written to, affects that
+     * event or that connection only, as with {@link EventDelivery#deliver}.
      */
     @FunctionalInterface
     interface Batch extends AutoCloseable {
