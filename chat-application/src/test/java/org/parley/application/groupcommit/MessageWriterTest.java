@@ -515,6 +515,61 @@ class MessageWriterTest {
     }
 
     /**
+     * A delivery thread that dies inside a batch leaves it open: its replacement delivers the rest of the batch's
+     * messages through that same batch and closes it, once; later batches flow.
+     */
+    @Test
+    void a_delivery_thread_that_dies_inside_a_batch_is_replaced_and_the_replacement_closes_that_batch()
+            throws Exception {
+        BrokenReport report = new BrokenReport();
+        List<String> events = Collections.synchronizedList(new ArrayList<>());
+        EventDelivery batching = new EventDelivery() {
+            @Override
+            public void deliver(OutboundEvent event) {
+                events.add("alone " + body(event));
+            }
+
+            @Override
+            public Batch openBatch() {
+                events.add("open");
+                return new Batch() {
+                    @Override
+                    public void deliver(OutboundEvent event) {
+                        if (body(event).equals("poison")) {
+                            throw new Error("renderer broke");
+                        }
+                        events.add("delivered " + body(event));
+                    }
+
+                    @Override
+                    public void close() {
+                        events.add("closed");
+                    }
+                };
+            }
+        };
+        GatedRepository gated = new GatedRepository(storage.messages());
+        try (MessageWriter writer = new MessageWriter(gated, batching, 100, 1_000, report)) {
+            CompletableFuture<Message> before = writer.storeThenPublish(text("before"), this::outbound);
+            gated.awaitCallInProgress();
+            List<CompletableFuture<Message>> batch = List.of(
+                    writer.storeThenPublish(text("one"), this::outbound),
+                    writer.storeThenPublish(text("poison"), this::outbound),
+                    writer.storeThenPublish(text("two"), this::outbound));
+            gated.open();
+
+            assertThat(before).succeedsWithin(WAIT);
+            batch.forEach(future -> assertThat(future).succeedsWithin(WAIT));
+            report.awaitReplaced(1);
+            assertThat(writer.storeThenPublish(text("later"), this::outbound)).succeedsWithin(WAIT);
+            assertThat(writer.threadRestarts()).isEqualTo(1);
+        }
+        assertThat(events).containsExactly("open", "delivered before", "closed",
+                "open", "delivered one", "delivered two", "closed",
+                "open", "delivered later", "closed");
+    }
+
+    /**
      * The writer thread too: here the store answers a batch with too few messages and reporting that throws, twice. The
      * thread dies, its replacement fails the messages of the batch it died in, and later messages are stored.
      */

@@ -29,8 +29,9 @@ public interface EventDelivery {
      * together (one write, not one per frame). Group commit delivers each committed batch of messages through one.
      * The default holds nothing: each event is delivered at once through {@link #deliver}.
      *
-     * <p>A batch is used by the thread that opened it, and closed by it: frames held are not written before the batch
-     * is closed. The rules of {@link #deliver} hold for its methods: they must not block for long, nor throw.
+     * <p>A batch is used by one thread at a time (the one that opened it, or one that took over its work after it,
+     * such as group commit's replacement of a delivery thread that died), and frames it holds are not written before
+     * it is closed. The rules of {@link #deliver} hold for its methods: they must not block for long, nor throw.
      */
     default Batch openBatch() {
         return this::deliver;
