@@ -197,8 +197,9 @@ final class LiveConnection {
      * Queues {@code frames}, in their order, without waiting; never throws. Frames this connection writes itself
      * ({@link #writesItsOwnFrames()}) go out joined, in one write to its socket per {@value #MOST_BYTES_JOINED} bytes
      * (a longer frame alone), in an array of {@code arrays} that goes back to them once written; the pending bytes
-     * counted and bounded are their payloads together, so a batch that would take them above the bound closes the
-     * connection (4008) and none of it is queued. Through JSR-356 they are sent one by one, as
+     * counted and bounded are their payloads together, so a joined write that would take them above the bound closes
+     * the connection (4008) and neither it nor any frame after it is queued. Through JSR-356 they are sent one by one,
+     * as
      * {@link #send(OutgoingFrame, OutboundEvent)} sends each.
      *
      * @param event  the first event the frames tell of (named in the log should the write fail)

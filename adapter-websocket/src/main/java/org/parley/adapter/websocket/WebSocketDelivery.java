@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link EventDelivery} to this node's websocket connections: each event is rendered once per audience (the
  * seed's frames, {@link EventFrames}) and queued, without waiting, to every open connection of each recipient in the
- * {@link ConnectionRegistry}. It asks nobody anything: an event carries everything its frames need.
+ * {@link ConnectionRegistry}. It asks nobody anything: an event carries everything its frames need. Events delivered
+ * through a batch ({@link #openBatch()}, group commit's) are rendered alike, but each connection's frames of the batch
+ * are written together once it is closed: one socket write per connection, in order, not one per frame.
  *
  * <p>A failure stays with its event or its connection, and {@link #deliver} never throws, so the thread delivering
  * (shared by every user) never stops: an event whose frame cannot be rendered is not delivered, is logged once, and

@@ -17,7 +17,8 @@ import org.glassfish.tyrus.spi.WriterInfo;
 /**
  * One upgraded connection's writer, put in front of the one Grizzly gives Tyrus: every frame Tyrus writes (pings,
  * pongs, its close frame, anything sent through JSR-356) passes through it unchanged, and the application can write
- * whole text frames it framed itself ({@link #writeText}), once per frame however many connections get it.
+ * whole text frames it framed itself ({@link #writeText}), once per frame however many connections get it, or
+ * several whole frames joined in one write.
  *
  * <p>Works around: each text frame sent through JSR-356 ({@code RemoteEndpoint.Async.sendText}, and every other send
  * method, which all end in the same place) costs Tyrus about 2.8 KB of garbage on the sending thread for a 354-byte
