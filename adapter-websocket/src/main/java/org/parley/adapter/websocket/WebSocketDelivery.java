@@ -179,6 +179,11 @@ public final class WebSocketDelivery implements EventDelivery {
         return new OpenBatch(frames == null ? new HeldFrames() : frames);
     }
 
+    /** The arrays batches' frames are joined in (tests: how many are kept). */
+    JoinedBuffers joinedArrays() {
+        return joined;
+    }
+
     /** Renders {@code event}'s frames and hands each to {@code sink} for each open connection of its recipients. */
     private void deliver(OutboundEvent event, Sink sink) {
         Objects.requireNonNull(event, "event");
