@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -49,6 +50,12 @@ public final class WebSocketDelivery implements EventDelivery {
     private static final int RECEIVER = Audience.RECEIVER.ordinal();
     /** A batch's {@code HeldFrames} that held more connections than this is not kept for the next batch. */
     private static final int MOST_CONNECTIONS_KEPT = 4_096;
+    /**
+     * The longest a frame delivered alone waits for a closed batch's frames to be handed over ({@link #deliver}):
+     * handing them over never waits for a socket, so this is reached only if the batch's writer needed something the
+     * waiting thread holds; then the frame goes at once, as it did before batches.
+     */
+    private static final long MOST_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     /** What an event is called in a log line (never its content). */
     private static final OutboundEvent.Cases<String> DESCRIPTION = new OutboundEvent.Cases<>() {
         @Override
@@ -120,6 +127,12 @@ public final class WebSocketDelivery implements EventDelivery {
     private final JoinedBuffers joined = new JoinedBuffers();
     /** Frames held for a batch, emptied and kept for the next one (batches open one at a time, on one thread). */
     private final AtomicReference<HeldFrames> spare = new AtomicReference<>();
+    /** Told (notifyAll) each time a closed batch's frames have all been handed to their connections. */
+    private final Object batchWritten = new Object();
+    /** The thread handing a closed batch's frames to their connections, or null. */
+    private volatile Thread batchWriter;
+    /** How many closed batches' frames have been handed over (written under {@link #batchWritten}). */
+    private volatile long batchesWritten;
     private final FrameRenderer renderer;
     private final ChatMetrics metrics;
     /** Whether {@link #metrics} counts anything (without, not even a frame's action is worked out). */
@@ -159,10 +172,45 @@ public final class WebSocketDelivery implements EventDelivery {
      * Renders the frame of {@code event} for each audience that has a connection here, once, and queues it to every
      * open connection of its recipients; a frame for the sender may be made from the receiver's
      * ({@link FrameRenderer#frame(OutboundEvent, Audience, OutgoingFrame)}). Never throws (see the class comment).
+     *
+     * <p>While a closed batch's frames are being handed to their connections ({@link #openBatch()}), it first waits
+     * until they all are (at most {@link #MOST_WAIT_NANOS}; never on the thread handing them over): a client that got
+     * its frames of the batch may answer at once (a sender edits or deletes the message its {@code conf_message}
+     * confirmed; a receiver marks it seen), and that answer's frame, delivered alone, must not reach another
+     * connection before that connection's frames of the batch, which may come later in the batch's writing. Written
+     * event by event, a message's receivers were always written before its sender.
      */
     @Override
     public void deliver(OutboundEvent event) {
+        awaitBatchWritten();
         deliver(event, LiveConnection::send);
+    }
+
+    /** Returns once no closed batch's frames are being handed over, but that begun before (or after the longest wait). */
+    private void awaitBatchWritten() {
+        long written = batchesWritten;
+        Thread writer = batchWriter;
+        if (writer == null || writer == Thread.currentThread()) {
+            return;
+        }
+        long deadline = System.nanoTime() + MOST_WAIT_NANOS;
+        boolean interrupted = false;
+        synchronized (batchWritten) {
+            while (batchesWritten == written) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(batchWritten, left);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -369,9 +417,15 @@ public final class WebSocketDelivery implements EventDelivery {
                 return;
             }
             frames = null;
+            batchWriter = Thread.currentThread();
             try {
                 held.sendAll();
             } finally {
+                batchWriter = null;
+                synchronized (batchWritten) {
+                    batchesWritten = batchesWritten + 1;
+                    batchWritten.notifyAll();
+                }
                 if (held.forget()) {
                     spare.set(held);
                 }

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,11 +15,14 @@ import org.junit.jupiter.api.Test;
 import org.parley.adapter.websocket.container.RecordingSocket;
 import org.parley.application.port.out.ChatMetrics;
 import org.parley.application.port.out.EventDelivery;
+import org.parley.application.port.out.MessageEdited;
 import org.parley.application.port.out.MessageStored;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageContent;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.chat.ThreadId;
+import org.parley.domain.delivery.Audience;
+import org.parley.domain.delivery.Delivery;
 import org.parley.domain.delivery.DeliveryPolicy;
 import org.parley.domain.user.UserId;
 
@@ -179,6 +183,51 @@ class BatchedWritesTest {
         assertThat(all).hasSize(40).last().isEqualTo("re_message " + text + "39");
     }
 
+    /**
+     * A frame delivered alone while a closed batch's frames are being written goes out after them: a sender who answers
+     * its {@code conf_message} at once (here: edits the message, on another thread, as its request would be) has its
+     * edit reach the receiver after the receiver's {@code re_message}, as when each event was written on its own
+     * (receivers before the sender). Alice's connection is written before Bob's here: it got a frame of the batch first.
+     */
+    @Test
+    void aFrameDeliveredAloneWhileABatchIsWrittenFollowsTheBatchsFrames() throws Exception {
+        UserId carol = UserId.random();
+        connect(carol, BOUND);
+        RecordingSocket alices = connect(alice, BOUND);
+        RecordingSocket bobs = connect(bob, BOUND);
+        MessageStored toCarol = stored(new MessageId(1), alice, carol, "one");
+        MessageStored toBob = stored(new MessageId(2), alice, bob, "two");
+        Instant later = Instant.parse("2025-03-14T10:37:00Z");
+        Message edited = new Message(toBob.message().id(), toBob.message().threadId(), alice, bob,
+                new MessageContent.Text("two, edited"), toBob.message().createdAt(), later, true);
+        AtomicReference<Thread> answering = new AtomicReference<>();
+        alices.afterWrite = () -> {
+            if (answering.get() != null) {
+                return;
+            }
+            Thread thread = new Thread(() -> delivery.deliver(new MessageEdited(edited,
+                    List.of(new Delivery(bob, Audience.RECEIVER)), Optional.empty())), "alice's edit");
+            answering.set(thread);
+            thread.start();
+            try {
+                thread.join(50); // as long as it takes, or 50 ms: the batch's writing goes on after that
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+
+        EventDelivery.Batch batch = delivery.openBatch();
+        batch.deliver(toCarol);
+        batch.deliver(toBob);
+        batch.close();
+        answering.get().join(10_000);
+
+        List<String> bobGot = new ArrayList<>();
+        bobs.writes().forEach(write -> frames(write).forEach(frame -> bobGot.add(actionAndText(frame))));
+        assertThat(bobGot).hasSize(2).first().isEqualTo("re_message two");
+        assertThat(bobGot.get(1)).endsWith("two, edited");
+    }
+
     private void deliverInOneBatch(String... texts) {
         EventDelivery.Batch batch = delivery.openBatch();
         for (String text : texts) {
@@ -202,6 +251,13 @@ class BatchedWritesTest {
         Instant at = Instant.parse("2025-03-14T10:36:22.680911Z");
         Message message = new Message(new MessageId(nextId++), new ThreadId(1), alice, bob,
                 new MessageContent.Text(text), at, at);
+        return new MessageStored(message, DeliveryPolicy.forStoredMessage(message), Optional.empty(), Optional.empty(),
+                Optional.empty());
+    }
+
+    private static MessageStored stored(MessageId id, UserId from, UserId to, String text) {
+        Instant at = Instant.parse("2025-03-14T10:36:22.680911Z");
+        Message message = new Message(id, new ThreadId(1), from, to, new MessageContent.Text(text), at, at);
         return new MessageStored(message, DeliveryPolicy.forStoredMessage(message), Optional.empty(), Optional.empty(),
                 Optional.empty());
     }

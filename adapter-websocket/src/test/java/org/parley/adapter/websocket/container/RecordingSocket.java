@@ -23,6 +23,8 @@ public final class RecordingSocket extends Writer {
     public boolean holdWrites;
     /** Thrown by each write when set. */
     public RuntimeException refuseWith;
+    /** Run after each write is recorded, on the writing thread (a client that answers what it just got). */
+    public Runnable afterWrite;
 
     /** The connection's writer over this socket. */
     public FrameWriter frames() {
@@ -31,7 +33,9 @@ public final class RecordingSocket extends Writer {
 
     /** The bytes of each write so far, one entry per write, oldest first. */
     public List<byte[]> writes() {
-        return List.copyOf(writes);
+        synchronized (writes) {
+            return List.copyOf(writes);
+        }
     }
 
     /** Completes every write held so far. */
@@ -53,11 +57,16 @@ public final class RecordingSocket extends Writer {
         }
         byte[] bytes = new byte[buffer.remaining()];
         buffer.duplicate().get(bytes);
-        writes.add(bytes);
+        synchronized (writes) {
+            writes.add(bytes);
+        }
         if (holdWrites) {
             held.add(completionHandler);
         } else if (completionHandler != null) {
             completionHandler.completed(buffer);
+        }
+        if (afterWrite != null) {
+            afterWrite.run();
         }
     }
 
