@@ -197,8 +197,9 @@ final class LiveConnection {
      * Queues {@code frames}, in their order, without waiting; never throws. Frames this connection writes itself
      * ({@link #writesItsOwnFrames()}) go out joined, in one write to its socket per {@value #MOST_BYTES_JOINED} bytes
      * (a longer frame alone), in an array of {@code arrays} that goes back to them once written; the pending bytes
-     * counted and bounded are their payloads together, so a joined write that would take them above the bound closes
-     * the connection (4008) and neither it nor any frame after it is queued. Through JSR-356 they are sent one by one,
+     * counted and bounded are their payloads together. A write joins no more frames than the bound has room for when
+     * it starts (at least one), so joining refuses nothing that writing frame by frame would queue; a frame that does
+     * not fit closes the connection (4008), and neither it nor any frame after it is queued. Through JSR-356 they are sent one by one,
      * as
      * {@link #send(OutgoingFrame, OutboundEvent)} sends each.
      *
@@ -217,9 +218,18 @@ final class LiveConnection {
         while (from < count && !broken && session.isOpen()) {
             byte[] first = frames.get(from).framed();
             int length = first.length;
+            // No more joined than the bound has room for now: frames that fit one by one (each written, and often
+            // taken by the socket, before the next is counted) are never refused for being joined.
+            long room = maxPendingBytes - pendingBytes - FrameWriter.payloadLength(first);
             int to = from + 1;
-            while (to < count && length + frames.get(to).framed().length <= MOST_BYTES_JOINED) {
-                length += frames.get(to).framed().length;
+            while (to < count) {
+                byte[] next = frames.get(to).framed();
+                int nextPayload = FrameWriter.payloadLength(next);
+                if (length + next.length > MOST_BYTES_JOINED || nextPayload > room) {
+                    break;
+                }
+                length += next.length;
+                room -= nextPayload;
                 to++;
             }
             if (to - from == 1) {

@@ -130,7 +130,8 @@ class BatchedWritesTest {
 
     /**
      * The pending bytes of joined frames are their payloads together: counted when queued, released when the write
-     * completes; a batch that would take them above the bound queues nothing and closes the connection with 4008.
+     * completes; a batch that would take them above the bound queues the frames that fit (joined), as writing them one
+     * by one would, and closes the connection with 4008 at the first that does not; nothing is written after.
      */
     @Test
     void theBoundOnPendingBytesHoldsForJoinedFrames() {
@@ -158,10 +159,43 @@ class BatchedWritesTest {
         deliverInOneBatch(manyTexts.toArray(String[]::new));
 
         assertThat(session.closeCodes()).containsExactly(4008);
-        assertThat(socket.writes()).hasSize(2);
-        assertThat(connection.pendingBytes()).isEqualTo(payloads);
+        assertThat(socket.writes()).hasSize(3);
+        List<byte[]> fitted = frames(socket.writes().get(2));
+        assertThat(fitted).extracting(BatchedWritesTest::actionAndText).containsExactly("re_message more 0",
+                "re_message more 1");
+        long fittedPayloads = fitted.stream().mapToLong(frame -> payload(frame).length).sum();
+        assertThat(payloads + fittedPayloads).isLessThanOrEqualTo(1_000);
+        assertThat(connection.pendingBytes()).isEqualTo(payloads + fittedPayloads);
         deliverInOneBatch("after the close");
-        assertThat(socket.writes()).hasSize(2);
+        assertThat(socket.writes()).hasSize(3);
+    }
+
+    /**
+     * Joining never closes a connection that the same frames, written one by one, would not: with a few KB still
+     * pending (a write the socket has not taken yet) and the bound at its smallest setting (64 KiB), a batch of three
+     * 20 KB frames, each of which fits and is written at once, is not refused as one 60 KB write would be.
+     */
+    @Test
+    void framesThatFitOneByOneAreNotRefusedForBeingJoined() {
+        FakeSession session = new FakeSession();
+        RecordingSocket socket = new RecordingSocket();
+        LiveConnection connection = new LiveConnection(bob, session.session, 0, 64 * 1024, () -> { },
+                ChatMetrics.none(), socket.frames());
+        connections.add(connection);
+        socket.holdWrites = true;
+        deliverInOneBatch("p".repeat(8_000));
+        socket.holdWrites = false;
+        long pending = connection.pendingBytes();
+        assertThat(pending).isGreaterThan(8_000);
+
+        deliverInOneBatch("a" + "y".repeat(20_000), "b" + "y".repeat(20_000), "c" + "y".repeat(20_000));
+
+        assertThat(session.closeCodes()).isEmpty();
+        assertThat(connection.pendingBytes()).isEqualTo(pending);
+        List<String> all = new ArrayList<>();
+        socket.writes().forEach(write -> frames(write).forEach(frame ->
+                all.add(actionAndText(frame).substring(0, 12))));
+        assertThat(all).containsExactly("re_message p", "re_message a", "re_message b", "re_message c");
     }
 
     @Test
@@ -187,7 +221,8 @@ class BatchedWritesTest {
      * A frame delivered alone while a closed batch's frames are being written goes out after them: a sender who answers
      * its {@code conf_message} at once (here: edits the message, on another thread, as its request would be) has its
      * edit reach the receiver after the receiver's {@code re_message}, as when each event was written on its own
-     * (receivers before the sender). Alice's connection is written before Bob's here: it got a frame of the batch first.
+     * (receivers before the sender). Alice's connection is written before Bob's here: it got a frame of the batch
+     * first.
      */
     @Test
     void aFrameDeliveredAloneWhileABatchIsWrittenFollowsTheBatchsFrames() throws Exception {
