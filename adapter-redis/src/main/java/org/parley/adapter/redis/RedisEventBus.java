@@ -27,7 +27,6 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
-import org.parley.adapter.redis.BusCodec.Batch;
 import org.parley.adapter.redis.BusCodec.CatchUp;
 import org.parley.adapter.redis.BusCodec.Event;
 import org.parley.adapter.redis.BusCodec.Item;
@@ -412,7 +411,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
             heardAgain();
             return;
         }
-        Batch batch;
+        BusCodec.Batch batch; // not EventDelivery.Batch, which this class inherits
         try {
             batch = BusCodec.decode(message);
         } catch (IllegalArgumentException unreadable) {

@@ -3,6 +3,7 @@ package org.parley.adapter.websocket;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
@@ -45,6 +46,12 @@ final class LiveConnection {
     private static final CloseReason WRITE_FAILED =
             new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "Internal error");
     private static final Logger LOG = LoggerFactory.getLogger(LiveConnection.class);
+    /**
+     * The most bytes of frames joined into one write ({@link #send(List, OutboundEvent, JoinedBuffers)}): enough for a
+     * batch's frames to one connection under load (a few hundred bytes each), small enough that joining never makes a
+     * large array.
+     */
+    static final int MOST_BYTES_JOINED = 64 * 1024;
     /** Counters in fields of their own, not Atomic* objects: 40 bytes less for each connection held. */
     private static final AtomicLongFieldUpdater<LiveConnection> PENDING_BYTES =
             AtomicLongFieldUpdater.newUpdater(LiveConnection.class, "pendingBytes");
@@ -168,25 +175,138 @@ final class LiveConnection {
         if (broken || !session.isOpen()) {
             return;
         }
-        byte[] framed = frames == null ? null : frame.framed();
-        long bytes = framed == null ? ChatEndpoint.utf8Length(frame.text()) : FrameWriter.payloadLength(framed);
-        if (PENDING_BYTES.addAndGet(this, bytes) > maxPendingBytes) {
-            PENDING_BYTES.addAndGet(this, -bytes);
-            slowConsumer();
+        if (frames == null) {
+            String text = frame.text();
+            long bytes = ChatEndpoint.utf8Length(text);
+            if (tookRoomFor(bytes)) {
+                try {
+                    session.getAsyncRemote().sendText(text,
+                            result -> written(bytes, result.isOK() ? null : result.getException()));
+                } catch (Throwable failure) {
+                    PENDING_BYTES.addAndGet(this, -bytes);
+                    writeFailed(event, failure);
+                }
+            }
+        } else {
+            byte[] framed = frame.framed();
+            write(framed, FrameWriter.payloadLength(framed), event);
+        }
+    }
+
+    /**
+     * Queues {@code frames}, in their order, without waiting; never throws. Frames this connection writes itself
+     * ({@link #writesItsOwnFrames()}) go out joined, in one write to its socket per {@value #MOST_BYTES_JOINED} bytes
+     * (a longer frame alone), in an array of {@code arrays} that goes back to them once written; the pending bytes
+     * counted and bounded are their payloads together. A write joins no more frames than the bound has room for when
+     * it starts (at least one), so joining refuses nothing that writing frame by frame would queue; a frame that does
+     * not fit closes the connection (4008), and neither it nor any frame after it is queued. Through JSR-356 they are sent one by one,
+     * as
+     * {@link #send(OutgoingFrame, OutboundEvent)} sends each.
+     *
+     * @param event  the first event the frames tell of (named in the log should the write fail)
+     * @param arrays where the arrays frames are joined in come from, and go back to once written
+     */
+    void send(List<OutgoingFrame> frames, OutboundEvent event, JoinedBuffers arrays) {
+        int count = frames.size();
+        if (this.frames == null || count == 1) {
+            for (int i = 0; i < count && !broken; i++) {
+                send(frames.get(i), event);
+            }
+            return;
+        }
+        int from = 0;
+        while (from < count && !broken && session.isOpen()) {
+            byte[] first = frames.get(from).framed();
+            int length = first.length;
+            // No more joined than the bound has room for now: frames that fit one by one (each written, and often
+            // taken by the socket, before the next is counted) are never refused for being joined.
+            long room = maxPendingBytes - pendingBytes - FrameWriter.payloadLength(first);
+            int to = from + 1;
+            while (to < count) {
+                byte[] next = frames.get(to).framed();
+                int nextPayload = FrameWriter.payloadLength(next);
+                if (length + next.length > MOST_BYTES_JOINED || nextPayload > room) {
+                    break;
+                }
+                length += next.length;
+                room -= nextPayload;
+                to++;
+            }
+            if (to - from == 1) {
+                write(first, FrameWriter.payloadLength(first), event);
+            } else {
+                byte[] joined = arrays.take(length);
+                long payload = 0;
+                int at = 0;
+                for (int i = from; i < to; i++) {
+                    byte[] framed = frames.get(i).framed();
+                    System.arraycopy(framed, 0, joined, at, framed.length);
+                    at += framed.length;
+                    payload += FrameWriter.payloadLength(framed);
+                }
+                writeJoined(joined, length, payload, event, arrays);
+            }
+            from = to;
+        }
+    }
+
+    /**
+     * Writes {@code framed}, one or more whole frames of {@code payloadBytes} payload bytes together, through the
+     * connection's {@link FrameWriter}, bounded by {@link #maxPendingBytes}; never throws.
+     */
+    private void write(byte[] framed, long payloadBytes, OutboundEvent event) {
+        if (!tookRoomFor(payloadBytes)) {
             return;
         }
         try {
-            if (framed == null) {
-                session.getAsyncRemote().sendText(frame.text(),
-                        result -> written(bytes, result.isOK() ? null : result.getException()));
-            } else if (!frames.writeText(framed, failure -> written(bytes, failure))) {
+            if (!frames.writeText(framed, failure -> written(payloadBytes, failure))) {
                 // Tyrus has written its close frame: nothing more goes out, as when the session is closed.
-                PENDING_BYTES.addAndGet(this, -bytes);
+                PENDING_BYTES.addAndGet(this, -payloadBytes);
             }
         } catch (Throwable failure) {
-            PENDING_BYTES.addAndGet(this, -bytes);
-            writeFailed(event == null ? "a frame of the server's own" : WebSocketDelivery.describe(event), failure);
+            PENDING_BYTES.addAndGet(this, -payloadBytes);
+            writeFailed(event, failure);
         }
+    }
+
+    /**
+     * As {@link #write}, of the first {@code length} bytes of {@code joined}, an array of {@code arrays}: given back
+     * once the socket has taken them all, or at once when nothing was written; never when the write failed (the
+     * container may still hold it).
+     */
+    private void writeJoined(byte[] joined, int length, long payloadBytes, OutboundEvent event, JoinedBuffers arrays) {
+        if (!tookRoomFor(payloadBytes)) {
+            arrays.giveBack(joined);
+            return;
+        }
+        try {
+            if (!frames.writeText(joined, length, failure -> {
+                if (failure == null) {
+                    arrays.giveBack(joined);
+                }
+                written(payloadBytes, failure);
+            })) {
+                PENDING_BYTES.addAndGet(this, -payloadBytes);
+                arrays.giveBack(joined);
+            }
+        } catch (Throwable failure) {
+            PENDING_BYTES.addAndGet(this, -payloadBytes);
+            writeFailed(event, failure);
+        }
+    }
+
+    /** Counts {@code bytes} more as pending; when that would exceed the bound, counts nothing and closes with 4008. */
+    private boolean tookRoomFor(long bytes) {
+        if (PENDING_BYTES.addAndGet(this, bytes) > maxPendingBytes) {
+            PENDING_BYTES.addAndGet(this, -bytes);
+            slowConsumer();
+            return false;
+        }
+        return true;
+    }
+
+    private void writeFailed(OutboundEvent event, Throwable failure) {
+        writeFailed(event == null ? "a frame of the server's own" : WebSocketDelivery.describe(event), failure);
     }
 
     /** A frame of {@code bytes} is written, or failed ({@code failure} not null). */

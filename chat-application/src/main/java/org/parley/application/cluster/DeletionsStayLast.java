@@ -42,20 +42,41 @@ public final class DeletionsStayLast implements EventDelivery {
 
     @Override
     public void deliver(OutboundEvent event) {
+        next.deliver(asDelivered(event));
+    }
+
+    /** A batch of the delivery it wraps, each event passing through as {@link #deliver} passes it. */
+    @Override
+    public Batch openBatch() {
+        Batch batch = next.openBatch();
+        return new Batch() {
+            @Override
+            public void deliver(OutboundEvent event) {
+                batch.deliver(asDelivered(event));
+            }
+
+            @Override
+            public void close() {
+                batch.close();
+            }
+        };
+    }
+
+    /** {@code event} as it is delivered: an edit of a message deleted lately as that deletion. */
+    private OutboundEvent asDelivered(OutboundEvent event) {
         if (event instanceof MessageDeleted deleted) {
             synchronized (recentDeletions) {
                 recentDeletions.put(deleted.message().id().value(), deleted);
             }
-            next.deliver(event);
+            return event;
         } else if (event instanceof MessageEdited edited) {
             MessageDeleted deletion;
             synchronized (recentDeletions) {
                 deletion = recentDeletions.get(edited.message().id().value());
             }
-            next.deliver(deletion == null ? edited
-                    : new MessageDeleted(deletion.message(), edited.deliveries(), edited.clientMessageId()));
-        } else {
-            next.deliver(event);
+            return deletion == null ? edited
+                    : new MessageDeleted(deletion.message(), edited.deliveries(), edited.clientMessageId());
         }
+        return event;
     }
 }

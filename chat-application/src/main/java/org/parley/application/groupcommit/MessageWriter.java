@@ -38,8 +38,9 @@ import org.parley.domain.chat.MessageDraft;
  * Group commit, the {@link StoreMessages} port: the one way messages are stored. Callers hand over drafts and get a
  * future; one writer thread takes every draft waiting at that moment (up to a batch size), stores them with
  * {@link MessageRepository#appendAll} in one transaction, and only after that commit hands the batch to one delivery
- * thread, which publishes each message's event through {@link EventDelivery} and completes its future. The two threads
- * form a pipeline: while one batch is delivered, the next one is being stored. So:
+ * thread, which publishes the batch's events through one {@link EventDelivery.Batch} (a connection getting several
+ * frames of them gets them in one write), closes it, then completes the batch's futures. The two threads form a
+ * pipeline: while one batch is delivered, the next one is being stored. So:
  * <ul>
  *   <li><b>durability is kept</b>: no {@code conf_message} or {@code re_message} frame of a message leaves before the
  *       transaction holding it has committed;</li>
@@ -457,7 +458,7 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
             if (outcomes == END) {
                 return;
             }
-            while (outcomes.next < outcomes.pendings.size()) {
+            while (outcomes.completed < outcomes.pendings.size()) {
                 try {
                     completeTheRest(outcomes);
                 } catch (Throwable unexpected) {
@@ -479,39 +480,89 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
     }
 
     /**
-     * Completes the messages of {@code outcomes} from where it stands, delivering the stored ones first. The position
-     * moves past a message before it is handled, so a thread that dies handling it is replaced by one that carries on
-     * with the next.
+     * Delivers the stored messages of {@code outcomes} through one {@link EventDelivery.Batch}, closes it (the frames a
+     * connection gets of the batch leave together), then completes every message's future, in order: so what a caller
+     * chains to a future (an answer on the sender's connection) follows the batch's frames. Each position moves past
+     * a message before it is handled, so a thread that dies handling one is replaced by one that carries on with the
+     * next, and closes the batch the dead thread left open.
      */
     private void completeTheRest(Outcomes outcomes) {
-        while (outcomes.next < outcomes.pendings.size()) {
-            int i = outcomes.next++;
+        int size = outcomes.pendings.size();
+        if (outcomes.stored == null) {
+            outcomes.next = size;
+        } else if (outcomes.next < size || outcomes.batch != null) {
+            if (outcomes.batch == null) {
+                outcomes.batch = openBatch();
+            }
+            while (outcomes.next < size) {
+                int i = outcomes.next++;
+                deliver(outcomes.batch, outcomes.pendings.get(i), outcomes.stored.get(i), outcomes);
+            }
+            EventDelivery.Batch batch = outcomes.batch;
+            outcomes.batch = null;
+            close(batch);
+            reportDelivered(outcomes);
+        }
+        while (outcomes.completed < size) {
+            int i = outcomes.completed++;
             Pending pending = outcomes.pendings.get(i);
             if (outcomes.stored == null) {
                 pending.result.completeExceptionally(outcomes.refusal);
             } else {
-                deliverAndComplete(pending, outcomes.stored.get(i), outcomes.committedNanos);
+                pending.result.complete(outcomes.stored.get(i));
             }
         }
     }
 
+    /** A batch of {@link #delivery}; should opening one throw, one that delivers each event at once. */
+    private EventDelivery.Batch openBatch() {
+        try {
+            EventDelivery.Batch batch = delivery.openBatch();
+            if (batch != null) {
+                return batch;
+            }
+        } catch (Throwable failure) {
+            failures.unexpected(DELIVERY_THREAD, failure);
+        }
+        return delivery::deliver;
+    }
+
+    private void close(EventDelivery.Batch batch) {
+        try {
+            batch.close();
+        } catch (Throwable failure) {
+            failures.unexpected(DELIVERY_THREAD, failure);
+        }
+    }
+
     /**
-     * Delivers (if asked) the event, placed where storage put its message, and completes; a delivery failure is
-     * reported, never undoes the stored message.
+     * Delivers (if asked) the event, placed where storage put its message, through {@code batch}; a delivery failure
+     * is reported, never undoes the stored message.
      */
-    private void deliverAndComplete(Pending pending, AppendedMessage stored, long committedNanos) {
+    private void deliver(EventDelivery.Batch batch, Pending pending, AppendedMessage stored, Outcomes outcomes) {
         Message message = stored.message();
         try {
             if (pending.then.isPresent() && !stored.repeat()) {
-                delivery.deliver(placed(pending.then.get().apply(message), stored));
-                if (timed) {
-                    metrics.delivered(System.nanoTime() - committedNanos);
-                }
+                batch.deliver(placed(pending.then.get().apply(message), stored));
+                outcomes.delivered++;
             }
         } catch (Throwable failure) {
             failures.undelivered(message, failure);
-        } finally {
-            pending.result.complete(stored);
+        }
+    }
+
+    /** Tells {@link #metrics} of each message of {@code outcomes} delivered (its batch closed); never throws. */
+    private void reportDelivered(Outcomes outcomes) {
+        if (!timed) {
+            return;
+        }
+        try {
+            long sinceCommit = System.nanoTime() - outcomes.committedNanos;
+            for (int i = 0; i < outcomes.delivered; i++) {
+                metrics.delivered(sinceCommit);
+            }
+        } catch (Throwable ignored) {
+            // Counting is all that failed.
         }
     }
 
@@ -661,8 +712,16 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
         final Throwable refusal;
         /** When the batch committed ({@link System#nanoTime()}; 0 when not timed). */
         final long committedNanos;
-        /** The next message to handle; only the delivery thread (or its replacement, which it starts) moves it. */
+        /**
+         * The next message to deliver, and the next to complete; only the delivery thread (or its replacement, which
+         * it starts) moves them.
+         */
         int next;
+        int completed;
+        /** The batch the stored messages are delivered through, from its opening until it is closed. */
+        EventDelivery.Batch batch;
+        /** How many events were handed to {@link #batch} (metrics). */
+        int delivered;
 
         Outcomes(List<Pending> pendings, List<AppendedMessage> stored, Throwable refusal, long committedNanos) {
             this.pendings = pendings;

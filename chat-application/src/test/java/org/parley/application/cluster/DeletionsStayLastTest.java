@@ -3,11 +3,15 @@ package org.parley.application.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
+import org.parley.application.port.out.EventDelivery;
 import org.parley.application.port.out.MessageDeleted;
 import org.parley.application.port.out.MessageEdited;
+import org.parley.application.port.out.OutboundEvent;
 import org.parley.application.testing.RecordingEventDelivery;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageContent;
@@ -44,6 +48,42 @@ class DeletionsStayLastTest {
 
         assertThat(delivered.delivered()).containsExactly(deletion,
                 new MessageDeleted(deletion.message(), late.deliveries(), late.clientMessageId()));
+    }
+
+    /** Through a batch too: the wrapped delivery's own batch gets the events, rewritten alike, closed with it. */
+    @Test
+    void aBatchPassesThroughToTheWrappedDeliverysBatchWithTheSameRule() {
+        List<String> seen = new ArrayList<>();
+        EventDelivery batching = new EventDelivery() {
+            @Override
+            public void deliver(OutboundEvent event) {
+                seen.add("alone");
+            }
+
+            @Override
+            public Batch openBatch() {
+                seen.add("open");
+                return new Batch() {
+                    @Override
+                    public void deliver(OutboundEvent event) {
+                        seen.add(event instanceof MessageDeleted ? "deleted" : "other");
+                    }
+
+                    @Override
+                    public void close() {
+                        seen.add("closed");
+                    }
+                };
+            }
+        };
+        DeletionsStayLast guarded = new DeletionsStayLast(batching);
+
+        EventDelivery.Batch batch = guarded.openBatch();
+        batch.deliver(deletion());
+        batch.deliver(edit("late", "e-3"));
+        batch.close();
+
+        assertThat(seen).containsExactly("open", "deleted", "deleted", "closed");
     }
 
     @Test

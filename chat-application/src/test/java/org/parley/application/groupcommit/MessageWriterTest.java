@@ -24,6 +24,7 @@ import org.parley.application.port.out.EventDelivery;
 import org.parley.application.port.out.MessageRange;
 import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.MessageStored;
+import org.parley.application.port.out.OutboundEvent;
 import org.parley.application.port.out.ThreadPosition;
 import org.parley.application.testing.ChatFixtures;
 import org.parley.application.testing.ChatStorage;
@@ -209,6 +210,60 @@ class MessageWriterTest {
             assertThat(result).succeedsWithin(WAIT);
         }
         assertThat(events).containsExactly("committed 1", "delivered hello", "completed");
+    }
+
+    /**
+     * Issue 16: a committed batch's events go to delivery through one {@link EventDelivery.Batch}, in commit order, and
+     * the batch is closed (its frames leave) before any future of the batch completes; nothing goes through
+     * {@code deliver} alone. A message stored but not published, and a repeat, are in no batch.
+     */
+    @Test
+    void a_committed_batch_is_delivered_through_one_batch_closed_before_any_of_its_futures_completes()
+            throws Exception {
+        List<String> events = Collections.synchronizedList(new ArrayList<>());
+        EventDelivery batching = new EventDelivery() {
+            @Override
+            public void deliver(OutboundEvent event) {
+                events.add("alone " + body(event));
+            }
+
+            @Override
+            public Batch openBatch() {
+                events.add("open");
+                return new Batch() {
+                    @Override
+                    public void deliver(OutboundEvent event) {
+                        events.add("delivered " + body(event));
+                    }
+
+                    @Override
+                    public void close() {
+                        events.add("closed");
+                    }
+                };
+            }
+        };
+        GatedRepository gated = new GatedRepository(storage.messages());
+        try (MessageWriter writer = MessageWriters.start(gated, batching)) {
+            Queued held = queueBehindTheFirst(writer, gated, "first", "m", 3);
+            List<CompletableFuture<Message>> behind = held.behind();
+            behind.add(writer.store(text("stored only")));
+            for (int i = 0; i < behind.size(); i++) {
+                String name = "completed " + i;
+                behind.set(i, behind.get(i).whenComplete((message, failure) -> events.add(name)));
+            }
+            gated.open();
+            assertThat(held.first()).succeedsWithin(WAIT);
+            behind.forEach(future -> assertThat(future).succeedsWithin(WAIT));
+        }
+        assertThat(gated.batchSizes()).containsExactly(1, 4);
+        assertThat(events).containsExactly("open", "delivered first", "closed",
+                "open", "delivered m0", "delivered m1", "delivered m2", "closed",
+                "completed 0", "completed 1", "completed 2", "completed 3");
+    }
+
+    private static String body(OutboundEvent event) {
+        return ((MessageContent.Text) asMessageStored(event).message().content()).body();
     }
 
     /** Contract §14: a repeated client_msg_id of the sender stores and publishes nothing, and answers the original. */
@@ -457,6 +512,61 @@ class MessageWriterTest {
         assertThat(delivery.messagesStored()).extracting(stored -> stored.message().content())
                 .containsExactly(new MessageContent.Text("before"), new MessageContent.Text("one"),
                         new MessageContent.Text("two"), new MessageContent.Text("later"));
+    }
+
+    /**
+     * A delivery thread that dies inside a batch leaves it open: its replacement delivers the rest of the batch's
+     * messages through that same batch and closes it, once; later batches flow.
+     */
+    @Test
+    void a_delivery_thread_that_dies_inside_a_batch_is_replaced_and_the_replacement_closes_that_batch()
+            throws Exception {
+        BrokenReport report = new BrokenReport();
+        List<String> events = Collections.synchronizedList(new ArrayList<>());
+        EventDelivery batching = new EventDelivery() {
+            @Override
+            public void deliver(OutboundEvent event) {
+                events.add("alone " + body(event));
+            }
+
+            @Override
+            public Batch openBatch() {
+                events.add("open");
+                return new Batch() {
+                    @Override
+                    public void deliver(OutboundEvent event) {
+                        if (body(event).equals("poison")) {
+                            throw new Error("renderer broke");
+                        }
+                        events.add("delivered " + body(event));
+                    }
+
+                    @Override
+                    public void close() {
+                        events.add("closed");
+                    }
+                };
+            }
+        };
+        GatedRepository gated = new GatedRepository(storage.messages());
+        try (MessageWriter writer = new MessageWriter(gated, batching, 100, 1_000, report)) {
+            CompletableFuture<Message> before = writer.storeThenPublish(text("before"), this::outbound);
+            gated.awaitCallInProgress();
+            List<CompletableFuture<Message>> batch = List.of(
+                    writer.storeThenPublish(text("one"), this::outbound),
+                    writer.storeThenPublish(text("poison"), this::outbound),
+                    writer.storeThenPublish(text("two"), this::outbound));
+            gated.open();
+
+            assertThat(before).succeedsWithin(WAIT);
+            batch.forEach(future -> assertThat(future).succeedsWithin(WAIT));
+            report.awaitReplaced(1);
+            assertThat(writer.storeThenPublish(text("later"), this::outbound)).succeedsWithin(WAIT);
+            assertThat(writer.threadRestarts()).isEqualTo(1);
+        }
+        assertThat(events).containsExactly("open", "delivered before", "closed",
+                "open", "delivered one", "delivered two", "closed",
+                "open", "delivered later", "closed");
     }
 
     /**

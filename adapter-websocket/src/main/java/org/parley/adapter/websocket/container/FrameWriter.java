@@ -17,7 +17,8 @@ import org.glassfish.tyrus.spi.WriterInfo;
 /**
  * One upgraded connection's writer, put in front of the one Grizzly gives Tyrus: every frame Tyrus writes (pings,
  * pongs, its close frame, anything sent through JSR-356) passes through it unchanged, and the application can write
- * whole text frames it framed itself ({@link #writeText}), once per frame however many connections get it.
+ * whole text frames it framed itself ({@link #writeText}), once per frame however many connections get it, or
+ * several whole frames joined in one write.
  *
  * <p>Works around: each text frame sent through JSR-356 ({@code RemoteEndpoint.Async.sendText}, and every other send
  * method, which all end in the same place) costs Tyrus about 2.8 KB of garbage on the sending thread for a 354-byte
@@ -186,13 +187,23 @@ public final class FrameWriter extends Writer {
      *         frame
      */
     public boolean writeText(byte[] frame, Outcome outcome) {
+        return writeText(frame, frame.length, outcome);
+    }
+
+    /**
+     * As {@link #writeText(byte[], Outcome)}, of the first {@code length} bytes of {@code frames}: one or more whole
+     * frames made by {@link #textFrame}, one after the other, which go out in this one write. The bytes must not change
+     * until {@code outcome} is told; once it is told a success, the socket has taken them all and the array may be
+     * used again.
+     */
+    public boolean writeText(byte[] frames, int length, Outcome outcome) {
         Reported reported = new Reported(this, outcome);
         try {
             synchronized (this) {
                 if (closeWritten) {
                     return false;
                 }
-                tyrus.write(ByteBuffer.wrap(frame), reported);
+                tyrus.write(ByteBuffer.wrap(frames, 0, length), reported);
             }
         } finally {
             tellHeldOutcomes();

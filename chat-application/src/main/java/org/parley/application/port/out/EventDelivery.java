@@ -22,4 +22,35 @@ package org.parley.application.port.out;
 public interface EventDelivery {
 
     void deliver(OutboundEvent event);
+
+    /**
+     * Opens a batch: the events delivered through it are delivered as {@link #deliver} would, in the order given, but
+     * their frames may be held until {@link Batch#close()}, so that a connection getting several of them gets them
+     * together (one write, not one per frame). Group commit delivers each committed batch of messages through one.
+     * The default holds nothing: each event is delivered at once through {@link #deliver}.
+     *
+     * <p>A batch is used by one thread at a time (the one that opened it, or one that took over its work after it,
+     * such as group commit's replacement of a delivery thread that died), and frames it holds are not written before
+     * it is closed. The rules of {@link #deliver} hold for its methods: they must not block for long, nor throw.
+     */
+    default Batch openBatch() {
+        return this::deliver;
+    }
+
+    /**
+     * Events delivered together ({@link #openBatch()}): {@link #deliver} keeps their order, {@link #close()} hands over
+     * every frame held. An event that cannot be delivered, or a connection that cannot be written to, affects that
+     * event or that connection only, as with {@link EventDelivery#deliver}.
+     */
+    @FunctionalInterface
+    interface Batch extends AutoCloseable {
+
+        /** Delivers {@code event} after every event delivered through this batch before it. */
+        void deliver(OutboundEvent event);
+
+        /** Hands over every frame held for the events delivered through this batch; nothing after. */
+        @Override
+        default void close() {
+        }
+    }
 }
