@@ -25,8 +25,18 @@ record Caller(User user) implements Principal {
      * @throws IllegalStateException when the method is not guarded (a programming error, answered as a 500)
      */
     static User of(SecurityContext security) {
+        return in(security).user();
+    }
+
+    /**
+     * The caller {@link BearerTokenFilter} recorded in this security context, as {@link CallerParameter} hands it to a
+     * resource method's {@code @Context Caller} parameter.
+     *
+     * @throws IllegalStateException when the method is not guarded (a programming error, answered as a 500)
+     */
+    static Caller in(SecurityContext security) {
         if (security != null && security.getUserPrincipal() instanceof Caller caller) {
-            return caller.user();
+            return caller;
         }
         throw new IllegalStateException("Resource method reads the caller but is not @Authenticated");
     }
