@@ -12,6 +12,7 @@ import com.auth0.jwt.JWT;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Scheduler;
+import com.github.benmanes.caffeine.cache.Ticker;
 import com.auth0.jwt.JWTVerifier;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.auth0.jwt.exceptions.TokenExpiredException;
@@ -42,7 +43,7 @@ import org.parley.domain.user.UserId;
  * the {@link TimeSource}, exactly as the library does, and still refuses the wrong type. Nothing is held for a token
  * that failed, so a tampered, forged or malformed token (a different text) always takes the full check, and hostile
  * input cannot fill the memo. At most {@code maximumRemembered} tokens are held (least recently used go first), each
- * for at most {@link #REMEMBERED_FOR} after its last use. Whether the user is still active is not the token's matter:
+ * for at most {@link #REMEMBERED_FOR} after its last use (about 0.5 KB each). Whether the user is still active is not the token's matter:
  * {@code AuthenticateTokenService} reads the user on every authentication, so a deactivated user is refused with a
  * remembered token as with a fresh one.
  */
@@ -62,12 +63,16 @@ public final class JwtTokens implements Tokens {
     /** Far longer than any token this layout yields; anything longer is refused before it is parsed. */
     private static final int MAX_TOKEN_LENGTH = 4096;
     /**
-     * How many verified tokens are remembered unless configured otherwise: a 10,000-client restart storm's tokens fit
-     * (about 0.5 KB each, so at most about 10 MB).
+     * How many verified tokens are remembered unless configured otherwise: a 10,000-client restart storm's tokens fit.
+     * Each costs about 0.5 KB of heap (the token's text is most of it), so at most about 5 MB.
      */
-    public static final int DEFAULT_MAXIMUM_REMEMBERED = 20_000;
-    /** How long a remembered token stays held after its last use (its {@code exp} is checked on every use anyway). */
-    public static final Duration REMEMBERED_FOR = Duration.ofMinutes(1);
+    public static final int DEFAULT_MAXIMUM_REMEMBERED = 10_000;
+    /**
+     * How long a remembered token stays held after its last use (its {@code exp} is checked on every use anyway): long
+     * enough for a handshake's catch-up request and a quick reconnection, short enough that idle connections do not
+     * keep their tokens on the heap.
+     */
+    public static final Duration REMEMBERED_FOR = Duration.ofSeconds(10);
 
     private final Algorithm algorithm;
     private final JWTVerifier verifier;
@@ -97,6 +102,12 @@ public final class JwtTokens implements Tokens {
      */
     public JwtTokens(String secret, Duration accessLifetime, Duration refreshLifetime, TimeSource time,
                      int maximumRemembered) {
+        this(secret, accessLifetime, refreshLifetime, time, maximumRemembered, Ticker.systemTicker());
+    }
+
+    /** As above, the memo's {@link #REMEMBERED_FOR} measured by {@code ticker} (tests). */
+    JwtTokens(String secret, Duration accessLifetime, Duration refreshLifetime, TimeSource time, int maximumRemembered,
+              Ticker ticker) {
         if (maximumRemembered < 0) {
             throw new IllegalArgumentException("maximumRemembered must not be negative, got " + maximumRemembered);
         }
@@ -120,6 +131,7 @@ public final class JwtTokens implements Tokens {
         this.verified = maximumRemembered == 0 ? null : Caffeine.newBuilder()
                 .maximumSize(maximumRemembered)
                 .expireAfterAccess(REMEMBERED_FOR)
+                .ticker(ticker)
                 .scheduler(Scheduler.systemScheduler())
                 .build();
     }
@@ -174,7 +186,7 @@ public final class JwtTokens implements Tokens {
             }
             return known.user();
         }
-        if (isExpired(known.expiresAt())) {
+        if (isExpired(known.expiresAtSecond())) {
             throw AuthenticationFailed.token(Reason.EXPIRED_TOKEN);
         }
         if (!known.type().equals(expectedType)) {
@@ -202,7 +214,9 @@ public final class JwtTokens implements Tokens {
             throw AuthenticationFailed.token(Reason.WRONG_TOKEN_TYPE);
         }
         try {
-            return new Verified(type, UserId.parse(stringClaim(jwt.getClaim(USER_ID))), jwt.getExpiresAtAsInstant());
+            // expectedType, not the claim's own string: one constant held by every remembered token.
+            return new Verified(expectedType, UserId.parse(stringClaim(jwt.getClaim(USER_ID))),
+                    jwt.getExpiresAtAsInstant().getEpochSecond());
         } catch (DomainRuleViolation e) {
             throw AuthenticationFailed.token(Reason.INVALID_TOKEN);
         }
@@ -210,10 +224,10 @@ public final class JwtTokens implements Tokens {
 
     /**
      * As the library judges {@code exp} (java-jwt 4's {@code BaseVerification}, no leeway): valid only while the time,
-     * truncated to whole seconds, is before it.
+     * truncated to whole seconds, is before it ({@code exp} is whole seconds as the library reads it).
      */
-    private boolean isExpired(Instant expiresAt) {
-        return !time.now().truncatedTo(ChronoUnit.SECONDS).isBefore(expiresAt);
+    private boolean isExpired(long expiresAtSecond) {
+        return time.now().getEpochSecond() >= expiresAtSecond;
     }
 
     /** The claim's value when it is a JSON string, else {@code null}. */
@@ -238,8 +252,8 @@ public final class JwtTokens implements Tokens {
         return verified.estimatedSize();
     }
 
-    /** A token that passed the full check: its {@code token_type}, {@code user_id} and {@code exp}. */
-    private record Verified(String type, UserId user, Instant expiresAt) {
+    /** A token that passed the full check: its {@code token_type}, {@code user_id} and {@code exp} (epoch seconds). */
+    private record Verified(String type, UserId user, long expiresAtSecond) {
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import com.auth0.jwt.JWT;
@@ -139,6 +140,26 @@ class RememberedTokensTest {
         assertThat(small.remembered()).isLessThanOrEqualTo(8);
         assertThatThrownBy(() -> new JwtTokens(SECRET, Duration.ofMinutes(15), Duration.ofDays(1), time, -1))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void a_remembered_token_leaves_the_memo_ten_seconds_after_its_last_use() {
+        AtomicLong nanos = new AtomicLong();
+        JwtTokens ticking = new JwtTokens(SECRET, Duration.ofMinutes(15), Duration.ofDays(1), time, 100, nanos::get);
+        String used = ticking.issueAccess(USER);
+        String idle = ticking.issueAccess(USER);
+        ticking.verifyAccess(used);
+        ticking.verifyAccess(idle);
+
+        nanos.addAndGet(Duration.ofSeconds(6).toNanos());
+        ticking.verifyAccess(used);
+        assertThat(ticking.remembered()).isEqualTo(2);
+        nanos.addAndGet(Duration.ofSeconds(5).toNanos());
+        assertThat(ticking.remembered()).as("idle for 11 s").isEqualTo(1);
+        nanos.addAndGet(Duration.ofSeconds(6).toNanos());
+        assertThat(ticking.remembered()).isZero();
+        assertThat(ticking.verifyAccess(idle)).isEqualTo(USER);
+        assertThat(JwtTokens.REMEMBERED_FOR).isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test
