@@ -40,7 +40,8 @@ import org.parley.domain.user.UserId;
  * handshake and at the catch-up request that follows it). A token that passed the full check (signature, claims, a
  * {@code token_type} string and a {@code user_id} UUID) is held, keyed by its exact text, with its type, user and
  * {@code exp}; a later check of the same text skips the library's decoding and HMAC but still judges {@code exp} by
- * the {@link TimeSource}, exactly as the library does, and still refuses the wrong type. Nothing is held for a token
+ * the {@link TimeSource} (and {@code nbf}, should the clock step back), exactly as the library does, and still refuses
+ * the wrong type. Nothing is held for a token
  * that failed, so a tampered, forged or malformed token (a different text) always takes the full check, and hostile
  * input cannot fill the memo. At most {@code maximumRemembered} tokens are held (least recently used go first), each
  * for at most {@link #REMEMBERED_FOR} after its last use (about 0.5 KB each). Whether the user is still active is not the token's matter:
@@ -186,8 +187,14 @@ public final class JwtTokens implements Tokens {
             }
             return known.user();
         }
-        if (isExpired(known.expiresAtSecond())) {
+        long nowSecond = time.now().getEpochSecond();
+        if (nowSecond >= known.expiresAtSecond()) {
             throw AuthenticationFailed.token(Reason.EXPIRED_TOKEN);
+        }
+        if (nowSecond < known.notBeforeSecond()) {
+            // The library refuses a token before its nbf (a clock stepped back since it passed) as it refuses any
+            // claim it finds wrong.
+            throw AuthenticationFailed.token(Reason.INVALID_TOKEN);
         }
         if (!known.type().equals(expectedType)) {
             throw AuthenticationFailed.token(Reason.WRONG_TOKEN_TYPE);
@@ -215,19 +222,13 @@ public final class JwtTokens implements Tokens {
         }
         try {
             // expectedType, not the claim's own string: one constant held by every remembered token.
+            Instant notBefore = jwt.getNotBeforeAsInstant();
             return new Verified(expectedType, UserId.parse(stringClaim(jwt.getClaim(USER_ID))),
-                    jwt.getExpiresAtAsInstant().getEpochSecond());
+                    jwt.getExpiresAtAsInstant().getEpochSecond(),
+                    notBefore == null ? Long.MIN_VALUE : notBefore.getEpochSecond());
         } catch (DomainRuleViolation e) {
             throw AuthenticationFailed.token(Reason.INVALID_TOKEN);
         }
-    }
-
-    /**
-     * As the library judges {@code exp} (java-jwt 4's {@code BaseVerification}, no leeway): valid only while the time,
-     * truncated to whole seconds, is before it ({@code exp} is whole seconds as the library reads it).
-     */
-    private boolean isExpired(long expiresAtSecond) {
-        return time.now().getEpochSecond() >= expiresAtSecond;
     }
 
     /** The claim's value when it is a JSON string, else {@code null}. */
@@ -252,8 +253,13 @@ public final class JwtTokens implements Tokens {
         return verified.estimatedSize();
     }
 
-    /** A token that passed the full check: its {@code token_type}, {@code user_id} and {@code exp} (epoch seconds). */
-    private record Verified(String type, UserId user, long expiresAtSecond) {
+    /**
+     * A token that passed the full check: its {@code token_type}, {@code user_id}, {@code exp} and {@code nbf} (epoch
+     * seconds; {@link Long#MIN_VALUE} without {@code nbf}). A remembered check judges both as java-jwt 4's
+     * {@code BaseVerification} does (no leeway, the time truncated to whole seconds): valid while
+     * {@code nbf <= now < exp}.
+     */
+    private record Verified(String type, UserId user, long expiresAtSecond, long notBeforeSecond) {
     }
 
     @Override
