@@ -135,6 +135,51 @@ class HostileTokensEndToEndTest {
     }
 
     @Test
+    void everyBadRefreshTokenGetsTheSame401AsBeforeWhetherTheServerRememberedItOrNot() throws Exception {
+        People.Person bob = people.register("Bob");
+        String carol = people.upsertFromBackend(UUID.randomUUID().toString(), "carol-" + UUID.randomUUID()
+                + "@backend.example", "Carol", true);
+        String expiringSoon = People.mint(bob.id(), "refresh", Instant.now().plusSeconds(2), RunningParley.JWT_SECRET);
+        String carolsRefresh = People.mint(carol, "refresh", Instant.now().plusSeconds(600), RunningParley.JWT_SECRET);
+        for (String refresh : List.of(expiringSoon, carolsRefresh)) {
+            HttpApi.Reply refreshed = api.post("/auth/token/refresh/", Map.of("refresh", refresh), null);
+            assertThat(refreshed.status()).as(refreshed.raw()).isEqualTo(200);
+        }
+        assertThat(api.get("/auth/me/", bob.access()).status()).isEqualTo(200);
+        people.upsertFromBackend(carol, "carol-deactivated-" + UUID.randomUUID() + "@backend.example", "Carol", false);
+        long exp = JWT.decode(expiringSoon).getExpiresAtAsInstant().getEpochSecond();
+        while (Instant.now().getEpochSecond() < exp) {
+            Thread.sleep(50);
+        }
+
+        Map<String, Object> bodies = new LinkedHashMap<>();
+        bodies.put("access as refresh, remembered", Map.of("refresh", bob.access()));
+        bodies.put("access as refresh, never seen", Map.of("refresh", People.mintAccess(bob.id())));
+        bodies.put("expired a second ago, remembered", Map.of("refresh", expiringSoon));
+        bodies.put("bad signature", Map.of("refresh", People.mint(bob.id(), "refresh", Instant.now().plusSeconds(600),
+                OTHER_SECRET)));
+        bodies.put("malformed", Map.of("refresh", "not.a.jwt"));
+        bodies.put("unknown user", Map.of("refresh", People.mint(UUID.randomUUID().toString(), "refresh",
+                Instant.now().plusSeconds(600), RunningParley.JWT_SECRET)));
+        bodies.put("deactivated, remembered", Map.of("refresh", carolsRefresh));
+        List<String> lines = new ArrayList<>();
+        for (int round = 0; round < 2; round++) {
+            for (var body : bodies.entrySet()) {
+                HttpApi.Reply reply = api.post("/auth/token/refresh/", body.getValue(), null);
+                lines.add(body.getKey() + " | " + reply.status() + " WWW-Authenticate="
+                        + reply.header("WWW-Authenticate") + " " + reply.json());
+                assertThat(reply.status()).as("%s: %s", body.getKey(), reply.raw()).isEqualTo(401);
+            }
+        }
+        Files.createDirectories(Path.of("target"));
+        Files.write(Path.of("target", "hostile-refresh-answers.txt"), lines);
+        assertThat(lines.stream().map(line -> line.substring(line.indexOf(" | ") + 3)).distinct().toList())
+                .containsExactly("401 WWW-Authenticate=Bearer {\"status\":\"failure\",\"entity\":null,"
+                        + "\"message\":\"Given token not valid for any token type\",\"success\":false,"
+                        + "\"code\":\"unauthorized\"}");
+    }
+
+    @Test
     void theAdminApiKeepsItsOwnKeyWhateverBearerTokenComesWithIt() {
         People.Person bob = people.register("Bob");
         String id = UUID.randomUUID().toString();
