@@ -197,6 +197,41 @@ class HostileTokensAgainstTheMemoTest {
         assertThat(small.remembered()).isLessThanOrEqualTo(16);
     }
 
+    @Test
+    void aUserFloodingTheMemoWithFreshValidTokensStaysWithinItsBoundAndCostsAHotTokenAtMostAFullCheck() {
+        // One user mints tokens as fast as log-in and refresh allow and uses each once; another reconnects with one
+        // token. The memo stays within its bound, every answer is right, and the hot token's checks are counted as
+        // full (many bytes allocated) or remembered (few): eviction may cost a full check, never a wrong answer.
+        JwtTokens small = new JwtTokens(SECRET, Duration.ofMinutes(15), Duration.ofDays(1), time, 64);
+        UserId flooder = UserId.random();
+        String hot = small.issueAccess(ALICE);
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
+        int hotChecks = 0;
+        int hotFullChecks = 0;
+        for (int round = 0; round < 200; round++) {
+            for (int i = 0; i < 100; i++) {
+                String fresh = small.issueAccess(flooder);
+                assertThat(small.verifyAccess(fresh)).isEqualTo(flooder);
+            }
+            long before = threads.getThreadAllocatedBytes(thread);
+            UserId user = small.verifyAccess(hot);
+            long allocated = threads.getThreadAllocatedBytes(thread) - before;
+            assertThat(user).isEqualTo(ALICE);
+            hotChecks++;
+            if (allocated > 1_000) {
+                hotFullChecks++;
+            }
+            assertThat(small.remembered()).isLessThanOrEqualTo(64);
+        }
+        System.out.printf("flood of 20,000 fresh tokens through a memo of 64: %d of %d checks of the hot token were "
+                + "full ones%n", hotFullChecks, hotChecks);
+        assertThat(hotChecks).isEqualTo(200);
+        // Caffeine admits by frequency (W-TinyLFU), so one-use tokens do not push out a token in use (3 of 200 seen).
+        assertThat(hotFullChecks).isLessThanOrEqualTo(20);
+    }
+
     private enum Kind { ACCESS, REFRESH }
 
     /** The user a check yields, or the reason it refused. */
