@@ -39,14 +39,14 @@ import org.parley.domain.user.UserId;
  * <p><b>Verified tokens are remembered</b> (a restart storm checks each client's token twice: at the websocket
  * handshake and at the catch-up request that follows it). A token that passed the full check (signature, claims, a
  * {@code token_type} string and a {@code user_id} UUID) is held, keyed by its exact text, with its type, user and
- * {@code exp}; a later check of the same text skips the library's decoding and HMAC but still judges {@code exp} by
- * the {@link TimeSource} (and {@code nbf}, should the clock step back), exactly as the library does, and still refuses
- * the wrong type. Nothing is held for a token
- * that failed, so a tampered, forged or malformed token (a different text) always takes the full check, and hostile
- * input cannot fill the memo. At most {@code maximumRemembered} tokens are held (least recently used go first), each
- * for at most {@link #REMEMBERED_FOR} after its last use (about 0.5 KB each). Whether the user is still active is not the token's matter:
- * {@code AuthenticateTokenService} reads the user on every authentication, so a deactivated user is refused with a
- * remembered token as with a fresh one.
+ * {@code exp}; a later check of the same text skips the library's decoding and HMAC but still judges {@code exp} by the
+ * {@link TimeSource} (and {@code nbf}, should the clock step back), exactly as the library does, and still refuses the
+ * wrong type. Nothing is held for a token that failed, so a tampered, forged or malformed token (a different text)
+ * always takes the full check, and hostile input cannot fill the memo. At most {@code maximumRemembered} tokens are
+ * held (Caffeine's W-TinyLFU chooses which go: tokens used once do not push out tokens in use), each for at most
+ * {@link #REMEMBERED_FOR} after its last use (about 0.5 KB each). Whether the user is still active is not the
+ * token's matter: {@code AuthenticateTokenService} reads the user on every authentication, so a deactivated user is
+ * refused with a remembered token as with a fresh one.
  */
 public final class JwtTokens implements Tokens {
 
