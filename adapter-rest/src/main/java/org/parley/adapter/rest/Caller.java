@@ -20,15 +20,6 @@ record Caller(User user) implements Principal {
     }
 
     /**
-     * The caller of a request to an {@link Authenticated} method.
-     *
-     * @throws IllegalStateException when the method is not guarded (a programming error, answered as a 500)
-     */
-    static User of(SecurityContext security) {
-        return in(security).user();
-    }
-
-    /**
      * The caller {@link BearerTokenFilter} recorded in this security context, as {@link CallerParameter} hands it to a
      * resource method's {@code @Context Caller} parameter.
      *
