@@ -12,7 +12,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 
 import org.parley.application.port.in.LogIn;
 import org.parley.application.port.in.RefreshAccessToken;
@@ -68,8 +67,8 @@ public final class AuthResource {
     @GET
     @Path("me/")
     @Authenticated
-    public Response me(@Context SecurityContext security) {
-        return Envelope.respond(Response.Status.OK, UserJson.of(Caller.of(security)), null);
+    public Response me(@Context Caller caller) {
+        return Envelope.respond(Response.Status.OK, UserJson.of(caller.user()), null);
     }
 
     /** The {@code data} of a successful log-in. */

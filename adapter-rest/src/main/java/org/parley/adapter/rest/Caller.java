@@ -20,13 +20,14 @@ record Caller(User user) implements Principal {
     }
 
     /**
-     * The caller of a request to an {@link Authenticated} method.
+     * The caller {@link BearerTokenFilter} recorded in this security context, as {@link CallerParameter} hands it to a
+     * resource method's {@code @Context Caller} parameter.
      *
      * @throws IllegalStateException when the method is not guarded (a programming error, answered as a 500)
      */
-    static User of(SecurityContext security) {
+    static Caller in(SecurityContext security) {
         if (security != null && security.getUserPrincipal() instanceof Caller caller) {
-            return caller.user();
+            return caller;
         }
         throw new IllegalStateException("Resource method reads the caller but is not @Authenticated");
     }

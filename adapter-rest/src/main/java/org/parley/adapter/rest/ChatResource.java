@@ -19,7 +19,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 
 import org.parley.application.error.NotFound;
 import org.parley.application.error.UnknownUser;
@@ -67,12 +66,12 @@ public final class ChatResource {
     @GET
     @Path("messages/{uid}/")
     @Authenticated
-    public Response messages(@Context SecurityContext security,
+    public Response messages(@Context Caller caller,
                              @PathParam("uid") String uid,
                              @QueryParam("limit") String limit,
                              @QueryParam("before") String before,
                              @QueryParam("after") String after) {
-        User me = Caller.of(security);
+        User me = caller.user();
         UserId other = parseReceiver(uid);
         PageRequest page = pageRequest(limit, before, after);
         var result = listConversation.list(new ListConversation.Query(me.id(), other, page));
@@ -86,12 +85,12 @@ public final class ChatResource {
     @GET
     @Path("thread/files/{thread_id}/")
     @Authenticated
-    public Response threadFiles(@Context SecurityContext security,
+    public Response threadFiles(@Context Caller caller,
                                 @PathParam("thread_id") String threadId,
                                 @QueryParam("limit") String limit,
                                 @QueryParam("before") String before,
                                 @QueryParam("after") String after) {
-        User me = Caller.of(security);
+        User me = caller.user();
         Optional<Long> id = parseLong(threadId).filter(value -> value > 0);
         if (id.isEmpty()) {
             throw new NotFound("Thread not found");
@@ -114,9 +113,9 @@ public final class ChatResource {
     @POST
     @Path("attachment/")
     @Authenticated
-    public Response attachment(@Context SecurityContext security, @Context HttpHeaders headers, InputStream body)
+    public Response attachment(@Context Caller caller, @Context HttpHeaders headers, InputStream body)
             throws IOException {
-        User me = Caller.of(security);
+        User me = caller.user();
         MediaType type = headers.getMediaType();
         if (type == null || type.isCompatible(MediaType.APPLICATION_FORM_URLENCODED_TYPE)) {
             throw InvalidFields.of(AttachmentUpload.FILE_FIELD, AttachmentUpload.NO_FILE);
@@ -135,8 +134,8 @@ public final class ChatResource {
     @GET
     @Path("user/threads/")
     @Authenticated
-    public Response threads(@Context SecurityContext security) {
-        User me = Caller.of(security);
+    public Response threads(@Context Caller caller) {
+        User me = caller.user();
         List<ThreadJson> threads = listMyThreads.list(me.id()).stream()
                 .map(summary -> ThreadJson.of(summary, links)).toList();
         return Envelope.respond(Response.Status.OK, threads, null);
@@ -153,9 +152,9 @@ public final class ChatResource {
     @Path("thread/{thread_id}/seen/")
     @Authenticated
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response seen(@Context SecurityContext security, @PathParam("thread_id") String threadId,
+    public Response seen(@Context Caller caller, @PathParam("thread_id") String threadId,
                          RequestBodies.Seen body) {
-        User me = Caller.of(security);
+        User me = caller.user();
         Optional<Long> thread = parseLong(threadId).filter(value -> value > 0);
         if (thread.isEmpty()) {
             throw new NotFound("Thread not found");

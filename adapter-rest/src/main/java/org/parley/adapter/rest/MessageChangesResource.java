@@ -14,7 +14,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 
 import org.parley.application.error.Conflict;
 import org.parley.application.error.NotFound;
@@ -60,8 +59,8 @@ public final class MessageChangesResource {
     @Path("{id}/")
     @Authenticated
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response edit(@Context SecurityContext security, @PathParam("id") String id, JsonNode body) {
-        User me = Caller.of(security);
+    public Response edit(@Context Caller caller, @PathParam("id") String id, JsonNode body) {
+        User me = caller.user();
         MessageId message = parseId(id);
         JsonNode request = RequestBodies.required(body);
         if (!request.isObject()) {
@@ -86,8 +85,8 @@ public final class MessageChangesResource {
     @DELETE
     @Path("{id}/")
     @Authenticated
-    public Response delete(@Context SecurityContext security, @PathParam("id") String id) {
-        User me = Caller.of(security);
+    public Response delete(@Context Caller caller, @PathParam("id") String id) {
+        User me = caller.user();
         ChangedMessage changed = delete.delete(new DeleteMessage.Command(me.id(), parseId(id), Optional.empty()));
         return answer(changed, "Message deleted successfully");
     }

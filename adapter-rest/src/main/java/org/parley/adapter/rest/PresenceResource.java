@@ -13,7 +13,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 
 import org.parley.application.port.in.ShowPresence;
 import org.parley.domain.user.User;
@@ -40,8 +39,8 @@ public final class PresenceResource {
 
     @GET
     @Authenticated
-    public Response presence(@Context SecurityContext security, @QueryParam(IDS) List<String> ids) {
-        User me = Caller.of(security);
+    public Response presence(@Context Caller caller, @QueryParam(IDS) List<String> ids) {
+        User me = caller.user();
         Set<UserId> users = parse(ids);
         Map<String, Map<String, Object>> data = new LinkedHashMap<>();
         showPresence.show(new ShowPresence.Query(me.id(), users)).forEach((user, presence) -> {

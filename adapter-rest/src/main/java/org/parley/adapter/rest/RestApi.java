@@ -7,6 +7,7 @@ import org.glassfish.jersey.internal.inject.AbstractBinder;
 import org.glassfish.jersey.jackson.JacksonFeature;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
+import org.glassfish.jersey.server.spi.internal.ValueParamProvider;
 
 /**
  * Parley's HTTP API (history, threads, attachments and media, accounts and the admin API) as a Jersey application that {@code bootstrap}
@@ -89,6 +90,8 @@ public final class RestApi {
         config.register(new AbstractBinder() {
             @Override
             protected void configure() {
+                // @Context Caller parameters, read from the request without Jersey's per-request HK2 look-up.
+                bind(new CallerParameter()).to(ValueParamProvider.class);
                 bind(chat).to(ChatResource.class);
                 bind(changes).to(MessageChangesResource.class);
                 bind(auth).to(AuthResource.class);

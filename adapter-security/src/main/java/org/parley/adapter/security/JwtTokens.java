@@ -9,6 +9,10 @@ import java.util.Objects;
 import java.util.UUID;
 
 import com.auth0.jwt.JWT;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Scheduler;
+import com.github.benmanes.caffeine.cache.Ticker;
 import com.auth0.jwt.JWTVerifier;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.auth0.jwt.exceptions.TokenExpiredException;
@@ -31,6 +35,18 @@ import org.parley.domain.user.UserId;
  * <p>Verification accepts only HS256 with this secret (never {@code alg: none} or another algorithm), requires
  * {@code exp} and {@code jti} like simplejwt, judges expiry by the {@link TimeSource}, and reports every failure as an
  * {@link AuthenticationFailed} whose message never contains the token.
+ *
+ * <p><b>Verified tokens are remembered</b> (a restart storm checks each client's token twice: at the websocket
+ * handshake and at the catch-up request that follows it). A token that passed the full check (signature, claims, a
+ * {@code token_type} string and a {@code user_id} UUID) is held, keyed by its exact text, with its type, user and
+ * {@code exp}; a later check of the same text skips the library's decoding and HMAC but still judges {@code exp} by the
+ * {@link TimeSource} (and {@code nbf}, should the clock step back), exactly as the library does, and still refuses the
+ * wrong type. Nothing is held for a token that failed, so a tampered, forged or malformed token (a different text)
+ * always takes the full check, and hostile input cannot fill the memo. At most {@code maximumRemembered} tokens are
+ * held (Caffeine's W-TinyLFU chooses which go: tokens used once do not push out tokens in use), each for at most
+ * {@link #REMEMBERED_FOR} after its last use (about 0.5 KB each). Whether the user is still active is not the
+ * token's matter: {@code AuthenticateTokenService} reads the user on every authentication, so a deactivated user is
+ * refused with a remembered token as with a fresh one.
  */
 public final class JwtTokens implements Tokens {
 
@@ -47,12 +63,25 @@ public final class JwtTokens implements Tokens {
     static final String REFRESH = "refresh";
     /** Far longer than any token this layout yields; anything longer is refused before it is parsed. */
     private static final int MAX_TOKEN_LENGTH = 4096;
+    /**
+     * How many verified tokens are remembered unless configured otherwise: a 10,000-client restart storm's tokens fit.
+     * Each costs about 0.5 KB of heap (the token's text is most of it), so at most about 5 MB.
+     */
+    public static final int DEFAULT_MAXIMUM_REMEMBERED = 10_000;
+    /**
+     * How long a remembered token stays held after its last use (its {@code exp} is checked on every use anyway): long
+     * enough for a handshake's catch-up request and a quick reconnection, short enough that idle connections do not
+     * keep their tokens on the heap.
+     */
+    public static final Duration REMEMBERED_FOR = Duration.ofSeconds(10);
 
     private final Algorithm algorithm;
     private final JWTVerifier verifier;
     private final Duration accessLifetime;
     private final Duration refreshLifetime;
     private final TimeSource time;
+    /** Tokens that passed the full check, by their exact text; {@code null} when none are remembered. */
+    private final Cache<String, Verified> verified;
 
     /**
      * @param secret          the shared signing secret (Django's {@code SIGNING_KEY}), at least {@value #MIN_SECRET_BYTES}
@@ -63,6 +92,26 @@ public final class JwtTokens implements Tokens {
      *                                  shows the secret)
      */
     public JwtTokens(String secret, Duration accessLifetime, Duration refreshLifetime, TimeSource time) {
+        this(secret, accessLifetime, refreshLifetime, time, DEFAULT_MAXIMUM_REMEMBERED);
+    }
+
+    /**
+     * As {@link #JwtTokens(String, Duration, Duration, TimeSource)}, remembering at most {@code maximumRemembered}
+     * verified tokens (0: none, every check is a full one).
+     *
+     * @throws IllegalArgumentException also when {@code maximumRemembered} is negative
+     */
+    public JwtTokens(String secret, Duration accessLifetime, Duration refreshLifetime, TimeSource time,
+                     int maximumRemembered) {
+        this(secret, accessLifetime, refreshLifetime, time, maximumRemembered, Ticker.systemTicker());
+    }
+
+    /** As above, the memo's {@link #REMEMBERED_FOR} measured by {@code ticker} (tests). */
+    JwtTokens(String secret, Duration accessLifetime, Duration refreshLifetime, TimeSource time, int maximumRemembered,
+              Ticker ticker) {
+        if (maximumRemembered < 0) {
+            throw new IllegalArgumentException("maximumRemembered must not be negative, got " + maximumRemembered);
+        }
         if (secret == null || secret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
             throw new IllegalArgumentException(
                     "The JWT secret must be at least " + MIN_SECRET_BYTES + " bytes long (UTF-8)");
@@ -78,6 +127,14 @@ public final class JwtTokens implements Tokens {
                 .withClaimPresence("jti")
                 .ignoreIssuedAt())
                 .build(new TimeSourceClock(time));
+        // The system scheduler lets idle entries leave on time even when no further token is checked.
+        // (Caffeine evicts after a write, not during it: a bound of 0 would still hold a token for a moment.)
+        this.verified = maximumRemembered == 0 ? null : Caffeine.newBuilder()
+                .maximumSize(maximumRemembered)
+                .expireAfterAccess(REMEMBERED_FOR)
+                .ticker(ticker)
+                .scheduler(Scheduler.systemScheduler())
+                .build();
     }
 
     /** Tokens with the default lifetimes. */
@@ -122,6 +179,31 @@ public final class JwtTokens implements Tokens {
         if (token == null || token.isBlank() || token.length() > MAX_TOKEN_LENGTH) {
             throw AuthenticationFailed.token(Reason.INVALID_TOKEN);
         }
+        Verified known = verified == null ? null : verified.getIfPresent(token);
+        if (known == null) {
+            known = verifyFully(token, expectedType);
+            if (verified != null) {
+                verified.put(token, known);
+            }
+            return known.user();
+        }
+        long nowSecond = time.now().getEpochSecond();
+        if (nowSecond >= known.expiresAtSecond()) {
+            throw AuthenticationFailed.token(Reason.EXPIRED_TOKEN);
+        }
+        if (nowSecond < known.notBeforeSecond()) {
+            // The library refuses a token before its nbf (a clock stepped back since it passed) as it refuses any
+            // claim it finds wrong.
+            throw AuthenticationFailed.token(Reason.INVALID_TOKEN);
+        }
+        if (!known.type().equals(expectedType)) {
+            throw AuthenticationFailed.token(Reason.WRONG_TOKEN_TYPE);
+        }
+        return known.user();
+    }
+
+    /** The library's whole check, as before tokens were remembered; what it returns passed every part of it. */
+    private Verified verifyFully(String token, String expectedType) {
         DecodedJWT jwt;
         try {
             jwt = verifier.verify(token);
@@ -139,7 +221,11 @@ public final class JwtTokens implements Tokens {
             throw AuthenticationFailed.token(Reason.WRONG_TOKEN_TYPE);
         }
         try {
-            return UserId.parse(stringClaim(jwt.getClaim(USER_ID)));
+            // expectedType, not the claim's own string: one constant held by every remembered token.
+            Instant notBefore = jwt.getNotBeforeAsInstant();
+            return new Verified(expectedType, UserId.parse(stringClaim(jwt.getClaim(USER_ID))),
+                    jwt.getExpiresAtAsInstant().getEpochSecond(),
+                    notBefore == null ? Long.MIN_VALUE : notBefore.getEpochSecond());
         } catch (DomainRuleViolation e) {
             throw AuthenticationFailed.token(Reason.INVALID_TOKEN);
         }
@@ -156,6 +242,24 @@ public final class JwtTokens implements Tokens {
             throw new IllegalArgumentException(name + " must be at least one second");
         }
         return lifetime;
+    }
+
+    /** How many verified tokens are held now (after pending evictions), for tests. */
+    long remembered() {
+        if (verified == null) {
+            return 0;
+        }
+        verified.cleanUp();
+        return verified.estimatedSize();
+    }
+
+    /**
+     * A token that passed the full check: its {@code token_type}, {@code user_id}, {@code exp} and {@code nbf} (epoch
+     * seconds; {@link Long#MIN_VALUE} without {@code nbf}). A remembered check judges both as java-jwt 4's
+     * {@code BaseVerification} does (no leeway, the time truncated to whole seconds): valid while
+     * {@code nbf <= now < exp}.
+     */
+    private record Verified(String type, UserId user, long expiresAtSecond, long notBeforeSecond) {
     }
 
     @Override

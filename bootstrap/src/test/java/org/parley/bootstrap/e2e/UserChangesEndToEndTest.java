@@ -63,4 +63,40 @@ class UserChangesEndToEndTest {
             }
         }
     }
+
+    /**
+     * The token of a user who was let in a moment ago is remembered as verified (JwtTokens' memo); deactivation must
+     * refuse that very token at once anyway, at the handshake and on REST, with the same answers as a fresh token's.
+     */
+    @Test
+    void aTokenAlreadyCheckedIsRefusedOnceItsUserIsDeactivatedAndServedAgainOnceReactivated() {
+        String alice = UUID.randomUUID().toString();
+        HttpApi api = new HttpApi(SERVER.httpBase());
+        people.upsertFromBackend(alice, alice + "@backend.example", "Alice", true);
+        String token = People.mintAccess(alice);
+        try (ChatSocket checked = ChatSocket.connect(SERVER.wsBase(), token)) {
+            assertThat(api.get("/auth/me/", token).status()).isEqualTo(200);
+        }
+        assertThat(checked(api, token)).isEqualTo(200);
+
+        people.upsertFromBackend(alice, alice + "@backend.example", "Alice", false);
+
+        assertThatThrownBy(() -> ChatSocket.connect(SERVER.wsBase(), token))
+                .isInstanceOfSatisfying(ChatSocket.HandshakeRefused.class,
+                        refused -> assertThat(refused.status()).isEqualTo(401));
+        HttpApi.Reply refused = api.get("/chat/user/threads/", token);
+        HttpApi.Reply freshRefused = api.get("/chat/user/threads/", People.mintAccess(alice));
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.json()).isEqualTo(freshRefused.json());
+        assertThat(refused.header("WWW-Authenticate")).isEqualTo(freshRefused.header("WWW-Authenticate"));
+
+        people.upsertFromBackend(alice, alice + "@backend.example", "Alice", true);
+        try (ChatSocket again = ChatSocket.connect(SERVER.wsBase(), token)) {
+            assertThat(checked(api, token)).isEqualTo(200);
+        }
+    }
+
+    private static int checked(HttpApi api, String token) {
+        return api.get("/chat/user/threads/", token).status();
+    }
 }
