@@ -63,8 +63,8 @@ final class H2MessageIdBlocks {
                 }
             }
         } catch (SQLException failure) {
-            LOG.warn("Could not set {} to hand out ids in blocks of {} ({}); each block of {} ids will cost one more "
-                            + "chunk write", SequenceIds.MESSAGES, BLOCK, failure.getMessage(), 32);
+            LOG.warn("Could not set {} to hand out ids in blocks of {} ({}); it keeps its block size, and each new "
+                    + "block costs one more chunk write", SequenceIds.MESSAGES, BLOCK, failure.getMessage());
         }
     }
 
