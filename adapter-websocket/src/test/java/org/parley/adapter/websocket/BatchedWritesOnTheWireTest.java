@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -16,12 +14,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.parley.application.port.out.EventDelivery;
-import org.parley.application.port.out.MessageStored;
-import org.parley.domain.chat.Message;
-import org.parley.domain.chat.MessageContent;
-import org.parley.domain.chat.MessageId;
-import org.parley.domain.chat.ThreadId;
-import org.parley.domain.delivery.DeliveryPolicy;
 import org.parley.domain.user.User;
 
 /**
@@ -61,7 +53,7 @@ class BatchedWritesOnTheWireTest {
                     boolean forBob = random.nextInt(3) > 0;
                     String text = "m" + id + " " + "abcdefghijklmnopqrstuvwxyzé€".repeat(1 + random.nextInt(40));
                     (forBob ? toBob : toCarol).add(text);
-                    batch.deliver(stored(id++, alice, forBob ? bob : carol, text));
+                    batch.deliver(StoredTexts.stored(id++, alice.id(), (forBob ? bob : carol).id(), text));
                 }
                 batch.close();
                 mostPending = Math.max(mostPending, server.connections.all().stream()
@@ -90,13 +82,6 @@ class BatchedWritesOnTheWireTest {
         }
     }
 
-    private static MessageStored stored(long id, User from, User to, String text) {
-        Instant at = Instant.parse("2025-03-14T10:36:22.680911Z");
-        Message message = new Message(new MessageId(id), new ThreadId(1), from.id(), to.id(),
-                new MessageContent.Text(text), at, at);
-        return new MessageStored(message, DeliveryPolicy.forStoredMessage(message), Optional.empty(), Optional.empty(),
-                Optional.empty());
-    }
 
     /** Reads a connection's frames on its own thread, slowly: a pause every 64 frames. */
     private static final class Reader implements AutoCloseable {

@@ -19,11 +19,8 @@ import org.parley.application.port.out.MessageEdited;
 import org.parley.application.port.out.MessageStored;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageContent;
-import org.parley.domain.chat.MessageId;
-import org.parley.domain.chat.ThreadId;
 import org.parley.domain.delivery.Audience;
 import org.parley.domain.delivery.Delivery;
-import org.parley.domain.delivery.DeliveryPolicy;
 import org.parley.domain.user.UserId;
 
 /**
@@ -230,8 +227,8 @@ class BatchedWritesTest {
         connect(carol, BOUND);
         RecordingSocket alices = connect(alice, BOUND);
         RecordingSocket bobs = connect(bob, BOUND);
-        MessageStored toCarol = stored(new MessageId(1), alice, carol, "one");
-        MessageStored toBob = stored(new MessageId(2), alice, bob, "two");
+        MessageStored toCarol = StoredTexts.stored(1, alice, carol, "one");
+        MessageStored toBob = StoredTexts.stored(2, alice, bob, "two");
         Instant later = Instant.parse("2025-03-14T10:37:00Z");
         Message edited = new Message(toBob.message().id(), toBob.message().threadId(), alice, bob,
                 new MessageContent.Text("two, edited"), toBob.message().createdAt(), later, true);
@@ -283,18 +280,7 @@ class BatchedWritesTest {
     }
 
     private MessageStored stored(String text) {
-        Instant at = Instant.parse("2025-03-14T10:36:22.680911Z");
-        Message message = new Message(new MessageId(nextId++), new ThreadId(1), alice, bob,
-                new MessageContent.Text(text), at, at);
-        return new MessageStored(message, DeliveryPolicy.forStoredMessage(message), Optional.empty(), Optional.empty(),
-                Optional.empty());
-    }
-
-    private static MessageStored stored(MessageId id, UserId from, UserId to, String text) {
-        Instant at = Instant.parse("2025-03-14T10:36:22.680911Z");
-        Message message = new Message(id, new ThreadId(1), from, to, new MessageContent.Text(text), at, at);
-        return new MessageStored(message, DeliveryPolicy.forStoredMessage(message), Optional.empty(), Optional.empty(),
-                Optional.empty());
+        return StoredTexts.stored(nextId++, alice, bob, text);
     }
 
     /** The whole text frames one write holds, each checked to be final, unmasked and text (RFC 6455 §5.2). */

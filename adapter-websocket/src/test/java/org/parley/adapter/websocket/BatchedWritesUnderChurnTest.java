@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Queue;
 import java.util.Random;
 import java.util.Set;
@@ -23,12 +21,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.parley.application.port.out.EventDelivery;
-import org.parley.application.port.out.MessageStored;
-import org.parley.domain.chat.Message;
-import org.parley.domain.chat.MessageContent;
-import org.parley.domain.chat.MessageId;
-import org.parley.domain.chat.ThreadId;
-import org.parley.domain.delivery.DeliveryPolicy;
 import org.parley.domain.user.User;
 import org.parley.domain.user.UserId;
 
@@ -95,7 +87,7 @@ class BatchedWritesUnderChurnTest {
                     int r = random.nextInt(receivers.size());
                     sentTo.get(r).add(id);
                     sentAll.add(id);
-                    batch.deliver(stored(id, alice, receivers.get(r), text(id, r)));
+                    batch.deliver(StoredTexts.stored(id, alice.id(), receivers.get(r).id(), text(id, r)));
                     id++;
                 }
                 batch.close();
@@ -104,7 +96,7 @@ class BatchedWritesUnderChurnTest {
                     int r = random.nextInt(receivers.size());
                     sentTo.get(r).add(id);
                     sentAll.add(id);
-                    server.delivery.deliver(stored(id, alice, receivers.get(r), text(id, r)));
+                    server.delivery.deliver(StoredTexts.stored(id, alice.id(), receivers.get(r).id(), text(id, r)));
                     id++;
                 }
                 // Pace on the readers that read, never on the stalled ones (they are meant to reach the bound).
@@ -195,13 +187,6 @@ class BatchedWritesUnderChurnTest {
         return text.toString();
     }
 
-    private static MessageStored stored(long id, User from, User to, String text) {
-        Instant at = Instant.parse("2025-03-14T10:36:22.680911Z");
-        Message message = new Message(new MessageId(id), new ThreadId(1), from.id(), to.id(),
-                new MessageContent.Text(text), at, at);
-        return new MessageStored(message, DeliveryPolicy.forStoredMessage(message), Optional.empty(), Optional.empty(),
-                Optional.empty());
-    }
 
     /** One user's connections, read on a thread of its own, every text frame checked. */
     private static final class Reader {

@@ -75,12 +75,7 @@ class CloseAfterItsFramesTest {
                         + carol.id() + "\"}").getBytes(StandardCharsets.UTF_8));
                 client.send(RawClient.TEXT, "{not json".getBytes(StandardCharsets.UTF_8));
                 client.send(RawClient.CLOSE, new byte[] {0x03, (byte) 0xE8});
-                List<String> texts = new ArrayList<>();
-                for (RawClient.Frame frame = client.read(); frame.opcode() != RawClient.CLOSE; frame = client.read()) {
-                    if (frame.opcode() == RawClient.TEXT) {
-                        texts.add(new String(frame.payload(), StandardCharsets.UTF_8));
-                    }
-                }
+                List<String> texts = client.readTextsUntilClose().texts();
                 assertThat(texts).as("answered before the close reply").anySatisfy(
                         text -> assertThat(text).contains("invalid_json"));
             } finally {
@@ -147,15 +142,9 @@ class CloseAfterItsFramesTest {
                 carolsLookUp.countDown();
 
                 for (RawClient client : waitingClients) {
-                    List<String> texts = new ArrayList<>();
-                    RawClient.Frame frame = client.read();
-                    for (; frame.opcode() != RawClient.CLOSE; frame = client.read()) {
-                        if (frame.opcode() == RawClient.TEXT) {
-                            texts.add(frame.text());
-                        }
-                    }
-                    assertThat(frame.closeCode()).isEqualTo(1000);
-                    assertThat(texts).as("its own bad frame answered before its close reply")
+                    RawClient.UntilClose untilClose = client.readTextsUntilClose();
+                    assertThat(untilClose.closeCode()).isEqualTo(1000);
+                    assertThat(untilClose.texts()).as("its own bad frame answered before its close reply")
                             .anySatisfy(text -> assertThat(text).contains("invalid_json"));
                 }
                 HandshakeLimitsTest.awaitTrue(() -> server.connections.count() == 0, "every connection forgotten");
@@ -190,15 +179,9 @@ class CloseAfterItsFramesTest {
                 HandshakeLimitsTest.awaitTrue(() -> server.connections.count() == 1, "registered");
                 client.send(RawClient.TEXT, "{not json".getBytes(StandardCharsets.UTF_8));
                 client.send(RawClient.CLOSE, new byte[] {0x03, (byte) 0xE8});
-                List<String> texts = new ArrayList<>();
-                RawClient.Frame frame = client.read();
-                for (; frame.opcode() != RawClient.CLOSE; frame = client.read()) {
-                    if (frame.opcode() == RawClient.TEXT) {
-                        texts.add(frame.text());
-                    }
-                }
-                assertThat(frame.closeCode()).isEqualTo(1000);
-                assertThat(texts).anySatisfy(text -> assertThat(text).contains("invalid_json"));
+                RawClient.UntilClose untilClose = client.readTextsUntilClose();
+                assertThat(untilClose.closeCode()).isEqualTo(1000);
+                assertThat(untilClose.texts()).anySatisfy(text -> assertThat(text).contains("invalid_json"));
             }
             HandshakeLimitsTest.awaitTrue(() -> census.openConnections(alice.id()) == 0, "released");
             HandshakeLimitsTest.awaitTrue(() -> server.connections.count() == 0, "forgotten");

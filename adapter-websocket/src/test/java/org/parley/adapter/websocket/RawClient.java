@@ -8,6 +8,8 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -134,6 +136,22 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Reads the next frame (any opcode), waiting up to the socket's timeout. */
+    /** The text frames up to the server's close frame, and that close frame's code. */
+    record UntilClose(List<String> texts, int closeCode) {
+    }
+
+    /** Reads frames up to and with the server's close frame, keeping the texts (pings and pongs are skipped). */
+    UntilClose readTextsUntilClose() throws IOException {
+        List<String> texts = new ArrayList<>();
+        Frame frame = read();
+        for (; frame.opcode() != CLOSE; frame = read()) {
+            if (frame.opcode() == TEXT) {
+                texts.add(frame.text());
+            }
+        }
+        return new UntilClose(texts, frame.closeCode());
+    }
+
     Frame read() throws IOException {
         int first = in.readUnsignedByte();
         int second = in.readUnsignedByte();

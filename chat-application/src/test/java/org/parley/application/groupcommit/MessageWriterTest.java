@@ -221,28 +221,7 @@ class MessageWriterTest {
     void a_committed_batch_is_delivered_through_one_batch_closed_before_any_of_its_futures_completes()
             throws Exception {
         List<String> events = Collections.synchronizedList(new ArrayList<>());
-        EventDelivery batching = new EventDelivery() {
-            @Override
-            public void deliver(OutboundEvent event) {
-                events.add("alone " + body(event));
-            }
-
-            @Override
-            public Batch openBatch() {
-                events.add("open");
-                return new Batch() {
-                    @Override
-                    public void deliver(OutboundEvent event) {
-                        events.add("delivered " + body(event));
-                    }
-
-                    @Override
-                    public void close() {
-                        events.add("closed");
-                    }
-                };
-            }
-        };
+        EventDelivery batching = recordingBatches(events);
         GatedRepository gated = new GatedRepository(storage.messages());
         try (MessageWriter writer = MessageWriters.start(gated, batching)) {
             Queued held = queueBehindTheFirst(writer, gated, "first", "m", 3);
@@ -260,6 +239,39 @@ class MessageWriterTest {
         assertThat(events).containsExactly("open", "delivered first", "closed",
                 "open", "delivered m0", "delivered m1", "delivered m2", "closed",
                 "completed 0", "completed 1", "completed 2", "completed 3");
+    }
+
+    /**
+     * A delivery that records, in {@code events}, each batch opened ("open"), each event delivered through it
+     * ("delivered " + its text) and each batch closed ("closed"), and each event delivered alone ("alone " + its
+     * text). An event whose text is "poison" throws an {@link Error} inside its batch, as a broken renderer would.
+     */
+    private static EventDelivery recordingBatches(List<String> events) {
+        return new EventDelivery() {
+            @Override
+            public void deliver(OutboundEvent event) {
+                events.add("alone " + body(event));
+            }
+
+            @Override
+            public Batch openBatch() {
+                events.add("open");
+                return new Batch() {
+                    @Override
+                    public void deliver(OutboundEvent event) {
+                        if (body(event).equals("poison")) {
+                            throw new Error("renderer broke");
+                        }
+                        events.add("delivered " + body(event));
+                    }
+
+                    @Override
+                    public void close() {
+                        events.add("closed");
+                    }
+                };
+            }
+        };
     }
 
     private static String body(OutboundEvent event) {
@@ -523,31 +535,7 @@ class MessageWriterTest {
             throws Exception {
         BrokenReport report = new BrokenReport();
         List<String> events = Collections.synchronizedList(new ArrayList<>());
-        EventDelivery batching = new EventDelivery() {
-            @Override
-            public void deliver(OutboundEvent event) {
-                events.add("alone " + body(event));
-            }
-
-            @Override
-            public Batch openBatch() {
-                events.add("open");
-                return new Batch() {
-                    @Override
-                    public void deliver(OutboundEvent event) {
-                        if (body(event).equals("poison")) {
-                            throw new Error("renderer broke");
-                        }
-                        events.add("delivered " + body(event));
-                    }
-
-                    @Override
-                    public void close() {
-                        events.add("closed");
-                    }
-                };
-            }
-        };
+        EventDelivery batching = recordingBatches(events);
         GatedRepository gated = new GatedRepository(storage.messages());
         try (MessageWriter writer = new MessageWriter(gated, batching, 100, 1_000, report)) {
             CompletableFuture<Message> before = writer.storeThenPublish(text("before"), this::outbound);
