@@ -150,10 +150,13 @@ final class LiveConnection {
         return session.isOpen();
     }
 
-    /** Queues a text frame of the server's own (an error frame) without waiting for it to be written; never throws. */
+    /**
+     * Queues a text frame of the server's own (an error frame) without waiting for it to be written; never throws.
+     * Counted before it is queued, so that a client that has read it finds it counted.
+     */
     void send(String frame) {
-        send(frame, null);
         metrics.framesOut(ChatMetrics.FrameOut.REPLY, 1);
+        send(frame, null);
     }
 
     /**
