@@ -51,7 +51,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Mechanism</b> (measured and argued in docs/architecture.md): one pub/sub channel per deployment; a publisher
  * thread packs whatever is waiting into one publication (a batch, {@link BusCodec}), so under load one PUBLISH carries
  * many events, and with none a message goes alone at once; a receiver thread decodes and delivers, so Lettuce's I/O
- * threads never render frames. Every publication carries its node's id and a sequence number: a node drops what it
+ * threads never render frames. Events reach the local delivery in batches ({@link EventDelivery#openBatch()}): group
+ * commit's batch through {@link #openBatch()}, and on the receiving side each round of publications the receiver
+ * thread takes from its inbox (at most {@value #MAX_PUBLICATIONS_PER_ROUND}), so a connection gets a round's frames in
+ * one write. Every publication carries its node's id and a sequence number: a node drops what it
  * already received from a node (a duplicate) and its own publications.
  *
  * <p><b>No silent loss</b>: pub/sub keeps nothing for a node that is not listening, so:
@@ -83,6 +86,8 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     private static final int MAX_ITEMS_PER_PUBLICATION =
             Math.max(1, Math.min(1_000, Integer.getInteger("parley.bus.maxItemsPerPublication", 256)));
     private static final int MAX_PUBLICATIONS_IN_FLIGHT = 10_000;
+    /** The most publications received whose events go to the local delivery through one batch. */
+    static final int MAX_PUBLICATIONS_PER_ROUND = 64;
     private static final int MAX_OWED_USERS = 100_000;
     private static final long HEARTBEAT_MILLIS = 1_000;
     private static final long DRAIN_MILLIS = 2_000;
@@ -208,6 +213,30 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
             LOG.error("An event could not be delivered on this node: {}", RedisBusUnavailable.describe(failure));
         }
         enqueue(new Event(event));
+    }
+
+    /**
+     * A batch of this node's delivery ({@code local}'s batch, whose frames leave when it is closed) whose every event is
+     * also published for the other nodes as {@link #deliver} publishes it. Never throws, never blocks.
+     */
+    @Override
+    public EventDelivery.Batch openBatch() {
+        LocalBatch here = new LocalBatch();
+        return new EventDelivery.Batch() {
+            @Override
+            public void deliver(OutboundEvent event) {
+                if (event == null) {
+                    return;
+                }
+                here.deliver(event);
+                enqueue(new Event(event));
+            }
+
+            @Override
+            public void close() {
+                here.close();
+            }
+        };
     }
 
     /** Acts on this node at once and tells the others. Never throws, never blocks. */
@@ -392,19 +421,35 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         }
     }
 
+    /** Takes what has arrived, up to {@link #MAX_PUBLICATIONS_PER_ROUND} publications, and hands it over as one batch. */
     private void receiveLoop() {
+        List<byte[]> round = new ArrayList<>();
         while (running) {
+            LocalBatch here = new LocalBatch();
             try {
-                receive(inbox.take());
+                round.add(inbox.take());
+                inbox.drainTo(round, MAX_PUBLICATIONS_PER_ROUND - 1);
+                for (byte[] message : round) {
+                    try {
+                        receive(message, here);
+                    } catch (Throwable failure) {
+                        LOG.error("A publication could not be handled: {}", RedisBusUnavailable.describe(failure));
+                    }
+                }
             } catch (InterruptedException e) {
                 return;
-            } catch (Throwable failure) {
-                LOG.error("A publication could not be handled: {}", RedisBusUnavailable.describe(failure));
+            } finally {
+                round.clear();
+                here.close();
             }
         }
     }
 
-    private void receive(byte[] message) {
+    /**
+     * Hands the events of {@code message} to {@code here}; anything else it carries (a catch-up, a user's change)
+     * is acted on after the events before it are handed over.
+     */
+    private void receive(byte[] message, LocalBatch here) {
         if (BusCodec.publishedBy(message, node)) {
             // Our own publication, back from Redis: it proves the bus carries what we publish; nothing to deliver.
             lastHeardSelfNanos = System.nanoTime();
@@ -432,6 +477,11 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         received.incrementAndGet();
         for (Item item : batch.items()) {
             try {
+                if (item instanceof Event event) {
+                    here.deliver(event.event());
+                    continue;
+                }
+                here.close();
                 handle(item);
             } catch (Throwable failure) {
                 LOG.error("An item from node {} could not be handled: {}", batch.node(),
@@ -439,6 +489,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
             }
         }
         for (Unreadable unreadable : batch.unreadable()) {
+            here.close();
             LOG.warn("An item from node {} could not be read ({}): closing its recipients here to catch up",
                     batch.node(), unreadable.reason());
             if (unreadable.recipients().isEmpty()) {
@@ -449,10 +500,9 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         }
     }
 
+    /** Acts on a user's change or a catch-up another node published. */
     private void handle(Item item) {
-        if (item instanceof Event event) {
-            local.deliver(event.event());
-        } else if (item instanceof UserChanged changed) {
+        if (item instanceof UserChanged changed) {
             localChanges.changed(changed.user());
         } else if (item instanceof CatchUp catchUp) {
             LOG.info("Another node could not publish some frames: closing here, so that they catch up, the connections "
@@ -554,6 +604,40 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
                     return;
                 }
                 wentDown("the connection to Redis was lost");
+            }
+        }
+    }
+
+    /**
+     * A batch of the local delivery, opened at its first event and closed (its frames handed over) by {@link #close},
+     * after which the next event opens another. Used by one thread at a time; never throws: an event that cannot be
+     * delivered is logged, and the next goes on.
+     */
+    private final class LocalBatch {
+
+        private EventDelivery.Batch open;
+
+        void deliver(OutboundEvent event) {
+            try {
+                if (open == null) {
+                    open = local.openBatch();
+                }
+                open.deliver(event);
+            } catch (Throwable failure) {
+                LOG.error("An event could not be delivered on this node: {}", RedisBusUnavailable.describe(failure));
+            }
+        }
+
+        void close() {
+            EventDelivery.Batch closing = open;
+            if (closing == null) {
+                return;
+            }
+            open = null;
+            try {
+                closing.close();
+            } catch (Throwable failure) {
+                LOG.error("Frames of this node could not be handed over: {}", RedisBusUnavailable.describe(failure));
             }
         }
     }

@@ -44,6 +44,31 @@ class RedisEventBusTest {
         assertThat(b.local.messagesStored().get(0)).isEqualTo(Buses.event(1, alice, bob));
     }
 
+    /**
+     * Issue 12: group commit's batch goes to this node's delivery as one batch (its frames leave together), and each
+     * of its events is published; the other node hands what it receives to its delivery in batches too, never alone.
+     */
+    @Test
+    void aBatchIsDeliveredHereAsOneAndTheOtherNodeDeliversWhatItReceivesInBatches() {
+        Node a = buses.start();
+        Node b = buses.start();
+
+        for (long first = 1; first <= 2_000; first += 50) {
+            try (var batch = a.bus.openBatch()) {
+                LongStream.range(first, first + 50).forEach(id -> batch.deliver(Buses.event(id, alice, bob)));
+            }
+        }
+
+        assertThat(a.local.closedBatches()).hasSize(40).containsOnly(50);
+        assertThat(a.deliveredIds()).isEqualTo(LongStream.rangeClosed(1, 2_000).boxed().toList());
+        Buses.await("the other node has every event", () -> b.deliveredIds().size() == 2_000);
+        assertThat(b.deliveredIds()).isEqualTo(LongStream.rangeClosed(1, 2_000).boxed().toList());
+        Buses.await("the other node closed its last batch",
+                () -> b.local.closedBatches().stream().mapToInt(Integer::intValue).sum() == 2_000);
+        assertThat(b.local.closedBatches()).as("fewer batches than events: publications carry several")
+                .hasSizeLessThan(2_000);
+    }
+
     @Test
     void manyEventsFromTwoNodesArriveEachOnceInTheOrderTheirNodePublishedThem() {
         Node a = buses.start();

@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 import org.parley.application.port.out.EventDelivery;
@@ -62,9 +63,21 @@ import org.parley.domain.user.UserId;
  * ones are too. {@link #connections()} wraps the node's {@link OpenConnections} so that closing every connection (the
  * bus was lost) also forgets every thread: no one is left whose frames an order would protect.
  *
+ * <p><b>Batches</b> ({@link #openBatch()}): group commit delivers each committed batch through one, and the bus each
+ * round of publications it received, so that a connection gets a batch's frames in one write. Their stored messages
+ * are ordered as above, but every stored message this node forwards, from whichever batch or thread, goes in the
+ * order it is forwarded into <em>one</em> batch of the local delivery at a time (the joined batch), under one lock; the
+ * joined batch is closed, its frames handed over, when any batch that delivered into it is closed. So a conversation's
+ * frames leave in the order they were forwarded even when one of its messages came in group commit's batch and the
+ * next in the bus's, both open at once: each batch's frames would otherwise be held until its own close, and the later
+ * batch could close first. A joined batch left open (the thread of the batch that opened it died) is closed by the
+ * ticker within {@link #STALE_BATCH_MILLIS} ms plus one tick.
+ *
  * <p><b>Failures stay with their event</b>: {@link #deliver} never throws; a delivery that throws is logged and the
- * next event goes on. Thread-safe: each thread's order is kept under its own lock, and the local delivery is called
- * under it (it never blocks). A ticker thread ({@link #start}) ends waits and forgets idle threads.
+ * next event goes on. Thread-safe: stored messages are forwarded under one lock (the joined batch's) and each
+ * thread's order is kept under its own lock, taken after it; the local delivery is called under them (it never
+ * blocks). Events outside every order ({@link #deliver} of a read marker, an edit, typing) take neither. A ticker
+ * thread ({@link #start}) ends waits, closes a joined batch left open and forgets idle threads.
  */
 public final class ConversationOrder implements EventDelivery, AutoCloseable {
 
@@ -119,6 +132,8 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         }
     }
 
+    /** How long a joined batch may stay open before the ticker closes it (its opener died without closing it). */
+    static final long STALE_BATCH_MILLIS = 1_000;
     private static final System.Logger LOG = System.getLogger(ConversationOrder.class.getName());
     /** The "previous id" of a thread's first message. */
     private static final long NONE = 0;
@@ -140,6 +155,12 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
     /** The highest id delivered at least {@code firstSightWait} ago. */
     private volatile long settled = NONE;
     private final ScheduledExecutorService ticker;
+    /** Held while a stored message is forwarded, and while the joined batch is opened or closed. */
+    private final ReentrantLock forwarding = new ReentrantLock();
+    /** The local delivery's batch every stored message goes into while one is open; guarded by {@link #forwarding}. */
+    private Batch joined;
+    /** When {@link #joined} was opened; guarded by {@link #forwarding}. */
+    private long joinedOpenedNanos;
 
     /** Without a ticker: the caller calls {@link #tick()} (tests, with their own clock). */
     ConversationOrder(EventDelivery next, OpenConnections connections, Settings settings, LongSupplier nanoTime) {
@@ -183,13 +204,29 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         }
         try {
             if (event instanceof MessageStored stored) {
-                order(stored);
+                forwarding.lock();
+                try {
+                    order(stored);
+                } finally {
+                    forwarding.unlock();
+                }
             } else {
-                passOn(event);
+                passOn(event, next);
             }
         } catch (Throwable failure) {
             LOG.log(Level.ERROR, "An event could not be put in order: " + LocalUserChanges.describe(failure));
         }
+    }
+
+    /**
+     * A batch whose events are ordered as {@link #deliver} orders them and go, with every other stored message this
+     * node forwards meanwhile, into the joined batch of the local delivery, handed over when this batch (or another
+     * that delivered into it) is closed (see the class comment). Events outside every order go into it too, so they
+     * keep their place among this batch's. Used by one thread at a time; never throws.
+     */
+    @Override
+    public Batch openBatch() {
+        return new JoiningBatch();
     }
 
     /**
@@ -217,11 +254,17 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         };
     }
 
-    /** Stops the ticker. Events held then are dropped (the node is stopping). */
+    /** Stops the ticker and hands over a joined batch still open. Events held then are dropped (the node is stopping). */
     @Override
     public void close() {
         if (ticker != null) {
             ticker.shutdownNow();
+        }
+        forwarding.lock();
+        try {
+            closeJoined();
+        } finally {
+            forwarding.unlock();
         }
     }
 
@@ -237,6 +280,22 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
     void tick() {
         long now = nanoTime.getAsLong();
         advanceSettled(now);
+        forwarding.lock();
+        try {
+            endWaits(now);
+            if (joined != null && now - joinedOpenedNanos >= TimeUnit.MILLISECONDS.toNanos(STALE_BATCH_MILLIS)) {
+                LOG.log(Level.WARNING, "A batch of frames was left open for " + STALE_BATCH_MILLIS
+                        + " ms or more (the thread delivering it stopped?): its frames are handed over now");
+                closeJoined();
+            }
+        } finally {
+            forwarding.unlock();
+        }
+        forgetIdle(now);
+    }
+
+    /** Under {@link #forwarding}: ends the waits that have lasted long enough. */
+    private void endWaits(long now) {
         for (ThreadId thread : waiting) {
             Followed followed = threads.get(thread);
             if (followed == null) {
@@ -253,7 +312,6 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
                 }
             }
         }
-        forgetIdle(now);
     }
 
     private void tickQuietly() {
@@ -264,7 +322,7 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         }
     }
 
-    /** Delivers, holds or drops a stored message by its thread's order. */
+    /** Under {@link #forwarding}: delivers, holds or drops a stored message by its thread's order. */
     private void order(MessageStored event) {
         ThreadPosition position = event.position();
         if (!position.known()) {
@@ -375,17 +433,22 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
             maxDelivered.accumulateAndGet(event.message().id().value(), Math::max);
         }
         try {
-            next.deliver(event);
+            Batch into = joined;
+            if (into == null) {
+                next.deliver(event);
+            } else {
+                into.deliver(event);
+            }
         } catch (Throwable failure) {
             LOG.log(Level.ERROR, "Message " + event.message().id().value()
                     + " could not be delivered on this node: " + LocalUserChanges.describe(failure));
         }
     }
 
-    /** An event outside every conversation's order, delivered at once. */
-    private void passOn(OutboundEvent event) {
+    /** An event outside every conversation's order, delivered at once through {@code into}. */
+    private static void passOn(OutboundEvent event, EventDelivery into) {
         try {
-            next.deliver(event);
+            into.deliver(event);
         } catch (Throwable failure) {
             LOG.log(Level.ERROR, "An event could not be delivered on this node: " + LocalUserChanges.describe(failure));
         }
@@ -434,6 +497,78 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
             }
         }
         waiting.clear();
+    }
+
+    /** Under {@link #forwarding}: hands over the joined batch's frames, if one is open; never throws. */
+    private void closeJoined() {
+        Batch open = joined;
+        if (open == null) {
+            return;
+        }
+        joined = null;
+        try {
+            open.close();
+        } catch (Throwable failure) {
+            LOG.log(Level.ERROR, "A batch of frames could not be handed over: " + LocalUserChanges.describe(failure));
+        }
+    }
+
+    /** Under {@link #forwarding}: the joined batch, opened if none is. */
+    private Batch joinedBatch() {
+        if (joined == null) {
+            Batch opened = null;
+            try {
+                opened = next.openBatch();
+            } catch (Throwable failure) {
+                LOG.log(Level.ERROR, "A batch of frames could not be opened; each frame goes alone: "
+                        + LocalUserChanges.describe(failure));
+            }
+            joined = opened != null ? opened : next::deliver;
+            joinedOpenedNanos = nanoTime.getAsLong();
+        }
+        return joined;
+    }
+
+    /** A batch of this order ({@link #openBatch()}): its events go into the joined batch, closed with it. */
+    private final class JoiningBatch implements Batch {
+
+        /** Whether an event went into the joined batch since this batch was opened or last closed. */
+        private boolean joinedIn;
+
+        @Override
+        public void deliver(OutboundEvent event) {
+            if (event == null) {
+                return;
+            }
+            forwarding.lock();
+            try {
+                Batch into = joinedBatch();
+                joinedIn = true;
+                if (event instanceof MessageStored stored) {
+                    order(stored);
+                } else {
+                    passOn(event, into::deliver);
+                }
+            } catch (Throwable failure) {
+                LOG.log(Level.ERROR, "An event could not be put in order: " + LocalUserChanges.describe(failure));
+            } finally {
+                forwarding.unlock();
+            }
+        }
+
+        @Override
+        public void close() {
+            if (!joinedIn) {
+                return;
+            }
+            joinedIn = false;
+            forwarding.lock();
+            try {
+                closeJoined();
+            } finally {
+                forwarding.unlock();
+            }
+        }
     }
 
     /** One followed thread: guarded by its own lock. */

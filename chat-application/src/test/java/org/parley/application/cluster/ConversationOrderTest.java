@@ -15,6 +15,7 @@ import org.parley.application.port.out.MessageDeleted;
 import org.parley.application.port.out.MessageEdited;
 import org.parley.application.port.out.EventDelivery;
 import org.parley.application.port.out.MessageStored;
+import org.parley.application.port.out.OutboundEvent;
 import org.parley.application.port.out.ThreadPosition;
 import org.parley.application.testing.ChatFixtures;
 import org.parley.application.testing.RecordingConnections;
@@ -258,6 +259,168 @@ class ConversationOrderTest {
         }).doesNotThrowAnyException();
 
         assertThat(delivered).containsExactly(10L, 12L);
+    }
+
+    /**
+     * Issues 12 and 16: group commit's batch and the bus's can be open at once on one node, each holding its frames
+     * until it is closed. A conversation's message forwarded through the first and its successor through the second
+     * must still leave in that order, whichever batch is closed first.
+     */
+    @Test
+    void aConversationsFramesLeaveInOrderWhenItsMessagesComeThroughTwoBatchesOpenAtOnce() {
+        HoldingDelivery holding = new HoldingDelivery();
+        ConversationOrder joining = orderBefore(holding);
+        EventDelivery.Batch groupCommit = joining.openBatch();
+        EventDelivery.Batch bus = joining.openBatch();
+
+        groupCommit.deliver(first(1, 10));
+        bus.deliver(after(1, 11, 10));
+        assertThat(holding.writtenIds()).as("held until a batch is closed").isEmpty();
+        bus.close();
+        assertThat(holding.writtenIds()).containsExactly(10L, 11L);
+        groupCommit.deliver(after(1, 12, 11));
+        groupCommit.close();
+
+        assertThat(holding.writtenIds()).containsExactly(10L, 11L, 12L);
+        assertThat(holding.writes()).as("one write per close that had frames").isEqualTo(2);
+    }
+
+    /** A stored message delivered alone while a batch is open goes after the batch's frames, not before them. */
+    @Test
+    void aStoredMessageDeliveredAloneWhileABatchIsOpenFollowsTheBatchsFrames() {
+        HoldingDelivery holding = new HoldingDelivery();
+        ConversationOrder joining = orderBefore(holding);
+        EventDelivery.Batch batch = joining.openBatch();
+
+        batch.deliver(first(1, 10));
+        joining.deliver(after(1, 11, 10));
+        assertThat(holding.writtenIds()).isEmpty();
+        batch.close();
+
+        assertThat(holding.writtenIds()).containsExactly(10L, 11L);
+    }
+
+    /** A read marker, an edit or a deletion delivered through a batch keeps its place among the batch's messages. */
+    @Test
+    void eventsOutsideEveryOrderKeepTheirPlaceInABatch() {
+        HoldingDelivery holding = new HoldingDelivery();
+        ConversationOrder joining = orderBefore(holding);
+        Message edited = first(1, 10).message().editedTo(new MessageContent.Text("edited"), ChatFixtures.T0);
+        MessageEdited edit = new MessageEdited(edited, DeliveryPolicy.forEdit(edited), Optional.empty());
+
+        try (EventDelivery.Batch batch = joining.openBatch()) {
+            batch.deliver(first(1, 10));
+            batch.deliver(edit);
+            batch.deliver(after(1, 11, 10));
+        }
+
+        assertThat(holding.written()).containsExactly(first(1, 10), edit, after(1, 11, 10));
+    }
+
+    /** A batch whose thread died before closing it does not keep its frames (nor those joined to it) for ever. */
+    @Test
+    void aBatchLeftOpenIsHandedOverByTheTicker() {
+        HoldingDelivery holding = new HoldingDelivery();
+        ConversationOrder joining = orderBefore(holding);
+        joining.openBatch().deliver(first(1, 10));
+
+        advance(Duration.ofMillis(ConversationOrder.STALE_BATCH_MILLIS - 1));
+        joining.tick();
+        assertThat(holding.writtenIds()).isEmpty();
+        advance(Duration.ofMillis(1));
+        joining.tick();
+
+        assertThat(holding.writtenIds()).containsExactly(10L);
+    }
+
+    /**
+     * Two threads, each delivering every other message of one conversation through batches of their own (closed at
+     * random), as group commit and the bus do: every frame leaves, once, in the conversation's order.
+     */
+    @Test
+    void twoThreadsDeliveringOneConversationThroughTheirOwnBatchesKeepItsOrder() throws Exception {
+        HoldingDelivery holding = new HoldingDelivery();
+        ConversationOrder joining = new ConversationOrder(holding, connections,
+                new ConversationOrder.Settings(GAP_WAIT, Duration.ofMinutes(1), 1_000, 100_000), clock::get);
+        int messages = 20_000;
+        List<Thread> threads = new ArrayList<>();
+        for (int parity = 0; parity < 2; parity++) {
+            int start = parity;
+            threads.add(new Thread(() -> {
+                java.util.Random random = new java.util.Random(start);
+                EventDelivery.Batch batch = joining.openBatch();
+                for (int i = start; i < messages; i += 2) {
+                    batch.deliver(i == 0 ? first(1, 1) : after(1, i + 1, i));
+                    if (random.nextInt(8) == 0) {
+                        batch.close();
+                        batch = joining.openBatch();
+                    }
+                }
+                batch.close();
+            }));
+        }
+        threads.forEach(Thread::start);
+        for (Thread thread : threads) {
+            thread.join(30_000);
+        }
+
+        List<Long> expected = java.util.stream.LongStream.rangeClosed(1, messages).boxed().toList();
+        assertThat(holding.writtenIds()).containsExactlyElementsOf(expected);
+        assertThat(connections.closings()).isEmpty();
+    }
+
+    private ConversationOrder orderBefore(EventDelivery delivery) {
+        return new ConversationOrder(delivery, connections,
+                new ConversationOrder.Settings(GAP_WAIT, Duration.ofMinutes(1), 1_000, 10), clock::get);
+    }
+
+    /**
+     * A local delivery that writes an event delivered alone at once and holds a batch's events until the batch is
+     * closed, as the websockets do: {@link #written()} is the order connections would get frames in.
+     */
+    private static final class HoldingDelivery implements EventDelivery {
+
+        private final List<OutboundEvent> written = Collections.synchronizedList(new ArrayList<>());
+        private final AtomicLong writes = new AtomicLong();
+
+        @Override
+        public void deliver(OutboundEvent event) {
+            written.add(event);
+            writes.incrementAndGet();
+        }
+
+        @Override
+        public Batch openBatch() {
+            List<OutboundEvent> held = new ArrayList<>();
+            return new Batch() {
+                @Override
+                public void deliver(OutboundEvent event) {
+                    held.add(event);
+                }
+
+                @Override
+                public void close() {
+                    if (!held.isEmpty()) {
+                        written.addAll(held);
+                        writes.incrementAndGet();
+                        held.clear();
+                    }
+                }
+            };
+        }
+
+        List<OutboundEvent> written() {
+            return List.copyOf(written);
+        }
+
+        List<Long> writtenIds() {
+            return written().stream()
+                    .map(event -> RecordingEventDelivery.asMessageStored(event).message().id().value()).toList();
+        }
+
+        long writes() {
+            return writes.get();
+        }
     }
 
     private void advance(Duration duration) {

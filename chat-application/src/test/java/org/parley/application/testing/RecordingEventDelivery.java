@@ -13,14 +13,41 @@ import org.parley.application.port.out.OutboundEvent;
 import org.parley.application.port.out.PresenceChanged;
 import org.parley.application.port.out.UserTyping;
 
-/** {@link EventDelivery} that keeps every event, in order, for tests to inspect. Thread-safe. */
+/**
+ * {@link EventDelivery} that keeps every event, in order, for tests to inspect, whether delivered alone or through a
+ * batch (kept as it is delivered to the batch); it also keeps how many events each closed batch had. Thread-safe.
+ */
 public final class RecordingEventDelivery implements EventDelivery {
 
     private final List<OutboundEvent> delivered = new CopyOnWriteArrayList<>();
+    private final List<Integer> closedBatches = new CopyOnWriteArrayList<>();
 
     @Override
     public void deliver(OutboundEvent event) {
         delivered.add(Objects.requireNonNull(event, "event"));
+    }
+
+    @Override
+    public Batch openBatch() {
+        return new Batch() {
+            private int events;
+
+            @Override
+            public void deliver(OutboundEvent event) {
+                RecordingEventDelivery.this.deliver(event);
+                events++;
+            }
+
+            @Override
+            public void close() {
+                closedBatches.add(events);
+            }
+        };
+    }
+
+    /** How many events each batch closed so far had, oldest first. */
+    public List<Integer> closedBatches() {
+        return List.copyOf(closedBatches);
     }
 
     /** Everything delivered so far, oldest first (a snapshot). */
