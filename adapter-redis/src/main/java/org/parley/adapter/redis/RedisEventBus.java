@@ -53,8 +53,8 @@ import org.slf4j.LoggerFactory;
  * many events, and with none a message goes alone at once; a receiver thread decodes and delivers, so Lettuce's I/O
  * threads never render frames. Events reach the local delivery in batches ({@link EventDelivery#openBatch()}): group
  * commit's batch through {@link #openBatch()}, and on the receiving side each round of publications the receiver
- * thread takes from its inbox (at most {@value #MAX_PUBLICATIONS_PER_ROUND}), so a connection gets a round's frames in
- * one write. Every publication carries its node's id and a sequence number: a node drops what it
+ * thread takes from its inbox (at most {@value #MAX_PUBLICATIONS_PER_ROUND} publications, handed over in batches of at
+ * most {@value #MAX_EVENTS_PER_BATCH} events), so a connection gets a batch's frames in one write. Every publication carries its node's id and a sequence number: a node drops what it
  * already received from a node (a duplicate) and its own publications.
  *
  * <p><b>No silent loss</b>: pub/sub keeps nothing for a node that is not listening, so:
@@ -86,8 +86,13 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     private static final int MAX_ITEMS_PER_PUBLICATION =
             Math.max(1, Math.min(1_000, Integer.getInteger("parley.bus.maxItemsPerPublication", 256)));
     private static final int MAX_PUBLICATIONS_IN_FLIGHT = 10_000;
-    /** The most publications received whose events go to the local delivery through one batch. */
+    /** The most publications the receiver takes from its inbox at once. */
     static final int MAX_PUBLICATIONS_PER_ROUND = 64;
+    /**
+     * The most events received that go to the local delivery through one batch: a longer round is handed over in
+     * batches of this many, so that a backlog's first frames do not wait for the whole round to be rendered.
+     */
+    static final int MAX_EVENTS_PER_BATCH = 256;
     private static final int MAX_OWED_USERS = 100_000;
     private static final long HEARTBEAT_MILLIS = 1_000;
     private static final long DRAIN_MILLIS = 2_000;
@@ -623,6 +628,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     private final class LocalBatch {
 
         private EventDelivery.Batch open;
+        private int events;
 
         void deliver(OutboundEvent event) {
             try {
@@ -633,10 +639,14 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
             } catch (Throwable failure) {
                 LOG.error("An event could not be delivered on this node: {}", RedisBusUnavailable.describe(failure));
             }
+            if (++events >= MAX_EVENTS_PER_BATCH) {
+                close();
+            }
         }
 
         void close() {
             EventDelivery.Batch closing = open;
+            events = 0;
             if (closing == null) {
                 return;
             }
