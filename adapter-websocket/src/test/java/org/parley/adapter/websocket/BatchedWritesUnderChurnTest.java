@@ -142,9 +142,14 @@ class BatchedWritesUnderChurnTest {
                                 sentTo.get(r).size(), reader.ended);
                         assertThat(reader.ended).as("r%d closed as a slow consumer", r)
                                 .isIn("close 4008", "released after its close");
-                        assertThat(sentTo.get(r)).as("r%d read an unbroken prefix", r).startsWith(
-                                reader.ids.toArray(Long[]::new));
-                        assertThat(reader.ids).as("r%d read what was queued before the close", r).isNotEmpty();
+                        assertThat(reader.ids).as("r%d read an unbroken prefix", r)
+                                .isEqualTo(sentTo.get(r).subList(0, Math.min(reader.ids.size(), sentTo.get(r).size())));
+                        if (reader.ended.equals("close 4008")) {
+                            // A socket the server reset 2 s after its close (released) loses what the kernel held for
+                            // it unread (TCP drops a receive buffer on a reset): on a loaded machine the drain may
+                            // start after that, and read nothing.
+                            assertThat(reader.ids).as("r%d read what was queued before the close", r).isNotEmpty();
+                        }
                     }
                     case CHURNING -> {
                         assertThat(reader.connections.get()).as("r%d connected again", r).isGreaterThan(2);
