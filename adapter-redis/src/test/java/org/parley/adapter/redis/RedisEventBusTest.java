@@ -113,11 +113,16 @@ class RedisEventBusTest {
         Node a = buses.startOrdered();
         Node b = buses.start();
 
+        b.bus.deliver(Buses.event(99, bob, alice));
+        Buses.await("node a hears node b", () -> a.local.closedBatches().equals(List.of(1)));
+
         EventDelivery.Batch groupCommit = a.bus.openBatch();
         groupCommit.deliver(Buses.event(1, alice, bob));
         b.bus.deliver(Buses.event(100, bob, alice));
         Buses.await("the receiver's batch on node a closed the joined batch, message 1 in it",
-                () -> !a.local.closedBatches().isEmpty());
+                () -> a.local.closedBatches().size() == 2);
+        assertThat(a.local.closedBatches()).as("messages 1 and 100 handed over together, before the ticker would")
+                .containsExactly(1, 2);
         a.bus.deliver(deletionOf(Buses.event(1, alice, bob)));
         groupCommit.close();
 
