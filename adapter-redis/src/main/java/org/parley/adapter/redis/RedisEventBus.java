@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -110,6 +111,16 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     private final ClientResources resources;
     private final RedisClient client;
     private final BlockingQueue<Item> outbox = new LinkedBlockingQueue<>(OUTBOX_CAPACITY);
+    /**
+     * Events delivered here through {@link #openBatch()} and not queued for publication yet, oldest first: queued
+     * together ({@link #publishStaged}) whenever a batch of this node's delivery is closed and before an event is
+     * delivered alone, so that no frame this node hands over (a batch of the local delivery can be closed by another
+     * batch's close, see {@code ConversationOrder}) is of an event the other nodes would get after what a client does
+     * in answer to it (a deletion, published at once).
+     */
+    private final ConcurrentLinkedQueue<Item> staged = new ConcurrentLinkedQueue<>();
+    /** Held while {@link #staged} is moved to the outbox, so that two threads moving it keep its order. */
+    private final Object staging = new Object();
     private final BlockingQueue<byte[]> inbox = new LinkedBlockingQueue<>(INBOX_CAPACITY);
     private final Object state = new Object();
     private final Owed owed = new Owed();
@@ -212,6 +223,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         if (event == null) {
             return;
         }
+        publishStaged();
         try {
             local.deliver(event);
         } catch (Throwable failure) {
@@ -222,33 +234,43 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
 
     /**
      * A batch of this node's delivery ({@code local}'s batch, whose frames leave when it is closed) whose events are
-     * also published for the other nodes, as {@link #deliver} publishes them: all together when it is closed, before
-     * this node's frames are handed over, so that the publisher takes them into one publication rather than waking for
-     * each. Never throws, never blocks.
+     * also published for the other nodes, as {@link #deliver} publishes them: staged ({@link #staged}) and queued all
+     * together when a batch of this node's delivery is closed, its own or another (a frame handed over is of an event
+     * queued before it), so that the publisher takes them into one publication rather than waking for each. Never
+     * throws, never blocks.
      */
     @Override
     public EventDelivery.Batch openBatch() {
         LocalBatch here = new LocalBatch();
-        List<Item> toPublish = new ArrayList<>();
         return new EventDelivery.Batch() {
             @Override
             public void deliver(OutboundEvent event) {
                 if (event == null) {
                     return;
                 }
+                staged.add(new Event(event));
                 here.deliver(event);
-                toPublish.add(new Event(event));
             }
 
             @Override
             public void close() {
-                for (Item item : toPublish) {
-                    enqueue(item);
-                }
-                toPublish.clear();
+                publishStaged();
                 here.close();
             }
         };
+    }
+
+    /** Queues for publication every event staged by a batch ({@link #staged}), in order. Never throws, never blocks. */
+    private void publishStaged() {
+        if (staged.isEmpty()) {
+            return;
+        }
+        synchronized (staging) {
+            Item item;
+            while ((item = staged.poll()) != null) {
+                enqueue(item);
+            }
+        }
     }
 
     /** Acts on this node at once and tells the others. Never throws, never blocks. */
@@ -309,6 +331,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        publishStaged();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS);
         while (publishing.isAlive() && unpublished.get() > 0 && publisherReady()
                 && System.nanoTime() < deadline) {
@@ -644,6 +667,11 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
             }
         }
 
+        /**
+         * Queues what batches staged for publication, then hands the frames over (which may hand over frames another
+         * thread's batch delivered meanwhile into the same batch of the local delivery: what it staged since is queued
+         * right after).
+         */
         void close() {
             EventDelivery.Batch closing = open;
             events = 0;
@@ -651,11 +679,13 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
                 return;
             }
             open = null;
+            publishStaged();
             try {
                 closing.close();
             } catch (Throwable failure) {
                 LOG.error("Frames of this node could not be handed over: {}", RedisBusUnavailable.describe(failure));
             }
+            publishStaged();
         }
     }
 

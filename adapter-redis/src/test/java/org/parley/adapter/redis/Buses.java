@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
+import org.parley.application.cluster.ConversationOrder;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.ThreadPosition;
 import org.parley.application.testing.ChatFixtures;
@@ -32,9 +33,13 @@ final class Buses implements AutoCloseable {
         final RecordingUserChanges changes = new RecordingUserChanges();
         final RecordingConnections connections = new RecordingConnections();
         final RedisEventBus bus;
+        /** The order in front of {@link #local}, as bootstrap puts it with a bus, or null. */
+        final ConversationOrder order;
 
-        Node(RedisBusSettings settings) {
-            bus = RedisEventBus.connect(settings, local, changes, connections);
+        Node(RedisBusSettings settings, boolean ordered) {
+            order = ordered ? ConversationOrder.start(local, connections, ConversationOrder.Settings.defaults()) : null;
+            bus = RedisEventBus.connect(settings, order != null ? order : local, changes,
+                    order != null ? order.connections() : connections);
         }
 
         List<Long> deliveredIds() {
@@ -50,7 +55,14 @@ final class Buses implements AutoCloseable {
     }
 
     Node start() {
-        Node node = new Node(settings);
+        Node node = new Node(settings, false);
+        nodes.add(node);
+        return node;
+    }
+
+    /** A node whose bus hands events to a {@link ConversationOrder} in front of {@link Node#local}, as in bootstrap. */
+    Node startOrdered() {
+        Node node = new Node(settings, true);
         nodes.add(node);
         return node;
     }
@@ -81,6 +93,11 @@ final class Buses implements AutoCloseable {
 
     @Override
     public void close() {
-        nodes.forEach(node -> node.bus.close());
+        nodes.forEach(node -> {
+            node.bus.close();
+            if (node.order != null) {
+                node.order.close();
+            }
+        });
     }
 }

@@ -6,12 +6,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.LongStream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.parley.adapter.redis.Buses.Node;
 import org.parley.adapter.redis.testing.RedisForTests;
+import org.parley.application.cluster.ConversationOrder;
+import org.parley.application.port.out.EventDelivery;
+import org.parley.application.port.out.MessageDeleted;
+import org.parley.application.port.out.MessageStored;
+import org.parley.application.port.out.OutboundEvent;
+import org.parley.domain.chat.Message;
+import org.parley.domain.delivery.DeliveryPolicy;
 import org.parley.domain.user.UserId;
 
 /**
@@ -68,6 +76,73 @@ class RedisEventBusTest {
         assertThat(b.local.closedBatches()).as("fewer batches than events: publications carry several")
                 .hasSizeLessThan(2_000)
                 .allMatch(events -> events <= RedisEventBus.MAX_EVENTS_PER_BATCH);
+    }
+
+    /**
+     * Review of issue 12: group commit's batch hands this node's frames over every {@value
+     * RedisEventBus#MAX_EVENTS_PER_BATCH} events, before the batch is closed. A sender who got her {@code conf_message}
+     * may delete the message at once; the deletion, delivered alone, is published at once. The message must have been
+     * published before it, or the other nodes show the deleted message after its deletion.
+     */
+    @Test
+    void aMessageWhoseFramesWereHandedOverHereIsPublishedBeforeADeletionThatFollowsThem() {
+        Node a = buses.start();
+        Node b = buses.start();
+        int events = RedisEventBus.MAX_EVENTS_PER_BATCH + 1;
+
+        EventDelivery.Batch batch = a.bus.openBatch();
+        LongStream.rangeClosed(1, events).forEach(id -> batch.deliver(Buses.event(id, alice, bob)));
+        assertThat(a.local.closedBatches()).as("message 1's frames were handed over here").isNotEmpty();
+        a.bus.deliver(deletionOf(Buses.event(1, alice, bob)));
+        batch.close();
+
+        Buses.await("the other node has the deletion and every message",
+                () -> b.local.ofKind(MessageDeleted.class).size() == 1
+                        && b.local.ofKind(MessageStored.class).size() == events);
+        assertThat(kindsOf(b.local.delivered()).get(0)).as("what the other node delivered first").isEqualTo("1");
+        assertThat(kindsOf(b.local.delivered())).endsWith("deleted 1");
+    }
+
+    /**
+     * Review of issue 12: with a {@link ConversationOrder} in front of this node's delivery (bootstrap with a bus), the
+     * receiver's batch closing hands over the frames group commit's open batch delivered into the joined batch. A
+     * deletion the sender makes then must still be published after the message it deletes.
+     */
+    @Test
+    void aMessageWhoseFramesTheReceiverHandedOverIsPublishedBeforeADeletionThatFollowsThem() {
+        Node a = buses.startOrdered();
+        Node b = buses.start();
+
+        b.bus.deliver(Buses.event(99, bob, alice));
+        Buses.await("node a hears node b", () -> a.local.closedBatches().equals(List.of(1)));
+
+        EventDelivery.Batch groupCommit = a.bus.openBatch();
+        groupCommit.deliver(Buses.event(1, alice, bob));
+        b.bus.deliver(Buses.event(100, bob, alice));
+        Buses.await("the receiver's batch on node a closed the joined batch, message 1 in it",
+                () -> a.local.closedBatches().size() == 2);
+        assertThat(a.local.closedBatches()).as("messages 1 and 100 handed over together, before the ticker would")
+                .containsExactly(1, 2);
+        a.bus.deliver(deletionOf(Buses.event(1, alice, bob)));
+        groupCommit.close();
+
+        Buses.await("the other node has the deletion and message 1",
+                () -> b.local.ofKind(MessageDeleted.class).size() == 1
+                        && kindsOf(b.local.delivered()).contains("1"));
+        assertThat(kindsOf(b.local.delivered())).containsSubsequence("1", "deleted 1");
+    }
+
+    private static MessageDeleted deletionOf(MessageStored stored) {
+        Message tombstone = stored.message().deletedAt(stored.message().updatedAt().plusSeconds(1));
+        return new MessageDeleted(tombstone, DeliveryPolicy.forDeletion(tombstone), Optional.empty());
+    }
+
+    /** Each event as "id" (a stored message), "deleted id" or its class name. */
+    private static List<String> kindsOf(List<OutboundEvent> events) {
+        return events.stream().map(event -> event instanceof MessageStored stored
+                ? String.valueOf(stored.message().id().value())
+                : event instanceof MessageDeleted deleted ? "deleted " + deleted.message().id().value()
+                : event.getClass().getSimpleName()).toList();
     }
 
     @Test

@@ -76,7 +76,8 @@ import org.parley.domain.user.UserId;
  * <p><b>Failures stay with their event</b>: {@link #deliver} never throws; a delivery that throws is logged and the
  * next event goes on. Thread-safe: stored messages are forwarded under one lock (the joined batch's) and each
  * thread's order is kept under its own lock, taken after it; the local delivery is called under them (it never
- * blocks). Events outside every order ({@link #deliver} of a read marker, an edit, typing) take neither. A ticker
+ * blocks). Events outside every order ({@link #deliver} of a read marker, an edit, typing) take neither, unless a
+ * joined batch is open: then they go into it, after the frames it holds. A ticker
  * thread ({@link #start}) ends waits, closes a joined batch left open and forgets idle threads.
  */
 public final class ConversationOrder implements EventDelivery, AutoCloseable {
@@ -159,6 +160,8 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
     private final ReentrantLock forwarding = new ReentrantLock();
     /** The local delivery's batch every stored message goes into while one is open; guarded by {@link #forwarding}. */
     private Batch joined;
+    /** Whether {@link #joined} is open: read without the lock by {@link #deliver}; written under it. */
+    private volatile boolean joinedOpen;
     /** When {@link #joined} was opened; guarded by {@link #forwarding}. */
     private long joinedOpenedNanos;
 
@@ -210,11 +213,28 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
                 } finally {
                     forwarding.unlock();
                 }
+            } else if (joinedOpen) {
+                passOnAfterJoined(event);
             } else {
                 passOn(event, next);
             }
         } catch (Throwable failure) {
             LOG.log(Level.ERROR, "An event could not be put in order: " + LocalUserChanges.describe(failure));
+        }
+    }
+
+    /**
+     * An event outside every order delivered alone while a joined batch may be open: into it, after the frames it
+     * holds (an edit or a deletion must not reach a connection before the message it changes, held there); alone if
+     * it was closed meanwhile.
+     */
+    private void passOnAfterJoined(OutboundEvent event) {
+        forwarding.lock();
+        try {
+            Batch into = joined;
+            passOn(event, into != null ? into::deliver : next);
+        } finally {
+            forwarding.unlock();
         }
     }
 
@@ -506,6 +526,7 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
             return;
         }
         joined = null;
+        joinedOpen = false;
         try {
             open.close();
         } catch (Throwable failure) {
@@ -524,6 +545,7 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
                         + LocalUserChanges.describe(failure));
             }
             joined = opened != null ? opened : next::deliver;
+            joinedOpen = true;
             joinedOpenedNanos = nanoTime.getAsLong();
         }
         return joined;

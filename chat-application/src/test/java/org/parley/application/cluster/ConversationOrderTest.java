@@ -300,6 +300,27 @@ class ConversationOrderTest {
         assertThat(holding.writtenIds()).containsExactly(10L, 11L);
     }
 
+    /**
+     * Review of issue 12: the bus's receiver holds a message in its batch (the joined batch) while it renders the rest
+     * of its round; its sender, who got her {@code conf_message} from her own node, deletes it through this node. The
+     * deletion, delivered alone, must not reach this node's connections before the message it deletes.
+     */
+    @Test
+    void aDeletionDeliveredAloneWhileItsMessageIsHeldInABatchFollowsIt() {
+        HoldingDelivery holding = new HoldingDelivery();
+        ConversationOrder joining = orderBefore(holding);
+        Message tombstone = first(1, 10).message().deletedAt(ChatFixtures.T0.plusSeconds(1));
+        MessageDeleted deletion = new MessageDeleted(tombstone, DeliveryPolicy.forDeletion(tombstone),
+                Optional.empty());
+        EventDelivery.Batch bus = joining.openBatch();
+
+        bus.deliver(first(1, 10));
+        joining.deliver(deletion);
+        bus.close();
+
+        assertThat(holding.written()).containsExactly(first(1, 10), deletion);
+    }
+
     /** A read marker, an edit or a deletion delivered through a batch keeps its place among the batch's messages. */
     @Test
     void eventsOutsideEveryOrderKeepTheirPlaceInABatch() {
