@@ -37,6 +37,11 @@ class PresenceAcrossNodesTest {
         try (ChatSocket bobOnA = ChatSocket.connect(nodeA, bob.access())) {
             ChatSocket aliceOnB = ChatSocket.connect(nodeB, alice.access());
             JsonNode online = bobOnA.nextPresence();
+            if (online.get("user_id").asText().equals(alice.id()) && !online.get("online").asBoolean()) {
+                // The notice that her connection of shareAThread ended: node A stores her offline, then delivers
+                // the notice, and on a loaded machine Bob's connection can open in between. Only that one.
+                online = bobOnA.nextPresence();
+            }
             assertThat(online.get("user_id").asText()).isEqualTo(alice.id());
             assertThat(online.get("online").asBoolean()).as("told on node A of a connection on node B").isTrue();
 

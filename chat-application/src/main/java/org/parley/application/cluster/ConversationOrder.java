@@ -77,7 +77,8 @@ import org.parley.domain.user.UserId;
  * next event goes on. Thread-safe: stored messages are forwarded under one lock (the joined batch's) and each
  * thread's order is kept under its own lock, taken after it; the local delivery is called under them (it never
  * blocks). Events outside every order ({@link #deliver} of a read marker, an edit, typing) take neither, unless a
- * joined batch is open: then they go into it, after the frames it holds. A ticker
+ * joined batch is open: then they go into it, after the frames it holds. The connections a gap owes a catch-up are
+ * closed once the node-wide lock is released (a close runs callbacks on the closing thread). A ticker
  * thread ({@link #start}) ends waits, closes a joined batch left open and forgets idle threads.
  */
 public final class ConversationOrder implements EventDelivery, AutoCloseable {
@@ -164,6 +165,11 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
     private volatile boolean joinedOpen;
     /** When {@link #joined} was opened; guarded by {@link #forwarding}. */
     private long joinedOpenedNanos;
+    /**
+     * Recipients a gap found under {@link #forwarding} owes a catch-up, closed once it is released
+     * ({@link #unlockForwarding}); guarded by it.
+     */
+    private final List<Set<UserId>> closingsDue = new ArrayList<>();
 
     /** Without a ticker: the caller calls {@link #tick()} (tests, with their own clock). */
     ConversationOrder(EventDelivery next, OpenConnections connections, Settings settings, LongSupplier nanoTime) {
@@ -211,7 +217,7 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
                 try {
                     order(stored);
                 } finally {
-                    forwarding.unlock();
+                    unlockForwarding();
                 }
             } else if (joinedOpen) {
                 passOnAfterJoined(event);
@@ -234,7 +240,7 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
             Batch into = joined;
             passOn(event, into != null ? into::deliver : next);
         } finally {
-            forwarding.unlock();
+            unlockForwarding();
         }
     }
 
@@ -284,7 +290,7 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         try {
             closeJoined();
         } finally {
-            forwarding.unlock();
+            unlockForwarding();
         }
     }
 
@@ -309,7 +315,7 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
                 closeJoined();
             }
         } finally {
-            forwarding.unlock();
+            unlockForwarding();
         }
         forgetIdle(now);
     }
@@ -441,11 +447,7 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         LOG.log(Level.WARNING, "Thread {0}: message {1} did not reach this node within {2} ms; {3} later message(s) "
                         + "not delivered here, and the connections of {4} recipient(s) closed so that they catch up",
                 thread, waitedFor, settings.gapWait().toMillis(), held.size(), recipients.size());
-        try {
-            connections.closeToCatchUp(recipients);
-        } catch (Throwable failure) {
-            LOG.log(Level.ERROR, "Closing connections to catch up failed: " + LocalUserChanges.describe(failure));
-        }
+        closingsDue.add(recipients);
     }
 
     private void forward(MessageStored event) {
@@ -519,6 +521,30 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         waiting.clear();
     }
 
+    /**
+     * Releases {@link #forwarding}, then closes the connections that gaps found under it owe a catch-up: a close runs
+     * the connection's callbacks on this thread (presence, which may ask Redis), and every stored message of this node
+     * waits for the lock. Never throws.
+     */
+    private void unlockForwarding() {
+        List<Set<UserId>> due = null;
+        if (!closingsDue.isEmpty() && forwarding.getHoldCount() == 1) {
+            due = new ArrayList<>(closingsDue);
+            closingsDue.clear();
+        }
+        forwarding.unlock();
+        if (due == null) {
+            return;
+        }
+        for (Set<UserId> recipients : due) {
+            try {
+                connections.closeToCatchUp(recipients);
+            } catch (Throwable failure) {
+                LOG.log(Level.ERROR, "Closing connections to catch up failed: " + LocalUserChanges.describe(failure));
+            }
+        }
+    }
+
     /** Under {@link #forwarding}: hands over the joined batch's frames, if one is open; never throws. */
     private void closeJoined() {
         Batch open = joined;
@@ -574,7 +600,7 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
             } catch (Throwable failure) {
                 LOG.log(Level.ERROR, "An event could not be put in order: " + LocalUserChanges.describe(failure));
             } finally {
-                forwarding.unlock();
+                unlockForwarding();
             }
         }
 
@@ -588,7 +614,7 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
             try {
                 closeJoined();
             } finally {
-                forwarding.unlock();
+                unlockForwarding();
             }
         }
     }

@@ -390,6 +390,48 @@ class ConversationOrderTest {
         assertThat(connections.closings()).isEmpty();
     }
 
+    /**
+     * Closing a connection runs its callbacks on the closing thread (presence, which may ask Redis): a gap's closings
+     * happen after the lock every stored message of the node takes is released, so another thread's message is
+     * forwarded meanwhile.
+     */
+    @Test
+    void aGapClosesItsRecipientsOnceOtherMessagesCanBeForwardedAgain() {
+        java.util.concurrent.atomic.AtomicReference<ConversationOrder> self = new java.util.concurrent.atomic.AtomicReference<>();
+        List<String> seenWhileClosing = Collections.synchronizedList(new ArrayList<>());
+        org.parley.application.port.out.OpenConnections closingSlowly = new org.parley.application.port.out.OpenConnections() {
+            @Override
+            public void closeToCatchUp(java.util.Collection<UserId> users, java.time.Instant openedBefore) {
+                Thread other = new Thread(() -> self.get().deliver(first(2, 50)));
+                other.start();
+                try {
+                    other.join(5_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                seenWhileClosing.add(other.isAlive() ? "the other thread waited" : "the other thread forwarded");
+            }
+
+            @Override
+            public void closeAllToCatchUp(java.time.Instant openedBefore) {
+            }
+
+            @Override
+            public void closeDeactivated(UserId user) {
+            }
+        };
+        ConversationOrder gapped = new ConversationOrder(local, closingSlowly,
+                new ConversationOrder.Settings(GAP_WAIT, Duration.ofMinutes(1), 1_000, 1), clock::get);
+        self.set(gapped);
+
+        gapped.deliver(first(1, 10));
+        gapped.deliver(after(1, 12, 11));
+        gapped.deliver(after(1, 13, 12));
+
+        assertThat(seenWhileClosing).containsExactly("the other thread forwarded");
+        assertThat(deliveredIds()).containsExactly(10L, 50L);
+    }
+
     private ConversationOrder orderBefore(EventDelivery delivery) {
         return new ConversationOrder(delivery, connections,
                 new ConversationOrder.Settings(GAP_WAIT, Duration.ofMinutes(1), 1_000, 10), clock::get);
