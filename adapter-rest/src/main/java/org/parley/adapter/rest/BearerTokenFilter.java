@@ -1,6 +1,5 @@
 package org.parley.adapter.rest;
 
-import java.util.Locale;
 import java.util.Objects;
 
 import jakarta.annotation.Priority;
@@ -45,9 +44,15 @@ final class BearerTokenFilter implements ContainerRequestFilter {
                     "Authentication credentials were not provided.");
         }
         String value = header.strip();
-        if (!value.toLowerCase(Locale.ROOT).startsWith(SCHEME) || value.substring(SCHEME.length()).isBlank()) {
+        // The scheme compared in place, ignoring case, and the token copied once: lowercasing the whole header and
+        // cutting the token twice copied it (some hundreds of characters) three times on every request.
+        if (!value.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
             throw AuthenticationFailed.token(AuthenticationFailed.Reason.INVALID_TOKEN);
         }
-        return value.substring(SCHEME.length()).strip();
+        String token = value.substring(SCHEME.length()).strip();
+        if (token.isEmpty()) {
+            throw AuthenticationFailed.token(AuthenticationFailed.Reason.INVALID_TOKEN);
+        }
+        return token;
     }
 }

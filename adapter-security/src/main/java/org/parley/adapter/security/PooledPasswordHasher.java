@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -48,6 +49,19 @@ public final class PooledPasswordHasher implements PasswordHasher, AutoCloseable
     @Override
     public EncodedPassword hash(String rawPassword) {
         return run(() -> hasher.hash(rawPassword));
+    }
+
+    /**
+     * Hashes on the pool without waiting for it. For work done once, at start, not for requests, so nothing is refused:
+     * when the queue is full, the wrapped hasher makes it (on the caller's thread unless it has threads of its own).
+     */
+    @Override
+    public CompletableFuture<EncodedPassword> hashInBackground(String rawPassword) {
+        try {
+            return CompletableFuture.supplyAsync(() -> hasher.hash(rawPassword), pool);
+        } catch (RejectedExecutionException full) {
+            return hasher.hashInBackground(rawPassword);
+        }
     }
 
     @Override

@@ -47,6 +47,78 @@ class PooledPasswordHasherTest {
     }
 
     @Test
+    void aHashInTheBackgroundIsMadeOnThePoolWithoutHoldingUpTheCaller() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> threads = new CopyOnWriteArrayList<>();
+        PasswordHasher blocking = new PasswordHasher() {
+            @Override
+            public EncodedPassword hash(String rawPassword) {
+                threads.add(Thread.currentThread().getName());
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return fake.hash(rawPassword);
+            }
+
+            @Override
+            public boolean matches(String rawPassword, EncodedPassword encoded) {
+                return fake.matches(rawPassword, encoded);
+            }
+        };
+        try (PooledPasswordHasher pooled = new PooledPasswordHasher(blocking, 1, 4)) {
+            CompletableFuture<EncodedPassword> decoy = pooled.hashInBackground("decoy");
+
+            assertThat(decoy).isNotDone();
+            release.countDown();
+            assertThat(pooled.matches("decoy", decoy.get(5, TimeUnit.SECONDS))).isTrue();
+            assertThat(threads).containsExactly("parley-hashing-1");
+        }
+    }
+
+    @Test
+    void aHashInTheBackgroundIsMadeOnTheCallersThreadWhenTheQueueIsFull() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        List<String> threads = new CopyOnWriteArrayList<>();
+        PasswordHasher blocking = new PasswordHasher() {
+            @Override
+            public EncodedPassword hash(String rawPassword) {
+                threads.add(Thread.currentThread().getName());
+                if (Thread.currentThread().getName().startsWith("parley-hashing-")) {
+                    started.countDown();
+                    try {
+                        release.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return fake.hash(rawPassword);
+            }
+
+            @Override
+            public boolean matches(String rawPassword, EncodedPassword encoded) {
+                return fake.matches(rawPassword, encoded);
+            }
+        };
+        try (PooledPasswordHasher pooled = new PooledPasswordHasher(blocking, 1, 1)) {
+            CompletableFuture<EncodedPassword> first = pooled.hashInBackground("one");
+            assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<EncodedPassword> queued = pooled.hashInBackground("two");
+
+            CompletableFuture<EncodedPassword> overflow = pooled.hashInBackground("three");
+
+            assertThat(overflow).isDone();
+            assertThat(fake.matches("three", overflow.get())).isTrue();
+            assertThat(threads).contains(Thread.currentThread().getName());
+            release.countDown();
+            assertThat(fake.matches("one", first.get(5, TimeUnit.SECONDS))).isTrue();
+            assertThat(fake.matches("two", queued.get(5, TimeUnit.SECONDS))).isTrue();
+        }
+    }
+
+    @Test
     void asksTheWrappedHasherWhichImportedHashesItTakes() {
         try (PooledPasswordHasher pooled = new PooledPasswordHasher(new DjangoPbkdf2PasswordHasher(1_000), 1, 4)) {
             assertThat(pooled.refusesImported(new EncodedPassword(

@@ -3,7 +3,6 @@ package org.parley.adapter.websocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -161,7 +160,8 @@ final class HandshakeAuthenticator extends ServerEndpointConfig.Configurator {
         for (Map.Entry<String, List<String>> header : request.getHeaders().entrySet()) {
             if ("authorization".equalsIgnoreCase(header.getKey()) && header.getValue() != null) {
                 for (String value : header.getValue()) {
-                    if (value != null && value.toLowerCase(Locale.ROOT).startsWith(BEARER)) {
+                    // Compared in place, ignoring case: lowercasing the value copied the whole token per handshake.
+                    if (value != null && value.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
                         return value.substring(BEARER.length()).trim();
                     }
                 }

@@ -2,6 +2,7 @@ package org.parley.bootstrap.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -70,5 +71,53 @@ class RequestTargetsTest {
     @ValueSource(strings = {"a b", "[zz", "x|y", "x:port", "x/y", "[::1", "a@b", "x:1:2"})
     void refusesMalformedHosts(String host) {
         assertThat(RequestTargets.problemWithHost(host)).isPresent();
+    }
+
+    /** The expression the {@code Host} check was written as before it was read character by character. */
+    private static final java.util.regex.Pattern RFC_3986_HOST = java.util.regex.Pattern.compile(
+            "(\\[[0-9A-Fa-f:.]+]|([A-Za-z0-9\\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)(:[0-9]*)?");
+
+    /** Every string of up to 6 characters drawn from the characters that decide, and 20,000 longer random ones. */
+    @Test
+    void theHostCheckAgreesWithRfc3986sGrammarAsARegularExpression() {
+        char[] alphabet = {'a', 'Z', '0', '9', 'f', 'G', '-', '.', '_', '~', '!', '=', '%', ':', '[', ']', '@', '/', ' ',
+                '\u00e9'};
+        java.util.Random random = new java.util.Random(16);
+        int checked = 0;
+        StringBuilder host = new StringBuilder();
+        for (int n = 0; n < 200_000; n++) {
+            host.setLength(0);
+            int length = n < 100_000 ? random.nextInt(7) : 7 + random.nextInt(30);
+            for (int i = 0; i < length; i++) {
+                host.append(alphabet[random.nextInt(alphabet.length)]);
+            }
+            String text = host.toString();
+            assertThat(RequestTargets.problemWithHost(text).isEmpty())
+                    .as("host %s", text).isEqualTo(RFC_3986_HOST.matcher(text).matches());
+            checked++;
+        }
+        for (String text : new String[]{"[::1]", "[::1]:", "[]", "[::1]x", "%41b:80", "%4", "%4g", "a%41", ":80", ":"}) {
+            assertThat(RequestTargets.problemWithHost(text).isEmpty())
+                    .as("host %s", text).isEqualTo(RFC_3986_HOST.matcher(text).matches());
+        }
+        assertThat(checked).isEqualTo(200_000);
+    }
+
+    /** Every request and handshake passes the check: a well-formed host allocates nothing (the expression ~0.6 KB). */
+    @Test
+    void aWellFormedHostIsCheckedWithoutAllocating() {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        String[] hosts = {"127.0.0.1:18080", "parley.example.org", "[2001:db8::1]:443"};
+        for (int i = 0; i < 20_000; i++) {
+            RequestTargets.problemWithHost(hosts[i % hosts.length]);
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 3_000; i++) {
+            if (RequestTargets.problemWithHost(hosts[i % hosts.length]).isPresent()) {
+                throw new AssertionError(hosts[i % hosts.length]);
+            }
+        }
+        assertThat((threads.getCurrentThreadAllocatedBytes() - before) / 3_000).isLessThan(16);
     }
 }

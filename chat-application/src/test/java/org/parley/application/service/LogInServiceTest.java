@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -264,6 +270,78 @@ class LogInServiceTest {
                 return hasher.matches(rawPassword, encoded);
             }
         };
+    }
+
+    /** A hasher whose background hashes complete only when the test says so (the decoy being made at start). */
+    private static final class SlowDecoyHasher implements PasswordHasher {
+        private final FakePasswordHasher fake = new FakePasswordHasher();
+        final CompletableFuture<EncodedPassword> decoy = new CompletableFuture<>();
+        final AtomicInteger backgroundHashes = new AtomicInteger();
+        final AtomicInteger matchesCalls = new AtomicInteger();
+
+        @Override
+        public EncodedPassword hash(String rawPassword) {
+            return fake.hash(rawPassword);
+        }
+
+        @Override
+        public CompletableFuture<EncodedPassword> hashInBackground(String rawPassword) {
+            backgroundHashes.incrementAndGet();
+            return decoy;
+        }
+
+        @Override
+        public boolean matches(String rawPassword, EncodedPassword encoded) {
+            matchesCalls.incrementAndGet();
+            return fake.matches(rawPassword, encoded);
+        }
+    }
+
+    @Test
+    void the_decoy_is_made_in_the_background_and_every_log_in_waits_for_it_alike() throws Exception {
+        SlowDecoyHasher slow = new SlowDecoyHasher();
+        // Built at once, although the decoy is not made yet: the server's start does not wait for it.
+        LogIn login = new LogInService(users, slow, tokens, time,
+                new LocalLogInAttempts(new LogInWindow(10, Duration.ofMinutes(15)), time));
+        assertThat(slow.backgroundHashes).hasValue(1);
+        User user = ChatFixtures.minimalUser();
+        users.add(new Account(user, Optional.of(slow.hash(PASSWORD))));
+        ExecutorService callers = Executors.newFixedThreadPool(2);
+        try {
+            Future<LogIn.TokenGrant> known = callers.submit(
+                    () -> login.logIn(new LogIn.Command(user.email().value(), PASSWORD)));
+            Future<LogIn.TokenGrant> unknown = callers.submit(
+                    () -> login.logIn(new LogIn.Command(ChatFixtures.uniqueEmail().value(), PASSWORD)));
+
+            // Neither is answered, nor its password checked, before the decoy exists: the known address waits too.
+            assertThatThrownBy(() -> known.get(300, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+            assertThatThrownBy(() -> unknown.get(10, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+            assertThat(slow.matchesCalls).hasValue(0);
+
+            slow.decoy.complete(slow.hash("the decoy"));
+
+            assertThat(known.get(5, TimeUnit.SECONDS).user().id()).isEqualTo(user.id());
+            assertThatThrownBy(() -> unknown.get(5, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(AuthenticationFailed.class);
+            assertThat(slow.matchesCalls).hasValue(2);
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    @Test
+    void a_decoy_that_failed_in_the_background_is_made_again_before_the_address_is_looked_up() {
+        SlowDecoyHasher slow = new SlowDecoyHasher();
+        LogIn login = new LogInService(users, slow, tokens, time,
+                new LocalLogInAttempts(new LogInWindow(10, Duration.ofMinutes(15)), time));
+        slow.decoy.completeExceptionally(new IllegalStateException("the pool was stopped"));
+
+        assertThatThrownBy(() -> login.logIn(new LogIn.Command(ChatFixtures.uniqueEmail().value(), PASSWORD)))
+                .isInstanceOf(AuthenticationFailed.class);
+        User user = ChatFixtures.minimalUser();
+        users.add(new Account(user, Optional.of(slow.hash(PASSWORD))));
+        assertThat(login.logIn(new LogIn.Command(user.email().value(), PASSWORD)).user().id()).isEqualTo(user.id());
+        assertThat(slow.matchesCalls).hasValue(2);
     }
 
     private User userWithPassword(String password) {
