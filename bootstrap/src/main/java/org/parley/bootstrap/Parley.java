@@ -170,7 +170,8 @@ public final class Parley implements AutoCloseable {
     /** Builds everything and starts serving; fails with a clear exception (and nothing left open) if it cannot. */
     public static Parley start(ParleyConfig config) {
         TimeSource time = new SystemTimeSource();
-        PersistenceModule storage = PersistenceModule.start(databaseSettings(config),
+        DatabaseSettings database = databaseSettings(config);
+        PersistenceModule storage = PersistenceModule.start(database,
                 new CacheSettings(config.userCacheLifetime(), config.cacheMaxEntries()));
         Observability observability = observability(config);
         ChatMetrics metrics = observability.metrics();
@@ -188,8 +189,9 @@ public final class Parley implements AutoCloseable {
             census = connectionCensus(config);
             DrivenPorts ports = drivenPorts(config, storage, transport, limiting, time);
             // With a webhook, each batch also records its messages' events (contract §15); without, as before.
+            // On H2 a small batch may wait up to 1 ms for more messages while they come that close together.
             writer = new MessageWriter(ports.messages(), config.webhooks().isPresent(), ports.delivery(),
-                    MESSAGE_BATCH_SIZE, MESSAGE_QUEUE_CAPACITY, metrics);
+                    MESSAGE_BATCH_SIZE, MESSAGE_QUEUE_CAPACITY, database.commitGathering(), metrics);
             presence = presence(config, storage, ports);
             UseCases useCases = useCases(config, ports, writer, presence);
             sweeps = OrphanSweeps.start(new SweepOrphanedAttachmentsService(ports.attachments(), ports.messages(),

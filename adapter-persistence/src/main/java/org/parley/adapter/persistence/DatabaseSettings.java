@@ -47,6 +47,7 @@ public record DatabaseSettings(
     static final String H2_WRITE_DELAY = "WRITE_DELAY";
 
     private static final Duration SHORTEST_TIMEOUT = Duration.ofMillis(250);
+    private static final long H2_COMMIT_GATHERING_MILLIS = 1;
     private static final Pattern USER_INFO = Pattern.compile("//[^/@?;\\s\"']*@");
     private static final Pattern SECRET_VALUE = Pattern.compile(
             "(?i)((?<![\\w.-])[\\w.-]*(?:password|pwd|secret|key|token)\\s*=\\s*)[^\\s;&,)\"']*");
@@ -91,6 +92,25 @@ public record DatabaseSettings(
     /** These settings with requests waiting at most {@code timeout} for the database. */
     public DatabaseSettings withRequestTimeout(Duration timeout) {
         return new DatabaseSettings(jdbcUrl, username, password, maximumPoolSize, connectionTimeout, timeout);
+    }
+
+    /** How long group commit may wait to gather messages into one commit on H2 ({@link #commitGathering()}). */
+    static final Duration H2_COMMIT_GATHERING = Duration.ofMillis(H2_COMMIT_GATHERING_MILLIS);
+
+    /**
+     * How long group commit may hold a small batch to gather more messages into one commit on this database, while
+     * messages arrive closer together than that (the application's gathering wait, bounded by each batch's first
+     * message): {@value #H2_COMMIT_GATHERING_MILLIS} ms on H2, none elsewhere. On H2 a commit costs more than its own
+     * time: each is a chunk written to the file whose bookkeeping H2 keeps for its 45 s retention time, and a commit
+     * of one message allocates about 70 KB against about 31 KB per message in commits of four, so at 2,000 messages/s
+     * one-message commits keep tens of thousands of chunks alive for every young collection to copy
+     * (docs/PERFORMANCE.md, "Fewer, fuller commits at low rates"). An in-memory H2 database ({@code jdbc:h2:mem:})
+     * writes no chunks and gets none; neither does PostgreSQL, whose commit leaves nothing behind in Parley's heap.
+     * What a commit promises is the same either way.
+     */
+    public Duration commitGathering() {
+        String url = jdbcUrl.toLowerCase(Locale.ROOT);
+        return url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:") ? H2_COMMIT_GATHERING : Duration.ZERO;
     }
 
     /** Whether this is a PostgreSQL URL. */

@@ -16,6 +16,20 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DatabaseSettingsTest {
 
+    /** Group commit's gathering wait: 1 ms where each commit is a chunk H2 keeps, none elsewhere. */
+    @Test
+    void onlyAnH2DatabaseWithAFileGetsACommitGatheringWait(@TempDir Path dir) {
+        assertThat(DatabaseSettings.embeddedH2(dir).commitGathering()).isEqualTo(Duration.ofMillis(1));
+        assertThat(settings("jdbc:h2:tcp://localhost/~/parley").commitGathering()).isEqualTo(Duration.ofMillis(1));
+        assertThat(settings("JDBC:H2:./parley").commitGathering()).isEqualTo(Duration.ofMillis(1));
+        assertThat(settings("jdbc:h2:mem:parley").commitGathering()).isEqualTo(Duration.ZERO);
+        assertThat(settings("jdbc:postgresql://127.0.0.1:5432/parley").commitGathering()).isEqualTo(Duration.ZERO);
+    }
+
+    private static DatabaseSettings settings(String url) {
+        return new DatabaseSettings(url, "sa", "", 1, Duration.ofSeconds(1));
+    }
+
     @Test
     void toStringNeverShowsThePasswordNorCredentialsInTheUrl() {
         DatabaseSettings settings = new DatabaseSettings(

@@ -47,7 +47,8 @@ import org.parley.domain.user.UserId;
  * {@code -Dh2cost.sql=<statement>} runs one statement on the database after start-up, e.g. to compare a setting such
  * as {@code ALTER SEQUENCE messages_id_seq CACHE 32}). Besides the figures per commit of the whole loop, it reports
  * the writer's CPU time and bytes allocated around {@code appendNew} alone, per commit and per message, and the chunks
- * H2 stored per commit (the store's version moves on by one per chunk).
+ * H2 stored per commit (the store's version moves on by one per chunk), and the pages and bytes H2 read back from its
+ * file per commit (its own {@code readCount} and {@code readBytes}).
  */
 public final class H2CommitCost {
 
@@ -58,14 +59,16 @@ public final class H2CommitCost {
     record Result(double writerCpuMicros, double writerAllocatedBytes, double fileBytesWritten,
                   double processCpuMicros, int chunksKept, long fileBytes, double seconds,
                   double writerFileBytes, double housekeepingCpuMicros, int perCommit,
-                  double appendCpuMicros, double appendAllocatedBytes, double storesPerCommit) {
+                  double appendCpuMicros, double appendAllocatedBytes, double storesPerCommit,
+                  double pageReadsPerCommit, double bytesReadPerCommit) {
         @Override
         public String toString() {
-            return String.format("%.2f chunks stored per commit; appendNew alone: CPU %.1f µs, allocated %.0f B per commit; %.1f µs, %.0f B per message;"
+            return String.format("%.2f chunks stored per commit; %.2f page reads, %.0f B read from the file per commit;"
+                            + " appendNew alone: CPU %.1f µs, allocated %.0f B per commit; %.1f µs, %.0f B per message;"
                             + " writer CPU %.0f µs, allocated %.0f B, written by the commit %.0f B (by all %.0f B),"
                             + " housekeeping CPU %.0f µs, process CPU %.0f µs per commit; %d chunks kept; file %d KB;"
                             + " %.1f s of commits",
-                    storesPerCommit, appendCpuMicros, appendAllocatedBytes, appendCpuMicros / perCommit,
+                    storesPerCommit, pageReadsPerCommit, bytesReadPerCommit, appendCpuMicros, appendAllocatedBytes, appendCpuMicros / perCommit,
                     appendAllocatedBytes / perCommit, writerCpuMicros, writerAllocatedBytes, writerFileBytes,
                     fileBytesWritten, housekeepingCpuMicros,
                     processCpuMicros, chunksKept, fileBytes / 1024, seconds);
@@ -114,7 +117,11 @@ public final class H2CommitCost {
             ThreadMXBean threadBean = (ThreadMXBean) ManagementFactory.getThreadMXBean();
             com.sun.management.OperatingSystemMXBean os =
                     (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-            AtomicLong writeBytes = writeBytesOf(store.getFileStore());
+            AtomicLong writeBytes = counterOf(store.getFileStore(), "writeBytes");
+            AtomicLong readCount = counterOf(store.getFileStore(), "readCount");
+            AtomicLong readBytes = counterOf(store.getFileStore(), "readBytes");
+            long reads0 = 0;
+            long readBytes0 = 0;
             long self = Thread.currentThread().getId();
             long cpu0 = 0;
             long alloc0 = 0;
@@ -141,6 +148,8 @@ public final class H2CommitCost {
                     appendCpu = 0;
                     appendAlloc = 0;
                     version0 = store.getCurrentVersion();
+                    reads0 = readCount.get();
+                    readBytes0 = readBytes.get();
                 }
                 List<DraftToStore> batch = new ArrayList<>(perCommit);
                 for (int m = 0; m < perCommit; m++) {
@@ -176,7 +185,8 @@ public final class H2CommitCost {
                     writerBytes / n,
                     (threadBean.getThreadCpuTime(housekeeper) - housekeeping0) / 1_000.0 / n,
                     perCommit, appendCpu / 1_000.0 / n, appendAlloc / n,
-                    (store.getCurrentVersion() - version0) / n);
+                    (store.getCurrentVersion() - version0) / n,
+                    (readCount.get() - reads0) / n, (readBytes.get() - readBytes0) / n);
         } finally {
             module.close();
         }
@@ -194,8 +204,9 @@ public final class H2CommitCost {
         return session.getDatabase().getStore().getMvStore();
     }
 
-    private static AtomicLong writeBytesOf(FileStore<?> fileStore) throws ReflectiveOperationException {
-        Field field = FileStore.class.getDeclaredField("writeBytes");
+    /** One of H2's own I/O counters of {@code fileStore} ({@code writeBytes}, {@code readCount}, {@code readBytes}). */
+    private static AtomicLong counterOf(FileStore<?> fileStore, String name) throws ReflectiveOperationException {
+        Field field = FileStore.class.getDeclaredField(name);
         field.setAccessible(true);
         return (AtomicLong) field.get(fileStore);
     }

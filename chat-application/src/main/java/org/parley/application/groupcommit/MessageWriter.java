@@ -1,6 +1,7 @@
 package org.parley.application.groupcommit;
 
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -46,7 +47,10 @@ import org.parley.domain.chat.MessageDraft;
  *       transaction holding it has committed;</li>
  *   <li><b>a commit is shared</b>: under load, the messages that arrive while one batch commits form the next batch,
  *       so the cost of a commit (a WAL flush on PostgreSQL) is divided among them; with no load a message is written
- *       alone at once, with no added wait;</li>
+ *       alone at once, with no added wait. Where a commit costs more than its own time (embedded H2 keeps every
+ *       commit's chunk for 45 s), the writer may be given a <b>gathering wait</b>: while messages arrive less than
+ *       that wait apart, a batch of fewer than {@value #GATHER_ENOUGH} messages waits for more, at most until its first
+ *       message has waited that long since it was queued ({@link Gathering}); a lone message still goes at once;</li>
  *   <li><b>one order</b>: batches are stored one after another by one thread, so on this server ids are in commit
  *       order and every connection receives frames in id order;</li>
  *   <li><b>each event says where its message stands</b>: the {@link MessageStored} event of a message carries the
@@ -90,6 +94,8 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
     private static final long IDLE_POLL_MILLIS = 50;
     private static final int MAX_BATCHES_AWAITING_DELIVERY = 16;
     private static final int FAILURES_MEANING_STORE_DOWN = 2;
+    /** A batch this full is committed without a gathering wait: fuller commits save little more (docs/PERFORMANCE.md). */
+    static final int GATHER_ENOUGH = 8;
     /** Put on {@link #toDeliver} by the writer thread as it stops: the delivery thread stops when it reaches it. */
     private static final Outcomes END = new Outcomes(List.of(), List.of(), null, 0);
 
@@ -102,6 +108,10 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
     /** Whether {@link #metrics} counts anything: without it, no clock is read for it. */
     private final boolean timed;
     private final int maxBatchSize;
+    /** When a small batch waits for more messages; only the writer thread calls it (but {@link Gathering#waits}). */
+    private final Gathering gathering;
+    /** Whether a message's enqueue time is read: only for {@link #gathering}. */
+    private final boolean stamped;
     private final BlockingQueue<Pending> queue;
     private final ReadWriteLock closing = new ReentrantReadWriteLock();
     /** Committed batches waiting for delivery, in commit order; bounded, so a lagging delivery slows the writer. */
@@ -127,17 +137,32 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
      */
     public MessageWriter(MessageRepository messages, boolean recordWebhookEvents, EventDelivery delivery,
                          int maxBatchSize, int queueCapacity, ChatMetrics metrics) {
-        this(messages, recordWebhookEvents, delivery, maxBatchSize, queueCapacity, new LoggedFailures(), metrics);
+        this(messages, recordWebhookEvents, delivery, maxBatchSize, queueCapacity, Duration.ZERO, metrics);
+    }
+
+    /**
+     * As {@link #MessageWriter(MessageRepository, boolean, EventDelivery, int, int, ChatMetrics)}, with a gathering
+     * wait: while messages arrive less than {@code gatherUpTo} apart, a batch of fewer than {@value #GATHER_ENOUGH}
+     * messages waits for more until its first message has been queued for {@code gatherUpTo} ({@link Gathering};
+     * {@link Duration#ZERO}: never waits).
+     *
+     * @throws IllegalArgumentException when {@code gatherUpTo} is negative
+     */
+    public MessageWriter(MessageRepository messages, boolean recordWebhookEvents, EventDelivery delivery,
+                         int maxBatchSize, int queueCapacity, Duration gatherUpTo, ChatMetrics metrics) {
+        this(messages, recordWebhookEvents, delivery, maxBatchSize, queueCapacity, gatherUpTo, new LoggedFailures(),
+                metrics);
     }
 
     /** As the public constructor, with {@code failures} told of every failure instead of the log (tests). */
     MessageWriter(MessageRepository messages, EventDelivery delivery, int maxBatchSize, int queueCapacity,
                   Failures failures) {
-        this(messages, false, delivery, maxBatchSize, queueCapacity, failures, ChatMetrics.none());
+        this(messages, false, delivery, maxBatchSize, queueCapacity, Duration.ZERO, failures, ChatMetrics.none());
     }
 
     private MessageWriter(MessageRepository messages, boolean recordWebhookEvents, EventDelivery delivery,
-                          int maxBatchSize, int queueCapacity, Failures failures, ChatMetrics metrics) {
+                          int maxBatchSize, int queueCapacity, Duration gatherUpTo, Failures failures,
+                          ChatMetrics metrics) {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.timed = metrics != ChatMetrics.none();
         this.messages = Objects.requireNonNull(messages, "messages");
@@ -148,6 +173,8 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
             throw new IllegalArgumentException("maxBatchSize and queueCapacity must be positive");
         }
         this.maxBatchSize = maxBatchSize;
+        this.gathering = new Gathering(gatherUpTo, Math.min(GATHER_ENOUGH, maxBatchSize));
+        this.stamped = gathering.waits();
         this.queue = new LinkedBlockingQueue<>(queueCapacity);
         this.deliverer = supervised(DELIVERY_THREAD, this::deliverCommitted, null);
         this.writer = supervised(WRITER_THREAD, this::writeQueued, null);
@@ -196,7 +223,7 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
     public Optional<CompletionStage<AppendedMessage>> storeOnceThenPublishAtOnce(
             DraftToStore draft, Function<Message, ? extends OutboundEvent> event) {
         Pending pending = new Pending(Objects.requireNonNull(draft, "draft"),
-                Optional.of(Objects.requireNonNull(event, "event")));
+                Optional.of(Objects.requireNonNull(event, "event")), stamped ? System.nanoTime() : 0);
         if (!closing.readLock().tryLock()) {
             return Optional.empty();
         }
@@ -217,7 +244,7 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
 
     private CompletableFuture<AppendedMessage> enqueue(DraftToStore draft,
                                                Optional<Function<Message, ? extends OutboundEvent>> then) {
-        Pending pending = new Pending(Objects.requireNonNull(draft, "draft"), then);
+        Pending pending = new Pending(Objects.requireNonNull(draft, "draft"), then, stamped ? System.nanoTime() : 0);
         closing.readLock().lock();
         try {
             if (closed) {
@@ -302,6 +329,9 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
             queue.drainTo(batch, maxBatchSize - 1);
             writing = batch;
             try {
+                if (stamped) {
+                    gather(batch);
+                }
                 write(batch);
             } catch (Throwable unexpected) {
                 failures.unexpected(WRITER_THREAD, unexpected);
@@ -309,6 +339,36 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
             }
             writing = null;
             batch.clear();
+        }
+    }
+
+    /**
+     * The gathering wait: counts the messages of {@code batch} as taken, then, while {@link #gathering} says so, waits
+     * for more and adds them (never past the batch's first message's enqueue time plus the wait). An interrupt ends
+     * the wait: the batch is committed as it is.
+     */
+    private void gather(List<Pending> batch) {
+        int counted = 0;
+        long firstEnqueued = batch.get(0).enqueuedNanos;
+        while (true) {
+            for (; counted < batch.size(); counted++) {
+                gathering.taken(batch.get(counted).enqueuedNanos);
+            }
+            long wait = gathering.waitNanos(batch.size(), firstEnqueued, System.nanoTime());
+            if (wait <= 0 || batch.size() >= maxBatchSize) {
+                return;
+            }
+            Pending next;
+            try {
+                next = queue.poll(wait, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (next == null) {
+                return;
+            }
+            batch.add(next);
+            queue.drainTo(batch, maxBatchSize - batch.size());
         }
     }
 
@@ -693,12 +753,15 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
         final DraftToStore draft;
         final Optional<Function<Message, ? extends OutboundEvent>> then;
         final CompletableFuture<AppendedMessage> result = new CompletableFuture<>();
+        /** When it was queued ({@link System#nanoTime()}), for the gathering wait; 0 when the writer has none. */
+        final long enqueuedNanos;
         /** Set by the writer thread once the draft's outcome is queued for the delivery thread. */
         boolean handedOver;
 
-        Pending(DraftToStore draft, Optional<Function<Message, ? extends OutboundEvent>> then) {
+        Pending(DraftToStore draft, Optional<Function<Message, ? extends OutboundEvent>> then, long enqueuedNanos) {
             this.draft = draft;
             this.then = then;
+            this.enqueuedNanos = enqueuedNanos;
         }
     }
 

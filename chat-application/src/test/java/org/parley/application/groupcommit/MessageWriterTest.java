@@ -110,6 +110,81 @@ class MessageWriterTest {
         }
     }
 
+    /** The gathering wait (docs/PERFORMANCE.md): a lone message is committed at once, even with a 30 s wait. */
+    @Test
+    void with_a_gathering_wait_a_lone_message_is_still_committed_at_once() {
+        BatchRecordingRepository recording = new BatchRecordingRepository(storage.messages());
+        try (MessageWriter writer = new MessageWriter(recording, false, delivery, 100, 1_000, Duration.ofSeconds(30),
+                org.parley.application.port.out.ChatMetrics.none())) {
+            assertThat(writer.store(text("alone"))).succeedsWithin(WAIT);
+        }
+        assertThat(recording.batchSizes()).containsExactly(1);
+    }
+
+    /**
+     * A steady stream 10 ms apart with a 300 ms wait: once the writer has seen the pace (about ten messages), small
+     * batches wait for company and are committed once they hold {@value MessageWriter#GATHER_ENOUGH}; without the wait
+     * the same stream is committed one message at a time. Every message is stored, in order.
+     */
+    @Test
+    void with_a_gathering_wait_a_steady_stream_is_committed_in_fuller_batches() throws Exception {
+        List<Integer> gathered = streamThroughAWriter(Duration.ofMillis(300), 60, 10);
+        List<Integer> alone = streamThroughAWriter(Duration.ZERO, 60, 10);
+
+        assertThat(gathered.stream().mapToInt(Integer::intValue).sum()).isEqualTo(60);
+        assertThat(gathered).contains(MessageWriter.GATHER_ENOUGH);
+        assertThat(gathered.size()).isLessThan(30);
+        assertThat(alone).hasSize(60).containsOnly(1);
+    }
+
+    /**
+     * The wait is bounded by the batch's first message: messages 50 ms apart with a 120 ms wait fill batches of two or
+     * three, never the {@value MessageWriter#GATHER_ENOUGH} that waiting for a full batch would give.
+     */
+    @Test
+    void a_gathering_wait_never_holds_a_batch_past_its_first_messages_wait() throws Exception {
+        List<Integer> sizes = streamThroughAWriter(Duration.ofMillis(120), 40, 50);
+
+        assertThat(sizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(40);
+        assertThat(sizes).anyMatch(size -> size >= 2).allMatch(size -> size < MessageWriter.GATHER_ENOUGH);
+    }
+
+    /** Stores {@code count} messages {@code gapMillis} apart through a writer with {@code gatherUpTo}; its batch sizes. */
+    private List<Integer> streamThroughAWriter(Duration gatherUpTo, int count, long gapMillis) throws Exception {
+        BatchRecordingRepository recording = new BatchRecordingRepository(storage.messages());
+        List<CompletableFuture<Message>> futures = new ArrayList<>();
+        try (MessageWriter writer = new MessageWriter(recording, false, delivery, 100, 1_000, gatherUpTo,
+                org.parley.application.port.out.ChatMetrics.none())) {
+            for (int i = 0; i < count; i++) {
+                futures.add(writer.store(text("m" + i)));
+                Thread.sleep(gapMillis);
+            }
+            futures.forEach(future -> assertThat(future).succeedsWithin(WAIT));
+        }
+        List<Message> stored = futures.stream().map(CompletableFuture::join).toList();
+        assertThat(stored).extracting(Message::id).isSorted();
+        return recording.batchSizes();
+    }
+
+    /** Keeps the size of every batch handed to it, then stores it. */
+    private static final class BatchRecordingRepository extends DelegatingMessageRepository {
+        private final List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
+
+        BatchRecordingRepository(MessageRepository delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public List<AppendedMessage> appendNew(List<DraftToStore> drafts) {
+            batchSizes.add(drafts.size());
+            return super.appendNew(drafts);
+        }
+
+        List<Integer> batchSizes() {
+            return List.copyOf(batchSizes);
+        }
+    }
+
     @Test
     void a_batch_holds_at_most_the_batch_size() throws Exception {
         GatedRepository gated = new GatedRepository(storage.messages());
