@@ -1,15 +1,22 @@
 package org.parley.adapter.websocket.container;
 
+import java.lang.reflect.Field;
+import java.net.URI;
 import java.nio.ByteBuffer;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
 
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.DeploymentException;
+import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpointConfig;
 
+import org.glassfish.tyrus.core.DebugContext;
 import org.glassfish.tyrus.core.RequestContext;
+import org.glassfish.tyrus.core.TyrusSession;
 import org.glassfish.tyrus.spi.Connection;
 import org.glassfish.tyrus.spi.ReadHandler;
 import org.glassfish.tyrus.spi.UpgradeRequest;
@@ -45,7 +52,19 @@ final class GuardedEngine implements WebSocketEngine {
             return refusedAsMalformed(response);
         }
         LeanRequest lean = withoutQueryOnceUpgraded(request);
-        UpgradeInfo upgrade = tyrus.upgrade(lean == null ? request : lean.request(), response);
+        // What the configurator hands this connection's onOpen (handOver): held by this upgrade, not by the session.
+        Object[] handing = HANDING.get();
+        handing[0] = null;
+        HANDING_NOW.set(Boolean.TRUE);
+        UpgradeInfo upgrade;
+        Object handed;
+        try {
+            upgrade = tyrus.upgrade(lean == null ? request : lean.request(), response);
+        } finally {
+            handed = handing[0];
+            handing[0] = null;
+            HANDING_NOW.remove();
+        }
         if (upgrade.getStatus() != UpgradeStatus.SUCCESS) {
             return upgrade;
         }
@@ -66,6 +85,8 @@ final class GuardedEngine implements WebSocketEngine {
                 // slot of this thread's, read once the connection exists (no object per connection).
                 FramesInOrder[] opening = OPENING.get();
                 opening[0] = null;
+                Object[] handing = HANDING.get();
+                handing[0] = handed;
                 OPENING_NOW.set(Boolean.TRUE);
                 Connection connection;
                 FramesInOrder order;
@@ -74,6 +95,7 @@ final class GuardedEngine implements WebSocketEngine {
                 } finally {
                     order = opening[0];
                     opening[0] = null;
+                    handing[0] = null;
                     OPENING_NOW.remove();
                 }
                 return connection == null ? null : new GuardedConnection(connection, maxMessageBytes, order);
@@ -95,6 +117,144 @@ final class GuardedEngine implements WebSocketEngine {
     static void closeAfterFramesOf(FramesInOrder order) {
         if (OPENING_NOW.get() != null) {
             OPENING.get()[0] = order;
+        }
+    }
+
+    /**
+     * Per thread, what the configurator of the handshake under way ({@link #HANDING_NOW}), then the {@code onOpen} of
+     * the connection it opened ({@link #OPENING_NOW}), are handed: the upgrade keeps it in between, so no other
+     * connection's {@code onOpen} can take it, whichever thread opens it.
+     */
+    private static final ThreadLocal<Object[]> HANDING = ThreadLocal.withInitial(() -> new Object[1]);
+    private static final ThreadLocal<Boolean> HANDING_NOW = new ThreadLocal<>();
+
+    /**
+     * Called by a configurator's {@code modifyHandshake}: {@code value} goes to the {@code onOpen} of the connection
+     * this handshake opens ({@link #handedOver}), and to no other; a later call replaces it.
+     *
+     * @return false outside a handshake by this engine (nothing is handed over)
+     */
+    static boolean handOver(Object value) {
+        if (HANDING_NOW.get() == null) {
+            return false;
+        }
+        HANDING.get()[0] = value;
+        return true;
+    }
+
+    /**
+     * Called by the endpoint's {@code onOpen} with its session: what its handshake's configurator handed over
+     * ({@link #handOver}), once; null outside an upgrade by this engine, when nothing was handed over, or when it was
+     * taken already. Inside an upgrade by this engine, the session also gives up its own copies of what the request
+     * left it ({@link #shareRequestParts}).
+     */
+    static Object opening(Session session) {
+        if (OPENING_NOW.get() == null) {
+            return null;
+        }
+        shareRequestParts(session);
+        Object[] handing = HANDING.get();
+        Object handed = handing[0];
+        handing[0] = null;
+        return handed;
+    }
+
+    private static final Field SESSION_URI = sessionField("requestURI");
+    private static final Field SESSION_PATH_PARAMETERS = sessionField("pathParameters");
+    private static final Field SESSION_PARAMETERS = sessionField("requestParameterMap");
+    private static final Field SESSION_DEBUG_CONTEXT = sessionField("debugContext");
+    private static final Field DEBUG_TRACING_LEVEL = debugContextField("tracingLevel");
+    private static final Field DEBUG_LOG_RECORDS = debugContextField("logRecords");
+    private static final Field DEBUG_TRACING_HEADERS = debugContextField("tracingHeaders");
+    /** The request URI the sessions share (one per endpoint path: this server has one). */
+    private static volatile URI sharedRequestUri;
+
+    /** A private field of Tyrus's session, made writable; null when this Tyrus has no such field. */
+    private static Field sessionField(String name) {
+        try {
+            Field field = TyrusSession.class.getDeclaredField(name);
+            field.setAccessible(true);
+            return field;
+        } catch (ReflectiveOperationException | RuntimeException notThisTyrus) {
+            return null;
+        }
+    }
+
+    /** A private field of Tyrus's {@code DebugContext}, made writable; null when this Tyrus has no such field. */
+    private static Field debugContextField(String name) {
+        try {
+            Field field = DebugContext.class.getDeclaredField(name);
+            field.setAccessible(true);
+            return field;
+        } catch (ReflectiveOperationException | RuntimeException notThisTyrus) {
+            return null;
+        }
+    }
+
+    /** Whether this Tyrus's session fields can be reached (Tyrus 2.2.2's can). */
+    static boolean sharesRequestParts() {
+        return SESSION_URI != null && SESSION_PATH_PARAMETERS != null && SESSION_PARAMETERS != null;
+    }
+
+    /**
+     * Gives {@code session} the request URI of every other session of its path and the JDK's empty map for its
+     * parameter and path-parameter maps, which it had emptied ({@link #withoutQueryOnceUpgraded}); never throws, and
+     * leaves a session whose parts are not so (a query, a parameter) as it is.
+     *
+     * <p>Works around: {@code TyrusEndpointWrapper.onConnect} gives each {@code TyrusSession} a {@link URI} parsed
+     * anew from the request's ({@code getURI}: the URI and its strings) and read-only copies of two maps, empty here
+     * ({@code Collections.unmodifiableMap(new HashMap<>(…))}), for the connection's life: about 0.3 KB per idle
+     * connection for what is the same in all. The session's fields are final and private: they are written through
+     * {@link Field#set} from {@link Field#setAccessible}, which works while Tyrus and Parley share the class path's
+     * unnamed module; when they cannot be found (another Tyrus version), nothing is shared. A URI is immutable, and the
+     * session's getters answer as before (equal URI, empty read-only maps). Its debug context's two emptied
+     * collections go the same way ({@link #shareEmptyDebugCollections}).
+     */
+    static void shareRequestParts(Session session) {
+        if (!sharesRequestParts() || !(session instanceof TyrusSession)) {
+            return;
+        }
+        try {
+            if (session.getRequestParameterMap().isEmpty()) {
+                SESSION_PARAMETERS.set(session, Map.of());
+            }
+            if (session.getPathParameters().isEmpty()) {
+                SESSION_PATH_PARAMETERS.set(session, Map.of());
+            }
+            shareEmptyDebugCollections(session);
+            URI uri = session.getRequestURI();
+            if (uri != null && uri.getRawQuery() == null) {
+                URI shared = sharedRequestUri;
+                if (uri.equals(shared)) {
+                    SESSION_URI.set(session, shared);
+                } else {
+                    sharedRequestUri = uri;
+                }
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // The session keeps its own copies, as without this.
+        }
+    }
+
+    /**
+     * The session's {@code DebugContext}, when it traces nothing ({@link Level#OFF}: Tyrus's default, no tracing
+     * requested), gets the JDK's empty list and map for its log records and tracing headers, both empty once the
+     * handshake is over: with the session's id set ({@code TyrusSession}'s constructor, before {@code onOpen}) it logs
+     * straight to its logger and keeps no record, and it adds a tracing header only at a level it traces
+     * ({@code appendTraceMessageWithThrowable}); {@code flush} only reads and clears the records (a no-op on the empty
+     * list). 72 bytes per connection.
+     */
+    private static void shareEmptyDebugCollections(Session session) throws ReflectiveOperationException {
+        if (SESSION_DEBUG_CONTEXT == null || DEBUG_TRACING_LEVEL == null || DEBUG_LOG_RECORDS == null
+                || DEBUG_TRACING_HEADERS == null) {
+            return;
+        }
+        Object debug = SESSION_DEBUG_CONTEXT.get(session);
+        if (debug instanceof DebugContext context && DEBUG_TRACING_LEVEL.get(context) == Level.OFF
+                && ((List<?>) DEBUG_LOG_RECORDS.get(context)).isEmpty()
+                && ((Map<?, ?>) DEBUG_TRACING_HEADERS.get(context)).isEmpty()) {
+            DEBUG_LOG_RECORDS.set(context, Collections.emptyList());
+            DEBUG_TRACING_HEADERS.set(context, Collections.emptyMap());
         }
     }
 
@@ -129,9 +289,12 @@ final class GuardedEngine implements WebSocketEngine {
             given.forEach((name, values) -> parameters.put(name, values.toArray(String[]::new)));
         }
         String serverAddress = original.getServerAddr();
-        // The session keeps the server's address as a string of its own; the server has a handful.
+        String remoteAddress = original.getRemoteAddr();
+        // The session keeps the server's address and the client's as strings of its own: the server has a handful,
+        // and many connections come from one address (a NAT, a proxy, a load balancer). One string per address.
         RequestContext holder = RequestContext.Builder.create(original).queryString(null).parameterMap(parameters)
                 .serverAddr(serverAddress == null ? null : serverAddress.intern())
+                .remoteAddr(remoteAddress == null ? null : remoteAddress.intern())
                 .build();
         return new LeanRequest(RequestContext.Builder.create(holder).build(), holder.getParameterMap());
     }
