@@ -31,9 +31,12 @@ import org.glassfish.tyrus.spi.Writer;
  *
  * <p>What the guard works around and the tests that prove it: {@link FrameSizeGuard}. Every connection also writes
  * through a {@link FrameWriter} (for text frames the application framed itself). It also answers a handshake
- * without {@code Sec-WebSocket-Key} with 400 instead of Tyrus's 500 ({@link #upgrade}), and keeps the query out of the
- * sessions ({@link #withoutQueryOnceUpgraded}). Checked on Tyrus 2.2.2. The query: proved by
- * {@code UpgradedConnectionMemoryTest.theSessionKeepsNeitherTheQueryNorItsToken}.
+ * without {@code Sec-WebSocket-Key} with 400 instead of Tyrus's 500 ({@link #upgrade}), keeps the query out of the
+ * sessions ({@link #withoutQueryOnceUpgraded}), lets the sessions share what is the same in all
+ * ({@link #shareRequestParts}), and carries what a configurator hands over to its own connection's {@code onOpen}
+ * ({@link #handOver}). Checked on Tyrus 2.2.2. The query: proved by
+ * {@code UpgradedConnectionMemoryTest.theSessionKeepsNeitherTheQueryNorItsToken}; the shared parts and the hand-over
+ * by {@code HandOverTest} and {@code IdleConnectionHeapTest}.
  */
 final class GuardedEngine implements WebSocketEngine {
 
@@ -130,7 +133,7 @@ final class GuardedEngine implements WebSocketEngine {
 
     /**
      * Called by a configurator's {@code modifyHandshake}: {@code value} goes to the {@code onOpen} of the connection
-     * this handshake opens ({@link #handedOver}), and to no other; a later call replaces it.
+     * this handshake opens ({@link #opening}), and to no other; a later call replaces it.
      *
      * @return false outside a handshake by this engine (nothing is handed over)
      */
