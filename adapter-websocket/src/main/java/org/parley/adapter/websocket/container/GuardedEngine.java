@@ -3,18 +3,15 @@ package org.parley.adapter.websocket.container;
 import java.lang.reflect.Field;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Level;
 
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpointConfig;
 
-import org.glassfish.tyrus.core.DebugContext;
 import org.glassfish.tyrus.core.RequestContext;
 import org.glassfish.tyrus.core.TyrusSession;
 import org.glassfish.tyrus.spi.Connection;
@@ -165,10 +162,6 @@ final class GuardedEngine implements WebSocketEngine {
     private static final Field SESSION_URI = sessionField("requestURI");
     private static final Field SESSION_PATH_PARAMETERS = sessionField("pathParameters");
     private static final Field SESSION_PARAMETERS = sessionField("requestParameterMap");
-    private static final Field SESSION_DEBUG_CONTEXT = sessionField("debugContext");
-    private static final Field DEBUG_TRACING_LEVEL = debugContextField("tracingLevel");
-    private static final Field DEBUG_LOG_RECORDS = debugContextField("logRecords");
-    private static final Field DEBUG_TRACING_HEADERS = debugContextField("tracingHeaders");
     /** The request URI the sessions share (one per endpoint path: this server has one). */
     private static volatile URI sharedRequestUri;
 
@@ -176,17 +169,6 @@ final class GuardedEngine implements WebSocketEngine {
     private static Field sessionField(String name) {
         try {
             Field field = TyrusSession.class.getDeclaredField(name);
-            field.setAccessible(true);
-            return field;
-        } catch (ReflectiveOperationException | RuntimeException notThisTyrus) {
-            return null;
-        }
-    }
-
-    /** A private field of Tyrus's {@code DebugContext}, made writable; null when this Tyrus has no such field. */
-    private static Field debugContextField(String name) {
-        try {
-            Field field = DebugContext.class.getDeclaredField(name);
             field.setAccessible(true);
             return field;
         } catch (ReflectiveOperationException | RuntimeException notThisTyrus) {
@@ -210,8 +192,7 @@ final class GuardedEngine implements WebSocketEngine {
      * connection for what is the same in all. The session's fields are final and private: they are written through
      * {@link Field#set} from {@link Field#setAccessible}, which works while Tyrus and Parley share the class path's
      * unnamed module; when they cannot be found (another Tyrus version), nothing is shared. A URI is immutable, and the
-     * session's getters answer as before (equal URI, empty read-only maps). Its debug context's two emptied
-     * collections go the same way ({@link #shareEmptyDebugCollections}).
+     * session's getters answer as before (equal URI, empty read-only maps).
      */
     static void shareRequestParts(Session session) {
         if (!sharesRequestParts() || !(session instanceof TyrusSession)) {
@@ -224,7 +205,6 @@ final class GuardedEngine implements WebSocketEngine {
             if (session.getPathParameters().isEmpty()) {
                 SESSION_PATH_PARAMETERS.set(session, Map.of());
             }
-            shareEmptyDebugCollections(session);
             URI uri = session.getRequestURI();
             if (uri != null && uri.getRawQuery() == null) {
                 URI shared = sharedRequestUri;
@@ -236,28 +216,6 @@ final class GuardedEngine implements WebSocketEngine {
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
             // The session keeps its own copies, as without this.
-        }
-    }
-
-    /**
-     * The session's {@code DebugContext}, when it traces nothing ({@link Level#OFF}: Tyrus's default, no tracing
-     * requested), gets the JDK's empty list and map for its log records and tracing headers, both empty once the
-     * handshake is over: with the session's id set ({@code TyrusSession}'s constructor, before {@code onOpen}) it logs
-     * straight to its logger and keeps no record, and it adds a tracing header only at a level it traces
-     * ({@code appendTraceMessageWithThrowable}); {@code flush} only reads and clears the records (a no-op on the empty
-     * list). 72 bytes per connection.
-     */
-    private static void shareEmptyDebugCollections(Session session) throws ReflectiveOperationException {
-        if (SESSION_DEBUG_CONTEXT == null || DEBUG_TRACING_LEVEL == null || DEBUG_LOG_RECORDS == null
-                || DEBUG_TRACING_HEADERS == null) {
-            return;
-        }
-        Object debug = SESSION_DEBUG_CONTEXT.get(session);
-        if (debug instanceof DebugContext context && DEBUG_TRACING_LEVEL.get(context) == Level.OFF
-                && ((List<?>) DEBUG_LOG_RECORDS.get(context)).isEmpty()
-                && ((Map<?, ?>) DEBUG_TRACING_HEADERS.get(context)).isEmpty()) {
-            DEBUG_LOG_RECORDS.set(context, Collections.emptyList());
-            DEBUG_TRACING_HEADERS.set(context, Collections.emptyMap());
         }
     }
 
