@@ -90,6 +90,41 @@ class HandOverUnderLoadTest {
         }
     }
 
+    /**
+     * Two upgrade requests in one write on one TCP connection (pipelined, keep-alive): the second is never a second
+     * connection of the first's user, and a refused first request hands nothing to a later one; no lease stays taken.
+     */
+    @Test
+    void pipelinedUpgradeRequestsOnOneSocketNeverOpenAConnectionAsAnotherUser() throws Exception {
+        EveryLeaseReleasedOnceTest.CountingCensus census = new EveryLeaseReleasedOnceTest.CountingCensus(1);
+        try (TestServer server = new TestServer(WebSocketSettings.defaults(), -1, census, false)) {
+            User alice = server.user("alice");
+            User bob = server.user("bob");
+            for (String first : List.of("token-alice", "token-nobody")) {
+                try (RawClient client = RawClient.handshakeWith(server.port, first, upgradeRequest(server.port,
+                        "token-bob"))) {
+                    Thread.sleep(300);
+                    server.connections.of(alice.id()).forEach(live -> assertThat(live.user()).isEqualTo(alice.id()));
+                    server.connections.of(bob.id()).forEach(live -> assertThat(live.user()).isEqualTo(bob.id()));
+                    assertThat(server.connections.count()).isLessThanOrEqualTo(1);
+                    if (client.status() == 101) {
+                        assertThat(server.connections.of(bob.id())).isEmpty();
+                    }
+                }
+                HandshakeLimitsTest.awaitTrue(() -> census.counts.openConnections(alice.id()) == 0
+                        && census.counts.openConnections(bob.id()) == 0, "released after " + first);
+            }
+            census.assertEachReleasedOnce();
+        }
+    }
+
+    private static byte[] upgradeRequest(int port, String token) {
+        return ("GET /ws/chat/room/?token=" + token + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n"
+                + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+    }
+
     private static String token(User user) {
         return "token-" + user.profile().fullname();
     }
