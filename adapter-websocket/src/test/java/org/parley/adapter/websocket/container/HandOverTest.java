@@ -97,4 +97,41 @@ class HandOverTest {
             assertThat(session.getPathParameters()).isSameAs(Map.of());
         });
     }
+
+    /**
+     * Review: handshakes whose connections are made later, in the other order, each on a thread other than its
+     * handshake's (as when Grizzly's workers interleave): each {@code onOpen} still gets its own handshake's value.
+     */
+    @Test
+    void connectionsMadeInTheOtherOrderOnOtherThreadsEachGetTheirOwn() throws Exception {
+        container.register(ServerEndpointConfig.Builder.create(Recording.class, "/chat")
+                .configurator(new Handing()).build());
+        NEXT.add("a");
+        org.glassfish.tyrus.spi.WebSocketEngine.UpgradeInfo a =
+                TyrusReadBufferTest.upgradeOnly(container.getWebSocketEngine(), "/ws/chat");
+        NEXT.add("b");
+        org.glassfish.tyrus.spi.WebSocketEngine.UpgradeInfo b =
+                TyrusReadBufferTest.upgradeOnly(container.getWebSocketEngine(), "/ws/chat");
+        NEXT.add("c");
+        org.glassfish.tyrus.spi.WebSocketEngine.UpgradeInfo c =
+                TyrusReadBufferTest.upgradeOnly(container.getWebSocketEngine(), "/ws/chat");
+
+        for (org.glassfish.tyrus.spi.WebSocketEngine.UpgradeInfo upgrade : List.of(c, a, b)) {
+            Thread other = new Thread(() -> upgrade.createConnection(new org.glassfish.tyrus.spi.Writer() {
+                @Override
+                public void write(java.nio.ByteBuffer buffer,
+                                  org.glassfish.tyrus.spi.CompletionHandler<java.nio.ByteBuffer> done) {
+                    done.completed(buffer);
+                }
+
+                @Override
+                public void close() {
+                }
+            }, reason -> { }));
+            other.start();
+            other.join(10_000);
+        }
+
+        assertThat(OPENED).containsExactly("c", "a", "b");
+    }
 }
