@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The chat endpoint. One stateless instance serves every connection: what belongs to a connection, its
- * {@link LiveConnection} (with its user's id), lives in the session's user properties, which Tyrus keeps per
- * connection. The authenticated user and the census lease that {@link HandshakeAuthenticator} puts there are taken out
- * in {@code onOpen}: an idle connection keeps only what it needs (docs/PERFORMANCE.md, "Idle connections").
+ * {@link LiveConnection} (with its user's id), is known to the one message handler ({@link Handlers}) Tyrus keeps per
+ * connection. The authenticated user and the census lease that {@link HandshakeAuthenticator} accepted are handed to
+ * {@code onOpen} by the upgrade (or, outside Parley's engine, taken out of the session's user properties): an idle
+ * connection keeps only what it needs and its user properties stay empty (docs/PERFORMANCE.md, "Idle connections").
  *
  * <p>Handshakes ({@code onOpen}) run on Grizzly worker threads; a connection's reads run on the selector thread that
  * read them (see {@link ChatWebSocket}), which serves many connections and so must never wait. There, a hot
@@ -45,7 +46,6 @@ public final class ChatEndpoint extends Endpoint {
     static final String USER_PROPERTY = "org.parley.websocket.user";
     /** The connection's {@link ConnectionCensus.Lease}, taken by {@link HandshakeAuthenticator}. */
     static final String LEASE_PROPERTY = "org.parley.websocket.lease";
-    private static final String CONNECTION_PROPERTY = "org.parley.websocket.connection";
     private static final Logger LOG = LoggerFactory.getLogger(ChatEndpoint.class);
 
     private final ConnectionRegistry connections;
@@ -87,9 +87,17 @@ public final class ChatEndpoint extends Endpoint {
     @Override
     public void onOpen(Session session, EndpointConfig config) {
         // Neither is kept in the session: the connection keeps its user's id, all its frames need (the user itself,
-        // some hundreds of bytes, would otherwise live as long as the connection).
-        Object authenticated = session.getUserProperties().remove(USER_PROPERTY);
-        Object counted = session.getUserProperties().remove(LEASE_PROPERTY);
+        // some hundreds of bytes, would otherwise live as long as the connection). Handed over by the upgrade, they
+        // never enter the session's user properties (whose table would stay: 112 bytes per connection).
+        Object authenticated;
+        Object counted;
+        if (TyrusOnGrizzly.opening(session) instanceof Accepted accepted) {
+            authenticated = accepted.user();
+            counted = accepted.lease();
+        } else {
+            authenticated = session.getUserProperties().remove(USER_PROPERTY);
+            counted = session.getUserProperties().remove(LEASE_PROPERTY);
+        }
         ConnectionCensus.Lease lease = counted instanceof ConnectionCensus.Lease given ? given : () -> { };
         if (!(authenticated instanceof User user)) {
             // Cannot happen: the handshake is refused without a user. Refuse the connection all the same.
@@ -106,21 +114,45 @@ public final class ChatEndpoint extends Endpoint {
         Handlers handlers = new Handlers(this, lease, tracked(user));
         LiveConnection connection = new LiveConnection(user.id(), session, nanoClock.getAsLong(), maxPendingBytes,
                 handlers, metrics, frames, new FrameLane(workers, maxPendingBytes));
+        // Found again through its handler, which the session keeps anyway (connectionOf).
         handlers.connection = connection;
-        session.getUserProperties().put(CONNECTION_PROPERTY, connection);
         // A close frame read while frames wait in the lane is handled after them (Tyrus would answer it at once).
         FramesInOrder.forConnectionOpening(connection.lane());
         // One object answers text, binary and pong messages (Tyrus keeps a handler per type; the same one may be given
         // for several): three lambdas fewer per connection.
-        session.addMessageHandler(String.class, handlers.typed());
-        session.addMessageHandler(ByteBuffer.class, handlers.typed());
-        session.addMessageHandler(PongMessage.class, handlers.typed());
+        try {
+            session.addMessageHandler(String.class, handlers.typed());
+            session.addMessageHandler(ByteBuffer.class, handlers.typed());
+            session.addMessageHandler(PongMessage.class, handlers.typed());
+        } catch (IllegalStateException closedWhileOpening) {
+            // Tyrus refuses handlers once the session is closed; an onClose before this could not find the connection.
+            connection.ended();
+            return;
+        }
         connections.add(connection);
         if (!session.isOpen()) {
             // Closed while opening (onClose may have run before the connection was known): forget it here.
             forget(session);
         }
         LOG.debug("User {} connected", user.id());
+    }
+
+    /** What a handshake accepted, handed to its connection's {@link #onOpen} ({@link TyrusOnGrizzly#handOver}). */
+    record Accepted(User user, ConnectionCensus.Lease lease) {
+    }
+
+    /**
+     * The connection of {@code session} once {@link #onOpen} has made it, else null: its {@link Handlers}, which the
+     * session holds as its message handler, knows it (no entry of the session's user properties per connection).
+     * Asked when a connection ends, not per frame: Tyrus copies its handlers into a set when asked.
+     */
+    private static LiveConnection connectionOf(Session session) {
+        for (MessageHandler handler : session.getMessageHandlers()) {
+            if (handler instanceof Handlers handlers) {
+                return handlers.connection;
+            }
+        }
+        return null;
     }
 
     /** The user's place in {@link TrackPresence} (contract §13: online while the connection is open); null if it failed. */
@@ -259,7 +291,8 @@ public final class ChatEndpoint extends Endpoint {
      * connection's census lease and presence must still be released).
      */
     private static void afterItsFrames(Session session, Runnable task) {
-        if (!(session.getUserProperties().get(CONNECTION_PROPERTY) instanceof LiveConnection live)) {
+        LiveConnection live = connectionOf(session);
+        if (live == null) {
             task.run();
             return;
         }
@@ -272,8 +305,8 @@ public final class ChatEndpoint extends Endpoint {
     }
 
     private void forget(Session session) {
-        Object connection = session.getUserProperties().get(CONNECTION_PROPERTY);
-        if (connection instanceof LiveConnection live) {
+        LiveConnection live = connectionOf(session);
+        if (live != null) {
             connections.remove(live);
             live.ended();
         }

@@ -11,6 +11,7 @@ import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
 
 import org.parley.adapter.websocket.container.HandshakeRefusal;
+import org.parley.adapter.websocket.container.TyrusOnGrizzly;
 import org.parley.application.error.AuthenticationFailed;
 import org.parley.application.error.Unavailable;
 import org.parley.application.port.in.AuthenticateToken;
@@ -32,11 +33,13 @@ import org.slf4j.LoggerFactory;
  *       goes with the connection ({@link ChatEndpoint}), which releases it when it ends for any reason.</li>
  * </ol>
  *
- * <p>Per-connection data: Tyrus hands {@link #modifyHandshake} a configuration wrapper whose user properties belong to
- * this one request, and copies them into the new session's user properties; the shared {@link ServerEndpointConfig}
- * is not touched ({@code TyrusEndpointWrapper.onHandShakeResponse}, checked on Tyrus 2.2.2). So concurrent handshakes
- * cannot see each other's user: a Tyrus behaviour Parley relies on, listed in {@code docs/workarounds.md} and proved by
- * {@code ChatWebSocketTest.concurrentHandshakesEachGetTheirOwnUser}.
+ * <p>Per-connection data: the accepted user and its lease are handed to the {@code onOpen} of this handshake's own
+ * connection ({@link TyrusOnGrizzly#handOver}: the upgrade holds them in between, not the session, whose user
+ * properties map would otherwise keep a table for the connection's life). Outside Parley's engine they go into the
+ * user properties of the configuration wrapper Tyrus hands {@link #modifyHandshake}, which belong to this one request
+ * and are copied into the new session's; the shared {@link ServerEndpointConfig} is not touched
+ * ({@code TyrusEndpointWrapper.onHandShakeResponse}, checked on Tyrus 2.2.2). Either way concurrent handshakes cannot
+ * see each other's user ({@code ChatWebSocketTest.concurrentHandshakesEachGetTheirOwnUser}).
  *
  * <p>Refusal: through {@link HandshakeRefusal}, since a status set through JSR-356 alone does not refuse in Tyrus.
  */
@@ -120,8 +123,10 @@ final class HandshakeAuthenticator extends ServerEndpointConfig.Configurator {
             return;
         }
         metrics.handshake(ChatMetrics.Handshake.ACCEPTED);
-        config.getUserProperties().put(ChatEndpoint.USER_PROPERTY, user);
-        config.getUserProperties().put(ChatEndpoint.LEASE_PROPERTY, lease.get());
+        if (!TyrusOnGrizzly.handOver(new ChatEndpoint.Accepted(user, lease.get()))) {
+            config.getUserProperties().put(ChatEndpoint.USER_PROPERTY, user);
+            config.getUserProperties().put(ChatEndpoint.LEASE_PROPERTY, lease.get());
+        }
     }
 
     /**

@@ -147,6 +147,45 @@ class UpgradedConnectionMemoryTest {
     }
 
     /**
+     * What the sessions of idle connections no longer keep each for themselves: the handshake's user and lease never
+     * enter the session's user properties (the upgrade hands them to {@code onOpen}: the map stays without a table,
+ * {@code IdleConnectionHeapTest}),
+     * the connection is found through its handler, and the sessions share one request URI and the JDK's empty map for
+     * their (emptied) parameter and path-parameter maps. A close still reaches the connection (it leaves the registry).
+     */
+    @Test
+    void sessionsShareTheirRequestPartsAndKeepNoUserProperties() throws Exception {
+        try (TestServer server = new TestServer(WebSocketSettings.defaults())) {
+            User alice = server.user("alice");
+            User bob = server.user("bob");
+            try (WsClient a = server.connect(alice); WsClient b = server.connect(bob)) {
+                HandshakeLimitsTest.awaitTrue(() -> server.connections.of(alice.id()).size() == 1
+                        && server.connections.of(bob.id()).size() == 1, "registered");
+                jakarta.websocket.Session first = server.connections.of(alice.id()).iterator().next().session();
+                jakarta.websocket.Session second = server.connections.of(bob.id()).iterator().next().session();
+
+                assertThat(first).isNotSameAs(second);
+                assertThat(first.getUserProperties()).isEmpty();
+                assertThat(second.getUserProperties()).isEmpty();
+                // Tyrus builds the URI it answers anew from the one it keeps: the one kept is shared (IdleConnectionHeapTest).
+                assertThat(first.getRequestURI()).isEqualTo(second.getRequestURI());
+                assertThat(first.getRequestURI().getPath()).isEqualTo("/ws/chat/room/");
+                assertThat(first.getRequestURI().getQuery()).isNull();
+                assertThat(first.getRequestParameterMap()).isSameAs(java.util.Map.of())
+                        .isSameAs(second.getRequestParameterMap());
+                assertThat(first.getPathParameters()).isSameAs(java.util.Map.of())
+                        .isSameAs(second.getPathParameters());
+
+                a.sendJson(Map.of("action", "text_message", "message_body", "hello",
+                        "receiver_id", bob.id().toString()));
+                assertThat(a.next().get("action").asText()).isEqualTo("conf_message");
+                assertThat(b.next().get("message").asText()).isEqualTo("hello");
+            }
+            HandshakeLimitsTest.awaitTrue(() -> server.connections.count() == 0, "both closes reached the endpoint");
+        }
+    }
+
+    /**
      * One object per connection answers its text, binary and pong messages (it was a lambda each): Tyrus holds it
      * for the three types, and each still reaches its own handling.
      */

@@ -1,5 +1,7 @@
 package org.parley.adapter.websocket.container;
 
+import java.lang.reflect.Field;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
@@ -7,9 +9,11 @@ import java.util.Map;
 
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.DeploymentException;
+import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpointConfig;
 
 import org.glassfish.tyrus.core.RequestContext;
+import org.glassfish.tyrus.core.TyrusSession;
 import org.glassfish.tyrus.spi.Connection;
 import org.glassfish.tyrus.spi.ReadHandler;
 import org.glassfish.tyrus.spi.UpgradeRequest;
@@ -24,9 +28,12 @@ import org.glassfish.tyrus.spi.Writer;
  *
  * <p>What the guard works around and the tests that prove it: {@link FrameSizeGuard}. Every connection also writes
  * through a {@link FrameWriter} (for text frames the application framed itself). It also answers a handshake
- * without {@code Sec-WebSocket-Key} with 400 instead of Tyrus's 500 ({@link #upgrade}), and keeps the query out of the
- * sessions ({@link #withoutQueryOnceUpgraded}). Checked on Tyrus 2.2.2. The query: proved by
- * {@code UpgradedConnectionMemoryTest.theSessionKeepsNeitherTheQueryNorItsToken}.
+ * without {@code Sec-WebSocket-Key} with 400 instead of Tyrus's 500 ({@link #upgrade}), keeps the query out of the
+ * sessions ({@link #withoutQueryOnceUpgraded}), lets the sessions share what is the same in all
+ * ({@link #shareRequestParts}), and carries what a configurator hands over to its own connection's {@code onOpen}
+ * ({@link #handOver}). Checked on Tyrus 2.2.2. The query: proved by
+ * {@code UpgradedConnectionMemoryTest.theSessionKeepsNeitherTheQueryNorItsToken}; the shared parts and the hand-over
+ * by {@code HandOverTest} and {@code IdleConnectionHeapTest}.
  */
 final class GuardedEngine implements WebSocketEngine {
 
@@ -45,7 +52,19 @@ final class GuardedEngine implements WebSocketEngine {
             return refusedAsMalformed(response);
         }
         LeanRequest lean = withoutQueryOnceUpgraded(request);
-        UpgradeInfo upgrade = tyrus.upgrade(lean == null ? request : lean.request(), response);
+        // What the configurator hands this connection's onOpen (handOver): held by this upgrade, not by the session.
+        Object[] handing = HANDING.get();
+        handing[0] = null;
+        HANDING_NOW.set(Boolean.TRUE);
+        UpgradeInfo upgrade;
+        Object handed;
+        try {
+            upgrade = tyrus.upgrade(lean == null ? request : lean.request(), response);
+        } finally {
+            handed = handing[0];
+            handing[0] = null;
+            HANDING_NOW.remove();
+        }
         if (upgrade.getStatus() != UpgradeStatus.SUCCESS) {
             return upgrade;
         }
@@ -66,6 +85,8 @@ final class GuardedEngine implements WebSocketEngine {
                 // slot of this thread's, read once the connection exists (no object per connection).
                 FramesInOrder[] opening = OPENING.get();
                 opening[0] = null;
+                Object[] handing = HANDING.get();
+                handing[0] = handed;
                 OPENING_NOW.set(Boolean.TRUE);
                 Connection connection;
                 FramesInOrder order;
@@ -74,6 +95,7 @@ final class GuardedEngine implements WebSocketEngine {
                 } finally {
                     order = opening[0];
                     opening[0] = null;
+                    handing[0] = null;
                     OPENING_NOW.remove();
                 }
                 return connection == null ? null : new GuardedConnection(connection, maxMessageBytes, order);
@@ -95,6 +117,105 @@ final class GuardedEngine implements WebSocketEngine {
     static void closeAfterFramesOf(FramesInOrder order) {
         if (OPENING_NOW.get() != null) {
             OPENING.get()[0] = order;
+        }
+    }
+
+    /**
+     * Per thread, what the configurator of the handshake under way ({@link #HANDING_NOW}), then the {@code onOpen} of
+     * the connection it opened ({@link #OPENING_NOW}), are handed: the upgrade keeps it in between, so no other
+     * connection's {@code onOpen} can take it, whichever thread opens it.
+     */
+    private static final ThreadLocal<Object[]> HANDING = ThreadLocal.withInitial(() -> new Object[1]);
+    private static final ThreadLocal<Boolean> HANDING_NOW = new ThreadLocal<>();
+
+    /**
+     * Called by a configurator's {@code modifyHandshake}: {@code value} goes to the {@code onOpen} of the connection
+     * this handshake opens ({@link #opening}), and to no other; a later call replaces it.
+     *
+     * @return false outside a handshake by this engine (nothing is handed over)
+     */
+    static boolean handOver(Object value) {
+        if (HANDING_NOW.get() == null) {
+            return false;
+        }
+        HANDING.get()[0] = value;
+        return true;
+    }
+
+    /**
+     * Called by the endpoint's {@code onOpen} with its session: what its handshake's configurator handed over
+     * ({@link #handOver}), once; null outside an upgrade by this engine, when nothing was handed over, or when it was
+     * taken already. Inside an upgrade by this engine, the session also gives up its own copies of what the request
+     * left it ({@link #shareRequestParts}).
+     */
+    static Object opening(Session session) {
+        if (OPENING_NOW.get() == null) {
+            return null;
+        }
+        shareRequestParts(session);
+        Object[] handing = HANDING.get();
+        Object handed = handing[0];
+        handing[0] = null;
+        return handed;
+    }
+
+    private static final Field SESSION_URI = sessionField("requestURI");
+    private static final Field SESSION_PATH_PARAMETERS = sessionField("pathParameters");
+    private static final Field SESSION_PARAMETERS = sessionField("requestParameterMap");
+    /** The request URI the sessions share (one per endpoint path: this server has one). */
+    private static volatile URI sharedRequestUri;
+
+    /** A private field of Tyrus's session, made writable; null when this Tyrus has no such field. */
+    private static Field sessionField(String name) {
+        try {
+            Field field = TyrusSession.class.getDeclaredField(name);
+            field.setAccessible(true);
+            return field;
+        } catch (ReflectiveOperationException | RuntimeException notThisTyrus) {
+            return null;
+        }
+    }
+
+    /** Whether this Tyrus's session fields can be reached (Tyrus 2.2.2's can). */
+    static boolean sharesRequestParts() {
+        return SESSION_URI != null && SESSION_PATH_PARAMETERS != null && SESSION_PARAMETERS != null;
+    }
+
+    /**
+     * Gives {@code session} the request URI of every other session of its path and the JDK's empty map for its
+     * parameter and path-parameter maps, which it had emptied ({@link #withoutQueryOnceUpgraded}); never throws, and
+     * leaves a session whose parts are not so (a query, a parameter) as it is.
+     *
+     * <p>Works around: {@code TyrusEndpointWrapper.onConnect} gives each {@code TyrusSession} a {@link URI} parsed
+     * anew from the request's ({@code getURI}: the URI and its strings) and read-only copies of two maps, empty here
+     * ({@code Collections.unmodifiableMap(new HashMap<>(…))}), for the connection's life: about 0.3 KB per idle
+     * connection for what is the same in all. The session's fields are final and private: they are written through
+     * {@link Field#set} from {@link Field#setAccessible}, which works while Tyrus and Parley share the class path's
+     * unnamed module; when they cannot be found (another Tyrus version), nothing is shared. A URI is immutable, and the
+     * session's getters answer as before (equal URI, empty read-only maps).
+     */
+    static void shareRequestParts(Session session) {
+        if (!sharesRequestParts() || !(session instanceof TyrusSession)) {
+            return;
+        }
+        try {
+            if (session.getRequestParameterMap().isEmpty()) {
+                SESSION_PARAMETERS.set(session, Map.of());
+            }
+            if (session.getPathParameters().isEmpty()) {
+                SESSION_PATH_PARAMETERS.set(session, Map.of());
+            }
+            URI uri = session.getRequestURI();
+            if (uri != null && uri.getRawQuery() == null) {
+                URI shared = sharedRequestUri;
+                if (uri.equals(shared)) {
+                    SESSION_URI.set(session, shared);
+                } else {
+                    sharedRequestUri = uri;
+                }
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // The session keeps its own copies, as without this.
         }
     }
 
@@ -129,9 +250,12 @@ final class GuardedEngine implements WebSocketEngine {
             given.forEach((name, values) -> parameters.put(name, values.toArray(String[]::new)));
         }
         String serverAddress = original.getServerAddr();
-        // The session keeps the server's address as a string of its own; the server has a handful.
+        String remoteAddress = original.getRemoteAddr();
+        // The session keeps the server's address and the client's as strings of its own: the server has a handful,
+        // and many connections come from one address (a NAT, a proxy, a load balancer). One string per address.
         RequestContext holder = RequestContext.Builder.create(original).queryString(null).parameterMap(parameters)
                 .serverAddr(serverAddress == null ? null : serverAddress.intern())
+                .remoteAddr(remoteAddress == null ? null : remoteAddress.intern())
                 .build();
         return new LeanRequest(RequestContext.Builder.create(holder).build(), holder.getParameterMap());
     }

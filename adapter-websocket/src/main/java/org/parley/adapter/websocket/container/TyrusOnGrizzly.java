@@ -95,6 +95,26 @@ public final class TyrusOnGrizzly {
         SharedEndpointInstance.forget(session);
     }
 
+    /**
+     * Call from a configurator's {@code modifyHandshake} to hand {@code value} to the {@code onOpen} of the connection
+     * this handshake opens, and to no other ({@link #opening}): what belongs to one connection need not be put in the
+     * session's user properties, a map Tyrus keeps for the connection's whole life (about 110 bytes once used).
+     *
+     * @return false outside a handshake by this package's engine: nothing is handed over (use the user properties)
+     */
+    public static boolean handOver(Object value) {
+        return GuardedEngine.handOver(value);
+    }
+
+    /**
+     * Call from {@code onOpen}: what this connection's handshake handed over ({@link #handOver}), once, or null; and
+     * the session gives up its own copies of its request's path and (emptied) parameter maps for ones all sessions
+     * share ({@link GuardedEngine}). Does nothing outside an upgrade by this package's engine; never throws.
+     */
+    public static Object opening(jakarta.websocket.Session session) {
+        return GuardedEngine.opening(session);
+    }
+
     /** Stops the container (its sessions and executors). Call after closing the connections, before the server. */
     public void stop() {
         container.stop();

@@ -103,15 +103,7 @@ class TyrusReadBufferTest {
 
     /** A connection upgraded by {@code engine} for {@code path}, with a writer that drops what it is given. */
     static GuardedEngine.GuardedConnection open(WebSocketEngine engine, String path) {
-        RequestContext request = RequestContext.Builder.create().requestURI(URI.create(path)).build();
-        request.getHeaders().put("Host", List.of("127.0.0.1"));
-        request.getHeaders().put("Upgrade", List.of("websocket"));
-        request.getHeaders().put("Connection", List.of("Upgrade"));
-        request.getHeaders().put("Sec-WebSocket-Key", List.of("dGhlIHNhbXBsZSBub25jZQ=="));
-        request.getHeaders().put("Sec-WebSocket-Version", List.of("13"));
-        TyrusUpgradeResponse response = new TyrusUpgradeResponse();
-        WebSocketEngine.UpgradeInfo upgrade = engine.upgrade(request, response);
-        assertThat(upgrade.getStatus()).isEqualTo(WebSocketEngine.UpgradeStatus.SUCCESS);
+        WebSocketEngine.UpgradeInfo upgrade = upgradeOnly(engine, path);
         Connection connection = upgrade.createConnection(new Writer() {
             @Override
             public void write(ByteBuffer buffer, CompletionHandler<ByteBuffer> completionHandler) {
@@ -123,6 +115,20 @@ class TyrusReadBufferTest {
             }
         }, reason -> { });
         return (GuardedEngine.GuardedConnection) connection;
+    }
+
+    /** A successful handshake for {@code path}, whose connection is not made (yet). */
+    static WebSocketEngine.UpgradeInfo upgradeOnly(WebSocketEngine engine, String path) {
+        RequestContext request = RequestContext.Builder.create().requestURI(URI.create(path)).build();
+        request.getHeaders().put("Host", List.of("127.0.0.1"));
+        request.getHeaders().put("Upgrade", List.of("websocket"));
+        request.getHeaders().put("Connection", List.of("Upgrade"));
+        request.getHeaders().put("Sec-WebSocket-Key", List.of("dGhlIHNhbXBsZSBub25jZQ=="));
+        request.getHeaders().put("Sec-WebSocket-Version", List.of("13"));
+        TyrusUpgradeResponse response = new TyrusUpgradeResponse();
+        WebSocketEngine.UpgradeInfo upgrade = engine.upgrade(request, response);
+        assertThat(upgrade.getStatus()).isEqualTo(WebSocketEngine.UpgradeStatus.SUCCESS);
+        return upgrade;
     }
 
     /** A client's text frame: FIN, masked with a fixed key. */
