@@ -48,71 +48,31 @@ class PooledPasswordHasherTest {
 
     @Test
     void aHashInTheBackgroundIsMadeOnThePoolWithoutHoldingUpTheCaller() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        List<String> threads = new CopyOnWriteArrayList<>();
-        PasswordHasher blocking = new PasswordHasher() {
-            @Override
-            public EncodedPassword hash(String rawPassword) {
-                threads.add(Thread.currentThread().getName());
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return fake.hash(rawPassword);
-            }
-
-            @Override
-            public boolean matches(String rawPassword, EncodedPassword encoded) {
-                return fake.matches(rawPassword, encoded);
-            }
-        };
+        BlockingHasher blocking = new BlockingHasher(false);
         try (PooledPasswordHasher pooled = new PooledPasswordHasher(blocking, 1, 4)) {
             CompletableFuture<EncodedPassword> decoy = pooled.hashInBackground("decoy");
 
             assertThat(decoy).isNotDone();
-            release.countDown();
+            blocking.release.countDown();
             assertThat(pooled.matches("decoy", decoy.get(5, TimeUnit.SECONDS))).isTrue();
-            assertThat(threads).containsExactly("parley-hashing-1");
+            assertThat(blocking.threads).containsExactly("parley-hashing-1");
         }
     }
 
     @Test
     void aHashInTheBackgroundIsMadeOnTheCallersThreadWhenTheQueueIsFull() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch started = new CountDownLatch(1);
-        List<String> threads = new CopyOnWriteArrayList<>();
-        PasswordHasher blocking = new PasswordHasher() {
-            @Override
-            public EncodedPassword hash(String rawPassword) {
-                threads.add(Thread.currentThread().getName());
-                if (Thread.currentThread().getName().startsWith("parley-hashing-")) {
-                    started.countDown();
-                    try {
-                        release.await(10, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-                return fake.hash(rawPassword);
-            }
-
-            @Override
-            public boolean matches(String rawPassword, EncodedPassword encoded) {
-                return fake.matches(rawPassword, encoded);
-            }
-        };
+        BlockingHasher blocking = new BlockingHasher(true);
         try (PooledPasswordHasher pooled = new PooledPasswordHasher(blocking, 1, 1)) {
             CompletableFuture<EncodedPassword> first = pooled.hashInBackground("one");
-            assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(blocking.started.await(5, TimeUnit.SECONDS)).isTrue();
             CompletableFuture<EncodedPassword> queued = pooled.hashInBackground("two");
 
             CompletableFuture<EncodedPassword> overflow = pooled.hashInBackground("three");
 
             assertThat(overflow).isDone();
             assertThat(fake.matches("three", overflow.get())).isTrue();
-            assertThat(threads).contains(Thread.currentThread().getName());
-            release.countDown();
+            assertThat(blocking.threads).contains(Thread.currentThread().getName());
+            blocking.release.countDown();
             assertThat(fake.matches("one", first.get(5, TimeUnit.SECONDS))).isTrue();
             assertThat(fake.matches("two", queued.get(5, TimeUnit.SECONDS))).isTrue();
         }
@@ -129,28 +89,10 @@ class PooledPasswordHasherTest {
 
     @Test
     void whenEveryThreadIsBusyAndTheQueueIsFullTheNextCallerIsAnsweredAtOnce() throws Exception {
-        CountDownLatch started = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        PasswordHasher slow = new PasswordHasher() {
-            @Override
-            public EncodedPassword hash(String rawPassword) {
-                started.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return fake.hash(rawPassword);
-            }
-
-            @Override
-            public boolean matches(String rawPassword, EncodedPassword encoded) {
-                return fake.matches(rawPassword, encoded);
-            }
-        };
+        BlockingHasher slow = new BlockingHasher(false);
         try (PooledPasswordHasher pooled = new PooledPasswordHasher(slow, 1, 2)) {
             CompletableFuture<EncodedPassword> hashing = CompletableFuture.supplyAsync(() -> pooled.hash("one"));
-            assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(slow.started.await(10, TimeUnit.SECONDS)).isTrue();
             CompletableFuture<EncodedPassword> second = CompletableFuture.supplyAsync(() -> pooled.hash("two"));
             CompletableFuture<EncodedPassword> third = CompletableFuture.supplyAsync(() -> pooled.hash("three"));
             awaitWaiting(pooled, 2);
@@ -162,7 +104,7 @@ class PooledPasswordHasherTest {
             assertThat(System.nanoTime() - before).as("answered without waiting for a thread")
                     .isLessThan(Duration.ofSeconds(1).toNanos());
 
-            release.countDown();
+            slow.release.countDown();
             assertThat(List.of(hashing, second, third))
                     .allSatisfy(done -> assertThat(done).succeedsWithin(Duration.ofSeconds(10)));
             assertThat(pooled.matches("two", second.join())).isTrue();
@@ -185,6 +127,41 @@ class PooledPasswordHasherTest {
         try (PooledPasswordHasher pooled = new PooledPasswordHasher(broken, 1, 1)) {
             assertThatThrownBy(() -> pooled.hash(null)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("password is null");
+        }
+    }
+
+    /**
+     * Hashes as the fake does, but first records its thread, says it {@link #started} and waits (at most 10 s) for
+     * {@link #release}: on every thread, or only on the pool's own ({@code onPoolThreadsOnly}).
+     */
+    private final class BlockingHasher implements PasswordHasher {
+        final CountDownLatch started = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final List<String> threads = new CopyOnWriteArrayList<>();
+        private final boolean onPoolThreadsOnly;
+
+        BlockingHasher(boolean onPoolThreadsOnly) {
+            this.onPoolThreadsOnly = onPoolThreadsOnly;
+        }
+
+        @Override
+        public EncodedPassword hash(String rawPassword) {
+            String thread = Thread.currentThread().getName();
+            threads.add(thread);
+            if (!onPoolThreadsOnly || thread.startsWith("parley-hashing-")) {
+                started.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return fake.hash(rawPassword);
+        }
+
+        @Override
+        public boolean matches(String rawPassword, EncodedPassword encoded) {
+            return fake.matches(rawPassword, encoded);
         }
     }
 
