@@ -53,17 +53,13 @@ final class GuardedEngine implements WebSocketEngine {
         }
         LeanRequest lean = withoutQueryOnceUpgraded(request);
         // What the configurator hands this connection's onOpen (handOver): held by this upgrade, not by the session.
-        Object[] handing = HANDING.get();
-        handing[0] = null;
-        HANDING_NOW.set(Boolean.TRUE);
+        HANDING.open(null);
         UpgradeInfo upgrade;
         Object handed;
         try {
             upgrade = tyrus.upgrade(lean == null ? request : lean.request(), response);
         } finally {
-            handed = handing[0];
-            handing[0] = null;
-            HANDING_NOW.remove();
+            handed = HANDING.close();
         }
         if (upgrade.getStatus() != UpgradeStatus.SUCCESS) {
             return upgrade;
@@ -83,20 +79,15 @@ final class GuardedEngine implements WebSocketEngine {
                 }
                 // Where the endpoint's onOpen, run inside createConnection, leaves the connection's frames in order: a
                 // slot of this thread's, read once the connection exists (no object per connection).
-                FramesInOrder[] opening = OPENING.get();
-                opening[0] = null;
-                Object[] handing = HANDING.get();
-                handing[0] = handed;
-                OPENING_NOW.set(Boolean.TRUE);
+                OPENING.open(null);
+                HANDING.open(handed);
                 Connection connection;
                 FramesInOrder order;
                 try {
                     connection = FrameWriter.createConnection(upgrade, writer, closeListener);
                 } finally {
-                    order = opening[0];
-                    opening[0] = null;
-                    handing[0] = null;
-                    OPENING_NOW.remove();
+                    order = OPENING.close();
+                    HANDING.close();
                 }
                 return connection == null ? null : new GuardedConnection(connection, maxMessageBytes, order);
             }
@@ -104,29 +95,25 @@ final class GuardedEngine implements WebSocketEngine {
     }
 
     /**
-     * Per thread, where the endpoint's {@code onOpen} (run on this thread inside the upgrade) leaves its connection's
-     * frames in order; {@link #OPENING_NOW} says whether an upgrade by this engine is under way on this thread.
+     * Where the endpoint's {@code onOpen} (run on this thread inside the connection's creation) leaves its connection's
+     * frames in order; open while a connection upgraded by this engine is being created on this thread.
      */
-    private static final ThreadLocal<FramesInOrder[]> OPENING = ThreadLocal.withInitial(() -> new FramesInOrder[1]);
-    private static final ThreadLocal<Boolean> OPENING_NOW = new ThreadLocal<>();
+    private static final ThreadSlot<FramesInOrder> OPENING = new ThreadSlot<>();
 
     /**
      * Called by the endpoint's {@code onOpen}: a close frame this connection reads while some of its frames wait in
      * {@code order} is handled after them. Does nothing outside an upgrade by this engine.
      */
     static void closeAfterFramesOf(FramesInOrder order) {
-        if (OPENING_NOW.get() != null) {
-            OPENING.get()[0] = order;
-        }
+        OPENING.put(order);
     }
 
     /**
-     * Per thread, what the configurator of the handshake under way ({@link #HANDING_NOW}), then the {@code onOpen} of
-     * the connection it opened ({@link #OPENING_NOW}), are handed: the upgrade keeps it in between, so no other
-     * connection's {@code onOpen} can take it, whichever thread opens it.
+     * What the configurator of the handshake under way hands over, then what the {@code onOpen} of the connection it
+     * opened takes: open during the handshake and again during the connection's creation, and the upgrade keeps the
+     * value in between, so no other connection's {@code onOpen} can take it, whichever thread opens it.
      */
-    private static final ThreadLocal<Object[]> HANDING = ThreadLocal.withInitial(() -> new Object[1]);
-    private static final ThreadLocal<Boolean> HANDING_NOW = new ThreadLocal<>();
+    private static final ThreadSlot<Object> HANDING = new ThreadSlot<>();
 
     /**
      * Called by a configurator's {@code modifyHandshake}: {@code value} goes to the {@code onOpen} of the connection
@@ -135,11 +122,7 @@ final class GuardedEngine implements WebSocketEngine {
      * @return false outside a handshake by this engine (nothing is handed over)
      */
     static boolean handOver(Object value) {
-        if (HANDING_NOW.get() == null) {
-            return false;
-        }
-        HANDING.get()[0] = value;
-        return true;
+        return HANDING.put(value);
     }
 
     /**
@@ -149,14 +132,59 @@ final class GuardedEngine implements WebSocketEngine {
      * left it ({@link #shareRequestParts}).
      */
     static Object opening(Session session) {
-        if (OPENING_NOW.get() == null) {
+        if (!OPENING.isOpen()) {
             return null;
         }
         shareRequestParts(session);
-        Object[] handing = HANDING.get();
-        Object handed = handing[0];
-        handing[0] = null;
-        return handed;
+        return HANDING.take();
+    }
+
+    /**
+     * A value that code running on one thread leaves for its caller on the same thread, while the caller holds the
+     * slot open: one array per thread, reused, so nothing is allocated per connection. Not shared between threads.
+     */
+    private static final class ThreadSlot<T> {
+        private final ThreadLocal<Object[]> value = ThreadLocal.withInitial(() -> new Object[1]);
+        private final ThreadLocal<Boolean> open = new ThreadLocal<>();
+
+        /** Opens this thread's slot, holding {@code initial} (may be null). */
+        void open(T initial) {
+            value.get()[0] = initial;
+            open.set(Boolean.TRUE);
+        }
+
+        boolean isOpen() {
+            return open.get() != null;
+        }
+
+        /** Replaces what this thread's slot holds; false (and nothing kept) when it is not open. */
+        boolean put(T item) {
+            if (!isOpen()) {
+                return false;
+            }
+            value.get()[0] = item;
+            return true;
+        }
+
+        /** What this thread's open slot holds, which it then no longer holds; null when it is not open. */
+        T take() {
+            return isOpen() ? clear() : null;
+        }
+
+        /** Closes this thread's slot: what it held (null if nothing), which it no longer holds. */
+        T close() {
+            T held = clear();
+            open.remove();
+            return held;
+        }
+
+        @SuppressWarnings("unchecked")
+        private T clear() {
+            Object[] slot = value.get();
+            T held = (T) slot[0];
+            slot[0] = null;
+            return held;
+        }
     }
 
     private static final Field SESSION_URI = sessionField("requestURI");
