@@ -70,7 +70,9 @@ import org.slf4j.LoggerFactory;
  * <p>Checked on Grizzly 4.0.2, Jersey 3.1.12. Proved by
  * {@code SlowBodiesEndToEndTest.stalledBodiesOnMoreConnectionsThanWorkersDelayNeitherChatNorOtherUsersRest},
  * {@code SlowBodiesEndToEndTest.aBodyThatStopsArrivingIsAnswered408WithinTheBodyTimeout},
- * {@code SlowBodiesEndToEndTest.aLargeUploadSentInPiecesIsStoredWhole} and
+ * {@code SlowBodiesEndToEndTest.aLargeUploadSentInPiecesIsStoredWhole},
+ * {@code SlowBodiesEndToEndTest.largeUploadsOneAfterAnotherOnOneKeptAliveConnectionAreEachStoredWhole} (the next
+ * request on a kept-alive connection, see {@link Exchange#onDataAvailable}) and
  * {@code SlowBodiesEndToEndTest.aClientHangingUpMidBodyLeavesNoSpooledFileBehindAndTheServerServesOn}.
  */
 final class WholeBodiesFirst extends HttpHandler {
@@ -202,6 +204,14 @@ final class WholeBodiesFirst extends HttpHandler {
                 spoolAvailable();
                 if (spooledBytes > maxBodyBytes) {
                     answer(413, "too_large", "The request body is larger than " + maxBodyBytes + " bytes");
+                    return;
+                }
+                if (spooledBytes == request.getContentLengthLong()) {
+                    // Every announced byte is here, so this read carried the body's end (Grizzly marks the content
+                    // that completes a Content-Length last) and onAllDataRead follows on this thread. Asking for more
+                    // now would make Grizzly read on (InputBuffer.notifyAvailable forks a read) while the request is
+                    // handled, and the start of the client's next request on this connection would be taken as more
+                    // of this one's body: that request lost its first bytes (400, or its connection closed unanswered).
                     return;
                 }
             }

@@ -42,6 +42,9 @@ class SlowBodiesEndToEndTest {
     private static final int STALLED_BODIES = 80;
     private static final Duration STRICT_BODY_TIMEOUT = Duration.ofSeconds(1);
     private static final Duration PROMPTLY = Duration.ofSeconds(3);
+    /** Above what a body may keep in memory (64 KiB, {@code WholeBodiesFirst.IN_MEMORY_BYTES}): written to the spool. */
+    private static final int SPOOLED_UPLOAD_BYTES = 64 * 1024 + 1;
+    private static final int KEPT_ALIVE_UPLOADS = 30;
 
     @RegisterExtension
     static final RunningParley PATIENT = new RunningParley(config -> config);
@@ -142,6 +145,42 @@ class SlowBodiesEndToEndTest {
                     .build(), HttpResponse.BodyHandlers.ofByteArray());
             assertThat(download.statusCode()).isEqualTo(200);
             assertThat(download.body()).isEqualTo(content);
+        }
+    }
+
+    /**
+     * Uploads larger than what stays in memory (so written to the spool as they arrive), one after another on one
+     * kept-alive connection, as a browser sends them: each is answered 201 and stored whole, and the connection stays
+     * open. Before the fix, the first bytes of the next request were taken as more body of the previous one (the spool's
+     * last read had asked Grizzly to read on), so that request was answered 400 or its connection closed unanswered.
+     */
+    @Test
+    void largeUploadsOneAfterAnotherOnOneKeptAliveConnectionAreEachStoredWhole() throws Exception {
+        Person alice = people.register("Alice");
+        Person bob = people.register("Bob");
+        try (Socket socket = new Socket("127.0.0.1", PATIENT.port())) {
+            socket.setSoTimeout(20_000);
+            OutputStream out = socket.getOutputStream();
+            for (int upload = 1; upload <= KEPT_ALIVE_UPLOADS; upload++) {
+                byte[] content = new byte[SPOOLED_UPLOAD_BYTES + 4099 * upload];
+                new Random(upload).nextBytes(content);
+                Multipart form = new Multipart().field("receiver", bob.id()).file("attached_file", "big.bin", content);
+                byte[] body = form.bytes();
+                out.write(("POST /chat/attachment/ HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                        + alice.access() + "\r\nContent-Type: " + form.contentType() + "\r\nContent-Length: "
+                        + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(body);
+                out.flush();
+
+                String answer = readAnswer(socket.getInputStream());
+
+                assertThat(answer).as("upload %d of %d on one connection", upload, KEPT_ALIVE_UPLOADS)
+                        .startsWith("HTTP/1.1 201");
+                assertThat(answer.toLowerCase(java.util.Locale.ROOT)).doesNotContain("connection: close");
+                JsonNode message = HttpApi.JSON.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4))
+                        .get("entity").get("message");
+                assertThat(message.get("attached_file_bytes").asLong()).isEqualTo(content.length);
+            }
         }
     }
 
