@@ -45,10 +45,19 @@ public record UserId(UUID value) implements Comparable<UserId> {
         return new UserId(UUID.randomUUID());
     }
 
-    /** Orders ids by their textual form, so that the order is the same in every language and database. */
+    /**
+     * Orders ids by their textual form, so that the order is the same in every language and database, without
+     * rendering it: the canonical form ({@link UUID#toString}) writes the 128 bits as fixed-width lower-case hex
+     * digits, most significant first, with hyphens at the same places in every id, and {@code 0-9} come before
+     * {@code a-f} in ASCII, so comparing two texts is comparing the two numbers unsigned, high half first.
+     * {@link UUID#compareTo} compares the halves signed and would put {@code 8…} before {@code 0…}. (It is compared
+     * once or twice per message sent, on the thread that reads the frame.)
+     */
     @Override
     public int compareTo(UserId other) {
-        return toString().compareTo(other.toString());
+        int byHighHalf = Long.compareUnsigned(value.getMostSignificantBits(), other.value.getMostSignificantBits());
+        return byHighHalf != 0 ? byHighHalf
+                : Long.compareUnsigned(value.getLeastSignificantBits(), other.value.getLeastSignificantBits());
     }
 
     @Override

@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.UUID;
 
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
@@ -74,6 +79,24 @@ class UserIdTest {
 
         assertThat(signedNegative.value().compareTo(small.value())).isNegative();
         assertThat(small).isLessThan(signedNegative);
+    }
+
+    /**
+     * The order is the text order exactly, for ids that differ anywhere: in either half, in a sign bit, in one digit
+     * only, or not at all (longs drawn from a few edge values as well as at random).
+     */
+    @Property
+    void ordering_is_the_order_of_the_texts(@ForAll("ids") UserId one, @ForAll("ids") UserId other) {
+        assertThat(Integer.signum(one.compareTo(other)))
+                .isEqualTo(Integer.signum(one.toString().compareTo(other.toString())));
+        assertThat(Integer.signum(one.compareTo(other))).isEqualTo(-Integer.signum(other.compareTo(one)));
+    }
+
+    @Provide
+    Arbitrary<UserId> ids() {
+        Arbitrary<Long> half = Arbitraries.oneOf(Arbitraries.longs(),
+                Arbitraries.of(0L, 1L, -1L, Long.MIN_VALUE, Long.MAX_VALUE, 0x0fffffffffffffffL, 0x8000000000000001L));
+        return half.flatMap(high -> half.map(low -> new UserId(new UUID(high, low))));
     }
 
     @Test
