@@ -33,45 +33,51 @@ final class FrameText {
      * when every string value and field name is acceptable.
      */
     static Optional<String> firstRefused(JsonNode frame) {
-        return firstRefused(frame, "");
+        return Optional.ofNullable(firstRefused(frame, ""));
     }
 
-    private static Optional<String> firstRefused(JsonNode node, String path) {
+    /**
+     * {@link #firstRefused(JsonNode)}'s sentence, or {@code null}. Nothing is allocated for an acceptable frame but the
+     * iterators over its objects' fields and the paths of nested values: it runs on every frame a client sends.
+     */
+    private static String firstRefused(JsonNode node, String path) {
         if (node.isTextual()) {
-            return problemWith(node.textValue()).map(problem -> path + problem);
+            String problem = problemWith(node.textValue());
+            return problem == null ? null : path + problem;
         }
         if (node.isObject()) {
             for (Map.Entry<String, JsonNode> field : node.properties()) {
-                Optional<String> inName = problemWith(field.getKey())
-                        .map(problem -> (path.isEmpty() ? "A field name" : "A field name in " + path) + problem);
-                if (inName.isPresent()) {
-                    return inName;
+                String inName = problemWith(field.getKey());
+                if (inName != null) {
+                    return (path.isEmpty() ? "A field name" : "A field name in " + path) + inName;
                 }
-                Optional<String> inside = firstRefused(field.getValue(),
-                        path.isEmpty() ? field.getKey() : path + "." + field.getKey());
-                if (inside.isPresent()) {
-                    return inside;
+                JsonNode value = field.getValue();
+                if (value.isContainerNode() || value.isTextual()) {
+                    String inside = firstRefused(value,
+                            path.isEmpty() ? field.getKey() : path + "." + field.getKey());
+                    if (inside != null) {
+                        return inside;
+                    }
                 }
             }
         }
         if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
-                Optional<String> inside = firstRefused(node.get(i), path + "[" + i + "]");
-                if (inside.isPresent()) {
+                String inside = firstRefused(node.get(i), path + "[" + i + "]");
+                if (inside != null) {
                     return inside;
                 }
             }
         }
-        return Optional.empty();
+        return null;
     }
 
-    /** The end of the sentence saying what is wrong with {@code text}, or empty. */
-    private static Optional<String> problemWith(String text) {
+    /** The end of the sentence saying what is wrong with {@code text}, or {@code null}. */
+    private static String problemWith(String text) {
         if (!WellFormedText.isWellFormed(text)) {
-            return Optional.of(NOT_UNICODE);
+            return NOT_UNICODE;
         }
-        return text.indexOf('\0') >= 0 ? Optional.of(" holds a null character (U+0000), which is not allowed")
-                : Optional.empty();
+        return text.indexOf('\0') >= 0 ? " holds a null character (U+0000), which is not allowed" : null;
     }
 
     /**
