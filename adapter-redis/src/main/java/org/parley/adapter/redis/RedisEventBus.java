@@ -18,6 +18,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
@@ -49,10 +51,14 @@ import org.slf4j.LoggerFactory;
  * order) and published for the other nodes; each node hands what the others published to its own local delivery, and
  * ignores its own publications. A user's change is announced the same way ({@link UserChanges}).
  *
- * <p><b>Mechanism</b> (measured and argued in docs/architecture.md): one pub/sub channel per deployment; a publisher
- * thread packs whatever is waiting into one publication (a batch, {@link BusCodec}), so under load one PUBLISH carries
- * many events, and with none a message goes alone at once; a receiver thread decodes and delivers, so Lettuce's I/O
- * threads never render frames. Events reach the local delivery in batches ({@link EventDelivery#openBatch()}): group
+ * <p><b>Mechanism</b> (measured and argued in docs/architecture.md): one pub/sub channel per deployment; whatever is
+ * waiting is packed into one publication (a batch, {@link BusCodec}) by the thread that queued it (group commit's
+ * delivery thread, for a batch of messages), unless another thread is publishing at that moment, which then takes it
+ * into its next publication: so under load one PUBLISH carries many events, with none a message goes alone at once,
+ * and no thread is woken to publish. A heartbeat thread publishes what is owed and, when nothing else was published
+ * for {@value #HEARTBEAT_MILLIS} ms, an empty publication. A receiver thread decodes and delivers what the other nodes
+ * published, so Lettuce's I/O threads never render frames; a node's own publications, which come back to it too, are
+ * recognised on Lettuce's thread and only prove that the bus carries what this node publishes. Events reach the local delivery in batches ({@link EventDelivery#openBatch()}): group
  * commit's batch through {@link #openBatch()}, and on the receiving side each round of publications the receiver
  * thread takes from its inbox (at most {@value #MAX_PUBLICATIONS_PER_ROUND} publications, handed over in batches of at
  * most {@value #MAX_EVENTS_PER_BATCH} events), so a connection gets a batch's frames in one write. Every publication carries its node's id and a sequence number: a node drops what it
@@ -71,8 +77,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Stored messages are never lost either way: they are in the database before any event of them exists.
  *
- * <p>Never throws from {@link #deliver} or {@link #changed}, and never blocks them: a full outbox (Redis too slow)
- * owes the recipients a catch-up instead.
+ * <p>Never throws from {@link #deliver} or {@link #changed}, and never makes them wait, for Redis or for another
+ * thread: publishing is handing the command to Lettuce, and a full outbox (Redis too slow) owes the recipients a
+ * catch-up instead.
  */
 public final class RedisEventBus implements EventDelivery, UserChanges, AutoCloseable {
 
@@ -87,6 +94,8 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     private static final int MAX_ITEMS_PER_PUBLICATION =
             Math.max(1, Math.min(1_000, Integer.getInteger("parley.bus.maxItemsPerPublication", 256)));
     private static final int MAX_PUBLICATIONS_IN_FLIGHT = 10_000;
+    /** The most publications one turn at publishing sends; what is left goes in the next turn. */
+    private static final int MAX_PUBLICATIONS_PER_ROUND_PUBLISHED = 4;
     /** The most publications the receiver takes from its inbox at once. */
     static final int MAX_PUBLICATIONS_PER_ROUND = 64;
     /**
@@ -110,7 +119,13 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     private final OpenConnections connections;
     private final ClientResources resources;
     private final RedisClient client;
+    /** Items to publish, oldest first: published by whichever thread holds {@link #publishingTurn} next. */
     private final BlockingQueue<Item> outbox = new LinkedBlockingQueue<>(OUTBOX_CAPACITY);
+    /**
+     * Held by the one thread publishing: publications leave in the order of their sequence numbers, which a receiving
+     * node relies on (it drops a publication older than one it has, as a duplicate).
+     */
+    private final ReentrantLock publishingTurn = new ReentrantLock();
     /**
      * Events delivered here through {@link #openBatch()} and not queued for publication yet, oldest first: queued
      * together ({@link #publishStaged}) whenever a batch of this node's delivery is closed and before an event is
@@ -138,8 +153,10 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     private volatile boolean running = true;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile long lastHeardSelfNanos = System.nanoTime();
-    /** The publisher thread's own. */
+    /** Guarded by {@link #publishingTurn}. */
     private long nextSequence = 1;
+    /** When this node last published ({@link System#nanoTime()}): a heartbeat is due a second after. */
+    private volatile long lastPublishNanos = System.nanoTime();
     /** Guarded by {@link #state}. */
     private boolean subscriberReady;
     private boolean publisherReady;
@@ -157,7 +174,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         this.resources = LettuceClients.resources(2);
         this.client = LettuceClients.client(resources, settings, COMMAND_TIMEOUT,
                 options -> options.requestQueueSize(MAX_PUBLICATIONS_IN_FLIGHT));
-        this.publishing = new Thread(this::publishLoop, "parley-bus-publisher");
+        this.publishing = new Thread(this::heartbeatLoop, "parley-bus-heartbeat");
         this.receiving = new Thread(this::receiveLoop, "parley-bus-receiver");
         publishing.setDaemon(true);
         receiving.setDaemon(true);
@@ -230,14 +247,14 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
             LOG.error("An event could not be delivered on this node: {}", RedisBusUnavailable.describe(failure));
         }
         enqueue(new Event(event));
+        publishQueued();
     }
 
     /**
      * A batch of this node's delivery ({@code local}'s batch, whose frames leave when it is closed) whose events are
      * also published for the other nodes, as {@link #deliver} publishes them: staged ({@link #staged}) and queued all
      * together when a batch of this node's delivery is closed, its own or another (a frame handed over is of an event
-     * queued before it), so that the publisher takes them into one publication rather than waking for each. Never
-     * throws, never blocks.
+     * queued before it), so that they leave in one publication rather than one each. Never throws, never blocks.
      */
     @Override
     public EventDelivery.Batch openBatch() {
@@ -260,7 +277,10 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         };
     }
 
-    /** Queues for publication every event staged by a batch ({@link #staged}), in order. Never throws, never blocks. */
+    /**
+     * Queues for publication every event staged by a batch ({@link #staged}), in order, and publishes what is queued
+     * ({@link #publishQueued}). Never throws, never blocks.
+     */
     private void publishStaged() {
         if (staged.isEmpty()) {
             return;
@@ -271,6 +291,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
                 enqueue(item);
             }
         }
+        publishQueued();
     }
 
     /** Acts on this node at once and tells the others. Never throws, never blocks. */
@@ -286,6 +307,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
                     RedisBusUnavailable.describe(failure));
         }
         enqueue(new UserChanged(user));
+        publishQueued();
     }
 
     /** Whether this node is on the bus now (subscribed and publishing). */
@@ -359,42 +381,86 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
 
     // ---- publishing ----
 
-    private void publishLoop() {
-        long lastPublishNanos = System.nanoTime();
-        while (running) {
-            try {
-                Item first = outbox.poll(HEARTBEAT_MILLIS / 4, TimeUnit.MILLISECONDS);
-                List<Item> batch = new ArrayList<>();
-                boolean ready = publisherReady();
-                if (ready) {
-                    owed.drainInto(batch);
-                }
-                int owedItems = batch.size();
-                if (first != null) {
-                    batch.add(first);
-                    outbox.drainTo(batch, MAX_ITEMS_PER_PUBLICATION - batch.size());
-                }
-                int queuedItems = batch.size() - owedItems;
-                long now = System.nanoTime();
-                if (batch.isEmpty() && now - lastPublishNanos < TimeUnit.MILLISECONDS.toNanos(HEARTBEAT_MILLIS)) {
-                    checkHearing(now);
-                    continue;
-                }
-                lastPublishNanos = now;
-                publish(batch, ready, queuedItems);
-                checkHearing(now);
-            } catch (InterruptedException e) {
-                return;
-            } catch (Throwable failure) {
-                LOG.error("A round of the bus's publisher failed: {}", RedisBusUnavailable.describe(failure));
-            }
+    /**
+     * Publishes what is queued, on this thread, unless another thread is publishing now. Either way nothing is left
+     * behind: a thread that lets go of the publishing turn with items still queued (queued meanwhile by a thread that
+     * found the turn taken, or more than one round takes) wakes the heartbeat thread to publish them. Never waits,
+     * never throws.
+     */
+    private void publishQueued() {
+        if (outbox.isEmpty() || !publishingTurn.tryLock()) {
+            return;
+        }
+        try {
+            publishRound(false);
+        } catch (Throwable failure) {
+            LOG.error("A round of the bus's publications failed: {}", RedisBusUnavailable.describe(failure));
+        } finally {
+            publishingTurn.unlock();
+        }
+        if (!outbox.isEmpty()) {
+            LockSupport.unpark(publishing);
         }
     }
 
-    /** Publishes {@code batch} (an empty one is a heartbeat); on failure its recipients are owed a catch-up. */
-    /** @param queuedItems how many of {@code batch}'s items came from the outbox (counted in {@link #unpublished}) */
+    /**
+     * The heartbeat thread's loop. Four times a heartbeat's interval, or when woken by {@link #publishQueued}, it
+     * publishes what is owed (when Redis is there) and what is queued, or an empty publication when this node has
+     * published nothing for a heartbeat's interval; it goes on at once while items are queued, and checks that this
+     * node still hears itself.
+     */
+    private void heartbeatLoop() {
+        while (running) {
+            if (outbox.isEmpty()) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(HEARTBEAT_MILLIS / 4));
+            }
+            if (!running) {
+                return;
+            }
+            long now = System.nanoTime();
+            publishingTurn.lock();
+            try {
+                publishRound(now - lastPublishNanos >= TimeUnit.MILLISECONDS.toNanos(HEARTBEAT_MILLIS));
+            } catch (Throwable failure) {
+                LOG.error("A round of the bus's heartbeat failed: {}", RedisBusUnavailable.describe(failure));
+            } finally {
+                publishingTurn.unlock();
+            }
+            checkHearing(now);
+        }
+    }
+
+    /**
+     * Under {@link #publishingTurn}: publishes what is owed (first, when Redis is there) and what is queued, at most
+     * {@link #MAX_ITEMS_PER_PUBLICATION} items a publication and {@value #MAX_PUBLICATIONS_PER_ROUND_PUBLISHED}
+     * publications (so that a thread publishing for others is not kept at it); with nothing to publish, an empty
+     * publication (a heartbeat) when {@code heartbeat}.
+     */
+    private void publishRound(boolean heartbeat) {
+        boolean ready = publisherReady();
+        for (int publications = 0; publications < MAX_PUBLICATIONS_PER_ROUND_PUBLISHED; publications++) {
+            List<Item> batch = new ArrayList<>();
+            if (ready && publications == 0) {
+                owed.drainInto(batch);
+            }
+            int owedItems = batch.size();
+            outbox.drainTo(batch, MAX_ITEMS_PER_PUBLICATION - batch.size());
+            if (batch.isEmpty() && (publications > 0 || !heartbeat)) {
+                return;
+            }
+            publish(batch, ready, batch.size() - owedItems);
+        }
+    }
+
+    /**
+     * Under {@link #publishingTurn}: publishes {@code batch} (an empty one is a heartbeat); on failure its recipients
+     * are owed a catch-up. Never throws.
+     *
+     * @param queuedItems how many of {@code batch}'s items came from the outbox (counted in {@link #unpublished})
+     */
     private void publish(List<Item> batch, boolean ready, int queuedItems) {
         long sequence = nextSequence++;
+        lastPublishNanos = System.nanoTime();
         if (!ready) {
             owed.add(batch);
             unpublished.addAndGet(-queuedItems);
@@ -403,7 +469,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         byte[] bytes;
         try {
             bytes = BusCodec.encode(node, sequence, batch);
-        } catch (RuntimeException unencodable) {
+        } catch (Throwable unencodable) {
             LOG.error("A publication could not be encoded; its recipients are owed a catch-up: {}",
                     RedisBusUnavailable.describe(unencodable));
             owed.add(batch);
@@ -421,7 +487,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
                 }
                 unpublished.addAndGet(-queuedItems);
             });
-        } catch (RuntimeException rejected) {
+        } catch (Throwable rejected) {
             owed.add(batch);
             unpublished.addAndGet(-queuedItems);
         }
@@ -448,7 +514,16 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
 
     // ---- receiving ----
 
+    /**
+     * On Lettuce's thread: this node's own publication, back from Redis, proves that the bus carries what this node
+     * publishes, and is dropped here (no thread is woken for it); the others' go to the receiver thread.
+     */
     private void onPublication(byte[] message) {
+        if (BusCodec.publishedBy(message, node)) {
+            lastHeardSelfNanos = System.nanoTime();
+            heardAgain();
+            return;
+        }
         if (!inbox.offer(message)) {
             LOG.warn("The bus's inbox is full (this node cannot keep up): closing every connection here to catch up");
             inbox.clear();
@@ -485,12 +560,6 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
      * is acted on after the events before it are handed over.
      */
     private void receive(byte[] message, LocalBatch here) {
-        if (BusCodec.publishedBy(message, node)) {
-            // Our own publication, back from Redis: it proves the bus carries what we publish; nothing to deliver.
-            lastHeardSelfNanos = System.nanoTime();
-            heardAgain();
-            return;
-        }
         BusCodec.Batch batch; // not EventDelivery.Batch, which this class inherits
         try {
             batch = BusCodec.decode(message);

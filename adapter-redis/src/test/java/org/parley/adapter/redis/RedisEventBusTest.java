@@ -167,6 +167,53 @@ class RedisEventBusTest {
         assertThat(b.connections.closings()).isEmpty();
     }
 
+    /**
+     * Whichever thread queues an event publishes it, unless another is publishing at that moment, which then takes it
+     * along (or wakes the heartbeat thread for it): with four threads of one node delivering at once, nothing is left
+     * behind, nothing arrives twice, and each thread's events arrive in its order.
+     */
+    @Test
+    void eventsFromFourThreadsOfOneNodeAtOnceArriveEachOnceAndInEachThreadsOrder() throws InterruptedException {
+        Node a = buses.start();
+        Node b = buses.start();
+        int perThread = 2_000;
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            long first = t * 100_000L + 1;
+            threads.add(new Thread(() -> LongStream.range(first, first + perThread)
+                    .forEach(id -> a.bus.deliver(Buses.event(id, alice, bob)))));
+        }
+        threads.forEach(Thread::start);
+        for (Thread thread : threads) {
+            thread.join();
+        }
+
+        Buses.await("every event on the other node", () -> b.deliveredIds().size() >= 4 * perThread);
+        assertThat(b.deliveredIds()).hasSize(4 * perThread).doesNotHaveDuplicates();
+        for (int t = 0; t < 4; t++) {
+            long first = t * 100_000L + 1;
+            assertThat(b.deliveredIds().stream().filter(id -> id >= first && id < first + perThread).toList())
+                    .isEqualTo(LongStream.range(first, first + perThread).boxed().toList());
+        }
+        assertThat(b.connections.closings()).isEmpty();
+    }
+
+    /**
+     * A node that has published and then has nothing to say still hears itself: its heartbeats (empty publications)
+     * come back, so it does not take itself for deaf after {@value RedisEventBus#DEAF_AFTER_SECONDS} s and close its
+     * connections.
+     */
+    @Test
+    void aNodeWithNothingToSayStaysOnTheBusThroughItsHeartbeats() throws InterruptedException {
+        Node a = buses.start();
+        a.bus.deliver(Buses.event(1, alice, bob));
+
+        Thread.sleep((RedisEventBus.DEAF_AFTER_SECONDS + 2) * 1_000L);
+
+        assertThat(a.bus.isUp()).isTrue();
+        assertThat(a.connections.closings()).isEmpty();
+    }
+
     @Test
     void aNodeThatLeavesPublishesWhatItStillHadFirst() {
         Node a = buses.start();

@@ -41,7 +41,10 @@ import org.parley.domain.chat.MessageDraft;
  * {@link MessageRepository#appendAll} in one transaction, and only after that commit hands the batch to one delivery
  * thread, which publishes the batch's events through one {@link EventDelivery.Batch} (a connection getting several
  * frames of them gets them in one write), closes it, then completes the batch's futures. The two threads form a
- * pipeline: while one batch is delivered, the next one is being stored. So:
+ * pipeline: while one batch is delivered, the next one is being stored. When there is nothing to pipeline (the
+ * delivery thread has completed everything it was given and no message waits to be stored), the writer delivers and
+ * completes the batch itself, which spares waking the delivery thread for it (a wake-up is dear on a busy virtual
+ * machine: docs/PERFORMANCE.md). So:
  * <ul>
  *   <li><b>durability is kept</b>: no {@code conf_message} or {@code re_message} frame of a message leaves before the
  *       transaction holding it has committed;</li>
@@ -79,7 +82,8 @@ import org.parley.domain.chat.MessageDraft;
  *   <li>should one of the threads die all the same (the failure handling itself failing), it is replaced at once by a
  *       thread that carries on where it stopped, and the replacement is counted ({@link #threadRestarts()}).</li>
  * </ul>
- * Futures complete on the delivery thread: what callers chain to them must be short and must not block.
+ * Futures complete on the delivery thread or the writer thread: what callers chain to them must be short and must not
+ * block (nor store a message and wait for it).
  *
  * <p><b>Metrics</b> ({@link ChatMetrics}, contract §17): each committed batch is reported once (messages stored, its
  * size, its commit time), and each delivered message once (the time from its batch's commit until its event was handed
@@ -116,6 +120,15 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
     private final ReadWriteLock closing = new ReentrantReadWriteLock();
     /** Committed batches waiting for delivery, in commit order; bounded, so a lagging delivery slows the writer. */
     private final BlockingQueue<Outcomes> toDeliver = new LinkedBlockingQueue<>(MAX_BATCHES_AWAITING_DELIVERY);
+    /**
+     * Outcomes handed to the delivery thread and not yet completed by it: while there are none, the delivery thread
+     * has nothing to do, and the writer completes a batch itself ({@link #handOver}). Only the writer thread adds.
+     */
+    private final AtomicInteger withDeliveryThread = new AtomicInteger();
+    /** Whether the writer completes a batch itself when the delivery thread has nothing to do (always, but in tests). */
+    private final boolean completeOnWriterWhenIdle;
+    /** What the writer thread is completing itself; a thread replacing a writer that died in it carries on after it. */
+    private volatile Outcomes completingOnWriter;
     private final AtomicInteger threadRestarts = new AtomicInteger();
     private volatile Thread writer;
     private volatile Thread deliverer;
@@ -151,18 +164,23 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
     public MessageWriter(MessageRepository messages, boolean recordWebhookEvents, EventDelivery delivery,
                          int maxBatchSize, int queueCapacity, Duration gatherUpTo, ChatMetrics metrics) {
         this(messages, recordWebhookEvents, delivery, maxBatchSize, queueCapacity, gatherUpTo, new LoggedFailures(),
-                metrics);
+                metrics, true);
     }
 
-    /** As the public constructor, with {@code failures} told of every failure instead of the log (tests). */
+    /**
+     * As the public constructor, with {@code failures} told of every failure instead of the log (tests); without
+     * {@code completeOnWriterWhenIdle}, every batch goes through the delivery thread, as under load.
+     */
     MessageWriter(MessageRepository messages, EventDelivery delivery, int maxBatchSize, int queueCapacity,
-                  Failures failures) {
-        this(messages, false, delivery, maxBatchSize, queueCapacity, Duration.ZERO, failures, ChatMetrics.none());
+                  Failures failures, boolean completeOnWriterWhenIdle) {
+        this(messages, false, delivery, maxBatchSize, queueCapacity, Duration.ZERO, failures, ChatMetrics.none(),
+                completeOnWriterWhenIdle);
     }
 
     private MessageWriter(MessageRepository messages, boolean recordWebhookEvents, EventDelivery delivery,
                           int maxBatchSize, int queueCapacity, Duration gatherUpTo, Failures failures,
-                          ChatMetrics metrics) {
+                          ChatMetrics metrics, boolean completeOnWriterWhenIdle) {
+        this.completeOnWriterWhenIdle = completeOnWriterWhenIdle;
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.timed = metrics != ChatMetrics.none();
         this.messages = Objects.requireNonNull(messages, "messages");
@@ -304,6 +322,7 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
 
     /** The writer thread's loop; {@code previousDeath} is why the thread it replaces died, or null. */
     private void writeQueued(Throwable previousDeath) {
+        finishCompletingOnWriter();
         List<Pending> left = writing;
         if (left != null) {
             writing = null;
@@ -335,6 +354,7 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
                 write(batch);
             } catch (Throwable unexpected) {
                 failures.unexpected(WRITER_THREAD, unexpected);
+                finishCompletingOnWriter();
                 refuseTheRest(batch, unexpected);
             }
             writing = null;
@@ -459,10 +479,10 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
             committedNanos = System.nanoTime();
             reportBatch(stored, committedNanos - startedNanos);
         }
-        handOver(new Outcomes(committed, stored, null, committedNanos));
         for (Pending pending : committed) {
             pending.handedOver = true;
         }
+        handOver(new Outcomes(committed, stored, null, committedNanos));
     }
 
     /** Tells {@link #metrics} of a committed batch; never throws. */
@@ -482,8 +502,8 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
 
     /** Through the delivery thread too, so the sender learns of it in the order it sent. */
     private void refused(Pending pending, Throwable failure) {
-        handOver(new Outcomes(List.of(pending), null, failure, 0));
         pending.handedOver = true;
+        handOver(new Outcomes(List.of(pending), null, failure, 0));
     }
 
     /** Fails every message of {@code batch} not yet handed to the delivery thread. */
@@ -495,8 +515,21 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
         }
     }
 
-    /** Queues work for the delivery thread, waiting while it lags {@value #MAX_BATCHES_AWAITING_DELIVERY} batches. */
+    /**
+     * Queues work for the delivery thread, waiting while it lags {@value #MAX_BATCHES_AWAITING_DELIVERY} batches; or,
+     * when the delivery thread has nothing to do and no message waits to be stored, does it on this (the writer)
+     * thread: the frames then leave without a thread being woken for them, and nothing is kept waiting, since the
+     * writer had nothing else to do. The order is kept either way: the writer completes a batch itself only once the
+     * delivery thread has completed everything handed to it.
+     */
     private void handOver(Outcomes outcomes) {
+        if (completeOnWriterWhenIdle && outcomes != END && withDeliveryThread.get() == 0 && queue.isEmpty()) {
+            completingOnWriter = outcomes;
+            completeAll(outcomes, WRITER_THREAD);
+            completingOnWriter = null;
+            return;
+        }
+        withDeliveryThread.incrementAndGet();
         while (true) {
             try {
                 toDeliver.put(outcomes);
@@ -518,14 +551,29 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
             if (outcomes == END) {
                 return;
             }
-            while (outcomes.completed < outcomes.pendings.size()) {
-                try {
-                    completeTheRest(outcomes);
-                } catch (Throwable unexpected) {
-                    failures.unexpected(DELIVERY_THREAD, unexpected);
-                }
-            }
+            completeAll(outcomes, DELIVERY_THREAD);
             completing = null;
+            withDeliveryThread.decrementAndGet();
+        }
+    }
+
+    /** Completes what the writer thread left half completed ({@link #handOver}), if anything. */
+    private void finishCompletingOnWriter() {
+        Outcomes unfinished = completingOnWriter;
+        if (unfinished != null) {
+            completeAll(unfinished, WRITER_THREAD);
+            completingOnWriter = null;
+        }
+    }
+
+    /** Completes every message of {@code outcomes} ({@link #completeTheRest}), on {@code thread}, whatever it throws. */
+    private void completeAll(Outcomes outcomes, String thread) {
+        while (outcomes.completed < outcomes.pendings.size()) {
+            try {
+                completeTheRest(outcomes, thread);
+            } catch (Throwable unexpected) {
+                failures.unexpected(thread, unexpected);
+            }
         }
     }
 
@@ -546,13 +594,13 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
      * a message before it is handled, so a thread that dies handling one is replaced by one that carries on with the
      * next, and closes the batch the dead thread left open.
      */
-    private void completeTheRest(Outcomes outcomes) {
+    private void completeTheRest(Outcomes outcomes, String thread) {
         int size = outcomes.pendings.size();
         if (outcomes.stored == null) {
             outcomes.next = size;
         } else if (outcomes.next < size || outcomes.batch != null) {
             if (outcomes.batch == null) {
-                outcomes.batch = openBatch();
+                outcomes.batch = openBatch(thread);
             }
             while (outcomes.next < size) {
                 int i = outcomes.next++;
@@ -560,7 +608,7 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
             }
             EventDelivery.Batch batch = outcomes.batch;
             outcomes.batch = null;
-            close(batch);
+            close(batch, thread);
             reportDelivered(outcomes);
         }
         while (outcomes.completed < size) {
@@ -575,23 +623,23 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
     }
 
     /** A batch of {@link #delivery}; should opening one throw, one that delivers each event at once. */
-    private EventDelivery.Batch openBatch() {
+    private EventDelivery.Batch openBatch(String thread) {
         try {
             EventDelivery.Batch batch = delivery.openBatch();
             if (batch != null) {
                 return batch;
             }
         } catch (Throwable failure) {
-            failures.unexpected(DELIVERY_THREAD, failure);
+            failures.unexpected(thread, failure);
         }
         return delivery::deliver;
     }
 
-    private void close(EventDelivery.Batch batch) {
+    private void close(EventDelivery.Batch batch, String thread) {
         try {
             batch.close();
         } catch (Throwable failure) {
-            failures.unexpected(DELIVERY_THREAD, failure);
+            failures.unexpected(thread, failure);
         }
     }
 

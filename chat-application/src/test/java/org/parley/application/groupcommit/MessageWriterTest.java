@@ -7,8 +7,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,6 +49,8 @@ import org.parley.domain.user.User;
 class MessageWriterTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
+    /** For {@link MessageWriter}'s test constructor: every batch through the delivery thread. */
+    private static final boolean PIPELINED = false;
 
     private final ChatStorage storage = InMemoryChatStorage.create();
     private final RecordingEventDelivery delivery = new RecordingEventDelivery();
@@ -579,7 +583,7 @@ class MessageWriterTest {
         BrokenReport report = new BrokenReport();
         EventDelivery throwsForPoison = throwingForPoison(new Error("renderer broke"));
         GatedRepository gated = new GatedRepository(storage.messages());
-        try (MessageWriter writer = new MessageWriter(gated, throwsForPoison, 100, 1_000, report)) {
+        try (MessageWriter writer = new MessageWriter(gated, throwsForPoison, 100, 1_000, report, PIPELINED)) {
             CompletableFuture<Message> before = writer.storeThenPublish(text("before"), this::outbound);
             gated.awaitCallInProgress();
             List<CompletableFuture<Message>> batch = List.of(
@@ -612,7 +616,7 @@ class MessageWriterTest {
         List<String> events = Collections.synchronizedList(new ArrayList<>());
         EventDelivery batching = recordingBatches(events);
         GatedRepository gated = new GatedRepository(storage.messages());
-        try (MessageWriter writer = new MessageWriter(gated, batching, 100, 1_000, report)) {
+        try (MessageWriter writer = new MessageWriter(gated, batching, 100, 1_000, report, PIPELINED)) {
             CompletableFuture<Message> before = writer.storeThenPublish(text("before"), this::outbound);
             gated.awaitCallInProgress();
             List<CompletableFuture<Message>> batch = List.of(
@@ -641,7 +645,7 @@ class MessageWriterTest {
         BrokenReport report = new BrokenReport();
         AtomicInteger calls = new AtomicInteger();
         GatedRepository gated = answeringTooFewOnTheSecondCall(calls);
-        try (MessageWriter writer = new MessageWriter(gated, delivery, 100, 1_000, report)) {
+        try (MessageWriter writer = new MessageWriter(gated, delivery, 100, 1_000, report, PIPELINED)) {
             Queued held = queueBehindTheFirst(writer, gated, "first", "broken ", 3);
             gated.open();
 
@@ -655,6 +659,55 @@ class MessageWriterTest {
         }
         assertThat(delivery.messagesStored()).extracting(stored -> stored.message().content())
                 .containsExactly(new MessageContent.Text("first"), new MessageContent.Text("later"));
+    }
+
+    /**
+     * With nothing to pipeline (the delivery thread idle, no message waiting to be stored), the writer delivers a
+     * committed batch itself, sparing a thread's wake-up; a batch committed while messages wait behind it goes to the
+     * delivery thread, so that the writer stores them meanwhile.
+     */
+    @Test
+    void a_batch_with_nothing_behind_it_is_delivered_by_the_writer_and_one_with_messages_waiting_by_the_delivery_thread()
+            throws Exception {
+        Map<String, String> deliveredOn = new ConcurrentHashMap<>();
+        EventDelivery naming = event -> deliveredOn.put(body(event), Thread.currentThread().getName());
+        GatedRepository gated = new GatedRepository(storage.messages());
+        try (MessageWriter writer = MessageWriters.start(gated, naming)) {
+            Queued held = queueBehindTheFirst(writer, gated, "first", "behind ", 1);
+            gated.open();
+            assertThat(held.first()).succeedsWithin(WAIT);
+            held.behind().forEach(future -> assertThat(future).succeedsWithin(WAIT));
+            // The delivery thread counts itself idle just after completing its last future: a lone message sent
+            // after that is the writer's own.
+            for (int i = 0; i < 100 && !deliveredOn.containsValue(MessageWriter.WRITER_THREAD); i++) {
+                Thread.sleep(10);
+                assertThat(writer.storeThenPublish(text("alone " + i), this::outbound)).succeedsWithin(WAIT);
+            }
+        }
+        assertThat(deliveredOn).containsEntry("first", MessageWriter.DELIVERY_THREAD)
+                .containsValue(MessageWriter.WRITER_THREAD);
+    }
+
+    /**
+     * A writer thread that dies delivering a batch itself (the report of the failure throwing too) leaves the batch
+     * open: its replacement delivers the rest, closes that batch once, completes the futures, and later messages flow.
+     */
+    @Test
+    void a_writer_thread_that_dies_delivering_a_batch_itself_is_replaced_and_the_replacement_closes_that_batch()
+            throws Exception {
+        BrokenReport report = new BrokenReport();
+        List<String> events = Collections.synchronizedList(new ArrayList<>());
+        try (MessageWriter writer = new MessageWriter(storage.messages(), recordingBatches(events), 100, 1_000,
+                report, true)) {
+            assertThat(writer.storeThenPublish(text("before"), this::outbound)).succeedsWithin(WAIT);
+            assertThat(writer.storeThenPublish(text("poison"), this::outbound)).succeedsWithin(WAIT);
+            report.awaitReplaced(1);
+            assertThat(report.replaced).containsExactly(MessageWriter.WRITER_THREAD);
+            assertThat(writer.storeThenPublish(text("later"), this::outbound)).succeedsWithin(WAIT);
+            assertThat(writer.threadRestarts()).isEqualTo(1);
+        }
+        assertThat(events).containsExactly("open", "delivered before", "closed", "open", "closed",
+                "open", "delivered later", "closed");
     }
 
     @Test
