@@ -171,7 +171,9 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         this.local = local;
         this.localChanges = localChanges;
         this.connections = connections;
-        this.resources = LettuceClients.resources(2);
+        // One I/O thread for both connections: a publication's reply and its copy back to this node arrive together,
+        // and one thread reading both sockets is woken once for them (docs/PERFORMANCE.md).
+        this.resources = LettuceClients.resources(1);
         this.client = LettuceClients.client(resources, settings, COMMAND_TIMEOUT,
                 options -> options.requestQueueSize(MAX_PUBLICATIONS_IN_FLIGHT));
         this.publishing = new Thread(this::heartbeatLoop, "parley-bus-heartbeat");

@@ -41,10 +41,10 @@ import org.parley.domain.chat.MessageDraft;
  * {@link MessageRepository#appendAll} in one transaction, and only after that commit hands the batch to one delivery
  * thread, which publishes the batch's events through one {@link EventDelivery.Batch} (a connection getting several
  * frames of them gets them in one write), closes it, then completes the batch's futures. The two threads form a
- * pipeline: while one batch is delivered, the next one is being stored. When there is nothing to pipeline (the
- * delivery thread has completed everything it was given and no message waits to be stored), the writer delivers and
- * completes the batch itself, which spares waking the delivery thread for it (a wake-up is dear on a busy virtual
- * machine: docs/PERFORMANCE.md). So:
+ * pipeline: while one batch is delivered, the next one is being stored. When there is little to pipeline (the
+ * delivery thread has completed everything it was given, and no message waits to be stored or the batch is small),
+ * the writer delivers and completes the batch itself, which spares waking the delivery thread for it (a wake-up is
+ * dear on a busy virtual machine: docs/PERFORMANCE.md). So:
  * <ul>
  *   <li><b>durability is kept</b>: no {@code conf_message} or {@code re_message} frame of a message leaves before the
  *       transaction holding it has committed;</li>
@@ -100,6 +100,11 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
     private static final int FAILURES_MEANING_STORE_DOWN = 2;
     /** A batch this full is committed without a gathering wait: fuller commits save little more (docs/PERFORMANCE.md). */
     static final int GATHER_ENOUGH = 8;
+    /**
+     * A committed batch this small is delivered by the writer itself when the delivery thread is idle, even with
+     * messages waiting to be stored ({@link #handOver}).
+     */
+    static final int DELIVERED_BY_THE_WRITER_UP_TO = GATHER_ENOUGH;
     /** Put on {@link #toDeliver} by the writer thread as it stops: the delivery thread stops when it reaches it. */
     private static final Outcomes END = new Outcomes(List.of(), List.of(), null, 0);
 
@@ -517,13 +522,15 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
 
     /**
      * Queues work for the delivery thread, waiting while it lags {@value #MAX_BATCHES_AWAITING_DELIVERY} batches; or,
-     * when the delivery thread has nothing to do and no message waits to be stored, does it on this (the writer)
-     * thread: the frames then leave without a thread being woken for them, and nothing is kept waiting, since the
-     * writer had nothing else to do. The order is kept either way: the writer completes a batch itself only once the
-     * delivery thread has completed everything handed to it.
+     * when the delivery thread has nothing to do, and either no message waits to be stored or the batch is small (at
+     * most {@value #DELIVERED_BY_THE_WRITER_UP_TO} messages: the rate is low, and delivering it takes a fraction of a
+     * commit), does it on this (the writer) thread: the frames then leave without a thread being woken for them. Under
+     * load, batches grow past that size and the two threads work as a pipeline again. The order is kept either way:
+     * the writer completes a batch itself only once the delivery thread has completed everything handed to it.
      */
     private void handOver(Outcomes outcomes) {
-        if (completeOnWriterWhenIdle && outcomes != END && withDeliveryThread.get() == 0 && queue.isEmpty()) {
+        if (completeOnWriterWhenIdle && outcomes != END && withDeliveryThread.get() == 0
+                && (outcomes.pendings.size() <= DELIVERED_BY_THE_WRITER_UP_TO || queue.isEmpty())) {
             completingOnWriter = outcomes;
             completeAll(outcomes, WRITER_THREAD);
             completingOnWriter = null;

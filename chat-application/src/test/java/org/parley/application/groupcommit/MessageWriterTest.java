@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
@@ -662,30 +663,39 @@ class MessageWriterTest {
     }
 
     /**
-     * With nothing to pipeline (the delivery thread idle, no message waiting to be stored), the writer delivers a
-     * committed batch itself, sparing a thread's wake-up; a batch committed while messages wait behind it goes to the
-     * delivery thread, so that the writer stores them meanwhile.
+     * With little to pipeline (the delivery thread idle, the batch small or nothing waiting behind it), the writer
+     * delivers a committed batch itself, sparing a thread's wake-up; a larger batch committed while messages wait
+     * behind it goes to the delivery thread, so that the writer stores them meanwhile.
      */
     @Test
-    void a_batch_with_nothing_behind_it_is_delivered_by_the_writer_and_one_with_messages_waiting_by_the_delivery_thread()
+    void a_small_batch_is_delivered_by_the_writer_and_a_large_one_with_messages_waiting_by_the_delivery_thread()
             throws Exception {
         Map<String, String> deliveredOn = new ConcurrentHashMap<>();
         EventDelivery naming = event -> deliveredOn.put(body(event), Thread.currentThread().getName());
-        GatedRepository gated = new GatedRepository(storage.messages());
-        try (MessageWriter writer = MessageWriters.start(gated, naming)) {
-            Queued held = queueBehindTheFirst(writer, gated, "first", "behind ", 1);
-            gated.open();
-            assertThat(held.first()).succeedsWithin(WAIT);
-            held.behind().forEach(future -> assertThat(future).succeedsWithin(WAIT));
-            // The delivery thread counts itself idle just after completing its last future: a lone message sent
-            // after that is the writer's own.
-            for (int i = 0; i < 100 && !deliveredOn.containsValue(MessageWriter.WRITER_THREAD); i++) {
-                Thread.sleep(10);
-                assertThat(writer.storeThenPublish(text("alone " + i), this::outbound)).succeedsWithin(WAIT);
+        SteppedRepository stepped = new SteppedRepository(storage.messages());
+        int large = MessageWriter.DELIVERED_BY_THE_WRITER_UP_TO + 1;
+        try (MessageWriter writer = MessageWriters.start(stepped, naming)) {
+            CompletableFuture<Message> first = writer.storeThenPublish(text("first"), this::outbound);
+            stepped.awaitCalls(1);
+            List<CompletableFuture<Message>> batch = new ArrayList<>();
+            for (int i = 0; i < large; i++) {
+                batch.add(writer.storeThenPublish(text("large " + i), this::outbound));
             }
+            stepped.allowOne();
+            assertThat(first).succeedsWithin(WAIT);
+            stepped.awaitCalls(2);
+            CompletableFuture<Message> after = writer.storeThenPublish(text("after"), this::outbound);
+            stepped.allowOne();
+            batch.forEach(future -> assertThat(future).succeedsWithin(WAIT));
+            stepped.allowOne();
+            assertThat(after).succeedsWithin(WAIT);
         }
-        assertThat(deliveredOn).containsEntry("first", MessageWriter.DELIVERY_THREAD)
-                .containsValue(MessageWriter.WRITER_THREAD);
+        assertThat(stepped.batchSizes()).containsExactly(1, large, 1);
+        assertThat(deliveredOn).as("the first batch, one message, with %d waiting behind it", large)
+                .containsEntry("first", MessageWriter.WRITER_THREAD);
+        assertThat(deliveredOn).as("the large batch, with a message waiting behind it")
+                .containsEntry("large 0", MessageWriter.DELIVERY_THREAD)
+                .containsEntry("large " + (large - 1), MessageWriter.DELIVERY_THREAD);
     }
 
     /**
@@ -881,6 +891,48 @@ class MessageWriterTest {
     }
 
     /** Holds its first {@code appendNew} until opened, so a test can queue messages behind a commit in progress. */
+    /** A repository whose every call waits for the test to allow it ({@link #allowOne}). */
+    private static final class SteppedRepository extends DelegatingMessageRepository {
+
+        private final Semaphore allowed = new Semaphore(0);
+        private final List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
+
+        SteppedRepository(MessageRepository delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public List<AppendedMessage> appendNew(List<DraftToStore> drafts) {
+            batchSizes.add(drafts.size());
+            try {
+                if (!allowed.tryAcquire(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new IllegalStateException("The test never allowed this call");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            return super.appendNew(drafts);
+        }
+
+        /** Waits until the {@code n}th call has begun (and waits to be allowed). */
+        void awaitCalls(int n) throws InterruptedException {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (batchSizes.size() < n && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertThat(batchSizes).hasSizeGreaterThanOrEqualTo(n);
+        }
+
+        void allowOne() {
+            allowed.release();
+        }
+
+        List<Integer> batchSizes() {
+            return List.copyOf(batchSizes);
+        }
+    }
+
     private static final class GatedRepository extends DelegatingMessageRepository {
 
         private final CountDownLatch inProgress = new CountDownLatch(1);
