@@ -59,7 +59,10 @@ final class HibernateMessageRepository implements MessageRepository {
      * store in one sequence statement, then their rows, one prepared insert executed as JDBC batches of
      * {@value #JDBC_BATCH_SIZE} ({@link MessageRows}; on PostgreSQL the driver also rewrites each batch into multi-row
      * inserts), then one commit, which releases the locks. Four statements whatever the batch's size and number of
-     * threads, five when a repeat is likely; each statement is plain JDBC on the session's connection with one SQL text
+     * threads, five when a repeat is likely. On PostgreSQL, when no key is looked up, the lock, the latest ids and the
+     * new ids are sent as one text, so the batch takes three round trips (that, rows, commit) instead of five
+     * ({@link ThreadOrder#LOCK_LATEST_AND_IDS}: each statement still reads what was committed when it starts). Each
+     * statement is plain JDBC on the session's connection with one SQL text
      * whatever the batch's size (thread ids and keys as array parameters), so the driver and the database see the same
      * few texts batch after batch, and no ORM query plan is resolved nor any row bound through Hibernate (issue 16:
      * that machinery had cost the writer thread more than the database did).
@@ -119,8 +122,19 @@ final class HibernateMessageRepository implements MessageRepository {
 
     private List<AppendedMessage> append(Connection connection, List<DraftToStore> batch,
                                          boolean recordingEvents, boolean lookUpKeys) throws SQLException {
-        Map<ThreadId, ThreadPosition> next = threadOrder.lockForAppending(connection,
-                batch.stream().map(draft -> draft.draft().threadId()).toList());
+        List<ThreadId> threads = batch.stream().map(draft -> draft.draft().threadId()).toList();
+        Map<ThreadId, ThreadPosition> next;
+        List<Long> drawn = null;
+        if (lookUpKeys) {
+            next = threadOrder.lockForAppending(connection, threads);
+        } else {
+            // Every draft is stored (or repeats one of this batch): its ids are drawn with the locks, in one round
+            // trip where the database allows (ThreadOrder.LOCK_LATEST_AND_IDS).
+            ThreadOrder.Opening opening = threadOrder.lockForAppendingDrawingIds(connection, threads, ids,
+                    batch.size());
+            next = opening.next();
+            drawn = opening.ids();
+        }
         Map<SentKeys.Key, Message> sent = lookUpKeys ? sentKeys.storedUnder(connection, batch) : Map.of();
         AppendedMessage[] answers = new AppendedMessage[batch.size()];
         int toStore = 0;
@@ -133,7 +147,7 @@ final class HibernateMessageRepository implements MessageRepository {
                 toStore++;
             }
         }
-        List<Long> assigned = toStore == 0 ? List.of() : ids.next(connection, toStore);
+        List<Long> assigned = drawn != null ? drawn : toStore == 0 ? List.of() : ids.next(connection, toStore);
         List<MessageEntity> rows = new ArrayList<>(toStore);
         Map<SentKeys.Key, Message> storedNow = new HashMap<>();
         int nextId = 0;

@@ -27,6 +27,9 @@ final class SequenceIds {
     /** The sequence of thread ids. */
     static final String THREADS = "chat_threads_id_seq";
 
+    /** The message ids' statement on PostgreSQL (its one parameter: how many). */
+    static final String MESSAGE_IDS_ON_POSTGRESQL = "select nextval('" + MESSAGES + "') from generate_series(1, ?)";
+
     private final String nextIdsSql;
 
     private SequenceIds(String nextIdsSql) {
@@ -44,7 +47,8 @@ final class SequenceIds {
             throw new IllegalArgumentException("No sequence " + sequence + " in Parley's schema");
         }
         if (dialect instanceof PostgreSQLDialect) {
-            return new SequenceIds("select nextval('" + sequence + "') from generate_series(1, ?)");
+            return new SequenceIds(MESSAGES.equals(sequence) ? MESSAGE_IDS_ON_POSTGRESQL
+                    : "select nextval('" + sequence + "') from generate_series(1, ?)");
         }
         if (dialect instanceof H2Dialect) {
             return new SequenceIds("select next value for " + sequence + " from system_range(1, ?)");
@@ -76,10 +80,19 @@ final class SequenceIds {
                 }
             }
         }
-        if (ids.size() != count) {
-            throw new IllegalStateException("Asked the sequence for " + count + " ids, got " + ids.size());
+        return checked(ids, count);
+    }
+
+    /**
+     * {@code drawn}, sorted ascending, once it is known to hold {@code count} ids.
+     *
+     * @throws IllegalStateException when it holds another number
+     */
+    static List<Long> checked(List<Long> drawn, int count) {
+        if (drawn.size() != count) {
+            throw new IllegalStateException("Asked the sequence for " + count + " ids, got " + drawn.size());
         }
-        ids.sort(null);
-        return ids;
+        drawn.sort(null);
+        return drawn;
     }
 }

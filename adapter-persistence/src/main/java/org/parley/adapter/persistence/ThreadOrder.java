@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.TreeSet;
 
 import org.hibernate.dialect.Dialect;
 import org.hibernate.dialect.H2Dialect;
+import org.hibernate.dialect.PostgreSQLDialect;
 import org.parley.application.port.out.ThreadPosition;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.chat.ThreadId;
@@ -77,15 +79,27 @@ final class ThreadOrder {
      */
     static final String LATEST_ON_H2 = latest(" use index (ix_messages_thread_id_id)");
 
+    /**
+     * {@link #LOCK}, {@link #LATEST} and the message ids' statement ({@link SequenceIds}) as one text, for PostgreSQL:
+     * the driver sends the three statements in one round trip instead of three, and the server runs them one after
+     * the other, each reading what was committed when it starts (READ COMMITTED), so the latest ids are still read
+     * under the locks the first statement took, as when they are sent one by one. Its parameters: the thread ids
+     * (twice), then the number of ids.
+     */
+    static final String LOCK_LATEST_AND_IDS = LOCK + ";\n" + LATEST + ";\n" + SequenceIds.MESSAGE_IDS_ON_POSTGRESQL;
+
     private final String lockSql;
     /** Whether {@link #lockSql} is an update (counted rows) rather than a select (rows read). */
     private final boolean lockIsAnUpdate;
     private final String latestSql;
+    /** {@link #LOCK_LATEST_AND_IDS} on PostgreSQL; null where the statements go one by one (H2, in process). */
+    private final String lockLatestAndIdsSql;
 
-    private ThreadOrder(String lockSql, boolean lockIsAnUpdate, String latestSql) {
+    private ThreadOrder(String lockSql, boolean lockIsAnUpdate, String latestSql, String lockLatestAndIdsSql) {
         this.lockSql = lockSql;
         this.lockIsAnUpdate = lockIsAnUpdate;
         this.latestSql = latestSql;
+        this.lockLatestAndIdsSql = lockLatestAndIdsSql;
     }
 
     private static String latest(String indexHint) {
@@ -98,11 +112,80 @@ final class ThreadOrder {
                 """.formatted(indexHint);
     }
 
-    /** {@link #LOCK_ON_H2} and {@link #LATEST_ON_H2} on H2; {@link #LOCK} and {@link #LATEST} on any other database. */
+    /**
+     * {@link #LOCK_ON_H2} and {@link #LATEST_ON_H2} on H2; {@link #LOCK} and {@link #LATEST} on any other database,
+     * and on PostgreSQL {@link #LOCK_LATEST_AND_IDS} for {@link #lockForAppendingDrawingIds}.
+     */
     static ThreadOrder forDialect(Dialect dialect) {
         Objects.requireNonNull(dialect, "dialect");
-        return dialect instanceof H2Dialect ? new ThreadOrder(LOCK_ON_H2, true, LATEST_ON_H2)
-                : new ThreadOrder(LOCK, false, LATEST);
+        if (dialect instanceof H2Dialect) {
+            return new ThreadOrder(LOCK_ON_H2, true, LATEST_ON_H2, null);
+        }
+        return new ThreadOrder(LOCK, false, LATEST, dialect instanceof PostgreSQLDialect ? LOCK_LATEST_AND_IDS : null);
+    }
+
+    /** The positions a batch's messages take in their threads, and the ids drawn for them. */
+    record Opening(Map<ThreadId, ThreadPosition> next, List<Long> ids) {
+    }
+
+    /**
+     * {@link #lockForAppending}, then {@code count} new message ids from {@code ids} (ascending): on PostgreSQL in one
+     * round trip ({@link #LOCK_LATEST_AND_IDS}), elsewhere one statement after the other.
+     *
+     * @throws IllegalArgumentException when a thread does not exist (nothing can be stored in it; ids drawn meanwhile
+     *                                  are not used)
+     * @throws SQLException             as the connection reports it (the caller's session converts it)
+     */
+    Opening lockForAppendingDrawingIds(Connection connection, List<ThreadId> threads, SequenceIds ids, int count)
+            throws SQLException {
+        Objects.requireNonNull(connection, "connection");
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be at least 1, got " + count);
+        }
+        if (lockLatestAndIdsSql == null || !ids.sql().equals(SequenceIds.MESSAGE_IDS_ON_POSTGRESQL)) {
+            Map<ThreadId, ThreadPosition> next = lockForAppending(connection, threads);
+            return new Opening(next, ids.next(connection, count));
+        }
+        SortedSet<Long> wanted = sortedIds(threads);
+        Array threadIds = connection.createArrayOf("bigint", wanted.toArray());
+        try (PreparedStatement together = connection.prepareStatement(lockLatestAndIdsSql)) {
+            together.setArray(1, threadIds);
+            together.setArray(2, threadIds);
+            together.setInt(3, count);
+            if (!together.execute()) {
+                throw new IllegalStateException("The lock statement answered no rows");
+            }
+            int locked = 0;
+            try (ResultSet rows = together.getResultSet()) {
+                while (rows.next()) {
+                    locked++;
+                }
+            }
+            Map<ThreadId, ThreadPosition> next = new HashMap<>();
+            nextResult(together, "latest ids");
+            try (ResultSet rows = together.getResultSet()) {
+                readPositions(rows, next);
+            }
+            nextResult(together, "new ids");
+            List<Long> drawn = new ArrayList<>(count);
+            try (ResultSet rows = together.getResultSet()) {
+                while (rows.next()) {
+                    drawn.add(rows.getLong(1));
+                }
+            }
+            if (locked != wanted.size()) {
+                refuseMissing(connection, wanted, threadIds);
+            }
+            return new Opening(next, SequenceIds.checked(drawn, count));
+        } finally {
+            threadIds.free();
+        }
+    }
+
+    private static void nextResult(PreparedStatement statement, String what) throws SQLException {
+        if (!statement.getMoreResults()) {
+            throw new IllegalStateException("The statement answered no " + what);
+        }
     }
 
     /** The statement that locks a batch's threads on this database: {@link #LOCK_ON_H2} on H2, else {@link #LOCK}. */
@@ -119,33 +202,49 @@ final class ThreadOrder {
      */
     Map<ThreadId, ThreadPosition> lockForAppending(Connection connection, List<ThreadId> threads) throws SQLException {
         Objects.requireNonNull(connection, "connection");
-        SortedSet<Long> ids = new TreeSet<>();
-        threads.forEach(thread -> ids.add(thread.value()));
+        SortedSet<Long> ids = sortedIds(threads);
         Array threadIds = connection.createArrayOf("bigint", ids.toArray());
         try {
             int locked = lockIsAnUpdate
                     ? updated(connection, lockSql, threadIds) : ids(connection, lockSql, threadIds).size();
             if (locked != ids.size()) {
-                SortedSet<Long> missing = new TreeSet<>(ids);
-                missing.removeAll(ids(connection, EXISTING, threadIds));
-                throw new IllegalArgumentException("No thread " + missing + " to store messages in");
+                refuseMissing(connection, ids, threadIds);
             }
             Map<ThreadId, ThreadPosition> next = new HashMap<>();
             try (PreparedStatement latest = connection.prepareStatement(latestSql)) {
                 latest.setArray(1, threadIds);
                 try (ResultSet rows = latest.executeQuery()) {
-                    while (rows.next()) {
-                        long thread = rows.getLong(1);
-                        long latestId = rows.getLong(2);
-                        next.put(new ThreadId(thread), rows.wasNull()
-                                ? ThreadPosition.first() : ThreadPosition.after(new MessageId(latestId)));
-                    }
+                    readPositions(rows, next);
                 }
             }
             return next;
         } finally {
             threadIds.free();
         }
+    }
+
+    private static SortedSet<Long> sortedIds(List<ThreadId> threads) {
+        SortedSet<Long> ids = new TreeSet<>();
+        threads.forEach(thread -> ids.add(thread.value()));
+        return ids;
+    }
+
+    /** Each thread's next position, from {@link #LATEST}'s rows (thread id, latest message id or null). */
+    private static void readPositions(ResultSet rows, Map<ThreadId, ThreadPosition> next) throws SQLException {
+        while (rows.next()) {
+            long thread = rows.getLong(1);
+            long latestId = rows.getLong(2);
+            next.put(new ThreadId(thread), rows.wasNull()
+                    ? ThreadPosition.first() : ThreadPosition.after(new MessageId(latestId)));
+        }
+    }
+
+    /** Names the threads of {@code wanted} that do not exist. */
+    private static void refuseMissing(Connection connection, SortedSet<Long> wanted, Array threadIds)
+            throws SQLException {
+        SortedSet<Long> missing = new TreeSet<>(wanted);
+        missing.removeAll(ids(connection, EXISTING, threadIds));
+        throw new IllegalArgumentException("No thread " + missing + " to store messages in");
     }
 
     private static SortedSet<Long> ids(Connection connection, String sql, Array threadIds) throws SQLException {

@@ -237,10 +237,12 @@ class QueryPlansOnPostgresTest {
                     .isEqualTo(ThreadPosition.after(stored.get(2 * i).message().id()));
         }
         Long[] threadIds = threads.stream().map(ThreadId::value).toArray(Long[]::new);
-        String lock = sent.stream().filter(sql -> sql.contains("for no key update")).findFirst().orElseThrow();
-        String latest = sent.stream().filter(sql -> sql.contains("latest_id")).findFirst().orElseThrow();
-        assertThat(lock).isEqualTo(ThreadOrder.LOCK);
-        assertThat(latest).isEqualTo(ThreadOrder.LATEST);
+        assertThat(sent).as("the lock, latest ids and new ids sent as one text").contains(ThreadOrder.LOCK_LATEST_AND_IDS)
+                .noneMatch(sql -> sql.equals(ThreadOrder.LOCK) || sql.equals(ThreadOrder.LATEST));
+        assertThat(ThreadOrder.LOCK_LATEST_AND_IDS.split(";\n"))
+                .containsExactly(ThreadOrder.LOCK, ThreadOrder.LATEST, SequenceIds.MESSAGE_IDS_ON_POSTGRESQL);
+        String lock = ThreadOrder.LOCK;
+        String latest = ThreadOrder.LATEST;
         assertThat(explain(lock, List.<Object>of((Object) threadIds)))
                 .doesNotContain("Seq Scan")
                 .contains("LockRows")
