@@ -104,6 +104,13 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
      */
     static final int MAX_EVENTS_PER_BATCH = 256;
     private static final int MAX_OWED_USERS = 100_000;
+    /**
+     * How long the receiver thread may hand nothing over while publications wait for it before this node stops
+     * counting its own publications as heard ({@link #receiverKeepsUp}).
+     */
+    private static final long RECEIVER_STALL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Whether this thread is running one of a bus's Lettuce callbacks (on Lettuce's I/O thread). */
+    private static final ThreadLocal<Boolean> IN_LETTUCE_CALLBACK = ThreadLocal.withInitial(() -> Boolean.FALSE);
     private static final long HEARTBEAT_MILLIS = 1_000;
     private static final long DRAIN_MILLIS = 2_000;
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
@@ -153,6 +160,8 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     private volatile boolean running = true;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile long lastHeardSelfNanos = System.nanoTime();
+    /** When the receiver thread last took or handled a publication ({@link System#nanoTime()}). */
+    private volatile long receiverProgressNanos = System.nanoTime();
     /** Guarded by {@link #publishingTurn}. */
     private long nextSequence = 1;
     /** When this node last published ({@link System#nanoTime()}): a heartbeat is due a second after. */
@@ -213,12 +222,12 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         pubSub.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(byte[] channelName, byte[] message) {
-                onPublication(message);
+                inLettuceCallback(() -> onPublication(message));
             }
 
             @Override
             public void subscribed(byte[] channelName, long count) {
-                onSubscribed();
+                inLettuceCallback(RedisEventBus.this::onSubscribed);
             }
         });
         client.addListener(new ConnectionEvents());
@@ -390,7 +399,16 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
      * never throws.
      */
     private void publishQueued() {
-        if (outbox.isEmpty() || !publishingTurn.tryLock()) {
+        if (outbox.isEmpty()) {
+            return;
+        }
+        if (IN_LETTUCE_CALLBACK.get()) {
+            // On Lettuce's I/O thread a PUBLISH is written at once, ahead of those other threads have queued on that
+            // thread: it would leave out of sequence order, and the other nodes would drop the earlier ones.
+            LockSupport.unpark(publishing);
+            return;
+        }
+        if (!publishingTurn.tryLock()) {
             return;
         }
         try {
@@ -514,16 +532,32 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         }
     }
 
+    /** Runs {@code callback}, one of this bus's Lettuce callbacks, marked as such ({@link #IN_LETTUCE_CALLBACK}). */
+    private static void inLettuceCallback(Runnable callback) {
+        IN_LETTUCE_CALLBACK.set(Boolean.TRUE);
+        try {
+            callback.run();
+        } finally {
+            IN_LETTUCE_CALLBACK.set(Boolean.FALSE);
+        }
+    }
+
     // ---- receiving ----
 
     /**
      * On Lettuce's thread: this node's own publication, back from Redis, proves that the bus carries what this node
-     * publishes, and is dropped here (no thread is woken for it); the others' go to the receiver thread.
+     * publishes, and is dropped here (no thread is woken for it); the others' go to the receiver thread. It counts as
+     * heard only while the receiver thread keeps up: a receiver stuck (in a local delivery) with publications waiting
+     * makes this node deaf as surely as Redis going quiet, and the node then goes down as it would then, closing its
+     * connections to catch up.
      */
     private void onPublication(byte[] message) {
         if (BusCodec.publishedBy(message, node)) {
-            lastHeardSelfNanos = System.nanoTime();
-            heardAgain();
+            long now = System.nanoTime();
+            if (receiverKeepsUp(now)) {
+                lastHeardSelfNanos = now;
+                heardAgain();
+            }
             return;
         }
         if (!inbox.offer(message)) {
@@ -531,6 +565,14 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
             inbox.clear();
             connections.closeAllToCatchUp();
         }
+    }
+
+    /**
+     * Whether the receiver thread keeps up: no publication waits for it, or it handed one over less than
+     * {@link #RECEIVER_STALL_NANOS} ago.
+     */
+    private boolean receiverKeepsUp(long now) {
+        return inbox.isEmpty() || now - receiverProgressNanos < RECEIVER_STALL_NANOS;
     }
 
     /** Takes what has arrived, up to {@link #MAX_PUBLICATIONS_PER_ROUND} publications, and hands it over as one batch. */
@@ -541,12 +583,14 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
             try {
                 round.add(inbox.take());
                 inbox.drainTo(round, MAX_PUBLICATIONS_PER_ROUND - 1);
+                receiverProgressNanos = System.nanoTime();
                 for (byte[] message : round) {
                     try {
                         receive(message, here);
                     } catch (Throwable failure) {
                         LOG.error("A publication could not be handled: {}", RedisBusUnavailable.describe(failure));
                     }
+                    receiverProgressNanos = System.nanoTime();
                 }
             } catch (InterruptedException e) {
                 return;
@@ -687,6 +731,10 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
 
         @Override
         public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+            inLettuceCallback(() -> connected(connection));
+        }
+
+        private void connected(RedisChannelHandler<?, ?> connection) {
             synchronized (state) {
                 if (connection == publisher) {
                     publisherReady = true;
@@ -698,6 +746,10 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
 
         @Override
         public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+            inLettuceCallback(() -> disconnected(connection));
+        }
+
+        private void disconnected(RedisChannelHandler<?, ?> connection) {
             if (!running) {
                 return;
             }

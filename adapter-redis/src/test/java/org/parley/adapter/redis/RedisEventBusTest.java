@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -18,6 +20,8 @@ import org.parley.application.port.out.EventDelivery;
 import org.parley.application.port.out.MessageDeleted;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OutboundEvent;
+import org.parley.application.testing.RecordingConnections;
+import org.parley.application.testing.RecordingUserChanges;
 import org.parley.domain.chat.Message;
 import org.parley.domain.delivery.DeliveryPolicy;
 import org.parley.domain.user.UserId;
@@ -212,6 +216,41 @@ class RedisEventBusTest {
 
         assertThat(a.bus.isUp()).isTrue();
         assertThat(a.connections.closings()).isEmpty();
+    }
+
+    /**
+     * A node whose receiver thread is stuck (in its local delivery) while the other nodes' publications wait misses
+     * their frames as surely as one that lost Redis: it takes itself for deaf and closes its connections to catch up,
+     * although its own publications still come back to Lettuce's thread. (A hostile review found such a node staying
+     * up, silently delivering nothing, once own publications no longer went through the receiver thread.)
+     */
+    @Test
+    void aNodeWhoseReceiverIsStuckClosesItsConnectionsToCatchUp() throws InterruptedException {
+        CountDownLatch released = new CountDownLatch(1);
+        RecordingConnections connections = new RecordingConnections();
+        EventDelivery stuck = event -> {
+            try {
+                released.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        RedisBusSettings settings = new RedisBusSettings(RedisForTests.url(), RedisForTests.uniqueChannel(),
+                Duration.ofSeconds(5));
+        RedisEventBus b = RedisEventBus.connect(settings, stuck, new RecordingUserChanges(), connections);
+        RedisEventBus a = RedisEventBus.connect(settings, event -> { }, new RecordingUserChanges(),
+                new RecordingConnections());
+        try {
+            b.changed(bob);   // B has published: from now on it expects to hear itself
+            a.deliver(Buses.event(2, alice, bob));
+
+            Buses.await("the stuck node goes down", () -> !b.isUp());
+            assertThat(connections.closings()).isNotEmpty();
+        } finally {
+            released.countDown();
+            a.close();
+            b.close();
+        }
     }
 
     @Test

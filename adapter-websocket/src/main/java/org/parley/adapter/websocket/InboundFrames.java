@@ -412,8 +412,8 @@ final class InboundFrames {
      * {@code timestamp} and fields). When the message could not be stored (nothing was delivered), the sender gets an
      * error frame: {@code unavailable} with {@code retry_after_ms} when storage could not be reached (the storage
      * adapter logs the outage, once; nothing is logged here per message), {@code internal_error} otherwise. Runs on
-     * group commit's delivery thread: the reply goes first (it never throws), so that even a log call that fails
-     * cannot keep it from the sender.
+     * group commit's delivery thread (or its writer thread, which delivers small batches itself): the reply goes
+     * first (it never throws), so that even a log call that fails cannot keep it from the sender.
      */
     private static void answerLater(CompletionStage<Sent> stored, UserId sender, String action,
                                     Optional<ClientMessageId> clientMessageId, Consumer<String> reply,

@@ -2,7 +2,9 @@ package org.parley.application.groupcommit;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -83,7 +85,8 @@ import org.parley.domain.chat.MessageDraft;
  *       thread that carries on where it stopped, and the replacement is counted ({@link #threadRestarts()}).</li>
  * </ul>
  * Futures complete on the delivery thread or the writer thread: what callers chain to them must be short and must not
- * block (nor store a message and wait for it).
+ * block (nor wait for a message they store: on the writer thread, a message handed over never waits for room in the
+ * queue, it is taken first instead).
  *
  * <p><b>Metrics</b> ({@link ChatMetrics}, contract §17): each committed batch is reported once (messages stored, its
  * size, its commit time), and each delivered message once (the time from its batch's commit until its event was handed
@@ -132,6 +135,11 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
     private final AtomicInteger withDeliveryThread = new AtomicInteger();
     /** Whether the writer completes a batch itself when the delivery thread has nothing to do (always, but in tests). */
     private final boolean completeOnWriterWhenIdle;
+    /**
+     * Messages handed over on the writer thread itself (by what callers chained to futures it completed) while the
+     * queue was full; the writer takes them first. Only the writer thread (and its replacement) touches it.
+     */
+    private final Deque<Pending> queuedByTheWriter = new ArrayDeque<>();
     /** What the writer thread is completing itself; a thread replacing a writer that died in it carries on after it. */
     private volatile Outcomes completingOnWriter;
     private final AtomicInteger threadRestarts = new AtomicInteger();
@@ -268,6 +276,9 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
     private CompletableFuture<AppendedMessage> enqueue(DraftToStore draft,
                                                Optional<Function<Message, ? extends OutboundEvent>> then) {
         Pending pending = new Pending(Objects.requireNonNull(draft, "draft"), then, stamped ? System.nanoTime() : 0);
+        if (Thread.currentThread() == writer) {
+            return enqueueOnTheWriterThread(pending);
+        }
         closing.readLock().lock();
         try {
             if (closed) {
@@ -278,6 +289,29 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             pending.result.completeExceptionally(new IllegalStateException("Interrupted while queueing a message", e));
+        } finally {
+            closing.readLock().unlock();
+        }
+        return pending.result;
+    }
+
+    /**
+     * A message handed over by what a caller chained to a future the writer completed itself: the writer must not wait
+     * here, since it is what makes room in the queue and lets {@link #close} go on. So it goes into the queue when
+     * there is room, else into {@link #queuedByTheWriter}, which the writer takes first; while a close is under way it
+     * is refused as after it.
+     */
+    private CompletableFuture<AppendedMessage> enqueueOnTheWriterThread(Pending pending) {
+        if (!closing.readLock().tryLock()) {
+            pending.result.completeExceptionally(new IllegalStateException("The server is shutting down"));
+            return pending.result;
+        }
+        try {
+            if (closed) {
+                pending.result.completeExceptionally(new IllegalStateException("The server is shutting down"));
+            } else if (!queue.offer(pending)) {
+                queuedByTheWriter.add(pending);
+            }
         } finally {
             closing.readLock().unlock();
         }
@@ -335,22 +369,27 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
         }
         List<Pending> batch = new ArrayList<>(maxBatchSize);
         while (true) {
-            Pending first;
-            try {
-                first = queue.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                // Only close() ends the loop: messages handed over must be stored or failed, never dropped.
-                continue;
+            Pending first = queuedByTheWriter.poll();
+            if (first == null) {
+                try {
+                    first = queue.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    // Only close() ends the loop: messages handed over must be stored or failed, never dropped.
+                    continue;
+                }
             }
             if (first == null) {
-                if (closed && queue.isEmpty()) {
+                if (closed && queue.isEmpty() && queuedByTheWriter.isEmpty()) {
                     handOver(END);
                     return;
                 }
                 continue;
             }
             batch.add(first);
-            queue.drainTo(batch, maxBatchSize - 1);
+            while (batch.size() < maxBatchSize && !queuedByTheWriter.isEmpty()) {
+                batch.add(queuedByTheWriter.poll());
+            }
+            queue.drainTo(batch, maxBatchSize - batch.size());
             writing = batch;
             try {
                 if (stamped) {
@@ -484,9 +523,6 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
             committedNanos = System.nanoTime();
             reportBatch(stored, committedNanos - startedNanos);
         }
-        for (Pending pending : committed) {
-            pending.handedOver = true;
-        }
         handOver(new Outcomes(committed, stored, null, committedNanos));
     }
 
@@ -507,7 +543,6 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
 
     /** Through the delivery thread too, so the sender learns of it in the order it sent. */
     private void refused(Pending pending, Throwable failure) {
-        pending.handedOver = true;
         handOver(new Outcomes(List.of(pending), null, failure, 0));
     }
 
@@ -531,19 +566,34 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
     private void handOver(Outcomes outcomes) {
         if (completeOnWriterWhenIdle && outcomes != END && withDeliveryThread.get() == 0
                 && (outcomes.pendings.size() <= DELIVERED_BY_THE_WRITER_UP_TO || queue.isEmpty())) {
+            markHandedOver(outcomes);
             completingOnWriter = outcomes;
             completeAll(outcomes, WRITER_THREAD);
             completingOnWriter = null;
             return;
         }
         withDeliveryThread.incrementAndGet();
-        while (true) {
-            try {
-                toDeliver.put(outcomes);
-                return;
-            } catch (InterruptedException e) {
-                // Committed messages must be delivered and their futures completed: keep trying.
+        try {
+            while (true) {
+                try {
+                    toDeliver.put(outcomes);
+                    break;
+                } catch (InterruptedException e) {
+                    // Committed messages must be delivered and their futures completed: keep trying.
+                }
             }
+        } catch (Throwable notQueued) {
+            // Nothing was handed over (the messages stay the writer's to refuse).
+            withDeliveryThread.decrementAndGet();
+            throw notQueued;
+        }
+        markHandedOver(outcomes);
+    }
+
+    /** From here on the outcome of these messages is the delivery's: the writer does not refuse them. */
+    private static void markHandedOver(Outcomes outcomes) {
+        for (Pending pending : outcomes.pendings) {
+            pending.handedOver = true;
         }
     }
 

@@ -699,6 +699,37 @@ class MessageWriterTest {
     }
 
     /**
+     * What a caller chains to a future may hand over another message (without waiting for it) while the queue is full.
+     * When the writer completed that future itself, it must not wait for room in its own queue (it alone makes room):
+     * the message is taken first instead, everything queued is stored, and closing still ends. (A hostile review found
+     * the writer frozen for good here, close() included.)
+     */
+    @Test
+    void a_message_handed_over_by_a_callback_on_the_writer_while_the_queue_is_full_does_not_stop_the_writer()
+            throws Exception {
+        GatedRepository gated = new GatedRepository(storage.messages());
+        MessageWriter writer = MessageWriters.start(gated, delivery, 1, 2);
+        CompletableFuture<Message> first = writer.storeThenPublish(text("first"), this::outbound);
+        CompletableFuture<CompletableFuture<Message>> fromCallback = new CompletableFuture<>();
+        first.thenRun(() -> fromCallback.complete(writer.store(text("from the callback"))));
+        gated.awaitCallInProgress();
+        CompletableFuture<Message> one = writer.store(text("queued 1"));
+        CompletableFuture<Message> two = writer.store(text("queued 2"));
+        gated.open();
+
+        assertThat(first).succeedsWithin(WAIT);
+        assertThat(one).succeedsWithin(WAIT);
+        assertThat(two).succeedsWithin(WAIT);
+        assertThat(fromCallback).succeedsWithin(WAIT);
+        assertThat(fromCallback.join()).succeedsWithin(WAIT);
+        assertThat(CompletableFuture.runAsync(() -> writer.close(1_000))).succeedsWithin(WAIT);
+        assertThat(storage.messages().findInThread(thread.id(), MessageRange.newest(), 10))
+                .extracting(Message::content)
+                .containsExactlyInAnyOrder(new MessageContent.Text("first"), new MessageContent.Text("from the callback"),
+                        new MessageContent.Text("queued 1"), new MessageContent.Text("queued 2"));
+    }
+
+    /**
      * A writer thread that dies delivering a batch itself (the report of the failure throwing too) leaves the batch
      * open: its replacement delivers the rest, closes that batch once, completes the futures, and later messages flow.
      */
