@@ -67,7 +67,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>No silent loss</b>: pub/sub keeps nothing for a node that is not listening, so:
  * <ul>
  *   <li>when this node loses Redis (either connection drops, or its own publications stop coming back for
- *       {@value #DEAF_AFTER_SECONDS} s), it closes every connection here to catch up (1012) and keeps serving them
+ *       {@value #DEAF_AFTER_SECONDS} s, which they also do while its receiver thread is stuck with publications
+ *       waiting), it closes every connection here to catch up (1012) and keeps serving them
  *       locally; when it has rejoined (resubscribed, and publishing again), it closes again every connection opened
  *       meanwhile, since they missed the other nodes' frames;</li>
  *   <li>a publication that fails (Redis down: commands are rejected while disconnected, never queued) owes its
