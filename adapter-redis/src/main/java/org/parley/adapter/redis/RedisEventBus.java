@@ -163,6 +163,8 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     private volatile long lastHeardSelfNanos = System.nanoTime();
     /** When the receiver thread last took or handled a publication ({@link System#nanoTime()}). */
     private volatile long receiverProgressNanos = System.nanoTime();
+    /** Whether the receiver thread is waiting for a publication (idle, so {@link #receiverProgressNanos} may be old). */
+    private volatile boolean receiverWaiting;
     /** Guarded by {@link #publishingTurn}. */
     private long nextSequence = 1;
     /** When this node last published ({@link System#nanoTime()}): a heartbeat is due a second after. */
@@ -569,11 +571,11 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     }
 
     /**
-     * Whether the receiver thread keeps up: no publication waits for it, or it handed one over less than
-     * {@link #RECEIVER_STALL_NANOS} ago.
+     * Whether the receiver thread keeps up: no publication waits for it, or it is waiting for one (and about to wake for
+     * what just arrived), or it handed one over less than {@link #RECEIVER_STALL_NANOS} ago.
      */
     private boolean receiverKeepsUp(long now) {
-        return inbox.isEmpty() || now - receiverProgressNanos < RECEIVER_STALL_NANOS;
+        return inbox.isEmpty() || receiverWaiting || now - receiverProgressNanos < RECEIVER_STALL_NANOS;
     }
 
     /** Takes what has arrived, up to {@link #MAX_PUBLICATIONS_PER_ROUND} publications, and hands it over as one batch. */
@@ -582,7 +584,12 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         while (running) {
             LocalBatch here = new LocalBatch();
             try {
-                round.add(inbox.take());
+                receiverWaiting = true;
+                try {
+                    round.add(inbox.take());
+                } finally {
+                    receiverWaiting = false;
+                }
                 inbox.drainTo(round, MAX_PUBLICATIONS_PER_ROUND - 1);
                 receiverProgressNanos = System.nanoTime();
                 for (byte[] message : round) {

@@ -2,15 +2,15 @@ package org.parley.application.groupcommit;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -85,8 +85,8 @@ import org.parley.domain.chat.MessageDraft;
  *       thread that carries on where it stopped, and the replacement is counted ({@link #threadRestarts()}).</li>
  * </ul>
  * Futures complete on the delivery thread or the writer thread: what callers chain to them must be short and must not
- * block (nor wait for a message they store: on the writer thread, a message handed over never waits for room in the
- * queue, it is taken first instead).
+ * block (nor wait for a message they store: on these two threads a message handed over never waits for room in the
+ * queue; it is kept, in order, for the writer to take first).
  *
  * <p><b>Metrics</b> ({@link ChatMetrics}, contract §17): each committed batch is reported once (messages stored, its
  * size, its commit time), and each delivered message once (the time from its batch's commit until its event was handed
@@ -99,7 +99,7 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(MessageWriter.class.getName());
     private static final long IDLE_POLL_MILLIS = 50;
-    private static final int MAX_BATCHES_AWAITING_DELIVERY = 16;
+    static final int MAX_BATCHES_AWAITING_DELIVERY = 16;
     private static final int FAILURES_MEANING_STORE_DOWN = 2;
     /** A batch this full is committed without a gathering wait: fuller commits save little more (docs/PERFORMANCE.md). */
     static final int GATHER_ENOUGH = 8;
@@ -136,10 +136,11 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
     /** Whether the writer completes a batch itself when the delivery thread has nothing to do (always, but in tests). */
     private final boolean completeOnWriterWhenIdle;
     /**
-     * Messages handed over on the writer thread itself (by what callers chained to futures it completed) while the
-     * queue was full; the writer takes them first. Only the writer thread (and its replacement) touches it.
+     * Messages handed over on the writer or delivery thread (by what callers chained to futures they completed) while
+     * the queue was full, with what was queued before them, in order; the writer takes them first. Unbounded, but
+     * only those two threads add to it, a callback at a time.
      */
-    private final Deque<Pending> queuedByTheWriter = new ArrayDeque<>();
+    private final Queue<Pending> overflow = new ConcurrentLinkedQueue<>();
     /** What the writer thread is completing itself; a thread replacing a writer that died in it carries on after it. */
     private volatile Outcomes completingOnWriter;
     private final AtomicInteger threadRestarts = new AtomicInteger();
@@ -276,8 +277,9 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
     private CompletableFuture<AppendedMessage> enqueue(DraftToStore draft,
                                                Optional<Function<Message, ? extends OutboundEvent>> then) {
         Pending pending = new Pending(Objects.requireNonNull(draft, "draft"), then, stamped ? System.nanoTime() : 0);
-        if (Thread.currentThread() == writer) {
-            return enqueueOnTheWriterThread(pending);
+        Thread current = Thread.currentThread();
+        if (current == writer || current == deliverer) {
+            return enqueueOnAGroupCommitThread(pending);
         }
         closing.readLock().lock();
         try {
@@ -296,12 +298,14 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
     }
 
     /**
-     * A message handed over by what a caller chained to a future the writer completed itself: the writer must not wait
-     * here, since it is what makes room in the queue and lets {@link #close} go on. So it goes into the queue when
-     * there is room, else into {@link #queuedByTheWriter}, which the writer takes first; while a close is under way it
-     * is refused as after it.
+     * A message handed over by what a caller chained to a future that the writer or the delivery thread completed:
+     * that thread must not wait here, since the writer is what makes room in the queue (and waits for the delivery
+     * thread when that one lags), and both must go on for {@link #close} to end. So it goes into the queue when there
+     * is room and nothing {@link #overflow}ed, else, behind everything queued (moved there first, so that the order of
+     * hand-over is kept), into {@link #overflow}, which the writer takes first; while a close is under way it is
+     * refused as after it.
      */
-    private CompletableFuture<AppendedMessage> enqueueOnTheWriterThread(Pending pending) {
+    private CompletableFuture<AppendedMessage> enqueueOnAGroupCommitThread(Pending pending) {
         if (!closing.readLock().tryLock()) {
             pending.result.completeExceptionally(new IllegalStateException("The server is shutting down"));
             return pending.result;
@@ -309,8 +313,9 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
         try {
             if (closed) {
                 pending.result.completeExceptionally(new IllegalStateException("The server is shutting down"));
-            } else if (!queue.offer(pending)) {
-                queuedByTheWriter.add(pending);
+            } else if (!overflow.isEmpty() || !queue.offer(pending)) {
+                queue.drainTo(overflow);
+                overflow.add(pending);
             }
         } finally {
             closing.readLock().unlock();
@@ -369,7 +374,7 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
         }
         List<Pending> batch = new ArrayList<>(maxBatchSize);
         while (true) {
-            Pending first = queuedByTheWriter.poll();
+            Pending first = overflow.poll();
             if (first == null) {
                 try {
                     first = queue.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
@@ -379,15 +384,16 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
                 }
             }
             if (first == null) {
-                if (closed && queue.isEmpty() && queuedByTheWriter.isEmpty()) {
+                if (closed && queue.isEmpty() && overflow.isEmpty()) {
                     handOver(END);
                     return;
                 }
                 continue;
             }
             batch.add(first);
-            while (batch.size() < maxBatchSize && !queuedByTheWriter.isEmpty()) {
-                batch.add(queuedByTheWriter.poll());
+            Pending next;
+            while (batch.size() < maxBatchSize && (next = overflow.poll()) != null) {
+                batch.add(next);
             }
             queue.drainTo(batch, maxBatchSize - batch.size());
             writing = batch;

@@ -730,6 +730,87 @@ class MessageWriterTest {
     }
 
     /**
+     * Two messages a callback on the writer hands over one after the other, when the queue has room for the first
+     * only, are stored in that order (the second, kept aside, must not overtake the first).
+     */
+    @Test
+    void messages_a_callback_on_the_writer_hands_over_one_after_the_other_are_stored_in_that_order() throws Exception {
+        GatedRepository gated = new GatedRepository(storage.messages());
+        MessageWriter writer = MessageWriters.start(gated, delivery, 1, 2);
+        try {
+            CompletableFuture<Message> first = writer.storeThenPublish(text("first"), this::outbound);
+            CompletableFuture<List<CompletableFuture<Message>>> fromCallback = new CompletableFuture<>();
+            first.thenRun(() -> fromCallback.complete(
+                    List.of(writer.store(text("callback 1")), writer.store(text("callback 2")))));
+            gated.awaitCallInProgress();
+            CompletableFuture<Message> queued = writer.store(text("queued"));
+            gated.open();
+
+            assertThat(fromCallback).succeedsWithin(WAIT);
+            Message one = fromCallback.join().get(0).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            Message two = fromCallback.join().get(1).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(queued).succeedsWithin(WAIT);
+            assertThat(queued.join().id()).as("queued before the callback ran").isLessThan(one.id());
+            assertThat(one.id()).as("the callback's first message is stored before its second").isLessThan(two.id());
+        } finally {
+            writer.close(1_000);
+        }
+    }
+
+    /**
+     * The same on the delivery thread: a callback it runs hands over a message while the queue is full and the writer
+     * waits for the delivery thread (its {@value MessageWriter#MAX_BATCHES_AWAITING_DELIVERY} batches waiting are
+     * full). Waiting for room there would stop group commit for good, and close() with it.
+     */
+    @Test
+    void a_message_handed_over_by_a_callback_on_the_delivery_thread_while_everything_is_full_does_not_stop_group_commit()
+            throws Exception {
+        CountDownLatch delivering = new CountDownLatch(1);
+        CountDownLatch released = new CountDownLatch(1);
+        EventDelivery heldFirst = event -> {
+            delivering.countDown();
+            try {
+                released.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            delivery.deliver(event);
+        };
+        AtomicInteger appends = new AtomicInteger();
+        DelegatingMessageRepository counting = new DelegatingMessageRepository(storage.messages()) {
+            @Override
+            public List<AppendedMessage> appendNew(List<DraftToStore> drafts) {
+                List<AppendedMessage> stored = super.appendNew(drafts);
+                appends.incrementAndGet();
+                return stored;
+            }
+        };
+        MessageWriter writer = new MessageWriter(counting, heldFirst, 1, 1, new CountedReport(), PIPELINED);
+        CompletableFuture<Message> held = writer.storeThenPublish(text("held"), this::outbound);
+        CompletableFuture<CompletableFuture<Message>> fromCallback = new CompletableFuture<>();
+        held.thenRun(() -> fromCallback.complete(writer.store(text("from the callback"))));
+        assertThat(delivering.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        int behind = MessageWriter.MAX_BATCHES_AWAITING_DELIVERY + 1;
+        List<CompletableFuture<Message>> waiting = new ArrayList<>();
+        for (int i = 0; i < behind; i++) {
+            waiting.add(writer.store(text("behind " + i)));
+        }
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (appends.get() < 1 + behind && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(appends.get()).as("stored, the last one waiting to go to the delivery thread").isEqualTo(1 + behind);
+        CompletableFuture<Message> fillsTheQueue = writer.store(text("fills the queue"));
+        released.countDown();
+
+        assertThat(fromCallback).succeedsWithin(WAIT);
+        assertThat(fromCallback.join()).succeedsWithin(WAIT);
+        waiting.forEach(future -> assertThat(future).succeedsWithin(WAIT));
+        assertThat(fillsTheQueue).succeedsWithin(WAIT);
+        assertThat(CompletableFuture.runAsync(() -> writer.close(1_000))).succeedsWithin(WAIT);
+    }
+
+    /**
      * A writer thread that dies delivering a batch itself (the report of the failure throwing too) leaves the batch
      * open: its replacement delivers the rest, closes that batch once, completes the futures, and later messages flow.
      */
@@ -867,6 +948,26 @@ class MessageWriterTest {
             bodies.add("m" + i);
         }
         return bodies;
+    }
+
+    /** A failure report that only counts what it is told. */
+    private static final class CountedReport implements MessageWriter.Failures {
+        final AtomicInteger reports = new AtomicInteger();
+
+        @Override
+        public void undelivered(Message message, Throwable failure) {
+            reports.incrementAndGet();
+        }
+
+        @Override
+        public void unexpected(String thread, Throwable failure) {
+            reports.incrementAndGet();
+        }
+
+        @Override
+        public void threadReplaced(String thread, Throwable cause, int restarts) {
+            reports.incrementAndGet();
+        }
     }
 
     /** A failure report that fails: every report of a failure throws; replacements are recorded. */
