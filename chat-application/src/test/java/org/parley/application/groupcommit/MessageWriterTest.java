@@ -1022,7 +1022,6 @@ class MessageWriterTest {
         }
     }
 
-    /** Holds its first {@code appendNew} until opened, so a test can queue messages behind a commit in progress. */
     /** A repository whose every call waits for the test to allow it ({@link #allowOne}). */
     private static final class SteppedRepository extends DelegatingMessageRepository {
 
@@ -1065,6 +1064,7 @@ class MessageWriterTest {
         }
     }
 
+    /** Holds its first {@code appendNew} until opened, so a test can queue messages behind a commit in progress. */
     private static final class GatedRepository extends DelegatingMessageRepository {
 
         private final CountDownLatch inProgress = new CountDownLatch(1);
