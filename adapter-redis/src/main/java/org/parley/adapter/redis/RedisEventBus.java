@@ -54,15 +54,16 @@ import org.slf4j.LoggerFactory;
  * <p><b>Mechanism</b> (measured and argued in docs/architecture.md): one pub/sub channel per deployment; whatever is
  * waiting is packed into one publication (a batch, {@link BusCodec}) by the thread that queued it (group commit's
  * delivery thread, for a batch of messages), unless another thread is publishing at that moment, which then takes it
- * into its next publication: so under load one PUBLISH carries many events, with none a message goes alone at once,
- * and no thread is woken to publish. A heartbeat thread publishes what is owed and, when nothing else was published
- * for {@value #HEARTBEAT_MILLIS} ms, an empty publication. A receiver thread decodes and delivers what the other nodes
+ * into its next publication: so under load one PUBLISH carries many events, with none a message goes alone at once, and
+ * no thread is woken to publish. A heartbeat thread publishes what is owed and, when nothing else was published for
+ * {@value #HEARTBEAT_MILLIS} ms, an empty publication. A receiver thread decodes and delivers what the other nodes
  * published, so Lettuce's I/O threads never render frames; a node's own publications, which come back to it too, are
- * recognised on Lettuce's thread and only prove that the bus carries what this node publishes. Events reach the local delivery in batches ({@link EventDelivery#openBatch()}): group
- * commit's batch through {@link #openBatch()}, and on the receiving side each round of publications the receiver
- * thread takes from its inbox (at most {@value #MAX_PUBLICATIONS_PER_ROUND} publications, handed over in batches of at
- * most {@value #MAX_EVENTS_PER_BATCH} events), so a connection gets a batch's frames in one write. Every publication carries its node's id and a sequence number: a node drops what it
- * already received from a node (a duplicate) and its own publications.
+ * recognised on Lettuce's thread and only prove that the bus carries what this node publishes. Events reach the local
+ * delivery in batches ({@link EventDelivery#openBatch()}): group commit's batch through {@link #openBatch()}, and on
+ * the receiving side each round of publications the receiver thread takes from its inbox (at most
+ * {@value #MAX_PUBLICATIONS_PER_ROUND} publications, handed over in batches of at most {@value #MAX_EVENTS_PER_BATCH} events),
+ * so a connection gets a batch's frames in one write. Every publication carries its node's id and a sequence number: a
+ * node drops what it already received from a node (a duplicate) and its own publications.
  *
  * <p><b>No silent loss</b>: pub/sub keeps nothing for a node that is not listening, so:
  * <ul>
