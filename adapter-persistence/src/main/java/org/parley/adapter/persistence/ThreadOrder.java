@@ -80,26 +80,28 @@ final class ThreadOrder {
     static final String LATEST_ON_H2 = latest(" use index (ix_messages_thread_id_id)");
 
     /**
-     * {@link #LOCK}, {@link #LATEST} and the message ids' statement ({@link SequenceIds}) as one text, for PostgreSQL:
-     * the driver sends the three statements in one round trip instead of three, and the server runs them one after
-     * the other, each reading what was committed when it starts (READ COMMITTED), so the latest ids are still read
-     * under the locks the first statement took, as when they are sent one by one. Its parameters: the thread ids
-     * (twice), then the number of ids.
+     * {@link #LOCK}, {@link #LATEST} and the batch's insert, which draws the new ids itself
+     * ({@link MessageRows#INSERT_DRAWING_IDS_ON_POSTGRESQL}), as one text, for PostgreSQL: the driver sends the three
+     * statements in one round trip instead of three, and the server runs them one after the other, each reading what
+     * was committed when it starts (READ COMMITTED), so the latest ids are still read under the locks the first
+     * statement took, and the ids are drawn under them, as when the statements are sent one by one. Its parameters: the
+     * thread ids (twice), then the insert's ({@link MessageRows#bindBatch}).
      */
-    static final String LOCK_LATEST_AND_IDS = LOCK + ";\n" + LATEST + ";\n" + SequenceIds.MESSAGE_IDS_ON_POSTGRESQL;
+    static final String LOCK_LATEST_AND_INSERT = LOCK + ";\n" + LATEST + ";\n"
+            + MessageRows.INSERT_DRAWING_IDS_ON_POSTGRESQL;
 
     private final String lockSql;
     /** Whether {@link #lockSql} is an update (counted rows) rather than a select (rows read). */
     private final boolean lockIsAnUpdate;
     private final String latestSql;
-    /** {@link #LOCK_LATEST_AND_IDS} on PostgreSQL; null where the statements go one by one (H2, in process). */
-    private final String lockLatestAndIdsSql;
+    /** {@link #LOCK_LATEST_AND_INSERT} on PostgreSQL; null where the statements go one by one (H2, in process). */
+    private final String lockLatestAndInsertSql;
 
-    private ThreadOrder(String lockSql, boolean lockIsAnUpdate, String latestSql, String lockLatestAndIdsSql) {
+    private ThreadOrder(String lockSql, boolean lockIsAnUpdate, String latestSql, String lockLatestAndInsertSql) {
         this.lockSql = lockSql;
         this.lockIsAnUpdate = lockIsAnUpdate;
         this.latestSql = latestSql;
-        this.lockLatestAndIdsSql = lockLatestAndIdsSql;
+        this.lockLatestAndInsertSql = lockLatestAndInsertSql;
     }
 
     private static String latest(String indexHint) {
@@ -114,71 +116,84 @@ final class ThreadOrder {
 
     /**
      * {@link #LOCK_ON_H2} and {@link #LATEST_ON_H2} on H2; {@link #LOCK} and {@link #LATEST} on any other database,
-     * and on PostgreSQL {@link #LOCK_LATEST_AND_IDS} for {@link #lockForAppendingDrawingIds}.
+     * and on PostgreSQL {@link #LOCK_LATEST_AND_INSERT} for {@link #lockAndInsert}.
      */
     static ThreadOrder forDialect(Dialect dialect) {
         Objects.requireNonNull(dialect, "dialect");
         if (dialect instanceof H2Dialect) {
             return new ThreadOrder(LOCK_ON_H2, true, LATEST_ON_H2, null);
         }
-        return new ThreadOrder(LOCK, false, LATEST, dialect instanceof PostgreSQLDialect ? LOCK_LATEST_AND_IDS : null);
-    }
-
-    /** The positions a batch's messages take in their threads, and the ids drawn for them. */
-    record Opening(Map<ThreadId, ThreadPosition> next, List<Long> ids) {
+        return new ThreadOrder(LOCK, false, LATEST, dialect instanceof PostgreSQLDialect ? LOCK_LATEST_AND_INSERT : null);
     }
 
     /**
-     * {@link #lockForAppending}, then {@code count} new message ids from {@code ids} (ascending): on PostgreSQL in one
-     * round trip ({@link #LOCK_LATEST_AND_IDS}), elsewhere one statement after the other.
+     * {@link #lockForAppending}, then the {@code rows} inserted with new ids from {@code ids} (ascending in the rows'
+     * order), each row's {@link MessageEntity#id} set to its id: on PostgreSQL in one round trip
+     * ({@link #LOCK_LATEST_AND_INSERT}), elsewhere as {@link #lockForAppending}, {@link SequenceIds#next} and
+     * {@link MessageRows#insert} in JDBC batches of {@code jdbcBatchSize}. The positions returned are those before
+     * the rows: the caller checks the new ids against them, and rolls the transaction back when one is behind.
      *
-     * @throws IllegalArgumentException when a thread does not exist (nothing can be stored in it; ids drawn meanwhile
-     *                                  are not used)
+     * @throws IllegalArgumentException when a thread does not exist (nothing can be stored in it; on PostgreSQL the
+     *                                  other rows are inserted first, so the caller must roll back, as it does for
+     *                                  any exception)
      * @throws SQLException             as the connection reports it (the caller's session converts it)
      */
-    Opening lockForAppendingDrawingIds(Connection connection, List<ThreadId> threads, SequenceIds ids, int count)
-            throws SQLException {
+    Map<ThreadId, ThreadPosition> lockAndInsert(Connection connection, List<ThreadId> threads, SequenceIds ids,
+                                                List<MessageEntity> rows, int jdbcBatchSize) throws SQLException {
         Objects.requireNonNull(connection, "connection");
-        if (count < 1) {
-            throw new IllegalArgumentException("count must be at least 1, got " + count);
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException("No rows to insert");
         }
-        if (lockLatestAndIdsSql == null || !ids.sql().equals(SequenceIds.MESSAGE_IDS_ON_POSTGRESQL)) {
+        if (lockLatestAndInsertSql == null || !ids.sql().equals(SequenceIds.MESSAGE_IDS_ON_POSTGRESQL)) {
             Map<ThreadId, ThreadPosition> next = lockForAppending(connection, threads);
-            return new Opening(next, ids.next(connection, count));
+            List<Long> drawn = ids.next(connection, rows.size());
+            for (int i = 0; i < rows.size(); i++) {
+                rows.get(i).id = drawn.get(i);
+            }
+            MessageRows.insert(connection, rows, jdbcBatchSize);
+            return next;
         }
         SortedSet<Long> wanted = sortedIds(threads);
         Array threadIds = connection.createArrayOf("bigint", wanted.toArray());
-        try (PreparedStatement together = connection.prepareStatement(lockLatestAndIdsSql)) {
+        List<Array> columns = List.of();
+        try (PreparedStatement together = connection.prepareStatement(lockLatestAndInsertSql)) {
             together.setArray(1, threadIds);
             together.setArray(2, threadIds);
-            together.setInt(3, count);
+            columns = MessageRows.bindBatch(connection, together, 3, rows);
             if (!together.execute()) {
                 throw new IllegalStateException("The lock statement answered no rows");
             }
             int locked = 0;
-            try (ResultSet rows = together.getResultSet()) {
-                while (rows.next()) {
+            try (ResultSet lockedRows = together.getResultSet()) {
+                while (lockedRows.next()) {
                     locked++;
                 }
             }
             Map<ThreadId, ThreadPosition> next = new HashMap<>();
             nextResult(together, "latest ids");
-            try (ResultSet rows = together.getResultSet()) {
-                readPositions(rows, next);
+            try (ResultSet latest = together.getResultSet()) {
+                readPositions(latest, next);
             }
             nextResult(together, "new ids");
-            List<Long> drawn = new ArrayList<>(count);
-            try (ResultSet rows = together.getResultSet()) {
-                while (rows.next()) {
-                    drawn.add(rows.getLong(1));
+            List<Long> drawn = new ArrayList<>(rows.size());
+            try (ResultSet inserted = together.getResultSet()) {
+                while (inserted.next()) {
+                    drawn.add(inserted.getLong(1));
                 }
             }
             if (locked != wanted.size()) {
                 refuseMissing(connection, wanted, threadIds);
             }
-            return new Opening(next, SequenceIds.checked(drawn, count));
+            List<Long> ascending = SequenceIds.checked(drawn, rows.size());
+            for (int i = 0; i < rows.size(); i++) {
+                rows.get(i).id = ascending.get(i);
+            }
+            return next;
         } finally {
             threadIds.free();
+            for (Array column : columns) {
+                column.free();
+            }
         }
     }
 
