@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -61,9 +60,8 @@ final class HibernateMessageRepository implements MessageRepository {
      * {@value #JDBC_BATCH_SIZE} ({@link MessageRows}; on PostgreSQL the driver also rewrites each batch into multi-row
      * inserts), then one commit, which releases the locks. Four statements whatever the batch's size and number of
      * threads, five when a repeat is likely. On PostgreSQL, when no key is looked up, the lock, the latest ids and the
-     * rows are sent as one text, the insert drawing the new ids itself, so the batch takes two round trips (that,
-     * commit) instead of five ({@link ThreadOrder#LOCK_LATEST_AND_INSERT}: each statement still reads what was
-     * committed when it starts; {@link MessageRows#INSERT_DRAWING_IDS_ON_POSTGRESQL}: one array per column). Each
+     * new ids are sent as one text, so the batch takes three round trips (that, rows, commit) instead of five
+     * ({@link ThreadOrder#LOCK_LATEST_AND_IDS}: each statement still reads what was committed when it starts). Each
      * statement is plain JDBC on the session's connection with one SQL text
      * whatever the batch's size (thread ids and keys as array parameters), so the driver and the database see the same
      * few texts batch after batch, and no ORM query plan is resolved nor any row bound through Hibernate (issue 16:
@@ -125,63 +123,59 @@ final class HibernateMessageRepository implements MessageRepository {
     private List<AppendedMessage> append(Connection connection, List<DraftToStore> batch,
                                          boolean recordingEvents, boolean lookUpKeys) throws SQLException {
         List<ThreadId> threads = batch.stream().map(draft -> draft.draft().threadId()).toList();
-        Map<ThreadId, ThreadPosition> next = lookUpKeys ? threadOrder.lockForAppending(connection, threads) : null;
+        Map<ThreadId, ThreadPosition> next;
+        List<Long> drawn = null;
+        if (lookUpKeys) {
+            next = threadOrder.lockForAppending(connection, threads);
+        } else {
+            // Every draft is stored (or repeats one of this batch): its ids are drawn with the locks, in one round
+            // trip where the database allows (ThreadOrder.LOCK_LATEST_AND_IDS).
+            ThreadOrder.Opening opening = threadOrder.lockForAppendingDrawingIds(connection, threads, ids,
+                    batch.size());
+            next = opening.next();
+            drawn = opening.ids();
+        }
         Map<SentKeys.Key, Message> sent = lookUpKeys ? sentKeys.storedUnder(connection, batch) : Map.of();
         AppendedMessage[] answers = new AppendedMessage[batch.size()];
-        // The drafts to store, in the batch's order; a draft whose key an earlier draft of the batch took answers
-        // with that draft's message (sameAs: the earlier draft's index), one whose key is stored already with it.
-        List<MessageEntity> rows = new ArrayList<>(batch.size());
-        int[] drafts = new int[batch.size()];
-        int[] sameAs = null;
-        Map<SentKeys.Key, Integer> keysNow = new HashMap<>();
+        int toStore = 0;
         for (int i = 0; i < batch.size(); i++) {
-            DraftToStore draft = batch.get(i);
-            SentKeys.Key key = SentKeys.of(draft);
+            SentKeys.Key key = sent.isEmpty() ? null : SentKeys.of(batch.get(i));
             Message original = key == null ? null : sent.get(key);
-            Integer earlierInBatch = key == null ? null : keysNow.putIfAbsent(key, i);
             if (original != null) {
                 answers[i] = AppendedMessage.repeatOf(original);
-            } else if (earlierInBatch != null) {
-                if (sameAs == null) {
-                    sameAs = new int[batch.size()];
-                    Arrays.fill(sameAs, -1);
-                }
-                sameAs[i] = earlierInBatch;
             } else {
-                MessageEntity entity = MessageMapper.newEntity(draft.draft());
-                entity.clientMsgId = key == null ? null : key.clientMsgId();
-                drafts[rows.size()] = i;
-                rows.add(entity);
+                toStore++;
             }
         }
-        if (!rows.isEmpty()) {
-            if (next == null) {
-                // Every draft is stored (or repeats one of this batch): lock, latest ids, new ids and rows, in one
-                // round trip where the database allows (ThreadOrder.LOCK_LATEST_AND_INSERT).
-                next = threadOrder.lockAndInsert(connection, threads, ids, rows, JDBC_BATCH_SIZE);
-            } else {
-                List<Long> assigned = ids.next(connection, rows.size());
-                for (int row = 0; row < rows.size(); row++) {
-                    rows.get(row).id = assigned.get(row);
-                }
-                MessageRows.insert(connection, rows, JDBC_BATCH_SIZE);
+        List<Long> assigned = drawn != null ? drawn : toStore == 0 ? List.of() : ids.next(connection, toStore);
+        List<MessageEntity> rows = new ArrayList<>(toStore);
+        Map<SentKeys.Key, Message> storedNow = new HashMap<>();
+        int nextId = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            if (answers[i] != null) {
+                continue;
             }
-        }
-        for (int row = 0; row < rows.size(); row++) {
-            int i = drafts[row];
-            Message message = MessageMapper.stored(batch.get(i).draft(), rows.get(row));
+            DraftToStore draft = batch.get(i);
+            SentKeys.Key key = SentKeys.of(draft);
+            Message earlierInBatch = key == null ? null : storedNow.get(key);
+            if (earlierInBatch != null) {
+                answers[i] = AppendedMessage.repeatOf(earlierInBatch);
+                continue;
+            }
+            MessageEntity entity = MessageMapper.newEntity(draft.draft());
+            entity.clientMsgId = key == null ? null : key.clientMsgId();
+            entity.id = assigned.get(nextId++);
+            rows.add(entity);
+            Message message = MessageMapper.stored(draft.draft(), entity);
             ThreadPosition position = next.get(message.threadId());
             refuseIdsBehindTheThread(message, position);
             answers[i] = new AppendedMessage(message, position);
             next.put(message.threadId(), ThreadPosition.after(message.id()));
-        }
-        if (sameAs != null) {
-            for (int i = 0; i < batch.size(); i++) {
-                if (sameAs[i] >= 0) {
-                    answers[i] = AppendedMessage.repeatOf(answers[sameAs[i]].message());
-                }
+            if (key != null) {
+                storedNow.put(key, message);
             }
         }
+        MessageRows.insert(connection, rows, JDBC_BATCH_SIZE);
         List<AppendedMessage> appended = List.of(answers);
         if (recordingEvents) {
             recordNew(connection, appended);

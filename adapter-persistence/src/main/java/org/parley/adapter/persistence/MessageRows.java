@@ -1,12 +1,10 @@
 package org.parley.adapter.persistence;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -34,42 +32,6 @@ final class MessageRows {
     static final String INSERT = "insert into messages (id, thread_id, sender_id, receiver_id, message_type, body, "
             + "storage_key, file_name, size_bytes, content_type, attached_profile_id, client_msg_id, created_at, "
             + "updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-
-    /**
-     * The insert of a whole batch on PostgreSQL, whose ids the statement draws itself, so that it can go in one text
-     * with the statements before it ({@link ThreadOrder#LOCK_LATEST_AND_INSERT}): {@code drawn} takes
-     * {@code nextval('messages_id_seq')} once per row number {@code n}, in ascending order (materialized, so each value
-     * is drawn exactly once), and row {@code n} of the batch, read from one array per column ({@code unnest ... WITH
-     * ORDINALITY}), takes the {@code n}-th id: the ids grow with the rows' order in the batch, whatever order the rows
-     * are inserted or returned in. A row whose thread does not exist is left out rather than failing the statement (the
-     * join on {@code chat_threads}), so the caller can name the thread (fewer ids returned than rows). The instants
-     * travel as microseconds since the epoch ({@code BIGINT}), added to the epoch as whole seconds and the microseconds
-     * left (PostgreSQL multiplies an interval in double precision: the microseconds whole would lose their last digits
-     * after the year 2255, while seconds times the 10<sup>6</sup> microseconds of a second stay exact until about the
-     * year 20000; the column ends at 294276). Parameters: the number of rows, then one array per column of
-     * {@link #INSERT} after the id ({@link #bindBatch}). Returns the ids drawn, one row each.
-     */
-    static final String INSERT_DRAWING_IDS_ON_POSTGRESQL = """
-            with drawn as materialized (
-                select nextval('messages_id_seq') as id, n from generate_series(1, ?) as n)
-            insert into messages (id, thread_id, sender_id, receiver_id, message_type, body, storage_key, file_name,
-                                  size_bytes, content_type, attached_profile_id, client_msg_id, created_at, updated_at)
-            select drawn.id, r.thread_id, r.sender_id, r.receiver_id, r.message_type, r.body, r.storage_key,
-                   r.file_name, r.size_bytes, r.content_type, r.attached_profile_id, r.client_msg_id,
-                   timestamptz 'epoch' + r.created_us / 1000000 * interval '1 second'
-                       + r.created_us % 1000000 * interval '1 microsecond',
-                   timestamptz 'epoch' + r.updated_us / 1000000 * interval '1 second'
-                       + r.updated_us % 1000000 * interval '1 microsecond'
-            from unnest(?::bigint[], ?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[],
-                        ?::text[], ?::uuid[], ?::text[], ?::bigint[], ?::bigint[])
-                     with ordinality as r(thread_id, sender_id, receiver_id, message_type, body, storage_key,
-                                          file_name, size_bytes, content_type, attached_profile_id, client_msg_id,
-                                          created_us, updated_us, n)
-            join drawn on drawn.n = r.n
-            join chat_threads t on t.id = r.thread_id
-            returning messages.id""";
-    /** How many parameters {@link #bindBatch} sets: the number of rows and one array per column but the id. */
-    static final int BATCH_PARAMETERS = 14;
 
     /** The bits of a page's shape: which of {@link #PAGES} serves it ({@link #pageIndex}). */
     private static final int FILES_ONLY = 8;
@@ -182,63 +144,6 @@ final class MessageRows {
                 insert.executeBatch();
             }
         }
-    }
-
-    /**
-     * Binds {@link #INSERT_DRAWING_IDS_ON_POSTGRESQL}'s {@value #BATCH_PARAMETERS} parameters from {@code first} on:
-     * the number of rows, then each column of the rows as one array (NULL elements where a row has none).
-     *
-     * @return the arrays made, for the caller to {@link Array#free() free} once the statement has run
-     * @throws SQLException as the driver reports it
-     */
-    static List<Array> bindBatch(Connection connection, PreparedStatement statement, int first,
-                                 List<MessageEntity> rows) throws SQLException {
-        int size = rows.size();
-        Long[] threadIds = new Long[size];
-        UUID[] senderIds = new UUID[size];
-        UUID[] receiverIds = new UUID[size];
-        String[] types = new String[size];
-        String[] bodies = new String[size];
-        String[] storageKeys = new String[size];
-        String[] fileNames = new String[size];
-        Long[] sizes = new Long[size];
-        String[] contentTypes = new String[size];
-        UUID[] profiles = new UUID[size];
-        String[] clientMsgIds = new String[size];
-        Long[] createdMicros = new Long[size];
-        Long[] updatedMicros = new Long[size];
-        for (int i = 0; i < size; i++) {
-            MessageEntity row = rows.get(i);
-            threadIds[i] = row.threadId;
-            senderIds[i] = row.senderId;
-            receiverIds[i] = row.receiverId;
-            types[i] = row.messageType;
-            bodies[i] = row.body;
-            storageKeys[i] = row.storageKey;
-            fileNames[i] = row.fileName;
-            sizes[i] = row.sizeBytes;
-            contentTypes[i] = row.contentType;
-            profiles[i] = row.attachedProfileId;
-            clientMsgIds[i] = row.clientMsgId;
-            createdMicros[i] = epochMicros(row.createdAt);
-            updatedMicros[i] = epochMicros(row.updatedAt);
-        }
-        List<Array> arrays = new ArrayList<>(BATCH_PARAMETERS - 1);
-        statement.setInt(first, size);
-        int parameter = first + 1;
-        for (Object[] column : new Object[][] {threadIds, senderIds, receiverIds, types, bodies, storageKeys,
-                fileNames, sizes, contentTypes, profiles, clientMsgIds, createdMicros, updatedMicros}) {
-            String type = column instanceof Long[] ? "bigint" : column instanceof UUID[] ? "uuid" : "text";
-            Array array = connection.createArrayOf(type, column);
-            arrays.add(array);
-            statement.setArray(parameter++, array);
-        }
-        return arrays;
-    }
-
-    /** Microseconds since the epoch of an instant already truncated to microseconds (exact, before 1970 too). */
-    static long epochMicros(Instant instant) {
-        return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
     }
 
     /** The row at the cursor of {@code rows}, selected as {@link #COLUMNS_OF_M}. */

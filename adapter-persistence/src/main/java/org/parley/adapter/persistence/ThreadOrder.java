@@ -80,28 +80,26 @@ final class ThreadOrder {
     static final String LATEST_ON_H2 = latest(" use index (ix_messages_thread_id_id)");
 
     /**
-     * {@link #LOCK}, {@link #LATEST} and the batch's insert, which draws the new ids itself
-     * ({@link MessageRows#INSERT_DRAWING_IDS_ON_POSTGRESQL}), as one text, for PostgreSQL: the driver sends the three
-     * statements in one round trip instead of three, and the server runs them one after the other, each reading what
-     * was committed when it starts (READ COMMITTED), so the latest ids are still read under the locks the first
-     * statement took, and the ids are drawn under them, as when the statements are sent one by one. Its parameters: the
-     * thread ids (twice), then the insert's ({@link MessageRows#bindBatch}).
+     * {@link #LOCK}, {@link #LATEST} and the message ids' statement ({@link SequenceIds}) as one text, for PostgreSQL:
+     * the driver sends the three statements in one round trip instead of three, and the server runs them one after
+     * the other, each reading what was committed when it starts (READ COMMITTED), so the latest ids are still read
+     * under the locks the first statement took, as when they are sent one by one. Its parameters: the thread ids
+     * (twice), then the number of ids.
      */
-    static final String LOCK_LATEST_AND_INSERT = LOCK + ";\n" + LATEST + ";\n"
-            + MessageRows.INSERT_DRAWING_IDS_ON_POSTGRESQL;
+    static final String LOCK_LATEST_AND_IDS = LOCK + ";\n" + LATEST + ";\n" + SequenceIds.MESSAGE_IDS_ON_POSTGRESQL;
 
     private final String lockSql;
     /** Whether {@link #lockSql} is an update (counted rows) rather than a select (rows read). */
     private final boolean lockIsAnUpdate;
     private final String latestSql;
-    /** {@link #LOCK_LATEST_AND_INSERT} on PostgreSQL; null where the statements go one by one (H2, in process). */
-    private final String lockLatestAndInsertSql;
+    /** {@link #LOCK_LATEST_AND_IDS} on PostgreSQL; null where the statements go one by one (H2, in process). */
+    private final String lockLatestAndIdsSql;
 
-    private ThreadOrder(String lockSql, boolean lockIsAnUpdate, String latestSql, String lockLatestAndInsertSql) {
+    private ThreadOrder(String lockSql, boolean lockIsAnUpdate, String latestSql, String lockLatestAndIdsSql) {
         this.lockSql = lockSql;
         this.lockIsAnUpdate = lockIsAnUpdate;
         this.latestSql = latestSql;
-        this.lockLatestAndInsertSql = lockLatestAndInsertSql;
+        this.lockLatestAndIdsSql = lockLatestAndIdsSql;
     }
 
     private static String latest(String indexHint) {
@@ -116,84 +114,71 @@ final class ThreadOrder {
 
     /**
      * {@link #LOCK_ON_H2} and {@link #LATEST_ON_H2} on H2; {@link #LOCK} and {@link #LATEST} on any other database,
-     * and on PostgreSQL {@link #LOCK_LATEST_AND_INSERT} for {@link #lockAndInsert}.
+     * and on PostgreSQL {@link #LOCK_LATEST_AND_IDS} for {@link #lockForAppendingDrawingIds}.
      */
     static ThreadOrder forDialect(Dialect dialect) {
         Objects.requireNonNull(dialect, "dialect");
         if (dialect instanceof H2Dialect) {
             return new ThreadOrder(LOCK_ON_H2, true, LATEST_ON_H2, null);
         }
-        return new ThreadOrder(LOCK, false, LATEST, dialect instanceof PostgreSQLDialect ? LOCK_LATEST_AND_INSERT : null);
+        return new ThreadOrder(LOCK, false, LATEST, dialect instanceof PostgreSQLDialect ? LOCK_LATEST_AND_IDS : null);
+    }
+
+    /** The positions a batch's messages take in their threads, and the ids drawn for them. */
+    record Opening(Map<ThreadId, ThreadPosition> next, List<Long> ids) {
     }
 
     /**
-     * {@link #lockForAppending}, then the {@code rows} inserted with new ids from {@code ids} (ascending in the rows'
-     * order), each row's {@link MessageEntity#id} set to its id: on PostgreSQL in one round trip
-     * ({@link #LOCK_LATEST_AND_INSERT}), elsewhere as {@link #lockForAppending}, {@link SequenceIds#next} and
-     * {@link MessageRows#insert} in JDBC batches of {@code jdbcBatchSize}. The positions returned are those before
-     * the rows: the caller checks the new ids against them, and rolls the transaction back when one is behind.
+     * {@link #lockForAppending}, then {@code count} new message ids from {@code ids} (ascending): on PostgreSQL in one
+     * round trip ({@link #LOCK_LATEST_AND_IDS}), elsewhere one statement after the other.
      *
-     * @throws IllegalArgumentException when a thread does not exist (nothing can be stored in it; on PostgreSQL the
-     *                                  other rows are inserted first, so the caller must roll back, as it does for
-     *                                  any exception)
+     * @throws IllegalArgumentException when a thread does not exist (nothing can be stored in it; ids drawn meanwhile
+     *                                  are not used)
      * @throws SQLException             as the connection reports it (the caller's session converts it)
      */
-    Map<ThreadId, ThreadPosition> lockAndInsert(Connection connection, List<ThreadId> threads, SequenceIds ids,
-                                                List<MessageEntity> rows, int jdbcBatchSize) throws SQLException {
+    Opening lockForAppendingDrawingIds(Connection connection, List<ThreadId> threads, SequenceIds ids, int count)
+            throws SQLException {
         Objects.requireNonNull(connection, "connection");
-        if (rows.isEmpty()) {
-            throw new IllegalArgumentException("No rows to insert");
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be at least 1, got " + count);
         }
-        if (lockLatestAndInsertSql == null || !ids.sql().equals(SequenceIds.MESSAGE_IDS_ON_POSTGRESQL)) {
+        if (lockLatestAndIdsSql == null || !ids.sql().equals(SequenceIds.MESSAGE_IDS_ON_POSTGRESQL)) {
             Map<ThreadId, ThreadPosition> next = lockForAppending(connection, threads);
-            List<Long> drawn = ids.next(connection, rows.size());
-            for (int i = 0; i < rows.size(); i++) {
-                rows.get(i).id = drawn.get(i);
-            }
-            MessageRows.insert(connection, rows, jdbcBatchSize);
-            return next;
+            return new Opening(next, ids.next(connection, count));
         }
         SortedSet<Long> wanted = sortedIds(threads);
         Array threadIds = connection.createArrayOf("bigint", wanted.toArray());
-        List<Array> columns = List.of();
-        try (PreparedStatement together = connection.prepareStatement(lockLatestAndInsertSql)) {
+        try (PreparedStatement together = connection.prepareStatement(lockLatestAndIdsSql)) {
             together.setArray(1, threadIds);
             together.setArray(2, threadIds);
-            columns = MessageRows.bindBatch(connection, together, 3, rows);
+            together.setInt(3, count);
             if (!together.execute()) {
                 throw new IllegalStateException("The lock statement answered no rows");
             }
             int locked = 0;
-            try (ResultSet lockedRows = together.getResultSet()) {
-                while (lockedRows.next()) {
+            try (ResultSet rows = together.getResultSet()) {
+                while (rows.next()) {
                     locked++;
                 }
             }
             Map<ThreadId, ThreadPosition> next = new HashMap<>();
             nextResult(together, "latest ids");
-            try (ResultSet latest = together.getResultSet()) {
-                readPositions(latest, next);
+            try (ResultSet rows = together.getResultSet()) {
+                readPositions(rows, next);
             }
             nextResult(together, "new ids");
-            List<Long> drawn = new ArrayList<>(rows.size());
-            try (ResultSet inserted = together.getResultSet()) {
-                while (inserted.next()) {
-                    drawn.add(inserted.getLong(1));
+            List<Long> drawn = new ArrayList<>(count);
+            try (ResultSet rows = together.getResultSet()) {
+                while (rows.next()) {
+                    drawn.add(rows.getLong(1));
                 }
             }
             if (locked != wanted.size()) {
                 refuseMissing(connection, wanted, threadIds);
             }
-            List<Long> ascending = SequenceIds.checked(drawn, rows.size());
-            for (int i = 0; i < rows.size(); i++) {
-                rows.get(i).id = ascending.get(i);
-            }
-            return next;
+            return new Opening(next, SequenceIds.checked(drawn, count));
         } finally {
             threadIds.free();
-            for (Array column : columns) {
-                column.free();
-            }
         }
     }
 

@@ -244,49 +244,6 @@ class HibernateMessageRepositoryTest {
         }
     }
 
-    /**
-     * A batch larger than a JDBC batch of rows, interleaving seven threads and every kind of content: each draft gets
-     * the row read back under its id (the ids drawn for the rows matched to the rows they were drawn for, also on
-     * PostgreSQL, where the insert draws them itself, {@link MessageRows#INSERT_DRAWING_IDS_ON_POSTGRESQL}), the ids
-     * ascend in the batch's order, and each message's position is the message before it in its thread.
-     */
-    @Test
-    void eachDraftOfALargeInterleavedBatchGetsItsOwnRowAndIdsAscendInTheBatchsOrder() {
-        List<ChatThread> threads = new ArrayList<>();
-        for (int i = 0; i < 7; i++) {
-            threads.add(thread(DATABASE.newUser(), DATABASE.newUser()));
-        }
-        List<MessageContent> contents = List.of(Fixtures.text("text"), Fixtures.file("caption"), Fixtures.file(null),
-                new MessageContent.ProfileShare(DATABASE.newUser()));
-        int size = HibernateMessageRepository.JDBC_BATCH_SIZE * 2 + 200;
-        List<DraftToStore> batch = new ArrayList<>();
-        for (int i = 0; i < size; i++) {
-            ChatThread thread = threads.get((i * 5 + i / 7) % threads.size());
-            MessageContent content = i % 3 == 0 ? Fixtures.text("draft " + i) : contents.get(i % contents.size());
-            batch.add(new DraftToStore(thread.compose(i % 2 == 0 ? thread.participants().first()
-                    : thread.participants().second(), content, Fixtures.at(i)),
-                    i % 4 == 0 ? Optional.of(new ClientMessageId("large-" + i)) : Optional.empty()));
-        }
-
-        List<AppendedMessage> stored = messages.appendNew(batch);
-
-        assertThat(stored).hasSize(size).noneMatch(AppendedMessage::repeat);
-        assertThat(stored).extracting(answer -> answer.message().id()).isSorted().doesNotHaveDuplicates();
-        java.util.Map<ThreadId, MessageId> latest = new java.util.HashMap<>();
-        for (int i = 0; i < size; i++) {
-            Message message = stored.get(i).message();
-            assertThat(message).isEqualTo(batch.get(i).draft().storedAs(message.id()));
-            MessageId before = latest.put(message.threadId(), message.id());
-            assertThat(stored.get(i).position())
-                    .isEqualTo(before == null ? ThreadPosition.first() : ThreadPosition.after(before));
-        }
-        for (ChatThread thread : threads) {
-            assertThat(messages.findInThread(thread.id(), range(null, null, Direction.OLDEST_FIRST), size))
-                    .containsExactlyElementsOf(stored.stream().map(AppendedMessage::message)
-                            .filter(message -> message.threadId().equals(thread.id())).toList());
-        }
-    }
-
     @Test
     void idsGrowWithEveryAppend() {
         ChatThread thread = thread(DATABASE.newUser(), DATABASE.newUser());
