@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *       every {@link #HEARTBEAT} (so a count that a failed call left wrong is repaired), and a node that crashed stops
  *       doing so, so its users' connections stop being counted within {@link #NODE_TTL};</li>
  *   <li>{@code <channel>:connections:nodes}: the set of node ids whose hashes to add up (a node whose hash has expired
- *       is dropped from it by the next handshake that reads it).</li>
+ *       is dropped from it by the next handshake that reads it). Every write renews its lifetime to {@link #NODE_TTL},
+ *       a node leaves it when it stops, so once every node has stopped or crashed no key is left behind.</li>
  * </ul>
  * A handshake runs one Lua script, atomic in Redis: it adds up the user's counts on every live node and, below the
  * limit, counts the new connection on this node; so concurrent handshakes on several nodes never pass the limit
@@ -66,6 +67,7 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
     /** KEYS: nodes set, this node's hash. ARGV: node, user, max, ttl ms, hash prefix. 1: counted, 0: at the limit. */
     static final String OPEN = """
             redis.call('SADD', KEYS[1], ARGV[1])
+            redis.call('PEXPIRE', KEYS[1], ARGV[4])
             local total = 0
             for _, node in ipairs(redis.call('SMEMBERS', KEYS[1])) do
               local key = ARGV[5] .. node
@@ -93,6 +95,13 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
             for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
             if #ARGV > 2 then redis.call('PEXPIRE', KEYS[2], ARGV[2]) end
             redis.call('SADD', KEYS[1], ARGV[1])
+            redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            return 1
+            """;
+    /** KEYS: nodes set, this node's hash. ARGV: node. This node stops: its counts and its entry go. */
+    static final String LEAVE = """
+            redis.call('DEL', KEYS[2])
+            redis.call('SREM', KEYS[1], ARGV[1])
             return 1
             """;
 
@@ -218,14 +227,14 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
         LettuceClients.shutDown(client, resources, LOG, "the census's");
     }
 
-    /** Stops the heartbeat and lets this node's counts go at once (they would expire anyway). */
+    /** Stops the heartbeat and lets this node's counts and its entry in the node set go at once (they would expire). */
     @Override
     public void close() {
         heartbeat.shutdownNow();
         StatefulRedisConnection<String, String> open = connection;
         if (open != null) {
             try {
-                open.sync().del(ownHash);
+                open.sync().eval(LEAVE, ScriptOutputType.INTEGER, new String[] {nodesKey, ownHash}, node);
             } catch (RuntimeException e) {
                 LOG.debug("This node's connection counts could not be removed: {}", RedisBusUnavailable.describe(e));
             }

@@ -110,6 +110,55 @@ class RedisConnectionCensusTest {
     }
 
     @Test
+    void nodesThatStopLeaveNoKeyBehind() {
+        String url = RedisForTests.url();
+        String channel = RedisForTests.uniqueChannel();
+        RedisConnectionCensus a = node(url, channel, 3, Duration.ofSeconds(15));
+        RedisConnectionCensus b = node(url, channel, 3, Duration.ofSeconds(15));
+        assertThat(a.tryOpen(alice)).isPresent();
+        assertThat(b.tryOpen(bob)).isPresent();
+        assertThat(keysOf(url, channel)).as("while they run").isNotEmpty();
+
+        a.close();
+        b.close();
+        nodes.clear();
+
+        assertThat(keysOf(url, channel)).as("after both stopped").isEmpty();
+    }
+
+    @Test
+    void everyKeyOfNodesThatCrashedExpires() throws Exception {
+        String url = RedisForTests.url();
+        String channel = RedisForTests.uniqueChannel();
+        Duration ttl = Duration.ofSeconds(1);
+        RedisConnectionCensus a = node(url, channel, 3, ttl);
+        RedisConnectionCensus b = node(url, channel, 3, ttl);
+        assertThat(a.tryOpen(alice)).isPresent();
+        assertThat(b.tryOpen(bob)).isPresent();
+        try (var client = io.lettuce.core.RedisClient.create(url); var connection = client.connect()) {
+            for (String key : keysOf(url, channel)) {
+                assertThat(connection.sync().pttl(key)).as("the lifetime of %s", key).isBetween(1L, ttl.toMillis());
+            }
+        }
+
+        a.crash();
+        b.crash();
+        nodes.clear();
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!keysOf(url, channel).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(keysOf(url, channel)).as("every key expired").isEmpty();
+    }
+
+    private static List<String> keysOf(String url, String channel) {
+        try (var client = io.lettuce.core.RedisClient.create(url); var connection = client.connect()) {
+            return connection.sync().keys(channel + ":connections:*");
+        }
+    }
+
+    @Test
     void whileRedisIsDownEachNodeKeepsTheLimitOnItsOwnAndSaysSoOnce() throws Exception {
         RedisServer redis = RedisServer.start();
         servers.add(redis);
