@@ -6,7 +6,9 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonEncoding;
@@ -160,9 +162,11 @@ final class BusCodec {
     /**
      * The batch in {@code bytes}, read in one pass of Jackson's streaming parser (no tree: about a third of the
      * allocation of reading a tree, on the receivers' thread of every node). The fields of a batch, an item and its
-     * parts may come in any order. An item that cannot be read (a field of the wrong type, a value the domain refuses,
-     * an unknown kind) is reported as {@link Unreadable} with the recipients its {@code "to"} names, and the items after
-     * it are read.
+     * parts may come in any order, a field given twice counts as its last value (as in a tree), and fields this node
+     * does not know are skipped. An item that cannot be read (a field its kind reads that is null or of the wrong type,
+     * a value the domain refuses, an unknown kind) is reported as {@link Unreadable} with the recipients its {@code
+     * "to"} names (none when its last {@code "to"} cannot be read), and the items after it are read. A field the item's
+     * kind does not read is never looked at, whatever it holds: a later build may give it to another kind.
      *
      * @throws IllegalArgumentException when it is no batch at all (not JSON, no node or sequence) or of another version
      */
@@ -202,14 +206,16 @@ final class BusCodec {
                 case "n" -> node = value == JsonToken.VALUE_STRING ? json.getText() : null;
                 case "s" -> sequence = isWholeNumber(json) ? json.getLongValue() : null;
                 case "i" -> {
+                    items.clear();
+                    unreadable.clear();
                     if (value == JsonToken.START_ARRAY) {
                         readItems(json, items, unreadable);
-                    } else {
-                        json.skipChildren();
                     }
                 }
-                default -> json.skipChildren();
+                default -> {
+                }
             }
+            json.skipChildren(); // the rest of an object or a list that was not read (nothing after a scalar or "i")
         }
         if (node == null || sequence == null) {
             throw new NoBatch("not a bus batch");
@@ -231,9 +237,6 @@ final class BusCodec {
             ItemFields fields = new ItemFields();
             fields.read(json);
             try {
-                if (fields.failure != null) {
-                    throw fields.failure;
-                }
                 items.add(fields.item());
             } catch (RuntimeException e) {
                 unreadable.add(new Unreadable((fields.kind == null ? "?" : fields.kind) + ": "
@@ -474,8 +477,8 @@ final class BusCodec {
 
     /**
      * One item's fields as read, in whatever order they come; {@link #item} makes the item its kind says once all are
-     * read. A field that cannot be read is kept as {@link #failure} (the first one) and the rest of the item is still
-     * read, so that its recipients are known.
+     * read. A field that cannot be read is kept in {@link #failures} and the rest of the item is still read, so that its
+     * recipients are known; the failure counts only if the kind reads that field.
      */
     private static final class ItemFields {
         String kind;
@@ -500,23 +503,23 @@ final class BusCodec {
         Instant before;
         Instant lastSeen;
         Boolean online;
-        boolean all;
-        RuntimeException failure;
+        Boolean all;
+        /** Why each field that could not be read (its last value) could not; null while every field could be. */
+        Map<String, RuntimeException> failures;
 
         /** Reads the fields up to the item's end, the parser on its {@code START_OBJECT}. */
         void read(JsonParser json) throws IOException {
             JsonStreamContext item = json.getParsingContext();
             while (json.nextToken() == JsonToken.FIELD_NAME) {
                 String field = json.currentName();
-                if (json.nextToken() == JsonToken.VALUE_NULL) {
-                    continue;
-                }
+                json.nextToken();
                 try {
                     readField(json, field);
-                } catch (RuntimeException e) {
-                    if (failure == null) {
-                        failure = e;
+                    if (failures != null) {
+                        failures.remove(field);
                     }
+                } catch (RuntimeException e) {
+                    failures = failed(failures, field, e);
                     skipTo(json, item);
                 }
             }
@@ -527,6 +530,8 @@ final class BusCodec {
                 case "k" -> kind = text(json, field);
                 case "to" -> to = deliveryPairs(json);
                 case "m" -> {
+                    message = null;
+                    messageNumber = null;
                     if (json.currentToken() == JsonToken.START_OBJECT) {
                         message = readMessage(json);
                     } else {
@@ -539,6 +544,8 @@ final class BusCodec {
                 case "pos" -> position = number(json, field);
                 case "t" -> thread = number(json, field);
                 case "u" -> {
+                    user = null;
+                    users = null;
                     if (json.currentToken() == JsonToken.START_ARRAY) {
                         users = texts(json, field);
                     } else {
@@ -556,30 +563,45 @@ final class BusCodec {
             }
         }
 
+        /** The item its kind says, from the fields that kind reads. */
         Item item() {
-            String k = required(kind, "k");
+            String k = required(failures, kind, "k");
             return switch (k) {
-                case "m" -> new Event(new MessageStored(required(message, "m"), deliveries(), clientMessageId(),
-                        Optional.ofNullable(profile), Optional.ofNullable(link), position()));
-                case "ty" -> new Event(new UserTyping(userId(sender, "f"), userId(receiver, "r"), required(at, "at"),
-                        deliveries()));
-                case "pr" -> new Event(new PresenceChanged(userId(user, "u"), required(online, "on"),
-                        Optional.ofNullable(lastSeen), deliveries()));
-                case "s" -> new Event(new MessageSeen(new ThreadId(required(thread, "t")), userId(user, "u"),
-                        new MessageId(required(messageNumber, "m")), required(at, "at"), deliveries(),
+                case "m" -> new Event(new MessageStored(required(failures, message, "m"), deliveries(),
+                        clientMessageId(), Optional.ofNullable(checked(failures, profile, "p")),
+                        Optional.ofNullable(checked(failures, link, "l")), position()));
+                case "ty" -> new Event(new UserTyping(userId(failures, sender, "f"), userId(failures, receiver, "r"),
+                        required(failures, at, "at"), deliveries()));
+                case "pr" -> new Event(new PresenceChanged(userId(failures, user, "u"), required(failures, online, "on"),
+                        Optional.ofNullable(checked(failures, lastSeen, "ls")), deliveries()));
+                case "s" -> new Event(new MessageSeen(new ThreadId(required(failures, thread, "t")),
+                        userId(failures, user, "u"), new MessageId(required(failures, messageNumber, "m")),
+                        required(failures, at, "at"), deliveries(), clientMessageId()));
+                case "e" -> new Event(new MessageEdited(required(failures, message, "m"), deliveries(),
                         clientMessageId()));
-                case "e" -> new Event(new MessageEdited(required(message, "m"), deliveries(), clientMessageId()));
-                case "d" -> new Event(new MessageDeleted(required(message, "m"), deliveries(), clientMessageId()));
-                case "u" -> new UserChanged(userId(user, "u"));
-                case "c" -> all
-                        ? new CatchUp(List.of(), true, required(before, "b"))
-                        : new CatchUp(userIds(users == null ? List.of() : users), false, required(before, "b"));
+                case "d" -> new Event(new MessageDeleted(required(failures, message, "m"), deliveries(),
+                        clientMessageId()));
+                case "u" -> new UserChanged(userId(failures, user, "u"));
+                case "c" -> catchUp();
                 default -> throw new IllegalArgumentException("unknown kind of item '" + k + "'");
             };
         }
 
+        /** Everyone's connections ({@code "all":true}) or those of the users {@code "u"} lists, nobody else's. */
+        private CatchUp catchUp() {
+            Instant openedBefore = required(failures, before, "b");
+            if (Boolean.TRUE.equals(checked(failures, all, "all"))) {
+                return new CatchUp(List.of(), true, openedBefore);
+            }
+            checked(failures, user, "u");
+            if (users == null) {
+                throw new IllegalArgumentException("a catch-up names neither \"all\" nor a list of users");
+            }
+            return new CatchUp(userIds(users), false, openedBefore);
+        }
+
         private List<Delivery> deliveries() {
-            List<String> pairs = required(to, "to");
+            List<String> pairs = required(failures, to, "to");
             List<Delivery> deliveries = new ArrayList<>(pairs.size() / 2);
             for (int i = 0; i < pairs.size(); i += 2) {
                 String audience = pairs.get(i + 1);
@@ -594,7 +616,7 @@ final class BusCodec {
 
         /** The users {@code "to"} names, whatever their audiences say; none when it cannot be read. */
         List<UserId> recipients() {
-            if (to == null) {
+            if (to == null || failures != null && failures.containsKey("to")) {
                 return List.of();
             }
             try {
@@ -609,11 +631,12 @@ final class BusCodec {
         }
 
         private Optional<ClientMessageId> clientMessageId() {
-            return clientMessageId == null ? Optional.empty() : Optional.of(new ClientMessageId(clientMessageId));
+            String value = checked(failures, clientMessageId, "cid");
+            return value == null ? Optional.empty() : Optional.of(new ClientMessageId(value));
         }
 
         private ThreadPosition position() {
-            if (position == null) {
+            if (checked(failures, position, "pos") == null) {
                 return ThreadPosition.unknown();
             }
             return position == 0 ? ThreadPosition.first() : ThreadPosition.after(new MessageId(position));
@@ -640,7 +663,13 @@ final class BusCodec {
         return pairs;
     }
 
+    /**
+     * A message, the parser on its {@code START_OBJECT}: as for an item, a field its content does not read (a text's
+     * {@code "a"}, say) is never looked at.
+     */
     private static Message readMessage(JsonParser json) throws IOException {
+        JsonStreamContext object = json.getParsingContext();
+        Map<String, RuntimeException> failures = null;
         Long id = null;
         Long thread = null;
         String sender = null;
@@ -650,41 +679,50 @@ final class BusCodec {
         String shared = null;
         String was = null;
         Attachment attachment = null;
-        boolean edited = false;
+        Boolean edited = null;
         Instant created = null;
         Instant updated = null;
         while (json.nextToken() == JsonToken.FIELD_NAME) {
             String field = json.currentName();
-            if (json.nextToken() == JsonToken.VALUE_NULL) {
-                continue;
-            }
-            switch (field) {
-                case "id" -> id = number(json, field);
-                case "t" -> thread = number(json, field);
-                case "f" -> sender = text(json, field);
-                case "r" -> receiver = text(json, field);
-                case "x" -> kind = text(json, field);
-                case "b" -> body = text(json, field);
-                case "u" -> shared = text(json, field);
-                case "was" -> was = text(json, field);
-                case "a" -> attachment = readAttachment(json);
-                case "ed" -> edited = bool(json, field);
-                case "ca" -> created = instant(json, field);
-                case "ua" -> updated = instant(json, field);
-                default -> json.skipChildren();
+            json.nextToken();
+            try {
+                switch (field) {
+                    case "id" -> id = number(json, field);
+                    case "t" -> thread = number(json, field);
+                    case "f" -> sender = text(json, field);
+                    case "r" -> receiver = text(json, field);
+                    case "x" -> kind = text(json, field);
+                    case "b" -> body = text(json, field);
+                    case "u" -> shared = text(json, field);
+                    case "was" -> was = text(json, field);
+                    case "a" -> attachment = readAttachment(json);
+                    case "ed" -> edited = bool(json, field);
+                    case "ca" -> created = instant(json, field);
+                    case "ua" -> updated = instant(json, field);
+                    default -> json.skipChildren();
+                }
+                if (failures != null) {
+                    failures.remove(field);
+                }
+            } catch (RuntimeException e) {
+                failures = failed(failures, field, e);
+                skipTo(json, object);
             }
         }
-        String contentKind = required(kind, "x");
+        MessageId messageId = new MessageId(required(failures, id, "id"));
+        ThreadId threadId = new ThreadId(required(failures, thread, "t"));
+        UserId from = userId(failures, sender, "f");
+        UserId to = userId(failures, receiver, "r");
+        String contentKind = required(failures, kind, "x");
         MessageContent content = switch (contentKind) {
-            case "text" -> new MessageContent.Text(required(body, "b"));
-            case "file" -> new MessageContent.File(body, required(attachment, "a"));
-            case "profile" -> new MessageContent.ProfileShare(userId(shared, "u"));
-            case "deleted" -> new MessageContent.Deleted(MessageType.valueOf(required(was, "was")));
+            case "text" -> new MessageContent.Text(required(failures, body, "b"));
+            case "file" -> new MessageContent.File(checked(failures, body, "b"), required(failures, attachment, "a"));
+            case "profile" -> new MessageContent.ProfileShare(userId(failures, shared, "u"));
+            case "deleted" -> new MessageContent.Deleted(MessageType.valueOf(required(failures, was, "was")));
             default -> throw new IllegalArgumentException("unknown content '" + contentKind + "'");
         };
-        return new Message(new MessageId(required(id, "id")), new ThreadId(required(thread, "t")),
-                userId(sender, "f"), userId(receiver, "r"), content, required(created, "ca"),
-                required(updated, "ua"), edited);
+        return new Message(messageId, threadId, from, to, content, required(failures, created, "ca"),
+                required(failures, updated, "ua"), Boolean.TRUE.equals(checked(failures, edited, "ed")));
     }
 
     private static Attachment readAttachment(JsonParser json) throws IOException {
@@ -695,9 +733,7 @@ final class BusCodec {
         String type = null;
         while (json.nextToken() == JsonToken.FIELD_NAME) {
             String field = json.currentName();
-            if (json.nextToken() == JsonToken.VALUE_NULL) {
-                continue;
-            }
+            json.nextToken();
             switch (field) {
                 case "k" -> key = text(json, field);
                 case "n" -> name = text(json, field);
@@ -717,9 +753,7 @@ final class BusCodec {
         String signature = null;
         while (json.nextToken() == JsonToken.FIELD_NAME) {
             String field = json.currentName();
-            if (json.nextToken() == JsonToken.VALUE_NULL) {
-                continue;
-            }
+            json.nextToken();
             switch (field) {
                 case "m" -> message = number(json, field);
                 case "k" -> key = text(json, field);
@@ -748,9 +782,7 @@ final class BusCodec {
         Instant updated = null;
         while (json.nextToken() == JsonToken.FIELD_NAME) {
             String field = json.currentName();
-            if (json.nextToken() == JsonToken.VALUE_NULL) {
-                continue;
-            }
+            json.nextToken();
             switch (field) {
                 case "id" -> id = text(json, field);
                 case "e" -> email = text(json, field);
@@ -818,9 +850,14 @@ final class BusCodec {
 
     private static void expect(JsonToken actual, JsonToken token, String field) {
         if (actual != token) {
-            throw new IllegalArgumentException("'" + field + "' is not "
-                    + (token == JsonToken.START_OBJECT ? "an object" : "a list") + " where expected");
+            throw notA(actual, field, token == JsonToken.START_OBJECT ? "an object" : "a list");
         }
+    }
+
+    /** Why a value is not what {@code field} holds: null (written by no build) or of another type. */
+    private static IllegalArgumentException notA(JsonToken actual, String field, String expected) {
+        return new IllegalArgumentException("'" + field + "' is " + (actual == JsonToken.VALUE_NULL ? "null" : "not "
+                + expected));
     }
 
     private static boolean isWholeNumber(JsonParser json) throws IOException {
@@ -830,14 +867,14 @@ final class BusCodec {
 
     private static long number(JsonParser json, String field) throws IOException {
         if (!isWholeNumber(json)) {
-            throw new IllegalArgumentException("'" + field + "' is not a whole number");
+            throw notA(json.currentToken(), field, "a whole number");
         }
         return json.getLongValue();
     }
 
     private static String text(JsonParser json, String field) throws IOException {
         if (json.currentToken() != JsonToken.VALUE_STRING) {
-            throw new IllegalArgumentException("'" + field + "' is not text");
+            throw notA(json.currentToken(), field, "text");
         }
         return json.getText();
     }
@@ -847,13 +884,13 @@ final class BusCodec {
         if (token == JsonToken.VALUE_TRUE || token == JsonToken.VALUE_FALSE) {
             return token == JsonToken.VALUE_TRUE;
         }
-        throw new IllegalArgumentException("'" + field + "' is not true or false");
+        throw notA(token, field, "true or false");
     }
 
     /** {@code [epoch second, nano]}. */
     private static Instant instant(JsonParser json, String field) throws IOException {
         if (json.currentToken() != JsonToken.START_ARRAY) {
-            throw new IllegalArgumentException("'" + field + "' is not an instant");
+            throw notA(json.currentToken(), field, "an instant");
         }
         json.nextToken();
         long second = number(json, field);
@@ -874,5 +911,32 @@ final class BusCodec {
 
     private static UserId userId(String text, String field) {
         return UserId.parse(required(text, field));
+    }
+
+    /** {@code failures} with {@code field}'s (made when it is null: most objects have none). */
+    private static Map<String, RuntimeException> failed(Map<String, RuntimeException> failures, String field,
+                                                        RuntimeException failure) {
+        Map<String, RuntimeException> known = failures == null ? new HashMap<>(4) : failures;
+        known.put(field, failure);
+        return known;
+    }
+
+    /** The value read for {@code field} (null when absent); throws why it could not be read, if it could not. */
+    private static <T> T checked(Map<String, RuntimeException> failures, T value, String field) {
+        if (failures != null) {
+            RuntimeException failure = failures.get(field);
+            if (failure != null) {
+                throw failure;
+            }
+        }
+        return value;
+    }
+
+    private static <T> T required(Map<String, RuntimeException> failures, T value, String field) {
+        return required(checked(failures, value, field), field);
+    }
+
+    private static UserId userId(Map<String, RuntimeException> failures, String text, String field) {
+        return UserId.parse(required(failures, text, field));
     }
 }

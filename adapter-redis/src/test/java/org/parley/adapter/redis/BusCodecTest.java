@@ -153,21 +153,7 @@ class BusCodecTest {
     @Property(tries = 200)
     void everyKindOfItemReadsBackEqualWhateverTheOrderOfItsFields(@ForAll("events") MessageStored event)
             throws Exception {
-        Message message = event.message();
-        Message tombstone = message.deletedAt(message.updatedAt().plusSeconds(1));
-        Message text = new Message(message.id(), message.threadId(), ALICE, BOB, new MessageContent.Text("before"),
-                message.createdAt(), message.updatedAt());
-        Message edited = text.editedTo(new MessageContent.Text("edited"), message.updatedAt());
-        List<Item> items = List.of(new Event(event),
-                new Event(new MessageEdited(edited, DeliveryPolicy.forEdit(edited), Optional.of(new ClientMessageId("e")))),
-                new Event(new MessageDeleted(tombstone, DeliveryPolicy.forDeletion(tombstone), Optional.empty())),
-                new Event(new MessageSeen(message.threadId(), BOB, message.id(), message.updatedAt(),
-                        DeliveryPolicy.forReadMarker(message, BOB, true), Optional.of(new ClientMessageId("s")))),
-                new Event(new UserTyping(ALICE, BOB, ChatFixtures.T0, DeliveryPolicy.forTyping(BOB))),
-                new Event(new PresenceChanged(BOB, false, Optional.of(ChatFixtures.T0),
-                        DeliveryPolicy.forPresence(List.of(ALICE)))),
-                new UserChanged(ALICE), new CatchUp(List.of(ALICE, BOB), false, ChatFixtures.T0),
-                new CatchUp(List.of(), true, ChatFixtures.T0.plusNanos(1)));
+        List<Item> items = everyKind(event);
         byte[] reordered = inReverseOrder(BusCodec.encode("node-a", 9, items));
 
         Batch batch = BusCodec.decode(reordered);
@@ -192,7 +178,7 @@ class BusCodecTest {
     }
 
     @Test
-    void fieldsThisNodeDoesNotKnowAndNullsAreSkipped() {
+    void fieldsThisNodeDoesNotKnowAreSkippedWhateverTheyHold() {
         String json = "{\"v\":1,\"later\":{\"a\":[1,{\"b\":null}]},\"n\":\"x\",\"s\":1,\"i\":[{\"k\":\"u\","
                 + "\"zz\":{\"a\":[1,{\"b\":null}]},\"u\":\"" + ALICE + "\",\"yy\":[[]],\"cid\":null}]}";
 
@@ -200,6 +186,179 @@ class BusCodecTest {
 
         assertThat(batch.unreadable()).isEmpty();
         assertThat(batch.items()).containsExactly(new UserChanged(ALICE));
+    }
+
+    /** Review of the streaming reader: a head field holding an object must not swallow the items after it. */
+    @Test
+    void aHeadFieldThatHoldsAnObjectOrAListIsSkippedWhole() {
+        String items = "\"i\":[{\"k\":\"u\",\"u\":\"" + ALICE + "\"}]";
+
+        Batch batch = BusCodec.decode(bytes("{\"v\":[1],\"s\":{\"s\":1,\"i\":[]},\"n\":{\"n\":\"y\"},\"v\":1,"
+                + "\"n\":\"x\",\"s\":2," + items + "}"));
+
+        assertThat(batch.items()).containsExactly(new UserChanged(ALICE));
+        assertThat(batch.node()).isEqualTo("x");
+        assertThat(batch.sequence()).isEqualTo(2);
+        assertThatThrownBy(() -> BusCodec.decode(bytes("{\"v\":1,\"n\":\"x\",\"s\":{\"s\":1}," + items + "}")))
+                .as("no sequence but an object: no batch, not an empty one").isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("not a bus batch");
+    }
+
+    /**
+     * A field the item's kind does not read is never looked at, whatever it holds (a later build may give it to another
+     * kind, and its nodes publish to this one during a rolling upgrade); the same inside a message for its content.
+     */
+    @Test
+    void aFieldTheKindDoesNotReadIsNeverLookedAt() {
+        Message text = new Message(new MessageId(42), new ThreadId(3), ALICE, BOB, new MessageContent.Text("hi"),
+                ChatFixtures.T0, ChatFixtures.T0);
+        MessageStored stored = new MessageStored(text, DeliveryPolicy.forStoredMessage(text), Optional.empty(),
+                Optional.empty(), Optional.empty(), ThreadPosition.unknown());
+        String to = "[[\"" + BOB + "\",\"r\"],[\"" + ALICE + "\",\"s\"]]";
+        String message = "{\"id\":42,\"t\":3,\"f\":\"" + ALICE + "\",\"r\":\"" + BOB + "\",\"x\":\"text\","
+                + "\"b\":\"hi\",\"a\":\"not an attachment\",\"u\":7,\"was\":null,\"ca\":[1741946851,270646000],"
+                + "\"ua\":[1741946851,270646000]}";
+        String json = "{\"v\":1,\"n\":\"x\",\"s\":1,\"i\":["
+                + "{\"k\":\"u\",\"u\":\"" + ALICE + "\",\"at\":\"text\",\"m\":{\"id\":\"x\"},\"to\":5,\"all\":3},"
+                + "{\"k\":\"m\",\"to\":" + to + ",\"m\":" + message + ",\"u\":[1],\"at\":null,\"all\":\"y\"},"
+                + "{\"k\":\"c\",\"all\":true,\"u\":5,\"b\":[1741946851,270646000],\"to\":{}}]}";
+
+        Batch batch = BusCodec.decode(bytes(json));
+
+        assertThat(batch.unreadable()).isEmpty();
+        assertThat(batch.items()).containsExactly(new UserChanged(ALICE), new Event(stored),
+                new CatchUp(List.of(), true, ChatFixtures.T0));
+    }
+
+    /** No build writes a null; one in a field the item reads (even one that may be absent) is not taken as absent. */
+    @Test
+    void aNullInAFieldTheItemReadsMakesItUnreadable() {
+        String to = "[[\"" + BOB + "\",\"r\"]]";
+        String message = "{\"id\":42,\"t\":3,\"f\":\"" + ALICE + "\",\"r\":\"" + BOB + "\",\"x\":\"text\","
+                + "\"b\":\"hi\",\"ca\":[1,2],\"ua\":[1,2]";
+        List<String> items = List.of(
+                "{\"k\":\"m\",\"to\":" + to + ",\"m\":" + message + "},\"pos\":null}",
+                "{\"k\":\"m\",\"to\":" + to + ",\"m\":" + message + ",\"ed\":null}}",
+                "{\"k\":\"e\",\"to\":" + to + ",\"m\":" + message + "},\"cid\":null}",
+                "{\"k\":\"pr\",\"to\":" + to + ",\"u\":\"" + ALICE + "\",\"on\":false,\"ls\":null}",
+                "{\"k\":\"m\",\"to\":" + to + ",\"m\":" + message + "},\"p\":null}");
+
+        Batch batch = BusCodec.decode(bytes("{\"v\":1,\"n\":\"x\",\"s\":1,\"i\":[" + String.join(",", items) + "]}"));
+
+        assertThat(batch.items()).isEmpty();
+        assertThat(batch.unreadable()).hasSize(items.size()).allSatisfy(item -> {
+            assertThat(item.reason()).endsWith("is null");
+            assertThat(item.recipients()).containsExactly(BOB);
+        });
+    }
+
+    /** As in a tree, a field given twice counts as its last value: the recipients of an unreadable item too. */
+    @Test
+    void aFieldGivenTwiceCountsAsItsLastValue() {
+        String alice = "[[\"" + ALICE + "\",\"r\"]]";
+        String bob = "[[\"" + BOB + "\",\"r\"]]";
+        String typing = "\"k\":\"ty\",\"f\":\"" + ALICE + "\",\"r\":\"" + BOB + "\",\"at\":[1741946851,270646000]";
+        String json = "{\"v\":1,\"n\":\"x\",\"s\":1,\"i\":[{\"k\":\"u\",\"u\":\"" + BOB + "\"}],\"i\":["
+                + "{" + typing + ",\"to\":" + alice + ",\"to\":5},"
+                + "{" + typing + ",\"to\":{},\"to\":" + bob + "},"
+                + "{" + typing + ",\"to\":" + alice + ",\"to\":" + bob + ",\"at\":\"now\"}]}";
+
+        Batch batch = BusCodec.decode(bytes(json));
+
+        assertThat(batch.items()).as("the second list of items, not both").containsExactly(
+                new Event(new UserTyping(ALICE, BOB, ChatFixtures.T0, DeliveryPolicy.forTyping(BOB))));
+        assertThat(batch.unreadable()).hasSize(2);
+        assertThat(batch.unreadable().get(0).recipients()).as("its last recipients cannot be read: everyone catches up")
+                .isEmpty();
+        assertThat(batch.unreadable().get(1).recipients()).containsExactly(BOB);
+    }
+
+    /** A catch-up that names neither everyone nor a list of users cannot be taken as naming nobody. */
+    @Test
+    void aCatchUpNamingNeitherEveryoneNorAListOfUsersIsUnreadable() {
+        String before = "\"b\":[1741946851,270646000]";
+        String json = "{\"v\":1,\"n\":\"x\",\"s\":1,\"i\":[{\"k\":\"c\",\"u\":\"" + ALICE + "\"," + before
+                + "},{\"k\":\"c\"," + before + "},{\"k\":\"c\",\"all\":\"yes\",\"u\":[]," + before + "},"
+                + "{\"k\":\"c\",\"all\":false,\"u\":[\"" + ALICE + "\"]," + before + "}]}";
+
+        Batch batch = BusCodec.decode(bytes(json));
+
+        assertThat(batch.items()).containsExactly(new CatchUp(List.of(ALICE), false, ChatFixtures.T0));
+        assertThat(batch.unreadable()).hasSize(3)
+                .allSatisfy(item -> assertThat(item.recipients()).as("so every connection catches up").isEmpty());
+    }
+
+    /**
+     * Any value put anywhere in a batch's items, in place of another or under a name no build uses, leaves every item
+     * either read or reported (never lost, never thrown out of the reader); under a new name, every item reads back
+     * equal.
+     */
+    @Property(tries = 400)
+    void anyValueAnywhereInTheItemsLeavesEveryItemReadOrReported(@ForAll("events") MessageStored event,
+                                                                  @ForAll("json") Object value,
+                                                                  @ForAll @net.jqwik.api.constraints.IntRange(min = 0,
+                                                                          max = 10_000) int where,
+                                                                  @ForAll boolean replace) throws Exception {
+        List<Item> items = everyKind(event);
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.JsonNode batch = mapper.readTree(BusCodec.encode("node-a", 9, items));
+        List<com.fasterxml.jackson.databind.node.ContainerNode<?>> containers = new java.util.ArrayList<>();
+        collectContainers(batch.get("i"), containers);
+        com.fasterxml.jackson.databind.node.ContainerNode<?> target = containers.get(where % containers.size());
+        com.fasterxml.jackson.databind.JsonNode node = mapper.valueToTree(value);
+        boolean renamed = false;
+        int added = 0;
+        if (target instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
+            if (replace && object.size() > 0) {
+                List<String> names = new java.util.ArrayList<>();
+                object.fieldNames().forEachRemaining(names::add);
+                object.set(names.get(where % names.size()), node);
+            } else {
+                object.set("zz-later", node);
+                renamed = true;
+            }
+        } else {
+            com.fasterxml.jackson.databind.node.ArrayNode array = (com.fasterxml.jackson.databind.node.ArrayNode) target;
+            if (replace && array.size() > 0) {
+                array.set(where % array.size(), node);
+            } else {
+                array.add(node);
+                added = array == batch.get("i") ? 1 : 0;
+            }
+        }
+
+        Batch read = BusCodec.decode(mapper.writeValueAsBytes(batch));
+
+        assertThat(read.items().size() + read.unreadable().size()).isEqualTo(items.size() + added);
+        if (renamed) {
+            assertThat(read.unreadable()).isEmpty();
+            assertThat(read.items()).isEqualTo(items);
+        }
+    }
+
+    private static void collectContainers(com.fasterxml.jackson.databind.JsonNode node,
+                                          List<com.fasterxml.jackson.databind.node.ContainerNode<?>> containers) {
+        if (node instanceof com.fasterxml.jackson.databind.node.ContainerNode<?> container) {
+            containers.add(container);
+            node.forEach(child -> collectContainers(child, containers));
+        }
+    }
+
+    @Provide
+    Arbitrary<Object> json() {
+        Arbitrary<Object> scalars = Arbitraries.oneOf(Arbitraries.just(null), Arbitraries.of(true, false),
+                Arbitraries.longs().map(Object.class::cast), Arbitraries.doubles().map(Object.class::cast),
+                Arbitraries.strings().ofMaxLength(8).map(Object.class::cast),
+                Arbitraries.of("r", "s", "m", "text", "file", "deleted", ALICE.toString()).map(Object.class::cast),
+                Arbitraries.just(new java.math.BigInteger("123456789012345678901234567890")).map(Object.class::cast));
+        return Arbitraries.recursive(() -> scalars, inner -> Arbitraries.oneOf(
+                inner.list().ofMaxSize(3).map(Object.class::cast),
+                Combinators.combine(Arbitraries.of("k", "to", "m", "u", "at", "id", "x", "zz"), inner)
+                        .as((name, element) -> {
+                            java.util.Map<String, Object> object = new java.util.HashMap<>();
+                            object.put(name, element);
+                            return (Object) object;
+                        })), 3);
     }
 
     @Test
@@ -255,6 +414,26 @@ class BusCodecTest {
         long perItem = (threads.getCurrentThreadAllocatedBytes() - before) / (rounds * 8L);
 
         assertThat(perItem).isLessThanOrEqualTo(2_000);
+    }
+
+    /** One item of every kind (the stored message's, an edit, a deletion, a read marker, typing, presence, a user's
+     *  change, both catch-ups). */
+    private static List<Item> everyKind(MessageStored event) {
+        Message message = event.message();
+        Message tombstone = message.deletedAt(message.updatedAt().plusSeconds(1));
+        Message text = new Message(message.id(), message.threadId(), ALICE, BOB, new MessageContent.Text("before"),
+                message.createdAt(), message.updatedAt());
+        Message edited = text.editedTo(new MessageContent.Text("edited"), message.updatedAt());
+        return List.of(new Event(event),
+                new Event(new MessageEdited(edited, DeliveryPolicy.forEdit(edited), Optional.of(new ClientMessageId("e")))),
+                new Event(new MessageDeleted(tombstone, DeliveryPolicy.forDeletion(tombstone), Optional.empty())),
+                new Event(new MessageSeen(message.threadId(), BOB, message.id(), message.updatedAt(),
+                        DeliveryPolicy.forReadMarker(message, BOB, true), Optional.of(new ClientMessageId("s")))),
+                new Event(new UserTyping(ALICE, BOB, ChatFixtures.T0, DeliveryPolicy.forTyping(BOB))),
+                new Event(new PresenceChanged(BOB, false, Optional.of(ChatFixtures.T0),
+                        DeliveryPolicy.forPresence(List.of(ALICE)))),
+                new UserChanged(ALICE), new CatchUp(List.of(ALICE, BOB), false, ChatFixtures.T0),
+                new CatchUp(List.of(), true, ChatFixtures.T0.plusNanos(1)));
     }
 
     /** The same JSON with the fields of every object (the batch's, its items' and their parts') in reverse order. */
