@@ -130,7 +130,9 @@ final class BusCodec {
      * Whether {@code bytes} is a batch of this version published by {@code node}, read from its head only (the fields
      * before its items, which {@link #encode} writes first): a node hears its own publications back from Redis and only
      * needs to know that they arrived, not what they hold. False for anything else, including what is no batch at all
-     * ({@link #decode} then says what it is).
+     * and a head that gives the version or the node twice ({@link #decode} then says what it is). A version or node
+     * given again after the items is not seen: no build writes one, and a peer that can publish on the channel can
+     * publish anything.
      */
     static boolean publishedBy(byte[] bytes, String node) {
         try (JsonParser json = FACTORY.createParser(bytes)) {
@@ -139,21 +141,23 @@ final class BusCodec {
             }
             int version = -1;
             String publisher = null;
+            int versions = 0;
+            int publishers = 0;
             while (json.nextToken() == JsonToken.FIELD_NAME) {
                 String field = json.currentName();
                 JsonToken value = json.nextToken();
-                if ("v".equals(field) && value == JsonToken.VALUE_NUMBER_INT) {
-                    version = json.getIntValue();
-                } else if ("n".equals(field) && value == JsonToken.VALUE_STRING) {
-                    publisher = json.getText();
-                } else if (value.isStructStart()) {
+                if ("v".equals(field)) {
+                    versions++;
+                    version = value == JsonToken.VALUE_NUMBER_INT ? json.getIntValue() : -1;
+                } else if ("n".equals(field)) {
+                    publishers++;
+                    publisher = value == JsonToken.VALUE_STRING ? json.getText() : null;
+                }
+                if (value.isStructStart()) {
                     break;
                 }
-                if (version >= 0 && publisher != null) {
-                    return version == VERSION && publisher.equals(node);
-                }
             }
-            return false;
+            return versions == 1 && publishers == 1 && version == VERSION && node.equals(publisher);
         } catch (IOException | RuntimeException e) {
             return false;
         }
@@ -162,13 +166,15 @@ final class BusCodec {
     /**
      * The batch in {@code bytes}, read in one pass of Jackson's streaming parser (no tree: about a third of the
      * allocation of reading a tree, on the receivers' thread of every node). The fields of a batch, an item and its
-     * parts may come in any order, a field given twice counts as its last value (as in a tree), and fields this node
-     * does not know are skipped. An item that cannot be read (a field its kind reads that is null or of the wrong type,
+     * parts may come in any order, and fields this node does not know are skipped. A field of the batch, an item or a
+     * message given twice counts as its last value (as in a tree); in a profile, a link or an attachment, a value given
+     * twice that cannot be read makes the item unreadable even if the other could be (no build writes either). An item that cannot be read (a field its kind reads that is null or of the wrong type,
      * a value the domain refuses, an unknown kind) is reported as {@link Unreadable} with the recipients its {@code
      * "to"} names (none when its last {@code "to"} cannot be read), and the items after it are read. A field the item's
      * kind does not read is never looked at, whatever it holds: a later build may give it to another kind.
      *
-     * @throws IllegalArgumentException when it is no batch at all (not JSON, no node or sequence) or of another version
+     * @throws IllegalArgumentException when it is no batch at all (not JSON, no node, sequence or list of items, or
+     *                                  anything after it) or of another version
      */
     static Batch decode(byte[] bytes) {
         try (JsonParser json = FACTORY.createParser(bytes)) {
@@ -195,6 +201,7 @@ final class BusCodec {
         int version = -1;
         String node = null;
         Long sequence = null;
+        boolean itemsListed = false;
         List<Item> items = new ArrayList<>();
         List<Unreadable> unreadable = new ArrayList<>();
         while (json.nextToken() == JsonToken.FIELD_NAME) {
@@ -208,7 +215,8 @@ final class BusCodec {
                 case "i" -> {
                     items.clear();
                     unreadable.clear();
-                    if (value == JsonToken.START_ARRAY) {
+                    itemsListed = value == JsonToken.START_ARRAY;
+                    if (itemsListed) {
                         readItems(json, items, unreadable);
                     }
                 }
@@ -217,8 +225,11 @@ final class BusCodec {
             }
             json.skipChildren(); // the rest of an object or a list that was not read (nothing after a scalar or "i")
         }
-        if (node == null || sequence == null) {
+        if (node == null || sequence == null || !itemsListed) {
             throw new NoBatch("not a bus batch");
+        }
+        if (json.nextToken() != null) {
+            throw new NoBatch("not a bus batch: something after it");
         }
         if (version != VERSION) {
             throw new NoBatch("a bus batch of version " + version + ", this node reads " + VERSION);
@@ -231,7 +242,7 @@ final class BusCodec {
         while ((token = json.nextToken()) != JsonToken.END_ARRAY) {
             if (token != JsonToken.START_OBJECT) {
                 json.skipChildren();
-                unreadable.add(new Unreadable("?: IllegalArgumentException: not an object", List.of()));
+                unreadable.add(new Unreadable("?: not an object", List.of()));
                 continue;
             }
             ItemFields fields = new ItemFields();
@@ -240,7 +251,8 @@ final class BusCodec {
                 items.add(fields.item());
             } catch (RuntimeException e) {
                 unreadable.add(new Unreadable((fields.kind == null ? "?" : fields.kind) + ": "
-                        + e.getClass().getSimpleName() + ": " + e.getMessage(), fields.recipients()));
+                        + (e instanceof IllegalArgumentException ? "" : e.getClass().getSimpleName() + ": ")
+                        + e.getMessage(), fields.recipients()));
             }
         }
     }
@@ -600,6 +612,19 @@ final class BusCodec {
             return new CatchUp(userIds(users), false, openedBefore);
         }
 
+        /** The users a catch-up lists, when it is sure to list only them; else none (so everyone). */
+        private List<UserId> listedForCatchUp() {
+            if (users == null || failures != null && (failures.containsKey("u") || failures.containsKey("all"))
+                    || Boolean.TRUE.equals(all)) {
+                return List.of();
+            }
+            try {
+                return userIds(users);
+            } catch (RuntimeException unreadable) {
+                return List.of();
+            }
+        }
+
         private List<Delivery> deliveries() {
             List<String> pairs = required(failures, to, "to");
             List<Delivery> deliveries = new ArrayList<>(pairs.size() / 2);
@@ -614,8 +639,18 @@ final class BusCodec {
             return deliveries;
         }
 
-        /** The users {@code "to"} names, whatever their audiences say; none when it cannot be read. */
+        /**
+         * Whose connections are to catch up when this item cannot be read: for an event (or an item of a kind a later
+         * build added), the users {@code "to"} names, whatever their audiences say; for a catch-up, the users it lists;
+         * none (so everyone) when those cannot be read, for a user's change, and when the kind cannot be read.
+         */
         List<UserId> recipients() {
+            if (kind == null || failures != null && failures.containsKey("k") || "u".equals(kind)) {
+                return List.of();
+            }
+            if ("c".equals(kind)) {
+                return listedForCatchUp();
+            }
             if (to == null || failures != null && failures.containsKey("to")) {
                 return List.of();
             }
@@ -643,7 +678,10 @@ final class BusCodec {
         }
     }
 
-    /** {@code [[user, audience], …]} as user, audience, …; an audience that is not text is kept as null. */
+    /**
+     * {@code [[user, audience], …]} as user, audience, …; an audience that is not text is kept as null (the item is then
+     * unreadable, but its recipients are known).
+     */
     private static List<String> deliveryPairs(JsonParser json) throws IOException {
         expect(json, JsonToken.START_ARRAY, "to");
         List<String> pairs = new ArrayList<>();
@@ -652,12 +690,13 @@ final class BusCodec {
             json.nextToken();
             pairs.add(text(json, "to"));
             JsonToken audience = json.nextToken();
+            if (audience == JsonToken.END_ARRAY) {
+                throw new FieldUnreadable("a delivery in 'to' is not [user, audience]");
+            }
             pairs.add(audience == JsonToken.VALUE_STRING ? json.getText() : null);
-            if (audience != JsonToken.END_ARRAY) {
-                json.skipChildren();
-                while (json.nextToken() != JsonToken.END_ARRAY) {
-                    json.skipChildren();
-                }
+            json.skipChildren();
+            if (json.nextToken() != JsonToken.END_ARRAY) {
+                throw new FieldUnreadable("a delivery in 'to' is not [user, audience]");
             }
         }
         return pairs;
@@ -856,8 +895,23 @@ final class BusCodec {
 
     /** Why a value is not what {@code field} holds: null (written by no build) or of another type. */
     private static IllegalArgumentException notA(JsonToken actual, String field, String expected) {
-        return new IllegalArgumentException("'" + field + "' is " + (actual == JsonToken.VALUE_NULL ? "null" : "not "
+        return new FieldUnreadable("'" + field + "' is " + (actual == JsonToken.VALUE_NULL ? "null" : "not "
                 + expected));
+    }
+
+    /**
+     * A value of the wrong type: reported, never traced (an item of many such fields would otherwise cost a stack trace
+     * each on the receivers' thread).
+     */
+    private static final class FieldUnreadable extends IllegalArgumentException {
+        FieldUnreadable(String message) {
+            super(message);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
     }
 
     private static boolean isWholeNumber(JsonParser json) throws IOException {
@@ -897,14 +951,14 @@ final class BusCodec {
         json.nextToken();
         long nano = number(json, field);
         if (json.nextToken() != JsonToken.END_ARRAY) {
-            throw new IllegalArgumentException("'" + field + "' is not an instant");
+            throw new FieldUnreadable("'" + field + "' is not an instant");
         }
         return Instant.ofEpochSecond(second, nano);
     }
 
     private static <T> T required(T value, String field) {
         if (value == null) {
-            throw new IllegalArgumentException("missing '" + field + "'");
+            throw new FieldUnreadable("missing '" + field + "'");
         }
         return value;
     }

@@ -1,6 +1,7 @@
 package org.parley.adapter.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
@@ -174,7 +175,7 @@ class BusCodecTest {
         assertThat(batch.items()).containsExactly(new UserChanged(ALICE));
         assertThat(batch.unreadable()).hasSize(1);
         assertThat(batch.unreadable().get(0).recipients()).containsExactly(BOB);
-        assertThat(batch.unreadable().get(0).reason()).isEqualTo("m: IllegalArgumentException: 'id' is not a whole number");
+        assertThat(batch.unreadable().get(0).reason()).isEqualTo("m: 'id' is not a whole number");
     }
 
     @Test
@@ -286,6 +287,88 @@ class BusCodecTest {
         assertThat(batch.items()).containsExactly(new CatchUp(List.of(ALICE), false, ChatFixtures.T0));
         assertThat(batch.unreadable()).hasSize(3)
                 .allSatisfy(item -> assertThat(item.recipients()).as("so every connection catches up").isEmpty());
+    }
+
+    /**
+     * A catch-up or a user's change has no {@code "to"}: when it cannot be read, a stray {@code "to"} must not narrow
+     * who catches up (everyone, or at least the users a catch-up lists).
+     */
+    @Test
+    void anUnreadableCatchUpOrUserChangeIsNotNarrowedByAStrayTo() {
+        String stray = ",\"to\":[[\"" + BOB + "\",\"r\"]]";
+        String carol = UserId.random().toString();
+        String json = "{\"v\":1,\"n\":\"x\",\"s\":1,\"i\":["
+                + "{\"k\":\"c\",\"all\":true,\"b\":\"soon\"" + stray + "},"
+                + "{\"k\":\"c\",\"all\":\"yes\",\"b\":[1741946851,270646000]" + stray + "},"
+                + "{\"k\":\"u\",\"u\":5" + stray + "},"
+                + "{\"u\":\"" + ALICE + "\"" + stray + "},"
+                + "{\"k\":\"c\",\"u\":[\"" + ALICE + "\",\"" + carol + "\"],\"b\":null" + stray + "}]}";
+
+        Batch batch = BusCodec.decode(bytes(json));
+
+        assertThat(batch.items()).isEmpty();
+        assertThat(batch.unreadable()).hasSize(5);
+        assertThat(batch.unreadable().subList(0, 4)).allSatisfy(item -> assertThat(item.recipients())
+                .as("everyone catches up: %s", item.reason()).isEmpty());
+        assertThat(batch.unreadable().get(4).recipients()).as("the users the catch-up lists")
+                .containsExactly(ALICE, UserId.parse(carol));
+    }
+
+    /** Items that are no list, a batch without them and anything after a batch are doubtful: everyone catches up. */
+    @Test
+    void aBatchWhoseItemsAreNoListOrWithSomethingAfterItIsNoBatch() {
+        String alice = "{\"k\":\"u\",\"u\":\"" + ALICE + "\"}";
+        for (String json : List.of(
+                "{\"v\":1,\"n\":\"x\",\"s\":1,\"i\":5}",
+                "{\"v\":1,\"n\":\"x\",\"s\":1,\"i\":{\"0\":" + alice + "}}",
+                "{\"v\":1,\"n\":\"x\",\"s\":1,\"i\":[" + alice + "],\"i\":null}",
+                "{\"v\":1,\"n\":\"x\",\"s\":1}",
+                "{\"v\":1,\"n\":\"x\",\"s\":1,\"i\":[]}{\"v\":1,\"n\":\"x\",\"s\":2,\"i\":[" + alice + "]}",
+                "{\"v\":1,\"n\":\"x\",\"s\":1,\"i\":[]}," + alice,
+                "{\"v\":1,\"n\":\"x\",\"s\":1,\"i\":[]}x")) {
+            assertThatThrownBy(() -> BusCodec.decode(bytes(json))).as(json)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("not a bus batch");
+        }
+    }
+
+    /** A delivery is exactly {@code [user, audience]}; any other shape is unreadable, never read as a shorter one. */
+    @Test
+    void aDeliveryIsExactlyAUserAndAnAudience() {
+        String typing = "\"k\":\"ty\",\"f\":\"" + ALICE + "\",\"r\":\"" + BOB + "\",\"at\":[1741946851,270646000]";
+        String json = "{\"v\":1,\"n\":\"x\",\"s\":1,\"i\":["
+                + "{" + typing + ",\"to\":[[\"" + BOB + "\",\"r\",{\"only-if\":\"x\"}]]},"
+                + "{" + typing + ",\"to\":[[\"" + BOB + "\"]]},"
+                + "{" + typing + ",\"to\":[[]]},"
+                + "{" + typing + ",\"to\":[[\"" + BOB + "\",\"r\"],[\"not a user\",\"r\"]]},"
+                + "{" + typing + ",\"to\":[[\"" + BOB + "\",\"r\"],[\"" + ALICE + "\",\"x\"]]},"
+                + "{" + typing + ",\"to\":[]}]}";
+
+        Batch batch = BusCodec.decode(bytes(json));
+
+        assertThat(batch.items()).containsExactly(new Event(new UserTyping(ALICE, BOB, ChatFixtures.T0, List.of())));
+        assertThat(batch.unreadable()).hasSize(5);
+        assertThat(batch.unreadable().subList(0, 4)).allSatisfy(item -> assertThat(item.recipients()).isEmpty());
+        assertThat(batch.unreadable().get(4).recipients()).as("an unknown audience: its users are known")
+                .containsExactly(BOB, ALICE);
+    }
+
+    /** Nesting deeper than Jackson allows, anywhere: no batch (everyone catches up), never another exception. */
+    @Test
+    void deepNestingIsReadOrNoBatchNeverAnotherFailure() {
+        for (int depth : new int[] {450, 100_000}) {
+            String deep = "{\"a\":".repeat(depth) + "[".repeat(depth) + "]".repeat(depth) + "}".repeat(depth);
+            for (String json : List.of("{\"v\":1,\"n\":\"x\",\"s\":1,\"zz\":" + deep + ",\"i\":[]}",
+                    "{\"v\":1,\"n\":\"x\",\"s\":1,\"i\":[{\"k\":\"m\",\"m\":{\"a\":" + deep + "}}]}")) {
+                try {
+                    Batch batch = BusCodec.decode(bytes(json));
+                    assertThat(depth).as("read only within Jackson's nesting limit").isLessThan(1_000);
+                    assertThat(batch.items().size() + batch.unreadable().size()).isEqualTo(json.contains("[]}") ? 0 : 1);
+                } catch (IllegalArgumentException noBatch) {
+                    assertThat(depth).isGreaterThan(1_000);
+                }
+                assertThatCode(() -> BusCodec.publishedBy(bytes(json), "x")).doesNotThrowAnyException();
+            }
+        }
     }
 
     /**
@@ -489,8 +572,15 @@ class BusCodecTest {
         assertThat(BusCodec.publishedBy(bytes("{\"v\":1,\"n\":7,\"s\":1,\"i\":[]}"), "node-a")).isFalse();
         assertThat(BusCodec.publishedBy(bytes("hello"), "node-a")).isFalse();
         assertThat(BusCodec.publishedBy(bytes("{\"v\":1,\"n\":\"node-a\""), "node-a"))
-                .as("cut short, but its head is whole").isTrue();
+                .as("cut short before its items: left to the full reading (no batch)").isFalse();
         assertThat(BusCodec.publishedBy(new byte[0], "node-a")).isFalse();
+        String items = "\"s\":1,\"i\":[{\"k\":\"u\",\"u\":\"" + ALICE + "\"}]}";
+        for (String twice : List.of("{\"v\":1,\"n\":\"node-a\",\"n\":\"node-b\"," + items,
+                "{\"v\":1,\"n\":\"node-a\",\"n\":null," + items, "{\"v\":1,\"n\":\"node-a\",\"v\":2," + items,
+                "{\"n\":\"node-a\",\"v\":1,\"v\":\"1\"," + items)) {
+            assertThat(BusCodec.publishedBy(bytes(twice), "node-a")).as("given twice, left to the full reading: %s",
+                    twice).isFalse();
+        }
     }
 
     private static byte[] bytes(String text) {
