@@ -66,9 +66,9 @@ import org.parley.domain.user.UserProfile;
  *       (everyone's) connections opened before the instant may have missed frames of the sending node, and are closed
  *       to catch up.</li>
  * </ul>
- * Instants are {@code [epoch second, nano]}, exact. A batch of another version, or an item of an unknown kind, is
- * reported as {@link Unreadable}; an item whose event cannot be read keeps its recipients when they can be, so that
- * they can be told to catch up.
+ * Instants are {@code [epoch second, nano]}, exact. A batch of another version is no batch ({@link #decode} throws); an
+ * item of an unknown kind, or whose fields cannot be read, is reported as {@link Unreadable} with the users who must
+ * catch up when they can be known (see {@link #decode}).
  */
 final class BusCodec {
 
