@@ -3,17 +3,23 @@ package org.parley.application.groupcommit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.parley.application.testing.RecordingEventDelivery.asMessageStored;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
@@ -699,6 +705,90 @@ class MessageWriterTest {
     }
 
     /**
+     * The writer counts what it has handed to the delivery thread and delivers a small batch itself only while that
+     * count is nought. Should handing a larger batch over throw (an {@link Error} in the queue between the two threads:
+     * out of memory while it links the batch in, say), nothing reached the delivery thread, and the batch is the
+     * writer's to refuse: the count must go back, or every later batch, however small, is handed over and wakes the
+     * delivery thread, for good. Later small batches are delivered by the writer, each once, and every future
+     * completes.
+     */
+    @Test
+    void a_hand_over_to_the_delivery_thread_that_throws_leaves_later_small_batches_to_the_writer() throws Exception {
+        Map<String, List<String>> deliveredOn = new ConcurrentHashMap<>();
+        EventDelivery naming = event -> deliveredOn.computeIfAbsent(body(event),
+                body -> Collections.synchronizedList(new ArrayList<>())).add(Thread.currentThread().getName());
+        SteppedRepository stepped = new SteppedRepository(storage.messages());
+        RecordingFailures report = new RecordingFailures();
+        OutOfMemoryError handOverFailure = new OutOfMemoryError("thrown by the test, handing a batch over");
+        int large = MessageWriter.DELIVERED_BY_THE_WRITER_UP_TO + 1;
+        List<String> later = List.of("later 0", "later 1", "later 2");
+        MessageWriter writer = new MessageWriter(stepped, naming, 100, 1_000, report, true);
+        try {
+            failTheFirstHandOverToTheDeliveryThread(writer, handOverFailure);
+            CompletableFuture<Message> first = writer.storeThenPublish(text("first"), this::outbound);
+            stepped.awaitCalls(1);
+            List<CompletableFuture<Message>> batch = new ArrayList<>();
+            for (int i = 0; i < large; i++) {
+                batch.add(writer.storeThenPublish(text("large " + i), this::outbound));
+            }
+            stepped.allowOne();
+            assertThat(first).succeedsWithin(WAIT);
+            stepped.awaitCalls(2);
+            CompletableFuture<Message> after = writer.storeThenPublish(text("after"), this::outbound);
+            stepped.allowOne();   // the large batch commits with "after" waiting: handed over, which throws
+            batch.forEach(future -> assertThat(future.handle((message, failure) -> "completed")).succeedsWithin(WAIT));
+            stepped.allowOne();
+            assertThat(after).succeedsWithin(WAIT);
+            for (String body : later) {
+                CompletableFuture<Message> future = writer.storeThenPublish(text(body), this::outbound);
+                stepped.allowOne();
+                assertThat(future).succeedsWithin(WAIT);
+            }
+        } finally {
+            assertThat(CompletableFuture.runAsync(() -> writer.close(1_000))).succeedsWithin(WAIT);
+        }
+
+        assertThat(stepped.batchSizes()).containsExactly(1, large, 1, 1, 1, 1);
+        assertThat(report.unexpected).as("the hand-over's failure, reported once")
+                .containsExactly(MessageWriter.WRITER_THREAD + ": " + handOverFailure);
+        assertThat(deliveredOn).as("the first batch, before the failure").containsEntry("first",
+                List.of(MessageWriter.WRITER_THREAD));
+        assertThat(deliveredOn).as("the small batches after it: by the writer, each once")
+                .containsEntry("after", List.of(MessageWriter.WRITER_THREAD))
+                .containsEntry(later.get(0), List.of(MessageWriter.WRITER_THREAD))
+                .containsEntry(later.get(1), List.of(MessageWriter.WRITER_THREAD))
+                .containsEntry(later.get(2), List.of(MessageWriter.WRITER_THREAD));
+    }
+
+    /**
+     * Makes {@code writer}'s first hand-over to its delivery thread throw {@code failure}. Reflection, because no real
+     * failure of that hand-over can be provoked on demand (it is a put into a private queue, which throws only an
+     * {@link Error} or on a broken JVM) and {@link MessageWriter} has no seam there: its field is set to a view of the
+     * same queue whose first put throws; every other call goes to the queue itself, on which the delivery thread
+     * already waits.
+     */
+    @SuppressWarnings("unchecked")
+    private static void failTheFirstHandOverToTheDeliveryThread(MessageWriter writer, Error failure)
+            throws ReflectiveOperationException {
+        Field field = MessageWriter.class.getDeclaredField("toDeliver");
+        field.setAccessible(true);
+        BlockingQueue<Object> queue = (BlockingQueue<Object>) field.get(writer);
+        AtomicBoolean thrown = new AtomicBoolean();
+        InvocationHandler failingOnce = (proxy, method, arguments) -> {
+            if (method.getName().equals("put") && thrown.compareAndSet(false, true)) {
+                throw failure;
+            }
+            try {
+                return method.invoke(queue, arguments);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        };
+        field.set(writer, Proxy.newProxyInstance(MessageWriterTest.class.getClassLoader(),
+                new Class<?>[] {BlockingQueue.class}, failingOnce));
+    }
+
+    /**
      * What a caller chains to a future may hand over another message (without waiting for it) while the queue is full.
      * When the writer completed that future itself, it must not wait for room in its own queue (it alone makes room):
      * the message is taken first instead, everything queued is stored, and closing still ends. (A hostile review found
@@ -948,6 +1038,27 @@ class MessageWriterTest {
             bodies.add("m" + i);
         }
         return bodies;
+    }
+
+    /** A failure report that keeps what it is told, each as "thread: failure". */
+    private static final class RecordingFailures implements MessageWriter.Failures {
+        final List<String> unexpected = Collections.synchronizedList(new ArrayList<>());
+        final List<String> other = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void undelivered(Message message, Throwable failure) {
+            other.add("undelivered " + message.id() + ": " + failure);
+        }
+
+        @Override
+        public void unexpected(String thread, Throwable failure) {
+            unexpected.add(thread + ": " + failure);
+        }
+
+        @Override
+        public void threadReplaced(String thread, Throwable cause, int restarts) {
+            other.add("replaced " + thread + ": " + cause);
+        }
     }
 
     /** A failure report that only counts what it is told. */
