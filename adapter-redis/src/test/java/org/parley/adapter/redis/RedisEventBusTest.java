@@ -5,13 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.parley.adapter.redis.Buses.Node;
 import org.parley.adapter.redis.testing.RedisForTests;
@@ -251,6 +256,97 @@ class RedisEventBusTest {
             a.close();
             b.close();
         }
+    }
+
+    /**
+     * The race an idle receiver thread leaves open: another node's publication wakes it, and before it has run, this
+     * node's own publication comes back on Lettuce's thread while that publication still waits in the inbox and the
+     * receiver's last progress is more than a second old. The receiver is about to run, so the node must count itself as
+     * heard, and neither take itself for deaf after {@value RedisEventBus#DEAF_AFTER_SECONDS} s nor close its
+     * connections. (A second review found such own publications uncounted, which in a quiet cluster whose heartbeats
+     * line up could take a healthy node down.)
+     *
+     * <p>The receiver is held between being woken and running with {@link Thread#suspend()}, applied while it is parked
+     * in its inbox's {@code take()}, where it holds no lock: the publication's arrival wakes it, and it cannot go on
+     * until resumed. Nothing short of that keeps a woken thread from running, and holding it past
+     * {@value RedisEventBus#DEAF_AFTER_SECONDS} s makes each of this node's heartbeats meanwhile meet the race. On a JDK
+     * that no longer suspends threads (20 and later) the test is skipped.
+     */
+    @Test
+    @SuppressWarnings("removal") // Thread.suspend and resume: see above
+    void aNodeWhoseIdleReceiverIsWokenButNotYetRunStillHearsItselfAndStaysUp() throws InterruptedException {
+        Set<Thread> receiversBefore = receiverThreads();
+        Node a = buses.start();
+        Set<Thread> receivers = receiverThreads();
+        receivers.removeAll(receiversBefore);
+        assertThat(receivers).as("node a's receiver thread").hasSize(1);
+        Thread receiver = receivers.iterator().next();
+        Node b = buses.start();
+        a.bus.deliver(Buses.event(1, alice, bob));   // A has published: from now on it expects to hear itself
+        Buses.await("the other node has it", () -> b.deliveredIds().contains(1L));
+
+        suspendWhileWaitingForAPublication(receiver);
+        try {
+            b.bus.deliver(Buses.event(2, bob, alice));   // wakes A's receiver, which cannot run
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(RedisEventBus.DEAF_AFTER_SECONDS + 2);
+            while (System.nanoTime() < until) {
+                assertThat(a.bus.isUp()).as("node a stays on the bus").isTrue();
+                Thread.sleep(50);
+            }
+            assertThat(a.deliveredIds()).as("the receiver has not run: the other node's event still waits")
+                    .containsExactly(1L);
+            assertThat(a.connections.closings()).isEmpty();
+        } finally {
+            receiver.resume();
+        }
+
+        Buses.await("the receiver, let run, hands the other node's event over", () -> a.deliveredIds().contains(2L));
+        assertThat(a.deliveredIds()).containsExactly(1L, 2L);
+        assertThat(a.bus.isUp()).isTrue();
+        assertThat(a.connections.closings()).isEmpty();
+    }
+
+    private static Set<Thread> receiverThreads() {
+        Set<Thread> receivers = new HashSet<>();
+        Thread.getAllStackTraces().keySet().forEach(thread -> {
+            if (thread.getName().equals("parley-bus-receiver") && thread.isAlive()) {
+                receivers.add(thread);
+            }
+        });
+        return receivers;
+    }
+
+    /**
+     * Suspends {@code receiver} once it is parked in its inbox's {@code take()}, waiting for a publication (it may be
+     * handing one of the other node's heartbeats over when first looked at: then it is resumed and caught again).
+     */
+    @SuppressWarnings("removal")
+    private static void suspendWhileWaitingForAPublication(Thread receiver) throws InterruptedException {
+        long deadline = System.nanoTime() + Buses.WAIT.toNanos();
+        while (true) {
+            assertThat(System.nanoTime()).as("waiting until the receiver waits for a publication").isLessThan(deadline);
+            if (waitsForAPublication(receiver)) {
+                try {
+                    receiver.suspend();
+                } catch (UnsupportedOperationException noLongerSupported) {
+                    Assumptions.abort("this JDK cannot suspend a thread (" + Runtime.version() + ")");
+                }
+                if (waitsForAPublication(receiver)) {
+                    return;
+                }
+                receiver.resume();
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    /** Whether {@code thread} is parked in a {@link LinkedBlockingQueue#take()}, awaiting an element. */
+    private static boolean waitsForAPublication(Thread thread) {
+        List<String> frames = Arrays.stream(thread.getStackTrace())
+                .map(frame -> frame.getClassName() + "." + frame.getMethodName()).toList();
+        return thread.getState() == Thread.State.WAITING
+                && frames.contains(LinkedBlockingQueue.class.getName() + ".take")
+                && frames.stream().anyMatch(frame -> frame.endsWith("ConditionObject.await"));
     }
 
     @Test
