@@ -2,13 +2,30 @@ package org.parley.adapter.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
+import io.lettuce.core.KillArgs;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.parley.adapter.redis.Buses.Node;
 import org.parley.adapter.redis.testing.RedisServer;
+import org.parley.application.port.out.EventDelivery;
+import org.parley.application.port.out.OpenConnections;
 import org.parley.application.testing.RecordingConnections.Closing;
 import org.parley.application.testing.RecordingConnections.Kind;
 import org.parley.domain.user.UserId;
@@ -20,6 +37,11 @@ import org.parley.domain.user.UserId;
  */
 class BusFailureTest {
 
+    /** The bus's channel on the Redis of this test (the deployment {@code parley}). */
+    private static final byte[] CHANNEL = "parley:events".getBytes(StandardCharsets.UTF_8);
+    private static final long FROM_B = 5_000_000;
+    private static final long LAST = 9_000_000;
+
     private final RedisServer redis = RedisServer.start();
     private final Buses buses = new Buses(redis.url(), "parley");
     private final UserId alice = UserId.random();
@@ -29,6 +51,173 @@ class BusFailureTest {
     void stop() {
         buses.close();
         redis.close();
+    }
+
+    /**
+     * What a node does when the bus calls it on Lettuce's I/O thread (closing its connections to catch up; should the
+     * closes deliver, say users going offline) is published in sequence order like anything else. A PUBLISH issued on
+     * the I/O thread of the publishing connection is written at once, ahead of those other threads queued there, so the
+     * other nodes would drop the earlier ones as already received; the bus leaves such publications to its heartbeat
+     * thread instead.
+     *
+     * <p>Lettuce gives each bus two I/O threads, one per connection (it raises the one asked for to two), and a
+     * connection that reconnects moves to the other (Netty hands its event loops out in turn); so once node A's
+     * publishing connection has been cut and has reconnected, its subscribing connection's callbacks run on the
+     * publishing connection's thread. Then A's receiver is held in a local delivery while a third node floods the bus,
+     * until the subscriber's callback finds A's inbox full and closes A's connections, on that thread. There, before A's
+     * connections deliver, another thread of A delivers some events: their PUBLISHes wait on the I/O thread, which is in
+     * the callback. A's publications must leave in sequence order, and node B must deliver every event of A, once, in
+     * order, and close nothing.
+     */
+    @Test
+    void publicationsMadeInsideALettuceCallbackLeaveInSequenceOrderAndTheOtherNodeDropsNone() throws Exception {
+        String clientName = "parley-node-a";
+        CountDownLatch receiverHeld = new CountDownLatch(1);
+        CountDownLatch receiverReleased = new CountDownLatch(1);
+        EventDelivery heldOnTheReceiver = event -> {
+            if (Thread.currentThread().getName().equals("parley-bus-receiver")) {
+                receiverHeld.countDown();
+                awaitQuietly(receiverReleased);
+            }
+        };
+        CallbackConnections callback = new CallbackConnections();
+        RedisEventBus a = RedisEventBus.connect(new RedisBusSettings(redis.url() + "?clientName=" + clientName,
+                "parley", Duration.ofSeconds(5)), heldOnTheReceiver, user -> { }, callback);
+        callback.bus = a;
+        Node b = buses.start();
+        RedisClient admin = RedisClient.create(redis.url());
+        try {
+            List<Long> sequencesOfA = listenForTheSequencesOf(a.node(), admin);
+            a.deliver(Buses.event(1, alice, bob));
+            Buses.await("delivery across nodes", () -> b.deliveredIds().contains(1L));
+
+            StatefulRedisConnection<String, String> commands = admin.connect();
+            int closings = callback.threads.size();
+            assertThat(commands.sync().clientKill(KillArgs.Builder.id(publishingConnectionOf(clientName, commands))))
+                    .isEqualTo(1L);
+            Buses.await("node A lost its publishing connection and rejoined",
+                    () -> callback.threads.size() == closings + 2);
+            String publishingThread = callback.threads.get(closings + 1);
+
+            callback.armed = true;
+            b.bus.deliver(Buses.event(FROM_B, bob, alice));
+            assertThat(receiverHeld.await(Buses.WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+            StatefulRedisConnection<byte[], byte[]> thirdNode = admin.connect(ByteArrayCodec.INSTANCE);
+            thirdNode.setAutoFlushCommands(false);
+            for (long sequence = 1; !callback.done && sequence <= 50_000; sequence++) {
+                thirdNode.async().publish(CHANNEL, BusCodec.encode("a-third-node", sequence, List.of()));
+                if (sequence % 1_000 == 0) {
+                    RedisFuture<String> answered = thirdNode.async().ping();
+                    thirdNode.flushCommands();
+                    answered.get(Buses.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                }
+            }
+            Buses.await("node A's inbox overflowed and its connections delivered", () -> callback.done);
+            receiverReleased.countDown();
+            a.deliver(Buses.event(LAST, alice, bob));
+            Buses.await("node B has A's last event", () -> b.deliveredIds().contains(LAST));
+
+            assertThat(callback.deliveredOn)
+                    .as("the subscribing connection's callback ran on the publishing connection's I/O thread")
+                    .isEqualTo(publishingThread);
+            assertThat(sequencesOfA).as("A's publications, in the order they reached Redis").isSorted()
+                    .doesNotHaveDuplicates();
+            List<Long> expected = new ArrayList<>();
+            expected.add(1L);
+            expected.addAll(callback.deliveredByAnotherThread);
+            expected.addAll(callback.deliveredInTheCallback);
+            expected.add(LAST);
+            assertThat(b.deliveredIds().stream().filter(id -> id != FROM_B).toList())
+                    .as("A's events on node B").isEqualTo(expected);
+            assertThat(b.connections.closings()).as("nothing for node B to catch up on").isEmpty();
+        } finally {
+            receiverReleased.countDown();
+            a.close();
+            admin.shutdown();
+        }
+    }
+
+    /** The sequence numbers of {@code node}'s publications, as a subscriber of this test's own sees them arrive. */
+    private static List<Long> listenForTheSequencesOf(String node, RedisClient client) {
+        List<Long> sequences = new CopyOnWriteArrayList<>();
+        StatefulRedisPubSubConnection<byte[], byte[]> listening = client.connectPubSub(ByteArrayCodec.INSTANCE);
+        listening.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(byte[] channel, byte[] message) {
+                if (BusCodec.publishedBy(message, node)) {
+                    sequences.add(BusCodec.decode(message).sequence());
+                }
+            }
+        });
+        listening.sync().subscribe(CHANNEL);
+        return sequences;
+    }
+
+    /** The id Redis gives the connection named {@code clientName} that is not subscribed (a bus's publishing one). */
+    private static long publishingConnectionOf(String clientName, StatefulRedisConnection<String, String> commands) {
+        List<Long> ids = Arrays.stream(commands.sync().clientList().split("\n"))
+                .filter(line -> line.contains(" name=" + clientName + " ") && line.contains(" sub=0 "))
+                .map(line -> Long.parseLong(line.substring("id=".length(), line.indexOf(' '))))
+                .toList();
+        assertThat(ids).as("node A's publishing connection").hasSize(1);
+        return ids.get(0);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(Buses.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Node A's connections. Each time the bus closes them all to catch up, the thread it does so on is recorded; once
+     * armed, the next time, another thread of A delivers {@value #EVENTS} events (it is waited for here), then these
+     * connections deliver {@value #EVENTS} more themselves, on the bus's thread.
+     */
+    private final class CallbackConnections implements OpenConnections {
+        static final int EVENTS = 10;
+        final List<String> threads = new CopyOnWriteArrayList<>();
+        final List<Long> deliveredByAnotherThread = new CopyOnWriteArrayList<>();
+        final List<Long> deliveredInTheCallback = new CopyOnWriteArrayList<>();
+        volatile RedisEventBus bus;
+        volatile boolean armed;
+        volatile boolean done;
+        volatile String deliveredOn;
+
+        @Override
+        public void closeAllToCatchUp(Instant openedBefore) {
+            if (armed && !done) {
+                Thread another = new Thread(() -> {
+                    for (long id = 2; id < 2 + EVENTS; id++) {
+                        bus.deliver(Buses.event(id, alice, bob));
+                        deliveredByAnotherThread.add(id);
+                    }
+                }, "another thread of node A");
+                another.start();
+                try {
+                    another.join(Buses.WAIT.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                for (long id = 1_000_000; id < 1_000_000 + EVENTS; id++) {
+                    bus.deliver(Buses.event(id, bob, alice));
+                    deliveredInTheCallback.add(id);
+                }
+                deliveredOn = Thread.currentThread().getName();
+                done = true;
+            }
+            threads.add(Thread.currentThread().getName());
+        }
+
+        @Override
+        public void closeToCatchUp(Collection<UserId> users, Instant openedBefore) {
+        }
+
+        @Override
+        public void closeDeactivated(UserId user) {
+        }
     }
 
     @Test
