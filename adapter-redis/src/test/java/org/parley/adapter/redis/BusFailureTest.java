@@ -63,10 +63,10 @@ class BusFailureTest {
      * <p>Lettuce gives each bus two I/O threads, one per connection (it raises the one asked for to two), and a
      * connection that reconnects moves to the other (Netty hands its event loops out in turn); so once node A's
      * publishing connection has been cut and has reconnected, its subscribing connection's callbacks run on the
-     * publishing connection's thread. Then A's receiver is held in a local delivery while a third node floods the bus,
-     * until the subscriber's callback finds A's inbox full and closes A's connections, on that thread. There, before A's
-     * connections deliver, another thread of A delivers some events: their PUBLISHes wait on the I/O thread, which is in
-     * the callback. A's publications must leave in sequence order, and node B must deliver every event of A, once, in
+     * publishing connection's thread. Then A's receiver is held in a local delivery while a third node floods the
+     * bus, until the subscriber's callback finds A's inbox full and closes A's connections, on that thread. There,
+     * before A's connections deliver, another thread of A delivers some events: their PUBLISHes wait on the I/O
+     * thread, which is in the callback. A's publications must leave in sequence order, and node B must deliver every event of A, once, in
      * order, and close nothing.
      */
     @Test

@@ -261,8 +261,8 @@ class RedisEventBusTest {
     /**
      * The race an idle receiver thread leaves open: another node's publication wakes it, and before it has run, this
      * node's own publication comes back on Lettuce's thread while that publication still waits in the inbox and the
-     * receiver's last progress is more than a second old. The receiver is about to run, so the node must count itself as
-     * heard, and neither take itself for deaf after {@value RedisEventBus#DEAF_AFTER_SECONDS} s nor close its
+     * receiver's last progress is more than a second old. The receiver is about to run, so the node must count itself
+     * as heard, and neither take itself for deaf after {@value RedisEventBus#DEAF_AFTER_SECONDS} s nor close its
      * connections. (A second review found such own publications uncounted, which in a quiet cluster whose heartbeats
      * line up could take a healthy node down.)
      *
