@@ -184,8 +184,10 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         this.local = local;
         this.localChanges = localChanges;
         this.connections = connections;
-        // One I/O thread for both connections: a publication's reply and its copy back to this node arrive together,
-        // and one thread reading both sockets is woken once for them (docs/PERFORMANCE.md).
+        // Asks for one I/O thread, but Lettuce raises it to two (DefaultClientResources.MIN_IO_THREADS) and binds
+        // each connection to one event loop, handed out in turn: the subscriber's messages and the publisher's
+        // replies are read on two threads, which a reconnection can make one (LettuceClients.resources;
+        // docs/PERFORMANCE.md, N2).
         this.resources = LettuceClients.resources(1);
         this.client = LettuceClients.client(resources, settings, COMMAND_TIMEOUT,
                 options -> options.requestQueueSize(MAX_PUBLICATIONS_IN_FLIGHT));
