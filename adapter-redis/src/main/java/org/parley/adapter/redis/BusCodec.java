@@ -127,37 +127,24 @@ final class BusCodec {
     }
 
     /**
-     * Whether {@code bytes} is a batch of this version published by {@code node}, read from its head only (the fields
-     * before its items, which {@link #encode} writes first): a node hears its own publications back from Redis and only
-     * needs to know that they arrived, not what they hold. False for anything else, including what is no batch at all
-     * and a head that gives the version or the node twice ({@link #decode} then says what it is). A version or node
-     * given again after the items is not seen: no build writes one, and a peer that can publish on the channel can
-     * publish anything.
+     * Whether {@code bytes} begins exactly as {@link #encode} begins a batch of this version by {@code node}: {@code
+     * {"v":1,"n":<node>,"s":<whole number>,"i":[}, these fields in this order. A node hears its own publications back
+     * from Redis and only needs to know that they arrived, not what they hold, so what follows is not read. Anything
+     * else is false ({@link #decode} then says what it is), so a head that {@link #decode} could read otherwise (a field
+     * given twice, another order) is never taken for this node's. What follows such a head could only be other than
+     * items from a peer that can publish on the channel, which can forge any batch anyway: the channel must be kept to
+     * Parley's nodes (README, "Running several nodes").
      */
     static boolean publishedBy(byte[] bytes, String node) {
         try (JsonParser json = FACTORY.createParser(bytes)) {
-            if (json.nextToken() != JsonToken.START_OBJECT) {
-                return false;
-            }
-            int version = -1;
-            String publisher = null;
-            int versions = 0;
-            int publishers = 0;
-            while (json.nextToken() == JsonToken.FIELD_NAME) {
-                String field = json.currentName();
-                JsonToken value = json.nextToken();
-                if ("v".equals(field)) {
-                    versions++;
-                    version = value == JsonToken.VALUE_NUMBER_INT ? json.getIntValue() : -1;
-                } else if ("n".equals(field)) {
-                    publishers++;
-                    publisher = value == JsonToken.VALUE_STRING ? json.getText() : null;
-                }
-                if (value.isStructStart()) {
-                    break;
-                }
-            }
-            return versions == 1 && publishers == 1 && version == VERSION && node.equals(publisher);
+            return json.nextToken() == JsonToken.START_OBJECT
+                    && "v".equals(json.nextFieldName()) && json.nextToken() == JsonToken.VALUE_NUMBER_INT
+                    && json.getNumberType() == JsonParser.NumberType.INT && json.getIntValue() == VERSION
+                    && "n".equals(json.nextFieldName()) && json.nextToken() == JsonToken.VALUE_STRING
+                    && node.equals(json.getText())
+                    && "s".equals(json.nextFieldName()) && json.nextToken() == JsonToken.VALUE_NUMBER_INT
+                    && isWholeNumber(json)
+                    && "i".equals(json.nextFieldName()) && json.nextToken() == JsonToken.START_ARRAY;
         } catch (IOException | RuntimeException e) {
             return false;
         }
@@ -232,7 +219,8 @@ final class BusCodec {
             throw new NoBatch("not a bus batch: something after it");
         }
         if (version != VERSION) {
-            throw new NoBatch("a bus batch of version " + version + ", this node reads " + VERSION);
+            throw new NoBatch(version < 0 ? "a bus batch without a version this node reads (" + VERSION + ")"
+                    : "a bus batch of version " + version + ", this node reads " + VERSION);
         }
         return new Batch(version, node, sequence, items, unreadable);
     }
@@ -250,9 +238,11 @@ final class BusCodec {
             try {
                 items.add(fields.item());
             } catch (RuntimeException e) {
-                unreadable.add(new Unreadable((fields.kind == null ? "?" : fields.kind) + ": "
+                String kind = fields.kind == null || fields.failures != null && fields.failures.containsKey("k")
+                        ? "?" : fields.kind;
+                unreadable.add(new Unreadable(loggable(kind + ": "
                         + (e instanceof IllegalArgumentException ? "" : e.getClass().getSimpleName() + ": ")
-                        + e.getMessage(), fields.recipients()));
+                        + e.getMessage()), fields.recipients()));
             }
         }
     }
@@ -891,6 +881,19 @@ final class BusCodec {
         if (actual != token) {
             throw notA(actual, field, token == JsonToken.START_OBJECT ? "an object" : "a list");
         }
+    }
+
+    /**
+     * {@code reason} fit for one log line: a peer's text (a kind, an audience) may hold anything, so control characters
+     * become {@code ?} and it is cut at 200 characters.
+     */
+    private static String loggable(String reason) {
+        StringBuilder line = new StringBuilder(Math.min(reason.length(), 201));
+        for (int i = 0; i < reason.length() && line.length() < 200; i++) {
+            char c = reason.charAt(i);
+            line.append(Character.isISOControl(c) || c == '\u2028' || c == '\u2029' ? '?' : c);
+        }
+        return reason.length() > 200 ? line.append('…').toString() : line.toString();
     }
 
     /** Why a value is not what {@code field} holds: null (written by no build) or of another type. */

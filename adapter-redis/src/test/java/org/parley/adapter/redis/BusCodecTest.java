@@ -314,6 +314,20 @@ class BusCodecTest {
                 .containsExactly(ALICE, UserId.parse(carol));
     }
 
+    /** What a peer wrote reaches the log as one line of at most 200 characters, labelled with a kind only if read. */
+    @Test
+    void aReasonIsOneShortLineWhateverThePeerWrote() {
+        String json = "{\"v\":1,\"n\":\"x\",\"s\":1,\"i\":[{\"k\":\"zz\\nWARN forged line\"},{\"k\":\""
+                + "z".repeat(10_000) + "\"},{\"k\":\"ty\",\"k\":5}]}";
+
+        Batch batch = BusCodec.decode(bytes(json));
+
+        assertThat(batch.unreadable()).hasSize(3).allSatisfy(item -> assertThat(item.reason())
+                .doesNotContain("\n").hasSizeLessThanOrEqualTo(201));
+        assertThat(batch.unreadable().get(0).reason()).startsWith("zz?WARN forged line");
+        assertThat(batch.unreadable().get(2).reason()).isEqualTo("?: 'k' is not text");
+    }
+
     /** Items that are no list, a batch without them and anything after a batch are doubtful: everyone catches up. */
     @Test
     void aBatchWhoseItemsAreNoListOrWithSomethingAfterItIsNoBatch() {
@@ -580,6 +594,14 @@ class BusCodecTest {
                 "{\"n\":\"node-a\",\"v\":1,\"v\":\"1\"," + items)) {
             assertThat(BusCodec.publishedBy(bytes(twice), "node-a")).as("given twice, left to the full reading: %s",
                     twice).isFalse();
+        }
+        for (String other : List.of("{\"v\":1,\"n\":\"node-a\",\"x\":[],\"n\":\"node-b\"," + items,
+                "{\"v\":1,\"n\":\"node-a\",\"x\":{},\"v\":2," + items, "{\"v\":1,\"n\":\"node-a\"}",
+                "{\"v\":1,\"n\":\"node-a\",\"s\":1}", "{\"v\":1,\"n\":\"node-a\",\"s\":\"1\",\"i\":[]}",
+                "{\"v\":1,\"n\":\"node-a\",\"s\":1.5,\"i\":[]}", "{\"v\":1,\"n\":\"node-a\",\"s\":1,\"i\":5}",
+                "{\"v\":1.0,\"n\":\"node-a\",\"s\":1,\"i\":[]}", "{\"n\":\"node-a\",\"v\":1,\"s\":1,\"i\":[]}")) {
+            assertThat(BusCodec.publishedBy(bytes(other), "node-a")).as("not the head encode writes: %s", other)
+                    .isFalse();
         }
     }
 
