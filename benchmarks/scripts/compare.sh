@@ -65,8 +65,8 @@ if [ "$SCENARIO" != relay ]; then
   for l in $ORDER; do [ -f "$JARS/parley-$l.jar" ] || die "no build '$l' ($JARS/parley-$l.jar): run build.sh REF $l"; done
 fi
 [ "$DB" != pg ] || command -v psql >/dev/null || die "psql is needed for --db pg"
-for p in $PORT $((PORT + 1)); do
-  ! curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$p/" || die "port $p is taken: stop what listens there, or --port"
+for p in $PORT $((PORT + 1)); do  # curl's 7: nothing listens there
+  curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$p/"; [ $? = 7 ] || die "port $p is taken: stop what listens there, or --port"
 done
 
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
@@ -76,7 +76,7 @@ export PARLEY_ADMIN_API_KEY=bench-admin-key-0123456789
 export PARLEY_JWT_SECRET=bench-secret-long-enough-for-hs256-signing
 RUN_ID=$(date -u +%Y%m%dt%H%M%S)_$$
 CHANNEL=parley-bench-$RUN_ID
-OUT=${OUT:-$WORKDIR/runs/$(date -u +%Y%m%dT%H%M%SZ)-$SCENARIO-$DB}
+OUT=${OUT:-$WORKDIR/runs/$(date -u +%Y%m%dT%H%M%SZ)-$SCENARIO$([ "$DB" = none ] || echo "-$DB")}
 mkdir -p "$OUT/logs" || exit 2
 HZ=$(getconf CLK_TCK)
 STATUS=0 PIDS= DBNAME= DATA=
@@ -215,7 +215,7 @@ run_phase() {  # LABEL PHASE MODE WARMUP DURATION
     echo "}"
   } >"$rec"
   local cpu_col=$per_msg; [ "${#cpus[@]}" -gt 1 ] && cpu_col="$per_msg($(IFS=+; echo "${cpus[*]}")s)"
-  [ "$mode" = rate ] && tput=- || { p50=-; p99=-; p999=-; }
+  if [ "$mode" = rate ]; then tput=-; p50=$(ms "$p50"); p99=$(ms "$p99"); p999=$(ms "$p999"); else p50=- p99=- p999=-; fi
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$ROUND" "$label" "$phase" "$time" \
     "$(awk -v v="$tput" 'BEGIN { if (v == "-" || v == "") print "-"; else printf "%.0f", v }')" \
     "$p50" "$p99" "$p999" "${lost:-?}" "${dup:-?}" "$cpu_col" \
@@ -224,38 +224,42 @@ run_phase() {  # LABEL PHASE MODE WARMUP DURATION
   tail -n 1 "$OUT/summary.tsv" | format_rows
 }
 
-format_rows() { awk -F'\t' '{ printf "%-3s %-8s %-6s %-9s %8s %7s %7s %7s %5s %5s  %-14s %s\n", $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12 }'; }
+ms() { awk -v v="$1" 'BEGIN { if (v == "") print "?"; else printf (v < 10 ? "%.2f" : "%.1f"), v }'; }
+format_rows() { awk -F'\t' '{ printf "%-3s %-8s %-6s %-9s %8s %7s %7s %7s %5s %5s  %-19s %s\n", $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12 }'; }
 
-# ---- the rounds ----------------------------------------------------------------------------------------------------
-case $SCENARIO in
-  tput|tput2) PHASES="fresh:throughput:0:$FRESH warm:throughput:$WARMUP:$DURATION";;
-  rate|rate2) PHASES="run1:rate:$WARMUP:$DURATION run2:rate:$WARMUP:$DURATION";;
-  relay) PHASES="tput:throughput:$WARMUP:$DURATION rate:rate:$WARMUP:$DURATION";;
-esac
-{
-  echo "scenario $SCENARIO, db $DB, order \"$ORDER\", $([ -n "$CLIENTS" ] && echo independent || echo batched) clients," \
-    "pairs $PAIRS, window $WINDOW, rate $RATE, warm-up $WARMUP s, measured $DURATION s (fresh: $FRESH s)"
-  for l in $(echo "$ORDER" | tr ' ' '\n' | awk '!seen[$0]++'); do
-    [ -f "$JARS/parley-$l.txt" ] && echo "build $l: $(cut -c1-100 "$JARS/parley-$l.txt")"
+# ---- the rounds (a function, read whole before it runs: editing or checking out this file mid-run is harmless) ---
+main() {
+  case $SCENARIO in
+    tput|tput2) PHASES="fresh:throughput:0:$FRESH warm:throughput:$WARMUP:$DURATION";;
+    rate|rate2) PHASES="run1:rate:$WARMUP:$DURATION run2:rate:$WARMUP:$DURATION";;
+    relay) PHASES="tput:throughput:$WARMUP:$DURATION rate:rate:$WARMUP:$DURATION";;
+  esac
+  {
+    echo "scenario $SCENARIO, db $DB, order \"$ORDER\", $([ -n "$CLIENTS" ] && echo independent || echo batched) clients," \
+      "pairs $PAIRS, window $WINDOW, rate $RATE, warm-up $WARMUP s, measured $DURATION s$(case $SCENARIO in tput*) echo " (fresh: $FRESH s)";; esac)"
+    for l in $(echo "$ORDER" | tr ' ' '\n' | awk '!seen[$0]++'); do
+      [ -f "$JARS/parley-$l.txt" ] && echo "build $l: $(awk '{ print $1, substr($2, 1, 12) }' "$JARS/parley-$l.txt")"
+    done
+    echo "tool: $(awk '{ print $1, substr($2, 1, 12) }' "$JARS/parley-bench.txt"); $(nproc) processors, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "started $(date -u '+%Y-%m-%d %H:%M:%S') UTC; output in $OUT"
+  } | tee "$OUT/summary.txt"
+  HEADER=$(printf '#\tlabel\tphase\ttime UTC\tmsg/s\tp50 ms\tp99 ms\tp99.9 ms\tlost\tdup\tcpu µs/msg\tcommits')
+  echo "$HEADER" | format_rows
+  : >"$OUT/summary.tsv"
+  ROUND=0
+  for LABEL in $ORDER; do
+    ROUND=$((ROUND + 1))
+    start_servers "$LABEL"
+    for ph in $PHASES; do
+      IFS=: read -r name mode w d <<<"$ph"
+      run_phase "$LABEL" "$name" "$mode" "$w" "$d"
+    done
+    stop_servers
   done
-  echo "tool: $(cut -c1-100 "$JARS/parley-bench.txt"); $(nproc) processors, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "started $(date -u '+%Y-%m-%d %H:%M:%S') UTC; output in $OUT"
-} | tee "$OUT/summary.txt"
-HEADER=$(printf '#\tlabel\tphase\ttime UTC\tmsg/s\tp50 ms\tp99 ms\tp99.9 ms\tlost\tdup\tcpu µs/msg\tcommits')
-echo "$HEADER" | format_rows
-: >"$OUT/summary.tsv"
-ROUND=0
-for LABEL in $ORDER; do
-  ROUND=$((ROUND + 1))
-  start_servers "$LABEL"
-  for ph in $PHASES; do
-    IFS=: read -r name mode w d <<<"$ph"
-    run_phase "$LABEL" "$name" "$mode" "$w" "$d"
-  done
-  stop_servers
-done
-{ echo; echo "$HEADER" | format_rows; format_rows <"$OUT/summary.tsv"
-  echo "finished $(date -u '+%H:%M:%S') UTC; cpu µs/msg: the server(s)' CPU over the whole tool run / messages received"
-  [ "$STATUS" = 0 ] && echo "OK: 0 lost, 0 duplicated in every run" || echo "FAILED: a run lost or duplicated messages, or the tool failed (above)"
-} | tee -a "$OUT/summary.txt"
-exit "$STATUS"
+  { echo; echo "$HEADER" | format_rows; format_rows <"$OUT/summary.tsv"
+    echo "finished $(date -u '+%H:%M:%S') UTC; cpu µs/msg: the server(s)' CPU over the whole tool run / messages received"
+    [ "$STATUS" = 0 ] && echo "OK: 0 lost, 0 duplicated in every run" || echo "FAILED: a run lost or duplicated messages, or the tool failed (above)"
+  } | tee -a "$OUT/summary.txt"
+  return "$STATUS"
+}
+main; exit $?
