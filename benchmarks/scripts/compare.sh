@@ -24,11 +24,12 @@
 # PostgreSQL: PGHOST/PGPORT/PGUSER/PGPASSWORD [127.0.0.1/5432/postgres/none]; Redis: BENCH_REDIS_URL
 # [redis://127.0.0.1:6379/0], channel parley-bench-<run id>. Extra server settings: BENCH_SERVER_ENV="NAME=VALUE ...",
 # server JVM flags: BENCH_SERVER_JAVA_OPTS. PARLEY_* variables of the calling shell are ignored.
-# Exit status: 0 all clean; 1 a run lost, duplicated or mismatched messages or the tool failed (the other runs go on);
-# 2 bad arguments; 3 a server failed to start (stops at once). Everything started is stopped and dropped on exit.
+# Exit status: 0 all clean; 1 a run lost, duplicated or mismatched messages, the tool failed or a server died (the
+# other rounds go on); 2 bad arguments; 3 a server failed to start (nothing more runs). Everything started is
+# stopped and dropped on exit, Ctrl-C and failure.
 set -u
 
-usage() { sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 die() { echo "compare.sh: $*" >&2; exit 2; }
 
 SCENARIO= DB= ORDER= WARMUP=5 DURATION=20 FRESH= RATE=2000 PAIRS=100 WINDOW=8 PORT=18080 OUT= CLIENTS=--independent
@@ -95,7 +96,7 @@ start_node() {  # LABEL NODE PORT: starts one Parley, appends its pid to PIDS
       ${PGPASSWORD:+PARLEY_DB_PASSWORD=$PGPASSWORD} \
       ${REDIS:+PARLEY_REDIS_URL=$REDIS_URL PARLEY_REDIS_CHANNEL=$CHANNEL} ${BENCH_SERVER_ENV:-} \
       java ${BENCH_SERVER_JAVA_OPTS:-} -jar "$JARS/parley-$1.jar" >"$log" 2>&1 &
-  PIDS="$PIDS $!"
+  PIDS="$PIDS $!"; disown $!   # watched with kill -0, not wait: no job messages
 }
 
 wait_ready() {  # PID PORT LOG WHAT
@@ -117,7 +118,7 @@ start_servers() {  # LABEL
   fi
   if [ "$SCENARIO" = relay ]; then
     java -jar "$TOOL" relay --port "$PORT" >"$OUT/logs/$ROUND-relay.log" 2>&1 &
-    PIDS=" $!"
+    PIDS=" $!"; disown $!
     wait_ready_relay; return
   fi
   REDIS=; [ "$NODES" = 2 ] && REDIS=1
@@ -141,7 +142,6 @@ stop_servers() {  # SIGTERM, then SIGKILL after 30 s; drop the database, the dat
   for p in $PIDS; do
     t=0; while kill -0 "$p" 2>/dev/null && [ $t -lt 300 ]; do sleep 0.1; t=$((t + 1)); done
     kill -0 "$p" 2>/dev/null && { echo "compare.sh: pid $p still running after 30 s: kill -9" >&2; kill -KILL "$p"; }
-    wait "$p" 2>/dev/null
   done
   PIDS=
   [ -z "$DBNAME" ] || psql_admin "drop database if exists $DBNAME with (force)" \
@@ -161,14 +161,14 @@ stop_servers() {  # SIGTERM, then SIGKILL after 30 s; drop the database, the dat
 
 cleanup() {
   trap - EXIT INT TERM
-  [ -z "${TOOL_PID:-}" ] || kill -TERM "$TOOL_PID" 2>/dev/null
+  [ -z "${TOOL_PID:-}" ] || { kill -TERM "$TOOL_PID" 2>/dev/null; wait "$TOOL_PID" 2>/dev/null; }
   [ -z "$PIDS$DBNAME$DATA" ] || { echo "compare.sh: stopping what this run started" >&2; stop_servers; }
 }
 trap cleanup EXIT
 trap 'echo "compare.sh: interrupted" >&2; exit 130' INT TERM
 
 # ---- one phase: the tool against the running server(s) -------------------------------------------------------------
-json_value() { sed -n "s/^ *\"$2\" : \"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}\$/\1/p" "$1" | head -n 1; }
+json_value() { sed -n "s/^ *\"$2\" : \"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}\$/\1/p" "$1" 2>/dev/null | head -n 1; }
 
 run_phase() {  # LABEL PHASE MODE WARMUP DURATION
   local label=$1 phase=$2 mode=$3 tool_json rec cpu0 cpu1 c0= c1= p i rc load time
@@ -184,7 +184,11 @@ run_phase() {  # LABEL PHASE MODE WARMUP DURATION
   time=$(date -u +%H:%M:%S); load=$(cut -d' ' -f1 /proc/loadavg)
   java -jar "$TOOL" "$mode" "${args[@]}" >"$OUT/logs/$(basename "$base").log" 2>&1 &
   TOOL_PID=$!; wait "$TOOL_PID"; rc=$?; TOOL_PID=
-  cpu1=(); for p in $PIDS; do cpu1+=("$(cpu_ticks "$p")"); done
+  cpu1=(); i=0
+  for p in $PIDS; do
+    i=$((i + 1)); cpu1+=("$(cpu_ticks "$p")")
+    kill -0 "$p" 2>/dev/null || { echo "compare.sh: server $label (node $i) died during $phase: see $OUT/logs" >&2; DIED=1; }
+  done
   [ "$DB" = pg ] && { sleep "$STATS_WAIT"; c1=$(commits); }
   local recv lost dup mism tput p50 p99 p999 cpus=() total=0
   recv=$(json_value "$tool_json" received); lost=$(json_value "$tool_json" lost)
@@ -214,7 +218,7 @@ run_phase() {  # LABEL PHASE MODE WARMUP DURATION
     echo "  \"tool\": $(cat "$tool_json" 2>/dev/null || echo null)"
     echo "}"
   } >"$rec"
-  local cpu_col=$per_msg; [ "${#cpus[@]}" -gt 1 ] && cpu_col="$per_msg($(IFS=+; echo "${cpus[*]}")s)"
+  local cpu_col=${per_msg/null/-}; [ "${#cpus[@]}" -gt 1 ] && cpu_col="$per_msg($(IFS=+; echo "${cpus[*]}")s)"
   if [ "$mode" = rate ]; then tput=-; p50=$(ms "$p50"); p99=$(ms "$p99"); p999=$(ms "$p999"); else p50=- p99=- p999=-; fi
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$ROUND" "$label" "$phase" "$time" \
     "$(awk -v v="$tput" 'BEGIN { if (v == "-" || v == "") print "-"; else printf "%.0f", v }')" \
@@ -250,8 +254,10 @@ main() {
   for LABEL in $ORDER; do
     ROUND=$((ROUND + 1))
     start_servers "$LABEL"
+    DIED=
     for ph in $PHASES; do
       IFS=: read -r name mode w d <<<"$ph"
+      [ -z "$DIED" ] || { echo "compare.sh: $LABEL $name skipped: a server died" >&2; STATUS=1; continue; }
       run_phase "$LABEL" "$name" "$mode" "$w" "$d"
     done
     stop_servers
