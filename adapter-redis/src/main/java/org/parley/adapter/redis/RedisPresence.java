@@ -181,14 +181,19 @@ public final class RedisPresence implements AutoCloseable {
             return online
             """;
 
-    /** ARGV: prefix, node. This node stops: its users are let go by the tracker first; its entry goes. */
+    /**
+     * ARGV: prefix, node. This node stops: it is no longer alive. Its users were let go by the tracker first; if it
+     * still holds some (the tracker's last update failed), its entry stays for the next live node to bury, as a crashed
+     * node's, which announces them offline and removes them; else its entry goes. Returns the number of users still
+     * held.
+     */
     static final String LEAVE = """
             local p = ARGV[1]
             local node = ARGV[2]
             redis.call('DEL', p .. 'alive:' .. node)
-            redis.call('DEL', p .. 'node:' .. node)
-            redis.call('SREM', p .. 'nodes', node)
-            return 1
+            local held = redis.call('SCARD', p .. 'node:' .. node)
+            if held == 0 then redis.call('SREM', p .. 'nodes', node) end
+            return held
             """;
 
     private final String node = UUID.randomUUID().toString().substring(0, 13);
@@ -285,11 +290,18 @@ public final class RedisPresence implements AutoCloseable {
         LettuceClients.shutDown(client, resources, LOG, "presence's");
     }
 
-    /** Takes this node's entry out of Redis (its users were let go by the tracker before) and disconnects. */
+    /**
+     * Takes this node's entry out of Redis (its users were let go by the tracker before; those it still holds are left
+     * for the next live node to bury and announce offline) and disconnects.
+     */
     @Override
     public void close() {
         try {
-            connection.sync().eval(LEAVE, ScriptOutputType.INTEGER, new String[0], prefix, node);
+            Long held = connection.sync().eval(LEAVE, ScriptOutputType.INTEGER, new String[0], prefix, node);
+            if (held != null && held > 0) {
+                LOG.info("This node stops holding {} user(s) it could not let go: the next live node announces them "
+                        + "offline", held);
+            }
         } catch (RuntimeException e) {
             LOG.debug("This node's presence entry could not be removed: {}", RedisBusUnavailable.describe(e));
         }

@@ -99,6 +99,41 @@ class RedisPresenceTest {
         assertThat(other.online(Set.of(ada, bob))).containsExactly(bob);
     }
 
+    /**
+     * A node that stops still holding users (its tracker's last update failed) leaves them to the next live node, which
+     * announces them offline, as after a crash, and no key of theirs is left; a node that let its users go leaves
+     * nothing.
+     */
+    @Test
+    void aNodeThatStopsStillHoldingUsersLeavesThemToTheNextLiveNodeAndNoKeyBehind() {
+        String url = RedisForTests.url();
+        String channel = RedisForTests.uniqueChannel();
+        RedisPresence stopping = node(url, channel, RedisPresence.NODE_TTL);
+        RedisPresence staying = node(url, channel, RedisPresence.NODE_TTL);
+        PresenceStore survivor = staying.store();
+        stopping.store().update(Set.of(ada, bob), Set.of());
+        survivor.update(Set.of(bob), Set.of());
+
+        stopping.close();
+        nodes.remove(stopping);
+
+        assertThat(survivor.online(Set.of(ada, bob))).as("at once").containsExactly(bob);
+        assertThat(survivor.maintain(Set.of(bob))).as("announced by the next live node")
+                .isEqualTo(new Transitions(Set.of(), Set.of(ada)));
+        assertThat(presenceKeysOf(url, channel)).noneMatch(key -> key.contains(ada.toString()));
+
+        survivor.update(Set.of(), Set.of(bob));
+        staying.close();
+        nodes.remove(staying);
+        assertThat(presenceKeysOf(url, channel)).as("after the last node let its users go and stopped").isEmpty();
+    }
+
+    private static List<String> presenceKeysOf(String url, String channel) {
+        try (var client = io.lettuce.core.RedisClient.create(url); var connection = client.connect()) {
+            return connection.sync().keys(channel + ":presence:*");
+        }
+    }
+
     @Test
     void aNodeTakenForDeadWritesItsUsersAgainAndTheyComeBackOnline() {
         String url = RedisForTests.url();
