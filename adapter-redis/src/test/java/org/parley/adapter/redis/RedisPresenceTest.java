@@ -30,9 +30,22 @@ class RedisPresenceTest {
     private final UserId ada = UserId.random();
     private final UserId bob = UserId.random();
 
+    /** Each Redis (URL) and channel this test's nodes used, emptied after it (its nodes stop holding users). */
+    private final Set<List<String>> channels = new java.util.HashSet<>();
+
     @AfterEach
     void stop() {
         nodes.forEach(RedisPresence::close);
+        for (List<String> used : channels) {
+            try (var client = io.lettuce.core.RedisClient.create(used.get(0)); var connection = client.connect()) {
+                List<String> keys = connection.sync().keys(used.get(1) + ":*");
+                if (!keys.isEmpty()) {
+                    connection.sync().del(keys.toArray(String[]::new));
+                }
+            } catch (RuntimeException stoppedByTheTest) {
+                // a Redis of the test's own that it stopped holds nothing any more
+            }
+        }
         servers.forEach(RedisServer::close);
     }
 
@@ -40,6 +53,7 @@ class RedisPresenceTest {
         RedisPresence presence = RedisPresence.connect(new RedisBusSettings(url, channel, Duration.ofSeconds(5)), ttl,
                 ttl.dividedBy(3));
         nodes.add(presence);
+        channels.add(List.of(url, channel));
         return presence;
     }
 
