@@ -155,10 +155,11 @@ final class BusCodec {
      * allocation of reading a tree, on the receivers' thread of every node). The fields of a batch, an item and its
      * parts may come in any order, and fields this node does not know are skipped. A field of the batch, an item or a
      * message given twice counts as its last value (as in a tree); in a profile, a link or an attachment, a value given
-     * twice that cannot be read makes the item unreadable even if the other could be (no build writes either). An item that cannot be read (a field its kind reads that is null or of the wrong type,
-     * a value the domain refuses, an unknown kind) is reported as {@link Unreadable} with the recipients its {@code
-     * "to"} names (none when its last {@code "to"} cannot be read), and the items after it are read. A field the item's
-     * kind does not read is never looked at, whatever it holds: a later build may give it to another kind.
+     * twice that cannot be read makes the item unreadable even if the other could be (no build writes either). An item
+     * that cannot be read (a field its kind reads that is null or of the wrong type, a value the domain refuses, an
+     * unknown kind) is reported as {@link Unreadable} with the users who must catch up ({@code ItemFields.recipients}),
+     * and the items after it are read. A field the item's kind does not read is never looked at, whatever it holds: a
+     * later build may give it to another kind.
      *
      * @throws IllegalArgumentException when it is no batch at all (not JSON, no node, sequence or list of items, or
      *                                  anything after it) or of another version
@@ -238,8 +239,7 @@ final class BusCodec {
             try {
                 items.add(fields.item());
             } catch (RuntimeException e) {
-                String kind = fields.kind == null || fields.failures != null && fields.failures.containsKey("k")
-                        ? "?" : fields.kind;
+                String kind = fields.kind == null || fields.unread("k") ? "?" : fields.kind;
                 unreadable.add(new Unreadable(loggable(kind + ": "
                         + (e instanceof IllegalArgumentException ? "" : e.getClass().getSimpleName() + ": ")
                         + e.getMessage()), fields.recipients()));
@@ -565,6 +565,11 @@ final class BusCodec {
             }
         }
 
+        /** Whether {@code field}'s last value could not be read. */
+        boolean unread(String field) {
+            return failures != null && failures.containsKey(field);
+        }
+
         /** The item its kind says, from the fields that kind reads. */
         Item item() {
             String k = required(failures, kind, "k");
@@ -604,8 +609,7 @@ final class BusCodec {
 
         /** The users a catch-up lists, when it is sure to list only them; else none (so everyone). */
         private List<UserId> listedForCatchUp() {
-            if (users == null || failures != null && (failures.containsKey("u") || failures.containsKey("all"))
-                    || Boolean.TRUE.equals(all)) {
+            if (users == null || unread("u") || unread("all") || Boolean.TRUE.equals(all)) {
                 return List.of();
             }
             try {
@@ -635,13 +639,13 @@ final class BusCodec {
          * none (so everyone) when those cannot be read, for a user's change, and when the kind cannot be read.
          */
         List<UserId> recipients() {
-            if (kind == null || failures != null && failures.containsKey("k") || "u".equals(kind)) {
+            if (kind == null || unread("k") || "u".equals(kind)) {
                 return List.of();
             }
             if ("c".equals(kind)) {
                 return listedForCatchUp();
             }
-            if (to == null || failures != null && failures.containsKey("to")) {
+            if (to == null || unread("to")) {
                 return List.of();
             }
             try {
