@@ -681,20 +681,10 @@ class MessageWriterTest {
         SteppedRepository stepped = new SteppedRepository(storage.messages());
         int large = MessageWriter.DELIVERED_BY_THE_WRITER_UP_TO + 1;
         try (MessageWriter writer = MessageWriters.start(stepped, naming)) {
-            CompletableFuture<Message> first = writer.storeThenPublish(text("first"), this::outbound);
-            stepped.awaitCalls(1);
-            List<CompletableFuture<Message>> batch = new ArrayList<>();
-            for (int i = 0; i < large; i++) {
-                batch.add(writer.storeThenPublish(text("large " + i), this::outbound));
-            }
+            LargeBatchWithOneBehind committing = aLargeBatchWithOneBehind(writer, stepped, large);
+            committing.batch().forEach(future -> assertThat(future).succeedsWithin(WAIT));
             stepped.allowOne();
-            assertThat(first).succeedsWithin(WAIT);
-            stepped.awaitCalls(2);
-            CompletableFuture<Message> after = writer.storeThenPublish(text("after"), this::outbound);
-            stepped.allowOne();
-            batch.forEach(future -> assertThat(future).succeedsWithin(WAIT));
-            stepped.allowOne();
-            assertThat(after).succeedsWithin(WAIT);
+            assertThat(committing.after()).succeedsWithin(WAIT);
         }
         assertThat(stepped.batchSizes()).containsExactly(1, large, 1);
         assertThat(deliveredOn).as("the first batch, one message, with %d waiting behind it", large)
@@ -725,20 +715,12 @@ class MessageWriterTest {
         MessageWriter writer = new MessageWriter(stepped, naming, 100, 1_000, report, true);
         try {
             failTheFirstHandOverToTheDeliveryThread(writer, handOverFailure);
-            CompletableFuture<Message> first = writer.storeThenPublish(text("first"), this::outbound);
-            stepped.awaitCalls(1);
-            List<CompletableFuture<Message>> batch = new ArrayList<>();
-            for (int i = 0; i < large; i++) {
-                batch.add(writer.storeThenPublish(text("large " + i), this::outbound));
-            }
+            // the large batch commits with "after" waiting: handed over, which throws
+            LargeBatchWithOneBehind committing = aLargeBatchWithOneBehind(writer, stepped, large);
+            committing.batch().forEach(future -> assertThat(future.handle((message, failure) -> "completed"))
+                    .succeedsWithin(WAIT));
             stepped.allowOne();
-            assertThat(first).succeedsWithin(WAIT);
-            stepped.awaitCalls(2);
-            CompletableFuture<Message> after = writer.storeThenPublish(text("after"), this::outbound);
-            stepped.allowOne();   // the large batch commits with "after" waiting: handed over, which throws
-            batch.forEach(future -> assertThat(future.handle((message, failure) -> "completed")).succeedsWithin(WAIT));
-            stepped.allowOne();
-            assertThat(after).succeedsWithin(WAIT);
+            assertThat(committing.after()).succeedsWithin(WAIT);
             for (String body : later) {
                 CompletableFuture<Message> future = writer.storeThenPublish(text(body), this::outbound);
                 stepped.allowOne();
@@ -758,6 +740,30 @@ class MessageWriterTest {
                 .containsEntry(later.get(0), List.of(MessageWriter.WRITER_THREAD))
                 .containsEntry(later.get(1), List.of(MessageWriter.WRITER_THREAD))
                 .containsEntry(later.get(2), List.of(MessageWriter.WRITER_THREAD));
+    }
+
+    /**
+     * "first" stored alone (and completed), then {@code large} messages queued while it commits, so that they commit as
+     * one batch with "after" waiting behind them: the large batch's commit is allowed, not awaited; "after"'s is not
+     * allowed yet.
+     */
+    private LargeBatchWithOneBehind aLargeBatchWithOneBehind(MessageWriter writer, SteppedRepository stepped, int large)
+            throws Exception {
+        CompletableFuture<Message> first = writer.storeThenPublish(text("first"), this::outbound);
+        stepped.awaitCalls(1);
+        List<CompletableFuture<Message>> batch = new ArrayList<>();
+        for (int i = 0; i < large; i++) {
+            batch.add(writer.storeThenPublish(text("large " + i), this::outbound));
+        }
+        stepped.allowOne();
+        assertThat(first).succeedsWithin(WAIT);
+        stepped.awaitCalls(2);
+        CompletableFuture<Message> after = writer.storeThenPublish(text("after"), this::outbound);
+        stepped.allowOne();
+        return new LargeBatchWithOneBehind(batch, after);
+    }
+
+    private record LargeBatchWithOneBehind(List<CompletableFuture<Message>> batch, CompletableFuture<Message> after) {
     }
 
     /**
