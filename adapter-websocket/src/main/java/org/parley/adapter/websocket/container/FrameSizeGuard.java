@@ -27,6 +27,10 @@ import org.glassfish.tyrus.spi.ReadHandler;
  * {@code CloseFrame.respond}): its reply goes out and the session ends at once, before frames read earlier and still
  * waiting on a worker.
  *
+ * <p>After a refusal nothing more goes to Tyrus, but the frames are still skipped, header by header, to see the
+ * client's close frame, which a client still sending the refused frame sends once it is done: {@link #closeFrameRead}
+ * tells the connection, which then ends TCP ({@code FrameWriter.close}, a lingering close).
+ *
  * <p>Only reads frame headers and skips payloads, so it costs a few comparisons per read. Not thread-safe: Grizzly
  * hands one connection's reads over one at a time, in order.
  *
@@ -93,9 +97,17 @@ abstract class FrameSizeGuard implements ReadHandler {
      */
     abstract void closeFrame(ByteBuffer bytes);
 
+    /**
+     * Called once, on the reading thread, as soon as the client's close frame is whole, before its bytes go to
+     * {@link #closeFrame} (and also after a refusal, when no byte goes anywhere): the connection may then be closed
+     * without a reset. Does nothing unless overridden.
+     */
+    void closeFrameRead() {
+    }
+
     @Override
     public void handle(ByteBuffer data) {
-        if (refused || afterCloseFrame) {
+        if (afterCloseFrame) {
             return;
         }
         dataHeaderInLastRead = false;
@@ -132,23 +144,32 @@ abstract class FrameSizeGuard implements ReadHandler {
             int opcode = firstHeaderByte & 0x0F;
             boolean fin = (firstHeaderByte & 0x80) != 0;
             headerFill = 0;
-            payloadLeft = length;
+            // A length above 2^63 - 1 (read as negative) never ends: after a refusal nothing more is looked for.
+            payloadLeft = length < 0 ? Long.MAX_VALUE : length;
             if (inCloseFrame && length == 0) {
                 end = i;
                 afterCloseFrame = true;
                 break;
             }
-            if (opcode < 0x8) {
+            if (opcode < 0x8 && !refused) {
                 dataHeaderInLastRead = true;
                 messageBytes = opcode == 0 ? messageBytes + length : length;
                 if (messageBytes > maxMessageBytes || length < 0) {
                     refuse(data, start, headerStart);
-                    return;
+                    // Read on, skipping every frame, to see the client's close frame: the close waits for it.
+                    continue;
                 }
                 if (fin) {
                     messageBytes = 0;
                 }
             }
+        }
+        if (afterCloseFrame) {
+            closeFrameRead();
+        }
+        if (refused) {
+            data.position(limit);
+            return;
         }
         if (closeFrameStart < 0) {
             tyrus.handle(data);
@@ -212,9 +233,13 @@ abstract class FrameSizeGuard implements ReadHandler {
         return lengthCode < 126 ? lengthCode : extendedLength;
     }
 
-    /** Lets the complete frames before the oversized one through, then closes with 1009 and ignores the rest. */
+    /**
+     * Lets the complete frames before the oversized one through, then closes with 1009; from then on nothing goes to
+     * Tyrus, and the frames are only skipped, to see the client's close frame ({@link #closeFrameRead}).
+     */
     private void refuse(ByteBuffer data, int start, int headerStart) {
         refused = true;
+        dataHeaderInLastRead = false;
         if (headerStart > start) {
             ByteBuffer before = data.duplicate();
             before.position(start).limit(headerStart);

@@ -78,6 +78,10 @@ public final class FrameWriter extends Writer {
     private final Writer tyrus;
     /** Set, under this writer's lock, once Tyrus has written its close frame. */
     private boolean closeWritten;
+    /** Set, under this writer's lock, once the client's close frame has been read ({@link #clientCloseFrameRead}). */
+    private boolean clientCloseRead;
+    /** Set, under this writer's lock, when Tyrus asked to close before the client's close frame was read. */
+    private boolean closeAwaitsClient;
     /**
      * Outcomes that arrived on a thread holding this writer's lock: told by it once it has left the lock. Created, under
      * the lock, by the first such outcome, and let go, under the lock, once told and empty: such outcomes come in
@@ -319,9 +323,49 @@ public final class FrameWriter extends Writer {
         return heldOutcomes != null;
     }
 
+    /**
+     * Closes the TCP connection, or, when Tyrus has written its close frame and the client's has not been read yet,
+     * once it is read ({@link #clientCloseFrameRead}): a lingering close.
+     *
+     * <p>Works around: Tyrus closes the TCP connection as soon as its close frame is queued
+     * ({@code ProtocolHandler.close}, {@code TyrusWebSocket.onClose}, {@code doClose}), whatever the client is still
+     * sending. A socket closed with unread bytes in its receive buffer is reset by the kernel (RFC 1122 §4.2.2.13;
+     * Linux does so), and a client still writing then sees the reset, not the close frame before it: a client whose
+     * frame was refused with 1009 from its header while it was still sending the frame saw 1006 instead. RFC 6455
+     * §7.1.1 has the server close TCP after both close frames. The frames the client sends meanwhile are read and
+     * dropped ({@link FrameSizeGuard}, and Tyrus, whose session has ended). A client that never answers is released
+     * by {@link ReleaseClosedConnections} ({@link ReleaseClosedConnections#DEFAULT_GRACE} after the close frame left),
+     * one that closes TCP by Grizzly as it reads the end of the stream.
+     */
     @Override
     public void close() throws IOException {
+        synchronized (this) {
+            if (closeWritten && !clientCloseRead) {
+                closeAwaitsClient = true;
+                return;
+            }
+        }
         tyrus.close();
+    }
+
+    /**
+     * Called by the connection's reader as soon as the client's close frame is whole: a close that awaited it
+     * ({@link #close}) goes on now, and a later one is not held.
+     */
+    void clientCloseFrameRead() {
+        boolean closeNow;
+        synchronized (this) {
+            clientCloseRead = true;
+            closeNow = closeAwaitsClient;
+            closeAwaitsClient = false;
+        }
+        if (closeNow) {
+            try {
+                tyrus.close();
+            } catch (IOException | RuntimeException alreadyClosing) {
+                // Grizzly's close never throws here; a connection already closing needs nothing more.
+            }
+        }
     }
 
     /** Tyrus writes one whole frame per call: its first byte holds the opcode. */

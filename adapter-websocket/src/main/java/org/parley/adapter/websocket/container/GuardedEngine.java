@@ -374,6 +374,13 @@ final class GuardedEngine implements WebSocketEngine {
         }
 
         @Override
+        void closeFrameRead() {
+            if (connection.getWriter() instanceof FrameWriter frames) {
+                frames.clientCloseFrameRead();
+            }
+        }
+
+        @Override
         void closeFrame(ByteBuffer data) {
             FramesInOrder frames = order;
             if (frames != null && frames.waiting()) {

@@ -71,6 +71,91 @@ class FrameSizeGuardTest {
         assertThat(tyrus.bytes.toByteArray()).isEmpty();
     }
 
+    /**
+     * After a refusal nothing more goes to Tyrus, but the frames are still read, so that the client's close frame
+     * (which a client still sending the refused frame sends once it is done) is seen once: the server closes the TCP
+     * connection then, not while the client still writes (which would reset it).
+     */
+    @Test
+    void afterARefusalTheClientsCloseFrameIsStillSeenOnceAndNothingGoesToTyrus() {
+        byte[] good = frame(0x81, 10, true);
+        byte[] tooBig = frame(0x81, 1_000, true);
+        byte[] stream = concat(good, tooBig, frame(0x81, 5, true), frame(0x89, 3, true), frame(0x88, 2, true),
+                frame(0x81, 7, true), frame(0x88, 0, true));
+        for (int split = 0; split <= stream.length; split++) {
+            Recorder tyrus = new Recorder();
+            Recorder closes = new Recorder();
+            List<String> events = new ArrayList<>();
+            FrameSizeGuard guard = counting(tyrus, closes, events);
+            feed(guard, stream, split);
+            assertThat(tyrus.closed).as("split at " + split).hasSize(1);
+            assertThat(events).as("split at " + split).containsExactly("close frame read");
+            byte[] passed = tyrus.bytes.toByteArray();
+            assertThat(passed.length).as("split at " + split + ": at most the refused frame's header begun in a read "
+                    + "before it was whole").isLessThan(good.length + 14);
+            assertThat(ByteBuffer.wrap(passed, 0, good.length)).isEqualTo(ByteBuffer.wrap(good));
+            assertThat(closes.bytes.toByteArray()).as("nothing after the refusal is Tyrus's to answer").isEmpty();
+        }
+        Recorder tyrus = new Recorder();
+        List<String> events = new ArrayList<>();
+        FrameSizeGuard guard = counting(tyrus, new Recorder(), events);
+        for (int i = 0; i < stream.length; i++) {
+            guard.handle(ByteBuffer.wrap(stream, i, 1).slice());
+        }
+        assertThat(events).as("one byte per read").containsExactly("close frame read");
+    }
+
+    /** A frame announcing more than 2^63 - 1 bytes never ends: whatever follows it is skipped, never read as frames. */
+    @Test
+    void afterARefusedFrameThatNeverEndsNothingIsTakenForACloseFrame() {
+        byte[] endless = {(byte) 0x81, (byte) (0x80 | 127), (byte) 0xFF, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4};
+        byte[] stream = concat(endless, frame(0x88, 0, true), frame(0x88, 2, true));
+        Recorder tyrus = new Recorder();
+        List<String> events = new ArrayList<>();
+        FrameSizeGuard guard = counting(tyrus, new Recorder(), events);
+        guard.handle(ByteBuffer.wrap(stream));
+        assertThat(tyrus.closed).extracting(reason -> reason.getCloseCode().getCode()).containsExactly(1009);
+        assertThat(events).isEmpty();
+    }
+
+    /**
+     * Without a refusal, the client's close frame is reported read once it is whole, before its last bytes go to their
+     * handler (which answers it).
+     */
+    @Test
+    void theClientsCloseFrameIsReportedReadBeforeItsBytesAreHandedOn() {
+        byte[] stream = concat(frame(0x81, 10, true), frame(0x88, 2, true), frame(0x81, 5, true));
+        for (int split = 0; split <= stream.length; split++) {
+            List<String> events = new ArrayList<>();
+            Recorder closes = new Recorder() {
+                @Override
+                public void handle(ByteBuffer data) {
+                    events.add("close frame bytes");
+                    super.handle(data);
+                }
+            };
+            FrameSizeGuard guard = counting(new Recorder(), closes, events);
+            feed(guard, stream, split);
+            assertThat(events).as("split at " + split).containsOnlyOnce("close frame read")
+                    .endsWith("close frame read", "close frame bytes");
+        }
+    }
+
+    /** A guard that records when it reports the client's close frame read. */
+    private static FrameSizeGuard counting(Recorder tyrus, Recorder closes, List<String> events) {
+        return new FrameSizeGuard(tyrus, tyrus, MAX) {
+            @Override
+            void closeFrame(ByteBuffer bytes) {
+                closes.handle(bytes);
+            }
+
+            @Override
+            void closeFrameRead() {
+                events.add("close frame read");
+            }
+        };
+    }
+
     @Test
     void continuationFramesCountTogetherAndControlFramesDoNot() {
         Recorder recorder = new Recorder();
@@ -188,7 +273,7 @@ class FrameSizeGuardTest {
         return out.toByteArray();
     }
 
-    private static final class Recorder implements ReadHandler, Connection {
+    private static class Recorder implements ReadHandler, Connection {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         final List<CloseReason> closed = new ArrayList<>();
 

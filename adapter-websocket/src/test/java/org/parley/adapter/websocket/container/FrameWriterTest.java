@@ -54,6 +54,40 @@ class FrameWriterTest {
         assertThat(outcomes).isEmpty();
     }
 
+    /**
+     * A lingering close: once Tyrus has written its close frame, the TCP connection is closed only when the client's
+     * close frame has been read (a socket closed while the client still sends is reset, and the client loses the close
+     * frame to the reset).
+     */
+    @Test
+    void afterTyrussCloseFrameTheConnectionIsClosedOnlyOnceTheClientsCloseFrameIsRead() throws Exception {
+        writer.write(ByteBuffer.wrap(CLOSE), new CompletionHandler<>() { });
+        writer.close();
+        assertThat(grizzly.closes).as("closed before the client's close frame").isZero();
+
+        writer.clientCloseFrameRead();
+        assertThat(grizzly.closes).isEqualTo(1);
+        writer.clientCloseFrameRead();
+        assertThat(grizzly.closes).as("one close for one request").isEqualTo(1);
+    }
+
+    /** The client closed first: Tyrus's answer and its close go out at once. */
+    @Test
+    void aCloseAfterTheClientsCloseFrameIsNotHeld() throws Exception {
+        writer.clientCloseFrameRead();
+        assertThat(grizzly.closes).as("nothing to close yet").isZero();
+        writer.write(ByteBuffer.wrap(CLOSE), new CompletionHandler<>() { });
+        writer.close();
+        assertThat(grizzly.closes).isEqualTo(1);
+    }
+
+    /** Without a close frame written there is nothing for the client to answer: the close is not held. */
+    @Test
+    void aCloseWithoutACloseFrameIsNotHeld() throws Exception {
+        writer.close();
+        assertThat(grizzly.closes).isEqualTo(1);
+    }
+
     @Test
     void anOutcomeReportedInsideTheWriteIsToldOnceTheLockIsReleased() {
         grizzly.failAtOnce = new IllegalStateException("Connection is not open.");
@@ -232,8 +266,11 @@ class FrameWriterTest {
             handlers.forEach(handler -> handler.completed(null));
         }
 
+        int closes;
+
         @Override
         public void close() {
+            closes++;
         }
     }
 }
