@@ -530,11 +530,15 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         if (now - lastHeardSelfNanos < TimeUnit.SECONDS.toNanos(DEAF_AFTER_SECONDS)) {
             return;
         }
+        boolean lost = false;
         synchronized (state) {
             if (subscriberReady && publisherReady && publishedOk.get() > 0) {
                 subscriberReady = false;
-                wentDown("this node's own publications stopped coming back for " + DEAF_AFTER_SECONDS + " s");
+                lost = wentDown();
             }
+        }
+        if (lost) {
+            closeForTheLostBus("this node's own publications stopped coming back for " + DEAF_AFTER_SECONDS + " s");
         }
     }
 
@@ -699,40 +703,65 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     // ---- connection state ----
 
     private void onSubscribed() {
+        boolean back;
         synchronized (state) {
             subscriberReady = true;
             lastHeardSelfNanos = System.nanoTime();
-            cameBack();
+            back = cameBack();
+        }
+        if (back) {
+            closeForTheRejoinedBus();
         }
     }
 
     private void heardAgain() {
+        boolean back = false;
         synchronized (state) {
             if (!subscriberReady && subscriber != null && subscriber.isOpen()) {
                 subscriberReady = true;
-                cameBack();
+                back = cameBack();
             }
+        }
+        if (back) {
+            closeForTheRejoinedBus();
         }
     }
 
-    /** Under {@link #state}. */
-    private void wentDown(String why) {
+    /**
+     * Under {@link #state}: marks this node off the bus; true when it was on it, and the caller must then, out of the
+     * lock, {@link #closeForTheLostBus} (closing thousands of connections takes a while, and threads publishing
+     * meanwhile must not wait for it: they read {@link #state}).
+     */
+    private boolean wentDown() {
         if (!up) {
-            return;
+            return false;
         }
         up = false;
+        return true;
+    }
+
+    /** Out of {@link #state}: closes every connection here to catch up, as the bus was lost. */
+    private void closeForTheLostBus(String why) {
         LOG.warn("Lost the bus ({}): closing this node's connections with 1012 so that they catch up; serving them "
                 + "on this node alone until Redis is back", why);
         connections.closeAllToCatchUp();
     }
 
-    /** Under {@link #state}. */
-    private void cameBack() {
+    /**
+     * Under {@link #state}: marks this node on the bus again once both its connections are ready; true when it was
+     * off it, and the caller must then, out of the lock, {@link #closeForTheRejoinedBus}.
+     */
+    private boolean cameBack() {
         if (up || !subscriberReady || !publisherReady) {
-            return;
+            return false;
         }
         up = true;
         lastHeardSelfNanos = System.nanoTime();
+        return true;
+    }
+
+    /** Out of {@link #state}: closes every connection here, opened while off the bus, to catch up. */
+    private void closeForTheRejoinedBus() {
         LOG.info("Rejoined the bus at {}: closing the connections opened meanwhile with 1012 so that they catch up",
                 settings.shown());
         connections.closeAllToCatchUp();
@@ -746,12 +775,16 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         }
 
         private void connected(RedisChannelHandler<?, ?> connection) {
+            boolean back = false;
             synchronized (state) {
                 if (connection == publisher) {
                     publisherReady = true;
                     lastHeardSelfNanos = System.nanoTime();
-                    cameBack();
+                    back = cameBack();
                 }
+            }
+            if (back) {
+                closeForTheRejoinedBus();
             }
         }
 
@@ -764,6 +797,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
             if (!running) {
                 return;
             }
+            boolean lost;
             synchronized (state) {
                 if (connection == publisher) {
                     publisherReady = false;
@@ -772,7 +806,10 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
                 } else {
                     return;
                 }
-                wentDown("the connection to Redis was lost");
+                lost = wentDown();
+            }
+            if (lost) {
+                closeForTheLostBus("the connection to Redis was lost");
             }
         }
     }

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.parley.adapter.redis.Buses.Node;
 import org.parley.adapter.redis.testing.RedisServer;
 import org.parley.application.port.out.EventDelivery;
+import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OpenConnections;
 import org.parley.application.testing.RecordingConnections.Closing;
 import org.parley.application.testing.RecordingConnections.Kind;
@@ -217,6 +218,57 @@ class BusFailureTest {
 
         @Override
         public void closeDeactivated(UserId user) {
+        }
+    }
+
+    /**
+     * Closing every connection of a node that lost the bus takes a while with thousands of them (each close is a
+     * frame and a socket): threads delivering meanwhile must not wait for it, as the bus promises
+     * ({@link RedisEventBus#deliver} never waits for another thread). The closes ran under the bus's state lock, which
+     * every publication reads: a delivery then waited until they were all done.
+     */
+    @Test
+    void aThreadDeliveringWhileTheNodeClosesItsConnectionsForTheLostBusDoesNotWaitForTheCloses() throws Exception {
+        String clientName = "parley-node-a";
+        CountDownLatch closing = new CountDownLatch(1);
+        CountDownLatch closesMayEnd = new CountDownLatch(1);
+        List<Long> deliveredHere = new CopyOnWriteArrayList<>();
+        EventDelivery here = event -> deliveredHere.add(((MessageStored) event).message().id().value());
+        OpenConnections slowToClose = new OpenConnections() {
+            @Override
+            public void closeAllToCatchUp(Instant openedBefore) {
+                closing.countDown();
+                awaitQuietly(closesMayEnd);
+            }
+
+            @Override
+            public void closeToCatchUp(Collection<UserId> users, Instant openedBefore) {
+            }
+
+            @Override
+            public void closeDeactivated(UserId user) {
+            }
+        };
+        RedisEventBus a = RedisEventBus.connect(new RedisBusSettings(redis.url() + "?clientName=" + clientName,
+                "parley", Duration.ofSeconds(5)), here, user -> { }, slowToClose);
+        RedisClient admin = RedisClient.create(redis.url());
+        try {
+            a.deliver(Buses.event(1, alice, bob));
+            StatefulRedisConnection<String, String> commands = admin.connect();
+            commands.sync().clientKill(KillArgs.Builder.id(publishingConnectionOf(clientName, commands)));
+            assertThat(closing.await(Buses.WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("the node closes its connections")
+                    .isTrue();
+
+            Thread delivering = new Thread(() -> a.deliver(Buses.event(2, alice, bob)), "delivering while closing");
+            delivering.start();
+            delivering.join(5_000);
+            assertThat(delivering.isAlive()).as("the delivery waited for the closes").isFalse();
+            assertThat(deliveredHere).as("delivered on this node while its connections were being closed")
+                    .containsExactly(1L, 2L);
+        } finally {
+            closesMayEnd.countDown();
+            a.close();
+            admin.shutdown();
         }
     }
 
