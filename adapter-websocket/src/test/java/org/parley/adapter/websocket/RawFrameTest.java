@@ -115,6 +115,42 @@ class RawFrameTest {
         }
     }
 
+    /**
+     * A one-byte fragment, then a continuation announcing 2^63 - 1 bytes: refused with 1009 from the continuation's
+     * header. The message's size wrapped to a negative sum before, so Tyrus buffered the continuation up to 4 MiB,
+     * copying it at every read, and closed with 1011 (a hostile review measured 1.3–2.0 GB of heap and a bystander's
+     * ping at 104–225 ms with four such clients).
+     */
+    @Test
+    void aContinuationWhoseLengthWouldOverflowTheMessagesSizeIsRefusedWith1009FromItsHeader() throws Exception {
+        try (TestServer server = new TestServer(WebSocketSettings.defaults())) {
+            server.user("alice");
+            try (Socket socket = new Socket("127.0.0.1", server.port)) {
+                socket.setSoTimeout(5_000);
+                OutputStream out = socket.getOutputStream();
+                InputStream in = socket.getInputStream();
+                out.write(("GET /ws/chat/room/?token=token-alice HTTP/1.1\r\n"
+                        + "Host: 127.0.0.1:" + server.port + "\r\n"
+                        + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                assertThat(readHead(in)).startsWith("HTTP/1.1 101");
+
+                out.write(new byte[] {0x01, (byte) 0x81, 1, 2, 3, 4, 'x'});
+                out.write(new byte[] {(byte) 0x80, (byte) (0x80 | 127), 0x7F, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF,
+                        (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 1, 2, 3, 4});
+                out.write(new byte[1024]);
+                out.flush();
+
+                DataInputStream reply = new DataInputStream(in);
+                assertThat(reply.readUnsignedByte()).as("FIN + close opcode").isEqualTo(0x88);
+                reply.readUnsignedByte();
+                assertThat(reply.readUnsignedShort()).as("close code").isEqualTo(1009);
+            }
+        }
+    }
+
     private static String readHead(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {

@@ -153,12 +153,14 @@ abstract class FrameSizeGuard implements ReadHandler {
             }
             if (opcode < 0x8 && !refused) {
                 dataHeaderInLastRead = true;
-                messageBytes = opcode == 0 ? messageBytes + length : length;
-                if (messageBytes > maxMessageBytes || length < 0) {
+                long before = opcode == 0 ? messageBytes : 0;
+                // Compared without adding: a continuation announcing up to 2^63 - 1 bytes must not wrap the sum.
+                if (length < 0 || length > maxMessageBytes - before) {
                     refuse(data, start, headerStart);
                     // Read on, skipping every frame, to see the client's close frame: the close waits for it.
                     continue;
                 }
+                messageBytes = before + length;
                 if (fin) {
                     messageBytes = 0;
                 }

@@ -164,6 +164,27 @@ class FrameSizeGuardTest {
         assertThat(recorder.closed).extracting(reason -> reason.getCloseCode().getCode()).containsExactly(1009);
     }
 
+    /**
+     * A fragment, then a continuation announcing 2^63 - 1 bytes: the message's size must not wrap to a negative sum
+     * (then nothing was refused, and Tyrus buffered the frame up to its incoming buffer, copying it at every read, and
+     * closed with 1011). Found by a hostile review.
+     */
+    @Test
+    void aContinuationWhoseLengthWouldOverflowTheMessagesSizeIsRefused() {
+        byte[] fragment = {0x01, (byte) 0x81, 1, 2, 3, 4, 'x'};
+        byte[] continuation = {(byte) 0x80, (byte) (0x80 | 127), 0x7F, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF,
+                (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 1, 2, 3, 4};
+        byte[] stream = concat(fragment, continuation, new byte[4096]);
+        for (int split = 0; split <= fragment.length + continuation.length + 1; split++) {
+            Recorder recorder = new Recorder();
+            feed(FrameSizeGuard.of(recorder, recorder, recorder, MAX), stream, split);
+            assertThat(recorder.closed).as("split at " + split)
+                    .extracting(reason -> reason.getCloseCode().getCode()).containsExactly(1009);
+            assertThat(recorder.bytes.size()).as("split at " + split + ": the fragment and at most the refused header")
+                    .isLessThan(fragment.length + continuation.length);
+        }
+    }
+
     @Test
     void sixteenAndSixtyFourBitLengthsAreRead() {
         Recorder recorder = new Recorder();
