@@ -174,6 +174,15 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     private boolean subscriberReady;
     private boolean publisherReady;
     private boolean up;
+    /** Guarded by {@link #state}: how many times this node has left or rejoined the bus (numbers their closes). */
+    private long transitions;
+    /**
+     * Held while the connections are closed for a transition ({@link #closeFor}), so that the closes of a loss and of
+     * the rejoin after it run one after the other, in that order, out of {@link #state}.
+     */
+    private final Object closes = new Object();
+    /** Guarded by {@link #closes}: the latest transition whose close has run. */
+    private long closedThrough;
     private final Thread publishing;
     private final Thread receiving;
 
@@ -530,16 +539,14 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         if (now - lastHeardSelfNanos < TimeUnit.SECONDS.toNanos(DEAF_AFTER_SECONDS)) {
             return;
         }
-        boolean lost = false;
+        long lost = 0;
         synchronized (state) {
             if (subscriberReady && publisherReady && publishedOk.get() > 0) {
                 subscriberReady = false;
                 lost = wentDown();
             }
         }
-        if (lost) {
-            closeForTheLostBus("this node's own publications stopped coming back for " + DEAF_AFTER_SECONDS + " s");
-        }
+        closeForTheLostBus(lost, "this node's own publications stopped coming back for " + DEAF_AFTER_SECONDS + " s");
     }
 
     /** Runs {@code callback}, one of this bus's Lettuce callbacks, marked as such ({@link #IN_LETTUCE_CALLBACK}). */
@@ -703,68 +710,86 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     // ---- connection state ----
 
     private void onSubscribed() {
-        boolean back;
+        long back;
         synchronized (state) {
             subscriberReady = true;
             lastHeardSelfNanos = System.nanoTime();
             back = cameBack();
         }
-        if (back) {
-            closeForTheRejoinedBus();
-        }
+        closeForTheRejoinedBus(back);
     }
 
     private void heardAgain() {
-        boolean back = false;
+        long back = 0;
         synchronized (state) {
             if (!subscriberReady && subscriber != null && subscriber.isOpen()) {
                 subscriberReady = true;
                 back = cameBack();
             }
         }
-        if (back) {
-            closeForTheRejoinedBus();
-        }
+        closeForTheRejoinedBus(back);
     }
 
     /**
-     * Under {@link #state}: marks this node off the bus; true when it was on it, and the caller must then, out of the
-     * lock, {@link #closeForTheLostBus} (closing thousands of connections takes a while, and threads publishing
-     * meanwhile must not wait for it: they read {@link #state}).
+     * Under {@link #state}: marks this node off the bus. When it was on it, returns the transition's number (above 0),
+     * and the caller must then, out of the lock, {@link #closeForTheLostBus} with it: closing thousands of connections
+     * takes a while, and threads publishing meanwhile must not wait for it (they read {@link #state}). Else 0.
      */
-    private boolean wentDown() {
+    private long wentDown() {
         if (!up) {
-            return false;
+            return 0;
         }
         up = false;
-        return true;
-    }
-
-    /** Out of {@link #state}: closes every connection here to catch up, as the bus was lost. */
-    private void closeForTheLostBus(String why) {
-        LOG.warn("Lost the bus ({}): closing this node's connections with 1012 so that they catch up; serving them "
-                + "on this node alone until Redis is back", why);
-        connections.closeAllToCatchUp();
+        return ++transitions;
     }
 
     /**
-     * Under {@link #state}: marks this node on the bus again once both its connections are ready; true when it was
-     * off it, and the caller must then, out of the lock, {@link #closeForTheRejoinedBus}.
+     * Under {@link #state}: marks this node on the bus again once both its connections are ready. When it was off it,
+     * returns the transition's number (above 0), for {@link #closeForTheRejoinedBus} out of the lock. Else 0.
      */
-    private boolean cameBack() {
+    private long cameBack() {
         if (up || !subscriberReady || !publisherReady) {
-            return false;
+            return 0;
         }
         up = true;
         lastHeardSelfNanos = System.nanoTime();
-        return true;
+        return ++transitions;
     }
 
-    /** Out of {@link #state}: closes every connection here, opened while off the bus, to catch up. */
-    private void closeForTheRejoinedBus() {
+    /** Out of {@link #state}: for a loss of the bus (transition {@code lost}; 0: none), closes every connection here. */
+    private void closeForTheLostBus(long lost, String why) {
+        if (lost == 0) {
+            return;
+        }
+        LOG.warn("Lost the bus ({}): closing this node's connections with 1012 so that they catch up; serving them "
+                + "on this node alone until Redis is back", why);
+        closeFor(lost);
+    }
+
+    /** Out of {@link #state}: for a rejoin (transition {@code back}; 0: none), closes every connection here. */
+    private void closeForTheRejoinedBus(long back) {
+        if (back == 0) {
+            return;
+        }
         LOG.info("Rejoined the bus at {}: closing the connections opened meanwhile with 1012 so that they catch up",
                 settings.shown());
-        connections.closeAllToCatchUp();
+        closeFor(back);
+    }
+
+    /**
+     * Closes every connection here to catch up, for {@code transition}, after the close of any transition before it
+     * that is under way; not at all when a later transition's close has already run, since that one closed every
+     * connection open after this transition (and a close of a loss run after the rejoin that followed it would close
+     * connections opened on the bus, which missed nothing).
+     */
+    private void closeFor(long transition) {
+        synchronized (closes) {
+            if (transition <= closedThrough) {
+                return;
+            }
+            closedThrough = transition;
+            connections.closeAllToCatchUp();
+        }
     }
 
     private final class ConnectionEvents implements RedisConnectionStateListener {
@@ -775,7 +800,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         }
 
         private void connected(RedisChannelHandler<?, ?> connection) {
-            boolean back = false;
+            long back = 0;
             synchronized (state) {
                 if (connection == publisher) {
                     publisherReady = true;
@@ -783,9 +808,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
                     back = cameBack();
                 }
             }
-            if (back) {
-                closeForTheRejoinedBus();
-            }
+            closeForTheRejoinedBus(back);
         }
 
         @Override
@@ -797,7 +820,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
             if (!running) {
                 return;
             }
-            boolean lost;
+            long lost;
             synchronized (state) {
                 if (connection == publisher) {
                     publisherReady = false;
@@ -808,9 +831,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
                 }
                 lost = wentDown();
             }
-            if (lost) {
-                closeForTheLostBus("the connection to Redis was lost");
-            }
+            closeForTheLostBus(lost, "the connection to Redis was lost");
         }
     }
 

@@ -272,6 +272,71 @@ class BusFailureTest {
         }
     }
 
+    /**
+     * The closes of a loss and of the rejoin after it run one after the other, in that order, however long the first
+     * takes: they run out of the state lock (previous test), so a node may rejoin (on Lettuce's thread) while the
+     * loss's close still runs (on the heartbeat thread). Ran at once, the rejoin's close finished first and the loss's
+     * went on closing the connections clients opened on the bus after the rejoin (a second reconnect for nothing), and
+     * dropped the events held for them after the rejoin's close ({@code ConversationOrder.forgetAll}). Found by a
+     * hostile review. Redis stalls (as in a fork or a paused primary) for longer than {@link
+     * RedisEventBus#DEAF_AFTER_SECONDS}: the node stops hearing itself, goes down, then rejoins once Redis answers.
+     */
+    @Test
+    void theRejoinsCloseWaitsForTheLossesCloseStillUnderWay() throws Exception {
+        List<String> steps = new CopyOnWriteArrayList<>();
+        CountDownLatch lossCloseBegun = new CountDownLatch(1);
+        CountDownLatch lossCloseMayEnd = new CountDownLatch(1);
+        CountDownLatch rejoinClosed = new CountDownLatch(1);
+        OpenConnections slowToClose = new OpenConnections() {
+            private int closes;
+
+            @Override
+            public void closeAllToCatchUp(Instant openedBefore) {
+                int close;
+                synchronized (this) {
+                    close = ++closes;
+                }
+                steps.add("close " + close + " begins");
+                if (close == 1) {
+                    lossCloseBegun.countDown();
+                    awaitQuietly(lossCloseMayEnd);
+                }
+                steps.add("close " + close + " ends");
+                if (close == 2) {
+                    rejoinClosed.countDown();
+                }
+            }
+
+            @Override
+            public void closeToCatchUp(Collection<UserId> users, Instant openedBefore) {
+            }
+
+            @Override
+            public void closeDeactivated(UserId user) {
+            }
+        };
+        RedisEventBus a = RedisEventBus.connect(new RedisBusSettings(redis.url(), "parley", Duration.ofSeconds(5)),
+                event -> { }, user -> { }, slowToClose);
+        RedisClient admin = RedisClient.create(redis.url());
+        try (StatefulRedisConnection<String, String> commands = admin.connect()) {
+            assertThat(a.isUp()).isTrue();
+            Thread.sleep(1_500); // a heartbeat or two published and heard
+            commands.sync().clientPause((RedisEventBus.DEAF_AFTER_SECONDS + 2) * 1_000L);
+            assertThat(lossCloseBegun.await(Buses.WAIT.toMillis(), TimeUnit.MILLISECONDS))
+                    .as("the node went down and began closing").isTrue();
+            Buses.await("the node rejoined while the loss's close still ran", a::isUp);
+            assertThat(rejoinClosed.await(1, TimeUnit.SECONDS)).as("the rejoin's close ran during the loss's").isFalse();
+
+            lossCloseMayEnd.countDown();
+            assertThat(rejoinClosed.await(Buses.WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+            assertThat(steps).containsExactly("close 1 begins", "close 1 ends", "close 2 begins", "close 2 ends");
+        } finally {
+            lossCloseMayEnd.countDown();
+            a.close();
+            admin.shutdown();
+        }
+    }
+
     @Test
     void nodesThatLoseRedisCloseToCatchUpServeLocallyOweTheirRecipientsAndRejoin() {
         Node a = buses.start();
