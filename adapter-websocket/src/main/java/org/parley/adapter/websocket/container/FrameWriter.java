@@ -5,8 +5,12 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.glassfish.tyrus.spi.CompletionHandler;
 import org.glassfish.tyrus.spi.Connection;
@@ -325,7 +329,11 @@ public final class FrameWriter extends Writer {
 
     /**
      * Closes the TCP connection, or, when Tyrus has written its close frame and the client's has not been read yet,
-     * once it is read ({@link #clientCloseFrameRead}): a lingering close.
+     * once it is read ({@link #clientCloseFrameRead}) or {@link Lingering#LINGER} has passed, whichever comes first: a
+     * lingering close. At most {@link Lingering#MAX_UNDER_WAY} connections of this JVM linger at once; beyond that a
+     * close goes on at once, as Tyrus's own does (the endpoint's {@code onClose} has run, so a connection lingering is
+     * no longer counted against its user's connections: without the bound, a user at the limit who makes the server
+     * close connections and never answers could hold a socket per handshake for the whole linger).
      *
      * <p>Works around: Tyrus closes the TCP connection as soon as its close frame is queued
      * ({@code ProtocolHandler.close}, {@code TyrusWebSocket.onClose}, {@code doClose}), whatever the client is still
@@ -333,16 +341,23 @@ public final class FrameWriter extends Writer {
      * Linux does so), and a client still writing then sees the reset, not the close frame before it: a client whose
      * frame was refused with 1009 from its header while it was still sending the frame saw 1006 instead. RFC 6455
      * §7.1.1 has the server close TCP after both close frames. The frames the client sends meanwhile are read and
-     * dropped ({@link FrameSizeGuard}, and Tyrus, whose session has ended). A client that never answers is released
-     * by {@link ReleaseClosedConnections} ({@link ReleaseClosedConnections#DEFAULT_GRACE} after the close frame left),
-     * one that closes TCP by Grizzly as it reads the end of the stream.
+     * dropped ({@link FrameSizeGuard}, and Tyrus, whose session has ended). A client that never answers is closed at
+     * the linger's end (and, if it does not read either, reset by {@link ReleaseClosedConnections} as before), one
+     * that closes TCP by Grizzly as it reads the end of the stream. Proved by {@code RawFrameTest} (a client still
+     * sending its refused frame gets the 1009 and an orderly end) and {@code FrameWriterTest}.
      */
     @Override
     public void close() throws IOException {
         synchronized (this) {
-            if (closeWritten && !clientCloseRead) {
-                closeAwaitsClient = true;
-                return;
+            if (closeAwaitsClient) {
+                return; // asked again while lingering: the linger's end closes
+            }
+            if (closeWritten && !clientCloseRead && Lingering.begin()) {
+                if (Lingering.endAfterTheLinger(this::lingerEnded)) {
+                    closeAwaitsClient = true;
+                    return;
+                }
+                Lingering.ended();
             }
         }
         tyrus.close();
@@ -360,10 +375,85 @@ public final class FrameWriter extends Writer {
             closeAwaitsClient = false;
         }
         if (closeNow) {
+            Lingering.ended();
+            closeQuietly();
+        }
+    }
+
+    /** {@link Lingering#LINGER} after a close began to linger: it goes on now, if the client has not answered. */
+    private void lingerEnded() {
+        boolean closeNow;
+        synchronized (this) {
+            closeNow = closeAwaitsClient;
+            closeAwaitsClient = false;
+        }
+        if (closeNow) {
+            Lingering.ended();
+            closeQuietly();
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            tyrus.close();
+        } catch (IOException | RuntimeException alreadyClosing) {
+            // Grizzly's close never throws here; a connection already closing needs nothing more.
+        }
+    }
+
+    /** The lingering closes of this JVM's connections ({@link #close}): how many, and the timer that ends them. */
+    static final class Lingering {
+        /** The most connections lingering at once in this JVM. */
+        static final int MAX_UNDER_WAY = 1_000;
+        /** How long a close waits for the client's close frame at most (as long as {@link ReleaseClosedConnections}' grace). */
+        static final Duration LINGER = ReleaseClosedConnections.DEFAULT_GRACE;
+        private static final AtomicInteger UNDER_WAY = new AtomicInteger();
+        /** One thread, started by the first linger and gone 10 s after the last. */
+        private static final ScheduledThreadPoolExecutor TIMER = timer();
+
+        private Lingering() {
+        }
+
+        private static ScheduledThreadPoolExecutor timer() {
+            ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(0, runnable -> {
+                Thread thread = new Thread(runnable, "parley-websocket-linger");
+                thread.setDaemon(true);
+                return thread;
+            });
+            timer.setKeepAliveTime(10, TimeUnit.SECONDS);
+            return timer;
+        }
+
+        /** Counts a linger in, unless {@link #MAX_UNDER_WAY} are under way: then false (close at once). */
+        static boolean begin() {
+            while (true) {
+                int now = UNDER_WAY.get();
+                if (now >= MAX_UNDER_WAY) {
+                    return false;
+                }
+                if (UNDER_WAY.compareAndSet(now, now + 1)) {
+                    return true;
+                }
+            }
+        }
+
+        /** Counts a linger out: once per {@link #begin} that answered true. */
+        static void ended() {
+            UNDER_WAY.decrementAndGet();
+        }
+
+        /** Lingers under way now (tests). */
+        static int underWay() {
+            return UNDER_WAY.get();
+        }
+
+        /** Runs {@code end} {@link #LINGER} from now; false if it cannot be scheduled (then close at once). */
+        static boolean endAfterTheLinger(Runnable end) {
             try {
-                tyrus.close();
-            } catch (IOException | RuntimeException alreadyClosing) {
-                // Grizzly's close never throws here; a connection already closing needs nothing more.
+                TIMER.schedule(end, LINGER.toMillis(), TimeUnit.MILLISECONDS);
+                return true;
+            } catch (RuntimeException rejected) {
+                return false;
             }
         }
     }

@@ -71,6 +71,54 @@ class FrameWriterTest {
         assertThat(grizzly.closes).as("one close for one request").isEqualTo(1);
     }
 
+    /** A client that never answers: the close goes on once the linger has passed, and the linger is counted out. */
+    @Test
+    void aCloseTheClientNeverAnswersGoesOnAfterTheLinger() throws Exception {
+        writer.write(ByteBuffer.wrap(CLOSE), new CompletionHandler<>() { });
+        long start = System.nanoTime();
+        writer.close();
+        assertThat(grizzly.closes).isZero();
+        long deadline = start + FrameWriter.Lingering.LINGER.plusSeconds(5).toNanos();
+        while (grizzly.closes == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(grizzly.closes).isEqualTo(1);
+        assertThat(System.nanoTime() - start).as("not before the linger")
+                .isGreaterThanOrEqualTo(FrameWriter.Lingering.LINGER.toNanos());
+        writer.clientCloseFrameRead();
+        assertThat(grizzly.closes).as("a close frame read after the linger closes nothing more").isEqualTo(1);
+    }
+
+    /**
+     * At most {@link FrameWriter.Lingering#MAX_UNDER_WAY} connections linger at once in a JVM: beyond, a close goes on
+     * at once (a user making the server close connections it never answers cannot hold a socket per handshake).
+     */
+    @Test
+    void beyondTheMostLingeringClosesAtOnceAClosesAtOnce() throws Exception {
+        List<Recording> lingering = new ArrayList<>();
+        List<FrameWriter> writers = new ArrayList<>();
+        try {
+            while (lingering.size() <= FrameWriter.Lingering.MAX_UNDER_WAY) {
+                Recording socket = new Recording();
+                FrameWriter frames = new FrameWriter(socket);
+                frames.write(ByteBuffer.wrap(CLOSE), new CompletionHandler<>() { });
+                frames.close();
+                if (socket.closes == 1) {
+                    break;
+                }
+                lingering.add(socket);
+                writers.add(frames);
+            }
+            assertThat(FrameWriter.Lingering.underWay()).as("a close went on at once only at the bound")
+                    .isEqualTo(FrameWriter.Lingering.MAX_UNDER_WAY);
+            assertThat(lingering).allSatisfy(socket -> assertThat(socket.closes).isZero());
+        } finally {
+            writers.forEach(FrameWriter::clientCloseFrameRead);
+        }
+        assertThat(lingering).allSatisfy(socket -> assertThat(socket.closes).isEqualTo(1));
+        assertThat(FrameWriter.Lingering.underWay()).isLessThan(FrameWriter.Lingering.MAX_UNDER_WAY);
+    }
+
     /** The client closed first: Tyrus's answer and its close go out at once. */
     @Test
     void aCloseAfterTheClientsCloseFrameIsNotHeld() throws Exception {
