@@ -86,6 +86,8 @@ public final class FrameWriter extends Writer {
     private boolean clientCloseRead;
     /** Set, under this writer's lock, when Tyrus asked to close before the client's close frame was read. */
     private boolean closeAwaitsClient;
+    /** Set, under this writer's lock, once a close has lingered: a connection lingers once at most. */
+    private boolean lingered;
     /**
      * Outcomes that arrived on a thread holding this writer's lock: told by it once it has left the lock. Created, under
      * the lock, by the first such outcome, and let go, under the lock, once told and empty: such outcomes come in
@@ -352,9 +354,10 @@ public final class FrameWriter extends Writer {
             if (closeAwaitsClient) {
                 return; // asked again while lingering: the linger's end closes
             }
-            if (closeWritten && !clientCloseRead && Lingering.begin()) {
+            if (closeWritten && !clientCloseRead && !lingered && Lingering.begin()) {
                 if (Lingering.endAfterTheLinger(this::lingerEnded)) {
                     closeAwaitsClient = true;
+                    lingered = true;
                     return;
                 }
                 Lingering.ended();

@@ -85,8 +85,10 @@ class FrameWriterTest {
         assertThat(grizzly.closes).isEqualTo(1);
         assertThat(System.nanoTime() - start).as("not before the linger")
                 .isGreaterThanOrEqualTo(FrameWriter.Lingering.LINGER.toNanos());
+        writer.close();
+        assertThat(grizzly.closes).as("asked again after the linger: closed at once, no second linger").isEqualTo(2);
         writer.clientCloseFrameRead();
-        assertThat(grizzly.closes).as("a close frame read after the linger closes nothing more").isEqualTo(1);
+        assertThat(grizzly.closes).as("a close frame read after the linger closes nothing more").isEqualTo(2);
     }
 
     /**
