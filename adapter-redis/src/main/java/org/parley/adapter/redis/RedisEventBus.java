@@ -181,8 +181,10 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
      * the rejoin after it run one after the other, in that order, out of {@link #state}.
      */
     private final Object closes = new Object();
-    /** Guarded by {@link #closes}: the latest transition whose close has run. */
+    /** Guarded by {@link #closes}: the latest transition whose close has begun. */
     private long closedThrough;
+    /** The latest transition whose close has ended (written under {@link #closes}). */
+    private volatile long closesDoneThrough;
     private final Thread publishing;
     private final Thread receiving;
 
@@ -336,10 +338,26 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         publishQueued();
     }
 
-    /** Whether this node is on the bus now (subscribed and publishing). */
+    /**
+     * Whether this node is on the bus now (subscribed and publishing), and has closed the connections every loss and
+     * rejoin before now required: after a rejoin it says so only once those connections are closed, so that a client
+     * sent here because the node is ready is not closed by a close still under way.
+     */
     public boolean isUp() {
+        long latest;
         synchronized (state) {
-            return up;
+            if (!up) {
+                return false;
+            }
+            latest = transitions;
+        }
+        return closesDoneThrough >= latest;
+    }
+
+    /** How many times this node has left or rejoined the bus (tests). */
+    long transitions() {
+        synchronized (state) {
+            return transitions;
         }
     }
 
@@ -788,7 +806,11 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
                 return;
             }
             closedThrough = transition;
-            connections.closeAllToCatchUp();
+            try {
+                connections.closeAllToCatchUp();
+            } finally {
+                closesDoneThrough = transition;
+            }
         }
     }
 

@@ -324,12 +324,14 @@ class BusFailureTest {
             commands.sync().clientPause((RedisEventBus.DEAF_AFTER_SECONDS + 2) * 1_000L);
             assertThat(lossCloseBegun.await(Buses.WAIT.toMillis(), TimeUnit.MILLISECONDS))
                     .as("the node went down and began closing").isTrue();
-            Buses.await("the node rejoined while the loss's close still ran", a::isUp);
+            Buses.await("the node rejoined while the loss's close still ran", () -> a.transitions() == 2);
             assertThat(rejoinClosed.await(1, TimeUnit.SECONDS)).as("the rejoin's close ran during the loss's").isFalse();
+            assertThat(a.isUp()).as("ready only once the closes are done").isFalse();
 
             lossCloseMayEnd.countDown();
             assertThat(rejoinClosed.await(Buses.WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
             assertThat(steps).containsExactly("close 1 begins", "close 1 ends", "close 2 begins", "close 2 ends");
+            Buses.await("up once the rejoin's close is done", a::isUp);
         } finally {
             lossCloseMayEnd.countDown();
             a.close();
@@ -348,6 +350,8 @@ class BusFailureTest {
 
         for (Node node : List.of(a, b)) {
             Buses.await("the node noticed", () -> !node.bus.isUp());
+            // The close runs once the node is marked down, out of the lock isUp reads: wait for it.
+            Buses.await("the node closed its connections", () -> !node.connections.closings().isEmpty());
             assertThat(node.connections.closings()).containsExactly(new Closing(Kind.ALL_CATCH_UP, List.of()));
         }
         Instant failedAt = Instant.now();
@@ -367,6 +371,8 @@ class BusFailureTest {
         assertThat(owed.openedBefore()).as("connections opened after the failure (and a clock margin) missed nothing")
                 .isBetween(failedAt, Instant.now().plus(RedisEventBus.CLOCK_MARGIN));
         for (Node node : List.of(a, b)) {
+            Buses.await("closed at the loss and again at the rejoin", () -> node.connections.closings().stream()
+                    .filter(closing -> closing.kind() == Kind.ALL_CATCH_UP).count() >= 2);
             assertThat(node.connections.closings()).as("closed at the loss and again at the rejoin")
                     .filteredOn(closing -> closing.kind() == Kind.ALL_CATCH_UP).hasSize(2);
         }
