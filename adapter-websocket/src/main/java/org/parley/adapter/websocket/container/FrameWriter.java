@@ -86,7 +86,10 @@ public final class FrameWriter extends Writer {
     private boolean clientCloseRead;
     /** Set, under this writer's lock, when Tyrus asked to close before the client's close frame was read. */
     private boolean closeAwaitsClient;
-    /** Set, under this writer's lock, once a close has lingered: a connection lingers once at most. */
+    /**
+     * Set, under this writer's lock, once a close has lingered or the TCP connection has closed: a connection lingers
+     * once at most, and never once closed.
+     */
     private boolean lingered;
     /**
      * Outcomes that arrived on a thread holding this writer's lock: told by it once it has left the lock. Created, under
@@ -383,6 +386,24 @@ public final class FrameWriter extends Writer {
         }
     }
 
+    /**
+     * Called once the TCP connection has closed, whatever closed it (Tyrus's container tells the connection: the peer
+     * reset it, the server closed it, {@link ReleaseClosedConnections} terminated it): a linger under way is counted
+     * out at once, and none begins from now on (Tyrus answers a transport's close by writing its close frame and
+     * closing, which must not linger on a dead socket).
+     */
+    void transportClosed() {
+        boolean wasLingering;
+        synchronized (this) {
+            wasLingering = closeAwaitsClient;
+            closeAwaitsClient = false;
+            lingered = true;
+        }
+        if (wasLingering) {
+            Lingering.ended();
+        }
+    }
+
     /** {@link Lingering#LINGER} after a close began to linger: it goes on now, if the client has not answered. */
     private void lingerEnded() {
         boolean closeNow;
@@ -455,7 +476,8 @@ public final class FrameWriter extends Writer {
             try {
                 TIMER.schedule(end, LINGER.toMillis(), TimeUnit.MILLISECONDS);
                 return true;
-            } catch (RuntimeException rejected) {
+            } catch (RuntimeException | Error rejected) {
+                // Rejected, or no thread could be made for the timer: a task queued all the same finds nothing to end.
                 return false;
             }
         }

@@ -405,8 +405,16 @@ final class GuardedEngine implements WebSocketEngine {
             return connection.getCloseListener();
         }
 
+        /**
+         * Tyrus's container calls this once the TCP connection has closed (the SPI: "the underlying transport is
+         * closing the connection"; {@code GrizzlyServerFilter}'s close listener and {@code handleClose}): the
+         * connection's writer learns it first, so that no close lingers on a dead socket ({@link FrameWriter#close}).
+         */
         @Override
         public void close(CloseReason reason) {
+            if (connection.getWriter() instanceof FrameWriter frames) {
+                frames.transportClosed();
+            }
             connection.close(reason);
         }
     }
