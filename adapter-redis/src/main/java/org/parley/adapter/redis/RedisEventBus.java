@@ -774,7 +774,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         return ++transitions;
     }
 
-    /** Out of {@link #state}: for a loss of the bus (transition {@code lost}; 0: none), closes every connection here. */
+    /** Out of {@link #state}: for a loss of the bus (transition {@code lost}; 0: none), closes every connection. */
     private void closeForTheLostBus(long lost, String why) {
         if (lost == 0) {
             return;

@@ -256,8 +256,8 @@ class BusFailureTest {
             a.deliver(Buses.event(1, alice, bob));
             StatefulRedisConnection<String, String> commands = admin.connect();
             commands.sync().clientKill(KillArgs.Builder.id(publishingConnectionOf(clientName, commands)));
-            assertThat(closing.await(Buses.WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("the node closes its connections")
-                    .isTrue();
+            assertThat(closing.await(Buses.WAIT.toMillis(), TimeUnit.MILLISECONDS))
+                    .as("the node closes its connections").isTrue();
 
             Thread delivering = new Thread(() -> a.deliver(Buses.event(2, alice, bob)), "delivering while closing");
             delivering.start();
@@ -325,7 +325,8 @@ class BusFailureTest {
             assertThat(lossCloseBegun.await(Buses.WAIT.toMillis(), TimeUnit.MILLISECONDS))
                     .as("the node went down and began closing").isTrue();
             Buses.await("the node rejoined while the loss's close still ran", () -> a.transitions() == 2);
-            assertThat(rejoinClosed.await(1, TimeUnit.SECONDS)).as("the rejoin's close ran during the loss's").isFalse();
+            assertThat(rejoinClosed.await(1, TimeUnit.SECONDS)).as("the rejoin's close ran during the loss's")
+                    .isFalse();
             assertThat(a.isUp()).as("ready only once the closes are done").isFalse();
 
             lossCloseMayEnd.countDown();

@@ -429,7 +429,7 @@ public final class FrameWriter extends Writer {
     static final class Lingering {
         /** The most connections lingering at once in this JVM. */
         static final int MAX_UNDER_WAY = 1_000;
-        /** How long a close waits for the client's close frame at most (as long as {@link ReleaseClosedConnections}' grace). */
+        /** How long a close waits for the client's close frame at most: {@link ReleaseClosedConnections}' grace. */
         static final Duration LINGER = ReleaseClosedConnections.DEFAULT_GRACE;
         private static final AtomicInteger UNDER_WAY = new AtomicInteger();
         /** One thread, started by the first linger and gone 10 s after the last. */

@@ -172,7 +172,8 @@ class FrameWriterTest {
 
             @Override
             public void close(jakarta.websocket.CloseReason reason) {
-                tyrusClosed.add(FrameWriter.Lingering.underWay() <= during - 1 ? "after the writer" : "before the writer");
+                boolean writerFirst = FrameWriter.Lingering.underWay() <= during - 1;
+                tyrusClosed.add(writerFirst ? "after the writer" : "before the writer");
             }
         };
         new GuardedEngine.GuardedConnection(tyrus, 100).close(
