@@ -24,17 +24,9 @@ class RawFrameTest {
     void aSingleHugeFrameIsRefusedWith1009FromItsHeader() throws Exception {
         try (TestServer server = new TestServer(WebSocketSettings.defaults())) {
             server.user("alice");
-            try (Socket socket = new Socket("127.0.0.1", server.port)) {
-                socket.setSoTimeout(5_000);
+            try (Socket socket = upgradedAsAlice(server, 5_000)) {
                 OutputStream out = socket.getOutputStream();
                 InputStream in = socket.getInputStream();
-                out.write(("GET /ws/chat/room/?token=token-alice HTTP/1.1\r\n"
-                        + "Host: 127.0.0.1:" + server.port + "\r\n"
-                        + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-                        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-                        .getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                assertThat(readHead(in)).startsWith("HTTP/1.1 101");
 
                 long announced = 50L * 1024 * 1024;
                 ByteArrayOutputStream frame = new ByteArrayOutputStream();
@@ -67,17 +59,9 @@ class RawFrameTest {
     void aClientStillSendingTheRefusedFrameFinishesItGetsThe1009AndAnOrderlyEnd() throws Exception {
         try (TestServer server = new TestServer(WebSocketSettings.defaults())) {
             server.user("alice");
-            try (Socket socket = new Socket("127.0.0.1", server.port)) {
-                socket.setSoTimeout(10_000);
+            try (Socket socket = upgradedAsAlice(server, 10_000)) {
                 OutputStream out = socket.getOutputStream();
                 InputStream in = socket.getInputStream();
-                out.write(("GET /ws/chat/room/?token=token-alice HTTP/1.1\r\n"
-                        + "Host: 127.0.0.1:" + server.port + "\r\n"
-                        + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-                        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-                        .getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                assertThat(readHead(in)).startsWith("HTTP/1.1 101");
 
                 int payload = 4 * 1024 * 1024; // far more than the kernel buffers between the two hold
                 ByteArrayOutputStream header = new ByteArrayOutputStream();
@@ -125,17 +109,9 @@ class RawFrameTest {
     void aContinuationWhoseLengthWouldOverflowTheMessagesSizeIsRefusedWith1009FromItsHeader() throws Exception {
         try (TestServer server = new TestServer(WebSocketSettings.defaults())) {
             server.user("alice");
-            try (Socket socket = new Socket("127.0.0.1", server.port)) {
-                socket.setSoTimeout(5_000);
+            try (Socket socket = upgradedAsAlice(server, 5_000)) {
                 OutputStream out = socket.getOutputStream();
                 InputStream in = socket.getInputStream();
-                out.write(("GET /ws/chat/room/?token=token-alice HTTP/1.1\r\n"
-                        + "Host: 127.0.0.1:" + server.port + "\r\n"
-                        + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-                        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-                        .getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                assertThat(readHead(in)).startsWith("HTTP/1.1 101");
 
                 out.write(new byte[] {0x01, (byte) 0x81, 1, 2, 3, 4, 'x'});
                 out.write(new byte[] {(byte) 0x80, (byte) (0x80 | 127), 0x7F, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF,
@@ -149,6 +125,21 @@ class RawFrameTest {
                 assertThat(reply.readUnsignedShort()).as("close code").isEqualTo(1009);
             }
         }
+    }
+
+    /** A socket of {@code server} upgraded to a websocket for alice, reads timing out after {@code timeoutMillis}. */
+    private static Socket upgradedAsAlice(TestServer server, int timeoutMillis) throws IOException {
+        Socket socket = new Socket("127.0.0.1", server.port);
+        socket.setSoTimeout(timeoutMillis);
+        OutputStream out = socket.getOutputStream();
+        out.write(("GET /ws/chat/room/?token=token-alice HTTP/1.1\r\n"
+                + "Host: 127.0.0.1:" + server.port + "\r\n"
+                + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        assertThat(readHead(socket.getInputStream())).startsWith("HTTP/1.1 101");
+        return socket;
     }
 
     private static String readHead(InputStream in) throws IOException {

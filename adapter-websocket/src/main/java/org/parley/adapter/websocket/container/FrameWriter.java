@@ -358,7 +358,7 @@ public final class FrameWriter extends Writer {
                 return; // asked again while lingering: the linger's end closes
             }
             if (closeWritten && !clientCloseRead && !lingered && Lingering.begin()) {
-                if (Lingering.endAfterTheLinger(this::lingerEnded)) {
+                if (Lingering.endAfterTheLinger(this::endTheLinger)) {
                     closeAwaitsClient = true;
                     lingered = true;
                     return;
@@ -374,16 +374,10 @@ public final class FrameWriter extends Writer {
      * ({@link #close}) goes on now, and a later one is not held.
      */
     void clientCloseFrameRead() {
-        boolean closeNow;
         synchronized (this) {
             clientCloseRead = true;
-            closeNow = closeAwaitsClient;
-            closeAwaitsClient = false;
         }
-        if (closeNow) {
-            Lingering.ended();
-            closeQuietly();
-        }
+        endTheLinger();
     }
 
     /**
@@ -404,8 +398,11 @@ public final class FrameWriter extends Writer {
         }
     }
 
-    /** {@link Lingering#LINGER} after a close began to linger: it goes on now, if the client has not answered. */
-    private void lingerEnded() {
+    /**
+     * Ends a linger under way, if any (the client's close frame was read, or {@link Lingering#LINGER} has passed): the
+     * close goes on now, and the linger is counted out. Once per linger, whichever comes first.
+     */
+    private void endTheLinger() {
         boolean closeNow;
         synchronized (this) {
             closeNow = closeAwaitsClient;
@@ -413,15 +410,11 @@ public final class FrameWriter extends Writer {
         }
         if (closeNow) {
             Lingering.ended();
-            closeQuietly();
-        }
-    }
-
-    private void closeQuietly() {
-        try {
-            tyrus.close();
-        } catch (IOException | RuntimeException alreadyClosing) {
-            // Grizzly's close never throws here; a connection already closing needs nothing more.
+            try {
+                tyrus.close();
+            } catch (IOException | RuntimeException alreadyClosing) {
+                // Grizzly's close never throws here; a connection already closing needs nothing more.
+            }
         }
     }
 
