@@ -181,9 +181,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
      * the rejoin after it run one after the other, in that order, out of {@link #state}.
      */
     private final Object closes = new Object();
-    /** Guarded by {@link #closes}: the latest transition whose close has begun. */
-    private long closedThrough;
-    /** The latest transition whose close has ended (written under {@link #closes}). */
+    /** The latest transition whose close has run (written under {@link #closes}). */
     private volatile long closesDoneThrough;
     private final Thread publishing;
     private final Thread receiving;
@@ -802,14 +800,13 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
      */
     private void closeFor(long transition) {
         synchronized (closes) {
-            if (transition <= closedThrough) {
+            if (transition <= closesDoneThrough) {
                 return;
             }
-            closedThrough = transition;
             try {
                 connections.closeAllToCatchUp();
             } finally {
-                closesDoneThrough = transition;
+                closesDoneThrough = Math.max(closesDoneThrough, transition);
             }
         }
     }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.lettuce.core.KillArgs;
 import io.lettuce.core.RedisClient;
@@ -164,6 +165,24 @@ class BusFailureTest {
         return ids.get(0);
     }
 
+    /** Connections whose closing of all to catch up runs {@code closeAll}; the other closes do nothing. */
+    private static OpenConnections closingAll(Runnable closeAll) {
+        return new OpenConnections() {
+            @Override
+            public void closeAllToCatchUp(Instant openedBefore) {
+                closeAll.run();
+            }
+
+            @Override
+            public void closeToCatchUp(Collection<UserId> users, Instant openedBefore) {
+            }
+
+            @Override
+            public void closeDeactivated(UserId user) {
+            }
+        };
+    }
+
     private static void awaitQuietly(CountDownLatch latch) {
         try {
             latch.await(Buses.WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -234,21 +253,10 @@ class BusFailureTest {
         CountDownLatch closesMayEnd = new CountDownLatch(1);
         List<Long> deliveredHere = new CopyOnWriteArrayList<>();
         EventDelivery here = event -> deliveredHere.add(((MessageStored) event).message().id().value());
-        OpenConnections slowToClose = new OpenConnections() {
-            @Override
-            public void closeAllToCatchUp(Instant openedBefore) {
-                closing.countDown();
-                awaitQuietly(closesMayEnd);
-            }
-
-            @Override
-            public void closeToCatchUp(Collection<UserId> users, Instant openedBefore) {
-            }
-
-            @Override
-            public void closeDeactivated(UserId user) {
-            }
-        };
+        OpenConnections slowToClose = closingAll(() -> {
+            closing.countDown();
+            awaitQuietly(closesMayEnd);
+        });
         RedisEventBus a = RedisEventBus.connect(new RedisBusSettings(redis.url() + "?clientName=" + clientName,
                 "parley", Duration.ofSeconds(5)), here, user -> { }, slowToClose);
         RedisClient admin = RedisClient.create(redis.url());
@@ -287,34 +295,19 @@ class BusFailureTest {
         CountDownLatch lossCloseBegun = new CountDownLatch(1);
         CountDownLatch lossCloseMayEnd = new CountDownLatch(1);
         CountDownLatch rejoinClosed = new CountDownLatch(1);
-        OpenConnections slowToClose = new OpenConnections() {
-            private int closes;
-
-            @Override
-            public void closeAllToCatchUp(Instant openedBefore) {
-                int close;
-                synchronized (this) {
-                    close = ++closes;
-                }
-                steps.add("close " + close + " begins");
-                if (close == 1) {
-                    lossCloseBegun.countDown();
-                    awaitQuietly(lossCloseMayEnd);
-                }
-                steps.add("close " + close + " ends");
-                if (close == 2) {
-                    rejoinClosed.countDown();
-                }
+        AtomicInteger closes = new AtomicInteger();
+        OpenConnections slowToClose = closingAll(() -> {
+            int close = closes.incrementAndGet();
+            steps.add("close " + close + " begins");
+            if (close == 1) {
+                lossCloseBegun.countDown();
+                awaitQuietly(lossCloseMayEnd);
             }
-
-            @Override
-            public void closeToCatchUp(Collection<UserId> users, Instant openedBefore) {
+            steps.add("close " + close + " ends");
+            if (close == 2) {
+                rejoinClosed.countDown();
             }
-
-            @Override
-            public void closeDeactivated(UserId user) {
-            }
-        };
+        });
         RedisEventBus a = RedisEventBus.connect(new RedisBusSettings(redis.url(), "parley", Duration.ofSeconds(5)),
                 event -> { }, user -> { }, slowToClose);
         RedisClient admin = RedisClient.create(redis.url());
