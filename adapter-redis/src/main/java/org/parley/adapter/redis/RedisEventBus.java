@@ -14,7 +14,10 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -58,7 +61,9 @@ import org.slf4j.LoggerFactory;
  * no thread is woken to publish. A heartbeat thread publishes what is owed and, when nothing else was published for
  * {@value #HEARTBEAT_MILLIS} ms, an empty publication. A receiver thread decodes and delivers what the other nodes
  * published, so Lettuce's I/O threads never render frames; a node's own publications, which come back to it too, are
- * recognised on Lettuce's thread and only prove that the bus carries what this node publishes. Events reach the local
+ * recognised on Lettuce's thread and only prove that the bus carries what this node publishes. The connections the bus
+ * closes (below) are closed by a closer thread, in the order asked: Lettuce's I/O threads run none of Parley's code
+ * but that recognition and the note of a connection's state, so they never wait. Events reach the local
  * delivery in batches ({@link EventDelivery#openBatch()}): group commit's batch through {@link #openBatch()}, and on
  * the receiving side each round of publications the receiver thread takes from its inbox (at most
  * {@value #MAX_PUBLICATIONS_PER_ROUND} publications, handed over in batches of at most {@value #MAX_EVENTS_PER_BATCH} events),
@@ -111,8 +116,6 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
      * counting its own publications as heard ({@link #receiverKeepsUp}).
      */
     private static final long RECEIVER_STALL_NANOS = TimeUnit.SECONDS.toNanos(1);
-    /** Whether this thread is running one of a bus's Lettuce callbacks (on Lettuce's I/O thread). */
-    private static final ThreadLocal<Boolean> IN_LETTUCE_CALLBACK = ThreadLocal.withInitial(() -> Boolean.FALSE);
     private static final long HEARTBEAT_MILLIS = 1_000;
     private static final long DRAIN_MILLIS = 2_000;
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
@@ -177,11 +180,13 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     /** Guarded by {@link #state}: how many times this node has left or rejoined the bus (numbers their closes). */
     private long transitions;
     /**
-     * Held while the connections are closed for a transition ({@link #closeFor}), so that the closes of a loss and of
-     * the rejoin after it run one after the other, in that order, out of {@link #state}.
+     * The one thread that closes this node's connections when the bus says so (a loss, a rejoin, an inbox that
+     * overflowed), in the order they were asked for: never Lettuce's I/O threads, which must go on reading the bus
+     * (this node's own publications included) however long closing thousands of connections takes, nor the
+     * heartbeat thread.
      */
-    private final Object closes = new Object();
-    /** The latest transition whose close has run (written under {@link #closes}). */
+    private final ExecutorService closer;
+    /** The latest transition whose close has run (written by {@link #closer} only). */
     private volatile long closesDoneThrough;
     private final Thread publishing;
     private final Thread receiving;
@@ -204,6 +209,11 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         this.receiving = new Thread(this::receiveLoop, "parley-bus-receiver");
         publishing.setDaemon(true);
         receiving.setDaemon(true);
+        this.closer = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "parley-bus-closer");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /**
@@ -237,12 +247,12 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         pubSub.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(byte[] channelName, byte[] message) {
-                inLettuceCallback(() -> onPublication(message));
+                onPublication(message);
             }
 
             @Override
             public void subscribed(byte[] channelName, long count) {
-                inLettuceCallback(RedisEventBus.this::onSubscribed);
+                onSubscribed();
             }
         });
         client.addListener(new ConnectionEvents());
@@ -409,6 +419,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         running = false;
         publishing.interrupt();
         receiving.interrupt();
+        closer.shutdownNow();
         LettuceClients.shutDown(client, resources, LOG, "the bus's");
     }
 
@@ -431,12 +442,6 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
      */
     private void publishQueued() {
         if (outbox.isEmpty()) {
-            return;
-        }
-        if (IN_LETTUCE_CALLBACK.get()) {
-            // On Lettuce's I/O thread a PUBLISH is written at once, ahead of those other threads have queued on that
-            // thread: it would leave out of sequence order, and the other nodes would drop the earlier ones.
-            LockSupport.unpark(publishing);
             return;
         }
         if (!publishingTurn.tryLock()) {
@@ -565,16 +570,6 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         closeForTheLostBus(lost, "this node's own publications stopped coming back for " + DEAF_AFTER_SECONDS + " s");
     }
 
-    /** Runs {@code callback}, one of this bus's Lettuce callbacks, marked as such ({@link #IN_LETTUCE_CALLBACK}). */
-    private static void inLettuceCallback(Runnable callback) {
-        IN_LETTUCE_CALLBACK.set(Boolean.TRUE);
-        try {
-            callback.run();
-        } finally {
-            IN_LETTUCE_CALLBACK.set(Boolean.FALSE);
-        }
-    }
-
     // ---- receiving ----
 
     /**
@@ -596,7 +591,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         if (!inbox.offer(message)) {
             LOG.warn("The bus's inbox is full (this node cannot keep up): closing every connection here to catch up");
             inbox.clear();
-            connections.closeAllToCatchUp();
+            onTheCloser(connections::closeAllToCatchUp);
         }
     }
 
@@ -793,13 +788,13 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     }
 
     /**
-     * Closes every connection here to catch up, for {@code transition}, after the close of any transition before it
-     * that is under way; not at all when a later transition's close has already run, since that one closed every
-     * connection open after this transition (and a close of a loss run after the rejoin that followed it would close
-     * connections opened on the bus, which missed nothing).
+     * Has the {@link #closer} close every connection here to catch up, for {@code transition}, after the closes asked
+     * for before; not at all when a later transition's close has already run, since that one closed every connection
+     * open after this transition (and a close of a loss run after the rejoin that followed it would close connections
+     * opened on the bus, which missed nothing). Returns at once.
      */
     private void closeFor(long transition) {
-        synchronized (closes) {
+        onTheCloser(() -> {
             if (transition <= closesDoneThrough) {
                 return;
             }
@@ -808,6 +803,22 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
             } finally {
                 closesDoneThrough = Math.max(closesDoneThrough, transition);
             }
+        });
+    }
+
+    /** Runs {@code close} on the {@link #closer}, after what it was given before; not once the bus is closed. */
+    private void onTheCloser(Runnable close) {
+        try {
+            closer.execute(() -> {
+                try {
+                    close.run();
+                } catch (Throwable failure) {
+                    LOG.error("Closing this node's connections to catch up failed: {}",
+                            RedisBusUnavailable.describe(failure));
+                }
+            });
+        } catch (RejectedExecutionException closed) {
+            LOG.debug("The bus is closed: this node's connections are not closed to catch up");
         }
     }
 
@@ -815,7 +826,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
 
         @Override
         public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
-            inLettuceCallback(() -> connected(connection));
+            connected(connection);
         }
 
         private void connected(RedisChannelHandler<?, ?> connection) {
@@ -832,7 +843,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
 
         @Override
         public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-            inLettuceCallback(() -> disconnected(connection));
+            disconnected(connection);
         }
 
         private void disconnected(RedisChannelHandler<?, ?> connection) {

@@ -56,23 +56,22 @@ class BusFailureTest {
     }
 
     /**
-     * What a node does when the bus calls it on Lettuce's I/O thread (closing its connections to catch up; should the
-     * closes deliver, say users going offline) is published in sequence order like anything else. A PUBLISH issued on
-     * the I/O thread of the publishing connection is written at once, ahead of those other threads queued there, so the
-     * other nodes would drop the earlier ones as already received; the bus leaves such publications to its heartbeat
-     * thread instead.
+     * What a node does while the bus closes its connections to catch up (should the closes deliver, say users going
+     * offline) is published in sequence order like anything else, and the closes never run on Lettuce's I/O threads.
+     * They once did, in the subscriber's callback: a PUBLISH issued on the I/O thread of the publishing connection is
+     * written at once, ahead of those other threads queued there, so the other nodes would drop the earlier ones as
+     * already received.
      *
      * <p>Lettuce gives each bus two I/O threads, one per connection (it raises the one asked for to two), and a
      * connection that reconnects moves to the other (Netty hands its event loops out in turn); so once node A's
      * publishing connection has been cut and has reconnected, its subscribing connection's callbacks run on the
      * publishing connection's thread. Then A's receiver is held in a local delivery while a third node floods the
-     * bus, until the subscriber's callback finds A's inbox full and closes A's connections, on that thread. There,
-     * before A's connections deliver, another thread of A delivers some events: their PUBLISHes wait on the I/O
-     * thread, which is in the callback. A's publications must leave in sequence order, and node B must deliver every event of A, once, in
-     * order, and close nothing.
+     * bus, until the subscriber's callback finds A's inbox full and has A's connections closed. Before they deliver,
+     * another thread of A delivers some events. A's publications must leave in sequence order, and node B must
+     * deliver every event of A, once, in order, and close nothing.
      */
     @Test
-    void publicationsMadeInsideALettuceCallbackLeaveInSequenceOrderAndTheOtherNodeDropsNone() throws Exception {
+    void publicationsMadeWhileTheBusClosesConnectionsLeaveInSequenceOrderAndTheOtherNodeDropsNone() throws Exception {
         String clientName = "parley-node-a";
         CountDownLatch receiverHeld = new CountDownLatch(1);
         CountDownLatch receiverReleased = new CountDownLatch(1);
@@ -99,7 +98,6 @@ class BusFailureTest {
                     .isEqualTo(1L);
             Buses.await("node A lost its publishing connection and rejoined",
                     () -> callback.threads.size() == closings + 2);
-            String publishingThread = callback.threads.get(closings + 1);
 
             callback.armed = true;
             b.bus.deliver(Buses.event(FROM_B, bob, alice));
@@ -119,9 +117,9 @@ class BusFailureTest {
             a.deliver(Buses.event(LAST, alice, bob));
             Buses.await("node B has A's last event", () -> b.deliveredIds().contains(LAST));
 
-            assertThat(callback.deliveredOn)
-                    .as("the subscribing connection's callback ran on the publishing connection's I/O thread")
-                    .isEqualTo(publishingThread);
+            assertThat(callback.threads).as("every close ran on the bus's closer thread")
+                    .containsOnly("parley-bus-closer");
+            assertThat(callback.deliveredOn).isEqualTo("parley-bus-closer");
             assertThat(sequencesOfA).as("A's publications, in the order they reached Redis").isSorted()
                     .doesNotHaveDuplicates();
             List<Long> expected = new ArrayList<>();
@@ -326,6 +324,57 @@ class BusFailureTest {
             assertThat(rejoinClosed.await(Buses.WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
             assertThat(steps).containsExactly("close 1 begins", "close 1 ends", "close 2 begins", "close 2 ends");
             Buses.await("up once the rejoin's close is done", a::isUp);
+        } finally {
+            lossCloseMayEnd.countDown();
+            a.close();
+            admin.shutdown();
+        }
+    }
+
+    /**
+     * Closing thousands of connections takes a while, and while a loss's close runs the node goes on: its publishing
+     * connection reconnects, it rejoins and it must keep hearing its own heartbeats. The closes ran on the thread that
+     * saw the loss or the rejoin, Lettuce's I/O threads among them: a loss's close held one, the rejoin's close waited
+     * for it on the other, nothing read the bus any more, and after {@link RedisEventBus#DEAF_AFTER_SECONDS} s the
+     * node found itself deaf and left the bus again (a third transition, every connection closed once more). Now they
+     * run on a thread of the bus's own.
+     */
+    @Test
+    void aLossesCloseLongerThanTheDeafnessLimitLeavesTheRejoinedNodeHearingItself() throws Exception {
+        String clientName = "parley-node-a";
+        List<String> closingThreads = new CopyOnWriteArrayList<>();
+        CountDownLatch lossCloseBegun = new CountDownLatch(1);
+        CountDownLatch lossCloseMayEnd = new CountDownLatch(1);
+        AtomicInteger closes = new AtomicInteger();
+        OpenConnections slowToClose = closingAll(() -> {
+            closingThreads.add(Thread.currentThread().getName());
+            if (closes.incrementAndGet() == 1) {
+                lossCloseBegun.countDown();
+                try {
+                    lossCloseMayEnd.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        RedisEventBus a = RedisEventBus.connect(new RedisBusSettings(redis.url() + "?clientName=" + clientName,
+                "parley", Duration.ofSeconds(5)), event -> { }, user -> { }, slowToClose);
+        RedisClient admin = RedisClient.create(redis.url());
+        try (StatefulRedisConnection<String, String> commands = admin.connect()) {
+            assertThat(a.isUp()).isTrue();
+            commands.sync().clientKill(KillArgs.Builder.id(publishingConnectionOf(clientName, commands)));
+            assertThat(lossCloseBegun.await(Buses.WAIT.toMillis(), TimeUnit.MILLISECONDS))
+                    .as("the node lost the bus and began closing").isTrue();
+            Buses.await("the node rejoined while the loss's close still ran", () -> a.transitions() == 2);
+
+            Thread.sleep((RedisEventBus.DEAF_AFTER_SECONDS + 2) * 1_000L);
+            assertThat(a.transitions()).as("left and rejoined once: it never stopped hearing itself").isEqualTo(2);
+            assertThat(a.isUp()).as("ready only once the closes are done").isFalse();
+
+            lossCloseMayEnd.countDown();
+            Buses.await("up once the rejoin's close is done", a::isUp);
+            assertThat(closes.get()).isEqualTo(2);
+            assertThat(closingThreads).containsOnly("parley-bus-closer");
         } finally {
             lossCloseMayEnd.countDown();
             a.close();
