@@ -432,13 +432,21 @@ public final class FrameWriter extends Writer {
         }
 
         private static ScheduledThreadPoolExecutor timer() {
-            ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(0, runnable -> {
-                Thread thread = new Thread(runnable, "parley-websocket-linger");
-                thread.setDaemon(true);
-                return thread;
-            });
+            ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(0, Lingering::timerThread);
             timer.setKeepAliveTime(10, TimeUnit.SECONDS);
             return timer;
+        }
+
+        /**
+         * The timer's thread. It is made by whichever thread starts a linger (a container's worker), so it takes
+         * nothing of that thread's context: not its context class loader (which would keep, say, a web application's
+         * loader alive while the thread lives) nor its inheritable thread-locals.
+         */
+        static Thread timerThread(Runnable runnable) {
+            Thread thread = new Thread(null, runnable, "parley-websocket-linger", 0, false);
+            thread.setContextClassLoader(FrameWriter.class.getClassLoader());
+            thread.setDaemon(true);
+            return thread;
         }
 
         /** Counts a linger in, unless {@link #MAX_UNDER_WAY} are under way: then false (close at once). */

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.glassfish.tyrus.spi.CompletionHandler;
 import org.glassfish.tyrus.spi.Writer;
@@ -182,6 +183,30 @@ class FrameWriterTest {
     }
 
     /** The client closed first: Tyrus's answer and its close go out at once. */
+    /** Made by a container's worker, the timer's thread keeps neither its class loader nor its thread-locals. */
+    @Test
+    void theLingerTimersThreadTakesNothingFromTheWorkerThatMadeIt() throws Exception {
+        ClassLoader workersLoader = new ClassLoader(null) { };
+        InheritableThreadLocal<String> workersContext = new InheritableThreadLocal<>();
+        AtomicReference<String> seenOnTheTimer = new AtomicReference<>("not run");
+        AtomicReference<Thread> made = new AtomicReference<>();
+        Thread worker = new Thread(() -> {
+            workersContext.set("the worker's");
+            made.set(FrameWriter.Lingering.timerThread(() -> seenOnTheTimer.set(workersContext.get())));
+        });
+        worker.setContextClassLoader(workersLoader);
+        worker.start();
+        worker.join();
+
+        Thread timer = made.get();
+        assertThat(timer.getName()).isEqualTo("parley-websocket-linger");
+        assertThat(timer.isDaemon()).isTrue();
+        assertThat(timer.getContextClassLoader()).isSameAs(FrameWriter.class.getClassLoader());
+        timer.start();
+        timer.join();
+        assertThat(seenOnTheTimer.get()).as("the worker's inheritable thread-local, on the timer").isNull();
+    }
+
     @Test
     void aCloseAfterTheClientsCloseFrameIsNotHeld() throws Exception {
         writer.clientCloseFrameRead();
