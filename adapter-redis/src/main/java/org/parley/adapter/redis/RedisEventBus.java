@@ -15,9 +15,9 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -63,7 +63,7 @@ import org.slf4j.LoggerFactory;
  * published, so Lettuce's I/O threads never render frames; a node's own publications, which come back to it too, are
  * recognised on Lettuce's thread and only prove that the bus carries what this node publishes. The connections the bus
  * closes (below) are closed by a closer thread, in the order asked: Lettuce's I/O threads run none of Parley's code
- * but that recognition and the note of a connection's state, so they never wait. Events reach the local
+ * but that recognition and the note of a connection's state, so they never wait for a close. Events reach the local
  * delivery in batches ({@link EventDelivery#openBatch()}): group commit's batch through {@link #openBatch()}, and on
  * the receiving side each round of publications the receiver thread takes from its inbox (at most
  * {@value #MAX_PUBLICATIONS_PER_ROUND} publications, handed over in batches of at most {@value #MAX_EVENTS_PER_BATCH} events),
@@ -76,11 +76,15 @@ import org.slf4j.LoggerFactory;
  *       {@value #DEAF_AFTER_SECONDS} s, which they also do while its receiver thread is stuck with publications
  *       waiting), it closes every connection here to catch up (1012) and keeps serving them
  *       locally; when it has rejoined (resubscribed, and publishing again), it closes again every connection opened
- *       meanwhile, since they missed the other nodes' frames;</li>
+ *       meanwhile, since they missed the other nodes' frames. Until a close asked for has run, nothing received is
+ *       handed to the connections (a connection given a frame from after the gap before its 1012 would catch up from
+ *       there), and what arrives while the node is off the bus is dropped: the rejoin's close has those connections
+ *       catch up instead;</li>
  *   <li>a publication that fails (Redis down: commands are rejected while disconnected, never queued) owes its
  *       recipients a catch-up: once publishing works again, the node publishes their ids and every node closes their
  *       connections to catch up; a user change that could not be published is published again;</li>
- *   <li>a publication a node cannot read (another version) closes the recipients it names, or everyone there.</li>
+ *   <li>a publication a node cannot read (another version) closes the recipients it names, or everyone there;</li>
+ *   <li>a node whose inbox overflows drops what it holds and closes every connection, as for a loss.</li>
  * </ul>
  * Stored messages are never lost either way: they are in the database before any event of them exists.
  *
@@ -116,6 +120,8 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
      * counting its own publications as heard ({@link #receiverKeepsUp}).
      */
     private static final long RECEIVER_STALL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How often the receiver looks again while it waits for a close (the closer also wakes it when one ends). */
+    private static final long CLOSE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long HEARTBEAT_MILLIS = 1_000;
     private static final long DRAIN_MILLIS = 2_000;
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
@@ -167,7 +173,10 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     private volatile long lastHeardSelfNanos = System.nanoTime();
     /** When the receiver thread last took or handled a publication ({@link System#nanoTime()}). */
     private volatile long receiverProgressNanos = System.nanoTime();
-    /** Whether the receiver thread is waiting for a publication (idle, so {@link #receiverProgressNanos} may be old). */
+    /**
+     * Whether the receiver thread is waiting, for a publication or for a close to run ({@link #mayDeliverReceived}),
+     * so that {@link #receiverProgressNanos} may be old without the receiver being stuck.
+     */
     private volatile boolean receiverWaiting;
     /** Guarded by {@link #publishingTurn}. */
     private long nextSequence = 1;
@@ -176,18 +185,22 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     /** Guarded by {@link #state}. */
     private boolean subscriberReady;
     private boolean publisherReady;
-    private boolean up;
+    /** Written under {@link #state}; read without it by the receiver thread ({@link #mayDeliverReceived}). */
+    private volatile boolean up;
     /** Guarded by {@link #state}: how many times this node has left or rejoined the bus (numbers their closes). */
     private long transitions;
     /**
      * The one thread that closes this node's connections when the bus says so (a loss, a rejoin, an inbox that
      * overflowed), in the order they were asked for: never Lettuce's I/O threads, which must go on reading the bus
      * (this node's own publications included) however long closing thousands of connections takes, nor the
-     * heartbeat thread.
+     * heartbeat thread. Until a close asked for has run, the receiver thread hands nothing over
+     * ({@link #mayDeliverReceived}).
      */
     private final ExecutorService closer;
-    /** The latest transition whose close has run (written by {@link #closer} only). */
-    private volatile long closesDoneThrough;
+    /** How many closes of every connection have been asked for (a loss and a rejoin: under {@link #state}). */
+    private final AtomicLong closesAsked = new AtomicLong();
+    /** How many of {@link #closesAsked} a close that has run covered (written by {@link #closer} only). */
+    private volatile long closesDone;
     private final Thread publishing;
     private final Thread receiving;
 
@@ -209,11 +222,16 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         this.receiving = new Thread(this::receiveLoop, "parley-bus-receiver");
         publishing.setDaemon(true);
         receiving.setDaemon(true);
-        this.closer = Executors.newSingleThreadExecutor(task -> {
-            Thread thread = new Thread(task, "parley-bus-closer");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ThreadPoolExecutor closing = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(), task -> {
+                    // Made here, by the thread that connects: it keeps nothing of that thread's context.
+                    Thread thread = new Thread(null, task, "parley-bus-closer", 0, false);
+                    thread.setContextClassLoader(RedisEventBus.class.getClassLoader());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        closing.prestartCoreThread();
+        this.closer = closing;
     }
 
     /**
@@ -352,14 +370,12 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
      * sent here because the node is ready is not closed by a close still under way.
      */
     public boolean isUp() {
-        long latest;
         synchronized (state) {
             if (!up) {
                 return false;
             }
-            latest = transitions;
         }
-        return closesDoneThrough >= latest;
+        return closesDone >= closesAsked.get();
     }
 
     /** How many times this node has left or rejoined the bus (tests). */
@@ -397,8 +413,9 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
 
     /**
      * Leaves the bus: what is still waiting to be published goes first (for up to {@value #DRAIN_MILLIS} ms, so that
-     * the last messages this node stored reach the other nodes' connections), then the connections close. Calling it
-     * again does nothing.
+     * the last messages this node stored reach the other nodes' connections), then the connections to Redis close;
+     * closes of this node's connections not begun are dropped, and one under way is waited for (up to
+     * {@value #DRAIN_MILLIS} ms more). Calling it again does nothing.
      */
     @Override
     public void close() {
@@ -420,6 +437,14 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         publishing.interrupt();
         receiving.interrupt();
         closer.shutdownNow();
+        try {
+            if (!closer.awaitTermination(DRAIN_MILLIS, TimeUnit.MILLISECONDS)) {
+                LOG.warn("The bus's closer was still closing connections {} ms after the bus was closed",
+                        DRAIN_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         LettuceClients.shutDown(client, resources, LOG, "the bus's");
     }
 
@@ -590,8 +615,9 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         }
         if (!inbox.offer(message)) {
             LOG.warn("The bus's inbox is full (this node cannot keep up): closing every connection here to catch up");
+            closesAsked.incrementAndGet();
             inbox.clear();
-            onTheCloser(connections::closeAllToCatchUp);
+            closeEveryConnection();
         }
     }
 
@@ -658,10 +684,13 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
             return;
         }
         received.incrementAndGet();
+        boolean deliver = mayDeliverReceived(here);
         for (Item item : batch.items()) {
             try {
                 if (item instanceof Event event) {
-                    here.deliver(event.event());
+                    if (deliver) {
+                        here.deliver(event.event());
+                    }
                     continue;
                 }
                 here.close();
@@ -681,6 +710,31 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
                 connections.closeToCatchUp(unreadable.recipients());
             }
         }
+    }
+
+    /**
+     * Whether the events of a publication just received may go to this node's connections. Not while a close of every
+     * connection that was asked for has not run: this node missed publications (it lost the bus, its inbox overflowed)
+     * or was off the bus, and a connection that got an event received after that gap before its 1012 would catch up
+     * from that event's id and never get the ones it missed. So the receiver hands over what it holds and waits for
+     * the close (counted as waiting, not as stuck: {@link #receiverKeepsUp}). And not while this node is off the bus:
+     * what arrives then goes to connections the rejoin's close will close, which catch up instead.
+     */
+    private boolean mayDeliverReceived(LocalBatch here) {
+        while (running) {
+            boolean onTheBus = up; // read before closesAsked: cameBack counts its close before it sets up
+            if (closesDone >= closesAsked.get()) {
+                return onTheBus;
+            }
+            here.close();
+            receiverWaiting = true;
+            try {
+                LockSupport.parkNanos(this, CLOSE_WAIT_NANOS);
+            } finally {
+                receiverWaiting = false;
+            }
+        }
+        return false;
     }
 
     /** Acts on a user's change or a catch-up another node published. */
@@ -751,6 +805,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
             return 0;
         }
         up = false;
+        closesAsked.incrementAndGet();
         return ++transitions;
     }
 
@@ -762,6 +817,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         if (up || !subscriberReady || !publisherReady) {
             return 0;
         }
+        closesAsked.incrementAndGet(); // before up: the receiver reads up first (mayDeliverReceived)
         up = true;
         lastHeardSelfNanos = System.nanoTime();
         return ++transitions;
@@ -774,7 +830,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         }
         LOG.warn("Lost the bus ({}): closing this node's connections with 1012 so that they catch up; serving them "
                 + "on this node alone until Redis is back", why);
-        closeFor(lost);
+        closeEveryConnection();
     }
 
     /** Out of {@link #state}: for a rejoin (transition {@code back}; 0: none), closes every connection here. */
@@ -784,37 +840,30 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         }
         LOG.info("Rejoined the bus at {}: closing the connections opened meanwhile with 1012 so that they catch up",
                 settings.shown());
-        closeFor(back);
+        closeEveryConnection();
     }
 
     /**
-     * Has the {@link #closer} close every connection here to catch up, for {@code transition}, after the closes asked
-     * for before; not at all when a later transition's close has already run, since that one closed every connection
-     * open after this transition (and a close of a loss run after the rejoin that followed it would close connections
-     * opened on the bus, which missed nothing). Returns at once.
+     * Has the {@link #closer} close every connection here to catch up, once {@link #closesAsked} counts this close
+     * (the caller asked for it). The closer's closes run one after the other, in the order asked; one covers every
+     * close asked for before it began, and those are then skipped (a close of a loss run after the rejoin that followed
+     * it would close connections opened on the bus, which missed nothing). Returns at once.
      */
-    private void closeFor(long transition) {
-        onTheCloser(() -> {
-            if (transition <= closesDoneThrough) {
-                return;
-            }
-            try {
-                connections.closeAllToCatchUp();
-            } finally {
-                closesDoneThrough = Math.max(closesDoneThrough, transition);
-            }
-        });
-    }
-
-    /** Runs {@code close} on the {@link #closer}, after what it was given before; not once the bus is closed. */
-    private void onTheCloser(Runnable close) {
+    private void closeEveryConnection() {
         try {
             closer.execute(() -> {
+                long asked = closesAsked.get();
+                if (asked <= closesDone) {
+                    return;
+                }
                 try {
-                    close.run();
+                    connections.closeAllToCatchUp();
                 } catch (Throwable failure) {
                     LOG.error("Closing this node's connections to catch up failed: {}",
                             RedisBusUnavailable.describe(failure));
+                } finally {
+                    closesDone = asked;
+                    LockSupport.unpark(receiving);
                 }
             });
         } catch (RejectedExecutionException closed) {
