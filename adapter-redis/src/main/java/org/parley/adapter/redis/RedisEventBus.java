@@ -75,11 +75,11 @@ import org.slf4j.LoggerFactory;
  *   <li>when this node loses Redis (either connection drops, or its own publications stop coming back for
  *       {@value #DEAF_AFTER_SECONDS} s, which they also do while its receiver thread is stuck with publications
  *       waiting), it closes every connection here to catch up (1012) and keeps serving them
- *       locally; when it has rejoined (resubscribed, and publishing again), it closes again every connection opened
- *       meanwhile, since they missed the other nodes' frames. Until a close asked for has run, nothing received is
- *       handed to the connections (a connection given a frame from after the gap before its 1012 would catch up from
- *       there), and what arrives while the node is off the bus is dropped: the rejoin's close has those connections
- *       catch up instead;</li>
+ *       locally; when its subscriber receives again (resubscribed, or hearing itself again), it closes again every
+ *       connection opened meanwhile, since they missed the other nodes' frames. Until a close asked for has run,
+ *       nothing received is handed to the connections: a connection given a frame from after a gap before its 1012
+ *       would catch up from there and never get the frames it missed. While only its publishing connection is away it
+ *       goes on delivering what it receives, and rejoins without a second close;</li>
  *   <li>a publication that fails (Redis down: commands are rejected while disconnected, never queued) owes its
  *       recipients a catch-up: once publishing works again, the node publishes their ids and every node closes their
  *       connections to catch up; a user change that could not be published is published again;</li>
@@ -184,9 +184,10 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     private volatile long lastPublishNanos = System.nanoTime();
     /** Guarded by {@link #state}. */
     private boolean subscriberReady;
+    /** Whether the subscriber has been subscribed before: its first subscription follows no gap. */
+    private boolean subscribedBefore;
     private boolean publisherReady;
-    /** Written under {@link #state}; read without it by the receiver thread ({@link #mayDeliverReceived}). */
-    private volatile boolean up;
+    private boolean up;
     /** Guarded by {@link #state}: how many times this node has left or rejoined the bus (numbers their closes). */
     private long transitions;
     /**
@@ -197,7 +198,10 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
      * ({@link #mayDeliverReceived}).
      */
     private final ExecutorService closer;
-    /** How many closes of every connection have been asked for (a loss and a rejoin: under {@link #state}). */
+    /**
+     * How many closes of every connection have been asked for: for a loss, a rejoin, the subscriber side back after a
+     * gap (these under {@link #state}), an overflowing inbox.
+     */
     private final AtomicLong closesAsked = new AtomicLong();
     /** How many of {@link #closesAsked} a close that has run covered (written by {@link #closer} only). */
     private volatile long closesDone;
@@ -218,20 +222,23 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         this.resources = LettuceClients.resources(1);
         this.client = LettuceClients.client(resources, settings, COMMAND_TIMEOUT,
                 options -> options.requestQueueSize(MAX_PUBLICATIONS_IN_FLIGHT));
-        this.publishing = new Thread(this::heartbeatLoop, "parley-bus-heartbeat");
-        this.receiving = new Thread(this::receiveLoop, "parley-bus-receiver");
-        publishing.setDaemon(true);
-        receiving.setDaemon(true);
+        this.publishing = busThread(this::heartbeatLoop, "parley-bus-heartbeat");
+        this.receiving = busThread(this::receiveLoop, "parley-bus-receiver");
         ThreadPoolExecutor closing = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-                new LinkedBlockingQueue<>(), task -> {
-                    // Made here, by the thread that connects: it keeps nothing of that thread's context.
-                    Thread thread = new Thread(null, task, "parley-bus-closer", 0, false);
-                    thread.setContextClassLoader(RedisEventBus.class.getClassLoader());
-                    thread.setDaemon(true);
-                    return thread;
-                });
+                new LinkedBlockingQueue<>(), task -> busThread(task, "parley-bus-closer"));
         closing.prestartCoreThread();
         this.closer = closing;
+    }
+
+    /**
+     * One of the bus's threads, made by the thread that connects it (a request's, in an embedding application): it
+     * keeps neither that thread's context class loader nor its inheritable thread-locals.
+     */
+    private static Thread busThread(Runnable task, String name) {
+        Thread thread = new Thread(null, task, name, 0, false);
+        thread.setContextClassLoader(RedisEventBus.class.getClassLoader());
+        thread.setDaemon(true);
+        return thread;
     }
 
     /**
@@ -622,8 +629,9 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     }
 
     /**
-     * Whether the receiver thread keeps up: no publication waits for it, or it is waiting for one (and about to wake for
-     * what just arrived), or it handed one over less than {@link #RECEIVER_STALL_NANOS} ago.
+     * Whether the receiver thread keeps up: no publication waits for it, or it is waiting (for one, and about to wake
+     * for what just arrived; or for a close of every connection, which this node asked for itself), or it handed one
+     * over less than {@link #RECEIVER_STALL_NANOS} ago.
      */
     private boolean receiverKeepsUp(long now) {
         return inbox.isEmpty() || receiverWaiting || now - receiverProgressNanos < RECEIVER_STALL_NANOS;
@@ -642,10 +650,11 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
                     receiverWaiting = false;
                 }
                 inbox.drainTo(round, MAX_PUBLICATIONS_PER_ROUND - 1);
+                long closesAskedWhenTaken = closesAsked.get();
                 receiverProgressNanos = System.nanoTime();
                 for (byte[] message : round) {
                     try {
-                        receive(message, here);
+                        receive(message, here, closesAskedWhenTaken);
                     } catch (Throwable failure) {
                         LOG.error("A publication could not be handled: {}", RedisBusUnavailable.describe(failure));
                     }
@@ -664,7 +673,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
      * Hands the events of {@code message} to {@code here}; anything else it carries (a catch-up, a user's change)
      * is acted on after the events before it are handed over.
      */
-    private void receive(byte[] message, LocalBatch here) {
+    private void receive(byte[] message, LocalBatch here, long closesAskedWhenTaken) {
         BusCodec.Batch batch; // not EventDelivery.Batch, which this class inherits
         try {
             batch = BusCodec.decode(message);
@@ -684,7 +693,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
             return;
         }
         received.incrementAndGet();
-        boolean deliver = mayDeliverReceived(here);
+        boolean deliver = mayDeliverReceived(here, closesAskedWhenTaken);
         for (Item item : batch.items()) {
             try {
                 if (item instanceof Event event) {
@@ -713,20 +722,35 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     }
 
     /**
-     * Whether the events of a publication just received may go to this node's connections. Not while a close of every
-     * connection that was asked for has not run: this node missed publications (it lost the bus, its inbox overflowed)
-     * or was off the bus, and a connection that got an event received after that gap before its 1012 would catch up
-     * from that event's id and never get the ones it missed. So the receiver hands over what it holds and waits for
-     * the close (counted as waiting, not as stuck: {@link #receiverKeepsUp}). And not while this node is off the bus:
-     * what arrives then goes to connections the rejoin's close will close, which catch up instead.
+     * Whether the events of a publication received may go to this node's connections, once every close of them that
+     * was asked for has run: the receiver hands over what it holds and waits for those closes (counted as waiting, not
+     * as stuck: {@link #receiverKeepsUp}). A close is asked for whenever this node may have missed publications (it
+     * lost the bus, stopped hearing itself, its inbox overflowed) and again when it receives again: a connection given
+     * an event from after such a gap before its 1012 would catch up from that event's id and never get the ones it
+     * missed. The events are dropped when a close asked for after the publication was taken has run: it closed every
+     * connection open then, whose clients catch up (an event handed over after it would set the conversation's order
+     * back).
+     *
+     * @param closesAskedWhenTaken {@link #closesAsked} read after the publication was taken from the inbox
      */
-    private boolean mayDeliverReceived(LocalBatch here) {
-        while (running) {
-            boolean onTheBus = up; // read before closesAsked: cameBack counts its close before it sets up
-            if (closesDone >= closesAsked.get()) {
-                return onTheBus;
-            }
+    private boolean mayDeliverReceived(LocalBatch here, long closesAskedWhenTaken) {
+        if (closesDone < closesAsked.get()) {
             here.close();
+            awaitTheClosesAsked();
+        }
+        return running && closesDone <= closesAskedWhenTaken;
+    }
+
+    /** Waits until every close asked for has run (or the bus closes); warns once when that takes over 5 s. */
+    private void awaitTheClosesAsked() {
+        long since = System.nanoTime();
+        boolean warned = false;
+        while (running && closesDone < closesAsked.get()) {
+            if (!warned && System.nanoTime() - since > TimeUnit.SECONDS.toNanos(DEAF_AFTER_SECONDS)) {
+                LOG.warn("This node's receiver has waited {} s for its connections to be closed: nothing the other "
+                        + "nodes publish reaches them until then", DEAF_AFTER_SECONDS);
+                warned = true;
+            }
             receiverWaiting = true;
             try {
                 LockSupport.parkNanos(this, CLOSE_WAIT_NANOS);
@@ -734,7 +758,6 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
                 receiverWaiting = false;
             }
         }
-        return false;
     }
 
     /** Acts on a user's change or a catch-up another node published. */
@@ -776,23 +799,50 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
 
     private void onSubscribed() {
         long back;
+        boolean receivingAgain;
         synchronized (state) {
-            subscriberReady = true;
+            receivingAgain = receivingAgain();
             lastHeardSelfNanos = System.nanoTime();
             back = cameBack();
         }
-        closeForTheRejoinedBus(back);
+        closeForReceivingAgain(receivingAgain);
+        rejoined(back);
     }
 
     private void heardAgain() {
         long back = 0;
+        boolean receivingAgain = false;
         synchronized (state) {
             if (!subscriberReady && subscriber != null && subscriber.isOpen()) {
-                subscriberReady = true;
+                receivingAgain = receivingAgain();
                 back = cameBack();
             }
         }
-        closeForTheRejoinedBus(back);
+        closeForReceivingAgain(receivingAgain);
+        rejoined(back);
+    }
+
+    /**
+     * Under {@link #state}: marks the subscriber ready. When it was not (resubscribed, or hearing itself again), this
+     * node may have missed publications meanwhile: asks for a close of every connection, before anything received
+     * from now on is taken (the receiver waits for it), and returns true; the caller then has it run, out of the lock.
+     */
+    private boolean receivingAgain() {
+        boolean again = subscribedBefore && !subscriberReady;
+        subscribedBefore = true;
+        subscriberReady = true;
+        if (again) {
+            closesAsked.incrementAndGet();
+        }
+        return again;
+    }
+
+    /** Out of {@link #state}: after {@link #receivingAgain} returned true, closes every connection here. */
+    private void closeForReceivingAgain(boolean receivingAgain) {
+        if (receivingAgain) {
+            LOG.info("Receiving the bus again: closing the connections opened meanwhile with 1012 so that they catch up");
+            closeEveryConnection();
+        }
     }
 
     /**
@@ -811,13 +861,14 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
 
     /**
      * Under {@link #state}: marks this node on the bus again once both its connections are ready. When it was off it,
-     * returns the transition's number (above 0), for {@link #closeForTheRejoinedBus} out of the lock. Else 0.
+     * returns the transition's number (above 0), for {@link #rejoined} out of the lock. Else 0. It asks for no close:
+     * the connections of a node that missed publications are closed when it receives again ({@link
+     * #receivingAgain}), and a node whose publisher alone was away missed nothing (what it could not publish is owed).
      */
     private long cameBack() {
         if (up || !subscriberReady || !publisherReady) {
             return 0;
         }
-        closesAsked.incrementAndGet(); // before up: the receiver reads up first (mayDeliverReceived)
         up = true;
         lastHeardSelfNanos = System.nanoTime();
         return ++transitions;
@@ -833,14 +884,11 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         closeEveryConnection();
     }
 
-    /** Out of {@link #state}: for a rejoin (transition {@code back}; 0: none), closes every connection here. */
-    private void closeForTheRejoinedBus(long back) {
-        if (back == 0) {
-            return;
+    /** Out of {@link #state}: for a rejoin (transition {@code back}; 0: none), says so. */
+    private void rejoined(long back) {
+        if (back != 0) {
+            LOG.info("Rejoined the bus at {}", settings.shown());
         }
-        LOG.info("Rejoined the bus at {}: closing the connections opened meanwhile with 1012 so that they catch up",
-                settings.shown());
-        closeEveryConnection();
     }
 
     /**
@@ -887,7 +935,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
                     back = cameBack();
                 }
             }
-            closeForTheRejoinedBus(back);
+            rejoined(back);
         }
 
         @Override

@@ -164,6 +164,45 @@ class BusClosesTest {
     }
 
     /**
+     * Only A's publishing connection is away (Redis now wants a password, and only the publisher reconnects): its
+     * subscriber goes on receiving, with no gap, so what B publishes still reaches A's connections, those opened
+     * after the loss's close among them.
+     */
+    @Test
+    void whileOnlyThePublisherIsAwayWhatIsReceivedIsStillDelivered() throws Exception {
+        String clientName = "parley-node-a";
+        AtomicInteger closes = new AtomicInteger();
+        RedisEventBus a = RedisEventBus.connect(new RedisBusSettings(redis.url() + "?clientName=" + clientName,
+                "parley", Duration.ofSeconds(5)), logging(new CountDownLatch(1), new CountDownLatch(0),
+                new boolean[] {false}), user -> { }, slowClosing(10, closes));
+        Node b = buses.start();
+        RedisClient admin = RedisClient.create(redis.url());
+        try (StatefulRedisConnection<String, String> commands = admin.connect()) {
+            b.bus.deliver(Buses.event(1, bob, alice));
+            Buses.await("A got B's first event", () -> log.contains("deliver 1"));
+            int closesBefore = closes.get();
+            commands.sync().configSet("requirepass", "only-the-admin-knows");
+            try {
+                commands.sync().clientKill(KillArgs.Builder.id(connectionOf(clientName, " sub=0 ", commands)));
+                Buses.await("A lost the bus and closed its connections", () -> closes.get() == closesBefore + 1
+                        && log.contains("close " + (closesBefore + 1) + " ends"));
+                assertThat(a.isUp()).isFalse();
+
+                b.bus.deliver(Buses.event(2, bob, alice));
+                Buses.await("B's event delivered on A while A cannot publish", () -> log.contains("deliver 2"));
+                assertThat(closes.get()).as("no close since the loss's").isEqualTo(closesBefore + 1);
+            } finally {
+                commands.sync().auth("only-the-admin-knows");
+                commands.sync().configSet("requirepass", "");
+            }
+            Buses.await("A rejoined", a::isUp);
+        } finally {
+            a.close();
+            admin.shutdown();
+        }
+    }
+
+    /**
      * Closing the bus (the node stops) waits for a close under way, which ignores interrupts as the websockets' does,
      * and drops those not begun: once {@code close()} has returned, no connection is closed by the bus.
      */
