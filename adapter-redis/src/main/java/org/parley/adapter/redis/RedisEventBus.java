@@ -188,19 +188,19 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     private boolean subscribedBefore;
     private boolean publisherReady;
     private boolean up;
-    /** Guarded by {@link #state}: how many times this node has left or rejoined the bus (numbers their closes). */
+    /** Guarded by {@link #state}: how many times this node has left or rejoined the bus. */
     private long transitions;
     /**
-     * The one thread that closes this node's connections when the bus says so (a loss, a rejoin, an inbox that
-     * overflowed), in the order they were asked for: never Lettuce's I/O threads, which must go on reading the bus
+     * The one thread that closes this node's connections when the bus says so (a loss, receiving again after a gap,
+     * an inbox that overflowed), in the order they were asked for: never Lettuce's I/O threads, which must go on reading the bus
      * (this node's own publications included) however long closing thousands of connections takes, nor the
      * heartbeat thread. Until a close asked for has run, the receiver thread hands nothing over
      * ({@link #mayDeliverReceived}).
      */
     private final ExecutorService closer;
     /**
-     * How many closes of every connection have been asked for: for a loss, a rejoin, the subscriber side back after a
-     * gap (these under {@link #state}), an overflowing inbox.
+     * How many closes of every connection have been asked for: for a loss, for the subscriber side receiving again
+     * after a gap (these under {@link #state}), for an overflowing inbox.
      */
     private final AtomicLong closesAsked = new AtomicLong();
     /** How many of {@link #closesAsked} a close that has run covered (written by {@link #closer} only). */
