@@ -61,8 +61,8 @@ import org.slf4j.LoggerFactory;
  * no thread is woken to publish. A heartbeat thread publishes what is owed and, when nothing else was published for
  * {@value #HEARTBEAT_MILLIS} ms, an empty publication. A receiver thread decodes and delivers what the other nodes
  * published, so Lettuce's I/O threads never render frames; a node's own publications, which come back to it too, are
- * recognised on Lettuce's thread and only prove that the bus carries what this node publishes. The connections the bus
- * closes (below) are closed by a closer thread, in the order asked: Lettuce's I/O threads run none of Parley's code
+ * recognised on Lettuce's thread and only prove that the bus carries what this node publishes. The closes of every
+ * connection the bus orders (below: a loss, receiving again, an overflow) run on a closer thread, in the order asked: Lettuce's I/O threads run none of Parley's code
  * but that recognition and the note of a connection's state, so they never wait for a close. Events reach the local
  * delivery in batches ({@link EventDelivery#openBatch()}): group commit's batch through {@link #openBatch()}, and on
  * the receiving side each round of publications the receiver thread takes from its inbox (at most
@@ -441,6 +441,9 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
             }
         }
         running = false;
+        synchronized (state) {
+            up = false;
+        }
         publishing.interrupt();
         receiving.interrupt();
         closer.shutdownNow();
@@ -894,8 +897,8 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     /**
      * Has the {@link #closer} close every connection here to catch up, once {@link #closesAsked} counts this close
      * (the caller asked for it). The closer's closes run one after the other, in the order asked; one covers every
-     * close asked for before it began, and those are then skipped (a close of a loss run after the rejoin that followed
-     * it would close connections opened on the bus, which missed nothing). Returns at once.
+     * close asked for before it began, and those are then skipped (a close that ran later would close connections
+     * opened since, which missed nothing). Returns at once.
      */
     private void closeEveryConnection() {
         try {

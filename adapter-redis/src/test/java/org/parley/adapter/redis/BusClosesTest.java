@@ -232,9 +232,9 @@ class BusClosesTest {
                 "parley", Duration.ofSeconds(5)), event -> { }, user -> { }, connections);
         RedisClient admin = RedisClient.create(redis.url());
         try (StatefulRedisConnection<String, String> commands = admin.connect()) {
-            commands.sync().clientKill(KillArgs.Builder.id(connectionOf(clientName, " sub=0 ", commands)));
+            commands.sync().clientKill(KillArgs.Builder.id(connectionOf(clientName, " sub=1 ", commands)));
             assertThat(begun.await(Buses.WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
-            Buses.await("rejoined, its close queued", () -> a.transitions() == 2);
+            Buses.await("resubscribed, its close queued behind the loss's", () -> a.transitions() == 2);
 
             a.close();
             List<String> whenClosed = List.copyOf(log);
@@ -242,7 +242,8 @@ class BusClosesTest {
 
             assertThat(whenClosed).as("the close under way, waited for").containsExactly("close 1 ends");
             assertThat(log).as("nothing closed after close() returned").isEqualTo(whenClosed);
-            assertThat(closes.get()).as("the rejoin's close, not begun, dropped").isEqualTo(1);
+            assertThat(closes.get()).as("the resubscription's close, not begun, dropped").isEqualTo(1);
+            assertThat(a.isUp()).as("a closed bus is not up").isFalse();
         } finally {
             a.close();
             admin.shutdown();

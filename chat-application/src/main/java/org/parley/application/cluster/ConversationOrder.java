@@ -258,7 +258,9 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
     /**
      * This node's connections as the bus should close them: the same, except that closing every connection also
      * forgets every thread's order (everyone reconnects and catches up, so there is nothing left to keep in order, and
-     * a thread whose events were lost meanwhile must not wait for them).
+     * a thread whose events were lost meanwhile must not wait for them). The events held then are dropped, and their
+     * recipients' connections are closed once more: one opened while the close ran was not among those it closed, and
+     * would otherwise never get them.
      */
     public OpenConnections connections() {
         return new OpenConnections() {
@@ -270,7 +272,10 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
             @Override
             public void closeAllToCatchUp(Instant openedBefore) {
                 connections.closeAllToCatchUp(openedBefore);
-                forgetAll();
+                Set<UserId> heldFor = forgetAll();
+                if (!heldFor.isEmpty()) {
+                    connections.closeToCatchUp(heldFor);
+                }
             }
 
             @Override
@@ -509,16 +514,23 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         }
     }
 
-    private void forgetAll() {
+    private Set<UserId> forgetAll() {
+        Set<UserId> heldFor = new LinkedHashSet<>();
         for (Map.Entry<ThreadId, Followed> entry : threads.entrySet()) {
             Followed followed = entry.getValue();
             synchronized (followed) {
                 followed.forgotten = true;
+                for (Held event : followed.held.values()) {
+                    for (Delivery delivery : event.event.deliveries()) {
+                        heldFor.add(delivery.recipient());
+                    }
+                }
                 followed.held.clear();
                 threads.remove(entry.getKey(), followed);
             }
         }
         waiting.clear();
+        return heldFor;
     }
 
     /**
