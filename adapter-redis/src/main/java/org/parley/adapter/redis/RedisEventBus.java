@@ -62,8 +62,9 @@ import org.slf4j.LoggerFactory;
  * {@value #HEARTBEAT_MILLIS} ms, an empty publication. A receiver thread decodes and delivers what the other nodes
  * published, so Lettuce's I/O threads never render frames; a node's own publications, which come back to it too, are
  * recognised on Lettuce's thread and only prove that the bus carries what this node publishes. The closes of every
- * connection the bus orders (below: a loss, receiving again, an overflow) run on a closer thread, in the order asked: Lettuce's I/O threads run none of Parley's code
- * but that recognition and the note of a connection's state, so they never wait for a close. Events reach the local
+ * connection the bus orders (below: a loss, receiving again, an overflow) run on a closer thread, in the order asked:
+ * Lettuce's I/O threads run none of Parley's code but that recognition and the note of a connection's state, so they
+ * never wait for a close. Events reach the local
  * delivery in batches ({@link EventDelivery#openBatch()}): group commit's batch through {@link #openBatch()}, and on
  * the receiving side each round of publications the receiver thread takes from its inbox (at most
  * {@value #MAX_PUBLICATIONS_PER_ROUND} publications, handed over in batches of at most {@value #MAX_EVENTS_PER_BATCH} events),
@@ -192,9 +193,9 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     private long transitions;
     /**
      * The one thread that closes this node's connections when the bus says so (a loss, receiving again after a gap,
-     * an inbox that overflowed), in the order they were asked for: never Lettuce's I/O threads, which must go on reading the bus
-     * (this node's own publications included) however long closing thousands of connections takes, nor the
-     * heartbeat thread. Until a close asked for has run, the receiver thread hands nothing over
+     * an inbox that overflowed), in the order they were asked for: never Lettuce's I/O threads, which must go on
+     * reading the bus (this node's own publications included) however long closing thousands of connections takes,
+     * nor the heartbeat thread. Until a close asked for has run, the receiver thread hands nothing over
      * ({@link #mayDeliverReceived}).
      */
     private final ExecutorService closer;
@@ -843,7 +844,8 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     /** Out of {@link #state}: after {@link #receivingAgain} returned true, closes every connection here. */
     private void closeForReceivingAgain(boolean receivingAgain) {
         if (receivingAgain) {
-            LOG.info("Receiving the bus again: closing the connections opened meanwhile with 1012 so that they catch up");
+            LOG.info("Receiving the bus again: closing the connections opened meanwhile with 1012 so that they "
+                    + "catch up");
             closeEveryConnection();
         }
     }

@@ -31,7 +31,7 @@ import org.parley.application.port.out.OpenConnections;
 import org.parley.domain.user.UserId;
 
 /**
- * The closes of every connection the bus orders (a loss, a rejoin, an overflowing inbox) run on the bus's closer
+ * The closes of every connection the bus orders (a loss, receiving again, an overflowing inbox) run on the bus's closer
  * thread, and nothing received reaches a connection before a close asked for has run: a connection that missed frames
  * and got one received after the gap before its 1012 would catch up from that frame's id ({@code after=}) and never get
  * the ones it missed. Closing is slow here (as with thousands of connections), and a Redis of this test's own.
@@ -54,7 +54,7 @@ class BusClosesTest {
         redis.close();
     }
 
-    /** Closing takes a while (thousands of connections): logs its begin and end, ignores interrupts like OpenWebSockets. */
+    /** Closing takes a while (thousands of connections): logs its begin and end; ignores interrupts, as websockets do. */
     private OpenConnections slowClosing(long millis, AtomicInteger closes) {
         return new OpenConnections() {
             @Override
