@@ -928,10 +928,6 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
 
         @Override
         public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
-            connected(connection);
-        }
-
-        private void connected(RedisChannelHandler<?, ?> connection) {
             long back = 0;
             synchronized (state) {
                 if (connection == publisher) {
@@ -945,10 +941,6 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
 
         @Override
         public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-            disconnected(connection);
-        }
-
-        private void disconnected(RedisChannelHandler<?, ?> connection) {
             if (!running) {
                 return;
             }

@@ -6,9 +6,6 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Arrays;
-import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -54,25 +51,14 @@ class BusClosesTest {
         redis.close();
     }
 
-    /** Closing takes a while (thousands of connections): logs its begin and end; ignores interrupts, as websockets do. */
+    /** A close that takes a while (thousands of connections), ignoring interrupts as the websockets' does; logged. */
     private OpenConnections slowClosing(long millis, AtomicInteger closes) {
-        return new OpenConnections() {
-            @Override
-            public void closeAllToCatchUp(Instant openedBefore) {
-                int close = closes.incrementAndGet();
-                log.add("close " + close + " begins on " + Thread.currentThread().getName());
-                sleepUninterruptibly(millis);
-                log.add("close " + close + " ends");
-            }
-
-            @Override
-            public void closeToCatchUp(Collection<UserId> users, Instant openedBefore) {
-            }
-
-            @Override
-            public void closeDeactivated(UserId user) {
-            }
-        };
+        return Buses.closingAll(() -> {
+            int close = closes.incrementAndGet();
+            log.add("close " + close + " begins on " + Thread.currentThread().getName());
+            sleepUninterruptibly(millis);
+            log.add("close " + close + " ends");
+        });
     }
 
     private EventDelivery logging(CountDownLatch held, CountDownLatch released, boolean[] armed) {
@@ -81,7 +67,7 @@ class BusClosesTest {
             log.add("deliver " + id);
             if (armed[0] && id == FROM_B) {
                 held.countDown();
-                awaitQuietly(released);
+                Buses.awaitQuietly(released);
             }
         };
     }
@@ -141,15 +127,15 @@ class BusClosesTest {
     void aFrameReceivedAfterTheRejoinIsNotDeliveredBeforeTheRejoinsCloseHasRun() throws Exception {
         String clientName = "parley-node-a";
         AtomicInteger closes = new AtomicInteger();
-        RedisEventBus a = RedisEventBus.connect(new RedisBusSettings(redis.url() + "?clientName=" + clientName,
-                "parley", Duration.ofSeconds(5)), logging(new CountDownLatch(1), new CountDownLatch(0),
-                new boolean[] {false}), user -> { }, slowClosing(1_500, closes));
+        RedisEventBus a = RedisEventBus.connect(Buses.named(redis.url(), clientName),
+                logging(new CountDownLatch(1), new CountDownLatch(0), new boolean[] {false}), user -> { },
+                slowClosing(1_500, closes));
         Node b = buses.start();
         RedisClient admin = RedisClient.create(redis.url());
         try (StatefulRedisConnection<String, String> commands = admin.connect()) {
             b.bus.deliver(Buses.event(1, bob, alice));
             Buses.await("A got B's first event", () -> log.contains("deliver 1"));
-            commands.sync().clientKill(KillArgs.Builder.id(connectionOf(clientName, " sub=1 ", commands)));
+            commands.sync().clientKill(KillArgs.Builder.id(Buses.connectionOf(clientName, " sub=1 ", commands)));
             Buses.await("A lost its subscriber and rejoined", () -> a.transitions() == 2);
             b.bus.deliver(Buses.event(AFTER_GAP, bob, alice));
             Buses.await("A delivered B's event and both closes ended",
@@ -172,9 +158,9 @@ class BusClosesTest {
     void whileOnlyThePublisherIsAwayWhatIsReceivedIsStillDelivered() throws Exception {
         String clientName = "parley-node-a";
         AtomicInteger closes = new AtomicInteger();
-        RedisEventBus a = RedisEventBus.connect(new RedisBusSettings(redis.url() + "?clientName=" + clientName,
-                "parley", Duration.ofSeconds(5)), logging(new CountDownLatch(1), new CountDownLatch(0),
-                new boolean[] {false}), user -> { }, slowClosing(10, closes));
+        RedisEventBus a = RedisEventBus.connect(Buses.named(redis.url(), clientName),
+                logging(new CountDownLatch(1), new CountDownLatch(0), new boolean[] {false}), user -> { },
+                slowClosing(10, closes));
         Node b = buses.start();
         RedisClient admin = RedisClient.create(redis.url());
         try (StatefulRedisConnection<String, String> commands = admin.connect()) {
@@ -183,7 +169,7 @@ class BusClosesTest {
             int closesBefore = closes.get();
             commands.sync().configSet("requirepass", "only-the-admin-knows");
             try {
-                commands.sync().clientKill(KillArgs.Builder.id(connectionOf(clientName, " sub=0 ", commands)));
+                commands.sync().clientKill(KillArgs.Builder.id(Buses.connectionOf(clientName, " sub=0 ", commands)));
                 Buses.await("A lost the bus and closed its connections", () -> closes.get() == closesBefore + 1
                         && log.contains("close " + (closesBefore + 1) + " ends"));
                 assertThat(a.isUp()).isFalse();
@@ -211,28 +197,17 @@ class BusClosesTest {
         String clientName = "parley-node-a";
         AtomicInteger closes = new AtomicInteger();
         CountDownLatch begun = new CountDownLatch(1);
-        OpenConnections connections = new OpenConnections() {
-            @Override
-            public void closeAllToCatchUp(Instant openedBefore) {
-                int close = closes.incrementAndGet();
-                begun.countDown();
-                sleepUninterruptibly(1_000);
-                log.add("close " + close + " ends");
-            }
-
-            @Override
-            public void closeToCatchUp(Collection<UserId> users, Instant openedBefore) {
-            }
-
-            @Override
-            public void closeDeactivated(UserId user) {
-            }
-        };
-        RedisEventBus a = RedisEventBus.connect(new RedisBusSettings(redis.url() + "?clientName=" + clientName,
-                "parley", Duration.ofSeconds(5)), event -> { }, user -> { }, connections);
+        OpenConnections connections = Buses.closingAll(() -> {
+            int close = closes.incrementAndGet();
+            begun.countDown();
+            sleepUninterruptibly(1_000);
+            log.add("close " + close + " ends");
+        });
+        RedisEventBus a = RedisEventBus.connect(Buses.named(redis.url(), clientName),
+                event -> { }, user -> { }, connections);
         RedisClient admin = RedisClient.create(redis.url());
         try (StatefulRedisConnection<String, String> commands = admin.connect()) {
-            commands.sync().clientKill(KillArgs.Builder.id(connectionOf(clientName, " sub=1 ", commands)));
+            commands.sync().clientKill(KillArgs.Builder.id(Buses.connectionOf(clientName, " sub=1 ", commands)));
             assertThat(begun.await(Buses.WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
             Buses.await("resubscribed, its close queued behind the loss's", () -> a.transitions() == 2);
 
@@ -259,27 +234,16 @@ class BusClosesTest {
         AtomicReference<ClassLoader> closerLoader = new AtomicReference<>();
         AtomicReference<String> closerTenant = new AtomicReference<>("unset");
         CountDownLatch closed = new CountDownLatch(1);
-        OpenConnections connections = new OpenConnections() {
-            @Override
-            public void closeAllToCatchUp(Instant openedBefore) {
-                closerLoader.compareAndSet(null, Thread.currentThread().getContextClassLoader());
-                closerTenant.compareAndSet("unset", tenant.get());
-                closed.countDown();
-            }
-
-            @Override
-            public void closeToCatchUp(Collection<UserId> users, Instant openedBefore) {
-            }
-
-            @Override
-            public void closeDeactivated(UserId user) {
-            }
-        };
+        OpenConnections connections = Buses.closingAll(() -> {
+            closerLoader.compareAndSet(null, Thread.currentThread().getContextClassLoader());
+            closerTenant.compareAndSet("unset", tenant.get());
+            closed.countDown();
+        });
         AtomicReference<RedisEventBus> bus = new AtomicReference<>();
         Thread caller = new Thread(() -> {
             tenant.set("request of tenant 42");
-            bus.set(RedisEventBus.connect(new RedisBusSettings(redis.url() + "?clientName=" + clientName,
-                    "parley", Duration.ofSeconds(5)), event -> { }, user -> { }, connections));
+            bus.set(RedisEventBus.connect(Buses.named(redis.url(), clientName),
+                    event -> { }, user -> { }, connections));
         }, "a web request's worker");
         caller.setContextClassLoader(foreign);
         caller.start();
@@ -287,7 +251,7 @@ class BusClosesTest {
         RedisEventBus a = bus.get();
         RedisClient admin = RedisClient.create(redis.url());
         try (StatefulRedisConnection<String, String> commands = admin.connect()) {
-            commands.sync().clientKill(KillArgs.Builder.id(connectionOf(clientName, " sub=0 ", commands)));
+            commands.sync().clientKill(KillArgs.Builder.id(Buses.connectionOf(clientName, " sub=0 ", commands)));
             assertThat(closed.await(Buses.WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
             assertThat(closerTenant.get()).as("inheritable thread-local on the closer").isNull();
             assertThat(closerLoader.get()).as("context class loader of the closer").isNotSameAs(foreign);
@@ -295,15 +259,6 @@ class BusClosesTest {
             a.close();
             admin.shutdown();
         }
-    }
-
-    private static long connectionOf(String clientName, String kind, StatefulRedisConnection<String, String> commands) {
-        List<Long> ids = Arrays.stream(commands.sync().clientList().split("\n"))
-                .filter(line -> line.contains(" name=" + clientName + " ") && line.contains(kind))
-                .map(line -> Long.parseLong(line.substring("id=".length(), line.indexOf(' '))))
-                .toList();
-        assertThat(ids).hasSize(1);
-        return ids.get(0);
     }
 
     private static void sleepUninterruptibly(long millis) {
@@ -317,14 +272,6 @@ class BusClosesTest {
             }
         }
         if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await(Buses.WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }

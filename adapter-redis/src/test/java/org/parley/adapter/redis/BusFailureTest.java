@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -78,12 +77,12 @@ class BusFailureTest {
         EventDelivery heldOnTheReceiver = event -> {
             if (Thread.currentThread().getName().equals("parley-bus-receiver")) {
                 receiverHeld.countDown();
-                awaitQuietly(receiverReleased);
+                Buses.awaitQuietly(receiverReleased);
             }
         };
         CallbackConnections callback = new CallbackConnections();
-        RedisEventBus a = RedisEventBus.connect(new RedisBusSettings(redis.url() + "?clientName=" + clientName,
-                "parley", Duration.ofSeconds(5)), heldOnTheReceiver, user -> { }, callback);
+        RedisEventBus a = RedisEventBus.connect(Buses.named(redis.url(), clientName),
+                heldOnTheReceiver, user -> { }, callback);
         callback.bus = a;
         Node b = buses.start();
         RedisClient admin = RedisClient.create(redis.url());
@@ -94,7 +93,8 @@ class BusFailureTest {
 
             StatefulRedisConnection<String, String> commands = admin.connect();
             int closings = callback.threads.size();
-            assertThat(commands.sync().clientKill(KillArgs.Builder.id(publishingConnectionOf(clientName, commands))))
+            long publishing = Buses.connectionOf(clientName, " sub=0 ", commands);
+            assertThat(commands.sync().clientKill(KillArgs.Builder.id(publishing)))
                     .isEqualTo(1L);
             Buses.await("node A lost its publishing connection (closing its connections) and rejoined",
                     () -> callback.threads.size() == closings + 1 && a.isUp());
@@ -151,42 +151,6 @@ class BusFailureTest {
         });
         listening.sync().subscribe(CHANNEL);
         return sequences;
-    }
-
-    /** The id Redis gives the connection named {@code clientName} that is not subscribed (a bus's publishing one). */
-    private static long publishingConnectionOf(String clientName, StatefulRedisConnection<String, String> commands) {
-        List<Long> ids = Arrays.stream(commands.sync().clientList().split("\n"))
-                .filter(line -> line.contains(" name=" + clientName + " ") && line.contains(" sub=0 "))
-                .map(line -> Long.parseLong(line.substring("id=".length(), line.indexOf(' '))))
-                .toList();
-        assertThat(ids).as("node A's publishing connection").hasSize(1);
-        return ids.get(0);
-    }
-
-    /** Connections whose closing of all to catch up runs {@code closeAll}; the other closes do nothing. */
-    private static OpenConnections closingAll(Runnable closeAll) {
-        return new OpenConnections() {
-            @Override
-            public void closeAllToCatchUp(Instant openedBefore) {
-                closeAll.run();
-            }
-
-            @Override
-            public void closeToCatchUp(Collection<UserId> users, Instant openedBefore) {
-            }
-
-            @Override
-            public void closeDeactivated(UserId user) {
-            }
-        };
-    }
-
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await(Buses.WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /**
@@ -251,17 +215,16 @@ class BusFailureTest {
         CountDownLatch closesMayEnd = new CountDownLatch(1);
         List<Long> deliveredHere = new CopyOnWriteArrayList<>();
         EventDelivery here = event -> deliveredHere.add(((MessageStored) event).message().id().value());
-        OpenConnections slowToClose = closingAll(() -> {
+        OpenConnections slowToClose = Buses.closingAll(() -> {
             closing.countDown();
-            awaitQuietly(closesMayEnd);
+            Buses.awaitQuietly(closesMayEnd);
         });
-        RedisEventBus a = RedisEventBus.connect(new RedisBusSettings(redis.url() + "?clientName=" + clientName,
-                "parley", Duration.ofSeconds(5)), here, user -> { }, slowToClose);
+        RedisEventBus a = RedisEventBus.connect(Buses.named(redis.url(), clientName), here, user -> { }, slowToClose);
         RedisClient admin = RedisClient.create(redis.url());
         try {
             a.deliver(Buses.event(1, alice, bob));
             StatefulRedisConnection<String, String> commands = admin.connect();
-            commands.sync().clientKill(KillArgs.Builder.id(publishingConnectionOf(clientName, commands)));
+            commands.sync().clientKill(KillArgs.Builder.id(Buses.connectionOf(clientName, " sub=0 ", commands)));
             assertThat(closing.await(Buses.WAIT.toMillis(), TimeUnit.MILLISECONDS))
                     .as("the node closes its connections").isTrue();
 
@@ -294,12 +257,12 @@ class BusFailureTest {
         CountDownLatch lossCloseMayEnd = new CountDownLatch(1);
         CountDownLatch rejoinClosed = new CountDownLatch(1);
         AtomicInteger closes = new AtomicInteger();
-        OpenConnections slowToClose = closingAll(() -> {
+        OpenConnections slowToClose = Buses.closingAll(() -> {
             int close = closes.incrementAndGet();
             steps.add("close " + close + " begins");
             if (close == 1) {
                 lossCloseBegun.countDown();
-                awaitQuietly(lossCloseMayEnd);
+                Buses.awaitQuietly(lossCloseMayEnd);
             }
             steps.add("close " + close + " ends");
             if (close == 2) {
@@ -346,7 +309,7 @@ class BusFailureTest {
         CountDownLatch lossCloseBegun = new CountDownLatch(1);
         CountDownLatch lossCloseMayEnd = new CountDownLatch(1);
         AtomicInteger closes = new AtomicInteger();
-        OpenConnections slowToClose = closingAll(() -> {
+        OpenConnections slowToClose = Buses.closingAll(() -> {
             closingThreads.add(Thread.currentThread().getName());
             if (closes.incrementAndGet() == 1) {
                 lossCloseBegun.countDown();
@@ -357,12 +320,12 @@ class BusFailureTest {
                 }
             }
         });
-        RedisEventBus a = RedisEventBus.connect(new RedisBusSettings(redis.url() + "?clientName=" + clientName,
-                "parley", Duration.ofSeconds(5)), event -> { }, user -> { }, slowToClose);
+        RedisEventBus a = RedisEventBus.connect(Buses.named(redis.url(), clientName),
+                event -> { }, user -> { }, slowToClose);
         RedisClient admin = RedisClient.create(redis.url());
         try (StatefulRedisConnection<String, String> commands = admin.connect()) {
             assertThat(a.isUp()).isTrue();
-            commands.sync().clientKill(KillArgs.Builder.id(publishingConnectionOf(clientName, commands)));
+            commands.sync().clientKill(KillArgs.Builder.id(Buses.connectionOf(clientName, " sub=0 ", commands)));
             assertThat(lossCloseBegun.await(Buses.WAIT.toMillis(), TimeUnit.MILLISECONDS))
                     .as("the node lost the bus and began closing").isTrue();
             Buses.await("the node rejoined while the loss's close still ran", () -> a.transitions() == 2);

@@ -3,13 +3,21 @@ package org.parley.adapter.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+
+import io.lettuce.core.api.StatefulRedisConnection;
 
 import org.parley.application.cluster.ConversationOrder;
 import org.parley.application.port.out.MessageStored;
+import org.parley.application.port.out.OpenConnections;
 import org.parley.application.port.out.ThreadPosition;
 import org.parley.application.testing.ChatFixtures;
 import org.parley.application.testing.RecordingConnections;
@@ -65,6 +73,51 @@ final class Buses implements AutoCloseable {
         Node node = new Node(settings, true);
         nodes.add(node);
         return node;
+    }
+
+    /** A bus's settings on {@code url}, channel {@code parley}, its connections named {@code clientName} in Redis. */
+    static RedisBusSettings named(String url, String clientName) {
+        return new RedisBusSettings(url + "?clientName=" + clientName, "parley", Duration.ofSeconds(5));
+    }
+
+    /**
+     * The id Redis gives the one connection named {@code clientName} whose {@code CLIENT LIST} line holds {@code kind}:
+     * {@code " sub=0 "} for a bus's publishing connection, {@code " sub=1 "} for its subscribing one.
+     */
+    static long connectionOf(String clientName, String kind, StatefulRedisConnection<String, String> commands) {
+        List<Long> ids = Arrays.stream(commands.sync().clientList().split("\n"))
+                .filter(line -> line.contains(" name=" + clientName + " ") && line.contains(kind))
+                .map(line -> Long.parseLong(line.substring("id=".length(), line.indexOf(' '))))
+                .toList();
+        assertThat(ids).as("the connection of %s with%s", clientName, kind).hasSize(1);
+        return ids.get(0);
+    }
+
+    /** Connections whose closing of all to catch up runs {@code closeAll}; the other closes do nothing. */
+    static OpenConnections closingAll(Runnable closeAll) {
+        return new OpenConnections() {
+            @Override
+            public void closeAllToCatchUp(Instant openedBefore) {
+                closeAll.run();
+            }
+
+            @Override
+            public void closeToCatchUp(Collection<UserId> users, Instant openedBefore) {
+            }
+
+            @Override
+            public void closeDeactivated(UserId user) {
+            }
+        };
+    }
+
+    /** Waits for {@code latch} for at most {@link #WAIT}; an interrupt ends the wait and stays set. */
+    static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static MessageStored event(long id, UserId sender, UserId receiver) {
