@@ -27,6 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -81,6 +82,9 @@ import org.slf4j.LoggerFactory;
  *       nothing received is handed to the connections: a connection given a frame from after a gap before its 1012
  *       would catch up from there and never get the frames it missed. While only its publishing connection is away it
  *       goes on delivering what it receives, and rejoins without a second close;</li>
+ *   <li>a node deaf while its connections look open (one died without a word, which TCP tells only minutes to
+ *       hours later) replaces them, at once and every {@value #DEAF_AFTER_SECONDS} s until it hears itself, and
+ *       closes every connection once more when it takes the new ones, as when it receives again;</li>
  *   <li>a publication that fails (Redis down: commands are rejected while disconnected, never queued) owes its
  *       recipients a catch-up: once publishing works again, the node publishes their ids and every node closes their
  *       connections to catch up; a user change that could not be published is published again;</li>
@@ -96,6 +100,7 @@ import org.slf4j.LoggerFactory;
 public final class RedisEventBus implements EventDelivery, UserChanges, AutoCloseable {
 
     static final int DEAF_AFTER_SECONDS = 5;
+    private static final long DEAF_AFTER_NANOS = TimeUnit.SECONDS.toNanos(DEAF_AFTER_SECONDS);
     private static final Logger LOG = LoggerFactory.getLogger(RedisEventBus.class);
     private static final int OUTBOX_CAPACITY = 100_000;
     private static final int INBOX_CAPACITY = 10_000;
@@ -208,6 +213,17 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     private volatile long closesDone;
     private final Thread publishing;
     private final Thread receiving;
+    /** Whether a thread is replacing this node's connections to Redis ({@link #replaceConnections}). */
+    private final AtomicBoolean replacing = new AtomicBoolean();
+    /** When this node last began to replace its connections to Redis ({@link System#nanoTime()}). */
+    private volatile long replacementBegunNanos = System.nanoTime() - DEAF_AFTER_NANOS;
+    /** Whether the replacements of this deafness have been warned about (heartbeat thread only). */
+    private boolean warnedOfReplacements;
+    /**
+     * Guarded by {@link #state}: how many connections of this bus's client dropped that were neither the subscriber
+     * nor the publisher then (a replacement being made, or one replaced).
+     */
+    private long othersDropped;
 
     private RedisEventBus(RedisBusSettings settings, EventDelivery local, UserChanges localChanges,
                           OpenConnections connections) {
@@ -268,23 +284,10 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     }
 
     private void open() {
-        StatefulRedisPubSubConnection<byte[], byte[]> pubSub = client.connectPubSub(ByteArrayCodec.INSTANCE);
-        subscriber = pubSub;
-        pubSub.addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void message(byte[] channelName, byte[] message) {
-                onPublication(message);
-            }
-
-            @Override
-            public void subscribed(byte[] channelName, long count) {
-                onSubscribed();
-            }
-        });
         client.addListener(new ConnectionEvents());
-        pubSub.sync().subscribe(channel);
+        subscriber = connectSubscriber();
+        subscriber.sync().subscribe(channel);
         publisher = client.connect(ByteArrayCodec.INSTANCE);
-        publisher.setAutoFlushCommands(true);
         synchronized (state) {
             subscriberReady = true;
             publisherReady = true;
@@ -468,6 +471,30 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         }
     }
 
+    /**
+     * A subscribing connection, not subscribed yet. What it receives is acted on only while it is this node's
+     * {@link #subscriber}: one it replaced ({@link #replaceConnections}) may still be receiving.
+     */
+    private StatefulRedisPubSubConnection<byte[], byte[]> connectSubscriber() {
+        StatefulRedisPubSubConnection<byte[], byte[]> pubSub = client.connectPubSub(ByteArrayCodec.INSTANCE);
+        pubSub.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(byte[] channelName, byte[] message) {
+                if (pubSub == subscriber) {
+                    onPublication(message);
+                }
+            }
+
+            @Override
+            public void subscribed(byte[] channelName, long count) {
+                if (pubSub == subscriber) {
+                    onSubscribed();
+                }
+            }
+        });
+        return pubSub;
+    }
+
     // ---- publishing ----
 
     /**
@@ -519,6 +546,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
                 publishingTurn.unlock();
             }
             checkHearing(now);
+            replaceConnectionsWhileDeaf(now);
         }
     }
 
@@ -604,6 +632,125 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
             }
         }
         closeForTheLostBus(lost, "this node's own publications stopped coming back for " + DEAF_AFTER_SECONDS + " s");
+    }
+
+    /**
+     * While this node has not heard itself for {@value #DEAF_AFTER_SECONDS} s and Lettuce holds both its connections
+     * for open, one of them may have died without a word (the other end gone: a failover to another address, a NAT or
+     * firewall that forgot the connection, a host that lost power). TCP tells only when its keep-alive or
+     * retransmissions give up, minutes to hours later, and Lettuce reconnects only then: until it does, this node
+     * would stay off the bus. So it makes new connections ({@link #replaceConnections}, on a thread of its own), at
+     * once and again every {@value #DEAF_AFTER_SECONDS} s until it hears itself. Not while Lettuce already reconnects
+     * (a connection it knows dropped), nor while the receiver thread is stuck (deaf for its own reasons: new
+     * connections would not help).
+     */
+    private void replaceConnectionsWhileDeaf(long now) {
+        if (now - lastHeardSelfNanos < DEAF_AFTER_NANOS) {
+            warnedOfReplacements = false;
+            return;
+        }
+        if (!running || now - replacementBegunNanos < DEAF_AFTER_NANOS || !receiverKeepsUp(now)
+                || !subscriber.isOpen() || !publisher.isOpen() || !replacing.compareAndSet(false, true)) {
+            return;
+        }
+        replacementBegunNanos = now;
+        if (!warnedOfReplacements) {
+            warnedOfReplacements = true;
+            LOG.warn("This node has not heard itself on the bus for {} s while its connections to Redis look open: "
+                    + "replacing them (one may have died silently), again every {} s until it hears itself",
+                    DEAF_AFTER_SECONDS, DEAF_AFTER_SECONDS);
+        }
+        try {
+            busThread(this::replaceConnections, "parley-bus-replacer").start();
+        } catch (Throwable failure) {
+            replacing.set(false);
+            LOG.error("Could not start replacing the connections to Redis: {}", RedisBusUnavailable.describe(failure));
+        }
+    }
+
+    /**
+     * Connects and subscribes anew, then, unless this node heard itself meanwhile, takes the new connections for its
+     * own and closes the old ones. Between the two subscriptions this node may have missed publications (what arrives
+     * on the new one before it is this node's subscriber is dropped, and the old one may have carried nothing): a
+     * close of every connection is asked for before anything the new subscriber receives is taken, as when a
+     * subscriber receives again ({@link #receivingAgain}). What was in flight on the old publisher fails, and its
+     * recipients are owed a catch-up. A connection of the replacement that drops before it is taken ({@link
+     * #othersDropped}) makes this attempt fail; the next one comes {@value #DEAF_AFTER_SECONDS} s later.
+     */
+    private void replaceConnections() {
+        StatefulRedisPubSubConnection<byte[], byte[]> newSubscriber = null;
+        StatefulRedisConnection<byte[], byte[]> newPublisher = null;
+        try {
+            long droppedBefore;
+            synchronized (state) {
+                droppedBefore = othersDropped;
+            }
+            newSubscriber = connectSubscriber();
+            newSubscriber.sync().subscribe(channel);
+            newPublisher = client.connect(ByteArrayCodec.INSTANCE);
+            Replaced replaced = take(newSubscriber, newPublisher, droppedBefore);
+            if (replaced == null) {
+                LOG.debug("New connections to Redis were made but are not taken (heard again, closed, or dropped)");
+                closeQuietly(newSubscriber, newPublisher);
+                return;
+            }
+            newSubscriber = null;
+            newPublisher = null;
+            LOG.info("Replaced the connections to Redis: closing this node's connections with 1012 so that they "
+                    + "catch up");
+            closeEveryConnection();
+            rejoined(replaced.back());
+            closeQuietly(replaced.subscriber(), replaced.publisher());
+        } catch (Throwable failure) {
+            LOG.debug("Replacing the connections to Redis failed: {}", RedisBusUnavailable.describe(failure));
+            closeQuietly(newSubscriber, newPublisher);
+        } finally {
+            replacing.set(false);
+        }
+    }
+
+    /** The connections a replacement took the place of, and its rejoin's transition (0: none). */
+    private record Replaced(StatefulRedisPubSubConnection<byte[], byte[]> subscriber,
+                            StatefulRedisConnection<byte[], byte[]> publisher, long back) {
+    }
+
+    /**
+     * Takes {@code newSubscriber} and {@code newPublisher} for this node's own, asking for a close of every connection
+     * first, unless this node heard itself meanwhile, is closing, or a connection of its client that was neither of
+     * its own dropped since {@code droppedBefore} was read (perhaps one of these: Lettuce told it before they were
+     * this node's, and reconnects it). Returns what they replaced, or null when they are not taken.
+     */
+    private Replaced take(StatefulRedisPubSubConnection<byte[], byte[]> newSubscriber,
+                          StatefulRedisConnection<byte[], byte[]> newPublisher, long droppedBefore) {
+        synchronized (state) {
+            if (!running || System.nanoTime() - lastHeardSelfNanos < DEAF_AFTER_NANOS
+                    || othersDropped != droppedBefore) {
+                return null;
+            }
+            closesAsked.incrementAndGet();
+            StatefulRedisPubSubConnection<byte[], byte[]> oldSubscriber = subscriber;
+            StatefulRedisConnection<byte[], byte[]> oldPublisher = publisher;
+            subscriber = newSubscriber;
+            publisher = newPublisher;
+            subscribedBefore = true;
+            subscriberReady = true;
+            publisherReady = true;
+            return new Replaced(oldSubscriber, oldPublisher, cameBack());
+        }
+    }
+
+    /** Closes {@code connections} (nulls skipped) without waiting; a failure is logged at debug. */
+    private static void closeQuietly(StatefulConnection<?, ?>... connections) {
+        for (StatefulConnection<?, ?> connection : connections) {
+            if (connection == null) {
+                continue;
+            }
+            try {
+                connection.closeAsync();
+            } catch (RuntimeException e) {
+                LOG.debug("Closing a connection to Redis failed: {}", RedisBusUnavailable.describe(e));
+            }
+        }
     }
 
     // ---- receiving ----
@@ -951,6 +1098,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
                 } else if (connection == subscriber) {
                     subscriberReady = false;
                 } else {
+                    othersDropped++;
                     return;
                 }
                 lost = wentDown();

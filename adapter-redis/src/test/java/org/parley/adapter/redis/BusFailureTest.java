@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.parley.adapter.redis.Buses.Node;
 import org.parley.adapter.redis.testing.RedisServer;
+import org.parley.adapter.redis.testing.SilentProxy;
 import org.parley.application.port.out.EventDelivery;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OpenConnections;
@@ -343,6 +344,44 @@ class BusFailureTest {
             lossCloseMayEnd.countDown();
             a.close();
             admin.shutdown();
+        }
+    }
+
+    /**
+     * Connections to Redis that die without a word (the other end went away: a failover to another address, a NAT or
+     * firewall that forgot them, a host that lost power) are not noticed by TCP for minutes to hours, and Lettuce
+     * reconnects only when TCP gives up: the node stayed off the bus until then. Now it notices that it no longer
+     * hears itself, goes down (its connections closed to catch up), makes new connections, rejoins (closing again the
+     * connections opened meanwhile) and tells the other nodes whose frames it could not publish.
+     */
+    @Test
+    void aNodeWhoseConnectionsToRedisDieSilentlyReplacesThemAndRejoins() {
+        try (SilentProxy proxy = SilentProxy.to(redis.port())) {
+            Node a = buses.startThrough(proxy.url());
+            Node b = buses.start();
+            a.bus.deliver(Buses.event(1, alice, bob));
+            Buses.await("delivery across nodes", () -> b.deliveredIds().contains(1L));
+            int connectionsBefore = proxy.connectionsMade();
+
+            proxy.silenceEstablished();
+            a.bus.deliver(Buses.event(2, alice, bob));
+
+            Buses.await("the node found itself deaf", () -> !a.bus.isUp());
+            Buses.await("the node replaced its connections and rejoined", a.bus::isUp);
+            assertThat(proxy.connectionsMade()).as("a subscriber and a publisher").isEqualTo(connectionsBefore + 2);
+            assertThat(a.connections.closings()).as("closed when it went deaf and again when it rejoined")
+                    .containsExactly(new Closing(Kind.ALL_CATCH_UP, List.of()),
+                            new Closing(Kind.ALL_CATCH_UP, List.of()));
+            Buses.await("the other node heard whose frame was not published", () -> b.connections.closings().stream()
+                    .anyMatch(closing -> closing.kind() == Kind.CATCH_UP
+                            && closing.users().containsAll(List.of(alice, bob))));
+
+            b.bus.deliver(Buses.event(3, bob, alice));
+            a.bus.deliver(Buses.event(4, alice, bob));
+            Buses.await("delivery to the node resumes", () -> a.deliveredIds().contains(3L));
+            Buses.await("delivery from the node resumes", () -> b.deliveredIds().contains(4L));
+            assertThat(b.deliveredIds()).as("2 was never published: its recipients catch up instead")
+                    .containsExactly(1L, 3L, 4L);
         }
     }
 

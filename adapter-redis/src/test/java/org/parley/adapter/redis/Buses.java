@@ -68,6 +68,13 @@ final class Buses implements AutoCloseable {
         return node;
     }
 
+    /** A node whose bus reaches Redis at {@code url} (a proxy, say) instead of this test's own. */
+    Node startThrough(String url) {
+        Node node = new Node(new RedisBusSettings(url, settings.channel(), settings.connectTimeout()), false);
+        nodes.add(node);
+        return node;
+    }
+
     /** A node whose bus hands events to a {@link ConversationOrder} in front of {@link Node#local}, as in bootstrap. */
     Node startOrdered() {
         Node node = new Node(settings, true);

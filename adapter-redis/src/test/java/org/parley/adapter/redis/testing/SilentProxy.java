@@ -1,0 +1,134 @@
+package org.parley.adapter.redis.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A TCP proxy in front of a Redis of a test's own, on a free port of 127.0.0.1, that can make the connections it
+ * carries die silently ({@link #silenceEstablished}): from then on it throws away whatever either side sends on them,
+ * and closes nothing. Neither side learns of it (their TCP acknowledges as before), as with a connection whose other
+ * end went away without a word: a NAT or firewall that forgot it, a failover to another address, a host that lost power.
+ * Connections made afterwards are carried as before.
+ */
+public final class SilentProxy implements AutoCloseable {
+
+    private final ServerSocket server;
+    private final int target;
+    private final List<Carried> carried = new CopyOnWriteArrayList<>();
+    private final Thread accepting;
+
+    private SilentProxy(int target) throws IOException {
+        this.target = target;
+        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.accepting = new Thread(this::acceptLoop, "silent-proxy-accept");
+        accepting.setDaemon(true);
+        accepting.start();
+    }
+
+    /** A proxy to 127.0.0.1:{@code target}. */
+    public static SilentProxy to(int target) {
+        try {
+            return new SilentProxy(target);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot open the proxy's port", e);
+        }
+    }
+
+    /** {@code redis://127.0.0.1:port} of this proxy. */
+    public String url() {
+        return "redis://127.0.0.1:" + server.getLocalPort();
+    }
+
+    /** Every connection carried now stops carrying anything, both ways, and stays open. */
+    public void silenceEstablished() {
+        carried.forEach(connection -> connection.silent = true);
+    }
+
+    /** How many connections it has carried. */
+    public int connectionsMade() {
+        return carried.size();
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        carried.forEach(Carried::close);
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                Socket client = server.accept();
+                Socket redis = new Socket();
+                redis.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), target), 2_000);
+                Carried connection = new Carried(client, redis);
+                carried.add(connection);
+                connection.start();
+            } catch (IOException e) {
+                if (server.isClosed()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** One connection through the proxy: a client's socket and the proxy's to Redis, copied both ways. */
+    private static final class Carried {
+        private final Socket client;
+        private final Socket redis;
+        private volatile boolean silent;
+
+        Carried(Socket client, Socket redis) {
+            this.client = client;
+            this.redis = redis;
+        }
+
+        void start() throws IOException {
+            copy(client.getInputStream(), redis.getOutputStream(), "silent-proxy-up");
+            copy(redis.getInputStream(), client.getOutputStream(), "silent-proxy-down");
+        }
+
+        private void copy(InputStream from, OutputStream to, String name) {
+            Thread thread = new Thread(() -> {
+                byte[] buffer = new byte[16 * 1024];
+                try {
+                    int read;
+                    while ((read = from.read(buffer)) >= 0) {
+                        if (!silent) {
+                            to.write(buffer, 0, read);
+                            to.flush();
+                        }
+                    }
+                } catch (IOException ended) {
+                    // one side closed
+                }
+                if (!silent) {
+                    close();
+                }
+            }, name);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void close() {
+            for (Socket socket : List.of(client, redis)) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // closing anyway
+                }
+            }
+        }
+    }
+}
