@@ -619,14 +619,19 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         }
     }
 
-    /** A node whose own publications stop coming back is deaf: it may be missing everyone's. */
+    /**
+     * A node whose own publications stop coming back is deaf: it may be missing everyone's. Read again under
+     * {@link #state}: a publication heard between the first reading and the lock would otherwise make a deafness, and
+     * a close, for nothing.
+     */
     private void checkHearing(long now) {
-        if (now - lastHeardSelfNanos < TimeUnit.SECONDS.toNanos(DEAF_AFTER_SECONDS)) {
+        if (now - lastHeardSelfNanos < DEAF_AFTER_NANOS) {
             return;
         }
         long lost = 0;
         synchronized (state) {
-            if (subscriberReady && publisherReady && publishedOk.get() > 0) {
+            if (subscriberReady && publisherReady && publishedOk.get() > 0
+                    && System.nanoTime() - lastHeardSelfNanos >= DEAF_AFTER_NANOS) {
                 subscriberReady = false;
                 lost = wentDown();
             }
@@ -897,7 +902,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         long since = System.nanoTime();
         boolean warned = false;
         while (running && closesDone < closesAsked.get()) {
-            if (!warned && System.nanoTime() - since > TimeUnit.SECONDS.toNanos(DEAF_AFTER_SECONDS)) {
+            if (!warned && System.nanoTime() - since > DEAF_AFTER_NANOS) {
                 LOG.warn("This node's receiver has waited {} s for its connections to be closed: nothing the other "
                         + "nodes publish reaches them until then", DEAF_AFTER_SECONDS);
                 warned = true;
