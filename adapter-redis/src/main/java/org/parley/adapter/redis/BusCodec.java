@@ -100,8 +100,11 @@ final class BusCodec {
     record Batch(int version, String node, long sequence, List<Item> items, List<Unreadable> unreadable) {
     }
 
-    /** An item that could not be read, with the recipients it names when they could be read. */
-    record Unreadable(String reason, List<UserId> recipients) {
+    /**
+     * An item that could not be read, with the recipients it names when they could be read, and where it was: after
+     * {@code readableBefore} of the batch's {@link Batch#items() items}.
+     */
+    record Unreadable(String reason, List<UserId> recipients, int readableBefore) {
     }
 
     private BusCodec() {
@@ -231,7 +234,7 @@ final class BusCodec {
         while ((token = json.nextToken()) != JsonToken.END_ARRAY) {
             if (token != JsonToken.START_OBJECT) {
                 json.skipChildren();
-                unreadable.add(new Unreadable("?: not an object", List.of()));
+                unreadable.add(new Unreadable("?: not an object", List.of(), items.size()));
                 continue;
             }
             ItemFields fields = new ItemFields();
@@ -242,7 +245,7 @@ final class BusCodec {
                 String kind = fields.kind == null || fields.unread("k") ? "?" : fields.kind;
                 unreadable.add(new Unreadable(loggable(kind + ": "
                         + (e instanceof IllegalArgumentException ? "" : e.getClass().getSimpleName() + ": ")
-                        + e.getMessage()), fields.recipients()));
+                        + e.getMessage()), fields.recipients(), items.size()));
             }
         }
     }

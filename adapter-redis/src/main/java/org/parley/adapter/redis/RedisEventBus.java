@@ -826,8 +826,10 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     }
 
     /**
-     * Hands the events of {@code message} to {@code here}; anything else it carries (a catch-up, a user's change)
-     * is acted on after the events before it are handed over.
+     * Hands the events of {@code message} to {@code here}; anything else it carries (a catch-up, a user's change, an
+     * item this node cannot read) is acted on in its place, after the events before it are handed over and before
+     * those after it: an event that came after an unreadable one must not reach a recipient before the 1012 that has
+     * it catch up on the unreadable one (it would catch up from that later event's id).
      */
     private void receive(byte[] message, LocalBatch here, long closesAskedWhenTaken) {
         BusCodec.Batch batch; // not EventDelivery.Batch, which this class inherits
@@ -850,7 +852,15 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         }
         received.incrementAndGet();
         boolean deliver = mayDeliverReceived(here, closesAskedWhenTaken);
-        for (Item item : batch.items()) {
+        List<Item> items = batch.items();
+        List<Unreadable> unreadable = batch.unreadable();
+        int nextUnreadable = 0;
+        for (int position = 0; position < items.size(); position++) {
+            while (nextUnreadable < unreadable.size()
+                    && unreadable.get(nextUnreadable).readableBefore() <= position) {
+                closeRecipients(batch.node(), unreadable.get(nextUnreadable++), here);
+            }
+            Item item = items.get(position);
             try {
                 if (item instanceof Event event) {
                     if (deliver) {
@@ -865,15 +875,25 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
                         RedisBusUnavailable.describe(failure));
             }
         }
-        for (Unreadable unreadable : batch.unreadable()) {
-            here.close();
-            LOG.warn("An item from node {} could not be read ({}): closing its recipients here to catch up",
-                    batch.node(), unreadable.reason());
+        while (nextUnreadable < unreadable.size()) {
+            closeRecipients(batch.node(), unreadable.get(nextUnreadable++), here);
+        }
+    }
+
+    /** Hands over what {@code here} holds, then closes the recipients of an item of {@code sender} that is unreadable. */
+    private void closeRecipients(String sender, Unreadable unreadable, LocalBatch here) {
+        here.close();
+        LOG.warn("An item from node {} could not be read ({}): closing its recipients here to catch up", sender,
+                unreadable.reason());
+        try {
             if (unreadable.recipients().isEmpty()) {
                 connections.closeAllToCatchUp();
             } else {
                 connections.closeToCatchUp(unreadable.recipients());
             }
+        } catch (Throwable failure) {
+            LOG.error("The recipients of an item from node {} could not be closed: {}", sender,
+                    RedisBusUnavailable.describe(failure));
         }
     }
 
