@@ -217,6 +217,8 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     private final AtomicBoolean replacing = new AtomicBoolean();
     /** When this node last began to replace its connections to Redis ({@link System#nanoTime()}). */
     private volatile long replacementBegunNanos = System.nanoTime() - DEAF_AFTER_NANOS;
+    /** Whether a stray interrupt of the receiver thread has been logged (receiver thread only). */
+    private boolean strayInterruptNoted;
     /** Whether the replacements of this deafness have been warned about (heartbeat thread only). */
     private boolean warnedOfReplacements;
     /**
@@ -816,12 +818,27 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
                     }
                     receiverProgressNanos = System.nanoTime();
                 }
-            } catch (InterruptedException e) {
-                return;
+            } catch (InterruptedException interrupted) {
+                if (!running) {
+                    return;
+                }
+                noteStrayInterrupt();
             } finally {
                 round.clear();
                 here.close();
             }
+        }
+    }
+
+    /**
+     * The receiver thread was interrupted while the bus runs: not by {@link #close} (which stops it), but by code it
+     * ran (a local delivery that caught an interrupt and set it again, say). It goes on, and says so once: ended, the
+     * node would never hand over another node's frame again.
+     */
+    private void noteStrayInterrupt() {
+        if (!strayInterruptNoted) {
+            strayInterruptNoted = true;
+            LOG.warn("The bus's receiver thread was interrupted by something other than the bus's close: going on");
         }
     }
 
@@ -932,6 +949,9 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
                 LockSupport.parkNanos(this, CLOSE_WAIT_NANOS);
             } finally {
                 receiverWaiting = false;
+            }
+            if (Thread.interrupted() && running) {
+                noteStrayInterrupt(); // else parkNanos would return at once, again and again
             }
         }
     }

@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -221,6 +222,36 @@ class RedisEventBusTest {
 
         assertThat(a.bus.isUp()).isTrue();
         assertThat(a.connections.closings()).isEmpty();
+    }
+
+    /**
+     * A local delivery that catches an interrupt and sets it again (as well-behaved code does) leaves the receiver
+     * thread interrupted: its next wait for a publication threw, and the thread ended, so the node never handed over
+     * another node's frame again. It goes on now.
+     */
+    @Test
+    void aDeliveryThatLeavesTheReceiverInterruptedDoesNotEndIt() {
+        List<Long> delivered = new CopyOnWriteArrayList<>();
+        EventDelivery interrupting = event -> {
+            delivered.add(((MessageStored) event).message().id().value());
+            Thread.currentThread().interrupt();
+        };
+        RedisBusSettings settings = new RedisBusSettings(RedisForTests.url(), RedisForTests.uniqueChannel(),
+                Duration.ofSeconds(5));
+        RedisEventBus b = RedisEventBus.connect(settings, interrupting, new RecordingUserChanges(),
+                new RecordingConnections());
+        RedisEventBus a = RedisEventBus.connect(settings, event -> { }, new RecordingUserChanges(),
+                new RecordingConnections());
+        try {
+            a.deliver(Buses.event(1, alice, bob));
+            Buses.await("the first event arrived", () -> delivered.contains(1L));
+            a.deliver(Buses.event(2, alice, bob));
+            Buses.await("the next event arrived too", () -> delivered.contains(2L));
+            assertThat(b.isUp()).isTrue();
+        } finally {
+            a.close();
+            b.close();
+        }
     }
 
     /**
