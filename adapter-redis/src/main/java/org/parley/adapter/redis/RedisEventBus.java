@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -83,8 +85,8 @@ import org.slf4j.LoggerFactory;
  *       would catch up from there and never get the frames it missed. While only its publishing connection is away it
  *       goes on delivering what it receives, and rejoins without a second close;</li>
  *   <li>a node deaf while its connections look open (one died without a word, which TCP tells only minutes to
- *       hours later) replaces them, at once and every {@value #DEAF_AFTER_SECONDS} s until it hears itself, and
- *       closes every connection once more when it takes the new ones, as when it receives again;</li>
+ *       hours later) tries new ones, at once and then further apart until it hears itself; it takes them once what
+ *       it publishes on them comes back, and closes every connection once more then, as when it receives again;</li>
  *   <li>a publication that fails (Redis down: commands are rejected while disconnected, never queued) owes its
  *       recipients a catch-up: once publishing works again, the node publishes their ids and every node closes their
  *       connections to catch up; a user change that could not be published is published again;</li>
@@ -101,6 +103,10 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
 
     static final int DEAF_AFTER_SECONDS = 5;
     private static final long DEAF_AFTER_NANOS = TimeUnit.SECONDS.toNanos(DEAF_AFTER_SECONDS);
+    private static final long LONGEST_REPLACEMENT_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(40);
+    /** How long a replacement waits for its probe to come back before it gives up. */
+    private static final long PROBE_WAIT_MILLIS = 2_000;
+    private static final byte[] PROBE = "probe".getBytes(StandardCharsets.UTF_8);
     private static final Logger LOG = LoggerFactory.getLogger(RedisEventBus.class);
     private static final int OUTBOX_CAPACITY = 100_000;
     private static final int INBOX_CAPACITY = 10_000;
@@ -138,6 +144,11 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     private final RedisBusSettings settings;
     private final String node = UUID.randomUUID().toString().substring(0, 13);
     private final byte[] channel;
+    /**
+     * This node's own channel for proving new connections ({@link #replaceConnections}): only it publishes there, and
+     * only a replacement's subscriber listens.
+     */
+    private final byte[] probeChannel;
     private final EventDelivery local;
     private final UserChanges localChanges;
     private final OpenConnections connections;
@@ -215,10 +226,15 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     private final Thread receiving;
     /** Whether a thread is replacing this node's connections to Redis ({@link #replaceConnections}). */
     private final AtomicBoolean replacing = new AtomicBoolean();
-    /** When this node last began to replace its connections to Redis ({@link System#nanoTime()}). */
-    private volatile long replacementBegunNanos = System.nanoTime() - DEAF_AFTER_NANOS;
     /** Whether a stray interrupt of the receiver thread has been logged (receiver thread only). */
     private boolean strayInterruptNoted;
+    /**
+     * When this node may next try to replace its connections while deaf ({@link System#nanoTime()}; heartbeat thread
+     * only): at once when it becomes deaf, then after {@link #replacementPauseNanos}.
+     */
+    private long nextReplacementNanos = System.nanoTime();
+    /** The pause after an attempt to replace: 5 s, doubling up to 40 s while deaf (heartbeat thread only). */
+    private long replacementPauseNanos = DEAF_AFTER_NANOS;
     /** Whether the replacements of this deafness have been warned about (heartbeat thread only). */
     private boolean warnedOfReplacements;
     /**
@@ -231,6 +247,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
                           OpenConnections connections) {
         this.settings = settings;
         this.channel = settings.redisChannel().getBytes(StandardCharsets.UTF_8);
+        this.probeChannel = (settings.redisChannel() + ":probe:" + node).getBytes(StandardCharsets.UTF_8);
         this.local = local;
         this.localChanges = localChanges;
         this.connections = connections;
@@ -287,7 +304,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
 
     private void open() {
         client.addListener(new ConnectionEvents());
-        subscriber = connectSubscriber();
+        subscriber = connectSubscriber(null);
         subscriber.sync().subscribe(channel);
         publisher = client.connect(ByteArrayCodec.INSTANCE);
         synchronized (state) {
@@ -474,22 +491,30 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     }
 
     /**
-     * A subscribing connection, not subscribed yet. What it receives is acted on only while it is this node's
-     * {@link #subscriber}: one it replaced ({@link #replaceConnections}) may still be receiving.
+     * A subscribing connection, not subscribed yet. What it receives on the bus's channel is acted on only while it is
+     * this node's {@link #subscriber}: one it replaced ({@link #replaceConnections}) may still be receiving. What it
+     * receives on {@link #probeChannel} before that counts {@code probeHeard} down (a replacement's; null for the
+     * first).
      */
-    private StatefulRedisPubSubConnection<byte[], byte[]> connectSubscriber() {
+    private StatefulRedisPubSubConnection<byte[], byte[]> connectSubscriber(CountDownLatch probeHeard) {
         StatefulRedisPubSubConnection<byte[], byte[]> pubSub = client.connectPubSub(ByteArrayCodec.INSTANCE);
         pubSub.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(byte[] channelName, byte[] message) {
-                if (pubSub == subscriber) {
+                if (pubSub != subscriber) {
+                    if (probeHeard != null && Arrays.equals(channelName, probeChannel)) {
+                        probeHeard.countDown();
+                    }
+                    return;
+                }
+                if (Arrays.equals(channelName, channel)) {
                     onPublication(message);
                 }
             }
 
             @Override
             public void subscribed(byte[] channelName, long count) {
-                if (pubSub == subscriber) {
+                if (pubSub == subscriber && Arrays.equals(channelName, channel)) {
                     onSubscribed();
                 }
             }
@@ -599,11 +624,16 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
             return;
         }
         try {
-            RedisAsyncCommands<byte[], byte[]> commands = publisher.async();
+            StatefulRedisConnection<byte[], byte[]> used = publisher;
+            RedisAsyncCommands<byte[], byte[]> commands = used.async();
             commands.publish(channel, bytes).whenComplete((receivers, failure) -> {
                 if (failure != null) {
                     owed.add(batch);
                     LOG.debug("A publication failed: {}", RedisBusUnavailable.describe(failure));
+                } else if (used != publisher) {
+                    // Answered after its connection was replaced: a later publication, sent on the new one, may have
+                    // reached Redis first, and the other nodes then dropped this one as already received.
+                    owed.add(batch);
                 } else {
                     publishedOk.incrementAndGet();
                 }
@@ -646,25 +676,28 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
      * for open, one of them may have died without a word (the other end gone: a failover to another address, a NAT or
      * firewall that forgot the connection, a host that lost power). TCP tells only when its keep-alive or
      * retransmissions give up, minutes to hours later, and Lettuce reconnects only then: until it does, this node
-     * would stay off the bus. So it makes new connections ({@link #replaceConnections}, on a thread of its own), at
-     * once and again every {@value #DEAF_AFTER_SECONDS} s until it hears itself. Not while Lettuce already reconnects
+     * would stay off the bus. So it tries new connections ({@link #replaceConnections}, on a thread of its own), at
+     * once, then {@value #DEAF_AFTER_SECONDS} s later, the pause doubling up to 40 s, until it hears itself. Not while Lettuce already reconnects
      * (a connection it knows dropped), nor while the receiver thread is stuck (deaf for its own reasons: new
      * connections would not help).
      */
     private void replaceConnectionsWhileDeaf(long now) {
         if (now - lastHeardSelfNanos < DEAF_AFTER_NANOS) {
             warnedOfReplacements = false;
+            nextReplacementNanos = now;
+            replacementPauseNanos = DEAF_AFTER_NANOS;
             return;
         }
-        if (!running || now - replacementBegunNanos < DEAF_AFTER_NANOS || !receiverKeepsUp(now)
+        if (!running || now - nextReplacementNanos < 0 || !receiverKeepsUp(now)
                 || !subscriber.isOpen() || !publisher.isOpen() || !replacing.compareAndSet(false, true)) {
             return;
         }
-        replacementBegunNanos = now;
+        nextReplacementNanos = now + replacementPauseNanos;
+        replacementPauseNanos = Math.min(2 * replacementPauseNanos, LONGEST_REPLACEMENT_PAUSE_NANOS);
         if (!warnedOfReplacements) {
             warnedOfReplacements = true;
             LOG.warn("This node has not heard itself on the bus for {} s while its connections to Redis look open: "
-                    + "replacing them (one may have died silently), again every {} s until it hears itself",
+                    + "trying new ones (one may have died silently), {} s apart and then further until it hears itself",
                     DEAF_AFTER_SECONDS, DEAF_AFTER_SECONDS);
         }
         try {
@@ -676,13 +709,18 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     }
 
     /**
-     * Connects and subscribes anew, then, unless this node heard itself meanwhile, takes the new connections for its
-     * own and closes the old ones. Between the two subscriptions this node may have missed publications (what arrives
+     * Connects and subscribes anew, and publishes a probe on {@link #probeChannel} with the new publisher: only once the
+     * new subscriber has received it (within {@value #PROBE_WAIT_MILLIS} ms), and unless this node heard itself
+     * meanwhile, it takes the new connections for its own and closes the old ones. Without the probe, a Redis that
+     * answers new connections but holds publications ({@code CLIENT PAUSE … WRITE}, as during a failover) would have
+     * the node take connections that carry nothing, say it is up, and go deaf and close everyone again 5 s later. Between the two subscriptions this node may have missed publications (what arrives
      * on the new one before it is this node's subscriber is dropped, and the old one may have carried nothing): a
      * close of every connection is asked for before anything the new subscriber receives is taken, as when a
      * subscriber receives again ({@link #receivingAgain}). What was in flight on the old publisher fails, and its
      * recipients are owed a catch-up. A connection of the replacement that drops before it is taken ({@link
-     * #othersDropped}) makes this attempt fail; the next one comes {@value #DEAF_AFTER_SECONDS} s later.
+     * #othersDropped}) makes this attempt fail too; the next one comes later ({@link #replaceConnectionsWhileDeaf}).
+     * What was answered on the old publisher after the new one was taken is owed as well ({@link #publish}): a later
+     * publication sent on the new one may have reached Redis first.
      */
     private void replaceConnections() {
         StatefulRedisPubSubConnection<byte[], byte[]> newSubscriber = null;
@@ -692,9 +730,17 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
             synchronized (state) {
                 droppedBefore = othersDropped;
             }
-            newSubscriber = connectSubscriber();
-            newSubscriber.sync().subscribe(channel);
+            CountDownLatch probeHeard = new CountDownLatch(1);
+            newSubscriber = connectSubscriber(probeHeard);
+            newSubscriber.sync().subscribe(channel, probeChannel);
             newPublisher = client.connect(ByteArrayCodec.INSTANCE);
+            newPublisher.async().publish(probeChannel, PROBE);
+            if (!probeHeard.await(PROBE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                LOG.debug("New connections to Redis are not taken: what they published did not come back within {} ms",
+                        PROBE_WAIT_MILLIS);
+                closeQuietly(newSubscriber, newPublisher);
+                return;
+            }
             Replaced replaced = take(newSubscriber, newPublisher, droppedBefore);
             if (replaced == null) {
                 LOG.debug("New connections to Redis were made but are not taken (heard again, closed, or dropped)");

@@ -18,6 +18,10 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import org.junit.jupiter.api.AfterEach;
@@ -366,8 +370,8 @@ class BusFailureTest {
             proxy.silenceEstablished();
             a.bus.deliver(Buses.event(2, alice, bob));
 
-            Buses.await("the node found itself deaf", () -> !a.bus.isUp());
-            Buses.await("the node replaced its connections and rejoined", a.bus::isUp);
+            Buses.await("the node found itself deaf, replaced its connections and rejoined",
+                    () -> a.bus.transitions() == 2 && a.bus.isUp());
             assertThat(proxy.connectionsMade()).as("a subscriber and a publisher").isEqualTo(connectionsBefore + 2);
             assertThat(a.connections.closings()).as("closed when it went deaf and again when it rejoined")
                     .containsExactly(new Closing(Kind.ALL_CATCH_UP, List.of()),
@@ -383,6 +387,42 @@ class BusFailureTest {
             assertThat(b.deliveredIds()).as("2 was never published: its recipients catch up instead")
                     .containsExactly(1L, 3L, 4L);
         }
+    }
+
+    /**
+     * While Redis holds publications but answers everything else ({@code CLIENT PAUSE … WRITE}, as {@code FAILOVER}
+     * and a manual failover do), a deaf node's new connections connect and subscribe at once, yet carry nothing it
+     * publishes. Taken, they made the node say it was up and go deaf again 5 s later, closing every connection twice
+     * each time, for as long as the pause lasted (found by a hostile review). The node now takes new connections only
+     * once what it publishes on them comes back: it stays down through the pause and closes every connection twice,
+     * once when it went deaf and once when it heard itself again.
+     */
+    @Test
+    void aWritePauseNeitherMakesTheNodeFlapNorSayItIsReady() throws Exception {
+        Node a = buses.start();
+        Node b = buses.start();
+        a.bus.deliver(Buses.event(1, alice, bob));
+        Buses.await("delivery across nodes", () -> b.deliveredIds().contains(1L));
+        Thread.sleep(1_500); // heartbeats published and heard
+        RedisClient admin = RedisClient.create(redis.url());
+        int upWhileDeaf = 0;
+        try (StatefulRedisConnection<String, String> commands = admin.connect()) {
+            long pausedAt = System.nanoTime();
+            commands.sync().dispatch(CommandType.CLIENT, new StatusOutput<>(StringCodec.UTF8),
+                    new CommandArgs<>(StringCodec.UTF8).add("PAUSE").add(14_000).add("WRITE"));
+            Buses.await("the node found itself deaf", () -> a.bus.transitions() >= 1);
+            while (System.nanoTime() - pausedAt < TimeUnit.SECONDS.toNanos(13)) {
+                upWhileDeaf += a.bus.isUp() ? 1 : 0;
+                Thread.sleep(20);
+            }
+        } finally {
+            admin.shutdown();
+        }
+        Buses.await("the node rejoined once the pause ended", a.bus::isUp);
+        assertThat(upWhileDeaf).as("times it said it was up while nothing it published left").isZero();
+        assertThat(a.bus.transitions()).as("down once, up once").isEqualTo(2);
+        assertThat(a.connections.closings()).as("closed when it went deaf and when it heard itself again")
+                .containsExactly(new Closing(Kind.ALL_CATCH_UP, List.of()), new Closing(Kind.ALL_CATCH_UP, List.of()));
     }
 
     @Test
