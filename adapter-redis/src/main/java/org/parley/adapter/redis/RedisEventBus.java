@@ -175,7 +175,6 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     private final Object state = new Object();
     private final Owed owed = new Owed();
     private final Map<String, long[]> lastSequenceByNode = new HashMap<>();
-    private final AtomicLong publishedOk = new AtomicLong();
     /**
      * Items queued for publication and not yet published or handed to {@link #owed}: counted from before they enter
      * the outbox until their publication is answered, so that {@link #close} never sees none while the publisher holds
@@ -188,6 +187,12 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     private volatile boolean running = true;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile long lastHeardSelfNanos = System.nanoTime();
+    /**
+     * When this node last heard a publication of its own come back, or proved new connections with one
+     * ({@link System#nanoTime()}): unlike {@link #lastHeardSelfNanos}, not moved by a connection (re)made, so that
+     * reconnections of connections that carry nothing do not start the replacements' pauses over.
+     */
+    private volatile long heardOwnNanos = System.nanoTime();
     /** When the receiver thread last took or handled a publication ({@link System#nanoTime()}). */
     private volatile long receiverProgressNanos = System.nanoTime();
     /**
@@ -634,8 +639,6 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
                     // Answered after its connection was replaced: a later publication, sent on the new one, may have
                     // reached Redis first, and the other nodes then dropped this one as already received.
                     owed.add(batch);
-                } else {
-                    publishedOk.incrementAndGet();
                 }
                 unpublished.addAndGet(-queuedItems);
             });
@@ -652,9 +655,11 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     }
 
     /**
-     * A node whose own publications stop coming back is deaf: it may be missing everyone's. Read again under
-     * {@link #state}: a publication heard between the first reading and the lock would otherwise make a deafness, and
-     * a close, for nothing.
+     * A node whose own publications stop coming back is deaf: it may be missing everyone's. Counted from when it last
+     * heard itself, joined or rejoined (a heartbeat goes out every second), whether or not any publication was
+     * answered yet: connections that die before the first one is would otherwise leave the node up for as long as no
+     * new ones can be made. Read again under {@link #state}: a publication heard between the first reading and the
+     * lock would otherwise make a deafness, and a close, for nothing.
      */
     private void checkHearing(long now) {
         if (now - lastHeardSelfNanos < DEAF_AFTER_NANOS) {
@@ -662,7 +667,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         }
         long lost = 0;
         synchronized (state) {
-            if (subscriberReady && publisherReady && publishedOk.get() > 0
+            if (subscriberReady && publisherReady
                     && System.nanoTime() - lastHeardSelfNanos >= DEAF_AFTER_NANOS) {
                 subscriberReady = false;
                 lost = wentDown();
@@ -683,9 +688,11 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
      */
     private void replaceConnectionsWhileDeaf(long now) {
         if (now - lastHeardSelfNanos < DEAF_AFTER_NANOS) {
-            warnedOfReplacements = false;
-            nextReplacementNanos = now;
-            replacementPauseNanos = DEAF_AFTER_NANOS;
+            if (now - heardOwnNanos < DEAF_AFTER_NANOS) {
+                warnedOfReplacements = false;
+                nextReplacementNanos = now;
+                replacementPauseNanos = DEAF_AFTER_NANOS;
+            }
             return;
         }
         if (!running || now - nextReplacementNanos < 0 || !receiverKeepsUp(now)
@@ -788,6 +795,9 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
             subscribedBefore = true;
             subscriberReady = true;
             publisherReady = true;
+            long now = System.nanoTime();
+            lastHeardSelfNanos = now; // the probe came back: heard, whether or not this is a rejoin
+            heardOwnNanos = now;
             return new Replaced(oldSubscriber, oldPublisher, cameBack());
         }
     }
@@ -820,6 +830,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
             long now = System.nanoTime();
             if (receiverKeepsUp(now)) {
                 lastHeardSelfNanos = now;
+                heardOwnNanos = now;
                 heardAgain();
             }
             return;

@@ -390,6 +390,27 @@ class BusFailureTest {
     }
 
     /**
+     * Connections that die before any publication of the node was answered, and no new ones to be made (Redis
+     * unreachable): the node counted itself deaf only once a publication had been answered, so it stayed up, closing
+     * nobody, while it heard nothing the other nodes published (found by a hostile review). It goes down now.
+     */
+    @Test
+    void aNodeWhoseConnectionsDieBeforeItsFirstPublicationIsAnsweredGoesDown() {
+        try (SilentProxy proxy = SilentProxy.to(redis.port())) {
+            Node a = buses.startThrough(proxy.url());
+            proxy.silenceAll(); // before A's first heartbeat (a second after it joined) is answered
+            Node b = buses.start();
+            b.bus.deliver(Buses.event(1, bob, alice));
+
+            Buses.await("the node found itself deaf", () -> a.bus.transitions() == 1);
+            Buses.await("the node closed its connections", () -> !a.connections.closings().isEmpty());
+            assertThat(a.bus.isUp()).as("no new connection can be made: it stays down").isFalse();
+            assertThat(a.deliveredIds()).isEmpty();
+            assertThat(a.connections.closings()).containsExactly(new Closing(Kind.ALL_CATCH_UP, List.of()));
+        }
+    }
+
+    /**
      * While Redis holds publications but answers everything else ({@code CLIENT PAUSE … WRITE}, as {@code FAILOVER}
      * and a manual failover do), a deaf node's new connections connect and subscribe at once, yet carry nothing it
      * publishes. Taken, they made the node say it was up and go deaf again 5 s later, closing every connection twice

@@ -23,6 +23,7 @@ public final class SilentProxy implements AutoCloseable {
     private final int target;
     private final List<Carried> carried = new CopyOnWriteArrayList<>();
     private final Thread accepting;
+    private volatile boolean silenceNew;
 
     private SilentProxy(int target) throws IOException {
         this.target = target;
@@ -51,6 +52,12 @@ public final class SilentProxy implements AutoCloseable {
         carried.forEach(connection -> connection.silent = true);
     }
 
+    /** As {@link #silenceEstablished}, and every connection made from now on carries nothing either. */
+    public void silenceAll() {
+        silenceNew = true;
+        silenceEstablished();
+    }
+
     /** How many connections it has carried. */
     public int connectionsMade() {
         return carried.size();
@@ -73,6 +80,7 @@ public final class SilentProxy implements AutoCloseable {
                 Socket redis = new Socket();
                 redis.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), target), 2_000);
                 Carried connection = new Carried(client, redis);
+                connection.silent = silenceNew;
                 carried.add(connection);
                 connection.start();
             } catch (IOException e) {
