@@ -917,7 +917,10 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         }
         long now = System.nanoTime();
         if (batch.node().equals(node)) {
+            // Not reached while onPublication recognises every publication of this node; kept so that one it did not
+            // would never be delivered here a second time.
             lastHeardSelfNanos = now;
+            heardOwnNanos = now;
             heardAgain();
             return;
         }

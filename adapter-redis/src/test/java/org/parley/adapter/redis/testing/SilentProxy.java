@@ -80,8 +80,8 @@ public final class SilentProxy implements AutoCloseable {
                 Socket redis = new Socket();
                 redis.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), target), 2_000);
                 Carried connection = new Carried(client, redis);
+                carried.add(connection); // before the flag is read: silenceAll sets it, then silences those listed
                 connection.silent = silenceNew;
-                carried.add(connection);
                 connection.start();
             } catch (IOException e) {
                 if (server.isClosed()) {
