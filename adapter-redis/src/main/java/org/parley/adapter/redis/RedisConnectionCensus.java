@@ -48,7 +48,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>When Redis fails</b> (a call fails or takes longer than {@link #COMMAND_TIMEOUT}), a handshake is decided on
  * this node's own count against the same limit, so a Redis outage neither refuses every user nor lifts the limit on a
- * node; the first failure is logged once, and the recovery once. A connection's release reaches Redis at once (a
+ * node; the first failure is logged once, and the recovery once. From that failure on, neither handshakes nor releases
+ * ask Redis, until a heartbeat finds it answering a {@code PING} again (within {@link #HEARTBEAT}): a Redis that hangs
+ * rather than refuses (frozen, or a connection that died without a word) would otherwise hold every handshake for the
+ * time-out, as issue 13's second review found for the send limits. A connection's release reaches Redis at once (a
  * crashed client's place is free for its reconnection within milliseconds: {@code CrashedClientsEndToEndTest}); a
  * heartbeat that raced a change writes the counts again. The next heartbeat that reaches Redis writes this
  * node's counts again. Between heartbeats a count may be off by the handshakes racing a rewrite (they are repaired by
@@ -183,6 +186,9 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
     private Optional<Lease> open(UserId user) {
         boolean countedInRedis;
         try {
+            if (redisDown.get()) {
+                throw new RedisLeftAlone();
+            }
             Long counted = commands().eval(OPEN, ScriptOutputType.INTEGER, new String[] {nodesKey, ownHash},
                     node, user.toString(), Integer.toString(maxPerUser), Long.toString(nodeTtl.toMillis()),
                     hashPrefix);
@@ -193,7 +199,9 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
             countedInRedis = true;
             local.merge(user, 1, Integer::sum);
         } catch (RuntimeException failure) {
-            redisFailed(failure);
+            if (!(failure instanceof RedisLeftAlone)) {
+                redisFailed(failure);
+            }
             boolean[] room = new boolean[1];
             local.compute(user, (id, count) -> {
                 int now = count == null ? 0 : count;
@@ -270,13 +278,44 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
                 args.toArray(String[]::new));
     }
 
+    /**
+     * The heartbeat's round. While Redis fails, it asks Redis a {@code PING} first, out of the lock: a Redis that hangs
+     * (frozen, or a connection that died without a word) would otherwise hold the lock, and every handshake and
+     * release waiting for it, for the command time-out each round. Only once Redis answers are the counts written
+     * again (then handshakes and releases ask Redis again, {@link #redisAnswered}).
+     */
     private void heartbeatQuietly() {
         try {
-            beat();
+            if (!writeCountsUnlessRedisFails()) {
+                commands().ping();
+                beat();
+            }
             redisAnswered();
         } catch (Throwable failure) {
             redisFailed(failure);
         }
+    }
+
+    /**
+     * Under the lock, as {@link #beat}: rewrites this node's counts, unless Redis has failed (read under the lock: a
+     * handshake may have found it failing while this waited for the lock); then asks it nothing and returns false.
+     */
+    private boolean writeCountsUnlessRedisFails() {
+        counting.writeLock().lock();
+        try {
+            if (redisDown.get()) {
+                return false;
+            }
+            writeCounts();
+            return true;
+        } finally {
+            counting.writeLock().unlock();
+        }
+    }
+
+    /** Whether this node counts on its own now, Redis having failed (tests). */
+    boolean countsAlone() {
+        return redisDown.get();
     }
 
     private void release(UserId user, boolean countedInRedis) {
@@ -290,8 +329,8 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
 
     private void releaseCounted(UserId user, boolean countedInRedis) {
         local.computeIfPresent(user, (id, count) -> count <= 1 ? null : count - 1);
-        if (!countedInRedis) {
-            return;
+        if (!countedInRedis || redisDown.get()) {
+            return; // while Redis fails, the heartbeat that finds it again writes the right count
         }
         try {
             commands().eval(CLOSE, ScriptOutputType.INTEGER, new String[] {ownHash}, user.toString());
@@ -299,6 +338,17 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
         } catch (RuntimeException failure) {
             // The next heartbeat that reaches Redis writes the right count.
             redisFailed(failure);
+        }
+    }
+
+    /**
+     * Thrown in {@link #open} instead of asking Redis while it fails: the handshake is counted here at once. One that
+     * waited for a Redis that hangs would wait the command time-out ({@link #COMMAND_TIMEOUT}), and every handshake with
+     * it.
+     */
+    private static final class RedisLeftAlone extends RuntimeException {
+        RedisLeftAlone() {
+            super(null, null, false, false);
         }
     }
 

@@ -197,6 +197,47 @@ class RedisConnectionCensusTest {
     }
 
     /**
+     * A Redis that hangs rather than refuses (frozen here; a connection that died without a word looks the same) held
+     * every handshake and every release for the command time-out (1 s), and each heartbeat held them all behind its
+     * lock as long. Once a call has failed, the node now counts on its own at once, and the heartbeat asks Redis a
+     * {@code PING} out of the lock until it answers; then the node's counts are in Redis again.
+     */
+    @Test
+    void aRedisThatHangsHoldsNoHandshakeNorReleaseBeyondTheFirstFailure() throws Exception {
+        RedisServer redis = RedisServer.start();
+        servers.add(redis);
+        RedisConnectionCensus census = node(redis.url(), "parley", 3, Duration.ofMillis(1_500)); // a beat each 0.5 s
+        census.tryOpen(alice).orElseThrow();
+        UserId carol = UserId.random();
+        redis.freeze();
+        long slowest = 0;
+        try {
+            census.tryOpen(carol).orElseThrow(); // may wait for the time-out: Redis has not failed yet
+            Buses.await("a call to Redis failed", census::countsAlone);
+            long until = System.nanoTime() + Duration.ofSeconds(3).toNanos(); // several heartbeats
+            while (System.nanoTime() < until) {
+                long started = System.nanoTime();
+                census.tryOpen(bob).orElseThrow().release();
+                slowest = Math.max(slowest, System.nanoTime() - started);
+            }
+        } finally {
+            redis.thaw();
+        }
+        assertThat(Duration.ofNanos(slowest)).as("the slowest handshake and release once Redis had failed")
+                .isLessThan(Duration.ofMillis(250));
+        String carolsCount = "parley:connections:node:" + census.node();
+        try (var client = io.lettuce.core.RedisClient.create(redis.url()); var connection = client.connect()) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!"1".equals(connection.sync().hget(carolsCount, carol.toString()))
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(connection.sync().hget(carolsCount, carol.toString()))
+                    .as("carol, counted here while Redis hung, is counted in Redis once it answers").isEqualTo("1");
+        }
+    }
+
+    /**
      * A heartbeat rewrites the node's counts from a snapshot; one taken just before a release used to write the
      * released connection back into Redis, where it held the user's place until the next heartbeat (5 s). Releases
      * racing heartbeats leave no count behind once the last heartbeat has returned. (20,000 others who stay make each
