@@ -207,6 +207,11 @@ public final class RedisPresence implements AutoCloseable {
     private final StatefulRedisConnection<String, String> connection;
     private final AtomicBoolean unreachable = new AtomicBoolean();
     private volatile long askAgainAtNanos;
+    /**
+     * Held by the one typing notice that asks Redis again once {@link #ASK_AGAIN_AFTER} has passed (the others are
+     * throttled here at once): a Redis that hangs would otherwise hold every notice in flight then for the time-out.
+     */
+    private final AtomicBoolean probingForTyping = new AtomicBoolean();
     /** Whether this node's users must be written again at the next round (an update failed). */
     private volatile boolean resync;
 
@@ -261,8 +266,12 @@ public final class RedisPresence implements AutoCloseable {
             if (!here.tryPass(sender, receiver)) {
                 return false;
             }
-            if (unreachable.get() && System.nanoTime() - askAgainAtNanos < 0) {
-                return true;
+            boolean probe = false;
+            if (unreachable.get()) {
+                if (System.nanoTime() - askAgainAtNanos < 0 || !probingForTyping.compareAndSet(false, true)) {
+                    return true;
+                }
+                probe = true;
             }
             try {
                 Long left = connection.sync().eval(TYPING, ScriptOutputType.INTEGER,
@@ -276,6 +285,10 @@ public final class RedisPresence implements AutoCloseable {
             } catch (RuntimeException failure) {
                 failed(failure);
                 return true;
+            } finally {
+                if (probe) {
+                    probingForTyping.set(false);
+                }
             }
         };
     }

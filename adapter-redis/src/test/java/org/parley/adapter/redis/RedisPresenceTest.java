@@ -4,11 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.sync.RedisCommands;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -31,13 +38,13 @@ class RedisPresenceTest {
     private final UserId bob = UserId.random();
 
     /** Each Redis (URL) and channel this test's nodes used, emptied after it (its nodes stop holding users). */
-    private final Set<List<String>> channels = new java.util.HashSet<>();
+    private final Set<List<String>> channels = new HashSet<>();
 
     @AfterEach
     void stop() {
         nodes.forEach(RedisPresence::close);
         for (List<String> used : channels) {
-            try (var client = io.lettuce.core.RedisClient.create(used.get(0)); var connection = client.connect()) {
+            try (var client = RedisClient.create(used.get(0)); var connection = client.connect()) {
                 List<String> keys = connection.sync().keys(used.get(1) + ":*");
                 if (!keys.isEmpty()) {
                     connection.sync().del(keys.toArray(String[]::new));
@@ -143,7 +150,7 @@ class RedisPresenceTest {
     }
 
     private static List<String> presenceKeysOf(String url, String channel) {
-        try (var client = io.lettuce.core.RedisClient.create(url); var connection = client.connect()) {
+        try (var client = RedisClient.create(url); var connection = client.connect()) {
             return connection.sync().keys(channel + ":presence:*");
         }
     }
@@ -193,7 +200,7 @@ class RedisPresenceTest {
         TypingThrottle a = nodes.get(0);
         TypingThrottle b = nodes.get(1);
 
-        try (var redis = io.lettuce.core.RedisClient.create(url); var connection = redis.connect()) {
+        try (var redis = RedisClient.create(url); var connection = redis.connect()) {
             assertThat(a.tryPass(ada, bob)).isTrue();
             long left = refusedWithinTheOtherNodesWindow(b, connection.sync());
             connection.sync().del(connection.sync().keys("*typing*" + ada + ":" + bob).toArray(String[]::new));
@@ -217,7 +224,7 @@ class RedisPresenceTest {
                 .typingThrottle(new LocalTypingThrottle(new ManualTimeSource()));
         TypingThrottle b = node(redis.url(), "parley", RedisPresence.NODE_TTL)
                 .typingThrottle(new LocalTypingThrottle(timeOfB));
-        try (var client = io.lettuce.core.RedisClient.create(redis.url()); var connection = client.connect()) {
+        try (var client = RedisClient.create(redis.url()); var connection = client.connect()) {
             assertThat(a.tryPass(ada, bob)).isTrue();
             long left = refusedWithinTheOtherNodesWindow(b, connection.sync());
             long before = commandsProcessed(connection.sync());
@@ -250,7 +257,7 @@ class RedisPresenceTest {
      * new connection) would make the advance fall short of the hold.
      */
     private long refusedWithinTheOtherNodesWindow(TypingThrottle b,
-                                                  io.lettuce.core.api.sync.RedisCommands<String, String> redis)
+                                                  RedisCommands<String, String> redis)
             throws InterruptedException {
         Thread.sleep(OTHER_NODES_WINDOW_ALREADY_RUN_MILLIS);
         String key = redis.keys("*typing*" + ada + ":" + bob).get(0);
@@ -262,7 +269,7 @@ class RedisPresenceTest {
         return left;
     }
 
-    private static long commandsProcessed(io.lettuce.core.api.sync.RedisCommands<String, String> redis) {
+    private static long commandsProcessed(RedisCommands<String, String> redis) {
         String stats = redis.info("stats");
         return stats.lines().filter(line -> line.startsWith("total_commands_processed:"))
                 .mapToLong(line -> Long.parseLong(line.substring(line.indexOf(':') + 1).strip()))
@@ -281,6 +288,47 @@ class RedisPresenceTest {
         RedisPresence second = node(url, channel, RedisPresence.NODE_TTL);
         return List.of(first.typingThrottle(new LocalTypingThrottle(timeOfA)),
                 second.typingThrottle(new LocalTypingThrottle(timeOfB)));
+    }
+
+    /**
+     * While Redis hangs (frozen), typing notices are throttled here at once but for one notice at a time that asks
+     * Redis again, once a second: every notice in flight when the second had passed asked it, and each waited the
+     * 0.5 s time-out.
+     */
+    @Test
+    void whileRedisHangsOneTypingNoticeAtATimeWaitsForIt() throws Exception {
+        RedisServer redis = RedisServer.start();
+        servers.add(redis);
+        TypingThrottle typing = node(redis.url(), "parley", RedisPresence.NODE_TTL)
+                .typingThrottle(new LocalTypingThrottle(new ManualTimeSource()));
+        assertThat(typing.tryPass(ada, bob)).isTrue();
+        redis.freeze();
+        AtomicInteger slow = new AtomicInteger();
+        ExecutorService senders = Executors.newFixedThreadPool(8);
+        try {
+            typing.tryPass(bob, ada); // fails after the time-out: Redis is taken for unreachable
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(3_500);
+            List<Future<?>> running = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                running.add(senders.submit(() -> {
+                    while (System.nanoTime() < until) {
+                        long started = System.nanoTime();
+                        typing.tryPass(UserId.random(), UserId.random());
+                        if (System.nanoTime() - started > TimeUnit.MILLISECONDS.toNanos(300)) {
+                            slow.incrementAndGet();
+                        }
+                    }
+                }));
+            }
+            for (Future<?> sender : running) {
+                sender.get(10, TimeUnit.SECONDS);
+            }
+        } finally {
+            senders.shutdownNow();
+            redis.thaw();
+        }
+        assertThat(slow.get()).as("notices that waited for the frozen Redis in 3.5 s: one per second at most")
+                .isBetween(1, 4);
     }
 
     @Test
