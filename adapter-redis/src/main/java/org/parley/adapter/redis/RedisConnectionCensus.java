@@ -119,6 +119,11 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
     /** Shared by handshakes and releases (each changes {@link #local} and Redis together), exclusive for a heartbeat. */
     private final ReadWriteLock counting = new ReentrantReadWriteLock();
     private final AtomicBoolean redisDown = new AtomicBoolean();
+    /**
+     * How many times this node's counts were written to Redis whole (under the write lock; read under the read lock):
+     * a lease opened while this node counted alone is in Redis once a rewrite followed its opening, which included it.
+     */
+    private volatile long rewrites;
     private final ClientResources resources;
     private final RedisClient client;
     private final ScheduledExecutorService heartbeat;
@@ -216,7 +221,7 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
             }
             countedInRedis = false;
         }
-        return Optional.of(new CountedConnection(user, countedInRedis));
+        return Optional.of(new CountedConnection(user, countedInRedis, rewrites));
     }
 
     /** This node's open connections of {@code user}, as it counts them itself. */
@@ -276,23 +281,41 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
         });
         commands().eval(HEARTBEAT_SCRIPT, ScriptOutputType.INTEGER, new String[] {nodesKey, ownHash},
                 args.toArray(String[]::new));
+        rewrites++; // under the write lock: the only writer
     }
 
     /**
      * The heartbeat's round. While Redis fails, it asks Redis a {@code PING} first, out of the lock: a Redis that hangs
      * (frozen, or a connection that died without a word) would otherwise hold the lock, and every handshake and
      * release waiting for it, for the command time-out each round. Only once Redis answers are the counts written
-     * again (then handshakes and releases ask Redis again, {@link #redisAnswered}).
+     * again (then handshakes and releases ask Redis again: {@link #writeCountsAndCountAcrossNodesAgain}).
      */
     private void heartbeatQuietly() {
         try {
             if (!writeCountsUnlessRedisFails()) {
                 commands().ping();
-                beat();
+                writeCountsAndCountAcrossNodesAgain();
             }
-            redisAnswered();
         } catch (Throwable failure) {
             redisFailed(failure);
+        }
+    }
+
+    /**
+     * Under the lock: rewrites this node's counts and asks Redis again from the next handshake on, with no handshake
+     * in between (one would count on this node alone and be missing from Redis).
+     */
+    private void writeCountsAndCountAcrossNodesAgain() {
+        boolean wasDown;
+        counting.writeLock().lock();
+        try {
+            writeCounts();
+            wasDown = redisDown.getAndSet(false);
+        } finally {
+            counting.writeLock().unlock();
+        }
+        if (wasDown) {
+            LOG.info("Connections per user are counted across nodes again (Redis at {} answers)", settings.shown());
         }
     }
 
@@ -318,18 +341,22 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
         return redisDown.get();
     }
 
-    private void release(UserId user, boolean countedInRedis) {
+    private void release(UserId user, boolean countedInRedis, long rewritesAtOpen) {
         counting.readLock().lock();
         try {
-            releaseCounted(user, countedInRedis);
+            releaseCounted(user, countedInRedis || rewrites != rewritesAtOpen);
         } finally {
             counting.readLock().unlock();
         }
     }
 
-    private void releaseCounted(UserId user, boolean countedInRedis) {
+    /**
+     * @param inRedis whether Redis counts this connection: counted by its handshake there, or opened while this node
+     *                counted alone and written since by a rewrite of its counts
+     */
+    private void releaseCounted(UserId user, boolean inRedis) {
         local.computeIfPresent(user, (id, count) -> count <= 1 ? null : count - 1);
-        if (!countedInRedis || redisDown.get()) {
+        if (!inRedis || redisDown.get()) {
             return; // while Redis fails, the heartbeat that finds it again writes the right count
         }
         try {
@@ -374,18 +401,20 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
     private final class CountedConnection implements Lease {
         private final UserId user;
         private final boolean countedInRedis;
+        private final long rewritesAtOpen;
         private final AtomicBoolean released = new AtomicBoolean();
 
-        CountedConnection(UserId user, boolean countedInRedis) {
+        CountedConnection(UserId user, boolean countedInRedis, long rewritesAtOpen) {
             this.user = user;
             this.countedInRedis = countedInRedis;
+            this.rewritesAtOpen = rewritesAtOpen;
         }
 
         @Override
         public void release() {
             if (released.compareAndSet(false, true)) {
                 try {
-                    RedisConnectionCensus.this.release(user, countedInRedis);
+                    RedisConnectionCensus.this.release(user, countedInRedis, rewritesAtOpen);
                 } catch (Throwable e) {
                     LOG.warn("The connection count of user {} could not be released: {}", user,
                             RedisBusUnavailable.describe(e));

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 import io.lettuce.core.RedisClient;
@@ -208,10 +209,11 @@ public final class RedisPresence implements AutoCloseable {
     private final AtomicBoolean unreachable = new AtomicBoolean();
     private volatile long askAgainAtNanos;
     /**
-     * Held by the one typing notice that asks Redis again once {@link #ASK_AGAIN_AFTER} has passed (the others are
-     * throttled here at once): a Redis that hangs would otherwise hold every notice in flight then for the time-out.
+     * Held by the one request (a typing notice, a question of who is online) that asks Redis again once
+     * {@link #ASK_AGAIN_AFTER} has passed (the others are answered here at once): a Redis that hangs would otherwise
+     * hold every request in flight then for the time-out.
      */
-    private final AtomicBoolean probingForTyping = new AtomicBoolean();
+    private final AtomicBoolean probing = new AtomicBoolean();
     /** Whether this node's users must be written again at the next round (an update failed). */
     private volatile boolean resync;
 
@@ -266,30 +268,13 @@ public final class RedisPresence implements AutoCloseable {
             if (!here.tryPass(sender, receiver)) {
                 return false;
             }
-            boolean probe = false;
-            if (unreachable.get()) {
-                if (System.nanoTime() - askAgainAtNanos < 0 || !probingForTyping.compareAndSet(false, true)) {
-                    return true;
-                }
-                probe = true;
-            }
-            try {
-                Long left = connection.sync().eval(TYPING, ScriptOutputType.INTEGER,
-                        new String[] {typingPrefix + sender + ":" + receiver}, window);
-                answered();
-                if (left == null || left < 0) {
-                    return true;
-                }
-                here.refusedElsewhere(sender, receiver, Duration.ofMillis(left));
-                return false;
-            } catch (RuntimeException failure) {
-                failed(failure);
+            Long left = ask(() -> connection.sync().eval(TYPING, ScriptOutputType.INTEGER,
+                    new String[] {typingPrefix + sender + ":" + receiver}, window));
+            if (left == null || left < 0) {
                 return true;
-            } finally {
-                if (probe) {
-                    probingForTyping.set(false);
-                }
             }
+            here.refusedElsewhere(sender, receiver, Duration.ofMillis(left));
+            return false;
         };
     }
 
@@ -349,6 +334,32 @@ public final class RedisPresence implements AutoCloseable {
         arguments.add(Long.toString(nodeTtl.toMillis()));
         arguments.add(flag);
         return arguments;
+    }
+
+    /**
+     * For calls on request threads: {@code question}'s answer, or null when Redis is left alone (it failed less than
+     * {@link #ASK_AGAIN_AFTER} ago, or another request is asking it again) or fails now. Never throws.
+     */
+    private <T> T ask(Supplier<T> question) {
+        boolean probe = false;
+        if (unreachable.get()) {
+            if (System.nanoTime() - askAgainAtNanos < 0 || !probing.compareAndSet(false, true)) {
+                return null;
+            }
+            probe = true;
+        }
+        try {
+            T answer = question.get();
+            answered();
+            return answer;
+        } catch (RuntimeException failure) {
+            failed(failure);
+            return null;
+        } finally {
+            if (probe) {
+                probing.set(false);
+            }
+        }
     }
 
     private void failed(RuntimeException failure) {
@@ -417,15 +428,10 @@ public final class RedisPresence implements AutoCloseable {
             arguments.add(prefix);
             arguments.add(node);
             users.forEach(user -> arguments.add(user.toString()));
-            try {
-                List<Object> online = connection.sync().eval(ONLINE, ScriptOutputType.MULTI, new String[0],
-                        arguments.toArray(String[]::new));
-                answered();
-                return users(online);
-            } catch (RuntimeException failure) {
-                failed(failure);
-                return Set.of();
-            }
+            // On request threads (GET /chat/presence/, a webhook's receiver_online): no wait for a Redis that hangs.
+            List<Object> online = ask(() -> connection.sync().eval(ONLINE, ScriptOutputType.MULTI, new String[0],
+                    arguments.toArray(String[]::new)));
+            return online == null ? Set.of() : users(online);
         }
 
         @Override

@@ -273,4 +273,31 @@ class RedisConnectionCensusTest {
             assertThat(census.tryOpen(user)).as("the released place of %s", user).isPresent();
         }
     }
+
+    /**
+     * A connection opened while the node counted alone is in Redis once a heartbeat has written the node's counts; its
+     * release must take it out there too, or its place stays taken on every node until the next heartbeat (5 s). A
+     * review found it so once handshakes stopped asking Redis until a heartbeat finds it again: the handshake right
+     * after Redis came back counted alone. (Limit 1, two nodes.)
+     */
+    @Test
+    void aPlaceOpenedWhileCountingAloneIsFreeOnAnotherNodeOnceReleased() throws Exception {
+        RedisServer redis = RedisServer.start();
+        servers.add(redis);
+        RedisConnectionCensus a = node(redis.url(), "parley", 1, Duration.ofSeconds(9)); // a beat each 3 s
+        RedisConnectionCensus b = node(redis.url(), "parley", 1, Duration.ofSeconds(9));
+        redis.freeze();
+        try {
+            a.tryOpen(UserId.random()).orElseThrow(); // fails after the 1 s time-out: a counts alone
+        } finally {
+            redis.thaw();
+        }
+        Buses.await("a call to Redis failed", a::countsAlone);
+        ConnectionCensus.Lease lease = a.tryOpen(alice).orElseThrow(); // Redis answers again already
+        Buses.await("a counts across nodes again", () -> !a.countsAlone());
+        assertThat(b.tryOpen(alice)).as("alice's place, written to Redis by the heartbeat").isEmpty();
+        lease.release();
+        assertThat(a.openHere(alice)).isZero();
+        assertThat(b.tryOpen(alice)).as("alice's released place, on another node").isPresent();
+    }
 }
