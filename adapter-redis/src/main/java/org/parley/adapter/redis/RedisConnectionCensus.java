@@ -370,8 +370,8 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
 
     /**
      * Thrown in {@link #open} instead of asking Redis while it fails: the handshake is counted here at once. One that
-     * waited for a Redis that hangs would wait the command time-out ({@link #COMMAND_TIMEOUT}), and every handshake with
-     * it.
+     * waited for a Redis that hangs would wait the command time-out ({@link #COMMAND_TIMEOUT}), and every handshake
+     * with it.
      */
     private static final class RedisLeftAlone extends RuntimeException {
         RedisLeftAlone() {

@@ -682,9 +682,9 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
      * firewall that forgot the connection, a host that lost power). TCP tells only when its keep-alive or
      * retransmissions give up, minutes to hours later, and Lettuce reconnects only then: until it does, this node
      * would stay off the bus. So it tries new connections ({@link #replaceConnections}, on a thread of its own), at
-     * once, then {@value #DEAF_AFTER_SECONDS} s later, the pause doubling up to 40 s, until it hears itself. Not while Lettuce already reconnects
-     * (a connection it knows dropped), nor while the receiver thread is stuck (deaf for its own reasons: new
-     * connections would not help).
+     * once, then {@value #DEAF_AFTER_SECONDS} s later, the pause doubling up to 40 s, until it hears itself. Not while
+     * Lettuce already reconnects (a connection it knows dropped), nor while the receiver thread is stuck (deaf for its
+     * own reasons: new connections would not help).
      */
     private void replaceConnectionsWhileDeaf(long now) {
         if (now - lastHeardSelfNanos < DEAF_AFTER_NANOS) {
@@ -716,14 +716,15 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     }
 
     /**
-     * Connects and subscribes anew, and publishes a probe on {@link #probeChannel} with the new publisher: only once the
-     * new subscriber has received it (within {@value #PROBE_WAIT_MILLIS} ms), and unless this node heard itself
+     * Connects and subscribes anew, and publishes a probe on {@link #probeChannel} with the new publisher: only once
+     * the new subscriber has received it (within {@value #PROBE_WAIT_MILLIS} ms), and unless this node heard itself
      * meanwhile, it takes the new connections for its own and closes the old ones. Without the probe, a Redis that
      * answers new connections but holds publications ({@code CLIENT PAUSE … WRITE}, as during a failover) would have
-     * the node take connections that carry nothing, say it is up, and go deaf and close everyone again 5 s later. Between the two subscriptions this node may have missed publications (what arrives
-     * on the new one before it is this node's subscriber is dropped, and the old one may have carried nothing): a
-     * close of every connection is asked for before anything the new subscriber receives is taken, as when a
-     * subscriber receives again ({@link #receivingAgain}). What was in flight on the old publisher fails, and its
+     * the node take connections that carry nothing, say it is up, and go deaf and close everyone again 5 s later.
+     * Between the two subscriptions this node may have missed publications (what arrives on the new one before it is
+     * this node's subscriber is dropped, and the old one may have carried nothing): a close of every connection is
+     * asked for before anything the new subscriber receives is taken, as when a subscriber receives again
+     * ({@link #receivingAgain}). What was in flight on the old publisher fails, and its
      * recipients are owed a catch-up. A connection of the replacement that drops before it is taken ({@link
      * #othersDropped}) makes this attempt fail too; the next one comes later ({@link #replaceConnectionsWhileDeaf}).
      * What was answered on the old publisher after the new one was taken is owed as well ({@link #publish}): a later
@@ -957,7 +958,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         }
     }
 
-    /** Hands over what {@code here} holds, then closes the recipients of an item of {@code sender} that is unreadable. */
+    /** Hands over what {@code here} holds, then closes the recipients of {@code sender}'s item that is unreadable. */
     private void closeRecipients(String sender, Unreadable unreadable, LocalBatch here) {
         here.close();
         LOG.warn("An item from node {} could not be read ({}): closing its recipients here to catch up", sender,

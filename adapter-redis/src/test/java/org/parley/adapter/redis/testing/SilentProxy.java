@@ -14,8 +14,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A TCP proxy in front of a Redis of a test's own, on a free port of 127.0.0.1, that can make the connections it
  * carries die silently ({@link #silenceEstablished}): from then on it throws away whatever either side sends on them,
  * and closes nothing. Neither side learns of it (their TCP acknowledges as before), as with a connection whose other
- * end went away without a word: a NAT or firewall that forgot it, a failover to another address, a host that lost power.
- * Connections made afterwards are carried as before.
+ * end went away without a word: a NAT or firewall that forgot it, a failover to another address, a host that lost
+ * power. Connections made afterwards are carried as before, unless {@link #silenceAll} silenced them too.
  */
 public final class SilentProxy implements AutoCloseable {
 
