@@ -6,10 +6,10 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.function.UnaryOperator;
 import java.util.HexFormat;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisNoScriptException;
@@ -144,10 +144,10 @@ public final class RedisLimits implements AutoCloseable {
     private final Script send;
     private final Script logIn;
     private final Script logInGiveBack;
-    private final AtomicBoolean unreachable = new AtomicBoolean();
-    /** While Redis is unreachable: one request at a time asks it again, from this monotonic time on. */
-    private volatile long askAgainAtNanos;
-    private final AtomicBoolean probing = new AtomicBoolean();
+    private final LeftAloneAfterFailure redis = new LeftAloneAfterFailure(ASK_AGAIN_AFTER,
+            failure -> LOG.warn("Redis cannot be asked for limits ({}): sending and log-ins are limited by this node "
+                    + "alone until it answers", RedisBusUnavailable.describe(failure)),
+            () -> LOG.info("Redis answers again: sending and log-ins are limited across nodes again"));
 
     private RedisLimits(RedisBusSettings settings) {
         this.keyPrefix = settings.channel() + ":limits:";
@@ -254,40 +254,8 @@ public final class RedisLimits implements AutoCloseable {
         return ask(() -> script.run(connection.sync(), key, arguments));
     }
 
-    private <T> T ask(java.util.function.Supplier<T> question) {
-        boolean probe = false;
-        if (unreachable.get()) {
-            if (System.nanoTime() - askAgainAtNanos < 0 || !probing.compareAndSet(false, true)) {
-                return null;
-            }
-            probe = true;
-        }
-        try {
-            T answer = question.get();
-            answered();
-            return answer;
-        } catch (RuntimeException e) {
-            failed(e);
-            return null;
-        } finally {
-            if (probe) {
-                probing.set(false);
-            }
-        }
-    }
-
-    private void answered() {
-        if (unreachable.compareAndSet(true, false)) {
-            LOG.info("Redis answers again: sending and log-ins are limited across nodes again");
-        }
-    }
-
-    private void failed(RuntimeException e) {
-        askAgainAtNanos = System.nanoTime() + ASK_AGAIN_AFTER.toNanos();
-        if (unreachable.compareAndSet(false, true)) {
-            LOG.warn("Redis cannot be asked for limits ({}): sending and log-ins are limited by this node alone "
-                    + "until it answers", RedisBusUnavailable.describe(e));
-        }
+    private <T> T ask(Supplier<T> question) {
+        return redis.ask(question);
     }
 
     private static String micros(TimeSource time) {

@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 import io.lettuce.core.RedisClient;
@@ -206,14 +204,11 @@ public final class RedisPresence implements AutoCloseable {
     private final ClientResources resources;
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
-    private final AtomicBoolean unreachable = new AtomicBoolean();
-    private volatile long askAgainAtNanos;
     /**
-     * Held by the one request (a typing notice, a question of who is online) that asks Redis again once
-     * {@link #ASK_AGAIN_AFTER} has passed (the others are answered here at once): a Redis that hangs would otherwise
-     * hold every request in flight then for the time-out.
+     * Redis as the requests (a typing notice, a question of who is online) and the tracker's thread ask it: after a
+     * failure it is left alone for {@link #ASK_AGAIN_AFTER}, then asked again by one request at a time.
      */
-    private final AtomicBoolean probing = new AtomicBoolean();
+    private final LeftAloneAfterFailure redis;
     /** Whether this node's users must be written again at the next round (an update failed). */
     private volatile boolean resync;
 
@@ -223,6 +218,11 @@ public final class RedisPresence implements AutoCloseable {
         this.typingPrefix = settings.channel() + ":typing:";
         this.nodeTtl = nodeTtl;
         this.maintenance = maintenance;
+        this.redis = new LeftAloneAfterFailure(ASK_AGAIN_AFTER,
+                failure -> LOG.warn("Presence and typing cannot use Redis at {} ({}): presence changes wait, typing is "
+                        + "throttled by this node alone, until it answers", settings.shown(),
+                        RedisBusUnavailable.describe(failure)),
+                () -> LOG.info("Presence and typing use Redis again (Redis at {} answers)", settings.shown()));
         this.resources = LettuceClients.resources(1);
         this.client = LettuceClients.client(resources, settings, COMMAND_TIMEOUT, UnaryOperator.identity());
         StatefulRedisConnection<String, String> opened;
@@ -268,7 +268,7 @@ public final class RedisPresence implements AutoCloseable {
             if (!here.tryPass(sender, receiver)) {
                 return false;
             }
-            Long left = ask(() -> connection.sync().eval(TYPING, ScriptOutputType.INTEGER,
+            Long left = redis.ask(() -> connection.sync().eval(TYPING, ScriptOutputType.INTEGER,
                     new String[] {typingPrefix + sender + ":" + receiver}, window));
             if (left == null || left < 0) {
                 return true;
@@ -336,46 +336,6 @@ public final class RedisPresence implements AutoCloseable {
         return arguments;
     }
 
-    /**
-     * For calls on request threads: {@code question}'s answer, or null when Redis is left alone (it failed less than
-     * {@link #ASK_AGAIN_AFTER} ago, or another request is asking it again) or fails now. Never throws.
-     */
-    private <T> T ask(Supplier<T> question) {
-        boolean probe = false;
-        if (unreachable.get()) {
-            if (System.nanoTime() - askAgainAtNanos < 0 || !probing.compareAndSet(false, true)) {
-                return null;
-            }
-            probe = true;
-        }
-        try {
-            T answer = question.get();
-            answered();
-            return answer;
-        } catch (RuntimeException failure) {
-            failed(failure);
-            return null;
-        } finally {
-            if (probe) {
-                probing.set(false);
-            }
-        }
-    }
-
-    private void failed(RuntimeException failure) {
-        askAgainAtNanos = System.nanoTime() + ASK_AGAIN_AFTER.toNanos();
-        if (unreachable.compareAndSet(false, true)) {
-            LOG.warn("Presence and typing cannot use Redis at {} ({}): presence changes wait, typing is throttled by "
-                    + "this node alone, until it answers", settings.shown(), RedisBusUnavailable.describe(failure));
-        }
-    }
-
-    private void answered() {
-        if (unreachable.compareAndSet(true, false)) {
-            LOG.info("Presence and typing use Redis again (Redis at {} answers)", settings.shown());
-        }
-    }
-
     /** The {@link PresenceStore} of this node in Redis. Called by the presence tracker's one thread. */
     private final class Store implements PresenceStore {
 
@@ -391,11 +351,11 @@ public final class RedisPresence implements AutoCloseable {
                     resync = true;
                 }
                 Transitions transitions = new Transitions(users(answer.get(0)), users(answer.get(1)));
-                answered();
+                redis.answered();
                 return transitions;
             } catch (RuntimeException failure) {
                 resync = true;
-                failed(failure);
+                redis.failed(failure);
                 return Transitions.none();
             }
         }
@@ -410,11 +370,11 @@ public final class RedisPresence implements AutoCloseable {
                 if (writeAgain) {
                     resync = false;
                 }
-                answered();
+                redis.answered();
                 return transitions;
             } catch (RuntimeException failure) {
                 resync = true;
-                failed(failure);
+                redis.failed(failure);
                 return Transitions.none();
             }
         }
@@ -429,7 +389,7 @@ public final class RedisPresence implements AutoCloseable {
             arguments.add(node);
             users.forEach(user -> arguments.add(user.toString()));
             // On request threads (GET /chat/presence/, a webhook's receiver_online): no wait for a Redis that hangs.
-            List<Object> online = ask(() -> connection.sync().eval(ONLINE, ScriptOutputType.MULTI, new String[0],
+            List<Object> online = redis.ask(() -> connection.sync().eval(ONLINE, ScriptOutputType.MULTI, new String[0],
                     arguments.toArray(String[]::new)));
             return online == null ? Set.of() : users(online);
         }
