@@ -189,39 +189,40 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
     }
 
     private Optional<Lease> open(UserId user) {
-        boolean countedInRedis;
+        if (redisDown.get()) {
+            // Redis is left alone until a heartbeat finds it again: one that hangs would hold every handshake for
+            // the command time-out.
+            return countHere(user);
+        }
+        Long counted;
         try {
-            if (redisDown.get()) {
-                throw new RedisLeftAlone();
-            }
-            Long counted = commands().eval(OPEN, ScriptOutputType.INTEGER, new String[] {nodesKey, ownHash},
+            counted = commands().eval(OPEN, ScriptOutputType.INTEGER, new String[] {nodesKey, ownHash},
                     node, user.toString(), Integer.toString(maxPerUser), Long.toString(nodeTtl.toMillis()),
                     hashPrefix);
-            redisAnswered();
-            if (counted == null || counted == 0) {
-                return Optional.empty();
-            }
-            countedInRedis = true;
-            local.merge(user, 1, Integer::sum);
         } catch (RuntimeException failure) {
-            if (!(failure instanceof RedisLeftAlone)) {
-                redisFailed(failure);
-            }
-            boolean[] room = new boolean[1];
-            local.compute(user, (id, count) -> {
-                int now = count == null ? 0 : count;
-                if (now >= maxPerUser) {
-                    return count;
-                }
-                room[0] = true;
-                return now + 1;
-            });
-            if (!room[0]) {
-                return Optional.empty();
-            }
-            countedInRedis = false;
+            redisFailed(failure);
+            return countHere(user);
         }
-        return Optional.of(new CountedConnection(user, countedInRedis, rewrites));
+        redisAnswered();
+        if (counted == null || counted == 0) {
+            return Optional.empty();
+        }
+        local.merge(user, 1, Integer::sum);
+        return Optional.of(new CountedConnection(user, true, rewrites));
+    }
+
+    /** A handshake decided on this node's own count against the limit, Redis not asked. */
+    private Optional<Lease> countHere(UserId user) {
+        boolean[] room = new boolean[1];
+        local.compute(user, (id, count) -> {
+            int now = count == null ? 0 : count;
+            if (now >= maxPerUser) {
+                return count;
+            }
+            room[0] = true;
+            return now + 1;
+        });
+        return room[0] ? Optional.of(new CountedConnection(user, false, rewrites)) : Optional.empty();
     }
 
     /** This node's open connections of {@code user}, as it counts them itself. */
@@ -365,17 +366,6 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
         } catch (RuntimeException failure) {
             // The next heartbeat that reaches Redis writes the right count.
             redisFailed(failure);
-        }
-    }
-
-    /**
-     * Thrown in {@link #open} instead of asking Redis while it fails: the handshake is counted here at once. One that
-     * waited for a Redis that hangs would wait the command time-out ({@link #COMMAND_TIMEOUT}), and every handshake
-     * with it.
-     */
-    private static final class RedisLeftAlone extends RuntimeException {
-        RedisLeftAlone() {
-            super(null, null, false, false);
         }
     }
 

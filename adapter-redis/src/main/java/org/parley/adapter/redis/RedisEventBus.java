@@ -830,9 +830,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         if (BusCodec.publishedBy(message, node)) {
             long now = System.nanoTime();
             if (receiverKeepsUp(now)) {
-                lastHeardSelfNanos = now;
-                heardOwnNanos = now;
-                heardAgain();
+                heardItself(now);
             }
             return;
         }
@@ -920,9 +918,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         if (batch.node().equals(node)) {
             // Not reached while onPublication recognises every publication of this node; kept so that one it did not
             // would never be delivered here a second time.
-            lastHeardSelfNanos = now;
-            heardOwnNanos = now;
-            heardAgain();
+            heardItself(now);
             return;
         }
         if (!firstTimeFrom(batch.node(), batch.sequence(), now)) {
@@ -1064,6 +1060,13 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         }
         closeForReceivingAgain(receivingAgain);
         rejoined(back);
+    }
+
+    /** A publication of this node's own came back at {@code now}: it hears itself. */
+    private void heardItself(long now) {
+        lastHeardSelfNanos = now;
+        heardOwnNanos = now;
+        heardAgain();
     }
 
     private void heardAgain() {

@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.Objects;
-import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 import io.lettuce.core.RedisClient;
@@ -222,7 +221,7 @@ public final class RedisLimits implements AutoCloseable {
             @Override
             public void succeeded(String address) {
                 whileAway.succeeded(address);
-                ask(() -> connection.sync().del(logInKey(address)));
+                redis.ask(() -> connection.sync().del(logInKey(address)));
             }
 
             @Override
@@ -251,11 +250,7 @@ public final class RedisLimits implements AutoCloseable {
      * log-in for the command time-out (issue 13's second review: a frozen Redis spaced one user's messages 0.5 s apart).
      */
     private Long run(Script script, String key, String... arguments) {
-        return ask(() -> script.run(connection.sync(), key, arguments));
-    }
-
-    private <T> T ask(Supplier<T> question) {
-        return redis.ask(question);
+        return redis.ask(() -> script.run(connection.sync(), key, arguments));
     }
 
     private static String micros(TimeSource time) {
