@@ -78,7 +78,7 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>when this node loses Redis (either connection drops, or its own publications stop coming back for
  *       {@value #DEAF_AFTER_SECONDS} s, which they also do while its receiver thread is stuck with publications
- *       waiting), it closes every connection here to catch up (1012) and keeps serving them
+ *       waiting; time the node itself stood still, a long collection or a frozen machine, does not count), it closes every connection here to catch up (1012) and keeps serving them
  *       locally; when its subscriber receives again (resubscribed, or hearing itself again), it closes again every
  *       connection opened meanwhile, since they missed the other nodes' frames. Until a close asked for has run,
  *       nothing received is handed to the connections: a connection given a frame from after a gap before its 1012
@@ -135,6 +135,12 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     /** How often the receiver looks again while it waits for a close (the closer also wakes it when one ends). */
     private static final long CLOSE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long HEARTBEAT_MILLIS = 1_000;
+    /**
+     * The most of one round of the heartbeat thread that counts towards deafness ({@link #deafnessCountedFrom}): the
+     * thread goes round four times a heartbeat's interval, so a longer round means that it, and most likely the whole
+     * process, stood still.
+     */
+    private static final long LONGEST_ROUND_COUNTED_NANOS = TimeUnit.MILLISECONDS.toNanos(HEARTBEAT_MILLIS);
     private static final long DRAIN_MILLIS = 2_000;
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
     private static final long FORGET_NODE_NANOS = TimeUnit.MINUTES.toNanos(10);
@@ -242,6 +248,14 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     private long replacementPauseNanos = DEAF_AFTER_NANOS;
     /** Whether the replacements of this deafness have been warned about (heartbeat thread only). */
     private boolean warnedOfReplacements;
+    /** When the heartbeat thread's latest round began ({@link System#nanoTime()}; heartbeat thread only). */
+    private long latestRoundNanos = System.nanoTime();
+    /**
+     * When this node last heard itself, moved on by the time its heartbeat thread stood still since then beyond
+     * {@link #LONGEST_ROUND_COUNTED_NANOS} a round ({@link System#nanoTime()}; heartbeat thread only): see
+     * {@link #deafnessCountedFrom}.
+     */
+    private long heardOrStillSinceNanos = System.nanoTime();
     /**
      * Guarded by {@link #state}: how many connections of this bus's client dropped that were neither the subscriber
      * nor the publisher then (a replacement being made, or one replaced).
@@ -561,6 +575,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
      * node still hears itself.
      */
     private void heartbeatLoop() {
+        latestRoundNanos = System.nanoTime();
         while (running) {
             if (outbox.isEmpty()) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(HEARTBEAT_MILLIS / 4));
@@ -569,6 +584,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
                 return;
             }
             long now = System.nanoTime();
+            discountStandingStill(now);
             publishingTurn.lock();
             try {
                 publishRound(now - lastPublishNanos >= TimeUnit.MILLISECONDS.toNanos(HEARTBEAT_MILLIS));
@@ -655,20 +671,48 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     }
 
     /**
+     * Heartbeat thread, at the start of each round ({@code now}): a round longer than
+     * {@link #LONGEST_ROUND_COUNTED_NANOS} means that this thread stood still, and with it most likely the whole process
+     * (a long garbage collection, a frozen or suspended virtual machine). Nothing this node published could come back
+     * while it did not run, and what came back meanwhile waits in the socket to be read, so only the first
+     * {@link #LONGEST_ROUND_COUNTED_NANOS} of such a round count towards deafness. Otherwise a pause of
+     * {@value #DEAF_AFTER_SECONDS} s took the node for deaf the moment it ran again, and it closed every connection
+     * twice (going down, then hearing itself again) though nothing was lost. A node that merely runs slowly still
+     * counts at least that much a round, so it finds a real deafness after at most {@value #DEAF_AFTER_SECONDS} rounds.
+     */
+    private void discountStandingStill(long now) {
+        long round = now - latestRoundNanos;
+        latestRoundNanos = now;
+        if (round > LONGEST_ROUND_COUNTED_NANOS) {
+            heardOrStillSinceNanos = deafnessCountedFrom() + (round - LONGEST_ROUND_COUNTED_NANOS);
+        }
+    }
+
+    /**
+     * Heartbeat thread: when the time that makes this node deaf began ({@link System#nanoTime()}): when it last heard
+     * itself, joined or rejoined, moved on by the time it stood still since ({@link #discountStandingStill}).
+     */
+    private long deafnessCountedFrom() {
+        long heard = lastHeardSelfNanos;
+        return heard - heardOrStillSinceNanos > 0 ? heard : heardOrStillSinceNanos;
+    }
+
+    /**
      * A node whose own publications stop coming back is deaf: it may be missing everyone's. Counted from when it last
      * heard itself, joined or rejoined (a heartbeat goes out every second), whether or not any publication was
      * answered yet: connections that die before the first one is would otherwise leave the node up for as long as no
-     * new ones can be made. Read again under {@link #state}: a publication heard between the first reading and the
-     * lock would otherwise make a deafness, and a close, for nothing.
+     * new ones can be made; time it stood still does not count ({@link #deafnessCountedFrom}). Read again under
+     * {@link #state}: a publication heard between the first reading and the lock would otherwise make a deafness, and
+     * a close, for nothing.
      */
     private void checkHearing(long now) {
-        if (now - lastHeardSelfNanos < DEAF_AFTER_NANOS) {
+        if (now - deafnessCountedFrom() < DEAF_AFTER_NANOS) {
             return;
         }
         long lost = 0;
         synchronized (state) {
             if (subscriberReady && publisherReady
-                    && System.nanoTime() - lastHeardSelfNanos >= DEAF_AFTER_NANOS) {
+                    && System.nanoTime() - deafnessCountedFrom() >= DEAF_AFTER_NANOS) {
                 subscriberReady = false;
                 lost = wentDown();
             }
@@ -687,7 +731,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
      * own reasons: new connections would not help).
      */
     private void replaceConnectionsWhileDeaf(long now) {
-        if (now - lastHeardSelfNanos < DEAF_AFTER_NANOS) {
+        if (now - deafnessCountedFrom() < DEAF_AFTER_NANOS) {
             if (now - heardOwnNanos < DEAF_AFTER_NANOS) {
                 warnedOfReplacements = false;
                 nextReplacementNanos = now;

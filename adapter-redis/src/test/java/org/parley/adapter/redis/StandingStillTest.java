@@ -1,0 +1,85 @@
+package org.parley.adapter.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.parley.adapter.redis.testing.RedisServer;
+import org.parley.adapter.redis.testing.StandingNode;
+
+/**
+ * A node whose whole process stood still for longer than the deafness limit ({@code kill -STOP}, then
+ * {@code kill -CONT}: what a long garbage collection, a frozen or suspended virtual machine does to it) missed nothing
+ * on the bus: what was published meanwhile waits in its socket. It must neither take itself for deaf when it runs again
+ * nor close its connections. It did both, twice each: down and every connection closed the moment it ran again, then
+ * closed again when it heard itself.
+ */
+class StandingStillTest {
+
+    private final RedisServer redis = RedisServer.start();
+    private final List<String> said = new CopyOnWriteArrayList<>();
+    private Process node;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (node != null) {
+            signal("CONT");
+            node.getOutputStream().close();
+            if (!node.waitFor(10, TimeUnit.SECONDS)) {
+                node.destroyForcibly();
+            }
+        }
+        redis.close();
+    }
+
+    @Test
+    void aNodeThatStoodStillLongerThanTheDeafnessLimitNeitherGoesDownNorClosesItsConnections() throws Exception {
+        node = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), StandingNode.class.getName(), redis.url(), "parley")
+                .redirectErrorStream(true)
+                .start();
+        Thread reader = new Thread(this::readNode, "standing-node-reader");
+        reader.setDaemon(true);
+        reader.start();
+        Buses.await("the node joined the bus", () -> said.contains("joined"));
+        Thread.sleep(1_500); // it hears itself: a heartbeat goes out every second
+
+        signal("STOP");
+        Thread.sleep(TimeUnit.SECONDS.toMillis(RedisEventBus.DEAF_AFTER_SECONDS) + 2_000);
+        signal("CONT");
+        // A node that took itself for deaf did so at its heartbeat thread's first round (a quarter of a second), and
+        // had every connection closed by its closer thread at once; it would hear itself again within a second.
+        Thread.sleep(3_000);
+
+        assertThat(said).as("what the node said").containsExactly("joined");
+        assertThat(node.isAlive()).isTrue();
+    }
+
+    private void readNode() {
+        try (BufferedReader lines = new BufferedReader(
+                new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                if (line.startsWith("NODE ")) {
+                    said.add(line.substring("NODE ".length()));
+                }
+            }
+        } catch (IOException ended) {
+            // the node ended
+        }
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(node.pid())).inheritIO().start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -%s", name).isTrue();
+    }
+}
