@@ -64,6 +64,8 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
     /** How often each node rewrites its counts and renews their lifetime. */
     public static final Duration HEARTBEAT = Duration.ofSeconds(5);
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
+    /** How long {@link #close} waits for a heartbeat under way: its two commands (a {@code PING}, the counts). */
+    private static final Duration LONGEST_HEARTBEAT_WAIT = COMMAND_TIMEOUT.multipliedBy(2).plusMillis(500);
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisConnectionCensus.class);
 
@@ -241,10 +243,23 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
         LettuceClients.shutDown(client, resources, LOG, "the census's");
     }
 
-    /** Stops the heartbeat and lets this node's counts and its entry in the node set go at once (they would expire). */
+    /**
+     * Stops the heartbeat and lets this node's counts and its entry in the node set go at once (they would expire).
+     * A heartbeat under way is let finish first (at most {@link #LONGEST_HEARTBEAT_WAIT}), not interrupted: its command
+     * could otherwise reach Redis after the leave and write the node's counts back until they expired, and an
+     * interrupted command logged a failing Redis as the node stopped.
+     */
     @Override
     public void close() {
-        heartbeat.shutdownNow();
+        heartbeat.shutdown();
+        try {
+            if (!heartbeat.awaitTermination(LONGEST_HEARTBEAT_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                heartbeat.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            heartbeat.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
         StatefulRedisConnection<String, String> open = connection;
         if (open != null) {
             try {

@@ -126,6 +126,29 @@ class RedisConnectionCensusTest {
         assertThat(keysOf(url, channel)).as("after both stopped").isEmpty();
     }
 
+    /**
+     * A node stopped while its heartbeat rewrites its counts: the heartbeat's command went out after the node's leave
+     * and wrote its counts and its entry in the node set back, where they stayed until they expired (15 s), and the
+     * interrupted heartbeat logged a warning as the node stopped.
+     */
+    @Test
+    void aNodeStoppedWhileItsHeartbeatRunsLeavesNoKeyBehind() throws Exception {
+        String url = RedisForTests.url();
+        for (int round = 0; round < 40; round++) {
+            String channel = RedisForTests.uniqueChannel();
+            RedisConnectionCensus census = RedisConnectionCensus.connect(
+                    new RedisBusSettings(url, channel, Duration.ofSeconds(5)), 3, Duration.ofSeconds(15),
+                    Duration.ofMillis(1));
+            assertThat(census.tryOpen(alice)).isPresent();
+            Thread.sleep(round % 5);
+
+            census.close();
+
+            Thread.sleep(20);
+            assertThat(keysOf(url, channel)).as("after the node stopped, round %d", round).isEmpty();
+        }
+    }
+
     @Test
     void everyKeyOfNodesThatCrashedExpires() throws Exception {
         String url = RedisForTests.url();
