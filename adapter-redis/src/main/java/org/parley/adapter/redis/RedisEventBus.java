@@ -248,14 +248,8 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     private long replacementPauseNanos = DEAF_AFTER_NANOS;
     /** Whether the replacements of this deafness have been warned about (heartbeat thread only). */
     private boolean warnedOfReplacements;
-    /** When the heartbeat thread's latest round began ({@link System#nanoTime()}; heartbeat thread only). */
-    private long latestRoundNanos = System.nanoTime();
-    /**
-     * When this node last heard itself, moved on by the time its heartbeat thread stood still since then beyond
-     * {@link #LONGEST_ROUND_COUNTED_NANOS} a round ({@link System#nanoTime()}; heartbeat thread only): see
-     * {@link #deafnessCountedFrom}.
-     */
-    private long heardOrStillSinceNanos = System.nanoTime();
+    /** When this node's deafness is counted from, time it stood still left out (heartbeat thread only). */
+    private final HearingClock hearingClock = new HearingClock(LONGEST_ROUND_COUNTED_NANOS, System.nanoTime());
     /**
      * Guarded by {@link #state}: how many connections of this bus's client dropped that were neither the subscriber
      * nor the publisher then (a replacement being made, or one replaced).
@@ -575,7 +569,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
      * node still hears itself.
      */
     private void heartbeatLoop() {
-        latestRoundNanos = System.nanoTime();
+        hearingClock.roundBegins(System.nanoTime(), lastHeardSelfNanos);
         while (running) {
             if (outbox.isEmpty()) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(HEARTBEAT_MILLIS / 4));
@@ -584,7 +578,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
                 return;
             }
             long now = System.nanoTime();
-            discountStandingStill(now);
+            hearingClock.roundBegins(now, lastHeardSelfNanos);
             publishingTurn.lock();
             try {
                 publishRound(now - lastPublishNanos >= TimeUnit.MILLISECONDS.toNanos(HEARTBEAT_MILLIS));
@@ -671,30 +665,11 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     }
 
     /**
-     * Heartbeat thread, at the start of each round ({@code now}): a round longer than
-     * {@link #LONGEST_ROUND_COUNTED_NANOS} means that this thread stood still, and with it most likely the whole process
-     * (a long garbage collection, a frozen or suspended virtual machine). Nothing this node published could come back
-     * while it did not run, and what came back meanwhile waits in the socket to be read, so only the first
-     * {@link #LONGEST_ROUND_COUNTED_NANOS} of such a round count towards deafness. Otherwise a pause of
-     * {@value #DEAF_AFTER_SECONDS} s took the node for deaf the moment it ran again, and it closed every connection
-     * twice (going down, then hearing itself again) though nothing was lost. A node that merely runs slowly still
-     * counts at least that much a round, so it finds a real deafness after at most {@value #DEAF_AFTER_SECONDS} rounds.
-     */
-    private void discountStandingStill(long now) {
-        long round = now - latestRoundNanos;
-        latestRoundNanos = now;
-        if (round > LONGEST_ROUND_COUNTED_NANOS) {
-            heardOrStillSinceNanos = deafnessCountedFrom() + (round - LONGEST_ROUND_COUNTED_NANOS);
-        }
-    }
-
-    /**
      * Heartbeat thread: when the time that makes this node deaf began ({@link System#nanoTime()}): when it last heard
-     * itself, joined or rejoined, moved on by the time it stood still since ({@link #discountStandingStill}).
+     * itself, joined or rejoined, moved on by the time it stood still since ({@link HearingClock}).
      */
     private long deafnessCountedFrom() {
-        long heard = lastHeardSelfNanos;
-        return heard - heardOrStillSinceNanos > 0 ? heard : heardOrStillSinceNanos;
+        return hearingClock.countedFrom(lastHeardSelfNanos);
     }
 
     /**
