@@ -64,8 +64,8 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
     /** How often each node rewrites its counts and renews their lifetime. */
     public static final Duration HEARTBEAT = Duration.ofSeconds(5);
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
-    /** How long {@link #close} waits for a heartbeat under way: its two commands (a {@code PING}, the counts). */
-    private static final Duration LONGEST_HEARTBEAT_WAIT = COMMAND_TIMEOUT.multipliedBy(2).plusMillis(500);
+    /** How long {@link #close} waits for a heartbeat under way: one command's time-out, and a little. */
+    private static final Duration LONGEST_HEARTBEAT_WAIT = COMMAND_TIMEOUT.plusMillis(250);
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisConnectionCensus.class);
 
@@ -245,23 +245,32 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
 
     /**
      * Stops the heartbeat and lets this node's counts and its entry in the node set go at once (they would expire).
-     * A heartbeat under way is let finish first (at most {@link #LONGEST_HEARTBEAT_WAIT}), not interrupted: its command
-     * could otherwise reach Redis after the leave and write the node's counts back until they expired, and an
-     * interrupted command logged a failing Redis as the node stopped.
+     * A heartbeat under way is let finish first, not interrupted: its command could otherwise reach Redis after the
+     * leave and write the node's counts back until they expired, and an interrupted command logged a failing Redis as
+     * the node stopped. A heartbeat that has not finished within {@link #LONGEST_HEARTBEAT_WAIT} means a Redis too
+     * slow to leave: the node's keys are then left to expire, as they are when Redis has failed, so that stopping
+     * never waits for Redis much longer than one command's time-out. An interrupt of the calling thread cuts neither
+     * the wait nor the leave short; it is set again on return.
      */
     @Override
     public void close() {
+        boolean interrupted = Thread.interrupted();
         heartbeat.shutdown();
-        try {
-            if (!heartbeat.awaitTermination(LONGEST_HEARTBEAT_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                heartbeat.shutdownNow();
+        boolean heartbeatEnded = false;
+        long deadline = System.nanoTime() + LONGEST_HEARTBEAT_WAIT.toNanos();
+        while (!heartbeatEnded) {
+            try {
+                heartbeatEnded = heartbeat.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
             }
-        } catch (InterruptedException e) {
+        }
+        if (!heartbeatEnded) {
             heartbeat.shutdownNow();
-            Thread.currentThread().interrupt();
         }
         StatefulRedisConnection<String, String> open = connection;
-        if (open != null) {
+        if (open != null && heartbeatEnded && !redisDown.get()) {
             try {
                 open.sync().eval(LEAVE, ScriptOutputType.INTEGER, new String[] {nodesKey, ownHash}, node);
             } catch (RuntimeException e) {
@@ -269,6 +278,9 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
             }
         }
         LettuceClients.shutDown(client, resources, LOG, "the census's");
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private RedisCommands<String, String> commands() {

@@ -149,6 +149,27 @@ class RedisConnectionCensusTest {
         }
     }
 
+    /** An interrupt of the thread that stops a node cuts neither its wait for the heartbeat nor its leave short. */
+    @Test
+    void aNodeStoppedFromAnInterruptedThreadLeavesNoKeyBehindAndTheInterruptStays() throws Exception {
+        String url = RedisForTests.url();
+        for (int round = 0; round < 40; round++) {
+            String channel = RedisForTests.uniqueChannel();
+            RedisConnectionCensus census = RedisConnectionCensus.connect(
+                    new RedisBusSettings(url, channel, Duration.ofSeconds(5)), 3, Duration.ofSeconds(15),
+                    Duration.ofMillis(1));
+            assertThat(census.tryOpen(alice)).isPresent();
+            Thread.sleep(round % 5);
+
+            Thread.currentThread().interrupt();
+            census.close();
+            assertThat(Thread.interrupted()).as("the interrupt is set again, round %d", round).isTrue();
+
+            Thread.sleep(20);
+            assertThat(keysOf(url, channel)).as("after the node stopped, round %d", round).isEmpty();
+        }
+    }
+
     @Test
     void everyKeyOfNodesThatCrashedExpires() throws Exception {
         String url = RedisForTests.url();
