@@ -5,17 +5,26 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Optional;
 
 import org.parley.adapter.redis.RedisBusSettings;
 import org.parley.adapter.redis.RedisEventBus;
+import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OpenConnections;
+import org.parley.application.port.out.ThreadPosition;
 import org.parley.application.testing.RecordingEventDelivery;
 import org.parley.application.testing.RecordingUserChanges;
+import org.parley.domain.chat.Message;
+import org.parley.domain.chat.MessageContent;
+import org.parley.domain.chat.MessageId;
+import org.parley.domain.chat.ThreadId;
+import org.parley.domain.delivery.DeliveryPolicy;
 import org.parley.domain.user.UserId;
 
 /**
  * A node of its own, in a process of its own, for a test that stops the whole process ({@code kill -STOP}) as a long
- * garbage collection or a frozen virtual machine does. Arguments: the Redis URL and the deployment's channel. It
+ * garbage collection or a frozen virtual machine does. Arguments: the Redis URL, the deployment's channel and,
+ * optionally, {@code busy} (it then publishes a message's event every 2 ms). It
  * prints, one line each on standard output: {@code NODE joined} once its bus is connected, {@code NODE closed all}
  * whenever the bus closes every connection to catch up, {@code NODE up} and {@code NODE down} whenever the bus's
  * readiness changes (looked at every 50 ms). It closes its bus and ends when its standard input ends.
@@ -43,6 +52,11 @@ public final class StandingNode {
                     }
                 });
         say("joined");
+        if (arguments.length > 2 && arguments[2].equals("busy")) {
+            Thread busy = new Thread(() -> publishEvery2Ms(bus), "standing-node-busy");
+            busy.setDaemon(true);
+            busy.start();
+        }
         Thread watcher = new Thread(() -> {
             boolean up = true;
             while (true) {
@@ -65,6 +79,23 @@ public final class StandingNode {
             // until the test closes our standard input
         }
         bus.close();
+    }
+
+    /** Delivers (and so publishes) a message's event every 2 ms, as a busy node does. */
+    private static void publishEvery2Ms(RedisEventBus bus) {
+        UserId sender = UserId.random();
+        UserId receiver = UserId.random();
+        for (long id = 1; ; id++) {
+            Message message = new Message(new MessageId(id), new ThreadId(1), sender, receiver,
+                    new MessageContent.Text("message " + id), Instant.now(), Instant.now());
+            bus.deliver(new MessageStored(message, DeliveryPolicy.forStoredMessage(message), Optional.empty(),
+                    Optional.empty(), Optional.empty(), ThreadPosition.after(new MessageId(id - 1))));
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
     }
 
     private static synchronized void say(String what) {
