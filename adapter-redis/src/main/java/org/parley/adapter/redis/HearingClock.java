@@ -55,7 +55,7 @@ final class HearingClock {
         }
     }
 
-    /** When deafness is counted from, the node having last heard itself at {@code heardNanos}: never later than that. */
+    /** When deafness is counted from, the node having last heard itself at {@code heardNanos}: never after that. */
     long countedFrom(long heardNanos) {
         return heardNanos - heardOrStillSinceNanos > 0 ? heardNanos : heardOrStillSinceNanos;
     }

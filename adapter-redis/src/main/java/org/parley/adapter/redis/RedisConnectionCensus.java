@@ -256,9 +256,9 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
     public void close() {
         boolean interrupted = Thread.interrupted();
         heartbeat.shutdown();
-        boolean heartbeatEnded = false;
+        boolean heartbeatEnded;
         long deadline = System.nanoTime() + LONGEST_HEARTBEAT_WAIT.toNanos();
-        while (!heartbeatEnded) {
+        for (;;) {
             try {
                 heartbeatEnded = heartbeat.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
                 break;

@@ -78,8 +78,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>when this node loses Redis (either connection drops, or its own publications stop coming back for
  *       {@value #DEAF_AFTER_SECONDS} s, which they also do while its receiver thread is stuck with publications
- *       waiting; time the node itself stood still, a long collection or a frozen machine, does not count), it closes every connection here to catch up (1012) and keeps serving them
- *       locally; when its subscriber receives again (resubscribed, or hearing itself again), it closes again every
+ *       waiting; time the node itself stood still, a long collection or a frozen machine, does not count), it
+ *       closes every connection here to catch up (1012) and keeps serving them locally; when its subscriber
+ *       receives again (resubscribed, or hearing itself again), it closes again every
  *       connection opened meanwhile, since they missed the other nodes' frames. Until a close asked for has run,
  *       nothing received is handed to the connections: a connection given a frame from after a gap before its 1012
  *       would catch up from there and never get the frames it missed. While only its publishing connection is away it
