@@ -570,7 +570,6 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
      * node still hears itself.
      */
     private void heartbeatLoop() {
-        hearingClock.roundBegins(System.nanoTime(), lastHeardSelfNanos);
         while (running) {
             if (outbox.isEmpty()) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(HEARTBEAT_MILLIS / 4));

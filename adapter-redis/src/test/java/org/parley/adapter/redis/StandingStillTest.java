@@ -11,12 +11,16 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.parley.adapter.redis.testing.RedisServer;
 import org.parley.adapter.redis.testing.SilentProxy;
-import org.parley.adapter.redis.testing.StandingNode;
 
 /**
  * A node whose whole process stood still for longer than the deafness limit ({@code kill -STOP}, then
@@ -68,9 +72,20 @@ class StandingStillTest {
      */
     @Test
     void aNodeWhoseConnectionsDiedWhileItStoodStillGoesDownWithinTheDeafnessLimitOfRunningAgain() throws Exception {
-        try (SilentProxy proxy = SilentProxy.to(redis.port())) {
+        try (SilentProxy proxy = SilentProxy.to(redis.port()); RedisClient client = RedisClient.create(redis.url());
+             StatefulRedisPubSubConnection<String, String> listening = client.connectPubSub()) {
+            AtomicInteger publications = new AtomicInteger();
+            listening.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(String channel, String message) {
+                    publications.incrementAndGet();
+                }
+            });
+            listening.sync().subscribe("parley:events");
             startNode(proxy.url(), true);
             Thread.sleep(1_500);
+            assertThat(publications.get()).as("the node's publications in its first 1.5 s (it is busy)")
+                    .isGreaterThan(10);
 
             signal("STOP");
             proxy.silenceEstablished();

@@ -1,33 +1,23 @@
-package org.parley.adapter.redis.testing;
+package org.parley.adapter.redis;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.Optional;
 
-import org.parley.adapter.redis.RedisBusSettings;
-import org.parley.adapter.redis.RedisEventBus;
-import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OpenConnections;
-import org.parley.application.port.out.ThreadPosition;
 import org.parley.application.testing.RecordingEventDelivery;
 import org.parley.application.testing.RecordingUserChanges;
-import org.parley.domain.chat.Message;
-import org.parley.domain.chat.MessageContent;
-import org.parley.domain.chat.MessageId;
-import org.parley.domain.chat.ThreadId;
-import org.parley.domain.delivery.DeliveryPolicy;
 import org.parley.domain.user.UserId;
 
 /**
  * A node of its own, in a process of its own, for a test that stops the whole process ({@code kill -STOP}) as a long
  * garbage collection or a frozen virtual machine does. Arguments: the Redis URL, the deployment's channel and,
- * optionally, {@code busy} (it then publishes a message's event every 2 ms). It
- * prints, one line each on standard output: {@code NODE joined} once its bus is connected, {@code NODE closed all}
- * whenever the bus closes every connection to catch up, {@code NODE up} and {@code NODE down} whenever the bus's
- * readiness changes (looked at every 50 ms). It closes its bus and ends when its standard input ends.
+ * optionally, {@code busy} (it then publishes a message's event every 2 ms). It prints, one line each on standard
+ * output: {@code NODE joined} once its bus is connected, {@code NODE closed all} whenever the bus closes every
+ * connection to catch up, {@code NODE up} and {@code NODE down} whenever the bus's readiness changes (looked at every
+ * 50 ms). It closes its bus and ends when its standard input ends.
  */
 public final class StandingNode {
 
@@ -86,10 +76,7 @@ public final class StandingNode {
         UserId sender = UserId.random();
         UserId receiver = UserId.random();
         for (long id = 1; ; id++) {
-            Message message = new Message(new MessageId(id), new ThreadId(1), sender, receiver,
-                    new MessageContent.Text("message " + id), Instant.now(), Instant.now());
-            bus.deliver(new MessageStored(message, DeliveryPolicy.forStoredMessage(message), Optional.empty(),
-                    Optional.empty(), Optional.empty(), ThreadPosition.after(new MessageId(id - 1))));
+            bus.deliver(Buses.event(id, sender, receiver));
             try {
                 Thread.sleep(2);
             } catch (InterruptedException e) {
