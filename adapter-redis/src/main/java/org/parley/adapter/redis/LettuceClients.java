@@ -16,7 +16,7 @@ import io.lettuce.core.resource.ExtendedKeepAliveSupport;
 import org.slf4j.Logger;
 
 /**
- * How every Redis user of this adapter (the bus, the limits, the connection census) builds its Lettuce client and lets
+ * How every Redis user of this adapter (the bus, the limits, presence, the connection census) builds its Lettuce client and lets
  * it go: its own small thread pools, reconnection after 50 ms doubling up to 1 s, commands refused at once while
  * disconnected (never queued), TCP keep-alive ({@link #KEEP_ALIVE}), the settings' connect timeout and a timeout on
  * every command.
@@ -29,7 +29,8 @@ final class LettuceClients {
      * meanwhile, is noticed in about 11 s instead of the two hours and more of the operating system's defaults
      * (Linux: {@code net.ipv4.tcp_keepalive_time} 7,200 s). A connection with commands unanswered is dropped when TCP's
      * retransmissions give up instead (Linux: about 15 minutes); the bus does not wait for either
-     * ({@link RedisEventBus}: it replaces connections it stops hearing itself on). Where the JDK cannot set these
+     * ({@link RedisEventBus}: it replaces connections it stops hearing itself on), nor do the others
+     * ({@link ReplacedWhenSilent}: replaced once their commands have had no answer for 5 s). Where the JDK cannot set these
      * (macOS with Netty's kqueue transport, say), the operating system's keep-alive settings apply.
      */
     static final SocketOptions.KeepAliveOptions KEEP_ALIVE = SocketOptions.KeepAliveOptions.builder()
@@ -63,9 +64,7 @@ final class LettuceClients {
      */
     static RedisClient client(ClientResources resources, RedisBusSettings settings, Duration commandTimeout,
                               UnaryOperator<ClientOptions.Builder> more) {
-        RedisURI uri = RedisURI.create(settings.url());
-        uri.setTimeout(commandTimeout);
-        RedisClient client = RedisClient.create(resources, uri);
+        RedisClient client = RedisClient.create(resources, uri(settings, commandTimeout));
         client.setOptions(more.apply(ClientOptions.builder()
                         .autoReconnect(true)
                         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -73,6 +72,13 @@ final class LettuceClients {
                         .timeoutOptions(TimeoutOptions.enabled(commandTimeout)))
                 .build());
         return client;
+    }
+
+    /** {@code settings}' Redis, its commands given {@code commandTimeout} (what {@link #client} connects to). */
+    static RedisURI uri(RedisBusSettings settings, Duration commandTimeout) {
+        RedisURI uri = RedisURI.create(settings.url());
+        uri.setTimeout(commandTimeout);
+        return uri;
     }
 
     private static SocketOptions socketOptions(RedisBusSettings settings) {

@@ -18,8 +18,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 
 import org.parley.application.port.out.ConnectionCensus;
@@ -129,7 +129,7 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
     private final ClientResources resources;
     private final RedisClient client;
     private final ScheduledExecutorService heartbeat;
-    private volatile StatefulRedisConnection<String, String> connection;
+    private volatile ReplacedWhenSilent<String, String> connection;
 
     private RedisConnectionCensus(RedisBusSettings settings, int maxPerUser, Duration nodeTtl) {
         this.settings = settings;
@@ -168,7 +168,8 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
         }
         RedisConnectionCensus census = new RedisConnectionCensus(settings, maxPerUser, nodeTtl);
         try {
-            census.connection = census.client.connect();
+            census.connection = ReplacedWhenSilent.connect(census.client, StringCodec.UTF8,
+                    LettuceClients.uri(settings, COMMAND_TIMEOUT), ReplacedWhenSilent.SILENCE_LIMIT, LOG, "the census's");
             census.beat();
         } catch (RuntimeException e) {
             census.close();
@@ -198,9 +199,9 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
         }
         Long counted;
         try {
-            counted = commands().eval(OPEN, ScriptOutputType.INTEGER, new String[] {nodesKey, ownHash},
-                    node, user.toString(), Integer.toString(maxPerUser), Long.toString(nodeTtl.toMillis()),
-                    hashPrefix);
+            counted = connection.call(commands -> commands.eval(OPEN, ScriptOutputType.INTEGER,
+                    new String[] {nodesKey, ownHash}, node, user.toString(), Integer.toString(maxPerUser),
+                    Long.toString(nodeTtl.toMillis()), hashPrefix));
         } catch (RuntimeException failure) {
             redisFailed(failure);
             return countHere(user);
@@ -269,10 +270,11 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
         if (!heartbeatEnded) {
             heartbeat.shutdownNow();
         }
-        StatefulRedisConnection<String, String> open = connection;
+        ReplacedWhenSilent<String, String> open = connection;
         if (open != null && heartbeatEnded && !redisDown.get()) {
             try {
-                open.sync().eval(LEAVE, ScriptOutputType.INTEGER, new String[] {nodesKey, ownHash}, node);
+                open.call(commands -> commands.eval(LEAVE, ScriptOutputType.INTEGER, new String[] {nodesKey, ownHash},
+                        node));
             } catch (RuntimeException e) {
                 LOG.debug("This node's connection counts could not be removed: {}", RedisBusUnavailable.describe(e));
             }
@@ -281,10 +283,6 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private RedisCommands<String, String> commands() {
-        return connection.sync();
     }
 
     /** Rewrites this node's counts whole and renews their lifetime, with no handshake or release in between. */
@@ -307,8 +305,8 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
                 args.add(Integer.toString(count));
             }
         });
-        commands().eval(HEARTBEAT_SCRIPT, ScriptOutputType.INTEGER, new String[] {nodesKey, ownHash},
-                args.toArray(String[]::new));
+        connection.call(commands -> commands.eval(HEARTBEAT_SCRIPT, ScriptOutputType.INTEGER,
+                new String[] {nodesKey, ownHash}, args.toArray(String[]::new)));
         rewrites++; // under the write lock: the only writer
     }
 
@@ -321,7 +319,7 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
     private void heartbeatQuietly() {
         try {
             if (!writeCountsUnlessRedisFails()) {
-                commands().ping();
+                connection.call(RedisCommands::ping);
                 writeCountsAndCountAcrossNodesAgain();
             }
         } catch (Throwable failure) {
@@ -388,7 +386,8 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
             return; // while Redis fails, the heartbeat that finds it again writes the right count
         }
         try {
-            commands().eval(CLOSE, ScriptOutputType.INTEGER, new String[] {ownHash}, user.toString());
+            connection.call(commands -> commands.eval(CLOSE, ScriptOutputType.INTEGER, new String[] {ownHash},
+                    user.toString()));
             redisAnswered();
         } catch (RuntimeException failure) {
             // The next heartbeat that reaches Redis writes the right count.

@@ -13,7 +13,6 @@ import java.util.function.UnaryOperator;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
@@ -139,7 +138,7 @@ public final class RedisLimits implements AutoCloseable {
     private final String keyPrefix;
     private final ClientResources resources;
     private final RedisClient client;
-    private final StatefulRedisConnection<String, String> connection;
+    private final ReplacedWhenSilent<String, String> connection;
     private final Script send;
     private final Script logIn;
     private final Script logInGiveBack;
@@ -151,11 +150,12 @@ public final class RedisLimits implements AutoCloseable {
     private RedisLimits(RedisBusSettings settings) {
         this.keyPrefix = settings.channel() + ":limits:";
         this.resources = LettuceClients.resources(1);
-        this.client = LettuceClients.client(resources, settings, Duration.ofMillis(COMMAND_TIMEOUT_MILLIS),
-                UnaryOperator.identity());
-        StatefulRedisConnection<String, String> opened;
+        Duration commandTimeout = Duration.ofMillis(COMMAND_TIMEOUT_MILLIS);
+        this.client = LettuceClients.client(resources, settings, commandTimeout, UnaryOperator.identity());
+        ReplacedWhenSilent<String, String> opened;
         try {
-            opened = client.connect(StringCodec.UTF8);
+            opened = ReplacedWhenSilent.connect(client, StringCodec.UTF8, LettuceClients.uri(settings, commandTimeout),
+                    ReplacedWhenSilent.SILENCE_LIMIT, LOG, "the limits'");
         } catch (RuntimeException e) {
             shutDown();
             throw new RedisBusUnavailable("Cannot use Redis at " + settings.shown()
@@ -221,7 +221,7 @@ public final class RedisLimits implements AutoCloseable {
             @Override
             public void succeeded(String address) {
                 whileAway.succeeded(address);
-                redis.ask(() -> connection.sync().del(logInKey(address)));
+                redis.ask(() -> connection.call(commands -> commands.del(logInKey(address))));
             }
 
             @Override
@@ -250,7 +250,7 @@ public final class RedisLimits implements AutoCloseable {
      * log-in for the command time-out (issue 13's second review: a frozen Redis spaced one user's messages 0.5 s apart).
      */
     private Long run(Script script, String key, String... arguments) {
-        return redis.ask(() -> script.run(connection.sync(), key, arguments));
+        return redis.ask(() -> connection.call(commands -> script.run(commands, key, arguments)));
     }
 
     private static String micros(TimeSource time) {

@@ -12,7 +12,7 @@ import java.util.function.UnaryOperator;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 
 import org.parley.application.port.out.PresenceStore;
@@ -203,7 +203,7 @@ public final class RedisPresence implements AutoCloseable {
     private final Duration maintenance;
     private final ClientResources resources;
     private final RedisClient client;
-    private final StatefulRedisConnection<String, String> connection;
+    private final ReplacedWhenSilent<String, String> connection;
     /**
      * Redis as the requests (a typing notice, a question of who is online) and the tracker's thread ask it: after a
      * failure it is left alone for {@link #ASK_AGAIN_AFTER}, then asked again by one request at a time.
@@ -225,9 +225,10 @@ public final class RedisPresence implements AutoCloseable {
                 () -> LOG.info("Presence and typing use Redis again (Redis at {} answers)", settings.shown()));
         this.resources = LettuceClients.resources(1);
         this.client = LettuceClients.client(resources, settings, COMMAND_TIMEOUT, UnaryOperator.identity());
-        StatefulRedisConnection<String, String> opened;
+        ReplacedWhenSilent<String, String> opened;
         try {
-            opened = client.connect();
+            opened = ReplacedWhenSilent.connect(client, StringCodec.UTF8, LettuceClients.uri(settings, COMMAND_TIMEOUT),
+                    ReplacedWhenSilent.SILENCE_LIMIT, LOG, "presence's");
         } catch (RuntimeException e) {
             LettuceClients.shutDown(client, resources, LOG, "presence's");
             throw new RedisBusUnavailable("Cannot use Redis at " + settings.shown()
@@ -268,8 +269,8 @@ public final class RedisPresence implements AutoCloseable {
             if (!here.tryPass(sender, receiver)) {
                 return false;
             }
-            Long left = redis.ask(() -> connection.sync().eval(TYPING, ScriptOutputType.INTEGER,
-                    new String[] {typingPrefix + sender + ":" + receiver}, window));
+            Long left = redis.ask(() -> connection.call(commands -> commands.eval(TYPING, ScriptOutputType.INTEGER,
+                    new String[] {typingPrefix + sender + ":" + receiver}, window)));
             if (left == null || left < 0) {
                 return true;
             }
@@ -295,7 +296,8 @@ public final class RedisPresence implements AutoCloseable {
     @Override
     public void close() {
         try {
-            Long held = connection.sync().eval(LEAVE, ScriptOutputType.INTEGER, new String[0], prefix, node);
+            Long held = connection.call(commands -> commands.eval(LEAVE, ScriptOutputType.INTEGER, new String[0],
+                    prefix, node));
             if (held != null && held > 0) {
                 LOG.info("This node stops holding {} user(s) it could not let go: the next live node announces them "
                         + "offline", held);
@@ -312,8 +314,8 @@ public final class RedisPresence implements AutoCloseable {
     }
 
     private PresenceStore.Transitions transitions(String script, List<String> arguments) {
-        List<Object> answer = connection.sync().eval(script, ScriptOutputType.MULTI, new String[0],
-                arguments.toArray(String[]::new));
+        List<Object> answer = connection.call(commands -> commands.eval(script, ScriptOutputType.MULTI,
+                new String[0], arguments.toArray(String[]::new)));
         return new PresenceStore.Transitions(users(answer.get(0)), users(answer.get(1)));
     }
 
@@ -345,8 +347,8 @@ public final class RedisPresence implements AutoCloseable {
             arrived.forEach(user -> arguments.add(user.toString()));
             left.forEach(user -> arguments.add(user.toString()));
             try {
-                List<Object> answer = connection.sync().eval(UPDATE, ScriptOutputType.MULTI, new String[0],
-                        arguments.toArray(String[]::new));
+                List<Object> answer = connection.call(commands -> commands.eval(UPDATE, ScriptOutputType.MULTI,
+                        new String[0], arguments.toArray(String[]::new)));
                 if (answer.size() > 2 && Long.valueOf(1).equals(answer.get(2))) {
                     resync = true;
                 }
@@ -389,8 +391,8 @@ public final class RedisPresence implements AutoCloseable {
             arguments.add(node);
             users.forEach(user -> arguments.add(user.toString()));
             // On request threads (GET /chat/presence/, a webhook's receiver_online): no wait for a Redis that hangs.
-            List<Object> online = redis.ask(() -> connection.sync().eval(ONLINE, ScriptOutputType.MULTI, new String[0],
-                    arguments.toArray(String[]::new)));
+            List<Object> online = redis.ask(() -> connection.call(commands -> commands.eval(ONLINE,
+                    ScriptOutputType.MULTI, new String[0], arguments.toArray(String[]::new))));
             return online == null ? Set.of() : users(online);
         }
 

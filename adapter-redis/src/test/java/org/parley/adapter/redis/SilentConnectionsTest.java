@@ -1,0 +1,292 @@
+package org.parley.adapter.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.parley.adapter.redis.testing.RedisForTests;
+import org.parley.adapter.redis.testing.RedisServer;
+import org.parley.adapter.redis.testing.SilentProxy;
+import org.parley.application.cluster.LocalSendBudget;
+import org.parley.application.port.out.Admission;
+import org.parley.application.port.out.ConnectionCensus;
+import org.parley.application.port.out.PresenceStore;
+import org.parley.application.port.out.SendBudget;
+import org.parley.application.port.out.SendRate;
+import org.parley.application.testing.ManualTimeSource;
+import org.parley.domain.user.UserId;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Redis connections of the limits, presence and the connection census that die without a word (the other end
+ * gone: a NAT or firewall that forgot them, a proxy whose far side went away; {@link SilentProxy} acknowledges and
+ * drops, so TCP never gives up) are replaced ({@link ReplacedWhenSilent}): each decides across nodes again within
+ * seconds. Before, each decided on its node alone until TCP gave up on the connection (about 15 minutes on Linux), or
+ * for ever behind such a proxy. A Redis that is only slow keeps its connection. Against a Redis of the test's own.
+ */
+class SilentConnectionsTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(25);
+
+    private final RedisServer redis = RedisServer.start();
+    private final SilentProxy proxy = SilentProxy.to(redis.port());
+    private final String channel = RedisForTests.uniqueChannel();
+    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
+    private final List<AutoCloseable> opened = new ArrayList<>();
+
+    SilentConnectionsTest() {
+        log.start();
+        for (Class<?> owner : List.of(SilentConnectionsTest.class, RedisLimits.class, RedisPresence.class,
+                RedisConnectionCensus.class)) {
+            ((Logger) LoggerFactory.getLogger(owner)).addAppender(log);
+        }
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable closeable : opened) {
+            closeable.close();
+        }
+        for (Class<?> owner : List.of(SilentConnectionsTest.class, RedisLimits.class, RedisPresence.class,
+                RedisConnectionCensus.class)) {
+            ((Logger) LoggerFactory.getLogger(owner)).detachAppender(log);
+        }
+        proxy.close();
+        redis.close();
+    }
+
+    @Test
+    void aConnectionThatAnswersNothingIsReplacedOnceItHasBeenSilentForTheLimit() {
+        Duration timeout = Duration.ofMillis(200);
+        Duration limit = Duration.ofSeconds(1);
+        ReplacedWhenSilent<String, String> connection = connectThroughTheProxy(timeout, limit);
+        assertThat(ping(connection)).isEqualTo("PONG");
+        int made = proxy.connectionsMade();
+
+        proxy.silenceEstablished();
+        long silenced = System.nanoTime();
+        int timeouts = 0;
+        String answer = null;
+        while (answer == null) {
+            assertThat(System.nanoTime() - silenced).as("answered again within %s", WAIT).isLessThan(WAIT.toNanos());
+            try {
+                answer = ping(connection);
+            } catch (RedisCommandTimeoutException timedOut) {
+                timeouts++;
+            } catch (RedisException closedUnderTheCommand) {
+                // the silent connection closed while the command waited on it
+            }
+        }
+        Duration answeredAfter = Duration.ofNanos(System.nanoTime() - silenced);
+
+        assertThat(answer).isEqualTo("PONG");
+        assertThat(timeouts).as("time-outs until the silence had lasted the limit").isGreaterThanOrEqualTo(4);
+        assertThat(answeredAfter).as("not replaced before the limit").isGreaterThanOrEqualTo(limit.minus(timeout));
+        assertThat(proxy.connectionsMade()).as("one new connection").isEqualTo(made + 1);
+        assertThat(warnings()).containsExactly(
+                "The Redis connection for the test's use answered nothing for 1 s: replaced by a new one");
+    }
+
+    @Test
+    void aRedisSlowForLessThanTheLimitKeepsItsConnection() throws Exception {
+        Duration timeout = Duration.ofMillis(200);
+        ReplacedWhenSilent<String, String> connection = connectThroughTheProxy(timeout, Duration.ofSeconds(3));
+        assertThat(ping(connection)).isEqualTo("PONG");
+        int made = proxy.connectionsMade();
+
+        RedisClient adminClient = RedisClient.create(redis.url());
+        try (StatefulRedisConnection<String, String> admin = adminClient.connect()) {
+            admin.sync().clientPause(1_000);
+        } finally {
+            adminClient.shutdown();
+        }
+        int timeouts = 0;
+        long paused = System.nanoTime();
+        while (System.nanoTime() - paused < Duration.ofMillis(1_500).toNanos()) {
+            try {
+                ping(connection);
+            } catch (RedisCommandTimeoutException timedOut) {
+                timeouts++;
+            }
+        }
+
+        assertThat(timeouts).as("the pause made commands time out").isGreaterThanOrEqualTo(3);
+        assertThat(ping(connection)).isEqualTo("PONG");
+        assertThat(proxy.connectionsMade()).as("no new connection").isEqualTo(made);
+        assertThat(warnings()).isEmpty();
+    }
+
+    @Test
+    void aReplacementThatCannotConnectIsTriedAgainOneLimitLaterWithoutAWarning() {
+        Duration timeout = Duration.ofMillis(200);
+        ReplacedWhenSilent<String, String> connection = connectThroughTheProxy(timeout, Duration.ofSeconds(1));
+        assertThat(ping(connection)).isEqualTo("PONG");
+        int made = proxy.connectionsMade();
+
+        proxy.silenceAll();
+        long silenced = System.nanoTime();
+        int answers = 0;
+        while (System.nanoTime() - silenced < Duration.ofMillis(4_500).toNanos()) {
+            try {
+                ping(connection);
+                answers++;
+            } catch (RedisException timedOutOrClosed) {
+                // every command fails: no connection made now carries anything
+            }
+        }
+
+        assertThat(answers).isZero();
+        assertThat(proxy.connectionsMade() - made).as("tries, each one limit after the last failed")
+                .isBetween(2, 4);
+        assertThat(warnings()).isEmpty();
+    }
+
+    @Test
+    void theSendLimitsDecideAcrossNodesAgainOnceTheirSilentConnectionIsReplaced() {
+        ManualTimeSource time = new ManualTimeSource();
+        SendRate rate = new SendRate(1_000, 1_000);
+        RedisLimits limits = opened(RedisLimits.connect(settings(proxy.url())));
+        AtomicInteger decidedHere = new AtomicInteger();
+        SendBudget here = new LocalSendBudget(rate, time);
+        SendBudget budget = limits.sendBudget(rate, time, sender -> {
+            decidedHere.incrementAndGet();
+            return here.take(sender);
+        });
+        UserId alice = UserId.random();
+        assertThat(budget.take(alice).granted()).isTrue();
+        assertThat(decidedHere).as("Redis decided").hasValue(0);
+
+        int made = proxy.connectionsMade();
+        proxy.silenceEstablished();
+        long silenced = System.nanoTime();
+        awaitDecidedByRedisAgain("the send limits", silenced, made, () -> {
+            int before = decidedHere.get();
+            Admission admission = budget.take(alice);
+            assertThat(admission.granted()).isTrue();
+            return decidedHere.get() == before && before > 0;
+        });
+        assertThat(warnings()).contains(
+                "The Redis connection for the limits' use answered nothing for 5 s: replaced by a new one");
+    }
+
+    @Test
+    void theCensusCountsAcrossNodesAgainOnceItsSilentConnectionIsReplaced() {
+        Duration heartbeat = Duration.ofMillis(200);
+        RedisConnectionCensus silenced = opened(RedisConnectionCensus.connect(settings(proxy.url()), 1,
+                Duration.ofSeconds(15), heartbeat));
+        RedisConnectionCensus other = opened(RedisConnectionCensus.connect(settings(redis.url()), 1,
+                Duration.ofSeconds(15), heartbeat));
+        UserId alice = UserId.random();
+        assertThat(other.tryOpen(alice)).as("alice's one connection, on the other node").isPresent();
+        assertThat(silenced.tryOpen(alice)).as("counted across nodes: no room").isEmpty();
+
+        int made = proxy.connectionsMade();
+        proxy.silenceEstablished();
+        long silencedAt = System.nanoTime();
+        boolean[] countedAlone = new boolean[1];
+        awaitDecidedByRedisAgain("the connection census", silencedAt, made, () -> {
+            Optional<ConnectionCensus.Lease> lease = silenced.tryOpen(alice);
+            lease.ifPresent(letInAlone -> {
+                countedAlone[0] = true;
+                letInAlone.release();
+            });
+            return lease.isEmpty() && countedAlone[0];
+        });
+        assertThat(warnings()).contains(
+                "The Redis connection for the census's use answered nothing for 5 s: replaced by a new one");
+    }
+
+    @Test
+    void presenceSeesOtherNodesUsersAgainOnceItsSilentConnectionIsReplaced() {
+        RedisPresence silenced = opened(RedisPresence.connect(settings(proxy.url()), Duration.ofSeconds(15),
+                Duration.ofSeconds(5)));
+        RedisPresence other = opened(RedisPresence.connect(settings(redis.url()), Duration.ofSeconds(15),
+                Duration.ofSeconds(5)));
+        UserId alice = UserId.random();
+        other.store().update(Set.of(alice), Set.of());
+        PresenceStore store = silenced.store();
+        assertThat(store.online(List.of(alice))).as("online on the other node").containsExactly(alice);
+
+        int made = proxy.connectionsMade();
+        proxy.silenceEstablished();
+        long silencedAt = System.nanoTime();
+        boolean[] blind = new boolean[1];
+        awaitDecidedByRedisAgain("presence", silencedAt, made, () -> {
+            boolean seen = store.online(List.of(alice)).contains(alice);
+            blind[0] |= !seen;
+            return seen && blind[0];
+        });
+        assertThat(warnings()).contains(
+                "The Redis connection for presence's use answered nothing for 5 s: replaced by a new one");
+    }
+
+    private interface Check {
+        boolean decidedByRedisAgain();
+    }
+
+    private void awaitDecidedByRedisAgain(String who, long silencedAt, int connectionsMade, Check check) {
+        while (!check.decidedByRedisAgain()) {
+            assertThat(System.nanoTime() - silencedAt).as("%s decides across nodes again within %s", who, WAIT)
+                    .isLessThan(WAIT.toNanos());
+            pause();
+        }
+        assertThat(proxy.connectionsMade()).as("%s made one new connection", who).isEqualTo(connectionsMade + 1);
+    }
+
+    private ReplacedWhenSilent<String, String> connectThroughTheProxy(Duration timeout, Duration limit) {
+        RedisBusSettings settings = settings(proxy.url());
+        ClientResources resources = LettuceClients.resources(1);
+        RedisClient client = LettuceClients.client(resources, settings, timeout, UnaryOperator.identity());
+        opened.add(() -> LettuceClients.shutDown(client, resources,
+                LoggerFactory.getLogger(SilentConnectionsTest.class), "the test's"));
+        return opened(ReplacedWhenSilent.connect(client, StringCodec.UTF8, LettuceClients.uri(settings, timeout),
+                limit, LoggerFactory.getLogger(SilentConnectionsTest.class), "the test's"));
+    }
+
+    private <T extends AutoCloseable> T opened(T closeable) {
+        opened.add(0, closeable);
+        return closeable;
+    }
+
+    private RedisBusSettings settings(String url) {
+        return new RedisBusSettings(url, channel, Duration.ofSeconds(5));
+    }
+
+    private List<String> warnings() {
+        return log.list.stream().filter(event -> event.getLevel() == Level.WARN)
+                .map(ILoggingEvent::getFormattedMessage)
+                .filter(line -> line.startsWith("The Redis connection for")).toList();
+    }
+
+    private static String ping(ReplacedWhenSilent<String, String> connection) {
+        return connection.call(RedisCommands::ping);
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
