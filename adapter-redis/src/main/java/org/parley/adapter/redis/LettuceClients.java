@@ -16,22 +16,22 @@ import io.lettuce.core.resource.ExtendedKeepAliveSupport;
 import org.slf4j.Logger;
 
 /**
- * How every Redis user of this adapter (the bus, the limits, presence, the connection census) builds its Lettuce client and lets
- * it go: its own small thread pools, reconnection after 50 ms doubling up to 1 s, commands refused at once while
- * disconnected (never queued), TCP keep-alive ({@link #KEEP_ALIVE}), the settings' connect timeout and a timeout on
- * every command.
+ * How every Redis user of this adapter (the bus, the limits, presence, the connection census) builds its Lettuce client
+ * and lets it go: its own small thread pools, reconnection after 50 ms doubling up to 1 s, commands refused at once
+ * while disconnected (never queued), TCP keep-alive ({@link #KEEP_ALIVE}), the settings' connect timeout and a timeout
+ * on every command.
  */
 final class LettuceClients {
 
     /**
      * TCP keep-alive: the first probe after 5 s without a byte received, then one every 2 s, and the connection dropped
      * (Lettuce then reconnects) after 3 unanswered: a connection whose other end went away without a word, idle
-     * meanwhile, is noticed in about 11 s instead of the two hours and more of the operating system's defaults
-     * (Linux: {@code net.ipv4.tcp_keepalive_time} 7,200 s). A connection with commands unanswered is dropped when TCP's
-     * retransmissions give up instead (Linux: about 15 minutes); the bus does not wait for either
-     * ({@link RedisEventBus}: it replaces connections it stops hearing itself on), nor do the others
-     * ({@link ReplacedWhenSilent}: replaced once their commands have had no answer for 5 s). Where the JDK cannot set these
-     * (macOS with Netty's kqueue transport, say), the operating system's keep-alive settings apply.
+     * meanwhile, is noticed in about 11 s instead of the two hours and more of the operating system's defaults (Linux:
+     * {@code net.ipv4.tcp_keepalive_time} 7,200 s). A connection with commands unanswered is dropped when TCP's
+     * retransmissions give up instead (Linux: about 15 minutes); the bus does not wait for either ({@link
+     * RedisEventBus}: it replaces connections it stops hearing itself on), nor do the others ({@link
+     * ReplacedWhenSilent}: replaced once they have answered no {@code PING} in time for 5 s). Where the JDK cannot set
+     * these (macOS with Netty's kqueue transport, say), the operating system's keep-alive settings apply.
      */
     static final SocketOptions.KeepAliveOptions KEEP_ALIVE = SocketOptions.KeepAliveOptions.builder()
             .enable().idle(Duration.ofSeconds(5)).interval(Duration.ofSeconds(2)).count(3).build();

@@ -51,11 +51,12 @@ import org.slf4j.LoggerFactory;
  * node; the first failure is logged once, and the recovery once. From that failure on, neither handshakes nor releases
  * ask Redis, until a heartbeat finds it answering a {@code PING} again (within {@link #HEARTBEAT}): a Redis that hangs
  * rather than refuses (frozen, or a connection that died without a word) would otherwise hold every handshake for the
- * time-out, as issue 13's second review found for the send limits. A connection's release reaches Redis at once (a
- * crashed client's place is free for its reconnection within milliseconds: {@code CrashedClientsEndToEndTest}); a
- * heartbeat that raced a change writes the counts again. The next heartbeat that reaches Redis writes this
- * node's counts again. Between heartbeats a count may be off by the handshakes racing a rewrite (they are repaired by
- * the next one).
+ * time-out, as issue 13's second review found for the send limits; a connection that died without a word is replaced
+ * once it has answered no {@code PING} in time for 5 s ({@link ReplacedWhenSilent}). A connection's release reaches
+ * Redis at once (a crashed client's place is free for its reconnection within milliseconds: {@code
+ * CrashedClientsEndToEndTest}); a heartbeat that raced a change writes the counts again. The next heartbeat that
+ * reaches Redis writes this node's counts again. Between heartbeats a count may be off by the handshakes racing a
+ * rewrite (they are repaired by the next one).
  */
 public final class RedisConnectionCensus implements ConnectionCensus, AutoCloseable {
 
@@ -169,7 +170,8 @@ public final class RedisConnectionCensus implements ConnectionCensus, AutoClosea
         RedisConnectionCensus census = new RedisConnectionCensus(settings, maxPerUser, nodeTtl);
         try {
             census.connection = ReplacedWhenSilent.connect(census.client, StringCodec.UTF8,
-                    LettuceClients.uri(settings, COMMAND_TIMEOUT), ReplacedWhenSilent.SILENCE_LIMIT, LOG, "the census's");
+                    LettuceClients.uri(settings, COMMAND_TIMEOUT), ReplacedWhenSilent.SILENCE_LIMIT, LOG,
+                    "the census's");
             census.beat();
         } catch (RuntimeException e) {
             census.close();

@@ -41,13 +41,14 @@ import org.slf4j.LoggerFactory;
  * decision is taken by this node's own limiter instead (the {@code whileAway} budget and attempts bootstrap passes: the
  * application's one-node implementations, on the same rate and window), as the connection census falls back to this
  * node's count: refusing every message and log-in while Redis is away would be the outage the limits exist to prevent,
- * and letting everything through would lift them for a flood or a guesser exactly when they matter. So during an
- * outage each node applies the limits on its own (a user spread over n nodes may send up to n times the rate). After a
- * failure Redis is left alone for {@link #ASK_AGAIN_AFTER} (decisions are taken here at once, so a Redis that hangs
- * costs one request the time-out, not every request), then one request at a time asks it again, so the shared limits
- * apply again about a second after it answers (with what Redis held: a Redis
- * that restarted empty starts every bucket full and every window empty). The node says so once per outage, and once
- * when Redis answers again ({@code LimitsWhenRedisIsAwayTest}).
+ * and letting everything through would lift them for a flood or a guesser exactly when they matter. So during an outage
+ * each node applies the limits on its own (a user spread over n nodes may send up to n times the rate). After a failure
+ * Redis is left alone for {@link #ASK_AGAIN_AFTER} (decisions are taken here at once, so a Redis that hangs costs one
+ * request the time-out, not every request), then one request at a time asks it again, so the shared limits apply again
+ * about a second after it answers (with what Redis held: a Redis that restarted empty starts every bucket full and
+ * every window empty). The node says so once per outage, and once when Redis answers again ({@code
+ * LimitsWhenRedisIsAwayTest}). A connection that died without a word is replaced once it has answered no {@code PING}
+ * in time for 5 s ({@link ReplacedWhenSilent}, {@code SilentConnectionsTest}).
  */
 public final class RedisLimits implements AutoCloseable {
 

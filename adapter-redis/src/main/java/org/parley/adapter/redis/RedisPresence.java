@@ -44,11 +44,12 @@ import org.slf4j.LoggerFactory;
  * The scripts touch keys they compute, which a single Redis (or a primary with replicas) allows; a Redis Cluster does
  * not.
  *
- * <p><b>When Redis fails</b> (a call fails or takes longer than {@link #COMMAND_TIMEOUT}): an update reports no
- * change and the next round writes this node's users again (reporting the changes it then finds); the question of who
- * is online answers nobody (everyone shown offline with their {@code last_seen}); one warning per outage, one line
- * when Redis answers again. An announcement whose update failed may be lost; {@code GET /chat/presence/} tells the
- * truth again once Redis answers.
+ * <p><b>When Redis fails</b> (a call fails or takes longer than {@link #COMMAND_TIMEOUT}): an update reports no change
+ * and the next round writes this node's users again (reporting the changes it then finds); the question of who is
+ * online answers nobody (everyone shown offline with their {@code last_seen}); one warning per outage, one line when
+ * Redis answers again. An announcement whose update failed may be lost; {@code GET /chat/presence/} tells the truth
+ * again once Redis answers. A connection that died without a word is replaced once it has answered no {@code PING} in
+ * time for 5 s ({@link ReplacedWhenSilent}).
  *
  * <p><b>Typing.</b> A notice that passes this node's own throttle asks Redis for the pair's key
  * ({@code <channel>:typing:<sender>:<receiver>}, {@code SET NX PX 2000}, in a script that otherwise answers the key's

@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 
 /**
  * One Lettuce connection of a Redis user of this adapter (the limits, presence, the connection census), replaced by a
- * new one once it has answered nothing for {@link #SILENCE_LIMIT}.
+ * new one once it has answered no {@code PING} in time for {@link #SILENCE_LIMIT}.
  *
  * <p>Lettuce reconnects a connection that it sees close, but not one that died without a word while commands were
  * waiting on it (a NAT or firewall that forgot it, a proxy whose far side went away, a failover to another address):
@@ -22,21 +22,26 @@ import org.slf4j.Logger;
  * retransmissions give up after about 15 minutes on Linux, or never when a proxy in between acknowledges what it
  * drops. Until then every command times out, and its user decides on this node alone: the limits, presence and the
  * connection counts of several nodes would stay per node for that long. The bus replaces its own connections when it
- * stops hearing itself ({@link RedisEventBus}); this does the same for the others, from their own commands.
+ * stops hearing itself ({@link RedisEventBus}); this does the same for the others.
  *
- * <p>The rule: a command that times out starts (or continues) a silence, dated from when it was sent; an answer ends
- * it. A time-out at least {@link #SILENCE_LIMIT} into a silence opens a new connection in the background (the calling
- * thread does not wait for it), puts it in place once it is ready, and closes the silent one, which fails the commands
- * still waiting on it. A Redis that is slow for less than the limit keeps its connection. A replacement that fails
- * (Redis hangs or cannot be reached: then Lettuce's own reconnection of the old connection goes on as before) is tried
- * again at a time-out one more limit later. Thread-safe: commands run on whichever connection is in place.
+ * <p>The rule: a command that times out makes this class probe the connection it was sent on with a {@code PING}, and
+ * again as soon as one fails, each with the command time-out, until one is answered in time (the connection is alive:
+ * nothing more happens) or {@link #SILENCE_LIMIT} has passed since the command that timed out was sent. Then a new
+ * connection is opened in the background (no caller waits for it), put in place once it is ready, and the silent one is
+ * closed, which fails the commands still waiting on it; one warning line. So a Redis that stalls for less than the
+ * limit keeps its connections however often it stalls, and so does one whose scripts are slower than the time-out,
+ * as long as a {@code PING} behind them is answered in time: the probes ask the connection itself, and do not depend
+ * on how often its user asks. A replacement that fails (Redis hangs, or cannot be reached) leaves the silent connection
+ * in place (its commands time out, and the probes go on) and is tried again one limit later. A probe that fails
+ * otherwise than by a time-out (Lettuce saw the connection close and reconnects it, or rejects commands meanwhile)
+ * ends the probing: Lettuce has noticed. Thread-safe: commands run on whichever connection is in place.
  *
  * @param <K> the key type of the codec
  * @param <V> the value type of the codec
  */
 final class ReplacedWhenSilent<K, V> implements AutoCloseable {
 
-    /** How long a connection may answer nothing (every command timing out) before it is replaced. */
+    /** How long a connection may answer no {@code PING} in time before it is replaced. */
     static final Duration SILENCE_LIMIT = Duration.ofSeconds(5);
 
     private final RedisClient client;
@@ -46,12 +51,15 @@ final class ReplacedWhenSilent<K, V> implements AutoCloseable {
     private final long silenceLimitNanos;
     private final Logger log;
     private final String owner;
-    private volatile StatefulRedisConnection<K, V> current;
-    /** Whether a silence is under way: read without the lock by every answer, written under it. */
-    private volatile boolean silent;
     private final Object lock = new Object();
-    /** Under the lock: when the silence under way began (the first unanswered command's sending). */
+    /** The connection commands run on: written under the lock. */
+    private volatile StatefulRedisConnection<K, V> current;
+    /** Under the lock: the connection in place is being probed. */
+    private boolean probing;
+    /** Under the lock: when the silence being probed began (the sending of the command that timed out). */
     private long silentSinceNanos;
+    /** Under the lock: from when a probe that times out opens a new connection. */
+    private long replaceFromNanos;
     /** Under the lock: a new connection is being opened. */
     private boolean replacing;
     /** Under the lock: closed; a connection opened meanwhile is closed at once. */
@@ -71,7 +79,7 @@ final class ReplacedWhenSilent<K, V> implements AutoCloseable {
     /**
      * Connects now, on the calling thread.
      *
-     * @param uri   {@code client}'s Redis, with the command time-out its commands are given
+     * @param uri   {@code client}'s Redis, with the command time-out its commands (and the probes) are given
      * @param owner who uses it, for the log ("the limits'", "presence's", "the census's")
      * @throws RuntimeException as {@link RedisClient#connect(RedisCodec, RedisURI)} throws when Redis cannot be reached
      */
@@ -85,53 +93,83 @@ final class ReplacedWhenSilent<K, V> implements AutoCloseable {
 
     /**
      * {@code command}'s answer, run on the connection in place. Whatever {@code command} throws is thrown on; a
-     * {@link RedisCommandTimeoutException} counts towards the silence that replaces the connection, an answer ends it.
+     * {@link RedisCommandTimeoutException} starts the probing of that connection (unless it runs already).
      */
     <T> T call(Function<RedisCommands<K, V>, T> command) {
-        T answer;
+        StatefulRedisConnection<K, V> on = current;
         try {
-            answer = command.apply(current.sync());
+            return command.apply(on.sync());
         } catch (RedisCommandTimeoutException timedOut) {
-            timedOut(System.nanoTime() - commandTimeoutNanos);
+            startProbing(on, System.nanoTime() - commandTimeoutNanos);
             throw timedOut;
         }
-        if (silent) {
-            synchronized (lock) {
-                silent = false;
-            }
-        }
-        return answer;
     }
 
-    private void timedOut(long sentAtNanos) {
-        long silentFor;
+    private void startProbing(StatefulRedisConnection<K, V> on, long sentAtNanos) {
         synchronized (lock) {
-            if (!silent) {
-                silent = true;
-                silentSinceNanos = sentAtNanos;
-            }
-            silentFor = Duration.ofNanos(System.nanoTime() - silentSinceNanos).toSeconds();
-            if (closed || replacing || System.nanoTime() - silentSinceNanos < silenceLimitNanos) {
+            if (closed || probing || on != current) {
                 return;
             }
-            replacing = true;
+            probing = true;
+            silentSinceNanos = sentAtNanos;
+            replaceFromNanos = sentAtNanos + silenceLimitNanos;
         }
-        client.connectAsync(codec, uri).whenComplete((fresh, failure) -> replaced(fresh, failure, silentFor));
+        probe(on);
     }
 
-    private void replaced(StatefulRedisConnection<K, V> fresh, Throwable failure, long silentForSeconds) {
+    private void probe(StatefulRedisConnection<K, V> on) {
+        try {
+            on.async().ping().whenComplete((pong, failure) -> probed(on, failure));
+        } catch (RuntimeException failure) {
+            probed(on, failure);
+        }
+    }
+
+    /** A probe of {@code on} was answered ({@code failure} null) or failed: what follows, out of the lock. */
+    private void probed(StatefulRedisConnection<K, V> on, Throwable failure) {
+        boolean replace = false;
+        synchronized (lock) {
+            if (on != current || closed) {
+                return; // replaced or closed meanwhile: its probing is over
+            }
+            if (!(failure instanceof RedisCommandTimeoutException)) {
+                probing = false; // answered in time: alive; or Lettuce saw it close and takes care of it
+                return;
+            }
+            if (!replacing && System.nanoTime() - replaceFromNanos >= 0) {
+                replacing = true;
+                replace = true;
+            }
+        }
+        if (replace) {
+            replace();
+        }
+        probe(on);
+    }
+
+    private void replace() {
+        try {
+            client.connectAsync(codec, uri).whenComplete(this::replaced);
+        } catch (RuntimeException failure) {
+            replaced(null, failure);
+        }
+    }
+
+    private void replaced(StatefulRedisConnection<K, V> fresh, Throwable failure) {
         StatefulRedisConnection<K, V> silentOne = null;
         boolean closeFresh = false;
+        long silentForSeconds;
         synchronized (lock) {
             replacing = false;
+            silentForSeconds = Duration.ofNanos(System.nanoTime() - silentSinceNanos).toSeconds();
             if (failure != null) {
-                silentSinceNanos = System.nanoTime(); // the next try one more limit later
+                replaceFromNanos = System.nanoTime() + silenceLimitNanos;
             } else if (closed) {
                 closeFresh = true;
             } else {
                 silentOne = current;
                 current = fresh;
-                silent = false;
+                probing = false;
             }
         }
         if (failure != null) {
@@ -140,7 +178,7 @@ final class ReplacedWhenSilent<K, V> implements AutoCloseable {
         } else if (closeFresh) {
             fresh.closeAsync();
         } else {
-            log.warn("The Redis connection for {} use answered nothing for {} s: replaced by a new one", owner,
+            log.warn("The Redis connection for {} use answered no PING in time for {} s: replaced by a new one", owner,
                     silentForSeconds);
             silentOne.closeAsync();
         }

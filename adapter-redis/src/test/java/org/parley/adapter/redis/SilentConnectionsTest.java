@@ -17,6 +17,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.StringCodec;
@@ -103,7 +104,7 @@ class SilentConnectionsTest {
         assertThat(answeredAfter).as("not replaced before the limit").isGreaterThanOrEqualTo(limit.minus(timeout));
         assertThat(proxy.connectionsMade()).as("one new connection").isEqualTo(made + 1);
         assertThat(warnings()).containsExactly(
-                "The Redis connection for the test's use answered nothing for 1 s: replaced by a new one");
+                "The Redis connection for the test's use answered no PING in time for 1 s: replaced by a new one");
     }
 
     @Test
@@ -113,12 +114,7 @@ class SilentConnectionsTest {
         assertThat(ping(connection)).isEqualTo("PONG");
         int made = proxy.connectionsMade();
 
-        RedisClient adminClient = RedisClient.create(redis.url());
-        try (StatefulRedisConnection<String, String> admin = adminClient.connect()) {
-            admin.sync().clientPause(1_000);
-        } finally {
-            adminClient.shutdown();
-        }
+        pauseRedis(1_000);
         int timeouts = 0;
         long paused = System.nanoTime();
         while (System.nanoTime() - paused < Duration.ofMillis(1_500).toNanos()) {
@@ -130,6 +126,63 @@ class SilentConnectionsTest {
         }
 
         assertThat(timeouts).as("the pause made commands time out").isGreaterThanOrEqualTo(3);
+        assertThat(ping(connection)).isEqualTo("PONG");
+        assertThat(proxy.connectionsMade()).as("no new connection").isEqualTo(made);
+        assertThat(warnings()).isEmpty();
+    }
+
+    /**
+     * Stalls shorter than the limit, each followed by more idle time than the limit, are separate stalls, not one long
+     * silence (a hostile review: judged by the caller's time-outs alone, the second stall replaced the connection).
+     */
+    @Test
+    void stallsShorterThanTheLimitKeepTheConnectionHoweverFarApart() {
+        Duration timeout = Duration.ofMillis(200);
+        ReplacedWhenSilent<String, String> connection = connectThroughTheProxy(timeout, Duration.ofSeconds(2));
+        assertThat(ping(connection)).isEqualTo("PONG");
+        int made = proxy.connectionsMade();
+
+        int timeouts = 0;
+        for (int stall = 0; stall < 3; stall++) {
+            pauseRedis(700);
+            try {
+                ping(connection);
+            } catch (RedisCommandTimeoutException timedOut) {
+                timeouts++;
+            }
+            sleep(Duration.ofMillis(2_600));
+        }
+
+        assertThat(timeouts).as("each stall made a command time out").isEqualTo(3);
+        assertThat(ping(connection)).isEqualTo("PONG");
+        assertThat(proxy.connectionsMade()).as("no new connection").isEqualTo(made);
+        assertThat(warnings()).isEmpty();
+    }
+
+    /**
+     * A script slower than the command time-out makes its caller time out, yet Redis answers: the probe behind it is
+     * answered in time, so the connection stays (a hostile review: judged by the caller's time-outs alone, presence's
+     * connection would be replaced every 10 s once its scripts took longer than 0.5 s).
+     */
+    @Test
+    void aScriptSlowerThanTheTimeoutKeepsTheConnection() {
+        Duration timeout = Duration.ofMillis(200);
+        ReplacedWhenSilent<String, String> connection = connectThroughTheProxy(timeout, Duration.ofSeconds(1));
+        int made = proxy.connectionsMade();
+        String slowScript = "local t = redis.call('TIME') local start = t[1] * 1000000 + t[2] "
+                + "repeat t = redis.call('TIME') until t[1] * 1000000 + t[2] - start > 300000 return 1";
+
+        int timeouts = 0;
+        for (int call = 0; call < 5; call++) {
+            try {
+                connection.call(commands -> commands.<Long>eval(slowScript, ScriptOutputType.INTEGER));
+            } catch (RedisCommandTimeoutException timedOut) {
+                timeouts++;
+            }
+            sleep(Duration.ofMillis(800));
+        }
+
+        assertThat(timeouts).as("every call timed out").isEqualTo(5);
         assertThat(ping(connection)).isEqualTo("PONG");
         assertThat(proxy.connectionsMade()).as("no new connection").isEqualTo(made);
         assertThat(warnings()).isEmpty();
@@ -185,7 +238,7 @@ class SilentConnectionsTest {
             return decidedHere.get() == before && before > 0;
         });
         assertThat(warnings()).contains(
-                "The Redis connection for the limits' use answered nothing for 5 s: replaced by a new one");
+                "The Redis connection for the limits' use answered no PING in time for 5 s: replaced by a new one");
     }
 
     @Test
@@ -212,7 +265,7 @@ class SilentConnectionsTest {
             return lease.isEmpty() && countedAlone[0];
         });
         assertThat(warnings()).contains(
-                "The Redis connection for the census's use answered nothing for 5 s: replaced by a new one");
+                "The Redis connection for the census's use answered no PING in time for 5 s: replaced by a new one");
     }
 
     @Test
@@ -236,7 +289,7 @@ class SilentConnectionsTest {
             return seen && blind[0];
         });
         assertThat(warnings()).contains(
-                "The Redis connection for presence's use answered nothing for 5 s: replaced by a new one");
+                "The Redis connection for presence's use answered no PING in time for 5 s: replaced by a new one");
     }
 
     private interface Check {
@@ -277,13 +330,27 @@ class SilentConnectionsTest {
                 .filter(line -> line.startsWith("The Redis connection for")).toList();
     }
 
+    /** Every client of the Redis waits {@code millis} for its next command to be answered. */
+    private void pauseRedis(long millis) {
+        RedisClient adminClient = RedisClient.create(redis.url());
+        try (StatefulRedisConnection<String, String> admin = adminClient.connect()) {
+            admin.sync().clientPause(millis);
+        } finally {
+            adminClient.shutdown();
+        }
+    }
+
     private static String ping(ReplacedWhenSilent<String, String> connection) {
         return connection.call(RedisCommands::ping);
     }
 
     private static void pause() {
+        sleep(Duration.ofMillis(50));
+    }
+
+    private static void sleep(Duration duration) {
         try {
-            Thread.sleep(50);
+            Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
