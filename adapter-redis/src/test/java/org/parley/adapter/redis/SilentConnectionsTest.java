@@ -1,6 +1,7 @@
 package org.parley.adapter.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +22,9 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.resource.ClientResources;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -47,6 +51,8 @@ import org.slf4j.LoggerFactory;
 class SilentConnectionsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(25);
+    /** A {@code PING} as Lettuce sends it. */
+    private static final String PING = "*1\r\n$4\r\nPING\r\n";
 
     private final RedisServer redis = RedisServer.start();
     private final SilentProxy proxy = SilentProxy.to(redis.port());
@@ -213,6 +219,112 @@ class SilentConnectionsTest {
         assertThat(warnings()).isEmpty();
     }
 
+    /**
+     * After a replacement that failed, the silent connection is probed once per limit, when the next try is due, not
+     * back to back (a hostile review: two probes a second piled up in a dead connection for as long as Redis could not
+     * be reached).
+     */
+    @Test
+    void afterAFailedReplacementTheSilentConnectionIsProbedOncePerLimit() {
+        Duration timeout = Duration.ofMillis(200);
+        ReplacedWhenSilent<String, String> connection = connectThroughTheProxy(timeout, Duration.ofSeconds(1));
+        assertThat(ping(connection)).isEqualTo("PONG");
+        int first = proxy.connectionsMade() - 1;
+        long before = proxy.bytesFromClient(first);
+
+        proxy.silenceAll();
+        assertThatThrownBy(() -> ping(connection)).isInstanceOf(RedisCommandTimeoutException.class);
+        sleep(Duration.ofMillis(4_500));
+
+        long probes = (proxy.bytesFromClient(first) - before) / PING.length() - 1;
+        assertThat(proxy.connectionsMade() - first - 1).as("tries, each one limit after the last failed")
+                .isBetween(2, 4);
+        assertThat(probes).as("back to back for the first second (about 4), then one a second").isBetween(3L, 12L);
+        assertThat(warnings()).isEmpty();
+    }
+
+    /**
+     * A Redis that holds this connection's writes but answers a new connection's handshake ({@code CLIENT PAUSE …
+     * WRITE}, as a failover does) makes replacements follow one another: each waits for a silence twice as long as the
+     * last one's, and only the first warns (a hostile review: a new connection and a warning every 6 s, here every
+     * 0.7 s).
+     */
+    @Test
+    void replacementsInARowWaitLongerAndWarnOnce() {
+        Duration timeout = Duration.ofMillis(200);
+        ReplacedWhenSilent<String, String> connection = connectThroughTheProxy(timeout, Duration.ofMillis(500));
+        assertThat(ping(connection)).isEqualTo("PONG");
+        int made = proxy.connectionsMade();
+
+        pauseRedisWrites(6_000);
+        long paused = System.nanoTime();
+        int written = 0;
+        while (System.nanoTime() - paused < Duration.ofMillis(5_800).toNanos()) {
+            try {
+                connection.call(commands -> commands.set("parley-test-paused", "1"));
+                written++;
+            } catch (RedisException timedOutOrClosed) {
+                // held by the pause, or closed under the command by a replacement
+            }
+            pause();
+        }
+        sleep(Duration.ofMillis(500));
+
+        assertThat(written).as("no write answered during the pause").isZero();
+        String answer = connection.call(commands -> commands.set("parley-test-paused", "2"));
+        assertThat(answer).isEqualTo("OK");
+        assertThat(proxy.connectionsMade() - made).as("replaced after 0.5, 1 and 2 s of silence, not every 0.7 s")
+                .isBetween(2, 4);
+        assertThat(warnings()).containsExactly(
+                "The Redis connection for the test's use answered no PING in time for 0 s: replaced by a new one");
+    }
+
+    /**
+     * A new connection that is ready only once a probe of the silent one was answered is closed: the connection that
+     * answered stays in place (a hostile review: it was put in place all the same).
+     */
+    @Test
+    void aReplacementReadyAfterTheConnectionAnsweredAgainIsClosed() {
+        ReplacedWhenSilent<String, String> connection = connectThroughTheProxy(Duration.ofSeconds(1),
+                Duration.ofSeconds(2));
+        assertThat(ping(connection)).isEqualTo("PONG");
+        int first = proxy.connectionsMade() - 1;
+
+        proxy.holdEstablished();
+        proxy.holdNew();
+        assertThatThrownBy(() -> ping(connection)).isInstanceOf(RedisCommandTimeoutException.class);
+        int replacement = awaitReplacementUnderWay(first);
+        proxy.release(first); // the probe in flight is answered in time
+        sleep(Duration.ofMillis(300));
+        proxy.release(replacement);
+
+        awaitClosed(replacement);
+        sleep(Duration.ofMillis(200));
+        assertThat(proxy.isOpen(first)).as("the connection that answered is kept").isTrue();
+        assertThat(ping(connection)).isEqualTo("PONG");
+        assertThat(proxy.connectionsMade()).isEqualTo(replacement + 1);
+        assertThat(warnings()).isEmpty();
+    }
+
+    @Test
+    void aReplacementReadyAfterCloseIsClosed() {
+        ReplacedWhenSilent<String, String> connection = connectThroughTheProxy(Duration.ofSeconds(1),
+                Duration.ofSeconds(2));
+        assertThat(ping(connection)).isEqualTo("PONG");
+        int first = proxy.connectionsMade() - 1;
+
+        proxy.holdEstablished();
+        proxy.holdNew();
+        assertThatThrownBy(() -> ping(connection)).isInstanceOf(RedisCommandTimeoutException.class);
+        int replacement = awaitReplacementUnderWay(first);
+        connection.close();
+        proxy.release(replacement);
+
+        awaitClosed(replacement);
+        assertThat(proxy.connectionsMade()).isEqualTo(replacement + 1);
+        assertThat(warnings()).isEmpty();
+    }
+
     @Test
     void theSendLimitsDecideAcrossNodesAgainOnceTheirSilentConnectionIsReplaced() {
         ManualTimeSource time = new ManualTimeSource();
@@ -305,6 +417,25 @@ class SilentConnectionsTest {
         assertThat(proxy.connectionsMade()).as("%s made one new connection", who).isEqualTo(connectionsMade + 1);
     }
 
+    /** The index of the new connection opened to replace connection {@code first}, once the proxy carries it. */
+    private int awaitReplacementUnderWay(int first) {
+        long since = System.nanoTime();
+        while (proxy.connectionsMade() <= first + 1) {
+            assertThat(System.nanoTime() - since).as("a replacement within %s", WAIT).isLessThan(WAIT.toNanos());
+            sleep(Duration.ofMillis(5));
+        }
+        return first + 1;
+    }
+
+    private void awaitClosed(int index) {
+        long since = System.nanoTime();
+        while (proxy.isOpen(index)) {
+            assertThat(System.nanoTime() - since).as("connection %s closed within 5 s", index)
+                    .isLessThan(Duration.ofSeconds(5).toNanos());
+            pause();
+        }
+    }
+
     private ReplacedWhenSilent<String, String> connectThroughTheProxy(Duration timeout, Duration limit) {
         RedisBusSettings settings = settings(proxy.url());
         ClientResources resources = LettuceClients.resources(1);
@@ -335,6 +466,17 @@ class SilentConnectionsTest {
         RedisClient adminClient = RedisClient.create(redis.url());
         try (StatefulRedisConnection<String, String> admin = adminClient.connect()) {
             admin.sync().clientPause(millis);
+        } finally {
+            adminClient.shutdown();
+        }
+    }
+
+    /** Every command that writes, from any client of the Redis, waits {@code millis} to be answered. */
+    private void pauseRedisWrites(long millis) {
+        RedisClient adminClient = RedisClient.create(redis.url());
+        try (StatefulRedisConnection<String, String> admin = adminClient.connect()) {
+            admin.sync().dispatch(CommandType.CLIENT, new StatusOutput<>(StringCodec.UTF8),
+                    new CommandArgs<>(StringCodec.UTF8).add("PAUSE").add(millis).add("WRITE"));
         } finally {
             adminClient.shutdown();
         }

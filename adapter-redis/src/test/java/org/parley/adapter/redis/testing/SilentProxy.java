@@ -9,13 +9,16 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A TCP proxy in front of a Redis of a test's own, on a free port of 127.0.0.1, that can make the connections it
  * carries die silently ({@link #silenceEstablished}): from then on it throws away whatever either side sends on them,
  * and closes nothing. Neither side learns of it (their TCP acknowledges as before), as with a connection whose other
  * end went away without a word: a NAT or firewall that forgot it, a failover to another address, a host that lost
- * power. Connections made afterwards are carried as before, unless {@link #silenceAll} silenced them too.
+ * power. Connections made afterwards are carried as before, unless {@link #silenceAll} silenced them too. It can also
+ * hold what is sent on them until it is released ({@link #holdEstablished}, {@link #holdNew}, {@link #release}), as a
+ * slow network would: nothing is lost.
  */
 public final class SilentProxy implements AutoCloseable {
 
@@ -24,6 +27,7 @@ public final class SilentProxy implements AutoCloseable {
     private final List<Carried> carried = new CopyOnWriteArrayList<>();
     private final Thread accepting;
     private volatile boolean silenceNew;
+    private volatile boolean holdNew;
 
     private SilentProxy(int target) throws IOException {
         this.target = target;
@@ -58,6 +62,35 @@ public final class SilentProxy implements AutoCloseable {
         silenceEstablished();
     }
 
+    /** Every connection carried now holds what either side sends on it until {@link #release} is called for it. */
+    public void holdEstablished() {
+        carried.forEach(connection -> connection.held = true);
+    }
+
+    /** Every connection made from now on holds what either side sends on it until {@link #release} is called for it. */
+    public void holdNew() {
+        holdNew = true;
+    }
+
+    /** Connection number {@code index} (from 0, in the order they were made) carries what it held, and goes on. */
+    public void release(int index) {
+        Carried connection = carried.get(index);
+        synchronized (connection) {
+            connection.held = false;
+            connection.notifyAll();
+        }
+    }
+
+    /** Whether connection number {@code index} (from 0, in the order they were made) is still open. */
+    public boolean isOpen(int index) {
+        return !carried.get(index).closed;
+    }
+
+    /** How many bytes the client of connection number {@code index} has sent on it, carried or not. */
+    public long bytesFromClient(int index) {
+        return carried.get(index).fromClient.get();
+    }
+
     /** How many connections it has carried. */
     public int connectionsMade() {
         return carried.size();
@@ -82,6 +115,7 @@ public final class SilentProxy implements AutoCloseable {
                 Carried connection = new Carried(client, redis);
                 carried.add(connection); // before the flag is read: silenceAll sets it, then silences those listed
                 connection.silent = silenceNew;
+                connection.held = holdNew;
                 connection.start();
             } catch (IOException e) {
                 if (server.isClosed()) {
@@ -96,6 +130,9 @@ public final class SilentProxy implements AutoCloseable {
         private final Socket client;
         private final Socket redis;
         private volatile boolean silent;
+        private volatile boolean held;
+        private volatile boolean closed;
+        private final AtomicLong fromClient = new AtomicLong();
 
         Carried(Socket client, Socket redis) {
             this.client = client;
@@ -103,16 +140,18 @@ public final class SilentProxy implements AutoCloseable {
         }
 
         void start() throws IOException {
-            copy(client.getInputStream(), redis.getOutputStream(), "silent-proxy-up");
-            copy(redis.getInputStream(), client.getOutputStream(), "silent-proxy-down");
+            copy(client.getInputStream(), redis.getOutputStream(), "silent-proxy-up", fromClient);
+            copy(redis.getInputStream(), client.getOutputStream(), "silent-proxy-down", new AtomicLong());
         }
 
-        private void copy(InputStream from, OutputStream to, String name) {
+        private void copy(InputStream from, OutputStream to, String name, AtomicLong count) {
             Thread thread = new Thread(() -> {
                 byte[] buffer = new byte[16 * 1024];
                 try {
                     int read;
                     while ((read = from.read(buffer)) >= 0) {
+                        count.addAndGet(read);
+                        awaitRelease();
                         if (!silent) {
                             to.write(buffer, 0, read);
                             to.flush();
@@ -129,7 +168,19 @@ public final class SilentProxy implements AutoCloseable {
             thread.start();
         }
 
+        private synchronized void awaitRelease() throws IOException {
+            while (held && !closed) {
+                try {
+                    wait(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while held", e);
+                }
+            }
+        }
+
         void close() {
+            closed = true;
             for (Socket socket : List.of(client, redis)) {
                 try {
                     socket.close();
