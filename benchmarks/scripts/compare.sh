@@ -23,13 +23,14 @@
 # counters up to 10 s late), and a row of the summary (stdout and OUT/summary.txt). Logs in OUT/logs.
 # PostgreSQL: PGHOST/PGPORT/PGUSER/PGPASSWORD [127.0.0.1/5432/postgres/none]; Redis: BENCH_REDIS_URL
 # [redis://127.0.0.1:6379/0], channel parley-bench-<run id>. Extra server settings: BENCH_SERVER_ENV="NAME=VALUE ...",
-# server JVM flags: BENCH_SERVER_JAVA_OPTS. PARLEY_* variables of the calling shell are ignored.
+# and for one label's servers only BENCH_SERVER_ENV_<LABEL> (after it: e.g. two labels copied from one jar, to
+# compare a setting), server JVM flags: BENCH_SERVER_JAVA_OPTS. PARLEY_* variables of the calling shell are ignored.
 # Exit status: 0 all clean; 1 a run lost, duplicated or mismatched messages, the tool failed or a server died (the
 # other rounds go on); 2 bad arguments; 3 a server failed to start (nothing more runs). Everything started is
 # stopped and dropped on exit, Ctrl-C and failure.
 set -u
 
-usage() { sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 die() { echo "compare.sh: $*" >&2; exit 2; }
 
 SCENARIO= DB= ORDER= WARMUP=5 DURATION=20 FRESH= RATE=2000 PAIRS=100 WINDOW=8 PORT=18080 OUT= CLIENTS=--independent
@@ -89,12 +90,14 @@ psql_admin() { psql -qtAX -v ON_ERROR_STOP=1 -d postgres -c "$1" >/dev/null; }
 
 start_node() {  # LABEL NODE PORT: starts one Parley, appends its pid to PIDS
   local log=$OUT/logs/$ROUND-$1-node$2.log
+  local label_env_name=BENCH_SERVER_ENV_$(printf '%s' "$1" | tr -c 'A-Za-z0-9_' '_')
+  local label_env=${!label_env_name:-}
   mkdir -p "$DATA/node$2"
-  # shellcheck disable=SC2086  # BENCH_SERVER_ENV and BENCH_SERVER_JAVA_OPTS are lists of words
+  # shellcheck disable=SC2086  # BENCH_SERVER_ENV(_LABEL) and BENCH_SERVER_JAVA_OPTS are lists of words
   env PARLEY_HOST=127.0.0.1 PARLEY_PORT="$3" PARLEY_DATA_DIR="$DATA/node$2" PARLEY_SEND_RATE_PER_SECOND=0 \
       ${DBNAME:+PARLEY_DB_URL=jdbc:postgresql://$PGHOST:$PGPORT/$DBNAME PARLEY_DB_USER=$PGUSER} \
       ${PGPASSWORD:+PARLEY_DB_PASSWORD=$PGPASSWORD} \
-      ${REDIS:+PARLEY_REDIS_URL=$REDIS_URL PARLEY_REDIS_CHANNEL=$CHANNEL} ${BENCH_SERVER_ENV:-} \
+      ${REDIS:+PARLEY_REDIS_URL=$REDIS_URL PARLEY_REDIS_CHANNEL=$CHANNEL} ${BENCH_SERVER_ENV:-} $label_env \
       java ${BENCH_SERVER_JAVA_OPTS:-} -jar "$JARS/parley-$1.jar" >"$log" 2>&1 &
   PIDS="$PIDS $!"; disown $!   # watched with kill -0, not wait: no job messages
 }
