@@ -44,7 +44,8 @@ final class LettuceClients {
      * pool below two threads to two ({@code DefaultClientResources.MIN_IO_THREADS}, {@code MIN_COMPUTATION_THREADS},
      * with an INFO line the logging configuration hides), so {@code ioThreads} of 1 gives two I/O threads: Netty binds
      * each connection to one of them, in turn, so a client's first two connections are read on different threads, and
-     * a reconnecting connection takes the next. The computation threads start only when first used (a reconnection);
+     * a reconnecting connection takes the next. The computation threads start only when first used (a reconnection, or
+     * a command time-out of a {@link ReplacedWhenSilent}, whose later probes they send);
      * a timer thread ({@code lettuce-timer}, the command time-outs) starts at once. Counted in a running bus: two
      * {@code lettuce-nioEventLoop} threads and one {@code lettuce-timer} thread, and two
      * {@code lettuce-eventExecutorLoop} threads more once a connection has been re-established.

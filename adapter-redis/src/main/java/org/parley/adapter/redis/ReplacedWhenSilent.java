@@ -37,11 +37,12 @@ import org.slf4j.Logger;
  * its user asks.
  *
  * <ul>
- *   <li>The limit is {@link #SILENCE_LIMIT} after a quiet time. When the new connection falls silent too before a
- *       {@code PING} was answered in time or {@link #LONGEST_WAIT} has passed, the limit doubles, up to that wait, and
- *       such replacements in a row log at debug: a Redis that holds this connection's commands while it answers a new
- *       connection's handshake ({@code CLIENT PAUSE … WRITE} during a failover) costs one replacement a minute at
- *       most, not one every few seconds.</li>
+ *   <li>The limit is {@link #SILENCE_LIMIT} after a quiet time. When the new connection falls silent too before it
+ *       answered a {@code PING} probe in time, or a command once in place for as long as its wait, or
+ *       {@link #LONGEST_WAIT} passed, the limit doubles, up to that wait, and such replacements in a row log at
+ *       debug: a Redis that holds this connection's writes while it answers a new connection's handshake ({@code
+ *       CLIENT PAUSE … WRITE} during a failover) costs one replacement a minute at most, not one every few seconds.
+ *       A connection that worked for its wait and then dies is a new silence: the limit again, and a warning.</li>
  *   <li>A probe whose time-out fired later than twice the time-out after its sending (this JVM stood still: a long
  *       garbage collection, a frozen VM) replaces nothing: the next probe decides.</li>
  *   <li>A replacement that fails (Redis hangs, or cannot be reached) leaves the silent connection in place (its
@@ -52,7 +53,8 @@ import org.slf4j.Logger;
  *       commands meanwhile) ends the probing: Lettuce has noticed.</li>
  * </ul>
  *
- * <p>Thread-safe: commands run on whichever connection is in place. Probes run on Lettuce's event loops.
+ * <p>Thread-safe: commands run on whichever connection is in place. The first probe of a silence is sent by the
+ * caller whose command timed out, the next ones by Lettuce's computation threads (its event executors).
  *
  * @param <K> the key type of the codec
  * @param <V> the value type of the codec
@@ -88,8 +90,13 @@ final class ReplacedWhenSilent<K, V> implements AutoCloseable {
     private long replaceFromNanos;
     /** Under the lock: a replacement of the silence being probed has failed (the next probes wait for the next try). */
     private boolean aTryFailed;
-    /** Under the lock: connections replaced one after another, none answering in time nor quiet for the longest wait. */
+    /**
+     * Under the lock: connections replaced one after another, none answering a probe in time, nor a command once in
+     * place for as long as its wait, nor quiet for the longest wait.
+     */
     private int replacedInARow;
+    /** {@link #replacedInARow} is not 0: a command answered is looked at (written under the lock). */
+    private volatile boolean inARow;
     /** Under the lock: a new connection is being opened. */
     private boolean replacing;
     /** Under the lock: closed; a connection opened meanwhile is closed at once. */
@@ -134,12 +141,37 @@ final class ReplacedWhenSilent<K, V> implements AutoCloseable {
      */
     <T> T call(Function<RedisCommands<K, V>, T> command) {
         StatefulRedisConnection<K, V> on = current;
+        T answer;
         try {
-            return command.apply(on.sync());
+            answer = command.apply(on.sync());
         } catch (RedisCommandTimeoutException timedOut) {
             startProbing(on, System.nanoTime() - commandTimeoutNanos);
             throw timedOut;
         }
+        if (inARow) {
+            answered(on);
+        }
+        return answer;
+    }
+
+    /**
+     * A command on {@code on} was answered while replacements are in a row: once {@code on} has been in place for as
+     * long as its wait, the row is over (it worked; its next silence is a new one, not a sequel), whatever killed the
+     * connections before. A connection whose writes Redis holds answers nothing that late.
+     */
+    private void answered(StatefulRedisConnection<K, V> on) {
+        synchronized (lock) {
+            if (on == current && replacedInARow > 0
+                    && System.nanoTime() - inPlaceSinceNanos - limit(replacedInARow) >= 0) {
+                endRow();
+            }
+        }
+    }
+
+    /** Under the lock. */
+    private void endRow() {
+        replacedInARow = 0;
+        inARow = false;
     }
 
     private void startProbing(StatefulRedisConnection<K, V> on, long sentAtNanos) {
@@ -149,7 +181,7 @@ final class ReplacedWhenSilent<K, V> implements AutoCloseable {
                 return;
             }
             if (sentAtNanos - inPlaceSinceNanos - longestWaitNanos >= 0) {
-                replacedInARow = 0; // quiet for the longest wait: this silence is not the last one's sequel
+                endRow(); // quiet for the longest wait: this silence is not the last one's sequel
             }
             probing = true;
             probed = ++silence;
@@ -170,6 +202,11 @@ final class ReplacedWhenSilent<K, V> implements AutoCloseable {
     }
 
     private void probe(StatefulRedisConnection<K, V> on, long probed) {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+        }
         long sentAtNanos = System.nanoTime();
         try {
             on.async().ping().whenComplete((pong, failure) -> probed(on, probed, sentAtNanos, failure));
@@ -193,7 +230,7 @@ final class ReplacedWhenSilent<K, V> implements AutoCloseable {
             if (!(failure instanceof RedisCommandTimeoutException)) {
                 probing = false; // answered in time: alive; or Lettuce saw it close and takes care of it
                 if (failure == null) {
-                    replacedInARow = 0;
+                    endRow();
                 }
                 return;
             }
@@ -264,6 +301,7 @@ final class ReplacedWhenSilent<K, V> implements AutoCloseable {
                 probing = false;
                 firstInARow = replacedInARow == 0;
                 replacedInARow++;
+                inARow = true;
                 nextLimitSeconds = Duration.ofNanos(limit(replacedInARow)).toSeconds();
             }
         }

@@ -280,6 +280,42 @@ class SilentConnectionsTest {
     }
 
     /**
+     * Each new connection works (answers every write) for longer than its wait, then dies: each death is a silence of
+     * its own, replaced after the limit with a warning, not a sequel of the last that waits twice as long and logs at
+     * debug (a hostile review: after four such deaths, a minute without a warning).
+     */
+    @Test
+    void aConnectionThatWorkedForItsWaitAndThenDiesIsANewSilence() {
+        Duration limit = Duration.ofMillis(500);
+        ReplacedWhenSilent<String, String> connection = connectThroughTheProxy(Duration.ofMillis(200), limit);
+        List<Long> replacedAfterMillis = new ArrayList<>();
+        for (int death = 0; death < 3; death++) {
+            long working = System.nanoTime();
+            while (System.nanoTime() - working < Duration.ofMillis(1_500).toNanos()) {
+                String answer = connection.call(commands -> commands.set("parley-test-working", "1"));
+                assertThat(answer).isEqualTo("OK");
+                pause();
+            }
+            proxy.silenceEstablished();
+            long silenced = System.nanoTime();
+            String answer = null;
+            while (answer == null) {
+                assertThat(System.nanoTime() - silenced).as("replaced within %s", WAIT).isLessThan(WAIT.toNanos());
+                try {
+                    answer = connection.call(commands -> commands.set("parley-test-working", "2"));
+                } catch (RedisException timedOutOrClosed) {
+                    sleep(Duration.ofMillis(10));
+                }
+            }
+            replacedAfterMillis.add(Duration.ofNanos(System.nanoTime() - silenced).toMillis());
+        }
+
+        assertThat(replacedAfterMillis).as("each replaced after the limit, not twice as long as the last")
+                .allMatch(millis -> millis < limit.toMillis() + 800);
+        assertThat(warnings()).hasSize(3);
+    }
+
+    /**
      * A new connection that is ready only once a probe of the silent one was answered is closed: the connection that
      * answered stays in place (a hostile review: it was put in place all the same).
      */
