@@ -218,7 +218,7 @@ final class ReplacedWhenSilent<K, V> implements AutoCloseable {
     /**
      * A probe of {@code on}, sent at {@code sentAtNanos} for silence number {@code probed}, was answered ({@code
      * failure} null) or failed: what follows, out of the lock. The next probe is never sent from here but handed to
-     * Lettuce's event loops, so no chain of probes grows the stack.
+     * Lettuce's computation threads, so no chain of probes grows the stack.
      */
     private void probed(StatefulRedisConnection<K, V> on, long probed, long sentAtNanos, Throwable failure) {
         boolean replace = false;
@@ -286,6 +286,7 @@ final class ReplacedWhenSilent<K, V> implements AutoCloseable {
         boolean firstInARow = false;
         long silentForSeconds;
         long nextLimitSeconds = 0;
+        int inARowNow = 0;
         synchronized (lock) {
             replacing = false;
             long now = System.nanoTime();
@@ -302,6 +303,7 @@ final class ReplacedWhenSilent<K, V> implements AutoCloseable {
                 firstInARow = replacedInARow == 0;
                 replacedInARow++;
                 inARow = true;
+                inARowNow = replacedInARow;
                 nextLimitSeconds = Duration.ofNanos(limit(replacedInARow)).toSeconds();
             }
         }
@@ -316,7 +318,7 @@ final class ReplacedWhenSilent<K, V> implements AutoCloseable {
                         owner, silentForSeconds);
             } else {
                 log.debug("The Redis connection for {} use answered no PING in time for {} s: replaced by a new one,"
-                        + " the {} in a row; the next is replaced after {} s", owner, silentForSeconds, replacedInARow,
+                        + " the {} in a row; the next is replaced after {} s", owner, silentForSeconds, inARowNow,
                         nextLimitSeconds);
             }
             silentOne.closeAsync();
