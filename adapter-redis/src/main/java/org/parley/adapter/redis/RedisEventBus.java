@@ -213,6 +213,10 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     private volatile long lastPublishNanos = System.nanoTime();
     /** Guarded by {@link #state}. */
     private boolean subscriberReady;
+    /** Guards {@link #offTheBusToldFor}. */
+    private final Object offTheBusTold = new Object();
+    /** The last transition told to the connections ({@link #tellOffTheBus}); under {@link #offTheBusTold}. */
+    private long offTheBusToldFor;
     /** Whether the subscriber has been subscribed before: its first subscription follows no gap. */
     private boolean subscribedBefore;
     private boolean publisherReady;
@@ -1161,6 +1165,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         }
         LOG.warn("Lost the bus ({}): closing this node's connections with 1012 so that they catch up; serving them "
                 + "on this node alone until Redis is back", why);
+        tellOffTheBus(true, lost);
         closeEveryConnection();
     }
 
@@ -1168,6 +1173,27 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     private void rejoined(long back) {
         if (back != 0) {
             LOG.info("Rejoined the bus at {}", settings.shown());
+            tellOffTheBus(false, back);
+        }
+    }
+
+    /**
+     * Tells the connections' order whether this node can see the other nodes' messages ({@link
+     * OpenConnections#offTheBus}), for transition {@code transition}: a later transition told first (the threads that
+     * saw a loss and the rejoin after it run out of {@link #state}) is not undone by an earlier one.
+     */
+    private void tellOffTheBus(boolean off, long transition) {
+        synchronized (offTheBusTold) {
+            if (transition <= offTheBusToldFor) {
+                return;
+            }
+            offTheBusToldFor = transition;
+            try {
+                connections.offTheBus(off);
+            } catch (Throwable failure) {
+                LOG.error("Telling the connections this node is {} the bus failed: {}", off ? "off" : "on",
+                        RedisBusUnavailable.describe(failure));
+            }
         }
     }
 

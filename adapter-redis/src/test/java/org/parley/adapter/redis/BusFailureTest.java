@@ -376,6 +376,9 @@ class BusFailureTest {
             assertThat(a.connections.closings()).as("closed when it went deaf and again when it rejoined")
                     .containsExactly(new Closing(Kind.ALL_CATCH_UP, List.of()),
                             new Closing(Kind.ALL_CATCH_UP, List.of()));
+            assertThat(a.connections.toldOffTheBus()).as("the connections' order told it was off, then on again")
+                    .containsExactly(true, false);
+            assertThat(b.connections.toldOffTheBus()).as("the other node never left").isEmpty();
             Buses.await("the other node heard whose frame was not published", () -> b.connections.closings().stream()
                     .anyMatch(closing -> closing.kind() == Kind.CATCH_UP
                             && closing.users().containsAll(List.of(alice, bob))));

@@ -52,7 +52,10 @@ import org.parley.domain.user.UserId;
  *       dropped;</li>
  *   <li><b>a thread not followed yet</b> (first seen since this node started, or forgotten while idle): delivered at
  *       once when its predecessor is older than what this node delivered {@link Settings#firstSightWait()} ago (it came long ago, or
- *       would have); otherwise held as above, but delivered when the wait ends, since nothing shows a gap.</li>
+ *       would have); otherwise held as above, but delivered when the wait ends, since nothing shows a gap, except
+ *       while this node is off the bus ({@link OpenConnections#offTheBus}): then a missing predecessor may well be
+ *       another node's message this node cannot see, and the end of the wait is a gap (a hostile review: during an
+ *       outage, B got its own later message and caught up past A's earlier one, stored through the other node).</li>
  * </ul>
  * Every other event (a read marker, an edit, a deletion, typing, presence) has no place in a thread's message order:
  * it is passed on at once.
@@ -156,6 +159,8 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
     private final ArrayDeque<long[]> marks = new ArrayDeque<>();
     /** The highest id delivered at least {@code firstSightWait} ago. */
     private volatile long settled = NONE;
+    /** Told by the bus: this node cannot see the other nodes' messages now ({@link OpenConnections#offTheBus}). */
+    private volatile boolean offTheBus;
     private final ScheduledExecutorService ticker;
     /** Held while a stored message is forwarded, and while the joined batch is opened or closed. */
     private final ReentrantLock forwarding = new ReentrantLock();
@@ -260,7 +265,9 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
      * forgets every thread's order (everyone reconnects and catches up, so there is nothing left to keep in order, and
      * a thread whose events were lost meanwhile must not wait for them). The events held then are dropped, and their
      * recipients' connections are closed once more: one opened while the close ran was not among those it closed, and
-     * would otherwise never get them.
+     * would otherwise never get them. Not while this node is off the bus ({@link OpenConnections#offTheBus}, told
+     * before the loss's close): then each thread's last delivered message is what shows that a later one's predecessor
+     * is another node's, unseen here, and such a wait ends after {@link Settings#firstSightWait()} as a gap.
      */
     public OpenConnections connections() {
         return new OpenConnections() {
@@ -272,6 +279,9 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
             @Override
             public void closeAllToCatchUp(Instant openedBefore) {
                 connections.closeAllToCatchUp(openedBefore);
+                if (offTheBus) {
+                    return; // the loss's close: each thread's order is what lets this node see a gap meanwhile
+                }
                 Set<UserId> heldFor = forgetAll();
                 if (!heldFor.isEmpty()) {
                     connections.closeToCatchUp(heldFor);
@@ -281,6 +291,12 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
             @Override
             public void closeDeactivated(UserId user) {
                 connections.closeDeactivated(user);
+            }
+
+            @Override
+            public void offTheBus(boolean off) {
+                offTheBus = off;
+                connections.offTheBus(off);
             }
         };
     }
@@ -334,7 +350,8 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
                 continue;
             }
             synchronized (followed) {
-                long wait = followed.last == NOT_YET ? firstSightWaitNanos : gapWaitNanos;
+                // Off the bus, a predecessor not here yet never comes: only this node's own would, at once.
+                long wait = followed.last == NOT_YET || offTheBus ? firstSightWaitNanos : gapWaitNanos;
                 if (!followed.held.isEmpty() && now - followed.oldestHeldNanos >= wait) {
                     endWait(thread, followed);
                 }
@@ -426,15 +443,16 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
     }
 
     /**
-     * The wait is over (or too much is held). A thread that was not followed yet shows no gap: its held events are
-     * delivered in id order. Otherwise a predecessor is missing: the recipients are closed to catch up, and the held
-     * events dropped.
+     * The wait is over (or too much is held). A thread that was not followed yet shows no gap, unless this node is off
+     * the bus: its held events are delivered in id order. Otherwise a predecessor is missing: the recipients are
+     * closed to catch up, and the held events dropped.
      */
     private void endWait(ThreadId thread, Followed followed) {
         List<Held> held = new ArrayList<>(followed.held.values());
         held.sort(Comparator.comparingLong(event -> event.id));
         followed.held.clear();
-        if (followed.last == NOT_YET) {
+        boolean firstSight = followed.last == NOT_YET;
+        if (firstSight && !offTheBus) {
             for (Held event : held) {
                 forward(event.event);
                 followed.last = event.id;
@@ -449,9 +467,17 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         }
         long waitedFor = held.get(0).previous;
         followed.last = Math.max(followed.last, held.get(held.size() - 1).id);
-        LOG.log(Level.WARNING, "Thread {0}: message {1} did not reach this node within {2} ms; {3} later message(s) "
-                        + "not delivered here, and the connections of {4} recipient(s) closed so that they catch up",
-                thread, waitedFor, settings.gapWait().toMillis(), held.size(), recipients.size());
+        if (firstSight) {
+            // Off the bus, every conversation written through two nodes comes here: the loss was logged once.
+            LOG.log(Level.DEBUG, "Thread {0}: message {1} is not seen here while this node is off the bus; {2} later "
+                    + "message(s) not delivered here, and the connections of {3} recipient(s) closed so that they "
+                    + "catch up", thread, waitedFor, held.size(), recipients.size());
+        } else {
+            LOG.log(Level.WARNING, "Thread {0}: message {1} did not reach this node within {2} ms; {3} later "
+                            + "message(s) not delivered here, and the connections of {4} recipient(s) closed so that "
+                            + "they catch up", thread, waitedFor, settings.gapWait().toMillis(), held.size(),
+                    recipients.size());
+        }
         closingsDue.add(recipients);
     }
 

@@ -176,6 +176,64 @@ class ConversationOrderTest {
         assertThat(deliveredIds()).containsExactly(20L, 21L, 22L);
     }
 
+    /**
+     * Off the bus, a missing recent predecessor may be another node's message this node cannot see: the end of the
+     * first-sight wait is a gap, its recipients closed to catch up and the held event dropped (a hostile review: B got
+     * its own later message during an outage, then caught up past A's earlier one for good). On the bus again, the
+     * wait ends as before.
+     */
+    @Test
+    void offTheBusTheEndOfAFirstSightWaitIsAGap() {
+        order.connections().offTheBus(true);
+        order.deliver(after(1, 21, 20));
+        advance(GAP_WAIT);
+        order.tick();
+
+        assertThat(deliveredIds()).as("21 not delivered: 20 may be another node's").isEmpty();
+        assertThat(connections.closings()).containsExactly(new Closing(Kind.CATCH_UP, List.of(bob, alice)));
+        assertThat(connections.toldOffTheBus()).as("passed on").containsExactly(true);
+        order.deliver(after(1, 22, 21));
+        assertThat(deliveredIds()).as("the thread goes on after the gap").containsExactly(22L);
+
+        order.connections().offTheBus(false);
+        order.deliver(after(2, 31, 30));
+        advance(GAP_WAIT);
+        order.tick();
+        assertThat(deliveredIds()).as("on the bus: nothing shows a gap").containsExactly(22L, 31L);
+        assertThat(connections.closings()).hasSize(1);
+    }
+
+    /**
+     * The loss's close of every connection, told off the bus first, keeps each thread's order: this node's own next
+     * message of a thread is delivered at once, and one whose predecessor is unseen here is a gap after the short
+     * wait, not after the 10 s one (only this node's own predecessor could still come).
+     */
+    @Test
+    void offTheBusTheLossKeepsEachThreadsOrderAndAnUnseenPredecessorIsAGapSoon() {
+        Duration firstSight = Duration.ofMillis(500);
+        ConversationOrder quick = new ConversationOrder(local, connections,
+                new ConversationOrder.Settings(GAP_WAIT, Duration.ofMinutes(1), 1_000, 10, firstSight), clock::get);
+        quick.deliver(first(1, 10));
+        quick.deliver(first(2, 20));
+        quick.connections().offTheBus(true);
+        quick.connections().closeAllToCatchUp();
+
+        assertThat(quick.followedThreads()).as("nothing forgotten").isEqualTo(2);
+        quick.deliver(after(1, 11, 10));
+        assertThat(deliveredIds()).as("its predecessor was delivered here").containsExactly(10L, 20L, 11L);
+        quick.deliver(after(2, 22, 21));
+        advance(firstSight);
+        quick.tick();
+        assertThat(deliveredIds()).as("21 is another node's").containsExactly(10L, 20L, 11L);
+        assertThat(connections.closings()).as("the loss's close, then the gap's, before the 2 s gap wait")
+                .containsExactly(new Closing(Kind.ALL_CATCH_UP, List.of()),
+                        new Closing(Kind.CATCH_UP, List.of(bob, alice)));
+
+        quick.connections().offTheBus(false);
+        quick.connections().closeAllToCatchUp();
+        assertThat(quick.followedThreads()).as("the rejoin's close forgets, as before").isZero();
+    }
+
     @Test
     void aThreadNotFollowedYetWhosePredecessorIsOldIsDeliveredAtOnce() {
         order.deliver(first(1, 100));

@@ -24,6 +24,7 @@ public final class RecordingConnections implements OpenConnections {
     public enum Kind { CATCH_UP, ALL_CATCH_UP, DEACTIVATED }
 
     private final List<Closing> closings = new CopyOnWriteArrayList<>();
+    private final List<Boolean> toldOffTheBus = new CopyOnWriteArrayList<>();
 
     @Override
     public void closeToCatchUp(Collection<UserId> users, Instant openedBefore) {
@@ -38,6 +39,16 @@ public final class RecordingConnections implements OpenConnections {
     @Override
     public void closeDeactivated(UserId user) {
         closings.add(new Closing(Kind.DEACTIVATED, List.of(user)));
+    }
+
+    @Override
+    public void offTheBus(boolean off) {
+        toldOffTheBus.add(off);
+    }
+
+    /** What {@link #offTheBus} was told, oldest first (a snapshot). */
+    public List<Boolean> toldOffTheBus() {
+        return List.copyOf(toldOffTheBus);
     }
 
     /** Every request so far, oldest first (a snapshot). */

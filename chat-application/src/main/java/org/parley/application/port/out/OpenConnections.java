@@ -43,4 +43,13 @@ public interface OpenConnections {
 
     /** Closes every connection of {@code user} on this node: the account is no longer active (or no longer exists). */
     void closeDeactivated(UserId user);
+
+    /**
+     * This node is off the bus between nodes from now on ({@code true}: it cannot see what the other nodes store, so
+     * nothing here may take a conversation's missing message for one delivered long ago) or on it again ({@code
+     * false}). Told by the bus, before the close of every connection that a loss asks for. The default does nothing:
+     * connections themselves have no order to keep.
+     */
+    default void offTheBus(boolean off) {
+    }
 }
