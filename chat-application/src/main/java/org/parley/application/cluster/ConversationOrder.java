@@ -467,7 +467,7 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         }
         long waitedFor = held.get(0).previous;
         followed.last = Math.max(followed.last, held.get(held.size() - 1).id);
-        if (firstSight) {
+        if (firstSight || offTheBus) {
             // Off the bus, every conversation written through two nodes comes here: the loss was logged once.
             LOG.log(Level.DEBUG, "Thread {0}: message {1} is not seen here while this node is off the bus; {2} later "
                     + "message(s) not delivered here, and the connections of {3} recipient(s) closed so that they "
