@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
@@ -53,8 +54,8 @@ import org.parley.domain.user.UserId;
  *   <li><b>a thread not followed yet</b> (first seen since this node started, or forgotten while idle): delivered at
  *       once when its predecessor is older than what this node delivered {@link Settings#firstSightWait()} ago (it came long ago, or
  *       would have); otherwise held as above, but delivered when the wait ends, since nothing shows a gap, except
- *       while this node is off the bus ({@link OpenConnections#offTheBus}): then a missing predecessor may well be
- *       another node's message this node cannot see, and the end of the wait is a gap (a hostile review: during an
+ *       while this node is off the bus ({@link OpenConnections#offTheBus}): then any predecessor, however old, may
+ *       be another node's message this node cannot see, so every such event is held and the end of the wait is a gap (a hostile review: during an
  *       outage, B got its own later message and caught up past A's earlier one, stored through the other node).</li>
  * </ul>
  * Every other event (a read marker, an edit, a deletion, typing, presence) has no place in a thread's message order:
@@ -161,6 +162,8 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
     private volatile long settled = NONE;
     /** Told by the bus: this node cannot see the other nodes' messages now ({@link OpenConnections#offTheBus}). */
     private volatile boolean offTheBus;
+    /** The next close of every connection is the loss's, which keeps each thread's order (told with offTheBus). */
+    private final AtomicBoolean lossCloseDue = new AtomicBoolean();
     private final ScheduledExecutorService ticker;
     /** Held while a stored message is forwarded, and while the joined batch is opened or closed. */
     private final ReentrantLock forwarding = new ReentrantLock();
@@ -265,9 +268,11 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
      * forgets every thread's order (everyone reconnects and catches up, so there is nothing left to keep in order, and
      * a thread whose events were lost meanwhile must not wait for them). The events held then are dropped, and their
      * recipients' connections are closed once more: one opened while the close ran was not among those it closed, and
-     * would otherwise never get them. Not while this node is off the bus ({@link OpenConnections#offTheBus}, told
-     * before the loss's close): then each thread's last delivered message is what shows that a later one's predecessor
-     * is another node's, unseen here, and such a wait ends after {@link Settings#firstSightWait()} as a gap.
+     * would otherwise never get them. Not the loss's close (the first after {@link OpenConnections#offTheBus} was told
+     * true): then each thread's last delivered message is what shows that a later one's predecessor is another node's,
+     * unseen here, and such a wait ends after {@link Settings#firstSightWait()} as a gap. The rejoin's close, which
+     * the bus asks for before it tells that it is on the bus again, forgets as before (a hostile review: kept threads
+     * held a cross-node conversation 10 s after the rejoin).
      */
     public OpenConnections connections() {
         return new OpenConnections() {
@@ -279,7 +284,7 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
             @Override
             public void closeAllToCatchUp(Instant openedBefore) {
                 connections.closeAllToCatchUp(openedBefore);
-                if (offTheBus) {
+                if (lossCloseDue.getAndSet(false)) {
                     return; // the loss's close: each thread's order is what lets this node see a gap meanwhile
                 }
                 Set<UserId> heldFor = forgetAll();
@@ -295,6 +300,7 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
 
             @Override
             public void offTheBus(boolean off) {
+                lossCloseDue.set(off);
                 offTheBus = off;
                 connections.offTheBus(off);
             }
@@ -396,7 +402,8 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
     /** Under {@code followed}'s lock. */
     private void arrive(ThreadId thread, Followed followed, Held event) {
         if (followed.last == NOT_YET) {
-            if (event.previous != NONE && event.previous > settled) {
+            // Off the bus, an old predecessor may be another node's too: this node's own traffic moves "settled".
+            if (event.previous != NONE && (offTheBus || event.previous > settled)) {
                 hold(thread, followed, event);
                 return;
             }
