@@ -55,8 +55,9 @@ import org.parley.domain.user.UserId;
  *       once when its predecessor is older than what this node delivered {@link Settings#firstSightWait()} ago (it came long ago, or
  *       would have); otherwise held as above, but delivered when the wait ends, since nothing shows a gap, except
  *       while this node is off the bus ({@link OpenConnections#offTheBus}): then any predecessor, however old, may
- *       be another node's message this node cannot see, so every such event is held and the end of the wait is a gap (a hostile review: during an
- *       outage, B got its own later message and caught up past A's earlier one, stored through the other node).</li>
+ *       be another node's message this node cannot see, so every such event is held and the end of the wait is a
+ *       gap (a hostile review: during an outage, B got its own later message and caught up past A's earlier one,
+ *       stored through the other node).</li>
  * </ul>
  * Every other event (a read marker, an edit, a deletion, typing, presence) has no place in a thread's message order:
  * it is passed on at once.
