@@ -373,6 +373,9 @@ class BusFailureTest {
             Buses.await("the node found itself deaf, replaced its connections and rejoined",
                     () -> a.bus.transitions() == 2 && a.bus.isUp());
             assertThat(proxy.connectionsMade()).as("a subscriber and a publisher").isEqualTo(connectionsBefore + 2);
+            // The close and the telling run once the node is marked up, out of the lock isUp reads: wait for them.
+            Buses.await("closed and told twice", () -> a.connections.closings().size() >= 2
+                    && a.connections.toldOffTheBus().size() >= 2);
             assertThat(a.connections.closings()).as("closed when it went deaf and again when it rejoined")
                     .containsExactly(new Closing(Kind.ALL_CATCH_UP, List.of()),
                             new Closing(Kind.ALL_CATCH_UP, List.of()));
@@ -389,6 +392,40 @@ class BusFailureTest {
             Buses.await("delivery from the node resumes", () -> b.deliveredIds().contains(4L));
             assertThat(b.deliveredIds()).as("2 was never published: its recipients catch up instead")
                     .containsExactly(1L, 3L, 4L);
+        }
+    }
+
+    /**
+     * A publication written and not answered when its connection to Redis drops must fail, never be sent again once the
+     * connection is back: the other nodes would deliver it up to the command time-out (5 s) late, after its
+     * recipients' connections had been closed and had caught up past it, as if it were new. Lettuce's auto-reconnect
+     * sends such commands again (at least once) unless commands are rejected while disconnected, as this bus asks
+     * (since Lettuce 6.7 that also fails the commands in flight at the drop): its recipients are owed a catch-up.
+     */
+    @Test
+    void aPublicationInFlightWhenItsConnectionDropsIsNeverSentAgainItsRecipientsAreOwedACatchUp() throws Exception {
+        try (SilentProxy proxy = SilentProxy.to(redis.port())) {
+            Node a = buses.startThrough(proxy.url());
+            Node b = buses.start();
+            a.bus.deliver(Buses.event(1, alice, bob));
+            Buses.await("delivery across nodes", () -> b.deliveredIds().contains(1L));
+            int publisher = proxy.connectionsMade() - 1; // the subscriber connects first, then the publisher
+
+            proxy.holdEstablished();
+            long writtenBefore = proxy.bytesFromClient(publisher);
+            a.bus.deliver(Buses.event(2, alice, bob));
+            Buses.await("the publication was written", () -> proxy.bytesFromClient(publisher) > writtenBefore);
+            Thread.sleep(200); // all of it
+            proxy.cutEstablished();
+
+            Buses.await("the node lost the bus and rejoined", () -> a.bus.transitions() == 2 && a.bus.isUp());
+            Buses.await("the other node heard whose frame was not published", () -> b.connections.closings().stream()
+                    .anyMatch(closing -> closing.kind() == Kind.CATCH_UP
+                            && closing.users().containsAll(List.of(alice, bob))));
+            a.bus.deliver(Buses.event(3, alice, bob));
+            Buses.await("delivery resumes", () -> b.deliveredIds().contains(3L));
+            assertThat(b.deliveredIds()).as("2 was never sent again: its recipients catch up instead")
+                    .containsExactly(1L, 3L);
         }
     }
 

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * end went away without a word: a NAT or firewall that forgot it, a failover to another address, a host that lost
  * power. Connections made afterwards are carried as before, unless {@link #silenceAll} silenced them too. It can also
  * hold what is sent on them until it is released ({@link #holdEstablished}, {@link #holdNew}, {@link #release}), as a
- * slow network would: nothing is lost.
+ * slow network would: nothing is lost; or cut them ({@link #cutEstablished}), as a crash of Redis would.
  */
 public final class SilentProxy implements AutoCloseable {
 
@@ -79,6 +79,14 @@ public final class SilentProxy implements AutoCloseable {
             connection.held = false;
             connection.notifyAll();
         }
+    }
+
+    /**
+     * Every connection carried now is closed, both its sockets, and what it held is thrown away: to the client, as
+     * when Redis dies or a network cuts the connection. Connections made afterwards are carried as before.
+     */
+    public void cutEstablished() {
+        carried.forEach(Carried::close);
     }
 
     /** Whether connection number {@code index} (from 0, in the order they were made) is still open. */
@@ -152,7 +160,7 @@ public final class SilentProxy implements AutoCloseable {
                     while ((read = from.read(buffer)) >= 0) {
                         count.addAndGet(read);
                         awaitRelease();
-                        if (!silent) {
+                        if (!silent && !closed) {
                             to.write(buffer, 0, read);
                             to.flush();
                         }
@@ -180,7 +188,10 @@ public final class SilentProxy implements AutoCloseable {
         }
 
         void close() {
-            closed = true;
+            synchronized (this) {
+                closed = true;
+                notifyAll();
+            }
             for (Socket socket : List.of(client, redis)) {
                 try {
                     socket.close();
