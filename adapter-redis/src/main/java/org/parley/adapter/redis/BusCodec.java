@@ -23,6 +23,7 @@ import org.parley.application.port.out.MessageEdited;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OutboundEvent;
 import org.parley.application.port.out.PresenceChanged;
+import org.parley.application.port.out.RepeatedSend;
 import org.parley.application.port.out.UserTyping;
 import org.parley.application.port.out.ThreadPosition;
 import org.parley.domain.chat.Attachment;
@@ -61,6 +62,9 @@ import org.parley.domain.user.UserProfile;
  *   <li>{@code {"k":"ty","to":[…],"f":sender,"r":receiver,"at":instant}}: a {@link UserTyping} (contract §13);</li>
  *   <li>{@code {"k":"pr","to":[…],"u":user,"on":bool,"ls":instant}}: a {@link PresenceChanged} ({@code ls} only
  *       when offline);</li>
+ *   <li>{@code {"k":"rs","to":[…],"m":message id,"t":thread,"at":instant}}: a {@link RepeatedSend}, a send repeated
+ *       and answered from storage ({@code at}: when its message was stored); a node of an earlier build reads it not
+ *       and closes its recipients to catch up, which is what it asks for at most;</li>
  *   <li>{@code {"k":"u","u":user}}: a user's account changed;</li>
  *   <li>{@code {"k":"c","u":[user, …],"b":instant}} or {@code {"k":"c","all":true,"b":instant}}: these users'
  *       (everyone's) connections opened before the instant may have missed frames of the sending node, and are closed
@@ -77,11 +81,15 @@ final class BusCodec {
     private static final JsonFactory FACTORY = new JsonFactory();
 
     /** What a node publishes, one item at a time. */
-    sealed interface Item permits Event, UserChanged, CatchUp {
+    sealed interface Item permits Event, Repeated, UserChanged, CatchUp {
     }
 
     /** A stored message's (or any outbound) event. */
     record Event(OutboundEvent event) implements Item {
+    }
+
+    /** A send repeated and answered from storage on the sending node. */
+    record Repeated(RepeatedSend repeated) implements Item {
     }
 
     record UserChanged(UserId user) implements Item {
@@ -254,6 +262,13 @@ final class BusCodec {
         json.writeStartObject();
         if (item instanceof Event event) {
             event.event().accept(new EventWriter(json));
+        } else if (item instanceof Repeated repeated) {
+            RepeatedSend send = repeated.repeated();
+            json.writeStringField("k", "rs");
+            writeDeliveries(json, send.deliveries());
+            json.writeNumberField("m", send.message().value());
+            json.writeNumberField("t", send.thread().value());
+            writeInstant(json, "at", send.storedAt());
         } else if (item instanceof UserChanged changed) {
             json.writeStringField("k", "u");
             json.writeStringField("u", changed.user().toString());
@@ -591,6 +606,8 @@ final class BusCodec {
                         clientMessageId()));
                 case "d" -> new Event(new MessageDeleted(required(failures, message, "m"), deliveries(),
                         clientMessageId()));
+                case "rs" -> new Repeated(new RepeatedSend(new MessageId(required(failures, messageNumber, "m")),
+                        new ThreadId(required(failures, thread, "t")), deliveries(), required(failures, at, "at")));
                 case "u" -> new UserChanged(userId(failures, user, "u"));
                 case "c" -> catchUp();
                 default -> throw new IllegalArgumentException("unknown kind of item '" + k + "'");

@@ -39,12 +39,14 @@ import io.lettuce.core.resource.ClientResources;
 import org.parley.adapter.redis.BusCodec.CatchUp;
 import org.parley.adapter.redis.BusCodec.Event;
 import org.parley.adapter.redis.BusCodec.Item;
+import org.parley.adapter.redis.BusCodec.Repeated;
 import org.parley.adapter.redis.BusCodec.Unreadable;
 import org.parley.adapter.redis.BusCodec.UserChanged;
 import org.parley.application.port.out.EventDelivery;
 import org.parley.application.port.out.OpenConnections;
 import org.parley.application.port.out.OutboundEvent;
 import org.parley.application.port.out.ReadinessProbe;
+import org.parley.application.port.out.RepeatedSend;
 import org.parley.application.port.out.UserChanges;
 import org.parley.domain.delivery.Delivery;
 import org.parley.domain.user.UserId;
@@ -349,6 +351,26 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
             LOG.error("An event could not be delivered on this node: {}", RedisBusUnavailable.describe(failure));
         }
         enqueue(new Event(event));
+        publishQueued();
+    }
+
+    /**
+     * A send repeated here and answered from storage: told to this node's delivery (its conversation order closes the
+     * recipients to catch up if it never delivered the message), then published, after what was staged and queued
+     * before it, so that every other node's order decides the same for its connections. Never throws, never blocks.
+     */
+    @Override
+    public void sendRepeated(RepeatedSend repeated) {
+        if (repeated == null) {
+            return;
+        }
+        publishStaged();
+        try {
+            local.sendRepeated(repeated);
+        } catch (Throwable failure) {
+            LOG.error("A repeated send could not be told on this node: {}", RedisBusUnavailable.describe(failure));
+        }
+        enqueue(new Repeated(repeated));
         publishQueued();
     }
 
@@ -965,6 +987,12 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
                     }
                     continue;
                 }
+                if (item instanceof Repeated repeated) {
+                    if (deliver) {
+                        local.sendRepeated(repeated.repeated()); // after the events before it were put in order
+                    }
+                    continue;
+                }
                 here.close();
                 handle(item);
             } catch (Throwable failure) {
@@ -1323,6 +1351,11 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
             for (Item item : items) {
                 if (item instanceof Event event) {
                     for (Delivery delivery : event.event().deliveries()) {
+                        owe(delivery.recipient());
+                    }
+                    later(Instant.now().plus(CLOCK_MARGIN));
+                } else if (item instanceof Repeated repeated) {
+                    for (Delivery delivery : repeated.repeated().deliveries()) {
                         owe(delivery.recipient());
                     }
                     later(Instant.now().plus(CLOCK_MARGIN));

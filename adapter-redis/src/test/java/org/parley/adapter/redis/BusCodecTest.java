@@ -17,11 +17,13 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 import org.parley.application.port.out.PresenceChanged;
+import org.parley.application.port.out.RepeatedSend;
 import org.parley.application.port.out.UserTyping;
 import org.parley.adapter.redis.BusCodec.Batch;
 import org.parley.adapter.redis.BusCodec.CatchUp;
 import org.parley.adapter.redis.BusCodec.Event;
 import org.parley.adapter.redis.BusCodec.Item;
+import org.parley.adapter.redis.BusCodec.Repeated;
 import org.parley.adapter.redis.BusCodec.UserChanged;
 import org.parley.application.port.out.MessageSeen;
 import org.parley.application.port.out.MessageDeleted;
@@ -87,6 +89,30 @@ class BusCodecTest {
 
         assertThat(BusCodec.decode(BusCodec.encode("n", 1, items)).items()).isEqualTo(items);
         assertThat(BusCodec.decode(BusCodec.encode("n", 2, List.of())).items()).as("a heartbeat").isEmpty();
+    }
+
+    /**
+     * A repeated send crosses nodes as its message's id, thread, deliveries and instant; a node of an earlier build,
+     * which knows no such kind, reads its recipients from "to" and closes them to catch up.
+     */
+    @Test
+    void aRepeatedSendReadsBackEqualInCompactJsonAndAnEarlierBuildKnowsItsRecipients() {
+        Message message = new Message(new MessageId(42), new ThreadId(3), ALICE, BOB, new MessageContent.Text("hi"),
+                ChatFixtures.T0, ChatFixtures.T0);
+        Repeated repeated = new Repeated(RepeatedSend.of(new MessageStored(message,
+                DeliveryPolicy.forStoredMessage(message), Optional.empty(), Optional.empty(), Optional.empty())));
+
+        byte[] bytes = BusCodec.encode("node-a", 9, List.of(repeated));
+
+        assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo("{\"v\":1,\"n\":\"node-a\",\"s\":9,"
+                + "\"i\":[{\"k\":\"rs\",\"to\":[[\"" + BOB + "\",\"r\"],[\"" + ALICE + "\",\"s\"]],\"m\":42,\"t\":3,"
+                + "\"at\":[1741946851,270646000]}]}");
+        assertThat(BusCodec.decode(bytes).items()).containsExactly(repeated);
+        Batch asAnEarlierBuildReadsIt = BusCodec.decode(new String(bytes, StandardCharsets.UTF_8)
+                .replace("\"rs\"", "\"later-kind\"").getBytes(StandardCharsets.UTF_8));
+        assertThat(asAnEarlierBuildReadsIt.items()).isEmpty();
+        assertThat(asAnEarlierBuildReadsIt.unreadable()).singleElement()
+                .satisfies(unreadable -> assertThat(unreadable.recipients()).containsExactly(BOB, ALICE));
     }
 
     @Test
@@ -529,6 +555,7 @@ class BusCodecTest {
                 new Event(new UserTyping(ALICE, BOB, ChatFixtures.T0, DeliveryPolicy.forTyping(BOB))),
                 new Event(new PresenceChanged(BOB, false, Optional.of(ChatFixtures.T0),
                         DeliveryPolicy.forPresence(List.of(ALICE)))),
+                new Repeated(RepeatedSend.of(event)),
                 new UserChanged(ALICE), new CatchUp(List.of(ALICE, BOB), false, ChatFixtures.T0),
                 new CatchUp(List.of(), true, ChatFixtures.T0.plusNanos(1)));
     }

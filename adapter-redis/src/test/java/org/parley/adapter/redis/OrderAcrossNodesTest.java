@@ -13,9 +13,12 @@ import org.junit.jupiter.api.Test;
 import org.parley.adapter.redis.testing.RedisForTests;
 import org.parley.application.cluster.ConversationOrder;
 import org.parley.application.port.out.MessageStored;
+import org.parley.application.port.out.RepeatedSend;
 import org.parley.application.port.out.ThreadPosition;
 import org.parley.application.testing.ChatFixtures;
 import org.parley.application.testing.RecordingConnections;
+import org.parley.application.testing.RecordingConnections.Closing;
+import org.parley.application.testing.RecordingConnections.Kind;
 import org.parley.application.testing.RecordingEventDelivery;
 import org.parley.application.testing.RecordingUserChanges;
 import org.parley.domain.chat.Message;
@@ -65,6 +68,34 @@ class OrderAcrossNodesTest {
         assertThat(b.delivered()).isEqualTo(expected);
         assertThat(a.connections.closings()).isEmpty();
         assertThat(b.connections.closings()).isEmpty();
+    }
+
+    /**
+     * A send repeated on node B (the client resent it there with its client_msg_id after node A, which stored it,
+     * stopped before publishing it): every node whose order never delivered the message closes its recipients'
+     * connections opened before it was stored (plus a margin) to catch up; a repeat of a message delivered everywhere
+     * closes nobody, and nothing is delivered again.
+     */
+    @Test
+    void aRepeatedSendClosesTheRecipientsToCatchUpOnTheNodesThatNeverDeliveredItsMessage() {
+        Node a = new Node();
+        Node b = new Node();
+        a.bus.deliver(event(1, 0));
+        Buses.await("delivered on both", () -> a.delivered().size() == 1 && b.delivered().size() == 1);
+
+        b.bus.sendRepeated(RepeatedSend.of(event(1, 0)));
+        MessageStored neverPublished = event(2, 1);
+        b.bus.sendRepeated(RepeatedSend.of(neverPublished));
+
+        List<Closing> catchUps = List.of(
+                new Closing(Kind.CATCH_UP, List.of(alice), ChatFixtures.T0.plus(ConversationOrder.REPEAT_MARGIN)),
+                new Closing(Kind.CATCH_UP, List.of(bob), ChatFixtures.T0));
+        Buses.await("both nodes closed the recipients of 2", () -> a.connections.closings().size() == 2
+                && b.connections.closings().size() == 2);
+        assertThat(a.connections.closings()).as("1 was delivered: its repeat closes nobody").isEqualTo(catchUps);
+        assertThat(b.connections.closings()).isEqualTo(catchUps);
+        assertThat(a.delivered()).containsExactly(1L);
+        assertThat(b.delivered()).containsExactly(1L);
     }
 
     private MessageStored event(long id, long previous) {

@@ -26,9 +26,11 @@ import org.parley.application.port.out.EventDelivery;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OpenConnections;
 import org.parley.application.port.out.OutboundEvent;
+import org.parley.application.port.out.RepeatedSend;
 import org.parley.application.port.out.ThreadPosition;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.chat.ThreadId;
+import org.parley.domain.delivery.Audience;
 import org.parley.domain.delivery.Delivery;
 import org.parley.domain.user.UserId;
 
@@ -60,7 +62,9 @@ import org.parley.domain.user.UserId;
  *       stored through the other node).</li>
  * </ul>
  * Every other event (a read marker, an edit, a deletion, typing, presence) has no place in a thread's message order:
- * it is passed on at once.
+ * it is passed on at once. A send repeated and answered from storage ({@link #sendRepeated}) is delivered nowhere
+ * again; if this node never delivered its message (the node that stored it may have stopped before publishing it),
+ * the recipients' connections opened before it was stored are closed to catch up.
  *
  * <p><b>Memory is bounded</b>: a thread is followed by its last delivered id (and what is held for it, at most
  * {@link Settings#maxHeldPerThread()} events: one more is a gap at once); a thread idle for
@@ -146,6 +150,13 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
     private static final long NONE = 0;
     /** A followed thread's last delivered id before anything was delivered for it. */
     private static final long NOT_YET = -1;
+    /**
+     * How long after a repeated send's message was stored a receiver's connection may have been opened and still have
+     * caught up without it ({@link #sendRepeated}): the clocks of two nodes differ by up to a second (they keep time
+     * with NTP, as the bus assumes), and a message's {@code created_at} is taken before its batch commits, up to a
+     * second later on a busy store.
+     */
+    public static final Duration REPEAT_MARGIN = Duration.ofSeconds(2);
 
     private final EventDelivery next;
     private final OpenConnections connections;
@@ -175,10 +186,10 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
     /** When {@link #joined} was opened; guarded by {@link #forwarding}. */
     private long joinedOpenedNanos;
     /**
-     * Recipients a gap found under {@link #forwarding} owes a catch-up, closed once it is released
+     * Catch-ups that gaps and repeated sends found under {@link #forwarding} owe, closed once it is released
      * ({@link #unlockForwarding}); guarded by it.
      */
-    private final List<Set<UserId>> closingsDue = new ArrayList<>();
+    private final List<CatchUpDue> closingsDue = new ArrayList<>();
 
     /** Without a ticker: the caller calls {@link #tick()} (tests, with their own clock). */
     ConversationOrder(EventDelivery next, OpenConnections connections, Settings settings, LongSupplier nanoTime) {
@@ -262,6 +273,62 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
     @Override
     public Batch openBatch() {
         return new JoiningBatch();
+    }
+
+    /**
+     * A send was repeated and answered from storage: when this node has neither delivered its message nor holds it
+     * (the thread is not followed, or its last delivered message is older), the frame may never have come here (the
+     * node that stored it stopped before publishing it), so the recipients' connections that may have been open then
+     * are closed to catch up: the receiver's opened before the message was stored plus {@link #REPEAT_MARGIN}, the
+     * sender's other devices' opened before it was stored. Not the margin for the sender: the connection that resends
+     * was opened after its node stopped, within the margin as a rule, and closing it would lose the answer and have it
+     * resend again (a sender's device opened within a second of its own message, on a clock that far behind, is the
+     * price). A connection opened later caught up past the message. A thread forgotten while idle closes them too,
+     * needlessly: a client resends only what was not confirmed, which is rare. Never throws.
+     */
+    @Override
+    public void sendRepeated(RepeatedSend repeated) {
+        if (repeated == null) {
+            return;
+        }
+        try {
+            forwarding.lock();
+            try {
+                if (!deliveredOrHeld(repeated)) {
+                    Set<UserId> receivers = new LinkedHashSet<>();
+                    Set<UserId> senders = new LinkedHashSet<>();
+                    for (Delivery delivery : repeated.deliveries()) {
+                        (delivery.audience() == Audience.SENDER ? senders : receivers).add(delivery.recipient());
+                    }
+                    senders.removeAll(receivers);
+                    LOG.log(Level.DEBUG, "Message {0} of thread {1}, sent again, was never delivered here: the "
+                            + "connections of {2} recipient(s) are closed so that they catch up",
+                            repeated.message().value(), repeated.thread(), receivers.size() + senders.size());
+                    closingsDue.add(new CatchUpDue(receivers, repeated.storedAt().plus(REPEAT_MARGIN)));
+                    closingsDue.add(new CatchUpDue(senders, repeated.storedAt()));
+                }
+            } finally {
+                unlockForwarding();
+            }
+        } catch (Throwable failure) {
+            LOG.log(Level.ERROR, "A repeated send could not be checked: " + LocalUserChanges.describe(failure));
+        }
+    }
+
+    /**
+     * Under {@link #forwarding}: whether {@code repeated}'s message was delivered here (or found missing, its
+     * recipients closed), or is held for its turn; not when it is older than the first this node saw of its thread.
+     */
+    private boolean deliveredOrHeld(RepeatedSend repeated) {
+        Followed followed = threads.get(repeated.thread());
+        if (followed == null) {
+            return false;
+        }
+        long id = repeated.message().value();
+        synchronized (followed) {
+            return !followed.forgotten && (followed.last != NOT_YET && id >= followed.first && id <= followed.last
+                    || followed.held.values().stream().anyMatch(held -> held.id == id));
+        }
     }
 
     /**
@@ -409,6 +476,7 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
                 return;
             }
             followed.last = event.previous;
+            followed.first = event.id;
         }
         if (event.id <= followed.last) {
             LOG.log(Level.DEBUG, "Message {0} of thread {1} was already delivered here (or its gap closed): dropped",
@@ -460,6 +528,9 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         held.sort(Comparator.comparingLong(event -> event.id));
         followed.held.clear();
         boolean firstSight = followed.last == NOT_YET;
+        if (firstSight) {
+            followed.first = held.get(0).id;
+        }
         if (firstSight && !offTheBus) {
             for (Held event : held) {
                 forward(event.event);
@@ -486,7 +557,7 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
                             + "they catch up", thread, waitedFor, settings.gapWait().toMillis(), held.size(),
                     recipients.size());
         }
-        closingsDue.add(recipients);
+        closingsDue.add(new CatchUpDue(recipients, OpenConnections.ANY_TIME));
     }
 
     private void forward(MessageStored event) {
@@ -573,7 +644,7 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
      * waits for the lock. Never throws.
      */
     private void unlockForwarding() {
-        List<Set<UserId>> due = null;
+        List<CatchUpDue> due = null;
         if (!closingsDue.isEmpty() && forwarding.getHoldCount() == 1) {
             due = new ArrayList<>(closingsDue);
             closingsDue.clear();
@@ -582,9 +653,12 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         if (due == null) {
             return;
         }
-        for (Set<UserId> recipients : due) {
+        for (CatchUpDue catchUp : due) {
+            if (catchUp.users().isEmpty()) {
+                continue;
+            }
             try {
-                connections.closeToCatchUp(recipients);
+                connections.closeToCatchUp(catchUp.users(), catchUp.openedBefore());
             } catch (Throwable failure) {
                 LOG.log(Level.ERROR, "Closing connections to catch up failed: " + LocalUserChanges.describe(failure));
             }
@@ -668,6 +742,11 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
     /** One followed thread: guarded by its own lock. */
     private static final class Followed {
         long last = NOT_YET;
+        /**
+         * The first id delivered (or found missing) since this thread was followed: of the ids up to {@link #last},
+         * only those from it on are known here.
+         */
+        long first = NOT_YET;
         /** Held events by the id of the predecessor each waits for. */
         final TreeMap<Long, Held> held = new TreeMap<>();
         long oldestHeldNanos;
@@ -680,5 +759,9 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
     }
 
     private record Held(long id, long previous, MessageStored event, long arrivedNanos) {
+    }
+
+    /** The connections of {@code users} opened before {@code openedBefore} are to be closed to catch up. */
+    private record CatchUpDue(Set<UserId> users, Instant openedBefore) {
     }
 }

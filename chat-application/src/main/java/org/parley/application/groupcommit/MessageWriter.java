@@ -32,6 +32,7 @@ import org.parley.application.port.out.MessageEdited;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OutboundEvent;
 import org.parley.application.port.out.PresenceChanged;
+import org.parley.application.port.out.RepeatedSend;
 import org.parley.application.port.out.UserTyping;
 import org.parley.application.port.out.StoreMessages;
 import org.parley.domain.chat.Message;
@@ -64,7 +65,9 @@ import org.parley.domain.chat.MessageDraft;
  *       order and notice a gap;</li>
  *   <li><b>a send is stored once</b> (contract §14): a draft that repeats its sender's {@code client_msg_id}
  *       ({@link #storeOnceThenPublish}) is answered by the repository, in the batch's transaction, with the original
- *       message; nothing is published for it, and its future completes with that original;</li>
+ *       message; no frame is sent of it again (the delivery is told it was repeated,
+ *       {@link EventDelivery#sendRepeated}: across nodes, recipients who may have missed the first catch up), and its
+ *       future completes with that original;</li>
  *   <li><b>callers do not block</b> on storage (a websocket handler returns at once), except when more than the
  *       queue's capacity is waiting: then {@link #store} waits for room, which slows the senders down
  *       (back-pressure) instead of growing memory without bound ({@link #storeOnceThenPublishAtOnce} never waits: it
@@ -238,8 +241,9 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
     /**
      * Stores {@code draft} unless it repeats a send of its sender ({@link MessageRepository#appendNew} decides, in the
      * batch's transaction), then, once its batch has committed, delivers {@code event.apply(stored)} on the delivery
-     * thread, for a message stored now only: a repeat publishes nothing. The future completes with what storage
-     * answered, after that delivery; it fails as {@link #storeThenPublish}'s does.
+     * thread, for a message stored now only: of a repeat, no frame is sent again (the delivery is told of the repeat,
+     * {@link EventDelivery#sendRepeated}). The future completes with what storage answered, after that delivery; it
+     * fails as {@link #storeThenPublish}'s does.
      */
     @Override
     public CompletableFuture<AppendedMessage> storeOnceThenPublish(DraftToStore draft,
@@ -707,15 +711,22 @@ public final class MessageWriter implements StoreMessages, AutoCloseable {
     }
 
     /**
-     * Delivers (if asked) the event, placed where storage put its message, through {@code batch}; a delivery failure
-     * is reported, never undoes the stored message.
+     * Delivers (if asked) the event, placed where storage put its message, through {@code batch}; for a repeated send,
+     * tells the delivery that it was repeated ({@link EventDelivery#sendRepeated}) instead. A delivery failure is
+     * reported, never undoes the stored message.
      */
     private void deliver(EventDelivery.Batch batch, Pending pending, AppendedMessage stored, Outcomes outcomes) {
         Message message = stored.message();
         try {
-            if (pending.then.isPresent() && !stored.repeat()) {
-                batch.deliver(placed(pending.then.get().apply(message), stored));
+            if (pending.then.isEmpty()) {
+                return;
+            }
+            OutboundEvent event = pending.then.get().apply(message);
+            if (!stored.repeat()) {
+                batch.deliver(placed(event, stored));
                 outcomes.delivered++;
+            } else if (event instanceof MessageStored first) {
+                delivery.sendRepeated(RepeatedSend.of(first));
             }
         } catch (Throwable failure) {
             failures.undelivered(message, failure);

@@ -16,6 +16,7 @@ import org.parley.application.port.out.MessageEdited;
 import org.parley.application.port.out.EventDelivery;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OutboundEvent;
+import org.parley.application.port.out.RepeatedSend;
 import org.parley.application.port.out.ThreadPosition;
 import org.parley.application.testing.ChatFixtures;
 import org.parley.application.testing.RecordingConnections;
@@ -266,6 +267,54 @@ class ConversationOrderTest {
         order.deliver(after(2, 101, 50));
 
         assertThat(deliveredIds()).as("50 is older than what was delivered a wait ago").containsExactly(100L, 101L);
+    }
+
+    /**
+     * A send repeated with its client_msg_id and answered from storage: the node that stored it may have stopped
+     * before publishing it (a crash between commit and publication; a hostile review lost 64 to 299 of 300 messages
+     * for a receiver on another node that way). Where the order never delivered the message, its recipients'
+     * connections opened before it was stored (plus a margin) are closed to catch up; where it did, or holds it,
+     * nobody is.
+     */
+    @Test
+    void aRepeatedSendClosesItsRecipientsToCatchUpOnlyWhereItsMessageWasNeverDelivered() {
+        order.deliver(first(1, 10));
+        order.deliver(after(1, 11, 10));
+        order.deliver(after(1, 13, 12));
+
+        order.sendRepeated(RepeatedSend.of(first(1, 10)));
+        order.sendRepeated(RepeatedSend.of(after(1, 11, 10)));
+        order.sendRepeated(RepeatedSend.of(after(1, 13, 12)));
+        assertThat(connections.closings()).as("10 and 11 delivered here, 13 held for 12").isEmpty();
+
+        order.sendRepeated(RepeatedSend.of(after(1, 12, 11)));
+        order.sendRepeated(RepeatedSend.of(after(2, 20, 5)));
+        Closing receiver = new Closing(Kind.CATCH_UP, List.of(bob),
+                ChatFixtures.T0.plus(ConversationOrder.REPEAT_MARGIN));
+        Closing sendersOtherDevices = new Closing(Kind.CATCH_UP, List.of(alice), ChatFixtures.T0);
+        assertThat(connections.closings()).as("12 never came; thread 2 is not followed here")
+                .containsExactly(receiver, sendersOtherDevices, receiver, sendersOtherDevices);
+        assertThat(deliveredIds()).as("a repeat is delivered nowhere").containsExactly(10L, 11L);
+    }
+
+    /**
+     * A thread this node began to follow at a later message (first seen after its predecessor was settled): a repeat
+     * of an earlier message of it was never delivered here, whatever the thread's last delivered id says.
+     */
+    @Test
+    void aRepeatedSendOlderThanTheFirstMessageSeenOfItsThreadClosesItsRecipients() {
+        order.deliver(first(1, 100));
+        order.tick();
+        advance(GAP_WAIT);
+        order.tick();
+        order.deliver(after(2, 101, 50));
+        assertThat(deliveredIds()).containsExactly(100L, 101L);
+
+        order.sendRepeated(RepeatedSend.of(after(2, 50, 40)));
+
+        assertThat(connections.closings()).containsExactly(
+                new Closing(Kind.CATCH_UP, List.of(bob), ChatFixtures.T0.plus(ConversationOrder.REPEAT_MARGIN)),
+                new Closing(Kind.CATCH_UP, List.of(alice), ChatFixtures.T0));
     }
 
     @Test

@@ -34,6 +34,7 @@ import org.parley.application.port.out.MessageRange;
 import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OutboundEvent;
+import org.parley.application.port.out.RepeatedSend;
 import org.parley.application.port.out.ThreadPosition;
 import org.parley.application.testing.ChatFixtures;
 import org.parley.application.testing.ChatStorage;
@@ -364,7 +365,10 @@ class MessageWriterTest {
         return ((MessageContent.Text) asMessageStored(event).message().content()).body();
     }
 
-    /** Contract §14: a repeated client_msg_id of the sender stores and publishes nothing, and answers the original. */
+    /**
+     * Contract §14: a repeated client_msg_id of the sender stores and publishes nothing, and answers the original; the
+     * delivery is told of each repeat (across nodes, recipients who may have missed the original catch up).
+     */
     @Test
     void a_repeated_client_message_id_publishes_nothing_and_completes_with_the_original_in_one_batch_or_across()
             throws Exception {
@@ -396,6 +400,9 @@ class MessageWriterTest {
         assertThat(gated.batchSizes()).containsExactly(1, 2, 1);
         assertThat(delivery.messagesStored()).extracting(stored -> stored.message().content())
                 .containsExactly(new MessageContent.Text("unkeyed"), new MessageContent.Text("hello"));
+        MessageStored original = delivery.messagesStored().get(1);
+        assertThat(delivery.repeatedSends()).as("the repeat in the original's batch and the later one")
+                .containsExactly(RepeatedSend.of(original), RepeatedSend.of(original));
         assertThat(storage.messages().findInThread(thread.id(), MessageRange.newest(), 10)).hasSize(2);
     }
 

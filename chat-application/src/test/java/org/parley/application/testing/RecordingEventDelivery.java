@@ -11,6 +11,7 @@ import org.parley.application.port.out.MessageEdited;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OutboundEvent;
 import org.parley.application.port.out.PresenceChanged;
+import org.parley.application.port.out.RepeatedSend;
 import org.parley.application.port.out.UserTyping;
 
 /**
@@ -21,6 +22,7 @@ public final class RecordingEventDelivery implements EventDelivery {
 
     private final List<OutboundEvent> delivered = new CopyOnWriteArrayList<>();
     private final List<Integer> closedBatches = new CopyOnWriteArrayList<>();
+    private final List<RepeatedSend> repeated = new CopyOnWriteArrayList<>();
 
     @Override
     public void deliver(OutboundEvent event) {
@@ -43,6 +45,16 @@ public final class RecordingEventDelivery implements EventDelivery {
                 closedBatches.add(events);
             }
         };
+    }
+
+    @Override
+    public void sendRepeated(RepeatedSend send) {
+        repeated.add(Objects.requireNonNull(send, "send"));
+    }
+
+    /** Every repeated send told so far ({@link #sendRepeated}), oldest first (a snapshot). */
+    public List<RepeatedSend> repeatedSends() {
+        return List.copyOf(repeated);
     }
 
     /** How many events each batch closed so far had, oldest first. */
@@ -82,6 +94,7 @@ public final class RecordingEventDelivery implements EventDelivery {
 
     public void clear() {
         delivered.clear();
+        repeated.clear();
     }
 
     /** {@code event} as the {@link MessageStored} it must be; fails for any other kind of event. */
