@@ -50,7 +50,8 @@ import org.parley.domain.user.UserId;
  *       {@link Settings#gapWait()}. When it does not come, this node has missed a message (a gap): the recipients of
  *       the held events here are closed to catch up ({@link OpenConnections#closeToCatchUp}, 1012 on a websocket) and
  *       the held events are dropped, so their clients, whose last frame precedes the gap, get everything with
- *       {@code after=};</li>
+ *       {@code after=}; the thread's later events wait until that close has run (one forwarded before it would reach
+ *       a connection about to be closed, and its client would catch up from after the gap);</li>
  *   <li><b>an id at or below the last delivered</b>: a duplicate (or a straggler whose gap was already closed):
  *       dropped;</li>
  *   <li><b>a thread not followed yet</b> (first seen since this node started, or forgotten while idle): delivered at
@@ -304,8 +305,8 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
                     LOG.log(Level.DEBUG, "Message {0} of thread {1}, sent again, was never delivered here: the "
                             + "connections of {2} recipient(s) are closed so that they catch up",
                             repeated.message().value(), repeated.thread(), receivers.size() + senders.size());
-                    closingsDue.add(new CatchUpDue(receivers, repeated.storedAt().plus(REPEAT_MARGIN)));
-                    closingsDue.add(new CatchUpDue(senders, repeated.storedAt()));
+                    closingsDue.add(new CatchUpDue(receivers, repeated.storedAt().plus(REPEAT_MARGIN), null));
+                    closingsDue.add(new CatchUpDue(senders, repeated.storedAt(), null));
                 }
             } finally {
                 unlockForwarding();
@@ -483,12 +484,15 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
                     event.id, thread);
             return;
         }
-        if (event.previous <= followed.last) {
+        if (event.previous <= followed.last && (followed.closing == null || followed.closing.done)) {
+            followed.closing = null;
             forward(event.event);
             followed.last = event.id;
             release(followed);
             return;
         }
+        // Waiting for its predecessor, or for the close of a gap found here to run: a frame forwarded before it would
+        // reach a connection about to be closed, whose catch-up would then start after the gap (a hostile review).
         hold(thread, followed, event);
     }
 
@@ -557,7 +561,9 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
                             + "they catch up", thread, waitedFor, settings.gapWait().toMillis(), held.size(),
                     recipients.size());
         }
-        closingsDue.add(new CatchUpDue(recipients, OpenConnections.ANY_TIME));
+        CatchUpDue close = new CatchUpDue(recipients, OpenConnections.ANY_TIME, thread);
+        followed.closing = close;
+        closingsDue.add(close);
     }
 
     private void forward(MessageStored event) {
@@ -653,15 +659,45 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         if (due == null) {
             return;
         }
+        boolean gapsClosed = false;
         for (CatchUpDue catchUp : due) {
-            if (catchUp.users().isEmpty()) {
-                continue;
-            }
             try {
-                connections.closeToCatchUp(catchUp.users(), catchUp.openedBefore());
+                if (!catchUp.users.isEmpty()) {
+                    connections.closeToCatchUp(catchUp.users, catchUp.openedBefore);
+                }
             } catch (Throwable failure) {
                 LOG.log(Level.ERROR, "Closing connections to catch up failed: " + LocalUserChanges.describe(failure));
+            } finally {
+                catchUp.done = true;
+                gapsClosed |= catchUp.thread != null;
             }
+        }
+        if (gapsClosed) {
+            releaseAfterTheirCloses(due);
+        }
+    }
+
+    /**
+     * The gaps' closes of {@code due} have run: their threads forward again what they held meanwhile, in chain order
+     * (to connections opened since, which caught up before it came; the recipients' older ones are closed).
+     */
+    private void releaseAfterTheirCloses(List<CatchUpDue> due) {
+        forwarding.lock();
+        try {
+            for (CatchUpDue catchUp : due) {
+                Followed followed = catchUp.thread == null ? null : threads.get(catchUp.thread);
+                if (followed == null) {
+                    continue;
+                }
+                synchronized (followed) {
+                    if (followed.closing == catchUp) {
+                        followed.closing = null;
+                        release(followed);
+                    }
+                }
+            }
+        } finally {
+            unlockForwarding();
         }
     }
 
@@ -747,6 +783,8 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
          * only those from it on are known here.
          */
         long first = NOT_YET;
+        /** The close a gap of this thread asked for, until it has run and what was held meanwhile was released. */
+        CatchUpDue closing;
         /** Held events by the id of the predecessor each waits for. */
         final TreeMap<Long, Held> held = new TreeMap<>();
         long oldestHeldNanos;
@@ -762,6 +800,20 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
     }
 
     /** The connections of {@code users} opened before {@code openedBefore} are to be closed to catch up. */
-    private record CatchUpDue(Set<UserId> users, Instant openedBefore) {
+    /**
+     * The connections of {@code users} opened before {@code openedBefore} are to be closed to catch up; for a gap, the
+     * {@code thread} whose events are held until it has run ({@link #done}).
+     */
+    private static final class CatchUpDue {
+        final Set<UserId> users;
+        final Instant openedBefore;
+        final ThreadId thread;
+        volatile boolean done;
+
+        CatchUpDue(Set<UserId> users, Instant openedBefore, ThreadId thread) {
+            this.users = users;
+            this.openedBefore = openedBefore;
+            this.thread = thread;
+        }
     }
 }
