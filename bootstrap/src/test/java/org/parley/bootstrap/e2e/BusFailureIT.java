@@ -151,14 +151,13 @@ class BusFailureIT {
     void duringAnOutageANodeGivesNoOneAMessageWhoseEarlierOneItCannotSee() throws Exception {
         String nodeA = "ws://127.0.0.1:" + nodes.get(0).port();
         String nodeB = "ws://127.0.0.1:" + nodes.get(1).port();
-        HttpApi api = new HttpApi("http://127.0.0.1:" + nodes.get(1).port());
-        People people = new People(api);
-        Person alice = people.register("Alice");
-        Person bob = people.register("Bob");
-        ChatSocket aliceOnA = ChatSocket.connect(nodeA, alice.access());
-        ChatSocket bobOnB = ChatSocket.connect(nodeB, bob.access());
-        long first = send(aliceOnA, bob, "before the outage");
-        assertThat(bobOnB.next().get("created_msg_id").asLong()).as("across nodes").isEqualTo(first);
+        Met met = meetAcrossNodes(nodes.get(0), nodes.get(1), "before the outage");
+        HttpApi api = met.api();
+        Person alice = met.alice();
+        Person bob = met.bob();
+        ChatSocket aliceOnA = met.aliceSocket();
+        ChatSocket bobOnB = met.bobSocket();
+        long first = met.first();
 
         redis.stop();
         assertThat(aliceOnA.awaitClose().code()).as("node A lost the bus").isEqualTo(1012);
@@ -193,16 +192,14 @@ class BusFailureIT {
         try (SilentProxy proxy = SilentProxy.to(redis.port())) {
             Parley heldNode = Parley.start(config.withBus(new ParleyConfig.Bus(proxy.url(), "parley")));
             nodes.add(heldNode);
-            String nodeC = "ws://127.0.0.1:" + heldNode.port();
             String nodeB = "ws://127.0.0.1:" + nodes.get(1).port();
-            HttpApi api = new HttpApi("http://127.0.0.1:" + nodes.get(1).port());
-            People people = new People(api);
-            Person alice = people.register("Alice");
-            Person bob = people.register("Bob");
-            ChatSocket aliceOnC = ChatSocket.connect(nodeC, alice.access());
-            ChatSocket bobOnB = ChatSocket.connect(nodeB, bob.access());
-            long first = send(aliceOnC, bob, "before");
-            assertThat(bobOnB.next().get("created_msg_id").asLong()).as("across nodes").isEqualTo(first);
+            Met met = meetAcrossNodes(heldNode, nodes.get(1), "before");
+            HttpApi api = met.api();
+            Person alice = met.alice();
+            Person bob = met.bob();
+            ChatSocket aliceOnC = met.aliceSocket();
+            ChatSocket bobOnB = met.bobSocket();
+            long first = met.first();
 
             proxy.silenceAll(); // node C's publications never reach Redis, nor will any it makes on new connections
             aliceOnC.send(Frames.text(bob.id(), "stored, never published", "k-2"));
@@ -259,6 +256,23 @@ class BusFailureIT {
             }
         }
         return false;
+    }
+
+    /** Alice and Bob, registered through Bob's node, connected to theirs, and Alice's first message, which Bob got. */
+    private record Met(HttpApi api, Person alice, Person bob, ChatSocket aliceSocket, ChatSocket bobSocket,
+                       long first) {
+    }
+
+    private static Met meetAcrossNodes(Parley aliceNode, Parley bobNode, String firstBody) {
+        HttpApi api = new HttpApi("http://127.0.0.1:" + bobNode.port());
+        People people = new People(api);
+        Person alice = people.register("Alice");
+        Person bob = people.register("Bob");
+        ChatSocket aliceSocket = ChatSocket.connect("ws://127.0.0.1:" + aliceNode.port(), alice.access());
+        ChatSocket bobSocket = ChatSocket.connect("ws://127.0.0.1:" + bobNode.port(), bob.access());
+        long first = send(aliceSocket, bob, firstBody);
+        assertThat(bobSocket.next().get("created_msg_id").asLong()).as("across nodes").isEqualTo(first);
+        return new Met(api, alice, bob, aliceSocket, bobSocket, first);
     }
 
     /** The next frame on {@code socket}, or null if it is closed first; fails when neither happens within 10 s. */
