@@ -63,8 +63,8 @@ import org.parley.domain.user.UserProfile;
  *   <li>{@code {"k":"pr","to":[…],"u":user,"on":bool,"ls":instant}}: a {@link PresenceChanged} ({@code ls} only
  *       when offline);</li>
  *   <li>{@code {"k":"rs","to":[…],"m":message id,"t":thread,"at":instant}}: a {@link RepeatedSend}, a send repeated
- *       and answered from storage ({@code at}: when its message was stored); a node of an earlier build reads it not
- *       and closes its recipients to catch up, which is what it asks for at most;</li>
+ *       and answered from storage ({@code at}: when its message was stored); a node of an earlier build cannot read
+ *       it and closes its recipients to catch up, the most it would ask for;</li>
  *   <li>{@code {"k":"u","u":user}}: a user's account changed;</li>
  *   <li>{@code {"k":"c","u":[user, …],"b":instant}} or {@code {"k":"c","all":true,"b":instant}}: these users'
  *       (everyone's) connections opened before the instant may have missed frames of the sending node, and are closed

@@ -799,7 +799,6 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
     private record Held(long id, long previous, MessageStored event, long arrivedNanos) {
     }
 
-    /** The connections of {@code users} opened before {@code openedBefore} are to be closed to catch up. */
     /**
      * The connections of {@code users} opened before {@code openedBefore} are to be closed to catch up; for a gap, the
      * {@code thread} whose events are held until it has run ({@link #done}).

@@ -42,9 +42,8 @@ public interface EventDelivery {
      * events come from several nodes, the recipients whose frame of it may never have come are closed to catch up (a
      * bus publishes it; {@code ConversationOrder} decides on each node). Called by whoever delivers the batch that
      * answered the repeat, in the repeat's place among its events; must neither block for long nor throw, as
-     * {@link #deliver}. The default does nothing: a
-     * node alone delivered the first answer itself, or stopped with every connection it had. A delivery that wraps
-     * another which may override this passes it on.
+     * {@link #deliver}. The default does nothing: a node alone delivered the first answer itself, or stopped with every
+     * connection it had. A delivery that wraps another which may override this passes it on.
      */
     default void sendRepeated(RepeatedSend repeated) {
     }
