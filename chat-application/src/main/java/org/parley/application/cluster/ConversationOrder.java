@@ -65,7 +65,8 @@ import org.parley.domain.user.UserId;
  * Every other event (a read marker, an edit, a deletion, typing, presence) has no place in a thread's message order:
  * it is passed on at once. A send repeated and answered from storage ({@link #sendRepeated}) is delivered nowhere
  * again; if this node never delivered its message (the node that stored it may have stopped before publishing it),
- * the recipients' connections opened before it was stored are closed to catch up.
+ * the recipients' connections opened before it was stored are closed to catch up, and the thread's order moves on
+ * past it once they are.
  *
  * <p><b>Memory is bounded</b>: a thread is followed by its last delivered id (and what is held for it, at most
  * {@link Settings#maxHeldPerThread()} events: one more is a gap at once); a thread idle for
@@ -285,7 +286,9 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
      * was opened after its node stopped, within the margin as a rule, and closing it would lose the answer and have it
      * resend again (a sender's device opened within a second of its own message, on a clock that far behind, is the
      * price). A connection opened later caught up past the message. A thread forgotten while idle closes them too,
-     * needlessly: a client resends only what was not confirmed, which is rare. Never throws.
+     * needlessly: a client resends only what was not confirmed, which is rare. The thread's order then moves on past
+     * the message ({@link #moveOnPast}): the messages stored after it are forwarded once the close has run, not held
+     * for it. Never throws.
      */
     @Override
     public void sendRepeated(RepeatedSend repeated) {
@@ -305,14 +308,58 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
                     LOG.log(Level.DEBUG, "Message {0} of thread {1}, sent again, was never delivered here: the "
                             + "connections of {2} recipient(s) are closed so that they catch up",
                             repeated.message().value(), repeated.thread(), receivers.size() + senders.size());
-                    closingsDue.add(new CatchUpDue(receivers, repeated.storedAt().plus(REPEAT_MARGIN), null));
-                    closingsDue.add(new CatchUpDue(senders, repeated.storedAt(), null));
+                    ThreadId thread = repeated.thread();
+                    CatchUpDue receiversClose = new CatchUpDue(receivers, repeated.storedAt().plus(REPEAT_MARGIN),
+                            thread);
+                    CatchUpDue sendersClose = new CatchUpDue(senders, repeated.storedAt(), thread);
+                    closingsDue.add(receiversClose);
+                    closingsDue.add(sendersClose);
+                    moveOnPast(thread, repeated.message().value(), sendersClose);
                 }
             } finally {
                 unlockForwarding();
             }
         } catch (Throwable failure) {
             LOG.log(Level.ERROR, "A repeated send could not be checked: " + LocalUserChanges.describe(failure));
+        }
+    }
+
+    /**
+     * Under {@link #forwarding}: a repeated send showed that message {@code id} of {@code thread} was stored and never
+     * delivered here, and its recipients' close ({@code close}, the last of the two) is due. The thread's order moves
+     * on past it, so that the messages stored after it are not held for it (a hostile review: the sender's next
+     * messages, on the node it reconnected to after the one that stored {@code id} was killed, waited the full gap
+     * wait with no {@code conf_message}, and then sender and receiver were closed once more); what the thread holds
+     * at or below it is dropped (its recipients are among those closed); what follows it is forwarded once the close
+     * has run. A thread not followed yet, and holding nothing after {@code id}, is not taken to end at it (it may have
+     * moved on long since): its first message after {@code id} is forwarded at once, without a first sight's wait.
+     */
+    private void moveOnPast(ThreadId thread, long id, CatchUpDue close) {
+        long now = nanoTime.getAsLong();
+        while (true) {
+            Followed followed = threads.computeIfAbsent(thread, key -> new Followed(now));
+            synchronized (followed) {
+                if (followed.forgotten) {
+                    continue;
+                }
+                followed.touchedNanos = now;
+                boolean heldAfterIt = followed.held.containsKey(id);
+                if (followed.last == NOT_YET && !heldAfterIt) {
+                    followed.repeatedUnseen = id;
+                    followed.closing = close;
+                    return;
+                }
+                if (id <= followed.last) {
+                    return; // older than the first this node saw of the thread: nothing here waits for it
+                }
+                if (followed.last == NOT_YET) {
+                    followed.first = id;
+                }
+                followed.last = id;
+                followed.held.values().removeIf(held -> held.id <= id);
+                followed.closing = close;
+                return;
+            }
         }
     }
 
@@ -328,6 +375,7 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         long id = repeated.message().value();
         synchronized (followed) {
             return !followed.forgotten && (followed.last != NOT_YET && id >= followed.first && id <= followed.last
+                    || id == followed.repeatedUnseen
                     || followed.held.values().stream().anyMatch(held -> held.id == id));
         }
     }
@@ -471,13 +519,14 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
     /** Under {@code followed}'s lock. */
     private void arrive(ThreadId thread, Followed followed, Held event) {
         if (followed.last == NOT_YET) {
+            boolean afterRepeated = event.previous == followed.repeatedUnseen;
             // Off the bus, an old predecessor may be another node's too: this node's own traffic moves "settled".
-            if (event.previous != NONE && (offTheBus || event.previous > settled)) {
+            if (!afterRepeated && event.previous != NONE && (offTheBus || event.previous > settled)) {
                 hold(thread, followed, event);
                 return;
             }
             followed.last = event.previous;
-            followed.first = event.id;
+            followed.first = afterRepeated ? event.previous : event.id;
         }
         if (event.id <= followed.last) {
             LOG.log(Level.DEBUG, "Message {0} of thread {1} was already delivered here (or its gap closed): dropped",
@@ -783,8 +832,16 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
          * only those from it on are known here.
          */
         long first = NOT_YET;
-        /** The close a gap of this thread asked for, until it has run and what was held meanwhile was released. */
+        /**
+         * The close a gap or a repeated send of this thread asked for, until it has run and what was held meanwhile
+         * was released.
+         */
         CatchUpDue closing;
+        /**
+         * Before anything was delivered: a message a repeated send showed was never delivered here; the message
+         * stored after it is forwarded without a first sight's wait ({@link #moveOnPast}).
+         */
+        long repeatedUnseen = NOT_YET;
         /** Held events by the id of the predecessor each waits for. */
         final TreeMap<Long, Held> held = new TreeMap<>();
         long oldestHeldNanos;

@@ -346,7 +346,91 @@ class ConversationOrderTest {
         Closing sendersOtherDevices = new Closing(Kind.CATCH_UP, List.of(alice), ChatFixtures.T0);
         assertThat(connections.closings()).as("12 never came; thread 2 is not followed here")
                 .containsExactly(receiver, sendersOtherDevices, receiver, sendersOtherDevices);
-        assertThat(deliveredIds()).as("a repeat is delivered nowhere").containsExactly(10L, 11L);
+        assertThat(deliveredIds()).as("a repeat is delivered nowhere; 13, held for 12, goes on once the close ran")
+                .containsExactly(10L, 11L, 13L);
+
+        order.sendRepeated(RepeatedSend.of(after(1, 12, 11)));
+        order.sendRepeated(RepeatedSend.of(after(2, 20, 5)));
+        assertThat(connections.closings()).as("a second repeat of a message found missing closes nobody again")
+                .hasSize(4);
+    }
+
+    /**
+     * A hostile review (2026-12-03): the node that stored 11 was killed before publishing it; its sender resent it
+     * through this node (answered from storage) and went on, and its next message, stored after 11, waited here the
+     * full gap wait for 11, with no conf_message, before sender and receiver were closed once more. The repeat moves
+     * the thread's order past 11: the next message is forwarded at once, but only once the repeat's close has run
+     * (forwarded before it, it would reach a connection about to be closed, whose catch-up would start after 11).
+     */
+    @Test
+    void aRepeatedSendNeverDeliveredHereMovesItsThreadOnOnceItsCloseHasRun() {
+        RecordingEventDelivery here = new RecordingEventDelivery();
+        List<Long> deliveredWhenClosed = new ArrayList<>();
+        ConversationOrder[] ordering = new ConversationOrder[1];
+        OpenConnections closing = new OpenConnections() {
+            @Override
+            public void closeToCatchUp(Collection<UserId> users, Instant openedBefore) {
+                connections.closeToCatchUp(users, openedBefore);
+                ordering[0].deliver(after(1, 12, 11)); // the sender's next message, stored while the close runs
+                deliveredWhenClosed.addAll(idsOf(here));
+            }
+
+            @Override
+            public void closeAllToCatchUp(Instant openedBefore) {
+                connections.closeAllToCatchUp(openedBefore);
+            }
+
+            @Override
+            public void closeDeactivated(UserId user) {
+                connections.closeDeactivated(user);
+            }
+        };
+        ConversationOrder repeatedHere = new ConversationOrder(here, closing,
+                new ConversationOrder.Settings(GAP_WAIT, Duration.ofMinutes(1), 1_000, 10), clock::get);
+        ordering[0] = repeatedHere;
+        repeatedHere.deliver(first(1, 10));
+
+        repeatedHere.sendRepeated(RepeatedSend.of(after(1, 11, 10)));
+
+        assertThat(connections.closings()).as("the receiver, the sender's other devices").hasSize(2);
+        assertThat(deliveredWhenClosed).as("12 not forwarded before the close ran").containsOnly(10L);
+        assertThat(idsOf(here)).as("12 forwarded once it had, without a wait").containsExactly(10L, 12L);
+        repeatedHere.deliver(after(1, 11, 10));
+        repeatedHere.deliver(after(1, 13, 12));
+        assertThat(idsOf(here)).as("11 itself, late, is dropped").containsExactly(10L, 12L, 13L);
+    }
+
+    /**
+     * A thread this node does not follow (it restarted, or the thread was idle): a repeat of a message it never
+     * delivered lets the message stored after it through at once, where a first sight would wait for it; a message
+     * after another predecessor waits as a first sight does.
+     */
+    @Test
+    void aRepeatedSendOfAThreadNotFollowedLetsTheMessageAfterItThroughWithoutAFirstSightsWait() {
+        order.deliver(first(1, 10));
+        order.sendRepeated(RepeatedSend.of(after(2, 20, 15)));
+        assertThat(connections.closings()).hasSize(2);
+
+        order.deliver(after(2, 21, 20));
+        order.deliver(after(3, 31, 30));
+
+        assertThat(deliveredIds()).as("21 follows the repeated 20; 31's predecessor, recent, is waited for")
+                .containsExactly(10L, 21L);
+        order.sendRepeated(RepeatedSend.of(after(2, 20, 15)));
+        assertThat(connections.closings()).as("20 was found missing: closed once").hasSize(2);
+    }
+
+    /** A repeat of a message this node holds the successor of, as a first sight: the successor goes on at once. */
+    @Test
+    void aRepeatedSendOfTheMessageAFirstSightWaitsForEndsTheWait() {
+        order.deliver(first(1, 100));
+        order.deliver(after(2, 101, 99));
+        assertThat(deliveredIds()).containsExactly(100L);
+
+        order.sendRepeated(RepeatedSend.of(after(2, 99, 98)));
+
+        assertThat(deliveredIds()).containsExactly(100L, 101L);
+        assertThat(connections.closings()).hasSize(2);
     }
 
     /**
