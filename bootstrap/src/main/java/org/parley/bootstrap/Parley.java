@@ -64,6 +64,7 @@ import org.parley.application.port.out.ConnectionCensus;
 import org.parley.application.port.out.EventDelivery;
 import org.parley.application.port.out.ConnectedUsers;
 import org.parley.application.port.out.LogInAttempts;
+import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.MetricsExposition;
 import org.parley.application.port.out.OpenConnections;
 import org.parley.application.port.out.PasswordHasher;
@@ -184,7 +185,7 @@ public final class Parley implements AutoCloseable {
         Optional<WebhookRelay> webhooks = Optional.empty();
         try {
             ConnectionRegistry connections = new ConnectionRegistry();
-            transport = deliveryTransport(config, connections, storage.userAccounts(), metrics);
+            transport = deliveryTransport(config, connections, storage.userAccounts(), storage.messages(), metrics);
             limiting = limiting(config, time).countedBy(metrics);
             census = connectionCensus(config);
             DrivenPorts ports = drivenPorts(config, storage, transport, limiting, time);
@@ -364,13 +365,14 @@ public final class Parley implements AutoCloseable {
      * This is the one delivery instance: group commit and the use cases get it from {@link DrivenPorts}.
      */
     private static Transport deliveryTransport(ParleyConfig config, ConnectionRegistry connections,
-                                               UserAccounts users, ChatMetrics metrics) {
+                                               UserAccounts users, MessageRepository messages, ChatMetrics metrics) {
         EventDelivery local = new DeletionsStayLast(new WebSocketDelivery(connections, MediaRoute::pathOf, metrics));
         OpenConnections open = new OpenWebSockets(connections);
         if (config.bus().isEmpty()) {
             return new Transport(local, new LocalUserChanges(users, open), () -> { }, Optional.empty());
         }
-        ConversationOrder order = ConversationOrder.start(local, open, ConversationOrder.Settings.defaults());
+        ConversationOrder order = ConversationOrder.start(local, open, ConversationOrder.Settings.defaults(),
+                messages::highestId);
         try {
             OpenConnections closing = order.connections();
             RedisEventBus bus = RedisEventBus.connect(ParleyConfig.busSettings(config.bus().get()), order,

@@ -1,6 +1,8 @@
 package org.parley.adapter.persistence;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -213,6 +215,17 @@ final class HibernateMessageRepository implements MessageRepository {
         Objects.requireNonNull(id, "id");
         return transactions.read(session ->
                 Optional.ofNullable(session.find(MessageEntity.class, id.value())).map(MessageMapper::toDomain));
+    }
+
+    /** One probe of the primary key's index, from its end, in its own transaction. */
+    @Override
+    public long highestId() {
+        return transactions.jdbc(connection -> {
+            try (PreparedStatement highest = connection.prepareStatement("select max(id) from messages");
+                 ResultSet row = highest.executeQuery()) {
+                return row.next() ? row.getLong(1) : 0L;
+            }
+        });
     }
 
     /**

@@ -45,7 +45,8 @@ final class Buses implements AutoCloseable {
         final ConversationOrder order;
 
         Node(RedisBusSettings settings, boolean ordered) {
-            order = ordered ? ConversationOrder.start(local, connections, ConversationOrder.Settings.defaults()) : null;
+            order = ordered ? ConversationOrder.start(local, connections, ConversationOrder.Settings.defaults(),
+                    () -> 0) : null;
             bus = RedisEventBus.connect(settings, order != null ? order : local, changes,
                     order != null ? order.connections() : connections);
         }

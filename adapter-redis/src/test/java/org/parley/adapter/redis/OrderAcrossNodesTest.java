@@ -112,7 +112,7 @@ class OrderAcrossNodesTest {
         final RecordingEventDelivery websockets = new RecordingEventDelivery();
         final RecordingConnections connections = new RecordingConnections();
         final ConversationOrder order = ConversationOrder.start(websockets, connections,
-                ConversationOrder.Settings.defaults());
+                ConversationOrder.Settings.defaults(), () -> 0);
         final RedisEventBus bus = RedisEventBus.connect(settings, order, new RecordingUserChanges(),
                 order.connections());
 

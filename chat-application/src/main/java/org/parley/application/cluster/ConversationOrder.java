@@ -1,6 +1,7 @@
 package org.parley.application.cluster;
 
 import java.lang.System.Logger.Level;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -55,12 +56,18 @@ import org.parley.domain.user.UserId;
  *   <li><b>an id at or below the last delivered</b>: a duplicate (or a straggler whose gap was already closed):
  *       dropped;</li>
  *   <li><b>a thread not followed yet</b> (first seen since this node started, or forgotten while idle): delivered at
- *       once when its predecessor is older than what this node delivered {@link Settings#firstSightWait()} ago (it came long ago, or
- *       would have); otherwise held as above, but delivered when the wait ends, since nothing shows a gap, except
- *       while this node is off the bus ({@link OpenConnections#offTheBus}): then any predecessor, however old, may
- *       be another node's message this node cannot see, so every such event is held and the end of the wait is a
- *       gap (a hostile review: during an outage, B got its own later message and caught up past A's earlier one,
- *       stored through the other node).</li>
+ *       once when its predecessor is older than what this node delivered {@link Settings#firstSightWait()} ago (it
+ *       came long ago, or would have); otherwise held as above for {@link Settings#firstSightWait()}. When the
+ *       predecessor does not come, it was either stored before this node joined the bus (started or rejoined: the
+ *       {@code storedSoFar} of {@link #start}, read then), and every connection here caught up past it, so the held
+ *       events are delivered; or stored since, and it never reached this node (its node was cut off from Redis, or
+ *       died before publishing it, or this node is deaf without knowing it yet), so the recipients' connections opened
+ *       before the first held event arrived are closed to catch up, and the held events are forwarded once that close
+ *       has run (hostile reviews lost 32-37 messages per device when the wait ended by delivering). While this node
+ *       is off the bus ({@link OpenConnections#offTheBus}) any predecessor, however old, may be another node's
+ *       message this node cannot see, so every such event is held and the end of the wait is a gap (a hostile
+ *       review: during an outage, B got its own later message and caught up past A's earlier one, stored through the
+ *       other node).</li>
  * </ul>
  * Every other event (a read marker, an edit, a deletion, typing, presence) has no place in a thread's message order:
  * it is passed on at once. A send repeated and answered from storage ({@link #sendRepeated}) is delivered nowhere
@@ -101,7 +108,8 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
      * @param maxThreads       the most threads followed at once
      * @param maxHeldPerThread the most events held for one thread
      * @param firstSightWait   how long the first events of a thread not followed yet wait for a recent predecessor
-     *                         before they are delivered anyway (nothing shows a gap there); at most {@code gapWait}
+     *                         (then delivered, or, when it was stored since this node joined the bus, forwarded
+     *                         once the recipients that may have missed it are closed); at most {@code gapWait}
      */
     public record Settings(Duration gapWait, Duration forgetIdleAfter, int maxThreads, int maxHeldPerThread,
                            Duration firstSightWait) {
@@ -138,7 +146,9 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
          * bus's (two seconds were exceeded at 1,800 messages/s on a 2-core machine running both nodes, Redis,
          * PostgreSQL and the clients), while a real gap, a message published but never received without the bus
          * connection dropping, is rare (a dropped connection already closes every connection of the node with 1012).
-         * The first-sight wait only delays delivery (it ends by delivering), so it stays short.
+         * The first-sight wait stays short: on a healthy bus every node sees every message, so a thread first seen
+         * with a recent predecessor that does not come within it is rare (a node just started or rejoined, or one
+         * whose node is cut off), and ending it costs at most the close of connections that may have missed it.
          */
         public static Settings defaults() {
             return new Settings(Duration.ofSeconds(10), Duration.ofMinutes(10), 100_000, 1_000, Duration.ofSeconds(2));
@@ -164,6 +174,8 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
     private final OpenConnections connections;
     private final Settings settings;
     private final LongSupplier nanoTime;
+    private final Clock wallClock;
+    private final LongSupplier storedSoFar;
     private final long gapWaitNanos;
     private final long firstSightWaitNanos;
     private final Map<ThreadId, Followed> threads = new ConcurrentHashMap<>();
@@ -174,6 +186,18 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
     private final ArrayDeque<long[]> marks = new ArrayDeque<>();
     /** The highest id delivered at least {@code firstSightWait} ago. */
     private volatile long settled = NONE;
+    /**
+     * The highest id stored when this node last joined the bus, as {@code storedSoFar} answered: at the start, before
+     * it joined, and on the ticker soon after each rejoin (up to a tick late: a message stored in between counts as
+     * stored before, which only matters if its publication is also 2 s late); {@link #NOT_YET} until it has. A
+     * message up to it was stored before every connection here caught up (they opened after the join, or were closed
+     * by the rejoin); a later one reaches this node over the bus, so one that never did was missed.
+     */
+    private volatile long storedBeforeJoining = NOT_YET;
+    /** Whether {@link #storedBeforeJoining} is to be read (again) by the ticker. */
+    private volatile boolean joiningToRead = true;
+    /** Whether a failed read of {@link #storedBeforeJoining} was logged since the last that worked. */
+    private boolean joiningReadFailureLogged;
     /** Told by the bus: this node cannot see the other nodes' messages now ({@link OpenConnections#offTheBus}). */
     private volatile boolean offTheBus;
     /** The next close of every connection is the loss's, which keeps each thread's order (told with offTheBus). */
@@ -193,17 +217,28 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
      */
     private final List<CatchUpDue> closingsDue = new ArrayList<>();
 
-    /** Without a ticker: the caller calls {@link #tick()} (tests, with their own clock). */
+    /**
+     * Without a ticker: the caller calls {@link #tick()} (tests, with their own clocks); nothing was stored before this
+     * node joined.
+     */
     ConversationOrder(EventDelivery next, OpenConnections connections, Settings settings, LongSupplier nanoTime) {
-        this(next, connections, settings, nanoTime, null);
+        this(next, connections, settings, nanoTime, Clock.systemUTC(), () -> NONE, null);
+    }
+
+    /** Without a ticker, with the test's clocks and storage. */
+    ConversationOrder(EventDelivery next, OpenConnections connections, Settings settings, LongSupplier nanoTime,
+                      Clock wallClock, LongSupplier storedSoFar) {
+        this(next, connections, settings, nanoTime, wallClock, storedSoFar, null);
     }
 
     private ConversationOrder(EventDelivery next, OpenConnections connections, Settings settings, LongSupplier nanoTime,
-                              ScheduledExecutorService ticker) {
+                              Clock wallClock, LongSupplier storedSoFar, ScheduledExecutorService ticker) {
         this.next = Objects.requireNonNull(next, "next");
         this.connections = Objects.requireNonNull(connections, "connections");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+        this.wallClock = Objects.requireNonNull(wallClock, "wallClock");
+        this.storedSoFar = Objects.requireNonNull(storedSoFar, "storedSoFar");
         this.gapWaitNanos = settings.gapWait().toNanos();
         this.firstSightWaitNanos = settings.firstSightWait().toNanos();
         this.ticker = ticker;
@@ -214,14 +249,20 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
      * stopped by {@link #close()}).
      *
      * @param connections this node's connections, closed to catch up when a gap is found
+     * @param storedSoFar the highest id of a message stored so far (storage's answer, {@code 0} for none; it may
+     *                    throw, and is asked again a tick later): asked here, before this node joins the bus, and on
+     *                    the ticker thread each time it rejoins
      */
-    public static ConversationOrder start(EventDelivery next, OpenConnections connections, Settings settings) {
+    public static ConversationOrder start(EventDelivery next, OpenConnections connections, Settings settings,
+                                          LongSupplier storedSoFar) {
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "parley-conversation-order");
             thread.setDaemon(true);
             return thread;
         });
-        ConversationOrder order = new ConversationOrder(next, connections, settings, System::nanoTime, ticker);
+        ConversationOrder order = new ConversationOrder(next, connections, settings, System::nanoTime,
+                Clock.systemUTC(), storedSoFar, ticker);
+        order.readStoredBeforeJoining(); // before the bus is joined and any connection opened; else on the ticker
         long period = Math.max(10, settings.firstSightWait().toMillis() / 4);
         ticker.scheduleWithFixedDelay(order::tickQuietly, period, period, TimeUnit.MILLISECONDS);
         return order;
@@ -419,6 +460,9 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
             public void offTheBus(boolean off) {
                 lossCloseDue.set(off);
                 offTheBus = off;
+                if (!off) {
+                    joiningToRead = true;
+                }
                 connections.offTheBus(off);
             }
         };
@@ -449,6 +493,7 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
      */
     void tick() {
         long now = nanoTime.getAsLong();
+        readStoredBeforeJoining();
         advanceSettled(now);
         forwarding.lock();
         try {
@@ -464,6 +509,29 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         forgetIdle(now);
     }
 
+    /**
+     * Reads {@link #storedBeforeJoining} when this node has joined or rejoined the bus since it was last read; a read
+     * that fails (storage away) leaves the older value, which only closes more, and is tried again a tick later (one
+     * warning until a read works).
+     */
+    private void readStoredBeforeJoining() {
+        if (!joiningToRead) {
+            return;
+        }
+        joiningToRead = false;
+        try {
+            storedBeforeJoining = Math.max(storedBeforeJoining, storedSoFar.getAsLong());
+            joiningReadFailureLogged = false;
+        } catch (Throwable failure) {
+            joiningToRead = true;
+            if (!joiningReadFailureLogged) {
+                joiningReadFailureLogged = true;
+                LOG.log(Level.WARNING, "The highest stored message id could not be read (tried again every tick): "
+                        + LocalUserChanges.describe(failure));
+            }
+        }
+    }
+
     /** Under {@link #forwarding}: ends the waits that have lasted long enough. */
     private void endWaits(long now) {
         for (ThreadId thread : waiting) {
@@ -473,8 +541,11 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
                 continue;
             }
             synchronized (followed) {
-                // Off the bus, a predecessor not here yet never comes: only this node's own would, at once.
-                long wait = followed.last == NOT_YET || offTheBus ? firstSightWaitNanos : gapWaitNanos;
+                // Off the bus, a predecessor not here yet never comes: only this node's own would, at once. One
+                // stored before this node joined the bus is needed by no connection here (a stale publication, from
+                // before the rejoin, began the thread's order).
+                long wait = followed.last == NOT_YET || offTheBus || waitsForOneStoredBeforeJoining(followed)
+                        ? firstSightWaitNanos : gapWaitNanos;
                 if (!followed.held.isEmpty() && now - followed.oldestHeldNanos >= wait) {
                     endWait(thread, followed);
                 }
@@ -501,7 +572,8 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
             return;
         }
         Held arriving = new Held(event.message().id().value(),
-                position.previous().map(MessageId::value).orElse(NONE), event, nanoTime.getAsLong());
+                position.previous().map(MessageId::value).orElse(NONE), event, nanoTime.getAsLong(),
+                wallClock.instant());
         ThreadId thread = event.message().threadId();
         while (true) {
             Followed followed = threads.computeIfAbsent(thread, key -> new Followed(arriving.arrivedNanos));
@@ -572,32 +644,45 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
     }
 
     /**
-     * The wait is over (or too much is held). A thread that was not followed yet shows no gap, unless this node is off
-     * the bus: its held events are delivered in id order. Otherwise a predecessor is missing: the recipients are
-     * closed to catch up, and the held events dropped.
+     * The wait is over (or too much is held). A thread that was not followed yet, on the bus, whose predecessor was
+     * stored before this node joined shows no gap: its held events are delivered in id order; one whose predecessor
+     * was stored since closes the recipients' connections that may have missed it ({@link #closeThoseThatMissedIt}).
+     * Otherwise a predecessor is missing: the recipients are closed to catch up, and the held events dropped.
      */
     private void endWait(ThreadId thread, Followed followed) {
+        if (followed.closing != null && !followed.closing.done) {
+            return; // what it holds is forwarded once the close has run
+        }
+        if (waitsForOneStoredBeforeJoining(followed)) {
+            // Stored before this node joined the bus: every connection here caught up past it (and past every
+            // message up to it); a later break in the chain, stored since, waits as any would.
+            do {
+                followed.last = followed.held.firstKey();
+                if (followed.first == NOT_YET) {
+                    followed.first = followed.last;
+                }
+                release(followed);
+            } while (waitsForOneStoredBeforeJoining(followed));
+            return;
+        }
         List<Held> held = new ArrayList<>(followed.held.values());
         held.sort(Comparator.comparingLong(event -> event.id));
         followed.held.clear();
         boolean firstSight = followed.last == NOT_YET;
-        if (firstSight) {
-            followed.first = held.get(0).id;
-        }
-        if (firstSight && !offTheBus) {
-            for (Held event : held) {
-                forward(event.event);
-                followed.last = event.id;
-            }
-            return;
-        }
+        long waitedFor = held.get(0).previous;
         Set<UserId> recipients = new LinkedHashSet<>();
         for (Held event : held) {
             for (Delivery delivery : event.event.deliveries()) {
                 recipients.add(delivery.recipient());
             }
         }
-        long waitedFor = held.get(0).previous;
+        if (firstSight && !offTheBus) {
+            closeThoseThatMissedIt(thread, followed, held, recipients);
+            return;
+        }
+        if (firstSight) {
+            followed.first = held.get(0).id;
+        }
         followed.last = Math.max(followed.last, held.get(held.size() - 1).id);
         if (firstSight || offTheBus) {
             // Off the bus, every conversation written through two nodes comes here: the loss was logged once.
@@ -611,6 +696,38 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
                     recipients.size());
         }
         CatchUpDue close = new CatchUpDue(recipients, OpenConnections.ANY_TIME, thread);
+        followed.closing = close;
+        closingsDue.add(close);
+    }
+
+    /**
+     * Under {@code followed}'s lock: whether the first predecessor it waits for was stored before this node joined the
+     * bus (so no connection here needs it live), while on the bus.
+     */
+    private boolean waitsForOneStoredBeforeJoining(Followed followed) {
+        return !offTheBus && !followed.held.isEmpty() && followed.held.firstKey() <= storedBeforeJoining;
+    }
+
+    /**
+     * Under {@link #forwarding}, at the end of a first sight's wait on the bus: the predecessor {@code held} waited for
+     * was stored since this node joined the bus and never reached it (its node was cut off from Redis, or died before
+     * publishing, or is slower than the wait). A connection here opened before the first of {@code held} arrived may
+     * have needed it live: those of the recipients are closed to catch up (hostile reviews lost 32-37 messages per
+     * device when the wait ended by delivering: the client moved past the unseen ones); one opened since caught up
+     * past it. The thread is followed from that predecessor on, and what it held is forwarded once the close has run.
+     */
+    private void closeThoseThatMissedIt(ThreadId thread, Followed followed, List<Held> held, Set<UserId> recipients) {
+        long waitedFor = held.get(0).previous;
+        Instant firstArrived = held.stream().map(Held::arrivedAt).min(Comparator.naturalOrder()).orElseThrow();
+        LOG.log(Level.DEBUG, "Thread {0}: message {1}, stored since this node joined the bus, did not reach it within "
+                + "{2} ms of the next; the connections of {3} recipient(s) opened before that are closed so that "
+                + "they catch up", thread, waitedFor, settings.firstSightWait().toMillis(), recipients.size());
+        followed.first = waitedFor;
+        followed.last = waitedFor;
+        for (Held event : held) {
+            followed.held.put(event.previous, event);
+        }
+        CatchUpDue close = new CatchUpDue(recipients, firstArrived, thread);
         followed.closing = close;
         closingsDue.add(close);
     }
@@ -853,7 +970,7 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         }
     }
 
-    private record Held(long id, long previous, MessageStored event, long arrivedNanos) {
+    private record Held(long id, long previous, MessageStored event, long arrivedNanos, Instant arrivedAt) {
     }
 
     /**

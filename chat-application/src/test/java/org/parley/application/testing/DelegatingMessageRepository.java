@@ -42,6 +42,11 @@ public class DelegatingMessageRepository implements MessageRepository {
     }
 
     @Override
+    public long highestId() {
+        return delegate.highestId();
+    }
+
+    @Override
     public List<Message> findInThread(ThreadId thread, MessageRange range, int limit) {
         return delegate.findInThread(thread, range, limit);
     }

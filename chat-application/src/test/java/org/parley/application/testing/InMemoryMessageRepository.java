@@ -109,6 +109,11 @@ public final class InMemoryMessageRepository implements MessageRepository {
     }
 
     @Override
+    public long highestId() {
+        return byId.isEmpty() ? 0 : byId.lastKey();
+    }
+
+    @Override
     public List<Message> findInThread(ThreadId thread, MessageRange range, int limit) {
         Objects.requireNonNull(thread, "thread");
         Objects.requireNonNull(range, "range");

@@ -71,6 +71,19 @@ public abstract class MessageRepositoryContract {
     }
 
     @Test
+    public void the_highest_id_is_the_last_stored_in_any_thread() {
+        long before = messages.highestId(); // 0 on an empty store; the store may be shared by the contract's tests
+        assertThat(before).isNotNegative();
+
+        messages.append(draft(alice, new MessageContent.Text("one"), 1));
+        Message last = messages.appendAll(List.of(draft(bob, new MessageContent.Text("two"), 2),
+                draft(alice, new MessageContent.Text("three"), 3))).get(1).message();
+
+        assertThat(last.id().value()).isGreaterThan(before);
+        assertThat(messages.highestId()).isEqualTo(last.id().value());
+    }
+
+    @Test
     public void append_all_stores_a_batch_in_order_with_growing_ids() {
         User carol = ChatFixtures.addUser(storage.users());
         ChatThread other = storage.threads().getOrCreate(Participants.of(alice.id(), carol.id()), ChatFixtures.T0);

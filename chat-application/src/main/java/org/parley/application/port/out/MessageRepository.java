@@ -79,6 +79,14 @@ public interface MessageRepository {
     Optional<Message> findById(MessageId id);
 
     /**
+     * The highest id of a message stored so far (committed), {@code 0} when none is: a node that joins several others
+     * reads it to tell a message stored before it could receive their frames from one stored after.
+     *
+     * @throws RuntimeException when storage cannot answer (the caller tries again later)
+     */
+    long highestId();
+
+    /**
      * Up to {@code limit} messages of a thread inside {@code range}.
      * {@link MessageRange.Direction#NEWEST_FIRST} takes the newest of the range, newest first;
      * {@link MessageRange.Direction#OLDEST_FIRST} takes the oldest of the range, oldest first.
