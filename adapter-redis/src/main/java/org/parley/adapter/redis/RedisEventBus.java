@@ -147,6 +147,8 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     private static final long DRAIN_MILLIS = 2_000;
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
     private static final long FORGET_NODE_NANOS = TimeUnit.MINUTES.toNanos(10);
+    /** At most one catch-up notice in this many seconds is logged at {@code INFO} ({@link #logCatchUp}). */
+    private static final int CATCH_UP_LOG_SECONDS = 10;
     /** How far apart the clocks of two nodes may be (they keep time with NTP). */
     static final Duration CLOCK_MARGIN = Duration.ofSeconds(1);
 
@@ -191,6 +193,9 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
      */
     private final AtomicLong unpublished = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
+    /** Receiver thread: when a catch-up notice was last logged at {@code INFO}, and how many were not since. */
+    private long catchUpLoggedNanos = System.nanoTime() - TimeUnit.SECONDS.toNanos(CATCH_UP_LOG_SECONDS);
+    private int catchUpsNotLogged;
     private volatile StatefulRedisPubSubConnection<byte[], byte[]> subscriber;
     private volatile StatefulRedisConnection<byte[], byte[]> publisher;
     private volatile boolean running = true;
@@ -1069,15 +1074,34 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         if (item instanceof UserChanged changed) {
             localChanges.changed(changed.user());
         } else if (item instanceof CatchUp catchUp) {
-            LOG.info("Another node could not publish some frames: closing here, so that they catch up, the connections "
-                    + "of {} opened before {}", catchUp.all() ? "everyone" : catchUp.users().size() + " user(s)",
-                    catchUp.openedBefore());
+            logCatchUp(catchUp);
             if (catchUp.all()) {
                 connections.closeAllToCatchUp(catchUp.openedBefore());
             } else {
                 connections.closeToCatchUp(catchUp.users(), catchUp.openedBefore());
             }
         }
+    }
+
+    /**
+     * Receiver thread: one line at {@code INFO} for the first catch-up notice in {@value #CATCH_UP_LOG_SECONDS} s, the
+     * others at {@code DEBUG} and counted in the next {@code INFO} line (an outage of Redis under traffic makes every
+     * node publish one notice per publication it could not make: a review counted 20-40 in a second).
+     */
+    private void logCatchUp(CatchUp catchUp) {
+        String whom = catchUp.all() ? "everyone" : catchUp.users().size() + " user(s)";
+        long now = System.nanoTime();
+        if (now - catchUpLoggedNanos < TimeUnit.SECONDS.toNanos(CATCH_UP_LOG_SECONDS)) {
+            catchUpsNotLogged++;
+            LOG.debug("Another node could not publish some frames: closing here the connections of {} opened before {}",
+                    whom, catchUp.openedBefore());
+            return;
+        }
+        LOG.info("Another node could not publish some frames: closing here, so that they catch up, the connections "
+                + "of {} opened before {}{}", whom, catchUp.openedBefore(), catchUpsNotLogged == 0 ? ""
+                : " (and " + catchUpsNotLogged + " such notice(s) since the last of these lines, logged at DEBUG)");
+        catchUpLoggedNanos = now;
+        catchUpsNotLogged = 0;
     }
 
     /** Whether this is the first time this batch of {@code sender} arrives here (a duplicate is dropped). */

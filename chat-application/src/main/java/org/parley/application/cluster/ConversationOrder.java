@@ -690,10 +690,12 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
                     + "message(s) not delivered here, and the connections of {3} recipient(s) closed so that they "
                     + "catch up", thread, waitedFor, held.size(), recipients.size());
         } else {
-            LOG.log(Level.WARNING, "Thread {0}: message {1} did not reach this node within {2} ms; {3} later "
-                            + "message(s) not delivered here, and the connections of {4} recipient(s) closed so that "
-                            + "they catch up", thread, waitedFor, settings.gapWait().toMillis(), held.size(),
-                    recipients.size());
+            String within = held.size() > settings.maxHeldPerThread()
+                    ? "before more than " + settings.maxHeldPerThread() + " later ones were held for it"
+                    : "within " + settings.gapWait().toMillis() + " ms";
+            LOG.log(Level.WARNING, "Thread {0}: message {1} did not reach this node {2}; {3} later message(s) not "
+                            + "delivered here, and the connections of {4} recipient(s) closed so that they catch up",
+                    thread, waitedFor, within, held.size(), recipients.size());
         }
         CatchUpDue close = new CatchUpDue(recipients, OpenConnections.ANY_TIME, thread);
         followed.closing = close;
