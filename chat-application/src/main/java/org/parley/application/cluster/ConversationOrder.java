@@ -157,6 +157,8 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
 
     /** How long a joined batch may stay open before the ticker closes it (its opener died without closing it). */
     static final long STALE_BATCH_MILLIS = 1_000;
+    /** At most one gap in this many seconds is logged as a warning ({@link #logGap}). */
+    static final int GAP_LOG_SECONDS = 10;
     private static final System.Logger LOG = System.getLogger(ConversationOrder.class.getName());
     /** The "previous id" of a thread's first message. */
     private static final long NONE = 0;
@@ -216,6 +218,10 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
      * ({@link #unlockForwarding}); guarded by it.
      */
     private final List<CatchUpDue> closingsDue = new ArrayList<>();
+    /** Whether a gap was logged as a warning yet, when, and how many were not since; guarded by {@link #forwarding}. */
+    private boolean gapLogged;
+    private long gapLoggedNanos;
+    private int gapsNotLogged;
 
     /**
      * Without a ticker: the caller calls {@link #tick()} (tests, with their own clocks); nothing was stored before this
@@ -693,13 +699,33 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
             String within = held.size() > settings.maxHeldPerThread()
                     ? "before more than " + settings.maxHeldPerThread() + " later ones were held for it"
                     : "within " + settings.gapWait().toMillis() + " ms";
-            LOG.log(Level.WARNING, "Thread {0}: message {1} did not reach this node {2}; {3} later message(s) not "
-                            + "delivered here, and the connections of {4} recipient(s) closed so that they catch up",
-                    thread, waitedFor, within, held.size(), recipients.size());
+            logGap(thread, waitedFor, within, held.size(), recipients.size());
         }
         CatchUpDue close = new CatchUpDue(recipients, OpenConnections.ANY_TIME, thread);
         followed.closing = close;
         closingsDue.add(close);
+    }
+
+    /**
+     * Under {@link #forwarding}: the first gap in {@value #GAP_LOG_SECONDS} s is logged as a warning, the others at
+     * {@code DEBUG} and counted in the next warning (a bus that drops publications would otherwise log a line per
+     * conversation).
+     */
+    private void logGap(ThreadId thread, long waitedFor, String within, int dropped, int recipients) {
+        long now = nanoTime.getAsLong();
+        String line = "Thread " + thread + ": message " + waitedFor + " did not reach this node " + within + "; "
+                + dropped + " later message(s) not delivered here, and the connections of " + recipients
+                + " recipient(s) closed so that they catch up";
+        if (gapLogged && now - gapLoggedNanos < TimeUnit.SECONDS.toNanos(GAP_LOG_SECONDS)) {
+            gapsNotLogged++;
+            LOG.log(Level.DEBUG, line);
+            return;
+        }
+        LOG.log(Level.WARNING, gapsNotLogged == 0 ? line
+                : line + " (and " + gapsNotLogged + " such gap(s) since the last of these lines, logged at DEBUG)");
+        gapLogged = true;
+        gapLoggedNanos = now;
+        gapsNotLogged = 0;
     }
 
     /**

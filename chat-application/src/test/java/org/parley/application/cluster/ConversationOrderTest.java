@@ -118,6 +118,53 @@ class ConversationOrderTest {
                 .containsExactly(10L, 13L);
     }
 
+    /** Gaps in many conversations at once (a bus that drops publications) log one warning per 10 s, counted. */
+    @Test
+    void manyGapsAtOnceLogOneWarningAndCountTheRestInTheNext() {
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger(ConversationOrder.class.getName());
+        List<java.util.logging.LogRecord> records = Collections.synchronizedList(new ArrayList<>());
+        java.util.logging.Handler recording = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Level levelBefore = jul.getLevel();
+        jul.addHandler(recording);
+        jul.setLevel(java.util.logging.Level.ALL);
+        try {
+            for (long thread = 1; thread <= 3; thread++) {
+                order.deliver(first(thread, thread * 100));
+                order.deliver(after(thread, thread * 100 + 2, thread * 100 + 1));
+            }
+            advance(GAP_WAIT);
+            order.tick();
+            order.deliver(first(4, 400));
+            order.deliver(after(4, 402, 401));
+            advance(Duration.ofSeconds(ConversationOrder.GAP_LOG_SECONDS));
+            order.tick();
+
+            assertThat(connections.closings()).as("every gap closes").hasSize(4);
+            List<String> warnings = records.stream()
+                    .filter(record -> record.getLevel() == java.util.logging.Level.WARNING)
+                    .map(java.util.logging.LogRecord::getMessage).toList();
+            assertThat(warnings).hasSize(2);
+            assertThat(warnings.get(1)).contains("message 401 did not reach this node within 2000 ms")
+                    .endsWith("(and 2 such gap(s) since the last of these lines, logged at DEBUG)");
+        } finally {
+            jul.removeHandler(recording);
+            jul.setLevel(levelBefore);
+        }
+    }
+
     /**
      * A hostile review (2026-12-03): the gap's close runs once the order's lock is released, and the thread's next
      * message, arriving meanwhile, was forwarded to the connection about to be closed; its client then caught up from
