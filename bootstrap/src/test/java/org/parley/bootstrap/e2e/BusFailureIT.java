@@ -232,6 +232,37 @@ class BusFailureIT {
     }
 
     /**
+     * One node cut off from Redis while the other stays on it, and a conversation begun from the cut-off node (a
+     * hostile review lost 85-102 messages per device this way): Bob's message, stored through node C, never reaches
+     * node B, and Alice's reply through B, stored after it, is not confirmed to a connection that never got Bob's (its
+     * client would move past Bob's for good): her connection is closed to catch up, and the catch-up has both.
+     */
+    @Test
+    void aReplyToAMessageACutOffNodeNeverPublishedClosesItsSenderToCatchUpInsteadOfMovingPastIt() throws Exception {
+        try (SilentProxy proxy = SilentProxy.to(redis.port())) {
+            Parley cutOff = Parley.start(config.withBus(new ParleyConfig.Bus(proxy.url(), "parley")));
+            nodes.add(cutOff);
+            Parley nodeB = nodes.get(1);
+            HttpApi api = new HttpApi("http://127.0.0.1:" + nodeB.port());
+            People people = new People(api);
+            Person alice = people.register("Alice");
+            Person bob = people.register("Bob");
+            ChatSocket bobOnC = ChatSocket.connect("ws://127.0.0.1:" + cutOff.port(), bob.access());
+            ChatSocket aliceOnB = ChatSocket.connect("ws://127.0.0.1:" + nodeB.port(), alice.access());
+
+            proxy.silenceAll(); // node C does not know yet: it confirms what it stores
+            long fromBob = send(bobOnC, alice, "from the node cut off");
+            aliceOnB.send(Frames.text(bob.id(), "a reply"));
+
+            assertThat(nextUnlessClosed(aliceOnB)).as("no frame: Bob's message never reached node B").isNull();
+            assertThat(aliceOnB.awaitClose().code()).as("closed to catch up").isEqualTo(1012);
+            List<Long> caughtUp = ids(api.get("/chat/messages/" + bob.id() + "/?after=0", alice.access()).data()
+                    .get("messages"));
+            assertThat(caughtUp).hasSize(2).first().isEqualTo(fromBob);
+        }
+    }
+
+    /**
      * Whether a message from Alice on node A reaches Bob on node B live. A connection opened within a second of a
      * message a node could not publish is closed once more, when that node's catch-up notice arrives (it cannot tell
      * whether the connection caught up after the message was stored). That holds for the sender's connection as well
