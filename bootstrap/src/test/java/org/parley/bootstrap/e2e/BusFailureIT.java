@@ -242,13 +242,12 @@ class BusFailureIT {
         try (SilentProxy proxy = SilentProxy.to(redis.port())) {
             Parley cutOff = Parley.start(config.withBus(new ParleyConfig.Bus(proxy.url(), "parley")));
             nodes.add(cutOff);
-            Parley nodeB = nodes.get(1);
-            HttpApi api = new HttpApi("http://127.0.0.1:" + nodeB.port());
-            People people = new People(api);
-            Person alice = people.register("Alice");
-            Person bob = people.register("Bob");
-            ChatSocket bobOnC = ChatSocket.connect("ws://127.0.0.1:" + cutOff.port(), bob.access());
-            ChatSocket aliceOnB = ChatSocket.connect("ws://127.0.0.1:" + nodeB.port(), alice.access());
+            Met connected = connectAcrossNodes(nodes.get(1), cutOff);
+            HttpApi api = connected.api();
+            Person alice = connected.alice();
+            Person bob = connected.bob();
+            ChatSocket aliceOnB = connected.aliceSocket();
+            ChatSocket bobOnC = connected.bobSocket();
 
             proxy.silenceAll(); // node C does not know yet: it confirms what it stores
             long fromBob = send(bobOnC, alice, "from the node cut off");
@@ -306,15 +305,22 @@ class BusFailureIT {
     }
 
     private static Met meetAcrossNodes(Parley aliceNode, Parley bobNode, String firstBody) {
+        Met connected = connectAcrossNodes(aliceNode, bobNode);
+        long first = send(connected.aliceSocket(), connected.bob(), firstBody);
+        assertThat(connected.bobSocket().next().get("created_msg_id").asLong()).as("across nodes").isEqualTo(first);
+        return new Met(connected.api(), connected.alice(), connected.bob(), connected.aliceSocket(),
+                connected.bobSocket(), first);
+    }
+
+    /** Alice and Bob, registered through Bob's node and connected to theirs, before any message ({@code first} 0). */
+    private static Met connectAcrossNodes(Parley aliceNode, Parley bobNode) {
         HttpApi api = new HttpApi("http://127.0.0.1:" + bobNode.port());
         People people = new People(api);
         Person alice = people.register("Alice");
         Person bob = people.register("Bob");
         ChatSocket aliceSocket = ChatSocket.connect("ws://127.0.0.1:" + aliceNode.port(), alice.access());
         ChatSocket bobSocket = ChatSocket.connect("ws://127.0.0.1:" + bobNode.port(), bob.access());
-        long first = send(aliceSocket, bob, firstBody);
-        assertThat(bobSocket.next().get("created_msg_id").asLong()).as("across nodes").isEqualTo(first);
-        return new Met(api, alice, bob, aliceSocket, bobSocket, first);
+        return new Met(api, alice, bob, aliceSocket, bobSocket, 0);
     }
 
     /** The next frame on {@code socket}, or null if it is closed first; fails when neither happens within 10 s. */

@@ -176,26 +176,10 @@ class ConversationOrderTest {
         RecordingEventDelivery here = new RecordingEventDelivery();
         List<Long> deliveredWhenClosed = new ArrayList<>();
         ConversationOrder[] ordering = new ConversationOrder[1];
-        OpenConnections closing = new OpenConnections() {
-            @Override
-            public void closeToCatchUp(Collection<UserId> users, Instant openedBefore) {
-                connections.closeToCatchUp(users, openedBefore);
-                ordering[0].deliver(after(1, 13, 12)); // the bus's receiver, while the close runs
-                deliveredWhenClosed.addAll(idsOf(here));
-            }
-
-            @Override
-            public void closeAllToCatchUp(Instant openedBefore) {
-                connections.closeAllToCatchUp(openedBefore);
-            }
-
-            @Override
-            public void closeDeactivated(UserId user) {
-                connections.closeDeactivated(user);
-            }
-        };
-        ConversationOrder gapped = new ConversationOrder(here, closing,
-                new ConversationOrder.Settings(GAP_WAIT, Duration.ofMinutes(1), 1_000, 10), clock::get);
+        ConversationOrder gapped = new ConversationOrder(here, closingWhile(() -> {
+            ordering[0].deliver(after(1, 13, 12)); // the bus's receiver, while the close runs
+            deliveredWhenClosed.addAll(idsOf(here));
+        }), new ConversationOrder.Settings(GAP_WAIT, Duration.ofMinutes(1), 1_000, 10), clock::get);
         ordering[0] = gapped;
         gapped.deliver(first(1, 10));
         gapped.deliver(after(1, 12, 11));
@@ -208,6 +192,27 @@ class ConversationOrderTest {
         assertThat(idsOf(here)).as("13 forwarded once it had").containsExactly(10L, 13L);
         gapped.deliver(after(1, 14, 13));
         assertThat(idsOf(here)).containsExactly(10L, 13L, 14L);
+    }
+
+    /** This test's {@link #connections}, with {@code duringEachClose} run while each close to catch up runs. */
+    private OpenConnections closingWhile(Runnable duringEachClose) {
+        return new OpenConnections() {
+            @Override
+            public void closeToCatchUp(Collection<UserId> users, Instant openedBefore) {
+                connections.closeToCatchUp(users, openedBefore);
+                duringEachClose.run();
+            }
+
+            @Override
+            public void closeAllToCatchUp(Instant openedBefore) {
+                connections.closeAllToCatchUp(openedBefore);
+            }
+
+            @Override
+            public void closeDeactivated(UserId user) {
+                connections.closeDeactivated(user);
+            }
+        };
     }
 
     private static List<Long> idsOf(RecordingEventDelivery delivery) {
@@ -502,26 +507,10 @@ class ConversationOrderTest {
         RecordingEventDelivery here = new RecordingEventDelivery();
         List<Long> deliveredWhenClosed = new ArrayList<>();
         ConversationOrder[] ordering = new ConversationOrder[1];
-        OpenConnections closing = new OpenConnections() {
-            @Override
-            public void closeToCatchUp(Collection<UserId> users, Instant openedBefore) {
-                connections.closeToCatchUp(users, openedBefore);
-                ordering[0].deliver(after(1, 12, 11)); // the sender's next message, stored while the close runs
-                deliveredWhenClosed.addAll(idsOf(here));
-            }
-
-            @Override
-            public void closeAllToCatchUp(Instant openedBefore) {
-                connections.closeAllToCatchUp(openedBefore);
-            }
-
-            @Override
-            public void closeDeactivated(UserId user) {
-                connections.closeDeactivated(user);
-            }
-        };
-        ConversationOrder repeatedHere = new ConversationOrder(here, closing,
-                new ConversationOrder.Settings(GAP_WAIT, Duration.ofMinutes(1), 1_000, 10), clock::get);
+        ConversationOrder repeatedHere = new ConversationOrder(here, closingWhile(() -> {
+            ordering[0].deliver(after(1, 12, 11)); // the sender's next message, stored while the close runs
+            deliveredWhenClosed.addAll(idsOf(here));
+        }), new ConversationOrder.Settings(GAP_WAIT, Duration.ofMinutes(1), 1_000, 10), clock::get);
         ordering[0] = repeatedHere;
         repeatedHere.deliver(first(1, 10));
 
