@@ -372,7 +372,7 @@ public final class Parley implements AutoCloseable {
             return new Transport(local, new LocalUserChanges(users, open), () -> { }, Optional.empty());
         }
         ConversationOrder order = ConversationOrder.start(local, open, ConversationOrder.Settings.defaults(),
-                messages::highestId);
+                ConversationOrder.Storage.of(messages));
         try {
             OpenConnections closing = order.connections();
             RedisEventBus bus = RedisEventBus.connect(ParleyConfig.busSettings(config.bus().get()), order,

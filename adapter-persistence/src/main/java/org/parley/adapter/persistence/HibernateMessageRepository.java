@@ -228,6 +228,20 @@ final class HibernateMessageRepository implements MessageRepository {
         });
     }
 
+    /** One range scan of the primary key's index ({@link MessageRows#between}). */
+    @Override
+    public List<Message> findBetween(long afterId, long upToId, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+        }
+        if (upToId <= afterId) {
+            return List.of();
+        }
+        List<MessageEntity> found = transactions.jdbc(connection ->
+                MessageRows.between(connection, afterId, upToId, limit));
+        return found.stream().map(MessageMapper::toDomain).toList();
+    }
+
     /**
      * One range scan of the {@code (thread_id, id)} index, from the end the range's direction names: one statement,
      * plain JDBC ({@link MessageRows#page}).

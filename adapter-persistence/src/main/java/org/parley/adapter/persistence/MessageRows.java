@@ -92,6 +92,27 @@ final class MessageRows {
         }
     }
 
+    /**
+     * The messages of every thread with an id above {@code afterId} and at most {@code upToId}, the {@code limit}
+     * lowest, lowest first: one range scan of the primary key.
+     */
+    static List<MessageEntity> between(Connection connection, long afterId, long upToId, int limit)
+            throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("select " + COLUMNS_OF_M
+                + " from messages m where m.id > ? and m.id <= ? order by m.id asc fetch first ? rows only")) {
+            select.setLong(1, afterId);
+            select.setLong(2, upToId);
+            select.setInt(3, limit);
+            List<MessageEntity> found = new ArrayList<>(Math.min(limit, 256));
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    found.add(read(rows));
+                }
+            }
+            return found;
+        }
+    }
+
     /** Which of {@link #PAGES} serves a page of this shape. */
     private static int pageIndex(boolean filesOnly, boolean after, boolean before, boolean newestFirst) {
         return (filesOnly ? FILES_ONLY : 0) | (after ? AFTER : 0) | (before ? BEFORE : 0)

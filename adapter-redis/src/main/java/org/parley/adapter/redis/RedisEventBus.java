@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -147,6 +148,13 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     private static final long DRAIN_MILLIS = 2_000;
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
     private static final long FORGET_NODE_NANOS = TimeUnit.MINUTES.toNanos(10);
+    /**
+     * Another node not heard for this long while this node hears itself is silent ({@link #noticeSilentNodes}): every
+     * node publishes at least a heartbeat a second.
+     */
+    private static final long SILENT_NODE_NANOS = TimeUnit.SECONDS.toNanos(DEAF_AFTER_SECONDS);
+    /** This node hears itself when it heard its own publication at most this long ago (they go out every second). */
+    private static final long HEARS_ITSELF_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** At most one catch-up notice in this many seconds is logged at {@code INFO} ({@link #logCatchUp}). */
     private static final int CATCH_UP_LOG_SECONDS = 10;
     /** How far apart the clocks of two nodes may be (they keep time with NTP). */
@@ -193,6 +201,11 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
      */
     private final AtomicLong unpublished = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
+    /**
+     * When each other node was last heard ({@link System#nanoTime()}): written by the receiver thread, read by the
+     * heartbeat thread, which removes a node it finds silent; emptied when this node goes off the bus.
+     */
+    private final Map<String, Long> otherNodesHeard = new ConcurrentHashMap<>();
     /** Receiver thread: when a catch-up notice was last logged at {@code INFO}, and how many were not since. */
     private long catchUpLoggedNanos = System.nanoTime() - TimeUnit.SECONDS.toNanos(CATCH_UP_LOG_SECONDS);
     private int catchUpsNotLogged;
@@ -619,6 +632,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
                 publishingTurn.unlock();
             }
             checkHearing(now);
+            noticeSilentNodes(now);
             replaceConnectionsWhileDeaf(now);
         }
     }
@@ -724,6 +738,34 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
             }
         }
         closeForTheLostBus(lost, "this node's own publications stopped coming back for " + DEAF_AFTER_SECONDS + " s");
+    }
+
+    /**
+     * Heartbeat thread: another node not heard for {@value #DEAF_AFTER_SECONDS} s (time this node stood still not
+     * counted) while this node is on the bus, hears itself and its receiver keeps up, was killed or lost Redis: what
+     * it stored and confirmed just before may never have been published, so this node's connections are told
+     * ({@link OpenConnections#otherNodeSilent}; the conversation order checks those messages). Once per silence: a
+     * node heard again is followed again.
+     */
+    private void noticeSilentNodes(long now) {
+        if (otherNodesHeard.isEmpty() || now - deafnessCountedFrom() >= HEARS_ITSELF_NANOS || !receiverKeepsUp(now)
+                || !isUp()) {
+            return;
+        }
+        for (Map.Entry<String, Long> heard : otherNodesHeard.entrySet()) {
+            long heardNanos = heard.getValue();
+            if (now - hearingClock.countedFrom(heardNanos) >= SILENT_NODE_NANOS
+                    && otherNodesHeard.remove(heard.getKey(), heardNanos)) {
+                LOG.info("Node {} has not been heard for {} s: the messages it may have stored without publishing "
+                        + "them are checked", heard.getKey(), TimeUnit.NANOSECONDS.toSeconds(now - heardNanos));
+                try {
+                    connections.otherNodeSilent(Duration.ofNanos(now - heardNanos));
+                } catch (Throwable failure) {
+                    LOG.error("Telling the connections that node {} fell silent failed: {}", heard.getKey(),
+                            RedisBusUnavailable.describe(failure));
+                }
+            }
+        }
     }
 
     /**
@@ -971,6 +1013,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
             heardItself(now);
             return;
         }
+        otherNodesHeard.put(batch.node(), now);
         if (!firstTimeFrom(batch.node(), batch.sequence(), now)) {
             return;
         }
@@ -1191,6 +1234,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
             return 0;
         }
         up = false;
+        otherNodesHeard.clear(); // silent for this node's own outage, not theirs
         closesAsked.incrementAndGet();
         return ++transitions;
     }

@@ -46,7 +46,7 @@ final class Buses implements AutoCloseable {
 
         Node(RedisBusSettings settings, boolean ordered) {
             order = ordered ? ConversationOrder.start(local, connections, ConversationOrder.Settings.defaults(),
-                    () -> 0) : null;
+                    ConversationOrder.Storage.EMPTY) : null;
             bus = RedisEventBus.connect(settings, order != null ? order : local, changes,
                     order != null ? order.connections() : connections);
         }

@@ -112,7 +112,8 @@ class OrderAcrossNodesTest {
         final RecordingEventDelivery websockets = new RecordingEventDelivery();
         final RecordingConnections connections = new RecordingConnections();
         final ConversationOrder order = ConversationOrder.start(websockets, connections,
-                ConversationOrder.Settings.defaults(), () -> 0);
+                ConversationOrder.Settings.defaults(),
+                ConversationOrder.Storage.EMPTY);
         final RedisEventBus bus = RedisEventBus.connect(settings, order, new RecordingUserChanges(),
                 order.connections());
 

@@ -232,6 +232,34 @@ class BusFailureIT {
     }
 
     /**
+     * A node that confirmed a message but never published it (killed between the two, or cut off from Redis before it
+     * noticed), and nothing more in that conversation: the receiver on the other node would wait for it until it
+     * reconnected for some other reason. That node finds the first silent (no heartbeat for 5 s), reads what was
+     * stored around its last word, and closes the receiver, who never got the message, to catch up.
+     */
+    @Test
+    void aMessageConfirmedButNeverPublishedByANodeThatFellSilentClosesItsReceiverToCatchUp() throws Exception {
+        try (SilentProxy proxy = SilentProxy.to(redis.port())) {
+            Parley silent = Parley.start(config.withBus(new ParleyConfig.Bus(proxy.url(), "parley")));
+            nodes.add(silent);
+            Met met = meetAcrossNodes(silent, nodes.get(1), "before");
+
+            proxy.silenceAll(); // its heartbeats stop too: to the other nodes it is as if killed
+            long unpublished = send(met.aliceSocket(), met.bob(), "confirmed, never published");
+
+            long silentFrom = System.nanoTime();
+            JsonNode frame = met.bobSocket().poll(Duration.ofSeconds(20));
+            assertThat(frame).as("no frame: node B never got the message").isNull();
+            assertThat(met.bobSocket().isClosed()).as("closed to catch up once node C fell silent").isTrue();
+            assertThat(met.bobSocket().awaitClose().code()).isEqualTo(1012);
+            assertThat(System.nanoTime() - silentFrom).as("after 5 s of silence").isGreaterThan(4_000_000_000L);
+            List<Long> caughtUp = ids(met.api().get("/chat/messages/" + met.alice().id() + "/?after=" + met.first(),
+                    met.bob().access()).data().get("messages"));
+            assertThat(caughtUp).containsExactly(unpublished);
+        }
+    }
+
+    /**
      * One node cut off from Redis while the other stays on it, and a conversation begun from the cut-off node (a
      * hostile review lost 85-102 messages per device this way): Bob's message, stored through node C, never reaches
      * node B, and Alice's reply through B, stored after it, is not confirmed to a connection that never got Bob's (its

@@ -12,9 +12,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -24,15 +27,18 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 import org.parley.application.port.out.EventDelivery;
+import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OpenConnections;
 import org.parley.application.port.out.OutboundEvent;
 import org.parley.application.port.out.RepeatedSend;
 import org.parley.application.port.out.ThreadPosition;
+import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.chat.ThreadId;
 import org.parley.domain.delivery.Audience;
 import org.parley.domain.delivery.Delivery;
+import org.parley.domain.delivery.DeliveryPolicy;
 import org.parley.domain.user.UserId;
 
 /**
@@ -56,10 +62,11 @@ import org.parley.domain.user.UserId;
  *   <li><b>an id at or below the last delivered</b>: a duplicate (or a straggler whose gap was already closed):
  *       dropped;</li>
  *   <li><b>a thread not followed yet</b> (first seen since this node started, or forgotten while idle): delivered at
- *       once when its predecessor is older than what this node delivered {@link Settings#firstSightWait()} ago (it
- *       came long ago, or would have); otherwise held as above for {@link Settings#firstSightWait()}. When the
+ *       once when its predecessor is older than what this node delivered {@link Settings#gapWait()} ago (it came
+ *       long ago, or would have), or was stored before this node started; otherwise held as above for
+ *       {@link Settings#firstSightWait()}. When the
  *       predecessor does not come, it was either stored before this node joined the bus (started or rejoined: the
- *       {@code storedSoFar} of {@link #start}, read then), and every connection here caught up past it, so the held
+ *       {@link Storage#highestId()}, read then), and every connection here caught up past it, so the held
  *       events are delivered; or stored since, and it never reached this node (its node was cut off from Redis, or
  *       died before publishing it, or this node is deaf without knowing it yet), so the recipients' connections opened
  *       before the first held event arrived are closed to catch up, and the held events are forwarded once that close
@@ -155,8 +162,56 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         }
     }
 
+    /** What the order reads from storage: a {@link MessageRepository}'s answers ({@link #of}). */
+    public interface Storage {
+
+        /** Nothing stored, ever (tests). */
+        Storage EMPTY = new Storage() {
+            @Override
+            public long highestId() {
+                return NONE;
+            }
+
+            @Override
+            public List<Message> findBetween(long afterId, long upToId, int limit) {
+                return List.of();
+            }
+        };
+
+        /** {@link MessageRepository#highestId()}. */
+        long highestId();
+
+        /** {@link MessageRepository#findBetween}. */
+        List<Message> findBetween(long afterId, long upToId, int limit);
+
+        static Storage of(MessageRepository messages) {
+            Objects.requireNonNull(messages, "messages");
+            return new Storage() {
+                @Override
+                public long highestId() {
+                    return messages.highestId();
+                }
+
+                @Override
+                public List<Message> findBetween(long afterId, long upToId, int limit) {
+                    return messages.findBetween(afterId, upToId, limit);
+                }
+            };
+        }
+    }
+
     /** How long a joined batch may stay open before the ticker closes it (its opener died without closing it). */
     static final long STALE_BATCH_MILLIS = 1_000;
+    /**
+     * A silent node's check ({@link #checkSilentNodes}) reads the messages from the highest id delivered here this
+     * long before that node was last heard, and checks those stored at least this long ago (a live node's newer ones may
+     * still be on their way).
+     */
+    static final Duration SILENT_NODE_MARGIN = Duration.ofSeconds(2);
+    /** The most messages a silent node's check reads; more close every connection opened before the check. */
+    static final int MOST_CHECKED_FOR_A_SILENT_NODE = 10_000;
+    /** How long the history of the highest id delivered is kept ({@link #deliveredHistory}). */
+    private static final long DELIVERED_HISTORY_NANOS = TimeUnit.MINUTES.toNanos(1);
     /** At most one gap in this many seconds is logged as a warning ({@link #logGap}). */
     static final int GAP_LOG_SECONDS = 10;
     private static final System.Logger LOG = System.getLogger(ConversationOrder.class.getName());
@@ -177,7 +232,7 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
     private final Settings settings;
     private final LongSupplier nanoTime;
     private final Clock wallClock;
-    private final LongSupplier storedSoFar;
+    private final Storage storage;
     private final long gapWaitNanos;
     private final long firstSightWaitNanos;
     private final Map<ThreadId, Followed> threads = new ConcurrentHashMap<>();
@@ -186,16 +241,32 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
     private final AtomicLong maxDelivered = new AtomicLong(NONE);
     /** (time, the highest id delivered by then), oldest first: how {@link #settled} is found. */
     private final ArrayDeque<long[]> marks = new ArrayDeque<>();
-    /** The highest id delivered at least {@code firstSightWait} ago. */
+    /** Ticker: (time, the highest id delivered by then) each tick for the last minute, oldest first. */
+    private final ArrayDeque<long[]> deliveredHistory = new ArrayDeque<>();
+    /** When each node the bus found silent was last heard ({@code nanoTime}), to be checked by the ticker. */
+    private final Queue<Long> silentNodesToCheck = new ConcurrentLinkedQueue<>();
+    /** Ticker: whether a failed check of a silent node was logged since the last that worked. */
+    private boolean silentCheckFailureLogged;
+    /**
+     * The highest id delivered at least {@code gapWait} ago: a predecessor at or below it came long ago, or would have
+     * (a shorter horizon let a node's own traffic move it past another node's message a moment old, which a node cut
+     * off from Redis had stored and not published: a hostile review lost 3 messages per run that way).
+     */
     private volatile long settled = NONE;
     /**
-     * The highest id stored when this node last joined the bus, as {@code storedSoFar} answered: at the start, before
-     * it joined, and on the ticker soon after each rejoin (up to a tick late: a message stored in between counts as
+     * The highest id stored when this node last joined the bus, as {@link Storage#highestId()} answered: at the
+     * start, before it joined, and on the ticker soon after each rejoin (up to a tick late: a message stored in between counts as
      * stored before, which only matters if its publication is also 2 s late); {@link #NOT_YET} until it has. A
      * message up to it was stored before every connection here caught up (they opened after the join, or were closed
      * by the rejoin); a later one reaches this node over the bus, so one that never did was missed.
      */
     private volatile long storedBeforeJoining = NOT_YET;
+    /**
+     * The highest id stored when this node started, read before it joined the bus and before any connection opened
+     * ({@link #start}; {@link #NOT_YET} if that read failed): a first sight whose predecessor is at or below it is
+     * delivered at once (no connection here needs the predecessor live).
+     */
+    private volatile long storedBeforeStart = NOT_YET;
     /** Whether {@link #storedBeforeJoining} is to be read (again) by the ticker. */
     private volatile boolean joiningToRead = true;
     /** Whether a failed read of {@link #storedBeforeJoining} was logged since the last that worked. */
@@ -228,23 +299,23 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
      * node joined.
      */
     ConversationOrder(EventDelivery next, OpenConnections connections, Settings settings, LongSupplier nanoTime) {
-        this(next, connections, settings, nanoTime, Clock.systemUTC(), () -> NONE, null);
+        this(next, connections, settings, nanoTime, Clock.systemUTC(), Storage.EMPTY, null);
     }
 
     /** Without a ticker, with the test's clocks and storage. */
     ConversationOrder(EventDelivery next, OpenConnections connections, Settings settings, LongSupplier nanoTime,
-                      Clock wallClock, LongSupplier storedSoFar) {
-        this(next, connections, settings, nanoTime, wallClock, storedSoFar, null);
+                      Clock wallClock, Storage storage) {
+        this(next, connections, settings, nanoTime, wallClock, storage, null);
     }
 
     private ConversationOrder(EventDelivery next, OpenConnections connections, Settings settings, LongSupplier nanoTime,
-                              Clock wallClock, LongSupplier storedSoFar, ScheduledExecutorService ticker) {
+                              Clock wallClock, Storage storage, ScheduledExecutorService ticker) {
         this.next = Objects.requireNonNull(next, "next");
         this.connections = Objects.requireNonNull(connections, "connections");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         this.wallClock = Objects.requireNonNull(wallClock, "wallClock");
-        this.storedSoFar = Objects.requireNonNull(storedSoFar, "storedSoFar");
+        this.storage = Objects.requireNonNull(storage, "storage");
         this.gapWaitNanos = settings.gapWait().toNanos();
         this.firstSightWaitNanos = settings.firstSightWait().toNanos();
         this.ticker = ticker;
@@ -255,20 +326,22 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
      * stopped by {@link #close()}).
      *
      * @param connections this node's connections, closed to catch up when a gap is found
-     * @param storedSoFar the highest id of a message stored so far (storage's answer, {@code 0} for none; it may
-     *                    throw, and is asked again a tick later): asked here, before this node joins the bus, and on
-     *                    the ticker thread each time it rejoins
+     * @param storage     the messages stored: their highest id is asked here, before this node joins the bus, and on
+     *                    the ticker thread each time it rejoins; those another node may have left unpublished are read
+     *                    on the ticker when that node falls silent ({@link OpenConnections#otherNodeSilent}). A read
+     *                    that throws is tried again a tick later.
      */
     public static ConversationOrder start(EventDelivery next, OpenConnections connections, Settings settings,
-                                          LongSupplier storedSoFar) {
+                                          Storage storage) {
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "parley-conversation-order");
             thread.setDaemon(true);
             return thread;
         });
         ConversationOrder order = new ConversationOrder(next, connections, settings, System::nanoTime,
-                Clock.systemUTC(), storedSoFar, ticker);
+                Clock.systemUTC(), storage, ticker);
         order.readStoredBeforeJoining(); // before the bus is joined and any connection opened; else on the ticker
+        order.storedBeforeStart = order.storedBeforeJoining;
         long period = Math.max(10, settings.firstSightWait().toMillis() / 4);
         ticker.scheduleWithFixedDelay(order::tickQuietly, period, period, TimeUnit.MILLISECONDS);
         return order;
@@ -463,6 +536,12 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
             }
 
             @Override
+            public void otherNodeSilent(Duration silentFor) {
+                silentNodesToCheck.add(nanoTime.getAsLong() - silentFor.toNanos());
+                connections.otherNodeSilent(silentFor);
+            }
+
+            @Override
             public void offTheBus(boolean off) {
                 lossCloseDue.set(off);
                 offTheBus = off;
@@ -501,6 +580,11 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         long now = nanoTime.getAsLong();
         readStoredBeforeJoining();
         advanceSettled(now);
+        deliveredHistory.addLast(new long[] {now, maxDelivered.get()});
+        while (now - deliveredHistory.peekFirst()[0] > DELIVERED_HISTORY_NANOS) {
+            deliveredHistory.removeFirst();
+        }
+        checkSilentNodes();
         forwarding.lock();
         try {
             endWaits(now);
@@ -526,7 +610,7 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         }
         joiningToRead = false;
         try {
-            storedBeforeJoining = Math.max(storedBeforeJoining, storedSoFar.getAsLong());
+            storedBeforeJoining = Math.max(storedBeforeJoining, storage.highestId());
             joiningReadFailureLogged = false;
         } catch (Throwable failure) {
             joiningToRead = true;
@@ -535,6 +619,74 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
                 LOG.log(Level.WARNING, "The highest stored message id could not be read (tried again every tick): "
                         + LocalUserChanges.describe(failure));
             }
+        }
+    }
+
+    /**
+     * Ticker: for each node the bus found silent ({@link OpenConnections#otherNodeSilent}), the messages it may have
+     * stored and confirmed without publishing them (it was killed between the two, or cut off from Redis) are read from
+     * storage: those with an id above the highest delivered here {@link #SILENT_NODE_MARGIN} before it was last heard
+     * (and above what was stored before this node joined), stored at least that margin ago. Each is checked as a
+     * repeated send is ({@link #sendRepeated}): where it was never delivered here, its recipients' connections that
+     * may have missed it are closed to catch up, and its thread moves on past it. More than
+     * {@link #MOST_CHECKED_FOR_A_SILENT_NODE} close every connection opened before the check's margin. A read that
+     * fails is tried again a tick later.
+     */
+    private void checkSilentNodes() {
+        Long lastHeard;
+        while ((lastHeard = silentNodesToCheck.peek()) != null) {
+            long from = Math.max(deliveredBy(lastHeard - SILENT_NODE_MARGIN.toNanos()), storedBeforeJoining);
+            List<Message> stored;
+            try {
+                stored = storage.findBetween(from, storage.highestId(), MOST_CHECKED_FOR_A_SILENT_NODE + 1);
+                silentCheckFailureLogged = false;
+            } catch (Throwable failure) {
+                if (!silentCheckFailureLogged) {
+                    silentCheckFailureLogged = true;
+                    LOG.log(Level.WARNING, "What a silent node may have left unpublished could not be read (tried "
+                            + "again every tick): " + LocalUserChanges.describe(failure));
+                }
+                return;
+            }
+            silentNodesToCheck.poll();
+            Instant storedBefore = wallClock.instant().minus(SILENT_NODE_MARGIN);
+            if (stored.size() > MOST_CHECKED_FOR_A_SILENT_NODE) {
+                LOG.log(Level.WARNING, "Another node fell silent, and more than " + MOST_CHECKED_FOR_A_SILENT_NODE
+                        + " messages were stored around its last word: every connection here opened before "
+                        + storedBefore + " is closed so that it catches up");
+                closeAllQuietly(storedBefore);
+                continue;
+            }
+            int checked = 0;
+            for (Message message : stored) {
+                if (!message.createdAt().isAfter(storedBefore)) {
+                    checked++;
+                    sendRepeated(RepeatedSend.of(new MessageStored(message, DeliveryPolicy.forStoredMessage(message),
+                            Optional.empty(), Optional.empty(), Optional.empty())));
+                }
+            }
+            LOG.log(Level.INFO, "Another node fell silent: the " + checked + " message(s) stored around its last word "
+                    + "were checked; the recipients here of any never delivered here are closed so that they catch up");
+        }
+    }
+
+    /** The highest id delivered here at {@code nanos}, as far back as {@link #deliveredHistory} goes ({@code 0} before). */
+    private long deliveredBy(long nanos) {
+        long delivered = NONE;
+        for (long[] mark : deliveredHistory) {
+            if (mark[0] > nanos) {
+                break;
+            }
+            delivered = mark[1];
+        }
+        return delivered;
+    }
+
+    private void closeAllQuietly(Instant openedBefore) {
+        try {
+            connections.closeAllToCatchUp(openedBefore);
+        } catch (Throwable failure) {
+            LOG.log(Level.ERROR, "Closing connections to catch up failed: " + LocalUserChanges.describe(failure));
         }
     }
 
@@ -599,7 +751,8 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         if (followed.last == NOT_YET) {
             boolean afterRepeated = event.previous == followed.repeatedUnseen;
             // Off the bus, an old predecessor may be another node's too: this node's own traffic moves "settled".
-            if (!afterRepeated && event.previous != NONE && (offTheBus || event.previous > settled)) {
+            if (!afterRepeated && event.previous != NONE
+                    && (offTheBus || event.previous > settled && event.previous > storedBeforeStart)) {
                 hold(thread, followed, event);
                 return;
             }
@@ -790,7 +943,7 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         synchronized (marks) {
             marks.addLast(new long[] {now, maxDelivered.get()});
             long settledNow = settled;
-            while (!marks.isEmpty() && now - marks.peekFirst()[0] >= firstSightWaitNanos) {
+            while (!marks.isEmpty() && now - marks.peekFirst()[0] >= gapWaitNanos) {
                 settledNow = Math.max(settledNow, marks.removeFirst()[1]);
             }
             settled = settledNow;

@@ -49,11 +49,28 @@ class ConversationOrderTest {
     private final AtomicLong clock = new AtomicLong(1_000_000_000L);
     /** What storage answers for the highest id stored so far. */
     private final AtomicLong storedSoFar = new AtomicLong();
+    /** What storage answers for a range of ids, and the ranges asked for. */
+    private final List<Message> storedMessages = new ArrayList<>();
+    private final List<List<Long>> rangesAsked = new ArrayList<>();
+    private final ConversationOrder.Storage storage = new ConversationOrder.Storage() {
+        @Override
+        public long highestId() {
+            return storedSoFar.get();
+        }
+
+        @Override
+        public List<Message> findBetween(long afterId, long upToId, int limit) {
+            rangesAsked.add(List.of(afterId, upToId));
+            return storedMessages.stream()
+                    .filter(message -> message.id().value() > afterId && message.id().value() <= upToId)
+                    .limit(limit).toList();
+        }
+    };
     private final RecordingEventDelivery local = new RecordingEventDelivery();
     private final RecordingConnections connections = new RecordingConnections();
     private final ConversationOrder order = new ConversationOrder(local, connections,
             new ConversationOrder.Settings(GAP_WAIT, Duration.ofMinutes(1), 1_000, 10), clock::get, WALL,
-            storedSoFar::get);
+            storage);
     private final UserId alice = UserId.random();
     private final UserId bob = UserId.random();
 
@@ -223,7 +240,7 @@ class ConversationOrderTest {
     void withTheDefaultsAGapIsDeclaredAfterTenSecondsButAFirstSightWaitsTwo() {
         storedSoFar.set(20);
         ConversationOrder defaults = new ConversationOrder(local, connections, ConversationOrder.Settings.defaults(),
-                clock::get, WALL, storedSoFar::get);
+                clock::get, WALL, storage);
         defaults.deliver(first(1, 30));
         defaults.deliver(after(1, 32, 31));
         defaults.deliver(after(2, 21, 20));
@@ -327,7 +344,7 @@ class ConversationOrderTest {
     void aFollowedThreadWaitingForAMessageStoredBeforeThisNodeJoinedWaitsOnlyAFirstSightsWait() {
         storedSoFar.set(40);
         ConversationOrder defaults = new ConversationOrder(local, connections, ConversationOrder.Settings.defaults(),
-                clock::get, WALL, storedSoFar::get);
+                clock::get, WALL, storage);
         defaults.tick();
         defaults.deliver(first(1, 30));
         defaults.deliver(after(1, 35, 34));
@@ -345,16 +362,102 @@ class ConversationOrderTest {
         assertThat(connections.closings()).as("42 never came: a gap").hasSize(1);
     }
 
+    /**
+     * A node killed between storing (and confirming) messages and publishing them, or cut off from Redis: they never
+     * reach this node, and nothing shows it until the conversation goes on. When the bus finds that node silent, the
+     * messages stored around its last word are read; those never delivered here close their recipients to catch up
+     * and move their threads on, those delivered here close nobody, and older ones are not read.
+     */
+    @Test
+    void whenAnotherNodeFallsSilentWhatItStoredButNeverPublishedClosesItsRecipientsHere() {
+        ConversationOrder checking = new ConversationOrder(local, connections,
+                new ConversationOrder.Settings(GAP_WAIT, Duration.ofMinutes(1), 1_000, 10), clock::get,
+                Clock.fixed(ChatFixtures.T0.plusSeconds(10), ZoneOffset.UTC), storage);
+        MessageStored unseenInAFollowedThread = after(1, 11, 10);
+        MessageStored unseenInANewThread = first(2, 20);
+        MessageStored deliveredHere = first(3, 30);
+        checking.deliver(first(4, 5));
+        checking.tick();
+        advance(Duration.ofSeconds(3));
+        checking.deliver(first(1, 10));
+        checking.tick();
+        advance(Duration.ofSeconds(3));
+        checking.deliver(deliveredHere);
+        checking.tick();
+        advance(Duration.ofSeconds(4));
+        Collections.addAll(storedMessages, first(4, 5).message(), first(1, 10).message(),
+                unseenInAFollowedThread.message(), unseenInANewThread.message(), deliveredHere.message());
+        storedSoFar.set(30);
+
+        checking.connections().otherNodeSilent(Duration.ofSeconds(5)); // last heard 5 s ago: 3 s after the start
+        assertThat(connections.closings()).as("checked on the ticker").isEmpty();
+        checking.tick();
+
+        assertThat(rangesAsked).as("from the highest delivered here 2 s before its last word").containsExactly(
+                List.of(10L, 30L));
+        assertThat(connections.closings()).as("11 and 20, never delivered here: receiver and sender, each").hasSize(4);
+        checking.deliver(after(1, 12, 11));
+        checking.deliver(after(2, 21, 20));
+        assertThat(deliveredIds()).as("their threads moved on").containsExactly(5L, 10L, 30L, 12L, 21L);
+    }
+
+    /**
+     * A hostile review (2026-12-03): with a one-node conversation going on here, a message another node had stored a
+     * moment before, unpublished (its link to Redis was cut), was older than what this node had delivered 2 s ago,
+     * so the reply naming it was delivered at once, and the replier's client moved past it for good. Only what was
+     * delivered a gap's wait ago (10 s) counts as settled.
+     */
+    @Test
+    void aFirstSightWhosePredecessorIsOlderThanThisNodesOwnTrafficOfSecondsAgoStillWaitsForIt() {
+        ConversationOrder defaults = new ConversationOrder(local, connections, ConversationOrder.Settings.defaults(),
+                clock::get, WALL, storage);
+        defaults.deliver(first(1, 100)); // this node's own traffic
+        defaults.tick();
+        advance(Duration.ofSeconds(3));
+        defaults.tick();
+
+        defaults.deliver(after(2, 101, 50)); // 50: the other node's, unseen here
+
+        assertThat(deliveredIds()).as("50 may be another node's message this node has not seen").containsExactly(100L);
+        advance(Duration.ofSeconds(2));
+        defaults.tick();
+        assertThat(connections.closings()).as("it never came: the replier's connections closed to catch up")
+                .containsExactly(new Closing(Kind.CATCH_UP, List.of(bob, alice), ChatFixtures.T0));
+    }
+
+    /** A predecessor stored before this node started is needed live by no connection here: delivered at once. */
+    @Test
+    void aFirstSightWhosePredecessorWasStoredBeforeThisNodeStartedIsDeliveredAtOnce() {
+        storedSoFar.set(60);
+        try (ConversationOrder started = ConversationOrder.start(local, connections,
+                ConversationOrder.Settings.defaults(), storage)) {
+            storedSoFar.set(80);
+            started.deliver(after(1, 70, 60));
+            started.deliver(after(2, 81, 61));
+
+            assertThat(deliveredIds()).as("61 was stored since").containsExactly(70L);
+        }
+    }
+
     /** Storage that cannot answer leaves the older highest id (which only closes more), and is asked again. */
     @Test
     void theHighestIdStoredBeforeJoiningIsAskedAgainWhenStorageFailed() {
         AtomicLong answers = new AtomicLong();
         ConversationOrder failingFirst = new ConversationOrder(local, connections,
-                new ConversationOrder.Settings(GAP_WAIT, Duration.ofMinutes(1), 1_000, 10), clock::get, WALL, () -> {
-                    if (answers.incrementAndGet() == 1) {
-                        throw new IllegalStateException("database away");
+                new ConversationOrder.Settings(GAP_WAIT, Duration.ofMinutes(1), 1_000, 10), clock::get, WALL,
+                new ConversationOrder.Storage() {
+                    @Override
+                    public long highestId() {
+                        if (answers.incrementAndGet() == 1) {
+                            throw new IllegalStateException("database away");
+                        }
+                        return 30;
                     }
-                    return 30;
+
+                    @Override
+                    public List<Message> findBetween(long afterId, long upToId, int limit) {
+                        return List.of();
+                    }
                 });
         failingFirst.tick();
         failingFirst.deliver(after(1, 31, 30));

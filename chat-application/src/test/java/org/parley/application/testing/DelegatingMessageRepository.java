@@ -47,6 +47,11 @@ public class DelegatingMessageRepository implements MessageRepository {
     }
 
     @Override
+    public List<Message> findBetween(long afterId, long upToId, int limit) {
+        return delegate.findBetween(afterId, upToId, limit);
+    }
+
+    @Override
     public List<Message> findInThread(ThreadId thread, MessageRange range, int limit) {
         return delegate.findInThread(thread, range, limit);
     }

@@ -109,6 +109,17 @@ public final class InMemoryMessageRepository implements MessageRepository {
     }
 
     @Override
+    public List<Message> findBetween(long afterId, long upToId, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+        }
+        if (upToId <= afterId) {
+            return List.of();
+        }
+        return byId.subMap(afterId, false, upToId, true).values().stream().limit(limit).toList();
+    }
+
+    @Override
     public long highestId() {
         return byId.isEmpty() ? 0 : byId.lastKey();
     }

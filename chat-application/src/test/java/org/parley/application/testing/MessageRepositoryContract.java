@@ -84,6 +84,20 @@ public abstract class MessageRepositoryContract {
     }
 
     @Test
+    public void the_messages_between_two_ids_are_read_from_every_thread_lowest_first_up_to_a_limit() {
+        User carol = ChatFixtures.addUser(storage.users());
+        ChatThread other = storage.threads().getOrCreate(Participants.of(alice.id(), carol.id()), ChatFixtures.T0);
+        long before = messages.highestId();
+        Message one = messages.append(draft(alice, new MessageContent.Text("one"), 1));
+        Message two = messages.append(other.compose(carol.id(), new MessageContent.Text("two"), ChatFixtures.T0));
+        Message three = messages.append(draft(bob, new MessageContent.Text("three"), 3));
+
+        assertThat(messages.findBetween(before, three.id().value(), 10)).containsExactly(one, two, three);
+        assertThat(messages.findBetween(one.id().value(), three.id().value(), 1)).containsExactly(two);
+        assertThat(messages.findBetween(two.id().value(), two.id().value(), 10)).isEmpty();
+    }
+
+    @Test
     public void append_all_stores_a_batch_in_order_with_growing_ids() {
         User carol = ChatFixtures.addUser(storage.users());
         ChatThread other = storage.threads().getOrCreate(Participants.of(alice.id(), carol.id()), ChatFixtures.T0);

@@ -1,5 +1,6 @@
 package org.parley.application.testing;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -25,6 +26,7 @@ public final class RecordingConnections implements OpenConnections {
 
     private final List<Closing> closings = new CopyOnWriteArrayList<>();
     private final List<Boolean> toldOffTheBus = new CopyOnWriteArrayList<>();
+    private final List<Duration> silences = new CopyOnWriteArrayList<>();
 
     @Override
     public void closeToCatchUp(Collection<UserId> users, Instant openedBefore) {
@@ -44,6 +46,16 @@ public final class RecordingConnections implements OpenConnections {
     @Override
     public void offTheBus(boolean off) {
         toldOffTheBus.add(off);
+    }
+
+    @Override
+    public void otherNodeSilent(Duration silentFor) {
+        silences.add(silentFor);
+    }
+
+    /** What {@link #otherNodeSilent} was told, oldest first (a snapshot). */
+    public List<Duration> silences() {
+        return List.copyOf(silences);
     }
 
     /** What {@link #offTheBus} was told, oldest first (a snapshot). */

@@ -87,6 +87,14 @@ public interface MessageRepository {
     long highestId();
 
     /**
+     * Up to {@code limit} messages of every thread with an id above {@code afterId} and at most {@code upToId},
+     * lowest id first: a node that stopped hearing another reads what that node may have stored without passing on.
+     *
+     * @throws IllegalArgumentException when {@code limit} is not positive
+     */
+    List<Message> findBetween(long afterId, long upToId, int limit);
+
+    /**
      * Up to {@code limit} messages of a thread inside {@code range}.
      * {@link MessageRange.Direction#NEWEST_FIRST} takes the newest of the range, newest first;
      * {@link MessageRange.Direction#OLDEST_FIRST} takes the oldest of the range, oldest first.

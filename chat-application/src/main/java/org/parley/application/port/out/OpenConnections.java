@@ -1,5 +1,6 @@
 package org.parley.application.port.out;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 
@@ -51,5 +52,13 @@ public interface OpenConnections {
      * connections themselves have no order to keep.
      */
     default void offTheBus(boolean off) {
+    }
+
+    /**
+     * Another node has not been heard for {@code silentFor} while this node hears itself: it was killed, or lost
+     * Redis, and what it stored and confirmed shortly before may never have been published. Told by the bus once per
+     * silence. The default does nothing: connections themselves know nothing of what was stored.
+     */
+    default void otherNodeSilent(Duration silentFor) {
     }
 }
