@@ -260,6 +260,39 @@ class BusFailureIT {
     }
 
     /**
+     * A send repeated while its node holds the first try, waiting for a message of the conversation it never got
+     * (stored through a node cut off from Redis): the answer, written to the resending connection outside the
+     * conversation's order, would confirm an id above that message, and a client counting its own confirmations as
+     * seen would catch up from above it for good (a hostile review lost 5 that way). The resending connection is
+     * closed to catch up instead, with no answer.
+     */
+    @Test
+    void aSendRepeatedWhileItsFirstTryIsHeldForAnUnseenMessageClosesTheSenderInsteadOfAnsweringAboveIt()
+            throws Exception {
+        try (SilentProxy proxy = SilentProxy.to(redis.port())) {
+            Parley cutOff = Parley.start(config.withBus(new ParleyConfig.Bus(proxy.url(), "parley")));
+            nodes.add(cutOff);
+            String nodeB = "ws://127.0.0.1:" + nodes.get(1).port();
+            Met connected = connectAcrossNodes(nodes.get(1), cutOff);
+            Person alice = connected.alice();
+            Person bob = connected.bob();
+
+            proxy.silenceAll();
+            long unseenOnB = send(connected.bobSocket(), alice, "from the node cut off");
+            connected.aliceSocket().send(Frames.text(bob.id(), "a reply", "k-reply")); // held on B for the unseen one
+            try (ChatSocket resending = ChatSocket.connect(nodeB, alice.access())) {
+                resending.send(Frames.text(bob.id(), "a reply", "k-reply"));
+
+                assertThat(nextUnlessClosed(resending)).as("no answer above the unseen message").isNull();
+                assertThat(resending.awaitClose().code()).as("closed to catch up").isEqualTo(1012);
+            }
+            List<Long> caughtUp = ids(connected.api().get("/chat/messages/" + bob.id() + "/?after=0",
+                    alice.access()).data().get("messages"));
+            assertThat(caughtUp).hasSize(2).first().isEqualTo(unseenOnB);
+        }
+    }
+
+    /**
      * One node cut off from Redis while the other stays on it, and a conversation begun from the cut-off node (a
      * hostile review lost 85-102 messages per device this way): Bob's message, stored through node C, never reaches
      * node B, and Alice's reply through B, stored after it, is not confirmed to a connection that never got Bob's (its

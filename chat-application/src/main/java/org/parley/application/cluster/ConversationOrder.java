@@ -80,7 +80,8 @@ import org.parley.domain.user.UserId;
  * it is passed on at once. A send repeated and answered from storage ({@link #sendRepeated}) is delivered nowhere
  * again; if this node never delivered its message (the node that stored it may have stopped before publishing it),
  * the recipients' connections opened before it was stored are closed to catch up, and the thread's order moves on
- * past it once they are.
+ * past it once they are; if it holds the message for its turn, the sender's connections here are closed (the answer,
+ * written outside every order, would overtake it).
  *
  * <p><b>Memory is bounded</b>: a thread is followed by its last delivered id (and what is held for it, at most
  * {@link Settings#maxHeldPerThread()} events: one more is a gap at once); a thread idle for
@@ -408,7 +409,9 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
      * price). A connection opened later caught up past the message. A thread forgotten while idle closes them too,
      * needlessly: a client resends only what was not confirmed, which is rare. The thread's order then moves on past
      * the message ({@link #moveOnPast}): the messages stored after it are forwarded once the close has run, not held
-     * for it. Never throws.
+     * for it. When this node holds the message, waiting for its predecessor, every connection of its sender here is
+     * closed to catch up, before the answer is written (to a connection closed by then): written, it would overtake
+     * the held message and what it waits for. Never throws.
      */
     @Override
     public void sendRepeated(RepeatedSend repeated) {
@@ -418,7 +421,23 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         try {
             forwarding.lock();
             try {
-                if (!deliveredOrHeld(repeated)) {
+                if (heldHere(repeated)) {
+                    // Its answer, written to the resending connection outside every order, would overtake the held
+                    // message and whatever it waits for: a client counting its own confirmations as seen would then
+                    // catch up from above a message this node never got (a hostile review lost 5 that way, on a node
+                    // cut off from Redis). The sender's connections here are closed first, so the answer reaches
+                    // none; they catch up once what the message waits for is stored, and resend.
+                    Set<UserId> senders = new LinkedHashSet<>();
+                    for (Delivery delivery : repeated.deliveries()) {
+                        if (delivery.audience() == Audience.SENDER) {
+                            senders.add(delivery.recipient());
+                        }
+                    }
+                    LOG.log(Level.DEBUG, "Message {0} of thread {1}, sent again, is held here for its turn: the "
+                            + "sender's connections are closed so that they catch up", repeated.message().value(),
+                            repeated.thread());
+                    closingsDue.add(new CatchUpDue(senders, OpenConnections.ANY_TIME, null));
+                } else if (!deliveredOrHeld(repeated)) {
                     Set<UserId> receivers = new LinkedHashSet<>();
                     Set<UserId> senders = new LinkedHashSet<>();
                     for (Delivery delivery : repeated.deliveries()) {
@@ -480,6 +499,18 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
                 followed.closing = close;
                 return;
             }
+        }
+    }
+
+    /** Under {@link #forwarding}: whether {@code repeated}'s message is held here, waiting for its predecessor. */
+    private boolean heldHere(RepeatedSend repeated) {
+        Followed followed = threads.get(repeated.thread());
+        if (followed == null) {
+            return false;
+        }
+        long id = repeated.message().value();
+        synchronized (followed) {
+            return !followed.forgotten && followed.held.values().stream().anyMatch(held -> held.id == id);
         }
     }
 
