@@ -95,6 +95,8 @@ public abstract class MessageRepositoryContract {
         assertThat(messages.findBetween(before, three.id().value(), 10)).containsExactly(one, two, three);
         assertThat(messages.findBetween(one.id().value(), three.id().value(), 1)).containsExactly(two);
         assertThat(messages.findBetween(two.id().value(), two.id().value(), 10)).isEmpty();
+        assertThatThrownBy(() -> messages.findBetween(before, three.id().value(), 0))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
