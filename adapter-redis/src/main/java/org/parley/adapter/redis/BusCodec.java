@@ -104,8 +104,12 @@ final class BusCodec {
         }
     }
 
-    /** A batch as received. */
-    record Batch(int version, String node, long sequence, List<Item> items, List<Unreadable> unreadable) {
+    /**
+     * A batch as received; {@code leaving} when it is the last its node publishes, leaving the bus with nothing left
+     * unpublished ({@link #encodeLeaving}).
+     */
+    record Batch(int version, String node, long sequence, List<Item> items, List<Unreadable> unreadable,
+                 boolean leaving) {
     }
 
     /**
@@ -119,6 +123,19 @@ final class BusCodec {
     }
 
     static byte[] encode(String node, long sequence, List<Item> items) {
+        return encode(node, sequence, items, false);
+    }
+
+    /**
+     * The last batch a node publishes as it leaves the bus with nothing left unpublished: empty, with {@code
+     * "bye":true} after its items, so that the other nodes do not take its silence for a node killed or cut off. A
+     * build that does not know the field skips it, and reads a heartbeat.
+     */
+    static byte[] encodeLeaving(String node, long sequence) {
+        return encode(node, sequence, List.of(), true);
+    }
+
+    private static byte[] encode(String node, long sequence, List<Item> items, boolean leaving) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 * Math.max(1, items.size()));
         try (JsonGenerator json = FACTORY.createGenerator(bytes, JsonEncoding.UTF8)) {
             json.writeStartObject();
@@ -130,6 +147,9 @@ final class BusCodec {
                 writeItem(json, item);
             }
             json.writeEndArray();
+            if (leaving) {
+                json.writeBooleanField("bye", true);
+            }
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -201,6 +221,7 @@ final class BusCodec {
         String node = null;
         Long sequence = null;
         boolean itemsListed = false;
+        boolean leaving = false;
         List<Item> items = new ArrayList<>();
         List<Unreadable> unreadable = new ArrayList<>();
         while (json.nextToken() == JsonToken.FIELD_NAME) {
@@ -211,6 +232,7 @@ final class BusCodec {
                         ? json.getIntValue() : -1;
                 case "n" -> node = value == JsonToken.VALUE_STRING ? json.getText() : null;
                 case "s" -> sequence = isWholeNumber(json) ? json.getLongValue() : null;
+                case "bye" -> leaving = value == JsonToken.VALUE_TRUE;
                 case "i" -> {
                     items.clear();
                     unreadable.clear();
@@ -234,7 +256,7 @@ final class BusCodec {
             throw new NoBatch(version < 0 ? "a bus batch without a version this node reads (" + VERSION + ")"
                     : "a bus batch of version " + version + ", this node reads " + VERSION);
         }
-        return new Batch(version, node, sequence, items, unreadable);
+        return new Batch(version, node, sequence, items, unreadable, leaving);
     }
 
     private static void readItems(JsonParser json, List<Item> items, List<Unreadable> unreadable) throws IOException {

@@ -206,6 +206,14 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
      * heartbeat thread, which removes a node it finds silent; emptied when this node goes off the bus.
      */
     private final Map<String, Long> otherNodesHeard = new ConcurrentHashMap<>();
+    /**
+     * The other nodes told of as silent ({@link OpenConnections#otherNodeSilent}) and not yet as heard again; guarded
+     * by itself, so that a node is told of as heard again only after it was told of as silent. Kept while this node is
+     * off the bus: a node silent before is silent still until it is heard.
+     */
+    private final Set<String> silentNodes = new HashSet<>();
+    /** Whether {@link #silentNodes} may hold a node: read by the receiver without the lock. */
+    private volatile boolean anySilentNode;
     /** Receiver thread: when a catch-up notice was last logged at {@code INFO}, and how many were not since. */
     private long catchUpLoggedNanos = System.nanoTime() - TimeUnit.SECONDS.toNanos(CATCH_UP_LOG_SECONDS);
     private int catchUpsNotLogged;
@@ -521,6 +529,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
                 break;
             }
         }
+        sayLeaving();
         running = false;
         synchronized (state) {
             up = false;
@@ -537,6 +546,31 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
             Thread.currentThread().interrupt();
         }
         LettuceClients.shutDown(client, resources, LOG, "the bus's");
+    }
+
+    /**
+     * Closing: when everything this node had to publish was published, a last, empty publication says that it leaves
+     * ({@link BusCodec#encodeLeaving}), so that the other nodes do not watch what it might have stored without
+     * publishing, as they do for a node that falls silent. Waits for Redis's answer for up to a second; never throws.
+     */
+    private void sayLeaving() {
+        if (!publisherReady() || unpublished.get() > 0 || !owed.isEmpty()) {
+            return;
+        }
+        publishingTurn.lock();
+        try {
+            if (unpublished.get() > 0 || !owed.isEmpty()) {
+                return;
+            }
+            publisher.async().publish(channel, BusCodec.encodeLeaving(node, nextSequence++))
+                    .get(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable failure) {
+            LOG.debug("Saying that this node leaves the bus failed: {}", RedisBusUnavailable.describe(failure));
+        } finally {
+            publishingTurn.unlock();
+        }
     }
 
     private void enqueue(Item item) {
@@ -756,14 +790,44 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
             long heardNanos = heard.getValue();
             if (now - hearingClock.countedFrom(heardNanos) >= SILENT_NODE_NANOS
                     && otherNodesHeard.remove(heard.getKey(), heardNanos)) {
-                LOG.info("Node {} has not been heard for {} s: the messages it may have stored without publishing "
-                        + "them are checked", heard.getKey(), TimeUnit.NANOSECONDS.toSeconds(now - heardNanos));
-                try {
-                    connections.otherNodeSilent(Duration.ofNanos(now - heardNanos));
-                } catch (Throwable failure) {
-                    LOG.error("Telling the connections that node {} fell silent failed: {}", heard.getKey(),
-                            RedisBusUnavailable.describe(failure));
+                synchronized (silentNodes) {
+                    if (!silentNodes.add(heard.getKey())) {
+                        continue;
+                    }
+                    anySilentNode = true;
+                    LOG.info("Node {} has not been heard for {} s: the messages it may store without publishing "
+                            + "them are checked until it is heard again", heard.getKey(),
+                            TimeUnit.NANOSECONDS.toSeconds(now - heardNanos));
+                    try {
+                        connections.otherNodeSilent(Duration.ofNanos(now - heardNanos));
+                    } catch (Throwable failure) {
+                        LOG.error("Telling the connections that node {} fell silent failed: {}", heard.getKey(),
+                                RedisBusUnavailable.describe(failure));
+                    }
                 }
+            }
+        }
+    }
+
+    /**
+     * Receiver thread: {@code other} was heard (or left the bus saying so): if it was told of as silent, the
+     * connections are told that it is heard again ({@link OpenConnections#otherNodeHeardAgain}).
+     */
+    private void heardAgain(String other) {
+        if (!anySilentNode) {
+            return;
+        }
+        synchronized (silentNodes) {
+            if (!silentNodes.remove(other)) {
+                return;
+            }
+            anySilentNode = !silentNodes.isEmpty();
+            LOG.info("Node {}, silent before, is heard again", other);
+            try {
+                connections.otherNodeHeardAgain();
+            } catch (Throwable failure) {
+                LOG.error("Telling the connections that node {} is heard again failed: {}", other,
+                        RedisBusUnavailable.describe(failure));
             }
         }
     }
@@ -1013,7 +1077,12 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
             heardItself(now);
             return;
         }
-        otherNodesHeard.put(batch.node(), now);
+        if (batch.leaving()) {
+            otherNodesHeard.remove(batch.node());
+        } else {
+            otherNodesHeard.put(batch.node(), now);
+        }
+        heardAgain(batch.node());
         if (!firstTimeFrom(batch.node(), batch.sequence(), now)) {
             return;
         }
@@ -1454,6 +1523,10 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
                 everyone = true;
                 users.clear();
             }
+        }
+
+        synchronized boolean isEmpty() {
+            return !everyone && users.isEmpty() && changes.isEmpty();
         }
 
         /** Moves what is owed into {@code batch}, first. */

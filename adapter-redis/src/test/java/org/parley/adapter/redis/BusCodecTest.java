@@ -89,6 +89,26 @@ class BusCodecTest {
 
         assertThat(BusCodec.decode(BusCodec.encode("n", 1, items)).items()).isEqualTo(items);
         assertThat(BusCodec.decode(BusCodec.encode("n", 2, List.of())).items()).as("a heartbeat").isEmpty();
+        assertThat(BusCodec.decode(BusCodec.encode("n", 2, List.of())).leaving()).isFalse();
+    }
+
+    /**
+     * A node leaving the bus says so in its last, empty batch, after its items, where an earlier build skips the field
+     * it does not know (reading a heartbeat), and where its own node still recognises it as its own.
+     */
+    @Test
+    void aLeavingBatchSaysSoAfterAHeartbeatsHead() {
+        byte[] leaving = BusCodec.encodeLeaving("node-a", 9);
+
+        Batch batch = BusCodec.decode(leaving);
+        assertThat(batch.leaving()).isTrue();
+        assertThat(batch.items()).isEmpty();
+        assertThat(batch.sequence()).isEqualTo(9);
+        assertThat(new String(leaving, StandardCharsets.UTF_8)).isEqualTo(
+                "{\"v\":1,\"n\":\"node-a\",\"s\":9,\"i\":[],\"bye\":true}");
+        assertThat(BusCodec.publishedBy(leaving, "node-a")).isTrue();
+        assertThat(BusCodec.decode("{\"v\":1,\"n\":\"b\",\"s\":3,\"i\":[],\"bye\":1}"
+                .getBytes(StandardCharsets.UTF_8)).leaving()).as("only true says it").isFalse();
     }
 
     /**

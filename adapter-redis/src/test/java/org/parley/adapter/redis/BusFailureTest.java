@@ -358,6 +358,43 @@ class BusFailureTest {
      * hears itself, goes down (its connections closed to catch up), makes new connections, rejoins (closing again the
      * connections opened meanwhile) and tells the other nodes whose frames it could not publish.
      */
+    /**
+     * A node killed between storing and publishing, or cut off from Redis while it goes on storing, leaves messages
+     * the others never get: each other node finds it silent after 5 s without a heartbeat (every node publishes one a
+     * second) and tells its connections, once, and tells them again when it is heard again (it rejoined, and publishes
+     * what it owes). A node still publishing is never told of.
+     */
+    @Test
+    void aNodeCutOffIsToldOfAsSilentOnceAndAsHeardAgainWhenItRejoinsAndALiveOneNever() throws Exception {
+        try (SilentProxy proxy = SilentProxy.to(redis.port())) {
+            Node a = buses.start();
+            Node b = buses.startThrough(proxy.url());
+            Node c = buses.start();
+            b.bus.deliver(Buses.event(1, alice, bob));
+            c.bus.deliver(Buses.event(2, alice, bob));
+            Buses.await("A heard B and C", () -> a.deliveredIds().containsAll(List.of(1L, 2L)));
+
+            long silentFrom = System.nanoTime();
+            proxy.silenceAll();
+
+            Buses.await("A found B silent", () -> !a.connections.silences().isEmpty());
+            assertThat(System.nanoTime() - silentFrom).as("not before 5 s").isGreaterThanOrEqualTo(4_000_000_000L);
+            assertThat(a.connections.silences().get(0)).isGreaterThanOrEqualTo(Duration.ofSeconds(5));
+            Thread.sleep(2_000);
+            assertThat(a.connections.silences()).as("once, and C, alive, never").hasSize(1);
+            assertThat(c.connections.silences()).hasSize(1);
+            assertThat(a.connections.heardAgain()).isZero();
+
+            proxy.speakAgain();
+
+            Buses.await("B rejoined, and A heard it again", () -> a.connections.heardAgain() == 1);
+            Buses.await("C too", () -> c.connections.heardAgain() == 1);
+            Thread.sleep(1_000);
+            assertThat(a.connections.silences()).hasSize(1);
+            assertThat(a.connections.heardAgain()).as("once").isEqualTo(1);
+        }
+    }
+
     @Test
     void aNodeWhoseConnectionsToRedisDieSilentlyReplacesThemAndRejoins() {
         try (SilentProxy proxy = SilentProxy.to(redis.port())) {

@@ -48,28 +48,22 @@ class RedisEventBusTest {
     }
 
     /**
-     * A node killed between storing and publishing leaves messages the others never get: each other node finds it
-     * silent after 5 s without a heartbeat (every node publishes one a second) and tells its connections, once. A node
-     * still publishing is never told of.
+     * A node that closes with nothing left unpublished says that it leaves, and the others never take its silence for
+     * a kill or a cut (they would read what is stored for as long as it stayed silent). One killed or cut off is
+     * {@code BusFailureTest}'s.
      */
     @Test
-    void aNodeNotHeardForFiveSecondsIsToldOfOnceAndALiveOneNever() throws Exception {
+    void aNodeThatLeavesTheBusSayingSoIsNeverToldOfAsSilent() throws Exception {
         Node a = buses.start();
         Node b = buses.start();
-        Node c = buses.start();
         b.bus.deliver(Buses.event(1, alice, bob));
-        c.bus.deliver(Buses.event(2, alice, bob));
-        Buses.await("A heard B and C", () -> a.deliveredIds().containsAll(List.of(1L, 2L)));
+        Buses.await("A heard B", () -> a.deliveredIds().contains(1L));
 
-        long silentFrom = System.nanoTime();
         b.bus.close();
 
-        Buses.await("A found B silent", () -> !a.connections.silences().isEmpty());
-        assertThat(System.nanoTime() - silentFrom).as("not before 5 s").isGreaterThanOrEqualTo(4_000_000_000L);
-        assertThat(a.connections.silences().get(0)).isGreaterThanOrEqualTo(Duration.ofSeconds(5));
-        Thread.sleep(2_000);
-        assertThat(a.connections.silences()).as("once, and C, alive, never").hasSize(1);
-        assertThat(c.connections.silences()).hasSize(1);
+        Thread.sleep(7_000); // a silence is told of after 5 s, checked four times a second
+        assertThat(a.connections.silences()).isEmpty();
+        assertThat(a.connections.heardAgain()).isZero();
     }
 
     @Test

@@ -260,6 +260,33 @@ class BusFailureIT {
     }
 
     /**
+     * A node cut off from Redis goes on storing and confirming what its own connections send, and may be killed before
+     * it rejoins: the other nodes watch what is stored for as long as it stays silent, not only once when it falls
+     * silent (a hostile review, 2026-12-03: after a stall of a node's link to Redis, then its kill, 23-93 messages it
+     * had stored after the other node's one check never reached their receivers). A message it stores 10 s into its
+     * silence still closes the receiver on the other node to catch up.
+     */
+    @Test
+    void aMessageANodeStoresLongAfterFallingSilentStillClosesItsReceiverToCatchUp() throws Exception {
+        try (SilentProxy proxy = SilentProxy.to(redis.port())) {
+            Parley silent = Parley.start(config.withBus(new ParleyConfig.Bus(proxy.url(), "parley")));
+            nodes.add(silent);
+            Met met = meetAcrossNodes(silent, nodes.get(1), "before");
+
+            proxy.silenceAll();
+            assertThat(met.aliceSocket().awaitClose().code()).as("node C found itself cut off").isEqualTo(1012);
+            Thread.sleep(5_000); // node B has found C silent by now, and would have checked it once
+            long unpublished = sendOnANewConnection(silent, met.alice(), met.bob(), "stored while cut off");
+
+            assertThat(nextUnlessClosed(met.bobSocket())).as("no frame: node B never got the message").isNull();
+            assertThat(met.bobSocket().awaitClose().code()).isEqualTo(1012);
+            List<Long> caughtUp = ids(met.api().get("/chat/messages/" + met.alice().id() + "/?after=" + met.first(),
+                    met.bob().access()).data().get("messages"));
+            assertThat(caughtUp).containsExactly(unpublished);
+        }
+    }
+
+    /**
      * A send repeated while its node holds the first try, waiting for a message of the conversation it never got
      * (stored through a node cut off from Redis): the answer, written to the resending connection outside the
      * conversation's order, would confirm an id above that message, and a client counting its own confirmations as
@@ -397,6 +424,25 @@ class BusFailureIT {
             }
         }
         throw new AssertionError("neither a frame nor a close within 10 s");
+    }
+
+    /**
+     * Sends a text from {@code from} on a new connection to {@code node}, and returns its id once confirmed; a node
+     * off the bus may close a connection to catch up before it confirms: tried again then, three times in all.
+     */
+    private static long sendOnANewConnection(Parley node, Person from, Person to, String body) {
+        for (int attempt = 1; ; attempt++) {
+            try (ChatSocket socket = ChatSocket.connect("ws://127.0.0.1:" + node.port(), from.access())) {
+                socket.send(Frames.text(to.id(), body, "k-" + body.hashCode()));
+                JsonNode confirmation = nextUnlessClosed(socket);
+                if (confirmation != null) {
+                    assertThat(confirmation.get("action").asText()).as(confirmation.toString())
+                            .isEqualTo("conf_message");
+                    return confirmation.get("created_msg_id").asLong();
+                }
+                assertThat(attempt).as("closed before a confirmation, three times").isLessThan(3);
+            }
+        }
     }
 
     /** Sends a text and returns its id, once its sender's connection confirmed it (it is stored). */

@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
@@ -204,13 +205,15 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
     /** How long a joined batch may stay open before the ticker closes it (its opener died without closing it). */
     static final long STALE_BATCH_MILLIS = 1_000;
     /**
-     * A silent node's check ({@link #checkSilentNodes}) reads the messages from the highest id delivered here this
-     * long before that node was last heard, and checks those stored at least this long ago (a live node's newer ones may
+     * The watch of silent nodes ({@link #watchSilentNodes}) reads the messages from the highest id delivered here this
+     * long before a node fell silent, and checks those stored at least this long ago (a live node's newer ones may
      * still be on their way).
      */
     static final Duration SILENT_NODE_MARGIN = Duration.ofSeconds(2);
-    /** The most messages a silent node's check reads; more close every connection opened before the check. */
-    static final int MOST_CHECKED_FOR_A_SILENT_NODE = 10_000;
+    /** How many messages the watch of silent nodes reads at a time. */
+    static final int SILENT_WATCH_PAGE = 1_000;
+    /** How long one tick's watch of silent nodes may read and check before it leaves the rest to the next tick. */
+    static final Duration SILENT_WATCH_TICK_BUDGET = Duration.ofMillis(500);
     /** How long the history of the highest id delivered is kept ({@link #deliveredHistory}). */
     private static final long DELIVERED_HISTORY_NANOS = TimeUnit.MINUTES.toNanos(1);
     /** At most one gap in this many seconds is logged as a warning ({@link #logGap}). */
@@ -244,9 +247,22 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
     private final ArrayDeque<long[]> marks = new ArrayDeque<>();
     /** Ticker: (time, the highest id delivered by then) each tick for the last minute, oldest first. */
     private final ArrayDeque<long[]> deliveredHistory = new ArrayDeque<>();
-    /** When each node the bus found silent was last heard ({@code nanoTime}), to be checked by the ticker. */
+    /** When each node the bus found silent was last heard ({@code nanoTime}), for the ticker's watch. */
     private final Queue<Long> silentNodesToCheck = new ConcurrentLinkedQueue<>();
-    /** Ticker: whether a failed check of a silent node was logged since the last that worked. */
+    /**
+     * How many nodes the bus told of as silent and not yet as heard again ({@link OpenConnections#otherNodeSilent},
+     * {@link OpenConnections#otherNodeHeardAgain}): the watch goes on while there is one.
+     */
+    private final AtomicInteger silentNodes = new AtomicInteger();
+    /**
+     * Ticker: the watch of silent nodes has checked every message stored up to this id ({@link #NOT_YET}: no watch);
+     * each silence moves it back to what was delivered here before that node's last word.
+     */
+    private long silentWatchedUpTo = NOT_YET;
+    /** Ticker: how many messages the watch checked, and found never delivered here, since it began. */
+    private long silentWatchChecked;
+    private long silentWatchFound;
+    /** Ticker: whether a failed read of the watch was logged since the last that worked. */
     private boolean silentCheckFailureLogged;
     /**
      * The highest id delivered at least {@code gapWait} ago: a predecessor at or below it came long ago, or would have
@@ -437,23 +453,8 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
                             + "sender's connections are closed so that they catch up", repeated.message().value(),
                             repeated.thread());
                     closingsDue.add(new CatchUpDue(senders, OpenConnections.ANY_TIME, null));
-                } else if (!deliveredOrHeld(repeated)) {
-                    Set<UserId> receivers = new LinkedHashSet<>();
-                    Set<UserId> senders = new LinkedHashSet<>();
-                    for (Delivery delivery : repeated.deliveries()) {
-                        (delivery.audience() == Audience.SENDER ? senders : receivers).add(delivery.recipient());
-                    }
-                    senders.removeAll(receivers);
-                    LOG.log(Level.DEBUG, "Message {0} of thread {1}, sent again, was never delivered here: the "
-                            + "connections of {2} recipient(s) are closed so that they catch up",
-                            repeated.message().value(), repeated.thread(), receivers.size() + senders.size());
-                    ThreadId thread = repeated.thread();
-                    CatchUpDue receiversClose = new CatchUpDue(receivers, repeated.storedAt().plus(REPEAT_MARGIN),
-                            thread);
-                    CatchUpDue sendersClose = new CatchUpDue(senders, repeated.storedAt(), thread);
-                    closingsDue.add(receiversClose);
-                    closingsDue.add(sendersClose);
-                    moveOnPast(thread, repeated.message().value(), sendersClose);
+                } else {
+                    closeIfNeverDelivered(repeated, "sent again");
                 }
             } finally {
                 unlockForwarding();
@@ -461,6 +462,33 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         } catch (Throwable failure) {
             LOG.log(Level.ERROR, "A repeated send could not be checked: " + LocalUserChanges.describe(failure));
         }
+    }
+
+    /**
+     * Under {@link #forwarding}: when {@code repeated}'s message was neither delivered here nor is held here, closes
+     * its recipients' connections that may have missed it (see {@link #sendRepeated}) and moves its thread's order on
+     * past it; whether it did. {@code why} says in the log how it was found.
+     */
+    private boolean closeIfNeverDelivered(RepeatedSend repeated, String why) {
+        if (deliveredOrHeld(repeated)) {
+            return false;
+        }
+        Set<UserId> receivers = new LinkedHashSet<>();
+        Set<UserId> senders = new LinkedHashSet<>();
+        for (Delivery delivery : repeated.deliveries()) {
+            (delivery.audience() == Audience.SENDER ? senders : receivers).add(delivery.recipient());
+        }
+        senders.removeAll(receivers);
+        LOG.log(Level.DEBUG, "Message {0} of thread {1}, {2}, was never delivered here: the connections of {3} "
+                        + "recipient(s) are closed so that they catch up", repeated.message().value(), repeated.thread(),
+                why, receivers.size() + senders.size());
+        ThreadId thread = repeated.thread();
+        CatchUpDue receiversClose = new CatchUpDue(receivers, repeated.storedAt().plus(REPEAT_MARGIN), thread);
+        CatchUpDue sendersClose = new CatchUpDue(senders, repeated.storedAt(), thread);
+        closingsDue.add(receiversClose);
+        closingsDue.add(sendersClose);
+        moveOnPast(thread, repeated.message().value(), sendersClose);
+        return true;
     }
 
     /**
@@ -568,8 +596,15 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
 
             @Override
             public void otherNodeSilent(Duration silentFor) {
+                silentNodes.incrementAndGet();
                 silentNodesToCheck.add(nanoTime.getAsLong() - silentFor.toNanos());
                 connections.otherNodeSilent(silentFor);
+            }
+
+            @Override
+            public void otherNodeHeardAgain() {
+                silentNodes.updateAndGet(count -> Math.max(0, count - 1));
+                connections.otherNodeHeardAgain();
             }
 
             @Override
@@ -615,7 +650,7 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         while (now - deliveredHistory.peekFirst()[0] > DELIVERED_HISTORY_NANOS) {
             deliveredHistory.removeFirst();
         }
-        checkSilentNodes();
+        watchSilentNodes(now);
         forwarding.lock();
         try {
             endWaits(now);
@@ -654,50 +689,95 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
     }
 
     /**
-     * Ticker: for each node the bus found silent ({@link OpenConnections#otherNodeSilent}), the messages it may have
-     * stored and confirmed without publishing them (it was killed between the two, or cut off from Redis) are read from
-     * storage: those with an id above the highest delivered here {@link #SILENT_NODE_MARGIN} before it was last heard
-     * (and above what was stored before this node joined), stored at least that margin ago. Each is checked as a
-     * repeated send is ({@link #sendRepeated}): where it was never delivered here, its recipients' connections that
-     * may have missed it are closed to catch up, and its thread moves on past it. More than
-     * {@link #MOST_CHECKED_FOR_A_SILENT_NODE} close every connection opened before the check's margin. A read that
-     * fails is tried again a tick later.
+     * Ticker: while another node is silent ({@link OpenConnections#otherNodeSilent}, until {@link
+     * OpenConnections#otherNodeHeardAgain}), the messages it may store and confirm without publishing them (it was
+     * killed between the two, or is cut off from Redis and goes on serving its own connections) are read from storage
+     * and checked as a repeated send's are ({@link #closeIfNeverDelivered}): where one was never delivered here, its
+     * recipients' connections that may have missed it are closed to catch up, and its thread moves on past it. The
+     * watch reads, in pages of {@link #SILENT_WATCH_PAGE} by id, from the highest id delivered here {@link
+     * #SILENT_NODE_MARGIN} before the node was last heard (and above what was stored before this node last joined the
+     * bus), and checks each message stored at least that margin ago; it stops at the first one newer, to go on from
+     * there a tick later, so a node killed while silent is covered up to its last message. A tick reads for at most
+     * {@link #SILENT_WATCH_TICK_BUDGET}. Paused while this node is off the bus (nothing is delivered here then, and
+     * its connections were closed) and until it has read what was stored before it rejoined. A read that fails is tried
+     * again a tick later. The watch ends once no node is silent: a node heard again publishes what it owes.
      */
-    private void checkSilentNodes() {
+    private void watchSilentNodes(long now) {
         Long lastHeard;
-        while ((lastHeard = silentNodesToCheck.peek()) != null) {
-            long from = Math.max(deliveredBy(lastHeard - SILENT_NODE_MARGIN.toNanos()), storedBeforeJoining);
-            List<Message> stored;
-            try {
-                stored = storage.findBetween(from, storage.highestId(), MOST_CHECKED_FOR_A_SILENT_NODE + 1);
-                silentCheckFailureLogged = false;
-            } catch (Throwable failure) {
-                if (!silentCheckFailureLogged) {
-                    silentCheckFailureLogged = true;
-                    LOG.log(Level.WARNING, "What a silent node may have left unpublished could not be read (tried "
-                            + "again every tick): " + LocalUserChanges.describe(failure));
+        while ((lastHeard = silentNodesToCheck.poll()) != null) {
+            long from = deliveredBy(lastHeard - SILENT_NODE_MARGIN.toNanos());
+            if (silentWatchedUpTo == NOT_YET) {
+                silentWatchChecked = 0;
+                silentWatchFound = 0;
+                LOG.log(Level.INFO, "Another node fell silent: the messages stored after id " + from + " are checked "
+                        + "while a node stays silent; the recipients here of any never delivered here are closed so "
+                        + "that they catch up");
+            }
+            silentWatchedUpTo = silentWatchedUpTo == NOT_YET ? from : Math.min(silentWatchedUpTo, from);
+        }
+        if (silentWatchedUpTo == NOT_YET) {
+            return;
+        }
+        if (silentNodes.get() == 0) {
+            LOG.log(Level.INFO, "No other node is silent now: the watch of what they stored ends (" + silentWatchChecked
+                    + " message(s) checked, " + silentWatchFound + " never delivered here)");
+            silentWatchedUpTo = NOT_YET;
+            return;
+        }
+        if (offTheBus || joiningToRead) {
+            return;
+        }
+        Instant storedBefore = wallClock.instant().minus(SILENT_NODE_MARGIN);
+        long budgetEnds = now + SILENT_WATCH_TICK_BUDGET.toNanos();
+        try {
+            long highest = storage.highestId();
+            while (true) {
+                long from = Math.max(silentWatchedUpTo, storedBeforeJoining);
+                if (from >= highest) {
+                    silentWatchedUpTo = from;
+                    break;
                 }
-                return;
-            }
-            silentNodesToCheck.poll();
-            Instant storedBefore = wallClock.instant().minus(SILENT_NODE_MARGIN);
-            if (stored.size() > MOST_CHECKED_FOR_A_SILENT_NODE) {
-                LOG.log(Level.WARNING, "Another node fell silent, and more than " + MOST_CHECKED_FOR_A_SILENT_NODE
-                        + " messages were stored around its last word: every connection here opened before "
-                        + storedBefore + " is closed so that it catches up");
-                closeAllQuietly(storedBefore);
-                continue;
-            }
-            int checked = 0;
-            for (Message message : stored) {
-                if (!message.createdAt().isAfter(storedBefore)) {
-                    checked++;
-                    sendRepeated(RepeatedSend.of(new MessageStored(message, DeliveryPolicy.forStoredMessage(message),
-                            Optional.empty(), Optional.empty(), Optional.empty())));
+                List<Message> page = storage.findBetween(from, highest, SILENT_WATCH_PAGE);
+                long checkedUpTo = page.isEmpty() ? highest : from;
+                boolean tooNewFound = false;
+                for (Message message : page) {
+                    if (message.createdAt().isAfter(storedBefore)) {
+                        tooNewFound = true;
+                        break;
+                    }
+                    checkStored(message);
+                    checkedUpTo = message.id().value();
+                }
+                if (!tooNewFound && page.size() < SILENT_WATCH_PAGE) {
+                    checkedUpTo = highest; // nothing else is stored up to it
+                }
+                silentWatchedUpTo = checkedUpTo;
+                if (tooNewFound || checkedUpTo >= highest || nanoTime.getAsLong() - budgetEnds >= 0) {
+                    break;
                 }
             }
-            LOG.log(Level.INFO, "Another node fell silent: the " + checked + " message(s) stored around its last word "
-                    + "were checked; the recipients here of any never delivered here are closed so that they catch up");
+            silentCheckFailureLogged = false;
+        } catch (Throwable failure) {
+            if (!silentCheckFailureLogged) {
+                silentCheckFailureLogged = true;
+                LOG.log(Level.WARNING, "What a silent node may have left unpublished could not be read (tried "
+                        + "again every tick): " + LocalUserChanges.describe(failure));
+            }
+        }
+    }
+
+    /** Ticker: {@link #closeIfNeverDelivered} for a message the watch of silent nodes read. */
+    private void checkStored(Message message) {
+        RepeatedSend stored = RepeatedSend.of(new MessageStored(message, DeliveryPolicy.forStoredMessage(message),
+                Optional.empty(), Optional.empty(), Optional.empty()));
+        silentWatchChecked++;
+        forwarding.lock();
+        try {
+            if (closeIfNeverDelivered(stored, "stored while a node was silent")) {
+                silentWatchFound++;
+            }
+        } finally {
+            unlockForwarding();
         }
     }
 
@@ -711,14 +791,6 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
             delivered = mark[1];
         }
         return delivered;
-    }
-
-    private void closeAllQuietly(Instant openedBefore) {
-        try {
-            connections.closeAllToCatchUp(openedBefore);
-        } catch (Throwable failure) {
-            LOG.log(Level.ERROR, "Closing connections to catch up failed: " + LocalUserChanges.describe(failure));
-        }
     }
 
     /** Under {@link #forwarding}: ends the waits that have lasted long enough. */

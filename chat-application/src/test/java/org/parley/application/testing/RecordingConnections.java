@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.parley.application.port.out.OpenConnections;
 import org.parley.domain.user.UserId;
@@ -27,6 +28,7 @@ public final class RecordingConnections implements OpenConnections {
     private final List<Closing> closings = new CopyOnWriteArrayList<>();
     private final List<Boolean> toldOffTheBus = new CopyOnWriteArrayList<>();
     private final List<Duration> silences = new CopyOnWriteArrayList<>();
+    private final AtomicInteger heardAgain = new AtomicInteger();
 
     @Override
     public void closeToCatchUp(Collection<UserId> users, Instant openedBefore) {
@@ -51,6 +53,16 @@ public final class RecordingConnections implements OpenConnections {
     @Override
     public void otherNodeSilent(Duration silentFor) {
         silences.add(silentFor);
+    }
+
+    @Override
+    public void otherNodeHeardAgain() {
+        heardAgain.incrementAndGet();
+    }
+
+    /** How many times {@link #otherNodeHeardAgain} was told. */
+    public int heardAgain() {
+        return heardAgain.get();
     }
 
     /** What {@link #otherNodeSilent} was told, oldest first (a snapshot). */

@@ -62,6 +62,15 @@ public final class SilentProxy implements AutoCloseable {
         silenceEstablished();
     }
 
+    /**
+     * Ends {@link #silenceAll}: every connection carried now is cut ({@link #cutEstablished}: a silenced one has lost
+     * what it was sent), and connections made from now on carry as before.
+     */
+    public void speakAgain() {
+        silenceNew = false;
+        cutEstablished();
+    }
+
     /** Every connection carried now holds what either side sends on it until {@link #release} is called for it. */
     public void holdEstablished() {
         carried.forEach(connection -> connection.held = true);

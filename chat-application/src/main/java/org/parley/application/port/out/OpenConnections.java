@@ -56,9 +56,18 @@ public interface OpenConnections {
 
     /**
      * Another node has not been heard for {@code silentFor} while this node hears itself: it was killed, or lost
-     * Redis, and what it stored and confirmed shortly before may never have been published. Told by the bus once per
-     * silence. The default does nothing: connections themselves know nothing of what was stored.
+     * Redis, and what it stored and confirmed shortly before, and stores while it stays silent, may never be
+     * published. Told by the bus once per silence; {@link #otherNodeHeardAgain()} ends it. The default does nothing:
+     * connections themselves know nothing of what was stored.
      */
     default void otherNodeSilent(Duration silentFor) {
+    }
+
+    /**
+     * A node told of as silent ({@link #otherNodeSilent}) was heard again, or left the bus saying so, with nothing left
+     * unpublished: what it stored meanwhile reaches this node over the bus, or as a catch-up notice. Told by the bus
+     * once per silence, never for a node not told of as silent. The default does nothing.
+     */
+    default void otherNodeHeardAgain() {
     }
 }
