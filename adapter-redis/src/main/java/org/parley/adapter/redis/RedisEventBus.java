@@ -23,12 +23,14 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -120,7 +122,10 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
      */
     private static final int MAX_ITEMS_PER_PUBLICATION =
             Math.max(1, Math.min(1_000, Integer.getInteger("parley.bus.maxItemsPerPublication", 256)));
-    private static final int MAX_PUBLICATIONS_IN_FLIGHT = 10_000;
+    private static final int MAX_PUBLICATIONS_IN_FLIGHT =
+            Math.max(100, Integer.getInteger("parley.bus.maxPublicationsInFlight", 10_000));
+    /** Room left in Lettuce's stack for the commands it sends itself on the publishing connection (a reconnection's). */
+    private static final int PUBLISHER_MARGIN = 16;
     /** The most publications one turn at publishing sends; what is left goes in the next turn. */
     private static final int MAX_PUBLICATIONS_PER_ROUND_PUBLISHED = 4;
     /** The most publications the receiver takes from its inbox at once. */
@@ -237,6 +242,16 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     private volatile boolean receiverWaiting;
     /** Guarded by {@link #publishingTurn}. */
     private long nextSequence = 1;
+    /**
+     * The publications sent on {@link #publisher} since it connected that Redis has not answered, counting those that
+     * timed out: Lettuce keeps a command in its stack until Redis answers it or the connection ends, and refuses
+     * every command beyond {@link #MAX_PUBLICATIONS_IN_FLIGHT}, logging each refusal as a warning with its stack
+     * trace (a hostile review counted 45 a second on a node whose connection to Redis had gone silent). At that many,
+     * what this node would publish is owed instead ({@link #publish}). A new count with each connection.
+     */
+    private volatile AtomicInteger publisherUnanswered = new AtomicInteger();
+    /** Whether the owing for a full {@link #publisherUnanswered} was logged since it last had room; publishing turn. */
+    private boolean publisherFullLogged;
     /** When this node last published ({@link System#nanoTime()}): a heartbeat is due a second after. */
     private volatile long lastPublishNanos = System.nanoTime();
     /** Guarded by {@link #state}. */
@@ -702,7 +717,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     private void publish(List<Item> batch, boolean ready, int queuedItems) {
         long sequence = nextSequence++;
         lastPublishNanos = System.nanoTime();
-        if (!ready) {
+        if (!ready || publisherFull()) {
             owed.add(batch);
             unpublished.addAndGet(-queuedItems);
             return;
@@ -717,10 +732,15 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
             unpublished.addAndGet(-queuedItems);
             return;
         }
+        AtomicInteger unanswered = publisherUnanswered;
         try {
             StatefulRedisConnection<byte[], byte[]> used = publisher;
             RedisAsyncCommands<byte[], byte[]> commands = used.async();
+            unanswered.incrementAndGet();
             commands.publish(channel, bytes).whenComplete((receivers, failure) -> {
+                if (!(failure instanceof RedisCommandTimeoutException)) {
+                    unanswered.decrementAndGet(); // answered, refused or failed: out of Lettuce's stack
+                }
                 if (failure != null) {
                     owed.add(batch);
                     LOG.debug("A publication failed: {}", RedisBusUnavailable.describe(failure));
@@ -732,9 +752,29 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
                 unpublished.addAndGet(-queuedItems);
             });
         } catch (Throwable rejected) {
+            unanswered.decrementAndGet();
             owed.add(batch);
             unpublished.addAndGet(-queuedItems);
         }
+    }
+
+    /**
+     * Under {@link #publishingTurn}: whether {@link #publisher} holds as many unanswered publications as Lettuce takes
+     * ({@link #publisherUnanswered}, less a margin for the commands Lettuce adds itself): its connection answers
+     * nothing, and this node will find itself deaf and replace it. Logged once until it has room again.
+     */
+    private boolean publisherFull() {
+        int unanswered = publisherUnanswered.get();
+        if (unanswered < MAX_PUBLICATIONS_IN_FLIGHT - PUBLISHER_MARGIN) {
+            publisherFullLogged = false;
+            return false;
+        }
+        if (!publisherFullLogged) {
+            publisherFullLogged = true;
+            LOG.warn("Redis has not answered {} publications of this node: what it publishes is owed as catch-ups "
+                    + "until the connection answers or is replaced", unanswered);
+        }
+        return true;
     }
 
     private boolean publisherReady() {
@@ -948,6 +988,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
             StatefulRedisPubSubConnection<byte[], byte[]> oldSubscriber = subscriber;
             StatefulRedisConnection<byte[], byte[]> oldPublisher = publisher;
             subscriber = newSubscriber;
+            publisherUnanswered = new AtomicInteger();
             publisher = newPublisher;
             subscribedBefore = true;
             subscriberReady = true;
@@ -1397,6 +1438,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
             long back = 0;
             synchronized (state) {
                 if (connection == publisher) {
+                    publisherUnanswered = new AtomicInteger(); // Lettuce's stack was emptied with the old channel
                     publisherReady = true;
                     lastHeardSelfNanos = System.nanoTime();
                     back = cameBack();

@@ -190,8 +190,7 @@ class BusFailureIT {
     @Test
     void aSendRepeatedOnAnotherNodeClosesAReceiverThatNeverGotItsMessageToCatchUp() throws Exception {
         try (SilentProxy proxy = SilentProxy.to(redis.port())) {
-            Parley heldNode = Parley.start(config.withBus(new ParleyConfig.Bus(proxy.url(), "parley")));
-            nodes.add(heldNode);
+            Parley heldNode = startThrough(proxy);
             String nodeB = "ws://127.0.0.1:" + nodes.get(1).port();
             Met met = meetAcrossNodes(heldNode, nodes.get(1), "before");
             HttpApi api = met.api();
@@ -240,8 +239,7 @@ class BusFailureIT {
     @Test
     void aMessageConfirmedButNeverPublishedByANodeThatFellSilentClosesItsReceiverToCatchUp() throws Exception {
         try (SilentProxy proxy = SilentProxy.to(redis.port())) {
-            Parley silent = Parley.start(config.withBus(new ParleyConfig.Bus(proxy.url(), "parley")));
-            nodes.add(silent);
+            Parley silent = startThrough(proxy);
             Met met = meetAcrossNodes(silent, nodes.get(1), "before");
 
             proxy.silenceAll(); // its heartbeats stop too: to the other nodes it is as if killed
@@ -269,8 +267,7 @@ class BusFailureIT {
     @Test
     void aMessageANodeStoresLongAfterFallingSilentStillClosesItsReceiverToCatchUp() throws Exception {
         try (SilentProxy proxy = SilentProxy.to(redis.port())) {
-            Parley silent = Parley.start(config.withBus(new ParleyConfig.Bus(proxy.url(), "parley")));
-            nodes.add(silent);
+            Parley silent = startThrough(proxy);
             Met met = meetAcrossNodes(silent, nodes.get(1), "before");
 
             proxy.silenceAll();
@@ -297,8 +294,7 @@ class BusFailureIT {
     void aSendRepeatedWhileItsFirstTryIsHeldForAnUnseenMessageClosesTheSenderInsteadOfAnsweringAboveIt()
             throws Exception {
         try (SilentProxy proxy = SilentProxy.to(redis.port())) {
-            Parley cutOff = Parley.start(config.withBus(new ParleyConfig.Bus(proxy.url(), "parley")));
-            nodes.add(cutOff);
+            Parley cutOff = startThrough(proxy);
             String nodeB = "ws://127.0.0.1:" + nodes.get(1).port();
             Met connected = connectAcrossNodes(nodes.get(1), cutOff);
             Person alice = connected.alice();
@@ -328,8 +324,7 @@ class BusFailureIT {
     @Test
     void aReplyToAMessageACutOffNodeNeverPublishedClosesItsSenderToCatchUpInsteadOfMovingPastIt() throws Exception {
         try (SilentProxy proxy = SilentProxy.to(redis.port())) {
-            Parley cutOff = Parley.start(config.withBus(new ParleyConfig.Bus(proxy.url(), "parley")));
-            nodes.add(cutOff);
+            Parley cutOff = startThrough(proxy);
             Met connected = connectAcrossNodes(nodes.get(1), cutOff);
             HttpApi api = connected.api();
             Person alice = connected.alice();
@@ -385,6 +380,13 @@ class BusFailureIT {
             }
         }
         return false;
+    }
+
+    /** A third node, whose connections to Redis go through {@code proxy}; stopped with the others. */
+    private Parley startThrough(SilentProxy proxy) {
+        Parley node = Parley.start(config.withBus(new ParleyConfig.Bus(proxy.url(), "parley")));
+        nodes.add(node);
+        return node;
     }
 
     /** Alice and Bob, registered through Bob's node, connected to theirs, and Alice's first message, which Bob got. */
