@@ -23,14 +23,13 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -243,13 +242,10 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
     /** Guarded by {@link #publishingTurn}. */
     private long nextSequence = 1;
     /**
-     * The publications sent on {@link #publisher} since it connected that Redis has not answered, counting those that
-     * timed out: Lettuce keeps a command in its stack until Redis answers it or the connection ends, and refuses
-     * every command beyond {@link #MAX_PUBLICATIONS_IN_FLIGHT}, logging each refusal as a warning with its stack
-     * trace (a hostile review counted 45 a second on a node whose connection to Redis had gone silent). At that many,
-     * what this node would publish is owed instead ({@link #publish}). A new count with each connection.
+     * The publications sent on {@link #publisher} since it connected, and how many of them Redis has answered
+     * ({@link Unanswered}). A new count with each connection.
      */
-    private volatile AtomicInteger publisherUnanswered = new AtomicInteger();
+    private volatile Unanswered publisherUnanswered = new Unanswered();
     /** Whether the owing for a full {@link #publisherUnanswered} was logged since it last had room; publishing turn. */
     private boolean publisherFullLogged;
     /** When this node last published ({@link System#nanoTime()}): a heartbeat is due a second after. */
@@ -732,14 +728,14 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
             unpublished.addAndGet(-queuedItems);
             return;
         }
-        AtomicInteger unanswered = publisherUnanswered;
+        Unanswered unanswered = publisherUnanswered;
         try {
             StatefulRedisConnection<byte[], byte[]> used = publisher;
             RedisAsyncCommands<byte[], byte[]> commands = used.async();
-            unanswered.incrementAndGet();
+            long number = unanswered.sent();
             commands.publish(channel, bytes).whenComplete((receivers, failure) -> {
-                if (!(failure instanceof RedisCommandTimeoutException)) {
-                    unanswered.decrementAndGet(); // answered, refused or failed: out of Lettuce's stack
+                if (failure == null || failure instanceof RedisCommandExecutionException) {
+                    unanswered.answered(number);
                 }
                 if (failure != null) {
                     owed.add(batch);
@@ -752,7 +748,6 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
                 unpublished.addAndGet(-queuedItems);
             });
         } catch (Throwable rejected) {
-            unanswered.decrementAndGet();
             owed.add(batch);
             unpublished.addAndGet(-queuedItems);
         }
@@ -764,7 +759,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
      * nothing, and this node will find itself deaf and replace it. Logged once until it has room again.
      */
     private boolean publisherFull() {
-        int unanswered = publisherUnanswered.get();
+        long unanswered = publisherUnanswered.count();
         if (unanswered < MAX_PUBLICATIONS_IN_FLIGHT - PUBLISHER_MARGIN) {
             publisherFullLogged = false;
             return false;
@@ -988,7 +983,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
             StatefulRedisPubSubConnection<byte[], byte[]> oldSubscriber = subscriber;
             StatefulRedisConnection<byte[], byte[]> oldPublisher = publisher;
             subscriber = newSubscriber;
-            publisherUnanswered = new AtomicInteger();
+            publisherUnanswered = new Unanswered();
             publisher = newPublisher;
             subscribedBefore = true;
             subscriberReady = true;
@@ -1438,7 +1433,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
             long back = 0;
             synchronized (state) {
                 if (connection == publisher) {
-                    publisherUnanswered = new AtomicInteger(); // Lettuce's stack was emptied with the old channel
+                    publisherUnanswered = new Unanswered(); // Lettuce's stack was emptied with the old channel
                     publisherReady = true;
                     lastHeardSelfNanos = System.nanoTime();
                     back = cameBack();
@@ -1511,6 +1506,33 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
                 LOG.error("Frames of this node could not be handed over: {}", RedisBusUnavailable.describe(failure));
             }
             publishStaged();
+        }
+    }
+
+    /**
+     * The publications sent on one connection and not answered yet by Redis, as Lettuce counts them: it keeps each
+     * command in its stack until Redis answers it or the connection ends, a command that timed out too, and refuses
+     * every command beyond {@link #MAX_PUBLICATIONS_IN_FLIGHT}, logging each refusal as a warning with its stack
+     * trace (a hostile review counted 45 a second on a node whose connection to Redis had gone silent). Redis answers
+     * in order, so an answer to the n-th publication means that the ones before it left the stack too, answered late
+     * or timed out before.
+     */
+    private static final class Unanswered {
+        private final AtomicLong sent = new AtomicLong();
+        private final AtomicLong answeredUpTo = new AtomicLong();
+
+        /** Counts a publication about to be sent; its number, for {@link #answered}. */
+        long sent() {
+            return sent.incrementAndGet();
+        }
+
+        /** Redis answered publication {@code number} (and so every one before it). */
+        void answered(long number) {
+            answeredUpTo.accumulateAndGet(number, Math::max);
+        }
+
+        long count() {
+            return sent.get() - answeredUpTo.get();
         }
     }
 
