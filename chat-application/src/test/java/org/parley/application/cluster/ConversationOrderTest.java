@@ -477,6 +477,32 @@ class ConversationOrderTest {
         assertThat(rangesAsked).as("off the bus: nothing is delivered here, nothing read").hasSize(1);
     }
 
+    /**
+     * A message of a silent node's that a later one waits for (a hostile review: senders on the node still on the bus
+     * waited the 10 s gap wait for each such conversation): the watch finds it never delivered here, closes its
+     * recipients, and what waited for it goes on after the close, long before the gap wait would have ended.
+     */
+    @Test
+    void theWatchOfASilentNodeEndsTheWaitForItsMessage() {
+        MovingClock wall = new MovingClock(ChatFixtures.T0.plusSeconds(10));
+        ConversationOrder watching = new ConversationOrder(local, connections,
+                new ConversationOrder.Settings(Duration.ofSeconds(10), Duration.ofMinutes(1), 1_000, 10), clock::get,
+                wall, storage);
+        watching.tick();
+        watching.deliver(first(1, 10));
+        watching.deliver(after(1, 12, 11)); // 11: the silent node's, never published
+        Collections.addAll(storedMessages, first(1, 10).message(), after(1, 11, 10).message(),
+                after(1, 12, 11).message());
+        storedSoFar.set(12);
+
+        watching.connections().otherNodeSilent(Duration.ZERO);
+        advance(Duration.ofSeconds(1));
+        watching.tick();
+
+        assertThat(connections.closings()).as("11's receiver and sender").hasSize(2);
+        assertThat(deliveredIds()).as("12 goes on after the close").containsExactly(10L, 12L);
+    }
+
     /** The watch reads a thousand messages at a time, on from where the last page ended. */
     @Test
     void theWatchOfASilentNodeReadsPageByPage() {
