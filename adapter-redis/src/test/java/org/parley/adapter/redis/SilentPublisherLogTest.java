@@ -2,14 +2,7 @@ package org.parley.adapter.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,16 +19,12 @@ import org.parley.adapter.redis.testing.SilentProxy;
 class SilentPublisherLogTest {
 
     private final RedisServer redis = RedisServer.start();
-    private final List<String> output = new CopyOnWriteArrayList<>();
-    private Process node;
+    private StandingNodeProcess node;
 
     @AfterEach
     void stop() throws Exception {
         if (node != null) {
-            node.getOutputStream().close();
-            if (!node.waitFor(10, TimeUnit.SECONDS)) {
-                node.destroyForcibly();
-            }
+            node.close();
         }
         redis.close();
     }
@@ -43,34 +32,15 @@ class SilentPublisherLogTest {
     @Test
     void aConnectionRedisNoLongerAnswersIsNotGivenMorePublicationsThanLettuceTakes() throws Exception {
         try (SilentProxy proxy = SilentProxy.to(redis.port())) {
-            node = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Dparley.bus.maxPublicationsInFlight=100", "-cp", System.getProperty("java.class.path"),
-                    StandingNode.class.getName(), proxy.url(), "parley", "busy")
-                    .redirectErrorStream(true)
-                    .start();
-            Thread reader = new Thread(this::readNode, "silent-publisher-reader");
-            reader.setDaemon(true);
-            reader.start();
-            Buses.await("the node joined the bus", () -> output.contains("NODE joined"));
+            node = StandingNodeProcess.start(proxy.url(), true, "-Dparley.bus.maxPublicationsInFlight=100");
 
             proxy.silenceEstablished();
             Thread.sleep(4_000); // an event every 2 ms; the node finds itself deaf after 5 s
 
+            List<String> output = node.lines().stream().map(StandingNodeProcess.Line::text).toList();
             assertThat(output).as("the bus reached the limit").filteredOn(line -> line.contains(
                     "Redis has not answered")).hasSize(1);
             assertThat(output).as("Lettuce refused nothing").noneMatch(line -> line.contains("stack size exceeded"));
-        }
-    }
-
-    private void readNode() {
-        try (BufferedReader lines = new BufferedReader(
-                new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = lines.readLine()) != null) {
-                output.add(line);
-            }
-        } catch (IOException ended) {
-            // the node ended
         }
     }
 }
