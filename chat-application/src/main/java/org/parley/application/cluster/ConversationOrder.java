@@ -536,10 +536,14 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         if (followed == null) {
             return false;
         }
-        long id = repeated.message().value();
         synchronized (followed) {
-            return !followed.forgotten && followed.held.values().stream().anyMatch(held -> held.id == id);
+            return !followed.forgotten && holds(followed, repeated.message().value());
         }
+    }
+
+    /** Under {@code followed}'s lock: whether it holds message {@code id}, waiting for its predecessor. */
+    private static boolean holds(Followed followed, long id) {
+        return followed.held.values().stream().anyMatch(held -> held.id == id);
     }
 
     /**
@@ -555,7 +559,7 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         synchronized (followed) {
             return !followed.forgotten && (followed.last != NOT_YET && id >= followed.first && id <= followed.last
                     || id == followed.repeatedUnseen
-                    || followed.held.values().stream().anyMatch(held -> held.id == id));
+                    || holds(followed, id));
         }
     }
 
