@@ -846,15 +846,15 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
 
     /**
      * Receiver thread: {@code other} was heard (or left the bus saying so): if it was told of as silent, the
-     * connections are told that it is heard again ({@link OpenConnections#otherNodeHeardAgain}).
+     * connections are told that it is heard again ({@link OpenConnections#otherNodeHeardAgain}); whether it was.
      */
-    private void heardAgain(String other) {
+    private boolean heardAgain(String other) {
         if (!anySilentNode) {
-            return;
+            return false;
         }
         synchronized (silentNodes) {
             if (!silentNodes.remove(other)) {
-                return;
+                return false;
             }
             anySilentNode = !silentNodes.isEmpty();
             LOG.info("Node {}, silent before, is heard again", other);
@@ -862,6 +862,29 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
                 connections.otherNodeHeardAgain();
             } catch (Throwable failure) {
                 LOG.error("Telling the connections that node {} is heard again failed: {}", other,
+                        RedisBusUnavailable.describe(failure));
+            }
+            return true;
+        }
+    }
+
+    /**
+     * Receiver thread: {@code other}, not told of as silent, owes catch-ups: some of its publications failed since it
+     * was last heard, {@code nanosSinceHeard} ago (its link to Redis dropped for less than a silence's 5 s, or its
+     * outbox was full). The messages it stored meanwhile reach no node as events, and a thread here that goes on after
+     * one would wait a gap's 10 s for it: the connections are told of a silence that ends at once
+     * ({@link OpenConnections#otherNodeSilent}, then {@link OpenConnections#otherNodeHeardAgain}), so that the
+     * conversation order checks what was stored since.
+     */
+    private void couldNotPublish(String other, long nanosSinceHeard) {
+        synchronized (silentNodes) {
+            LOG.debug("Node {} could not publish some frames since it was last heard {} ms ago: what was stored since "
+                    + "is checked", other, TimeUnit.NANOSECONDS.toMillis(nanosSinceHeard));
+            try {
+                connections.otherNodeSilent(Duration.ofNanos(nanosSinceHeard));
+                connections.otherNodeHeardAgain();
+            } catch (Throwable failure) {
+                LOG.error("Telling the connections that node {} could not publish failed: {}", other,
                         RedisBusUnavailable.describe(failure));
             }
         }
@@ -1113,12 +1136,9 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
             heardItself(now);
             return;
         }
-        if (batch.leaving()) {
-            otherNodesHeard.remove(batch.node());
-        } else {
-            otherNodesHeard.put(batch.node(), now);
-        }
-        heardAgain(batch.node());
+        Long heardBefore = batch.leaving() ? otherNodesHeard.remove(batch.node())
+                : otherNodesHeard.put(batch.node(), now);
+        boolean wasSilent = heardAgain(batch.node());
         if (!firstTimeFrom(batch.node(), batch.sequence(), now)) {
             return;
         }
@@ -1127,6 +1147,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         List<Item> items = batch.items();
         List<Unreadable> unreadable = batch.unreadable();
         int nextUnreadable = 0;
+        boolean owesCatchUp = false;
         for (int position = 0; position < items.size(); position++) {
             while (nextUnreadable < unreadable.size()
                     && unreadable.get(nextUnreadable).readableBefore() <= position) {
@@ -1148,6 +1169,7 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
                 }
                 here.close();
                 handle(item);
+                owesCatchUp |= item instanceof CatchUp;
             } catch (Throwable failure) {
                 LOG.error("An item from node {} could not be handled: {}", batch.node(),
                         RedisBusUnavailable.describe(failure));
@@ -1155,6 +1177,9 @@ public final class RedisEventBus implements EventDelivery, UserChanges, AutoClos
         }
         while (nextUnreadable < unreadable.size()) {
             closeRecipients(batch.node(), unreadable.get(nextUnreadable++), here);
+        }
+        if (owesCatchUp && !wasSilent && heardBefore != null) {
+            couldNotPublish(batch.node(), now - heardBefore);
         }
     }
 

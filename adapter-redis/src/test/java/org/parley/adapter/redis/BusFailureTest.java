@@ -437,7 +437,9 @@ class BusFailureTest {
      * connection is back: the other nodes would deliver it up to the command time-out (5 s) late, after its
      * recipients' connections had been closed and had caught up past it, as if it were new. Lettuce's auto-reconnect
      * sends such commands again (at least once) unless commands are rejected while disconnected, as this bus asks
-     * (since Lettuce 6.7 that also fails the commands in flight at the drop): its recipients are owed a catch-up.
+     * (since Lettuce 6.7 that also fails the commands in flight at the drop): its recipients are owed a catch-up. The
+     * other node, told of it, also tells its connections of a silence that ended at once: 2 reaches no node as an
+     * event, and a thread there that goes on after it would wait a gap's 10 s for it.
      */
     @Test
     void aPublicationInFlightWhenItsConnectionDropsIsNeverSentAgainItsRecipientsAreOwedACatchUp() throws Exception {
@@ -463,6 +465,9 @@ class BusFailureTest {
             Buses.await("delivery resumes", () -> b.deliveredIds().contains(3L));
             assertThat(b.deliveredIds()).as("2 was never sent again: its recipients catch up instead")
                     .containsExactly(1L, 3L);
+            assertThat(b.connections.silences()).as("told of a silence that ended at once, so that the conversation "
+                    + "order checks what was stored meanwhile").hasSize(1);
+            assertThat(b.connections.heardAgain()).isEqualTo(1);
         }
     }
 

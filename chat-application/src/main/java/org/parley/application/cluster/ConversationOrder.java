@@ -259,9 +259,18 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
      * each silence moves it back to what was delivered here before that node's last word.
      */
     private long silentWatchedUpTo = NOT_YET;
+    /**
+     * Ticker: once no node is silent, the highest id stored then ({@link #NOT_YET} while one is): the watch ends when
+     * it has checked up to it. A node heard again publishes only catch-up notices for what it stored while silent,
+     * and a message it stored just before is too new to have been checked: a review saw a thread held 10 s after a
+     * rejoin for one.
+     */
+    private long silentWatchEndsAt = NOT_YET;
     /** Ticker: how many messages the watch checked, and found never delivered here, since it began. */
     private long silentWatchChecked;
     private long silentWatchFound;
+    /** Ticker: when a line of the watch was last logged at {@code INFO} ({@link #NOT_YET}: never). */
+    private long watchLoggedNanos = NOT_YET;
     /** Ticker: whether a failed read of the watch was logged since the last that worked. */
     private boolean silentCheckFailureLogged;
     /**
@@ -704,7 +713,8 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
      * there a tick later, so a node killed while silent is covered up to its last message. A tick reads for at most
      * {@link #SILENT_WATCH_TICK_BUDGET}. Paused while this node is off the bus (nothing is delivered here then, and
      * its connections were closed) and until it has read what was stored before it rejoined. A read that fails is tried
-     * again a tick later. The watch ends once no node is silent: a node heard again publishes what it owes.
+     * again a tick later. Once no node is silent, the watch goes on until it has checked what was stored until then
+     * ({@link #silentWatchEndsAt}), and ends.
      */
     private void watchSilentNodes(long now) {
         Long lastHeard;
@@ -713,19 +723,13 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
             if (silentWatchedUpTo == NOT_YET) {
                 silentWatchChecked = 0;
                 silentWatchFound = 0;
-                LOG.log(Level.INFO, "Another node fell silent: the messages stored after id " + from + " are checked "
-                        + "while a node stays silent; the recipients here of any never delivered here are closed so "
-                        + "that they catch up");
+                logWatch("Another node fell silent (or could not publish): the messages stored after id " + from
+                        + " are checked while a node stays silent; the recipients here of any never delivered here "
+                        + "are closed so that they catch up");
             }
             silentWatchedUpTo = silentWatchedUpTo == NOT_YET ? from : Math.min(silentWatchedUpTo, from);
         }
         if (silentWatchedUpTo == NOT_YET) {
-            return;
-        }
-        if (silentNodes.get() == 0) {
-            LOG.log(Level.INFO, "No other node is silent now: the watch of what they stored ends (" + silentWatchChecked
-                    + " message(s) checked, " + silentWatchFound + " never delivered here)");
-            silentWatchedUpTo = NOT_YET;
             return;
         }
         if (offTheBus || joiningToRead) {
@@ -735,6 +739,20 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         long budgetEnds = now + SILENT_WATCH_TICK_BUDGET.toNanos();
         try {
             long highest = storage.highestId();
+            if (silentNodes.get() > 0) {
+                silentWatchEndsAt = NOT_YET;
+            } else if (silentWatchEndsAt == NOT_YET) {
+                silentWatchEndsAt = highest;
+            } else {
+                highest = Math.min(highest, silentWatchEndsAt);
+            }
+            if (silentWatchEndsAt != NOT_YET && Math.max(silentWatchedUpTo, storedBeforeJoining) >= silentWatchEndsAt) {
+                logWatch("No other node is silent now, and what was stored until then is checked: the watch ends ("
+                        + silentWatchChecked + " message(s) checked, " + silentWatchFound + " never delivered here)");
+                silentWatchedUpTo = NOT_YET;
+                silentWatchEndsAt = NOT_YET;
+                return;
+            }
             while (true) {
                 long from = Math.max(silentWatchedUpTo, storedBeforeJoining);
                 if (from >= highest) {
@@ -767,6 +785,21 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
                 LOG.log(Level.WARNING, "What a silent node may have left unpublished could not be read (tried "
                         + "again every tick): " + LocalUserChanges.describe(failure));
             }
+        }
+    }
+
+    /**
+     * Ticker: logs {@code line} of the watch of silent nodes at {@code INFO}, or at {@code DEBUG} when one was logged at
+     * {@code INFO} in the last {@value #GAP_LOG_SECONDS} s (a link to Redis that flaps begins and ends a watch each
+     * time).
+     */
+    private void logWatch(String line) {
+        long now = nanoTime.getAsLong();
+        if (watchLoggedNanos == NOT_YET || now - watchLoggedNanos >= TimeUnit.SECONDS.toNanos(GAP_LOG_SECONDS)) {
+            watchLoggedNanos = now;
+            LOG.log(Level.INFO, line);
+        } else {
+            LOG.log(Level.DEBUG, line);
         }
     }
 

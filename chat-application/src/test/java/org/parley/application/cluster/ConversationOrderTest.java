@@ -406,7 +406,8 @@ class ConversationOrderTest {
      * A node cut off from Redis goes on storing and confirming for its own connections, and may be killed before it
      * rejoins: what it stores after it fell silent is watched too, message by message once it is 2 s old, until the
      * node is heard again (a hostile review, 2026-12-03: with one check when the node fell silent, 23-93 messages it
-     * stored after that check never reached their receivers). Then the watch ends.
+     * stored after that check never reached their receivers). Then the watch ends, once it has checked what was stored
+     * until the node was heard again.
      */
     @Test
     void aSilentNodeIsWatchedUntilItIsHeardAgainAndWhatItStoresMeanwhileClosesItsRecipients() {
@@ -438,14 +439,25 @@ class ConversationOrderTest {
         assertThat(rangesAsked).as("each from where the last stopped").containsExactly(List.of(10L, 11L),
                 List.of(10L, 12L), List.of(11L, 12L));
 
-        watching.connections().otherNodeHeardAgain();
         storedMessages.add(storedAt(4, 13, ChatFixtures.T0.plusSeconds(13)));
         storedSoFar.set(13);
+        watching.connections().otherNodeHeardAgain();
+        watching.tick();
+        assertThat(connections.closings()).as("13, stored just before it was heard again, is too new yet").hasSize(4);
+        wall.set(ChatFixtures.T0.plusSeconds(16));
+        storedMessages.add(storedAt(5, 14, ChatFixtures.T0.plusSeconds(14)));
+        storedSoFar.set(14);
+        watching.tick();
+        assertThat(connections.closings()).as("13 checked: it publishes no message it stored while silent, only "
+                + "catch-up notices").hasSize(6);
+        assertThat(rangesAsked.get(rangesAsked.size() - 1)).as("not past what was stored when it was heard again")
+                .isEqualTo(List.of(12L, 13L));
+        int asked = rangesAsked.size();
         wall.set(ChatFixtures.T0.plusSeconds(20));
         watching.tick();
 
-        assertThat(rangesAsked).as("heard again: it publishes what it stored").hasSize(3);
-        assertThat(connections.closings()).hasSize(4);
+        assertThat(rangesAsked).as("the watch ended").hasSize(asked);
+        assertThat(connections.closings()).hasSize(6);
     }
 
     /**
