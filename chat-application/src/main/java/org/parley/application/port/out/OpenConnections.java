@@ -57,7 +57,9 @@ public interface OpenConnections {
     /**
      * Another node has not been heard for {@code silentFor} while this node hears itself: it was killed, or lost
      * Redis, and what it stored and confirmed shortly before, and stores while it stays silent, may never be
-     * published. Told by the bus once per silence; {@link #otherNodeHeardAgain()} ends it. The default does nothing:
+     * published. Told by the bus once per silence; {@link #otherNodeHeardAgain()} ends it. Also told, with {@code
+     * silentFor} the time since that node was last heard and followed at once by {@link #otherNodeHeardAgain()}, when
+     * a node not found silent says that some of its publications failed (it owes catch-ups). The default does nothing:
      * connections themselves know nothing of what was stored.
      */
     default void otherNodeSilent(Duration silentFor) {
@@ -65,8 +67,9 @@ public interface OpenConnections {
 
     /**
      * A node told of as silent ({@link #otherNodeSilent}) was heard again, or left the bus saying so, with nothing left
-     * unpublished: what it stored meanwhile reaches this node over the bus, or as a catch-up notice. Told by the bus
-     * once per silence, never for a node not told of as silent. The default does nothing.
+     * unpublished: what it stores from now on reaches this node over the bus; what it stored while silent reaches it
+     * only as catch-up notices (the recipients' connections are closed), not as events. Told by the bus once per
+     * silence, never for a node not told of as silent. The default does nothing.
      */
     default void otherNodeHeardAgain() {
     }
