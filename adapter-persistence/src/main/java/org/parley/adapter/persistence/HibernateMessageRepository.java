@@ -231,10 +231,7 @@ final class HibernateMessageRepository implements MessageRepository {
     /** One range scan of the primary key's index ({@link MessageRows#between}). */
     @Override
     public List<Message> findBetween(long afterId, long upToId, int limit) {
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
-        }
-        if (upToId <= afterId) {
+        if (MessageRepository.noIdBetween(afterId, upToId, limit)) {
             return List.of();
         }
         List<MessageEntity> found = transactions.jdbc(connection ->

@@ -110,10 +110,7 @@ public final class InMemoryMessageRepository implements MessageRepository {
 
     @Override
     public List<Message> findBetween(long afterId, long upToId, int limit) {
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
-        }
-        if (upToId <= afterId) {
+        if (MessageRepository.noIdBetween(afterId, upToId, limit)) {
             return List.of();
         }
         return byId.subMap(afterId, false, upToId, true).values().stream().limit(limit).toList();

@@ -95,6 +95,19 @@ public interface MessageRepository {
     List<Message> findBetween(long afterId, long upToId, int limit);
 
     /**
+     * For implementations of {@link #findBetween}: whether its range holds no id at all ({@code upToId} at or below
+     * {@code afterId}), after checking {@code limit}.
+     *
+     * @throws IllegalArgumentException when {@code limit} is not positive
+     */
+    static boolean noIdBetween(long afterId, long upToId, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+        }
+        return upToId <= afterId;
+    }
+
+    /**
      * Up to {@code limit} messages of a thread inside {@code range}.
      * {@link MessageRange.Direction#NEWEST_FIRST} takes the newest of the range, newest first;
      * {@link MessageRange.Direction#OLDEST_FIRST} takes the oldest of the range, oldest first.
