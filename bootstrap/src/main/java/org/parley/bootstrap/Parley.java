@@ -372,7 +372,7 @@ public final class Parley implements AutoCloseable {
             return new Transport(local, new LocalUserChanges(users, open), () -> { }, Optional.empty());
         }
         ConversationOrder order = ConversationOrder.start(local, open, ConversationOrder.Settings.defaults(),
-                ConversationOrder.Storage.of(messages));
+                ConversationOrder.Storage.of(messages, users));
         try {
             OpenConnections closing = order.connections();
             RedisEventBus bus = RedisEventBus.connect(ParleyConfig.busSettings(config.bus().get()), order,

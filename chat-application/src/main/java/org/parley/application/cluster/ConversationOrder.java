@@ -28,18 +28,22 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 import org.parley.application.port.out.EventDelivery;
+import org.parley.application.port.out.MessageRange;
 import org.parley.application.port.out.MessageRepository;
 import org.parley.application.port.out.MessageStored;
 import org.parley.application.port.out.OpenConnections;
 import org.parley.application.port.out.OutboundEvent;
 import org.parley.application.port.out.RepeatedSend;
 import org.parley.application.port.out.ThreadPosition;
+import org.parley.application.port.out.UserAccounts;
 import org.parley.domain.chat.Message;
+import org.parley.domain.chat.MessageContent;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.chat.ThreadId;
 import org.parley.domain.delivery.Audience;
 import org.parley.domain.delivery.Delivery;
 import org.parley.domain.delivery.DeliveryPolicy;
+import org.parley.domain.user.User;
 import org.parley.domain.user.UserId;
 
 /**
@@ -55,7 +59,11 @@ import org.parley.domain.user.UserId;
  *   <li><b>its predecessor was the last delivered</b> (or the thread's first message): delivered, and then every
  *       event held for it, in chain order;</li>
  *   <li><b>its predecessor was not delivered yet</b>: held until the predecessor comes, for at most
- *       {@link Settings#gapWait()}. When it does not come, this node has missed a message (a gap): the recipients of
+ *       {@link Settings#gapWait()}. Held half a {@linkplain Settings#firstSightWait() first sight's wait}, the
+ *       missing messages are read from storage once, and delivered in order as their nodes would have published them
+ *       ({@link #fillWaits}; a publication lost, or a node cut off from Redis, then costs a late frame, not a
+ *       reconnection). When they cannot be (storage does not answer, or a file message, whose frame is its sender's
+ *       announcement), and the predecessor does not come, this node has missed a message (a gap): the recipients of
  *       the held events here are closed to catch up ({@link OpenConnections#closeToCatchUp}, 1012 on a websocket) and
  *       the held events are dropped, so their clients, whose last frame precedes the gap, get everything with
  *       {@code after=}; the thread's later events wait until that close has run (one forwarded before it would reach
@@ -82,7 +90,9 @@ import org.parley.domain.user.UserId;
  * again; if this node never delivered its message (the node that stored it may have stopped before publishing it),
  * the recipients' connections opened before it was stored are closed to catch up, and the thread's order moves on
  * past it once they are; if it holds the message for its turn, the sender's connections here are closed (the answer,
- * written outside every order, would overtake it).
+ * written outside every order, would overtake it). While another node is silent, what is stored meanwhile is watched
+ * ({@link #watchSilentNodes}): a message never delivered here is read from storage and delivered in its thread's
+ * order, or, where it cannot be, its recipients' connections that may have missed it are closed to catch up.
  *
  * <p><b>Memory is bounded</b>: a thread is followed by its last delivered id (and what is held for it, at most
  * {@link Settings#maxHeldPerThread()} events: one more is a gap at once); a thread idle for
@@ -164,7 +174,11 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         }
     }
 
-    /** What the order reads from storage: a {@link MessageRepository}'s answers ({@link #of}). */
+    /**
+     * What the order reads from storage: a {@link MessageRepository}'s and a {@link UserAccounts}' answers
+     * ({@link #of}). Any method may throw when storage cannot answer (the caller tries again later, or closes the
+     * connections that may have missed what it could not read).
+     */
     public interface Storage {
 
         /** Nothing stored, ever (tests). */
@@ -178,6 +192,21 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
             public List<Message> findBetween(long afterId, long upToId, int limit) {
                 return List.of();
             }
+
+            @Override
+            public List<Message> findInThread(ThreadId thread, long afterId, long upToId, int limit) {
+                return List.of();
+            }
+
+            @Override
+            public long previousInThread(ThreadId thread, long id) {
+                return NONE;
+            }
+
+            @Override
+            public Optional<User> findUser(UserId id) {
+                return Optional.empty();
+            }
         };
 
         /** {@link MessageRepository#highestId()}. */
@@ -186,8 +215,23 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         /** {@link MessageRepository#findBetween}. */
         List<Message> findBetween(long afterId, long upToId, int limit);
 
-        static Storage of(MessageRepository messages) {
+        /**
+         * Up to {@code limit} messages of {@code thread} with an id above {@code afterId} and at most {@code upToId},
+         * lowest id first ({@link MessageRepository#findInThread}): within a thread ids follow commit order, so once
+         * {@code upToId} is stored these are all its thread's messages in that range, each stored right after the one
+         * before it.
+         */
+        List<Message> findInThread(ThreadId thread, long afterId, long upToId, int limit);
+
+        /** The id of the message of {@code thread} stored just before message {@code id}; {@code 0} when none was. */
+        long previousInThread(ThreadId thread, long id);
+
+        /** {@link UserAccounts#findById}: the user a {@code user_profile} message shares. */
+        Optional<User> findUser(UserId id);
+
+        static Storage of(MessageRepository messages, UserAccounts users) {
             Objects.requireNonNull(messages, "messages");
+            Objects.requireNonNull(users, "users");
             return new Storage() {
                 @Override
                 public long highestId() {
@@ -197,6 +241,25 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
                 @Override
                 public List<Message> findBetween(long afterId, long upToId, int limit) {
                     return messages.findBetween(afterId, upToId, limit);
+                }
+
+                @Override
+                public List<Message> findInThread(ThreadId thread, long afterId, long upToId, int limit) {
+                    Optional<MessageId> after = afterId < 1 ? Optional.empty() : Optional.of(new MessageId(afterId));
+                    return messages.findInThread(thread, new MessageRange(after, Optional.of(new MessageId(upToId + 1)),
+                            MessageRange.Direction.OLDEST_FIRST), limit);
+                }
+
+                @Override
+                public long previousInThread(ThreadId thread, long id) {
+                    List<Message> before = messages.findInThread(thread, new MessageRange(Optional.empty(),
+                            Optional.of(new MessageId(id)), MessageRange.Direction.NEWEST_FIRST), 1);
+                    return before.isEmpty() ? NONE : before.get(0).id().value();
+                }
+
+                @Override
+                public Optional<User> findUser(UserId id) {
+                    return users.findById(id);
                 }
             };
         }
@@ -210,6 +273,8 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
      * still be on their way).
      */
     static final Duration SILENT_NODE_MARGIN = Duration.ofSeconds(2);
+    /** The most messages {@link #fillFromStorage} reads from a thread at once. */
+    static final int FILL_LIMIT = 1_000;
     /** How many messages the watch of silent nodes reads at a time. */
     static final int SILENT_WATCH_PAGE = 1_000;
     /** How long one tick's watch of silent nodes may read and check before it leaves the rest to the next tick. */
@@ -239,6 +304,8 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
     private final Storage storage;
     private final long gapWaitNanos;
     private final long firstSightWaitNanos;
+    /** How long events wait for a predecessor before it is read from storage ({@link #fillWaits}). */
+    private final long fillAfterNanos;
     private final Map<ThreadId, Followed> threads = new ConcurrentHashMap<>();
     /** Threads with held events, for the ticker. */
     private final Set<ThreadId> waiting = ConcurrentHashMap.newKeySet();
@@ -269,6 +336,7 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
     /** Ticker: how many messages the watch checked, and found never delivered here, since it began. */
     private long silentWatchChecked;
     private long silentWatchFound;
+    private long silentWatchFilled;
     /** Ticker: when a line of the watch was last logged at {@code INFO} ({@link #NOT_YET}: never). */
     private long watchLoggedNanos = NOT_YET;
     /** Ticker: whether a failed read of the watch was logged since the last that worked. */
@@ -299,6 +367,17 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
     private boolean joiningReadFailureLogged;
     /** Told by the bus: this node cannot see the other nodes' messages now ({@link OpenConnections#offTheBus}). */
     private volatile boolean offTheBus;
+    /** When this node was last told it is off the bus ({@link System#nanoTime()}), for {@link #caughtUpBeforeLoss}. */
+    private volatile long busLostAtNanos;
+    /** Whether the ticker is to read {@link #caughtUpBeforeLoss} and watch what is stored while off the bus. */
+    private final AtomicBoolean busLossToWatch = new AtomicBoolean();
+    /**
+     * Off the bus: the highest id delivered here {@link #SILENT_NODE_MARGIN} before the bus was lost ({@link #NOT_YET}
+     * until the ticker has read it, and on the bus). The loss's close had every connection here catch up after that,
+     * so a first sight whose predecessor is at or below it is delivered at once, as it is on the bus below
+     * {@link #settled}; a later one may be another node's message this node never got, and waits.
+     */
+    private volatile long caughtUpBeforeLoss = NOT_YET;
     /** The next close of every connection is the loss's, which keeps each thread's order (told with offTheBus). */
     private final AtomicBoolean lossCloseDue = new AtomicBoolean();
     private final ScheduledExecutorService ticker;
@@ -344,6 +423,7 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         this.storage = Objects.requireNonNull(storage, "storage");
         this.gapWaitNanos = settings.gapWait().toNanos();
         this.firstSightWaitNanos = settings.firstSightWait().toNanos();
+        this.fillAfterNanos = firstSightWaitNanos / 2;
         this.ticker = ticker;
     }
 
@@ -623,6 +703,12 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
             @Override
             public void offTheBus(boolean off) {
                 lossCloseDue.set(off);
+                if (off) {
+                    busLostAtNanos = nanoTime.getAsLong();
+                    busLossToWatch.set(true);
+                } else {
+                    caughtUpBeforeLoss = NOT_YET;
+                }
                 offTheBus = off;
                 if (!off) {
                     joiningToRead = true;
@@ -664,6 +750,7 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
             deliveredHistory.removeFirst();
         }
         watchSilentNodes(now);
+        fillWaits(now);
         forwarding.lock();
         try {
             endWaits(now);
@@ -705,8 +792,8 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
      * Ticker: while another node is silent ({@link OpenConnections#otherNodeSilent}, until {@link
      * OpenConnections#otherNodeHeardAgain}), the messages it may store and confirm without publishing them (it was
      * killed between the two, or is cut off from Redis and goes on serving its own connections) are read from storage
-     * and checked as a repeated send's are ({@link #closeIfNeverDelivered}): where one was never delivered here, its
-     * recipients' connections that may have missed it are closed to catch up, and its thread moves on past it. The
+     * and checked ({@link #checkStored}): one never delivered here is delivered from storage in its thread's order,
+     * or, where it cannot be, its recipients' connections that may have missed it are closed to catch up. The
      * watch reads, in pages of {@link #SILENT_WATCH_PAGE} by id, from the highest id delivered here {@link
      * #SILENT_NODE_MARGIN} before the node was last heard (and above what was stored before this node last joined the
      * bus), and checks each message stored at least that margin ago; it stops at the first one newer, to go on from
@@ -717,29 +804,36 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
      * ({@link #silentWatchEndsAt}), and ends.
      */
     private void watchSilentNodes(long now) {
+        if (busLossToWatch.getAndSet(false) && offTheBus) {
+            caughtUpBeforeLoss = deliveredBy(busLostAtNanos - SILENT_NODE_MARGIN.toNanos());
+            silentNodesToCheck.add(busLostAtNanos); // every other node is silent to this one now
+        }
         Long lastHeard;
         while ((lastHeard = silentNodesToCheck.poll()) != null) {
             long from = deliveredBy(lastHeard - SILENT_NODE_MARGIN.toNanos());
             if (silentWatchedUpTo == NOT_YET) {
                 silentWatchChecked = 0;
                 silentWatchFound = 0;
-                logWatch("Another node fell silent (or could not publish): the messages stored after id " + from
-                        + " are checked while a node stays silent; the recipients here of any never delivered here "
-                        + "are closed so that they catch up");
+                silentWatchFilled = 0;
+                logWatch("Another node fell silent (or could not publish), or this node lost the bus: the messages "
+                        + "stored after id " + from + " are checked while a node stays silent or this node off the "
+                        + "bus; any never delivered here is delivered from "
+                        + "storage in its conversation's order (where it cannot be, its recipients here are closed so "
+                        + "that they catch up)");
             }
             silentWatchedUpTo = silentWatchedUpTo == NOT_YET ? from : Math.min(silentWatchedUpTo, from);
         }
         if (silentWatchedUpTo == NOT_YET) {
             return;
         }
-        if (offTheBus || joiningToRead) {
+        if (joiningToRead) {
             return;
         }
         Instant storedBefore = wallClock.instant().minus(SILENT_NODE_MARGIN);
         long budgetEnds = now + SILENT_WATCH_TICK_BUDGET.toNanos();
         try {
             long highest = storage.highestId();
-            if (silentNodes.get() > 0) {
+            if (silentNodes.get() > 0 || offTheBus) {
                 silentWatchEndsAt = NOT_YET;
             } else if (silentWatchEndsAt == NOT_YET) {
                 silentWatchEndsAt = highest;
@@ -748,7 +842,8 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
             }
             if (silentWatchEndsAt != NOT_YET && Math.max(silentWatchedUpTo, storedBeforeJoining) >= silentWatchEndsAt) {
                 logWatch("No other node is silent now, and what was stored until then is checked: the watch ends ("
-                        + silentWatchChecked + " message(s) checked, " + silentWatchFound + " never delivered here)");
+                        + silentWatchChecked + " message(s) checked; of those never delivered here, " + silentWatchFilled
+                        + " delivered from storage, " + silentWatchFound + " closed their recipients)");
                 silentWatchedUpTo = NOT_YET;
                 silentWatchEndsAt = NOT_YET;
                 return;
@@ -803,11 +898,30 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         }
     }
 
-    /** Ticker: {@link #closeIfNeverDelivered} for a message the watch of silent nodes read. */
+    /**
+     * Ticker: a message the watch of silent nodes read. One delivered or held here is done with; one never delivered
+     * here is delivered from storage in its thread's order ({@link #fillFromStorage}), and where that cannot be (a file
+     * message, whose frame waits for its sender's announcement; a thread whose order here already moved past it) its
+     * recipients that may have missed it are closed to catch up ({@link #closeIfNeverDelivered}).
+     */
     private void checkStored(Message message) {
-        RepeatedSend stored = RepeatedSend.of(new MessageStored(message, DeliveryPolicy.forStoredMessage(message),
-                Optional.empty(), Optional.empty(), Optional.empty()));
+        // Not through a MessageStored, whose file message needs its attachment link: built that way, one file message
+        // stored by a silent node made each tick's watch throw there, so the watch never got past it.
+        RepeatedSend stored = new RepeatedSend(message.id(), message.threadId(),
+                DeliveryPolicy.forStoredMessage(message), message.createdAt());
         silentWatchChecked++;
+        forwarding.lock();
+        try {
+            if (deliveredOrHeld(stored)) {
+                return;
+            }
+        } finally {
+            unlockForwarding();
+        }
+        if (fillFromStorage(message.threadId(), message.id().value())) {
+            silentWatchFilled++;
+            return;
+        }
         forwarding.lock();
         try {
             if (closeIfNeverDelivered(stored, "stored while a node was silent")) {
@@ -815,6 +929,140 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
             }
         } finally {
             unlockForwarding();
+        }
+    }
+
+    /**
+     * Ticker, outside {@link #forwarding}: gives this node, from storage, the messages of {@code thread} it never got
+     * after the last it delivered, up to message {@code upTo} (stored), in the thread's order, as if they had come
+     * from the bus late: each is the event its node would have published (a text, a shared profile with the user read
+     * again, a tombstone for one deleted since; not its sender's {@code client_msg_id}, which only the sending
+     * connection needs, and that is on the node that stored it), with its exact position (ids follow commit order
+     * within a thread, so the thread's messages read in that range form one chain from the last delivered here).
+     * What waited for them goes on after them; a live publication that comes later is dropped as delivered. A thread
+     * not followed here gets {@code upTo} alone, placed after its stored predecessor, as a first sight. So a message a
+     * silent node never published costs its recipients here a late frame, not a reconnection (a hostile review,
+     * 2026-12-03: each device talking to a cut-off node's users was closed with 1012 several times a second).
+     *
+     * <p>Whether it did: not when the thread's order here is at or past {@code upTo} already (the caller decides),
+     * when the range holds a file message (its frame is its sender's announcement, not its storing), holds more than
+     * {@link #FILL_LIMIT} messages or does not end at {@code upTo}, or storage cannot answer. Nothing is changed then.
+     */
+    private boolean fillFromStorage(ThreadId thread, long upTo) {
+        long last = lastDelivered(thread);
+        if (last >= upTo) {
+            return false;
+        }
+        List<Held> chain = new ArrayList<>();
+        try {
+            List<Message> messages;
+            long previous;
+            if (last == NOT_YET) {
+                messages = storage.findInThread(thread, upTo - 1, upTo, 1);
+                previous = storage.previousInThread(thread, upTo);
+            } else {
+                messages = storage.findInThread(thread, last, upTo, FILL_LIMIT);
+                previous = last;
+            }
+            if (messages.isEmpty() || messages.get(messages.size() - 1).id().value() != upTo) {
+                return false;
+            }
+            long now = nanoTime.getAsLong();
+            Instant at = wallClock.instant();
+            for (Message message : messages) {
+                Optional<MessageStored> event = asPublished(message, previous);
+                if (event.isEmpty()) {
+                    return false;
+                }
+                chain.add(new Held(message.id().value(), previous, event.get(), now, at));
+                previous = message.id().value();
+            }
+        } catch (Throwable failure) {
+            LOG.log(Level.DEBUG, "Thread {0}: the messages up to {1} could not be read from storage: {2}", thread,
+                    upTo, LocalUserChanges.describe(failure));
+            return false;
+        }
+        forwarding.lock();
+        try {
+            while (true) {
+                Followed followed = threads.computeIfAbsent(thread, key -> new Followed(chain.get(0).arrivedNanos));
+                synchronized (followed) {
+                    if (followed.forgotten) {
+                        continue;
+                    }
+                    followed.touchedNanos = chain.get(0).arrivedNanos;
+                    for (Held event : chain) {
+                        arrive(thread, followed, event);
+                    }
+                    LOG.log(Level.DEBUG, "Thread {0}: {1} message(s) up to {2}, never received here, were read from "
+                            + "storage and put in order", thread, chain.size(), upTo);
+                    return true;
+                }
+            }
+        } finally {
+            unlockForwarding();
+        }
+    }
+
+    /** The last id delivered here in {@code thread}, {@link #NOT_YET} when it is not followed. */
+    private long lastDelivered(ThreadId thread) {
+        Followed followed = threads.get(thread);
+        if (followed == null) {
+            return NOT_YET;
+        }
+        synchronized (followed) {
+            return followed.forgotten ? NOT_YET : followed.last;
+        }
+    }
+
+    /**
+     * The event that published {@code message}, stored right after {@code previous} in its thread, rebuilt from
+     * storage; empty for a file message (see {@link #fillFromStorage}).
+     */
+    private Optional<MessageStored> asPublished(Message message, long previous) {
+        MessageContent content = message.content();
+        if (content instanceof MessageContent.File) {
+            return Optional.empty();
+        }
+        Optional<User> profile = content instanceof MessageContent.ProfileShare share
+                ? storage.findUser(share.profile()) : Optional.empty();
+        ThreadPosition position = previous == NONE ? ThreadPosition.first()
+                : ThreadPosition.after(new MessageId(previous));
+        return Optional.of(new MessageStored(message, DeliveryPolicy.forStoredMessage(message), Optional.empty(),
+                profile, Optional.empty(), position));
+    }
+
+    /**
+     * Ticker, outside {@link #forwarding}: each thread whose events have waited {@link #fillAfterNanos} for a
+     * predecessor (a publication lost, or a node cut off from Redis that stored it) has the missing ones read from
+     * storage ({@link #fillFromStorage}), once per predecessor, before its wait ends in a close; not a thread whose gap
+     * is being closed, nor a predecessor stored before this node joined the bus (the wait's end delivers past it). At
+     * most {@link #SILENT_WATCH_TICK_BUDGET} of reading a tick.
+     */
+    private void fillWaits(long now) {
+        long budgetEnds = now + SILENT_WATCH_TICK_BUDGET.toNanos();
+        for (ThreadId thread : waiting) {
+            Followed followed = threads.get(thread);
+            if (followed == null) {
+                continue;
+            }
+            long missing;
+            synchronized (followed) {
+                if (followed.forgotten || followed.held.isEmpty() || now - followed.oldestHeldNanos < fillAfterNanos
+                        || followed.closing != null && !followed.closing.done
+                        || waitsForOneStoredBeforeJoining(followed)) {
+                    continue;
+                }
+                missing = followed.held.firstKey();
+                if (missing == followed.filledFor) {
+                    continue;
+                }
+                followed.filledFor = missing;
+            }
+            fillFromStorage(thread, missing);
+            if (nanoTime.getAsLong() - budgetEnds >= 0) {
+                return;
+            }
         }
     }
 
@@ -890,9 +1138,10 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
     private void arrive(ThreadId thread, Followed followed, Held event) {
         if (followed.last == NOT_YET) {
             boolean afterRepeated = event.previous == followed.repeatedUnseen;
-            // Off the bus, an old predecessor may be another node's too: this node's own traffic moves "settled".
-            if (!afterRepeated && event.previous != NONE
-                    && (offTheBus || event.previous > settled && event.previous > storedBeforeStart)) {
+            // Off the bus, a predecessor stored since the loss may be another node's too: this node's own traffic
+            // moves "settled".
+            if (!afterRepeated && event.previous != NONE && (offTheBus ? event.previous > caughtUpBeforeLoss
+                    : event.previous > settled && event.previous > storedBeforeStart)) {
                 hold(thread, followed, event);
                 return;
             }
@@ -1282,6 +1531,8 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         long repeatedUnseen = NOT_YET;
         /** Held events by the id of the predecessor each waits for. */
         final TreeMap<Long, Held> held = new TreeMap<>();
+        /** The last predecessor {@link #fillWaits} read from storage for this thread ({@link #NOT_YET} before). */
+        long filledFor = NOT_YET;
         long oldestHeldNanos;
         long touchedNanos;
         boolean forgotten;

@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,11 +30,13 @@ import org.parley.application.testing.RecordingConnections;
 import org.parley.application.testing.RecordingConnections.Closing;
 import org.parley.application.testing.RecordingConnections.Kind;
 import org.parley.application.testing.RecordingEventDelivery;
+import org.parley.domain.chat.Attachment;
 import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageContent;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.chat.ThreadId;
 import org.parley.domain.delivery.DeliveryPolicy;
+import org.parley.domain.user.User;
 import org.parley.domain.user.UserId;
 
 /**
@@ -66,7 +69,30 @@ class ConversationOrderTest {
                     .filter(message -> message.id().value() > afterId && message.id().value() <= upToId)
                     .limit(limit).toList();
         }
+
+        @Override
+        public List<Message> findInThread(ThreadId thread, long afterId, long upToId, int limit) {
+            threadRangesAsked.add(List.of(thread.value(), afterId, upToId));
+            return storedMessages.stream().filter(message -> message.threadId().equals(thread))
+                    .filter(message -> message.id().value() > afterId && message.id().value() <= upToId)
+                    .sorted(Comparator.comparingLong(message -> message.id().value())).limit(limit).toList();
+        }
+
+        @Override
+        public long previousInThread(ThreadId thread, long id) {
+            return storedMessages.stream().filter(message -> message.threadId().equals(thread))
+                    .mapToLong(message -> message.id().value()).filter(stored -> stored < id).max().orElse(0);
+        }
+
+        @Override
+        public Optional<User> findUser(UserId id) {
+            return users.stream().filter(user -> user.id().equals(id)).findFirst();
+        }
     };
+    /** The users storage knows. */
+    private final List<User> users = new ArrayList<>();
+    /** The ranges of one thread read from storage: thread, after, up to. */
+    private final List<List<Long>> threadRangesAsked = new ArrayList<>();
     private final RecordingEventDelivery local = new RecordingEventDelivery();
     private final RecordingConnections connections = new RecordingConnections();
     private final ConversationOrder order = new ConversationOrder(local, connections,
@@ -366,11 +392,11 @@ class ConversationOrderTest {
     /**
      * A node killed between storing (and confirming) messages and publishing them, or cut off from Redis: they never
      * reach this node, and nothing shows it until the conversation goes on. When the bus finds that node silent, the
-     * messages stored around its last word are read; those never delivered here close their recipients to catch up
-     * and move their threads on, those delivered here close nobody, and older ones are not read.
+     * messages stored around its last word are read; those never delivered here are delivered from storage, in their
+     * threads' order, as their node would have published them (closing nobody), and older ones are not read.
      */
     @Test
-    void whenAnotherNodeFallsSilentWhatItStoredButNeverPublishedClosesItsRecipientsHere() {
+    void whenAnotherNodeFallsSilentWhatItStoredButNeverPublishedIsDeliveredHereFromStorage() {
         ConversationOrder checking = new ConversationOrder(local, connections,
                 new ConversationOrder.Settings(GAP_WAIT, Duration.ofMinutes(1), 1_000, 10), clock::get,
                 Clock.fixed(ChatFixtures.T0.plusSeconds(10), ZoneOffset.UTC), storage);
@@ -396,10 +422,20 @@ class ConversationOrderTest {
 
         assertThat(rangesAsked).as("from the highest delivered here 2 s before its last word").containsExactly(
                 List.of(10L, 30L));
-        assertThat(connections.closings()).as("11 and 20, never delivered here: receiver and sender, each").hasSize(4);
+        assertThat(connections.closings()).as("nobody is closed").isEmpty();
+        assertThat(deliveredIds()).as("11 and 20, never delivered here").containsExactly(5L, 10L, 30L, 11L, 20L);
+        MessageStored fromStorage = local.messagesStored().get(3);
+        assertThat(fromStorage.deliveries()).as("to its receiver and its sender")
+                .isEqualTo(unseenInAFollowedThread.deliveries());
+        assertThat(fromStorage.position()).as("right after 10").isEqualTo(unseenInAFollowedThread.position());
+        assertThat(fromStorage.clientMessageId()).as("only the sending connection, on its own node, needs it")
+                .isEmpty();
+        assertThat(threadRangesAsked).as("the followed thread from what was delivered here; the other, the message")
+                .containsExactly(List.of(1L, 10L, 11L), List.of(2L, 19L, 20L));
+        checking.deliver(unseenInAFollowedThread); // its publication, late after all
         checking.deliver(after(1, 12, 11));
         checking.deliver(after(2, 21, 20));
-        assertThat(deliveredIds()).as("their threads moved on").containsExactly(5L, 10L, 30L, 12L, 21L);
+        assertThat(deliveredIds()).as("their threads moved on").containsExactly(5L, 10L, 30L, 11L, 20L, 12L, 21L);
     }
 
     /**
@@ -410,7 +446,7 @@ class ConversationOrderTest {
      * until the node was heard again.
      */
     @Test
-    void aSilentNodeIsWatchedUntilItIsHeardAgainAndWhatItStoresMeanwhileClosesItsRecipients() {
+    void aSilentNodeIsWatchedUntilItIsHeardAgainAndWhatItStoresMeanwhileIsDeliveredHere() {
         MovingClock wall = new MovingClock(ChatFixtures.T0.plusSeconds(10));
         ConversationOrder watching = new ConversationOrder(local, connections,
                 new ConversationOrder.Settings(GAP_WAIT, Duration.ofMinutes(1), 1_000, 10), clock::get, wall, storage);
@@ -427,15 +463,15 @@ class ConversationOrderTest {
 
         assertThat(rangesAsked).as("after what was delivered here 2 s before its last word").containsExactly(
                 List.of(10L, 11L));
-        assertThat(connections.closings()).as("11, a second old, may still be on its way").isEmpty();
+        assertThat(deliveredIds()).as("11, a second old, may still be on its way").containsExactly(10L);
         wall.set(ChatFixtures.T0.plusSeconds(12));
         storedMessages.add(storedAt(3, 12, ChatFixtures.T0.plusMillis(11_500)));
         storedSoFar.set(12);
         watching.tick();
-        assertThat(connections.closings()).as("11, never delivered here: its receiver and its sender").hasSize(2);
+        assertThat(deliveredIds()).as("11, never delivered here").containsExactly(10L, 11L);
         wall.set(ChatFixtures.T0.plusSeconds(14));
         watching.tick();
-        assertThat(connections.closings()).as("12, stored while the node was silent").hasSize(4);
+        assertThat(deliveredIds()).as("12, stored while the node was silent").containsExactly(10L, 11L, 12L);
         assertThat(rangesAsked).as("each from where the last stopped").containsExactly(List.of(10L, 11L),
                 List.of(10L, 12L), List.of(11L, 12L));
 
@@ -443,13 +479,13 @@ class ConversationOrderTest {
         storedSoFar.set(13);
         watching.connections().otherNodeHeardAgain();
         watching.tick();
-        assertThat(connections.closings()).as("13, stored just before it was heard again, is too new yet").hasSize(4);
+        assertThat(deliveredIds()).as("13, stored just before it was heard again, is too new yet").hasSize(3);
         wall.set(ChatFixtures.T0.plusSeconds(16));
         storedMessages.add(storedAt(5, 14, ChatFixtures.T0.plusSeconds(14)));
         storedSoFar.set(14);
         watching.tick();
-        assertThat(connections.closings()).as("13 checked: it publishes no message it stored while silent, only "
-                + "catch-up notices").hasSize(6);
+        assertThat(deliveredIds()).as("13 checked: it publishes no message it stored while silent, only "
+                + "catch-up notices").containsExactly(10L, 11L, 12L, 13L);
         assertThat(rangesAsked.get(rangesAsked.size() - 1)).as("not past what was stored when it was heard again")
                 .isEqualTo(List.of(12L, 13L));
         int asked = rangesAsked.size();
@@ -457,16 +493,18 @@ class ConversationOrderTest {
         watching.tick();
 
         assertThat(rangesAsked).as("the watch ended").hasSize(asked);
-        assertThat(connections.closings()).hasSize(6);
+        assertThat(deliveredIds()).hasSize(4);
+        assertThat(connections.closings()).as("nobody was closed").isEmpty();
     }
 
     /**
      * A message the watch of a silent node finds held here, waiting for its predecessor, was not missed: nobody is
      * closed for it (a repeated send closes its sender then, since its answer would overtake it; the watch writes no
-     * answer). Nor is anything read while this node is off the bus itself.
+     * answer). Off the bus itself, this node goes on watching (every other node is silent to it now): another node's
+     * message is delivered from storage.
      */
     @Test
-    void theWatchOfASilentNodeClosesNobodyForAMessageHeldHereAndReadsNothingWhileThisNodeIsOffTheBus() {
+    void theWatchOfASilentNodeClosesNobodyForAMessageHeldHereAndGoesOnWhileThisNodeIsOffTheBus() {
         MovingClock wall = new MovingClock(ChatFixtures.T0.plusSeconds(10));
         ConversationOrder watching = new ConversationOrder(local, connections,
                 new ConversationOrder.Settings(GAP_WAIT, Duration.ofMinutes(1), 1_000, 10), clock::get, wall, storage);
@@ -486,13 +524,16 @@ class ConversationOrderTest {
         storedMessages.add(storedAt(2, 13, ChatFixtures.T0));
         storedSoFar.set(13);
         watching.tick();
-        assertThat(rangesAsked).as("off the bus: nothing is delivered here, nothing read").hasSize(1);
+        assertThat(rangesAsked).as("again from what was delivered here 2 s before the loss")
+                .containsExactly(List.of(0L, 12L), List.of(0L, 13L));
+        assertThat(deliveredIds()).as("13, another node's, from storage").containsExactly(10L, 13L);
+        assertThat(connections.closings()).isEmpty();
     }
 
     /**
      * A message of a silent node's that a later one waits for (a hostile review: senders on the node still on the bus
-     * waited the 10 s gap wait for each such conversation): the watch finds it never delivered here, closes its
-     * recipients, and what waited for it goes on after the close, long before the gap wait would have ended.
+     * waited the 10 s gap wait for each such conversation): the watch finds it never delivered here and delivers it
+     * from storage, and what waited for it goes on, long before the gap wait would have ended.
      */
     @Test
     void theWatchOfASilentNodeEndsTheWaitForItsMessage() {
@@ -511,8 +552,8 @@ class ConversationOrderTest {
         advance(Duration.ofSeconds(1));
         watching.tick();
 
-        assertThat(connections.closings()).as("11's receiver and sender").hasSize(2);
-        assertThat(deliveredIds()).as("12 goes on after the close").containsExactly(10L, 12L);
+        assertThat(connections.closings()).isEmpty();
+        assertThat(deliveredIds()).as("12 goes on after 11").containsExactly(10L, 11L, 12L);
     }
 
     /** The watch reads a thousand messages at a time, on from where the last page ended. */
@@ -535,9 +576,131 @@ class ConversationOrderTest {
         watching.tick();
 
         assertThat(rangesAsked).containsExactly(List.of(0L, 2_500L), List.of(1_000L, 2_500L), List.of(2_000L, 2_500L));
-        assertThat(connections.closings()).as("2400's receiver and sender")
-                .containsExactly(new Closing(Kind.CATCH_UP, List.of(bob), ChatFixtures.T0.plus(
-                        ConversationOrder.REPEAT_MARGIN)), new Closing(Kind.CATCH_UP, List.of(alice), ChatFixtures.T0));
+        assertThat(connections.closings()).isEmpty();
+        assertThat(deliveredIds()).as("2400, from storage").hasSize(2_500).endsWith(2_400L);
+    }
+
+    /**
+     * A file message the watch finds never delivered here is not delivered from storage (its frame is its sender's
+     * announcement, not its storing): its recipients that may have missed it are closed to catch up, and its thread
+     * moves on past it.
+     */
+    @Test
+    void aFileMessageTheWatchFindsNeverDeliveredClosesItsRecipientsToCatchUp() {
+        MovingClock wall = new MovingClock(ChatFixtures.T0.plusSeconds(10));
+        ConversationOrder watching = new ConversationOrder(local, connections,
+                new ConversationOrder.Settings(GAP_WAIT, Duration.ofMinutes(1), 1_000, 10), clock::get, wall, storage);
+        watching.tick();
+        watching.deliver(first(1, 10));
+        Message file = new Message(new MessageId(11), new ThreadId(1), alice, bob, new MessageContent.File("",
+                new Attachment("chat/a", "a.png", 12, "image/png")), ChatFixtures.T0, ChatFixtures.T0);
+        Collections.addAll(storedMessages, first(1, 10).message(), file);
+        storedSoFar.set(11);
+
+        watching.connections().otherNodeSilent(Duration.ZERO);
+        watching.tick();
+
+        assertThat(connections.closings()).as("its receiver and its sender").containsExactly(
+                new Closing(Kind.CATCH_UP, List.of(bob), ChatFixtures.T0.plus(ConversationOrder.REPEAT_MARGIN)),
+                new Closing(Kind.CATCH_UP, List.of(alice), ChatFixtures.T0));
+        watching.deliver(after(1, 12, 11));
+        assertThat(deliveredIds()).as("its thread moved on past it").containsExactly(10L, 12L);
+    }
+
+    /**
+     * A followed thread whose events have waited half a first sight's wait for their predecessor (its publication
+     * lost, or its node cut off from Redis) reads what it misses from storage and delivers it, in order, then what
+     * waited: no gap, nobody closed. A publication of one of them that comes later is dropped.
+     */
+    @Test
+    void aWaitReadsItsMissingPredecessorsFromStorageInsteadOfEndingInAGap() {
+        order.tick();
+        order.deliver(first(1, 10));
+        order.deliver(after(1, 13, 12)); // 11 and 12 were stored, never received here
+        Collections.addAll(storedMessages, first(1, 10).message(), after(1, 11, 10).message(),
+                after(1, 12, 11).message(), after(1, 13, 12).message());
+        storedSoFar.set(13);
+        advance(Duration.ofMillis(900));
+        order.tick();
+        assertThat(threadRangesAsked).as("not before half a first sight's wait").isEmpty();
+
+        advance(Duration.ofMillis(100));
+        order.tick();
+
+        assertThat(threadRangesAsked).containsExactly(List.of(1L, 10L, 12L));
+        assertThat(deliveredIds()).containsExactly(10L, 11L, 12L, 13L);
+        order.deliver(after(1, 11, 10));
+        order.deliver(after(1, 14, 13));
+        advance(GAP_WAIT);
+        order.tick();
+        assertThat(deliveredIds()).containsExactly(10L, 11L, 12L, 13L, 14L);
+        assertThat(connections.closings()).isEmpty();
+    }
+
+    /**
+     * A predecessor storage does not have (yet) is read once per wait; the wait then ends as before, in a gap. So does
+     * one whose range holds a file message.
+     */
+    @Test
+    void aPredecessorStorageCannotGiveIsReadOnceAndTheWaitEndsInAGap() {
+        order.tick();
+        order.deliver(first(1, 10));
+        order.deliver(after(1, 12, 11));
+        order.deliver(first(2, 20));
+        order.deliver(after(2, 22, 21));
+        Message file = new Message(new MessageId(21), new ThreadId(2), alice, bob, new MessageContent.File("",
+                new Attachment("chat/a", "a.png", 12, "image/png")), ChatFixtures.T0, ChatFixtures.T0);
+        Collections.addAll(storedMessages, first(2, 20).message(), file);
+        for (int ticks = 0; ticks < 3; ticks++) {
+            advance(Duration.ofMillis(500));
+            order.tick();
+        }
+        assertThat(threadRangesAsked).as("each once").containsExactlyInAnyOrder(List.of(1L, 10L, 11L),
+                List.of(2L, 20L, 21L));
+        assertThat(connections.closings()).isEmpty();
+
+        advance(Duration.ofMillis(500));
+        order.tick();
+
+        assertThat(deliveredIds()).containsExactly(10L, 20L);
+        assertThat(connections.closings()).as("both gaps").hasSize(2);
+    }
+
+    /**
+     * A thread not followed here whose first event waits for a predecessor stored since this node joined: that
+     * predecessor, read from storage, is placed after its own (here the thread's first message), and both go on.
+     */
+    @Test
+    void aFirstSightsWaitReadsItsPredecessorFromStorage() {
+        order.tick();
+        order.deliver(after(7, 21, 20));
+        storedMessages.add(first(7, 20).message());
+        advance(Duration.ofSeconds(1));
+
+        order.tick();
+
+        assertThat(deliveredIds()).containsExactly(20L, 21L);
+        assertThat(local.messagesStored().get(0).position()).isEqualTo(ThreadPosition.first());
+        assertThat(connections.closings()).isEmpty();
+    }
+
+    /** A shared profile read from storage carries the shared user, read again, as its publication did. */
+    @Test
+    void aProfileShareReadFromStorageCarriesTheSharedUser() {
+        User shared = ChatFixtures.completeUser();
+        users.add(shared);
+        Message share = new Message(new MessageId(11), new ThreadId(1), alice, bob,
+                new MessageContent.ProfileShare(shared.id()), ChatFixtures.T0, ChatFixtures.T0);
+        order.tick();
+        order.deliver(first(1, 10));
+        order.deliver(after(1, 12, 11));
+        Collections.addAll(storedMessages, first(1, 10).message(), share);
+        advance(Duration.ofSeconds(1));
+
+        order.tick();
+
+        assertThat(deliveredIds()).containsExactly(10L, 11L, 12L);
+        assertThat(local.messagesStored().get(1).attachedProfile()).contains(shared);
     }
 
     /**
@@ -596,6 +759,21 @@ class ConversationOrderTest {
                     @Override
                     public List<Message> findBetween(long afterId, long upToId, int limit) {
                         return List.of();
+                    }
+
+                    @Override
+                    public List<Message> findInThread(ThreadId thread, long afterId, long upToId, int limit) {
+                        return List.of();
+                    }
+
+                    @Override
+                    public long previousInThread(ThreadId thread, long id) {
+                        return 0;
+                    }
+
+                    @Override
+                    public Optional<User> findUser(UserId id) {
+                        return Optional.empty();
                     }
                 });
         failingFirst.tick();
@@ -689,6 +867,28 @@ class ConversationOrderTest {
         order.tick();
         assertThat(deliveredIds()).containsExactly(100L);
         assertThat(connections.closings()).containsExactly(new Closing(Kind.CATCH_UP, List.of(bob, alice)));
+    }
+
+    /**
+     * Once the ticker has read what was delivered here 2 s before the bus was lost (the loss's close had every
+     * connection catch up past it), a thread not followed whose predecessor is at or below it is delivered at once off
+     * the bus; one whose predecessor was stored since may be another node's, and waits.
+     */
+    @Test
+    void offTheBusAThreadNotFollowedWhosePredecessorWasCaughtUpBeforeTheLossIsDeliveredAtOnce() {
+        order.tick();
+        order.deliver(first(1, 100));
+        order.tick();
+        advance(Duration.ofSeconds(3));
+        order.tick();
+        order.connections().offTheBus(true);
+        order.connections().closeAllToCatchUp();
+        order.tick();
+
+        order.deliver(after(2, 101, 50));
+        order.deliver(after(3, 103, 102));
+
+        assertThat(deliveredIds()).as("102 was stored since the loss").containsExactly(100L, 101L);
     }
 
     @Test
