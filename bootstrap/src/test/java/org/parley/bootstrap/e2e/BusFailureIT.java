@@ -167,13 +167,9 @@ class BusFailureIT {
             long hers = send(aliceDuring, bob, "hers, through node A during the outage");
             bobDuring.send(Frames.text(alice.id(), "his, through node B after hers"));
 
-            JsonNode hersOnB = nextUnlessClosed(bobDuring);
-            assertThat(hersOnB).as("hers first, read from storage").isNotNull();
-            assertThat(hersOnB.get("action").asText()).as(hersOnB.toString()).isEqualTo("re_message");
+            JsonNode hersOnB = expectFrame(bobDuring, "re_message", "hers first, read from storage");
             assertThat(hersOnB.get("created_msg_id").asLong()).isEqualTo(hers);
-            JsonNode his = nextUnlessClosed(bobDuring);
-            assertThat(his).as("then his confirmation").isNotNull();
-            assertThat(his.get("action").asText()).as(his.toString()).isEqualTo("conf_message");
+            JsonNode his = expectFrame(bobDuring, "conf_message", "then his confirmation");
             assertThat(bobDuring.isClosed()).as("not closed").isFalse();
             List<Long> stored = ids(api.get("/chat/messages/" + alice.id() + "/?after=" + first, bob.access())
                     .data().get("messages"));
@@ -281,9 +277,8 @@ class BusFailureIT {
             Thread.sleep(5_000); // node B has found C silent by now, and would have checked it once
             long unpublished = sendOnANewConnection(silent, met.alice(), met.bob(), "stored while cut off");
 
-            JsonNode frame = nextUnlessClosed(met.bobSocket());
-            assertThat(frame).as("node B never got its publication, and read it from storage").isNotNull();
-            assertThat(frame.get("action").asText()).as(frame.toString()).isEqualTo("re_message");
+            JsonNode frame = expectFrame(met.bobSocket(), "re_message",
+                    "node B never got its publication, and read it from storage");
             assertThat(frame.get("created_msg_id").asLong()).isEqualTo(unpublished);
             assertThat(met.bobSocket().isClosed()).as("not closed").isFalse();
         }
@@ -344,13 +339,9 @@ class BusFailureIT {
             long fromBob = send(bobOnC, alice, "from the node cut off");
             aliceOnB.send(Frames.text(bob.id(), "a reply"));
 
-            JsonNode his = nextUnlessClosed(aliceOnB);
-            assertThat(his).as("Bob's message, read from storage").isNotNull();
-            assertThat(his.get("action").asText()).as(his.toString()).isEqualTo("re_message");
+            JsonNode his = expectFrame(aliceOnB, "re_message", "Bob's message, read from storage");
             assertThat(his.get("created_msg_id").asLong()).isEqualTo(fromBob);
-            JsonNode hers = nextUnlessClosed(aliceOnB);
-            assertThat(hers).as("then her reply's confirmation").isNotNull();
-            assertThat(hers.get("action").asText()).as(hers.toString()).isEqualTo("conf_message");
+            JsonNode hers = expectFrame(aliceOnB, "conf_message", "then her reply's confirmation");
             assertThat(hers.get("created_msg_id").asLong()).isGreaterThan(fromBob);
             assertThat(aliceOnB.isClosed()).as("not closed").isFalse();
             List<Long> stored = ids(api.get("/chat/messages/" + bob.id() + "/?after=0", alice.access()).data()
@@ -429,6 +420,14 @@ class BusFailureIT {
     }
 
     /** The next frame on {@code socket}, or null if it is closed first; fails when neither happens within 10 s. */
+    /** The socket's next frame, which must come before any close and be a {@code action} frame ({@code what}). */
+    private static JsonNode expectFrame(ChatSocket socket, String action, String what) {
+        JsonNode frame = nextUnlessClosed(socket);
+        assertThat(frame).as(what).isNotNull();
+        assertThat(frame.get("action").asText()).as(frame.toString()).isEqualTo(action);
+        return frame;
+    }
+
     private static JsonNode nextUnlessClosed(ChatSocket socket) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {

@@ -448,8 +448,7 @@ class ConversationOrderTest {
     @Test
     void aSilentNodeIsWatchedUntilItIsHeardAgainAndWhatItStoresMeanwhileIsDeliveredHere() {
         MovingClock wall = new MovingClock(ChatFixtures.T0.plusSeconds(10));
-        ConversationOrder watching = new ConversationOrder(local, connections,
-                new ConversationOrder.Settings(GAP_WAIT, Duration.ofMinutes(1), 1_000, 10), clock::get, wall, storage);
+        ConversationOrder watching = watchingOrder(wall);
         watching.tick(); // nothing was stored before this node joined
         watching.deliver(first(1, 10));
         watching.tick();
@@ -506,8 +505,7 @@ class ConversationOrderTest {
     @Test
     void theWatchOfASilentNodeClosesNobodyForAMessageHeldHereAndGoesOnWhileThisNodeIsOffTheBus() {
         MovingClock wall = new MovingClock(ChatFixtures.T0.plusSeconds(10));
-        ConversationOrder watching = new ConversationOrder(local, connections,
-                new ConversationOrder.Settings(GAP_WAIT, Duration.ofMinutes(1), 1_000, 10), clock::get, wall, storage);
+        ConversationOrder watching = watchingOrder(wall);
         watching.tick();
         watching.deliver(first(1, 10));
         watching.deliver(after(1, 12, 11)); // 11 is on its way
@@ -588,8 +586,7 @@ class ConversationOrderTest {
     @Test
     void aFileMessageTheWatchFindsNeverDeliveredClosesItsRecipientsToCatchUp() {
         MovingClock wall = new MovingClock(ChatFixtures.T0.plusSeconds(10));
-        ConversationOrder watching = new ConversationOrder(local, connections,
-                new ConversationOrder.Settings(GAP_WAIT, Duration.ofMinutes(1), 1_000, 10), clock::get, wall, storage);
+        ConversationOrder watching = watchingOrder(wall);
         watching.tick();
         watching.deliver(first(1, 10));
         Message file = new Message(new MessageId(11), new ThreadId(1), alice, bob, new MessageContent.File("",
@@ -1266,6 +1263,12 @@ class ConversationOrderTest {
 
         assertThat(seenWhileClosing).containsExactly("the other thread forwarded");
         assertThat(deliveredIds()).containsExactly(10L, 50L);
+    }
+
+    /** An order with the test's clock, wall clock {@code wall} and storage, the test's settings. */
+    private ConversationOrder watchingOrder(Clock wall) {
+        return new ConversationOrder(local, connections,
+                new ConversationOrder.Settings(GAP_WAIT, Duration.ofMinutes(1), 1_000, 10), clock::get, wall, storage);
     }
 
     private ConversationOrder orderBefore(EventDelivery delivery) {
