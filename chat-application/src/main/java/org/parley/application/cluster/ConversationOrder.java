@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +56,8 @@ import org.parley.domain.user.UserId;
  * thread's stores are serialized):
  * <ul>
  *   <li><b>position unknown</b> (an announcement that repeats an older message, or storage that does not say):
- *       delivered at once, moving no order along;</li>
+ *       moving no order along, delivered at once, unless its thread is followed and has not delivered its message
+ *       yet: then right after it ({@link #holdAnnouncement});</li>
  *   <li><b>its predecessor was the last delivered</b> (or the thread's first message): delivered, and then every
  *       event held for it, in chain order;</li>
  *   <li><b>its predecessor was not delivered yet</b>: held until the predecessor comes, for at most
@@ -89,8 +91,8 @@ import org.parley.domain.user.UserId;
  * it is passed on at once. A send repeated and answered from storage ({@link #sendRepeated}) is delivered nowhere
  * again; if this node never delivered its message (the node that stored it may have stopped before publishing it),
  * the recipients' connections opened before it was stored are closed to catch up, and the thread's order moves on
- * past it once they are; if it holds the message for its turn, the sender's connections here are closed (the answer,
- * written outside every order, would overtake it). While another node is silent, what is stored meanwhile is watched
+ * past it once they are; if it holds the message for its turn, the sender's connections here opened before it arrived
+ * are closed (the answer, written outside every order, would overtake it). While another node is silent, what is stored meanwhile is watched
  * ({@link #watchSilentNodes}): a message never delivered here is read from storage and delivered in its thread's
  * order, or, where it cannot be, its recipients' connections that may have missed it are closed to catch up.
  *
@@ -514,9 +516,10 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
      * price). A connection opened later caught up past the message. A thread forgotten while idle closes them too,
      * needlessly: a client resends only what was not confirmed, which is rare. The thread's order then moves on past
      * the message ({@link #moveOnPast}): the messages stored after it are forwarded once the close has run, not held
-     * for it. When this node holds the message, waiting for its predecessor, every connection of its sender here is
-     * closed to catch up, before the answer is written (to a connection closed by then): written, it would overtake
-     * the held message and what it waits for. Never throws.
+     * for it. When this node holds the message, waiting for its predecessor, its sender's connections here opened
+     * before it arrived are closed to catch up, before the answer is written (to a connection closed by then):
+     * written, it would overtake the held message and what it waits for. One opened since caught up past both (stored
+     * before it arrived), and gets the answer. Never throws.
      */
     @Override
     public void sendRepeated(RepeatedSend repeated) {
@@ -526,12 +529,16 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         try {
             forwarding.lock();
             try {
-                if (heldHere(repeated)) {
+                Optional<Instant> heldSince = heldSince(repeated);
+                if (heldSince.isPresent()) {
                     // Its answer, written to the resending connection outside every order, would overtake the held
                     // message and whatever it waits for: a client counting its own confirmations as seen would then
                     // catch up from above a message this node never got (a hostile review lost 5 that way, on a node
-                    // cut off from Redis). The sender's connections here are closed first, so the answer reaches
-                    // none; they catch up once what the message waits for is stored, and resend.
+                    // cut off from Redis). The sender's connections here opened before the message arrived are
+                    // closed first, so the answer reaches none of them; they catch up, and resend. One opened since
+                    // caught up past the message and what it waits for, both stored before it arrived: closing it too
+                    // made a client that reconnected and resent at once loop, closed every 300-400 ms until the
+                    // message went on (a hostile review).
                     Set<UserId> senders = new LinkedHashSet<>();
                     for (Delivery delivery : repeated.deliveries()) {
                         if (delivery.audience() == Audience.SENDER) {
@@ -541,7 +548,7 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
                     LOG.log(Level.DEBUG, "Message {0} of thread {1}, sent again, is held here for its turn: the "
                             + "sender's connections are closed so that they catch up", repeated.message().value(),
                             repeated.thread());
-                    closingsDue.add(new CatchUpDue(senders, OpenConnections.ANY_TIME, null));
+                    closingsDue.add(new CatchUpDue(senders, heldSince.get(), null));
                 } else {
                     closeIfNeverDelivered(repeated, "sent again");
                 }
@@ -619,14 +626,21 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         }
     }
 
-    /** Under {@link #forwarding}: whether {@code repeated}'s message is held here, waiting for its predecessor. */
-    private boolean heldHere(RepeatedSend repeated) {
+    /**
+     * Under {@link #forwarding}: when {@code repeated}'s message is held here, waiting for its predecessor, when it
+     * arrived (wall clock).
+     */
+    private Optional<Instant> heldSince(RepeatedSend repeated) {
         Followed followed = threads.get(repeated.thread());
         if (followed == null) {
-            return false;
+            return Optional.empty();
         }
+        long id = repeated.message().value();
         synchronized (followed) {
-            return !followed.forgotten && holds(followed, repeated.message().value());
+            if (followed.forgotten) {
+                return Optional.empty();
+            }
+            return followed.held.values().stream().filter(held -> held.id == id).map(Held::arrivedAt).findFirst();
         }
     }
 
@@ -1095,10 +1109,36 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
                 if (!followed.held.isEmpty() && now - followed.oldestHeldNanos >= wait) {
                     endWait(thread, followed);
                 }
-                if (followed.held.isEmpty()) {
+                endAnnouncementWaits(thread, followed, now);
+                if (followed.held.isEmpty() && followed.announcements.isEmpty()) {
                     waiting.remove(thread);
                 }
             }
+        }
+    }
+
+    /**
+     * Under {@link #forwarding} and {@code followed}'s lock: announcements held a gap's wait for a message that never
+     * came here are dropped, and their recipients' connections closed to catch up (the thread's order is below the
+     * message, so their catch-up gets it).
+     */
+    private void endAnnouncementWaits(ThreadId thread, Followed followed, long now) {
+        Set<UserId> recipients = new LinkedHashSet<>();
+        Iterator<Held> announcements = followed.announcements.values().iterator();
+        while (announcements.hasNext()) {
+            Held announcement = announcements.next();
+            if (now - announcement.arrivedNanos >= gapWaitNanos) {
+                announcements.remove();
+                for (Delivery delivery : announcement.event.deliveries()) {
+                    recipients.add(delivery.recipient());
+                }
+            }
+        }
+        if (!recipients.isEmpty()) {
+            LOG.log(Level.DEBUG, "Thread {0}: an uploaded file was announced, but its message did not reach this node "
+                    + "within {1} ms: the connections of {2} recipient(s) are closed so that they catch up", thread,
+                    settings.gapWait().toMillis(), recipients.size());
+            closingsDue.add(new CatchUpDue(recipients, OpenConnections.ANY_TIME, null));
         }
     }
 
@@ -1114,7 +1154,9 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
     private void order(MessageStored event) {
         ThreadPosition position = event.position();
         if (!position.known()) {
-            forward(event);
+            if (!holdAnnouncement(event)) {
+                forward(event);
+            }
             return;
         }
         Held arriving = new Held(event.message().id().value(),
@@ -1134,6 +1176,34 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         }
     }
 
+    /**
+     * Under {@link #forwarding}: an announcement (an uploaded file's frame, which repeats a message stored earlier, its
+     * position unknown) of a followed thread that has not delivered its message yet is held until it has, and then
+     * forwarded right after it ({@link #release}): forwarded at once, it overtook the messages its own waited for, and
+     * a 1012 meanwhile had its client catch up from above them for good (a hostile review lost 89-94 messages in a
+     * run where every user sent a file while one node was cut off; 259 before messages were delivered from storage).
+     * One held for a gap's wait is dropped and its recipients closed to catch up ({@link #endWaits}). Whether it was
+     * held; not in a thread not followed, nor for a message delivered already.
+     */
+    private boolean holdAnnouncement(MessageStored event) {
+        Followed followed = threads.get(event.message().threadId());
+        if (followed == null) {
+            return false;
+        }
+        long id = event.message().id().value();
+        synchronized (followed) {
+            if (followed.forgotten || followed.last == NOT_YET || id <= followed.last
+                    || followed.announcements.size() >= settings.maxHeldPerThread()) {
+                return false;
+            }
+            long now = nanoTime.getAsLong();
+            followed.announcements.putIfAbsent(id, new Held(id, NONE, event, now, wallClock.instant()));
+            followed.touchedNanos = now;
+            waiting.add(event.message().threadId());
+            return true;
+        }
+    }
+
     /** Under {@code followed}'s lock. */
     private void arrive(ThreadId thread, Followed followed, Held event) {
         if (followed.last == NOT_YET) {
@@ -1147,6 +1217,7 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
             }
             followed.last = event.previous;
             followed.first = afterRepeated ? event.previous : event.id;
+            dropStale(followed);
         }
         if (event.id <= followed.last) {
             LOG.log(Level.DEBUG, "Message {0} of thread {1} was already delivered here (or its gap closed): dropped",
@@ -1178,12 +1249,25 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         }
     }
 
-    /** Delivers every held event whose predecessor has now been delivered, in chain order. */
+    /** Under {@code followed}'s lock: drops the held events at or below the last delivered (moved past meanwhile). */
+    private static void dropStale(Followed followed) {
+        if (followed.last != NOT_YET) {
+            followed.held.values().removeIf(held -> held.id <= followed.last);
+        }
+    }
+
+    /**
+     * Delivers every held event whose predecessor has now been delivered, in chain order, then the announcements
+     * held for messages now delivered ({@link #holdAnnouncement}).
+     */
     private void release(Followed followed) {
         Held successor;
         while ((successor = followed.held.remove(followed.last)) != null) {
             forward(successor.event);
             followed.last = successor.id;
+        }
+        while (!followed.announcements.isEmpty() && followed.announcements.firstKey() <= followed.last) {
+            forward(followed.announcements.pollFirstEntry().getValue().event);
         }
         if (!followed.held.isEmpty()) {
             followed.oldestHeldNanos = followed.held.values().stream()
@@ -1205,7 +1289,15 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
             // Stored before this node joined the bus: every connection here caught up past it (and past every
             // message up to it); a later break in the chain, stored since, waits as any would.
             do {
-                followed.last = followed.held.firstKey();
+                // Never backwards: a thread that moved on past a repeated send while a stale publication from before
+                // the join was held here would otherwise go back to it, and the watch and the waits would deliver
+                // everything after it again (a hostile review: the same ids twice live on one connection, older
+                // frames after newer ones, after Redis froze).
+                dropStale(followed);
+                if (followed.held.isEmpty()) {
+                    return;
+                }
+                followed.last = Math.max(followed.last, followed.held.firstKey());
                 if (followed.first == NOT_YET) {
                     followed.first = followed.last;
                 }
@@ -1352,7 +1444,8 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         for (Map.Entry<ThreadId, Followed> entry : candidates) {
             Followed followed = entry.getValue();
             synchronized (followed) {
-                if (followed.held.isEmpty() && (excess > 0 || now - followed.touchedNanos >= idleNanos)) {
+                if (followed.held.isEmpty() && followed.announcements.isEmpty()
+                        && (excess > 0 || now - followed.touchedNanos >= idleNanos)) {
                     followed.forgotten = true;
                     threads.remove(entry.getKey(), followed);
                     excess--;
@@ -1372,7 +1465,13 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
                         heldFor.add(delivery.recipient());
                     }
                 }
+                for (Held announcement : followed.announcements.values()) {
+                    for (Delivery delivery : announcement.event.deliveries()) {
+                        heldFor.add(delivery.recipient());
+                    }
+                }
                 followed.held.clear();
+                followed.announcements.clear();
                 threads.remove(entry.getKey(), followed);
             }
         }
@@ -1531,6 +1630,8 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
         long repeatedUnseen = NOT_YET;
         /** Held events by the id of the predecessor each waits for. */
         final TreeMap<Long, Held> held = new TreeMap<>();
+        /** Announcements held for messages not delivered yet, by message id ({@link #holdAnnouncement}). */
+        final TreeMap<Long, Held> announcements = new TreeMap<>();
         /** The last predecessor {@link #fillWaits} read from storage for this thread ({@link #NOT_YET} before). */
         long filledFor = NOT_YET;
         long oldestHeldNanos;

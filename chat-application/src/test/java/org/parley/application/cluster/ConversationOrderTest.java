@@ -309,6 +309,64 @@ class ConversationOrderTest {
         assertThat(deliveredIds()).containsExactly(10L, 5L, 5L, 11L, 12L);
     }
 
+    /**
+     * An uploaded file's announcement (position unknown) for a message its followed thread has not delivered yet waits
+     * for it and follows it: forwarded at once, it overtook the messages the file's own stored event waited for, and a
+     * 1012 meanwhile had its client catch up from above them (a hostile review lost 89-94 messages in such runs). In a
+     * thread not followed, it passes at once.
+     */
+    @Test
+    void anAnnouncementOfAMessageNotDeliveredYetFollowsIt() {
+        order.deliver(first(1, 10));
+        order.deliver(after(1, 12, 11)); // the file message's stored event, waiting for 11
+
+        order.deliver(event(1, 12, ThreadPosition.unknown()));
+        order.deliver(event(9, 90, ThreadPosition.unknown()));
+
+        assertThat(deliveredIds()).as("not followed: at once").containsExactly(10L, 90L);
+        order.deliver(after(1, 11, 10));
+        assertThat(deliveredIds()).containsExactly(10L, 90L, 11L, 12L, 12L);
+        assertThat(local.messagesStored().get(4).position().known()).as("the announcement last").isFalse();
+    }
+
+    /** An announcement whose message never comes here is dropped after a gap's wait, its recipients closed. */
+    @Test
+    void anAnnouncementWhoseMessageNeverComesClosesItsRecipientsAfterAGapsWait() {
+        order.deliver(first(1, 10));
+        order.deliver(event(1, 12, ThreadPosition.unknown()));
+        advance(GAP_WAIT.minusMillis(1));
+        order.tick();
+        assertThat(connections.closings()).isEmpty();
+
+        advance(Duration.ofMillis(1));
+        order.tick();
+
+        assertThat(deliveredIds()).containsExactly(10L);
+        assertThat(connections.closings()).containsExactly(new Closing(Kind.CATCH_UP, List.of(bob, alice)));
+    }
+
+    /**
+     * A hostile review (2026-12-03, Redis frozen 8 s): after the rejoin forgot every thread, a stale publication from
+     * before the freeze was held as a first sight; a resend let the thread move on past it; when the first sight's
+     * wait ended, the thread went back to the stale one's predecessor, and the same ids were delivered again, live,
+     * older frames after newer ones. A thread's order never goes back.
+     */
+    @Test
+    void aThreadThatMovedOnPastARepeatedSendNeverGoesBackToAStalePublicationHeldBefore() {
+        storedSoFar.set(100);
+        order.tick(); // joined: 100 was the highest stored
+        order.deliver(after(1, 50, 40)); // stale, from before the join: held as a first sight
+        order.sendRepeated(RepeatedSend.of(after(1, 156, 150)));
+        order.deliver(after(1, 167, 156));
+        assertThat(deliveredIds()).containsExactly(167L);
+
+        advance(GAP_WAIT);
+        order.tick();
+        order.deliver(after(1, 168, 167));
+
+        assertThat(deliveredIds()).as("never back to 50").containsExactly(167L, 168L);
+    }
+
     @Test
     void conversationsAreOrderedApartSoAGapInOneHoldsNoOther() {
         order.deliver(first(1, 10));
@@ -917,9 +975,9 @@ class ConversationOrderTest {
         order.sendRepeated(RepeatedSend.of(after(1, 11, 10)));
         assertThat(connections.closings()).as("10 and 11 delivered here").isEmpty();
         order.sendRepeated(RepeatedSend.of(after(1, 13, 12)));
-        Closing senderEverywhere = new Closing(Kind.CATCH_UP, List.of(alice));
-        assertThat(connections.closings()).as("13 held for 12: its answer would overtake them").containsExactly(
-                senderEverywhere);
+        Closing senderEverywhere = new Closing(Kind.CATCH_UP, List.of(alice), ChatFixtures.T0);
+        assertThat(connections.closings()).as("13 held for 12: its answer would overtake them, on the connections "
+                + "opened before 13 arrived (those opened since caught up past both)").containsExactly(senderEverywhere);
 
         order.sendRepeated(RepeatedSend.of(after(1, 12, 11)));
         order.sendRepeated(RepeatedSend.of(after(2, 20, 5)));
