@@ -92,9 +92,10 @@ import org.parley.domain.user.UserId;
  * again; if this node never delivered its message (the node that stored it may have stopped before publishing it),
  * the recipients' connections opened before it was stored are closed to catch up, and the thread's order moves on
  * past it once they are; if it holds the message for its turn, the sender's connections here opened before it arrived
- * are closed (the answer, written outside every order, would overtake it). While another node is silent, what is stored meanwhile is watched
- * ({@link #watchSilentNodes}): a message never delivered here is read from storage and delivered in its thread's
- * order, or, where it cannot be, its recipients' connections that may have missed it are closed to catch up.
+ * are closed (the answer, written outside every order, would overtake it). While another node is silent, what is
+ * stored meanwhile is watched ({@link #watchSilentNodes}): a message never delivered here is read from storage and
+ * delivered in its thread's order, or, where it cannot be, its recipients' connections that may have missed it are
+ * closed to catch up.
  *
  * <p><b>Memory is bounded</b>: a thread is followed by its last delivered id (and what is held for it, at most
  * {@link Settings#maxHeldPerThread()} events: one more is a gap at once); a thread idle for
@@ -1182,7 +1183,7 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
      * forwarded right after it ({@link #release}): forwarded at once, it overtook the messages its own waited for, and
      * a 1012 meanwhile had its client catch up from above them for good (a hostile review lost 89-94 messages in a
      * run where every user sent a file while one node was cut off; 259 before messages were delivered from storage).
-     * One held for a gap's wait is dropped and its recipients closed to catch up ({@link #endWaits}). Whether it was
+     * One held for a gap's wait is dropped and its recipients closed ({@link #endAnnouncementWaits}). Whether it was
      * held; not in a thread not followed, nor for a message delivered already.
      */
     private boolean holdAnnouncement(MessageStored event) {
