@@ -550,6 +550,7 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
                             + "sender's connections are closed so that they catch up", repeated.message().value(),
                             repeated.thread());
                     closingsDue.add(new CatchUpDue(senders, heldSince.get(), null));
+                    withoutSendersFrames(repeated);
                 } else {
                     closeIfNeverDelivered(repeated, "sent again");
                 }
@@ -623,6 +624,34 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
                 followed.held.values().removeIf(held -> held.id <= id);
                 followed.closing = close;
                 return;
+            }
+        }
+    }
+
+    /**
+     * Under {@link #forwarding}: {@code repeated}'s message, held here, goes on without its sender's frames. Each of
+     * the sender's connections here was either opened before it arrived, and is being closed to catch up, or opened
+     * since and caught up past it (the one that resent it gets the answer): its confirmation, delivered again when the
+     * message goes on, came twice on the resending connection (a hostile review: 2-42 per run).
+     */
+    private void withoutSendersFrames(RepeatedSend repeated) {
+        Followed followed = threads.get(repeated.thread());
+        if (followed == null) {
+            return;
+        }
+        long id = repeated.message().value();
+        synchronized (followed) {
+            for (Map.Entry<Long, Held> entry : followed.held.entrySet()) {
+                Held held = entry.getValue();
+                if (held.id == id) {
+                    MessageStored event = held.event;
+                    List<Delivery> receivers = event.deliveries().stream()
+                            .filter(delivery -> delivery.audience() != Audience.SENDER).toList();
+                    entry.setValue(new Held(held.id, held.previous, new MessageStored(event.message(), receivers,
+                            event.clientMessageId(), event.attachedProfile(), event.attachmentLink(),
+                            event.position()), held.arrivedNanos, held.arrivedAt));
+                    return;
+                }
             }
         }
     }

@@ -35,6 +35,7 @@ import org.parley.domain.chat.Message;
 import org.parley.domain.chat.MessageContent;
 import org.parley.domain.chat.MessageId;
 import org.parley.domain.chat.ThreadId;
+import org.parley.domain.delivery.Delivery;
 import org.parley.domain.delivery.DeliveryPolicy;
 import org.parley.domain.user.User;
 import org.parley.domain.user.UserId;
@@ -343,6 +344,25 @@ class ConversationOrderTest {
 
         assertThat(deliveredIds()).containsExactly(10L);
         assertThat(connections.closings()).containsExactly(new Closing(Kind.CATCH_UP, List.of(bob, alice)));
+    }
+
+    /**
+     * A send repeated while its first try is held here: the sender's connections opened before the first try arrived
+     * are closed; those opened since caught up past it, one of them got the answer. When it goes on, it goes to its
+     * receiver only: its confirmation again came twice on the resending connection (a hostile review).
+     */
+    @Test
+    void aRepeatedSendHeldHereGoesOnWithoutItsSendersFrames() {
+        order.deliver(first(1, 10));
+        order.deliver(after(1, 12, 11));
+        order.sendRepeated(RepeatedSend.of(after(1, 12, 11)));
+        assertThat(connections.closings()).containsExactly(new Closing(Kind.CATCH_UP, List.of(alice), ChatFixtures.T0));
+
+        order.deliver(after(1, 11, 10));
+
+        assertThat(deliveredIds()).containsExactly(10L, 11L, 12L);
+        assertThat(local.messagesStored().get(2).deliveries()).extracting(Delivery::recipient).containsExactly(bob);
+        assertThat(local.messagesStored().get(1).deliveries()).as("11 as it was").hasSize(2);
     }
 
     /**
