@@ -202,8 +202,8 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
             }
 
             @Override
-            public long previousInThread(ThreadId thread, long id) {
-                return NONE;
+            public List<Message> latestInThread(ThreadId thread, long upToId, int limit) {
+                return List.of();
             }
 
             @Override
@@ -226,8 +226,11 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
          */
         List<Message> findInThread(ThreadId thread, long afterId, long upToId, int limit);
 
-        /** The id of the message of {@code thread} stored just before message {@code id}; {@code 0} when none was. */
-        long previousInThread(ThreadId thread, long id);
+        /**
+         * Up to {@code limit} messages of {@code thread} with an id at most {@code upToId}, highest id first
+         * ({@link MessageRepository#findInThread}): a message and the one stored just before it, for {@code 2}.
+         */
+        List<Message> latestInThread(ThreadId thread, long upToId, int limit);
 
         /** {@link UserAccounts#findById}: the user a {@code user_profile} message shares. */
         Optional<User> findUser(UserId id);
@@ -254,10 +257,9 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
                 }
 
                 @Override
-                public long previousInThread(ThreadId thread, long id) {
-                    List<Message> before = messages.findInThread(thread, new MessageRange(Optional.empty(),
-                            Optional.of(new MessageId(id)), MessageRange.Direction.NEWEST_FIRST), 1);
-                    return before.isEmpty() ? NONE : before.get(0).id().value();
+                public List<Message> latestInThread(ThreadId thread, long upToId, int limit) {
+                    return messages.findInThread(thread, new MessageRange(Optional.empty(),
+                            Optional.of(new MessageId(upToId + 1)), MessageRange.Direction.NEWEST_FIRST), limit);
                 }
 
                 @Override
@@ -1002,8 +1004,9 @@ public final class ConversationOrder implements EventDelivery, AutoCloseable {
             List<Message> messages;
             long previous;
             if (last == NOT_YET) {
-                messages = storage.findInThread(thread, upTo - 1, upTo, 1);
-                previous = storage.previousInThread(thread, upTo);
+                List<Message> itAndBefore = storage.latestInThread(thread, upTo, 2); // one read for both
+                messages = itAndBefore.isEmpty() ? List.of() : List.of(itAndBefore.get(0));
+                previous = itAndBefore.size() < 2 ? NONE : itAndBefore.get(1).id().value();
             } else {
                 messages = storage.findInThread(thread, last, upTo, FILL_LIMIT);
                 previous = last;

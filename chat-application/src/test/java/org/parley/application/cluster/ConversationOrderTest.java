@@ -80,9 +80,12 @@ class ConversationOrderTest {
         }
 
         @Override
-        public long previousInThread(ThreadId thread, long id) {
+        public List<Message> latestInThread(ThreadId thread, long upToId, int limit) {
+            threadRangesAsked.add(List.of(thread.value(), upToId));
             return storedMessages.stream().filter(message -> message.threadId().equals(thread))
-                    .mapToLong(message -> message.id().value()).filter(stored -> stored < id).max().orElse(0);
+                    .filter(message -> message.id().value() <= upToId)
+                    .sorted(Comparator.comparingLong((Message message) -> message.id().value()).reversed())
+                    .limit(limit).toList();
         }
 
         @Override
@@ -508,8 +511,8 @@ class ConversationOrderTest {
         assertThat(fromStorage.position()).as("right after 10").isEqualTo(unseenInAFollowedThread.position());
         assertThat(fromStorage.clientMessageId()).as("only the sending connection, on its own node, needs it")
                 .isEmpty();
-        assertThat(threadRangesAsked).as("the followed thread from what was delivered here; the other, the message")
-                .containsExactly(List.of(1L, 10L, 11L), List.of(2L, 19L, 20L));
+        assertThat(threadRangesAsked).as("the followed thread from what was delivered here; the other, the message "
+                + "and the one before it, in one read").containsExactly(List.of(1L, 10L, 11L), List.of(2L, 20L));
         checking.deliver(unseenInAFollowedThread); // its publication, late after all
         checking.deliver(after(1, 12, 11));
         checking.deliver(after(2, 21, 20));
@@ -759,6 +762,27 @@ class ConversationOrderTest {
         assertThat(connections.closings()).isEmpty();
     }
 
+    /**
+     * The predecessor read for a first sight is placed after its own, read with it: here one delivered long ago, so
+     * both go on.
+     */
+    @Test
+    void aFirstSightsPredecessorReadFromStorageIsPlacedAfterItsOwn() {
+        order.deliver(first(1, 100));
+        order.tick();
+        advance(GAP_WAIT);
+        order.tick(); // 100 is settled
+        order.deliver(after(7, 121, 120));
+        Collections.addAll(storedMessages, first(7, 50).message(), after(7, 120, 50).message());
+        advance(Duration.ofSeconds(1));
+
+        order.tick();
+
+        assertThat(deliveredIds()).containsExactly(100L, 120L, 121L);
+        assertThat(local.messagesStored().get(1).position()).isEqualTo(ThreadPosition.after(new MessageId(50)));
+        assertThat(connections.closings()).isEmpty();
+    }
+
     /** A shared profile read from storage carries the shared user, read again, as its publication did. */
     @Test
     void aProfileShareReadFromStorageCarriesTheSharedUser() {
@@ -842,8 +866,8 @@ class ConversationOrderTest {
                     }
 
                     @Override
-                    public long previousInThread(ThreadId thread, long id) {
-                        return 0;
+                    public List<Message> latestInThread(ThreadId thread, long upToId, int limit) {
+                        return List.of();
                     }
 
                     @Override
